@@ -1,0 +1,139 @@
+//! The crate's one error type.
+//!
+//! Every variant has a stable snake_case [`Error::code`] that the Python and Node bindings expose
+//! unchanged (`exc.code`, `err.code`), and carries the context a caller needs to find the problem:
+//! the date, the offending value, the ticket id / event index / field, or the file position.
+
+use std::fmt;
+
+/// A position in a text file (1-based line and column), for errors in data and scheme files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct FilePos {
+    /// 1-based line number.
+    pub line: u32,
+    /// 1-based column number (in characters).
+    pub column: u32,
+}
+
+impl FilePos {
+    /// The position of byte `offset` in `text` (clamped to the end of the text).
+    pub fn from_offset(text: &str, offset: usize) -> Self {
+        let mut line = 1u32;
+        let mut column = 1u32;
+        for (i, ch) in text.char_indices() {
+            if i >= offset {
+                break;
+            }
+            if ch == '\n' {
+                line = line.saturating_add(1);
+                column = 1;
+            } else {
+                column = column.saturating_add(1);
+            }
+        }
+        FilePos { line, column }
+    }
+}
+
+impl fmt::Display for FilePos {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}, column {}", self.line, self.column)
+    }
+}
+
+/// Everything that can go wrong in hotline-score.
+///
+/// Sections follow the crate's modules. Add a variant together with its arm in [`Error::code`];
+/// codes are part of the public contract and never change once released.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    // --- instants -------------------------------------------------------------------------
+    /// A timestamp string could not be parsed.
+    #[error("invalid timestamp {value:?}: {reason}")]
+    InvalidInstant {
+        /// The text as given.
+        value: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A timestamp without a UTC offset where one is required.
+    #[error(
+        "timestamp {value:?} has no UTC offset; write it as e.g. \"2026-02-13T16:30:00+08:00\", or parse it explicitly as local time in the calendar's offset"
+    )]
+    MissingOffset {
+        /// The text as given.
+        value: String,
+    },
+    /// An instant outside the representable range (years -9999..=9999).
+    #[error("instant {millis} ms is outside the supported range")]
+    InstantOutOfRange {
+        /// The offending epoch milliseconds.
+        millis: i64,
+    },
+    // --- calendar -------------------------------------------------------------------------
+
+    // --- tickets and events ---------------------------------------------------------------
+
+    // --- policy ---------------------------------------------------------------------------
+
+    // --- schemes and formulas -------------------------------------------------------------
+
+    // --- board ----------------------------------------------------------------------------
+}
+
+impl Error {
+    /// The stable machine-readable code of this error (snake_case).
+    pub fn code(&self) -> &'static str {
+        match self {
+            // --- instants ---
+            Error::InvalidInstant { .. } => "invalid_instant",
+            Error::MissingOffset { .. } => "missing_offset",
+            Error::InstantOutOfRange { .. } => "instant_out_of_range",
+            // --- calendar ---
+
+            // --- tickets and events ---
+
+            // --- policy ---
+
+            // --- schemes and formulas ---
+
+            // --- board ---
+        }
+    }
+}
+
+/// Result alias used throughout the crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_pos_counts_lines_and_chars() {
+        let text = "a = 1\nbé = 2\n";
+        assert_eq!(
+            FilePos::from_offset(text, 0),
+            FilePos { line: 1, column: 1 }
+        );
+        // 'b' of line 2
+        assert_eq!(
+            FilePos::from_offset(text, 6),
+            FilePos { line: 2, column: 1 }
+        );
+        // '=' of line 2: 'b', 'é' (2 bytes), ' ' → column 4
+        let eq = text.rfind('=').unwrap();
+        assert_eq!(
+            FilePos::from_offset(text, eq),
+            FilePos { line: 2, column: 4 }
+        );
+    }
+
+    #[test]
+    fn codes_are_snake_case() {
+        let e = Error::MissingOffset { value: "x".into() };
+        assert_eq!(e.code(), "missing_offset");
+        assert!(e.to_string().contains("+08:00"));
+    }
+}

@@ -1,0 +1,302 @@
+//! Instants: integer milliseconds since the Unix epoch (UTC).
+//!
+//! At the API edge an instant is an RFC 3339 string **with an offset**
+//! (`2026-02-13T16:30:00+08:00`) or integer epoch milliseconds. A timestamp without an offset is an
+//! error unless the caller explicitly asks for local time in a given offset
+//! ([`Instant::parse_local`]). Precision is exactly one millisecond: sub-millisecond digits must be
+//! zero, they are never rounded away silently.
+//!
+//! ```
+//! use hotline_score::Instant;
+//! let a = Instant::parse("2026-03-09T01:00:00Z")?;
+//! let b = Instant::parse("2026-03-09T09:00:00+08:00")?;
+//! assert_eq!(a, b);
+//! assert_eq!(b.format(hotline_score::instant::CHINA_OFFSET), "2026-03-09T09:00:00+08:00");
+//! assert_eq!(Instant::parse("2026-03-09T09:00:00").unwrap_err().code(), "missing_offset");
+//! # Ok::<(), hotline_score::Error>(())
+//! ```
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use time::format_description::well_known::Rfc3339;
+use time::macros::{format_description, offset};
+use time::{Date, OffsetDateTime, PrimitiveDateTime, UtcOffset};
+
+use crate::error::{Error, Result};
+
+/// Milliseconds in one day.
+pub const MS_PER_DAY: i64 = 86_400_000;
+/// Milliseconds in one hour.
+pub const MS_PER_HOUR: i64 = 3_600_000;
+/// Milliseconds in one minute.
+pub const MS_PER_MINUTE: i64 = 60_000;
+
+/// China Standard Time, `+08:00` (Asia/Shanghai has had no DST since 1991); the default offset of
+/// calendars and the offset instants are serialized with.
+pub const CHINA_OFFSET: UtcOffset = offset!(+8);
+
+/// Julian day number of 1970-01-01.
+const UNIX_EPOCH_JULIAN_DAY: i64 = 2_440_588;
+
+/// A point in time: integer milliseconds since 1970-01-01T00:00:00Z.
+///
+/// Serialized (serde) as an RFC 3339 string in `+08:00`, with milliseconds only when non-zero;
+/// deserialized from an RFC 3339 string with any offset, or from integer epoch milliseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Instant(i64);
+
+impl Instant {
+    /// The instant `millis` milliseconds after the Unix epoch.
+    pub const fn from_millis(millis: i64) -> Self {
+        Instant(millis)
+    }
+
+    /// Milliseconds since the Unix epoch.
+    pub const fn millis(self) -> i64 {
+        self.0
+    }
+
+    /// Parses an RFC 3339 timestamp that carries an offset (`Z` or `±hh:mm`).
+    ///
+    /// A timestamp without an offset is a [`Error::MissingOffset`].
+    pub fn parse(text: &str) -> Result<Self> {
+        Self::parse_with(text, None)
+    }
+
+    /// Parses a timestamp, reading one without an offset as local time in `local_offset`.
+    ///
+    /// A timestamp that carries its own offset keeps it.
+    pub fn parse_local(text: &str, local_offset: UtcOffset) -> Result<Self> {
+        Self::parse_with(text, Some(local_offset))
+    }
+
+    fn parse_with(text: &str, local_offset: Option<UtcOffset>) -> Result<Self> {
+        let trimmed = text.trim();
+        if let Ok(dt) = OffsetDateTime::parse(trimmed, &Rfc3339) {
+            return Self::from_offset_datetime_exact(dt, text);
+        }
+        let local = format_description!(
+            version = 2,
+            "[year]-[month]-[day][first [T][ ]][hour]:[minute]:[second][optional [.[subsecond]]]"
+        );
+        match PrimitiveDateTime::parse(trimmed, local) {
+            Ok(dt) => match local_offset {
+                Some(off) => Self::from_offset_datetime_exact(dt.assume_offset(off), text),
+                None => Err(Error::MissingOffset {
+                    value: text.to_owned(),
+                }),
+            },
+            Err(e) => Err(Error::InvalidInstant {
+                value: text.to_owned(),
+                reason: e.to_string(),
+            }),
+        }
+    }
+
+    fn from_offset_datetime_exact(dt: OffsetDateTime, text: &str) -> Result<Self> {
+        if dt.nanosecond() % 1_000_000 != 0 {
+            return Err(Error::InvalidInstant {
+                value: text.to_owned(),
+                reason: "precision is 1 ms; sub-millisecond digits must be zero".to_owned(),
+            });
+        }
+        Ok(Self::from_offset_datetime(dt))
+    }
+
+    /// The instant of an [`OffsetDateTime`], truncated to whole milliseconds.
+    pub fn from_offset_datetime(dt: OffsetDateTime) -> Self {
+        let ms = dt.unix_timestamp_nanos().div_euclid(1_000_000);
+        // |ms| < 2^63 for every representable OffsetDateTime (years ±9999).
+        Instant(i64::try_from(ms).unwrap_or(if ms < 0 { i64::MIN } else { i64::MAX }))
+    }
+
+    /// This instant as an [`OffsetDateTime`] in `offset`.
+    pub fn to_offset_datetime(self, offset: UtcOffset) -> Result<OffsetDateTime> {
+        OffsetDateTime::from_unix_timestamp_nanos(i128::from(self.0) * 1_000_000)
+            .map(|dt| dt.to_offset(offset))
+            .map_err(|_| Error::InstantOutOfRange { millis: self.0 })
+    }
+
+    /// The instant at `ms_of_day` milliseconds after local midnight of `date` in `offset`.
+    ///
+    /// `ms_of_day` may be `MS_PER_DAY` (24:00, the next midnight) or any other value; it is
+    /// simply added to midnight.
+    pub fn from_local(date: Date, ms_of_day: i64, offset: UtcOffset) -> Self {
+        let days = i64::from(date.to_julian_day()) - UNIX_EPOCH_JULIAN_DAY;
+        Instant(days * MS_PER_DAY + ms_of_day - i64::from(offset.whole_seconds()) * 1000)
+    }
+
+    /// The local date of this instant in `offset` and the milliseconds since that date's midnight.
+    pub fn to_local(self, offset: UtcOffset) -> Result<(Date, i64)> {
+        let local = self.0 + i64::from(offset.whole_seconds()) * 1000;
+        let days = local.div_euclid(MS_PER_DAY);
+        let ms = local.rem_euclid(MS_PER_DAY);
+        let julian = i32::try_from(days + UNIX_EPOCH_JULIAN_DAY)
+            .map_err(|_| Error::InstantOutOfRange { millis: self.0 })?;
+        let date = Date::from_julian_day(julian)
+            .map_err(|_| Error::InstantOutOfRange { millis: self.0 })?;
+        Ok((date, ms))
+    }
+
+    /// Formats as RFC 3339 in `offset` (`Z` for UTC), with milliseconds only when non-zero.
+    ///
+    /// Instants outside years -9999..=9999 are formatted as their epoch milliseconds.
+    pub fn format(self, offset: UtcOffset) -> String {
+        let Ok(dt) = self.to_offset_datetime(offset) else {
+            return self.0.to_string();
+        };
+        let ms = self.0.rem_euclid(1000);
+        let base = if ms == 0 {
+            format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]")
+        } else {
+            format_description!(
+                "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]"
+            )
+        };
+        let mut out = dt.format(base).unwrap_or_else(|_| self.0.to_string());
+        if offset.is_utc() {
+            out.push('Z');
+        } else {
+            let (h, m, _) = offset.as_hms();
+            let sign = if offset.is_negative() { '-' } else { '+' };
+            out.push_str(&format!(
+                "{sign}{:02}:{:02}",
+                h.unsigned_abs(),
+                m.unsigned_abs()
+            ));
+        }
+        out
+    }
+
+    /// `self + ms`, or `None` on overflow.
+    pub const fn checked_add_millis(self, ms: i64) -> Option<Self> {
+        match self.0.checked_add(ms) {
+            Some(v) => Some(Instant(v)),
+            None => None,
+        }
+    }
+}
+
+impl fmt::Display for Instant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.format(CHINA_OFFSET))
+    }
+}
+
+impl std::str::FromStr for Instant {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        Instant::parse(s)
+    }
+}
+
+impl Serialize for Instant {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.format(CHINA_OFFSET))
+    }
+}
+
+impl<'de> Deserialize<'de> for Instant {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Instant;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an RFC 3339 timestamp with offset, or integer epoch milliseconds")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<Instant, E> {
+                Instant::parse(v).map_err(E::custom)
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> std::result::Result<Instant, E> {
+                Ok(Instant(v))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> std::result::Result<Instant, E> {
+                i64::try_from(v)
+                    .map(Instant)
+                    .map_err(|_| E::custom("epoch milliseconds too large"))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn same_instant_in_two_offsets() {
+        let a = Instant::parse("2026-03-09T01:00:00Z").unwrap();
+        let b = Instant::parse("2026-03-09T09:00:00+08:00").unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a.millis(), 1_773_018_000_000);
+    }
+
+    #[test]
+    fn missing_offset_is_an_error_unless_local_is_asked_for() {
+        let err = Instant::parse("2026-03-09T09:00:00").unwrap_err();
+        assert_eq!(err.code(), "missing_offset");
+        let local = Instant::parse_local("2026-03-09T09:00:00", CHINA_OFFSET).unwrap();
+        assert_eq!(local, Instant::parse("2026-03-09T09:00:00+08:00").unwrap());
+        let own = Instant::parse_local("2026-03-09T09:00:00Z", CHINA_OFFSET).unwrap();
+        assert_eq!(own, Instant::parse("2026-03-09T09:00:00Z").unwrap());
+    }
+
+    #[test]
+    fn milliseconds_are_exact() {
+        let t = Instant::parse("2026-03-09T09:00:00.999+08:00").unwrap();
+        let u = t.checked_add_millis(1).unwrap();
+        assert_eq!(u.format(CHINA_OFFSET), "2026-03-09T09:00:01+08:00");
+        assert_eq!(t.format(CHINA_OFFSET), "2026-03-09T09:00:00.999+08:00");
+        assert_eq!(t.format(UtcOffset::UTC), "2026-03-09T01:00:00.999Z");
+    }
+
+    #[test]
+    fn sub_millisecond_digits_are_rejected_not_rounded() {
+        assert!(Instant::parse("2026-03-09T09:00:00.123000+08:00").is_ok());
+        let err = Instant::parse("2026-03-09T09:00:00.1234+08:00").unwrap_err();
+        assert_eq!(err.code(), "invalid_instant");
+    }
+
+    #[test]
+    fn garbage_is_invalid() {
+        assert_eq!(
+            Instant::parse("yesterday").unwrap_err().code(),
+            "invalid_instant"
+        );
+        assert_eq!(
+            Instant::parse("2026-02-30T09:00:00+08:00")
+                .unwrap_err()
+                .code(),
+            "invalid_instant"
+        );
+    }
+
+    #[test]
+    fn local_date_round_trip() {
+        let t = Instant::parse("2026-02-13T23:30:00+08:00").unwrap();
+        let (d, ms) = t.to_local(CHINA_OFFSET).unwrap();
+        assert_eq!(d, date!(2026 - 02 - 13));
+        assert_eq!(ms, 23 * MS_PER_HOUR + 30 * MS_PER_MINUTE);
+        assert_eq!(Instant::from_local(d, ms, CHINA_OFFSET), t);
+        let (d_utc, _) = t.to_local(UtcOffset::UTC).unwrap();
+        assert_eq!(d_utc, date!(2026 - 02 - 13));
+        let before_epoch = Instant::from_millis(-1);
+        let (d0, ms0) = before_epoch.to_local(UtcOffset::UTC).unwrap();
+        assert_eq!((d0, ms0), (date!(1969 - 12 - 31), MS_PER_DAY - 1));
+    }
+
+    #[test]
+    fn serde_string_and_integer() {
+        let t: Instant = serde_json::from_str("\"2026-03-09T01:00:00Z\"").unwrap();
+        let u: Instant = serde_json::from_str("1773018000000").unwrap();
+        assert_eq!(t, u);
+        assert_eq!(
+            serde_json::to_string(&t).unwrap(),
+            "\"2026-03-09T09:00:00+08:00\""
+        );
+        assert!(serde_json::from_str::<Instant>("\"2026-03-09T09:00:00\"").is_err());
+    }
+}

@@ -1,0 +1,15 @@
+//! # hotline-score
+//!
+//! The scoring engine behind China's 12345 government service hotlines (政务服务便民热线): working-time
+//! deadlines over China's holiday calendar, ticket stage clocks, rule-based scoring schemes,
+//! rankings, warnings and sanctions.
+//!
+//! The crate never reads the clock: everything that depends on "now" takes an explicit `as_of`
+//! [`Instant`]. Nothing in it panics on bad input; every failure is an [`Error`] with a stable
+//! [`Error::code`].
+
+pub mod error;
+pub mod instant;
+
+pub use error::{Error, FilePos, Result};
+pub use instant::Instant;
