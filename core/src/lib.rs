@@ -10,6 +10,7 @@
 
 pub mod error;
 pub mod instant;
+pub mod metrics;
 
 pub use error::{Error, FilePos, Result};
 pub use instant::Instant;
