@@ -71,6 +71,14 @@ pub enum Error {
         /// The offending epoch milliseconds.
         millis: i64,
     },
+    /// A period that is empty or malformed.
+    #[error("invalid period {label}: {reason}")]
+    InvalidPeriod {
+        /// The period's label.
+        label: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     // --- calendar -------------------------------------------------------------------------
 
     // --- tickets and events ---------------------------------------------------------------
@@ -90,6 +98,7 @@ impl Error {
             Error::InvalidInstant { .. } => "invalid_instant",
             Error::MissingOffset { .. } => "missing_offset",
             Error::InstantOutOfRange { .. } => "instant_out_of_range",
+            Error::InvalidPeriod { .. } => "invalid_period",
             // --- calendar ---
 
             // --- tickets and events ---

@@ -11,6 +11,11 @@
 pub mod error;
 pub mod instant;
 pub mod metrics;
+pub mod period;
+pub mod ticket;
+pub mod unit;
 
 pub use error::{Error, FilePos, Result};
 pub use instant::Instant;
+pub use period::Period;
+pub use unit::{Role, Unit, UnitId};

@@ -2,5 +2,7 @@
 //! outcomes.
 
 mod catalog;
+mod table;
 
 pub use catalog::{Anchor, Counter, DefaultRoles};
+pub use table::{MetricsTable, RoleCounters, UnitCounters};

@@ -1,0 +1,153 @@
+//! Per-unit counter rows: what evaluation produces and what scoring reads.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::{Counter, DefaultRoles};
+use crate::unit::{Role, UnitId};
+
+/// One role's counters of one unit: one signed 64-bit integer per [`Counter`], in column order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RoleCounters(pub [i64; Counter::COUNT]);
+
+impl Default for RoleCounters {
+    fn default() -> Self {
+        RoleCounters([0; Counter::COUNT])
+    }
+}
+
+impl RoleCounters {
+    /// The value of `counter`.
+    pub fn get(&self, counter: Counter) -> i64 {
+        self.0.get(counter.index()).copied().unwrap_or(0)
+    }
+
+    /// Adds `amount` to `counter` (saturating: a count never wraps).
+    pub fn add(&mut self, counter: Counter, amount: i64) {
+        if let Some(v) = self.0.get_mut(counter.index()) {
+            *v = v.saturating_add(amount);
+        }
+    }
+
+    /// Adds every column of `other`.
+    pub fn merge(&mut self, other: &RoleCounters) {
+        for (a, b) in self.0.iter_mut().zip(other.0.iter()) {
+            *a = a.saturating_add(*b);
+        }
+    }
+}
+
+impl Serialize for RoleCounters {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(Counter::COUNT))?;
+        for c in Counter::ALL {
+            map.serialize_entry(c.name(), &self.get(*c))?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for RoleCounters {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let map = BTreeMap::<String, i64>::deserialize(d)?;
+        let mut out = RoleCounters::default();
+        for (name, value) in map {
+            let c = Counter::from_name(&name)
+                .ok_or_else(|| serde::de::Error::custom(format!("unknown metric {name:?}")))?;
+            out.add(c, value);
+        }
+        Ok(out)
+    }
+}
+
+/// A unit's counters, kept per role so they stay integers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub struct UnitCounters {
+    /// Counters of assignments where the unit was lead (主办).
+    pub lead: RoleCounters,
+    /// Counters of assignments where the unit was assisting (协办).
+    pub assisting: RoleCounters,
+}
+
+impl UnitCounters {
+    /// The counters of `role`.
+    pub fn role(&self, role: Role) -> &RoleCounters {
+        match role {
+            Role::Lead => &self.lead,
+            Role::Assisting => &self.assisting,
+        }
+    }
+
+    /// Mutable counters of `role`.
+    pub fn role_mut(&mut self, role: Role) -> &mut RoleCounters {
+        match role {
+            Role::Lead => &mut self.lead,
+            Role::Assisting => &mut self.assisting,
+        }
+    }
+
+    /// The bare metric `counter`: lead + assisting, or lead only, per
+    /// [`Counter::default_roles`].
+    pub fn default_value(&self, counter: Counter) -> i64 {
+        match counter.default_roles() {
+            DefaultRoles::All => self
+                .lead
+                .get(counter)
+                .saturating_add(self.assisting.get(counter)),
+            DefaultRoles::LeadOnly => self.lead.get(counter),
+        }
+    }
+
+    /// Adds every column of `other`, role by role.
+    pub fn merge(&mut self, other: &UnitCounters) {
+        self.lead.merge(&other.lead);
+        self.assisting.merge(&other.assisting);
+    }
+}
+
+/// Per-unit base metrics of one period: what scoring reads.
+///
+/// Built by evaluating tickets, or handed over directly by users who compute base metrics
+/// elsewhere (SQL, Spark). External metrics (`ext.<name>` in formulas: knowledge-base updates,
+/// mystery calls, manual 加减分) are exact decimals per unit.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct MetricsTable {
+    /// Counters per unit.
+    pub units: BTreeMap<UnitId, UnitCounters>,
+    /// External metrics per unit, by name (without the `ext.` prefix).
+    #[serde(default)]
+    pub external: BTreeMap<UnitId, BTreeMap<String, Decimal>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_roles_select_columns() {
+        let mut u = UnitCounters::default();
+        u.lead.add(Counter::Signed, 3);
+        u.assisting.add(Counter::Signed, 2);
+        u.lead.add(Counter::ClosedOnTime, 4);
+        u.assisting.add(Counter::ClosedOnTime, 7);
+        assert_eq!(u.default_value(Counter::Signed), 5);
+        assert_eq!(u.default_value(Counter::ClosedOnTime), 4);
+        let mut v = u;
+        v.merge(&u);
+        assert_eq!(v.role(Role::Assisting).get(Counter::ClosedOnTime), 14);
+    }
+
+    #[test]
+    fn serde_by_name() {
+        let mut r = RoleCounters::default();
+        r.add(Counter::Due, 9);
+        let json = serde_json::to_string(&r).unwrap();
+        assert!(json.contains("\"due\":9"));
+        let back: RoleCounters = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, r);
+        assert!(serde_json::from_str::<RoleCounters>("{\"bogus\":1}").is_err());
+    }
+}
