@@ -79,6 +79,14 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
+    /// A duration such as `3wd` or `2h` that could not be read.
+    #[error("invalid amount {value:?}: {reason}")]
+    InvalidAmount {
+        /// The text as given.
+        value: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     // --- calendar -------------------------------------------------------------------------
 
     // --- tickets and events ---------------------------------------------------------------
@@ -99,6 +107,7 @@ impl Error {
             Error::MissingOffset { .. } => "missing_offset",
             Error::InstantOutOfRange { .. } => "instant_out_of_range",
             Error::InvalidPeriod { .. } => "invalid_period",
+            Error::InvalidAmount { .. } => "invalid_amount",
             // --- calendar ---
 
             // --- tickets and events ---

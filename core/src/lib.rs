@@ -8,6 +8,7 @@
 //! [`Instant`]. Nothing in it panics on bad input; every failure is an [`Error`] with a stable
 //! [`Error::code`].
 
+pub mod amount;
 pub mod error;
 pub mod instant;
 pub mod metrics;
@@ -15,6 +16,7 @@ pub mod period;
 pub mod ticket;
 pub mod unit;
 
+pub use amount::Amount;
 pub use error::{Error, FilePos, Result};
 pub use instant::Instant;
 pub use period::Period;
