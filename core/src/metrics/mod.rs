@@ -5,4 +5,4 @@ mod catalog;
 mod table;
 
 pub use catalog::{Anchor, Counter, DefaultRoles};
-pub use table::{MetricsTable, RoleCounters, UnitCounters};
+pub use table::{Contribution, MetricsTable, RoleCounters, UnitCounters};

@@ -122,6 +122,24 @@ pub struct MetricsTable {
     pub external: BTreeMap<UnitId, BTreeMap<String, Decimal>>,
 }
 
+/// One ticket's contribution to one counter of one unit and role: what explanations trace
+/// published numbers back to (SPEC §6 "the tickets that cost them").
+///
+/// Summing every contribution of a period gives exactly that period's [`MetricsTable`] counters.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Contribution {
+    /// The ticket.
+    pub ticket_id: String,
+    /// The unit credited or charged.
+    pub unit: UnitId,
+    /// The unit's role on the ticket.
+    pub role: Role,
+    /// The counter.
+    pub counter: Counter,
+    /// The amount added (1 for counts, working milliseconds for durations).
+    pub amount: i64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
