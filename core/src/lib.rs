@@ -17,7 +17,7 @@ pub mod ticket;
 pub mod unit;
 
 pub use amount::Amount;
-pub use error::{Error, FilePos, Result};
+pub use error::{Error, ErrorContext, FilePos, Result};
 pub use instant::Instant;
 pub use period::Period;
 pub use unit::{Role, Unit, UnitId};
