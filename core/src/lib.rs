@@ -10,6 +10,7 @@
 
 pub mod amount;
 pub mod error;
+pub mod formula;
 pub mod instant;
 pub mod metrics;
 pub mod period;

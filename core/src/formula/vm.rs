@@ -1,0 +1,243 @@
+//! The stack VM: runs bytecode over slot values.
+//!
+//! One pass over the instructions, no jumps, no recursion, no panics (every stack access is
+//! checked; an impossible underflow yields no data). The stack lives in a fixed array on the
+//! Rust stack when the program needs at most 32 entries (the compiler computes the need), so a
+//! typical evaluation allocates nothing.
+
+use super::Value;
+use super::compile::Op;
+use rust_decimal::Decimal;
+use std::cmp::Ordering;
+
+/// Evaluates `ops`, which need `max_stack` entries, over `slots`.
+pub(crate) fn run(ops: &[Op], max_stack: usize, slots: &[Value]) -> Value {
+    if max_stack <= 8 {
+        exec(ops, &mut [Value::NoData; 8], slots)
+    } else if max_stack <= 32 {
+        exec(ops, &mut [Value::NoData; 32], slots)
+    } else {
+        exec(ops, &mut vec![Value::NoData; max_stack], slots)
+    }
+}
+
+fn exec(ops: &[Op], buf: &mut [Value], slots: &[Value]) -> Value {
+    let mut st = Stack { buf, len: 0 };
+    for op in ops {
+        let v = match *op {
+            Op::Number(d) => Value::Number(d),
+            Op::Bool(b) => Value::Bool(b),
+            Op::Load { slot, ty } => match slots.get(slot) {
+                Some(v) if v.value_type() == Some(ty) => *v,
+                _ => Value::NoData,
+            },
+            Op::Neg => match st.pop() {
+                Value::Number(x) => Value::Number(unsigned_zero(-x)),
+                _ => Value::NoData,
+            },
+            Op::Not => match st.pop() {
+                Value::Bool(b) => Value::Bool(!b),
+                _ => Value::NoData,
+            },
+            Op::Clamp => {
+                let hi = st.pop();
+                let lo = st.pop();
+                let x = st.pop();
+                match (x, lo, hi) {
+                    (Value::Number(x), Value::Number(lo), Value::Number(hi)) => {
+                        Value::Number(x.max(lo).min(hi))
+                    }
+                    _ => Value::NoData,
+                }
+            }
+            Op::If => {
+                let otherwise = st.pop();
+                let then = st.pop();
+                match st.pop() {
+                    Value::Bool(true) => then,
+                    Value::Bool(false) => otherwise,
+                    _ => Value::NoData,
+                }
+            }
+            binary => {
+                let b = st.pop();
+                let a = st.pop();
+                apply(binary, a, b)
+            }
+        };
+        st.push(v);
+    }
+    st.pop()
+}
+
+/// A two-operand instruction.
+fn apply(op: Op, a: Value, b: Value) -> Value {
+    match op {
+        Op::Add => arith(a, b, Decimal::checked_add),
+        Op::Sub => arith(a, b, Decimal::checked_sub),
+        Op::Mul => arith(a, b, Decimal::checked_mul),
+        // `checked_div` is `None` for a zero divisor as well as for overflow.
+        Op::Div => arith(a, b, Decimal::checked_div),
+        Op::Min => arith(a, b, |x, y| Some(x.min(y))),
+        Op::Max => arith(a, b, |x, y| Some(x.max(y))),
+        Op::Lt => compare(a, b, Ordering::is_lt),
+        Op::Le => compare(a, b, Ordering::is_le),
+        Op::Gt => compare(a, b, Ordering::is_gt),
+        Op::Ge => compare(a, b, Ordering::is_ge),
+        Op::Eq => equal(a, b).map_or(Value::NoData, Value::Bool),
+        Op::Ne => equal(a, b).map_or(Value::NoData, |e| Value::Bool(!e)),
+        // Kleene logic: a known `false` decides `and`, a known `true` decides `or`.
+        Op::And => match (a, b) {
+            (Value::Bool(false), _) | (_, Value::Bool(false)) => Value::Bool(false),
+            (Value::Bool(true), Value::Bool(true)) => Value::Bool(true),
+            _ => Value::NoData,
+        },
+        Op::Or => match (a, b) {
+            (Value::Bool(true), _) | (_, Value::Bool(true)) => Value::Bool(true),
+            (Value::Bool(false), Value::Bool(false)) => Value::Bool(false),
+            _ => Value::NoData,
+        },
+        Op::Coalesce => match a {
+            Value::NoData => b,
+            known => known,
+        },
+        _ => Value::NoData,
+    }
+}
+
+fn arith(a: Value, b: Value, f: impl Fn(Decimal, Decimal) -> Option<Decimal>) -> Value {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            f(x, y).map_or(Value::NoData, |d| Value::Number(unsigned_zero(d)))
+        }
+        _ => Value::NoData,
+    }
+}
+
+/// Zero without a minus sign (`-(0)` would otherwise print as `-0`).
+fn unsigned_zero(mut d: Decimal) -> Decimal {
+    if d.is_zero() {
+        d.set_sign_positive(true);
+    }
+    d
+}
+
+fn compare(a: Value, b: Value, f: fn(Ordering) -> bool) -> Value {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => Value::Bool(f(x.cmp(&y))),
+        _ => Value::NoData,
+    }
+}
+
+fn equal(a: Value, b: Value) -> Option<bool> {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => Some(x == y),
+        (Value::Bool(x), Value::Bool(y)) => Some(x == y),
+        _ => None,
+    }
+}
+
+/// A value stack over a fixed buffer.
+struct Stack<'b> {
+    buf: &'b mut [Value],
+    len: usize,
+}
+
+impl Stack<'_> {
+    fn push(&mut self, v: Value) {
+        if let Some(cell) = self.buf.get_mut(self.len) {
+            *cell = v;
+            self.len += 1;
+        }
+    }
+
+    fn pop(&mut self) -> Value {
+        match self.len.checked_sub(1) {
+            Some(top) => {
+                self.len = top;
+                self.buf.get(top).copied().unwrap_or(Value::NoData)
+            }
+            None => Value::NoData,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::formula::ValueType;
+
+    fn num(n: i64) -> Value {
+        Value::Number(Decimal::from(n))
+    }
+
+    #[test]
+    fn division_by_zero_and_overflow_are_no_data() {
+        let ops = [Op::Number(Decimal::ONE), Op::Number(Decimal::ZERO), Op::Div];
+        assert_eq!(run(&ops, 2, &[]), Value::NoData);
+        let ops = [Op::Number(Decimal::MAX), Op::Number(Decimal::TWO), Op::Mul];
+        assert_eq!(run(&ops, 2, &[]), Value::NoData);
+        let ops = [Op::Number(Decimal::MAX), Op::Number(Decimal::ONE), Op::Add];
+        assert_eq!(run(&ops, 2, &[]), Value::NoData);
+    }
+
+    #[test]
+    fn loads_check_slot_and_type() {
+        let n = ValueType::Number;
+        let slots = [num(7), Value::Bool(true)];
+        assert_eq!(run(&[Op::Load { slot: 0, ty: n }], 1, &slots), num(7));
+        assert_eq!(
+            run(&[Op::Load { slot: 1, ty: n }], 1, &slots),
+            Value::NoData
+        );
+        assert_eq!(
+            run(&[Op::Load { slot: 9, ty: n }], 1, &slots),
+            Value::NoData
+        );
+    }
+
+    #[test]
+    fn malformed_programs_do_not_panic() {
+        assert_eq!(run(&[], 0, &[]), Value::NoData);
+        assert_eq!(run(&[Op::Add, Op::If, Op::Neg], 0, &[]), Value::NoData);
+        let many = vec![Op::Number(Decimal::ONE); 100];
+        assert_eq!(run(&many, 1, &[]), num(1));
+    }
+
+    #[test]
+    fn zero_is_never_negative() {
+        let zero = Decimal::new(0, 2);
+        let v = run(&[Op::Number(zero), Op::Neg], 1, &[]);
+        assert_eq!(
+            v.as_number().map(|d| d.to_string()).as_deref(),
+            Some("0.00")
+        );
+        let v = run(
+            &[Op::Number(-Decimal::ONE), Op::Number(zero), Op::Mul],
+            2,
+            &[],
+        );
+        assert!(!v.as_number().unwrap().is_sign_negative());
+        let v = run(&[Op::Number(-zero), Op::Number(zero), Op::Min], 2, &[]);
+        assert!(!v.as_number().unwrap().is_sign_negative());
+    }
+
+    #[test]
+    fn kleene_logic() {
+        let (t, f, n) = (Value::Bool(true), Value::Bool(false), Value::NoData);
+        assert_eq!(apply(Op::And, f, n), f);
+        assert_eq!(apply(Op::And, n, f), f);
+        assert_eq!(apply(Op::And, t, n), n);
+        assert_eq!(apply(Op::And, t, t), t);
+        assert_eq!(apply(Op::Or, n, t), t);
+        assert_eq!(apply(Op::Or, f, n), n);
+        assert_eq!(apply(Op::Or, f, f), f);
+    }
+
+    #[test]
+    fn large_stacks_use_the_heap_path() {
+        let mut ops = vec![Op::Number(Decimal::ONE); 40];
+        ops.extend(std::iter::repeat_n(Op::Add, 39));
+        assert_eq!(run(&ops, 40, &[]), num(40));
+    }
+}
