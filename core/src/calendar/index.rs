@@ -214,7 +214,7 @@ impl Index {
     /// Working time from the start of the compiled range up to `t`.
     pub fn worked_before(&self, t: i64) -> i64 {
         match self.ivs.get(self.iv_after(t)) {
-            Some(iv) => iv.cum + (t - iv.start).max(0),
+            Some(iv) => iv.cum + t.saturating_sub(iv.start).max(0),
             None => self.total,
         }
     }
