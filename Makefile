@@ -14,11 +14,11 @@ test: lint test-rust ## Every check and every test of every language (what CI ru
 .PHONY: lint
 lint: ## rustfmt --check and clippy -D warnings on the whole workspace
 	$(CARGO) fmt --all --check
-	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+	$(CARGO) clippy --workspace --all-targets --all-features --locked -- -D warnings
 
 .PHONY: test-rust
 test-rust: ## Rust unit, property, vector and doc tests
-	$(CARGO) test --workspace --locked
+	$(CARGO) test --workspace --all-features --locked
 
 .PHONY: fmt
 fmt: ## Format the Rust code

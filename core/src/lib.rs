@@ -14,6 +14,7 @@ pub mod formula;
 pub mod instant;
 pub mod metrics;
 pub mod period;
+pub mod scheme;
 pub mod ticket;
 pub mod unit;
 
