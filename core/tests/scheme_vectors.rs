@@ -9,7 +9,7 @@
 
 use std::path::Path;
 
-use hotline_score::metrics::MetricsTable;
+use hotline_score::metrics::{Contribution, MetricsTable};
 use hotline_score::scheme::{Scheme, Scores};
 use hotline_score::{Error, Instant, Period, Unit};
 use serde::Deserialize;
@@ -45,6 +45,8 @@ struct Case {
     periods: Vec<PeriodCase>,
     expected_sanctions: Option<Vec<Vec<Value>>>,
     expected_problems: Option<Vec<Value>>,
+    contributions: Option<Vec<Contribution>>,
+    expected_explanations: Option<Vec<Value>>,
 }
 
 #[derive(Deserialize)]
@@ -183,11 +185,41 @@ fn run_case(file: &str, case: &Case) {
         .period
         .as_ref()
         .map_or_else(|| scheme.period_at(as_of).unwrap(), period);
-    let metrics = case.metrics.clone().unwrap_or_default();
+    let mut metrics = case.metrics.clone().unwrap_or_default();
+    for c in case.contributions.iter().flatten() {
+        metrics
+            .units
+            .entry(c.unit.clone())
+            .or_default()
+            .role_mut(c.role)
+            .add(c.counter, c.amount);
+    }
     let scores = scheme
         .score(&case.units, &metrics, &p, as_of)
         .unwrap_or_else(|e| panic!("{ctx}: {e}"));
     check_scores(&ctx, case, &scores);
+    if let Some(expected) = &case.expected_explanations {
+        let contributions = case.contributions.as_deref().unwrap_or_default();
+        let explained =
+            serde_json::to_value(scheme.explain(&scores, contributions).unwrap()).unwrap();
+        for want in expected {
+            let got = explained
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|e| e["unit"] == want["unit"])
+                .unwrap();
+            for (id, tickets) in want["components"].as_object().unwrap() {
+                let comp = got["components"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|c| c["indicator"] == id.as_str())
+                    .unwrap();
+                assert_eq!(&comp["tickets"], tickets, "{ctx}: {} / {id}", want["unit"]);
+            }
+        }
+    }
 }
 
 #[test]
