@@ -92,7 +92,24 @@ pub enum Error {
     // --- tickets and events ---------------------------------------------------------------
 
     // --- policy ---------------------------------------------------------------------------
-
+    /// A policy file that could not be read (syntax, unknown key or value, contradiction).
+    #[error("invalid policy ({format}){}: {reason}", crate::policy::at_pos(pos))]
+    InvalidPolicy {
+        /// `toml` or `json`.
+        format: String,
+        /// Position of the offending value, when known.
+        pos: Option<FilePos>,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A built-in policy name that does not exist.
+    #[error("unknown policy {name:?}; built-in policies: {known}")]
+    UnknownPolicy {
+        /// The name asked for.
+        name: String,
+        /// The built-in names, comma-separated.
+        known: String,
+    },
     // --- schemes and formulas -------------------------------------------------------------
 
     // --- board ----------------------------------------------------------------------------
@@ -113,7 +130,8 @@ impl Error {
             // --- tickets and events ---
 
             // --- policy ---
-
+            Error::InvalidPolicy { .. } => "invalid_policy",
+            Error::UnknownPolicy { .. } => "unknown_policy",
             // --- schemes and formulas ---
 
             // --- board ---

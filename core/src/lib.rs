@@ -13,6 +13,7 @@ pub mod error;
 pub mod instant;
 pub mod metrics;
 pub mod period;
+pub mod policy;
 pub mod ticket;
 pub mod unit;
 
@@ -20,4 +21,5 @@ pub use amount::Amount;
 pub use error::{Error, FilePos, Result};
 pub use instant::Instant;
 pub use period::Period;
+pub use policy::Policy;
 pub use unit::{Role, Unit, UnitId};
