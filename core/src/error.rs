@@ -88,7 +88,101 @@ pub enum Error {
         reason: String,
     },
     // --- calendar -------------------------------------------------------------------------
-
+    /// A computation needed a date outside the calendar's coverage (data not known for it).
+    #[error(
+        "date {date} is outside the calendar's coverage; load calendar data for it or opt in to predict mode"
+    )]
+    OutOfCoverage {
+        /// The first date needed that the calendar does not cover.
+        date: time::Date,
+    },
+    /// Working time was asked for on a calendar that has none at all.
+    #[error("the calendar has no working time at all")]
+    NoWorkingTime,
+    /// A calendar that cannot be built (no coverage, coverage too large, bad options …).
+    #[error("invalid calendar: {reason}")]
+    InvalidCalendar {
+        /// What is wrong.
+        reason: String,
+    },
+    /// A date (or date range) in calendar data that could not be read.
+    #[error(
+        "invalid date {value:?}{}: {reason}",
+        crate::calendar::data::at_pos(pos)
+    )]
+    InvalidDate {
+        /// The text as given.
+        value: String,
+        /// What is wrong with it.
+        reason: String,
+        /// Where it is in the data file, when read from one.
+        pos: Option<FilePos>,
+    },
+    /// A time of day or working interval (`09:00-12:00`) that could not be read.
+    #[error(
+        "invalid working interval {value:?}{}: {reason}",
+        crate::calendar::data::at_pos(pos)
+    )]
+    InvalidTimeOfDay {
+        /// The text as given.
+        value: String,
+        /// What is wrong with it.
+        reason: String,
+        /// Where it is in the data file, when read from one.
+        pos: Option<FilePos>,
+    },
+    /// A working interval whose end is not after its start (`12:00-09:00`).
+    #[error(
+        "working interval {value:?}{} ends before it starts",
+        crate::calendar::data::at_pos(pos)
+    )]
+    IntervalEndsBeforeStart {
+        /// The interval as written.
+        value: String,
+        /// Where it is in the data file, when read from one.
+        pos: Option<FilePos>,
+    },
+    /// Two working intervals of one day overlap (touching intervals are fine and merge).
+    #[error(
+        "working intervals {value}{} overlap",
+        crate::calendar::data::at_pos(pos)
+    )]
+    OverlappingIntervals {
+        /// The two intervals as written, e.g. `09:00-12:00, 11:00-13:00`.
+        value: String,
+        /// Where they are in the data file, when read from one.
+        pos: Option<FilePos>,
+    },
+    /// A key that the calendar data format does not know (a typo, usually).
+    #[error(
+        "unknown key {key:?} in calendar data{}",
+        crate::calendar::data::at_pos(pos)
+    )]
+    UnknownCalendarKey {
+        /// The key as written.
+        key: String,
+        /// Where it is in the data file.
+        pos: Option<FilePos>,
+    },
+    /// Calendar data that is not valid JSON/TOML or does not have the documented shape.
+    #[error(
+        "invalid calendar data{}: {reason}",
+        crate::calendar::data::at_pos(pos)
+    )]
+    InvalidCalendarData {
+        /// What is wrong.
+        reason: String,
+        /// Where it is in the data file, when known.
+        pos: Option<FilePos>,
+    },
+    /// One date given contradicting rules (off and on) in the same layer of calendar data.
+    #[error("date {date} has conflicting rules: {reason}")]
+    ConflictingDateRules {
+        /// The date.
+        date: time::Date,
+        /// The rules that contradict each other.
+        reason: String,
+    },
     // --- tickets and events ---------------------------------------------------------------
 
     // --- policy ---------------------------------------------------------------------------
@@ -126,7 +220,16 @@ impl Error {
             Error::InvalidPeriod { .. } => "invalid_period",
             Error::InvalidAmount { .. } => "invalid_amount",
             // --- calendar ---
-
+            Error::OutOfCoverage { .. } => "out_of_coverage",
+            Error::NoWorkingTime => "no_working_time",
+            Error::InvalidCalendar { .. } => "invalid_calendar",
+            Error::InvalidDate { .. } => "invalid_date",
+            Error::InvalidTimeOfDay { .. } => "invalid_time_of_day",
+            Error::IntervalEndsBeforeStart { .. } => "interval_ends_before_start",
+            Error::OverlappingIntervals { .. } => "overlapping_intervals",
+            Error::UnknownCalendarKey { .. } => "unknown_calendar_key",
+            Error::InvalidCalendarData { .. } => "invalid_calendar_data",
+            Error::ConflictingDateRules { .. } => "conflicting_date_rules",
             // --- tickets and events ---
 
             // --- policy ---

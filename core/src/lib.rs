@@ -9,6 +9,7 @@
 //! [`Error::code`].
 
 pub mod amount;
+pub mod calendar;
 pub mod error;
 pub mod instant;
 pub mod metrics;
@@ -18,6 +19,7 @@ pub mod ticket;
 pub mod unit;
 
 pub use amount::Amount;
+pub use calendar::{Calendar, CalendarBuilder, DayCount, DayKind, DeadlineAt};
 pub use error::{Error, FilePos, Result};
 pub use instant::Instant;
 pub use period::Period;
