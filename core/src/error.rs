@@ -196,6 +196,25 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
+    /// A clock of an assignment could not be computed (typically: its deadline falls outside
+    /// the calendar's coverage). `source` is the underlying error.
+    #[error("ticket {ticket_id:?}, assignment dispatched at event {event_index}: {source}")]
+    ClockFailed {
+        /// The ticket.
+        ticket_id: String,
+        /// Index of the assignment's `dispatched` event.
+        event_index: usize,
+        /// The underlying error (e.g. `out_of_coverage`).
+        source: Box<Error>,
+    },
+    /// A partial-state table (per-unit counter rows) that does not follow the documented layout.
+    #[error("invalid partial state, column {column:?}: {reason}")]
+    InvalidPartial {
+        /// The offending column (or unit, for a malformed row).
+        column: String,
+        /// What is wrong.
+        reason: String,
+    },
     /// A built-in policy name that does not exist.
     #[error("unknown policy {name:?}; built-in policies: {known}")]
     UnknownPolicy {
@@ -235,6 +254,8 @@ impl Error {
             // --- policy ---
             Error::InvalidPolicy { .. } => "invalid_policy",
             Error::UnknownPolicy { .. } => "unknown_policy",
+            Error::ClockFailed { .. } => "clock_failed",
+            Error::InvalidPartial { .. } => "invalid_partial",
             // --- schemes and formulas ---
 
             // --- board ---

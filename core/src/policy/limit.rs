@@ -16,6 +16,7 @@ use std::fmt;
 use serde::{Deserialize, Deserializer, Serialize, Serializer, de};
 
 use crate::amount::Amount;
+use crate::calendar::DeadlineAt;
 
 /// The stage clocks of an assignment (SPEC §3.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -70,17 +71,6 @@ pub enum TimeBasis {
     Office,
     /// Whole working days, 00:00–24:00 (非工作日顺延).
     Workdays,
-}
-
-/// Where an N-working-days limit ends on its last day (SPEC §2.3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DeadlineAt {
-    /// The end of the last office interval of the N-th working day (default).
-    #[default]
-    EndOfOfficeHours,
-    /// 24:00 of the N-th working day.
-    Midnight,
 }
 
 /// Which event starts a clock.

@@ -29,8 +29,9 @@ mod when;
 
 use serde::{Deserialize, Deserializer, Serialize};
 
+pub use crate::calendar::DeadlineAt;
 pub use builtin::BUILTIN;
-pub use limit::{Clock, DeadlineAt, Limit, Limits, Setting, StartAt, TimeBasis, default_basis};
+pub use limit::{Clock, Limit, Limits, Setting, StartAt, TimeBasis, default_basis};
 pub(crate) use load::at_pos;
 pub use options::{CompleteOn, ExtensionPolicy, Redispatch, StatusPolicy, Threshold, same_kind};
 pub use when::{Subject, When};
