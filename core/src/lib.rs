@@ -10,6 +10,7 @@
 
 pub mod amount;
 pub mod calendar;
+pub mod clocks;
 pub mod error;
 pub mod instant;
 pub mod metrics;
