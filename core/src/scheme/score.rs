@@ -62,9 +62,12 @@ impl Scheme {
 
     fn check_inputs(&self, units: &[Unit], metrics: &MetricsTable) -> Result<()> {
         let mut ids = BTreeSet::new();
-        for u in units {
+        for (row, u) in units.iter().enumerate() {
             if !ids.insert(&u.id) {
-                return Err(Error::DuplicateUnit { unit: u.id.clone() });
+                return Err(Error::DuplicateUnit {
+                    unit: u.id.to_string(),
+                    row,
+                });
             }
             if self.group(&u.group).is_none() {
                 return Err(Error::UnitGroupUnknown {

@@ -1,6 +1,7 @@
 //! Period warnings (提前预警, SPEC §7): from `lead_days` calendar days before the period ends,
 //! units that meet the scheme's warning conditions get a warning with the indicators that cost
-//! them most and the **rescuable tickets**: open assignments due in `[as_of, period end)`, each
+//! them most and the **rescuable tickets**: open assignments
+//! ([`crate::metrics::open_assignments`]) still pending and due in `[as_of, period end)`, each
 //! with the points closing it on time would recover.
 //!
 //! Recovered points of one ticket = the unit's rounded total with the assignment counted as
@@ -14,25 +15,12 @@ use serde::{Deserialize, Serialize};
 
 use super::card::Scorecard;
 use super::model::Scheme;
+use crate::clocks::Outcome;
 use crate::error::{Error, Result};
 use crate::instant::{Instant, MS_PER_DAY};
-use crate::metrics::{Counter, MetricsTable};
+use crate::metrics::{Counter, MetricsTable, OpenAssignment};
 use crate::period::Period;
 use crate::unit::{Role, Unit, UnitId};
-
-/// An open assignment (not closed at `as_of`) with its completion deadline.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OpenAssignment {
-    /// The ticket.
-    pub ticket_id: String,
-    /// The unit it is assigned to.
-    pub unit: UnitId,
-    /// The unit's role (default lead).
-    #[serde(default)]
-    pub role: Role,
-    /// When completion is due.
-    pub completion_due: Instant,
-}
 
 /// Why a unit is warned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -250,7 +238,10 @@ impl Scheme {
         let mut out: Vec<RescuableTicket> = open
             .iter()
             .filter(|a| {
-                a.unit == card.unit && as_of <= a.completion_due && a.completion_due < period.end
+                a.unit == card.unit
+                    && a.outcome == Outcome::Pending
+                    && as_of <= a.due
+                    && a.due < period.end
             })
             .filter_map(|a| {
                 let closed = total_with(a.role, &CLOSED_ON_TIME)?;
@@ -258,7 +249,7 @@ impl Scheme {
                 Some(RescuableTicket {
                     ticket_id: a.ticket_id.clone(),
                     role: a.role,
-                    completion_due: a.completion_due,
+                    completion_due: a.due,
                     points: super::card::fixed(
                         closed.checked_sub(lapsed).unwrap_or_default(),
                         self.file.decimals,
