@@ -13,6 +13,7 @@ pub mod error;
 pub mod instant;
 pub mod metrics;
 pub mod period;
+pub mod synthetic;
 pub mod ticket;
 pub mod unit;
 
