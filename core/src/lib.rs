@@ -18,6 +18,7 @@ pub mod metrics;
 pub mod period;
 pub mod policy;
 pub mod scheme;
+pub mod synthetic;
 pub mod ticket;
 pub mod unit;
 
