@@ -16,6 +16,7 @@ pub mod instant;
 pub mod metrics;
 pub mod period;
 pub mod policy;
+pub mod synthetic;
 pub mod ticket;
 pub mod unit;
 
