@@ -303,12 +303,24 @@ fn partitions_hold_on_a_synthetic_month() {
             for due_or_closed in [false, true] {
                 let p = partial(&c.tickets, &ev, &scope(day, due_or_closed)).unwrap();
                 check_partitions(&p);
-                let total: i64 = p
-                    .units
-                    .values()
-                    .map(|u| u.lead.get(Counter::Dispatched))
-                    .sum();
-                assert!(total > 0, "{policy} day {day}: nothing dispatched");
+                let total = |c| p.units.values().map(|u| u.lead.get(c)).sum::<i64>();
+                assert!(
+                    total(Counter::Dispatched) > 0,
+                    "{policy} day {day}: nothing dispatched"
+                );
+                assert!(
+                    total(Counter::Closed) > 0,
+                    "{policy} day {day}: nothing closed"
+                );
+                if day >= 15 {
+                    assert!(
+                        total(Counter::Callbacks) > 0,
+                        "{policy} day {day}: no callbacks"
+                    );
+                }
+                if policy != "lvliang" && day == 40 {
+                    assert!(total(Counter::Due) > 0, "{policy} day {day}: nothing due");
+                }
             }
         }
     }

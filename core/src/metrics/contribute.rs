@@ -77,8 +77,8 @@ pub(crate) fn contribute<S: Sink>(
         }
         due(ev, f, c, scratch, scope, &mut add)?;
         let complete = &c.complete;
+        // Closed counts with or without a completion limit (the finish is the close itself).
         if let (Some(finished), Some(start)) = (complete.finished, complete.start)
-            && matches!(complete.outcome, Outcome::OnTime | Outcome::Late)
             && in_period(finished)
         {
             add(Counter::Closed, 1);
