@@ -1,7 +1,8 @@
 //! The evaluator: a compiled calendar, its whole-day view, a policy and the units table,
 //! prepared once and shared by every evaluation.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::amount::Amount;
@@ -11,6 +12,8 @@ use crate::instant::Instant;
 use crate::policy::{Limit, Limits, Policy, Subject, TimeBasis};
 use crate::ticket::{Kind, Ticket, Urgency};
 use crate::unit::Unit;
+
+use super::view::TicketView;
 
 /// Everything evaluation needs that does not change between calls: build it once per
 /// (calendar, policy, units) and reuse it for any number of tickets, periods and `as_of`s.
@@ -135,22 +138,54 @@ impl Evaluator {
     /// The limits for `ticket` assigned to the unit at `unit` (its position in the units table;
     /// `None` for a unit not in it, whose group is `""`).
     pub fn limits_for(&self, ticket: &Ticket, unit: Option<u32>) -> Limits {
+        self.limits_of(
+            ticket.kind,
+            ticket.urgency,
+            &ticket.channel,
+            &ticket.attributes,
+            unit,
+        )
+        .into_owned()
+    }
+
+    pub(crate) fn limits_for_view(
+        &self,
+        ticket: &TicketView<'_>,
+        unit: Option<u32>,
+    ) -> Cow<'_, Limits> {
+        self.limits_of(
+            ticket.kind,
+            ticket.urgency,
+            ticket.channel,
+            ticket.attributes,
+            unit,
+        )
+    }
+
+    fn limits_of(
+        &self,
+        kind: Kind,
+        urgency: Urgency,
+        channel: &str,
+        attributes: &BTreeMap<String, String>,
+        unit: Option<u32>,
+    ) -> Cow<'_, Limits> {
         if let Some(table) = &self.table {
             let g = self.group_index(unit);
-            let at = (kind_index(ticket.kind) * URGENCIES.len() + urgency_index(ticket.urgency))
+            let at = (kind_index(kind) * URGENCIES.len() + urgency_index(urgency))
                 * self.groups.len()
                 + g;
             if let Some(l) = table.get(at) {
-                return *l;
+                return Cow::Borrowed(l);
             }
         }
-        self.policy.limits_for_subject(&Subject {
-            kind: ticket.kind,
-            urgency: ticket.urgency,
-            channel: &ticket.channel,
+        Cow::Owned(self.policy.limits_for_subject(&Subject {
+            kind,
+            urgency,
+            channel,
             group: self.group_of(unit),
-            attributes: &ticket.attributes,
-        })
+            attributes,
+        }))
     }
 
     /// `t` plus `ms` of time on `basis` (the earliest such instant).

@@ -21,12 +21,15 @@
 //! - the completion clock stops at the ticket's final `closed` (or the unit's last passed reply);
 //!   a reopen reopens it against the same due instant.
 
+mod batch;
 mod context;
 mod evaluate;
 mod facts;
 mod state;
 mod timer;
+mod view;
 
+pub use batch::TicketBatch;
 pub use context::Evaluator;
 pub use facts::Scratch;
 pub use state::{
@@ -36,6 +39,7 @@ pub use state::{
 
 pub(crate) use evaluate::Detail;
 pub(crate) use facts::Facts;
+pub(crate) use view::{Body, Converter, TicketView};
 
 #[cfg(test)]
 mod tests;

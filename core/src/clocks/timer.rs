@@ -120,16 +120,17 @@ impl Applied {
     }
 }
 
-/// Computes one clock at `as_of`. `events` are the assignment's pause/extension events in log
-/// order; `records`, when given, receives one record per extension decision.
+/// Computes one clock at `as_of` into `state`. `events` are the assignment's pause/extension
+/// events in log order; `records`, when given, receives one record per extension decision.
 pub(crate) fn run<'e>(
     ev: &Evaluator,
     input: &ClockInput,
     events: impl Iterator<Item = &'e ClockEvent>,
     as_of: Instant,
     mut records: Option<&mut Vec<ExtensionRecord>>,
-) -> Result<ClockState> {
-    let mut state = ClockState {
+    state: &mut ClockState,
+) -> Result<()> {
+    *state = ClockState {
         limit: input.limit,
         start: input.start,
         finished: input.finish,
@@ -139,7 +140,7 @@ pub(crate) fn run<'e>(
         if input.finish.is_some() {
             state.outcome = Outcome::OnTime;
         }
-        return Ok(state);
+        return Ok(());
     };
     let Some(limit) = input.limit else {
         // The sign clock is never `not_applicable`, so that every dispatch is counted in
@@ -150,7 +151,7 @@ pub(crate) fn run<'e>(
             _ => Outcome::NotApplicable,
         };
         no_limit_extensions(events, records);
-        return Ok(state);
+        return Ok(());
     };
     let base = ev.base_due(&limit, start, 0)?;
     let mut due = Due {
@@ -283,7 +284,7 @@ pub(crate) fn run<'e>(
             });
         }
     }
-    Ok(state)
+    Ok(())
 }
 
 /// The instant the clock turns yellow: `due` minus the policy's threshold.
