@@ -16,8 +16,18 @@ lint: ## rustfmt --check and clippy -D warnings on the whole workspace
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets --all-features --locked -- -D warnings
 
+.PHONY: demo
+demo: ## Score a synthetic city quarter: rankings, warnings, sanctions (release build)
+	$(CARGO) run --release -p hotline-score-cli -- demo
+
+.PHONY: chromium
+chromium: ## Install headless Chromium (Debian package) for the HTML report test, unless present
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing chromium (the HTML report test renders the report with it)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
 .PHONY: test-rust
-test-rust: ## Rust unit, property, vector and doc tests
+test-rust: chromium ## Rust unit, property, vector, CLI and doc tests (installs chromium if missing)
 	$(CARGO) test --workspace --all-features --locked --exclude hotline-score-python --exclude hotline-score-node
 
 VENV ?= .venv

@@ -1,0 +1,511 @@
+//! Data sets from files (SPEC §3.2a): the `tickets`, `events` and `units` tables as CSV or JSON,
+//! assembled into validated tickets by the core's [`Assembler`], with every problem placed at
+//! its file, line and column.
+//!
+//! JSON forms: an array of row objects with the same column names as the CSV files; or, for
+//! tickets only, an array of whole tickets with their `events` (the core's ticket JSON), in which
+//! case no events file is given.
+
+use std::fs::File;
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+
+use hotline_score::ticket::Ticket;
+use hotline_score::ticket::{
+    Assembler, Diagnostic, EventRow, Loaded, Mode, TicketRow, check_units, load_json,
+};
+use hotline_score::{Error, Unit};
+
+use super::json_pos::{Step, offset_of};
+use super::locate::{Problem, csv_columns, line_col};
+use super::{is_json, read_text};
+use crate::fail::{CliResult, Failure, describe};
+use crate::progress::Progress;
+
+/// The files of one data set.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DataFiles {
+    /// Tickets table: CSV (ticket_id, kind, urgency, channel, received_at, attribute columns…),
+    /// or JSON (an array of such rows, or of whole tickets with their events).
+    #[arg(long, value_name = "FILE")]
+    pub tickets: PathBuf,
+    /// Events table: CSV or JSON rows (ticket_id, at, type, unit, role, reason, accepted,
+    /// approved, amount, passed, satisfaction, resolved, event_id). Not needed when the tickets
+    /// JSON carries the events.
+    #[arg(long, value_name = "FILE")]
+    pub events: Option<PathBuf>,
+    /// Units table: CSV or JSON rows (unit, group, name): every unit that is scored.
+    #[arg(long, value_name = "FILE")]
+    pub units: Option<PathBuf>,
+}
+
+/// A loaded data set.
+#[derive(Debug)]
+pub struct DataSet {
+    /// The units table, if given.
+    pub units: Option<Vec<Unit>>,
+    /// The valid tickets, in input order.
+    pub tickets: Vec<Ticket>,
+    /// Every problem (lenient mode: one per skipped ticket or bad row).
+    pub problems: Vec<Problem>,
+}
+
+/// Where the rows of one table came from, to place diagnostics.
+#[derive(Debug)]
+enum Source {
+    /// CSV: the header and the 1-based line of each data row.
+    Csv {
+        path: PathBuf,
+        header: Vec<String>,
+        lines: Vec<u32>,
+    },
+    /// JSON rows or whole tickets: the text.
+    Json { path: PathBuf, text: String },
+}
+
+impl Source {
+    fn name(&self) -> String {
+        match self {
+            Source::Csv { path, .. } | Source::Json { path, .. } => path.display().to_string(),
+        }
+    }
+}
+
+/// Loads a data set. Strict mode fails on the first bad ticket; lenient mode skips bad tickets
+/// and bad rows and returns every problem.
+pub fn load(files: &DataFiles, mode: Mode, progress: Progress) -> CliResult<DataSet> {
+    let mut problems = Vec::new();
+    let units = match &files.units {
+        Some(path) => Some(read_units(path, &mut problems)?),
+        None => None,
+    };
+    if !problems.is_empty() {
+        return Err(problems_failure(&problems));
+    }
+    if let Some(u) = &units {
+        check_units(u).map_err(|e| Failure::data(unit_problem(files, &e).to_string()))?;
+    }
+    let nested = files.events.is_none();
+    if nested {
+        if !is_json(&files.tickets) {
+            return Err(Failure::usage(format!(
+                "{} is a CSV tickets table: give its events table with --events FILE",
+                files.tickets.display()
+            )));
+        }
+        let text = read_text(&files.tickets)?;
+        let bar = progress.step("reading tickets");
+        let loaded = load_json(&text, units.as_deref(), mode);
+        bar.finish_and_clear();
+        let source = Source::Json {
+            path: files.tickets.clone(),
+            text,
+        };
+        let loaded = loaded.map_err(|e| strict_failure(&e, &source, &source, true))?;
+        problems.extend(place(&loaded.diagnostics, &source, &source, true));
+        return Ok(DataSet {
+            units,
+            tickets: loaded.tickets,
+            problems,
+        });
+    }
+    let mut assembler = Assembler::new(units.as_deref(), mode)?;
+    let strict = mode == Mode::Strict;
+    let tickets_src = read_table(
+        &files.tickets,
+        Table::Tickets,
+        &mut assembler,
+        &mut problems,
+        strict,
+        progress,
+    )?;
+    let events_path = files.events.as_deref().unwrap_or(Path::new(""));
+    let events_src = read_table(
+        events_path,
+        Table::Events,
+        &mut assembler,
+        &mut problems,
+        strict,
+        progress,
+    )?;
+    let bar = progress.step("checking tickets");
+    let loaded: Result<Loaded, Error> = assembler.finish();
+    bar.finish_and_clear();
+    let loaded = loaded.map_err(|e| strict_failure(&e, &tickets_src, &events_src, false))?;
+    problems.extend(place(&loaded.diagnostics, &tickets_src, &events_src, false));
+    Ok(DataSet {
+        units,
+        tickets: loaded.tickets,
+        problems,
+    })
+}
+
+/// A failure listing `problems`.
+pub fn problems_failure(problems: &[Problem]) -> Failure {
+    Failure::data(
+        problems
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
+}
+
+fn strict_failure(e: &Error, tickets: &Source, events: &Source, nested: bool) -> Failure {
+    match e {
+        Error::InvalidTicket { .. } => {
+            let d = Diagnostic::from(e);
+            problems_failure(&place(&[d], tickets, events, nested))
+        }
+        other => Failure::data(describe(other)),
+    }
+}
+
+/// Places lenient diagnostics in their files.
+fn place(diags: &[Diagnostic], tickets: &Source, events: &Source, nested: bool) -> Vec<Problem> {
+    let mut out: Vec<Problem> = diags
+        .iter()
+        .map(|d| {
+            let src = if d.event_index.is_some() && !nested {
+                events
+            } else {
+                tickets
+            };
+            Problem {
+                file: src.name(),
+                line: None,
+                column: None,
+                code: d.code.clone(),
+                message: d.message.clone(),
+            }
+        })
+        .collect();
+    // CSV: line from the row, column from the field's header position.
+    let mut wanted: Vec<(usize, u64, usize, bool)> = Vec::new();
+    for (i, (d, p)) in diags.iter().zip(out.iter_mut()).enumerate() {
+        let on_events = d.event_index.is_some() && !nested;
+        let src = if on_events { events } else { tickets };
+        match src {
+            Source::Csv { header, lines, .. } => {
+                let Some(line) = d.row.and_then(|r| lines.get(r)) else {
+                    continue;
+                };
+                p.line = Some(u64::from(*line));
+                if let Some(f) = header.iter().position(|h| *h == d.field) {
+                    wanted.push((i, u64::from(*line), f, on_events));
+                }
+            }
+            Source::Json { text, .. } => {
+                let Some(row) = d.row else { continue };
+                let mut path = vec![Step::Index(row)];
+                if nested {
+                    if let Some(e) = d.event_index {
+                        path.extend([Step::Key("events"), Step::Index(e)]);
+                    }
+                    path.push(Step::Key(if d.field == "ticket_id" {
+                        "id"
+                    } else {
+                        &d.field
+                    }));
+                } else {
+                    path.push(Step::Key(&d.field));
+                }
+                let (l, c) = line_col(text, offset_of(text, &path));
+                p.line = Some(l);
+                p.column = Some(c);
+            }
+        }
+    }
+    for on_events in [false, true] {
+        let src = if on_events { events } else { tickets };
+        let Source::Csv { path, .. } = src else {
+            continue;
+        };
+        let places: Vec<(u64, usize)> = wanted
+            .iter()
+            .filter(|w| w.3 == on_events)
+            .map(|w| (w.1, w.2))
+            .collect();
+        if places.is_empty() {
+            continue;
+        }
+        let cols = csv_columns(path, &places);
+        for (i, line, field, _) in wanted.iter().filter(|w| w.3 == on_events) {
+            if let (Some(p), Some(c)) = (out.get_mut(*i), cols.get(&(*line, *field))) {
+                p.column = Some(*c);
+            }
+        }
+    }
+    out
+}
+
+/// A units-table error (duplicate unit, empty cell) placed in the units file.
+fn unit_problem(files: &DataFiles, e: &Error) -> Problem {
+    let file = files
+        .units
+        .as_ref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    let row = match e {
+        Error::DuplicateUnit { row, .. } | Error::InvalidUnitRow { row, .. } => Some(*row),
+        _ => None,
+    };
+    let line = match files.units.as_deref() {
+        Some(p) if !is_json(p) => row.map(|r| r as u64 + 2),
+        _ => None,
+    };
+    Problem {
+        file,
+        line,
+        column: None,
+        code: e.code().to_owned(),
+        message: e.to_string(),
+    }
+}
+
+/// Reads the units table; every bad row is a problem.
+pub fn read_units(path: &Path, problems: &mut Vec<Problem>) -> CliResult<Vec<Unit>> {
+    let name = path.display().to_string();
+    if is_json(path) {
+        let text = read_text(path)?;
+        return match serde_json::from_str::<Vec<Unit>>(&text) {
+            Ok(units) => Ok(units),
+            Err(e) => {
+                problems.push(Problem {
+                    file: name,
+                    line: Some(e.line() as u64),
+                    column: Some(e.column() as u64),
+                    code: "invalid_units".into(),
+                    message: strip_json_position(&e.to_string()),
+                });
+                Ok(Vec::new())
+            }
+        };
+    }
+    let mut reader = csv_reader(path)?;
+    let mut units = Vec::new();
+    for record in reader.deserialize::<Unit>() {
+        match record {
+            Ok(u) => units.push(u),
+            Err(e) => problems.push(csv_problem(&name, &e, "invalid_units")),
+        }
+    }
+    Ok(units)
+}
+
+/// serde_json appends " at line L column C"; the position is reported separately.
+pub fn strip_json_position(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(i) => msg.get(..i).unwrap_or(msg).to_owned(),
+        None => msg.to_owned(),
+    }
+}
+
+fn csv_reader(path: &Path) -> CliResult<csv::Reader<File>> {
+    csv::ReaderBuilder::new()
+        .buffer_capacity(1 << 20)
+        .from_path(path)
+        .map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))
+}
+
+/// A CSV-level problem (bad UTF-8, wrong number of fields, a value of the wrong type).
+fn csv_problem(file: &str, e: &csv::Error, code: &str) -> Problem {
+    let line = e.position().map(|p| p.line());
+    let message = match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("this row has {len} fields, the header has {expected_len}"),
+        csv::ErrorKind::Deserialize { err, .. } => err.to_string(),
+        _ => e.to_string(),
+    };
+    Problem {
+        file: file.to_owned(),
+        line,
+        column: None,
+        code: code.to_owned(),
+        message,
+    }
+}
+
+/// Which table a file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Table {
+    Tickets,
+    Events,
+}
+
+/// Reads one table into the assembler. CSV-level problems are failures in strict mode and
+/// problems (the row is skipped) otherwise.
+fn read_table(
+    path: &Path,
+    table: Table,
+    assembler: &mut Assembler,
+    problems: &mut Vec<Problem>,
+    strict: bool,
+    progress: Progress,
+) -> CliResult<Source> {
+    let name = path.display().to_string();
+    let label = match table {
+        Table::Tickets => "reading tickets",
+        Table::Events => "reading events",
+    };
+    if is_json(path) {
+        let text = read_text(path)?;
+        let bar = progress.step(label);
+        let result = match table {
+            Table::Tickets => serde_json::from_str::<Vec<TicketRow>>(&text)
+                .map(|rows| rows.into_iter().for_each(|r| assembler.add_ticket(r))),
+            Table::Events => serde_json::from_str::<Vec<EventRow>>(&text)
+                .map(|rows| rows.iter().for_each(|r| assembler.add_event(r))),
+        };
+        bar.finish_and_clear();
+        if let Err(e) = result {
+            let p = Problem {
+                file: name,
+                line: Some(e.line() as u64),
+                column: Some(e.column() as u64),
+                code: "invalid_table".into(),
+                message: strip_json_position(&e.to_string()),
+            };
+            if strict {
+                return Err(problems_failure(&[p]));
+            }
+            problems.push(p);
+        }
+        return Ok(Source::Json {
+            path: path.to_owned(),
+            text,
+        });
+    }
+    let file = File::open(path)
+        .map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))?;
+    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let bar = progress.bytes(label, len);
+    let mut reader = csv::ReaderBuilder::new()
+        .buffer_capacity(1 << 20)
+        .from_reader(bar.wrap_read(BufReader::with_capacity(1 << 20, file)));
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| problems_failure(&[csv_problem(&name, &e, "invalid_table")]))?
+        .iter()
+        .map(|h| h.trim().to_owned())
+        .collect();
+    let header_problems = check_header(&name, table, &header);
+    if !header_problems.is_empty() {
+        bar.finish_and_clear();
+        return Err(problems_failure(&header_problems));
+    }
+    let columns = event_columns(&header);
+    let mut lines = Vec::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                let line = record.position().map_or(0, |p| p.line());
+                lines.push(u32::try_from(line).unwrap_or(u32::MAX));
+                match table {
+                    Table::Tickets => assembler.add_ticket(TicketRow::from_columns(
+                        header.iter().map(String::as_str).zip(record.iter()),
+                    )),
+                    Table::Events => assembler.add_event(&event_row(&columns, &record)),
+                }
+            }
+            Err(e) => {
+                let p = csv_problem(&name, &e, "invalid_table");
+                if strict || !matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. }) {
+                    bar.finish_and_clear();
+                    return Err(problems_failure(&[p]));
+                }
+                problems.push(p);
+            }
+        }
+    }
+    bar.finish_and_clear();
+    Ok(Source::Csv {
+        path: path.to_owned(),
+        header,
+        lines,
+    })
+}
+
+/// Header problems: unknown events columns, missing required columns.
+fn check_header(file: &str, table: Table, header: &[String]) -> Vec<Problem> {
+    let required: &[&str] = match table {
+        Table::Tickets => &["ticket_id", "kind", "received_at"],
+        Table::Events => &["ticket_id", "at", "type"],
+    };
+    let mut out = Vec::new();
+    let line = header.join(",");
+    for (i, h) in header.iter().enumerate() {
+        if table == Table::Events && !EventRow::COLUMNS.contains(&h.as_str()) {
+            out.push(Problem {
+                file: file.to_owned(),
+                line: Some(1),
+                column: super::locate::csv_field_column(&line, i),
+                code: "unknown_column".into(),
+                message: format!(
+                    "unknown events column `{h}`; the columns are: {}",
+                    EventRow::COLUMNS.join(", ")
+                ),
+            });
+        }
+        if header.iter().take(i).any(|x| x == h) {
+            out.push(Problem {
+                file: file.to_owned(),
+                line: Some(1),
+                column: super::locate::csv_field_column(&line, i),
+                code: "duplicate_column".into(),
+                message: format!("column `{h}` appears twice"),
+            });
+        }
+    }
+    for r in required {
+        if !header.iter().any(|h| h == r) {
+            out.push(Problem {
+                file: file.to_owned(),
+                line: Some(1),
+                column: None,
+                code: "missing_column".into(),
+                message: format!("the header has no `{r}` column"),
+            });
+        }
+    }
+    out
+}
+
+/// For each events column of `EventRow::COLUMNS`, its position in the header.
+fn event_columns(header: &[String]) -> [Option<usize>; 13] {
+    let mut out = [None; 13];
+    for (slot, name) in out.iter_mut().zip(EventRow::COLUMNS) {
+        *slot = header.iter().position(|h| h == name);
+    }
+    out
+}
+
+fn event_row(columns: &[Option<usize>; 13], record: &csv::StringRecord) -> EventRow {
+    let cell = |i: usize| -> Option<String> {
+        columns
+            .get(i)
+            .copied()
+            .flatten()
+            .and_then(|c| record.get(c))
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
+    EventRow {
+        ticket_id: cell(0).unwrap_or_default(),
+        at: cell(1).unwrap_or_default(),
+        event_type: cell(2).unwrap_or_default(),
+        unit: cell(3),
+        role: cell(4),
+        reason: cell(5),
+        accepted: cell(6),
+        approved: cell(7),
+        amount: cell(8),
+        passed: cell(9),
+        satisfaction: cell(10),
+        resolved: cell(11),
+        event_id: cell(12),
+    }
+}
