@@ -24,3 +24,8 @@ pub use error::{Error, ErrorContext, FilePos, Result};
 pub use instant::Instant;
 pub use period::Period;
 pub use unit::{Role, Unit, UnitId};
+
+/// The README's Rust examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
