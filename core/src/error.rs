@@ -184,7 +184,58 @@ pub enum Error {
         reason: String,
     },
     // --- tickets and events ---------------------------------------------------------------
-
+    /// A ticket or one of its events breaks a rule of SPEC §3.2; `kind` says which (and gives
+    /// the stable code). `event_index` is the index within the ticket's events (`None`: the
+    /// ticket's own fields). `row` is the 0-based row of the table the value came from: the
+    /// events table when `event_index` is set, else the tickets table; for JSON ticket arrays,
+    /// the ticket's position in the array.
+    #[error("ticket {ticket_id:?}{}, field `{field}`: {kind}", crate::ticket::location(*.event_index, *.row))]
+    InvalidTicket {
+        /// The ticket's id (empty if the ticket has none).
+        ticket_id: String,
+        /// Index of the event within the ticket, if the problem is in an event.
+        event_index: Option<usize>,
+        /// The field (column) concerned.
+        field: String,
+        /// 0-based row in the input table, when the input was a table or an array.
+        row: Option<usize>,
+        /// What is wrong (boxed to keep `Error` small).
+        kind: Box<crate::ticket::TicketErrorKind>,
+    },
+    /// A JSON ticket file that is not valid JSON, or not an array of objects.
+    #[error("invalid ticket JSON at line {line}, column {column}: {reason}")]
+    InvalidTicketJson {
+        /// What is wrong.
+        reason: String,
+        /// 1-based line.
+        line: u32,
+        /// 1-based column.
+        column: u32,
+    },
+    /// A unit listed twice in the units table.
+    #[error("unit {unit:?} is listed twice in the units table (row {row})")]
+    DuplicateUnit {
+        /// The unit.
+        unit: String,
+        /// 0-based row of the second occurrence.
+        row: usize,
+    },
+    /// A units-table row with an empty `unit` or `group`.
+    #[error("units table row {row}: `{field}` is empty")]
+    InvalidUnitRow {
+        /// 0-based row.
+        row: usize,
+        /// The empty column.
+        field: String,
+    },
+    /// A synthetic-city parameter out of range.
+    #[error("invalid synthetic city parameter `{field}`: {reason}")]
+    InvalidCityConfig {
+        /// The parameter.
+        field: String,
+        /// What is wrong.
+        reason: String,
+    },
     // --- policy ---------------------------------------------------------------------------
 
     // --- schemes and formulas -------------------------------------------------------------
@@ -214,7 +265,11 @@ impl Error {
             Error::InvalidCalendarData { .. } => "invalid_calendar_data",
             Error::ConflictingDateRules { .. } => "conflicting_date_rules",
             // --- tickets and events ---
-
+            Error::InvalidTicket { kind, .. } => kind.code(),
+            Error::InvalidTicketJson { .. } => "invalid_ticket_json",
+            Error::DuplicateUnit { .. } => "duplicate_unit",
+            Error::InvalidUnitRow { .. } => "invalid_unit_row",
+            Error::InvalidCityConfig { .. } => "invalid_city_config",
             // --- policy ---
 
             // --- schemes and formulas ---

@@ -15,6 +15,7 @@ pub mod formula;
 pub mod instant;
 pub mod metrics;
 pub mod period;
+pub mod synthetic;
 pub mod ticket;
 pub mod unit;
 
