@@ -260,6 +260,26 @@ impl Ctx<'_> {
             return None;
         }
         let hash = sha256_hex(serde_json::to_string(&file).unwrap_or_default().as_bytes());
+        let mut used_slots: Vec<usize> = indicators
+            .iter()
+            .flat_map(|ind| {
+                let value = ind.value.iter().flat_map(|v| {
+                    std::iter::once(&v.value)
+                        .chain(v.num.as_ref())
+                        .chain(v.den.as_ref())
+                });
+                let items: Vec<&Formula> = match &ind.rule {
+                    Rule::Checklist { items } => items.iter().map(|i| &i.when).collect(),
+                    _ => Vec::new(),
+                };
+                value
+                    .chain(items)
+                    .flat_map(|f| f.slots_used().iter().copied())
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        used_slots.sort_unstable();
+        used_slots.dedup();
         Some(Scheme {
             hash,
             resolver,
@@ -269,6 +289,7 @@ impl Ctx<'_> {
             total_cap,
             total_floor,
             ladder,
+            used_slots,
             file,
         })
     }
