@@ -9,16 +9,45 @@ help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-10s %s\n", $$1, $$2}'
 
 .PHONY: test
-test: lint test-rust ## Every check and every test of every language (what CI runs)
+test: lint test-rust test-python test-node ## Every check and every test of every language (what CI runs)
 
 .PHONY: lint
 lint: ## rustfmt --check and clippy -D warnings on the whole workspace
 	$(CARGO) fmt --all --check
-	$(CARGO) clippy --workspace --all-targets --all-features --locked -- -D warnings
+	$(CARGO) clippy --workspace --all-targets --features hotline-score/json-schema --locked -- -D warnings
 
 .PHONY: test-rust
 test-rust: ## Rust unit, property, vector and doc tests
-	$(CARGO) test --workspace --all-features --locked
+	$(CARGO) test --workspace --features hotline-score/json-schema --locked --exclude hotline-score-python --exclude hotline-score-node
+
+VENV ?= .venv
+PY := $(VENV)/bin/python
+
+$(PY):
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet "maturin>=1.9,<2" pytest
+
+.PHONY: python
+python: $(PY) ## Build the Python binding into .venv (debug build)
+	cd bindings-python && VIRTUAL_ENV=$(abspath $(VENV)) ../$(VENV)/bin/maturin develop --quiet
+
+.PHONY: test-python
+test-python: python ## pytest over the Python binding
+	$(PY) -m pytest -q bindings-python/tests
+
+bindings-node/node_modules: bindings-node/package-lock.json
+	cd bindings-node && npm ci --no-audit --no-fund
+	touch $@
+
+.PHONY: node
+node: bindings-node/node_modules ## Build the Node binding (debug build); fails if index.d.ts drifts
+	cd bindings-node && npx napi build --platform
+	git diff --exit-code -- bindings-node/index.d.ts bindings-node/index.js
+
+.PHONY: test-node
+test-node: node ## node:test over the Node binding
+	cd bindings-node && node --test test/
 
 .PHONY: fmt
 fmt: ## Format the Rust code

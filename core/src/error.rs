@@ -377,6 +377,33 @@ impl Error {
     }
 }
 
+/// The structured context of an error, uniform across variants: what the bindings expose as
+/// exception / error attributes (`ticket_id`, `event_index`, `field`, `line`, `column`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ErrorContext {
+    /// The ticket concerned.
+    pub ticket_id: Option<String>,
+    /// The index of the event within its ticket.
+    pub event_index: Option<usize>,
+    /// The field (or key path) concerned.
+    pub field: Option<String>,
+    /// 1-based line in the file concerned.
+    pub line: Option<u32>,
+    /// 1-based column in the file concerned.
+    pub column: Option<u32>,
+}
+
+impl Error {
+    /// The structured context of this error (empty fields where a variant has none).
+    pub fn context(&self) -> ErrorContext {
+        #[allow(clippy::match_single_binding, unreachable_patterns)]
+        match self {
+            // Variants with context add their arms here.
+            _ => ErrorContext::default(),
+        }
+    }
+}
+
 /// Result alias used throughout the crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 

@@ -24,8 +24,13 @@ pub mod unit;
 
 pub use amount::Amount;
 pub use calendar::{Calendar, CalendarBuilder, DayCount, DayKind, DeadlineAt};
-pub use error::{Error, FilePos, Result};
+pub use error::{Error, ErrorContext, FilePos, Result};
 pub use instant::Instant;
 pub use period::Period;
 pub use policy::Policy;
 pub use unit::{Role, Unit, UnitId};
+
+/// The README's Rust examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

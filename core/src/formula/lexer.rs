@@ -134,8 +134,8 @@ pub(crate) fn lex(src: &str) -> Result<Vec<Token<'_>>, Vec<Problem>> {
                     at,
                     codes::BAD_NUMBER,
                     format!(
-                        "number `{text}{}` is not an exact decimal (at most 28 significant digits \
-                         and 28 decimal places)",
+                        "number `{text}{}` does not fit an exact decimal (magnitude below \
+                         7.9e28, at most 28 decimal places)",
                         if percent { "%" } else { "" }
                     ),
                 )),

@@ -42,7 +42,7 @@
 //! Binary operators are left-associative. Precedence, loosest first: `or` < `and` < `not` <
 //! comparisons < `+ -` < `* /` < unary `-`. Because `not` is looser than comparisons,
 //! `not a < b` means `not (a < b)`, and a `not` directly inside a tighter operator must be put
-//! in parentheses (`a == (not b)`, `-(x)`), as in Python.
+//! in parentheses (`a == (not b)`), as in Python.
 //!
 //! * **Numbers** are exact decimals ([`rust_decimal::Decimal`], 28 significant digits); a literal
 //!   that does not fit exactly is an error, never rounded. `85%` is `0.85` (exactly: the scale

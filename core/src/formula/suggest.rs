@@ -1,8 +1,8 @@
 //! "Did you mean …" suggestions: the closest known name by edit distance.
 
-/// The candidate closest to `word` by Levenshtein distance (over characters, case-insensitive
-/// ties broken by the candidate order), if it is close enough to be a plausible typo: at most 2
-/// edits, or at most a third of the word's length.
+/// The candidate closest to `word` by Levenshtein distance over lower-cased characters (ties go
+/// to the earlier candidate), if it is close enough to be a plausible typo: at most 2 edits, or
+/// at most a third of the word's length.
 pub(crate) fn closest<'c, I>(word: &str, candidates: I) -> Option<String>
 where
     I: IntoIterator<Item = &'c str>,

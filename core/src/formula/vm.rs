@@ -32,7 +32,7 @@ fn exec(ops: &[Op], buf: &mut [Value], slots: &[Value]) -> Value {
                 _ => Value::NoData,
             },
             Op::Neg => match st.pop() {
-                Value::Number(x) => Value::Number(-x),
+                Value::Number(x) => Value::Number(unsigned_zero(-x)),
                 _ => Value::NoData,
             },
             Op::Not => match st.pop() {
@@ -107,9 +107,19 @@ fn apply(op: Op, a: Value, b: Value) -> Value {
 
 fn arith(a: Value, b: Value, f: impl Fn(Decimal, Decimal) -> Option<Decimal>) -> Value {
     match (a, b) {
-        (Value::Number(x), Value::Number(y)) => f(x, y).map_or(Value::NoData, Value::Number),
+        (Value::Number(x), Value::Number(y)) => {
+            f(x, y).map_or(Value::NoData, |d| Value::Number(unsigned_zero(d)))
+        }
         _ => Value::NoData,
     }
+}
+
+/// Zero without a minus sign (`-(0)` would otherwise print as `-0`).
+fn unsigned_zero(mut d: Decimal) -> Decimal {
+    if d.is_zero() {
+        d.set_sign_positive(true);
+    }
+    d
 }
 
 fn compare(a: Value, b: Value, f: fn(Ordering) -> bool) -> Value {
@@ -192,6 +202,24 @@ mod tests {
         assert_eq!(run(&[Op::Add, Op::If, Op::Neg], 0, &[]), Value::NoData);
         let many = vec![Op::Number(Decimal::ONE); 100];
         assert_eq!(run(&many, 1, &[]), num(1));
+    }
+
+    #[test]
+    fn zero_is_never_negative() {
+        let zero = Decimal::new(0, 2);
+        let v = run(&[Op::Number(zero), Op::Neg], 1, &[]);
+        assert_eq!(
+            v.as_number().map(|d| d.to_string()).as_deref(),
+            Some("0.00")
+        );
+        let v = run(
+            &[Op::Number(-Decimal::ONE), Op::Number(zero), Op::Mul],
+            2,
+            &[],
+        );
+        assert!(!v.as_number().unwrap().is_sign_negative());
+        let v = run(&[Op::Number(-zero), Op::Number(zero), Op::Min], 2, &[]);
+        assert!(!v.as_number().unwrap().is_sign_negative());
     }
 
     #[test]

@@ -1,0 +1,8 @@
+//! Node bindings of hotline-score: a thin layer that converts arguments, calls the core and
+//! converts errors. Module names mirror the core's; every export catches unwinds.
+
+// `#[napi]` registers exports only outside `cfg(test)`.
+#![cfg_attr(test, allow(dead_code))]
+
+mod errors;
+mod instant;
