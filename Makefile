@@ -14,7 +14,7 @@ test: lint test-rust test-python test-node ## Every check and every test of ever
 .PHONY: lint
 lint: ## rustfmt --check and clippy -D warnings on the whole workspace
 	$(CARGO) fmt --all --check
-	$(CARGO) clippy --workspace --all-targets --all-features --locked -- -D warnings
+	$(CARGO) clippy --workspace --all-targets --features hotline-score/json-schema --locked -- -D warnings
 
 .PHONY: demo
 demo: ## Score a synthetic city quarter: rankings, warnings, sanctions (release build)
@@ -28,7 +28,7 @@ chromium: ## Install headless Chromium (Debian package) for the HTML report test
 
 .PHONY: test-rust
 test-rust: chromium ## Rust unit, property, vector, CLI and doc tests (installs chromium if missing)
-	$(CARGO) test --workspace --all-features --locked --exclude hotline-score-python --exclude hotline-score-node
+	$(CARGO) test --workspace --features hotline-score/json-schema --locked --exclude hotline-score-python --exclude hotline-score-node
 
 VENV ?= .venv
 PY := $(VENV)/bin/python

@@ -109,6 +109,7 @@ fn bench(c: &mut Criterion) {
             "lianyungang-2022",
             &["counties", "districts", "departments"][..],
         ),
+        ("three-rates", &["units"][..]),
     ] {
         let scheme = Scheme::preset(preset).unwrap();
         let external: Vec<&str> = scheme

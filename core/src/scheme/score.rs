@@ -113,8 +113,12 @@ impl Scheme {
         let mut cells: Vec<Cell> = Vec::with_capacity(members.len() * n);
         for u in members {
             let counters = metrics.units.get(&u.id).unwrap_or(&zero);
-            self.resolver
-                .fill(counters, metrics.external.get(&u.id), &mut slots);
+            self.resolver.fill_used(
+                counters,
+                metrics.external.get(&u.id),
+                &self.used_slots,
+                &mut slots,
+            );
             cells.extend(indicators.iter().map(|ind| {
                 let measured = match &ind.value {
                     Some(v) => v.measure(&slots),
