@@ -362,3 +362,28 @@ fn contributions_add_up_to_the_partial_row() {
         );
     }
 }
+
+#[test]
+fn per_ticket_evaluation_equals_the_shared_pass() {
+    // Each ticket alone (fresh buffers and memo) against one pass over all of them.
+    let c = city(3, 12, 10, 40);
+    let variants = [
+        "name = \"a\"\n[[rules]]\nwhen = { kind = \"consult\" }\nlimits.complete = \"3wd\"\n[[rules]]\nlimits.complete = \"5wd\"\n",
+        "name = \"b\"\ncount_start_day = true\ndeadline_at = \"midnight\"\n[[rules]]\nwhen = { kind = \"consult\" }\nlimits.complete = \"3wd\"\n[[rules]]\nlimits.complete = { amount = \"5wd\", count_start_day = false }\n",
+    ];
+    for text in variants {
+        let ev = Evaluator::new(
+            &Calendar::prc().unwrap(),
+            Policy::from_toml_str(text).unwrap(),
+            &c.units,
+        );
+        let s = scope(14, false);
+        let whole = partial(&c.tickets, &ev, &s).unwrap();
+        let mut merged = Partial::default();
+        for t in &c.tickets {
+            merged.merge(partial(std::slice::from_ref(t), &ev, &s).unwrap());
+        }
+        assert_eq!(merged, whole);
+        assert!(whole.units.values().any(|u| u.lead.get(Counter::Due) > 0));
+    }
+}

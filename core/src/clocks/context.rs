@@ -6,9 +6,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::amount::Amount;
-use crate::calendar::{Calendar, DayCount};
+use crate::calendar::{Calendar, DayCount, DeadlineAt};
 use crate::error::{Error, Result};
-use crate::instant::Instant;
+use crate::instant::{Instant, MS_PER_DAY};
 use crate::policy::{Limit, Limits, Policy, Subject, TimeBasis};
 use crate::ticket::{Kind, Ticket, Urgency};
 use crate::unit::Unit;
@@ -30,6 +30,8 @@ pub struct Evaluator {
     groups: Vec<String>,
     /// Limits per (kind, urgency, group) when the policy only looks at those.
     table: Option<Vec<Limits>>,
+    /// The calendar's UTC offset in milliseconds.
+    offset_ms: i64,
 }
 
 const KINDS: [Kind; 7] = [
@@ -98,6 +100,7 @@ impl Evaluator {
             unit_group,
             groups,
             table,
+            offset_ms: i64::from(calendar.offset().whole_seconds()) * 1000,
         }
     }
 
@@ -248,6 +251,43 @@ impl Evaluator {
         }
     }
 
+    /// [`Evaluator::base_due`] through `cache`: an N-working-days deadline depends only on the
+    /// start's local date (SPEC §2.3), and tickets of a batch cluster in time.
+    pub(crate) fn base_due_cached(
+        &self,
+        limit: &Limit,
+        start: Instant,
+        extra_days: u32,
+        cache: &mut DayCache,
+    ) -> Result<Instant> {
+        let Amount::WorkingDays(n) = limit.amount else {
+            return self.base_due(limit, start, extra_days);
+        };
+        let key = DayKey {
+            day: start
+                .millis()
+                .saturating_add(self.offset_ms)
+                .div_euclid(MS_PER_DAY),
+            n: n.saturating_add(extra_days),
+            count_start_day: self.policy.count_start_day(limit),
+            deadline_at: self.policy.deadline_at(limit),
+        };
+        let slot = cache
+            .slots
+            .get_mut(key.slot())
+            .ok_or(Error::InstantOutOfRange {
+                millis: start.millis(),
+            })?;
+        if let Some((k, due)) = slot
+            && *k == key
+        {
+            return Ok(*due);
+        }
+        let due = self.base_due(limit, start, extra_days)?;
+        *slot = Some((key, due));
+        Ok(due)
+    }
+
     /// The same local time of day, `days` working days later.
     fn shift_days(&self, t: Instant, days: u32) -> Result<Instant> {
         if days == 0 {
@@ -258,6 +298,32 @@ impl Evaluator {
         let date = self.office.add_working_days(date, i64::from(days))?;
         Ok(Instant::from_local(date, ms, offset))
     }
+}
+
+/// Key of a memoized N-working-days deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct DayKey {
+    day: i64,
+    n: u32,
+    count_start_day: bool,
+    deadline_at: DeadlineAt,
+}
+
+impl DayKey {
+    fn slot(&self) -> usize {
+        let h = (self.day as u64)
+            .wrapping_mul(31)
+            .wrapping_add(u64::from(self.n));
+        (h % DAY_SLOTS as u64) as usize
+    }
+}
+
+const DAY_SLOTS: usize = 32;
+
+/// A small direct-mapped memo of N-working-days deadlines, kept in the reusable scratch space.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct DayCache {
+    slots: [Option<(DayKey, Instant)>; DAY_SLOTS],
 }
 
 /// A small, fast, non-cryptographic hasher for unit ids (the Fx hash of rustc; the units table

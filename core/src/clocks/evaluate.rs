@@ -182,6 +182,7 @@ impl Evaluator {
             clocks,
             clock_events,
             extension_records,
+            days,
             ..
         } = scratch;
         let Some(clocks) = clocks.get_mut(i) else {
@@ -207,6 +208,7 @@ impl Evaluator {
                 as_of,
                 keep.then_some(&mut records),
                 clocks.get_mut(clock),
+                days,
             )?;
         }
         extension_records.extend(records.into_iter().map(|r| (i, r)));

@@ -68,7 +68,7 @@ pub(crate) struct Callback {
 
 /// Reusable buffers and the facts of the ticket last scanned.
 #[derive(Debug, Default)]
-pub struct Scratch {
+pub(crate) struct Scratch {
     pub(crate) assignments: Vec<Facts>,
     /// Pause, resume and extension events, tagged with their assignment.
     pub(crate) clock_events: Vec<(usize, ClockEvent)>,
@@ -89,6 +89,8 @@ pub struct Scratch {
     pub(crate) first_dispatch: [Option<Instant>; 2],
     pub(crate) clocks: Vec<super::state::Clocks>,
     pub(crate) extension_records: Vec<(usize, super::state::ExtensionRecord)>,
+    /// Memo of working-day deadlines.
+    pub(crate) days: super::context::DayCache,
 }
 
 pub(crate) fn role_index(role: Role) -> usize {

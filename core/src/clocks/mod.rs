@@ -31,7 +31,7 @@ mod view;
 
 pub use batch::TicketBatch;
 pub use context::Evaluator;
-pub use facts::Scratch;
+pub(crate) use facts::Scratch;
 pub use state::{
     Assignment, AssignmentEnd, ClockState, Clocks, EndReason, ExtensionRecord, Outcome, Refusal,
     Status,

@@ -5,7 +5,7 @@ use crate::error::Result;
 use crate::instant::Instant;
 use crate::policy::{Clock, ExtensionPolicy, Limit, Threshold, TimeBasis, same_kind};
 
-use super::context::Evaluator;
+use super::context::{DayCache, Evaluator};
 use super::facts::ClockEvent;
 use super::state::{ClockState, ExtensionRecord, Outcome, Refusal, Status};
 
@@ -30,6 +30,7 @@ pub(crate) struct ClockInput {
 /// The running due instant: base due plus applied extensions plus paused time.
 struct Due<'a> {
     ev: &'a Evaluator,
+    days: &'a mut DayCache,
     limit: Limit,
     start: Instant,
     ext_days: u32,
@@ -43,7 +44,9 @@ struct Due<'a> {
 impl Due<'_> {
     fn recompute(&mut self, days_changed: bool) -> Result<()> {
         if days_changed {
-            self.base = self.ev.base_due(&self.limit, self.start, self.ext_days)?;
+            self.base =
+                self.ev
+                    .base_due_cached(&self.limit, self.start, self.ext_days, self.days)?;
         }
         let mut due = self.base;
         let on_basis = self.ext_basis_ms.saturating_add(self.pause_ms);
@@ -129,6 +132,7 @@ pub(crate) fn run<'e>(
     as_of: Instant,
     mut records: Option<&mut Vec<ExtensionRecord>>,
     state: &mut ClockState,
+    days: &mut DayCache,
 ) -> Result<()> {
     *state = ClockState {
         limit: input.limit,
@@ -153,9 +157,10 @@ pub(crate) fn run<'e>(
         no_limit_extensions(events, records);
         return Ok(());
     };
-    let base = ev.base_due(&limit, start, 0)?;
+    let base = ev.base_due_cached(&limit, start, 0, days)?;
     let mut due = Due {
         ev,
+        days,
         limit,
         start,
         ext_days: 0,
