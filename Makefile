@@ -26,6 +26,15 @@ chromium: ## Install headless Chromium (Debian package) for the HTML report test
 	  echo "installing chromium (the HTML report test renders the report with it)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
+.PHONY: screenshot
+screenshot: chromium ## Regenerate docs/demo-report.png from the demo's HTML report
+	@dpkg -s fonts-noto-cjk >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk; }
+	$(CARGO) run --release -p hotline-score-cli -- demo --html target/demo-report.html > /dev/null
+	chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+	  --disable-background-networking --disable-component-update --disable-sync \
+	  --user-data-dir=$$(mktemp -d) --screenshot=docs/demo-report.png --window-size=1280,2000 \
+	  file://$(abspath target/demo-report.html)
+
 .PHONY: test-rust
 test-rust: chromium ## Rust unit, property, vector, CLI and doc tests (installs chromium if missing)
 	$(CARGO) test --workspace --features hotline-score/json-schema --locked --exclude hotline-score-python --exclude hotline-score-node

@@ -64,7 +64,17 @@ pub fn run(job: Job<'_>, progress: Progress) -> CliResult<Report> {
     let mut periods = vec![job.period.clone()];
     periods.extend(weeks.iter().cloned());
     let bar = progress.step("evaluating tickets");
-    let mut parts = partials(job.tickets, &ev, job.as_of, &periods, DueAnchor::DueDate)?;
+    let mut parts = par(job.tickets, |chunk| {
+        partials(chunk, &ev, job.as_of, &periods, DueAnchor::DueDate)
+    })?
+    .into_iter()
+    .reduce(|mut a, b| {
+        for (x, y) in a.iter_mut().zip(b) {
+            x.merge(y);
+        }
+        a
+    })
+    .unwrap_or_default();
     bar.finish_and_clear();
     let week_parts = parts.split_off(1);
     let current = parts.pop().unwrap_or_default();
@@ -75,12 +85,12 @@ pub fn run(job: Job<'_>, progress: Progress) -> CliResult<Report> {
     let in_window = warning_start.is_some_and(|s| s <= job.as_of) && job.as_of < job.period.end;
     let warnings = if in_window {
         let bar = progress.step("finding rescuable tickets");
-        let open = open_assignments(job.tickets, &ev, job.as_of)?;
+        let open = par(job.tickets, |c| open_assignments(c, &ev, job.as_of))?.concat();
         // The period's end if nothing more is done: the tickets as known at `as_of`.
         let known = known_at(job.tickets, job.as_of);
-        let at_end = partial(&known, &ev, &Scope::new(job.period.clone(), job.period.end))?
+        let at_end = par_partial(&known, &ev, &Scope::new(job.period.clone(), job.period.end))?
             .finalize(job.units, BTreeMap::new());
-        let open_at_end = open_assignments(&known, &ev, job.period.end)?;
+        let open_at_end = par(&known, |c| open_assignments(c, &ev, job.period.end))?.concat();
         let data = WarningData {
             metrics: &metrics,
             open: &open,
@@ -99,7 +109,7 @@ pub fn run(job: Job<'_>, progress: Progress) -> CliResult<Report> {
     let explanations = if job.explain {
         let bar = progress.step("explaining");
         let scope = Scope::new(job.period.clone(), job.as_of);
-        let contributions = all_contributions(job.tickets, &ev, &scope)?;
+        let contributions = par(job.tickets, |c| all_contributions(c, &ev, &scope))?.concat();
         let e = scheme.explain(&scores, &contributions)?;
         bar.finish_and_clear();
         e
@@ -143,6 +153,42 @@ pub fn run(job: Job<'_>, progress: Progress) -> CliResult<Report> {
     })
 }
 
+/// `f` over consecutive chunks of `tickets` on the machine's cores (at most 4 threads), the
+/// results in chunk order. Partial states merge exactly in any order (SPEC §5), and per-ticket
+/// lists concatenated in chunk order are the lists of the whole.
+fn par<T: Send>(
+    tickets: &[Ticket],
+    f: impl Fn(&[Ticket]) -> hotline_score::Result<T> + Sync,
+) -> hotline_score::Result<Vec<T>> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    if threads < 2 || tickets.len() < 20_000 {
+        return Ok(vec![f(tickets)?]);
+    }
+    let size = tickets.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = tickets
+            .chunks(size)
+            .map(|chunk| s.spawn(|| f(chunk)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
+
+/// [`partial`] over the machine's cores, shards merged.
+fn par_partial(
+    tickets: &[Ticket],
+    ev: &Evaluator,
+    scope: &Scope,
+) -> hotline_score::Result<Partial> {
+    let mut shards = par(tickets, |c| partial(c, ev, scope))?.into_iter();
+    let mut out = shards.next().unwrap_or_default();
+    shards.for_each(|p| out.merge(p));
+    Ok(out)
+}
+
 /// The tickets as they were known at `as_of`: received by then, with the events up to then
 /// (borrowed when nothing is later).
 fn known_at(tickets: &[Ticket], as_of: Instant) -> Cow<'_, [Ticket]> {
@@ -177,7 +223,7 @@ fn sanctions(
     let bar = progress.step("scoring earlier periods");
     for _ in 0..job.history {
         p = previous_period(scheme, &p)?;
-        let part = partial(job.tickets, ev, &Scope::new(p.clone(), p.end))?;
+        let part = par_partial(job.tickets, ev, &Scope::new(p.clone(), p.end))?;
         let metrics = part.finalize(job.units, BTreeMap::new());
         history.push(scheme.score(job.units, &metrics, &p, p.end)?);
     }

@@ -103,11 +103,11 @@ pub fn run(args: &DemoArgs, progress: Progress) -> CliResult<()> {
     if let Some(path) = &args.html {
         super::emit(Some(path), &report::html::render(&report))?;
     }
-    let mut text = report::text::render(&report);
+    super::emit(None, &report::text::render(&report))?;
     if let Some(path) = &args.html {
-        text.push_str(&format!("\nHTML report written to {}\n", path.display()));
+        eprintln!("HTML report written to {}", path.display());
     }
-    super::emit(None, &text)
+    Ok(())
 }
 
 /// The quarter 2026-Q1 for 90 days, else the `days` days from 2026-01-01.

@@ -16,6 +16,9 @@ use hotline_score::ticket::{
 };
 use hotline_score::{Error, Unit};
 
+use indicatif::{ProgressBar, ProgressBarIter};
+
+use super::csv_events;
 use super::json_pos::{Step, offset_of};
 use super::locate::{Problem, csv_columns, line_col};
 use super::{is_json, read_text};
@@ -111,23 +114,62 @@ pub fn load(files: &DataFiles, mode: Mode, progress: Progress) -> CliResult<Data
     }
     let mut assembler = Assembler::new(units.as_deref(), mode)?;
     let strict = mode == Mode::Strict;
-    let tickets_src = read_table(
-        &files.tickets,
-        Table::Tickets,
-        &mut assembler,
-        &mut problems,
-        strict,
-        progress,
-    )?;
     let events_path = files.events.as_deref().unwrap_or(Path::new(""));
-    let events_src = read_table(
-        events_path,
-        Table::Events,
-        &mut assembler,
-        &mut problems,
-        strict,
-        progress,
-    )?;
+    let (tickets_src, events_src) = std::thread::scope(|scope| -> CliResult<(Source, Source)> {
+        // A CSV events table is parsed on a second thread while the tickets are read.
+        let events = if is_json(events_path) {
+            None
+        } else {
+            let (reader, header, bar) = open_csv(events_path, Table::Events, progress)?;
+            let columns = csv_events::columns(&header);
+            let rows = csv_events::spawn(scope, reader, columns, events_path);
+            Some((rows, header, bar))
+        };
+        let tickets_src = read_table(
+            &files.tickets,
+            Table::Tickets,
+            &mut assembler,
+            &mut problems,
+            strict,
+            progress,
+        )?;
+        let events_src = match events {
+            Some((rows, header, bar)) => {
+                let mut lines = Vec::new();
+                for msg in rows.rx.iter() {
+                    match msg {
+                        csv_events::Msg::Rows(batch) => {
+                            batch.rows().for_each(|r| assembler.add_event(r));
+                            lines.extend_from_slice(&batch.lines);
+                            let _ = rows.back.send(batch);
+                        }
+                        csv_events::Msg::Problem(p, fatal) => {
+                            if strict || fatal {
+                                bar.finish_and_clear();
+                                return Err(problems_failure(&[p]));
+                            }
+                            problems.push(p);
+                        }
+                    }
+                }
+                bar.finish_and_clear();
+                Source::Csv {
+                    path: events_path.to_owned(),
+                    header,
+                    lines,
+                }
+            }
+            None => read_table(
+                events_path,
+                Table::Events,
+                &mut assembler,
+                &mut problems,
+                strict,
+                progress,
+            )?,
+        };
+        Ok((tickets_src, events_src))
+    })?;
     let bar = progress.step("checking tickets");
     let loaded: Result<Loaded, Error> = assembler.finish();
     bar.finish_and_clear();
@@ -309,7 +351,7 @@ fn csv_reader(path: &Path) -> CliResult<csv::Reader<File>> {
 }
 
 /// A CSV-level problem (bad UTF-8, wrong number of fields, a value of the wrong type).
-fn csv_problem(file: &str, e: &csv::Error, code: &str) -> Problem {
+pub fn csv_problem(file: &str, e: &csv::Error, code: &str) -> Problem {
     let line = e.position().map(|p| p.line());
     let message = match e.kind() {
         csv::ErrorKind::UnequalLengths {
@@ -377,25 +419,7 @@ fn read_table(
             text,
         });
     }
-    let file = File::open(path)
-        .map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))?;
-    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let bar = progress.bytes(label, len);
-    let mut reader = csv::ReaderBuilder::new()
-        .buffer_capacity(1 << 20)
-        .from_reader(bar.wrap_read(BufReader::with_capacity(1 << 20, file)));
-    let header: Vec<String> = reader
-        .headers()
-        .map_err(|e| problems_failure(&[csv_problem(&name, &e, "invalid_table")]))?
-        .iter()
-        .map(|h| h.trim().to_owned())
-        .collect();
-    let header_problems = check_header(&name, table, &header);
-    if !header_problems.is_empty() {
-        bar.finish_and_clear();
-        return Err(problems_failure(&header_problems));
-    }
-    let columns = event_columns(&header);
+    let (mut reader, header, bar) = open_csv(path, table, progress)?;
     let mut lines = Vec::new();
     let mut record = csv::StringRecord::new();
     loop {
@@ -404,12 +428,9 @@ fn read_table(
             Ok(true) => {
                 let line = record.position().map_or(0, |p| p.line());
                 lines.push(u32::try_from(line).unwrap_or(u32::MAX));
-                match table {
-                    Table::Tickets => assembler.add_ticket(TicketRow::from_columns(
-                        header.iter().map(String::as_str).zip(record.iter()),
-                    )),
-                    Table::Events => assembler.add_event(&event_row(&columns, &record)),
-                }
+                assembler.add_ticket(TicketRow::from_columns(
+                    header.iter().map(String::as_str).zip(record.iter()),
+                ));
             }
             Err(e) => {
                 let p = csv_problem(&name, &e, "invalid_table");
@@ -427,6 +448,41 @@ fn read_table(
         header,
         lines,
     })
+}
+
+/// A CSV file read through a progress bar.
+type CsvReader = csv::Reader<ProgressBarIter<BufReader<File>>>;
+
+/// A CSV reader over `path` behind a progress bar, with its checked header.
+fn open_csv(
+    path: &Path,
+    table: Table,
+    progress: Progress,
+) -> CliResult<(CsvReader, Vec<String>, ProgressBar)> {
+    let name = path.display().to_string();
+    let file = File::open(path)
+        .map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))?;
+    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let label = match table {
+        Table::Tickets => "reading tickets",
+        Table::Events => "reading events",
+    };
+    let bar = progress.bytes(label, len);
+    let mut reader = csv::ReaderBuilder::new()
+        .buffer_capacity(1 << 20)
+        .from_reader(bar.wrap_read(BufReader::with_capacity(1 << 20, file)));
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| problems_failure(&[csv_problem(&name, &e, "invalid_table")]))?
+        .iter()
+        .map(|h| h.trim().to_owned())
+        .collect();
+    let header_problems = check_header(&name, table, &header);
+    if !header_problems.is_empty() {
+        bar.finish_and_clear();
+        return Err(problems_failure(&header_problems));
+    }
+    Ok((reader, header, bar))
 }
 
 /// Header problems: unknown events columns, missing required columns.
@@ -472,40 +528,4 @@ fn check_header(file: &str, table: Table, header: &[String]) -> Vec<Problem> {
         }
     }
     out
-}
-
-/// For each events column of `EventRow::COLUMNS`, its position in the header.
-fn event_columns(header: &[String]) -> [Option<usize>; 13] {
-    let mut out = [None; 13];
-    for (slot, name) in out.iter_mut().zip(EventRow::COLUMNS) {
-        *slot = header.iter().position(|h| h == name);
-    }
-    out
-}
-
-fn event_row(columns: &[Option<usize>; 13], record: &csv::StringRecord) -> EventRow {
-    let cell = |i: usize| -> Option<String> {
-        columns
-            .get(i)
-            .copied()
-            .flatten()
-            .and_then(|c| record.get(c))
-            .filter(|v| !v.is_empty())
-            .map(str::to_owned)
-    };
-    EventRow {
-        ticket_id: cell(0).unwrap_or_default(),
-        at: cell(1).unwrap_or_default(),
-        event_type: cell(2).unwrap_or_default(),
-        unit: cell(3),
-        role: cell(4),
-        reason: cell(5),
-        accepted: cell(6),
-        approved: cell(7),
-        amount: cell(8),
-        passed: cell(9),
-        satisfaction: cell(10),
-        resolved: cell(11),
-        event_id: cell(12),
-    }
 }

@@ -17,9 +17,9 @@ use crate::text::{count, local, local_short, pct};
 
 const STYLE: &str = include_str!("style.css");
 /// Ticket ids listed per component in the drill-down (the rest are counted).
-const TICKETS_SHOWN: usize = 24;
+const TICKETS_SHOWN: usize = 12;
 /// Rescuable tickets listed per warning before the "more" fold.
-const RESCUABLE_SHOWN: usize = 8;
+const RESCUABLE_SHOWN: usize = 5;
 
 /// Escapes text for HTML content and attribute values.
 pub fn escape(s: &str) -> String {
