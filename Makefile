@@ -68,6 +68,14 @@ node: bindings-node/node_modules ## Build the Node binding (debug build); fails 
 test-node: node ## node:test over the Node binding
 	cd bindings-node && node --test test/
 
+.PHONY: bench-cli
+bench-cli: ## Time `hotline-score score` on 1,000,000 synthetic tickets from CSV (numbers in BENCHMARKS.md)
+	$(CARGO) build --release -p hotline-score-cli
+	@test -f target/bench-cli/events.csv || ./target/release/hotline-score generate --out target/bench-cli \
+	  --units 300 --days 90 --tickets-per-day 11500 --limit 1000000
+	/usr/bin/time -v ./target/release/hotline-score score --tickets target/bench-cli/tickets.csv \
+	  --events target/bench-cli/events.csv --units target/bench-cli/units.csv --period 2026-Q1 > /dev/null
+
 .PHONY: fmt
 fmt: ## Format the Rust code
 	$(CARGO) fmt --all

@@ -11,18 +11,16 @@ use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
 use hotline_score::ticket::Ticket;
-use hotline_score::ticket::{
-    Assembler, Diagnostic, EventRow, Loaded, Mode, TicketRow, check_units, load_json,
-};
+use hotline_score::ticket::{Assembler, EventRow, Loaded, Mode, TicketRow, check_units, load_json};
 use hotline_score::{Error, Unit};
 
 use indicatif::{ProgressBar, ProgressBarIter};
 
 use super::csv_events;
-use super::json_pos::{Step, offset_of};
-use super::locate::{Problem, csv_columns, line_col};
+use super::locate::Problem;
+use super::place::{Source, place, strict_failure, unit_problem};
 use super::{is_json, read_text};
-use crate::fail::{CliResult, Failure, describe};
+use crate::fail::{CliResult, Failure};
 use crate::progress::Progress;
 
 /// The files of one data set.
@@ -51,27 +49,6 @@ pub struct DataSet {
     pub tickets: Vec<Ticket>,
     /// Every problem (lenient mode: one per skipped ticket or bad row).
     pub problems: Vec<Problem>,
-}
-
-/// Where the rows of one table came from, to place diagnostics.
-#[derive(Debug)]
-enum Source {
-    /// CSV: the header and the 1-based line of each data row.
-    Csv {
-        path: PathBuf,
-        header: Vec<String>,
-        lines: Vec<u32>,
-    },
-    /// JSON rows or whole tickets: the text.
-    Json { path: PathBuf, text: String },
-}
-
-impl Source {
-    fn name(&self) -> String {
-        match self {
-            Source::Csv { path, .. } | Source::Json { path, .. } => path.display().to_string(),
-        }
-    }
 }
 
 /// Loads a data set. Strict mode fails on the first bad ticket; lenient mode skips bad tickets
@@ -191,118 +168,6 @@ pub fn problems_failure(problems: &[Problem]) -> Failure {
             .collect::<Vec<_>>()
             .join("\n"),
     )
-}
-
-fn strict_failure(e: &Error, tickets: &Source, events: &Source, nested: bool) -> Failure {
-    match e {
-        Error::InvalidTicket { .. } => {
-            let d = Diagnostic::from(e);
-            problems_failure(&place(&[d], tickets, events, nested))
-        }
-        other => Failure::data(describe(other)),
-    }
-}
-
-/// Places lenient diagnostics in their files.
-fn place(diags: &[Diagnostic], tickets: &Source, events: &Source, nested: bool) -> Vec<Problem> {
-    let mut out: Vec<Problem> = diags
-        .iter()
-        .map(|d| {
-            let src = if d.event_index.is_some() && !nested {
-                events
-            } else {
-                tickets
-            };
-            Problem {
-                file: src.name(),
-                line: None,
-                column: None,
-                code: d.code.clone(),
-                message: d.message.clone(),
-            }
-        })
-        .collect();
-    // CSV: line from the row, column from the field's header position.
-    let mut wanted: Vec<(usize, u64, usize, bool)> = Vec::new();
-    for (i, (d, p)) in diags.iter().zip(out.iter_mut()).enumerate() {
-        let on_events = d.event_index.is_some() && !nested;
-        let src = if on_events { events } else { tickets };
-        match src {
-            Source::Csv { header, lines, .. } => {
-                let Some(line) = d.row.and_then(|r| lines.get(r)) else {
-                    continue;
-                };
-                p.line = Some(u64::from(*line));
-                if let Some(f) = header.iter().position(|h| *h == d.field) {
-                    wanted.push((i, u64::from(*line), f, on_events));
-                }
-            }
-            Source::Json { text, .. } => {
-                let Some(row) = d.row else { continue };
-                let mut path = vec![Step::Index(row)];
-                if nested {
-                    if let Some(e) = d.event_index {
-                        path.extend([Step::Key("events"), Step::Index(e)]);
-                    }
-                    path.push(Step::Key(if d.field == "ticket_id" {
-                        "id"
-                    } else {
-                        &d.field
-                    }));
-                } else {
-                    path.push(Step::Key(&d.field));
-                }
-                let (l, c) = line_col(text, offset_of(text, &path));
-                p.line = Some(l);
-                p.column = Some(c);
-            }
-        }
-    }
-    for on_events in [false, true] {
-        let src = if on_events { events } else { tickets };
-        let Source::Csv { path, .. } = src else {
-            continue;
-        };
-        let places: Vec<(u64, usize)> = wanted
-            .iter()
-            .filter(|w| w.3 == on_events)
-            .map(|w| (w.1, w.2))
-            .collect();
-        if places.is_empty() {
-            continue;
-        }
-        let cols = csv_columns(path, &places);
-        for (i, line, field, _) in wanted.iter().filter(|w| w.3 == on_events) {
-            if let (Some(p), Some(c)) = (out.get_mut(*i), cols.get(&(*line, *field))) {
-                p.column = Some(*c);
-            }
-        }
-    }
-    out
-}
-
-/// A units-table error (duplicate unit, empty cell) placed in the units file.
-fn unit_problem(files: &DataFiles, e: &Error) -> Problem {
-    let file = files
-        .units
-        .as_ref()
-        .map(|p| p.display().to_string())
-        .unwrap_or_default();
-    let row = match e {
-        Error::DuplicateUnit { row, .. } | Error::InvalidUnitRow { row, .. } => Some(*row),
-        _ => None,
-    };
-    let line = match files.units.as_deref() {
-        Some(p) if !is_json(p) => row.map(|r| r as u64 + 2),
-        _ => None,
-    };
-    Problem {
-        file,
-        line,
-        column: None,
-        code: e.code().to_owned(),
-        message: e.to_string(),
-    }
 }
 
 /// Reads the units table; every bad row is a problem.

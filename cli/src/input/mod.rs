@@ -5,6 +5,7 @@ pub mod csv_events;
 pub mod data;
 pub mod json_pos;
 pub mod locate;
+pub mod place;
 
 use std::path::Path;
 

@@ -4,5 +4,6 @@
 pub mod csv;
 pub mod html;
 pub mod model;
+pub mod panels;
 pub mod svg;
 pub mod text;
