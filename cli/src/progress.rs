@@ -20,6 +20,11 @@ impl Progress {
         }
     }
 
+    /// No progress shown (a worker thread's).
+    pub fn hidden() -> Self {
+        Progress { enabled: false }
+    }
+
     /// A bar over `len` bytes of a file being read.
     pub fn bytes(&self, label: &str, len: u64) -> ProgressBar {
         if !self.enabled {

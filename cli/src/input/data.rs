@@ -16,7 +16,6 @@ use hotline_score::{Error, Unit};
 
 use indicatif::{ProgressBar, ProgressBarIter};
 
-use super::csv_events;
 use super::locate::Problem;
 use super::place::{Source, place, strict_failure, unit_problem};
 use super::{is_json, read_text};
@@ -89,73 +88,133 @@ pub fn load(files: &DataFiles, mode: Mode, progress: Progress) -> CliResult<Data
             problems,
         });
     }
-    let mut assembler = Assembler::new(units.as_deref(), mode)?;
-    let strict = mode == Mode::Strict;
     let events_path = files.events.as_deref().unwrap_or(Path::new(""));
-    let (tickets_src, events_src) = std::thread::scope(|scope| -> CliResult<(Source, Source)> {
-        // A CSV events table is parsed on a second thread while the tickets are read.
-        let events = if is_json(events_path) {
-            None
-        } else {
-            let (reader, header, bar) = open_csv(events_path, Table::Events, progress)?;
-            let columns = csv_events::columns(&header);
-            let rows = csv_events::spawn(scope, reader, columns, events_path);
-            Some((rows, header, bar))
-        };
-        let tickets_src = read_table(
-            &files.tickets,
-            Table::Tickets,
-            &mut assembler,
+    // Tickets are independent: each shard of tickets (by a hash of the id) is read and assembled
+    // on its own thread, every thread reading the files and keeping its own rows.
+    let shards = if is_json(&files.tickets) || is_json(events_path) {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4))
+    };
+    let results: Vec<CliResult<(Vec<Ticket>, Vec<Problem>)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..shards)
+            .map(|shard| {
+                let units = units.as_deref();
+                let bars = if shard == 0 {
+                    progress
+                } else {
+                    Progress::hidden()
+                };
+                scope.spawn(move || {
+                    let part = Part { shard, shards };
+                    load_part(files, events_path, units, mode, part, bars)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    let mut tickets = Vec::new();
+    let mut failures = Vec::new();
+    for r in results {
+        match r {
+            Ok((t, p)) => {
+                if tickets.is_empty() {
+                    tickets = t;
+                } else {
+                    tickets.extend(t);
+                }
+                problems.extend(p);
+            }
+            Err(f) => failures.push(f),
+        }
+    }
+    if let Some(first) = first_failure(failures) {
+        return Err(first);
+    }
+    if !is_json(&files.tickets) && !is_json(events_path) {
+        // In file order, whatever the number of threads.
+        problems.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+    }
+    Ok(DataSet {
+        units,
+        tickets,
+        problems,
+    })
+}
+
+/// Which tickets a thread reads: those whose id hashes to `shard` of `shards`.
+#[derive(Debug, Clone, Copy)]
+struct Part {
+    shard: usize,
+    shards: usize,
+}
+
+impl Part {
+    /// Whether the row of ticket `id` belongs to this part (FNV-1a of the id).
+    fn takes(self, id: &str) -> bool {
+        if self.shards < 2 {
+            return true;
+        }
+        let h = id.trim().bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+        usize::try_from(h % self.shards as u64).unwrap_or(0) == self.shard
+    }
+
+    /// Whether this part reports problems that belong to no ticket (malformed rows).
+    fn reports_rows(self) -> bool {
+        self.shard == 0
+    }
+}
+
+/// Reads and assembles one part of the tickets.
+fn load_part(
+    files: &DataFiles,
+    events_path: &Path,
+    units: Option<&[Unit]>,
+    mode: Mode,
+    part: Part,
+    progress: Progress,
+) -> CliResult<(Vec<Ticket>, Vec<Problem>)> {
+    let strict = mode == Mode::Strict;
+    let mut problems = Vec::new();
+    let mut assembler = Assembler::new(units, mode)?;
+    let mut feed = |path: &Path, table: Table, assembler: &mut Assembler| {
+        read_table(
+            path,
+            table,
+            assembler,
             &mut problems,
             strict,
+            part,
             progress,
-        )?;
-        let events_src = match events {
-            Some((rows, header, bar)) => {
-                let mut lines = Vec::new();
-                for msg in rows.rx.iter() {
-                    match msg {
-                        csv_events::Msg::Rows(batch) => {
-                            batch.rows().for_each(|r| assembler.add_event(r));
-                            lines.extend_from_slice(&batch.lines);
-                            let _ = rows.back.send(batch);
-                        }
-                        csv_events::Msg::Problem(p, fatal) => {
-                            if strict || fatal {
-                                bar.finish_and_clear();
-                                return Err(problems_failure(&[p]));
-                            }
-                            problems.push(p);
-                        }
-                    }
-                }
-                bar.finish_and_clear();
-                Source::Csv {
-                    path: events_path.to_owned(),
-                    header,
-                    lines,
-                }
-            }
-            None => read_table(
-                events_path,
-                Table::Events,
-                &mut assembler,
-                &mut problems,
-                strict,
-                progress,
-            )?,
-        };
-        Ok((tickets_src, events_src))
-    })?;
+        )
+    };
+    let tickets_src = feed(&files.tickets, Table::Tickets, &mut assembler)?;
+    let events_src = feed(events_path, Table::Events, &mut assembler)?;
     let bar = progress.step("checking tickets");
     let loaded: Result<Loaded, Error> = assembler.finish();
     bar.finish_and_clear();
     let loaded = loaded.map_err(|e| strict_failure(&e, &tickets_src, &events_src, false))?;
     problems.extend(place(&loaded.diagnostics, &tickets_src, &events_src, false));
-    Ok(DataSet {
-        units,
-        tickets: loaded.tickets,
-        problems,
+    Ok((loaded.tickets, problems))
+}
+
+/// Of the parts' failures, the one earliest in the files (deterministic whatever the threads).
+fn first_failure(failures: Vec<Failure>) -> Option<Failure> {
+    failures.into_iter().min_by_key(|f| {
+        let text = f.to_string();
+        let first = text.lines().next().unwrap_or("").to_owned();
+        let mut parts = first.splitn(3, ':');
+        let file = parts.next().unwrap_or("").to_owned();
+        let line: u64 = parts
+            .next()
+            .and_then(|l| l.parse().ok())
+            .unwrap_or(u64::MAX);
+        (file.contains("events"), line, first)
     })
 }
 
@@ -249,6 +308,7 @@ fn read_table(
     assembler: &mut Assembler,
     problems: &mut Vec<Problem>,
     strict: bool,
+    part: Part,
     progress: Progress,
 ) -> CliResult<Source> {
     let name = path.display().to_string();
@@ -285,17 +345,30 @@ fn read_table(
         });
     }
     let (mut reader, header, bar) = open_csv(path, table, progress)?;
+    let id_column = header.iter().position(|h| h == "ticket_id").unwrap_or(0);
+    let columns = event_columns(&header);
+    let mut row = EventRow::default();
+    let mut spare: [Option<String>; 10] = Default::default();
     let mut lines = Vec::new();
     let mut record = csv::StringRecord::new();
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
+                if !part.takes(record.get(id_column).unwrap_or("")) {
+                    continue;
+                }
                 let line = record.position().map_or(0, |p| p.line());
                 lines.push(u32::try_from(line).unwrap_or(u32::MAX));
-                assembler.add_ticket(TicketRow::from_columns(
-                    header.iter().map(String::as_str).zip(record.iter()),
-                ));
+                match table {
+                    Table::Tickets => assembler.add_ticket(TicketRow::from_columns(
+                        header.iter().map(String::as_str).zip(record.iter()),
+                    )),
+                    Table::Events => {
+                        fill_event_row(&columns, &record, &mut row, &mut spare);
+                        assembler.add_event(&row);
+                    }
+                }
             }
             Err(e) => {
                 let p = csv_problem(&name, &e, "invalid_table");
@@ -303,7 +376,9 @@ fn read_table(
                     bar.finish_and_clear();
                     return Err(problems_failure(&[p]));
                 }
-                problems.push(p);
+                if part.reports_rows() {
+                    problems.push(p);
+                }
             }
         }
     }
@@ -393,4 +468,63 @@ fn check_header(file: &str, table: Table, header: &[String]) -> Vec<Problem> {
         }
     }
     out
+}
+
+/// For each events column, its position in `header`.
+fn event_columns(header: &[String]) -> [Option<usize>; 13] {
+    let mut out = [None; 13];
+    for (slot, name) in out.iter_mut().zip(EventRow::COLUMNS) {
+        *slot = header.iter().position(|h| h == name);
+    }
+    out
+}
+
+/// Fills `row` from a record, reusing its strings' buffers (no allocation per row once they
+/// have grown); `spare` keeps the buffers of cells that are empty in this row.
+fn fill_event_row(
+    columns: &[Option<usize>; 13],
+    record: &csv::StringRecord,
+    row: &mut EventRow,
+    spare: &mut [Option<String>; 10],
+) {
+    let cell = |i: usize| -> &str {
+        columns
+            .get(i)
+            .copied()
+            .flatten()
+            .and_then(|c| record.get(c))
+            .unwrap_or("")
+    };
+    for (i, slot) in [&mut row.ticket_id, &mut row.at, &mut row.event_type]
+        .into_iter()
+        .enumerate()
+    {
+        slot.clear();
+        slot.push_str(cell(i));
+    }
+    let optional = [
+        &mut row.unit,
+        &mut row.role,
+        &mut row.reason,
+        &mut row.accepted,
+        &mut row.approved,
+        &mut row.amount,
+        &mut row.passed,
+        &mut row.satisfaction,
+        &mut row.resolved,
+        &mut row.event_id,
+    ];
+    for (k, (slot, spare)) in optional.into_iter().zip(spare.iter_mut()).enumerate() {
+        let text = cell(k + 3);
+        if text.is_empty() {
+            if let Some(s) = slot.take() {
+                *spare = Some(s);
+            }
+        } else {
+            let mut s = slot.take().or_else(|| spare.take()).unwrap_or_default();
+            s.clear();
+            s.push_str(text);
+            *slot = Some(s);
+        }
+    }
 }

@@ -1,7 +1,6 @@
 //! Reading what the user gives: option values (instants, dates, periods), schemes, policies,
 //! calendars, and data sets ([`data`]).
 
-pub mod csv_events;
 pub mod data;
 pub mod json_pos;
 pub mod locate;

@@ -43,6 +43,32 @@ impl Source {
     }
 }
 
+/// A diagnostic's message for a CSV row placed by line: the core's table row numbers (which
+/// count the rows one reading thread kept) give way to the file's lines.
+fn csv_message(message: &str, d: &Diagnostic, tickets: &Source) -> String {
+    let mut m = match d.row {
+        Some(r) => message.replacen(&format!(" (row {r})"), "", 1),
+        None => message.to_owned(),
+    };
+    let marker = "first seen at row ";
+    if let (Some(i), Source::Csv { lines, .. }) = (m.find(marker), tickets) {
+        let start = i + marker.len();
+        let digits: String = m
+            .get(start..)
+            .unwrap_or("")
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        if let Some(line) = digits.parse::<usize>().ok().and_then(|r| lines.get(r)) {
+            m.replace_range(
+                i..start + digits.len(),
+                &format!("first seen at line {line}"),
+            );
+        }
+    }
+    m
+}
+
 /// A strict-mode loading error, placed.
 pub fn strict_failure(e: &Error, tickets: &Source, events: &Source, nested: bool) -> Failure {
     match e {
@@ -89,6 +115,7 @@ pub fn place(
                     continue;
                 };
                 p.line = Some(u64::from(*line));
+                p.message = csv_message(&p.message, d, tickets);
                 if let Some(f) = header.iter().position(|h| *h == d.field) {
                     wanted.push((i, u64::from(*line), f, on_events));
                 }
