@@ -860,4 +860,16 @@ rule = { linear_below_target = { target = 100, slope = 1 } }
         let col = line_text.find("closed_on_tme").unwrap() as u32 + 1;
         assert_eq!(p.column, col);
     }
+
+    #[test]
+    fn numbers_may_be_decimal_strings() {
+        let text = MINI.replace("points = 25", "points = \"25.0\"");
+        assert!(load(&text, Format::Toml).is_ok());
+        let text = MINI.replace("points = 25", "points = \"2x\"");
+        let problems = load(&text, Format::Toml).unwrap_err();
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].code, "invalid_value");
+        assert_eq!(problems[0].key, "indicators[0].points");
+        assert_eq!(problems[0].column, 10);
+    }
 }

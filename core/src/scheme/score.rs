@@ -279,3 +279,92 @@ impl Scheme {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::scheme::file::SchemeFile;
+
+    fn unit(id: &str, group: &str) -> Unit {
+        Unit {
+            id: id.into(),
+            group: group.into(),
+            name: String::new(),
+        }
+    }
+
+    fn setup() -> (Scheme, Period, Instant) {
+        let scheme = Scheme::preset("three-rates").unwrap();
+        let as_of = Instant::parse("2026-03-31T12:00:00+08:00").unwrap();
+        let period = scheme.period_at(as_of).unwrap();
+        (scheme, period, as_of)
+    }
+
+    #[test]
+    fn bad_inputs_are_typed_errors() {
+        let (scheme, period, as_of) = setup();
+        let m = MetricsTable::default();
+        let code = |units: &[Unit], m: &MetricsTable| {
+            scheme.score(units, m, &period, as_of).unwrap_err().code()
+        };
+        assert_eq!(
+            code(&[unit("a", "units"), unit("a", "units")], &m),
+            "duplicate_unit"
+        );
+        assert_eq!(code(&[unit("a", "nope")], &m), "unit_group_unknown");
+        let mut stray = MetricsTable::default();
+        stray.units.insert("b".into(), UnitCounters::default());
+        assert_eq!(
+            code(&[unit("a", "units")], &stray),
+            "metrics_for_unknown_unit"
+        );
+        let mut ext = MetricsTable::default();
+        ext.external.insert(
+            "a".into(),
+            BTreeMap::from([("kb".to_owned(), Decimal::ONE)]),
+        );
+        assert_eq!(code(&[unit("a", "units")], &ext), "unknown_external_metric");
+        assert_eq!(period.label, "2026-03");
+    }
+
+    #[test]
+    fn a_unit_without_metrics_scores_its_no_data_points() {
+        let (scheme, period, as_of) = setup();
+        let s = scheme
+            .score(
+                &[unit("a", "units")],
+                &MetricsTable::default(),
+                &period,
+                as_of,
+            )
+            .unwrap();
+        let card = &s.units[0];
+        assert_eq!(card.total.to_string(), "100.00");
+        assert!(
+            card.components
+                .iter()
+                .all(|c| c.no_data == Some(NoDataSpec::Full))
+        );
+        assert_eq!(card.scheme_hash, scheme.hash());
+    }
+
+    #[test]
+    fn the_hash_ignores_format_comments_and_key_order() {
+        let toml_scheme = Scheme::preset("three-rates").unwrap();
+        let json = serde_json::to_string_pretty(toml_scheme.file()).unwrap();
+        let file: SchemeFile = serde_json::from_str(&json).unwrap();
+        assert_eq!(&file, toml_scheme.file());
+        let from_json = Scheme::from_json(&json).unwrap();
+        assert_eq!(from_json.hash(), toml_scheme.hash());
+        let edited = crate::scheme::preset::text("three-rates").unwrap().replace(
+            "points = 35\nrule = { proportional = {} }\n\n[[indicators]]\nid = \"satisfaction\"",
+            "points = 35\nrule = { proportional = {} }\n\n[[indicators]]\nid = \"satisfactio\"",
+        );
+        assert_ne!(
+            Scheme::from_toml(&edited).unwrap().hash(),
+            toml_scheme.hash()
+        );
+    }
+}
