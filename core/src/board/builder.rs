@@ -9,9 +9,10 @@ use serde::{Deserialize, Serialize};
 use super::Board;
 use super::checksum::Fnv;
 use super::periods::PeriodTable;
+use super::record::Work;
 use super::status::StatusIndex;
 use crate::calendar::Calendar;
-use crate::clocks::{Evaluator, Scratch};
+use crate::clocks::Evaluator;
 use crate::error::{Error, Result};
 use crate::instant::{Instant, MS_PER_HOUR};
 use crate::metrics::DueAnchor;
@@ -191,7 +192,7 @@ impl BoardBuilder {
             history: Vec::new(),
             external: BTreeMap::new(),
             latest: None,
-            scratch: Scratch::default(),
+            work: Work::default(),
             cache: Mutex::default(),
         })
     }

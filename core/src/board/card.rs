@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use super::Board;
 use super::periods::OnePeriod;
+use super::record::Work;
 use super::record::{self, decode_slot};
-use crate::clocks::Scratch;
 use crate::error::{Error, Result};
 use crate::instant::Instant;
 use crate::metrics::{Contribution, Scope};
@@ -103,7 +103,7 @@ impl Board {
                 )?;
             }
         }
-        let mut scratch = Scratch::default();
+        let mut work = Work::default();
         let mut one = OnePeriod {
             id: 0,
             scope: Scope {
@@ -122,7 +122,7 @@ impl Board {
                 &state.ticket,
                 as_of,
                 false,
-                &mut scratch,
+                &mut work,
                 &mut one,
             )?;
             for f in rec.fixed.iter().filter(|f| f.unit == u) {

@@ -226,7 +226,7 @@ impl Board {
                     &state.ticket,
                     eval_at,
                     true,
-                    &mut self.scratch,
+                    &mut self.work,
                     &mut TablePeriods {
                         table: &mut self.periods,
                         scheme: &self.scheme,

@@ -73,7 +73,7 @@ pub use snapshot::SNAPSHOT_VERSION;
 pub use standings::{GroupStandings, Standing, Standings};
 pub use status::DeadlineStatus;
 
-use crate::clocks::{Evaluator, Scratch};
+use crate::clocks::Evaluator;
 use crate::instant::Instant;
 use crate::metrics::DueAnchor;
 use crate::scheme::{Scheme, Scores};
@@ -81,7 +81,7 @@ use crate::ticket::{KnownUnits, Ticket};
 use crate::unit::{Unit, UnitId};
 use builder::Fingerprint;
 use periods::PeriodTable;
-use record::Record;
+use record::{Record, Work};
 use standings::StandingsCache;
 use status::StatusIndex;
 
@@ -121,7 +121,7 @@ pub struct Board {
     external: BTreeMap<(i64, i64), External>,
     /// The latest event instant ingested.
     latest: Option<Instant>,
-    scratch: Scratch,
+    work: Work,
     cache: Mutex<StandingsCache>,
 }
 
@@ -144,7 +144,7 @@ impl Clone for Board {
             history: self.history.clone(),
             external: self.external.clone(),
             latest: self.latest,
-            scratch: Scratch::default(),
+            work: Work::default(),
             cache: Mutex::default(),
         }
     }

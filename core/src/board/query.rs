@@ -7,8 +7,8 @@ use rust_decimal::Decimal;
 
 use super::Board;
 use super::periods::OnePeriod;
+use super::record::Work;
 use super::record::{self, decode_slot};
-use crate::clocks::Scratch;
 use crate::error::{Error, Result};
 use crate::instant::Instant;
 use crate::metrics::{MetricsTable, Scope, UnitCounters};
@@ -67,7 +67,7 @@ impl Board {
             w = Some(v);
             Ok(v)
         };
-        let mut scratch = Scratch::default();
+        let mut work = Work::default();
         let mut one = OnePeriod {
             id: 0,
             scope: Scope {
@@ -103,7 +103,7 @@ impl Board {
                 ticket,
                 as_of,
                 false,
-                &mut scratch,
+                &mut work,
                 &mut one,
             )?;
             for f in &now.fixed {

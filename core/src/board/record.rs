@@ -26,7 +26,7 @@
 //! paused clocks (the units in [`Record::paused`] are evaluated at query time).
 
 use crate::amount::Amount;
-use crate::clocks::{Detail, Evaluator, Outcome, Scratch};
+use crate::clocks::{Converter, Detail, Evaluator, Outcome, Scratch, TicketView};
 use crate::error::Result;
 use crate::instant::Instant;
 use crate::metrics::{Counter, DueAnchor, Scope, Sink, contribute};
@@ -182,7 +182,7 @@ struct RecordSink<'a> {
 }
 
 impl Sink for RecordSink<'_> {
-    fn add(&mut self, _: &Ticket, f: &crate::clocks::Facts, counter: Counter, amount: i64) {
+    fn add(&mut self, _: &TicketView<'_>, f: &crate::clocks::Facts, counter: Counter, amount: i64) {
         if matches!(
             counter,
             Counter::Due | Counter::OverdueOpen | Counter::OverdueWorkingMs
@@ -237,6 +237,13 @@ fn has_working_hours_extension(ticket: &Ticket) -> bool {
     })
 }
 
+/// Reusable buffers of evaluation (kept by the board so ingestion does not allocate).
+#[derive(Debug, Default)]
+pub(crate) struct Work {
+    pub scratch: Scratch,
+    pub converter: Converter,
+}
+
 /// The instant a ticket's record is evaluated at: 1 ms after its last event.
 pub(crate) fn decompose_at(ticket: &Ticket) -> Option<Instant> {
     let last = ticket.events.last()?.at;
@@ -252,15 +259,17 @@ pub(crate) fn build<P: Periods>(
     ticket: &Ticket,
     at: Instant,
     decompose: bool,
-    scratch: &mut Scratch,
+    work: &mut Work,
     periods: &mut P,
 ) -> Result<Record> {
+    let Work { scratch, converter } = work;
+    let view = converter.view(ev, ticket);
     let mut rec = Record {
         last: ticket.events.last().map(|e| e.at),
         ..Record::default()
     };
     ev.evaluate_into(
-        ticket,
+        &view,
         at,
         scratch,
         Detail {
@@ -390,7 +399,7 @@ pub(crate) fn build<P: Periods>(
             open: &open,
             out: &mut rec.fixed,
         };
-        contribute(ev, ticket, scratch, scope, &mut sink)?;
+        contribute(ev, &view, scratch, scope, &mut sink)?;
     }
     rec.fixed
         .sort_unstable_by_key(|f| (f.period, f.unit, f.slot));

@@ -257,7 +257,7 @@ impl BoardBuilder {
                     &ticket,
                     at,
                     true,
-                    &mut board.scratch,
+                    &mut board.work,
                     &mut TablePeriods {
                         table: &mut board.periods,
                         scheme: &board.scheme,

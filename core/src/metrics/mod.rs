@@ -18,5 +18,5 @@ pub use contribute::{DueAnchor, Scope};
 /// number of periods).
 pub(crate) use contribute::{Sink, contribute};
 pub use explain::{OpenAssignment, contributions, open_assignments};
-pub use partial::{Accumulator, PARTIAL_SCHEMA_VERSION, Partial, partial};
+pub use partial::{Accumulator, PARTIAL_SCHEMA_VERSION, Partial, partial, partial_batch};
 pub use table::{Contribution, MetricsTable, RoleCounters, UnitCounters};
