@@ -208,3 +208,53 @@ fn a_month_fed_in_time_order() {
         );
     }
 }
+
+#[test]
+fn an_explicit_range_period() {
+    // The sanmenxia preset over one explicit week: anchors outside it count nowhere.
+    let text = hotline_score::scheme::PRESETS
+        .iter()
+        .find(|(n, _)| *n == "sanmenxia")
+        .unwrap()
+        .1
+        .replace(
+            "period = \"quarter\"",
+            "period = { range = { start = \"2026-01-28T00:00:00+08:00\", end = \"2026-02-04T00:00:00+08:00\", label = \"week\" } }",
+        );
+    let scheme = hotline_score::scheme::Scheme::from_toml(&text).unwrap();
+    let city = city(11, 8, 12, 6);
+    let mut board = builder(&city.units).scheme(scheme).build().unwrap();
+    for s in streams(&city.tickets) {
+        assert!(board.ingest_batch(s).iter().all(|o| *o == Ingest::Accepted));
+    }
+    for ms in [-3 * 86_400_000, 0, 5 * 86_400_000] {
+        let as_of = Instant::from_millis(city.as_of.millis() + ms);
+        let period = board.period_at(as_of).unwrap();
+        assert_eq!(period.label, "week");
+        assert_same(&board, &city.tickets, &period, as_of);
+    }
+}
+
+#[test]
+fn inputs_have_a_json_form_and_the_board_crosses_threads() {
+    let json = r#"[
+        {"input": "ticket", "id": "T1", "kind": "help", "received_at": "2026-03-02T09:00:00+08:00"},
+        {"input": "event", "ticket_id": "T1", "event": {"at": "2026-03-02T09:30:00+08:00", "type": "dispatched", "unit": "hubin", "event_id": "e1"}}
+    ]"#;
+    let inputs: Vec<hotline_score::board::Input> = serde_json::from_str(json).unwrap();
+    let back = serde_json::to_string(&inputs).unwrap();
+    assert_eq!(
+        serde_json::from_str::<Vec<hotline_score::board::Input>>(&back).unwrap(),
+        inputs
+    );
+    let mut board = builder(&units()).build().unwrap();
+    assert_eq!(
+        board.ingest_batch(inputs),
+        [Ingest::Accepted, Ingest::Accepted]
+    );
+    fn send_sync<T: Send + Sync>(_: &T) {}
+    send_sync(&board);
+    let as_of = at("2026-03-03T09:00:00+08:00");
+    let from_thread = std::thread::scope(|s| s.spawn(|| board.standings(as_of).unwrap()).join());
+    assert_eq!(from_thread.unwrap(), board.standings(as_of).unwrap());
+}
