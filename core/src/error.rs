@@ -88,11 +88,192 @@ pub enum Error {
         reason: String,
     },
     // --- calendar -------------------------------------------------------------------------
-
+    /// A computation needed a date outside the calendar's coverage (data not known for it).
+    #[error(
+        "date {date} is outside the calendar's coverage; load calendar data for it or opt in to predict mode"
+    )]
+    OutOfCoverage {
+        /// The first date needed that the calendar does not cover.
+        date: time::Date,
+    },
+    /// Working time was asked for on a calendar that has none at all.
+    #[error("the calendar has no working time at all")]
+    NoWorkingTime,
+    /// A calendar that cannot be built (no coverage, coverage too large, bad options …).
+    #[error("invalid calendar: {reason}")]
+    InvalidCalendar {
+        /// What is wrong.
+        reason: String,
+    },
+    /// A date (or date range) in calendar data that could not be read.
+    #[error(
+        "invalid date {value:?}{}: {reason}",
+        crate::calendar::data::at_pos(pos)
+    )]
+    InvalidDate {
+        /// The text as given.
+        value: String,
+        /// What is wrong with it.
+        reason: String,
+        /// Where it is in the data file, when read from one.
+        pos: Option<FilePos>,
+    },
+    /// A time of day or working interval (`09:00-12:00`) that could not be read.
+    #[error(
+        "invalid working interval {value:?}{}: {reason}",
+        crate::calendar::data::at_pos(pos)
+    )]
+    InvalidTimeOfDay {
+        /// The text as given.
+        value: String,
+        /// What is wrong with it.
+        reason: String,
+        /// Where it is in the data file, when read from one.
+        pos: Option<FilePos>,
+    },
+    /// A working interval whose end is not after its start (`12:00-09:00`).
+    #[error(
+        "working interval {value:?}{} ends before it starts",
+        crate::calendar::data::at_pos(pos)
+    )]
+    IntervalEndsBeforeStart {
+        /// The interval as written.
+        value: String,
+        /// Where it is in the data file, when read from one.
+        pos: Option<FilePos>,
+    },
+    /// Two working intervals of one day overlap (touching intervals are fine and merge).
+    #[error(
+        "working intervals {value}{} overlap",
+        crate::calendar::data::at_pos(pos)
+    )]
+    OverlappingIntervals {
+        /// The two intervals as written, e.g. `09:00-12:00, 11:00-13:00`.
+        value: String,
+        /// Where they are in the data file, when read from one.
+        pos: Option<FilePos>,
+    },
+    /// A key that the calendar data format does not know (a typo, usually).
+    #[error(
+        "unknown key {key:?} in calendar data{}",
+        crate::calendar::data::at_pos(pos)
+    )]
+    UnknownCalendarKey {
+        /// The key as written.
+        key: String,
+        /// Where it is in the data file.
+        pos: Option<FilePos>,
+    },
+    /// Calendar data that is not valid JSON/TOML or does not have the documented shape.
+    #[error(
+        "invalid calendar data{}: {reason}",
+        crate::calendar::data::at_pos(pos)
+    )]
+    InvalidCalendarData {
+        /// What is wrong.
+        reason: String,
+        /// Where it is in the data file, when known.
+        pos: Option<FilePos>,
+    },
+    /// One date given contradicting rules (off and on) in the same layer of calendar data.
+    #[error("date {date} has conflicting rules: {reason}")]
+    ConflictingDateRules {
+        /// The date.
+        date: time::Date,
+        /// The rules that contradict each other.
+        reason: String,
+    },
     // --- tickets and events ---------------------------------------------------------------
-
+    /// A ticket or one of its events breaks a rule of SPEC §3.2; `kind` says which (and gives
+    /// the stable code). `event_index` is the index within the ticket's events (`None`: the
+    /// ticket's own fields). `row` is the 0-based row of the table the value came from: the
+    /// events table when `event_index` is set, else the tickets table; for JSON ticket arrays,
+    /// the ticket's position in the array.
+    #[error("ticket {ticket_id:?}{}, field `{field}`: {kind}", crate::ticket::location(*.event_index, *.row))]
+    InvalidTicket {
+        /// The ticket's id (empty if the ticket has none).
+        ticket_id: String,
+        /// Index of the event within the ticket, if the problem is in an event.
+        event_index: Option<usize>,
+        /// The field (column) concerned.
+        field: String,
+        /// 0-based row in the input table, when the input was a table or an array.
+        row: Option<usize>,
+        /// What is wrong (boxed to keep `Error` small).
+        kind: Box<crate::ticket::TicketErrorKind>,
+    },
+    /// A JSON ticket file that is not valid JSON, or not an array of objects.
+    #[error("invalid ticket JSON at line {line}, column {column}: {reason}")]
+    InvalidTicketJson {
+        /// What is wrong.
+        reason: String,
+        /// 1-based line.
+        line: u32,
+        /// 1-based column.
+        column: u32,
+    },
+    /// A unit listed twice in the units table.
+    #[error("unit {unit:?} is listed twice in the units table (row {row})")]
+    DuplicateUnit {
+        /// The unit.
+        unit: String,
+        /// 0-based row of the second occurrence.
+        row: usize,
+    },
+    /// A units-table row with an empty `unit` or `group`.
+    #[error("units table row {row}: `{field}` is empty")]
+    InvalidUnitRow {
+        /// 0-based row.
+        row: usize,
+        /// The empty column.
+        field: String,
+    },
+    /// A synthetic-city parameter out of range.
+    #[error("invalid synthetic city parameter `{field}`: {reason}")]
+    InvalidCityConfig {
+        /// The parameter.
+        field: String,
+        /// What is wrong.
+        reason: String,
+    },
     // --- policy ---------------------------------------------------------------------------
-
+    /// A policy file that could not be read (syntax, unknown key or value, contradiction).
+    #[error("invalid policy ({format}){}: {reason}", crate::policy::at_pos(pos))]
+    InvalidPolicy {
+        /// `toml` or `json`.
+        format: String,
+        /// Position of the offending value, when known.
+        pos: Option<FilePos>,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A clock of an assignment could not be computed (typically: its deadline falls outside
+    /// the calendar's coverage). `source` is the underlying error.
+    #[error("ticket {ticket_id:?}, assignment dispatched at event {event_index}: {source}")]
+    ClockFailed {
+        /// The ticket.
+        ticket_id: String,
+        /// Index of the assignment's `dispatched` event.
+        event_index: usize,
+        /// The underlying error (e.g. `out_of_coverage`).
+        source: Box<Error>,
+    },
+    /// A partial-state table (per-unit counter rows) that does not follow the documented layout.
+    #[error("invalid partial state, column {column:?}: {reason}")]
+    InvalidPartial {
+        /// The offending column (or unit, for a malformed row).
+        column: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A built-in policy name that does not exist.
+    #[error("unknown policy {name:?}; built-in policies: {known}")]
+    UnknownPolicy {
+        /// The name asked for.
+        name: String,
+        /// The built-in names, comma-separated.
+        known: String,
+    },
     // --- schemes and formulas -------------------------------------------------------------
 
     // --- board ----------------------------------------------------------------------------
@@ -109,11 +290,27 @@ impl Error {
             Error::InvalidPeriod { .. } => "invalid_period",
             Error::InvalidAmount { .. } => "invalid_amount",
             // --- calendar ---
-
+            Error::OutOfCoverage { .. } => "out_of_coverage",
+            Error::NoWorkingTime => "no_working_time",
+            Error::InvalidCalendar { .. } => "invalid_calendar",
+            Error::InvalidDate { .. } => "invalid_date",
+            Error::InvalidTimeOfDay { .. } => "invalid_time_of_day",
+            Error::IntervalEndsBeforeStart { .. } => "interval_ends_before_start",
+            Error::OverlappingIntervals { .. } => "overlapping_intervals",
+            Error::UnknownCalendarKey { .. } => "unknown_calendar_key",
+            Error::InvalidCalendarData { .. } => "invalid_calendar_data",
+            Error::ConflictingDateRules { .. } => "conflicting_date_rules",
             // --- tickets and events ---
-
+            Error::InvalidTicket { kind, .. } => kind.code(),
+            Error::InvalidTicketJson { .. } => "invalid_ticket_json",
+            Error::DuplicateUnit { .. } => "duplicate_unit",
+            Error::InvalidUnitRow { .. } => "invalid_unit_row",
+            Error::InvalidCityConfig { .. } => "invalid_city_config",
             // --- policy ---
-
+            Error::InvalidPolicy { .. } => "invalid_policy",
+            Error::UnknownPolicy { .. } => "unknown_policy",
+            Error::ClockFailed { .. } => "clock_failed",
+            Error::InvalidPartial { .. } => "invalid_partial",
             // --- schemes and formulas ---
 
             // --- board ---

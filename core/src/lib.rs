@@ -9,16 +9,20 @@
 //! [`Error::code`].
 
 pub mod amount;
+pub mod calendar;
 pub mod error;
 pub mod formula;
 pub mod instant;
 pub mod metrics;
 pub mod period;
+pub mod policy;
 pub mod ticket;
 pub mod unit;
 
 pub use amount::Amount;
+pub use calendar::{Calendar, CalendarBuilder, DayCount, DayKind, DeadlineAt};
 pub use error::{Error, ErrorContext, FilePos, Result};
 pub use instant::Instant;
 pub use period::Period;
+pub use policy::Policy;
 pub use unit::{Role, Unit, UnitId};

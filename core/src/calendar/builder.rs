@@ -1,0 +1,391 @@
+//! [`CalendarBuilder`]: offset, templates, data layers, version and options → a [`Calendar`].
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use time::{Date, Month, UtcOffset};
+
+use crate::calendar::compiled::{Calendar, date_of, day_number};
+use crate::calendar::data::{CalendarData, DateRange, DateValue, RuleName};
+use crate::calendar::index::{DayPlan, DayStatus, Index};
+use crate::calendar::prc;
+use crate::calendar::rules::{DateRule, ResolvedRule, classify};
+use crate::calendar::template::WeeklyTemplate;
+use crate::error::{Error, Result};
+use crate::instant::CHINA_OFFSET;
+
+/// The most days one calendar may span (about 200 years): guards memory against hostile input.
+pub const MAX_DAYS: i64 = 200 * 366;
+
+/// How far predict mode extends coverage when no end date is given: 10 years after the last
+/// covered year.
+pub const DEFAULT_PREDICT_YEARS: i32 = 10;
+
+#[derive(Debug, Clone)]
+enum Layer {
+    Prc,
+    Data(Arc<CalendarData>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Predict {
+    Off,
+    Default,
+    Through(Date),
+}
+
+/// Builds a [`Calendar`].
+///
+/// Defaults: offset +08:00, the office hours of calendar C1
+/// ([`WeeklyTemplate::office_hours`]), no data, all notices in force, make-up workdays honoured,
+/// coverage from the data, no prediction.
+///
+/// ```
+/// use hotline_score::{Calendar, Instant};
+/// use hotline_score::calendar::{CalendarData, DayHours, WeeklyTemplate};
+/// use time::macros::date;
+/// let hours = DayHours::parse(&["08:30-12:00", "14:30-18:00"])?;
+/// let extra = CalendarData::from_toml(r#"
+/// [[days]]
+/// dates = ["2026-03-09"]
+/// rule = "off"
+/// name = "Local extra day off"
+/// "#)?;
+/// let cal = Calendar::builder()
+///     .template(WeeklyTemplate::weekdays(hours))
+///     .prc_data()
+///     .data(extra)
+///     .build()?;
+/// assert!(!cal.is_workday(date!(2026-03-09))?);
+/// // The 2019 Labour Day revision (published 2019-03-22), as known the day before:
+/// let before = Calendar::builder().prc_data().as_known_on(date!(2019-03-21)).build()?;
+/// assert!(before.is_workday(date!(2019-05-02))?);
+/// assert!(!Calendar::prc()?.is_workday(date!(2019-05-02))?);
+/// # Ok::<(), hotline_score::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct CalendarBuilder {
+    offset: UtcOffset,
+    template: WeeklyTemplate,
+    dated: Vec<(Date, WeeklyTemplate)>,
+    layers: Vec<Layer>,
+    as_known_on: Option<Date>,
+    ignore_adjusted: bool,
+    coverage: Option<(Date, Date)>,
+    predict: Predict,
+}
+
+impl Default for CalendarBuilder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl CalendarBuilder {
+    /// A builder with the defaults above.
+    pub fn new() -> Self {
+        CalendarBuilder {
+            offset: CHINA_OFFSET,
+            template: WeeklyTemplate::office_hours(),
+            dated: Vec::new(),
+            layers: Vec::new(),
+            as_known_on: None,
+            ignore_adjusted: false,
+            coverage: None,
+            predict: Predict::Off,
+        }
+    }
+
+    /// The calendar's fixed UTC offset (default +08:00).
+    pub fn offset(mut self, offset: UtcOffset) -> Self {
+        self.offset = offset;
+        self
+    }
+
+    /// The weekly template in force where no effective-dated template applies.
+    pub fn template(mut self, template: WeeklyTemplate) -> Self {
+        self.template = template;
+        self
+    }
+
+    /// A template in force from `from` on, until the next effective-dated template (summer and
+    /// winter hours: add one per switch date).
+    pub fn template_from(mut self, from: Date, template: WeeklyTemplate) -> Self {
+        self.dated.push((from, template));
+        self
+    }
+
+    /// Adds the built-in PRC national data (State Council notices 2017–2026, with revisions) as
+    /// a layer.
+    pub fn prc_data(mut self) -> Self {
+        self.layers.push(Layer::Prc);
+        self
+    }
+
+    /// Adds a data layer; later layers are merged over earlier ones.
+    pub fn data(mut self, data: CalendarData) -> Self {
+        self.layers.push(Layer::Data(Arc::new(data)));
+        self
+    }
+
+    /// Uses only notices and rules published on or before `date` (those without a publication
+    /// date always apply): the calendar as it was known that day.
+    pub fn as_known_on(mut self, date: Date) -> Self {
+        self.as_known_on = Some(date);
+        self
+    }
+
+    /// Ignores make-up workdays on days the template does not work (some finance units).
+    pub fn ignore_adjusted_workdays(mut self, ignore: bool) -> Self {
+        self.ignore_adjusted = ignore;
+        self
+    }
+
+    /// Sets coverage explicitly to `[from, through]`, replacing the years the data covers: you
+    /// assert that the rules you gave are complete for that range.
+    pub fn coverage(mut self, from: Date, through: Date) -> Self {
+        self.coverage = Some((from, through));
+        self
+    }
+
+    /// Predict mode: dates after coverage (up to the end of the 10th following year) and gaps
+    /// in coverage are predicted from the weekly template; results can be flagged with
+    /// [`Calendar::uses_prediction`].
+    pub fn predict(mut self, on: bool) -> Self {
+        self.predict = if on { Predict::Default } else { Predict::Off };
+        self
+    }
+
+    /// Predict mode up to and including `through`.
+    pub fn predict_through(mut self, through: Date) -> Self {
+        self.predict = Predict::Through(through);
+        self
+    }
+
+    /// Resolves the data and compiles the calendar.
+    pub fn build(&self) -> Result<Calendar> {
+        let mut datas: Vec<&CalendarData> = Vec::with_capacity(self.layers.len());
+        for layer in &self.layers {
+            datas.push(match layer {
+                Layer::Prc => prc::prc_data()?,
+                Layer::Data(d) => d,
+            });
+        }
+        let (rules, years) = self.resolve(&datas)?;
+        let known = self.known_ranges(&years)?;
+        let (Some(first), Some(last)) = (known.first(), known.last()) else {
+            return Err(Error::InvalidCalendar {
+                reason: "no coverage: add calendar data (notices) or set coverage explicitly"
+                    .to_owned(),
+            });
+        };
+        let lo = first.0;
+        let predict_end = match self.predict {
+            Predict::Off => None,
+            Predict::Through(d) => Some(day_number(d)),
+            Predict::Default => {
+                let year = date_of(last.1).year().saturating_add(DEFAULT_PREDICT_YEARS);
+                Date::from_calendar_date(year, Month::December, 31)
+                    .ok()
+                    .map(day_number)
+            }
+        };
+        let hi = predict_end.map_or(last.1, |p| p.max(last.1));
+        if hi - lo + 1 > MAX_DAYS {
+            return Err(Error::InvalidCalendar {
+                reason: format!(
+                    "the calendar spans {} to {}: more than {MAX_DAYS} days",
+                    date_of(lo),
+                    date_of(hi)
+                ),
+            });
+        }
+        let mut dated = self.dated.clone();
+        dated.sort_by_key(|(d, _)| *d);
+        let mut next_dated = dated.iter().peekable();
+        let mut template = &self.template;
+        let mut known_iter = known.iter().peekable();
+        let mut plans = Vec::with_capacity(usize::try_from(hi - lo + 1).unwrap_or(0));
+        for day in lo..=hi {
+            let date = date_of(day);
+            while let Some((from, t)) = next_dated.peek() {
+                if *from > date {
+                    break;
+                }
+                template = t;
+                next_dated.next();
+            }
+            while known_iter.peek().is_some_and(|r| r.1 < day) {
+                known_iter.next();
+            }
+            let status = if known_iter.peek().is_some_and(|r| r.0 <= day) {
+                DayStatus::Known
+            } else if predict_end.is_some() {
+                DayStatus::Predicted
+            } else {
+                DayStatus::Unknown
+            };
+            let (kind, hours) = classify(
+                template.hours(date.weekday()),
+                template.adjusted_workday_hours(),
+                rules.get(&day),
+                self.ignore_adjusted,
+            );
+            plans.push(DayPlan {
+                kind,
+                status,
+                hours,
+            });
+        }
+        let offset_ms = i64::from(self.offset.whole_seconds()) * 1000;
+        Ok(Calendar::from_index(Index::build(
+            offset_ms,
+            lo,
+            plans.into_iter(),
+        )))
+    }
+
+    fn applies(&self, published: Option<DateValue>) -> bool {
+        match (published, self.as_known_on) {
+            (Some(p), Some(known)) => p.0 <= known,
+            _ => true,
+        }
+    }
+
+    /// Coverage as sorted, merged runs of day numbers.
+    fn known_ranges(&self, years: &BTreeSet<i32>) -> Result<Vec<(i64, i64)>> {
+        if let Some((from, through)) = self.coverage {
+            if through < from {
+                return Err(Error::InvalidCalendar {
+                    reason: format!("coverage ends ({through}) before it starts ({from})"),
+                });
+            }
+            return Ok(vec![(day_number(from), day_number(through))]);
+        }
+        let mut runs: Vec<(i64, i64)> = Vec::new();
+        for year in years {
+            let (Ok(a), Ok(b)) = (
+                Date::from_calendar_date(*year, Month::January, 1),
+                Date::from_calendar_date(*year, Month::December, 31),
+            ) else {
+                return Err(Error::InvalidCalendar {
+                    reason: format!("notice year {year} is out of range"),
+                });
+            };
+            let (a, b) = (day_number(a), day_number(b));
+            match runs.last_mut() {
+                Some(run) if run.1 + 1 == a => run.1 = b,
+                _ => runs.push((a, b)),
+            }
+        }
+        Ok(runs)
+    }
+
+    /// Merges the layers into one rule per date, and collects the covered years.
+    fn resolve(
+        &self,
+        datas: &[&CalendarData],
+    ) -> Result<(BTreeMap<i64, ResolvedRule>, BTreeSet<i32>)> {
+        type Key = (usize, Option<DateValue>, usize);
+        let mut years = BTreeSet::new();
+        let mut chosen: BTreeMap<(i32, &str), (Key, &crate::calendar::data::HolidayEntry)> =
+            BTreeMap::new();
+        for (li, data) in datas.iter().enumerate() {
+            for (ni, notice) in data.notices.iter().enumerate() {
+                if !self.applies(notice.published) {
+                    continue;
+                }
+                years.insert(notice.year);
+                let key = (li, notice.published, ni);
+                for h in &notice.holidays {
+                    let slot = chosen.entry((notice.year, h.name.as_str()));
+                    slot.and_modify(|cur| {
+                        if key >= cur.0 {
+                            *cur = (key, h);
+                        }
+                    })
+                    .or_insert((key, h));
+                }
+            }
+        }
+        let mut rules: BTreeMap<i64, ResolvedRule> = BTreeMap::new();
+        for ((_, name), (_, h)) in &chosen {
+            let sets: [(&[DateRange], bool, bool); 3] = [
+                (&h.statutory, false, true),
+                (&h.off, false, false),
+                (&h.on, true, false),
+            ];
+            for (ranges, on, statutory) in sets {
+                for date in ranges.iter().flat_map(|r| r.dates()) {
+                    let day = day_number(date);
+                    let new = if on {
+                        DateRule::On(None)
+                    } else {
+                        DateRule::Off
+                    };
+                    match rules.get_mut(&day) {
+                        Some(cur) if cur.rule != new => {
+                            return Err(Error::ConflictingDateRules {
+                                date,
+                                reason: format!("{name}: both off and on in the notices in force"),
+                            });
+                        }
+                        Some(cur) => cur.statutory |= statutory,
+                        None => {
+                            rules.insert(
+                                day,
+                                ResolvedRule {
+                                    rule: new,
+                                    statutory,
+                                },
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        let mut overrides: BTreeMap<i64, (usize, ResolvedRule)> = BTreeMap::new();
+        for (li, data) in datas.iter().enumerate() {
+            for entry in data.days.iter().filter(|e| self.applies(e.published)) {
+                let rule = match entry.rule {
+                    RuleName::Off => DateRule::Off,
+                    RuleName::On => DateRule::On(entry.hours.clone()),
+                    RuleName::Hours => DateRule::Hours(entry.hours.clone().unwrap_or_default()),
+                };
+                let new = ResolvedRule {
+                    rule,
+                    statutory: entry.statutory,
+                };
+                for date in entry.dates.iter().flat_map(|r| r.dates()) {
+                    let day = day_number(date);
+                    if overrides
+                        .get(&day)
+                        .is_some_and(|(layer, cur)| *layer == li && *cur != new)
+                    {
+                        return Err(Error::ConflictingDateRules {
+                            date,
+                            reason: "two different date rules in one data layer".to_owned(),
+                        });
+                    }
+                    overrides.insert(day, (li, new.clone()));
+                }
+            }
+        }
+        for (day, (_, rule)) in overrides {
+            rules.insert(day, rule);
+        }
+        Ok((rules, years))
+    }
+}
+
+impl Calendar {
+    /// The built-in PRC national calendar (latest versions of the notices 2017–2026), offset
+    /// +08:00, office hours Monday–Friday 09:00–12:00 and 13:30–17:30 (calendar C1).
+    ///
+    /// Compiled once per process and shared: calling it again is a cheap clone.
+    pub fn prc() -> Result<Calendar> {
+        static PRC: std::sync::OnceLock<Result<Calendar>> = std::sync::OnceLock::new();
+        PRC.get_or_init(|| CalendarBuilder::new().prc_data().build())
+            .clone()
+    }
+}

@@ -1,0 +1,467 @@
+//! Calendar data files: State Council notices and local date rules, in TOML or JSON.
+//!
+//! The format is described in `docs/calendar-data.md`; the built-in PRC data
+//! (`core/data/prc.toml`) is written in it. A malformed file gives a typed error naming the line
+//! (and column) and the offending value.
+//!
+//! ```
+//! use hotline_score::calendar::CalendarData;
+//! let data = CalendarData::from_toml(r#"
+//! [[notices]]
+//! year = 2027
+//! published = "2026-11-01"
+//!
+//! [[notices.holidays]]
+//! name = "New Year's Day"
+//! statutory = ["2027-01-01"]
+//! off = ["2027-01-01..2027-01-03"]
+//! "#)?;
+//! assert_eq!(data.notices[0].holidays[0].off[0].last.to_string(), "2027-01-03");
+//! let err = CalendarData::from_toml("[[notices]]\nyear = 2027\nyeer = 1\n").unwrap_err();
+//! assert_eq!(err.code(), "unknown_calendar_key");
+//! assert!(err.to_string().contains("line 3"));
+//! # Ok::<(), hotline_score::Error>(())
+//! ```
+
+use std::fmt;
+use std::path::Path;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use time::Date;
+
+use crate::calendar::template::DayHours;
+use crate::error::{Error, FilePos, Result};
+
+/// The version of the data format this crate reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// One calendar data file: notices (national or regional holiday arrangements, by year) and
+/// date rules (local overrides).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CalendarData {
+    /// Format version; `1` when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<u32>,
+    /// A name for the data set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Notices, each covering one year.
+    #[serde(default)]
+    pub notices: Vec<Notice>,
+    /// Date rules that override notices (local extra days off, half days …).
+    #[serde(default)]
+    pub days: Vec<DayEntry>,
+}
+
+/// One notice (通知): the holiday arrangements of one year, or a revision of some of them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Notice {
+    /// The year the notice arranges; a published notice puts the whole year in coverage.
+    pub year: i32,
+    /// Title, e.g. 国务院办公厅关于2026年部分节假日安排的通知.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Document number, e.g. 国办发明电〔2023〕7号.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    /// Publication date; a calendar built "as known on" an earlier date ignores the notice.
+    /// Absent: always in force.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<DateValue>,
+    /// Free text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// The holidays it arranges; a later notice's holiday of the same name and year replaces it.
+    #[serde(default)]
+    pub holidays: Vec<HolidayEntry>,
+}
+
+/// The arrangement of one holiday in a notice.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HolidayEntry {
+    /// Name, e.g. `Spring Festival`; revisions replace entries by (year, name).
+    pub name: String,
+    /// Statutory days (法定节假日); they are off and have kind `holiday`.
+    #[serde(default)]
+    pub statutory: Vec<DateRange>,
+    /// Rest days (放假调休) including statutory and weekend days.
+    #[serde(default)]
+    pub off: Vec<DateRange>,
+    /// Make-up workdays (调休上班); they work the template's hours.
+    #[serde(default)]
+    pub on: Vec<DateRange>,
+}
+
+/// A date rule in a data file: `rule = "off" | "on" | "hours"` for the listed dates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DayEntry {
+    /// The dates (or ranges) the rule applies to.
+    pub dates: Vec<DateRange>,
+    /// What the rule does.
+    pub rule: RuleName,
+    /// Working hours: required with `hours`, optional with `on`, not allowed with `off`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours: Option<DayHours>,
+    /// Whether the dates are statutory holidays (kind `holiday`); only with `off`.
+    #[serde(default)]
+    pub statutory: bool,
+    /// A name, e.g. `Provincial extra day off`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Publication date, for calendars built "as known on" a date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<DateValue>,
+}
+
+/// The rule names of a [`DayEntry`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleName {
+    /// No working time.
+    Off,
+    /// Worked (adjusted workday), with the template's hours unless `hours` is given.
+    On,
+    /// Exactly the given hours.
+    Hours,
+}
+
+/// The longest date range one entry may write (guards against hostile input).
+const MAX_RANGE_DAYS: i64 = 366;
+
+/// A date written `YYYY-MM-DD`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DateValue(pub Date);
+
+/// An inclusive date range written `YYYY-MM-DD..YYYY-MM-DD`, or one date `YYYY-MM-DD`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct DateRange {
+    /// First date.
+    pub first: Date,
+    /// Last date (inclusive).
+    pub last: Date,
+}
+
+impl DateRange {
+    /// Parses `YYYY-MM-DD` or `YYYY-MM-DD..YYYY-MM-DD`.
+    pub fn parse(text: &str) -> Result<Self> {
+        let (a, b) = match text.split_once("..") {
+            Some((a, b)) => (a, b),
+            None => (text, text),
+        };
+        let first = parse_date(a.trim()).map_err(|reason| bad_date(text, reason))?;
+        let last = parse_date(b.trim()).map_err(|reason| bad_date(text, reason))?;
+        if last < first {
+            return Err(bad_date(text, "the range ends before it starts"));
+        }
+        if (last - first).whole_days() >= MAX_RANGE_DAYS {
+            return Err(bad_date(text, "a range spans at most 366 days"));
+        }
+        Ok(DateRange { first, last })
+    }
+
+    /// The dates of the range, in order.
+    pub fn dates(self) -> impl Iterator<Item = Date> {
+        std::iter::successors(Some(self.first), |d| d.next_day())
+            .take_while(move |d| *d <= self.last)
+    }
+}
+
+fn bad_date(text: &str, reason: &str) -> Error {
+    Error::InvalidDate {
+        value: text.to_owned(),
+        reason: reason.to_owned(),
+        pos: None,
+    }
+}
+
+/// Parses a `YYYY-MM-DD` date.
+pub(crate) fn parse_date(s: &str) -> std::result::Result<Date, &'static str> {
+    let fmt = time::macros::format_description!("[year]-[month]-[day]");
+    Date::parse(s, fmt).map_err(|_| "expected an existing date written YYYY-MM-DD")
+}
+
+impl fmt::Display for DateRange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.first == self.last {
+            write!(f, "{}", self.first)
+        } else {
+            write!(f, "{}..{}", self.first, self.last)
+        }
+    }
+}
+
+impl Serialize for DateRange {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for DateRange {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        DateRange::parse(&s).map_err(|e| serde::de::Error::custom(encode_error(&e)))
+    }
+}
+
+impl Serialize for DateValue {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for DateValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        parse_date(s.trim())
+            .map(DateValue)
+            .map_err(|reason| serde::de::Error::custom(encode_error(&bad_date(&s, reason))))
+    }
+}
+
+impl CalendarData {
+    /// Reads TOML calendar data.
+    pub fn from_toml(text: &str) -> Result<Self> {
+        let data: CalendarData = toml::from_str(text).map_err(|e| {
+            let pos = e.span().map(|s| FilePos::from_offset(text, s.start));
+            decode_error(e.message(), pos)
+        })?;
+        data.check()?;
+        Ok(data)
+    }
+
+    /// Reads JSON calendar data.
+    pub fn from_json(text: &str) -> Result<Self> {
+        let data: CalendarData = serde_json::from_str(text).map_err(|e| json_error(text, &e))?;
+        data.check()?;
+        Ok(data)
+    }
+
+    /// Reads a `.toml` or `.json` file (chosen by extension).
+    pub fn from_path(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::InvalidCalendarData {
+            reason: format!("cannot read {}: {e}", path.display()),
+            pos: None,
+        })?;
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("json") => Self::from_json(&text),
+            Some("toml") => Self::from_toml(&text),
+            _ => Err(Error::InvalidCalendarData {
+                reason: format!("{}: expected a .toml or .json file", path.display()),
+                pos: None,
+            }),
+        }
+    }
+
+    /// Checks what the shape alone does not: the format version and each rule's hours.
+    fn check(&self) -> Result<()> {
+        if let Some(v) = self.format.filter(|v| *v != FORMAT_VERSION) {
+            return Err(Error::InvalidCalendarData {
+                reason: format!("format {v} is not supported (this version reads format 1)"),
+                pos: None,
+            });
+        }
+        for (i, e) in self.days.iter().enumerate() {
+            let problem = match (e.rule, &e.hours, e.statutory) {
+                (RuleName::Hours, None, _) => Some("rule \"hours\" needs `hours`"),
+                (RuleName::Off, Some(_), _) => Some("rule \"off\" takes no `hours`"),
+                (RuleName::On | RuleName::Hours, _, true) => {
+                    Some("only rule \"off\" can be `statutory`")
+                }
+                _ => None,
+            };
+            if let Some(p) = problem {
+                return Err(Error::InvalidCalendarData {
+                    reason: format!("days[{i}]: {p}"),
+                    pos: None,
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `" at line L, column C"` for an optional file position (used in error messages).
+pub(crate) fn at_pos(pos: &Option<FilePos>) -> String {
+    match pos {
+        Some(p) => format!(" at {p}"),
+        None => String::new(),
+    }
+}
+
+/// Maps a serde_json error to a typed error with the file position.
+pub(crate) fn json_error(text: &str, e: &serde_json::Error) -> Error {
+    let _ = text;
+    let pos = u32::try_from(e.line())
+        .ok()
+        .zip(u32::try_from(e.column()).ok())
+        .filter(|(l, _)| *l > 0)
+        .map(|(line, column)| FilePos {
+            line,
+            column: column.max(1),
+        });
+    let full = e.to_string();
+    let msg = full
+        .rfind(" at line ")
+        .and_then(|i| full.get(..i))
+        .unwrap_or(&full);
+    decode_error(msg, pos)
+}
+
+const TAG: &str = "\u{1}";
+
+/// Encodes a typed error in a serde message so that the loader can rebuild it with a position.
+pub(crate) fn encode_error(e: &Error) -> String {
+    let (code, value, reason) = match e {
+        Error::InvalidDate { value, reason, .. }
+        | Error::InvalidTimeOfDay { value, reason, .. } => {
+            (e.code(), value.as_str(), reason.as_str())
+        }
+        Error::IntervalEndsBeforeStart { value, .. }
+        | Error::OverlappingIntervals { value, .. } => (e.code(), value.as_str(), ""),
+        other => return other.to_string(),
+    };
+    format!("{TAG}{code}{TAG}{value}{TAG}{reason}")
+}
+
+/// Rebuilds the typed error from a serde message (see [`encode_error`]).
+fn decode_error(msg: &str, pos: Option<FilePos>) -> Error {
+    if let Some(rest) = msg.strip_prefix(TAG) {
+        let mut parts = rest.splitn(3, TAG);
+        let (code, value, reason) = (
+            parts.next().unwrap_or(""),
+            parts.next().unwrap_or("").to_owned(),
+            parts.next().unwrap_or("").to_owned(),
+        );
+        match code {
+            "invalid_date" => return Error::InvalidDate { value, reason, pos },
+            "invalid_time_of_day" => return Error::InvalidTimeOfDay { value, reason, pos },
+            "interval_ends_before_start" => return Error::IntervalEndsBeforeStart { value, pos },
+            "overlapping_intervals" => return Error::OverlappingIntervals { value, pos },
+            _ => {}
+        }
+    }
+    if let Some((key, _)) = msg
+        .strip_prefix("unknown field `")
+        .and_then(|rest| rest.split_once('`'))
+    {
+        return Error::UnknownCalendarKey {
+            key: key.to_owned(),
+            pos,
+        };
+    }
+    Error::InvalidCalendarData {
+        reason: msg.trim().to_owned(),
+        pos,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pos(e: &Error) -> Option<FilePos> {
+        match e {
+            Error::InvalidDate { pos, .. }
+            | Error::InvalidTimeOfDay { pos, .. }
+            | Error::IntervalEndsBeforeStart { pos, .. }
+            | Error::OverlappingIntervals { pos, .. }
+            | Error::UnknownCalendarKey { pos, .. }
+            | Error::InvalidCalendarData { pos, .. } => *pos,
+            _ => None,
+        }
+    }
+
+    const HEAD: &str = "format = 1\n\n[[days]]\nname = \"x\"\n";
+
+    #[test]
+    fn bad_date_names_line_and_value() {
+        let text = format!("{HEAD}dates = [\"2026-02-30\"]\nrule = \"off\"\n");
+        let e = CalendarData::from_toml(&text).unwrap_err();
+        assert_eq!(e.code(), "invalid_date");
+        assert_eq!(pos(&e).unwrap().line, 5);
+        assert!(matches!(&e, Error::InvalidDate { value, .. } if value == "2026-02-30"));
+        let json = "{\n  \"days\": [\n    {\"dates\": [\"2026-13-01\"], \"rule\": \"off\"}\n  ]\n}";
+        let e = CalendarData::from_json(json).unwrap_err();
+        assert_eq!(e.code(), "invalid_date");
+        assert_eq!(pos(&e).unwrap().line, 3);
+        assert!(e.to_string().contains("2026-13-01"), "{e}");
+    }
+
+    #[test]
+    fn reversed_range_is_a_bad_date() {
+        let text = format!("{HEAD}dates = [\"2026-05-05..2026-05-01\"]\nrule = \"off\"\n");
+        let e = CalendarData::from_toml(&text).unwrap_err();
+        assert_eq!(e.code(), "invalid_date");
+        assert!(e.to_string().contains("2026-05-05..2026-05-01"));
+    }
+
+    #[test]
+    fn overlapping_intervals_name_line_and_value() {
+        let text = format!(
+            "{HEAD}dates = [\"2026-03-09\"]\nrule = \"hours\"\nhours = [\"09:00-12:00\", \"11:00-13:00\"]\n"
+        );
+        let e = CalendarData::from_toml(&text).unwrap_err();
+        assert_eq!(e.code(), "overlapping_intervals");
+        assert_eq!(pos(&e).unwrap().line, 7);
+        assert!(e.to_string().contains("09:00-12:00, 11:00-13:00"), "{e}");
+    }
+
+    #[test]
+    fn interval_ending_before_start_names_line_and_value() {
+        let text = format!(
+            "{HEAD}dates = [\"2026-03-09\"]\nrule = \"hours\"\nhours = [\"12:00-09:00\"]\n"
+        );
+        let e = CalendarData::from_toml(&text).unwrap_err();
+        assert_eq!(e.code(), "interval_ends_before_start");
+        assert_eq!(pos(&e).unwrap().line, 7);
+        assert!(e.to_string().contains("12:00-09:00"));
+        let json = "{\"days\": [{\"dates\": [\"2026-03-09\"], \"rule\": \"hours\",\n \"hours\": [\"18:00-08:00\"]}]}";
+        let e = CalendarData::from_json(json).unwrap_err();
+        assert_eq!(e.code(), "interval_ends_before_start");
+        assert_eq!(pos(&e).unwrap().line, 2);
+    }
+
+    #[test]
+    fn unknown_key_names_line_and_key() {
+        let text = format!("{HEAD}dates = [\"2026-03-09\"]\nrule = \"off\"\nstatutary = true\n");
+        let e = CalendarData::from_toml(&text).unwrap_err();
+        assert_eq!(e.code(), "unknown_calendar_key");
+        let p = pos(&e).unwrap();
+        assert_eq!((p.line, p.column), (7, 1));
+        assert!(matches!(&e, Error::UnknownCalendarKey { key, .. } if key == "statutary"));
+        let e = CalendarData::from_json("{\"notices\": [],\n\"dayz\": []}").unwrap_err();
+        assert_eq!(e.code(), "unknown_calendar_key");
+        assert_eq!(pos(&e).unwrap().line, 2);
+    }
+
+    #[test]
+    fn shape_errors() {
+        let e = CalendarData::from_toml("[[notices]]\nyear = \"x\"\n").unwrap_err();
+        assert_eq!(e.code(), "invalid_calendar_data");
+        assert_eq!(pos(&e).unwrap().line, 2);
+        let e = CalendarData::from_toml("format = 2\n").unwrap_err();
+        assert_eq!(e.code(), "invalid_calendar_data");
+        let e = CalendarData::from_toml("[[days]]\ndates = [\"2026-01-01\"]\nrule = \"hours\"\n")
+            .unwrap_err();
+        assert!(e.to_string().contains("needs `hours`"), "{e}");
+        let e = CalendarData::from_json("{").unwrap_err();
+        assert_eq!(e.code(), "invalid_calendar_data");
+        let e = CalendarData::from_toml("[[days]]\ndates = [\"2026-01-01\"]\nrule = \"of\"\n")
+            .unwrap_err();
+        assert_eq!(pos(&e).unwrap().line, 3);
+    }
+
+    #[test]
+    fn round_trips_through_json() {
+        let text = "[[notices]]\nyear = 2027\npublished = \"2026-11-01\"\n[[notices.holidays]]\nname = \"A\"\noff = [\"2027-01-01..2027-01-03\"]\non = [\"2027-01-09\"]\n[[days]]\ndates = [\"2027-03-08\"]\nrule = \"hours\"\nhours = [\"09:00-12:00\"]\n";
+        let d = CalendarData::from_toml(text).unwrap();
+        let json = serde_json::to_string(&d).unwrap();
+        assert_eq!(CalendarData::from_json(&json).unwrap(), d);
+        let dates: Vec<_> = d.notices[0].holidays[0].off[0].dates().collect();
+        assert_eq!(dates.len(), 3);
+    }
+}

@@ -1,0 +1,383 @@
+//! The compiled interval index: sorted working intervals in epoch milliseconds with prefix sums
+//! of working time, and a per-date table (first interval, running count of working days, kind,
+//! coverage status). Every query is O(1) or O(log n); none walks a span.
+
+use crate::calendar::rules::DayKind;
+use crate::calendar::template::DayHours;
+use crate::instant::MS_PER_DAY;
+
+/// Whether the calendar knows a date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DayStatus {
+    /// Covered by data (or by explicit coverage).
+    Known,
+    /// Not covered, but predicted from the weekly template (predict mode).
+    Predicted,
+    /// Outside coverage: any computation that needs it fails.
+    Unknown,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct DayRec {
+    /// Index of the first interval whose end is after this day's start.
+    first_iv: u32,
+    /// Working days from the first compiled day up to (excluding) this day.
+    wd_before: u32,
+    kind: DayKind,
+    status: DayStatus,
+}
+
+/// One merged working interval `[start, end)` and the working time before it.
+#[derive(Debug, Clone, Copy)]
+struct Iv {
+    start: i64,
+    end: i64,
+    cum: i64,
+}
+
+impl Iv {
+    fn cum_end(&self) -> i64 {
+        self.cum + (self.end - self.start)
+    }
+}
+
+/// One day's input to [`Index::build`].
+pub(crate) struct DayPlan<'a> {
+    pub kind: DayKind,
+    pub status: DayStatus,
+    pub hours: &'a DayHours,
+}
+
+/// The compiled calendar.
+#[derive(Debug, Clone)]
+pub(crate) struct Index {
+    offset_ms: i64,
+    /// Day number (days since 1970-01-01 in the calendar's offset) of the first compiled day.
+    lo: i64,
+    /// One record per compiled day plus a sentinel.
+    days: Vec<DayRec>,
+    ivs: Vec<Iv>,
+    /// Offsets (from `lo`) of the working days, in order.
+    workdays: Vec<u32>,
+    total: i64,
+    /// Runs of `Unknown` days inside the compiled range (absolute day numbers, inclusive).
+    gaps: Vec<(i64, i64)>,
+    /// Runs of `Predicted` days (absolute day numbers, inclusive).
+    predicted: Vec<(i64, i64)>,
+}
+
+impl Index {
+    /// Compiles consecutive days starting at day number `lo`.
+    pub fn build<'a>(offset_ms: i64, lo: i64, plans: impl Iterator<Item = DayPlan<'a>>) -> Self {
+        let mut ix = Index {
+            offset_ms,
+            lo,
+            days: Vec::new(),
+            ivs: Vec::new(),
+            workdays: Vec::new(),
+            total: 0,
+            gaps: Vec::new(),
+            predicted: Vec::new(),
+        };
+        let mut wd_before = 0u32;
+        for (offset, plan) in plans.enumerate() {
+            let off = i64::try_from(offset).unwrap_or(i64::MAX);
+            let day = lo.saturating_add(off);
+            let day_start = ix.day_start(day);
+            let mut first_iv = u32::try_from(ix.ivs.len()).unwrap_or(u32::MAX);
+            let working = plan.status != DayStatus::Unknown && plan.kind.is_working();
+            if working {
+                for tiv in plan.hours.intervals() {
+                    let start = day_start + i64::from(tiv.start_ms());
+                    let end = day_start + i64::from(tiv.end_ms());
+                    match ix.ivs.last_mut() {
+                        Some(last) if last.end == start => {
+                            if start == day_start {
+                                first_iv = first_iv.saturating_sub(1);
+                            }
+                            last.end = end;
+                        }
+                        _ => ix.ivs.push(Iv { start, end, cum: 0 }),
+                    }
+                }
+                ix.workdays.push(u32::try_from(offset).unwrap_or(u32::MAX));
+            }
+            ix.days.push(DayRec {
+                first_iv,
+                wd_before,
+                kind: plan.kind,
+                status: plan.status,
+            });
+            if working {
+                wd_before = wd_before.saturating_add(1);
+            }
+            let runs = match plan.status {
+                DayStatus::Known => None,
+                DayStatus::Predicted => Some(&mut ix.predicted),
+                DayStatus::Unknown => Some(&mut ix.gaps),
+            };
+            if let Some(runs) = runs {
+                match runs.last_mut() {
+                    Some(run) if run.1 + 1 == day => run.1 = day,
+                    _ => runs.push((day, day)),
+                }
+            }
+        }
+        let mut cum = 0i64;
+        for iv in &mut ix.ivs {
+            iv.cum = cum;
+            cum = cum.saturating_add(iv.end - iv.start);
+        }
+        ix.total = cum;
+        ix.days.push(DayRec {
+            first_iv: u32::try_from(ix.ivs.len()).unwrap_or(u32::MAX),
+            wd_before,
+            kind: DayKind::Weekend,
+            status: DayStatus::Unknown,
+        });
+        ix
+    }
+
+    /// The calendar's offset in milliseconds.
+    pub fn offset_ms(&self) -> i64 {
+        self.offset_ms
+    }
+
+    /// First compiled day number.
+    pub fn lo(&self) -> i64 {
+        self.lo
+    }
+
+    /// Last compiled day number.
+    pub fn hi(&self) -> i64 {
+        self.lo + self.len_days() - 1
+    }
+
+    fn len_days(&self) -> i64 {
+        i64::try_from(self.days.len()).unwrap_or(i64::MAX) - 1
+    }
+
+    /// The day number of instant `t` (ms) in the calendar's offset.
+    pub fn day_of(&self, t: i64) -> i64 {
+        t.saturating_add(self.offset_ms).div_euclid(MS_PER_DAY)
+    }
+
+    /// Local midnight of day number `day`, in epoch ms.
+    pub fn day_start(&self, day: i64) -> i64 {
+        day.saturating_mul(MS_PER_DAY)
+            .saturating_sub(self.offset_ms)
+    }
+
+    fn rec(&self, day: i64) -> Option<&DayRec> {
+        let k = usize::try_from(day.checked_sub(self.lo)?).ok()?;
+        self.days.get(k).filter(|_| day <= self.hi())
+    }
+
+    /// Kind of a known or predicted day.
+    pub fn kind(&self, day: i64) -> Option<DayKind> {
+        self.rec(day)
+            .filter(|r| r.status != DayStatus::Unknown)
+            .map(|r| r.kind)
+    }
+
+    /// Total working time of the compiled calendar.
+    pub fn total(&self) -> i64 {
+        self.total
+    }
+
+    /// Whether the calendar has no working interval at all.
+    pub fn has_no_working_time(&self) -> bool {
+        self.ivs.is_empty()
+    }
+
+    /// Index of the first interval whose end is after `t`.
+    fn iv_after(&self, t: i64) -> usize {
+        let day = self.day_of(t);
+        let mut i = if day < self.lo {
+            0
+        } else {
+            let k = usize::try_from(day - self.lo).unwrap_or(usize::MAX);
+            match self.days.get(k) {
+                Some(r) => r.first_iv as usize,
+                None => self.ivs.len(),
+            }
+        };
+        while let Some(iv) = self.ivs.get(i) {
+            if iv.end > t {
+                break;
+            }
+            i += 1;
+        }
+        i
+    }
+
+    /// Working time from the start of the compiled range up to `t`.
+    pub fn worked_before(&self, t: i64) -> i64 {
+        match self.ivs.get(self.iv_after(t)) {
+            Some(iv) => iv.cum + (t - iv.start).max(0),
+            None => self.total,
+        }
+    }
+
+    /// The earliest instant `x` with `worked_before(x) == target`, for `0 < target <= total`.
+    pub fn earliest_at(&self, target: i64) -> Option<i64> {
+        let i = self.ivs.partition_point(|iv| iv.cum_end() < target);
+        self.ivs.get(i).map(|iv| iv.start + (target - iv.cum))
+    }
+
+    /// The latest instant `x` with `worked_before(x) == target`, for `0 <= target < total`.
+    pub fn latest_at(&self, target: i64) -> Option<i64> {
+        let i = self.ivs.partition_point(|iv| iv.cum_end() <= target);
+        self.ivs.get(i).map(|iv| iv.start + (target - iv.cum))
+    }
+
+    /// `t` if it is inside a working interval, else the start of the next one.
+    pub fn next_working(&self, t: i64) -> Option<i64> {
+        self.ivs.get(self.iv_after(t)).map(|iv| iv.start.max(t))
+    }
+
+    /// The end of the last working interval of day `day`, capped at the day's 24:00.
+    pub fn end_of_hours(&self, day: i64) -> Option<i64> {
+        let day_end = self.day_start(day + 1);
+        let i = self.ivs.partition_point(|iv| iv.start < day_end);
+        let iv = self.ivs.get(i.checked_sub(1)?)?;
+        (iv.end > self.day_start(day)).then_some(iv.end.min(day_end))
+    }
+
+    /// Working days in `[lo, day)`, for `lo <= day <= hi + 1`.
+    pub fn workdays_before(&self, day: i64) -> Option<i64> {
+        let k = usize::try_from(day.checked_sub(self.lo)?).ok()?;
+        self.days.get(k).map(|r| i64::from(r.wd_before))
+    }
+
+    /// The day number of the `j`-th (0-based) working day of the compiled range.
+    pub fn nth_workday(&self, j: i64) -> Option<i64> {
+        let j = usize::try_from(j).ok()?;
+        self.workdays.get(j).map(|off| self.lo + i64::from(*off))
+    }
+
+    /// The first day of `[d0, d1]` the calendar does not know (neither known nor predicted).
+    pub fn first_unknown(&self, d0: i64, d1: i64) -> Option<i64> {
+        if d0 > d1 {
+            return None;
+        }
+        if d0 < self.lo {
+            return Some(d0);
+        }
+        let g = self.gaps.partition_point(|g| g.1 < d0);
+        if let Some(&(a, _)) = self.gaps.get(g).filter(|g| g.0 <= d1) {
+            return Some(a.max(d0));
+        }
+        (d1 > self.hi()).then(|| (self.hi() + 1).max(d0))
+    }
+
+    /// The last day of `[d0, d1]` the calendar does not know.
+    pub fn last_unknown(&self, d0: i64, d1: i64) -> Option<i64> {
+        if d0 > d1 {
+            return None;
+        }
+        if d1 > self.hi() {
+            return Some(d1);
+        }
+        let g = self.gaps.partition_point(|g| g.0 <= d1);
+        if let Some(&(_, b)) = g
+            .checked_sub(1)
+            .and_then(|g| self.gaps.get(g))
+            .filter(|g| g.1 >= d0)
+        {
+            return Some(b.min(d1));
+        }
+        (d0 < self.lo).then(|| (self.lo - 1).min(d1))
+    }
+
+    /// Whether any day of `[d0, d1]` is predicted.
+    pub fn any_predicted(&self, d0: i64, d1: i64) -> bool {
+        let p = self.predicted.partition_point(|p| p.1 < d0);
+        self.predicted.get(p).is_some_and(|p| p.0 <= d1)
+    }
+
+    /// The first predicted day, if any.
+    pub fn first_predicted(&self) -> Option<i64> {
+        self.predicted.first().map(|p| p.0)
+    }
+
+    /// The kinds and statuses of all compiled days, for re-compiling with other hours.
+    pub fn day_table(&self) -> impl Iterator<Item = (DayKind, DayStatus)> + '_ {
+        self.days
+            .iter()
+            .take(self.days.len().saturating_sub(1))
+            .map(|r| (r.kind, r.status))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(kind: DayKind, hours: &DayHours) -> DayPlan<'_> {
+        DayPlan {
+            kind,
+            status: DayStatus::Known,
+            hours,
+        }
+    }
+
+    #[test]
+    fn whole_days_merge_across_midnight() {
+        let all = DayHours::whole_day();
+        let ix = Index::build(
+            0,
+            10,
+            [
+                plan(DayKind::Workday, &all),
+                plan(DayKind::Workday, &all),
+                plan(DayKind::Weekend, &all),
+            ]
+            .into_iter(),
+        );
+        assert_eq!(ix.ivs.len(), 1);
+        assert_eq!(ix.total(), 2 * MS_PER_DAY);
+        let d11 = ix.day_start(11);
+        assert_eq!(ix.worked_before(d11 + 5), MS_PER_DAY + 5);
+        assert_eq!(ix.end_of_hours(10), Some(d11));
+        assert_eq!(ix.end_of_hours(11), Some(ix.day_start(12)));
+        assert_eq!(ix.end_of_hours(12), None);
+        assert_eq!(ix.workdays_before(12), Some(2));
+        assert_eq!(ix.nth_workday(1), Some(11));
+    }
+
+    #[test]
+    fn unknown_days_and_lookups() {
+        let h = DayHours::parse(&["09:00-10:00"]).unwrap();
+        let mk = |status| DayPlan {
+            kind: DayKind::Workday,
+            status,
+            hours: &h,
+        };
+        let ix = Index::build(
+            0,
+            0,
+            [
+                mk(DayStatus::Known),
+                mk(DayStatus::Unknown),
+                mk(DayStatus::Unknown),
+                mk(DayStatus::Known),
+                mk(DayStatus::Predicted),
+            ]
+            .into_iter(),
+        );
+        assert_eq!(ix.total(), 3 * 3_600_000);
+        assert_eq!(ix.first_unknown(0, 0), None);
+        assert_eq!(ix.first_unknown(0, 3), Some(1));
+        assert_eq!(ix.first_unknown(2, 9), Some(2));
+        assert_eq!(ix.first_unknown(3, 9), Some(5));
+        assert_eq!(ix.first_unknown(-3, 0), Some(-3));
+        assert_eq!(ix.last_unknown(0, 3), Some(2));
+        assert_eq!(ix.last_unknown(-2, 0), Some(-1));
+        assert_eq!(ix.last_unknown(3, 4), None);
+        assert!(ix.any_predicted(0, 4));
+        assert!(!ix.any_predicted(0, 3));
+        assert_eq!(ix.kind(1), None);
+        assert_eq!(ix.kind(4), Some(DayKind::Workday));
+    }
+}
