@@ -389,3 +389,167 @@ impl Calendar {
             .clone()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::instant::Instant;
+    use time::macros::date;
+
+    fn notice(year: i32) -> String {
+        format!("[[notices]]\nyear = {year}\n")
+    }
+
+    #[test]
+    fn gaps_in_coverage_are_out_of_coverage_unless_predicted() {
+        let data = CalendarData::from_toml(&(notice(2017) + &notice(2019))).unwrap();
+        let cal = CalendarBuilder::new().data(data.clone()).build().unwrap();
+        assert!(cal.is_workday(date!(2017 - 12 - 29)).unwrap());
+        let err = cal.day_kind(date!(2018 - 06 - 01)).unwrap_err();
+        assert_eq!(
+            err,
+            Error::OutOfCoverage {
+                date: date!(2018 - 06 - 01)
+            }
+        );
+        let a = Instant::parse("2017-12-29T09:00:00+08:00").unwrap();
+        let b = Instant::parse("2019-01-02T09:00:00+08:00").unwrap();
+        assert_eq!(
+            cal.working_between(a, b).unwrap_err(),
+            Error::OutOfCoverage {
+                date: date!(2018 - 01 - 01)
+            }
+        );
+        assert_eq!(
+            cal.add_working(a, 8 * 3_600_000).unwrap_err(),
+            Error::OutOfCoverage {
+                date: date!(2018 - 01 - 01)
+            }
+        );
+        assert_eq!(
+            cal.sub_working(b, 8 * 3_600_000).unwrap_err(),
+            Error::OutOfCoverage {
+                date: date!(2018 - 12 - 31)
+            }
+        );
+        assert_eq!(
+            cal.add_working_days(date!(2017 - 12 - 29), 1).unwrap_err(),
+            Error::OutOfCoverage {
+                date: date!(2018 - 01 - 01)
+            }
+        );
+        assert_eq!(
+            cal.add_working_days(date!(2019 - 01 - 02), -2).unwrap_err(),
+            Error::OutOfCoverage {
+                date: date!(2018 - 12 - 31)
+            }
+        );
+        // Predict mode fills the gap from the template and flags what used it.
+        let p = CalendarBuilder::new()
+            .data(data)
+            .predict(true)
+            .build()
+            .unwrap();
+        assert_eq!(p.predicted_from(), Some(date!(2018 - 01 - 01)));
+        assert!(p.is_predicted(date!(2018 - 06 - 01)));
+        assert!(!p.is_predicted(date!(2019 - 06 - 03)));
+        assert!(p.is_workday(date!(2029 - 12 - 31)).unwrap());
+        assert!(p.day_kind(date!(2030 - 01 - 01)).is_err());
+        let x = p.add_working(a, 8 * 3_600_000).unwrap();
+        assert!(p.uses_prediction(a, x));
+        assert!(!p.uses_prediction(a, Instant::parse("2017-12-30T00:00:00+08:00").unwrap()));
+    }
+
+    #[test]
+    fn versions_follow_publication_dates() {
+        let text = r#"
+[[notices]]
+year = 2030
+published = "2029-11-01"
+[[notices.holidays]]
+name = "H"
+off = ["2030-05-01..2030-05-03"]
+[[notices]]
+year = 2030
+published = "2030-03-01"
+[[notices.holidays]]
+name = "H"
+off = ["2030-05-01"]
+"#;
+        let data = CalendarData::from_toml(text).unwrap();
+        let at = |d: Date| {
+            CalendarBuilder::new()
+                .data(data.clone())
+                .as_known_on(d)
+                .build()
+        };
+        assert!(at(date!(2029 - 10 - 31)).is_err()); // nothing published yet: no coverage
+        let first = at(date!(2029 - 11 - 01)).unwrap();
+        assert!(!first.is_workday(date!(2030 - 05 - 02)).unwrap());
+        let revised = at(date!(2030 - 03 - 01)).unwrap();
+        assert!(revised.is_workday(date!(2030 - 05 - 02)).unwrap());
+    }
+
+    #[test]
+    fn later_layers_win_and_conflicts_are_typed() {
+        let off = CalendarData::from_toml("[[days]]\ndates = [\"2026-03-09\"]\nrule = \"off\"\n")
+            .unwrap();
+        let on = CalendarData::from_toml(
+            "[[days]]\ndates = [\"2026-03-09\"]\nrule = \"hours\"\nhours = [\"09:00-10:00\"]\n",
+        )
+        .unwrap();
+        let cal = CalendarBuilder::new()
+            .prc_data()
+            .data(off.clone())
+            .data(on)
+            .build()
+            .unwrap();
+        let t = Instant::parse("2026-03-09T00:00:00+08:00").unwrap();
+        let u = Instant::parse("2026-03-10T00:00:00+08:00").unwrap();
+        assert_eq!(cal.working_between(t, u).unwrap(), 3_600_000);
+        let both = CalendarData::from_toml(
+            "[[days]]\ndates = [\"2026-03-09\"]\nrule = \"off\"\n[[days]]\ndates = [\"2026-03-08..2026-03-10\"]\nrule = \"on\"\n",
+        )
+        .unwrap();
+        let err = CalendarBuilder::new()
+            .prc_data()
+            .data(both)
+            .build()
+            .unwrap_err();
+        assert_eq!(err.code(), "conflicting_date_rules");
+        let clash = CalendarData::from_toml(
+            "[[notices]]\nyear = 2031\n[[notices.holidays]]\nname = \"A\"\noff = [\"2031-01-04\"]\n[[notices.holidays]]\nname = \"B\"\non = [\"2031-01-04\"]\n",
+        )
+        .unwrap();
+        let err = CalendarBuilder::new().data(clash).build().unwrap_err();
+        assert_eq!(
+            err,
+            Error::ConflictingDateRules {
+                date: date!(2031 - 01 - 04),
+                reason: "B: both off and on in the notices in force".to_owned()
+            }
+        );
+    }
+
+    #[test]
+    fn bad_builds_are_typed_errors() {
+        let e = CalendarBuilder::new().build().unwrap_err();
+        assert_eq!(e.code(), "invalid_calendar");
+        let e = CalendarBuilder::new()
+            .coverage(date!(2026 - 02 - 01), date!(2026 - 01 - 01))
+            .build()
+            .unwrap_err();
+        assert_eq!(e.code(), "invalid_calendar");
+        let e = CalendarBuilder::new()
+            .coverage(date!(1800 - 01 - 01), date!(2100 - 01 - 01))
+            .build()
+            .unwrap_err();
+        assert_eq!(e.code(), "invalid_calendar");
+        let e = CalendarBuilder::new()
+            .coverage(date!(2026 - 01 - 01), date!(2026 - 12 - 31))
+            .predict_through(date!(9999 - 12 - 31))
+            .build()
+            .unwrap_err();
+        assert_eq!(e.code(), "invalid_calendar");
+    }
+}

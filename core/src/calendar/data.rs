@@ -311,38 +311,25 @@ pub(crate) fn json_error(text: &str, e: &serde_json::Error) -> Error {
     decode_error(msg, pos)
 }
 
-const TAG: &str = "\u{1}";
-
 /// Encodes a typed error in a serde message so that the loader can rebuild it with a position.
+///
+/// The message stays readable where it surfaces unmapped: `[invalid_date] "2026-02-30": reason`.
 pub(crate) fn encode_error(e: &Error) -> String {
-    let (code, value, reason) = match e {
+    let (value, reason) = match e {
         Error::InvalidDate { value, reason, .. }
-        | Error::InvalidTimeOfDay { value, reason, .. } => {
-            (e.code(), value.as_str(), reason.as_str())
-        }
-        Error::IntervalEndsBeforeStart { value, .. }
-        | Error::OverlappingIntervals { value, .. } => (e.code(), value.as_str(), ""),
+        | Error::InvalidTimeOfDay { value, reason, .. } => (value, reason.as_str()),
+        Error::IntervalEndsBeforeStart { value, .. } => (value, "ends before it starts"),
+        Error::OverlappingIntervals { value, .. } => (value, "intervals overlap"),
         other => return other.to_string(),
     };
-    format!("{TAG}{code}{TAG}{value}{TAG}{reason}")
+    let quoted = serde_json::to_string(value).unwrap_or_default();
+    format!("[{}] {quoted}: {reason}", e.code())
 }
 
 /// Rebuilds the typed error from a serde message (see [`encode_error`]).
 fn decode_error(msg: &str, pos: Option<FilePos>) -> Error {
-    if let Some(rest) = msg.strip_prefix(TAG) {
-        let mut parts = rest.splitn(3, TAG);
-        let (code, value, reason) = (
-            parts.next().unwrap_or(""),
-            parts.next().unwrap_or("").to_owned(),
-            parts.next().unwrap_or("").to_owned(),
-        );
-        match code {
-            "invalid_date" => return Error::InvalidDate { value, reason, pos },
-            "invalid_time_of_day" => return Error::InvalidTimeOfDay { value, reason, pos },
-            "interval_ends_before_start" => return Error::IntervalEndsBeforeStart { value, pos },
-            "overlapping_intervals" => return Error::OverlappingIntervals { value, pos },
-            _ => {}
-        }
+    if let Some(e) = decode_typed(msg, pos) {
+        return e;
     }
     if let Some((key, _)) = msg
         .strip_prefix("unknown field `")
@@ -357,6 +344,24 @@ fn decode_error(msg: &str, pos: Option<FilePos>) -> Error {
         reason: msg.trim().to_owned(),
         pos,
     }
+}
+
+fn decode_typed(msg: &str, pos: Option<FilePos>) -> Option<Error> {
+    let (code, rest) = msg.strip_prefix('[')?.split_once("] ")?;
+    let mut values = serde_json::Deserializer::from_str(rest).into_iter::<String>();
+    let value = values.next()?.ok()?;
+    let reason = rest
+        .get(values.byte_offset()..)
+        .and_then(|r| r.strip_prefix(": "))
+        .unwrap_or("")
+        .to_owned();
+    Some(match code {
+        "invalid_date" => Error::InvalidDate { value, reason, pos },
+        "invalid_time_of_day" => Error::InvalidTimeOfDay { value, reason, pos },
+        "interval_ends_before_start" => Error::IntervalEndsBeforeStart { value, pos },
+        "overlapping_intervals" => Error::OverlappingIntervals { value, pos },
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
@@ -453,6 +458,23 @@ mod tests {
         let e = CalendarData::from_toml("[[days]]\ndates = [\"2026-01-01\"]\nrule = \"of\"\n")
             .unwrap_err();
         assert_eq!(pos(&e).unwrap().line, 3);
+    }
+
+    #[test]
+    fn encoded_errors_read_well_and_decode_exactly() {
+        let e = bad_date("2026-02-30 \"x\": y", "why");
+        let msg = encode_error(&e);
+        assert!(msg.starts_with("[invalid_date] \"2026-02-30"), "{msg}");
+        assert_eq!(decode_error(&msg, None), e);
+        let e = Error::OverlappingIntervals {
+            value: "09:00-12:00, 11:00-13:00".into(),
+            pos: None,
+        };
+        assert_eq!(decode_error(&encode_error(&e), None), e);
+        assert_eq!(
+            decode_error("[nope] \"x\": y", None).code(),
+            "invalid_calendar_data"
+        );
     }
 
     #[test]

@@ -27,20 +27,6 @@ struct DayRec {
     status: DayStatus,
 }
 
-/// One merged working interval `[start, end)` and the working time before it.
-#[derive(Debug, Clone, Copy)]
-struct Iv {
-    start: i64,
-    end: i64,
-    cum: i64,
-}
-
-impl Iv {
-    fn cum_end(&self) -> i64 {
-        self.cum + (self.end - self.start)
-    }
-}
-
 /// One day's input to [`Index::build`].
 pub(crate) struct DayPlan<'a> {
     pub kind: DayKind,
@@ -56,7 +42,11 @@ pub(crate) struct Index {
     lo: i64,
     /// One record per compiled day plus a sentinel.
     days: Vec<DayRec>,
-    ivs: Vec<Iv>,
+    /// Merged working intervals `[starts[i], ends[i])`, sorted, as three dense columns.
+    starts: Vec<i64>,
+    ends: Vec<i64>,
+    /// Working time up to the end of interval `i` (prefix sums).
+    cum_end: Vec<i64>,
     /// Offsets (from `lo`) of the working days, in order.
     workdays: Vec<u32>,
     total: i64,
@@ -73,7 +63,9 @@ impl Index {
             offset_ms,
             lo,
             days: Vec::new(),
-            ivs: Vec::new(),
+            starts: Vec::new(),
+            ends: Vec::new(),
+            cum_end: Vec::new(),
             workdays: Vec::new(),
             total: 0,
             gaps: Vec::new(),
@@ -84,20 +76,23 @@ impl Index {
             let off = i64::try_from(offset).unwrap_or(i64::MAX);
             let day = lo.saturating_add(off);
             let day_start = ix.day_start(day);
-            let mut first_iv = u32::try_from(ix.ivs.len()).unwrap_or(u32::MAX);
+            let mut first_iv = u32::try_from(ix.starts.len()).unwrap_or(u32::MAX);
             let working = plan.status != DayStatus::Unknown && plan.kind.is_working();
             if working {
                 for tiv in plan.hours.intervals() {
                     let start = day_start + i64::from(tiv.start_ms());
                     let end = day_start + i64::from(tiv.end_ms());
-                    match ix.ivs.last_mut() {
-                        Some(last) if last.end == start => {
+                    match ix.ends.last_mut() {
+                        Some(last) if *last == start => {
                             if start == day_start {
                                 first_iv = first_iv.saturating_sub(1);
                             }
-                            last.end = end;
+                            *last = end;
                         }
-                        _ => ix.ivs.push(Iv { start, end, cum: 0 }),
+                        _ => {
+                            ix.starts.push(start);
+                            ix.ends.push(end);
+                        }
                     }
                 }
                 ix.workdays.push(u32::try_from(offset).unwrap_or(u32::MAX));
@@ -124,13 +119,13 @@ impl Index {
             }
         }
         let mut cum = 0i64;
-        for iv in &mut ix.ivs {
-            iv.cum = cum;
-            cum = cum.saturating_add(iv.end - iv.start);
+        for (start, end) in ix.starts.iter().zip(ix.ends.iter()) {
+            cum = cum.saturating_add(end - start);
+            ix.cum_end.push(cum);
         }
         ix.total = cum;
         ix.days.push(DayRec {
-            first_iv: u32::try_from(ix.ivs.len()).unwrap_or(u32::MAX),
+            first_iv: u32::try_from(ix.starts.len()).unwrap_or(u32::MAX),
             wd_before,
             kind: DayKind::Weekend,
             status: DayStatus::Unknown,
@@ -187,7 +182,7 @@ impl Index {
 
     /// Whether the calendar has no working interval at all.
     pub fn has_no_working_time(&self) -> bool {
-        self.ivs.is_empty()
+        self.starts.is_empty()
     }
 
     /// Index of the first interval whose end is after `t`.
@@ -199,11 +194,11 @@ impl Index {
             let k = usize::try_from(day - self.lo).unwrap_or(usize::MAX);
             match self.days.get(k) {
                 Some(r) => r.first_iv as usize,
-                None => self.ivs.len(),
+                None => self.ends.len(),
             }
         };
-        while let Some(iv) = self.ivs.get(i) {
-            if iv.end > t {
+        while let Some(end) = self.ends.get(i) {
+            if *end > t {
                 break;
             }
             i += 1;
@@ -211,37 +206,88 @@ impl Index {
         i
     }
 
+    /// `(start, end, working time before start)` of interval `i`.
+    fn iv(&self, i: usize) -> Option<(i64, i64, i64)> {
+        let (s, e, c) = (self.starts.get(i)?, self.ends.get(i)?, self.cum_end.get(i)?);
+        Some((*s, *e, c - (e - s)))
+    }
+
     /// Working time from the start of the compiled range up to `t`.
     pub fn worked_before(&self, t: i64) -> i64 {
-        match self.ivs.get(self.iv_after(t)) {
-            Some(iv) => iv.cum + (t - iv.start).max(0),
+        match self.iv(self.iv_after(t)) {
+            Some((start, _, cum)) => cum + t.saturating_sub(start).max(0),
             None => self.total,
         }
     }
 
+    /// The first interval `i` with `!below(cum_end[i])` (`cum_end` is sorted and `below` is
+    /// monotone). Starts at the interval where `target` would be if working time were spread
+    /// evenly and gallops from there: a few neighbouring cache lines instead of a search over
+    /// the whole array.
+    fn search_cum(&self, target: i64, below: impl Fn(i64) -> bool) -> usize {
+        let n = self.cum_end.len();
+        let at = |i: usize| self.cum_end.get(i).copied().unwrap_or(i64::MAX);
+        if n == 0 || self.total <= 0 {
+            return 0;
+        }
+        let guess = i128::from(target.clamp(0, self.total)) * (n as i128) / i128::from(self.total);
+        let guess = usize::try_from(guess).unwrap_or(n).min(n - 1);
+        // Find a bracket [lo, hi] with below(at(lo - 1)) and !below(at(hi)).
+        let (mut lo, mut hi);
+        if below(at(guess)) {
+            lo = guess + 1;
+            let mut step = 1usize;
+            hi = lo;
+            while hi < n && below(at(hi)) {
+                lo = hi + 1;
+                hi = hi.saturating_add(step).min(n);
+                step = step.saturating_mul(2);
+            }
+        } else {
+            hi = guess;
+            let mut step = 1usize;
+            lo = hi;
+            while lo > 0 && !below(at(lo - 1)) {
+                hi = lo - 1;
+                lo = lo.saturating_sub(step);
+                step = step.saturating_mul(2);
+            }
+        }
+        // Binary search inside the bracket.
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if below(at(mid)) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        lo
+    }
+
     /// The earliest instant `x` with `worked_before(x) == target`, for `0 < target <= total`.
     pub fn earliest_at(&self, target: i64) -> Option<i64> {
-        let i = self.ivs.partition_point(|iv| iv.cum_end() < target);
-        self.ivs.get(i).map(|iv| iv.start + (target - iv.cum))
+        let i = self.search_cum(target, |c| c < target);
+        self.iv(i).map(|(start, _, cum)| start + (target - cum))
     }
 
     /// The latest instant `x` with `worked_before(x) == target`, for `0 <= target < total`.
     pub fn latest_at(&self, target: i64) -> Option<i64> {
-        let i = self.ivs.partition_point(|iv| iv.cum_end() <= target);
-        self.ivs.get(i).map(|iv| iv.start + (target - iv.cum))
+        let i = self.search_cum(target, |c| c <= target);
+        self.iv(i).map(|(start, _, cum)| start + (target - cum))
     }
 
     /// `t` if it is inside a working interval, else the start of the next one.
     pub fn next_working(&self, t: i64) -> Option<i64> {
-        self.ivs.get(self.iv_after(t)).map(|iv| iv.start.max(t))
+        self.starts.get(self.iv_after(t)).map(|s| (*s).max(t))
     }
 
     /// The end of the last working interval of day `day`, capped at the day's 24:00.
     pub fn end_of_hours(&self, day: i64) -> Option<i64> {
         let day_end = self.day_start(day + 1);
-        let i = self.ivs.partition_point(|iv| iv.start < day_end);
-        let iv = self.ivs.get(i.checked_sub(1)?)?;
-        (iv.end > self.day_start(day)).then_some(iv.end.min(day_end))
+        let i = self.starts.partition_point(|s| *s < day_end);
+        let end = *self.ends.get(i.checked_sub(1)?)?;
+        (end > self.day_start(day)).then_some(end.min(day_end))
     }
 
     /// Working days in `[lo, day)`, for `lo <= day <= hi + 1`.
@@ -335,7 +381,7 @@ mod tests {
             ]
             .into_iter(),
         );
-        assert_eq!(ix.ivs.len(), 1);
+        assert_eq!(ix.starts.len(), 1);
         assert_eq!(ix.total(), 2 * MS_PER_DAY);
         let d11 = ix.day_start(11);
         assert_eq!(ix.worked_before(d11 + 5), MS_PER_DAY + 5);
