@@ -275,7 +275,60 @@ pub enum Error {
         known: String,
     },
     // --- schemes and formulas -------------------------------------------------------------
-
+    /// A scheme file with problems; every problem found is listed with its position.
+    #[error("invalid scheme: {}", crate::scheme::problems_summary(problems))]
+    SchemeInvalid {
+        /// Every problem found, in file order.
+        problems: Vec<crate::scheme::SchemeProblem>,
+    },
+    /// A preset name that is not built in.
+    #[error("no preset {name:?}; the presets are {}", available.join(", "))]
+    UnknownPreset {
+        /// The name asked for.
+        name: String,
+        /// The built-in presets.
+        available: Vec<String>,
+    },
+    /// A unit whose group the scheme does not define.
+    #[error("unit {unit} is in group {group:?}, which the scheme does not define (groups: {})", groups.join(", "))]
+    UnitGroupUnknown {
+        /// The unit.
+        unit: crate::unit::UnitId,
+        /// Its group.
+        group: String,
+        /// The scheme's groups.
+        groups: Vec<String>,
+    },
+    /// Metrics given for a unit that is not in the units table.
+    #[error("metrics for unit {unit}, which is not in the units table")]
+    MetricsForUnknownUnit {
+        /// The unit.
+        unit: crate::unit::UnitId,
+    },
+    /// An external metric the scheme does not declare.
+    #[error(
+        "external metric {name:?} of unit {unit} is not declared in the scheme's `external` list"
+    )]
+    UnknownExternalMetric {
+        /// The unit.
+        unit: crate::unit::UnitId,
+        /// The metric's name.
+        name: String,
+    },
+    /// An operation the scheme has no section for (warnings, sanctions).
+    #[error("the scheme has no {feature} section")]
+    SchemeLacks {
+        /// The missing section.
+        feature: String,
+    },
+    /// Results computed with another scheme than the one asked to use them.
+    #[error("results were computed with scheme {found}, not {expected}")]
+    SchemeMismatch {
+        /// This scheme's hash.
+        expected: String,
+        /// The results' scheme hash.
+        found: String,
+    },
     // --- board ----------------------------------------------------------------------------
 }
 
@@ -312,7 +365,13 @@ impl Error {
             Error::ClockFailed { .. } => "clock_failed",
             Error::InvalidPartial { .. } => "invalid_partial",
             // --- schemes and formulas ---
-
+            Error::SchemeInvalid { .. } => "scheme_invalid",
+            Error::UnknownPreset { .. } => "unknown_preset",
+            Error::UnitGroupUnknown { .. } => "unit_group_unknown",
+            Error::MetricsForUnknownUnit { .. } => "metrics_for_unknown_unit",
+            Error::UnknownExternalMetric { .. } => "unknown_external_metric",
+            Error::SchemeLacks { .. } => "scheme_lacks",
+            Error::SchemeMismatch { .. } => "scheme_mismatch",
             // --- board ---
         }
     }

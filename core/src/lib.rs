@@ -10,12 +10,15 @@
 
 pub mod amount;
 pub mod calendar;
+pub mod clocks;
 pub mod error;
 pub mod formula;
 pub mod instant;
 pub mod metrics;
 pub mod period;
 pub mod policy;
+pub mod scheme;
+pub mod synthetic;
 pub mod ticket;
 pub mod unit;
 

@@ -16,9 +16,10 @@ use crate::unit::Unit;
 /// Loads a JSON array of tickets (the shape of [`Ticket`]'s serde).
 ///
 /// Each ticket is read on its own: errors name the ticket id, the event index and the field,
-/// with `row` = the ticket's position in the array. Text that is not a JSON array of objects is
-/// [`Error::InvalidTicketJson`] in either mode; so is a units table with an empty or duplicate
-/// unit ([`Error::DuplicateUnit`], [`Error::InvalidUnitRow`]).
+/// with `row` = the ticket's position in the array. Text that is not a JSON array is
+/// [`Error::InvalidTicketJson`] in either mode (an element that is not an object is a bad
+/// ticket); a units table with an empty or duplicate unit is an error in either mode too
+/// ([`Error::DuplicateUnit`], [`Error::InvalidUnitRow`]).
 ///
 /// ```
 /// use hotline_score::ticket::{load_json, Mode};
