@@ -105,8 +105,8 @@ impl Assembler {
         self.entries.push(entry);
     }
 
-    /// Adds the next events-table row.
-    pub fn add_event(&mut self, row: EventRow) {
+    /// Adds the next events-table row (read, not kept: a caller may reuse one row buffer).
+    pub fn add_event(&mut self, row: &EventRow) {
         let row_no = self.event_rows;
         self.event_rows = self.event_rows.saturating_add(1);
         let entry = self
@@ -123,7 +123,7 @@ impl Assembler {
                     self.orphan_index
                         .insert(row.ticket_id.clone(), self.orphans.len());
                     self.orphans.push(Orphan {
-                        ticket_id: row.ticket_id,
+                        ticket_id: row.ticket_id.clone(),
                         first_row: row_no,
                         rows: 1,
                     });
@@ -217,7 +217,7 @@ pub fn load_rows(
     for row in tickets {
         assembler.add_ticket(row);
     }
-    for row in events {
+    for row in &events {
         assembler.add_event(row);
     }
     assembler.finish()
