@@ -36,6 +36,13 @@ fn class_for(err: &Error) -> &'static str {
         | Error::UnknownPolicy { .. }
         | Error::ClockFailed { .. }
         | Error::InvalidPartial { .. } => "PolicyError",
+        Error::SchemeInvalid { .. }
+        | Error::UnknownPreset { .. }
+        | Error::UnitGroupUnknown { .. }
+        | Error::MetricsForUnknownUnit { .. }
+        | Error::UnknownExternalMetric { .. }
+        | Error::SchemeLacks { .. }
+        | Error::SchemeMismatch { .. } => "SchemeError",
         _ => "HotlineScoreError",
     }
 }
@@ -68,7 +75,20 @@ pub fn to_py(py: Python<'_>, err: Error) -> PyErr {
         row,
         date,
     };
-    raise(py, class_for(&err), &err.to_string(), fields)
+    let exc = raise(py, class_for(&err), &err.to_string(), fields);
+    if let Error::SchemeInvalid { problems } = &err {
+        // Every problem, as dicts (`code, message, line, column, key, suggestion`).
+        let set = || -> PyResult<()> {
+            let text = serde_json::to_string(problems)
+                .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
+            let list = py.import("json")?.call_method1("loads", (text,))?;
+            exc.value(py).setattr("problems", list)
+        };
+        if let Err(e) = set() {
+            return e;
+        }
+    }
+    exc
 }
 
 /// The attributes of an exception.

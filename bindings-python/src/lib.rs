@@ -10,7 +10,11 @@ mod calendar;
 mod convert;
 mod errors;
 mod instant;
+mod metrics;
+mod policy;
 mod rows;
+mod scheme;
+mod synthetic;
 mod ticket;
 mod vector;
 
@@ -21,6 +25,14 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     instant::register(m)?;
     m.add_class::<calendar::Calendar>()?;
     ticket::register(m)?;
+    m.add_class::<policy::Policy>()?;
+    m.add_class::<metrics::Period>()?;
+    m.add_class::<metrics::Evaluator>()?;
+    m.add_class::<metrics::Partial>()?;
+    m.add_class::<metrics::Metrics>()?;
+    m.add_class::<metrics::Contributions>()?;
+    scheme::register(m)?;
+    synthetic::register(m)?;
     m.add_class::<arrow::export::Table>()?;
     m.add_class::<arrow::export::ArrowArray>()?;
     Ok(())

@@ -105,7 +105,7 @@ def test_lenient_vector(case: dict[str, Any]) -> None:
 def test_valid_round_trip_is_the_canonical_json() -> None:
     tickets = VALID["tickets"]
     from_json = hs.load_json(tickets)
-    assert len(from_json) == 3 and from_json.diagnostics.num_rows == 0
+    assert len(from_json) == len(tickets) and from_json.diagnostics.num_rows == 0
     text = from_json.to_json()
     assert json.loads(text) == tickets
     # serde_json's compact form, byte for byte.

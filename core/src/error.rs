@@ -451,6 +451,18 @@ impl Error {
             },
             Error::InvalidPartial { column, .. } => field(column),
             // --- schemes and formulas ---
+            Error::SchemeInvalid { problems } => match problems.first() {
+                Some(p) => ErrorContext {
+                    field: Some(p.key.clone()).filter(|k| !k.is_empty()),
+                    line: Some(p.line),
+                    column: Some(p.column),
+                    ..ErrorContext::default()
+                },
+                None => ErrorContext::default(),
+            },
+            Error::UnitGroupUnknown { .. }
+            | Error::MetricsForUnknownUnit { .. }
+            | Error::UnknownExternalMetric { .. } => field("unit"),
 
             // --- board ---
             _ => ErrorContext::default(),

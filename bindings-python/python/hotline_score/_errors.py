@@ -8,7 +8,7 @@ Attributes that do not apply are ``None``.
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Dict, List, Optional
 
 
 class HotlineScoreError(Exception):
@@ -53,7 +53,15 @@ class PolicyError(HotlineScoreError, ValueError):
 
 
 class SchemeError(HotlineScoreError, ValueError):
-    """A scoring scheme or formula that could not be read (``line`` / ``column`` in the file)."""
+    """A scoring scheme that could not be read or applied. For ``scheme_invalid``, ``line`` /
+    ``column`` / ``field`` locate the first problem and ``problems`` lists every one (dicts with
+    ``code, message, line, column, key`` and an optional ``suggestion``)."""
+
+    problems: List[Dict[str, Any]]
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.problems = []
 
 
 class BoardError(HotlineScoreError):

@@ -18,11 +18,22 @@ __all__ = [
     "parse_instant",
     "format_instant",
     "Calendar",
-    "Table",
-    "ArrowArray",
     "Tickets",
     "load_rows",
     "load_json",
+    "Policy",
+    "Period",
+    "Evaluator",
+    "Partial",
+    "Metrics",
+    "Contributions",
+    "Scheme",
+    "Scores",
+    "Report",
+    "score",
+    "synthetic_city",
+    "Table",
+    "ArrowArray",
 ]
 
 __version__: str
@@ -169,3 +180,183 @@ def load_json(
     *,
     mode: _Mode = "strict",
 ) -> Tickets: ...
+
+@final
+class Policy:
+    """A time-limit policy (SPEC §4)."""
+
+    @staticmethod
+    def builtin(name: str) -> Policy: ...
+    @staticmethod
+    def builtin_names() -> list[str]: ...
+    @staticmethod
+    def from_toml(text: str) -> Policy: ...
+    @staticmethod
+    def from_json(text: str) -> Policy: ...
+    @staticmethod
+    def from_dict(data: Mapping[str, Any]) -> Policy: ...
+    @staticmethod
+    def from_file(path: _PathLike) -> Policy: ...
+    @property
+    def name(self) -> str: ...
+    def to_json(self) -> str: ...
+
+@final
+class Period:
+    """An assessment period [start, end) in epoch milliseconds."""
+
+    def __new__(cls, start: _InstantLike, end: _InstantLike, label: str) -> Period: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def label(self) -> str: ...
+
+_DueAnchor = Literal["due_date", "due_or_closed"]
+
+@final
+class Evaluator:
+    """Calendar × policy × units, prepared once for any number of evaluations."""
+
+    def __new__(
+        cls,
+        units: _TableLike,
+        *,
+        calendar: Optional[Calendar] = None,
+        policy: Union[Policy, str, None] = None,
+    ) -> Evaluator: ...
+    def partial(
+        self,
+        tickets: Tickets,
+        *,
+        period: Period,
+        as_of: _InstantLike,
+        due_anchor: _DueAnchor = "due_date",
+    ) -> Partial: ...
+    def contributions(
+        self,
+        tickets: Tickets,
+        unit: str,
+        *,
+        period: Period,
+        as_of: _InstantLike,
+        due_anchor: _DueAnchor = "due_date",
+    ) -> Contributions: ...
+    def evaluate(self, tickets: Tickets, *, as_of: _InstantLike) -> Report: ...
+    def open_assignments(self, tickets: Tickets, as_of: _InstantLike) -> Report: ...
+
+@final
+class Partial:
+    """Mergeable per-unit integer counters (SPEC §5)."""
+
+    def merge(self, other: Partial) -> Partial: ...
+    def finalize(self, external: Optional[Mapping[str, Mapping[str, Any]]] = None) -> Metrics: ...
+    def to_table(self) -> Table: ...
+    def to_json(self) -> str: ...
+    def __len__(self) -> int: ...
+
+@final
+class Metrics:
+    """A per-unit metrics table: what schemes score."""
+
+    @staticmethod
+    def from_dict(data: Union[str, Mapping[str, Any]]) -> Metrics: ...
+    def to_json(self) -> str: ...
+    def __len__(self) -> int: ...
+
+@final
+class Contributions:
+    """Per-ticket contributions to counters."""
+
+    @staticmethod
+    def from_list(rows: Sequence[Mapping[str, Any]]) -> Contributions: ...
+    def to_table(self) -> Table: ...
+    def __len__(self) -> int: ...
+
+@final
+class Report:
+    """A serialized core result: exact JSON bytes, or the parsed value."""
+
+    def to_json(self) -> str: ...
+    def to_python(self) -> Any: ...
+
+@final
+class Scheme:
+    """A scoring scheme (SPEC §6)."""
+
+    @staticmethod
+    def preset(name: str) -> Scheme: ...
+    @staticmethod
+    def preset_names() -> list[str]: ...
+    @staticmethod
+    def from_toml(text: str) -> Scheme: ...
+    @staticmethod
+    def from_json(text: str) -> Scheme: ...
+    @staticmethod
+    def from_dict(data: Mapping[str, Any]) -> Scheme: ...
+    @staticmethod
+    def from_file(path: _PathLike) -> Scheme: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def hash(self) -> str: ...
+    @property
+    def decimals(self) -> int: ...
+    def canonical_json(self) -> str: ...
+    def period_at(self, as_of: _InstantLike) -> Period: ...
+    def score(
+        self,
+        units: _TableLike,
+        metrics: Union[Metrics, Mapping[str, Any], str],
+        *,
+        as_of: _InstantLike,
+        period: Optional[Period] = None,
+    ) -> Scores: ...
+    def explain(
+        self, scores: Scores, contributions: Union[Contributions, Sequence[Mapping[str, Any]]]
+    ) -> Report: ...
+    def sanctions(self, history: Sequence[Scores]) -> Report: ...
+    def period_warnings(
+        self,
+        evaluator: Evaluator,
+        tickets: Tickets,
+        *,
+        as_of: _InstantLike,
+        period: Optional[Period] = None,
+    ) -> Report: ...
+
+@final
+class Scores:
+    """The scores of every unit for one period."""
+
+    def to_json(self) -> str: ...
+    def to_python(self) -> Any: ...
+    @property
+    def scheme_hash(self) -> str: ...
+    @property
+    def period(self) -> str: ...
+    def __len__(self) -> int: ...
+    def to_table(self) -> Table: ...
+    def components(self) -> Table: ...
+
+def score(
+    tickets: Tickets,
+    scheme: Union[Scheme, str],
+    *,
+    as_of: _InstantLike,
+    units: Optional[_TableLike] = None,
+    calendar: Optional[Calendar] = None,
+    policy: Union[Policy, str, None] = None,
+    period: Optional[Period] = None,
+    due_anchor: _DueAnchor = "due_date",
+) -> Scores: ...
+def synthetic_city(
+    *,
+    seed: int = 12345,
+    start: str = "2026-01-01",
+    days: int = 90,
+    units: int = 60,
+    tickets_per_day: int = 900,
+    quality_spread: float = 0.6,
+) -> Tuple[Tickets, Table, int]: ...

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use arrow_array::cast::AsArray;
 use arrow_array::ffi::{FFI_ArrowArray, FFI_ArrowSchema};
 use arrow_array::ffi_stream::FFI_ArrowArrayStream;
-use arrow_array::types::{Float64Type, Int64Type, TimestampMillisecondType};
+use arrow_array::types::{Decimal128Type, Float64Type, Int64Type, TimestampMillisecondType};
 use arrow_array::{Array, ArrayRef, RecordBatch, RecordBatchIterator};
 use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
 use pyo3::IntoPyObjectExt;
@@ -160,6 +160,19 @@ pub fn values<'py>(py: Python<'py>, arr: &dyn Array) -> PyResult<Vec<Bound<'py, 
             collect(py, arr.as_primitive::<TimestampMillisecondType>().iter())
         }
         DataType::Boolean => collect(py, arr.as_boolean().iter()),
+        DataType::Decimal128(_, _) => {
+            let dec = arr.as_primitive::<Decimal128Type>();
+            let class = py.import("decimal")?.getattr("Decimal")?;
+            (0..dec.len())
+                .map(|i| {
+                    if dec.is_null(i) {
+                        Ok(py.None().into_bound(py))
+                    } else {
+                        class.call1((dec.value_as_string(i),))
+                    }
+                })
+                .collect()
+        }
         DataType::Null => Ok((0..arr.len()).map(|_| py.None().into_bound(py)).collect()),
         other => Err(PyValueError::new_err(format!(
             "cannot convert Arrow type {other} to Python values"
