@@ -16,6 +16,7 @@ mod rows;
 mod scheme;
 mod synthetic;
 mod ticket;
+mod ticket_out;
 mod vector;
 
 /// The native module `hotline_score._native`; the public API is re-exported by `hotline_score`.

@@ -8,6 +8,7 @@ use pyo3::types::{PyBool, PyDict, PyString};
 
 use crate::arrow::cells::{self, CellError, Expect};
 use crate::arrow::import;
+use crate::arrow::reader::CellReader;
 use crate::errors::{Fields, column_error, raise};
 use crate::instant;
 
@@ -235,4 +236,47 @@ fn py_cell(
             ..Fields::default()
         },
     ))
+}
+
+/// The batches of an Arrow table as streaming readers: per batch, its row count and, per column,
+/// the column's index in `layout.columns` and its reader. Columns are checked (required,
+/// unknown, type) exactly as by [`read`].
+pub type Readers<'a> = Vec<(usize, Vec<(usize, CellReader<'a>)>)>;
+
+pub fn readers<'a>(
+    py: Python<'_>,
+    table: &'a import::Table,
+    layout: &Layout,
+) -> PyResult<Readers<'a>> {
+    let names: Vec<&str> = table
+        .schema
+        .fields()
+        .iter()
+        .map(|f| f.name().as_str())
+        .collect();
+    let rows: usize = table.batches.iter().map(|b| b.num_rows()).sum();
+    if rows > 0 || !names.is_empty() {
+        check_required(py, layout, &names)?;
+    }
+    let mut slots = Vec::with_capacity(names.len());
+    for name in &names {
+        let slot = layout
+            .columns
+            .iter()
+            .position(|(n, _, _)| n == name)
+            .ok_or_else(|| unknown_column(py, layout, name))?;
+        slots.push(slot);
+    }
+    let mut out = Vec::with_capacity(table.batches.len());
+    for batch in &table.batches {
+        let mut cols = Vec::with_capacity(names.len());
+        for ((name, slot), col) in names.iter().zip(&slots).zip(batch.columns()) {
+            let expect = layout.columns.get(*slot).map_or(Expect::Text, |c| c.1);
+            let reader = CellReader::new(col.as_ref(), expect)
+                .map_err(|e| type_error(py, layout, name, expect, e))?;
+            cols.push((*slot, reader));
+        }
+        out.push((batch.num_rows(), cols));
+    }
+    Ok(out)
 }

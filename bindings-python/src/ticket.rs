@@ -6,13 +6,15 @@ use std::sync::Arc;
 use arrow_array::{ArrayRef, Int64Array, StringArray};
 use hotline_score::Unit;
 use hotline_score::ticket::{
-    Diagnostic, EventRow, Loaded, Ticket, TicketRow, load_json, load_rows,
+    Assembler, Diagnostic, EventRow, Loaded, Ticket, TicketRow, load_json, load_rows,
 };
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
 use crate::arrow::cells::Expect;
 use crate::arrow::export::Table;
+use crate::arrow::import;
+use crate::arrow::reader::CellReader;
 use crate::convert::{json_text, mode_in};
 use crate::errors::enter;
 use crate::rows::{self, Columns, Layout};
@@ -174,6 +176,19 @@ impl Tickets {
         ])
     }
 
+    /// The tickets as the flat tables of SPEC §3.2a: `(tickets, events)` (Arrow tables that
+    /// `load_rows` reads back to the same tickets).
+    fn to_tables(&self, py: Python<'_>) -> PyResult<(Table, Table)> {
+        let tickets = self.tickets.clone();
+        let (t, e) = py.detach(|| {
+            (
+                crate::ticket_out::tickets_table(&tickets),
+                crate::ticket_out::events_table(&tickets),
+            )
+        });
+        Ok((t?, e?))
+    }
+
     /// The tickets as the core's canonical JSON (byte-identical to the Rust library's).
     fn to_json(&self, py: Python<'_>) -> PyResult<String> {
         let tickets = self.tickets.clone();
@@ -192,6 +207,8 @@ impl Tickets {
 }
 
 /// `load_rows(tickets, events, units=None, *, mode="strict")`: the flat tables of SPEC §3.2a.
+/// An Arrow events table is streamed row by row into the core's assembler through one reused
+/// row buffer (GIL released); lists of dicts go through columns of cells.
 #[pyfunction]
 #[pyo3(name = "load_rows", signature = (tickets, events, units=None, *, mode="strict"))]
 fn load_rows_py(
@@ -204,9 +221,49 @@ fn load_rows_py(
     let mode = mode_in(py, mode)?;
     let units = units.map(|u| units_in(py, &u)).transpose()?;
     let t = ticket_rows(rows::read(py, &tickets, &TICKETS)?);
-    let e = event_rows(rows::read(py, &events, &EVENTS)?);
-    let loaded = enter(py, || load_rows(t, e, units.as_deref(), mode))?;
+    let loaded = if import::is_arrow(&events) {
+        let table = import::read_table(py, &events, EVENTS.name)?;
+        let readers = rows::readers(py, &table, &EVENTS)?;
+        enter(py, || {
+            let mut asm = Assembler::new(units.as_deref(), mode)?;
+            for row in t {
+                asm.add_ticket(row);
+            }
+            let mut row = EventRow::default();
+            for (len, cols) in &readers {
+                for i in 0..*len {
+                    for (slot, r) in cols {
+                        fill_event(&mut row, *slot, r, i);
+                    }
+                    asm.add_event(&row);
+                }
+            }
+            asm.finish()
+        })?
+    } else {
+        let e = event_rows(rows::read(py, &events, &EVENTS)?);
+        enter(py, || load_rows(t, e, units.as_deref(), mode))?
+    };
     Ok(Tickets::new(loaded, units))
+}
+
+/// Fills column `slot` (an index into `EVENTS.columns`) of `row` from row `i` of `r`.
+fn fill_event(row: &mut EventRow, slot: usize, r: &CellReader<'_>, i: usize) {
+    match slot {
+        0 => r.fill_text(i, &mut row.ticket_id),
+        1 => r.fill_text(i, &mut row.at),
+        2 => r.fill_text(i, &mut row.event_type),
+        3 => r.fill(i, &mut row.unit),
+        4 => r.fill(i, &mut row.role),
+        5 => r.fill(i, &mut row.reason),
+        6 => r.fill(i, &mut row.accepted),
+        7 => r.fill(i, &mut row.approved),
+        8 => r.fill(i, &mut row.amount),
+        9 => r.fill(i, &mut row.passed),
+        10 => r.fill(i, &mut row.satisfaction),
+        11 => r.fill(i, &mut row.resolved),
+        _ => r.fill(i, &mut row.event_id),
+    }
 }
 
 /// `load_json(source, units=None, *, mode="strict")`: a JSON array of tickets (text, or a list

@@ -115,3 +115,14 @@ def test_valid_round_trip_is_the_canonical_json() -> None:
     from_arrow = hs.load_rows(arrow_table(VALID["ticket_rows"]), arrow_table(VALID["event_rows"]))
     assert from_arrow.to_json() == text
     assert from_json.event_count == sum(len(t["events"]) for t in tickets)
+
+
+def test_to_tables_round_trips() -> None:
+    loaded = hs.load_json(VALID["tickets"])
+    tickets, events = loaded.to_tables()
+    assert events.num_rows == loaded.event_count
+    assert tickets.column_names[:5] == ["ticket_id", "kind", "urgency", "channel", "received_at"]
+    assert events.to_pyarrow().schema.field("at").type == pa.timestamp("ms", tz="+08:00")
+    assert events.to_pyarrow().schema.field("accepted").type == pa.bool_()
+    assert hs.load_rows(tickets, events).to_json() == loaded.to_json()
+    assert hs.load_rows(tickets.to_polars(), events.to_pandas()).to_json() == loaded.to_json()
