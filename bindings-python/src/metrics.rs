@@ -311,6 +311,89 @@ impl Partial {
         Table::new(columns)
     }
 
+    /// Reads the row form (a table with `unit` and every `lead_<counter>` /
+    /// `assisting_<counter>` integer column, e.g. summed by SQL or Spark); rows of one unit add
+    /// up. `units` is the units table `finalize` will list.
+    #[staticmethod]
+    fn from_table(
+        py: Python<'_>,
+        table: Bound<'_, PyAny>,
+        units: Bound<'_, PyAny>,
+    ) -> PyResult<Partial> {
+        let units = units_in(py, &units)?;
+        let t = crate::arrow::import::read_table(py, &table, "partial")?;
+        let mut names = Vec::new();
+        let mut unit_col = None;
+        for (i, f) in t.schema.fields().iter().enumerate() {
+            if f.name() == "unit" {
+                unit_col = Some(i);
+            } else {
+                names.push((i, f.name().clone()));
+            }
+        }
+        let Some(unit_col) = unit_col else {
+            return Err(crate::errors::column_error(
+                py,
+                "missing_column",
+                "unit",
+                "partial table has no column `unit` (expected string)".to_owned(),
+            ));
+        };
+        let mut rows: Vec<(UnitId, Vec<i64>)> = Vec::new();
+        for batch in &t.batches {
+            let mut ids = Vec::with_capacity(batch.num_rows());
+            crate::arrow::cells::push_text(
+                batch.column(unit_col).as_ref(),
+                crate::arrow::cells::Expect::Id,
+                &mut ids,
+            )
+            .map_err(|_| {
+                crate::errors::column_error(
+                    py,
+                    "invalid_column_type",
+                    "unit",
+                    "partial table: column `unit` must hold strings".to_owned(),
+                )
+            })?;
+            let mut cols = Vec::with_capacity(names.len());
+            for (i, name) in &names {
+                let col = batch.column(*i);
+                let values = match col.data_type() {
+                    arrow_schema::DataType::Int64 => col
+                        .as_any()
+                        .downcast_ref::<Int64Array>()
+                        .map(|a| a.iter().map(|v| v.unwrap_or(0)).collect::<Vec<i64>>()),
+                    _ => None,
+                };
+                let Some(values) = values else {
+                    return Err(crate::errors::column_error(
+                        py,
+                        "invalid_column_type",
+                        name,
+                        format!(
+                            "partial table: column `{name}` has Arrow type {}; expected int64",
+                            col.data_type()
+                        ),
+                    ));
+                };
+                cols.push(values);
+            }
+            for (r, id) in ids.into_iter().enumerate() {
+                let row = cols
+                    .iter()
+                    .map(|c| c.get(r).copied().unwrap_or(0))
+                    .collect();
+                rows.push((UnitId::from(id.unwrap_or_default()), row));
+            }
+        }
+        let columns: Vec<String> = names.into_iter().map(|(_, n)| n).collect();
+        let inner = enter(py, || CorePartial::from_rows(&columns, &rows))?;
+        Ok(Partial {
+            inner,
+            units: Arc::new(units),
+        })
+    }
+
     /// Units with at least one non-zero counter.
     fn __len__(&self) -> usize {
         self.inner.units.len()

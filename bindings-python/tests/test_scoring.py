@@ -91,6 +91,19 @@ def test_sharded_partials_merge_exactly() -> None:
     assert table.column_names[0] == "unit" and "lead_due" in table.column_names
     assert table.schema.field("lead_due").type == pa.int64()
     assert len(whole) == table.num_rows
+    # The row form round-trips, and rows of one unit add up (a SQL group-by can merge shards).
+    back = hs.Partial.from_table(table, UNITS)
+    assert back.to_json() == whole.to_json()
+    stacked = pa.concat_tables([pa_.to_table().to_pyarrow(), pb.to_table().to_pyarrow()])
+    assert hs.Partial.from_table(stacked, UNITS).to_json() == whole.to_json()
+    scores = SCHEME.score(UNITS, back.finalize(), as_of=AS_OF)
+    assert scores.to_json() == hs.score(CITY, SCHEME, as_of=AS_OF).to_json()
+    with pytest.raises(hs.PolicyError) as info:
+        hs.Partial.from_table(table.drop_columns(["lead_due"]), UNITS)
+    assert (info.value.code, info.value.field) == ("invalid_partial", "lead_due")
+    with pytest.raises(hs.DataError) as info2:
+        hs.Partial.from_table(table.drop_columns(["unit"]), UNITS)
+    assert info2.value.code == "missing_column"
 
 
 def test_score_tables_are_exact_decimals() -> None:
