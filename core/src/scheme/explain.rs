@@ -37,6 +37,8 @@ pub struct Explanation {
     pub rank: u32,
     /// One entry per component.
     pub components: Vec<ComponentExplanation>,
+    /// The scheme's hash.
+    pub scheme_hash: String,
 }
 
 /// One component explained.
@@ -148,6 +150,7 @@ impl Scheme {
             total: card.total,
             rank: card.rank,
             components,
+            scheme_hash: self.hash.clone(),
         }
     }
 }

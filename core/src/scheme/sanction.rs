@@ -112,6 +112,8 @@ pub struct Sanction {
 pub struct PeriodSanctions {
     /// The period's label.
     pub period: String,
+    /// The scheme's hash.
+    pub scheme_hash: String,
     /// One entry per unit, in the scores' order.
     pub units: Vec<Sanction>,
 }
@@ -191,6 +193,7 @@ impl Scheme {
             }
             out.push(PeriodSanctions {
                 period: scores.period.clone(),
+                scheme_hash: self.hash.clone(),
                 units,
             });
         }

@@ -113,6 +113,8 @@ pub struct UnitWarning {
     pub costly: Vec<CostlyIndicator>,
     /// Rescuable tickets, most points first (then deadline, then id).
     pub rescuable: Vec<RescuableTicket>,
+    /// The scheme's hash.
+    pub scheme_hash: String,
 }
 
 impl Scheme {
@@ -210,6 +212,7 @@ impl Scheme {
                 reasons,
                 costly,
                 rescuable,
+                scheme_hash: self.hash.clone(),
             });
         }
         Ok(out)
