@@ -43,6 +43,16 @@ fn class_for(err: &Error) -> &'static str {
         | Error::UnknownExternalMetric { .. }
         | Error::SchemeLacks { .. }
         | Error::SchemeMismatch { .. } => "SchemeError",
+        Error::BoardCloseRefused { .. }
+        | Error::BoardConfig { .. }
+        | Error::BoardEventConflict { .. }
+        | Error::BoardPeriodClosed { .. }
+        | Error::BoardSnapshotCorrupt { .. }
+        | Error::BoardSnapshotMismatch { .. }
+        | Error::BoardSnapshotVersion { .. }
+        | Error::BoardTicketConflict { .. }
+        | Error::BoardUnknownTicket { .. }
+        | Error::BoardUnknownUnit { .. } => "BoardError",
         _ => "HotlineScoreError",
     }
 }

@@ -6,6 +6,7 @@
 use pyo3::prelude::*;
 
 mod arrow;
+mod board;
 mod calendar;
 mod convert;
 mod errors;
@@ -34,6 +35,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<metrics::Contributions>()?;
     scheme::register(m)?;
     synthetic::register(m)?;
+    board::register(m)?;
     m.add_class::<arrow::export::Table>()?;
     m.add_class::<arrow::export::ArrowArray>()?;
     Ok(())

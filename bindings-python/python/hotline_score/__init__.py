@@ -21,6 +21,7 @@ from ._errors import (
 )
 from ._native import (
     ArrowArray,
+    Board,
     Calendar,
     Contributions,
     Evaluator,
@@ -44,6 +45,7 @@ from ._native import (
 
 __all__ = [
     "ArrowArray",
+    "Board",
     "BoardError",
     "Calendar",
     "CalendarError",
