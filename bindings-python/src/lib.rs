@@ -10,6 +10,7 @@ mod board;
 mod calendar;
 mod convert;
 mod errors;
+mod formula;
 mod instant;
 mod metrics;
 mod policy;
@@ -36,6 +37,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     scheme::register(m)?;
     synthetic::register(m)?;
     board::register(m)?;
+    formula::register(m)?;
     m.add_class::<arrow::export::Table>()?;
     m.add_class::<arrow::export::ArrowArray>()?;
     Ok(())

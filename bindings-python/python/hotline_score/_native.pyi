@@ -1,4 +1,5 @@
 import datetime
+import decimal
 import os
 from typing import Any, Literal, Mapping, Optional, Sequence, Tuple, Union, final
 
@@ -35,6 +36,7 @@ __all__ = [
     "Table",
     "ArrowArray",
     "Board",
+    "Formula",
 ]
 
 __version__: str
@@ -401,3 +403,18 @@ class Board:
     def stats(self) -> Report: ...
     def snapshot(self) -> bytes: ...
     def snapshot_json(self) -> str: ...
+
+@final
+class Formula:
+    """A formula of the scheme language (SPEC §6.1), compiled against a vocabulary."""
+
+    def __new__(
+        cls,
+        source: str,
+        names: dict[str, Literal["number", "bool"]],
+        *,
+        result: Literal["number", "bool"] = "number",
+    ) -> Formula: ...
+    def eval(self, values: dict[str, Any]) -> Union[decimal.Decimal, bool, None]: ...
+    @property
+    def source(self) -> str: ...
