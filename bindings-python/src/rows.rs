@@ -239,7 +239,8 @@ fn py_cell(
 }
 
 /// The batches of an Arrow table as streaming readers: per batch, its row count and, per column,
-/// the column's index in `layout.columns` and its reader. Columns are checked (required,
+/// the column's index in `layout.columns` (for an attribute column: `layout.columns.len()` + its
+/// position in the table) and its reader. Columns are checked (required,
 /// unknown, type) exactly as by [`read`].
 pub type Readers<'a> = Vec<(usize, Vec<(usize, CellReader<'a>)>)>;
 
@@ -259,19 +260,25 @@ pub fn readers<'a>(
         check_required(py, layout, &names)?;
     }
     let mut slots = Vec::with_capacity(names.len());
-    for name in &names {
-        let slot = layout
-            .columns
-            .iter()
-            .position(|(n, _, _)| n == name)
-            .ok_or_else(|| unknown_column(py, layout, name))?;
+    for (i, name) in names.iter().enumerate() {
+        let slot = match layout.columns.iter().position(|(n, _, _)| n == name) {
+            Some(slot) => slot,
+            // An attribute column (tickets table): slot `columns.len() + table position`.
+            None if layout.extra.is_some() => layout.columns.len() + i,
+            None => return Err(unknown_column(py, layout, name)),
+        };
         slots.push(slot);
     }
     let mut out = Vec::with_capacity(table.batches.len());
     for batch in &table.batches {
         let mut cols = Vec::with_capacity(names.len());
         for ((name, slot), col) in names.iter().zip(&slots).zip(batch.columns()) {
-            let expect = layout.columns.get(*slot).map_or(Expect::Text, |c| c.1);
+            let expect = layout
+                .columns
+                .get(*slot)
+                .map(|c| c.1)
+                .or(layout.extra)
+                .unwrap_or(Expect::Text);
             let reader = CellReader::new(col.as_ref(), expect)
                 .map_err(|e| type_error(py, layout, name, expect, e))?;
             cols.push((*slot, reader));

@@ -220,7 +220,19 @@ fn load_rows_py(
 ) -> PyResult<Tickets> {
     let mode = mode_in(py, mode)?;
     let units = units.map(|u| units_in(py, &u)).transpose()?;
-    let t = ticket_rows(rows::read(py, &tickets, &TICKETS)?);
+    let t = if import::is_arrow(&tickets) {
+        let table = import::read_table(py, &tickets, TICKETS.name)?;
+        let names: Vec<String> = table
+            .schema
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .collect();
+        let readers = rows::readers(py, &table, &TICKETS)?;
+        py.detach(|| stream_ticket_rows(&readers, &names))
+    } else {
+        ticket_rows(rows::read(py, &tickets, &TICKETS)?)
+    };
     let loaded = if import::is_arrow(&events) {
         let table = import::read_table(py, &events, EVENTS.name)?;
         let readers = rows::readers(py, &table, &EVENTS)?;
@@ -245,6 +257,35 @@ fn load_rows_py(
         enter(py, || load_rows(t, e, units.as_deref(), mode))?
     };
     Ok(Tickets::new(loaded, units))
+}
+
+/// The tickets-table rows of an Arrow table, read through its streaming readers.
+fn stream_ticket_rows(readers: &rows::Readers<'_>, names: &[String]) -> Vec<TicketRow> {
+    let fixed = TICKETS.columns.len();
+    let mut out = Vec::with_capacity(readers.iter().map(|(n, _)| *n).sum());
+    let mut cell = None;
+    for (len, cols) in readers {
+        for i in 0..*len {
+            let mut row = TicketRow::default();
+            for (slot, r) in cols {
+                match slot {
+                    0 => r.fill_text(i, &mut row.ticket_id),
+                    1 => r.fill_text(i, &mut row.kind),
+                    2 => r.fill(i, &mut row.urgency),
+                    3 => r.fill(i, &mut row.channel),
+                    4 => r.fill_text(i, &mut row.received_at),
+                    extra => {
+                        r.fill(i, &mut cell);
+                        if let (Some(v), Some(name)) = (cell.take(), names.get(extra - fixed)) {
+                            row.attributes.insert(name.clone(), v);
+                        }
+                    }
+                }
+            }
+            out.push(row);
+        }
+    }
+    out
 }
 
 /// Fills column `slot` (an index into `EVENTS.columns`) of `row` from row `i` of `r`.
