@@ -42,7 +42,7 @@ def test_single_events_and_refusals() -> None:
     assert board.ingest("T1", event) == "duplicate"
     with pytest.raises(hs.BoardError) as info:
         board.ingest("T9", {"at": "2026-03-02T10:00:00+08:00", "type": "closed"})
-    assert info.value.code == "board_unknown_ticket"
+    assert (info.value.code, info.value.ticket_id) == ("board_unknown_ticket", "T9")
     with pytest.raises(hs.DataError):
         board.ingest("T1", {"at": "2026-03-02T10:00:00+08:00", "type": "signed", "unit": "u7"})
     with pytest.raises(hs.InputError):

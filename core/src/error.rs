@@ -559,6 +559,30 @@ impl Error {
             | Error::UnknownExternalMetric { .. } => field("unit"),
 
             // --- board ---
+            Error::BoardUnknownTicket { ticket_id }
+            | Error::BoardPeriodClosed { ticket_id, .. } => ErrorContext {
+                ticket_id: Some(ticket_id.clone()),
+                ..ErrorContext::default()
+            },
+            Error::BoardTicketConflict { ticket_id, field } => ErrorContext {
+                ticket_id: Some(ticket_id.clone()),
+                field: Some(field.clone()),
+                ..ErrorContext::default()
+            },
+            Error::BoardEventConflict {
+                ticket_id,
+                event_index,
+                ..
+            } => ErrorContext {
+                ticket_id: Some(ticket_id.clone()),
+                event_index: Some(*event_index),
+                field: Some("event_id".to_owned()),
+                ..ErrorContext::default()
+            },
+            Error::BoardUnknownUnit { .. } => field("unit"),
+            Error::BoardConfig { field: f, .. } | Error::BoardSnapshotMismatch { field: f } => {
+                field(f)
+            }
             _ => ErrorContext::default(),
         }
     }
