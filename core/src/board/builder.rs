@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Board;
 use super::checksum::Fnv;
+use super::latest::LastEvents;
 use super::periods::PeriodTable;
 use super::record::Work;
 use super::status::StatusIndex;
@@ -184,7 +185,7 @@ impl BoardBuilder {
             groups,
             tickets: Vec::new(),
             by_id: HashMap::new(),
-            by_last: BTreeSet::new(),
+            by_last: LastEvents::default(),
             volatile: BTreeSet::new(),
             periods: PeriodTable::new(n, self.due_anchor),
             status: StatusIndex::new(n),

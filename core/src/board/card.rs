@@ -116,7 +116,7 @@ impl Board {
             let Some(state) = self.tickets.get(*t as usize) else {
                 continue;
             };
-            let rec = record::build(
+            record::build(
                 &self.ev,
                 self.due_anchor,
                 &state.ticket,
@@ -125,7 +125,7 @@ impl Board {
                 &mut work,
                 &mut one,
             )?;
-            for f in rec.fixed.iter().filter(|f| f.unit == u) {
+            for f in work.rec.fixed.iter().filter(|f| f.unit == u) {
                 if let Some((role, counter)) = decode_slot(f.slot) {
                     out.push(Contribution {
                         ticket_id: state.ticket.id.clone(),

@@ -19,11 +19,12 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::periods::TablePeriods;
-use super::record::{self, Record};
-use super::{Board, TicketState};
+use super::record;
+
+use super::{Board, TicketState, id_hash};
 use crate::error::{Error, Result};
 use crate::instant::Instant;
-use crate::ticket::{Event, Kind, Ticket, Urgency};
+use crate::ticket::{Event, Kind, Ticket, TicketErrorKind, Urgency};
 
 /// What a ticket is, without its events: registered before (or with) its first event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -155,10 +156,7 @@ impl Board {
             reason: "more than 2^32 tickets on one board".into(),
         })?;
         self.by_id.insert(ticket.id.clone(), index);
-        self.tickets.push(TicketState {
-            ticket,
-            record: Record::default(),
-        });
+        self.tickets.push(TicketState::new(ticket));
         Ok(true)
     }
 
@@ -181,13 +179,16 @@ impl Board {
                     ticket_id: ticket_id.to_owned(),
                 })?;
         let events = &state.ticket.events;
+        let hash = id_hash(event.event_id.as_deref());
         match &event.event_id {
             Some(id) => {
-                if let Some((i, held)) = events
+                let held = state
+                    .ids
                     .iter()
+                    .zip(events.iter())
                     .enumerate()
-                    .find(|(_, e)| e.event_id.as_ref() == Some(id))
-                {
+                    .find(|(_, (h, e))| **h == hash && e.event_id.as_ref() == Some(id));
+                if let Some((i, (_, held))) = held {
                     return if *held == event {
                         Ok(false)
                     } else {
@@ -214,10 +215,24 @@ impl Board {
                 closed_through: ct,
             });
         }
+        // The events held were checked against the units table when they came in: only the new
+        // one needs the lookup (the same error `Ticket::validate` would give).
         let at = event.at;
         let pos = events.partition_point(|e| e.at <= at);
+        if let Some(unit) = event.body.unit()
+            && !self.known.contains(unit.as_str())
+        {
+            return Err(Error::InvalidTicket {
+                ticket_id: ticket_id.to_owned(),
+                event_index: Some(pos),
+                field: "unit".to_owned(),
+                row: None,
+                kind: Box::new(TicketErrorKind::UnknownUnit { unit: unit.clone() }),
+            });
+        }
         state.ticket.events.insert(pos, event);
-        let built = match state.ticket.validate(Some(&self.known)) {
+        state.ids.insert(pos, hash);
+        let built = match state.ticket.validate(None) {
             Ok(()) => {
                 let eval_at = record::decompose_at(&state.ticket).unwrap_or(at);
                 record::build(
@@ -235,41 +250,43 @@ impl Board {
             }
             Err(e) => Err(e),
         };
-        let record = match built {
-            Ok(r) => r,
-            Err(e) => {
-                state.ticket.events.remove(pos);
-                return Err(e);
-            }
-        };
-        self.commit(index, record);
+        if let Err(e) = built {
+            state.ticket.events.remove(pos);
+            state.ids.remove(pos);
+            return Err(e);
+        }
+        self.commit(index);
         self.latest = Some(self.latest.map_or(at, |l| l.max(at)));
         Ok(true)
     }
 
-    /// Replaces ticket `index`'s record and every index that depends on it.
-    pub(crate) fn commit(&mut self, index: u32, record: Record) {
+    /// Replaces ticket `index`'s record by the one just built (`work.rec`), and updates every
+    /// index that depends on it by the difference.
+    pub(crate) fn commit(&mut self, index: u32) {
         let Some(state) = self.tickets.get_mut(index as usize) else {
             return;
         };
-        let old = std::mem::replace(&mut state.record, record);
-        let new = &state.record;
+        let old = &state.record;
+        let new = &self.work.rec;
         if old.volatile {
             self.volatile.remove(&index);
         }
         if new.volatile {
             self.volatile.insert(index);
         }
-        if old.last != new.last {
-            if let Some(l) = old.last {
-                self.by_last.remove(&(l.millis(), index));
-            }
-            if let Some(l) = new.last {
-                self.by_last.insert((l.millis(), index));
-            }
+        let moved = (old.last != new.last).then_some((new.last, old.last.is_some()));
+        self.periods.apply(index, old, new);
+        self.status.apply(index, old, new);
+        state.record.assign(new);
+        if let Some((Some(last), had)) = moved {
+            let tickets = &self.tickets;
+            self.by_last.moved(index, last.millis(), had, |t| {
+                tickets
+                    .get(t as usize)
+                    .and_then(|s| s.record.last)
+                    .map(Instant::millis)
+            });
         }
-        self.periods.apply(index, &old, new);
-        self.status.apply(index, &old, new);
     }
 
     /// Ingests a batch in order; one outcome per item. Each item is its own transaction.

@@ -29,7 +29,7 @@
 //! ```
 //!
 //! How it stays fast and exact (details in `docs/semantics.md`, "Real-time board"):
-//! - each ticket is evaluated once per accepted event, at its last event; its contributions are
+//! - each ticket is evaluated once per accepted event, just after its last event; its contributions are
 //!   split into **finished facts** (per-unit counters, updated by subtracting the ticket's old
 //!   contribution and adding its new one) and **lapses**: changes that happen when a due instant
 //!   passes, kept per period, unit and kind in sorted indexes, so "how many are due before
@@ -51,6 +51,7 @@ mod close;
 mod codec;
 mod index;
 mod ingest;
+mod latest;
 mod periods;
 mod query;
 mod record;
@@ -80,6 +81,7 @@ use crate::scheme::{Scheme, Scores};
 use crate::ticket::{KnownUnits, Ticket};
 use crate::unit::{Unit, UnitId};
 use builder::Fingerprint;
+use latest::LastEvents;
 use periods::PeriodTable;
 use record::{Record, Work};
 use standings::StandingsCache;
@@ -90,6 +92,29 @@ use status::StatusIndex;
 struct TicketState {
     ticket: Ticket,
     record: Record,
+    /// A hash of each event's `event_id` (0 without one), parallel to the events: duplicate
+    /// checks read this short vector instead of every event's id string.
+    ids: Vec<u64>,
+}
+
+impl TicketState {
+    fn new(ticket: Ticket) -> Self {
+        let ids = ticket
+            .events
+            .iter()
+            .map(|e| id_hash(e.event_id.as_deref()))
+            .collect();
+        TicketState {
+            ticket,
+            record: Record::default(),
+            ids,
+        }
+    }
+}
+
+/// The hash of an `event_id` in [`TicketState::ids`] (never 0 for an id).
+fn id_hash(id: Option<&str>) -> u64 {
+    id.map_or(0, |s| checksum::fnv1a(s.as_bytes()).max(1))
 }
 
 /// External metrics of one period: per unit, by name.
@@ -107,8 +132,8 @@ pub struct Board {
     groups: Vec<Vec<u32>>,
     tickets: Vec<TicketState>,
     by_id: HashMap<String, u32>,
-    /// `(last event instant, ticket)`: tickets with events after a query's `as_of`.
-    by_last: BTreeSet<(i64, u32)>,
+    /// Tickets by last event instant (those at or after a query's `as_of`).
+    by_last: LastEvents,
     /// Tickets evaluated at query time.
     volatile: BTreeSet<u32>,
     periods: PeriodTable,
@@ -244,7 +269,7 @@ impl Board {
                 + self.periods.heap_bytes()
                 + self.status.heap_bytes()
                 + self.by_id.capacity() * (std::mem::size_of::<(String, u32)>() + 16)
-                + self.by_last.len() * 2 * std::mem::size_of::<(i64, u32)>(),
+                + self.by_last.len() * std::mem::size_of::<(i64, u32)>(),
         }
     }
 }

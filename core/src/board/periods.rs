@@ -4,7 +4,9 @@
 use std::collections::BTreeSet;
 
 use super::index::TimeIndex;
-use super::record::{KINDS, Lapse, Periods, Record, Timed, decode_kind, decode_slot, deltas};
+use super::record::{
+    Fixed, KINDS, Lapse, Periods, Record, Timed, decode_kind, decode_slot, deltas,
+};
 use crate::clocks::Evaluator;
 use crate::error::{Error, Result};
 use crate::instant::Instant;
@@ -93,6 +95,9 @@ pub(crate) struct PeriodTable {
     order: Vec<(i64, i64, u16)>,
     units: usize,
     due_anchor: DueAnchor,
+    /// Buffers of [`PeriodTable::apply`].
+    pairs_old: Vec<(u16, u32)>,
+    pairs_new: Vec<(u16, u32)>,
 }
 
 impl PeriodTable {
@@ -103,6 +108,8 @@ impl PeriodTable {
             order: Vec::new(),
             units,
             due_anchor,
+            pairs_old: Vec::new(),
+            pairs_new: Vec::new(),
         }
     }
 
@@ -165,22 +172,37 @@ impl PeriodTable {
         Ok(id)
     }
 
-    /// Replaces `ticket`'s contributions `old` by `new` (both sorted records).
+    /// Replaces `ticket`'s contributions `old` by `new` (both sorted records), touching only
+    /// what differs.
     pub(crate) fn apply(&mut self, ticket: u32, old: &Record, new: &Record) {
-        for (rec, sign) in [(old, -1i64), (new, 1)] {
-            for f in &rec.fixed {
-                let Some((role, counter)) = decode_slot(f.slot) else {
-                    continue;
-                };
-                if let Some(row) = self
-                    .slots
-                    .get_mut(usize::from(f.period))
-                    .and_then(|s| s.rows.get_mut(f.unit as usize))
-                {
-                    row.role_mut(role)
-                        .add(counter, f.amount.saturating_mul(sign));
+        let key = |f: &Fixed| (f.period, f.unit, f.slot);
+        let (mut a, mut b) = (old.fixed.iter().peekable(), new.fixed.iter().peekable());
+        loop {
+            let (f, delta) = match (a.peek().copied(), b.peek().copied()) {
+                (Some(x), Some(y)) if key(x) == key(y) => {
+                    let d = y.amount.saturating_sub(x.amount);
+                    a.next();
+                    b.next();
+                    if d == 0 {
+                        continue;
+                    }
+                    (*y, d)
                 }
-            }
+                (Some(x), Some(y)) if key(x) < key(y) => {
+                    a.next();
+                    (*x, x.amount.saturating_neg())
+                }
+                (Some(x), None) => {
+                    a.next();
+                    (*x, x.amount.saturating_neg())
+                }
+                (_, Some(y)) => {
+                    b.next();
+                    (*y, y.amount)
+                }
+                (None, None) => break,
+            };
+            self.add_fixed(&f, delta);
         }
         // Timed entries: merge-walk the two sorted lists, touching only the differences.
         let (mut a, mut b) = (old.timed.iter().peekable(), new.timed.iter().peekable());
@@ -205,16 +227,36 @@ impl PeriodTable {
                 (None, None) => break,
             }
         }
-        let (was, is) = (touched(old), touched(new));
-        for (p, u) in was.iter().filter(|x| !is.contains(x)) {
-            if let Some(set) = self.ticket_set(*p, *u) {
-                set.remove(&ticket);
+        let mut was = std::mem::take(&mut self.pairs_old);
+        let mut is = std::mem::take(&mut self.pairs_new);
+        touched(old, &mut was);
+        touched(new, &mut is);
+        if was != is {
+            for (p, u) in was.iter().filter(|x| is.binary_search(x).is_err()) {
+                if let Some(set) = self.ticket_set(*p, *u) {
+                    set.remove(&ticket);
+                }
+            }
+            for (p, u) in is.iter().filter(|x| was.binary_search(x).is_err()) {
+                if let Some(set) = self.ticket_set(*p, *u) {
+                    set.insert(ticket);
+                }
             }
         }
-        for (p, u) in is.iter().filter(|x| !was.contains(x)) {
-            if let Some(set) = self.ticket_set(*p, *u) {
-                set.insert(ticket);
-            }
+        self.pairs_old = was;
+        self.pairs_new = is;
+    }
+
+    fn add_fixed(&mut self, f: &Fixed, amount: i64) {
+        let Some((role, counter)) = decode_slot(f.slot) else {
+            return;
+        };
+        if let Some(row) = self
+            .slots
+            .get_mut(usize::from(f.period))
+            .and_then(|s| s.rows.get_mut(f.unit as usize))
+        {
+            row.role_mut(role).add(counter, amount);
         }
     }
 
@@ -259,17 +301,25 @@ impl PeriodTable {
     }
 }
 
-/// `(period, unit)` pairs a record contributes to, sorted and distinct.
-fn touched(rec: &Record) -> Vec<(u16, u32)> {
-    let mut v: Vec<(u16, u32)> = rec
-        .fixed
-        .iter()
-        .map(|f| (f.period, f.unit))
-        .chain(rec.timed.iter().map(|t| (t.period, t.unit)))
-        .collect();
-    v.sort_unstable();
-    v.dedup();
-    v
+/// The `(period, unit)` pairs a record contributes to, sorted and distinct, into `out` (a merge
+/// of its two sorted lists: no sorting).
+fn touched(rec: &Record, out: &mut Vec<(u16, u32)>) {
+    out.clear();
+    let mut a = rec.fixed.iter().map(|f| (f.period, f.unit)).peekable();
+    let mut b = rec.timed.iter().map(|t| (t.period, t.unit)).peekable();
+    loop {
+        let next = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) if x <= y => a.next(),
+            (Some(_), None) => a.next(),
+            (_, Some(_)) => b.next(),
+            (None, None) => break,
+        };
+        if let Some(p) = next
+            && out.last() != Some(&p)
+        {
+            out.push(p);
+        }
+    }
 }
 
 /// [`Periods`] over the board's table: periods are created as anchors reach them.

@@ -30,8 +30,13 @@ impl Board {
     /// strictly after the last event).
     pub(crate) fn query_time_tickets(&self, events_upto: Instant) -> BTreeSet<u32> {
         let mut set = self.volatile.clone();
-        let from = (events_upto.millis(), 0);
-        set.extend(self.by_last.range(from..).map(|(_, t)| *t));
+        let last = |t: u32| {
+            self.tickets
+                .get(t as usize)
+                .and_then(|s| s.record.last)
+                .map(Instant::millis)
+        };
+        set.extend(self.by_last.at_or_after(events_upto.millis(), last));
         set
     }
 
@@ -97,7 +102,7 @@ impl Board {
                 } else {
                     &state.ticket
                 };
-            let now = record::build(
+            record::build(
                 &self.ev,
                 self.due_anchor,
                 ticket,
@@ -106,7 +111,7 @@ impl Board {
                 &mut work,
                 &mut one,
             )?;
-            for f in &now.fixed {
+            for f in &work.rec.fixed {
                 if let (Some((role, c)), Some(row)) =
                     (decode_slot(f.slot), rows.get_mut(f.unit as usize))
                 {

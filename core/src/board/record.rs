@@ -237,11 +237,16 @@ fn has_working_hours_extension(ticket: &Ticket) -> bool {
     })
 }
 
-/// Reusable buffers of evaluation (kept by the board so ingestion does not allocate).
+/// Reusable buffers of evaluation and the record being built (kept by the board so that
+/// ingestion does not allocate once they have grown).
 #[derive(Debug, Default)]
 pub(crate) struct Work {
     pub scratch: Scratch,
     pub converter: Converter,
+    /// The record [`build`] produced.
+    pub rec: Record,
+    open: Vec<usize>,
+    ids: Vec<u16>,
 }
 
 /// The instant a ticket's record is evaluated at: 1 ms after its last event.
@@ -250,7 +255,7 @@ pub(crate) fn decompose_at(ticket: &Ticket) -> Option<Instant> {
     Some(Instant::from_millis(last.millis().saturating_add(1)))
 }
 
-/// Builds `ticket`'s record evaluated at `at`. With `decompose`, `at` must be
+/// Builds `ticket`'s record evaluated at `at` into `work.rec`. With `decompose`, `at` must be
 /// [`decompose_at`] and the record, valid for every `as_of ≥ at`, holds lapses and running
 /// clocks; without, it holds the plain contributions at `at` (query-time evaluation).
 pub(crate) fn build<P: Periods>(
@@ -261,13 +266,19 @@ pub(crate) fn build<P: Periods>(
     decompose: bool,
     work: &mut Work,
     periods: &mut P,
-) -> Result<Record> {
-    let Work { scratch, converter } = work;
+) -> Result<()> {
+    let Work {
+        scratch,
+        converter,
+        rec,
+        open,
+        ids,
+    } = work;
+    rec.clear();
+    open.clear();
+    ids.clear();
+    rec.last = ticket.events.last().map(|e| e.at);
     let view = converter.view(ev, ticket);
-    let mut rec = Record {
-        last: ticket.events.last().map(|e| e.at),
-        ..Record::default()
-    };
     ev.evaluate_into(
         &view,
         at,
@@ -277,7 +288,6 @@ pub(crate) fn build<P: Periods>(
             records: false,
         },
     )?;
-    let mut open: Vec<usize> = Vec::new();
     if decompose {
         let wh = has_working_hours_extension(ticket);
         for (i, (f, c)) in scratch
@@ -368,15 +378,14 @@ pub(crate) fn build<P: Periods>(
             }
         }
         if rec.volatile {
-            return Ok(Record {
-                volatile: true,
-                last: rec.last,
-                ..Record::default()
-            });
+            let last = rec.last;
+            rec.clear();
+            rec.volatile = true;
+            rec.last = last;
+            return Ok(());
         }
     }
     // Every period an anchor can fall in: event instants and completion due instants.
-    let mut ids: Vec<u16> = Vec::new();
     let instants = ticket
         .events
         .iter()
@@ -390,13 +399,13 @@ pub(crate) fn build<P: Periods>(
             ids.push(p);
         }
     }
-    for p in ids {
+    for p in ids.iter().copied() {
         let Some(scope) = periods.scope(p, at) else {
             continue;
         };
         let mut sink = RecordSink {
             period: p,
-            open: &open,
+            open,
             out: &mut rec.fixed,
         };
         contribute(ev, &view, scratch, scope, &mut sink)?;
@@ -416,10 +425,34 @@ pub(crate) fn build<P: Periods>(
     rec.running.sort_unstable();
     rec.paused.sort_unstable();
     rec.paused.dedup();
-    Ok(rec)
+    Ok(())
 }
 
 impl Record {
+    /// Empties the record, keeping its buffers.
+    pub(crate) fn clear(&mut self) {
+        self.fixed.clear();
+        self.timed.clear();
+        self.running.clear();
+        self.paused.clear();
+        self.volatile = false;
+        self.last = None;
+    }
+
+    /// Makes this record a copy of `other`, reusing its buffers.
+    pub(crate) fn assign(&mut self, other: &Record) {
+        self.fixed.clear();
+        self.fixed.extend_from_slice(&other.fixed);
+        self.timed.clear();
+        self.timed.extend_from_slice(&other.timed);
+        self.running.clear();
+        self.running.extend_from_slice(&other.running);
+        self.paused.clear();
+        self.paused.extend_from_slice(&other.paused);
+        self.volatile = other.volatile;
+        self.last = other.last;
+    }
+
     /// Adds this record's contributions to period `period` at `as_of` into `out(unit, role,
     /// counter, amount)`; `w_as_of` gives `W(as_of)` (asked only when a running completion clock
     /// is overdue).

@@ -22,7 +22,7 @@ use super::builder::{BoardBuilder, Fingerprint};
 use super::checksum::fnv1a;
 use super::codec::{Decoder, Encoder, put_bytes};
 use super::periods::TablePeriods;
-use super::record::{self, Record};
+use super::record;
 use super::{Board, TicketState};
 use crate::error::{Error, Result};
 use crate::instant::Instant;
@@ -250,7 +250,7 @@ impl BoardBuilder {
             if ids.insert(ticket.id.clone(), index).is_some() {
                 return Err(corrupt(0, format!("ticket {:?} appears twice", ticket.id)));
             }
-            let rec = match record::decompose_at(&ticket) {
+            match record::decompose_at(&ticket) {
                 Some(at) => record::build(
                     &board.ev,
                     board.due_anchor,
@@ -263,16 +263,13 @@ impl BoardBuilder {
                         scheme: &board.scheme,
                     },
                 )?,
-                None => Record::default(),
-            };
+                None => board.work.rec.clear(),
+            }
             if let Some(last) = ticket.events.last() {
                 board.latest = Some(board.latest.map_or(last.at, |l| l.max(last.at)));
             }
-            board.tickets.push(TicketState {
-                ticket,
-                record: Record::default(),
-            });
-            board.commit(index, rec);
+            board.tickets.push(TicketState::new(ticket));
+            board.commit(index);
         }
         board.by_id = ids;
         board.closed_through = state.meta.closed_through;

@@ -89,25 +89,29 @@ impl Board {
             .zip(self.groups.iter())
             .zip(slots.iter_mut())
         {
-            let units: Vec<&Unit> = members
-                .iter()
-                .filter_map(|m| self.units().get(*m as usize))
-                .collect();
-            let counters: Vec<UnitCounters> = members
-                .iter()
-                .map(|m| rows.get(*m as usize).copied().unwrap_or_default())
-                .collect();
-            let external: External = units
-                .iter()
-                .filter_map(|u| ext_all.get(&u.id).map(|e| (u.id.clone(), e.clone())))
-                .collect();
+            let row = |m: &u32| rows.get(*m as usize).copied().unwrap_or_default();
+            let unit = |m: &u32| self.units().get(*m as usize);
+            // Reuse the cached cards when every member's counters and external metrics match.
             if let Some(c) = slot
-                && c.counters == counters
-                && c.external == external
+                && c.counters.len() == members.len()
+                && members
+                    .iter()
+                    .zip(c.counters.iter())
+                    .all(|(m, k)| row(m) == *k)
+                && members.iter().all(|m| {
+                    unit(m).and_then(|u| ext_all.get(&u.id))
+                        == unit(m).and_then(|u| c.external.get(&u.id))
+                })
             {
                 out.push(Arc::clone(&c.cards));
                 continue;
             }
+            let units: Vec<&Unit> = members.iter().filter_map(unit).collect();
+            let counters: Vec<UnitCounters> = members.iter().map(row).collect();
+            let external: External = units
+                .iter()
+                .filter_map(|u| ext_all.get(&u.id).map(|e| (u.id.clone(), e.clone())))
+                .collect();
             let table = MetricsTable {
                 units: units
                     .iter()
