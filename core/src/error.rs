@@ -490,9 +490,99 @@ pub struct ErrorContext {
 impl Error {
     /// The structured context of this error (empty fields where a variant has none).
     pub fn context(&self) -> ErrorContext {
-        #[allow(clippy::match_single_binding, unreachable_patterns)]
+        let at = |pos: &Option<FilePos>| ErrorContext {
+            line: pos.map(|p| p.line),
+            column: pos.map(|p| p.column),
+            ..ErrorContext::default()
+        };
+        let field = |name: &str| ErrorContext {
+            field: Some(name.to_owned()),
+            ..ErrorContext::default()
+        };
+        #[allow(unreachable_patterns)]
         match self {
-            // Variants with context add their arms here.
+            // --- calendar ---
+            Error::InvalidDate { pos, .. }
+            | Error::InvalidTimeOfDay { pos, .. }
+            | Error::IntervalEndsBeforeStart { pos, .. }
+            | Error::OverlappingIntervals { pos, .. }
+            | Error::InvalidCalendarData { pos, .. } => at(pos),
+            Error::UnknownCalendarKey { key, pos } => ErrorContext {
+                field: Some(key.clone()),
+                ..at(pos)
+            },
+            // --- tickets and events ---
+            Error::InvalidTicket {
+                ticket_id,
+                event_index,
+                field,
+                ..
+            } => ErrorContext {
+                ticket_id: Some(ticket_id.clone()).filter(|t| !t.is_empty()),
+                event_index: *event_index,
+                field: Some(field.clone()),
+                ..ErrorContext::default()
+            },
+            Error::InvalidTicketJson { line, column, .. } => ErrorContext {
+                line: Some(*line),
+                column: Some(*column),
+                ..ErrorContext::default()
+            },
+            Error::DuplicateUnit { .. } => field("unit"),
+            Error::InvalidUnitRow { field: f, .. } | Error::InvalidCityConfig { field: f, .. } => {
+                field(f)
+            }
+            // --- policy ---
+            Error::InvalidPolicy { pos, .. } => at(pos),
+            Error::ClockFailed {
+                ticket_id,
+                event_index,
+                ..
+            } => ErrorContext {
+                ticket_id: Some(ticket_id.clone()),
+                event_index: Some(*event_index),
+                ..ErrorContext::default()
+            },
+            Error::InvalidPartial { column, .. } => field(column),
+            // --- schemes and formulas ---
+            Error::SchemeInvalid { problems } => match problems.first() {
+                Some(p) => ErrorContext {
+                    field: Some(p.key.clone()).filter(|k| !k.is_empty()),
+                    line: Some(p.line),
+                    column: Some(p.column),
+                    ..ErrorContext::default()
+                },
+                None => ErrorContext::default(),
+            },
+            Error::UnitGroupUnknown { .. }
+            | Error::MetricsForUnknownUnit { .. }
+            | Error::UnknownExternalMetric { .. } => field("unit"),
+
+            // --- board ---
+            Error::BoardUnknownTicket { ticket_id }
+            | Error::BoardPeriodClosed { ticket_id, .. } => ErrorContext {
+                ticket_id: Some(ticket_id.clone()),
+                ..ErrorContext::default()
+            },
+            Error::BoardTicketConflict { ticket_id, field } => ErrorContext {
+                ticket_id: Some(ticket_id.clone()),
+                field: Some(field.clone()),
+                ..ErrorContext::default()
+            },
+            Error::BoardEventConflict {
+                ticket_id,
+                event_index,
+                ..
+            } => ErrorContext {
+                ticket_id: Some(ticket_id.clone()),
+                event_index: Some(*event_index),
+                field: Some("event_id".to_owned()),
+                ..ErrorContext::default()
+            },
+            Error::BoardUnknownUnit { .. } => field("unit"),
+            Error::BoardConfig { field: f, .. } | Error::BoardSnapshotMismatch { field: f } => {
+                field(f)
+            }
             _ => ErrorContext::default(),
         }
     }
@@ -523,6 +613,28 @@ mod tests {
             FilePos::from_offset(text, eq),
             FilePos { line: 2, column: 4 }
         );
+    }
+
+    #[test]
+    fn context_carries_ticket_and_file_position() {
+        let e = Error::ClockFailed {
+            ticket_id: "T1".into(),
+            event_index: 3,
+            source: Box::new(Error::NoWorkingTime),
+        };
+        let ctx = e.context();
+        assert_eq!(ctx.ticket_id.as_deref(), Some("T1"));
+        assert_eq!(ctx.event_index, Some(3));
+        let e = Error::UnknownCalendarKey {
+            key: "yeer".into(),
+            pos: Some(FilePos { line: 3, column: 1 }),
+        };
+        let ctx = e.context();
+        assert_eq!(
+            (ctx.field.as_deref(), ctx.line, ctx.column),
+            (Some("yeer"), Some(3), Some(1))
+        );
+        assert_eq!(Error::NoWorkingTime.context(), ErrorContext::default());
     }
 
     #[test]
