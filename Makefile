@@ -23,14 +23,16 @@ test-rust: ## Rust unit, property, vector and doc tests
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-$(PY):
-	python3 -m venv $(VENV)
+# The venv is (re)provisioned whenever this Makefile changes its package list.
+$(VENV)/.installed: Makefile
+	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet "maturin>=1.9,<2" "pytest>=8" "hypothesis>=6" "mypy>=1.10" \
 		"pyarrow>=14" "pandas>=2.2" "polars>=1.3"
+	touch $@
 
 .PHONY: python
-python: $(PY) ## Build the Python binding into .venv (debug build)
+python: $(VENV)/.installed ## Build the Python binding into .venv (debug build)
 	cd bindings-python && VIRTUAL_ENV=$(abspath $(VENV)) ../$(VENV)/bin/maturin develop --quiet
 
 .PHONY: test-python
