@@ -184,11 +184,151 @@ pub enum Error {
         reason: String,
     },
     // --- tickets and events ---------------------------------------------------------------
-
+    /// A ticket or one of its events breaks a rule of SPEC §3.2; `kind` says which (and gives
+    /// the stable code). `event_index` is the index within the ticket's events (`None`: the
+    /// ticket's own fields). `row` is the 0-based row of the table the value came from: the
+    /// events table when `event_index` is set, else the tickets table; for JSON ticket arrays,
+    /// the ticket's position in the array.
+    #[error("ticket {ticket_id:?}{}, field `{field}`: {kind}", crate::ticket::location(*.event_index, *.row))]
+    InvalidTicket {
+        /// The ticket's id (empty if the ticket has none).
+        ticket_id: String,
+        /// Index of the event within the ticket, if the problem is in an event.
+        event_index: Option<usize>,
+        /// The field (column) concerned.
+        field: String,
+        /// 0-based row in the input table, when the input was a table or an array.
+        row: Option<usize>,
+        /// What is wrong (boxed to keep `Error` small).
+        kind: Box<crate::ticket::TicketErrorKind>,
+    },
+    /// A JSON ticket file that is not valid JSON, or not an array of objects.
+    #[error("invalid ticket JSON at line {line}, column {column}: {reason}")]
+    InvalidTicketJson {
+        /// What is wrong.
+        reason: String,
+        /// 1-based line.
+        line: u32,
+        /// 1-based column.
+        column: u32,
+    },
+    /// A unit listed twice in the units table.
+    #[error("unit {unit:?} is listed twice in the units table (row {row})")]
+    DuplicateUnit {
+        /// The unit.
+        unit: String,
+        /// 0-based row of the second occurrence.
+        row: usize,
+    },
+    /// A units-table row with an empty `unit` or `group`.
+    #[error("units table row {row}: `{field}` is empty")]
+    InvalidUnitRow {
+        /// 0-based row.
+        row: usize,
+        /// The empty column.
+        field: String,
+    },
+    /// A synthetic-city parameter out of range.
+    #[error("invalid synthetic city parameter `{field}`: {reason}")]
+    InvalidCityConfig {
+        /// The parameter.
+        field: String,
+        /// What is wrong.
+        reason: String,
+    },
     // --- policy ---------------------------------------------------------------------------
-
+    /// A policy file that could not be read (syntax, unknown key or value, contradiction).
+    #[error("invalid policy ({format}){}: {reason}", crate::policy::at_pos(pos))]
+    InvalidPolicy {
+        /// `toml` or `json`.
+        format: String,
+        /// Position of the offending value, when known.
+        pos: Option<FilePos>,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A clock of an assignment could not be computed (typically: its deadline falls outside
+    /// the calendar's coverage). `source` is the underlying error.
+    #[error("ticket {ticket_id:?}, assignment dispatched at event {event_index}: {source}")]
+    ClockFailed {
+        /// The ticket.
+        ticket_id: String,
+        /// Index of the assignment's `dispatched` event.
+        event_index: usize,
+        /// The underlying error (e.g. `out_of_coverage`).
+        source: Box<Error>,
+    },
+    /// A partial-state table (per-unit counter rows) that does not follow the documented layout.
+    #[error("invalid partial state, column {column:?}: {reason}")]
+    InvalidPartial {
+        /// The offending column (or unit, for a malformed row).
+        column: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A built-in policy name that does not exist.
+    #[error("unknown policy {name:?}; built-in policies: {known}")]
+    UnknownPolicy {
+        /// The name asked for.
+        name: String,
+        /// The built-in names, comma-separated.
+        known: String,
+    },
     // --- schemes and formulas -------------------------------------------------------------
-
+    /// A scheme file with problems; every problem found is listed with its position.
+    #[error("invalid scheme: {}", crate::scheme::problems_summary(problems))]
+    SchemeInvalid {
+        /// Every problem found, in file order.
+        problems: Vec<crate::scheme::SchemeProblem>,
+    },
+    /// A preset name that is not built in.
+    #[error("no preset {name:?}; the presets are {}", available.join(", "))]
+    UnknownPreset {
+        /// The name asked for.
+        name: String,
+        /// The built-in presets.
+        available: Vec<String>,
+    },
+    /// A unit whose group the scheme does not define.
+    #[error("unit {unit} is in group {group:?}, which the scheme does not define (groups: {})", groups.join(", "))]
+    UnitGroupUnknown {
+        /// The unit.
+        unit: crate::unit::UnitId,
+        /// Its group.
+        group: String,
+        /// The scheme's groups.
+        groups: Vec<String>,
+    },
+    /// Metrics given for a unit that is not in the units table.
+    #[error("metrics for unit {unit}, which is not in the units table")]
+    MetricsForUnknownUnit {
+        /// The unit.
+        unit: crate::unit::UnitId,
+    },
+    /// An external metric the scheme does not declare.
+    #[error(
+        "external metric {name:?} of unit {unit} is not declared in the scheme's `external` list"
+    )]
+    UnknownExternalMetric {
+        /// The unit.
+        unit: crate::unit::UnitId,
+        /// The metric's name.
+        name: String,
+    },
+    /// An operation the scheme has no section for (warnings, sanctions).
+    #[error("the scheme has no {feature} section")]
+    SchemeLacks {
+        /// The missing section.
+        feature: String,
+    },
+    /// Results computed with another scheme than the one asked to use them.
+    #[error("results were computed with scheme {found}, not {expected}")]
+    SchemeMismatch {
+        /// This scheme's hash.
+        expected: String,
+        /// The results' scheme hash.
+        found: String,
+    },
     // --- board ----------------------------------------------------------------------------
 }
 
@@ -214,11 +354,24 @@ impl Error {
             Error::InvalidCalendarData { .. } => "invalid_calendar_data",
             Error::ConflictingDateRules { .. } => "conflicting_date_rules",
             // --- tickets and events ---
-
+            Error::InvalidTicket { kind, .. } => kind.code(),
+            Error::InvalidTicketJson { .. } => "invalid_ticket_json",
+            Error::DuplicateUnit { .. } => "duplicate_unit",
+            Error::InvalidUnitRow { .. } => "invalid_unit_row",
+            Error::InvalidCityConfig { .. } => "invalid_city_config",
             // --- policy ---
-
+            Error::InvalidPolicy { .. } => "invalid_policy",
+            Error::UnknownPolicy { .. } => "unknown_policy",
+            Error::ClockFailed { .. } => "clock_failed",
+            Error::InvalidPartial { .. } => "invalid_partial",
             // --- schemes and formulas ---
-
+            Error::SchemeInvalid { .. } => "scheme_invalid",
+            Error::UnknownPreset { .. } => "unknown_preset",
+            Error::UnitGroupUnknown { .. } => "unit_group_unknown",
+            Error::MetricsForUnknownUnit { .. } => "metrics_for_unknown_unit",
+            Error::UnknownExternalMetric { .. } => "unknown_external_metric",
+            Error::SchemeLacks { .. } => "scheme_lacks",
+            Error::SchemeMismatch { .. } => "scheme_mismatch",
             // --- board ---
         }
     }

@@ -10,11 +10,15 @@
 
 pub mod amount;
 pub mod calendar;
+pub mod clocks;
 pub mod error;
 pub mod formula;
 pub mod instant;
 pub mod metrics;
 pub mod period;
+pub mod policy;
+pub mod scheme;
+pub mod synthetic;
 pub mod ticket;
 pub mod unit;
 
@@ -23,4 +27,5 @@ pub use calendar::{Calendar, CalendarBuilder, DayCount, DayKind, DeadlineAt};
 pub use error::{Error, ErrorContext, FilePos, Result};
 pub use instant::Instant;
 pub use period::Period;
+pub use policy::Policy;
 pub use unit::{Role, Unit, UnitId};

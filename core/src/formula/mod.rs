@@ -125,7 +125,7 @@ mod lexer;
 mod parser;
 mod problem;
 mod resolver;
-mod suggest;
+pub(crate) mod suggest;
 mod value;
 mod vm;
 

@@ -1,8 +1,19 @@
 //! Base metrics (SPEC §5): the counter catalog and the per-unit aggregation of assignment
 //! outcomes.
+//!
+//! Aggregation is mergeable: [`partial`] evaluates tickets for a [`Scope`] (period, `as_of`,
+//! options) into a [`Partial`] (integer counters per unit and role), shards are combined with
+//! [`Partial::merge`] in any order, and [`Partial::finalize`] gives the [`MetricsTable`] that
+//! scoring reads. [`contributions`] and [`open_assignments`] serve explanations and warnings.
 
 mod catalog;
+mod contribute;
+mod explain;
+mod partial;
 mod table;
 
 pub use catalog::{Anchor, Counter, DefaultRoles};
+pub use contribute::{DueAnchor, Scope};
+pub use explain::{OpenAssignment, contributions, open_assignments};
+pub use partial::{Accumulator, PARTIAL_SCHEMA_VERSION, Partial, partial};
 pub use table::{Contribution, MetricsTable, RoleCounters, UnitCounters};

@@ -1,6 +1,72 @@
 //! Tickets (工单) and their event logs (工单流转记录), SPEC §3.
+//!
+//! - [`Ticket`], [`Event`], [`EventBody`]: the typed model, with serde in the JSON shape of the
+//!   SPEC (a ticket is its fields, an `attributes` map and an ordered `events` array; an event is
+//!   one flat object `{"at": …, "type": "dispatched", "unit": …}`).
+//! - [`TicketRow`], [`EventRow`]: the flat tables of SPEC §3.2a (CSV, DataFrames, JSON rows).
+//! - [`load_tickets`], [`load_json`], [`load_rows`] / [`Assembler`]: turn input into validated
+//!   tickets, in [`Mode::Strict`] or [`Mode::Lenient`] (every skipped ticket reported as a
+//!   [`Diagnostic`]).
+//! - [`Ticket::validate`]: the rules of SPEC §3.2; every failure is an
+//!   [`Error::InvalidTicket`](crate::Error::InvalidTicket) whose [`TicketErrorKind`] gives the
+//!   stable code. The rules are listed in `docs/semantics.md`, "Tickets and events".
 
 use serde::{Deserialize, Serialize};
+
+mod assemble;
+mod cells;
+mod event;
+mod event_serde;
+mod json;
+mod load;
+mod model;
+mod problem;
+mod rows;
+mod units;
+mod validate;
+
+pub use assemble::{Assembler, load_rows};
+pub use event::{EventBody, EventType};
+pub use json::load_json;
+pub use load::{Diagnostic, Loaded, Mode, load_tickets};
+pub use model::{Event, Ticket};
+pub use problem::TicketErrorKind;
+pub(crate) use problem::location;
+pub use rows::{EventRow, TicketRow};
+pub use units::{KnownUnits, check_units};
+
+/// Implements `ALL`, `name()` and `from_name()` for a fieldless enum whose serde names are the
+/// given snake_case strings.
+macro_rules! names {
+    ($ty:ident { $($variant:ident = $name:literal),* $(,)? }) => {
+        impl $ty {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$ty] = &[$($ty::$variant),*];
+
+            /// The snake_case name used in files and tables.
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $($ty::$variant => $name),*
+                }
+            }
+
+            /// The value named `name` (exact snake_case spelling), if any.
+            pub fn from_name(name: &str) -> Option<Self> {
+                match name {
+                    $($name => Some($ty::$variant),)*
+                    _ => None,
+                }
+            }
+        }
+
+        impl std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.name())
+            }
+        }
+    };
+}
+pub(crate) use names;
 
 /// The kind of request (SPEC §1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -22,6 +88,16 @@ pub enum Kind {
     Other,
 }
 
+names!(Kind {
+    Consult = "consult",
+    Help = "help",
+    Complaint = "complaint",
+    Report = "report",
+    Suggestion = "suggestion",
+    Praise = "praise",
+    Other = "other",
+});
+
 /// Urgency of a ticket.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
@@ -34,6 +110,11 @@ pub enum Urgency {
     /// 紧急
     Urgent,
 }
+
+names!(Urgency {
+    Normal = "normal",
+    Urgent = "urgent",
+});
 
 /// A callback's satisfaction level (5-level scale; 3-level data uses the middle three).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -51,4 +132,52 @@ pub enum Satisfaction {
     VeryUnsatisfied,
     /// The citizen could not be reached; not a valid callback.
     Unreachable,
+}
+
+names!(Satisfaction {
+    VerySatisfied = "very_satisfied",
+    Satisfied = "satisfied",
+    BasicallySatisfied = "basically_satisfied",
+    Unsatisfied = "unsatisfied",
+    VeryUnsatisfied = "very_unsatisfied",
+    Unreachable = "unreachable",
+});
+
+impl Satisfaction {
+    /// Whether this is a valid callback (the citizen was reached).
+    pub const fn is_valid(self) -> bool {
+        !matches!(self, Satisfaction::Unreachable)
+    }
+
+    /// Whether this level is 不满意 or worse (what a `written_off` can remove).
+    pub const fn is_unsatisfied(self) -> bool {
+        matches!(
+            self,
+            Satisfaction::Unsatisfied | Satisfaction::VeryUnsatisfied
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_match_serde() {
+        for k in Kind::ALL {
+            let json = serde_json::to_string(k).unwrap();
+            assert_eq!(json, format!("\"{}\"", k.name()));
+            assert_eq!(Kind::from_name(k.name()), Some(*k));
+        }
+        for s in Satisfaction::ALL {
+            let json = serde_json::to_string(s).unwrap();
+            assert_eq!(json, format!("\"{}\"", s.name()));
+        }
+        for u in Urgency::ALL {
+            assert_eq!(Urgency::from_name(u.name()), Some(*u));
+        }
+        assert_eq!(Kind::from_name("Consult"), None);
+        assert!(Satisfaction::VeryUnsatisfied.is_unsatisfied());
+        assert!(!Satisfaction::Unreachable.is_valid());
+    }
 }

@@ -1,0 +1,272 @@
+//! The evaluator: a compiled calendar, its whole-day view, a policy and the units table,
+//! prepared once and shared by every evaluation.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use crate::amount::Amount;
+use crate::calendar::{Calendar, DayCount};
+use crate::error::{Error, Result};
+use crate::instant::Instant;
+use crate::policy::{Limit, Limits, Policy, Subject, TimeBasis};
+use crate::ticket::{Kind, Ticket, Urgency};
+use crate::unit::Unit;
+
+/// Everything evaluation needs that does not change between calls: build it once per
+/// (calendar, policy, units) and reuse it for any number of tickets, periods and `as_of`s.
+#[derive(Debug, Clone)]
+pub struct Evaluator {
+    office: Calendar,
+    whole_day: Calendar,
+    policy: Policy,
+    units: Vec<Unit>,
+    index: HashMap<String, u32, BuildHasherDefault<FxHasher>>,
+    /// Group index of each unit (same order as `units`); unknown units use `groups.len() - 1`.
+    unit_group: Vec<u32>,
+    /// Distinct group names; the last entry is `""` (unknown units).
+    groups: Vec<String>,
+    /// Limits per (kind, urgency, group) when the policy only looks at those.
+    table: Option<Vec<Limits>>,
+}
+
+const KINDS: [Kind; 7] = [
+    Kind::Consult,
+    Kind::Help,
+    Kind::Complaint,
+    Kind::Report,
+    Kind::Suggestion,
+    Kind::Praise,
+    Kind::Other,
+];
+const URGENCIES: [Urgency; 2] = [Urgency::Normal, Urgency::Urgent];
+
+fn kind_index(k: Kind) -> usize {
+    KINDS.iter().position(|x| *x == k).unwrap_or(0)
+}
+
+fn urgency_index(u: Urgency) -> usize {
+    usize::from(u == Urgency::Urgent)
+}
+
+impl Evaluator {
+    /// Prepares evaluation with office-hours `calendar`, `policy` and the `units` table.
+    pub fn new(calendar: &Calendar, policy: Policy, units: &[Unit]) -> Evaluator {
+        let mut groups: Vec<String> = Vec::new();
+        let mut unit_group = Vec::with_capacity(units.len());
+        let mut index = HashMap::default();
+        for (i, u) in units.iter().enumerate() {
+            let g = match groups.iter().position(|g| *g == u.group) {
+                Some(g) => g,
+                None => {
+                    groups.push(u.group.clone());
+                    groups.len() - 1
+                }
+            };
+            unit_group.push(u32::try_from(g).unwrap_or(u32::MAX));
+            index
+                .entry(u.id.0.clone())
+                .or_insert(u32::try_from(i).unwrap_or(u32::MAX));
+        }
+        groups.push(String::new());
+        let table = policy.is_simple().then(|| {
+            let empty = Default::default();
+            let mut t = Vec::with_capacity(KINDS.len() * URGENCIES.len() * groups.len());
+            for kind in KINDS {
+                for urgency in URGENCIES {
+                    for group in &groups {
+                        t.push(policy.limits_for_subject(&Subject {
+                            kind,
+                            urgency,
+                            channel: "",
+                            group,
+                            attributes: &empty,
+                        }));
+                    }
+                }
+            }
+            t
+        });
+        Evaluator {
+            office: calendar.clone(),
+            whole_day: calendar.whole_day(),
+            policy,
+            units: units.to_vec(),
+            index,
+            unit_group,
+            groups,
+            table,
+        }
+    }
+
+    /// The office-hours calendar.
+    pub fn calendar(&self) -> &Calendar {
+        &self.office
+    }
+
+    /// The policy.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// The units table.
+    pub fn units(&self) -> &[Unit] {
+        &self.units
+    }
+
+    /// Position of `unit` in the units table.
+    pub fn unit_index(&self, unit: &str) -> Option<u32> {
+        self.index.get(unit).copied()
+    }
+
+    /// The group of the unit at `index` (`""` for units not in the table).
+    pub fn group_of(&self, index: Option<u32>) -> &str {
+        self.groups
+            .get(self.group_index(index))
+            .map_or("", String::as_str)
+    }
+
+    fn group_index(&self, index: Option<u32>) -> usize {
+        let unknown = self.groups.len().saturating_sub(1);
+        index
+            .and_then(|i| self.unit_group.get(i as usize))
+            .map_or(unknown, |g| *g as usize)
+    }
+
+    /// The limits for `ticket` assigned to the unit at `unit` (its position in the units table;
+    /// `None` for a unit not in it, whose group is `""`).
+    pub fn limits_for(&self, ticket: &Ticket, unit: Option<u32>) -> Limits {
+        if let Some(table) = &self.table {
+            let g = self.group_index(unit);
+            let at = (kind_index(ticket.kind) * URGENCIES.len() + urgency_index(ticket.urgency))
+                * self.groups.len()
+                + g;
+            if let Some(l) = table.get(at) {
+                return *l;
+            }
+        }
+        self.policy.limits_for_subject(&Subject {
+            kind: ticket.kind,
+            urgency: ticket.urgency,
+            channel: &ticket.channel,
+            group: self.group_of(unit),
+            attributes: &ticket.attributes,
+        })
+    }
+
+    /// `t` plus `ms` of time on `basis` (the earliest such instant).
+    pub fn add(&self, basis: TimeBasis, t: Instant, ms: i64) -> Result<Instant> {
+        match basis {
+            TimeBasis::Natural => t
+                .checked_add_millis(ms)
+                .ok_or(Error::InstantOutOfRange { millis: t.millis() }),
+            TimeBasis::Office => self.office.add_working(t, ms),
+            TimeBasis::Workdays => self.whole_day.add_working(t, ms),
+        }
+    }
+
+    /// `t` minus `ms` of time on `basis` (the latest such instant).
+    pub fn sub(&self, basis: TimeBasis, t: Instant, ms: i64) -> Result<Instant> {
+        match basis {
+            TimeBasis::Natural => t
+                .checked_add_millis(ms.saturating_neg())
+                .ok_or(Error::InstantOutOfRange { millis: t.millis() }),
+            TimeBasis::Office => self.office.sub_working(t, ms),
+            TimeBasis::Workdays => self.whole_day.sub_working(t, ms),
+        }
+    }
+
+    /// Time on `basis` in `[a, b)` (negative when `b < a`).
+    pub fn between(&self, basis: TimeBasis, a: Instant, b: Instant) -> Result<i64> {
+        match basis {
+            TimeBasis::Natural => Ok(b.millis().saturating_sub(a.millis())),
+            TimeBasis::Office => self.office.working_between(a, b),
+            TimeBasis::Workdays => self.whole_day.working_between(a, b),
+        }
+    }
+
+    /// Office working time in `[a, b)`: the unit of the `*_working_ms` counters.
+    pub fn working_ms(&self, a: Instant, b: Instant) -> Result<i64> {
+        self.office.working_between(a, b)
+    }
+
+    /// The due instant of `limit` started at `start`, with `extra_days` working days added (for
+    /// `wd` limits the count grows; for time limits the due date moves by that many working
+    /// days, keeping its time of day).
+    pub fn base_due(&self, limit: &Limit, start: Instant, extra_days: u32) -> Result<Instant> {
+        match limit.amount {
+            Amount::WorkingDays(n) => self.office.working_days_deadline(
+                start,
+                n.saturating_add(extra_days),
+                DayCount {
+                    count_start_day: self.policy.count_start_day(limit),
+                    deadline_at: self.policy.deadline_at(limit),
+                },
+            ),
+            Amount::Time { ms } => {
+                let due = self.add(limit.clock, start, ms)?;
+                self.shift_days(due, extra_days)
+            }
+            Amount::WorkingHours { ms } => {
+                let due = self.add(TimeBasis::Office, start, ms)?;
+                self.shift_days(due, extra_days)
+            }
+        }
+    }
+
+    /// The same local time of day, `days` working days later.
+    fn shift_days(&self, t: Instant, days: u32) -> Result<Instant> {
+        if days == 0 {
+            return Ok(t);
+        }
+        let offset = self.office.offset();
+        let (date, ms) = t.to_local(offset)?;
+        let date = self.office.add_working_days(date, i64::from(days))?;
+        Ok(Instant::from_local(date, ms, offset))
+    }
+}
+
+/// A small, fast, non-cryptographic hasher for unit ids (the Fx hash of rustc; the units table
+/// is trusted configuration, not attacker-controlled keys).
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FxHasher {
+    hash: u64,
+}
+
+const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(SEED);
+    }
+}
+
+impl Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            for (d, s) in w.iter_mut().zip(rest) {
+                *d = *s;
+            }
+            self.add(u64::from_le_bytes(w));
+        }
+    }
+
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}

@@ -1,0 +1,204 @@
+//! Evaluating a ticket: the assignments it opened and their five clocks at `as_of`.
+
+use crate::error::{Error, Result};
+use crate::instant::Instant;
+use crate::policy::{Clock, CompleteOn, Limits, Redispatch, StartAt};
+use crate::ticket::Ticket;
+use crate::unit::UnitId;
+
+use super::context::Evaluator;
+use super::facts::{Facts, Scratch, role_index};
+use super::state::{Assignment, AssignmentEnd, Clocks};
+use super::timer::{ClockInput, run};
+
+fn min_opt(a: Option<Instant>, b: Option<Instant>) -> Option<Instant> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, None) => x,
+        (None, y) => y,
+    }
+}
+
+/// What to compute besides outcomes.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Detail {
+    /// Deadline status and warning instants.
+    pub status: bool,
+    /// Extension records.
+    pub records: bool,
+}
+
+impl Evaluator {
+    /// Evaluates every assignment of `ticket` at `as_of`, in dispatch order, with deadline
+    /// statuses and extension records. Only events at or before `as_of` are taken into account.
+    ///
+    /// The ticket is assumed valid (see `Ticket::validate`); on invalid input this never
+    /// panics, but the result is unspecified.
+    pub fn evaluate(&self, ticket: &Ticket, as_of: Instant) -> Result<Vec<Assignment>> {
+        let mut scratch = Scratch::default();
+        self.evaluate_into(
+            ticket,
+            as_of,
+            &mut scratch,
+            Detail {
+                status: true,
+                records: true,
+            },
+        )?;
+        let mut out = Vec::with_capacity(scratch.assignments.len());
+        for (i, (f, clocks)) in scratch
+            .assignments
+            .iter()
+            .zip(scratch.clocks.iter())
+            .enumerate()
+        {
+            let unit = ticket
+                .events
+                .get(f.event_index)
+                .and_then(|e| e.body.unit())
+                .cloned()
+                .unwrap_or_else(|| UnitId(String::new()));
+            out.push(Assignment {
+                ticket_id: ticket.id.clone(),
+                unit,
+                role: f.role,
+                event_index: f.event_index,
+                dispatched_at: f.dispatched_at,
+                ended: f.ended.map(|(at, reason)| AssignmentEnd { at, reason }),
+                clocks: *clocks,
+                extensions: scratch
+                    .extension_records
+                    .iter()
+                    .filter(|(a, _)| *a == i)
+                    .map(|(_, r)| *r)
+                    .collect(),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Scans `ticket` and computes the clocks of every assignment into `scratch`.
+    pub(crate) fn evaluate_into(
+        &self,
+        ticket: &Ticket,
+        as_of: Instant,
+        scratch: &mut Scratch,
+        detail: Detail,
+    ) -> Result<()> {
+        scratch.scan(self, ticket, as_of);
+        for i in 0..scratch.assignments.len() {
+            let Some(f) = scratch.assignments.get(i).copied() else {
+                break;
+            };
+            let limits = self.limits_for(ticket, f.unit);
+            let clocks = self
+                .assignment_clocks(scratch, i, &f, &limits, as_of, detail)
+                .map_err(|e| Error::ClockFailed {
+                    ticket_id: ticket.id.clone(),
+                    event_index: f.event_index,
+                    source: Box::new(e),
+                })?;
+            scratch.clocks.push(clocks);
+        }
+        Ok(())
+    }
+
+    fn assignment_clocks(
+        &self,
+        scratch: &mut Scratch,
+        i: usize,
+        f: &Facts,
+        limits: &Limits,
+        as_of: Instant,
+        detail: Detail,
+    ) -> Result<Clocks> {
+        let policy = self.policy();
+        let end_a = f.ended.map(|e| e.0);
+        let end_any = min_opt(end_a, scratch.closed_at);
+        let start_of = |clock: Clock| {
+            let from = limits
+                .get(clock)
+                .and_then(|l| l.from)
+                .unwrap_or(clock.default_start());
+            match from {
+                StartAt::Dispatched => Some(f.dispatched_at),
+                StartAt::Signed => f.signed_at,
+            }
+        };
+        let complete_start = match (start_of(Clock::Complete), policy.redispatch) {
+            (Some(s), Redispatch::Continue) if s == f.dispatched_at => scratch
+                .first_dispatch
+                .get(role_index(f.role))
+                .copied()
+                .flatten()
+                .or(Some(s)),
+            (s, _) => s,
+        };
+        let (complete_finish, complete_end) = match policy.complete_on {
+            CompleteOn::Closed => (scratch.closed_at.filter(|_| end_a.is_none()), end_a),
+            CompleteOn::PassedReply => (f.passed_reply_at, end_any),
+        };
+        let record_clock = if policy.extension.applies_to(Clock::Complete) {
+            Some(Clock::Complete)
+        } else {
+            policy.extension.applies_to.iter().copied().min()
+        };
+        let inputs = [
+            (
+                Clock::Sign,
+                Some(f.dispatched_at),
+                min_opt(f.signed_at, f.first_return_at).or(end_any),
+                end_any,
+            ),
+            (
+                Clock::Contact,
+                start_of(Clock::Contact),
+                f.contacted_at,
+                end_any,
+            ),
+            (
+                Clock::Reply,
+                start_of(Clock::Reply),
+                f.first_reply_at,
+                end_any,
+            ),
+            (
+                Clock::Complete,
+                complete_start,
+                complete_finish,
+                complete_end,
+            ),
+            (
+                Clock::ReturnWindow,
+                start_of(Clock::ReturnWindow),
+                f.first_return_at,
+                end_any,
+            ),
+        ];
+        let mut clocks = Clocks::default();
+        let mut records = Vec::new();
+        for (clock, start, finish, end) in inputs {
+            let input = ClockInput {
+                clock,
+                limit: limits.get(clock).copied(),
+                start,
+                finish,
+                end,
+                extended: policy.extension.applies_to(clock),
+                with_status: detail.status,
+            };
+            let events = scratch
+                .clock_events
+                .iter()
+                .filter(|(a, _)| *a == i)
+                .map(|(_, e)| e);
+            let keep = detail.records && record_clock == Some(clock);
+            *clocks.get_mut(clock) =
+                run(self, &input, events, as_of, keep.then_some(&mut records))?;
+        }
+        scratch
+            .extension_records
+            .extend(records.into_iter().map(|r| (i, r)));
+        Ok(clocks)
+    }
+}

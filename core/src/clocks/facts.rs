@@ -1,0 +1,317 @@
+//! One pass over a ticket's log up to `as_of`: per-assignment facts and ticket-level facts.
+//!
+//! Buffers live in [`Scratch`] and are reused from ticket to ticket, so the hot path does not
+//! allocate once they have grown.
+
+use crate::amount::Amount;
+use crate::instant::Instant;
+use crate::ticket::{EventBody, Satisfaction, Ticket};
+use crate::unit::Role;
+
+use super::context::Evaluator;
+use super::state::EndReason;
+
+/// Facts about one assignment.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Facts {
+    /// Position of the unit in the units table (`None`: not in it).
+    pub unit: Option<u32>,
+    pub role: Role,
+    pub event_index: usize,
+    pub dispatched_at: Instant,
+    pub signed_at: Option<Instant>,
+    pub contacted_at: Option<Instant>,
+    pub first_reply_at: Option<Instant>,
+    pub last_reply_at: Option<Instant>,
+    /// The last reply a passed review accepted (cleared by a reopen).
+    pub passed_reply_at: Option<Instant>,
+    pub first_return_at: Option<Instant>,
+    pending_return_at: Option<Instant>,
+    pub ended: Option<(Instant, EndReason)>,
+    pub returns: i64,
+    pub returns_accepted: i64,
+    pub returns_rejected: i64,
+    pub extensions_requested: i64,
+    pub extensions_approved: i64,
+    pub urged: i64,
+    pub supervised: i64,
+}
+
+/// An event that moves a clock's due instant.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum ClockEvent {
+    Pause(Instant),
+    Resume(Instant),
+    Request(Instant, Amount),
+    Decision(Instant, bool, Option<Amount>),
+}
+
+/// A review, reopen or callback, attributed to an assignment.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Attributed<T> {
+    pub at: Instant,
+    pub assignment: Option<usize>,
+    pub what: T,
+}
+
+/// A callback's facts.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Callback {
+    pub satisfaction: Satisfaction,
+    pub resolved: Option<bool>,
+    pub written_off: bool,
+    /// The ticket's first callback that reached the citizen.
+    pub first_valid: bool,
+}
+
+/// Reusable buffers and the facts of the ticket last scanned.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    pub(crate) assignments: Vec<Facts>,
+    /// Pause, resume and extension events, tagged with their assignment.
+    pub(crate) clock_events: Vec<(usize, ClockEvent)>,
+    /// Every `returned` instant, tagged with its assignment.
+    pub(crate) returns: Vec<(usize, Instant)>,
+    /// Reviews: passed or not.
+    pub(crate) reviews: Vec<Attributed<bool>>,
+    /// Reopenings.
+    pub(crate) reopens: Vec<Attributed<()>>,
+    pub(crate) callbacks: Vec<Attributed<Callback>>,
+    /// The ticket's final close at `as_of` (the last `closed` not followed by a `reopened`).
+    pub(crate) closed_at: Option<Instant>,
+    /// Whether the ticket was reopened at least once by `as_of`.
+    pub(crate) reopened: bool,
+    /// Whether the ticket was flagged difficult by `as_of`.
+    pub(crate) difficult: bool,
+    /// Earliest dispatch per role (lead, assisting).
+    pub(crate) first_dispatch: [Option<Instant>; 2],
+    pub(crate) clocks: Vec<super::state::Clocks>,
+    pub(crate) extension_records: Vec<(usize, super::state::ExtensionRecord)>,
+}
+
+pub(crate) fn role_index(role: Role) -> usize {
+    usize::from(role == Role::Assisting)
+}
+
+impl Scratch {
+    /// Scans `ticket`'s events with `at <= as_of`.
+    pub(crate) fn scan(&mut self, ev: &Evaluator, ticket: &Ticket, as_of: Instant) {
+        self.assignments.clear();
+        self.clock_events.clear();
+        self.returns.clear();
+        self.reviews.clear();
+        self.reopens.clear();
+        self.callbacks.clear();
+        self.clocks.clear();
+        self.extension_records.clear();
+        self.closed_at = None;
+        self.reopened = false;
+        self.difficult = false;
+        self.first_dispatch = [None, None];
+        let mut last_reply_by: Option<usize> = None;
+        for (index, event) in ticket.events.iter().enumerate() {
+            let at = event.at;
+            if at > as_of {
+                break;
+            }
+            match &event.body {
+                EventBody::Dispatched { unit, role } => {
+                    if let Some(old) = self.latest_of(ticket, unit.as_str())
+                        && let Some(f) = self.assignments.get_mut(old)
+                        && f.ended.is_none()
+                    {
+                        f.ended = Some((at, EndReason::Superseded));
+                    }
+                    let slot = self.first_dispatch.get_mut(role_index(*role));
+                    if let Some(slot) = slot
+                        && slot.is_none()
+                    {
+                        *slot = Some(at);
+                    }
+                    self.assignments.push(Facts {
+                        unit: ev.unit_index(unit.as_str()),
+                        role: *role,
+                        event_index: index,
+                        dispatched_at: at,
+                        signed_at: None,
+                        contacted_at: None,
+                        first_reply_at: None,
+                        last_reply_at: None,
+                        passed_reply_at: None,
+                        first_return_at: None,
+                        pending_return_at: None,
+                        ended: None,
+                        returns: 0,
+                        returns_accepted: 0,
+                        returns_rejected: 0,
+                        extensions_requested: 0,
+                        extensions_approved: 0,
+                        urged: 0,
+                        supervised: 0,
+                    });
+                }
+                EventBody::Reviewed { passed, unit } => {
+                    let a = match unit {
+                        Some(u) => self.latest_of(ticket, u.as_str()),
+                        None => last_reply_by.or_else(|| self.current_lead()),
+                    };
+                    if *passed && let Some(f) = a.and_then(|a| self.assignments.get_mut(a)) {
+                        f.passed_reply_at = f.last_reply_at;
+                    }
+                    self.reviews.push(Attributed {
+                        at,
+                        assignment: a,
+                        what: *passed,
+                    });
+                }
+                EventBody::Reopened { unit } => {
+                    self.closed_at = None;
+                    self.reopened = true;
+                    let a = match unit {
+                        Some(u) => self.latest_of(ticket, u.as_str()),
+                        None => self.current_lead(),
+                    };
+                    match (unit, a) {
+                        (Some(_), Some(a)) => {
+                            if let Some(f) = self.assignments.get_mut(a) {
+                                f.passed_reply_at = None;
+                            }
+                        }
+                        _ => {
+                            for f in self.assignments.iter_mut().filter(|f| f.ended.is_none()) {
+                                f.passed_reply_at = None;
+                            }
+                        }
+                    }
+                    self.reopens.push(Attributed {
+                        at,
+                        assignment: a,
+                        what: (),
+                    });
+                }
+                EventBody::CalledBack {
+                    satisfaction,
+                    resolved,
+                } => {
+                    let reached = *satisfaction != Satisfaction::Unreachable;
+                    let first_valid = reached
+                        && !self
+                            .callbacks
+                            .iter()
+                            .any(|c| c.what.satisfaction != Satisfaction::Unreachable);
+                    let assignment = self.current_lead();
+                    self.callbacks.push(Attributed {
+                        at,
+                        assignment,
+                        what: Callback {
+                            satisfaction: *satisfaction,
+                            resolved: *resolved,
+                            written_off: false,
+                            first_valid,
+                        },
+                    });
+                }
+                EventBody::WrittenOff => {
+                    if let Some(c) = self.callbacks.iter_mut().rev().find(|c| {
+                        !c.what.written_off
+                            && matches!(
+                                c.what.satisfaction,
+                                Satisfaction::Unsatisfied | Satisfaction::VeryUnsatisfied
+                            )
+                    }) {
+                        c.what.written_off = true;
+                    }
+                }
+                EventBody::Closed => self.closed_at = Some(at),
+                EventBody::FlaggedDifficult => self.difficult = true,
+                body => {
+                    let Some(unit) = body.unit() else { continue };
+                    let Some(a) = self.latest_of(ticket, unit.as_str()) else {
+                        continue;
+                    };
+                    self.unit_event(a, at, body);
+                    if matches!(body, EventBody::Replied { .. }) {
+                        last_reply_by = Some(a);
+                    }
+                }
+            }
+        }
+    }
+
+    fn unit_event(&mut self, a: usize, at: Instant, body: &EventBody) {
+        let Some(f) = self.assignments.get_mut(a) else {
+            return;
+        };
+        match body {
+            EventBody::Signed { .. } => {
+                f.signed_at.get_or_insert(at);
+            }
+            EventBody::Contacted { .. } => {
+                f.contacted_at.get_or_insert(at);
+            }
+            EventBody::Replied { .. } => {
+                f.first_reply_at.get_or_insert(at);
+                f.last_reply_at = Some(at);
+            }
+            EventBody::Returned { .. } => {
+                f.first_return_at.get_or_insert(at);
+                f.pending_return_at = Some(at);
+                f.returns += 1;
+                self.returns.push((a, at));
+            }
+            EventBody::ReturnDecided { accepted, .. } => {
+                let returned_at = f.pending_return_at.take();
+                if *accepted {
+                    f.returns_accepted += 1;
+                    if f.ended.is_none() {
+                        f.ended = Some((returned_at.unwrap_or(at), EndReason::Returned));
+                    }
+                } else {
+                    f.returns_rejected += 1;
+                }
+            }
+            EventBody::ExtensionRequested { amount, .. } => {
+                f.extensions_requested += 1;
+                self.clock_events
+                    .push((a, ClockEvent::Request(at, *amount)));
+            }
+            EventBody::ExtensionDecided {
+                approved, amount, ..
+            } => {
+                if *approved {
+                    f.extensions_approved += 1;
+                }
+                self.clock_events
+                    .push((a, ClockEvent::Decision(at, *approved, *amount)));
+            }
+            EventBody::Paused { .. } => self.clock_events.push((a, ClockEvent::Pause(at))),
+            EventBody::Resumed { .. } => self.clock_events.push((a, ClockEvent::Resume(at))),
+            EventBody::Urged { .. } => f.urged += 1,
+            EventBody::Supervised { .. } => f.supervised += 1,
+            _ => {}
+        }
+    }
+
+    /// The latest assignment of the unit called `unit`.
+    fn latest_of(&self, ticket: &Ticket, unit: &str) -> Option<usize> {
+        self.assignments.iter().rposition(|f| {
+            ticket
+                .events
+                .get(f.event_index)
+                .and_then(|e| e.body.unit())
+                .is_some_and(|u| u.as_str() == unit)
+        })
+    }
+
+    /// The assignment ticket-level events (callbacks, reopens without a unit) are attributed
+    /// to: the latest lead assignment still open, else the latest lead assignment, else the
+    /// latest assignment.
+    fn current_lead(&self) -> Option<usize> {
+        let lead = |f: &Facts| f.role == Role::Lead;
+        self.assignments
+            .iter()
+            .rposition(|f| lead(f) && f.ended.is_none())
+            .or_else(|| self.assignments.iter().rposition(lead))
+            .or_else(|| self.assignments.len().checked_sub(1))
+    }
+}

@@ -1,0 +1,206 @@
+//! Unit tests of clock semantics not covered by the shared vectors (expected values by hand).
+
+use super::*;
+use crate::amount::Amount;
+use crate::calendar::Calendar;
+use crate::instant::Instant;
+use crate::policy::Policy;
+use crate::ticket::{Event, EventBody, Kind, Ticket, Urgency};
+use crate::unit::Role;
+
+fn at(s: &str) -> Instant {
+    Instant::parse(&format!("2026-{s}:00+08:00")).unwrap()
+}
+
+fn ticket(events: Vec<(&str, EventBody)>) -> Ticket {
+    Ticket {
+        id: "T".into(),
+        kind: Kind::Help,
+        urgency: Urgency::Normal,
+        channel: "phone".into(),
+        received_at: at("01-05T08:00"),
+        attributes: Default::default(),
+        events: events
+            .into_iter()
+            .map(|(t, b)| Event::new(at(t), b))
+            .collect(),
+    }
+}
+
+fn evaluator(policy: &str) -> Evaluator {
+    Evaluator::new(
+        &Calendar::prc().unwrap(),
+        Policy::from_toml_str(policy).unwrap(),
+        &[],
+    )
+}
+
+fn dispatched() -> EventBody {
+    EventBody::Dispatched {
+        unit: "a".into(),
+        role: Role::Lead,
+    }
+}
+
+fn requested(amount: &str) -> EventBody {
+    EventBody::ExtensionRequested {
+        unit: "a".into(),
+        amount: amount.parse().unwrap(),
+    }
+}
+
+fn approved(amount: Option<&str>) -> EventBody {
+    EventBody::ExtensionDecided {
+        unit: "a".into(),
+        approved: true,
+        amount: amount.map(|a| a.parse().unwrap()),
+    }
+}
+
+fn paused() -> EventBody {
+    EventBody::Paused {
+        unit: "a".into(),
+        reason: "x".into(),
+    }
+}
+
+fn resumed() -> EventBody {
+    EventBody::Resumed {
+        unit: "a".into(),
+        reason: None,
+    }
+}
+
+const EIGHT_HOURS: &str = "name = \"t\"\n[[rules]]\nlimits.complete = { amount = \"8h\" }\n";
+
+#[test]
+fn late_request_is_refused_by_policy_or_by_lateness() {
+    let t = ticket(vec![
+        ("03-09T09:00", dispatched()),
+        ("03-09T17:30", requested("2h")),
+        ("03-09T17:40", approved(None)),
+    ]);
+    let strict = format!("{EIGHT_HOURS}[extension]\nmust_request_before_due = true\n");
+    for (policy, refusal) in [
+        (strict.as_str(), Refusal::RequestedAfterDue),
+        (EIGHT_HOURS, Refusal::ApprovedAfterDue),
+    ] {
+        let a = &evaluator(policy).evaluate(&t, at("03-10T09:00")).unwrap()[0];
+        assert_eq!(a.clocks.complete.due, Some(at("03-09T17:00")));
+        assert_eq!(a.clocks.complete.outcome, Outcome::Overdue);
+        assert_eq!(a.extensions.len(), 1);
+        assert_eq!(a.extensions[0].refusal, Some(refusal));
+        assert!(!a.extensions[0].applied);
+        assert_eq!(a.extensions[0].amount, Some(Amount::Time { ms: 7_200_000 }));
+    }
+}
+
+#[test]
+fn pause_exactly_at_the_due_instant_is_ignored() {
+    let t = ticket(vec![
+        ("03-09T09:00", dispatched()),
+        ("03-09T17:00", paused()),
+        ("03-09T18:00", resumed()),
+        ("03-09T17:30", EventBody::Closed),
+    ]);
+    let a = &evaluator(EIGHT_HOURS)
+        .evaluate(&t, at("03-10T09:00"))
+        .unwrap()[0];
+    assert_eq!(a.clocks.complete.due, Some(at("03-09T17:00")));
+    assert_eq!(a.clocks.complete.paused_ms, 0);
+}
+
+#[test]
+fn an_open_pause_projects_the_due_instant_to_as_of() {
+    let t = ticket(vec![
+        ("03-09T09:00", dispatched()),
+        ("03-09T10:00", paused()),
+    ]);
+    let a = &evaluator(EIGHT_HOURS)
+        .evaluate(&t, at("03-09T12:00"))
+        .unwrap()[0];
+    let c = &a.clocks.complete;
+    assert!(c.paused);
+    assert_eq!(c.paused_ms, 2 * 3_600_000);
+    assert_eq!(c.due, Some(at("03-09T19:00")));
+    assert_eq!(c.outcome, Outcome::Pending);
+    // The sign clock has no limit: pending, never not_applicable.
+    assert_eq!(a.clocks.sign.outcome, Outcome::Pending);
+    assert_eq!(a.clocks.sign.due, None);
+}
+
+#[test]
+fn day_and_office_hour_extensions_on_a_time_limit() {
+    // 2 office hours from Fri 16:00 → Mon 09:30; +1 wd keeps the time of day → Tue 09:30;
+    // +1 wh on office hours → Tue 10:30.
+    let policy =
+        "name = \"t\"\n[[rules]]\nlimits.complete = { amount = \"2h\", clock = \"office\" }\n";
+    let t = ticket(vec![
+        ("03-06T16:00", dispatched()),
+        ("03-06T16:10", requested("1wd")),
+        ("03-06T16:30", approved(None)),
+        ("03-09T08:00", requested("1wh")),
+        ("03-09T09:00", approved(None)),
+    ]);
+    let ev = evaluator(policy);
+    let a = &ev.evaluate(&t, at("03-06T16:20")).unwrap()[0];
+    assert_eq!(a.clocks.complete.due, Some(at("03-09T09:30")));
+    let a = &ev.evaluate(&t, at("03-09T08:30")).unwrap()[0];
+    assert_eq!(a.clocks.complete.due, Some(at("03-10T09:30")));
+    let a = &ev.evaluate(&t, at("03-09T09:00")).unwrap()[0];
+    assert_eq!(a.clocks.complete.due, Some(at("03-10T10:30")));
+    assert!(a.extensions.iter().all(|r| r.applied));
+}
+
+#[test]
+fn extension_without_a_limit_is_recorded() {
+    let t = ticket(vec![
+        ("03-09T09:00", dispatched()),
+        ("03-09T10:00", requested("3wd")),
+        ("03-09T11:00", approved(None)),
+    ]);
+    let a = &evaluator("name = \"t\"\n")
+        .evaluate(&t, at("03-10T09:00"))
+        .unwrap()[0];
+    assert_eq!(a.clocks.complete.outcome, Outcome::NotApplicable);
+    assert_eq!(a.extensions[0].refusal, Some(Refusal::NoLimit));
+}
+
+#[test]
+fn deadline_outside_the_calendar_is_a_typed_error_naming_the_ticket() {
+    let t = ticket(vec![("12-24T09:00", dispatched())]);
+    let policy = "name = \"t\"\n[[rules]]\nlimits.complete = \"10wd\"\n";
+    let e = evaluator(policy)
+        .evaluate(&t, at("12-24T10:00"))
+        .unwrap_err();
+    assert_eq!(e.code(), "clock_failed");
+    match e {
+        crate::Error::ClockFailed {
+            ticket_id,
+            event_index,
+            source,
+        } => {
+            assert_eq!(ticket_id, "T");
+            assert_eq!(event_index, 0);
+            assert_eq!(source.code(), "out_of_coverage");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn events_after_as_of_are_ignored() {
+    let t = ticket(vec![
+        ("03-09T09:00", dispatched()),
+        ("03-09T09:30", EventBody::Signed { unit: "a".into() }),
+        ("03-09T10:00", EventBody::Closed),
+    ]);
+    let ev = evaluator(EIGHT_HOURS);
+    let a = &ev.evaluate(&t, at("03-09T09:45")).unwrap()[0];
+    assert_eq!(a.clocks.sign.finished, Some(at("03-09T09:30")));
+    assert_eq!(a.clocks.complete.finished, None);
+    assert_eq!(a.clocks.complete.status, Some(Status::Normal));
+    let a = &ev.evaluate(&t, at("03-09T09:00")).unwrap()[0];
+    assert_eq!(a.clocks.sign.finished, None);
+    assert!(ev.evaluate(&t, at("03-09T08:59")).unwrap().is_empty());
+}

@@ -1,0 +1,337 @@
+//! Mergeable aggregation (SPEC §5): `partial(tickets) → merge → finalize`.
+//!
+//! The partial state is one row per unit of signed 64-bit integers — the `lead_<counter>` and
+//! `assisting_<counter>` columns of `docs/partial-state.md` — so merging shards in any order is
+//! exact.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::contribute::{Scope, Sink, contribute};
+use super::{Counter, MetricsTable, UnitCounters};
+use crate::clocks::{Detail, Evaluator, Facts, Scratch};
+use crate::error::{Error, Result};
+use crate::ticket::{EventBody, Ticket};
+use crate::unit::{Unit, UnitId};
+
+/// Version of the partial-state column layout (`docs/partial-state.md`).
+pub const PARTIAL_SCHEMA_VERSION: u32 = 1;
+
+/// Per-unit integer counters of a set of tickets for one [`Scope`]: merge shards with
+/// [`Partial::merge`], then [`Partial::finalize`].
+///
+/// Units whose counters are all zero are left out, so `partial(a ∪ b)` equals
+/// `partial(a).merge(partial(b))` exactly.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Partial {
+    /// Counters per unit.
+    pub units: BTreeMap<UnitId, UnitCounters>,
+}
+
+impl Partial {
+    /// Adds every row of `other` (commutative and associative).
+    pub fn merge(&mut self, other: Partial) {
+        for (unit, counters) in other.units {
+            self.units.entry(unit).or_default().merge(&counters);
+        }
+    }
+
+    /// The per-unit metrics table: every unit of `units` (zero rows for units without tickets),
+    /// plus any unit that had tickets but is not in `units` (kept, never dropped), and the
+    /// external metrics.
+    pub fn finalize(
+        self,
+        units: &[Unit],
+        external: BTreeMap<UnitId, BTreeMap<String, Decimal>>,
+    ) -> MetricsTable {
+        let mut rows = self.units;
+        for u in units {
+            rows.entry(u.id.clone()).or_default();
+        }
+        MetricsTable {
+            units: rows,
+            external,
+        }
+    }
+
+    /// The column names of the row form: `unit`, then `lead_<counter>` and
+    /// `assisting_<counter>` in catalog order.
+    pub fn columns() -> Vec<String> {
+        let mut cols = Vec::with_capacity(1 + 2 * Counter::COUNT);
+        cols.push("unit".to_owned());
+        for prefix in ["lead_", "assisting_"] {
+            cols.extend(Counter::ALL.iter().map(|c| format!("{prefix}{}", c.name())));
+        }
+        cols
+    }
+
+    /// The row form: per unit, the `2 × Counter::COUNT` integer columns after `unit`.
+    pub fn to_rows(&self) -> Vec<(UnitId, Vec<i64>)> {
+        self.units
+            .iter()
+            .map(|(u, c)| {
+                let mut row = Vec::with_capacity(2 * Counter::COUNT);
+                row.extend_from_slice(&c.lead.0);
+                row.extend_from_slice(&c.assisting.0);
+                (u.clone(), row)
+            })
+            .collect()
+    }
+
+    /// Reads the row form. `columns` are the names of the integer columns (without `unit`), in
+    /// any order; every catalog column must be present, unknown ones are an error. Rows of the
+    /// same unit are added.
+    pub fn from_rows(columns: &[String], rows: &[(UnitId, Vec<i64>)]) -> Result<Partial> {
+        let mut slots = Vec::with_capacity(columns.len());
+        for name in columns {
+            let slot = name
+                .strip_prefix("lead_")
+                .map(|n| (false, n))
+                .or_else(|| name.strip_prefix("assisting_").map(|n| (true, n)))
+                .and_then(|(assisting, n)| Counter::from_name(n).map(|c| (assisting, c)))
+                .ok_or_else(|| Error::InvalidPartial {
+                    column: name.clone(),
+                    reason: "not a partial-state column".into(),
+                })?;
+            if slots.contains(&slot) {
+                return Err(Error::InvalidPartial {
+                    column: name.clone(),
+                    reason: "duplicate column".into(),
+                });
+            }
+            slots.push(slot);
+        }
+        if slots.len() != 2 * Counter::COUNT {
+            let missing = Partial::columns()
+                .into_iter()
+                .skip(1)
+                .find(|c| !columns.contains(c))
+                .unwrap_or_default();
+            return Err(Error::InvalidPartial {
+                column: missing,
+                reason: "missing column".into(),
+            });
+        }
+        let mut out = Partial::default();
+        for (unit, values) in rows {
+            if values.len() != slots.len() {
+                return Err(Error::InvalidPartial {
+                    column: unit.to_string(),
+                    reason: format!("row has {} values, expected {}", values.len(), slots.len()),
+                });
+            }
+            let row = out.units.entry(unit.clone()).or_default();
+            for ((assisting, counter), v) in slots.iter().zip(values) {
+                let role = if *assisting {
+                    &mut row.assisting
+                } else {
+                    &mut row.lead
+                };
+                role.add(*counter, *v);
+            }
+        }
+        out.units.retain(|_, c| !is_zero(c));
+        Ok(out)
+    }
+}
+
+fn is_zero(c: &UnitCounters) -> bool {
+    c.lead.0.iter().chain(c.assisting.0.iter()).all(|v| *v == 0)
+}
+
+/// Streaming aggregation: feed tickets one by one, then take the [`Partial`]. Buffers are reused,
+/// units of the units table are indexed by position, so the hot path does not allocate.
+#[derive(Debug)]
+pub struct Accumulator<'e> {
+    ev: &'e Evaluator,
+    scope: Scope,
+    rows: Vec<UnitCounters>,
+    others: BTreeMap<UnitId, UnitCounters>,
+    scratch: Scratch,
+}
+
+struct Dense<'a> {
+    rows: &'a mut [UnitCounters],
+    others: &'a mut BTreeMap<UnitId, UnitCounters>,
+}
+
+impl Sink for Dense<'_> {
+    #[inline]
+    fn add(&mut self, ticket: &Ticket, f: &Facts, counter: Counter, amount: i64) {
+        let row = match f.unit.and_then(|u| self.rows.get_mut(u as usize)) {
+            Some(row) => row,
+            None => {
+                let unit = ticket
+                    .events
+                    .get(f.event_index)
+                    .and_then(|e| e.body.unit())
+                    .cloned()
+                    .unwrap_or_else(|| UnitId(String::new()));
+                self.others.entry(unit).or_default()
+            }
+        };
+        row.role_mut(f.role).add(counter, amount);
+    }
+}
+
+impl<'e> Accumulator<'e> {
+    /// An empty accumulator for `scope`.
+    pub fn new(ev: &'e Evaluator, scope: Scope) -> Self {
+        Accumulator {
+            ev,
+            scope,
+            rows: vec![UnitCounters::default(); ev.units().len()],
+            others: BTreeMap::new(),
+            scratch: Scratch::default(),
+        }
+    }
+
+    /// Adds one ticket's contributions.
+    pub fn add(&mut self, ticket: &Ticket) -> Result<()> {
+        if !may_contribute(ticket, &self.scope) {
+            return Ok(());
+        }
+        self.ev.evaluate_into(
+            ticket,
+            self.scope.as_of,
+            &mut self.scratch,
+            Detail::default(),
+        )?;
+        let mut sink = Dense {
+            rows: &mut self.rows,
+            others: &mut self.others,
+        };
+        contribute(self.ev, ticket, &self.scratch, &self.scope, &mut sink)
+    }
+
+    /// The partial state (units with all-zero counters left out).
+    pub fn finish(self) -> Partial {
+        let mut units = self.others;
+        for (unit, row) in self.ev.units().iter().zip(self.rows) {
+            if !is_zero(&row) {
+                units.entry(unit.id.clone()).or_default().merge(&row);
+            }
+        }
+        units.retain(|_, c| !is_zero(c));
+        Partial { units }
+    }
+}
+
+/// Whether any assignment of `ticket` can reach the period: every anchor is at or after a
+/// dispatch and at or before `as_of`.
+fn may_contribute(ticket: &Ticket, scope: &Scope) -> bool {
+    let first = ticket
+        .events
+        .iter()
+        .find(|e| matches!(e.body, EventBody::Dispatched { .. }));
+    first.is_some_and(|e| e.at < scope.period.end && e.at <= scope.as_of)
+        && scope.as_of >= scope.period.start
+}
+
+/// The partial state of `tickets` for `scope` (SPEC §5): evaluate, aggregate per unit.
+pub fn partial(tickets: &[Ticket], ev: &Evaluator, scope: &Scope) -> Result<Partial> {
+    let mut acc = Accumulator::new(ev, scope.clone());
+    for t in tickets {
+        acc.add(t)?;
+    }
+    Ok(acc.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(unit: &str, counter: Counter, v: i64) -> Partial {
+        let mut c = UnitCounters::default();
+        c.lead.add(counter, v);
+        c.assisting.add(counter, 2 * v);
+        Partial {
+            units: [(UnitId::from(unit), c)].into(),
+        }
+    }
+
+    #[test]
+    fn merge_adds_and_finalize_lists_every_unit() {
+        let mut a = one("x", Counter::Due, 2);
+        a.merge(one("x", Counter::Due, 3));
+        a.merge(one("y", Counter::Closed, 1));
+        assert_eq!(a.units[&UnitId::from("x")].lead.get(Counter::Due), 5);
+        assert_eq!(a.units[&UnitId::from("x")].assisting.get(Counter::Due), 10);
+        let units = [
+            Unit {
+                id: "z".into(),
+                group: "g".into(),
+                name: String::new(),
+            },
+            Unit {
+                id: "x".into(),
+                group: "g".into(),
+                name: String::new(),
+            },
+        ];
+        let table = a.finalize(&units, BTreeMap::new());
+        let names: Vec<_> = table.units.keys().map(UnitId::as_str).collect();
+        assert_eq!(
+            names,
+            ["x", "y", "z"],
+            "listed units get zero rows, others are kept"
+        );
+        assert_eq!(table.units[&UnitId::from("z")], UnitCounters::default());
+    }
+
+    #[test]
+    fn rows_round_trip_in_any_column_order() {
+        let mut p = one("x", Counter::SignWorkingMs, 7);
+        p.merge(one("y", Counter::Callbacks, 1));
+        let cols = Partial::columns();
+        assert_eq!(cols.len(), 1 + 2 * Counter::COUNT);
+        assert_eq!(cols[1], "lead_dispatched");
+        assert_eq!(cols[1 + Counter::COUNT], "assisting_dispatched");
+        let rows = p.to_rows();
+        assert_eq!(Partial::from_rows(&cols[1..], &rows).unwrap(), p);
+        // Reverse the column order and every row with it.
+        let rcols: Vec<String> = cols[1..].iter().rev().cloned().collect();
+        let rrows: Vec<_> = rows
+            .iter()
+            .map(|(u, r)| (u.clone(), r.iter().rev().copied().collect::<Vec<_>>()))
+            .collect();
+        assert_eq!(Partial::from_rows(&rcols, &rrows).unwrap(), p);
+    }
+
+    #[test]
+    fn the_documented_layout_is_the_catalog() {
+        let doc = include_str!("../../../docs/partial-state.md");
+        let start = doc.find("`dispatched,").unwrap();
+        let end = start + 1 + doc[start + 1..].find('`').unwrap();
+        let listed: Vec<&str> = doc[start + 1..end].split(',').map(str::trim).collect();
+        let names: Vec<&str> = Counter::ALL.iter().map(|c| c.name()).collect();
+        assert_eq!(listed, names);
+        assert!(doc.contains(&format!(
+            "{} counters, so {} columns",
+            names.len(),
+            1 + 2 * names.len()
+        )));
+        assert!(doc.contains(&format!("Schema version {PARTIAL_SCHEMA_VERSION}")));
+    }
+
+    #[test]
+    fn bad_rows_are_typed_errors() {
+        let cols = Partial::columns();
+        let mut bad = cols[1..].to_vec();
+        bad[0] = "lead_bogus".into();
+        let e = Partial::from_rows(&bad, &[]).unwrap_err();
+        assert_eq!(e.code(), "invalid_partial");
+        let e = Partial::from_rows(&cols[2..], &[]).unwrap_err();
+        assert!(e.to_string().contains("lead_dispatched"), "{e}");
+        let mut dup = cols[1..].to_vec();
+        dup[1] = dup[0].clone();
+        assert_eq!(
+            Partial::from_rows(&dup, &[]).unwrap_err().code(),
+            "invalid_partial"
+        );
+        let e = Partial::from_rows(&cols[1..], &[("x".into(), vec![1, 2])]).unwrap_err();
+        assert_eq!(e.code(), "invalid_partial");
+    }
+}

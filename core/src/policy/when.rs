@@ -1,0 +1,183 @@
+//! Rule predicates (`when`): which tickets and units a rule applies to.
+//!
+//! Every key is optional (absent = any value); a list means any of its values; all given keys
+//! must match. `attributes` maps an attribute name to a value or a list of values; a ticket
+//! without that attribute does not match.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{self, IntoDeserializer};
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::ticket::{Kind, Urgency};
+
+/// A rule's predicate over kind, urgency, channel, unit group and attributes.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct When {
+    /// Ticket kinds (any of).
+    #[serde(
+        default,
+        deserialize_with = "one_or_many",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub kind: Vec<Kind>,
+    /// Urgencies (any of).
+    #[serde(
+        default,
+        deserialize_with = "one_or_many",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub urgency: Vec<Urgency>,
+    /// Channels (any of), e.g. `province`.
+    #[serde(
+        default,
+        deserialize_with = "one_or_many",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub channel: Vec<String>,
+    /// Unit groups (any of) of the assigned unit.
+    #[serde(
+        default,
+        deserialize_with = "one_or_many",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub group: Vec<String>,
+    /// Attribute name → accepted values (any of).
+    #[serde(
+        default,
+        deserialize_with = "attribute_map",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
+    pub attributes: BTreeMap<String, Vec<String>>,
+}
+
+/// What a predicate looks at: one ticket seen from one assigned unit.
+#[derive(Debug, Clone, Copy)]
+pub struct Subject<'a> {
+    /// Ticket kind.
+    pub kind: Kind,
+    /// Ticket urgency.
+    pub urgency: Urgency,
+    /// Ticket channel.
+    pub channel: &'a str,
+    /// Group of the assigned unit (`""` when unknown).
+    pub group: &'a str,
+    /// Ticket attributes.
+    pub attributes: &'a BTreeMap<String, String>,
+}
+
+impl When {
+    /// Whether the predicate holds for `s`.
+    pub fn matches(&self, s: &Subject<'_>) -> bool {
+        (self.kind.is_empty() || self.kind.contains(&s.kind))
+            && (self.urgency.is_empty() || self.urgency.contains(&s.urgency))
+            && (self.channel.is_empty() || self.channel.iter().any(|c| c == s.channel))
+            && (self.group.is_empty() || self.group.iter().any(|g| g == s.group))
+            && self.attributes.iter().all(|(name, values)| {
+                s.attributes
+                    .get(name)
+                    .is_some_and(|v| values.iter().any(|x| x == v))
+            })
+    }
+
+    /// Whether the predicate looks only at kind, urgency and group (so its result can be
+    /// tabulated once per policy).
+    pub fn is_simple(&self) -> bool {
+        self.channel.is_empty() && self.attributes.is_empty()
+    }
+}
+
+/// Reads `"x"` or `["x", "y"]` as a list.
+fn one_or_many<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    d.deserialize_any(OneOrMany(PhantomData))
+}
+
+struct OneOrMany<T>(PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> de::Visitor<'de> for OneOrMany<T> {
+    type Value = Vec<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string or a list of strings")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Vec<T>, E> {
+        T::deserialize(v.into_deserializer()).map(|t| vec![t])
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+        let mut out = Vec::new();
+        while let Some(x) = seq.next_element()? {
+            out.push(x);
+        }
+        if out.is_empty() {
+            return Err(de::Error::custom(
+                "an empty list matches nothing; omit the key to match any value",
+            ));
+        }
+        Ok(out)
+    }
+}
+
+#[derive(Deserialize)]
+struct AttributeValues(#[serde(deserialize_with = "one_or_many")] Vec<String>);
+
+fn attribute_map<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<BTreeMap<String, Vec<String>>, D::Error> {
+    let raw = BTreeMap::<String, AttributeValues>::deserialize(d)?;
+    Ok(raw.into_iter().map(|(k, v)| (k, v.0)).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn subject<'a>(attrs: &'a BTreeMap<String, String>) -> Subject<'a> {
+        Subject {
+            kind: Kind::Complaint,
+            urgency: Urgency::Urgent,
+            channel: "province",
+            group: "counties",
+            attributes: attrs,
+        }
+    }
+
+    #[test]
+    fn lists_are_any_of_and_absent_is_any() {
+        let attrs: BTreeMap<_, _> = [("district".to_owned(), "hubin".to_owned())].into();
+        let s = subject(&attrs);
+        let w: When = serde_json::from_str("{}").unwrap();
+        assert!(w.matches(&s));
+        let w: When = serde_json::from_str(
+            r#"{"kind":["consult","complaint"],"urgency":"urgent","channel":"province",
+                "group":["counties"],"attributes":{"district":["hubin","shanzhou"]}}"#,
+        )
+        .unwrap();
+        assert!(w.matches(&s));
+        assert!(!w.is_simple());
+        let w: When = serde_json::from_str(r#"{"kind":"consult"}"#).unwrap();
+        assert!(!w.matches(&s));
+        let w: When = serde_json::from_str(r#"{"attributes":{"repeat":"true"}}"#).unwrap();
+        assert!(!w.matches(&s), "a missing attribute does not match");
+    }
+
+    #[test]
+    fn rejects_unknown_values_and_keys() {
+        for bad in [
+            r#"{"kind":"gossip"}"#,
+            r#"{"kinds":"consult"}"#,
+            r#"{"kind":[]}"#,
+            r#"{"urgency":3}"#,
+        ] {
+            assert!(serde_json::from_str::<When>(bad).is_err(), "{bad}");
+        }
+    }
+}

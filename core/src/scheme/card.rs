@@ -1,0 +1,134 @@
+//! Scoring results: scorecards per unit with their components, serializable byte-for-byte.
+//!
+//! Wire format (JSON, shared with Python and Node): points, totals and full marks are strings
+//! with exactly the scheme's `decimals` places (`"14.83"`, `"25.00"`); values, numerators and
+//! denominators are strings rounded half away from zero to [`VALUE_DECIMALS`] places with
+//! trailing zeros removed (`"89.825"`, `"66.6667"`, `"4000"`), or `null` without data.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::{Deserialize, Serialize};
+
+use super::file::{IndicatorKind, NoDataSpec};
+use crate::instant::Instant;
+use crate::unit::UnitId;
+
+/// Decimal places of reported values, numerators and denominators.
+pub const VALUE_DECIMALS: u32 = 4;
+
+/// The scores of every unit for one period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Scores {
+    /// The scheme's name.
+    pub scheme: String,
+    /// The scheme's hash.
+    pub scheme_hash: String,
+    /// The period's label.
+    pub period: String,
+    /// The instant the metrics were evaluated at.
+    pub as_of: Instant,
+    /// One scorecard per unit: groups in scheme order, then rank, then unit id.
+    pub units: Vec<Scorecard>,
+}
+
+/// One unit's result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Scorecard {
+    /// The unit.
+    pub unit: UnitId,
+    /// Its display name.
+    pub name: String,
+    /// Its group.
+    pub group: String,
+    /// Total: the sum of the rounded components, capped.
+    pub total: Decimal,
+    /// The group's full marks.
+    pub full_marks: Decimal,
+    /// Rank in the group (ties share a rank: 1, 2, 2, 4).
+    pub rank: u32,
+    /// Units in the group.
+    pub group_size: u32,
+    /// Grade by total.
+    pub grade: String,
+    /// One component per indicator that applies to the group, in scheme order.
+    pub components: Vec<Component>,
+    /// The scheme's hash.
+    pub scheme_hash: String,
+}
+
+/// One indicator's contribution to a unit's total.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Component {
+    /// Indicator id.
+    pub indicator: String,
+    /// Indicator name.
+    pub name: String,
+    /// Base, bonus or deduction.
+    pub kind: IndicatorKind,
+    /// The value scored (percent for ratios; after shrinkage and `rate_decimals`), or null.
+    pub value: Option<Decimal>,
+    /// The numerator (ratio, mean, count), or null.
+    pub numerator: Option<Decimal>,
+    /// The denominator (ratio, mean, count per 100), or null.
+    pub denominator: Option<Decimal>,
+    /// Points, rounded (negative for deductions).
+    pub points: Decimal,
+    /// The most this component can give (after `exclude` rescaling; 0 for deductions).
+    pub max_points: Decimal,
+    /// Points lost: `max_points − points` for base indicators, the amount deducted for
+    /// deductions, 0 for bonuses.
+    pub points_lost: Decimal,
+    /// The no-data handling applied, if the value had no data.
+    pub no_data: Option<NoDataSpec>,
+    /// Whether small-sample shrinkage changed the value.
+    pub shrunk: bool,
+    /// Whether the value is worse than the indicator's red line.
+    pub below_red_line: bool,
+}
+
+/// Rounds half away from zero to `dp` places and fixes the scale to exactly `dp` (no `-0`).
+pub fn fixed(d: Decimal, dp: u32) -> Decimal {
+    let mut r = d.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
+    r.rescale(dp);
+    if r.is_zero() {
+        r.set_sign_positive(true);
+    }
+    r
+}
+
+/// Rounds half away from zero to [`VALUE_DECIMALS`] and removes trailing zeros.
+pub fn reported(d: Decimal) -> Decimal {
+    let mut r = d
+        .round_dp_with_strategy(VALUE_DECIMALS, RoundingStrategy::MidpointAwayFromZero)
+        .normalize();
+    if r.is_zero() {
+        r.set_sign_positive(true);
+    }
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn wire_formats() {
+        assert_eq!(fixed(d("14.825"), 2).to_string(), "14.83");
+        assert_eq!(fixed(d("-14.825"), 2).to_string(), "-14.83");
+        assert_eq!(fixed(d("5"), 2).to_string(), "5.00");
+        assert_eq!(fixed(d("-0.001"), 2).to_string(), "0.00");
+        assert_eq!(fixed(d("17.665"), 2).to_string(), "17.67");
+        assert_eq!(reported(d("89.82500")).to_string(), "89.825");
+        assert_eq!(
+            reported(d("66.666666666666666666666666667")).to_string(),
+            "66.6667"
+        );
+        assert_eq!(reported(d("100.0000")).to_string(), "100");
+        assert_eq!(reported(d("-0.00001")).to_string(), "0");
+        let json = serde_json::to_string(&fixed(d("25"), 2)).unwrap();
+        assert_eq!(json, "\"25.00\"");
+    }
+}

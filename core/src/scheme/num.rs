@@ -1,0 +1,109 @@
+//! `Num`: an exact decimal as written in a scheme file.
+//!
+//! Files write numbers as TOML/JSON numbers (`25`, `0.5`); the loader hands their text over
+//! unchanged so `0.1` is exactly one tenth, never a binary float. Serialized (for the canonical
+//! JSON the scheme hash is taken over) as the normalized decimal string (`"12.5"`, `"25"`).
+
+use std::fmt;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// An exact decimal number of a scheme file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Num(pub Decimal);
+
+impl Num {
+    /// The decimal value.
+    pub fn get(self) -> Decimal {
+        self.0
+    }
+}
+
+impl From<i64> for Num {
+    fn from(v: i64) -> Self {
+        Num(Decimal::from(v))
+    }
+}
+
+impl fmt::Display for Num {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0.normalize())
+    }
+}
+
+impl Serialize for Num {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
+
+impl<'de> Deserialize<'de> for Num {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Num;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a number")
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Num, E> {
+                Ok(Num(Decimal::from(v)))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Num, E> {
+                Ok(Num(Decimal::from(v)))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Num, E> {
+                // Shortest round-trip text of the float, then exact parsing: 0.1 stays 0.1.
+                parse(&v.to_string()).map_err(E::custom)
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Num, E> {
+                parse(v).map_err(E::custom)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Parses a number as written in TOML or JSON (`25`, `-0.5`, `1_000`, `1e3`) exactly.
+pub fn parse(text: &str) -> Result<Num, String> {
+    let clean: String = text.chars().filter(|c| *c != '_').collect();
+    let parsed = if clean.contains(['e', 'E']) {
+        Decimal::from_scientific(&clean)
+    } else {
+        clean.parse::<Decimal>()
+    };
+    parsed
+        .map(Num)
+        .map_err(|_| format!("{text:?} is not a decimal number this library can represent"))
+}
+
+#[cfg(feature = "json-schema")]
+impl schemars::JsonSchema for Num {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Number".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "number" })
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exact_text_and_normalized_output() {
+        assert_eq!(parse("0.1").unwrap().0, Decimal::new(1, 1));
+        assert_eq!(parse("1_000").unwrap().0, Decimal::from(1000));
+        assert_eq!(parse("1e3").unwrap().0, Decimal::from(1000));
+        assert_eq!(parse("25.0").unwrap().to_string(), "25");
+        assert!(parse("nan").is_err());
+        let n: Num = serde_json::from_str("12.5").unwrap();
+        assert_eq!(serde_json::to_string(&n).unwrap(), "\"12.5\"");
+        let n: Num = serde_json::from_str("\"0.30\"").unwrap();
+        assert_eq!(n.to_string(), "0.3");
+    }
+}

@@ -1,0 +1,117 @@
+//! The metric vocabulary of indicator formulas and the slots a unit's metrics fill.
+//!
+//! Names: a bare counter (`closed_on_time`: the catalog's default roles), `lead.<counter>`,
+//! `assisting.<counter>`, and `ext.<name>` for the external metrics the scheme declares. Slots:
+//! `[0, C)` bare, `[C, 2C)` lead, `[2C, 3C)` assisting, then the external metrics in declaration
+//! order (`C` = [`Counter::COUNT`]).
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+
+use crate::formula::{Resolver, Value, ValueType};
+use crate::metrics::{Counter, UnitCounters};
+
+/// Resolves metric names for one scheme (its declared external metrics).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MetricResolver {
+    external: Vec<String>,
+}
+
+const C: usize = Counter::COUNT;
+
+impl MetricResolver {
+    /// The vocabulary with these external metric names.
+    pub fn new(external: Vec<String>) -> Self {
+        MetricResolver { external }
+    }
+
+    /// The declared external metric names.
+    pub fn external(&self) -> &[String] {
+        &self.external
+    }
+
+    /// Number of slots.
+    pub fn slot_count(&self) -> usize {
+        3 * C + self.external.len()
+    }
+
+    /// Fills `slots` (cleared first) with a unit's metrics; a missing external value is no data.
+    pub fn fill(
+        &self,
+        counters: &UnitCounters,
+        external: Option<&BTreeMap<String, Decimal>>,
+        slots: &mut Vec<Value>,
+    ) {
+        slots.clear();
+        slots.reserve(self.slot_count());
+        let num = |v: i64| Value::Number(Decimal::from(v));
+        slots.extend(Counter::ALL.iter().map(|c| num(counters.default_value(*c))));
+        slots.extend(Counter::ALL.iter().map(|c| num(counters.lead.get(*c))));
+        slots.extend(Counter::ALL.iter().map(|c| num(counters.assisting.get(*c))));
+        slots.extend(self.external.iter().map(|name| {
+            external
+                .and_then(|e| e.get(name))
+                .map_or(Value::NoData, |v| Value::Number(*v))
+        }));
+    }
+}
+
+impl Resolver for MetricResolver {
+    fn resolve(&self, name: &str) -> Option<(usize, ValueType)> {
+        let (base, offset) = if let Some(rest) = name.strip_prefix("lead.") {
+            (rest, C)
+        } else if let Some(rest) = name.strip_prefix("assisting.") {
+            (rest, 2 * C)
+        } else if let Some(rest) = name.strip_prefix("ext.") {
+            let i = self.external.iter().position(|e| e == rest)?;
+            return Some((3 * C + i, ValueType::Number));
+        } else {
+            (name, 0)
+        };
+        let c = Counter::from_name(base)?;
+        Some((offset + c.index(), ValueType::Number))
+    }
+
+    fn names(&self) -> Vec<String> {
+        let mut out: Vec<String> = Counter::ALL.iter().map(|c| c.name().to_owned()).collect();
+        for prefix in ["lead.", "assisting."] {
+            out.extend(Counter::ALL.iter().map(|c| format!("{prefix}{}", c.name())));
+        }
+        out.extend(self.external.iter().map(|e| format!("ext.{e}")));
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::formula::Formula;
+
+    #[test]
+    fn names_and_slots() {
+        let r = MetricResolver::new(vec!["kb".into()]);
+        let mut u = UnitCounters::default();
+        u.lead.add(Counter::Signed, 3);
+        u.assisting.add(Counter::Signed, 2);
+        let ext = BTreeMap::from([("kb".to_owned(), Decimal::from(7))]);
+        let mut slots = Vec::new();
+        r.fill(&u, Some(&ext), &mut slots);
+        assert_eq!(slots.len(), r.slot_count());
+        for (src, want) in [
+            ("signed", 5),
+            ("lead.signed", 3),
+            ("assisting.signed", 2),
+            ("ext.kb", 7),
+        ] {
+            let f = Formula::compile(src, &r, ValueType::Number).unwrap();
+            assert_eq!(f.eval(&slots), Value::Number(Decimal::from(want)), "{src}");
+        }
+        r.fill(&u, None, &mut slots);
+        let f = Formula::compile("ext.kb", &r, ValueType::Number).unwrap();
+        assert_eq!(f.eval(&slots), Value::NoData);
+        assert!(r.resolve("ext.other").is_none());
+        assert!(r.resolve("lead.nope").is_none());
+        assert!(r.names().contains(&"assisting.due".to_owned()));
+    }
+}

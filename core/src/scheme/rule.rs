@@ -1,0 +1,311 @@
+//! Scoring rules: how an indicator's value `r` turns into points, exactly.
+//!
+//! Every rule's result is clamped to `[0, M]` (`M` = the indicator's `points`); bonuses and
+//! deductions are magnitudes the total adds or subtracts. Arithmetic is checked: an overflow is
+//! "no data", never a panic.
+
+use rust_decimal::Decimal;
+use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
+
+use super::file::{Curve, IndicatorKind};
+use crate::formula::{Formula, Value};
+
+/// A compiled scoring rule.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Rule {
+    /// `clamp(M − slope·(target − r), floor, M)`.
+    LinearBelowTarget {
+        /// Target `T`.
+        target: Decimal,
+        /// Slope `k`.
+        slope: Decimal,
+        /// Floor `F`.
+        floor: Decimal,
+    },
+    /// `M · r / of`.
+    Proportional {
+        /// The value worth full marks.
+        of: Decimal,
+    },
+    /// Piecewise constant.
+    Bands {
+        /// `(bound, points)`: `r ≥ bound` when `higher_better`, else `r ≤ bound`.
+        bands: Vec<(Decimal, Decimal)>,
+        /// Bands are minimums (`true`) or maximums (`false`).
+        higher_better: bool,
+    },
+    /// `M` at or above `threshold`, `below` under it.
+    RedLine {
+        /// The red line.
+        threshold: Decimal,
+        /// Points below it.
+        below: Decimal,
+    },
+    /// Base `max(floor, M − each·r)`; bonus and deduction `min(M, each·r)`.
+    PerItem {
+        /// Points per item.
+        each: Decimal,
+        /// Floor of a base indicator.
+        floor: Decimal,
+    },
+    /// Sum of the points of the fulfilled items (the value is that sum).
+    Checklist {
+        /// The items.
+        items: Vec<ChecklistItem>,
+    },
+    /// `M · f(r) / f(r_max)` over the group.
+    Volume {
+        /// The curve `f`.
+        curve: Curve,
+    },
+}
+
+/// A compiled checklist item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChecklistItem {
+    /// What it checks.
+    pub item: String,
+    /// When it is fulfilled.
+    pub when: Formula,
+    /// Its points.
+    pub points: Decimal,
+}
+
+/// Decimal places kept of a curve ratio computed in binary floating point (`sqrt`, `log`).
+pub const CURVE_DECIMALS: u32 = 10;
+
+impl Rule {
+    /// Whether the points' magnitude grows with the value.
+    fn magnitude_increases(&self, kind: IndicatorKind) -> bool {
+        match self {
+            Rule::Bands { higher_better, .. } => *higher_better,
+            Rule::PerItem { .. } => kind != IndicatorKind::Base,
+            _ => true,
+        }
+    }
+
+    /// Whether a higher value is better for the unit (more points, or less deducted).
+    pub fn higher_is_better(&self, kind: IndicatorKind) -> bool {
+        self.magnitude_increases(kind) != (kind == IndicatorKind::Deduction)
+    }
+
+    /// The rule's threshold for the red-line flag (`red_line` rules), with a group target.
+    pub fn red_line(&self, group_target: Option<Decimal>) -> Option<Decimal> {
+        match self {
+            Rule::RedLine { threshold, .. } => Some(group_target.unwrap_or(*threshold)),
+            _ => None,
+        }
+    }
+
+    /// The value of a checklist on a unit's slots: the sum of the fulfilled items' points.
+    pub fn checklist_value(&self, slots: &[Value]) -> Option<Decimal> {
+        let Rule::Checklist { items } = self else {
+            return None;
+        };
+        items
+            .iter()
+            .filter(|i| i.when.eval(slots) == Value::Bool(true))
+            .try_fold(Decimal::ZERO, |acc, i| acc.checked_add(i.points))
+    }
+
+    /// Exact points (a magnitude in `[0, m]`) for value `r`; `group_target` replaces the rule's
+    /// target or threshold; `group_max` is the largest value in the group (`volume`). `None` when
+    /// the result is undefined (overflow, empty group maximum).
+    pub fn points(
+        &self,
+        r: Decimal,
+        m: Decimal,
+        kind: IndicatorKind,
+        group_target: Option<Decimal>,
+        group_max: Option<Decimal>,
+    ) -> Option<Decimal> {
+        let raw = match self {
+            Rule::LinearBelowTarget {
+                target,
+                slope,
+                floor,
+            } => {
+                let t = group_target.unwrap_or(*target);
+                let lost = slope.checked_mul(t.checked_sub(r)?)?;
+                m.checked_sub(lost)?.min(m).max(*floor)
+            }
+            Rule::Proportional { of } => m.checked_mul(r)?.checked_div(*of)?,
+            Rule::Bands {
+                bands,
+                higher_better,
+            } => {
+                let hit = bands
+                    .iter()
+                    .filter(|(b, _)| if *higher_better { r >= *b } else { r <= *b });
+                let best = if *higher_better {
+                    hit.max_by_key(|(b, _)| *b)
+                } else {
+                    hit.min_by_key(|(b, _)| *b)
+                };
+                best.map_or(Decimal::ZERO, |(_, p)| *p)
+            }
+            Rule::RedLine { threshold, below } => {
+                if r >= group_target.unwrap_or(*threshold) {
+                    m
+                } else {
+                    *below
+                }
+            }
+            Rule::PerItem { each, floor } => {
+                let items = each.checked_mul(r)?;
+                if kind == IndicatorKind::Base {
+                    m.checked_sub(items)?.max(*floor)
+                } else {
+                    items
+                }
+            }
+            Rule::Checklist { .. } => r,
+            Rule::Volume { curve } => {
+                let max = group_max?;
+                m.checked_mul(curve_ratio(*curve, r, max)?)?
+            }
+        };
+        Some(raw.max(Decimal::ZERO).min(m))
+    }
+}
+
+/// `f(r) / f(max)`, in `[0, 1]`; `None` when `f(max) ≤ 0`.
+fn curve_ratio(curve: Curve, r: Decimal, max: Decimal) -> Option<Decimal> {
+    let r = r.max(Decimal::ZERO).min(max);
+    if max <= Decimal::ZERO {
+        return None;
+    }
+    if curve == Curve::Linear {
+        return r.checked_div(max);
+    }
+    let (x, top) = (r.to_f64()?, max.to_f64()?);
+    let (fx, ftop) = match curve {
+        Curve::Sqrt => (x.sqrt(), top.sqrt()),
+        _ => (x.ln_1p(), top.ln_1p()),
+    };
+    let ratio = Decimal::from_f64(fx / ftop)?;
+    Some(ratio.round_dp_with_strategy(
+        CURVE_DECIMALS,
+        rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn linear_below_target_matches_lianyungang() {
+        let on_time = Rule::LinearBelowTarget {
+            target: d("100"),
+            slope: d("1"),
+            floor: d("0"),
+        };
+        let base = IndicatorKind::Base;
+        let p = |r: &str| on_time.points(d(r), d("25"), base, None, None).unwrap();
+        assert_eq!(p("80"), d("5"));
+        assert_eq!(p("89.825"), d("14.825"));
+        assert_eq!(p("66.67"), d("0"));
+        assert_eq!(p("100"), d("25"));
+        let sat = Rule::LinearBelowTarget {
+            target: d("98"),
+            slope: d("0.5"),
+            floor: d("12.5"),
+        };
+        assert_eq!(
+            sat.points(d("87.5"), d("25"), base, None, None),
+            Some(d("19.75"))
+        );
+        assert_eq!(
+            sat.points(d("71.43"), d("25"), base, None, None),
+            Some(d("12.5"))
+        );
+        // A per-group target replaces the rule's.
+        assert_eq!(
+            on_time.points(d("90"), d("25"), base, Some(d("95")), None),
+            Some(d("20"))
+        );
+    }
+
+    #[test]
+    fn other_rules() {
+        let base = IndicatorKind::Base;
+        let prop = Rule::Proportional { of: d("100") };
+        assert_eq!(
+            prop.points(d("93.2"), d("35"), base, None, None),
+            Some(d("32.62"))
+        );
+        let bands = Rule::Bands {
+            bands: vec![(d("95"), d("10")), (d("90"), d("8")), (d("0"), d("4"))],
+            higher_better: true,
+        };
+        assert_eq!(
+            bands.points(d("92"), d("10"), base, None, None),
+            Some(d("8"))
+        );
+        assert_eq!(
+            bands.points(d("95"), d("10"), base, None, None),
+            Some(d("10"))
+        );
+        let max_bands = Rule::Bands {
+            bands: vec![(d("4"), d("5")), (d("8"), d("3"))],
+            higher_better: false,
+        };
+        assert_eq!(
+            max_bands.points(d("6"), d("5"), base, None, None),
+            Some(d("3"))
+        );
+        assert_eq!(
+            max_bands.points(d("9"), d("5"), base, None, None),
+            Some(d("0"))
+        );
+        let red = Rule::RedLine {
+            threshold: d("80"),
+            below: d("0"),
+        };
+        assert_eq!(
+            red.points(d("79.99"), d("5"), base, None, None),
+            Some(d("0"))
+        );
+        assert_eq!(red.red_line(Some(d("85"))), Some(d("85")));
+        let per = Rule::PerItem {
+            each: d("0.5"),
+            floor: d("1"),
+        };
+        assert_eq!(per.points(d("3"), d("5"), base, None, None), Some(d("3.5")));
+        assert_eq!(per.points(d("30"), d("5"), base, None, None), Some(d("1")));
+        let bonus = IndicatorKind::Bonus;
+        assert_eq!(
+            per.points(d("3"), d("5"), bonus, None, None),
+            Some(d("1.5"))
+        );
+        assert_eq!(per.points(d("30"), d("5"), bonus, None, None), Some(d("5")));
+        assert!(!per.higher_is_better(base));
+        assert!(per.higher_is_better(bonus));
+        assert!(!per.higher_is_better(IndicatorKind::Deduction));
+        let vol = Rule::Volume {
+            curve: Curve::Linear,
+        };
+        assert_eq!(
+            vol.points(d("50"), d("10"), base, None, Some(d("200"))),
+            Some(d("2.5"))
+        );
+        assert_eq!(vol.points(d("50"), d("10"), base, None, Some(d("0"))), None);
+        let log = Rule::Volume { curve: Curve::Log };
+        // ln(1+99)/ln(1+999) = 2/3 exactly in theory → 0.6666666667 after rounding.
+        assert_eq!(
+            log.points(d("99"), d("3"), base, None, Some(d("999"))),
+            Some(d("2.0000000001"))
+        );
+        let overflow = Rule::LinearBelowTarget {
+            target: Decimal::MAX,
+            slope: Decimal::MAX,
+            floor: d("0"),
+        };
+        assert_eq!(overflow.points(d("0"), d("5"), base, None, None), None);
+    }
+}

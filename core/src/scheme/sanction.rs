@@ -1,0 +1,234 @@
+//! The sanctions ladder (SPEC §7): evaluated at period close over the history of closed periods.
+//!
+//! Levels are data: each has an optional `base` condition and a `when` condition (default: the
+//! base), boolean formulas over the unit's standing in one period:
+//!
+//! | name | meaning |
+//! |---|---|
+//! | `rank` | rank in the group (ties share, 1 = best) |
+//! | `rank_from_bottom` | 1 + units of the group with a strictly lower total (ties share, 1 = last) |
+//! | `group_size` | units in the group |
+//! | `total`, `full_marks`, `total_percent` | total, full marks, total in percent of full marks |
+//! | `grade` | grade index, 1 = best grade of the scheme |
+//! | `lowest_grade` | boolean: the unit has the scheme's lowest grade |
+//! | `streak` | (`when` only, needs `base`) consecutive periods up to this one meeting the level's base |
+//! | `previous_level` | (`when` only) the unit's level in the previous period, 0 if none |
+//!
+//! A unit gets the highest level whose `when` is true (no data counts as false). A unit missing
+//! from a period breaks its streaks.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::card::{Scorecard, Scores};
+use super::model::Scheme;
+use crate::error::{Error, Result};
+use crate::formula::{Formula, MapResolver, Value, ValueType};
+use crate::unit::UnitId;
+
+/// Names of one period's standing, in slot order.
+const STANDING: [(&str, ValueType); 8] = [
+    ("rank", ValueType::Number),
+    ("rank_from_bottom", ValueType::Number),
+    ("group_size", ValueType::Number),
+    ("total", ValueType::Number),
+    ("full_marks", ValueType::Number),
+    ("total_percent", ValueType::Number),
+    ("grade", ValueType::Number),
+    ("lowest_grade", ValueType::Bool),
+];
+
+/// The resolver of `base` conditions.
+pub fn base_resolver() -> MapResolver {
+    MapResolver::new(STANDING)
+}
+
+/// The resolver of `when` conditions (`with_streak`: the level has a base condition).
+pub fn when_resolver(with_streak: bool) -> MapResolver {
+    let streak = if with_streak { "streak" } else { "" };
+    let extra = [
+        (streak, ValueType::Number),
+        ("previous_level", ValueType::Number),
+    ];
+    MapResolver::new(
+        STANDING
+            .into_iter()
+            .chain(extra)
+            .filter(|(n, _)| !n.is_empty()),
+    )
+}
+
+/// A compiled ladder.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ladder {
+    /// Levels, lowest first.
+    pub levels: Vec<Level>,
+}
+
+/// A compiled level.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Level {
+    /// Level number.
+    pub level: u32,
+    /// Name, e.g. 约谈.
+    pub name: String,
+    /// Base condition (streaks count it).
+    pub base: Option<Formula>,
+    /// Condition of the level.
+    pub when: Formula,
+}
+
+/// One unit's outcome in one period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sanction {
+    /// The unit.
+    pub unit: UnitId,
+    /// Its group.
+    pub group: String,
+    /// The level reached, 0 if none.
+    pub level: u32,
+    /// The level's name, if any level was reached.
+    pub name: Option<String>,
+    /// Why: the level's condition and the standing that met it.
+    pub reason: Option<String>,
+    /// The unit's streak for the level reached (0 if none or no base).
+    pub streak: u32,
+    /// Rank in the group.
+    pub rank: u32,
+    /// Rank from the bottom.
+    pub rank_from_bottom: u32,
+    /// Group size.
+    pub group_size: u32,
+    /// Total.
+    pub total: Decimal,
+    /// Grade.
+    pub grade: String,
+}
+
+/// The outcomes of one closed period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeriodSanctions {
+    /// The period's label.
+    pub period: String,
+    /// One entry per unit, in the scores' order.
+    pub units: Vec<Sanction>,
+}
+
+#[derive(Default)]
+struct UnitState {
+    streaks: Vec<u32>,
+    level: u32,
+}
+
+impl Scheme {
+    /// Runs the sanctions ladder over closed periods, oldest first; one result per period.
+    pub fn sanctions(&self, history: &[Scores]) -> Result<Vec<PeriodSanctions>> {
+        let ladder = self.ladder.as_ref().ok_or(Error::SchemeLacks {
+            feature: "sanctions".into(),
+        })?;
+        let mut state: BTreeMap<UnitId, UnitState> = BTreeMap::new();
+        let mut out = Vec::with_capacity(history.len());
+        for scores in history {
+            if scores.scheme_hash != self.hash {
+                return Err(Error::SchemeMismatch {
+                    expected: self.hash.clone(),
+                    found: scores.scheme_hash.clone(),
+                });
+            }
+            state.retain(|unit, _| scores.units.iter().any(|c| &c.unit == unit));
+            let mut units = Vec::with_capacity(scores.units.len());
+            for card in &scores.units {
+                let slots = self.standing(scores, card);
+                let st = state.entry(card.unit.clone()).or_default();
+                st.streaks.resize(ladder.levels.len(), 0);
+                for (lv, streak) in ladder.levels.iter().zip(st.streaks.iter_mut()) {
+                    let met = lv
+                        .base
+                        .as_ref()
+                        .is_some_and(|b| b.eval(&slots) == Value::Bool(true));
+                    *streak = if met { streak.saturating_add(1) } else { 0 };
+                }
+                let mut reached = None;
+                for (lv, streak) in ladder.levels.iter().zip(st.streaks.iter()) {
+                    let mut s = slots.clone();
+                    if lv.base.is_some() {
+                        s.push(Value::Number(Decimal::from(*streak)));
+                    }
+                    s.push(Value::Number(Decimal::from(st.level)));
+                    if lv.when.eval(&s) == Value::Bool(true) {
+                        reached = Some((lv, *streak));
+                    }
+                }
+                st.level = reached.map_or(0, |(lv, _)| lv.level);
+                let (rank_from_bottom, _) = bottom_rank(scores, card);
+                units.push(Sanction {
+                    unit: card.unit.clone(),
+                    group: card.group.clone(),
+                    level: st.level,
+                    name: reached.map(|(lv, _)| lv.name.clone()),
+                    reason: reached.map(|(lv, streak)| {
+                        format!(
+                            "{}: {} (rank {} of {}, {} from the bottom, total {}, grade {}, streak {})",
+                            lv.name,
+                            lv.when.source(),
+                            card.rank,
+                            card.group_size,
+                            rank_from_bottom,
+                            card.total,
+                            card.grade,
+                            streak
+                        )
+                    }),
+                    streak: reached.map_or(0, |(_, s)| s),
+                    rank: card.rank,
+                    rank_from_bottom,
+                    group_size: card.group_size,
+                    total: card.total,
+                    grade: card.grade.clone(),
+                });
+            }
+            out.push(PeriodSanctions {
+                period: scores.period.clone(),
+                units,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The standing slots of one scorecard (see [`STANDING`]).
+    fn standing(&self, scores: &Scores, card: &Scorecard) -> Vec<Value> {
+        let num = |d: Decimal| Value::Number(d);
+        let (rank_from_bottom, _) = bottom_rank(scores, card);
+        let grade_index = self
+            .grades
+            .iter()
+            .position(|g| g.name == card.grade)
+            .map_or(0, |i| i + 1);
+        let percent = card
+            .total
+            .checked_mul(Decimal::ONE_HUNDRED)
+            .and_then(|t| t.checked_div(card.full_marks));
+        vec![
+            num(Decimal::from(card.rank)),
+            num(Decimal::from(rank_from_bottom)),
+            num(Decimal::from(card.group_size)),
+            num(card.total),
+            num(card.full_marks),
+            percent.map_or(Value::NoData, num),
+            num(Decimal::from(grade_index)),
+            Value::Bool(grade_index == self.grades.len()),
+        ]
+    }
+}
+
+/// `(rank_from_bottom, group_size)`: 1 + units of the group with a strictly lower total.
+fn bottom_rank(scores: &Scores, card: &Scorecard) -> (u32, u32) {
+    let group = scores.units.iter().filter(|c| c.group == card.group);
+    let lower = group.clone().filter(|c| c.total < card.total).count();
+    (
+        u32::try_from(lower).unwrap_or(u32::MAX).saturating_add(1),
+        u32::try_from(group.count()).unwrap_or(u32::MAX),
+    )
+}

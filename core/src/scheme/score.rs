@@ -1,0 +1,281 @@
+//! Scoring a per-unit metrics table with a scheme: values → workload adjustments → rules →
+//! no-data handling → rescaling → rounding → totals → grades → ranks.
+//!
+//! Each component's exact points are rounded half away from zero to `decimals`; the total is the
+//! sum of the rounded components (then capped); ranks use the rounded total.
+
+use std::collections::BTreeSet;
+
+use rust_decimal::Decimal;
+
+use super::card::{Component, Scorecard, Scores, fixed, reported};
+use super::file::{IndicatorKind, NoDataSpec};
+use super::model::{Group, Indicator, Scheme};
+use super::no_data::{NoDataOutcome, rescale_factor, resolve};
+use super::rank::rank_group;
+use super::total::{grade, total};
+use super::value::Measured;
+use super::workload::{pooled_rate, scored_value};
+use crate::error::{Error, Result};
+use crate::formula::Value;
+use crate::instant::Instant;
+use crate::metrics::{MetricsTable, UnitCounters};
+use crate::period::Period;
+use crate::unit::Unit;
+
+/// One indicator's evaluation for one unit, before rounding.
+#[derive(Debug, Clone, Copy)]
+struct Cell {
+    measured: Measured,
+    value: Option<Decimal>,
+    shrunk: bool,
+    exact: Option<Decimal>,
+}
+
+impl Scheme {
+    /// Scores `units` from their metrics for `period` (evaluated at `as_of`).
+    ///
+    /// Every unit is scored (a unit without metrics has all counters zero); metrics for units not
+    /// listed, units of unknown groups and undeclared external metrics are errors.
+    pub fn score(
+        &self,
+        units: &[Unit],
+        metrics: &MetricsTable,
+        period: &Period,
+        as_of: Instant,
+    ) -> Result<Scores> {
+        self.check_inputs(units, metrics)?;
+        let mut cards = Vec::with_capacity(units.len());
+        for group in &self.groups {
+            let mut members: Vec<&Unit> = units.iter().filter(|u| u.group == group.id).collect();
+            members.sort_by(|a, b| a.id.cmp(&b.id));
+            cards.extend(self.score_group(group, &members, metrics));
+        }
+        Ok(Scores {
+            scheme: self.file.name.clone(),
+            scheme_hash: self.hash.clone(),
+            period: period.label.clone(),
+            as_of,
+            units: cards,
+        })
+    }
+
+    fn check_inputs(&self, units: &[Unit], metrics: &MetricsTable) -> Result<()> {
+        let mut ids = BTreeSet::new();
+        for (row, u) in units.iter().enumerate() {
+            if !ids.insert(&u.id) {
+                return Err(Error::DuplicateUnit {
+                    unit: u.id.to_string(),
+                    row,
+                });
+            }
+            if self.group(&u.group).is_none() {
+                return Err(Error::UnitGroupUnknown {
+                    unit: u.id.clone(),
+                    group: u.group.clone(),
+                    groups: self.groups.iter().map(|g| g.id.clone()).collect(),
+                });
+            }
+        }
+        for unit in metrics.units.keys().chain(metrics.external.keys()) {
+            if !ids.contains(unit) {
+                return Err(Error::MetricsForUnknownUnit { unit: unit.clone() });
+            }
+        }
+        for (unit, ext) in &metrics.external {
+            if let Some(name) = ext.keys().find(|n| !self.resolver.external().contains(n)) {
+                return Err(Error::UnknownExternalMetric {
+                    unit: unit.clone(),
+                    name: name.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Scores and ranks one group's `members` (sorted by id).
+    pub(crate) fn score_group(
+        &self,
+        group: &Group,
+        members: &[&Unit],
+        metrics: &MetricsTable,
+    ) -> Vec<Scorecard> {
+        let indicators: Vec<&Indicator> = self
+            .indicators
+            .iter()
+            .filter(|i| i.applies_to(&group.id))
+            .collect();
+        // Measure every (unit, indicator).
+        let mut slots: Vec<Value> = Vec::new();
+        let zero = UnitCounters::default();
+        let mut cells: Vec<Vec<Cell>> = members
+            .iter()
+            .map(|u| {
+                let counters = metrics.units.get(&u.id).unwrap_or(&zero);
+                self.resolver
+                    .fill(counters, metrics.external.get(&u.id), &mut slots);
+                indicators
+                    .iter()
+                    .map(|ind| {
+                        let measured = match &ind.value {
+                            Some(v) => v.measure(&slots),
+                            None => Measured {
+                                value: ind.rule.checklist_value(&slots),
+                                ..Measured::default()
+                            },
+                        };
+                        Cell {
+                            measured,
+                            value: None,
+                            shrunk: false,
+                            exact: None,
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        // Group-level steps per indicator: pooled rate, shrinkage, group maximum, exact points.
+        for (j, ind) in indicators.iter().enumerate() {
+            let pooled = ind.shrink.and_then(|_| {
+                pooled_rate(
+                    cells
+                        .iter()
+                        .filter_map(|row| row.get(j))
+                        .map(|c| &c.measured),
+                )
+            });
+            for cell in cells.iter_mut().filter_map(|row| row.get_mut(j)) {
+                (cell.value, cell.shrunk) =
+                    scored_value(ind, &cell.measured, pooled, self.file.rate_decimals);
+            }
+            let group_max = cells
+                .iter()
+                .filter_map(|row| row.get(j).and_then(|c| c.value))
+                .max();
+            let target = ind.target_for(&group.id);
+            for cell in cells.iter_mut().filter_map(|row| row.get_mut(j)) {
+                cell.exact = cell
+                    .value
+                    .and_then(|r| ind.rule.points(r, ind.points, ind.kind, target, group_max));
+            }
+        }
+        let mut cards: Vec<Scorecard> = members
+            .iter()
+            .zip(cells.iter())
+            .map(|(unit, row)| self.card(group, unit, &indicators, row, &cells))
+            .collect();
+        rank_group(&mut cards);
+        cards
+    }
+
+    /// One unit's scorecard from its row of cells (`all` = the group's rows, for group means).
+    fn card(
+        &self,
+        group: &Group,
+        unit: &Unit,
+        indicators: &[&Indicator],
+        row: &[Cell],
+        all: &[Vec<Cell>],
+    ) -> Scorecard {
+        let dp = self.file.decimals;
+        // No-data outcomes, then the rescale factor of excluded base indicators.
+        let outcomes: Vec<(Option<Decimal>, Option<NoDataSpec>)> = indicators
+            .iter()
+            .zip(row)
+            .enumerate()
+            .map(|(j, (ind, cell))| match cell.exact {
+                Some(p) => (Some(p), None),
+                None => {
+                    let with_data: Vec<Decimal> = all
+                        .iter()
+                        .filter_map(|r| r.get(j).and_then(|c| c.exact))
+                        .collect();
+                    match resolve(ind.no_data, ind.kind, ind.points, &with_data) {
+                        NoDataOutcome::Points(p) => (Some(p), Some(ind.no_data)),
+                        NoDataOutcome::Excluded => (None, Some(ind.no_data)),
+                    }
+                }
+            })
+            .collect();
+        let excluded = indicators
+            .iter()
+            .zip(&outcomes)
+            .filter(|(_, (p, _))| p.is_none())
+            .fold(Decimal::ZERO, |acc, (ind, _)| {
+                acc.saturating_add(ind.points)
+            });
+        let factor = rescale_factor(group.full_marks, excluded);
+        let components: Vec<Component> = indicators
+            .iter()
+            .zip(row)
+            .zip(&outcomes)
+            .map(|((ind, cell), (exact, no_data))| {
+                let scale = |d: Decimal| {
+                    if ind.kind == IndicatorKind::Base {
+                        d.checked_mul(factor).unwrap_or(Decimal::ZERO)
+                    } else {
+                        d
+                    }
+                };
+                let magnitude = fixed(exact.map_or(Decimal::ZERO, scale), dp);
+                let max_points = match (ind.kind, exact) {
+                    (IndicatorKind::Base, Some(_)) => fixed(scale(ind.points), dp),
+                    (IndicatorKind::Bonus, _) => fixed(ind.points, dp),
+                    _ => fixed(Decimal::ZERO, dp),
+                };
+                let (points, lost) = match ind.kind {
+                    IndicatorKind::Base => (
+                        magnitude,
+                        fixed(max_points.checked_sub(magnitude).unwrap_or_default(), dp),
+                    ),
+                    IndicatorKind::Bonus => (magnitude, fixed(Decimal::ZERO, dp)),
+                    IndicatorKind::Deduction => (fixed(-magnitude, dp), magnitude),
+                };
+                let red_line = ind.red_line_for(&group.id);
+                let below_red_line = match (cell.value, red_line) {
+                    (Some(v), Some(t)) => {
+                        if ind.rule.higher_is_better(ind.kind) {
+                            v < t
+                        } else {
+                            v > t
+                        }
+                    }
+                    _ => false,
+                };
+                Component {
+                    indicator: ind.id.clone(),
+                    name: ind.name.clone(),
+                    kind: ind.kind,
+                    value: cell.value.map(reported),
+                    numerator: cell.measured.num.map(reported),
+                    denominator: cell.measured.den.map(reported),
+                    points,
+                    max_points,
+                    points_lost: lost,
+                    no_data: *no_data,
+                    shrunk: cell.shrunk,
+                    below_red_line,
+                }
+            })
+            .collect();
+        let t = total(
+            components.iter().map(|c| c.points),
+            group.full_marks,
+            self.total_cap,
+            self.total_floor,
+            dp,
+        );
+        Scorecard {
+            unit: unit.id.clone(),
+            name: unit.name.clone(),
+            group: group.id.clone(),
+            total: t,
+            full_marks: fixed(group.full_marks, dp),
+            rank: 0,
+            group_size: 0,
+            grade: grade(t, group.full_marks, &self.grades),
+            components,
+            scheme_hash: self.hash.clone(),
+        }
+    }
+}

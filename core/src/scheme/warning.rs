@@ -1,0 +1,280 @@
+//! Period warnings (提前预警, SPEC §7): from `lead_days` calendar days before the period ends,
+//! units that meet the scheme's warning conditions get a warning with the indicators that cost
+//! them most and the **rescuable tickets**: open assignments
+//! ([`crate::metrics::open_assignments`]) still pending and due in `[as_of, period end)`, each
+//! with the points closing it on time would recover.
+//!
+//! Recovered points of one ticket = the unit's rounded total with the assignment counted as
+//! closed on time (`due`, `closed_on_time`, `due_closed`, `closed_first_time`, `closed` + 1 for
+//! its role) minus the total with it counted as overdue (`due`, `overdue_open` + 1) — what it is
+//! worth at the period's end — each with the rest of the metrics as at `as_of` and the whole
+//! group re-scored (group means, pooled rates and maxima included).
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::card::Scorecard;
+use super::model::Scheme;
+use crate::clocks::Outcome;
+use crate::error::{Error, Result};
+use crate::instant::{Instant, MS_PER_DAY};
+use crate::metrics::{Counter, MetricsTable, OpenAssignment};
+use crate::period::Period;
+use crate::unit::{Role, Unit, UnitId};
+
+/// Why a unit is warned.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum WarningReason {
+    /// Among the bottom N of its group.
+    Bottom {
+        /// 1 + units of the group with a strictly lower total.
+        rank_from_bottom: u32,
+        /// The scheme's N.
+        bottom: u32,
+    },
+    /// Total below the scheme's line.
+    TotalBelow {
+        /// The unit's total.
+        total: Decimal,
+        /// The line, in points.
+        line: Decimal,
+    },
+    /// An indicator worse than its red line.
+    BelowRedLine {
+        /// The indicator.
+        indicator: String,
+        /// Its value.
+        value: Option<Decimal>,
+    },
+}
+
+/// An indicator that cost the unit points.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CostlyIndicator {
+    /// Indicator id.
+    pub indicator: String,
+    /// Indicator name.
+    pub name: String,
+    /// Points lost.
+    pub points_lost: Decimal,
+}
+
+/// A ticket whose on-time closing would recover points.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RescuableTicket {
+    /// The ticket.
+    pub ticket_id: String,
+    /// The unit's role on it.
+    pub role: Role,
+    /// Its completion deadline.
+    pub completion_due: Instant,
+    /// Points closing it on time recovers (see the module docs).
+    pub points: Decimal,
+}
+
+/// A unit-level period warning.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitWarning {
+    /// The unit.
+    pub unit: UnitId,
+    /// Its group.
+    pub group: String,
+    /// Its total at `as_of`.
+    pub total: Decimal,
+    /// Its rank at `as_of`.
+    pub rank: u32,
+    /// Units in the group.
+    pub group_size: u32,
+    /// The conditions met.
+    pub reasons: Vec<WarningReason>,
+    /// The indicators that cost most, most first.
+    pub costly: Vec<CostlyIndicator>,
+    /// Rescuable tickets, most points first (then deadline, then id).
+    pub rescuable: Vec<RescuableTicket>,
+}
+
+impl Scheme {
+    /// The first instant warnings are given for `period` (`lead_days` before its end), if the
+    /// scheme has warnings.
+    pub fn warning_start(&self, period: &Period) -> Option<Instant> {
+        let days = i64::from(self.file.warnings.as_ref()?.lead_days);
+        Some(Instant::from_millis(
+            period
+                .end
+                .millis()
+                .saturating_sub(days.saturating_mul(MS_PER_DAY)),
+        ))
+    }
+
+    /// Period warnings at `as_of`: empty before the warning window or after the period.
+    pub fn period_warnings(
+        &self,
+        units: &[Unit],
+        metrics: &MetricsTable,
+        period: &Period,
+        as_of: Instant,
+        open: &[OpenAssignment],
+    ) -> Result<Vec<UnitWarning>> {
+        let spec = self.file.warnings.as_ref().ok_or(Error::SchemeLacks {
+            feature: "warnings".into(),
+        })?;
+        let start = self.warning_start(period).unwrap_or(period.end);
+        if as_of < start || as_of >= period.end {
+            return Ok(Vec::new());
+        }
+        let scores = self.score(units, metrics, period, as_of)?;
+        let mut out = Vec::new();
+        for card in &scores.units {
+            let mut reasons = Vec::new();
+            let group: Vec<&Scorecard> = scores
+                .units
+                .iter()
+                .filter(|c| c.group == card.group)
+                .collect();
+            if let Some(n) = spec.bottom {
+                let lower = group.iter().filter(|c| c.total < card.total).count();
+                let from_bottom = u32::try_from(lower).unwrap_or(u32::MAX).saturating_add(1);
+                if from_bottom <= n {
+                    reasons.push(WarningReason::Bottom {
+                        rank_from_bottom: from_bottom,
+                        bottom: n,
+                    });
+                }
+            }
+            if let Some(pct) = spec.total_below {
+                let line = card
+                    .full_marks
+                    .checked_mul(pct.0)
+                    .and_then(|x| x.checked_div(Decimal::ONE_HUNDRED));
+                if let Some(line) = line.filter(|l| card.total < *l) {
+                    reasons.push(WarningReason::TotalBelow {
+                        total: card.total,
+                        line: super::card::fixed(line, self.file.decimals),
+                    });
+                }
+            }
+            if spec.below_red_line {
+                reasons.extend(
+                    card.components
+                        .iter()
+                        .filter(|c| c.below_red_line)
+                        .map(|c| WarningReason::BelowRedLine {
+                            indicator: c.indicator.clone(),
+                            value: c.value,
+                        }),
+                );
+            }
+            if reasons.is_empty() {
+                continue;
+            }
+            let mut costly: Vec<CostlyIndicator> = card
+                .components
+                .iter()
+                .filter(|c| c.points_lost > Decimal::ZERO)
+                .map(|c| CostlyIndicator {
+                    indicator: c.indicator.clone(),
+                    name: c.name.clone(),
+                    points_lost: c.points_lost,
+                })
+                .collect();
+            costly.sort_by_key(|c| std::cmp::Reverse(c.points_lost));
+            costly.truncate(usize::try_from(spec.reasons).unwrap_or(usize::MAX));
+            let rescuable = self.rescuable(card, units, metrics, period, as_of, open);
+            out.push(UnitWarning {
+                unit: card.unit.clone(),
+                group: card.group.clone(),
+                total: card.total,
+                rank: card.rank,
+                group_size: card.group_size,
+                reasons,
+                costly,
+                rescuable,
+            });
+        }
+        Ok(out)
+    }
+
+    fn rescuable(
+        &self,
+        card: &Scorecard,
+        units: &[Unit],
+        metrics: &MetricsTable,
+        period: &Period,
+        as_of: Instant,
+        open: &[OpenAssignment],
+    ) -> Vec<RescuableTicket> {
+        let Some(group) = self.group(&card.group) else {
+            return Vec::new();
+        };
+        let mut members: Vec<&Unit> = units.iter().filter(|u| u.group == group.id).collect();
+        members.sort_by(|a, b| a.id.cmp(&b.id));
+        let table = MetricsTable {
+            units: members
+                .iter()
+                .filter_map(|u| metrics.units.get(&u.id).map(|c| (u.id.clone(), *c)))
+                .collect(),
+            external: members
+                .iter()
+                .filter_map(|u| {
+                    metrics
+                        .external
+                        .get(&u.id)
+                        .map(|e| (u.id.clone(), e.clone()))
+                })
+                .collect(),
+        };
+        let total_with = |role: Role, counters: &[Counter]| {
+            let mut t = table.clone();
+            let row = t.units.entry(card.unit.clone()).or_default().role_mut(role);
+            for c in counters {
+                row.add(*c, 1);
+            }
+            self.score_group(group, &members, &t)
+                .into_iter()
+                .find(|c| c.unit == card.unit)
+                .map(|c| c.total)
+        };
+        let mut out: Vec<RescuableTicket> = open
+            .iter()
+            .filter(|a| {
+                a.unit == card.unit
+                    && a.outcome == Outcome::Pending
+                    && as_of <= a.due
+                    && a.due < period.end
+            })
+            .filter_map(|a| {
+                let closed = total_with(a.role, &CLOSED_ON_TIME)?;
+                let lapsed = total_with(a.role, &LAPSED)?;
+                Some(RescuableTicket {
+                    ticket_id: a.ticket_id.clone(),
+                    role: a.role,
+                    completion_due: a.due,
+                    points: super::card::fixed(
+                        closed.checked_sub(lapsed).unwrap_or_default(),
+                        self.file.decimals,
+                    ),
+                })
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            b.points
+                .cmp(&a.points)
+                .then(a.completion_due.cmp(&b.completion_due))
+                .then_with(|| a.ticket_id.cmp(&b.ticket_id))
+        });
+        out
+    }
+}
+
+/// Counters an assignment closed on time adds when its deadline passes.
+pub const CLOSED_ON_TIME: [Counter; 5] = [
+    Counter::Due,
+    Counter::ClosedOnTime,
+    Counter::DueClosed,
+    Counter::ClosedFirstTime,
+    Counter::Closed,
+];
+
+/// Counters an assignment still open adds when its deadline passes.
+pub const LAPSED: [Counter; 2] = [Counter::Due, Counter::OverdueOpen];

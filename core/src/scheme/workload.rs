@@ -1,0 +1,100 @@
+//! Workload (兼顾工作量) and value adjustments before a rule sees the value: small-sample
+//! shrinkage toward the group's rate and `rate_decimals` rounding. (The volume curve is a rule,
+//! [`super::rule::Rule::Volume`]; per-100-tickets normalisation is part of the value formula,
+//! [`super::value`].)
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use super::model::{Indicator, Shrink};
+use super::value::Measured;
+
+/// The group's pooled rate `Σ num / Σ den` over units with a positive denominator (a fraction,
+/// not a percent); `None` if no unit has one.
+pub fn pooled_rate<'a>(measures: impl IntoIterator<Item = &'a Measured>) -> Option<Decimal> {
+    let (mut num, mut den) = (Decimal::ZERO, Decimal::ZERO);
+    for m in measures {
+        if let (Some(n), Some(d)) = (m.num, m.den) {
+            if d > Decimal::ZERO {
+                num = num.checked_add(n)?;
+                den = den.checked_add(d)?;
+            }
+        }
+    }
+    if den > Decimal::ZERO {
+        num.checked_div(den)
+    } else {
+        None
+    }
+}
+
+/// `(num + weight·p) / (den + weight)` when `0 < den < min_sample` (a fraction); `None` otherwise.
+pub fn shrunk_rate(m: &Measured, shrink: Shrink, pooled: Option<Decimal>) -> Option<Decimal> {
+    let (n, d, p) = (m.num?, m.den?, pooled?);
+    if d <= Decimal::ZERO || d >= shrink.min_sample {
+        return None;
+    }
+    let top = n.checked_add(shrink.weight.checked_mul(p)?)?;
+    top.checked_div(d.checked_add(shrink.weight)?)
+}
+
+/// The value the rule scores, and whether shrinkage changed it.
+pub fn scored_value(
+    ind: &Indicator,
+    m: &Measured,
+    pooled: Option<Decimal>,
+    rate_decimals: Option<u32>,
+) -> (Option<Decimal>, bool) {
+    let percent = ind.is_percent();
+    let mut shrunk = false;
+    let mut value = m.value;
+    if let Some(s) = ind.shrink {
+        if let Some(rate) = shrunk_rate(m, s, pooled) {
+            let scaled = if percent {
+                rate.checked_mul(Decimal::ONE_HUNDRED)
+            } else {
+                Some(rate)
+            };
+            shrunk = scaled != value;
+            value = scaled;
+        }
+    }
+    if let (true, Some(dp), Some(v)) = (percent, rate_decimals, value) {
+        value = Some(v.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero));
+    }
+    (value, shrunk)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    fn m(num: i64, den: i64) -> Measured {
+        Measured {
+            value: None,
+            num: Some(Decimal::from(num)),
+            den: Some(Decimal::from(den)),
+        }
+    }
+
+    #[test]
+    fn pooled_and_shrunk() {
+        let group = [m(90, 100), m(5, 10), m(0, 0)];
+        let p = pooled_rate(&group).unwrap();
+        assert_eq!(p, d("95") / d("110"));
+        let s = Shrink {
+            min_sample: d("30"),
+            weight: d("20"),
+        };
+        // (5 + 20·0.9) / (10 + 20) with p = 0.9
+        assert_eq!(
+            shrunk_rate(&m(5, 10), s, Some(d("0.9"))),
+            Some(d("23") / d("30"))
+        );
+        assert_eq!(shrunk_rate(&m(90, 100), s, Some(d("0.9"))), None);
+        assert_eq!(shrunk_rate(&m(0, 0), s, Some(d("0.9"))), None);
+    }
+}

@@ -1,0 +1,372 @@
+//! Reading table cells (text) into typed tickets and events. The one conversion used by the flat
+//! tables, the JSON ticket arrays and serde: empty cells are absent, booleans are
+//! `true`/`false`/`1`/`0` (any case), timestamps are RFC 3339 with an offset or integer epoch
+//! milliseconds.
+
+use std::collections::BTreeMap;
+
+use crate::amount::Amount;
+use crate::instant::Instant;
+use crate::ticket::event::{Field, Presence};
+use crate::ticket::problem::Violation;
+use crate::ticket::{
+    Event, EventBody, EventType, Kind, Satisfaction, Ticket, TicketErrorKind, Urgency,
+};
+use crate::unit::{Role, UnitId};
+
+/// The cells of one event, borrowed: `at`, `type`, the optional fields in [`Field::ALL`] order,
+/// and `event_id`. Empty strings count as absent.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct EventCells<'a> {
+    pub at: &'a str,
+    pub event_type: &'a str,
+    pub fields: [Option<&'a str>; 9],
+    pub event_id: Option<&'a str>,
+}
+
+/// `Some(text)` unless absent or empty.
+pub(crate) fn present(cell: &Option<String>) -> Option<&str> {
+    cell.as_deref().filter(|s| !s.is_empty())
+}
+
+/// Parses a timestamp cell: RFC 3339 with offset, or integer epoch milliseconds.
+pub(crate) fn parse_instant(text: &str) -> Result<Instant, TicketErrorKind> {
+    let t = text.trim();
+    let digits = t.strip_prefix('-').unwrap_or(t);
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        return t.parse::<i64>().map(Instant::from_millis).map_err(|_| {
+            TicketErrorKind::MalformedTimestamp {
+                value: text.to_owned(),
+                reason: "epoch milliseconds out of range".to_owned(),
+            }
+        });
+    }
+    Instant::parse(t).map_err(|e| TicketErrorKind::MalformedTimestamp {
+        value: text.to_owned(),
+        reason: e.to_string(),
+    })
+}
+
+/// Parses a boolean cell: `true`/`false`/`1`/`0`, any case, surrounding spaces ignored.
+pub(crate) fn parse_bool(text: &str) -> Result<bool, TicketErrorKind> {
+    let t = text.trim();
+    if t.eq_ignore_ascii_case("true") || t == "1" {
+        Ok(true)
+    } else if t.eq_ignore_ascii_case("false") || t == "0" {
+        Ok(false)
+    } else {
+        Err(TicketErrorKind::MalformedValue {
+            value: text.to_owned(),
+            expected: "a boolean (true, false, 1 or 0)".to_owned(),
+        })
+    }
+}
+
+fn parse_role(text: &str) -> Result<Role, TicketErrorKind> {
+    match text.trim() {
+        "lead" => Ok(Role::Lead),
+        "assisting" => Ok(Role::Assisting),
+        _ => Err(TicketErrorKind::UnknownRole {
+            value: text.to_owned(),
+        }),
+    }
+}
+
+/// Reads the event at `index` from its cells.
+pub(crate) fn event_from_cells(index: usize, c: &EventCells<'_>) -> Result<Event, Violation> {
+    let fail = |field: &str, kind| Violation::event(index, field, kind);
+    let type_text = c.event_type.trim();
+    if type_text.is_empty() {
+        return Err(fail("type", TicketErrorKind::MissingField));
+    }
+    let event_type = EventType::from_name(type_text).ok_or_else(|| {
+        fail(
+            "type",
+            TicketErrorKind::UnknownEventType {
+                value: c.event_type.to_owned(),
+            },
+        )
+    })?;
+    if c.at.trim().is_empty() {
+        return Err(fail("at", TicketErrorKind::MissingField));
+    }
+    let at = parse_instant(c.at).map_err(|k| fail("at", k))?;
+    for (field, value) in Field::ALL.iter().zip(c.fields.iter()) {
+        match (event_type.presence(*field), value) {
+            (Presence::NotAllowed, Some(_)) => {
+                return Err(fail(
+                    field.name(),
+                    TicketErrorKind::UnexpectedField {
+                        event_type: event_type.name().to_owned(),
+                    },
+                ));
+            }
+            (Presence::Required, None) => {
+                return Err(fail(field.name(), TicketErrorKind::MissingField));
+            }
+            _ => {}
+        }
+    }
+    let cell = |f: Field| c.fields.get(f as usize).copied().flatten();
+    let unit = || cell(Field::Unit).map(|u| UnitId(u.to_owned()));
+    let required_unit = || unit().ok_or_else(|| fail("unit", TicketErrorKind::MissingField));
+    let text = |f: Field| cell(f).map(str::to_owned);
+    let boolean = |f: Field| -> Result<Option<bool>, Violation> {
+        cell(f)
+            .map(parse_bool)
+            .transpose()
+            .map_err(|k| fail(f.name(), k))
+    };
+    let required_bool = |f: Field| -> Result<bool, Violation> {
+        boolean(f)?.ok_or_else(|| fail(f.name(), TicketErrorKind::MissingField))
+    };
+    let amount = || -> Result<Option<Amount>, Violation> {
+        cell(Field::Amount)
+            .map(|a| {
+                a.parse::<Amount>().map_err(|e| {
+                    let reason = match e {
+                        crate::Error::InvalidAmount { reason, .. } => reason,
+                        other => other.to_string(),
+                    };
+                    fail(
+                        "amount",
+                        TicketErrorKind::MalformedAmount {
+                            value: a.to_owned(),
+                            reason,
+                        },
+                    )
+                })
+            })
+            .transpose()
+    };
+    let missing = |f: Field| fail(f.name(), TicketErrorKind::MissingField);
+    let body = match event_type {
+        EventType::Dispatched => EventBody::Dispatched {
+            unit: required_unit()?,
+            role: cell(Field::Role)
+                .map(parse_role)
+                .transpose()
+                .map_err(|k| fail("role", k))?
+                .unwrap_or_default(),
+        },
+        EventType::Signed => EventBody::Signed {
+            unit: required_unit()?,
+        },
+        EventType::Returned => EventBody::Returned {
+            unit: required_unit()?,
+            reason: text(Field::Reason).ok_or_else(|| missing(Field::Reason))?,
+        },
+        EventType::ReturnDecided => EventBody::ReturnDecided {
+            unit: required_unit()?,
+            accepted: required_bool(Field::Accepted)?,
+        },
+        EventType::Contacted => EventBody::Contacted {
+            unit: required_unit()?,
+        },
+        EventType::ExtensionRequested => EventBody::ExtensionRequested {
+            unit: required_unit()?,
+            amount: amount()?.ok_or_else(|| missing(Field::Amount))?,
+        },
+        EventType::ExtensionDecided => EventBody::ExtensionDecided {
+            unit: required_unit()?,
+            approved: required_bool(Field::Approved)?,
+            amount: amount()?,
+        },
+        EventType::Paused => EventBody::Paused {
+            unit: required_unit()?,
+            reason: text(Field::Reason).ok_or_else(|| missing(Field::Reason))?,
+        },
+        EventType::Resumed => EventBody::Resumed {
+            unit: required_unit()?,
+            reason: text(Field::Reason),
+        },
+        EventType::Replied => EventBody::Replied {
+            unit: required_unit()?,
+        },
+        EventType::Reviewed => EventBody::Reviewed {
+            passed: required_bool(Field::Passed)?,
+            unit: unit(),
+        },
+        EventType::Reopened => EventBody::Reopened { unit: unit() },
+        EventType::CalledBack => {
+            let level = cell(Field::Satisfaction).ok_or_else(|| missing(Field::Satisfaction))?;
+            EventBody::CalledBack {
+                satisfaction: Satisfaction::from_name(level.trim()).ok_or_else(|| {
+                    fail(
+                        "satisfaction",
+                        TicketErrorKind::UnknownSatisfaction {
+                            value: level.to_owned(),
+                        },
+                    )
+                })?,
+                resolved: boolean(Field::Resolved)?,
+            }
+        }
+        EventType::Closed => EventBody::Closed,
+        EventType::Urged => EventBody::Urged {
+            unit: required_unit()?,
+        },
+        EventType::Supervised => EventBody::Supervised {
+            unit: required_unit()?,
+        },
+        EventType::FlaggedDifficult => EventBody::FlaggedDifficult,
+        EventType::WrittenOff => EventBody::WrittenOff,
+    };
+    Ok(Event {
+        at,
+        event_id: c.event_id.map(str::to_owned),
+        body,
+    })
+}
+
+/// The cells of a ticket (without events). `id_field` names the id in errors (`ticket_id` in
+/// tables, `id` in JSON).
+#[derive(Debug, Clone)]
+pub(crate) struct TicketCells {
+    pub id: String,
+    pub kind: String,
+    pub urgency: Option<String>,
+    pub channel: Option<String>,
+    pub received_at: String,
+    pub attributes: BTreeMap<String, String>,
+}
+
+/// Reads a ticket (with no events yet) from its cells.
+pub(crate) fn ticket_from_cells(c: TicketCells, id_field: &str) -> Result<Ticket, Violation> {
+    if c.id.is_empty() {
+        return Err(Violation::ticket(id_field, TicketErrorKind::MissingField));
+    }
+    let kind_text = c.kind.trim();
+    if kind_text.is_empty() {
+        return Err(Violation::ticket("kind", TicketErrorKind::MissingField));
+    }
+    let kind = Kind::from_name(kind_text).ok_or_else(|| {
+        Violation::ticket(
+            "kind",
+            TicketErrorKind::UnknownKind {
+                value: c.kind.clone(),
+            },
+        )
+    })?;
+    let urgency = match present(&c.urgency) {
+        None => Urgency::Normal,
+        Some(u) => Urgency::from_name(u.trim()).ok_or_else(|| {
+            Violation::ticket(
+                "urgency",
+                TicketErrorKind::UnknownUrgency {
+                    value: u.to_owned(),
+                },
+            )
+        })?,
+    };
+    if c.received_at.trim().is_empty() {
+        return Err(Violation::ticket(
+            "received_at",
+            TicketErrorKind::MissingField,
+        ));
+    }
+    let received_at =
+        parse_instant(&c.received_at).map_err(|k| Violation::ticket("received_at", k))?;
+    Ok(Ticket {
+        id: c.id,
+        kind,
+        urgency,
+        channel: c.channel.unwrap_or_default(),
+        received_at,
+        attributes: c.attributes,
+        events: Vec::new(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cells<'a>(at: &'a str, ty: &'a str, fields: &[(Field, &'a str)]) -> EventCells<'a> {
+        let mut c = EventCells {
+            at,
+            event_type: ty,
+            fields: [None; 9],
+            event_id: None,
+        };
+        for (f, v) in fields {
+            c.fields[*f as usize] = Some(v);
+        }
+        c
+    }
+
+    const AT: &str = "2026-03-02T09:00:00+08:00";
+
+    #[test]
+    fn reads_every_field_kind() {
+        let e = event_from_cells(
+            0,
+            &cells(
+                AT,
+                "extension_decided",
+                &[
+                    (Field::Unit, "u"),
+                    (Field::Approved, " TRUE "),
+                    (Field::Amount, "3wd"),
+                ],
+            ),
+        )
+        .unwrap();
+        assert_eq!(
+            e.body,
+            EventBody::ExtensionDecided {
+                unit: "u".into(),
+                approved: true,
+                amount: Some(Amount::WorkingDays(3)),
+            }
+        );
+        let e = event_from_cells(0, &cells("1772413200000", "closed", &[])).unwrap();
+        assert_eq!(e.at, Instant::parse(AT).unwrap());
+        let e = event_from_cells(
+            0,
+            &cells(
+                AT,
+                "dispatched",
+                &[(Field::Unit, "u"), (Field::Role, "assisting")],
+            ),
+        )
+        .unwrap();
+        assert_eq!(
+            e.body,
+            EventBody::Dispatched {
+                unit: "u".into(),
+                role: Role::Assisting
+            }
+        );
+    }
+
+    #[test]
+    fn violations_name_the_field() {
+        let v = event_from_cells(3, &cells(AT, "signed", &[])).unwrap_err();
+        assert_eq!((v.event_index, v.field.as_str()), (Some(3), "unit"));
+        assert_eq!(v.kind, TicketErrorKind::MissingField);
+        let v = event_from_cells(
+            0,
+            &cells(AT, "signed", &[(Field::Unit, "u"), (Field::Passed, "true")]),
+        )
+        .unwrap_err();
+        assert_eq!(v.field, "passed");
+        assert_eq!(v.kind.code(), "unexpected_field");
+        let v = event_from_cells(
+            0,
+            &cells(
+                AT,
+                "return_decided",
+                &[(Field::Unit, "u"), (Field::Accepted, "yes")],
+            ),
+        )
+        .unwrap_err();
+        assert_eq!(v.kind.code(), "malformed_value");
+        let v = event_from_cells(0, &cells("2026-03-02 09:00", "closed", &[])).unwrap_err();
+        assert_eq!(v.kind.code(), "malformed_timestamp");
+        let v = event_from_cells(0, &cells(AT, "Closed", &[])).unwrap_err();
+        assert_eq!(v.kind.code(), "unknown_event_type");
+        let v = event_from_cells(0, &cells("99999999999999999999", "closed", &[])).unwrap_err();
+        assert_eq!(v.kind.code(), "malformed_timestamp");
+    }
+}

@@ -1,0 +1,217 @@
+//! Reading a JSON array of tickets ticket by ticket, so that in lenient mode one bad ticket
+//! (unknown field, wrong value type, bad event) is skipped and reported instead of failing the
+//! whole file.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde_json::{Map, Value};
+
+use crate::error::{Error, Result};
+use crate::ticket::cells::{TicketCells, event_from_cells, ticket_from_cells};
+use crate::ticket::load::{Sink, check_ticket, known_units};
+use crate::ticket::problem::Violation;
+use crate::ticket::{EventRow, Loaded, Mode, Ticket, TicketErrorKind};
+use crate::unit::Unit;
+
+/// Loads a JSON array of tickets (the shape of [`Ticket`]'s serde).
+///
+/// Each ticket is read on its own: errors name the ticket id, the event index and the field,
+/// with `row` = the ticket's position in the array. Text that is not a JSON array is
+/// [`Error::InvalidTicketJson`] in either mode (an element that is not an object is a bad
+/// ticket); a units table with an empty or duplicate unit is an error in either mode too
+/// ([`Error::DuplicateUnit`], [`Error::InvalidUnitRow`]).
+///
+/// ```
+/// use hotline_score::ticket::{load_json, Mode};
+/// let text = r#"[
+///   {"id": "A", "kind": "help", "received_at": "2026-03-02T09:00:00+08:00",
+///    "events": [{"at": "2026-03-02T09:10:00+08:00", "type": "signed", "unit": "u1"}]},
+///   {"id": "B", "kind": "consult", "received_at": "2026-03-02T09:05:00+08:00"}
+/// ]"#;
+/// let loaded = load_json(text, None, Mode::Lenient)?;
+/// assert_eq!(loaded.tickets.len(), 1);
+/// assert_eq!(loaded.diagnostics[0].code, "event_before_dispatch");
+/// assert_eq!(loaded.diagnostics[0].ticket_id, "A");
+/// assert_eq!(loaded.diagnostics[0].event_index, Some(0));
+/// assert_eq!(loaded.diagnostics[0].field, "unit");
+/// assert_eq!(load_json(text, None, Mode::Strict).unwrap_err().code(), "event_before_dispatch");
+/// # Ok::<(), hotline_score::Error>(())
+/// ```
+pub fn load_json(text: &str, units: Option<&[Unit]>, mode: Mode) -> Result<Loaded> {
+    let known = known_units(units)?;
+    let values: Vec<Value> = serde_json::from_str(text).map_err(|e| Error::InvalidTicketJson {
+        reason: e.to_string(),
+        line: u32::try_from(e.line()).unwrap_or(u32::MAX),
+        column: u32::try_from(e.column()).unwrap_or(u32::MAX),
+    })?;
+    let mut sink = Sink::new(mode);
+    let mut first_row: HashMap<String, usize> = HashMap::with_capacity(values.len());
+    for (row, value) in values.into_iter().enumerate() {
+        let id = value.get("id").and_then(id_text).unwrap_or_default();
+        if let Some(&first) = first_row.get(&id).filter(|_| !id.is_empty()) {
+            let v = Violation::ticket(
+                "id",
+                TicketErrorKind::DuplicateTicket {
+                    first_row: Some(first),
+                },
+            );
+            sink.report(v.into_error(&id, Some(row)))?;
+            continue;
+        }
+        if !id.is_empty() {
+            first_row.insert(id.clone(), row);
+        }
+        match read_ticket(value) {
+            Ok((ticket, failure)) => match check_ticket(&ticket, failure, known.as_ref()) {
+                Ok(()) => sink.loaded.tickets.push(ticket),
+                Err(v) => sink.report(v.into_error(&id, Some(row)))?,
+            },
+            Err(v) => sink.report(v.into_error(&id, Some(row)))?,
+        }
+    }
+    Ok(sink.loaded)
+}
+
+/// A JSON id: a string, or an integer written as its digits.
+fn id_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) if n.is_i64() || n.is_u64() => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn wrong(expected: &str, v: &Value) -> TicketErrorKind {
+    TicketErrorKind::MalformedValue {
+        value: match v {
+            Value::String(s) => s.clone(),
+            other => format!("{} ({})", other, type_name(other)),
+        },
+        expected: expected.to_owned(),
+    }
+}
+
+/// A text value: string (or null → absent). `ids` also accept integers.
+fn text_value(v: Value, ids: bool) -> Result<Option<String>, TicketErrorKind> {
+    match v {
+        Value::Null => Ok(None),
+        Value::String(s) => Ok(Some(s)),
+        Value::Number(ref n) if ids && (n.is_i64() || n.is_u64()) => Ok(Some(n.to_string())),
+        other => Err(wrong("a string", &other)),
+    }
+}
+
+/// A scalar value kept as text: string, boolean or number (or null → absent).
+fn scalar_value(v: Value) -> Result<Option<String>, TicketErrorKind> {
+    match v {
+        Value::Null => Ok(None),
+        Value::String(s) => Ok(Some(s)),
+        Value::Bool(b) => Ok(Some(b.to_string())),
+        Value::Number(n) => Ok(Some(n.to_string())),
+        other => Err(wrong("a string, boolean or number", &other)),
+    }
+}
+
+fn object(v: Value, what: &str) -> Result<Map<String, Value>, TicketErrorKind> {
+    match v {
+        Value::Object(map) => Ok(map),
+        other => Err(wrong(what, &other)),
+    }
+}
+
+/// Reads one ticket: its fields, then its events up to the first one that cannot be read (that
+/// failure is returned alongside, for [`check_ticket`] to order against flow errors).
+fn read_ticket(value: Value) -> Result<(Ticket, Option<Violation>), Violation> {
+    let map = object(value, "a JSON object (a ticket)").map_err(|k| Violation::ticket("", k))?;
+    let mut cells = TicketCells {
+        id: String::new(),
+        kind: String::new(),
+        urgency: None,
+        channel: None,
+        received_at: String::new(),
+        attributes: BTreeMap::new(),
+    };
+    let mut events = Vec::new();
+    for (key, v) in map {
+        let bad = |k| Violation::ticket(&key, k);
+        match key.as_str() {
+            "id" => cells.id = text_value(v, true).map_err(bad)?.unwrap_or_default(),
+            "kind" => cells.kind = text_value(v, false).map_err(bad)?.unwrap_or_default(),
+            "urgency" => cells.urgency = text_value(v, false).map_err(bad)?,
+            "channel" => cells.channel = text_value(v, false).map_err(bad)?,
+            "received_at" => cells.received_at = scalar_value(v).map_err(bad)?.unwrap_or_default(),
+            "attributes" => {
+                for (name, a) in object(v, "an object of strings").map_err(bad)? {
+                    let a = text_value(a, false)
+                        .map_err(|k| Violation::ticket(&format!("attributes.{name}"), k))?;
+                    cells.attributes.insert(name, a.unwrap_or_default());
+                }
+            }
+            "events" => match v {
+                Value::Array(list) => events = list,
+                Value::Null => {}
+                other => return Err(bad(wrong("an array of events", &other))),
+            },
+            _ => return Err(Violation::ticket(&key, TicketErrorKind::UnknownField)),
+        }
+    }
+    let mut ticket = ticket_from_cells(cells, "id")?;
+    ticket.events.reserve(events.len());
+    for (index, value) in events.into_iter().enumerate() {
+        match read_event(index, value) {
+            Ok(event) => ticket.events.push(event),
+            Err(v) => return Ok((ticket, Some(v))),
+        }
+    }
+    Ok((ticket, None))
+}
+
+fn read_event(index: usize, value: Value) -> Result<crate::ticket::Event, Violation> {
+    let map =
+        object(value, "a JSON object (an event)").map_err(|k| Violation::event(index, "", k))?;
+    let mut row = EventRow::default();
+    for (key, v) in map {
+        let bad = |k| Violation::event(index, &key, k);
+        let slot = match key.as_str() {
+            "at" => {
+                row.at = scalar_value(v).map_err(bad)?.unwrap_or_default();
+                continue;
+            }
+            "type" => {
+                row.event_type = text_value(v, false).map_err(bad)?.unwrap_or_default();
+                continue;
+            }
+            "unit" => (&mut row.unit, true, false),
+            "role" => (&mut row.role, false, false),
+            "reason" => (&mut row.reason, false, false),
+            "accepted" => (&mut row.accepted, false, true),
+            "approved" => (&mut row.approved, false, true),
+            "amount" => (&mut row.amount, false, false),
+            "passed" => (&mut row.passed, false, true),
+            "satisfaction" => (&mut row.satisfaction, false, false),
+            "resolved" => (&mut row.resolved, false, true),
+            "event_id" => (&mut row.event_id, true, false),
+            _ => return Err(Violation::event(index, &key, TicketErrorKind::UnknownField)),
+        };
+        let (cell, ids, scalar) = slot;
+        *cell = if scalar {
+            scalar_value(v)
+        } else {
+            text_value(v, ids)
+        }
+        .map_err(bad)?
+        .filter(|s| !s.is_empty());
+    }
+    event_from_cells(index, &row.cells())
+}

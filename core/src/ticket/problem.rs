@@ -1,0 +1,374 @@
+//! What can be wrong with a ticket: the typed kinds of [`Error::InvalidTicket`], each with a
+//! stable code (SPEC §3.2; the full list with examples is in `docs/semantics.md`).
+//!
+//! [`Error::InvalidTicket`]: crate::Error::InvalidTicket
+
+use std::fmt;
+
+use crate::instant::Instant;
+use crate::unit::UnitId;
+
+/// The rule a ticket or event breaks. [`TicketErrorKind::code`] is the stable code that
+/// [`Error::code`](crate::Error::code) returns for [`Error::InvalidTicket`](crate::Error::InvalidTicket).
+///
+/// The enclosing error carries where: ticket id, event index, field and table row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TicketErrorKind {
+    // --- fields ---
+    /// A required field is absent or empty.
+    MissingField,
+    /// A field name that is not part of the schema (JSON input).
+    UnknownField,
+    /// A field the event's type does not take (e.g. `accepted` on `signed`).
+    UnexpectedField {
+        /// The event's type.
+        event_type: String,
+    },
+    /// A value of the wrong type, or a boolean that is not `true`/`false`/`1`/`0`.
+    MalformedValue {
+        /// The value as given.
+        value: String,
+        /// What was expected.
+        expected: String,
+    },
+    /// A timestamp that cannot be read (including one without a UTC offset).
+    MalformedTimestamp {
+        /// The value as given.
+        value: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// An amount such as `5wd` that cannot be read.
+    MalformedAmount {
+        /// The value as given.
+        value: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// An unknown event `type`.
+    UnknownEventType {
+        /// The value as given.
+        value: String,
+    },
+    /// An unknown ticket `kind`.
+    UnknownKind {
+        /// The value as given.
+        value: String,
+    },
+    /// An unknown `urgency`.
+    UnknownUrgency {
+        /// The value as given.
+        value: String,
+    },
+    /// An unknown `role`.
+    UnknownRole {
+        /// The value as given.
+        value: String,
+    },
+    /// An unknown `satisfaction` level.
+    UnknownSatisfaction {
+        /// The value as given.
+        value: String,
+    },
+    /// A unit that is not in the units table (checked only when a units table is given).
+    UnknownUnit {
+        /// The unit.
+        unit: UnitId,
+    },
+    // --- data set ---
+    /// A ticket id that occurs earlier in the same data set.
+    DuplicateTicket {
+        /// Row (or array position) of the first occurrence, when known.
+        first_row: Option<usize>,
+    },
+    /// Event rows whose `ticket_id` is not in the tickets table.
+    UnknownTicket {
+        /// How many event rows name this ticket id.
+        rows: usize,
+    },
+    /// An `event_id` that occurs earlier in the same ticket.
+    DuplicateEventId {
+        /// The id.
+        event_id: String,
+        /// Index of the first event with this id.
+        first_index: usize,
+    },
+    // --- flow ---
+    /// An event earlier than the event before it.
+    EventsOutOfOrder {
+        /// The previous event's instant.
+        previous: Instant,
+        /// This event's instant.
+        at: Instant,
+    },
+    /// An event earlier than the ticket's `received_at`.
+    EventBeforeReceived {
+        /// The ticket's `received_at`.
+        received_at: Instant,
+        /// This event's instant.
+        at: Instant,
+    },
+    /// An event about a unit that has not been dispatched.
+    EventBeforeDispatch {
+        /// The unit.
+        unit: UnitId,
+    },
+    /// A dispatch to a unit whose assignment on this ticket is still open.
+    AlreadyDispatched {
+        /// The unit.
+        unit: UnitId,
+    },
+    /// An event about a unit whose assignment ended (its return was accepted).
+    AssignmentEnded {
+        /// The unit.
+        unit: UnitId,
+    },
+    /// `signed` while the unit's return is pending.
+    SignAfterReturn {
+        /// The unit.
+        unit: UnitId,
+    },
+    /// A second `signed` in one assignment.
+    AlreadySigned {
+        /// The unit.
+        unit: UnitId,
+    },
+    /// `returned` while an earlier return of the unit is still undecided.
+    ReturnPending {
+        /// The unit.
+        unit: UnitId,
+    },
+    /// `return_decided` without a pending return of that unit.
+    NoPendingReturn {
+        /// The unit.
+        unit: UnitId,
+    },
+    /// `paused` while already paused.
+    AlreadyPaused {
+        /// The unit.
+        unit: UnitId,
+    },
+    /// `resumed` without `paused`.
+    NotPaused {
+        /// The unit.
+        unit: UnitId,
+    },
+    /// `extension_requested` while an earlier request is still undecided.
+    ExtensionPending {
+        /// The unit.
+        unit: UnitId,
+    },
+    /// `extension_decided` without a pending request.
+    NoPendingExtension {
+        /// The unit.
+        unit: UnitId,
+    },
+    /// An event after `closed` other than `called_back`, `reopened`, `written_off`.
+    EventAfterClose {
+        /// The event's type.
+        event_type: String,
+    },
+    /// `reviewed` with no earlier reply (of that unit, when the review names one).
+    ReviewWithoutReply,
+    /// `written_off` without an unsatisfied callback left to write off.
+    NothingToWriteOff,
+}
+
+impl TicketErrorKind {
+    /// The stable snake_case code.
+    pub const fn code(&self) -> &'static str {
+        use TicketErrorKind::*;
+        match self {
+            MissingField => "missing_field",
+            UnknownField => "unknown_field",
+            UnexpectedField { .. } => "unexpected_field",
+            MalformedValue { .. } => "malformed_value",
+            MalformedTimestamp { .. } => "malformed_timestamp",
+            MalformedAmount { .. } => "malformed_amount",
+            UnknownEventType { .. } => "unknown_event_type",
+            UnknownKind { .. } => "unknown_kind",
+            UnknownUrgency { .. } => "unknown_urgency",
+            UnknownRole { .. } => "unknown_role",
+            UnknownSatisfaction { .. } => "unknown_satisfaction",
+            UnknownUnit { .. } => "unknown_unit",
+            DuplicateTicket { .. } => "duplicate_ticket",
+            UnknownTicket { .. } => "unknown_ticket",
+            DuplicateEventId { .. } => "duplicate_event_id",
+            EventsOutOfOrder { .. } => "events_out_of_order",
+            EventBeforeReceived { .. } => "event_before_received",
+            EventBeforeDispatch { .. } => "event_before_dispatch",
+            AlreadyDispatched { .. } => "already_dispatched",
+            AssignmentEnded { .. } => "assignment_ended",
+            SignAfterReturn { .. } => "sign_after_return",
+            AlreadySigned { .. } => "already_signed",
+            ReturnPending { .. } => "return_pending",
+            NoPendingReturn { .. } => "no_pending_return",
+            AlreadyPaused { .. } => "already_paused",
+            NotPaused { .. } => "not_paused",
+            ExtensionPending { .. } => "extension_pending",
+            NoPendingExtension { .. } => "no_pending_extension",
+            EventAfterClose { .. } => "event_after_close",
+            ReviewWithoutReply => "review_without_reply",
+            NothingToWriteOff => "nothing_to_write_off",
+        }
+    }
+}
+
+impl fmt::Display for TicketErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use TicketErrorKind::*;
+        match self {
+            MissingField => f.write_str("required field is missing or empty"),
+            UnknownField => f.write_str("unknown field"),
+            UnexpectedField { event_type } => {
+                write!(
+                    f,
+                    "an event of type `{event_type}` does not take this field"
+                )
+            }
+            MalformedValue { value, expected } => write!(f, "{value:?} is not {expected}"),
+            MalformedTimestamp { value, reason } => {
+                write!(f, "invalid timestamp {value:?}: {reason}")
+            }
+            MalformedAmount { value, reason } => write!(f, "invalid amount {value:?}: {reason}"),
+            UnknownEventType { value } => write!(f, "unknown event type {value:?}"),
+            UnknownKind { value } => write!(
+                f,
+                "unknown kind {value:?}; expected one of consult, help, complaint, report, suggestion, praise, other"
+            ),
+            UnknownUrgency { value } => {
+                write!(f, "unknown urgency {value:?}; expected normal or urgent")
+            }
+            UnknownRole { value } => {
+                write!(f, "unknown role {value:?}; expected lead or assisting")
+            }
+            UnknownSatisfaction { value } => write!(
+                f,
+                "unknown satisfaction {value:?}; expected very_satisfied, satisfied, basically_satisfied, unsatisfied, very_unsatisfied or unreachable"
+            ),
+            UnknownUnit { unit } => write!(f, "unit {:?} is not in the units table", unit.0),
+            DuplicateTicket { first_row: Some(r) } => {
+                write!(f, "duplicate ticket id (first seen at row {r}); skipped")
+            }
+            DuplicateTicket { first_row: None } => f.write_str("duplicate ticket id; skipped"),
+            UnknownTicket { rows } => {
+                write!(
+                    f,
+                    "{rows} event row(s) name a ticket that is not in the tickets table"
+                )
+            }
+            DuplicateEventId {
+                event_id,
+                first_index,
+            } => write!(
+                f,
+                "event_id {event_id:?} already used by event {first_index} of this ticket"
+            ),
+            EventsOutOfOrder { previous, at } => {
+                write!(
+                    f,
+                    "event at {at} is earlier than the event before it ({previous})"
+                )
+            }
+            EventBeforeReceived { received_at, at } => {
+                write!(
+                    f,
+                    "event at {at} is earlier than the ticket's received_at ({received_at})"
+                )
+            }
+            EventBeforeDispatch { unit } => {
+                write!(f, "unit {:?} has not been dispatched", unit.0)
+            }
+            AlreadyDispatched { unit } => {
+                write!(
+                    f,
+                    "unit {:?} already has an open assignment on this ticket",
+                    unit.0
+                )
+            }
+            AssignmentEnded { unit } => write!(
+                f,
+                "the assignment of unit {:?} ended (return accepted); dispatch it again first",
+                unit.0
+            ),
+            SignAfterReturn { unit } => {
+                write!(f, "unit {:?} signs while its return is pending", unit.0)
+            }
+            AlreadySigned { unit } => write!(f, "unit {:?} already signed", unit.0),
+            ReturnPending { unit } => {
+                write!(
+                    f,
+                    "unit {:?} returns again before its return is decided",
+                    unit.0
+                )
+            }
+            NoPendingReturn { unit } => write!(f, "unit {:?} has no pending return", unit.0),
+            AlreadyPaused { unit } => write!(f, "unit {:?} is already paused", unit.0),
+            NotPaused { unit } => write!(f, "unit {:?} is not paused", unit.0),
+            ExtensionPending { unit } => write!(
+                f,
+                "unit {:?} requests an extension while one is still undecided",
+                unit.0
+            ),
+            NoPendingExtension { unit } => {
+                write!(f, "unit {:?} has no pending extension request", unit.0)
+            }
+            EventAfterClose { event_type } => write!(
+                f,
+                "`{event_type}` after `closed` (only called_back, reopened and written_off may follow)"
+            ),
+            ReviewWithoutReply => f.write_str("review without an earlier reply"),
+            NothingToWriteOff => f.write_str("no unsatisfied callback left to write off"),
+        }
+    }
+}
+
+/// A rule violation before the ticket id and table row are attached.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Violation {
+    pub event_index: Option<usize>,
+    pub field: String,
+    pub kind: TicketErrorKind,
+}
+
+impl Violation {
+    /// A violation in `field` of the ticket's own fields.
+    pub(crate) fn ticket(field: &str, kind: TicketErrorKind) -> Self {
+        Violation {
+            event_index: None,
+            field: field.to_owned(),
+            kind,
+        }
+    }
+
+    /// A violation in `field` of event `index`.
+    pub(crate) fn event(index: usize, field: &str, kind: TicketErrorKind) -> Self {
+        Violation {
+            event_index: Some(index),
+            field: field.to_owned(),
+            kind,
+        }
+    }
+
+    /// The full error, with ticket id and table row.
+    pub(crate) fn into_error(self, ticket_id: &str, row: Option<usize>) -> crate::Error {
+        crate::Error::InvalidTicket {
+            ticket_id: ticket_id.to_owned(),
+            event_index: self.event_index,
+            field: self.field,
+            row,
+            kind: Box::new(self.kind),
+        }
+    }
+}
+
+/// `", event 3 (row 17)"`, `" (row 2)"` or `""`: the position part of an error message.
+pub(crate) fn location(event_index: Option<usize>, row: Option<usize>) -> String {
+    match (event_index, row) {
+        (Some(e), Some(r)) => format!(", event {e} (row {r})"),
+        (Some(e), None) => format!(", event {e}"),
+        (None, Some(r)) => format!(" (row {r})"),
+        (None, None) => String::new(),
+    }
+}

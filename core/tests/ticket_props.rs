@@ -1,0 +1,203 @@
+//! Property tests: loading never panics, reports every skipped ticket exactly once, strict and
+//! lenient agree, and valid logs stay valid when cut.
+
+#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+
+use hotline_score::synthetic::{CityConfig, CityGenerator};
+use hotline_score::ticket::{EventRow, Mode, Ticket, TicketRow, load_json, load_rows};
+use proptest::prelude::*;
+
+const TYPES: &[&str] = &[
+    "dispatched",
+    "signed",
+    "returned",
+    "return_decided",
+    "contacted",
+    "extension_requested",
+    "extension_decided",
+    "paused",
+    "resumed",
+    "replied",
+    "reviewed",
+    "reopened",
+    "called_back",
+    "closed",
+    "urged",
+    "supervised",
+    "flagged_difficult",
+    "written_off",
+    "escalated",
+    "",
+];
+
+fn cell(values: &'static [&'static str]) -> impl Strategy<Value = Option<String>> {
+    prop_oneof![
+        3 => Just(None),
+        2 => proptest::sample::select(values).prop_map(|s| Some(s.to_owned())),
+    ]
+}
+
+fn event_row() -> impl Strategy<Value = EventRow> {
+    (
+        0..4usize,
+        0..200i64,
+        proptest::sample::select(TYPES),
+        cell(&["u1", "u2", "u3"]),
+        cell(&["lead", "assisting", "boss"]),
+        cell(&["不属于本单位", "x"]),
+        cell(&["true", "false", "0", "yes"]),
+        cell(&["5wd", "2h", "5 days"]),
+        cell(&["satisfied", "unsatisfied", "unreachable", "happy"]),
+        cell(&["e1", "e2"]),
+    )
+        .prop_map(
+            |(ticket, minute, ty, unit, role, reason, flag, amount, satisfaction, event_id)| {
+                EventRow {
+                    ticket_id: format!("T{ticket}"),
+                    at: if minute == 199 {
+                        "2026-03-02 09:00".to_owned()
+                    } else {
+                        (1_772_413_200_000 + minute * 60_000).to_string()
+                    },
+                    event_type: ty.to_owned(),
+                    unit,
+                    role,
+                    reason,
+                    accepted: flag.clone(),
+                    approved: flag.clone(),
+                    amount,
+                    passed: flag.clone(),
+                    satisfaction,
+                    resolved: flag,
+                    event_id,
+                }
+            },
+        )
+}
+
+fn ticket_rows() -> impl Strategy<Value = Vec<TicketRow>> {
+    proptest::collection::vec((0..3usize, proptest::bool::weighted(0.9)), 0..4).prop_map(|v| {
+        v.into_iter()
+            .map(|(id, good_kind)| TicketRow {
+                ticket_id: format!("T{id}"),
+                kind: if good_kind { "help" } else { "咨询" }.to_owned(),
+                received_at: "2026-03-02T09:00:00+08:00".to_owned(),
+                ..TicketRow::default()
+            })
+            .collect()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// Every tickets-table row is either kept or reported once; orphans are reported per id;
+    /// strict fails exactly with the first lenient diagnostic.
+    #[test]
+    fn rows_every_skip_is_reported(
+        tickets in ticket_rows(),
+        mut events in proptest::collection::vec(event_row(), 0..30),
+    ) {
+        // Keep each ticket's rows in time order, as the table contract says.
+        events.sort_by(|a, b| a.ticket_id.cmp(&b.ticket_id).then(a.at.cmp(&b.at)));
+        let lenient = load_rows(tickets.clone(), events.clone(), None, Mode::Lenient).unwrap();
+        let orphan_ids: std::collections::BTreeSet<&str> = events
+            .iter()
+            .map(|e| e.ticket_id.as_str())
+            .filter(|id| !tickets.iter().any(|t| t.ticket_id == *id))
+            .collect();
+        let orphans = lenient.diagnostics.iter().filter(|d| d.code == "unknown_ticket").count();
+        prop_assert_eq!(orphans, orphan_ids.len());
+        prop_assert_eq!(
+            lenient.tickets.len() + lenient.diagnostics.len() - orphans,
+            tickets.len()
+        );
+        let strict = load_rows(tickets, events, None, Mode::Strict);
+        match (strict, lenient.diagnostics.first()) {
+            (Ok(l), None) => prop_assert_eq!(l.tickets, lenient.tickets),
+            (Err(e), Some(d)) => {
+                prop_assert_eq!(e.code(), d.code.as_str());
+                prop_assert_eq!(e.to_string(), d.message.clone());
+            }
+            (s, d) => prop_assert!(false, "strict {:?} vs lenient {:?}", s.map(|l| l.tickets.len()), d),
+        }
+    }
+
+    /// JSON tickets of every shape: never panics; every array element is kept or reported once.
+    #[test]
+    fn json_every_element_accounted_for(
+        tickets in proptest::collection::vec(
+            (
+                0..4u8,
+                proptest::sample::select(&["help", "x"][..]),
+                proptest::bool::ANY,
+                proptest::sample::select(&["", "colour", "events"][..]),
+                proptest::collection::vec(
+                    (0..9u8, proptest::sample::select(TYPES), proptest::bool::ANY, proptest::bool::ANY),
+                    0..6,
+                ),
+            ),
+            0..6,
+        ),
+        not_an_object in proptest::bool::weighted(0.1),
+    ) {
+        let mut array: Vec<serde_json::Value> = tickets
+            .into_iter()
+            .map(|(id, kind, ms, extra, events)| {
+                let events: Vec<serde_json::Value> = events
+                    .into_iter()
+                    .map(|(minute, ty, unit, bad)| {
+                        let mut e = serde_json::json!({"at": 1_772_413_200_000i64 + i64::from(minute) * 60_000, "type": ty});
+                        if unit {
+                            e["unit"] = "u1".into();
+                        }
+                        if bad {
+                            e["passed"] = serde_json::json!([1]);
+                        }
+                        e
+                    })
+                    .collect();
+                let mut t = serde_json::json!({
+                    "id": format!("T{id}"),
+                    "kind": kind,
+                    "received_at": if ms { serde_json::json!(1_772_413_200_000i64) } else { "2026-03-02T09:00:00+08:00".into() },
+                    "events": events,
+                });
+                if !extra.is_empty() {
+                    t[extra] = serde_json::json!(7);
+                }
+                t
+            })
+            .collect();
+        if not_an_object {
+            array.push(serde_json::json!(42));
+        }
+        let text = serde_json::Value::Array(array.clone()).to_string();
+        let loaded = load_json(&text, None, Mode::Lenient).unwrap();
+        prop_assert_eq!(loaded.tickets.len() + loaded.diagnostics.len(), array.len());
+        let strict = load_json(&text, None, Mode::Strict);
+        prop_assert_eq!(strict.is_err(), !loaded.diagnostics.is_empty());
+    }
+}
+
+#[test]
+fn valid_logs_stay_valid_when_cut() {
+    let g = CityGenerator::new(&CityConfig {
+        days: 1,
+        tickets_per_day: 150,
+        ..CityConfig::default()
+    })
+    .unwrap();
+    for ticket in g.tickets() {
+        for cut in 0..=ticket.events.len() {
+            let mut t: Ticket = ticket.clone();
+            t.events.truncate(cut);
+            t.validate(None)
+                .unwrap_or_else(|e| panic!("{} cut at {cut}: {e}", t.id));
+        }
+        // JSON round trip.
+        let json = serde_json::to_string(&ticket).unwrap();
+        let back: Ticket = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, ticket);
+    }
+}
