@@ -9,8 +9,162 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
-/** RFC 3339 in +08:00 of epoch milliseconds. */
-export declare function formatInstant(ms: number): string
+/**
+ * A compiled working-time calendar. Instants in: `Date`, RFC 3339 strings with an offset, or
+ * epoch milliseconds; instants out: epoch milliseconds. Dates in: `YYYY-MM-DD` or an instant
+ * (its date in the calendar's offset); dates out: `YYYY-MM-DD`. Durations: milliseconds.
+ */
+export declare class Calendar {
+  /**
+   * A calendar built from `options` (no data by default: give `prc: true`, `data`,
+   * `dataFiles` or `coverage`).
+   */
+  constructor(options?: CalendarOptions | undefined | null)
+  /**
+   * The built-in PRC national calendar: +08:00, Mon–Fri 09:00–12:00 and 13:30–17:30, State
+   * Council notices 2017–2026 with their revisions.
+   */
+  static prc(): Calendar
+  /**
+   * A calendar whose data is TOML text (the format of `docs/calendar-data.md`), layered
+   * after the options' layers (give `prc: true` to extend the national data).
+   */
+  static fromToml(text: string, options?: CalendarOptions | undefined | null): Calendar
+  /** As `fromToml`, with JSON text. */
+  static fromJson(text: string, options?: CalendarOptions | undefined | null): Calendar
+  /** As `fromToml`, reading a `.toml` or `.json` file. */
+  static fromFile(path: string, options?: CalendarOptions | undefined | null): Calendar
+  /** The calendar's UTC offset (`+08:00`). */
+  get offset(): string
+  /** First covered date (`YYYY-MM-DD`). */
+  get firstDate(): string
+  /** Last covered date, including predicted dates (`YYYY-MM-DD`). */
+  get lastDate(): string
+  /** First predicted date, if predict mode added any. */
+  get predictedFrom(): string | null
+  /** Working time in `[a, b)`, in milliseconds (negative when `b < a`). */
+  workingBetween(a: Date | string | number, b: Date | string | number): number
+  /** The earliest instant with `ms` working milliseconds after `t` (`addWorking(t, 0) == t`). */
+  addWorking(t: Date | string | number, ms: number): number
+  /** The latest instant with `ms` working milliseconds before `t`. */
+  subWorking(t: Date | string | number, ms: number): number
+  /** The first instant at or after `t` that is inside working time. */
+  nextWorkingInstant(t: Date | string | number): number
+  /** Whether the date has working time (`workday` or `adjusted_workday`). */
+  isWorkday(date: string | Date | number): boolean
+  /** The kind of the date. */
+  dayKind(date: string | Date | number): 'workday' | 'weekend' | 'holiday' | 'in_lieu' | 'adjusted_workday'
+  /**
+   * The `n`-th working day after the date (`n > 0`), before it (`n < 0`), or the date itself
+   * (`n == 0`); the date itself is not counted.
+   */
+  addWorkingDays(date: string | Date | number, n: number): string
+  /** Working days in `[a, b)` (negative when `b < a`). */
+  workingDaysBetween(a: string | Date | number, b: string | Date | number): number
+  /** The instant an "`n` working days" limit started at `start` ends (SPEC §2.3). */
+  workingDaysDeadline(start: Date | string | number, n: number, options?: DayCountOptions | undefined | null): number
+  /** Whether a computation over `[a, b)` used predicted days (predict mode). */
+  usesPrediction(a: Date | string | number, b: Date | string | number): boolean
+  /** Whether the date is predicted from the weekly template (predict mode). */
+  isPredicted(date: string | Date | number): boolean
+  /** The same calendar viewed as "working days, 00:00–24:00" (the whole-day clock). */
+  wholeDay(): Calendar
+  /** RFC 3339 text of an instant in the calendar's offset. */
+  format(t: Date | string | number): string
+  /**
+   * Epoch milliseconds of a local timestamp without offset (`2026-02-13T16:30:00`), read in
+   * the calendar's offset.
+   */
+  parseLocal(text: string): number
+}
 
-/** Epoch milliseconds of an RFC 3339 timestamp with an offset. */
-export declare function parseInstant(text: string): number
+/**
+ * How to build a calendar. Every option is optional; layers apply in this order: `prc`,
+ * `data`, `dataFiles`.
+ */
+export interface CalendarOptions {
+  /** Fixed UTC offset, `+08:00` by default. */
+  offset?: string
+  /** Include the built-in PRC national data (State Council notices 2017–2026). */
+  prc?: boolean
+  /** The weekly template (default Mon–Fri 09:00–12:00, 13:30–17:30). */
+  template?: WeeklyTemplate
+  /** Templates in force from a date on. */
+  datedTemplates?: Array<DatedTemplate>
+  /** Calendar data layers: TOML text, or objects of the JSON form (`docs/calendar-data.md`). */
+  data?: Array<string | Record<string, unknown>>
+  /** Calendar data files (`.toml` or `.json`), read at construction. */
+  dataFiles?: Array<string>
+  /** Build the calendar as known on this date (`YYYY-MM-DD`): later notices are ignored. */
+  asKnownOn?: string
+  /** Ignore make-up workdays (调休上班) on days the template does not work. */
+  ignoreAdjustedWorkdays?: boolean
+  /** Explicit coverage `[from, through]` (`YYYY-MM-DD`), replacing the data's years. */
+  coverage?: [string, string]
+  /**
+   * Predict dates after coverage from the weekly template (10 years, or through
+   * `predictThrough`); see `usesPrediction`.
+   */
+  predict?: boolean
+  /** Predict mode through this date (`YYYY-MM-DD`). */
+  predictThrough?: string
+  /** Use the whole-day clock: working days 00:00–24:00. */
+  wholeDay?: boolean
+}
+
+/** A template in force from a date on (summer and winter hours). */
+export interface DatedTemplate {
+  /** First date it applies (`YYYY-MM-DD`). */
+  from: string
+  /** The template. */
+  template: WeeklyTemplate
+}
+
+/** Options of `workingDaysDeadline`. */
+export interface DayCountOptions {
+  /** Count the start day as day 1 when it is a working day (含本数). Default false (次日起算). */
+  countStartDay?: boolean
+  /** Where the limit ends on its last day. Default `end_of_office_hours`. */
+  deadlineAt?: 'end_of_office_hours' | 'midnight'
+}
+
+/** RFC 3339 text of an instant, in `offset` (default `+08:00`; milliseconds only when not zero). */
+export declare function formatInstant(value: Date | string | number, offset?: string | undefined | null): string
+
+/**
+ * Epoch milliseconds of an instant (a `Date`, an RFC 3339 string with an offset, or epoch
+ * milliseconds): the form every instant the library returns has.
+ */
+export declare function parseInstant(value: Date | string | number): number
+
+/**
+ * Epoch milliseconds of a local timestamp without offset (`2026-02-13T16:30:00` or
+ * `2026-02-13 16:30:00`), read in `offset` (default `+08:00`): the explicit opt-in for timestamps
+ * without an offset.
+ */
+export declare function parseLocalInstant(text: string, offset?: string | undefined | null): number
+
+/**
+ * A weekly template: working intervals (`"09:00-12:00"`, an interval may end at `24:00`) per
+ * group of days or single day; single days apply after the groups.
+ */
+export interface WeeklyTemplate {
+  /** Every day of the week. */
+  everyDay?: Array<string>
+  /** Monday to Friday. */
+  weekdays?: Array<string>
+  /** Saturday and Sunday. */
+  weekend?: Array<string>
+  mon?: Array<string>
+  tue?: Array<string>
+  wed?: Array<string>
+  thu?: Array<string>
+  fri?: Array<string>
+  sat?: Array<string>
+  sun?: Array<string>
+  /**
+   * Hours of make-up workdays that fall on non-working weekdays (default: the first working
+   * weekday's hours).
+   */
+  adjustedWorkday?: Array<string>
+}

@@ -391,14 +391,88 @@ pub struct ErrorContext {
     pub line: Option<u32>,
     /// 1-based column in the file concerned.
     pub column: Option<u32>,
+    /// 0-based row of the input table or array concerned.
+    pub row: Option<usize>,
+    /// The calendar date concerned (`YYYY-MM-DD`).
+    pub date: Option<String>,
 }
 
 impl Error {
     /// The structured context of this error (empty fields where a variant has none).
     pub fn context(&self) -> ErrorContext {
-        #[allow(clippy::match_single_binding, unreachable_patterns)]
+        let at = |pos: &Option<FilePos>| ErrorContext {
+            line: pos.map(|p| p.line),
+            column: pos.map(|p| p.column),
+            ..ErrorContext::default()
+        };
+        let field = |f: &str| ErrorContext {
+            field: Some(f.to_owned()),
+            ..ErrorContext::default()
+        };
         match self {
-            // Variants with context add their arms here.
+            Error::OutOfCoverage { date } | Error::ConflictingDateRules { date, .. } => {
+                ErrorContext {
+                    date: Some(date.to_string()),
+                    ..ErrorContext::default()
+                }
+            }
+            Error::InvalidDate { pos, .. }
+            | Error::InvalidTimeOfDay { pos, .. }
+            | Error::IntervalEndsBeforeStart { pos, .. }
+            | Error::OverlappingIntervals { pos, .. }
+            | Error::InvalidCalendarData { pos, .. }
+            | Error::InvalidPolicy { pos, .. } => at(pos),
+            Error::UnknownCalendarKey { key, pos } => ErrorContext {
+                field: Some(key.clone()),
+                ..at(pos)
+            },
+            Error::InvalidTicket {
+                ticket_id,
+                event_index,
+                field,
+                row,
+                ..
+            } => ErrorContext {
+                ticket_id: Some(ticket_id.clone()),
+                event_index: *event_index,
+                field: Some(field.clone()),
+                row: *row,
+                ..ErrorContext::default()
+            },
+            Error::InvalidTicketJson { line, column, .. } => ErrorContext {
+                line: Some(*line),
+                column: Some(*column),
+                ..ErrorContext::default()
+            },
+            Error::DuplicateUnit { row, .. } => ErrorContext {
+                row: Some(*row),
+                ..field("unit")
+            },
+            Error::InvalidUnitRow { row, field: f } => ErrorContext {
+                row: Some(*row),
+                ..field(f)
+            },
+            Error::InvalidCityConfig { field: f, .. } => field(f),
+            Error::ClockFailed {
+                ticket_id,
+                event_index,
+                source,
+            } => ErrorContext {
+                ticket_id: Some(ticket_id.clone()),
+                event_index: Some(*event_index),
+                ..source.context()
+            },
+            Error::InvalidPartial { column, .. } => field(column),
+            Error::UnknownExternalMetric { name, .. } => field(&format!("ext.{name}")),
+            Error::SchemeInvalid { problems } => match problems.first() {
+                Some(p) => ErrorContext {
+                    field: Some(p.key.clone()).filter(|k| !k.is_empty()),
+                    line: Some(p.line),
+                    column: Some(p.column),
+                    ..ErrorContext::default()
+                },
+                None => ErrorContext::default(),
+            },
             _ => ErrorContext::default(),
         }
     }
@@ -429,6 +503,39 @@ mod tests {
             FilePos::from_offset(text, eq),
             FilePos { line: 2, column: 4 }
         );
+    }
+
+    #[test]
+    fn context_carries_the_variant_fields() {
+        let pos = Some(FilePos { line: 3, column: 7 });
+        let ctx = Error::UnknownCalendarKey {
+            key: "yeer".into(),
+            pos,
+        }
+        .context();
+        assert_eq!(
+            (ctx.field.as_deref(), ctx.line, ctx.column),
+            (Some("yeer"), Some(3), Some(7))
+        );
+        let date = time::Date::from_calendar_date(2027, time::Month::January, 4).unwrap();
+        let inner = Error::OutOfCoverage { date };
+        assert_eq!(inner.context().date.as_deref(), Some("2027-01-04"));
+        let ctx = Error::ClockFailed {
+            ticket_id: "T1".into(),
+            event_index: 2,
+            source: Box::new(inner),
+        }
+        .context();
+        assert_eq!(ctx.ticket_id.as_deref(), Some("T1"));
+        assert_eq!(ctx.event_index, Some(2));
+        assert_eq!(ctx.date.as_deref(), Some("2027-01-04"));
+        let ctx = Error::InvalidUnitRow {
+            row: 4,
+            field: "group".into(),
+        }
+        .context();
+        assert_eq!((ctx.row, ctx.field.as_deref()), (Some(4), Some("group")));
+        assert_eq!(Error::NoWorkingTime.context(), ErrorContext::default());
     }
 
     #[test]

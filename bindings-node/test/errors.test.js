@@ -1,0 +1,112 @@
+'use strict'
+// Every error family with its context fields, and hostile input that must throw (never abort).
+const test = require('node:test')
+const assert = require('node:assert/strict')
+const hs = require('..')
+
+/** Asserts that `fn` throws an Error whose own properties include `fields`. */
+function throwsWith (fn, fields) {
+  assert.throws(fn, (err) => {
+    assert.ok(err instanceof Error, 'an Error instance')
+    assert.equal(typeof err.message, 'string')
+    for (const [k, v] of Object.entries(fields)) assert.deepEqual(err[k], v, `err.${k}`)
+    return true
+  })
+}
+
+test('instants: invalid_instant, missing_offset', () => {
+  throwsWith(() => hs.parseInstant('2026-02-13T16:30:00'), { code: 'missing_offset' })
+  throwsWith(() => hs.parseInstant('not a time'), { code: 'invalid_instant' })
+  throwsWith(() => hs.parseInstant(1.5), { code: 'invalid_instant' })
+  throwsWith(() => hs.parseInstant(new Date(NaN)), { code: 'invalid_instant' })
+  throwsWith(() => hs.parseInstant({}), { code: 'invalid_instant' })
+})
+
+test('calendar data: positions, keys and dates', () => {
+  throwsWith(() => hs.Calendar.fromToml('[[notices]]\nyear = 2027\nyeer = 1\n'),
+    { code: 'unknown_calendar_key', field: 'yeer', line: 3, column: 1 })
+  throwsWith(() => hs.Calendar.fromToml('[[days]]\ndates = ["2026-13-01"]\nrule = "off"\n'),
+    { code: 'invalid_date', line: 2, column: 9 })
+  throwsWith(() => hs.Calendar.fromToml('[[days]]\ndates = ["2026-03-01"]\nrule = "hours"\nhours = ["12:00-09:00"]\n'),
+    { code: 'interval_ends_before_start', line: 4, column: 9 })
+  throwsWith(() => hs.Calendar.fromToml('[[days]]\ndates = ["2026-03-01"]\nrule = "hours"\nhours = ["9am-noon"]\n'),
+    { code: 'invalid_time_of_day', line: 4, column: 9 })
+  throwsWith(() => hs.Calendar.fromToml('[[days]]\ndates = ["2026-03-01"]\nrule = "hours"\nhours = ["09:00-12:00", "11:00-13:00"]\n'),
+    { code: 'overlapping_intervals' })
+  throwsWith(() => hs.Calendar.fromJson('{"days": [}'), { code: 'invalid_calendar_data', line: 1 })
+  throwsWith(() => hs.Calendar.fromToml('[[days]]\ndates = ["2026-03-02"]\nrule = "off"\n[[days]]\ndates = ["2026-03-02"]\nrule = "on"\n', { prc: true }),
+    { code: 'conflicting_date_rules', date: '2026-03-02' })
+  throwsWith(() => new hs.Calendar(), { code: 'invalid_calendar' })
+  throwsWith(() => new hs.Calendar({ template: {}, coverage: ['2026-01-01', '2026-12-31'] }).addWorking('2026-03-02T09:00:00+08:00', 1),
+    { code: 'no_working_time' })
+  throwsWith(() => hs.Calendar.prc().addWorking('2027-06-01T09:00:00+08:00', 1), { code: 'out_of_coverage', date: '2027-06-01' })
+  throwsWith(() => hs.Calendar.prc().dayKind('2026-02-30'), { code: 'invalid_date' })
+})
+
+test('arguments the binding cannot read: invalid_argument with the field', () => {
+  const cal = hs.Calendar.prc()
+  throwsWith(() => cal.workingDaysDeadline(0, 1, { deadlineAt: 'noon' }), { code: 'invalid_argument', field: 'deadlineAt' })
+  throwsWith(() => cal.workingDaysDeadline('2026-03-02T09:00:00+08:00', -1), { code: 'invalid_argument', field: 'n' })
+  throwsWith(() => cal.addWorking('2026-03-02T09:00:00+08:00', 1.5), { code: 'invalid_argument', field: 'ms' })
+  throwsWith(() => new hs.Calendar({ coverage: ['2026-01-01'] }), { code: 'invalid_argument', field: 'coverage' })
+})
+
+// Values a careless or hostile caller may pass anywhere.
+const HOSTILE = [
+  undefined, null, NaN, Infinity, -Infinity, -0, 1.5, 2 ** 63, -(2 ** 63), Number.MAX_VALUE, 8.64e15,
+  '', ' ', 'x', '2026-02-30', '2026-02-13T25:00:00+08:00', '2026-02-13T16:30:00', '9999-12-31T23:59:59+14:00',
+  '-9999-01-01T00:00:00Z', '2026-02-13T16:30:00.1234+08:00', '\u0000', 'é'.repeat(10000),
+  {}, [], [1, 2], new Date(NaN), new Date(8.64e15), () => 1, Symbol('s'), 10n, true, Buffer.from('x'),
+  new Float64Array(3)
+]
+
+/**
+ * Calls `fn` and checks it returns or throws an Error with a string code (a value of the wrong
+ * JavaScript type where an object is expected may instead be the engine's TypeError).
+ */
+function survives (fn) {
+  try {
+    fn()
+  } catch (err) {
+    assert.ok(err instanceof Error, `not an Error: ${err}`)
+    if (!(err instanceof TypeError)) assert.equal(typeof err.code, 'string', `no code on: ${err.message}`)
+  }
+}
+
+test('hostile values never abort the process: calendar and instants', () => {
+  const cal = hs.Calendar.prc()
+  const whole = cal.wholeDay()
+  for (const v of HOSTILE) {
+    for (const c of [cal, whole]) {
+      for (const w of HOSTILE.slice(0, 12)) {
+        survives(() => c.addWorking(v, w))
+        survives(() => c.subWorking(v, w))
+        survives(() => c.workingBetween(v, w))
+        survives(() => c.addWorkingDays(v, w))
+        survives(() => c.workingDaysDeadline(v, w, { countStartDay: true }))
+        survives(() => c.workingDaysBetween(v, w))
+      }
+      survives(() => c.nextWorkingInstant(v))
+      survives(() => c.dayKind(v))
+      survives(() => c.isWorkday(v))
+      survives(() => c.isPredicted(v))
+      survives(() => c.format(v))
+      survives(() => c.parseLocal(v))
+    }
+    survives(() => hs.parseInstant(v))
+    survives(() => hs.formatInstant(v, v))
+    survives(() => hs.parseLocalInstant(v, v))
+    survives(() => new hs.Calendar(v))
+    survives(() => new hs.Calendar({ prc: true, template: v }))
+    survives(() => new hs.Calendar({ prc: true, data: [v] }))
+    survives(() => new hs.Calendar({ prc: true, asKnownOn: v, coverage: v, predictThrough: v, offset: v }))
+    survives(() => hs.Calendar.fromToml(v))
+    survives(() => hs.Calendar.fromJson(v))
+  }
+  // Large spans and extreme amounts stay typed errors or answers.
+  survives(() => cal.addWorking('2017-01-03T09:00:00+08:00', 9e15))
+  survives(() => cal.subWorking('2026-12-30T09:00:00+08:00', 9e15))
+  survives(() => cal.addWorkingDays('2026-03-02', 9e15))
+  survives(() => cal.workingDaysDeadline('2026-03-02T09:00:00+08:00', 4294967295))
+  survives(() => new hs.Calendar({ coverage: ['0001-01-01', '9999-12-31'] }))
+})
