@@ -836,6 +836,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.Calendar = nativeBinding.Calendar
+module.exports.Tickets = nativeBinding.Tickets
 module.exports.formatInstant = nativeBinding.formatInstant
 module.exports.parseInstant = nativeBinding.parseInstant
 module.exports.parseLocalInstant = nativeBinding.parseLocalInstant

@@ -150,7 +150,6 @@ pub fn enter<T>(env: &Env, work: impl FnOnce() -> Fallible<T>) -> Result<T> {
 
 /// What a call into the core running off the JavaScript thread gives: its value, a core error
 /// (converted on the JavaScript thread, where an `Error` object can be made), or a panic.
-#[allow(dead_code)] // used by the async tasks
 pub enum Outcome<T> {
     /// The core's answer.
     Done(T),
@@ -162,7 +161,6 @@ pub enum Outcome<T> {
 
 /// Runs `work` on a worker thread, catching unwinds: napi-rs calls `compute` from C, where an
 /// unwinding panic would abort the process.
-#[allow(dead_code)] // used by the async tasks
 pub fn guarded<T>(work: impl FnOnce() -> Fallible<T>) -> Outcome<T> {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)) {
         Ok(Ok(v)) => Outcome::Done(v),
@@ -177,7 +175,6 @@ pub fn guarded<T>(work: impl FnOnce() -> Fallible<T>) -> Outcome<T> {
     }
 }
 
-#[allow(dead_code)] // used by the async tasks
 impl<T> Outcome<T> {
     /// The value, or the thrown `Error`.
     pub fn into_result(self, env: &Env) -> Result<T> {

@@ -7,8 +7,6 @@
 //! they are checked exactly as JSON files are. Both directions are one engine call each, far
 //! cheaper than walking the objects property by property over N-API.
 
-#![allow(dead_code)] // the readers and writers are used as the data API lands
-
 use napi::bindgen_prelude::*;
 use napi::sys;
 use serde::Serialize;

@@ -5,6 +5,9 @@
 #![cfg_attr(test, allow(dead_code))]
 
 mod calendar;
+mod columns;
 mod errors;
 mod instant;
 mod json;
+mod task;
+mod ticket;

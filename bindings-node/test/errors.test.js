@@ -110,3 +110,63 @@ test('hostile values never abort the process: calendar and instants', () => {
   survives(() => cal.workingDaysDeadline('2026-03-02T09:00:00+08:00', 4294967295))
   survives(() => new hs.Calendar({ coverage: ['0001-01-01', '9999-12-31'] }))
 })
+
+test('tickets: ticket id, event index, field and row; JSON positions; units table rows', () => {
+  const t = {
+    id: 'T7', kind: 'help', received_at: '2026-03-02T09:00:00+08:00',
+    events: [{ at: '2026-03-02T09:10:00+08:00', type: 'dispatched', unit: 'u1' }, { at: '2026-03-02T09:20:00+08:00', type: 'extension_requested', unit: 'u1', amount: '5 days' }]
+  }
+  throwsWith(() => hs.Tickets.fromObjectsSync([t]), { code: 'malformed_amount', ticketId: 'T7', eventIndex: 1, field: 'amount', row: 0 })
+  throwsWith(() => hs.Tickets.fromObjectsSync([{ ...t, received_at: '2026-03-02 09:00' }]),
+    { code: 'malformed_timestamp', ticketId: 'T7', field: 'received_at', row: 0 })
+  throwsWith(() => hs.Tickets.fromJsonSync('[\n  {"id": "T1",}\n]'), { code: 'invalid_ticket_json', line: 2, column: 15 })
+  const units = [{ unit: 'u1', group: 'g' }, { unit: 'u1', group: 'g' }]
+  throwsWith(() => hs.Tickets.fromObjectsSync([], { units }), { code: 'duplicate_unit', field: 'unit', row: 1 })
+  throwsWith(() => hs.Tickets.fromObjectsSync([], { units: [{ unit: 'u1', group: '' }] }), { code: 'invalid_unit_row', field: 'group', row: 0 })
+})
+
+test('hostile values never abort the process: tickets', async () => {
+  const base = {
+    id: 'T1', kind: 'help', urgency: 'urgent', channel: 'web', received_at: '2026-03-02T09:00:00+08:00',
+    attributes: { repeat: 'true' },
+    events: [
+      { at: '2026-03-02T09:10:00+08:00', type: 'dispatched', unit: 'u1', role: 'assisting' },
+      { at: '2026-03-02T09:15:00+08:00', type: 'extension_requested', unit: 'u1', amount: '5wd' },
+      { at: '2026-03-02T09:20:00+08:00', type: 'extension_decided', unit: 'u1', approved: true, amount: '3wd' },
+      { at: '2026-03-02T09:30:00+08:00', type: 'called_back', satisfaction: 'satisfied', resolved: true, event_id: 'e3' }
+    ]
+  }
+  const cases = []
+  for (const v of HOSTILE) {
+    for (const key of Object.keys(base)) cases.push([{ ...base, [key]: v }])
+    for (let i = 0; i < base.events.length; i++) {
+      for (const key of [...Object.keys(base.events[i]), 'amount', 'satisfaction', 'bogus']) {
+        const events = base.events.map((e, j) => (j === i ? { ...e, [key]: v } : e))
+        cases.push([{ ...base, events }])
+      }
+    }
+    cases.push(v, [v], [{ ...base, events: v }], [{ ...base, events: [v] }])
+  }
+  for (const input of cases) {
+    for (const mode of ['strict', 'lenient']) {
+      survives(() => hs.Tickets.fromObjectsSync(input, { mode }))
+      try {
+        await hs.Tickets.fromObjects(input, { mode })
+      } catch (err) {
+        assert.ok(err instanceof Error)
+        if (!(err instanceof TypeError)) assert.equal(typeof err.code, 'string', err.message)
+      }
+    }
+  }
+  for (const v of HOSTILE) {
+    survives(() => hs.Tickets.fromJsonSync(v))
+    survives(() => hs.Tickets.fromRowsSync({ tickets: v, events: v }))
+    survives(() => hs.Tickets.fromRowsSync({ tickets: [{ ticket_id: v, kind: v, received_at: v }], events: [{ ticket_id: v, at: v, type: v }] }))
+    survives(() => hs.Tickets.fromColumnsSync(v))
+    const c = hs.Tickets.fromObjectsSync([base]).toColumns()
+    for (const table of ['tickets', 'events']) {
+      for (const key of Object.keys(c[table])) survives(() => hs.Tickets.fromColumnsSync({ ...c, [table]: { ...c[table], [key]: v } }))
+    }
+    for (const key of Object.keys(c.dictionaries)) survives(() => hs.Tickets.fromColumnsSync({ ...c, dictionaries: { ...c.dictionaries, [key]: v } }))
+  }
+})

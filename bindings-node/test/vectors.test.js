@@ -3,25 +3,13 @@
 // with the semantics of the Rust runners in core/tests/*_vectors.rs.
 const test = require('node:test')
 const assert = require('node:assert/strict')
-const fs = require('node:fs')
 const path = require('node:path')
 const hs = require('..')
-
-const ROOT = path.join(__dirname, '..', '..')
-const VECTORS = path.join(ROOT, 'tests', 'vectors')
-const read = (...parts) => JSON.parse(fs.readFileSync(path.join(VECTORS, ...parts), 'utf8'))
+const { ROOT, readVector: read, rowsToColumns, attempt } = require('./support')
 
 const camel = (s) => s.replace(/_([a-z])/g, (_, c) => c.toUpperCase())
 const camelKeys = (o) => Object.fromEntries(Object.entries(o).map(([k, v]) => [camel(k), v]))
 
-/** Runs `fn`, giving `{ ok, value }` or `{ ok: false, error }`. */
-function attempt (fn) {
-  try {
-    return { ok: true, value: fn() }
-  } catch (error) {
-    return { ok: false, error }
-  }
-}
 
 test('calendar vectors (tests/vectors/calendar/cases.json)', () => {
   const file = read('calendar', 'cases.json')
@@ -71,4 +59,81 @@ test('calendar vectors (tests/vectors/calendar/cases.json)', () => {
   }
   assert.deepEqual(failures, [])
   assert.ok(file.cases.length >= 40)
+})
+
+// ---- tickets (core/tests/ticket_vectors.rs) ----
+
+/** Loads a case's input: JSON tickets (objects) or the flat tables (rows, and columns). */
+function loadTickets (c, mode, via = 'rows') {
+  const options = { units: c.units, mode }
+  if (c.tickets) return hs.Tickets.fromObjectsSync(c.tickets, options)
+  if (via === 'columns') return hs.Tickets.fromColumnsSync(rowsToColumns(c.ticket_rows, c.event_rows), options)
+  return hs.Tickets.fromRowsSync({ tickets: c.ticket_rows, events: c.event_rows }, options)
+}
+
+/** The error as the Rust runner writes it: context only for ticket errors. */
+const errorJson = (e) => e.ticketId === undefined
+  ? { code: e.code, ticket_id: null, event_index: null, field: null, row: null }
+  : { code: e.code, ticket_id: e.ticketId, event_index: e.eventIndex ?? null, field: e.field, row: e.row ?? null }
+const diagnosticJson = (d) => ({ code: d.code, ticket_id: d.ticket_id, event_index: d.event_index, field: d.field, row: d.row })
+
+test('ticket vectors: every rule has a failing case (errors.json)', () => {
+  const doc = read('tickets', 'errors.json')
+  const codes = new Set()
+  let columnar = 0
+  for (const c of doc.cases) {
+    const vias = ['rows']
+    if (!c.tickets && rowsToColumns(c.ticket_rows, c.event_rows)) vias.push('columns')
+    for (const via of vias) {
+      const strict = attempt(() => loadTickets(c, 'strict', via))
+      assert.equal(strict.ok, false, `${c.name} (${via}): expected an error`)
+      assert.deepEqual(errorJson(strict.error), c.expect, `${c.name} (${via}): ${strict.error.message}`)
+      if (strict.error.ticketId !== undefined) {
+        assert.ok(strict.error.message.includes(JSON.stringify(strict.error.ticketId)), c.name)
+        assert.ok(strict.error.message.includes(`\`${strict.error.field}\``), c.name)
+      }
+      const lenient = attempt(() => loadTickets(c, 'lenient', via))
+      if (lenient.ok) {
+        assert.deepEqual(diagnosticJson(lenient.value.diagnostics[0]), c.expect, `${c.name} (${via}) lenient`)
+      } else {
+        assert.ok(['duplicate_unit', 'invalid_unit_row'].includes(lenient.error.code), `${c.name}: ${lenient.error.message}`)
+      }
+      if (via === 'columns') columnar++
+    }
+    codes.add(c.expect.code)
+  }
+  assert.ok(codes.size >= 33, `only ${codes.size} codes`)
+  assert.ok(columnar >= 5, `only ${columnar} cases through the columnar path`)
+})
+
+test('ticket vectors: valid data round-trips (valid.json)', () => {
+  const doc = read('tickets', 'valid.json')
+  const fromJson = hs.Tickets.fromObjectsSync(doc.tickets)
+  assert.equal(fromJson.length, 3)
+  assert.deepEqual(fromJson.diagnostics, [])
+  assert.deepEqual(fromJson.toObjects(), doc.tickets)
+  assert.equal(fromJson.toObjects()[0].events.length, 31)
+  assert.equal(fromJson.toJson(), JSON.stringify(fromJson.toObjects()))
+  const fromRows = loadTickets({ ticket_rows: doc.ticket_rows, event_rows: doc.event_rows }, 'strict')
+  assert.equal(fromRows.toJson(), fromJson.toJson())
+  const fromColumns = hs.Tickets.fromColumnsSync(rowsToColumns(doc.ticket_rows, doc.event_rows))
+  assert.equal(fromColumns.toJson(), fromJson.toJson())
+  // Tickets -> rows -> tickets, and tickets -> columns -> tickets.
+  assert.equal(hs.Tickets.fromRowsSync(fromJson.toRows()).toJson(), fromJson.toJson())
+  assert.equal(hs.Tickets.fromColumnsSync(fromJson.toColumns()).toJson(), fromJson.toJson())
+})
+
+test('ticket vectors: lenient mode reports every skip (lenient.json)', () => {
+  const doc = read('tickets', 'lenient.json')
+  for (const c of doc.cases) {
+    const vias = c.tickets ? ['rows'] : ['rows', 'columns']
+    for (const via of vias) {
+      const loaded = loadTickets(c, 'lenient', via)
+      assert.deepEqual(loaded.ids(), c.expect_ticket_ids, `${c.name} (${via})`)
+      assert.deepEqual(loaded.diagnostics.map(diagnosticJson), c.expect_diagnostics, `${c.name} (${via})`)
+      for (const d of loaded.diagnostics) assert.ok(d.message.length > 0)
+      const strict = attempt(() => loadTickets(c, 'strict', via))
+      assert.deepEqual(errorJson(strict.error), c.expect_diagnostics[0], c.name)
+    }
+  }
 })
