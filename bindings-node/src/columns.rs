@@ -14,7 +14,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 
-use hotline_score::ticket::{Assembler, EventRow, EventRowRef, Loaded, Ticket, TicketRow};
+use hotline_score::ticket::{Assembler, EventRow, Loaded, Ticket, TicketRow};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
@@ -268,6 +268,17 @@ fn instant_cell(v: f64, buf: &mut String) {
     }
 }
 
+/// Sets a cell, reusing its buffer (an absent cell is empty).
+fn fill(cell: &mut String, value: Option<&str>) {
+    cell.clear();
+    cell.push_str(value.unwrap_or_default());
+}
+
+/// Sets an optional cell, reusing its buffer (an absent cell is empty, which reads as absent).
+fn fill_opt(cell: &mut Option<String>, value: Option<&str>) {
+    fill(cell.get_or_insert_with(String::new), value);
+}
+
 /// Reads the columns and loads the tickets (see the module docs).
 pub fn load(c: &TicketColumns, opts: &Load) -> Fallible<Loaded> {
     let d = &c.dictionaries;
@@ -356,23 +367,23 @@ pub fn load(c: &TicketColumns, opts: &Load) -> Fallible<Loaded> {
     let approved = Flags::new("approved", e.approved.as_ref(), m)?;
     let passed = Flags::new("passed", e.passed.as_ref(), m)?;
     let resolved = Flags::new("resolved", e.resolved.as_ref(), m)?;
+    // One row buffer, refilled per event: no allocation per cell once the buffers have grown.
+    let mut row = EventRow::default();
     for (i, t) in at.iter().enumerate() {
-        instant_cell(*t, &mut buf);
-        assembler.add_event_ref(&EventRowRef {
-            ticket_id: etid.cell(i)?.unwrap_or_default(),
-            at: &buf,
-            event_type: ty.cell(i)?.unwrap_or_default(),
-            unit: unit.cell(i)?,
-            role: role.cell(i)?,
-            reason: reason.cell(i)?,
-            accepted: accepted.cell(i)?,
-            approved: approved.cell(i)?,
-            amount: amount.cell(i)?,
-            passed: passed.cell(i)?,
-            satisfaction: satisfaction.cell(i)?,
-            resolved: resolved.cell(i)?,
-            event_id: event_id.cell(i)?,
-        });
+        instant_cell(*t, &mut row.at);
+        fill(&mut row.ticket_id, etid.cell(i)?);
+        fill(&mut row.event_type, ty.cell(i)?);
+        fill_opt(&mut row.unit, unit.cell(i)?);
+        fill_opt(&mut row.role, role.cell(i)?);
+        fill_opt(&mut row.reason, reason.cell(i)?);
+        fill_opt(&mut row.accepted, accepted.cell(i)?);
+        fill_opt(&mut row.approved, approved.cell(i)?);
+        fill_opt(&mut row.amount, amount.cell(i)?);
+        fill_opt(&mut row.passed, passed.cell(i)?);
+        fill_opt(&mut row.satisfaction, satisfaction.cell(i)?);
+        fill_opt(&mut row.resolved, resolved.cell(i)?);
+        fill_opt(&mut row.event_id, event_id.cell(i)?);
+        assembler.add_event(&row);
     }
     Ok(assembler.finish()?)
 }

@@ -109,7 +109,7 @@ test('ticket vectors: every rule has a failing case (errors.json)', () => {
 test('ticket vectors: valid data round-trips (valid.json)', () => {
   const doc = read('tickets', 'valid.json')
   const fromJson = hs.Tickets.fromObjectsSync(doc.tickets)
-  assert.equal(fromJson.length, 3)
+  assert.equal(fromJson.length, doc.tickets.length)
   assert.deepEqual(fromJson.diagnostics, [])
   assert.deepEqual(fromJson.toObjects(), doc.tickets)
   assert.equal(fromJson.toObjects()[0].events.length, 31)

@@ -29,3 +29,8 @@ pub use instant::Instant;
 pub use period::Period;
 pub use policy::Policy;
 pub use unit::{Role, Unit, UnitId};
+
+/// The README's Rust examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

@@ -142,7 +142,7 @@ fn every_rule_has_a_failing_case() {
 fn valid_data_round_trips() {
     let doc = read("valid.json");
     let from_json = load_json(&doc["tickets"].to_string(), None, Mode::Strict).unwrap();
-    assert_eq!(from_json.tickets.len(), 3);
+    assert_eq!(from_json.tickets.len(), 4);
     assert!(from_json.diagnostics.is_empty());
     assert_eq!(
         serde_json::to_value(&from_json.tickets).unwrap(),

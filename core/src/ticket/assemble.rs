@@ -7,9 +7,7 @@ use crate::error::Result;
 use crate::ticket::cells::{event_from_cells, ticket_from_cells};
 use crate::ticket::load::{Sink, check_ticket, known_units};
 use crate::ticket::problem::Violation;
-use crate::ticket::{
-    EventRow, EventRowRef, KnownUnits, Loaded, Mode, Ticket, TicketErrorKind, TicketRow,
-};
+use crate::ticket::{EventRow, KnownUnits, Loaded, Mode, Ticket, TicketErrorKind, TicketRow};
 use crate::unit::Unit;
 
 /// A ticket being assembled.
@@ -107,30 +105,25 @@ impl Assembler {
         self.entries.push(entry);
     }
 
-    /// Adds the next events-table row.
-    pub fn add_event(&mut self, row: EventRow) {
-        self.add_event_ref(&row.as_ref());
-    }
-
-    /// Adds the next events-table row, borrowed (column-oriented readers).
-    pub fn add_event_ref(&mut self, row: &EventRowRef<'_>) {
+    /// Adds the next events-table row (read, not kept: a caller may reuse one row buffer).
+    pub fn add_event(&mut self, row: &EventRow) {
         let row_no = self.event_rows;
         self.event_rows = self.event_rows.saturating_add(1);
         let entry = self
             .index
-            .get(row.ticket_id)
+            .get(&row.ticket_id)
             .and_then(|&i| self.entries.get_mut(i));
         match entry {
             None => {
-                if let Some(&o) = self.orphan_index.get(row.ticket_id) {
+                if let Some(&o) = self.orphan_index.get(&row.ticket_id) {
                     if let Some(orphan) = self.orphans.get_mut(o) {
                         orphan.rows = orphan.rows.saturating_add(1);
                     }
                 } else {
                     self.orphan_index
-                        .insert(row.ticket_id.to_owned(), self.orphans.len());
+                        .insert(row.ticket_id.clone(), self.orphans.len());
                     self.orphans.push(Orphan {
-                        ticket_id: row.ticket_id.to_owned(),
+                        ticket_id: row.ticket_id.clone(),
                         first_row: row_no,
                         rows: 1,
                     });
@@ -224,7 +217,7 @@ pub fn load_rows(
     for row in tickets {
         assembler.add_ticket(row);
     }
-    for row in events {
+    for row in &events {
         assembler.add_event(row);
     }
     assembler.finish()

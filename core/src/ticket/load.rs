@@ -127,24 +127,33 @@ pub(crate) fn check_ticket(
 /// A units table with an empty or duplicate unit is an error in either mode.
 pub fn load_tickets(tickets: Vec<Ticket>, units: Option<&[Unit]>, mode: Mode) -> Result<Loaded> {
     let known = known_units(units)?;
+    // Check everything by reference first (ids are borrowed, not copied), then move.
+    let mut problems: Vec<(usize, Violation)> = Vec::new();
+    {
+        let mut first_row: HashMap<&str, usize> = HashMap::with_capacity(tickets.len());
+        for (row, ticket) in tickets.iter().enumerate() {
+            if !ticket.id.is_empty() {
+                if let Some(&first) = first_row.get(ticket.id.as_str()) {
+                    let kind = TicketErrorKind::DuplicateTicket {
+                        first_row: Some(first),
+                    };
+                    problems.push((row, Violation::ticket("id", kind)));
+                    continue;
+                }
+                first_row.insert(&ticket.id, row);
+            }
+            if let Err(v) = check_ticket(ticket, None, known.as_ref()) {
+                problems.push((row, v));
+            }
+        }
+    }
     let mut sink = Sink::new(mode);
-    let mut first_row: HashMap<String, usize> = HashMap::with_capacity(tickets.len());
+    let mut problems = problems.into_iter().peekable();
     sink.loaded.tickets.reserve(tickets.len());
     for (row, ticket) in tickets.into_iter().enumerate() {
-        if let Some(&first) = first_row.get(&ticket.id).filter(|_| !ticket.id.is_empty()) {
-            let v = Violation::ticket(
-                "id",
-                TicketErrorKind::DuplicateTicket {
-                    first_row: Some(first),
-                },
-            );
-            sink.report(v.into_error(&ticket.id, Some(row)))?;
-            continue;
-        }
-        first_row.insert(ticket.id.clone(), row);
-        match check_ticket(&ticket, None, known.as_ref()) {
-            Ok(()) => sink.loaded.tickets.push(ticket),
-            Err(v) => sink.report(v.into_error(&ticket.id, Some(row)))?,
+        match problems.next_if(|(r, _)| *r == row) {
+            Some((_, v)) => sink.report(v.into_error(&ticket.id, Some(row)))?,
+            None => sink.loaded.tickets.push(ticket),
         }
     }
     Ok(sink.loaded)

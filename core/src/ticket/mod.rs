@@ -32,7 +32,7 @@ pub use load::{Diagnostic, Loaded, Mode, load_tickets};
 pub use model::{Event, Ticket};
 pub use problem::TicketErrorKind;
 pub(crate) use problem::location;
-pub use rows::{EventRow, EventRowRef, TicketRow};
+pub use rows::{EventRow, TicketRow};
 pub use units::{KnownUnits, check_units};
 
 /// Implements `ALL`, `name()` and `from_name()` for a fieldless enum whose serde names are the

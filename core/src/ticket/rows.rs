@@ -17,7 +17,7 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
 use crate::instant::CHINA_OFFSET;
-use crate::ticket::cells::{EventCells, TicketCells};
+use crate::ticket::cells::{EventCells, TicketCells, present};
 use crate::ticket::{Event, EventBody, Ticket};
 
 /// One row of the `events` table: `ticket_id, at, type, unit, role, reason, accepted, approved,
@@ -136,82 +136,21 @@ impl EventRow {
 
     /// The cells, borrowed, for conversion.
     pub(crate) fn cells(&self) -> EventCells<'_> {
-        self.as_ref().cells()
-    }
-
-    /// The row, borrowed.
-    pub fn as_ref(&self) -> EventRowRef<'_> {
-        EventRowRef {
-            ticket_id: &self.ticket_id,
+        EventCells {
             at: &self.at,
             event_type: &self.event_type,
-            unit: self.unit.as_deref(),
-            role: self.role.as_deref(),
-            reason: self.reason.as_deref(),
-            accepted: self.accepted.as_deref(),
-            approved: self.approved.as_deref(),
-            amount: self.amount.as_deref(),
-            passed: self.passed.as_deref(),
-            satisfaction: self.satisfaction.as_deref(),
-            resolved: self.resolved.as_deref(),
-            event_id: self.event_id.as_deref(),
-        }
-    }
-}
-
-/// One row of the `events` table with borrowed cells: what column-oriented readers (Arrow
-/// arrays, typed arrays with dictionaries) hand to
-/// [`Assembler::add_event_ref`](crate::ticket::Assembler::add_event_ref) without allocating a
-/// string per cell. Same columns and rules as [`EventRow`]; `None` and `""` are absent.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct EventRowRef<'a> {
-    /// `ticket_id` column.
-    pub ticket_id: &'a str,
-    /// `at` column: RFC 3339 with offset, or integer epoch milliseconds.
-    pub at: &'a str,
-    /// `type` column.
-    pub event_type: &'a str,
-    /// `unit` column.
-    pub unit: Option<&'a str>,
-    /// `role` column.
-    pub role: Option<&'a str>,
-    /// `reason` column.
-    pub reason: Option<&'a str>,
-    /// `accepted` column.
-    pub accepted: Option<&'a str>,
-    /// `approved` column.
-    pub approved: Option<&'a str>,
-    /// `amount` column.
-    pub amount: Option<&'a str>,
-    /// `passed` column.
-    pub passed: Option<&'a str>,
-    /// `satisfaction` column.
-    pub satisfaction: Option<&'a str>,
-    /// `resolved` column.
-    pub resolved: Option<&'a str>,
-    /// `event_id` column.
-    pub event_id: Option<&'a str>,
-}
-
-impl<'a> EventRowRef<'a> {
-    /// The cells, for conversion.
-    pub(crate) fn cells(&self) -> EventCells<'a> {
-        let p = |c: Option<&'a str>| c.filter(|s| !s.is_empty());
-        EventCells {
-            at: self.at,
-            event_type: self.event_type,
             fields: [
-                p(self.unit),
-                p(self.role),
-                p(self.reason),
-                p(self.accepted),
-                p(self.approved),
-                p(self.amount),
-                p(self.passed),
-                p(self.satisfaction),
-                p(self.resolved),
+                present(&self.unit),
+                present(&self.role),
+                present(&self.reason),
+                present(&self.accepted),
+                present(&self.approved),
+                present(&self.amount),
+                present(&self.passed),
+                present(&self.satisfaction),
+                present(&self.resolved),
             ],
-            event_id: p(self.event_id),
+            event_id: present(&self.event_id),
         }
     }
 }

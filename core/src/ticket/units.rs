@@ -2,14 +2,37 @@
 //! exist.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::error::{Error, Result};
 use crate::unit::Unit;
 
+/// FNV-1a: a fast hash for the (small, configured) units table, looked up once per event.
+#[derive(Debug, Clone, Copy)]
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xCBF2_9CE4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01B3);
+        }
+    }
+}
+
 /// The set of unit ids of a units table, for the `unknown_unit` check.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct KnownUnits {
-    ids: HashSet<String>,
+    ids: HashSet<String, BuildHasherDefault<Fnv>>,
 }
 
 impl KnownUnits {

@@ -84,6 +84,8 @@ pub(crate) struct FlowCheck<'t> {
     any_reply: bool,
     unsatisfied_open: u32,
     assignments: Vec<Assignment<'t>>,
+    /// Position of each unit in `assignments`, once a ticket has many units.
+    unit_index: Option<HashMap<&'t str, usize>>,
     seen_ids: SeenIds<'t>,
     units: Option<&'t KnownUnits>,
 }
@@ -106,6 +108,7 @@ impl<'t> FlowCheck<'t> {
             any_reply: false,
             unsatisfied_open: 0,
             assignments: Vec::new(),
+            unit_index: None,
             seen_ids: SeenIds::Few(Vec::new()),
             units,
         }
@@ -165,13 +168,46 @@ impl<'t> FlowCheck<'t> {
         Ok(())
     }
 
+    /// Linear search while a ticket has few units; a map beyond.
+    const MANY_UNITS: usize = 16;
+
+    fn find(&mut self, unit: &UnitId) -> Option<&mut Assignment<'t>> {
+        match &self.unit_index {
+            Some(index) => {
+                let i = *index.get(unit.as_str())?;
+                self.assignments.get_mut(i)
+            }
+            None => self.assignments.iter_mut().find(|a| a.unit == unit),
+        }
+    }
+
+    fn add(&mut self, unit: &'t UnitId) {
+        self.assignments.push(Assignment::open(unit));
+        let position = self.assignments.len() - 1;
+        match &mut self.unit_index {
+            Some(index) => {
+                index.insert(unit.as_str(), position);
+            }
+            None if self.assignments.len() > Self::MANY_UNITS => {
+                let index = self
+                    .assignments
+                    .iter()
+                    .enumerate()
+                    .map(|(i, a)| (a.unit.as_str(), i))
+                    .collect();
+                self.unit_index = Some(index);
+            }
+            None => {}
+        }
+    }
+
     /// The assignment of `unit`, which must be open.
     fn open_assignment(
         &mut self,
         index: usize,
         unit: &UnitId,
     ) -> Result<&mut Assignment<'t>, Violation> {
-        match self.assignments.iter_mut().find(|a| a.unit == unit) {
+        match self.find(unit) {
             None => Err(Violation::event(
                 index,
                 "unit",
@@ -189,19 +225,17 @@ impl<'t> FlowCheck<'t> {
     fn apply(&mut self, index: usize, body: &'t EventBody) -> Result<(), Violation> {
         let flow = |kind| Err(Violation::event(index, "type", kind));
         match body {
-            EventBody::Dispatched { unit, .. } => {
-                match self.assignments.iter_mut().find(|a| a.unit == unit) {
-                    Some(a) if !a.ended => {
-                        return Err(Violation::event(
-                            index,
-                            "unit",
-                            TicketErrorKind::AlreadyDispatched { unit: unit.clone() },
-                        ));
-                    }
-                    Some(a) => *a = Assignment::open(unit),
-                    None => self.assignments.push(Assignment::open(unit)),
+            EventBody::Dispatched { unit, .. } => match self.find(unit) {
+                Some(a) if !a.ended => {
+                    return Err(Violation::event(
+                        index,
+                        "unit",
+                        TicketErrorKind::AlreadyDispatched { unit: unit.clone() },
+                    ));
                 }
-            }
+                Some(a) => *a = Assignment::open(unit),
+                None => self.add(unit),
+            },
             EventBody::Signed { unit } => {
                 let a = self.open_assignment(index, unit)?;
                 if a.return_pending {
@@ -430,6 +464,49 @@ mod tests {
             ),
         );
         again.validate(None).unwrap();
+    }
+
+    #[test]
+    fn many_units_switch_to_a_map() {
+        let mut events = Vec::new();
+        for i in 0..40 {
+            events.push((
+                1,
+                EventBody::Dispatched {
+                    unit: u(&format!("u{i}")),
+                    role: Role::Assisting,
+                },
+            ));
+        }
+        for i in 0..40 {
+            events.push((
+                2,
+                EventBody::Signed {
+                    unit: u(&format!("u{i}")),
+                },
+            ));
+        }
+        let mut t = ticket(events);
+        t.validate(None).unwrap();
+        t.events
+            .push(Event::new(at(3), EventBody::Signed { unit: u("u39") }));
+        assert_eq!(t.validate(None).unwrap_err().code(), "already_signed");
+        t.events.pop();
+        t.events
+            .push(Event::new(at(3), EventBody::Signed { unit: u("u40") }));
+        assert_eq!(
+            t.validate(None).unwrap_err().code(),
+            "event_before_dispatch"
+        );
+        t.events.pop();
+        t.events.push(Event::new(
+            at(3),
+            EventBody::Dispatched {
+                unit: u("u7"),
+                role: Role::Lead,
+            },
+        ));
+        assert_eq!(t.validate(None).unwrap_err().code(), "already_dispatched");
     }
 
     #[test]

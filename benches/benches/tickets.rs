@@ -1,0 +1,59 @@
+//! Tickets (SPEC §3): synthetic generation, validation, and loading from JSON and flat tables,
+//! each on 10,000 tickets of the default synthetic city (≈ 7 events each).
+//!
+//! `cargo bench -p hotline-score-benches --bench tickets`
+
+// Bench setup fails loudly on a broken fixture.
+#![allow(clippy::expect_used, missing_docs)]
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use hotline_score::synthetic::{CityConfig, CityGenerator};
+use hotline_score::ticket::{EventRow, Mode, TicketRow, load_json, load_rows, load_tickets};
+
+const N: u64 = 10_000;
+
+fn tickets(c: &mut Criterion) {
+    let generator = CityGenerator::new(&CityConfig::default()).expect("default city");
+    let units = generator.units().to_vec();
+    let sample: Vec<_> = generator.range(0, N).collect();
+    let json = serde_json::to_string(&sample).expect("tickets serialize");
+    let mut ticket_rows: Vec<TicketRow> = Vec::new();
+    let mut event_rows: Vec<EventRow> = Vec::new();
+    for t in &sample {
+        let (tr, ers) = t.to_rows();
+        ticket_rows.push(tr);
+        event_rows.extend(ers);
+    }
+
+    let mut group = c.benchmark_group("tickets");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(5));
+    group.throughput(Throughput::Elements(N));
+    group.bench_function("generate_10k", |b| {
+        b.iter(|| generator.range(0, N).map(|t| t.events.len()).sum::<usize>())
+    });
+    group.bench_function("validate_10k", |b| {
+        b.iter_batched(
+            || sample.clone(),
+            |t| load_tickets(t, Some(&units), Mode::Strict).map(|l| l.tickets.len()),
+            BatchSize::LargeInput,
+        )
+    });
+    group.bench_function("load_json_10k", |b| {
+        b.iter(|| load_json(black_box(&json), Some(&units), Mode::Strict).map(|l| l.tickets.len()))
+    });
+    group.bench_function("load_rows_10k", |b| {
+        b.iter_batched(
+            || (ticket_rows.clone(), event_rows.clone()),
+            |(t, e)| load_rows(t, e, Some(&units), Mode::Strict).map(|l| l.tickets.len()),
+            BatchSize::LargeInput,
+        )
+    });
+    group.finish();
+}
+
+criterion_group!(benches, tickets);
+criterion_main!(benches);
