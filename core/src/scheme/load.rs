@@ -260,6 +260,26 @@ impl Ctx<'_> {
             return None;
         }
         let hash = sha256_hex(serde_json::to_string(&file).unwrap_or_default().as_bytes());
+        let mut used_slots: Vec<usize> = indicators
+            .iter()
+            .flat_map(|ind| {
+                let value = ind.value.iter().flat_map(|v| {
+                    std::iter::once(&v.value)
+                        .chain(v.num.as_ref())
+                        .chain(v.den.as_ref())
+                });
+                let items: Vec<&Formula> = match &ind.rule {
+                    Rule::Checklist { items } => items.iter().map(|i| &i.when).collect(),
+                    _ => Vec::new(),
+                };
+                value
+                    .chain(items)
+                    .flat_map(|f| f.slots_used().iter().copied())
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        used_slots.sort_unstable();
+        used_slots.dedup();
         Some(Scheme {
             hash,
             resolver,
@@ -269,6 +289,7 @@ impl Ctx<'_> {
             total_cap,
             total_floor,
             ladder,
+            used_slots,
             file,
         })
     }
@@ -859,5 +880,17 @@ rule = { linear_below_target = { target = 100, slope = 1 } }
         let line_text = text.lines().find(|l| l.contains("closed_on_tme")).unwrap();
         let col = line_text.find("closed_on_tme").unwrap() as u32 + 1;
         assert_eq!(p.column, col);
+    }
+
+    #[test]
+    fn numbers_may_be_decimal_strings() {
+        let text = MINI.replace("points = 25", "points = \"25.0\"");
+        assert!(load(&text, Format::Toml).is_ok());
+        let text = MINI.replace("points = 25", "points = \"2x\"");
+        let problems = load(&text, Format::Toml).unwrap_err();
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].code, "invalid_value");
+        assert_eq!(problems[0].key, "indicators[0].points");
+        assert_eq!(problems[0].column, 10);
     }
 }

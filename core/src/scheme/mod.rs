@@ -60,7 +60,7 @@ pub use sanction::{PeriodSanctions, Sanction};
 pub use schema::SCHEME_SCHEMA;
 #[cfg(feature = "json-schema")]
 pub use schema::generate as generate_json_schema;
-pub use warning::{CostlyIndicator, RescuableTicket, UnitWarning, WarningReason};
+pub use warning::{CostlyIndicator, RescuableTicket, UnitWarning, WarningData, WarningReason};
 
 use crate::error::{Error, Result};
 use crate::instant::{CHINA_OFFSET, Instant};

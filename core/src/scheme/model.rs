@@ -24,6 +24,8 @@ pub struct Scheme {
     pub(crate) total_cap: Option<Decimal>,
     pub(crate) total_floor: Option<Decimal>,
     pub(crate) ladder: Option<Ladder>,
+    /// Every metric slot the indicators' formulas read, ascending.
+    pub(crate) used_slots: Vec<usize>,
 }
 
 /// A group of units ranked together.

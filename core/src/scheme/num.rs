@@ -1,7 +1,7 @@
 //! `Num`: an exact decimal as written in a scheme file.
 //!
-//! Files write numbers as TOML/JSON numbers (`25`, `0.5`); the loader hands their text over
-//! unchanged so `0.1` is exactly one tenth, never a binary float. Serialized (for the canonical
+//! Files write numbers as TOML/JSON numbers (`25`, `0.5`) or decimal strings (`"0.5"`); the
+//! loader hands their text over unchanged so `0.1` is exactly one tenth, never a binary float. Serialized (for the canonical
 //! JSON the scheme hash is taken over) as the normalized decimal string (`"12.5"`, `"25"`).
 
 use std::fmt;
@@ -83,7 +83,11 @@ impl schemars::JsonSchema for Num {
         "Number".into()
     }
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type": "number" })
+        schemars::json_schema!({
+            "description": "A number; exact decimals may also be written as strings (\"0.1\").",
+            "type": ["number", "string"],
+            "format": "decimal"
+        })
     }
     fn inline_schema() -> bool {
         true

@@ -57,6 +57,36 @@ impl MetricResolver {
     }
 }
 
+impl MetricResolver {
+    /// Like [`MetricResolver::fill`], but only the slots in `used` (ascending) get values; the
+    /// others are no data. Scoring fills only what the scheme's formulas read.
+    pub fn fill_used(
+        &self,
+        counters: &UnitCounters,
+        external: Option<&BTreeMap<String, Decimal>>,
+        used: &[usize],
+        slots: &mut Vec<Value>,
+    ) {
+        slots.clear();
+        slots.resize(self.slot_count(), Value::NoData);
+        for &i in used {
+            let v = match (i / C, Counter::ALL.get(i % C)) {
+                (0, Some(c)) => Value::Number(Decimal::from(counters.default_value(*c))),
+                (1, Some(c)) => Value::Number(Decimal::from(counters.lead.get(*c))),
+                (2, Some(c)) => Value::Number(Decimal::from(counters.assisting.get(*c))),
+                _ => self
+                    .external
+                    .get(i.saturating_sub(3 * C))
+                    .and_then(|name| external.and_then(|e| e.get(name)))
+                    .map_or(Value::NoData, |v| Value::Number(*v)),
+            };
+            if let Some(slot) = slots.get_mut(i) {
+                *slot = v;
+            }
+        }
+    }
+}
+
 impl Resolver for MetricResolver {
     fn resolve(&self, name: &str) -> Option<(usize, ValueType)> {
         let (base, offset) = if let Some(rest) = name.strip_prefix("lead.") {
@@ -106,6 +136,16 @@ mod tests {
         ] {
             let f = Formula::compile(src, &r, ValueType::Number).unwrap();
             assert_eq!(f.eval(&slots), Value::Number(Decimal::from(want)), "{src}");
+        }
+        let mut some = Vec::new();
+        let used: Vec<usize> = (0..r.slot_count()).step_by(7).collect();
+        r.fill_used(&u, Some(&ext), &used, &mut some);
+        for (i, (a, b)) in slots.iter().zip(&some).enumerate() {
+            assert_eq!(
+                *b,
+                if used.contains(&i) { *a } else { Value::NoData },
+                "slot {i}"
+            );
         }
         r.fill(&u, None, &mut slots);
         let f = Formula::compile("ext.kb", &r, ValueType::Number).unwrap();

@@ -5,7 +5,7 @@
 //! "no data", never a panic.
 
 use rust_decimal::Decimal;
-use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
+use rust_decimal::prelude::ToPrimitive;
 
 use super::file::{Curve, IndicatorKind};
 use crate::formula::{Formula, Value};
@@ -73,6 +73,7 @@ pub struct ChecklistItem {
 
 /// Decimal places kept of a curve ratio computed in binary floating point (`sqrt`, `log`).
 pub const CURVE_DECIMALS: u32 = 10;
+const CURVE_SCALE: f64 = 1e10;
 
 impl Rule {
     /// Whether the points' magnitude grows with the value.
@@ -183,11 +184,13 @@ fn curve_ratio(curve: Curve, r: Decimal, max: Decimal) -> Option<Decimal> {
         Curve::Sqrt => (x.sqrt(), top.sqrt()),
         _ => (x.ln_1p(), top.ln_1p()),
     };
-    let ratio = Decimal::from_f64(fx / ftop)?;
-    Some(ratio.round_dp_with_strategy(
-        CURVE_DECIMALS,
-        rust_decimal::RoundingStrategy::MidpointAwayFromZero,
-    ))
+    // floor(q · 10^10 + 0.5) in IEEE doubles: q ∈ [0, 1], so this is half away from zero and
+    // the same in every language (sqrt is correctly rounded; ln is the platform's).
+    let scaled = (fx / ftop * CURVE_SCALE + 0.5).floor();
+    if !scaled.is_finite() {
+        return None;
+    }
+    Some(Decimal::new(scaled.to_i64()?, CURVE_DECIMALS))
 }
 
 #[cfg(test)]

@@ -127,6 +127,13 @@ impl<'a> Walker<'a> {
         }
         match &node.kind {
             NodeKind::Int(i) => self.bounds(schema, *i, node, path),
+            NodeKind::Str(text)
+                if schema.get("format").and_then(Value::as_str) == Some("decimal") =>
+            {
+                if let Err(msg) = super::num::parse(text) {
+                    self.push(node.span.start, "invalid_value", path, msg);
+                }
+            }
             NodeKind::Array(items) => {
                 if let Some(item_schema) = schema.get("items") {
                     for (i, item) in items.iter().enumerate() {

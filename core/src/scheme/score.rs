@@ -13,6 +13,7 @@ use super::file::{IndicatorKind, NoDataSpec};
 use super::model::{Group, Indicator, Scheme};
 use super::no_data::{NoDataOutcome, rescale_factor, resolve};
 use super::rank::rank_group;
+use super::rule::Rule;
 use super::total::{grade, total};
 use super::value::Measured;
 use super::workload::{pooled_rate, scored_value};
@@ -105,55 +106,56 @@ impl Scheme {
             .iter()
             .filter(|i| i.applies_to(&group.id))
             .collect();
-        // Measure every (unit, indicator).
+        // Measure every (unit, indicator): row-major, one row of `n` cells per unit.
+        let n = indicators.len();
         let mut slots: Vec<Value> = Vec::new();
         let zero = UnitCounters::default();
-        let mut cells: Vec<Vec<Cell>> = members
-            .iter()
-            .map(|u| {
-                let counters = metrics.units.get(&u.id).unwrap_or(&zero);
-                self.resolver
-                    .fill(counters, metrics.external.get(&u.id), &mut slots);
-                indicators
-                    .iter()
-                    .map(|ind| {
-                        let measured = match &ind.value {
-                            Some(v) => v.measure(&slots),
-                            None => Measured {
-                                value: ind.rule.checklist_value(&slots),
-                                ..Measured::default()
-                            },
-                        };
-                        Cell {
-                            measured,
-                            value: None,
-                            shrunk: false,
-                            exact: None,
-                        }
-                    })
-                    .collect()
-            })
-            .collect();
+        let mut cells: Vec<Cell> = Vec::with_capacity(members.len() * n);
+        for u in members {
+            let counters = metrics.units.get(&u.id).unwrap_or(&zero);
+            self.resolver.fill_used(
+                counters,
+                metrics.external.get(&u.id),
+                &self.used_slots,
+                &mut slots,
+            );
+            cells.extend(indicators.iter().map(|ind| {
+                let measured = match &ind.value {
+                    Some(v) => v.measure(&slots),
+                    None => Measured {
+                        value: ind.rule.checklist_value(&slots),
+                        ..Measured::default()
+                    },
+                };
+                Cell {
+                    measured,
+                    value: None,
+                    shrunk: false,
+                    exact: None,
+                }
+            }));
+        }
+        let step = n.max(1);
         // Group-level steps per indicator: pooled rate, shrinkage, group maximum, exact points.
         for (j, ind) in indicators.iter().enumerate() {
-            let pooled = ind.shrink.and_then(|_| {
-                pooled_rate(
-                    cells
-                        .iter()
-                        .filter_map(|row| row.get(j))
-                        .map(|c| &c.measured),
-                )
-            });
-            for cell in cells.iter_mut().filter_map(|row| row.get_mut(j)) {
+            let pooled = ind
+                .shrink
+                .and_then(|_| pooled_rate(cells.iter().skip(j).step_by(step).map(|c| &c.measured)));
+            for cell in cells.iter_mut().skip(j).step_by(step) {
                 (cell.value, cell.shrunk) =
                     scored_value(ind, &cell.measured, pooled, self.file.rate_decimals);
             }
-            let group_max = cells
-                .iter()
-                .filter_map(|row| row.get(j).and_then(|c| c.value))
-                .max();
+            let group_max = match ind.rule {
+                Rule::Volume { .. } => cells
+                    .iter()
+                    .skip(j)
+                    .step_by(step)
+                    .filter_map(|c| c.value)
+                    .max(),
+                _ => None,
+            };
             let target = ind.target_for(&group.id);
-            for cell in cells.iter_mut().filter_map(|row| row.get_mut(j)) {
+            for cell in cells.iter_mut().skip(j).step_by(step) {
                 cell.exact = cell
                     .value
                     .and_then(|r| ind.rule.points(r, ind.points, ind.kind, target, group_max));
@@ -161,22 +163,27 @@ impl Scheme {
         }
         let mut cards: Vec<Scorecard> = members
             .iter()
-            .zip(cells.iter())
-            .map(|(unit, row)| self.card(group, unit, &indicators, row, &cells))
+            .enumerate()
+            .map(|(i, unit)| {
+                let row = cells.get(i * n..(i + 1) * n).unwrap_or_default();
+                self.card(group, unit, &indicators, row, &cells)
+            })
             .collect();
         rank_group(&mut cards);
         cards
     }
 
-    /// One unit's scorecard from its row of cells (`all` = the group's rows, for group means).
+    /// One unit's scorecard from its row of cells (`all` = the group's cells, row-major, for
+    /// group means).
     fn card(
         &self,
         group: &Group,
         unit: &Unit,
         indicators: &[&Indicator],
         row: &[Cell],
-        all: &[Vec<Cell>],
+        all: &[Cell],
     ) -> Scorecard {
+        let n = indicators.len().max(1);
         let dp = self.file.decimals;
         // No-data outcomes, then the rescale factor of excluded base indicators.
         let outcomes: Vec<(Option<Decimal>, Option<NoDataSpec>)> = indicators
@@ -188,7 +195,9 @@ impl Scheme {
                 None => {
                     let with_data: Vec<Decimal> = all
                         .iter()
-                        .filter_map(|r| r.get(j).and_then(|c| c.exact))
+                        .skip(j)
+                        .step_by(n)
+                        .filter_map(|c| c.exact)
                         .collect();
                     match resolve(ind.no_data, ind.kind, ind.points, &with_data) {
                         NoDataOutcome::Points(p) => (Some(p), Some(ind.no_data)),
@@ -277,5 +286,94 @@ impl Scheme {
             components,
             scheme_hash: self.hash.clone(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::scheme::file::SchemeFile;
+
+    fn unit(id: &str, group: &str) -> Unit {
+        Unit {
+            id: id.into(),
+            group: group.into(),
+            name: String::new(),
+        }
+    }
+
+    fn setup() -> (Scheme, Period, Instant) {
+        let scheme = Scheme::preset("three-rates").unwrap();
+        let as_of = Instant::parse("2026-03-31T12:00:00+08:00").unwrap();
+        let period = scheme.period_at(as_of).unwrap();
+        (scheme, period, as_of)
+    }
+
+    #[test]
+    fn bad_inputs_are_typed_errors() {
+        let (scheme, period, as_of) = setup();
+        let m = MetricsTable::default();
+        let code = |units: &[Unit], m: &MetricsTable| {
+            scheme.score(units, m, &period, as_of).unwrap_err().code()
+        };
+        assert_eq!(
+            code(&[unit("a", "units"), unit("a", "units")], &m),
+            "duplicate_unit"
+        );
+        assert_eq!(code(&[unit("a", "nope")], &m), "unit_group_unknown");
+        let mut stray = MetricsTable::default();
+        stray.units.insert("b".into(), UnitCounters::default());
+        assert_eq!(
+            code(&[unit("a", "units")], &stray),
+            "metrics_for_unknown_unit"
+        );
+        let mut ext = MetricsTable::default();
+        ext.external.insert(
+            "a".into(),
+            BTreeMap::from([("kb".to_owned(), Decimal::ONE)]),
+        );
+        assert_eq!(code(&[unit("a", "units")], &ext), "unknown_external_metric");
+        assert_eq!(period.label, "2026-03");
+    }
+
+    #[test]
+    fn a_unit_without_metrics_scores_its_no_data_points() {
+        let (scheme, period, as_of) = setup();
+        let s = scheme
+            .score(
+                &[unit("a", "units")],
+                &MetricsTable::default(),
+                &period,
+                as_of,
+            )
+            .unwrap();
+        let card = &s.units[0];
+        assert_eq!(card.total.to_string(), "100.00");
+        assert!(
+            card.components
+                .iter()
+                .all(|c| c.no_data == Some(NoDataSpec::Full))
+        );
+        assert_eq!(card.scheme_hash, scheme.hash());
+    }
+
+    #[test]
+    fn the_hash_ignores_format_comments_and_key_order() {
+        let toml_scheme = Scheme::preset("three-rates").unwrap();
+        let json = serde_json::to_string_pretty(toml_scheme.file()).unwrap();
+        let file: SchemeFile = serde_json::from_str(&json).unwrap();
+        assert_eq!(&file, toml_scheme.file());
+        let from_json = Scheme::from_json(&json).unwrap();
+        assert_eq!(from_json.hash(), toml_scheme.hash());
+        let edited = crate::scheme::preset::text("three-rates").unwrap().replace(
+            "points = 35\nrule = { proportional = {} }\n\n[[indicators]]\nid = \"satisfaction\"",
+            "points = 35\nrule = { proportional = {} }\n\n[[indicators]]\nid = \"satisfactio\"",
+        );
+        assert_ne!(
+            Scheme::from_toml(&edited).unwrap().hash(),
+            toml_scheme.hash()
+        );
     }
 }

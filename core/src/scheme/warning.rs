@@ -4,11 +4,18 @@
 //! ([`crate::metrics::open_assignments`]) still pending and due in `[as_of, period end)`, each
 //! with the points closing it on time would recover.
 //!
-//! Recovered points of one ticket = the unit's rounded total with the assignment counted as
-//! closed on time (`due`, `closed_on_time`, `due_closed`, `closed_first_time`, `closed` + 1 for
-//! its role) minus the total with it counted as overdue (`due`, `overdue_open` + 1) — what it is
-//! worth at the period's end — each with the rest of the metrics as at `as_of` and the whole
-//! group re-scored (group means, pooled rates and maxima included).
+//! Standing and conditions use the metrics at `as_of`. Recovered points are counted at the
+//! period's end: the caller also passes the same tickets evaluated at the period end — what the
+//! period will look like if nothing more is done ([`WarningData`]). A rescuable ticket is an
+//! assignment pending at `as_of`, due in `[as_of, period end)`, and overdue at the period end if
+//! nothing is done (one paused until after the end is not). Its points are the unit's rounded
+//! total at the end with that one assignment moved from overdue to closed on time (for its role:
+//! `overdue_open` − 1;
+//! `closed_on_time`, `due_closed`, `closed_first_time`, `closed` + 1), minus its total in
+//! `at_end`, the whole group re-scored (group means, pooled rates and maxima included). Working
+//! time sums (`complete_working_ms`, `overdue_working_ms`) are not adjusted, and the ticket is
+//! assumed never reopened; closing it in the data then changes the unit's total by exactly the
+//! predicted points for schemes without duration means.
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -21,6 +28,20 @@ use crate::instant::{Instant, MS_PER_DAY};
 use crate::metrics::{Counter, MetricsTable, OpenAssignment};
 use crate::period::Period;
 use crate::unit::{Role, Unit, UnitId};
+
+/// What period warnings read: the metrics and open assignments at `as_of`, and the same tickets
+/// evaluated at the period end (if nothing more is done).
+#[derive(Debug, Clone, Copy)]
+pub struct WarningData<'a> {
+    /// Metrics at `as_of`.
+    pub metrics: &'a MetricsTable,
+    /// Open assignments at `as_of` ([`crate::metrics::open_assignments`]).
+    pub open: &'a [OpenAssignment],
+    /// Metrics of the same tickets evaluated at the period end.
+    pub at_end: &'a MetricsTable,
+    /// Open assignments of the same tickets at the period end.
+    pub open_at_end: &'a [OpenAssignment],
+}
 
 /// Why a unit is warned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -111,10 +132,9 @@ impl Scheme {
     pub fn period_warnings(
         &self,
         units: &[Unit],
-        metrics: &MetricsTable,
         period: &Period,
         as_of: Instant,
-        open: &[OpenAssignment],
+        data: &WarningData<'_>,
     ) -> Result<Vec<UnitWarning>> {
         let spec = self.file.warnings.as_ref().ok_or(Error::SchemeLacks {
             feature: "warnings".into(),
@@ -123,7 +143,7 @@ impl Scheme {
         if as_of < start || as_of >= period.end {
             return Ok(Vec::new());
         }
-        let scores = self.score(units, metrics, period, as_of)?;
+        let scores = self.score(units, data.metrics, period, as_of)?;
         let mut out = Vec::new();
         for card in &scores.units {
             let mut reasons = Vec::new();
@@ -180,7 +200,7 @@ impl Scheme {
                 .collect();
             costly.sort_by_key(|c| std::cmp::Reverse(c.points_lost));
             costly.truncate(usize::try_from(spec.reasons).unwrap_or(usize::MAX));
-            let rescuable = self.rescuable(card, units, metrics, period, as_of, open);
+            let rescuable = self.rescuable(card, units, period, as_of, data);
             out.push(UnitWarning {
                 unit: card.unit.clone(),
                 group: card.group.clone(),
@@ -199,11 +219,11 @@ impl Scheme {
         &self,
         card: &Scorecard,
         units: &[Unit],
-        metrics: &MetricsTable,
         period: &Period,
         as_of: Instant,
-        open: &[OpenAssignment],
+        data: &WarningData<'_>,
     ) -> Vec<RescuableTicket> {
+        let metrics = data.at_end;
         let Some(group) = self.group(&card.group) else {
             return Vec::new();
         };
@@ -224,28 +244,41 @@ impl Scheme {
                 })
                 .collect(),
         };
-        let total_with = |role: Role, counters: &[Counter]| {
+        let total_with = |role: Role, delta: &[(Counter, i64)]| {
             let mut t = table.clone();
             let row = t.units.entry(card.unit.clone()).or_default().role_mut(role);
-            for c in counters {
-                row.add(*c, 1);
+            for (c, d) in delta {
+                row.add(*c, *d);
             }
             self.score_group(group, &members, &t)
                 .into_iter()
                 .find(|c| c.unit == card.unit)
                 .map(|c| c.total)
         };
-        let mut out: Vec<RescuableTicket> = open
+        let Some(lapsed) = total_with(Role::Lead, &[]) else {
+            return Vec::new();
+        };
+        let overdue_at_end = |a: &OpenAssignment| {
+            data.open_at_end.iter().any(|e| {
+                e.outcome == Outcome::Overdue
+                    && e.ticket_id == a.ticket_id
+                    && e.unit == a.unit
+                    && e.role == a.role
+                    && e.dispatched_at == a.dispatched_at
+            })
+        };
+        let mut out: Vec<RescuableTicket> = data
+            .open
             .iter()
             .filter(|a| {
                 a.unit == card.unit
                     && a.outcome == Outcome::Pending
                     && as_of <= a.due
                     && a.due < period.end
+                    && overdue_at_end(a)
             })
             .filter_map(|a| {
-                let closed = total_with(a.role, &CLOSED_ON_TIME)?;
-                let lapsed = total_with(a.role, &LAPSED)?;
+                let closed = total_with(a.role, &RESCUE)?;
                 Some(RescuableTicket {
                     ticket_id: a.ticket_id.clone(),
                     role: a.role,
@@ -267,14 +300,11 @@ impl Scheme {
     }
 }
 
-/// Counters an assignment closed on time adds when its deadline passes.
-pub const CLOSED_ON_TIME: [Counter; 5] = [
-    Counter::Due,
-    Counter::ClosedOnTime,
-    Counter::DueClosed,
-    Counter::ClosedFirstTime,
-    Counter::Closed,
+/// How closing an overdue assignment on time changes its role's counters at the period end.
+pub const RESCUE: [(Counter, i64); 5] = [
+    (Counter::OverdueOpen, -1),
+    (Counter::ClosedOnTime, 1),
+    (Counter::DueClosed, 1),
+    (Counter::ClosedFirstTime, 1),
+    (Counter::Closed, 1),
 ];
-
-/// Counters an assignment still open adds when its deadline passes.
-pub const LAPSED: [Counter; 2] = [Counter::Due, Counter::OverdueOpen];

@@ -1,0 +1,164 @@
+//! Period warnings on a synthetic quarter: warnings 20 days before the end, and rescuable
+//! tickets whose on-time closing, done in the data, raises the unit's total by exactly the
+//! predicted points.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use hotline_score::clocks::Evaluator;
+use hotline_score::metrics::{MetricsTable, Scope, open_assignments, partial};
+use hotline_score::scheme::{Scheme, WarningData};
+use hotline_score::synthetic::{CityConfig, SyntheticCity};
+use hotline_score::ticket::{Event, EventBody, Mode, Ticket, load_tickets};
+use hotline_score::{Calendar, Instant, Period, Policy, Unit};
+use rust_decimal::Decimal;
+
+/// A scheme over completion and callback counters (no duration means, no group-relative
+/// statistics), with the three groups of the synthetic city.
+const SCHEME: &str = r#"
+schema_version = 1
+name = "warnings test"
+period = "quarter"
+
+[[groups]]
+id = "counties"
+full_marks = 100
+[[groups]]
+id = "departments"
+full_marks = 100
+[[groups]]
+id = "utilities"
+full_marks = 100
+
+[[indicators]]
+id = "closed_on_time"
+name = "按时办结率"
+value = { ratio = { num = "closed_on_time", den = "due" } }
+points = 50
+rule = { linear_below_target = { target = 100, slope = 1 } }
+
+[[indicators]]
+id = "closed"
+name = "办结率"
+value = { ratio = { num = "due_closed", den = "due" } }
+points = 20
+rule = { linear_below_target = { target = 100, slope = 0.5 } }
+
+[[indicators]]
+id = "satisfaction"
+name = "满意率"
+value = { ratio = { num = "very_satisfied + satisfied + basically_satisfied", den = "callbacks" } }
+points = 30
+rule = { linear_below_target = { target = 98, slope = 0.5, floor = 10 } }
+
+[[indicators]]
+id = "overdue_open"
+name = "超期未办结扣分"
+kind = "deduction"
+value = { count = "overdue_open" }
+points = 10
+rule = { per_item = { each = 0.25 } }
+
+[warnings]
+lead_days = 20
+bottom = 3
+"#;
+
+fn metrics(
+    tickets: &[Ticket],
+    ev: &Evaluator,
+    period: &Period,
+    as_of: Instant,
+    units: &[Unit],
+) -> MetricsTable {
+    partial(tickets, ev, &Scope::new(period.clone(), as_of))
+        .unwrap()
+        .finalize(units, Default::default())
+}
+
+#[test]
+fn rescuable_tickets_recover_the_predicted_points() {
+    // 2026-Q1 up to 2026-03-12: exactly 20 days before the quarter ends.
+    let config = CityConfig {
+        days: 70,
+        tickets_per_day: 80,
+        ..CityConfig::default()
+    };
+    let city = SyntheticCity::generate(&config).unwrap();
+    let warn_at = city.as_of;
+    assert_eq!(
+        warn_at,
+        Instant::parse("2026-03-12T00:00:00+08:00").unwrap()
+    );
+    let units = city.units.clone();
+    let tickets = load_tickets(city.tickets, Some(&units), Mode::Strict)
+        .unwrap()
+        .tickets;
+    let scheme = Scheme::from_toml(SCHEME).unwrap();
+    let period = scheme.period_at(warn_at).unwrap();
+    assert_eq!(scheme.warning_start(&period), Some(warn_at));
+    let ev = Evaluator::new(&Calendar::prc().unwrap(), Policy::henan().unwrap(), &units);
+
+    let now = metrics(&tickets, &ev, &period, warn_at, &units);
+    let at_end = metrics(&tickets, &ev, &period, period.end, &units);
+    let open = open_assignments(&tickets, &ev, warn_at).unwrap();
+    let open_at_end = open_assignments(&tickets, &ev, period.end).unwrap();
+    let data = WarningData {
+        metrics: &now,
+        open: &open,
+        at_end: &at_end,
+        open_at_end: &open_at_end,
+    };
+    let warnings = scheme
+        .period_warnings(&units, &period, warn_at, &data)
+        .unwrap();
+    // Bottom 3 of each of the three groups (ties may add more).
+    assert!(warnings.len() >= 9, "{} warnings", warnings.len());
+    let day_before = Instant::from_millis(warn_at.millis() - 86_400_000);
+    let none = scheme
+        .period_warnings(&units, &period, day_before, &data)
+        .unwrap();
+    assert!(none.is_empty(), "no warnings before the window");
+
+    let baseline = scheme.score(&units, &at_end, &period, period.end).unwrap();
+    let mut checked = 0;
+    for w in &warnings {
+        assert!(!w.costly.is_empty());
+        for r in w.rescuable.iter().take(2) {
+            assert!(r.completion_due >= warn_at && r.completion_due < period.end);
+            // Close the ticket on time in the data and evaluate the period at its end.
+            let mut changed = tickets.clone();
+            let t = changed.iter_mut().find(|t| t.id == r.ticket_id).unwrap();
+            t.events.push(Event::new(
+                Instant::from_millis(warn_at.millis() + 60_000),
+                EventBody::Closed,
+            ));
+            let changed = load_tickets(changed, Some(&units), Mode::Strict)
+                .unwrap()
+                .tickets;
+            let after = metrics(&changed, &ev, &period, period.end, &units);
+            let rescored = scheme.score(&units, &after, &period, period.end).unwrap();
+            let total = |s: &hotline_score::scheme::Scores| {
+                s.units.iter().find(|c| c.unit == w.unit).unwrap().total
+            };
+            assert_eq!(
+                total(&rescored) - total(&baseline),
+                r.points,
+                "unit {} ticket {}",
+                w.unit,
+                r.ticket_id
+            );
+            if r.points > Decimal::ZERO {
+                checked += 1;
+            }
+        }
+    }
+    assert!(
+        checked >= 5,
+        "only {checked} tickets with points were checked"
+    );
+}
