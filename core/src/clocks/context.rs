@@ -1,16 +1,19 @@
 //! The evaluator: a compiled calendar, its whole-day view, a policy and the units table,
 //! prepared once and shared by every evaluation.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::amount::Amount;
-use crate::calendar::{Calendar, DayCount};
+use crate::calendar::{Calendar, DayCount, DeadlineAt};
 use crate::error::{Error, Result};
-use crate::instant::Instant;
+use crate::instant::{Instant, MS_PER_DAY};
 use crate::policy::{Limit, Limits, Policy, Subject, TimeBasis};
 use crate::ticket::{Kind, Ticket, Urgency};
 use crate::unit::Unit;
+
+use super::view::TicketView;
 
 /// Everything evaluation needs that does not change between calls: build it once per
 /// (calendar, policy, units) and reuse it for any number of tickets, periods and `as_of`s.
@@ -27,6 +30,8 @@ pub struct Evaluator {
     groups: Vec<String>,
     /// Limits per (kind, urgency, group) when the policy only looks at those.
     table: Option<Vec<Limits>>,
+    /// The calendar's UTC offset in milliseconds.
+    offset_ms: i64,
 }
 
 const KINDS: [Kind; 7] = [
@@ -95,6 +100,7 @@ impl Evaluator {
             unit_group,
             groups,
             table,
+            offset_ms: i64::from(calendar.offset().whole_seconds()) * 1000,
         }
     }
 
@@ -135,22 +141,54 @@ impl Evaluator {
     /// The limits for `ticket` assigned to the unit at `unit` (its position in the units table;
     /// `None` for a unit not in it, whose group is `""`).
     pub fn limits_for(&self, ticket: &Ticket, unit: Option<u32>) -> Limits {
+        self.limits_of(
+            ticket.kind,
+            ticket.urgency,
+            &ticket.channel,
+            &ticket.attributes,
+            unit,
+        )
+        .into_owned()
+    }
+
+    pub(crate) fn limits_for_view(
+        &self,
+        ticket: &TicketView<'_>,
+        unit: Option<u32>,
+    ) -> Cow<'_, Limits> {
+        self.limits_of(
+            ticket.kind,
+            ticket.urgency,
+            ticket.channel,
+            ticket.attributes,
+            unit,
+        )
+    }
+
+    fn limits_of(
+        &self,
+        kind: Kind,
+        urgency: Urgency,
+        channel: &str,
+        attributes: &BTreeMap<String, String>,
+        unit: Option<u32>,
+    ) -> Cow<'_, Limits> {
         if let Some(table) = &self.table {
             let g = self.group_index(unit);
-            let at = (kind_index(ticket.kind) * URGENCIES.len() + urgency_index(ticket.urgency))
+            let at = (kind_index(kind) * URGENCIES.len() + urgency_index(urgency))
                 * self.groups.len()
                 + g;
             if let Some(l) = table.get(at) {
-                return *l;
+                return Cow::Borrowed(l);
             }
         }
-        self.policy.limits_for_subject(&Subject {
-            kind: ticket.kind,
-            urgency: ticket.urgency,
-            channel: &ticket.channel,
+        Cow::Owned(self.policy.limits_for_subject(&Subject {
+            kind,
+            urgency,
+            channel,
             group: self.group_of(unit),
-            attributes: &ticket.attributes,
-        })
+            attributes,
+        }))
     }
 
     /// `t` plus `ms` of time on `basis` (the earliest such instant).
@@ -213,6 +251,43 @@ impl Evaluator {
         }
     }
 
+    /// [`Evaluator::base_due`] through `cache`: an N-working-days deadline depends only on the
+    /// start's local date (SPEC §2.3), and tickets of a batch cluster in time.
+    pub(crate) fn base_due_cached(
+        &self,
+        limit: &Limit,
+        start: Instant,
+        extra_days: u32,
+        cache: &mut DayCache,
+    ) -> Result<Instant> {
+        let Amount::WorkingDays(n) = limit.amount else {
+            return self.base_due(limit, start, extra_days);
+        };
+        let key = DayKey {
+            day: start
+                .millis()
+                .saturating_add(self.offset_ms)
+                .div_euclid(MS_PER_DAY),
+            n: n.saturating_add(extra_days),
+            count_start_day: self.policy.count_start_day(limit),
+            deadline_at: self.policy.deadline_at(limit),
+        };
+        let slot = cache
+            .slots
+            .get_mut(key.slot())
+            .ok_or(Error::InstantOutOfRange {
+                millis: start.millis(),
+            })?;
+        if let Some((k, due)) = slot
+            && *k == key
+        {
+            return Ok(*due);
+        }
+        let due = self.base_due(limit, start, extra_days)?;
+        *slot = Some((key, due));
+        Ok(due)
+    }
+
     /// The same local time of day, `days` working days later.
     fn shift_days(&self, t: Instant, days: u32) -> Result<Instant> {
         if days == 0 {
@@ -223,6 +298,32 @@ impl Evaluator {
         let date = self.office.add_working_days(date, i64::from(days))?;
         Ok(Instant::from_local(date, ms, offset))
     }
+}
+
+/// Key of a memoized N-working-days deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct DayKey {
+    day: i64,
+    n: u32,
+    count_start_day: bool,
+    deadline_at: DeadlineAt,
+}
+
+impl DayKey {
+    fn slot(&self) -> usize {
+        let h = (self.day as u64)
+            .wrapping_mul(31)
+            .wrapping_add(u64::from(self.n));
+        (h % DAY_SLOTS as u64) as usize
+    }
+}
+
+const DAY_SLOTS: usize = 32;
+
+/// A small direct-mapped memo of N-working-days deadlines, kept in the reusable scratch space.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct DayCache {
+    slots: [Option<(DayKey, Instant)>; DAY_SLOTS],
 }
 
 /// A small, fast, non-cryptographic hasher for unit ids (the Fx hash of rustc; the units table

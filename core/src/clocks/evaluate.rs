@@ -10,6 +10,7 @@ use super::context::Evaluator;
 use super::facts::{Facts, Scratch, role_index};
 use super::state::{Assignment, AssignmentEnd, Clocks};
 use super::timer::{ClockInput, run};
+use super::view::{Converter, TicketView};
 
 fn min_opt(a: Option<Instant>, b: Option<Instant>) -> Option<Instant> {
     match (a, b) {
@@ -36,8 +37,10 @@ impl Evaluator {
     /// panics, but the result is unspecified.
     pub fn evaluate(&self, ticket: &Ticket, as_of: Instant) -> Result<Vec<Assignment>> {
         let mut scratch = Scratch::default();
+        let mut converter = Converter::default();
+        let view = converter.view(self, ticket);
         self.evaluate_into(
-            ticket,
+            &view,
             as_of,
             &mut scratch,
             Detail {
@@ -52,10 +55,9 @@ impl Evaluator {
             .zip(scratch.clocks.iter())
             .enumerate()
         {
-            let unit = ticket
-                .events
-                .get(f.event_index)
-                .and_then(|e| e.body.unit())
+            let unit = view
+                .names
+                .get(f.key)
                 .cloned()
                 .unwrap_or_else(|| UnitId(String::new()));
             out.push(Assignment {
@@ -80,25 +82,26 @@ impl Evaluator {
     /// Scans `ticket` and computes the clocks of every assignment into `scratch`.
     pub(crate) fn evaluate_into(
         &self,
-        ticket: &Ticket,
+        ticket: &TicketView<'_>,
         as_of: Instant,
         scratch: &mut Scratch,
         detail: Detail,
     ) -> Result<()> {
-        scratch.scan(self, ticket, as_of);
+        scratch.scan(ticket, as_of);
+        scratch
+            .clocks
+            .resize(scratch.assignments.len(), Clocks::default());
         for i in 0..scratch.assignments.len() {
             let Some(f) = scratch.assignments.get(i).copied() else {
                 break;
             };
-            let limits = self.limits_for(ticket, f.unit);
-            let clocks = self
-                .assignment_clocks(scratch, i, &f, &limits, as_of, detail)
+            let limits = self.limits_for_view(ticket, f.unit);
+            self.assignment_clocks(scratch, i, &f, &limits, as_of, detail)
                 .map_err(|e| Error::ClockFailed {
-                    ticket_id: ticket.id.clone(),
+                    ticket_id: ticket.id.to_owned(),
                     event_index: f.event_index,
                     source: Box::new(e),
                 })?;
-            scratch.clocks.push(clocks);
         }
         Ok(())
     }
@@ -111,7 +114,7 @@ impl Evaluator {
         limits: &Limits,
         as_of: Instant,
         detail: Detail,
-    ) -> Result<Clocks> {
+    ) -> Result<()> {
         let policy = self.policy();
         let end_a = f.ended.map(|e| e.0);
         let end_any = min_opt(end_a, scratch.closed_at);
@@ -175,7 +178,16 @@ impl Evaluator {
                 end_any,
             ),
         ];
-        let mut clocks = Clocks::default();
+        let Scratch {
+            clocks,
+            clock_events,
+            extension_records,
+            days,
+            ..
+        } = scratch;
+        let Some(clocks) = clocks.get_mut(i) else {
+            return Ok(());
+        };
         let mut records = Vec::new();
         for (clock, start, finish, end) in inputs {
             let input = ClockInput {
@@ -187,18 +199,19 @@ impl Evaluator {
                 extended: policy.extension.applies_to(clock),
                 with_status: detail.status,
             };
-            let events = scratch
-                .clock_events
-                .iter()
-                .filter(|(a, _)| *a == i)
-                .map(|(_, e)| e);
+            let events = clock_events.iter().filter(|(a, _)| *a == i).map(|(_, e)| e);
             let keep = detail.records && record_clock == Some(clock);
-            *clocks.get_mut(clock) =
-                run(self, &input, events, as_of, keep.then_some(&mut records))?;
+            run(
+                self,
+                &input,
+                events,
+                as_of,
+                keep.then_some(&mut records),
+                clocks.get_mut(clock),
+                days,
+            )?;
         }
-        scratch
-            .extension_records
-            .extend(records.into_iter().map(|r| (i, r)));
-        Ok(clocks)
+        extension_records.extend(records.into_iter().map(|r| (i, r)));
+        Ok(())
     }
 }

@@ -5,16 +5,18 @@
 
 use crate::amount::Amount;
 use crate::instant::Instant;
-use crate::ticket::{EventBody, Satisfaction, Ticket};
+use crate::ticket::Satisfaction;
 use crate::unit::Role;
 
-use super::context::Evaluator;
 use super::state::EndReason;
+use super::view::{Body, NO_UNIT, TicketView};
 
 /// Facts about one assignment.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Facts {
-    /// Position of the unit in the units table (`None`: not in it).
+    /// The unit's key in the ticket view.
+    pub key: u32,
+    /// Position of the unit in the evaluator's units table (`None`: not in it).
     pub unit: Option<u32>,
     pub role: Role,
     pub event_index: usize,
@@ -66,7 +68,7 @@ pub(crate) struct Callback {
 
 /// Reusable buffers and the facts of the ticket last scanned.
 #[derive(Debug, Default)]
-pub struct Scratch {
+pub(crate) struct Scratch {
     pub(crate) assignments: Vec<Facts>,
     /// Pause, resume and extension events, tagged with their assignment.
     pub(crate) clock_events: Vec<(usize, ClockEvent)>,
@@ -87,6 +89,8 @@ pub struct Scratch {
     pub(crate) first_dispatch: [Option<Instant>; 2],
     pub(crate) clocks: Vec<super::state::Clocks>,
     pub(crate) extension_records: Vec<(usize, super::state::ExtensionRecord)>,
+    /// Memo of working-day deadlines.
+    pub(crate) days: super::context::DayCache,
 }
 
 pub(crate) fn role_index(role: Role) -> usize {
@@ -95,7 +99,7 @@ pub(crate) fn role_index(role: Role) -> usize {
 
 impl Scratch {
     /// Scans `ticket`'s events with `at <= as_of`.
-    pub(crate) fn scan(&mut self, ev: &Evaluator, ticket: &Ticket, as_of: Instant) {
+    pub(crate) fn scan(&mut self, ticket: &TicketView<'_>, as_of: Instant) {
         self.assignments.clear();
         self.clock_events.clear();
         self.returns.clear();
@@ -114,23 +118,25 @@ impl Scratch {
             if at > as_of {
                 break;
             }
-            match &event.body {
-                EventBody::Dispatched { unit, role } => {
-                    if let Some(old) = self.latest_of(ticket, unit.as_str())
+            let named = (event.unit != NO_UNIT).then_some(event.unit);
+            match event.body {
+                Body::Dispatched(role) => {
+                    if let Some(old) = self.latest_of(event.unit)
                         && let Some(f) = self.assignments.get_mut(old)
                         && f.ended.is_none()
                     {
                         f.ended = Some((at, EndReason::Superseded));
                     }
-                    let slot = self.first_dispatch.get_mut(role_index(*role));
+                    let slot = self.first_dispatch.get_mut(role_index(role));
                     if let Some(slot) = slot
                         && slot.is_none()
                     {
                         *slot = Some(at);
                     }
                     self.assignments.push(Facts {
-                        unit: ev.unit_index(unit.as_str()),
-                        role: *role,
+                        key: event.unit,
+                        unit: ticket.row(event.unit),
+                        role,
                         event_index: index,
                         dispatched_at: at,
                         signed_at: None,
@@ -150,28 +156,28 @@ impl Scratch {
                         supervised: 0,
                     });
                 }
-                EventBody::Reviewed { passed, unit } => {
-                    let a = match unit {
-                        Some(u) => self.latest_of(ticket, u.as_str()),
+                Body::Reviewed(passed) => {
+                    let a = match named {
+                        Some(u) => self.latest_of(u),
                         None => last_reply_by.or_else(|| self.current_lead()),
                     };
-                    if *passed && let Some(f) = a.and_then(|a| self.assignments.get_mut(a)) {
+                    if passed && let Some(f) = a.and_then(|a| self.assignments.get_mut(a)) {
                         f.passed_reply_at = f.last_reply_at;
                     }
                     self.reviews.push(Attributed {
                         at,
                         assignment: a,
-                        what: *passed,
+                        what: passed,
                     });
                 }
-                EventBody::Reopened { unit } => {
+                Body::Reopened => {
                     self.closed_at = None;
                     self.reopened = true;
-                    let a = match unit {
-                        Some(u) => self.latest_of(ticket, u.as_str()),
+                    let a = match named {
+                        Some(u) => self.latest_of(u),
                         None => self.current_lead(),
                     };
-                    match (unit, a) {
+                    match (named, a) {
                         (Some(_), Some(a)) => {
                             if let Some(f) = self.assignments.get_mut(a) {
                                 f.passed_reply_at = None;
@@ -189,11 +195,8 @@ impl Scratch {
                         what: (),
                     });
                 }
-                EventBody::CalledBack {
-                    satisfaction,
-                    resolved,
-                } => {
-                    let reached = *satisfaction != Satisfaction::Unreachable;
+                Body::CalledBack(satisfaction, resolved) => {
+                    let reached = satisfaction != Satisfaction::Unreachable;
                     let first_valid = reached
                         && !self
                             .callbacks
@@ -204,14 +207,14 @@ impl Scratch {
                         at,
                         assignment,
                         what: Callback {
-                            satisfaction: *satisfaction,
-                            resolved: *resolved,
+                            satisfaction,
+                            resolved,
                             written_off: false,
                             first_valid,
                         },
                     });
                 }
-                EventBody::WrittenOff => {
+                Body::WrittenOff => {
                     if let Some(c) = self.callbacks.iter_mut().rev().find(|c| {
                         !c.what.written_off
                             && matches!(
@@ -222,15 +225,14 @@ impl Scratch {
                         c.what.written_off = true;
                     }
                 }
-                EventBody::Closed => self.closed_at = Some(at),
-                EventBody::FlaggedDifficult => self.difficult = true,
+                Body::Closed => self.closed_at = Some(at),
+                Body::FlaggedDifficult => self.difficult = true,
                 body => {
-                    let Some(unit) = body.unit() else { continue };
-                    let Some(a) = self.latest_of(ticket, unit.as_str()) else {
+                    let Some(a) = named.and_then(|u| self.latest_of(u)) else {
                         continue;
                     };
                     self.unit_event(a, at, body);
-                    if matches!(body, EventBody::Replied { .. }) {
+                    if body == Body::Replied {
                         last_reply_by = Some(a);
                     }
                 }
@@ -238,30 +240,30 @@ impl Scratch {
         }
     }
 
-    fn unit_event(&mut self, a: usize, at: Instant, body: &EventBody) {
+    fn unit_event(&mut self, a: usize, at: Instant, body: Body) {
         let Some(f) = self.assignments.get_mut(a) else {
             return;
         };
         match body {
-            EventBody::Signed { .. } => {
+            Body::Signed => {
                 f.signed_at.get_or_insert(at);
             }
-            EventBody::Contacted { .. } => {
+            Body::Contacted => {
                 f.contacted_at.get_or_insert(at);
             }
-            EventBody::Replied { .. } => {
+            Body::Replied => {
                 f.first_reply_at.get_or_insert(at);
                 f.last_reply_at = Some(at);
             }
-            EventBody::Returned { .. } => {
+            Body::Returned => {
                 f.first_return_at.get_or_insert(at);
                 f.pending_return_at = Some(at);
                 f.returns += 1;
                 self.returns.push((a, at));
             }
-            EventBody::ReturnDecided { accepted, .. } => {
+            Body::ReturnDecided(accepted) => {
                 let returned_at = f.pending_return_at.take();
-                if *accepted {
+                if accepted {
                     f.returns_accepted += 1;
                     if f.ended.is_none() {
                         f.ended = Some((returned_at.unwrap_or(at), EndReason::Returned));
@@ -270,37 +272,28 @@ impl Scratch {
                     f.returns_rejected += 1;
                 }
             }
-            EventBody::ExtensionRequested { amount, .. } => {
+            Body::ExtensionRequested(amount) => {
                 f.extensions_requested += 1;
-                self.clock_events
-                    .push((a, ClockEvent::Request(at, *amount)));
+                self.clock_events.push((a, ClockEvent::Request(at, amount)));
             }
-            EventBody::ExtensionDecided {
-                approved, amount, ..
-            } => {
-                if *approved {
+            Body::ExtensionDecided(approved, amount) => {
+                if approved {
                     f.extensions_approved += 1;
                 }
                 self.clock_events
-                    .push((a, ClockEvent::Decision(at, *approved, *amount)));
+                    .push((a, ClockEvent::Decision(at, approved, amount)));
             }
-            EventBody::Paused { .. } => self.clock_events.push((a, ClockEvent::Pause(at))),
-            EventBody::Resumed { .. } => self.clock_events.push((a, ClockEvent::Resume(at))),
-            EventBody::Urged { .. } => f.urged += 1,
-            EventBody::Supervised { .. } => f.supervised += 1,
+            Body::Paused => self.clock_events.push((a, ClockEvent::Pause(at))),
+            Body::Resumed => self.clock_events.push((a, ClockEvent::Resume(at))),
+            Body::Urged => f.urged += 1,
+            Body::Supervised => f.supervised += 1,
             _ => {}
         }
     }
 
-    /// The latest assignment of the unit called `unit`.
-    fn latest_of(&self, ticket: &Ticket, unit: &str) -> Option<usize> {
-        self.assignments.iter().rposition(|f| {
-            ticket
-                .events
-                .get(f.event_index)
-                .and_then(|e| e.body.unit())
-                .is_some_and(|u| u.as_str() == unit)
-        })
+    /// The latest assignment of the unit with key `key`.
+    fn latest_of(&self, key: u32) -> Option<usize> {
+        self.assignments.iter().rposition(|f| f.key == key)
     }
 
     /// The assignment ticket-level events (callbacks, reopens without a unit) are attributed

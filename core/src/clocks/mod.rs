@@ -21,14 +21,17 @@
 //! - the completion clock stops at the ticket's final `closed` (or the unit's last passed reply);
 //!   a reopen reopens it against the same due instant.
 
+mod batch;
 mod context;
 mod evaluate;
 mod facts;
 mod state;
 mod timer;
+mod view;
 
+pub use batch::TicketBatch;
 pub use context::Evaluator;
-pub use facts::Scratch;
+pub(crate) use facts::Scratch;
 pub use state::{
     Assignment, AssignmentEnd, ClockState, Clocks, EndReason, ExtensionRecord, Outcome, Refusal,
     Status,
@@ -36,6 +39,7 @@ pub use state::{
 
 pub(crate) use evaluate::Detail;
 pub(crate) use facts::Facts;
+pub(crate) use view::{Body, Converter, TicketView};
 
 #[cfg(test)]
 mod tests;

@@ -5,7 +5,7 @@ use crate::error::Result;
 use crate::instant::Instant;
 use crate::policy::{Clock, ExtensionPolicy, Limit, Threshold, TimeBasis, same_kind};
 
-use super::context::Evaluator;
+use super::context::{DayCache, Evaluator};
 use super::facts::ClockEvent;
 use super::state::{ClockState, ExtensionRecord, Outcome, Refusal, Status};
 
@@ -30,6 +30,7 @@ pub(crate) struct ClockInput {
 /// The running due instant: base due plus applied extensions plus paused time.
 struct Due<'a> {
     ev: &'a Evaluator,
+    days: &'a mut DayCache,
     limit: Limit,
     start: Instant,
     ext_days: u32,
@@ -43,7 +44,9 @@ struct Due<'a> {
 impl Due<'_> {
     fn recompute(&mut self, days_changed: bool) -> Result<()> {
         if days_changed {
-            self.base = self.ev.base_due(&self.limit, self.start, self.ext_days)?;
+            self.base =
+                self.ev
+                    .base_due_cached(&self.limit, self.start, self.ext_days, self.days)?;
         }
         let mut due = self.base;
         let on_basis = self.ext_basis_ms.saturating_add(self.pause_ms);
@@ -120,16 +123,18 @@ impl Applied {
     }
 }
 
-/// Computes one clock at `as_of`. `events` are the assignment's pause/extension events in log
-/// order; `records`, when given, receives one record per extension decision.
+/// Computes one clock at `as_of` into `state`. `events` are the assignment's pause/extension
+/// events in log order; `records`, when given, receives one record per extension decision.
 pub(crate) fn run<'e>(
     ev: &Evaluator,
     input: &ClockInput,
     events: impl Iterator<Item = &'e ClockEvent>,
     as_of: Instant,
     mut records: Option<&mut Vec<ExtensionRecord>>,
-) -> Result<ClockState> {
-    let mut state = ClockState {
+    state: &mut ClockState,
+    days: &mut DayCache,
+) -> Result<()> {
+    *state = ClockState {
         limit: input.limit,
         start: input.start,
         finished: input.finish,
@@ -139,7 +144,7 @@ pub(crate) fn run<'e>(
         if input.finish.is_some() {
             state.outcome = Outcome::OnTime;
         }
-        return Ok(state);
+        return Ok(());
     };
     let Some(limit) = input.limit else {
         // The sign clock is never `not_applicable`, so that every dispatch is counted in
@@ -150,11 +155,12 @@ pub(crate) fn run<'e>(
             _ => Outcome::NotApplicable,
         };
         no_limit_extensions(events, records);
-        return Ok(state);
+        return Ok(());
     };
-    let base = ev.base_due(&limit, start, 0)?;
+    let base = ev.base_due_cached(&limit, start, 0, days)?;
     let mut due = Due {
         ev,
+        days,
         limit,
         start,
         ext_days: 0,
@@ -283,7 +289,7 @@ pub(crate) fn run<'e>(
             });
         }
     }
-    Ok(state)
+    Ok(())
 }
 
 /// The instant the clock turns yellow: `due` minus the policy's threshold.

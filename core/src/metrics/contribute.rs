@@ -3,12 +3,12 @@
 use serde::{Deserialize, Serialize};
 
 use super::Counter;
-use crate::clocks::{Clocks, Evaluator, Facts, Outcome, Scratch};
+use crate::clocks::{Clocks, Evaluator, Facts, Outcome, Scratch, TicketView};
 use crate::error::Result;
 use crate::instant::Instant;
 use crate::period::Period;
 use crate::policy::CompleteOn;
-use crate::ticket::{Satisfaction, Ticket, Urgency};
+use crate::ticket::{Satisfaction, Urgency};
 
 /// Which period a completion (应办结) is counted in (SPEC §5 option `due_anchor`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -48,31 +48,19 @@ impl Scope {
 
 /// Where contributions go.
 pub(crate) trait Sink {
-    fn add(&mut self, ticket: &Ticket, facts: &Facts, counter: Counter, amount: i64);
-}
-
-/// Whether the ticket's `repeat` attribute is set (anything but empty, `false`, `0`, `no`, `否`).
-pub(crate) fn is_repeat(ticket: &Ticket) -> bool {
-    ticket.attributes.get("repeat").is_some_and(|v| {
-        let v = v.trim();
-        !(v.is_empty()
-            || v.eq_ignore_ascii_case("false")
-            || v == "0"
-            || v.eq_ignore_ascii_case("no")
-            || v == "否")
-    })
+    fn add(&mut self, ticket: &TicketView<'_>, facts: &Facts, counter: Counter, amount: i64);
 }
 
 /// Adds the contributions of every assignment of `ticket` (already evaluated into `scratch`).
 pub(crate) fn contribute<S: Sink>(
     ev: &Evaluator,
-    ticket: &Ticket,
+    ticket: &TicketView<'_>,
     scratch: &Scratch,
     scope: &Scope,
     sink: &mut S,
 ) -> Result<()> {
     let in_period = |t: Instant| scope.period.contains(t);
-    let repeat = is_repeat(ticket);
+    let repeat = ticket.repeat;
     for (i, (f, c)) in scratch
         .assignments
         .iter()
@@ -89,8 +77,8 @@ pub(crate) fn contribute<S: Sink>(
         }
         due(ev, f, c, scratch, scope, &mut add)?;
         let complete = &c.complete;
+        // Closed counts with or without a completion limit (the finish is the close itself).
         if let (Some(finished), Some(start)) = (complete.finished, complete.start)
-            && matches!(complete.outcome, Outcome::OnTime | Outcome::Late)
             && in_period(finished)
         {
             add(Counter::Closed, 1);
@@ -156,7 +144,7 @@ pub(crate) fn contribute<S: Sink>(
 #[allow(clippy::too_many_arguments)]
 fn dispatched(
     ev: &Evaluator,
-    ticket: &Ticket,
+    ticket: &TicketView<'_>,
     f: &Facts,
     c: &Clocks,
     scratch: &Scratch,
@@ -286,38 +274,4 @@ fn due(
         add(Counter::ClosedFirstTime, 1);
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::ticket::Kind;
-
-    #[test]
-    fn repeat_attribute() {
-        let mut t = Ticket {
-            id: "t".into(),
-            kind: Kind::Help,
-            urgency: Urgency::Normal,
-            channel: String::new(),
-            received_at: Instant::from_millis(0),
-            attributes: Default::default(),
-            events: Vec::new(),
-        };
-        assert!(!is_repeat(&t));
-        for (v, want) in [
-            ("true", true),
-            ("1", true),
-            ("是", true),
-            ("yes", true),
-            ("FALSE", false),
-            ("0", false),
-            ("", false),
-            ("否", false),
-            ("no", false),
-        ] {
-            t.attributes.insert("repeat".into(), v.into());
-            assert_eq!(is_repeat(&t), want, "{v:?}");
-        }
-    }
 }

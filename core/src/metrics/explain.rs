@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::contribute::{Scope, Sink, contribute};
 use super::{Contribution, Counter};
-use crate::clocks::{Detail, Evaluator, Facts, Outcome, Scratch};
+use crate::clocks::{Converter, Detail, Evaluator, Facts, Outcome, Scratch, TicketView};
 use crate::error::Result;
 use crate::instant::Instant;
 use crate::ticket::Ticket;
@@ -17,15 +17,15 @@ struct ForUnit<'a> {
 }
 
 impl Sink for ForUnit<'_> {
-    fn add(&mut self, ticket: &Ticket, f: &Facts, counter: Counter, amount: i64) {
-        let Some(unit) = ticket.events.get(f.event_index).and_then(|e| e.body.unit()) else {
+    fn add(&mut self, ticket: &TicketView<'_>, f: &Facts, counter: Counter, amount: i64) {
+        let Some(unit) = ticket.names.get(f.key) else {
             return;
         };
         if unit.as_str() != self.unit {
             return;
         }
         self.out.push(Contribution {
-            ticket_id: ticket.id.clone(),
+            ticket_id: ticket.id.to_owned(),
             unit: unit.clone(),
             role: f.role,
             counter,
@@ -43,6 +43,7 @@ pub fn contributions(
     unit: &UnitId,
 ) -> Result<Vec<Contribution>> {
     let mut scratch = Scratch::default();
+    let mut converter = Converter::default();
     let mut sink = ForUnit {
         unit: unit.as_str(),
         out: Vec::new(),
@@ -55,8 +56,9 @@ pub fn contributions(
         if !mentions {
             continue;
         }
-        ev.evaluate_into(t, scope.as_of, &mut scratch, Detail::default())?;
-        contribute(ev, t, &scratch, scope, &mut sink)?;
+        let view = converter.view(ev, t);
+        ev.evaluate_into(&view, scope.as_of, &mut scratch, Detail::default())?;
+        contribute(ev, &view, &scratch, scope, &mut sink)?;
     }
     Ok(sink.out)
 }
@@ -87,16 +89,18 @@ pub fn open_assignments(
     as_of: Instant,
 ) -> Result<Vec<OpenAssignment>> {
     let mut scratch = Scratch::default();
+    let mut converter = Converter::default();
     let mut out = Vec::new();
     for t in tickets {
-        ev.evaluate_into(t, as_of, &mut scratch, Detail::default())?;
+        let view = converter.view(ev, t);
+        ev.evaluate_into(&view, as_of, &mut scratch, Detail::default())?;
         for (f, c) in scratch.assignments.iter().zip(scratch.clocks.iter()) {
             let complete = &c.complete;
             let (Some(due), Outcome::Pending | Outcome::Overdue) = (complete.due, complete.outcome)
             else {
                 continue;
             };
-            let Some(unit) = t.events.get(f.event_index).and_then(|e| e.body.unit()) else {
+            let Some(unit) = view.names.get(f.key) else {
                 continue;
             };
             out.push(OpenAssignment {

@@ -15,5 +15,5 @@ mod table;
 pub use catalog::{Anchor, Counter, DefaultRoles};
 pub use contribute::{DueAnchor, Scope};
 pub use explain::{OpenAssignment, contributions, open_assignments};
-pub use partial::{Accumulator, PARTIAL_SCHEMA_VERSION, Partial, partial};
+pub use partial::{Accumulator, PARTIAL_SCHEMA_VERSION, Partial, partial, partial_batch};
 pub use table::{Contribution, MetricsTable, RoleCounters, UnitCounters};

@@ -129,6 +129,11 @@ mod tests {
         );
         assert_eq!(urgent.sign, normal.sign);
         assert_eq!(urgent.get(Clock::ReturnWindow), None);
+        let t: crate::ticket::Ticket = serde_json::from_str(
+            r#"{"id":"x","kind":"report","urgency":"urgent","received_at":"2026-03-02T09:00:00+08:00"}"#,
+        )
+        .unwrap();
+        assert_eq!(p.limits_for(&t, "counties"), urgent);
     }
 
     #[test]

@@ -130,6 +130,17 @@ impl RuleLimits {
 }
 
 impl Policy {
+    /// The limits for `ticket` assigned to a unit of group `unit_group`.
+    pub fn limits_for(&self, ticket: &crate::ticket::Ticket, unit_group: &str) -> Limits {
+        self.limits_for_subject(&Subject {
+            kind: ticket.kind,
+            urgency: ticket.urgency,
+            channel: &ticket.channel,
+            group: unit_group,
+            attributes: &ticket.attributes,
+        })
+    }
+
     /// The limits for one ticket seen from one assigned unit: per clock, the first matching rule
     /// that sets it.
     pub fn limits_for_subject(&self, subject: &Subject<'_>) -> Limits {

@@ -1,0 +1,180 @@
+//! A batch of tickets in compact, contiguous form: the fast path for evaluating many tickets.
+//!
+//! Units, channels and attribute sets are interned; each event is a small `Copy` record in one
+//! vector. Build it once (from tickets, a stream, or column-wise imports) and evaluate it for
+//! any number of periods and `as_of`s.
+
+use std::collections::{BTreeMap, HashMap};
+use std::hash::BuildHasherDefault;
+
+use crate::ticket::{Kind, Ticket, Urgency};
+use crate::unit::UnitId;
+
+use super::context::{Evaluator, FxHasher};
+use super::view::{Body, CEvent, NO_UNIT, TicketView, UnitNames, is_repeat};
+
+type Interner = HashMap<String, u32, BuildHasherDefault<FxHasher>>;
+
+#[derive(Debug, Clone)]
+struct Meta {
+    start: usize,
+    end: usize,
+    kind: Kind,
+    urgency: Urgency,
+    channel: u32,
+    attributes: u32,
+    repeat: bool,
+}
+
+/// Tickets in compact form (see the module docs).
+///
+/// ```
+/// use hotline_score::clocks::TicketBatch;
+/// use hotline_score::synthetic::{CityConfig, CityGenerator};
+/// let generator = CityGenerator::new(&CityConfig { days: 2, tickets_per_day: 20, ..CityConfig::default() })?;
+/// let mut batch = TicketBatch::new();
+/// for t in generator.tickets() {
+///     batch.push(&t);
+/// }
+/// assert_eq!(batch.len() as u64, generator.len());
+/// # Ok::<(), hotline_score::Error>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct TicketBatch {
+    units: Vec<UnitId>,
+    unit_index: Interner,
+    channels: Vec<String>,
+    channel_index: Interner,
+    attribute_sets: Vec<BTreeMap<String, String>>,
+    attribute_index: HashMap<BTreeMap<String, String>, u32, BuildHasherDefault<FxHasher>>,
+    ids: Vec<String>,
+    tickets: Vec<Meta>,
+    events: Vec<CEvent>,
+}
+
+impl TicketBatch {
+    /// An empty batch.
+    pub fn new() -> Self {
+        TicketBatch::default()
+    }
+
+    /// A batch of `tickets`, in order.
+    pub fn from_tickets<'a>(tickets: impl IntoIterator<Item = &'a Ticket>) -> Self {
+        let mut b = TicketBatch::new();
+        for t in tickets {
+            b.push(t);
+        }
+        b
+    }
+
+    /// Appends a ticket (assumed valid: see `Ticket::validate`).
+    pub fn push(&mut self, ticket: &Ticket) {
+        let start = self.events.len();
+        for e in &ticket.events {
+            let unit = match e.body.unit() {
+                Some(u) => intern(&mut self.unit_index, u.as_str(), || {
+                    self.units.push(u.clone());
+                }),
+                None => NO_UNIT,
+            };
+            self.events.push(CEvent {
+                at: e.at,
+                unit,
+                body: Body::of(&e.body),
+            });
+        }
+        let channel = intern(&mut self.channel_index, &ticket.channel, || {
+            self.channels.push(ticket.channel.clone());
+        });
+        let attributes = match self.attribute_index.get(&ticket.attributes) {
+            Some(i) => *i,
+            None => {
+                let i = u32::try_from(self.attribute_sets.len()).unwrap_or(u32::MAX);
+                self.attribute_sets.push(ticket.attributes.clone());
+                self.attribute_index.insert(ticket.attributes.clone(), i);
+                i
+            }
+        };
+        self.ids.push(ticket.id.clone());
+        self.tickets.push(Meta {
+            start,
+            end: self.events.len(),
+            kind: ticket.kind,
+            urgency: ticket.urgency,
+            channel,
+            attributes,
+            repeat: is_repeat(&ticket.attributes),
+        });
+    }
+
+    /// Number of tickets.
+    pub fn len(&self) -> usize {
+        self.tickets.len()
+    }
+
+    /// Whether the batch holds no ticket.
+    pub fn is_empty(&self) -> bool {
+        self.tickets.is_empty()
+    }
+
+    /// Number of events.
+    pub fn event_count(&self) -> usize {
+        self.events.len()
+    }
+
+    /// The units named by the batch's events, in order of first appearance.
+    pub fn units(&self) -> &[UnitId] {
+        &self.units
+    }
+
+    /// The id of ticket `index`.
+    pub fn ticket_id(&self, index: usize) -> Option<&str> {
+        self.ids.get(index).map(String::as_str)
+    }
+
+    /// Batch unit key → position in `ev`'s units table.
+    pub(crate) fn rows_for(&self, ev: &Evaluator) -> Vec<Option<u32>> {
+        self.units
+            .iter()
+            .map(|u| ev.unit_index(u.as_str()))
+            .collect()
+    }
+
+    /// Views of every ticket, with `rows` from [`TicketBatch::rows_for`].
+    pub(crate) fn views<'a>(
+        &'a self,
+        rows: &'a [Option<u32>],
+    ) -> impl Iterator<Item = TicketView<'a>> + 'a {
+        static EMPTY: BTreeMap<String, String> = BTreeMap::new();
+        self.tickets
+            .iter()
+            .zip(self.ids.iter())
+            .map(move |(m, id)| TicketView {
+                id,
+                kind: m.kind,
+                urgency: m.urgency,
+                channel: self
+                    .channels
+                    .get(m.channel as usize)
+                    .map_or("", String::as_str),
+                attributes: self
+                    .attribute_sets
+                    .get(m.attributes as usize)
+                    .unwrap_or(&EMPTY),
+                repeat: m.repeat,
+                events: self.events.get(m.start..m.end).unwrap_or(&[]),
+                names: UnitNames::Table(&self.units),
+                rows,
+            })
+    }
+}
+
+fn intern(index: &mut Interner, key: &str, on_new: impl FnOnce()) -> u32 {
+    if let Some(k) = index.get(key) {
+        return *k;
+    }
+    let k = u32::try_from(index.len()).unwrap_or(NO_UNIT);
+    index.insert(key.to_owned(), k);
+    on_new();
+    k
+}

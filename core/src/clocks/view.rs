@@ -1,0 +1,222 @@
+//! The compact event form evaluation runs on: events as small `Copy` records with units
+//! interned to integers, and a borrowed view of one ticket over them.
+//!
+//! A [`TicketBatch`](super::TicketBatch) stores many tickets this way, contiguously; a single
+//! [`Ticket`] is converted on the fly into a reused buffer ([`Converter`]). Both paths run the
+//! same evaluation code.
+
+use std::collections::BTreeMap;
+
+use crate::amount::Amount;
+use crate::instant::Instant;
+use crate::ticket::{EventBody, Kind, Satisfaction, Ticket, Urgency};
+use crate::unit::{Role, UnitId};
+
+use super::context::Evaluator;
+
+/// "This event names no unit."
+pub(crate) const NO_UNIT: u32 = u32::MAX;
+
+/// An event's type and the fields evaluation reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Body {
+    Dispatched(Role),
+    Signed,
+    Returned,
+    ReturnDecided(bool),
+    Contacted,
+    ExtensionRequested(Amount),
+    ExtensionDecided(bool, Option<Amount>),
+    Paused,
+    Resumed,
+    Replied,
+    Reviewed(bool),
+    Reopened,
+    CalledBack(Satisfaction, Option<bool>),
+    Closed,
+    Urged,
+    Supervised,
+    FlaggedDifficult,
+    WrittenOff,
+}
+
+impl Body {
+    pub(crate) fn of(body: &EventBody) -> Body {
+        match body {
+            EventBody::Dispatched { role, .. } => Body::Dispatched(*role),
+            EventBody::Signed { .. } => Body::Signed,
+            EventBody::Returned { .. } => Body::Returned,
+            EventBody::ReturnDecided { accepted, .. } => Body::ReturnDecided(*accepted),
+            EventBody::Contacted { .. } => Body::Contacted,
+            EventBody::ExtensionRequested { amount, .. } => Body::ExtensionRequested(*amount),
+            EventBody::ExtensionDecided {
+                approved, amount, ..
+            } => Body::ExtensionDecided(*approved, *amount),
+            EventBody::Paused { .. } => Body::Paused,
+            EventBody::Resumed { .. } => Body::Resumed,
+            EventBody::Replied { .. } => Body::Replied,
+            EventBody::Reviewed { passed, .. } => Body::Reviewed(*passed),
+            EventBody::Reopened { .. } => Body::Reopened,
+            EventBody::CalledBack {
+                satisfaction,
+                resolved,
+            } => Body::CalledBack(*satisfaction, *resolved),
+            EventBody::Closed => Body::Closed,
+            EventBody::Urged { .. } => Body::Urged,
+            EventBody::Supervised { .. } => Body::Supervised,
+            EventBody::FlaggedDifficult => Body::FlaggedDifficult,
+            EventBody::WrittenOff => Body::WrittenOff,
+        }
+    }
+}
+
+/// One event: when, which unit (an interned key, or [`NO_UNIT`]), what.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct CEvent {
+    pub at: Instant,
+    pub unit: u32,
+    pub body: Body,
+}
+
+/// How unit keys map to names.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum UnitNames<'a> {
+    /// Keys index a batch's unit table.
+    Table(&'a [UnitId]),
+    /// Keys index `first`: the event of `ticket` that first names the unit.
+    Ticket {
+        ticket: &'a Ticket,
+        first: &'a [u32],
+    },
+}
+
+impl<'a> UnitNames<'a> {
+    pub(crate) fn get(&self, key: u32) -> Option<&'a UnitId> {
+        match *self {
+            UnitNames::Table(t) => t.get(key as usize),
+            UnitNames::Ticket { ticket, first } => first
+                .get(key as usize)
+                .and_then(|i| ticket.events.get(*i as usize))
+                .and_then(|e| e.body.unit()),
+        }
+    }
+}
+
+/// One ticket as evaluation sees it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TicketView<'a> {
+    pub id: &'a str,
+    pub kind: Kind,
+    pub urgency: Urgency,
+    pub channel: &'a str,
+    pub attributes: &'a BTreeMap<String, String>,
+    /// Attribute `repeat` set (see `metrics::is_repeat`).
+    pub repeat: bool,
+    pub events: &'a [CEvent],
+    pub names: UnitNames<'a>,
+    /// Unit key → position in the evaluator's units table.
+    pub rows: &'a [Option<u32>],
+}
+
+impl<'a> TicketView<'a> {
+    /// The evaluator row of unit `key`.
+    pub(crate) fn row(&self, key: u32) -> Option<u32> {
+        self.rows.get(key as usize).copied().flatten()
+    }
+}
+
+/// Whether a `repeat` attribute value means "yes" (anything but empty, `false`, `0`, `no`, `否`).
+pub(crate) fn is_repeat(attributes: &BTreeMap<String, String>) -> bool {
+    attributes.get("repeat").is_some_and(|v| {
+        let v = v.trim();
+        !(v.is_empty()
+            || v.eq_ignore_ascii_case("false")
+            || v == "0"
+            || v.eq_ignore_ascii_case("no")
+            || v == "否")
+    })
+}
+
+/// Converts single tickets into the compact form, reusing its buffers.
+#[derive(Debug, Default)]
+pub(crate) struct Converter {
+    events: Vec<CEvent>,
+    rows: Vec<Option<u32>>,
+    first: Vec<u32>,
+}
+
+impl Converter {
+    /// The view of `ticket`; units are keyed in order of first mention (compared as strings,
+    /// looked up in the evaluator's table once per unit).
+    pub(crate) fn view<'a>(&'a mut self, ev: &Evaluator, ticket: &'a Ticket) -> TicketView<'a> {
+        self.events.clear();
+        self.rows.clear();
+        self.first.clear();
+        for (i, e) in ticket.events.iter().enumerate() {
+            let unit = match e.body.unit() {
+                None => NO_UNIT,
+                Some(u) => {
+                    let known = self.first.iter().position(|j| {
+                        ticket
+                            .events
+                            .get(*j as usize)
+                            .and_then(|x| x.body.unit())
+                            .is_some_and(|x| x == u)
+                    });
+                    match known {
+                        Some(k) => u32::try_from(k).unwrap_or(NO_UNIT),
+                        None => {
+                            self.first.push(u32::try_from(i).unwrap_or(u32::MAX));
+                            self.rows.push(ev.unit_index(u.as_str()));
+                            u32::try_from(self.first.len() - 1).unwrap_or(NO_UNIT)
+                        }
+                    }
+                }
+            };
+            self.events.push(CEvent {
+                at: e.at,
+                unit,
+                body: Body::of(&e.body),
+            });
+        }
+        TicketView {
+            id: &ticket.id,
+            kind: ticket.kind,
+            urgency: ticket.urgency,
+            channel: &ticket.channel,
+            attributes: &ticket.attributes,
+            repeat: is_repeat(&ticket.attributes),
+            events: &self.events,
+            names: UnitNames::Ticket {
+                ticket,
+                first: &self.first,
+            },
+            rows: &self.rows,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeat_attribute() {
+        let mut a = BTreeMap::new();
+        assert!(!is_repeat(&a));
+        for (v, want) in [
+            ("true", true),
+            ("1", true),
+            ("是", true),
+            ("yes", true),
+            ("FALSE", false),
+            ("0", false),
+            ("", false),
+            ("否", false),
+            ("no", false),
+        ] {
+            a.insert("repeat".to_owned(), v.to_owned());
+            assert_eq!(is_repeat(&a), want, "{v:?}");
+        }
+    }
+}
