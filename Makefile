@@ -26,15 +26,18 @@ PY := $(VENV)/bin/python
 $(PY):
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet "maturin>=1.9,<2" pytest
+	$(PY) -m pip install --quiet "maturin>=1.9,<2" "pytest>=8" "hypothesis>=6" "mypy>=1.10" \
+		"pyarrow>=14" "pandas>=2.2" "polars>=1.3"
 
 .PHONY: python
 python: $(PY) ## Build the Python binding into .venv (debug build)
 	cd bindings-python && VIRTUAL_ENV=$(abspath $(VENV)) ../$(VENV)/bin/maturin develop --quiet
 
 .PHONY: test-python
-test-python: python ## pytest over the Python binding
+test-python: python ## pytest over the Python binding, and the type stubs checked against it
 	$(PY) -m pytest -q bindings-python/tests
+	$(PY) -m mypy.stubtest hotline_score
+	$(PY) -m mypy --strict bindings-python/python/hotline_score
 
 bindings-node/node_modules: bindings-node/package-lock.json
 	cd bindings-node && npm ci --no-audit --no-fund

@@ -405,11 +405,13 @@ impl Error {
             column: pos.map(|p| p.column),
             ..ErrorContext::default()
         };
-        let field = |f: &str| ErrorContext {
-            field: Some(f.to_owned()),
+        let field = |name: &str| ErrorContext {
+            field: Some(name.to_owned()),
             ..ErrorContext::default()
         };
+        #[allow(unreachable_patterns)]
         match self {
+            // --- calendar ---
             Error::OutOfCoverage { date } | Error::ConflictingDateRules { date, .. } => {
                 ErrorContext {
                     date: Some(date.to_string()),
@@ -420,12 +422,12 @@ impl Error {
             | Error::InvalidTimeOfDay { pos, .. }
             | Error::IntervalEndsBeforeStart { pos, .. }
             | Error::OverlappingIntervals { pos, .. }
-            | Error::InvalidCalendarData { pos, .. }
-            | Error::InvalidPolicy { pos, .. } => at(pos),
+            | Error::InvalidCalendarData { pos, .. } => at(pos),
             Error::UnknownCalendarKey { key, pos } => ErrorContext {
                 field: Some(key.clone()),
                 ..at(pos)
             },
+            // --- tickets and events ---
             Error::InvalidTicket {
                 ticket_id,
                 event_index,
@@ -433,7 +435,7 @@ impl Error {
                 row,
                 ..
             } => ErrorContext {
-                ticket_id: Some(ticket_id.clone()),
+                ticket_id: Some(ticket_id.clone()).filter(|t| !t.is_empty()),
                 event_index: *event_index,
                 field: Some(field.clone()),
                 row: *row,
@@ -453,6 +455,9 @@ impl Error {
                 ..field(f)
             },
             Error::InvalidCityConfig { field: f, .. } => field(f),
+            // --- policy ---
+            Error::InvalidPolicy { pos, .. } => at(pos),
+            // The assignment's ticket and event, and whatever the underlying error names.
             Error::ClockFailed {
                 ticket_id,
                 event_index,
@@ -463,7 +468,7 @@ impl Error {
                 ..source.context()
             },
             Error::InvalidPartial { column, .. } => field(column),
-            Error::UnknownExternalMetric { name, .. } => field(&format!("ext.{name}")),
+            // --- schemes and formulas ---
             Error::SchemeInvalid { problems } => match problems.first() {
                 Some(p) => ErrorContext {
                     field: Some(p.key.clone()).filter(|k| !k.is_empty()),
@@ -473,6 +478,11 @@ impl Error {
                 },
                 None => ErrorContext::default(),
             },
+            Error::UnitGroupUnknown { .. }
+            | Error::MetricsForUnknownUnit { .. }
+            | Error::UnknownExternalMetric { .. } => field("unit"),
+
+            // --- board ---
             _ => ErrorContext::default(),
         }
     }
@@ -535,6 +545,28 @@ mod tests {
         }
         .context();
         assert_eq!((ctx.row, ctx.field.as_deref()), (Some(4), Some("group")));
+        assert_eq!(Error::NoWorkingTime.context(), ErrorContext::default());
+    }
+
+    #[test]
+    fn context_carries_ticket_and_file_position() {
+        let e = Error::ClockFailed {
+            ticket_id: "T1".into(),
+            event_index: 3,
+            source: Box::new(Error::NoWorkingTime),
+        };
+        let ctx = e.context();
+        assert_eq!(ctx.ticket_id.as_deref(), Some("T1"));
+        assert_eq!(ctx.event_index, Some(3));
+        let e = Error::UnknownCalendarKey {
+            key: "yeer".into(),
+            pos: Some(FilePos { line: 3, column: 1 }),
+        };
+        let ctx = e.context();
+        assert_eq!(
+            (ctx.field.as_deref(), ctx.line, ctx.column),
+            (Some("yeer"), Some(3), Some(1))
+        );
         assert_eq!(Error::NoWorkingTime.context(), ErrorContext::default());
     }
 
