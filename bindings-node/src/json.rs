@@ -69,21 +69,46 @@ impl FromNapiValue for TextOrObject {
     unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> Result<Self> {
         // SAFETY: `env` and `value` come from napi for this call; the cast follows the type.
         let unknown = unsafe { Unknown::from_raw_unchecked(env, value) };
-        Ok(match unknown.get_type()? {
-            ValueType::String => {
-                TextOrObject::Text(unsafe { String::from_napi_value(env, value)? })
-            }
-            ValueType::Object => {
-                TextOrObject::Object(unsafe { serde_json::Value::from_napi_value(env, value)? })
-            }
-            // Anything else is read as its JSON form, which the core then refuses with its code.
-            ValueType::Boolean => {
-                TextOrObject::Object(unsafe { bool::from_napi_value(env, value)? }.into())
-            }
-            ValueType::Number => {
-                TextOrObject::Object(unsafe { f64::from_napi_value(env, value)? }.into())
-            }
-            _ => TextOrObject::Object(serde_json::Value::Null),
+        Ok(if unknown.get_type()? == ValueType::String {
+            TextOrObject::Text(unsafe { String::from_napi_value(env, value)? })
+        } else {
+            TextOrObject::Object(unsafe { JsonValue::from_napi_value(env, value)? }.0)
         })
+    }
+}
+
+/// Any JavaScript value read as JSON through `JSON.stringify` (N-API's own conversion would turn
+/// integers above 2^32 into floats; `JSON.stringify` writes them exactly).
+#[derive(Clone, Debug)]
+pub struct JsonValue(pub serde_json::Value);
+
+impl TypeName for JsonValue {
+    fn type_name() -> &'static str {
+        "JsonValue"
+    }
+
+    fn value_type() -> ValueType {
+        ValueType::Unknown
+    }
+}
+
+impl ValidateNapiValue for JsonValue {}
+
+impl FromNapiValue for JsonValue {
+    unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> Result<Self> {
+        let js_env = Env::from_raw(env);
+        // SAFETY: `env` and `value` come from napi for this call.
+        let unknown = unsafe { Unknown::from_raw_unchecked(env, value) };
+        let text = stringify(&js_env, unknown)?;
+        serde_json::from_str(&text)
+            .map(JsonValue)
+            .map_err(|e| Error::new(Status::InvalidArg, format!("not JSON data: {e}")))
+    }
+}
+
+impl ToNapiValue for JsonValue {
+    unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> Result<sys::napi_value> {
+        let js_env = Env::from_raw(env);
+        Ok(parse(&js_env, &text(&val.0)?)?.raw())
     }
 }

@@ -101,6 +101,14 @@ impl Tickets {
         Ok(Self::from_loaded(l).into_instance(env)?.to_unknown())
     }
 
+    /// Another handle to the same tickets.
+    pub fn share(&self) -> Self {
+        Tickets {
+            tickets: self.tickets.clone(),
+            diagnostics: self.diagnostics.clone(),
+        }
+    }
+
     /// Wraps tickets known to be valid (the synthetic generator's).
     pub fn valid(tickets: Vec<Ticket>) -> Self {
         Tickets {

@@ -170,3 +170,83 @@ test('hostile values never abort the process: tickets', async () => {
     for (const key of Object.keys(c.dictionaries)) survives(() => hs.Tickets.fromColumnsSync({ ...c, dictionaries: { ...c.dictionaries, [key]: v } }))
   }
 })
+
+test('policies and schemes: positions, keys and every problem; clocks: the failed ticket and its cause', () => {
+  throwsWith(() => hs.Policy.fromToml('name = "x"\n[[rules]]\nlimits = { complete = "3 days" }\n'), { code: 'invalid_policy', line: 3 })
+  throwsWith(() => hs.Policy.fromJson('{"name": "x", "rulez": []}'), { code: 'invalid_policy', line: 1 })
+  throwsWith(() => hs.Policy.builtin('mars'), { code: 'unknown_policy' })
+  const bad = 'schema_version = 1\nname = "x"\nperiod = "month"\n[[groups]]\nid = "g"\nfull_marks = 100\n[[indicators]]\nid = "a"\nname = "A"\nvalue = { ratio = { num = "closed_on_tme", den = "due" } }\nrule = { proportional = { max = 100 } }\n'
+  assert.throws(() => hs.Scheme.fromToml(bad), (err) => {
+    assert.equal(err.code, 'scheme_invalid')
+    assert.ok(Array.isArray(err.problems) && err.problems.length >= 1)
+    const p = err.problems[0]
+    for (const k of ['code', 'message', 'line', 'column', 'key']) assert.ok(k in p, k)
+    assert.equal(err.line, p.line)
+    assert.equal(err.column, p.column)
+    assert.equal(err.field, p.key)
+    return true
+  })
+  throwsWith(() => hs.Scheme.preset('mars'), { code: 'unknown_preset' })
+  // A completion deadline beyond the calendar's coverage (10 working days from 2026-12-28).
+  const t = hs.Tickets.fromObjectsSync([{
+    id: 'LATE', kind: 'complaint', received_at: '2026-12-28T09:00:00+08:00',
+    events: [{ at: '2026-12-28T09:10:00+08:00', type: 'dispatched', unit: 'u1' }]
+  }])
+  const ev = new hs.Evaluator([{ unit: 'u1', group: 'g' }])
+  assert.throws(() => ev.evaluateSync(t, '2026-12-31T00:00:00+08:00'), (err) => {
+    assert.equal(err.code, 'clock_failed')
+    assert.equal(err.ticketId, 'LATE')
+    assert.equal(err.eventIndex, 0)
+    assert.equal(err.date, '2027-01-01')
+    assert.equal(err.cause.code, 'out_of_coverage')
+    assert.equal(err.cause.date, '2027-01-01')
+    return true
+  })
+})
+
+test('hostile values never abort the process: policies, schemes, evaluation and scoring', async () => {
+  const city = hs.syntheticCitySync({ days: 3, ticketsPerDay: 20 })
+  const ev = new hs.Evaluator(city.units)
+  const scheme = hs.Scheme.preset('sanmenxia')
+  const period = { start: '2026-01-01T00:00:00+08:00', end: '2026-04-01T00:00:00+08:00', label: 'Q1' }
+  for (const v of HOSTILE) {
+    survives(() => hs.Policy.fromToml(v))
+    survives(() => hs.Policy.fromJson(v))
+    survives(() => hs.Policy.builtin(v))
+    survives(() => hs.Scheme.fromToml(v))
+    survives(() => hs.Scheme.fromJson(v))
+    survives(() => hs.Scheme.preset(v))
+    survives(() => new hs.Evaluator(v))
+    survives(() => new hs.Evaluator([{ unit: v, group: v }], v, v))
+    survives(() => ev.evaluateSync(city.tickets, v))
+    survives(() => ev.partialSync(city.tickets, v))
+    survives(() => ev.partialSync(city.tickets, { period: v, asOf: v }))
+    survives(() => ev.partialSync(city.tickets, { period: { ...period, start: v }, asOf: city.asOf, dueAnchor: v }))
+    survives(() => ev.contributionsSync(city.tickets, v, { period, asOf: v }))
+    survives(() => ev.openAssignmentsSync(city.tickets, v))
+    survives(() => scheme.score(city.units, v, { asOf: city.asOf }))
+    survives(() => scheme.score(v, { units: {} }, { asOf: v, period: v }))
+    survives(() => scheme.score(city.units, { units: { [city.units[0].unit]: { lead: { due: v } } } }, { asOf: city.asOf }))
+    survives(() => scheme.explain(v, v))
+    survives(() => scheme.sanctions(v))
+    survives(() => scheme.sanctions([v]))
+    survives(() => scheme.periodAt(v))
+    survives(() => scheme.periodWarningsSync(ev, city.tickets, { asOf: v }))
+    survives(() => hs.scoreSync(city.tickets, scheme, v))
+    survives(() => hs.scoreSync(city.tickets, scheme, { units: city.units, asOf: v, period: v, calendar: v, policy: v, external: v }))
+    survives(() => hs.scoreSync(city.tickets, scheme, { units: city.units, asOf: city.asOf, external: { x: { y: v } } }))
+    survives(() => hs.Partial.fromRows(v))
+    survives(() => hs.Partial.fromRows({ columns: v, rows: [[v]] }))
+    survives(() => hs.Partial.fromJson(v))
+    survives(() => new hs.Partial().finalize(v, v))
+    survives(() => hs.syntheticCitySync({ seed: v, start: v, days: 1, units: v, ticketsPerDay: 1, qualitySpread: v }))
+    for (const make of [() => hs.score(city.tickets, scheme, { units: city.units, asOf: v }), () => ev.partial(city.tickets, { period, asOf: v })]) {
+      try {
+        await make()
+      } catch (err) {
+        assert.ok(err instanceof Error)
+        assert.equal(typeof err.code, 'string', err.message)
+      }
+    }
+  }
+})

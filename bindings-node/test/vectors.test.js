@@ -5,7 +5,7 @@ const test = require('node:test')
 const assert = require('node:assert/strict')
 const path = require('node:path')
 const hs = require('..')
-const { ROOT, readVector: read, rowsToColumns, attempt } = require('./support')
+const { ROOT, readVector: read, vectorFiles, rowsToColumns, attempt } = require('./support')
 
 const camel = (s) => s.replace(/_([a-z])/g, (_, c) => c.toUpperCase())
 const camelKeys = (o) => Object.fromEntries(Object.entries(o).map(([k, v]) => [camel(k), v]))
@@ -137,4 +137,167 @@ test('ticket vectors: lenient mode reports every skip (lenient.json)', () => {
       assert.deepEqual(errorJson(strict.error), c.expect_diagnostics[0], c.name)
     }
   }
+})
+
+// ---- clocks and metrics (core/tests/clock_vectors.rs) ----
+
+const INSTANT_FIELDS = new Set(['due', 'finished', 'start', 'warning_at', 'requested_at', 'decided_at'])
+const sameInstant = (a, b) => (a === null || b === null ? a === b : hs.parseInstant(a) === hs.parseInstant(b))
+
+/** Every key of `want` equals the same key of `got` (instants compared as instants). */
+function checkFields (ctx, got, want) {
+  for (const [k, w] of Object.entries(want)) {
+    const g = got[k]
+    const ok = INSTANT_FIELDS.has(k) ? sameInstant(g, w) : JSON.stringify(g) === JSON.stringify(w)
+    assert.ok(ok, `${ctx}: field ${k}: expected ${JSON.stringify(w)}, got ${JSON.stringify(g)}`)
+  }
+}
+
+test('clock and metrics vectors (tests/vectors/clocks/)', () => {
+  const calendar = hs.Calendar.prc()
+  let cases = 0
+  for (const { name: file, doc } of vectorFiles('clocks')) {
+    for (const c of doc.cases) {
+      const ctx = `${file}: ${c.name}`
+      const tickets = hs.Tickets.fromObjectsSync([c.ticket])
+      const units = []
+      for (const e of c.ticket.events ?? []) {
+        if (e.unit && !units.some((u) => u.unit === e.unit)) units.push({ unit: e.unit, group: '' })
+      }
+      const policy = typeof c.policy === 'string' ? hs.Policy.builtin(c.policy) : hs.Policy.fromJson(c.policy)
+      const ev = new hs.Evaluator(units, calendar, policy)
+      const got = ev.evaluateSync(tickets, c.as_of)
+      const want = c.expected.assignments
+      assert.equal(got.length, want.length, `${ctx}: number of assignments`)
+      got.forEach((g, i) => {
+        const w = want[i]
+        const who = `${ctx} / ${g.unit} (${g.role})`
+        assert.equal(g.unit, w.unit, who)
+        assert.equal(g.role, w.role, who)
+        if ('ended' in w) {
+          if (w.ended === null) assert.equal(g.ended, null, who)
+          else {
+            assert.ok(sameInstant(g.ended.at, w.ended.at), `${who}: ended at`)
+            assert.equal(g.ended.reason, w.ended.reason, who)
+          }
+        }
+        for (const [clock, wc] of Object.entries(w.clocks)) checkFields(`${who} clock ${clock}`, g.clocks[clock], wc)
+        if (w.extensions) {
+          assert.equal(g.extensions.length, w.extensions.length, `${who}: extensions`)
+          w.extensions.forEach((we, j) => checkFields(`${who} extension ${j}`, g.extensions[j], we))
+        }
+      })
+      if (c.expected.counters) {
+        const p = ev.partialSync(tickets, { period: c.period, asOf: c.as_of, dueAnchor: c.due_anchor })
+        const { columns, rows } = p.toRows()
+        const byUnit = Object.fromEntries(rows.map((r) => [r[0], r]))
+        for (const unit of Object.keys(byUnit)) assert.ok(unit in c.expected.counters, `${ctx}: unexpected counters for ${unit}`)
+        for (const [unit, roles] of Object.entries(c.expected.counters)) {
+          const row = byUnit[unit]
+          columns.slice(1).forEach((col, j) => {
+            const [role, ...rest] = col.split('_')
+            const want = roles[role]?.[rest.join('_')] ?? 0
+            assert.equal(row ? row[j + 1] : 0, want, `${ctx}: unit ${unit} ${col}`)
+          })
+          for (const [role, counters] of Object.entries(roles)) {
+            for (const counter of Object.keys(counters)) assert.ok(columns.includes(`${role}_${counter}`), `${ctx}: unknown counter ${role}_${counter}`)
+          }
+        }
+      }
+      cases++
+    }
+  }
+  assert.ok(cases >= 14, `only ${cases} cases`)
+})
+
+// ---- schemes (core/tests/scheme_vectors.rs) ----
+
+function loadScheme (c) {
+  if (c.scheme_toml !== undefined) return hs.Scheme.fromToml(c.scheme_toml)
+  if (c.scheme_json_text !== undefined) return hs.Scheme.fromJson(c.scheme_json_text)
+  return typeof c.scheme === 'string' ? hs.Scheme.preset(c.scheme) : hs.Scheme.fromJson(c.scheme)
+}
+
+/** Every key of `want` (except `unit` and `components`) equals the same key of `got`. */
+function checkScoreFields (ctx, got, want) {
+  for (const [k, w] of Object.entries(want)) {
+    if (k === 'unit' || k === 'components') continue
+    assert.ok(k in got, `${ctx}: no field ${k}`)
+    assert.deepEqual(got[k], w, `${ctx}: field ${k}`)
+  }
+}
+
+function checkScores (ctx, c, scores) {
+  if (c.expected_order) assert.deepEqual(scores.units.map((u) => u.unit), c.expected_order, `${ctx}: order`)
+  for (const want of c.expected ?? []) {
+    const card = scores.units.find((u) => u.unit === want.unit)
+    assert.ok(card, `${ctx}: no scorecard for ${want.unit}`)
+    checkScoreFields(`${ctx} / ${want.unit}`, card, want)
+    assert.equal(card.scheme_hash, scores.scheme_hash)
+    for (const [id, wc] of Object.entries(want.components ?? {})) {
+      const comp = card.components.find((x) => x.indicator === id)
+      assert.ok(comp, `${ctx}: no component ${id}`)
+      checkScoreFields(`${ctx} / ${want.unit} / ${id}`, comp, wc)
+    }
+  }
+}
+
+test('scheme vectors (tests/vectors/scheme/)', () => {
+  let count = 0
+  for (const { name: file, doc } of vectorFiles('scheme')) {
+    for (const c of doc.cases) {
+      const ctx = `${file}: ${c.name}`
+      count++
+      if (c.expected_problems) {
+        const r = attempt(() => loadScheme(c))
+        assert.equal(r.ok, false, ctx)
+        assert.equal(r.error.code, 'scheme_invalid', ctx)
+        assert.equal(r.error.problems.length, c.expected_problems.length, `${ctx}: ${JSON.stringify(r.error.problems)}`)
+        c.expected_problems.forEach((want, i) => {
+          const got = r.error.problems[i]
+          checkScoreFields(ctx, got, want)
+          if (want.suggestion === undefined) assert.equal(got.suggestion, undefined, `${ctx}: unexpected suggestion`)
+        })
+        // The error's own context is the first problem.
+        assert.equal(r.error.line, c.expected_problems[0].line, ctx)
+        assert.equal(r.error.column, c.expected_problems[0].column, ctx)
+        continue
+      }
+      const scheme = loadScheme(c)
+      if (c.expected_sanctions) {
+        const history = c.periods.map((p) => scheme.score(c.units, p.metrics, { asOf: p.as_of, period: p.period }))
+        const outcome = scheme.sanctions(history)
+        c.expected_sanctions.forEach((wantPeriod, i) => {
+          assert.equal(outcome[i].units.length, wantPeriod.length, `${ctx}: period ${i}`)
+          for (const want of wantPeriod) {
+            const got = outcome[i].units.find((u) => u.unit === want.unit)
+            checkScoreFields(`${ctx}: period ${i} / ${want.unit}`, got, want)
+          }
+        })
+        continue
+      }
+      const metrics = structuredClone(c.metrics ?? { units: {} })
+      metrics.units ??= {}
+      for (const k of c.contributions ?? []) {
+        const row = (metrics.units[k.unit] ??= { lead: {}, assisting: {} })
+        const role = (row[k.role] ??= {})
+        role[k.counter] = (role[k.counter] ?? 0) + k.amount
+      }
+      const options = { asOf: c.as_of, period: c.period }
+      const scores = scheme.score(c.units ?? [], metrics, options)
+      checkScores(ctx, c, scores)
+      // Plain objects out are the core's JSON: stringifying them gives its exact bytes.
+      assert.equal(JSON.stringify(scores), scheme.scoreJson(c.units ?? [], metrics, options), ctx)
+      if (c.expected_explanations) {
+        const explained = scheme.explain(scores, c.contributions ?? [])
+        for (const want of c.expected_explanations) {
+          const got = explained.find((e) => e.unit === want.unit)
+          for (const [id, tickets] of Object.entries(want.components)) {
+            assert.deepEqual(got.components.find((x) => x.indicator === id).tickets, tickets, `${ctx}: ${want.unit} / ${id}`)
+          }
+        }
+      }
+    }
+  }
+  assert.ok(count >= 20, `only ${count} cases ran`)
 })
