@@ -478,9 +478,9 @@ export declare class Tickets {
    * `events` as flat event objects; instants as RFC 3339 strings, `Date`s or epoch ms),
    * off the JavaScript thread.
    */
-  static fromObjects(tickets: Array<Record<string, unknown>>, options?: LoadOptions | undefined | null): Promise<Tickets>
+  static fromObjects(tickets: Array<TicketObject>, options?: LoadOptions | undefined | null): Promise<Tickets>
   /** `fromObjects` on the JavaScript thread. */
-  static fromObjectsSync(tickets: Array<Record<string, unknown>>, options?: LoadOptions | undefined | null): Tickets
+  static fromObjectsSync(tickets: Array<TicketObject>, options?: LoadOptions | undefined | null): Tickets
   /** Loads JSON text: an array of tickets (as `fromObjects`), off the JavaScript thread. */
   static fromJson(text: string, options?: LoadOptions | undefined | null): Promise<Tickets>
   /** `fromJson` on the JavaScript thread. */

@@ -170,7 +170,7 @@ impl Tickets {
     #[napi(catch_unwind, ts_return_type = "Promise<Tickets>")]
     pub fn from_objects(
         env: Env,
-        #[napi(ts_arg_type = "Array<Record<string, unknown>>")] tickets: Unknown<'_>,
+        #[napi(ts_arg_type = "Array<TicketObject>")] tickets: Unknown<'_>,
         options: Option<LoadOptions>,
     ) -> Result<AsyncTask<Work<Loaded>>> {
         let (text, load) = enter(&env, || {
@@ -187,7 +187,7 @@ impl Tickets {
     #[napi(catch_unwind)]
     pub fn from_objects_sync(
         env: Env,
-        #[napi(ts_arg_type = "Array<Record<string, unknown>>")] tickets: Unknown<'_>,
+        #[napi(ts_arg_type = "Array<TicketObject>")] tickets: Unknown<'_>,
         options: Option<LoadOptions>,
     ) -> Result<Tickets> {
         enter(&env, || {
