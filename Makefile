@@ -14,11 +14,11 @@ test: lint test-rust test-python test-node ## Every check and every test of ever
 .PHONY: lint
 lint: ## rustfmt --check and clippy -D warnings on the whole workspace
 	$(CARGO) fmt --all --check
-	$(CARGO) clippy --workspace --all-targets --all-features --locked -- -D warnings
+	$(CARGO) clippy --workspace --all-targets --features hotline-score/json-schema --locked -- -D warnings
 
 .PHONY: test-rust
 test-rust: ## Rust unit, property, vector and doc tests
-	$(CARGO) test --workspace --all-features --locked --exclude hotline-score-python --exclude hotline-score-node
+	$(CARGO) test --workspace --features hotline-score/json-schema --locked --exclude hotline-score-python --exclude hotline-score-node
 
 VENV ?= .venv
 PY := $(VENV)/bin/python

@@ -330,6 +330,90 @@ pub enum Error {
         found: String,
     },
     // --- board ----------------------------------------------------------------------------
+    /// An event for a ticket the board has not registered (register its header first).
+    #[error("ticket {ticket_id:?} is not on the board: register its header before its events")]
+    BoardUnknownTicket {
+        /// The ticket.
+        ticket_id: String,
+    },
+    /// A ticket header registered again with different content.
+    #[error("ticket {ticket_id:?} is already on the board with another `{field}`")]
+    BoardTicketConflict {
+        /// The ticket.
+        ticket_id: String,
+        /// The first field that differs.
+        field: String,
+    },
+    /// An `event_id` already ingested for this ticket, now with different content.
+    #[error(
+        "ticket {ticket_id:?}: event_id {event_id:?} was already ingested with other content (event {event_index})"
+    )]
+    BoardEventConflict {
+        /// The ticket.
+        ticket_id: String,
+        /// The event id.
+        event_id: String,
+        /// Index of the event already holding that id.
+        event_index: usize,
+    },
+    /// An event dated inside a period that was already closed (its results are frozen).
+    #[error(
+        "ticket {ticket_id:?}: event at {at} falls in a closed period (closed through {closed_through})"
+    )]
+    BoardPeriodClosed {
+        /// The ticket.
+        ticket_id: String,
+        /// The event's instant.
+        at: crate::instant::Instant,
+        /// End of the last closed period.
+        closed_through: crate::instant::Instant,
+    },
+    /// `close_period` called out of order, before the period ended, or for an unknown period.
+    #[error("cannot close period {period:?}: {reason}")]
+    BoardCloseRefused {
+        /// The period's label.
+        period: String,
+        /// Why.
+        reason: String,
+    },
+    /// A query or setting for a unit that is not in the units table.
+    #[error("unit {unit:?} is not in the board's units table")]
+    BoardUnknownUnit {
+        /// The unit.
+        unit: String,
+    },
+    /// A board built without one of its parts, or with parts that do not fit together.
+    #[error("board configuration: `{field}`: {reason}")]
+    BoardConfig {
+        /// The part concerned (`calendar`, `policy`, `scheme`, `units`).
+        field: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// Snapshot bytes or JSON that are damaged, truncated or not a board snapshot.
+    #[error("corrupt board snapshot at byte {offset}: {reason}")]
+    BoardSnapshotCorrupt {
+        /// Byte offset where the problem was found (0 when it concerns the whole input).
+        offset: u64,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A snapshot written in another format version.
+    #[error(
+        "board snapshot format version {found} is not supported (this build reads version {supported})"
+    )]
+    BoardSnapshotVersion {
+        /// The snapshot's version.
+        found: u32,
+        /// The version this build reads and writes.
+        supported: u32,
+    },
+    /// A snapshot taken with another calendar, policy, scheme, units table or option.
+    #[error("board snapshot was taken with another `{field}` than this board's")]
+    BoardSnapshotMismatch {
+        /// What differs (`calendar`, `policy`, `scheme`, `units`, `due_anchor`).
+        field: String,
+    },
 }
 
 impl Error {
@@ -373,6 +457,16 @@ impl Error {
             Error::SchemeLacks { .. } => "scheme_lacks",
             Error::SchemeMismatch { .. } => "scheme_mismatch",
             // --- board ---
+            Error::BoardUnknownTicket { .. } => "board_unknown_ticket",
+            Error::BoardTicketConflict { .. } => "board_ticket_conflict",
+            Error::BoardEventConflict { .. } => "board_event_conflict",
+            Error::BoardPeriodClosed { .. } => "board_period_closed",
+            Error::BoardCloseRefused { .. } => "board_close_refused",
+            Error::BoardUnknownUnit { .. } => "board_unknown_unit",
+            Error::BoardConfig { .. } => "board_config",
+            Error::BoardSnapshotCorrupt { .. } => "board_snapshot_corrupt",
+            Error::BoardSnapshotVersion { .. } => "board_snapshot_version",
+            Error::BoardSnapshotMismatch { .. } => "board_snapshot_mismatch",
         }
     }
 }

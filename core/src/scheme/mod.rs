@@ -32,6 +32,8 @@ pub mod file;
 mod hash;
 mod json;
 mod load;
+mod load_indicator;
+mod load_sections;
 mod model;
 mod no_data;
 mod node;
