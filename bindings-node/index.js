@@ -835,6 +835,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.Board = nativeBinding.Board
 module.exports.Calendar = nativeBinding.Calendar
 module.exports.City = nativeBinding.City
 module.exports.Evaluator = nativeBinding.Evaluator

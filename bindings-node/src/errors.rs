@@ -14,14 +14,7 @@ use napi::bindgen_prelude::*;
 
 use hotline_score::Error as CoreError;
 
-/// Converts a core error into a JavaScript `Error` with `code` and context properties.
-pub fn to_js(env: &Env, err: &CoreError) -> Error {
-    match error_object(env, err) {
-        Ok(obj) => Error::from(obj.to_unknown()),
-        Err(e) => e,
-    }
-}
-
+/// The JavaScript `Error` of a core error: `code` and the context properties.
 fn error_object<'e>(env: &'e Env, err: &CoreError) -> Result<Object<'e>> {
     let mut obj = env.create_error(Error::new(Status::GenericFailure, err.to_string()))?;
     obj.set_named_property("code", err.code())?;
@@ -128,18 +121,24 @@ pub fn named<T: serde::de::DeserializeOwned>(field: &str, value: &str) -> Fallib
         .map_err(|e| bad_arg(field, format!("`{field}`: {e}")))
 }
 
-fn failure_to_js(env: &Env, failure: &Failure) -> Error {
+/// The JavaScript `Error` object of a failure (for results that carry errors, like batch
+/// ingestion outcomes).
+pub fn failure_object<'e>(env: &'e Env, failure: &Failure) -> Result<Object<'e>> {
     match failure {
-        Failure::Core(e) => to_js(env, e),
+        Failure::Core(e) => error_object(env, e),
         Failure::Argument { field, message } => {
-            let build = || -> Result<Error> {
-                let mut obj = env.create_error(Error::new(Status::InvalidArg, message.clone()))?;
-                obj.set_named_property("code", "invalid_argument")?;
-                obj.set_named_property("field", field.as_str())?;
-                Ok(Error::from(obj.to_unknown()))
-            };
-            build().unwrap_or_else(|e| e)
+            let mut obj = env.create_error(Error::new(Status::InvalidArg, message.clone()))?;
+            obj.set_named_property("code", "invalid_argument")?;
+            obj.set_named_property("field", field.as_str())?;
+            Ok(obj)
         }
+    }
+}
+
+fn failure_to_js(env: &Env, failure: &Failure) -> Error {
+    match failure_object(env, failure) {
+        Ok(obj) => Error::from(obj.to_unknown()),
+        Err(e) => e,
     }
 }
 

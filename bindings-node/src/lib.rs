@@ -4,6 +4,7 @@
 // `#[napi]` registers exports only outside `cfg(test)`.
 #![cfg_attr(test, allow(dead_code))]
 
+mod board;
 mod calendar;
 mod columns;
 mod errors;

@@ -250,3 +250,41 @@ test('hostile values never abort the process: policies, schemes, evaluation and 
     }
   }
 })
+
+test('hostile values never abort the process: the board', async () => {
+  const city = hs.syntheticCitySync({ days: 2, ticketsPerDay: 10 })
+  const scheme = hs.Scheme.preset('sanmenxia')
+  const board = new hs.Board({ units: city.units, scheme })
+  await board.ingestTickets(city.tickets)
+  const unit = city.units[0].unit
+  for (const v of HOSTILE) {
+    survives(() => new hs.Board(v))
+    survives(() => new hs.Board({ units: city.units, scheme, calendar: v, policy: v, dueAnchor: v }))
+    survives(() => board.register(v))
+    survives(() => board.register({ id: v, kind: v, received_at: v }))
+    survives(() => board.ingest(v, v))
+    survives(() => board.ingest('T', { at: v, type: 'dispatched', unit: v }))
+    survives(() => board.ingestBatch(v))
+    survives(() => board.ingestBatch([v, { input: v }, { input: 'event', ticket_id: v, event: v }]))
+    survives(() => board.ingestTicket(v))
+    survives(() => board.standings(v, v))
+    survives(() => board.scores(v))
+    survives(() => board.scorecard(v, v))
+    survives(() => board.scorecard(unit, v))
+    survives(() => board.deadlineStatuses(unit, v))
+    survives(() => board.warnings(v))
+    survives(() => board.metrics(v, v))
+    survives(() => board.setExternal(v, unit, 'x', v))
+    survives(() => board.closePeriod(v, v))
+    survives(() => hs.Board.restoreSync(v, { units: city.units, scheme }))
+    survives(() => hs.Board.restoreJson(v, { units: city.units, scheme }))
+  }
+  // Random bytes never restore into a board, and never crash.
+  const snap = board.snapshotSync()
+  for (let i = 0; i < 200; i++) {
+    const bytes = Buffer.from(snap)
+    for (let k = 0; k < 4; k++) bytes[(i * 7919 + k * 104729) % bytes.length] ^= 1 + ((i + k) % 255)
+    survives(() => hs.Board.restoreSync(bytes, { units: city.units, scheme }))
+    survives(() => hs.Board.restoreSync(bytes.subarray(0, (i * 131) % bytes.length), { units: city.units, scheme }))
+  }
+})

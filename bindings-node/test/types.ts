@@ -44,6 +44,14 @@ async function main (): Promise<void> {
   const assignments: hs.Assignment[] = ev.evaluateSync(tickets, Date.now())
   const outcome: hs.Outcome = assignments[0]!.clocks.complete.outcome
 
+  const board = new hs.Board({ units, scheme, calendar: cal })
+  const status: 'accepted' | 'duplicate' = board.register({ id: 'T9', kind: 'help', received_at: Date.now() })
+  const outcomes: hs.IngestOutcome[] = board.ingestBatch([{ input: 'event', ticket_id: 'T9', event: { at: Date.now(), type: 'closed' } }])
+  const standings: hs.Standings = board.standings(Date.now())
+  const bytes: Buffer = await board.snapshot()
+  const restored: hs.Board = await hs.Board.restore(bytes, { units, scheme, calendar: cal })
+  void [status, outcomes, standings, restored]
+
   try {
     hs.parseInstant('2026-02-13T16:30:00')
   } catch (e) {

@@ -577,6 +577,31 @@ impl Error {
             | Error::UnknownExternalMetric { .. } => field("unit"),
 
             // --- board ---
+            Error::BoardUnknownTicket { ticket_id }
+            | Error::BoardPeriodClosed { ticket_id, .. } => ErrorContext {
+                ticket_id: Some(ticket_id.clone()),
+                ..ErrorContext::default()
+            },
+            Error::BoardTicketConflict {
+                ticket_id,
+                field: f,
+            } => ErrorContext {
+                ticket_id: Some(ticket_id.clone()),
+                ..field(f)
+            },
+            Error::BoardEventConflict {
+                ticket_id,
+                event_index,
+                ..
+            } => ErrorContext {
+                ticket_id: Some(ticket_id.clone()),
+                event_index: Some(*event_index),
+                ..field("event_id")
+            },
+            Error::BoardUnknownUnit { .. } => field("unit"),
+            Error::BoardConfig { field: f, .. } | Error::BoardSnapshotMismatch { field: f } => {
+                field(f)
+            }
             _ => ErrorContext::default(),
         }
     }
@@ -639,6 +664,20 @@ mod tests {
         }
         .context();
         assert_eq!((ctx.row, ctx.field.as_deref()), (Some(4), Some("group")));
+        let ctx = Error::BoardEventConflict {
+            ticket_id: "T9".into(),
+            event_id: "e1".into(),
+            event_index: 5,
+        }
+        .context();
+        assert_eq!(
+            (
+                ctx.ticket_id.as_deref(),
+                ctx.event_index,
+                ctx.field.as_deref()
+            ),
+            (Some("T9"), Some(5), Some("event_id"))
+        );
         assert_eq!(Error::NoWorkingTime.context(), ErrorContext::default());
     }
 
