@@ -286,7 +286,7 @@ impl Board {
         ts_return_type = "Promise<{ accepted: number; duplicate: number; rejected: number }>"
     )]
     pub fn ingest_tickets(&self, tickets: &Tickets) -> AsyncTask<Work<[u32; 3]>> {
-        let (board, ts) = (self.inner.clone(), tickets.tickets.clone());
+        let (board, ts) = (self.inner.clone(), tickets.set.tickets.clone());
         Work::new(
             move || {
                 let mut b = board

@@ -33,6 +33,59 @@ pub fn plain<'e, T: Serialize>(env: &'e Env, value: &T) -> Result<Unknown<'e>> {
     parse(env, &text(value)?)
 }
 
+/// Elements per `JSON.stringify` / `JSON.parse` call for large arrays: V8 strings are limited to
+/// about 512 MiB, so a million tickets go through in slices.
+const SLICE: u32 = 4_096;
+
+/// `JSON.stringify` of a JavaScript array, slice by slice (no size limit).
+pub fn stringify_array(env: &Env, array: &Object<'_>) -> Result<String> {
+    let len = array.get_array_length()?;
+    if len <= SLICE {
+        return stringify(env, array.to_unknown());
+    }
+    let mut out = String::from("[");
+    let mut start = 0u32;
+    while start < len {
+        let end = start.saturating_add(SLICE).min(len);
+        let mut slice = env.create_array(end - start)?;
+        for i in start..end {
+            slice.set(i - start, array.get_element::<Unknown<'_>>(i)?)?;
+        }
+        let text = stringify(env, slice.to_unknown())?;
+        let inner = text
+            .strip_prefix('[')
+            .and_then(|t| t.strip_suffix(']'))
+            .unwrap_or_default();
+        if !inner.is_empty() {
+            if out.len() > 1 {
+                out.push(',');
+            }
+            out.push_str(inner);
+        }
+        start = end;
+    }
+    out.push(']');
+    Ok(out)
+}
+
+/// A slice of core values as a JavaScript array of plain values, parsed slice by slice.
+pub fn plain_array<'e, T: Serialize>(env: &'e Env, items: &[T]) -> Result<Unknown<'e>> {
+    if items.len() <= SLICE as usize {
+        return plain(env, &items);
+    }
+    let mut out = env.create_array(u32::try_from(items.len()).unwrap_or(u32::MAX))?;
+    let mut k = 0u32;
+    for chunk in items.chunks(SLICE as usize) {
+        let parsed = parse(env, &text(&chunk)?)?;
+        let arr = Object::from_unknown(parsed)?;
+        for i in 0..arr.get_array_length()? {
+            out.set(k, arr.get_element::<Unknown<'_>>(i)?)?;
+            k = k.saturating_add(1);
+        }
+    }
+    Ok(out.to_unknown())
+}
+
 /// `JSON.stringify(value)`; `undefined` (or a function) gives `null`.
 pub fn stringify(env: &Env, value: Unknown<'_>) -> Result<String> {
     let out = json_function(env, "stringify")?.call(value)?;

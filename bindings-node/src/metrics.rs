@@ -7,7 +7,6 @@ use std::sync::Arc;
 use hotline_score::clocks::Evaluator as CoreEvaluator;
 use hotline_score::metrics::{
     DueAnchor, MetricsTable, Partial as CorePartial, Scope, contributions, open_assignments,
-    partial,
 };
 use hotline_score::{
     Calendar as CoreCalendar, Period, Policy as CorePolicy, Unit as CoreUnit, UnitId,
@@ -230,7 +229,7 @@ impl Evaluator {
         tickets: &Tickets,
         #[napi(ts_arg_type = "Date | string | number")] as_of: When,
     ) -> AsyncTask<Work<Vec<hotline_score::clocks::Assignment>>> {
-        let (ev, ts) = (self.inner.clone(), tickets.tickets.clone());
+        let (ev, ts) = (self.inner.clone(), tickets.set.tickets.clone());
         Work::new(move || evaluate_all(&ev, &ts, as_of.get()?), plain_js).spawn()
     }
 
@@ -243,7 +242,7 @@ impl Evaluator {
         #[napi(ts_arg_type = "Date | string | number")] as_of: When,
     ) -> Result<Unknown<'e>> {
         let out = enter(env, || {
-            evaluate_all(&self.inner, &tickets.tickets, as_of.get()?)
+            evaluate_all(&self.inner, &tickets.set.tickets, as_of.get()?)
         })?;
         json::plain(env, &out)
     }
@@ -258,8 +257,8 @@ impl Evaluator {
         scope: ScopeOptions,
     ) -> Result<AsyncTask<Work<CorePartial>>> {
         let scope = enter(&env, || scope_in(&scope))?;
-        let (ev, ts) = (self.inner.clone(), tickets.tickets.clone());
-        Ok(Work::new(move || Ok(partial(&ts, &ev, &scope)?), partial_js).spawn())
+        let (ev, set) = (self.inner.clone(), tickets.set.clone());
+        Ok(Work::new(move || Ok(set.partial(&ev, &scope)?), partial_js).spawn())
     }
 
     /// `partial` on the JavaScript thread.
@@ -273,7 +272,7 @@ impl Evaluator {
         enter(&env, || {
             let scope = scope_in(&scope)?;
             Ok(Partial {
-                inner: partial(&tickets.tickets, &self.inner, &scope)?,
+                inner: tickets.set.partial(&self.inner, &scope)?,
             })
         })
     }
@@ -289,7 +288,7 @@ impl Evaluator {
         scope: ScopeOptions,
     ) -> Result<AsyncTask<Work<Vec<hotline_score::metrics::Contribution>>>> {
         let scope = enter(&env, || scope_in(&scope))?;
-        let (ev, ts) = (self.inner.clone(), tickets.tickets.clone());
+        let (ev, ts) = (self.inner.clone(), tickets.set.tickets.clone());
         let unit = UnitId::from(unit.as_str());
         Ok(Work::new(
             move || Ok(contributions(&ts, &ev, &scope, &unit)?),
@@ -310,7 +309,12 @@ impl Evaluator {
         let out = enter(env, || {
             let scope = scope_in(&scope)?;
             let unit = UnitId::from(unit.as_str());
-            Ok(contributions(&tickets.tickets, &self.inner, &scope, &unit)?)
+            Ok(contributions(
+                &tickets.set.tickets,
+                &self.inner,
+                &scope,
+                &unit,
+            )?)
         })?;
         json::plain(env, &out)
     }
@@ -322,7 +326,7 @@ impl Evaluator {
         tickets: &Tickets,
         #[napi(ts_arg_type = "Date | string | number")] as_of: When,
     ) -> AsyncTask<Work<Vec<hotline_score::metrics::OpenAssignment>>> {
-        let (ev, ts) = (self.inner.clone(), tickets.tickets.clone());
+        let (ev, ts) = (self.inner.clone(), tickets.set.tickets.clone());
         Work::new(
             move || Ok(open_assignments(&ts, &ev, as_of.get()?)?),
             plain_js,
@@ -340,7 +344,7 @@ impl Evaluator {
     ) -> Result<Unknown<'e>> {
         let out = enter(env, || {
             Ok(open_assignments(
-                &tickets.tickets,
+                &tickets.set.tickets,
                 &self.inner,
                 as_of.get()?,
             )?)

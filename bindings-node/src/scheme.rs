@@ -4,11 +4,10 @@
 use std::sync::Arc;
 
 use hotline_score::Instant;
-use hotline_score::metrics::{Contribution, MetricsTable, Scope, open_assignments, partial};
+use hotline_score::metrics::{Contribution, MetricsTable, Scope, open_assignments};
 use hotline_score::scheme::{
     Format, PRESETS, Scheme as CoreScheme, Scores, UnitWarning, WarningData,
 };
-use hotline_score::ticket::Ticket;
 use hotline_score::{Period, Unit as CoreUnit};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -20,7 +19,7 @@ use crate::json::{self, JsonValue, TextOrObject};
 use crate::metrics::{Evaluator, PeriodInput, PeriodOut, external_in, period_in, period_out};
 use crate::policy::Policy;
 use crate::task::Work;
-use crate::ticket::{Tickets, Unit, core_units};
+use crate::ticket::{TicketSet, Tickets, Unit, core_units};
 
 /// A scoring scheme: indicators, curves, weights, groups, grades, warnings and sanctions.
 #[napi]
@@ -74,7 +73,7 @@ fn from_plain<T: serde::de::DeserializeOwned>(
 /// Metrics at `t` for the period (the pipeline's first half).
 fn metrics_at(
     ev: &Evaluator,
-    tickets: &[Ticket],
+    tickets: &TicketSet,
     period: &Period,
     t: Instant,
     external: &std::collections::BTreeMap<
@@ -83,7 +82,9 @@ fn metrics_at(
     >,
 ) -> Fallible<MetricsTable> {
     let scope = Scope::new(period.clone(), t);
-    Ok(partial(tickets, &ev.inner, &scope)?.finalize(&ev.units, external.clone()))
+    Ok(tickets
+        .partial(&ev.inner, &scope)?
+        .finalize(&ev.units, external.clone()))
 }
 
 /// Period warnings of `tickets` at `as_of`: metrics and open assignments now and at the period
@@ -91,15 +92,15 @@ fn metrics_at(
 fn warnings(
     scheme: &CoreScheme,
     ev: &Evaluator,
-    tickets: &[Ticket],
+    tickets: &TicketSet,
     period: &Period,
     as_of: Instant,
 ) -> Fallible<Vec<UnitWarning>> {
     let none = Default::default();
     let now = metrics_at(ev, tickets, period, as_of, &none)?;
     let at_end = metrics_at(ev, tickets, period, period.end, &none)?;
-    let open = open_assignments(tickets, &ev.inner, as_of)?;
-    let open_at_end = open_assignments(tickets, &ev.inner, period.end)?;
+    let open = open_assignments(&tickets.tickets, &ev.inner, as_of)?;
+    let open_at_end = open_assignments(&tickets.tickets, &ev.inner, period.end)?;
     let data = WarningData {
         metrics: &now,
         open: &open,
@@ -294,7 +295,7 @@ impl Scheme {
         let (scheme, ev, ts) = (
             self.inner.clone(),
             evaluator.clone_handle(),
-            tickets.tickets.clone(),
+            tickets.set.clone(),
         );
         Ok(Work::new(
             move || warnings(&scheme, &ev, &ts, &period, as_of),
@@ -315,7 +316,7 @@ impl Scheme {
         let out = enter(env, || {
             let as_of = options.as_of.get()?;
             let period = period_or(&self.inner, options.period.as_ref(), as_of)?;
-            warnings(&self.inner, evaluator, &tickets.tickets, &period, as_of)
+            warnings(&self.inner, evaluator, &tickets.set, &period, as_of)
         })?;
         json::plain(env, &out)
     }
@@ -364,7 +365,7 @@ pub struct ScoreOptions<'a> {
 struct Pipeline {
     scheme: Arc<CoreScheme>,
     ev: Evaluator,
-    tickets: Arc<Vec<Ticket>>,
+    tickets: TicketSet,
     scope: Scope,
     external: std::collections::BTreeMap<
         hotline_score::UnitId,
@@ -387,14 +388,16 @@ impl Pipeline {
         Ok(Pipeline {
             scheme: scheme.inner.clone(),
             ev,
-            tickets: tickets.tickets.clone(),
+            tickets: tickets.set.clone(),
             scope,
             external: external_in(o.external.clone().map(|e| e.0))?,
         })
     }
 
     fn run(self) -> Fallible<Scores> {
-        let metrics = partial(&self.tickets, &self.ev.inner, &self.scope)?
+        let metrics = self
+            .tickets
+            .partial(&self.ev.inner, &self.scope)?
             .finalize(&self.ev.units, self.external);
         let units: &[CoreUnit] = &self.ev.units;
         Ok(self

@@ -1,9 +1,11 @@
 //! `Tickets`: validated tickets (SPEC §3) loaded from plain objects, flat rows, JSON text or the
 //! columnar fast path (`columns.rs`), strict or lenient, with every skipped ticket reported.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use hotline_score::Unit as CoreUnit;
+use hotline_score::clocks::{Evaluator as CoreEvaluator, TicketBatch};
+use hotline_score::metrics::{Partial as CorePartial, Scope, partial_batch};
 use hotline_score::ticket::{
     Diagnostic, EventRow, Loaded, Mode, Ticket, TicketRow, load_json, load_rows, load_tickets,
 };
@@ -81,18 +83,44 @@ impl Load {
     }
 }
 
+/// Shared, immutable tickets for work on any thread: the tickets, and their compact
+/// `TicketBatch` (the core's fast path for aggregation), built on first use and kept.
+#[derive(Clone)]
+pub struct TicketSet {
+    pub(crate) tickets: Arc<Vec<Ticket>>,
+    batch: Arc<OnceLock<TicketBatch>>,
+}
+
+impl TicketSet {
+    fn new(tickets: Vec<Ticket>) -> Self {
+        TicketSet {
+            tickets: Arc::new(tickets),
+            batch: Arc::new(OnceLock::new()),
+        }
+    }
+
+    /// The partial state for `scope` (through the batch; the same result as
+    /// `metrics::partial` over the tickets).
+    pub fn partial(&self, ev: &CoreEvaluator, scope: &Scope) -> hotline_score::Result<CorePartial> {
+        let batch = self
+            .batch
+            .get_or_init(|| TicketBatch::from_tickets(self.tickets.iter()));
+        partial_batch(batch, ev, scope)
+    }
+}
+
 /// Validated tickets, held natively (evaluation and scoring read them without conversion), and
 /// the diagnostics of the tickets lenient loading skipped.
 #[napi]
 pub struct Tickets {
-    pub(crate) tickets: Arc<Vec<Ticket>>,
+    pub(crate) set: TicketSet,
     diagnostics: Arc<Vec<Diagnostic>>,
 }
 
 impl Tickets {
     fn from_loaded(l: Loaded) -> Self {
         Tickets {
-            tickets: Arc::new(l.tickets),
+            set: TicketSet::new(l.tickets),
             diagnostics: Arc::new(l.diagnostics),
         }
     }
@@ -104,7 +132,7 @@ impl Tickets {
     /// Another handle to the same tickets.
     pub fn share(&self) -> Self {
         Tickets {
-            tickets: self.tickets.clone(),
+            set: self.set.clone(),
             diagnostics: self.diagnostics.clone(),
         }
     }
@@ -112,7 +140,7 @@ impl Tickets {
     /// Wraps tickets known to be valid (the synthetic generator's).
     pub fn valid(tickets: Vec<Ticket>) -> Self {
         Tickets {
-            tickets: Arc::new(tickets),
+            set: TicketSet::new(tickets),
             diagnostics: Arc::new(Vec::new()),
         }
     }
@@ -120,14 +148,12 @@ impl Tickets {
 
 /// The JSON text of a JavaScript array (`JSON.stringify`: a `Date` becomes RFC 3339 in UTC).
 fn array_text(env: &Env, field: &str, value: Unknown<'_>) -> Fallible<String> {
-    let is_array = value.get_type().ok() == Some(ValueType::Object)
-        && Object::from_unknown(value)
-            .and_then(|o| o.is_array())
-            .unwrap_or(false);
-    if !is_array {
-        return Err(bad_arg(field, format!("`{field}` must be an array")));
-    }
-    json::stringify(env, value).map_err(|e| bad_arg(field, e.reason.clone()))
+    let array = (value.get_type().ok() == Some(ValueType::Object))
+        .then(|| Object::from_unknown(value).ok())
+        .flatten()
+        .filter(|o| o.is_array().unwrap_or(false))
+        .ok_or_else(|| bad_arg(field, format!("`{field}` must be an array")))?;
+    json::stringify_array(env, &array).map_err(|e| bad_arg(field, e.reason.clone()))
 }
 
 /// Reads table rows: each row on its own, so a bad row is named.
@@ -289,7 +315,7 @@ impl Tickets {
     /// Number of tickets loaded.
     #[napi(getter, catch_unwind)]
     pub fn length(&self) -> u32 {
-        u32::try_from(self.tickets.len()).unwrap_or(u32::MAX)
+        u32::try_from(self.set.tickets.len()).unwrap_or(u32::MAX)
     }
 
     /// One entry per ticket lenient loading skipped: `code`, `ticket_id`, `event_index`,
@@ -302,28 +328,34 @@ impl Tickets {
     /// The ticket ids, in order.
     #[napi(catch_unwind)]
     pub fn ids(&self) -> Vec<String> {
-        self.tickets.iter().map(|t| t.id.clone()).collect()
+        self.set.tickets.iter().map(|t| t.id.clone()).collect()
     }
 
     /// Tickets `start..end` (clamped), as a new `Tickets` (no diagnostics).
     #[napi(catch_unwind)]
     pub fn slice(&self, start: u32, end: Option<u32>) -> Tickets {
-        let len = self.tickets.len();
+        let len = self.set.tickets.len();
         let end = end.map_or(len, |e| (e as usize).min(len));
         let start = (start as usize).min(end);
-        Tickets::valid(self.tickets.get(start..end).unwrap_or_default().to_vec())
+        Tickets::valid(
+            self.set
+                .tickets
+                .get(start..end)
+                .unwrap_or_default()
+                .to_vec(),
+        )
     }
 
     /// The tickets as plain objects (the core's JSON form).
     #[napi(catch_unwind, ts_return_type = "Array<TicketObject>")]
     pub fn to_objects<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
-        json::plain(env, &*self.tickets)
+        json::plain_array(env, &self.set.tickets)
     }
 
     /// The tickets as the core's JSON text (byte-identical to Rust's `serde_json`).
     #[napi(catch_unwind)]
     pub fn to_json(&self) -> Result<String> {
-        json::text(&*self.tickets)
+        json::text(&*self.set.tickets)
     }
 
     /// The flat tables (SPEC §3.2a) as row objects: `{ tickets, events }`.
@@ -332,9 +364,9 @@ impl Tickets {
         ts_return_type = "{ tickets: Array<Record<string, string>>, events: Array<Record<string, string>> }"
     )]
     pub fn to_rows<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
-        let mut t_rows = Vec::with_capacity(self.tickets.len());
+        let mut t_rows = Vec::with_capacity(self.set.tickets.len());
         let mut e_rows = Vec::new();
-        for t in self.tickets.iter() {
+        for t in self.set.tickets.iter() {
             let (tr, ers) = t.to_rows();
             t_rows.push(tr);
             e_rows.extend(ers);
@@ -348,7 +380,7 @@ impl Tickets {
     /// The columnar form (`fromColumns` reads it back): typed arrays and dictionaries.
     #[napi(catch_unwind)]
     pub fn to_columns(&self) -> TicketColumns {
-        columns::dump(&self.tickets)
+        columns::dump(&self.set.tickets)
     }
 
     /// Validates typed tickets again (e.g. against a units table) and keeps the valid ones.
@@ -356,7 +388,7 @@ impl Tickets {
     pub fn validate(&self, env: Env, options: Option<LoadOptions>) -> Result<Tickets> {
         enter(&env, || {
             let load = Load::read(options)?;
-            let loaded = load_tickets(self.tickets.to_vec(), load.units(), load.mode())?;
+            let loaded = load_tickets(self.set.tickets.to_vec(), load.units(), load.mode())?;
             Ok(Self::from_loaded(loaded))
         })
     }

@@ -125,3 +125,11 @@ test('the columnar path reports bad data with the core codes and table rows', ()
   assert.equal(lenient.length, 0)
   assert.equal(lenient.diagnostics[0].code, 'events_out_of_order')
 })
+
+test('large arrays go through JSON in slices (V8 strings are limited)', () => {
+  const city = hs.syntheticCitySync({ days: 10, ticketsPerDay: 900, seed: 5 })
+  assert.ok(city.tickets.length > 2 * 4096, `${city.tickets.length}`) // more than two slices
+  const objects = city.tickets.toObjects()
+  assert.equal(objects.length, city.tickets.length)
+  assert.equal(hs.Tickets.fromObjectsSync(objects).toJson(), city.tickets.toJson())
+})
