@@ -51,8 +51,8 @@ node: bindings-node/node_modules ## Build the Node binding (debug build); fails 
 	git diff --exit-code -- bindings-node/index.d.ts bindings-node/index.js
 
 .PHONY: test-node
-test-node: node ## node:test over the Node binding
-	cd bindings-node && node --test test/
+test-node: node ## node:test over the Node binding, tsc --noEmit over a TypeScript user of it
+	cd bindings-node && npm test
 
 .PHONY: fmt
 fmt: ## Format the Rust code

@@ -485,6 +485,10 @@ pub struct ErrorContext {
     pub line: Option<u32>,
     /// 1-based column in the file concerned.
     pub column: Option<u32>,
+    /// 0-based row of the input table or array concerned.
+    pub row: Option<usize>,
+    /// The calendar date concerned (`YYYY-MM-DD`).
+    pub date: Option<String>,
 }
 
 impl Error {
@@ -502,6 +506,12 @@ impl Error {
         #[allow(unreachable_patterns)]
         match self {
             // --- calendar ---
+            Error::OutOfCoverage { date } | Error::ConflictingDateRules { date, .. } => {
+                ErrorContext {
+                    date: Some(date.to_string()),
+                    ..ErrorContext::default()
+                }
+            }
             Error::InvalidDate { pos, .. }
             | Error::InvalidTimeOfDay { pos, .. }
             | Error::IntervalEndsBeforeStart { pos, .. }
@@ -516,11 +526,13 @@ impl Error {
                 ticket_id,
                 event_index,
                 field,
+                row,
                 ..
             } => ErrorContext {
                 ticket_id: Some(ticket_id.clone()).filter(|t| !t.is_empty()),
                 event_index: *event_index,
                 field: Some(field.clone()),
+                row: *row,
                 ..ErrorContext::default()
             },
             Error::InvalidTicketJson { line, column, .. } => ErrorContext {
@@ -528,20 +540,26 @@ impl Error {
                 column: Some(*column),
                 ..ErrorContext::default()
             },
-            Error::DuplicateUnit { .. } => field("unit"),
-            Error::InvalidUnitRow { field: f, .. } | Error::InvalidCityConfig { field: f, .. } => {
-                field(f)
-            }
+            Error::DuplicateUnit { row, .. } => ErrorContext {
+                row: Some(*row),
+                ..field("unit")
+            },
+            Error::InvalidUnitRow { row, field: f } => ErrorContext {
+                row: Some(*row),
+                ..field(f)
+            },
+            Error::InvalidCityConfig { field: f, .. } => field(f),
             // --- policy ---
             Error::InvalidPolicy { pos, .. } => at(pos),
+            // The assignment's ticket and event, and whatever the underlying error names.
             Error::ClockFailed {
                 ticket_id,
                 event_index,
-                ..
+                source,
             } => ErrorContext {
                 ticket_id: Some(ticket_id.clone()),
                 event_index: Some(*event_index),
-                ..ErrorContext::default()
+                ..source.context()
             },
             Error::InvalidPartial { column, .. } => field(column),
             // --- schemes and formulas ---
@@ -564,10 +582,12 @@ impl Error {
                 ticket_id: Some(ticket_id.clone()),
                 ..ErrorContext::default()
             },
-            Error::BoardTicketConflict { ticket_id, field } => ErrorContext {
+            Error::BoardTicketConflict {
+                ticket_id,
+                field: f,
+            } => ErrorContext {
                 ticket_id: Some(ticket_id.clone()),
-                field: Some(field.clone()),
-                ..ErrorContext::default()
+                ..field(f)
             },
             Error::BoardEventConflict {
                 ticket_id,
@@ -576,8 +596,7 @@ impl Error {
             } => ErrorContext {
                 ticket_id: Some(ticket_id.clone()),
                 event_index: Some(*event_index),
-                field: Some("event_id".to_owned()),
-                ..ErrorContext::default()
+                ..field("event_id")
             },
             Error::BoardUnknownUnit { .. } => field("unit"),
             Error::BoardConfig { field: f, .. } | Error::BoardSnapshotMismatch { field: f } => {
@@ -613,6 +632,53 @@ mod tests {
             FilePos::from_offset(text, eq),
             FilePos { line: 2, column: 4 }
         );
+    }
+
+    #[test]
+    fn context_carries_the_variant_fields() {
+        let pos = Some(FilePos { line: 3, column: 7 });
+        let ctx = Error::UnknownCalendarKey {
+            key: "yeer".into(),
+            pos,
+        }
+        .context();
+        assert_eq!(
+            (ctx.field.as_deref(), ctx.line, ctx.column),
+            (Some("yeer"), Some(3), Some(7))
+        );
+        let date = time::Date::from_calendar_date(2027, time::Month::January, 4).unwrap();
+        let inner = Error::OutOfCoverage { date };
+        assert_eq!(inner.context().date.as_deref(), Some("2027-01-04"));
+        let ctx = Error::ClockFailed {
+            ticket_id: "T1".into(),
+            event_index: 2,
+            source: Box::new(inner),
+        }
+        .context();
+        assert_eq!(ctx.ticket_id.as_deref(), Some("T1"));
+        assert_eq!(ctx.event_index, Some(2));
+        assert_eq!(ctx.date.as_deref(), Some("2027-01-04"));
+        let ctx = Error::InvalidUnitRow {
+            row: 4,
+            field: "group".into(),
+        }
+        .context();
+        assert_eq!((ctx.row, ctx.field.as_deref()), (Some(4), Some("group")));
+        let ctx = Error::BoardEventConflict {
+            ticket_id: "T9".into(),
+            event_id: "e1".into(),
+            event_index: 5,
+        }
+        .context();
+        assert_eq!(
+            (
+                ctx.ticket_id.as_deref(),
+                ctx.event_index,
+                ctx.field.as_deref()
+            ),
+            (Some("T9"), Some(5), Some("event_id"))
+        );
+        assert_eq!(Error::NoWorkingTime.context(), ErrorContext::default());
     }
 
     #[test]
