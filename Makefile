@@ -42,18 +42,23 @@ test-rust: chromium ## Rust unit, property, vector, CLI and doc tests (installs 
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-$(PY):
-	python3 -m venv $(VENV)
+# The venv is (re)provisioned whenever this Makefile changes its package list.
+$(VENV)/.installed: Makefile
+	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet "maturin>=1.9,<2" pytest
+	$(PY) -m pip install --quiet "maturin>=1.9,<2" "pytest>=8" "hypothesis>=6" "mypy>=1.10" \
+		"pyarrow>=14" "pandas>=2.2" "polars>=1.3"
+	touch $@
 
 .PHONY: python
-python: $(PY) ## Build the Python binding into .venv (debug build)
+python: $(VENV)/.installed ## Build the Python binding into .venv (debug build)
 	cd bindings-python && VIRTUAL_ENV=$(abspath $(VENV)) ../$(VENV)/bin/maturin develop --quiet
 
 .PHONY: test-python
-test-python: python ## pytest over the Python binding
+test-python: python ## pytest over the Python binding, and the type stubs checked against it
 	$(PY) -m pytest -q bindings-python/tests
+	$(PY) -m mypy.stubtest hotline_score
+	$(PY) -m mypy --strict bindings-python/python/hotline_score
 
 bindings-node/node_modules: bindings-node/package-lock.json
 	cd bindings-node && npm ci --no-audit --no-fund
@@ -65,8 +70,8 @@ node: bindings-node/node_modules ## Build the Node binding (debug build); fails 
 	git diff --exit-code -- bindings-node/index.d.ts bindings-node/index.js
 
 .PHONY: test-node
-test-node: node ## node:test over the Node binding
-	cd bindings-node && node --test test/
+test-node: node ## node:test over the Node binding, tsc --noEmit over a TypeScript user of it
+	cd bindings-node && npm test
 
 .PHONY: bench-cli
 bench-cli: ## Time `hotline-score score` on 1,000,000 synthetic tickets from CSV (numbers in BENCHMARKS.md)

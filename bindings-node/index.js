@@ -835,5 +835,19 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.Board = nativeBinding.Board
+module.exports.Calendar = nativeBinding.Calendar
+module.exports.City = nativeBinding.City
+module.exports.Evaluator = nativeBinding.Evaluator
+module.exports.Partial = nativeBinding.Partial
+module.exports.Policy = nativeBinding.Policy
+module.exports.Scheme = nativeBinding.Scheme
+module.exports.Tickets = nativeBinding.Tickets
 module.exports.formatInstant = nativeBinding.formatInstant
 module.exports.parseInstant = nativeBinding.parseInstant
+module.exports.parseLocalInstant = nativeBinding.parseLocalInstant
+module.exports.score = nativeBinding.score
+module.exports.scoreJsonSync = nativeBinding.scoreJsonSync
+module.exports.scoreSync = nativeBinding.scoreSync
+module.exports.syntheticCity = nativeBinding.syntheticCity
+module.exports.syntheticCitySync = nativeBinding.syntheticCitySync

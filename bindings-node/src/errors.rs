@@ -1,20 +1,190 @@
 //! The one conversion from core errors to JavaScript `Error`s, and the one choke point through
-//! which every call into the core passes: `err.code` is the core's stable code; `ticketId`,
-//! `eventIndex`, `field`, `line` and `column` carry the context where the error has it.
+//! which every call into the core passes.
+//!
+//! A thrown error has `code` (the core's stable code) and, where the core error has them,
+//! `ticketId`, `eventIndex`, `field`, `line`, `column`, `row` and `date`
+//! ([`hotline_score::Error::context`]); `problems` (every problem of an invalid scheme file) and
+//! `cause` (the underlying error of a failed clock, itself with a `code`) where they apply.
+//! Properties a variant has no value for are absent.
+//!
+//! Arguments the binding itself cannot read (an unknown option value, a malformed column) throw
+//! an `Error` with code `invalid_argument` and `field` naming the argument.
 
 use napi::bindgen_prelude::*;
 
-/// Converts a core error into a thrown JavaScript `Error` with `code` and context properties.
-pub fn to_js(env: &Env, err: hotline_score::Error) -> Error {
-    let build = || -> Result<Error> {
-        let mut obj = env.create_error(Error::new(Status::GenericFailure, err.to_string()))?;
-        obj.set_named_property("code", err.code())?;
-        Ok(Error::from(obj.to_unknown()))
-    };
-    build().unwrap_or_else(|e| e)
+use hotline_score::Error as CoreError;
+
+/// The JavaScript `Error` of a core error: `code` and the context properties.
+fn error_object<'e>(env: &'e Env, err: &CoreError) -> Result<Object<'e>> {
+    let mut obj = env.create_error(Error::new(Status::GenericFailure, err.to_string()))?;
+    obj.set_named_property("code", err.code())?;
+    let ctx = err.context();
+    if let Some(v) = ctx.ticket_id {
+        obj.set_named_property("ticketId", v)?;
+    }
+    if let Some(v) = ctx.event_index {
+        obj.set_named_property("eventIndex", index(v))?;
+    }
+    if let Some(v) = ctx.field {
+        obj.set_named_property("field", v)?;
+    }
+    if let Some(v) = ctx.line {
+        obj.set_named_property("line", v)?;
+    }
+    if let Some(v) = ctx.column {
+        obj.set_named_property("column", v)?;
+    }
+    if let Some(v) = ctx.row {
+        obj.set_named_property("row", index(v))?;
+    }
+    if let Some(v) = ctx.date {
+        obj.set_named_property("date", v)?;
+    }
+    match err {
+        CoreError::SchemeInvalid { problems } => {
+            obj.set_named_property("problems", env.to_js_value(problems)?)?;
+        }
+        CoreError::ClockFailed { source, .. } => {
+            obj.set_named_property("cause", error_object(env, source)?)?;
+        }
+        _ => {}
+    }
+    Ok(obj)
 }
 
-/// Runs `work` and converts its error: the one way into the core.
-pub fn enter<T>(env: &Env, work: impl FnOnce() -> hotline_score::Result<T>) -> Result<T> {
-    work().map_err(|e| to_js(env, e))
+/// An index as a JavaScript number (indices beyond 2^53 do not occur in practice).
+#[allow(clippy::cast_precision_loss)]
+fn index(v: usize) -> f64 {
+    v as f64
+}
+
+/// Why a call failed: a core error, or an argument the binding could not read.
+#[derive(Debug, Clone)]
+pub enum Failure {
+    /// A core error.
+    Core(CoreError),
+    /// A bad argument: the argument's name and what is wrong.
+    Argument {
+        /// The argument (or option) concerned.
+        field: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl From<CoreError> for Failure {
+    fn from(e: CoreError) -> Self {
+        Failure::Core(e)
+    }
+}
+
+/// A call's result inside the binding.
+pub type Fallible<T> = std::result::Result<T, Failure>;
+
+/// A bad-argument failure.
+pub fn bad_arg(field: &str, message: impl Into<String>) -> Failure {
+    Failure::Argument {
+        field: field.to_owned(),
+        message: message.into(),
+    }
+}
+
+/// A whole number argument (JavaScript numbers are floats: `1.5`, `NaN` or `1e300` are refused
+/// rather than truncated).
+#[allow(clippy::cast_possible_truncation)]
+pub fn whole(field: &str, v: f64) -> Fallible<i64> {
+    const LIMIT: f64 = 9_007_199_254_740_992.0;
+    if v.is_finite() && v.fract() == 0.0 && v.abs() < LIMIT {
+        Ok(v as i64)
+    } else {
+        Err(bad_arg(
+            field,
+            format!("`{field}` must be a whole number, got {v}"),
+        ))
+    }
+}
+
+/// A whole number argument in `0..=u32::MAX`.
+pub fn count(field: &str, v: f64) -> Fallible<u32> {
+    u32::try_from(whole(field, v)?).map_err(|_| {
+        bad_arg(
+            field,
+            format!("`{field}` must be between 0 and 4294967295, got {v}"),
+        )
+    })
+}
+
+/// Reads an option whose values are the core's serde names (`"midnight"`, `"lenient"` …); the
+/// message lists the allowed values.
+pub fn named<T: serde::de::DeserializeOwned>(field: &str, value: &str) -> Fallible<T> {
+    serde_json::from_value(serde_json::Value::String(value.to_owned()))
+        .map_err(|e| bad_arg(field, format!("`{field}`: {e}")))
+}
+
+/// The JavaScript `Error` object of a failure (for results that carry errors, like batch
+/// ingestion outcomes).
+pub fn failure_object<'e>(env: &'e Env, failure: &Failure) -> Result<Object<'e>> {
+    match failure {
+        Failure::Core(e) => error_object(env, e),
+        Failure::Argument { field, message } => {
+            let mut obj = env.create_error(Error::new(Status::InvalidArg, message.clone()))?;
+            obj.set_named_property("code", "invalid_argument")?;
+            obj.set_named_property("field", field.as_str())?;
+            Ok(obj)
+        }
+    }
+}
+
+fn failure_to_js(env: &Env, failure: &Failure) -> Error {
+    match failure_object(env, failure) {
+        Ok(obj) => Error::from(obj.to_unknown()),
+        Err(e) => e,
+    }
+}
+
+/// Runs `work` and converts its error: the one way into the core on the JavaScript thread.
+pub fn enter<T>(env: &Env, work: impl FnOnce() -> Fallible<T>) -> Result<T> {
+    work().map_err(|e| failure_to_js(env, &e))
+}
+
+/// What a call into the core running off the JavaScript thread gives: its value, a core error
+/// (converted on the JavaScript thread, where an `Error` object can be made), or a panic.
+pub enum Outcome<T> {
+    /// The core's answer.
+    Done(T),
+    /// A core error or a bad argument.
+    Failed(Failure),
+    /// A panic (a bug): reported as an `Error` with code `internal`, never an abort.
+    Panicked(String),
+}
+
+/// Runs `work` on a worker thread, catching unwinds: napi-rs calls `compute` from C, where an
+/// unwinding panic would abort the process.
+pub fn guarded<T>(work: impl FnOnce() -> Fallible<T>) -> Outcome<T> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)) {
+        Ok(Ok(v)) => Outcome::Done(v),
+        Ok(Err(e)) => Outcome::Failed(e),
+        Err(payload) => Outcome::Panicked(
+            payload
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                .unwrap_or_else(|| "panic in hotline-score".to_owned()),
+        ),
+    }
+}
+
+impl<T> Outcome<T> {
+    /// The value, or the thrown `Error`.
+    pub fn into_result(self, env: &Env) -> Result<T> {
+        match self {
+            Outcome::Done(v) => Ok(v),
+            Outcome::Failed(e) => Err(failure_to_js(env, &e)),
+            Outcome::Panicked(msg) => {
+                let mut obj = env.create_error(Error::new(Status::GenericFailure, msg))?;
+                obj.set_named_property("code", "internal")?;
+                Err(Error::from(obj.to_unknown()))
+            }
+        }
+    }
 }

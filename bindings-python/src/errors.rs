@@ -2,43 +2,154 @@
 //! which every call into the core passes.
 //!
 //! Exception classes live in `hotline_score/_errors.py` (rooted at `HotlineScoreError`); the
-//! family of a code decides the class, and the error's context becomes attributes.
+//! core error family decides the class, and the error's context becomes attributes
+//! (`code`, `ticket_id`, `event_index`, `field`, `line`, `column`, plus `row` and `date` where
+//! the core error carries them).
 
 use hotline_score::Error;
 use pyo3::prelude::*;
 
-/// The Python exception class name for a core error code.
-fn class_for(code: &str) -> &'static str {
-    match code {
-        "invalid_instant"
-        | "missing_offset"
-        | "instant_out_of_range"
-        | "invalid_amount"
-        | "invalid_period" => "InputError",
+/// The Python exception class of a core error: one class per section of the core's error enum.
+fn class_for(err: &Error) -> &'static str {
+    match err {
+        Error::InvalidInstant { .. }
+        | Error::MissingOffset { .. }
+        | Error::InstantOutOfRange { .. }
+        | Error::InvalidPeriod { .. }
+        | Error::InvalidAmount { .. } => "InputError",
+        Error::OutOfCoverage { .. }
+        | Error::NoWorkingTime
+        | Error::InvalidCalendar { .. }
+        | Error::InvalidDate { .. }
+        | Error::InvalidTimeOfDay { .. }
+        | Error::IntervalEndsBeforeStart { .. }
+        | Error::OverlappingIntervals { .. }
+        | Error::UnknownCalendarKey { .. }
+        | Error::InvalidCalendarData { .. }
+        | Error::ConflictingDateRules { .. } => "CalendarError",
+        Error::InvalidTicket { .. }
+        | Error::InvalidTicketJson { .. }
+        | Error::DuplicateUnit { .. }
+        | Error::InvalidUnitRow { .. }
+        | Error::InvalidCityConfig { .. } => "DataError",
+        Error::InvalidPolicy { .. }
+        | Error::UnknownPolicy { .. }
+        | Error::ClockFailed { .. }
+        | Error::InvalidPartial { .. } => "PolicyError",
+        Error::SchemeInvalid { .. }
+        | Error::UnknownPreset { .. }
+        | Error::UnitGroupUnknown { .. }
+        | Error::MetricsForUnknownUnit { .. }
+        | Error::UnknownExternalMetric { .. }
+        | Error::SchemeLacks { .. }
+        | Error::SchemeMismatch { .. } => "SchemeError",
+        Error::BoardCloseRefused { .. }
+        | Error::BoardConfig { .. }
+        | Error::BoardEventConflict { .. }
+        | Error::BoardPeriodClosed { .. }
+        | Error::BoardSnapshotCorrupt { .. }
+        | Error::BoardSnapshotMismatch { .. }
+        | Error::BoardSnapshotVersion { .. }
+        | Error::BoardTicketConflict { .. }
+        | Error::BoardUnknownTicket { .. }
+        | Error::BoardUnknownUnit { .. } => "BoardError",
         _ => "HotlineScoreError",
+    }
+}
+
+/// Attributes beyond the uniform context: the table row of data errors, the date of calendar
+/// errors.
+fn extra(err: &Error) -> (Option<usize>, Option<String>) {
+    match err {
+        Error::InvalidTicket { row, .. } => (*row, None),
+        Error::DuplicateUnit { row, .. } | Error::InvalidUnitRow { row, .. } => (Some(*row), None),
+        Error::OutOfCoverage { date } | Error::ConflictingDateRules { date, .. } => {
+            (None, Some(date.to_string()))
+        }
+        Error::ClockFailed { source, .. } => extra(source),
+        _ => (None, None),
     }
 }
 
 /// Converts a core error into the matching `hotline_score` exception.
 pub fn to_py(py: Python<'_>, err: Error) -> PyErr {
-    match build(py, &err) {
-        Ok(e) => e,
-        Err(e) => e,
+    let ctx = err.context();
+    let (row, date) = extra(&err);
+    let fields = Fields {
+        code: err.code(),
+        ticket_id: ctx.ticket_id,
+        event_index: ctx.event_index,
+        field: ctx.field,
+        line: ctx.line,
+        column: ctx.column,
+        row,
+        date,
+    };
+    let exc = raise(py, class_for(&err), &err.to_string(), fields);
+    if let Error::SchemeInvalid { problems } = &err {
+        // Every problem, as dicts (`code, message, line, column, key, suggestion`).
+        let set = || -> PyResult<()> {
+            let text = serde_json::to_string(problems)
+                .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
+            let list = py.import("json")?.call_method1("loads", (text,))?;
+            exc.value(py).setattr("problems", list)
+        };
+        if let Err(e) = set() {
+            return e;
+        }
     }
+    exc
 }
 
-fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
-    let module = py.import("hotline_score._errors")?;
-    let class = module.getattr(class_for(err.code()))?;
-    let exc = class.call1((err.to_string(),))?;
-    let ctx = err.context();
-    exc.setattr("code", err.code())?;
-    exc.setattr("ticket_id", ctx.ticket_id)?;
-    exc.setattr("event_index", ctx.event_index)?;
-    exc.setattr("field", ctx.field)?;
-    exc.setattr("line", ctx.line)?;
-    exc.setattr("column", ctx.column)?;
-    Ok(PyErr::from_value(exc))
+/// The attributes of an exception.
+#[derive(Default)]
+pub struct Fields {
+    pub code: &'static str,
+    pub ticket_id: Option<String>,
+    pub event_index: Option<usize>,
+    pub field: Option<String>,
+    pub line: Option<u32>,
+    pub column: Option<u32>,
+    pub row: Option<usize>,
+    pub date: Option<String>,
+}
+
+/// Builds an exception of class `class` (a name in `hotline_score._errors`).
+pub fn raise(py: Python<'_>, class: &str, message: &str, f: Fields) -> PyErr {
+    let build = || -> PyResult<PyErr> {
+        let module = py.import("hotline_score._errors")?;
+        let exc = module.getattr(class)?.call1((message,))?;
+        exc.setattr("code", f.code)?;
+        exc.setattr("ticket_id", f.ticket_id)?;
+        exc.setattr("event_index", f.event_index)?;
+        exc.setattr("field", f.field)?;
+        exc.setattr("line", f.line)?;
+        exc.setattr("column", f.column)?;
+        exc.setattr("row", f.row)?;
+        exc.setattr("date", f.date)?;
+        Ok(PyErr::from_value(exc))
+    };
+    build().unwrap_or_else(|e| e)
+}
+
+/// A `DataError` raised by the binding itself (table columns), naming the column.
+pub fn column_error(py: Python<'_>, code: &'static str, column: &str, message: String) -> PyErr {
+    let fields = Fields {
+        code,
+        field: Some(column.to_owned()),
+        ..Fields::default()
+    };
+    raise(py, "DataError", &message, fields)
+}
+
+/// An `InputError` raised by the binding itself for an argument it cannot read.
+pub fn input_error(py: Python<'_>, code: &'static str, field: &str, message: String) -> PyErr {
+    let fields = Fields {
+        code,
+        field: Some(field.to_owned()),
+        ..Fields::default()
+    };
+    raise(py, "InputError", &message, fields)
 }
 
 /// Runs `work` with the GIL released and converts its error: the one way into the core.

@@ -330,6 +330,90 @@ pub enum Error {
         found: String,
     },
     // --- board ----------------------------------------------------------------------------
+    /// An event for a ticket the board has not registered (register its header first).
+    #[error("ticket {ticket_id:?} is not on the board: register its header before its events")]
+    BoardUnknownTicket {
+        /// The ticket.
+        ticket_id: String,
+    },
+    /// A ticket header registered again with different content.
+    #[error("ticket {ticket_id:?} is already on the board with another `{field}`")]
+    BoardTicketConflict {
+        /// The ticket.
+        ticket_id: String,
+        /// The first field that differs.
+        field: String,
+    },
+    /// An `event_id` already ingested for this ticket, now with different content.
+    #[error(
+        "ticket {ticket_id:?}: event_id {event_id:?} was already ingested with other content (event {event_index})"
+    )]
+    BoardEventConflict {
+        /// The ticket.
+        ticket_id: String,
+        /// The event id.
+        event_id: String,
+        /// Index of the event already holding that id.
+        event_index: usize,
+    },
+    /// An event dated inside a period that was already closed (its results are frozen).
+    #[error(
+        "ticket {ticket_id:?}: event at {at} falls in a closed period (closed through {closed_through})"
+    )]
+    BoardPeriodClosed {
+        /// The ticket.
+        ticket_id: String,
+        /// The event's instant.
+        at: crate::instant::Instant,
+        /// End of the last closed period.
+        closed_through: crate::instant::Instant,
+    },
+    /// `close_period` called out of order, before the period ended, or for an unknown period.
+    #[error("cannot close period {period:?}: {reason}")]
+    BoardCloseRefused {
+        /// The period's label.
+        period: String,
+        /// Why.
+        reason: String,
+    },
+    /// A query or setting for a unit that is not in the units table.
+    #[error("unit {unit:?} is not in the board's units table")]
+    BoardUnknownUnit {
+        /// The unit.
+        unit: String,
+    },
+    /// A board built without one of its parts, or with parts that do not fit together.
+    #[error("board configuration: `{field}`: {reason}")]
+    BoardConfig {
+        /// The part concerned (`calendar`, `policy`, `scheme`, `units`).
+        field: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// Snapshot bytes or JSON that are damaged, truncated or not a board snapshot.
+    #[error("corrupt board snapshot at byte {offset}: {reason}")]
+    BoardSnapshotCorrupt {
+        /// Byte offset where the problem was found (0 when it concerns the whole input).
+        offset: u64,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A snapshot written in another format version.
+    #[error(
+        "board snapshot format version {found} is not supported (this build reads version {supported})"
+    )]
+    BoardSnapshotVersion {
+        /// The snapshot's version.
+        found: u32,
+        /// The version this build reads and writes.
+        supported: u32,
+    },
+    /// A snapshot taken with another calendar, policy, scheme, units table or option.
+    #[error("board snapshot was taken with another `{field}` than this board's")]
+    BoardSnapshotMismatch {
+        /// What differs (`calendar`, `policy`, `scheme`, `units`, `due_anchor`).
+        field: String,
+    },
 }
 
 impl Error {
@@ -373,6 +457,16 @@ impl Error {
             Error::SchemeLacks { .. } => "scheme_lacks",
             Error::SchemeMismatch { .. } => "scheme_mismatch",
             // --- board ---
+            Error::BoardUnknownTicket { .. } => "board_unknown_ticket",
+            Error::BoardTicketConflict { .. } => "board_ticket_conflict",
+            Error::BoardEventConflict { .. } => "board_event_conflict",
+            Error::BoardPeriodClosed { .. } => "board_period_closed",
+            Error::BoardCloseRefused { .. } => "board_close_refused",
+            Error::BoardUnknownUnit { .. } => "board_unknown_unit",
+            Error::BoardConfig { .. } => "board_config",
+            Error::BoardSnapshotCorrupt { .. } => "board_snapshot_corrupt",
+            Error::BoardSnapshotVersion { .. } => "board_snapshot_version",
+            Error::BoardSnapshotMismatch { .. } => "board_snapshot_mismatch",
         }
     }
 }
@@ -391,14 +485,123 @@ pub struct ErrorContext {
     pub line: Option<u32>,
     /// 1-based column in the file concerned.
     pub column: Option<u32>,
+    /// 0-based row of the input table or array concerned.
+    pub row: Option<usize>,
+    /// The calendar date concerned (`YYYY-MM-DD`).
+    pub date: Option<String>,
 }
 
 impl Error {
     /// The structured context of this error (empty fields where a variant has none).
     pub fn context(&self) -> ErrorContext {
-        #[allow(clippy::match_single_binding, unreachable_patterns)]
+        let at = |pos: &Option<FilePos>| ErrorContext {
+            line: pos.map(|p| p.line),
+            column: pos.map(|p| p.column),
+            ..ErrorContext::default()
+        };
+        let field = |name: &str| ErrorContext {
+            field: Some(name.to_owned()),
+            ..ErrorContext::default()
+        };
+        #[allow(unreachable_patterns)]
         match self {
-            // Variants with context add their arms here.
+            // --- calendar ---
+            Error::OutOfCoverage { date } | Error::ConflictingDateRules { date, .. } => {
+                ErrorContext {
+                    date: Some(date.to_string()),
+                    ..ErrorContext::default()
+                }
+            }
+            Error::InvalidDate { pos, .. }
+            | Error::InvalidTimeOfDay { pos, .. }
+            | Error::IntervalEndsBeforeStart { pos, .. }
+            | Error::OverlappingIntervals { pos, .. }
+            | Error::InvalidCalendarData { pos, .. } => at(pos),
+            Error::UnknownCalendarKey { key, pos } => ErrorContext {
+                field: Some(key.clone()),
+                ..at(pos)
+            },
+            // --- tickets and events ---
+            Error::InvalidTicket {
+                ticket_id,
+                event_index,
+                field,
+                row,
+                ..
+            } => ErrorContext {
+                ticket_id: Some(ticket_id.clone()).filter(|t| !t.is_empty()),
+                event_index: *event_index,
+                field: Some(field.clone()),
+                row: *row,
+                ..ErrorContext::default()
+            },
+            Error::InvalidTicketJson { line, column, .. } => ErrorContext {
+                line: Some(*line),
+                column: Some(*column),
+                ..ErrorContext::default()
+            },
+            Error::DuplicateUnit { row, .. } => ErrorContext {
+                row: Some(*row),
+                ..field("unit")
+            },
+            Error::InvalidUnitRow { row, field: f } => ErrorContext {
+                row: Some(*row),
+                ..field(f)
+            },
+            Error::InvalidCityConfig { field: f, .. } => field(f),
+            // --- policy ---
+            Error::InvalidPolicy { pos, .. } => at(pos),
+            // The assignment's ticket and event, and whatever the underlying error names.
+            Error::ClockFailed {
+                ticket_id,
+                event_index,
+                source,
+            } => ErrorContext {
+                ticket_id: Some(ticket_id.clone()),
+                event_index: Some(*event_index),
+                ..source.context()
+            },
+            Error::InvalidPartial { column, .. } => field(column),
+            // --- schemes and formulas ---
+            Error::SchemeInvalid { problems } => match problems.first() {
+                Some(p) => ErrorContext {
+                    field: Some(p.key.clone()).filter(|k| !k.is_empty()),
+                    line: Some(p.line),
+                    column: Some(p.column),
+                    ..ErrorContext::default()
+                },
+                None => ErrorContext::default(),
+            },
+            Error::UnitGroupUnknown { .. }
+            | Error::MetricsForUnknownUnit { .. }
+            | Error::UnknownExternalMetric { .. } => field("unit"),
+
+            // --- board ---
+            Error::BoardUnknownTicket { ticket_id }
+            | Error::BoardPeriodClosed { ticket_id, .. } => ErrorContext {
+                ticket_id: Some(ticket_id.clone()),
+                ..ErrorContext::default()
+            },
+            Error::BoardTicketConflict {
+                ticket_id,
+                field: f,
+            } => ErrorContext {
+                ticket_id: Some(ticket_id.clone()),
+                ..field(f)
+            },
+            Error::BoardEventConflict {
+                ticket_id,
+                event_index,
+                ..
+            } => ErrorContext {
+                ticket_id: Some(ticket_id.clone()),
+                event_index: Some(*event_index),
+                ..field("event_id")
+            },
+            Error::BoardUnknownUnit { .. } => field("unit"),
+            Error::BoardConfig { field: f, .. } | Error::BoardSnapshotMismatch { field: f } => {
+                field(f)
+            }
             _ => ErrorContext::default(),
         }
     }
@@ -429,6 +632,75 @@ mod tests {
             FilePos::from_offset(text, eq),
             FilePos { line: 2, column: 4 }
         );
+    }
+
+    #[test]
+    fn context_carries_the_variant_fields() {
+        let pos = Some(FilePos { line: 3, column: 7 });
+        let ctx = Error::UnknownCalendarKey {
+            key: "yeer".into(),
+            pos,
+        }
+        .context();
+        assert_eq!(
+            (ctx.field.as_deref(), ctx.line, ctx.column),
+            (Some("yeer"), Some(3), Some(7))
+        );
+        let date = time::Date::from_calendar_date(2027, time::Month::January, 4).unwrap();
+        let inner = Error::OutOfCoverage { date };
+        assert_eq!(inner.context().date.as_deref(), Some("2027-01-04"));
+        let ctx = Error::ClockFailed {
+            ticket_id: "T1".into(),
+            event_index: 2,
+            source: Box::new(inner),
+        }
+        .context();
+        assert_eq!(ctx.ticket_id.as_deref(), Some("T1"));
+        assert_eq!(ctx.event_index, Some(2));
+        assert_eq!(ctx.date.as_deref(), Some("2027-01-04"));
+        let ctx = Error::InvalidUnitRow {
+            row: 4,
+            field: "group".into(),
+        }
+        .context();
+        assert_eq!((ctx.row, ctx.field.as_deref()), (Some(4), Some("group")));
+        let ctx = Error::BoardEventConflict {
+            ticket_id: "T9".into(),
+            event_id: "e1".into(),
+            event_index: 5,
+        }
+        .context();
+        assert_eq!(
+            (
+                ctx.ticket_id.as_deref(),
+                ctx.event_index,
+                ctx.field.as_deref()
+            ),
+            (Some("T9"), Some(5), Some("event_id"))
+        );
+        assert_eq!(Error::NoWorkingTime.context(), ErrorContext::default());
+    }
+
+    #[test]
+    fn context_carries_ticket_and_file_position() {
+        let e = Error::ClockFailed {
+            ticket_id: "T1".into(),
+            event_index: 3,
+            source: Box::new(Error::NoWorkingTime),
+        };
+        let ctx = e.context();
+        assert_eq!(ctx.ticket_id.as_deref(), Some("T1"));
+        assert_eq!(ctx.event_index, Some(3));
+        let e = Error::UnknownCalendarKey {
+            key: "yeer".into(),
+            pos: Some(FilePos { line: 3, column: 1 }),
+        };
+        let ctx = e.context();
+        assert_eq!(
+            (ctx.field.as_deref(), ctx.line, ctx.column),
+            (Some("yeer"), Some(3), Some(1))
+        );
+        assert_eq!(Error::NoWorkingTime.context(), ErrorContext::default());
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! [`Error::code`].
 
 pub mod amount;
+pub mod board;
 pub mod calendar;
 pub mod clocks;
 pub mod error;

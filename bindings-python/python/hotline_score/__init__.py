@@ -1,14 +1,77 @@
-"""hotline_score: the scoring engine for China's 12345 government service hotlines."""
+"""hotline_score: the scoring engine for China's 12345 government service hotlines.
+
+Instants go in as timezone-aware ``datetime``, RFC 3339 strings with an offset, or integer
+epoch milliseconds, and come out as epoch milliseconds (``int``); vectorised operations return
+arrays in the shape they were given (list → list, pyarrow → ``timestamp[ms, tz]`` array,
+polars → Series). Durations are integer milliseconds. Tabular results are :class:`Table`
+objects backed by Arrow memory (``to_pyarrow()``, ``to_pandas()``, ``to_polars()``,
+``to_pylist()``). Every error is a :class:`HotlineScoreError`.
+"""
 
 from __future__ import annotations
 
-from ._errors import HotlineScoreError, InputError
-from ._native import __version__, format_instant, parse_instant
+from ._errors import (
+    BoardError,
+    CalendarError,
+    DataError,
+    HotlineScoreError,
+    InputError,
+    PolicyError,
+    SchemeError,
+)
+from ._native import (
+    ArrowArray,
+    Board,
+    Calendar,
+    Contributions,
+    Evaluator,
+    Formula,
+    Metrics,
+    Partial,
+    Period,
+    Policy,
+    Report,
+    Scheme,
+    Scores,
+    Table,
+    Tickets,
+    __version__,
+    format_instant,
+    load_json,
+    load_rows,
+    parse_instant,
+    score,
+    synthetic_city,
+)
 
 __all__ = [
+    "ArrowArray",
+    "Board",
+    "BoardError",
+    "Calendar",
+    "CalendarError",
+    "Contributions",
+    "DataError",
+    "Evaluator",
+    "Formula",
     "HotlineScoreError",
     "InputError",
+    "Metrics",
+    "Partial",
+    "Period",
+    "Policy",
+    "PolicyError",
+    "Report",
+    "Scheme",
+    "SchemeError",
+    "Scores",
+    "Table",
+    "Tickets",
     "__version__",
     "format_instant",
+    "load_json",
+    "load_rows",
     "parse_instant",
+    "score",
+    "synthetic_city",
 ]

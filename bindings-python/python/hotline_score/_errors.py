@@ -1,12 +1,14 @@
 """Exception hierarchy of hotline_score, rooted at :class:`HotlineScoreError`.
 
 Every exception carries the core's stable ``code`` and, where they apply, ``ticket_id``,
-``event_index``, ``field`` (data errors) and ``line`` / ``column`` (file errors).
+``event_index``, ``field`` (data errors), ``row`` (0-based row of the input table),
+``line`` / ``column`` (file errors) and ``date`` (calendar coverage errors, ``YYYY-MM-DD``).
+Attributes that do not apply are ``None``.
 """
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Dict, List, Optional
 
 
 class HotlineScoreError(Exception):
@@ -18,6 +20,8 @@ class HotlineScoreError(Exception):
     field: Optional[str]
     line: Optional[int]
     column: Optional[int]
+    row: Optional[int]
+    date: Optional[str]
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -27,10 +31,49 @@ class HotlineScoreError(Exception):
         self.field = None
         self.line = None
         self.column = None
+        self.row = None
+        self.date = None
 
 
 class InputError(HotlineScoreError, ValueError):
-    """A value at the API edge could not be read (timestamp, amount, period)."""
+    """A value at the API edge could not be read (timestamp, amount, period, argument)."""
 
 
-__all__ = ["HotlineScoreError", "InputError"]
+class CalendarError(HotlineScoreError, ValueError):
+    """A calendar could not be built or did not cover a date (``out_of_coverage``: see ``date``)."""
+
+
+class DataError(HotlineScoreError, ValueError):
+    """Tickets, events or units that break the rules of SPEC §3 (or a table with a missing or
+    mistyped column): ``ticket_id``, ``event_index``, ``field`` and ``row`` say where."""
+
+
+class PolicyError(HotlineScoreError, ValueError):
+    """A time-limit policy that could not be read, or a clock that could not be computed."""
+
+
+class SchemeError(HotlineScoreError, ValueError):
+    """A scoring scheme that could not be read or applied. For ``scheme_invalid``, ``line`` /
+    ``column`` / ``field`` locate the first problem and ``problems`` lists every one (dicts with
+    ``code, message, line, column, key`` and an optional ``suggestion``)."""
+
+    problems: List[Dict[str, Any]]
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.problems = []
+
+
+class BoardError(HotlineScoreError):
+    """An operation of the real-time board that was refused."""
+
+
+__all__ = [
+    "BoardError",
+    "CalendarError",
+    "DataError",
+    "HotlineScoreError",
+    "InputError",
+    "PolicyError",
+    "SchemeError",
+]

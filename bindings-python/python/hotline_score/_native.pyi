@@ -1,9 +1,420 @@
-from datetime import datetime
-from typing import Union
+import datetime
+import decimal
+import os
+from typing import Any, Literal, Mapping, Optional, Sequence, Tuple, Union, final
 
-InstantLike = Union[datetime, str, int]
+_InstantLike = Union[datetime.datetime, str, int]
+_DateLike = Union[datetime.date, str]
+_PathLike = Union[str, os.PathLike[str]]
+_DayKind = Literal["workday", "weekend", "holiday", "in_lieu", "adjusted_workday"]
+_DeadlineAt = Literal["end_of_office_hours", "midnight"]
+_OnError = Literal["raise", "null"]
+_Mode = Literal["strict", "lenient"]
+# An Arrow table (any object with __arrow_c_stream__: pyarrow, polars, pandas >= 2.2 …) or a
+# list of row dicts.
+_TableLike = Any
+
+__all__ = [
+    "__version__",
+    "parse_instant",
+    "format_instant",
+    "Calendar",
+    "Tickets",
+    "load_rows",
+    "load_json",
+    "Policy",
+    "Period",
+    "Evaluator",
+    "Partial",
+    "Metrics",
+    "Contributions",
+    "Scheme",
+    "Scores",
+    "Report",
+    "score",
+    "synthetic_city",
+    "Table",
+    "ArrowArray",
+    "Board",
+    "Formula",
+]
 
 __version__: str
 
-def parse_instant(value: InstantLike) -> int: ...
+def parse_instant(value: _InstantLike) -> int: ...
 def format_instant(ms: int) -> str: ...
+
+@final
+class Table:
+    """A table of results in Arrow memory."""
+
+    def __arrow_c_stream__(self, requested_schema: Optional[object] = None) -> object: ...
+    @property
+    def num_rows(self) -> int: ...
+    @property
+    def column_names(self) -> list[str]: ...
+    def __len__(self) -> int: ...
+    def to_pyarrow(self) -> Any: ...
+    def to_pandas(self) -> Any: ...
+    def to_polars(self) -> Any: ...
+    def to_pylist(self) -> list[dict[str, Any]]: ...
+    def column(self, name: str) -> list[Any]: ...
+
+@final
+class ArrowArray:
+    """One Arrow array, readable by pyarrow.array(...) and polars.Series(...)."""
+
+    def __arrow_c_array__(self, requested_schema: Optional[object] = None) -> Tuple[object, object]: ...
+    def __len__(self) -> int: ...
+    def to_pylist(self) -> list[Any]: ...
+
+@final
+class Calendar:
+    """A compiled working-time calendar (SPEC §2)."""
+
+    def __new__(
+        cls,
+        *,
+        prc: bool = True,
+        template: Optional[Mapping[str, Any]] = None,
+        dated_templates: Optional[Sequence[Any]] = None,
+        data: Optional[Sequence[Mapping[str, Any]]] = None,
+        data_files: Optional[Sequence[_PathLike]] = None,
+        as_known_on: Optional[_DateLike] = None,
+        ignore_adjusted_workdays: bool = False,
+        coverage: Optional[Sequence[_DateLike]] = None,
+        predict: Union[bool, _DateLike, None] = None,
+        offset: str = "+08:00",
+        whole_day: bool = False,
+    ) -> Calendar: ...
+    @staticmethod
+    def prc() -> Calendar: ...
+    @staticmethod
+    def from_file(
+        path: _PathLike,
+        *,
+        prc: bool = False,
+        template: Optional[Mapping[str, Any]] = None,
+        as_known_on: Optional[_DateLike] = None,
+        ignore_adjusted_workdays: bool = False,
+        coverage: Optional[Sequence[_DateLike]] = None,
+        predict: Union[bool, _DateLike, None] = None,
+        offset: str = "+08:00",
+    ) -> Calendar: ...
+    @staticmethod
+    def from_dict(
+        data: Mapping[str, Any],
+        *,
+        prc: bool = False,
+        template: Optional[Mapping[str, Any]] = None,
+        as_known_on: Optional[_DateLike] = None,
+        ignore_adjusted_workdays: bool = False,
+        coverage: Optional[Sequence[_DateLike]] = None,
+        predict: Union[bool, _DateLike, None] = None,
+        offset: str = "+08:00",
+    ) -> Calendar: ...
+    def whole_day(self) -> Calendar: ...
+    @property
+    def offset(self) -> str: ...
+    @property
+    def first_date(self) -> datetime.date: ...
+    @property
+    def last_date(self) -> datetime.date: ...
+    @property
+    def predicted_from(self) -> Optional[datetime.date]: ...
+    def is_predicted(self, date: _DateLike) -> bool: ...
+    def uses_prediction(self, a: _InstantLike, b: _InstantLike) -> bool: ...
+    def working_between(self, a: _InstantLike, b: _InstantLike) -> int: ...
+    def add_working(self, t: _InstantLike, ms: int) -> int: ...
+    def sub_working(self, t: _InstantLike, ms: int) -> int: ...
+    def next_working_instant(self, t: _InstantLike) -> int: ...
+    def day_kind(self, date: _DateLike) -> _DayKind: ...
+    def is_workday(self, date: _DateLike) -> bool: ...
+    def add_working_days(self, date: _DateLike, n: int) -> datetime.date: ...
+    def working_days_between(self, a: _DateLike, b: _DateLike) -> int: ...
+    def working_days_deadline(
+        self,
+        start: _InstantLike,
+        n: int,
+        *,
+        count_start_day: bool = False,
+        deadline_at: _DeadlineAt = "end_of_office_hours",
+    ) -> int: ...
+    # Vectorised forms: a sequence gives a list (epoch ms / ms, None where absent); an Arrow
+    # array or column gives a pyarrow array (polars input: a polars Series) of
+    # timestamp[ms, tz=<offset>] (instants) or int64 (durations).
+    def working_between_array(self, a: Any, b: Any, *, errors: _OnError = "raise") -> Any: ...
+    def add_working_array(self, t: Any, ms: Any, *, errors: _OnError = "raise") -> Any: ...
+    def sub_working_array(self, t: Any, ms: Any, *, errors: _OnError = "raise") -> Any: ...
+    def next_working_instant_array(self, t: Any, *, errors: _OnError = "raise") -> Any: ...
+    def working_days_deadline_array(
+        self,
+        start: Any,
+        n: int,
+        *,
+        count_start_day: bool = False,
+        deadline_at: _DeadlineAt = "end_of_office_hours",
+        errors: _OnError = "raise",
+    ) -> Any: ...
+
+@final
+class Tickets:
+    """Validated tickets, and the diagnostics of those skipped in lenient mode."""
+
+    def __len__(self) -> int: ...
+    @property
+    def ids(self) -> list[str]: ...
+    @property
+    def event_count(self) -> int: ...
+    @property
+    def diagnostics(self) -> Table: ...
+    def to_tables(self) -> Tuple[Table, Table]: ...
+    def to_json(self) -> str: ...
+
+def load_rows(
+    tickets: _TableLike,
+    events: _TableLike,
+    units: Optional[_TableLike] = None,
+    *,
+    mode: _Mode = "strict",
+) -> Tickets: ...
+def load_json(
+    source: Union[str, Sequence[Mapping[str, Any]]],
+    units: Optional[_TableLike] = None,
+    *,
+    mode: _Mode = "strict",
+) -> Tickets: ...
+
+@final
+class Policy:
+    """A time-limit policy (SPEC §4)."""
+
+    @staticmethod
+    def builtin(name: str) -> Policy: ...
+    @staticmethod
+    def builtin_names() -> list[str]: ...
+    @staticmethod
+    def from_toml(text: str) -> Policy: ...
+    @staticmethod
+    def from_json(text: str) -> Policy: ...
+    @staticmethod
+    def from_dict(data: Mapping[str, Any]) -> Policy: ...
+    @staticmethod
+    def from_file(path: _PathLike) -> Policy: ...
+    @property
+    def name(self) -> str: ...
+    def to_json(self) -> str: ...
+
+@final
+class Period:
+    """An assessment period [start, end) in epoch milliseconds."""
+
+    def __new__(cls, start: _InstantLike, end: _InstantLike, label: str) -> Period: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def label(self) -> str: ...
+
+_DueAnchor = Literal["due_date", "due_or_closed"]
+
+@final
+class Evaluator:
+    """Calendar × policy × units, prepared once for any number of evaluations."""
+
+    def __new__(
+        cls,
+        units: _TableLike,
+        *,
+        calendar: Optional[Calendar] = None,
+        policy: Union[Policy, str, None] = None,
+    ) -> Evaluator: ...
+    def partial(
+        self,
+        tickets: Tickets,
+        *,
+        period: Period,
+        as_of: _InstantLike,
+        due_anchor: _DueAnchor = "due_date",
+    ) -> Partial: ...
+    def contributions(
+        self,
+        tickets: Tickets,
+        unit: str,
+        *,
+        period: Period,
+        as_of: _InstantLike,
+        due_anchor: _DueAnchor = "due_date",
+    ) -> Contributions: ...
+    def evaluate(self, tickets: Tickets, *, as_of: _InstantLike) -> Report: ...
+    def open_assignments(self, tickets: Tickets, as_of: _InstantLike) -> Report: ...
+
+@final
+class Partial:
+    """Mergeable per-unit integer counters (SPEC §5)."""
+
+    def merge(self, other: Partial) -> Partial: ...
+    def finalize(self, external: Optional[Mapping[str, Mapping[str, Any]]] = None) -> Metrics: ...
+    def to_table(self) -> Table: ...
+    @staticmethod
+    def from_table(table: Any, units: _TableLike) -> Partial: ...
+    def to_json(self) -> str: ...
+    def __len__(self) -> int: ...
+
+@final
+class Metrics:
+    """A per-unit metrics table: what schemes score."""
+
+    @staticmethod
+    def from_dict(data: Union[str, Mapping[str, Any]]) -> Metrics: ...
+    def to_json(self) -> str: ...
+    def __len__(self) -> int: ...
+
+@final
+class Contributions:
+    """Per-ticket contributions to counters."""
+
+    @staticmethod
+    def from_list(rows: Sequence[Mapping[str, Any]]) -> Contributions: ...
+    def to_table(self) -> Table: ...
+    def __len__(self) -> int: ...
+
+@final
+class Report:
+    """A serialized core result: exact JSON bytes, or the parsed value."""
+
+    def to_json(self) -> str: ...
+    def to_python(self) -> Any: ...
+
+@final
+class Scheme:
+    """A scoring scheme (SPEC §6)."""
+
+    @staticmethod
+    def preset(name: str) -> Scheme: ...
+    @staticmethod
+    def preset_names() -> list[str]: ...
+    @staticmethod
+    def from_toml(text: str) -> Scheme: ...
+    @staticmethod
+    def from_json(text: str) -> Scheme: ...
+    @staticmethod
+    def from_dict(data: Mapping[str, Any]) -> Scheme: ...
+    @staticmethod
+    def from_file(path: _PathLike) -> Scheme: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def hash(self) -> str: ...
+    @property
+    def decimals(self) -> int: ...
+    def canonical_json(self) -> str: ...
+    def period_at(self, as_of: _InstantLike) -> Period: ...
+    def score(
+        self,
+        units: _TableLike,
+        metrics: Union[Metrics, Mapping[str, Any], str],
+        *,
+        as_of: _InstantLike,
+        period: Optional[Period] = None,
+    ) -> Scores: ...
+    def explain(
+        self, scores: Scores, contributions: Union[Contributions, Sequence[Mapping[str, Any]]]
+    ) -> Report: ...
+    def sanctions(self, history: Sequence[Scores]) -> Report: ...
+    def period_warnings(
+        self,
+        evaluator: Evaluator,
+        tickets: Tickets,
+        *,
+        as_of: _InstantLike,
+        period: Optional[Period] = None,
+    ) -> Report: ...
+
+@final
+class Scores:
+    """The scores of every unit for one period."""
+
+    def to_json(self) -> str: ...
+    def to_python(self) -> Any: ...
+    @property
+    def scheme_hash(self) -> str: ...
+    @property
+    def period(self) -> str: ...
+    def __len__(self) -> int: ...
+    def to_table(self) -> Table: ...
+    def components(self) -> Table: ...
+
+def score(
+    tickets: Tickets,
+    scheme: Union[Scheme, str],
+    *,
+    as_of: _InstantLike,
+    units: Optional[_TableLike] = None,
+    calendar: Optional[Calendar] = None,
+    policy: Union[Policy, str, None] = None,
+    period: Optional[Period] = None,
+    due_anchor: _DueAnchor = "due_date",
+) -> Scores: ...
+def synthetic_city(
+    *,
+    seed: int = 12345,
+    start: str = "2026-01-01",
+    days: int = 90,
+    units: int = 60,
+    tickets_per_day: int = 900,
+    quality_spread: float = 0.6,
+) -> Tuple[Tickets, Table, int]: ...
+
+@final
+class Board:
+    """The real-time scoreboard (SPEC §8)."""
+
+    def __new__(
+        cls,
+        scheme: Union[Scheme, str],
+        units: _TableLike,
+        *,
+        calendar: Optional[Calendar] = None,
+        policy: Union[Policy, str, None] = None,
+        due_anchor: _DueAnchor = "due_date",
+    ) -> Board: ...
+    @staticmethod
+    def restore(
+        snapshot: Union[bytes, str],
+        scheme: Union[Scheme, str],
+        units: _TableLike,
+        *,
+        calendar: Optional[Calendar] = None,
+        policy: Union[Policy, str, None] = None,
+        due_anchor: _DueAnchor = "due_date",
+    ) -> Board: ...
+    def register(self, header: Mapping[str, Any]) -> Literal["accepted", "duplicate"]: ...
+    def ingest(self, ticket_id: str, event: Mapping[str, Any]) -> Literal["accepted", "duplicate"]: ...
+    def ingest_tickets(self, tickets: Tickets) -> dict[str, Any]: ...
+    def scores(self, as_of: _InstantLike, *, period: Optional[Period] = None) -> Scores: ...
+    def standings(self, as_of: _InstantLike) -> Report: ...
+    def scorecard(self, unit: str, as_of: _InstantLike) -> Report: ...
+    def deadline_statuses(self, unit: str, as_of: _InstantLike) -> Report: ...
+    def warnings(self, as_of: _InstantLike) -> Report: ...
+    def close_period(self, period: Period, as_of: _InstantLike) -> Report: ...
+    def sanctions(self) -> Report: ...
+    def stats(self) -> Report: ...
+    def snapshot(self) -> bytes: ...
+    def snapshot_json(self) -> str: ...
+
+@final
+class Formula:
+    """A formula of the scheme language (SPEC §6.1), compiled against a vocabulary."""
+
+    def __new__(
+        cls,
+        source: str,
+        names: dict[str, Literal["number", "bool"]],
+        *,
+        result: Literal["number", "bool"] = "number",
+    ) -> Formula: ...
+    def eval(self, values: dict[str, Any]) -> Union[decimal.Decimal, bool, None]: ...
+    @property
+    def source(self) -> str: ...

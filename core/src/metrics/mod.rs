@@ -18,6 +18,9 @@ mod table;
 pub use batch::{all_contributions, partials};
 pub use catalog::{Anchor, Counter, DefaultRoles};
 pub use contribute::{DueAnchor, Scope};
+/// For the real-time board: one ticket's contributions into its own sink (one evaluation, any
+/// number of periods).
+pub(crate) use contribute::{Sink, contribute};
 pub use explain::{OpenAssignment, contributions, open_assignments};
 pub use partial::{Accumulator, PARTIAL_SCHEMA_VERSION, Partial, partial, partial_batch};
 pub use table::{Contribution, MetricsTable, RoleCounters, UnitCounters};

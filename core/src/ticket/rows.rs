@@ -17,7 +17,7 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
 use crate::instant::CHINA_OFFSET;
-use crate::ticket::cells::{EventCells, TicketCells, present};
+use crate::ticket::cells::{EventCells, TicketCells, event_from_cells, present};
 use crate::ticket::{Event, EventBody, Ticket};
 
 /// One row of the `events` table: `ticket_id, at, type, unit, role, reason, accepted, approved,
@@ -135,6 +135,24 @@ impl EventRow {
     }
 
     /// The cells, borrowed, for conversion.
+    /// Reads this row alone as event `index` of its ticket, with the table reader's conversion
+    /// (for streaming ingestion, where a ticket's events arrive one at a time). Only the cells
+    /// are checked, not the ticket's flow; errors are [`Error::InvalidTicket`](crate::Error)
+    /// naming `ticket_id`, `index` and the field.
+    ///
+    /// ```
+    /// use hotline_score::ticket::EventRow;
+    /// let row = EventRow { ticket_id: "T1".into(), at: "2026-03-02T09:30:00+08:00".into(),
+    ///     event_type: "extension_requested".into(), unit: Some("u1".into()),
+    ///     amount: Some("5 days".into()), ..Default::default() };
+    /// let err = row.to_event(3).unwrap_err();
+    /// assert_eq!(err.code(), "malformed_amount");
+    /// assert_eq!((err.context().event_index, err.context().field.as_deref()), (Some(3), Some("amount")));
+    /// ```
+    pub fn to_event(&self, index: usize) -> crate::Result<Event> {
+        event_from_cells(index, &self.cells()).map_err(|v| v.into_error(&self.ticket_id, None))
+    }
+
     pub(crate) fn cells(&self) -> EventCells<'_> {
         EventCells {
             at: &self.at,

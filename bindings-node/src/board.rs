@@ -1,0 +1,543 @@
+//! `Board`: the real-time scoreboard (SPEC §8) — transactional, idempotent ingestion, standings,
+//! scorecards, deadline statuses, warnings, period close and sanctions at any `asOf`, and
+//! snapshot/restore to a `Buffer` or JSON.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use hotline_score::board::{Board as CoreBoard, BoardBuilder, Ingest, Input, TicketHeader};
+use hotline_score::metrics::DueAnchor;
+use hotline_score::ticket::{EventRow, Mode, load_json};
+use hotline_score::{Calendar as CoreCalendar, Policy as CorePolicy};
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use rust_decimal::Decimal;
+use serde_json::Value;
+
+use crate::calendar::Calendar;
+use crate::errors::{Failure, Fallible, bad_arg, enter, failure_object, named};
+use crate::instant::When;
+use crate::json::{self, JsonValue};
+use crate::metrics::{PeriodInput, PeriodOut, period_in, period_out};
+use crate::policy::Policy;
+use crate::scheme::Scheme;
+use crate::task::Work;
+use crate::ticket::{Tickets, Unit, core_units};
+
+/// What a board is built from (a snapshot must be restored with the same parts).
+#[napi(object, object_to_js = false)]
+pub struct BoardOptions<'a> {
+    /// The units table.
+    pub units: Vec<Unit>,
+    /// The scoring scheme.
+    pub scheme: ClassInstance<'a, Scheme>,
+    /// The working-time calendar (default: `Calendar.prc()`).
+    pub calendar: Option<ClassInstance<'a, Calendar>>,
+    /// The time-limit policy (default: `Policy.builtin('henan')`).
+    pub policy: Option<ClassInstance<'a, Policy>>,
+    /// `due_date` (default) or `due_or_closed` (on-time closures count at once).
+    #[napi(ts_type = "'due_date' | 'due_or_closed'")]
+    pub due_anchor: Option<String>,
+}
+
+fn builder(o: &BoardOptions<'_>) -> Fallible<BoardBuilder> {
+    let calendar = match &o.calendar {
+        Some(c) => c.inner.clone(),
+        None => CoreCalendar::prc()?,
+    };
+    let policy = match &o.policy {
+        Some(p) => (*p.inner).clone(),
+        None => CorePolicy::builtin("henan")?,
+    };
+    let mut b = CoreBoard::builder()
+        .calendar(calendar)
+        .policy(policy)
+        .scheme((*o.scheme.inner).clone())
+        .units(core_units(&o.units));
+    if let Some(a) = &o.due_anchor {
+        b = b.due_anchor(named::<DueAnchor>("dueAnchor", a)?);
+    }
+    Ok(b)
+}
+
+/// A value given as JSON through `JSON.stringify`, read by serde into `T`.
+fn read<T: serde::de::DeserializeOwned>(field: &str, v: &Value) -> Fallible<T> {
+    T::deserialize(v).map_err(|e| bad_arg(field, format!("`{field}`: {e}")))
+}
+
+/// An event object (the flat form of a ticket's events) as event `index` of `ticket_id`,
+/// converted by the core's cell reader (typed errors name the ticket, event and field).
+fn event_of(ticket_id: &str, index: usize, v: &Value) -> Fallible<hotline_score::ticket::Event> {
+    let mut row: EventRow = read("event", v)?;
+    row.ticket_id = ticket_id.to_owned();
+    Ok(row.to_event(index)?)
+}
+
+/// A whole ticket object, validated by the core's JSON reader.
+fn ticket_of(v: &Value) -> Fallible<hotline_score::ticket::Ticket> {
+    let loaded = load_json(
+        &Value::Array(vec![v.clone()]).to_string(),
+        None,
+        Mode::Strict,
+    )?;
+    loaded
+        .tickets
+        .into_iter()
+        .next()
+        .ok_or_else(|| bad_arg("ticket", "no ticket"))
+}
+
+/// The real-time scoreboard: ingest tickets and events one at a time or in batches, ask for
+/// standings, scorecards, statuses and warnings at any instant, close periods, snapshot.
+///
+/// Methods lock the board: a `Promise` method holds it until it settles, and a call made
+/// meanwhile waits for it.
+#[napi]
+pub struct Board {
+    inner: Arc<Mutex<CoreBoard>>,
+}
+
+impl Board {
+    fn wrap(b: CoreBoard) -> Self {
+        Board {
+            inner: Arc::new(Mutex::new(b)),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, CoreBoard> {
+        // A panic inside a core call cannot leave the board half-updated (ingestion is
+        // transactional), so a poisoned lock is still a consistent board.
+        self.inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn index_of_next(board: &CoreBoard, ticket_id: &str) -> usize {
+        board.ticket(ticket_id).map_or(0, |t| t.events.len())
+    }
+}
+
+/// One batch outcome: `{ status }`, with `error` (an `Error` with `code`) when rejected.
+fn outcome<'e>(env: &'e Env, i: Fallible<Ingest>) -> Result<Object<'e>> {
+    let mut obj = Object::new(env)?;
+    let (status, failure) = match i {
+        Ok(Ingest::Accepted) => ("accepted", None),
+        Ok(Ingest::Duplicate) => ("duplicate", None),
+        Ok(Ingest::Rejected(e)) => ("rejected", Some(Failure::Core(e))),
+        Err(f) => ("rejected", Some(f)),
+    };
+    obj.set_named_property("status", status)?;
+    if let Some(f) = failure {
+        obj.set_named_property("error", failure_object(env, &f)?)?;
+    }
+    Ok(obj)
+}
+
+fn outcomes<'e>(env: &'e Env, list: Vec<Fallible<Ingest>>) -> Result<Unknown<'e>> {
+    let mut arr = env.create_array(u32::try_from(list.len()).unwrap_or(u32::MAX))?;
+    for (i, item) in list.into_iter().enumerate() {
+        arr.set(u32::try_from(i).unwrap_or(u32::MAX), outcome(env, item)?)?;
+    }
+    Ok(arr.to_unknown())
+}
+
+/// `accepted` / `duplicate`, or the rejection as a thrown error.
+fn single(i: Ingest) -> Fallible<String> {
+    match i {
+        Ingest::Accepted => Ok("accepted".into()),
+        Ingest::Duplicate => Ok("duplicate".into()),
+        Ingest::Rejected(e) => Err(e.into()),
+    }
+}
+
+fn board_js(env: &Env, b: CoreBoard) -> Result<Unknown<'_>> {
+    Ok(Board::wrap(b).into_instance(env)?.to_unknown())
+}
+
+#[napi]
+impl Board {
+    /// An empty board.
+    #[napi(constructor, catch_unwind)]
+    pub fn new(env: Env, options: BoardOptions<'_>) -> Result<Self> {
+        enter(&env, || Ok(Self::wrap(builder(&options)?.build()?)))
+    }
+
+    /// A board restored from `snapshot()` bytes, with the same options it was built with
+    /// (`board_snapshot_mismatch` otherwise); off the JavaScript thread.
+    #[napi(catch_unwind, ts_return_type = "Promise<Board>")]
+    pub fn restore(
+        env: Env,
+        bytes: Buffer,
+        options: BoardOptions<'_>,
+    ) -> Result<AsyncTask<Work<CoreBoard>>> {
+        let b = enter(&env, || builder(&options))?;
+        let bytes = bytes.to_vec();
+        Ok(Work::new(move || Ok(b.restore(&bytes)?), board_js).spawn())
+    }
+
+    /// `restore` on the JavaScript thread.
+    #[napi(factory, catch_unwind)]
+    pub fn restore_sync(env: Env, bytes: Buffer, options: BoardOptions<'_>) -> Result<Self> {
+        enter(&env, || Ok(Self::wrap(builder(&options)?.restore(&bytes)?)))
+    }
+
+    /// A board restored from `snapshotJson()` text.
+    #[napi(factory, catch_unwind)]
+    pub fn restore_json(env: Env, text: String, options: BoardOptions<'_>) -> Result<Self> {
+        enter(&env, || {
+            Ok(Self::wrap(builder(&options)?.restore_json(&text)?))
+        })
+    }
+
+    /// Registers a ticket's header (`id, kind, urgency, channel, received_at, attributes`):
+    /// `accepted`, or `duplicate` when the same header is already there; a different header
+    /// for the same id throws `board_ticket_conflict`.
+    #[napi(catch_unwind, ts_return_type = "'accepted' | 'duplicate'")]
+    pub fn register(
+        &self,
+        env: Env,
+        #[napi(ts_arg_type = "Omit<TicketObject, 'events'>")] header: JsonValue,
+    ) -> Result<String> {
+        enter(&env, || {
+            let header: TicketHeader = read("header", &header.0)?;
+            single(self.lock().register(header))
+        })
+    }
+
+    /// Ingests one event of a registered ticket (transactional: a rejected event leaves no
+    /// trace; idempotent by `event_id`; late events are inserted in time order): `accepted` or
+    /// `duplicate`, else it throws the rejection.
+    #[napi(catch_unwind, ts_return_type = "'accepted' | 'duplicate'")]
+    pub fn ingest(
+        &self,
+        env: Env,
+        ticket_id: String,
+        #[napi(ts_arg_type = "EventObject")] event: JsonValue,
+    ) -> Result<String> {
+        enter(&env, || {
+            let mut board = self.lock();
+            let index = Self::index_of_next(&board, &ticket_id);
+            let event = event_of(&ticket_id, index, &event.0)?;
+            single(board.ingest(&ticket_id, event))
+        })
+    }
+
+    /// Ingests a batch of items in order — `{ input: 'ticket', ...header }` or
+    /// `{ input: 'event', ticket_id, event }` — one outcome per item (a rejected item does not
+    /// stop the batch).
+    #[napi(catch_unwind, ts_return_type = "Array<IngestOutcome>")]
+    pub fn ingest_batch<'e>(
+        &self,
+        env: &'e Env,
+        #[napi(
+            ts_arg_type = "Array<({ input: 'ticket' } & Omit<TicketObject, 'events'>) | { input: 'event'; ticket_id: string; event: EventObject }>"
+        )]
+        items: JsonValue,
+    ) -> Result<Unknown<'e>> {
+        let Value::Array(items) = items.0 else {
+            return enter(env, || Err(bad_arg("items", "`items` must be an array")));
+        };
+        let mut board = self.lock();
+        let mut out = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let input = match item.get("input").and_then(Value::as_str) {
+                Some("event") => {
+                    let ticket_id = item
+                        .get("ticket_id")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default();
+                    let index = Self::index_of_next(&board, ticket_id);
+                    item.get("event")
+                        .ok_or_else(|| bad_arg("items", format!("`items[{i}]` has no `event`")))
+                        .and_then(|e| event_of(ticket_id, index, e))
+                        .map(|event| Input::Event {
+                            ticket_id: ticket_id.to_owned(),
+                            event,
+                        })
+                }
+                _ => read::<Input>("items", item),
+            };
+            out.push(input.map(|input| {
+                board
+                    .ingest_batch([input])
+                    .pop()
+                    .unwrap_or(Ingest::Duplicate)
+            }));
+        }
+        drop(board);
+        outcomes(env, out)
+    }
+
+    /// Ingests a whole ticket (header and events, validated first), one outcome per item.
+    #[napi(catch_unwind, ts_return_type = "Array<IngestOutcome>")]
+    pub fn ingest_ticket<'e>(
+        &self,
+        env: &'e Env,
+        #[napi(ts_arg_type = "TicketObject")] ticket: JsonValue,
+    ) -> Result<Unknown<'e>> {
+        let t = enter(env, || ticket_of(&ticket.0))?;
+        let list = self.lock().ingest_ticket(t);
+        outcomes(env, list.into_iter().map(Ok).collect())
+    }
+
+    /// Ingests every ticket of a `Tickets` set (bulk load, e.g. the history before going live),
+    /// off the JavaScript thread: the numbers of accepted, duplicate and rejected items.
+    #[napi(
+        catch_unwind,
+        ts_return_type = "Promise<{ accepted: number; duplicate: number; rejected: number }>"
+    )]
+    pub fn ingest_tickets(&self, tickets: &Tickets) -> AsyncTask<Work<[u32; 3]>> {
+        let (board, ts) = (self.inner.clone(), tickets.set.tickets.clone());
+        Work::new(
+            move || {
+                let mut b = board
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                let mut counts = [0u32; 3];
+                for t in ts.iter() {
+                    for i in b.ingest_ticket(t.clone()) {
+                        let k = match i {
+                            Ingest::Accepted => 0,
+                            Ingest::Duplicate => 1,
+                            Ingest::Rejected(_) => 2,
+                        };
+                        if let Some(c) = counts.get_mut(k) {
+                            *c = c.saturating_add(1);
+                        }
+                    }
+                }
+                Ok(counts)
+            },
+            |env, [a, d, r]| {
+                json::plain(
+                    env,
+                    &serde_json::json!({ "accepted": a, "duplicate": d, "rejected": r }),
+                )
+            },
+        )
+        .spawn()
+    }
+
+    /// The scheme's period containing `asOf`.
+    #[napi(catch_unwind)]
+    pub fn period_at(
+        &self,
+        env: Env,
+        #[napi(ts_arg_type = "Date | string | number")] as_of: When,
+    ) -> Result<PeriodOut> {
+        enter(&env, || {
+            Ok(period_out(&self.lock().period_at(as_of.get()?)?))
+        })
+    }
+
+    /// The ranking of every group at `asOf` (period: given, or the scheme's containing `asOf`).
+    #[napi(catch_unwind, ts_return_type = "Standings")]
+    pub fn standings<'e>(
+        &self,
+        env: &'e Env,
+        #[napi(ts_arg_type = "Date | string | number")] as_of: When,
+        period: Option<PeriodInput>,
+    ) -> Result<Unknown<'e>> {
+        let out = enter(env, || {
+            let b = self.lock();
+            let t = as_of.get()?;
+            Ok(match &period {
+                Some(p) => b.standings_in(&period_in(p)?, t)?,
+                None => b.standings(t)?,
+            })
+        })?;
+        json::plain(env, &out)
+    }
+
+    /// Full scores at `asOf` (the same as batch scoring of the board's tickets).
+    #[napi(catch_unwind, ts_return_type = "Scores")]
+    pub fn scores<'e>(
+        &self,
+        env: &'e Env,
+        #[napi(ts_arg_type = "Date | string | number")] as_of: When,
+        period: Option<PeriodInput>,
+    ) -> Result<Unknown<'e>> {
+        let out = enter(env, || {
+            let b = self.lock();
+            let t = as_of.get()?;
+            Ok(match &period {
+                Some(p) => b.scores_in(&period_in(p)?, t)?,
+                None => b.scores(t)?,
+            })
+        })?;
+        json::plain(env, &out)
+    }
+
+    /// A unit's scorecard and its explanation (the tickets behind every lost point).
+    #[napi(
+        catch_unwind,
+        ts_return_type = "{ card: Scorecard; explanation: Explanation }"
+    )]
+    pub fn scorecard<'e>(
+        &self,
+        env: &'e Env,
+        unit: String,
+        #[napi(ts_arg_type = "Date | string | number")] as_of: When,
+        period: Option<PeriodInput>,
+    ) -> Result<Unknown<'e>> {
+        let out = enter(env, || {
+            let b = self.lock();
+            let t = as_of.get()?;
+            Ok(match &period {
+                Some(p) => b.scorecard_in(&period_in(p)?, &unit, t)?,
+                None => b.scorecard(&unit, t)?,
+            })
+        })?;
+        json::plain(env, &out)
+    }
+
+    /// A unit's running clocks that are yellow (deadline near) or red (overdue) at `asOf`.
+    #[napi(catch_unwind, ts_return_type = "Array<DeadlineStatus>")]
+    pub fn deadline_statuses<'e>(
+        &self,
+        env: &'e Env,
+        unit: String,
+        #[napi(ts_arg_type = "Date | string | number")] as_of: When,
+    ) -> Result<Unknown<'e>> {
+        let out = enter(env, || {
+            Ok(self.lock().deadline_statuses(&unit, as_of.get()?)?)
+        })?;
+        json::plain(env, &out)
+    }
+
+    /// Period warnings at `asOf` (empty outside the warning window).
+    #[napi(catch_unwind, ts_return_type = "Array<UnitWarning>")]
+    pub fn warnings<'e>(
+        &self,
+        env: &'e Env,
+        #[napi(ts_arg_type = "Date | string | number")] as_of: When,
+        period: Option<PeriodInput>,
+    ) -> Result<Unknown<'e>> {
+        let out = enter(env, || {
+            let b = self.lock();
+            let t = as_of.get()?;
+            Ok(match &period {
+                Some(p) => b.warnings_in(&period_in(p)?, t)?,
+                None => b.warnings(t)?,
+            })
+        })?;
+        json::plain(env, &out)
+    }
+
+    /// The metrics table of a period at `asOf`.
+    #[napi(catch_unwind, ts_return_type = "Metrics")]
+    pub fn metrics<'e>(
+        &self,
+        env: &'e Env,
+        period: PeriodInput,
+        #[napi(ts_arg_type = "Date | string | number")] as_of: When,
+    ) -> Result<Unknown<'e>> {
+        let out = enter(env, || {
+            Ok(self.lock().metrics(&period_in(&period)?, as_of.get()?)?)
+        })?;
+        json::plain(env, &out)
+    }
+
+    /// Sets an external metric (declared in the scheme) of a unit for a period.
+    #[napi(catch_unwind)]
+    pub fn set_external(
+        &self,
+        env: Env,
+        period: PeriodInput,
+        unit: String,
+        name: String,
+        #[napi(ts_arg_type = "number | string")] value: JsonValue,
+    ) -> Result<()> {
+        enter(&env, || {
+            let text = match &value.0 {
+                Value::String(s) => s.clone(),
+                Value::Number(n) => n.to_string(),
+                other => {
+                    return Err(bad_arg(
+                        "value",
+                        format!("`value` must be a number or a decimal string, got {other}"),
+                    ));
+                }
+            };
+            let d = text
+                .parse::<Decimal>()
+                .or_else(|_| Decimal::from_scientific(&text))
+                .map_err(|e| bad_arg("value", format!("{text:?} is not a decimal: {e}")))?;
+            Ok(self
+                .lock()
+                .set_external(&period_in(&period)?, &unit, &name, d)?)
+        })
+    }
+
+    /// Closes a period scored at `asOf` (at or after its end): freezes its scores into the
+    /// history and runs the sanctions ladder. Periods close in order.
+    #[napi(
+        catch_unwind,
+        ts_return_type = "{ scores: Scores; sanctions: PeriodSanctions | null }"
+    )]
+    pub fn close_period<'e>(
+        &self,
+        env: &'e Env,
+        period: PeriodInput,
+        #[napi(ts_arg_type = "Date | string | number")] as_of: When,
+    ) -> Result<Unknown<'e>> {
+        let out = enter(env, || {
+            Ok(self
+                .lock()
+                .close_period(&period_in(&period)?, as_of.get()?)?)
+        })?;
+        json::plain(env, &out)
+    }
+
+    /// The sanctions of every closed period, oldest first.
+    #[napi(catch_unwind, ts_return_type = "Array<PeriodSanctions>")]
+    pub fn sanctions<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
+        let out = enter(env, || Ok(self.lock().sanctions()?))?;
+        json::plain(env, &out)
+    }
+
+    /// The whole state as bytes (restore with `Board.restore`); off the JavaScript thread.
+    #[napi(catch_unwind, ts_return_type = "Promise<Buffer>")]
+    pub fn snapshot(&self) -> AsyncTask<Work<Vec<u8>>> {
+        let board = self.inner.clone();
+        Work::new(
+            move || {
+                let b = board
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                Ok(b.snapshot()?)
+            },
+            |env, bytes| Ok(BufferSlice::from_data(env, bytes)?.to_unknown()),
+        )
+        .spawn()
+    }
+
+    /// `snapshot` on the JavaScript thread.
+    #[napi(catch_unwind)]
+    pub fn snapshot_sync(&self, env: Env) -> Result<Buffer> {
+        enter(&env, || Ok(Buffer::from(self.lock().snapshot()?)))
+    }
+
+    /// The whole state as JSON text (restore with `Board.restoreJson`).
+    #[napi(catch_unwind)]
+    pub fn snapshot_json(&self, env: Env) -> Result<String> {
+        enter(&env, || Ok(self.lock().snapshot_json()?))
+    }
+
+    /// Sizes of the board's state: tickets, open tickets, events, index entries, heap bytes.
+    #[napi(getter, catch_unwind, ts_return_type = "Record<string, number>")]
+    pub fn stats<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
+        json::plain(env, &self.lock().stats())
+    }
+
+    /// The latest event instant held, if any.
+    #[napi(getter, catch_unwind)]
+    pub fn latest_event(&self) -> Option<i64> {
+        self.lock().latest_event().map(|t| t.millis())
+    }
+
+    /// The end of the last closed period, if any.
+    #[napi(getter, catch_unwind)]
+    pub fn closed_through(&self) -> Option<i64> {
+        self.lock().closed_through().map(|t| t.millis())
+    }
+}

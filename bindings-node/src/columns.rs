@@ -1,0 +1,572 @@
+//! The columnar fast path: the flat tables of SPEC §3.2a as typed arrays with
+//! dictionary-encoded strings, read without a JavaScript object per row.
+//!
+//! Every text column (`ticket_id`, `kind`, `urgency`, `channel`, `type`, `unit`, `role`,
+//! `reason`, `amount`, `satisfaction`, `event_id`, attributes) is a `Uint8Array`,
+//! `Uint16Array` or `Uint32Array` of codes into `dictionaries.<column>` (attributes:
+//! `dictionaries.attributes.<name>`); the largest value of the array type (255, 65535,
+//! 4294967295) means "absent". Instants (`at`, `received_at`) are `Float64Array`s of epoch
+//! milliseconds, `NaN` = absent. Booleans (`accepted`, `approved`, `passed`, `resolved`) are
+//! `Uint8Array`s: 0 false, 1 true, 255 absent. Rows of one ticket are in time order; the
+//! cells then go through the core's table reader (`Assembler`), so validation, codes and
+//! lenient reporting are exactly those of the row tables.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write;
+
+use hotline_score::ticket::{Assembler, EventRow, Loaded, Ticket, TicketRow};
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+
+use crate::errors::{Fallible, bad_arg};
+use crate::ticket::Load;
+
+/// Dictionary codes of one column.
+pub type Codes = Either3<Uint8Array, Uint16Array, Uint32Array>;
+
+/// The tickets table, one entry per ticket.
+#[napi(object)]
+pub struct TicketTable {
+    /// Codes into `dictionaries.ticket_id`.
+    #[napi(js_name = "ticket_id")]
+    pub ticket_id: Codes,
+    /// Codes into `dictionaries.kind`.
+    pub kind: Codes,
+    /// Codes into `dictionaries.urgency` (absent: `normal`).
+    pub urgency: Option<Codes>,
+    /// Codes into `dictionaries.channel`.
+    pub channel: Option<Codes>,
+    /// Epoch milliseconds.
+    #[napi(js_name = "received_at")]
+    pub received_at: Float64Array,
+    /// Attribute columns by name: codes into `dictionaries.attributes[name]`.
+    pub attributes: Option<HashMap<String, Codes>>,
+}
+
+/// The events table, one entry per event.
+#[napi(object)]
+pub struct EventTable {
+    /// Codes into `dictionaries.ticket_id`.
+    #[napi(js_name = "ticket_id")]
+    pub ticket_id: Codes,
+    /// Epoch milliseconds.
+    pub at: Float64Array,
+    /// Codes into `dictionaries.type`.
+    #[napi(js_name = "type")]
+    pub event_type: Codes,
+    /// Codes into `dictionaries.unit`.
+    pub unit: Option<Codes>,
+    /// Codes into `dictionaries.role`.
+    pub role: Option<Codes>,
+    /// Codes into `dictionaries.reason`.
+    pub reason: Option<Codes>,
+    /// 0 false, 1 true, 255 absent.
+    pub accepted: Option<Uint8Array>,
+    /// 0 false, 1 true, 255 absent.
+    pub approved: Option<Uint8Array>,
+    /// Codes into `dictionaries.amount`.
+    pub amount: Option<Codes>,
+    /// 0 false, 1 true, 255 absent.
+    pub passed: Option<Uint8Array>,
+    /// Codes into `dictionaries.satisfaction`.
+    pub satisfaction: Option<Codes>,
+    /// 0 false, 1 true, 255 absent.
+    pub resolved: Option<Uint8Array>,
+    /// Codes into `dictionaries.event_id`.
+    #[napi(js_name = "event_id")]
+    pub event_id: Option<Codes>,
+}
+
+/// The strings the codes refer to, per column.
+#[napi(object)]
+#[derive(Default)]
+pub struct Dictionaries {
+    #[napi(js_name = "ticket_id")]
+    pub ticket_id: Vec<String>,
+    pub kind: Option<Vec<String>>,
+    pub urgency: Option<Vec<String>>,
+    pub channel: Option<Vec<String>>,
+    #[napi(js_name = "type")]
+    pub event_type: Option<Vec<String>>,
+    pub unit: Option<Vec<String>>,
+    pub role: Option<Vec<String>>,
+    pub reason: Option<Vec<String>>,
+    pub amount: Option<Vec<String>>,
+    pub satisfaction: Option<Vec<String>>,
+    #[napi(js_name = "event_id")]
+    pub event_id: Option<Vec<String>>,
+    /// Per attribute name.
+    pub attributes: Option<HashMap<String, Vec<String>>>,
+}
+
+/// Tickets and events as typed arrays with dictionary-encoded strings (see the module docs of
+/// the README's "Columnar input").
+#[napi(object)]
+pub struct TicketColumns {
+    pub tickets: TicketTable,
+    pub events: EventTable,
+    pub dictionaries: Dictionaries,
+}
+
+/// A code column, borrowed.
+#[derive(Clone, Copy)]
+enum Slice<'a> {
+    U8(&'a [u8]),
+    U16(&'a [u16]),
+    U32(&'a [u32]),
+}
+
+impl<'a> Slice<'a> {
+    fn of(c: &'a Codes) -> Self {
+        match c {
+            Either3::A(a) => Slice::U8(a),
+            Either3::B(b) => Slice::U16(b),
+            Either3::C(c) => Slice::U32(c),
+        }
+    }
+
+    fn len(self) -> usize {
+        match self {
+            Slice::U8(s) => s.len(),
+            Slice::U16(s) => s.len(),
+            Slice::U32(s) => s.len(),
+        }
+    }
+
+    /// The code at `i`; `None` for the absent marker (or past the end).
+    fn get(self, i: usize) -> Option<u32> {
+        match self {
+            Slice::U8(s) => s.get(i).filter(|v| **v != u8::MAX).map(|v| u32::from(*v)),
+            Slice::U16(s) => s.get(i).filter(|v| **v != u16::MAX).map(|v| u32::from(*v)),
+            Slice::U32(s) => s.get(i).filter(|v| **v != u32::MAX).copied(),
+        }
+    }
+}
+
+/// A text column: codes and their dictionary.
+struct Column<'a> {
+    name: String,
+    codes: Option<Slice<'a>>,
+    dict: &'a [String],
+}
+
+impl<'a> Column<'a> {
+    fn new(
+        table: &str,
+        name: &str,
+        codes: Option<&'a Codes>,
+        dict: Option<&'a Vec<String>>,
+        rows: usize,
+    ) -> Fallible<Self> {
+        let field = format!("{table}.{name}");
+        let codes = codes.map(Slice::of);
+        if let Some(c) = codes {
+            if c.len() != rows {
+                return Err(bad_arg(
+                    &field,
+                    format!("column `{field}` has {} entries, expected {rows}", c.len()),
+                ));
+            }
+            if dict.is_none() {
+                return Err(bad_arg(
+                    &field,
+                    format!("column `{field}` has no dictionary `dictionaries.{name}`"),
+                ));
+            }
+        }
+        Ok(Column {
+            name: field,
+            codes,
+            dict: dict.map_or(&[], Vec::as_slice),
+        })
+    }
+
+    fn cell(&self, i: usize) -> Fallible<Option<&'a str>> {
+        let Some(code) = self.codes.and_then(|c| c.get(i)) else {
+            return Ok(None);
+        };
+        self.dict
+            .get(code as usize)
+            .map(|s| Some(s.as_str()))
+            .ok_or_else(|| {
+                bad_arg(
+                    &self.name,
+                    format!(
+                        "`{}` row {i}: code {code} is not in its dictionary ({} entries)",
+                        self.name,
+                        self.dict.len()
+                    ),
+                )
+            })
+    }
+}
+
+fn floats<'a>(table: &str, name: &str, v: &'a Float64Array, rows: usize) -> Fallible<&'a [f64]> {
+    if v.len() == rows {
+        Ok(v)
+    } else {
+        let field = format!("{table}.{name}");
+        Err(bad_arg(
+            &field,
+            format!("column `{field}` has {} entries, expected {rows}", v.len()),
+        ))
+    }
+}
+
+struct Flags<'a> {
+    name: &'static str,
+    values: Option<&'a [u8]>,
+}
+
+impl<'a> Flags<'a> {
+    fn new(name: &'static str, v: Option<&'a Uint8Array>, rows: usize) -> Fallible<Self> {
+        if let Some(v) = v
+            && v.len() != rows
+        {
+            return Err(bad_arg(
+                &format!("events.{name}"),
+                format!(
+                    "column `events.{name}` has {} entries, expected {rows}",
+                    v.len()
+                ),
+            ));
+        }
+        Ok(Flags {
+            name,
+            values: v.map(|v| &**v),
+        })
+    }
+
+    fn cell(&self, i: usize) -> Fallible<Option<&'static str>> {
+        match self.values.and_then(|v| v.get(i)) {
+            None | Some(255) => Ok(None),
+            Some(0) => Ok(Some("false")),
+            Some(1) => Ok(Some("true")),
+            Some(other) => Err(bad_arg(
+                &format!("events.{}", self.name),
+                format!(
+                    "`events.{}` row {i}: {other} is not 0 (false), 1 (true) or 255 (absent)",
+                    self.name
+                ),
+            )),
+        }
+    }
+}
+
+/// Writes an instant cell: `NaN` is absent (empty), a whole number its digits, anything else
+/// its text (which the core refuses as a malformed timestamp).
+fn instant_cell(v: f64, buf: &mut String) {
+    buf.clear();
+    if v.is_nan() {
+        return;
+    }
+    if v.is_finite() && v.fract() == 0.0 && v.abs() < 9_007_199_254_740_992.0 {
+        #[allow(clippy::cast_possible_truncation)]
+        let _ = write!(buf, "{}", v as i64);
+    } else {
+        let _ = write!(buf, "{v}");
+    }
+}
+
+/// Sets a cell, reusing its buffer (an absent cell is empty).
+fn fill(cell: &mut String, value: Option<&str>) {
+    cell.clear();
+    cell.push_str(value.unwrap_or_default());
+}
+
+/// Sets an optional cell, reusing its buffer (an absent cell is empty, which reads as absent).
+fn fill_opt(cell: &mut Option<String>, value: Option<&str>) {
+    fill(cell.get_or_insert_with(String::new), value);
+}
+
+/// Reads the columns and loads the tickets (see the module docs).
+pub fn load(c: &TicketColumns, opts: &Load) -> Fallible<Loaded> {
+    let d = &c.dictionaries;
+    let t = &c.tickets;
+    let n = Slice::of(&t.ticket_id).len();
+    let tid = Column::new(
+        "tickets",
+        "ticket_id",
+        Some(&t.ticket_id),
+        Some(&d.ticket_id),
+        n,
+    )?;
+    let kind = Column::new("tickets", "kind", Some(&t.kind), d.kind.as_ref(), n)?;
+    let urgency = Column::new(
+        "tickets",
+        "urgency",
+        t.urgency.as_ref(),
+        d.urgency.as_ref(),
+        n,
+    )?;
+    let channel = Column::new(
+        "tickets",
+        "channel",
+        t.channel.as_ref(),
+        d.channel.as_ref(),
+        n,
+    )?;
+    let received = floats("tickets", "received_at", &t.received_at, n)?;
+    let no_dicts = HashMap::new();
+    let attr_dicts = d.attributes.as_ref().unwrap_or(&no_dicts);
+    let mut attrs = Vec::new();
+    for (name, codes) in t.attributes.iter().flatten() {
+        let col = Column::new(
+            "tickets.attributes",
+            name,
+            Some(codes),
+            attr_dicts.get(name),
+            n,
+        )?;
+        attrs.push((name.as_str(), col));
+    }
+    let mut assembler = Assembler::new(opts.units(), opts.mode())?;
+    let mut buf = String::new();
+    for i in 0..n {
+        instant_cell(received.get(i).copied().unwrap_or(f64::NAN), &mut buf);
+        let mut attributes = BTreeMap::new();
+        for (name, col) in &attrs {
+            if let Some(v) = col.cell(i)?.filter(|v| !v.is_empty()) {
+                attributes.insert((*name).to_owned(), v.to_owned());
+            }
+        }
+        assembler.add_ticket(TicketRow {
+            ticket_id: tid.cell(i)?.unwrap_or_default().to_owned(),
+            kind: kind.cell(i)?.unwrap_or_default().to_owned(),
+            urgency: urgency.cell(i)?.map(str::to_owned),
+            channel: channel.cell(i)?.map(str::to_owned),
+            received_at: buf.clone(),
+            attributes,
+        });
+    }
+    let e = &c.events;
+    let m = Slice::of(&e.ticket_id).len();
+    fn text<'a>(
+        name: &str,
+        codes: Option<&'a Codes>,
+        dict: Option<&'a Vec<String>>,
+        m: usize,
+    ) -> Fallible<Column<'a>> {
+        Column::new("events", name, codes, dict, m)
+    }
+    let etid = text("ticket_id", Some(&e.ticket_id), Some(&d.ticket_id), m)?;
+    let at = floats("events", "at", &e.at, m)?;
+    let ty = text("type", Some(&e.event_type), d.event_type.as_ref(), m)?;
+    let unit = text("unit", e.unit.as_ref(), d.unit.as_ref(), m)?;
+    let role = text("role", e.role.as_ref(), d.role.as_ref(), m)?;
+    let reason = text("reason", e.reason.as_ref(), d.reason.as_ref(), m)?;
+    let amount = text("amount", e.amount.as_ref(), d.amount.as_ref(), m)?;
+    let satisfaction = text(
+        "satisfaction",
+        e.satisfaction.as_ref(),
+        d.satisfaction.as_ref(),
+        m,
+    )?;
+    let event_id = text("event_id", e.event_id.as_ref(), d.event_id.as_ref(), m)?;
+    let accepted = Flags::new("accepted", e.accepted.as_ref(), m)?;
+    let approved = Flags::new("approved", e.approved.as_ref(), m)?;
+    let passed = Flags::new("passed", e.passed.as_ref(), m)?;
+    let resolved = Flags::new("resolved", e.resolved.as_ref(), m)?;
+    // One row buffer, refilled per event: no allocation per cell once the buffers have grown.
+    let mut row = EventRow::default();
+    for (i, t) in at.iter().enumerate() {
+        instant_cell(*t, &mut row.at);
+        fill(&mut row.ticket_id, etid.cell(i)?);
+        fill(&mut row.event_type, ty.cell(i)?);
+        fill_opt(&mut row.unit, unit.cell(i)?);
+        fill_opt(&mut row.role, role.cell(i)?);
+        fill_opt(&mut row.reason, reason.cell(i)?);
+        fill_opt(&mut row.accepted, accepted.cell(i)?);
+        fill_opt(&mut row.approved, approved.cell(i)?);
+        fill_opt(&mut row.amount, amount.cell(i)?);
+        fill_opt(&mut row.passed, passed.cell(i)?);
+        fill_opt(&mut row.satisfaction, satisfaction.cell(i)?);
+        fill_opt(&mut row.resolved, resolved.cell(i)?);
+        fill_opt(&mut row.event_id, event_id.cell(i)?);
+        assembler.add_event(&row);
+    }
+    Ok(assembler.finish()?)
+}
+
+/// Dictionary-encodes one text column.
+#[derive(Default)]
+struct Encoder {
+    index: HashMap<String, u32>,
+    dict: Vec<String>,
+    codes: Vec<u32>,
+}
+
+impl Encoder {
+    fn push(&mut self, value: Option<&str>) {
+        let code = match value {
+            None => u32::MAX,
+            Some(v) => match self.index.get(v) {
+                Some(c) => *c,
+                None => {
+                    let c = u32::try_from(self.dict.len()).unwrap_or(u32::MAX - 1);
+                    self.index.insert(v.to_owned(), c);
+                    self.dict.push(v.to_owned());
+                    c
+                }
+            },
+        };
+        self.codes.push(code);
+    }
+
+    /// The codes and the dictionary.
+    fn finish(self) -> (Codes, Vec<String>) {
+        (narrow(self.codes, self.dict.len()), self.dict)
+    }
+
+    fn any(&self) -> bool {
+        !self.dict.is_empty()
+    }
+}
+
+/// `codes` into a dictionary of `n` entries, in the narrowest array whose absent marker no code
+/// reaches.
+#[allow(clippy::cast_possible_truncation)]
+fn narrow(codes: Vec<u32>, n: usize) -> Codes {
+    if n < usize::from(u8::MAX) {
+        Either3::A(Uint8Array::new(
+            codes.iter().map(|c| (*c).min(255) as u8).collect(),
+        ))
+    } else if n < usize::from(u16::MAX) {
+        Either3::B(Uint16Array::new(
+            codes.iter().map(|c| (*c).min(65535) as u16).collect(),
+        ))
+    } else {
+        Either3::C(Uint32Array::new(codes))
+    }
+}
+
+fn flag(v: Option<&str>) -> u8 {
+    match v {
+        Some("true") => 1,
+        Some("false") => 0,
+        _ => 255,
+    }
+}
+
+/// The columnar form of `tickets`.
+pub fn dump(tickets: &[Ticket]) -> TicketColumns {
+    let mut ids = Encoder::default();
+    let (mut kind, mut urgency, mut channel) = Default::default();
+    let mut received = Vec::with_capacity(tickets.len());
+    let mut attr_names: Vec<&str> = tickets
+        .iter()
+        .flat_map(|t| t.attributes.keys().map(String::as_str))
+        .collect();
+    attr_names.sort_unstable();
+    attr_names.dedup();
+    let mut attrs: Vec<Encoder> = attr_names.iter().map(|_| Encoder::default()).collect();
+    for t in tickets {
+        let row = TicketRow::from_ticket(t);
+        ids.push(Some(&row.ticket_id));
+        Encoder::push(&mut kind, Some(&row.kind));
+        Encoder::push(&mut urgency, row.urgency.as_deref());
+        Encoder::push(&mut channel, row.channel.as_deref());
+        #[allow(clippy::cast_precision_loss)]
+        received.push(t.received_at.millis() as f64);
+        for (name, enc) in attr_names.iter().zip(attrs.iter_mut()) {
+            enc.push(t.attributes.get(*name).map(String::as_str));
+        }
+    }
+    let mut e_ids = Vec::new();
+    let mut at = Vec::new();
+    let mut cols: [Encoder; 7] = Default::default();
+    let mut flags: [Vec<u8>; 4] = Default::default();
+    for t in tickets {
+        let code = ids.index.get(&t.id).copied().unwrap_or(u32::MAX);
+        for e in &t.events {
+            let r = EventRow::from_event(&t.id, e);
+            e_ids.push(code);
+            #[allow(clippy::cast_precision_loss)]
+            at.push(e.at.millis() as f64);
+            let [ty, unit, role, reason, amount, sat, eid] = &mut cols;
+            ty.push(Some(&r.event_type));
+            unit.push(r.unit.as_deref());
+            role.push(r.role.as_deref());
+            reason.push(r.reason.as_deref());
+            amount.push(r.amount.as_deref());
+            sat.push(r.satisfaction.as_deref());
+            eid.push(r.event_id.as_deref());
+            let [acc, app, pas, res] = &mut flags;
+            acc.push(flag(r.accepted.as_deref()));
+            app.push(flag(r.approved.as_deref()));
+            pas.push(flag(r.passed.as_deref()));
+            res.push(flag(r.resolved.as_deref()));
+        }
+    }
+    let id_dict = ids.dict;
+    let n_ids = id_dict.len();
+    let some = |enc: Encoder| -> (Option<Codes>, Option<Vec<String>>) {
+        if enc.any() {
+            let (c, d) = enc.finish();
+            (Some(c), Some(d))
+        } else {
+            (None, None)
+        }
+    };
+    let optional_flags = |v: Vec<u8>| -> Option<Uint8Array> {
+        v.iter().any(|f| *f != 255).then(|| Uint8Array::new(v))
+    };
+    let (kind_c, kind_d) = kind.finish();
+    let (urg_c, urg_d) = some(urgency);
+    let (ch_c, ch_d) = some(channel);
+    let mut attr_cols = HashMap::new();
+    let mut attr_dicts = HashMap::new();
+    for (name, enc) in attr_names.iter().zip(attrs) {
+        let (c, d) = enc.finish();
+        attr_cols.insert((*name).to_owned(), c);
+        attr_dicts.insert((*name).to_owned(), d);
+    }
+    let [ty, unit, role, reason, amount, sat, eid] = cols;
+    let (ty_c, ty_d) = ty.finish();
+    let (unit_c, unit_d) = some(unit);
+    let (role_c, role_d) = some(role);
+    let (reason_c, reason_d) = some(reason);
+    let (amount_c, amount_d) = some(amount);
+    let (sat_c, sat_d) = some(sat);
+    let (eid_c, eid_d) = some(eid);
+    let [acc, app, pas, res] = flags;
+    TicketColumns {
+        tickets: TicketTable {
+            ticket_id: narrow(ids.codes, n_ids),
+            kind: kind_c,
+            urgency: urg_c,
+            channel: ch_c,
+            received_at: Float64Array::new(received),
+            attributes: (!attr_cols.is_empty()).then_some(attr_cols),
+        },
+        events: EventTable {
+            ticket_id: narrow(e_ids, n_ids),
+            at: Float64Array::new(at),
+            event_type: ty_c,
+            unit: unit_c,
+            role: role_c,
+            reason: reason_c,
+            accepted: optional_flags(acc),
+            approved: optional_flags(app),
+            amount: amount_c,
+            passed: optional_flags(pas),
+            satisfaction: sat_c,
+            resolved: optional_flags(res),
+            event_id: eid_c,
+        },
+        dictionaries: Dictionaries {
+            ticket_id: id_dict,
+            kind: Some(kind_d),
+            urgency: urg_d,
+            channel: ch_d,
+            event_type: Some(ty_d),
+            unit: unit_d,
+            role: role_d,
+            reason: reason_d,
+            amount: amount_d,
+            satisfaction: sat_d,
+            event_id: eid_d,
+            attributes: (!attr_dicts.is_empty()).then_some(attr_dicts),
+        },
+    }
+}

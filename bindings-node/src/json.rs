@@ -1,0 +1,167 @@
+//! Plain objects across the boundary, through JSON text.
+//!
+//! Out: a core value is serialized by the core's serde (`serde_json`) and handed to
+//! `JSON.parse`, so `JSON.stringify(result)` gives back exactly the core's bytes (outputs hold
+//! integers and strings, never floats). In: objects go through `JSON.stringify` (a `Date`
+//! becomes an RFC 3339 string in UTC, which the core reads) into the core's JSON readers, so
+//! they are checked exactly as JSON files are. Both directions are one engine call each, far
+//! cheaper than walking the objects property by property over N-API.
+
+use napi::bindgen_prelude::*;
+use napi::sys;
+use serde::Serialize;
+
+/// The core's JSON text of `value`.
+pub fn text<T: Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value)
+        .map_err(|e| Error::new(Status::GenericFailure, format!("serializing a result: {e}")))
+}
+
+fn json_function<'e>(env: &'e Env, name: &str) -> Result<Function<'e, Unknown<'e>, Unknown<'e>>> {
+    let json: Object<'e> = env.get_global()?.get_named_property("JSON")?;
+    json.get_named_property(name)
+}
+
+/// `JSON.parse(text)`.
+pub fn parse<'e>(env: &'e Env, text: &str) -> Result<Unknown<'e>> {
+    let s = env.create_string(text)?.to_unknown();
+    json_function(env, "parse")?.call(s)
+}
+
+/// A core value as a plain JavaScript value (see the module docs).
+pub fn plain<'e, T: Serialize>(env: &'e Env, value: &T) -> Result<Unknown<'e>> {
+    parse(env, &text(value)?)
+}
+
+/// Elements per `JSON.stringify` / `JSON.parse` call for large arrays: V8 strings are limited to
+/// about 512 MiB, so a million tickets go through in slices.
+const SLICE: u32 = 4_096;
+
+/// `JSON.stringify` of a JavaScript array, slice by slice (no size limit).
+pub fn stringify_array(env: &Env, array: &Object<'_>) -> Result<String> {
+    let len = array.get_array_length()?;
+    if len <= SLICE {
+        return stringify(env, array.to_unknown());
+    }
+    let mut out = String::from("[");
+    let mut start = 0u32;
+    while start < len {
+        let end = start.saturating_add(SLICE).min(len);
+        let mut slice = env.create_array(end - start)?;
+        for i in start..end {
+            slice.set(i - start, array.get_element::<Unknown<'_>>(i)?)?;
+        }
+        let text = stringify(env, slice.to_unknown())?;
+        let inner = text
+            .strip_prefix('[')
+            .and_then(|t| t.strip_suffix(']'))
+            .unwrap_or_default();
+        if !inner.is_empty() {
+            if out.len() > 1 {
+                out.push(',');
+            }
+            out.push_str(inner);
+        }
+        start = end;
+    }
+    out.push(']');
+    Ok(out)
+}
+
+/// A slice of core values as a JavaScript array of plain values, parsed slice by slice.
+pub fn plain_array<'e, T: Serialize>(env: &'e Env, items: &[T]) -> Result<Unknown<'e>> {
+    if items.len() <= SLICE as usize {
+        return plain(env, &items);
+    }
+    let mut out = env.create_array(u32::try_from(items.len()).unwrap_or(u32::MAX))?;
+    let mut k = 0u32;
+    for chunk in items.chunks(SLICE as usize) {
+        let parsed = parse(env, &text(&chunk)?)?;
+        let arr = Object::from_unknown(parsed)?;
+        for i in 0..arr.get_array_length()? {
+            out.set(k, arr.get_element::<Unknown<'_>>(i)?)?;
+            k = k.saturating_add(1);
+        }
+    }
+    Ok(out.to_unknown())
+}
+
+/// `JSON.stringify(value)`; `undefined` (or a function) gives `null`.
+pub fn stringify(env: &Env, value: Unknown<'_>) -> Result<String> {
+    let out = json_function(env, "stringify")?.call(value)?;
+    if out.get_type()? == ValueType::String {
+        // SAFETY: the type was just checked.
+        unsafe { out.cast::<String>() }
+    } else {
+        Ok("null".to_owned())
+    }
+}
+
+/// A file's text, or an object of its JSON form (calendar data, schemes, policies).
+#[derive(Clone, Debug)]
+pub enum TextOrObject {
+    /// Text (TOML unless the call says otherwise).
+    Text(String),
+    /// A plain object, as JSON.
+    Object(serde_json::Value),
+}
+
+impl TypeName for TextOrObject {
+    fn type_name() -> &'static str {
+        "TextOrObject"
+    }
+
+    fn value_type() -> ValueType {
+        ValueType::Unknown
+    }
+}
+
+impl ValidateNapiValue for TextOrObject {}
+
+impl FromNapiValue for TextOrObject {
+    unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> Result<Self> {
+        // SAFETY: `env` and `value` come from napi for this call; the cast follows the type.
+        let unknown = unsafe { Unknown::from_raw_unchecked(env, value) };
+        Ok(if unknown.get_type()? == ValueType::String {
+            TextOrObject::Text(unsafe { String::from_napi_value(env, value)? })
+        } else {
+            TextOrObject::Object(unsafe { JsonValue::from_napi_value(env, value)? }.0)
+        })
+    }
+}
+
+/// Any JavaScript value read as JSON through `JSON.stringify` (N-API's own conversion would turn
+/// integers above 2^32 into floats; `JSON.stringify` writes them exactly).
+#[derive(Clone, Debug)]
+pub struct JsonValue(pub serde_json::Value);
+
+impl TypeName for JsonValue {
+    fn type_name() -> &'static str {
+        "JsonValue"
+    }
+
+    fn value_type() -> ValueType {
+        ValueType::Unknown
+    }
+}
+
+impl ValidateNapiValue for JsonValue {}
+
+impl FromNapiValue for JsonValue {
+    unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> Result<Self> {
+        let js_env = Env::from_raw(env);
+        // SAFETY: `env` and `value` come from napi for this call.
+        let unknown = unsafe { Unknown::from_raw_unchecked(env, value) };
+        let text = stringify(&js_env, unknown)?;
+        serde_json::from_str(&text)
+            .map(JsonValue)
+            .map_err(|e| Error::new(Status::InvalidArg, format!("not JSON data: {e}")))
+    }
+}
+
+impl ToNapiValue for JsonValue {
+    unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> Result<sys::napi_value> {
+        let js_env = Env::from_raw(env);
+        Ok(parse(&js_env, &text(&val.0)?)?.raw())
+    }
+}

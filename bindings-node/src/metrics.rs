@@ -1,0 +1,504 @@
+//! `Evaluator` (calendar × policy × units: clocks, contributions, open assignments) and
+//! `Partial` (mergeable per-unit counters, SPEC §5), with the period and scope arguments.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use hotline_score::clocks::Evaluator as CoreEvaluator;
+use hotline_score::metrics::{
+    DueAnchor, MetricsTable, Partial as CorePartial, Scope, contributions, open_assignments,
+};
+use hotline_score::{
+    Calendar as CoreCalendar, Period, Policy as CorePolicy, Unit as CoreUnit, UnitId,
+};
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use rust_decimal::Decimal;
+use serde_json::Value;
+
+use crate::calendar::Calendar;
+use crate::errors::{Fallible, bad_arg, enter, named, whole};
+use crate::instant::When;
+use crate::json::{self, JsonValue, TextOrObject};
+use crate::policy::Policy;
+use crate::task::Work;
+use crate::ticket::{Tickets, Unit, core_units};
+
+/// An assessment period `[start, end)` as given to the library.
+#[napi(object, object_to_js = false)]
+pub struct PeriodInput {
+    #[napi(ts_type = "Date | string | number")]
+    pub start: When,
+    #[napi(ts_type = "Date | string | number")]
+    pub end: When,
+    /// The label (`2026-Q1`, `2026-03` …).
+    pub label: String,
+}
+
+/// An assessment period `[start, end)` in epoch milliseconds.
+#[napi(object)]
+pub struct PeriodOut {
+    pub start: i64,
+    pub end: i64,
+    pub label: String,
+}
+
+/// The core period of an input.
+pub fn period_in(p: &PeriodInput) -> Fallible<Period> {
+    Ok(Period::new(p.start.get()?, p.end.get()?, p.label.clone())?)
+}
+
+/// The output form of a period.
+pub fn period_out(p: &Period) -> PeriodOut {
+    PeriodOut {
+        start: p.start.millis(),
+        end: p.end.millis(),
+        label: p.label.clone(),
+    }
+}
+
+/// What a metrics computation looks at.
+#[napi(object, object_to_js = false)]
+pub struct ScopeOptions {
+    /// The assessment period.
+    pub period: PeriodInput,
+    /// Evaluation instant: events after it are ignored.
+    #[napi(ts_type = "Date | string | number")]
+    pub as_of: When,
+    /// `due_date` (default: counted in the period of the completion deadline, once passed) or
+    /// `due_or_closed` (an on-time closure counts at once, in the period it was closed).
+    #[napi(ts_type = "'due_date' | 'due_or_closed'")]
+    pub due_anchor: Option<String>,
+}
+
+/// The core scope of the options.
+pub fn scope_in(o: &ScopeOptions) -> Fallible<Scope> {
+    let mut scope = Scope::new(period_in(&o.period)?, o.as_of.get()?);
+    if let Some(a) = &o.due_anchor {
+        scope.due_anchor = named::<DueAnchor>("dueAnchor", a)?;
+    }
+    Ok(scope)
+}
+
+/// External metrics as plain objects: unit → name → decimal (number or decimal string).
+pub fn external_in(v: Option<Value>) -> Fallible<BTreeMap<UnitId, BTreeMap<String, Decimal>>> {
+    let Some(v) = v else {
+        return Ok(BTreeMap::new());
+    };
+    let Value::Object(units) = v else {
+        return Err(bad_arg(
+            "external",
+            "`external` must be an object: unit → name → value",
+        ));
+    };
+    let mut out = BTreeMap::new();
+    for (unit, metrics) in units {
+        let Value::Object(metrics) = metrics else {
+            return Err(bad_arg(
+                "external",
+                format!("`external.{unit}` must be an object"),
+            ));
+        };
+        let mut row = BTreeMap::new();
+        for (name, value) in metrics {
+            let text = match &value {
+                Value::String(s) => s.clone(),
+                Value::Number(n) => n.to_string(),
+                other => {
+                    return Err(bad_arg(
+                        "external",
+                        format!(
+                            "`external.{unit}.{name}` must be a number or a decimal string, got {other}"
+                        ),
+                    ));
+                }
+            };
+            let d = text
+                .parse::<Decimal>()
+                .or_else(|_| Decimal::from_scientific(&text))
+                .map_err(|e| {
+                    bad_arg(
+                        "external",
+                        format!("`external.{unit}.{name}`: {text:?} is not a decimal: {e}"),
+                    )
+                })?;
+            row.insert(name, d);
+        }
+        out.insert(UnitId::from(unit.as_str()), row);
+    }
+    Ok(out)
+}
+
+/// Calendar × policy × units, prepared once for any number of evaluations.
+#[napi]
+pub struct Evaluator {
+    pub(crate) inner: Arc<CoreEvaluator>,
+    pub(crate) units: Arc<Vec<CoreUnit>>,
+}
+
+impl Evaluator {
+    /// Another handle to the same evaluator (for work off the JavaScript thread).
+    pub fn clone_handle(&self) -> Evaluator {
+        Evaluator {
+            inner: self.inner.clone(),
+            units: self.units.clone(),
+        }
+    }
+
+    /// An evaluator of `units` with `calendar` (default: the PRC calendar) and `policy`
+    /// (default: `henan`).
+    pub fn build(
+        units: &[Unit],
+        calendar: Option<&CoreCalendar>,
+        policy: Option<&CorePolicy>,
+    ) -> Fallible<Evaluator> {
+        let units = core_units(units);
+        let calendar = match calendar {
+            Some(c) => c.clone(),
+            None => CoreCalendar::prc()?,
+        };
+        let policy = match policy {
+            Some(p) => p.clone(),
+            None => CorePolicy::builtin("henan")?,
+        };
+        Ok(Evaluator {
+            inner: Arc::new(CoreEvaluator::new(&calendar, policy, &units)),
+            units: Arc::new(units),
+        })
+    }
+}
+
+fn partial_js(env: &Env, p: CorePartial) -> Result<Unknown<'_>> {
+    Ok(Partial { inner: p }.into_instance(env)?.to_unknown())
+}
+
+fn plain_js<T: serde::Serialize>(env: &Env, v: T) -> Result<Unknown<'_>> {
+    json::plain(env, &v)
+}
+
+fn evaluate_all(
+    ev: &CoreEvaluator,
+    tickets: &[hotline_score::ticket::Ticket],
+    as_of: hotline_score::Instant,
+) -> Fallible<Vec<hotline_score::clocks::Assignment>> {
+    let mut out = Vec::new();
+    for t in tickets {
+        out.extend(ev.evaluate(t, as_of)?);
+    }
+    Ok(out)
+}
+
+#[napi]
+impl Evaluator {
+    /// An evaluator of the units table with `calendar` (default: `Calendar.prc()`) and
+    /// `policy` (default: `Policy.builtin('henan')`).
+    #[napi(constructor, catch_unwind)]
+    pub fn new(
+        env: Env,
+        units: Vec<Unit>,
+        calendar: Option<&Calendar>,
+        policy: Option<&Policy>,
+    ) -> Result<Self> {
+        enter(&env, || {
+            Self::build(
+                &units,
+                calendar.map(|c| &c.inner),
+                policy.map(|p| &*p.inner),
+            )
+        })
+    }
+
+    /// The units table.
+    #[napi(getter, catch_unwind)]
+    pub fn units(&self) -> Vec<Unit> {
+        self.units
+            .iter()
+            .map(|u| Unit {
+                unit: u.id.to_string(),
+                group: u.group.clone(),
+                name: Some(u.name.clone()),
+            })
+            .collect()
+    }
+
+    /// Every assignment of every ticket at `asOf`, with its five clocks (due, finish, outcome,
+    /// deadline status), in ticket then dispatch order; off the JavaScript thread.
+    #[napi(catch_unwind, ts_return_type = "Promise<Array<Assignment>>")]
+    pub fn evaluate(
+        &self,
+        tickets: &Tickets,
+        #[napi(ts_arg_type = "Date | string | number")] as_of: When,
+    ) -> AsyncTask<Work<Vec<hotline_score::clocks::Assignment>>> {
+        let (ev, ts) = (self.inner.clone(), tickets.set.tickets.clone());
+        Work::new(move || evaluate_all(&ev, &ts, as_of.get()?), plain_js).spawn()
+    }
+
+    /// `evaluate` on the JavaScript thread.
+    #[napi(catch_unwind, ts_return_type = "Array<Assignment>")]
+    pub fn evaluate_sync<'e>(
+        &self,
+        env: &'e Env,
+        tickets: &Tickets,
+        #[napi(ts_arg_type = "Date | string | number")] as_of: When,
+    ) -> Result<Unknown<'e>> {
+        let out = enter(env, || {
+            evaluate_all(&self.inner, &tickets.set.tickets, as_of.get()?)
+        })?;
+        json::plain(env, &out)
+    }
+
+    /// The partial state (per-unit integer counters) of the tickets for a period at `asOf`,
+    /// off the JavaScript thread.
+    #[napi(catch_unwind, ts_return_type = "Promise<Partial>")]
+    pub fn partial(
+        &self,
+        env: Env,
+        tickets: &Tickets,
+        scope: ScopeOptions,
+    ) -> Result<AsyncTask<Work<CorePartial>>> {
+        let scope = enter(&env, || scope_in(&scope))?;
+        let (ev, set) = (self.inner.clone(), tickets.set.clone());
+        Ok(Work::new(move || Ok(set.partial(&ev, &scope)?), partial_js).spawn())
+    }
+
+    /// `partial` on the JavaScript thread.
+    #[napi(catch_unwind)]
+    pub fn partial_sync(
+        &self,
+        env: Env,
+        tickets: &Tickets,
+        scope: ScopeOptions,
+    ) -> Result<Partial> {
+        enter(&env, || {
+            let scope = scope_in(&scope)?;
+            Ok(Partial {
+                inner: tickets.set.partial(&self.inner, &scope)?,
+            })
+        })
+    }
+
+    /// Every contribution of `unit`'s assignments to the period's counters, ticket by ticket
+    /// (`ticket_id, unit, role, counter, amount`): what explanations trace points back to.
+    #[napi(catch_unwind, ts_return_type = "Promise<Array<Contribution>>")]
+    pub fn contributions(
+        &self,
+        env: Env,
+        tickets: &Tickets,
+        unit: String,
+        scope: ScopeOptions,
+    ) -> Result<AsyncTask<Work<Vec<hotline_score::metrics::Contribution>>>> {
+        let scope = enter(&env, || scope_in(&scope))?;
+        let (ev, ts) = (self.inner.clone(), tickets.set.tickets.clone());
+        let unit = UnitId::from(unit.as_str());
+        Ok(Work::new(
+            move || Ok(contributions(&ts, &ev, &scope, &unit)?),
+            plain_js,
+        )
+        .spawn())
+    }
+
+    /// `contributions` on the JavaScript thread.
+    #[napi(catch_unwind, ts_return_type = "Array<Contribution>")]
+    pub fn contributions_sync<'e>(
+        &self,
+        env: &'e Env,
+        tickets: &Tickets,
+        unit: String,
+        scope: ScopeOptions,
+    ) -> Result<Unknown<'e>> {
+        let out = enter(env, || {
+            let scope = scope_in(&scope)?;
+            let unit = UnitId::from(unit.as_str());
+            Ok(contributions(
+                &tickets.set.tickets,
+                &self.inner,
+                &scope,
+                &unit,
+            )?)
+        })?;
+        json::plain(env, &out)
+    }
+
+    /// Assignments whose completion clock is unfinished at `asOf` (pending or overdue).
+    #[napi(catch_unwind, ts_return_type = "Promise<Array<OpenAssignment>>")]
+    pub fn open_assignments(
+        &self,
+        tickets: &Tickets,
+        #[napi(ts_arg_type = "Date | string | number")] as_of: When,
+    ) -> AsyncTask<Work<Vec<hotline_score::metrics::OpenAssignment>>> {
+        let (ev, ts) = (self.inner.clone(), tickets.set.tickets.clone());
+        Work::new(
+            move || Ok(open_assignments(&ts, &ev, as_of.get()?)?),
+            plain_js,
+        )
+        .spawn()
+    }
+
+    /// `openAssignments` on the JavaScript thread.
+    #[napi(catch_unwind, ts_return_type = "Array<OpenAssignment>")]
+    pub fn open_assignments_sync<'e>(
+        &self,
+        env: &'e Env,
+        tickets: &Tickets,
+        #[napi(ts_arg_type = "Date | string | number")] as_of: When,
+    ) -> Result<Unknown<'e>> {
+        let out = enter(env, || {
+            Ok(open_assignments(
+                &tickets.set.tickets,
+                &self.inner,
+                as_of.get()?,
+            )?)
+        })?;
+        json::plain(env, &out)
+    }
+}
+
+/// The row form of a partial state: `columns` (`unit`, then `lead_<counter>` and
+/// `assisting_<counter>`) and one array per unit.
+#[napi(object)]
+pub struct PartialRows {
+    pub columns: Vec<String>,
+    #[napi(ts_type = "Array<[string, ...number[]]>")]
+    pub rows: JsonValue,
+}
+
+/// Per-unit integer counters of a set of tickets (SPEC §5): merge shards in any order, then
+/// `finalize` into the metrics table a scheme scores.
+#[napi]
+pub struct Partial {
+    pub(crate) inner: CorePartial,
+}
+
+#[napi]
+impl Partial {
+    /// An empty partial state.
+    #[napi(constructor, catch_unwind)]
+    pub fn new() -> Self {
+        Partial {
+            inner: CorePartial::default(),
+        }
+    }
+
+    /// Reads the JSON form (`{ units: { id: { lead: {...}, assisting: {...} } } }`).
+    #[napi(factory, catch_unwind)]
+    pub fn from_json(
+        env: Env,
+        #[napi(ts_arg_type = "string | Record<string, unknown>")] value: TextOrObject,
+    ) -> Result<Self> {
+        enter(&env, || {
+            let text = match value {
+                TextOrObject::Text(t) => t,
+                TextOrObject::Object(v) => v.to_string(),
+            };
+            let inner =
+                serde_json::from_str(&text).map_err(|e| hotline_score::Error::InvalidPartial {
+                    column: String::new(),
+                    reason: e.to_string(),
+                })?;
+            Ok(Partial { inner })
+        })
+    }
+
+    /// Reads the row form (see `toRows`; columns in any order, rows of one unit are added).
+    #[napi(factory, catch_unwind)]
+    pub fn from_rows(env: Env, table: PartialRows) -> Result<Self> {
+        enter(&env, || {
+            let Some((first, columns)) = table.columns.split_first() else {
+                return Err(bad_arg("columns", "`columns` must start with `unit`"));
+            };
+            if first != "unit" {
+                return Err(bad_arg("columns", "`columns` must start with `unit`"));
+            }
+            let Value::Array(list) = table.rows.0 else {
+                return Err(bad_arg("rows", "`rows` must be an array of arrays"));
+            };
+            let mut rows = Vec::with_capacity(list.len());
+            for (i, row) in list.into_iter().enumerate() {
+                let bad = || bad_arg("rows", format!("`rows[{i}]` must be [unit, ...integers]"));
+                let Value::Array(cells) = row else {
+                    return Err(bad());
+                };
+                let Some((unit, values)) = cells.split_first() else {
+                    return Err(bad());
+                };
+                let unit = unit.as_str().ok_or_else(bad)?;
+                // N-API hands large integers over as doubles: accept whole ones.
+                let values = values
+                    .iter()
+                    .map(|v| match v.as_i64() {
+                        Some(n) => Ok(n),
+                        None => v.as_f64().ok_or_else(bad).and_then(|f| whole("rows", f)),
+                    })
+                    .collect::<Fallible<Vec<i64>>>()?;
+                rows.push((UnitId::from(unit), values));
+            }
+            Ok(Partial {
+                inner: CorePartial::from_rows(columns, &rows)?,
+            })
+        })
+    }
+
+    /// Units with counters.
+    #[napi(getter, catch_unwind)]
+    pub fn length(&self) -> u32 {
+        u32::try_from(self.inner.units.len()).unwrap_or(u32::MAX)
+    }
+
+    /// A new partial state: this one plus `other` (exact, commutative, associative).
+    #[napi(catch_unwind)]
+    pub fn merge(&self, other: &Partial) -> Partial {
+        let mut inner = self.inner.clone();
+        inner.merge(other.inner.clone());
+        Partial { inner }
+    }
+
+    /// The metrics table (plain object, the core's JSON form): every unit of `units` (zero
+    /// rows for units without tickets) plus any unit with counters, and the external metrics
+    /// (`unit → name → number or decimal string`).
+    #[napi(catch_unwind, ts_return_type = "Metrics")]
+    pub fn finalize<'e>(
+        &self,
+        env: &'e Env,
+        units: Vec<Unit>,
+        #[napi(ts_arg_type = "Record<string, Record<string, number | string>>")] external: Option<
+            JsonValue,
+        >,
+    ) -> Result<Unknown<'e>> {
+        let table: MetricsTable = enter(env, || {
+            let external = external_in(external.map(|e| e.0))?;
+            Ok(self.inner.clone().finalize(&core_units(&units), external))
+        })?;
+        json::plain(env, &table)
+    }
+
+    /// The row form: `columns` and one `[unit, ...counters]` array per unit.
+    #[napi(catch_unwind)]
+    pub fn to_rows(&self) -> PartialRows {
+        let rows: Vec<Value> = self
+            .inner
+            .to_rows()
+            .into_iter()
+            .map(|(unit, values)| {
+                let mut row = vec![Value::from(unit.to_string())];
+                row.extend(values.into_iter().map(Value::from));
+                Value::Array(row)
+            })
+            .collect();
+        PartialRows {
+            columns: CorePartial::columns(),
+            rows: JsonValue(Value::Array(rows)),
+        }
+    }
+
+    /// The core's JSON text.
+    #[napi(catch_unwind)]
+    pub fn to_json(&self) -> Result<String> {
+        json::text(&self.inner)
+    }
+}
+
+impl Default for Partial {
+    fn default() -> Self {
+        Self::new()
+    }
+}

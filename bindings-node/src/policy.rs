@@ -1,0 +1,98 @@
+//! `Policy`: time-limit policies (SPEC §4) — built-in presets and TOML/JSON files.
+
+use std::sync::Arc;
+
+use hotline_score::Policy as CorePolicy;
+use hotline_score::policy::BUILTIN;
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+
+use crate::errors::{Fallible, enter};
+use crate::json::{self, TextOrObject};
+
+/// A time-limit policy: per-clock limits by first matching rule, day-count conventions,
+/// extension limits and deadline-status thresholds.
+#[napi]
+pub struct Policy {
+    pub(crate) inner: Arc<CorePolicy>,
+}
+
+impl Policy {
+    fn wrap(p: CorePolicy) -> Self {
+        Policy { inner: Arc::new(p) }
+    }
+}
+
+/// Reads a policy file's text (`.json` as JSON, anything else as TOML).
+fn read_file(path: &str) -> Fallible<CorePolicy> {
+    let text = std::fs::read_to_string(path).map_err(|e| hotline_score::Error::InvalidPolicy {
+        format: "file".into(),
+        pos: None,
+        reason: format!("{path}: {e}"),
+    })?;
+    Ok(if path.ends_with(".json") {
+        CorePolicy::from_json_str(&text)?
+    } else {
+        CorePolicy::from_toml_str(&text)?
+    })
+}
+
+#[napi]
+impl Policy {
+    /// A built-in policy: `henan`, `guangdong`, `sichuan-2025`, `shandong`, `lvliang`.
+    #[napi(factory, catch_unwind)]
+    pub fn builtin(env: Env, name: String) -> Result<Self> {
+        enter(&env, || Ok(Self::wrap(CorePolicy::builtin(&name)?)))
+    }
+
+    /// The names of the built-in policies.
+    #[napi(catch_unwind)]
+    pub fn builtin_names() -> Vec<String> {
+        BUILTIN.iter().map(|(n, _)| (*n).to_owned()).collect()
+    }
+
+    /// A policy from TOML text (the format of `policies/*.toml`).
+    #[napi(factory, catch_unwind)]
+    pub fn from_toml(env: Env, text: String) -> Result<Self> {
+        enter(&env, || Ok(Self::wrap(CorePolicy::from_toml_str(&text)?)))
+    }
+
+    /// A policy from JSON text, or from a plain object of the same structure.
+    #[napi(factory, catch_unwind)]
+    pub fn from_json(
+        env: Env,
+        #[napi(ts_arg_type = "string | Record<string, unknown>")] value: TextOrObject,
+    ) -> Result<Self> {
+        enter(&env, || {
+            let text = match value {
+                TextOrObject::Text(t) => t,
+                TextOrObject::Object(v) => v.to_string(),
+            };
+            Ok(Self::wrap(CorePolicy::from_json_str(&text)?))
+        })
+    }
+
+    /// A policy from a file: `.json` as JSON, anything else as TOML.
+    #[napi(factory, catch_unwind)]
+    pub fn from_file(env: Env, path: String) -> Result<Self> {
+        enter(&env, || read_file(&path).map(Self::wrap))
+    }
+
+    /// The policy's short name (`henan`).
+    #[napi(getter, catch_unwind)]
+    pub fn name(&self) -> String {
+        self.inner.name.clone()
+    }
+
+    /// The policy as the core's (pretty) JSON text.
+    #[napi(catch_unwind)]
+    pub fn to_json(&self, env: Env) -> Result<String> {
+        enter(&env, || Ok(self.inner.to_json_string()?))
+    }
+
+    /// The policy as a plain object (the JSON form).
+    #[napi(catch_unwind, ts_return_type = "Record<string, unknown>")]
+    pub fn to_object<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
+        json::plain(env, &*self.inner)
+    }
+}

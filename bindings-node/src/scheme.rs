@@ -1,0 +1,444 @@
+//! `Scheme`: scoring schemes (SPEC §6–§7, §9) — presets and files, scoring, explanations,
+//! period warnings and the sanctions ladder — and `score`, the tickets-to-scores pipeline.
+
+use std::sync::Arc;
+
+use hotline_score::Instant;
+use hotline_score::metrics::{Contribution, MetricsTable, Scope, open_assignments};
+use hotline_score::scheme::{
+    Format, PRESETS, Scheme as CoreScheme, Scores, UnitWarning, WarningData,
+};
+use hotline_score::{Period, Unit as CoreUnit};
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+
+use crate::calendar::Calendar;
+use crate::errors::{Fallible, bad_arg, enter, named};
+use crate::instant::When;
+use crate::json::{self, JsonValue, TextOrObject};
+use crate::metrics::{Evaluator, PeriodInput, PeriodOut, external_in, period_in, period_out};
+use crate::policy::Policy;
+use crate::task::Work;
+use crate::ticket::{TicketSet, Tickets, Unit, core_units};
+
+/// A scoring scheme: indicators, curves, weights, groups, grades, warnings and sanctions.
+#[napi]
+pub struct Scheme {
+    pub(crate) inner: Arc<CoreScheme>,
+}
+
+impl Scheme {
+    fn wrap(s: CoreScheme) -> Self {
+        Scheme { inner: Arc::new(s) }
+    }
+}
+
+/// When and over which period results are computed.
+#[napi(object, object_to_js = false)]
+pub struct AsOfOptions {
+    /// Evaluation instant.
+    #[napi(ts_type = "Date | string | number")]
+    pub as_of: When,
+    /// The period (default: the scheme's period containing `asOf`).
+    pub period: Option<PeriodInput>,
+}
+
+/// The scheme's period: the given one, or its period containing `as_of`.
+fn period_or(
+    scheme: &CoreScheme,
+    period: Option<&PeriodInput>,
+    as_of: Instant,
+) -> Fallible<Period> {
+    match period {
+        Some(p) => period_in(p),
+        None => Ok(scheme.period_at(as_of)?),
+    }
+}
+
+/// A value given as the core's JSON form (a plain object, or its JSON text).
+fn from_plain<T: serde::de::DeserializeOwned>(
+    env: &Env,
+    field: &str,
+    value: Unknown<'_>,
+) -> Fallible<T> {
+    let text = if value.get_type().ok() == Some(ValueType::String) {
+        // SAFETY: the type was just checked.
+        unsafe { value.cast::<String>() }.map_err(|e| bad_arg(field, e.reason.clone()))?
+    } else {
+        json::stringify(env, value).map_err(|e| bad_arg(field, e.reason.clone()))?
+    };
+    serde_json::from_str(&text).map_err(|e| bad_arg(field, format!("`{field}`: {e}")))
+}
+
+/// Metrics at `t` for the period (the pipeline's first half).
+fn metrics_at(
+    ev: &Evaluator,
+    tickets: &TicketSet,
+    period: &Period,
+    t: Instant,
+    external: &std::collections::BTreeMap<
+        hotline_score::UnitId,
+        std::collections::BTreeMap<String, rust_decimal::Decimal>,
+    >,
+) -> Fallible<MetricsTable> {
+    let scope = Scope::new(period.clone(), t);
+    Ok(tickets
+        .partial(&ev.inner, &scope)?
+        .finalize(&ev.units, external.clone()))
+}
+
+/// Period warnings of `tickets` at `as_of`: metrics and open assignments now and at the period
+/// end, handed to the scheme.
+fn warnings(
+    scheme: &CoreScheme,
+    ev: &Evaluator,
+    tickets: &TicketSet,
+    period: &Period,
+    as_of: Instant,
+) -> Fallible<Vec<UnitWarning>> {
+    let none = Default::default();
+    let now = metrics_at(ev, tickets, period, as_of, &none)?;
+    let at_end = metrics_at(ev, tickets, period, period.end, &none)?;
+    let open = open_assignments(&tickets.tickets, &ev.inner, as_of)?;
+    let open_at_end = open_assignments(&tickets.tickets, &ev.inner, period.end)?;
+    let data = WarningData {
+        metrics: &now,
+        open: &open,
+        at_end: &at_end,
+        open_at_end: &open_at_end,
+    };
+    Ok(scheme.period_warnings(&ev.units, period, as_of, &data)?)
+}
+
+fn plain_js<T: serde::Serialize>(env: &Env, v: T) -> Result<Unknown<'_>> {
+    json::plain(env, &v)
+}
+
+#[napi]
+impl Scheme {
+    /// A built-in preset: `sanmenxia`, `lianyungang-2022`, `three-rates`.
+    #[napi(factory, catch_unwind)]
+    pub fn preset(env: Env, name: String) -> Result<Self> {
+        enter(&env, || Ok(Self::wrap(CoreScheme::preset(&name)?)))
+    }
+
+    /// The names of the built-in presets.
+    #[napi(catch_unwind)]
+    pub fn preset_names() -> Vec<String> {
+        PRESETS.iter().map(|(n, _)| (*n).to_owned()).collect()
+    }
+
+    /// A scheme from TOML text; an invalid file throws `scheme_invalid` with every problem
+    /// (`err.problems`, each with line, column and key).
+    #[napi(factory, catch_unwind)]
+    pub fn from_toml(env: Env, text: String) -> Result<Self> {
+        enter(&env, || Ok(Self::wrap(CoreScheme::from_toml(&text)?)))
+    }
+
+    /// A scheme from JSON text, or from a plain object of the same structure.
+    #[napi(factory, catch_unwind)]
+    pub fn from_json(
+        env: Env,
+        #[napi(ts_arg_type = "string | Record<string, unknown>")] value: TextOrObject,
+    ) -> Result<Self> {
+        enter(&env, || {
+            let text = match value {
+                TextOrObject::Text(t) => t,
+                TextOrObject::Object(v) => {
+                    serde_json::to_string_pretty(&v).map_err(|e| bad_arg("value", e.to_string()))?
+                }
+            };
+            Ok(Self::wrap(CoreScheme::from_json(&text)?))
+        })
+    }
+
+    /// A scheme from a file: `.json` as JSON, anything else as TOML.
+    #[napi(factory, catch_unwind)]
+    pub fn from_file(env: Env, path: String) -> Result<Self> {
+        enter(&env, || {
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| bad_arg("path", format!("{path}: {e}")))?;
+            let format = if path.ends_with(".json") {
+                Format::Json
+            } else {
+                Format::Toml
+            };
+            Ok(Self::wrap(CoreScheme::load(&text, format)?))
+        })
+    }
+
+    /// The scheme's name.
+    #[napi(getter, catch_unwind)]
+    pub fn name(&self) -> String {
+        self.inner.name().to_owned()
+    }
+
+    /// The scheme's hash (in every result).
+    #[napi(getter, catch_unwind)]
+    pub fn hash(&self) -> String {
+        self.inner.hash().to_owned()
+    }
+
+    /// Decimal places of points and totals.
+    #[napi(getter, catch_unwind)]
+    pub fn decimals(&self) -> u32 {
+        self.inner.decimals()
+    }
+
+    /// The canonical JSON the hash is computed from.
+    #[napi(catch_unwind)]
+    pub fn canonical_json(&self) -> String {
+        self.inner.canonical_json()
+    }
+
+    /// The scheme's period containing `asOf` (months, quarters and years in +08:00).
+    #[napi(catch_unwind)]
+    pub fn period_at(
+        &self,
+        env: Env,
+        #[napi(ts_arg_type = "Date | string | number")] as_of: When,
+    ) -> Result<PeriodOut> {
+        enter(&env, || {
+            Ok(period_out(&self.inner.period_at(as_of.get()?)?))
+        })
+    }
+
+    /// The first instant period warnings are given for `period` (`lead_days` before its end),
+    /// or null when the scheme has no warnings.
+    #[napi(catch_unwind)]
+    pub fn warning_start(&self, env: Env, period: PeriodInput) -> Result<Option<i64>> {
+        enter(&env, || {
+            Ok(self
+                .inner
+                .warning_start(&period_in(&period)?)
+                .map(Instant::millis))
+        })
+    }
+
+    /// Scores units from a metrics table (`{ units: { id: { lead, assisting } }, external }`,
+    /// e.g. from `Partial.finalize` or SQL): scorecards with components, totals, ranks, grades.
+    #[napi(catch_unwind, ts_return_type = "Scores")]
+    pub fn score<'e>(
+        &self,
+        env: &'e Env,
+        units: Vec<Unit>,
+        #[napi(ts_arg_type = "Metrics | string")] metrics: Unknown<'_>,
+        options: AsOfOptions,
+    ) -> Result<Unknown<'e>> {
+        let scores = enter(env, || self.score_inner(env, &units, metrics, &options))?;
+        json::plain(env, &scores)
+    }
+
+    /// `score`, as the core's JSON text (byte-identical to the Rust library's `serde_json`).
+    #[napi(catch_unwind)]
+    pub fn score_json(
+        &self,
+        env: Env,
+        units: Vec<Unit>,
+        #[napi(ts_arg_type = "Metrics | string")] metrics: Unknown<'_>,
+        options: AsOfOptions,
+    ) -> Result<String> {
+        let scores = enter(&env, || self.score_inner(&env, &units, metrics, &options))?;
+        json::text(&scores)
+    }
+
+    /// For each unit and component: value, numerator, denominator, points, points lost and the
+    /// tickets that cost them, from the period's contributions (`Evaluator.contributions`).
+    #[napi(catch_unwind, ts_return_type = "Array<Explanation>")]
+    pub fn explain<'e>(
+        &self,
+        env: &'e Env,
+        #[napi(ts_arg_type = "Scores | string")] scores: Unknown<'_>,
+        #[napi(ts_arg_type = "Array<Contribution> | string")] contributions: Unknown<'_>,
+    ) -> Result<Unknown<'e>> {
+        let out = enter(env, || {
+            let scores: Scores = from_plain(env, "scores", scores)?;
+            let contributions: Vec<Contribution> = from_plain(env, "contributions", contributions)?;
+            Ok(self.inner.explain(&scores, &contributions)?)
+        })?;
+        json::plain(env, &out)
+    }
+
+    /// The sanctions ladder over closed periods, oldest first: per period, per unit the level
+    /// reached and why.
+    #[napi(catch_unwind, ts_return_type = "Array<PeriodSanctions>")]
+    pub fn sanctions<'e>(
+        &self,
+        env: &'e Env,
+        #[napi(ts_arg_type = "Array<Scores> | string")] history: Unknown<'_>,
+    ) -> Result<Unknown<'e>> {
+        let out = enter(env, || {
+            let history: Vec<Scores> = from_plain(env, "history", history)?;
+            Ok(self.inner.sanctions(&history)?)
+        })?;
+        json::plain(env, &out)
+    }
+
+    /// Period warnings at `asOf` (empty before the warning window): units meeting the scheme's
+    /// warning conditions, the indicators that cost most, and the rescuable tickets with the
+    /// points closing each on time recovers; off the JavaScript thread.
+    #[napi(catch_unwind, ts_return_type = "Promise<Array<UnitWarning>>")]
+    pub fn period_warnings(
+        &self,
+        env: Env,
+        evaluator: &Evaluator,
+        tickets: &Tickets,
+        options: AsOfOptions,
+    ) -> Result<AsyncTask<Work<Vec<UnitWarning>>>> {
+        let (as_of, period) = enter(&env, || {
+            let as_of = options.as_of.get()?;
+            Ok((
+                as_of,
+                period_or(&self.inner, options.period.as_ref(), as_of)?,
+            ))
+        })?;
+        let (scheme, ev, ts) = (
+            self.inner.clone(),
+            evaluator.clone_handle(),
+            tickets.set.clone(),
+        );
+        Ok(Work::new(
+            move || warnings(&scheme, &ev, &ts, &period, as_of),
+            plain_js,
+        )
+        .spawn())
+    }
+
+    /// `periodWarnings` on the JavaScript thread.
+    #[napi(catch_unwind, ts_return_type = "Array<UnitWarning>")]
+    pub fn period_warnings_sync<'e>(
+        &self,
+        env: &'e Env,
+        evaluator: &Evaluator,
+        tickets: &Tickets,
+        options: AsOfOptions,
+    ) -> Result<Unknown<'e>> {
+        let out = enter(env, || {
+            let as_of = options.as_of.get()?;
+            let period = period_or(&self.inner, options.period.as_ref(), as_of)?;
+            warnings(&self.inner, evaluator, &tickets.set, &period, as_of)
+        })?;
+        json::plain(env, &out)
+    }
+}
+
+impl Scheme {
+    fn score_inner(
+        &self,
+        env: &Env,
+        units: &[Unit],
+        metrics: Unknown<'_>,
+        options: &AsOfOptions,
+    ) -> Fallible<Scores> {
+        let metrics: MetricsTable = from_plain(env, "metrics", metrics)?;
+        let as_of = options.as_of.get()?;
+        let period = period_or(&self.inner, options.period.as_ref(), as_of)?;
+        Ok(self
+            .inner
+            .score(&core_units(units), &metrics, &period, as_of)?)
+    }
+}
+
+/// What `score` needs besides the tickets and the scheme.
+#[napi(object, object_to_js = false)]
+pub struct ScoreOptions<'a> {
+    /// The units table (every unit that is ranked, including units without tickets).
+    pub units: Vec<Unit>,
+    /// Evaluation instant.
+    #[napi(ts_type = "Date | string | number")]
+    pub as_of: When,
+    /// The period (default: the scheme's period containing `asOf`).
+    pub period: Option<PeriodInput>,
+    /// The working-time calendar (default: `Calendar.prc()`).
+    pub calendar: Option<ClassInstance<'a, Calendar>>,
+    /// The time-limit policy (default: `Policy.builtin('henan')`).
+    pub policy: Option<ClassInstance<'a, Policy>>,
+    /// `due_date` (default) or `due_or_closed`.
+    #[napi(ts_type = "'due_date' | 'due_or_closed'")]
+    pub due_anchor: Option<String>,
+    /// External metrics: unit → name → number or decimal string.
+    #[napi(ts_type = "Record<string, Record<string, number | string>>")]
+    pub external: Option<JsonValue>,
+}
+
+/// The pipeline, prepared on the JavaScript thread.
+struct Pipeline {
+    scheme: Arc<CoreScheme>,
+    ev: Evaluator,
+    tickets: TicketSet,
+    scope: Scope,
+    external: std::collections::BTreeMap<
+        hotline_score::UnitId,
+        std::collections::BTreeMap<String, rust_decimal::Decimal>,
+    >,
+}
+
+impl Pipeline {
+    fn new(scheme: &Scheme, tickets: &Tickets, o: &ScoreOptions<'_>) -> Fallible<Pipeline> {
+        let ev = Evaluator::build(
+            &o.units,
+            o.calendar.as_ref().map(|c| &c.inner),
+            o.policy.as_ref().map(|p| &*p.inner),
+        )?;
+        let as_of = o.as_of.get()?;
+        let mut scope = Scope::new(period_or(&scheme.inner, o.period.as_ref(), as_of)?, as_of);
+        if let Some(a) = &o.due_anchor {
+            scope.due_anchor = named("dueAnchor", a)?;
+        }
+        Ok(Pipeline {
+            scheme: scheme.inner.clone(),
+            ev,
+            tickets: tickets.set.clone(),
+            scope,
+            external: external_in(o.external.clone().map(|e| e.0))?,
+        })
+    }
+
+    fn run(self) -> Fallible<Scores> {
+        let metrics = self
+            .tickets
+            .partial(&self.ev.inner, &self.scope)?
+            .finalize(&self.ev.units, self.external);
+        let units: &[CoreUnit] = &self.ev.units;
+        Ok(self
+            .scheme
+            .score(units, &metrics, &self.scope.period, self.scope.as_of)?)
+    }
+}
+
+/// Scores tickets with a scheme: evaluate every assignment's clocks, aggregate the period's
+/// counters per unit, score, rank and grade — off the JavaScript thread.
+#[napi(catch_unwind, ts_return_type = "Promise<Scores>")]
+pub fn score(
+    env: Env,
+    tickets: &Tickets,
+    scheme: &Scheme,
+    options: ScoreOptions<'_>,
+) -> Result<AsyncTask<Work<Scores>>> {
+    let pipeline = enter(&env, || Pipeline::new(scheme, tickets, &options))?;
+    Ok(Work::new(move || pipeline.run(), plain_js).spawn())
+}
+
+/// `score` on the JavaScript thread.
+#[napi(catch_unwind, ts_return_type = "Scores")]
+pub fn score_sync<'e>(
+    env: &'e Env,
+    tickets: &Tickets,
+    scheme: &Scheme,
+    options: ScoreOptions<'_>,
+) -> Result<Unknown<'e>> {
+    let scores = enter(env, || Pipeline::new(scheme, tickets, &options)?.run())?;
+    json::plain(env, &scores)
+}
+
+/// `score` as the core's JSON text (byte-identical to the Rust library's `serde_json`).
+#[napi(catch_unwind)]
+pub fn score_json_sync(
+    env: Env,
+    tickets: &Tickets,
+    scheme: &Scheme,
+    options: ScoreOptions<'_>,
+) -> Result<String> {
+    let scores = enter(&env, || Pipeline::new(scheme, tickets, &options)?.run())?;
+    json::text(&scores)
+}

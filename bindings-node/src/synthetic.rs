@@ -1,0 +1,125 @@
+//! The synthetic city generator (seeded, deterministic): units, valid tickets and the snapshot
+//! instant, for demos, tests and benchmarks.
+
+use hotline_score::synthetic::{CityConfig as CoreConfig, SyntheticCity};
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+
+use crate::errors::{Fallible, bad_arg, count, enter, whole};
+use crate::instant::parse_date;
+use crate::task::Work;
+use crate::ticket::{Tickets, Unit};
+
+/// Parameters of a synthetic city (defaults: 2026-Q1, 90 days, 60 units, 900 tickets a day,
+/// quality spread 0.6, seed 12345).
+#[napi(object, object_to_js = false)]
+#[derive(Default)]
+pub struct CityConfig {
+    /// Seed of every random choice (a whole number ≥ 0).
+    pub seed: Option<f64>,
+    /// First day, `YYYY-MM-DD` (+08:00).
+    pub start: Option<String>,
+    /// Number of days of tickets.
+    pub days: Option<f64>,
+    /// Number of units (at least 1).
+    pub units: Option<f64>,
+    /// Average tickets per day.
+    pub tickets_per_day: Option<f64>,
+    /// How much units differ in quality, in [0, 1].
+    pub quality_spread: Option<f64>,
+}
+
+fn config(c: Option<CityConfig>) -> Fallible<CoreConfig> {
+    let c = c.unwrap_or_default();
+    let mut out = CoreConfig::default();
+    if let Some(s) = c.seed {
+        out.seed = u64::try_from(whole("seed", s)?)
+            .map_err(|_| bad_arg("seed", "`seed` must be a whole number ≥ 0"))?;
+    }
+    if let Some(s) = &c.start {
+        out.start = parse_date(s)?;
+    }
+    if let Some(d) = c.days {
+        out.days = count("days", d)?;
+    }
+    if let Some(u) = c.units {
+        out.units = count("units", u)? as usize;
+    }
+    if let Some(t) = c.tickets_per_day {
+        out.tickets_per_day = count("ticketsPerDay", t)?;
+    }
+    if let Some(q) = c.quality_spread {
+        out.quality_spread = q;
+    }
+    Ok(out)
+}
+
+/// A generated city.
+#[napi]
+pub struct City {
+    units: Vec<Unit>,
+    tickets: Tickets,
+    as_of: i64,
+}
+
+impl City {
+    fn of(city: SyntheticCity) -> Self {
+        City {
+            units: city
+                .units
+                .iter()
+                .map(|u| Unit {
+                    unit: u.id.to_string(),
+                    group: u.group.clone(),
+                    name: Some(u.name.clone()),
+                })
+                .collect(),
+            as_of: city.as_of.millis(),
+            tickets: Tickets::valid(city.tickets),
+        }
+    }
+}
+
+#[napi]
+impl City {
+    /// The units table.
+    #[napi(getter, catch_unwind)]
+    pub fn units(&self) -> Vec<Unit> {
+        self.units.clone()
+    }
+
+    /// The snapshot instant (midnight after the last day; every event is before it).
+    #[napi(getter, catch_unwind)]
+    pub fn as_of(&self) -> i64 {
+        self.as_of
+    }
+
+    /// The tickets (each valid under strict validation), in receipt order.
+    #[napi(getter, catch_unwind)]
+    pub fn tickets(&self) -> Tickets {
+        self.tickets.share()
+    }
+}
+
+fn city_js(env: &Env, city: SyntheticCity) -> Result<Unknown<'_>> {
+    Ok(City::of(city).into_instance(env)?.to_unknown())
+}
+
+/// Generates a synthetic city off the JavaScript thread.
+#[napi(catch_unwind, ts_return_type = "Promise<City>")]
+pub fn synthetic_city(
+    env: Env,
+    config: Option<CityConfig>,
+) -> Result<AsyncTask<Work<SyntheticCity>>> {
+    let c = enter(&env, || self::config(config))?;
+    Ok(Work::new(move || Ok(SyntheticCity::generate(&c)?), city_js).spawn())
+}
+
+/// `syntheticCity` on the JavaScript thread.
+#[napi(catch_unwind)]
+pub fn synthetic_city_sync(env: Env, config: Option<CityConfig>) -> Result<City> {
+    enter(&env, || {
+        let c = self::config(config)?;
+        Ok(City::of(SyntheticCity::generate(&c)?))
+    })
+}

@@ -1,0 +1,51 @@
+//! Async variants: core work on the libuv thread pool, conversion back on the JavaScript thread.
+//!
+//! `compute` runs the work inside [`guarded`], so neither a core error nor a panic can abort the
+//! process; `resolve` converts the answer (or throws the error) where JavaScript objects can be
+//! made.
+
+use napi::ScopedTask;
+use napi::bindgen_prelude::*;
+
+use crate::errors::{Fallible, Outcome, guarded};
+
+type Job<T> = Box<dyn FnOnce() -> Fallible<T> + Send>;
+type Finish<T> = for<'e> fn(&'e Env, T) -> Result<Unknown<'e>>;
+
+/// One piece of core work and the conversion of its answer.
+pub struct Work<T: Send + 'static> {
+    job: Option<Job<T>>,
+    finish: Finish<T>,
+}
+
+impl<T: Send + 'static> Work<T> {
+    /// `job` off the JavaScript thread, then `finish` on it.
+    pub fn new(job: impl FnOnce() -> Fallible<T> + Send + 'static, finish: Finish<T>) -> Self {
+        Work {
+            job: Some(Box::new(job)),
+            finish,
+        }
+    }
+
+    /// The promise of the work.
+    pub fn spawn(self) -> AsyncTask<Self> {
+        AsyncTask::new(self)
+    }
+}
+
+impl<'task, T: Send + 'static> ScopedTask<'task> for Work<T> {
+    type Output = Outcome<T>;
+    type JsValue = Unknown<'task>;
+
+    fn compute(&mut self) -> Result<Self::Output> {
+        Ok(match self.job.take() {
+            Some(job) => guarded(job),
+            None => Outcome::Panicked("the task ran twice".to_owned()),
+        })
+    }
+
+    fn resolve(&mut self, env: &'task Env, output: Self::Output) -> Result<Self::JsValue> {
+        let value = output.into_result(env)?;
+        (self.finish)(env, value)
+    }
+}

@@ -1,0 +1,395 @@
+//! `Tickets`: validated tickets (SPEC §3) loaded from plain objects, flat rows, JSON text or the
+//! columnar fast path (`columns.rs`), strict or lenient, with every skipped ticket reported.
+
+use std::sync::{Arc, OnceLock};
+
+use hotline_score::Unit as CoreUnit;
+use hotline_score::clocks::{Evaluator as CoreEvaluator, TicketBatch};
+use hotline_score::metrics::{Partial as CorePartial, Scope, partial_batch};
+use hotline_score::ticket::{
+    Diagnostic, EventRow, Loaded, Mode, Ticket, TicketRow, load_json, load_rows, load_tickets,
+};
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use serde_json::Value;
+
+use crate::columns::{self, TicketColumns};
+use crate::errors::{Fallible, bad_arg, enter, named};
+use crate::json;
+use crate::task::Work;
+
+/// One row of the units table: every unit that is scored.
+#[napi(object)]
+#[derive(Clone, Debug, Default)]
+pub struct Unit {
+    /// The unit's id.
+    pub unit: String,
+    /// The group it is ranked in.
+    pub group: String,
+    /// Display name.
+    pub name: Option<String>,
+}
+
+/// The core's units table.
+pub fn core_units(units: &[Unit]) -> Vec<CoreUnit> {
+    units
+        .iter()
+        .map(|u| CoreUnit {
+            id: u.unit.as_str().into(),
+            group: u.group.clone(),
+            name: u.name.clone().unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// How to load tickets.
+#[napi(object, object_to_js = false)]
+#[derive(Clone, Default)]
+pub struct LoadOptions {
+    /// The units table: events naming another unit are `unknown_unit` errors.
+    pub units: Option<Vec<Unit>>,
+    /// `strict` (default): the first bad ticket throws. `lenient`: bad tickets are skipped and
+    /// each is reported in `diagnostics`.
+    #[napi(ts_type = "'strict' | 'lenient'")]
+    pub mode: Option<String>,
+}
+
+/// The parts of [`LoadOptions`] the core reads.
+pub struct Load {
+    units: Option<Vec<CoreUnit>>,
+    mode: Mode,
+}
+
+impl Load {
+    fn read(options: Option<LoadOptions>) -> Fallible<Load> {
+        let o = options.unwrap_or_default();
+        Ok(Load {
+            units: o.units.as_deref().map(core_units),
+            mode: match &o.mode {
+                Some(m) => named("mode", m)?,
+                None => Mode::Strict,
+            },
+        })
+    }
+
+    /// The units table, if given.
+    pub fn units(&self) -> Option<&[CoreUnit]> {
+        self.units.as_deref()
+    }
+
+    /// Strict or lenient.
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+}
+
+/// Shared, immutable tickets for work on any thread: the tickets, and their compact
+/// `TicketBatch` (the core's fast path for aggregation), built on first use and kept.
+#[derive(Clone)]
+pub struct TicketSet {
+    pub(crate) tickets: Arc<Vec<Ticket>>,
+    batch: Arc<OnceLock<TicketBatch>>,
+}
+
+impl TicketSet {
+    fn new(tickets: Vec<Ticket>) -> Self {
+        TicketSet {
+            tickets: Arc::new(tickets),
+            batch: Arc::new(OnceLock::new()),
+        }
+    }
+
+    /// The partial state for `scope` (through the batch; the same result as
+    /// `metrics::partial` over the tickets).
+    pub fn partial(&self, ev: &CoreEvaluator, scope: &Scope) -> hotline_score::Result<CorePartial> {
+        let batch = self
+            .batch
+            .get_or_init(|| TicketBatch::from_tickets(self.tickets.iter()));
+        partial_batch(batch, ev, scope)
+    }
+}
+
+/// Validated tickets, held natively (evaluation and scoring read them without conversion), and
+/// the diagnostics of the tickets lenient loading skipped.
+#[napi]
+pub struct Tickets {
+    pub(crate) set: TicketSet,
+    diagnostics: Arc<Vec<Diagnostic>>,
+}
+
+impl Tickets {
+    fn from_loaded(l: Loaded) -> Self {
+        Tickets {
+            set: TicketSet::new(l.tickets),
+            diagnostics: Arc::new(l.diagnostics),
+        }
+    }
+
+    fn into_js(env: &Env, l: Loaded) -> Result<Unknown<'_>> {
+        Ok(Self::from_loaded(l).into_instance(env)?.to_unknown())
+    }
+
+    /// Another handle to the same tickets.
+    pub fn share(&self) -> Self {
+        Tickets {
+            set: self.set.clone(),
+            diagnostics: self.diagnostics.clone(),
+        }
+    }
+
+    /// Wraps tickets known to be valid (the synthetic generator's).
+    pub fn valid(tickets: Vec<Ticket>) -> Self {
+        Tickets {
+            set: TicketSet::new(tickets),
+            diagnostics: Arc::new(Vec::new()),
+        }
+    }
+}
+
+/// The JSON text of a JavaScript array (`JSON.stringify`: a `Date` becomes RFC 3339 in UTC).
+fn array_text(env: &Env, field: &str, value: Unknown<'_>) -> Fallible<String> {
+    let array = (value.get_type().ok() == Some(ValueType::Object))
+        .then(|| Object::from_unknown(value).ok())
+        .flatten()
+        .filter(|o| o.is_array().unwrap_or(false))
+        .ok_or_else(|| bad_arg(field, format!("`{field}` must be an array")))?;
+    json::stringify_array(env, &array).map_err(|e| bad_arg(field, e.reason.clone()))
+}
+
+/// Reads table rows: each row on its own, so a bad row is named.
+fn rows<T: serde::de::DeserializeOwned>(table: &str, text: &str) -> Fallible<Vec<T>> {
+    let values: Vec<Value> =
+        serde_json::from_str(text).map_err(|e| bad_arg(table, format!("`{table}`: {e}")))?;
+    values
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| {
+            serde_json::from_value(v).map_err(|e| bad_arg(table, format!("`{table}[{i}]`: {e}")))
+        })
+        .collect()
+}
+
+/// Flat tables as plain row objects (SPEC §3.2a column names).
+#[napi(object, object_to_js = false)]
+pub struct TableRows<'a> {
+    /// Tickets-table rows: `ticket_id, kind, urgency, channel, received_at`, other keys are
+    /// attributes.
+    #[napi(ts_type = "Array<Record<string, unknown>>")]
+    pub tickets: Unknown<'a>,
+    /// Events-table rows: `ticket_id, at, type, unit, role, reason, accepted, approved, amount,
+    /// passed, satisfaction, resolved, event_id`.
+    #[napi(ts_type = "Array<Record<string, unknown>>")]
+    pub events: Unknown<'a>,
+}
+
+fn from_rows(t: &str, e: &str, load: &Load) -> Fallible<Loaded> {
+    let trows: Vec<TicketRow> = rows("tickets", t)?;
+    let erows: Vec<EventRow> = rows("events", e)?;
+    Ok(load_rows(trows, erows, load.units(), load.mode())?)
+}
+
+#[napi]
+impl Tickets {
+    /// Loads an array of ticket objects (the JSON form of SPEC §3: fields, `attributes`,
+    /// `events` as flat event objects; instants as RFC 3339 strings, `Date`s or epoch ms),
+    /// off the JavaScript thread.
+    #[napi(catch_unwind, ts_return_type = "Promise<Tickets>")]
+    pub fn from_objects(
+        env: Env,
+        #[napi(ts_arg_type = "Array<TicketObject>")] tickets: Unknown<'_>,
+        options: Option<LoadOptions>,
+    ) -> Result<AsyncTask<Work<Loaded>>> {
+        let (text, load) = enter(&env, || {
+            Ok((array_text(&env, "tickets", tickets)?, Load::read(options)?))
+        })?;
+        Ok(Work::new(
+            move || Ok(load_json(&text, load.units(), load.mode())?),
+            Self::into_js,
+        )
+        .spawn())
+    }
+
+    /// `fromObjects` on the JavaScript thread.
+    #[napi(catch_unwind)]
+    pub fn from_objects_sync(
+        env: Env,
+        #[napi(ts_arg_type = "Array<TicketObject>")] tickets: Unknown<'_>,
+        options: Option<LoadOptions>,
+    ) -> Result<Tickets> {
+        enter(&env, || {
+            let text = array_text(&env, "tickets", tickets)?;
+            let load = Load::read(options)?;
+            Ok(Self::from_loaded(load_json(
+                &text,
+                load.units(),
+                load.mode(),
+            )?))
+        })
+    }
+
+    /// Loads JSON text: an array of tickets (as `fromObjects`), off the JavaScript thread.
+    #[napi(catch_unwind, ts_return_type = "Promise<Tickets>")]
+    pub fn from_json(
+        env: Env,
+        text: String,
+        options: Option<LoadOptions>,
+    ) -> Result<AsyncTask<Work<Loaded>>> {
+        let load = enter(&env, || Load::read(options))?;
+        Ok(Work::new(
+            move || Ok(load_json(&text, load.units(), load.mode())?),
+            Self::into_js,
+        )
+        .spawn())
+    }
+
+    /// `fromJson` on the JavaScript thread.
+    #[napi(catch_unwind)]
+    pub fn from_json_sync(env: Env, text: String, options: Option<LoadOptions>) -> Result<Tickets> {
+        enter(&env, || {
+            let load = Load::read(options)?;
+            Ok(Self::from_loaded(load_json(
+                &text,
+                load.units(),
+                load.mode(),
+            )?))
+        })
+    }
+
+    /// Loads the flat tables of SPEC §3.2a given as row objects (`{ tickets, events }`; the
+    /// rows of one ticket in time order, tickets may interleave), off the JavaScript thread.
+    #[napi(catch_unwind, ts_return_type = "Promise<Tickets>")]
+    pub fn from_rows(
+        env: Env,
+        tables: TableRows<'_>,
+        options: Option<LoadOptions>,
+    ) -> Result<AsyncTask<Work<Loaded>>> {
+        let (t, e, load) = enter(&env, || {
+            Ok((
+                array_text(&env, "tickets", tables.tickets)?,
+                array_text(&env, "events", tables.events)?,
+                Load::read(options)?,
+            ))
+        })?;
+        Ok(Work::new(move || from_rows(&t, &e, &load), Self::into_js).spawn())
+    }
+
+    /// `fromRows` on the JavaScript thread.
+    #[napi(catch_unwind)]
+    pub fn from_rows_sync(
+        env: Env,
+        tables: TableRows<'_>,
+        options: Option<LoadOptions>,
+    ) -> Result<Tickets> {
+        enter(&env, || {
+            let t = array_text(&env, "tickets", tables.tickets)?;
+            let e = array_text(&env, "events", tables.events)?;
+            Ok(Self::from_loaded(from_rows(&t, &e, &Load::read(options)?)?))
+        })
+    }
+
+    /// The columnar fast path (see `TicketColumns`), off the JavaScript thread. The typed arrays
+    /// are read in place: do not modify them until the promise settles.
+    #[napi(catch_unwind, ts_return_type = "Promise<Tickets>")]
+    pub fn from_columns(
+        env: Env,
+        columns: TicketColumns,
+        options: Option<LoadOptions>,
+    ) -> Result<AsyncTask<Work<Loaded>>> {
+        let load = enter(&env, || Load::read(options))?;
+        Ok(Work::new(move || columns::load(&columns, &load), Self::into_js).spawn())
+    }
+
+    /// `fromColumns` on the JavaScript thread.
+    #[napi(catch_unwind)]
+    pub fn from_columns_sync(
+        env: Env,
+        columns: TicketColumns,
+        options: Option<LoadOptions>,
+    ) -> Result<Tickets> {
+        enter(&env, || {
+            let load = Load::read(options)?;
+            Ok(Self::from_loaded(columns::load(&columns, &load)?))
+        })
+    }
+
+    /// Number of tickets loaded.
+    #[napi(getter, catch_unwind)]
+    pub fn length(&self) -> u32 {
+        u32::try_from(self.set.tickets.len()).unwrap_or(u32::MAX)
+    }
+
+    /// One entry per ticket lenient loading skipped: `code`, `ticket_id`, `event_index`,
+    /// `field`, `row` (0-based row of the input table or array), `message`.
+    #[napi(getter, catch_unwind, ts_return_type = "Array<Diagnostic>")]
+    pub fn diagnostics<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
+        json::plain(env, &*self.diagnostics)
+    }
+
+    /// The ticket ids, in order.
+    #[napi(catch_unwind)]
+    pub fn ids(&self) -> Vec<String> {
+        self.set.tickets.iter().map(|t| t.id.clone()).collect()
+    }
+
+    /// Tickets `start..end` (clamped), as a new `Tickets` (no diagnostics).
+    #[napi(catch_unwind)]
+    pub fn slice(&self, start: u32, end: Option<u32>) -> Tickets {
+        let len = self.set.tickets.len();
+        let end = end.map_or(len, |e| (e as usize).min(len));
+        let start = (start as usize).min(end);
+        Tickets::valid(
+            self.set
+                .tickets
+                .get(start..end)
+                .unwrap_or_default()
+                .to_vec(),
+        )
+    }
+
+    /// The tickets as plain objects (the core's JSON form).
+    #[napi(catch_unwind, ts_return_type = "Array<TicketObject>")]
+    pub fn to_objects<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
+        json::plain_array(env, &self.set.tickets)
+    }
+
+    /// The tickets as the core's JSON text (byte-identical to Rust's `serde_json`).
+    #[napi(catch_unwind)]
+    pub fn to_json(&self) -> Result<String> {
+        json::text(&*self.set.tickets)
+    }
+
+    /// The flat tables (SPEC §3.2a) as row objects: `{ tickets, events }`.
+    #[napi(
+        catch_unwind,
+        ts_return_type = "{ tickets: Array<Record<string, string>>, events: Array<Record<string, string>> }"
+    )]
+    pub fn to_rows<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
+        let mut t_rows = Vec::with_capacity(self.set.tickets.len());
+        let mut e_rows = Vec::new();
+        for t in self.set.tickets.iter() {
+            let (tr, ers) = t.to_rows();
+            t_rows.push(tr);
+            e_rows.extend(ers);
+        }
+        json::plain(
+            env,
+            &serde_json::json!({ "tickets": t_rows, "events": e_rows }),
+        )
+    }
+
+    /// The columnar form (`fromColumns` reads it back): typed arrays and dictionaries.
+    #[napi(catch_unwind)]
+    pub fn to_columns(&self) -> TicketColumns {
+        columns::dump(&self.set.tickets)
+    }
+
+    /// Validates typed tickets again (e.g. against a units table) and keeps the valid ones.
+    #[napi(catch_unwind)]
+    pub fn validate(&self, env: Env, options: Option<LoadOptions>) -> Result<Tickets> {
+        enter(&env, || {
+            let load = Load::read(options)?;
+            let loaded = load_tickets(self.set.tickets.to_vec(), load.units(), load.mode())?;
+            Ok(Self::from_loaded(loaded))
+        })
+    }
+}

@@ -1,0 +1,144 @@
+'use strict'
+// The real-time board over a simulated city: history in batches, then one day event by event
+// with a snapshot/restore at noon; both boards answer exactly like batch scoring.
+const test = require('node:test')
+const assert = require('node:assert/strict')
+const hs = require('..')
+
+const city = hs.syntheticCitySync({ days: 14, ticketsPerDay: 50, seed: 11, start: '2026-03-02' })
+const units = city.units
+const scheme = hs.Scheme.preset('sanmenxia')
+const options = { units, scheme, calendar: hs.Calendar.prc(), policy: hs.Policy.builtin('henan') }
+const ms = hs.parseInstant
+
+/** Every ticket header and event as board items, in time order (a header before its events). */
+function stream (tickets) {
+  const items = []
+  for (const t of tickets.toObjects()) {
+    const { events, ...header } = t
+    items.push({ t: ms(header.received_at), k: 0, item: { input: 'ticket', ...header } })
+    events.forEach((event, i) => items.push({ t: ms(event.at), k: 1 + i, item: { input: 'event', ticket_id: t.id, event } }))
+  }
+  items.sort((a, b) => a.t - b.t || a.k - b.k)
+  return items
+}
+
+test('a simulated day with snapshot/restore in the middle answers exactly like batch scoring', async () => {
+  const items = stream(city.tickets)
+  const dayStart = ms('2026-03-15T00:00:00+08:00')
+  const noon = ms('2026-03-15T12:00:00+08:00')
+  const board = new hs.Board(options)
+  // History: batches of items, every one accepted.
+  const history = items.filter((x) => x.t < dayStart)
+  for (let i = 0; i < history.length; i += 500) {
+    const out = board.ingestBatch(history.slice(i, i + 500).map((x) => x.item))
+    assert.ok(out.every((o) => o.status === 'accepted'), JSON.stringify(out.find((o) => o.status !== 'accepted')))
+  }
+  // The day, item by item; snapshot at noon and restore into a second board.
+  const day = items.filter((x) => x.t >= dayStart)
+  let restored = null
+  let live = 0
+  for (const { t, item } of day) {
+    if (restored === null && t >= noon) {
+      const bytes = await board.snapshot()
+      assert.ok(Buffer.isBuffer(bytes) && bytes.length > 1000)
+      restored = await hs.Board.restore(bytes, options)
+      assert.deepEqual(restored.standings(noon), board.standings(noon))
+      const sizes = ({ heap_bytes: _, ...rest }) => rest // heap bytes are estimated from capacities
+      assert.deepEqual(sizes(restored.stats), sizes(board.stats))
+      assert.equal(hs.Board.restoreSync(board.snapshotSync(), options).snapshotJson(), board.snapshotJson())
+      assert.equal(hs.Board.restoreJson(board.snapshotJson(), options).snapshotJson(), board.snapshotJson())
+    }
+    for (const b of restored ? [board, restored] : [board]) {
+      const status = item.input === 'ticket'
+        ? b.register((({ input, ...h }) => h)(item))
+        : b.ingest(item.ticket_id, item.event)
+      assert.equal(status, 'accepted')
+    }
+    live++
+  }
+  assert.ok(restored !== null && live > 50, `${live} live items`)
+  const asOf = city.asOf
+  const batch = hs.scoreSync(city.tickets, scheme, { units, asOf })
+  assert.deepEqual(board.scores(asOf), batch)
+  assert.deepEqual(restored.scores(asOf), batch)
+  assert.equal(JSON.stringify(restored.scores(asOf)), hs.scoreJsonSync(city.tickets, scheme, { units, asOf }))
+  const standings = board.standings(asOf)
+  assert.deepEqual(restored.standings(asOf), standings)
+  assert.equal(standings.groups.length, 3)
+  // Earlier instants too: the board answers at any as_of without rescanning.
+  const earlier = ms('2026-03-10T15:00:00+08:00')
+  assert.deepEqual(board.scores(earlier), hs.scoreSync(city.tickets, scheme, { units, asOf: earlier }))
+  // Scorecards with explanations, deadline statuses, warnings.
+  const worst = standings.groups[1].units.at(-1).unit
+  const report = board.scorecard(worst, asOf)
+  assert.equal(report.card.unit, worst)
+  assert.equal(report.explanation.unit, worst)
+  const statuses = board.deadlineStatuses(worst, asOf)
+  for (const s of statuses) assert.ok(['yellow', 'red'].includes(s.status) && s.unit === worst)
+  const warnings = board.warnings(ms('2026-03-20T12:00:00+08:00'))
+  const ev = new hs.Evaluator(units)
+  assert.deepEqual(warnings, scheme.periodWarningsSync(ev, city.tickets, { asOf: ms('2026-03-20T12:00:00+08:00') }))
+  assert.equal(board.latestEvent, day.at(-1).t)
+  assert.equal(board.stats.tickets, city.tickets.length)
+})
+
+test('ingestion is transactional, idempotent by event_id, and errors name the ticket', () => {
+  const board = new hs.Board({ units, scheme })
+  const unit = units[0].unit
+  const header = { id: 'X1', kind: 'help', received_at: '2026-03-02T09:00:00+08:00' }
+  assert.equal(board.register(header), 'accepted')
+  assert.equal(board.register(header), 'duplicate')
+  assert.throws(() => board.register({ ...header, kind: 'complaint' }), { code: 'board_ticket_conflict', ticketId: 'X1', field: 'kind' })
+  const dispatched = { at: '2026-03-02T09:10:00+08:00', type: 'dispatched', unit, event_id: 'e1' }
+  assert.equal(board.ingest('X1', dispatched), 'accepted')
+  assert.equal(board.ingest('X1', dispatched), 'duplicate')
+  assert.throws(() => board.ingest('X1', { ...dispatched, at: '2026-03-02T09:11:00+08:00' }), { code: 'board_event_conflict', ticketId: 'X1', field: 'event_id' })
+  assert.throws(() => board.ingest('NOPE', dispatched), { code: 'board_unknown_ticket', ticketId: 'NOPE' })
+  assert.throws(() => board.ingest('X1', { at: '2026-03-02T09:20:00+08:00', type: 'extension_requested', unit, amount: '5 days' }),
+    { code: 'malformed_amount', ticketId: 'X1', eventIndex: 1, field: 'amount' })
+  assert.throws(() => board.ingest('X1', { at: '2026-03-02T09:20:00+08:00', type: 'signed', unit: 'elsewhere' }), { ticketId: 'X1' })
+  const before = board.snapshotJson()
+  const out = board.ingestBatch([
+    { input: 'event', ticket_id: 'X1', event: { at: '2026-03-02T09:30:00+08:00', type: 'signed', unit } },
+    { input: 'event', ticket_id: 'X1', event: { at: '2026-03-02T09:31:00+08:00', type: 'bogus' } },
+    { input: 'ticket', id: 'X2', kind: 'nonsense', received_at: '2026-03-02T09:00:00+08:00' },
+    { input: 'event', ticket_id: 'X1', event: { at: '2026-03-02T09:40:00+08:00', type: 'replied', unit } }
+  ])
+  assert.deepEqual(out.map((o) => o.status), ['accepted', 'rejected', 'rejected', 'accepted'])
+  assert.equal(out[1].error.code, 'unknown_event_type')
+  assert.equal(out[2].error.code, 'invalid_argument')
+  assert.notEqual(board.snapshotJson(), before)
+  const whole = board.ingestTicket({ id: 'X3', kind: 'consult', received_at: '2026-03-03T09:00:00+08:00', events: [{ at: '2026-03-03T09:05:00+08:00', type: 'dispatched', unit }] })
+  assert.deepEqual(whole.map((o) => o.status), ['accepted', 'accepted'])
+  assert.throws(() => board.scorecard('nowhere', '2026-03-04T00:00:00+08:00'), { code: 'board_unknown_unit' })
+})
+
+test('bulk load, period close, sanctions, frozen history and snapshot safety', async () => {
+  const board = new hs.Board(options)
+  const counts = await board.ingestTickets(city.tickets)
+  assert.equal(counts.rejected, 0)
+  assert.ok(counts.accepted > city.tickets.length)
+  const march = { start: '2026-03-01T00:00:00+08:00', end: '2026-03-08T00:00:00+08:00', label: 'W1' }
+  const closed = board.closePeriod(march, '2026-03-08T00:00:00+08:00')
+  assert.equal(closed.scores.period, 'W1')
+  assert.deepEqual(board.sanctions(), closed.sanctions ? [closed.sanctions] : [])
+  assert.equal(board.closedThrough, ms('2026-03-08T00:00:00+08:00'))
+  assert.throws(() => board.closePeriod(march, '2026-03-08T00:00:00+08:00'), { code: 'board_close_refused' })
+  board.register({ id: 'LATE', kind: 'help', received_at: '2026-03-03T09:00:00+08:00' })
+  assert.throws(() => board.ingest('LATE', { at: '2026-03-03T09:10:00+08:00', type: 'dispatched', unit: units[0].unit }),
+    { code: 'board_period_closed', ticketId: 'LATE' })
+  const bytes = board.snapshotSync()
+  const damaged = Buffer.from(bytes)
+  damaged[damaged.length >> 1] ^= 0xff
+  assert.throws(() => hs.Board.restoreSync(damaged, options), { code: 'board_snapshot_corrupt' })
+  assert.throws(() => hs.Board.restoreSync(bytes.subarray(0, 10), options), { code: 'board_snapshot_corrupt' })
+  await assert.rejects(hs.Board.restore(Buffer.from('not a snapshot at all, not at all'), options), { code: 'board_snapshot_corrupt' })
+  const renamed = hs.Scheme.fromJson({ ...JSON.parse(scheme.canonicalJson()), name: 'another scheme' })
+  assert.notEqual(renamed.hash, scheme.hash)
+  assert.throws(() => hs.Board.restoreSync(bytes, { ...options, scheme: renamed }),
+    { code: 'board_snapshot_mismatch', field: 'scheme' })
+  const again = hs.Board.restoreSync(bytes, options)
+  assert.deepEqual(again.sanctions(), board.sanctions())
+  assert.equal(again.closedThrough, board.closedThrough)
+})

@@ -1,0 +1,174 @@
+'use strict'
+// Policies, evaluation, partial/merge/finalize, scoring, explanations, warnings, sanctions and
+// the synthetic city, end to end.
+const test = require('node:test')
+const assert = require('node:assert/strict')
+const hs = require('..')
+
+const city = hs.syntheticCitySync({ days: 28, ticketsPerDay: 60, seed: 7, start: '2026-03-01' })
+const tickets = city.tickets
+const units = city.units
+const asOf = city.asOf
+const period = { start: '2026-03-01T00:00:00+08:00', end: '2026-04-01T00:00:00+08:00', label: '2026-03' }
+
+test('the synthetic city is deterministic and valid', async () => {
+  assert.equal(units.length, 60)
+  assert.ok(tickets.length > 28 * 40, `${tickets.length} tickets`)
+  assert.equal(asOf, hs.parseInstant('2026-03-29T00:00:00+08:00'))
+  const again = await hs.syntheticCity({ days: 28, ticketsPerDay: 60, seed: 7, start: '2026-03-01' })
+  assert.equal(again.tickets.toJson(), tickets.toJson())
+  assert.notEqual(hs.syntheticCitySync({ days: 2, ticketsPerDay: 60, seed: 8 }).tickets.toJson(), tickets.toJson())
+  // Strictly valid against its own units table.
+  assert.equal(tickets.validate({ units }).length, tickets.length)
+  assert.throws(() => hs.syntheticCitySync({ units: 0 }), { code: 'invalid_city_config', field: 'units' })
+  assert.throws(() => hs.syntheticCitySync({ qualitySpread: 2 }), { code: 'invalid_city_config', field: 'quality_spread' })
+  assert.throws(() => hs.syntheticCitySync({ seed: -1 }), { code: 'invalid_argument', field: 'seed' })
+})
+
+test('policies: built-ins, TOML, JSON objects, positioned errors', () => {
+  assert.deepEqual(hs.Policy.builtinNames(), ['henan', 'guangdong', 'sichuan-2025', 'shandong', 'lvliang'])
+  const henan = hs.Policy.builtin('henan')
+  assert.equal(henan.name, 'henan')
+  const again = hs.Policy.fromJson(henan.toObject())
+  assert.equal(again.toJson(), henan.toJson())
+  assert.equal(hs.Policy.fromJson(henan.toJson()).toJson(), henan.toJson())
+  assert.throws(() => hs.Policy.builtin('mars'), { code: 'unknown_policy' })
+  assert.throws(() => hs.Policy.fromToml('name = "x"\nbogus = 1\n'), { code: 'invalid_policy', line: 2, column: 1 })
+})
+
+test('score: the pipeline equals evaluate → partial → finalize → scheme.score, sync and async', async () => {
+  const scheme = hs.Scheme.preset('sanmenxia')
+  const options = { units, asOf, period }
+  const viaPromise = await hs.score(tickets, scheme, options)
+  const sync = hs.scoreSync(tickets, scheme, options)
+  assert.deepEqual(viaPromise, sync)
+  assert.equal(JSON.stringify(sync), hs.scoreJsonSync(tickets, scheme, options))
+  assert.equal(sync.units.length, 60)
+  assert.equal(sync.scheme_hash, scheme.hash)
+  assert.equal(sync.period, '2026-03')
+  const ev = new hs.Evaluator(units, hs.Calendar.prc(), hs.Policy.builtin('henan'))
+  const metrics = ev.partialSync(tickets, { period, asOf }).finalize(units)
+  assert.deepEqual(scheme.score(units, metrics, { asOf, period }), sync)
+  // Defaults: PRC calendar and the henan policy; period from the scheme (sanmenxia is quarterly).
+  const quarter = hs.scoreSync(tickets, scheme, { units, asOf })
+  assert.equal(quarter.period, '2026-Q1')
+  assert.deepEqual(scheme.periodAt(asOf), { start: hs.parseInstant('2026-01-01T00:00:00+08:00'), end: hs.parseInstant('2026-04-01T00:00:00+08:00'), label: '2026-Q1' })
+  // Ranks: 1-based within each group, ties share.
+  for (const card of sync.units) assert.ok(card.rank >= 1 && card.rank <= card.group_size)
+})
+
+test('partial states merge exactly: shards in any order equal the whole', async () => {
+  const ev = new hs.Evaluator(units)
+  const scope = { period, asOf }
+  const whole = await ev.partial(tickets, scope)
+  const n = tickets.length
+  const a = ev.partialSync(tickets.slice(0, Math.floor(n / 3)), scope)
+  const b = await ev.partial(tickets.slice(Math.floor(n / 3), Math.floor(2 * n / 3)), scope)
+  const c = ev.partialSync(tickets.slice(Math.floor(2 * n / 3)), scope)
+  assert.equal(c.merge(a).merge(b).toJson(), whole.toJson())
+  assert.equal(a.merge(b.merge(c)).toJson(), whole.toJson())
+  assert.equal(new hs.Partial().merge(whole).toJson(), whole.toJson())
+  // Row form (one row per unit, integer columns) and JSON form round-trip.
+  const rows = whole.toRows()
+  assert.equal(rows.columns[0], 'unit')
+  assert.ok(rows.columns.includes('lead_due') && rows.columns.includes('assisting_signed'))
+  assert.equal(rows.rows.length, whole.length)
+  assert.equal(hs.Partial.fromRows(rows).toJson(), whole.toJson())
+  assert.equal(hs.Partial.fromJson(whole.toJson()).toJson(), whole.toJson())
+  assert.equal(hs.Partial.fromJson(JSON.parse(whole.toJson())).toJson(), whole.toJson())
+  assert.throws(() => hs.Partial.fromRows({ columns: ['unit', 'lead_bogus'], rows: [] }), { code: 'invalid_partial', field: 'lead_bogus' })
+  // Metrics: every unit, external metrics as numbers or decimal strings.
+  const metrics = whole.finalize(units, { [units[0].unit]: { calls: 3, audit: '1.5' } })
+  assert.equal(Object.keys(metrics.units).length, 60)
+  assert.deepEqual(metrics.external[units[0].unit], { audit: '1.5', calls: '3' })
+  assert.throws(() => whole.finalize(units, { u: { x: 'ten' } }), { code: 'invalid_argument', field: 'external' })
+})
+
+test('evaluate, contributions, open assignments and explanations trace points to tickets', async () => {
+  const ev = new hs.Evaluator(units)
+  const sample = tickets.slice(0, 200)
+  const assignments = ev.evaluateSync(sample, asOf)
+  assert.deepEqual(await ev.evaluate(sample, asOf), assignments)
+  assert.ok(assignments.length > 100)
+  const a = assignments[0]
+  assert.deepEqual(Object.keys(a.clocks), ['sign', 'contact', 'reply', 'complete', 'return_window'])
+  assert.ok(['on_time', 'late', 'pending', 'overdue', 'not_applicable'].includes(a.clocks.complete.outcome))
+  const open = ev.openAssignmentsSync(tickets, asOf)
+  assert.deepEqual(await ev.openAssignments(tickets, asOf), open)
+  assert.ok(open.every((o) => o.outcome === 'pending' || o.outcome === 'overdue'))
+
+  const scheme = hs.Scheme.preset('sanmenxia')
+  const scores = hs.scoreSync(tickets, scheme, { units, asOf, period })
+  const worst = [...scores.units].sort((x, y) => Number(x.total) - Number(y.total))[0]
+  const contributions = ev.contributionsSync(tickets, worst.unit, { period, asOf })
+  assert.deepEqual(await ev.contributions(tickets, worst.unit, { period, asOf }), contributions)
+  assert.ok(contributions.every((k) => k.unit === worst.unit))
+  const explained = scheme.explain(scores, contributions)
+  const mine = explained.find((e) => e.unit === worst.unit)
+  assert.equal(mine.total, worst.total)
+  const costly = mine.components.filter((c) => Number(c.points_lost) > 0)
+  assert.ok(costly.length > 0)
+  assert.ok(costly.some((c) => c.tickets.length > 0))
+  const ids = new Set(tickets.ids())
+  for (const c of costly) for (const id of c.tickets) assert.ok(ids.has(id))
+  // Scores computed with another scheme are refused.
+  const other = hs.scoreSync(tickets, hs.Scheme.preset('three-rates'), { units: units.map((u) => ({ ...u, group: 'units' })), asOf, period })
+  assert.throws(() => scheme.explain(other, contributions), { code: 'scheme_mismatch' })
+})
+
+test('period warnings: only inside the warning window, with reasons and rescuable tickets', async () => {
+  const scheme = hs.Scheme.preset('sanmenxia')
+  const ev = new hs.Evaluator(units)
+  const q1 = scheme.periodAt('2026-03-15T12:00:00+08:00')
+  assert.equal(scheme.warningStart(q1), q1.end - 20 * 86400000)
+  const early = scheme.periodWarningsSync(ev, tickets, { asOf: '2026-03-05T12:00:00+08:00' })
+  assert.deepEqual(early, [])
+  const inWindow = { asOf: '2026-03-20T12:00:00+08:00' }
+  const warned = scheme.periodWarningsSync(ev, tickets, inWindow)
+  assert.deepEqual(await scheme.periodWarnings(ev, tickets, inWindow), warned)
+  assert.ok(warned.length > 0)
+  for (const w of warned) {
+    assert.ok(w.reasons.length > 0)
+    assert.ok(['bottom', 'total_below', 'below_red_line'].includes(w.reasons[0].reason))
+  }
+  assert.ok(warned.some((w) => w.rescuable.length > 0))
+  assert.throws(() => hs.Scheme.preset('three-rates').periodWarningsSync(ev, tickets, inWindow), { code: 'scheme_lacks' })
+})
+
+test('sanctions over closed periods', () => {
+  const scheme = hs.Scheme.preset('sanmenxia')
+  const ev = new hs.Evaluator(units)
+  const months = [['2026-01', '2026-01-01', '2026-02-01'], ['2026-02', '2026-02-01', '2026-03-01']]
+  const big = hs.syntheticCitySync({ days: 59, ticketsPerDay: 40, seed: 3 })
+  const history = months.map(([label, s, e]) => {
+    const p = { start: `${s}T00:00:00+08:00`, end: `${e}T00:00:00+08:00`, label }
+    const metrics = ev.partialSync(big.tickets, { period: p, asOf: p.end }).finalize(big.units)
+    return scheme.score(big.units, metrics, { asOf: p.end, period: p })
+  })
+  const out = scheme.sanctions(history)
+  assert.equal(out.length, 2)
+  assert.deepEqual(out.map((p) => p.period), ['2026-01', '2026-02'])
+  assert.equal(out[1].units.length, 60)
+  assert.ok(out[1].units.some((u) => u.level > 0))
+  for (const u of out[1].units) if (u.level > 0) assert.ok(u.name && u.reason)
+  assert.throws(() => hs.Scheme.preset('three-rates').sanctions([]), { code: 'scheme_lacks' })
+  assert.throws(() => scheme.sanctions([{ bogus: 1 }]), { code: 'invalid_argument', field: 'history' })
+})
+
+test('schemes: presets, files, objects, every problem positioned', () => {
+  assert.deepEqual(hs.Scheme.presetNames(), ['sanmenxia', 'lianyungang-2022', 'three-rates'])
+  const s = hs.Scheme.preset('lianyungang-2022')
+  assert.equal(s.decimals, 2)
+  assert.match(s.hash, /^[0-9a-f]{64}$/)
+  assert.equal(hs.Scheme.fromJson(JSON.parse(s.canonicalJson())).hash, s.hash)
+  assert.throws(() => hs.Scheme.preset('mars'), { code: 'unknown_preset' })
+  assert.throws(() => hs.Scheme.fromToml('name = "x"\nperiod = "fortnight"\n'), (err) => {
+    assert.equal(err.code, 'scheme_invalid')
+    assert.ok(err.problems.length >= 1)
+    assert.equal(err.line, err.problems[0].line)
+    assert.equal(err.column, err.problems[0].column)
+    return true
+  })
+  const scores = () => s.score([{ unit: 'u1', group: 'nowhere' }], { units: {} }, { asOf: '2022-07-01T00:00:00+08:00' })
+  assert.throws(scores, { code: 'unit_group_unknown' })
+})

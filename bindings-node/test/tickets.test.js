@@ -1,0 +1,135 @@
+'use strict'
+const test = require('node:test')
+const assert = require('node:assert/strict')
+const hs = require('..')
+
+const ticket = (id, events, extra = {}) => ({
+  id, kind: 'help', channel: 'phone', received_at: '2026-03-02T09:00:00+08:00', events, ...extra
+})
+const dispatched = { at: '2026-03-02T09:10:00+08:00', type: 'dispatched', unit: 'u1' }
+const signed = { at: '2026-03-02T09:20:00+08:00', type: 'signed', unit: 'u1' }
+
+test('objects in: Dates and epoch ms are instants; plain objects out in the core form', async () => {
+  const input = [ticket('T1', [
+    { ...dispatched, at: new Date('2026-03-02T01:10:00Z') },
+    { ...signed, at: hs.parseInstant(signed.at) }
+  ], { received_at: new Date('2026-03-02T01:00:00Z'), attributes: { district: '湖滨区' } })]
+  const sync = hs.Tickets.fromObjectsSync(input)
+  const viaPromise = await hs.Tickets.fromObjects(input)
+  assert.equal(sync.length, 1)
+  assert.equal(viaPromise.toJson(), sync.toJson())
+  assert.deepEqual(sync.toObjects(), [{
+    id: 'T1',
+    kind: 'help',
+    urgency: 'normal',
+    channel: 'phone',
+    received_at: '2026-03-02T09:00:00+08:00',
+    attributes: { district: '湖滨区' },
+    events: [
+      { at: '2026-03-02T09:10:00+08:00', type: 'dispatched', unit: 'u1', role: 'lead' },
+      { at: '2026-03-02T09:20:00+08:00', type: 'signed', unit: 'u1' }
+    ]
+  }])
+  assert.deepEqual(sync.ids(), ['T1'])
+})
+
+test('lenient loading skips and reports; strict throws the first problem', async () => {
+  const input = [
+    ticket('A', [signed]),
+    ticket('B', [dispatched, signed]),
+    ticket('C', [dispatched, { ...signed, unit: 'u9' }])
+  ]
+  const units = [{ unit: 'u1', group: 'g' }]
+  const loaded = hs.Tickets.fromObjectsSync(input, { mode: 'lenient', units })
+  assert.deepEqual(loaded.ids(), ['B'])
+  assert.deepEqual(loaded.diagnostics.map((d) => [d.code, d.ticket_id, d.event_index, d.field, d.row]), [
+    ['event_before_dispatch', 'A', 0, 'unit', 0],
+    ['unknown_unit', 'C', 1, 'unit', 2]
+  ])
+  await assert.rejects(hs.Tickets.fromObjects(input, { units }), (err) => {
+    assert.equal(err.code, 'event_before_dispatch')
+    assert.equal(err.ticketId, 'A')
+    assert.equal(err.eventIndex, 0)
+    assert.equal(err.field, 'unit')
+    assert.equal(err.row, 0)
+    return true
+  })
+})
+
+test('rows and JSON text, sync and async, give the same tickets', async () => {
+  const t = hs.Tickets.fromObjectsSync([ticket('T1', [dispatched, signed]), ticket('T2', [dispatched])])
+  const rows = t.toRows()
+  assert.equal(rows.tickets.length, 2)
+  assert.equal(rows.events.length, 3)
+  // The core's row form: every column, null when absent.
+  assert.deepEqual(rows.events[0], {
+    ticket_id: 'T1', at: '2026-03-02T09:10:00+08:00', type: 'dispatched', unit: 'u1', role: 'lead', reason: null,
+    accepted: null, approved: null, amount: null, passed: null, satisfaction: null, resolved: null, event_id: null
+  })
+  assert.equal((await hs.Tickets.fromRows(rows)).toJson(), t.toJson())
+  assert.equal(hs.Tickets.fromJsonSync(t.toJson()).toJson(), t.toJson())
+  assert.equal((await hs.Tickets.fromJson(t.toJson())).toJson(), t.toJson())
+  assert.equal((await hs.Tickets.fromColumns(t.toColumns())).toJson(), t.toJson())
+  assert.deepEqual(t.slice(1).ids(), ['T2'])
+  assert.deepEqual(t.slice(0, 1).ids(), ['T1'])
+  assert.deepEqual(t.slice(5, 9).ids(), [])
+  assert.equal(t.validate({ units: [{ unit: 'u1', group: 'g' }] }).length, 2)
+  assert.throws(() => t.validate({ units: [{ unit: 'u2', group: 'g' }] }), { code: 'unknown_unit' })
+})
+
+test('the columnar form: narrowest code arrays, absent markers, dictionaries', () => {
+  const t = hs.Tickets.fromObjectsSync([ticket('T1', [dispatched, signed, { at: '2026-03-02T10:00:00+08:00', type: 'returned', unit: 'u1', reason: 'not ours' },
+    { at: '2026-03-02T10:30:00+08:00', type: 'return_decided', unit: 'u1', accepted: false }])])
+  const c = t.toColumns()
+  assert.ok(c.events.ticket_id instanceof Uint8Array)
+  assert.deepEqual([...c.events.type].map((i) => c.dictionaries.type[i]), ['dispatched', 'signed', 'returned', 'return_decided'])
+  assert.deepEqual([...c.events.unit], [0, 0, 0, 0])
+  assert.deepEqual([...c.events.role], [0, 255, 255, 255])
+  assert.deepEqual([...c.events.accepted], [255, 255, 255, 0])
+  assert.equal(c.events.approved, undefined)
+  assert.deepEqual(c.dictionaries.reason, ['not ours'])
+  assert.deepEqual([...c.tickets.received_at], [hs.parseInstant('2026-03-02T09:00:00+08:00')])
+})
+
+test('malformed columns throw invalid_argument naming the column', () => {
+  const good = () => hs.Tickets.fromObjectsSync([ticket('T1', [dispatched, signed])]).toColumns()
+  const bad = (edit, field) => {
+    const c = good()
+    edit(c)
+    assert.throws(() => hs.Tickets.fromColumnsSync(c), (err) => {
+      assert.equal(err.code, 'invalid_argument', err.message)
+      assert.equal(err.field, field)
+      return true
+    })
+  }
+  bad((c) => { c.events.at = new Float64Array(1) }, 'events.at')
+  bad((c) => { c.events.unit = new Uint8Array([0, 7]) }, 'events.unit')
+  bad((c) => { delete c.dictionaries.unit }, 'events.unit')
+  bad((c) => { c.events.passed = new Uint8Array([2, 255]) }, 'events.passed')
+  bad((c) => { c.tickets.kind = new Uint16Array(3) }, 'tickets.kind')
+  assert.throws(() => hs.Tickets.fromObjectsSync({ not: 'an array' }), { code: 'invalid_argument', field: 'tickets' })
+  assert.throws(() => hs.Tickets.fromRowsSync({ tickets: [], events: [{ ticket_id: 'T1', colour: 'red' }] }),
+    { code: 'invalid_argument', field: 'events' })
+  assert.throws(() => hs.Tickets.fromObjectsSync([], { mode: 'relaxed' }), { code: 'invalid_argument', field: 'mode' })
+})
+
+test('the columnar path reports bad data with the core codes and table rows', () => {
+  const c = hs.Tickets.fromObjectsSync([ticket('T1', [dispatched, signed])]).toColumns()
+  c.events.at[1] = NaN // absent
+  assert.throws(() => hs.Tickets.fromColumnsSync(c), { code: 'missing_field', ticketId: 'T1', eventIndex: 1, field: 'at', row: 1 })
+  c.events.at[1] = 1.5
+  assert.throws(() => hs.Tickets.fromColumnsSync(c), { code: 'malformed_timestamp', field: 'at' })
+  c.events.at[1] = c.events.at[0] - 1
+  assert.throws(() => hs.Tickets.fromColumnsSync(c), { code: 'events_out_of_order', eventIndex: 1 })
+  const lenient = hs.Tickets.fromColumnsSync(c, { mode: 'lenient' })
+  assert.equal(lenient.length, 0)
+  assert.equal(lenient.diagnostics[0].code, 'events_out_of_order')
+})
+
+test('large arrays go through JSON in slices (V8 strings are limited)', () => {
+  const city = hs.syntheticCitySync({ days: 10, ticketsPerDay: 900, seed: 5 })
+  assert.ok(city.tickets.length > 2 * 4096, `${city.tickets.length}`) // more than two slices
+  const objects = city.tickets.toObjects()
+  assert.equal(objects.length, city.tickets.length)
+  assert.equal(hs.Tickets.fromObjectsSync(objects).toJson(), city.tickets.toJson())
+})

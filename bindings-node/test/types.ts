@@ -1,0 +1,67 @@
+// Type-checked with `tsc --noEmit` (make test-node): the API as a TypeScript user writes it,
+// against the committed index.d.ts. Lines marked @ts-expect-error must stay errors.
+import * as hs from '../index'
+
+async function main (): Promise<void> {
+  const cal: hs.Calendar = hs.Calendar.prc()
+  const due: number = cal.addWorking('2026-02-13T16:30:00+08:00', 2 * 3_600_000)
+  const kind: 'workday' | 'weekend' | 'holiday' | 'in_lieu' | 'adjusted_workday' = cal.dayKind(new Date())
+  const text: string = hs.formatInstant(due, '+08:00')
+  const custom = new hs.Calendar({
+    prc: true,
+    template: { weekdays: ['08:30-12:00', '14:30-18:00'] },
+    data: ['[[days]]\ndates = ["2026-03-09"]\nrule = "off"\n', { days: [] }],
+    coverage: ['2026-01-01', '2026-12-31']
+  })
+  custom.workingDaysDeadline(due, 3, { countStartDay: true, deadlineAt: 'midnight' })
+  // @ts-expect-error: deadlineAt is one of two names
+  custom.workingDaysDeadline(due, 3, { deadlineAt: 'noon' })
+
+  const ticket: hs.TicketObject = {
+    id: 'T1',
+    kind: 'complaint',
+    received_at: new Date(),
+    events: [{ at: '2026-03-02T09:20:00+08:00', type: 'dispatched', unit: 'u1', role: 'lead' }]
+  }
+  const units: hs.Unit[] = [{ unit: 'u1', group: 'counties', name: '湖滨区' }]
+  const tickets: hs.Tickets = await hs.Tickets.fromObjects([ticket], { units, mode: 'lenient' })
+  const diagnostics: hs.Diagnostic[] = tickets.diagnostics
+  // @ts-expect-error: mode is strict or lenient
+  hs.Tickets.fromObjectsSync([ticket], { mode: 'relaxed' })
+  const columns: hs.TicketColumns = tickets.toColumns()
+  const again: hs.Tickets = hs.Tickets.fromColumnsSync(columns)
+
+  const scheme = hs.Scheme.preset('sanmenxia')
+  const scores: hs.Scores = await hs.score(again, scheme, { units, asOf: Date.now(), calendar: cal, policy: hs.Policy.builtin('henan') })
+  const top: hs.Scorecard | undefined = scores.units[0]
+  const points: string | undefined = top?.components[0]?.points
+  const ev = new hs.Evaluator(units, cal)
+  const period = { start: '2026-03-01T00:00:00+08:00', end: '2026-04-01T00:00:00+08:00', label: '2026-03' }
+  const part: hs.Partial = await ev.partial(tickets, { period, asOf: Date.now(), dueAnchor: 'due_or_closed' })
+  const metrics: hs.Metrics = part.merge(new hs.Partial()).finalize(units, { u1: { calls: 3 } })
+  const explained: hs.Explanation[] = scheme.explain(scheme.score(units, metrics, { asOf: Date.now(), period }), [])
+  const warnings: hs.UnitWarning[] = await scheme.periodWarnings(ev, tickets, { asOf: Date.now() })
+  const assignments: hs.Assignment[] = ev.evaluateSync(tickets, Date.now())
+  const outcome: hs.Outcome = assignments[0]!.clocks.complete.outcome
+
+  const board = new hs.Board({ units, scheme, calendar: cal })
+  const status: 'accepted' | 'duplicate' = board.register({ id: 'T9', kind: 'help', received_at: Date.now() })
+  const outcomes: hs.IngestOutcome[] = board.ingestBatch([{ input: 'event', ticket_id: 'T9', event: { at: Date.now(), type: 'closed' } }])
+  const standings: hs.Standings = board.standings(Date.now())
+  const bytes: Buffer = await board.snapshot()
+  const restored: hs.Board = await hs.Board.restore(bytes, { units, scheme, calendar: cal })
+  void [status, outcomes, standings, restored]
+
+  try {
+    hs.parseInstant('2026-02-13T16:30:00')
+  } catch (e) {
+    const err = e as hs.HotlineScoreError
+    const code: string = err.code
+    const where: [string | undefined, number | undefined] = [err.ticketId, err.eventIndex]
+    void code
+    void where
+  }
+  void [kind, text, diagnostics, points, explained, warnings, outcome]
+}
+
+void main

@@ -1,0 +1,500 @@
+//! Evaluation and base metrics (SPEC §3.3, §5): `Period`, `Evaluator` (calendar × policy ×
+//! units), the mergeable `Partial` state, the `Metrics` table and ticket `Contributions`.
+
+use std::sync::Arc;
+
+use arrow_array::{ArrayRef, Int64Array, StringArray};
+use hotline_score::clocks::Evaluator as CoreEvaluator;
+use hotline_score::metrics::{
+    Contribution, DueAnchor, MetricsTable, Partial as CorePartial, Scope, contributions, partial,
+};
+use hotline_score::{Calendar as CoreCalendar, Instant, Period as CorePeriod, Unit, UnitId};
+use pyo3::prelude::*;
+
+use crate::arrow::export::Table;
+use crate::calendar::Calendar;
+use crate::convert::json_text;
+use crate::errors::{enter, input_error};
+use crate::instant;
+use crate::policy::policy_in;
+use crate::ticket::{Tickets, units_in};
+
+/// An assessment period `[start, end)` (epoch milliseconds) with a label.
+#[pyclass(module = "hotline_score", frozen)]
+#[derive(Clone)]
+pub struct Period {
+    pub inner: CorePeriod,
+}
+
+#[pymethods]
+impl Period {
+    /// A period over explicit instants; `end` must be after `start`.
+    #[new]
+    fn new(
+        py: Python<'_>,
+        start: Bound<'_, PyAny>,
+        end: Bound<'_, PyAny>,
+        label: String,
+    ) -> PyResult<Self> {
+        let (s, e) = (instant::extract(py, &start)?, instant::extract(py, &end)?);
+        Ok(Period {
+            inner: enter(py, || CorePeriod::new(s, e, label))?,
+        })
+    }
+
+    /// First instant (epoch ms).
+    #[getter]
+    fn start(&self) -> i64 {
+        self.inner.start.millis()
+    }
+
+    /// First instant after the period (epoch ms).
+    #[getter]
+    fn end(&self) -> i64 {
+        self.inner.end.millis()
+    }
+
+    /// The label (`2026-Q1`, `2026-03` …).
+    #[getter]
+    fn label(&self) -> String {
+        self.inner.label.clone()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<hotline_score.Period {} [{}, {})>",
+            self.inner.label,
+            self.inner
+                .start
+                .format(hotline_score::instant::CHINA_OFFSET),
+            self.inner.end.format(hotline_score::instant::CHINA_OFFSET)
+        )
+    }
+}
+
+fn due_anchor_in(py: Python<'_>, text: &str) -> PyResult<DueAnchor> {
+    match text {
+        "due_date" => Ok(DueAnchor::DueDate),
+        "due_or_closed" => Ok(DueAnchor::DueOrClosed),
+        other => Err(input_error(
+            py,
+            "invalid_option",
+            "due_anchor",
+            format!(
+                "`due_anchor` must be one of {{\"due_date\", \"due_or_closed\"}}, got {other:?}"
+            ),
+        )),
+    }
+}
+
+/// Prepared evaluation: an office-hours calendar, a time-limit policy and the units table.
+/// Build once, use for any number of tickets, periods and `as_of`s.
+#[pyclass(module = "hotline_score", frozen)]
+pub struct Evaluator {
+    pub inner: Arc<CoreEvaluator>,
+    pub units: Arc<Vec<Unit>>,
+}
+
+impl Evaluator {
+    pub fn build(
+        py: Python<'_>,
+        units: Vec<Unit>,
+        calendar: Option<&Bound<'_, Calendar>>,
+        policy: &Bound<'_, PyAny>,
+    ) -> PyResult<Self> {
+        let cal = match calendar {
+            Some(c) => c.get().inner.clone(),
+            None => enter(py, CoreCalendar::prc)?,
+        };
+        let policy = policy_in(py, policy)?;
+        let ev = py.detach(|| CoreEvaluator::new(&cal, policy, &units));
+        Ok(Evaluator {
+            inner: Arc::new(ev),
+            units: Arc::new(units),
+        })
+    }
+
+    /// The partial state of `tickets` (GIL released).
+    pub fn partial_inner(
+        &self,
+        py: Python<'_>,
+        tickets: &Bound<'_, Tickets>,
+        period: &Bound<'_, Period>,
+        as_of: Instant,
+        due_anchor: &str,
+    ) -> PyResult<CorePartial> {
+        let scope = Scope {
+            period: period.get().inner.clone(),
+            as_of,
+            due_anchor: due_anchor_in(py, due_anchor)?,
+        };
+        let tickets = tickets.get().tickets.clone();
+        let ev = self.inner.clone();
+        enter(py, || partial(&tickets, &ev, &scope))
+    }
+
+    fn scope(
+        py: Python<'_>,
+        period: &Bound<'_, Period>,
+        as_of: &Bound<'_, PyAny>,
+        due_anchor: &str,
+    ) -> PyResult<Scope> {
+        Ok(Scope {
+            period: period.get().inner.clone(),
+            as_of: instant::extract(py, as_of)?,
+            due_anchor: due_anchor_in(py, due_anchor)?,
+        })
+    }
+}
+
+#[pymethods]
+impl Evaluator {
+    /// `Evaluator(units, *, calendar=None, policy="henan")`: `calendar` defaults to the PRC
+    /// calendar; `policy` is a `Policy` or a built-in policy name.
+    #[new]
+    #[pyo3(signature = (units, *, calendar=None, policy=None))]
+    fn new(
+        py: Python<'_>,
+        units: Bound<'_, PyAny>,
+        calendar: Option<Bound<'_, Calendar>>,
+        policy: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let units = units_in(py, &units)?;
+        let policy = match policy {
+            Some(p) => p,
+            None => "henan".into_pyobject(py)?.into_any(),
+        };
+        Self::build(py, units, calendar.as_ref(), &policy)
+    }
+
+    /// The partial state (integer counters per unit and role) of `tickets` for `period`,
+    /// evaluated at `as_of`.
+    #[pyo3(signature = (tickets, *, period, as_of, due_anchor="due_date"))]
+    fn partial(
+        &self,
+        py: Python<'_>,
+        tickets: Bound<'_, Tickets>,
+        period: Bound<'_, Period>,
+        as_of: Bound<'_, PyAny>,
+        due_anchor: &str,
+    ) -> PyResult<Partial> {
+        let scope = Self::scope(py, &period, &as_of, due_anchor)?;
+        let tickets = tickets.get().tickets.clone();
+        let ev = self.inner.clone();
+        let p = enter(py, || partial(&tickets, &ev, &scope))?;
+        Ok(Partial {
+            inner: p,
+            units: self.units.clone(),
+        })
+    }
+
+    /// Every non-zero contribution of `unit`'s assignments to the period's counters, ticket by
+    /// ticket (what explanations read).
+    #[pyo3(signature = (tickets, unit, *, period, as_of, due_anchor="due_date"))]
+    fn contributions(
+        &self,
+        py: Python<'_>,
+        tickets: Bound<'_, Tickets>,
+        unit: String,
+        period: Bound<'_, Period>,
+        as_of: Bound<'_, PyAny>,
+        due_anchor: &str,
+    ) -> PyResult<Contributions> {
+        let scope = Self::scope(py, &period, &as_of, due_anchor)?;
+        let tickets = tickets.get().tickets.clone();
+        let ev = self.inner.clone();
+        let unit = UnitId::from(unit);
+        let list = enter(py, || contributions(&tickets, &ev, &scope, &unit))?;
+        Ok(Contributions { inner: list })
+    }
+
+    /// Every assignment (ticket × unit × role) of `tickets` evaluated at `as_of`, in ticket
+    /// then dispatch order, with its five clocks (start, due, finished, outcome, status …).
+    #[pyo3(signature = (tickets, *, as_of))]
+    fn evaluate(
+        &self,
+        py: Python<'_>,
+        tickets: Bound<'_, Tickets>,
+        as_of: Bound<'_, PyAny>,
+    ) -> PyResult<crate::scheme::Report> {
+        let as_of = instant::extract(py, &as_of)?;
+        let tickets = tickets.get().tickets.clone();
+        let ev = self.inner.clone();
+        let all = enter(py, || {
+            let mut out = Vec::new();
+            for t in tickets.iter() {
+                out.extend(ev.evaluate(t, as_of)?);
+            }
+            Ok(out)
+        })?;
+        crate::scheme::Report::of(py, &all)
+    }
+
+    /// The open assignments (completion pending or overdue) at `as_of`, as dicts.
+    fn open_assignments(
+        &self,
+        py: Python<'_>,
+        tickets: Bound<'_, Tickets>,
+        as_of: Bound<'_, PyAny>,
+    ) -> PyResult<crate::scheme::Report> {
+        let as_of = instant::extract(py, &as_of)?;
+        let tickets = tickets.get().tickets.clone();
+        let ev = self.inner.clone();
+        let open = enter(py, || {
+            hotline_score::metrics::open_assignments(&tickets, &ev, as_of)
+        })?;
+        crate::scheme::Report::of(py, &open)
+    }
+}
+
+/// The mergeable per-unit integer state of a set of tickets (SPEC §5): merge shards in any
+/// order, then `finalize`.
+#[pyclass(module = "hotline_score", frozen)]
+pub struct Partial {
+    pub inner: CorePartial,
+    pub units: Arc<Vec<Unit>>,
+}
+
+#[pymethods]
+impl Partial {
+    /// This state plus `other` (exact; any order gives the same result).
+    fn merge(&self, other: &Partial) -> Partial {
+        let mut inner = self.inner.clone();
+        inner.merge(other.inner.clone());
+        Partial {
+            inner,
+            units: self.units.clone(),
+        }
+    }
+
+    /// The metrics table: every unit of the units table, plus external metrics
+    /// (`{unit: {name: number or decimal string}}`).
+    #[pyo3(signature = (external=None))]
+    fn finalize(&self, py: Python<'_>, external: Option<Bound<'_, PyAny>>) -> PyResult<Metrics> {
+        let external = match external {
+            Some(e) => {
+                let text = json_text(py, &e)?;
+                serde_json::from_str(&text).map_err(|err| {
+                    input_error(
+                        py,
+                        "invalid_external",
+                        "external",
+                        format!("`external`: {err}"),
+                    )
+                })?
+            }
+            None => Default::default(),
+        };
+        Ok(Metrics {
+            inner: Arc::new(self.inner.clone().finalize(&self.units, external)),
+        })
+    }
+
+    /// The row form as a table: `unit`, then `lead_<counter>` and `assisting_<counter>` (int64).
+    fn to_table(&self) -> PyResult<Table> {
+        let rows = self.inner.to_rows();
+        let names = CorePartial::columns();
+        let mut columns: Vec<(&str, ArrayRef)> = Vec::with_capacity(names.len());
+        let units: ArrayRef = Arc::new(StringArray::from_iter_values(
+            rows.iter().map(|(u, _)| u.as_str()),
+        ));
+        let mut iter = names.iter();
+        if let Some(first) = iter.next() {
+            columns.push((first.as_str(), units));
+        }
+        for (i, name) in iter.enumerate() {
+            let col: ArrayRef = Arc::new(Int64Array::from_iter_values(
+                rows.iter().map(|(_, v)| v.get(i).copied().unwrap_or(0)),
+            ));
+            columns.push((name.as_str(), col));
+        }
+        Table::new(columns)
+    }
+
+    /// Reads the row form (a table with `unit` and every `lead_<counter>` /
+    /// `assisting_<counter>` integer column, e.g. summed by SQL or Spark); rows of one unit add
+    /// up. `units` is the units table `finalize` will list.
+    #[staticmethod]
+    fn from_table(
+        py: Python<'_>,
+        table: Bound<'_, PyAny>,
+        units: Bound<'_, PyAny>,
+    ) -> PyResult<Partial> {
+        let units = units_in(py, &units)?;
+        let t = crate::arrow::import::read_table(py, &table, "partial")?;
+        let mut names = Vec::new();
+        let mut unit_col = None;
+        for (i, f) in t.schema.fields().iter().enumerate() {
+            if f.name() == "unit" {
+                unit_col = Some(i);
+            } else {
+                names.push((i, f.name().clone()));
+            }
+        }
+        let Some(unit_col) = unit_col else {
+            return Err(crate::errors::column_error(
+                py,
+                "missing_column",
+                "unit",
+                "partial table has no column `unit` (expected string)".to_owned(),
+            ));
+        };
+        let mut rows: Vec<(UnitId, Vec<i64>)> = Vec::new();
+        for batch in &t.batches {
+            let mut ids = Vec::with_capacity(batch.num_rows());
+            crate::arrow::cells::push_text(
+                batch.column(unit_col).as_ref(),
+                crate::arrow::cells::Expect::Id,
+                &mut ids,
+            )
+            .map_err(|_| {
+                crate::errors::column_error(
+                    py,
+                    "invalid_column_type",
+                    "unit",
+                    "partial table: column `unit` must hold strings".to_owned(),
+                )
+            })?;
+            let mut cols = Vec::with_capacity(names.len());
+            for (i, name) in &names {
+                let col = batch.column(*i);
+                let values = match col.data_type() {
+                    arrow_schema::DataType::Int64 => col
+                        .as_any()
+                        .downcast_ref::<Int64Array>()
+                        .map(|a| a.iter().map(|v| v.unwrap_or(0)).collect::<Vec<i64>>()),
+                    _ => None,
+                };
+                let Some(values) = values else {
+                    return Err(crate::errors::column_error(
+                        py,
+                        "invalid_column_type",
+                        name,
+                        format!(
+                            "partial table: column `{name}` has Arrow type {}; expected int64",
+                            col.data_type()
+                        ),
+                    ));
+                };
+                cols.push(values);
+            }
+            for (r, id) in ids.into_iter().enumerate() {
+                let row = cols
+                    .iter()
+                    .map(|c| c.get(r).copied().unwrap_or(0))
+                    .collect();
+                rows.push((UnitId::from(id.unwrap_or_default()), row));
+            }
+        }
+        let columns: Vec<String> = names.into_iter().map(|(_, n)| n).collect();
+        let inner = enter(py, || CorePartial::from_rows(&columns, &rows))?;
+        Ok(Partial {
+            inner,
+            units: Arc::new(units),
+        })
+    }
+
+    /// Units with at least one non-zero counter.
+    fn __len__(&self) -> usize {
+        self.inner.units.len()
+    }
+
+    /// The state as JSON (the core's serialization).
+    fn to_json(&self) -> PyResult<String> {
+        serde_json::to_string(&self.inner)
+            .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
+    }
+}
+
+/// A per-unit metrics table (counters per role, and external metrics): what schemes score.
+#[pyclass(module = "hotline_score", frozen)]
+pub struct Metrics {
+    pub inner: Arc<MetricsTable>,
+}
+
+#[pymethods]
+impl Metrics {
+    /// A metrics table from its JSON form (`{"units": {id: {"lead": {counter: n}, "assisting":
+    /// {…}}}, "external": {id: {name: "decimal"}}}`), as text or a dict.
+    #[staticmethod]
+    fn from_dict(py: Python<'_>, data: Bound<'_, PyAny>) -> PyResult<Self> {
+        let text = json_text(py, &data)?;
+        let inner: MetricsTable = serde_json::from_str(&text).map_err(|e| {
+            input_error(
+                py,
+                "invalid_metrics",
+                "metrics",
+                format!("metrics table: {e}"),
+            )
+        })?;
+        Ok(Metrics {
+            inner: Arc::new(inner),
+        })
+    }
+
+    /// The table as JSON (the core's serialization).
+    fn to_json(&self) -> PyResult<String> {
+        serde_json::to_string(self.inner.as_ref())
+            .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
+    }
+
+    /// Number of units.
+    fn __len__(&self) -> usize {
+        self.inner.units.len()
+    }
+}
+
+/// Per-ticket contributions to counters (`ticket_id, unit, role, counter, amount`).
+#[pyclass(module = "hotline_score", frozen)]
+pub struct Contributions {
+    pub inner: Vec<Contribution>,
+}
+
+#[pymethods]
+impl Contributions {
+    /// From dicts with keys `ticket_id, unit, role, counter, amount`.
+    #[staticmethod]
+    fn from_list(py: Python<'_>, rows: Bound<'_, PyAny>) -> PyResult<Self> {
+        let text = json_text(py, &rows)?;
+        let inner: Vec<Contribution> = serde_json::from_str(&text).map_err(|e| {
+            input_error(
+                py,
+                "invalid_contributions",
+                "contributions",
+                format!("contributions: {e}"),
+            )
+        })?;
+        Ok(Contributions { inner })
+    }
+
+    fn __len__(&self) -> usize {
+        self.inner.len()
+    }
+
+    /// As a table.
+    fn to_table(&self) -> PyResult<Table> {
+        let c = &self.inner;
+        let text = |f: fn(&Contribution) -> String| -> ArrayRef {
+            Arc::new(StringArray::from_iter_values(c.iter().map(f)))
+        };
+        Table::new(vec![
+            ("ticket_id", text(|x| x.ticket_id.clone())),
+            ("unit", text(|x| x.unit.to_string())),
+            (
+                "role",
+                text(|x| {
+                    if x.role == hotline_score::Role::Lead {
+                        "lead".to_owned()
+                    } else {
+                        "assisting".to_owned()
+                    }
+                }),
+            ),
+            ("counter", text(|x| x.counter.name().to_owned())),
+            (
+                "amount",
+                Arc::new(Int64Array::from_iter_values(c.iter().map(|x| x.amount))),
+            ),
+        ])
+    }
+}

@@ -1,0 +1,541 @@
+//! Scoring schemes (SPEC §6–§7): `Scheme`, `Scores`, explanations, warnings and sanctions.
+//! JSON outputs are the core's `serde_json` bytes; tables carry exact decimals as Arrow
+//! `decimal128`.
+
+use std::sync::Arc;
+
+use arrow_array::{ArrayRef, BooleanArray, Decimal128Array, Int64Array, StringArray};
+use hotline_score::Unit;
+use hotline_score::metrics::{MetricsTable, Scope, open_assignments, partial};
+use hotline_score::scheme::{Scheme as CoreScheme, Scores as CoreScores, WarningData};
+use pyo3::prelude::*;
+use pyo3::types::PyString;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::arrow::export::Table;
+use crate::convert::{json_text, path_in};
+use crate::errors::{enter, input_error};
+use crate::instant;
+use crate::metrics::{Contributions, Evaluator, Metrics, Period};
+use crate::policy::read_text;
+use crate::ticket::{Tickets, units_in};
+
+/// A result the core serializes: `to_json()` gives its exact bytes, `to_python()` the parsed
+/// value (lists and dicts).
+#[pyclass(module = "hotline_score", frozen)]
+pub struct Report {
+    json: String,
+}
+
+impl Report {
+    pub fn of<T: Serialize + Sync>(py: Python<'_>, value: &T) -> PyResult<Report> {
+        let json = py
+            .detach(|| serde_json::to_string(value))
+            .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
+        Ok(Report { json })
+    }
+}
+
+#[pymethods]
+impl Report {
+    /// The core's JSON, byte for byte.
+    fn to_json(&self) -> String {
+        self.json.clone()
+    }
+
+    /// The parsed JSON (`json.loads(self.to_json())`).
+    fn to_python<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        py.import("json")?
+            .call_method1("loads", (self.json.as_str(),))
+    }
+}
+
+/// A scoring scheme (考核方案), validated and compiled.
+#[pyclass(module = "hotline_score", frozen)]
+pub struct Scheme {
+    pub inner: Arc<CoreScheme>,
+}
+
+fn wrap(
+    py: Python<'_>,
+    f: impl FnOnce() -> hotline_score::Result<CoreScheme> + Send,
+) -> PyResult<Scheme> {
+    Ok(Scheme {
+        inner: Arc::new(enter(py, f)?),
+    })
+}
+
+/// Reads a `scheme` argument: a `Scheme` or a preset name.
+pub fn scheme_in(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<Arc<CoreScheme>> {
+    if let Ok(s) = value.cast::<Scheme>() {
+        return Ok(s.get().inner.clone());
+    }
+    let name: String = value.extract()?;
+    Ok(Arc::new(enter(py, || CoreScheme::preset(&name))?))
+}
+
+fn period_or(
+    py: Python<'_>,
+    scheme: &CoreScheme,
+    period: Option<Bound<'_, Period>>,
+    as_of: hotline_score::Instant,
+) -> PyResult<hotline_score::Period> {
+    match period {
+        Some(p) => Ok(p.get().inner.clone()),
+        None => enter(py, || scheme.period_at(as_of)),
+    }
+}
+
+fn metrics_in(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<Arc<MetricsTable>> {
+    if let Ok(m) = value.cast::<Metrics>() {
+        return Ok(m.get().inner.clone());
+    }
+    Metrics::from_dict_inner(py, value)
+}
+
+impl Metrics {
+    fn from_dict_inner(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<Arc<MetricsTable>> {
+        let text = json_text(py, value)?;
+        serde_json::from_str(&text).map(Arc::new).map_err(|e| {
+            input_error(
+                py,
+                "invalid_metrics",
+                "metrics",
+                format!("metrics table: {e}"),
+            )
+        })
+    }
+}
+
+#[pymethods]
+impl Scheme {
+    /// A built-in preset: `sanmenxia`, `lianyungang-2022`, `three-rates`.
+    #[staticmethod]
+    fn preset(py: Python<'_>, name: &str) -> PyResult<Self> {
+        wrap(py, || CoreScheme::preset(name))
+    }
+
+    /// The names of the presets.
+    #[staticmethod]
+    fn preset_names() -> Vec<&'static str> {
+        hotline_score::scheme::PRESETS
+            .iter()
+            .map(|(n, _)| *n)
+            .collect()
+    }
+
+    /// A scheme from TOML text.
+    #[staticmethod]
+    fn from_toml(py: Python<'_>, text: &str) -> PyResult<Self> {
+        wrap(py, || CoreScheme::from_toml(text))
+    }
+
+    /// A scheme from JSON text.
+    #[staticmethod]
+    fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
+        wrap(py, || CoreScheme::from_json(text))
+    }
+
+    /// A scheme from a dict (the JSON form of a scheme file).
+    #[staticmethod]
+    fn from_dict(py: Python<'_>, data: Bound<'_, PyAny>) -> PyResult<Self> {
+        if data.is_instance_of::<PyString>() {
+            return Err(pyo3::exceptions::PyTypeError::new_err(
+                "`data` must be a dict; use Scheme.from_toml / from_json for text",
+            ));
+        }
+        let text = json_text(py, &data)?;
+        wrap(py, || CoreScheme::from_json(&text))
+    }
+
+    /// A scheme from a `.toml` or `.json` file.
+    #[staticmethod]
+    fn from_file(py: Python<'_>, path: Bound<'_, PyAny>) -> PyResult<Self> {
+        let path = path_in(&path)?;
+        let text = read_text(&path)?;
+        if path.extension().is_some_and(|e| e == "json") {
+            wrap(py, || CoreScheme::from_json(&text))
+        } else {
+            wrap(py, || CoreScheme::from_toml(&text))
+        }
+    }
+
+    /// The scheme's name.
+    #[getter]
+    fn name(&self) -> String {
+        self.inner.name().to_owned()
+    }
+
+    /// The scheme's hash (in every result).
+    #[getter]
+    fn hash(&self) -> String {
+        self.inner.hash().to_owned()
+    }
+
+    /// Decimal places of points.
+    #[getter]
+    fn decimals(&self) -> u32 {
+        self.inner.decimals()
+    }
+
+    /// The scheme in canonical JSON.
+    fn canonical_json(&self) -> String {
+        self.inner.canonical_json()
+    }
+
+    /// The scheme's period containing `as_of`.
+    fn period_at(&self, py: Python<'_>, as_of: Bound<'_, PyAny>) -> PyResult<Period> {
+        let t = instant::extract(py, &as_of)?;
+        Ok(Period {
+            inner: enter(py, || self.inner.period_at(t))?,
+        })
+    }
+
+    /// Scores `units` from a metrics table (a `Metrics` or its dict form) for `period`
+    /// (default: the scheme's period containing `as_of`).
+    #[pyo3(signature = (units, metrics, *, as_of, period=None))]
+    fn score(
+        &self,
+        py: Python<'_>,
+        units: Bound<'_, PyAny>,
+        metrics: Bound<'_, PyAny>,
+        as_of: Bound<'_, PyAny>,
+        period: Option<Bound<'_, Period>>,
+    ) -> PyResult<Scores> {
+        let units = units_in(py, &units)?;
+        let metrics = metrics_in(py, &metrics)?;
+        let as_of = instant::extract(py, &as_of)?;
+        let period = period_or(py, &self.inner, period, as_of)?;
+        let scheme = self.inner.clone();
+        let scores = enter(py, || scheme.score(&units, &metrics, &period, as_of))?;
+        Ok(Scores::new(scores, scheme.decimals()))
+    }
+
+    /// Explains `scores` from the period's contributions: per unit and component, the points
+    /// lost and the tickets that cost them.
+    fn explain(
+        &self,
+        py: Python<'_>,
+        scores: &Scores,
+        contributions: Bound<'_, PyAny>,
+    ) -> PyResult<Report> {
+        let list = match contributions.cast::<Contributions>() {
+            Ok(c) => c.get().inner.clone(),
+            Err(_) => Contributions::from_list_inner(py, &contributions)?,
+        };
+        let scheme = self.inner.clone();
+        let out = enter(py, || scheme.explain(&scores.inner, &list))?;
+        Report::of(py, &out)
+    }
+
+    /// The sanctions ladder over closed periods, oldest first.
+    fn sanctions(&self, py: Python<'_>, history: Vec<PyRef<'_, Scores>>) -> PyResult<Report> {
+        let history: Vec<CoreScores> = history.iter().map(|s| s.inner.clone()).collect();
+        let scheme = self.inner.clone();
+        let out = enter(py, || scheme.sanctions(&history))?;
+        Report::of(py, &out)
+    }
+
+    /// Period warnings at `as_of` (SPEC §7): units at risk, why, and the rescuable tickets.
+    #[pyo3(signature = (evaluator, tickets, *, as_of, period=None))]
+    fn period_warnings(
+        &self,
+        py: Python<'_>,
+        evaluator: &Evaluator,
+        tickets: Bound<'_, Tickets>,
+        as_of: Bound<'_, PyAny>,
+        period: Option<Bound<'_, Period>>,
+    ) -> PyResult<Report> {
+        let as_of = instant::extract(py, &as_of)?;
+        let period = period_or(py, &self.inner, period, as_of)?;
+        let tickets = tickets.get().tickets.clone();
+        let (ev, units, scheme) = (
+            evaluator.inner.clone(),
+            evaluator.units.clone(),
+            self.inner.clone(),
+        );
+        let out = enter(py, || {
+            let metrics_at = |t| -> hotline_score::Result<MetricsTable> {
+                let scope = Scope::new(period.clone(), t);
+                Ok(partial(&tickets, &ev, &scope)?.finalize(&units, Default::default()))
+            };
+            let now = metrics_at(as_of)?;
+            let at_end = metrics_at(period.end)?;
+            let open = open_assignments(&tickets, &ev, as_of)?;
+            let open_at_end = open_assignments(&tickets, &ev, period.end)?;
+            let data = WarningData {
+                metrics: &now,
+                open: &open,
+                at_end: &at_end,
+                open_at_end: &open_at_end,
+            };
+            scheme.period_warnings(&units, &period, as_of, &data)
+        })?;
+        Report::of(py, &out)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<hotline_score.Scheme {} {}>",
+            self.inner.name(),
+            self.inner.hash()
+        )
+    }
+}
+
+impl Contributions {
+    fn from_list_inner(
+        py: Python<'_>,
+        rows: &Bound<'_, PyAny>,
+    ) -> PyResult<Vec<hotline_score::metrics::Contribution>> {
+        let text = json_text(py, rows)?;
+        serde_json::from_str(&text).map_err(|e| {
+            input_error(
+                py,
+                "invalid_contributions",
+                "contributions",
+                format!("contributions: {e}"),
+            )
+        })
+    }
+}
+
+/// The scores of every unit for one period.
+#[pyclass(module = "hotline_score", frozen)]
+pub struct Scores {
+    pub inner: CoreScores,
+    decimals: u32,
+}
+
+impl Scores {
+    pub fn new(inner: CoreScores, decimals: u32) -> Self {
+        Scores { inner, decimals }
+    }
+}
+
+fn decimals(values: impl Iterator<Item = Option<Decimal>>, scale: u32) -> PyResult<ArrayRef> {
+    let v: Vec<Option<i128>> = values
+        .map(|d| {
+            d.map(|mut x| {
+                x.rescale(scale);
+                x.mantissa()
+            })
+        })
+        .collect();
+    let scale = i8::try_from(scale).unwrap_or(i8::MAX);
+    Decimal128Array::from(v)
+        .with_precision_and_scale(38, scale)
+        .map(|a| Arc::new(a) as ArrayRef)
+        .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
+}
+
+fn serde_name<T: Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+#[pymethods]
+impl Scores {
+    /// The core's JSON, byte for byte (points as strings with the scheme's decimals).
+    fn to_json(&self, py: Python<'_>) -> PyResult<String> {
+        let s = &self.inner;
+        py.detach(|| serde_json::to_string(s))
+            .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
+    }
+
+    /// The parsed JSON.
+    fn to_python<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let text = self.to_json(py)?;
+        py.import("json")?.call_method1("loads", (text,))
+    }
+
+    /// The scheme's hash.
+    #[getter]
+    fn scheme_hash(&self) -> String {
+        self.inner.scheme_hash.clone()
+    }
+
+    /// The period's label.
+    #[getter]
+    fn period(&self) -> String {
+        self.inner.period.clone()
+    }
+
+    /// Number of scorecards (units).
+    fn __len__(&self) -> usize {
+        self.inner.units.len()
+    }
+
+    /// One row per unit: `unit, name, group, total, full_marks, rank, group_size, grade`
+    /// (groups in scheme order, then rank, then unit id; exact decimals).
+    fn to_table(&self) -> PyResult<Table> {
+        let u = &self.inner.units;
+        let text = |f: fn(&hotline_score::scheme::Scorecard) -> &str| -> ArrayRef {
+            Arc::new(StringArray::from_iter_values(u.iter().map(f)))
+        };
+        let int = |f: fn(&hotline_score::scheme::Scorecard) -> u32| -> ArrayRef {
+            Arc::new(Int64Array::from_iter_values(
+                u.iter().map(|c| i64::from(f(c))),
+            ))
+        };
+        Table::new(vec![
+            ("unit", text(|c| c.unit.as_str())),
+            ("name", text(|c| &c.name)),
+            ("group", text(|c| &c.group)),
+            (
+                "total",
+                decimals(u.iter().map(|c| Some(c.total)), self.decimals)?,
+            ),
+            (
+                "full_marks",
+                decimals(u.iter().map(|c| Some(c.full_marks)), self.decimals)?,
+            ),
+            ("rank", int(|c| c.rank)),
+            ("group_size", int(|c| c.group_size)),
+            ("grade", text(|c| &c.grade)),
+        ])
+    }
+
+    /// One row per unit and component: `unit, indicator, name, kind, value, numerator,
+    /// denominator, points, max_points, points_lost, no_data, shrunk, below_red_line`.
+    fn components(&self) -> PyResult<Table> {
+        let rows: Vec<(
+            &hotline_score::scheme::Scorecard,
+            &hotline_score::scheme::Component,
+        )> = self
+            .inner
+            .units
+            .iter()
+            .flat_map(|c| c.components.iter().map(move |x| (c, x)))
+            .collect();
+        let text = |f: &dyn Fn(&hotline_score::scheme::Component) -> String| -> ArrayRef {
+            Arc::new(StringArray::from_iter_values(
+                rows.iter().map(|(_, c)| f(c)),
+            ))
+        };
+        let value_scale = hotline_score::scheme::VALUE_DECIMALS;
+        let dp = self.decimals;
+        Table::new(vec![
+            (
+                "unit",
+                Arc::new(StringArray::from_iter_values(
+                    rows.iter().map(|(u, _)| u.unit.as_str()),
+                )),
+            ),
+            ("indicator", text(&|c| c.indicator.clone())),
+            ("name", text(&|c| c.name.clone())),
+            ("kind", text(&|c| serde_name(&c.kind))),
+            (
+                "value",
+                decimals(rows.iter().map(|(_, c)| c.value), value_scale)?,
+            ),
+            (
+                "numerator",
+                decimals(rows.iter().map(|(_, c)| c.numerator), value_scale)?,
+            ),
+            (
+                "denominator",
+                decimals(rows.iter().map(|(_, c)| c.denominator), value_scale)?,
+            ),
+            (
+                "points",
+                decimals(rows.iter().map(|(_, c)| Some(c.points)), dp)?,
+            ),
+            (
+                "max_points",
+                decimals(rows.iter().map(|(_, c)| Some(c.max_points)), dp)?,
+            ),
+            (
+                "points_lost",
+                decimals(rows.iter().map(|(_, c)| Some(c.points_lost)), dp)?,
+            ),
+            (
+                "no_data",
+                Arc::new(StringArray::from(
+                    rows.iter()
+                        .map(|(_, c)| c.no_data.as_ref().map(serde_name))
+                        .collect::<Vec<_>>(),
+                )),
+            ),
+            (
+                "shrunk",
+                Arc::new(BooleanArray::from(
+                    rows.iter().map(|(_, c)| c.shrunk).collect::<Vec<_>>(),
+                )),
+            ),
+            (
+                "below_red_line",
+                Arc::new(BooleanArray::from(
+                    rows.iter()
+                        .map(|(_, c)| c.below_red_line)
+                        .collect::<Vec<_>>(),
+                )),
+            ),
+        ])
+    }
+}
+
+/// `score(tickets, scheme, *, as_of, units=None, calendar=None, policy="henan", period=None,
+/// due_anchor="due_date")`: evaluate, aggregate and score in one call.
+#[pyfunction]
+#[pyo3(signature = (tickets, scheme, *, as_of, units=None, calendar=None, policy=None, period=None, due_anchor="due_date"))]
+#[allow(clippy::too_many_arguments)]
+fn score(
+    py: Python<'_>,
+    tickets: Bound<'_, Tickets>,
+    scheme: Bound<'_, PyAny>,
+    as_of: Bound<'_, PyAny>,
+    units: Option<Bound<'_, PyAny>>,
+    calendar: Option<Bound<'_, crate::calendar::Calendar>>,
+    policy: Option<Bound<'_, PyAny>>,
+    period: Option<Bound<'_, Period>>,
+    due_anchor: &str,
+) -> PyResult<Scores> {
+    let scheme = scheme_in(py, &scheme)?;
+    let units: Vec<Unit> = match units {
+        Some(u) => units_in(py, &u)?,
+        None => match &tickets.get().units {
+            Some(u) => u.as_ref().clone(),
+            None => {
+                return Err(input_error(
+                    py,
+                    "missing_units",
+                    "units",
+                    "`units` is required (or load the tickets with a units table)".to_owned(),
+                ));
+            }
+        },
+    };
+    let policy = match policy {
+        Some(p) => p,
+        None => "henan".into_pyobject(py)?.into_any(),
+    };
+    let ev = Evaluator::build(py, units, calendar.as_ref(), &policy)?;
+    let as_of_t = instant::extract(py, &as_of)?;
+    let period = match period {
+        Some(p) => p,
+        None => Bound::new(
+            py,
+            Period {
+                inner: enter(py, || scheme.period_at(as_of_t))?,
+            },
+        )?,
+    };
+    let p = ev.partial_inner(py, &tickets, &period, as_of_t, due_anchor)?;
+    let table = p.finalize(&ev.units, Default::default());
+    let (units, period) = (ev.units.clone(), period.get().inner.clone());
+    let decimals = scheme.decimals();
+    let scores = enter(py, || scheme.score(&units, &table, &period, as_of_t))?;
+    Ok(Scores::new(scores, decimals))
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<Scheme>()?;
+    m.add_class::<Scores>()?;
+    m.add_class::<Report>()?;
+    m.add_function(wrap_pyfunction!(score, m)?)?;
+    Ok(())
+}

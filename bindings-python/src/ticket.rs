@@ -1,0 +1,336 @@
+//! Tickets in (SPEC §3): the flat `tickets` / `events` / `units` tables as Arrow tables or
+//! lists of dicts, or JSON ticket arrays; validated by the core, strict or lenient.
+
+use std::sync::Arc;
+
+use arrow_array::{ArrayRef, Int64Array, StringArray};
+use hotline_score::Unit;
+use hotline_score::ticket::{
+    Assembler, Diagnostic, EventRow, Loaded, Ticket, TicketRow, load_json, load_rows,
+};
+use pyo3::prelude::*;
+use pyo3::types::PyString;
+
+use crate::arrow::cells::Expect;
+use crate::arrow::export::Table;
+use crate::arrow::import;
+use crate::arrow::reader::CellReader;
+use crate::convert::{json_text, mode_in};
+use crate::errors::enter;
+use crate::rows::{self, Columns, Layout};
+
+const EVENTS: Layout = Layout {
+    name: "events",
+    columns: &[
+        ("ticket_id", Expect::Id, true),
+        ("at", Expect::Instant, true),
+        ("type", Expect::Text, true),
+        ("unit", Expect::Id, false),
+        ("role", Expect::Text, false),
+        ("reason", Expect::Text, false),
+        ("accepted", Expect::Bool, false),
+        ("approved", Expect::Bool, false),
+        ("amount", Expect::Text, false),
+        ("passed", Expect::Bool, false),
+        ("satisfaction", Expect::Text, false),
+        ("resolved", Expect::Bool, false),
+        ("event_id", Expect::Id, false),
+    ],
+    extra: None,
+};
+
+const TICKETS: Layout = Layout {
+    name: "tickets",
+    columns: &[
+        ("ticket_id", Expect::Id, true),
+        ("kind", Expect::Text, true),
+        ("urgency", Expect::Text, false),
+        ("channel", Expect::Id, false),
+        ("received_at", Expect::Instant, true),
+    ],
+    extra: Some(Expect::Attribute),
+};
+
+const UNITS: Layout = Layout {
+    name: "units",
+    columns: &[
+        ("unit", Expect::Id, true),
+        ("group", Expect::Id, true),
+        ("name", Expect::Text, false),
+    ],
+    extra: None,
+};
+
+fn event_rows(mut c: Columns) -> Vec<EventRow> {
+    (0..c.rows)
+        .map(|i| EventRow {
+            ticket_id: c.take("ticket_id", i).unwrap_or_default(),
+            at: c.take("at", i).unwrap_or_default(),
+            event_type: c.take("type", i).unwrap_or_default(),
+            unit: c.take("unit", i),
+            role: c.take("role", i),
+            reason: c.take("reason", i),
+            accepted: c.take("accepted", i),
+            approved: c.take("approved", i),
+            amount: c.take("amount", i),
+            passed: c.take("passed", i),
+            satisfaction: c.take("satisfaction", i),
+            resolved: c.take("resolved", i),
+            event_id: c.take("event_id", i),
+        })
+        .collect()
+}
+
+fn ticket_rows(mut c: Columns) -> Vec<TicketRow> {
+    let fixed = TicketRow::COLUMNS;
+    let attributes: Vec<String> = c
+        .cells
+        .keys()
+        .filter(|k| !fixed.contains(&k.as_str()))
+        .cloned()
+        .collect();
+    (0..c.rows)
+        .map(|i| TicketRow {
+            ticket_id: c.take("ticket_id", i).unwrap_or_default(),
+            kind: c.take("kind", i).unwrap_or_default(),
+            urgency: c.take("urgency", i),
+            channel: c.take("channel", i),
+            received_at: c.take("received_at", i).unwrap_or_default(),
+            attributes: attributes
+                .iter()
+                .filter_map(|a| c.take(a, i).map(|v| (a.clone(), v)))
+                .collect(),
+        })
+        .collect()
+}
+
+/// Reads a units table (Arrow or list of dicts).
+pub fn units_in(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<Vec<Unit>> {
+    let mut c = rows::read(py, obj, &UNITS)?;
+    Ok((0..c.rows)
+        .map(|i| Unit {
+            id: c.take("unit", i).unwrap_or_default().into(),
+            group: c.take("group", i).unwrap_or_default(),
+            name: c.take("name", i).unwrap_or_default(),
+        })
+        .collect())
+}
+
+/// A validated set of tickets, and the diagnostics of the tickets skipped in lenient mode.
+#[pyclass(module = "hotline_score", frozen)]
+pub struct Tickets {
+    pub tickets: Arc<Vec<Ticket>>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub units: Option<Arc<Vec<Unit>>>,
+}
+
+impl Tickets {
+    fn new(loaded: Loaded, units: Option<Vec<Unit>>) -> Self {
+        Tickets {
+            tickets: Arc::new(loaded.tickets),
+            diagnostics: loaded.diagnostics,
+            units: units.map(Arc::new),
+        }
+    }
+}
+
+#[pymethods]
+impl Tickets {
+    /// Number of valid tickets.
+    fn __len__(&self) -> usize {
+        self.tickets.len()
+    }
+
+    /// The ids of the valid tickets, in input order.
+    #[getter]
+    fn ids(&self) -> Vec<String> {
+        self.tickets.iter().map(|t| t.id.clone()).collect()
+    }
+
+    /// Number of events over all valid tickets.
+    #[getter]
+    fn event_count(&self) -> usize {
+        self.tickets.iter().map(|t| t.events.len()).sum()
+    }
+
+    /// One row per skipped ticket (lenient mode): `code, ticket_id, event_index, field, row,
+    /// message` (empty in strict mode).
+    #[getter]
+    fn diagnostics(&self) -> PyResult<Table> {
+        let d = &self.diagnostics;
+        let text = |f: fn(&Diagnostic) -> &str| -> ArrayRef {
+            Arc::new(StringArray::from_iter_values(d.iter().map(f)))
+        };
+        let int = |f: fn(&Diagnostic) -> Option<usize>| -> ArrayRef {
+            Arc::new(Int64Array::from_iter(
+                d.iter().map(|x| f(x).and_then(|v| i64::try_from(v).ok())),
+            ))
+        };
+        Table::new(vec![
+            ("code", text(|x| &x.code)),
+            ("ticket_id", text(|x| &x.ticket_id)),
+            ("event_index", int(|x| x.event_index)),
+            ("field", text(|x| &x.field)),
+            ("row", int(|x| x.row)),
+            ("message", text(|x| &x.message)),
+        ])
+    }
+
+    /// The tickets as the flat tables of SPEC §3.2a: `(tickets, events)` (Arrow tables that
+    /// `load_rows` reads back to the same tickets).
+    fn to_tables(&self, py: Python<'_>) -> PyResult<(Table, Table)> {
+        let tickets = self.tickets.clone();
+        let (t, e) = py.detach(|| {
+            (
+                crate::ticket_out::tickets_table(&tickets),
+                crate::ticket_out::events_table(&tickets),
+            )
+        });
+        Ok((t?, e?))
+    }
+
+    /// The tickets as the core's canonical JSON (byte-identical to the Rust library's).
+    fn to_json(&self, py: Python<'_>) -> PyResult<String> {
+        let tickets = self.tickets.clone();
+        py.detach(|| serde_json::to_string(tickets.as_slice()))
+            .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<hotline_score.Tickets {} tickets, {} events, {} skipped>",
+            self.tickets.len(),
+            self.event_count(),
+            self.diagnostics.len()
+        )
+    }
+}
+
+/// `load_rows(tickets, events, units=None, *, mode="strict")`: the flat tables of SPEC §3.2a.
+/// An Arrow events table is streamed row by row into the core's assembler through one reused
+/// row buffer (GIL released); lists of dicts go through columns of cells.
+#[pyfunction]
+#[pyo3(name = "load_rows", signature = (tickets, events, units=None, *, mode="strict"))]
+fn load_rows_py(
+    py: Python<'_>,
+    tickets: Bound<'_, PyAny>,
+    events: Bound<'_, PyAny>,
+    units: Option<Bound<'_, PyAny>>,
+    mode: &str,
+) -> PyResult<Tickets> {
+    let mode = mode_in(py, mode)?;
+    let units = units.map(|u| units_in(py, &u)).transpose()?;
+    let t = if import::is_arrow(&tickets) {
+        let table = import::read_table(py, &tickets, TICKETS.name)?;
+        let names: Vec<String> = table
+            .schema
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .collect();
+        let readers = rows::readers(py, &table, &TICKETS)?;
+        py.detach(|| stream_ticket_rows(&readers, &names))
+    } else {
+        ticket_rows(rows::read(py, &tickets, &TICKETS)?)
+    };
+    let loaded = if import::is_arrow(&events) {
+        let table = import::read_table(py, &events, EVENTS.name)?;
+        let readers = rows::readers(py, &table, &EVENTS)?;
+        enter(py, || {
+            let mut asm = Assembler::new(units.as_deref(), mode)?;
+            for row in t {
+                asm.add_ticket(row);
+            }
+            let mut row = EventRow::default();
+            for (len, cols) in &readers {
+                for i in 0..*len {
+                    for (slot, r) in cols {
+                        fill_event(&mut row, *slot, r, i);
+                    }
+                    asm.add_event(&row);
+                }
+            }
+            asm.finish()
+        })?
+    } else {
+        let e = event_rows(rows::read(py, &events, &EVENTS)?);
+        enter(py, || load_rows(t, e, units.as_deref(), mode))?
+    };
+    Ok(Tickets::new(loaded, units))
+}
+
+/// The tickets-table rows of an Arrow table, read through its streaming readers.
+fn stream_ticket_rows(readers: &rows::Readers<'_>, names: &[String]) -> Vec<TicketRow> {
+    let fixed = TICKETS.columns.len();
+    let mut out = Vec::with_capacity(readers.iter().map(|(n, _)| *n).sum());
+    let mut cell = None;
+    for (len, cols) in readers {
+        for i in 0..*len {
+            let mut row = TicketRow::default();
+            for (slot, r) in cols {
+                match slot {
+                    0 => r.fill_text(i, &mut row.ticket_id),
+                    1 => r.fill_text(i, &mut row.kind),
+                    2 => r.fill(i, &mut row.urgency),
+                    3 => r.fill(i, &mut row.channel),
+                    4 => r.fill_text(i, &mut row.received_at),
+                    extra => {
+                        r.fill(i, &mut cell);
+                        if let (Some(v), Some(name)) = (cell.take(), names.get(extra - fixed)) {
+                            row.attributes.insert(name.clone(), v);
+                        }
+                    }
+                }
+            }
+            out.push(row);
+        }
+    }
+    out
+}
+
+/// Fills column `slot` (an index into `EVENTS.columns`) of `row` from row `i` of `r`.
+fn fill_event(row: &mut EventRow, slot: usize, r: &CellReader<'_>, i: usize) {
+    match slot {
+        0 => r.fill_text(i, &mut row.ticket_id),
+        1 => r.fill_text(i, &mut row.at),
+        2 => r.fill_text(i, &mut row.event_type),
+        3 => r.fill(i, &mut row.unit),
+        4 => r.fill(i, &mut row.role),
+        5 => r.fill(i, &mut row.reason),
+        6 => r.fill(i, &mut row.accepted),
+        7 => r.fill(i, &mut row.approved),
+        8 => r.fill(i, &mut row.amount),
+        9 => r.fill(i, &mut row.passed),
+        10 => r.fill(i, &mut row.satisfaction),
+        11 => r.fill(i, &mut row.resolved),
+        _ => r.fill(i, &mut row.event_id),
+    }
+}
+
+/// `load_json(source, units=None, *, mode="strict")`: a JSON array of tickets (text, or a list
+/// of ticket dicts).
+#[pyfunction]
+#[pyo3(name = "load_json", signature = (source, units=None, *, mode="strict"))]
+fn load_json_py(
+    py: Python<'_>,
+    source: Bound<'_, PyAny>,
+    units: Option<Bound<'_, PyAny>>,
+    mode: &str,
+) -> PyResult<Tickets> {
+    let mode = mode_in(py, mode)?;
+    let units = units.map(|u| units_in(py, &u)).transpose()?;
+    let text = if source.is_instance_of::<PyString>() {
+        source.extract::<String>()?
+    } else {
+        json_text(py, &source)?
+    };
+    let loaded = enter(py, || load_json(&text, units.as_deref(), mode))?;
+    Ok(Tickets::new(loaded, units))
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<Tickets>()?;
+    m.add_function(wrap_pyfunction!(load_rows_py, m)?)?;
+    m.add_function(wrap_pyfunction!(load_json_py, m)?)?;
+    Ok(())
+}

@@ -1,0 +1,274 @@
+//! Vectorised operations: arrays of instants in (Arrow arrays / columns, or Python sequences),
+//! one core call per element with the GIL released, arrays out in the shape they came in
+//! (a list for a sequence, a pyarrow array for pyarrow input, a polars Series for polars).
+
+use std::sync::Arc;
+
+use arrow_array::{ArrayRef, Int64Array, TimestampMillisecondArray};
+use hotline_score::{Error, Instant};
+use pyo3::prelude::*;
+use pyo3::types::{PyList, PyString};
+
+use crate::arrow::cells::{self, CellError, Instants};
+use crate::arrow::export::ArrowArray;
+use crate::arrow::import;
+use crate::errors::input_error;
+use crate::instant;
+
+/// What to do when one element fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnError {
+    /// Raise the first error (default).
+    Raise,
+    /// Give `None` / null for that element.
+    Null,
+}
+
+impl OnError {
+    pub fn parse(py: Python<'_>, text: &str) -> PyResult<Self> {
+        match text {
+            "raise" => Ok(OnError::Raise),
+            "null" => Ok(OnError::Null),
+            other => Err(input_error(
+                py,
+                "invalid_option",
+                "errors",
+                format!("`errors` must be one of {{\"raise\", \"null\"}}, got {other:?}"),
+            )),
+        }
+    }
+}
+
+/// The kind of container the input was, for giving the result back alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    List,
+    Pyarrow,
+    Polars,
+}
+
+/// One input instant: epoch ms, or text for the core to parse.
+pub enum Cell {
+    Millis(i64),
+    Text(String),
+}
+
+impl Cell {
+    fn instant(&self) -> Result<Instant, Error> {
+        match self {
+            Cell::Millis(ms) => Ok(Instant::from_millis(*ms)),
+            Cell::Text(t) => Instant::parse(t),
+        }
+    }
+}
+
+fn shape_of(obj: &Bound<'_, PyAny>) -> Shape {
+    let module = obj
+        .get_type()
+        .getattr("__module__")
+        .and_then(|m| m.extract::<String>())
+        .unwrap_or_default();
+    if module.starts_with("polars") {
+        Shape::Polars
+    } else {
+        Shape::Pyarrow
+    }
+}
+
+fn cell_error(py: Python<'_>, what: &str, e: CellError, expect: &str) -> PyErr {
+    let message = match e {
+        CellError::Type(t) => format!("`{what}` has Arrow type {t}; expected {expect}"),
+        CellError::Naive => format!(
+            "`{what}` holds timestamps without a time zone; localize them first, e.g. \
+             pandas `s.dt.tz_localize(\"Asia/Shanghai\")` or polars \
+             `s.dt.replace_time_zone(\"Asia/Shanghai\")`"
+        ),
+        CellError::Overflow => format!("`{what}` holds a timestamp out of range"),
+    };
+    input_error(py, "invalid_column_type", what, message)
+}
+
+/// Reads an array of instants.
+pub fn instants_in(
+    py: Python<'_>,
+    obj: &Bound<'_, PyAny>,
+    what: &str,
+) -> PyResult<(Vec<Option<Cell>>, Shape)> {
+    if import::is_arrow(obj) {
+        let (_, chunks) = import::read_column(py, obj, what)?;
+        let expect = cells::Expect::Instant.describe();
+        let out = match cells::instants(&chunks).map_err(|e| cell_error(py, what, e, expect))? {
+            Instants::Millis(v) => v.into_iter().map(|x| x.map(Cell::Millis)).collect(),
+            Instants::Text(v) => v.into_iter().map(|x| x.map(Cell::Text)).collect(),
+        };
+        return Ok((out, shape_of(obj)));
+    }
+    if obj.is_instance_of::<PyString>() {
+        return Err(pyo3::exceptions::PyTypeError::new_err(format!(
+            "`{what}` must be a sequence or an Arrow array of instants, not a string"
+        )));
+    }
+    let mut out = Vec::new();
+    for item in obj.try_iter()? {
+        let item = item?;
+        out.push(if item.is_none() {
+            None
+        } else if let Ok(s) = item.cast::<PyString>() {
+            Some(Cell::Text(s.to_cow()?.into_owned()))
+        } else {
+            Some(Cell::Millis(instant::extract(py, &item)?.millis()))
+        });
+    }
+    Ok((out, Shape::List))
+}
+
+/// An amount per element: one for all, or one each.
+pub enum Amounts {
+    All(i64),
+    Each(Vec<Option<i64>>),
+}
+
+impl Amounts {
+    fn get(&self, i: usize) -> Option<i64> {
+        match self {
+            Amounts::All(v) => Some(*v),
+            Amounts::Each(v) => v.get(i).copied().flatten(),
+        }
+    }
+}
+
+/// Reads an int, or an array / sequence of ints of length `len`.
+pub fn ints_in(
+    py: Python<'_>,
+    obj: &Bound<'_, PyAny>,
+    what: &str,
+    len: usize,
+) -> PyResult<Amounts> {
+    if let Ok(v) = obj.extract::<i64>() {
+        return Ok(Amounts::All(v));
+    }
+    let values: Vec<Option<i64>> = if import::is_arrow(obj) {
+        let (_, chunks) = import::read_column(py, obj, what)?;
+        match cells::instants(&chunks).map_err(|e| cell_error(py, what, e, "int64 milliseconds"))? {
+            Instants::Millis(v) => v,
+            Instants::Text(_) => {
+                return Err(input_error(
+                    py,
+                    "invalid_column_type",
+                    what,
+                    format!("`{what}` must hold integers (milliseconds), not strings"),
+                ));
+            }
+        }
+    } else {
+        obj.extract()?
+    };
+    same_len(py, len, values.len(), what)?;
+    Ok(Amounts::Each(values))
+}
+
+/// Fails unless two arrays have the same length.
+pub fn same_len(py: Python<'_>, want: usize, got: usize, what: &str) -> PyResult<()> {
+    if want == got {
+        Ok(())
+    } else {
+        Err(input_error(
+            py,
+            "length_mismatch",
+            what,
+            format!("`{what}` has {got} elements; expected {want}"),
+        ))
+    }
+}
+
+fn settle(r: Result<Option<i64>, Error>, on_error: OnError) -> Result<Option<i64>, Error> {
+    match (r, on_error) {
+        (Ok(v), _) => Ok(v),
+        (Err(_), OnError::Null) => Ok(None),
+        (Err(e), OnError::Raise) => Err(e),
+    }
+}
+
+type In = Result<Instant, Error>;
+
+/// Applies `f` to every present element.
+pub fn map1(
+    xs: &[Option<Cell>],
+    on_error: OnError,
+    f: impl Fn(In) -> Result<Option<i64>, Error>,
+) -> Result<Vec<Option<i64>>, Error> {
+    xs.iter()
+        .map(|x| match x {
+            None => Ok(None),
+            Some(c) => settle(f(c.instant()), on_error),
+        })
+        .collect()
+}
+
+/// Applies `f` to every pair of present elements.
+pub fn map2(
+    xs: &[Option<Cell>],
+    ys: &[Option<Cell>],
+    on_error: OnError,
+    f: impl Fn(In, In) -> Result<Option<i64>, Error>,
+) -> Result<Vec<Option<i64>>, Error> {
+    xs.iter()
+        .zip(ys.iter())
+        .map(|(x, y)| match (x, y) {
+            (Some(a), Some(b)) => settle(f(a.instant(), b.instant()), on_error),
+            _ => Ok(None),
+        })
+        .collect()
+}
+
+/// Applies `f` to every present element and its amount.
+pub fn map_shift(
+    xs: &[Option<Cell>],
+    amounts: &Amounts,
+    on_error: OnError,
+    f: impl Fn(In, i64) -> Result<Option<i64>, Error>,
+) -> Result<Vec<Option<i64>>, Error> {
+    xs.iter()
+        .enumerate()
+        .map(|(i, x)| match (x, amounts.get(i)) {
+            (Some(c), Some(ms)) => settle(f(c.instant(), ms), on_error),
+            _ => Ok(None),
+        })
+        .collect()
+}
+
+fn out<'py>(
+    py: Python<'py>,
+    values: Vec<Option<i64>>,
+    shape: Shape,
+    array: impl FnOnce(Vec<Option<i64>>) -> ArrayRef,
+) -> PyResult<Bound<'py, PyAny>> {
+    let module = match shape {
+        Shape::List => return Ok(PyList::new(py, values)?.into_any()),
+        Shape::Pyarrow => ("pyarrow", "array"),
+        Shape::Polars => ("polars", "Series"),
+    };
+    let holder = ArrowArray::new(array(values));
+    py.import(module.0)?.call_method1(module.1, (holder,))
+}
+
+/// Instants out: epoch ms in a list, or `timestamp[ms, tz=<calendar offset>]` arrays.
+pub fn instants_out<'py>(
+    py: Python<'py>,
+    values: Vec<Option<i64>>,
+    shape: Shape,
+    offset: &str,
+) -> PyResult<Bound<'py, PyAny>> {
+    out(py, values, shape, |v| {
+        Arc::new(TimestampMillisecondArray::from(v).with_timezone(offset.to_owned()))
+    })
+}
+
+/// Durations out: milliseconds, in a list or an `int64` array.
+pub fn durations_out<'py>(
+    py: Python<'py>,
+    values: Vec<Option<i64>>,
+    shape: Shape,
+) -> PyResult<Bound<'py, PyAny>> {
+    out(py, values, shape, |v| Arc::new(Int64Array::from(v)))
+}

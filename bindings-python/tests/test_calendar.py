@@ -1,0 +1,265 @@
+"""Calendar API: constructors, every operation, vectorised forms and the invariants of SPEC §2.3
+(hypothesis)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import hotline_score as hs
+
+CST = dt.timezone(dt.timedelta(hours=8))
+HOUR = 3_600_000
+CAL = hs.Calendar.prc()
+
+
+def ms(text: str) -> int:
+    return hs.parse_instant(text)
+
+
+def test_prc_defaults() -> None:
+    cal = hs.Calendar()
+    assert cal.offset == "+08:00"
+    assert cal.first_date == dt.date(2017, 1, 1)
+    assert cal.last_date == dt.date(2026, 12, 31)
+    assert cal.predicted_from is None
+    assert "2017-01-01..2026-12-31" in repr(cal)
+
+
+def test_operations() -> None:
+    fri = dt.datetime(2026, 2, 13, 16, 30, tzinfo=CST)
+    due = CAL.add_working(fri, 2 * HOUR)
+    assert hs.format_instant(due) == "2026-02-14T10:00:00+08:00"  # make-up Saturday
+    assert CAL.working_between(fri, due) == 2 * HOUR
+    assert CAL.working_between(due, fri) == -2 * HOUR
+    assert CAL.sub_working(due, 2 * HOUR) == ms("2026-02-13T16:30:00+08:00")
+    assert CAL.add_working(fri, 0) == hs.parse_instant(fri)
+    assert CAL.next_working_instant("2026-02-13T12:30:00+08:00") == ms("2026-02-13T13:30:00+08:00")
+    assert CAL.day_kind(dt.date(2026, 2, 17)) == "holiday"
+    assert CAL.day_kind("2026-02-20") == "in_lieu"
+    assert CAL.day_kind("2026-02-14") == "adjusted_workday"
+    assert CAL.day_kind("2026-03-07") == "weekend"
+    assert CAL.day_kind("2026-03-09") == "workday"
+    assert CAL.is_workday("2026-02-14") and not CAL.is_workday("2026-02-15")
+    assert CAL.add_working_days("2026-02-14", 1) == dt.date(2026, 2, 24)
+    assert CAL.add_working_days(dt.date(2026, 2, 24), -1) == dt.date(2026, 2, 14)
+    assert CAL.working_days_between("2026-01-01", "2027-01-01") == 248
+    sat = "2026-02-14T17:00:00+08:00"
+    assert CAL.working_days_deadline(sat, 1) == ms("2026-02-24T17:30:00+08:00")
+    fri10 = "2026-02-13T10:00:00+08:00"
+    got = CAL.working_days_deadline(fri10, 1, count_start_day=True, deadline_at="midnight")
+    assert got == ms("2026-02-14T00:00:00+08:00")
+    with pytest.raises(hs.InputError) as info:
+        CAL.working_days_deadline(fri10, 1, deadline_at="noon")
+    assert info.value.field == "deadline_at"
+
+
+def test_whole_day_clock() -> None:
+    clock = CAL.whole_day()
+    due = clock.add_working("2026-03-06T15:00:00+08:00", 24 * HOUR)
+    assert due == ms("2026-03-09T15:00:00+08:00")
+
+
+def test_versions_as_known_on() -> None:
+    before = hs.Calendar(as_known_on="2019-03-21")
+    after = hs.Calendar(as_known_on=dt.date(2019, 3, 22))
+    assert before.is_workday("2019-05-02") is True
+    assert after.is_workday("2019-05-02") is False
+
+
+def test_template_offset_coverage_and_predict() -> None:
+    cal = hs.Calendar(
+        prc=False,
+        template={"every_day": ["00:00-24:00"]},
+        coverage=("2026-01-01", "2026-12-31"),
+        offset="+00:00",
+    )
+    assert cal.offset == "+00:00"
+    assert cal.working_between("2026-03-01T00:00:00Z", "2026-03-02T00:00:00Z") == 24 * HOUR
+    predicted = hs.Calendar(predict=True)
+    assert predicted.predicted_from == dt.date(2027, 1, 1)
+    assert predicted.is_predicted("2027-03-01")
+    t = "2026-12-31T17:00:00+08:00"
+    out = predicted.add_working(t, 2 * HOUR)
+    assert predicted.uses_prediction(t, out)
+    through = hs.Calendar(predict=dt.date(2027, 6, 30))
+    assert through.last_date == dt.date(2027, 6, 30)
+    assert hs.Calendar(ignore_adjusted_workdays=True).day_kind("2026-02-14") == "weekend"
+
+
+def test_dated_templates_as_pairs_or_dicts() -> None:
+    summer = {"weekdays": ["08:00-12:00", "15:00-18:00"]}
+    a = hs.Calendar(dated_templates=[("2026-06-01", summer)])
+    b = hs.Calendar(dated_templates=[{"from": "2026-06-01", "template": summer}])
+    t = "2026-06-01T12:00:00+08:00"
+    assert a.next_working_instant(t) == b.next_working_instant(t) == ms("2026-06-01T15:00:00+08:00")
+
+
+def test_data_from_file_and_dict(tmp_path: Path) -> None:
+    data = {
+        "notices": [
+            {
+                "year": 2027,
+                "holidays": [
+                    {"name": "New Year's Day", "statutory": ["2027-01-01"], "off": ["2027-01-01"]}
+                ],
+            }
+        ]
+    }
+    layered = hs.Calendar.from_dict(data, prc=True)
+    assert layered.day_kind("2027-01-01") == "holiday"
+    assert layered.day_kind("2026-10-01") == "holiday"
+    alone = hs.Calendar.from_dict(data)
+    assert alone.first_date == dt.date(2027, 1, 1)
+    path = tmp_path / "cal.toml"
+    path.write_text(
+        '[[notices]]\nyear = 2027\n[[notices.holidays]]\nname = "x"\noff = ["2027-01-04"]\n',
+        encoding="utf-8",
+    )
+    from_file = hs.Calendar.from_file(path)
+    assert from_file.day_kind("2027-01-04") == "in_lieu"
+    assert hs.Calendar.from_file(str(path), prc=True).is_workday("2026-02-14")
+
+
+def test_calendar_errors_carry_position(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[[notices]]\nyear = 2027\nyeer = 1\n", encoding="utf-8")
+    with pytest.raises(hs.CalendarError) as info:
+        hs.Calendar.from_file(bad)
+    err = info.value
+    assert err.code == "unknown_calendar_key"
+    assert (err.field, err.line) == ("yeer", 3)
+    assert err.column is not None
+    with pytest.raises(hs.CalendarError) as info:
+        hs.Calendar(template={"mon": ["09:00-12:00", "11:00-13:00"]})
+    assert info.value.code == "overlapping_intervals"
+    with pytest.raises(hs.CalendarError) as info:
+        CAL.day_kind("2027-01-04")
+    assert (info.value.code, info.value.date) == ("out_of_coverage", "2027-01-04")
+    with pytest.raises(hs.InputError) as info:
+        CAL.day_kind(dt.datetime(2026, 1, 1, tzinfo=CST))
+    assert info.value.code == "invalid_date"
+    with pytest.raises(hs.InputError):
+        hs.Calendar(offset="8")
+    with pytest.raises(TypeError):
+        hs.Calendar.from_dict("cal.toml")
+
+
+# --- vectorised ---------------------------------------------------------------------------
+
+T0 = ms("2026-02-13T16:30:00+08:00")
+
+
+def test_vectorised_lists() -> None:
+    got = CAL.add_working_array([T0, None, "2026-02-13T16:30:00+08:00"], 2 * HOUR)
+    assert got == [CAL.add_working(T0, 2 * HOUR), None, CAL.add_working(T0, 2 * HOUR)]
+    assert CAL.sub_working_array([T0], [HOUR]) == [CAL.sub_working(T0, HOUR)]
+    assert CAL.working_between_array([T0], [T0 + HOUR]) == [CAL.working_between(T0, T0 + HOUR)]
+    assert CAL.next_working_instant_array([T0 + 2 * HOUR]) == [CAL.next_working_instant(T0 + 2 * HOUR)]
+    assert CAL.working_days_deadline_array([T0], 3) == [CAL.working_days_deadline(T0, 3)]
+
+
+def test_vectorised_pyarrow_and_polars() -> None:
+    ts = pa.array([T0, T0 + HOUR, None], pa.timestamp("ms", tz="Asia/Shanghai"))
+    out = CAL.add_working_array(ts, 2 * HOUR)
+    assert isinstance(out, pa.Array)
+    assert out.type == pa.timestamp("ms", tz="+08:00")
+    assert out.cast(pa.int64()).to_pylist() == [
+        CAL.add_working(T0, 2 * HOUR),
+        CAL.add_working(T0 + HOUR, 2 * HOUR),
+        None,
+    ]
+    chunked = pa.chunked_array([pa.array([T0], pa.int64()), pa.array([T0 + HOUR], pa.int64())])
+    between = CAL.working_between_array(chunked, pa.array([T0 + HOUR, T0 + 2 * HOUR]))
+    assert between.type == pa.int64()
+    assert between.to_pylist() == [CAL.working_between(T0, T0 + HOUR), CAL.working_between(T0 + HOUR, T0 + 2 * HOUR)]
+    series = pl.Series("t", [dt.datetime(2026, 2, 13, 16, 30, tzinfo=CST)])
+    res = CAL.add_working_array(series, 2 * HOUR)
+    assert isinstance(res, pl.Series)
+    assert res.dt.epoch("ms").to_list() == [CAL.add_working(T0, 2 * HOUR)]
+    strings = pa.array(["2026-02-13T16:30:00+08:00"])
+    assert CAL.next_working_instant_array(strings).cast(pa.int64()).to_pylist() == [
+        CAL.next_working_instant(T0)
+    ]
+
+
+def test_vectorised_errors() -> None:
+    far = 10**12
+    with pytest.raises(hs.CalendarError) as info:
+        CAL.add_working_array([T0], far)
+    assert info.value.code == "out_of_coverage"
+    assert CAL.add_working_array([T0, T0], [far, HOUR], errors="null") == [None, CAL.add_working(T0, HOUR)]
+    with pytest.raises(hs.InputError) as info:
+        CAL.add_working_array([T0], [1, 2])
+    assert info.value.code == "length_mismatch"
+    naive = pa.array([0], pa.timestamp("ms"))
+    with pytest.raises(hs.InputError) as info:
+        CAL.add_working_array(naive, 1)
+    assert info.value.code == "invalid_column_type"
+    assert "tz_localize" in str(info.value)
+    with pytest.raises(hs.InputError):
+        CAL.add_working_array(pa.array([1.5]), 1)
+    with pytest.raises(hs.InputError):
+        CAL.add_working_array([T0], 1, errors="ignore")
+    with pytest.raises(TypeError):
+        CAL.add_working_array("2026-02-13T16:30:00+08:00", 1)
+
+
+# --- invariants (SPEC §2.3) ---------------------------------------------------------------
+
+LO = ms("2017-04-01T00:00:00+08:00")
+HI = ms("2026-10-01T00:00:00+08:00")
+instants = st.integers(min_value=LO, max_value=HI)
+amounts = st.integers(min_value=0, max_value=300 * HOUR)
+SETTINGS = settings(max_examples=200, deadline=None)
+
+
+@SETTINGS
+@given(instants, amounts)
+def test_add_then_between_is_identity(t: int, d: int) -> None:
+    due = CAL.add_working(t, d)
+    assert due >= t
+    assert CAL.working_between(t, due) == d
+    # The earliest such instant: one millisecond less is not enough.
+    if d > 0:
+        assert CAL.working_between(t, due - 1) < d
+
+
+@SETTINGS
+@given(instants, amounts)
+def test_sub_then_between_is_identity(t: int, d: int) -> None:
+    start = CAL.sub_working(t, d)
+    assert start <= t
+    assert CAL.working_between(start, t) == d
+    assert CAL.add_working(start, d) <= t
+
+
+@SETTINGS
+@given(instants, instants, amounts, amounts)
+def test_add_is_monotonic(t1: int, t2: int, d1: int, d2: int) -> None:
+    a, b = sorted((t1, t2))
+    lo, hi = sorted((d1, d2))
+    assert CAL.add_working(a, lo) <= CAL.add_working(b, lo)
+    assert CAL.add_working(a, lo) <= CAL.add_working(a, hi)
+
+
+@SETTINGS
+@given(instants, instants)
+def test_between_is_antisymmetric_and_additive(a: int, b: int) -> None:
+    m = (a + b) // 2
+    assert CAL.working_between(a, b) == -CAL.working_between(b, a)
+    assert CAL.working_between(a, b) == CAL.working_between(a, m) + CAL.working_between(m, b)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(instants, min_size=1, max_size=20), amounts)
+def test_vectorised_equals_scalar(ts: list[int], d: int) -> None:
+    assert CAL.add_working_array(ts, d) == [CAL.add_working(t, d) for t in ts]
+    arr = CAL.add_working_array(pa.array(ts, pa.int64()), d)
+    assert arr.cast(pa.int64()).to_pylist() == [CAL.add_working(t, d) for t in ts]

@@ -1,0 +1,194 @@
+"""Policies, schemes, evaluation, partial/merge/finalize, scores as tables, explanations, warnings,
+sanctions and the synthetic city — through the Python API."""
+
+from __future__ import annotations
+
+import decimal
+import json
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+import hotline_score as hs
+
+CITY, UNITS, AS_OF = hs.synthetic_city(days=30, tickets_per_day=150, units=20)
+SCHEME = hs.Scheme.preset("sanmenxia")
+EV = hs.Evaluator(UNITS)
+PERIOD = SCHEME.period_at(AS_OF)
+
+
+def test_synthetic_city() -> None:
+    assert len(CITY) > 3000 and CITY.event_count > len(CITY)
+    assert UNITS.column_names == ["unit", "group", "name"] and UNITS.num_rows == 20
+    assert hs.format_instant(AS_OF) == "2026-01-31T00:00:00+08:00"
+    again, _, _ = hs.synthetic_city(days=30, tickets_per_day=150, units=20)
+    assert again.to_json() == CITY.to_json()  # seeded
+    with pytest.raises(hs.DataError) as info:
+        hs.synthetic_city(units=0)
+    assert (info.value.code, info.value.field) == ("invalid_city_config", "units")
+
+
+def test_policies() -> None:
+    assert "henan" in hs.Policy.builtin_names()
+    henan = hs.Policy.builtin("henan")
+    assert henan.name == "henan"
+    again = hs.Policy.from_json(henan.to_json())
+    assert again.to_json() == henan.to_json()
+    assert hs.Policy.from_dict(json.loads(henan.to_json())).name == "henan"
+    toml = 'name = "demo"\n[[rules]]\nlimits.complete = "3wd"\n'
+    assert hs.Policy.from_toml(toml).name == "demo"
+    with pytest.raises(hs.PolicyError) as info:
+        hs.Policy.from_toml('name = "demo"\n[[rules]]\nlimits.complete = "3 days"\n')
+    err = info.value
+    assert err.code == "invalid_policy" and err.line == 3 and err.column is not None
+    with pytest.raises(hs.PolicyError) as info:
+        hs.Policy.builtin("atlantis")
+    assert info.value.code == "unknown_policy"
+
+
+def test_schemes(tmp_path: Path) -> None:
+    assert set(hs.Scheme.preset_names()) >= {"sanmenxia", "lianyungang-2022", "three-rates"}
+    assert SCHEME.name and len(SCHEME.hash) >= 16 and SCHEME.decimals == 2
+    assert PERIOD.label == "2026-Q1"
+    path = tmp_path / "s.json"
+    path.write_text(SCHEME.canonical_json(), encoding="utf-8")
+    assert hs.Scheme.from_file(path).hash == SCHEME.hash
+    assert hs.Scheme.from_dict(json.loads(SCHEME.canonical_json())).hash == SCHEME.hash
+    with pytest.raises(hs.SchemeError) as info:
+        hs.Scheme.from_toml('name = "x"\nperiod = "fortnight"\n')
+    err = info.value
+    assert err.code == "scheme_invalid" and err.problems and err.line == err.problems[0]["line"]
+    with pytest.raises(hs.SchemeError) as info:
+        hs.Scheme.preset("nowhere")
+    assert info.value.code == "unknown_preset"
+
+
+def test_one_call_score_equals_the_steps() -> None:
+    scores = hs.score(CITY, SCHEME, as_of=AS_OF)
+    assert scores.period == "2026-Q1" and len(scores) == 20
+    partial = EV.partial(CITY, period=PERIOD, as_of=AS_OF)
+    steps = SCHEME.score(UNITS, partial.finalize(), as_of=AS_OF)
+    assert steps.to_json() == scores.to_json()
+    assert scores.scheme_hash == SCHEME.hash
+    doc = scores.to_python()
+    assert doc["scheme_hash"] == SCHEME.hash and len(doc["units"]) == 20
+    by_name = hs.score(CITY, "sanmenxia", as_of=AS_OF, policy="henan", calendar=hs.Calendar.prc())
+    assert by_name.to_json() == scores.to_json()
+
+
+def test_sharded_partials_merge_exactly() -> None:
+    ids = CITY.ids
+    data = json.loads(CITY.to_json())
+    half = len(ids) // 2
+    a = hs.load_json(data[:half])
+    b = hs.load_json(data[half:])
+    whole = EV.partial(CITY, period=PERIOD, as_of=AS_OF)
+    pa_ = EV.partial(a, period=PERIOD, as_of=AS_OF)
+    pb = EV.partial(b, period=PERIOD, as_of=AS_OF)
+    assert pa_.merge(pb).to_json() == whole.to_json() == pb.merge(pa_).to_json()
+    table = whole.to_table().to_pyarrow()
+    assert table.column_names[0] == "unit" and "lead_due" in table.column_names
+    assert table.schema.field("lead_due").type == pa.int64()
+    assert len(whole) == table.num_rows
+    # The row form round-trips, and rows of one unit add up (a SQL group-by can merge shards).
+    back = hs.Partial.from_table(table, UNITS)
+    assert back.to_json() == whole.to_json()
+    stacked = pa.concat_tables([pa_.to_table().to_pyarrow(), pb.to_table().to_pyarrow()])
+    assert hs.Partial.from_table(stacked, UNITS).to_json() == whole.to_json()
+    scores = SCHEME.score(UNITS, back.finalize(), as_of=AS_OF)
+    assert scores.to_json() == hs.score(CITY, SCHEME, as_of=AS_OF).to_json()
+    with pytest.raises(hs.PolicyError) as info:
+        hs.Partial.from_table(table.drop_columns(["lead_due"]), UNITS)
+    assert (info.value.code, info.value.field) == ("invalid_partial", "lead_due")
+    with pytest.raises(hs.DataError) as info2:
+        hs.Partial.from_table(table.drop_columns(["unit"]), UNITS)
+    assert info2.value.code == "missing_column"
+
+
+def test_score_tables_are_exact_decimals() -> None:
+    scores = hs.score(CITY, SCHEME, as_of=AS_OF)
+    table = scores.to_table().to_pyarrow()
+    assert table.column_names == ["unit", "name", "group", "total", "full_marks", "rank", "group_size", "grade"]
+    assert table.schema.field("total").type == pa.decimal128(38, 2)
+    doc = scores.to_python()
+    assert [str(x) for x in table.column("total").to_pylist()] == [u["total"] for u in doc["units"]]
+    rows = scores.to_table().to_pylist()
+    assert isinstance(rows[0]["total"], decimal.Decimal)
+    comps = scores.components().to_pandas()
+    first = doc["units"][0]["components"][0]
+    assert str(comps["points"][0]) == first["points"]
+    assert comps["indicator"][0] == first["indicator"]
+    assert scores.components().to_polars().height == sum(len(u["components"]) for u in doc["units"])
+
+
+def test_explanations_and_contributions() -> None:
+    scores = hs.score(CITY, SCHEME, as_of=AS_OF)
+    unit = scores.to_python()["units"][-1]["unit"]
+    contributions = EV.contributions(CITY, unit, period=PERIOD, as_of=AS_OF)
+    assert len(contributions) > 0
+    table = contributions.to_table()
+    assert table.column_names == ["ticket_id", "unit", "role", "counter", "amount"]
+    explained = SCHEME.explain(scores, contributions).to_python()
+    mine = next(e for e in explained if e["unit"] == unit)
+    lost = [c for c in mine["components"] if c["tickets"]]
+    assert lost and all(t in CITY.ids for c in lost for t in c["tickets"])
+    again = SCHEME.explain(scores, table.to_pylist())
+    assert json.loads(again.to_json()) == explained
+    other = hs.Scheme.preset("three-rates")
+    with pytest.raises(hs.SchemeError) as info:
+        other.explain(scores, contributions)
+    assert info.value.code == "scheme_mismatch"
+
+
+def test_evaluate_and_open_assignments() -> None:
+    one = hs.load_json([json.loads(CITY.to_json())[0]])
+    assignments = EV.evaluate(one, as_of=AS_OF).to_python()
+    assert assignments and set(assignments[0]["clocks"]) == {
+        "sign",
+        "contact",
+        "reply",
+        "complete",
+        "return_window",
+    }
+    early = hs.parse_instant("2026-01-10T00:00:00+08:00")
+    open_now = EV.open_assignments(CITY, early).to_python()
+    assert open_now and all("ticket_id" in o for o in open_now)
+
+
+def test_warnings_and_sanctions() -> None:
+    city, units, as_of = hs.synthetic_city(days=70, tickets_per_day=80)
+    ev = hs.Evaluator(units)
+    warnings = SCHEME.period_warnings(ev, city, as_of=as_of).to_python()
+    assert len(warnings) >= 9
+    assert all(w["rescuable"] is not None for w in warnings)
+    before = SCHEME.period_warnings(ev, city, as_of=as_of - 86_400_000).to_python()
+    assert before == []
+    scores = hs.score(city, SCHEME, as_of=as_of)
+    outcome = SCHEME.sanctions([scores]).to_python()
+    assert len(outcome) == 1 and len(outcome[0]["units"]) == units.num_rows
+    with pytest.raises(hs.SchemeError) as info:
+        hs.Scheme.preset("three-rates").period_warnings(ev, city, as_of=as_of)
+    assert info.value.code in ("scheme_lacks", "scheme_mismatch")
+
+
+def test_metrics_and_period_inputs() -> None:
+    scheme = hs.Scheme.preset("lianyungang-2022")
+    units = [{"unit": "haizhou", "group": "districts", "name": "海州区"}]
+    metrics = {"units": {"haizhou": {"lead": {"due": 4000, "closed_on_time": 3593}, "assisting": {}}}}
+    scores = scheme.score(units, metrics, as_of="2022-07-01T00:00:00+08:00")
+    comp = scores.to_python()["units"][0]["components"][0]
+    assert (comp["value"], comp["points"]) == ("89.825", "14.83")
+    m = hs.Metrics.from_dict(metrics)
+    assert len(m) == 1 and json.loads(m.to_json())["units"]["haizhou"]["lead"]["due"] == 4000
+    p = hs.Period("2022-06-01T00:00:00+08:00", "2022-07-01T00:00:00+08:00", "2022-06")
+    assert (p.label, p.end - p.start) == ("2022-06", 30 * 86_400_000)
+    assert scheme.score(units, m, as_of=p.end, period=p).period == "2022-06"
+    with pytest.raises(hs.InputError) as info:
+        hs.Period(p.end, p.start, "backwards")
+    assert info.value.code == "invalid_period"
+    with pytest.raises(hs.SchemeError) as info:
+        scheme.score([{"unit": "x", "group": "moon"}], {"units": {}}, as_of=p.end)
+    assert info.value.code == "unit_group_unknown"
+    with pytest.raises(hs.InputError):
+        hs.score(hs.load_json("[]"), scheme, as_of=p.end)

@@ -1,0 +1,191 @@
+"""Data in: flat tables from pyarrow, polars and pandas (typed columns), lists of dicts, JSON;
+typed errors for missing, unknown and mistyped columns; lenient diagnostics as a table."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pandas as pd
+import polars as pl
+import pyarrow as pa
+import pytest
+
+import hotline_score as hs
+
+CST = dt.timezone(dt.timedelta(hours=8))
+
+
+def at(h: int, m: int = 0) -> dt.datetime:
+    return dt.datetime(2026, 3, 2, h, m, tzinfo=CST)
+
+
+TICKETS: dict[str, list[Any]] = {
+    "ticket_id": ["T1", "T2"],
+    "kind": ["complaint", "help"],
+    "urgency": ["urgent", None],
+    "channel": ["web", "phone"],
+    "received_at": [at(9), at(9, 30)],
+    "district": ["湖滨区", None],
+    "repeat": [True, False],
+}
+EVENTS: dict[str, list[Any]] = {
+    "ticket_id": ["T1", "T2", "T1", "T1", "T1", "T1"],
+    "at": [at(9, 20), at(9, 40), at(10), at(11), at(12), at(13)],
+    "type": ["dispatched", "dispatched", "signed", "replied", "called_back", "closed"],
+    "unit": ["u1", "u2", "u1", "u1", None, None],
+    "role": ["lead", None, None, None, None, None],
+    "satisfaction": [None, None, None, None, "satisfied", None],
+    "resolved": [None, None, None, None, True, None],
+}
+UNITS = [
+    {"unit": "u1", "group": "counties", "name": "湖滨区"},
+    {"unit": "u2", "group": "departments", "name": "市城管局"},
+]
+
+
+def expected_json() -> str:
+    return hs.load_rows(
+        [dict(zip(TICKETS, row)) for row in zip(*TICKETS.values())],
+        [dict(zip(EVENTS, row)) for row in zip(*EVENTS.values())],
+        UNITS,
+    ).to_json()
+
+
+def test_lists_of_dicts() -> None:
+    text = expected_json()
+    tickets = json.loads(text)
+    assert [t["id"] for t in tickets] == ["T1", "T2"]
+    assert tickets[0]["attributes"] == {"district": "湖滨区", "repeat": "true"}
+    assert tickets[0]["events"][3] == {
+        "at": "2026-03-02T12:00:00+08:00",
+        "type": "called_back",
+        "satisfaction": "satisfied",
+        "resolved": True,
+    }
+
+
+@pytest.mark.parametrize("lib", ["pyarrow", "polars", "pandas"])
+def test_every_dataframe_library_gives_the_same_tickets(lib: str) -> None:
+    if lib == "pyarrow":
+        t: Any = pa.table(TICKETS)
+        e: Any = pa.table(EVENTS)
+        u: Any = pa.Table.from_pylist(UNITS)
+    elif lib == "polars":
+        t, e, u = pl.DataFrame(TICKETS), pl.DataFrame(EVENTS), pl.DataFrame(UNITS)
+    else:
+        t, e, u = pd.DataFrame(TICKETS), pd.DataFrame(EVENTS), pd.DataFrame(UNITS)
+    loaded = hs.load_rows(t, e, u)
+    assert loaded.to_json() == expected_json()
+    assert loaded.ids == ["T1", "T2"] and len(loaded) == 2 and loaded.event_count == 6
+    assert "2 tickets" in repr(loaded)
+
+
+def test_typed_columns() -> None:
+    """Epoch-ms integers, nanosecond timestamps in another zone, categoricals and chunked columns."""
+    ms = [hs.parse_instant(x) for x in EVENTS["at"]]
+    events = pa.table(
+        {
+            "ticket_id": pa.array(EVENTS["ticket_id"]).dictionary_encode(),
+            "at": pa.array(ms, pa.int64()),
+            "type": pa.array(EVENTS["type"], pa.large_string()),
+            "unit": pa.array(EVENTS["unit"], pa.string_view()),
+            "role": EVENTS["role"],
+            "satisfaction": EVENTS["satisfaction"],
+            "resolved": pa.array(EVENTS["resolved"], pa.bool_()),
+        }
+    )
+    tickets = pa.table(TICKETS).set_column(
+        4, "received_at", pa.array([at(9), at(9, 30)], pa.timestamp("ns", tz="UTC"))
+    )
+    chunked = pa.concat_tables([events.slice(0, 3), events.slice(3)])
+    assert hs.load_rows(tickets, chunked, UNITS).to_json() == expected_json()
+    ints = pa.table({"ticket_id": [1], "kind": ["help"], "received_at": [0]})
+    assert hs.load_rows(ints, []).ids == ["1"]
+
+
+def test_column_errors() -> None:
+    with pytest.raises(hs.DataError) as info:
+        hs.load_rows(pa.table(TICKETS), pa.table(EVENTS).drop_columns(["type"]))
+    err = info.value
+    assert (err.code, err.field) == ("missing_column", "type")
+    assert "events table has no column `type` (expected string)" in str(err)
+    with pytest.raises(hs.DataError) as info:
+        hs.load_rows(pa.table(TICKETS), pa.table({**EVENTS, "satisfation": [None] * 6}))
+    assert (info.value.code, info.value.field) == ("unknown_column", "satisfation")
+    with pytest.raises(hs.DataError) as info:
+        hs.load_rows(pa.table(TICKETS), pa.table({**EVENTS, "type": [1.5] * 6}))
+    err = info.value
+    assert (err.code, err.field) == ("invalid_column_type", "type")
+    assert "Float64" in str(err) and "expected string" in str(err)
+    naive = pd.DataFrame({**EVENTS, "at": [x.replace(tzinfo=None) for x in EVENTS["at"]]})
+    with pytest.raises(hs.DataError) as info:
+        hs.load_rows(pd.DataFrame(TICKETS), naive)
+    assert (info.value.code, info.value.field) == ("invalid_column_type", "at")
+    assert "tz_localize" in str(info.value)
+    with pytest.raises(hs.InputError) as info2:
+        hs.load_rows([{"ticket_id": "T", "kind": "help", "received_at": dt.datetime(2026, 1, 1)}], [])
+    assert (info2.value.code, info2.value.field, info2.value.row) == ("missing_offset", "received_at", 0)
+    with pytest.raises(hs.DataError) as info:
+        hs.load_rows([{"ticket_id": "T", "kind": 3, "received_at": 0}], [])
+    assert (info.value.code, info.value.field, info.value.row) == ("invalid_cell_type", "kind", 0)
+    with pytest.raises(TypeError):
+        hs.load_rows("tickets.csv", [])
+    with pytest.raises(hs.InputError):
+        hs.load_rows([], [], mode="relaxed")
+    with pytest.raises(hs.InputError) as info2:
+        hs.load_rows(pa.array([1, 2]), [])
+    assert info2.value.code == "invalid_table"
+
+
+def test_validation_errors_name_ticket_event_field_row() -> None:
+    events = {**EVENTS, "unit": ["u1", "u2", "u9", "u1", None, None]}
+    with pytest.raises(hs.DataError) as info:
+        hs.load_rows(pl.DataFrame(TICKETS), pl.DataFrame(events))
+    err = info.value
+    assert (err.code, err.ticket_id, err.event_index, err.field, err.row) == (
+        "event_before_dispatch",
+        "T1",
+        1,
+        "unit",
+        2,
+    )
+    with pytest.raises(hs.DataError) as info:
+        hs.load_rows(pl.DataFrame(TICKETS), pl.DataFrame(events), UNITS)
+    assert (info.value.code, info.value.field) == ("unknown_unit", "unit")
+
+
+def test_lenient_diagnostics_table() -> None:
+    events = {**EVENTS, "type": ["dispatched", "escalated", "signed", "replied", "called_back", "closed"]}
+    loaded = hs.load_rows(pa.table(TICKETS), pa.table(events), mode="lenient")
+    assert loaded.ids == ["T1"]
+    diags = loaded.diagnostics
+    assert diags.column_names == ["code", "ticket_id", "event_index", "field", "row", "message"]
+    assert diags.num_rows == 1 and len(diags) == 1
+    row = diags.to_pylist()[0]
+    assert {k: row[k] for k in ("code", "ticket_id", "event_index", "field", "row")} == {
+        "code": "unknown_event_type",
+        "ticket_id": "T2",
+        "event_index": 0,
+        "field": "type",
+        "row": 1,
+    }
+    assert diags.column("code") == ["unknown_event_type"]
+    assert diags.to_pandas()["ticket_id"].tolist() == ["T2"]
+    assert diags.to_polars()["row"].to_list() == [1]
+    assert diags.to_pyarrow().schema.field("event_index").type == pa.int64()
+    assert "1 rows" in repr(diags)
+
+
+def test_load_json_forms() -> None:
+    text = expected_json()
+    assert hs.load_json(text).to_json() == text
+    assert hs.load_json(json.loads(text), UNITS).to_json() == text
+    with pytest.raises(hs.DataError) as info:
+        hs.load_json("[1, 2")
+    assert info.value.code == "invalid_ticket_json"
+    assert info.value.line == 1 and info.value.column is not None
+    with pytest.raises(hs.DataError) as info:
+        hs.load_json(text, UNITS + [UNITS[0]])
+    assert (info.value.code, info.value.row) == ("duplicate_unit", 2)

@@ -1,0 +1,200 @@
+//! Building a board: calendar, policy, scheme and units table, checked to fit together, and the
+//! fingerprint a snapshot records so it is restored only into an identical configuration.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Mutex;
+
+use serde::{Deserialize, Serialize};
+
+use super::Board;
+use super::checksum::Fnv;
+use super::latest::LastEvents;
+use super::periods::PeriodTable;
+use super::record::Work;
+use super::status::StatusIndex;
+use crate::calendar::Calendar;
+use crate::clocks::Evaluator;
+use crate::error::{Error, Result};
+use crate::instant::{Instant, MS_PER_HOUR};
+use crate::metrics::DueAnchor;
+use crate::policy::Policy;
+use crate::scheme::Scheme;
+use crate::ticket::{KnownUnits, check_units};
+use crate::unit::Unit;
+
+/// Builds a [`Board`]: `Board::builder().calendar(c).policy(p).scheme(s).units(u).build()`.
+#[derive(Debug, Clone, Default)]
+pub struct BoardBuilder {
+    calendar: Option<Calendar>,
+    policy: Option<Policy>,
+    scheme: Option<Scheme>,
+    units: Option<Vec<Unit>>,
+    due_anchor: DueAnchor,
+}
+
+/// What a snapshot must match: hashes of the calendar, policy, scheme and units, and the options.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Fingerprint {
+    pub calendar: String,
+    pub policy: String,
+    pub scheme: String,
+    pub units: String,
+    pub due_anchor: DueAnchor,
+}
+
+impl Fingerprint {
+    /// The first part that differs from `other`, by name.
+    pub(crate) fn differs(&self, other: &Fingerprint) -> Option<&'static str> {
+        [
+            ("calendar", self.calendar == other.calendar),
+            ("policy", self.policy == other.policy),
+            ("scheme", self.scheme == other.scheme),
+            ("units", self.units == other.units),
+            ("due_anchor", self.due_anchor == other.due_anchor),
+        ]
+        .into_iter()
+        .find(|(_, same)| !same)
+        .map(|(name, _)| name)
+    }
+}
+
+/// A hash of the calendar's working time: coverage, and the working time of every 3-hour slice
+/// of every covered day (any change of hours, holidays or make-up days changes it).
+fn calendar_hash(calendar: &Calendar) -> Result<String> {
+    let mut h = Fnv::new();
+    let offset = calendar.offset();
+    h.write(&offset.whole_seconds().to_le_bytes());
+    let mut date = calendar.first_date();
+    let last = calendar.last_date();
+    h.write(&date.to_julian_day().to_le_bytes());
+    h.write(&last.to_julian_day().to_le_bytes());
+    loop {
+        let start = Instant::from_local(date, 0, offset);
+        for k in 0..8 {
+            let a = Instant::from_millis(start.millis() + k * 3 * MS_PER_HOUR);
+            let b = Instant::from_millis(a.millis() + 3 * MS_PER_HOUR);
+            h.write(&calendar.working_between(a, b)?.to_le_bytes());
+        }
+        if date >= last {
+            break;
+        }
+        match date.next_day() {
+            Some(d) => date = d,
+            None => break,
+        }
+    }
+    Ok(h.hex())
+}
+
+fn json_hash<T: Serialize>(value: &T) -> String {
+    let mut h = Fnv::new();
+    h.write(serde_json::to_string(value).unwrap_or_default().as_bytes());
+    h.hex()
+}
+
+impl BoardBuilder {
+    /// The office-hours working calendar.
+    pub fn calendar(mut self, calendar: Calendar) -> Self {
+        self.calendar = Some(calendar);
+        self
+    }
+
+    /// The time-limit policy.
+    pub fn policy(mut self, policy: Policy) -> Self {
+        self.policy = Some(policy);
+        self
+    }
+
+    /// The scoring scheme (its period, groups, indicators, warnings and sanctions).
+    pub fn scheme(mut self, scheme: Scheme) -> Self {
+        self.scheme = Some(scheme);
+        self
+    }
+
+    /// The units table: every unit that is scored.
+    pub fn units(mut self, units: Vec<Unit>) -> Self {
+        self.units = Some(units);
+        self
+    }
+
+    /// The period anchor of the due-anchored counters (default `due_date`).
+    pub fn due_anchor(mut self, due_anchor: DueAnchor) -> Self {
+        self.due_anchor = due_anchor;
+        self
+    }
+
+    /// An empty board. Errors: a missing part ([`Error::BoardConfig`]), an invalid units table,
+    /// a unit whose group the scheme does not define.
+    pub fn build(self) -> Result<Board> {
+        let missing = |field: &str| Error::BoardConfig {
+            field: field.to_owned(),
+            reason: "not given".to_owned(),
+        };
+        let calendar = self.calendar.ok_or_else(|| missing("calendar"))?;
+        let policy = self.policy.ok_or_else(|| missing("policy"))?;
+        let scheme = self.scheme.ok_or_else(|| missing("scheme"))?;
+        let units = self.units.ok_or_else(|| missing("units"))?;
+        check_units(&units)?;
+        if u32::try_from(units.len()).is_err() {
+            return Err(Error::BoardConfig {
+                field: "units".into(),
+                reason: "too many units".into(),
+            });
+        }
+        for u in &units {
+            if scheme.group(&u.group).is_none() {
+                return Err(Error::UnitGroupUnknown {
+                    unit: u.id.clone(),
+                    group: u.group.clone(),
+                    groups: scheme.groups().iter().map(|g| g.id.clone()).collect(),
+                });
+            }
+        }
+        let fingerprint = Fingerprint {
+            calendar: calendar_hash(&calendar)?,
+            policy: json_hash(&policy),
+            scheme: scheme.hash().to_owned(),
+            units: json_hash(&units),
+            due_anchor: self.due_anchor,
+        };
+        // Members of each scheme group, sorted by unit id (the order scoring uses).
+        let groups = scheme
+            .groups()
+            .iter()
+            .map(|g| {
+                let mut members: Vec<u32> = units
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, u)| u.group == g.id)
+                    .filter_map(|(i, _)| u32::try_from(i).ok())
+                    .collect();
+                members.sort_by(|a, b| {
+                    let id = |i: &u32| units.get(*i as usize).map(|u| &u.id);
+                    id(a).cmp(&id(b))
+                });
+                members
+            })
+            .collect();
+        let n = units.len();
+        Ok(Board {
+            ev: Evaluator::new(&calendar, policy, &units),
+            scheme,
+            known: KnownUnits::new(&units),
+            due_anchor: self.due_anchor,
+            fingerprint,
+            groups,
+            tickets: Vec::new(),
+            by_id: HashMap::new(),
+            by_last: LastEvents::default(),
+            volatile: BTreeSet::new(),
+            periods: PeriodTable::new(n, self.due_anchor),
+            status: StatusIndex::new(n),
+            closed_through: None,
+            history: Vec::new(),
+            external: BTreeMap::new(),
+            latest: None,
+            work: Work::default(),
+            cache: Mutex::default(),
+        })
+    }
+}

@@ -1,0 +1,94 @@
+//! Tickets by the instant of their last event, for queries in the past: a ticket whose last
+//! event is at or after a query's `as_of` is evaluated at query time.
+//!
+//! A live feed moves a ticket's last event forward on almost every event, so the entries are an
+//! append-mostly sorted vector: the new `(last, ticket)` goes at (or near) the end and the old one
+//! is left in place, **stale** (skipped by readers, who check it against the ticket's current
+//! last event), until a compaction drops every stale entry once they outnumber the live ones.
+
+/// Sorted `(last event instant, ticket)` entries, some stale.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct LastEvents {
+    entries: Vec<(i64, u32)>,
+    live: usize,
+}
+
+impl LastEvents {
+    /// Records that `ticket`'s last event is now at `last` (`had` tells whether it had events
+    /// before); `current` gives any ticket's last event (for compaction).
+    pub(crate) fn moved(
+        &mut self,
+        ticket: u32,
+        last: i64,
+        had: bool,
+        current: impl Fn(u32) -> Option<i64>,
+    ) {
+        if !had {
+            self.live = self.live.saturating_add(1);
+        }
+        let entry = (last, ticket);
+        match self.entries.last() {
+            Some(end) if *end > entry => {
+                let pos = self.entries.partition_point(|e| *e < entry);
+                self.entries.insert(pos, entry);
+            }
+            _ => self.entries.push(entry),
+        }
+        if self.entries.len() > 2 * self.live + 1024 {
+            self.entries.retain(|(at, t)| current(*t) == Some(*at));
+        }
+    }
+
+    /// Tickets whose last event is at or after `from` (each once).
+    pub(crate) fn at_or_after<'a>(
+        &'a self,
+        from: i64,
+        current: impl Fn(u32) -> Option<i64> + 'a,
+    ) -> impl Iterator<Item = u32> + 'a {
+        let start = self.entries.partition_point(|e| e.0 < from);
+        self.entries
+            .get(start..)
+            .unwrap_or(&[])
+            .iter()
+            .filter(move |(at, t)| current(*t) == Some(*at))
+            .map(|(_, t)| *t)
+    }
+
+    /// Entries held (live and stale).
+    pub(crate) fn len(&self) -> usize {
+        self.entries.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stale_entries_are_skipped_and_compacted() {
+        let mut last: Vec<Option<i64>> = vec![None; 3];
+        let mut idx = LastEvents::default();
+        fn step(idx: &mut LastEvents, last: &mut [Option<i64>], t: u32, at: i64) {
+            let had = last[t as usize].is_some();
+            last[t as usize] = Some(at);
+            let snapshot = last.to_vec();
+            idx.moved(t, at, had, |x| snapshot[x as usize]);
+        }
+        step(&mut idx, &mut last, 0, 10);
+        step(&mut idx, &mut last, 1, 20);
+        step(&mut idx, &mut last, 0, 30);
+        step(&mut idx, &mut last, 2, 25); // out of order: inserted in place
+        let cur = last.clone();
+        let got: Vec<u32> = idx.at_or_after(0, |t| cur[t as usize]).collect();
+        assert_eq!(got, [1, 2, 0], "the stale (10, 0) is skipped");
+        let got: Vec<u32> = idx.at_or_after(25, |t| cur[t as usize]).collect();
+        assert_eq!(got, [2, 0]);
+        for k in 0..3000 {
+            step(&mut idx, &mut last, 1, 100 + k);
+        }
+        assert!(idx.len() <= 2 * 3 + 1024 + 1, "compacted: {}", idx.len());
+        let cur = last.clone();
+        let got: Vec<u32> = idx.at_or_after(0, |t| cur[t as usize]).collect();
+        assert_eq!(got, [2, 0, 1]);
+    }
+}

@@ -1,0 +1,369 @@
+//! Per-period, per-unit state: finished counters, lapse indexes and the tickets that touch each
+//! unit — updated by record diffs, read at any `as_of` without visiting tickets.
+
+use std::collections::BTreeSet;
+
+use super::index::TimeIndex;
+use super::record::{
+    Fixed, KINDS, Lapse, Periods, Record, Timed, decode_kind, decode_slot, deltas,
+};
+use crate::clocks::Evaluator;
+use crate::error::{Error, Result};
+use crate::instant::Instant;
+use crate::metrics::{Counter, DueAnchor, Scope, UnitCounters};
+use crate::period::Period;
+use crate::scheme::Scheme;
+
+/// One period's state.
+#[derive(Debug, Clone)]
+pub(crate) struct PeriodSlot {
+    /// The period, with the board's options (its `as_of` is scratch space).
+    pub scope: Scope,
+    /// Finished facts, per unit (dense, units-table order).
+    pub rows: Vec<UnitCounters>,
+    /// Lapse indexes, per unit and kind.
+    pub lapses: Vec<[TimeIndex; KINDS]>,
+    /// Tickets with any contribution to this period, per unit.
+    pub tickets: Vec<BTreeSet<u32>>,
+}
+
+impl PeriodSlot {
+    /// The period.
+    pub(crate) fn period(&self) -> &Period {
+        &self.scope.period
+    }
+
+    /// Every unit's counters at `as_of` (finished facts plus the lapses before `as_of`).
+    pub(crate) fn counters(&self, ev: &Evaluator, as_of: Instant) -> Result<Vec<UnitCounters>> {
+        let mut rows = self.rows.clone();
+        let mut w_as_of: Option<i64> = None;
+        for (row, kinds) in rows.iter_mut().zip(self.lapses.iter()) {
+            for (k, idx) in kinds.iter().enumerate() {
+                if idx.len() == 0 {
+                    continue;
+                }
+                let n = idx.count_before(as_of.millis());
+                if n == 0 {
+                    continue;
+                }
+                let (role, lapse) = decode_kind(u8::try_from(k).unwrap_or(0));
+                let n64 = i64::try_from(n).unwrap_or(i64::MAX);
+                let r = row.role_mut(role);
+                for (counter, d) in deltas(lapse) {
+                    r.add(*counter, d.saturating_mul(n64));
+                }
+                if lapse == Lapse::DueOpen {
+                    let w = match w_as_of {
+                        Some(w) => w,
+                        None => {
+                            let w = ev.working_ms(self.scope.period.start, as_of)?;
+                            w_as_of = Some(w);
+                            w
+                        }
+                    };
+                    let grown = w.saturating_mul(n64).saturating_sub(idx.weight_of_first(n));
+                    r.add(Counter::OverdueWorkingMs, grown);
+                }
+            }
+        }
+        Ok(rows)
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.rows.capacity() * std::mem::size_of::<UnitCounters>()
+            + self.lapses.capacity() * std::mem::size_of::<[TimeIndex; KINDS]>()
+            + self
+                .lapses
+                .iter()
+                .flat_map(|k| k.iter())
+                .map(TimeIndex::heap_bytes)
+                .sum::<usize>()
+            + self
+                .tickets
+                .iter()
+                .map(|t| t.len() * 2 * std::mem::size_of::<u32>())
+                .sum::<usize>()
+    }
+}
+
+/// Every period the board has seen, by id (ids never change; lookups by instant are binary
+/// searches).
+#[derive(Debug, Clone)]
+pub(crate) struct PeriodTable {
+    slots: Vec<PeriodSlot>,
+    /// `(start, end, id)` sorted by start.
+    order: Vec<(i64, i64, u16)>,
+    units: usize,
+    due_anchor: DueAnchor,
+    /// Buffers of [`PeriodTable::apply`].
+    pairs_old: Vec<(u16, u32)>,
+    pairs_new: Vec<(u16, u32)>,
+}
+
+impl PeriodTable {
+    /// An empty table for `units` units.
+    pub(crate) fn new(units: usize, due_anchor: DueAnchor) -> Self {
+        PeriodTable {
+            slots: Vec::new(),
+            order: Vec::new(),
+            units,
+            due_anchor,
+            pairs_old: Vec::new(),
+            pairs_new: Vec::new(),
+        }
+    }
+
+    /// The slot `id`.
+    pub(crate) fn get(&self, id: u16) -> Option<&PeriodSlot> {
+        self.slots.get(usize::from(id))
+    }
+
+    /// The id of the known period containing `t`.
+    pub(crate) fn find(&self, t: Instant) -> Option<u16> {
+        let i = self
+            .order
+            .partition_point(|o| o.0 <= t.millis())
+            .checked_sub(1)?;
+        let (_, end, id) = *self.order.get(i)?;
+        (t.millis() < end).then_some(id)
+    }
+
+    /// The id of the known period equal to `period` (same start and end).
+    pub(crate) fn find_period(&self, period: &Period) -> Option<u16> {
+        self.find(period.start).filter(|id| {
+            self.get(*id)
+                .is_some_and(|s| s.period().start == period.start && s.period().end == period.end)
+        })
+    }
+
+    /// The id of the scheme's period containing `t`, created if new (`None` when the scheme's
+    /// explicit range does not contain `t`).
+    pub(crate) fn resolve(&mut self, scheme: &Scheme, t: Instant) -> Result<Option<u16>> {
+        if let Some(id) = self.find(t) {
+            return Ok(Some(id));
+        }
+        let period = scheme.period_at(t)?;
+        if !period.contains(t) {
+            return Ok(None);
+        }
+        self.insert(period).map(Some)
+    }
+
+    /// Adds `period` (which contains no known period's start) and returns its id.
+    pub(crate) fn insert(&mut self, period: Period) -> Result<u16> {
+        let id = u16::try_from(self.slots.len()).map_err(|_| Error::BoardConfig {
+            field: "periods".into(),
+            reason: "more than 65535 periods on one board".into(),
+        })?;
+        let pos = self.order.partition_point(|o| o.0 < period.start.millis());
+        self.order
+            .insert(pos, (period.start.millis(), period.end.millis(), id));
+        let as_of = period.start;
+        self.slots.push(PeriodSlot {
+            scope: Scope {
+                period,
+                as_of,
+                due_anchor: self.due_anchor,
+            },
+            rows: vec![UnitCounters::default(); self.units],
+            lapses: vec![Default::default(); self.units],
+            tickets: vec![BTreeSet::new(); self.units],
+        });
+        Ok(id)
+    }
+
+    /// Replaces `ticket`'s contributions `old` by `new` (both sorted records), touching only
+    /// what differs.
+    pub(crate) fn apply(&mut self, ticket: u32, old: &Record, new: &Record) {
+        let key = |f: &Fixed| (f.period, f.unit, f.slot);
+        let (mut a, mut b) = (old.fixed.iter().peekable(), new.fixed.iter().peekable());
+        loop {
+            let (f, delta) = match (a.peek().copied(), b.peek().copied()) {
+                (Some(x), Some(y)) if key(x) == key(y) => {
+                    let d = y.amount.saturating_sub(x.amount);
+                    a.next();
+                    b.next();
+                    if d == 0 {
+                        continue;
+                    }
+                    (*y, d)
+                }
+                (Some(x), Some(y)) if key(x) < key(y) => {
+                    a.next();
+                    (*x, x.amount.saturating_neg())
+                }
+                (Some(x), None) => {
+                    a.next();
+                    (*x, x.amount.saturating_neg())
+                }
+                (_, Some(y)) => {
+                    b.next();
+                    (*y, y.amount)
+                }
+                (None, None) => break,
+            };
+            self.add_fixed(&f, delta);
+        }
+        // Timed entries: merge-walk the two sorted lists, touching only the differences.
+        let (mut a, mut b) = (old.timed.iter().peekable(), new.timed.iter().peekable());
+        loop {
+            match (a.peek(), b.peek()) {
+                (Some(x), Some(y)) if x == y => {
+                    a.next();
+                    b.next();
+                }
+                (Some(x), Some(y)) if x < y => {
+                    self.timed(ticket, x, false);
+                    a.next();
+                }
+                (Some(x), None) => {
+                    self.timed(ticket, x, false);
+                    a.next();
+                }
+                (_, Some(y)) => {
+                    self.timed(ticket, y, true);
+                    b.next();
+                }
+                (None, None) => break,
+            }
+        }
+        let mut was = std::mem::take(&mut self.pairs_old);
+        let mut is = std::mem::take(&mut self.pairs_new);
+        touched(old, &mut was);
+        touched(new, &mut is);
+        if was != is {
+            for (p, u) in was.iter().filter(|x| is.binary_search(x).is_err()) {
+                if let Some(set) = self.ticket_set(*p, *u) {
+                    set.remove(&ticket);
+                }
+            }
+            for (p, u) in is.iter().filter(|x| was.binary_search(x).is_err()) {
+                if let Some(set) = self.ticket_set(*p, *u) {
+                    set.insert(ticket);
+                }
+            }
+        }
+        self.pairs_old = was;
+        self.pairs_new = is;
+    }
+
+    fn add_fixed(&mut self, f: &Fixed, amount: i64) {
+        let Some((role, counter)) = decode_slot(f.slot) else {
+            return;
+        };
+        if let Some(row) = self
+            .slots
+            .get_mut(usize::from(f.period))
+            .and_then(|s| s.rows.get_mut(f.unit as usize))
+        {
+            row.role_mut(role).add(counter, amount);
+        }
+    }
+
+    fn ticket_set(&mut self, period: u16, unit: u32) -> Option<&mut BTreeSet<u32>> {
+        self.slots
+            .get_mut(usize::from(period))?
+            .tickets
+            .get_mut(unit as usize)
+    }
+
+    fn timed(&mut self, ticket: u32, t: &Timed, insert: bool) {
+        let Some(idx) = self
+            .slots
+            .get_mut(usize::from(t.period))
+            .and_then(|s| s.lapses.get_mut(t.unit as usize))
+            .and_then(|k| k.get_mut(usize::from(t.kind)))
+        else {
+            return;
+        };
+        if insert {
+            let weighted = decode_kind(t.kind).1 == Lapse::DueOpen;
+            idx.insert(t.at, ticket, t.w, weighted);
+        } else {
+            idx.remove(t.at, ticket);
+        }
+    }
+
+    /// Heap bytes held.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.slots.iter().map(PeriodSlot::heap_bytes).sum::<usize>()
+            + self.order.capacity() * std::mem::size_of::<(i64, i64, u16)>()
+    }
+
+    /// Number of lapse entries held.
+    pub(crate) fn lapse_entries(&self) -> usize {
+        self.slots
+            .iter()
+            .flat_map(|s| s.lapses.iter())
+            .flat_map(|k| k.iter())
+            .map(TimeIndex::len)
+            .sum()
+    }
+}
+
+/// The `(period, unit)` pairs a record contributes to, sorted and distinct, into `out` (a merge
+/// of its two sorted lists: no sorting).
+fn touched(rec: &Record, out: &mut Vec<(u16, u32)>) {
+    out.clear();
+    let mut a = rec.fixed.iter().map(|f| (f.period, f.unit)).peekable();
+    let mut b = rec.timed.iter().map(|t| (t.period, t.unit)).peekable();
+    loop {
+        let next = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) if x <= y => a.next(),
+            (Some(_), None) => a.next(),
+            (_, Some(_)) => b.next(),
+            (None, None) => break,
+        };
+        if let Some(p) = next
+            && out.last() != Some(&p)
+        {
+            out.push(p);
+        }
+    }
+}
+
+/// [`Periods`] over the board's table: periods are created as anchors reach them.
+pub(crate) struct TablePeriods<'a> {
+    pub table: &'a mut PeriodTable,
+    pub scheme: &'a Scheme,
+}
+
+impl Periods for TablePeriods<'_> {
+    fn period_of(&mut self, t: Instant) -> Result<Option<u16>> {
+        self.table.resolve(self.scheme, t)
+    }
+
+    fn scope(&mut self, id: u16, as_of: Instant) -> Option<&Scope> {
+        let slot = self.table.slots.get_mut(usize::from(id))?;
+        slot.scope.as_of = as_of;
+        Some(&slot.scope)
+    }
+
+    fn offset(&self, ev: &Evaluator, id: u16, t: Instant) -> Result<i64> {
+        let start = self.table.get(id).map_or(t, |s| s.scope.period.start);
+        ev.working_ms(start, t)
+    }
+}
+
+/// [`Periods`] for one period only (query-time evaluation of a ticket).
+pub(crate) struct OnePeriod {
+    /// The id the contributions are labelled with.
+    pub id: u16,
+    /// The period and options.
+    pub scope: Scope,
+}
+
+impl Periods for OnePeriod {
+    fn period_of(&mut self, t: Instant) -> Result<Option<u16>> {
+        Ok(self.scope.period.contains(t).then_some(self.id))
+    }
+
+    fn scope(&mut self, id: u16, as_of: Instant) -> Option<&Scope> {
+        self.scope.as_of = as_of;
+        (id == self.id).then_some(&self.scope)
+    }
+
+    fn offset(&self, ev: &Evaluator, _: u16, t: Instant) -> Result<i64> {
+        ev.working_ms(self.scope.period.start, t)
+    }
+}

@@ -1,0 +1,197 @@
+//! Counters at any `as_of`: the period's finished facts and lapses, plus the few tickets that are
+//! evaluated at query time (volatile ones, and those with events after the evaluation instant).
+
+use std::collections::BTreeSet;
+
+use rust_decimal::Decimal;
+
+use super::Board;
+use super::periods::OnePeriod;
+use super::record::Work;
+use super::record::{self, decode_slot};
+use crate::error::{Error, Result};
+use crate::instant::Instant;
+use crate::metrics::{MetricsTable, Scope, UnitCounters};
+use crate::period::Period;
+use crate::ticket::Ticket;
+
+impl Board {
+    /// The position of `unit` in the units table.
+    pub(crate) fn unit_index(&self, unit: &str) -> Result<u32> {
+        self.ev
+            .unit_index(unit)
+            .ok_or_else(|| Error::BoardUnknownUnit {
+                unit: unit.to_owned(),
+            })
+    }
+
+    /// Tickets whose contributions at `events_upto` come from query-time evaluation: the volatile
+    /// ones and those whose last event is at or after `events_upto` (records hold for `as_of`
+    /// strictly after the last event).
+    pub(crate) fn query_time_tickets(&self, events_upto: Instant) -> BTreeSet<u32> {
+        let mut set = self.volatile.clone();
+        let last = |t: u32| {
+            self.tickets
+                .get(t as usize)
+                .and_then(|s| s.record.last)
+                .map(Instant::millis)
+        };
+        set.extend(self.by_last.at_or_after(events_upto.millis(), last));
+        set
+    }
+
+    /// The scheme's period containing `as_of`.
+    pub fn period_at(&self, as_of: Instant) -> Result<Period> {
+        self.scheme.period_at(as_of)
+    }
+
+    /// Every unit's counters (units-table order) for `period`, evaluated at `as_of` with the
+    /// events up to `events_upto` (`as_of` itself except for period-end projections).
+    pub(crate) fn rows(
+        &self,
+        period: &Period,
+        as_of: Instant,
+        events_upto: Instant,
+    ) -> Result<Vec<UnitCounters>> {
+        let id = self.periods.find_period(period);
+        let slot = id.and_then(|id| self.periods.get(id));
+        let mut rows = match slot {
+            Some(s) => s.counters(&self.ev, as_of)?,
+            None => vec![UnitCounters::default(); self.units().len()],
+        };
+        let special = self.query_time_tickets(events_upto);
+        if special.is_empty() {
+            return Ok(rows);
+        }
+        let mut w: Option<i64> = None;
+        let mut w_as_of = || -> Result<i64> {
+            if let Some(w) = w {
+                return Ok(w);
+            }
+            let v = self.ev.working_ms(period.start, as_of)?;
+            w = Some(v);
+            Ok(v)
+        };
+        let mut work = Work::default();
+        let mut one = OnePeriod {
+            id: 0,
+            scope: Scope {
+                period: period.clone(),
+                as_of,
+                due_anchor: self.due_anchor,
+            },
+        };
+        for t in special {
+            let Some(state) = self.tickets.get(t as usize) else {
+                continue;
+            };
+            if let Some(id) = id {
+                state
+                    .record
+                    .value_at(id, as_of, &mut w_as_of, &mut |u, role, c, a| {
+                        if let Some(row) = rows.get_mut(u as usize) {
+                            row.role_mut(role).add(c, a.saturating_neg());
+                        }
+                    })?;
+            }
+            let truncated;
+            let ticket =
+                if state.record.last.is_some_and(|l| l > events_upto) && events_upto < as_of {
+                    truncated = truncate(&state.ticket, events_upto);
+                    &truncated
+                } else {
+                    &state.ticket
+                };
+            record::build(
+                &self.ev,
+                self.due_anchor,
+                ticket,
+                as_of,
+                false,
+                &mut work,
+                &mut one,
+            )?;
+            for f in &work.rec.fixed {
+                if let (Some((role, c)), Some(row)) =
+                    (decode_slot(f.slot), rows.get_mut(f.unit as usize))
+                {
+                    row.role_mut(role).add(c, f.amount);
+                }
+            }
+        }
+        Ok(rows)
+    }
+
+    /// The per-unit metrics table of `period` at `as_of` (every unit of the units table, and the
+    /// period's external metrics): exactly what batch evaluation of the board's tickets gives.
+    pub fn metrics(&self, period: &Period, as_of: Instant) -> Result<MetricsTable> {
+        self.metrics_with(period, as_of, as_of)
+    }
+
+    pub(crate) fn metrics_with(
+        &self,
+        period: &Period,
+        as_of: Instant,
+        events_upto: Instant,
+    ) -> Result<MetricsTable> {
+        let rows = self.rows(period, as_of, events_upto)?;
+        Ok(MetricsTable {
+            units: self
+                .units()
+                .iter()
+                .zip(rows)
+                .map(|(u, r)| (u.id.clone(), r))
+                .collect(),
+            external: self
+                .external
+                .get(&(period.start.millis(), period.end.millis()))
+                .cloned()
+                .unwrap_or_default(),
+        })
+    }
+
+    /// Sets an external metric (`ext.<name>`) of `unit` for `period`. The name must be declared
+    /// in the scheme's `external` list.
+    pub fn set_external(
+        &mut self,
+        period: &Period,
+        unit: &str,
+        name: &str,
+        value: Decimal,
+    ) -> Result<()> {
+        let u = self.unit_index(unit)?;
+        let id = self
+            .units()
+            .get(u as usize)
+            .map(|x| x.id.clone())
+            .ok_or_else(|| Error::BoardUnknownUnit {
+                unit: unit.to_owned(),
+            })?;
+        if !self.scheme.resolver().external().iter().any(|n| n == name) {
+            return Err(Error::UnknownExternalMetric {
+                unit: id,
+                name: name.to_owned(),
+            });
+        }
+        self.external
+            .entry((period.start.millis(), period.end.millis()))
+            .or_default()
+            .entry(id)
+            .or_default()
+            .insert(name.to_owned(), value);
+        Ok(())
+    }
+}
+
+/// `ticket` with only its events at or before `upto`.
+fn truncate(ticket: &Ticket, upto: Instant) -> Ticket {
+    Ticket {
+        events: ticket
+            .events
+            .iter()
+            .filter(|e| e.at <= upto)
+            .cloned()
+            .collect(),
+        ..ticket.clone()
+    }
+}

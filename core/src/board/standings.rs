@@ -1,0 +1,193 @@
+//! Standings per group: the scheme's scoring of the counters at `as_of`, with each group's
+//! scorecards cached and reused while the group's counters and external metrics are unchanged
+//! (scoring a group is the expensive part: exact decimals, group statistics, ranks).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::{Board, External};
+use crate::error::Result;
+use crate::instant::Instant;
+use crate::metrics::{MetricsTable, UnitCounters};
+use crate::period::Period;
+use crate::scheme::{Scorecard, Scores};
+use crate::unit::{Unit, UnitId};
+
+/// One unit's place in its group.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Standing {
+    /// The unit.
+    pub unit: UnitId,
+    /// Its total.
+    pub total: Decimal,
+    /// Its rank in the group (ties share: 1, 2, 2, 4).
+    pub rank: u32,
+    /// Its grade.
+    pub grade: String,
+}
+
+/// One group's ranking.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupStandings {
+    /// The group id.
+    pub group: String,
+    /// Its units in rank order, then unit id.
+    pub units: Vec<Standing>,
+}
+
+/// The ranking of every group at `as_of`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Standings {
+    /// The scheme's hash.
+    pub scheme_hash: String,
+    /// The period's label.
+    pub period: String,
+    /// The evaluation instant.
+    pub as_of: Instant,
+    /// Groups in scheme order.
+    pub groups: Vec<GroupStandings>,
+}
+
+/// One group's last scoring: its members' counters and external metrics, and the cards.
+#[derive(Debug)]
+struct GroupCache {
+    counters: Vec<UnitCounters>,
+    external: External,
+    cards: Arc<Vec<Scorecard>>,
+}
+
+/// Cached group scorings per period `(start, end)`.
+#[derive(Debug, Default)]
+pub(crate) struct StandingsCache {
+    periods: HashMap<(i64, i64), Vec<Option<GroupCache>>>,
+}
+
+impl Board {
+    /// Each group's scorecards for `period` at `as_of`, in scheme group order.
+    fn group_cards(
+        &self,
+        period: &Period,
+        as_of: Instant,
+        events_upto: Instant,
+    ) -> Result<Vec<Arc<Vec<Scorecard>>>> {
+        let rows = self.rows(period, as_of, events_upto)?;
+        let key = (period.start.millis(), period.end.millis());
+        let empty = External::new();
+        let ext_all = self.external.get(&key).unwrap_or(&empty);
+        let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        let n = self.scheme.groups().len();
+        let slots = cache.periods.entry(key).or_default();
+        slots.resize_with(n, || None);
+        let mut out = Vec::with_capacity(n);
+        for ((group, members), slot) in self
+            .scheme
+            .groups()
+            .iter()
+            .zip(self.groups.iter())
+            .zip(slots.iter_mut())
+        {
+            let row = |m: &u32| rows.get(*m as usize).copied().unwrap_or_default();
+            let unit = |m: &u32| self.units().get(*m as usize);
+            // Reuse the cached cards when every member's counters and external metrics match.
+            if let Some(c) = slot
+                && c.counters.len() == members.len()
+                && members
+                    .iter()
+                    .zip(c.counters.iter())
+                    .all(|(m, k)| row(m) == *k)
+                && members.iter().all(|m| {
+                    unit(m).and_then(|u| ext_all.get(&u.id))
+                        == unit(m).and_then(|u| c.external.get(&u.id))
+                })
+            {
+                out.push(Arc::clone(&c.cards));
+                continue;
+            }
+            let units: Vec<&Unit> = members.iter().filter_map(unit).collect();
+            let counters: Vec<UnitCounters> = members.iter().map(row).collect();
+            let external: External = units
+                .iter()
+                .filter_map(|u| ext_all.get(&u.id).map(|e| (u.id.clone(), e.clone())))
+                .collect();
+            let table = MetricsTable {
+                units: units
+                    .iter()
+                    .zip(counters.iter())
+                    .map(|(u, c)| (u.id.clone(), *c))
+                    .collect(),
+                external: external.clone(),
+            };
+            let cards = Arc::new(self.scheme.score_group(group, &units, &table));
+            out.push(Arc::clone(&cards));
+            *slot = Some(GroupCache {
+                counters,
+                external,
+                cards,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Full scores (every unit's scorecard) for `period` at `as_of`: exactly what
+    /// [`crate::scheme::Scheme::score`] gives on the batch metrics of the board's tickets.
+    pub fn scores_in(&self, period: &Period, as_of: Instant) -> Result<Scores> {
+        self.scores_with(period, as_of, as_of)
+    }
+
+    pub(crate) fn scores_with(
+        &self,
+        period: &Period,
+        as_of: Instant,
+        events_upto: Instant,
+    ) -> Result<Scores> {
+        let groups = self.group_cards(period, as_of, events_upto)?;
+        Ok(Scores {
+            scheme: self.scheme.name().to_owned(),
+            scheme_hash: self.scheme.hash().to_owned(),
+            period: period.label.clone(),
+            as_of,
+            units: groups.iter().flat_map(|g| g.iter().cloned()).collect(),
+        })
+    }
+
+    /// Full scores in the period containing `as_of`.
+    pub fn scores(&self, as_of: Instant) -> Result<Scores> {
+        self.scores_in(&self.period_at(as_of)?, as_of)
+    }
+
+    /// Standings per group for `period` at `as_of`.
+    pub fn standings_in(&self, period: &Period, as_of: Instant) -> Result<Standings> {
+        let groups = self.group_cards(period, as_of, as_of)?;
+        Ok(Standings {
+            scheme_hash: self.scheme.hash().to_owned(),
+            period: period.label.clone(),
+            as_of,
+            groups: self
+                .scheme
+                .groups()
+                .iter()
+                .zip(groups.iter())
+                .map(|(g, cards)| GroupStandings {
+                    group: g.id.clone(),
+                    units: cards
+                        .iter()
+                        .map(|c| Standing {
+                            unit: c.unit.clone(),
+                            total: c.total,
+                            rank: c.rank,
+                            grade: c.grade.clone(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        })
+    }
+
+    /// Standings per group in the period containing `as_of` (the standings so far).
+    pub fn standings(&self, as_of: Instant) -> Result<Standings> {
+        self.standings_in(&self.period_at(as_of)?, as_of)
+    }
+}

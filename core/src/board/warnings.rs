@@ -1,0 +1,161 @@
+//! Period warnings (SPEC §7) at `as_of`: the scheme's warning rules over the board's metrics now
+//! and projected to the period end, with the rescuable tickets read from the completion-lapse
+//! index (running completion clocks due in `[as_of, period end)`).
+
+use std::collections::BTreeSet;
+
+use super::Board;
+use super::record::{Lapse, kind};
+use crate::clocks::Outcome;
+use crate::error::Result;
+use crate::instant::Instant;
+use crate::metrics::{MetricsTable, OpenAssignment};
+use crate::period::Period;
+use crate::policy::Clock;
+use crate::scheme::{UnitWarning, WarningData};
+use crate::unit::{Role, UnitId};
+
+impl Board {
+    /// Period warnings in the period containing `as_of` (empty outside the warning window).
+    pub fn warnings(&self, as_of: Instant) -> Result<Vec<UnitWarning>> {
+        self.warnings_in(&self.period_at(as_of)?, as_of)
+    }
+
+    /// Period warnings for `period` at `as_of`: exactly what
+    /// [`crate::scheme::Scheme::period_warnings`] gives on the batch data of the board's tickets.
+    pub fn warnings_in(&self, period: &Period, as_of: Instant) -> Result<Vec<UnitWarning>> {
+        let units = self.units();
+        let in_window = self
+            .scheme
+            .warning_start(period)
+            .is_some_and(|start| as_of >= start && as_of < period.end);
+        if !in_window {
+            let empty = MetricsTable::default();
+            let data = WarningData {
+                metrics: &empty,
+                open: &[],
+                at_end: &empty,
+                open_at_end: &[],
+            };
+            // Empty outside the window, or the scheme's typed error when it has no warnings.
+            return self.scheme.period_warnings(units, period, as_of, &data);
+        }
+        let now = self.metrics_with(period, as_of, as_of)?;
+        let at_end = self.metrics_with(period, period.end, as_of)?;
+        // First pass: which units are warned (rescuable tickets do not change that).
+        let data = WarningData {
+            metrics: &now,
+            open: &[],
+            at_end: &at_end,
+            open_at_end: &[],
+        };
+        let warned = self.scheme.period_warnings(units, period, as_of, &data)?;
+        if warned.is_empty() {
+            return Ok(warned);
+        }
+        let mut open = Vec::new();
+        for w in &warned {
+            self.rescuable_candidates(period, &w.unit, as_of, &mut open)?;
+        }
+        let open_at_end: Vec<OpenAssignment> = open
+            .iter()
+            .map(|a| OpenAssignment {
+                outcome: Outcome::Overdue,
+                ..a.clone()
+            })
+            .collect();
+        let data = WarningData {
+            metrics: &now,
+            open: &open,
+            at_end: &at_end,
+            open_at_end: &open_at_end,
+        };
+        self.scheme.period_warnings(units, period, as_of, &data)
+    }
+
+    /// `unit`'s assignments pending at `as_of`, due in `[as_of, period end)` and overdue at the
+    /// period end if nothing more happens.
+    fn rescuable_candidates(
+        &self,
+        period: &Period,
+        unit: &UnitId,
+        as_of: Instant,
+        out: &mut Vec<OpenAssignment>,
+    ) -> Result<()> {
+        let u = self.unit_index(unit.as_str())?;
+        let special = self.query_time_tickets(as_of);
+        let in_range = |due: Instant| as_of <= due && due < period.end;
+        let mut seen = BTreeSet::new();
+        if let Some(slot) = self
+            .periods
+            .find_period(period)
+            .and_then(|id| self.periods.get(id))
+            && let Some(kinds) = slot.lapses.get(u as usize)
+        {
+            for role in [Role::Lead, Role::Assisting] {
+                let Some(idx) = kinds.get(usize::from(kind(role, Lapse::DueOpen))) else {
+                    continue;
+                };
+                for (_, t) in idx.range(as_of.millis(), period.end.millis()) {
+                    if special.contains(&t) || !seen.insert(t) {
+                        continue;
+                    }
+                    let Some(state) = self.tickets.get(t as usize) else {
+                        continue;
+                    };
+                    for r in state.record.running.iter().filter(|r| {
+                        r.unit == u
+                            && usize::from(r.clock) == Clock::Complete.index()
+                            && in_range(r.due)
+                    }) {
+                        out.push(OpenAssignment {
+                            ticket_id: state.ticket.id.clone(),
+                            unit: unit.clone(),
+                            role: r.role,
+                            dispatched_at: r.dispatched_at,
+                            due: r.due,
+                            outcome: Outcome::Pending,
+                        });
+                    }
+                }
+            }
+        }
+        for t in &special {
+            let Some(state) = self.tickets.get(*t as usize) else {
+                continue;
+            };
+            let ticket = &state.ticket;
+            if !ticket.events.iter().any(|e| e.body.unit() == Some(unit)) {
+                continue;
+            }
+            let upto = crate::ticket::Ticket {
+                events: ticket
+                    .events
+                    .iter()
+                    .filter(|e| e.at <= as_of)
+                    .cloned()
+                    .collect(),
+                ..ticket.clone()
+            };
+            let now = self.ev.evaluate(&upto, as_of)?;
+            let end = self.ev.evaluate(&upto, period.end)?;
+            for (a, e) in now.iter().zip(end.iter()) {
+                let c = &a.clocks.complete;
+                if let (true, Outcome::Pending, Some(due), Outcome::Overdue) =
+                    (&a.unit == unit, c.outcome, c.due, e.clocks.complete.outcome)
+                    && in_range(due)
+                {
+                    out.push(OpenAssignment {
+                        ticket_id: ticket.id.clone(),
+                        unit: unit.clone(),
+                        role: a.role,
+                        dispatched_at: a.dispatched_at,
+                        due,
+                        outcome: Outcome::Pending,
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,455 @@
+//! Every rejection of the board is typed and leaves no trace; duplicates are acknowledged; late
+//! events are re-evaluated or refused by the SPEC's rules; damaged snapshots are refused.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod board_support;
+
+use board_support::{assert_same, builder, scheme};
+use hotline_score::board::{Board, Ingest, Input, SNAPSHOT_VERSION, TicketHeader};
+use hotline_score::ticket::{Event, EventBody, Kind, Satisfaction, Ticket};
+use hotline_score::{Error, Instant, Period, Role, Unit};
+
+fn units() -> Vec<Unit> {
+    [
+        ("hubin", "counties"),
+        ("shanzhou", "counties"),
+        ("education", "departments"),
+        ("water", "utilities"),
+    ]
+    .into_iter()
+    .map(|(id, group)| Unit {
+        id: id.into(),
+        group: group.into(),
+        name: String::new(),
+    })
+    .collect()
+}
+
+fn at(s: &str) -> Instant {
+    Instant::parse(s).unwrap()
+}
+
+fn ev(when: &str, id: &str, body: EventBody) -> Event {
+    Event {
+        at: at(when),
+        event_id: Some(id.to_owned()),
+        body,
+    }
+}
+
+fn dispatched(unit: &str) -> EventBody {
+    EventBody::Dispatched {
+        unit: unit.into(),
+        role: Role::Lead,
+    }
+}
+
+/// Two tickets: T1 handled and closed, T2 dispatched to hubin and signed.
+fn tickets() -> Vec<Ticket> {
+    let t1 = Ticket {
+        id: "T1".into(),
+        kind: Kind::Help,
+        urgency: Default::default(),
+        channel: "phone".into(),
+        received_at: at("2026-03-02T09:00:00+08:00"),
+        attributes: Default::default(),
+        events: vec![
+            ev("2026-03-02T09:30:00+08:00", "T1-0", dispatched("hubin")),
+            ev(
+                "2026-03-02T10:00:00+08:00",
+                "T1-1",
+                EventBody::Signed {
+                    unit: "hubin".into(),
+                },
+            ),
+            ev(
+                "2026-03-04T15:00:00+08:00",
+                "T1-2",
+                EventBody::Replied {
+                    unit: "hubin".into(),
+                },
+            ),
+            ev("2026-03-05T09:00:00+08:00", "T1-3", EventBody::Closed),
+            ev(
+                "2026-03-06T10:00:00+08:00",
+                "T1-4",
+                EventBody::CalledBack {
+                    satisfaction: Satisfaction::Unsatisfied,
+                    resolved: Some(false),
+                },
+            ),
+        ],
+    };
+    let t2 = Ticket {
+        id: "T2".into(),
+        kind: Kind::Complaint,
+        urgency: Default::default(),
+        channel: "web".into(),
+        received_at: at("2026-03-03T08:00:00+08:00"),
+        attributes: Default::default(),
+        events: vec![
+            ev("2026-03-03T09:00:00+08:00", "T2-0", dispatched("hubin")),
+            ev(
+                "2026-03-03T11:00:00+08:00",
+                "T2-1",
+                EventBody::Signed {
+                    unit: "hubin".into(),
+                },
+            ),
+        ],
+    };
+    vec![t1, t2]
+}
+
+fn board() -> Board {
+    let mut b = builder(&units()).build().unwrap();
+    for t in tickets() {
+        for o in b.ingest_ticket(t) {
+            assert_eq!(o, Ingest::Accepted);
+        }
+    }
+    b
+}
+
+const QUERY: &str = "2026-03-20T12:00:00+08:00";
+
+fn period() -> Period {
+    scheme().period_at(at(QUERY)).unwrap()
+}
+
+/// Ingests `event` into `ticket`, expects a rejection with `code`, and checks nothing changed.
+fn refused(board: &mut Board, ticket: &str, event: Event, code: &str) -> Error {
+    let before = board.snapshot().unwrap();
+    let held: Vec<Ticket> = board.tickets().cloned().collect();
+    let metrics = board.metrics(&period(), at(QUERY)).unwrap();
+    let statuses = board.deadline_statuses("hubin", at(QUERY)).unwrap();
+    let Ingest::Rejected(e) = board.ingest(ticket, event) else {
+        panic!("expected a rejection with code {code}");
+    };
+    assert_eq!(e.code(), code, "{e}");
+    assert_eq!(board.snapshot().unwrap(), before, "the log is unchanged");
+    assert_eq!(board.metrics(&period(), at(QUERY)).unwrap(), metrics);
+    assert_eq!(
+        board.deadline_statuses("hubin", at(QUERY)).unwrap(),
+        statuses
+    );
+    assert_same(board, &held, &period(), at(QUERY));
+    e
+}
+
+#[test]
+fn unknown_ticket_for_a_non_creating_event() {
+    let mut b = board();
+    let e = refused(
+        &mut b,
+        "T9",
+        ev("2026-03-04T09:00:00+08:00", "T9-0", dispatched("hubin")),
+        "board_unknown_ticket",
+    );
+    assert!(matches!(e, Error::BoardUnknownTicket { ticket_id } if ticket_id == "T9"));
+    // Registering the header creates it; then the same event is accepted.
+    let header = TicketHeader::new("T9", Kind::Consult, at("2026-03-04T08:00:00+08:00"));
+    let out = b.ingest_batch([
+        Input::Ticket(header.clone()),
+        Input::Event {
+            ticket_id: "T9".into(),
+            event: ev("2026-03-04T09:00:00+08:00", "T9-0", dispatched("hubin")),
+        },
+        Input::Ticket(header.clone()),
+    ]);
+    assert_eq!(out, [Ingest::Accepted, Ingest::Accepted, Ingest::Duplicate]);
+    let mut other = header;
+    other.kind = Kind::Complaint;
+    match b.register(other) {
+        Ingest::Rejected(Error::BoardTicketConflict { ticket_id, field }) => {
+            assert_eq!((ticket_id.as_str(), field.as_str()), ("T9", "kind"));
+        }
+        o => panic!("{o:?}"),
+    }
+}
+
+#[test]
+fn event_for_a_unit_never_dispatched() {
+    let mut b = board();
+    let e = refused(
+        &mut b,
+        "T2",
+        ev(
+            "2026-03-04T09:00:00+08:00",
+            "T2-x",
+            EventBody::Replied {
+                unit: "shanzhou".into(),
+            },
+        ),
+        "event_before_dispatch",
+    );
+    match e {
+        Error::InvalidTicket {
+            ticket_id,
+            event_index,
+            field,
+            ..
+        } => {
+            assert_eq!(ticket_id, "T2");
+            assert_eq!(event_index, Some(2));
+            assert_eq!(field, "unit");
+        }
+        e => panic!("{e:?}"),
+    }
+    // A unit outside the units table.
+    refused(
+        &mut b,
+        "T2",
+        ev("2026-03-04T09:00:00+08:00", "T2-y", dispatched("nowhere")),
+        "unknown_unit",
+    );
+}
+
+#[test]
+fn duplicate_event_id_same_content_is_acknowledged_different_content_is_a_conflict() {
+    let mut b = board();
+    let t1 = tickets().remove(0);
+    let before = b.snapshot().unwrap();
+    for e in &t1.events {
+        assert_eq!(b.ingest("T1", e.clone()), Ingest::Duplicate);
+    }
+    assert_eq!(b.snapshot().unwrap(), before, "duplicates change nothing");
+    assert_same(&b, &tickets(), &period(), at(QUERY));
+    // Same id, other content.
+    let mut changed = t1.events[3].clone();
+    changed.at = at("2026-03-05T10:00:00+08:00");
+    let e = refused(&mut b, "T1", changed, "board_event_conflict");
+    assert!(matches!(
+        e,
+        Error::BoardEventConflict { ref ticket_id, ref event_id, event_index: 3 }
+            if ticket_id == "T1" && event_id == "T1-3"
+    ));
+    // Without an event id, an identical event is a duplicate.
+    let urged = Event::new(
+        at("2026-03-03T15:00:00+08:00"),
+        EventBody::Urged {
+            unit: "hubin".into(),
+        },
+    );
+    assert_eq!(b.ingest("T2", urged.clone()), Ingest::Accepted);
+    assert_eq!(b.ingest("T2", urged), Ingest::Duplicate);
+}
+
+#[test]
+fn late_events_are_re_evaluated_or_refused_by_the_rules() {
+    let mut b = board();
+    let mut want = tickets();
+    // A late contact (older than the ticket's last event) is inserted in order.
+    let contact = ev(
+        "2026-03-02T11:00:00+08:00",
+        "T1-c",
+        EventBody::Contacted {
+            unit: "hubin".into(),
+        },
+    );
+    assert_eq!(b.ingest("T1", contact.clone()), Ingest::Accepted);
+    want[0].events.insert(2, contact);
+    assert_eq!(b.ticket("T1"), Some(&want[0]));
+    assert_same(&b, &want, &period(), at(QUERY));
+    // A late urge dated after the close breaks "no events after closed": refused.
+    refused(
+        &mut b,
+        "T1",
+        ev(
+            "2026-03-05T12:00:00+08:00",
+            "T1-u",
+            EventBody::Urged {
+                unit: "hubin".into(),
+            },
+        ),
+        "event_after_close",
+    );
+    // A late sign-for of T2 before its first sign: already signed.
+    refused(
+        &mut b,
+        "T2",
+        ev(
+            "2026-03-03T10:00:00+08:00",
+            "T2-s",
+            EventBody::Signed {
+                unit: "hubin".into(),
+            },
+        ),
+        "already_signed",
+    );
+}
+
+#[test]
+fn events_in_a_closed_period_are_refused() {
+    let mut b = board();
+    let march = period();
+    let closed = b
+        .close_period(&march, at("2026-04-01T00:00:00+08:00"))
+        .unwrap();
+    assert_eq!(closed.scores.period, march.label);
+    assert!(closed.sanctions.is_some());
+    let e = b.ingest(
+        "T2",
+        ev(
+            "2026-03-30T09:00:00+08:00",
+            "T2-r",
+            EventBody::Replied {
+                unit: "hubin".into(),
+            },
+        ),
+    );
+    assert!(
+        matches!(e, Ingest::Rejected(Error::BoardPeriodClosed { .. })),
+        "{e:?}"
+    );
+    // Closing again, or a period before it, is refused.
+    let e = b
+        .close_period(&march, at("2026-04-02T00:00:00+08:00"))
+        .unwrap_err();
+    assert_eq!(e.code(), "board_close_refused");
+    // An event of April for a March ticket still counts (where the anchors put it).
+    let reply = ev(
+        "2026-04-01T09:00:00+08:00",
+        "T2-r",
+        EventBody::Replied {
+            unit: "hubin".into(),
+        },
+    );
+    assert_eq!(b.ingest("T2", reply.clone()), Ingest::Accepted);
+    let mut want = tickets();
+    want[1].events.push(reply);
+    let april = scheme().period_at(at("2026-04-10T00:00:00+08:00")).unwrap();
+    assert_same(&b, &want, &april, at("2026-04-10T00:00:00+08:00"));
+    assert_same(&b, &want, &march, at("2026-04-10T00:00:00+08:00"));
+    assert_eq!(b.history().len(), 1, "the frozen history does not move");
+    assert_eq!(b.history()[0], closed.scores);
+}
+
+fn snapshot_error(bytes: &[u8]) -> Error {
+    builder(&units()).restore(bytes).unwrap_err()
+}
+
+/// Restores with a prepared builder (building the scheme once keeps the byte loop fast).
+fn snapshot_error_with(b: &hotline_score::board::BoardBuilder, bytes: &[u8]) -> Error {
+    b.clone().restore(bytes).unwrap_err()
+}
+
+#[test]
+fn corrupted_snapshot_bytes_are_refused() {
+    let b = board();
+    let good = b.snapshot().unwrap();
+    assert!(builder(&units()).restore(&good).is_ok());
+    // Every single-byte change anywhere is caught (magic, version, length, payload, checksum).
+    let prepared = builder(&units());
+    for i in 0..good.len() {
+        let mut bad = good.clone();
+        bad[i] ^= 0x41;
+        let e = snapshot_error_with(&prepared, &bad);
+        assert!(
+            matches!(
+                e.code(),
+                "board_snapshot_corrupt" | "board_snapshot_version"
+            ),
+            "byte {i}: {e}"
+        );
+    }
+    // Truncations, trailing garbage, an absurd length field, empty input.
+    for n in [0, 1, 8, 19, 20, good.len() / 2, good.len() - 1] {
+        assert_eq!(snapshot_error(&good[..n]).code(), "board_snapshot_corrupt");
+    }
+    let mut longer = good.clone();
+    longer.push(0);
+    assert_eq!(snapshot_error(&longer).code(), "board_snapshot_corrupt");
+    let mut absurd = good.clone();
+    absurd[12..20].copy_from_slice(&u64::MAX.to_le_bytes());
+    assert_eq!(snapshot_error(&absurd).code(), "board_snapshot_corrupt");
+    // JSON: damaged text, a changed value (checksum), not a snapshot.
+    let json = b.snapshot_json().unwrap();
+    let restore = |s: &str| builder(&units()).restore_json(s).unwrap_err().code();
+    assert_eq!(restore(&json[..json.len() - 2]), "board_snapshot_corrupt");
+    assert_eq!(
+        restore(&json.replacen("hubin", "water", 1)),
+        "board_snapshot_corrupt"
+    );
+    assert_eq!(
+        restore("{\"format\":\"x\",\"version\":1}"),
+        "board_snapshot_corrupt"
+    );
+    assert_eq!(restore("[]"), "board_snapshot_corrupt");
+}
+
+#[test]
+fn another_format_version_is_refused() {
+    let b = board();
+    let mut bytes = b.snapshot().unwrap();
+    assert_eq!(&bytes[8..12], &SNAPSHOT_VERSION.to_le_bytes());
+    bytes[8..12].copy_from_slice(&(SNAPSHOT_VERSION + 1).to_le_bytes());
+    match snapshot_error(&bytes) {
+        Error::BoardSnapshotVersion { found, supported } => {
+            assert_eq!((found, supported), (SNAPSHOT_VERSION + 1, SNAPSHOT_VERSION));
+        }
+        e => panic!("{e:?}"),
+    }
+    let json = b.snapshot_json().unwrap().replacen(
+        &format!("\"version\":{SNAPSHOT_VERSION}"),
+        "\"version\":99",
+        1,
+    );
+    let e = builder(&units()).restore_json(&json).unwrap_err();
+    assert!(
+        matches!(e, Error::BoardSnapshotVersion { found: 99, .. }),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn a_snapshot_is_restored_only_into_the_same_configuration() {
+    let b = board();
+    let bytes = b.snapshot().unwrap();
+    let other_scheme = builder(&units())
+        .scheme(hotline_score::scheme::Scheme::preset("sanmenxia").unwrap())
+        .restore(&bytes)
+        .unwrap_err();
+    assert!(
+        matches!(other_scheme, Error::BoardSnapshotMismatch { ref field } if field == "scheme"),
+        "{other_scheme:?}"
+    );
+    let mut fewer = units();
+    fewer.pop();
+    let e = builder(&fewer).restore(&bytes).unwrap_err();
+    assert!(matches!(e, Error::BoardSnapshotMismatch { ref field } if field == "units"));
+    let e = builder(&units())
+        .policy(hotline_score::Policy::builtin("guangdong").unwrap())
+        .restore(&bytes)
+        .unwrap_err();
+    assert!(
+        matches!(e, Error::BoardSnapshotMismatch { ref field } if field == "policy"),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn a_board_needs_every_part() {
+    let e = Board::builder().build().unwrap_err();
+    assert!(matches!(e, Error::BoardConfig { ref field, .. } if field == "calendar"));
+    let bad = vec![Unit {
+        id: "x".into(),
+        group: "nowhere".into(),
+        name: String::new(),
+    }];
+    assert_eq!(
+        builder(&bad).build().unwrap_err().code(),
+        "unit_group_unknown"
+    );
+    let b = board();
+    assert_eq!(
+        b.deadline_statuses("nobody", at(QUERY)).unwrap_err().code(),
+        "board_unknown_unit"
+    );
+}
