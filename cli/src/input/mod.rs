@@ -175,7 +175,7 @@ pub fn load_calendar_data(path: &Path) -> CliResult<CalendarData> {
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct CalendarOptions {
     /// Extra calendar data (TOML/JSON: later years, local days off); repeatable, applied in order.
-    #[arg(long = "calendar-data", value_name = "FILE")]
+    #[arg(long = "calendar-data", visible_alias = "data", value_name = "FILE")]
     pub data: Vec<std::path::PathBuf>,
     /// Build the calendar as it was known on this date (YYYY-MM-DD): later notices are ignored.
     #[arg(long, value_name = "DATE")]
