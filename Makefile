@@ -16,8 +16,27 @@ lint: ## rustfmt --check and clippy -D warnings on the whole workspace
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets --features hotline-score/json-schema --locked -- -D warnings
 
+.PHONY: demo
+demo: ## Score a synthetic city quarter: rankings, warnings, sanctions (release build)
+	$(CARGO) run --release -p hotline-score-cli -- demo
+
+.PHONY: chromium
+chromium: ## Install headless Chromium (Debian package) for the HTML report test, unless present
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing chromium (the HTML report test renders the report with it)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+.PHONY: screenshot
+screenshot: chromium ## Regenerate docs/demo-report.png from the demo's HTML report
+	@dpkg -s fonts-noto-cjk >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk; }
+	$(CARGO) run --release -p hotline-score-cli -- demo --html target/demo-report.html > /dev/null
+	chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+	  --disable-background-networking --disable-component-update --disable-sync \
+	  --user-data-dir=$$(mktemp -d) --screenshot=docs/demo-report.png --window-size=1280,2000 \
+	  file://$(abspath target/demo-report.html)
+
 .PHONY: test-rust
-test-rust: ## Rust unit, property, vector and doc tests
+test-rust: chromium ## Rust unit, property, vector, CLI and doc tests (installs chromium if missing)
 	$(CARGO) test --workspace --features hotline-score/json-schema --locked --exclude hotline-score-python --exclude hotline-score-node
 
 VENV ?= .venv
@@ -53,6 +72,14 @@ node: bindings-node/node_modules ## Build the Node binding (debug build); fails 
 .PHONY: test-node
 test-node: node ## node:test over the Node binding, tsc --noEmit over a TypeScript user of it
 	cd bindings-node && npm test
+
+.PHONY: bench-cli
+bench-cli: ## Time `hotline-score score` on 1,000,000 synthetic tickets from CSV (numbers in BENCHMARKS.md)
+	$(CARGO) build --release -p hotline-score-cli
+	@test -f target/bench-cli/events.csv || ./target/release/hotline-score generate --out target/bench-cli \
+	  --units 300 --days 90 --tickets-per-day 11500 --limit 1000000
+	/usr/bin/time -v ./target/release/hotline-score score --tickets target/bench-cli/tickets.csv \
+	  --events target/bench-cli/events.csv --units target/bench-cli/units.csv --period 2026-Q1 > /dev/null
 
 .PHONY: fmt
 fmt: ## Format the Rust code

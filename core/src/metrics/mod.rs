@@ -4,14 +4,18 @@
 //! Aggregation is mergeable: [`partial`] evaluates tickets for a [`Scope`] (period, `as_of`,
 //! options) into a [`Partial`] (integer counters per unit and role), shards are combined with
 //! [`Partial::merge`] in any order, and [`Partial::finalize`] gives the [`MetricsTable`] that
-//! scoring reads. [`contributions`] and [`open_assignments`] serve explanations and warnings.
+//! scoring reads. [`contributions`] and [`open_assignments`] serve explanations and warnings;
+//! [`partials`] and [`all_contributions`] do several periods or every unit from one evaluation
+//! per ticket.
 
+mod batch;
 mod catalog;
 mod contribute;
 mod explain;
 mod partial;
 mod table;
 
+pub use batch::{all_contributions, partials};
 pub use catalog::{Anchor, Counter, DefaultRoles};
 pub use contribute::{DueAnchor, Scope};
 /// For the real-time board: one ticket's contributions into its own sink (one evaluation, any

@@ -1,0 +1,281 @@
+//! `check`: validates scheme, policy, calendar and data files and lists every problem with its
+//! place (`file:line:column: message [code]`). Exit code 1 when there is any.
+//!
+//! What a file is comes from `--as`, else from its content: a TOML/JSON object with
+//! `indicators`/`groups` is a scheme, with `rules` a policy, with `notices`/`days` calendar
+//! data; a CSV header or JSON array of rows with `type` and `at` is an events table, with
+//! `received_at` (or whole tickets) a tickets table, with `group` a units table. Data tables are
+//! checked together (events against their tickets, units against both).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use hotline_score::calendar::CalendarBuilder;
+use hotline_score::scheme::{Format, Scheme};
+use hotline_score::ticket::Mode;
+
+use crate::fail::{CliResult, Failure};
+use crate::input::data::{DataFiles, load, problems_failure};
+use crate::input::{is_json, load_calendar_data, load_policy, read_text, scheme_failure};
+use crate::progress::Progress;
+
+/// What a file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FileKind {
+    /// A scoring scheme (TOML/JSON).
+    Scheme,
+    /// A time-limit policy (TOML/JSON).
+    Policy,
+    /// Calendar data (TOML/JSON).
+    Calendar,
+    /// A tickets table (CSV/JSON), or JSON tickets with their events.
+    Tickets,
+    /// An events table (CSV/JSON).
+    Events,
+    /// A units table (CSV/JSON).
+    Units,
+}
+
+/// Options of `check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// The files to check.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// What the files are (default: recognised from their content).
+    #[arg(long = "as", value_enum)]
+    pub kind: Option<FileKind>,
+}
+
+/// Runs `check`.
+pub fn run(args: &CheckArgs) -> CliResult<()> {
+    let mut failures: Vec<String> = Vec::new();
+    let mut ok: Vec<String> = Vec::new();
+    let (mut tickets, mut events, mut units) = (None, None, None);
+    for path in &args.files {
+        let kind = match args.kind {
+            Some(k) => k,
+            None => detect(path)?,
+        };
+        let name = path.display().to_string();
+        let result = match kind {
+            FileKind::Scheme => check_scheme(path),
+            FileKind::Policy => load_policy(&name).map(|p| format!("policy `{}`", p.name)),
+            FileKind::Calendar => check_calendar(path),
+            FileKind::Tickets | FileKind::Events | FileKind::Units => {
+                let slot = match kind {
+                    FileKind::Tickets => &mut tickets,
+                    FileKind::Events => &mut events,
+                    _ => &mut units,
+                };
+                if slot.replace(path.clone()).is_some() {
+                    return Err(Failure::usage(format!(
+                        "two {} tables given: check one data set at a time",
+                        format!("{kind:?}").to_lowercase()
+                    )));
+                }
+                continue;
+            }
+        };
+        match result {
+            Ok(what) => ok.push(format!("{name}: ok ({what})")),
+            Err(Failure::Data(m)) => failures.push(m),
+            Err(other) => return Err(other),
+        }
+    }
+    if tickets.is_some() || events.is_some() || units.is_some() {
+        match check_data(tickets, events, units) {
+            Ok((what, problems)) if problems.is_empty() => ok.push(what),
+            Ok((_, problems)) => failures.push(problems),
+            Err(Failure::Data(m)) => failures.push(m),
+            Err(other) => return Err(other),
+        }
+    }
+    let mut out = std::io::stdout().lock();
+    for line in &ok {
+        writeln!(out, "{line}")?;
+    }
+    for f in &failures {
+        writeln!(out, "{f}")?;
+    }
+    let count: usize = failures.iter().map(|f| f.lines().count()).sum();
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        out.flush()?;
+        let _ = writeln!(
+            std::io::stderr(),
+            "{count} problem(s) in {} file(s)",
+            failures.len()
+        );
+        Err(Failure::Reported)
+    }
+}
+
+fn check_scheme(path: &Path) -> CliResult<String> {
+    let text = read_text(path)?;
+    let format = if is_json(path) {
+        Format::Json
+    } else {
+        Format::Toml
+    };
+    let name = path.display().to_string();
+    let scheme = Scheme::load(&text, format).map_err(|e| scheme_failure(&name, &e))?;
+    Ok(format!(
+        "scheme `{}`: {} groups, {} indicators",
+        scheme.name(),
+        scheme.groups().len(),
+        scheme.indicators().len()
+    ))
+}
+
+fn check_calendar(path: &Path) -> CliResult<String> {
+    let data = load_calendar_data(path)?;
+    let notices = data.notices.len();
+    let days = data.days.len();
+    CalendarBuilder::new()
+        .prc_data()
+        .data(data)
+        .build()
+        .map_err(|e| Failure::in_file(&path.display().to_string(), &e))?;
+    Ok(format!(
+        "calendar data: {notices} notice(s), {days} date rule(s), consistent with the built-in data"
+    ))
+}
+
+/// Checks one data set (lenient: every bad ticket and row is a problem).
+fn check_data(
+    tickets: Option<PathBuf>,
+    events: Option<PathBuf>,
+    units: Option<PathBuf>,
+) -> CliResult<(String, String)> {
+    let Some(tickets) = tickets else {
+        if events.is_some() {
+            return Err(Failure::usage(
+                "events are checked against their tickets: give the tickets table too",
+            ));
+        }
+        // A units table alone.
+        let mut problems = Vec::new();
+        let path = units.unwrap_or_default();
+        let list = crate::input::data::read_units(&path, &mut problems)?;
+        if problems.is_empty()
+            && let Err(e) = hotline_score::ticket::check_units(&list)
+        {
+            return Ok((
+                String::new(),
+                Failure::in_file(&path.display().to_string(), &e).to_string(),
+            ));
+        }
+        let text = problems_failure(&problems).to_string();
+        return Ok((
+            format!("{}: ok ({} units)", path.display(), list.len()),
+            text,
+        ));
+    };
+    let files = DataFiles {
+        tickets: tickets.clone(),
+        events,
+        units,
+    };
+    let data = load(&files, Mode::Lenient, Progress::new())?;
+    let text = problems_failure(&data.problems).to_string();
+    Ok((
+        format!(
+            "{}: ok ({} tickets{})",
+            tickets.display(),
+            data.tickets.len(),
+            data.units
+                .as_ref()
+                .map_or_else(String::new, |u| format!(", {} units", u.len()))
+        ),
+        text,
+    ))
+}
+
+/// Recognises a file by its content.
+fn detect(path: &Path) -> CliResult<FileKind> {
+    let text = read_text(path)?;
+    let unknown = || {
+        Failure::usage(format!(
+            "cannot tell what {} is: say it with --as scheme|policy|calendar|tickets|events|units",
+            path.display()
+        ))
+    };
+    let is_csv = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    if is_csv {
+        let header: Vec<&str> = text
+            .lines()
+            .next()
+            .unwrap_or("")
+            .split(',')
+            .map(|h| h.trim().trim_matches('"'))
+            .collect();
+        return columns_kind(&header).ok_or_else(unknown);
+    }
+    if is_json(path) {
+        let trimmed = text.trim_start();
+        if trimmed.starts_with('[') {
+            // The first element's keys.
+            let value: serde_json::Value = match serde_json::from_str(&text) {
+                Ok(v) => v,
+                Err(_) => return Ok(FileKind::Tickets),
+            };
+            let keys: Vec<&str> = value
+                .get(0)
+                .and_then(|v| v.as_object())
+                .map(|o| o.keys().map(String::as_str).collect())
+                .unwrap_or_default();
+            if keys.contains(&"events") || keys.contains(&"id") {
+                return Ok(FileKind::Tickets);
+            }
+            return columns_kind(&keys).ok_or_else(unknown);
+        }
+        let keys: Vec<String> = serde_json::from_str::<serde_json::Value>(&text)
+            .ok()
+            .and_then(|v| v.as_object().map(|o| o.keys().cloned().collect()))
+            .unwrap_or_default();
+        return settings_kind(&keys).ok_or_else(unknown);
+    }
+    let keys: Vec<String> = text
+        .parse::<toml::Table>()
+        .map(|t| t.keys().cloned().collect())
+        .unwrap_or_else(|_| {
+            // Unparsable TOML: guess from the text, the loader will list the problems.
+            text.lines()
+                .filter_map(|l| {
+                    let l = l.trim().trim_start_matches('[').trim_start_matches('[');
+                    l.split(['=', ']', '.']).next().map(|k| k.trim().to_owned())
+                })
+                .collect()
+        });
+    settings_kind(&keys).ok_or_else(unknown)
+}
+
+fn columns_kind(cols: &[&str]) -> Option<FileKind> {
+    if cols.contains(&"type") && cols.contains(&"at") {
+        Some(FileKind::Events)
+    } else if cols.contains(&"received_at") || cols.contains(&"kind") {
+        Some(FileKind::Tickets)
+    } else if cols.contains(&"group") || cols.contains(&"unit") {
+        Some(FileKind::Units)
+    } else {
+        None
+    }
+}
+
+fn settings_kind(keys: &[String]) -> Option<FileKind> {
+    let has = |k: &str| keys.iter().any(|x| x == k);
+    if has("indicators") || has("groups") {
+        Some(FileKind::Scheme)
+    } else if has("rules") || has("redispatch") || has("complete_on") {
+        Some(FileKind::Policy)
+    } else if has("notices") || has("days") {
+        Some(FileKind::Calendar)
+    } else {
+        None
+    }
+}

@@ -1,0 +1,177 @@
+//! `score`: tickets and events from files, a scheme, a policy, a period and `as_of` → a table,
+//! JSON, CSV or an HTML report.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::PathBuf;
+
+use hotline_score::Unit;
+use hotline_score::scheme::Scheme;
+use hotline_score::ticket::Mode;
+
+use crate::engine::{Job, run as score};
+use crate::fail::{CliResult, Failure};
+use crate::input::data::{DataFiles, load};
+use crate::input::{CalendarOptions, load_policy, load_scheme, parse_instant, parse_period};
+use crate::progress::Progress;
+use crate::report;
+
+/// Output formats of `score`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// Aligned text tables for a terminal.
+    Table,
+    /// The whole result as JSON (scores, warnings, sanctions, explanations, summary, trend).
+    Json,
+    /// One row per unit: rank, total, grade, and each indicator's value and points.
+    Csv,
+    /// One self-contained HTML report.
+    Html,
+}
+
+/// Options of `score`.
+#[derive(Debug, clap::Args)]
+pub struct ScoreArgs {
+    #[command(flatten)]
+    pub data: DataFiles,
+    /// Scoring scheme: a preset (sanmenxia, lianyungang-2022, three-rates) or a TOML/JSON file.
+    #[arg(long, default_value = "sanmenxia")]
+    pub scheme: String,
+    /// Time-limit policy: built in (henan, guangdong, sichuan-2025, shandong, lvliang) or a
+    /// TOML/JSON file.
+    #[arg(long, default_value = "henan")]
+    pub policy: String,
+    /// Assessment period: 2026-Q1, 2026-03, 2026 or 2026-01-01..2026-03-31 (default: the
+    /// scheme's period that contains --as-of).
+    #[arg(long)]
+    pub period: Option<String>,
+    /// Evaluation instant: 2026-03-12T09:00:00+08:00, or a date for its 00:00 (default: the end
+    /// of the period, i.e. final results).
+    #[arg(long, value_name = "INSTANT")]
+    pub as_of: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+    /// Write the output to FILE instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Skip bad tickets and rows instead of stopping at the first; every one is listed on stderr.
+    #[arg(long)]
+    pub lenient: bool,
+    /// Earlier periods to score from the same data for the sanctions ladder.
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=24))]
+    pub history: u32,
+    #[command(flatten)]
+    pub calendar: CalendarOptions,
+}
+
+/// Runs `score`.
+pub fn run(args: &ScoreArgs, progress: Progress) -> CliResult<()> {
+    let scheme = load_scheme(&args.scheme)?;
+    let policy = load_policy(&args.policy)?;
+    let calendar = args.calendar.build()?;
+    let (period, as_of) = match (&args.period, &args.as_of) {
+        (Some(p), Some(a)) => (parse_period(p)?, parse_instant(a)?),
+        (Some(p), None) => {
+            let p = parse_period(p)?;
+            let end = p.end;
+            (p, end)
+        }
+        (None, Some(a)) => {
+            let a = parse_instant(a)?;
+            (scheme.period_at(a)?, a)
+        }
+        (None, None) => {
+            return Err(Failure::usage(
+                "give the period (--period 2026-Q1) or the evaluation instant (--as-of 2026-03-12), or both",
+            ));
+        }
+    };
+    let mode = if args.lenient {
+        Mode::Lenient
+    } else {
+        Mode::Strict
+    };
+    let data = load(&args.data, mode, progress)?;
+    if !data.problems.is_empty() {
+        let mut err = std::io::stderr().lock();
+        let _ = writeln!(
+            err,
+            "{} problem(s) in the data; the tickets concerned were skipped:",
+            data.problems.len()
+        );
+        for p in &data.problems {
+            let _ = writeln!(err, "  {p}");
+        }
+    }
+    let units = match data.units {
+        Some(u) => u,
+        None => units_from_tickets(&scheme, &data.tickets)?,
+    };
+    let html_or_json = matches!(args.format, OutputFormat::Json | OutputFormat::Html);
+    let title = args
+        .data
+        .tickets
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let job = Job {
+        title: format!("{title} ({} tickets)", data.tickets.len()),
+        scheme: &scheme,
+        policy: (policy.name.clone(), policy),
+        calendar: &calendar,
+        units: &units,
+        tickets: &data.tickets,
+        period,
+        as_of,
+        history: args.history as usize,
+        explain: html_or_json,
+        trend: html_or_json,
+        problems: data.problems,
+    };
+    let report = score(job, progress)?;
+    let text = match args.format {
+        OutputFormat::Table => report::text::render(&report),
+        OutputFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&report)
+                .map_err(|e| Failure::data(format!("cannot write JSON: {e}")))?;
+            s.push('\n');
+            s
+        }
+        OutputFormat::Csv => report::csv::render(&report)?,
+        OutputFormat::Html => report::html::render(&report),
+    };
+    super::emit(args.output.as_deref(), &text)?;
+    // A million tickets are tens of millions of small allocations: the process is about to
+    // exit, which returns the memory at once; freeing them one by one would only cost time.
+    std::mem::forget(data.tickets);
+    Ok(())
+}
+
+/// Without a units table, a scheme with a single group ranks every unit the tickets mention.
+fn units_from_tickets(
+    scheme: &Scheme,
+    tickets: &[hotline_score::ticket::Ticket],
+) -> CliResult<Vec<Unit>> {
+    let groups = scheme.groups();
+    let [group] = groups else {
+        let ids: Vec<&str> = groups.iter().map(|g| g.id.as_str()).collect();
+        return Err(Failure::usage(format!(
+            "the scheme ranks {} groups ({}): give --units FILE with the columns unit, group, name",
+            ids.len(),
+            ids.join(", ")
+        )));
+    };
+    let ids: BTreeSet<&str> = tickets
+        .iter()
+        .flat_map(|t| t.events.iter().filter_map(|e| e.body.unit()))
+        .map(|u| u.as_str())
+        .collect();
+    Ok(ids
+        .into_iter()
+        .map(|id| Unit {
+            id: id.into(),
+            group: group.id.clone(),
+            name: String::new(),
+        })
+        .collect())
+}

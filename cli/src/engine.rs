@@ -1,0 +1,389 @@
+//! "Score this data set": the glue from loaded tickets to a [`Report`], in the core's own
+//! steps — evaluate (one pass for the period and its weeks), score, warn, run the sanctions
+//! ladder over earlier periods, explain.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use hotline_score::clocks::Evaluator;
+use hotline_score::instant::{CHINA_OFFSET, MS_PER_DAY};
+use hotline_score::metrics::{
+    Counter, DueAnchor, OpenAssignment, Partial, Scope, all_contributions, open_assignments,
+    partial, partials,
+};
+use hotline_score::scheme::{Scheme, Scores, WarningData};
+use hotline_score::ticket::Ticket;
+use hotline_score::{Calendar, Error, Instant, Period, Policy, Unit};
+use rust_decimal::Decimal;
+
+use crate::fail::CliResult;
+use crate::input::locate::Problem;
+use crate::input::previous_period;
+use crate::progress::Progress;
+use crate::report::model::{
+    CitySummary, GroupInfo, IndicatorInfo, Report, SanctionsView, SchemeInfo, TrendPoint,
+};
+
+/// One scoring run.
+#[derive(Debug)]
+pub struct Job<'a> {
+    /// Title of the report.
+    pub title: String,
+    /// The scheme.
+    pub scheme: &'a Scheme,
+    /// The policy and its name.
+    pub policy: (String, Policy),
+    /// The office-hours calendar.
+    pub calendar: &'a Calendar,
+    /// Every scored unit.
+    pub units: &'a [Unit],
+    /// The tickets.
+    pub tickets: &'a [Ticket],
+    /// The period.
+    pub period: Period,
+    /// The evaluation instant.
+    pub as_of: Instant,
+    /// How many earlier periods to score for the sanctions ladder.
+    pub history: usize,
+    /// Whether to explain every unit's points ticket by ticket.
+    pub explain: bool,
+    /// Whether to compute the weekly trend.
+    pub trend: bool,
+    /// Problems met while loading (carried into the report).
+    pub problems: Vec<Problem>,
+}
+
+/// Runs `job`.
+pub fn run(job: Job<'_>, progress: Progress) -> CliResult<Report> {
+    let scheme = job.scheme;
+    let ev = Evaluator::new(job.calendar, job.policy.1.clone(), job.units);
+    let weeks = if job.trend {
+        weeks(&job.period, job.as_of)?
+    } else {
+        Vec::new()
+    };
+    let mut periods = vec![job.period.clone()];
+    periods.extend(weeks.iter().cloned());
+    let bar = progress.step("evaluating tickets");
+    let mut parts = par(job.tickets, |chunk| {
+        partials(chunk, &ev, job.as_of, &periods, DueAnchor::DueDate)
+    })?
+    .into_iter()
+    .reduce(|mut a, b| {
+        for (x, y) in a.iter_mut().zip(b) {
+            x.merge(y);
+        }
+        a
+    })
+    .unwrap_or_default();
+    bar.finish_and_clear();
+    let week_parts = parts.split_off(1);
+    let current = parts.pop().unwrap_or_default();
+    let metrics = current.clone().finalize(job.units, BTreeMap::new());
+    let scores = scheme.score(job.units, &metrics, &job.period, job.as_of)?;
+
+    let warning_start = scheme.warning_start(&job.period);
+    let in_window = warning_start.is_some_and(|s| s <= job.as_of) && job.as_of < job.period.end;
+    let warnings = if in_window {
+        let bar = progress.step("finding rescuable tickets");
+        let open = par(job.tickets, |c| open_assignments(c, &ev, job.as_of))?.concat();
+        let (at_end, open_at_end) = at_period_end(job.tickets, &ev, &job.period, job.as_of)?;
+        let at_end = at_end.finalize(job.units, BTreeMap::new());
+        let data = WarningData {
+            metrics: &metrics,
+            open: &open,
+            at_end: &at_end,
+            open_at_end: &open_at_end,
+        };
+        let w = scheme.period_warnings(job.units, &job.period, job.as_of, &data)?;
+        bar.finish_and_clear();
+        w
+    } else {
+        Vec::new()
+    };
+
+    let sanctions = sanctions(&job, &ev, &scores, progress)?;
+
+    let explanations = if job.explain {
+        let bar = progress.step("explaining");
+        let scope = Scope::new(job.period.clone(), job.as_of);
+        let contributions = par(job.tickets, |c| all_contributions(c, &ev, &scope))?.concat();
+        let e = scheme.explain(&scores, &contributions)?;
+        bar.finish_and_clear();
+        e
+    } else {
+        Vec::new()
+    };
+
+    let received = |p: &Period| {
+        let end = p.end.min(job.as_of);
+        job.tickets
+            .iter()
+            .filter(|t| p.start <= t.received_at && t.received_at < end)
+            .count() as u64
+    };
+    let summary = summarize(&current, received(&job.period));
+    let trend = weeks
+        .iter()
+        .zip(&week_parts)
+        .map(|(w, p)| TrendPoint {
+            label: w.label.clone(),
+            start: w.start,
+            summary: summarize(p, received(w)),
+        })
+        .collect();
+
+    Ok(Report {
+        title: job.title,
+        scheme: scheme_info(scheme),
+        policy: job.policy.0,
+        closed: job.as_of >= job.period.end,
+        period: job.period,
+        as_of: job.as_of,
+        scores,
+        warning_start,
+        warnings,
+        sanctions,
+        explanations,
+        summary,
+        trend,
+        problems: job.problems,
+    })
+}
+
+/// `f` over consecutive chunks of `tickets` on the machine's cores (at most 4 threads), the
+/// results in chunk order. Partial states merge exactly in any order (SPEC §5), and per-ticket
+/// lists concatenated in chunk order are the lists of the whole.
+fn par<T: Send>(
+    tickets: &[Ticket],
+    f: impl Fn(&[Ticket]) -> hotline_score::Result<T> + Sync,
+) -> hotline_score::Result<Vec<T>> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    if threads < 2 || tickets.len() < 20_000 {
+        return Ok(vec![f(tickets)?]);
+    }
+    let size = tickets.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = tickets
+            .chunks(size)
+            .map(|chunk| s.spawn(|| f(chunk)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
+
+/// [`partial`] over the machine's cores, shards merged.
+fn par_partial(
+    tickets: &[Ticket],
+    ev: &Evaluator,
+    scope: &Scope,
+) -> hotline_score::Result<Partial> {
+    let mut shards = par(tickets, |c| partial(c, ev, scope))?.into_iter();
+    let mut out = shards.next().unwrap_or_default();
+    shards.for_each(|p| out.merge(p));
+    Ok(out)
+}
+
+/// The period's end if nothing more is done (what warnings weigh rescuable tickets against):
+/// the tickets as known at `as_of`, evaluated at the period's end — chunk by chunk, so only a
+/// few thousand truncated copies exist at a time.
+fn at_period_end(
+    tickets: &[Ticket],
+    ev: &Evaluator,
+    period: &Period,
+    as_of: Instant,
+) -> hotline_score::Result<(Partial, Vec<OpenAssignment>)> {
+    let scope = Scope::new(period.clone(), period.end);
+    let shards = par(tickets, |part| {
+        let mut acc = Partial::default();
+        let mut open = Vec::new();
+        for chunk in part.chunks(4096) {
+            let known = known_at(chunk, as_of);
+            acc.merge(partial(&known, ev, &scope)?);
+            open.extend(open_assignments(&known, ev, period.end)?);
+        }
+        Ok((acc, open))
+    })?;
+    let mut out = (Partial::default(), Vec::new());
+    for (p, o) in shards {
+        out.0.merge(p);
+        out.1.extend(o);
+    }
+    Ok(out)
+}
+
+/// The tickets as they were known at `as_of`: received by then, with the events up to then
+/// (borrowed when nothing is later).
+fn known_at(tickets: &[Ticket], as_of: Instant) -> Cow<'_, [Ticket]> {
+    let later = |t: &Ticket| t.received_at > as_of || t.events.iter().any(|e| e.at > as_of);
+    if !tickets.iter().any(later) {
+        return Cow::Borrowed(tickets);
+    }
+    Cow::Owned(
+        tickets
+            .iter()
+            .filter(|t| t.received_at <= as_of)
+            .map(|t| {
+                let mut t = t.clone();
+                t.events.retain(|e| e.at <= as_of);
+                t
+            })
+            .collect(),
+    )
+}
+
+/// Scores the `history` periods before the current one (each at its own end) and runs the
+/// ladder over them and the current scores. `None` when the scheme has no ladder.
+fn sanctions(
+    job: &Job<'_>,
+    ev: &Evaluator,
+    scores: &Scores,
+    progress: Progress,
+) -> CliResult<Option<SanctionsView>> {
+    let scheme = job.scheme;
+    let mut history: Vec<Scores> = Vec::with_capacity(job.history + 1);
+    let mut p = job.period.clone();
+    let bar = progress.step("scoring earlier periods");
+    for _ in 0..job.history {
+        p = previous_period(scheme, &p)?;
+        let part = par_partial(job.tickets, ev, &Scope::new(p.clone(), p.end))?;
+        let metrics = part.finalize(job.units, BTreeMap::new());
+        history.push(scheme.score(job.units, &metrics, &p, p.end)?);
+    }
+    bar.finish_and_clear();
+    history.reverse();
+    history.push(scores.clone());
+    let mut ladder = match scheme.sanctions(&history) {
+        Ok(l) => l,
+        Err(Error::SchemeLacks { .. }) => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    let current = ladder.pop().map(|p| p.units).unwrap_or_default();
+    let previous_level = ladder
+        .last()
+        .map(|p| p.units.iter().map(|s| (s.unit.clone(), s.level)).collect())
+        .unwrap_or_default();
+    Ok(Some(SanctionsView {
+        periods: history.iter().map(|s| s.period.clone()).collect(),
+        projected: job.as_of < job.period.end,
+        current,
+        previous_level,
+    }))
+}
+
+/// Weeks of 7 days from the period's start, up to `as_of` (the last one cut at the period's
+/// end), labelled by their first day.
+fn weeks(period: &Period, as_of: Instant) -> CliResult<Vec<Period>> {
+    let mut out = Vec::new();
+    let mut start = period.start;
+    let stop = period.end.min(as_of);
+    while start < stop {
+        let end =
+            Instant::from_millis(start.millis().saturating_add(7 * MS_PER_DAY)).min(period.end);
+        let (date, _) = start.to_local(CHINA_OFFSET)?;
+        let label = format!("{:02}-{:02}", u8::from(date.month()), date.day());
+        out.push(Period::new(start, end, label)?);
+        start = end;
+    }
+    Ok(out)
+}
+
+/// City figures from a partial state (lead role of every unit).
+fn summarize(part: &Partial, tickets: u64) -> CitySummary {
+    let sum = |c: Counter| -> i64 {
+        part.units
+            .values()
+            .fold(0i64, |acc, u| acc.saturating_add(u.lead.get(c)))
+    };
+    let satisfied = sum(Counter::VerySatisfied)
+        .saturating_add(sum(Counter::Satisfied))
+        .saturating_add(sum(Counter::BasicallySatisfied));
+    let due = sum(Counter::Due);
+    let due_closed = sum(Counter::DueClosed);
+    let callbacks = sum(Counter::Callbacks);
+    CitySummary {
+        tickets,
+        dispatched: sum(Counter::Dispatched),
+        due,
+        due_closed,
+        closed_on_time: sum(Counter::ClosedOnTime),
+        callbacks,
+        satisfied,
+        closed_rate: percent(due_closed, due),
+        satisfied_rate: percent(satisfied, callbacks),
+    }
+}
+
+/// `num / den` in percent, rounded half away from zero to 2 places; `None` when `den` is 0.
+pub fn percent(num: i64, den: i64) -> Option<Decimal> {
+    if den == 0 {
+        return None;
+    }
+    Decimal::from(num)
+        .checked_mul(Decimal::ONE_HUNDRED)
+        .and_then(|x| x.checked_div(Decimal::from(den)))
+        .map(|x| x.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero))
+}
+
+fn scheme_info(scheme: &Scheme) -> SchemeInfo {
+    let indicators: Vec<IndicatorInfo> = scheme
+        .indicators()
+        .iter()
+        .map(|i| IndicatorInfo {
+            id: i.id.clone(),
+            name: i.name.clone(),
+            kind: i.kind,
+            percent: i.is_percent(),
+        })
+        .collect();
+    SchemeInfo {
+        name: scheme.name().to_owned(),
+        hash: scheme.hash().to_owned(),
+        groups: scheme
+            .groups()
+            .iter()
+            .map(|g| GroupInfo {
+                id: g.id.clone(),
+                name: g.name.clone(),
+                full_marks: g.full_marks,
+            })
+            .collect(),
+        grades: scheme
+            .grades()
+            .iter()
+            .map(|g| (g.name.clone(), g.min))
+            .collect(),
+        key_indicators: key_indicators(&indicators),
+        indicators,
+    }
+}
+
+/// The three rates shown in tables: 签收率, 按时办结率 and 满意率 by their usual ids when the
+/// scheme has them, completed with its first percentage indicators.
+fn key_indicators(indicators: &[IndicatorInfo]) -> Vec<String> {
+    const PREFERRED: [&[&str]; 3] = [
+        &["signed", "signed_on_time", "response"],
+        &["closed_on_time", "resolution", "closed"],
+        &["satisfaction"],
+    ];
+    let mut out: Vec<String> = PREFERRED
+        .iter()
+        .filter_map(|ids| {
+            ids.iter()
+                .find(|id| indicators.iter().any(|i| i.id == **id))
+                .map(|id| (*id).to_owned())
+        })
+        .collect();
+    for i in indicators.iter().filter(|i| i.percent) {
+        if out.len() >= 3 {
+            break;
+        }
+        if !out.contains(&i.id) {
+            out.push(i.id.clone());
+        }
+    }
+    out
+}

@@ -1,0 +1,530 @@
+//! Data sets from files (SPEC §3.2a): the `tickets`, `events` and `units` tables as CSV or JSON,
+//! assembled into validated tickets by the core's [`Assembler`], with every problem placed at
+//! its file, line and column.
+//!
+//! JSON forms: an array of row objects with the same column names as the CSV files; or, for
+//! tickets only, an array of whole tickets with their `events` (the core's ticket JSON), in which
+//! case no events file is given.
+
+use std::fs::File;
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+
+use hotline_score::ticket::Ticket;
+use hotline_score::ticket::{Assembler, EventRow, Loaded, Mode, TicketRow, check_units, load_json};
+use hotline_score::{Error, Unit};
+
+use indicatif::{ProgressBar, ProgressBarIter};
+
+use super::locate::Problem;
+use super::place::{Source, place, strict_failure, unit_problem};
+use super::{is_json, read_text};
+use crate::fail::{CliResult, Failure};
+use crate::progress::Progress;
+
+/// The files of one data set.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DataFiles {
+    /// Tickets table: CSV (ticket_id, kind, urgency, channel, received_at, attribute columns…),
+    /// or JSON (an array of such rows, or of whole tickets with their events).
+    #[arg(long, value_name = "FILE")]
+    pub tickets: PathBuf,
+    /// Events table: CSV or JSON rows (ticket_id, at, type, unit, role, reason, accepted,
+    /// approved, amount, passed, satisfaction, resolved, event_id). Not needed when the tickets
+    /// JSON carries the events.
+    #[arg(long, value_name = "FILE")]
+    pub events: Option<PathBuf>,
+    /// Units table: CSV or JSON rows (unit, group, name): every unit that is scored.
+    #[arg(long, value_name = "FILE")]
+    pub units: Option<PathBuf>,
+}
+
+/// A loaded data set.
+#[derive(Debug)]
+pub struct DataSet {
+    /// The units table, if given.
+    pub units: Option<Vec<Unit>>,
+    /// The valid tickets, in input order.
+    pub tickets: Vec<Ticket>,
+    /// Every problem (lenient mode: one per skipped ticket or bad row).
+    pub problems: Vec<Problem>,
+}
+
+/// Loads a data set. Strict mode fails on the first bad ticket; lenient mode skips bad tickets
+/// and bad rows and returns every problem.
+pub fn load(files: &DataFiles, mode: Mode, progress: Progress) -> CliResult<DataSet> {
+    let mut problems = Vec::new();
+    let units = match &files.units {
+        Some(path) => Some(read_units(path, &mut problems)?),
+        None => None,
+    };
+    if !problems.is_empty() {
+        return Err(problems_failure(&problems));
+    }
+    if let Some(u) = &units {
+        check_units(u).map_err(|e| Failure::data(unit_problem(files, &e).to_string()))?;
+    }
+    let nested = files.events.is_none();
+    if nested {
+        if !is_json(&files.tickets) {
+            return Err(Failure::usage(format!(
+                "{} is a CSV tickets table: give its events table with --events FILE",
+                files.tickets.display()
+            )));
+        }
+        let text = read_text(&files.tickets)?;
+        let bar = progress.step("reading tickets");
+        let loaded = load_json(&text, units.as_deref(), mode);
+        bar.finish_and_clear();
+        let source = Source::Json {
+            path: files.tickets.clone(),
+            text,
+        };
+        let loaded = loaded.map_err(|e| strict_failure(&e, &source, &source, true))?;
+        problems.extend(place(&loaded.diagnostics, &source, &source, true));
+        return Ok(DataSet {
+            units,
+            tickets: loaded.tickets,
+            problems,
+        });
+    }
+    let events_path = files.events.as_deref().unwrap_or(Path::new(""));
+    // Tickets are independent: each shard of tickets (by a hash of the id) is read and assembled
+    // on its own thread, every thread reading the files and keeping its own rows.
+    let shards = if is_json(&files.tickets) || is_json(events_path) {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4))
+    };
+    let results: Vec<CliResult<(Vec<Ticket>, Vec<Problem>)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..shards)
+            .map(|shard| {
+                let units = units.as_deref();
+                let bars = if shard == 0 {
+                    progress
+                } else {
+                    Progress::hidden()
+                };
+                scope.spawn(move || {
+                    let part = Part { shard, shards };
+                    load_part(files, events_path, units, mode, part, bars)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    let mut tickets = Vec::new();
+    let mut failures = Vec::new();
+    for r in results {
+        match r {
+            Ok((t, p)) => {
+                if tickets.is_empty() {
+                    tickets = t;
+                } else {
+                    tickets.extend(t);
+                }
+                problems.extend(p);
+            }
+            Err(f) => failures.push(f),
+        }
+    }
+    if let Some(first) = first_failure(failures) {
+        return Err(first);
+    }
+    if !is_json(&files.tickets) && !is_json(events_path) {
+        // In file order, whatever the number of threads.
+        problems.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+    }
+    Ok(DataSet {
+        units,
+        tickets,
+        problems,
+    })
+}
+
+/// Which tickets a thread reads: those whose id hashes to `shard` of `shards`.
+#[derive(Debug, Clone, Copy)]
+struct Part {
+    shard: usize,
+    shards: usize,
+}
+
+impl Part {
+    /// Whether the row of ticket `id` belongs to this part (FNV-1a of the id).
+    fn takes(self, id: &str) -> bool {
+        if self.shards < 2 {
+            return true;
+        }
+        let h = id.trim().bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+        usize::try_from(h % self.shards as u64).unwrap_or(0) == self.shard
+    }
+
+    /// Whether this part reports problems that belong to no ticket (malformed rows).
+    fn reports_rows(self) -> bool {
+        self.shard == 0
+    }
+}
+
+/// Reads and assembles one part of the tickets.
+fn load_part(
+    files: &DataFiles,
+    events_path: &Path,
+    units: Option<&[Unit]>,
+    mode: Mode,
+    part: Part,
+    progress: Progress,
+) -> CliResult<(Vec<Ticket>, Vec<Problem>)> {
+    let strict = mode == Mode::Strict;
+    let mut problems = Vec::new();
+    let mut assembler = Assembler::new(units, mode)?;
+    let mut feed = |path: &Path, table: Table, assembler: &mut Assembler| {
+        read_table(
+            path,
+            table,
+            assembler,
+            &mut problems,
+            strict,
+            part,
+            progress,
+        )
+    };
+    let tickets_src = feed(&files.tickets, Table::Tickets, &mut assembler)?;
+    let events_src = feed(events_path, Table::Events, &mut assembler)?;
+    let bar = progress.step("checking tickets");
+    let loaded: Result<Loaded, Error> = assembler.finish();
+    bar.finish_and_clear();
+    let loaded = loaded.map_err(|e| strict_failure(&e, &tickets_src, &events_src, false))?;
+    problems.extend(place(&loaded.diagnostics, &tickets_src, &events_src, false));
+    Ok((loaded.tickets, problems))
+}
+
+/// Of the parts' failures, the one earliest in the files (deterministic whatever the threads).
+fn first_failure(failures: Vec<Failure>) -> Option<Failure> {
+    failures.into_iter().min_by_key(|f| {
+        let text = f.to_string();
+        let first = text.lines().next().unwrap_or("").to_owned();
+        let mut parts = first.splitn(3, ':');
+        let file = parts.next().unwrap_or("").to_owned();
+        let line: u64 = parts
+            .next()
+            .and_then(|l| l.parse().ok())
+            .unwrap_or(u64::MAX);
+        (file.contains("events"), line, first)
+    })
+}
+
+/// A failure listing `problems`.
+pub fn problems_failure(problems: &[Problem]) -> Failure {
+    Failure::data(
+        problems
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
+}
+
+/// Reads the units table; every bad row is a problem.
+pub fn read_units(path: &Path, problems: &mut Vec<Problem>) -> CliResult<Vec<Unit>> {
+    let name = path.display().to_string();
+    if is_json(path) {
+        let text = read_text(path)?;
+        return match serde_json::from_str::<Vec<Unit>>(&text) {
+            Ok(units) => Ok(units),
+            Err(e) => {
+                problems.push(Problem {
+                    file: name,
+                    line: Some(e.line() as u64),
+                    column: Some(e.column() as u64),
+                    code: "invalid_units".into(),
+                    message: strip_json_position(&e.to_string()),
+                });
+                Ok(Vec::new())
+            }
+        };
+    }
+    let mut reader = csv_reader(path)?;
+    let mut units = Vec::new();
+    for record in reader.deserialize::<Unit>() {
+        match record {
+            Ok(u) => units.push(u),
+            Err(e) => problems.push(csv_problem(&name, &e, "invalid_units")),
+        }
+    }
+    Ok(units)
+}
+
+/// serde_json appends " at line L column C"; the position is reported separately.
+pub fn strip_json_position(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(i) => msg.get(..i).unwrap_or(msg).to_owned(),
+        None => msg.to_owned(),
+    }
+}
+
+fn csv_reader(path: &Path) -> CliResult<csv::Reader<File>> {
+    csv::ReaderBuilder::new()
+        .buffer_capacity(1 << 20)
+        .from_path(path)
+        .map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))
+}
+
+/// A CSV-level problem (bad UTF-8, wrong number of fields, a value of the wrong type).
+pub fn csv_problem(file: &str, e: &csv::Error, code: &str) -> Problem {
+    let line = e.position().map(|p| p.line());
+    let message = match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("this row has {len} fields, the header has {expected_len}"),
+        csv::ErrorKind::Deserialize { err, .. } => err.to_string(),
+        _ => e.to_string(),
+    };
+    Problem {
+        file: file.to_owned(),
+        line,
+        column: None,
+        code: code.to_owned(),
+        message,
+    }
+}
+
+/// Which table a file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Table {
+    Tickets,
+    Events,
+}
+
+/// Reads one table into the assembler. CSV-level problems are failures in strict mode and
+/// problems (the row is skipped) otherwise.
+fn read_table(
+    path: &Path,
+    table: Table,
+    assembler: &mut Assembler,
+    problems: &mut Vec<Problem>,
+    strict: bool,
+    part: Part,
+    progress: Progress,
+) -> CliResult<Source> {
+    let name = path.display().to_string();
+    let label = match table {
+        Table::Tickets => "reading tickets",
+        Table::Events => "reading events",
+    };
+    if is_json(path) {
+        let text = read_text(path)?;
+        let bar = progress.step(label);
+        let result = match table {
+            Table::Tickets => serde_json::from_str::<Vec<TicketRow>>(&text)
+                .map(|rows| rows.into_iter().for_each(|r| assembler.add_ticket(r))),
+            Table::Events => serde_json::from_str::<Vec<EventRow>>(&text)
+                .map(|rows| rows.iter().for_each(|r| assembler.add_event(r))),
+        };
+        bar.finish_and_clear();
+        if let Err(e) = result {
+            let p = Problem {
+                file: name,
+                line: Some(e.line() as u64),
+                column: Some(e.column() as u64),
+                code: "invalid_table".into(),
+                message: strip_json_position(&e.to_string()),
+            };
+            if strict {
+                return Err(problems_failure(&[p]));
+            }
+            problems.push(p);
+        }
+        return Ok(Source::Json {
+            path: path.to_owned(),
+            text,
+        });
+    }
+    let (mut reader, header, bar) = open_csv(path, table, progress)?;
+    let id_column = header.iter().position(|h| h == "ticket_id").unwrap_or(0);
+    let columns = event_columns(&header);
+    let mut row = EventRow::default();
+    let mut spare: [Option<String>; 10] = Default::default();
+    let mut lines = Vec::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                if !part.takes(record.get(id_column).unwrap_or("")) {
+                    continue;
+                }
+                let line = record.position().map_or(0, |p| p.line());
+                lines.push(u32::try_from(line).unwrap_or(u32::MAX));
+                match table {
+                    Table::Tickets => assembler.add_ticket(TicketRow::from_columns(
+                        header.iter().map(String::as_str).zip(record.iter()),
+                    )),
+                    Table::Events => {
+                        fill_event_row(&columns, &record, &mut row, &mut spare);
+                        assembler.add_event(&row);
+                    }
+                }
+            }
+            Err(e) => {
+                let p = csv_problem(&name, &e, "invalid_table");
+                if strict || !matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. }) {
+                    bar.finish_and_clear();
+                    return Err(problems_failure(&[p]));
+                }
+                if part.reports_rows() {
+                    problems.push(p);
+                }
+            }
+        }
+    }
+    bar.finish_and_clear();
+    Ok(Source::Csv {
+        path: path.to_owned(),
+        header,
+        lines,
+    })
+}
+
+/// A CSV file read through a progress bar.
+type CsvReader = csv::Reader<ProgressBarIter<BufReader<File>>>;
+
+/// A CSV reader over `path` behind a progress bar, with its checked header.
+fn open_csv(
+    path: &Path,
+    table: Table,
+    progress: Progress,
+) -> CliResult<(CsvReader, Vec<String>, ProgressBar)> {
+    let name = path.display().to_string();
+    let file = File::open(path)
+        .map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))?;
+    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let label = match table {
+        Table::Tickets => "reading tickets",
+        Table::Events => "reading events",
+    };
+    let bar = progress.bytes(label, len);
+    let mut reader = csv::ReaderBuilder::new()
+        .buffer_capacity(1 << 20)
+        .from_reader(bar.wrap_read(BufReader::with_capacity(1 << 20, file)));
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| problems_failure(&[csv_problem(&name, &e, "invalid_table")]))?
+        .iter()
+        .map(|h| h.trim().to_owned())
+        .collect();
+    let header_problems = check_header(&name, table, &header);
+    if !header_problems.is_empty() {
+        bar.finish_and_clear();
+        return Err(problems_failure(&header_problems));
+    }
+    Ok((reader, header, bar))
+}
+
+/// Header problems: unknown events columns, missing required columns.
+fn check_header(file: &str, table: Table, header: &[String]) -> Vec<Problem> {
+    let required: &[&str] = match table {
+        Table::Tickets => &["ticket_id", "kind", "received_at"],
+        Table::Events => &["ticket_id", "at", "type"],
+    };
+    let mut out = Vec::new();
+    let line = header.join(",");
+    for (i, h) in header.iter().enumerate() {
+        if table == Table::Events && !EventRow::COLUMNS.contains(&h.as_str()) {
+            out.push(Problem {
+                file: file.to_owned(),
+                line: Some(1),
+                column: super::locate::csv_field_column(&line, i),
+                code: "unknown_column".into(),
+                message: format!(
+                    "unknown events column `{h}`; the columns are: {}",
+                    EventRow::COLUMNS.join(", ")
+                ),
+            });
+        }
+        if header.iter().take(i).any(|x| x == h) {
+            out.push(Problem {
+                file: file.to_owned(),
+                line: Some(1),
+                column: super::locate::csv_field_column(&line, i),
+                code: "duplicate_column".into(),
+                message: format!("column `{h}` appears twice"),
+            });
+        }
+    }
+    for r in required {
+        if !header.iter().any(|h| h == r) {
+            out.push(Problem {
+                file: file.to_owned(),
+                line: Some(1),
+                column: None,
+                code: "missing_column".into(),
+                message: format!("the header has no `{r}` column"),
+            });
+        }
+    }
+    out
+}
+
+/// For each events column, its position in `header`.
+fn event_columns(header: &[String]) -> [Option<usize>; 13] {
+    let mut out = [None; 13];
+    for (slot, name) in out.iter_mut().zip(EventRow::COLUMNS) {
+        *slot = header.iter().position(|h| h == name);
+    }
+    out
+}
+
+/// Fills `row` from a record, reusing its strings' buffers (no allocation per row once they
+/// have grown); `spare` keeps the buffers of cells that are empty in this row.
+fn fill_event_row(
+    columns: &[Option<usize>; 13],
+    record: &csv::StringRecord,
+    row: &mut EventRow,
+    spare: &mut [Option<String>; 10],
+) {
+    let cell = |i: usize| -> &str {
+        columns
+            .get(i)
+            .copied()
+            .flatten()
+            .and_then(|c| record.get(c))
+            .unwrap_or("")
+    };
+    for (i, slot) in [&mut row.ticket_id, &mut row.at, &mut row.event_type]
+        .into_iter()
+        .enumerate()
+    {
+        slot.clear();
+        slot.push_str(cell(i));
+    }
+    let optional = [
+        &mut row.unit,
+        &mut row.role,
+        &mut row.reason,
+        &mut row.accepted,
+        &mut row.approved,
+        &mut row.amount,
+        &mut row.passed,
+        &mut row.satisfaction,
+        &mut row.resolved,
+        &mut row.event_id,
+    ];
+    for (k, (slot, spare)) in optional.into_iter().zip(spare.iter_mut()).enumerate() {
+        let text = cell(k + 3);
+        if text.is_empty() {
+            if let Some(s) = slot.take() {
+                *spare = Some(s);
+            }
+        } else {
+            let mut s = slot.take().or_else(|| spare.take()).unwrap_or_default();
+            s.clear();
+            s.push_str(text);
+            *slot = Some(s);
+        }
+    }
+}

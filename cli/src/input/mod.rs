@@ -1,0 +1,263 @@
+//! Reading what the user gives: option values (instants, dates, periods), schemes, policies,
+//! calendars, and data sets ([`data`]).
+
+pub mod data;
+pub mod json_pos;
+pub mod locate;
+pub mod place;
+
+use std::path::Path;
+
+use hotline_score::calendar::{CalendarBuilder, CalendarData, DayHours, WeeklyTemplate};
+use hotline_score::instant::{CHINA_OFFSET, MS_PER_DAY};
+use hotline_score::policy::BUILTIN;
+use hotline_score::scheme::{Format, PRESETS, Scheme};
+use hotline_score::{Calendar, Error, Instant, Period, Policy};
+use time::Date;
+
+use crate::fail::{CliResult, Failure, describe};
+
+/// Reads a whole text file; a missing or unreadable file is a usage failure.
+pub fn read_text(path: &Path) -> CliResult<String> {
+    std::fs::read_to_string(path)
+        .map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))
+}
+
+/// Whether `path` names a JSON file (by extension).
+pub fn is_json(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+}
+
+/// A `YYYY-MM-DD` date.
+pub fn parse_date(text: &str) -> CliResult<Date> {
+    let fmt = time::macros::format_description!("[year]-[month]-[day]");
+    Date::parse(text.trim(), fmt).map_err(|_| {
+        Failure::usage(format!(
+            "`{text}` is not a date: write it as YYYY-MM-DD, e.g. 2026-03-09"
+        ))
+    })
+}
+
+/// An instant: RFC 3339 with an offset (`2026-03-09T09:00:00+08:00`), or a bare date meaning
+/// 00:00 of that day in +08:00.
+pub fn parse_instant(text: &str) -> CliResult<Instant> {
+    if let Ok(date) = parse_date(text) {
+        return Ok(Instant::from_local(date, 0, CHINA_OFFSET));
+    }
+    Instant::parse(text).map_err(|e| match e {
+        Error::MissingOffset { .. } => Failure::usage(format!(
+            "`{text}` has no UTC offset: add one, e.g. `{}+08:00`",
+            text.trim()
+        )),
+        other => Failure::usage(format!(
+            "`{text}` is not an instant ({other}); write e.g. 2026-03-09T09:00:00+08:00 or 2026-03-09"
+        )),
+    })
+}
+
+/// A period: `2026-Q1`, `2026-03`, `2026`, or `FIRST..LAST` (dates, both included), in +08:00.
+pub fn parse_period(text: &str) -> CliResult<Period> {
+    let t = text.trim();
+    let bad = || {
+        Failure::usage(format!(
+            "`{text}` is not a period: write 2026-Q1, 2026-03, 2026 or 2026-01-01..2026-03-31"
+        ))
+    };
+    let period = if let Some((a, b)) = t.split_once("..") {
+        let (first, last) = (parse_date(a)?, parse_date(b)?);
+        let end = last.next_day().ok_or_else(bad)?;
+        Period::new(
+            Instant::from_local(first, 0, CHINA_OFFSET),
+            Instant::from_local(end, 0, CHINA_OFFSET),
+            format!("{first}..{last}"),
+        )
+    } else if let Some((y, q)) = t.split_once("-Q").or_else(|| t.split_once("-q")) {
+        let year: i32 = y.parse().map_err(|_| bad())?;
+        let q: u8 = q.parse().map_err(|_| bad())?;
+        Period::quarter(year, q, CHINA_OFFSET)
+    } else if let Some((y, m)) = t.split_once('-') {
+        let year: i32 = y.parse().map_err(|_| bad())?;
+        let m: u8 = m.parse().map_err(|_| bad())?;
+        let month = time::Month::try_from(m).map_err(|_| bad())?;
+        Period::month(year, month, CHINA_OFFSET)
+    } else {
+        let year: i32 = t.parse().map_err(|_| bad())?;
+        Period::year(year, CHINA_OFFSET)
+    };
+    period.map_err(|e| Failure::usage(format!("`{text}`: {e}")))
+}
+
+/// The period before `p`: the scheme's previous period when `p` is one of the scheme's
+/// periods, else the block of the same length that ends where `p` starts.
+pub fn previous_period(scheme: &Scheme, p: &Period) -> CliResult<Period> {
+    if scheme.period_at(p.start).ok().as_ref() == Some(p) {
+        let before = Instant::from_millis(p.start.millis().saturating_sub(1));
+        return Ok(scheme.period_at(before)?);
+    }
+    let len = p.end.millis().saturating_sub(p.start.millis());
+    let start = Instant::from_millis(p.start.millis().saturating_sub(len));
+    let first = start.to_local(CHINA_OFFSET)?.0;
+    let last = Instant::from_millis(p.start.millis().saturating_sub(MS_PER_DAY))
+        .to_local(CHINA_OFFSET)?
+        .0;
+    Ok(Period::new(start, p.start, format!("{first}..{last}"))?)
+}
+
+/// A scheme: a preset name (`sanmenxia`, …) or a TOML/JSON file.
+pub fn load_scheme(arg: &str) -> CliResult<Scheme> {
+    if PRESETS.iter().any(|(n, _)| *n == arg) {
+        return Ok(Scheme::preset(arg)?);
+    }
+    let path = Path::new(arg);
+    if !path.exists() {
+        let names: Vec<&str> = PRESETS.iter().map(|(n, _)| *n).collect();
+        return Err(Failure::usage(format!(
+            "scheme `{arg}` is neither a preset ({}) nor an existing file",
+            names.join(", ")
+        )));
+    }
+    let text = read_text(path)?;
+    let format = if is_json(path) {
+        Format::Json
+    } else {
+        Format::Toml
+    };
+    Scheme::load(&text, format).map_err(|e| scheme_failure(arg, &e))
+}
+
+/// A scheme loading error with every problem as `file:line:column: …`.
+pub fn scheme_failure(file: &str, e: &Error) -> Failure {
+    match e {
+        Error::SchemeInvalid { problems } => {
+            let lines: Vec<String> = problems.iter().map(|p| format!("{file}:{p}")).collect();
+            Failure::data(lines.join("\n"))
+        }
+        other => Failure::in_file(file, other),
+    }
+}
+
+/// A policy: a built-in name (`henan`, …) or a TOML/JSON file.
+pub fn load_policy(arg: &str) -> CliResult<Policy> {
+    if BUILTIN.iter().any(|(n, _)| *n == arg) {
+        return Ok(Policy::builtin(arg)?);
+    }
+    let path = Path::new(arg);
+    if !path.exists() {
+        let names: Vec<&str> = BUILTIN.iter().map(|(n, _)| *n).collect();
+        return Err(Failure::usage(format!(
+            "policy `{arg}` is neither a built-in policy ({}) nor an existing file",
+            names.join(", ")
+        )));
+    }
+    let text = read_text(path)?;
+    let policy = if is_json(path) {
+        Policy::from_json_str(&text)
+    } else {
+        Policy::from_toml_str(&text)
+    };
+    policy.map_err(|e| Failure::data(positioned(arg, &e)))
+}
+
+/// Calendar data from a TOML/JSON file.
+pub fn load_calendar_data(path: &Path) -> CliResult<CalendarData> {
+    let text = read_text(path)?;
+    let data = if is_json(path) {
+        CalendarData::from_json(&text)
+    } else {
+        CalendarData::from_toml(&text)
+    };
+    data.map_err(|e| Failure::data(positioned(&path.display().to_string(), &e)))
+}
+
+/// How to build the calendar (shared by `score` and `calendar`).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct CalendarOptions {
+    /// Extra calendar data (TOML/JSON: later years, local days off); repeatable, applied in order.
+    #[arg(long = "calendar-data", value_name = "FILE")]
+    pub data: Vec<std::path::PathBuf>,
+    /// Build the calendar as it was known on this date (YYYY-MM-DD): later notices are ignored.
+    #[arg(long, value_name = "DATE")]
+    pub as_known_on: Option<String>,
+    /// Ignore make-up workdays (调休上班): those weekend days stay days off.
+    #[arg(long)]
+    pub ignore_adjusted_workdays: bool,
+    /// Beyond the data, predict days with the weekly template alone (results are flagged).
+    #[arg(long)]
+    pub predict: bool,
+    /// Office hours of a working day, e.g. `09:00-12:00,13:30-17:30` (the default).
+    #[arg(long, value_name = "INTERVALS")]
+    pub hours: Option<String>,
+    /// Every day of the week is a working day (with --hours 00:00-24:00: a 24/7 clock).
+    #[arg(long)]
+    pub every_day: bool,
+    /// No national holiday data: the weekly template alone, over 2000–2099.
+    #[arg(long)]
+    pub no_holidays: bool,
+}
+
+impl CalendarOptions {
+    /// The office-hours calendar: built-in PRC data, then the extra files.
+    pub fn build(&self) -> CliResult<Calendar> {
+        let mut b = CalendarBuilder::new();
+        if self.no_holidays {
+            let (from, through) = (
+                time::macros::date!(2000 - 01 - 01),
+                time::macros::date!(2099 - 12 - 31),
+            );
+            b = b.coverage(from, through);
+        } else {
+            b = b.prc_data();
+        }
+        if self.hours.is_some() || self.every_day {
+            let hours = match &self.hours {
+                Some(h) => {
+                    let specs: Vec<&str> = h.split(',').map(str::trim).collect();
+                    DayHours::parse(&specs).map_err(|e| {
+                        Failure::usage(format!(
+                            "--hours {h}: {e}; write e.g. 09:00-12:00,13:30-17:30"
+                        ))
+                    })?
+                }
+                None => WeeklyTemplate::office_hours()
+                    .hours(time::Weekday::Monday)
+                    .clone(),
+            };
+            b = b.template(if self.every_day {
+                WeeklyTemplate::every_day(hours)
+            } else {
+                WeeklyTemplate::weekdays(hours)
+            });
+        }
+        for path in &self.data {
+            b = b.data(load_calendar_data(path)?);
+        }
+        if let Some(d) = &self.as_known_on {
+            b = b.as_known_on(parse_date(d)?);
+        }
+        b = b
+            .ignore_adjusted_workdays(self.ignore_adjusted_workdays)
+            .predict(self.predict);
+        Ok(b.build()?)
+    }
+}
+
+/// `file:line:column: message [code]` when the error carries a position, else `file: …`.
+pub fn positioned(file: &str, e: &Error) -> String {
+    let pos = match e {
+        Error::InvalidPolicy { pos, .. }
+        | Error::InvalidCalendarData { pos, .. }
+        | Error::InvalidDate { pos, .. }
+        | Error::UnknownCalendarKey { pos, .. } => *pos,
+        Error::InvalidTicketJson { line, column, .. } => Some(hotline_score::FilePos {
+            line: *line,
+            column: *column,
+        }),
+        _ => None,
+    };
+    match pos {
+        Some(p) => format!("{file}:{}:{}: {}", p.line, p.column, describe(e)),
+        None => format!("{file}: {}", describe(e)),
+    }
+}

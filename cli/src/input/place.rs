@@ -1,0 +1,189 @@
+//! Placing load problems in their files: a diagnostic's table row and field become
+//! `file:line:column` (CSV: the row's line and the character column where the cell starts;
+//! JSON: the position of the value).
+
+use std::path::PathBuf;
+
+use hotline_score::Error;
+use hotline_score::ticket::Diagnostic;
+
+use super::data::{DataFiles, problems_failure};
+use super::is_json;
+use super::json_pos::{Step, offset_of};
+use super::locate::{Problem, csv_columns, line_col};
+use crate::fail::{Failure, describe};
+
+/// Where the rows of one table came from, to place diagnostics.
+#[derive(Debug)]
+pub enum Source {
+    /// CSV: the header and the 1-based line of each data row.
+    Csv {
+        /// The file.
+        path: PathBuf,
+        /// Its header.
+        header: Vec<String>,
+        /// The line of each data row.
+        lines: Vec<u32>,
+    },
+    /// JSON rows or whole tickets: the text.
+    Json {
+        /// The file.
+        path: PathBuf,
+        /// Its text.
+        text: String,
+    },
+}
+
+impl Source {
+    /// The file name, for messages.
+    pub fn name(&self) -> String {
+        match self {
+            Source::Csv { path, .. } | Source::Json { path, .. } => path.display().to_string(),
+        }
+    }
+}
+
+/// A diagnostic's message for a CSV row placed by line: the core's table row numbers (which
+/// count the rows one reading thread kept) give way to the file's lines.
+fn csv_message(message: &str, d: &Diagnostic, tickets: &Source) -> String {
+    let mut m = match d.row {
+        Some(r) => message.replacen(&format!(" (row {r})"), "", 1),
+        None => message.to_owned(),
+    };
+    let marker = "first seen at row ";
+    if let (Some(i), Source::Csv { lines, .. }) = (m.find(marker), tickets) {
+        let start = i + marker.len();
+        let digits: String = m
+            .get(start..)
+            .unwrap_or("")
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        if let Some(line) = digits.parse::<usize>().ok().and_then(|r| lines.get(r)) {
+            m.replace_range(
+                i..start + digits.len(),
+                &format!("first seen at line {line}"),
+            );
+        }
+    }
+    m
+}
+
+/// A strict-mode loading error, placed.
+pub fn strict_failure(e: &Error, tickets: &Source, events: &Source, nested: bool) -> Failure {
+    match e {
+        Error::InvalidTicket { .. } => {
+            let d = Diagnostic::from(e);
+            problems_failure(&place(&[d], tickets, events, nested))
+        }
+        other => Failure::data(describe(other)),
+    }
+}
+
+/// Places lenient diagnostics in their files.
+pub fn place(
+    diags: &[Diagnostic],
+    tickets: &Source,
+    events: &Source,
+    nested: bool,
+) -> Vec<Problem> {
+    let mut out: Vec<Problem> = diags
+        .iter()
+        .map(|d| {
+            let src = if d.event_index.is_some() && !nested {
+                events
+            } else {
+                tickets
+            };
+            Problem {
+                file: src.name(),
+                line: None,
+                column: None,
+                code: d.code.clone(),
+                message: d.message.clone(),
+            }
+        })
+        .collect();
+    // CSV: line from the row, column from the field's header position.
+    let mut wanted: Vec<(usize, u64, usize, bool)> = Vec::new();
+    for (i, (d, p)) in diags.iter().zip(out.iter_mut()).enumerate() {
+        let on_events = d.event_index.is_some() && !nested;
+        let src = if on_events { events } else { tickets };
+        match src {
+            Source::Csv { header, lines, .. } => {
+                let Some(line) = d.row.and_then(|r| lines.get(r)) else {
+                    continue;
+                };
+                p.line = Some(u64::from(*line));
+                p.message = csv_message(&p.message, d, tickets);
+                if let Some(f) = header.iter().position(|h| *h == d.field) {
+                    wanted.push((i, u64::from(*line), f, on_events));
+                }
+            }
+            Source::Json { text, .. } => {
+                let Some(row) = d.row else { continue };
+                let mut path = vec![Step::Index(row)];
+                if nested {
+                    if let Some(e) = d.event_index {
+                        path.extend([Step::Key("events"), Step::Index(e)]);
+                    }
+                    path.push(Step::Key(if d.field == "ticket_id" {
+                        "id"
+                    } else {
+                        &d.field
+                    }));
+                } else {
+                    path.push(Step::Key(&d.field));
+                }
+                let (l, c) = line_col(text, offset_of(text, &path));
+                p.line = Some(l);
+                p.column = Some(c);
+            }
+        }
+    }
+    for on_events in [false, true] {
+        let src = if on_events { events } else { tickets };
+        let Source::Csv { path, .. } = src else {
+            continue;
+        };
+        let places: Vec<(u64, usize)> = wanted
+            .iter()
+            .filter(|w| w.3 == on_events)
+            .map(|w| (w.1, w.2))
+            .collect();
+        if places.is_empty() {
+            continue;
+        }
+        let cols = csv_columns(path, &places);
+        for (i, line, field, _) in wanted.iter().filter(|w| w.3 == on_events) {
+            if let (Some(p), Some(c)) = (out.get_mut(*i), cols.get(&(*line, *field))) {
+                p.column = Some(*c);
+            }
+        }
+    }
+    out
+}
+
+/// A units-table error (duplicate unit, empty cell) placed in the units file.
+pub fn unit_problem(files: &DataFiles, e: &Error) -> Problem {
+    let file = files
+        .units
+        .as_ref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    let row = match e {
+        Error::DuplicateUnit { row, .. } | Error::InvalidUnitRow { row, .. } => Some(*row),
+        _ => None,
+    };
+    let line = match files.units.as_deref() {
+        Some(p) if !is_json(p) => row.map(|r| r as u64 + 2),
+        _ => None,
+    };
+    Problem {
+        file,
+        line,
+        column: None,
+        code: e.code().to_owned(),
+        message: e.to_string(),
+    }
+}

@@ -1,0 +1,133 @@
+//! What a scoring run produces, in one serializable value: the input of every output format
+//! (terminal table, JSON, CSV, HTML).
+
+use std::collections::BTreeMap;
+
+use hotline_score::scheme::file::IndicatorKind;
+use hotline_score::scheme::{Explanation, Sanction, Scores, UnitWarning};
+use hotline_score::{Instant, Period, UnitId};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::input::locate::Problem;
+
+/// The result of scoring one data set for one period.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// A title for the report (the data set).
+    pub title: String,
+    /// The scheme.
+    pub scheme: SchemeInfo,
+    /// The policy's name.
+    pub policy: String,
+    /// The assessment period.
+    pub period: Period,
+    /// The evaluation instant.
+    pub as_of: Instant,
+    /// Whether the period is over at `as_of` (final results) or still running (standings so far).
+    pub closed: bool,
+    /// Every unit's scorecard.
+    pub scores: Scores,
+    /// When period warnings start (`None`: the scheme has no warnings).
+    pub warning_start: Option<Instant>,
+    /// Period warnings at `as_of` (empty outside the warning window).
+    pub warnings: Vec<UnitWarning>,
+    /// The sanctions ladder, if the scheme has one.
+    pub sanctions: Option<SanctionsView>,
+    /// Per-unit explanations (empty when not asked for).
+    pub explanations: Vec<Explanation>,
+    /// City-wide figures for the period.
+    pub summary: CitySummary,
+    /// The city's weekly rates in the period, up to `as_of`.
+    pub trend: Vec<TrendPoint>,
+    /// Problems met while loading the data (lenient mode).
+    pub problems: Vec<Problem>,
+}
+
+/// What the report needs to know about the scheme.
+#[derive(Debug, Clone, Serialize)]
+pub struct SchemeInfo {
+    /// Name.
+    pub name: String,
+    /// Hash (every result carries it).
+    pub hash: String,
+    /// Groups, in scheme order.
+    pub groups: Vec<GroupInfo>,
+    /// Grades, best first: name and lowest total in percent of full marks.
+    pub grades: Vec<(String, Decimal)>,
+    /// Indicators, in scheme order.
+    pub indicators: Vec<IndicatorInfo>,
+    /// The indicators shown as key rates in tables (签收率, 按时办结率, 满意率 when present).
+    pub key_indicators: Vec<String>,
+}
+
+/// A group.
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupInfo {
+    /// Id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Full marks.
+    pub full_marks: Decimal,
+}
+
+/// An indicator.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorInfo {
+    /// Id.
+    pub id: String,
+    /// Chinese name.
+    pub name: String,
+    /// Base, bonus or deduction.
+    pub kind: IndicatorKind,
+    /// Whether its values are percentages.
+    pub percent: bool,
+}
+
+/// The sanctions ladder run over the history and the current period.
+#[derive(Debug, Clone, Serialize)]
+pub struct SanctionsView {
+    /// The periods the ladder ran over, oldest first (the last is the current one).
+    pub periods: Vec<String>,
+    /// Whether the current period is still running (levels as they would be if it closed now).
+    pub projected: bool,
+    /// Each unit's outcome for the current period.
+    pub current: Vec<Sanction>,
+    /// Each unit's level in the previous period (0 if none or no history).
+    pub previous_level: BTreeMap<UnitId, u32>,
+}
+
+/// City-wide figures: lead-role counters summed over every unit.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct CitySummary {
+    /// Tickets received in the period up to `as_of`.
+    pub tickets: u64,
+    /// Assignments dispatched in the period (lead role).
+    pub dispatched: i64,
+    /// Assignments due (应办结).
+    pub due: i64,
+    /// Of those, closed (on time or late).
+    pub due_closed: i64,
+    /// Of those, closed on time.
+    pub closed_on_time: i64,
+    /// Valid callbacks.
+    pub callbacks: i64,
+    /// Callbacks 非常满意, 满意 or 基本满意.
+    pub satisfied: i64,
+    /// 办结率 = due_closed / due, in percent.
+    pub closed_rate: Option<Decimal>,
+    /// 满意率 = satisfied / callbacks, in percent.
+    pub satisfied_rate: Option<Decimal>,
+}
+
+/// One week of the city's trend.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrendPoint {
+    /// Label (first day, `MM-DD`).
+    pub label: String,
+    /// First instant of the week.
+    pub start: Instant,
+    /// The city's figures for that week.
+    pub summary: CitySummary,
+}

@@ -1,0 +1,259 @@
+//! The terminal report: per group a ranking with the key rates, the period warnings with their
+//! rescuable tickets, the sanctions, and the city summary.
+
+use std::fmt::Write as _;
+
+use hotline_score::scheme::{Scorecard, WarningReason};
+use rust_decimal::Decimal;
+
+use super::model::Report;
+use crate::text::{Align, Table, count, local, local_short, pct};
+
+/// How many rescuable tickets to list per warned unit.
+const RESCUABLE_SHOWN: usize = 3;
+
+/// The whole text report.
+pub fn render(r: &Report) -> String {
+    let mut out = String::new();
+    header(&mut out, r);
+    for g in &r.scheme.groups {
+        ranking(&mut out, r, &g.id, &g.name, g.full_marks);
+    }
+    warnings(&mut out, r);
+    sanctions(&mut out, r);
+    out
+}
+
+fn header(out: &mut String, r: &Report) {
+    let _ = writeln!(out, "{}", r.scheme.name);
+    let _ = writeln!(
+        out,
+        "{} · period {} · as of {} (+08:00) · policy {}",
+        r.title,
+        r.period.label,
+        local(r.as_of),
+        r.policy
+    );
+    let state = if r.closed {
+        "Final results: the period is over.".to_owned()
+    } else {
+        format!(
+            "Standings so far: the period ends {}.",
+            local_short(r.period.end)
+        )
+    };
+    let _ = writeln!(out, "{state}");
+    let s = &r.summary;
+    let _ = writeln!(
+        out,
+        "\nCity 全市: {} tickets 工单 · 办结率 {} ({}/{} due) · 满意率 {} ({}/{} callbacks)",
+        count(s.tickets),
+        pct(s.closed_rate),
+        count(s.due_closed),
+        count(s.due),
+        pct(s.satisfied_rate),
+        count(s.satisfied),
+        count(s.callbacks)
+    );
+}
+
+/// The value of indicator `id` on a scorecard.
+pub fn value_of(card: &Scorecard, id: &str) -> Option<Decimal> {
+    card.components
+        .iter()
+        .find(|c| c.indicator == id)
+        .and_then(|c| c.value)
+}
+
+/// The display name of indicator `id`.
+pub fn indicator_name<'a>(r: &'a Report, id: &'a str) -> &'a str {
+    r.scheme
+        .indicators
+        .iter()
+        .find(|i| i.id == id)
+        .map_or(id, |i| i.name.as_str())
+}
+
+/// A unit's display name (its id when it has none).
+pub fn unit_name<'a>(r: &'a Report, unit: &'a str) -> &'a str {
+    r.scores
+        .units
+        .iter()
+        .find(|c| c.unit.as_str() == unit)
+        .map(|c| c.name.as_str())
+        .filter(|n| !n.is_empty())
+        .unwrap_or(unit)
+}
+
+fn ranking(out: &mut String, r: &Report, group: &str, name: &str, full: Decimal) {
+    let cards: Vec<&Scorecard> = r.scores.units.iter().filter(|c| c.group == group).collect();
+    let _ = writeln!(
+        out,
+        "\n{name} {group} · {} units · full marks {full}",
+        cards.len()
+    );
+    if cards.is_empty() {
+        let _ = writeln!(out, "  (no units in this group)");
+        return;
+    }
+    let mut headers = vec![
+        ("Rank", Align::Right),
+        ("Unit 单位", Align::Left),
+        ("Id", Align::Left),
+        ("Total", Align::Right),
+        ("Grade", Align::Left),
+    ];
+    let keys: Vec<&str> = r.scheme.key_indicators.iter().map(String::as_str).collect();
+    for k in &keys {
+        headers.push((indicator_name(r, k), Align::Right));
+    }
+    let mut t = Table::new(&headers);
+    for c in cards {
+        let mut row = vec![
+            c.rank.to_string(),
+            unit_name(r, c.unit.as_str()).to_owned(),
+            c.unit.to_string(),
+            c.total.to_string(),
+            c.grade.clone(),
+        ];
+        row.extend(keys.iter().map(|k| pct(value_of(c, k))));
+        t.row(row);
+    }
+    let _ = writeln!(out, "{}", t.render("  "));
+}
+
+fn reason_text(r: &Report, reason: &WarningReason) -> String {
+    match reason {
+        WarningReason::Bottom {
+            rank_from_bottom,
+            bottom,
+        } => format!("bottom {bottom} of the group ({rank_from_bottom} from the bottom)"),
+        WarningReason::TotalBelow { total, line } => format!("total {total} below {line}"),
+        WarningReason::BelowRedLine { indicator, value } => format!(
+            "{} {} below its red line",
+            indicator_name(r, indicator),
+            pct(*value)
+        ),
+    }
+}
+
+fn warnings(out: &mut String, r: &Report) {
+    let Some(start) = r.warning_start else {
+        return;
+    };
+    if r.as_of < start || r.closed {
+        let _ = writeln!(
+            out,
+            "\nWarnings 预警: none at this instant (the warning window runs from {} to the period's end).",
+            local_short(start)
+        );
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\nWarnings 预警 — from {}, {} days before the period ends: {} unit(s)",
+        local_short(start),
+        (r.period.end.millis() - start.millis()) / hotline_score::instant::MS_PER_DAY,
+        r.warnings.len()
+    );
+    for w in &r.warnings {
+        let reasons: Vec<String> = w.reasons.iter().map(|x| reason_text(r, x)).collect();
+        let _ = writeln!(
+            out,
+            "  ▲ {} ({}, {}) rank {}/{}, total {} — {}",
+            unit_name(r, w.unit.as_str()),
+            w.unit,
+            w.group,
+            w.rank,
+            w.group_size,
+            w.total,
+            reasons.join("; ")
+        );
+        if !w.costly.is_empty() {
+            let costly: Vec<String> = w
+                .costly
+                .iter()
+                .map(|c| format!("{} −{}", c.name, c.points_lost))
+                .collect();
+            let _ = writeln!(out, "    costs most: {}", costly.join(" · "));
+        }
+        let at_stake = w
+            .rescuable
+            .iter()
+            .fold(Decimal::ZERO, |a, t| a.saturating_add(t.points));
+        let _ = writeln!(
+            out,
+            "    rescuable: {} open ticket(s) due before the period ends · {} points at stake (sum over tickets)",
+            w.rescuable.len(),
+            at_stake
+        );
+        for t in w.rescuable.iter().take(RESCUABLE_SHOWN) {
+            let _ = writeln!(
+                out,
+                "      {}  due {}  +{}",
+                t.ticket_id,
+                local(t.completion_due),
+                t.points
+            );
+        }
+        if w.rescuable.len() > RESCUABLE_SHOWN {
+            let _ = writeln!(
+                out,
+                "      … and {} more",
+                w.rescuable.len() - RESCUABLE_SHOWN
+            );
+        }
+    }
+}
+
+fn sanctions(out: &mut String, r: &Report) {
+    let Some(s) = &r.sanctions else {
+        return;
+    };
+    let when = if s.projected {
+        "projected: the levels if the period closed with today's standings"
+    } else {
+        "at the period's close"
+    };
+    let _ = writeln!(
+        out,
+        "\nSanctions 问责 — ladder over {} ({when})",
+        s.periods.join(", ")
+    );
+    let mut hit: Vec<_> = s.current.iter().filter(|x| x.level > 0).collect();
+    if hit.is_empty() {
+        let _ = writeln!(out, "  no unit reaches a sanction level");
+        return;
+    }
+    hit.sort_by(|a, b| {
+        b.level
+            .cmp(&a.level)
+            .then(a.group.cmp(&b.group))
+            .then(a.rank.cmp(&b.rank))
+    });
+    let mut t = Table::new(&[
+        ("Level", Align::Right),
+        ("Sanction", Align::Left),
+        ("Unit 单位", Align::Left),
+        ("Group", Align::Left),
+        ("Rank", Align::Right),
+        ("Total", Align::Right),
+        ("Streak", Align::Right),
+        ("Last period", Align::Right),
+    ]);
+    for x in hit {
+        t.row(vec![
+            x.level.to_string(),
+            x.name.clone().unwrap_or_default(),
+            unit_name(r, x.unit.as_str()).to_owned(),
+            x.group.clone(),
+            format!("{}/{}", x.rank, x.group_size),
+            x.total.to_string(),
+            x.streak.to_string(),
+            s.previous_level
+                .get(&x.unit)
+                .map_or_else(|| "—".to_owned(), |l| l.to_string()),
+        ]);
+    }
+    let _ = writeln!(out, "{}", t.render("  "));
+}

@@ -1,0 +1,148 @@
+//! Terminal text: aligned columns that count CJK characters as two cells, and number formats.
+
+use hotline_score::Instant;
+use hotline_score::instant::CHINA_OFFSET;
+use rust_decimal::{Decimal, RoundingStrategy};
+use unicode_width::UnicodeWidthStr;
+
+/// Column alignment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    /// Padded on the right.
+    Left,
+    /// Padded on the left (numbers).
+    Right,
+}
+
+/// A table of text cells rendered with aligned columns.
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    headers: Vec<(String, Align)>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    /// A table with these column headers.
+    pub fn new(headers: &[(&str, Align)]) -> Self {
+        Table {
+            headers: headers.iter().map(|(h, a)| ((*h).to_owned(), *a)).collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    /// Adds a row (missing cells are empty, extra cells are dropped).
+    pub fn row(&mut self, cells: Vec<String>) {
+        self.rows.push(cells);
+    }
+
+    /// The table, each line prefixed by `indent`, columns separated by two spaces.
+    pub fn render(&self, indent: &str) -> String {
+        let widths: Vec<usize> = self
+            .headers
+            .iter()
+            .enumerate()
+            .map(|(i, (h, _))| {
+                self.rows
+                    .iter()
+                    .filter_map(|r| r.get(i))
+                    .map(|c| c.width())
+                    .chain(std::iter::once(h.width()))
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let line = |cells: &mut dyn Iterator<Item = &str>| -> String {
+            let mut out = String::from(indent);
+            for (i, ((_, align), w)) in self.headers.iter().zip(&widths).enumerate() {
+                let cell = cells.next().unwrap_or("");
+                if i > 0 {
+                    out.push_str("  ");
+                }
+                out.push_str(&pad(cell, *w, *align));
+            }
+            out.truncate(out.trim_end().len());
+            out
+        };
+        let mut out = Vec::with_capacity(self.rows.len() + 2);
+        out.push(line(&mut self.headers.iter().map(|(h, _)| h.as_str())));
+        let rule: usize = widths.iter().sum::<usize>() + 2 * widths.len().saturating_sub(1);
+        out.push(format!("{indent}{}", "─".repeat(rule)));
+        for r in &self.rows {
+            out.push(line(&mut r.iter().map(String::as_str)));
+        }
+        out.join("\n")
+    }
+}
+
+/// `text` padded with spaces to `width` display cells.
+pub fn pad(text: &str, width: usize, align: Align) -> String {
+    let fill = " ".repeat(width.saturating_sub(text.width()));
+    match align {
+        Align::Left => format!("{text}{fill}"),
+        Align::Right => format!("{fill}{text}"),
+    }
+}
+
+/// A percentage with one decimal (`97.5%`), or `—` without data.
+pub fn pct(v: Option<Decimal>) -> String {
+    v.map_or_else(
+        || "—".to_owned(),
+        |d| {
+            let mut r = d.round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero);
+            r.rescale(1);
+            format!("{r}%")
+        },
+    )
+}
+
+/// A count with thousands separators (`81,234`).
+pub fn count(n: impl Into<i128>) -> String {
+    let n: i128 = n.into();
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+/// An instant as local +08:00 time, `2026-03-12 09:00`.
+pub fn local(t: Instant) -> String {
+    let s = t.format(CHINA_OFFSET);
+    // RFC 3339 `YYYY-MM-DDTHH:MM:SS…+08:00` → `YYYY-MM-DD HH:MM`.
+    match (s.get(..10), s.get(11..16)) {
+        (Some(d), Some(hm)) => format!("{d} {hm}"),
+        _ => s,
+    }
+}
+
+/// An instant as a local date and time, dropping `00:00`.
+pub fn local_short(t: Instant) -> String {
+    let s = local(t);
+    s.strip_suffix(" 00:00").map(str::to_owned).unwrap_or(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cjk_cells_are_two_columns_wide() {
+        let mut t = Table::new(&[("单位", Align::Left), ("Total", Align::Right)]);
+        t.row(vec!["湖滨区".into(), "96.41".into()]);
+        t.row(vec!["x".into(), "5.00".into()]);
+        let out = t.render("");
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines[0], "单位    Total");
+        assert_eq!(lines[2], "湖滨区  96.41");
+        assert_eq!(lines[3], "x        5.00");
+        assert_eq!(count(81234u32), "81,234");
+        assert_eq!(count(-1234567i64), "-1,234,567");
+        assert_eq!(count(12u8), "12");
+        assert_eq!(pct(Some(Decimal::new(9750, 2))), "97.5%");
+        assert_eq!(pct(None), "—");
+    }
+}

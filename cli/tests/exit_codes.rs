@@ -1,0 +1,173 @@
+//! Exit codes: 0 success, 1 data problems, 2 usage problems; messages say what to do.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+
+use common::*;
+
+#[test]
+fn usage_problems_exit_2() {
+    for args in [
+        vec!["frobnicate"],
+        vec!["score", "--tickets"],
+        vec!["calendar", "add", "2026-03-09T09:00:00+08:00", "5 days"],
+        vec!["calendar", "day", "2026-02-30"],
+        vec![
+            "score",
+            "--tickets",
+            "no-such-file.csv",
+            "--events",
+            "x.csv",
+            "--period",
+            "2026-03",
+        ],
+        vec![
+            "score",
+            "--tickets",
+            "t.csv",
+            "--events",
+            "e.csv",
+            "--scheme",
+            "no-such-scheme",
+        ],
+        vec![
+            "score",
+            "--tickets",
+            "t.csv",
+            "--events",
+            "e.csv",
+            "--period",
+            "2026-13",
+        ],
+        vec!["check", "no-such-file.toml"],
+    ] {
+        let o = run(&args);
+        assert_eq!(code(&o), 2, "{args:?}: {}", stderr(&o));
+        assert!(!stderr(&o).is_empty());
+    }
+    let o = run(&[
+        "score",
+        "--tickets",
+        "t.csv",
+        "--events",
+        "e.csv",
+        "--scheme",
+        "nope",
+        "--period",
+        "2026-03",
+    ]);
+    assert!(
+        stderr(&o).contains("sanmenxia"),
+        "lists the presets: {}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn data_problems_exit_1() {
+    let o = run(&["calendar", "add", "2026-12-24", "10wd"]);
+    assert_eq!(code(&o), 1);
+    assert!(stderr(&o).contains("out_of_coverage"), "{}", stderr(&o));
+    let o = run_in(&vectors(), &["check", "bad/scheme.toml"]);
+    assert_eq!(code(&o), 1);
+    let o = run_in(
+        &vectors(),
+        &[
+            "score",
+            "--tickets",
+            "small/tickets.csv",
+            "--events",
+            "small/events.csv",
+            "--units",
+            "small/units.csv",
+            "--scheme",
+            "bad/scheme.toml",
+            "--period",
+            "2026-03",
+        ],
+    );
+    assert_eq!(code(&o), 1);
+    assert!(
+        stderr(&o).contains("bad/scheme.toml:12:28:"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn success_exits_0_and_help_lists_every_command() {
+    let o = run(&["--help"]);
+    assert_eq!(code(&o), 0);
+    for sub in ["demo", "score", "calendar", "check", "generate"] {
+        assert!(stdout(&o).contains(sub), "{sub} missing from --help");
+    }
+    let o = run(&["calendar", "day", "2026-01-01"]);
+    assert_eq!(code(&o), 0);
+}
+
+#[test]
+fn generate_writes_tables_that_score_reads() {
+    let dir = scratch("generate");
+    for format in ["csv", "json"] {
+        let out = dir.join(format);
+        let o = run(&[
+            "generate",
+            "--out",
+            out.to_str().unwrap(),
+            "--format",
+            format,
+            "--days",
+            "5",
+            "--tickets-per-day",
+            "30",
+            "--units",
+            "12",
+        ]);
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        let file = |n: &str| out.join(format!("{n}.{format}")).display().to_string();
+        let o = run(&[
+            "score",
+            "--tickets",
+            &file("tickets"),
+            "--events",
+            &file("events"),
+            "--units",
+            &file("units"),
+            "--as-of",
+            "2026-01-06",
+            "--format",
+            "csv",
+        ]);
+        assert_eq!(code(&o), 0, "{format}: {}", stderr(&o));
+        assert_eq!(
+            stdout(&o).lines().count(),
+            1 + 12,
+            "{format}: one row per unit"
+        );
+    }
+    // Both formats carry the same data: the same scores.
+    let score = |format: &str| {
+        let out = dir.join(format);
+        let file = |n: &str| out.join(format!("{n}.{format}")).display().to_string();
+        stdout(&run(&[
+            "score",
+            "--tickets",
+            &file("tickets"),
+            "--events",
+            &file("events"),
+            "--units",
+            &file("units"),
+            "--as-of",
+            "2026-01-06",
+            "--format",
+            "csv",
+        ]))
+    };
+    assert_eq!(score("csv"), score("json"));
+}

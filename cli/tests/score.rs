@@ -1,0 +1,248 @@
+//! `score` on a small committed CSV export: the ranking of `tests/vectors/cli/score-small.json`
+//! (computed by hand), in every output format; lenient mode lists every skipped ticket.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+
+use common::*;
+
+fn small_args(v: &serde_json::Value) -> Vec<String> {
+    strings(v, "args")
+}
+
+#[test]
+fn score_gives_the_hand_computed_ranking() {
+    let v = vector("score-small.json");
+    let mut args = small_args(&v);
+    args.extend(["--format".into(), "json".into()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = run_in(&vectors(), &args);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let got: Vec<serde_json::Value> = report["scores"]["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            serde_json::json!({
+                "group": c["group"], "rank": c["rank"], "unit": c["unit"], "total": c["total"]
+            })
+        })
+        .collect();
+    assert_eq!(got, v["expected_ranking"].as_array().unwrap().clone());
+    // Components of d2, with their numerators and denominators.
+    let d2 = report["scores"]["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["unit"] == "d2")
+        .unwrap();
+    for (id, want) in v["expected_components"]["d2"].as_object().unwrap() {
+        let c = d2["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["indicator"] == id.as_str())
+            .unwrap();
+        for key in ["numerator", "denominator", "points"] {
+            assert_eq!(c[key], want[key], "{id}.{key}");
+        }
+    }
+    // The period is over at as_of: no warnings, final results, explanations present.
+    assert_eq!(report["closed"], true);
+    assert_eq!(report["explanations"].as_array().unwrap().len(), 6);
+    assert_eq!(report["summary"]["tickets"], 7);
+}
+
+#[test]
+fn score_table_and_csv_show_the_same_ranking() {
+    let v = vector("score-small.json");
+    let base = small_args(&v);
+    let run_fmt = |fmt: &str| {
+        let mut a: Vec<&str> = base.iter().map(String::as_str).collect();
+        a.extend(["--format", fmt]);
+        let o = run_in(&vectors(), &a);
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        stdout(&o)
+    };
+    let table = run_fmt("table");
+    for name in [
+        "一区",
+        "二区",
+        "三区",
+        "甲局",
+        "乙局",
+        "丙局",
+        "66.67",
+        "按时办结率",
+        "满意率",
+    ] {
+        assert!(table.contains(name), "{name} missing from\n{table}");
+    }
+    let csv = run_fmt("csv");
+    let rows: Vec<&str> = csv.lines().collect();
+    assert!(rows[0].starts_with("group,rank,unit,name,total,full_marks,grade,"));
+    let ranking: Vec<String> = rows[1..]
+        .iter()
+        .map(|r| {
+            let f: Vec<&str> = r.split(',').collect();
+            format!("{} {} {}", f[1], f[2], f[4])
+        })
+        .collect();
+    let want: Vec<String> = v["expected_ranking"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            format!(
+                "{} {} {}",
+                e["rank"],
+                e["unit"].as_str().unwrap(),
+                e["total"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(ranking, want);
+}
+
+#[test]
+fn score_writes_a_self_contained_html_report() {
+    let v = vector("score-small.json");
+    let dir = scratch("score-html");
+    let out = dir.join("report.html");
+    let mut a: Vec<String> = small_args(&v);
+    a.extend([
+        "--format".into(),
+        "html".into(),
+        "-o".into(),
+        out.display().to_string(),
+    ]);
+    let a: Vec<&str> = a.iter().map(String::as_str).collect();
+    let o = run_in(&vectors(), &a);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert_eq!(html.matches("class=\"bar\"").count(), 6, "one bar per unit");
+    for forbidden in ["<script", "http://", "https://", "<link", "@import", "url("] {
+        assert!(
+            !html.contains(forbidden),
+            "external or scripted content: {forbidden}"
+        );
+    }
+    assert!(html.contains("id=\"warnings\"") && html.contains("id=\"sanctions\""));
+    assert_eq!(
+        html.matches("<details id=\"unit-").count(),
+        6,
+        "one drill-down per unit"
+    );
+    // B3 closed late: it is listed among the tickets that cost d2 its on-time points.
+    let d2 = html.split("<details id=\"unit-d2\"").nth(1).unwrap();
+    let d2 = d2.split("</details>").next().unwrap();
+    assert!(d2.contains("B3"), "{d2}");
+}
+
+#[test]
+fn lenient_mode_skips_and_lists_every_bad_ticket() {
+    let o = run_in(
+        &vectors(),
+        &[
+            "score",
+            "--tickets",
+            "bad/tickets.csv",
+            "--events",
+            "bad/events.csv",
+            "--units",
+            "bad/units.csv",
+            "--scheme",
+            "three-rates",
+            "--period",
+            "2026-03",
+            "--lenient",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let err = stderr(&o);
+    for place in [
+        "bad/tickets.csv:3:4:",
+        "bad/tickets.csv:4:22:",
+        "bad/tickets.csv:6:1:",
+        "bad/events.csv:5:37:",
+        "bad/events.csv:6:1:",
+        "bad/events.csv:7:",
+    ] {
+        assert!(err.contains(place), "{place} missing from\n{err}");
+    }
+    assert!(err.contains("6 problem(s)"), "{err}");
+    // Strict mode stops at the first bad row, with its place, exit code 1.
+    let o = run_in(
+        &vectors(),
+        &[
+            "score",
+            "--tickets",
+            "bad/tickets.csv",
+            "--events",
+            "bad/events.csv",
+            "--units",
+            "bad/units.csv",
+            "--scheme",
+            "three-rates",
+            "--period",
+            "2026-03",
+        ],
+    );
+    assert_eq!(code(&o), 1);
+    assert!(stderr(&o).contains("bad/events.csv:7:"), "{}", stderr(&o));
+}
+
+#[test]
+fn single_group_schemes_need_no_units_table() {
+    let o = run_in(
+        &vectors(),
+        &[
+            "score",
+            "--tickets",
+            "small/tickets.csv",
+            "--events",
+            "small/events.csv",
+            "--scheme",
+            "three-rates",
+            "--as-of",
+            "2026-03-20",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(report["period"]["label"], "2026-03");
+    let units: Vec<&str> = report["scores"]["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["unit"].as_str().unwrap())
+        .collect();
+    let mut sorted = units.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, ["d1", "d2", "d3", "p1"]);
+    // A multi-group scheme without --units is a usage error that says what to do.
+    let o = run_in(
+        &vectors(),
+        &[
+            "score",
+            "--tickets",
+            "small/tickets.csv",
+            "--events",
+            "small/events.csv",
+            "--period",
+            "2026-03",
+        ],
+    );
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("--units"), "{}", stderr(&o));
+}

@@ -1,0 +1,199 @@
+//! One evaluation per ticket, several outputs: the partial states of many periods at one
+//! `as_of` (a weekly trend, a quarter and its months), and every unit's contributions at once
+//! (explanations of a whole ranking).
+//!
+//! Both give exactly what the one-period functions give — [`partial`](super::partial) per
+//! period, [`contributions`](super::contributions) per unit — but evaluate each ticket's clocks
+//! once instead of once per period or per unit.
+
+use super::contribute::{DueAnchor, Scope, Sink, contribute};
+use super::{Contribution, Counter, Partial, UnitCounters};
+use crate::clocks::{Converter, Detail, Evaluator, Facts, Scratch, TicketView};
+use crate::error::Result;
+use crate::instant::Instant;
+use crate::period::Period;
+use crate::ticket::{EventBody, Ticket};
+
+/// Whether any assignment of `ticket` is dispatched at or before `as_of` and before `end`.
+fn dispatched_before(ticket: &Ticket, as_of: Instant, end: Instant) -> bool {
+    ticket
+        .events
+        .iter()
+        .find(|e| matches!(e.body, EventBody::Dispatched { .. }))
+        .is_some_and(|e| e.at <= as_of && e.at < end)
+}
+
+struct ToPartial<'a> {
+    partial: &'a mut Partial,
+}
+
+impl Sink for ToPartial<'_> {
+    fn add(&mut self, ticket: &TicketView<'_>, f: &Facts, counter: Counter, amount: i64) {
+        let unit = ticket
+            .names
+            .get(f.key)
+            .cloned()
+            .unwrap_or_else(|| crate::unit::UnitId(String::new()));
+        let row: &mut UnitCounters = self.partial.units.entry(unit).or_default();
+        row.role_mut(f.role).add(counter, amount);
+    }
+}
+
+/// The partial state of `tickets` for each of `periods`, all evaluated at `as_of` with
+/// `due_anchor`: element `i` equals `partial(tickets, ev, &Scope { period: periods[i], as_of,
+/// due_anchor })`.
+pub fn partials(
+    tickets: &[Ticket],
+    ev: &Evaluator,
+    as_of: Instant,
+    periods: &[Period],
+    due_anchor: DueAnchor,
+) -> Result<Vec<Partial>> {
+    let scopes: Vec<Scope> = periods
+        .iter()
+        .map(|p| Scope {
+            period: p.clone(),
+            as_of,
+            due_anchor,
+        })
+        .collect();
+    let mut out = vec![Partial::default(); scopes.len()];
+    let Some(last_end) = periods.iter().map(|p| p.end).max() else {
+        return Ok(out);
+    };
+    let mut scratch = Scratch::default();
+    let mut converter = Converter::default();
+    for t in tickets {
+        if !dispatched_before(t, as_of, last_end) {
+            continue;
+        }
+        let view = converter.view(ev, t);
+        ev.evaluate_into(&view, as_of, &mut scratch, Detail::default())?;
+        for (scope, partial) in scopes.iter().zip(out.iter_mut()) {
+            if as_of < scope.period.start {
+                continue;
+            }
+            contribute(ev, &view, &scratch, scope, &mut ToPartial { partial })?;
+        }
+    }
+    for p in &mut out {
+        p.units
+            .retain(|_, c| c.lead.0.iter().chain(c.assisting.0.iter()).any(|v| *v != 0));
+    }
+    Ok(out)
+}
+
+struct Every {
+    out: Vec<Contribution>,
+}
+
+impl Sink for Every {
+    fn add(&mut self, ticket: &TicketView<'_>, f: &Facts, counter: Counter, amount: i64) {
+        let Some(unit) = ticket.names.get(f.key) else {
+            return;
+        };
+        self.out.push(Contribution {
+            ticket_id: ticket.id.to_owned(),
+            unit: unit.clone(),
+            role: f.role,
+            counter,
+            amount,
+        });
+    }
+}
+
+/// Every non-zero contribution of every unit to the counters of `scope`, in ticket order: the
+/// union of [`contributions`](super::contributions) over all units, from one evaluation per
+/// ticket.
+pub fn all_contributions(
+    tickets: &[Ticket],
+    ev: &Evaluator,
+    scope: &Scope,
+) -> Result<Vec<Contribution>> {
+    let mut scratch = Scratch::default();
+    let mut converter = Converter::default();
+    let mut sink = Every { out: Vec::new() };
+    for t in tickets {
+        let view = converter.view(ev, t);
+        ev.evaluate_into(&view, scope.as_of, &mut scratch, Detail::default())?;
+        contribute(ev, &view, &scratch, scope, &mut sink)?;
+    }
+    Ok(sink.out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::Calendar;
+    use crate::instant::{CHINA_OFFSET, MS_PER_DAY};
+    use crate::metrics::{contributions, partial};
+    use crate::policy::Policy;
+    use crate::synthetic::{CityConfig, SyntheticCity};
+
+    fn city() -> (SyntheticCity, Evaluator) {
+        let config = CityConfig {
+            days: 21,
+            tickets_per_day: 60,
+            units: 12,
+            ..CityConfig::default()
+        };
+        let city = SyntheticCity::generate(&config).unwrap();
+        let ev = Evaluator::new(
+            &Calendar::prc().unwrap(),
+            Policy::henan().unwrap(),
+            &city.units,
+        );
+        (city, ev)
+    }
+
+    #[test]
+    fn partials_equal_one_period_at_a_time() {
+        let (city, ev) = city();
+        let start = Period::month(2026, time::Month::January, CHINA_OFFSET)
+            .unwrap()
+            .start;
+        let weeks: Vec<Period> = (0..4)
+            .map(|w| {
+                let s = Instant::from_millis(start.millis() + w * 7 * MS_PER_DAY);
+                let e = Instant::from_millis(s.millis() + 7 * MS_PER_DAY);
+                Period::new(s, e, format!("w{w}")).unwrap()
+            })
+            .collect();
+        let as_of = Instant::from_millis(start.millis() + 18 * MS_PER_DAY);
+        for anchor in [DueAnchor::DueDate, DueAnchor::DueOrClosed] {
+            let batch = partials(&city.tickets, &ev, as_of, &weeks, anchor).unwrap();
+            for (week, got) in weeks.iter().zip(&batch) {
+                let scope = Scope {
+                    period: week.clone(),
+                    as_of,
+                    due_anchor: anchor,
+                };
+                let want = partial(&city.tickets, &ev, &scope).unwrap();
+                assert_eq!(got, &want, "{}", week.label);
+            }
+        }
+        assert!(
+            partials(&city.tickets, &ev, as_of, &[], DueAnchor::DueDate)
+                .unwrap()
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn all_contributions_are_the_union_of_per_unit_ones() {
+        let (city, ev) = city();
+        let period = Period::month(2026, time::Month::January, CHINA_OFFSET).unwrap();
+        let as_of = Instant::from_millis(period.start.millis() + 20 * MS_PER_DAY);
+        let scope = Scope::new(period, as_of);
+        let mut all = all_contributions(&city.tickets, &ev, &scope).unwrap();
+        let mut per_unit = Vec::new();
+        for u in &city.units {
+            per_unit.extend(contributions(&city.tickets, &ev, &scope, &u.id).unwrap());
+        }
+        assert!(!all.is_empty());
+        let key = |c: &Contribution| (c.ticket_id.clone(), c.unit.clone(), c.role, c.counter);
+        all.sort_by_key(key);
+        per_unit.sort_by_key(key);
+        assert_eq!(all, per_unit);
+    }
+}
