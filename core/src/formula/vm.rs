@@ -70,6 +70,16 @@ fn exec(ops: &[Op], buf: &mut [Value], slots: &[Value]) -> Value {
     st.pop()
 }
 
+/// `a * b` with the VM's semantics (no data in, overflow or no data out; zero unsigned).
+pub(crate) fn multiply(a: Value, b: Value) -> Value {
+    apply(Op::Mul, a, b)
+}
+
+/// `a / b` with the VM's semantics (division by zero is no data; zero unsigned).
+pub(crate) fn divide(a: Value, b: Value) -> Value {
+    apply(Op::Div, a, b)
+}
+
 /// A two-operand instruction.
 fn apply(op: Op, a: Value, b: Value) -> Value {
     match op {

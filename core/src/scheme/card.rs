@@ -5,10 +5,11 @@
 //! denominators are strings rounded half away from zero to [`VALUE_DECIMALS`] places with
 //! trailing zeros removed (`"89.825"`, `"66.6667"`, `"4000"`), or `null` without data.
 
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::file::{IndicatorKind, NoDataSpec};
+use super::round::half_away;
 use crate::instant::Instant;
 use crate::unit::UnitId;
 
@@ -87,8 +88,10 @@ pub struct Component {
 
 /// Rounds half away from zero to `dp` places and fixes the scale to exactly `dp` (no `-0`).
 pub fn fixed(d: Decimal, dp: u32) -> Decimal {
-    let mut r = d.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
-    r.rescale(dp);
+    let mut r = half_away(d, dp);
+    if r.scale() != dp {
+        r.rescale(dp);
+    }
     if r.is_zero() {
         r.set_sign_positive(true);
     }
@@ -97,9 +100,7 @@ pub fn fixed(d: Decimal, dp: u32) -> Decimal {
 
 /// Rounds half away from zero to [`VALUE_DECIMALS`] and removes trailing zeros.
 pub fn reported(d: Decimal) -> Decimal {
-    let mut r = d
-        .round_dp_with_strategy(VALUE_DECIMALS, RoundingStrategy::MidpointAwayFromZero)
-        .normalize();
+    let mut r = half_away(d, VALUE_DECIMALS).normalize();
     if r.is_zero() {
         r.set_sign_positive(true);
     }
