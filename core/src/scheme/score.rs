@@ -5,7 +5,7 @@
 //! sum of the rounded components (then capped); ranks use the rounded total.
 
 use std::cmp::Ordering;
-use std::collections::BTreeSet;
+use std::collections::HashSet;
 
 use rust_decimal::Decimal;
 
@@ -64,7 +64,7 @@ impl Scheme {
     }
 
     fn check_inputs(&self, units: &[Unit], metrics: &MetricsTable) -> Result<()> {
-        let mut ids = BTreeSet::new();
+        let mut ids = HashSet::with_capacity(units.len());
         for (row, u) in units.iter().enumerate() {
             if !ids.insert(&u.id) {
                 return Err(Error::DuplicateUnit {
