@@ -5,10 +5,11 @@
 //! denominators are strings rounded half away from zero to [`VALUE_DECIMALS`] places with
 //! trailing zeros removed (`"89.825"`, `"66.6667"`, `"4000"`), or `null` without data.
 
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::file::{IndicatorKind, NoDataSpec};
+use super::round::{half_away, pow10};
 use crate::instant::Instant;
 use crate::unit::UnitId;
 
@@ -87,8 +88,18 @@ pub struct Component {
 
 /// Rounds half away from zero to `dp` places and fixes the scale to exactly `dp` (no `-0`).
 pub fn fixed(d: Decimal, dp: u32) -> Decimal {
-    let mut r = d.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
-    r.rescale(dp);
+    let mut r = half_away(d, dp);
+    if r.scale() < dp {
+        // Widen by multiplying the mantissa (what `rescale` does, without its general search).
+        let widened = pow10(dp - r.scale())
+            .and_then(|p| i128::try_from(p).ok())
+            .and_then(|p| r.mantissa().checked_mul(p))
+            .and_then(|m| Decimal::try_from_i128_with_scale(m, dp).ok());
+        match widened {
+            Some(w) => r = w,
+            None => r.rescale(dp),
+        }
+    }
     if r.is_zero() {
         r.set_sign_positive(true);
     }
@@ -97,9 +108,12 @@ pub fn fixed(d: Decimal, dp: u32) -> Decimal {
 
 /// Rounds half away from zero to [`VALUE_DECIMALS`] and removes trailing zeros.
 pub fn reported(d: Decimal) -> Decimal {
-    let mut r = d
-        .round_dp_with_strategy(VALUE_DECIMALS, RoundingStrategy::MidpointAwayFromZero)
-        .normalize();
+    // An integer (most numerators and denominators) has nothing to round or strip.
+    let mut r = if d.scale() == 0 {
+        d
+    } else {
+        half_away(d, VALUE_DECIMALS).normalize()
+    };
     if r.is_zero() {
         r.set_sign_positive(true);
     }
@@ -112,6 +126,26 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()
+    }
+
+    proptest::proptest! {
+        /// The fast paths of `fixed` and `reported` print exactly what the library's rounding,
+        /// rescaling and normalising print.
+        #[test]
+        fn fast_paths_equal_the_library(
+            n in proptest::prelude::any::<i64>(), scale in 0u32..=28, den in 1i64..100_000,
+            divide in proptest::prelude::any::<bool>(), dp in 0u32..=6,
+        ) {
+            use rust_decimal::RoundingStrategy::MidpointAwayFromZero;
+            let x = Decimal::new(n, scale);
+            let x = if divide { x / Decimal::from(den) } else { x };
+            let mut want = x.round_dp_with_strategy(dp, MidpointAwayFromZero);
+            want.rescale(dp);
+            let want = if want.is_zero() { want.abs() } else { want };
+            proptest::prop_assert_eq!(fixed(x, dp).to_string(), want.to_string());
+            let want = x.round_dp_with_strategy(VALUE_DECIMALS, MidpointAwayFromZero).normalize();
+            proptest::prop_assert_eq!(reported(x).to_string(), want.to_string());
+        }
     }
 
     #[test]
