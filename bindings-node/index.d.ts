@@ -883,8 +883,9 @@ export interface TableRows {
 }
 
 /**
- * Tickets and events as typed arrays with dictionary-encoded strings (see the module docs of
- * the README's "Columnar input").
+ * Tickets and events as typed arrays with dictionary-encoded strings: text columns are codes
+ * into `dictionaries` (the array type's largest value = absent), instants `Float64Array` epoch
+ * ms (`NaN` = absent), booleans `Uint8Array` 0/1/255 (README, "Node quick start").
  */
 export interface TicketColumns {
   tickets: TicketTable

@@ -5,13 +5,17 @@
 //! Rust stack when the program needs at most 32 entries (the compiler computes the need), so a
 //! typical evaluation allocates nothing.
 
-use super::Value;
 use super::compile::Op;
+use super::{Value, ValueType};
 use rust_decimal::Decimal;
 use std::cmp::Ordering;
 
 /// Evaluates `ops`, which need `max_stack` entries, over `slots`.
 pub(crate) fn run(ops: &[Op], max_stack: usize, slots: &[Value]) -> Value {
+    // A lone metric (most numerators and denominators) needs no stack.
+    if let [Op::Load { slot, ty }] = ops {
+        return load(slots, *slot, *ty);
+    }
     if max_stack <= 8 {
         exec(ops, &mut [Value::NoData; 8], slots)
     } else if max_stack <= 32 {
@@ -27,10 +31,7 @@ fn exec(ops: &[Op], buf: &mut [Value], slots: &[Value]) -> Value {
         let v = match *op {
             Op::Number(d) => Value::Number(d),
             Op::Bool(b) => Value::Bool(b),
-            Op::Load { slot, ty } => match slots.get(slot) {
-                Some(v) if v.value_type() == Some(ty) => *v,
-                _ => Value::NoData,
-            },
+            Op::Load { slot, ty } => load(slots, slot, ty),
             Op::Neg => match st.pop() {
                 Value::Number(x) => Value::Number(unsigned_zero(-x)),
                 _ => Value::NoData,
@@ -68,6 +69,24 @@ fn exec(ops: &[Op], buf: &mut [Value], slots: &[Value]) -> Value {
         st.push(v);
     }
     st.pop()
+}
+
+/// Slot `slot` if it holds a value of type `ty`, else no data.
+fn load(slots: &[Value], slot: usize, ty: ValueType) -> Value {
+    match slots.get(slot) {
+        Some(v) if v.value_type() == Some(ty) => *v,
+        _ => Value::NoData,
+    }
+}
+
+/// `a * b` with the VM's semantics (no data in, overflow or no data out; zero unsigned).
+pub(crate) fn multiply(a: Value, b: Value) -> Value {
+    apply(Op::Mul, a, b)
+}
+
+/// `a / b` with the VM's semantics (division by zero is no data; zero unsigned).
+pub(crate) fn divide(a: Value, b: Value) -> Value {
+    apply(Op::Div, a, b)
 }
 
 /// A two-operand instruction.
@@ -165,7 +184,6 @@ impl Stack<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::formula::ValueType;
 
     fn num(n: i64) -> Value {
         Value::Number(Decimal::from(n))

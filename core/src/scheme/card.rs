@@ -5,10 +5,11 @@
 //! denominators are strings rounded half away from zero to [`VALUE_DECIMALS`] places with
 //! trailing zeros removed (`"89.825"`, `"66.6667"`, `"4000"`), or `null` without data.
 
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::file::{IndicatorKind, NoDataSpec};
+use super::round::{half_away, pow10};
 use crate::instant::Instant;
 use crate::unit::UnitId;
 
@@ -85,10 +86,32 @@ pub struct Component {
     pub below_red_line: bool,
 }
 
+/// Guard decimals: a value is first rounded to this many places before it is rounded for the
+/// wire, so that a true tie reached through a non-terminating division (35 × 53/56 = 33.125,
+/// computed as 33.1249999…9 in 28 digits) rounds as exact arithmetic would. Counts below 10^7
+/// and scheme constants with at most 6 decimals never put a non-tie within 10^-20 of a tie, so
+/// nothing else changes (docs/semantics.md, "Schemes and scoring").
+pub const GUARD_DECIMALS: u32 = 20;
+
+/// `d` with the error of 28-digit division removed: rounded to [`GUARD_DECIMALS`] places.
+fn guarded(d: Decimal) -> Decimal {
+    half_away(d, GUARD_DECIMALS)
+}
+
 /// Rounds half away from zero to `dp` places and fixes the scale to exactly `dp` (no `-0`).
 pub fn fixed(d: Decimal, dp: u32) -> Decimal {
-    let mut r = d.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
-    r.rescale(dp);
+    let mut r = half_away(guarded(d), dp);
+    if r.scale() < dp {
+        // Widen by multiplying the mantissa (what `rescale` does, without its general search).
+        let widened = pow10(dp - r.scale())
+            .and_then(|p| i128::try_from(p).ok())
+            .and_then(|p| r.mantissa().checked_mul(p))
+            .and_then(|m| Decimal::try_from_i128_with_scale(m, dp).ok());
+        match widened {
+            Some(w) => r = w,
+            None => r.rescale(dp),
+        }
+    }
     if r.is_zero() {
         r.set_sign_positive(true);
     }
@@ -97,9 +120,12 @@ pub fn fixed(d: Decimal, dp: u32) -> Decimal {
 
 /// Rounds half away from zero to [`VALUE_DECIMALS`] and removes trailing zeros.
 pub fn reported(d: Decimal) -> Decimal {
-    let mut r = d
-        .round_dp_with_strategy(VALUE_DECIMALS, RoundingStrategy::MidpointAwayFromZero)
-        .normalize();
+    // An integer (most numerators and denominators) has nothing to round or strip.
+    let mut r = if d.scale() == 0 {
+        d
+    } else {
+        half_away(guarded(d), VALUE_DECIMALS).normalize()
+    };
     if r.is_zero() {
         r.set_sign_positive(true);
     }
@@ -112,6 +138,42 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()
+    }
+
+    proptest::proptest! {
+        /// The fast paths of `fixed` and `reported` print exactly what the library's rounding,
+        /// rescaling and normalising print.
+        #[test]
+        fn fast_paths_equal_the_library(
+            n in proptest::prelude::any::<i64>(), scale in 0u32..=28, den in 1i64..100_000,
+            divide in proptest::prelude::any::<bool>(), dp in 0u32..=6,
+        ) {
+            use rust_decimal::RoundingStrategy::MidpointAwayFromZero;
+            let x = Decimal::new(n, scale);
+            let x = if divide { x / Decimal::from(den) } else { x };
+            let g = x.round_dp_with_strategy(GUARD_DECIMALS, MidpointAwayFromZero);
+            let mut want = g.round_dp_with_strategy(dp, MidpointAwayFromZero);
+            want.rescale(dp);
+            let want = if want.is_zero() { want.abs() } else { want };
+            proptest::prop_assert_eq!(fixed(x, dp).to_string(), want.to_string());
+            let want = g.round_dp_with_strategy(VALUE_DECIMALS, MidpointAwayFromZero).normalize();
+            proptest::prop_assert_eq!(reported(x).to_string(), want.to_string());
+        }
+    }
+
+    #[test]
+    fn ties_reached_through_division_round_as_exact_arithmetic() {
+        // 35 × 53/56 is exactly 33.125; in 28-digit decimals it is 33.1249999…
+        let points = Decimal::from(35) * (Decimal::from(53) / Decimal::from(56));
+        assert!(points < d("33.125"));
+        assert_eq!(fixed(points, 2).to_string(), "33.13");
+        let negative = -points;
+        assert_eq!(fixed(negative, 2).to_string(), "-33.13");
+        // A value that is not a tie keeps its rounding.
+        assert_eq!(fixed(d("33.12499999999999"), 2).to_string(), "33.12");
+        // 100 × 1/3 stays 33.3333 (no tie anywhere near).
+        let third = Decimal::from(100) * (Decimal::ONE / Decimal::from(3));
+        assert_eq!(reported(third).to_string(), "33.3333");
     }
 
     #[test]

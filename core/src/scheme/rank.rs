@@ -2,11 +2,12 @@
 //! unit-id order.
 
 use super::card::Scorecard;
+use super::order::cmp;
 
 /// Sorts one group's scorecards (total descending, then unit id) and sets `rank` and
 /// `group_size`.
 pub fn rank_group(cards: &mut [Scorecard]) {
-    cards.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.unit.cmp(&b.unit)));
+    cards.sort_by(|a, b| cmp(b.total, a.total).then_with(|| a.unit.cmp(&b.unit)));
     let size = u32::try_from(cards.len()).unwrap_or(u32::MAX);
     let mut rank = 1u32;
     let mut prev: Option<rust_decimal::Decimal> = None;

@@ -6,8 +6,10 @@
 
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
+use std::cmp::Ordering::{Greater, Less};
 
 use super::file::{Curve, IndicatorKind};
+use super::order::{cmp, max, min};
 use crate::formula::{Formula, Value};
 
 /// A compiled scoring rule.
@@ -128,7 +130,7 @@ impl Rule {
             } => {
                 let t = group_target.unwrap_or(*target);
                 let lost = slope.checked_mul(t.checked_sub(r)?)?;
-                m.checked_sub(lost)?.min(m).max(*floor)
+                max(min(m.checked_sub(lost)?, m), *floor)
             }
             Rule::Proportional { of } => m.checked_mul(r)?.checked_div(*of)?,
             Rule::Bands {
@@ -137,7 +139,7 @@ impl Rule {
             } => {
                 let hit = bands
                     .iter()
-                    .filter(|(b, _)| if *higher_better { r >= *b } else { r <= *b });
+                    .filter(|(b, _)| cmp(r, *b) != if *higher_better { Less } else { Greater });
                 let best = if *higher_better {
                     hit.max_by_key(|(b, _)| *b)
                 } else {
@@ -146,7 +148,7 @@ impl Rule {
                 best.map_or(Decimal::ZERO, |(_, p)| *p)
             }
             Rule::RedLine { threshold, below } => {
-                if r >= group_target.unwrap_or(*threshold) {
+                if cmp(r, group_target.unwrap_or(*threshold)) != Less {
                     m
                 } else {
                     *below
@@ -155,7 +157,7 @@ impl Rule {
             Rule::PerItem { each, floor } => {
                 let items = each.checked_mul(r)?;
                 if kind == IndicatorKind::Base {
-                    m.checked_sub(items)?.max(*floor)
+                    max(m.checked_sub(items)?, *floor)
                 } else {
                     items
                 }
@@ -166,7 +168,7 @@ impl Rule {
                 m.checked_mul(curve_ratio(*curve, r, max)?)?
             }
         };
-        Some(raw.max(Decimal::ZERO).min(m))
+        Some(min(max(raw, Decimal::ZERO), m))
     }
 }
 

@@ -4,7 +4,8 @@
 //! Each component's exact points are rounded half away from zero to `decimals`; the total is the
 //! sum of the rounded components (then capped); ranks use the rounded total.
 
-use std::collections::BTreeSet;
+use std::cmp::Ordering;
+use std::collections::HashSet;
 
 use rust_decimal::Decimal;
 
@@ -12,6 +13,7 @@ use super::card::{Component, Scorecard, Scores, fixed, reported};
 use super::file::{IndicatorKind, NoDataSpec};
 use super::model::{Group, Indicator, Scheme};
 use super::no_data::{NoDataOutcome, rescale_factor, resolve};
+use super::order::cmp;
 use super::rank::rank_group;
 use super::rule::Rule;
 use super::total::{grade, total};
@@ -62,7 +64,7 @@ impl Scheme {
     }
 
     fn check_inputs(&self, units: &[Unit], metrics: &MetricsTable) -> Result<()> {
-        let mut ids = BTreeSet::new();
+        let mut ids = HashSet::with_capacity(units.len());
         for (row, u) in units.iter().enumerate() {
             if !ids.insert(&u.id) {
                 return Err(Error::DuplicateUnit {
@@ -243,11 +245,12 @@ impl Scheme {
                 let red_line = ind.red_line_for(&group.id);
                 let below_red_line = match (cell.value, red_line) {
                     (Some(v), Some(t)) => {
-                        if ind.rule.higher_is_better(ind.kind) {
-                            v < t
+                        let worse = if ind.rule.higher_is_better(ind.kind) {
+                            Ordering::Less
                         } else {
-                            v > t
-                        }
+                            Ordering::Greater
+                        };
+                        cmp(v, t) == worse
                     }
                     _ => false,
                 };
