@@ -4,10 +4,8 @@
 use std::sync::Arc;
 
 use hotline_score::Instant;
-use hotline_score::metrics::{Contribution, MetricsTable, Scope, open_assignments};
-use hotline_score::scheme::{
-    Format, PRESETS, Scheme as CoreScheme, Scores, UnitWarning, WarningData,
-};
+use hotline_score::metrics::{Contribution, MetricsTable, Scope};
+use hotline_score::scheme::{Format, PRESETS, Scheme as CoreScheme, Scores, UnitWarning};
 use hotline_score::{Period, Unit as CoreUnit};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -87,8 +85,7 @@ fn metrics_at(
         .finalize(&ev.units, external.clone()))
 }
 
-/// Period warnings of `tickets` at `as_of`: metrics and open assignments now and at the period
-/// end, handed to the scheme.
+/// Period warnings of `tickets` at `as_of` (the core assembles the period-end projection).
 fn warnings(
     scheme: &CoreScheme,
     ev: &Evaluator,
@@ -96,18 +93,8 @@ fn warnings(
     period: &Period,
     as_of: Instant,
 ) -> Fallible<Vec<UnitWarning>> {
-    let none = Default::default();
-    let now = metrics_at(ev, tickets, period, as_of, &none)?;
-    let at_end = metrics_at(ev, tickets, period, period.end, &none)?;
-    let open = open_assignments(&tickets.tickets, &ev.inner, as_of)?;
-    let open_at_end = open_assignments(&tickets.tickets, &ev.inner, period.end)?;
-    let data = WarningData {
-        metrics: &now,
-        open: &open,
-        at_end: &at_end,
-        open_at_end: &open_at_end,
-    };
-    Ok(scheme.period_warnings(&ev.units, period, as_of, &data)?)
+    let now = metrics_at(ev, tickets, period, as_of, &Default::default())?;
+    Ok(scheme.period_warnings_from_tickets(&ev.inner, &tickets.tickets, &now, period, as_of)?)
 }
 
 fn plain_js<T: serde::Serialize>(env: &Env, v: T) -> Result<Unknown<'_>> {

@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use arrow_array::{ArrayRef, BooleanArray, Decimal128Array, Int64Array, StringArray};
 use hotline_score::Unit;
-use hotline_score::metrics::{MetricsTable, Scope, open_assignments, partial};
-use hotline_score::scheme::{Scheme as CoreScheme, Scores as CoreScores, WarningData};
+use hotline_score::metrics::{MetricsTable, Scope, partial};
+use hotline_score::scheme::{Scheme as CoreScheme, Scores as CoreScores};
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 use rust_decimal::Decimal;
@@ -256,21 +256,9 @@ impl Scheme {
             self.inner.clone(),
         );
         let out = enter(py, || {
-            let metrics_at = |t| -> hotline_score::Result<MetricsTable> {
-                let scope = Scope::new(period.clone(), t);
-                Ok(partial(&tickets, &ev, &scope)?.finalize(&units, Default::default()))
-            };
-            let now = metrics_at(as_of)?;
-            let at_end = metrics_at(period.end)?;
-            let open = open_assignments(&tickets, &ev, as_of)?;
-            let open_at_end = open_assignments(&tickets, &ev, period.end)?;
-            let data = WarningData {
-                metrics: &now,
-                open: &open,
-                at_end: &at_end,
-                open_at_end: &open_at_end,
-            };
-            scheme.period_warnings(&units, &period, as_of, &data)
+            let scope = Scope::new(period.clone(), as_of);
+            let now = partial(&tickets, &ev, &scope)?.finalize(&units, Default::default());
+            scheme.period_warnings_from_tickets(&ev, &tickets, &now, &period, as_of)
         })?;
         Report::of(py, &out)
     }

@@ -2,7 +2,6 @@
 //! steps — evaluate (one pass for the period and its weeks), score, warn, run the sanctions
 //! ladder over earlier periods, explain.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use hotline_score::clocks::Evaluator;
@@ -11,7 +10,7 @@ use hotline_score::metrics::{
     Counter, DueAnchor, OpenAssignment, Partial, Scope, all_contributions, open_assignments,
     partial, partials,
 };
-use hotline_score::scheme::{Scheme, Scores, WarningData};
+use hotline_score::scheme::{Scheme, Scores, WarningData, known_at};
 use hotline_score::ticket::Ticket;
 use hotline_score::{Calendar, Error, Instant, Period, Policy, Unit};
 use rust_decimal::Decimal;
@@ -213,26 +212,6 @@ fn at_period_end(
         out.1.extend(o);
     }
     Ok(out)
-}
-
-/// The tickets as they were known at `as_of`: received by then, with the events up to then
-/// (borrowed when nothing is later).
-fn known_at(tickets: &[Ticket], as_of: Instant) -> Cow<'_, [Ticket]> {
-    let later = |t: &Ticket| t.received_at > as_of || t.events.iter().any(|e| e.at > as_of);
-    if !tickets.iter().any(later) {
-        return Cow::Borrowed(tickets);
-    }
-    Cow::Owned(
-        tickets
-            .iter()
-            .filter(|t| t.received_at <= as_of)
-            .map(|t| {
-                let mut t = t.clone();
-                t.events.retain(|e| e.at <= as_of);
-                t
-            })
-            .collect(),
-    )
 }
 
 /// Scores the `history` periods before the current one (each at its own end) and runs the

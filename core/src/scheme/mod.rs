@@ -51,6 +51,7 @@ mod score;
 mod total;
 mod value;
 mod warning;
+mod warning_tickets;
 mod workload;
 
 pub use card::{Component, Scorecard, Scores, VALUE_DECIMALS};
@@ -65,6 +66,7 @@ pub use schema::SCHEME_SCHEMA;
 #[cfg(feature = "json-schema")]
 pub use schema::generate as generate_json_schema;
 pub use warning::{CostlyIndicator, RescuableTicket, UnitWarning, WarningData, WarningReason};
+pub use warning_tickets::known_at;
 
 use crate::error::{Error, Result};
 use crate::instant::{CHINA_OFFSET, Instant};
