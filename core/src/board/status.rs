@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Board;
 use super::record::{Record, Running};
-use crate::clocks::Status;
+use crate::clocks::{Assignment, Status};
 use crate::error::{Error, Result};
 use crate::instant::Instant;
 use crate::policy::Clock;
@@ -32,6 +32,57 @@ pub struct DeadlineStatus {
     pub warning_at: Instant,
     /// `yellow` or `red`.
     pub status: Status,
+}
+
+impl DeadlineStatus {
+    /// The `yellow` / `red` clocks of one evaluated assignment of `ticket_id`.
+    pub fn of_assignment<'a>(
+        ticket_id: &'a str,
+        a: &'a Assignment,
+    ) -> impl Iterator<Item = DeadlineStatus> + 'a {
+        [Clock::Sign, Clock::Contact, Clock::Reply, Clock::Complete]
+            .into_iter()
+            .filter_map(move |clock| {
+                let st = a.clocks.get(clock);
+                match (st.status, st.due, st.warning_at) {
+                    (
+                        Some(status @ (Status::Yellow | Status::Red)),
+                        Some(due),
+                        Some(warning_at),
+                    ) => Some(DeadlineStatus {
+                        ticket_id: ticket_id.to_owned(),
+                        unit: a.unit.clone(),
+                        role: a.role,
+                        clock,
+                        dispatched_at: a.dispatched_at,
+                        due,
+                        warning_at,
+                        status,
+                    }),
+                    _ => None,
+                }
+            })
+    }
+
+    /// Sorts statuses in report order: by due instant, then ticket, dispatch, clock and role.
+    pub fn sort(statuses: &mut [DeadlineStatus]) {
+        statuses.sort_by(|a, b| {
+            (
+                a.due,
+                &a.ticket_id,
+                a.dispatched_at,
+                a.clock.index(),
+                a.role,
+            )
+                .cmp(&(
+                    b.due,
+                    &b.ticket_id,
+                    b.dispatched_at,
+                    b.clock.index(),
+                    b.role,
+                ))
+        });
+    }
 }
 
 /// Per unit: running unpaused clocks by `(warning_at, ticket, assignment, clock)`, and the
@@ -165,41 +216,10 @@ impl Board {
                 if a.unit.as_str() != unit {
                     continue;
                 }
-                for clock in [Clock::Sign, Clock::Contact, Clock::Reply, Clock::Complete] {
-                    let st = a.clocks.get(clock);
-                    if let (Some(status @ (Status::Yellow | Status::Red)), Some(due), Some(w)) =
-                        (st.status, st.due, st.warning_at)
-                    {
-                        out.push(DeadlineStatus {
-                            ticket_id: ticket.id.clone(),
-                            unit: a.unit.clone(),
-                            role: a.role,
-                            clock,
-                            dispatched_at: a.dispatched_at,
-                            due,
-                            warning_at: w,
-                            status,
-                        });
-                    }
-                }
+                out.extend(DeadlineStatus::of_assignment(&ticket.id, &a));
             }
         }
-        out.sort_by(|a, b| {
-            (
-                a.due,
-                &a.ticket_id,
-                a.dispatched_at,
-                a.clock.index(),
-                a.role,
-            )
-                .cmp(&(
-                    b.due,
-                    &b.ticket_id,
-                    b.dispatched_at,
-                    b.clock.index(),
-                    b.role,
-                ))
-        });
+        DeadlineStatus::sort(&mut out);
         Ok(out)
     }
 }

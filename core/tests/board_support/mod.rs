@@ -10,11 +10,10 @@
 )]
 
 use hotline_score::board::{Board, BoardBuilder, DeadlineStatus, Ingest, Input, TicketHeader};
-use hotline_score::clocks::{Evaluator, Status};
+use hotline_score::clocks::Evaluator;
 use hotline_score::metrics::{
     DueAnchor, MetricsTable, Scope, contributions, open_assignments, partial,
 };
-use hotline_score::policy::Clock;
 use hotline_score::scheme::{Explanation, Scheme, Scores, UnitWarning, WarningData};
 use hotline_score::synthetic::{CityConfig, Rng, SyntheticCity};
 use hotline_score::ticket::{EventBody, Ticket};
@@ -201,41 +200,10 @@ pub fn batch(
                     if a.unit != u.id {
                         continue;
                     }
-                    for clock in [Clock::Sign, Clock::Contact, Clock::Reply, Clock::Complete] {
-                        let st = a.clocks.get(clock);
-                        if let (Some(s @ (Status::Yellow | Status::Red)), Some(due), Some(w)) =
-                            (st.status, st.due, st.warning_at)
-                        {
-                            out.push(DeadlineStatus {
-                                ticket_id: t.id.clone(),
-                                unit: a.unit.clone(),
-                                role: a.role,
-                                clock,
-                                dispatched_at: a.dispatched_at,
-                                due,
-                                warning_at: w,
-                                status: s,
-                            });
-                        }
-                    }
+                    out.extend(DeadlineStatus::of_assignment(&t.id, &a));
                 }
             }
-            out.sort_by(|a, b| {
-                (
-                    a.due,
-                    &a.ticket_id,
-                    a.dispatched_at,
-                    a.clock.index(),
-                    a.role,
-                )
-                    .cmp(&(
-                        b.due,
-                        &b.ticket_id,
-                        b.dispatched_at,
-                        b.clock.index(),
-                        b.role,
-                    ))
-            });
+            DeadlineStatus::sort(&mut out);
             out
         })
         .collect();
