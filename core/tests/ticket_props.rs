@@ -4,7 +4,9 @@
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 
 use hotline_score::synthetic::{CityConfig, CityGenerator};
-use hotline_score::ticket::{EventRow, Mode, Ticket, TicketRow, load_json, load_rows};
+use hotline_score::ticket::{
+    Assembler, EventRow, Mode, Ticket, TicketRow, load_json, load_rows,
+};
 use proptest::prelude::*;
 
 const TYPES: &[&str] = &[
@@ -120,6 +122,42 @@ proptest! {
                 prop_assert_eq!(e.to_string(), d.message.clone());
             }
             (s, d) => prop_assert!(false, "strict {:?} vs lenient {:?}", s.map(|l| l.tickets.len()), d),
+        }
+    }
+
+    /// Assembling into a compact batch keeps exactly what owned assembly keeps (read back in
+    /// full) and reports the same diagnostics, whatever the interleaving of tickets' rows.
+    #[test]
+    fn batch_assembly_equals_owned(
+        tickets in ticket_rows(),
+        mut events in proptest::collection::vec(event_row(), 0..30),
+        by_time in any::<bool>(),
+    ) {
+        if by_time {
+            events.sort_by(|a, b| a.at.cmp(&b.at));
+        } else {
+            events.sort_by(|a, b| a.ticket_id.cmp(&b.ticket_id).then(a.at.cmp(&b.at)));
+        }
+        for mode in [Mode::Lenient, Mode::Strict] {
+            let assemble = || {
+                let mut a = Assembler::new(None, mode).unwrap();
+                for t in &tickets {
+                    a.add_ticket(t.clone());
+                }
+                for e in &events {
+                    a.add_event(e);
+                }
+                a
+            };
+            match (assemble().finish(), assemble().finish_batch()) {
+                (Ok(owned), Ok(compact)) => {
+                    let read_back: Vec<Ticket> = compact.batch.tickets().collect();
+                    prop_assert_eq!(read_back, owned.tickets);
+                    prop_assert_eq!(compact.diagnostics, owned.diagnostics);
+                }
+                (Err(a), Err(b)) => prop_assert_eq!(a.to_string(), b.to_string()),
+                (a, b) => prop_assert!(false, "owned {:?} vs batch {:?}", a.is_ok(), b.is_ok()),
+            }
         }
     }
 

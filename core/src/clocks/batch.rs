@@ -1,13 +1,16 @@
 //! A batch of tickets in compact, contiguous form: the fast path for evaluating many tickets.
 //!
 //! Units, channels and attribute sets are interned; each event is a small `Copy` record in one
-//! vector. Build it once (from tickets, a stream, or column-wise imports) and evaluate it for
-//! any number of periods and `as_of`s.
+//! vector; the few free-text cells (reasons, event ids) sit in a side table. Nothing is lost: every
+//! ticket can be read back ([`TicketBatch::ticket`]). Build it once (from tickets, or straight from
+//! table rows with [`Assembler::finish_batch`](crate::ticket::Assembler::finish_batch)) and
+//! evaluate it for any number of periods and `as_of`s.
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::BuildHasherDefault;
 
-use crate::ticket::{Kind, Ticket, Urgency};
+use crate::instant::Instant;
+use crate::ticket::{Event, Kind, Ticket, Urgency};
 use crate::unit::UnitId;
 
 use super::context::{Evaluator, FxHasher};
@@ -17,6 +20,7 @@ type Interner = HashMap<String, u32, BuildHasherDefault<FxHasher>>;
 
 #[derive(Debug, Clone)]
 struct Meta {
+    received_at: Instant,
     start: usize,
     end: usize,
     kind: Kind,
@@ -50,6 +54,15 @@ pub struct TicketBatch {
     ids: Vec<String>,
     tickets: Vec<Meta>,
     events: Vec<CEvent>,
+    /// The reason and event id of the events that have either, by event position (ascending).
+    texts: Vec<(usize, EventText)>,
+}
+
+/// The free-text cells of one event.
+#[derive(Debug, Clone, Default)]
+struct EventText {
+    reason: Option<String>,
+    event_id: Option<String>,
 }
 
 impl TicketBatch {
@@ -71,6 +84,14 @@ impl TicketBatch {
     pub fn push(&mut self, ticket: &Ticket) {
         let start = self.events.len();
         for e in &ticket.events {
+            let reason = e.body.reason();
+            if reason.is_some() || e.event_id.is_some() {
+                let text = EventText {
+                    reason: reason.map(str::to_owned),
+                    event_id: e.event_id.clone(),
+                };
+                self.texts.push((self.events.len(), text));
+            }
             let unit = match e.body.unit() {
                 Some(u) => intern(&mut self.unit_index, u.as_str(), || {
                     self.units.push(u.clone());
@@ -97,6 +118,7 @@ impl TicketBatch {
         };
         self.ids.push(ticket.id.clone());
         self.tickets.push(Meta {
+            received_at: ticket.received_at,
             start,
             end: self.events.len(),
             kind: ticket.kind,
@@ -130,6 +152,44 @@ impl TicketBatch {
     /// The id of ticket `index`.
     pub fn ticket_id(&self, index: usize) -> Option<&str> {
         self.ids.get(index).map(String::as_str)
+    }
+
+    /// Ticket `index`, read back in full (equal to the ticket pushed).
+    pub fn ticket(&self, index: usize) -> Option<Ticket> {
+        let meta = self.tickets.get(index)?;
+        let events = self.events.get(meta.start..meta.end)?;
+        let first_text = self.texts.partition_point(|(at, _)| *at < meta.start);
+        let mut texts = self.texts.iter().skip(first_text).peekable();
+        let none = EventText::default();
+        let events = events
+            .iter()
+            .zip(meta.start..)
+            .map(|(e, position)| {
+                let text = texts
+                    .next_if(|(at, _)| *at == position)
+                    .map_or(&none, |(_, text)| text);
+                let unit = self.units.get(e.unit as usize).cloned();
+                Event {
+                    at: e.at,
+                    event_id: text.event_id.clone(),
+                    body: e.body.into_event_body(unit, text.reason.clone()),
+                }
+            })
+            .collect();
+        Some(Ticket {
+            id: self.ids.get(index)?.clone(),
+            kind: meta.kind,
+            urgency: meta.urgency,
+            channel: self.channels.get(meta.channel as usize)?.clone(),
+            received_at: meta.received_at,
+            attributes: self.attribute_sets.get(meta.attributes as usize)?.clone(),
+            events,
+        })
+    }
+
+    /// Every ticket, read back in order (see [`TicketBatch::ticket`]).
+    pub fn tickets(&self) -> impl Iterator<Item = Ticket> + '_ {
+        (0..self.len()).filter_map(|i| self.ticket(i))
     }
 
     /// Batch unit key → position in `ev`'s units table.
@@ -177,4 +237,39 @@ fn intern(index: &mut Interner, key: &str, on_new: impl FnOnce()) -> u32 {
     index.insert(key.to_owned(), k);
     on_new();
     k
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::synthetic::{CityConfig, CityGenerator};
+    use crate::ticket::EventBody;
+
+    #[test]
+    fn every_ticket_reads_back_in_full() {
+        let config = CityConfig {
+            days: 5,
+            tickets_per_day: 40,
+            ..CityConfig::default()
+        };
+        let mut tickets: Vec<Ticket> = CityGenerator::new(&config).unwrap().tickets().collect();
+        // Free text on some events: reasons and event ids.
+        let t = tickets.first_mut().unwrap();
+        t.events.iter_mut().enumerate().for_each(|(i, e)| {
+            e.event_id = (i % 2 == 0).then(|| format!("E{i}"));
+        });
+        let at = t.events.last().unwrap().at;
+        let unit = t.events.first().unwrap().body.unit().unwrap().clone();
+        t.events.push(Event::new(
+            at,
+            EventBody::Returned {
+                unit,
+                reason: "不属于本单位职责".into(),
+            },
+        ));
+        let batch = TicketBatch::from_tickets(&tickets);
+        let read_back: Vec<Ticket> = batch.tickets().collect();
+        assert_eq!(read_back, tickets);
+        assert_eq!(batch.ticket(tickets.len()), None);
+    }
 }

@@ -70,6 +70,70 @@ impl Body {
     }
 }
 
+impl Body {
+    /// The full event body: this body with its unit and free-text reason put back. Inverse of
+    /// [`Body::of`] given `body.unit()` and the body's reason; a unit missing where the type
+    /// requires one (never the case for parts read from a valid event) becomes the empty id.
+    pub(crate) fn into_event_body(self, unit: Option<UnitId>, reason: Option<String>) -> EventBody {
+        let required = |u: Option<UnitId>| u.unwrap_or_else(|| UnitId(String::new()));
+        match self {
+            Body::Dispatched(role) => EventBody::Dispatched {
+                unit: required(unit),
+                role,
+            },
+            Body::Signed => EventBody::Signed {
+                unit: required(unit),
+            },
+            Body::Returned => EventBody::Returned {
+                unit: required(unit),
+                reason: reason.unwrap_or_default(),
+            },
+            Body::ReturnDecided(accepted) => EventBody::ReturnDecided {
+                unit: required(unit),
+                accepted,
+            },
+            Body::Contacted => EventBody::Contacted {
+                unit: required(unit),
+            },
+            Body::ExtensionRequested(amount) => EventBody::ExtensionRequested {
+                unit: required(unit),
+                amount,
+            },
+            Body::ExtensionDecided(approved, amount) => EventBody::ExtensionDecided {
+                unit: required(unit),
+                approved,
+                amount,
+            },
+            Body::Paused => EventBody::Paused {
+                unit: required(unit),
+                reason: reason.unwrap_or_default(),
+            },
+            Body::Resumed => EventBody::Resumed {
+                unit: required(unit),
+                reason,
+            },
+            Body::Replied => EventBody::Replied {
+                unit: required(unit),
+            },
+            Body::Reviewed(passed) => EventBody::Reviewed { passed, unit },
+            Body::Reopened => EventBody::Reopened { unit },
+            Body::CalledBack(satisfaction, resolved) => EventBody::CalledBack {
+                satisfaction,
+                resolved,
+            },
+            Body::Closed => EventBody::Closed,
+            Body::Urged => EventBody::Urged {
+                unit: required(unit),
+            },
+            Body::Supervised => EventBody::Supervised {
+                unit: required(unit),
+            },
+            Body::FlaggedDifficult => EventBody::FlaggedDifficult,
+            Body::WrittenOff => EventBody::WrittenOff,
+        }
+    }
+}
+
 /// One event: when, which unit (an interned key, or [`NO_UNIT`]), what.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct CEvent {

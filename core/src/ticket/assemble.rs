@@ -3,21 +3,25 @@
 
 use std::collections::HashMap;
 
+use crate::clocks::{Body, TicketBatch};
 use crate::error::Result;
-use crate::ticket::cells::{event_from_cells, ticket_from_cells};
-use crate::ticket::load::{Sink, check_ticket, known_units};
+use crate::instant::Instant;
+use crate::ticket::cells::{EventParts, read_event, ticket_from_cells};
+use crate::ticket::load::{LoadedBatch, Sink, check_ticket, known_units};
 use crate::ticket::problem::Violation;
-use crate::ticket::{EventRow, KnownUnits, Loaded, Mode, Ticket, TicketErrorKind, TicketRow};
-use crate::unit::Unit;
+use crate::ticket::{
+    Diagnostic, Event, EventRow, KnownUnits, Loaded, Mode, Ticket, TicketErrorKind, TicketRow,
+};
+use crate::unit::{Unit, UnitId};
 
-/// A ticket being assembled.
+/// A ticket being assembled: its own fields (no events: those wait in the staging area).
 #[derive(Debug)]
 struct Pending {
     ticket: Ticket,
     /// Tickets-table row.
     row: usize,
-    /// Events-table row of each event read so far.
-    event_rows: Vec<usize>,
+    /// Events read so far.
+    read: usize,
     /// The first event row that could not be read, and where.
     failure: Option<(Violation, usize)>,
 }
@@ -37,12 +41,85 @@ struct Orphan {
     rows: usize,
 }
 
+/// "No unit" / "no free text" in a [`Staged`] event.
+const NONE: u32 = u32::MAX;
+
+/// An event read from its row and waiting for its ticket's check, in compact form: units
+/// interned, free text (reason, event id) in a side table.
+#[derive(Debug, Clone, Copy)]
+struct Staged {
+    /// Index in `entries`.
+    entry: usize,
+    /// Events-table row.
+    row: usize,
+    at: Instant,
+    unit: u32,
+    text: u32,
+    body: Body,
+}
+
+/// The interned strings of staged events.
+#[derive(Debug, Default)]
+struct Strings {
+    units: Vec<UnitId>,
+    unit_keys: HashMap<String, u32>,
+    /// (reason, event id) of the events that have either.
+    texts: Vec<(Option<String>, Option<String>)>,
+}
+
+impl Strings {
+    fn stage(&mut self, entry: usize, row: usize, parts: &EventParts<'_>) -> Staged {
+        let unit = match parts.unit {
+            None => NONE,
+            Some(u) => match self.unit_keys.get(u) {
+                Some(k) => *k,
+                None => {
+                    let k = u32::try_from(self.units.len()).unwrap_or(NONE);
+                    self.unit_keys.insert(u.to_owned(), k);
+                    self.units.push(UnitId::from(u));
+                    k
+                }
+            },
+        };
+        let text = if parts.reason.is_some() || parts.event_id.is_some() {
+            self.texts.push((
+                parts.reason.map(str::to_owned),
+                parts.event_id.map(str::to_owned),
+            ));
+            u32::try_from(self.texts.len() - 1).unwrap_or(NONE)
+        } else {
+            NONE
+        };
+        Staged {
+            entry,
+            row,
+            at: parts.at,
+            unit,
+            text,
+            body: parts.body,
+        }
+    }
+
+    fn event(&self, s: &Staged) -> Event {
+        let (reason, event_id) = self.texts.get(s.text as usize).cloned().unwrap_or_default();
+        Event {
+            at: s.at,
+            event_id,
+            body: s
+                .body
+                .into_event_body(self.units.get(s.unit as usize).cloned(), reason),
+        }
+    }
+}
+
 /// Builds tickets from table rows fed one at a time (a CSV reader, DataFrame columns): first
 /// every tickets-table row ([`Assembler::add_ticket`]), then every events-table row
-/// ([`Assembler::add_event`]), then [`Assembler::finish`].
+/// ([`Assembler::add_event`]), then [`Assembler::finish`] (owned [`Ticket`]s) or
+/// [`Assembler::finish_batch`] (a compact [`TicketBatch`]: far less memory for big exports).
 ///
-/// Each event row is read into a typed event as it arrives; the rules of SPEC §3.2 are checked at
-/// `finish`. Rows are numbered from 0 in the order they are added, per table.
+/// Each event row is read into a typed event as it arrives and kept in compact form; the rules of
+/// SPEC §3.2 are checked at `finish`. Rows are numbered from 0 in the order they are added, per
+/// table.
 ///
 /// Reporting order (strict mode returns the first): tickets in tickets-table order (a ticket's
 /// first problem in event order: bad ticket row, duplicate id, or its first bad event), then
@@ -58,6 +135,10 @@ pub struct Assembler {
     orphans: Vec<Orphan>,
     orphan_index: HashMap<String, usize>,
     event_rows: usize,
+    /// The entry of the previous event row (exports often list a ticket's events together).
+    last: Option<usize>,
+    staged: Vec<Staged>,
+    strings: Strings,
 }
 
 impl Assembler {
@@ -72,6 +153,9 @@ impl Assembler {
             orphans: Vec::new(),
             orphan_index: HashMap::new(),
             event_rows: 0,
+            last: None,
+            staged: Vec::new(),
+            strings: Strings::default(),
         })
     }
 
@@ -94,7 +178,7 @@ impl Assembler {
             Ok(ticket) => Entry::Pending(Box::new(Pending {
                 ticket,
                 row: row_no,
-                event_rows: Vec::new(),
+                read: 0,
                 failure: None,
             })),
             Err(v) => Entry::Bad(Box::new(v.into_error(&id, Some(row_no)))),
@@ -105,15 +189,26 @@ impl Assembler {
         self.entries.push(entry);
     }
 
+    /// The entry of ticket `id`, if the tickets table has it.
+    fn entry_of(&mut self, id: &str) -> Option<usize> {
+        let same = |i: usize| match self.entries.get(i) {
+            Some(Entry::Pending(p)) => p.ticket.id == id,
+            _ => false,
+        };
+        if let Some(last) = self.last.filter(|&i| same(i)) {
+            return Some(last);
+        }
+        let found = self.index.get(id).copied();
+        self.last = found;
+        found
+    }
+
     /// Adds the next events-table row (read, not kept: a caller may reuse one row buffer).
     pub fn add_event(&mut self, row: &EventRow) {
         let row_no = self.event_rows;
         self.event_rows = self.event_rows.saturating_add(1);
-        let entry = self
-            .index
-            .get(&row.ticket_id)
-            .and_then(|&i| self.entries.get_mut(i));
-        match entry {
+        let found = self.entry_of(&row.ticket_id);
+        match found.and_then(|i| self.entries.get_mut(i).map(|e| (i, e))) {
             None => {
                 if let Some(&o) = self.orphan_index.get(&row.ticket_id) {
                     if let Some(orphan) = self.orphans.get_mut(o) {
@@ -130,15 +225,16 @@ impl Assembler {
                 }
             }
             // The ticket's row is bad: its diagnostic covers its events.
-            Some(Entry::Bad(_)) => {}
-            Some(Entry::Pending(p)) => {
+            Some((_, Entry::Bad(_))) => {}
+            Some((entry, Entry::Pending(p))) => {
                 if p.failure.is_some() {
                     return;
                 }
-                match event_from_cells(p.ticket.events.len(), &row.cells()) {
-                    Ok(event) => {
-                        p.ticket.events.push(event);
-                        p.event_rows.push(row_no);
+                match read_event(p.read, &row.cells()) {
+                    Ok(parts) => {
+                        p.read = p.read.saturating_add(1);
+                        let staged = self.strings.stage(entry, row_no, &parts);
+                        self.staged.push(staged);
                     }
                     Err(v) => p.failure = Some((v, row_no)),
                 }
@@ -149,33 +245,87 @@ impl Assembler {
     /// Checks every ticket and returns the valid ones with a diagnostic per skipped ticket
     /// (lenient), or the first error (strict).
     pub fn finish(self) -> Result<Loaded> {
-        let mut sink = Sink::new(self.mode);
-        let units = self.units.as_ref();
-        for entry in self.entries {
-            match entry {
-                Entry::Bad(error) => sink.report(*error)?,
-                Entry::Pending(p) => {
-                    let Pending {
-                        ticket,
-                        row,
-                        event_rows,
-                        failure,
-                    } = *p;
-                    let failure_row = failure.as_ref().map(|(_, r)| *r);
-                    match check_ticket(&ticket, failure.map(|(v, _)| v), units) {
-                        Ok(()) => sink.loaded.tickets.push(ticket),
-                        Err(v) => {
-                            let table_row = match v.event_index {
-                                None => Some(row),
-                                Some(i) => event_rows.get(i).copied().or(failure_row),
-                            };
-                            sink.report(v.into_error(&ticket.id, table_row))?;
-                        }
-                    }
+        let mut tickets = Vec::new();
+        let diagnostics = self.check_all(|ticket| {
+            tickets.push(ticket);
+            Vec::new()
+        })?;
+        Ok(Loaded {
+            tickets,
+            diagnostics,
+        })
+    }
+
+    /// Like [`Assembler::finish`], with the valid tickets in a compact [`TicketBatch`] (in
+    /// tickets-table order); no owned [`Ticket`] outlives its check.
+    pub fn finish_batch(self) -> Result<LoadedBatch> {
+        let mut batch = TicketBatch::new();
+        let diagnostics = self.check_all(|mut ticket| {
+            batch.push(&ticket);
+            ticket.events.clear();
+            ticket.events
+        })?;
+        Ok(LoadedBatch { batch, diagnostics })
+    }
+
+    /// Checks each ticket in tickets-table order, handing every valid one to `keep` (which may
+    /// give an events buffer back for reuse), then reports the orphan rows.
+    fn check_all(self, mut keep: impl FnMut(Ticket) -> Vec<Event>) -> Result<Vec<Diagnostic>> {
+        let Assembler {
+            units,
+            mode,
+            entries,
+            orphans,
+            staged,
+            strings,
+            ..
+        } = self;
+        let (offsets, order) = group_by_entry(&staged, entries.len());
+        let mut sink = Sink::new(mode);
+        let mut buffer: Vec<Event> = Vec::new();
+        for (i, entry) in entries.into_iter().enumerate() {
+            let p = match entry {
+                Entry::Bad(error) => {
+                    sink.report(*error)?;
+                    continue;
+                }
+                Entry::Pending(p) => *p,
+            };
+            let Pending {
+                mut ticket,
+                row,
+                failure,
+                ..
+            } = p;
+            let mine: &[usize] = match (offsets.get(i), offsets.get(i + 1)) {
+                (Some(&a), Some(&b)) => order.get(a..b).unwrap_or(&[]),
+                _ => &[],
+            };
+            buffer.clear();
+            buffer.extend(
+                mine.iter()
+                    .filter_map(|&s| staged.get(s))
+                    .map(|s| strings.event(s)),
+            );
+            ticket.events = std::mem::take(&mut buffer);
+            let failure_row = failure.as_ref().map(|(_, r)| *r);
+            match check_ticket(&ticket, failure.map(|(v, _)| v), units.as_ref()) {
+                Ok(()) => buffer = keep(ticket),
+                Err(v) => {
+                    let table_row = match v.event_index {
+                        None => Some(row),
+                        Some(k) => mine
+                            .get(k)
+                            .and_then(|&s| staged.get(s))
+                            .map(|s| s.row)
+                            .or(failure_row),
+                    };
+                    sink.report(v.into_error(&ticket.id, table_row))?;
+                    buffer = ticket.events;
                 }
             }
         }
-        for orphan in self.orphans {
+        for orphan in orphans {
             let kind = if orphan.ticket_id.is_empty() {
                 TicketErrorKind::MissingField
             } else {
@@ -184,8 +334,36 @@ impl Assembler {
             let v = Violation::event(0, "ticket_id", kind);
             sink.report(v.into_error(&orphan.ticket_id, Some(orphan.first_row)))?;
         }
-        Ok(sink.loaded)
+        Ok(sink.loaded.diagnostics)
     }
+}
+
+/// Positions in `staged` grouped by entry, each group in arrival order (a counting sort): the
+/// group of entry `i` is `order[offsets[i]..offsets[i + 1]]`.
+fn group_by_entry(staged: &[Staged], entries: usize) -> (Vec<usize>, Vec<usize>) {
+    let mut offsets = vec![0usize; entries.saturating_add(1)];
+    for s in staged {
+        if let Some(c) = offsets.get_mut(s.entry.saturating_add(1)) {
+            *c = c.saturating_add(1);
+        }
+    }
+    for i in 1..offsets.len() {
+        let before = offsets.get(i - 1).copied().unwrap_or(0);
+        if let Some(c) = offsets.get_mut(i) {
+            *c = c.saturating_add(before);
+        }
+    }
+    let mut next = offsets.clone();
+    let mut order = vec![0usize; staged.len()];
+    for (position, s) in staged.iter().enumerate() {
+        if let Some(slot) = next.get_mut(s.entry) {
+            if let Some(o) = order.get_mut(*slot) {
+                *o = position;
+            }
+            *slot = slot.saturating_add(1);
+        }
+    }
+    (offsets, order)
 }
 
 /// Assembles and checks tickets from a tickets table and an events table (SPEC §3.2a); see

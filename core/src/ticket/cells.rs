@@ -6,12 +6,11 @@
 use std::collections::BTreeMap;
 
 use crate::amount::Amount;
+use crate::clocks::Body;
 use crate::instant::Instant;
 use crate::ticket::event::{Field, Presence};
 use crate::ticket::problem::Violation;
-use crate::ticket::{
-    Event, EventBody, EventType, Kind, Satisfaction, Ticket, TicketErrorKind, Urgency,
-};
+use crate::ticket::{Event, EventType, Kind, Satisfaction, Ticket, TicketErrorKind, Urgency};
 use crate::unit::{Role, UnitId};
 
 /// The cells of one event, borrowed: `at`, `type`, the optional fields in [`Field::ALL`] order,
@@ -72,8 +71,40 @@ fn parse_role(text: &str) -> Result<Role, TicketErrorKind> {
     }
 }
 
+/// An event read from its cells, its strings still borrowed: what a compact store keeps
+/// ([`Body`] plus the unit, the free-text reason and the event id).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct EventParts<'a> {
+    pub at: Instant,
+    pub body: Body,
+    pub unit: Option<&'a str>,
+    pub reason: Option<&'a str>,
+    pub event_id: Option<&'a str>,
+}
+
+impl EventParts<'_> {
+    /// The owned event.
+    pub(crate) fn to_event(&self) -> Event {
+        Event {
+            at: self.at,
+            event_id: self.event_id.map(str::to_owned),
+            body: self
+                .body
+                .into_event_body(self.unit.map(UnitId::from), self.reason.map(str::to_owned)),
+        }
+    }
+}
+
 /// Reads the event at `index` from its cells.
 pub(crate) fn event_from_cells(index: usize, c: &EventCells<'_>) -> Result<Event, Violation> {
+    read_event(index, c).map(|parts| parts.to_event())
+}
+
+/// Reads the event at `index` from its cells, without copying its strings.
+pub(crate) fn read_event<'a>(
+    index: usize,
+    c: &EventCells<'a>,
+) -> Result<EventParts<'a>, Violation> {
     let fail = |field: &str, kind| Violation::event(index, field, kind);
     let type_text = c.event_type.trim();
     if type_text.is_empty() {
@@ -91,6 +122,7 @@ pub(crate) fn event_from_cells(index: usize, c: &EventCells<'_>) -> Result<Event
         return Err(fail("at", TicketErrorKind::MissingField));
     }
     let at = parse_instant(c.at).map_err(|k| fail("at", k))?;
+    // Every required field is present and no field is out of place past this loop.
     for (field, value) in Field::ALL.iter().zip(c.fields.iter()) {
         match (event_type.presence(*field), value) {
             (Presence::NotAllowed, Some(_)) => {
@@ -108,18 +140,15 @@ pub(crate) fn event_from_cells(index: usize, c: &EventCells<'_>) -> Result<Event
         }
     }
     let cell = |f: Field| c.fields.get(f as usize).copied().flatten();
-    let unit = || cell(Field::Unit).map(|u| UnitId(u.to_owned()));
-    let required_unit = || unit().ok_or_else(|| fail("unit", TicketErrorKind::MissingField));
-    let text = |f: Field| cell(f).map(str::to_owned);
+    let missing = |f: Field| fail(f.name(), TicketErrorKind::MissingField);
     let boolean = |f: Field| -> Result<Option<bool>, Violation> {
         cell(f)
             .map(parse_bool)
             .transpose()
             .map_err(|k| fail(f.name(), k))
     };
-    let required_bool = |f: Field| -> Result<bool, Violation> {
-        boolean(f)?.ok_or_else(|| fail(f.name(), TicketErrorKind::MissingField))
-    };
+    let required_bool =
+        |f: Field| -> Result<bool, Violation> { boolean(f)?.ok_or_else(|| missing(f)) };
     let amount = || -> Result<Option<Amount>, Violation> {
         cell(Field::Amount)
             .map(|a| {
@@ -139,83 +168,53 @@ pub(crate) fn event_from_cells(index: usize, c: &EventCells<'_>) -> Result<Event
             })
             .transpose()
     };
-    let missing = |f: Field| fail(f.name(), TicketErrorKind::MissingField);
     let body = match event_type {
-        EventType::Dispatched => EventBody::Dispatched {
-            unit: required_unit()?,
-            role: cell(Field::Role)
+        EventType::Dispatched => Body::Dispatched(
+            cell(Field::Role)
                 .map(parse_role)
                 .transpose()
                 .map_err(|k| fail("role", k))?
                 .unwrap_or_default(),
-        },
-        EventType::Signed => EventBody::Signed {
-            unit: required_unit()?,
-        },
-        EventType::Returned => EventBody::Returned {
-            unit: required_unit()?,
-            reason: text(Field::Reason).ok_or_else(|| missing(Field::Reason))?,
-        },
-        EventType::ReturnDecided => EventBody::ReturnDecided {
-            unit: required_unit()?,
-            accepted: required_bool(Field::Accepted)?,
-        },
-        EventType::Contacted => EventBody::Contacted {
-            unit: required_unit()?,
-        },
-        EventType::ExtensionRequested => EventBody::ExtensionRequested {
-            unit: required_unit()?,
-            amount: amount()?.ok_or_else(|| missing(Field::Amount))?,
-        },
-        EventType::ExtensionDecided => EventBody::ExtensionDecided {
-            unit: required_unit()?,
-            approved: required_bool(Field::Approved)?,
-            amount: amount()?,
-        },
-        EventType::Paused => EventBody::Paused {
-            unit: required_unit()?,
-            reason: text(Field::Reason).ok_or_else(|| missing(Field::Reason))?,
-        },
-        EventType::Resumed => EventBody::Resumed {
-            unit: required_unit()?,
-            reason: text(Field::Reason),
-        },
-        EventType::Replied => EventBody::Replied {
-            unit: required_unit()?,
-        },
-        EventType::Reviewed => EventBody::Reviewed {
-            passed: required_bool(Field::Passed)?,
-            unit: unit(),
-        },
-        EventType::Reopened => EventBody::Reopened { unit: unit() },
+        ),
+        EventType::Signed => Body::Signed,
+        EventType::Returned => Body::Returned,
+        EventType::ReturnDecided => Body::ReturnDecided(required_bool(Field::Accepted)?),
+        EventType::Contacted => Body::Contacted,
+        EventType::ExtensionRequested => {
+            Body::ExtensionRequested(amount()?.ok_or_else(|| missing(Field::Amount))?)
+        }
+        EventType::ExtensionDecided => {
+            Body::ExtensionDecided(required_bool(Field::Approved)?, amount()?)
+        }
+        EventType::Paused => Body::Paused,
+        EventType::Resumed => Body::Resumed,
+        EventType::Replied => Body::Replied,
+        EventType::Reviewed => Body::Reviewed(required_bool(Field::Passed)?),
+        EventType::Reopened => Body::Reopened,
         EventType::CalledBack => {
             let level = cell(Field::Satisfaction).ok_or_else(|| missing(Field::Satisfaction))?;
-            EventBody::CalledBack {
-                satisfaction: Satisfaction::from_name(level.trim()).ok_or_else(|| {
-                    fail(
-                        "satisfaction",
-                        TicketErrorKind::UnknownSatisfaction {
-                            value: level.to_owned(),
-                        },
-                    )
-                })?,
-                resolved: boolean(Field::Resolved)?,
-            }
+            let satisfaction = Satisfaction::from_name(level.trim()).ok_or_else(|| {
+                fail(
+                    "satisfaction",
+                    TicketErrorKind::UnknownSatisfaction {
+                        value: level.to_owned(),
+                    },
+                )
+            })?;
+            Body::CalledBack(satisfaction, boolean(Field::Resolved)?)
         }
-        EventType::Closed => EventBody::Closed,
-        EventType::Urged => EventBody::Urged {
-            unit: required_unit()?,
-        },
-        EventType::Supervised => EventBody::Supervised {
-            unit: required_unit()?,
-        },
-        EventType::FlaggedDifficult => EventBody::FlaggedDifficult,
-        EventType::WrittenOff => EventBody::WrittenOff,
+        EventType::Closed => Body::Closed,
+        EventType::Urged => Body::Urged,
+        EventType::Supervised => Body::Supervised,
+        EventType::FlaggedDifficult => Body::FlaggedDifficult,
+        EventType::WrittenOff => Body::WrittenOff,
     };
-    Ok(Event {
+    Ok(EventParts {
         at,
-        event_id: c.event_id.map(str::to_owned),
         body,
+        unit: cell(Field::Unit),
+        reason: cell(Field::Reason),
+        event_id: c.event_id,
     })
 }
 
@@ -281,6 +280,7 @@ pub(crate) fn ticket_from_cells(c: TicketCells, id_field: &str) -> Result<Ticket
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ticket::EventBody;
 
     fn cells<'a>(at: &'a str, ty: &'a str, fields: &[(Field, &'a str)]) -> EventCells<'a> {
         let mut c = EventCells {

@@ -298,6 +298,15 @@ impl EventBody {
         }
     }
 
+    /// The free-text reason of a `returned`, `paused` or `resumed` event, if any.
+    pub fn reason(&self) -> Option<&str> {
+        match self {
+            EventBody::Returned { reason, .. } | EventBody::Paused { reason, .. } => Some(reason),
+            EventBody::Resumed { reason, .. } => reason.as_deref(),
+            _ => None,
+        }
+    }
+
     /// The event's type.
     pub const fn event_type(&self) -> EventType {
         match self {

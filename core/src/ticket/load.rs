@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::clocks::TicketBatch;
 use crate::error::{Error, Result};
 use crate::ticket::problem::Violation;
 use crate::ticket::validate::FlowCheck;
@@ -68,6 +69,16 @@ impl From<&Error> for Diagnostic {
 pub struct Loaded {
     /// The tickets that passed every check.
     pub tickets: Vec<Ticket>,
+    /// One entry per skipped ticket or orphan event group, in input order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Like [`Loaded`], with the valid tickets in compact form
+/// ([`Assembler::finish_batch`](crate::ticket::Assembler::finish_batch)).
+#[derive(Debug, Clone, Default)]
+pub struct LoadedBatch {
+    /// The tickets that passed every check, in input order.
+    pub batch: TicketBatch,
     /// One entry per skipped ticket or orphan event group, in input order.
     pub diagnostics: Vec<Diagnostic>,
 }

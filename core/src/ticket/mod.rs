@@ -28,7 +28,7 @@ mod validate;
 pub use assemble::{Assembler, load_rows};
 pub use event::{EventBody, EventType};
 pub use json::load_json;
-pub use load::{Diagnostic, Loaded, Mode, load_tickets};
+pub use load::{Diagnostic, Loaded, LoadedBatch, Mode, load_tickets};
 pub use model::{Event, Ticket};
 pub use problem::TicketErrorKind;
 pub(crate) use problem::location;
