@@ -84,7 +84,7 @@ pub(crate) struct EventParts<'a> {
 
 impl EventParts<'_> {
     /// The owned event.
-    pub(crate) fn to_event(&self) -> Event {
+    pub(crate) fn to_event(self) -> Event {
         Event {
             at: self.at,
             event_id: self.event_id.map(str::to_owned),
