@@ -182,10 +182,10 @@ impl Board {
         py: Python<'py>,
         tickets: Bound<'py, Tickets>,
     ) -> PyResult<Bound<'py, PyDict>> {
-        let tickets = tickets.get().tickets.clone();
+        let tickets = tickets.get().set.clone();
         let board = self.get_mut()?;
         let results = py.detach(|| {
-            let inputs = tickets.iter().flat_map(|t: &Ticket| {
+            let inputs = tickets.tickets().iter().flat_map(|t: &Ticket| {
                 std::iter::once(Input::Ticket(TicketHeader::of(t))).chain(t.events.iter().map(
                     |e| Input::Event {
                         ticket_id: t.id.clone(),

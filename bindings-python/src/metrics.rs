@@ -6,7 +6,8 @@ use std::sync::Arc;
 use arrow_array::{ArrayRef, Int64Array, StringArray};
 use hotline_score::clocks::Evaluator as CoreEvaluator;
 use hotline_score::metrics::{
-    Contribution, DueAnchor, MetricsTable, Partial as CorePartial, Scope, contributions, partial,
+    Contribution, DueAnchor, MetricsTable, Partial as CorePartial, Scope, contributions,
+    partial_batch,
 };
 use hotline_score::{Calendar as CoreCalendar, Instant, Period as CorePeriod, Unit, UnitId};
 use pyo3::prelude::*;
@@ -128,9 +129,9 @@ impl Evaluator {
             as_of,
             due_anchor: due_anchor_in(py, due_anchor)?,
         };
-        let tickets = tickets.get().tickets.clone();
+        let tickets = tickets.get().set.clone();
         let ev = self.inner.clone();
-        enter(py, || partial(&tickets, &ev, &scope))
+        enter(py, || partial_batch(tickets.batch(), &ev, &scope))
     }
 
     fn scope(
@@ -179,9 +180,9 @@ impl Evaluator {
         due_anchor: &str,
     ) -> PyResult<Partial> {
         let scope = Self::scope(py, &period, &as_of, due_anchor)?;
-        let tickets = tickets.get().tickets.clone();
+        let tickets = tickets.get().set.clone();
         let ev = self.inner.clone();
-        let p = enter(py, || partial(&tickets, &ev, &scope))?;
+        let p = enter(py, || partial_batch(tickets.batch(), &ev, &scope))?;
         Ok(Partial {
             inner: p,
             units: self.units.clone(),
@@ -201,10 +202,10 @@ impl Evaluator {
         due_anchor: &str,
     ) -> PyResult<Contributions> {
         let scope = Self::scope(py, &period, &as_of, due_anchor)?;
-        let tickets = tickets.get().tickets.clone();
+        let tickets = tickets.get().set.clone();
         let ev = self.inner.clone();
         let unit = UnitId::from(unit);
-        let list = enter(py, || contributions(&tickets, &ev, &scope, &unit))?;
+        let list = enter(py, || contributions(tickets.tickets(), &ev, &scope, &unit))?;
         Ok(Contributions { inner: list })
     }
 
@@ -218,11 +219,11 @@ impl Evaluator {
         as_of: Bound<'_, PyAny>,
     ) -> PyResult<crate::scheme::Report> {
         let as_of = instant::extract(py, &as_of)?;
-        let tickets = tickets.get().tickets.clone();
+        let tickets = tickets.get().set.clone();
         let ev = self.inner.clone();
         let all = enter(py, || {
             let mut out = Vec::new();
-            for t in tickets.iter() {
+            for t in tickets.tickets() {
                 out.extend(ev.evaluate(t, as_of)?);
             }
             Ok(out)
@@ -238,10 +239,10 @@ impl Evaluator {
         as_of: Bound<'_, PyAny>,
     ) -> PyResult<crate::scheme::Report> {
         let as_of = instant::extract(py, &as_of)?;
-        let tickets = tickets.get().tickets.clone();
+        let tickets = tickets.get().set.clone();
         let ev = self.inner.clone();
         let open = enter(py, || {
-            hotline_score::metrics::open_assignments(&tickets, &ev, as_of)
+            hotline_score::metrics::open_assignments(tickets.tickets(), &ev, as_of)
         })?;
         crate::scheme::Report::of(py, &open)
     }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use arrow_array::{ArrayRef, BooleanArray, Decimal128Array, Int64Array, StringArray};
 use hotline_score::Unit;
-use hotline_score::metrics::{MetricsTable, Scope, partial};
+use hotline_score::metrics::{MetricsTable, Scope, partial_batch};
 use hotline_score::scheme::{Scheme as CoreScheme, Scores as CoreScores};
 use pyo3::prelude::*;
 use pyo3::types::PyString;
@@ -249,7 +249,7 @@ impl Scheme {
     ) -> PyResult<Report> {
         let as_of = instant::extract(py, &as_of)?;
         let period = period_or(py, &self.inner, period, as_of)?;
-        let tickets = tickets.get().tickets.clone();
+        let tickets = tickets.get().set.clone();
         let (ev, units, scheme) = (
             evaluator.inner.clone(),
             evaluator.units.clone(),
@@ -257,8 +257,9 @@ impl Scheme {
         );
         let out = enter(py, || {
             let scope = Scope::new(period.clone(), as_of);
-            let now = partial(&tickets, &ev, &scope)?.finalize(&units, Default::default());
-            scheme.period_warnings_from_tickets(&ev, &tickets, &now, &period, as_of)
+            let now =
+                partial_batch(tickets.batch(), &ev, &scope)?.finalize(&units, Default::default());
+            scheme.period_warnings_from_tickets(&ev, tickets.tickets(), &now, &period, as_of)
         })?;
         Report::of(py, &out)
     }

@@ -53,11 +53,7 @@ fn synthetic_city<'py>(
         diagnostics: Vec::new(),
     };
     Ok((
-        Tickets {
-            tickets: Arc::new(loaded.tickets),
-            diagnostics: loaded.diagnostics,
-            units: Some(Arc::new(city.units)),
-        },
+        Tickets::new(loaded, Some(city.units)),
         table,
         city.as_of.millis(),
     ))

@@ -6,7 +6,8 @@ use std::sync::Arc;
 use arrow_array::{ArrayRef, Int64Array, StringArray};
 use hotline_score::Unit;
 use hotline_score::ticket::{
-    Assembler, Diagnostic, EventRow, Loaded, Ticket, TicketRow, load_json, load_rows,
+    Assembler, Diagnostic, EventRow, Loaded, LoadedBatch, TicketRow, TicketSet, load_json,
+    load_rows,
 };
 use pyo3::prelude::*;
 use pyo3::types::PyString;
@@ -119,15 +120,23 @@ pub fn units_in(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<Vec<Unit>> {
 /// A validated set of tickets, and the diagnostics of the tickets skipped in lenient mode.
 #[pyclass(module = "hotline_score", frozen)]
 pub struct Tickets {
-    pub tickets: Arc<Vec<Ticket>>,
+    pub set: Arc<TicketSet>,
     pub diagnostics: Vec<Diagnostic>,
     pub units: Option<Arc<Vec<Unit>>>,
 }
 
 impl Tickets {
-    fn new(loaded: Loaded, units: Option<Vec<Unit>>) -> Self {
+    pub fn new(loaded: Loaded, units: Option<Vec<Unit>>) -> Self {
         Tickets {
-            tickets: Arc::new(loaded.tickets),
+            set: Arc::new(TicketSet::from_tickets(loaded.tickets)),
+            diagnostics: loaded.diagnostics,
+            units: units.map(Arc::new),
+        }
+    }
+
+    fn from_batch(loaded: LoadedBatch, units: Option<Vec<Unit>>) -> Self {
+        Tickets {
+            set: Arc::new(TicketSet::from_batch(loaded.batch)),
             diagnostics: loaded.diagnostics,
             units: units.map(Arc::new),
         }
@@ -138,19 +147,19 @@ impl Tickets {
 impl Tickets {
     /// Number of valid tickets.
     fn __len__(&self) -> usize {
-        self.tickets.len()
+        self.set.len()
     }
 
     /// The ids of the valid tickets, in input order.
     #[getter]
     fn ids(&self) -> Vec<String> {
-        self.tickets.iter().map(|t| t.id.clone()).collect()
+        self.set.ids().into_iter().map(str::to_owned).collect()
     }
 
     /// Number of events over all valid tickets.
     #[getter]
     fn event_count(&self) -> usize {
-        self.tickets.iter().map(|t| t.events.len()).sum()
+        self.set.event_count()
     }
 
     /// One row per skipped ticket (lenient mode): `code, ticket_id, event_index, field, row,
@@ -179,11 +188,11 @@ impl Tickets {
     /// The tickets as the flat tables of SPEC §3.2a: `(tickets, events)` (Arrow tables that
     /// `load_rows` reads back to the same tickets).
     fn to_tables(&self, py: Python<'_>) -> PyResult<(Table, Table)> {
-        let tickets = self.tickets.clone();
+        let set = self.set.clone();
         let (t, e) = py.detach(|| {
             (
-                crate::ticket_out::tickets_table(&tickets),
-                crate::ticket_out::events_table(&tickets),
+                crate::ticket_out::tickets_table(set.tickets()),
+                crate::ticket_out::events_table(set.tickets()),
             )
         });
         Ok((t?, e?))
@@ -191,15 +200,15 @@ impl Tickets {
 
     /// The tickets as the core's canonical JSON (byte-identical to the Rust library's).
     fn to_json(&self, py: Python<'_>) -> PyResult<String> {
-        let tickets = self.tickets.clone();
-        py.detach(|| serde_json::to_string(tickets.as_slice()))
+        let set = self.set.clone();
+        py.detach(|| serde_json::to_string(set.tickets()))
             .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
     }
 
     fn __repr__(&self) -> String {
         format!(
             "<hotline_score.Tickets {} tickets, {} events, {} skipped>",
-            self.tickets.len(),
+            self.set.len(),
             self.event_count(),
             self.diagnostics.len()
         )
@@ -233,10 +242,10 @@ fn load_rows_py(
     } else {
         ticket_rows(rows::read(py, &tickets, &TICKETS)?)
     };
-    let loaded = if import::is_arrow(&events) {
+    if import::is_arrow(&events) {
         let table = import::read_table(py, &events, EVENTS.name)?;
         let readers = rows::readers(py, &table, &EVENTS)?;
-        enter(py, || {
+        let loaded = enter(py, || {
             let mut asm = Assembler::new(units.as_deref(), mode)?;
             for row in t {
                 asm.add_ticket(row);
@@ -250,13 +259,14 @@ fn load_rows_py(
                     asm.add_event(&row);
                 }
             }
-            asm.finish()
-        })?
+            asm.finish_batch()
+        })?;
+        Ok(Tickets::from_batch(loaded, units))
     } else {
         let e = event_rows(rows::read(py, &events, &EVENTS)?);
-        enter(py, || load_rows(t, e, units.as_deref(), mode))?
-    };
-    Ok(Tickets::new(loaded, units))
+        let loaded = enter(py, || load_rows(t, e, units.as_deref(), mode))?;
+        Ok(Tickets::new(loaded, units))
+    }
 }
 
 /// The tickets-table rows of an Arrow table, read through its streaming readers.

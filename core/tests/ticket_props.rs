@@ -4,9 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 
 use hotline_score::synthetic::{CityConfig, CityGenerator};
-use hotline_score::ticket::{
-    Assembler, EventRow, Mode, Ticket, TicketRow, load_json, load_rows,
-};
+use hotline_score::ticket::{Assembler, EventRow, Mode, Ticket, TicketRow, load_json, load_rows};
 use proptest::prelude::*;
 
 const TYPES: &[&str] = &[

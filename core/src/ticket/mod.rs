@@ -22,6 +22,7 @@ mod load;
 mod model;
 mod problem;
 mod rows;
+mod set;
 mod units;
 mod validate;
 
@@ -33,6 +34,7 @@ pub use model::{Event, Ticket};
 pub use problem::TicketErrorKind;
 pub(crate) use problem::location;
 pub use rows::{EventRow, TicketRow};
+pub use set::TicketSet;
 pub use units::{KnownUnits, check_units};
 
 /// Implements `ALL`, `name()` and `from_name()` for a fieldless enum whose serde names are the

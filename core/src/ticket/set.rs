@@ -1,0 +1,128 @@
+//! A validated set of tickets in either form, the other form built on first use.
+
+use std::sync::OnceLock;
+
+use crate::clocks::TicketBatch;
+use crate::ticket::Ticket;
+
+/// Validated tickets, read-only and shareable across threads, in two forms: owned [`Ticket`]s
+/// (what explanations, warnings and exports walk) and a compact [`TicketBatch`] (what
+/// aggregation runs on). The set is built in one form; the other is built on first use and
+/// kept, so a big export loaded with
+/// [`Assembler::finish_batch`](crate::ticket::Assembler::finish_batch) and only scored never
+/// holds owned tickets.
+///
+/// ```
+/// use hotline_score::ticket::TicketSet;
+/// use hotline_score::synthetic::{CityConfig, CityGenerator};
+/// let generator = CityGenerator::new(&CityConfig { days: 2, tickets_per_day: 20, ..CityConfig::default() })?;
+/// let set = TicketSet::from_tickets(generator.tickets().collect());
+/// assert_eq!(set.batch().len(), set.len());
+/// assert_eq!(set.batch().ticket(0).as_ref(), set.tickets().first());
+/// # Ok::<(), hotline_score::Error>(())
+/// ```
+#[derive(Debug, Default)]
+pub struct TicketSet {
+    owned: OnceLock<Vec<Ticket>>,
+    batch: OnceLock<TicketBatch>,
+}
+
+impl TicketSet {
+    /// A set of owned tickets (assumed valid: see [`load_tickets`](crate::ticket::load_tickets)).
+    pub fn from_tickets(tickets: Vec<Ticket>) -> Self {
+        TicketSet {
+            owned: OnceLock::from(tickets),
+            batch: OnceLock::new(),
+        }
+    }
+
+    /// A set of tickets in compact form.
+    pub fn from_batch(batch: TicketBatch) -> Self {
+        TicketSet {
+            owned: OnceLock::new(),
+            batch: OnceLock::from(batch),
+        }
+    }
+
+    /// The tickets, owned (read back from the batch on first use if the set was built from one).
+    pub fn tickets(&self) -> &[Ticket] {
+        self.owned.get_or_init(|| {
+            self.batch
+                .get()
+                .map(|b| b.tickets().collect())
+                .unwrap_or_default()
+        })
+    }
+
+    /// The tickets in compact form (built on first use if the set was built from owned tickets).
+    pub fn batch(&self) -> &TicketBatch {
+        self.batch.get_or_init(|| {
+            self.owned
+                .get()
+                .map(|t| TicketBatch::from_tickets(t))
+                .unwrap_or_default()
+        })
+    }
+
+    /// Number of tickets.
+    pub fn len(&self) -> usize {
+        match self.owned.get() {
+            Some(t) => t.len(),
+            None => self.batch().len(),
+        }
+    }
+
+    /// Whether the set holds no ticket.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Number of events over all tickets.
+    pub fn event_count(&self) -> usize {
+        match self.owned.get() {
+            Some(t) => t.iter().map(|t| t.events.len()).sum(),
+            None => self.batch().event_count(),
+        }
+    }
+
+    /// The ticket ids, in order.
+    pub fn ids(&self) -> Vec<&str> {
+        match self.owned.get() {
+            Some(t) => t.iter().map(|t| t.id.as_str()).collect(),
+            None => {
+                let b = self.batch();
+                (0..b.len()).filter_map(|i| b.ticket_id(i)).collect()
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::synthetic::{CityConfig, CityGenerator};
+
+    #[test]
+    fn both_forms_agree_whichever_comes_first() {
+        let config = CityConfig {
+            days: 3,
+            tickets_per_day: 30,
+            ..CityConfig::default()
+        };
+        let tickets: Vec<Ticket> = CityGenerator::new(&config).unwrap().tickets().collect();
+        let from_batch = TicketSet::from_batch(TicketBatch::from_tickets(&tickets));
+        assert_eq!(from_batch.len(), tickets.len());
+        assert_eq!(
+            from_batch.event_count(),
+            tickets.iter().map(|t| t.events.len()).sum::<usize>()
+        );
+        let ids: Vec<&str> = tickets.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(from_batch.ids(), ids);
+        assert_eq!(from_batch.tickets(), tickets.as_slice());
+        let from_owned = TicketSet::from_tickets(tickets.clone());
+        assert_eq!(from_owned.batch().len(), tickets.len());
+        assert_eq!(from_owned.ids(), ids);
+        assert!(TicketSet::default().is_empty());
+        assert!(TicketSet::default().tickets().is_empty());
+    }
+}
