@@ -247,6 +247,7 @@ fn load_rows_py(
         let readers = rows::readers(py, &table, &EVENTS)?;
         let loaded = enter(py, || {
             let mut asm = Assembler::new(units.as_deref(), mode)?;
+            asm.reserve(t.len(), readers.iter().map(|(n, _)| *n).sum());
             for row in t {
                 asm.add_ticket(row);
             }

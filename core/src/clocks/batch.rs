@@ -14,6 +14,7 @@ use crate::ticket::{Event, Kind, Ticket, Urgency};
 use crate::unit::UnitId;
 
 use super::context::{Evaluator, FxHasher};
+use super::texts::{NO_TEXT, Texts};
 use super::view::{Body, CEvent, NO_UNIT, TicketView, UnitNames, is_repeat};
 
 type Interner = HashMap<String, u32, BuildHasherDefault<FxHasher>>;
@@ -54,21 +55,26 @@ pub struct TicketBatch {
     ids: Vec<String>,
     tickets: Vec<Meta>,
     events: Vec<CEvent>,
-    /// The reason and event id of the events that have either, by event position (ascending).
-    texts: Vec<(usize, EventText)>,
-}
-
-/// The free-text cells of one event.
-#[derive(Debug, Clone, Default)]
-struct EventText {
-    reason: Option<String>,
-    event_id: Option<String>,
+    /// (event position, reason, event id) of the events that have either, ascending; the
+    /// strings are in `texts`.
+    free_text: Vec<(usize, u32, u32)>,
+    texts: Texts,
 }
 
 impl TicketBatch {
     /// An empty batch.
     pub fn new() -> Self {
         TicketBatch::default()
+    }
+
+    /// An empty batch with room for `tickets` tickets and `events` events.
+    pub fn with_capacity(tickets: usize, events: usize) -> Self {
+        TicketBatch {
+            ids: Vec::with_capacity(tickets),
+            tickets: Vec::with_capacity(tickets),
+            events: Vec::with_capacity(events),
+            ..TicketBatch::default()
+        }
     }
 
     /// A batch of `tickets`, in order.
@@ -86,11 +92,9 @@ impl TicketBatch {
         for e in &ticket.events {
             let reason = e.body.reason();
             if reason.is_some() || e.event_id.is_some() {
-                let text = EventText {
-                    reason: reason.map(str::to_owned),
-                    event_id: e.event_id.clone(),
-                };
-                self.texts.push((self.events.len(), text));
+                let reason = self.texts.push(reason);
+                let event_id = self.texts.push(e.event_id.as_deref());
+                self.free_text.push((self.events.len(), reason, event_id));
             }
             let unit = match e.body.unit() {
                 Some(u) => intern(&mut self.unit_index, u.as_str(), || {
@@ -158,21 +162,21 @@ impl TicketBatch {
     pub fn ticket(&self, index: usize) -> Option<Ticket> {
         let meta = self.tickets.get(index)?;
         let events = self.events.get(meta.start..meta.end)?;
-        let first_text = self.texts.partition_point(|(at, _)| *at < meta.start);
-        let mut texts = self.texts.iter().skip(first_text).peekable();
-        let none = EventText::default();
+        let first_text = self.free_text.partition_point(|(at, ..)| *at < meta.start);
+        let mut free_text = self.free_text.iter().skip(first_text).peekable();
         let events = events
             .iter()
             .zip(meta.start..)
             .map(|(e, position)| {
-                let text = texts
-                    .next_if(|(at, _)| *at == position)
-                    .map_or(&none, |(_, text)| text);
+                let (reason, event_id) = free_text
+                    .next_if(|(at, ..)| *at == position)
+                    .map_or((NO_TEXT, NO_TEXT), |(_, r, i)| (*r, *i));
+                let text = |i| self.texts.get(i).map(str::to_owned);
                 let unit = self.units.get(e.unit as usize).cloned();
                 Event {
                     at: e.at,
-                    event_id: text.event_id.clone(),
-                    body: e.body.into_event_body(unit, text.reason.clone()),
+                    event_id: text(event_id),
+                    body: e.body.into_event_body(unit, text(reason)),
                 }
             })
             .collect();

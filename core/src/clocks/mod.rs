@@ -26,6 +26,7 @@ mod context;
 mod evaluate;
 mod facts;
 mod state;
+mod texts;
 mod timer;
 mod view;
 
@@ -39,6 +40,7 @@ pub use state::{
 
 pub(crate) use evaluate::Detail;
 pub(crate) use facts::Facts;
+pub(crate) use texts::Texts;
 pub(crate) use view::{Body, Converter, TicketView};
 
 #[cfg(test)]

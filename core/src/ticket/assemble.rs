@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::clocks::{Body, TicketBatch};
+use crate::clocks::{Body, Texts, TicketBatch};
 use crate::error::Result;
 use crate::instant::Instant;
 use crate::ticket::cells::{EventParts, read_event, ticket_from_cells};
@@ -41,8 +41,8 @@ struct Orphan {
     rows: usize,
 }
 
-/// "No unit" / "no free text" in a [`Staged`] event.
-const NONE: u32 = u32::MAX;
+/// "No unit" in a [`Staged`] event.
+const NO_UNIT: u32 = u32::MAX;
 
 /// An event read from its row and waiting for its ticket's check, in compact form: units
 /// interned, free text (reason, event id) in a side table.
@@ -54,7 +54,8 @@ struct Staged {
     row: usize,
     at: Instant,
     unit: u32,
-    text: u32,
+    reason: u32,
+    event_id: u32,
     body: Body,
 }
 
@@ -63,51 +64,43 @@ struct Staged {
 struct Strings {
     units: Vec<UnitId>,
     unit_keys: HashMap<String, u32>,
-    /// (reason, event id) of the events that have either.
-    texts: Vec<(Option<String>, Option<String>)>,
+    /// Reasons and event ids.
+    texts: Texts,
 }
 
 impl Strings {
     fn stage(&mut self, entry: usize, row: usize, parts: &EventParts<'_>) -> Staged {
         let unit = match parts.unit {
-            None => NONE,
+            None => NO_UNIT,
             Some(u) => match self.unit_keys.get(u) {
                 Some(k) => *k,
                 None => {
-                    let k = u32::try_from(self.units.len()).unwrap_or(NONE);
+                    let k = u32::try_from(self.units.len()).unwrap_or(NO_UNIT);
                     self.unit_keys.insert(u.to_owned(), k);
                     self.units.push(UnitId::from(u));
                     k
                 }
             },
         };
-        let text = if parts.reason.is_some() || parts.event_id.is_some() {
-            self.texts.push((
-                parts.reason.map(str::to_owned),
-                parts.event_id.map(str::to_owned),
-            ));
-            u32::try_from(self.texts.len() - 1).unwrap_or(NONE)
-        } else {
-            NONE
-        };
         Staged {
             entry,
             row,
             at: parts.at,
             unit,
-            text,
+            reason: self.texts.push(parts.reason),
+            event_id: self.texts.push(parts.event_id),
             body: parts.body,
         }
     }
 
     fn event(&self, s: &Staged) -> Event {
-        let (reason, event_id) = self.texts.get(s.text as usize).cloned().unwrap_or_default();
+        let text = |i| self.texts.get(i).map(str::to_owned);
         Event {
             at: s.at,
-            event_id,
+            event_id: text(s.event_id),
             body: s
                 .body
-                .into_event_body(self.units.get(s.unit as usize).cloned(), reason),
+                .into_event_body(self.units.get(s.unit as usize).cloned(), text(s.reason)),
         }
     }
 }
@@ -157,6 +150,14 @@ impl Assembler {
             staged: Vec::new(),
             strings: Strings::default(),
         })
+    }
+
+    /// Makes room for `tickets` more tickets-table rows and `events` more events-table rows (a
+    /// hint for big tables whose size is known: it spares re-allocations, nothing else).
+    pub fn reserve(&mut self, tickets: usize, events: usize) {
+        self.entries.reserve(tickets);
+        self.index.reserve(tickets);
+        self.staged.reserve(events);
     }
 
     /// Adds the next tickets-table row.
@@ -259,7 +260,7 @@ impl Assembler {
     /// Like [`Assembler::finish`], with the valid tickets in a compact [`TicketBatch`] (in
     /// tickets-table order); no owned [`Ticket`] outlives its check.
     pub fn finish_batch(self) -> Result<LoadedBatch> {
-        let mut batch = TicketBatch::new();
+        let mut batch = TicketBatch::with_capacity(self.entries.len(), self.staged.len());
         let diagnostics = self.check_all(|mut ticket| {
             batch.push(&ticket);
             ticket.events.clear();

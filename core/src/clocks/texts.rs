@@ -1,0 +1,63 @@
+//! Many short strings in one buffer: the free-text cells (reasons, event ids) of a compact
+//! ticket store, without one allocation per string.
+
+/// An append-only list of strings stored back to back; each is addressed by the index
+/// [`Texts::push`] returned.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Texts {
+    bytes: String,
+    /// End offset in `bytes` of each string.
+    ends: Vec<usize>,
+}
+
+/// "No string".
+pub(crate) const NO_TEXT: u32 = u32::MAX;
+
+impl Texts {
+    /// Appends `text`; its index, or [`NO_TEXT`] for `None` (or past `u32::MAX - 1` strings).
+    pub(crate) fn push(&mut self, text: Option<&str>) -> u32 {
+        let Some(text) = text else {
+            return NO_TEXT;
+        };
+        let Ok(index) = u32::try_from(self.ends.len()) else {
+            return NO_TEXT;
+        };
+        if index == NO_TEXT {
+            return NO_TEXT;
+        }
+        self.bytes.push_str(text);
+        self.ends.push(self.bytes.len());
+        index
+    }
+
+    /// The string at `index` (`None` for [`NO_TEXT`]).
+    pub(crate) fn get(&self, index: u32) -> Option<&str> {
+        let i = index as usize;
+        let end = *self.ends.get(i)?;
+        let start = match i.checked_sub(1) {
+            Some(before) => self.ends.get(before).copied().unwrap_or(0),
+            None => 0,
+        };
+        self.bytes.get(start..end)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_come_back_as_pushed() {
+        let mut t = Texts::default();
+        let a = t.push(Some("不属于本单位"));
+        let none = t.push(None);
+        let empty = t.push(Some(""));
+        let b = t.push(Some("E-1"));
+        assert_eq!(none, NO_TEXT);
+        assert_eq!(t.get(a), Some("不属于本单位"));
+        assert_eq!(t.get(empty), Some(""));
+        assert_eq!(t.get(b), Some("E-1"));
+        assert_eq!(t.get(NO_TEXT), None);
+        assert_eq!(t.get(99), None);
+    }
+}
