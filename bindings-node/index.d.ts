@@ -783,6 +783,12 @@ export interface LoadOptions {
 }
 
 /**
+ * Checks an amount as written in policy files and events (`30m`, `2h`, `2wh`, `3wd`) and returns
+ * its canonical form (`"120m"` → `"2h"`); anything else throws `invalid_amount`.
+ */
+export declare function parseAmount(text: string): string
+
+/**
  * Epoch milliseconds of an instant (a `Date`, an RFC 3339 string with an offset, or epoch
  * milliseconds): the form every instant the library returns has.
  */

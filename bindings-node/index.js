@@ -844,6 +844,7 @@ module.exports.Policy = nativeBinding.Policy
 module.exports.Scheme = nativeBinding.Scheme
 module.exports.Tickets = nativeBinding.Tickets
 module.exports.formatInstant = nativeBinding.formatInstant
+module.exports.parseAmount = nativeBinding.parseAmount
 module.exports.parseInstant = nativeBinding.parseInstant
 module.exports.parseLocalInstant = nativeBinding.parseLocalInstant
 module.exports.score = nativeBinding.score

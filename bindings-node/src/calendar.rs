@@ -111,13 +111,13 @@ fn template(t: &WeeklyTemplate) -> Fallible<CoreTemplate> {
             map.insert(key.to_owned(), Value::from(h.clone()));
         }
     }
-    Ok(CoreTemplate::from_json(&Value::Object(map).to_string())?)
+    Ok(CoreTemplate::from_value(&Value::Object(map))?)
 }
 
 fn data_layer(layer: &TextOrObject) -> Fallible<CalendarData> {
     Ok(match layer {
         TextOrObject::Text(toml) => CalendarData::from_toml(toml)?,
-        TextOrObject::Object(json) => CalendarData::from_json(&json.to_string())?,
+        TextOrObject::Object(json) => CalendarData::from_value(json)?,
     })
 }
 

@@ -180,6 +180,15 @@ pub fn parse_instant(
     enter(&env, || Ok(value.get()?.millis()))
 }
 
+/// Checks an amount as written in policy files and events (`30m`, `2h`, `2wh`, `3wd`) and returns
+/// its canonical form (`"120m"` → `"2h"`); anything else throws `invalid_amount`.
+#[napi(catch_unwind)]
+pub fn parse_amount(env: Env, text: String) -> Result<String> {
+    enter(&env, || {
+        Ok(text.parse::<hotline_score::Amount>()?.to_string())
+    })
+}
+
 /// RFC 3339 text of an instant, in `offset` (default `+08:00`; milliseconds only when not zero).
 #[napi(catch_unwind)]
 pub fn format_instant(

@@ -35,14 +35,20 @@ struct Options<'py> {
     whole_day: bool,
 }
 
-fn template_in(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<WeeklyTemplate> {
+/// A dict as a JSON value (errors in it have no file position: there is no file).
+fn json_value(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<serde_json::Value> {
     let text = json_text(py, value)?;
-    enter(py, || WeeklyTemplate::from_json(&text))
+    serde_json::from_str(&text).map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
+}
+
+fn template_in(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<WeeklyTemplate> {
+    let value = json_value(py, value)?;
+    enter(py, || WeeklyTemplate::from_value(&value))
 }
 
 fn data_in(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<CalendarData> {
-    let text = json_text(py, value)?;
-    enter(py, || CalendarData::from_json(&text))
+    let value = json_value(py, value)?;
+    enter(py, || CalendarData::from_value(&value))
 }
 
 fn build(py: Python<'_>, o: Options<'_>) -> PyResult<CoreCalendar> {

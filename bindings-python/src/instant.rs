@@ -41,7 +41,17 @@ fn format_instant(ms: i64) -> String {
     Instant::from_millis(ms).format(CHINA_OFFSET)
 }
 
+/// `parse_amount(text) -> str`: checks an amount as written in policy files and events (`30m`,
+/// `2h`, `2wh`, `3wd`) and returns its canonical form (`"120m"` → `"2h"`).
+#[pyfunction]
+fn parse_amount(py: Python<'_>, text: &str) -> PyResult<String> {
+    enter(py, || {
+        Ok(text.parse::<hotline_score::Amount>()?.to_string())
+    })
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(parse_amount, m)?)?;
     m.add_function(wrap_pyfunction!(parse_instant, m)?)?;
     m.add_function(wrap_pyfunction!(format_instant, m)?)?;
     Ok(())

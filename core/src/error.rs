@@ -417,6 +417,52 @@ pub enum Error {
 }
 
 impl Error {
+    /// Every code [`Error::code`] returns, except those of [`Error::InvalidTicket`] (which are
+    /// [`TicketErrorKind::CODES`](crate::ticket::TicketErrorKind::CODES)); in declaration order.
+    /// A unit test keeps it equal to what `code` returns for every variant.
+    pub const CODES: &'static [&'static str] = &[
+        "invalid_instant",
+        "missing_offset",
+        "instant_out_of_range",
+        "invalid_period",
+        "invalid_amount",
+        "out_of_coverage",
+        "no_working_time",
+        "invalid_calendar",
+        "invalid_date",
+        "invalid_time_of_day",
+        "interval_ends_before_start",
+        "overlapping_intervals",
+        "unknown_calendar_key",
+        "invalid_calendar_data",
+        "conflicting_date_rules",
+        "invalid_ticket_json",
+        "duplicate_unit",
+        "invalid_unit_row",
+        "invalid_city_config",
+        "invalid_policy",
+        "unknown_policy",
+        "clock_failed",
+        "invalid_partial",
+        "scheme_invalid",
+        "unknown_preset",
+        "unit_group_unknown",
+        "metrics_for_unknown_unit",
+        "unknown_external_metric",
+        "scheme_lacks",
+        "scheme_mismatch",
+        "board_unknown_ticket",
+        "board_ticket_conflict",
+        "board_event_conflict",
+        "board_period_closed",
+        "board_close_refused",
+        "board_unknown_unit",
+        "board_config",
+        "board_snapshot_corrupt",
+        "board_snapshot_version",
+        "board_snapshot_mismatch",
+    ];
+
     /// The stable machine-readable code of this error (snake_case).
     pub fn code(&self) -> &'static str {
         match self {
@@ -531,7 +577,7 @@ impl Error {
             } => ErrorContext {
                 ticket_id: Some(ticket_id.clone()).filter(|t| !t.is_empty()),
                 event_index: *event_index,
-                field: Some(field.clone()),
+                field: Some(field.clone()).filter(|f| !f.is_empty()),
                 row: *row,
                 ..ErrorContext::default()
             },
@@ -575,6 +621,7 @@ impl Error {
             Error::UnitGroupUnknown { .. }
             | Error::MetricsForUnknownUnit { .. }
             | Error::UnknownExternalMetric { .. } => field("unit"),
+            Error::SchemeLacks { feature } => field(feature),
 
             // --- board ---
             Error::BoardUnknownTicket { ticket_id }
@@ -609,6 +656,15 @@ impl Error {
 
 /// Result alias used throughout the crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Every stable error code the crate defines: [`Error::CODES`], then
+/// [`TicketErrorKind::CODES`](crate::ticket::TicketErrorKind::CODES).
+pub fn codes() -> impl Iterator<Item = &'static str> {
+    Error::CODES
+        .iter()
+        .chain(crate::ticket::TicketErrorKind::CODES)
+        .copied()
+}
 
 #[cfg(test)]
 mod tests {
@@ -701,6 +757,223 @@ mod tests {
             (Some("yeer"), Some(3), Some(1))
         );
         assert_eq!(Error::NoWorkingTime.context(), ErrorContext::default());
+    }
+
+    /// One value of every variant, and an exhaustive match (no wildcard) that stops compiling
+    /// when a variant is added: the new variant then needs a sample here and its code in
+    /// `Error::CODES`.
+    fn every_variant() -> Vec<Error> {
+        let date = time::Date::from_calendar_date(2026, time::Month::March, 2).unwrap();
+        let s = || String::from("x");
+        let t = crate::instant::Instant::from_millis(0);
+        let u = || crate::unit::UnitId::from("u1");
+        let all = vec![
+            Error::InvalidInstant {
+                value: s(),
+                reason: s(),
+            },
+            Error::MissingOffset { value: s() },
+            Error::InstantOutOfRange { millis: 0 },
+            Error::InvalidPeriod {
+                label: s(),
+                reason: s(),
+            },
+            Error::InvalidAmount {
+                value: s(),
+                reason: s(),
+            },
+            Error::OutOfCoverage { date },
+            Error::NoWorkingTime,
+            Error::InvalidCalendar { reason: s() },
+            Error::InvalidDate {
+                value: s(),
+                reason: s(),
+                pos: None,
+            },
+            Error::InvalidTimeOfDay {
+                value: s(),
+                reason: s(),
+                pos: None,
+            },
+            Error::IntervalEndsBeforeStart {
+                value: s(),
+                pos: None,
+            },
+            Error::OverlappingIntervals {
+                value: s(),
+                pos: None,
+            },
+            Error::UnknownCalendarKey {
+                key: s(),
+                pos: None,
+            },
+            Error::InvalidCalendarData {
+                reason: s(),
+                pos: None,
+            },
+            Error::ConflictingDateRules { date, reason: s() },
+            Error::InvalidTicket {
+                ticket_id: s(),
+                event_index: None,
+                field: s(),
+                row: None,
+                kind: Box::new(crate::ticket::TicketErrorKind::MissingField),
+            },
+            Error::InvalidTicketJson {
+                reason: s(),
+                line: 1,
+                column: 1,
+            },
+            Error::DuplicateUnit { unit: s(), row: 0 },
+            Error::InvalidUnitRow { row: 0, field: s() },
+            Error::InvalidCityConfig {
+                field: s(),
+                reason: s(),
+            },
+            Error::InvalidPolicy {
+                format: s(),
+                pos: None,
+                reason: s(),
+            },
+            Error::ClockFailed {
+                ticket_id: s(),
+                event_index: 0,
+                source: Box::new(Error::NoWorkingTime),
+            },
+            Error::InvalidPartial {
+                column: s(),
+                reason: s(),
+            },
+            Error::UnknownPolicy {
+                name: s(),
+                known: s(),
+            },
+            Error::SchemeInvalid {
+                problems: Vec::new(),
+            },
+            Error::UnknownPreset {
+                name: s(),
+                available: Vec::new(),
+            },
+            Error::UnitGroupUnknown {
+                unit: u(),
+                group: s(),
+                groups: Vec::new(),
+            },
+            Error::MetricsForUnknownUnit { unit: u() },
+            Error::UnknownExternalMetric {
+                unit: u(),
+                name: s(),
+            },
+            Error::SchemeLacks { feature: s() },
+            Error::SchemeMismatch {
+                expected: s(),
+                found: s(),
+            },
+            Error::BoardUnknownTicket { ticket_id: s() },
+            Error::BoardTicketConflict {
+                ticket_id: s(),
+                field: s(),
+            },
+            Error::BoardEventConflict {
+                ticket_id: s(),
+                event_id: s(),
+                event_index: 0,
+            },
+            Error::BoardPeriodClosed {
+                ticket_id: s(),
+                at: t,
+                closed_through: t,
+            },
+            Error::BoardCloseRefused {
+                period: s(),
+                reason: s(),
+            },
+            Error::BoardUnknownUnit { unit: s() },
+            Error::BoardConfig {
+                field: s(),
+                reason: s(),
+            },
+            Error::BoardSnapshotCorrupt {
+                offset: 0,
+                reason: s(),
+            },
+            Error::BoardSnapshotVersion {
+                found: 2,
+                supported: 1,
+            },
+            Error::BoardSnapshotMismatch { field: s() },
+        ];
+        let ordinal = |e: &Error| match e {
+            Error::InvalidInstant { .. } => 0,
+            Error::MissingOffset { .. } => 1,
+            Error::InstantOutOfRange { .. } => 2,
+            Error::InvalidPeriod { .. } => 3,
+            Error::InvalidAmount { .. } => 4,
+            Error::OutOfCoverage { .. } => 5,
+            Error::NoWorkingTime => 6,
+            Error::InvalidCalendar { .. } => 7,
+            Error::InvalidDate { .. } => 8,
+            Error::InvalidTimeOfDay { .. } => 9,
+            Error::IntervalEndsBeforeStart { .. } => 10,
+            Error::OverlappingIntervals { .. } => 11,
+            Error::UnknownCalendarKey { .. } => 12,
+            Error::InvalidCalendarData { .. } => 13,
+            Error::ConflictingDateRules { .. } => 14,
+            Error::InvalidTicket { .. } => 15,
+            Error::InvalidTicketJson { .. } => 16,
+            Error::DuplicateUnit { .. } => 17,
+            Error::InvalidUnitRow { .. } => 18,
+            Error::InvalidCityConfig { .. } => 19,
+            Error::InvalidPolicy { .. } => 20,
+            Error::ClockFailed { .. } => 21,
+            Error::InvalidPartial { .. } => 22,
+            Error::UnknownPolicy { .. } => 23,
+            Error::SchemeInvalid { .. } => 24,
+            Error::UnknownPreset { .. } => 25,
+            Error::UnitGroupUnknown { .. } => 26,
+            Error::MetricsForUnknownUnit { .. } => 27,
+            Error::UnknownExternalMetric { .. } => 28,
+            Error::SchemeLacks { .. } => 29,
+            Error::SchemeMismatch { .. } => 30,
+            Error::BoardUnknownTicket { .. } => 31,
+            Error::BoardTicketConflict { .. } => 32,
+            Error::BoardEventConflict { .. } => 33,
+            Error::BoardPeriodClosed { .. } => 34,
+            Error::BoardCloseRefused { .. } => 35,
+            Error::BoardUnknownUnit { .. } => 36,
+            Error::BoardConfig { .. } => 37,
+            Error::BoardSnapshotCorrupt { .. } => 38,
+            Error::BoardSnapshotVersion { .. } => 39,
+            Error::BoardSnapshotMismatch { .. } => 40,
+        };
+        let ordinals: Vec<usize> = all.iter().map(ordinal).collect();
+        assert_eq!(
+            ordinals,
+            (0..=40).collect::<Vec<_>>(),
+            "one sample per variant"
+        );
+        all
+    }
+
+    #[test]
+    fn codes_lists_every_code() {
+        let from_variants: std::collections::BTreeSet<&str> = every_variant()
+            .iter()
+            .filter(|e| !matches!(e, Error::InvalidTicket { .. }))
+            .map(Error::code)
+            .collect();
+        let listed: std::collections::BTreeSet<&str> = Error::CODES.iter().copied().collect();
+        assert_eq!(listed.len(), Error::CODES.len(), "no code twice");
+        assert_eq!(from_variants, listed);
+        let all: Vec<&str> = codes().collect();
+        let unique: std::collections::BTreeSet<&str> = all.iter().copied().collect();
+        assert_eq!(
+            unique.len(),
+            all.len(),
+            "Error and ticket codes do not collide"
+        );
+        assert!(all.contains(&"event_before_dispatch"));
     }
 
     #[test]

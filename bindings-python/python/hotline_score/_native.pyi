@@ -17,6 +17,7 @@ _TableLike = Any
 __all__ = [
     "__version__",
     "parse_instant",
+    "parse_amount",
     "format_instant",
     "Calendar",
     "Tickets",
@@ -43,6 +44,7 @@ __version__: str
 
 def parse_instant(value: _InstantLike) -> int: ...
 def format_instant(ms: int) -> str: ...
+def parse_amount(text: str) -> str: ...
 
 @final
 class Table:

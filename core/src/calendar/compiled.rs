@@ -28,9 +28,20 @@ pub(crate) fn date_of(day: i64) -> Date {
         .unwrap_or(if day < 0 { Date::MIN } else { Date::MAX })
 }
 
-/// The error for a day the calendar does not cover.
+/// The error for a day the calendar does not cover: `OutOfCoverage`, or `InstantOutOfRange`
+/// (with the day's start, UTC) when the day is outside the dates `time` can represent — naming
+/// the clamped date 9999-12-31 would send the caller looking for calendar data that exists.
 pub(crate) fn out_of_coverage(day: i64) -> Error {
-    Error::OutOfCoverage { date: date_of(day) }
+    let julian = day.saturating_add(EPOCH_JULIAN_DAY);
+    match i32::try_from(julian)
+        .ok()
+        .and_then(|j| Date::from_julian_day(j).ok())
+    {
+        Some(date) => Error::OutOfCoverage { date },
+        None => Error::InstantOutOfRange {
+            millis: day.saturating_mul(crate::instant::MS_PER_DAY),
+        },
+    }
 }
 
 /// A compiled working-time calendar: immutable, `Send + Sync`, cheap to clone (shared inside).

@@ -240,6 +240,14 @@ impl CalendarData {
         Ok(data)
     }
 
+    /// Reads calendar data from a JSON value built in memory (a binding's dict or object):
+    /// errors as [`CalendarData::from_json`], without a file position (there is no file).
+    pub fn from_value(value: &serde_json::Value) -> Result<Self> {
+        let data = CalendarData::deserialize(value).map_err(|e| json_error("", &e))?;
+        data.check()?;
+        Ok(data)
+    }
+
     /// Reads a `.toml` or `.json` file (chosen by extension).
     pub fn from_path(path: &Path) -> Result<Self> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::InvalidCalendarData {

@@ -342,6 +342,12 @@ impl WeeklyTemplate {
     pub fn from_json(text: &str) -> Result<Self> {
         serde_json::from_str(text).map_err(|e| crate::calendar::data::json_error(text, &e))
     }
+
+    /// Reads a template from a JSON value built in memory (a binding's dict or object): errors
+    /// as [`WeeklyTemplate::from_json`], without a file position (there is no file).
+    pub fn from_value(value: &serde_json::Value) -> Result<Self> {
+        Self::deserialize(value).map_err(|e| crate::calendar::data::json_error("", &e))
+    }
 }
 
 /// Monday to Sunday.

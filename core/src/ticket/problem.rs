@@ -176,6 +176,42 @@ pub enum TicketErrorKind {
 }
 
 impl TicketErrorKind {
+    /// Every code [`TicketErrorKind::code`] returns, in declaration order (kept equal to it by a
+    /// unit test).
+    pub const CODES: &'static [&'static str] = &[
+        "missing_field",
+        "unknown_field",
+        "unexpected_field",
+        "malformed_value",
+        "malformed_timestamp",
+        "malformed_amount",
+        "unknown_event_type",
+        "unknown_kind",
+        "unknown_urgency",
+        "unknown_role",
+        "unknown_satisfaction",
+        "unknown_unit",
+        "duplicate_ticket",
+        "unknown_ticket",
+        "duplicate_event_id",
+        "events_out_of_order",
+        "event_before_received",
+        "event_before_dispatch",
+        "already_dispatched",
+        "assignment_ended",
+        "sign_after_return",
+        "already_signed",
+        "return_pending",
+        "no_pending_return",
+        "already_paused",
+        "not_paused",
+        "extension_pending",
+        "no_pending_extension",
+        "event_after_close",
+        "review_without_reply",
+        "nothing_to_write_off",
+    ];
+
     /// The stable snake_case code.
     pub const fn code(&self) -> &'static str {
         use TicketErrorKind::*;
@@ -370,5 +406,104 @@ pub(crate) fn location(event_index: Option<usize>, row: Option<usize>) -> String
         (Some(e), None) => format!(", event {e}"),
         (None, Some(r)) => format!(" (row {r})"),
         (None, None) => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_lists_every_kind() {
+        let u = || UnitId::from("u1");
+        let t = Instant::from_millis(0);
+        let s = || String::from("x");
+        use TicketErrorKind::*;
+        let all = [
+            MissingField,
+            UnknownField,
+            UnexpectedField { event_type: s() },
+            MalformedValue {
+                value: s(),
+                expected: s(),
+            },
+            MalformedTimestamp {
+                value: s(),
+                reason: s(),
+            },
+            MalformedAmount {
+                value: s(),
+                reason: s(),
+            },
+            UnknownEventType { value: s() },
+            UnknownKind { value: s() },
+            UnknownUrgency { value: s() },
+            UnknownRole { value: s() },
+            UnknownSatisfaction { value: s() },
+            UnknownUnit { unit: u() },
+            DuplicateTicket { first_row: None },
+            UnknownTicket { rows: 1 },
+            DuplicateEventId {
+                event_id: s(),
+                first_index: 0,
+            },
+            EventsOutOfOrder { previous: t, at: t },
+            EventBeforeReceived {
+                received_at: t,
+                at: t,
+            },
+            EventBeforeDispatch { unit: u() },
+            AlreadyDispatched { unit: u() },
+            AssignmentEnded { unit: u() },
+            SignAfterReturn { unit: u() },
+            AlreadySigned { unit: u() },
+            ReturnPending { unit: u() },
+            NoPendingReturn { unit: u() },
+            AlreadyPaused { unit: u() },
+            NotPaused { unit: u() },
+            ExtensionPending { unit: u() },
+            NoPendingExtension { unit: u() },
+            EventAfterClose { event_type: s() },
+            ReviewWithoutReply,
+            NothingToWriteOff,
+        ];
+        // Exhaustive (no wildcard): a new kind stops this compiling until it has a sample.
+        let ordinal = |k: &TicketErrorKind| match k {
+            MissingField => 0,
+            UnknownField => 1,
+            UnexpectedField { .. } => 2,
+            MalformedValue { .. } => 3,
+            MalformedTimestamp { .. } => 4,
+            MalformedAmount { .. } => 5,
+            UnknownEventType { .. } => 6,
+            UnknownKind { .. } => 7,
+            UnknownUrgency { .. } => 8,
+            UnknownRole { .. } => 9,
+            UnknownSatisfaction { .. } => 10,
+            UnknownUnit { .. } => 11,
+            DuplicateTicket { .. } => 12,
+            UnknownTicket { .. } => 13,
+            DuplicateEventId { .. } => 14,
+            EventsOutOfOrder { .. } => 15,
+            EventBeforeReceived { .. } => 16,
+            EventBeforeDispatch { .. } => 17,
+            AlreadyDispatched { .. } => 18,
+            AssignmentEnded { .. } => 19,
+            SignAfterReturn { .. } => 20,
+            AlreadySigned { .. } => 21,
+            ReturnPending { .. } => 22,
+            NoPendingReturn { .. } => 23,
+            AlreadyPaused { .. } => 24,
+            NotPaused { .. } => 25,
+            ExtensionPending { .. } => 26,
+            NoPendingExtension { .. } => 27,
+            EventAfterClose { .. } => 28,
+            ReviewWithoutReply => 29,
+            NothingToWriteOff => 30,
+        };
+        let ordinals: Vec<usize> = all.iter().map(ordinal).collect();
+        assert_eq!(ordinals, (0..all.len()).collect::<Vec<_>>());
+        let codes: Vec<&str> = all.iter().map(TicketErrorKind::code).collect();
+        assert_eq!(codes, TicketErrorKind::CODES);
     }
 }
