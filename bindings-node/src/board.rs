@@ -286,14 +286,14 @@ impl Board {
         ts_return_type = "Promise<{ accepted: number; duplicate: number; rejected: number }>"
     )]
     pub fn ingest_tickets(&self, tickets: &Tickets) -> AsyncTask<Work<[u32; 3]>> {
-        let (board, ts) = (self.inner.clone(), tickets.set.tickets.clone());
+        let (board, ts) = (self.inner.clone(), tickets.set.clone());
         Work::new(
             move || {
                 let mut b = board
                     .lock()
                     .unwrap_or_else(std::sync::PoisonError::into_inner);
                 let mut counts = [0u32; 3];
-                for t in ts.iter() {
+                for t in ts.tickets() {
                     for i in b.ingest_ticket(t.clone()) {
                         let k = match i {
                             Ingest::Accepted => 0,

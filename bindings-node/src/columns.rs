@@ -14,7 +14,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 
-use hotline_score::ticket::{Assembler, EventRow, Loaded, Ticket, TicketRow};
+use hotline_score::ticket::{Assembler, EventRow, LoadedBatch, Ticket, TicketRow};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
@@ -281,7 +281,7 @@ fn fill_opt(cell: &mut Option<String>, value: Option<&str>) {
 }
 
 /// Reads the columns and loads the tickets (see the module docs).
-pub fn load(c: &TicketColumns, opts: &Load) -> Fallible<Loaded> {
+pub fn load(c: &TicketColumns, opts: &Load) -> Fallible<LoadedBatch> {
     let d = &c.dictionaries;
     let t = &c.tickets;
     let n = Slice::of(&t.ticket_id).len();
@@ -386,7 +386,7 @@ pub fn load(c: &TicketColumns, opts: &Load) -> Fallible<Loaded> {
         fill_opt(&mut row.event_id, event_id.cell(i)?);
         assembler.add_event(&row);
     }
-    Ok(assembler.finish()?)
+    Ok(assembler.finish_batch()?)
 }
 
 /// Dictionary-encodes one text column.

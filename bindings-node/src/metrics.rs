@@ -229,8 +229,12 @@ impl Evaluator {
         tickets: &Tickets,
         #[napi(ts_arg_type = "Date | string | number")] as_of: When,
     ) -> AsyncTask<Work<Vec<hotline_score::clocks::Assignment>>> {
-        let (ev, ts) = (self.inner.clone(), tickets.set.tickets.clone());
-        Work::new(move || evaluate_all(&ev, &ts, as_of.get()?), plain_js).spawn()
+        let (ev, ts) = (self.inner.clone(), tickets.set.clone());
+        Work::new(
+            move || evaluate_all(&ev, ts.tickets(), as_of.get()?),
+            plain_js,
+        )
+        .spawn()
     }
 
     /// `evaluate` on the JavaScript thread.
@@ -242,7 +246,7 @@ impl Evaluator {
         #[napi(ts_arg_type = "Date | string | number")] as_of: When,
     ) -> Result<Unknown<'e>> {
         let out = enter(env, || {
-            evaluate_all(&self.inner, &tickets.set.tickets, as_of.get()?)
+            evaluate_all(&self.inner, tickets.set.tickets(), as_of.get()?)
         })?;
         json::plain(env, &out)
     }
@@ -288,10 +292,10 @@ impl Evaluator {
         scope: ScopeOptions,
     ) -> Result<AsyncTask<Work<Vec<hotline_score::metrics::Contribution>>>> {
         let scope = enter(&env, || scope_in(&scope))?;
-        let (ev, ts) = (self.inner.clone(), tickets.set.tickets.clone());
+        let (ev, ts) = (self.inner.clone(), tickets.set.clone());
         let unit = UnitId::from(unit.as_str());
         Ok(Work::new(
-            move || Ok(contributions(&ts, &ev, &scope, &unit)?),
+            move || Ok(contributions(ts.tickets(), &ev, &scope, &unit)?),
             plain_js,
         )
         .spawn())
@@ -310,7 +314,7 @@ impl Evaluator {
             let scope = scope_in(&scope)?;
             let unit = UnitId::from(unit.as_str());
             Ok(contributions(
-                &tickets.set.tickets,
+                tickets.set.tickets(),
                 &self.inner,
                 &scope,
                 &unit,
@@ -326,9 +330,9 @@ impl Evaluator {
         tickets: &Tickets,
         #[napi(ts_arg_type = "Date | string | number")] as_of: When,
     ) -> AsyncTask<Work<Vec<hotline_score::metrics::OpenAssignment>>> {
-        let (ev, ts) = (self.inner.clone(), tickets.set.tickets.clone());
+        let (ev, ts) = (self.inner.clone(), tickets.set.clone());
         Work::new(
-            move || Ok(open_assignments(&ts, &ev, as_of.get()?)?),
+            move || Ok(open_assignments(ts.tickets(), &ev, as_of.get()?)?),
             plain_js,
         )
         .spawn()
@@ -344,7 +348,7 @@ impl Evaluator {
     ) -> Result<Unknown<'e>> {
         let out = enter(env, || {
             Ok(open_assignments(
-                &tickets.set.tickets,
+                tickets.set.tickets(),
                 &self.inner,
                 as_of.get()?,
             )?)

@@ -1,13 +1,14 @@
 //! `Tickets`: validated tickets (SPEC §3) loaded from plain objects, flat rows, JSON text or the
 //! columnar fast path (`columns.rs`), strict or lenient, with every skipped ticket reported.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use hotline_score::Unit as CoreUnit;
 use hotline_score::clocks::{Evaluator as CoreEvaluator, TicketBatch};
 use hotline_score::metrics::{Partial as CorePartial, Scope, partial_batch};
 use hotline_score::ticket::{
-    Diagnostic, EventRow, Loaded, Mode, Ticket, TicketRow, load_json, load_rows, load_tickets,
+    Diagnostic, EventRow, Loaded, LoadedBatch, Mode, Ticket, TicketRow, TicketSet as CoreTicketSet,
+    load_json, load_rows, load_tickets,
 };
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -83,29 +84,34 @@ impl Load {
     }
 }
 
-/// Shared, immutable tickets for work on any thread: the tickets, and their compact
-/// `TicketBatch` (the core's fast path for aggregation), built on first use and kept.
+/// Shared, immutable tickets for work on any thread (the core's `TicketSet`: owned tickets
+/// or the compact batch aggregation runs on, the other form built on first use).
 #[derive(Clone)]
-pub struct TicketSet {
-    pub(crate) tickets: Arc<Vec<Ticket>>,
-    batch: Arc<OnceLock<TicketBatch>>,
-}
+pub struct TicketSet(Arc<CoreTicketSet>);
 
 impl TicketSet {
     fn new(tickets: Vec<Ticket>) -> Self {
-        TicketSet {
-            tickets: Arc::new(tickets),
-            batch: Arc::new(OnceLock::new()),
-        }
+        TicketSet(Arc::new(CoreTicketSet::from_tickets(tickets)))
+    }
+
+    fn from_batch(batch: TicketBatch) -> Self {
+        TicketSet(Arc::new(CoreTicketSet::from_batch(batch)))
+    }
+
+    /// The tickets, owned.
+    pub fn tickets(&self) -> &[Ticket] {
+        self.0.tickets()
+    }
+
+    /// The number of tickets.
+    pub fn len(&self) -> usize {
+        self.0.len()
     }
 
     /// The partial state for `scope` (through the batch; the same result as
     /// `metrics::partial` over the tickets).
     pub fn partial(&self, ev: &CoreEvaluator, scope: &Scope) -> hotline_score::Result<CorePartial> {
-        let batch = self
-            .batch
-            .get_or_init(|| TicketBatch::from_tickets(self.tickets.iter()));
-        partial_batch(batch, ev, scope)
+        partial_batch(self.0.batch(), ev, scope)
     }
 }
 
@@ -127,6 +133,17 @@ impl Tickets {
 
     fn into_js(env: &Env, l: Loaded) -> Result<Unknown<'_>> {
         Ok(Self::from_loaded(l).into_instance(env)?.to_unknown())
+    }
+
+    fn from_batch(l: LoadedBatch) -> Self {
+        Tickets {
+            set: TicketSet::from_batch(l.batch),
+            diagnostics: Arc::new(l.diagnostics),
+        }
+    }
+
+    fn batch_into_js(env: &Env, l: LoadedBatch) -> Result<Unknown<'_>> {
+        Ok(Self::from_batch(l).into_instance(env)?.to_unknown())
     }
 
     /// Another handle to the same tickets.
@@ -294,9 +311,9 @@ impl Tickets {
         env: Env,
         columns: TicketColumns,
         options: Option<LoadOptions>,
-    ) -> Result<AsyncTask<Work<Loaded>>> {
+    ) -> Result<AsyncTask<Work<LoadedBatch>>> {
         let load = enter(&env, || Load::read(options))?;
-        Ok(Work::new(move || columns::load(&columns, &load), Self::into_js).spawn())
+        Ok(Work::new(move || columns::load(&columns, &load), Self::batch_into_js).spawn())
     }
 
     /// `fromColumns` on the JavaScript thread.
@@ -308,14 +325,14 @@ impl Tickets {
     ) -> Result<Tickets> {
         enter(&env, || {
             let load = Load::read(options)?;
-            Ok(Self::from_loaded(columns::load(&columns, &load)?))
+            Ok(Self::from_batch(columns::load(&columns, &load)?))
         })
     }
 
     /// Number of tickets loaded.
     #[napi(getter, catch_unwind)]
     pub fn length(&self) -> u32 {
-        u32::try_from(self.set.tickets.len()).unwrap_or(u32::MAX)
+        u32::try_from(self.set.len()).unwrap_or(u32::MAX)
     }
 
     /// One entry per ticket lenient loading skipped: `code`, `ticket_id`, `event_index`,
@@ -328,18 +345,18 @@ impl Tickets {
     /// The ticket ids, in order.
     #[napi(catch_unwind)]
     pub fn ids(&self) -> Vec<String> {
-        self.set.tickets.iter().map(|t| t.id.clone()).collect()
+        self.set.0.ids().into_iter().map(str::to_owned).collect()
     }
 
     /// Tickets `start..end` (clamped), as a new `Tickets` (no diagnostics).
     #[napi(catch_unwind)]
     pub fn slice(&self, start: u32, end: Option<u32>) -> Tickets {
-        let len = self.set.tickets.len();
+        let len = self.set.len();
         let end = end.map_or(len, |e| (e as usize).min(len));
         let start = (start as usize).min(end);
         Tickets::valid(
             self.set
-                .tickets
+                .tickets()
                 .get(start..end)
                 .unwrap_or_default()
                 .to_vec(),
@@ -349,13 +366,13 @@ impl Tickets {
     /// The tickets as plain objects (the core's JSON form).
     #[napi(catch_unwind, ts_return_type = "Array<TicketObject>")]
     pub fn to_objects<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
-        json::plain_array(env, &self.set.tickets)
+        json::plain_array(env, self.set.tickets())
     }
 
     /// The tickets as the core's JSON text (byte-identical to Rust's `serde_json`).
     #[napi(catch_unwind)]
     pub fn to_json(&self) -> Result<String> {
-        json::text(&*self.set.tickets)
+        json::text(&self.set.tickets())
     }
 
     /// The flat tables (SPEC §3.2a) as row objects: `{ tickets, events }`.
@@ -364,9 +381,9 @@ impl Tickets {
         ts_return_type = "{ tickets: Array<Record<string, string>>, events: Array<Record<string, string>> }"
     )]
     pub fn to_rows<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
-        let mut t_rows = Vec::with_capacity(self.set.tickets.len());
+        let mut t_rows = Vec::with_capacity(self.set.len());
         let mut e_rows = Vec::new();
-        for t in self.set.tickets.iter() {
+        for t in self.set.tickets() {
             let (tr, ers) = t.to_rows();
             t_rows.push(tr);
             e_rows.extend(ers);
@@ -380,7 +397,7 @@ impl Tickets {
     /// The columnar form (`fromColumns` reads it back): typed arrays and dictionaries.
     #[napi(catch_unwind)]
     pub fn to_columns(&self) -> TicketColumns {
-        columns::dump(&self.set.tickets)
+        columns::dump(self.set.tickets())
     }
 
     /// Validates typed tickets again (e.g. against a units table) and keeps the valid ones.
@@ -388,7 +405,7 @@ impl Tickets {
     pub fn validate(&self, env: Env, options: Option<LoadOptions>) -> Result<Tickets> {
         enter(&env, || {
             let load = Load::read(options)?;
-            let loaded = load_tickets(self.set.tickets.to_vec(), load.units(), load.mode())?;
+            let loaded = load_tickets(self.set.tickets().to_vec(), load.units(), load.mode())?;
             Ok(Self::from_loaded(loaded))
         })
     }

@@ -7,7 +7,6 @@ use arrow_array::{ArrayRef, Int64Array, StringArray};
 use hotline_score::Unit;
 use hotline_score::ticket::{
     Assembler, Diagnostic, EventRow, Loaded, LoadedBatch, TicketRow, TicketSet, load_json,
-    load_rows,
 };
 use pyo3::prelude::*;
 use pyo3::types::PyString;
@@ -229,28 +228,31 @@ fn load_rows_py(
 ) -> PyResult<Tickets> {
     let mode = mode_in(py, mode)?;
     let units = units.map(|u| units_in(py, &u)).transpose()?;
-    let t = if import::is_arrow(&tickets) {
-        let table = import::read_table(py, &tickets, TICKETS.name)?;
-        let names: Vec<String> = table
-            .schema
-            .fields()
-            .iter()
-            .map(|f| f.name().clone())
-            .collect();
-        let readers = rows::readers(py, &table, &TICKETS)?;
-        py.detach(|| stream_ticket_rows(&readers, &names))
+    // Arrow tickets tables are streamed row by row into the assembler (no table of rows).
+    let ticket_table = if import::is_arrow(&tickets) {
+        Some(import::read_table(py, &tickets, TICKETS.name)?)
     } else {
-        ticket_rows(rows::read(py, &tickets, &TICKETS)?)
+        None
+    };
+    let ticket_source = match &ticket_table {
+        Some(table) => {
+            let names: Vec<String> = table
+                .schema
+                .fields()
+                .iter()
+                .map(|f| f.name().clone())
+                .collect();
+            TicketSource::Arrow(rows::readers(py, table, &TICKETS)?, names)
+        }
+        None => TicketSource::Rows(ticket_rows(rows::read(py, &tickets, &TICKETS)?)),
     };
     if import::is_arrow(&events) {
         let table = import::read_table(py, &events, EVENTS.name)?;
         let readers = rows::readers(py, &table, &EVENTS)?;
         let loaded = enter(py, || {
             let mut asm = Assembler::new(units.as_deref(), mode)?;
-            asm.reserve(t.len(), readers.iter().map(|(n, _)| *n).sum());
-            for row in t {
-                asm.add_ticket(row);
-            }
+            asm.reserve(ticket_source.len(), readers.iter().map(|(n, _)| *n).sum());
+            ticket_source.feed(&mut asm);
             let mut row = EventRow::default();
             for (len, cols) in &readers {
                 for i in 0..*len {
@@ -265,38 +267,66 @@ fn load_rows_py(
         Ok(Tickets::from_batch(loaded, units))
     } else {
         let e = event_rows(rows::read(py, &events, &EVENTS)?);
-        let loaded = enter(py, || load_rows(t, e, units.as_deref(), mode))?;
+        let loaded = enter(py, || {
+            let mut asm = Assembler::new(units.as_deref(), mode)?;
+            ticket_source.feed(&mut asm);
+            for row in &e {
+                asm.add_event(row);
+            }
+            asm.finish()
+        })?;
         Ok(Tickets::new(loaded, units))
     }
 }
 
-/// The tickets-table rows of an Arrow table, read through its streaming readers.
-fn stream_ticket_rows(readers: &rows::Readers<'_>, names: &[String]) -> Vec<TicketRow> {
-    let fixed = TICKETS.columns.len();
-    let mut out = Vec::with_capacity(readers.iter().map(|(n, _)| *n).sum());
-    let mut cell = None;
-    for (len, cols) in readers {
-        for i in 0..*len {
-            let mut row = TicketRow::default();
-            for (slot, r) in cols {
-                match slot {
-                    0 => r.fill_text(i, &mut row.ticket_id),
-                    1 => r.fill_text(i, &mut row.kind),
-                    2 => r.fill(i, &mut row.urgency),
-                    3 => r.fill(i, &mut row.channel),
-                    4 => r.fill_text(i, &mut row.received_at),
-                    extra => {
-                        r.fill(i, &mut cell);
-                        if let (Some(v), Some(name)) = (cell.take(), names.get(extra - fixed)) {
-                            row.attributes.insert(name.clone(), v);
+/// Where tickets-table rows come from: an Arrow table's streaming readers (with the column
+/// names), or rows already read.
+enum TicketSource<'a> {
+    Arrow(rows::Readers<'a>, Vec<String>),
+    Rows(Vec<TicketRow>),
+}
+
+impl TicketSource<'_> {
+    fn len(&self) -> usize {
+        match self {
+            TicketSource::Arrow(readers, _) => readers.iter().map(|(n, _)| *n).sum(),
+            TicketSource::Rows(rows) => rows.len(),
+        }
+    }
+
+    /// Adds every row to `asm`, in order.
+    fn feed(self, asm: &mut Assembler) {
+        match self {
+            TicketSource::Rows(rows) => rows.into_iter().for_each(|row| asm.add_ticket(row)),
+            TicketSource::Arrow(readers, names) => {
+                let fixed = TICKETS.columns.len();
+                let mut cell = None;
+                for (len, cols) in &readers {
+                    for i in 0..*len {
+                        let mut row = TicketRow::default();
+                        for (slot, r) in cols {
+                            match slot {
+                                0 => r.fill_text(i, &mut row.ticket_id),
+                                1 => r.fill_text(i, &mut row.kind),
+                                2 => r.fill(i, &mut row.urgency),
+                                3 => r.fill(i, &mut row.channel),
+                                4 => r.fill_text(i, &mut row.received_at),
+                                extra => {
+                                    r.fill(i, &mut cell);
+                                    if let (Some(v), Some(name)) =
+                                        (cell.take(), names.get(extra - fixed))
+                                    {
+                                        row.attributes.insert(name.clone(), v);
+                                    }
+                                }
+                            }
                         }
+                        asm.add_ticket(row);
                     }
                 }
             }
-            out.push(row);
         }
     }
-    out
 }
 
 /// Fills column `slot` (an index into `EVENTS.columns`) of `row` from row `i` of `r`.

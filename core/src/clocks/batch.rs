@@ -31,6 +31,25 @@ struct Meta {
     repeat: bool,
 }
 
+/// A ticket's own fields, its strings interned in a batch ([`TicketBatch::header`]).
+#[derive(Debug, Clone)]
+pub(crate) struct Header {
+    pub id: String,
+    received_at: Instant,
+    kind: Kind,
+    urgency: Urgency,
+    channel: u32,
+    attributes: u32,
+    repeat: bool,
+}
+
+impl Header {
+    /// When the ticket was received.
+    pub(crate) fn received_at(&self) -> Instant {
+        self.received_at
+    }
+}
+
 /// Tickets in compact form (see the module docs).
 ///
 /// ```
@@ -77,6 +96,13 @@ impl TicketBatch {
         }
     }
 
+    /// Makes room for `tickets` more tickets and `events` more events.
+    pub(crate) fn reserve(&mut self, tickets: usize, events: usize) {
+        self.ids.reserve(tickets);
+        self.tickets.reserve(tickets);
+        self.events.reserve(events);
+    }
+
     /// A batch of `tickets`, in order.
     pub fn from_tickets<'a>(tickets: impl IntoIterator<Item = &'a Ticket>) -> Self {
         let mut b = TicketBatch::new();
@@ -88,28 +114,53 @@ impl TicketBatch {
 
     /// Appends a ticket (assumed valid: see `Ticket::validate`).
     pub fn push(&mut self, ticket: &Ticket) {
+        let header = self.header(ticket);
         let start = self.events.len();
         for e in &ticket.events {
-            let reason = e.body.reason();
-            if reason.is_some() || e.event_id.is_some() {
-                let reason = self.texts.push(reason);
-                let event_id = self.texts.push(e.event_id.as_deref());
-                self.free_text.push((self.events.len(), reason, event_id));
-            }
-            let unit = match e.body.unit() {
-                Some(u) => intern(&mut self.unit_index, u.as_str(), || {
-                    self.units.push(u.clone());
-                }),
-                None => NO_UNIT,
-            };
-            self.events.push(CEvent {
+            let unit = e
+                .body
+                .unit()
+                .map_or(NO_UNIT, |u| self.intern_unit(u.as_str()));
+            let reason = self.push_text(e.body.reason());
+            let event_id = self.push_text(e.event_id.as_deref());
+            let event = CEvent {
                 at: e.at,
                 unit,
                 body: Body::of(&e.body),
-            });
+            };
+            self.push_event(event, reason, event_id);
         }
+        self.end_ticket(header, start);
+    }
+
+    /// The key of `unit` in this batch (interned on first use).
+    pub(crate) fn intern_unit(&mut self, unit: &str) -> u32 {
+        let units = &mut self.units;
+        intern(&mut self.unit_index, unit, || {
+            units.push(UnitId::from(unit))
+        })
+    }
+
+    /// The unit of key `key`.
+    pub(crate) fn unit(&self, key: u32) -> Option<&UnitId> {
+        self.units.get(key as usize)
+    }
+
+    /// Stores a free text (reason, event id): its index, or [`NO_TEXT`] for none.
+    pub(crate) fn push_text(&mut self, text: Option<&str>) -> u32 {
+        self.texts.push(text)
+    }
+
+    /// The free text at `index`.
+    pub(crate) fn text(&self, index: u32) -> Option<&str> {
+        self.texts.get(index)
+    }
+
+    /// `ticket`'s own fields, its channel and attributes interned here.
+    pub(crate) fn header(&mut self, ticket: &Ticket) -> Header {
+        let channels = &mut self.channels;
         let channel = intern(&mut self.channel_index, &ticket.channel, || {
-            self.channels.push(ticket.channel.clone());
+            channels.push(ticket.channel.clone());
         });
         let attributes = match self.attribute_index.get(&ticket.attributes) {
             Some(i) => *i,
@@ -120,16 +171,38 @@ impl TicketBatch {
                 i
             }
         };
-        self.ids.push(ticket.id.clone());
-        self.tickets.push(Meta {
+        Header {
+            id: ticket.id.clone(),
             received_at: ticket.received_at,
-            start,
-            end: self.events.len(),
             kind: ticket.kind,
             urgency: ticket.urgency,
             channel,
             attributes,
             repeat: is_repeat(&ticket.attributes),
+        }
+    }
+
+    /// Appends one event of the ticket being pushed (`reason`, `event_id` from
+    /// [`TicketBatch::push_text`]).
+    pub(crate) fn push_event(&mut self, event: CEvent, reason: u32, event_id: u32) {
+        if reason != NO_TEXT || event_id != NO_TEXT {
+            self.free_text.push((self.events.len(), reason, event_id));
+        }
+        self.events.push(event);
+    }
+
+    /// Ends the ticket whose events were pushed from event position `start` on.
+    pub(crate) fn end_ticket(&mut self, header: Header, start: usize) {
+        self.ids.push(header.id);
+        self.tickets.push(Meta {
+            received_at: header.received_at,
+            start,
+            end: self.events.len(),
+            kind: header.kind,
+            urgency: header.urgency,
+            channel: header.channel,
+            attributes: header.attributes,
+            repeat: header.repeat,
         });
     }
 

@@ -30,6 +30,7 @@ mod texts;
 mod timer;
 mod view;
 
+pub(crate) use batch::Header;
 pub use batch::TicketBatch;
 pub use context::Evaluator;
 pub(crate) use facts::Scratch;
@@ -40,8 +41,7 @@ pub use state::{
 
 pub(crate) use evaluate::Detail;
 pub(crate) use facts::Facts;
-pub(crate) use texts::Texts;
-pub(crate) use view::{Body, Converter, TicketView};
+pub(crate) use view::{Body, CEvent, Converter, NO_UNIT, TicketView};
 
 #[cfg(test)]
 mod tests;

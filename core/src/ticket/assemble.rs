@@ -3,21 +3,22 @@
 
 use std::collections::HashMap;
 
-use crate::clocks::{Body, Texts, TicketBatch};
+use crate::clocks::{Body, CEvent, Header, NO_UNIT, TicketBatch};
 use crate::error::Result;
 use crate::instant::Instant;
-use crate::ticket::cells::{EventParts, read_event, ticket_from_cells};
-use crate::ticket::load::{LoadedBatch, Sink, check_ticket, known_units};
+use crate::ticket::cells::{read_event, ticket_from_cells};
+use crate::ticket::load::{LoadedBatch, Sink, known_units};
 use crate::ticket::problem::Violation;
+use crate::ticket::validate::FlowCheck;
 use crate::ticket::{
-    Diagnostic, Event, EventRow, KnownUnits, Loaded, Mode, Ticket, TicketErrorKind, TicketRow,
+    Diagnostic, Event, EventRow, KnownUnits, Loaded, Mode, TicketErrorKind, TicketRow,
 };
-use crate::unit::{Unit, UnitId};
+use crate::unit::Unit;
 
-/// A ticket being assembled: its own fields (no events: those wait in the staging area).
+/// A ticket being assembled: its own fields (its events wait in the staging area).
 #[derive(Debug)]
 struct Pending {
-    ticket: Ticket,
+    header: Header,
     /// Tickets-table row.
     row: usize,
     /// Events read so far.
@@ -41,11 +42,8 @@ struct Orphan {
     rows: usize,
 }
 
-/// "No unit" in a [`Staged`] event.
-const NO_UNIT: u32 = u32::MAX;
-
-/// An event read from its row and waiting for its ticket's check, in compact form: units
-/// interned, free text (reason, event id) in a side table.
+/// An event read from its row and waiting for its ticket's check, in compact form: unit and
+/// free text (reason, event id) interned in the output batch.
 #[derive(Debug, Clone, Copy)]
 struct Staged {
     /// Index in `entries`.
@@ -57,52 +55,6 @@ struct Staged {
     reason: u32,
     event_id: u32,
     body: Body,
-}
-
-/// The interned strings of staged events.
-#[derive(Debug, Default)]
-struct Strings {
-    units: Vec<UnitId>,
-    unit_keys: HashMap<String, u32>,
-    /// Reasons and event ids.
-    texts: Texts,
-}
-
-impl Strings {
-    fn stage(&mut self, entry: usize, row: usize, parts: &EventParts<'_>) -> Staged {
-        let unit = match parts.unit {
-            None => NO_UNIT,
-            Some(u) => match self.unit_keys.get(u) {
-                Some(k) => *k,
-                None => {
-                    let k = u32::try_from(self.units.len()).unwrap_or(NO_UNIT);
-                    self.unit_keys.insert(u.to_owned(), k);
-                    self.units.push(UnitId::from(u));
-                    k
-                }
-            },
-        };
-        Staged {
-            entry,
-            row,
-            at: parts.at,
-            unit,
-            reason: self.texts.push(parts.reason),
-            event_id: self.texts.push(parts.event_id),
-            body: parts.body,
-        }
-    }
-
-    fn event(&self, s: &Staged) -> Event {
-        let text = |i| self.texts.get(i).map(str::to_owned);
-        Event {
-            at: s.at,
-            event_id: text(s.event_id),
-            body: s
-                .body
-                .into_event_body(self.units.get(s.unit as usize).cloned(), text(s.reason)),
-        }
-    }
 }
 
 /// Builds tickets from table rows fed one at a time (a CSV reader, DataFrame columns): first
@@ -131,7 +83,8 @@ pub struct Assembler {
     /// The entry of the previous event row (exports often list a ticket's events together).
     last: Option<usize>,
     staged: Vec<Staged>,
-    strings: Strings,
+    /// The output: its string tables fill as rows arrive, its tickets at the check.
+    batch: TicketBatch,
 }
 
 impl Assembler {
@@ -148,7 +101,7 @@ impl Assembler {
             event_rows: 0,
             last: None,
             staged: Vec::new(),
-            strings: Strings::default(),
+            batch: TicketBatch::new(),
         })
     }
 
@@ -158,6 +111,7 @@ impl Assembler {
         self.entries.reserve(tickets);
         self.index.reserve(tickets);
         self.staged.reserve(events);
+        self.batch.reserve(tickets, events);
     }
 
     /// Adds the next tickets-table row.
@@ -177,7 +131,7 @@ impl Assembler {
         }
         let entry = match ticket_from_cells(row.into_cells(), "ticket_id") {
             Ok(ticket) => Entry::Pending(Box::new(Pending {
-                ticket,
+                header: self.batch.header(&ticket),
                 row: row_no,
                 read: 0,
                 failure: None,
@@ -193,7 +147,7 @@ impl Assembler {
     /// The entry of ticket `id`, if the tickets table has it.
     fn entry_of(&mut self, id: &str) -> Option<usize> {
         let same = |i: usize| match self.entries.get(i) {
-            Some(Entry::Pending(p)) => p.ticket.id == id,
+            Some(Entry::Pending(p)) => p.header.id == id,
             _ => false,
         };
         if let Some(last) = self.last.filter(|&i| same(i)) {
@@ -234,7 +188,16 @@ impl Assembler {
                 match read_event(p.read, &row.cells()) {
                     Ok(parts) => {
                         p.read = p.read.saturating_add(1);
-                        let staged = self.strings.stage(entry, row_no, &parts);
+                        let b = &mut self.batch;
+                        let staged = Staged {
+                            entry,
+                            row: row_no,
+                            at: parts.at,
+                            unit: parts.unit.map_or(NO_UNIT, |u| b.intern_unit(u)),
+                            reason: b.push_text(parts.reason),
+                            event_id: b.push_text(parts.event_id),
+                            body: parts.body,
+                        };
                         self.staged.push(staged);
                     }
                     Err(v) => p.failure = Some((v, row_no)),
@@ -246,44 +209,28 @@ impl Assembler {
     /// Checks every ticket and returns the valid ones with a diagnostic per skipped ticket
     /// (lenient), or the first error (strict).
     pub fn finish(self) -> Result<Loaded> {
-        let mut tickets = Vec::new();
-        let diagnostics = self.check_all(|ticket| {
-            tickets.push(ticket);
-            Vec::new()
-        })?;
+        let LoadedBatch { batch, diagnostics } = self.finish_batch()?;
         Ok(Loaded {
-            tickets,
+            tickets: batch.tickets().collect(),
             diagnostics,
         })
     }
 
     /// Like [`Assembler::finish`], with the valid tickets in a compact [`TicketBatch`] (in
-    /// tickets-table order); no owned [`Ticket`] outlives its check.
+    /// tickets-table order); no owned ticket is ever built.
     pub fn finish_batch(self) -> Result<LoadedBatch> {
-        let mut batch = TicketBatch::with_capacity(self.entries.len(), self.staged.len());
-        let diagnostics = self.check_all(|mut ticket| {
-            batch.push(&ticket);
-            ticket.events.clear();
-            ticket.events
-        })?;
-        Ok(LoadedBatch { batch, diagnostics })
-    }
-
-    /// Checks each ticket in tickets-table order, handing every valid one to `keep` (which may
-    /// give an events buffer back for reuse), then reports the orphan rows.
-    fn check_all(self, mut keep: impl FnMut(Ticket) -> Vec<Event>) -> Result<Vec<Diagnostic>> {
         let Assembler {
             units,
             mode,
             entries,
             orphans,
             staged,
-            strings,
+            mut batch,
             ..
         } = self;
         let (offsets, order) = group_by_entry(&staged, entries.len());
         let mut sink = Sink::new(mode);
-        let mut buffer: Vec<Event> = Vec::new();
+        let mut scratch: Vec<Event> = Vec::new();
         for (i, entry) in entries.into_iter().enumerate() {
             let p = match entry {
                 Entry::Bad(error) => {
@@ -292,37 +239,35 @@ impl Assembler {
                 }
                 Entry::Pending(p) => *p,
             };
-            let Pending {
-                mut ticket,
-                row,
-                failure,
-                ..
-            } = p;
-            let mine: &[usize] = match (offsets.get(i), offsets.get(i + 1)) {
+            let mine: Vec<&Staged> = match (offsets.get(i), offsets.get(i + 1)) {
                 (Some(&a), Some(&b)) => order.get(a..b).unwrap_or(&[]),
                 _ => &[],
-            };
-            buffer.clear();
-            buffer.extend(
-                mine.iter()
-                    .filter_map(|&s| staged.get(s))
-                    .map(|s| strings.event(s)),
-            );
-            ticket.events = std::mem::take(&mut buffer);
-            let failure_row = failure.as_ref().map(|(_, r)| *r);
-            match check_ticket(&ticket, failure.map(|(v, _)| v), units.as_ref()) {
-                Ok(()) => buffer = keep(ticket),
+            }
+            .iter()
+            .filter_map(|&s| staged.get(s))
+            .collect();
+            match check(&p, &mine, &batch, units.as_ref(), &mut scratch) {
+                Ok(()) => {
+                    let start = batch.event_count();
+                    for s in &mine {
+                        let event = CEvent {
+                            at: s.at,
+                            unit: s.unit,
+                            body: s.body,
+                        };
+                        batch.push_event(event, s.reason, s.event_id);
+                    }
+                    batch.end_ticket(p.header, start);
+                }
                 Err(v) => {
                     let table_row = match v.event_index {
-                        None => Some(row),
+                        None => Some(p.row),
                         Some(k) => mine
                             .get(k)
-                            .and_then(|&s| staged.get(s))
                             .map(|s| s.row)
-                            .or(failure_row),
+                            .or(p.failure.as_ref().map(|(_, r)| *r)),
                     };
-                    sink.report(v.into_error(&ticket.id, table_row))?;
-                    buffer = ticket.events;
+                    sink.report(v.into_error(&p.header.id, table_row))?;
                 }
             }
         }
@@ -335,7 +280,33 @@ impl Assembler {
             let v = Violation::event(0, "ticket_id", kind);
             sink.report(v.into_error(&orphan.ticket_id, Some(orphan.first_row)))?;
         }
-        Ok(sink.loaded.diagnostics)
+        let diagnostics: Vec<Diagnostic> = sink.loaded.diagnostics;
+        Ok(LoadedBatch { batch, diagnostics })
+    }
+}
+
+/// Checks one ticket's staged events (SPEC §3.2), then its unreadable row if any: the first
+/// violation in event order. `scratch` is a reused buffer for the typed events.
+fn check(
+    p: &Pending,
+    events: &[&Staged],
+    batch: &TicketBatch,
+    units: Option<&KnownUnits>,
+    scratch: &mut Vec<Event>,
+) -> std::result::Result<(), Violation> {
+    scratch.clear();
+    scratch.extend(events.iter().map(|s| Event {
+        at: s.at,
+        event_id: None,
+        body: s.body.into_event_body(batch.unit(s.unit).cloned(), None),
+    }));
+    let mut flow = FlowCheck::start(p.header.received_at(), units);
+    for (index, (event, s)) in scratch.iter().zip(events).enumerate() {
+        flow.push_with_id(index, event, batch.text(s.event_id))?;
+    }
+    match &p.failure {
+        Some((v, _)) => Err(v.clone()),
+        None => Ok(()),
     }
 }
 

@@ -59,7 +59,7 @@ impl TicketSet {
         self.batch.get_or_init(|| {
             self.owned
                 .get()
-                .map(|t| TicketBatch::from_tickets(t))
+                .map(TicketBatch::from_tickets)
                 .unwrap_or_default()
         })
     }

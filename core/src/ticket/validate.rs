@@ -116,6 +116,16 @@ impl<'t> FlowCheck<'t> {
 
     /// Checks the event at `index` against everything before it.
     pub(crate) fn push(&mut self, index: usize, event: &'t Event) -> Result<(), Violation> {
+        self.push_with_id(index, event, event.event_id.as_deref())
+    }
+
+    /// [`FlowCheck::push`] for an event whose id is kept apart from it (compact stores).
+    pub(crate) fn push_with_id(
+        &mut self,
+        index: usize,
+        event: &'t Event,
+        event_id: Option<&'t str>,
+    ) -> Result<(), Violation> {
         let fail = |field: &str, kind| Err(Violation::event(index, field, kind));
         let unit = event.body.unit();
         if let (Some(unit), Some(known)) = (unit, self.units) {
@@ -152,12 +162,12 @@ impl<'t> FlowCheck<'t> {
                 },
             );
         }
-        if let Some(id) = &event.event_id {
+        if let Some(id) = event_id {
             if let Some(first_index) = self.seen_ids.insert(id, index) {
                 return fail(
                     "event_id",
                     TicketErrorKind::DuplicateEventId {
-                        event_id: id.clone(),
+                        event_id: id.to_owned(),
                         first_index,
                     },
                 );
