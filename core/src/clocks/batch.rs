@@ -221,7 +221,8 @@ impl TicketBatch {
         self.events.len()
     }
 
-    /// The units named by the batch's events, in order of first appearance.
+    /// The units named by the batch's events, in order of first appearance (a batch assembled
+    /// from table rows also lists units named only by rows it rejected).
     pub fn units(&self) -> &[UnitId] {
         &self.units
     }
