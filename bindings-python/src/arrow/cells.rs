@@ -121,7 +121,10 @@ fn push_integers(arr: &dyn Array, out: &mut Vec<Option<String>>) {
 }
 
 /// Epoch milliseconds of a timestamp array (floored to the millisecond).
-fn millis_of_timestamps(arr: &dyn Array, unit: TimeUnit) -> Result<Vec<Option<i64>>, CellError> {
+pub fn millis_of_timestamps(
+    arr: &dyn Array,
+    unit: TimeUnit,
+) -> Result<Vec<Option<i64>>, CellError> {
     let out = match unit {
         TimeUnit::Second => {
             let mut v = Vec::with_capacity(arr.len());

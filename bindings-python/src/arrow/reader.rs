@@ -64,14 +64,11 @@ impl<'a> CellReader<'a> {
             DataType::Boolean if matches!(expect, Expect::Bool | Expect::Attribute) => {
                 CellReader::Bool(arr.as_boolean())
             }
-            DataType::Timestamp(_, _) if expect == Expect::Instant => {
-                let mut text = Vec::new();
-                cells::push_text(arr, expect, &mut text)?;
-                CellReader::Ints(
-                    text.into_iter()
-                        .map(|v| v.and_then(|s| s.parse().ok()))
-                        .collect(),
-                )
+            DataType::Timestamp(unit, tz) if expect == Expect::Instant => {
+                if tz.is_none() {
+                    return Err(CellError::Naive);
+                }
+                CellReader::Ints(cells::millis_of_timestamps(arr, *unit)?)
             }
             _ if t.is_integer() && expect != Expect::Text => {
                 CellReader::Ints(ints(arr).ok_or_else(|| CellError::Type(t.clone()))?)
@@ -80,7 +77,8 @@ impl<'a> CellReader<'a> {
         })
     }
 
-    /// Writes the cell of row `i` into `slot` (absent for null or empty), reusing its buffer.
+    /// Writes the cell of row `i` into `slot`, reusing its buffer: null or empty leaves `None`
+    /// as it is and empties a `Some` (the core reads empty cells as absent) without freeing it.
     pub fn fill(&self, i: usize, slot: &mut Option<String>) {
         let text: Option<&str> = match self {
             CellReader::Null => None,
@@ -103,7 +101,7 @@ impl<'a> CellReader<'a> {
                         s.clear();
                         let _ = write!(s, "{x}");
                     }
-                    None => *slot = None,
+                    None => clear(slot),
                 }
                 return;
             }
@@ -114,7 +112,7 @@ impl<'a> CellReader<'a> {
                 s.clear();
                 s.push_str(t);
             }
-            None => *slot = None,
+            None => clear(slot),
         }
     }
 
@@ -126,5 +124,12 @@ impl<'a> CellReader<'a> {
         if out.is_empty() {
             out.clear();
         }
+    }
+}
+
+/// Empties a present cell in place (keeping its buffer for the next row).
+fn clear(slot: &mut Option<String>) {
+    if let Some(s) = slot {
+        s.clear();
     }
 }
