@@ -182,6 +182,27 @@ impl TicketBatch {
         }
     }
 
+    /// The owned ticket of `header` (interned here) and `events`.
+    pub(crate) fn owned(&self, header: Header, events: Vec<Event>) -> Ticket {
+        Ticket {
+            id: header.id,
+            kind: header.kind,
+            urgency: header.urgency,
+            channel: self
+                .channels
+                .get(header.channel as usize)
+                .cloned()
+                .unwrap_or_default(),
+            received_at: header.received_at,
+            attributes: self
+                .attribute_sets
+                .get(header.attributes as usize)
+                .cloned()
+                .unwrap_or_default(),
+            events,
+        }
+    }
+
     /// Appends one event of the ticket being pushed (`reason`, `event_id` from
     /// [`TicketBatch::push_text`]).
     pub(crate) fn push_event(&mut self, event: CEvent, reason: u32, event_id: u32) {

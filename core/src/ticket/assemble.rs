@@ -209,9 +209,12 @@ impl Assembler {
     /// Checks every ticket and returns the valid ones with a diagnostic per skipped ticket
     /// (lenient), or the first error (strict).
     pub fn finish(self) -> Result<Loaded> {
-        let LoadedBatch { batch, diagnostics } = self.finish_batch()?;
+        let mut tickets = Vec::new();
+        let (_, diagnostics) = self.check_all(Form::Owned, |batch, header, _, events| {
+            tickets.push(batch.owned(header, std::mem::take(events)));
+        })?;
         Ok(Loaded {
-            tickets: batch.tickets().collect(),
+            tickets,
             diagnostics,
         })
     }
@@ -219,6 +222,29 @@ impl Assembler {
     /// Like [`Assembler::finish`], with the valid tickets in a compact [`TicketBatch`] (in
     /// tickets-table order); no owned ticket is ever built.
     pub fn finish_batch(self) -> Result<LoadedBatch> {
+        let (batch, diagnostics) = self.check_all(Form::Compact, |batch, header, staged, _| {
+            let start = batch.event_count();
+            for s in staged {
+                let event = CEvent {
+                    at: s.at,
+                    unit: s.unit,
+                    body: s.body,
+                };
+                batch.push_event(event, s.reason, s.event_id);
+            }
+            batch.end_ticket(header, start);
+        })?;
+        Ok(LoadedBatch { batch, diagnostics })
+    }
+
+    /// Checks each ticket in tickets-table order and hands every valid one to `keep` (the batch,
+    /// the ticket's header, its staged events, and its events as typed by `form`), then reports
+    /// the orphan rows.
+    fn check_all(
+        self,
+        form: Form,
+        mut keep: impl FnMut(&mut TicketBatch, Header, &[&Staged], &mut Vec<Event>),
+    ) -> Result<(TicketBatch, Vec<Diagnostic>)> {
         let Assembler {
             units,
             mode,
@@ -246,19 +272,8 @@ impl Assembler {
             .iter()
             .filter_map(|&s| staged.get(s))
             .collect();
-            match check(&p, &mine, &batch, units.as_ref(), &mut scratch) {
-                Ok(()) => {
-                    let start = batch.event_count();
-                    for s in &mine {
-                        let event = CEvent {
-                            at: s.at,
-                            unit: s.unit,
-                            body: s.body,
-                        };
-                        batch.push_event(event, s.reason, s.event_id);
-                    }
-                    batch.end_ticket(p.header, start);
-                }
+            match check(&p, &mine, &batch, units.as_ref(), form, &mut scratch) {
+                Ok(()) => keep(&mut batch, p.header, &mine, &mut scratch),
                 Err(v) => {
                     let table_row = match v.event_index {
                         None => Some(p.row),
@@ -280,25 +295,41 @@ impl Assembler {
             let v = Violation::event(0, "ticket_id", kind);
             sink.report(v.into_error(&orphan.ticket_id, Some(orphan.first_row)))?;
         }
-        let diagnostics: Vec<Diagnostic> = sink.loaded.diagnostics;
-        Ok(LoadedBatch { batch, diagnostics })
+        Ok((batch, sink.loaded.diagnostics))
     }
 }
 
+/// How much of each event [`check`] types: everything (the events are kept as owned tickets),
+/// or what the rules read (the compact form is kept).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Form {
+    Owned,
+    Compact,
+}
+
 /// Checks one ticket's staged events (SPEC §3.2), then its unreadable row if any: the first
-/// violation in event order. `scratch` is a reused buffer for the typed events.
+/// violation in event order. The typed events are left in `scratch` (reused buffer).
 fn check(
     p: &Pending,
     events: &[&Staged],
     batch: &TicketBatch,
     units: Option<&KnownUnits>,
+    form: Form,
     scratch: &mut Vec<Event>,
 ) -> std::result::Result<(), Violation> {
     scratch.clear();
-    scratch.extend(events.iter().map(|s| Event {
-        at: s.at,
-        event_id: None,
-        body: s.body.into_event_body(batch.unit(s.unit).cloned(), None),
+    let text = |i| match form {
+        Form::Owned => batch.text(i).map(str::to_owned),
+        Form::Compact => None,
+    };
+    scratch.extend(events.iter().map(|s| {
+        Event {
+            at: s.at,
+            event_id: text(s.event_id),
+            body: s
+                .body
+                .into_event_body(batch.unit(s.unit).cloned(), text(s.reason)),
+        }
     }));
     let mut flow = FlowCheck::start(p.header.received_at(), units);
     for (index, (event, s)) in scratch.iter().zip(events).enumerate() {
