@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use crate::amount::Amount;
 use crate::instant::Instant;
-use crate::ticket::{EventBody, Kind, Satisfaction, Ticket, Urgency};
+use crate::ticket::{EventBody, Kind, MAX_EVENTS_PER_TICKET, Satisfaction, Ticket, Urgency};
 use crate::unit::{Role, UnitId};
 
 use super::context::Evaluator;
@@ -152,7 +152,13 @@ impl Converter {
         self.events.clear();
         self.rows.clear();
         self.first.clear();
-        for (i, e) in ticket.events.iter().enumerate() {
+        // Past the per-ticket limit evaluation refuses the ticket (see `evaluate_into`): one
+        // event more than the limit is enough to tell.
+        let events = ticket
+            .events
+            .iter()
+            .take(MAX_EVENTS_PER_TICKET.saturating_add(1));
+        for (i, e) in events.enumerate() {
             let unit = match e.body.unit() {
                 None => NO_UNIT,
                 Some(u) => {

@@ -41,6 +41,16 @@ impl fmt::Display for SchemeProblem {
     }
 }
 
+/// The most problems one load reports: the first ones in the order they are found (a file with
+/// more problems than this is far from valid, and finding each problem's line and column costs a
+/// scan of the text up to it, so an unbounded list would make loading a hostile file quadratic).
+pub const MAX_PROBLEMS: usize = 100;
+
+/// Whether `problems` can take another problem (see [`MAX_PROBLEMS`]).
+pub(crate) fn has_room(problems: &[SchemeProblem]) -> bool {
+    problems.len() < MAX_PROBLEMS
+}
+
 impl SchemeProblem {
     /// A problem at byte `offset` of `text`.
     pub fn at(
