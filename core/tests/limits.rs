@@ -462,3 +462,100 @@ fn snapshot_lengths_are_checked_against_the_bytes_left_before_allocating() {
     let (_, reason) = corrupt_at(board(units).restore(&sealed(&p)).unwrap_err());
     assert!(reason.contains("more than 10000 events"), "{reason}");
 }
+
+#[test]
+fn many_units_on_one_ticket_route_every_event_to_its_assignment() {
+    use hotline_score::clocks::{AssignmentEnd, EndReason};
+    // 40 units (past the threshold where unit keys and latest assignments go through maps):
+    // each is dispatched; even units return, the return is accepted, and they are dispatched
+    // again; the first 3 odd units are dispatched again while open (superseding).
+    let n = 40;
+    let unit = |k: usize| UnitId(format!("u{k}"));
+    let minute = 60_000;
+    let mut events = Vec::new();
+    for k in 0..n {
+        events.push(Event::new(
+            at(minute * (k as i64 + 1)),
+            EventBody::Dispatched {
+                unit: unit(k),
+                role: Role::Assisting,
+            },
+        ));
+    }
+    let returned_at = |k: usize| at(minute * (100 + k as i64));
+    for k in (0..n).step_by(2) {
+        events.push(Event::new(
+            returned_at(k),
+            EventBody::Returned {
+                unit: unit(k),
+                reason: "not ours".into(),
+            },
+        ));
+        events.push(Event::new(
+            at(minute * (100 + k as i64) + 1),
+            EventBody::ReturnDecided {
+                unit: unit(k),
+                accepted: true,
+            },
+        ));
+    }
+    let again = |k: usize| at(minute * (200 + k as i64));
+    for k in (0..n).step_by(2).chain([1, 3, 5]) {
+        events.push(Event::new(
+            again(k),
+            EventBody::Dispatched {
+                unit: unit(k),
+                role: Role::Assisting,
+            },
+        ));
+    }
+    let ticket = Ticket {
+        id: "T-many".into(),
+        kind: Kind::Help,
+        urgency: Urgency::Normal,
+        channel: String::new(),
+        received_at: at(0),
+        attributes: Default::default(),
+        events,
+    };
+    let table = units(n, |_| "g".into());
+    let ev = Evaluator::new(&Calendar::prc().unwrap(), Policy::henan().unwrap(), &table);
+    let assignments = ev.evaluate(&ticket, at(minute * 1000)).unwrap();
+    assert_eq!(assignments.len(), n + n / 2 + 3);
+    for (k, a) in assignments.iter().take(n).enumerate() {
+        assert_eq!(a.unit, unit(k));
+        let want = match k {
+            _ if k % 2 == 0 => Some(AssignmentEnd {
+                at: returned_at(k),
+                reason: EndReason::Returned,
+            }),
+            1 | 3 | 5 => Some(AssignmentEnd {
+                at: again(k),
+                reason: EndReason::Superseded,
+            }),
+            _ => None,
+        };
+        assert_eq!(a.ended, want, "unit {k}");
+    }
+    assert!(assignments.iter().skip(n).all(|a| a.ended.is_none()));
+    // At the per-ticket limit, 5,000 units on one ticket still evaluate (each lookup is a map
+    // lookup, not a scan).
+    let mut events = Vec::new();
+    for k in 0..MAX_EVENTS_PER_TICKET / 2 {
+        let t = at(minute + 2 * k as i64);
+        events.push(Event::new(
+            t,
+            EventBody::Dispatched {
+                unit: unit(k),
+                role: Role::Assisting,
+            },
+        ));
+        events.push(Event::new(t, EventBody::Signed { unit: unit(k) }));
+    }
+    let wide = Ticket { events, ..ticket };
+    wide.validate(None).unwrap();
+    let table = units(MAX_EVENTS_PER_TICKET / 2, |_| "g".into());
+    let ev = Evaluator::new(&Calendar::prc().unwrap(), Policy::henan().unwrap(), &table);
+    let assignments = ev.evaluate(&wide, at(minute * 100_000)).unwrap();
+    assert_eq!(assignments.len(), MAX_EVENTS_PER_TICKET / 2);
+}

@@ -11,8 +11,8 @@ use crate::error::FilePos;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SchemeProblem {
     /// Stable snake_case code: `syntax`, `unknown_key`, `missing_key`, `wrong_type`,
-    /// `invalid_value`, `duplicate_id`, `unknown_reference`, `full_marks_mismatch`, or the code of
-    /// a formula problem (`unknown_metric`, …).
+    /// `invalid_value`, `duplicate_id`, `unknown_reference`, `full_marks_mismatch`,
+    /// `file_too_large`, or the code of a formula problem (`unknown_metric`, …).
     pub code: String,
     /// What is wrong, in words.
     pub message: String,
