@@ -349,6 +349,14 @@ fn a_calendar_data_file_spanning_500_years_names_the_line_past_200() {
         .build()
         .unwrap_err();
     assert_eq!(err.code(), "invalid_calendar");
+    // So is data built in code: refused before any of its dates is resolved.
+    let mut data = CalendarData::from_toml("[[notices]]\nyear = 2026\n").unwrap();
+    let mut far = data.notices[0].clone();
+    far.year = 2400;
+    data.notices.push(far);
+    let err = Calendar::builder().data(data).build().unwrap_err();
+    assert_eq!(err.code(), "invalid_calendar");
+    assert!(err.to_string().contains("2026 to 2400"), "{err}");
 }
 
 // --- board snapshots ------------------------------------------------------------------------

@@ -32,14 +32,32 @@ fn year_spans(data: &CalendarData) -> impl Iterator<Item = (i32, i32)> + '_ {
     notices.chain(days)
 }
 
-/// Checks the span of `data`, read from `text` (`json`: JSON, else TOML).
-pub(crate) fn check(data: &CalendarData, text: &str, json: bool) -> Result<()> {
+/// The earliest and latest year `data` names, when it spans more than [`MAX_DATA_YEARS`].
+fn too_long(data: &CalendarData) -> Option<(i32, i32)> {
     let (lo, hi) = year_spans(data).fold((i32::MAX, i32::MIN), |(lo, hi), (a, b)| {
         (lo.min(a), hi.max(b))
     });
-    if lo > hi || hi.saturating_sub(lo) < MAX_DATA_YEARS {
-        return Ok(());
+    (lo <= hi && hi.saturating_sub(lo) >= MAX_DATA_YEARS).then_some((lo, hi))
+}
+
+/// Checks the span of data built in code (no file to point at): `invalid_calendar`. The
+/// builder runs it on every layer before resolving any date, so memory follows the limit.
+pub(crate) fn check_layer(data: &CalendarData) -> Result<()> {
+    match too_long(data) {
+        None => Ok(()),
+        Some((lo, hi)) => Err(Error::InvalidCalendar {
+            reason: format!(
+                "calendar data spans the years {lo} to {hi}: more than {MAX_DATA_YEARS} years"
+            ),
+        }),
     }
+}
+
+/// Checks the span of `data`, read from `text` (`json`: JSON, else TOML).
+pub(crate) fn check(data: &CalendarData, text: &str, json: bool) -> Result<()> {
+    let Some((lo, hi)) = too_long(data) else {
+        return Ok(());
+    };
     let last_allowed = lo.saturating_add(MAX_DATA_YEARS - 1);
     let tree = if json {
         crate::scheme::json::parse(text).ok()
