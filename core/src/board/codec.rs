@@ -207,6 +207,13 @@ fn index_of<T: PartialEq>(all: &[T], v: T) -> u8 {
         .unwrap_or(u8::MAX)
 }
 
+/// The fewest bytes one encoded ticket takes: id length, kind, urgency, channel reference,
+/// `received_at`, attribute count, event count.
+const MIN_TICKET_BYTES: u64 = 7;
+
+/// The fewest bytes one encoded event takes: Δat, event-id tag, type.
+const MIN_EVENT_BYTES: u64 = 3;
+
 /// Reads what [`Encoder`] wrote; `base` is the offset of `bytes` in the snapshot (for errors).
 #[derive(Debug)]
 pub(crate) struct Decoder<'a> {
@@ -263,10 +270,19 @@ impl<'a> Decoder<'a> {
 
     /// A count of items each at least one byte long (so a damaged count cannot allocate much).
     pub(crate) fn count(&mut self) -> Result<usize> {
+        self.count_of(1)
+    }
+
+    /// A count of items each at least `min_bytes` long, checked against the bytes left BEFORE
+    /// anything is allocated: whatever a damaged or hostile count claims, the items it would
+    /// allocate fit in the input, so memory stays proportional to the input's size.
+    pub(crate) fn count_of(&mut self, min_bytes: u64) -> Result<usize> {
         let n = self.varint()?;
         let left = self.bytes.len().saturating_sub(self.pos) as u64;
-        if n > left {
-            return Err(self.corrupt(format!("count {n} exceeds the {left} bytes left")));
+        if n.saturating_mul(min_bytes) > left {
+            return Err(self.corrupt(format!(
+                "count {n} of items of at least {min_bytes} byte(s) exceeds the {left} bytes left"
+            )));
         }
         usize::try_from(n).map_err(|_| self.corrupt("count too large"))
     }
@@ -352,7 +368,7 @@ impl<'a> Decoder<'a> {
             table.push(self.text()?);
         }
         self.table = table;
-        self.count()
+        self.count_of(MIN_TICKET_BYTES)
     }
 
     /// Reads one ticket.
@@ -363,12 +379,12 @@ impl<'a> Decoder<'a> {
         let channel = self.string()?;
         let received_at = self.instant(0)?;
         let mut attributes = std::collections::BTreeMap::new();
-        for _ in 0..self.count()? {
+        for _ in 0..self.count_of(2)? {
             let k = self.string()?;
             let v = self.string()?;
             attributes.insert(k, v);
         }
-        let n = self.count()?;
+        let n = self.count_of(MIN_EVENT_BYTES)?;
         let mut events = Vec::with_capacity(n);
         let mut prev = received_at.millis();
         for _ in 0..n {

@@ -168,7 +168,10 @@ impl CalendarBuilder {
         for layer in &self.layers {
             datas.push(match layer {
                 Layer::Prc => prc::prc_data()?,
-                Layer::Data(d) => d,
+                Layer::Data(d) => {
+                    crate::calendar::span::check_layer(d)?;
+                    d
+                }
             });
         }
         let (rules, years) = self.resolve(&datas)?;

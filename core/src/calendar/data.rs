@@ -129,6 +129,24 @@ pub enum RuleName {
     Hours,
 }
 
+/// The largest calendar data file read, in bytes (4 MiB; the built-in PRC data for ten years is
+/// about 13 KiB, so two centuries of notices fit many times over). Larger text is refused before
+/// it is parsed.
+pub const MAX_DATA_BYTES: usize = 4 << 20;
+
+fn check_size(text: &str) -> Result<()> {
+    if text.len() > MAX_DATA_BYTES {
+        return Err(Error::InvalidCalendarData {
+            reason: format!(
+                "the data is {} bytes long; the limit is {MAX_DATA_BYTES} (4 MiB)",
+                text.len()
+            ),
+            pos: None,
+        });
+    }
+    Ok(())
+}
+
 /// The longest date range one entry may write (guards against hostile input).
 const MAX_RANGE_DAYS: i64 = 366;
 
@@ -225,18 +243,22 @@ impl<'de> Deserialize<'de> for DateValue {
 impl CalendarData {
     /// Reads TOML calendar data.
     pub fn from_toml(text: &str) -> Result<Self> {
+        check_size(text)?;
         let data: CalendarData = toml::from_str(text).map_err(|e| {
             let pos = e.span().map(|s| FilePos::from_offset(text, s.start));
             decode_error(e.message(), pos)
         })?;
         data.check()?;
+        crate::calendar::span::check(&data, text, false)?;
         Ok(data)
     }
 
     /// Reads JSON calendar data.
     pub fn from_json(text: &str) -> Result<Self> {
+        check_size(text)?;
         let data: CalendarData = serde_json::from_str(text).map_err(|e| json_error(text, &e))?;
         data.check()?;
+        crate::calendar::span::check(&data, text, true)?;
         Ok(data)
     }
 

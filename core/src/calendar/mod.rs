@@ -19,6 +19,7 @@ pub mod days;
 mod index;
 pub mod prc;
 pub mod rules;
+pub mod span;
 pub mod template;
 
 pub use builder::CalendarBuilder;

@@ -43,6 +43,9 @@ const KINDS: [Kind; 7] = [
     Kind::Praise,
     Kind::Other,
 ];
+/// The most distinct unit groups for which limits are precomputed per (kind, urgency, group).
+const MAX_TABLE_GROUPS: usize = 256;
+
 const URGENCIES: [Urgency; 2] = [Urgency::Normal, Urgency::Urgent];
 
 fn kind_index(k: Kind) -> usize {
@@ -57,23 +60,24 @@ impl Evaluator {
     /// Prepares evaluation with office-hours `calendar`, `policy` and the `units` table.
     pub fn new(calendar: &Calendar, policy: Policy, units: &[Unit]) -> Evaluator {
         let mut groups: Vec<String> = Vec::new();
+        let mut group_index: HashMap<&str, usize> = HashMap::default();
         let mut unit_group = Vec::with_capacity(units.len());
         let mut index = HashMap::default();
         for (i, u) in units.iter().enumerate() {
-            let g = match groups.iter().position(|g| *g == u.group) {
-                Some(g) => g,
-                None => {
-                    groups.push(u.group.clone());
-                    groups.len() - 1
-                }
-            };
+            let g = *group_index.entry(u.group.as_str()).or_insert_with(|| {
+                groups.push(u.group.clone());
+                groups.len() - 1
+            });
             unit_group.push(u32::try_from(g).unwrap_or(u32::MAX));
             index
                 .entry(u.id.0.clone())
                 .or_insert(u32::try_from(i).unwrap_or(u32::MAX));
         }
         groups.push(String::new());
-        let table = policy.is_simple().then(|| {
+        // The precomputed table has one entry per (kind, urgency, group): past a few hundred
+        // groups (never seen in practice) limits are matched per ticket instead, so memory stays
+        // linear in the units table.
+        let table = (policy.is_simple() && groups.len() <= MAX_TABLE_GROUPS).then(|| {
             let empty = Default::default();
             let mut t = Vec::with_capacity(KINDS.len() * URGENCIES.len() * groups.len());
             for kind in KINDS {

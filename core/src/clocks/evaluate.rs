@@ -3,7 +3,7 @@
 use crate::error::{Error, Result};
 use crate::instant::Instant;
 use crate::policy::{Clock, CompleteOn, Limits, Redispatch, StartAt};
-use crate::ticket::Ticket;
+use crate::ticket::{MAX_EVENTS_PER_TICKET, Ticket, TicketErrorKind};
 use crate::unit::UnitId;
 
 use super::context::Evaluator;
@@ -87,6 +87,17 @@ impl Evaluator {
         scratch: &mut Scratch,
         detail: Detail,
     ) -> Result<()> {
+        if ticket.events.len() > MAX_EVENTS_PER_TICKET {
+            return Err(Error::InvalidTicket {
+                ticket_id: ticket.id.to_owned(),
+                event_index: Some(MAX_EVENTS_PER_TICKET),
+                field: "events".to_owned(),
+                row: None,
+                kind: Box::new(TicketErrorKind::TooManyEvents {
+                    limit: MAX_EVENTS_PER_TICKET,
+                }),
+            });
+        }
         scratch.scan(ticket, as_of);
         scratch
             .clocks

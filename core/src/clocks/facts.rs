@@ -3,6 +3,8 @@
 //! Buffers live in [`Scratch`] and are reused from ticket to ticket, so the hot path does not
 //! allocate once they have grown.
 
+use std::collections::HashMap;
+
 use crate::amount::Amount;
 use crate::instant::Instant;
 use crate::ticket::Satisfaction;
@@ -91,6 +93,13 @@ pub(crate) struct Scratch {
     pub(crate) extension_records: Vec<(usize, super::state::ExtensionRecord)>,
     /// Memo of working-day deadlines.
     pub(crate) days: super::context::DayCache,
+    /// The latest assignment of each unit key, kept once a ticket has more than
+    /// [`Scratch::MANY`] assignments (a linear search serves the usual few).
+    latest: HashMap<u32, usize>,
+    /// Whether `latest` is in use for the ticket being scanned.
+    many: bool,
+    /// Whether a callback of the ticket being scanned has reached the citizen.
+    reached: bool,
 }
 
 pub(crate) fn role_index(role: Role) -> usize {
@@ -98,6 +107,9 @@ pub(crate) fn role_index(role: Role) -> usize {
 }
 
 impl Scratch {
+    /// Assignments per ticket beyond which the latest assignment of a unit is looked up in a map.
+    const MANY: usize = 16;
+
     /// Scans `ticket`'s events with `at <= as_of`.
     pub(crate) fn scan(&mut self, ticket: &TicketView<'_>, as_of: Instant) {
         self.assignments.clear();
@@ -112,6 +124,9 @@ impl Scratch {
         self.reopened = false;
         self.difficult = false;
         self.first_dispatch = [None, None];
+        self.latest.clear();
+        self.many = false;
+        self.reached = false;
         let mut last_reply_by: Option<usize> = None;
         for (index, event) in ticket.events.iter().enumerate() {
             let at = event.at;
@@ -155,6 +170,7 @@ impl Scratch {
                         urged: 0,
                         supervised: 0,
                     });
+                    self.note_latest();
                 }
                 Body::Reviewed(passed) => {
                     let a = match named {
@@ -197,11 +213,8 @@ impl Scratch {
                 }
                 Body::CalledBack(satisfaction, resolved) => {
                     let reached = satisfaction != Satisfaction::Unreachable;
-                    let first_valid = reached
-                        && !self
-                            .callbacks
-                            .iter()
-                            .any(|c| c.what.satisfaction != Satisfaction::Unreachable);
+                    let first_valid = reached && !self.reached;
+                    self.reached |= reached;
                     let assignment = self.current_lead();
                     self.callbacks.push(Attributed {
                         at,
@@ -293,7 +306,28 @@ impl Scratch {
 
     /// The latest assignment of the unit with key `key`.
     fn latest_of(&self, key: u32) -> Option<usize> {
-        self.assignments.iter().rposition(|f| f.key == key)
+        if self.many {
+            self.latest.get(&key).copied()
+        } else {
+            self.assignments.iter().rposition(|f| f.key == key)
+        }
+    }
+
+    /// Records that the assignment just pushed is its unit's latest.
+    fn note_latest(&mut self) {
+        let Some(last) = self.assignments.len().checked_sub(1) else {
+            return;
+        };
+        if self.many {
+            if let Some(f) = self.assignments.get(last) {
+                self.latest.insert(f.key, last);
+            }
+        } else if self.assignments.len() > Self::MANY {
+            self.many = true;
+            for (i, f) in self.assignments.iter().enumerate() {
+                self.latest.insert(f.key, i);
+            }
+        }
     }
 
     /// The assignment ticket-level events (callbacks, reopens without a unit) are attributed

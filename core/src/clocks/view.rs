@@ -5,11 +5,11 @@
 //! [`Ticket`] is converted on the fly into a reused buffer ([`Converter`]). Both paths run the
 //! same evaluation code.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::amount::Amount;
 use crate::instant::Instant;
-use crate::ticket::{EventBody, Kind, Satisfaction, Ticket, Urgency};
+use crate::ticket::{EventBody, Kind, MAX_EVENTS_PER_TICKET, Satisfaction, Ticket, Urgency};
 use crate::unit::{Role, UnitId};
 
 use super::context::Evaluator;
@@ -207,32 +207,69 @@ pub(crate) struct Converter {
     events: Vec<CEvent>,
     rows: Vec<Option<u32>>,
     first: Vec<u32>,
+    /// Unit → key, once a ticket names more than [`Converter::MANY`] units.
+    keys: HashMap<String, u32>,
 }
 
 impl Converter {
+    /// Units per ticket beyond which keys are looked up in a map (a linear search serves the
+    /// usual few).
+    const MANY: usize = 16;
+
+    /// Records `unit`'s new `key`: into the map once the ticket names many units (building it
+    /// from the units met so far when the threshold is crossed).
+    fn index_keys(&mut self, ticket: &Ticket, unit: &str, key: u32) {
+        if self.first.len() <= Self::MANY {
+            return;
+        }
+        if self.keys.is_empty() {
+            for (k, j) in self.first.iter().enumerate() {
+                let name = ticket.events.get(*j as usize).and_then(|x| x.body.unit());
+                if let (Some(name), Ok(k)) = (name, u32::try_from(k)) {
+                    self.keys.insert(name.0.clone(), k);
+                }
+            }
+        } else {
+            self.keys.insert(unit.to_owned(), key);
+        }
+    }
+
     /// The view of `ticket`; units are keyed in order of first mention (compared as strings,
     /// looked up in the evaluator's table once per unit).
     pub(crate) fn view<'a>(&'a mut self, ev: &Evaluator, ticket: &'a Ticket) -> TicketView<'a> {
         self.events.clear();
         self.rows.clear();
         self.first.clear();
-        for (i, e) in ticket.events.iter().enumerate() {
+        self.keys.clear();
+        // Past the per-ticket limit evaluation refuses the ticket (see `evaluate_into`): one
+        // event more than the limit is enough to tell.
+        let events = ticket
+            .events
+            .iter()
+            .take(MAX_EVENTS_PER_TICKET.saturating_add(1));
+        for (i, e) in events.enumerate() {
             let unit = match e.body.unit() {
                 None => NO_UNIT,
                 Some(u) => {
-                    let known = self.first.iter().position(|j| {
-                        ticket
-                            .events
-                            .get(*j as usize)
-                            .and_then(|x| x.body.unit())
-                            .is_some_and(|x| x == u)
-                    });
+                    let known = if self.first.len() > Self::MANY {
+                        self.keys.get(u.as_str()).map(|k| *k as usize)
+                    } else {
+                        self.first.iter().position(|j| {
+                            ticket
+                                .events
+                                .get(*j as usize)
+                                .and_then(|x| x.body.unit())
+                                .is_some_and(|x| x == u)
+                        })
+                    };
                     match known {
                         Some(k) => u32::try_from(k).unwrap_or(NO_UNIT),
                         None => {
                             self.first.push(u32::try_from(i).unwrap_or(u32::MAX));
                             self.rows.push(ev.unit_index(u.as_str()));
-                            u32::try_from(self.first.len() - 1).unwrap_or(NO_UNIT)
+                            let key = u32::try_from(self.first.len() - 1).unwrap_or(NO_UNIT);
+                            self.index_keys(ticket, u.as_str(), key);
+                            key
                         }
                     }
                 }

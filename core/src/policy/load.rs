@@ -3,10 +3,29 @@
 use super::Policy;
 use crate::error::{Error, FilePos, Result};
 
+/// The largest policy file read, in bytes (1 MiB; the built-in policies are under 10 KiB).
+/// Larger text is refused before it is parsed.
+pub const MAX_POLICY_BYTES: usize = 1 << 20;
+
+fn check_size(text: &str, format: &str) -> Result<()> {
+    if text.len() > MAX_POLICY_BYTES {
+        return Err(Error::InvalidPolicy {
+            format: format.into(),
+            pos: None,
+            reason: format!(
+                "the policy is {} bytes long; the limit is {MAX_POLICY_BYTES} (1 MiB)",
+                text.len()
+            ),
+        });
+    }
+    Ok(())
+}
+
 impl Policy {
     /// Reads a policy from TOML text. Unknown keys, unknown values and contradictory settings
     /// are `invalid_policy` errors with the line and column of the offending value.
     pub fn from_toml_str(text: &str) -> Result<Policy> {
+        check_size(text, "toml")?;
         toml::from_str(text).map_err(|e| Error::InvalidPolicy {
             format: "toml".into(),
             pos: e.span().map(|s| FilePos::from_offset(text, s.start)),
@@ -16,6 +35,7 @@ impl Policy {
 
     /// Reads a policy from JSON text (same structure as the TOML form).
     pub fn from_json_str(text: &str) -> Result<Policy> {
+        check_size(text, "json")?;
         serde_json::from_str(text).map_err(|e| Error::InvalidPolicy {
             format: "json".into(),
             pos: (e.line() > 0).then(|| FilePos {

@@ -24,6 +24,7 @@
 mod builtin;
 mod limit;
 mod load;
+pub use load::MAX_POLICY_BYTES;
 mod options;
 mod when;
 

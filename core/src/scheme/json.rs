@@ -4,6 +4,7 @@
 //! Numbers are kept as written (exact decimals); nesting deeper than [`MAX_DEPTH`] is refused
 //! rather than risking the stack.
 
+use std::collections::HashSet;
 use std::ops::Range;
 
 use super::node::{Entry, Node, NodeKind};
@@ -93,6 +94,8 @@ impl Parser<'_> {
     fn object(&mut self, depth: usize) -> Res<NodeKind> {
         self.pos += 1;
         let mut entries: Vec<Entry> = Vec::new();
+        // Keys seen, for the duplicate check (a set, so a huge object stays linear).
+        let mut keys: HashSet<String> = HashSet::new();
         self.ws();
         if self.peek() == Some(b'}') {
             self.pos += 1;
@@ -106,7 +109,7 @@ impl Parser<'_> {
             let key_start = self.pos;
             let key = self.string()?;
             let key_span = key_start..self.pos;
-            if entries.iter().any(|e| e.key == key) {
+            if !keys.insert(key.clone()) {
                 return Err((format!("duplicate key {key:?}"), key_span));
             }
             self.ws();

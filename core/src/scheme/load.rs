@@ -10,7 +10,7 @@ use super::file::{PeriodSpec, SchemeFile};
 use super::hash::sha256_hex;
 use super::model::{Indicator, Scheme};
 use super::node::{self, Node, Seg, path_string};
-use super::problem::{SchemeProblem, offset_in_string};
+use super::problem::{MAX_PROBLEMS, SchemeProblem, has_room, offset_in_string};
 use super::resolver::MetricResolver;
 use super::rule::Rule;
 use super::{json, schema};
@@ -29,11 +29,29 @@ pub enum Format {
 /// The largest `decimals` / `rate_decimals` accepted.
 pub const MAX_DECIMALS: u32 = 10;
 
+/// The largest scheme file read, in bytes (1 MiB; the built-in presets are under 20 KiB).
+/// Larger text is refused before it is parsed, so a huge formula or value costs nothing.
+pub const MAX_SCHEME_BYTES: usize = 1 << 20;
+
 /// Loads and compiles a scheme, or returns every problem found.
 pub fn load(text: &str, format: Format) -> Result<Scheme, Vec<SchemeProblem>> {
+    if text.len() > MAX_SCHEME_BYTES {
+        return Err(vec![SchemeProblem {
+            code: "file_too_large".to_owned(),
+            message: format!(
+                "the scheme is {} bytes long; the limit is {MAX_SCHEME_BYTES} (1 MiB)",
+                text.len()
+            ),
+            line: 1,
+            column: 1,
+            key: String::new(),
+            suggestion: None,
+        }]);
+    }
     let root = match format {
         Format::Toml => node::from_toml(text).map_err(|errs| {
             errs.into_iter()
+                .take(MAX_PROBLEMS)
                 .map(|(msg, span)| {
                     SchemeProblem::at(text, span.start, "syntax", String::new(), msg)
                 })
@@ -52,7 +70,7 @@ pub fn load(text: &str, format: Format) -> Result<Scheme, Vec<SchemeProblem>> {
     let checked = schema::check(text, &root);
     let mut problems = checked.problems;
     // Unknown keys alone do not stop loading: they are left out and the rest is checked too.
-    if problems.len() != checked.unknown_keys.len() {
+    if problems.len() != checked.unknown_keys.len() || !has_room(&problems) {
         sort(&mut problems);
         return Err(problems);
     }
@@ -114,6 +132,9 @@ impl Ctx<'_> {
         msg: String,
         suggestion: Option<String>,
     ) {
+        if !has_room(&self.problems) {
+            return;
+        }
         let offset = self
             .root
             .at(path)
@@ -135,6 +156,9 @@ impl Ctx<'_> {
             Err(problems) => {
                 let span = self.root.at(path).map(|n| n.span.clone());
                 for p in problems {
+                    if !has_room(&self.problems) {
+                        break;
+                    }
                     let offset = span
                         .as_ref()
                         .map_or(0, |s| offset_in_string(self.text, s, src, p.line, p.column));

@@ -11,8 +11,8 @@ use crate::error::FilePos;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SchemeProblem {
     /// Stable snake_case code: `syntax`, `unknown_key`, `missing_key`, `wrong_type`,
-    /// `invalid_value`, `duplicate_id`, `unknown_reference`, `full_marks_mismatch`, or the code of
-    /// a formula problem (`unknown_metric`, …).
+    /// `invalid_value`, `duplicate_id`, `unknown_reference`, `full_marks_mismatch`,
+    /// `file_too_large`, or the code of a formula problem (`unknown_metric`, …).
     pub code: String,
     /// What is wrong, in words.
     pub message: String,
@@ -39,6 +39,16 @@ impl fmt::Display for SchemeProblem {
         }
         Ok(())
     }
+}
+
+/// The most problems one load reports: the first ones in the order they are found (a file with
+/// more problems than this is far from valid, and finding each problem's line and column costs a
+/// scan of the text up to it, so an unbounded list would make loading a hostile file quadratic).
+pub const MAX_PROBLEMS: usize = 100;
+
+/// Whether `problems` can take another problem (see [`MAX_PROBLEMS`]).
+pub(crate) fn has_room(problems: &[SchemeProblem]) -> bool {
+    problems.len() < MAX_PROBLEMS
 }
 
 impl SchemeProblem {

@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use serde_json::Value;
 
 use super::node::{Node, NodeKind, Seg, path_string};
-use super::problem::{SchemeProblem, closest};
+use super::problem::{SchemeProblem, closest, has_room};
 
 /// The committed JSON Schema of scheme files.
 pub const SCHEME_SCHEMA: &str = include_str!("../../../schemas/scheme.schema.json");
@@ -84,6 +84,9 @@ impl<'a> Walker<'a> {
     }
 
     fn push(&mut self, offset: usize, code: &str, path: &[Seg], msg: String) {
+        if !has_room(&self.problems) {
+            return;
+        }
         self.problems.push(SchemeProblem::at(
             self.text,
             offset,
@@ -150,6 +153,7 @@ impl<'a> Walker<'a> {
                     path.push(Seg::Key(e.key.clone()));
                     match (props.and_then(|p| p.get(&e.key)), additional) {
                         (Some(s), _) => self.walk(s, &e.value, path),
+                        (None, Some(Value::Bool(false))) if !has_room(&self.problems) => {}
                         (None, Some(Value::Bool(false))) => {
                             let names: Option<Vec<&str>> =
                                 props.map(|p| p.keys().map(String::as_str).collect());
@@ -295,6 +299,9 @@ impl<'a> Walker<'a> {
             }),
             _ => None,
         };
+        if !has_room(&self.problems) {
+            return;
+        }
         self.problems.push(
             SchemeProblem::at(
                 self.text,

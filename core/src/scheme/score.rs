@@ -163,49 +163,53 @@ impl Scheme {
                     .and_then(|r| ind.rule.points(r, ind.points, ind.kind, target, group_max));
             }
         }
+        // What a unit without data gets on each indicator depends only on the group's column,
+        // so it is resolved once per indicator (linear in the group's size).
+        let no_data: Vec<NoDataOutcome> = indicators
+            .iter()
+            .enumerate()
+            .map(|(j, ind)| {
+                let with_data: Vec<Decimal> = cells
+                    .iter()
+                    .skip(j)
+                    .step_by(step)
+                    .filter_map(|c| c.exact)
+                    .collect();
+                resolve(ind.no_data, ind.kind, ind.points, &with_data)
+            })
+            .collect();
         let mut cards: Vec<Scorecard> = members
             .iter()
             .enumerate()
             .map(|(i, unit)| {
                 let row = cells.get(i * n..(i + 1) * n).unwrap_or_default();
-                self.card(group, unit, &indicators, row, &cells)
+                self.card(group, unit, &indicators, row, &no_data)
             })
             .collect();
         rank_group(&mut cards);
         cards
     }
 
-    /// One unit's scorecard from its row of cells (`all` = the group's cells, row-major, for
-    /// group means).
+    /// One unit's scorecard from its row of cells (`no_data` = each indicator's outcome for a
+    /// unit without data).
     fn card(
         &self,
         group: &Group,
         unit: &Unit,
         indicators: &[&Indicator],
         row: &[Cell],
-        all: &[Cell],
+        no_data: &[NoDataOutcome],
     ) -> Scorecard {
-        let n = indicators.len().max(1);
         let dp = self.file.decimals;
         // No-data outcomes, then the rescale factor of excluded base indicators.
         let outcomes: Vec<(Option<Decimal>, Option<NoDataSpec>)> = indicators
             .iter()
             .zip(row)
-            .enumerate()
-            .map(|(j, (ind, cell))| match cell.exact {
-                Some(p) => (Some(p), None),
-                None => {
-                    let with_data: Vec<Decimal> = all
-                        .iter()
-                        .skip(j)
-                        .step_by(n)
-                        .filter_map(|c| c.exact)
-                        .collect();
-                    match resolve(ind.no_data, ind.kind, ind.points, &with_data) {
-                        NoDataOutcome::Points(p) => (Some(p), Some(ind.no_data)),
-                        NoDataOutcome::Excluded => (None, Some(ind.no_data)),
-                    }
-                }
+            .zip(no_data)
+            .map(|((ind, cell), outcome)| match (cell.exact, outcome) {
+                (Some(p), _) => (Some(p), None),
+                (None, NoDataOutcome::Points(p)) => (Some(*p), Some(ind.no_data)),
+                (None, NoDataOutcome::Excluded) => (None, Some(ind.no_data)),
             })
             .collect();
         let excluded = indicators

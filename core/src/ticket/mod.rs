@@ -37,6 +37,12 @@ pub use rows::{EventRow, TicketRow};
 pub use set::TicketSet;
 pub use units::{KnownUnits, check_units};
 
+/// The most events one ticket may have (`too_many_events` beyond). Real tickets have tens of
+/// events and the longest-running ones a few hundred; the limit is far above that, and keeps the
+/// cost of one ticket bounded where it grows faster than its log (the real-time board re-checks
+/// and re-evaluates a ticket's whole log on every event it ingests).
+pub const MAX_EVENTS_PER_TICKET: usize = 10_000;
+
 /// Implements `ALL`, `name()` and `from_name()` for a fieldless enum whose serde names are the
 /// given snake_case strings.
 macro_rules! names {

@@ -94,6 +94,12 @@ pub enum TicketErrorKind {
         /// Index of the first event with this id.
         first_index: usize,
     },
+    /// A ticket with more events than [`MAX_EVENTS_PER_TICKET`](crate::ticket::MAX_EVENTS_PER_TICKET)
+    /// (reported at the first event past the limit).
+    TooManyEvents {
+        /// The limit.
+        limit: usize,
+    },
     // --- flow ---
     /// An event earlier than the event before it.
     EventsOutOfOrder {
@@ -231,6 +237,7 @@ impl TicketErrorKind {
             DuplicateTicket { .. } => "duplicate_ticket",
             UnknownTicket { .. } => "unknown_ticket",
             DuplicateEventId { .. } => "duplicate_event_id",
+            TooManyEvents { .. } => "too_many_events",
             EventsOutOfOrder { .. } => "events_out_of_order",
             EventBeforeReceived { .. } => "event_before_received",
             EventBeforeDispatch { .. } => "event_before_dispatch",
@@ -288,6 +295,12 @@ impl fmt::Display for TicketErrorKind {
                 write!(f, "duplicate ticket id (first seen at row {r}); skipped")
             }
             DuplicateTicket { first_row: None } => f.write_str("duplicate ticket id; skipped"),
+            TooManyEvents { limit } => {
+                write!(
+                    f,
+                    "the ticket has more than {limit} events (the per-ticket limit)"
+                )
+            }
             UnknownTicket { rows } => {
                 write!(
                     f,

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use crate::instant::Instant;
 use crate::ticket::problem::Violation;
-use crate::ticket::{Event, EventBody, KnownUnits, Ticket, TicketErrorKind};
+use crate::ticket::{Event, EventBody, KnownUnits, MAX_EVENTS_PER_TICKET, Ticket, TicketErrorKind};
 use crate::unit::UnitId;
 
 /// The state of one unit's latest assignment on the ticket.
@@ -127,6 +127,14 @@ impl<'t> FlowCheck<'t> {
         event_id: Option<&'t str>,
     ) -> Result<(), Violation> {
         let fail = |field: &str, kind| Err(Violation::event(index, field, kind));
+        if index >= MAX_EVENTS_PER_TICKET {
+            return fail(
+                "events",
+                TicketErrorKind::TooManyEvents {
+                    limit: MAX_EVENTS_PER_TICKET,
+                },
+            );
+        }
         let unit = event.body.unit();
         if let (Some(unit), Some(known)) = (unit, self.units) {
             if !known.contains(unit.as_str()) {
