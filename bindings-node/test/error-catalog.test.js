@@ -85,8 +85,21 @@ test('the catalog has at least 60 entries', () => {
   assert.ok(FILES.length >= 60, `${FILES.length} entries`)
 })
 
+// Expands every array element `{"$repeat": n, "item": x}` into n copies of x (README).
+function expand (v) {
+  if (Array.isArray(v)) {
+    return v.flatMap((item) => (item && typeof item === 'object' && '$repeat' in item)
+      ? Array.from({ length: item.$repeat }, () => expand(item.item))
+      : [expand(item)])
+  }
+  if (v && typeof v === 'object') {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, expand(x)]))
+  }
+  return v
+}
+
 for (const file of FILES) {
-  const entry = JSON.parse(fs.readFileSync(path.join(DIR, file), 'utf8'))
+  const entry = expand(JSON.parse(fs.readFileSync(path.join(DIR, file), 'utf8')))
   const name = file.replace(/\.json$/, '')
   if (entry.only) {
     test(name, { skip: 'Rust-only entry (see the catalog README)' }, () => {})
@@ -111,7 +124,7 @@ for (const file of FILES) {
 test('the process survives every entry, run again back to back', () => {
   let thrown = 0
   for (const file of FILES) {
-    const entry = JSON.parse(fs.readFileSync(path.join(DIR, file), 'utf8'))
+    const entry = expand(JSON.parse(fs.readFileSync(path.join(DIR, file), 'utf8')))
     if (entry.only) continue
     assert.throws(() => OPERATIONS[entry.operation](entry.input))
     thrown += 1

@@ -42,9 +42,27 @@ fn entries() -> Vec<(String, Value)> {
         .map(|n| {
             let text = std::fs::read_to_string(format!("{DIR}{n}")).unwrap();
             let v: Value = serde_json::from_str(&text).unwrap();
-            (n.trim_end_matches(".json").to_owned(), v)
+            (n.trim_end_matches(".json").to_owned(), expand(v))
         })
         .collect()
+}
+
+/// Expands every array element `{"$repeat": n, "item": x}` into `n` copies of `x` (big inputs
+/// stay small on disk; see the catalog README).
+fn expand(v: Value) -> Value {
+    match v {
+        Value::Array(items) => Value::Array(
+            items
+                .into_iter()
+                .flat_map(|item| match item.get("$repeat").and_then(Value::as_u64) {
+                    Some(n) => vec![expand(item["item"].clone()); n as usize],
+                    None => vec![expand(item)],
+                })
+                .collect(),
+        ),
+        Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, expand(v))).collect()),
+        other => other,
+    }
 }
 
 fn text(v: &Value) -> &str {
