@@ -3,7 +3,7 @@
 //! The text is parsed once keeping positions; then each independent part — each key of a table
 //! on its own, each item of an array — is deserialized by itself with the types' own serde
 //! rules, and each error is mapped back to its byte offset in the file. A syntax error stops the
-//! document: it is then the only problem.
+//! document: the loader's error is then the only problem.
 //!
 //! TOML parts are values of toml's span-preserving parse tree, deserialized in place (their
 //! errors carry file offsets). JSON parts are cut out of the text at the positions found by the
@@ -68,8 +68,8 @@ pub(crate) enum Part<'a> {
     Json(&'a str, &'a Node),
 }
 
-/// Every problem of `text`, in file order: a syntax error alone, else what `check` finds in the
-/// root value.
+/// Every problem `check` finds in the root value of `text`, in file order; nothing when the
+/// text does not parse (the loader's syntax error is then the only problem).
 pub(crate) fn problems(
     text: &str,
     syntax: Syntax,
@@ -77,24 +77,18 @@ pub(crate) fn problems(
 ) -> Vec<Raw> {
     let mut out = Vec::new();
     match syntax {
-        Syntax::Toml => match DeTable::parse(text) {
-            Ok(table) => {
+        Syntax::Toml => {
+            if let Ok(table) = DeTable::parse(text) {
                 let span = table.span();
                 let root = Spanned::new(span, DeValue::Table(table.into_inner()));
                 check(Part::Toml(&root), &mut out);
             }
-            Err(e) => out.push(toml_raw(&e, 0)),
-        },
+        }
         Syntax::Json => {
-            if let Err(e) = serde_json::from_str::<IgnoredAny>(text) {
-                return vec![json_raw(&Cut::default(), text, &e)];
-            }
-            match json::parse(text) {
-                Ok(root) => check(Part::Json(text, &root), &mut out),
-                Err((message, span)) => out.push(Raw {
-                    offset: span.start,
-                    message,
-                }),
+            if serde_json::from_str::<IgnoredAny>(text).is_ok()
+                && let Ok(root) = json::parse(text)
+            {
+                check(Part::Json(text, &root), &mut out);
             }
         }
     }
@@ -120,7 +114,7 @@ impl<'a> Part<'a> {
             Part::Json(text, n) => {
                 let mut cut = Cut::default();
                 cut.exact(text, n.span.start, n.span.end);
-                cut.de(text)
+                cut.de()
             }
         }
     }
@@ -300,7 +294,7 @@ impl<'a> Part<'a> {
                     first = false;
                 }
                 cut.fixed("}", close);
-                cut.de(text)
+                cut.de()
             }
         }
     }
@@ -335,27 +329,23 @@ impl Cut {
         self.text.push_str(s);
     }
 
-    /// The file offset of byte `at` of the cut (the whole file when there are no pieces).
+    /// The file offset of byte `at` of the cut.
     fn file_offset(&self, at: usize) -> usize {
         match self.pieces.iter().rev().find(|(c, _, _)| *c <= at) {
-            Some((c, f, true)) => f + (at - c),
+            Some((c, f, true)) => f.saturating_add(at.saturating_sub(*c)),
             Some((_, f, false)) => *f,
             None => at,
         }
     }
 
-    fn de<T: DeserializeOwned>(&self, file: &str) -> Result<T, Raw> {
-        serde_json::from_str(&self.text).map_err(|e| json_raw(self, file, &e))
+    fn de<T: DeserializeOwned>(&self) -> Result<T, Raw> {
+        serde_json::from_str(&self.text).map_err(|e| json_raw(self, &e))
     }
 }
 
-/// A serde_json error on `cut` (or on the whole `file` when the cut is empty) as a problem.
-fn json_raw(cut: &Cut, file: &str, e: &serde_json::Error) -> Raw {
-    let text = if cut.pieces.is_empty() {
-        file
-    } else {
-        &cut.text
-    };
+/// A serde_json error on `cut` as a problem.
+fn json_raw(cut: &Cut, e: &serde_json::Error) -> Raw {
+    let text = &cut.text;
     // serde_json's column counts bytes and names the last byte it read.
     let line_start = if e.line() <= 1 {
         0
@@ -364,7 +354,9 @@ fn json_raw(cut: &Cut, file: &str, e: &serde_json::Error) -> Raw {
             .nth(e.line() - 2)
             .map_or(text.len(), |(i, _)| i + 1)
     };
-    let at = (line_start + e.column().saturating_sub(1)).min(text.len());
+    let at = line_start
+        .saturating_add(e.column().saturating_sub(1))
+        .min(text.len());
     let full = e.to_string();
     let message = full
         .rfind(" at line ")
@@ -374,5 +366,51 @@ fn json_raw(cut: &Cut, file: &str, e: &serde_json::Error) -> Raw {
     Raw {
         offset: cut.file_offset(at),
         message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Policy;
+    use crate::calendar::CalendarData;
+
+    /// Every prefix of a file (a file cut anywhere, broken in every way a cut can break it): the
+    /// check never panics, finds problems exactly when the loader refuses the text, and lists
+    /// the loader's error among them.
+    #[test]
+    fn checks_agree_with_the_loaders_on_every_prefix() {
+        let policy_toml = "name = \"x\"\nredispatch = \"continue\"\n[[rules]]\nwhen = { urgency = \"urgent\" }\nlimits.reply = { amount = \"2h\", from = \"signed\" }\n[[rules]]\nlimits.complete = \"5wd\"\n";
+        let policy_json = "{\"name\": \"x\", \"rules\": [{\"when\": {\"kind\": \"consult\"}, \"limits\": {\"complete\": \"3wd\"}}, {\"limits\": {\"sign\": \"24h\"}}]}";
+        let data_toml = "format = 1\n[[notices]]\nyear = 2027\n[[notices.holidays]]\nname = \"A\"\noff = [\"2027-01-01..2027-01-03\"]\n[[days]]\ndates = [\"2027-03-08\"]\nrule = \"hours\"\nhours = [\"09:00-12:00\"]\n";
+        let data_json = "{\"days\": [{\"dates\": [\"2027-03-08\"], \"rule\": \"hours\", \"hours\": [\"09:00-12:00\"]}], \"notices\": [{\"year\": 2027, \"holidays\": [{\"name\": \"A\", \"on\": [\"2027-01-09\"]}]}]}";
+        let cuts = |text: &'static str| (0..=text.len()).filter_map(move |i| text.get(..i));
+        for t in cuts(policy_toml) {
+            let problems = Policy::check_toml_str(t);
+            match Policy::from_toml_str(t) {
+                Ok(_) => assert!(problems.is_empty(), "{t:?}: {problems:?}"),
+                Err(e) => assert!(problems.contains(&e), "{t:?}: {e:?} not in {problems:?}"),
+            }
+        }
+        for t in cuts(policy_json) {
+            let problems = Policy::check_json_str(t);
+            match Policy::from_json_str(t) {
+                Ok(_) => assert!(problems.is_empty(), "{t:?}: {problems:?}"),
+                Err(e) => assert!(problems.contains(&e), "{t:?}: {e:?} not in {problems:?}"),
+            }
+        }
+        for t in cuts(data_toml) {
+            let problems = CalendarData::check_toml(t);
+            match CalendarData::from_toml(t) {
+                Ok(_) => assert!(problems.is_empty(), "{t:?}: {problems:?}"),
+                Err(e) => assert!(!problems.is_empty(), "{t:?}: {e:?}"),
+            }
+        }
+        for t in cuts(data_json) {
+            let problems = CalendarData::check_json(t);
+            match CalendarData::from_json(t) {
+                Ok(_) => assert!(problems.is_empty(), "{t:?}: {problems:?}"),
+                Err(e) => assert!(!problems.is_empty(), "{t:?}: {e:?}"),
+            }
+        }
     }
 }

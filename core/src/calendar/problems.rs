@@ -10,7 +10,7 @@ impl CalendarData {
     /// as [`CalendarData::from_toml`]: `unknown_calendar_key`, `invalid_date`,
     /// `invalid_calendar_data` …); empty when that function accepts the text. Each top-level key,
     /// each notice, each key of a notice, each holiday of a notice, each key of a holiday and
-    /// each date rule is checked on its own; a syntax error is the only problem.
+    /// each date rule is checked on its own; a syntax error stops the text (one problem).
     pub fn check_toml(text: &str) -> Vec<Error> {
         match CalendarData::from_toml(text) {
             Ok(_) => Vec::new(),

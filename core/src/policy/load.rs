@@ -30,7 +30,7 @@ impl Policy {
     /// Every problem of a TOML policy, in file order, each an `invalid_policy` error with its line
     /// and column; empty when [`Policy::from_toml_str`] accepts the text, else it holds the error
     /// that function returns. Each top-level key, each rule, each key of a rule and each clock of
-    /// its `limits` is checked on its own; a syntax error is the only problem.
+    /// its `limits` is checked on its own; a syntax error stops the text (one problem).
     pub fn check_toml_str(text: &str) -> Vec<Error> {
         match Policy::from_toml_str(text) {
             Ok(_) => Vec::new(),
