@@ -12,6 +12,7 @@ pub mod amount;
 pub mod board;
 pub mod calendar;
 pub mod clocks;
+mod document;
 pub mod error;
 pub mod formula;
 pub mod instant;

@@ -10,13 +10,14 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use hotline_score::calendar::CalendarBuilder;
+use hotline_score::calendar::{CalendarBuilder, CalendarData};
 use hotline_score::scheme::{Format, Scheme};
 use hotline_score::ticket::Mode;
+use hotline_score::{Error, Policy};
 
 use crate::fail::{CliResult, Failure};
 use crate::input::data::{DataFiles, load, problems_failure};
-use crate::input::{is_json, load_calendar_data, load_policy, read_text, scheme_failure};
+use crate::input::{is_json, load_policy, positioned, read_text, scheme_failure};
 use crate::progress::Progress;
 
 /// What a file holds.
@@ -60,7 +61,7 @@ pub fn run(args: &CheckArgs) -> CliResult<()> {
         let name = path.display().to_string();
         let result = match kind {
             FileKind::Scheme => check_scheme(path),
-            FileKind::Policy => load_policy(&name).map(|p| format!("policy `{}`", p.name)),
+            FileKind::Policy => check_policy(path),
             FileKind::Calendar => check_calendar(path),
             FileKind::Tickets | FileKind::Events | FileKind::Units => {
                 let slot = match kind {
@@ -129,18 +130,59 @@ fn check_scheme(path: &Path) -> CliResult<String> {
     ))
 }
 
+/// Every problem of a policy file; a built-in policy name is accepted too.
+fn check_policy(path: &Path) -> CliResult<String> {
+    let name = path.display().to_string();
+    if !path.exists() {
+        return load_policy(&name).map(|p| format!("policy `{}`", p.name));
+    }
+    let text = read_text(path)?;
+    let (problems, policy) = if is_json(path) {
+        (Policy::check_json_str(&text), Policy::from_json_str(&text))
+    } else {
+        (Policy::check_toml_str(&text), Policy::from_toml_str(&text))
+    };
+    every_problem(&name, &problems)?;
+    let policy = policy.map_err(|e| Failure::data(positioned(&name, &e)))?;
+    Ok(format!("policy `{}`", policy.name))
+}
+
+/// Every problem of a calendar data file, then its consistency with the built-in data.
 fn check_calendar(path: &Path) -> CliResult<String> {
-    let data = load_calendar_data(path)?;
+    let name = path.display().to_string();
+    let text = read_text(path)?;
+    let (problems, data) = if is_json(path) {
+        (
+            CalendarData::check_json(&text),
+            CalendarData::from_json(&text),
+        )
+    } else {
+        (
+            CalendarData::check_toml(&text),
+            CalendarData::from_toml(&text),
+        )
+    };
+    every_problem(&name, &problems)?;
+    let data = data.map_err(|e| Failure::data(positioned(&name, &e)))?;
     let notices = data.notices.len();
     let days = data.days.len();
     CalendarBuilder::new()
         .prc_data()
         .data(data)
         .build()
-        .map_err(|e| Failure::in_file(&path.display().to_string(), &e))?;
+        .map_err(|e| Failure::in_file(&name, &e))?;
     Ok(format!(
         "calendar data: {notices} notice(s), {days} date rule(s), consistent with the built-in data"
     ))
+}
+
+/// A data failure listing `problems` one per line (`file:line:column: …`), if there are any.
+fn every_problem(file: &str, problems: &[Error]) -> CliResult<()> {
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let lines: Vec<String> = problems.iter().map(|e| positioned(file, e)).collect();
+    Err(Failure::data(lines.join("\n")))
 }
 
 /// Checks one data set (lenient: every bad ticket and row is a problem).

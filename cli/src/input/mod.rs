@@ -249,6 +249,9 @@ pub fn positioned(file: &str, e: &Error) -> String {
         Error::InvalidPolicy { pos, .. }
         | Error::InvalidCalendarData { pos, .. }
         | Error::InvalidDate { pos, .. }
+        | Error::InvalidTimeOfDay { pos, .. }
+        | Error::IntervalEndsBeforeStart { pos, .. }
+        | Error::OverlappingIntervals { pos, .. }
         | Error::UnknownCalendarKey { pos, .. } => *pos,
         Error::InvalidTicketJson { line, column, .. } => Some(hotline_score::FilePos {
             line: *line,

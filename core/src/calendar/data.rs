@@ -288,22 +288,11 @@ impl CalendarData {
 
     /// Checks what the shape alone does not: the format version and each rule's hours.
     fn check(&self) -> Result<()> {
-        if let Some(v) = self.format.filter(|v| *v != FORMAT_VERSION) {
-            return Err(Error::InvalidCalendarData {
-                reason: format!("format {v} is not supported (this version reads format 1)"),
-                pos: None,
-            });
+        if let Some(reason) = format_problem(self.format) {
+            return Err(Error::InvalidCalendarData { reason, pos: None });
         }
         for (i, e) in self.days.iter().enumerate() {
-            let problem = match (e.rule, &e.hours, e.statutory) {
-                (RuleName::Hours, None, _) => Some("rule \"hours\" needs `hours`"),
-                (RuleName::Off, Some(_), _) => Some("rule \"off\" takes no `hours`"),
-                (RuleName::On | RuleName::Hours, _, true) => {
-                    Some("only rule \"off\" can be `statutory`")
-                }
-                _ => None,
-            };
-            if let Some(p) = problem {
+            if let Some(p) = e.problem() {
                 return Err(Error::InvalidCalendarData {
                     reason: format!("days[{i}]: {p}"),
                     pos: None,
@@ -311,6 +300,27 @@ impl CalendarData {
             }
         }
         Ok(())
+    }
+}
+
+/// What is wrong with a `format` value, if anything.
+pub(super) fn format_problem(format: Option<u32>) -> Option<String> {
+    format
+        .filter(|v| *v != FORMAT_VERSION)
+        .map(|v| format!("format {v} is not supported (this version reads format 1)"))
+}
+
+impl DayEntry {
+    /// What is wrong with the rule's combination of `rule`, `hours` and `statutory`, if anything.
+    pub(super) fn problem(&self) -> Option<&'static str> {
+        match (self.rule, &self.hours, self.statutory) {
+            (RuleName::Hours, None, _) => Some("rule \"hours\" needs `hours`"),
+            (RuleName::Off, Some(_), _) => Some("rule \"off\" takes no `hours`"),
+            (RuleName::On | RuleName::Hours, _, true) => {
+                Some("only rule \"off\" can be `statutory`")
+            }
+            _ => None,
+        }
     }
 }
 
@@ -357,7 +367,7 @@ pub(crate) fn encode_error(e: &Error) -> String {
 }
 
 /// Rebuilds the typed error from a serde message (see [`encode_error`]).
-fn decode_error(msg: &str, pos: Option<FilePos>) -> Error {
+pub(super) fn decode_error(msg: &str, pos: Option<FilePos>) -> Error {
     if let Some(e) = decode_typed(msg, pos) {
         return e;
     }

@@ -18,6 +18,7 @@ pub mod data;
 pub mod days;
 mod index;
 pub mod prc;
+mod problems;
 pub mod rules;
 pub mod span;
 pub mod template;

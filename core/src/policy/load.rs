@@ -1,6 +1,7 @@
 //! Reading policies from TOML and JSON, with file positions in every error.
 
-use super::Policy;
+use super::{Policy, Rule, RuleLimits};
+use crate::document::{self, Part, Raw, Stand, Syntax, TableRules};
 use crate::error::{Error, FilePos, Result};
 
 /// The largest policy file read, in bytes (1 MiB; the built-in policies are under 10 KiB).
@@ -46,6 +47,25 @@ impl Policy {
         })
     }
 
+    /// Every problem of a TOML policy, in file order, each an `invalid_policy` error with its line
+    /// and column; empty when [`Policy::from_toml_str`] accepts the text, else it holds the error
+    /// that function returns. Each top-level key, each rule, each key of a rule and each clock of
+    /// its `limits` is checked on its own; a syntax error stops the text (one problem).
+    pub fn check_toml_str(text: &str) -> Vec<Error> {
+        match Policy::from_toml_str(text) {
+            Ok(_) => Vec::new(),
+            Err(first) => every_problem(text, Syntax::Toml, first),
+        }
+    }
+
+    /// Every problem of a JSON policy, as [`Policy::check_toml_str`].
+    pub fn check_json_str(text: &str) -> Vec<Error> {
+        match Policy::from_json_str(text) {
+            Ok(_) => Vec::new(),
+            Err(first) => every_problem(text, Syntax::Json, first),
+        }
+    }
+
     /// The policy as pretty JSON (for bindings and `check` output).
     pub fn to_json_string(&self) -> Result<String> {
         serde_json::to_string_pretty(self).map_err(|e| Error::InvalidPolicy {
@@ -54,6 +74,51 @@ impl Policy {
             reason: e.to_string(),
         })
     }
+}
+
+/// The problems of a policy the loader refused (`first`, what the loader said, if none is found).
+fn every_problem(text: &str, syntax: Syntax, first: Error) -> Vec<Error> {
+    let format = match syntax {
+        Syntax::Toml => "toml",
+        Syntax::Json => "json",
+    };
+    let found: Vec<Error> = document::problems(text, syntax, check_policy)
+        .into_iter()
+        .map(|raw| Error::InvalidPolicy {
+            format: format.into(),
+            pos: Some(FilePos::from_offset(text, raw.offset)),
+            reason: raw.message,
+        })
+        .collect();
+    if found.is_empty() { vec![first] } else { found }
+}
+
+/// The independent parts of a policy: top-level keys (`name` is required), rules, and the keys
+/// of a rule and of its `limits`. `extension` and `status` are checked whole: their keys are
+/// checked against each other.
+fn check_policy(root: Part<'_>, out: &mut Vec<Raw>) {
+    let none = |_: &RuleLimits| None;
+    let limits = |p: Part<'_>, out: &mut Vec<Raw>| {
+        let rules = TableRules {
+            required: &[],
+            split: &[],
+        };
+        p.each_key::<RuleLimits>(&rules, &none, out)
+    };
+    let rule_rules = TableRules {
+        required: &[],
+        split: &[("limits", &limits)],
+    };
+    let rules = |p: Part<'_>, out: &mut Vec<Raw>| {
+        p.each_item(out, |_, rule, out| {
+            rule.check_table::<Rule>(&rule_rules, &|_| None, out);
+        })
+    };
+    let policy_rules = TableRules {
+        required: &[("name", Stand::Str)],
+        split: &[("rules", &rules)],
+    };
+    root.check_table::<Policy>(&policy_rules, &|_| None, out);
 }
 
 /// `" at line L, column C"`, or nothing when the position is unknown (for error messages).
@@ -118,6 +183,96 @@ mod tests {
         }
         let e = Policy::from_json_str("{\"name\": \"x\", \"extra\": true}").unwrap_err();
         assert!(e.to_string().contains("extra"), "{e}");
+    }
+
+    /// (line, column) of every problem, checking they are all `invalid_policy`.
+    fn places(problems: &[Error]) -> Vec<(u32, u32)> {
+        problems
+            .iter()
+            .map(|e| {
+                assert_eq!(e.code(), "invalid_policy", "{e}");
+                pos(e)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn check_lists_every_independent_problem_toml() {
+        let text = "name = \"x\"\n\
+                    bogus = 1\n\
+                    redispatch = \"nope\"\n\
+                    [[rules]]\n\
+                    when = { kind = \"gossip\" }\n\
+                    limits.complete = \"5 days\"\n\
+                    [[rules]]\n\
+                    limits.sign = \"24h\"\n\
+                    [[rules]]\n\
+                    limits.reply = { amount = \"3wd\", clock = \"natural\" }\n\
+                    who = 1\n";
+        let problems = Policy::check_toml_str(text);
+        // bogus key; bad redispatch value; gossip kind and bad amount in rule 1 (independent
+        // keys of one rule); rule 3: working amount on the natural clock, unknown key `who`.
+        assert_eq!(
+            places(&problems),
+            [(2, 1), (3, 14), (5, 17), (6, 19), (10, 16), (11, 1)],
+            "{problems:#?}"
+        );
+        assert!(
+            problems[4].to_string().contains("working clock"),
+            "{}",
+            problems[4]
+        );
+        // The loader's one error is one of them.
+        assert!(problems.contains(&Policy::from_toml_str(text).unwrap_err()));
+    }
+
+    #[test]
+    fn check_lists_every_independent_problem_json() {
+        let text = "{\n\
+                    \"name\": \"x\",\n\
+                    \"redispatch\": \"nope\",\n\
+                    \"rules\": [\n\
+                    {\"limits\": {\"sign\": \"5 days\", \"reply\": \"2h\"}},\n\
+                    {\"limits\": {\"complete\": \"3wd\"}, \"extra\": true}\n\
+                    ]\n\
+                    }";
+        let problems = Policy::check_json_str(text);
+        // serde_json places a problem at the last character it read (the closing quote).
+        assert_eq!(
+            places(&problems),
+            [(3, 20), (5, 28), (6, 39)],
+            "{problems:#?}"
+        );
+        assert!(problems[2].to_string().contains("extra"), "{}", problems[2]);
+        assert!(problems.contains(&Policy::from_json_str(text).unwrap_err()));
+    }
+
+    #[test]
+    fn check_reports_missing_name_once_and_syntax_alone() {
+        let problems = Policy::check_toml_str("[[rules]]\nlimits = 3\n[[rules]]\nwhen = 4\n");
+        assert_eq!(
+            places(&problems),
+            [(1, 1), (2, 10), (4, 8)],
+            "{problems:#?}"
+        );
+        assert!(problems[0].to_string().contains("missing field `name`"));
+        let problems = Policy::check_toml_str("name = \nbogus = 1\n");
+        assert_eq!(places(&problems), [(1, 8)], "{problems:#?}");
+        let problems = Policy::check_json_str("{\"name\": \"x\",\n\"rules\": [}");
+        assert_eq!(places(&problems).len(), 1, "{problems:#?}");
+        assert_eq!(places(&problems)[0].0, 2);
+    }
+
+    #[test]
+    fn check_accepts_good_policies() {
+        for (name, text) in crate::policy::BUILTIN {
+            assert_eq!(Policy::check_toml_str(text), [], "{name}");
+            let json = Policy::from_toml_str(text)
+                .unwrap()
+                .to_json_string()
+                .unwrap();
+            assert_eq!(Policy::check_json_str(&json), [], "{name}");
+        }
     }
 
     #[test]
