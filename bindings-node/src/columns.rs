@@ -322,6 +322,7 @@ pub fn load(c: &TicketColumns, opts: &Load) -> Fallible<LoadedBatch> {
         attrs.push((name.as_str(), col));
     }
     let mut assembler = Assembler::new(opts.units(), opts.mode())?;
+    assembler.reserve(n, Slice::of(&c.events.ticket_id).len());
     let mut buf = String::new();
     for i in 0..n {
         instant_cell(received.get(i).copied().unwrap_or(f64::NAN), &mut buf);
