@@ -2,6 +2,7 @@
 //! ready to score. Built by [`super::load`]; immutable afterwards.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
@@ -60,10 +61,10 @@ pub struct Shrink {
 /// A compiled indicator.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Indicator {
-    /// Identifier.
-    pub id: String,
-    /// Chinese name.
-    pub name: String,
+    /// Identifier (shared by every scorecard component of this indicator).
+    pub id: Arc<str>,
+    /// Chinese name (shared by every scorecard component of this indicator).
+    pub name: Arc<str>,
     /// Base, bonus or deduction.
     pub kind: IndicatorKind,
     /// The value (absent for checklists).

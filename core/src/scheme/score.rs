@@ -5,12 +5,13 @@
 //! sum of the rounded components (then capped); ranks use the rounded total.
 
 use std::cmp::Ordering;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
 use super::card::{Component, Scorecard, Scores, fixed, reported};
-use super::file::{IndicatorKind, NoDataSpec};
+use super::file::IndicatorKind;
 use super::model::{Group, Indicator, Scheme};
 use super::no_data::{NoDataOutcome, rescale_factor, resolve};
 use super::order::cmp;
@@ -103,41 +104,76 @@ impl Scheme {
         members: &[&Unit],
         metrics: &MetricsTable,
     ) -> Vec<Scorecard> {
-        let indicators: Vec<&Indicator> = self
-            .indicators
-            .iter()
-            .filter(|i| i.applies_to(&group.id))
-            .collect();
+        let indicators = self.group_indicators(group);
         // Measure every (unit, indicator): row-major, one row of `n` cells per unit.
-        let n = indicators.len();
         let mut slots: Vec<Value> = Vec::new();
         let zero = UnitCounters::default();
-        let mut cells: Vec<Cell> = Vec::with_capacity(members.len() * n);
+        let mut measured: Vec<Measured> = Vec::with_capacity(members.len() * indicators.len());
         for u in members {
             let counters = metrics.units.get(&u.id).unwrap_or(&zero);
-            self.resolver.fill_used(
+            self.measure_row(
+                &indicators,
                 counters,
                 metrics.external.get(&u.id),
-                &self.used_slots,
                 &mut slots,
+                &mut measured,
             );
-            cells.extend(indicators.iter().map(|ind| {
-                let measured = match &ind.value {
-                    Some(v) => v.measure(&slots),
-                    None => Measured {
-                        value: ind.rule.checklist_value(&slots),
-                        ..Measured::default()
-                    },
-                };
-                Cell {
-                    measured,
-                    value: None,
-                    shrunk: false,
-                    exact: None,
-                }
-            }));
         }
+        self.score_measured(group, members, &indicators, &measured)
+    }
+
+    /// The indicators that apply to `group`, in scheme order.
+    pub(crate) fn group_indicators(&self, group: &Group) -> Vec<&Indicator> {
+        self.indicators
+            .iter()
+            .filter(|i| i.applies_to(&group.id))
+            .collect()
+    }
+
+    /// Measures one unit's `indicators` (appended to `out`); `slots` is scratch space.
+    pub(crate) fn measure_row(
+        &self,
+        indicators: &[&Indicator],
+        counters: &UnitCounters,
+        external: Option<&BTreeMap<String, Decimal>>,
+        slots: &mut Vec<Value>,
+        out: &mut Vec<Measured>,
+    ) {
+        self.resolver
+            .fill_used(counters, external, &self.used_slots, slots);
+        out.extend(indicators.iter().map(|ind| match &ind.value {
+            Some(v) => v.measure(slots),
+            None => Measured {
+                value: ind.rule.checklist_value(slots),
+                ..Measured::default()
+            },
+        }));
+    }
+
+    /// The group-level steps on measured values (row-major, one row per member, in `members`
+    /// order): pooled rates, shrinkage, group maxima, exact points, no-data handling, rounding,
+    /// totals, grades and ranks.
+    pub(crate) fn score_measured(
+        &self,
+        group: &Group,
+        members: &[&Unit],
+        indicators: &[&Indicator],
+        measured: &[Measured],
+    ) -> Vec<Scorecard> {
+        let n = indicators.len();
         let step = n.max(1);
+        let mut cells: Vec<Cell> = measured
+            .iter()
+            .map(|m| Cell {
+                measured: *m,
+                value: None,
+                shrunk: false,
+                exact: None,
+            })
+            .collect();
+        let dp = self.file.decimals;
+        let zero = fixed(Decimal::ZERO, dp);
+        let mut columns = Vec::with_capacity(n);
         // Group-level steps per indicator: pooled rate, shrinkage, group maximum, exact points.
         for (j, ind) in indicators.iter().enumerate() {
             let pooled = ind
@@ -157,72 +193,89 @@ impl Scheme {
                 _ => None,
             };
             let target = ind.target_for(&group.id);
+            let mut missing = false;
             for cell in cells.iter_mut().skip(j).step_by(step) {
                 cell.exact = cell
                     .value
                     .and_then(|r| ind.rule.points(r, ind.points, ind.kind, target, group_max));
+                missing |= cell.exact.is_none();
             }
+            // The no-data outcome depends on the group's points with data only: once per column.
+            let no_data = missing.then(|| {
+                let with_data: Vec<Decimal> = cells
+                    .iter()
+                    .skip(j)
+                    .step_by(step)
+                    .filter_map(|c| c.exact)
+                    .collect();
+                resolve(ind.no_data, ind.kind, ind.points, &with_data)
+            });
+            columns.push(Column {
+                ind,
+                red_line: ind.red_line_for(&group.id),
+                worse: if ind.rule.higher_is_better(ind.kind) {
+                    Ordering::Less
+                } else {
+                    Ordering::Greater
+                },
+                max_points: match ind.kind {
+                    IndicatorKind::Base | IndicatorKind::Bonus => fixed(ind.points, dp),
+                    IndicatorKind::Deduction => zero,
+                },
+                no_data,
+            });
         }
+        let constants = CardConstants {
+            group,
+            dp,
+            zero,
+            full_marks: fixed(group.full_marks, dp),
+        };
         let mut cards: Vec<Scorecard> = members
             .iter()
             .enumerate()
             .map(|(i, unit)| {
                 let row = cells.get(i * n..(i + 1) * n).unwrap_or_default();
-                self.card(group, unit, &indicators, row, &cells)
+                self.card(&constants, unit, &columns, row)
             })
             .collect();
         rank_group(&mut cards);
         cards
     }
 
-    /// One unit's scorecard from its row of cells (`all` = the group's cells, row-major, for
-    /// group means).
+    /// One unit's scorecard from its row of cells.
     fn card(
         &self,
-        group: &Group,
+        k: &CardConstants<'_>,
         unit: &Unit,
-        indicators: &[&Indicator],
+        columns: &[Column<'_>],
         row: &[Cell],
-        all: &[Cell],
     ) -> Scorecard {
-        let n = indicators.len().max(1);
-        let dp = self.file.decimals;
-        // No-data outcomes, then the rescale factor of excluded base indicators.
-        let outcomes: Vec<(Option<Decimal>, Option<NoDataSpec>)> = indicators
+        let dp = k.dp;
+        // The exact points and no-data handling of a cell.
+        let outcome = |col: &Column<'_>, cell: &Cell| match (cell.exact, col.no_data) {
+            (Some(p), _) => (Some(p), None),
+            (None, Some(NoDataOutcome::Points(p))) => (Some(p), Some(col.ind.no_data)),
+            (None, _) => (None, Some(col.ind.no_data)),
+        };
+        // The rescale factor of excluded base indicators.
+        let excluded = columns
             .iter()
             .zip(row)
-            .enumerate()
-            .map(|(j, (ind, cell))| match cell.exact {
-                Some(p) => (Some(p), None),
-                None => {
-                    let with_data: Vec<Decimal> = all
-                        .iter()
-                        .skip(j)
-                        .step_by(n)
-                        .filter_map(|c| c.exact)
-                        .collect();
-                    match resolve(ind.no_data, ind.kind, ind.points, &with_data) {
-                        NoDataOutcome::Points(p) => (Some(p), Some(ind.no_data)),
-                        NoDataOutcome::Excluded => (None, Some(ind.no_data)),
-                    }
-                }
-            })
-            .collect();
-        let excluded = indicators
-            .iter()
-            .zip(&outcomes)
-            .filter(|(_, (p, _))| p.is_none())
-            .fold(Decimal::ZERO, |acc, (ind, _)| {
-                acc.saturating_add(ind.points)
+            .filter(|(col, cell)| outcome(col, cell).0.is_none())
+            .fold(Decimal::ZERO, |acc, (col, _)| {
+                acc.saturating_add(col.ind.points)
             });
-        let factor = rescale_factor(group.full_marks, excluded);
-        let components: Vec<Component> = indicators
+        let factor = rescale_factor(k.group.full_marks, excluded);
+        let rescaled = factor != Decimal::ONE;
+        let components: Vec<Component> = columns
             .iter()
             .zip(row)
-            .zip(&outcomes)
-            .map(|((ind, cell), (exact, no_data))| {
+            .map(|(col, cell)| {
+                let ind = col.ind;
+                let (exact, no_data) = outcome(col, cell);
                 let scale = |d: Decimal| {
-                    if ind.kind == IndicatorKind::Base {
+                    if ind.kind == IndicatorKind::Base && rescaled {
                         d.checked_mul(factor).unwrap_or(Decimal::ZERO)
                     } else {
                         d
@@ -230,33 +283,25 @@ impl Scheme {
                 };
                 let magnitude = fixed(exact.map_or(Decimal::ZERO, scale), dp);
                 let max_points = match (ind.kind, exact) {
-                    (IndicatorKind::Base, Some(_)) => fixed(scale(ind.points), dp),
-                    (IndicatorKind::Bonus, _) => fixed(ind.points, dp),
-                    _ => fixed(Decimal::ZERO, dp),
+                    (IndicatorKind::Base, Some(_)) if rescaled => fixed(scale(ind.points), dp),
+                    (IndicatorKind::Base, None) => k.zero,
+                    _ => col.max_points,
                 };
                 let (points, lost) = match ind.kind {
                     IndicatorKind::Base => (
                         magnitude,
                         fixed(max_points.checked_sub(magnitude).unwrap_or_default(), dp),
                     ),
-                    IndicatorKind::Bonus => (magnitude, fixed(Decimal::ZERO, dp)),
+                    IndicatorKind::Bonus => (magnitude, k.zero),
                     IndicatorKind::Deduction => (fixed(-magnitude, dp), magnitude),
                 };
-                let red_line = ind.red_line_for(&group.id);
-                let below_red_line = match (cell.value, red_line) {
-                    (Some(v), Some(t)) => {
-                        let worse = if ind.rule.higher_is_better(ind.kind) {
-                            Ordering::Less
-                        } else {
-                            Ordering::Greater
-                        };
-                        cmp(v, t) == worse
-                    }
+                let below_red_line = match (cell.value, col.red_line) {
+                    (Some(v), Some(t)) => cmp(v, t) == col.worse,
                     _ => false,
                 };
                 Component {
-                    indicator: ind.id.clone(),
-                    name: ind.name.clone(),
+                    indicator: Arc::clone(&ind.id),
+                    name: Arc::clone(&ind.name),
                     kind: ind.kind,
                     value: cell.value.map(reported),
                     numerator: cell.measured.num.map(reported),
@@ -264,7 +309,7 @@ impl Scheme {
                     points,
                     max_points,
                     points_lost: lost,
-                    no_data: *no_data,
+                    no_data,
                     shrunk: cell.shrunk,
                     below_red_line,
                 }
@@ -272,7 +317,7 @@ impl Scheme {
             .collect();
         let t = total(
             components.iter().map(|c| c.points),
-            group.full_marks,
+            k.group.full_marks,
             self.total_cap,
             self.total_floor,
             dp,
@@ -280,16 +325,39 @@ impl Scheme {
         Scorecard {
             unit: unit.id.clone(),
             name: unit.name.clone(),
-            group: group.id.clone(),
+            group: k.group.id.clone(),
             total: t,
-            full_marks: fixed(group.full_marks, dp),
+            full_marks: k.full_marks,
             rank: 0,
             group_size: 0,
-            grade: grade(t, group.full_marks, &self.grades),
+            grade: grade(t, k.group.full_marks, &self.grades),
             components,
             scheme_hash: self.hash.clone(),
         }
     }
+}
+
+/// One indicator's constants within a group.
+struct Column<'a> {
+    ind: &'a Indicator,
+    /// The red line the unit is flagged below.
+    red_line: Option<Decimal>,
+    /// The ordering of a value worse than the red line.
+    worse: Ordering,
+    /// Rounded full marks without rescaling (base with data, bonus); zero for deductions.
+    max_points: Decimal,
+    /// The outcome for cells without points (computed when the group has such a cell).
+    no_data: Option<NoDataOutcome>,
+}
+
+/// A group's constants for its scorecards.
+struct CardConstants<'a> {
+    group: &'a Group,
+    dp: u32,
+    /// Zero with `dp` places.
+    zero: Decimal,
+    /// The group's full marks with `dp` places.
+    full_marks: Decimal,
 }
 
 #[cfg(test)]
@@ -297,7 +365,7 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
-    use crate::scheme::file::SchemeFile;
+    use crate::scheme::file::{NoDataSpec, SchemeFile};
 
     fn unit(id: &str, group: &str) -> Unit {
         Unit {

@@ -182,7 +182,7 @@ impl Scheme {
                         .iter()
                         .filter(|c| c.below_red_line)
                         .map(|c| WarningReason::BelowRedLine {
-                            indicator: c.indicator.clone(),
+                            indicator: c.indicator.to_string(),
                             value: c.value,
                         }),
                 );
@@ -195,8 +195,8 @@ impl Scheme {
                 .iter()
                 .filter(|c| c.points_lost > Decimal::ZERO)
                 .map(|c| CostlyIndicator {
-                    indicator: c.indicator.clone(),
-                    name: c.name.clone(),
+                    indicator: c.indicator.to_string(),
+                    name: c.name.to_string(),
                     points_lost: c.points_lost,
                 })
                 .collect();
