@@ -42,6 +42,7 @@ mod order;
 mod preset;
 mod problem;
 mod rank;
+mod rescue;
 mod resolver;
 mod round;
 mod rule;
