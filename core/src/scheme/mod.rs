@@ -29,6 +29,7 @@
 mod card;
 mod explain;
 pub mod file;
+mod group;
 mod hash;
 mod json;
 mod load;
@@ -57,6 +58,7 @@ mod workload;
 
 pub use card::{Component, Scorecard, Scores, VALUE_DECIMALS};
 pub use explain::{ComponentExplanation, Explanation};
+pub(crate) use group::GroupScoring;
 pub use load::Format;
 pub use model::{Grade, Group, Indicator, Scheme};
 pub use preset::PRESETS;
@@ -66,6 +68,7 @@ pub use sanction::{PeriodSanctions, Sanction};
 pub use schema::SCHEME_SCHEMA;
 #[cfg(feature = "json-schema")]
 pub use schema::generate as generate_json_schema;
+pub(crate) use value::Measured;
 pub use warning::{CostlyIndicator, RescuableTicket, UnitWarning, WarningData, WarningReason};
 pub use warning_tickets::known_at;
 

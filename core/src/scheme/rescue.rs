@@ -91,7 +91,7 @@ impl<'a> GroupAtEnd<'a> {
             measured,
             lapsed: HashMap::new(),
         };
-        let cards = scheme.score_measured(group, &g.members, &g.indicators, &g.measured);
+        let cards = scheme.score_measured(group, &g.members, &g.measured);
         g.lapsed = g
             .members
             .iter()
@@ -132,7 +132,7 @@ impl<'a> GroupAtEnd<'a> {
             *cell = m;
         }
         self.scheme
-            .score_measured(self.group, &self.members, &self.indicators, &measured)
+            .score_measured(self.group, &self.members, &measured)
             .into_iter()
             .find(|c| &c.unit == unit)
             .map(|c| c.total)

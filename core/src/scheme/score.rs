@@ -4,37 +4,20 @@
 //! Each component's exact points are rounded half away from zero to `decimals`; the total is the
 //! sum of the rounded components (then capped); ranks use the rounded total.
 
-use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashSet};
-use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use super::card::{Component, Scorecard, Scores, fixed, reported};
-use super::file::IndicatorKind;
+use super::card::{Scorecard, Scores};
+use super::group::GroupScoring;
 use super::model::{Group, Indicator, Scheme};
-use super::no_data::{NoDataOutcome, rescale_factor, resolve};
-use super::order::cmp;
-use super::rank::rank_group;
-use super::rule::Rule;
-use super::total::{grade, total};
 use super::value::Measured;
-use super::workload::{pooled_rate, scored_value};
 use crate::error::{Error, Result};
 use crate::formula::Value;
 use crate::instant::Instant;
 use crate::metrics::{MetricsTable, UnitCounters};
 use crate::period::Period;
 use crate::unit::Unit;
-
-/// One indicator's evaluation for one unit, before rounding.
-#[derive(Debug, Clone, Copy)]
-struct Cell {
-    measured: Measured,
-    value: Option<Decimal>,
-    shrunk: bool,
-    exact: Option<Decimal>,
-}
 
 impl Scheme {
     /// Scores `units` from their metrics for `period` (evaluated at `as_of`).
@@ -119,7 +102,7 @@ impl Scheme {
                 &mut measured,
             );
         }
-        self.score_measured(group, members, &indicators, &measured)
+        self.score_measured(group, members, &measured)
     }
 
     /// The indicators that apply to `group`, in scheme order.
@@ -152,212 +135,21 @@ impl Scheme {
 
     /// The group-level steps on measured values (row-major, one row per member, in `members`
     /// order): pooled rates, shrinkage, group maxima, exact points, no-data handling, rounding,
-    /// totals, grades and ranks.
+    /// totals, grades and ranks ([`GroupScoring`]).
     pub(crate) fn score_measured(
         &self,
         group: &Group,
         members: &[&Unit],
-        indicators: &[&Indicator],
         measured: &[Measured],
     ) -> Vec<Scorecard> {
-        let n = indicators.len();
-        let step = n.max(1);
-        let mut cells: Vec<Cell> = measured
+        let index = self
+            .groups
             .iter()
-            .map(|m| Cell {
-                measured: *m,
-                value: None,
-                shrunk: false,
-                exact: None,
-            })
-            .collect();
-        let dp = self.file.decimals;
-        let zero = fixed(Decimal::ZERO, dp);
-        let mut columns = Vec::with_capacity(n);
-        // Group-level steps per indicator: pooled rate, shrinkage, group maximum, exact points.
-        for (j, ind) in indicators.iter().enumerate() {
-            let pooled = ind
-                .shrink
-                .and_then(|_| pooled_rate(cells.iter().skip(j).step_by(step).map(|c| &c.measured)));
-            for cell in cells.iter_mut().skip(j).step_by(step) {
-                (cell.value, cell.shrunk) =
-                    scored_value(ind, &cell.measured, pooled, self.file.rate_decimals);
-            }
-            let group_max = match ind.rule {
-                Rule::Volume { .. } => cells
-                    .iter()
-                    .skip(j)
-                    .step_by(step)
-                    .filter_map(|c| c.value)
-                    .max(),
-                _ => None,
-            };
-            let target = ind.target_for(&group.id);
-            let mut missing = false;
-            for cell in cells.iter_mut().skip(j).step_by(step) {
-                cell.exact = cell
-                    .value
-                    .and_then(|r| ind.rule.points(r, ind.points, ind.kind, target, group_max));
-                missing |= cell.exact.is_none();
-            }
-            // The no-data outcome depends on the group's points with data only: once per column.
-            let no_data = missing.then(|| {
-                let with_data: Vec<Decimal> = cells
-                    .iter()
-                    .skip(j)
-                    .step_by(step)
-                    .filter_map(|c| c.exact)
-                    .collect();
-                resolve(ind.no_data, ind.kind, ind.points, &with_data)
-            });
-            columns.push(Column {
-                ind,
-                red_line: ind.red_line_for(&group.id),
-                worse: if ind.rule.higher_is_better(ind.kind) {
-                    Ordering::Less
-                } else {
-                    Ordering::Greater
-                },
-                max_points: match ind.kind {
-                    IndicatorKind::Base | IndicatorKind::Bonus => fixed(ind.points, dp),
-                    IndicatorKind::Deduction => zero,
-                },
-                no_data,
-            });
-        }
-        let constants = CardConstants {
-            group,
-            dp,
-            zero,
-            full_marks: fixed(group.full_marks, dp),
-        };
-        let mut cards: Vec<Scorecard> = members
-            .iter()
-            .enumerate()
-            .map(|(i, unit)| {
-                let row = cells.get(i * n..(i + 1) * n).unwrap_or_default();
-                self.card(&constants, unit, &columns, row)
-            })
-            .collect();
-        rank_group(&mut cards);
-        cards
+            .position(|g| g.id == group.id)
+            .unwrap_or(usize::MAX);
+        let members = members.iter().map(|u| (*u).clone()).collect();
+        GroupScoring::new(self, index, members, measured).into_cards()
     }
-
-    /// One unit's scorecard from its row of cells.
-    fn card(
-        &self,
-        k: &CardConstants<'_>,
-        unit: &Unit,
-        columns: &[Column<'_>],
-        row: &[Cell],
-    ) -> Scorecard {
-        let dp = k.dp;
-        // The exact points and no-data handling of a cell.
-        let outcome = |col: &Column<'_>, cell: &Cell| match (cell.exact, col.no_data) {
-            (Some(p), _) => (Some(p), None),
-            (None, Some(NoDataOutcome::Points(p))) => (Some(p), Some(col.ind.no_data)),
-            (None, _) => (None, Some(col.ind.no_data)),
-        };
-        // The rescale factor of excluded base indicators.
-        let excluded = columns
-            .iter()
-            .zip(row)
-            .filter(|(col, cell)| outcome(col, cell).0.is_none())
-            .fold(Decimal::ZERO, |acc, (col, _)| {
-                acc.saturating_add(col.ind.points)
-            });
-        let factor = rescale_factor(k.group.full_marks, excluded);
-        let rescaled = factor != Decimal::ONE;
-        let components: Vec<Component> = columns
-            .iter()
-            .zip(row)
-            .map(|(col, cell)| {
-                let ind = col.ind;
-                let (exact, no_data) = outcome(col, cell);
-                let scale = |d: Decimal| {
-                    if ind.kind == IndicatorKind::Base && rescaled {
-                        d.checked_mul(factor).unwrap_or(Decimal::ZERO)
-                    } else {
-                        d
-                    }
-                };
-                let magnitude = fixed(exact.map_or(Decimal::ZERO, scale), dp);
-                let max_points = match (ind.kind, exact) {
-                    (IndicatorKind::Base, Some(_)) if rescaled => fixed(scale(ind.points), dp),
-                    (IndicatorKind::Base, None) => k.zero,
-                    _ => col.max_points,
-                };
-                let (points, lost) = match ind.kind {
-                    IndicatorKind::Base => (
-                        magnitude,
-                        fixed(max_points.checked_sub(magnitude).unwrap_or_default(), dp),
-                    ),
-                    IndicatorKind::Bonus => (magnitude, k.zero),
-                    IndicatorKind::Deduction => (fixed(-magnitude, dp), magnitude),
-                };
-                let below_red_line = match (cell.value, col.red_line) {
-                    (Some(v), Some(t)) => cmp(v, t) == col.worse,
-                    _ => false,
-                };
-                Component {
-                    indicator: Arc::clone(&ind.id),
-                    name: Arc::clone(&ind.name),
-                    kind: ind.kind,
-                    value: cell.value.map(reported),
-                    numerator: cell.measured.num.map(reported),
-                    denominator: cell.measured.den.map(reported),
-                    points,
-                    max_points,
-                    points_lost: lost,
-                    no_data,
-                    shrunk: cell.shrunk,
-                    below_red_line,
-                }
-            })
-            .collect();
-        let t = total(
-            components.iter().map(|c| c.points),
-            k.group.full_marks,
-            self.total_cap,
-            self.total_floor,
-            dp,
-        );
-        Scorecard {
-            unit: unit.id.clone(),
-            name: unit.name.clone(),
-            group: k.group.id.clone(),
-            total: t,
-            full_marks: k.full_marks,
-            rank: 0,
-            group_size: 0,
-            grade: grade(t, k.group.full_marks, &self.grades),
-            components,
-            scheme_hash: self.hash.clone(),
-        }
-    }
-}
-
-/// One indicator's constants within a group.
-struct Column<'a> {
-    ind: &'a Indicator,
-    /// The red line the unit is flagged below.
-    red_line: Option<Decimal>,
-    /// The ordering of a value worse than the red line.
-    worse: Ordering,
-    /// Rounded full marks without rescaling (base with data, bonus); zero for deductions.
-    max_points: Decimal,
-    /// The outcome for cells without points (computed when the group has such a cell).
-    no_data: Option<NoDataOutcome>,
-}
-
-/// A group's constants for its scorecards.
-struct CardConstants<'a> {
-    group: &'a Group,
-    dp: u32,
-    /// Zero with `dp` places.
-    zero: Decimal,
-    /// The group's full marks with `dp` places.
-    full_marks: Decimal,
 }
 
 #[cfg(test)]
