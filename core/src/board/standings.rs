@@ -13,7 +13,7 @@ use crate::error::Result;
 use crate::instant::Instant;
 use crate::metrics::UnitCounters;
 use crate::period::Period;
-use crate::scheme::{GroupScoring, Measured, Scorecard, Scores};
+use crate::scheme::{GroupScoring, Scorecard, Scores};
 use crate::unit::{Unit, UnitId};
 
 /// One unit's place in its group.
@@ -100,11 +100,6 @@ impl Board {
             let row = |m: &u32| rows.get(*m as usize).copied().unwrap_or_default();
             let unit = |m: &u32| self.units().get(*m as usize);
             let ext = |m: &u32| unit(m).and_then(|u| ext_all.get(&u.id)).cloned();
-            let mut measure = |m: &u32, counters: &UnitCounters, out: &mut Vec<Measured>| {
-                let external = unit(m).and_then(|u| ext_all.get(&u.id));
-                self.scheme
-                    .measure_row(indicators, counters, external, &mut slots_buf, out);
-            };
             // Members whose counters or external metrics changed since the cached scoring; the
             // scoring is updated for those only (the cards are reused when there are none).
             if let Some(c) = slot
@@ -114,15 +109,24 @@ impl Board {
                 let mut changed = Vec::new();
                 for (i, m) in members.iter().enumerate() {
                     let now = row(m);
-                    let external = ext(m);
+                    let external = unit(m).and_then(|u| ext_all.get(&u.id));
                     let (Some(k), Some(e)) = (c.counters.get_mut(i), c.external.get_mut(i)) else {
                         continue;
                     };
-                    if *k != now || *e != external {
+                    let external_changed = e.as_ref() != external;
+                    if *k != now || external_changed {
+                        // Only the indicators reading a counter that moved are measured again.
+                        let mut measured = c.scoring.measured_row(i);
+                        self.scheme.remeasure_row(
+                            indicators,
+                            k,
+                            &now,
+                            external,
+                            external_changed,
+                            &mut measured,
+                        );
                         *k = now;
-                        *e = external;
-                        let mut measured = Vec::with_capacity(indicators.len());
-                        measure(m, &now, &mut measured);
+                        *e = external.cloned();
                         changed.push((i, measured));
                     }
                 }
@@ -134,7 +138,9 @@ impl Board {
             let external = members.iter().map(ext).collect();
             let mut measured = Vec::with_capacity(members.len() * indicators.len());
             for (m, k) in members.iter().zip(&counters) {
-                measure(m, k, &mut measured);
+                let external = unit(m).and_then(|u| ext_all.get(&u.id));
+                self.scheme
+                    .measure_row(indicators, k, external, &mut slots_buf, &mut measured);
             }
             let units: Vec<Unit> = members.iter().filter_map(unit).cloned().collect();
             let scoring = GroupScoring::new(&self.scheme, g, units, &measured);

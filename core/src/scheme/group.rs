@@ -138,7 +138,7 @@ impl GroupScoring {
             cards: Arc::new(Vec::new()),
             position: Vec::new(),
         };
-        s.refresh(scheme, &vec![true; rows], true);
+        s.refresh(scheme, &vec![true; rows * n], true);
         s
     }
 
@@ -164,26 +164,42 @@ impl GroupScoring {
         Arc::try_unwrap(self.cards).unwrap_or_else(|shared| (*shared).clone())
     }
 
-    /// New measurements of some members: `(member index, row)`; then everything they change is
-    /// recomputed.
+    /// One member's measured row (in [`Scheme::group_indicators`] order).
+    pub(crate) fn measured_row(&self, member: usize) -> Vec<Measured> {
+        let n = self.columns.len();
+        self.cells
+            .iter()
+            .skip(member.saturating_mul(n))
+            .take(n)
+            .map(|c| c.measured)
+            .collect()
+    }
+
+    /// New measurements of some members: `(member index, row)`; then everything the cells that
+    /// changed change is recomputed.
     pub(crate) fn update(&mut self, scheme: &Scheme, rows: &[(usize, Vec<Measured>)]) {
         let n = self.columns.len();
-        let mut dirty = vec![false; self.members.len()];
+        let mut dirty = vec![false; self.members.len() * n];
+        let mut any = false;
         for (i, row) in rows {
             let cells = self.cells.iter_mut().skip(i.saturating_mul(n)).take(n);
-            for (cell, m) in cells.zip(row) {
+            let flags = dirty.iter_mut().skip(i.saturating_mul(n)).take(n);
+            for ((cell, m), flag) in cells.zip(row).zip(flags) {
+                let moved = !same(cell.measured.value, m.value)
+                    || !same(cell.measured.num, m.num)
+                    || !same(cell.measured.den, m.den);
                 cell.measured = *m;
-            }
-            if let Some(d) = dirty.get_mut(*i) {
-                *d = true;
+                *flag = moved;
+                any |= moved;
             }
         }
-        if dirty.iter().any(|d| *d) {
+        if any {
             self.refresh(scheme, &dirty, false);
         }
     }
 
-    /// Recomputes what rows marked `dirty` (re-measured) change; `fresh`: nothing computed yet.
+    /// Recomputes what the cells marked `dirty` (measured anew, row-major) change; `fresh`:
+    /// nothing computed yet.
     fn refresh(&mut self, scheme: &Scheme, dirty: &[bool], fresh: bool) {
         let Some(group) = scheme.groups.get(self.group) else {
             return;
@@ -204,14 +220,14 @@ impl GroupScoring {
             col.pooled = pooled;
             let mut value_moved = vec![false; rows];
             for (i, cell) in self.cells.iter_mut().skip(j).step_by(step).enumerate() {
-                let row_dirty = dirty.get(i).copied().unwrap_or(true);
-                if row_dirty || (pooled_moved && ind.shrink.is_some()) {
+                let cell_dirty = dirty.get(i * n + j).copied().unwrap_or(true);
+                if cell_dirty || (pooled_moved && ind.shrink.is_some()) {
                     let (value, shrunk) =
                         scored_value(ind, &cell.measured, pooled, scheme.file.rate_decimals);
                     let moved = fresh || !same(value, cell.value) || shrunk != cell.shrunk;
                     (cell.value, cell.shrunk) = (value, shrunk);
                     if let Some(v) = value_moved.get_mut(i) {
-                        *v = moved || row_dirty;
+                        *v = moved || cell_dirty;
                     }
                 }
             }

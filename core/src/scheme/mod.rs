@@ -68,7 +68,6 @@ pub use sanction::{PeriodSanctions, Sanction};
 pub use schema::SCHEME_SCHEMA;
 #[cfg(feature = "json-schema")]
 pub use schema::generate as generate_json_schema;
-pub(crate) use value::Measured;
 pub use warning::{CostlyIndicator, RescuableTicket, UnitWarning, WarningData, WarningReason};
 pub use warning_tickets::known_at;
 

@@ -15,7 +15,7 @@ use super::value::Measured;
 use crate::error::{Error, Result};
 use crate::formula::Value;
 use crate::instant::Instant;
-use crate::metrics::{MetricsTable, UnitCounters};
+use crate::metrics::{Counter, MetricsTable, UnitCounters};
 use crate::period::Period;
 use crate::unit::Unit;
 
@@ -124,13 +124,49 @@ impl Scheme {
     ) {
         self.resolver
             .fill_used(counters, external, &self.used_slots, slots);
-        out.extend(indicators.iter().map(|ind| match &ind.value {
-            Some(v) => v.measure(slots),
-            None => Measured {
-                value: ind.rule.checklist_value(slots),
-                ..Measured::default()
-            },
-        }));
+        out.extend(indicators.iter().map(|ind| measure(ind, slots)));
+    }
+
+    /// Brings `row` (one unit's measured `indicators`, measured on `old` counters) up to date
+    /// with `new` counters: only the indicators that read a counter that differs are measured
+    /// again (every one when `external_changed`). The result equals [`Self::measure_row`] on
+    /// `new`: an indicator's value depends on the slots it reads only.
+    pub(crate) fn remeasure_row(
+        &self,
+        indicators: &[&Indicator],
+        old: &UnitCounters,
+        new: &UnitCounters,
+        external: Option<&BTreeMap<String, Decimal>>,
+        external_changed: bool,
+        row: &mut [Measured],
+    ) {
+        // Slots of a counter that moved, in any role: the default, lead and assisting slots.
+        let count = Counter::COUNT;
+        let mut moved = vec![external_changed; self.resolver.slot_count()];
+        let mut any = external_changed;
+        let pairs = old.lead.0.iter().zip(&new.lead.0);
+        let pairs = pairs.zip(old.assisting.0.iter().zip(&new.assisting.0));
+        for (k, ((a, b), (c, d))) in pairs.enumerate() {
+            if a != b || c != d {
+                any = true;
+                for slot in [k, k + count, k + 2 * count] {
+                    if let Some(m) = moved.get_mut(slot) {
+                        *m = true;
+                    }
+                }
+            }
+        }
+        if !any {
+            return;
+        }
+        let mut slots = Vec::new();
+        self.resolver
+            .fill_used(new, external, &self.used_slots, &mut slots);
+        for (ind, m) in indicators.iter().zip(row.iter_mut()) {
+            if external_changed || ind.reads_any(&moved) {
+                *m = measure(ind, &slots);
+            }
+        }
     }
 
     /// The group-level steps on measured values (row-major, one row per member, in `members`
@@ -149,6 +185,17 @@ impl Scheme {
             .unwrap_or(usize::MAX);
         let members = members.iter().map(|u| (*u).clone()).collect();
         GroupScoring::new(self, index, members, measured).into_cards()
+    }
+}
+
+/// One indicator measured on a unit's slots.
+fn measure(ind: &Indicator, slots: &[Value]) -> Measured {
+    match &ind.value {
+        Some(v) => v.measure(slots),
+        None => Measured {
+            value: ind.rule.checklist_value(slots),
+            ..Measured::default()
+        },
     }
 }
 
