@@ -209,6 +209,7 @@ impl GroupScoring {
         let rows = self.members.len();
         // Which cells' components must be rebuilt.
         let mut changed = vec![false; rows * n];
+        let mut value_moved = vec![false; rows];
         for (j, col) in self.columns.iter_mut().enumerate() {
             let Some(ind) = scheme.indicators.get(col.ind) else {
                 continue;
@@ -218,7 +219,7 @@ impl GroupScoring {
             });
             let pooled_moved = fresh || !same(pooled, col.pooled);
             col.pooled = pooled;
-            let mut value_moved = vec![false; rows];
+            value_moved.fill(false);
             for (i, cell) in self.cells.iter_mut().skip(j).step_by(step).enumerate() {
                 let cell_dirty = dirty.get(i * n + j).copied().unwrap_or(true);
                 if cell_dirty || (pooled_moved && ind.shrink.is_some()) {
@@ -251,7 +252,7 @@ impl GroupScoring {
                         ind.rule
                             .points(r, ind.points, ind.kind, col.target, group_max)
                     });
-                    let exact_moved = !same(exact, cell.exact);
+                    let exact_moved = fresh || !same(exact, cell.exact);
                     cell.exact = exact;
                     if let Some(c) = changed.get_mut(i * n + j) {
                         *c = fresh || moved || exact_moved;
@@ -299,11 +300,14 @@ impl GroupScoring {
         let cards = Arc::make_mut(cards);
         let row_of = |i: usize| cells.get(i * n..(i + 1) * n).unwrap_or_default();
         let build = |row: &[Cell], factor: Decimal| -> Vec<Component> {
-            columns
-                .iter()
-                .zip(row)
-                .filter_map(|(col, cell)| component(scheme, &k, col, cell, factor))
-                .collect()
+            let mut out = Vec::with_capacity(n);
+            out.extend(
+                columns
+                    .iter()
+                    .zip(row)
+                    .filter_map(|(col, cell)| component(scheme, &k, col, cell, factor)),
+            );
+            out
         };
         if fresh || cards.len() != rows || position.len() != rows {
             *cards = members
