@@ -1,6 +1,7 @@
 //! Standings per group: the scheme's scoring of the counters at `as_of`, with each group's
-//! scorecards cached and reused while the group's counters and external metrics are unchanged
-//! (scoring a group is the expensive part: exact decimals, group statistics, ranks).
+//! scoring state cached: reused while the group's counters and external metrics are unchanged,
+//! and updated for the members whose counters moved otherwise (re-measuring only the indicators
+//! that read a moved counter; see `scheme/group.rs`).
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
