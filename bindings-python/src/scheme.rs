@@ -414,8 +414,8 @@ impl Scores {
                     rows.iter().map(|(u, _)| u.unit.as_str()),
                 )),
             ),
-            ("indicator", text(&|c| c.indicator.clone())),
-            ("name", text(&|c| c.name.clone())),
+            ("indicator", text(&|c| c.indicator.to_string())),
+            ("name", text(&|c| c.name.to_string())),
             ("kind", text(&|c| serde_name(&c.kind))),
             (
                 "value",

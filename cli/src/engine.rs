@@ -312,8 +312,8 @@ fn scheme_info(scheme: &Scheme) -> SchemeInfo {
         .indicators()
         .iter()
         .map(|i| IndicatorInfo {
-            id: i.id.clone(),
-            name: i.name.clone(),
+            id: i.id.to_string(),
+            name: i.name.to_string(),
             kind: i.kind,
             percent: i.is_percent(),
         })

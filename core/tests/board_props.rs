@@ -68,3 +68,38 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 6, ..ProptestConfig::default() })]
+
+    /// Standings queried after every batch (each group's cached scoring updated for the members
+    /// whose counters moved) equal scoring the board's metrics afresh, every time.
+    #[test]
+    fn incremental_standings_equal_fresh_scoring(
+        seed in 1u64..1_000_000,
+        order in any::<u64>(),
+        batch_max in 1usize..40,
+    ) {
+        let city = city(seed, 5, 14, 7);
+        let inputs = interleave(streams(&city.tickets), order, 0, 0);
+        let mut board = builder(&city.units).build().unwrap();
+        let scheme = board.scheme().clone();
+        let as_of = city.as_of;
+        let period = scheme.period_at(as_of).unwrap();
+        let mut rng = Rng::new(order ^ 0xfeed);
+        let mut k = 0;
+        while k < inputs.len() {
+            let n = 1 + rng.index(batch_max);
+            board.ingest_batch(inputs.iter().skip(k).take(n).map(|(i, _)| i.clone()));
+            k += n;
+            let live = board.scores_in(&period, as_of).unwrap();
+            let fresh = scheme
+                .score(&city.units, &board.metrics(&period, as_of).unwrap(), &period, as_of)
+                .unwrap();
+            prop_assert_eq!(&live, &fresh);
+            let standings = board.standings_in(&period, as_of).unwrap();
+            let totals: Vec<_> = standings.groups.iter().flat_map(|g| g.units.iter().map(|u| u.total)).collect();
+            prop_assert_eq!(totals, fresh.units.iter().map(|c| c.total).collect::<Vec<_>>());
+        }
+    }
+}

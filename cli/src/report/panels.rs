@@ -248,7 +248,7 @@ fn unit_details(o: &mut String, r: &Report, c: &Scorecard, e: Option<&Explanatio
             .scheme
             .indicators
             .iter()
-            .any(|i| i.id == comp.indicator && i.percent);
+            .any(|i| *i.id == *comp.indicator && i.percent);
         let value = match comp.value {
             Some(v) if percent => pct(Some(v)),
             Some(v) => v.to_string(),
@@ -260,7 +260,11 @@ fn unit_details(o: &mut String, r: &Report, c: &Scorecard, e: Option<&Explanatio
             _ => String::new(),
         };
         let tickets: &[String] = e
-            .and_then(|e| e.components.iter().find(|x| x.indicator == comp.indicator))
+            .and_then(|e| {
+                e.components
+                    .iter()
+                    .find(|x| *x.indicator == *comp.indicator)
+            })
             .map_or(&[], |x| x.tickets.as_slice());
         let mut list: Vec<String> = tickets
             .iter()

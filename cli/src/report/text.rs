@@ -61,7 +61,7 @@ fn header(out: &mut String, r: &Report) {
 pub fn value_of(card: &Scorecard, id: &str) -> Option<Decimal> {
     card.components
         .iter()
-        .find(|c| c.indicator == id)
+        .find(|c| &*c.indicator == id)
         .and_then(|c| c.value)
 }
 

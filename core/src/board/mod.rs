@@ -38,8 +38,8 @@
 //! - the rare tickets that cannot be decomposed (a paused clock without working time left before
 //!   its due instant), and tickets with events after a query's `as_of`, are evaluated at query
 //!   time, so every query is exact at any `as_of`;
-//! - scoring reuses the scheme ([`Scheme::score`]); a group's scorecards are cached and reused
-//!   while its members' counters are unchanged.
+//! - scoring reuses the scheme ([`Scheme::score`]); a group's scoring state is cached and, when
+//!   some members' counters move, updated for the indicators and cells they change only.
 //!
 //! Ingestion is transactional per event, idempotent by `event_id`, and inserts late events in
 //! time order; every outcome is an [`Ingest`].

@@ -1,8 +1,9 @@
 //! Standings per group: the scheme's scoring of the counters at `as_of`, with each group's
-//! scorecards cached and reused while the group's counters and external metrics are unchanged
-//! (scoring a group is the expensive part: exact decimals, group statistics, ranks).
+//! scoring state cached: reused while the group's counters and external metrics are unchanged,
+//! and updated for the members whose counters moved otherwise (re-measuring only the indicators
+//! that read a moved counter; see `scheme/group.rs`).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
@@ -11,9 +12,9 @@ use serde::{Deserialize, Serialize};
 use super::{Board, External};
 use crate::error::Result;
 use crate::instant::Instant;
-use crate::metrics::{MetricsTable, UnitCounters};
+use crate::metrics::UnitCounters;
 use crate::period::Period;
-use crate::scheme::{Scorecard, Scores};
+use crate::scheme::{GroupScoring, Scorecard, Scores};
 use crate::unit::{Unit, UnitId};
 
 /// One unit's place in its group.
@@ -51,12 +52,13 @@ pub struct Standings {
     pub groups: Vec<GroupStandings>,
 }
 
-/// One group's last scoring: its members' counters and external metrics, and the cards.
+/// One group's last scoring: its members' counters and external metrics, and the scoring state
+/// (measured rows, group statistics, ranked cards) that new counters update incrementally.
 #[derive(Debug)]
 struct GroupCache {
     counters: Vec<UnitCounters>,
-    external: External,
-    cards: Arc<Vec<Scorecard>>,
+    external: Vec<Option<BTreeMap<String, Decimal>>>,
+    scoring: GroupScoring,
 }
 
 /// Cached group scorings per period `(start, end)`.
@@ -82,50 +84,72 @@ impl Board {
         let slots = cache.periods.entry(key).or_default();
         slots.resize_with(n, || None);
         let mut out = Vec::with_capacity(n);
-        for ((group, members), slot) in self
+        let indicators_of: Vec<_> = self
             .scheme
             .groups()
             .iter()
-            .zip(self.groups.iter())
+            .map(|g| self.scheme.group_indicators(g))
+            .collect();
+        let mut slots_buf = Vec::new();
+        for (((g, members), slot), indicators) in self
+            .groups
+            .iter()
+            .enumerate()
             .zip(slots.iter_mut())
+            .zip(indicators_of.iter())
         {
             let row = |m: &u32| rows.get(*m as usize).copied().unwrap_or_default();
             let unit = |m: &u32| self.units().get(*m as usize);
-            // Reuse the cached cards when every member's counters and external metrics match.
+            let ext = |m: &u32| unit(m).and_then(|u| ext_all.get(&u.id)).cloned();
+            // Members whose counters or external metrics changed since the cached scoring; the
+            // scoring is updated for those only (the cards are reused when there are none).
             if let Some(c) = slot
                 && c.counters.len() == members.len()
-                && members
-                    .iter()
-                    .zip(c.counters.iter())
-                    .all(|(m, k)| row(m) == *k)
-                && members.iter().all(|m| {
-                    unit(m).and_then(|u| ext_all.get(&u.id))
-                        == unit(m).and_then(|u| c.external.get(&u.id))
-                })
+                && c.external.len() == members.len()
             {
-                out.push(Arc::clone(&c.cards));
+                let mut changed = Vec::new();
+                for (i, m) in members.iter().enumerate() {
+                    let now = row(m);
+                    let external = unit(m).and_then(|u| ext_all.get(&u.id));
+                    let (Some(k), Some(e)) = (c.counters.get_mut(i), c.external.get_mut(i)) else {
+                        continue;
+                    };
+                    let external_changed = e.as_ref() != external;
+                    if *k != now || external_changed {
+                        // Only the indicators reading a counter that moved are measured again.
+                        let mut measured = c.scoring.measured_row(i);
+                        self.scheme.remeasure_row(
+                            indicators,
+                            k,
+                            &now,
+                            external,
+                            external_changed,
+                            &mut measured,
+                        );
+                        *k = now;
+                        *e = external.cloned();
+                        changed.push((i, measured));
+                    }
+                }
+                c.scoring.update(&self.scheme, &changed);
+                out.push(Arc::clone(c.scoring.cards()));
                 continue;
             }
-            let units: Vec<&Unit> = members.iter().filter_map(unit).collect();
             let counters: Vec<UnitCounters> = members.iter().map(row).collect();
-            let external: External = units
-                .iter()
-                .filter_map(|u| ext_all.get(&u.id).map(|e| (u.id.clone(), e.clone())))
-                .collect();
-            let table = MetricsTable {
-                units: units
-                    .iter()
-                    .zip(counters.iter())
-                    .map(|(u, c)| (u.id.clone(), *c))
-                    .collect(),
-                external: external.clone(),
-            };
-            let cards = Arc::new(self.scheme.score_group(group, &units, &table));
-            out.push(Arc::clone(&cards));
+            let external = members.iter().map(ext).collect();
+            let mut measured = Vec::with_capacity(members.len() * indicators.len());
+            for (m, k) in members.iter().zip(&counters) {
+                let external = unit(m).and_then(|u| ext_all.get(&u.id));
+                self.scheme
+                    .measure_row(indicators, k, external, &mut slots_buf, &mut measured);
+            }
+            let units: Vec<Unit> = members.iter().filter_map(unit).cloned().collect();
+            let scoring = GroupScoring::new(&self.scheme, g, units, &measured);
+            out.push(Arc::clone(scoring.cards()));
             *slot = Some(GroupCache {
                 counters,
                 external,
-                cards,
+                scoring,
             });
         }
         Ok(out)

@@ -5,11 +5,13 @@
 //! denominators are strings rounded half away from zero to [`VALUE_DECIMALS`] places with
 //! trailing zeros removed (`"89.825"`, `"66.6667"`, `"4000"`), or `null` without data.
 
+use std::sync::Arc;
+
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::file::{IndicatorKind, NoDataSpec};
-use super::round::{half_away, pow10};
+use super::round::{half_away_guarded, pow10, strip_zeros};
 use crate::instant::Instant;
 use crate::unit::UnitId;
 
@@ -59,10 +61,10 @@ pub struct Scorecard {
 /// One indicator's contribution to a unit's total.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Component {
-    /// Indicator id.
-    pub indicator: String,
-    /// Indicator name.
-    pub name: String,
+    /// Indicator id (shared with the scheme's [`super::Indicator::id`]).
+    pub indicator: Arc<str>,
+    /// Indicator name (shared with the scheme's [`super::Indicator::name`]).
+    pub name: Arc<str>,
     /// Base, bonus or deduction.
     pub kind: IndicatorKind,
     /// The value scored (percent for ratios; after shrinkage and `rate_decimals`), or null.
@@ -93,14 +95,9 @@ pub struct Component {
 /// nothing else changes (docs/semantics.md, "Schemes and scoring").
 pub const GUARD_DECIMALS: u32 = 20;
 
-/// `d` with the error of 28-digit division removed: rounded to [`GUARD_DECIMALS`] places.
-fn guarded(d: Decimal) -> Decimal {
-    half_away(d, GUARD_DECIMALS)
-}
-
 /// Rounds half away from zero to `dp` places and fixes the scale to exactly `dp` (no `-0`).
 pub fn fixed(d: Decimal, dp: u32) -> Decimal {
-    let mut r = half_away(guarded(d), dp);
+    let mut r = half_away_guarded(d, GUARD_DECIMALS, dp);
     if r.scale() < dp {
         // Widen by multiplying the mantissa (what `rescale` does, without its general search).
         let widened = pow10(dp - r.scale())
@@ -124,7 +121,7 @@ pub fn reported(d: Decimal) -> Decimal {
     let mut r = if d.scale() == 0 {
         d
     } else {
-        half_away(guarded(d), VALUE_DECIMALS).normalize()
+        strip_zeros(half_away_guarded(d, GUARD_DECIMALS, VALUE_DECIMALS))
     };
     if r.is_zero() {
         r.set_sign_positive(true);

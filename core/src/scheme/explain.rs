@@ -133,8 +133,8 @@ impl Scheme {
                     _ => Vec::new(),
                 };
                 ComponentExplanation {
-                    indicator: comp.indicator.clone(),
-                    name: comp.name.clone(),
+                    indicator: comp.indicator.to_string(),
+                    name: comp.name.to_string(),
                     value: comp.value,
                     numerator: comp.numerator,
                     denominator: comp.denominator,

@@ -116,8 +116,8 @@ impl Ctx<'_> {
             return None;
         }
         Some(Indicator {
-            id: spec.id.clone(),
-            name: spec.name.clone(),
+            id: spec.id.as_str().into(),
+            name: spec.name.as_str().into(),
             kind: spec.kind,
             value,
             points: m,

@@ -29,6 +29,7 @@
 mod card;
 mod explain;
 pub mod file;
+mod group;
 mod hash;
 pub(crate) mod json;
 mod load;
@@ -42,6 +43,7 @@ mod order;
 mod preset;
 mod problem;
 mod rank;
+mod rescue;
 mod resolver;
 mod round;
 mod rule;
@@ -56,6 +58,7 @@ mod workload;
 
 pub use card::{Component, Scorecard, Scores, VALUE_DECIMALS};
 pub use explain::{ComponentExplanation, Explanation};
+pub(crate) use group::GroupScoring;
 pub use load::{Format, MAX_SCHEME_BYTES};
 pub use model::{Grade, Group, Indicator, Scheme};
 pub use preset::PRESETS;

@@ -2,6 +2,7 @@
 //! ready to score. Built by [`super::load`]; immutable afterwards.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
@@ -10,6 +11,7 @@ use super::resolver::MetricResolver;
 use super::rule::Rule;
 use super::sanction::Ladder;
 use super::value::IndicatorValue;
+use crate::formula::Formula;
 
 /// A compiled, validated scoring scheme. Load one with [`Scheme::from_toml`],
 /// [`Scheme::from_json`] or [`Scheme::preset`].
@@ -60,10 +62,10 @@ pub struct Shrink {
 /// A compiled indicator.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Indicator {
-    /// Identifier.
-    pub id: String,
-    /// Chinese name.
-    pub name: String,
+    /// Identifier (shared by every scorecard component of this indicator).
+    pub id: Arc<str>,
+    /// Chinese name (shared by every scorecard component of this indicator).
+    pub name: Arc<str>,
     /// Base, bonus or deduction.
     pub kind: IndicatorKind,
     /// The value (absent for checklists).
@@ -100,6 +102,23 @@ impl Indicator {
     /// The red line the unit is flagged below, for `group`.
     pub fn red_line_for(&self, group: &str) -> Option<Decimal> {
         self.rule.red_line(self.target_for(group)).or(self.red_line)
+    }
+
+    /// Whether the indicator reads a slot flagged in `slots` (its value, numerator and
+    /// denominator formulas, or its checklist items).
+    pub(crate) fn reads_any(&self, slots: &[bool]) -> bool {
+        let hit = |f: &Formula| {
+            f.slots_used()
+                .iter()
+                .any(|s| slots.get(*s).copied().unwrap_or(true))
+        };
+        match (&self.value, &self.rule) {
+            (Some(v), _) => {
+                hit(&v.value) || v.num.as_ref().is_some_and(hit) || v.den.as_ref().is_some_and(hit)
+            }
+            (None, Rule::Checklist { items }) => items.iter().any(|i| hit(&i.when)),
+            (None, _) => true,
+        }
     }
 
     /// Whether values are percentages.

@@ -72,6 +72,59 @@ pub fn half_away(d: Decimal, dp: u32) -> Decimal {
     Decimal::try_from_i128_with_scale(signed, dp).unwrap_or_else(|_| reference(d, dp))
 }
 
+/// `half_away(half_away(d, guard), dp)` for `dp < guard`: the double rounding of the wire
+/// formats (guard digits first, then the reported places) with one division.
+///
+/// With `m = q·10^(s−dp) + r` (`s` = the scale), the guard step rounds `r / 10^(s−guard)` half
+/// up and the final step adds one exactly when that reaches half of `10^(guard−dp)`, which is
+/// `r + 10^(s−guard)/2 ≥ 10^(s−dp)/2` (both halves are integers since `s > guard > dp`).
+pub fn half_away_guarded(d: Decimal, guard: u32, dp: u32) -> Decimal {
+    let scale = d.scale();
+    if scale <= guard || dp >= guard {
+        return half_away(half_away(d, guard), dp);
+    }
+    let (Some(step), Some(guard_step)) = (pow10(scale - dp), pow10(scale - guard)) else {
+        return half_away(half_away(d, guard), dp);
+    };
+    let magnitude = d.mantissa().unsigned_abs();
+    let quotient = magnitude / step;
+    let remainder = magnitude - quotient * step;
+    let rounded = if remainder + guard_step / 2 >= step / 2 {
+        quotient + 1
+    } else {
+        quotient
+    };
+    let signed = match i128::try_from(rounded) {
+        Ok(v) if d.is_sign_negative() => -v,
+        Ok(v) => v,
+        Err(_) => return half_away(half_away(d, guard), dp),
+    };
+    Decimal::try_from_i128_with_scale(signed, dp)
+        .unwrap_or_else(|_| half_away(half_away(d, guard), dp))
+}
+
+/// `d` without trailing zeros in its fraction, and zero unsigned (as `Decimal::normalize`).
+pub fn strip_zeros(d: Decimal) -> Decimal {
+    let mut scale = d.scale();
+    let Ok(mut m) = u64::try_from(d.mantissa().unsigned_abs()) else {
+        return d.normalize();
+    };
+    if m == 0 {
+        return Decimal::ZERO;
+    }
+    while scale > 0 && m % 10 == 0 {
+        m /= 10;
+        scale -= 1;
+    }
+    let mut out = Decimal::from(m);
+    // `scale` is at most `d`'s scale (≤ 28), so this cannot fail.
+    if out.set_scale(scale).is_err() {
+        return d.normalize();
+    }
+    out.set_sign_negative(d.is_sign_negative());
+    out
+}
+
 /// The library's rounding (the fallback, and the reference of the tests).
 fn reference(d: Decimal, dp: u32) -> Decimal {
     d.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
@@ -123,6 +176,27 @@ mod tests {
             if !fast.is_zero() {
                 prop_assert_eq!(fast.to_string(), slow.to_string());
             }
+        }
+
+        #[test]
+        fn guarded_rounding_equals_two_roundings(
+            lo in any::<u32>(), mid in any::<u32>(), hi in any::<u32>(),
+            negative in any::<bool>(), scale in 0u32..=28, guard in 0u32..=28, dp in 0u32..=28,
+        ) {
+            let x = Decimal::from_parts(lo, mid, hi, negative, scale);
+            let (fast, slow) = (half_away_guarded(x, guard, dp), half_away(half_away(x, guard), dp));
+            prop_assert_eq!(fast, slow);
+            prop_assert_eq!(fast.scale(), slow.scale());
+            let ties = Decimal::from(lo % 1000) + Decimal::new(5, 21) - Decimal::new(i64::from(mid % 3), 27);
+            prop_assert_eq!(half_away_guarded(ties, 20, 2), half_away(half_away(ties, 20), 2));
+        }
+
+        #[test]
+        fn strip_zeros_equals_normalize(n in any::<i64>(), scale in 0u32..=28, zeros in 0u32..=9) {
+            let m = i128::from(n) * 10i128.pow(zeros);
+            let x = Decimal::from_i128_with_scale(m, scale);
+            prop_assert_eq!(strip_zeros(x).to_string(), x.normalize().to_string());
+            prop_assert_eq!(strip_zeros(x).is_sign_negative(), x.normalize().is_sign_negative());
         }
 
         #[test]

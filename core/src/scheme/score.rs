@@ -4,36 +4,20 @@
 //! Each component's exact points are rounded half away from zero to `decimals`; the total is the
 //! sum of the rounded components (then capped); ranks use the rounded total.
 
-use std::cmp::Ordering;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use rust_decimal::Decimal;
 
-use super::card::{Component, Scorecard, Scores, fixed, reported};
-use super::file::{IndicatorKind, NoDataSpec};
+use super::card::{Scorecard, Scores};
+use super::group::GroupScoring;
 use super::model::{Group, Indicator, Scheme};
-use super::no_data::{NoDataOutcome, rescale_factor, resolve};
-use super::order::cmp;
-use super::rank::rank_group;
-use super::rule::Rule;
-use super::total::{grade, total};
 use super::value::Measured;
-use super::workload::{pooled_rate, scored_value};
 use crate::error::{Error, Result};
 use crate::formula::Value;
 use crate::instant::Instant;
-use crate::metrics::{MetricsTable, UnitCounters};
+use crate::metrics::{Counter, MetricsTable, UnitCounters};
 use crate::period::Period;
 use crate::unit::Unit;
-
-/// One indicator's evaluation for one unit, before rounding.
-#[derive(Debug, Clone, Copy)]
-struct Cell {
-    measured: Measured,
-    value: Option<Decimal>,
-    shrunk: bool,
-    exact: Option<Decimal>,
-}
 
 impl Scheme {
     /// Scores `units` from their metrics for `period` (evaluated at `as_of`).
@@ -103,196 +87,115 @@ impl Scheme {
         members: &[&Unit],
         metrics: &MetricsTable,
     ) -> Vec<Scorecard> {
-        let indicators: Vec<&Indicator> = self
-            .indicators
-            .iter()
-            .filter(|i| i.applies_to(&group.id))
-            .collect();
+        let indicators = self.group_indicators(group);
         // Measure every (unit, indicator): row-major, one row of `n` cells per unit.
-        let n = indicators.len();
         let mut slots: Vec<Value> = Vec::new();
         let zero = UnitCounters::default();
-        let mut cells: Vec<Cell> = Vec::with_capacity(members.len() * n);
+        let mut measured: Vec<Measured> = Vec::with_capacity(members.len() * indicators.len());
         for u in members {
             let counters = metrics.units.get(&u.id).unwrap_or(&zero);
-            self.resolver.fill_used(
+            self.measure_row(
+                &indicators,
                 counters,
                 metrics.external.get(&u.id),
-                &self.used_slots,
                 &mut slots,
+                &mut measured,
             );
-            cells.extend(indicators.iter().map(|ind| {
-                let measured = match &ind.value {
-                    Some(v) => v.measure(&slots),
-                    None => Measured {
-                        value: ind.rule.checklist_value(&slots),
-                        ..Measured::default()
-                    },
-                };
-                Cell {
-                    measured,
-                    value: None,
-                    shrunk: false,
-                    exact: None,
-                }
-            }));
         }
-        let step = n.max(1);
-        // Group-level steps per indicator: pooled rate, shrinkage, group maximum, exact points.
-        for (j, ind) in indicators.iter().enumerate() {
-            let pooled = ind
-                .shrink
-                .and_then(|_| pooled_rate(cells.iter().skip(j).step_by(step).map(|c| &c.measured)));
-            for cell in cells.iter_mut().skip(j).step_by(step) {
-                (cell.value, cell.shrunk) =
-                    scored_value(ind, &cell.measured, pooled, self.file.rate_decimals);
-            }
-            let group_max = match ind.rule {
-                Rule::Volume { .. } => cells
-                    .iter()
-                    .skip(j)
-                    .step_by(step)
-                    .filter_map(|c| c.value)
-                    .max(),
-                _ => None,
-            };
-            let target = ind.target_for(&group.id);
-            for cell in cells.iter_mut().skip(j).step_by(step) {
-                cell.exact = cell
-                    .value
-                    .and_then(|r| ind.rule.points(r, ind.points, ind.kind, target, group_max));
-            }
-        }
-        // What a unit without data gets on each indicator depends only on the group's column,
-        // so it is resolved once per indicator (linear in the group's size).
-        let no_data: Vec<NoDataOutcome> = indicators
-            .iter()
-            .enumerate()
-            .map(|(j, ind)| {
-                let with_data: Vec<Decimal> = cells
-                    .iter()
-                    .skip(j)
-                    .step_by(step)
-                    .filter_map(|c| c.exact)
-                    .collect();
-                resolve(ind.no_data, ind.kind, ind.points, &with_data)
-            })
-            .collect();
-        let mut cards: Vec<Scorecard> = members
-            .iter()
-            .enumerate()
-            .map(|(i, unit)| {
-                let row = cells.get(i * n..(i + 1) * n).unwrap_or_default();
-                self.card(group, unit, &indicators, row, &no_data)
-            })
-            .collect();
-        rank_group(&mut cards);
-        cards
+        self.score_measured(group, members, &measured)
     }
 
-    /// One unit's scorecard from its row of cells (`no_data` = each indicator's outcome for a
-    /// unit without data).
-    fn card(
+    /// The indicators that apply to `group`, in scheme order.
+    pub(crate) fn group_indicators(&self, group: &Group) -> Vec<&Indicator> {
+        self.indicators
+            .iter()
+            .filter(|i| i.applies_to(&group.id))
+            .collect()
+    }
+
+    /// Measures one unit's `indicators` (appended to `out`); `slots` is scratch space.
+    pub(crate) fn measure_row(
+        &self,
+        indicators: &[&Indicator],
+        counters: &UnitCounters,
+        external: Option<&BTreeMap<String, Decimal>>,
+        slots: &mut Vec<Value>,
+        out: &mut Vec<Measured>,
+    ) {
+        self.resolver
+            .fill_used(counters, external, &self.used_slots, slots);
+        out.extend(indicators.iter().map(|ind| measure(ind, slots)));
+    }
+
+    /// Brings `row` (one unit's measured `indicators`, measured on `old` counters) up to date
+    /// with `new` counters: only the indicators that read a counter that differs are measured
+    /// again (every one when `external_changed`). The result equals [`Self::measure_row`] on
+    /// `new`: an indicator's value depends on the slots it reads only.
+    pub(crate) fn remeasure_row(
+        &self,
+        indicators: &[&Indicator],
+        old: &UnitCounters,
+        new: &UnitCounters,
+        external: Option<&BTreeMap<String, Decimal>>,
+        external_changed: bool,
+        row: &mut [Measured],
+    ) {
+        // Slots of a counter that moved, in any role: the default, lead and assisting slots.
+        let count = Counter::COUNT;
+        let mut moved = vec![external_changed; self.resolver.slot_count()];
+        let mut any = external_changed;
+        let pairs = old.lead.0.iter().zip(&new.lead.0);
+        let pairs = pairs.zip(old.assisting.0.iter().zip(&new.assisting.0));
+        for (k, ((a, b), (c, d))) in pairs.enumerate() {
+            if a != b || c != d {
+                any = true;
+                for slot in [k, k + count, k + 2 * count] {
+                    if let Some(m) = moved.get_mut(slot) {
+                        *m = true;
+                    }
+                }
+            }
+        }
+        if !any {
+            return;
+        }
+        let mut slots = Vec::new();
+        self.resolver
+            .fill_used(new, external, &self.used_slots, &mut slots);
+        for (ind, m) in indicators.iter().zip(row.iter_mut()) {
+            if external_changed || ind.reads_any(&moved) {
+                *m = measure(ind, &slots);
+            }
+        }
+    }
+
+    /// The group-level steps on measured values (row-major, one row per member, in `members`
+    /// order): pooled rates, shrinkage, group maxima, exact points, no-data handling, rounding,
+    /// totals, grades and ranks ([`GroupScoring`]).
+    pub(crate) fn score_measured(
         &self,
         group: &Group,
-        unit: &Unit,
-        indicators: &[&Indicator],
-        row: &[Cell],
-        no_data: &[NoDataOutcome],
-    ) -> Scorecard {
-        let dp = self.file.decimals;
-        // No-data outcomes, then the rescale factor of excluded base indicators.
-        let outcomes: Vec<(Option<Decimal>, Option<NoDataSpec>)> = indicators
+        members: &[&Unit],
+        measured: &[Measured],
+    ) -> Vec<Scorecard> {
+        let index = self
+            .groups
             .iter()
-            .zip(row)
-            .zip(no_data)
-            .map(|((ind, cell), outcome)| match (cell.exact, outcome) {
-                (Some(p), _) => (Some(p), None),
-                (None, NoDataOutcome::Points(p)) => (Some(*p), Some(ind.no_data)),
-                (None, NoDataOutcome::Excluded) => (None, Some(ind.no_data)),
-            })
-            .collect();
-        let excluded = indicators
-            .iter()
-            .zip(&outcomes)
-            .filter(|(_, (p, _))| p.is_none())
-            .fold(Decimal::ZERO, |acc, (ind, _)| {
-                acc.saturating_add(ind.points)
-            });
-        let factor = rescale_factor(group.full_marks, excluded);
-        let components: Vec<Component> = indicators
-            .iter()
-            .zip(row)
-            .zip(&outcomes)
-            .map(|((ind, cell), (exact, no_data))| {
-                let scale = |d: Decimal| {
-                    if ind.kind == IndicatorKind::Base {
-                        d.checked_mul(factor).unwrap_or(Decimal::ZERO)
-                    } else {
-                        d
-                    }
-                };
-                let magnitude = fixed(exact.map_or(Decimal::ZERO, scale), dp);
-                let max_points = match (ind.kind, exact) {
-                    (IndicatorKind::Base, Some(_)) => fixed(scale(ind.points), dp),
-                    (IndicatorKind::Bonus, _) => fixed(ind.points, dp),
-                    _ => fixed(Decimal::ZERO, dp),
-                };
-                let (points, lost) = match ind.kind {
-                    IndicatorKind::Base => (
-                        magnitude,
-                        fixed(max_points.checked_sub(magnitude).unwrap_or_default(), dp),
-                    ),
-                    IndicatorKind::Bonus => (magnitude, fixed(Decimal::ZERO, dp)),
-                    IndicatorKind::Deduction => (fixed(-magnitude, dp), magnitude),
-                };
-                let red_line = ind.red_line_for(&group.id);
-                let below_red_line = match (cell.value, red_line) {
-                    (Some(v), Some(t)) => {
-                        let worse = if ind.rule.higher_is_better(ind.kind) {
-                            Ordering::Less
-                        } else {
-                            Ordering::Greater
-                        };
-                        cmp(v, t) == worse
-                    }
-                    _ => false,
-                };
-                Component {
-                    indicator: ind.id.clone(),
-                    name: ind.name.clone(),
-                    kind: ind.kind,
-                    value: cell.value.map(reported),
-                    numerator: cell.measured.num.map(reported),
-                    denominator: cell.measured.den.map(reported),
-                    points,
-                    max_points,
-                    points_lost: lost,
-                    no_data: *no_data,
-                    shrunk: cell.shrunk,
-                    below_red_line,
-                }
-            })
-            .collect();
-        let t = total(
-            components.iter().map(|c| c.points),
-            group.full_marks,
-            self.total_cap,
-            self.total_floor,
-            dp,
-        );
-        Scorecard {
-            unit: unit.id.clone(),
-            name: unit.name.clone(),
-            group: group.id.clone(),
-            total: t,
-            full_marks: fixed(group.full_marks, dp),
-            rank: 0,
-            group_size: 0,
-            grade: grade(t, group.full_marks, &self.grades),
-            components,
-            scheme_hash: self.hash.clone(),
-        }
+            .position(|g| g.id == group.id)
+            .unwrap_or(usize::MAX);
+        let members = members.iter().map(|u| (*u).clone()).collect();
+        GroupScoring::new(self, index, members, measured).into_cards()
+    }
+}
+
+/// One indicator measured on a unit's slots.
+fn measure(ind: &Indicator, slots: &[Value]) -> Measured {
+    match &ind.value {
+        Some(v) => v.measure(slots),
+        None => Measured {
+            value: ind.rule.checklist_value(slots),
+            ..Measured::default()
+        },
     }
 }
 
@@ -301,7 +204,7 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
-    use crate::scheme::file::SchemeFile;
+    use crate::scheme::file::{NoDataSpec, SchemeFile};
 
     fn unit(id: &str, group: &str) -> Unit {
         Unit {

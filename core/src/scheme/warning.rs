@@ -17,11 +17,14 @@
 //! assumed never reopened; closing it in the data then changes the unit's total by exactly the
 //! predicted points for schemes without duration means.
 
+use std::collections::HashSet;
+
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::card::Scorecard;
 use super::model::Scheme;
+use super::rescue::Rescue;
 use crate::clocks::Outcome;
 use crate::error::{Error, Result};
 use crate::instant::{Instant, MS_PER_DAY};
@@ -146,6 +149,13 @@ impl Scheme {
             return Ok(Vec::new());
         }
         let scores = self.score(units, data.metrics, period, as_of)?;
+        let mut rescue = Rescue::new(self, units, data.at_end);
+        let overdue_at_end: HashSet<AssignmentKey<'_>> = data
+            .open_at_end
+            .iter()
+            .filter(|e| e.outcome == Outcome::Overdue)
+            .map(AssignmentKey::of)
+            .collect();
         let mut out = Vec::new();
         for card in &scores.units {
             let mut reasons = Vec::new();
@@ -182,7 +192,7 @@ impl Scheme {
                         .iter()
                         .filter(|c| c.below_red_line)
                         .map(|c| WarningReason::BelowRedLine {
-                            indicator: c.indicator.clone(),
+                            indicator: c.indicator.to_string(),
                             value: c.value,
                         }),
                 );
@@ -195,14 +205,14 @@ impl Scheme {
                 .iter()
                 .filter(|c| c.points_lost > Decimal::ZERO)
                 .map(|c| CostlyIndicator {
-                    indicator: c.indicator.clone(),
-                    name: c.name.clone(),
+                    indicator: c.indicator.to_string(),
+                    name: c.name.to_string(),
                     points_lost: c.points_lost,
                 })
                 .collect();
             costly.sort_by_key(|c| std::cmp::Reverse(c.points_lost));
             costly.truncate(usize::try_from(spec.reasons).unwrap_or(usize::MAX));
-            let rescuable = self.rescuable(card, units, period, as_of, data);
+            let rescuable = self.rescuable(card, period, as_of, data, &mut rescue, &overdue_at_end);
             out.push(UnitWarning {
                 unit: card.unit.clone(),
                 group: card.group.clone(),
@@ -218,57 +228,30 @@ impl Scheme {
         Ok(out)
     }
 
-    fn rescuable(
-        &self,
+    fn rescuable<'s>(
+        &'s self,
         card: &Scorecard,
-        units: &[Unit],
         period: &Period,
         as_of: Instant,
         data: &WarningData<'_>,
+        rescue: &mut Rescue<'s>,
+        overdue_at_end: &HashSet<AssignmentKey<'_>>,
     ) -> Vec<RescuableTicket> {
-        let metrics = data.at_end;
         let Some(group) = self.group(&card.group) else {
             return Vec::new();
         };
-        let mut members: Vec<&Unit> = units.iter().filter(|u| u.group == group.id).collect();
-        members.sort_by(|a, b| a.id.cmp(&b.id));
-        let table = MetricsTable {
-            units: members
-                .iter()
-                .filter_map(|u| metrics.units.get(&u.id).map(|c| (u.id.clone(), *c)))
-                .collect(),
-            external: members
-                .iter()
-                .filter_map(|u| {
-                    metrics
-                        .external
-                        .get(&u.id)
-                        .map(|e| (u.id.clone(), e.clone()))
-                })
-                .collect(),
-        };
-        let total_with = |role: Role, delta: &[(Counter, i64)]| {
-            let mut t = table.clone();
-            let row = t.units.entry(card.unit.clone()).or_default().role_mut(role);
-            for (c, d) in delta {
-                row.add(*c, *d);
-            }
-            self.score_group(group, &members, &t)
-                .into_iter()
-                .find(|c| c.unit == card.unit)
-                .map(|c| c.total)
-        };
-        let Some(lapsed) = total_with(Role::Lead, &[]) else {
+        let at_end = rescue.group(group);
+        let Some(lapsed) = at_end.lapsed(&card.unit) else {
             return Vec::new();
         };
-        let overdue_at_end = |a: &OpenAssignment| {
-            data.open_at_end.iter().any(|e| {
-                e.outcome == Outcome::Overdue
-                    && e.ticket_id == a.ticket_id
-                    && e.unit == a.unit
-                    && e.role == a.role
-                    && e.dispatched_at == a.dispatched_at
-            })
+        // Every assignment of one role moves the same counters: one total per role.
+        let (mut lead, mut assisting) = (None, None);
+        let mut closed = |role: Role| {
+            let slot = match role {
+                Role::Lead => &mut lead,
+                Role::Assisting => &mut assisting,
+            };
+            *slot.get_or_insert_with(|| at_end.closed(&card.unit, role))
         };
         let mut out: Vec<RescuableTicket> = data
             .open
@@ -278,10 +261,10 @@ impl Scheme {
                     && a.outcome == Outcome::Pending
                     && as_of <= a.due
                     && a.due < period.end
-                    && overdue_at_end(a)
+                    && overdue_at_end.contains(&AssignmentKey::of(a))
             })
             .filter_map(|a| {
-                let closed = total_with(a.role, &RESCUE)?;
+                let closed = closed(a.role)?;
                 Some(RescuableTicket {
                     ticket_id: a.ticket_id.clone(),
                     role: a.role,
@@ -300,6 +283,26 @@ impl Scheme {
                 .then_with(|| a.ticket_id.cmp(&b.ticket_id))
         });
         out
+    }
+}
+
+/// An assignment's identity across the two evaluations (at `as_of` and at the period end).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct AssignmentKey<'a> {
+    ticket_id: &'a str,
+    unit: &'a UnitId,
+    role: Role,
+    dispatched_at: Instant,
+}
+
+impl<'a> AssignmentKey<'a> {
+    fn of(a: &'a OpenAssignment) -> Self {
+        AssignmentKey {
+            ticket_id: &a.ticket_id,
+            unit: &a.unit,
+            role: a.role,
+            dispatched_at: a.dispatched_at,
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 //! [`super::rule::Rule::Volume`]; per-100-tickets normalisation is part of the value formula,
 //! [`super::value`].)
 
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 
 use super::model::{Indicator, Shrink};
 use super::value::Measured;
@@ -59,7 +59,7 @@ pub fn scored_value(
         }
     }
     if let (true, Some(dp), Some(v)) = (percent, rate_decimals, value) {
-        value = Some(v.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero));
+        value = Some(super::round::half_away(v, dp));
     }
     (value, shrunk)
 }
