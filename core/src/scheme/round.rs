@@ -64,12 +64,14 @@ pub fn half_away(d: Decimal, dp: u32) -> Decimal {
     } else {
         quotient
     };
-    let signed = match i128::try_from(rounded) {
-        Ok(v) if d.is_sign_negative() => -v,
-        Ok(v) => v,
-        Err(_) => return reference(d, dp),
-    };
-    Decimal::try_from_i128_with_scale(signed, dp).unwrap_or_else(|_| reference(d, dp))
+    signed(d, rounded, dp).unwrap_or_else(|| reference(d, dp))
+}
+
+/// The magnitude `rounded` at scale `dp` with `d`'s sign (`None` if it does not fit).
+fn signed(d: Decimal, rounded: u128, dp: u32) -> Option<Decimal> {
+    let v = i128::try_from(rounded).ok()?;
+    let v = if d.is_sign_negative() { -v } else { v };
+    Decimal::try_from_i128_with_scale(v, dp).ok()
 }
 
 /// `half_away(half_away(d, guard), dp)` for `dp < guard`: the double rounding of the wire
@@ -94,13 +96,7 @@ pub fn half_away_guarded(d: Decimal, guard: u32, dp: u32) -> Decimal {
     } else {
         quotient
     };
-    let signed = match i128::try_from(rounded) {
-        Ok(v) if d.is_sign_negative() => -v,
-        Ok(v) => v,
-        Err(_) => return half_away(half_away(d, guard), dp),
-    };
-    Decimal::try_from_i128_with_scale(signed, dp)
-        .unwrap_or_else(|_| half_away(half_away(d, guard), dp))
+    signed(d, rounded, dp).unwrap_or_else(|| half_away(half_away(d, guard), dp))
 }
 
 /// `d` without trailing zeros in its fraction, and zero unsigned (as `Decimal::normalize`).
