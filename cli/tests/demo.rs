@@ -83,3 +83,23 @@ fn demo_as_of_before_the_period_is_a_usage_error() {
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("--as-of"));
 }
+
+/// The README's excerpt of `make demo`'s output is real: every line it shows appears, in order,
+/// in the output of `hotline-score demo` (the lines it leaves out are marked `…`).
+#[test]
+fn readme_shows_the_demo_output_as_it_is() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let excerpt = readme
+        .split("```text\n")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .expect("README has the demo's output in a ```text block");
+    let out = stdout(&run(&["demo"]));
+    let mut rest = out.as_str();
+    for line in excerpt.lines().filter(|l| *l != "…") {
+        let at = rest
+            .find(line)
+            .unwrap_or_else(|| panic!("README line not in the demo's output (in order): {line}"));
+        rest = &rest[at + line.len()..];
+    }
+}
