@@ -327,7 +327,7 @@ fn decode_body(ty: EventType, flags: u8, b: &mut Bytes<'_>) -> Option<EventBody>
             .parse::<Amount>()
             .ok()
     };
-    let reason = || if yes(2) { "waiting" } else { "" }.to_owned();
+    let reason = || if yes(2) { "waiting" } else { "not ours" }.to_owned();
     Some(match ty {
         EventType::Dispatched => EventBody::Dispatched {
             unit: unit(),
