@@ -9,12 +9,19 @@ help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-10s %s\n", $$1, $$2}'
 
 .PHONY: test
-test: lint test-rust test-python test-node ## Every check and every test of every language (what CI runs)
+test: lint deny test-rust test-python test-node ## Every check and every test of every language (what CI runs)
 
 .PHONY: lint
 lint: ## rustfmt --check and clippy -D warnings on the whole workspace
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets --features hotline-score/json-schema --locked -- -D warnings
+
+CARGO_DENY_VERSION ?= 0.20.2
+
+.PHONY: deny
+deny: ## cargo-deny: licence allowlist, duplicate versions, crates.io only (deny.toml; installs it if missing)
+	@command -v cargo-deny >/dev/null 2>&1 || $(CARGO) install cargo-deny --locked --version $(CARGO_DENY_VERSION)
+	$(CARGO) deny --locked check licenses bans sources
 
 .PHONY: demo
 demo: ## Score a synthetic city quarter: rankings, warnings, sanctions (release build)
@@ -80,6 +87,20 @@ bench-cli: ## Time `hotline-score score` on 1,000,000 synthetic tickets from CSV
 	  --units 300 --days 90 --tickets-per-day 11500 --limit 1000000
 	/usr/bin/time -v ./target/release/hotline-score score --tickets target/bench-cli/tickets.csv \
 	  --events target/bench-cli/events.csv --units target/bench-cli/units.csv --period 2026-Q1 > /dev/null
+
+FUZZ_SECONDS ?= 60
+CARGO_FUZZ_VERSION ?= 0.13.2
+FUZZ_TARGETS ?= scheme_toml scheme_json formula tickets_json events_csv calendar_data board_snapshot board_ingest
+
+.PHONY: fuzz
+fuzz: ## Run each fuzz target FUZZ_SECONDS (default 60) in turn; FUZZ_TARGETS picks some (FUZZING.md)
+	@command -v cargo-fuzz >/dev/null 2>&1 || $(CARGO) install cargo-fuzz --locked --version $(CARGO_FUZZ_VERSION)
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p fuzz/target/corpus/$$t && echo "== fuzzing $$t for $(FUZZ_SECONDS) s" && \
+	  $(CARGO) fuzz run --fuzz-dir fuzz --sanitizer none --debug-assertions $$t \
+	    fuzz/target/corpus/$$t fuzz/corpus/$$t -- -max_total_time=$(FUZZ_SECONDS) \
+	    -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 || exit 1; \
+	done
 
 .PHONY: fmt
 fmt: ## Format the Rust code

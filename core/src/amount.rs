@@ -76,13 +76,47 @@ impl FromStr for Amount {
     }
 }
 
+impl Amount {
+    /// Checks that the amount has a text form that reads back to it, as every amount read from
+    /// text has: not negative, minutes and hours (`m`, `h`) in whole minutes, working hours
+    /// (`wh`) in whole hours. Amounts built in code, or decoded from damaged snapshot bytes,
+    /// may not; [`Error::InvalidAmount`] then says why.
+    ///
+    /// ```
+    /// use hotline_score::Amount;
+    /// assert!(Amount::Time { ms: 90 * 60_000 }.check().is_ok());
+    /// assert_eq!(Amount::Time { ms: 90_001 }.check().unwrap_err().code(), "invalid_amount");
+    /// assert!(Amount::WorkingHours { ms: 90 * 60_000 }.check().is_err()); // 1.5wh has no text form
+    /// ```
+    pub fn check(&self) -> Result<()> {
+        let (ms, step) = match *self {
+            Amount::Time { ms } => (ms, MS_PER_MINUTE),
+            Amount::WorkingHours { ms } => (ms, MS_PER_HOUR),
+            Amount::WorkingDays(_) => return Ok(()),
+        };
+        let reason = if ms < 0 {
+            "negative amount"
+        } else if ms % step != 0 && step == MS_PER_MINUTE {
+            "not a whole number of minutes"
+        } else if ms % step != 0 {
+            "working hours must be whole hours"
+        } else {
+            return Ok(());
+        };
+        Err(Error::InvalidAmount {
+            value: format!("{self:?}"),
+            reason: reason.to_owned(),
+        })
+    }
+}
+
 impl fmt::Display for Amount {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let hm = |f: &mut fmt::Formatter<'_>, ms: i64, suffix: &str| {
             if ms % MS_PER_HOUR == 0 {
                 write!(f, "{}{}h", ms / MS_PER_HOUR, suffix)
             } else {
-                // Sub-minute amounts cannot be written; they only arise from code.
+                // Sub-minute amounts cannot be written; they only arise from code (see `check`).
                 write!(f, "{}{}m", ms / MS_PER_MINUTE, suffix)
             }
         };
@@ -163,5 +197,41 @@ mod tests {
         let json = serde_json::to_string(&Amount::WorkingDays(5)).unwrap();
         assert_eq!(json, "\"5wd\"");
         assert!(serde_json::from_str::<Amount>("\"5x\"").is_err());
+    }
+
+    #[test]
+    fn check_accepts_exactly_the_amounts_whose_text_reads_back() {
+        let writable = [
+            Amount::Time { ms: 0 },
+            Amount::Time {
+                ms: 90 * MS_PER_MINUTE,
+            },
+            Amount::Time {
+                ms: 24 * MS_PER_HOUR,
+            },
+            Amount::WorkingHours {
+                ms: 2 * MS_PER_HOUR,
+            },
+            Amount::WorkingDays(0),
+            Amount::WorkingDays(u32::MAX),
+        ];
+        for a in writable {
+            assert!(a.check().is_ok(), "{a:?}");
+            assert_eq!(a.to_string().parse::<Amount>().unwrap(), a);
+        }
+        // Seen while fixing a board_snapshot fuzz crash: snapshot bytes holding
+        // `Time { ms: 90_001 }` restored, but the JSON form says `1m` and would not read back.
+        let unwritable = [
+            Amount::Time { ms: 90_001 },
+            Amount::Time { ms: -MS_PER_MINUTE },
+            Amount::WorkingHours {
+                ms: 90 * MS_PER_MINUTE,
+            },
+            Amount::WorkingHours { ms: -MS_PER_HOUR },
+        ];
+        for a in unwritable {
+            assert_eq!(a.check().unwrap_err().code(), "invalid_amount", "{a:?}");
+            assert_ne!(a.to_string().parse::<Amount>().ok(), Some(a));
+        }
     }
 }

@@ -139,11 +139,19 @@ impl Instant {
         Ok((date, ms))
     }
 
+    /// This instant in `offset` if RFC 3339 can write it (years 0000..=9999).
+    fn rfc3339_datetime(self, offset: UtcOffset) -> Option<OffsetDateTime> {
+        self.to_offset_datetime(offset)
+            .ok()
+            .filter(|dt| (0..=9999).contains(&dt.year()))
+    }
+
     /// Formats as RFC 3339 in `offset` (`Z` for UTC), with milliseconds only when non-zero.
     ///
-    /// Instants outside years -9999..=9999 are formatted as their epoch milliseconds.
+    /// Instants outside years 0000..=9999 (in `offset`), which RFC 3339 cannot write, are
+    /// formatted as their epoch milliseconds (what readers of `at` and `received_at` accept).
     pub fn format(self, offset: UtcOffset) -> String {
-        let Ok(dt) = self.to_offset_datetime(offset) else {
+        let Some(dt) = self.rfc3339_datetime(offset) else {
             return self.0.to_string();
         };
         let ms = self.0.rem_euclid(1000);
@@ -191,8 +199,13 @@ impl std::str::FromStr for Instant {
     }
 }
 
+/// RFC 3339 in `+08:00`, or integer epoch milliseconds for instants RFC 3339 cannot write, so
+/// that every instant reads back.
 impl Serialize for Instant {
     fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        if self.rfc3339_datetime(CHINA_OFFSET).is_none() {
+            return serializer.serialize_i64(self.0);
+        }
         serializer.serialize_str(&self.format(CHINA_OFFSET))
     }
 }
@@ -298,5 +311,32 @@ mod tests {
             "\"2026-03-09T09:00:00+08:00\""
         );
         assert!(serde_json::from_str::<Instant>("\"2026-03-09T09:00:00\"").is_err());
+    }
+
+    #[test]
+    fn instants_rfc3339_cannot_write_round_trip_as_epoch_millis() {
+        // Found by the board_snapshot fuzz target: snapshot bytes holding an instant in year
+        // -761 restored, but its JSON snapshot wrote "-0761-03-30T03:49:55.264+08:00", which
+        // does not read back.
+        for ms in [
+            -88_000_000_000_000i64,
+            -62_167_248_000_001,
+            253_402_300_800_000,
+            i64::MIN,
+            i64::MAX,
+        ] {
+            let t = Instant::from_millis(ms);
+            assert_eq!(t.format(CHINA_OFFSET), ms.to_string());
+            let json = serde_json::to_string(&t).unwrap();
+            assert_eq!(json, ms.to_string());
+            assert_eq!(serde_json::from_str::<Instant>(&json).unwrap(), t);
+        }
+        // Year 0000 and 9999 are still RFC 3339.
+        for text in ["0000-01-01T08:00:00+08:00", "9999-12-31T23:59:59.999+08:00"] {
+            let t = Instant::parse(text).unwrap();
+            assert_eq!(t.format(CHINA_OFFSET), text);
+            let json = serde_json::to_string(&t).unwrap();
+            assert_eq!(serde_json::from_str::<Instant>(&json).unwrap(), t);
+        }
     }
 }

@@ -335,22 +335,26 @@ impl<'a> Decoder<'a> {
             .ok_or_else(|| self.corrupt(format!("bad {what} {i}")))
     }
 
+    /// An amount; one without a text form (see [`Amount::check`]) is corrupt, so that every
+    /// restored board also has a JSON snapshot.
     fn amount(&mut self) -> Result<Amount> {
-        match self.u8()? {
-            0 => Ok(Amount::Time {
+        let amount = match self.u8()? {
+            0 => Amount::Time {
                 ms: unzigzag(self.varint()?),
-            }),
-            1 => Ok(Amount::WorkingHours {
+            },
+            1 => Amount::WorkingHours {
                 ms: unzigzag(self.varint()?),
-            }),
+            },
             2 => {
                 let n = self.varint()?;
                 u32::try_from(n)
                     .map(Amount::WorkingDays)
-                    .map_err(|_| self.corrupt("working days out of range"))
+                    .map_err(|_| self.corrupt("working days out of range"))?
             }
-            t => Err(self.corrupt(format!("bad amount tag {t}"))),
-        }
+            t => return Err(self.corrupt(format!("bad amount tag {t}"))),
+        };
+        amount.check().map_err(|e| self.corrupt(e.to_string()))?;
+        Ok(amount)
     }
 
     fn instant(&mut self, base: i64) -> Result<Instant> {
@@ -515,6 +519,26 @@ mod tests {
         }
         let mut d = Decoder::new(&[0xff; 11], 0);
         assert_eq!(d.varint().unwrap_err().code(), "board_snapshot_corrupt");
+    }
+
+    #[test]
+    fn amounts_without_a_text_form_are_corrupt() {
+        // Seen while fixing a board_snapshot fuzz crash: bytes holding `Time { ms: 90_001 }`
+        // restored to a board whose JSON snapshot (`"amount": "1m"`) would not read back.
+        for (amount, ok) in [
+            (Amount::Time { ms: 90 * 60_000 }, true),
+            (Amount::Time { ms: 90_001 }, false),
+            (Amount::Time { ms: -60_000 }, false),
+            (Amount::WorkingHours { ms: 5_400_000 }, false),
+        ] {
+            let mut enc = Encoder::default();
+            enc.amount(amount);
+            let mut d = Decoder::new(&enc.body, 0);
+            match d.amount() {
+                Ok(a) => assert!(ok && a == amount, "{amount:?}"),
+                Err(e) => assert!(!ok && e.code() == "board_snapshot_corrupt", "{amount:?}"),
+            }
+        }
     }
 
     #[test]

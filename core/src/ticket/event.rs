@@ -275,6 +275,15 @@ impl EventType {
 }
 
 impl EventBody {
+    /// The amount the event carries (an extension request, or the amount an approval grants).
+    pub fn amount(&self) -> Option<Amount> {
+        match self {
+            EventBody::ExtensionRequested { amount, .. } => Some(*amount),
+            EventBody::ExtensionDecided { amount, .. } => *amount,
+            _ => None,
+        }
+    }
+
     /// The unit this event is about, if any.
     pub fn unit(&self) -> Option<&UnitId> {
         match self {

@@ -161,6 +161,27 @@ impl<'t> FlowCheck<'t> {
                 );
             }
         }
+        if let Some((field, required)) = empty_text(event) {
+            return if required {
+                fail(field, TicketErrorKind::MissingField)
+            } else {
+                fail(
+                    field,
+                    TicketErrorKind::MalformedValue {
+                        value: String::new(),
+                        expected: "a non-empty text (in files, an empty value is an absent one)"
+                            .to_owned(),
+                    },
+                )
+            };
+        }
+        if let Some(Err(e)) = event.body.amount().map(|a| a.check()) {
+            let (value, reason) = match e {
+                crate::Error::InvalidAmount { value, reason } => (value, reason),
+                other => (String::new(), other.to_string()),
+            };
+            return fail("amount", TicketErrorKind::MalformedAmount { value, reason });
+        }
         let event_type = event.body.event_type();
         if self.closed && !event_type.allowed_after_close() {
             return fail(
@@ -349,9 +370,41 @@ impl<'t> FlowCheck<'t> {
     }
 }
 
+/// The first text field of `event` that is present but empty, and whether the event's type
+/// requires it. The text forms (JSON, tables) read an empty value as an absent one, so a typed
+/// event holding one (built in code, or decoded from snapshot bytes) would not survive being
+/// written and read back.
+fn empty_text(event: &Event) -> Option<(&'static str, bool)> {
+    if event.body.unit().is_some_and(|u| u.0.is_empty()) {
+        let required = !matches!(
+            event.body,
+            EventBody::Reviewed { .. } | EventBody::Reopened { .. }
+        );
+        return Some(("unit", required));
+    }
+    let reason = match &event.body {
+        EventBody::Returned { reason, .. } | EventBody::Paused { reason, .. } => {
+            Some((reason.as_str(), true))
+        }
+        EventBody::Resumed {
+            reason: Some(reason),
+            ..
+        } => Some((reason.as_str(), false)),
+        _ => None,
+    };
+    if let Some(("", required)) = reason {
+        return Some(("reason", required));
+    }
+    if event.event_id.as_deref() == Some("") {
+        return Some(("event_id", false));
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Amount;
     use crate::Role;
     use crate::ticket::{Kind, Satisfaction, Urgency};
 
@@ -441,6 +494,91 @@ mod tests {
         let mut ok = t.clone();
         ok.events.pop();
         ok.validate(None).unwrap();
+    }
+
+    #[test]
+    fn empty_texts_are_refused_like_the_text_forms_refuse_them() {
+        // Found by the board_snapshot fuzz target: snapshot bytes holding `event_id: ""`
+        // restored, but the JSON snapshot reads `""` as absent and did not restore.
+        let dispatched = EventBody::Dispatched {
+            unit: u("a"),
+            role: Role::Lead,
+        };
+        let mut t = ticket(vec![
+            (1, dispatched.clone()),
+            (2, EventBody::Signed { unit: u("a") }),
+        ]);
+        t.validate(None).unwrap();
+        t.events[1].event_id = Some(String::new());
+        let e = t.validate(None).unwrap_err();
+        assert_eq!(e.code(), "malformed_value");
+        assert_eq!(e.context().field.as_deref(), Some("event_id"));
+        let cases = [
+            (EventBody::Signed { unit: u("") }, "missing_field", "unit"),
+            (
+                EventBody::Paused {
+                    unit: u("a"),
+                    reason: String::new(),
+                },
+                "missing_field",
+                "reason",
+            ),
+            (
+                EventBody::Reopened { unit: Some(u("")) },
+                "malformed_value",
+                "unit",
+            ),
+        ];
+        for (body, code, field) in cases {
+            let t = ticket(vec![(1, dispatched.clone()), (2, body)]);
+            let e = t.validate(None).unwrap_err();
+            assert_eq!(
+                (e.code(), e.context().field.as_deref()),
+                (code, Some(field))
+            );
+        }
+    }
+
+    #[test]
+    fn amounts_without_a_text_form_are_malformed() {
+        let dispatched = EventBody::Dispatched {
+            unit: u("a"),
+            role: Role::Lead,
+        };
+        let request = |amount| EventBody::ExtensionRequested {
+            unit: u("a"),
+            amount,
+        };
+        let ok = ticket(vec![
+            (1, dispatched.clone()),
+            (2, request(Amount::WorkingDays(3))),
+        ]);
+        ok.validate(None).unwrap();
+        // Built in code: 90.001 s, or 1.5 working hours, would be written `1m` / `90wm`.
+        for amount in [
+            Amount::Time { ms: 90_001 },
+            Amount::WorkingHours { ms: 5_400_000 },
+        ] {
+            let t = ticket(vec![(1, dispatched.clone()), (2, request(amount))]);
+            let e = t.validate(None).unwrap_err();
+            assert_eq!(e.code(), "malformed_amount");
+            let cx = e.context();
+            assert_eq!(
+                (cx.event_index, cx.field.as_deref()),
+                (Some(1), Some("amount"))
+            );
+        }
+        let approval = EventBody::ExtensionDecided {
+            unit: u("a"),
+            approved: true,
+            amount: Some(Amount::Time { ms: -60_000 }),
+        };
+        let t = ticket(vec![
+            (1, dispatched),
+            (2, request(Amount::WorkingDays(3))),
+            (3, approval),
+        ]);
+        assert_eq!(t.validate(None).unwrap_err().code(), "malformed_amount");
     }
 
     #[test]
