@@ -300,7 +300,7 @@ impl Assembler {
 }
 
 /// How much of each event [`check`] types: everything (the events are kept as owned tickets),
-/// or what the rules read (the compact form is kept).
+/// or all but the event id (the compact form is kept; ids are checked from the text arena).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Form {
     Owned,
@@ -318,14 +318,15 @@ fn check(
     scratch: &mut Vec<Event>,
 ) -> std::result::Result<(), Violation> {
     scratch.clear();
-    let text = |i| match form {
-        Form::Owned => batch.text(i).map(str::to_owned),
-        Form::Compact => None,
-    };
+    // Reasons are few and the rules read them; event ids are checked from the arena.
+    let text = |i| batch.text(i).map(str::to_owned);
     scratch.extend(events.iter().map(|s| {
         Event {
             at: s.at,
-            event_id: text(s.event_id),
+            event_id: match form {
+                Form::Owned => text(s.event_id),
+                Form::Compact => None,
+            },
             body: s
                 .body
                 .into_event_body(batch.unit(s.unit).cloned(), text(s.reason)),
@@ -402,4 +403,74 @@ pub fn load_rows(
         assembler.add_event(row);
     }
     assembler.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(ty: &str, at: &str, cells: &[(&str, &str)]) -> EventRow {
+        let mut row = EventRow {
+            ticket_id: "T1".into(),
+            at: format!("2026-03-02T{at}:00+08:00"),
+            event_type: ty.into(),
+            ..EventRow::default()
+        };
+        for (column, value) in cells {
+            let v = Some((*value).to_owned());
+            match *column {
+                "unit" => row.unit = v,
+                "reason" => row.reason = v,
+                "accepted" => row.accepted = v,
+                "event_id" => row.event_id = v,
+                other => panic!("{other}"),
+            }
+        }
+        row
+    }
+
+    /// Free text (reasons, event ids) survives both finishes, and the rules that read it see
+    /// it in both (a required reason is not mistaken for a missing one).
+    #[test]
+    fn reasons_and_event_ids_reach_both_forms() {
+        let assemble = || {
+            let mut a = Assembler::new(None, Mode::Strict).unwrap();
+            a.add_ticket(TicketRow {
+                ticket_id: "T1".into(),
+                kind: "help".into(),
+                received_at: "2026-03-02T09:00:00+08:00".into(),
+                ..TicketRow::default()
+            });
+            for row in [
+                event("dispatched", "09:10", &[("unit", "u1"), ("event_id", "E1")]),
+                event(
+                    "returned",
+                    "09:20",
+                    &[("unit", "u1"), ("reason", "不属于本单位")],
+                ),
+                event(
+                    "return_decided",
+                    "09:30",
+                    &[("unit", "u1"), ("accepted", "false")],
+                ),
+                event(
+                    "paused",
+                    "09:40",
+                    &[("unit", "u1"), ("reason", "等待群众补充材料")],
+                ),
+                event("resumed", "09:50", &[("unit", "u1"), ("event_id", "E2")]),
+            ] {
+                a.add_event(&row);
+            }
+            a
+        };
+        let owned = assemble().finish().unwrap();
+        let compact = assemble().finish_batch().unwrap();
+        assert_eq!(owned.tickets.len(), 1);
+        let read_back: Vec<_> = compact.batch.tickets().collect();
+        assert_eq!(read_back, owned.tickets);
+        let t = &owned.tickets[0];
+        assert_eq!(t.events[1].body.reason(), Some("不属于本单位"));
+        assert_eq!(t.events[4].event_id.as_deref(), Some("E2"));
+    }
 }
