@@ -59,7 +59,7 @@ struct Staged {
 
 /// Builds tickets from table rows fed one at a time (a CSV reader, DataFrame columns): first
 /// every tickets-table row ([`Assembler::add_ticket`]), then every events-table row
-/// ([`Assembler::add_event`]), then [`Assembler::finish`] (owned [`Ticket`]s) or
+/// ([`Assembler::add_event`]), then [`Assembler::finish`] (owned [`Ticket`](crate::ticket::Ticket)s) or
 /// [`Assembler::finish_batch`] (a compact [`TicketBatch`]: far less memory for big exports).
 ///
 /// Each event row is read into a typed event as it arrives and kept in compact form; the rules of
