@@ -86,16 +86,6 @@ impl TicketBatch {
         TicketBatch::default()
     }
 
-    /// An empty batch with room for `tickets` tickets and `events` events.
-    pub fn with_capacity(tickets: usize, events: usize) -> Self {
-        TicketBatch {
-            ids: Vec::with_capacity(tickets),
-            tickets: Vec::with_capacity(tickets),
-            events: Vec::with_capacity(events),
-            ..TicketBatch::default()
-        }
-    }
-
     /// Makes room for `tickets` more tickets and `events` more events.
     pub(crate) fn reserve(&mut self, tickets: usize, events: usize) {
         self.ids.reserve(tickets);
@@ -141,9 +131,16 @@ impl TicketBatch {
         })
     }
 
-    /// The unit of key `key`.
-    pub(crate) fn unit(&self, key: u32) -> Option<&UnitId> {
-        self.units.get(key as usize)
+    /// The typed event of compact event `e` with its free texts (indices from
+    /// [`TicketBatch::push_text`]; [`NO_TEXT`] for none).
+    pub(crate) fn event(&self, e: &CEvent, reason: u32, event_id: u32) -> Event {
+        let text = |i| self.texts.get(i).map(str::to_owned);
+        let unit = self.units.get(e.unit as usize).cloned();
+        Event {
+            at: e.at,
+            event_id: text(event_id),
+            body: e.body.into_event_body(unit, text(reason)),
+        }
     }
 
     /// Stores a free text (reason, event id): its index, or [`NO_TEXT`] for none.
@@ -266,13 +263,7 @@ impl TicketBatch {
                 let (reason, event_id) = free_text
                     .next_if(|(at, ..)| *at == position)
                     .map_or((NO_TEXT, NO_TEXT), |(_, r, i)| (*r, *i));
-                let text = |i| self.texts.get(i).map(str::to_owned);
-                let unit = self.units.get(e.unit as usize).cloned();
-                Event {
-                    at: e.at,
-                    event_id: text(event_id),
-                    body: e.body.into_event_body(unit, text(reason)),
-                }
+                self.event(e, reason, event_id)
             })
             .collect();
         Some(Ticket {

@@ -41,6 +41,7 @@ pub use state::{
 
 pub(crate) use evaluate::Detail;
 pub(crate) use facts::Facts;
+pub(crate) use texts::NO_TEXT;
 pub(crate) use view::{Body, CEvent, Converter, NO_UNIT, TicketView};
 
 #[cfg(test)]

@@ -3,9 +3,8 @@
 
 use std::collections::HashMap;
 
-use crate::clocks::{Body, CEvent, Header, NO_UNIT, TicketBatch};
+use crate::clocks::{CEvent, Header, NO_TEXT, NO_UNIT, TicketBatch};
 use crate::error::Result;
-use crate::instant::Instant;
 use crate::ticket::cells::{read_event, ticket_from_cells};
 use crate::ticket::load::{LoadedBatch, Sink, known_units};
 use crate::ticket::problem::Violation;
@@ -50,11 +49,9 @@ struct Staged {
     entry: usize,
     /// Events-table row.
     row: usize,
-    at: Instant,
-    unit: u32,
+    event: CEvent,
     reason: u32,
     event_id: u32,
-    body: Body,
 }
 
 /// Builds tickets from table rows fed one at a time (a CSV reader, DataFrame columns): first
@@ -192,11 +189,13 @@ impl Assembler {
                         let staged = Staged {
                             entry,
                             row: row_no,
-                            at: parts.at,
-                            unit: parts.unit.map_or(NO_UNIT, |u| b.intern_unit(u)),
+                            event: CEvent {
+                                at: parts.at,
+                                unit: parts.unit.map_or(NO_UNIT, |u| b.intern_unit(u)),
+                                body: parts.body,
+                            },
                             reason: b.push_text(parts.reason),
                             event_id: b.push_text(parts.event_id),
-                            body: parts.body,
                         };
                         self.staged.push(staged);
                     }
@@ -225,12 +224,7 @@ impl Assembler {
         let (batch, diagnostics) = self.check_all(Form::Compact, |batch, header, staged, _| {
             let start = batch.event_count();
             for s in staged {
-                let event = CEvent {
-                    at: s.at,
-                    unit: s.unit,
-                    body: s.body,
-                };
-                batch.push_event(event, s.reason, s.event_id);
+                batch.push_event(s.event, s.reason, s.event_id);
             }
             batch.end_ticket(header, start);
         })?;
@@ -319,18 +313,12 @@ fn check(
 ) -> std::result::Result<(), Violation> {
     scratch.clear();
     // Reasons are few and the rules read them; event ids are checked from the arena.
-    let text = |i| batch.text(i).map(str::to_owned);
     scratch.extend(events.iter().map(|s| {
-        Event {
-            at: s.at,
-            event_id: match form {
-                Form::Owned => text(s.event_id),
-                Form::Compact => None,
-            },
-            body: s
-                .body
-                .into_event_body(batch.unit(s.unit).cloned(), text(s.reason)),
-        }
+        let event_id = match form {
+            Form::Owned => s.event_id,
+            Form::Compact => NO_TEXT,
+        };
+        batch.event(&s.event, s.reason, event_id)
     }));
     let mut flow = FlowCheck::start(p.header.received_at(), units);
     for (index, (event, s)) in scratch.iter().zip(events).enumerate() {
