@@ -14,11 +14,14 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 
-use hotline_score::ticket::{Assembler, EventRow, LoadedBatch, Ticket, TicketRow};
+use hotline_score::ticket::{
+    Assembler, EventRow, EventRowRef, InstantCell, LoadedBatch, Ticket, TicketRow,
+};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-use crate::errors::{Fallible, bad_arg};
+use crate::errors::{Failure, Fallible, bad_arg};
+use crate::task::threads;
 use crate::ticket::Load;
 
 /// Dictionary codes of one column.
@@ -182,23 +185,29 @@ impl<'a> Column<'a> {
         })
     }
 
-    fn cell(&self, i: usize) -> Fallible<Option<&'a str>> {
-        let Some(code) = self.codes.and_then(|c| c.get(i)) else {
-            return Ok(None);
-        };
-        self.dict
-            .get(code as usize)
-            .map(|s| Some(s.as_str()))
-            .ok_or_else(|| {
-                bad_arg(
-                    &self.name,
-                    format!(
-                        "`{}` row {i}: code {code} is not in its dictionary ({} entries)",
-                        self.name,
-                        self.dict.len()
-                    ),
-                )
-            })
+    /// The first row whose code is not in the dictionary, with its error.
+    fn first_bad(&self) -> Option<(usize, Failure)> {
+        let codes = self.codes?;
+        let n = self.dict.len();
+        let row = (0..codes.len()).find(|&i| codes.get(i).is_some_and(|c| c as usize >= n))?;
+        let code = codes.get(row).unwrap_or_default();
+        Some((
+            row,
+            bad_arg(
+                &self.name,
+                format!(
+                    "`{}` row {row}: code {code} is not in its dictionary ({n} entries)",
+                    self.name
+                ),
+            ),
+        ))
+    }
+
+    /// The cell of row `i` (codes checked by [`Column::first_bad`]; an unchecked bad code reads
+    /// as absent).
+    fn cell(&self, i: usize) -> Option<&'a str> {
+        let code = self.codes.and_then(|c| c.get(i))?;
+        self.dict.get(code as usize).map(String::as_str)
     }
 }
 
@@ -238,46 +247,61 @@ impl<'a> Flags<'a> {
         })
     }
 
-    fn cell(&self, i: usize) -> Fallible<Option<&'static str>> {
-        match self.values.and_then(|v| v.get(i)) {
-            None | Some(255) => Ok(None),
-            Some(0) => Ok(Some("false")),
-            Some(1) => Ok(Some("true")),
-            Some(other) => Err(bad_arg(
+    /// The first row holding a value other than 0, 1 and 255, with its error.
+    fn first_bad(&self) -> Option<(usize, Failure)> {
+        let values = self.values?;
+        let row = values.iter().position(|v| !matches!(v, 0 | 1 | 255))?;
+        let other = values.get(row).copied().unwrap_or_default();
+        Some((
+            row,
+            bad_arg(
                 &format!("events.{}", self.name),
                 format!(
-                    "`events.{}` row {i}: {other} is not 0 (false), 1 (true) or 255 (absent)",
+                    "`events.{}` row {row}: {other} is not 0 (false), 1 (true) or 255 (absent)",
                     self.name
                 ),
-            )),
+            ),
+        ))
+    }
+
+    /// The cell of row `i` (values checked by [`Flags::first_bad`]).
+    fn cell(&self, i: usize) -> Option<&'static str> {
+        match self.values.and_then(|v| v.get(i)) {
+            Some(0) => Some("false"),
+            Some(1) => Some("true"),
+            _ => None,
         }
     }
 }
 
-/// Writes an instant cell: `NaN` is absent (empty), a whole number its digits, anything else
-/// its text (which the core refuses as a malformed timestamp).
-fn instant_cell(v: f64, buf: &mut String) {
-    buf.clear();
+/// An instant cell: `NaN` is absent, a whole number epoch milliseconds, anything else its
+/// text in `buf` (which the core refuses as a malformed timestamp).
+fn instant_cell(v: f64, buf: &mut String) -> InstantCell<'_> {
     if v.is_nan() {
-        return;
+        return InstantCell::Text("");
     }
     if v.is_finite() && v.fract() == 0.0 && v.abs() < 9_007_199_254_740_992.0 {
         #[allow(clippy::cast_possible_truncation)]
-        let _ = write!(buf, "{}", v as i64);
-    } else {
-        let _ = write!(buf, "{v}");
+        return InstantCell::Millis(v as i64);
     }
+    buf.clear();
+    let _ = write!(buf, "{v}");
+    InstantCell::Text(buf)
 }
 
-/// Sets a cell, reusing its buffer (an absent cell is empty).
-fn fill(cell: &mut String, value: Option<&str>) {
-    cell.clear();
-    cell.push_str(value.unwrap_or_default());
-}
-
-/// Sets an optional cell, reusing its buffer (an absent cell is empty, which reads as absent).
-fn fill_opt(cell: &mut Option<String>, value: Option<&str>) {
-    fill(cell.get_or_insert_with(String::new), value);
+/// The error of the earliest bad cell among `columns`' first bad cells (the first column wins
+/// a tie): the cell a row-by-row reader would meet first.
+fn check_cells(columns: impl Iterator<Item = Option<(usize, Failure)>>) -> Fallible<()> {
+    let mut first: Option<(usize, Failure)> = None;
+    for (row, e) in columns.flatten() {
+        if first.as_ref().is_none_or(|(r, _)| row < *r) {
+            first = Some((row, e));
+        }
+    }
+    match first {
+        Some((_, e)) => Err(e),
+        None => Ok(()),
+    }
 }
 
 /// Reads the columns and loads the tickets (see the module docs).
@@ -323,21 +347,28 @@ pub fn load(c: &TicketColumns, opts: &Load) -> Fallible<LoadedBatch> {
     }
     let mut assembler = Assembler::new(opts.units(), opts.mode())?;
     assembler.reserve(n, Slice::of(&c.events.ticket_id).len());
+    let mut columns = vec![&tid, &kind, &urgency, &channel];
+    columns.extend(attrs.iter().map(|(_, c)| c));
+    check_cells(columns.iter().map(|c| c.first_bad()))?;
     let mut buf = String::new();
     for i in 0..n {
-        instant_cell(received.get(i).copied().unwrap_or(f64::NAN), &mut buf);
+        let received_at = match instant_cell(received.get(i).copied().unwrap_or(f64::NAN), &mut buf)
+        {
+            InstantCell::Millis(ms) => ms.to_string(),
+            InstantCell::Text(t) => t.to_owned(),
+        };
         let mut attributes = BTreeMap::new();
         for (name, col) in &attrs {
-            if let Some(v) = col.cell(i)?.filter(|v| !v.is_empty()) {
+            if let Some(v) = col.cell(i).filter(|v| !v.is_empty()) {
                 attributes.insert((*name).to_owned(), v.to_owned());
             }
         }
         assembler.add_ticket(TicketRow {
-            ticket_id: tid.cell(i)?.unwrap_or_default().to_owned(),
-            kind: kind.cell(i)?.unwrap_or_default().to_owned(),
-            urgency: urgency.cell(i)?.map(str::to_owned),
-            channel: channel.cell(i)?.map(str::to_owned),
-            received_at: buf.clone(),
+            ticket_id: tid.cell(i).unwrap_or_default().to_owned(),
+            kind: kind.cell(i).unwrap_or_default().to_owned(),
+            urgency: urgency.cell(i).map(str::to_owned),
+            channel: channel.cell(i).map(str::to_owned),
+            received_at,
             attributes,
         });
     }
@@ -369,24 +400,43 @@ pub fn load(c: &TicketColumns, opts: &Load) -> Fallible<LoadedBatch> {
     let approved = Flags::new("approved", e.approved.as_ref(), m)?;
     let passed = Flags::new("passed", e.passed.as_ref(), m)?;
     let resolved = Flags::new("resolved", e.resolved.as_ref(), m)?;
-    // One row buffer, refilled per event: no allocation per cell once the buffers have grown.
-    let mut row = EventRow::default();
-    for (i, t) in at.iter().enumerate() {
-        instant_cell(*t, &mut row.at);
-        fill(&mut row.ticket_id, etid.cell(i)?);
-        fill(&mut row.event_type, ty.cell(i)?);
-        fill_opt(&mut row.unit, unit.cell(i)?);
-        fill_opt(&mut row.role, role.cell(i)?);
-        fill_opt(&mut row.reason, reason.cell(i)?);
-        fill_opt(&mut row.accepted, accepted.cell(i)?);
-        fill_opt(&mut row.approved, approved.cell(i)?);
-        fill_opt(&mut row.amount, amount.cell(i)?);
-        fill_opt(&mut row.passed, passed.cell(i)?);
-        fill_opt(&mut row.satisfaction, satisfaction.cell(i)?);
-        fill_opt(&mut row.resolved, resolved.cell(i)?);
-        fill_opt(&mut row.event_id, event_id.cell(i)?);
-        assembler.add_event(&row);
-    }
+    let texts = [
+        &etid,
+        &ty,
+        &unit,
+        &role,
+        &reason,
+        &amount,
+        &satisfaction,
+        &event_id,
+    ];
+    let flags = [&accepted, &approved, &passed, &resolved];
+    check_cells(
+        texts
+            .iter()
+            .map(|c| c.first_bad())
+            .chain(flags.iter().map(|f| f.first_bad())),
+    )?;
+    assembler.add_events_parallel(m, threads(), |range, sink| {
+        let mut buf = String::new();
+        for i in range {
+            sink(&EventRowRef {
+                ticket_id: etid.cell(i).unwrap_or_default(),
+                at: instant_cell(at.get(i).copied().unwrap_or(f64::NAN), &mut buf),
+                event_type: ty.cell(i).unwrap_or_default(),
+                unit: unit.cell(i),
+                role: role.cell(i),
+                reason: reason.cell(i),
+                accepted: accepted.cell(i),
+                approved: approved.cell(i),
+                amount: amount.cell(i),
+                passed: passed.cell(i),
+                satisfaction: satisfaction.cell(i),
+                resolved: resolved.cell(i),
+                event_id: event_id.cell(i),
+            });
+        }
+    });
     Ok(assembler.finish_batch()?)
 }
 

@@ -49,3 +49,9 @@ impl<'task, T: Send + 'static> ScopedTask<'task> for Work<T> {
         (self.finish)(env, value)
     }
 }
+
+/// Threads for the core's big jobs (reading a large columnar table, evaluating a large batch):
+/// every core this process may use.
+pub fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use hotline_score::Unit as CoreUnit;
 use hotline_score::clocks::{Evaluator as CoreEvaluator, TicketBatch};
-use hotline_score::metrics::{Partial as CorePartial, Scope, partial_batch};
+use hotline_score::metrics::{Partial as CorePartial, Scope, partial_batch_parallel};
 use hotline_score::ticket::{
     Diagnostic, EventRow, Loaded, LoadedBatch, Mode, Ticket, TicketRow, TicketSet as CoreTicketSet,
     load_json, load_rows, load_tickets,
@@ -17,7 +17,7 @@ use serde_json::Value;
 use crate::columns::{self, TicketColumns};
 use crate::errors::{Fallible, bad_arg, enter, named};
 use crate::json;
-use crate::task::Work;
+use crate::task::{Work, threads};
 
 /// One row of the units table: every unit that is scored.
 #[napi(object)]
@@ -111,7 +111,7 @@ impl TicketSet {
     /// The partial state for `scope` (through the batch; the same result as
     /// `metrics::partial` over the tickets).
     pub fn partial(&self, ev: &CoreEvaluator, scope: &Scope) -> hotline_score::Result<CorePartial> {
-        partial_batch(self.0.batch(), ev, scope)
+        partial_batch_parallel(self.0.batch(), ev, scope, threads())
     }
 }
 

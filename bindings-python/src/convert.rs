@@ -100,3 +100,9 @@ pub fn mode_in(py: Python<'_>, mode: &str) -> PyResult<hotline_score::ticket::Mo
 pub fn path_in(value: &Bound<'_, PyAny>) -> PyResult<std::path::PathBuf> {
     value.extract()
 }
+
+/// Threads for the core's big jobs (reading a large events table, evaluating a large batch):
+/// every core this process may use.
+pub fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}

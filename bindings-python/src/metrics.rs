@@ -7,14 +7,14 @@ use arrow_array::{ArrayRef, Int64Array, StringArray};
 use hotline_score::clocks::Evaluator as CoreEvaluator;
 use hotline_score::metrics::{
     Contribution, DueAnchor, MetricsTable, Partial as CorePartial, Scope, contributions,
-    partial_batch,
+    partial_batch_parallel,
 };
 use hotline_score::{Calendar as CoreCalendar, Instant, Period as CorePeriod, Unit, UnitId};
 use pyo3::prelude::*;
 
 use crate::arrow::export::Table;
 use crate::calendar::Calendar;
-use crate::convert::json_text;
+use crate::convert::{json_text, threads};
 use crate::errors::{enter, input_error};
 use crate::instant;
 use crate::policy::policy_in;
@@ -131,7 +131,9 @@ impl Evaluator {
         };
         let tickets = tickets.get().set.clone();
         let ev = self.inner.clone();
-        enter(py, || partial_batch(tickets.batch(), &ev, &scope))
+        enter(py, || {
+            partial_batch_parallel(tickets.batch(), &ev, &scope, threads())
+        })
     }
 
     fn scope(
@@ -182,7 +184,9 @@ impl Evaluator {
         let scope = Self::scope(py, &period, &as_of, due_anchor)?;
         let tickets = tickets.get().set.clone();
         let ev = self.inner.clone();
-        let p = enter(py, || partial_batch(tickets.batch(), &ev, &scope))?;
+        let p = enter(py, || {
+            partial_batch_parallel(tickets.batch(), &ev, &scope, threads())
+        })?;
         Ok(Partial {
             inner: p,
             units: self.units.clone(),

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use arrow_array::{ArrayRef, BooleanArray, Decimal128Array, Int64Array, StringArray};
 use hotline_score::Unit;
-use hotline_score::metrics::{MetricsTable, Scope, partial_batch};
+use hotline_score::metrics::{MetricsTable, Scope, partial_batch_parallel};
 use hotline_score::scheme::{Scheme as CoreScheme, Scores as CoreScores};
 use pyo3::prelude::*;
 use pyo3::types::PyString;
@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::arrow::export::Table;
-use crate::convert::{json_text, path_in};
+use crate::convert::{json_text, path_in, threads};
 use crate::errors::{enter, input_error};
 use crate::instant;
 use crate::metrics::{Contributions, Evaluator, Metrics, Period};
@@ -257,8 +257,8 @@ impl Scheme {
         );
         let out = enter(py, || {
             let scope = Scope::new(period.clone(), as_of);
-            let now =
-                partial_batch(tickets.batch(), &ev, &scope)?.finalize(&units, Default::default());
+            let now = partial_batch_parallel(tickets.batch(), &ev, &scope, threads())?
+                .finalize(&units, Default::default());
             scheme.period_warnings_from_tickets(&ev, tickets.tickets(), &now, &period, as_of)
         })?;
         Report::of(py, &out)

@@ -6,7 +6,8 @@ use std::sync::Arc;
 use arrow_array::{ArrayRef, Int64Array, StringArray};
 use hotline_score::Unit;
 use hotline_score::ticket::{
-    Assembler, Diagnostic, EventRow, Loaded, LoadedBatch, TicketRow, TicketSet, load_json,
+    Assembler, Diagnostic, EventRow, EventRowRef, Loaded, LoadedBatch, TicketRow, TicketSet,
+    load_json,
 };
 use pyo3::prelude::*;
 use pyo3::types::PyString;
@@ -15,7 +16,7 @@ use crate::arrow::cells::Expect;
 use crate::arrow::export::Table;
 use crate::arrow::import;
 use crate::arrow::reader::CellReader;
-use crate::convert::{json_text, mode_in};
+use crate::convert::{json_text, mode_in, threads};
 use crate::errors::enter;
 use crate::rows::{self, Columns, Layout};
 
@@ -253,15 +254,10 @@ fn load_rows_py(
             let mut asm = Assembler::new(units.as_deref(), mode)?;
             asm.reserve(ticket_source.len(), readers.iter().map(|(n, _)| *n).sum());
             ticket_source.feed(&mut asm);
-            let mut row = EventRow::default();
-            for (len, cols) in &readers {
-                for i in 0..*len {
-                    for (slot, r) in cols {
-                        fill_event(&mut row, *slot, r, i);
-                    }
-                    asm.add_event(&row);
-                }
-            }
+            let rows = readers.iter().map(|(n, _)| *n).sum();
+            asm.add_events_parallel(rows, threads(), |range, sink| {
+                read_events(&readers, range, sink);
+            });
             asm.finish_batch()
         })?;
         Ok(Tickets::from_batch(loaded, units))
@@ -300,21 +296,20 @@ impl TicketSource<'_> {
             TicketSource::Rows(rows) => rows.into_iter().for_each(|row| asm.add_ticket(row)),
             TicketSource::Arrow(readers, names) => {
                 let fixed = TICKETS.columns.len();
-                let mut cell = None;
+                let mut scratch = String::new();
                 for (len, cols) in &readers {
                     for i in 0..*len {
                         let mut row = TicketRow::default();
                         for (slot, r) in cols {
+                            let cell = r.cell(i, &mut scratch).map(str::to_owned);
                             match slot {
-                                0 => r.fill_text(i, &mut row.ticket_id),
-                                1 => r.fill_text(i, &mut row.kind),
-                                2 => r.fill(i, &mut row.urgency),
-                                3 => r.fill(i, &mut row.channel),
-                                4 => r.fill_text(i, &mut row.received_at),
+                                0 => row.ticket_id = cell.unwrap_or_default(),
+                                1 => row.kind = cell.unwrap_or_default(),
+                                2 => row.urgency = cell,
+                                3 => row.channel = cell,
+                                4 => row.received_at = cell.unwrap_or_default(),
                                 extra => {
-                                    r.fill(i, &mut cell);
-                                    if let (Some(v), Some(name)) =
-                                        (cell.take(), names.get(extra - fixed))
+                                    if let (Some(v), Some(name)) = (cell, names.get(extra - fixed))
                                     {
                                         row.attributes.insert(name.clone(), v);
                                     }
@@ -329,23 +324,55 @@ impl TicketSource<'_> {
     }
 }
 
-/// Fills column `slot` (an index into `EVENTS.columns`) of `row` from row `i` of `r`.
-fn fill_event(row: &mut EventRow, slot: usize, r: &CellReader<'_>, i: usize) {
-    match slot {
-        0 => r.fill_text(i, &mut row.ticket_id),
-        1 => r.fill_text(i, &mut row.at),
-        2 => r.fill_text(i, &mut row.event_type),
-        3 => r.fill(i, &mut row.unit),
-        4 => r.fill(i, &mut row.role),
-        5 => r.fill(i, &mut row.reason),
-        6 => r.fill(i, &mut row.accepted),
-        7 => r.fill(i, &mut row.approved),
-        8 => r.fill(i, &mut row.amount),
-        9 => r.fill(i, &mut row.passed),
-        10 => r.fill(i, &mut row.satisfaction),
-        11 => r.fill(i, &mut row.resolved),
-        _ => r.fill(i, &mut row.event_id),
+/// Hands rows `range` of an events table (numbered across its batches) to `sink`, in order.
+fn read_events(
+    readers: &rows::Readers<'_>,
+    range: std::ops::Range<usize>,
+    sink: &mut dyn FnMut(&EventRowRef<'_>),
+) {
+    let mut scratch: Vec<String> = vec![String::new(); EVENTS.columns.len()];
+    let mut first = 0usize;
+    for (len, cols) in readers {
+        let end = first.saturating_add(*len);
+        let from = range.start.max(first);
+        let to = range.end.min(end);
+        for i in from..to {
+            sink(&event_row(cols, i - first, &mut scratch));
+        }
+        first = end;
     }
+}
+
+/// Row `i` of an events table, its cells borrowed from the readers (`scratch`: one buffer per
+/// column of `EVENTS.columns` for integer cells).
+fn event_row<'s>(
+    cols: &'s [(usize, CellReader<'_>)],
+    i: usize,
+    scratch: &'s mut [String],
+) -> EventRowRef<'s> {
+    let mut row = EventRowRef::default();
+    for ((slot, r), buf) in cols.iter().zip(scratch.iter_mut()) {
+        if *slot == 1 {
+            row.at = r.instant(i, buf);
+            continue;
+        }
+        let cell = r.cell(i, buf);
+        match slot {
+            0 => row.ticket_id = cell.unwrap_or_default(),
+            2 => row.event_type = cell.unwrap_or_default(),
+            3 => row.unit = cell,
+            4 => row.role = cell,
+            5 => row.reason = cell,
+            6 => row.accepted = cell,
+            7 => row.approved = cell,
+            8 => row.amount = cell,
+            9 => row.passed = cell,
+            10 => row.satisfaction = cell,
+            11 => row.resolved = cell,
+            _ => row.event_id = cell,
+        }
+    }
+    row
 }
 
 /// `load_json(source, units=None, *, mode="strict")`: a JSON array of tickets (text, or a list

@@ -1,8 +1,9 @@
-//! Streaming cell readers over Arrow arrays: each fills a reusable text cell for row `i`, so a
-//! large events table is fed to the core's assembler row by row through one buffer, without an
-//! allocation per cell.
+//! Streaming cell readers over Arrow arrays: each lends the cell of row `i`, so a large events
+//! table is fed to the core's assembler row by row without copying a cell.
 
 use std::fmt::Write;
+
+use hotline_score::ticket::InstantCell;
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
@@ -77,9 +78,9 @@ impl<'a> CellReader<'a> {
         })
     }
 
-    /// Writes the cell of row `i` into `slot`, reusing its buffer: null or empty leaves `None`
-    /// as it is and empties a `Some` (the core reads empty cells as absent) without freeing it.
-    pub fn fill(&self, i: usize, slot: &mut Option<String>) {
+    /// The cell of row `i`, borrowed (an integer is written into `scratch`); null and empty
+    /// cells are absent (the core reads empty cells as absent).
+    pub fn cell<'s>(&'s self, i: usize, scratch: &'s mut String) -> Option<&'s str> {
         let text: Option<&str> = match self {
             CellReader::Null => None,
             CellReader::Str(a) => a.is_valid(i).then(|| a.value(i)),
@@ -95,41 +96,24 @@ impl<'a> CellReader<'a> {
                 .is_valid(i)
                 .then(|| if a.value(i) { "true" } else { "false" }),
             CellReader::Ints(v) => {
-                match v.get(i).copied().flatten() {
-                    Some(x) => {
-                        let s = slot.get_or_insert_with(String::new);
-                        s.clear();
-                        let _ = write!(s, "{x}");
-                    }
-                    None => clear(slot),
-                }
-                return;
+                let x = v.get(i).copied().flatten()?;
+                scratch.clear();
+                let _ = write!(scratch, "{x}");
+                Some(scratch.as_str())
             }
         };
-        match text.filter(|t| !t.is_empty()) {
-            Some(t) => {
-                let s = slot.get_or_insert_with(String::new);
-                s.clear();
-                s.push_str(t);
-            }
-            None => clear(slot),
-        }
+        text.filter(|t| !t.is_empty())
     }
 
-    /// Like [`fill`](Self::fill) for a required cell (absent → empty text).
-    pub fn fill_text(&self, i: usize, out: &mut String) {
-        let mut slot = Some(std::mem::take(out));
-        self.fill(i, &mut slot);
-        *out = slot.unwrap_or_default();
-        if out.is_empty() {
-            out.clear();
+    /// The cell of row `i` as an instant: integers and timestamps as epoch milliseconds, text
+    /// as text (absent: empty text).
+    pub fn instant<'s>(&'s self, i: usize, scratch: &'s mut String) -> InstantCell<'s> {
+        match self {
+            CellReader::Ints(v) => match v.get(i).copied().flatten() {
+                Some(ms) => InstantCell::Millis(ms),
+                None => InstantCell::Text(""),
+            },
+            _ => InstantCell::Text(self.cell(i, scratch).unwrap_or_default()),
         }
-    }
-}
-
-/// Empties a present cell in place (keeping its buffer for the next row).
-fn clear(slot: &mut Option<String>) {
-    if let Some(s) = slot {
-        s.clear();
     }
 }

@@ -8,6 +8,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::BuildHasherDefault;
+use std::ops::Range;
 
 use crate::instant::Instant;
 use crate::ticket::{Event, Kind, Ticket, Urgency};
@@ -129,6 +130,17 @@ impl TicketBatch {
         intern(&mut self.unit_index, unit, || {
             units.push(UnitId::from(unit))
         })
+    }
+
+    /// Takes the free texts of `other` (a batch that holds no tickets yet: a parallel reader's
+    /// strings) into this one; returns the map from `other`'s text indices to this batch's.
+    pub(crate) fn absorb_texts(&mut self, other: &TicketBatch) -> impl Fn(u32) -> u32 + use<> {
+        self.texts.append(&other.texts)
+    }
+
+    /// The name of unit key `key`.
+    pub(crate) fn unit_name(&self, key: u32) -> Option<&str> {
+        self.units.get(key as usize).map(UnitId::as_str)
     }
 
     /// The typed event of compact event `e` with its free texts (indices from
@@ -290,32 +302,32 @@ impl TicketBatch {
             .collect()
     }
 
-    /// Views of every ticket, with `rows` from [`TicketBatch::rows_for`].
+    /// Views of tickets `range` (clamped), with `rows` from [`TicketBatch::rows_for`].
     pub(crate) fn views<'a>(
         &'a self,
         rows: &'a [Option<u32>],
+        range: Range<usize>,
     ) -> impl Iterator<Item = TicketView<'a>> + 'a {
         static EMPTY: BTreeMap<String, String> = BTreeMap::new();
-        self.tickets
-            .iter()
-            .zip(self.ids.iter())
-            .map(move |(m, id)| TicketView {
-                id,
-                kind: m.kind,
-                urgency: m.urgency,
-                channel: self
-                    .channels
-                    .get(m.channel as usize)
-                    .map_or("", String::as_str),
-                attributes: self
-                    .attribute_sets
-                    .get(m.attributes as usize)
-                    .unwrap_or(&EMPTY),
-                repeat: m.repeat,
-                events: self.events.get(m.start..m.end).unwrap_or(&[]),
-                names: UnitNames::Table(&self.units),
-                rows,
-            })
+        let metas = self.tickets.get(range.clone()).unwrap_or_default();
+        let ids = self.ids.get(range).unwrap_or_default();
+        metas.iter().zip(ids).map(move |(m, id)| TicketView {
+            id,
+            kind: m.kind,
+            urgency: m.urgency,
+            channel: self
+                .channels
+                .get(m.channel as usize)
+                .map_or("", String::as_str),
+            attributes: self
+                .attribute_sets
+                .get(m.attributes as usize)
+                .unwrap_or(&EMPTY),
+            repeat: m.repeat,
+            events: self.events.get(m.start..m.end).unwrap_or(&[]),
+            names: UnitNames::Table(&self.units),
+            rows,
+        })
     }
 }
 

@@ -30,6 +30,25 @@ impl Texts {
         index
     }
 
+    /// Appends every string of `other`, in order; returns the map from `other`'s indices to
+    /// this arena's (as [`Texts::push`] would have given them).
+    pub(crate) fn append(&mut self, other: &Texts) -> impl Fn(u32) -> u32 + use<> {
+        let first = self.ends.len();
+        let base = self.bytes.len();
+        self.bytes.push_str(&other.bytes);
+        self.ends
+            .extend(other.ends.iter().map(|e| e.saturating_add(base)));
+        move |index: u32| {
+            if index == NO_TEXT {
+                return NO_TEXT;
+            }
+            u32::try_from(first.saturating_add(index as usize))
+                .ok()
+                .filter(|i| *i != NO_TEXT)
+                .unwrap_or(NO_TEXT)
+        }
+    }
+
     /// The string at `index` (`None` for [`NO_TEXT`]).
     pub(crate) fn get(&self, index: u32) -> Option<&str> {
         let i = index as usize;
@@ -58,6 +77,13 @@ mod tests {
         assert_eq!(t.get(empty), Some(""));
         assert_eq!(t.get(b), Some("E-1"));
         assert_eq!(t.get(NO_TEXT), None);
+        let mut u = Texts::default();
+        u.push(Some("x"));
+        let map = u.append(&t);
+        assert_eq!(u.get(map(a)), Some("不属于本单位"));
+        assert_eq!(u.get(map(empty)), Some(""));
+        assert_eq!(u.get(map(b)), Some("E-1"));
+        assert_eq!(map(NO_TEXT), NO_TEXT);
         assert_eq!(t.get(99), None);
     }
 }

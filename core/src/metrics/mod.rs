@@ -22,5 +22,7 @@ pub use contribute::{DueAnchor, Scope};
 /// number of periods).
 pub(crate) use contribute::{Sink, contribute};
 pub use explain::{OpenAssignment, contributions, open_assignments};
-pub use partial::{Accumulator, PARTIAL_SCHEMA_VERSION, Partial, partial, partial_batch};
+pub use partial::{
+    Accumulator, PARTIAL_SCHEMA_VERSION, Partial, partial, partial_batch, partial_batch_parallel,
+};
 pub use table::{Contribution, MetricsTable, RoleCounters, UnitCounters};

@@ -5,6 +5,7 @@
 //! exact.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -213,8 +214,13 @@ impl<'e> Accumulator<'e> {
 
     /// Adds the contributions of every ticket of `batch`.
     pub fn add_batch(&mut self, batch: &TicketBatch) -> Result<()> {
+        self.add_batch_range(batch, 0..batch.len())
+    }
+
+    /// Adds the contributions of tickets `range` of `batch`.
+    fn add_batch_range(&mut self, batch: &TicketBatch, range: Range<usize>) -> Result<()> {
         let rows = batch.rows_for(self.ev);
-        for view in batch.views(&rows) {
+        for view in batch.views(&rows, range) {
             let first = view
                 .events
                 .iter()
@@ -283,9 +289,98 @@ pub fn partial_batch(batch: &TicketBatch, ev: &Evaluator, scope: &Scope) -> Resu
     Ok(acc.finish())
 }
 
+/// Fewer tickets than this per thread are not worth a thread.
+const MIN_TICKETS_PER_THREAD: usize = 20_000;
+
+/// [`partial_batch`] on up to `threads` threads, each over a contiguous part of the batch, the
+/// parts merged: the same result (the first error in ticket order, if any). Small batches and
+/// `threads <= 1` run on the calling thread alone.
+pub fn partial_batch_parallel(
+    batch: &TicketBatch,
+    ev: &Evaluator,
+    scope: &Scope,
+    threads: usize,
+) -> Result<Partial> {
+    let parts = threads.min(batch.len() / MIN_TICKETS_PER_THREAD).max(1);
+    partial_batch_in_parts(batch, ev, scope, parts)
+}
+
+/// [`partial_batch`] in exactly `parts` parts (at least one).
+fn partial_batch_in_parts(
+    batch: &TicketBatch,
+    ev: &Evaluator,
+    scope: &Scope,
+    parts: usize,
+) -> Result<Partial> {
+    let n = batch.len();
+    let size = n.div_ceil(parts.max(1)).max(1);
+    let part = |k: usize| -> Result<Partial> {
+        let start = k.saturating_mul(size).min(n);
+        let mut acc = Accumulator::new(ev, scope.clone());
+        acc.add_batch_range(batch, start..start.saturating_add(size).min(n))?;
+        Ok(acc.finish())
+    };
+    std::thread::scope(|s| {
+        let part = &part;
+        let workers: Vec<_> = (1..parts.max(1))
+            .map(|k| s.spawn(move || part(k)))
+            .collect();
+        let mut whole = part(0)?;
+        for worker in workers {
+            match worker.join() {
+                Ok(p) => whole.merge(p?),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        Ok(whole)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Evaluating a batch in contiguous parts on several threads and merging the parts gives
+    /// the partial state of the whole batch.
+    #[test]
+    fn parts_on_threads_equal_the_whole() {
+        use crate::synthetic::{CityConfig, SyntheticCity};
+        use crate::{Calendar, Period, Policy};
+        let city = SyntheticCity::generate(&CityConfig {
+            days: 6,
+            tickets_per_day: 40,
+            units: 7,
+            ..CityConfig::default()
+        })
+        .unwrap();
+        let ev = Evaluator::new(
+            &Calendar::prc().unwrap(),
+            Policy::builtin("henan").unwrap(),
+            &city.units,
+        );
+        let batch = TicketBatch::from_tickets(&city.tickets);
+        let first = city.tickets[0].received_at;
+        let period = Period::new(
+            first,
+            first.checked_add_millis(10 * 86_400_000).unwrap(),
+            "p",
+        )
+        .unwrap();
+        let scope = Scope::new(period, first.checked_add_millis(4 * 86_400_000).unwrap());
+        let whole = partial_batch(&batch, &ev, &scope).unwrap();
+        assert!(!whole.units.is_empty());
+        for parts in 1..=5 {
+            assert_eq!(
+                partial_batch_in_parts(&batch, &ev, &scope, parts).unwrap(),
+                whole,
+                "{parts}"
+            );
+        }
+        assert_eq!(
+            partial_batch_parallel(&batch, &ev, &scope, 4).unwrap(),
+            whole
+        );
+    }
 
     fn one(unit: &str, counter: Counter, v: i64) -> Partial {
         let mut c = UnitCounters::default();

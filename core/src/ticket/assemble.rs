@@ -2,57 +2,47 @@
 //! whose rows of one ticket are in time order while rows of different tickets interleave.
 
 use std::collections::HashMap;
+use std::ops::Range;
 
-use crate::clocks::{CEvent, Header, NO_TEXT, NO_UNIT, TicketBatch};
+use crate::clocks::{Header, NO_TEXT, TicketBatch};
 use crate::error::Result;
-use crate::ticket::cells::{read_event, ticket_from_cells};
+use crate::ticket::cells::ticket_from_cells;
 use crate::ticket::load::{LoadedBatch, Sink, known_units};
 use crate::ticket::problem::Violation;
+use crate::ticket::stage::{Lookup, Progress, Staged, Stager};
 use crate::ticket::validate::FlowCheck;
 use crate::ticket::{
-    Diagnostic, Event, EventRow, KnownUnits, Loaded, Mode, TicketErrorKind, TicketRow,
+    Diagnostic, Event, EventRow, EventRowRef, KnownUnits, Loaded, Mode, TicketErrorKind, TicketRow,
 };
 use crate::unit::Unit;
 
-/// A ticket being assembled: its own fields (its events wait in the staging area).
+/// A ticket being assembled: its own fields (its events wait in the stager).
 #[derive(Debug)]
-struct Pending {
+pub(super) struct Pending {
     header: Header,
     /// Tickets-table row.
     row: usize,
-    /// Events read so far.
-    read: usize,
-    /// The first event row that could not be read, and where.
-    failure: Option<(Violation, usize)>,
 }
 
 /// One tickets-table row: a ticket being assembled, or a bad row (its events are absorbed).
 #[derive(Debug)]
-enum Entry {
+pub(super) enum Entry {
     Pending(Box<Pending>),
     Bad(Box<crate::Error>),
 }
 
-/// Event rows naming a ticket id that is not in the tickets table.
-#[derive(Debug)]
-struct Orphan {
-    ticket_id: String,
-    first_row: usize,
-    rows: usize,
+impl Entry {
+    /// The ticket's id, if it is being assembled.
+    pub(super) fn id(&self) -> Option<&str> {
+        match self {
+            Entry::Pending(p) => Some(&p.header.id),
+            Entry::Bad(_) => None,
+        }
+    }
 }
 
-/// An event read from its row and waiting for its ticket's check, in compact form: unit and
-/// free text (reason, event id) interned in the output batch.
-#[derive(Debug, Clone, Copy)]
-struct Staged {
-    /// Index in `entries`.
-    entry: usize,
-    /// Events-table row.
-    row: usize,
-    event: CEvent,
-    reason: u32,
-    event_id: u32,
-}
+/// Fewer rows than this per thread are not worth a thread.
+const MIN_ROWS_PER_THREAD: usize = 50_000;
 
 /// Builds tickets from table rows fed one at a time (a CSV reader, DataFrame columns): first
 /// every tickets-table row ([`Assembler::add_ticket`]), then every events-table row
@@ -74,14 +64,10 @@ pub struct Assembler {
     mode: Mode,
     index: HashMap<String, usize>,
     entries: Vec<Entry>,
-    orphans: Vec<Orphan>,
-    orphan_index: HashMap<String, usize>,
     event_rows: usize,
-    /// The entry of the previous event row (exports often list a ticket's events together).
-    last: Option<usize>,
-    staged: Vec<Staged>,
-    /// The output: its string tables fill as rows arrive, its tickets at the check.
-    batch: TicketBatch,
+    /// The staged rows; its batch is the output (its string tables fill as rows arrive, its
+    /// tickets at the check).
+    stager: Stager,
 }
 
 impl Assembler {
@@ -93,12 +79,8 @@ impl Assembler {
             mode,
             index: HashMap::new(),
             entries: Vec::new(),
-            orphans: Vec::new(),
-            orphan_index: HashMap::new(),
             event_rows: 0,
-            last: None,
-            staged: Vec::new(),
-            batch: TicketBatch::new(),
+            stager: Stager::default(),
         })
     }
 
@@ -107,8 +89,9 @@ impl Assembler {
     pub fn reserve(&mut self, tickets: usize, events: usize) {
         self.entries.reserve(tickets);
         self.index.reserve(tickets);
-        self.staged.reserve(events);
-        self.batch.reserve(tickets, events);
+        self.stager.progress.reserve(tickets);
+        self.stager.staged.reserve(events);
+        self.stager.batch.reserve(tickets, events);
     }
 
     /// Adds the next tickets-table row.
@@ -124,14 +107,13 @@ impl Assembler {
             );
             self.entries
                 .push(Entry::Bad(Box::new(v.into_error(&id, Some(row_no)))));
+            self.stager.progress.push(Progress::default());
             return;
         }
         let entry = match ticket_from_cells(row.into_cells(), "ticket_id") {
             Ok(ticket) => Entry::Pending(Box::new(Pending {
-                header: self.batch.header(&ticket),
+                header: self.stager.batch.header(&ticket),
                 row: row_no,
-                read: 0,
-                failure: None,
             })),
             Err(v) => Entry::Bad(Box::new(v.into_error(&id, Some(row_no)))),
         };
@@ -139,70 +121,82 @@ impl Assembler {
             self.index.insert(id, row_no);
         }
         self.entries.push(entry);
-    }
-
-    /// The entry of ticket `id`, if the tickets table has it.
-    fn entry_of(&mut self, id: &str) -> Option<usize> {
-        let same = |i: usize| match self.entries.get(i) {
-            Some(Entry::Pending(p)) => p.header.id == id,
-            _ => false,
-        };
-        if let Some(last) = self.last.filter(|&i| same(i)) {
-            return Some(last);
-        }
-        let found = self.index.get(id).copied();
-        self.last = found;
-        found
+        self.stager.progress.push(Progress::default());
     }
 
     /// Adds the next events-table row (read, not kept: a caller may reuse one row buffer).
     pub fn add_event(&mut self, row: &EventRow) {
-        let row_no = self.event_rows;
+        self.add_event_ref(&row.borrowed());
+    }
+
+    /// Adds the next events-table row, its cells borrowed (read, not kept): the path for
+    /// readers over columns already in memory.
+    pub fn add_event_ref(&mut self, row: &EventRowRef<'_>) {
+        let lookup = Lookup {
+            index: &self.index,
+            entries: &self.entries,
+        };
+        self.stager.add(&lookup, self.event_rows, row);
         self.event_rows = self.event_rows.saturating_add(1);
-        let found = self.entry_of(&row.ticket_id);
-        match found.and_then(|i| self.entries.get_mut(i).map(|e| (i, e))) {
-            None => {
-                if let Some(&o) = self.orphan_index.get(&row.ticket_id) {
-                    if let Some(orphan) = self.orphans.get_mut(o) {
-                        orphan.rows = orphan.rows.saturating_add(1);
-                    }
-                } else {
-                    self.orphan_index
-                        .insert(row.ticket_id.clone(), self.orphans.len());
-                    self.orphans.push(Orphan {
-                        ticket_id: row.ticket_id.clone(),
-                        first_row: row_no,
-                        rows: 1,
-                    });
+    }
+
+    /// Adds the next `rows` events-table rows, read on up to `threads` threads: `read(range,
+    /// sink)` hands rows `range` (0-based within these `rows`) to `sink`, in order, and may be
+    /// called from several threads at once for disjoint ranges. The outcome is exactly that of
+    /// [`Assembler::add_event_ref`] on every row in order (the parts are merged in row order);
+    /// small tables and `threads <= 1` are read on the calling thread alone.
+    pub fn add_events_parallel<F>(&mut self, rows: usize, threads: usize, read: F)
+    where
+        F: Fn(Range<usize>, &mut dyn FnMut(&EventRowRef<'_>)) + Sync,
+    {
+        let parts = threads.min(rows / MIN_ROWS_PER_THREAD).max(1);
+        self.add_events_in_parts(rows, parts, read);
+    }
+
+    /// [`Assembler::add_events_parallel`] in exactly `parts` parts (at least one).
+    fn add_events_in_parts<F>(&mut self, rows: usize, parts: usize, read: F)
+    where
+        F: Fn(Range<usize>, &mut dyn FnMut(&EventRowRef<'_>)) + Sync,
+    {
+        let parts = parts.max(1);
+        let first = self.event_rows;
+        let lookup = Lookup {
+            index: &self.index,
+            entries: &self.entries,
+        };
+        let size = rows.div_ceil(parts);
+        let range = |k: usize| {
+            k.saturating_mul(size).min(rows)..k.saturating_add(1).saturating_mul(size).min(rows)
+        };
+        let stage = |stager: &mut Stager, k: usize| {
+            let r = range(k);
+            let mut row_no = first.saturating_add(r.start);
+            read(r, &mut |row: &EventRowRef<'_>| {
+                stager.add(&lookup, row_no, row);
+                row_no = row_no.saturating_add(1);
+            });
+        };
+        let stager = &mut self.stager;
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = (1..parts)
+                .map(|k| {
+                    let (lookup, stage) = (&lookup, &stage);
+                    scope.spawn(move || {
+                        let mut part = Stager::for_tickets(lookup);
+                        stage(&mut part, k);
+                        part
+                    })
+                })
+                .collect();
+            stage(stager, 0);
+            for worker in workers {
+                match worker.join() {
+                    Ok(part) => stager.absorb(part),
+                    Err(panic) => std::panic::resume_unwind(panic),
                 }
             }
-            // The ticket's row is bad: its diagnostic covers its events.
-            Some((_, Entry::Bad(_))) => {}
-            Some((entry, Entry::Pending(p))) => {
-                if p.failure.is_some() {
-                    return;
-                }
-                match read_event(p.read, &row.cells()) {
-                    Ok(parts) => {
-                        p.read = p.read.saturating_add(1);
-                        let b = &mut self.batch;
-                        let staged = Staged {
-                            entry,
-                            row: row_no,
-                            event: CEvent {
-                                at: parts.at,
-                                unit: parts.unit.map_or(NO_UNIT, |u| b.intern_unit(u)),
-                                body: parts.body,
-                            },
-                            reason: b.push_text(parts.reason),
-                            event_id: b.push_text(parts.event_id),
-                        };
-                        self.staged.push(staged);
-                    }
-                    Err(v) => p.failure = Some((v, row_no)),
-                }
-            }
-        }
+        });
+        self.event_rows = first.saturating_add(rows);
     }
 
     /// Checks every ticket and returns the valid ones with a diagnostic per skipped ticket
@@ -243,15 +237,20 @@ impl Assembler {
             units,
             mode,
             entries,
-            orphans,
-            staged,
-            mut batch,
+            stager,
             ..
         } = self;
+        let Stager {
+            progress,
+            staged,
+            orphans,
+            mut batch,
+            ..
+        } = stager;
         let (offsets, order) = group_by_entry(&staged, entries.len());
         let mut sink = Sink::new(mode);
         let mut scratch: Vec<Event> = Vec::new();
-        for (i, entry) in entries.into_iter().enumerate() {
+        for ((i, entry), progress) in entries.into_iter().enumerate().zip(progress) {
             let p = match entry {
                 Entry::Bad(error) => {
                     sink.report(*error)?;
@@ -266,7 +265,16 @@ impl Assembler {
             .iter()
             .filter_map(|&s| staged.get(s))
             .collect();
-            match check(&p, &mine, &batch, units.as_ref(), form, &mut scratch) {
+            let failure = progress.failure.map(|f| *f);
+            match check(
+                &p,
+                &mine,
+                failure.as_ref(),
+                &batch,
+                units.as_ref(),
+                form,
+                &mut scratch,
+            ) {
                 Ok(()) => keep(&mut batch, p.header, &mine, &mut scratch),
                 Err(v) => {
                     let table_row = match v.event_index {
@@ -274,7 +282,7 @@ impl Assembler {
                         Some(k) => mine
                             .get(k)
                             .map(|s| s.row)
-                            .or(p.failure.as_ref().map(|(_, r)| *r)),
+                            .or(failure.as_ref().map(|(_, r)| *r)),
                     };
                     sink.report(v.into_error(&p.header.id, table_row))?;
                 }
@@ -306,6 +314,7 @@ enum Form {
 fn check(
     p: &Pending,
     events: &[&Staged],
+    failure: Option<&(Violation, usize)>,
     batch: &TicketBatch,
     units: Option<&KnownUnits>,
     form: Form,
@@ -324,7 +333,7 @@ fn check(
     for (index, (event, s)) in scratch.iter().zip(events).enumerate() {
         flow.push_with_id(index, event, batch.text(s.event_id))?;
     }
-    match &p.failure {
+    match failure {
         Some((v, _)) => Err(v.clone()),
         None => Ok(()),
     }
@@ -415,6 +424,74 @@ mod tests {
             }
         }
         row
+    }
+
+    /// Staging in parts on several threads, merged in row order, is staging row by row:
+    /// the same tickets and the same diagnostics (bad rows, read failures and orphans whose
+    /// rows straddle the parts, units and texts interned by different parts).
+    #[test]
+    fn parallel_staging_equals_row_by_row() {
+        use proptest::prelude::*;
+        let row = (
+            0..5usize,
+            0..40i64,
+            proptest::sample::select(&["dispatched", "signed", "returned", "closed", "x", ""][..]),
+            proptest::option::of(proptest::sample::select(&["u1", "u2", "u3", ""][..])),
+            proptest::option::of(proptest::sample::select(&["不属于本单位", "r"][..])),
+            proptest::option::of(proptest::sample::select(&["E1", "E2", "E3"][..])),
+        )
+            .prop_map(|(t, minute, ty, unit, reason, id)| EventRow {
+                ticket_id: format!("T{t}"),
+                at: (1_772_413_200_000 + minute * 60_000).to_string(),
+                event_type: ty.to_owned(),
+                unit: unit.map(str::to_owned),
+                reason: reason.map(str::to_owned),
+                event_id: id.map(str::to_owned),
+                ..EventRow::default()
+            });
+        let tickets = proptest::collection::vec((0..4usize, proptest::bool::weighted(0.8)), 0..5);
+        let config = ProptestConfig::with_cases(256);
+        proptest!(config, |(tickets in tickets, mut events in proptest::collection::vec(row, 0..40), parts in 1..5usize, grouped in any::<bool>())| {
+            if grouped {
+                events.sort_by(|a, b| a.ticket_id.cmp(&b.ticket_id).then(a.at.cmp(&b.at)));
+            } else {
+                events.sort_by(|a, b| a.at.cmp(&b.at));
+            }
+            for mode in [Mode::Lenient, Mode::Strict] {
+                let start = || {
+                    let mut a = Assembler::new(None, mode).unwrap();
+                    for (id, good) in &tickets {
+                        a.add_ticket(TicketRow {
+                            ticket_id: format!("T{id}"),
+                            kind: if *good { "help" } else { "?" }.to_owned(),
+                            received_at: "2026-03-02T09:00:00+08:00".into(),
+                            ..TicketRow::default()
+                        });
+                    }
+                    a
+                };
+                let mut one = start();
+                for e in &events {
+                    one.add_event(e);
+                }
+                let mut many = start();
+                many.add_events_in_parts(events.len(), parts, |range, sink| {
+                    for e in &events[range] {
+                        sink(&e.borrowed());
+                    }
+                });
+                match (one.finish_batch(), many.finish_batch()) {
+                    (Ok(a), Ok(b)) => {
+                        prop_assert_eq!(a.diagnostics, b.diagnostics);
+                        prop_assert_eq!(a.batch.units(), b.batch.units());
+                        let (a, b): (Vec<_>, Vec<_>) = (a.batch.tickets().collect(), b.batch.tickets().collect());
+                        prop_assert_eq!(a, b);
+                    }
+                    (Err(a), Err(b)) => prop_assert_eq!(a.to_string(), b.to_string()),
+                    (a, b) => prop_assert!(false, "{:?} vs {:?}", a.is_ok(), b.is_ok()),
+                }
+            }
+        });
     }
 
     /// Free text (reasons, event ids) survives both finishes, and the rules that read it see

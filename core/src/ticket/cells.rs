@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use crate::amount::Amount;
 use crate::clocks::Body;
 use crate::instant::Instant;
+use crate::ticket::borrowed::InstantCell;
 use crate::ticket::event::{Field, Presence};
 use crate::ticket::problem::Violation;
 use crate::ticket::{Event, EventType, Kind, Satisfaction, Ticket, TicketErrorKind, Urgency};
@@ -17,7 +18,7 @@ use crate::unit::{Role, UnitId};
 /// and `event_id`. Empty strings count as absent.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct EventCells<'a> {
-    pub at: &'a str,
+    pub at: InstantCell<'a>,
     pub event_type: &'a str,
     pub fields: [Option<&'a str>; 9],
     pub event_id: Option<&'a str>,
@@ -118,10 +119,13 @@ pub(crate) fn read_event<'a>(
             },
         )
     })?;
-    if c.at.trim().is_empty() {
-        return Err(fail("at", TicketErrorKind::MissingField));
-    }
-    let at = parse_instant(c.at).map_err(|k| fail("at", k))?;
+    let at = match c.at {
+        InstantCell::Millis(ms) => Instant::from_millis(ms),
+        InstantCell::Text(t) if t.trim().is_empty() => {
+            return Err(fail("at", TicketErrorKind::MissingField));
+        }
+        InstantCell::Text(t) => parse_instant(t).map_err(|k| fail("at", k))?,
+    };
     // Every required field is present and no field is out of place past this loop.
     for (field, value) in Field::ALL.iter().zip(c.fields.iter()) {
         match (event_type.presence(*field), value) {
@@ -284,7 +288,7 @@ mod tests {
 
     fn cells<'a>(at: &'a str, ty: &'a str, fields: &[(Field, &'a str)]) -> EventCells<'a> {
         let mut c = EventCells {
-            at,
+            at: InstantCell::Text(at),
             event_type: ty,
             fields: [None; 9],
             event_id: None,

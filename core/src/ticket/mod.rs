@@ -14,6 +14,7 @@
 use serde::{Deserialize, Serialize};
 
 mod assemble;
+mod borrowed;
 mod cells;
 mod event;
 mod event_serde;
@@ -23,10 +24,12 @@ mod model;
 mod problem;
 mod rows;
 mod set;
+mod stage;
 mod units;
 mod validate;
 
 pub use assemble::{Assembler, load_rows};
+pub use borrowed::{EventRowRef, InstantCell};
 pub use event::{EventBody, EventType};
 pub use json::load_json;
 pub use load::{Diagnostic, Loaded, LoadedBatch, Mode, load_tickets};

@@ -17,7 +17,7 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
 use crate::instant::CHINA_OFFSET;
-use crate::ticket::cells::{EventCells, TicketCells, event_from_cells, present};
+use crate::ticket::cells::{EventCells, TicketCells, event_from_cells};
 use crate::ticket::{Event, EventBody, Ticket};
 
 /// One row of the `events` table: `ticket_id, at, type, unit, role, reason, accepted, approved,
@@ -154,22 +154,7 @@ impl EventRow {
     }
 
     pub(crate) fn cells(&self) -> EventCells<'_> {
-        EventCells {
-            at: &self.at,
-            event_type: &self.event_type,
-            fields: [
-                present(&self.unit),
-                present(&self.role),
-                present(&self.reason),
-                present(&self.accepted),
-                present(&self.approved),
-                present(&self.amount),
-                present(&self.passed),
-                present(&self.satisfaction),
-                present(&self.resolved),
-            ],
-            event_id: present(&self.event_id),
-        }
+        self.borrowed().cells()
     }
 }
 

@@ -1,0 +1,168 @@
+//! [`EventRowRef`]: an events-table row whose cells are borrowed, for readers that hold the
+//! table in memory already (Arrow columns, typed arrays with dictionaries): no cell is copied
+//! into a row buffer, and instants can be given as epoch milliseconds instead of text.
+
+use crate::ticket::EventRow;
+use crate::ticket::cells::{EventCells, present};
+
+/// An `at` cell: text (RFC 3339 with offset, or integer epoch milliseconds), or epoch
+/// milliseconds already read (a timestamp or integer column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InstantCell<'a> {
+    /// Text, parsed as [`EventRow::at`] is; empty means absent.
+    Text(&'a str),
+    /// Epoch milliseconds.
+    Millis(i64),
+}
+
+impl Default for InstantCell<'_> {
+    /// An absent cell.
+    fn default() -> Self {
+        InstantCell::Text("")
+    }
+}
+
+/// One row of the `events` table with its cells borrowed: the same columns, the same reading
+/// and the same errors as [`EventRow`]. Empty cells are absent.
+///
+/// ```
+/// use hotline_score::ticket::{Assembler, EventRowRef, InstantCell, Mode, TicketRow};
+/// let mut asm = Assembler::new(None, Mode::Strict)?;
+/// asm.add_ticket(TicketRow { ticket_id: "T1".into(), kind: "help".into(),
+///     received_at: "2026-03-02T09:00:00+08:00".into(), ..Default::default() });
+/// asm.add_event_ref(&EventRowRef { ticket_id: "T1", at: InstantCell::Millis(1_772_414_400_000),
+///     event_type: "dispatched", unit: Some("u1"), ..Default::default() });
+/// let loaded = asm.finish()?;
+/// assert_eq!(loaded.tickets[0].events[0].at.to_string(), "2026-03-02T09:20:00+08:00");
+/// # Ok::<(), hotline_score::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EventRowRef<'a> {
+    /// The ticket the event belongs to.
+    pub ticket_id: &'a str,
+    /// When.
+    pub at: InstantCell<'a>,
+    /// The event type (`dispatched`, `signed`, …).
+    pub event_type: &'a str,
+    /// `unit` column.
+    pub unit: Option<&'a str>,
+    /// `role` column (`lead` or `assisting`).
+    pub role: Option<&'a str>,
+    /// `reason` column.
+    pub reason: Option<&'a str>,
+    /// `accepted` column (boolean text: `true`/`false`/`1`/`0`).
+    pub accepted: Option<&'a str>,
+    /// `approved` column (boolean text).
+    pub approved: Option<&'a str>,
+    /// `amount` column (`5wd`, `2h`, …).
+    pub amount: Option<&'a str>,
+    /// `passed` column (boolean text).
+    pub passed: Option<&'a str>,
+    /// `satisfaction` column.
+    pub satisfaction: Option<&'a str>,
+    /// `resolved` column (boolean text).
+    pub resolved: Option<&'a str>,
+    /// `event_id` column.
+    pub event_id: Option<&'a str>,
+}
+
+impl<'a> EventRowRef<'a> {
+    /// The cells, in the order the reader takes them.
+    pub(crate) fn cells(&self) -> EventCells<'a> {
+        let some = |c: Option<&'a str>| c.filter(|s| !s.is_empty());
+        EventCells {
+            at: self.at,
+            event_type: self.event_type,
+            fields: [
+                some(self.unit),
+                some(self.role),
+                some(self.reason),
+                some(self.accepted),
+                some(self.approved),
+                some(self.amount),
+                some(self.passed),
+                some(self.satisfaction),
+                some(self.resolved),
+            ],
+            event_id: some(self.event_id),
+        }
+    }
+}
+
+impl EventRow {
+    /// This row with its cells borrowed.
+    pub fn borrowed(&self) -> EventRowRef<'_> {
+        EventRowRef {
+            ticket_id: &self.ticket_id,
+            at: InstantCell::Text(&self.at),
+            event_type: &self.event_type,
+            unit: present(&self.unit),
+            role: present(&self.role),
+            reason: present(&self.reason),
+            accepted: present(&self.accepted),
+            approved: present(&self.approved),
+            amount: present(&self.amount),
+            passed: present(&self.passed),
+            satisfaction: present(&self.satisfaction),
+            resolved: present(&self.resolved),
+            event_id: present(&self.event_id),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ticket::{Assembler, Mode, TicketRow};
+
+    fn assembler() -> Assembler {
+        let mut a = Assembler::new(None, Mode::Lenient).unwrap();
+        a.add_ticket(TicketRow {
+            ticket_id: "T1".into(),
+            kind: "help".into(),
+            received_at: "2026-03-02T09:00:00+08:00".into(),
+            ..TicketRow::default()
+        });
+        a
+    }
+
+    /// Milliseconds and their text read the same; empty cells are absent either way.
+    #[test]
+    fn millis_and_text_cells_read_alike() {
+        let text = EventRow {
+            ticket_id: "T1".into(),
+            at: "1772414400000".into(),
+            event_type: "dispatched".into(),
+            unit: Some("u1".into()),
+            role: Some(String::new()),
+            event_id: Some("E1".into()),
+            ..EventRow::default()
+        };
+        let mut a = assembler();
+        a.add_event(&text);
+        let mut b = assembler();
+        b.add_event_ref(&EventRowRef {
+            at: InstantCell::Millis(1_772_414_400_000),
+            role: Some(""),
+            ..text.borrowed()
+        });
+        let (a, b) = (a.finish().unwrap(), b.finish().unwrap());
+        assert_eq!(a.tickets, b.tickets);
+        assert_eq!(b.tickets[0].events[0].event_id.as_deref(), Some("E1"));
+    }
+
+    /// An absent `at` is the same missing field in both forms.
+    #[test]
+    fn absent_at_is_missing() {
+        let mut a = assembler();
+        a.add_event_ref(&EventRowRef {
+            ticket_id: "T1",
+            event_type: "dispatched",
+            unit: Some("u1"),
+            ..EventRowRef::default()
+        });
+        let loaded = a.finish().unwrap();
+        let d = &loaded.diagnostics[0];
+        assert_eq!((d.code.as_str(), d.field.as_str()), ("missing_field", "at"));
+    }
+}
