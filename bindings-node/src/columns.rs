@@ -345,7 +345,7 @@ pub fn load(c: &TicketColumns, opts: &Load) -> Fallible<LoadedBatch> {
         )?;
         attrs.push((name.as_str(), col));
     }
-    let mut assembler = Assembler::new(opts.units(), opts.mode())?;
+    let mut assembler = Assembler::new(opts.units(), opts.mode())?.with_threads(threads());
     assembler.reserve(n, Slice::of(&c.events.ticket_id).len());
     let mut columns = vec![&tid, &kind, &urgency, &channel];
     columns.extend(attrs.iter().map(|(_, c)| c));
@@ -417,7 +417,7 @@ pub fn load(c: &TicketColumns, opts: &Load) -> Fallible<LoadedBatch> {
             .map(|c| c.first_bad())
             .chain(flags.iter().map(|f| f.first_bad())),
     )?;
-    assembler.add_events_parallel(m, threads(), |range, sink| {
+    assembler.add_events_parallel(m, |range, sink| {
         let mut buf = String::new();
         for i in range {
             sink(&EventRowRef {

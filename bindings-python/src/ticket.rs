@@ -251,11 +251,11 @@ fn load_rows_py(
         let table = import::read_table(py, &events, EVENTS.name)?;
         let readers = rows::readers(py, &table, &EVENTS)?;
         let loaded = enter(py, || {
-            let mut asm = Assembler::new(units.as_deref(), mode)?;
+            let mut asm = Assembler::new(units.as_deref(), mode)?.with_threads(threads());
             asm.reserve(ticket_source.len(), readers.iter().map(|(n, _)| *n).sum());
             ticket_source.feed(&mut asm);
             let rows = readers.iter().map(|(n, _)| *n).sum();
-            asm.add_events_parallel(rows, threads(), |range, sink| {
+            asm.add_events_parallel(rows, |range, sink| {
                 read_events(&readers, range, sink);
             });
             asm.finish_batch()

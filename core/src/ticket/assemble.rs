@@ -44,6 +44,9 @@ impl Entry {
 /// Fewer rows than this per thread are not worth a thread.
 const MIN_ROWS_PER_THREAD: usize = 50_000;
 
+/// Fewer tickets than this per thread are not worth a thread.
+const MIN_TICKETS_PER_THREAD: usize = 20_000;
+
 /// Builds tickets from table rows fed one at a time (a CSV reader, DataFrame columns): first
 /// every tickets-table row ([`Assembler::add_ticket`]), then every events-table row
 /// ([`Assembler::add_event`]), then [`Assembler::finish`] (owned [`Ticket`](crate::ticket::Ticket)s) or
@@ -65,6 +68,10 @@ pub struct Assembler {
     index: HashMap<String, usize>,
     entries: Vec<Entry>,
     event_rows: usize,
+    /// Threads for big tables ([`Assembler::with_threads`]).
+    threads: usize,
+    /// Fewest rows, and fewest tickets, worth a thread of their own.
+    per_thread: (usize, usize),
     /// The staged rows; its batch is the output (its string tables fill as rows arrive, its
     /// tickets at the check).
     stager: Stager,
@@ -80,8 +87,18 @@ impl Assembler {
             index: HashMap::new(),
             entries: Vec::new(),
             event_rows: 0,
+            threads: 1,
+            per_thread: (MIN_ROWS_PER_THREAD, MIN_TICKETS_PER_THREAD),
             stager: Stager::default(),
         })
+    }
+
+    /// Lets big tables be read ([`Assembler::add_events_parallel`]) and checked
+    /// ([`Assembler::finish_batch`]) on up to `threads` threads (default 1). The outcome does not
+    /// depend on the number of threads.
+    pub fn with_threads(mut self, threads: usize) -> Self {
+        self.threads = threads.max(1);
+        self
     }
 
     /// Makes room for `tickets` more tickets-table rows and `events` more events-table rows (a
@@ -140,25 +157,16 @@ impl Assembler {
         self.event_rows = self.event_rows.saturating_add(1);
     }
 
-    /// Adds the next `rows` events-table rows, read on up to `threads` threads: `read(range,
-    /// sink)` hands rows `range` (0-based within these `rows`) to `sink`, in order, and may be
-    /// called from several threads at once for disjoint ranges. The outcome is exactly that of
-    /// [`Assembler::add_event_ref`] on every row in order (the parts are merged in row order);
-    /// small tables and `threads <= 1` are read on the calling thread alone.
-    pub fn add_events_parallel<F>(&mut self, rows: usize, threads: usize, read: F)
+    /// Adds the next `rows` events-table rows, read on up to [`Assembler::with_threads`]
+    /// threads: `read(range, sink)` hands rows `range` (0-based within these `rows`) to `sink`,
+    /// in order, and may be called from several threads at once for disjoint ranges. The outcome
+    /// is exactly that of [`Assembler::add_event_ref`] on every row in order (the parts are
+    /// merged in row order); small tables are read on the calling thread alone.
+    pub fn add_events_parallel<F>(&mut self, rows: usize, read: F)
     where
         F: Fn(Range<usize>, &mut dyn FnMut(&EventRowRef<'_>)) + Sync,
     {
-        let parts = threads.min(rows / MIN_ROWS_PER_THREAD).max(1);
-        self.add_events_in_parts(rows, parts, read);
-    }
-
-    /// [`Assembler::add_events_parallel`] in exactly `parts` parts (at least one).
-    fn add_events_in_parts<F>(&mut self, rows: usize, parts: usize, read: F)
-    where
-        F: Fn(Range<usize>, &mut dyn FnMut(&EventRowRef<'_>)) + Sync,
-    {
-        let parts = parts.max(1);
+        let parts = self.threads.min(rows / self.per_thread.0.max(1)).max(1);
         let first = self.event_rows;
         let lookup = Lookup {
             index: &self.index,
@@ -238,6 +246,8 @@ impl Assembler {
             mode,
             entries,
             stager,
+            threads,
+            per_thread,
             ..
         } = self;
         let Stager {
@@ -248,9 +258,34 @@ impl Assembler {
             ..
         } = stager;
         let (offsets, order) = group_by_entry(&staged, entries.len());
+        let events_of = |i: usize| -> Vec<&Staged> {
+            match (offsets.get(i), offsets.get(i + 1)) {
+                (Some(&a), Some(&b)) => order.get(a..b).unwrap_or(&[]),
+                _ => &[],
+            }
+            .iter()
+            .filter_map(|&s| staged.get(s))
+            .collect()
+        };
+        let failures: Vec<Option<(Violation, usize)>> = progress
+            .into_iter()
+            .map(|p| p.failure.map(|f| *f))
+            .collect();
+        // Compact checks keep no typed events, so they can run ahead on several threads.
+        let mut verdicts = match form {
+            Form::Compact => Verdicts {
+                entries: &entries,
+                failures: &failures,
+                events_of: &events_of,
+                batch: &batch,
+                units: units.as_ref(),
+            }
+            .in_parallel(threads.min(entries.len() / per_thread.1.max(1))),
+            Form::Owned => Vec::new(),
+        };
         let mut sink = Sink::new(mode);
         let mut scratch: Vec<Event> = Vec::new();
-        for ((i, entry), progress) in entries.into_iter().enumerate().zip(progress) {
+        for ((i, entry), failure) in entries.into_iter().enumerate().zip(failures) {
             let p = match entry {
                 Entry::Bad(error) => {
                     sink.report(*error)?;
@@ -258,23 +293,20 @@ impl Assembler {
                 }
                 Entry::Pending(p) => *p,
             };
-            let mine: Vec<&Staged> = match (offsets.get(i), offsets.get(i + 1)) {
-                (Some(&a), Some(&b)) => order.get(a..b).unwrap_or(&[]),
-                _ => &[],
-            }
-            .iter()
-            .filter_map(|&s| staged.get(s))
-            .collect();
-            let failure = progress.failure.map(|f| *f);
-            match check(
-                &p,
-                &mine,
-                failure.as_ref(),
-                &batch,
-                units.as_ref(),
-                form,
-                &mut scratch,
-            ) {
+            let mine = events_of(i);
+            let verdict = match verdicts.get_mut(i).and_then(Option::take) {
+                Some(verdict) => verdict,
+                None => check(
+                    &p,
+                    &mine,
+                    failure.as_ref(),
+                    &batch,
+                    units.as_ref(),
+                    form,
+                    &mut scratch,
+                ),
+            };
+            match verdict {
                 Ok(()) => keep(&mut batch, p.header, &mine, &mut scratch),
                 Err(v) => {
                     let table_row = match v.event_index {
@@ -336,6 +368,69 @@ fn check(
     match failure {
         Some((v, _)) => Err(v.clone()),
         None => Ok(()),
+    }
+}
+
+/// What the compact check of each ticket needs, shared by the threads that run it ahead.
+struct Verdicts<'a, F> {
+    entries: &'a [Entry],
+    failures: &'a [Option<(Violation, usize)>],
+    events_of: &'a F,
+    batch: &'a TicketBatch,
+    units: Option<&'a KnownUnits>,
+}
+
+impl<'s, F> Verdicts<'_, F>
+where
+    F: Fn(usize) -> Vec<&'s Staged> + Sync,
+{
+    /// Each ticket's [`check`] outcome (`None` for bad rows), on `parts` threads; empty for
+    /// one part (the caller then checks as it goes).
+    fn in_parallel(&self, parts: usize) -> Vec<Option<std::result::Result<(), Violation>>> {
+        let n = self.entries.len();
+        if parts <= 1 {
+            return Vec::new();
+        }
+        let size = n.div_ceil(parts);
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..parts)
+                .map(|k| {
+                    let start = k.saturating_mul(size).min(n);
+                    let range = start..start.saturating_add(size).min(n);
+                    scope.spawn(move || self.part(range))
+                })
+                .collect();
+            let mut all = Vec::with_capacity(n);
+            for worker in workers {
+                match worker.join() {
+                    Ok(part) => all.extend(part),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+            all
+        })
+    }
+
+    fn part(&self, range: Range<usize>) -> Vec<Option<std::result::Result<(), Violation>>> {
+        let mut scratch = Vec::new();
+        range
+            .map(|i| match self.entries.get(i) {
+                Some(Entry::Pending(p)) => {
+                    let failure = self.failures.get(i).and_then(Option::as_ref);
+                    let events = (self.events_of)(i);
+                    Some(check(
+                        p,
+                        &events,
+                        failure,
+                        self.batch,
+                        self.units,
+                        Form::Compact,
+                        &mut scratch,
+                    ))
+                }
+                _ => None,
+            })
+            .collect()
     }
 }
 
@@ -474,8 +569,9 @@ mod tests {
                 for e in &events {
                     one.add_event(e);
                 }
-                let mut many = start();
-                many.add_events_in_parts(events.len(), parts, |range, sink| {
+                let mut many = start().with_threads(parts);
+                many.per_thread = (1, 1);
+                many.add_events_parallel(events.len(), |range, sink| {
                     for e in &events[range] {
                         sink(&e.borrowed());
                     }
