@@ -91,7 +91,15 @@ impl TicketBatch {
     pub(crate) fn reserve(&mut self, tickets: usize, events: usize) {
         self.ids.reserve(tickets);
         self.tickets.reserve(tickets);
+        self.reserve_events(events);
+    }
+
+    /// Makes room for `events` more events and their free texts (an event id each: pages not
+    /// written are never touched).
+    pub(crate) fn reserve_events(&mut self, events: usize) {
         self.events.reserve(events);
+        self.free_text.reserve(events);
+        self.texts.reserve(events);
     }
 
     /// A batch of `tickets`, in order.

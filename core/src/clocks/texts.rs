@@ -14,6 +14,11 @@ pub(crate) struct Texts {
 pub(crate) const NO_TEXT: u32 = u32::MAX;
 
 impl Texts {
+    /// Makes room for `strings` more strings.
+    pub(crate) fn reserve(&mut self, strings: usize) {
+        self.ends.reserve(strings);
+    }
+
     /// Appends `text`; its index, or [`NO_TEXT`] for `None` (or past `u32::MAX - 1` strings).
     pub(crate) fn push(&mut self, text: Option<&str>) -> u32 {
         let Some(text) = text else {

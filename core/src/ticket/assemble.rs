@@ -107,8 +107,8 @@ impl Assembler {
         self.entries.reserve(tickets);
         self.index.reserve(tickets);
         self.stager.progress.reserve(tickets);
-        self.stager.staged.reserve(events);
-        self.stager.batch.reserve(tickets, events);
+        self.stager.reserve(events);
+        self.stager.batch.reserve(tickets, 0);
     }
 
     /// Adds the next tickets-table row.
@@ -190,7 +190,7 @@ impl Assembler {
                 .map(|k| {
                     let (lookup, stage) = (&lookup, &stage);
                     scope.spawn(move || {
-                        let mut part = Stager::for_tickets(lookup);
+                        let mut part = Stager::for_tickets(lookup, range(k).len());
                         stage(&mut part, k);
                         part
                     })

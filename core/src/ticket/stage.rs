@@ -72,12 +72,20 @@ pub(super) struct Stager {
 }
 
 impl Stager {
-    /// A stager for rows of tickets known by `lookup` (a parallel reader's).
-    pub fn for_tickets(lookup: &Lookup<'_>) -> Self {
-        Stager {
+    /// A stager for about `rows` rows of tickets known by `lookup` (a parallel reader's).
+    pub fn for_tickets(lookup: &Lookup<'_>, rows: usize) -> Self {
+        let mut stager = Stager {
             progress: vec![Progress::default(); lookup.entries.len()],
             ..Stager::default()
-        }
+        };
+        stager.reserve(rows);
+        stager
+    }
+
+    /// Makes room for `rows` more rows.
+    pub fn reserve(&mut self, rows: usize) {
+        self.staged.reserve(rows);
+        self.batch.reserve_events(rows);
     }
 
     /// The entry of ticket `id`, if the tickets table has it.
