@@ -6,11 +6,12 @@ use std::fmt::Write;
 use hotline_score::ticket::InstantCell;
 
 use arrow_array::cast::AsArray;
+use arrow_array::types::TimestampMillisecondType;
 use arrow_array::types::{
     Int8Type, Int16Type, Int32Type, Int64Type, UInt8Type, UInt16Type, UInt32Type, UInt64Type,
 };
-use arrow_array::{Array, BooleanArray, GenericStringArray, StringViewArray};
-use arrow_schema::DataType;
+use arrow_array::{Array, BooleanArray, GenericStringArray, PrimitiveArray, StringViewArray};
+use arrow_schema::{DataType, TimeUnit};
 
 use crate::arrow::cells::{self, CellError, Expect};
 
@@ -23,7 +24,9 @@ pub enum CellReader<'a> {
     /// Dictionary: the values as text and, per row, the value index (`None`: null).
     Dict(Vec<Option<String>>, Vec<Option<usize>>),
     Bool(&'a BooleanArray),
-    /// Integers and timestamps (epoch ms), written as decimal text.
+    /// Millisecond timestamps, read in place (the usual `at` column).
+    Millis(&'a PrimitiveArray<TimestampMillisecondType>),
+    /// Integers and other timestamps (as epoch ms), written as decimal text.
     Ints(Vec<Option<i64>>),
 }
 
@@ -69,13 +72,25 @@ impl<'a> CellReader<'a> {
                 if tz.is_none() {
                     return Err(CellError::Naive);
                 }
-                CellReader::Ints(cells::millis_of_timestamps(arr, *unit)?)
+                match unit {
+                    TimeUnit::Millisecond => CellReader::Millis(arr.as_primitive()),
+                    _ => CellReader::Ints(cells::millis_of_timestamps(arr, *unit)?),
+                }
             }
             _ if t.is_integer() && expect != Expect::Text => {
                 CellReader::Ints(ints(arr).ok_or_else(|| CellError::Type(t.clone()))?)
             }
             _ => return Err(CellError::Type(t.clone())),
         })
+    }
+
+    /// The integer (epoch ms for timestamps) of row `i` of an integer reader.
+    fn int(&self, i: usize) -> Option<i64> {
+        match self {
+            CellReader::Millis(a) => (i < a.len() && a.is_valid(i)).then(|| a.value(i)),
+            CellReader::Ints(v) => v.get(i).copied().flatten(),
+            _ => None,
+        }
     }
 
     /// The cell of row `i`, borrowed (an integer is written into `scratch`); null and empty
@@ -95,8 +110,8 @@ impl<'a> CellReader<'a> {
             CellReader::Bool(a) => a
                 .is_valid(i)
                 .then(|| if a.value(i) { "true" } else { "false" }),
-            CellReader::Ints(v) => {
-                let x = v.get(i).copied().flatten()?;
+            CellReader::Millis(_) | CellReader::Ints(_) => {
+                let x = self.int(i)?;
                 scratch.clear();
                 let _ = write!(scratch, "{x}");
                 Some(scratch.as_str())
@@ -109,7 +124,7 @@ impl<'a> CellReader<'a> {
     /// as text (absent: empty text).
     pub fn instant<'s>(&'s self, i: usize, scratch: &'s mut String) -> InstantCell<'s> {
         match self {
-            CellReader::Ints(v) => match v.get(i).copied().flatten() {
+            CellReader::Millis(_) | CellReader::Ints(_) => match self.int(i) {
                 Some(ms) => InstantCell::Millis(ms),
                 None => InstantCell::Text(""),
             },

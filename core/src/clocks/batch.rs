@@ -175,6 +175,11 @@ impl TicketBatch {
 
     /// `ticket`'s own fields, its channel and attributes interned here.
     pub(crate) fn header(&mut self, ticket: &Ticket) -> Header {
+        self.header_with_id(ticket, ticket.id.clone())
+    }
+
+    /// [`TicketBatch::header`] with the ticket's id given (moved out of a ticket being dropped).
+    pub(crate) fn header_with_id(&mut self, ticket: &Ticket, id: String) -> Header {
         let channels = &mut self.channels;
         let channel = intern(&mut self.channel_index, &ticket.channel, || {
             channels.push(ticket.channel.clone());
@@ -189,7 +194,7 @@ impl TicketBatch {
             }
         };
         Header {
-            id: ticket.id.clone(),
+            id,
             received_at: ticket.received_at,
             kind: ticket.kind,
             urgency: ticket.urgency,

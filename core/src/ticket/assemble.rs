@@ -128,10 +128,13 @@ impl Assembler {
             return;
         }
         let entry = match ticket_from_cells(row.into_cells(), "ticket_id") {
-            Ok(ticket) => Entry::Pending(Box::new(Pending {
-                header: self.stager.batch.header(&ticket),
-                row: row_no,
-            })),
+            Ok(mut ticket) => {
+                let id = std::mem::take(&mut ticket.id);
+                Entry::Pending(Box::new(Pending {
+                    header: self.stager.batch.header_with_id(&ticket, id),
+                    row: row_no,
+                }))
+            }
             Err(v) => Entry::Bad(Box::new(v.into_error(&id, Some(row_no)))),
         };
         if !id.is_empty() {
