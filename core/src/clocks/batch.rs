@@ -15,7 +15,7 @@ use crate::ticket::{Event, Kind, Ticket, Urgency};
 use crate::unit::UnitId;
 
 use super::context::{Evaluator, FxHasher};
-use super::texts::{NO_TEXT, Texts};
+use super::texts::Texts;
 use super::view::{Body, CEvent, NO_UNIT, TicketView, UnitNames, is_repeat};
 
 type Interner = HashMap<String, u32, BuildHasherDefault<FxHasher>>;
@@ -75,9 +75,8 @@ pub struct TicketBatch {
     ids: Vec<String>,
     tickets: Vec<Meta>,
     events: Vec<CEvent>,
-    /// (event position, reason, event id) of the events that have either, ascending; the
-    /// strings are in `texts`.
-    free_text: Vec<(usize, u32, u32)>,
+    /// Per event: its reason and event id, indices into `texts` ([`NO_TEXT`] for none).
+    event_texts: Vec<(u32, u32)>,
     texts: Texts,
 }
 
@@ -98,7 +97,7 @@ impl TicketBatch {
     /// written are never touched).
     pub(crate) fn reserve_events(&mut self, events: usize) {
         self.events.reserve(events);
-        self.free_text.reserve(events);
+        self.event_texts.reserve(events);
         self.texts.reserve(events);
     }
 
@@ -228,19 +227,38 @@ impl TicketBatch {
     /// Appends one event of the ticket being pushed (`reason`, `event_id` from
     /// [`TicketBatch::push_text`]).
     pub(crate) fn push_event(&mut self, event: CEvent, reason: u32, event_id: u32) {
-        if reason != NO_TEXT || event_id != NO_TEXT {
-            self.free_text.push((self.events.len(), reason, event_id));
-        }
+        self.event_texts.push((reason, event_id));
         self.events.push(event);
+    }
+
+    /// Appends `events` and their `(reason, event id)` texts (cut to the shorter of the two),
+    /// taking both vectors as they are when the batch has no events yet; tickets then name them
+    /// by position ([`TicketBatch::end_ticket_at`]).
+    pub(crate) fn append_events(&mut self, mut events: Vec<CEvent>, mut texts: Vec<(u32, u32)>) {
+        let n = events.len().min(texts.len());
+        events.truncate(n);
+        texts.truncate(n);
+        if self.events.is_empty() {
+            self.events = events;
+            self.event_texts = texts;
+        } else {
+            self.events.extend(events);
+            self.event_texts.extend(texts);
+        }
     }
 
     /// Ends the ticket whose events were pushed from event position `start` on.
     pub(crate) fn end_ticket(&mut self, header: Header, start: usize) {
+        self.end_ticket_at(header, start, self.events.len());
+    }
+
+    /// Adds the ticket of `header` whose events are at positions `start..end`.
+    pub(crate) fn end_ticket_at(&mut self, header: Header, start: usize, end: usize) {
         self.ids.push(header.id);
         self.tickets.push(Meta {
             received_at: header.received_at,
             start,
-            end: self.events.len(),
+            end,
             kind: header.kind,
             urgency: header.urgency,
             channel: header.channel,
@@ -279,17 +297,11 @@ impl TicketBatch {
     pub fn ticket(&self, index: usize) -> Option<Ticket> {
         let meta = self.tickets.get(index)?;
         let events = self.events.get(meta.start..meta.end)?;
-        let first_text = self.free_text.partition_point(|(at, ..)| *at < meta.start);
-        let mut free_text = self.free_text.iter().skip(first_text).peekable();
+        let texts = self.event_texts.get(meta.start..meta.end)?;
         let events = events
             .iter()
-            .zip(meta.start..)
-            .map(|(e, position)| {
-                let (reason, event_id) = free_text
-                    .next_if(|(at, ..)| *at == position)
-                    .map_or((NO_TEXT, NO_TEXT), |(_, r, i)| (*r, *i));
-                self.event(e, reason, event_id)
-            })
+            .zip(texts)
+            .map(|(e, (reason, event_id))| self.event(e, *reason, *event_id))
             .collect();
         Some(Ticket {
             id: self.ids.get(index)?.clone(),

@@ -214,7 +214,7 @@ impl Assembler {
     /// (lenient), or the first error (strict).
     pub fn finish(self) -> Result<Loaded> {
         let mut tickets = Vec::new();
-        let (_, diagnostics) = self.check_all(Form::Owned, |batch, header, _, events| {
+        let (_, _, diagnostics) = self.check_all(Form::Owned, |batch, _, header, _, events| {
             tickets.push(batch.owned(header, std::mem::take(events)));
         })?;
         Ok(Loaded {
@@ -224,26 +224,46 @@ impl Assembler {
     }
 
     /// Like [`Assembler::finish`], with the valid tickets in a compact [`TicketBatch`] (in
-    /// tickets-table order); no owned ticket is ever built.
+    /// tickets-table order); no owned ticket is ever built. When each ticket's rows come
+    /// together and tickets in tickets-table order (the usual export), the staged events become
+    /// the batch's where they lie.
     pub fn finish_batch(self) -> Result<LoadedBatch> {
-        let (batch, diagnostics) = self.check_all(Form::Compact, |batch, header, staged, _| {
-            let start = batch.event_count();
-            for s in staged {
-                batch.push_event(s.event, s.reason, s.event_id);
-            }
-            batch.end_ticket(header, start);
-        })?;
+        // Kept tickets whose events are one run of staged positions, runs ascending; `None` once
+        // a ticket is not (then every ticket is copied).
+        let mut runs: Option<Vec<(Header, Range<usize>)>> = Some(Vec::new());
+        let (mut batch, staged, diagnostics) =
+            self.check_all(Form::Compact, |batch, staged, header, positions, _| {
+                if let Some(kept) = runs.as_mut() {
+                    let start = positions
+                        .first()
+                        .copied()
+                        .unwrap_or_else(|| kept.last().map_or(0, |(_, r)| r.end));
+                    let after = kept.last().map_or(0, |(_, r)| r.end);
+                    if start >= after && positions.iter().zip(start..).all(|(p, q)| *p == q) {
+                        kept.push((header, start..start.saturating_add(positions.len())));
+                        return;
+                    }
+                    for (header, run) in kept.drain(..) {
+                        push_staged(batch, staged, header, run);
+                    }
+                    runs = None;
+                }
+                push_staged(batch, staged, header, positions.iter().copied());
+            })?;
+        if let Some(kept) = runs {
+            adopt_runs(&mut batch, staged, kept);
+        }
         Ok(LoadedBatch { batch, diagnostics })
     }
 
     /// Checks each ticket in tickets-table order and hands every valid one to `keep` (the batch,
-    /// the ticket's header, its staged events, and its events as typed by `form`), then reports
-    /// the orphan rows.
+    /// the staged events, the ticket's header, its events' positions in them, and its events as
+    /// typed by `form`), then reports the orphan rows.
     fn check_all(
         self,
         form: Form,
-        mut keep: impl FnMut(&mut TicketBatch, Header, &[&Staged], &mut Vec<Event>),
-    ) -> Result<(TicketBatch, Vec<Diagnostic>)> {
+        mut keep: impl FnMut(&mut TicketBatch, &Staged, Header, &[usize], &mut Vec<Event>),
+    ) -> Result<(TicketBatch, Staged, Vec<Diagnostic>)> {
         let Assembler {
             units,
             mode,
@@ -260,16 +280,7 @@ impl Assembler {
             mut batch,
             ..
         } = stager;
-        let (offsets, order) = group_by_entry(&staged, entries.len());
-        let events_of = |i: usize| -> Vec<&Staged> {
-            match (offsets.get(i), offsets.get(i + 1)) {
-                (Some(&a), Some(&b)) => order.get(a..b).unwrap_or(&[]),
-                _ => &[],
-            }
-            .iter()
-            .filter_map(|&s| staged.get(s))
-            .collect()
-        };
+        let grouped = Grouped::new(&staged.entry, entries.len());
         let failures: Vec<Option<(Violation, usize)>> = progress
             .into_iter()
             .map(|p| p.failure.map(|f| *f))
@@ -279,7 +290,8 @@ impl Assembler {
             Form::Compact => Verdicts {
                 entries: &entries,
                 failures: &failures,
-                events_of: &events_of,
+                grouped: &grouped,
+                staged: &staged,
                 batch: &batch,
                 units: units.as_ref(),
             }
@@ -296,13 +308,14 @@ impl Assembler {
                 }
                 Entry::Pending(p) => *p,
             };
-            let mine = events_of(i);
+            let mine = grouped.of(i);
             let verdict = match verdicts.get_mut(i).and_then(Option::take) {
                 Some(verdict) => verdict,
                 None => check(
                     &p,
-                    &mine,
+                    mine,
                     failure.as_ref(),
+                    &staged,
                     &batch,
                     units.as_ref(),
                     form,
@@ -310,13 +323,13 @@ impl Assembler {
                 ),
             };
             match verdict {
-                Ok(()) => keep(&mut batch, p.header, &mine, &mut scratch),
+                Ok(()) => keep(&mut batch, &staged, p.header, mine, &mut scratch),
                 Err(v) => {
                     let table_row = match v.event_index {
                         None => Some(p.row),
                         Some(k) => mine
                             .get(k)
-                            .map(|s| s.row)
+                            .and_then(|&s| staged.row.get(s).copied())
                             .or(failure.as_ref().map(|(_, r)| *r)),
                     };
                     sink.report(v.into_error(&p.header.id, table_row))?;
@@ -332,7 +345,55 @@ impl Assembler {
             let v = Violation::event(0, "ticket_id", kind);
             sink.report(v.into_error(&orphan.ticket_id, Some(orphan.first_row)))?;
         }
-        Ok((batch, sink.loaded.diagnostics))
+        Ok((batch, staged, sink.loaded.diagnostics))
+    }
+}
+
+/// Appends a ticket with the staged events at `positions`.
+fn push_staged(
+    batch: &mut TicketBatch,
+    staged: &Staged,
+    header: Header,
+    positions: impl IntoIterator<Item = usize>,
+) {
+    let start = batch.event_count();
+    for p in positions {
+        if let (Some(e), Some((reason, id))) = (staged.event.get(p), staged.text.get(p)) {
+            batch.push_event(*e, *reason, *id);
+        }
+    }
+    batch.end_ticket(header, start);
+}
+
+/// Makes the staged events the batch's: the kept `runs` (ascending) slid down over the events
+/// of rejected tickets, the rest cut off.
+fn adopt_runs(batch: &mut TicketBatch, staged: Staged, runs: Vec<(Header, Range<usize>)>) {
+    let Staged {
+        mut event,
+        mut text,
+        ..
+    } = staged;
+    let mut kept = Vec::with_capacity(runs.len());
+    let mut end = 0usize;
+    for (header, run) in runs {
+        let len = run.len();
+        if run.start != end {
+            event.copy_within(run.clone(), end);
+            text.copy_within(run, end);
+        }
+        kept.push((header, end..end.saturating_add(len)));
+        end = end.saturating_add(len);
+    }
+    event.truncate(end);
+    text.truncate(end);
+    let base = batch.event_count();
+    batch.append_events(event, text);
+    for (header, run) in kept {
+        batch.end_ticket_at(
+            header,
+            base.saturating_add(run.start),
+            base.saturating_add(run.end),
+        );
     }
 }
 
@@ -344,29 +405,37 @@ enum Form {
     Compact,
 }
 
-/// Checks one ticket's staged events (SPEC §3.2), then its unreadable row if any: the first
-/// violation in event order. The typed events are left in `scratch` (reused buffer).
+/// Checks one ticket's staged events (at `positions`, SPEC §3.2), then its unreadable row if
+/// any: the first violation in event order. The typed events are left in `scratch` (reused
+/// buffer).
+#[allow(clippy::too_many_arguments)]
 fn check(
     p: &Pending,
-    events: &[&Staged],
+    positions: &[usize],
     failure: Option<&(Violation, usize)>,
+    staged: &Staged,
     batch: &TicketBatch,
     units: Option<&KnownUnits>,
     form: Form,
     scratch: &mut Vec<Event>,
 ) -> std::result::Result<(), Violation> {
     scratch.clear();
+    let texts = |&s: &usize| staged.text.get(s).copied().unwrap_or((NO_TEXT, NO_TEXT));
     // Reasons are few and the rules read them; event ids are checked from the arena.
-    scratch.extend(events.iter().map(|s| {
+    scratch.extend(positions.iter().filter_map(|s| {
+        let (reason, event_id) = texts(s);
         let event_id = match form {
-            Form::Owned => s.event_id,
+            Form::Owned => event_id,
             Form::Compact => NO_TEXT,
         };
-        batch.event(&s.event, s.reason, event_id)
+        staged
+            .event
+            .get(*s)
+            .map(|e| batch.event(e, reason, event_id))
     }));
     let mut flow = FlowCheck::start(p.header.received_at(), units);
-    for (index, (event, s)) in scratch.iter().zip(events).enumerate() {
-        flow.push_with_id(index, event, batch.text(s.event_id))?;
+    for (index, (event, s)) in scratch.iter().zip(positions).enumerate() {
+        flow.push_with_id(index, event, batch.text(texts(s).1))?;
     }
     match failure {
         Some((v, _)) => Err(v.clone()),
@@ -375,18 +444,16 @@ fn check(
 }
 
 /// What the compact check of each ticket needs, shared by the threads that run it ahead.
-struct Verdicts<'a, F> {
+struct Verdicts<'a> {
     entries: &'a [Entry],
     failures: &'a [Option<(Violation, usize)>],
-    events_of: &'a F,
+    grouped: &'a Grouped,
+    staged: &'a Staged,
     batch: &'a TicketBatch,
     units: Option<&'a KnownUnits>,
 }
 
-impl<'s, F> Verdicts<'_, F>
-where
-    F: Fn(usize) -> Vec<&'s Staged> + Sync,
-{
+impl Verdicts<'_> {
     /// Each ticket's [`check`] outcome (`None` for bad rows), on `parts` threads; empty for
     /// one part (the caller then checks as it goes).
     fn in_parallel(&self, parts: usize) -> Vec<Option<std::result::Result<(), Violation>>> {
@@ -418,51 +485,64 @@ where
         let mut scratch = Vec::new();
         range
             .map(|i| match self.entries.get(i) {
-                Some(Entry::Pending(p)) => {
-                    let failure = self.failures.get(i).and_then(Option::as_ref);
-                    let events = (self.events_of)(i);
-                    Some(check(
-                        p,
-                        &events,
-                        failure,
-                        self.batch,
-                        self.units,
-                        Form::Compact,
-                        &mut scratch,
-                    ))
-                }
+                Some(Entry::Pending(p)) => Some(check(
+                    p,
+                    self.grouped.of(i),
+                    self.failures.get(i).and_then(Option::as_ref),
+                    self.staged,
+                    self.batch,
+                    self.units,
+                    Form::Compact,
+                    &mut scratch,
+                )),
                 _ => None,
             })
             .collect()
     }
 }
 
-/// Positions in `staged` grouped by entry, each group in arrival order (a counting sort): the
-/// group of entry `i` is `order[offsets[i]..offsets[i + 1]]`.
-fn group_by_entry(staged: &[Staged], entries: usize) -> (Vec<usize>, Vec<usize>) {
-    let mut offsets = vec![0usize; entries.saturating_add(1)];
-    for s in staged {
-        if let Some(c) = offsets.get_mut(s.entry.saturating_add(1)) {
-            *c = c.saturating_add(1);
-        }
-    }
-    for i in 1..offsets.len() {
-        let before = offsets.get(i - 1).copied().unwrap_or(0);
-        if let Some(c) = offsets.get_mut(i) {
-            *c = c.saturating_add(before);
-        }
-    }
-    let mut next = offsets.clone();
-    let mut order = vec![0usize; staged.len()];
-    for (position, s) in staged.iter().enumerate() {
-        if let Some(slot) = next.get_mut(s.entry) {
-            if let Some(o) = order.get_mut(*slot) {
-                *o = position;
+/// Staged positions grouped by ticket, each group in arrival order (a counting sort).
+struct Grouped {
+    /// The group of entry `i` is `order[offsets[i]..offsets[i + 1]]`.
+    offsets: Vec<usize>,
+    order: Vec<usize>,
+}
+
+impl Grouped {
+    /// Groups the positions of `entry_of` (each staged event's entry) among `entries` entries.
+    fn new(entry_of: &[usize], entries: usize) -> Self {
+        let mut offsets = vec![0usize; entries.saturating_add(1)];
+        for e in entry_of {
+            if let Some(c) = offsets.get_mut(e.saturating_add(1)) {
+                *c = c.saturating_add(1);
             }
-            *slot = slot.saturating_add(1);
+        }
+        for i in 1..offsets.len() {
+            let before = offsets.get(i - 1).copied().unwrap_or(0);
+            if let Some(c) = offsets.get_mut(i) {
+                *c = c.saturating_add(before);
+            }
+        }
+        let mut next = offsets.clone();
+        let mut order = vec![0usize; entry_of.len()];
+        for (position, e) in entry_of.iter().enumerate() {
+            if let Some(slot) = next.get_mut(*e) {
+                if let Some(o) = order.get_mut(*slot) {
+                    *o = position;
+                }
+                *slot = slot.saturating_add(1);
+            }
+        }
+        Grouped { offsets, order }
+    }
+
+    /// The positions of entry `i`'s events.
+    fn of(&self, i: usize) -> &[usize] {
+        match (self.offsets.get(i), self.offsets.get(i + 1)) {
+            (Some(&a), Some(&b)) => self.order.get(a..b).unwrap_or(&[]),
+            _ => &[],
         }
     }
-    (offsets, order)
 }
 
 /// Assembles and checks tickets from a tickets table and an events table (SPEC §3.2a); see
@@ -591,6 +671,70 @@ mod tests {
                 }
             }
         });
+    }
+
+    /// Rows grouped in tickets-table order: the staged events become the batch's in place, the
+    /// events of a rejected ticket between kept ones cut out.
+    #[test]
+    fn in_place_batch_skips_rejected_tickets() {
+        let mut a = Assembler::new(None, Mode::Lenient).unwrap();
+        for id in ["T1", "T2", "T3"] {
+            a.add_ticket(TicketRow {
+                ticket_id: id.into(),
+                kind: "help".into(),
+                received_at: "2026-03-02T09:00:00+08:00".into(),
+                ..TicketRow::default()
+            });
+        }
+        let row = |id: &str, ty: &str, at: &str, unit: &str| EventRow {
+            ticket_id: id.into(),
+            at: format!("2026-03-02T{at}:00+08:00"),
+            event_type: ty.into(),
+            unit: Some(unit.into()),
+            event_id: Some(format!("{id}-{at}")),
+            ..EventRow::default()
+        };
+        let rows = [
+            row("T1", "dispatched", "09:10", "u1"),
+            row("T1", "signed", "09:20", "u1"),
+            row("T2", "signed", "09:10", "u2"),
+            row("T2", "dispatched", "09:20", "u2"),
+            row("T3", "dispatched", "09:30", "u3"),
+            row("T3", "signed", "09:40", "u3"),
+        ];
+        for r in &rows {
+            a.add_event(r);
+        }
+        let loaded = a.finish_batch().unwrap();
+        assert_eq!(loaded.diagnostics.len(), 1);
+        assert_eq!(loaded.diagnostics[0].ticket_id, "T2");
+        let ids: Vec<_> = loaded
+            .batch
+            .tickets()
+            .map(|t| {
+                (
+                    t.id,
+                    t.events
+                        .iter()
+                        .map(|e| e.event_id.clone().unwrap())
+                        .collect::<Vec<_>>(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                (
+                    "T1".to_owned(),
+                    vec!["T1-09:10".to_owned(), "T1-09:20".to_owned()]
+                ),
+                (
+                    "T3".to_owned(),
+                    vec!["T3-09:30".to_owned(), "T3-09:40".to_owned()]
+                ),
+            ]
+        );
+        assert_eq!(loaded.batch.event_count(), 4);
     }
 
     /// Free text (reasons, event ids) survives both finishes, and the rules that read it see

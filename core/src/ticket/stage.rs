@@ -26,17 +26,40 @@ impl Lookup<'_> {
     }
 }
 
-/// An event read from its row and waiting for its ticket's check, in compact form: unit and
-/// free text (reason, event id) interned in the stager's batch.
-#[derive(Debug, Clone, Copy)]
+/// Events read from their rows and waiting for their tickets' check, column by column, in
+/// compact form (unit and free texts interned in the stager's batch). When every ticket's rows
+/// come together, in tickets-table order, the event and text columns become the output batch's
+/// as they stand.
+#[derive(Debug, Default)]
 pub(super) struct Staged {
-    /// Tickets-table row of the ticket.
-    pub entry: usize,
-    /// Events-table row.
-    pub row: usize,
-    pub event: CEvent,
-    pub reason: u32,
-    pub event_id: u32,
+    /// Tickets-table row of each event's ticket.
+    pub entry: Vec<usize>,
+    /// Events-table row of each event.
+    pub row: Vec<usize>,
+    pub event: Vec<CEvent>,
+    /// (reason, event id) of each event, text indices.
+    pub text: Vec<(u32, u32)>,
+}
+
+impl Staged {
+    fn push(&mut self, entry: usize, row: usize, event: CEvent, text: (u32, u32)) {
+        self.entry.push(entry);
+        self.row.push(row);
+        self.event.push(event);
+        self.text.push(text);
+    }
+
+    fn reserve(&mut self, rows: usize) {
+        self.entry.reserve(rows);
+        self.row.reserve(rows);
+        self.event.reserve(rows);
+        self.text.reserve(rows);
+    }
+
+    /// Number of events.
+    pub fn len(&self) -> usize {
+        self.event.len()
+    }
 }
 
 /// How far the rows of one ticket have been read.
@@ -61,7 +84,7 @@ pub(super) struct Orphan {
 pub(super) struct Stager {
     /// Per tickets-table row.
     pub progress: Vec<Progress>,
-    pub staged: Vec<Staged>,
+    pub staged: Staged,
     pub orphans: Vec<Orphan>,
     orphan_index: HashMap<String, usize>,
     /// The entry of the previous row (exports often list a ticket's events together, and
@@ -119,17 +142,13 @@ impl Stager {
                     Ok(parts) => {
                         p.read = p.read.saturating_add(1);
                         let b = &mut self.batch;
-                        self.staged.push(Staged {
-                            entry,
-                            row: row_no,
-                            event: CEvent {
-                                at: parts.at,
-                                unit: parts.unit.map_or(NO_UNIT, |u| b.intern_unit(u)),
-                                body: parts.body,
-                            },
-                            reason: b.push_text(parts.reason),
-                            event_id: b.push_text(parts.event_id),
-                        });
+                        let event = CEvent {
+                            at: parts.at,
+                            unit: parts.unit.map_or(NO_UNIT, |u| b.intern_unit(u)),
+                            body: parts.body,
+                        };
+                        let text = (b.push_text(parts.reason), b.push_text(parts.event_id));
+                        self.staged.push(entry, row_no, event, text);
                     }
                     Err(v) => p.failure = Some(Box::new((v, row_no))),
                 }
@@ -177,25 +196,32 @@ impl Stager {
             mine.read = mine.read.saturating_add(theirs.read);
         }
         self.staged.reserve(other.staged.len());
-        for mut s in other.staged {
-            if closed.get(s.entry).copied().unwrap_or(true) {
+        let Staged {
+            entry,
+            row,
+            event,
+            text,
+        } = other.staged;
+        for (((entry, row), mut event), (reason, event_id)) in
+            entry.into_iter().zip(row).zip(event).zip(text)
+        {
+            if closed.get(entry).copied().unwrap_or(true) {
                 continue;
             }
-            if let Some(slot) = units.get_mut(s.event.unit as usize) {
+            if let Some(slot) = units.get_mut(event.unit as usize) {
                 let key = match *slot {
                     Some(key) => key,
                     None => {
-                        let name = other.batch.unit_name(s.event.unit).unwrap_or_default();
+                        let name = other.batch.unit_name(event.unit).unwrap_or_default();
                         let key = self.batch.intern_unit(name);
                         *slot = Some(key);
                         key
                     }
                 };
-                s.event.unit = key;
+                event.unit = key;
             }
-            s.reason = texts(s.reason);
-            s.event_id = texts(s.event_id);
-            self.staged.push(s);
+            self.staged
+                .push(entry, row, event, (texts(reason), texts(event_id)));
         }
         for o in other.orphans {
             match self.orphan_index.get(&o.ticket_id) {
