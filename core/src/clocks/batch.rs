@@ -18,6 +18,10 @@ use super::context::{Evaluator, FxHasher};
 use super::texts::Texts;
 use super::view::{Body, CEvent, NO_UNIT, TicketView, UnitNames, is_repeat};
 
+/// Room reserved for free text per event ([`TicketBatch::reserve_events`]): an event id of a
+/// typical platform export (`SMX2026010100001-03` is 19 bytes) with some slack.
+const TEXT_BYTES_PER_EVENT: usize = 24;
+
 type Interner = HashMap<String, u32, BuildHasherDefault<FxHasher>>;
 
 #[derive(Debug, Clone)]
@@ -93,12 +97,13 @@ impl TicketBatch {
         self.reserve_events(events);
     }
 
-    /// Makes room for `events` more events and their free texts (an event id each: pages not
-    /// written are never touched).
+    /// Makes room for `events` more events and their free texts (an event id of up to
+    /// [`TEXT_BYTES_PER_EVENT`] bytes each: room never written is never touched).
     pub(crate) fn reserve_events(&mut self, events: usize) {
         self.events.reserve(events);
         self.event_texts.reserve(events);
-        self.texts.reserve(events);
+        self.texts
+            .reserve(events, events.saturating_mul(TEXT_BYTES_PER_EVENT));
     }
 
     /// A batch of `tickets`, in order.

@@ -14,9 +14,10 @@ pub(crate) struct Texts {
 pub(crate) const NO_TEXT: u32 = u32::MAX;
 
 impl Texts {
-    /// Makes room for `strings` more strings.
-    pub(crate) fn reserve(&mut self, strings: usize) {
+    /// Makes room for `strings` more strings of `bytes` bytes in all.
+    pub(crate) fn reserve(&mut self, strings: usize, bytes: usize) {
         self.ends.reserve(strings);
+        self.bytes.reserve(bytes);
     }
 
     /// Appends `text`; its index, or [`NO_TEXT`] for `None` (or past `u32::MAX - 1` strings).
