@@ -4,13 +4,13 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use crate::clocks::{Header, NO_TEXT, TicketBatch};
+use crate::clocks::{Header, TicketBatch};
 use crate::error::Result;
 use crate::ticket::cells::ticket_from_cells;
 use crate::ticket::load::{LoadedBatch, Sink, known_units};
 use crate::ticket::problem::Violation;
 use crate::ticket::stage::{Lookup, Progress, Staged, Stager};
-use crate::ticket::validate::FlowCheck;
+use crate::ticket::verdict::{Form, Grouped, Verdicts, adopt_runs, check, push_staged};
 use crate::ticket::{
     Diagnostic, Event, EventRow, EventRowRef, KnownUnits, Loaded, Mode, TicketErrorKind, TicketRow,
 };
@@ -19,9 +19,9 @@ use crate::unit::Unit;
 /// A ticket being assembled: its own fields (its events wait in the stager).
 #[derive(Debug)]
 pub(super) struct Pending {
-    header: Header,
+    pub header: Header,
     /// Tickets-table row.
-    row: usize,
+    pub row: usize,
 }
 
 /// One tickets-table row: a ticket being assembled, or a bad row (its events are absorbed).
@@ -346,202 +346,6 @@ impl Assembler {
             sink.report(v.into_error(&orphan.ticket_id, Some(orphan.first_row)))?;
         }
         Ok((batch, staged, sink.loaded.diagnostics))
-    }
-}
-
-/// Appends a ticket with the staged events at `positions`.
-fn push_staged(
-    batch: &mut TicketBatch,
-    staged: &Staged,
-    header: Header,
-    positions: impl IntoIterator<Item = usize>,
-) {
-    let start = batch.event_count();
-    for p in positions {
-        if let (Some(e), Some((reason, id))) = (staged.event.get(p), staged.text.get(p)) {
-            batch.push_event(*e, *reason, *id);
-        }
-    }
-    batch.end_ticket(header, start);
-}
-
-/// Makes the staged events the batch's: the kept `runs` (ascending) slid down over the events
-/// of rejected tickets, the rest cut off.
-fn adopt_runs(batch: &mut TicketBatch, staged: Staged, runs: Vec<(Header, Range<usize>)>) {
-    let Staged {
-        mut event,
-        mut text,
-        ..
-    } = staged;
-    let mut kept = Vec::with_capacity(runs.len());
-    let mut end = 0usize;
-    for (header, run) in runs {
-        let len = run.len();
-        if run.start != end {
-            event.copy_within(run.clone(), end);
-            text.copy_within(run, end);
-        }
-        kept.push((header, end..end.saturating_add(len)));
-        end = end.saturating_add(len);
-    }
-    event.truncate(end);
-    text.truncate(end);
-    let base = batch.event_count();
-    batch.append_events(event, text);
-    for (header, run) in kept {
-        batch.end_ticket_at(
-            header,
-            base.saturating_add(run.start),
-            base.saturating_add(run.end),
-        );
-    }
-}
-
-/// How much of each event [`check`] types: everything (the events are kept as owned tickets),
-/// or all but the event id (the compact form is kept; ids are checked from the text arena).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Form {
-    Owned,
-    Compact,
-}
-
-/// Checks one ticket's staged events (at `positions`, SPEC §3.2), then its unreadable row if
-/// any: the first violation in event order. The typed events are left in `scratch` (reused
-/// buffer).
-#[allow(clippy::too_many_arguments)]
-fn check(
-    p: &Pending,
-    positions: &[usize],
-    failure: Option<&(Violation, usize)>,
-    staged: &Staged,
-    batch: &TicketBatch,
-    units: Option<&KnownUnits>,
-    form: Form,
-    scratch: &mut Vec<Event>,
-) -> std::result::Result<(), Violation> {
-    scratch.clear();
-    let texts = |&s: &usize| staged.text.get(s).copied().unwrap_or((NO_TEXT, NO_TEXT));
-    // Reasons are few and the rules read them; event ids are checked from the arena.
-    scratch.extend(positions.iter().filter_map(|s| {
-        let (reason, event_id) = texts(s);
-        let event_id = match form {
-            Form::Owned => event_id,
-            Form::Compact => NO_TEXT,
-        };
-        staged
-            .event
-            .get(*s)
-            .map(|e| batch.event(e, reason, event_id))
-    }));
-    let mut flow = FlowCheck::start(p.header.received_at(), units);
-    for (index, (event, s)) in scratch.iter().zip(positions).enumerate() {
-        flow.push_with_id(index, event, batch.text(texts(s).1))?;
-    }
-    match failure {
-        Some((v, _)) => Err(v.clone()),
-        None => Ok(()),
-    }
-}
-
-/// What the compact check of each ticket needs, shared by the threads that run it ahead.
-struct Verdicts<'a> {
-    entries: &'a [Entry],
-    failures: &'a [Option<(Violation, usize)>],
-    grouped: &'a Grouped,
-    staged: &'a Staged,
-    batch: &'a TicketBatch,
-    units: Option<&'a KnownUnits>,
-}
-
-impl Verdicts<'_> {
-    /// Each ticket's [`check`] outcome (`None` for bad rows), on `parts` threads; empty for
-    /// one part (the caller then checks as it goes).
-    fn in_parallel(&self, parts: usize) -> Vec<Option<std::result::Result<(), Violation>>> {
-        let n = self.entries.len();
-        if parts <= 1 {
-            return Vec::new();
-        }
-        let size = n.div_ceil(parts);
-        std::thread::scope(|scope| {
-            let workers: Vec<_> = (0..parts)
-                .map(|k| {
-                    let start = k.saturating_mul(size).min(n);
-                    let range = start..start.saturating_add(size).min(n);
-                    scope.spawn(move || self.part(range))
-                })
-                .collect();
-            let mut all = Vec::with_capacity(n);
-            for worker in workers {
-                match worker.join() {
-                    Ok(part) => all.extend(part),
-                    Err(panic) => std::panic::resume_unwind(panic),
-                }
-            }
-            all
-        })
-    }
-
-    fn part(&self, range: Range<usize>) -> Vec<Option<std::result::Result<(), Violation>>> {
-        let mut scratch = Vec::new();
-        range
-            .map(|i| match self.entries.get(i) {
-                Some(Entry::Pending(p)) => Some(check(
-                    p,
-                    self.grouped.of(i),
-                    self.failures.get(i).and_then(Option::as_ref),
-                    self.staged,
-                    self.batch,
-                    self.units,
-                    Form::Compact,
-                    &mut scratch,
-                )),
-                _ => None,
-            })
-            .collect()
-    }
-}
-
-/// Staged positions grouped by ticket, each group in arrival order (a counting sort).
-struct Grouped {
-    /// The group of entry `i` is `order[offsets[i]..offsets[i + 1]]`.
-    offsets: Vec<usize>,
-    order: Vec<usize>,
-}
-
-impl Grouped {
-    /// Groups the positions of `entry_of` (each staged event's entry) among `entries` entries.
-    fn new(entry_of: &[usize], entries: usize) -> Self {
-        let mut offsets = vec![0usize; entries.saturating_add(1)];
-        for e in entry_of {
-            if let Some(c) = offsets.get_mut(e.saturating_add(1)) {
-                *c = c.saturating_add(1);
-            }
-        }
-        for i in 1..offsets.len() {
-            let before = offsets.get(i - 1).copied().unwrap_or(0);
-            if let Some(c) = offsets.get_mut(i) {
-                *c = c.saturating_add(before);
-            }
-        }
-        let mut next = offsets.clone();
-        let mut order = vec![0usize; entry_of.len()];
-        for (position, e) in entry_of.iter().enumerate() {
-            if let Some(slot) = next.get_mut(*e) {
-                if let Some(o) = order.get_mut(*slot) {
-                    *o = position;
-                }
-                *slot = slot.saturating_add(1);
-            }
-        }
-        Grouped { offsets, order }
-    }
-
-    /// The positions of entry `i`'s events.
-    fn of(&self, i: usize) -> &[usize] {
-        match (self.offsets.get(i), self.offsets.get(i + 1)) {
-            (Some(&a), Some(&b)) => self.order.get(a..b).unwrap_or(&[]),
-            _ => &[],
-        }
     }
 }
 

@@ -27,6 +27,7 @@ mod set;
 mod stage;
 mod units;
 mod validate;
+mod verdict;
 
 pub use assemble::{Assembler, load_rows};
 pub use borrowed::{EventRowRef, InstantCell};
