@@ -62,7 +62,8 @@ python: $(VENV)/.installed ## Build the Python binding into .venv (debug build)
 	cd bindings-python && VIRTUAL_ENV=$(abspath $(VENV)) ../$(VENV)/bin/maturin develop --quiet
 
 .PHONY: test-python
-test-python: python ## pytest over the Python binding, and the type stubs checked against it
+test-python: python ## pytest over the Python binding, its Rust unit tests, and the type stubs checked against it
+	$(CARGO) test -p hotline-score-python --lib --locked
 	$(PY) -m pytest -q bindings-python/tests
 	$(PY) -m mypy.stubtest hotline_score
 	$(PY) -m mypy --strict bindings-python/python/hotline_score

@@ -1,10 +1,6 @@
 //! Streaming cell readers over Arrow arrays: each lends the cell of row `i`, so a large events
 //! table is fed to the core's assembler row by row without copying a cell.
 
-use std::fmt::Write;
-
-use hotline_score::ticket::InstantCell;
-
 use arrow_array::cast::AsArray;
 use arrow_array::types::TimestampMillisecondType;
 use arrow_array::types::{
@@ -12,6 +8,7 @@ use arrow_array::types::{
 };
 use arrow_array::{Array, BooleanArray, GenericStringArray, PrimitiveArray, StringViewArray};
 use arrow_schema::{DataType, TimeUnit};
+use hotline_score::ticket::InstantCell;
 
 use crate::arrow::cells::{self, CellError, Expect};
 
@@ -112,8 +109,7 @@ impl<'a> CellReader<'a> {
                 .then(|| if a.value(i) { "true" } else { "false" }),
             CellReader::Millis(_) | CellReader::Ints(_) => {
                 let x = self.int(i)?;
-                scratch.clear();
-                let _ = write!(scratch, "{x}");
+                write_int(scratch, x);
                 Some(scratch.as_str())
             }
         };
@@ -129,6 +125,45 @@ impl<'a> CellReader<'a> {
                 None => InstantCell::Text(""),
             },
             _ => InstantCell::Text(self.cell(i, scratch).unwrap_or_default()),
+        }
+    }
+}
+
+/// Writes `v` in decimal into `buf` (replacing its text): the plain digits `format!` gives, for
+/// a million timestamps a table may hold, without the formatter's machinery.
+fn write_int(buf: &mut String, v: i64) {
+    buf.clear();
+    if v < 0 {
+        buf.push('-');
+    }
+    let mut digits = [0u8; 20];
+    let mut n = v.unsigned_abs();
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        if let Some(d) = digits.get_mut(at) {
+            *d = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 || at == 0 {
+            break;
+        }
+    }
+    for d in digits.iter().skip(at) {
+        buf.push(char::from(*d));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::write_int;
+
+    #[test]
+    fn integers_are_written_as_format_writes_them() {
+        let mut buf = String::from("old");
+        for v in [0, 7, -7, 10, 1_772_414_400_000, i64::MAX, i64::MIN, -1_000] {
+            write_int(&mut buf, v);
+            assert_eq!(buf, v.to_string());
         }
     }
 }

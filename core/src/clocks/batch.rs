@@ -236,20 +236,52 @@ impl TicketBatch {
         self.events.push(event);
     }
 
-    /// Appends `events` and their `(reason, event id)` texts (cut to the shorter of the two),
-    /// taking both vectors as they are when the batch has no events yet; tickets then name them
-    /// by position ([`TicketBatch::end_ticket_at`]).
-    pub(crate) fn append_events(&mut self, mut events: Vec<CEvent>, mut texts: Vec<(u32, u32)>) {
-        let n = events.len().min(texts.len());
-        events.truncate(n);
-        texts.truncate(n);
-        if self.events.is_empty() {
-            self.events = events;
-            self.event_texts = texts;
-        } else {
-            self.events.extend(events);
-            self.event_texts.extend(texts);
+    /// Every ticket of this batch names its events by position in `events` and `texts` (staging
+    /// columns, not yet this batch's, which has no events): copies them in, ticket by ticket.
+    pub(crate) fn copy_events_from(&mut self, events: &[CEvent], texts: &[(u32, u32)]) {
+        for m in &mut self.tickets {
+            let start = self.events.len();
+            for p in m.start..m.end {
+                if let (Some(e), Some(t)) = (events.get(p), texts.get(p)) {
+                    self.events.push(*e);
+                    self.event_texts.push(*t);
+                }
+            }
+            m.start = start;
+            m.end = self.events.len();
         }
+    }
+
+    /// Like [`TicketBatch::copy_events_from`], taking the columns as they are when the tickets'
+    /// positions ascend (the usual export): each ticket's events slid down over those no ticket
+    /// names, the rest cut off.
+    pub(crate) fn adopt_events(&mut self, mut events: Vec<CEvent>, mut texts: Vec<(u32, u32)>) {
+        let n = events.len().min(texts.len());
+        let mut end = 0usize;
+        let ascending = self.events.is_empty()
+            && self.tickets.iter().all(|m| {
+                let ok = end <= m.start && m.start <= m.end && m.end <= n;
+                end = m.end;
+                ok
+            });
+        if !ascending {
+            return self.copy_events_from(&events, &texts);
+        }
+        end = 0;
+        for m in &mut self.tickets {
+            let len = m.end - m.start;
+            if m.start != end {
+                events.copy_within(m.start..m.end, end);
+                texts.copy_within(m.start..m.end, end);
+            }
+            m.start = end;
+            end += len;
+            m.end = end;
+        }
+        events.truncate(end);
+        texts.truncate(end);
+        self.events = events;
+        self.event_texts = texts;
     }
 
     /// Ends the ticket whose events were pushed from event position `start` on.

@@ -2,6 +2,7 @@
 //! whose rows of one ticket are in time order while rows of different tickets interleave.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry as MapEntry;
 use std::ops::Range;
 
 use crate::clocks::{Header, TicketBatch};
@@ -10,7 +11,7 @@ use crate::ticket::cells::ticket_from_cells;
 use crate::ticket::load::{LoadedBatch, Sink, known_units};
 use crate::ticket::problem::Violation;
 use crate::ticket::stage::{Lookup, Progress, Staged, Stager};
-use crate::ticket::verdict::{Form, Grouped, Verdicts, adopt_runs, check, push_staged};
+use crate::ticket::verdict::{Form, Grouped, Verdicts, check, push_staged};
 use crate::ticket::{
     Diagnostic, Event, EventRow, EventRowRef, KnownUnits, Loaded, Mode, TicketErrorKind, TicketRow,
 };
@@ -114,32 +115,34 @@ impl Assembler {
     /// Adds the next tickets-table row.
     pub fn add_ticket(&mut self, row: TicketRow) {
         let row_no = self.entries.len();
-        let id = row.ticket_id.clone();
-        if let Some(&first) = self.index.get(&id) {
-            let v = Violation::ticket(
-                "ticket_id",
-                TicketErrorKind::DuplicateTicket {
-                    first_row: Some(first),
-                },
-            );
-            self.entries
-                .push(Entry::Bad(Box::new(v.into_error(&id, Some(row_no)))));
-            self.stager.progress.push(Progress::default());
-            return;
-        }
-        let entry = match ticket_from_cells(row.into_cells(), "ticket_id") {
-            Ok(mut ticket) => {
-                let id = std::mem::take(&mut ticket.id);
-                Entry::Pending(Box::new(Pending {
-                    header: self.stager.batch.header_with_id(&ticket, id),
-                    row: row_no,
-                }))
+        let entry = match self.index.entry(row.ticket_id.clone()) {
+            MapEntry::Occupied(first) => {
+                let v = Violation::ticket(
+                    "ticket_id",
+                    TicketErrorKind::DuplicateTicket {
+                        first_row: Some(*first.get()),
+                    },
+                );
+                Entry::Bad(Box::new(v.into_error(first.key(), Some(row_no))))
             }
-            Err(v) => Entry::Bad(Box::new(v.into_error(&id, Some(row_no)))),
+            MapEntry::Vacant(slot) => {
+                let entry = match ticket_from_cells(row.into_cells(), "ticket_id") {
+                    Ok(mut ticket) => {
+                        let id = std::mem::take(&mut ticket.id);
+                        Entry::Pending(Box::new(Pending {
+                            header: self.stager.batch.header_with_id(&ticket, id),
+                            row: row_no,
+                        }))
+                    }
+                    Err(v) => Entry::Bad(Box::new(v.into_error(slot.key(), Some(row_no)))),
+                };
+                // A row without an id is reported; it has no id to be found by.
+                if !slot.key().is_empty() {
+                    slot.insert(row_no);
+                }
+                entry
+            }
         };
-        if !id.is_empty() {
-            self.index.insert(id, row_no);
-        }
         self.entries.push(entry);
         self.stager.progress.push(Progress::default());
     }
@@ -228,30 +231,27 @@ impl Assembler {
     /// together and tickets in tickets-table order (the usual export), the staged events become
     /// the batch's where they lie.
     pub fn finish_batch(self) -> Result<LoadedBatch> {
-        // Kept tickets whose events are one run of staged positions, runs ascending; `None` once
-        // a ticket is not (then every ticket is copied).
-        let mut runs: Option<Vec<(Header, Range<usize>)>> = Some(Vec::new());
+        // While every kept ticket's events are one run of staged positions, runs ascending, the
+        // batch's tickets name staged positions; at the first that is not, they are copied in.
+        let mut in_place = true;
+        let mut after = 0usize;
         let (mut batch, staged, diagnostics) =
             self.check_all(Form::Compact, |batch, staged, header, positions, _| {
-                if let Some(kept) = runs.as_mut() {
-                    let start = positions
-                        .first()
-                        .copied()
-                        .unwrap_or_else(|| kept.last().map_or(0, |(_, r)| r.end));
-                    let after = kept.last().map_or(0, |(_, r)| r.end);
+                if in_place {
+                    let start = positions.first().copied().unwrap_or(after);
+                    let end = start.saturating_add(positions.len());
                     if start >= after && positions.iter().zip(start..).all(|(p, q)| *p == q) {
-                        kept.push((header, start..start.saturating_add(positions.len())));
+                        batch.end_ticket_at(header, start, end);
+                        after = end;
                         return;
                     }
-                    for (header, run) in kept.drain(..) {
-                        push_staged(batch, staged, header, run);
-                    }
-                    runs = None;
+                    batch.copy_events_from(&staged.event, &staged.text);
+                    in_place = false;
                 }
-                push_staged(batch, staged, header, positions.iter().copied());
+                push_staged(batch, staged, header, positions);
             })?;
-        if let Some(kept) = runs {
-            adopt_runs(&mut batch, staged, kept);
+        if in_place {
+            batch.adopt_events(staged.event, staged.text);
         }
         Ok(LoadedBatch { batch, diagnostics })
     }
@@ -281,15 +281,11 @@ impl Assembler {
             ..
         } = stager;
         let grouped = Grouped::new(&staged.entry, entries.len());
-        let failures: Vec<Option<(Violation, usize)>> = progress
-            .into_iter()
-            .map(|p| p.failure.map(|f| *f))
-            .collect();
         // Compact checks keep no typed events, so they can run ahead on several threads.
         let mut verdicts = match form {
             Form::Compact => Verdicts {
                 entries: &entries,
-                failures: &failures,
+                progress: &progress,
                 grouped: &grouped,
                 staged: &staged,
                 batch: &batch,
@@ -300,7 +296,7 @@ impl Assembler {
         };
         let mut sink = Sink::new(mode);
         let mut scratch: Vec<Event> = Vec::new();
-        for ((i, entry), failure) in entries.into_iter().enumerate().zip(failures) {
+        for ((i, entry), progress) in entries.into_iter().enumerate().zip(&progress) {
             let p = match entry {
                 Entry::Bad(error) => {
                     sink.report(*error)?;
@@ -309,12 +305,13 @@ impl Assembler {
                 Entry::Pending(p) => *p,
             };
             let mine = grouped.of(i);
+            let failure = progress.failure.as_deref();
             let verdict = match verdicts.get_mut(i).and_then(Option::take) {
-                Some(verdict) => verdict,
+                Some(verdict) => verdict.map_err(|v| *v),
                 None => check(
                     &p,
                     mine,
-                    failure.as_ref(),
+                    failure,
                     &staged,
                     &batch,
                     units.as_ref(),
@@ -330,7 +327,7 @@ impl Assembler {
                         Some(k) => mine
                             .get(k)
                             .and_then(|&s| staged.row.get(s).copied())
-                            .or(failure.as_ref().map(|(_, r)| *r)),
+                            .or(failure.map(|(_, r)| *r)),
                     };
                     sink.report(v.into_error(&p.header.id, table_row))?;
                 }

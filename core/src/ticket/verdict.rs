@@ -7,7 +7,7 @@ use std::ops::Range;
 use crate::clocks::{Header, NO_TEXT, TicketBatch};
 use crate::ticket::assemble::{Entry, Pending};
 use crate::ticket::problem::Violation;
-use crate::ticket::stage::Staged;
+use crate::ticket::stage::{Progress, Staged};
 use crate::ticket::validate::FlowCheck;
 use crate::ticket::{Event, KnownUnits};
 
@@ -16,51 +16,15 @@ pub(super) fn push_staged(
     batch: &mut TicketBatch,
     staged: &Staged,
     header: Header,
-    positions: impl IntoIterator<Item = usize>,
+    positions: &[usize],
 ) {
     let start = batch.event_count();
-    for p in positions {
+    for &p in positions {
         if let (Some(e), Some((reason, id))) = (staged.event.get(p), staged.text.get(p)) {
             batch.push_event(*e, *reason, *id);
         }
     }
     batch.end_ticket(header, start);
-}
-
-/// Makes the staged events the batch's: the kept `runs` (ascending) slid down over the events
-/// of rejected tickets, the rest cut off.
-pub(super) fn adopt_runs(
-    batch: &mut TicketBatch,
-    staged: Staged,
-    runs: Vec<(Header, Range<usize>)>,
-) {
-    let Staged {
-        mut event,
-        mut text,
-        ..
-    } = staged;
-    let mut kept = Vec::with_capacity(runs.len());
-    let mut end = 0usize;
-    for (header, run) in runs {
-        let len = run.len();
-        if run.start != end {
-            event.copy_within(run.clone(), end);
-            text.copy_within(run, end);
-        }
-        kept.push((header, end..end.saturating_add(len)));
-        end = end.saturating_add(len);
-    }
-    event.truncate(end);
-    text.truncate(end);
-    let base = batch.event_count();
-    batch.append_events(event, text);
-    for (header, run) in kept {
-        batch.end_ticket_at(
-            header,
-            base.saturating_add(run.start),
-            base.saturating_add(run.end),
-        );
-    }
 }
 
 /// How much of each event [`check`] types: everything (the events are kept as owned tickets),
@@ -109,10 +73,13 @@ pub(super) fn check(
     }
 }
 
+/// A ticket's check outcome, small (one per ticket is kept while tickets are checked ahead).
+pub(super) type Verdict = std::result::Result<(), Box<Violation>>;
+
 /// What the compact check of each ticket needs, shared by the threads that run it ahead.
 pub(super) struct Verdicts<'a> {
     pub entries: &'a [Entry],
-    pub failures: &'a [Option<(Violation, usize)>],
+    pub progress: &'a [Progress],
     pub grouped: &'a Grouped,
     pub staged: &'a Staged,
     pub batch: &'a TicketBatch,
@@ -122,7 +89,7 @@ pub(super) struct Verdicts<'a> {
 impl Verdicts<'_> {
     /// Each ticket's [`check`] outcome (`None` for bad rows), on `parts` threads; empty for
     /// one part (the caller then checks as it goes).
-    pub fn in_parallel(&self, parts: usize) -> Vec<Option<std::result::Result<(), Violation>>> {
+    pub fn in_parallel(&self, parts: usize) -> Vec<Option<Verdict>> {
         let n = self.entries.len();
         if parts <= 1 {
             return Vec::new();
@@ -147,20 +114,23 @@ impl Verdicts<'_> {
         })
     }
 
-    fn part(&self, range: Range<usize>) -> Vec<Option<std::result::Result<(), Violation>>> {
+    fn part(&self, range: Range<usize>) -> Vec<Option<Verdict>> {
         let mut scratch = Vec::new();
         range
             .map(|i| match self.entries.get(i) {
-                Some(Entry::Pending(p)) => Some(check(
-                    p,
-                    self.grouped.of(i),
-                    self.failures.get(i).and_then(Option::as_ref),
-                    self.staged,
-                    self.batch,
-                    self.units,
-                    Form::Compact,
-                    &mut scratch,
-                )),
+                Some(Entry::Pending(p)) => Some(
+                    check(
+                        p,
+                        self.grouped.of(i),
+                        self.progress.get(i).and_then(|p| p.failure.as_deref()),
+                        self.staged,
+                        self.batch,
+                        self.units,
+                        Form::Compact,
+                        &mut scratch,
+                    )
+                    .map_err(Box::new),
+                ),
                 _ => None,
             })
             .collect()
