@@ -28,7 +28,7 @@ pub(super) struct Pending {
 /// One tickets-table row: a ticket being assembled, or a bad row (its events are absorbed).
 #[derive(Debug)]
 pub(super) enum Entry {
-    Pending(Box<Pending>),
+    Pending(Pending),
     Bad(Box<crate::Error>),
 }
 
@@ -129,10 +129,10 @@ impl Assembler {
                 let entry = match ticket_from_cells(row.into_cells(), "ticket_id") {
                     Ok(mut ticket) => {
                         let id = std::mem::take(&mut ticket.id);
-                        Entry::Pending(Box::new(Pending {
+                        Entry::Pending(Pending {
                             header: self.stager.batch.header_with_id(&ticket, id),
                             row: row_no,
-                        }))
+                        })
                     }
                     Err(v) => Entry::Bad(Box::new(v.into_error(slot.key(), Some(row_no)))),
                 };
@@ -302,7 +302,7 @@ impl Assembler {
                     sink.report(*error)?;
                     continue;
                 }
-                Entry::Pending(p) => *p,
+                Entry::Pending(p) => p,
             };
             let mine = grouped.of(i);
             let failure = progress.failure.as_deref();
