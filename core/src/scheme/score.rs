@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 use super::card::{Scorecard, Scores};
 use super::group::GroupScoring;
 use super::model::{Group, Indicator, Scheme};
+use super::ratio::Ratio;
 use super::value::Measured;
 use crate::error::{Error, Result};
 use crate::formula::Value;
@@ -193,7 +194,7 @@ fn measure(ind: &Indicator, slots: &[Value]) -> Measured {
     match &ind.value {
         Some(v) => v.measure(slots),
         None => Measured {
-            value: ind.rule.checklist_value(slots),
+            value: ind.rule.checklist_value(slots).map(Ratio::from_decimal),
             ..Measured::default()
         },
     }

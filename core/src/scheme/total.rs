@@ -9,15 +9,17 @@ use super::model::Grade;
 
 /// The capped total of rounded component points.
 pub fn total(
-    points: impl IntoIterator<Item = Decimal>,
+    points: impl IntoIterator<Item = Decimal> + Clone,
     full_marks: Decimal,
     cap: Option<Decimal>,
     floor: Option<Decimal>,
     dp: u32,
 ) -> Decimal {
-    let sum = points
-        .into_iter()
-        .fold(Decimal::ZERO, |acc, p| acc.saturating_add(p));
+    let sum = same_scale_sum(points.clone(), dp).unwrap_or_else(|| {
+        points
+            .into_iter()
+            .fold(Decimal::ZERO, |acc, p| acc.saturating_add(p))
+    });
     let bound = |pct: Decimal| {
         full_marks
             .checked_mul(pct)
@@ -32,6 +34,22 @@ pub fn total(
         t = t.max(f);
     }
     fixed(t, dp)
+}
+
+/// The sum of points that all have `dp` places, on their mantissas — what adding the decimals
+/// gives while every partial sum stays in the decimal range (`None` otherwise).
+fn same_scale_sum(points: impl IntoIterator<Item = Decimal>, dp: u32) -> Option<Decimal> {
+    let mut sum: i128 = 0;
+    for p in points {
+        if p.scale() != dp {
+            return None;
+        }
+        sum = sum.checked_add(p.mantissa())?;
+        if sum.unsigned_abs() >= 1 << 96 {
+            return None;
+        }
+    }
+    Decimal::try_from_i128_with_scale(sum, dp).ok()
 }
 
 /// The grade of `total` out of `full_marks`: the first grade with `total ≥ min% · full_marks`,
