@@ -457,7 +457,7 @@ fn component(
         IndicatorKind::Deduction => (difference(k.zero, magnitude, dp), magnitude),
     };
     let below_red_line = match (cell.value, col.red_line) {
-        (Some(v), Some(t)) => v.cmp(&t) == col.worse,
+        (Some(v), Some(t)) => v.compare(t) == col.worse,
         _ => false,
     };
     Some(Component {

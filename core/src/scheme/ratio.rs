@@ -31,6 +31,7 @@ impl Ratio {
     pub(crate) const ONE: Ratio = Ratio { num: 1, den: 1 };
 
     /// `num / den`; `None` when `den` is zero or the value is outside the decimal range.
+    #[inline]
     pub(crate) fn new(num: i128, den: i128) -> Option<Ratio> {
         let (num, den) = match den.cmp(&0) {
             Ordering::Greater => (num, den),
@@ -43,6 +44,7 @@ impl Ratio {
     }
 
     /// The decimal's exact value.
+    #[inline]
     pub(crate) fn from_decimal(d: Decimal) -> Ratio {
         let den = pow10(d.scale()).and_then(|p| i128::try_from(p).ok());
         Ratio {
@@ -67,11 +69,13 @@ impl Ratio {
     }
 
     /// `Some(n)` for an integer `n / 1`.
+    #[inline]
     pub(crate) fn integer(self) -> Option<i128> {
         (self.den == 1).then_some(self.num)
     }
 
     /// `self + o`.
+    #[inline]
     pub(crate) fn checked_add(self, o: Ratio) -> Option<Ratio> {
         if self.den == o.den {
             return Ratio::new(self.num.checked_add(o.num)?, self.den);
@@ -81,6 +85,7 @@ impl Ratio {
     }
 
     /// `self − o`.
+    #[inline]
     pub(crate) fn checked_sub(self, o: Ratio) -> Option<Ratio> {
         self.checked_add(Ratio {
             num: o.num.checked_neg()?,
@@ -89,11 +94,13 @@ impl Ratio {
     }
 
     /// `self × o`.
+    #[inline]
     pub(crate) fn checked_mul(self, o: Ratio) -> Option<Ratio> {
         Ratio::new(mul(self.num, o.num)?, mul(self.den, o.den)?)
     }
 
     /// `self / o`; `None` for a zero divisor.
+    #[inline]
     pub(crate) fn checked_div(self, o: Ratio) -> Option<Ratio> {
         Ratio::new(mul(self.num, o.den)?, mul(self.den, o.num)?)
     }
@@ -124,6 +131,9 @@ impl Ratio {
     /// `⌊f·10^k + ½⌋ ≥ 10^k/2`, i.e. `2·rem·10^k ≥ q·(10^k − 1)` (`10^k` even), or `2·rem ≥ q`
     /// for `k = 0`. `None` when a product does not fit `u128` (denominators beyond 2^64).
     fn round_exactly(self, guard: u32, dp: u32) -> Option<Decimal> {
+        if let Some(d) = self.round_in_64_bits(guard, dp) {
+            return Some(d);
+        }
         let q = self.den.unsigned_abs();
         let scaled = self.num.unsigned_abs().checked_mul(pow10(dp)?)?;
         let (kept, rem) = divide(scaled, q);
@@ -140,6 +150,28 @@ impl Ratio {
 }
 
 impl Ratio {
+    /// [`Self::round_exactly`] when `|num|·10^dp` and `den` fit 64 bits (the usual case): one
+    /// 64-bit division and two products of 64-bit factors.
+    #[inline]
+    fn round_in_64_bits(self, guard: u32, dp: u32) -> Option<Decimal> {
+        let q = u64::try_from(self.den).ok()?;
+        let p = u64::try_from(pow10(dp)?).ok()?;
+        let k = u64::try_from(pow10(guard - dp)?).ok()?;
+        let scaled = u64::try_from(self.num.unsigned_abs())
+            .ok()?
+            .checked_mul(p)?;
+        let (kept, rem) = (scaled / q, scaled % q);
+        let up = if k == 1 {
+            rem >= q - rem
+        } else {
+            u128::from(rem) * (2 * u128::from(k)) >= u128::from(q) * u128::from(k - 1)
+        };
+        let m = u128::from(kept) + u128::from(up);
+        let (lo, hi) = (m as u32, (m >> 32) as u32);
+        let hi2 = (m >> 64) as u32;
+        Some(Decimal::from_parts(lo, hi, hi2, self.num < 0, dp))
+    }
+
     /// [`Self::round_exactly`] for denominators up to 10^37: the guard digits by long division.
     fn round_slowly(self, guard: u32, dp: u32) -> Option<Decimal> {
         let q = self.den.unsigned_abs();
@@ -167,6 +199,7 @@ impl Ratio {
 }
 
 /// `(a / b, a % b)`, in 64 bits when both fit (`b > 0`).
+#[inline]
 fn divide(a: u128, b: u128) -> (u128, u128) {
     match (u64::try_from(a), u64::try_from(b)) {
         (Ok(a), Ok(b)) => (u128::from(a / b), u128::from(a % b)),
@@ -175,6 +208,7 @@ fn divide(a: u128, b: u128) -> (u128, u128) {
 }
 
 /// `a × b`, without the 128-bit overflow check when both fit 64 bits.
+#[inline]
 fn mul(a: i128, b: i128) -> Option<i128> {
     match (i64::try_from(a), i64::try_from(b)) {
         (Ok(x), Ok(y)) => Some(i128::from(x) * i128::from(y)),
@@ -194,8 +228,10 @@ fn wide_mul(a: u128, b: u128) -> (u128, u128) {
     (high, low)
 }
 
-impl Ord for Ratio {
-    fn cmp(&self, o: &Ratio) -> Ordering {
+impl Ratio {
+    /// The exact order of two values (by value: no round trip through memory).
+    #[inline]
+    pub(crate) fn compare(self, o: Ratio) -> Ordering {
         if self.den == o.den {
             return self.num.cmp(&o.num);
         }
@@ -216,6 +252,12 @@ impl Ord for Ratio {
     }
 }
 
+impl Ord for Ratio {
+    fn cmp(&self, o: &Ratio) -> Ordering {
+        self.compare(*o)
+    }
+}
+
 impl PartialOrd for Ratio {
     fn partial_cmp(&self, o: &Ratio) -> Option<Ordering> {
         Some(self.cmp(o))
@@ -225,7 +267,7 @@ impl PartialOrd for Ratio {
 /// Equal values (`1/2 = 2/4`).
 impl PartialEq for Ratio {
     fn eq(&self, o: &Ratio) -> bool {
-        self.cmp(o) == Ordering::Equal
+        self.compare(*o) == Ordering::Equal
     }
 }
 

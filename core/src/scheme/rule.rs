@@ -223,7 +223,7 @@ impl Arith for Ratio {
         self.checked_div(o)
     }
     fn order(self, o: Self) -> Ordering {
-        self.cmp(&o)
+        self.compare(o)
     }
     /// Integers below 2^53 only (exact in both representations); otherwise the caller scores on
     /// decimals.
