@@ -74,11 +74,22 @@ impl Ratio {
         (self.den == 1).then_some(self.num)
     }
 
+    /// Numerator and denominator, when both fit 64 bits.
+    #[inline]
+    fn small(self) -> Option<(i64, i64)> {
+        Some((i64::try_from(self.num).ok()?, i64::try_from(self.den).ok()?))
+    }
+
     /// `self + o`.
     #[inline]
     pub(crate) fn checked_add(self, o: Ratio) -> Option<Ratio> {
         if self.den == o.den {
             return Ratio::new(self.num.checked_add(o.num)?, self.den);
+        }
+        if let (Some((a, b)), Some((c, d))) = (self.small(), o.small()) {
+            // Each product is below 2^126 in magnitude, so neither they nor their sum overflow.
+            let num = i128::from(a) * i128::from(d) + i128::from(c) * i128::from(b);
+            return Ratio::new(num, i128::from(b) * i128::from(d));
         }
         let num = mul(self.num, o.den)?.checked_add(mul(o.num, self.den)?)?;
         Ratio::new(num, mul(self.den, o.den)?)
@@ -234,6 +245,10 @@ impl Ratio {
     pub(crate) fn compare(self, o: Ratio) -> Ordering {
         if self.den == o.den {
             return self.num.cmp(&o.num);
+        }
+        if let (Some((a, b)), Some((c, d))) = (self.small(), o.small()) {
+            // Products of 64-bit factors fit 128 bits (`b`, `d` > 0).
+            return (i128::from(a) * i128::from(d)).cmp(&(i128::from(c) * i128::from(b)));
         }
         let (sa, sb) = (self.num.signum(), o.num.signum());
         if sa != sb || sa == 0 {
