@@ -22,7 +22,7 @@ use super::no_data::{NoDataOutcome, rescale_factor, resolve};
 use super::rank::rank_group;
 use super::ratio::Ratio;
 use super::rule::Rule;
-use super::total::{grade, total};
+use super::total::Totals;
 use super::value::Measured;
 use super::workload::{pooled_rate, scored_value};
 use crate::unit::Unit;
@@ -296,11 +296,19 @@ impl GroupScoring {
             }
             col.no_data = no_data;
         }
+        let dp = scheme.file.decimals;
         let k = CardConstants {
             group,
-            dp: scheme.file.decimals,
-            zero: fixed(Decimal::ZERO, scheme.file.decimals),
-            full_marks: fixed(group.full_marks, scheme.file.decimals),
+            dp,
+            zero: fixed(Decimal::ZERO, dp),
+            full_marks: fixed(group.full_marks, dp),
+            totals: Totals::new(
+                group.full_marks,
+                scheme.total_cap,
+                scheme.total_floor,
+                &scheme.grades,
+                dp,
+            ),
         };
         let GroupScoring {
             members,
@@ -334,7 +342,7 @@ impl GroupScoring {
                         *f = factor;
                     }
                     let mut c = card(scheme, &k, unit, build(row, factor));
-                    settle(scheme, &k, &mut c);
+                    settle(&k, &mut c);
                     c
                 })
                 .collect();
@@ -369,7 +377,7 @@ impl GroupScoring {
                         }
                     }
                 }
-                settle(scheme, &k, c);
+                settle(&k, c);
             }
             if !any {
                 return;
@@ -408,6 +416,8 @@ struct CardConstants<'a> {
     zero: Decimal,
     /// The group's full marks with `dp` places.
     full_marks: Decimal,
+    /// Totals and grades.
+    totals: Totals<'a>,
 }
 
 /// The exact points and no-data handling of a cell.
@@ -508,16 +518,9 @@ fn card(
 }
 
 /// Sets a scorecard's total (the sum of its rounded components, capped) and grade.
-fn settle(scheme: &Scheme, k: &CardConstants<'_>, card: &mut Scorecard) {
-    let t = total(
-        card.components.iter().map(|c| c.points),
-        k.group.full_marks,
-        scheme.total_cap,
-        scheme.total_floor,
-        k.dp,
-    );
-    card.total = t;
-    card.grade = grade(t, k.group.full_marks, &scheme.grades);
+fn settle(k: &CardConstants<'_>, card: &mut Scorecard) {
+    card.total = k.totals.total(card.components.iter().map(|c| c.points));
+    card.grade = k.totals.grade(card.total);
 }
 
 #[cfg(test)]
