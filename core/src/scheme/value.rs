@@ -99,12 +99,12 @@ impl IndicatorValue {
     /// integers below 2^63 exactly, as a [`Ratio`] (no 28-digit division); anything else with
     /// the VM's arithmetic in the same order, so the same decimal as the value formula.
     pub(crate) fn measure(&self, slots: &[Value]) -> Measured {
+        if let Some(m) = self.measure_counts(slots) {
+            return m;
+        }
         let num = self.num.as_ref().map(|f| f.eval(slots));
         let den = self.den.as_ref().map(|f| f.eval(slots));
-        let percent = matches!(
-            self.form,
-            ValueForm::Ratio { percent: true } | ValueForm::Count
-        );
+        let percent = self.is_percent_scaled();
         let value = match (self.form, num, den) {
             (ValueForm::Formula, ..) | (_, None, _) => decimal(self.value.eval(slots)),
             (_, Some(n), None) => decimal(n),
@@ -122,6 +122,36 @@ impl IndicatorValue {
             num: num.and_then(Value::as_number),
             den: den.and_then(Value::as_number),
         }
+    }
+
+    /// [`Self::measure`] when the numerator and denominator are sums of counters (most forms):
+    /// integers straight from the slots, the value their exact quotient, no VM.
+    fn measure_counts(&self, slots: &[Value]) -> Option<Measured> {
+        if self.form == ValueForm::Formula {
+            return None;
+        }
+        let n = self.num.as_ref()?.eval_integer(slots)?;
+        let (value, den) = match &self.den {
+            None => (Ratio::new(n.into(), 1), None),
+            Some(f) => {
+                let d = f.eval_integer(slots)?;
+                let top = i128::from(n) * if self.is_percent_scaled() { 100 } else { 1 };
+                (Ratio::new(top, d.into()), Some(Decimal::from(d)))
+            }
+        };
+        Some(Measured {
+            value,
+            num: Some(Decimal::from(n)),
+            den,
+        })
+    }
+
+    /// Whether the value is `num × 100 / den` (percent rates, counts per 100).
+    fn is_percent_scaled(&self) -> bool {
+        matches!(
+            self.form,
+            ValueForm::Ratio { percent: true } | ValueForm::Count
+        )
     }
 
     /// The reference evaluation: the value formula itself, in decimals (tests compare
