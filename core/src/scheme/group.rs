@@ -321,15 +321,18 @@ impl GroupScoring {
         } = self;
         let cards = Arc::make_mut(cards);
         let row_of = |i: usize| cells.get(i * n..(i + 1) * n).unwrap_or_default();
+        // Each column's indicator (every column has one).
+        let inds: Vec<&Indicator> = columns
+            .iter()
+            .filter_map(|c| scheme.indicators.get(c.ind))
+            .collect();
         let build = |row: &[Cell], factor: Ratio| -> Vec<Component> {
-            let mut out = Vec::with_capacity(n);
-            out.extend(
-                columns
-                    .iter()
-                    .zip(row)
-                    .filter_map(|(col, cell)| component(scheme, &k, col, cell, factor)),
-            );
-            out
+            columns
+                .iter()
+                .zip(&inds)
+                .zip(row)
+                .map(|((col, ind), cell)| component(ind, &k, col, cell, factor))
+                .collect()
         };
         if fresh || cards.len() != rows || position.len() != rows {
             *cards = members
@@ -337,7 +340,7 @@ impl GroupScoring {
                 .enumerate()
                 .map(|(i, unit)| {
                     let row = row_of(i);
-                    let factor = row_factor(scheme, &k, columns, row);
+                    let factor = row_factor(&inds, &k, columns, row);
                     if let Some(f) = factors.get_mut(i) {
                         *f = factor;
                     }
@@ -358,7 +361,7 @@ impl GroupScoring {
                 };
                 any = true;
                 let row = row_of(i);
-                let factor = row_factor(scheme, &k, columns, row);
+                let factor = row_factor(&inds, &k, columns, row);
                 let all = factors.get(i).is_none_or(|f| *f != factor);
                 if let Some(f) = factors.get_mut(i) {
                     *f = factor;
@@ -366,14 +369,12 @@ impl GroupScoring {
                 if all || c.components.len() != n {
                     c.components = build(row, factor);
                 } else {
-                    for ((comp, (col, cell)), ch) in c
-                        .components
-                        .iter_mut()
-                        .zip(columns.iter().zip(row))
-                        .zip(row_changed)
+                    let cols = columns.iter().zip(&inds).zip(row);
+                    for ((comp, ((col, ind), cell)), ch) in
+                        c.components.iter_mut().zip(cols).zip(row_changed)
                     {
-                        if *ch && let Some(new) = component(scheme, &k, col, cell, factor) {
-                            *comp = new;
+                        if *ch {
+                            *comp = component(ind, &k, col, cell, factor);
                         }
                     }
                 }
@@ -398,13 +399,20 @@ impl GroupScoring {
 }
 
 /// The rescale factor of a row's excluded base indicators.
-fn row_factor(scheme: &Scheme, k: &CardConstants<'_>, columns: &[Column], row: &[Cell]) -> Ratio {
+fn row_factor(
+    inds: &[&Indicator],
+    k: &CardConstants<'_>,
+    columns: &[Column],
+    row: &[Cell],
+) -> Ratio {
     let excluded = columns
         .iter()
+        .zip(inds)
         .zip(row)
-        .filter(|(col, cell)| outcome(scheme, col, cell).0.is_none())
-        .filter_map(|(col, _)| scheme.indicators.get(col.ind))
-        .fold(Decimal::ZERO, |acc, ind| acc.saturating_add(ind.points));
+        .filter(|((col, ind), cell)| outcome(ind, col, cell).0.is_none())
+        .fold(Decimal::ZERO, |acc, ((_, ind), _)| {
+            acc.saturating_add(ind.points)
+        });
     rescale_factor(k.group.full_marks, excluded)
 }
 
@@ -422,11 +430,11 @@ struct CardConstants<'a> {
 
 /// The exact points and no-data handling of a cell.
 fn outcome(
-    scheme: &Scheme,
+    ind: &Indicator,
     col: &Column,
     cell: &Cell,
 ) -> (Option<Ratio>, Option<super::file::NoDataSpec>) {
-    let spec = scheme.indicators.get(col.ind).map(|i| i.no_data);
+    let spec = Some(ind.no_data);
     match (cell.exact, col.no_data) {
         (Some(p), _) => (Some(p), None),
         (None, Some(NoDataOutcome::Points(p))) => (Some(p), spec),
@@ -436,16 +444,15 @@ fn outcome(
 
 /// One component from its cell, with the row's rescale factor.
 fn component(
-    scheme: &Scheme,
+    ind: &Indicator,
     k: &CardConstants<'_>,
     col: &Column,
     cell: &Cell,
     factor: Ratio,
-) -> Option<Component> {
-    let ind: &Indicator = scheme.indicators.get(col.ind)?;
+) -> Component {
     let dp = k.dp;
     let rescaled = factor != Ratio::ONE;
-    let (exact, no_data) = outcome(scheme, col, cell);
+    let (exact, no_data) = outcome(ind, col, cell);
     let scale = |d: Ratio| {
         if ind.kind == IndicatorKind::Base && rescaled {
             d.checked_mul(factor).unwrap_or(Ratio::ZERO)
@@ -470,7 +477,7 @@ fn component(
         (Some(v), Some(t)) => v.compare(t) == col.worse,
         _ => false,
     };
-    Some(Component {
+    Component {
         indicator: Arc::clone(&ind.id),
         name: Arc::clone(&ind.name),
         kind: ind.kind,
@@ -483,7 +490,7 @@ fn component(
         no_data,
         shrunk: cell.shrunk,
         below_red_line,
-    })
+    }
 }
 
 /// `fixed(a − b)` for `a` and `b` with `dp` places: on the mantissas when both have exactly
