@@ -442,7 +442,9 @@ fn outcome(
     }
 }
 
-/// One component from its cell, with the row's rescale factor.
+/// One component from its cell, with the row's rescale factor (inlined into the collecting
+/// loop, so that the component is written in place).
+#[inline(always)]
 fn component(
     ind: &Indicator,
     k: &CardConstants<'_>,

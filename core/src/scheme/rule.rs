@@ -270,6 +270,55 @@ fn curve_ratio<N: Arith>(curve: Curve, r: N, max: N) -> Option<N> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scheme::card::{fixed, fixed_exact, reported, reported_exact};
+    use crate::scheme::{PRESETS, Scheme};
+    use proptest::prelude::*;
+
+    /// The presets, loaded once.
+    fn presets() -> &'static [Scheme] {
+        static SCHEMES: std::sync::OnceLock<Vec<Scheme>> = std::sync::OnceLock::new();
+        SCHEMES.get_or_init(|| {
+            PRESETS
+                .iter()
+                .map(|(name, _)| Scheme::preset(name).unwrap())
+                .collect()
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        /// Every preset's rules score a quotient of counts on exact ratios exactly as on the
+        /// 28-digit decimal quotient (what scoring computed before): the same points and values
+        /// for the wire. Where the ratio path declines (a curve of a fraction), scoring takes
+        /// the decimal path, so only its answers are compared.
+        #[test]
+        fn ratios_score_as_decimals(
+            n in 0i64..10_000_000,
+            den in prop_oneof![Just(1i64), 1i64..10_000_000],
+            max in 1i64..10_000_000,
+            percent in any::<bool>(),
+            target in proptest::option::of(0i64..=100),
+        ) {
+            let top = if percent { n * 100 } else { n };
+            let r = Ratio::new(top.into(), den.into()).unwrap();
+            let dec = r.to_decimal().unwrap();
+            prop_assert_eq!(reported_exact(r), reported(dec));
+            let t = target.map(Decimal::from);
+            for scheme in presets() {
+                for ind in &scheme.indicators {
+                    let m = Ratio::from_decimal(ind.points);
+                    let group_max = Some(Ratio::new(max.into(), 1).unwrap());
+                    let Some(x) = ind.rule.points(r, m, ind.kind, t, group_max) else {
+                        continue;
+                    };
+                    let old = ind.rule.points(dec, ind.points, ind.kind, t, Some(Decimal::from(max)));
+                    for dp in [0, 2, 4] {
+                        prop_assert_eq!(Some(fixed_exact(x, dp)), old.map(|o| fixed(o, dp)), "{}", ind.id);
+                    }
+                }
+            }
+        }
+    }
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()
