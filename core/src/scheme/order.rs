@@ -39,11 +39,12 @@ pub fn cmp(a: Decimal, b: Decimal) -> Ordering {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn decimal() -> impl Strategy<Value = Decimal> {
+    /// Decimals of every scale and magnitude, small ones, and 28-digit quotients.
+    pub(crate) fn decimal() -> impl Strategy<Value = Decimal> {
         prop_oneof![
             (
                 any::<u32>(),

@@ -291,22 +291,9 @@ impl Eq for Ratio {}
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scheme::order::tests::decimal;
     use proptest::prelude::*;
     use rust_decimal::RoundingStrategy::MidpointAwayFromZero;
-
-    fn decimal() -> impl Strategy<Value = Decimal> {
-        prop_oneof![
-            (
-                any::<u32>(),
-                any::<u32>(),
-                any::<u32>(),
-                any::<bool>(),
-                0u32..=28
-            )
-                .prop_map(|(lo, mid, hi, neg, s)| Decimal::from_parts(lo, mid, hi, neg, s)),
-            (-100_000i64..100_000, 0u32..=6).prop_map(|(n, s)| Decimal::new(n, s)),
-        ]
-    }
 
     fn ratio() -> impl Strategy<Value = Ratio> {
         prop_oneof![

@@ -188,18 +188,25 @@ pub(crate) trait Arith: Copy {
     fn to_float(self) -> Option<f64>;
 }
 
+/// The checked operations of [`Arith`], by the types' own `checked_*` methods.
+macro_rules! checked_ops {
+    () => {
+        fn sub(self, o: Self) -> Option<Self> {
+            self.checked_sub(o)
+        }
+        fn mul(self, o: Self) -> Option<Self> {
+            self.checked_mul(o)
+        }
+        fn div(self, o: Self) -> Option<Self> {
+            self.checked_div(o)
+        }
+    };
+}
+
 impl Arith for Decimal {
+    checked_ops!();
     fn of(d: Decimal) -> Self {
         d
-    }
-    fn sub(self, o: Self) -> Option<Self> {
-        self.checked_sub(o)
-    }
-    fn mul(self, o: Self) -> Option<Self> {
-        self.checked_mul(o)
-    }
-    fn div(self, o: Self) -> Option<Self> {
-        self.checked_div(o)
     }
     fn order(self, o: Self) -> Ordering {
         cmp(self, o)
@@ -210,17 +217,9 @@ impl Arith for Decimal {
 }
 
 impl Arith for Ratio {
+    checked_ops!();
     fn of(d: Decimal) -> Self {
         Ratio::from_decimal(d)
-    }
-    fn sub(self, o: Self) -> Option<Self> {
-        self.checked_sub(o)
-    }
-    fn mul(self, o: Self) -> Option<Self> {
-        self.checked_mul(o)
-    }
-    fn div(self, o: Self) -> Option<Self> {
-        self.checked_div(o)
     }
     fn order(self, o: Self) -> Ordering {
         self.compare(o)
