@@ -46,10 +46,11 @@ impl Ratio {
     /// The decimal's exact value.
     #[inline]
     pub(crate) fn from_decimal(d: Decimal) -> Ratio {
-        let den = pow10(d.scale()).and_then(|p| i128::try_from(p).ok());
+        // `10^scale ≤ 10^28` fits `i128`, so the cast is exact.
+        let den = pow10(d.scale()).map_or(1, |p| p as i128);
         Ratio {
             num: d.mantissa(),
-            den: den.unwrap_or(1),
+            den,
         }
     }
 
