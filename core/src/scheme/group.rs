@@ -26,6 +26,7 @@ use super::total::Totals;
 use super::value::Measured;
 use super::workload::{pooled_rate, scored_value};
 use crate::unit::Unit;
+use std::borrow::Borrow;
 
 /// One indicator's evaluation for one unit, before rounding.
 #[derive(Debug, Clone, Copy, Default)]
@@ -56,13 +57,14 @@ struct Column {
     no_data: Option<NoDataOutcome>,
 }
 
-/// One group's scoring state.
+/// One group's scoring state; members are owned units (the board) or borrowed ones (a batch
+/// scoring, which need not copy them).
 #[derive(Debug, Clone)]
-pub(crate) struct GroupScoring {
+pub(crate) struct GroupScoring<M = Unit> {
     /// Index into the scheme's groups.
     group: usize,
     /// The members, sorted by id.
-    members: Vec<Unit>,
+    members: Vec<M>,
     columns: Vec<Column>,
     /// Row-major: one row of cells per member.
     cells: Vec<Cell>,
@@ -101,13 +103,13 @@ fn points(
         })
 }
 
-impl GroupScoring {
+impl<M: Borrow<Unit>> GroupScoring<M> {
     /// Scores group `group` (an index into the scheme's groups) for `members` (sorted by id) from
     /// their measured rows (row-major, [`Scheme::group_indicators`] order).
     pub(crate) fn new(
         scheme: &Scheme,
         group: usize,
-        members: Vec<Unit>,
+        members: Vec<M>,
         measured: &[Measured],
     ) -> Self {
         let Some(g) = scheme.groups.get(group) else {
@@ -157,7 +159,7 @@ impl GroupScoring {
         s
     }
 
-    fn empty(group: usize, members: Vec<Unit>) -> Self {
+    fn empty(group: usize, members: Vec<M>) -> Self {
         GroupScoring {
             group,
             members,
@@ -344,7 +346,7 @@ impl GroupScoring {
                     if let Some(f) = factors.get_mut(i) {
                         *f = factor;
                     }
-                    let mut c = card(scheme, &k, unit, build(row, factor));
+                    let mut c = card(scheme, &k, unit.borrow(), build(row, factor));
                     settle(&k, &mut c);
                     c
                 })
@@ -389,7 +391,7 @@ impl GroupScoring {
         position.clear();
         position.resize(rows, 0);
         for (p, c) in cards.iter().enumerate() {
-            if let Ok(i) = members.binary_search_by(|u| u.id.cmp(&c.unit))
+            if let Ok(i) = members.binary_search_by(|u| u.borrow().id.cmp(&c.unit))
                 && let Some(slot) = position.get_mut(i)
             {
                 *slot = p;

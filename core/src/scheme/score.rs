@@ -184,8 +184,7 @@ impl Scheme {
             .iter()
             .position(|g| g.id == group.id)
             .unwrap_or(usize::MAX);
-        let members = members.iter().map(|u| (*u).clone()).collect();
-        GroupScoring::new(self, index, members, measured).into_cards()
+        GroupScoring::new(self, index, members.to_vec(), measured).into_cards()
     }
 }
 
