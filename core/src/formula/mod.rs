@@ -186,8 +186,16 @@ impl Formula {
     ///
     /// A slot that is missing from `slots`, or holds a value of another type than the resolver
     /// declared, is no data. The result has the formula's type or is [`Value::NoData`].
+    #[inline]
     pub fn eval(&self, slots: &[Value]) -> Value {
         vm::run(&self.ops, self.max_stack, slots)
+    }
+
+    /// The value when the formula is a sum of loads of integer slots below 2^63 (what
+    /// [`Self::eval`] gives then, as an integer, without the VM); `None` otherwise.
+    #[inline]
+    pub(crate) fn eval_integer(&self, slots: &[Value]) -> Option<i64> {
+        vm::run_integer(&self.ops, slots)
     }
 
     /// The slots the formula reads, ascending and without repeats (for explanations).

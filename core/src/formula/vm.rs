@@ -11,11 +11,18 @@ use rust_decimal::Decimal;
 use std::cmp::Ordering;
 
 /// Evaluates `ops`, which need `max_stack` entries, over `slots`.
+#[inline]
 pub(crate) fn run(ops: &[Op], max_stack: usize, slots: &[Value]) -> Value {
-    // A lone metric (most numerators and denominators) needs no stack.
+    // A lone metric (most numerators and denominators) needs no stack, nor a call.
     if let [Op::Load { slot, ty }] = ops {
         return load(slots, *slot, *ty);
     }
+    run_stack(ops, max_stack, slots)
+}
+
+/// [`run`] on a stack.
+#[inline(never)]
+fn run_stack(ops: &[Op], max_stack: usize, slots: &[Value]) -> Value {
     if max_stack <= 8 {
         exec(ops, &mut [Value::NoData; 8], slots)
     } else if max_stack <= 32 {
@@ -71,7 +78,39 @@ fn exec(ops: &[Op], buf: &mut [Value], slots: &[Value]) -> Value {
     st.pop()
 }
 
+/// A sum of loads (`a`, `a + b − c`, …) of integer slots below 2^63, in `i64`: what [`run`]
+/// computes then (exact integer decimals), without the stack; `None` for any other program or
+/// value (the caller runs the program).
+#[inline]
+pub(crate) fn run_integer(ops: &[Op], slots: &[Value]) -> Option<i64> {
+    let int = |op: &Op| match op {
+        Op::Load {
+            slot,
+            ty: ValueType::Number,
+        } => match slots.get(*slot) {
+            Some(Value::Number(d)) if d.scale() == 0 => i64::try_from(d.mantissa()).ok(),
+            _ => None,
+        },
+        _ => None,
+    };
+    let (first, rest) = ops.split_first()?;
+    let mut sum = int(first)?;
+    for pair in rest.chunks(2) {
+        let [load, op] = pair else {
+            return None;
+        };
+        let x = int(load)?;
+        sum = match op {
+            Op::Add => sum.checked_add(x)?,
+            Op::Sub => sum.checked_sub(x)?,
+            _ => return None,
+        };
+    }
+    Some(sum)
+}
+
 /// Slot `slot` if it holds a value of type `ty`, else no data.
+#[inline]
 fn load(slots: &[Value], slot: usize, ty: ValueType) -> Value {
     match slots.get(slot) {
         Some(v) if v.value_type() == Some(ty) => *v,
@@ -250,6 +289,34 @@ mod tests {
         assert_eq!(apply(Op::Or, n, t), t);
         assert_eq!(apply(Op::Or, f, n), n);
         assert_eq!(apply(Op::Or, f, f), f);
+    }
+
+    #[test]
+    fn sums_of_integer_loads_run_in_i64_as_the_vm_does() {
+        let n = ValueType::Number;
+        let slots = [
+            num(7),
+            num(5),
+            Value::Number(Decimal::new(15, 1)),
+            Value::NoData,
+        ];
+        let load = |slot| Op::Load { slot, ty: n };
+        let sum = [load(0), load(1), Op::Sub, load(0), Op::Add];
+        assert_eq!(run_integer(&sum, &slots), Some(9));
+        assert_eq!(run(&sum, 2, &slots), num(9));
+        assert_eq!(run_integer(&[load(0)], &slots), Some(7));
+        // Fractions, no data, other operations and overflow are left to the VM.
+        for ops in [
+            vec![load(2)],
+            vec![load(3)],
+            vec![load(0), load(1), Op::Mul],
+            vec![load(0), load(1)],
+            vec![],
+        ] {
+            assert_eq!(run_integer(&ops, &slots), None);
+        }
+        let max = [Value::Number(Decimal::from(i64::MAX)), num(1)];
+        assert_eq!(run_integer(&[load(0), load(1), Op::Add], &max), None);
     }
 
     #[test]

@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::file::{IndicatorKind, NoDataSpec};
+use super::ratio::Ratio;
 use super::round::{half_away_guarded, pow10, strip_zeros};
 use crate::instant::Instant;
 use crate::unit::UnitId;
@@ -97,7 +98,16 @@ pub const GUARD_DECIMALS: u32 = 20;
 
 /// Rounds half away from zero to `dp` places and fixes the scale to exactly `dp` (no `-0`).
 pub fn fixed(d: Decimal, dp: u32) -> Decimal {
-    let mut r = half_away_guarded(d, GUARD_DECIMALS, dp);
+    widened(half_away_guarded(d, GUARD_DECIMALS, dp), dp)
+}
+
+/// [`fixed`] of an exact value.
+pub(crate) fn fixed_exact(x: Ratio, dp: u32) -> Decimal {
+    widened(x.half_away_guarded(GUARD_DECIMALS, dp), dp)
+}
+
+/// `r` (rounded to at most `dp` places) at scale `dp`, zero unsigned.
+fn widened(mut r: Decimal, dp: u32) -> Decimal {
     if r.scale() < dp {
         // Widen by multiplying the mantissa (what `rescale` does, without its general search).
         let widened = pow10(dp - r.scale())
@@ -109,6 +119,11 @@ pub fn fixed(d: Decimal, dp: u32) -> Decimal {
             None => r.rescale(dp),
         }
     }
+    unsigned(r)
+}
+
+/// Zero without a sign.
+fn unsigned(mut r: Decimal) -> Decimal {
     if r.is_zero() {
         r.set_sign_positive(true);
     }
@@ -118,15 +133,21 @@ pub fn fixed(d: Decimal, dp: u32) -> Decimal {
 /// Rounds half away from zero to [`VALUE_DECIMALS`] and removes trailing zeros.
 pub fn reported(d: Decimal) -> Decimal {
     // An integer (most numerators and denominators) has nothing to round or strip.
-    let mut r = if d.scale() == 0 {
+    unsigned(if d.scale() == 0 {
         d
     } else {
         strip_zeros(half_away_guarded(d, GUARD_DECIMALS, VALUE_DECIMALS))
-    };
-    if r.is_zero() {
-        r.set_sign_positive(true);
-    }
-    r
+    })
+}
+
+/// [`reported`] of an exact value.
+pub(crate) fn reported_exact(x: Ratio) -> Decimal {
+    let integer = x
+        .integer()
+        .and_then(|n| Decimal::try_from_i128_with_scale(n, 0).ok());
+    unsigned(
+        integer.unwrap_or_else(|| strip_zeros(x.half_away_guarded(GUARD_DECIMALS, VALUE_DECIMALS))),
+    )
 }
 
 #[cfg(test)]

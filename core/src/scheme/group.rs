@@ -15,25 +15,26 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use super::card::{Component, Scorecard, fixed, reported};
+use super::card::{Component, Scorecard, fixed, fixed_exact, reported, reported_exact};
 use super::file::IndicatorKind;
 use super::model::{Group, Indicator, Scheme};
 use super::no_data::{NoDataOutcome, rescale_factor, resolve};
-use super::order::cmp;
 use super::rank::rank_group;
+use super::ratio::Ratio;
 use super::rule::Rule;
-use super::total::{grade, total};
+use super::total::Totals;
 use super::value::Measured;
 use super::workload::{pooled_rate, scored_value};
 use crate::unit::Unit;
+use std::borrow::Borrow;
 
 /// One indicator's evaluation for one unit, before rounding.
 #[derive(Debug, Clone, Copy, Default)]
 struct Cell {
     measured: Measured,
-    value: Option<Decimal>,
+    value: Option<Ratio>,
     shrunk: bool,
-    exact: Option<Decimal>,
+    exact: Option<Ratio>,
 }
 
 /// One indicator's constants and statistics within the group.
@@ -43,7 +44,7 @@ struct Column {
     ind: usize,
     target: Option<Decimal>,
     /// The red line the unit is flagged below.
-    red_line: Option<Decimal>,
+    red_line: Option<Ratio>,
     /// The ordering of a value worse than the red line.
     worse: Ordering,
     /// Rounded full marks without rescaling (base with data, bonus); zero for deductions.
@@ -51,23 +52,24 @@ struct Column {
     /// The pooled rate (shrinkage).
     pooled: Option<Decimal>,
     /// The largest value (volume rules).
-    group_max: Option<Decimal>,
+    group_max: Option<Ratio>,
     /// The outcome for cells without points (when the group has such a cell).
     no_data: Option<NoDataOutcome>,
 }
 
-/// One group's scoring state.
+/// One group's scoring state; members are owned units (the board) or borrowed ones (a batch
+/// scoring, which need not copy them).
 #[derive(Debug, Clone)]
-pub(crate) struct GroupScoring {
+pub(crate) struct GroupScoring<M = Unit> {
     /// Index into the scheme's groups.
     group: usize,
     /// The members, sorted by id.
-    members: Vec<Unit>,
+    members: Vec<M>,
     columns: Vec<Column>,
     /// Row-major: one row of cells per member.
     cells: Vec<Cell>,
     /// Each member's rescale factor.
-    factors: Vec<Decimal>,
+    factors: Vec<Ratio>,
     /// The ranked scorecards.
     cards: Arc<Vec<Scorecard>>,
     /// Each member's index in `cards`.
@@ -79,20 +81,35 @@ fn same(a: Option<Decimal>, b: Option<Decimal>) -> bool {
     a.map(|d| d.serialize()) == b.map(|d| d.serialize())
 }
 
-fn same_outcome(a: Option<NoDataOutcome>, b: Option<NoDataOutcome>) -> bool {
-    match (a, b) {
-        (Some(NoDataOutcome::Points(x)), Some(NoDataOutcome::Points(y))) => same(Some(x), Some(y)),
-        _ => a == b,
-    }
+/// Exact points of value `r`: on rationals, or — when they overflow, or a curve needs the float
+/// of a fraction — on the decimals the values stand for ([`Ratio::to_decimal`]).
+fn points(
+    ind: &Indicator,
+    r: Ratio,
+    target: Option<Decimal>,
+    group_max: Option<Ratio>,
+) -> Option<Ratio> {
+    let m = Ratio::from_decimal(ind.points);
+    ind.rule
+        .points(r, m, ind.kind, target, group_max)
+        .or_else(|| {
+            let max = match group_max {
+                Some(x) => Some(x.to_decimal()?),
+                None => None,
+            };
+            let r = r.to_decimal()?;
+            let p = ind.rule.points(r, ind.points, ind.kind, target, max)?;
+            Some(Ratio::from_decimal(p))
+        })
 }
 
-impl GroupScoring {
+impl<M: Borrow<Unit>> GroupScoring<M> {
     /// Scores group `group` (an index into the scheme's groups) for `members` (sorted by id) from
     /// their measured rows (row-major, [`Scheme::group_indicators`] order).
     pub(crate) fn new(
         scheme: &Scheme,
         group: usize,
-        members: Vec<Unit>,
+        members: Vec<M>,
         measured: &[Measured],
     ) -> Self {
         let Some(g) = scheme.groups.get(group) else {
@@ -108,7 +125,7 @@ impl GroupScoring {
             .map(|(k, ind)| Column {
                 ind: k,
                 target: ind.target_for(&g.id),
-                red_line: ind.red_line_for(&g.id),
+                red_line: ind.red_line_for(&g.id).map(Ratio::from_decimal),
                 worse: if ind.rule.higher_is_better(ind.kind) {
                     Ordering::Less
                 } else {
@@ -134,7 +151,7 @@ impl GroupScoring {
             members,
             columns,
             cells,
-            factors: vec![Decimal::ONE; rows],
+            factors: vec![Ratio::ONE; rows],
             cards: Arc::new(Vec::new()),
             position: Vec::new(),
         };
@@ -142,7 +159,7 @@ impl GroupScoring {
         s
     }
 
-    fn empty(group: usize, members: Vec<Unit>) -> Self {
+    fn empty(group: usize, members: Vec<M>) -> Self {
         GroupScoring {
             group,
             members,
@@ -185,7 +202,7 @@ impl GroupScoring {
             let cells = self.cells.iter_mut().skip(i.saturating_mul(n)).take(n);
             let flags = dirty.iter_mut().skip(i.saturating_mul(n)).take(n);
             for ((cell, m), flag) in cells.zip(row).zip(flags) {
-                let moved = !same(cell.measured.value, m.value)
+                let moved = cell.measured.value != m.value
                     || !same(cell.measured.num, m.num)
                     || !same(cell.measured.den, m.den);
                 cell.measured = *m;
@@ -225,7 +242,7 @@ impl GroupScoring {
                 if cell_dirty || (pooled_moved && ind.shrink.is_some()) {
                     let (value, shrunk) =
                         scored_value(ind, &cell.measured, pooled, scheme.file.rate_decimals);
-                    let moved = fresh || !same(value, cell.value) || shrunk != cell.shrunk;
+                    let moved = fresh || value != cell.value || shrunk != cell.shrunk;
                     (cell.value, cell.shrunk) = (value, shrunk);
                     if let Some(v) = value_moved.get_mut(i) {
                         *v = moved || cell_dirty;
@@ -242,17 +259,16 @@ impl GroupScoring {
                     .max(),
                 _ => None,
             };
-            let max_moved = fresh || !same(group_max, col.group_max);
+            let max_moved = fresh || group_max != col.group_max;
             col.group_max = group_max;
             let mut missing = false;
             for (i, cell) in self.cells.iter_mut().skip(j).step_by(step).enumerate() {
                 let moved = value_moved.get(i).copied().unwrap_or(true);
                 if moved || max_moved {
-                    let exact = cell.value.and_then(|r| {
-                        ind.rule
-                            .points(r, ind.points, ind.kind, col.target, group_max)
-                    });
-                    let exact_moved = fresh || !same(exact, cell.exact);
+                    let exact = cell
+                        .value
+                        .and_then(|r| points(ind, r, col.target, group_max));
+                    let exact_moved = fresh || exact != cell.exact;
                     cell.exact = exact;
                     if let Some(c) = changed.get_mut(i * n + j) {
                         *c = fresh || moved || exact_moved;
@@ -262,7 +278,7 @@ impl GroupScoring {
             }
             // The no-data outcome depends on the group's points with data only.
             let no_data = missing.then(|| {
-                let with_data: Vec<Decimal> = self
+                let with_data: Vec<Ratio> = self
                     .cells
                     .iter()
                     .skip(j)
@@ -271,7 +287,7 @@ impl GroupScoring {
                     .collect();
                 resolve(ind.no_data, ind.kind, ind.points, &with_data)
             });
-            if !same_outcome(no_data, col.no_data) {
+            if no_data != col.no_data {
                 for (i, cell) in self.cells.iter().skip(j).step_by(step).enumerate() {
                     if cell.exact.is_none()
                         && let Some(c) = changed.get_mut(i * n + j)
@@ -282,11 +298,19 @@ impl GroupScoring {
             }
             col.no_data = no_data;
         }
+        let dp = scheme.file.decimals;
         let k = CardConstants {
             group,
-            dp: scheme.file.decimals,
-            zero: fixed(Decimal::ZERO, scheme.file.decimals),
-            full_marks: fixed(group.full_marks, scheme.file.decimals),
+            dp,
+            zero: fixed(Decimal::ZERO, dp),
+            full_marks: fixed(group.full_marks, dp),
+            totals: Totals::new(
+                group.full_marks,
+                scheme.total_cap,
+                scheme.total_floor,
+                &scheme.grades,
+                dp,
+            ),
         };
         let GroupScoring {
             members,
@@ -299,15 +323,18 @@ impl GroupScoring {
         } = self;
         let cards = Arc::make_mut(cards);
         let row_of = |i: usize| cells.get(i * n..(i + 1) * n).unwrap_or_default();
-        let build = |row: &[Cell], factor: Decimal| -> Vec<Component> {
-            let mut out = Vec::with_capacity(n);
-            out.extend(
-                columns
-                    .iter()
-                    .zip(row)
-                    .filter_map(|(col, cell)| component(scheme, &k, col, cell, factor)),
-            );
-            out
+        // Each column's indicator (every column has one).
+        let inds: Vec<&Indicator> = columns
+            .iter()
+            .filter_map(|c| scheme.indicators.get(c.ind))
+            .collect();
+        let build = |row: &[Cell], factor: Ratio| -> Vec<Component> {
+            columns
+                .iter()
+                .zip(&inds)
+                .zip(row)
+                .map(|((col, ind), cell)| component(ind, &k, col, cell, factor))
+                .collect()
         };
         if fresh || cards.len() != rows || position.len() != rows {
             *cards = members
@@ -315,12 +342,12 @@ impl GroupScoring {
                 .enumerate()
                 .map(|(i, unit)| {
                     let row = row_of(i);
-                    let factor = row_factor(scheme, &k, columns, row);
+                    let factor = row_factor(&inds, &k, columns, row);
                     if let Some(f) = factors.get_mut(i) {
                         *f = factor;
                     }
-                    let mut c = card(scheme, &k, unit, build(row, factor));
-                    settle(scheme, &k, &mut c);
+                    let mut c = card(scheme, &k, unit.borrow(), build(row, factor));
+                    settle(&k, &mut c);
                     c
                 })
                 .collect();
@@ -336,26 +363,24 @@ impl GroupScoring {
                 };
                 any = true;
                 let row = row_of(i);
-                let factor = row_factor(scheme, &k, columns, row);
-                let all = factors.get(i).is_none_or(|f| !same(Some(*f), Some(factor)));
+                let factor = row_factor(&inds, &k, columns, row);
+                let all = factors.get(i).is_none_or(|f| *f != factor);
                 if let Some(f) = factors.get_mut(i) {
                     *f = factor;
                 }
                 if all || c.components.len() != n {
                     c.components = build(row, factor);
                 } else {
-                    for ((comp, (col, cell)), ch) in c
-                        .components
-                        .iter_mut()
-                        .zip(columns.iter().zip(row))
-                        .zip(row_changed)
+                    let cols = columns.iter().zip(&inds).zip(row);
+                    for ((comp, ((col, ind), cell)), ch) in
+                        c.components.iter_mut().zip(cols).zip(row_changed)
                     {
-                        if *ch && let Some(new) = component(scheme, &k, col, cell, factor) {
-                            *comp = new;
+                        if *ch {
+                            *comp = component(ind, &k, col, cell, factor);
                         }
                     }
                 }
-                settle(scheme, &k, c);
+                settle(&k, c);
             }
             if !any {
                 return;
@@ -366,7 +391,7 @@ impl GroupScoring {
         position.clear();
         position.resize(rows, 0);
         for (p, c) in cards.iter().enumerate() {
-            if let Ok(i) = members.binary_search_by(|u| u.id.cmp(&c.unit))
+            if let Ok(i) = members.binary_search_by(|u| u.borrow().id.cmp(&c.unit))
                 && let Some(slot) = position.get_mut(i)
             {
                 *slot = p;
@@ -376,13 +401,20 @@ impl GroupScoring {
 }
 
 /// The rescale factor of a row's excluded base indicators.
-fn row_factor(scheme: &Scheme, k: &CardConstants<'_>, columns: &[Column], row: &[Cell]) -> Decimal {
+fn row_factor(
+    inds: &[&Indicator],
+    k: &CardConstants<'_>,
+    columns: &[Column],
+    row: &[Cell],
+) -> Ratio {
     let excluded = columns
         .iter()
+        .zip(inds)
         .zip(row)
-        .filter(|(col, cell)| outcome(scheme, col, cell).0.is_none())
-        .filter_map(|(col, _)| scheme.indicators.get(col.ind))
-        .fold(Decimal::ZERO, |acc, ind| acc.saturating_add(ind.points));
+        .filter(|((col, ind), cell)| outcome(ind, col, cell).0.is_none())
+        .fold(Decimal::ZERO, |acc, ((_, ind), _)| {
+            acc.saturating_add(ind.points)
+        });
     rescale_factor(k.group.full_marks, excluded)
 }
 
@@ -394,15 +426,17 @@ struct CardConstants<'a> {
     zero: Decimal,
     /// The group's full marks with `dp` places.
     full_marks: Decimal,
+    /// Totals and grades.
+    totals: Totals<'a>,
 }
 
 /// The exact points and no-data handling of a cell.
 fn outcome(
-    scheme: &Scheme,
+    ind: &Indicator,
     col: &Column,
     cell: &Cell,
-) -> (Option<Decimal>, Option<super::file::NoDataSpec>) {
-    let spec = scheme.indicators.get(col.ind).map(|i| i.no_data);
+) -> (Option<Ratio>, Option<super::file::NoDataSpec>) {
+    let spec = Some(ind.no_data);
     match (cell.exact, col.no_data) {
         (Some(p), _) => (Some(p), None),
         (None, Some(NoDataOutcome::Points(p))) => (Some(p), spec),
@@ -410,48 +444,48 @@ fn outcome(
     }
 }
 
-/// One component from its cell, with the row's rescale factor.
+/// One component from its cell, with the row's rescale factor (inlined into the collecting
+/// loop, so that the component is written in place).
+#[inline(always)]
 fn component(
-    scheme: &Scheme,
+    ind: &Indicator,
     k: &CardConstants<'_>,
     col: &Column,
     cell: &Cell,
-    factor: Decimal,
-) -> Option<Component> {
-    let ind: &Indicator = scheme.indicators.get(col.ind)?;
+    factor: Ratio,
+) -> Component {
     let dp = k.dp;
-    let rescaled = factor != Decimal::ONE;
-    let (exact, no_data) = outcome(scheme, col, cell);
-    let scale = |d: Decimal| {
+    let rescaled = factor != Ratio::ONE;
+    let (exact, no_data) = outcome(ind, col, cell);
+    let scale = |d: Ratio| {
         if ind.kind == IndicatorKind::Base && rescaled {
-            d.checked_mul(factor).unwrap_or(Decimal::ZERO)
+            d.checked_mul(factor).unwrap_or(Ratio::ZERO)
         } else {
             d
         }
     };
-    let magnitude = fixed(exact.map_or(Decimal::ZERO, scale), dp);
+    let magnitude = fixed_exact(exact.map_or(Ratio::ZERO, scale), dp);
     let max_points = match (ind.kind, exact) {
-        (IndicatorKind::Base, Some(_)) if rescaled => fixed(scale(ind.points), dp),
+        (IndicatorKind::Base, Some(_)) if rescaled => {
+            fixed_exact(scale(Ratio::from_decimal(ind.points)), dp)
+        }
         (IndicatorKind::Base, None) => k.zero,
         _ => col.max_points,
     };
     let (points, lost) = match ind.kind {
-        IndicatorKind::Base => (
-            magnitude,
-            fixed(max_points.checked_sub(magnitude).unwrap_or_default(), dp),
-        ),
+        IndicatorKind::Base => (magnitude, difference(max_points, magnitude, dp)),
         IndicatorKind::Bonus => (magnitude, k.zero),
-        IndicatorKind::Deduction => (fixed(-magnitude, dp), magnitude),
+        IndicatorKind::Deduction => (difference(k.zero, magnitude, dp), magnitude),
     };
     let below_red_line = match (cell.value, col.red_line) {
-        (Some(v), Some(t)) => cmp(v, t) == col.worse,
+        (Some(v), Some(t)) => v.compare(t) == col.worse,
         _ => false,
     };
-    Some(Component {
+    Component {
         indicator: Arc::clone(&ind.id),
         name: Arc::clone(&ind.name),
         kind: ind.kind,
-        value: cell.value.map(reported),
+        value: cell.value.map(reported_exact),
         numerator: cell.measured.num.map(reported),
         denominator: cell.measured.den.map(reported),
         points,
@@ -460,7 +494,17 @@ fn component(
         no_data,
         shrunk: cell.shrunk,
         below_red_line,
-    })
+    }
+}
+
+/// `fixed(a − b)` for `a` and `b` with `dp` places: on the mantissas when both have exactly
+/// `dp` places (the subtraction is then exact), else with decimal arithmetic.
+fn difference(a: Decimal, b: Decimal, dp: u32) -> Decimal {
+    let exact = (a.scale() == dp && b.scale() == dp)
+        .then(|| a.mantissa().checked_sub(b.mantissa()))
+        .flatten()
+        .and_then(|m| Decimal::try_from_i128_with_scale(m, dp).ok());
+    exact.unwrap_or_else(|| fixed(a.checked_sub(b).unwrap_or_default(), dp))
 }
 
 /// One unit's scorecard (unranked, total not yet set) from its components.
@@ -485,16 +529,9 @@ fn card(
 }
 
 /// Sets a scorecard's total (the sum of its rounded components, capped) and grade.
-fn settle(scheme: &Scheme, k: &CardConstants<'_>, card: &mut Scorecard) {
-    let t = total(
-        card.components.iter().map(|c| c.points),
-        k.group.full_marks,
-        scheme.total_cap,
-        scheme.total_floor,
-        k.dp,
-    );
-    card.total = t;
-    card.grade = grade(t, k.group.full_marks, &scheme.grades);
+fn settle(k: &CardConstants<'_>, card: &mut Scorecard) {
+    card.total = k.totals.total(card.components.iter().map(|c| c.points));
+    card.grade = k.totals.grade(card.total);
 }
 
 #[cfg(test)]

@@ -43,6 +43,7 @@ mod order;
 mod preset;
 mod problem;
 mod rank;
+mod ratio;
 mod rescue;
 mod resolver;
 mod round;

@@ -1,10 +1,10 @@
-//! Exact ordering of decimals on their `i128` mantissas, for the rules' clamps and comparisons.
+//! Exact ordering of decimals on their `i128` mantissas, for the rules' comparisons on decimals.
 //!
 //! Scored values often carry 28 decimal places while targets, floors and full marks have none;
 //! comparing them with `Decimal`'s `Ord` rescales through 96-bit word arithmetic. Here equal
 //! scales compare mantissas directly, opposite signs and zeros decide at once, and otherwise the
 //! smaller-scale magnitude is multiplied up in `u128` (an overflow means it is the larger). The
-//! results equal `Decimal`'s `cmp`, `min` and `max` (checked by the property test below).
+//! result equals `Decimal`'s `cmp` (checked by the property test below).
 
 use std::cmp::Ordering;
 
@@ -38,22 +38,13 @@ pub fn cmp(a: Decimal, b: Decimal) -> Ordering {
     }
 }
 
-/// `a.min(b)`: `b` only if `a > b`.
-pub fn min(a: Decimal, b: Decimal) -> Decimal {
-    if cmp(a, b) == Ordering::Greater { b } else { a }
-}
-
-/// `a.max(b)`: `b` only if `a < b`.
-pub fn max(a: Decimal, b: Decimal) -> Decimal {
-    if cmp(a, b) == Ordering::Less { b } else { a }
-}
-
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn decimal() -> impl Strategy<Value = Decimal> {
+    /// Decimals of every scale and magnitude, small ones, and 28-digit quotients.
+    pub(crate) fn decimal() -> impl Strategy<Value = Decimal> {
         prop_oneof![
             (
                 any::<u32>(),
@@ -74,10 +65,6 @@ mod tests {
         #[test]
         fn equals_the_library(a in decimal(), b in decimal()) {
             prop_assert_eq!(cmp(a, b), a.cmp(&b));
-            let (lo, hi) = (min(a, b), max(a, b));
-            prop_assert_eq!((lo, lo.scale()), (a.min(b), a.min(b).scale()));
-            prop_assert_eq!((hi, hi.scale()), (a.max(b), a.max(b).scale()));
-            prop_assert_eq!(lo.is_sign_negative(), a.min(b).is_sign_negative());
         }
     }
 
@@ -95,7 +82,5 @@ mod tests {
             cmp(d("-79228162514264337593543950335"), d("-0.1")),
             Ordering::Less
         );
-        assert_eq!(min(d("25"), d("25.000")).scale(), 0);
-        assert_eq!(max(d("25.000"), d("25")).scale(), 3);
     }
 }

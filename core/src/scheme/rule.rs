@@ -6,10 +6,11 @@
 
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
-use std::cmp::Ordering::{Greater, Less};
+use std::cmp::Ordering::{self, Greater, Less};
 
 use super::file::{Curve, IndicatorKind};
-use super::order::{cmp, max, min};
+use super::order::cmp;
+use super::ratio::Ratio;
 use crate::formula::{Formula, Value};
 
 /// A compiled scoring rule.
@@ -114,74 +115,144 @@ impl Rule {
     /// Exact points (a magnitude in `[0, m]`) for value `r`; `group_target` replaces the rule's
     /// target or threshold; `group_max` is the largest value in the group (`volume`). `None` when
     /// the result is undefined (overflow, empty group maximum).
-    pub fn points(
+    pub(crate) fn points<N: Arith>(
         &self,
-        r: Decimal,
-        m: Decimal,
+        r: N,
+        m: N,
         kind: IndicatorKind,
         group_target: Option<Decimal>,
-        group_max: Option<Decimal>,
-    ) -> Option<Decimal> {
+        group_max: Option<N>,
+    ) -> Option<N> {
         let raw = match self {
             Rule::LinearBelowTarget {
                 target,
                 slope,
                 floor,
             } => {
-                let t = group_target.unwrap_or(*target);
-                let lost = slope.checked_mul(t.checked_sub(r)?)?;
-                max(min(m.checked_sub(lost)?, m), *floor)
+                let t = N::of(group_target.unwrap_or(*target));
+                let lost = N::of(*slope).mul(t.sub(r)?)?;
+                larger(smaller(m.sub(lost)?, m), N::of(*floor))
             }
-            Rule::Proportional { of } => m.checked_mul(r)?.checked_div(*of)?,
+            Rule::Proportional { of } => m.mul(r)?.div(N::of(*of))?,
             Rule::Bands {
                 bands,
                 higher_better,
             } => {
-                let hit = bands
-                    .iter()
-                    .filter(|(b, _)| cmp(r, *b) != if *higher_better { Less } else { Greater });
+                let hit = bands.iter().filter(|(b, _)| {
+                    r.order(N::of(*b)) != if *higher_better { Less } else { Greater }
+                });
                 let best = if *higher_better {
                     hit.max_by_key(|(b, _)| *b)
                 } else {
                     hit.min_by_key(|(b, _)| *b)
                 };
-                best.map_or(Decimal::ZERO, |(_, p)| *p)
+                N::of(best.map_or(Decimal::ZERO, |(_, p)| *p))
             }
             Rule::RedLine { threshold, below } => {
-                if cmp(r, group_target.unwrap_or(*threshold)) != Less {
+                if r.order(N::of(group_target.unwrap_or(*threshold))) != Less {
                     m
                 } else {
-                    *below
+                    N::of(*below)
                 }
             }
             Rule::PerItem { each, floor } => {
-                let items = each.checked_mul(r)?;
+                let items = N::of(*each).mul(r)?;
                 if kind == IndicatorKind::Base {
-                    max(m.checked_sub(items)?, *floor)
+                    larger(m.sub(items)?, N::of(*floor))
                 } else {
                     items
                 }
             }
             Rule::Checklist { .. } => r,
-            Rule::Volume { curve } => {
-                let max = group_max?;
-                m.checked_mul(curve_ratio(*curve, r, max)?)?
-            }
+            Rule::Volume { curve } => m.mul(curve_ratio(*curve, r, group_max?)?)?,
         };
-        Some(min(max(raw, Decimal::ZERO), m))
+        Some(smaller(larger(raw, N::of(Decimal::ZERO)), m))
     }
 }
 
+/// The arithmetic of the rules, on exact decimals or on exact rationals ([`Ratio`]): checked
+/// operations (`None` on overflow or division by zero) and exact ordering.
+pub(crate) trait Arith: Copy {
+    /// The decimal's value.
+    fn of(d: Decimal) -> Self;
+    /// `self − o`.
+    fn sub(self, o: Self) -> Option<Self>;
+    /// `self × o`.
+    fn mul(self, o: Self) -> Option<Self>;
+    /// `self / o`.
+    fn div(self, o: Self) -> Option<Self>;
+    /// The exact ordering.
+    fn order(self, o: Self) -> Ordering;
+    /// The value as a binary float (curves), if this representation gives it exactly as the
+    /// decimal would.
+    fn to_float(self) -> Option<f64>;
+}
+
+/// The checked operations of [`Arith`], by the types' own `checked_*` methods.
+macro_rules! checked_ops {
+    () => {
+        fn sub(self, o: Self) -> Option<Self> {
+            self.checked_sub(o)
+        }
+        fn mul(self, o: Self) -> Option<Self> {
+            self.checked_mul(o)
+        }
+        fn div(self, o: Self) -> Option<Self> {
+            self.checked_div(o)
+        }
+    };
+}
+
+impl Arith for Decimal {
+    checked_ops!();
+    fn of(d: Decimal) -> Self {
+        d
+    }
+    fn order(self, o: Self) -> Ordering {
+        cmp(self, o)
+    }
+    fn to_float(self) -> Option<f64> {
+        self.to_f64()
+    }
+}
+
+impl Arith for Ratio {
+    checked_ops!();
+    fn of(d: Decimal) -> Self {
+        Ratio::from_decimal(d)
+    }
+    fn order(self, o: Self) -> Ordering {
+        self.compare(o)
+    }
+    /// Integers below 2^53 only (exact in both representations); otherwise the caller scores on
+    /// decimals.
+    fn to_float(self) -> Option<f64> {
+        let n = self.integer()?;
+        (n.unsigned_abs() < 1 << 53).then_some(n as f64)
+    }
+}
+
+/// `a` unless `b` is smaller.
+fn smaller<N: Arith>(a: N, b: N) -> N {
+    if a.order(b) == Greater { b } else { a }
+}
+
+/// `a` unless `b` is larger.
+fn larger<N: Arith>(a: N, b: N) -> N {
+    if a.order(b) == Less { b } else { a }
+}
+
 /// `f(r) / f(max)`, in `[0, 1]`; `None` when `f(max) ≤ 0`.
-fn curve_ratio(curve: Curve, r: Decimal, max: Decimal) -> Option<Decimal> {
-    let r = r.max(Decimal::ZERO).min(max);
-    if max <= Decimal::ZERO {
+fn curve_ratio<N: Arith>(curve: Curve, r: N, max: N) -> Option<N> {
+    let zero = N::of(Decimal::ZERO);
+    let r = smaller(larger(r, zero), max);
+    if max.order(zero) != Greater {
         return None;
     }
     if curve == Curve::Linear {
-        return r.checked_div(max);
+        return r.div(max);
     }
-    let (x, top) = (r.to_f64()?, max.to_f64()?);
+    let (x, top) = (r.to_float()?, max.to_float()?);
     let (fx, ftop) = match curve {
         Curve::Sqrt => (x.sqrt(), top.sqrt()),
         _ => (x.ln_1p(), top.ln_1p()),
@@ -192,12 +263,61 @@ fn curve_ratio(curve: Curve, r: Decimal, max: Decimal) -> Option<Decimal> {
     if !scaled.is_finite() {
         return None;
     }
-    Some(Decimal::new(scaled.to_i64()?, CURVE_DECIMALS))
+    Some(N::of(Decimal::new(scaled.to_i64()?, CURVE_DECIMALS)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scheme::card::{fixed, fixed_exact, reported, reported_exact};
+    use crate::scheme::{PRESETS, Scheme};
+    use proptest::prelude::*;
+
+    /// The presets, loaded once.
+    fn presets() -> &'static [Scheme] {
+        static SCHEMES: std::sync::OnceLock<Vec<Scheme>> = std::sync::OnceLock::new();
+        SCHEMES.get_or_init(|| {
+            PRESETS
+                .iter()
+                .map(|(name, _)| Scheme::preset(name).unwrap())
+                .collect()
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        /// Every preset's rules score a quotient of counts on exact ratios exactly as on the
+        /// 28-digit decimal quotient (what scoring computed before): the same points and values
+        /// for the wire. Where the ratio path declines (a curve of a fraction), scoring takes
+        /// the decimal path, so only its answers are compared.
+        #[test]
+        fn ratios_score_as_decimals(
+            n in 0i64..10_000_000,
+            den in prop_oneof![Just(1i64), 1i64..10_000_000],
+            max in 1i64..10_000_000,
+            percent in any::<bool>(),
+            target in proptest::option::of(0i64..=100),
+        ) {
+            let top = if percent { n * 100 } else { n };
+            let r = Ratio::new(top.into(), den.into()).unwrap();
+            let dec = r.to_decimal().unwrap();
+            prop_assert_eq!(reported_exact(r), reported(dec));
+            let t = target.map(Decimal::from);
+            for scheme in presets() {
+                for ind in &scheme.indicators {
+                    let m = Ratio::from_decimal(ind.points);
+                    let group_max = Some(Ratio::new(max.into(), 1).unwrap());
+                    let Some(x) = ind.rule.points(r, m, ind.kind, t, group_max) else {
+                        continue;
+                    };
+                    let old = ind.rule.points(dec, ind.points, ind.kind, t, Some(Decimal::from(max)));
+                    for dp in [0, 2, 4] {
+                        prop_assert_eq!(Some(fixed_exact(x, dp)), old.map(|o| fixed(o, dp)), "{}", ind.id);
+                    }
+                }
+            }
+        }
+    }
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()

@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 use super::card::{Scorecard, Scores};
 use super::group::GroupScoring;
 use super::model::{Group, Indicator, Scheme};
+use super::ratio::Ratio;
 use super::value::Measured;
 use crate::error::{Error, Result};
 use crate::formula::Value;
@@ -183,8 +184,7 @@ impl Scheme {
             .iter()
             .position(|g| g.id == group.id)
             .unwrap_or(usize::MAX);
-        let members = members.iter().map(|u| (*u).clone()).collect();
-        GroupScoring::new(self, index, members, measured).into_cards()
+        GroupScoring::new(self, index, members.to_vec(), measured).into_cards()
     }
 }
 
@@ -193,7 +193,7 @@ fn measure(ind: &Indicator, slots: &[Value]) -> Measured {
     match &ind.value {
         Some(v) => v.measure(slots),
         None => Measured {
-            value: ind.rule.checklist_value(slots),
+            value: ind.rule.checklist_value(slots).map(Ratio::from_decimal),
             ..Measured::default()
         },
     }

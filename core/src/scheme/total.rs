@@ -7,47 +7,81 @@ use rust_decimal::Decimal;
 use super::card::fixed;
 use super::model::Grade;
 
-/// The capped total of rounded component points.
-pub fn total(
-    points: impl IntoIterator<Item = Decimal>,
-    full_marks: Decimal,
+/// A group's total and grade rules, with its cap, floor and grade lines computed once.
+#[derive(Debug, Clone)]
+pub(crate) struct Totals<'a> {
+    dp: u32,
+    /// The cap and floor in points, rounded.
     cap: Option<Decimal>,
     floor: Option<Decimal>,
-    dp: u32,
-) -> Decimal {
-    let sum = points
-        .into_iter()
-        .fold(Decimal::ZERO, |acc, p| acc.saturating_add(p));
-    let bound = |pct: Decimal| {
-        full_marks
-            .checked_mul(pct)
-            .and_then(|x| x.checked_div(Decimal::ONE_HUNDRED))
-            .map(|x| fixed(x, dp))
-    };
-    let mut t = sum;
-    if let Some(c) = cap.and_then(bound) {
-        t = t.min(c);
-    }
-    if let Some(f) = floor.and_then(bound) {
-        t = t.max(f);
-    }
-    fixed(t, dp)
+    /// Each grade with its line in points (`None` if it does not compute).
+    lines: Vec<(Option<Decimal>, &'a Grade)>,
 }
 
-/// The grade of `total` out of `full_marks`: the first grade with `total ≥ min% · full_marks`,
-/// else the last grade.
-pub fn grade(total: Decimal, full_marks: Decimal, grades: &[Grade]) -> String {
-    grades
-        .iter()
-        .find(|g| {
-            let line = full_marks
-                .checked_mul(g.min)
-                .and_then(|x| x.checked_div(Decimal::ONE_HUNDRED));
-            line.is_some_and(|l| total >= l)
-        })
-        .or(grades.last())
-        .map(|g| g.name.clone())
-        .unwrap_or_default()
+impl<'a> Totals<'a> {
+    /// The rules for a group worth `full_marks`: `cap` and `floor` in percent of it, grades by
+    /// their minimum percent, totals with `dp` places.
+    pub(crate) fn new(
+        full_marks: Decimal,
+        cap: Option<Decimal>,
+        floor: Option<Decimal>,
+        grades: &'a [Grade],
+        dp: u32,
+    ) -> Self {
+        let percent = |pct: Decimal| {
+            full_marks
+                .checked_mul(pct)
+                .and_then(|x| x.checked_div(Decimal::ONE_HUNDRED))
+        };
+        Totals {
+            dp,
+            cap: cap.and_then(percent).map(|x| fixed(x, dp)),
+            floor: floor.and_then(percent).map(|x| fixed(x, dp)),
+            lines: grades.iter().map(|g| (percent(g.min), g)).collect(),
+        }
+    }
+
+    /// The capped total of rounded component points.
+    pub(crate) fn total(&self, points: impl IntoIterator<Item = Decimal> + Clone) -> Decimal {
+        let mut t = same_scale_sum(points.clone(), self.dp).unwrap_or_else(|| {
+            points
+                .into_iter()
+                .fold(Decimal::ZERO, |acc, p| acc.saturating_add(p))
+        });
+        if let Some(c) = self.cap {
+            t = t.min(c);
+        }
+        if let Some(f) = self.floor {
+            t = t.max(f);
+        }
+        fixed(t, self.dp)
+    }
+
+    /// The grade of `total`: the first grade whose line it reaches, else the last grade.
+    pub(crate) fn grade(&self, total: Decimal) -> String {
+        self.lines
+            .iter()
+            .find(|(line, _)| line.is_some_and(|l| total >= l))
+            .or(self.lines.last())
+            .map(|(_, g)| g.name.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// The sum of points that all have `dp` places, on their mantissas — what adding the decimals
+/// gives while every partial sum stays in the decimal range (`None` otherwise).
+fn same_scale_sum(points: impl IntoIterator<Item = Decimal>, dp: u32) -> Option<Decimal> {
+    let mut sum: i128 = 0;
+    for p in points {
+        if p.scale() != dp {
+            return None;
+        }
+        sum = sum.checked_add(p.mantissa())?;
+        if sum.unsigned_abs() >= 1 << 96 {
+            return None;
+        }
+    }
+    Decimal::try_from_i128_with_scale(sum, dp).ok()
 }
 
 #[cfg(test)]
@@ -61,15 +95,20 @@ mod tests {
 
     #[test]
     fn totals_and_grades() {
+        let total = |pts: &[Decimal], full: &str, cap: Option<Decimal>, floor: Option<Decimal>| {
+            Totals::new(d(full), cap, floor, &[], 2).total(pts.iter().copied())
+        };
         let pts = [d("60.00"), d("30.50"), d("-2.25"), d("3.00")];
-        assert_eq!(total(pts, d("100"), None, None, 2).to_string(), "91.25");
+        assert_eq!(total(&pts, "100", None, None).to_string(), "91.25");
+        assert_eq!(total(&pts, "90", Some(d("100")), None).to_string(), "90.00");
         assert_eq!(
-            total(pts, d("90"), Some(d("100")), None, 2).to_string(),
-            "90.00"
-        );
-        assert_eq!(
-            total([d("-5")], d("100"), None, Some(d("0")), 2).to_string(),
+            total(&[d("-5")], "100", None, Some(d("0"))).to_string(),
             "0.00"
+        );
+        // Points of other scales are added as decimals.
+        assert_eq!(
+            total(&[d("1.5"), d("2.25")], "100", None, None).to_string(),
+            "3.75"
         );
         let grades: Vec<Grade> = default_grades()
             .into_iter()
@@ -78,6 +117,9 @@ mod tests {
                 min: g.min.0,
             })
             .collect();
+        let grade = |t: Decimal, full: Decimal, grades: &[Grade]| {
+            Totals::new(full, None, None, grades, 2).grade(t)
+        };
         assert_eq!(grade(d("90.00"), d("100"), &grades), "优秀");
         assert_eq!(grade(d("89.99"), d("100"), &grades), "良好");
         assert_eq!(grade(d("59.99"), d("100"), &grades), "不合格");

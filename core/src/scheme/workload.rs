@@ -6,11 +6,12 @@
 use rust_decimal::Decimal;
 
 use super::model::{Indicator, Shrink};
+use super::ratio::Ratio;
 use super::value::Measured;
 
 /// The group's pooled rate `Σ num / Σ den` over units with a positive denominator (a fraction,
 /// not a percent); `None` if no unit has one.
-pub fn pooled_rate<'a>(measures: impl IntoIterator<Item = &'a Measured>) -> Option<Decimal> {
+pub(crate) fn pooled_rate<'a>(measures: impl IntoIterator<Item = &'a Measured>) -> Option<Decimal> {
     let (mut num, mut den) = (Decimal::ZERO, Decimal::ZERO);
     for m in measures {
         if let (Some(n), Some(d)) = (m.num, m.den) {
@@ -28,7 +29,11 @@ pub fn pooled_rate<'a>(measures: impl IntoIterator<Item = &'a Measured>) -> Opti
 }
 
 /// `(num + weight·p) / (den + weight)` when `0 < den < min_sample` (a fraction); `None` otherwise.
-pub fn shrunk_rate(m: &Measured, shrink: Shrink, pooled: Option<Decimal>) -> Option<Decimal> {
+pub(crate) fn shrunk_rate(
+    m: &Measured,
+    shrink: Shrink,
+    pooled: Option<Decimal>,
+) -> Option<Decimal> {
     let (n, d, p) = (m.num?, m.den?, pooled?);
     if d <= Decimal::ZERO || d >= shrink.min_sample {
         return None;
@@ -37,31 +42,39 @@ pub fn shrunk_rate(m: &Measured, shrink: Shrink, pooled: Option<Decimal>) -> Opt
     top.checked_div(d.checked_add(shrink.weight)?)
 }
 
-/// The value the rule scores, and whether shrinkage changed it.
-pub fn scored_value(
+/// The value the rule scores, and whether shrinkage changed it. A shrunk rate is computed in
+/// decimals (and compared with the decimal quotient of the value); an unshrunk value stays exact.
+pub(crate) fn scored_value(
     ind: &Indicator,
     m: &Measured,
     pooled: Option<Decimal>,
     rate_decimals: Option<u32>,
-) -> (Option<Decimal>, bool) {
+) -> (Option<Ratio>, bool) {
     let percent = ind.is_percent();
-    let mut shrunk = false;
-    let mut value = m.value;
-    if let Some(s) = ind.shrink {
-        if let Some(rate) = shrunk_rate(m, s, pooled) {
-            let scaled = if percent {
+    let shrunk_to = ind
+        .shrink
+        .and_then(|s| shrunk_rate(m, s, pooled))
+        .map(|rate| {
+            if percent {
                 rate.checked_mul(Decimal::ONE_HUNDRED)
             } else {
                 Some(rate)
-            };
-            shrunk = scaled != value;
-            value = scaled;
+            }
+        });
+    let (value, shrunk) = match shrunk_to {
+        Some(scaled) => {
+            let before = m.value.and_then(Ratio::to_decimal);
+            (scaled.map(Ratio::from_decimal), scaled != before)
         }
+        None => (m.value, false),
+    };
+    match (percent, rate_decimals, value) {
+        (true, Some(dp), Some(v)) => (
+            Some(Ratio::from_decimal(v.half_away_guarded(dp, dp))),
+            shrunk,
+        ),
+        _ => (value, shrunk),
     }
-    if let (true, Some(dp), Some(v)) = (percent, rate_decimals, value) {
-        value = Some(super::round::half_away(v, dp));
-    }
-    (value, shrunk)
 }
 
 #[cfg(test)]
