@@ -17,6 +17,7 @@ mod assemble;
 mod cells;
 mod event;
 mod event_serde;
+mod flow;
 mod json;
 mod load;
 mod model;
@@ -28,6 +29,7 @@ mod validate;
 
 pub use assemble::{Assembler, load_rows};
 pub use event::{EventBody, EventType};
+pub(crate) use flow::{Flow, FlowKeys, check_header};
 pub use json::load_json;
 pub use load::{Diagnostic, Loaded, LoadedBatch, Mode, load_tickets};
 pub use model::{Event, Ticket};
@@ -36,6 +38,7 @@ pub(crate) use problem::location;
 pub use rows::{EventRow, TicketRow};
 pub use set::TicketSet;
 pub use units::{KnownUnits, check_units};
+pub(crate) use validate::SeenIds;
 
 /// The most events one ticket may have (`too_many_events` beyond). Real tickets have tens of
 /// events and the longest-running ones a few hundred; the limit is far above that, and keeps the
