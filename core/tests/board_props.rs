@@ -103,3 +103,42 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 6, ..ProptestConfig::default() })]
+
+    /// The same with `as_of` moving with the events — mostly just after the latest one, at times
+    /// days ahead (deadlines lapse, overdue time grows) or back before it (tickets with later
+    /// events evaluated at query time): the counters kept from one query to the next are exact.
+    #[test]
+    fn standings_at_a_moving_as_of_equal_fresh_scoring(
+        seed in 1u64..1_000_000,
+        order in any::<u64>(),
+        batch_max in 1usize..40,
+    ) {
+        let city = city(seed, 5, 14, 7);
+        let inputs = interleave(streams(&city.tickets), order, 0, 0);
+        let mut board = builder(&city.units).build().unwrap();
+        let scheme = board.scheme().clone();
+        let mut rng = Rng::new(order ^ 0xbeef);
+        let mut k = 0;
+        while k < inputs.len() {
+            let n = 1 + rng.index(batch_max);
+            board.ingest_batch(inputs.iter().skip(k).take(n).map(|(i, _)| i.clone()));
+            k += n;
+            let Some(latest) = board.latest_event() else { continue };
+            let at = latest.millis() + match rng.below(8) {
+                0 => -(rng.below(DAY as u64) as i64),
+                1 => rng.below(3 * DAY as u64) as i64,
+                _ => 1 + rng.below(3_600_000) as i64,
+            };
+            let as_of = Instant::from_millis(at);
+            let period = scheme.period_at(as_of).unwrap();
+            let live = board.scores_in(&period, as_of).unwrap();
+            let fresh = scheme
+                .score(&city.units, &board.metrics(&period, as_of).unwrap(), &period, as_of)
+                .unwrap();
+            prop_assert_eq!(&live, &fresh, "at {}", as_of);
+        }
+    }
+}

@@ -68,6 +68,13 @@ impl TimeIndex {
         self.keys.partition_point(|k| k.0 < as_of)
     }
 
+    /// The instants of the entries at `n - 1` and `n`: with `n = count_before(as_of)`, the last
+    /// one before `as_of` and the first at or after it.
+    pub(crate) fn around(&self, n: usize) -> (Option<i64>, Option<i64>) {
+        let before = n.checked_sub(1).and_then(|i| self.keys.get(i)).map(|k| k.0);
+        (before, self.keys.get(n).map(|k| k.0))
+    }
+
     /// Sum of the weights of the first `n` entries.
     pub(crate) fn weight_of_first(&self, n: usize) -> i64 {
         n.checked_sub(1)

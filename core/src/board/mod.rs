@@ -53,6 +53,7 @@ mod codec;
 mod index;
 mod ingest;
 mod latest;
+mod live;
 mod periods;
 mod query;
 mod record;
