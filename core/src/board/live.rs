@@ -32,17 +32,16 @@ impl UnitLapses {
 const ROLES: [Role; 2] = [Role::Lead, Role::Assisting];
 
 impl PeriodSlot {
-    /// Unit `u`'s counters at `as_of` except the overdue time of running completion clocks
-    /// ([`set_overdue`]), and what they depend on.
-    fn unit_row(&self, u: usize, as_of: i64) -> (UnitCounters, UnitLapses) {
-        let mut row = self.rows.get(u).copied().unwrap_or_default();
+    /// Adds to `row` (unit `u`'s finished facts) its lapses before `as_of`, except the overdue
+    /// time of running completion clocks ([`set_overdue`]); what they depend on.
+    fn add_lapses(&self, u: usize, as_of: i64, row: &mut UnitCounters) -> UnitLapses {
         let mut lapses = UnitLapses {
             after: i64::MIN,
             until: i64::MAX,
             due_open: [(0, 0); 2],
         };
         let Some(kinds) = self.lapses.get(u) else {
-            return (row, lapses);
+            return lapses;
         };
         for (k, idx) in kinds.iter().enumerate() {
             if idx.len() == 0 {
@@ -69,21 +68,20 @@ impl PeriodSlot {
                 *d = (n64, idx.weight_of_first(n));
             }
         }
-        (row, lapses)
+        lapses
     }
 
     /// Every unit's counters at `as_of` (units-table order).
     pub(crate) fn counters(&self, ev: &Evaluator, as_of: Instant) -> Result<Vec<UnitCounters>> {
         let mut w = WorkingTime::new(self, ev, as_of);
-        (0..self.rows.len())
-            .map(|u| {
-                let (mut row, lapses) = self.unit_row(u, as_of.millis());
-                if lapses.has_due_open() {
-                    set_overdue(&mut row, self.rows.get(u), &lapses, w.get()?);
-                }
-                Ok(row)
-            })
-            .collect()
+        let mut rows = self.rows.clone();
+        for (u, (row, finished)) in rows.iter_mut().zip(&self.rows).enumerate() {
+            let lapses = self.add_lapses(u, as_of.millis(), row);
+            if lapses.has_due_open() {
+                set_overdue(row, Some(finished), &lapses, w.get()?);
+            }
+        }
+        Ok(rows)
     }
 }
 
@@ -190,7 +188,8 @@ impl LiveRows {
                     }
                 }
                 _ => {
-                    let (mut new, lapses) = slot.unit_row(u, a);
+                    let mut new = finished.copied().unwrap_or_default();
+                    let lapses = slot.add_lapses(u, a, &mut new);
                     if lapses.has_due_open() {
                         set_overdue(&mut new, finished, &lapses, w.get()?);
                     }

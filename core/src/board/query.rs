@@ -153,13 +153,23 @@ impl Board {
         events_upto: Instant,
     ) -> Result<MetricsTable> {
         let rows = self.rows(period, as_of, events_upto)?;
+        // In id order, so that building the map moves no row around.
+        let units = self.units();
+        let mut order: Vec<usize> = (0..units.len()).collect();
+        order.sort_unstable_by(|a, b| {
+            units
+                .get(*a)
+                .map(|u| &u.id)
+                .cmp(&units.get(*b).map(|u| &u.id))
+        });
+        let mut sorted = Vec::with_capacity(order.len());
+        sorted.extend(
+            order
+                .into_iter()
+                .filter_map(|i| Some((units.get(i)?.id.clone(), *rows.get(i)?))),
+        );
         Ok(MetricsTable {
-            units: self
-                .units()
-                .iter()
-                .zip(rows)
-                .map(|(u, r)| (u.id.clone(), r))
-                .collect(),
+            units: sorted.into_iter().collect(),
             external: self
                 .external
                 .get(&(period.start.millis(), period.end.millis()))

@@ -325,6 +325,7 @@ impl GroupScoring {
                 })
                 .collect();
         } else {
+            // Whether a total moved (the ranks read the totals only).
             let mut any = false;
             for i in 0..rows {
                 let row_changed = changed.get(i * n..(i + 1) * n).unwrap_or_default();
@@ -334,16 +335,18 @@ impl GroupScoring {
                 let Some(c) = position.get(i).and_then(|p| cards.get_mut(*p)) else {
                     continue;
                 };
-                any = true;
                 let row = row_of(i);
                 let factor = row_factor(scheme, &k, columns, row);
                 let all = factors.get(i).is_none_or(|f| !same(Some(*f), Some(factor)));
                 if let Some(f) = factors.get_mut(i) {
                     *f = factor;
                 }
+                // The total and grade read the components' points only.
+                let mut points_moved = true;
                 if all || c.components.len() != n {
                     c.components = build(row, factor);
                 } else {
+                    points_moved = false;
                     for ((comp, (col, cell)), ch) in c
                         .components
                         .iter_mut()
@@ -351,11 +354,16 @@ impl GroupScoring {
                         .zip(row_changed)
                     {
                         if *ch && let Some(new) = component(scheme, &k, col, cell, factor) {
+                            points_moved |= !same(Some(new.points), Some(comp.points));
                             *comp = new;
                         }
                     }
                 }
-                settle(scheme, &k, c);
+                if points_moved {
+                    let before = c.total;
+                    settle(scheme, &k, c);
+                    any |= c.total != before;
+                }
             }
             if !any {
                 return;
