@@ -139,6 +139,29 @@ mod tests {
     }
 
     #[test]
+    fn around_gives_the_neighbours_of_as_of() {
+        let mut idx = TimeIndex::default();
+        for (at, t) in [(5, 1), (3, 2), (5, 0), (9, 4)] {
+            idx.insert(at, t, 0, false);
+        }
+        // (as_of, last instant before it, first instant at or after it)
+        for (as_of, before, next) in [
+            (0, None, Some(3)),
+            (3, None, Some(3)),
+            (4, Some(3), Some(5)),
+            (5, Some(3), Some(5)),
+            (6, Some(5), Some(9)),
+            (10, Some(9), None),
+        ] {
+            assert_eq!(
+                idx.around(idx.count_before(as_of)),
+                (before, next),
+                "{as_of}"
+            );
+        }
+    }
+
+    #[test]
     fn ranges_are_half_open() {
         let mut idx = TimeIndex::default();
         for (at, t) in [(5, 1), (3, 2), (5, 0), (9, 4)] {

@@ -42,8 +42,8 @@ pub(crate) use validate::SeenIds;
 
 /// The most events one ticket may have (`too_many_events` beyond). Real tickets have tens of
 /// events and the longest-running ones a few hundred; the limit is far above that, and keeps the
-/// cost of one ticket bounded where it grows faster than its log (the real-time board re-checks
-/// and re-evaluates a ticket's whole log on every event it ingests).
+/// cost of one ticket bounded where it grows faster than its log (the real-time board
+/// re-evaluates a ticket's whole log on every event it ingests, and re-checks it for late ones).
 pub const MAX_EVENTS_PER_TICKET: usize = 10_000;
 
 /// Implements `ALL`, `name()` and `from_name()` for a fieldless enum whose serde names are the
