@@ -15,7 +15,7 @@ mod board_support;
 
 use board_support::{DAY, assert_same, builder, city, interleave, streams};
 use hotline_score::Instant;
-use hotline_score::board::Ingest;
+use hotline_score::board::{Board, Ingest};
 use hotline_score::synthetic::Rng;
 use proptest::prelude::*;
 
@@ -69,6 +69,53 @@ proptest! {
     }
 }
 
+/// Feeds a small city's inputs to a board in random batches; after each, the board's scores
+/// at `as_of(board, rng, end of the city)` (when given) equal scoring its metrics afresh, and its
+/// standings carry the same totals.
+fn live_equals_fresh(
+    seed: u64,
+    order: u64,
+    batch_max: usize,
+    mut as_of: impl FnMut(&Board, &mut Rng, Instant) -> Option<Instant>,
+) -> Result<(), TestCaseError> {
+    let city = city(seed, 5, 14, 7);
+    let inputs = interleave(streams(&city.tickets), order, 0, 0);
+    let mut board = builder(&city.units).build().unwrap();
+    let scheme = board.scheme().clone();
+    let mut rng = Rng::new(order ^ 0xfeed);
+    let mut k = 0;
+    while k < inputs.len() {
+        let n = 1 + rng.index(batch_max);
+        board.ingest_batch(inputs.iter().skip(k).take(n).map(|(i, _)| i.clone()));
+        k += n;
+        let Some(as_of) = as_of(&board, &mut rng, city.as_of) else {
+            continue;
+        };
+        let period = scheme.period_at(as_of).unwrap();
+        let live = board.scores_in(&period, as_of).unwrap();
+        let fresh = scheme
+            .score(
+                &city.units,
+                &board.metrics(&period, as_of).unwrap(),
+                &period,
+                as_of,
+            )
+            .unwrap();
+        prop_assert_eq!(&live, &fresh, "at {}", as_of);
+        let standings = board.standings_in(&period, as_of).unwrap();
+        let totals: Vec<_> = standings
+            .groups
+            .iter()
+            .flat_map(|g| g.units.iter().map(|u| u.total))
+            .collect();
+        prop_assert_eq!(
+            totals,
+            fresh.units.iter().map(|c| c.total).collect::<Vec<_>>()
+        );
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 6, ..ProptestConfig::default() })]
 
@@ -80,26 +127,26 @@ proptest! {
         order in any::<u64>(),
         batch_max in 1usize..40,
     ) {
-        let city = city(seed, 5, 14, 7);
-        let inputs = interleave(streams(&city.tickets), order, 0, 0);
-        let mut board = builder(&city.units).build().unwrap();
-        let scheme = board.scheme().clone();
-        let as_of = city.as_of;
-        let period = scheme.period_at(as_of).unwrap();
-        let mut rng = Rng::new(order ^ 0xfeed);
-        let mut k = 0;
-        while k < inputs.len() {
-            let n = 1 + rng.index(batch_max);
-            board.ingest_batch(inputs.iter().skip(k).take(n).map(|(i, _)| i.clone()));
-            k += n;
-            let live = board.scores_in(&period, as_of).unwrap();
-            let fresh = scheme
-                .score(&city.units, &board.metrics(&period, as_of).unwrap(), &period, as_of)
-                .unwrap();
-            prop_assert_eq!(&live, &fresh);
-            let standings = board.standings_in(&period, as_of).unwrap();
-            let totals: Vec<_> = standings.groups.iter().flat_map(|g| g.units.iter().map(|u| u.total)).collect();
-            prop_assert_eq!(totals, fresh.units.iter().map(|c| c.total).collect::<Vec<_>>());
-        }
+        live_equals_fresh(seed, order, batch_max, |_, _, end| Some(end))?;
+    }
+
+    /// The same with `as_of` moving with the events — mostly just after the latest one, at times
+    /// days ahead (deadlines lapse, overdue time grows) or back before it (tickets with later
+    /// events evaluated at query time): the counters kept from one query to the next are exact.
+    #[test]
+    fn standings_at_a_moving_as_of_equal_fresh_scoring(
+        seed in 1u64..1_000_000,
+        order in any::<u64>(),
+        batch_max in 1usize..40,
+    ) {
+        live_equals_fresh(seed, order, batch_max, |board, rng, _| {
+            let latest = board.latest_event()?.millis();
+            let ahead = match rng.below(8) {
+                0 => -(rng.below(DAY as u64) as i64),
+                1 => rng.below(3 * DAY as u64) as i64,
+                _ => 1 + rng.below(3_600_000) as i64,
+            };
+            Some(Instant::from_millis(latest + ahead))
+        })?;
     }
 }

@@ -68,6 +68,13 @@ impl TimeIndex {
         self.keys.partition_point(|k| k.0 < as_of)
     }
 
+    /// The instants of the entries at `n - 1` and `n`: with `n = count_before(as_of)`, the last
+    /// one before `as_of` and the first at or after it.
+    pub(crate) fn around(&self, n: usize) -> (Option<i64>, Option<i64>) {
+        let before = n.checked_sub(1).and_then(|i| self.keys.get(i)).map(|k| k.0);
+        (before, self.keys.get(n).map(|k| k.0))
+    }
+
     /// Sum of the weights of the first `n` entries.
     pub(crate) fn weight_of_first(&self, n: usize) -> i64 {
         n.checked_sub(1)
@@ -129,6 +136,29 @@ mod tests {
         }
         assert_eq!(idx.len(), list.len());
         assert!(!idx.remove(1000, 0), "absent entries are not removed");
+    }
+
+    #[test]
+    fn around_gives_the_neighbours_of_as_of() {
+        let mut idx = TimeIndex::default();
+        for (at, t) in [(5, 1), (3, 2), (5, 0), (9, 4)] {
+            idx.insert(at, t, 0, false);
+        }
+        // (as_of, last instant before it, first instant at or after it)
+        for (as_of, before, next) in [
+            (0, None, Some(3)),
+            (3, None, Some(3)),
+            (4, Some(3), Some(5)),
+            (5, Some(3), Some(5)),
+            (6, Some(5), Some(9)),
+            (10, Some(9), None),
+        ] {
+            assert_eq!(
+                idx.around(idx.count_before(as_of)),
+                (before, next),
+                "{as_of}"
+            );
+        }
     }
 
     #[test]

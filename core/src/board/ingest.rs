@@ -4,9 +4,10 @@
 //!   received_at, attributes), before its first event — in a batch, the [`Input::Ticket`] comes
 //!   first. An event for an unknown ticket is refused ([`Error::BoardUnknownTicket`]); the
 //!   header decides the ticket's limits, so the board never guesses it.
-//! - **Transactional**: the event is inserted in time order and the whole log is validated with
-//!   the tickets module's rules (SPEC §3.2) and evaluated; only then are the counters changed. A
-//!   refused event leaves no trace.
+//! - **Transactional**: the event is inserted in time order, checked with the tickets module's
+//!   rules (SPEC §3.2) — against the rules' state after the last event when it comes last, over
+//!   the whole log when it is late — and the ticket evaluated; only then are the counters and the
+//!   rules' state changed. A refused event leaves no trace.
 //! - **Idempotent**: an event whose `event_id` the ticket already holds is a [`Ingest::Duplicate`]
 //!   when identical and an [`Error::BoardEventConflict`] otherwise. Without an `event_id`, an event
 //!   identical (instant, type and fields) to one already held without id is a duplicate.
@@ -18,13 +19,14 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::check::{self, TicketFlow};
 use super::periods::TablePeriods;
 use super::record;
 
 use super::{Board, TicketState, id_hash};
 use crate::error::{Error, Result};
 use crate::instant::Instant;
-use crate::ticket::{Event, Kind, Ticket, TicketErrorKind, Urgency};
+use crate::ticket::{Event, Kind, Ticket, Urgency};
 
 /// What a ticket is, without its events: registered before (or with) its first event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -156,7 +158,8 @@ impl Board {
             reason: "more than 2^32 tickets on one board".into(),
         })?;
         self.by_id.insert(ticket.id.clone(), index);
-        self.tickets.push(TicketState::new(ticket));
+        let flow = TicketFlow::start(ticket.received_at);
+        self.tickets.push(TicketState::new(ticket, flow));
         Ok(true)
     }
 
@@ -215,46 +218,43 @@ impl Board {
                 closed_through: ct,
             });
         }
-        // The events held were checked against the units table when they came in: only the new
-        // one needs the lookup (the same error `Ticket::validate` would give).
+        // An event at the end of the log is checked against the rules' state after the last
+        // one (on a copy); a late one re-checks the whole log once inserted.
         let at = event.at;
         let pos = events.partition_point(|e| e.at <= at);
-        if let Some(unit) = event.body.unit()
-            && !self.known.contains(unit.as_str())
-        {
-            return Err(Error::InvalidTicket {
-                ticket_id: ticket_id.to_owned(),
-                event_index: Some(pos),
-                field: "unit".to_owned(),
-                row: None,
-                kind: Box::new(TicketErrorKind::UnknownUnit { unit: unit.clone() }),
-            });
+        let late = pos < events.len();
+        if !late {
+            self.work.flow.clone_from(&state.flow);
+            check::append(&self.ev, ticket_id, &mut self.work.flow, pos, &event)?;
         }
         state.ticket.events.insert(pos, event);
         state.ids.insert(pos, hash);
-        let built = match state.ticket.validate(None) {
-            Ok(()) => {
-                let eval_at = record::decompose_at(&state.ticket).unwrap_or(at);
-                record::build(
-                    &self.ev,
-                    self.due_anchor,
-                    &state.ticket,
-                    eval_at,
-                    true,
-                    &mut self.work,
-                    &mut TablePeriods {
-                        table: &mut self.periods,
-                        scheme: &self.scheme,
-                    },
-                )
-            }
-            Err(e) => Err(e),
+        let checked = if late {
+            check::replay(&self.ev, &state.ticket, false, &mut self.work.flow)
+        } else {
+            Ok(())
         };
+        let built = checked.and_then(|()| {
+            let eval_at = record::decompose_at(&state.ticket).unwrap_or(at);
+            record::build(
+                &self.ev,
+                self.due_anchor,
+                &state.ticket,
+                eval_at,
+                true,
+                &mut self.work,
+                &mut TablePeriods {
+                    table: &mut self.periods,
+                    scheme: &self.scheme,
+                },
+            )
+        });
         if let Err(e) = built {
             state.ticket.events.remove(pos);
             state.ids.remove(pos);
             return Err(e);
         }
+        std::mem::swap(&mut state.flow, &mut self.work.flow);
         self.commit(index);
         self.latest = Some(self.latest.map_or(at, |l| l.max(at)));
         Ok(true)

@@ -46,12 +46,14 @@
 
 mod builder;
 mod card;
+mod check;
 mod checksum;
 mod close;
 mod codec;
 mod index;
 mod ingest;
 mod latest;
+mod live;
 mod periods;
 mod query;
 mod record;
@@ -81,6 +83,7 @@ use crate::scheme::{Scheme, Scores};
 use crate::ticket::{KnownUnits, Ticket};
 use crate::unit::{Unit, UnitId};
 use builder::Fingerprint;
+use check::TicketFlow;
 use latest::LastEvents;
 use periods::PeriodTable;
 use record::{Record, Work};
@@ -95,10 +98,13 @@ struct TicketState {
     /// A hash of each event's `event_id` (0 without one), parallel to the events: duplicate
     /// checks read this short vector instead of every event's id string.
     ids: Vec<u64>,
+    /// The rules' state after the last event (see `check`).
+    flow: TicketFlow,
 }
 
 impl TicketState {
-    fn new(ticket: Ticket) -> Self {
+    /// A ticket whose log was checked, and `flow` the rules' state after its last event.
+    fn new(ticket: Ticket, flow: TicketFlow) -> Self {
         let ids = ticket
             .events
             .iter()
@@ -108,6 +114,7 @@ impl TicketState {
             ticket,
             record: Record::default(),
             ids,
+            flow,
         }
     }
 }
@@ -255,6 +262,7 @@ impl Board {
             .map(|t| {
                 std::mem::size_of::<TicketState>()
                     + t.record.heap_bytes()
+                    + t.flow.heap_bytes()
                     + ticket_heap_bytes(&t.ticket)
             })
             .sum();

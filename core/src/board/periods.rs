@@ -4,13 +4,11 @@
 use std::collections::BTreeSet;
 
 use super::index::TimeIndex;
-use super::record::{
-    Fixed, KINDS, Lapse, Periods, Record, Timed, decode_kind, decode_slot, deltas,
-};
+use super::record::{Fixed, KINDS, Lapse, Periods, Record, Timed, decode_kind, decode_slot};
 use crate::clocks::Evaluator;
 use crate::error::{Error, Result};
 use crate::instant::Instant;
-use crate::metrics::{Counter, DueAnchor, Scope, UnitCounters};
+use crate::metrics::{DueAnchor, Scope, UnitCounters};
 use crate::period::Period;
 use crate::scheme::Scheme;
 
@@ -25,48 +23,14 @@ pub(crate) struct PeriodSlot {
     pub lapses: Vec<[TimeIndex; KINDS]>,
     /// Tickets with any contribution to this period, per unit.
     pub tickets: Vec<BTreeSet<u32>>,
+    /// Per unit, bumped whenever its finished facts or lapse indexes change.
+    pub versions: Vec<u64>,
 }
 
 impl PeriodSlot {
     /// The period.
     pub(crate) fn period(&self) -> &Period {
         &self.scope.period
-    }
-
-    /// Every unit's counters at `as_of` (finished facts plus the lapses before `as_of`).
-    pub(crate) fn counters(&self, ev: &Evaluator, as_of: Instant) -> Result<Vec<UnitCounters>> {
-        let mut rows = self.rows.clone();
-        let mut w_as_of: Option<i64> = None;
-        for (row, kinds) in rows.iter_mut().zip(self.lapses.iter()) {
-            for (k, idx) in kinds.iter().enumerate() {
-                if idx.len() == 0 {
-                    continue;
-                }
-                let n = idx.count_before(as_of.millis());
-                if n == 0 {
-                    continue;
-                }
-                let (role, lapse) = decode_kind(u8::try_from(k).unwrap_or(0));
-                let n64 = i64::try_from(n).unwrap_or(i64::MAX);
-                let r = row.role_mut(role);
-                for (counter, d) in deltas(lapse) {
-                    r.add(*counter, d.saturating_mul(n64));
-                }
-                if lapse == Lapse::DueOpen {
-                    let w = match w_as_of {
-                        Some(w) => w,
-                        None => {
-                            let w = ev.working_ms(self.scope.period.start, as_of)?;
-                            w_as_of = Some(w);
-                            w
-                        }
-                    };
-                    let grown = w.saturating_mul(n64).saturating_sub(idx.weight_of_first(n));
-                    r.add(Counter::OverdueWorkingMs, grown);
-                }
-            }
-        }
-        Ok(rows)
     }
 
     fn heap_bytes(&self) -> usize {
@@ -168,6 +132,7 @@ impl PeriodTable {
             rows: vec![UnitCounters::default(); self.units],
             lapses: vec![Default::default(); self.units],
             tickets: vec![BTreeSet::new(); self.units],
+            versions: vec![0; self.units],
         });
         Ok(id)
     }
@@ -251,12 +216,11 @@ impl PeriodTable {
         let Some((role, counter)) = decode_slot(f.slot) else {
             return;
         };
-        if let Some(row) = self
-            .slots
-            .get_mut(usize::from(f.period))
-            .and_then(|s| s.rows.get_mut(f.unit as usize))
+        if let Some(slot) = self.slots.get_mut(usize::from(f.period))
+            && let Some(row) = slot.rows.get_mut(f.unit as usize)
         {
             row.role_mut(role).add(counter, amount);
+            bump(slot, f.unit);
         }
     }
 
@@ -268,10 +232,13 @@ impl PeriodTable {
     }
 
     fn timed(&mut self, ticket: u32, t: &Timed, insert: bool) {
-        let Some(idx) = self
-            .slots
-            .get_mut(usize::from(t.period))
-            .and_then(|s| s.lapses.get_mut(t.unit as usize))
+        let Some(slot) = self.slots.get_mut(usize::from(t.period)) else {
+            return;
+        };
+        bump(slot, t.unit);
+        let Some(idx) = slot
+            .lapses
+            .get_mut(t.unit as usize)
             .and_then(|k| k.get_mut(usize::from(t.kind)))
         else {
             return;
@@ -298,6 +265,13 @@ impl PeriodTable {
             .flat_map(|k| k.iter())
             .map(TimeIndex::len)
             .sum()
+    }
+}
+
+/// Marks unit `unit`'s counters in `slot` as changed.
+fn bump(slot: &mut PeriodSlot, unit: u32) {
+    if let Some(v) = slot.versions.get_mut(unit as usize) {
+        *v = v.wrapping_add(1);
     }
 }
 

@@ -11,9 +11,10 @@ use super::record::Work;
 use super::record::{self, decode_slot};
 use crate::error::{Error, Result};
 use crate::instant::Instant;
-use crate::metrics::{MetricsTable, Scope, UnitCounters};
+use crate::metrics::{Counter, MetricsTable, Scope, UnitCounters};
 use crate::period::Period;
 use crate::ticket::Ticket;
+use crate::unit::Role;
 
 impl Board {
     /// The position of `unit` in the units table.
@@ -53,16 +54,37 @@ impl Board {
         as_of: Instant,
         events_upto: Instant,
     ) -> Result<Vec<UnitCounters>> {
-        let id = self.periods.find_period(period);
-        let slot = id.and_then(|id| self.periods.get(id));
+        let slot = self
+            .periods
+            .find_period(period)
+            .and_then(|id| self.periods.get(id));
         let mut rows = match slot {
             Some(s) => s.counters(&self.ev, as_of)?,
             None => vec![UnitCounters::default(); self.units().len()],
         };
+        self.query_time(period, as_of, events_upto, &mut |u, role, c, a| {
+            if let Some(row) = rows.get_mut(u as usize) {
+                row.role_mut(role).add(c, a);
+            }
+        })?;
+        Ok(rows)
+    }
+
+    /// What the query-time tickets change in `period`'s counters at `as_of` (with the events up
+    /// to `events_upto`), as `out(unit, role, counter, amount)`: each one's recorded
+    /// contributions taken out, its evaluation at `as_of` put in.
+    pub(crate) fn query_time(
+        &self,
+        period: &Period,
+        as_of: Instant,
+        events_upto: Instant,
+        out: &mut impl FnMut(u32, Role, Counter, i64),
+    ) -> Result<()> {
         let special = self.query_time_tickets(events_upto);
         if special.is_empty() {
-            return Ok(rows);
+            return Ok(());
         }
+        let id = self.periods.find_period(period);
         let mut w: Option<i64> = None;
         let mut w_as_of = || -> Result<i64> {
             if let Some(w) = w {
@@ -89,9 +111,7 @@ impl Board {
                 state
                     .record
                     .value_at(id, as_of, &mut w_as_of, &mut |u, role, c, a| {
-                        if let Some(row) = rows.get_mut(u as usize) {
-                            row.role_mut(role).add(c, a.saturating_neg());
-                        }
+                        out(u, role, c, a.saturating_neg());
                     })?;
             }
             let truncated;
@@ -112,14 +132,12 @@ impl Board {
                 &mut one,
             )?;
             for f in &work.rec.fixed {
-                if let (Some((role, c)), Some(row)) =
-                    (decode_slot(f.slot), rows.get_mut(f.unit as usize))
-                {
-                    row.role_mut(role).add(c, f.amount);
+                if let Some((role, c)) = decode_slot(f.slot) {
+                    out(f.unit, role, c, f.amount);
                 }
             }
         }
-        Ok(rows)
+        Ok(())
     }
 
     /// The per-unit metrics table of `period` at `as_of` (every unit of the units table, and the
@@ -135,13 +153,23 @@ impl Board {
         events_upto: Instant,
     ) -> Result<MetricsTable> {
         let rows = self.rows(period, as_of, events_upto)?;
+        // In id order, so that building the map moves no row around.
+        let units = self.units();
+        let mut order: Vec<usize> = (0..units.len()).collect();
+        order.sort_unstable_by(|a, b| {
+            units
+                .get(*a)
+                .map(|u| &u.id)
+                .cmp(&units.get(*b).map(|u| &u.id))
+        });
+        let mut sorted = Vec::with_capacity(order.len());
+        sorted.extend(
+            order
+                .into_iter()
+                .filter_map(|i| Some((units.get(i)?.id.clone(), *rows.get(i)?))),
+        );
         Ok(MetricsTable {
-            units: self
-                .units()
-                .iter()
-                .zip(rows)
-                .map(|(u, r)| (u.id.clone(), r))
-                .collect(),
+            units: sorted.into_iter().collect(),
             external: self
                 .external
                 .get(&(period.start.millis(), period.end.millis()))

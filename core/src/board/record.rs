@@ -247,6 +247,8 @@ pub(crate) struct Work {
     pub rec: Record,
     open: Vec<usize>,
     ids: Vec<u16>,
+    /// The rules' state being checked (it replaces a ticket's once ingestion succeeded).
+    pub flow: super::check::TicketFlow,
 }
 
 /// The instant a ticket's record is evaluated at: 1 ms after its last event.
@@ -273,6 +275,7 @@ pub(crate) fn build<P: Periods>(
         rec,
         open,
         ids,
+        ..
     } = work;
     rec.clear();
     open.clear();

@@ -19,6 +19,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::builder::{BoardBuilder, Fingerprint};
+use super::check::{self, TicketFlow};
 use super::checksum::fnv1a;
 use super::codec::{Decoder, Encoder, put_bytes};
 use super::periods::TablePeriods;
@@ -244,7 +245,8 @@ impl BoardBuilder {
         let mut ids: HashMap<String, u32> = HashMap::with_capacity(state.tickets.len());
         for ticket in state.tickets {
             let invalid = |e: Error| corrupt(0, format!("ticket {:?}: {e}", ticket.id));
-            ticket.validate(Some(&board.known)).map_err(invalid)?;
+            let mut flow = TicketFlow::start(ticket.received_at);
+            check::replay(&board.ev, &ticket, true, &mut flow).map_err(invalid)?;
             let index =
                 u32::try_from(board.tickets.len()).map_err(|_| corrupt(0, "too many tickets"))?;
             if ids.insert(ticket.id.clone(), index).is_some() {
@@ -268,7 +270,7 @@ impl BoardBuilder {
             if let Some(last) = ticket.events.last() {
                 board.latest = Some(board.latest.map_or(last.at, |l| l.max(last.at)));
             }
-            board.tickets.push(TicketState::new(ticket));
+            board.tickets.push(TicketState::new(ticket, flow));
             board.commit(index);
         }
         board.by_id = ids;

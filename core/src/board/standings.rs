@@ -9,6 +9,7 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use super::live::LiveRows;
 use super::{Board, External};
 use crate::error::Result;
 use crate::instant::Instant;
@@ -61,10 +62,24 @@ struct GroupCache {
     scoring: GroupScoring,
 }
 
+/// One period's cached state: its counters at the last query and each group's scoring from
+/// them. Every query updates both, so a unit whose counters did not move since the last query
+/// has the counters its group's scoring was made from.
+#[derive(Debug, Default)]
+struct PeriodCache {
+    /// The period's counters at the last query, without the query-time tickets.
+    live: LiveRows,
+    /// Units whose counters the query-time tickets changed at the last query.
+    special: Vec<u32>,
+    /// The period's external metrics at the last query.
+    external: External,
+    groups: Vec<Option<GroupCache>>,
+}
+
 /// Cached group scorings per period `(start, end)`.
 #[derive(Debug, Default)]
 pub(crate) struct StandingsCache {
-    periods: HashMap<(i64, i64), Vec<Option<GroupCache>>>,
+    periods: HashMap<(i64, i64), PeriodCache>,
 }
 
 impl Board {
@@ -75,13 +90,65 @@ impl Board {
         as_of: Instant,
         events_upto: Instant,
     ) -> Result<Vec<Arc<Vec<Scorecard>>>> {
-        let rows = self.rows(period, as_of, events_upto)?;
+        let key = (period.start.millis(), period.end.millis());
+        let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        let entry = cache.periods.entry(key).or_default();
+        let out = self.cards_in(entry, period, as_of, events_upto);
+        if out.is_err() {
+            // A failed query may leave the counters and the scorings out of step.
+            cache.periods.remove(&key);
+        }
+        out
+    }
+
+    fn cards_in(
+        &self,
+        cache: &mut PeriodCache,
+        period: &Period,
+        as_of: Instant,
+        events_upto: Instant,
+    ) -> Result<Vec<Arc<Vec<Scorecard>>>> {
+        // Units whose counters (or external metrics) may differ from their group's scoring.
+        let mut dirty = vec![false; self.units().len()];
+        let mut mark = |u: usize| {
+            if let Some(d) = dirty.get_mut(u) {
+                *d = true;
+            }
+        };
+        match self
+            .periods
+            .find_period(period)
+            .and_then(|id| self.periods.get(id))
+        {
+            Some(slot) => cache.live.update(slot, &self.ev, as_of, &mut mark)?,
+            None => {
+                cache.live = LiveRows::default();
+                (0..self.units().len()).for_each(&mut mark);
+            }
+        }
+        let base = cache.live.rows();
+        let base_row = |u: u32| base.get(u as usize).copied().unwrap_or_default();
+        let mut overlay: BTreeMap<u32, UnitCounters> = BTreeMap::new();
+        self.query_time(period, as_of, events_upto, &mut |u, role, c, a| {
+            overlay
+                .entry(u)
+                .or_insert_with(|| base_row(u))
+                .role_mut(role)
+                .add(c, a);
+        })?;
+        for u in cache.special.iter().chain(overlay.keys()) {
+            mark(*u as usize);
+        }
+        cache.special = overlay.keys().copied().collect();
         let key = (period.start.millis(), period.end.millis());
         let empty = External::new();
         let ext_all = self.external.get(&key).unwrap_or(&empty);
-        let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        if cache.external != *ext_all {
+            (0..self.units().len()).for_each(&mut mark);
+            cache.external = ext_all.clone();
+        }
         let n = self.scheme.groups().len();
-        let slots = cache.periods.entry(key).or_default();
+        let slots = &mut cache.groups;
         slots.resize_with(n, || None);
         let mut out = Vec::with_capacity(n);
         let indicators_of: Vec<_> = self
@@ -98,7 +165,7 @@ impl Board {
             .zip(slots.iter_mut())
             .zip(indicators_of.iter())
         {
-            let row = |m: &u32| rows.get(*m as usize).copied().unwrap_or_default();
+            let row = |m: &u32| overlay.get(m).copied().unwrap_or_else(|| base_row(*m));
             let unit = |m: &u32| self.units().get(*m as usize);
             let ext = |m: &u32| unit(m).and_then(|u| ext_all.get(&u.id)).cloned();
             // Members whose counters or external metrics changed since the cached scoring; the
@@ -109,6 +176,9 @@ impl Board {
             {
                 let mut changed = Vec::new();
                 for (i, m) in members.iter().enumerate() {
+                    if !dirty.get(*m as usize).copied().unwrap_or(true) {
+                        continue;
+                    }
                     let now = row(m);
                     let external = unit(m).and_then(|u| ext_all.get(&u.id));
                     let (Some(k), Some(e)) = (c.counters.get_mut(i), c.external.get_mut(i)) else {

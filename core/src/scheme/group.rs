@@ -352,6 +352,7 @@ impl<M: Borrow<Unit>> GroupScoring<M> {
                 })
                 .collect();
         } else {
+            // Whether a total moved (the ranks read the totals only).
             let mut any = false;
             for i in 0..rows {
                 let row_changed = changed.get(i * n..(i + 1) * n).unwrap_or_default();
@@ -361,26 +362,34 @@ impl<M: Borrow<Unit>> GroupScoring<M> {
                 let Some(c) = position.get(i).and_then(|p| cards.get_mut(*p)) else {
                     continue;
                 };
-                any = true;
                 let row = row_of(i);
                 let factor = row_factor(&inds, &k, columns, row);
                 let all = factors.get(i).is_none_or(|f| *f != factor);
                 if let Some(f) = factors.get_mut(i) {
                     *f = factor;
                 }
+                // The total and grade read the components' points only.
+                let mut points_moved = true;
                 if all || c.components.len() != n {
                     c.components = build(row, factor);
                 } else {
+                    points_moved = false;
                     let cols = columns.iter().zip(&inds).zip(row);
                     for ((comp, ((col, ind), cell)), ch) in
                         c.components.iter_mut().zip(cols).zip(row_changed)
                     {
                         if *ch {
-                            *comp = component(ind, &k, col, cell, factor);
+                            let new = component(ind, &k, col, cell, factor);
+                            points_moved |= new.points != comp.points;
+                            *comp = new;
                         }
                     }
                 }
-                settle(&k, c);
+                if points_moved {
+                    let before = c.total;
+                    settle(&k, c);
+                    any |= c.total != before;
+                }
             }
             if !any {
                 return;

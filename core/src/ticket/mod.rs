@@ -18,6 +18,7 @@ mod borrowed;
 mod cells;
 mod event;
 mod event_serde;
+mod flow;
 mod json;
 mod load;
 mod model;
@@ -32,6 +33,7 @@ mod verdict;
 pub use assemble::{Assembler, load_rows};
 pub use borrowed::{EventRowRef, InstantCell};
 pub use event::{EventBody, EventType};
+pub(crate) use flow::{Flow, FlowKeys, check_header};
 pub use json::load_json;
 pub use load::{Diagnostic, Loaded, LoadedBatch, Mode, load_tickets};
 pub use model::{Event, Ticket};
@@ -40,11 +42,12 @@ pub(crate) use problem::location;
 pub use rows::{EventRow, TicketRow};
 pub use set::TicketSet;
 pub use units::{KnownUnits, check_units};
+pub(crate) use validate::SeenIds;
 
 /// The most events one ticket may have (`too_many_events` beyond). Real tickets have tens of
 /// events and the longest-running ones a few hundred; the limit is far above that, and keeps the
-/// cost of one ticket bounded where it grows faster than its log (the real-time board re-checks
-/// and re-evaluates a ticket's whole log on every event it ingests).
+/// cost of one ticket bounded where it grows faster than its log (the real-time board
+/// re-evaluates a ticket's whole log on every event it ingests, and re-checks it for late ones).
 pub const MAX_EVENTS_PER_TICKET: usize = 10_000;
 
 /// Implements `ALL`, `name()` and `from_name()` for a fieldless enum whose serde names are the

@@ -1,46 +1,18 @@
-//! The per-ticket rules of SPEC §3.2, checked event by event.
-//!
-//! Each dispatch opens an assignment of its unit; the checker tracks, per unit, the state of its
-//! latest assignment (signed, return pending, paused, extension pending, replied, ended) and, per
-//! ticket, whether it is closed, whether anything was replied, and how many unsatisfied callbacks
-//! can still be written off. Every rule only looks back, so any prefix of a valid log is valid.
-
-use std::collections::HashMap;
+//! Checking a log once (files, tables, [`Ticket::validate`](crate::ticket::Ticket::validate)):
+//! the rules of SPEC §3.2 ([`Flow`]) with units named by their borrowed ids, checked against the
+//! units table when one is given, and every event id remembered.
 
 use crate::instant::Instant;
+use std::collections::HashMap;
+
+use crate::ticket::flow::{Flow, FlowKeys, check_header};
 use crate::ticket::problem::Violation;
-use crate::ticket::{Event, EventBody, KnownUnits, MAX_EVENTS_PER_TICKET, Ticket, TicketErrorKind};
+use crate::ticket::{Event, KnownUnits, Ticket};
 use crate::unit::UnitId;
-
-/// The state of one unit's latest assignment on the ticket.
-#[derive(Debug, Clone, Copy)]
-struct Assignment<'t> {
-    unit: &'t UnitId,
-    ended: bool,
-    signed: bool,
-    return_pending: bool,
-    paused: bool,
-    extension_pending: bool,
-    replied: bool,
-}
-
-impl<'t> Assignment<'t> {
-    fn open(unit: &'t UnitId) -> Self {
-        Assignment {
-            unit,
-            ended: false,
-            signed: false,
-            return_pending: false,
-            paused: false,
-            extension_pending: false,
-            replied: false,
-        }
-    }
-}
 
 /// Event ids seen so far: a short list, a map once the ticket has many events.
 #[derive(Debug)]
-enum SeenIds<'t> {
+pub(crate) enum SeenIds<'t> {
     Few(Vec<(&'t str, usize)>),
     Many(HashMap<&'t str, usize>),
 }
@@ -48,8 +20,13 @@ enum SeenIds<'t> {
 impl<'t> SeenIds<'t> {
     const SWITCH: usize = 32;
 
+    /// None seen.
+    pub(crate) fn new() -> Self {
+        SeenIds::Few(Vec::new())
+    }
+
     /// Records `id` at `index`; the index of an earlier event with the same id, if any.
-    fn insert(&mut self, id: &'t str, index: usize) -> Option<usize> {
+    pub(crate) fn insert(&mut self, id: &'t str, index: usize) -> Option<usize> {
         match self {
             SeenIds::Few(list) => {
                 if let Some((_, first)) = list.iter().find(|(seen, _)| *seen == id) {
@@ -75,42 +52,50 @@ impl<'t> SeenIds<'t> {
     }
 }
 
+/// Units by borrowed id (checked against `units` when given); event ids in a [`SeenIds`].
+#[derive(Debug)]
+struct Borrowed<'t> {
+    units: Option<&'t KnownUnits>,
+    seen: SeenIds<'t>,
+}
+
+impl<'t> FlowKeys<'t> for Borrowed<'t> {
+    type Unit = &'t str;
+
+    fn unit(&mut self, unit: &'t UnitId) -> Option<&'t str> {
+        match self.units {
+            Some(known) if !known.contains(unit.as_str()) => None,
+            _ => Some(unit.as_str()),
+        }
+    }
+
+    fn seen(&mut self, id: &'t str, index: usize) -> Option<usize> {
+        self.seen.insert(id, index)
+    }
+}
+
 /// Incremental checker of one ticket's events (SPEC §3.2 rules).
 #[derive(Debug)]
 pub(crate) struct FlowCheck<'t> {
-    received_at: Instant,
-    last_at: Option<Instant>,
-    closed: bool,
-    any_reply: bool,
-    unsatisfied_open: u32,
-    assignments: Vec<Assignment<'t>>,
-    /// Position of each unit in `assignments`, once a ticket has many units.
-    unit_index: Option<HashMap<&'t str, usize>>,
-    seen_ids: SeenIds<'t>,
-    units: Option<&'t KnownUnits>,
+    flow: Flow<&'t str>,
+    keys: Borrowed<'t>,
 }
 
 impl<'t> FlowCheck<'t> {
     /// Starts checking `ticket`'s events; checks the ticket's own fields.
     pub(crate) fn new(ticket: &Ticket, units: Option<&'t KnownUnits>) -> Result<Self, Violation> {
-        if ticket.id.is_empty() {
-            return Err(Violation::ticket("id", TicketErrorKind::MissingField));
-        }
+        check_header(ticket)?;
         Ok(Self::start(ticket.received_at, units))
     }
 
     /// Starts checking the events of a ticket received at `received_at`.
     pub(crate) fn start(received_at: Instant, units: Option<&'t KnownUnits>) -> Self {
         FlowCheck {
-            received_at,
-            last_at: None,
-            closed: false,
-            any_reply: false,
-            unsatisfied_open: 0,
-            assignments: Vec::new(),
-            unit_index: None,
-            seen_ids: SeenIds::Few(Vec::new()),
-            units,
+            flow: Flow::start(received_at),
+            keys: Borrowed {
+                units,
+                seen: SeenIds::new(),
+            },
         }
     }
 
@@ -126,279 +111,8 @@ impl<'t> FlowCheck<'t> {
         event: &'t Event,
         event_id: Option<&'t str>,
     ) -> Result<(), Violation> {
-        let fail = |field: &str, kind| Err(Violation::event(index, field, kind));
-        if index >= MAX_EVENTS_PER_TICKET {
-            return fail(
-                "events",
-                TicketErrorKind::TooManyEvents {
-                    limit: MAX_EVENTS_PER_TICKET,
-                },
-            );
-        }
-        let unit = event.body.unit();
-        if let (Some(unit), Some(known)) = (unit, self.units) {
-            if !known.contains(unit.as_str()) {
-                return fail("unit", TicketErrorKind::UnknownUnit { unit: unit.clone() });
-            }
-        }
-        if event.at < self.received_at {
-            return fail(
-                "at",
-                TicketErrorKind::EventBeforeReceived {
-                    received_at: self.received_at,
-                    at: event.at,
-                },
-            );
-        }
-        if let Some(previous) = self.last_at {
-            if event.at < previous {
-                return fail(
-                    "at",
-                    TicketErrorKind::EventsOutOfOrder {
-                        previous,
-                        at: event.at,
-                    },
-                );
-            }
-        }
-        if let Some((field, required)) = empty_text(event) {
-            return if required {
-                fail(field, TicketErrorKind::MissingField)
-            } else {
-                fail(
-                    field,
-                    TicketErrorKind::MalformedValue {
-                        value: String::new(),
-                        expected: "a non-empty text (in files, an empty value is an absent one)"
-                            .to_owned(),
-                    },
-                )
-            };
-        }
-        if let Some(Err(e)) = event.body.amount().map(|a| a.check()) {
-            let (value, reason) = match e {
-                crate::Error::InvalidAmount { value, reason } => (value, reason),
-                other => (String::new(), other.to_string()),
-            };
-            return fail("amount", TicketErrorKind::MalformedAmount { value, reason });
-        }
-        let event_type = event.body.event_type();
-        if self.closed && !event_type.allowed_after_close() {
-            return fail(
-                "type",
-                TicketErrorKind::EventAfterClose {
-                    event_type: event_type.name().to_owned(),
-                },
-            );
-        }
-        if let Some(id) = event_id {
-            if let Some(first_index) = self.seen_ids.insert(id, index) {
-                return fail(
-                    "event_id",
-                    TicketErrorKind::DuplicateEventId {
-                        event_id: id.to_owned(),
-                        first_index,
-                    },
-                );
-            }
-        }
-        self.apply(index, &event.body)?;
-        self.last_at = Some(event.at);
-        Ok(())
+        self.flow.push(index, event, event_id, &mut self.keys)
     }
-
-    /// Linear search while a ticket has few units; a map beyond.
-    const MANY_UNITS: usize = 16;
-
-    fn find(&mut self, unit: &UnitId) -> Option<&mut Assignment<'t>> {
-        match &self.unit_index {
-            Some(index) => {
-                let i = *index.get(unit.as_str())?;
-                self.assignments.get_mut(i)
-            }
-            None => self.assignments.iter_mut().find(|a| a.unit == unit),
-        }
-    }
-
-    fn add(&mut self, unit: &'t UnitId) {
-        self.assignments.push(Assignment::open(unit));
-        let position = self.assignments.len() - 1;
-        match &mut self.unit_index {
-            Some(index) => {
-                index.insert(unit.as_str(), position);
-            }
-            None if self.assignments.len() > Self::MANY_UNITS => {
-                let index = self
-                    .assignments
-                    .iter()
-                    .enumerate()
-                    .map(|(i, a)| (a.unit.as_str(), i))
-                    .collect();
-                self.unit_index = Some(index);
-            }
-            None => {}
-        }
-    }
-
-    /// The assignment of `unit`, which must be open.
-    fn open_assignment(
-        &mut self,
-        index: usize,
-        unit: &UnitId,
-    ) -> Result<&mut Assignment<'t>, Violation> {
-        match self.find(unit) {
-            None => Err(Violation::event(
-                index,
-                "unit",
-                TicketErrorKind::EventBeforeDispatch { unit: unit.clone() },
-            )),
-            Some(a) if a.ended => Err(Violation::event(
-                index,
-                "unit",
-                TicketErrorKind::AssignmentEnded { unit: unit.clone() },
-            )),
-            Some(a) => Ok(a),
-        }
-    }
-
-    fn apply(&mut self, index: usize, body: &'t EventBody) -> Result<(), Violation> {
-        let flow = |kind| Err(Violation::event(index, "type", kind));
-        match body {
-            EventBody::Dispatched { unit, .. } => match self.find(unit) {
-                Some(a) if !a.ended => {
-                    return Err(Violation::event(
-                        index,
-                        "unit",
-                        TicketErrorKind::AlreadyDispatched { unit: unit.clone() },
-                    ));
-                }
-                Some(a) => *a = Assignment::open(unit),
-                None => self.add(unit),
-            },
-            EventBody::Signed { unit } => {
-                let a = self.open_assignment(index, unit)?;
-                if a.return_pending {
-                    return flow(TicketErrorKind::SignAfterReturn { unit: unit.clone() });
-                }
-                if a.signed {
-                    return flow(TicketErrorKind::AlreadySigned { unit: unit.clone() });
-                }
-                a.signed = true;
-            }
-            EventBody::Returned { unit, .. } => {
-                let a = self.open_assignment(index, unit)?;
-                if a.return_pending {
-                    return flow(TicketErrorKind::ReturnPending { unit: unit.clone() });
-                }
-                a.return_pending = true;
-            }
-            EventBody::ReturnDecided { unit, accepted } => {
-                let a = self.open_assignment(index, unit)?;
-                if !a.return_pending {
-                    return flow(TicketErrorKind::NoPendingReturn { unit: unit.clone() });
-                }
-                a.return_pending = false;
-                a.ended = *accepted;
-            }
-            EventBody::ExtensionRequested { unit, .. } => {
-                let a = self.open_assignment(index, unit)?;
-                if a.extension_pending {
-                    return flow(TicketErrorKind::ExtensionPending { unit: unit.clone() });
-                }
-                a.extension_pending = true;
-            }
-            EventBody::ExtensionDecided { unit, .. } => {
-                let a = self.open_assignment(index, unit)?;
-                if !a.extension_pending {
-                    return flow(TicketErrorKind::NoPendingExtension { unit: unit.clone() });
-                }
-                a.extension_pending = false;
-            }
-            EventBody::Paused { unit, .. } => {
-                let a = self.open_assignment(index, unit)?;
-                if a.paused {
-                    return flow(TicketErrorKind::AlreadyPaused { unit: unit.clone() });
-                }
-                a.paused = true;
-            }
-            EventBody::Resumed { unit, .. } => {
-                let a = self.open_assignment(index, unit)?;
-                if !a.paused {
-                    return flow(TicketErrorKind::NotPaused { unit: unit.clone() });
-                }
-                a.paused = false;
-            }
-            EventBody::Replied { unit } => {
-                self.open_assignment(index, unit)?.replied = true;
-                self.any_reply = true;
-            }
-            EventBody::Contacted { unit }
-            | EventBody::Urged { unit }
-            | EventBody::Supervised { unit } => {
-                self.open_assignment(index, unit)?;
-            }
-            EventBody::Reviewed { unit, .. } => {
-                let replied = match unit {
-                    Some(unit) => self.open_assignment(index, unit)?.replied,
-                    None => self.any_reply,
-                };
-                if !replied {
-                    return flow(TicketErrorKind::ReviewWithoutReply);
-                }
-            }
-            EventBody::Reopened { unit } => {
-                if let Some(unit) = unit {
-                    self.open_assignment(index, unit)?;
-                }
-                self.closed = false;
-            }
-            EventBody::CalledBack { satisfaction, .. } => {
-                if satisfaction.is_unsatisfied() {
-                    self.unsatisfied_open = self.unsatisfied_open.saturating_add(1);
-                }
-            }
-            EventBody::Closed => self.closed = true,
-            EventBody::WrittenOff => {
-                if self.unsatisfied_open == 0 {
-                    return flow(TicketErrorKind::NothingToWriteOff);
-                }
-                self.unsatisfied_open -= 1;
-            }
-            EventBody::FlaggedDifficult => {}
-        }
-        Ok(())
-    }
-}
-
-/// The first text field of `event` that is present but empty, and whether the event's type
-/// requires it. The text forms (JSON, tables) read an empty value as an absent one, so a typed
-/// event holding one (built in code, or decoded from snapshot bytes) would not survive being
-/// written and read back.
-fn empty_text(event: &Event) -> Option<(&'static str, bool)> {
-    if event.body.unit().is_some_and(|u| u.0.is_empty()) {
-        let required = !matches!(
-            event.body,
-            EventBody::Reviewed { .. } | EventBody::Reopened { .. }
-        );
-        return Some(("unit", required));
-    }
-    let reason = match &event.body {
-        EventBody::Returned { reason, .. } | EventBody::Paused { reason, .. } => {
-            Some((reason.as_str(), true))
-        }
-        EventBody::Resumed {
-            reason: Some(reason),
-            ..
-        } => Some((reason.as_str(), false)),
-        _ => None,
-    };
-    if let Some(("", required)) = reason {
-        return Some(("reason", required));
-    }
-    if event.event_id.as_deref() == Some("") {
-        return Some(("event_id", false));
-    }
-    None
 }
 
 #[cfg(test)]
@@ -406,7 +120,7 @@ mod tests {
     use super::*;
     use crate::Amount;
     use crate::Role;
-    use crate::ticket::{Kind, Satisfaction, Urgency};
+    use crate::ticket::{EventBody, Kind, Satisfaction, TicketErrorKind, Urgency};
 
     fn at(h: i64) -> Instant {
         Instant::from_millis(1_767_225_600_000 + h * 3_600_000)
