@@ -220,8 +220,13 @@ fn long_ticket(n: usize) -> Ticket {
         },
     ));
     events.resize(n, Event::new(at(120_000), EventBody::Urged { unit }));
+    help_ticket("T-long", events)
+}
+
+/// A `help` ticket received at `at(0)` with `events`.
+fn help_ticket(id: &str, events: Vec<Event>) -> Ticket {
     Ticket {
-        id: "T-long".into(),
+        id: id.into(),
         kind: Kind::Help,
         urgency: Urgency::Normal,
         channel: String::new(),
@@ -296,21 +301,16 @@ fn a_hundred_thousand_units_score_in_linear_time() {
         Policy::henan().unwrap(),
         &distinct,
     );
-    let t = Ticket {
-        id: "T1".into(),
-        kind: Kind::Help,
-        urgency: Urgency::Normal,
-        channel: String::new(),
-        received_at: at(0),
-        attributes: Default::default(),
-        events: vec![Event::new(
+    let t = help_ticket(
+        "T1",
+        vec![Event::new(
             at(60_000),
             EventBody::Dispatched {
                 unit: UnitId(format!("u{}", n - 1)),
                 role: Role::Lead,
             },
         )],
-    };
+    );
     let assignments = ev.evaluate(&t, at(3_600_000)).unwrap();
     assert_eq!(assignments.len(), 1);
     // A board of that many units answers standings.
@@ -517,15 +517,7 @@ fn many_units_on_one_ticket_route_every_event_to_its_assignment() {
             },
         ));
     }
-    let ticket = Ticket {
-        id: "T-many".into(),
-        kind: Kind::Help,
-        urgency: Urgency::Normal,
-        channel: String::new(),
-        received_at: at(0),
-        attributes: Default::default(),
-        events,
-    };
+    let ticket = help_ticket("T-many", events);
     let table = units(n, |_| "g".into());
     let ev = Evaluator::new(&Calendar::prc().unwrap(), Policy::henan().unwrap(), &table);
     let assignments = ev.evaluate(&ticket, at(minute * 1000)).unwrap();
