@@ -17,6 +17,7 @@ pub mod error;
 pub mod formula;
 pub mod instant;
 pub mod metrics;
+mod parts;
 pub mod period;
 pub mod policy;
 pub mod scheme;

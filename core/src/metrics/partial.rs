@@ -15,6 +15,7 @@ use super::{Counter, MetricsTable, UnitCounters};
 use crate::clocks::{Body, Converter, Detail, Evaluator, Facts, Scratch, TicketBatch, TicketView};
 use crate::error::{Error, Result};
 use crate::instant::Instant;
+use crate::parts::in_parts;
 use crate::ticket::{EventBody, Ticket};
 use crate::unit::{Unit, UnitId};
 
@@ -312,28 +313,17 @@ fn partial_batch_in_parts(
     scope: &Scope,
     parts: usize,
 ) -> Result<Partial> {
-    let n = batch.len();
-    let size = n.div_ceil(parts.max(1)).max(1);
-    let part = |k: usize| -> Result<Partial> {
-        let start = k.saturating_mul(size).min(n);
+    let part = |tickets: Range<usize>| -> Result<Partial> {
         let mut acc = Accumulator::new(ev, scope.clone());
-        acc.add_batch_range(batch, start..start.saturating_add(size).min(n))?;
+        acc.add_batch_range(batch, tickets)?;
         Ok(acc.finish())
     };
-    std::thread::scope(|s| {
-        let part = &part;
-        let workers: Vec<_> = (1..parts.max(1))
-            .map(|k| s.spawn(move || part(k)))
-            .collect();
-        let mut whole = part(0)?;
-        for worker in workers {
-            match worker.join() {
-                Ok(p) => whole.merge(p?),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-        Ok(whole)
-    })
+    let (first, rest) = in_parts(batch.len(), parts, part, part);
+    let mut whole = first?;
+    for p in rest {
+        whole.merge(p?);
+    }
+    Ok(whole)
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use std::ops::Range;
 
 use crate::clocks::{Header, TicketBatch};
 use crate::error::Result;
+use crate::parts::in_parts;
 use crate::ticket::cells::ticket_from_cells;
 use crate::ticket::load::{LoadedBatch, Sink, known_units};
 use crate::ticket::problem::Violation;
@@ -178,38 +179,27 @@ impl Assembler {
             index: &self.index,
             entries: &self.entries,
         };
-        let size = rows.div_ceil(parts);
-        let range = |k: usize| {
-            k.saturating_mul(size).min(rows)..k.saturating_add(1).saturating_mul(size).min(rows)
-        };
-        let stage = |stager: &mut Stager, k: usize| {
-            let r = range(k);
-            let mut row_no = first.saturating_add(r.start);
-            read(r, &mut |row: &EventRowRef<'_>| {
+        let stage = |stager: &mut Stager, range: Range<usize>| {
+            let mut row_no = first.saturating_add(range.start);
+            read(range, &mut |row: &EventRowRef<'_>| {
                 stager.add(&lookup, row_no, row);
                 row_no = row_no.saturating_add(1);
             });
         };
         let stager = &mut self.stager;
-        std::thread::scope(|scope| {
-            let workers: Vec<_> = (1..parts)
-                .map(|k| {
-                    let (lookup, stage) = (&lookup, &stage);
-                    scope.spawn(move || {
-                        let mut part = Stager::for_tickets(lookup, range(k).len());
-                        stage(&mut part, k);
-                        part
-                    })
-                })
-                .collect();
-            stage(stager, 0);
-            for worker in workers {
-                match worker.join() {
-                    Ok(part) => stager.absorb(part),
-                    Err(panic) => std::panic::resume_unwind(panic),
-                }
-            }
-        });
+        let ((), rest) = in_parts(
+            rows,
+            parts,
+            |range| stage(stager, range),
+            |range| {
+                let mut part = Stager::for_tickets(&lookup, range.len());
+                stage(&mut part, range);
+                part
+            },
+        );
+        for part in rest {
+            self.stager.absorb(part);
+        }
         self.event_rows = first.saturating_add(rows);
     }
 

@@ -5,6 +5,7 @@
 use std::ops::Range;
 
 use crate::clocks::{Header, NO_TEXT, TicketBatch};
+use crate::parts::in_parts;
 use crate::ticket::assemble::{Entry, Pending};
 use crate::ticket::problem::Violation;
 use crate::ticket::stage::{Progress, Staged};
@@ -94,24 +95,11 @@ impl Verdicts<'_> {
         if parts <= 1 {
             return Vec::new();
         }
-        let size = n.div_ceil(parts);
-        std::thread::scope(|scope| {
-            let workers: Vec<_> = (0..parts)
-                .map(|k| {
-                    let start = k.saturating_mul(size).min(n);
-                    let range = start..start.saturating_add(size).min(n);
-                    scope.spawn(move || self.part(range))
-                })
-                .collect();
-            let mut all = Vec::with_capacity(n);
-            for worker in workers {
-                match worker.join() {
-                    Ok(part) => all.extend(part),
-                    Err(panic) => std::panic::resume_unwind(panic),
-                }
-            }
-            all
-        })
+        let part = |tickets: Range<usize>| self.part(tickets);
+        let (mut all, rest) = in_parts(n, parts, part, part);
+        all.reserve(n.saturating_sub(all.len()));
+        all.extend(rest.into_iter().flatten());
+        all
     }
 
     fn part(&self, range: Range<usize>) -> Vec<Option<Verdict>> {
