@@ -2,6 +2,14 @@
 //! (33 indicators: rates, means, workload curve, shrinkage, deductions, checklist) and the
 //! `lianyungang-2022` (12 indicators) and `three-rates` (3 indicators) presets.
 //!
+//! Each preset is scored on one thread ([`Scheme::score`]) and on two
+//! ([`Scheme::score_parallel`], groups dealt to the threads).
+//!
+//! The allocator is mimalloc, as in everything shipped (CLI, Python and Node bindings): with the
+//! system allocator, whether glibc gives the freed scorecards back to the kernel after each
+//! iteration (and takes page faults to get them again) depends on the sizes of earlier frees,
+//! which turned unrelated changes into 50–80 % slowdowns (BENCHMARKS.md, "Schemes").
+//!
 //! Run: `cargo bench -p hotline-score-benches --bench scheme`
 
 #![allow(
@@ -15,6 +23,9 @@ use std::collections::BTreeMap;
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use hotline_score::metrics::{Counter, MetricsTable, UnitCounters};
 use hotline_score::scheme::Scheme;
 use hotline_score::{Instant, Unit};
@@ -126,6 +137,17 @@ fn bench(c: &mut Criterion) {
             b.iter(|| {
                 scheme
                     .score(black_box(&units), black_box(&metrics), &period, as_of)
+                    .unwrap()
+            });
+        });
+        let two = scheme
+            .score_parallel(&units, &metrics, &period, as_of, 2)
+            .unwrap();
+        assert_eq!(two, check);
+        c.bench_function(&format!("score 300 units ({preset}, 2 threads)"), |b| {
+            b.iter(|| {
+                scheme
+                    .score_parallel(black_box(&units), black_box(&metrics), &period, as_of, 2)
                     .unwrap()
             });
         });

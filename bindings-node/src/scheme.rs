@@ -16,7 +16,7 @@ use crate::instant::When;
 use crate::json::{self, JsonValue, TextOrObject};
 use crate::metrics::{Evaluator, PeriodInput, PeriodOut, external_in, period_in, period_out};
 use crate::policy::Policy;
-use crate::task::Work;
+use crate::task::{Work, threads};
 use crate::ticket::{TicketSet, Tickets, Unit, core_units};
 
 /// A scoring scheme: indicators, curves, weights, groups, grades, warnings and sanctions.
@@ -322,7 +322,7 @@ impl Scheme {
         let period = period_or(&self.inner, options.period.as_ref(), as_of)?;
         Ok(self
             .inner
-            .score(&core_units(units), &metrics, &period, as_of)?)
+            .score_parallel(&core_units(units), &metrics, &period, as_of, threads())?)
     }
 }
 
@@ -387,9 +387,13 @@ impl Pipeline {
             .partial(&self.ev.inner, &self.scope)?
             .finalize(&self.ev.units, self.external);
         let units: &[CoreUnit] = &self.ev.units;
-        Ok(self
-            .scheme
-            .score(units, &metrics, &self.scope.period, self.scope.as_of)?)
+        Ok(self.scheme.score_parallel(
+            units,
+            &metrics,
+            &self.scope.period,
+            self.scope.as_of,
+            threads(),
+        )?)
     }
 }
 

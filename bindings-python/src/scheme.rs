@@ -208,7 +208,9 @@ impl Scheme {
         let as_of = instant::extract(py, &as_of)?;
         let period = period_or(py, &self.inner, period, as_of)?;
         let scheme = self.inner.clone();
-        let scores = enter(py, || scheme.score(&units, &metrics, &period, as_of))?;
+        let scores = enter(py, || {
+            scheme.score_parallel(&units, &metrics, &period, as_of, threads())
+        })?;
         Ok(Scores::new(scores, scheme.decimals()))
     }
 
@@ -517,7 +519,9 @@ fn score(
     let table = p.finalize(&ev.units, Default::default());
     let (units, period) = (ev.units.clone(), period.get().inner.clone());
     let decimals = scheme.decimals();
-    let scores = enter(py, || scheme.score(&units, &table, &period, as_of_t))?;
+    let scores = enter(py, || {
+        scheme.score_parallel(&units, &table, &period, as_of_t, threads())
+    })?;
     Ok(Scores::new(scores, decimals))
 }
 

@@ -79,7 +79,7 @@ pub fn run(job: Job<'_>, progress: Progress) -> CliResult<Report> {
     let week_parts = parts.split_off(1);
     let current = parts.pop().unwrap_or_default();
     let metrics = current.clone().finalize(job.units, BTreeMap::new());
-    let scores = scheme.score(job.units, &metrics, &job.period, job.as_of)?;
+    let scores = scheme.score_parallel(job.units, &metrics, &job.period, job.as_of, threads())?;
 
     let warning_start = scheme.warning_start(&job.period);
     let in_window = warning_start.is_some_and(|s| s <= job.as_of) && job.as_of < job.period.end;
@@ -150,14 +150,19 @@ pub fn run(job: Job<'_>, progress: Progress) -> CliResult<Report> {
     })
 }
 
-/// `f` over consecutive chunks of `tickets` on the machine's cores (at most 4 threads), the
+/// The threads the CLI works on: the machine's cores, at most 4.
+fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+}
+
+/// `f` over consecutive chunks of `tickets` on the machine's cores ([`threads`]), the
 /// results in chunk order. Partial states merge exactly in any order (SPEC §5), and per-ticket
 /// lists concatenated in chunk order are the lists of the whole.
 fn par<T: Send>(
     tickets: &[Ticket],
     f: impl Fn(&[Ticket]) -> hotline_score::Result<T> + Sync,
 ) -> hotline_score::Result<Vec<T>> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    let threads = threads();
     if threads < 2 || tickets.len() < 20_000 {
         return Ok(vec![f(tickets)?]);
     }
@@ -230,7 +235,7 @@ fn sanctions(
         p = previous_period(scheme, &p)?;
         let part = par_partial(job.tickets, ev, &Scope::new(p.clone(), p.end))?;
         let metrics = part.finalize(job.units, BTreeMap::new());
-        history.push(scheme.score(job.units, &metrics, &p, p.end)?);
+        history.push(scheme.score_parallel(job.units, &metrics, &p, p.end, threads())?);
     }
     bar.finish_and_clear();
     history.reverse();

@@ -17,6 +17,7 @@ use crate::error::{Error, Result};
 use crate::formula::Value;
 use crate::instant::Instant;
 use crate::metrics::{Counter, MetricsTable, UnitCounters};
+use crate::parts::{balanced, on_threads};
 use crate::period::Period;
 use crate::unit::Unit;
 
@@ -32,13 +33,50 @@ impl Scheme {
         period: &Period,
         as_of: Instant,
     ) -> Result<Scores> {
+        self.score_parallel(units, metrics, period, as_of, 1)
+    }
+
+    /// [`Self::score`] on up to `threads` threads (the calling thread and `threads − 1` scoped
+    /// ones): groups are scored independently, so they are dealt to the threads by size. The
+    /// result is the same for every `threads`; the core never reads the machine (callers pass,
+    /// say, [`std::thread::available_parallelism`]).
+    pub fn score_parallel(
+        &self,
+        units: &[Unit],
+        metrics: &MetricsTable,
+        period: &Period,
+        as_of: Instant,
+        threads: usize,
+    ) -> Result<Scores> {
         self.check_inputs(units, metrics)?;
-        let mut cards = Vec::with_capacity(units.len());
-        for group in &self.groups {
-            let mut members: Vec<&Unit> = units.iter().filter(|u| u.group == group.id).collect();
-            members.sort_by(|a, b| a.id.cmp(&b.id));
-            cards.extend(self.score_group(group, &members, metrics));
-        }
+        let groups: Vec<(&Group, Vec<&Unit>)> = self
+            .groups
+            .iter()
+            .map(|group| {
+                let mut members: Vec<&Unit> =
+                    units.iter().filter(|u| u.group == group.id).collect();
+                members.sort_by(|a, b| a.id.cmp(&b.id));
+                (group, members)
+            })
+            .collect();
+        let sizes: Vec<usize> = groups.iter().map(|(_, m)| m.len()).collect();
+        let mut lists = balanced(&sizes, threads).into_iter();
+        let score = |list: Vec<usize>| -> Vec<(usize, Vec<Scorecard>)> {
+            list.into_iter()
+                .filter_map(|g| {
+                    let (group, members) = groups.get(g)?;
+                    Some((g, self.score_group(group, members, metrics)))
+                })
+                .collect()
+        };
+        let head = lists.next().unwrap_or_default();
+        let (first, rest) = on_threads(|| score(head), lists.collect(), score);
+        let mut scored: Vec<(usize, Vec<Scorecard>)> = first
+            .into_iter()
+            .chain(rest.into_iter().flatten())
+            .collect();
+        scored.sort_by_key(|(g, _)| *g);
+        let cards = scored.into_iter().flat_map(|(_, cards)| cards).collect();
         Ok(Scores {
             scheme: self.file.name.clone(),
             scheme_hash: self.hash.clone(),
@@ -267,6 +305,45 @@ mod tests {
                 .all(|c| c.no_data == Some(NoDataSpec::Full))
         );
         assert_eq!(card.scheme_hash, scheme.hash());
+    }
+
+    /// Groups dealt to threads give exactly the sequential result, for every preset and any
+    /// number of threads (more threads than groups included); unequal group sizes.
+    #[test]
+    fn scoring_on_threads_equals_scoring_on_one() {
+        use crate::unit::Role;
+        let as_of = Instant::parse("2026-03-31T12:00:00+08:00").unwrap();
+        for (name, _) in crate::scheme::PRESETS {
+            let scheme = Scheme::preset(name).unwrap();
+            let period = scheme.period_at(as_of).unwrap();
+            let mut units = Vec::new();
+            let mut metrics = MetricsTable::default();
+            let mut state = 7u64;
+            for (g, group) in scheme.groups().iter().enumerate() {
+                for i in 0..(3 + 5 * g) {
+                    let u = unit(&format!("{}-{i}", group.id), &group.id);
+                    let mut c = UnitCounters::default();
+                    for counter in Counter::ALL {
+                        state = state
+                            .wrapping_mul(6_364_136_223_846_793_005)
+                            .wrapping_add(1);
+                        let amount = i64::try_from(state >> 58).unwrap();
+                        c.role_mut(Role::Lead).add(*counter, amount);
+                    }
+                    metrics.units.insert(u.id.clone(), c);
+                    units.push(u);
+                }
+            }
+            units.reverse();
+            let one = scheme.score(&units, &metrics, &period, as_of).unwrap();
+            assert_eq!(one.units.len(), units.len());
+            for threads in 0..=4 {
+                let many = scheme
+                    .score_parallel(&units, &metrics, &period, as_of, threads)
+                    .unwrap();
+                assert_eq!(many, one, "{name} on {threads} threads");
+            }
+        }
     }
 
     #[test]
