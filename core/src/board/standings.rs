@@ -158,6 +158,7 @@ impl Board {
             .map(|g| self.scheme.group_indicators(g))
             .collect();
         let mut slots_buf = Vec::new();
+        let mut moved = Vec::new();
         for (((g, members), slot), indicators) in self
             .groups
             .iter()
@@ -174,7 +175,6 @@ impl Board {
                 && c.counters.len() == members.len()
                 && c.external.len() == members.len()
             {
-                let mut changed = Vec::new();
                 for (i, m) in members.iter().enumerate() {
                     if !dirty.get(*m as usize).copied().unwrap_or(true) {
                         continue;
@@ -187,21 +187,24 @@ impl Board {
                     let external_changed = e.as_ref() != external;
                     if *k != now || external_changed {
                         // Only the indicators reading a counter that moved are measured again.
-                        let mut measured = c.scoring.measured_row(i);
-                        self.scheme.remeasure_row(
-                            indicators,
-                            k,
-                            &now,
-                            external,
-                            external_changed,
-                            &mut measured,
-                        );
+                        if self
+                            .scheme
+                            .moved_slots(k, &now, external_changed, &mut moved)
+                        {
+                            c.scoring.remeasure(
+                                &self.scheme,
+                                i,
+                                &now,
+                                external,
+                                &moved,
+                                &mut slots_buf,
+                            );
+                        }
                         *k = now;
                         *e = external.cloned();
-                        changed.push((i, measured));
                     }
                 }
-                c.scoring.update(&self.scheme, &changed);
+                c.scoring.commit(&self.scheme);
                 out.push(Arc::clone(c.scoring.cards()));
                 continue;
             }

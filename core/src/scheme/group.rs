@@ -25,8 +25,11 @@ use super::rule::Rule;
 use super::total::Totals;
 use super::value::Measured;
 use super::workload::{pooled_rate, scored_value};
+use crate::formula::Value;
+use crate::metrics::UnitCounters;
 use crate::unit::Unit;
 use std::borrow::Borrow;
+use std::collections::BTreeMap;
 
 /// One indicator's evaluation for one unit, before rounding.
 #[derive(Debug, Clone, Copy, Default)]
@@ -74,11 +77,19 @@ pub(crate) struct GroupScoring<M = Unit> {
     cards: Arc<Vec<Scorecard>>,
     /// Each member's index in `cards`.
     position: Vec<usize>,
+    /// Cells measured anew since the last refresh (row-major; [`Self::commit`]).
+    pending: Vec<bool>,
 }
 
 /// Bit-for-bit equality (scale and sign included): what decides whether a cell changed.
 fn same(a: Option<Decimal>, b: Option<Decimal>) -> bool {
     a.map(|d| d.serialize()) == b.map(|d| d.serialize())
+}
+
+/// Whether a new measurement differs from the old one (value, or numerator or denominator bit
+/// for bit).
+fn remeasured(old: &Measured, new: &Measured) -> bool {
+    old.value != new.value || !same(old.num, new.num) || !same(old.den, new.den)
 }
 
 /// Exact points of value `r`: on rationals, or — when they overflow, or a curve needs the float
@@ -154,6 +165,7 @@ impl<M: Borrow<Unit>> GroupScoring<M> {
             factors: vec![Ratio::ONE; rows],
             cards: Arc::new(Vec::new()),
             position: Vec::new(),
+            pending: vec![false; rows * n],
         };
         s.refresh(scheme, &vec![true; rows * n], true);
         s
@@ -168,6 +180,7 @@ impl<M: Borrow<Unit>> GroupScoring<M> {
             factors: Vec::new(),
             cards: Arc::new(Vec::new()),
             position: Vec::new(),
+            pending: Vec::new(),
         }
     }
 
@@ -181,37 +194,66 @@ impl<M: Borrow<Unit>> GroupScoring<M> {
         Arc::try_unwrap(self.cards).unwrap_or_else(|shared| (*shared).clone())
     }
 
-    /// One member's measured row (in [`Scheme::group_indicators`] order).
-    pub(crate) fn measured_row(&self, member: usize) -> Vec<Measured> {
+    /// Measures member `member` again on its new `counters` (and `external` metrics): the
+    /// indicators reading a slot flagged in `moved` ([`Scheme::moved_slots`]); `slots` is
+    /// scratch space. What the cells that changed change is recomputed at [`Self::commit`].
+    pub(crate) fn remeasure(
+        &mut self,
+        scheme: &Scheme,
+        member: usize,
+        counters: &UnitCounters,
+        external: Option<&BTreeMap<String, Decimal>>,
+        moved: &[bool],
+        slots: &mut Vec<Value>,
+    ) {
         let n = self.columns.len();
-        self.cells
-            .iter()
+        let cells = self.cells.iter_mut().skip(member.saturating_mul(n)).take(n);
+        let flags = self
+            .pending
+            .iter_mut()
             .skip(member.saturating_mul(n))
-            .take(n)
-            .map(|c| c.measured)
-            .collect()
-    }
-
-    /// New measurements of some members: `(member index, row)`; then everything the cells that
-    /// changed change is recomputed.
-    pub(crate) fn update(&mut self, scheme: &Scheme, rows: &[(usize, Vec<Measured>)]) {
-        let n = self.columns.len();
-        let mut dirty = vec![false; self.members.len() * n];
-        let mut any = false;
-        for (i, row) in rows {
-            let cells = self.cells.iter_mut().skip(i.saturating_mul(n)).take(n);
-            let flags = dirty.iter_mut().skip(i.saturating_mul(n)).take(n);
-            for ((cell, m), flag) in cells.zip(row).zip(flags) {
-                let moved = cell.measured.value != m.value
-                    || !same(cell.measured.num, m.num)
-                    || !same(cell.measured.den, m.den);
-                cell.measured = *m;
-                *flag = moved;
-                any |= moved;
+            .take(n);
+        for ((col, cell), flag) in self.columns.iter().zip(cells).zip(flags) {
+            let Some(ind) = scheme.indicators.get(col.ind) else {
+                continue;
+            };
+            if ind.reads_any(moved) {
+                scheme
+                    .resolver
+                    .fill_slots(counters, external, &ind.reads, slots);
+                let m = ind.measure(slots);
+                if remeasured(&cell.measured, &m) {
+                    cell.measured = m;
+                    *flag = true;
+                }
             }
         }
-        if any {
-            self.refresh(scheme, &dirty, false);
+    }
+
+    /// New measurements of some members: `(member index, row)`, then [`Self::commit`].
+    #[cfg(test)]
+    pub(crate) fn update(&mut self, scheme: &Scheme, rows: &[(usize, Vec<Measured>)]) {
+        let n = self.columns.len();
+        for (i, row) in rows {
+            let cells = self.cells.iter_mut().skip(i.saturating_mul(n)).take(n);
+            let flags = self.pending.iter_mut().skip(i.saturating_mul(n)).take(n);
+            for ((cell, m), flag) in cells.zip(row).zip(flags) {
+                if remeasured(&cell.measured, m) {
+                    cell.measured = *m;
+                    *flag = true;
+                }
+            }
+        }
+        self.commit(scheme);
+    }
+
+    /// Recomputes everything the cells measured anew since the last commit change.
+    pub(crate) fn commit(&mut self, scheme: &Scheme) {
+        if self.pending.iter().any(|p| *p) {
+            let mut pending = std::mem::take(&mut self.pending);
+            self.refresh(scheme, &pending, false);
+            pending.fill(false);
+            self.pending = pending;
         }
     }
 
@@ -227,7 +269,21 @@ impl<M: Borrow<Unit>> GroupScoring<M> {
         // Which cells' components must be rebuilt.
         let mut changed = vec![false; rows * n];
         let mut value_moved = vec![false; rows];
-        for (j, col) in self.columns.iter_mut().enumerate() {
+        // A column's statistics and cells depend on its own cells only: a column without a
+        // dirty cell is unchanged (when only `as_of` moved, that is all but one or two).
+        let mut column_dirty = vec![fresh; n];
+        for (k, _) in dirty.iter().enumerate().filter(|(_, d)| **d) {
+            if let Some(c) = column_dirty.get_mut(k % step) {
+                *c = true;
+            }
+        }
+        for ((j, col), _) in self
+            .columns
+            .iter_mut()
+            .enumerate()
+            .zip(&column_dirty)
+            .filter(|(_, d)| **d)
+        {
             let Some(ind) = scheme.indicators.get(col.ind) else {
                 continue;
             };

@@ -12,7 +12,6 @@ use super::model::{Indicator, Scheme};
 use super::node::{self, Node, Seg, path_string};
 use super::problem::{MAX_PROBLEMS, SchemeProblem, has_room, offset_in_string};
 use super::resolver::MetricResolver;
-use super::rule::Rule;
 use super::{json, schema};
 use crate::formula::{Formula, Resolver, ValueType};
 use crate::instant::Instant;
@@ -285,21 +284,7 @@ impl Ctx<'_> {
         let hash = sha256_hex(serde_json::to_string(&file).unwrap_or_default().as_bytes());
         let mut used_slots: Vec<usize> = indicators
             .iter()
-            .flat_map(|ind| {
-                let value = ind.value.iter().flat_map(|v| {
-                    std::iter::once(&v.value)
-                        .chain(v.num.as_ref())
-                        .chain(v.den.as_ref())
-                });
-                let items: Vec<&Formula> = match &ind.rule {
-                    Rule::Checklist { items } => items.iter().map(|i| &i.when).collect(),
-                    _ => Vec::new(),
-                };
-                value
-                    .chain(items)
-                    .flat_map(|f| f.slots_used().iter().copied())
-                    .collect::<Vec<_>>()
-            })
+            .flat_map(|ind| ind.reads.iter().copied())
             .collect();
         used_slots.sort_unstable();
         used_slots.dedup();

@@ -130,6 +130,11 @@ impl Ctx<'_> {
                 weight: s.weight.0,
             }),
             targets,
+            reads: Vec::new(),
+        })
+        .map(|mut ind| {
+            ind.reads = ind.slots_read();
+            ind
         })
     }
 

@@ -7,11 +7,12 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 use super::file::{IndicatorKind, NoDataSpec, SchemeFile, WarningSpec};
+use super::ratio::Ratio;
 use super::resolver::MetricResolver;
 use super::rule::Rule;
 use super::sanction::Ladder;
-use super::value::IndicatorValue;
-use crate::formula::Formula;
+use super::value::{IndicatorValue, Measured};
+use crate::formula::{Formula, Value};
 
 /// A compiled, validated scoring scheme. Load one with [`Scheme::from_toml`],
 /// [`Scheme::from_json`] or [`Scheme::preset`].
@@ -84,6 +85,8 @@ pub struct Indicator {
     pub shrink: Option<Shrink>,
     /// Per-group targets.
     pub targets: BTreeMap<String, Decimal>,
+    /// The metric slots its formulas read, ascending ([`Indicator::formulas`]).
+    pub(crate) reads: Vec<usize>,
 }
 
 impl Indicator {
@@ -104,20 +107,46 @@ impl Indicator {
         self.rule.red_line(self.target_for(group)).or(self.red_line)
     }
 
-    /// Whether the indicator reads a slot flagged in `slots` (its value, numerator and
-    /// denominator formulas, or its checklist items).
-    pub(crate) fn reads_any(&self, slots: &[bool]) -> bool {
-        let hit = |f: &Formula| {
-            f.slots_used()
-                .iter()
-                .any(|s| slots.get(*s).copied().unwrap_or(true))
+    /// Its formulas: the value, numerator and denominator, or the checklist items' conditions.
+    pub(crate) fn formulas(&self) -> impl Iterator<Item = &Formula> {
+        let value = self.value.iter().flat_map(|v| {
+            std::iter::once(&v.value)
+                .chain(v.num.as_ref())
+                .chain(v.den.as_ref())
+        });
+        let items = match &self.rule {
+            Rule::Checklist { items } => items.as_slice(),
+            _ => &[],
         };
-        match (&self.value, &self.rule) {
-            (Some(v), _) => {
-                hit(&v.value) || v.num.as_ref().is_some_and(hit) || v.den.as_ref().is_some_and(hit)
-            }
-            (None, Rule::Checklist { items }) => items.iter().any(|i| hit(&i.when)),
-            (None, _) => true,
+        value.chain(items.iter().map(|i| &i.when))
+    }
+
+    /// The slots [`Self::formulas`] read, ascending, each once.
+    pub(crate) fn slots_read(&self) -> Vec<usize> {
+        let mut slots: Vec<usize> = self
+            .formulas()
+            .flat_map(|f| f.slots_used().iter().copied())
+            .collect();
+        slots.sort_unstable();
+        slots.dedup();
+        slots
+    }
+
+    /// Whether the indicator reads a slot flagged in `slots`.
+    pub(crate) fn reads_any(&self, slots: &[bool]) -> bool {
+        self.reads
+            .iter()
+            .any(|s| slots.get(*s).copied().unwrap_or(true))
+    }
+
+    /// The indicator measured on a unit's slots (only the slots it reads need values).
+    pub(crate) fn measure(&self, slots: &[Value]) -> Measured {
+        match &self.value {
+            Some(v) => v.measure(slots),
+            None => Measured {
+                value: self.rule.checklist_value(slots).map(Ratio::from_decimal),
+                ..Measured::default()
+            },
         }
     }
 

@@ -69,7 +69,22 @@ impl MetricResolver {
     ) {
         slots.clear();
         slots.resize(self.slot_count(), Value::NoData);
-        for &i in used {
+        self.fill_slots(counters, external, used, slots);
+    }
+
+    /// Sets only the slots in `which` to a unit's metrics, leaving the others as they are
+    /// (`slots` is sized first if it is not): what measuring a few indicators again needs.
+    pub(crate) fn fill_slots(
+        &self,
+        counters: &UnitCounters,
+        external: Option<&BTreeMap<String, Decimal>>,
+        which: &[usize],
+        slots: &mut Vec<Value>,
+    ) {
+        if slots.len() != self.slot_count() {
+            slots.resize(self.slot_count(), Value::NoData);
+        }
+        for &i in which {
             let v = match (i / C, Counter::ALL.get(i % C)) {
                 (0, Some(c)) => Value::Number(Decimal::from(counters.default_value(*c))),
                 (1, Some(c)) => Value::Number(Decimal::from(counters.lead.get(*c))),

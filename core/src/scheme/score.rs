@@ -11,7 +11,6 @@ use rust_decimal::Decimal;
 use super::card::{Scorecard, Scores};
 use super::group::GroupScoring;
 use super::model::{Group, Indicator, Scheme};
-use super::ratio::Ratio;
 use super::value::Measured;
 use crate::error::{Error, Result};
 use crate::formula::Value;
@@ -163,25 +162,24 @@ impl Scheme {
     ) {
         self.resolver
             .fill_used(counters, external, &self.used_slots, slots);
-        out.extend(indicators.iter().map(|ind| measure(ind, slots)));
+        out.extend(indicators.iter().map(|ind| ind.measure(slots)));
     }
 
-    /// Brings `row` (one unit's measured `indicators`, measured on `old` counters) up to date
-    /// with `new` counters: only the indicators that read a counter that differs are measured
-    /// again (every one when `external_changed`). The result equals [`Self::measure_row`] on
-    /// `new`: an indicator's value depends on the slots it reads only.
-    pub(crate) fn remeasure_row(
+    /// Flags in `moved` the slots that differ between a unit's `old` and `new` counters (every
+    /// slot when `external_changed`); whether any does. Only the indicators reading a flagged
+    /// slot need measuring again ([`GroupScoring::remeasure`]): an indicator's value depends on
+    /// the slots it reads only.
+    pub(crate) fn moved_slots(
         &self,
-        indicators: &[&Indicator],
         old: &UnitCounters,
         new: &UnitCounters,
-        external: Option<&BTreeMap<String, Decimal>>,
         external_changed: bool,
-        row: &mut [Measured],
-    ) {
+        moved: &mut Vec<bool>,
+    ) -> bool {
         // Slots of a counter that moved, in any role: the default, lead and assisting slots.
         let count = Counter::COUNT;
-        let mut moved = vec![external_changed; self.resolver.slot_count()];
+        moved.clear();
+        moved.resize(self.resolver.slot_count(), external_changed);
         let mut any = external_changed;
         let pairs = old.lead.0.iter().zip(&new.lead.0);
         let pairs = pairs.zip(old.assisting.0.iter().zip(&new.assisting.0));
@@ -195,17 +193,7 @@ impl Scheme {
                 }
             }
         }
-        if !any {
-            return;
-        }
-        let mut slots = Vec::new();
-        self.resolver
-            .fill_used(new, external, &self.used_slots, &mut slots);
-        for (ind, m) in indicators.iter().zip(row.iter_mut()) {
-            if external_changed || ind.reads_any(&moved) {
-                *m = measure(ind, &slots);
-            }
-        }
+        any
     }
 
     /// The group-level steps on measured values (row-major, one row per member, in `members`
@@ -223,17 +211,6 @@ impl Scheme {
             .position(|g| g.id == group.id)
             .unwrap_or(usize::MAX);
         GroupScoring::new(self, index, members.to_vec(), measured).into_cards()
-    }
-}
-
-/// One indicator measured on a unit's slots.
-fn measure(ind: &Indicator, slots: &[Value]) -> Measured {
-    match &ind.value {
-        Some(v) => v.measure(slots),
-        None => Measured {
-            value: ind.rule.checklist_value(slots).map(Ratio::from_decimal),
-            ..Measured::default()
-        },
     }
 }
 
