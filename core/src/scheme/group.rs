@@ -269,6 +269,9 @@ impl<M: Borrow<Unit>> GroupScoring<M> {
         // Which cells' components must be rebuilt.
         let mut changed = vec![false; rows * n];
         let mut value_moved = vec![false; rows];
+        // Rows whose rescale factor may have moved: a cell gained or lost its points, or its
+        // column's no-data outcome changed.
+        let mut factor_stale = vec![fresh; rows];
         // A column's statistics and cells depend on its own cells only: a column without a
         // dirty cell is unchanged (when only `as_of` moved, that is all but one or two).
         let mut column_dirty = vec![fresh; n];
@@ -325,6 +328,11 @@ impl<M: Borrow<Unit>> GroupScoring<M> {
                         .value
                         .and_then(|r| points(ind, r, col.target, group_max));
                     let exact_moved = fresh || exact != cell.exact;
+                    if exact.is_some() != cell.exact.is_some()
+                        && let Some(f) = factor_stale.get_mut(i)
+                    {
+                        *f = true;
+                    }
                     cell.exact = exact;
                     if let Some(c) = changed.get_mut(i * n + j) {
                         *c = fresh || moved || exact_moved;
@@ -346,9 +354,10 @@ impl<M: Borrow<Unit>> GroupScoring<M> {
             if no_data != col.no_data {
                 for (i, cell) in self.cells.iter().skip(j).step_by(step).enumerate() {
                     if cell.exact.is_none()
-                        && let Some(c) = changed.get_mut(i * n + j)
+                        && let (Some(c), Some(f)) =
+                            (changed.get_mut(i * n + j), factor_stale.get_mut(i))
                     {
-                        *c = true;
+                        (*c, *f) = (true, true);
                     }
                 }
             }
@@ -419,7 +428,10 @@ impl<M: Borrow<Unit>> GroupScoring<M> {
                     continue;
                 };
                 let row = row_of(i);
-                let factor = row_factor(&inds, &k, columns, row);
+                let factor = match factors.get(i) {
+                    Some(f) if !factor_stale.get(i).copied().unwrap_or(true) => *f,
+                    _ => row_factor(&inds, &k, columns, row),
+                };
                 let all = factors.get(i).is_none_or(|f| *f != factor);
                 if let Some(f) = factors.get_mut(i) {
                     *f = factor;
@@ -625,8 +637,11 @@ mod tests {
         #[test]
         fn updates_equal_fresh_scoring(
             preset in 0usize..3,
-            start in proptest::collection::vec(proptest::collection::vec(0i64..60, 8), 6),
-            steps in proptest::collection::vec((0usize..6, 0usize..8, 0i64..40), 1..8),
+            start in proptest::collection::vec(
+                proptest::collection::vec(prop_oneof![Just(0i64), 0i64..60], 10),
+                6,
+            ),
+            steps in proptest::collection::vec((0usize..6, 0usize..10, 0i64..40), 1..8),
         ) {
             let (name, _) = PRESETS[preset];
             let scheme = Scheme::preset(name).unwrap();
@@ -636,7 +651,9 @@ mod tests {
                 .map(|i| Unit { id: format!("u{i}").into(), group: group.id.clone(), name: String::new() })
                 .collect();
             let picks = [Counter::Dispatched, Counter::Due, Counter::ClosedOnTime, Counter::Callbacks,
-                Counter::Satisfied, Counter::Signed, Counter::SignedOnTime, Counter::Urged];
+                Counter::Satisfied, Counter::Signed, Counter::SignedOnTime, Counter::Urged,
+                // `urgent` from zero: an excluded indicator gets data (the rescale factor moves).
+                Counter::Urgent, Counter::UrgentRepliedOnTime];
             let mut counters: Vec<UnitCounters> = start
                 .iter()
                 .map(|row| {
