@@ -15,7 +15,7 @@ use crate::error::Result;
 use crate::instant::Instant;
 use crate::metrics::UnitCounters;
 use crate::period::Period;
-use crate::scheme::{GroupScoring, Scorecard, Scores};
+use crate::scheme::{GroupScoring, Scorecard, Scores, SlotSet};
 use crate::unit::{Unit, UnitId};
 
 /// One unit's place in its group.
@@ -158,7 +158,7 @@ impl Board {
             .map(|g| self.scheme.group_indicators(g))
             .collect();
         let mut slots_buf = Vec::new();
-        let mut moved = Vec::new();
+        let mut moved = SlotSet::default();
         for (((g, members), slot), indicators) in self
             .groups
             .iter()

@@ -21,6 +21,7 @@ use super::model::{Group, Indicator, Scheme};
 use super::no_data::{NoDataOutcome, rescale_factor, resolve};
 use super::rank::rank_group;
 use super::ratio::Ratio;
+use super::resolver::SlotSet;
 use super::rule::Rule;
 use super::total::Totals;
 use super::value::Measured;
@@ -203,7 +204,7 @@ impl<M: Borrow<Unit>> GroupScoring<M> {
         member: usize,
         counters: &UnitCounters,
         external: Option<&BTreeMap<String, Decimal>>,
-        moved: &[bool],
+        moved: &SlotSet,
         slots: &mut Vec<Value>,
     ) {
         let n = self.columns.len();

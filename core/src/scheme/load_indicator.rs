@@ -11,6 +11,7 @@ use super::model::{Indicator, Shrink};
 use super::node::Seg;
 use super::problem::closest;
 use super::resolver::MetricResolver;
+use super::resolver::SlotSet;
 use super::rule::{ChecklistItem, Rule};
 use super::value::{IndicatorValue, ValueForm, lower};
 use crate::formula::ValueType;
@@ -131,9 +132,11 @@ impl Ctx<'_> {
             }),
             targets,
             reads: Vec::new(),
+            reads_set: SlotSet::default(),
         })
         .map(|mut ind| {
             ind.reads = ind.slots_read();
+            ind.reads_set = SlotSet::of(&ind.reads);
             ind
         })
     }

@@ -65,6 +65,7 @@ pub use model::{Grade, Group, Indicator, Scheme};
 pub use preset::PRESETS;
 pub use problem::{MAX_PROBLEMS, SchemeProblem};
 pub use resolver::MetricResolver;
+pub(crate) use resolver::SlotSet;
 pub use sanction::{PeriodSanctions, Sanction};
 pub use schema::SCHEME_SCHEMA;
 #[cfg(feature = "json-schema")]

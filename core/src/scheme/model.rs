@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 
 use super::file::{IndicatorKind, NoDataSpec, SchemeFile, WarningSpec};
 use super::ratio::Ratio;
-use super::resolver::MetricResolver;
+use super::resolver::{MetricResolver, SlotSet};
 use super::rule::Rule;
 use super::sanction::Ladder;
 use super::value::{IndicatorValue, Measured};
@@ -87,6 +87,8 @@ pub struct Indicator {
     pub targets: BTreeMap<String, Decimal>,
     /// The metric slots its formulas read, ascending ([`Indicator::formulas`]).
     pub(crate) reads: Vec<usize>,
+    /// The same slots as a set.
+    pub(crate) reads_set: SlotSet,
 }
 
 impl Indicator {
@@ -132,11 +134,9 @@ impl Indicator {
         slots
     }
 
-    /// Whether the indicator reads a slot flagged in `slots`.
-    pub(crate) fn reads_any(&self, slots: &[bool]) -> bool {
-        self.reads
-            .iter()
-            .any(|s| slots.get(*s).copied().unwrap_or(true))
+    /// Whether the indicator reads a slot in `slots`.
+    pub(crate) fn reads_any(&self, slots: &SlotSet) -> bool {
+        self.reads_set.intersects(slots)
     }
 
     /// The indicator measured on a unit's slots (only the slots it reads need values).

@@ -102,6 +102,43 @@ impl MetricResolver {
     }
 }
 
+/// A set of slots as bits: which slots an indicator reads, or which moved between two queries.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct SlotSet(Vec<u64>);
+
+impl SlotSet {
+    /// The set of `slots`.
+    pub(crate) fn of(slots: &[usize]) -> Self {
+        let mut set = SlotSet::default();
+        for &s in slots {
+            set.insert(s);
+        }
+        set
+    }
+
+    /// Empties the set (or, with `all`, fills it) for `count` slots.
+    pub(crate) fn reset(&mut self, count: usize, all: bool) {
+        self.0.clear();
+        self.0
+            .resize(count.div_ceil(64), if all { u64::MAX } else { 0 });
+    }
+
+    /// Adds slot `s`.
+    pub(crate) fn insert(&mut self, s: usize) {
+        if self.0.len() <= s / 64 {
+            self.0.resize(s / 64 + 1, 0);
+        }
+        if let Some(word) = self.0.get_mut(s / 64) {
+            *word |= 1 << (s % 64);
+        }
+    }
+
+    /// Whether the sets share a slot.
+    pub(crate) fn intersects(&self, other: &SlotSet) -> bool {
+        self.0.iter().zip(&other.0).any(|(a, b)| a & b != 0)
+    }
+}
+
 impl Resolver for MetricResolver {
     fn resolve(&self, name: &str) -> Option<(usize, ValueType)> {
         let (base, offset) = if let Some(rest) = name.strip_prefix("lead.") {
@@ -168,5 +205,26 @@ mod tests {
         assert!(r.resolve("ext.other").is_none());
         assert!(r.resolve("lead.nope").is_none());
         assert!(r.names().contains(&"assisting.due".to_owned()));
+        // Filling a few slots leaves the others as they were.
+        r.fill_slots(&UnitCounters::default(), None, &[1, 8], &mut some);
+        assert_eq!(some[0], slots[0]);
+        assert_eq!(some[1], Value::Number(Decimal::ZERO));
+        assert_eq!(some[7], slots[7]);
+    }
+
+    #[test]
+    fn slot_sets_intersect_on_a_shared_slot() {
+        let reads = SlotSet::of(&[3, 70, 130]);
+        let mut moved = SlotSet::default();
+        moved.reset(160, false);
+        assert!(!reads.intersects(&moved));
+        moved.insert(71);
+        assert!(!reads.intersects(&moved));
+        moved.insert(70);
+        assert!(reads.intersects(&moved));
+        moved.reset(160, true);
+        assert!(reads.intersects(&moved));
+        assert!(SlotSet::of(&[200]).intersects(&SlotSet::of(&[200])));
+        assert!(!SlotSet::of(&[]).intersects(&moved));
     }
 }

@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 use super::card::{Scorecard, Scores};
 use super::group::GroupScoring;
 use super::model::{Group, Indicator, Scheme};
+use super::resolver::SlotSet;
 use super::value::Measured;
 use crate::error::{Error, Result};
 use crate::formula::Value;
@@ -165,7 +166,7 @@ impl Scheme {
         out.extend(indicators.iter().map(|ind| ind.measure(slots)));
     }
 
-    /// Flags in `moved` the slots that differ between a unit's `old` and `new` counters (every
+    /// Sets `moved` to the slots that differ between a unit's `old` and `new` counters (every
     /// slot when `external_changed`); whether any does. Only the indicators reading a flagged
     /// slot need measuring again ([`GroupScoring::remeasure`]): an indicator's value depends on
     /// the slots it reads only.
@@ -174,12 +175,11 @@ impl Scheme {
         old: &UnitCounters,
         new: &UnitCounters,
         external_changed: bool,
-        moved: &mut Vec<bool>,
+        moved: &mut SlotSet,
     ) -> bool {
         // Slots of a counter that moved, in any role: the default, lead and assisting slots.
         let count = Counter::COUNT;
-        moved.clear();
-        moved.resize(self.resolver.slot_count(), external_changed);
+        moved.reset(self.resolver.slot_count(), external_changed);
         let mut any = external_changed;
         let pairs = old.lead.0.iter().zip(&new.lead.0);
         let pairs = pairs.zip(old.assisting.0.iter().zip(&new.assisting.0));
@@ -187,9 +187,7 @@ impl Scheme {
             if a != b || c != d {
                 any = true;
                 for slot in [k, k + count, k + 2 * count] {
-                    if let Some(m) = moved.get_mut(slot) {
-                        *m = true;
-                    }
+                    moved.insert(slot);
                 }
             }
         }
