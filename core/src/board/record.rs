@@ -288,6 +288,8 @@ pub(crate) fn build<P: Periods>(
         scratch,
         Detail {
             status: decompose,
+            // The record reads the warning instants of running clocks only.
+            finished_warnings: false,
             records: false,
         },
     )?;
