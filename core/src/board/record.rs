@@ -126,6 +126,13 @@ pub(crate) struct Fixed {
     pub slot: u16,
 }
 
+impl Fixed {
+    /// `(period, unit, slot)` packed into one integer with the same order.
+    pub(crate) fn key(&self) -> u64 {
+        (u64::from(self.period) << 48) | (u64::from(self.unit) << 16) | u64::from(self.slot)
+    }
+}
+
 /// A lapse at instant `at` (it applies when `at < as_of`); `w` = working ms from the period
 /// start to `at` (for [`Lapse::DueOpen`]; 0 otherwise).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -415,10 +422,9 @@ pub(crate) fn build<P: Periods>(
         };
         contribute(ev, &view, scratch, scope, &mut sink)?;
     }
-    rec.fixed
-        .sort_unstable_by_key(|f| (f.period, f.unit, f.slot));
+    rec.fixed.sort_unstable_by_key(Fixed::key);
     rec.fixed.dedup_by(|b, a| {
-        if (a.period, a.unit, a.slot) == (b.period, b.unit, b.slot) {
+        if a.key() == b.key() {
             a.amount = a.amount.saturating_add(b.amount);
             true
         } else {
