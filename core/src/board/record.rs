@@ -266,11 +266,15 @@ pub(crate) fn decompose_at(ticket: &Ticket) -> Option<Instant> {
 
 /// Builds `ticket`'s record evaluated at `at` into `work.rec`. With `decompose`, `at` must be
 /// [`decompose_at`] and the record, valid for every `as_of ≥ at`, holds lapses and running
-/// clocks; without, it holds the plain contributions at `at` (query-time evaluation).
+/// clocks; without, it holds the plain contributions at `at` (query-time evaluation). `words`,
+/// when given, are the board's words of `ticket`'s events (see `keys`): its unit keys are then
+/// read from them instead of comparing unit names.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn build<P: Periods>(
     ev: &Evaluator,
     due_anchor: DueAnchor,
     ticket: &Ticket,
+    words: Option<&[u64]>,
     at: Instant,
     decompose: bool,
     work: &mut Work,
@@ -288,7 +292,10 @@ pub(crate) fn build<P: Periods>(
     open.clear();
     ids.clear();
     rec.last = ticket.events.last().map(|e| e.at);
-    let view = converter.view(ev, ticket);
+    let view = match words {
+        Some(w) => converter.view_keyed(ev, ticket, w.iter().map(|w| super::keys::key_of(*w))),
+        None => converter.view(ev, ticket),
+    };
     ev.evaluate_into(
         &view,
         at,

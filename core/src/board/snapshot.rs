@@ -22,6 +22,7 @@ use super::builder::{BoardBuilder, Fingerprint};
 use super::check::{self, TicketFlow};
 use super::checksum::fnv1a;
 use super::codec::{Decoder, Encoder, put_bytes};
+use super::keys;
 use super::periods::TablePeriods;
 use super::record;
 use super::{Board, TicketState};
@@ -252,11 +253,13 @@ impl BoardBuilder {
             if ids.insert(ticket.id.clone(), index).is_some() {
                 return Err(corrupt(0, format!("ticket {:?} appears twice", ticket.id)));
             }
+            let words = keys::words(&board.ev, &mut board.work.converter, &ticket);
             match record::decompose_at(&ticket) {
                 Some(at) => record::build(
                     &board.ev,
                     board.due_anchor,
                     &ticket,
+                    Some(&words),
                     at,
                     true,
                     &mut board.work,
@@ -270,7 +273,7 @@ impl BoardBuilder {
             if let Some(last) = ticket.events.last() {
                 board.latest = Some(board.latest.map_or(last.at, |l| l.max(last.at)));
             }
-            board.tickets.push(TicketState::new(ticket, flow));
+            board.tickets.push(TicketState::new(ticket, flow, words));
             board.commit(index);
         }
         board.by_id = ids;

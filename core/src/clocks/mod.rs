@@ -42,6 +42,8 @@ pub use state::{
 pub(crate) use evaluate::Detail;
 pub(crate) use facts::Facts;
 pub(crate) use texts::NO_TEXT;
+#[cfg(test)]
+pub(crate) use view::UnitNames;
 pub(crate) use view::{Body, CEvent, Converter, NO_UNIT, TicketView};
 
 #[cfg(test)]
