@@ -62,7 +62,13 @@ pub(crate) struct PeriodTable {
     /// `(start, end, id)` of the period [`PeriodTable::resolve`] found last (most instants of a
     /// ticket fall in one period).
     hint: Option<(i64, i64, u16)>,
+    /// Memo of [`PeriodTable::offset`]: `(period, instant, offset)` (due instants of running
+    /// completion clocks are shared by many tickets: ends of office hours).
+    offsets: [(u16, i64, i64); OFFSETS],
 }
+
+/// Slots of the offset memo.
+const OFFSETS: usize = 64;
 
 impl PeriodTable {
     /// An empty table for `units` units.
@@ -73,6 +79,7 @@ impl PeriodTable {
             units,
             due_anchor,
             hint: None,
+            offsets: [(u16::MAX, 0, 0); OFFSETS],
         }
     }
 
@@ -268,6 +275,23 @@ impl PeriodTable {
         }
     }
 
+    /// Working milliseconds from the start of period `id` to `t`.
+    pub(crate) fn offset(&mut self, ev: &Evaluator, id: u16, t: Instant) -> Result<i64> {
+        let h = (t.millis() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58;
+        if let Some((p, at, w)) = self.offsets.get(h as usize)
+            && *p == id
+            && *at == t.millis()
+        {
+            return Ok(*w);
+        }
+        let start = self.get(id).map_or(t, |s| s.scope.period.start);
+        let w = ev.working_ms(start, t)?;
+        if let Some(s) = self.offsets.get_mut(h as usize) {
+            *s = (id, t.millis(), w);
+        }
+        Ok(w)
+    }
+
     /// Heap bytes held.
     pub(crate) fn heap_bytes(&self) -> usize {
         self.slots.iter().map(PeriodSlot::heap_bytes).sum::<usize>()
@@ -319,9 +343,8 @@ impl Periods for TablePeriods<'_> {
         Some(&slot.scope)
     }
 
-    fn offset(&self, ev: &Evaluator, id: u16, t: Instant) -> Result<i64> {
-        let start = self.table.get(id).map_or(t, |s| s.scope.period.start);
-        ev.working_ms(start, t)
+    fn offset(&mut self, ev: &Evaluator, id: u16, t: Instant) -> Result<i64> {
+        self.table.offset(ev, id, t)
     }
 }
 
@@ -343,7 +366,7 @@ impl Periods for OnePeriod {
         (id == self.id).then_some(&self.scope)
     }
 
-    fn offset(&self, ev: &Evaluator, _: u16, t: Instant) -> Result<i64> {
+    fn offset(&mut self, ev: &Evaluator, _: u16, t: Instant) -> Result<i64> {
         ev.working_ms(self.scope.period.start, t)
     }
 }

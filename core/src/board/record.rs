@@ -178,7 +178,7 @@ pub(crate) trait Periods {
     /// The scope of period `id`, evaluated at `as_of`.
     fn scope(&mut self, id: u16, as_of: Instant) -> Option<&Scope>;
     /// Working milliseconds from the start of period `id` to `t`.
-    fn offset(&self, ev: &Evaluator, id: u16, t: Instant) -> Result<i64>;
+    fn offset(&mut self, ev: &Evaluator, id: u16, t: Instant) -> Result<i64>;
 }
 
 struct RecordSink<'a> {
