@@ -59,9 +59,9 @@ pub(crate) struct PeriodTable {
     order: Vec<(i64, i64, u16)>,
     units: usize,
     due_anchor: DueAnchor,
-    /// `(start, end, id)` of the period [`PeriodTable::resolve`] found last (most instants of a
-    /// ticket fall in one period).
-    hint: Option<(i64, i64, u16)>,
+    /// `(start, end, id)` of the two periods [`PeriodTable::resolve`] found last, the latest
+    /// first (a ticket's instants fall in one period, its due instants sometimes in the next).
+    hints: [Option<(i64, i64, u16)>; 2],
     /// Memo of [`PeriodTable::offset`]: `(period, instant, offset)` (due instants of running
     /// completion clocks are shared by many tickets: ends of office hours).
     offsets: [(u16, i64, i64); OFFSETS],
@@ -78,7 +78,7 @@ impl PeriodTable {
             order: Vec::new(),
             units,
             due_anchor,
-            hint: None,
+            hints: [None; 2],
             offsets: [(u16::MAX, 0, 0); OFFSETS],
         }
     }
@@ -109,17 +109,20 @@ impl PeriodTable {
     /// The id of the scheme's period containing `t`, created if new (`None` when the scheme's
     /// explicit range does not contain `t`).
     pub(crate) fn resolve(&mut self, scheme: &Scheme, t: Instant) -> Result<Option<u16>> {
-        if let Some((start, end, id)) = self.hint
-            && start <= t.millis()
-            && t.millis() < end
-        {
+        let hit = |h: &Option<(i64, i64, u16)>| {
+            h.filter(|(start, end, _)| *start <= t.millis() && t.millis() < *end)
+                .map(|h| h.2)
+        };
+        if let Some(id) = self.hints.iter().find_map(hit) {
             return Ok(Some(id));
         }
         if let Some(id) = self.find(t) {
-            self.hint = self.slots.get(usize::from(id)).map(|s| {
+            let found = self.slots.get(usize::from(id)).map(|s| {
                 let p = s.period();
                 (p.start.millis(), p.end.millis(), id)
             });
+            let [latest, _] = self.hints;
+            self.hints = [found, latest];
             return Ok(Some(id));
         }
         let period = scheme.period_at(t)?;
