@@ -147,4 +147,76 @@ mod tests {
         }
         assert!(checked > 100, "{checked}");
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 24, ..Default::default() })]
+
+        /// On a board fed a city's events in a shuffled order (late events) with refused events
+        /// mixed in, every ticket's words equal a full keying of its log.
+        #[test]
+        fn board_words_equal_a_full_keying(seed in 1u64..1_000_000, moves in 0usize..80) {
+            use crate::board::{Board, Ingest, TicketHeader};
+            use crate::synthetic::Rng;
+            let city = SyntheticCity::generate(&CityConfig {
+                units: 6,
+                days: 3,
+                tickets_per_day: 12,
+                seed,
+                ..CityConfig::default()
+            })
+            .unwrap();
+            let mut board = Board::builder()
+                .calendar(crate::Calendar::prc().unwrap())
+                .policy(crate::Policy::henan().unwrap())
+                .scheme(crate::scheme::Scheme::preset("sanmenxia").unwrap())
+                .units(city.units.clone())
+                .build()
+                .unwrap();
+            for t in &city.tickets {
+                proptest::prop_assert_eq!(board.register(TicketHeader::of(t)), Ingest::Accepted);
+            }
+            let mut feed: Vec<(String, Event)> = city
+                .tickets
+                .iter()
+                .flat_map(|t| t.events.iter().map(|e| (t.id.clone(), e.clone())))
+                .collect();
+            feed.sort_by_key(|(_, e)| e.at);
+            let mut rng = Rng::new(seed ^ 0x6b65_7973);
+            for _ in 0..moves {
+                // Move an event later: it arrives late for its ticket.
+                let n = feed.len();
+                if n < 2 {
+                    break;
+                }
+                let i = rng.index(n - 1);
+                let j = i + 1 + rng.index((n - i - 1).min(40));
+                let x = feed.remove(i);
+                feed.insert(j, x);
+            }
+            for (k, (id, e)) in feed.into_iter().enumerate() {
+                // Refused: a unit never dispatched signs (a new unit key that must not stay), at
+                // this event's instant or, late, at the ticket's first event's.
+                let first = board.ticket(&id).and_then(|t| t.events.first()).map(|x| x.at);
+                let at = match k % 7 {
+                    3 => Some(e.at),
+                    5 => first,
+                    _ => None,
+                };
+                if let Some(at) = at {
+                    let bad = Event::new(at, EventBody::Signed { unit: "nowhere".into() });
+                    proptest::prop_assert!(matches!(board.ingest(&id, bad), Ingest::Rejected(_)));
+                }
+                board.ingest(&id, e);
+            }
+            let mut converter = Converter::default();
+            for state in &board.tickets {
+                proptest::prop_assert_eq!(
+                    &state.words,
+                    &words(&board.ev, &mut converter, &state.ticket),
+                    "{}",
+                    state.ticket.id
+                );
+            }
+        }
+    }
 }
