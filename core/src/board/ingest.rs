@@ -256,7 +256,7 @@ impl Board {
                 &self.ev,
                 self.due_anchor,
                 &state.ticket,
-                Some(&state.words),
+                Some((&state.words, state.repeat)),
                 eval_at,
                 true,
                 &mut self.work,

@@ -140,7 +140,12 @@ mod tests {
                     };
                     (v.events.to_vec(), v.rows.to_vec(), first.to_vec(), v.repeat)
                 };
-                let keyed = parts(converter.view_keyed(&ev, &log, ws.iter().map(|w| key_of(*w))));
+                let keyed = parts(converter.view_keyed(
+                    &ev,
+                    &log,
+                    ws.iter().map(|w| key_of(*w)),
+                    crate::clocks::is_repeat(&log.attributes),
+                ));
                 assert_eq!(keyed, parts(converter.view(&ev, &log)));
                 checked += 1;
             }

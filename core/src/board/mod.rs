@@ -99,6 +99,8 @@ struct TicketState {
     /// Per event (parallel to the log), its id hash and unit key (see `keys`): duplicate
     /// checks and evaluation read this short vector instead of the events' strings.
     words: Vec<u64>,
+    /// Whether the attributes mark a repeat (`clocks::is_repeat`; attributes never change).
+    repeat: bool,
     /// The rules' state after the last event (see `check`).
     flow: TicketFlow,
 }
@@ -108,6 +110,7 @@ impl TicketState {
     /// `words` its events' words (`keys::words`).
     fn new(ticket: Ticket, flow: TicketFlow, words: Vec<u64>) -> Self {
         TicketState {
+            repeat: crate::clocks::is_repeat(&ticket.attributes),
             ticket,
             record: Record::default(),
             words,

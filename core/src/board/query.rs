@@ -120,7 +120,7 @@ impl Board {
                     truncated = truncate(&state.ticket, events_upto);
                     (&truncated, None)
                 } else {
-                    (&state.ticket, Some(state.words.as_slice()))
+                    (&state.ticket, Some((state.words.as_slice(), state.repeat)))
                 };
             record::build(
                 &self.ev,

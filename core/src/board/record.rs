@@ -266,15 +266,16 @@ pub(crate) fn decompose_at(ticket: &Ticket) -> Option<Instant> {
 
 /// Builds `ticket`'s record evaluated at `at` into `work.rec`. With `decompose`, `at` must be
 /// [`decompose_at`] and the record, valid for every `as_of ≥ at`, holds lapses and running
-/// clocks; without, it holds the plain contributions at `at` (query-time evaluation). `words`,
-/// when given, are the board's words of `ticket`'s events (see `keys`): its unit keys are then
-/// read from them instead of comparing unit names.
+/// clocks; without, it holds the plain contributions at `at` (query-time evaluation). `keyed`,
+/// when given, is the board's words of `ticket`'s events (see `keys`) and whether its
+/// attributes mark a repeat: its unit keys are then read from the words instead of comparing
+/// unit names, and its attributes are not read.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn build<P: Periods>(
     ev: &Evaluator,
     due_anchor: DueAnchor,
     ticket: &Ticket,
-    words: Option<&[u64]>,
+    keyed: Option<(&[u64], bool)>,
     at: Instant,
     decompose: bool,
     work: &mut Work,
@@ -292,8 +293,13 @@ pub(crate) fn build<P: Periods>(
     open.clear();
     ids.clear();
     rec.last = ticket.events.last().map(|e| e.at);
-    let view = match words {
-        Some(w) => converter.view_keyed(ev, ticket, w.iter().map(|w| super::keys::key_of(*w))),
+    let view = match keyed {
+        Some((w, repeat)) => converter.view_keyed(
+            ev,
+            ticket,
+            w.iter().map(|w| super::keys::key_of(*w)),
+            repeat,
+        ),
         None => converter.view(ev, ticket),
     };
     ev.evaluate_into(

@@ -26,6 +26,7 @@ use super::keys;
 use super::periods::TablePeriods;
 use super::record;
 use super::{Board, TicketState};
+use crate::clocks::is_repeat;
 use crate::error::{Error, Result};
 use crate::instant::Instant;
 use crate::scheme::Scores;
@@ -259,7 +260,7 @@ impl BoardBuilder {
                     &board.ev,
                     board.due_anchor,
                     &ticket,
-                    Some(&words),
+                    Some((&words, is_repeat(&ticket.attributes))),
                     at,
                     true,
                     &mut board.work,

@@ -44,7 +44,7 @@ pub(crate) use facts::Facts;
 pub(crate) use texts::NO_TEXT;
 #[cfg(test)]
 pub(crate) use view::UnitNames;
-pub(crate) use view::{Body, CEvent, Converter, NO_UNIT, TicketView};
+pub(crate) use view::{Body, CEvent, Converter, NO_UNIT, TicketView, is_repeat};
 
 #[cfg(test)]
 mod tests;

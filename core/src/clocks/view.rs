@@ -237,12 +237,14 @@ impl Converter {
     /// The view of `ticket` whose events' unit keys are already known: `keys` gives, in log
     /// order, each event's key as [`Converter::view`] assigns it (in order of first mention;
     /// [`NO_UNIT`] for an event naming none). No unit name is compared: a unit's name is read
-    /// once, at its first mention, to look it up in the evaluator's table.
+    /// once, at its first mention, to look it up in the evaluator's table. `repeat` is
+    /// [`is_repeat`] of the ticket's attributes (kept by the caller: the map is not read).
     pub(crate) fn view_keyed<'a>(
         &'a mut self,
         ev: &Evaluator,
         ticket: &'a Ticket,
         keys: impl Iterator<Item = u32>,
+        repeat: bool,
     ) -> TicketView<'a> {
         self.events.clear();
         self.rows.clear();
@@ -264,18 +266,18 @@ impl Converter {
                 body: Body::of(&e.body),
             });
         }
-        self.finish(ticket)
+        self.finish(ticket, repeat)
     }
 
     /// The view of `ticket` over the converted events.
-    fn finish<'a>(&'a self, ticket: &'a Ticket) -> TicketView<'a> {
+    fn finish<'a>(&'a self, ticket: &'a Ticket, repeat: bool) -> TicketView<'a> {
         TicketView {
             id: &ticket.id,
             kind: ticket.kind,
             urgency: ticket.urgency,
             channel: &ticket.channel,
             attributes: &ticket.attributes,
-            repeat: is_repeat(&ticket.attributes),
+            repeat,
             events: &self.events,
             names: UnitNames::Ticket {
                 ticket,
@@ -331,7 +333,7 @@ impl Converter {
                 body: Body::of(&e.body),
             });
         }
-        self.finish(ticket)
+        self.finish(ticket, is_repeat(&ticket.attributes))
     }
 }
 
