@@ -120,6 +120,7 @@ impl Board {
                 &self.ev,
                 self.due_anchor,
                 &state.ticket,
+                Some((&state.words, state.repeat)),
                 as_of,
                 false,
                 &mut work,

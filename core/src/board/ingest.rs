@@ -23,7 +23,8 @@ use super::check::{self, TicketFlow};
 use super::periods::TablePeriods;
 use super::record;
 
-use super::{Board, TicketState, id_hash};
+use super::keys::{self, hash_of, id_hash, key_for, word};
+use super::{Board, TicketState};
 use crate::error::{Error, Result};
 use crate::instant::Instant;
 use crate::ticket::{Event, Kind, Ticket, Urgency};
@@ -159,7 +160,8 @@ impl Board {
         })?;
         self.by_id.insert(ticket.id.clone(), index);
         let flow = TicketFlow::start(ticket.received_at);
-        self.tickets.push(TicketState::new(ticket, flow));
+        self.tickets
+            .push(TicketState::new(ticket, flow, Vec::new()));
         Ok(true)
     }
 
@@ -186,11 +188,11 @@ impl Board {
         match &event.event_id {
             Some(id) => {
                 let held = state
-                    .ids
+                    .words
                     .iter()
                     .zip(events.iter())
                     .enumerate()
-                    .find(|(_, (h, e))| **h == hash && e.event_id.as_ref() == Some(id));
+                    .find(|(_, (w, e))| hash_of(**w) == hash && e.event_id.as_ref() == Some(id));
                 if let Some((i, (_, held))) = held {
                     return if *held == event {
                         Ok(false)
@@ -227,8 +229,22 @@ impl Board {
             self.work.flow.clone_from(&state.flow);
             check::append(&self.ev, ticket_id, &mut self.work.flow, pos, &event)?;
         }
+        // The event's word: keyed alone when it comes last, else the log is re-keyed.
+        let key = if late {
+            crate::clocks::NO_UNIT
+        } else {
+            key_for(events, &state.words, event.body.unit())
+        };
         state.ticket.events.insert(pos, event);
-        state.ids.insert(pos, hash);
+        state.words.insert(pos, word(hash, key));
+        if late {
+            keys::rekey(
+                &self.ev,
+                &mut self.work.converter,
+                &state.ticket,
+                &mut state.words,
+            );
+        }
         let checked = if late {
             check::replay(&self.ev, &state.ticket, false, &mut self.work.flow)
         } else {
@@ -240,6 +256,7 @@ impl Board {
                 &self.ev,
                 self.due_anchor,
                 &state.ticket,
+                Some((&state.words, state.repeat)),
                 eval_at,
                 true,
                 &mut self.work,
@@ -251,7 +268,15 @@ impl Board {
         });
         if let Err(e) = built {
             state.ticket.events.remove(pos);
-            state.ids.remove(pos);
+            state.words.remove(pos);
+            if late {
+                keys::rekey(
+                    &self.ev,
+                    &mut self.work.converter,
+                    &state.ticket,
+                    &mut state.words,
+                );
+            }
             return Err(e);
         }
         std::mem::swap(&mut state.flow, &mut self.work.flow);

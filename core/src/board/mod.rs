@@ -52,6 +52,7 @@ mod close;
 mod codec;
 mod index;
 mod ingest;
+mod keys;
 mod latest;
 mod live;
 mod periods;
@@ -95,33 +96,27 @@ use status::StatusIndex;
 struct TicketState {
     ticket: Ticket,
     record: Record,
-    /// A hash of each event's `event_id` (0 without one), parallel to the events: duplicate
-    /// checks read this short vector instead of every event's id string.
-    ids: Vec<u64>,
+    /// Per event (parallel to the log), its id hash and unit key (see `keys`): duplicate
+    /// checks and evaluation read this short vector instead of the events' strings.
+    words: Vec<u64>,
+    /// Whether the attributes mark a repeat (`clocks::is_repeat`; attributes never change).
+    repeat: bool,
     /// The rules' state after the last event (see `check`).
     flow: TicketFlow,
 }
 
 impl TicketState {
-    /// A ticket whose log was checked, and `flow` the rules' state after its last event.
-    fn new(ticket: Ticket, flow: TicketFlow) -> Self {
-        let ids = ticket
-            .events
-            .iter()
-            .map(|e| id_hash(e.event_id.as_deref()))
-            .collect();
+    /// A ticket whose log was checked, `flow` the rules' state after its last event and
+    /// `words` its events' words (`keys::words`).
+    fn new(ticket: Ticket, flow: TicketFlow, words: Vec<u64>) -> Self {
         TicketState {
+            repeat: crate::clocks::is_repeat(&ticket.attributes),
             ticket,
             record: Record::default(),
-            ids,
+            words,
             flow,
         }
     }
-}
-
-/// The hash of an `event_id` in [`TicketState::ids`] (never 0 for an id).
-fn id_hash(id: Option<&str>) -> u64 {
-    id.map_or(0, |s| checksum::fnv1a(s.as_bytes()).max(1))
 }
 
 /// External metrics of one period: per unit, by name.

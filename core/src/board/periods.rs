@@ -59,10 +59,16 @@ pub(crate) struct PeriodTable {
     order: Vec<(i64, i64, u16)>,
     units: usize,
     due_anchor: DueAnchor,
-    /// Buffers of [`PeriodTable::apply`].
-    pairs_old: Vec<(u16, u32)>,
-    pairs_new: Vec<(u16, u32)>,
+    /// `(start, end, id)` of the two periods [`PeriodTable::resolve`] found last, the latest
+    /// first (a ticket's instants fall in one period, its due instants sometimes in the next).
+    hints: [Option<(i64, i64, u16)>; 2],
+    /// Memo of [`PeriodTable::offset`]: `(period, instant, offset)` (due instants of running
+    /// completion clocks are shared by many tickets: ends of office hours).
+    offsets: [(u16, i64, i64); OFFSETS],
 }
+
+/// Slots of the offset memo.
+const OFFSETS: usize = 64;
 
 impl PeriodTable {
     /// An empty table for `units` units.
@@ -72,8 +78,8 @@ impl PeriodTable {
             order: Vec::new(),
             units,
             due_anchor,
-            pairs_old: Vec::new(),
-            pairs_new: Vec::new(),
+            hints: [None; 2],
+            offsets: [(u16::MAX, 0, 0); OFFSETS],
         }
     }
 
@@ -103,7 +109,20 @@ impl PeriodTable {
     /// The id of the scheme's period containing `t`, created if new (`None` when the scheme's
     /// explicit range does not contain `t`).
     pub(crate) fn resolve(&mut self, scheme: &Scheme, t: Instant) -> Result<Option<u16>> {
+        let hit = |h: &Option<(i64, i64, u16)>| {
+            h.filter(|(start, end, _)| *start <= t.millis() && t.millis() < *end)
+                .map(|h| h.2)
+        };
+        if let Some(id) = self.hints.iter().find_map(hit) {
+            return Ok(Some(id));
+        }
         if let Some(id) = self.find(t) {
+            let found = self.slots.get(usize::from(id)).map(|s| {
+                let p = s.period();
+                (p.start.millis(), p.end.millis(), id)
+            });
+            let [latest, _] = self.hints;
+            self.hints = [found, latest];
             return Ok(Some(id));
         }
         let period = scheme.period_at(t)?;
@@ -138,36 +157,39 @@ impl PeriodTable {
     }
 
     /// Replaces `ticket`'s contributions `old` by `new` (both sorted records), touching only
-    /// what differs.
+    /// what differs. The ticket sets change only for a `(period, unit)` pair that one record has
+    /// and the other lacks: an entry present on one side only is looked up (binary search) in
+    /// the other record.
     pub(crate) fn apply(&mut self, ticket: u32, old: &Record, new: &Record) {
-        let key = |f: &Fixed| (f.period, f.unit, f.slot);
+        let key = Fixed::key;
         let (mut a, mut b) = (old.fixed.iter().peekable(), new.fixed.iter().peekable());
         loop {
-            let (f, delta) = match (a.peek().copied(), b.peek().copied()) {
+            match (a.peek().copied(), b.peek().copied()) {
                 (Some(x), Some(y)) if key(x) == key(y) => {
                     let d = y.amount.saturating_sub(x.amount);
                     a.next();
                     b.next();
-                    if d == 0 {
-                        continue;
+                    if d != 0 {
+                        self.add_fixed(y, d);
                     }
-                    (*y, d)
                 }
                 (Some(x), Some(y)) if key(x) < key(y) => {
                     a.next();
-                    (*x, x.amount.saturating_neg())
+                    self.add_fixed(x, x.amount.saturating_neg());
+                    self.left(ticket, new, x.period, x.unit);
                 }
                 (Some(x), None) => {
                     a.next();
-                    (*x, x.amount.saturating_neg())
+                    self.add_fixed(x, x.amount.saturating_neg());
+                    self.left(ticket, new, x.period, x.unit);
                 }
                 (_, Some(y)) => {
                     b.next();
-                    (*y, y.amount)
+                    self.add_fixed(y, y.amount);
+                    self.joined(ticket, old, y.period, y.unit);
                 }
                 (None, None) => break,
-            };
-            self.add_fixed(&f, delta);
+            }
         }
         // Timed entries: merge-walk the two sorted lists, touching only the differences.
         let (mut a, mut b) = (old.timed.iter().peekable(), new.timed.iter().peekable());
@@ -179,37 +201,42 @@ impl PeriodTable {
                 }
                 (Some(x), Some(y)) if x < y => {
                     self.timed(ticket, x, false);
+                    self.left(ticket, new, x.period, x.unit);
                     a.next();
                 }
                 (Some(x), None) => {
                     self.timed(ticket, x, false);
+                    self.left(ticket, new, x.period, x.unit);
                     a.next();
                 }
                 (_, Some(y)) => {
                     self.timed(ticket, y, true);
+                    self.joined(ticket, old, y.period, y.unit);
                     b.next();
                 }
                 (None, None) => break,
             }
         }
-        let mut was = std::mem::take(&mut self.pairs_old);
-        let mut is = std::mem::take(&mut self.pairs_new);
-        touched(old, &mut was);
-        touched(new, &mut is);
-        if was != is {
-            for (p, u) in was.iter().filter(|x| is.binary_search(x).is_err()) {
-                if let Some(set) = self.ticket_set(*p, *u) {
-                    set.remove(&ticket);
-                }
-            }
-            for (p, u) in is.iter().filter(|x| was.binary_search(x).is_err()) {
-                if let Some(set) = self.ticket_set(*p, *u) {
-                    set.insert(ticket);
-                }
-            }
+    }
+
+    /// An entry of `(period, unit)` left `ticket`'s record: unless the `new` record still
+    /// contributes there, the ticket leaves the pair's ticket set.
+    fn left(&mut self, ticket: u32, new: &Record, period: u16, unit: u32) {
+        if !contributes(new, period, unit)
+            && let Some(set) = self.ticket_set(period, unit)
+        {
+            set.remove(&ticket);
         }
-        self.pairs_old = was;
-        self.pairs_new = is;
+    }
+
+    /// An entry of `(period, unit)` joined `ticket`'s record: unless the `old` record already
+    /// contributed there, the ticket joins the pair's ticket set.
+    fn joined(&mut self, ticket: u32, old: &Record, period: u16, unit: u32) {
+        if !contributes(old, period, unit)
+            && let Some(set) = self.ticket_set(period, unit)
+        {
+            set.insert(ticket);
+        }
     }
 
     fn add_fixed(&mut self, f: &Fixed, amount: i64) {
@@ -251,6 +278,23 @@ impl PeriodTable {
         }
     }
 
+    /// Working milliseconds from the start of period `id` to `t`.
+    pub(crate) fn offset(&mut self, ev: &Evaluator, id: u16, t: Instant) -> Result<i64> {
+        let h = (t.millis() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58;
+        if let Some((p, at, w)) = self.offsets.get(h as usize)
+            && *p == id
+            && *at == t.millis()
+        {
+            return Ok(*w);
+        }
+        let start = self.get(id).map_or(t, |s| s.scope.period.start);
+        let w = ev.working_ms(start, t)?;
+        if let Some(s) = self.offsets.get_mut(h as usize) {
+            *s = (id, t.millis(), w);
+        }
+        Ok(w)
+    }
+
     /// Heap bytes held.
     pub(crate) fn heap_bytes(&self) -> usize {
         self.slots.iter().map(PeriodSlot::heap_bytes).sum::<usize>()
@@ -275,25 +319,14 @@ fn bump(slot: &mut PeriodSlot, unit: u32) {
     }
 }
 
-/// The `(period, unit)` pairs a record contributes to, sorted and distinct, into `out` (a merge
-/// of its two sorted lists: no sorting).
-fn touched(rec: &Record, out: &mut Vec<(u16, u32)>) {
-    out.clear();
-    let mut a = rec.fixed.iter().map(|f| (f.period, f.unit)).peekable();
-    let mut b = rec.timed.iter().map(|t| (t.period, t.unit)).peekable();
-    loop {
-        let next = match (a.peek(), b.peek()) {
-            (Some(x), Some(y)) if x <= y => a.next(),
-            (Some(_), None) => a.next(),
-            (_, Some(_)) => b.next(),
-            (None, None) => break,
-        };
-        if let Some(p) = next
-            && out.last() != Some(&p)
-        {
-            out.push(p);
-        }
-    }
+/// Whether `rec` has a finished fact or a lapse for `(period, unit)` (both lists are sorted by
+/// period, then unit).
+fn contributes(rec: &Record, period: u16, unit: u32) -> bool {
+    let pair = (period, unit);
+    let i = rec.fixed.partition_point(|f| (f.period, f.unit) < pair);
+    let j = rec.timed.partition_point(|t| (t.period, t.unit) < pair);
+    rec.fixed.get(i).is_some_and(|f| (f.period, f.unit) == pair)
+        || rec.timed.get(j).is_some_and(|t| (t.period, t.unit) == pair)
 }
 
 /// [`Periods`] over the board's table: periods are created as anchors reach them.
@@ -313,9 +346,8 @@ impl Periods for TablePeriods<'_> {
         Some(&slot.scope)
     }
 
-    fn offset(&self, ev: &Evaluator, id: u16, t: Instant) -> Result<i64> {
-        let start = self.table.get(id).map_or(t, |s| s.scope.period.start);
-        ev.working_ms(start, t)
+    fn offset(&mut self, ev: &Evaluator, id: u16, t: Instant) -> Result<i64> {
+        self.table.offset(ev, id, t)
     }
 }
 
@@ -337,7 +369,7 @@ impl Periods for OnePeriod {
         (id == self.id).then_some(&self.scope)
     }
 
-    fn offset(&self, ev: &Evaluator, _: u16, t: Instant) -> Result<i64> {
+    fn offset(&mut self, ev: &Evaluator, _: u16, t: Instant) -> Result<i64> {
         ev.working_ms(self.scope.period.start, t)
     }
 }

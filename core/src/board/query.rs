@@ -115,17 +115,18 @@ impl Board {
                     })?;
             }
             let truncated;
-            let ticket =
+            let (ticket, words) =
                 if state.record.last.is_some_and(|l| l > events_upto) && events_upto < as_of {
                     truncated = truncate(&state.ticket, events_upto);
-                    &truncated
+                    (&truncated, None)
                 } else {
-                    &state.ticket
+                    (&state.ticket, Some((state.words.as_slice(), state.repeat)))
                 };
             record::build(
                 &self.ev,
                 self.due_anchor,
                 ticket,
+                words,
                 as_of,
                 false,
                 &mut work,

@@ -126,6 +126,13 @@ pub(crate) struct Fixed {
     pub slot: u16,
 }
 
+impl Fixed {
+    /// `(period, unit, slot)` packed into one integer with the same order.
+    pub(crate) fn key(&self) -> u64 {
+        (u64::from(self.period) << 48) | (u64::from(self.unit) << 16) | u64::from(self.slot)
+    }
+}
+
 /// A lapse at instant `at` (it applies when `at < as_of`); `w` = working ms from the period
 /// start to `at` (for [`Lapse::DueOpen`]; 0 otherwise).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -171,7 +178,7 @@ pub(crate) trait Periods {
     /// The scope of period `id`, evaluated at `as_of`.
     fn scope(&mut self, id: u16, as_of: Instant) -> Option<&Scope>;
     /// Working milliseconds from the start of period `id` to `t`.
-    fn offset(&self, ev: &Evaluator, id: u16, t: Instant) -> Result<i64>;
+    fn offset(&mut self, ev: &Evaluator, id: u16, t: Instant) -> Result<i64>;
 }
 
 struct RecordSink<'a> {
@@ -259,11 +266,16 @@ pub(crate) fn decompose_at(ticket: &Ticket) -> Option<Instant> {
 
 /// Builds `ticket`'s record evaluated at `at` into `work.rec`. With `decompose`, `at` must be
 /// [`decompose_at`] and the record, valid for every `as_of ≥ at`, holds lapses and running
-/// clocks; without, it holds the plain contributions at `at` (query-time evaluation).
+/// clocks; without, it holds the plain contributions at `at` (query-time evaluation). `keyed`,
+/// when given, is the board's words of `ticket`'s events (see `keys`) and whether its
+/// attributes mark a repeat: its unit keys are then read from the words instead of comparing
+/// unit names, and its attributes are not read.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn build<P: Periods>(
     ev: &Evaluator,
     due_anchor: DueAnchor,
     ticket: &Ticket,
+    keyed: Option<(&[u64], bool)>,
     at: Instant,
     decompose: bool,
     work: &mut Work,
@@ -281,13 +293,23 @@ pub(crate) fn build<P: Periods>(
     open.clear();
     ids.clear();
     rec.last = ticket.events.last().map(|e| e.at);
-    let view = converter.view(ev, ticket);
+    let view = match keyed {
+        Some((w, repeat)) => converter.view_keyed(
+            ev,
+            ticket,
+            w.iter().map(|w| super::keys::key_of(*w)),
+            repeat,
+        ),
+        None => converter.view(ev, ticket),
+    };
     ev.evaluate_into(
         &view,
         at,
         scratch,
         Detail {
             status: decompose,
+            // The record reads the warning instants of running clocks only.
+            finished_warnings: false,
             records: false,
         },
     )?;
@@ -413,10 +435,9 @@ pub(crate) fn build<P: Periods>(
         };
         contribute(ev, &view, scratch, scope, &mut sink)?;
     }
-    rec.fixed
-        .sort_unstable_by_key(|f| (f.period, f.unit, f.slot));
+    rec.fixed.sort_unstable_by_key(Fixed::key);
     rec.fixed.dedup_by(|b, a| {
-        if (a.period, a.unit, a.slot) == (b.period, b.unit, b.slot) {
+        if a.key() == b.key() {
             a.amount = a.amount.saturating_add(b.amount);
             true
         } else {

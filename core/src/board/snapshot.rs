@@ -22,9 +22,11 @@ use super::builder::{BoardBuilder, Fingerprint};
 use super::check::{self, TicketFlow};
 use super::checksum::fnv1a;
 use super::codec::{Decoder, Encoder, put_bytes};
+use super::keys;
 use super::periods::TablePeriods;
 use super::record;
 use super::{Board, TicketState};
+use crate::clocks::is_repeat;
 use crate::error::{Error, Result};
 use crate::instant::Instant;
 use crate::scheme::Scores;
@@ -252,11 +254,13 @@ impl BoardBuilder {
             if ids.insert(ticket.id.clone(), index).is_some() {
                 return Err(corrupt(0, format!("ticket {:?} appears twice", ticket.id)));
             }
+            let words = keys::words(&board.ev, &mut board.work.converter, &ticket);
             match record::decompose_at(&ticket) {
                 Some(at) => record::build(
                     &board.ev,
                     board.due_anchor,
                     &ticket,
+                    Some((&words, is_repeat(&ticket.attributes))),
                     at,
                     true,
                     &mut board.work,
@@ -270,7 +274,7 @@ impl BoardBuilder {
             if let Some(last) = ticket.events.last() {
                 board.latest = Some(board.latest.map_or(last.at, |l| l.max(last.at)));
             }
-            board.tickets.push(TicketState::new(ticket, flow));
+            board.tickets.push(TicketState::new(ticket, flow, words));
             board.commit(index);
         }
         board.by_id = ids;

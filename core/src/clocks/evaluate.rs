@@ -25,6 +25,9 @@ fn min_opt(a: Option<Instant>, b: Option<Instant>) -> Option<Instant> {
 pub(crate) struct Detail {
     /// Deadline status and warning instants.
     pub status: bool,
+    /// With `status`: warning instants of finished or ended clocks too (without, only running
+    /// clocks get one; they are the only ones with a status).
+    pub finished_warnings: bool,
     /// Extension records.
     pub records: bool,
 }
@@ -45,6 +48,7 @@ impl Evaluator {
             &mut scratch,
             Detail {
                 status: true,
+                finished_warnings: true,
                 records: true,
             },
         )?;
@@ -209,6 +213,7 @@ impl Evaluator {
                 end,
                 extended: policy.extension.applies_to(clock),
                 with_status: detail.status,
+                finished_warnings: detail.finished_warnings,
             };
             let events = clock_events.iter().filter(|(a, _)| *a == i).map(|(_, e)| e);
             let keep = detail.records && record_clock == Some(clock);

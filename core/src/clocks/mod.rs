@@ -42,7 +42,9 @@ pub use state::{
 pub(crate) use evaluate::Detail;
 pub(crate) use facts::Facts;
 pub(crate) use texts::NO_TEXT;
-pub(crate) use view::{Body, CEvent, Converter, NO_UNIT, TicketView};
+#[cfg(test)]
+pub(crate) use view::UnitNames;
+pub(crate) use view::{Body, CEvent, Converter, NO_UNIT, TicketView, is_repeat};
 
 #[cfg(test)]
 mod tests;

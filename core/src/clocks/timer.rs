@@ -25,6 +25,8 @@ pub(crate) struct ClockInput {
     pub extended: bool,
     /// Whether to compute `status` and `warning_at`.
     pub with_status: bool,
+    /// With `with_status`: whether a finished or ended clock gets its `warning_at` too.
+    pub finished_warnings: bool,
 }
 
 /// The running due instant: base due plus applied extensions plus paused time.
@@ -276,10 +278,14 @@ pub(crate) fn run<'e>(
         },
         (None, None) => Outcome::Pending,
     };
-    if input.with_status && input.clock != Clock::ReturnWindow {
+    let running = input.finish.is_none() && input.end.is_none();
+    if input.with_status
+        && input.clock != Clock::ReturnWindow
+        && (running || input.finished_warnings)
+    {
         let warn = warning_at(ev, &limit, start, base, d)?;
         state.warning_at = Some(warn);
-        if input.finish.is_none() && input.end.is_none() {
+        if running {
             state.status = Some(if d < as_of {
                 Status::Red
             } else if warn <= as_of {

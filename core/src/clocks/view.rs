@@ -234,6 +234,59 @@ impl Converter {
         }
     }
 
+    /// The view of `ticket` whose events' unit keys are already known: `keys` gives, in log
+    /// order, each event's key as [`Converter::view`] assigns it (in order of first mention;
+    /// [`NO_UNIT`] for an event naming none). No unit name is compared: a unit's name is read
+    /// once, at its first mention, to look it up in the evaluator's table. `repeat` is
+    /// [`is_repeat`] of the ticket's attributes (kept by the caller: the map is not read).
+    pub(crate) fn view_keyed<'a>(
+        &'a mut self,
+        ev: &Evaluator,
+        ticket: &'a Ticket,
+        keys: impl Iterator<Item = u32>,
+        repeat: bool,
+    ) -> TicketView<'a> {
+        self.events.clear();
+        self.rows.clear();
+        self.first.clear();
+        self.keys.clear();
+        let events = ticket
+            .events
+            .iter()
+            .take(MAX_EVENTS_PER_TICKET.saturating_add(1));
+        for (i, (e, unit)) in events.zip(keys).enumerate() {
+            if unit != NO_UNIT && unit as usize >= self.first.len() {
+                self.first.push(u32::try_from(i).unwrap_or(u32::MAX));
+                self.rows
+                    .push(e.body.unit().and_then(|u| ev.unit_index(u.as_str())));
+            }
+            self.events.push(CEvent {
+                at: e.at,
+                unit,
+                body: Body::of(&e.body),
+            });
+        }
+        self.finish(ticket, repeat)
+    }
+
+    /// The view of `ticket` over the converted events.
+    fn finish<'a>(&'a self, ticket: &'a Ticket, repeat: bool) -> TicketView<'a> {
+        TicketView {
+            id: &ticket.id,
+            kind: ticket.kind,
+            urgency: ticket.urgency,
+            channel: &ticket.channel,
+            attributes: &ticket.attributes,
+            repeat,
+            events: &self.events,
+            names: UnitNames::Ticket {
+                ticket,
+                first: &self.first,
+            },
+            rows: &self.rows,
+        }
+    }
+
     /// The view of `ticket`; units are keyed in order of first mention (compared as strings,
     /// looked up in the evaluator's table once per unit).
     pub(crate) fn view<'a>(&'a mut self, ev: &Evaluator, ticket: &'a Ticket) -> TicketView<'a> {
@@ -280,20 +333,7 @@ impl Converter {
                 body: Body::of(&e.body),
             });
         }
-        TicketView {
-            id: &ticket.id,
-            kind: ticket.kind,
-            urgency: ticket.urgency,
-            channel: &ticket.channel,
-            attributes: &ticket.attributes,
-            repeat: is_repeat(&ticket.attributes),
-            events: &self.events,
-            names: UnitNames::Ticket {
-                ticket,
-                first: &self.first,
-            },
-            rows: &self.rows,
-        }
+        self.finish(ticket, is_repeat(&ticket.attributes))
     }
 }
 
