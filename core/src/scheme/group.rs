@@ -11,6 +11,7 @@
 //! same code.
 
 use std::cmp::Ordering;
+use std::ops::Range;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
@@ -117,8 +118,10 @@ fn points(
 
 impl<M: Borrow<Unit>> GroupScoring<M> {
     /// Scores group `group` (an index into the scheme's groups) for `members` (sorted by id) from
-    /// their measured rows (row-major, [`Scheme::group_indicators`] order).
-    pub(crate) fn new(
+    /// their measured rows (row-major, [`Scheme::group_indicators`] order): every cell's exact
+    /// points, but no scorecards yet ([`Self::fresh_cards`] and [`Self::install`] make them, on
+    /// any threads).
+    pub(crate) fn prepared(
         scheme: &Scheme,
         group: usize,
         members: Vec<M>,
@@ -168,8 +171,27 @@ impl<M: Borrow<Unit>> GroupScoring<M> {
             position: Vec::new(),
             pending: vec![false; rows * n],
         };
-        s.refresh(scheme, &vec![true; rows * n], true);
+        s.column_pass(scheme, &vec![true; rows * n], true);
         s
+    }
+
+    /// Scores group `group` for `members` (sorted by id) from their measured rows
+    /// ([`Self::prepared`]), with the scorecards.
+    pub(crate) fn new(
+        scheme: &Scheme,
+        group: usize,
+        members: Vec<M>,
+        measured: &[Measured],
+    ) -> Self {
+        let mut s = Self::prepared(scheme, group, members, measured);
+        let cards = s.fresh_cards(scheme, 0..s.members.len());
+        s.install(cards);
+        s
+    }
+
+    /// Number of members.
+    pub(crate) fn len(&self) -> usize {
+        self.members.len()
     }
 
     fn empty(group: usize, members: Vec<M>) -> Self {
@@ -252,18 +274,33 @@ impl<M: Borrow<Unit>> GroupScoring<M> {
     pub(crate) fn commit(&mut self, scheme: &Scheme) {
         if self.pending.iter().any(|p| *p) {
             let mut pending = std::mem::take(&mut self.pending);
-            self.refresh(scheme, &pending, false);
+            self.refresh(scheme, &pending);
             pending.fill(false);
             self.pending = pending;
         }
     }
 
-    /// Recomputes what the cells marked `dirty` (measured anew, row-major) change; `fresh`:
-    /// nothing computed yet.
-    fn refresh(&mut self, scheme: &Scheme, dirty: &[bool], fresh: bool) {
-        let Some(group) = scheme.groups.get(self.group) else {
-            return;
-        };
+    /// Recomputes what the cells marked `dirty` (measured anew, row-major) change.
+    fn refresh(&mut self, scheme: &Scheme, dirty: &[bool]) {
+        let (changed, factor_stale) = self.column_pass(scheme, dirty, false);
+        let rows = self.members.len();
+        if self.cards.len() != rows || self.position.len() != rows {
+            let cards = self.fresh_cards(scheme, 0..rows);
+            self.install(cards);
+        } else if self.rebuild(scheme, &changed, &factor_stale) {
+            self.rank();
+        }
+    }
+
+    /// Recomputes each column's statistics and cells from the cells marked `dirty` (`fresh`:
+    /// nothing computed yet). Returns which cells' components must be rebuilt and which rows'
+    /// rescale factors may have moved.
+    fn column_pass(
+        &mut self,
+        scheme: &Scheme,
+        dirty: &[bool],
+        fresh: bool,
+    ) -> (Vec<bool>, Vec<bool>) {
         let n = self.columns.len();
         let step = n.max(1);
         let rows = self.members.len();
@@ -364,8 +401,14 @@ impl<M: Borrow<Unit>> GroupScoring<M> {
             }
             col.no_data = no_data;
         }
+        (changed, factor_stale)
+    }
+
+    /// The constants of the group's scorecards.
+    fn constants<'a>(&self, scheme: &'a Scheme) -> Option<CardConstants<'a>> {
+        let group = scheme.groups.get(self.group)?;
         let dp = scheme.file.decimals;
-        let k = CardConstants {
+        Some(CardConstants {
             group,
             dp,
             zero: fixed(Decimal::ZERO, dp),
@@ -377,9 +420,66 @@ impl<M: Borrow<Unit>> GroupScoring<M> {
                 &scheme.grades,
                 dp,
             ),
+            inds: self
+                .columns
+                .iter()
+                .filter_map(|c| scheme.indicators.get(c.ind))
+                .collect(),
+        })
+    }
+
+    /// One member's cells.
+    fn row(&self, i: usize) -> &[Cell] {
+        let n = self.columns.len();
+        self.cells.get(i * n..(i + 1) * n).unwrap_or_default()
+    }
+
+    /// The scorecards (settled, unranked) of the members in `rows`, each with its rescale
+    /// factor, for [`Self::install`]. Reads the cells only: parts of a group can be built on
+    /// different threads.
+    pub(crate) fn fresh_cards(
+        &self,
+        scheme: &Scheme,
+        rows: Range<usize>,
+    ) -> Vec<(Scorecard, Ratio)> {
+        let Some(k) = self.constants(scheme) else {
+            return Vec::new();
         };
+        let members = self.members.get(rows.clone()).unwrap_or_default();
+        rows.zip(members)
+            .map(|(i, unit)| {
+                let row = self.row(i);
+                let factor = row_factor(&k, &self.columns, row);
+                let mut c = card(
+                    scheme,
+                    &k,
+                    unit.borrow(),
+                    build(&k, &self.columns, row, factor),
+                );
+                settle(&k, &mut c);
+                (c, factor)
+            })
+            .collect()
+    }
+
+    /// Takes every member's scorecard and rescale factor ([`Self::fresh_cards`], in member
+    /// order) and ranks them.
+    pub(crate) fn install(&mut self, built: Vec<(Scorecard, Ratio)>) {
+        let (cards, factors): (Vec<Scorecard>, Vec<Ratio>) = built.into_iter().unzip();
+        *Arc::make_mut(&mut self.cards) = cards;
+        self.factors = factors;
+        self.rank();
+    }
+
+    /// Rebuilds the `changed` components (and a whole card when its rescale factor moved) and
+    /// re-settles the cards whose points moved; whether a total moved.
+    fn rebuild(&mut self, scheme: &Scheme, changed: &[bool], factor_stale: &[bool]) -> bool {
+        let Some(k) = self.constants(scheme) else {
+            return false;
+        };
+        let n = self.columns.len();
+        let rows = self.members.len();
         let GroupScoring {
-            members,
             columns,
             cells,
             factors,
@@ -388,86 +488,64 @@ impl<M: Borrow<Unit>> GroupScoring<M> {
             ..
         } = self;
         let cards = Arc::make_mut(cards);
-        let row_of = |i: usize| cells.get(i * n..(i + 1) * n).unwrap_or_default();
-        // Each column's indicator (every column has one).
-        let inds: Vec<&Indicator> = columns
-            .iter()
-            .filter_map(|c| scheme.indicators.get(c.ind))
-            .collect();
-        let build = |row: &[Cell], factor: Ratio| -> Vec<Component> {
-            columns
-                .iter()
-                .zip(&inds)
-                .zip(row)
-                .map(|((col, ind), cell)| component(ind, &k, col, cell, factor))
-                .collect()
-        };
-        if fresh || cards.len() != rows || position.len() != rows {
-            *cards = members
-                .iter()
-                .enumerate()
-                .map(|(i, unit)| {
-                    let row = row_of(i);
-                    let factor = row_factor(&inds, &k, columns, row);
-                    if let Some(f) = factors.get_mut(i) {
-                        *f = factor;
+        // Whether a total moved (the ranks read the totals only).
+        let mut any = false;
+        for i in 0..rows {
+            let row_changed = changed.get(i * n..(i + 1) * n).unwrap_or_default();
+            if !row_changed.iter().any(|c| *c) {
+                continue;
+            }
+            let Some(c) = position.get(i).and_then(|p| cards.get_mut(*p)) else {
+                continue;
+            };
+            let row = cells.get(i * n..(i + 1) * n).unwrap_or_default();
+            let factor = match factors.get(i) {
+                Some(f) if !factor_stale.get(i).copied().unwrap_or(true) => *f,
+                _ => row_factor(&k, columns, row),
+            };
+            let all = factors.get(i).is_none_or(|f| *f != factor);
+            if let Some(f) = factors.get_mut(i) {
+                *f = factor;
+            }
+            // The total and grade read the components' points only.
+            let mut points_moved = true;
+            if all || c.components.len() != n {
+                c.components = build(&k, columns, row, factor);
+            } else {
+                points_moved = false;
+                let cols = columns.iter().zip(&k.inds).zip(row);
+                for ((comp, ((col, ind), cell)), ch) in
+                    c.components.iter_mut().zip(cols).zip(row_changed)
+                {
+                    if *ch {
+                        let new = component(ind, &k, col, cell, factor);
+                        points_moved |= new.points != comp.points;
+                        *comp = new;
                     }
-                    let mut c = card(scheme, &k, unit.borrow(), build(row, factor));
-                    settle(&k, &mut c);
-                    c
-                })
-                .collect();
-        } else {
-            // Whether a total moved (the ranks read the totals only).
-            let mut any = false;
-            for i in 0..rows {
-                let row_changed = changed.get(i * n..(i + 1) * n).unwrap_or_default();
-                if !row_changed.iter().any(|c| *c) {
-                    continue;
-                }
-                let Some(c) = position.get(i).and_then(|p| cards.get_mut(*p)) else {
-                    continue;
-                };
-                let row = row_of(i);
-                let factor = match factors.get(i) {
-                    Some(f) if !factor_stale.get(i).copied().unwrap_or(true) => *f,
-                    _ => row_factor(&inds, &k, columns, row),
-                };
-                let all = factors.get(i).is_none_or(|f| *f != factor);
-                if let Some(f) = factors.get_mut(i) {
-                    *f = factor;
-                }
-                // The total and grade read the components' points only.
-                let mut points_moved = true;
-                if all || c.components.len() != n {
-                    c.components = build(row, factor);
-                } else {
-                    points_moved = false;
-                    let cols = columns.iter().zip(&inds).zip(row);
-                    for ((comp, ((col, ind), cell)), ch) in
-                        c.components.iter_mut().zip(cols).zip(row_changed)
-                    {
-                        if *ch {
-                            let new = component(ind, &k, col, cell, factor);
-                            points_moved |= new.points != comp.points;
-                            *comp = new;
-                        }
-                    }
-                }
-                if points_moved {
-                    let before = c.total;
-                    settle(&k, c);
-                    any |= c.total != before;
                 }
             }
-            if !any {
-                return;
+            if points_moved {
+                let before = c.total;
+                settle(&k, c);
+                any |= c.total != before;
             }
         }
+        any
+    }
+
+    /// Ranks the cards and finds each member's card.
+    fn rank(&mut self) {
+        let GroupScoring {
+            members,
+            cards,
+            position,
+            ..
+        } = self;
+        let cards = Arc::make_mut(cards);
         rank_group(cards);
         // Members are sorted by id: each card's member index by binary search.
         position.clear();
-        position.resize(rows, 0);
+        position.resize(members.len(), 0);
         for (p, c) in cards.iter().enumerate() {
             if let Ok(i) = members.binary_search_by(|u| u.borrow().id.cmp(&c.unit))
                 && let Some(slot) = position.get_mut(i)
@@ -478,16 +556,21 @@ impl<M: Borrow<Unit>> GroupScoring<M> {
     }
 }
 
+/// A row's components (in column order) with its rescale factor.
+fn build(k: &CardConstants<'_>, columns: &[Column], row: &[Cell], factor: Ratio) -> Vec<Component> {
+    columns
+        .iter()
+        .zip(&k.inds)
+        .zip(row)
+        .map(|((col, ind), cell)| component(ind, k, col, cell, factor))
+        .collect()
+}
+
 /// The rescale factor of a row's excluded base indicators.
-fn row_factor(
-    inds: &[&Indicator],
-    k: &CardConstants<'_>,
-    columns: &[Column],
-    row: &[Cell],
-) -> Ratio {
+fn row_factor(k: &CardConstants<'_>, columns: &[Column], row: &[Cell]) -> Ratio {
     let excluded = columns
         .iter()
-        .zip(inds)
+        .zip(&k.inds)
         .zip(row)
         .filter(|((col, ind), cell)| outcome(ind, col, cell).0.is_none())
         .fold(Decimal::ZERO, |acc, ((_, ind), _)| {
@@ -506,6 +589,8 @@ struct CardConstants<'a> {
     full_marks: Decimal,
     /// Totals and grades.
     totals: Totals<'a>,
+    /// Each column's indicator.
+    inds: Vec<&'a Indicator>,
 }
 
 /// The exact points and no-data handling of a cell.

@@ -5,19 +5,21 @@
 //! sum of the rounded components (then capped); ranks use the rounded total.
 
 use std::collections::{BTreeMap, HashSet};
+use std::ops::Range;
 
 use rust_decimal::Decimal;
 
 use super::card::{Scorecard, Scores};
 use super::group::GroupScoring;
 use super::model::{Group, Indicator, Scheme};
+use super::ratio::Ratio;
 use super::resolver::SlotSet;
 use super::value::Measured;
 use crate::error::{Error, Result};
 use crate::formula::Value;
 use crate::instant::Instant;
 use crate::metrics::{Counter, MetricsTable, UnitCounters};
-use crate::parts::{balanced, on_threads};
+use crate::parts::{balanced, in_parts, on_threads};
 use crate::period::Period;
 use crate::unit::Unit;
 
@@ -37,9 +39,10 @@ impl Scheme {
     }
 
     /// [`Self::score`] on up to `threads` threads (the calling thread and `threads − 1` scoped
-    /// ones): groups are scored independently, so they are dealt to the threads by size. The
-    /// result is the same for every `threads`; the core never reads the machine (callers pass,
-    /// say, [`std::thread::available_parallelism`]).
+    /// ones). Measuring and each column's points need a whole group, so groups are dealt to the
+    /// threads by size; the scorecards (most of the work) are then built in equal parts of all
+    /// members. The result is the same for every `threads`; the core never reads the machine
+    /// (callers pass, say, [`std::thread::available_parallelism`]).
     pub fn score_parallel(
         &self,
         units: &[Unit],
@@ -61,22 +64,47 @@ impl Scheme {
             .collect();
         let sizes: Vec<usize> = groups.iter().map(|(_, m)| m.len()).collect();
         let mut lists = balanced(&sizes, threads).into_iter();
-        let score = |list: Vec<usize>| -> Vec<(usize, Vec<Scorecard>)> {
+        let prepare = |list: Vec<usize>| -> Vec<(usize, GroupScoring<&Unit>)> {
             list.into_iter()
                 .filter_map(|g| {
                     let (group, members) = groups.get(g)?;
-                    Some((g, self.score_group(group, members, metrics)))
+                    let measured = self.measure_group(group, members, metrics);
+                    Some((
+                        g,
+                        GroupScoring::prepared(self, g, members.clone(), &measured),
+                    ))
                 })
                 .collect()
         };
         let head = lists.next().unwrap_or_default();
-        let (first, rest) = on_threads(|| score(head), lists.collect(), score);
-        let mut scored: Vec<(usize, Vec<Scorecard>)> = first
+        let (first, rest) = on_threads(|| prepare(head), lists.collect(), prepare);
+        let mut prepared: Vec<(usize, GroupScoring<&Unit>)> = first
             .into_iter()
             .chain(rest.into_iter().flatten())
             .collect();
-        scored.sort_by_key(|(g, _)| *g);
-        let cards = scored.into_iter().flat_map(|(_, cards)| cards).collect();
+        prepared.sort_by_key(|(g, _)| *g);
+        // Member `m` of all groups in order: the cards of a range of them, group by group.
+        let total: usize = prepared.iter().map(|(_, s)| s.len()).sum();
+        let build = |range: Range<usize>| -> Vec<(Scorecard, Ratio)> {
+            let mut out = Vec::with_capacity(range.len());
+            let mut start = 0;
+            for (_, s) in &prepared {
+                let end = start + s.len();
+                let (a, b) = (range.start.max(start), range.end.min(end));
+                if a < b {
+                    out.extend(s.fresh_cards(self, a - start..b - start));
+                }
+                start = end;
+            }
+            out
+        };
+        let (first, rest) = in_parts(total, threads, build, build);
+        let mut built = first.into_iter().chain(rest.into_iter().flatten());
+        let mut cards = Vec::with_capacity(total);
+        for (_, mut s) in prepared {
+            s.install(built.by_ref().take(s.len()).collect());
+            cards.extend(s.into_cards());
+        }
         Ok(Scores {
             scheme: self.file.name.clone(),
             scheme_hash: self.hash.clone(),
@@ -120,12 +148,23 @@ impl Scheme {
     }
 
     /// Scores and ranks one group's `members` (sorted by id).
+    #[cfg(test)]
     pub(crate) fn score_group(
         &self,
         group: &Group,
         members: &[&Unit],
         metrics: &MetricsTable,
     ) -> Vec<Scorecard> {
+        self.score_measured(group, members, &self.measure_group(group, members, metrics))
+    }
+
+    /// Measures every (member, indicator) of `group`: row-major, one row per member.
+    fn measure_group(
+        &self,
+        group: &Group,
+        members: &[&Unit],
+        metrics: &MetricsTable,
+    ) -> Vec<Measured> {
         let indicators = self.group_indicators(group);
         // Measure every (unit, indicator): row-major, one row of `n` cells per unit.
         let mut slots: Vec<Value> = Vec::new();
@@ -141,7 +180,7 @@ impl Scheme {
                 &mut measured,
             );
         }
-        self.score_measured(group, members, &measured)
+        measured
     }
 
     /// The indicators that apply to `group`, in scheme order.
