@@ -7,7 +7,9 @@ use std::sync::Arc;
 use arrow_array::{ArrayRef, BooleanArray, Decimal128Array, Int64Array, StringArray};
 use hotline_score::Unit;
 use hotline_score::metrics::{MetricsTable, Scope, partial_batch_parallel};
-use hotline_score::scheme::{Scheme as CoreScheme, Scores as CoreScores};
+use hotline_score::scheme::{
+    Component, IndicatorLabel, Scheme as CoreScheme, Scorecard, Scores as CoreScores,
+};
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 use rust_decimal::Decimal;
@@ -393,18 +395,15 @@ impl Scores {
     /// One row per unit and component: `unit, indicator, name, kind, value, numerator,
     /// denominator, points, max_points, points_lost, no_data, shrunk, below_red_line`.
     fn components(&self) -> PyResult<Table> {
-        let rows: Vec<(
-            &hotline_score::scheme::Scorecard,
-            &hotline_score::scheme::Component,
-        )> = self
+        let rows: Vec<(&Scorecard, &IndicatorLabel, &Component)> = self
             .inner
             .units
             .iter()
-            .flat_map(|c| c.components.iter().map(move |x| (c, x)))
+            .flat_map(|c| c.labeled().map(move |(l, x)| (c, l, x)))
             .collect();
-        let text = |f: &dyn Fn(&hotline_score::scheme::Component) -> String| -> ArrayRef {
+        let text = |f: &dyn Fn(&IndicatorLabel, &Component) -> String| -> ArrayRef {
             Arc::new(StringArray::from_iter_values(
-                rows.iter().map(|(_, c)| f(c)),
+                rows.iter().map(|(_, l, c)| f(l, c)),
             ))
         };
         let value_scale = hotline_score::scheme::VALUE_DECIMALS;
@@ -413,55 +412,55 @@ impl Scores {
             (
                 "unit",
                 Arc::new(StringArray::from_iter_values(
-                    rows.iter().map(|(u, _)| u.unit.as_str()),
+                    rows.iter().map(|(u, _, _)| u.unit.as_str()),
                 )),
             ),
-            ("indicator", text(&|c| c.indicator.to_string())),
-            ("name", text(&|c| c.name.to_string())),
-            ("kind", text(&|c| serde_name(&c.kind))),
+            ("indicator", text(&|l, _| l.id.to_string())),
+            ("name", text(&|l, _| l.name.to_string())),
+            ("kind", text(&|_, c| serde_name(&c.kind))),
             (
                 "value",
-                decimals(rows.iter().map(|(_, c)| c.value), value_scale)?,
+                decimals(rows.iter().map(|(_, _, c)| c.value), value_scale)?,
             ),
             (
                 "numerator",
-                decimals(rows.iter().map(|(_, c)| c.numerator), value_scale)?,
+                decimals(rows.iter().map(|(_, _, c)| c.numerator), value_scale)?,
             ),
             (
                 "denominator",
-                decimals(rows.iter().map(|(_, c)| c.denominator), value_scale)?,
+                decimals(rows.iter().map(|(_, _, c)| c.denominator), value_scale)?,
             ),
             (
                 "points",
-                decimals(rows.iter().map(|(_, c)| Some(c.points)), dp)?,
+                decimals(rows.iter().map(|(_, _, c)| Some(c.points)), dp)?,
             ),
             (
                 "max_points",
-                decimals(rows.iter().map(|(_, c)| Some(c.max_points)), dp)?,
+                decimals(rows.iter().map(|(_, _, c)| Some(c.max_points)), dp)?,
             ),
             (
                 "points_lost",
-                decimals(rows.iter().map(|(_, c)| Some(c.points_lost)), dp)?,
+                decimals(rows.iter().map(|(_, _, c)| Some(c.points_lost)), dp)?,
             ),
             (
                 "no_data",
                 Arc::new(StringArray::from(
                     rows.iter()
-                        .map(|(_, c)| c.no_data.as_ref().map(serde_name))
+                        .map(|(_, _, c)| c.no_data.as_ref().map(serde_name))
                         .collect::<Vec<_>>(),
                 )),
             ),
             (
                 "shrunk",
                 Arc::new(BooleanArray::from(
-                    rows.iter().map(|(_, c)| c.shrunk).collect::<Vec<_>>(),
+                    rows.iter().map(|(_, _, c)| c.shrunk).collect::<Vec<_>>(),
                 )),
             ),
             (
                 "below_red_line",
                 Arc::new(BooleanArray::from(
                     rows.iter()
-                        .map(|(_, c)| c.below_red_line)
+                        .map(|(_, _, c)| c.below_red_line)
                         .collect::<Vec<_>>(),
                 )),
             ),

@@ -37,7 +37,7 @@ pub fn render(r: &Report) -> CliResult<String> {
             c.grade.clone(),
         ];
         for i in &r.scheme.indicators {
-            match c.components.iter().find(|x| *x.indicator == *i.id) {
+            match c.component(&i.id) {
                 Some(x) => {
                     row.push(x.value.map(|v| v.to_string()).unwrap_or_default());
                     row.push(x.points.to_string());

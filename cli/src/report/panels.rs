@@ -243,12 +243,12 @@ fn unit_details(o: &mut String, r: &Report, c: &Scorecard, e: Option<&Explanatio
         escape(&c.grade),
         lost
     );
-    for comp in &c.components {
+    for (label, comp) in c.labeled() {
         let percent = r
             .scheme
             .indicators
             .iter()
-            .any(|i| *i.id == *comp.indicator && i.percent);
+            .any(|i| *i.id == *label.id && i.percent);
         let value = match comp.value {
             Some(v) if percent => pct(Some(v)),
             Some(v) => v.to_string(),
@@ -260,11 +260,7 @@ fn unit_details(o: &mut String, r: &Report, c: &Scorecard, e: Option<&Explanatio
             _ => String::new(),
         };
         let tickets: &[String] = e
-            .and_then(|e| {
-                e.components
-                    .iter()
-                    .find(|x| *x.indicator == *comp.indicator)
-            })
+            .and_then(|e| e.components.iter().find(|x| *x.indicator == *label.id))
             .map_or(&[], |x| x.tickets.as_slice());
         let mut list: Vec<String> = tickets
             .iter()
@@ -283,8 +279,8 @@ fn unit_details(o: &mut String, r: &Report, c: &Scorecard, e: Option<&Explanatio
             o,
             "<tr><td>{}<span class=\"id\">{}</span></td><td class=\"num\">{}</td><td class=\"num muted\">{}</td>\
              <td class=\"num\">{} / {}</td><td class=\"num\">{}</td><td class=\"tickets\">{}</td></tr>",
-            escape(&comp.name),
-            escape(&comp.indicator),
+            escape(&label.name),
+            escape(&label.id),
             escape(&value),
             escape(&numden),
             comp.points,

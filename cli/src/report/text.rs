@@ -59,10 +59,7 @@ fn header(out: &mut String, r: &Report) {
 
 /// The value of indicator `id` on a scorecard.
 pub fn value_of(card: &Scorecard, id: &str) -> Option<Decimal> {
-    card.components
-        .iter()
-        .find(|c| &*c.indicator == id)
-        .and_then(|c| c.value)
+    card.component(id).and_then(|c| c.value)
 }
 
 /// The display name of indicator `id`.

@@ -35,7 +35,11 @@ pub struct Scores {
 }
 
 /// One unit's result.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// In JSON each component carries its indicator's id and name (`"indicator"`, `"name"`, then
+/// the [`Component`] fields); in memory the cards of a group share one list of them
+/// ([`Scorecard::indicators`]), so that scoring does not copy two texts into every component.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scorecard {
     /// The unit.
     pub unit: UnitId,
@@ -55,17 +59,38 @@ pub struct Scorecard {
     pub grade: String,
     /// One component per indicator that applies to the group, in scheme order.
     pub components: Vec<Component>,
+    /// Each component's indicator, in the same order (one list shared by the group's cards).
+    pub indicators: Arc<[IndicatorLabel]>,
     /// The scheme's hash.
     pub scheme_hash: String,
 }
 
-/// One indicator's contribution to a unit's total.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Component {
+/// An indicator's id and name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndicatorLabel {
     /// Indicator id (shared with the scheme's [`super::Indicator::id`]).
-    pub indicator: Arc<str>,
+    pub id: Arc<str>,
     /// Indicator name (shared with the scheme's [`super::Indicator::name`]).
     pub name: Arc<str>,
+}
+
+impl Scorecard {
+    /// The components with their indicators, in scheme order.
+    pub fn labeled(&self) -> impl Iterator<Item = (&IndicatorLabel, &Component)> {
+        self.indicators.iter().zip(&self.components)
+    }
+
+    /// The component of indicator `id`, if it applies to the unit's group.
+    pub fn component(&self, id: &str) -> Option<&Component> {
+        self.labeled()
+            .find(|(label, _)| &*label.id == id)
+            .map(|(_, c)| c)
+    }
+}
+
+/// One indicator's contribution to a unit's total (its indicator: [`Scorecard::labeled`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Component {
     /// Base, bonus or deduction.
     pub kind: IndicatorKind,
     /// The value scored (percent for ratios; after shrinkage and `rate_decimals`), or null.
@@ -87,6 +112,86 @@ pub struct Component {
     pub shrunk: bool,
     /// Whether the value is worse than the indicator's red line.
     pub below_red_line: bool,
+}
+
+/// The JSON form of a scorecard: each component with its indicator's id and name.
+#[derive(Serialize, Deserialize)]
+struct WireScorecard<L, C> {
+    unit: UnitId,
+    name: String,
+    group: String,
+    total: Decimal,
+    full_marks: Decimal,
+    rank: u32,
+    group_size: u32,
+    grade: String,
+    components: Vec<WireComponent<L, C>>,
+    scheme_hash: String,
+}
+
+/// A component with its indicator's id and name, first (`L`: the label text, `C`: the
+/// component, borrowed to write and owned to read).
+#[derive(Serialize, Deserialize)]
+struct WireComponent<L, C> {
+    indicator: L,
+    name: L,
+    #[serde(flatten)]
+    component: C,
+}
+
+impl Serialize for Scorecard {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        WireScorecard {
+            unit: self.unit.clone(),
+            name: self.name.clone(),
+            group: self.group.clone(),
+            total: self.total,
+            full_marks: self.full_marks,
+            rank: self.rank,
+            group_size: self.group_size,
+            grade: self.grade.clone(),
+            components: self
+                .labeled()
+                .map(|(label, component)| WireComponent {
+                    indicator: &*label.id,
+                    name: &*label.name,
+                    component,
+                })
+                .collect(),
+            scheme_hash: self.scheme_hash.clone(),
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Scorecard {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let w = WireScorecard::<String, Component>::deserialize(d)?;
+        let (indicators, components) = w
+            .components
+            .into_iter()
+            .map(|c| {
+                let label = IndicatorLabel {
+                    id: c.indicator.into(),
+                    name: c.name.into(),
+                };
+                (label, c.component)
+            })
+            .unzip::<_, _, Vec<_>, Vec<_>>();
+        Ok(Scorecard {
+            unit: w.unit,
+            name: w.name,
+            group: w.group,
+            total: w.total,
+            full_marks: w.full_marks,
+            rank: w.rank,
+            group_size: w.group_size,
+            grade: w.grade,
+            components,
+            indicators: indicators.into(),
+            scheme_hash: w.scheme_hash,
+        })
+    }
 }
 
 /// Guard decimals: a value is first rounded to this many places before it is rounded for the
@@ -153,6 +258,46 @@ pub(crate) fn reported_exact(x: Ratio) -> Decimal {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// In JSON every component carries its indicator's id and name first; read back, the cards
+    /// equal the scored ones, the labels paired with the same components.
+    #[test]
+    fn scorecards_round_trip_through_json_with_their_labels() {
+        use crate::metrics::MetricsTable;
+        use crate::scheme::Scheme;
+        use crate::{Instant, Unit};
+        let scheme = Scheme::preset("three-rates").unwrap();
+        let as_of = Instant::parse("2026-03-31T12:00:00+08:00").unwrap();
+        let period = scheme.period_at(as_of).unwrap();
+        let units: Vec<Unit> = ["a", "b"]
+            .iter()
+            .map(|id| Unit {
+                id: (*id).into(),
+                group: "units".into(),
+                name: String::new(),
+            })
+            .collect();
+        let scores = scheme
+            .score(&units, &MetricsTable::default(), &period, as_of)
+            .unwrap();
+        let card = &scores.units[0];
+        assert_eq!(card.components.len(), 3);
+        assert_eq!(card.indicators.len(), 3);
+        let text = serde_json::to_string(card).unwrap();
+        let label = &card.indicators[0];
+        let head = format!(
+            r#""components":[{{"indicator":"{}","name":"{}","kind":"#,
+            label.id, label.name
+        );
+        assert!(text.contains(&head), "{text}");
+        assert_eq!(
+            card.component(&card.indicators[2].id),
+            Some(&card.components[2])
+        );
+        assert_eq!(card.component("nope"), None);
+        let back: Scores = serde_json::from_str(&serde_json::to_string(&scores).unwrap()).unwrap();
+        assert_eq!(back, scores);
+    }
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()

@@ -119,10 +119,9 @@ impl Scheme {
             })
             .collect();
         let components = card
-            .components
-            .iter()
-            .map(|comp| {
-                let ind = self.indicators.iter().find(|i| i.id == comp.indicator);
+            .labeled()
+            .map(|(label, comp)| {
+                let ind = self.indicators.iter().find(|i| i.id == label.id);
                 let costly = comp.points_lost > Decimal::ZERO;
                 let tickets = match (ind, costly) {
                     (Some(ind), true) => ticket_slots
@@ -133,8 +132,8 @@ impl Scheme {
                     _ => Vec::new(),
                 };
                 ComponentExplanation {
-                    indicator: comp.indicator.to_string(),
-                    name: comp.name.to_string(),
+                    indicator: label.id.to_string(),
+                    name: label.name.to_string(),
                     value: comp.value,
                     numerator: comp.numerator,
                     denominator: comp.denominator,

@@ -16,7 +16,9 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use super::card::{Component, Scorecard, fixed, fixed_exact, reported, reported_exact};
+use super::card::{
+    Component, IndicatorLabel, Scorecard, fixed, fixed_exact, reported, reported_exact,
+};
 use super::file::IndicatorKind;
 use super::model::{Group, Indicator, Scheme};
 use super::no_data::{NoDataOutcome, rescale_factor, resolve};
@@ -73,6 +75,8 @@ pub(crate) struct GroupScoring<M = Unit> {
     columns: Vec<Column>,
     /// Row-major: one row of cells per member.
     cells: Vec<Cell>,
+    /// Each column's indicator, shared by the cards.
+    labels: Arc<[IndicatorLabel]>,
     /// Each member's rescale factor.
     factors: Vec<Ratio>,
     /// The ranked scorecards.
@@ -155,6 +159,14 @@ impl<M: Borrow<Unit>> GroupScoring<M> {
                 no_data: None,
             })
             .collect();
+        let labels = columns
+            .iter()
+            .filter_map(|c| scheme.indicators.get(c.ind))
+            .map(|ind| IndicatorLabel {
+                id: Arc::clone(&ind.id),
+                name: Arc::clone(&ind.name),
+            })
+            .collect();
         let n = columns.len();
         let mut cells = vec![Cell::default(); members.len() * n];
         for (cell, m) in cells.iter_mut().zip(measured) {
@@ -166,6 +178,7 @@ impl<M: Borrow<Unit>> GroupScoring<M> {
             members,
             columns,
             cells,
+            labels,
             factors: vec![Ratio::ONE; rows],
             cards: Arc::new(Vec::new()),
             position: Vec::new(),
@@ -200,6 +213,7 @@ impl<M: Borrow<Unit>> GroupScoring<M> {
             members,
             columns: Vec::new(),
             cells: Vec::new(),
+            labels: Arc::from([]),
             factors: Vec::new(),
             cards: Arc::new(Vec::new()),
             position: Vec::new(),
@@ -420,6 +434,7 @@ impl<M: Borrow<Unit>> GroupScoring<M> {
                 &scheme.grades,
                 dp,
             ),
+            labels: Arc::clone(&self.labels),
             inds: self
                 .columns
                 .iter()
@@ -591,6 +606,8 @@ struct CardConstants<'a> {
     totals: Totals<'a>,
     /// Each column's indicator.
     inds: Vec<&'a Indicator>,
+    /// Each column's indicator, for the cards.
+    labels: Arc<[IndicatorLabel]>,
 }
 
 /// The exact points and no-data handling of a cell.
@@ -645,8 +662,6 @@ fn component(
         _ => false,
     };
     Component {
-        indicator: Arc::clone(&ind.id),
-        name: Arc::clone(&ind.name),
         kind: ind.kind,
         value: cell.value.map(reported_exact),
         numerator: cell.measured.num.map(reported),
@@ -687,6 +702,7 @@ fn card(
         group_size: 0,
         grade: String::new(),
         components,
+        indicators: Arc::clone(&k.labels),
         scheme_hash: scheme.hash.clone(),
     }
 }

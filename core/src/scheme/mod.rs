@@ -20,7 +20,9 @@
 //! let as_of = Instant::parse("2022-07-01T00:00:00+08:00")?;
 //! let period = scheme.period_at(as_of)?;
 //! let scores = scheme.score(&[unit], &metrics, &period, as_of)?;
-//! let on_time = &scores.units[0].components[0];
+//! let card = &scores.units[0];
+//! assert_eq!(&*card.indicators[0].name, "按时办结率");
+//! let on_time = card.component("closed_on_time").unwrap();
 //! assert_eq!(on_time.value.unwrap().to_string(), "89.825");
 //! assert_eq!(on_time.points.to_string(), "14.83"); // 25 − (100 − 89.825) = 14.825 → 14.83
 //! # Ok::<(), hotline_score::Error>(())
@@ -57,7 +59,7 @@ mod warning;
 mod warning_tickets;
 mod workload;
 
-pub use card::{Component, Scorecard, Scores, VALUE_DECIMALS};
+pub use card::{Component, IndicatorLabel, Scorecard, Scores, VALUE_DECIMALS};
 pub use explain::{ComponentExplanation, Explanation};
 pub(crate) use group::GroupScoring;
 pub use load::{Format, MAX_SCHEME_BYTES};

@@ -37,6 +37,7 @@ mod tests {
             group_size: 0,
             grade: String::new(),
             components: Vec::new(),
+            indicators: std::sync::Arc::from([]),
             scheme_hash: String::new(),
         }
     }

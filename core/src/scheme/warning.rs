@@ -187,26 +187,22 @@ impl Scheme {
                 }
             }
             if spec.below_red_line {
-                reasons.extend(
-                    card.components
-                        .iter()
-                        .filter(|c| c.below_red_line)
-                        .map(|c| WarningReason::BelowRedLine {
-                            indicator: c.indicator.to_string(),
-                            value: c.value,
-                        }),
-                );
+                reasons.extend(card.labeled().filter(|(_, c)| c.below_red_line).map(
+                    |(label, c)| WarningReason::BelowRedLine {
+                        indicator: label.id.to_string(),
+                        value: c.value,
+                    },
+                ));
             }
             if reasons.is_empty() {
                 continue;
             }
             let mut costly: Vec<CostlyIndicator> = card
-                .components
-                .iter()
-                .filter(|c| c.points_lost > Decimal::ZERO)
-                .map(|c| CostlyIndicator {
-                    indicator: c.indicator.to_string(),
-                    name: c.name.to_string(),
+                .labeled()
+                .filter(|(_, c)| c.points_lost > Decimal::ZERO)
+                .map(|(label, c)| CostlyIndicator {
+                    indicator: label.id.to_string(),
+                    name: label.name.to_string(),
                     points_lost: c.points_lost,
                 })
                 .collect();
