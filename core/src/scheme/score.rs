@@ -23,6 +23,13 @@ use crate::parts::{balanced, in_parts, on_threads};
 use crate::period::Period;
 use crate::unit::Unit;
 
+/// The fewest cells (member × indicator) worth a thread of [`Scheme::score_parallel`]. A scoped
+/// thread takes about 25 µs to start and join here (about 200 cells' scoring), and the second
+/// core of the 2-core benchmark machine gains far less than twice: on 300 units
+/// `lianyungang-2022` (3,600 cells) gained nothing on two threads and `three-rates` (900 cells)
+/// lost 40 %, while `sanmenxia` (9,900 cells) gained (BENCHMARKS.md, "Scoring").
+const CELLS_PER_THREAD: usize = 4_000;
+
 impl Scheme {
     /// Scores `units` from their metrics for `period` (evaluated at `as_of`).
     ///
@@ -41,8 +48,9 @@ impl Scheme {
     /// [`Self::score`] on up to `threads` threads (the calling thread and `threads − 1` scoped
     /// ones). Measuring and each column's points need a whole group, so groups are dealt to the
     /// threads by size; the scorecards (most of the work) are then built in equal parts of all
-    /// members. The result is the same for every `threads`; the core never reads the machine
-    /// (callers pass, say, [`std::thread::available_parallelism`]).
+    /// members. Small jobs use fewer threads (one per 4,000 cells of member × indicator). The
+    /// result is the same for every `threads`; the core never reads the machine (callers pass,
+    /// say, [`std::thread::available_parallelism`]).
     pub fn score_parallel(
         &self,
         units: &[Unit],
@@ -50,6 +58,19 @@ impl Scheme {
         period: &Period,
         as_of: Instant,
         threads: usize,
+    ) -> Result<Scores> {
+        self.score_in_parts(units, metrics, period, as_of, threads, CELLS_PER_THREAD)
+    }
+
+    /// [`Self::score_parallel`] with at least `cells_per_thread` cells per thread.
+    fn score_in_parts(
+        &self,
+        units: &[Unit],
+        metrics: &MetricsTable,
+        period: &Period,
+        as_of: Instant,
+        threads: usize,
+        cells_per_thread: usize,
     ) -> Result<Scores> {
         self.check_inputs(units, metrics)?;
         let groups: Vec<(&Group, Vec<&Unit>)> = self
@@ -63,6 +84,13 @@ impl Scheme {
             })
             .collect();
         let sizes: Vec<usize> = groups.iter().map(|(_, m)| m.len()).collect();
+        // A thread costs about as much as scoring a few thousand cells: fewer threads when the
+        // cells (member × indicator) are few.
+        let cells: usize = groups
+            .iter()
+            .map(|(g, m)| m.len().saturating_mul(self.group_indicators(g).len()))
+            .sum();
+        let threads = threads.min(cells / cells_per_thread.max(1)).max(1);
         let mut lists = balanced(&sizes, threads).into_iter();
         let prepare = |list: Vec<usize>| -> Vec<(usize, GroupScoring<&Unit>)> {
             list.into_iter()
@@ -321,8 +349,9 @@ mod tests {
         assert_eq!(card.scheme_hash, scheme.hash());
     }
 
-    /// Groups dealt to threads give exactly the sequential result, for every preset and any
-    /// number of threads (more threads than groups included); unequal group sizes.
+    /// Groups dealt to threads and cards built in parts across groups give exactly the
+    /// sequential result, for every preset and any number of threads (more threads than groups
+    /// included); unequal group sizes.
     #[test]
     fn scoring_on_threads_equals_scoring_on_one() {
         use crate::unit::Role;
@@ -352,8 +381,9 @@ mod tests {
             let one = scheme.score(&units, &metrics, &period, as_of).unwrap();
             assert_eq!(one.units.len(), units.len());
             for threads in 0..=4 {
+                // One cell per thread at least: the small groups are cut across too.
                 let many = scheme
-                    .score_parallel(&units, &metrics, &period, as_of, threads)
+                    .score_in_parts(&units, &metrics, &period, as_of, threads, 1)
                     .unwrap();
                 assert_eq!(many, one, "{name} on {threads} threads");
             }
