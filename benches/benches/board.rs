@@ -6,8 +6,9 @@
 //! every ticket header registered, and every event before the last five days ingested; the
 //! events of the last five days (in time order) are the ones the ingest case feeds, one at a
 //! time. When they run out the board is reset to a clone of the prepared one, outside the timing.
-//! State sizes (snapshot bytes and estimated heap bytes, per ticket and per open ticket) are
-//! printed on stderr.
+//! State sizes (snapshot bytes and estimated heap bytes, per ticket and per open ticket), every
+//! held event's ingest time, and the standings after each held event by time of day (office
+//! hours or not) are printed on stderr.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 // `iter_custom` times the ingest loop itself (resets happen outside the timing): a bench, not the
 // core, may read the clock.
@@ -139,9 +140,47 @@ fn per_event(s: &Setup) {
     );
 }
 
+/// Standings right after each held event, every one timed on its own and split by the event's
+/// time of day: in office hours (9–12 h and 13–18 h, Monday to Friday, UTC+8; holidays not
+/// excluded) working time moves between two queries, so every unit with an overdue running
+/// clock is measured and scored again; at night and on weekends it does not.
+fn standings_by_hour(s: &Setup) {
+    const HOUR: i64 = 3_600_000;
+    let mut live = s.board.clone();
+    live.standings(s.as_of).unwrap();
+    let (mut office, mut other) = (Vec::new(), Vec::new());
+    for (id, e) in &s.held {
+        live.ingest(id, e.clone());
+        let at = Instant::from_millis(e.at.millis() + 1);
+        let t = Clock::now();
+        black_box(live.standings(at).unwrap());
+        let ns = t.elapsed().as_nanos();
+        let local = e.at.millis() + 8 * HOUR;
+        let hour = local.rem_euclid(DAY) / HOUR;
+        // 1970-01-01 was a Thursday: day 0 is weekday 3 (Monday = 0).
+        let weekday = (local.div_euclid(DAY) + 3).rem_euclid(7);
+        if weekday < 5 && ((9..12).contains(&hour) || (13..18).contains(&hour)) {
+            office.push(ns);
+        } else {
+            other.push(ns);
+        }
+    }
+    for (name, v) in [("office hours", &mut office), ("nights and weekends", &mut other)] {
+        v.sort_unstable();
+        let mean = v.iter().sum::<u128>() / v.len().max(1) as u128;
+        eprintln!(
+            "standings after one event, {name}: {} queries, mean {:.1} µs, median {:.1} µs",
+            v.len(),
+            mean as f64 / 1e3,
+            v.get(v.len() / 2).copied().unwrap_or(0) as f64 / 1e3
+        );
+    }
+}
+
 fn board(c: &mut Criterion) {
     let s = setup();
     per_event(&s);
+    standings_by_hour(&s);
     let mut group = c.benchmark_group("board");
 
     // Ingest one event: a fresh board clone (and a fresh copy of the held-back events, so the
