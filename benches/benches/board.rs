@@ -165,7 +165,10 @@ fn standings_by_hour(s: &Setup) {
             other.push(ns);
         }
     }
-    for (name, v) in [("office hours", &mut office), ("nights and weekends", &mut other)] {
+    for (name, v) in [
+        ("office hours", &mut office),
+        ("nights and weekends", &mut other),
+    ] {
         v.sort_unstable();
         let mean = v.iter().sum::<u128>() / v.len().max(1) as u128;
         eprintln!(

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::amount::Amount;
 use crate::instant::Instant;
-use crate::ticket::{EventBody, Kind, MAX_EVENTS_PER_TICKET, Satisfaction, Ticket, Urgency};
+use crate::ticket::{Event, EventBody, Kind, MAX_EVENTS_PER_TICKET, Satisfaction, Ticket, Urgency};
 use crate::unit::{Role, UnitId};
 
 use super::context::Evaluator;
@@ -246,15 +246,7 @@ impl Converter {
         keys: impl Iterator<Item = u32>,
         repeat: bool,
     ) -> TicketView<'a> {
-        self.events.clear();
-        self.rows.clear();
-        self.first.clear();
-        self.keys.clear();
-        let events = ticket
-            .events
-            .iter()
-            .take(MAX_EVENTS_PER_TICKET.saturating_add(1));
-        for (i, (e, unit)) in events.zip(keys).enumerate() {
+        for (i, (e, unit)) in self.start(ticket).zip(keys).enumerate() {
             if unit != NO_UNIT && unit as usize >= self.first.len() {
                 self.first.push(u32::try_from(i).unwrap_or(u32::MAX));
                 self.rows
@@ -267,6 +259,20 @@ impl Converter {
             });
         }
         self.finish(ticket, repeat)
+    }
+
+    /// Empties the buffers for a new view; the ticket's events to convert. Past the per-ticket
+    /// limit evaluation refuses the ticket (see `evaluate_into`): one event more than the limit
+    /// is enough to tell.
+    fn start<'a>(&mut self, ticket: &'a Ticket) -> impl Iterator<Item = &'a Event> + use<'a> {
+        self.events.clear();
+        self.rows.clear();
+        self.first.clear();
+        self.keys.clear();
+        ticket
+            .events
+            .iter()
+            .take(MAX_EVENTS_PER_TICKET.saturating_add(1))
     }
 
     /// The view of `ticket` over the converted events.
@@ -290,17 +296,7 @@ impl Converter {
     /// The view of `ticket`; units are keyed in order of first mention (compared as strings,
     /// looked up in the evaluator's table once per unit).
     pub(crate) fn view<'a>(&'a mut self, ev: &Evaluator, ticket: &'a Ticket) -> TicketView<'a> {
-        self.events.clear();
-        self.rows.clear();
-        self.first.clear();
-        self.keys.clear();
-        // Past the per-ticket limit evaluation refuses the ticket (see `evaluate_into`): one
-        // event more than the limit is enough to tell.
-        let events = ticket
-            .events
-            .iter()
-            .take(MAX_EVENTS_PER_TICKET.saturating_add(1));
-        for (i, e) in events.enumerate() {
+        for (i, e) in self.start(ticket).enumerate() {
             let unit = match e.body.unit() {
                 None => NO_UNIT,
                 Some(u) => {
