@@ -237,15 +237,13 @@ impl Board {
         };
         state.ticket.events.insert(pos, event);
         state.words.insert(pos, word(hash, key));
-        if late {
+        let checked = if late {
             keys::rekey(
                 &self.ev,
                 &mut self.work.converter,
                 &state.ticket,
                 &mut state.words,
             );
-        }
-        let checked = if late {
             check::replay(&self.ev, &state.ticket, false, &mut self.work.flow)
         } else {
             Ok(())
