@@ -1,10 +1,10 @@
 //! Standings per group: the scheme's scoring of the counters at `as_of`, with each group's
 //! scoring state cached: reused while the group's counters and external metrics are unchanged,
 //! and updated for the members whose counters moved otherwise (re-measuring only the indicators
-//! that read a moved counter; see `scheme/group.rs`).
+//! that read a moved counter; see `scheme/group.rs`). Standings read the placings only, so a
+//! component whose points did not move is rebuilt when a scorecard is next asked for.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -15,7 +15,7 @@ use crate::error::Result;
 use crate::instant::Instant;
 use crate::metrics::UnitCounters;
 use crate::period::Period;
-use crate::scheme::{GroupScoring, Scorecard, Scores, SlotSet};
+use crate::scheme::{GroupScoring, Scores, SlotSet};
 use crate::unit::{Unit, UnitId};
 
 /// One unit's place in its group.
@@ -83,31 +83,38 @@ pub(crate) struct StandingsCache {
 }
 
 impl Board {
-    /// Each group's scorecards for `period` at `as_of`, in scheme group order.
-    fn group_cards(
+    /// Brings each group's scoring for `period` up to `as_of`, then gives them to `read`, in
+    /// scheme group order.
+    fn with_scorings<T>(
         &self,
         period: &Period,
         as_of: Instant,
         events_upto: Instant,
-    ) -> Result<Vec<Arc<Vec<Scorecard>>>> {
+        read: impl FnOnce(&mut dyn Iterator<Item = &mut GroupScoring>) -> T,
+    ) -> Result<T> {
         let key = (period.start.millis(), period.end.millis());
         let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
         let entry = cache.periods.entry(key).or_default();
-        let out = self.cards_in(entry, period, as_of, events_upto);
-        if out.is_err() {
-            // A failed query may leave the counters and the scorings out of step.
-            cache.periods.remove(&key);
+        match self.update(entry, period, as_of, events_upto) {
+            Ok(()) => Ok(read(
+                &mut entry.groups.iter_mut().flatten().map(|g| &mut g.scoring),
+            )),
+            Err(e) => {
+                // A failed query may leave the counters and the scorings out of step.
+                cache.periods.remove(&key);
+                Err(e)
+            }
         }
-        out
     }
 
-    fn cards_in(
+    /// Updates the period's counters and every group's scoring to `as_of`.
+    fn update(
         &self,
         cache: &mut PeriodCache,
         period: &Period,
         as_of: Instant,
         events_upto: Instant,
-    ) -> Result<Vec<Arc<Vec<Scorecard>>>> {
+    ) -> Result<()> {
         // Units whose counters (or external metrics) may differ from their group's scoring.
         let mut dirty = vec![false; self.units().len()];
         let mut mark = |u: usize| {
@@ -127,12 +134,13 @@ impl Board {
             }
         }
         let base = cache.live.rows();
-        let base_row = |u: u32| base.get(u as usize).copied().unwrap_or_default();
+        let zero = UnitCounters::default();
+        let base_row = |u: u32| base.get(u as usize).unwrap_or(&zero);
         let mut overlay: BTreeMap<u32, UnitCounters> = BTreeMap::new();
         self.query_time(period, as_of, events_upto, &mut |u, role, c, a| {
             overlay
                 .entry(u)
-                .or_insert_with(|| base_row(u))
+                .or_insert_with(|| *base_row(u))
                 .role_mut(role)
                 .add(c, a);
         })?;
@@ -150,7 +158,6 @@ impl Board {
         let n = self.scheme.groups().len();
         let slots = &mut cache.groups;
         slots.resize_with(n, || None);
-        let mut out = Vec::with_capacity(n);
         let indicators_of: Vec<_> = self
             .scheme
             .groups()
@@ -166,7 +173,7 @@ impl Board {
             .zip(slots.iter_mut())
             .zip(indicators_of.iter())
         {
-            let row = |m: &u32| overlay.get(m).copied().unwrap_or_else(|| base_row(*m));
+            let row = |m: &u32| overlay.get(m).unwrap_or_else(|| base_row(*m));
             let unit = |m: &u32| self.units().get(*m as usize);
             let ext = |m: &u32| unit(m).and_then(|u| ext_all.get(&u.id)).cloned();
             // Members whose counters or external metrics changed since the cached scoring; the
@@ -185,30 +192,21 @@ impl Board {
                         continue;
                     };
                     let external_changed = e.as_ref() != external;
-                    if *k != now || external_changed {
-                        // Only the indicators reading a counter that moved are measured again.
-                        if self
-                            .scheme
-                            .moved_slots(k, &now, external_changed, &mut moved)
-                        {
-                            c.scoring.remeasure(
-                                &self.scheme,
-                                i,
-                                &now,
-                                external,
-                                &moved,
-                                &mut slots_buf,
-                            );
-                        }
-                        *k = now;
+                    // Only the indicators reading a counter that moved are measured again.
+                    if self
+                        .scheme
+                        .moved_slots(k, now, external_changed, &mut moved)
+                    {
+                        c.scoring
+                            .remeasure(&self.scheme, i, now, external, &moved, &mut slots_buf);
+                        *k = *now;
                         *e = external.cloned();
                     }
                 }
                 c.scoring.commit(&self.scheme);
-                out.push(Arc::clone(c.scoring.cards()));
                 continue;
             }
-            let counters: Vec<UnitCounters> = members.iter().map(row).collect();
+            let counters: Vec<UnitCounters> = members.iter().map(|m| *row(m)).collect();
             let external = members.iter().map(ext).collect();
             let mut measured = Vec::with_capacity(members.len() * indicators.len());
             for (m, k) in members.iter().zip(&counters) {
@@ -218,14 +216,13 @@ impl Board {
             }
             let units: Vec<Unit> = members.iter().filter_map(unit).cloned().collect();
             let scoring = GroupScoring::new(&self.scheme, g, units, &measured);
-            out.push(Arc::clone(scoring.cards()));
             *slot = Some(GroupCache {
                 counters,
                 external,
                 scoring,
             });
         }
-        Ok(out)
+        Ok(())
     }
 
     /// Full scores (every unit's scorecard) for `period` at `as_of`: exactly what
@@ -240,13 +237,17 @@ impl Board {
         as_of: Instant,
         events_upto: Instant,
     ) -> Result<Scores> {
-        let groups = self.group_cards(period, as_of, events_upto)?;
+        let units = self.with_scorings(period, as_of, events_upto, |groups| {
+            groups
+                .flat_map(|g| g.cards(&self.scheme).iter().cloned())
+                .collect()
+        })?;
         Ok(Scores {
             scheme: self.scheme.name().to_owned(),
             scheme_hash: self.scheme.hash().to_owned(),
             period: period.label.clone(),
             as_of,
-            units: groups.iter().flat_map(|g| g.iter().cloned()).collect(),
+            units,
         })
     }
 
@@ -257,29 +258,28 @@ impl Board {
 
     /// Standings per group for `period` at `as_of`.
     pub fn standings_in(&self, period: &Period, as_of: Instant) -> Result<Standings> {
-        let groups = self.group_cards(period, as_of, as_of)?;
+        // The placings only: components whose shown fields alone moved are not rebuilt.
+        let groups = self.with_scorings(period, as_of, as_of, |groups| {
+            (self.scheme.groups().iter().zip(groups))
+                .map(|(g, scoring)| GroupStandings {
+                    group: g.id.clone(),
+                    units: scoring
+                        .placings()
+                        .map(|p| Standing {
+                            unit: p.unit.clone(),
+                            total: p.total,
+                            rank: p.rank,
+                            grade: p.grade.to_owned(),
+                        })
+                        .collect(),
+                })
+                .collect()
+        })?;
         Ok(Standings {
             scheme_hash: self.scheme.hash().to_owned(),
             period: period.label.clone(),
             as_of,
-            groups: self
-                .scheme
-                .groups()
-                .iter()
-                .zip(groups.iter())
-                .map(|(g, cards)| GroupStandings {
-                    group: g.id.clone(),
-                    units: cards
-                        .iter()
-                        .map(|c| Standing {
-                            unit: c.unit.clone(),
-                            total: c.total,
-                            rank: c.rank,
-                            grade: c.grade.clone(),
-                        })
-                        .collect(),
-                })
-                .collect(),
+            groups,
         })
     }
 

@@ -9,6 +9,11 @@
 //! a unit whose rescale factor (excluded base indicators) changed gets all its components
 //! rebuilt. A fresh scoring is an update of every row, so batch and incremental scoring run the
 //! same code.
+//!
+//! A component whose points stay the same while its shown fields move (a mean that moves inside
+//! its band, as `overdue_hours` does with every query in office hours) is only marked: totals,
+//! grades and ranks read points only, so [`GroupScoring::placings`] is current at once, and the
+//! marked components are rebuilt when the scorecards are read ([`GroupScoring::cards`]).
 
 use std::cmp::Ordering;
 use std::ops::Range;
@@ -42,6 +47,39 @@ struct Cell {
     value: Option<Ratio>,
     shrunk: bool,
     exact: Option<Ratio>,
+}
+
+/// What a cell's recomputation changes in its component.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum Change {
+    /// Nothing.
+    #[default]
+    None,
+    /// Shown fields only (value, numerator, denominator, shrinkage, red line): same points.
+    Shown,
+    /// The points.
+    Points,
+}
+
+/// The columns whose indicators read a set of moved slots (the last set asked about: between
+/// two queries in office hours every member's moved set is the same).
+#[derive(Debug, Clone, Default)]
+struct Reading {
+    moved: Option<SlotSet>,
+    columns: Vec<usize>,
+}
+
+/// One member's place in its group: what the ranking reads.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Placing<'a> {
+    /// The unit.
+    pub unit: &'a crate::unit::UnitId,
+    /// Its total.
+    pub total: Decimal,
+    /// Its rank.
+    pub rank: u32,
+    /// Its grade.
+    pub grade: &'a str,
 }
 
 /// One indicator's constants and statistics within the group.
@@ -85,6 +123,13 @@ pub(crate) struct GroupScoring<M = Unit> {
     position: Vec<usize>,
     /// Cells measured anew since the last refresh (row-major; [`Self::commit`]).
     pending: Vec<bool>,
+    /// Components (row-major) whose shown fields are older than their cells (their points are
+    /// current); rebuilt by [`Self::cards`].
+    shown_stale: Vec<bool>,
+    /// Whether any component is in `shown_stale`.
+    any_shown_stale: bool,
+    /// The columns [`Self::remeasure`] measured again last.
+    reading: Reading,
 }
 
 /// Bit-for-bit equality (scale and sign included): what decides whether a cell changed.
@@ -183,6 +228,9 @@ impl<M: Borrow<Unit>> GroupScoring<M> {
             cards: Arc::new(Vec::new()),
             position: Vec::new(),
             pending: vec![false; rows * n],
+            shown_stale: vec![false; rows * n],
+            any_shown_stale: false,
+            reading: Reading::default(),
         };
         s.column_pass(scheme, &vec![true; rows * n], true);
         s
@@ -218,17 +266,76 @@ impl<M: Borrow<Unit>> GroupScoring<M> {
             cards: Arc::new(Vec::new()),
             position: Vec::new(),
             pending: Vec::new(),
+            shown_stale: Vec::new(),
+            any_shown_stale: false,
+            reading: Reading::default(),
         }
     }
 
-    /// The ranked scorecards.
-    pub(crate) fn cards(&self) -> &Arc<Vec<Scorecard>> {
+    /// The ranked scorecards, every component's shown fields brought up to date.
+    pub(crate) fn cards(&mut self, scheme: &Scheme) -> &Arc<Vec<Scorecard>> {
+        self.refresh_shown(scheme);
         &self.cards
     }
 
     /// The ranked scorecards, taken out.
-    pub(crate) fn into_cards(self) -> Vec<Scorecard> {
+    pub(crate) fn into_cards(mut self, scheme: &Scheme) -> Vec<Scorecard> {
+        self.refresh_shown(scheme);
         Arc::try_unwrap(self.cards).unwrap_or_else(|shared| (*shared).clone())
+    }
+
+    /// Each member's unit, total, rank and grade, in rank order: current without rebuilding the
+    /// components whose shown fields only moved.
+    pub(crate) fn placings(&self) -> impl Iterator<Item = Placing<'_>> {
+        self.cards.iter().map(|c| Placing {
+            unit: &c.unit,
+            total: c.total,
+            rank: c.rank,
+            grade: &c.grade,
+        })
+    }
+
+    /// Rebuilds the components marked in `shown_stale` (their points do not move).
+    fn refresh_shown(&mut self, scheme: &Scheme) {
+        if !self.any_shown_stale {
+            return;
+        }
+        self.any_shown_stale = false;
+        let Some(k) = self.constants(scheme) else {
+            return;
+        };
+        let n = self.columns.len();
+        let GroupScoring {
+            columns,
+            cells,
+            factors,
+            cards,
+            position,
+            shown_stale,
+            ..
+        } = self;
+        let cards = Arc::make_mut(cards);
+        for (i, (row, stale)) in cells
+            .chunks(n.max(1))
+            .zip(shown_stale.chunks_mut(n.max(1)))
+            .enumerate()
+        {
+            if !stale.iter().any(|s| *s) {
+                continue;
+            }
+            let (Some(c), Some(factor)) = (
+                position.get(i).and_then(|p| cards.get_mut(*p)),
+                factors.get(i),
+            ) else {
+                continue;
+            };
+            let cols = columns.iter().zip(&k.inds).zip(row).zip(stale.iter_mut());
+            for (comp, (((col, ind), cell), s)) in c.components.iter_mut().zip(cols) {
+                if std::mem::take(s) {
+                    *comp = component(ind, &k, col, cell, *factor);
+                }
+            }
+        }
     }
 
     /// Measures member `member` again on its new `counters` (and `external` metrics): the
@@ -243,26 +350,37 @@ impl<M: Borrow<Unit>> GroupScoring<M> {
         moved: &SlotSet,
         slots: &mut Vec<Value>,
     ) {
-        let n = self.columns.len();
-        let cells = self.cells.iter_mut().skip(member.saturating_mul(n)).take(n);
-        let flags = self
-            .pending
-            .iter_mut()
-            .skip(member.saturating_mul(n))
-            .take(n);
-        for ((col, cell), flag) in self.columns.iter().zip(cells).zip(flags) {
+        if self.reading.moved.as_ref() != Some(moved) {
+            self.reading.columns = (self.columns.iter().enumerate())
+                .filter(|(_, c)| {
+                    scheme
+                        .indicators
+                        .get(c.ind)
+                        .is_some_and(|i| i.reads_any(moved))
+                })
+                .map(|(j, _)| j)
+                .collect();
+            self.reading.moved = Some(moved.clone());
+        }
+        let row = member.saturating_mul(self.columns.len());
+        for &j in &self.reading.columns {
+            let (Some(col), Some(cell), Some(flag)) = (
+                self.columns.get(j),
+                self.cells.get_mut(row + j),
+                self.pending.get_mut(row + j),
+            ) else {
+                continue;
+            };
             let Some(ind) = scheme.indicators.get(col.ind) else {
                 continue;
             };
-            if ind.reads_any(moved) {
-                scheme
-                    .resolver
-                    .fill_slots(counters, external, &ind.reads, slots);
-                let m = ind.measure(slots);
-                if remeasured(&cell.measured, &m) {
-                    cell.measured = m;
-                    *flag = true;
-                }
+            scheme
+                .resolver
+                .fill_slots(counters, external, &ind.reads, slots);
+            let m = ind.measure(slots);
+            if remeasured(&cell.measured, &m) {
+                cell.measured = m;
+                *flag = true;
             }
         }
     }
@@ -307,19 +425,19 @@ impl<M: Borrow<Unit>> GroupScoring<M> {
     }
 
     /// Recomputes each column's statistics and cells from the cells marked `dirty` (`fresh`:
-    /// nothing computed yet). Returns which cells' components must be rebuilt and which rows'
-    /// rescale factors may have moved.
+    /// nothing computed yet). Returns what each cell's change changes in its component and which
+    /// rows' rescale factors may have moved.
     fn column_pass(
         &mut self,
         scheme: &Scheme,
         dirty: &[bool],
         fresh: bool,
-    ) -> (Vec<bool>, Vec<bool>) {
+    ) -> (Vec<Change>, Vec<bool>) {
         let n = self.columns.len();
         let step = n.max(1);
         let rows = self.members.len();
-        // Which cells' components must be rebuilt.
-        let mut changed = vec![false; rows * n];
+        // What each cell's change changes in its component.
+        let mut changed = vec![Change::None; rows * n];
         let mut value_moved = vec![false; rows];
         // Rows whose rescale factor may have moved: a cell gained or lost its points, or its
         // column's no-data outcome changed.
@@ -387,7 +505,13 @@ impl<M: Borrow<Unit>> GroupScoring<M> {
                     }
                     cell.exact = exact;
                     if let Some(c) = changed.get_mut(i * n + j) {
-                        *c = fresh || moved || exact_moved;
+                        *c = if fresh || exact_moved {
+                            Change::Points
+                        } else if moved {
+                            Change::Shown
+                        } else {
+                            Change::None
+                        };
                     }
                 }
                 missing |= cell.exact.is_none();
@@ -409,7 +533,7 @@ impl<M: Borrow<Unit>> GroupScoring<M> {
                         && let (Some(c), Some(f)) =
                             (changed.get_mut(i * n + j), factor_stale.get_mut(i))
                     {
-                        (*c, *f) = (true, true);
+                        (*c, *f) = (Change::Points, true);
                     }
                 }
             }
@@ -483,12 +607,15 @@ impl<M: Borrow<Unit>> GroupScoring<M> {
         let (cards, factors): (Vec<Scorecard>, Vec<Ratio>) = built.into_iter().unzip();
         *Arc::make_mut(&mut self.cards) = cards;
         self.factors = factors;
+        self.shown_stale.fill(false);
+        self.any_shown_stale = false;
         self.rank();
     }
 
-    /// Rebuilds the `changed` components (and a whole card when its rescale factor moved) and
-    /// re-settles the cards whose points moved; whether a total moved.
-    fn rebuild(&mut self, scheme: &Scheme, changed: &[bool], factor_stale: &[bool]) -> bool {
+    /// Rebuilds the components whose points `changed` (and a whole card when its rescale factor
+    /// moved), marks those whose shown fields only changed, and re-settles the cards whose
+    /// points moved; whether a total moved.
+    fn rebuild(&mut self, scheme: &Scheme, changed: &[Change], factor_stale: &[bool]) -> bool {
         let Some(k) = self.constants(scheme) else {
             return false;
         };
@@ -500,25 +627,38 @@ impl<M: Borrow<Unit>> GroupScoring<M> {
             factors,
             cards,
             position,
+            shown_stale,
+            any_shown_stale,
             ..
         } = self;
-        let cards = Arc::make_mut(cards);
         // Whether a total moved (the ranks read the totals only).
         let mut any = false;
         for i in 0..rows {
             let row_changed = changed.get(i * n..(i + 1) * n).unwrap_or_default();
-            if !row_changed.iter().any(|c| *c) {
+            if row_changed.iter().all(|c| *c == Change::None) {
                 continue;
             }
-            let Some(c) = position.get(i).and_then(|p| cards.get_mut(*p)) else {
-                continue;
-            };
             let row = cells.get(i * n..(i + 1) * n).unwrap_or_default();
+            let stale = shown_stale.get_mut(i * n..(i + 1) * n).unwrap_or_default();
             let factor = match factors.get(i) {
                 Some(f) if !factor_stale.get(i).copied().unwrap_or(true) => *f,
                 _ => row_factor(&k, columns, row),
             };
             let all = factors.get(i).is_none_or(|f| *f != factor);
+            if !all && !row_changed.contains(&Change::Points) {
+                // The points are the same: the shown fields are refreshed when read.
+                for (s, ch) in stale.iter_mut().zip(row_changed) {
+                    *s |= *ch == Change::Shown;
+                }
+                *any_shown_stale = true;
+                continue;
+            }
+            let Some(c) = position
+                .get(i)
+                .and_then(|p| Arc::make_mut(cards).get_mut(*p))
+            else {
+                continue;
+            };
             if let Some(f) = factors.get_mut(i) {
                 *f = factor;
             }
@@ -526,16 +666,22 @@ impl<M: Borrow<Unit>> GroupScoring<M> {
             let mut points_moved = true;
             if all || c.components.len() != n {
                 c.components = build(&k, columns, row, factor);
+                stale.fill(false);
             } else {
                 points_moved = false;
                 let cols = columns.iter().zip(&k.inds).zip(row);
-                for ((comp, ((col, ind), cell)), ch) in
-                    c.components.iter_mut().zip(cols).zip(row_changed)
+                for (((comp, ((col, ind), cell)), ch), s) in c
+                    .components
+                    .iter_mut()
+                    .zip(cols)
+                    .zip(row_changed)
+                    .zip(stale.iter_mut())
                 {
-                    if *ch {
+                    if *ch != Change::None {
                         let new = component(ind, &k, col, cell, factor);
                         points_moved |= new.points != comp.points;
                         *comp = new;
+                        *s = false;
                     }
                 }
             }
@@ -772,10 +918,15 @@ mod tests {
                 let rows = measure(&scheme, group, &counters);
                 let n = scheme.group_indicators(group).len();
                 live.update(&scheme, &[(unit, rows[unit * n..(unit + 1) * n].to_vec())]);
-                let fresh = GroupScoring::new(&scheme, g, members.clone(), &rows);
-                prop_assert_eq!(live.cards().as_ref(), fresh.cards().as_ref());
+                let mut fresh = GroupScoring::new(&scheme, g, members.clone(), &rows);
+                // The placings are current before the cards are read (shown fields refreshed).
+                let placings = |s: &GroupScoring| -> Vec<_> {
+                    s.placings().map(|p| (p.unit.clone(), p.total, p.rank, p.grade.to_owned())).collect()
+                };
+                prop_assert_eq!(placings(&live), placings(&fresh));
+                prop_assert_eq!(live.cards(&scheme).as_ref(), fresh.cards(&scheme).as_ref());
                 let json = |c: &Vec<Scorecard>| serde_json::to_string(c).unwrap();
-                prop_assert_eq!(json(live.cards()), json(fresh.cards()));
+                prop_assert_eq!(json(live.cards(&scheme)), json(fresh.cards(&scheme)));
             }
         }
     }

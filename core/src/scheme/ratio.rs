@@ -251,6 +251,17 @@ impl Ratio {
             // Products of 64-bit factors fit 128 bits (`b`, `d` > 0).
             return (i128::from(a) * i128::from(d)).cmp(&(i128::from(c) * i128::from(b)));
         }
+        // Against an integer (band limits, full marks): one product.
+        if o.den == 1
+            && let Some(y) = o.num.checked_mul(self.den)
+        {
+            return self.num.cmp(&y);
+        }
+        if self.den == 1
+            && let Some(x) = self.num.checked_mul(o.den)
+        {
+            return x.cmp(&o.num);
+        }
         let (sa, sb) = (self.num.signum(), o.num.signum());
         if sa != sb || sa == 0 {
             return sa.cmp(&sb);

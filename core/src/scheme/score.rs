@@ -131,7 +131,7 @@ impl Scheme {
         let mut cards = Vec::with_capacity(total);
         for (_, mut s) in prepared {
             s.install(built.by_ref().take(s.len()).collect());
-            cards.extend(s.into_cards());
+            cards.extend(s.into_cards(self));
         }
         Ok(Scores {
             scheme: self.file.name.clone(),
@@ -275,7 +275,7 @@ impl Scheme {
             .iter()
             .position(|g| g.id == group.id)
             .unwrap_or(usize::MAX);
-        GroupScoring::new(self, index, members.to_vec(), measured).into_cards()
+        GroupScoring::new(self, index, members.to_vec(), measured).into_cards(self)
     }
 }
 

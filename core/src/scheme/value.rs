@@ -103,7 +103,11 @@ impl IndicatorValue {
             return m;
         }
         let num = self.num.as_ref().map(|f| f.eval(slots));
-        let den = self.den.as_ref().map(|f| f.eval(slots));
+        // A sum of counters is read as an integer, without the VM (the same number).
+        let den = self.den.as_ref().map(|f| {
+            f.eval_integer(slots)
+                .map_or_else(|| f.eval(slots), |d| Value::Number(Decimal::from(d)))
+        });
         let percent = self.is_percent_scaled();
         let value = match (self.form, num, den) {
             (ValueForm::Formula, ..) | (_, None, _) => decimal(self.value.eval(slots)),
