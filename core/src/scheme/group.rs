@@ -49,16 +49,44 @@ struct Cell {
     exact: Option<Ratio>,
 }
 
-/// What a cell's recomputation changes in its component.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-enum Change {
-    /// Nothing.
-    #[default]
-    None,
-    /// Shown fields only (value, numerator, denominator, shrinkage, red line): same points.
-    Shown,
-    /// The points.
-    Points,
+/// Cells measured anew since the last commit.
+#[derive(Debug, Clone, Default)]
+struct Pending {
+    /// Row-major.
+    cells: Vec<bool>,
+    /// The columns holding such a cell.
+    columns: Vec<bool>,
+}
+
+impl Pending {
+    /// Nothing pending (or, with `all`, every cell) for `rows` × `n` cells.
+    fn new(rows: usize, n: usize, all: bool) -> Self {
+        Pending {
+            cells: vec![all; rows * n],
+            columns: vec![all; n],
+        }
+    }
+
+    /// Marks cell `k` (row-major, `n` columns).
+    fn mark(&mut self, k: usize, n: usize) {
+        if let Some(c) = self.cells.get_mut(k) {
+            *c = true;
+        }
+        if let Some(c) = self.columns.get_mut(k % n.max(1)) {
+            *c = true;
+        }
+    }
+}
+
+/// What a column pass changes in the components (row-major flags; the components whose shown
+/// fields alone moved are marked in [`GroupScoring::shown_stale`] instead).
+struct Changes {
+    /// Cells whose component's points may have moved.
+    points: Vec<bool>,
+    /// The rows holding such a cell.
+    rows: Vec<bool>,
+    /// The rows whose rescale factor may have moved.
+    factor_stale: Vec<bool>,
 }
 
 /// The columns whose indicators read a set of moved slots (the last set asked about: between
@@ -121,8 +149,8 @@ pub(crate) struct GroupScoring<M = Unit> {
     cards: Arc<Vec<Scorecard>>,
     /// Each member's index in `cards`.
     position: Vec<usize>,
-    /// Cells measured anew since the last refresh (row-major; [`Self::commit`]).
-    pending: Vec<bool>,
+    /// Cells measured anew since the last refresh ([`Self::commit`]).
+    pending: Pending,
     /// Components (row-major) whose shown fields are older than their cells (their points are
     /// current); rebuilt by [`Self::cards`].
     shown_stale: Vec<bool>,
@@ -227,12 +255,12 @@ impl<M: Borrow<Unit>> GroupScoring<M> {
             factors: vec![Ratio::ONE; rows],
             cards: Arc::new(Vec::new()),
             position: Vec::new(),
-            pending: vec![false; rows * n],
+            pending: Pending::new(rows, n, false),
             shown_stale: vec![false; rows * n],
             any_shown_stale: false,
             reading: Reading::default(),
         };
-        s.column_pass(scheme, &vec![true; rows * n], true);
+        s.column_pass(scheme, &Pending::new(rows, n, true), true);
         s
     }
 
@@ -265,7 +293,7 @@ impl<M: Borrow<Unit>> GroupScoring<M> {
             factors: Vec::new(),
             cards: Arc::new(Vec::new()),
             position: Vec::new(),
-            pending: Vec::new(),
+            pending: Pending::default(),
             shown_stale: Vec::new(),
             any_shown_stale: false,
             reading: Reading::default(),
@@ -362,13 +390,10 @@ impl<M: Borrow<Unit>> GroupScoring<M> {
                 .collect();
             self.reading.moved = Some(moved.clone());
         }
-        let row = member.saturating_mul(self.columns.len());
+        let n = self.columns.len();
+        let row = member.saturating_mul(n);
         for &j in &self.reading.columns {
-            let (Some(col), Some(cell), Some(flag)) = (
-                self.columns.get(j),
-                self.cells.get_mut(row + j),
-                self.pending.get_mut(row + j),
-            ) else {
+            let (Some(col), Some(cell)) = (self.columns.get(j), self.cells.get_mut(row + j)) else {
                 continue;
             };
             let Some(ind) = scheme.indicators.get(col.ind) else {
@@ -380,7 +405,7 @@ impl<M: Borrow<Unit>> GroupScoring<M> {
             let m = ind.measure(slots);
             if remeasured(&cell.measured, &m) {
                 cell.measured = m;
-                *flag = true;
+                self.pending.mark(row + j, n);
             }
         }
     }
@@ -390,12 +415,11 @@ impl<M: Borrow<Unit>> GroupScoring<M> {
     pub(crate) fn update(&mut self, scheme: &Scheme, rows: &[(usize, Vec<Measured>)]) {
         let n = self.columns.len();
         for (i, row) in rows {
-            let cells = self.cells.iter_mut().skip(i.saturating_mul(n)).take(n);
-            let flags = self.pending.iter_mut().skip(i.saturating_mul(n)).take(n);
-            for ((cell, m), flag) in cells.zip(row).zip(flags) {
+            let cells = self.cells.iter_mut().enumerate().skip(i.saturating_mul(n));
+            for ((k, cell), m) in cells.zip(row) {
                 if remeasured(&cell.measured, m) {
                     cell.measured = *m;
-                    *flag = true;
+                    self.pending.mark(k, n);
                 }
             }
         }
@@ -404,57 +428,54 @@ impl<M: Borrow<Unit>> GroupScoring<M> {
 
     /// Recomputes everything the cells measured anew since the last commit change.
     pub(crate) fn commit(&mut self, scheme: &Scheme) {
-        if self.pending.iter().any(|p| *p) {
+        if self.pending.columns.contains(&true) {
             let mut pending = std::mem::take(&mut self.pending);
             self.refresh(scheme, &pending);
-            pending.fill(false);
+            pending.cells.fill(false);
+            pending.columns.fill(false);
             self.pending = pending;
         }
     }
 
-    /// Recomputes what the cells marked `dirty` (measured anew, row-major) change.
-    fn refresh(&mut self, scheme: &Scheme, dirty: &[bool]) {
-        let (changed, factor_stale) = self.column_pass(scheme, dirty, false);
+    /// Recomputes what the cells measured anew (`dirty`) change.
+    fn refresh(&mut self, scheme: &Scheme, dirty: &Pending) {
+        let changes = self.column_pass(scheme, dirty, false);
         let rows = self.members.len();
         if self.cards.len() != rows || self.position.len() != rows {
             let cards = self.fresh_cards(scheme, 0..rows);
             self.install(cards);
-        } else if self.rebuild(scheme, &changed, &factor_stale) {
+        } else if self.rebuild(scheme, &changes) {
             self.rank();
         }
     }
 
     /// Recomputes each column's statistics and cells from the cells marked `dirty` (`fresh`:
-    /// nothing computed yet). Returns what each cell's change changes in its component and which
-    /// rows' rescale factors may have moved.
-    fn column_pass(
-        &mut self,
-        scheme: &Scheme,
-        dirty: &[bool],
-        fresh: bool,
-    ) -> (Vec<Change>, Vec<bool>) {
+    /// nothing computed yet). Returns which components' points may have moved and which rows'
+    /// rescale factors; marks the components whose shown fields alone moved as stale.
+    fn column_pass(&mut self, scheme: &Scheme, dirty: &Pending, fresh: bool) -> Changes {
         let n = self.columns.len();
         let step = n.max(1);
         let rows = self.members.len();
-        // What each cell's change changes in its component.
-        let mut changed = vec![Change::None; rows * n];
+        let mut changes = Changes {
+            points: vec![false; rows * n],
+            rows: vec![false; rows],
+            // A cell gained or lost its points, or its column's no-data outcome changed.
+            factor_stale: vec![fresh; rows],
+        };
+        let mark_points = |changes: &mut Changes, i: usize, j: usize| {
+            if let (Some(c), Some(r)) = (changes.points.get_mut(i * n + j), changes.rows.get_mut(i))
+            {
+                (*c, *r) = (true, true);
+            }
+        };
         let mut value_moved = vec![false; rows];
-        // Rows whose rescale factor may have moved: a cell gained or lost its points, or its
-        // column's no-data outcome changed.
-        let mut factor_stale = vec![fresh; rows];
         // A column's statistics and cells depend on its own cells only: a column without a
         // dirty cell is unchanged (when only `as_of` moved, that is all but one or two).
-        let mut column_dirty = vec![fresh; n];
-        for (k, _) in dirty.iter().enumerate().filter(|(_, d)| **d) {
-            if let Some(c) = column_dirty.get_mut(k % step) {
-                *c = true;
-            }
-        }
         for ((j, col), _) in self
             .columns
             .iter_mut()
             .enumerate()
-            .zip(&column_dirty)
+            .zip(&dirty.columns)
             .filter(|(_, d)| **d)
         {
             let Some(ind) = scheme.indicators.get(col.ind) else {
@@ -467,7 +488,7 @@ impl<M: Borrow<Unit>> GroupScoring<M> {
             col.pooled = pooled;
             value_moved.fill(false);
             for (i, cell) in self.cells.iter_mut().skip(j).step_by(step).enumerate() {
-                let cell_dirty = dirty.get(i * n + j).copied().unwrap_or(true);
+                let cell_dirty = dirty.cells.get(i * n + j).copied().unwrap_or(true);
                 if cell_dirty || (pooled_moved && ind.shrink.is_some()) {
                     let (value, shrunk) =
                         scored_value(ind, &cell.measured, pooled, scheme.file.rate_decimals);
@@ -499,19 +520,17 @@ impl<M: Borrow<Unit>> GroupScoring<M> {
                         .and_then(|r| points(ind, r, col.target, group_max));
                     let exact_moved = fresh || exact != cell.exact;
                     if exact.is_some() != cell.exact.is_some()
-                        && let Some(f) = factor_stale.get_mut(i)
+                        && let Some(f) = changes.factor_stale.get_mut(i)
                     {
                         *f = true;
                     }
                     cell.exact = exact;
-                    if let Some(c) = changed.get_mut(i * n + j) {
-                        *c = if fresh || exact_moved {
-                            Change::Points
-                        } else if moved {
-                            Change::Shown
-                        } else {
-                            Change::None
-                        };
+                    if fresh || exact_moved {
+                        mark_points(&mut changes, i, j);
+                    } else if moved && let Some(s) = self.shown_stale.get_mut(i * n + j) {
+                        // The same points: the shown fields are refreshed when read.
+                        *s = true;
+                        self.any_shown_stale = true;
                     }
                 }
                 missing |= cell.exact.is_none();
@@ -529,17 +548,17 @@ impl<M: Borrow<Unit>> GroupScoring<M> {
             });
             if no_data != col.no_data {
                 for (i, cell) in self.cells.iter().skip(j).step_by(step).enumerate() {
-                    if cell.exact.is_none()
-                        && let (Some(c), Some(f)) =
-                            (changed.get_mut(i * n + j), factor_stale.get_mut(i))
-                    {
-                        (*c, *f) = (Change::Points, true);
+                    if cell.exact.is_none() {
+                        mark_points(&mut changes, i, j);
+                        if let Some(f) = changes.factor_stale.get_mut(i) {
+                            *f = true;
+                        }
                     }
                 }
             }
             col.no_data = no_data;
         }
-        (changed, factor_stale)
+        changes
     }
 
     /// The constants of the group's scorecards.
@@ -612,15 +631,13 @@ impl<M: Borrow<Unit>> GroupScoring<M> {
         self.rank();
     }
 
-    /// Rebuilds the components whose points `changed` (and a whole card when its rescale factor
-    /// moved), marks those whose shown fields only changed, and re-settles the cards whose
-    /// points moved; whether a total moved.
-    fn rebuild(&mut self, scheme: &Scheme, changed: &[Change], factor_stale: &[bool]) -> bool {
+    /// Rebuilds the components whose points may have moved (and a whole card when its rescale
+    /// factor moved) and re-settles the cards whose points moved; whether a total moved.
+    fn rebuild(&mut self, scheme: &Scheme, changes: &Changes) -> bool {
         let Some(k) = self.constants(scheme) else {
             return false;
         };
         let n = self.columns.len();
-        let rows = self.members.len();
         let GroupScoring {
             columns,
             cells,
@@ -628,37 +645,23 @@ impl<M: Borrow<Unit>> GroupScoring<M> {
             cards,
             position,
             shown_stale,
-            any_shown_stale,
             ..
         } = self;
+        let cards = Arc::make_mut(cards);
         // Whether a total moved (the ranks read the totals only).
         let mut any = false;
-        for i in 0..rows {
-            let row_changed = changed.get(i * n..(i + 1) * n).unwrap_or_default();
-            if row_changed.iter().all(|c| *c == Change::None) {
+        for (i, _) in changes.rows.iter().enumerate().filter(|(_, r)| **r) {
+            let Some(c) = position.get(i).and_then(|p| cards.get_mut(*p)) else {
                 continue;
-            }
+            };
             let row = cells.get(i * n..(i + 1) * n).unwrap_or_default();
+            let row_changed = changes.points.get(i * n..(i + 1) * n).unwrap_or_default();
             let stale = shown_stale.get_mut(i * n..(i + 1) * n).unwrap_or_default();
             let factor = match factors.get(i) {
-                Some(f) if !factor_stale.get(i).copied().unwrap_or(true) => *f,
+                Some(f) if !changes.factor_stale.get(i).copied().unwrap_or(true) => *f,
                 _ => row_factor(&k, columns, row),
             };
             let all = factors.get(i).is_none_or(|f| *f != factor);
-            if !all && !row_changed.contains(&Change::Points) {
-                // The points are the same: the shown fields are refreshed when read.
-                for (s, ch) in stale.iter_mut().zip(row_changed) {
-                    *s |= *ch == Change::Shown;
-                }
-                *any_shown_stale = true;
-                continue;
-            }
-            let Some(c) = position
-                .get(i)
-                .and_then(|p| Arc::make_mut(cards).get_mut(*p))
-            else {
-                continue;
-            };
             if let Some(f) = factors.get_mut(i) {
                 *f = factor;
             }
@@ -677,7 +680,7 @@ impl<M: Borrow<Unit>> GroupScoring<M> {
                     .zip(row_changed)
                     .zip(stale.iter_mut())
                 {
-                    if *ch != Change::None {
+                    if *ch {
                         let new = component(ind, &k, col, cell, factor);
                         points_moved |= new.points != comp.points;
                         *comp = new;
