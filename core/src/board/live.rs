@@ -12,6 +12,19 @@ use crate::instant::Instant;
 use crate::metrics::{Counter, UnitCounters};
 use crate::unit::Role;
 
+/// What moved in a unit's counters since the last update, least to most.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub(crate) enum Moved {
+    /// Nothing.
+    #[default]
+    Nothing,
+    /// Its overdue working time only ([`Counter::OverdueWorkingMs`], in any role): working
+    /// time moved on while its running completion clocks were overdue.
+    OverdueTime,
+    /// Any counter.
+    Any,
+}
+
 /// What one unit's counters at an `as_of` depend on besides its finished facts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct UnitLapses {
@@ -158,14 +171,14 @@ impl LiveRows {
         &self.rows
     }
 
-    /// Brings every unit's counters to `as_of`; `changed(u)` for each unit whose counters moved
-    /// since the last update. On error the rows are partly updated: drop them.
+    /// Brings every unit's counters to `as_of`; `changed(u, what)` for each unit whose counters
+    /// moved since the last update. On error the rows are partly updated: drop them.
     pub(crate) fn update(
         &mut self,
         slot: &PeriodSlot,
         ev: &Evaluator,
         as_of: Instant,
-        changed: &mut impl FnMut(usize),
+        changed: &mut impl FnMut(usize, Moved),
     ) -> Result<()> {
         let n = slot.rows.len();
         if self.rows.len() != n || self.kept.len() != n {
@@ -183,7 +196,7 @@ impl LiveRows {
                     if lapses.has_due_open() {
                         let now = w.get()?;
                         if last_w != Some(now) && set_overdue(row, finished, lapses, now) {
-                            changed(u);
+                            changed(u, Moved::OverdueTime);
                         }
                     }
                 }
@@ -195,7 +208,7 @@ impl LiveRows {
                     }
                     if new != *row {
                         *row = new;
-                        changed(u);
+                        changed(u, Moved::Any);
                     }
                     *kept = Some((version, lapses));
                 }

@@ -9,11 +9,11 @@ use std::collections::{BTreeMap, HashMap};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::live::LiveRows;
+use super::live::{LiveRows, Moved};
 use super::{Board, External};
 use crate::error::Result;
 use crate::instant::Instant;
-use crate::metrics::UnitCounters;
+use crate::metrics::{Counter, UnitCounters};
 use crate::period::Period;
 use crate::scheme::{GroupScoring, Scores, SlotSet};
 use crate::unit::{Unit, UnitId};
@@ -115,12 +115,16 @@ impl Board {
         as_of: Instant,
         events_upto: Instant,
     ) -> Result<()> {
-        // Units whose counters (or external metrics) may differ from their group's scoring.
-        let mut dirty = vec![false; self.units().len()];
-        let mut mark = |u: usize| {
+        // What may differ, per unit, between its counters (or external metrics) and its group's
+        // scoring.
+        let mut dirty = vec![Moved::Nothing; self.units().len()];
+        let mut mark = |u: usize, what: Moved| {
             if let Some(d) = dirty.get_mut(u) {
-                *d = true;
+                *d = (*d).max(what);
             }
+        };
+        let mark_all = |mark: &mut dyn FnMut(usize, Moved)| {
+            (0..self.units().len()).for_each(|u| mark(u, Moved::Any));
         };
         match self
             .periods
@@ -130,7 +134,7 @@ impl Board {
             Some(slot) => cache.live.update(slot, &self.ev, as_of, &mut mark)?,
             None => {
                 cache.live = LiveRows::default();
-                (0..self.units().len()).for_each(&mut mark);
+                mark_all(&mut mark);
             }
         }
         let base = cache.live.rows();
@@ -145,14 +149,14 @@ impl Board {
                 .add(c, a);
         })?;
         for u in cache.special.iter().chain(overlay.keys()) {
-            mark(*u as usize);
+            mark(*u as usize, Moved::Any);
         }
         cache.special = overlay.keys().copied().collect();
         let key = (period.start.millis(), period.end.millis());
         let empty = External::new();
         let ext_all = self.external.get(&key).unwrap_or(&empty);
         if cache.external != *ext_all {
-            (0..self.units().len()).for_each(&mut mark);
+            mark_all(&mut mark);
             cache.external = ext_all.clone();
         }
         let n = self.scheme.groups().len();
@@ -166,6 +170,10 @@ impl Board {
             .collect();
         let mut slots_buf = Vec::new();
         let mut moved = SlotSet::default();
+        // The slots a move of the overdue time alone moves.
+        let mut overdue_time = SlotSet::default();
+        self.scheme
+            .counter_slots(Counter::OverdueWorkingMs, &mut overdue_time);
         for (((g, members), slot), indicators) in self
             .groups
             .iter()
@@ -183,7 +191,8 @@ impl Board {
                 && c.external.len() == members.len()
             {
                 for (i, m) in members.iter().enumerate() {
-                    if !dirty.get(*m as usize).copied().unwrap_or(true) {
+                    let what = dirty.get(*m as usize).copied().unwrap_or(Moved::Any);
+                    if what == Moved::Nothing {
                         continue;
                     }
                     let now = row(m);
@@ -191,6 +200,20 @@ impl Board {
                     let (Some(k), Some(e)) = (c.counters.get_mut(i), c.external.get_mut(i)) else {
                         continue;
                     };
+                    if what == Moved::OverdueTime {
+                        // Its scoring was made from its last counters, which differ from these
+                        // in the overdue time only.
+                        c.scoring.remeasure(
+                            &self.scheme,
+                            i,
+                            now,
+                            external,
+                            &overdue_time,
+                            &mut slots_buf,
+                        );
+                        *k = *now;
+                        continue;
+                    }
                     let external_changed = e.as_ref() != external;
                     // Only the indicators reading a counter that moved are measured again.
                     if self

@@ -244,8 +244,6 @@ impl Scheme {
         external_changed: bool,
         moved: &mut SlotSet,
     ) -> bool {
-        // Slots of a counter that moved, in any role: the default, lead and assisting slots.
-        let count = Counter::COUNT;
         moved.reset(self.resolver.slot_count(), external_changed);
         let mut any = external_changed;
         let pairs = old.lead.0.iter().zip(&new.lead.0);
@@ -253,12 +251,16 @@ impl Scheme {
         for (k, ((a, b), (c, d))) in pairs.enumerate() {
             if a != b || c != d {
                 any = true;
-                for slot in [k, k + count, k + 2 * count] {
-                    moved.insert(slot);
-                }
+                insert_counter(k, moved);
             }
         }
         any
+    }
+
+    /// Sets `moved` to the slots of `counter`: the slots a move of that counter alone moves.
+    pub(crate) fn counter_slots(&self, counter: Counter, moved: &mut SlotSet) {
+        moved.reset(self.resolver.slot_count(), false);
+        insert_counter(counter.index(), moved);
     }
 
     /// The group-level steps on measured values (row-major, one row per member, in `members`
@@ -276,6 +278,14 @@ impl Scheme {
             .position(|g| g.id == group.id)
             .unwrap_or(usize::MAX);
         GroupScoring::new(self, index, members.to_vec(), measured).into_cards(self)
+    }
+}
+
+/// Adds the slots of counter `k` in any role: its default, lead and assisting slots.
+fn insert_counter(k: usize, moved: &mut SlotSet) {
+    let count = Counter::COUNT;
+    for slot in [k, k + count, k + 2 * count] {
+        moved.insert(slot);
     }
 }
 
