@@ -9,6 +9,10 @@
 //! State sizes (snapshot bytes and estimated heap bytes, per ticket and per open ticket), every
 //! held event's ingest time, and the standings after each held event by time of day (office
 //! hours or not) are printed on stderr.
+//!
+//! The allocator is mimalloc, as in everything that embeds the board (CLI, Python and Node
+//! bindings), and as in the scheme bench; with the system allocator the standings after an event
+//! took ~20 % longer and ingest ~10 % (BENCHMARKS.md, "Board").
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 // `iter_custom` times the ingest loop itself (resets happen outside the timing): a bench, not the
 // core, may read the clock.
@@ -20,6 +24,9 @@ use std::hint::black_box;
 use std::time::{Duration, Instant as Clock};
 
 use criterion::{Criterion, criterion_group, criterion_main};
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use hotline_score::board::{Board, Ingest, TicketHeader};
 use hotline_score::scheme::Scheme;
 use hotline_score::synthetic::{CityConfig, SyntheticCity};
