@@ -81,7 +81,7 @@ impl Pending {
 /// What a column pass changes in the components (row-major flags; the components whose shown
 /// fields alone moved are marked in [`GroupScoring::shown_stale`] instead).
 struct Changes {
-    /// Cells whose component's points may have moved.
+    /// Cells whose component must be rebuilt (its points may have moved).
     points: Vec<bool>,
     /// The rows holding such a cell.
     rows: Vec<bool>,
@@ -323,46 +323,22 @@ impl<M: Borrow<Unit>> GroupScoring<M> {
         })
     }
 
-    /// Rebuilds the components marked in `shown_stale` (their points do not move).
+    /// Rebuilds the components marked in `shown_stale` (their points do not move, so neither
+    /// do the totals: [`Self::rebuild`] on those cells alone).
     fn refresh_shown(&mut self, scheme: &Scheme) {
-        if !self.any_shown_stale {
+        if !std::mem::take(&mut self.any_shown_stale) {
             return;
         }
-        self.any_shown_stale = false;
-        let Some(k) = self.constants(scheme) else {
-            return;
+        let n = self.columns.len().max(1);
+        let points = std::mem::take(&mut self.shown_stale);
+        let changes = Changes {
+            rows: points.chunks(n).map(|r| r.contains(&true)).collect(),
+            factor_stale: vec![false; self.members.len()],
+            points,
         };
-        let n = self.columns.len();
-        let GroupScoring {
-            columns,
-            cells,
-            factors,
-            cards,
-            position,
-            shown_stale,
-            ..
-        } = self;
-        let cards = Arc::make_mut(cards);
-        for (i, (row, stale)) in cells
-            .chunks(n.max(1))
-            .zip(shown_stale.chunks_mut(n.max(1)))
-            .enumerate()
-        {
-            if !stale.iter().any(|s| *s) {
-                continue;
-            }
-            let (Some(c), Some(factor)) = (
-                position.get(i).and_then(|p| cards.get_mut(*p)),
-                factors.get(i),
-            ) else {
-                continue;
-            };
-            let cols = columns.iter().zip(&k.inds).zip(row).zip(stale.iter_mut());
-            for (comp, (((col, ind), cell), s)) in c.components.iter_mut().zip(cols) {
-                if std::mem::take(s) {
-                    *comp = component(ind, &k, col, cell, *factor);
-                }
-            }
+        self.shown_stale = vec![false; changes.points.len()];
+        if self.rebuild(scheme, &changes) {
+            self.rank();
         }
     }
 
