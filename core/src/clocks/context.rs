@@ -316,18 +316,26 @@ struct DayKey {
 impl DayKey {
     fn slot(&self) -> usize {
         let h = (self.day as u64)
-            .wrapping_mul(31)
-            .wrapping_add(u64::from(self.n));
-        (h % DAY_SLOTS as u64) as usize
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            .wrapping_add(u64::from(self.n).wrapping_mul(0xC2B2_AE3D_27D4_EB4F));
+        (h >> 56) as usize % DAY_SLOTS
     }
 }
 
-const DAY_SLOTS: usize = 32;
+const DAY_SLOTS: usize = 256;
 
 /// A small direct-mapped memo of N-working-days deadlines, kept in the reusable scratch space.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(crate) struct DayCache {
-    slots: [Option<(DayKey, Instant)>; DAY_SLOTS],
+    slots: Box<[Option<(DayKey, Instant)>; DAY_SLOTS]>,
+}
+
+impl Default for DayCache {
+    fn default() -> Self {
+        DayCache {
+            slots: Box::new([None; DAY_SLOTS]),
+        }
+    }
 }
 
 /// A small, fast, non-cryptographic hasher for unit ids (the Fx hash of rustc; the units table
