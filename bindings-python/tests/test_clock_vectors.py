@@ -10,7 +10,7 @@ from typing import Any, Optional
 import pytest
 
 import hotline_score as hs
-from conftest import VECTORS
+from conftest import VECTORS, rust_json
 
 FILES = sorted((VECTORS / "clocks").glob("*.json"))
 CASES = [
@@ -18,6 +18,7 @@ CASES = [
     for path in FILES
     for case in json.loads(path.read_text(encoding="utf-8"))["cases"]
 ]
+RUST = rust_json("clocks")
 INSTANT_FIELDS = {"due", "finished", "start", "warning_at", "requested_at", "decided_at", "at"}
 PARTIAL_COLUMNS: Optional[list[str]] = None
 
@@ -41,7 +42,9 @@ def test_clock_vector(name: str, case: dict[str, Any]) -> None:
         if "unit" in e and all(u["unit"] != e["unit"] for u in units):
             units.append({"unit": e["unit"], "group": "g"})
     ev = hs.Evaluator(units, policy=policy(case["policy"]))
-    got = json.loads(ev.evaluate(tickets, as_of=case["as_of"]).to_json())
+    text = ev.evaluate(tickets, as_of=case["as_of"]).to_json()
+    assert text == RUST[ctx], f"{ctx}: not the Rust core's bytes"
+    got = json.loads(text)
     want = case["expected"]["assignments"]
     assert len(got) == len(want), ctx
     for g, w in zip(got, want):
@@ -67,6 +70,7 @@ def test_clock_vector(name: str, case: dict[str, Any]) -> None:
     partial = ev.partial(
         tickets, period=period, as_of=case["as_of"], due_anchor=case.get("due_anchor", "due_date")
     )
+    assert partial.to_json() == RUST[f"{ctx} / partial"], f"{ctx}: not the Rust core's bytes"
     rows = {r["unit"]: r for r in partial.to_table().to_pylist()}
     want_counters: dict[str, dict[str, dict[str, int]]] = case["expected"]["counters"]
     assert set(rows) <= set(want_counters), ctx
@@ -85,3 +89,10 @@ def test_clock_vector(name: str, case: dict[str, Any]) -> None:
 
 def test_vectors_found() -> None:
     assert len(CASES) >= 7
+
+
+def test_every_rust_output_is_compared() -> None:
+    """Every result the Rust runner pinned is one that test_clock_vector compares."""
+    keys = {f"{n}: {c['name']}" for n, c in CASES}
+    keys |= {f"{n}: {c['name']} / partial" for n, c in CASES if "counters" in c["expected"]}
+    assert keys == set(RUST)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 import hotline_score as hs
-from conftest import VECTORS
+from conftest import VECTORS, rust_json
 
 FILES = sorted((VECTORS / "scheme").glob("*.json"))
 CASES = [
@@ -18,6 +18,7 @@ CASES = [
     for path in FILES
     for case in json.loads(path.read_text(encoding="utf-8"))["cases"]
 ]
+RUST = rust_json("scheme")
 
 
 def load(case: dict[str, Any]) -> hs.Scheme:
@@ -91,7 +92,9 @@ def test_scheme_vector(name: str, case: dict[str, Any]) -> None:
             scheme.score(units, p["metrics"], as_of=p["as_of"], period=period(p["period"]))
             for p in case["periods"]
         ]
-        outcome = json.loads(scheme.sanctions(history).to_json())
+        text = scheme.sanctions(history).to_json()
+        assert text == RUST[ctx], f"{ctx}: not the Rust core's bytes"
+        outcome = json.loads(text)
         for i, want_period in enumerate(case["expected_sanctions"]):
             got_units = outcome[i]["units"]
             assert len(got_units) == len(want_period), f"{ctx}: period {i}"
@@ -102,8 +105,11 @@ def test_scheme_vector(name: str, case: dict[str, Any]) -> None:
     p = period(case["period"]) if "period" in case else None
     scores = scheme.score(units, metrics_of(case), as_of=case["as_of"], period=p)
     check_scores(ctx, case, scores)
+    assert scores.to_json() == RUST[ctx], f"{ctx}: not the Rust core's bytes"
     if "expected_explanations" in case:
-        explained = json.loads(scheme.explain(scores, case.get("contributions", [])).to_json())
+        text = scheme.explain(scores, case.get("contributions", [])).to_json()
+        assert text == RUST[f"{ctx} / explanations"], f"{ctx}: not the Rust core's bytes"
+        explained = json.loads(text)
         for want in case["expected_explanations"]:
             got = next(e for e in explained if e["unit"] == want["unit"])
             for ind, tickets in want["components"].items():
@@ -113,3 +119,15 @@ def test_scheme_vector(name: str, case: dict[str, Any]) -> None:
 
 def test_vectors_found() -> None:
     assert len(FILES) >= 8 and len(CASES) >= 20
+
+
+def test_every_rust_output_is_compared() -> None:
+    """Every result the Rust runner pinned is one that test_scheme_vector compares."""
+    keys = set()
+    for name, case in CASES:
+        if "expected_problems" in case:
+            continue
+        keys.add(f"{name}: {case['name']}")
+        if "expected_explanations" in case:
+            keys.add(f"{name}: {case['name']} / explanations")
+    assert keys == set(RUST)

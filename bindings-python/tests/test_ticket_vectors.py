@@ -10,7 +10,7 @@ import pyarrow as pa
 import pytest
 
 import hotline_score as hs
-from conftest import load_vectors
+from conftest import load_vectors, rust_json
 
 ERRORS = load_vectors("tickets", "errors.json")["cases"]
 LENIENT = load_vectors("tickets", "lenient.json")["cases"]
@@ -108,8 +108,9 @@ def test_valid_round_trip_is_the_canonical_json() -> None:
     assert len(from_json) == len(tickets) and from_json.diagnostics.num_rows == 0
     text = from_json.to_json()
     assert json.loads(text) == tickets
-    # serde_json's compact form, byte for byte.
+    # serde_json's compact form, byte for byte: the Rust core's own text.
     assert text == json.dumps(tickets, ensure_ascii=False, separators=(",", ":"))
+    assert text == rust_json("tickets")["valid.json"]
     from_rows = hs.load_rows(VALID["ticket_rows"], VALID["event_rows"])
     assert from_rows.to_json() == text
     from_arrow = hs.load_rows(arrow_table(VALID["ticket_rows"]), arrow_table(VALID["event_rows"]))

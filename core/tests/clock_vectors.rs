@@ -12,6 +12,8 @@
 
 use std::collections::BTreeMap;
 
+mod golden;
+
 use hotline_score::clocks::{Assignment, ClockState, Evaluator};
 use hotline_score::metrics::{Counter, DueAnchor, Scope, partial};
 use hotline_score::policy::Clock;
@@ -102,8 +104,9 @@ fn check_assignment(case: &str, got: &Assignment, want: &Value) {
     }
 }
 
-fn run_case(case: &Value) {
+fn run_case(file: &str, case: &Value, out: &mut golden::Outputs) {
     let name = case["name"].as_str().unwrap();
+    let key = format!("{file}: {name}");
     let ticket: Ticket = serde_json::from_value(case["ticket"].clone()).unwrap();
     ticket
         .validate(None)
@@ -125,6 +128,7 @@ fn run_case(case: &Value) {
     let expected = &case["expected"];
 
     let got = ev.evaluate(&ticket, as_of).unwrap();
+    out.add(&key, serde_json::to_string(&got).unwrap());
     let want = expected["assignments"].as_array().unwrap();
     assert_eq!(got.len(), want.len(), "{name}: number of assignments");
     for (g, w) in got.iter().zip(want) {
@@ -140,6 +144,10 @@ fn run_case(case: &Value) {
         scope.due_anchor = serde_json::from_value::<DueAnchor>(anchor.clone()).unwrap();
     }
     let p = partial(std::slice::from_ref(&ticket), &ev, &scope).unwrap();
+    out.add(
+        format!("{key} / partial"),
+        serde_json::to_string(&p).unwrap(),
+    );
     let want_counters: BTreeMap<String, BTreeMap<String, BTreeMap<String, i64>>> =
         serde_json::from_value(want_counters.clone()).unwrap();
     for unit in p.units.keys() {
@@ -189,14 +197,22 @@ fn clock_vectors() {
     files.sort();
     assert!(files.len() >= 5, "vector files missing in {DIR}");
     let mut cases = 0;
+    let mut out = golden::Outputs::new(
+        "clocks",
+        "Rust's JSON of every clock vector's result (tests/vectors/clocks/): the evaluated \
+         assignments (key `<file>: <case name>`) and, for cases with counters, the partial \
+         state (key `<file>: <case name> / partial`)",
+    );
     for path in files {
+        let file = path.file_name().unwrap().to_string_lossy().into_owned();
         let text = std::fs::read_to_string(&path).unwrap();
         let doc: Value =
             serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         for case in doc["cases"].as_array().unwrap() {
-            run_case(case);
+            run_case(&file, case, &mut out);
             cases += 1;
         }
     }
+    out.check();
     assert!(cases >= 14, "only {cases} cases");
 }

@@ -9,6 +9,8 @@
 
 use std::path::Path;
 
+mod golden;
+
 use hotline_score::metrics::{Contribution, MetricsTable};
 use hotline_score::scheme::{Scheme, Scores};
 use hotline_score::{Error, Instant, Period, Unit};
@@ -130,7 +132,7 @@ fn check_scores(ctx: &str, case: &Case, scores: &Scores) {
     }
 }
 
-fn run_case(file: &str, case: &Case) {
+fn run_case(file: &str, case: &Case, out: &mut golden::Outputs) {
     let ctx = format!("{file}: {}", case.name);
     if let Some(problems) = &case.expected_problems {
         let err = load(case).expect_err(&ctx);
@@ -166,7 +168,9 @@ fn run_case(file: &str, case: &Case) {
                     .unwrap()
             })
             .collect();
-        let outcome = serde_json::to_value(scheme.sanctions(&history).unwrap()).unwrap();
+        let sanctions = scheme.sanctions(&history).unwrap();
+        out.add(&ctx, serde_json::to_string(&sanctions).unwrap());
+        let outcome = serde_json::to_value(&sanctions).unwrap();
         for (i, want_period) in expected.iter().enumerate() {
             let got_units = outcome[i]["units"].as_array().unwrap();
             assert_eq!(got_units.len(), want_period.len(), "{ctx}: period {i}");
@@ -198,10 +202,15 @@ fn run_case(file: &str, case: &Case) {
         .score(&case.units, &metrics, &p, as_of)
         .unwrap_or_else(|e| panic!("{ctx}: {e}"));
     check_scores(&ctx, case, &scores);
+    out.add(&ctx, serde_json::to_string(&scores).unwrap());
     if let Some(expected) = &case.expected_explanations {
         let contributions = case.contributions.as_deref().unwrap_or_default();
-        let explained =
-            serde_json::to_value(scheme.explain(&scores, contributions).unwrap()).unwrap();
+        let explanations = scheme.explain(&scores, contributions).unwrap();
+        out.add(
+            format!("{ctx} / explanations"),
+            serde_json::to_string(&explanations).unwrap(),
+        );
+        let explained = serde_json::to_value(&explanations).unwrap();
         for want in expected {
             let got = explained
                 .as_array()
@@ -231,16 +240,23 @@ fn scheme_vectors() {
         .collect();
     files.sort();
     let mut count = 0;
+    let mut out = golden::Outputs::new(
+        "scheme",
+        "Rust's JSON of every scheme vector's result (tests/vectors/scheme/): the scores, the \
+         explanations when the case has some, the sanctions ladder's outcome for history cases; \
+         key: `<file>: <case name>`",
+    );
     for path in &files {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         let file: File = serde_json::from_str(&std::fs::read_to_string(path).unwrap())
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         for case in &file.cases {
             let _ = &case.note;
-            run_case(&name, case);
+            run_case(&name, case, &mut out);
             count += 1;
         }
     }
+    out.check();
     assert!(count >= 20, "only {count} cases ran");
     assert!(Path::new(DIR).join("README.md").exists());
 }

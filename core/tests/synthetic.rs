@@ -2,9 +2,14 @@
 
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 
+use hotline_score::clocks::Evaluator;
+use hotline_score::metrics::{Scope, partial};
+use hotline_score::scheme::Scheme;
 use hotline_score::synthetic::{CityConfig, CityGenerator, SyntheticCity};
 use hotline_score::ticket::{EventBody, Kind, Mode, Satisfaction, Urgency, load_tickets};
-use hotline_score::{Role, Unit};
+use hotline_score::{Calendar, Policy, Role, Unit};
+
+mod golden;
 
 const HOUR: i64 = 3_600_000;
 const DAY: i64 = 24 * HOUR;
@@ -298,4 +303,44 @@ fn realistic_rates() {
         .filter(|e| matches!(e.body, EventBody::Reviewed { passed: false, .. }))
         .count();
     assert!(failed_reviews > 0);
+}
+
+/// A small city scored end to end (evaluate, aggregate, score) with `sanmenxia`: the JSON the
+/// Python and Node suites compare with theirs (`tests/vectors/json/synthetic.json`).
+#[test]
+fn small_city_scores_are_pinned_for_the_bindings() {
+    let config = CityConfig {
+        seed: 7,
+        days: 14,
+        units: 12,
+        tickets_per_day: 60,
+        ..CityConfig::default()
+    };
+    let city = SyntheticCity::generate(&config).unwrap();
+    let ev = Evaluator::new(
+        &Calendar::prc().unwrap(),
+        Policy::henan().unwrap(),
+        &city.units,
+    );
+    let mut out = golden::Outputs::new(
+        "synthetic",
+        "Rust's JSON of a synthetic city (seed 7, 14 days from 2026-01-01, 12 units, 60 tickets \
+         a day) scored at the city's as_of with the sanmenxia preset under the henan policy and the PRC \
+         calendar, in the scheme's period containing as_of (key: the preset)",
+    );
+    // The other presets rank within groups the synthetic city does not use.
+    let preset = "sanmenxia";
+    let scheme = Scheme::preset(preset).unwrap();
+    let period = scheme.period_at(city.as_of).unwrap();
+    let scope = Scope::new(period.clone(), city.as_of);
+    let table = partial(&city.tickets, &ev, &scope)
+        .unwrap()
+        .finalize(&city.units, Default::default());
+    let scores = scheme
+        .score(&city.units, &table, &period, city.as_of)
+        .unwrap();
+    assert_eq!(scores.units.len(), 12);
+    assert!(scores.units.iter().all(|c| !c.components.is_empty()));
+    out.add(preset, serde_json::to_string(&scores).unwrap());
+    out.check();
 }

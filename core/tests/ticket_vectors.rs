@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/tickets/");
 
+mod golden;
 fn read(name: &str) -> Value {
     let text = std::fs::read_to_string(format!("{DIR}{name}")).unwrap();
     serde_json::from_str(&text).unwrap()
@@ -119,6 +120,15 @@ fn valid_data_round_trips() {
         doc["tickets"]
     );
     assert_eq!(from_json.tickets[0].events.len(), 31);
+    let mut out = golden::Outputs::new(
+        "tickets",
+        "Rust's JSON of the tickets loaded from tests/vectors/tickets/ (key: the file)",
+    );
+    out.add(
+        "valid.json",
+        serde_json::to_string(&from_json.tickets).unwrap(),
+    );
+    out.check();
 
     // serde and load_json agree.
     let via_serde: Vec<Ticket> = serde_json::from_value(doc["tickets"].clone()).unwrap();
