@@ -16,7 +16,7 @@ use hotline_score::board::{Board, Ingest};
 use hotline_score::clocks::Status;
 use hotline_score::metrics::{Counter, DueAnchor};
 use hotline_score::ticket::{Event, EventBody, Kind, Ticket};
-use hotline_score::{Instant, Policy, Role, Unit};
+use hotline_score::{Instant, Period, Policy, Role, Unit};
 
 fn at(s: &str) -> Instant {
     Instant::parse(s).unwrap()
@@ -205,6 +205,48 @@ fn a_month_fed_in_time_order() {
             &city.tickets,
             &board.period_at(as_of).unwrap(),
             as_of,
+        );
+    }
+}
+
+#[test]
+fn periods_other_than_the_schemes_equal_batch_scoring() {
+    // The board keeps counters for the scheme's quarters only; a week, a month or a range across
+    // the quarter's start is evaluated like batch scoring, never read as empty counters.
+    let city = city(5, 12, 10, 8);
+    let board = fed(&city.units, &city.tickets);
+    let period = |start: &str, end: &str, label: &str| {
+        Period::new(at(start), at(end), label.to_owned()).unwrap()
+    };
+    let others = [
+        period(
+            "2026-01-26T00:00:00+08:00",
+            "2026-02-02T00:00:00+08:00",
+            "a week",
+        ),
+        period(
+            "2026-02-01T00:00:00+08:00",
+            "2026-03-01T00:00:00+08:00",
+            "February",
+        ),
+        period(
+            "2026-01-29T12:00:00+08:00",
+            "2026-02-05T12:00:00+08:00",
+            "from noon to noon",
+        ),
+    ];
+    for p in &others {
+        for ms in [-4 * 86_400_000, 0, 2 * 86_400_000] {
+            let as_of = Instant::from_millis(city.as_of.millis() + ms);
+            assert_same(&board, &city.tickets, p, as_of);
+        }
+        let m = board.metrics(p, city.as_of).unwrap();
+        assert!(
+            m.units
+                .values()
+                .any(|r| r.lead.get(Counter::Dispatched) > 0),
+            "{}: no dispatch counted",
+            p.label
         );
     }
 }

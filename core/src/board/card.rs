@@ -66,7 +66,7 @@ impl Board {
             .get(u as usize)
             .map(|x| x.id.clone())
             .unwrap_or_else(|| UnitId(String::new()));
-        let special = self.query_time_tickets(as_of);
+        let special = self.query_time_tickets_in(period, as_of);
         let id = self.periods.find_period(period);
         let mut out = Vec::new();
         let mut w: Option<i64> = None;

@@ -41,6 +41,32 @@ impl Board {
         set
     }
 
+    /// Whether the board keeps counters for `period`: it is one of the scheme's periods (same
+    /// start and end).
+    pub(crate) fn keeps(&self, period: &Period) -> bool {
+        self.periods.find_period(period).is_some()
+            || self
+                .scheme
+                .period_at(period.start)
+                .is_ok_and(|p| p.start == period.start && p.end == period.end)
+    }
+
+    /// Tickets whose contributions to `period` come from query-time evaluation: those of
+    /// [`Board::query_time_tickets`] for one of the scheme's periods, and every ticket for any
+    /// other period (a week, a month: the board keeps no counters for it, so it is evaluated like
+    /// batch scoring; see `docs/semantics.md`, "Real-time board").
+    pub(crate) fn query_time_tickets_in(
+        &self,
+        period: &Period,
+        events_upto: Instant,
+    ) -> BTreeSet<u32> {
+        if self.keeps(period) {
+            return self.query_time_tickets(events_upto);
+        }
+        let n = u32::try_from(self.tickets.len()).unwrap_or(u32::MAX);
+        (0..n).collect()
+    }
+
     /// The scheme's period containing `as_of`.
     pub fn period_at(&self, as_of: Instant) -> Result<Period> {
         self.scheme.period_at(as_of)
@@ -80,7 +106,7 @@ impl Board {
         events_upto: Instant,
         out: &mut impl FnMut(u32, Role, Counter, i64),
     ) -> Result<()> {
-        let special = self.query_time_tickets(events_upto);
+        let special = self.query_time_tickets_in(period, events_upto);
         if special.is_empty() {
             return Ok(());
         }
@@ -143,6 +169,8 @@ impl Board {
 
     /// The per-unit metrics table of `period` at `as_of` (every unit of the units table, and the
     /// period's external metrics): exactly what batch evaluation of the board's tickets gives.
+    /// For one of the scheme's periods it reads the kept counters; any other period is evaluated
+    /// from every held ticket.
     pub fn metrics(&self, period: &Period, as_of: Instant) -> Result<MetricsTable> {
         self.metrics_with(period, as_of, as_of)
     }

@@ -83,7 +83,7 @@ impl Board {
         out: &mut Vec<OpenAssignment>,
     ) -> Result<()> {
         let u = self.unit_index(unit.as_str())?;
-        let special = self.query_time_tickets(as_of);
+        let special = self.query_time_tickets_in(period, as_of);
         let in_range = |due: Instant| as_of <= due && due < period.end;
         let mut seen = BTreeSet::new();
         if let Some(slot) = self
