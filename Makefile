@@ -61,8 +61,24 @@ $(VENV)/.installed: Makefile
 python: $(VENV)/.installed ## Build the Python binding into .venv (debug build)
 	cd bindings-python && VIRTUAL_ENV=$(abspath $(VENV)) ../$(VENV)/bin/maturin develop --quiet
 
+PIP_CHECK_VENV ?= target/pip-check-venv
+
+# `pip install ./bindings-python` as a user would run it: a fresh venv, maturin's PEP 517 backend
+# (one release build), then the installed copy (not the .venv one) scores a small synthetic city.
+.PHONY: python-install-check
+python-install-check: ## pip install ./bindings-python into a throwaway venv under target/ and smoke-test it
+	rm -rf $(PIP_CHECK_VENV)
+	python3 -m venv $(PIP_CHECK_VENV)
+	$(PIP_CHECK_VENV)/bin/python -m pip install --quiet ./bindings-python
+	cd $(PIP_CHECK_VENV) && bin/python -c 'import sys, hotline_score as hs; \
+	  assert hs.__file__.startswith(sys.prefix), hs.__file__; \
+	  tickets, units, as_of = hs.synthetic_city(days=5, units=6, tickets_per_day=30); \
+	  scores = hs.score(tickets, "sanmenxia", as_of=as_of); \
+	  assert len(scores) == units.num_rows == 6 and len(tickets) > 0; \
+	  print(f"hotline_score {hs.__version__} from pip: {len(tickets)} tickets scored, {len(scores)} units")'
+
 .PHONY: test-python
-test-python: python ## pytest over the Python binding, its Rust unit tests, and the type stubs checked against it
+test-python: python python-install-check ## pytest over the Python binding, its Rust unit tests, and the type stubs checked against it
 	$(CARGO) test -p hotline-score-python --lib --locked
 	$(PY) -m pytest -q bindings-python/tests
 	$(PY) -m mypy.stubtest hotline_score

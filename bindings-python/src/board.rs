@@ -1,21 +1,25 @@
 //! `hotline_score.Board`: the real-time scoreboard (SPEC §8) — ingest events one at a time or
-//! in batches, ask standings, scorecards, deadline statuses and warnings at any `as_of`,
-//! close periods, snapshot and restore.
+//! in batches, ask standings, scorecards, deadline statuses, warnings and metrics at any `as_of`
+//! (in the scheme's period containing it, or in a given period), set external metrics, close
+//! periods, snapshot and restore. Every public method of the core's `Board` has its counterpart.
+
+use std::sync::Arc;
 
 use hotline_score::Calendar as CoreCalendar;
 use hotline_score::board::{Board as CoreBoard, BoardBuilder, Ingest, Input, TicketHeader};
-use hotline_score::metrics::DueAnchor;
-use hotline_score::ticket::{Event, Ticket};
+use hotline_score::ticket::{Event, Ticket, TicketSet};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
+use crate::arrow::export::Table;
 use crate::calendar::Calendar;
-use crate::convert::json_text;
+use crate::convert::{decimal_in, json_text};
 use crate::errors::{enter, input_error, to_py};
 use crate::instant;
-use crate::metrics::Period;
+use crate::metrics::{Evaluator, Metrics, Period, due_anchor_in, due_anchor_out};
 use crate::policy::policy_in;
-use crate::scheme::{Report, Scores, scheme_in};
+use crate::scheme::{Report, Scheme, Scores, period_or, scheme_in};
+use crate::synthetic::units_table;
 use crate::ticket::{Tickets, units_in};
 
 /// A real-time scoreboard for one scheme, calendar, policy and units table.
@@ -32,8 +36,19 @@ impl Board {
     fn get_mut(&mut self) -> PyResult<&mut CoreBoard> {
         Ok(&mut self.inner)
     }
+
+    /// `period`, or by default the scheme's period containing `as_of`.
+    fn period(
+        &self,
+        py: Python<'_>,
+        period: Option<Bound<'_, Period>>,
+        as_of: hotline_score::Instant,
+    ) -> PyResult<hotline_score::Period> {
+        period_or(py, self.inner.scheme(), period, as_of)
+    }
 }
 
+/// Reads a dict (or JSON text) in the core's JSON form of `what`.
 fn from_json<T: serde::de::DeserializeOwned>(
     py: Python<'_>,
     value: &Bound<'_, PyAny>,
@@ -62,6 +77,7 @@ fn outcomes<'py>(py: Python<'py>, results: Vec<Ingest>) -> PyResult<Bound<'py, P
     Ok(out)
 }
 
+/// The outcome of one item: its name, or the refusal raised.
 fn single(py: Python<'_>, r: Ingest) -> PyResult<&'static str> {
     match r {
         Ingest::Accepted => Ok("accepted"),
@@ -70,6 +86,7 @@ fn single(py: Python<'_>, r: Ingest) -> PyResult<&'static str> {
     }
 }
 
+/// A builder configured from the constructor's arguments.
 fn builder(
     py: Python<'_>,
     scheme: &Bound<'_, PyAny>,
@@ -88,20 +105,7 @@ fn builder(
         Some(p) => policy_in(py, &p)?,
         None => enter(py, hotline_score::Policy::henan)?,
     };
-    let due_anchor = match due_anchor {
-        "due_date" => DueAnchor::DueDate,
-        "due_or_closed" => DueAnchor::DueOrClosed,
-        other => {
-            return Err(input_error(
-                py,
-                "invalid_option",
-                "due_anchor",
-                format!(
-                    "`due_anchor` must be one of {{\"due_date\", \"due_or_closed\"}}, got {other:?}"
-                ),
-            ));
-        }
-    };
+    let due_anchor = due_anchor_in(py, due_anchor)?;
     Ok(CoreBoard::builder()
         .calendar(calendar)
         .policy(policy)
@@ -157,7 +161,7 @@ impl Board {
     fn register(&mut self, py: Python<'_>, header: Bound<'_, PyAny>) -> PyResult<&'static str> {
         let header: TicketHeader = from_json(py, &header, "header")?;
         let board = self.get_mut()?;
-        let r = py.detach(|| board.register(header));
+        let r = enter(py, || Ok(board.register(header)))?;
         single(py, r)
     }
 
@@ -171,8 +175,35 @@ impl Board {
     ) -> PyResult<&'static str> {
         let event: Event = from_json(py, &event, "event")?;
         let board = self.get_mut()?;
-        let r = py.detach(|| board.ingest(ticket_id, event));
+        let r = enter(py, || Ok(board.ingest(ticket_id, event)))?;
         single(py, r)
+    }
+
+    /// Ingests a batch in order, each item its own transaction: dicts in the core's JSON form,
+    /// `{"input": "ticket", <header>}` or `{"input": "event", "ticket_id": …, "event": {…}}`.
+    /// `{"accepted": n, "duplicate": n, "rejected": [errors]}`.
+    fn ingest_batch<'py>(
+        &mut self,
+        py: Python<'py>,
+        inputs: Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let inputs: Vec<Input> = from_json(py, &inputs, "inputs")?;
+        let board = self.get_mut()?;
+        let results = enter(py, || Ok(board.ingest_batch(inputs)))?;
+        outcomes(py, results)
+    }
+
+    /// Registers one ticket (a dict in the JSON form of `load_json`, events included) and
+    /// ingests its events in order: `{"accepted": n, "duplicate": n, "rejected": [errors]}`.
+    fn ingest_ticket<'py>(
+        &mut self,
+        py: Python<'py>,
+        ticket: Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let ticket: Ticket = from_json(py, &ticket, "ticket")?;
+        let board = self.get_mut()?;
+        let results = enter(py, || Ok(board.ingest_ticket(ticket)))?;
+        outcomes(py, results)
     }
 
     /// Ingests whole tickets (header then events, in order):
@@ -184,7 +215,7 @@ impl Board {
     ) -> PyResult<Bound<'py, PyDict>> {
         let tickets = tickets.get().set.clone();
         let board = self.get_mut()?;
-        let results = py.detach(|| {
+        let results = enter(py, || {
             let inputs = tickets.tickets().iter().flat_map(|t: &Ticket| {
                 std::iter::once(Input::Ticket(TicketHeader::of(t))).chain(t.events.iter().map(
                     |e| Input::Event {
@@ -193,9 +224,52 @@ impl Board {
                     },
                 ))
             });
-            board.ingest_batch(inputs)
-        });
+            Ok(board.ingest_batch(inputs))
+        })?;
         outcomes(py, results)
+    }
+
+    /// Sets the external metric `name` (declared in the scheme's `external` list) of `unit` for
+    /// `period`; `value` is a `Decimal`, an `int` or a decimal string.
+    fn set_external(
+        &mut self,
+        py: Python<'_>,
+        period: Bound<'_, Period>,
+        unit: &str,
+        name: &str,
+        value: Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        let value = decimal_in(py, &value, "value")?;
+        let p = period.get().inner.clone();
+        let board = self.get_mut()?;
+        enter(py, || board.set_external(&p, unit, name, value))
+    }
+
+    /// The scheme's period containing `as_of`.
+    fn period_at(&self, py: Python<'_>, as_of: Bound<'_, PyAny>) -> PyResult<Period> {
+        let t = instant::extract(py, &as_of)?;
+        let board = self.get()?;
+        Ok(Period {
+            inner: enter(py, || board.period_at(t))?,
+        })
+    }
+
+    /// The per-unit metrics table (every unit, and the period's external metrics) at `as_of`,
+    /// in the scheme's period containing it (or in `period`): what batch evaluation gives.
+    #[pyo3(signature = (as_of, *, period=None))]
+    fn metrics(
+        &self,
+        py: Python<'_>,
+        as_of: Bound<'_, PyAny>,
+        period: Option<Bound<'_, Period>>,
+    ) -> PyResult<Metrics> {
+        let t = instant::extract(py, &as_of)?;
+        let p = self.period(py, period, t)?;
+        let board = self.get()?;
+        let table = enter(py, || board.metrics(&p, t))?;
+        Ok(Metrics {
+            inner: Arc::new(table),
+        })
     }
 
     /// The scores of the scheme's period containing `as_of` (or of `period`).
@@ -207,30 +281,41 @@ impl Board {
         period: Option<Bound<'_, Period>>,
     ) -> PyResult<Scores> {
         let t = instant::extract(py, &as_of)?;
+        let p = self.period(py, period, t)?;
         let board = self.get()?;
-        let scores = match period {
-            Some(p) => {
-                let p = p.get().inner.clone();
-                enter(py, || board.scores_in(&p, t))?
-            }
-            None => enter(py, || board.scores(t))?,
-        };
+        let scores = enter(py, || board.scores_in(&p, t))?;
         Ok(Scores::new(scores, board.scheme().decimals()))
     }
 
-    /// Standings per group at `as_of`.
-    fn standings(&self, py: Python<'_>, as_of: Bound<'_, PyAny>) -> PyResult<Report> {
+    /// Standings per group at `as_of`, in the scheme's period containing it (or in `period`).
+    #[pyo3(signature = (as_of, *, period=None))]
+    fn standings(
+        &self,
+        py: Python<'_>,
+        as_of: Bound<'_, PyAny>,
+        period: Option<Bound<'_, Period>>,
+    ) -> PyResult<Report> {
         let t = instant::extract(py, &as_of)?;
+        let p = self.period(py, period, t)?;
         let board = self.get()?;
-        let s = enter(py, || board.standings(t))?;
+        let s = enter(py, || board.standings_in(&p, t))?;
         Report::of(py, &s)
     }
 
-    /// One unit's scorecard with explanations at `as_of`.
-    fn scorecard(&self, py: Python<'_>, unit: &str, as_of: Bound<'_, PyAny>) -> PyResult<Report> {
+    /// One unit's scorecard with explanations at `as_of`, in the scheme's period containing it
+    /// (or in `period`).
+    #[pyo3(signature = (unit, as_of, *, period=None))]
+    fn scorecard(
+        &self,
+        py: Python<'_>,
+        unit: &str,
+        as_of: Bound<'_, PyAny>,
+        period: Option<Bound<'_, Period>>,
+    ) -> PyResult<Report> {
         let t = instant::extract(py, &as_of)?;
+        let p = self.period(py, period, t)?;
         let board = self.get()?;
-        let s = enter(py, || board.scorecard(unit, t))?;
+        let s = enter(py, || board.scorecard_in(&p, unit, t))?;
         Report::of(py, &s)
     }
 
@@ -247,11 +332,19 @@ impl Board {
         Report::of(py, &s)
     }
 
-    /// Period warnings at `as_of`.
-    fn warnings(&self, py: Python<'_>, as_of: Bound<'_, PyAny>) -> PyResult<Report> {
+    /// Period warnings at `as_of`, in the scheme's period containing it (or in `period`); empty
+    /// outside the warning window.
+    #[pyo3(signature = (as_of, *, period=None))]
+    fn warnings(
+        &self,
+        py: Python<'_>,
+        as_of: Bound<'_, PyAny>,
+        period: Option<Bound<'_, Period>>,
+    ) -> PyResult<Report> {
         let t = instant::extract(py, &as_of)?;
+        let p = self.period(py, period, t)?;
         let board = self.get()?;
-        let s = enter(py, || board.warnings(t))?;
+        let s = enter(py, || board.warnings_in(&p, t))?;
         Report::of(py, &s)
     }
 
@@ -269,6 +362,17 @@ impl Board {
         Report::of(py, &closed)
     }
 
+    /// The frozen scores of the closed periods, oldest first.
+    fn history(&self) -> PyResult<Vec<Scores>> {
+        let board = self.get()?;
+        let decimals = board.scheme().decimals();
+        Ok(board
+            .history()
+            .iter()
+            .map(|s| Scores::new(s.clone(), decimals))
+            .collect())
+    }
+
     /// The sanctions ladder over the closed periods.
     fn sanctions(&self, py: Python<'_>) -> PyResult<Report> {
         let board = self.get()?;
@@ -279,6 +383,79 @@ impl Board {
     /// Counts of what the board holds.
     fn stats(&self, py: Python<'_>) -> PyResult<Report> {
         Report::of(py, &self.get()?.stats())
+    }
+
+    /// The scheme the board scores with.
+    fn scheme(&self) -> PyResult<Scheme> {
+        Ok(Scheme {
+            inner: Arc::new(self.get()?.scheme().clone()),
+        })
+    }
+
+    /// The board's evaluator (calendar, policy and units), for batch evaluation of its tickets.
+    fn evaluator(&self, py: Python<'_>) -> PyResult<Evaluator> {
+        let board = self.get()?;
+        let (ev, units) = enter(py, || {
+            Ok((board.evaluator().clone(), board.units().to_vec()))
+        })?;
+        Ok(Evaluator {
+            inner: Arc::new(ev),
+            units: Arc::new(units),
+        })
+    }
+
+    /// The units table (`unit, group, name`).
+    fn units(&self) -> PyResult<Table> {
+        units_table(self.get()?.units())
+    }
+
+    /// The period anchor of due-anchored counters: `"due_date"` or `"due_or_closed"`.
+    #[getter]
+    fn due_anchor(&self) -> PyResult<&'static str> {
+        Ok(due_anchor_out(self.get()?.due_anchor()))
+    }
+
+    /// One ticket as the board holds it (header and events in time order, the core's JSON
+    /// form), or `None` if it is not registered.
+    fn ticket(&self, py: Python<'_>, ticket_id: &str) -> PyResult<Option<Report>> {
+        self.get()?
+            .ticket(ticket_id)
+            .map(|t| Report::of(py, t))
+            .transpose()
+    }
+
+    /// Every ticket, in registration order, with the board's units table.
+    fn tickets(&self, py: Python<'_>) -> PyResult<Tickets> {
+        let board = self.get()?;
+        let (set, units) = enter(py, || {
+            Ok((
+                TicketSet::from_tickets(board.tickets().cloned().collect()),
+                board.units().to_vec(),
+            ))
+        })?;
+        Ok(Tickets {
+            set: Arc::new(set),
+            diagnostics: Vec::new(),
+            units: Some(Arc::new(units)),
+        })
+    }
+
+    /// The latest event instant ingested (epoch ms), or `None` before the first.
+    #[getter]
+    fn latest_event(&self) -> PyResult<Option<i64>> {
+        Ok(self
+            .get()?
+            .latest_event()
+            .map(hotline_score::Instant::millis))
+    }
+
+    /// End of the last closed period (epoch ms; earlier events are refused), or `None`.
+    #[getter]
+    fn closed_through(&self) -> PyResult<Option<i64>> {
+        Ok(self
+            .get()?
+            .closed_through()
+            .map(hotline_score::Instant::millis))
     }
 
     /// The whole state as bytes (restore with `restore`).
@@ -295,6 +472,7 @@ impl Board {
     }
 }
 
+/// Adds `Board` to the module.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Board>()?;
     Ok(())

@@ -2,7 +2,9 @@
 
 use hotline_score::calendar::DateRange;
 use pyo3::prelude::*;
-use pyo3::types::PyString;
+use pyo3::types::{PyFloat, PyString};
+use rust_decimal::Decimal;
+use serde::Serialize;
 use time::{Date, UtcOffset};
 
 use crate::errors::{enter, input_error};
@@ -60,6 +62,37 @@ pub fn json_text(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<String> {
     py.import("json")?
         .call_method("dumps", (value,), Some(&kwargs))?
         .extract()
+}
+
+/// The core's JSON of `value` (its `serde_json` bytes), serialized with the GIL released.
+pub fn json_out<T: Serialize + Sync + ?Sized>(py: Python<'_>, value: &T) -> PyResult<String> {
+    enter(py, || Ok(serde_json::to_string(value)))?
+        .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
+}
+
+/// Reads an exact number: a `Decimal`, an `int` or a decimal string; floats are refused
+/// (`invalid_value`, naming `what`).
+pub fn decimal_in(py: Python<'_>, value: &Bound<'_, PyAny>, what: &str) -> PyResult<Decimal> {
+    let text = if value.is_instance_of::<PyString>() {
+        value.extract::<String>()?
+    } else if value.is_instance_of::<PyFloat>() {
+        return Err(input_error(
+            py,
+            "invalid_value",
+            what,
+            format!("`{what}`: floats are not exact; pass a Decimal, an int or a decimal string"),
+        ));
+    } else {
+        value.str()?.extract::<String>()?
+    };
+    text.trim().parse::<Decimal>().map_err(|_| {
+        input_error(
+            py,
+            "invalid_value",
+            what,
+            format!("`{what}`: {text:?} is not a decimal number"),
+        )
+    })
 }
 
 /// Reads a fixed UTC offset written `+HH:MM`.

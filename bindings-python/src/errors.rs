@@ -73,6 +73,12 @@ fn extra(err: &Error) -> (Option<usize>, Option<String>) {
 
 /// Converts a core error into the matching `hotline_score` exception.
 pub fn to_py(py: Python<'_>, err: Error) -> PyErr {
+    let message = err.to_string();
+    convert(py, err, &message)
+}
+
+/// `to_py` with the core's message replaced by `message` (same class, code and context).
+fn convert(py: Python<'_>, err: Error, message: &str) -> PyErr {
     let ctx = err.context();
     let (row, date) = extra(&err);
     let fields = Fields {
@@ -85,7 +91,7 @@ pub fn to_py(py: Python<'_>, err: Error) -> PyErr {
         row,
         date,
     };
-    let exc = raise(py, class_for(&err), &err.to_string(), fields);
+    let exc = raise(py, class_for(&err), message, fields);
     if let Error::SchemeInvalid { problems } = &err {
         // Every problem, as dicts (`code, message, line, column, key, suggestion`).
         let set = || -> PyResult<()> {
@@ -153,9 +159,26 @@ pub fn input_error(py: Python<'_>, code: &'static str, field: &str, message: Str
 }
 
 /// Runs `work` with the GIL released and converts its error: the one way into the core.
+///
+/// Work that cannot fail returns `Ok(…)`; work whose failure is not a core error (serializing a
+/// result, building an Arrow table) returns its own `Result` inside the `Ok`, converted by the
+/// caller once the GIL is held again.
 pub fn enter<T: Send>(
     py: Python<'_>,
     work: impl FnOnce() -> Result<T, Error> + Send,
 ) -> PyResult<T> {
-    py.detach(work).map_err(|e| to_py(py, e))
+    enter_hinted(py, work, |_| None)
+}
+
+/// `enter`, with the message of the errors for which `hint` gives one replaced by it: how to
+/// fix the input in Python terms where the core's message speaks of Rust calls.
+pub fn enter_hinted<T: Send>(
+    py: Python<'_>,
+    work: impl FnOnce() -> Result<T, Error> + Send,
+    hint: impl FnOnce(&Error) -> Option<String>,
+) -> PyResult<T> {
+    py.detach(work).map_err(|e| match hint(&e) {
+        Some(message) => convert(py, e, &message),
+        None => to_py(py, e),
+    })
 }

@@ -4,8 +4,7 @@
 use hotline_score::formula::{Formula as CoreFormula, MapResolver, Value, ValueType};
 use pyo3::IntoPyObjectExt;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyString};
-use rust_decimal::Decimal;
+use pyo3::types::{PyBool, PyDict};
 
 use crate::errors::{Fields, input_error, raise};
 
@@ -38,29 +37,7 @@ fn value_in(py: Python<'_>, name: &str, v: &Bound<'_, PyAny>) -> PyResult<Value>
     if v.is_instance_of::<PyBool>() {
         return Ok(Value::Bool(v.extract()?));
     }
-    let text = if v.is_instance_of::<PyString>() {
-        v.extract::<String>()?
-    } else if v.is_instance_of::<pyo3::types::PyFloat>() {
-        return Err(input_error(
-            py,
-            "invalid_value",
-            name,
-            format!("`{name}`: floats are not exact; pass a Decimal, an int or a decimal string"),
-        ));
-    } else {
-        v.str()?.extract::<String>()?
-    };
-    text.trim()
-        .parse::<Decimal>()
-        .map(Value::Number)
-        .map_err(|_| {
-            input_error(
-                py,
-                "invalid_value",
-                name,
-                format!("`{name}`: {text:?} is not a decimal number"),
-            )
-        })
+    crate::convert::decimal_in(py, v, name).map(Value::Number)
 }
 
 fn value_out<'py>(py: Python<'py>, v: Value) -> PyResult<Bound<'py, PyAny>> {

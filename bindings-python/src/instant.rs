@@ -1,12 +1,12 @@
 //! Instants across the boundary: timezone-aware `datetime`, RFC 3339 strings with an offset, or
 //! integer epoch milliseconds.
 
-use hotline_score::Instant;
 use hotline_score::instant::CHINA_OFFSET;
+use hotline_score::{Error, Instant};
 use pyo3::prelude::*;
 use pyo3::types::{PyDateTime, PyString};
 
-use crate::errors::enter;
+use crate::errors::{enter, enter_hinted};
 
 /// Reads an instant from a Python value.
 pub fn extract(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<Instant> {
@@ -17,16 +17,40 @@ pub fn extract(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<Instant> {
     }
     if let Ok(s) = value.cast::<PyString>() {
         let text = s.to_cow()?.into_owned();
-        return enter(py, || Instant::parse(&text));
+        return parse(py, &text, |t| {
+            format!(
+                "timestamp {t:?} has no UTC offset; write one (e.g. \"2026-03-02T09:00:00+08:00\"), \
+                 or pass a timezone-aware datetime (tzinfo=ZoneInfo(\"Asia/Shanghai\")) or epoch \
+                 milliseconds"
+            )
+        });
     }
     if value.is_instance_of::<PyDateTime>() {
+        // A naive datetime's ISO form has no offset: the core refuses it as `missing_offset`.
         let text: String = value.call_method0("isoformat")?.extract()?;
-        return enter(py, || Instant::parse(&text));
+        return parse(py, &text, |t| {
+            format!(
+                "datetime {t} is naive (no tzinfo); attach a timezone: datetime(2026, 3, 2, 9, 0, \
+                 tzinfo=ZoneInfo(\"Asia/Shanghai\")) or value.replace(tzinfo=ZoneInfo(\"Asia/Shanghai\")), \
+                 or pass an RFC 3339 string with an offset (\"2026-03-02T09:00:00+08:00\"), or epoch \
+                 milliseconds"
+            )
+        });
     }
     Err(pyo3::exceptions::PyTypeError::new_err(format!(
         "expected an instant: a timezone-aware datetime, an RFC 3339 string with offset, or epoch milliseconds; got {}",
         value.get_type().name()?
     )))
+}
+
+/// Parses RFC 3339 text with the core; a missing offset is the core's `missing_offset` error
+/// with `fix(text)` as its message (how to write the value in Python).
+fn parse(py: Python<'_>, text: &str, fix: impl FnOnce(&str) -> String) -> PyResult<Instant> {
+    enter_hinted(
+        py,
+        || Instant::parse(text),
+        |e| matches!(e, Error::MissingOffset { .. }).then(|| fix(text)),
+    )
 }
 
 /// `parse_instant(value) -> int`: epoch milliseconds of an aware datetime, RFC 3339 string or int.

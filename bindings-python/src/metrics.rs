@@ -73,7 +73,8 @@ impl Period {
     }
 }
 
-fn due_anchor_in(py: Python<'_>, text: &str) -> PyResult<DueAnchor> {
+/// Reads a `due_anchor` option (`"due_date"` or `"due_or_closed"`).
+pub fn due_anchor_in(py: Python<'_>, text: &str) -> PyResult<DueAnchor> {
     match text {
         "due_date" => Ok(DueAnchor::DueDate),
         "due_or_closed" => Ok(DueAnchor::DueOrClosed),
@@ -85,6 +86,14 @@ fn due_anchor_in(py: Python<'_>, text: &str) -> PyResult<DueAnchor> {
                 "`due_anchor` must be one of {{\"due_date\", \"due_or_closed\"}}, got {other:?}"
             ),
         )),
+    }
+}
+
+/// The name of a due anchor, as `due_anchor_in` reads it.
+pub fn due_anchor_out(anchor: DueAnchor) -> &'static str {
+    match anchor {
+        DueAnchor::DueDate => "due_date",
+        DueAnchor::DueOrClosed => "due_or_closed",
     }
 }
 
@@ -108,7 +117,7 @@ impl Evaluator {
             None => enter(py, CoreCalendar::prc)?,
         };
         let policy = policy_in(py, policy)?;
-        let ev = py.detach(|| CoreEvaluator::new(&cal, policy, &units));
+        let ev = enter(py, || Ok(CoreEvaluator::new(&cal, policy, &units)))?;
         Ok(Evaluator {
             inner: Arc::new(ev),
             units: Arc::new(units),

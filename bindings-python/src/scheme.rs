@@ -16,7 +16,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::arrow::export::Table;
-use crate::convert::{json_text, path_in, threads};
+use crate::convert::{json_out, json_text, path_in, threads};
 use crate::errors::{enter, input_error};
 use crate::instant;
 use crate::metrics::{Contributions, Evaluator, Metrics, Period};
@@ -31,11 +31,11 @@ pub struct Report {
 }
 
 impl Report {
-    pub fn of<T: Serialize + Sync>(py: Python<'_>, value: &T) -> PyResult<Report> {
-        let json = py
-            .detach(|| serde_json::to_string(value))
-            .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
-        Ok(Report { json })
+    /// The report of `value` (its core JSON, serialized with the GIL released).
+    pub fn of<T: Serialize + Sync + ?Sized>(py: Python<'_>, value: &T) -> PyResult<Report> {
+        Ok(Report {
+            json: json_out(py, value)?,
+        })
     }
 }
 
@@ -77,7 +77,8 @@ pub fn scheme_in(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<Arc<CoreS
     Ok(Arc::new(enter(py, || CoreScheme::preset(&name))?))
 }
 
-fn period_or(
+/// `period`, or by default the scheme's period containing `as_of`.
+pub fn period_or(
     py: Python<'_>,
     scheme: &CoreScheme,
     period: Option<Bound<'_, Period>>,
@@ -334,9 +335,7 @@ fn serde_name<T: Serialize>(v: &T) -> String {
 impl Scores {
     /// The core's JSON, byte for byte (points as strings with the scheme's decimals).
     fn to_json(&self, py: Python<'_>) -> PyResult<String> {
-        let s = &self.inner;
-        py.detach(|| serde_json::to_string(s))
-            .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
+        json_out(py, &self.inner)
     }
 
     /// The parsed JSON.

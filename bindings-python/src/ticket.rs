@@ -16,7 +16,7 @@ use crate::arrow::cells::Expect;
 use crate::arrow::export::Table;
 use crate::arrow::import;
 use crate::arrow::reader::CellReader;
-use crate::convert::{json_text, mode_in, threads};
+use crate::convert::{json_out, json_text, mode_in, threads};
 use crate::errors::enter;
 use crate::rows::{self, Columns, Layout};
 
@@ -189,20 +189,19 @@ impl Tickets {
     /// `load_rows` reads back to the same tickets).
     fn to_tables(&self, py: Python<'_>) -> PyResult<(Table, Table)> {
         let set = self.set.clone();
-        let (t, e) = py.detach(|| {
-            (
+        // Building the tables can only fail on the Arrow side: converted once the GIL is back.
+        let (t, e) = enter(py, || {
+            Ok((
                 crate::ticket_out::tickets_table(set.tickets()),
                 crate::ticket_out::events_table(set.tickets()),
-            )
-        });
+            ))
+        })?;
         Ok((t?, e?))
     }
 
     /// The tickets as the core's canonical JSON (byte-identical to the Rust library's).
     fn to_json(&self, py: Python<'_>) -> PyResult<String> {
-        let set = self.set.clone();
-        py.detach(|| serde_json::to_string(set.tickets()))
-            .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
+        json_out(py, self.set.tickets())
     }
 
     fn __repr__(&self) -> String {

@@ -3,6 +3,7 @@ scoring, period close and sanctions, snapshot / restore, BoardError."""
 
 from __future__ import annotations
 
+import decimal
 import json
 
 import pytest
@@ -74,3 +75,139 @@ def test_snapshot_and_restore() -> None:
     assert info.value.code == "board_snapshot_corrupt"
     with pytest.raises(hs.InputError):
         hs.Board("sanmenxia", UNITS, due_anchor="whenever")
+
+
+# --- the rest of the core's Board API -------------------------------------------------------
+
+Q1 = hs.Period("2026-01-01T00:00:00+08:00", "2026-04-01T00:00:00+08:00", "2026-Q1")
+APRIL = "2026-04-05T00:00:00+08:00"  # after Q1: the default period is then Q2
+
+
+def _loaded(scheme: str = "sanmenxia") -> hs.Board:
+    board = hs.Board(scheme, UNITS)
+    board.ingest_tickets(CITY)
+    return board
+
+
+def test_configuration_accessors() -> None:
+    board = _loaded()
+    assert board.scheme().hash == hs.Scheme.preset("sanmenxia").hash
+    assert board.units().to_pylist() == UNITS.to_pylist()
+    assert board.due_anchor == "due_date"
+    assert hs.Board("sanmenxia", UNITS, due_anchor="due_or_closed").due_anchor == "due_or_closed"
+    want = hs.Evaluator(UNITS).evaluate(CITY, as_of=AS_OF).to_json()
+    assert board.evaluator().evaluate(CITY, as_of=AS_OF).to_json() == want
+
+
+def test_tickets_as_held() -> None:
+    board = hs.Board("sanmenxia", UNITS)
+    assert board.latest_event is None and board.ticket("SMX2026010100001") is None
+    board.ingest_tickets(CITY)
+    held = board.tickets()
+    assert held.to_json() == CITY.to_json()
+    # The held tickets carry the units table: batch scoring needs no `units`.
+    assert hs.score(held, "sanmenxia", as_of=AS_OF).to_json() == board.scores(AS_OF).to_json()
+    first = json.loads(CITY.to_json())[0]
+    one = board.ticket(first["id"])
+    assert one is not None and one.to_python() == first
+    instants = [hs.parse_instant(e["at"]) for t in json.loads(CITY.to_json()) for e in t["events"]]
+    assert board.latest_event == max(instants)
+
+
+def test_ingest_ticket_and_batch() -> None:
+    first = json.loads(CITY.to_json())[0]
+    board = hs.Board("sanmenxia", UNITS)
+    outcome = board.ingest_ticket(first)
+    assert outcome == {"accepted": 1 + len(first["events"]), "duplicate": 0, "rejected": []}
+    assert board.ingest_ticket(first)["duplicate"] == 1 + len(first["events"])
+
+    small = hs.Board("three-rates", [{"unit": "u1", "group": "units", "name": "湖滨区"}])
+    header = {"id": "T1", "kind": "help", "received_at": "2026-03-02T09:00:00+08:00"}
+    dispatched = {"at": "2026-03-02T09:30:00+08:00", "type": "dispatched", "unit": "u1", "event_id": "e1"}
+    stray = {"at": "2026-03-02T10:00:00+08:00", "type": "closed"}
+    outcome = small.ingest_batch(
+        [
+            {"input": "ticket", **header},
+            {"input": "event", "ticket_id": "T1", "event": dispatched},
+            {"input": "event", "ticket_id": "T1", "event": dispatched},
+            {"input": "event", "ticket_id": "T9", "event": stray},
+        ]
+    )
+    assert (outcome["accepted"], outcome["duplicate"]) == (2, 1)
+    [refused] = outcome["rejected"]
+    assert isinstance(refused, hs.BoardError)
+    assert (refused.code, refused.ticket_id) == ("board_unknown_ticket", "T9")
+    held = small.ticket("T1")
+    assert held is not None and [e["type"] for e in held.to_python()["events"]] == ["dispatched"]
+    assert small.ticket("T9") is None
+    assert small.latest_event == hs.parse_instant(dispatched["at"])
+    with pytest.raises(hs.InputError) as info:
+        small.ingest_batch([{"ticket_id": "T1", "event": dispatched}])  # no "input" tag
+    assert (info.value.code, info.value.field) == ("invalid_input", "inputs")
+
+
+def test_period_metrics_and_external() -> None:
+    board = _loaded()
+    period = board.period_at(AS_OF)
+    assert (period.label, period.start, period.end) == (Q1.label, Q1.start, Q1.end)
+    batch = hs.Evaluator(UNITS).partial(CITY, period=Q1, as_of=AS_OF)
+    assert board.metrics(AS_OF).to_json() == batch.finalize().to_json()
+    unit = UNITS.to_pylist()[0]["unit"]
+    before = board.scores(AS_OF).to_python()
+    board.set_external(Q1, unit, "praise", decimal.Decimal("2"))
+    external = {unit: {"praise": "2"}}
+    assert board.metrics(AS_OF, period=Q1).to_json() == batch.finalize(external).to_json()
+    after = board.scores(AS_OF).to_python()
+    total = {u["unit"]: decimal.Decimal(u["total"]) for u in before["units"]}
+    # 表扬加分: 0.5 a praise (sanmenxia preset), added to the total.
+    assert decimal.Decimal(next(u["total"] for u in after["units"] if u["unit"] == unit)) == total[unit] + 1
+    scored = hs.Scheme.preset("sanmenxia").score(UNITS, batch.finalize(external), as_of=AS_OF)
+    assert board.scores(AS_OF).to_json() == scored.to_json()
+    with pytest.raises(hs.SchemeError) as info:
+        board.set_external(Q1, unit, "bribes", 1)
+    assert info.value.code == "unknown_external_metric"
+    with pytest.raises(hs.BoardError) as info:
+        board.set_external(Q1, "atlantis", "praise", 1)
+    assert info.value.code == "board_unknown_unit"
+    with pytest.raises(hs.InputError) as info:
+        board.set_external(Q1, unit, "praise", 0.5)
+    assert (info.value.code, info.value.field) == ("invalid_value", "value")
+
+
+def test_queries_in_a_given_period() -> None:
+    board = _loaded()
+    # In April the default period is Q2, which holds none of the city's tickets.
+    assert board.period_at(APRIL).label == "2026-Q2"
+    batch_q1 = hs.score(CITY, "sanmenxia", as_of=APRIL, period=Q1).to_python()
+    standings = board.standings(APRIL, period=Q1).to_python()
+    assert standings["period"] == "2026-Q1"
+    placed = {s["unit"]: (s["rank"], s["total"]) for g in standings["groups"] for s in g["units"]}
+    assert placed == {u["unit"]: (u["rank"], u["total"]) for u in batch_q1["units"]}
+    assert board.standings(APRIL).to_python()["period"] == "2026-Q2"
+    unit = batch_q1["units"][0]["unit"]
+    card = board.scorecard(unit, APRIL, period=Q1).to_python()
+    assert card["card"] == batch_q1["units"][0]
+    assert board.scorecard(unit, APRIL).to_python()["card"] != card["card"]
+    # Warnings: 20 days before the quarter ends, the same as the batch warnings.
+    march = "2026-03-20T00:00:00+08:00"
+    warned = board.warnings(march, period=Q1).to_json()
+    batch = hs.Scheme.preset("sanmenxia").period_warnings(hs.Evaluator(UNITS), CITY, as_of=march, period=Q1)
+    assert warned == batch.to_json() == board.warnings(march).to_json()
+    assert len(json.loads(warned)) > 0
+    assert board.warnings(APRIL, period=Q1).to_python() == []  # past the period: no window
+
+
+def test_history_and_closed_through() -> None:
+    board = _loaded()
+    assert board.closed_through is None and board.history() == []
+    closed = board.close_period(Q1, Q1.end).to_python()
+    assert board.closed_through == Q1.end
+    [frozen] = board.history()
+    assert frozen.period == "2026-Q1" and frozen.to_python() == closed["scores"]
+    scheme = hs.Scheme.preset("sanmenxia")
+    assert scheme.sanctions(board.history()).to_json() == board.sanctions().to_json()
+    first = json.loads(CITY.to_json())[0]
+    late = {"at": "2026-03-31T10:00:00+08:00", "type": "urged", "unit": first["events"][0]["unit"]}
+    with pytest.raises(hs.BoardError) as info:
+        board.ingest(first["id"], late)
+    assert info.value.code == "board_period_closed"

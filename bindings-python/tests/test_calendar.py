@@ -263,3 +263,107 @@ def test_vectorised_equals_scalar(ts: list[int], d: int) -> None:
     assert CAL.add_working_array(ts, d) == [CAL.add_working(t, d) for t in ts]
     arr = CAL.add_working_array(pa.array(ts, pa.int64()), d)
     assert arr.cast(pa.int64()).to_pylist() == [CAL.add_working(t, d) for t in ts]
+
+
+# --- working days (SPEC §2.3; CALENDAR_CASES.md: "N working days" counts from the day after the
+# start day and ends at 17:30 of the N-th working day) ---------------------------------------
+
+DAY = dt.timedelta(days=1)
+# Far enough inside the built-in coverage (2017–2026) for ±60 working days either way.
+dates = st.dates(min_value=dt.date(2017, 4, 1), max_value=dt.date(2026, 8, 31))
+day_counts = st.integers(min_value=-60, max_value=60)
+positive_counts = st.integers(min_value=1, max_value=60)
+
+
+@SETTINGS
+@given(dates, day_counts)
+def test_add_working_days_then_between_is_identity(d: dt.date, n: int) -> None:
+    e = CAL.add_working_days(d, n)
+    if n == 0:
+        assert e == d
+        return
+    # The start day is not counted: forward, the days in (d, e]; backward, those in [e, d).
+    assert CAL.is_workday(e)
+    if n > 0:
+        assert e > d and CAL.working_days_between(d + DAY, e + DAY) == n
+    else:
+        assert e < d and CAL.working_days_between(d, e) == n
+
+
+@SETTINGS
+@given(dates, positive_counts)
+def test_add_working_days_round_trips_from_a_workday(d: dt.date, n: int) -> None:
+    start = CAL.add_working_days(d, 1)  # a working day
+    assert CAL.add_working_days(CAL.add_working_days(start, n), -n) == start
+    assert CAL.add_working_days(CAL.add_working_days(start, -n), n) == start
+
+
+@SETTINGS
+@given(dates, dates, day_counts, day_counts)
+def test_add_working_days_is_monotonic(d1: dt.date, d2: dt.date, n1: int, n2: int) -> None:
+    a, b = sorted((d1, d2))
+    lo, hi = sorted((n1, n2))
+    assert CAL.add_working_days(a, lo) <= CAL.add_working_days(b, lo)
+    if lo < hi:
+        assert CAL.add_working_days(a, lo) < CAL.add_working_days(a, hi)
+
+
+@SETTINGS
+@given(dates, dates, dates)
+def test_working_days_between_counts_workdays(a: dt.date, b: dt.date, c: dt.date) -> None:
+    assert CAL.working_days_between(a, b) == -CAL.working_days_between(b, a)
+    ab, bc = CAL.working_days_between(a, b), CAL.working_days_between(b, c)
+    assert ab + bc == CAL.working_days_between(a, c)
+    assert CAL.working_days_between(a, a + DAY) == int(CAL.is_workday(a))
+
+
+@SETTINGS
+@given(instants, positive_counts)
+def test_working_days_deadline_ends_the_nth_working_day(t: int, n: int) -> None:
+    due = CAL.working_days_deadline(t, n)
+    start_day = dt.datetime.fromtimestamp(t / 1000, CST).date()
+    last_day = CAL.add_working_days(start_day, n)
+    # Default: the end of office hours (17:30 in the PRC calendar) of the N-th working day after
+    # the start day.
+    assert due == ms(f"{last_day.isoformat()}T17:30:00+08:00")
+    midnight = CAL.working_days_deadline(t, n, deadline_at="midnight")
+    assert midnight == ms(f"{(last_day + DAY).isoformat()}T00:00:00+08:00")
+    assert CAL.working_between(due, midnight) == 0  # nothing left of that working day
+    # 含本数: a start on a working day is day 1, so the deadline is one working day earlier.
+    counted = CAL.working_days_deadline(t, n, count_start_day=True)
+    if CAL.is_workday(start_day):
+        if n > 1:
+            assert counted == CAL.working_days_deadline(t, n - 1)
+        else:  # day 1 is the start day itself
+            assert counted == ms(f"{start_day.isoformat()}T17:30:00+08:00")
+    else:
+        assert counted == due
+
+
+@SETTINGS
+@given(instants, instants, positive_counts)
+def test_working_days_deadline_is_monotonic(t1: int, t2: int, n: int) -> None:
+    a, b = sorted((t1, t2))
+    assert CAL.working_days_deadline(a, n) <= CAL.working_days_deadline(b, n)
+    # Each further working day adds exactly one working day of office hours (7 h in the PRC
+    # calendar).
+    day_n, day_n1 = CAL.working_days_deadline(a, n), CAL.working_days_deadline(a, n + 1)
+    assert CAL.working_between(day_n, day_n1) == 7 * HOUR
+    assert CAL.working_days_deadline(a, 0) == a
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(instants, min_size=1, max_size=20),
+    positive_counts,
+    st.booleans(),
+    st.sampled_from(["end_of_office_hours", "midnight"]),
+)
+def test_working_days_deadline_vectorised_equals_scalar(
+    ts: list[int], n: int, count: bool, at: str
+) -> None:
+    opts = {"count_start_day": count, "deadline_at": at}
+    want = [CAL.working_days_deadline(t, n, **opts) for t in ts]
+    assert CAL.working_days_deadline_array(ts, n, **opts) == want
+    arr = CAL.working_days_deadline_array(pa.array(ts, pa.int64()), n, **opts)
+    assert arr.cast(pa.int64()).to_pylist() == want

@@ -1,4 +1,5 @@
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -20,10 +21,42 @@ def test_naive_timestamp_is_a_typed_error():
         hs.parse_instant("2026-03-09T09:00:00")
     assert info.value.code == "missing_offset"
     assert isinstance(info.value, ValueError)
+    assert "ZoneInfo" in str(info.value)  # the fix in Python terms, not the core's
+    assert "local time" not in str(info.value)
     with pytest.raises(hs.InputError) as info:
         hs.parse_instant(datetime(2026, 3, 9, 9, 0))
     assert info.value.code == "missing_offset"
-    assert "+08:00" in str(info.value)
+    message = str(info.value)
+    # Says how to fix it in Python: attach a timezone, or pass an offset string or epoch ms.
+    assert "2026-03-09T09:00:00" in message
+    assert "tzinfo=ZoneInfo(\"Asia/Shanghai\")" in message
+    assert "+08:00" in message and "epoch milliseconds" in message
+    assert "local time" not in message
+    # The fix it suggests works.
+    fixed = datetime(2026, 3, 9, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    assert hs.parse_instant(fixed) == hs.parse_instant("2026-03-09T09:00:00+08:00")
+    # Wherever an instant is read: a Board query, a calendar operation, a row of a table.
+    board = hs.Board("three-rates", [{"unit": "u1", "group": "units"}])
+    with pytest.raises(hs.InputError, match="ZoneInfo") as info:
+        board.standings(datetime(2026, 3, 9, 9, 0))
+    assert info.value.code == "missing_offset"
+    with pytest.raises(hs.InputError, match="ZoneInfo"):
+        hs.Calendar.prc().add_working_array([datetime(2026, 3, 9, 9, 0)], 1)
+    rows = [{"ticket_id": "T", "kind": "help", "received_at": datetime(2026, 3, 9, 9, 0)}]
+    with pytest.raises(hs.InputError, match="ZoneInfo") as info:
+        hs.load_rows(rows, [])
+    assert (info.value.code, info.value.field, info.value.row) == ("missing_offset", "received_at", 0)
+
+
+def test_parse_amount_gives_the_canonical_form():
+    assert hs.parse_amount("30m") == "30m"
+    assert hs.parse_amount("120m") == "2h"
+    assert hs.parse_amount("2wh") == "2wh"
+    assert hs.parse_amount(" 3wd ") == "3wd"
+    assert hs.parse_amount("24h") == "24h"
+    with pytest.raises(hs.InputError) as info:
+        hs.parse_amount("1.5h")
+    assert info.value.code == "invalid_amount"
 
 
 def test_wrong_type():

@@ -47,6 +47,26 @@ def test_policies() -> None:
     assert info.value.code == "unknown_policy"
 
 
+def test_policy_from_file(tmp_path: Path) -> None:
+    toml = 'name = "demo"\n[[rules]]\nlimits.complete = "3wd"\n'
+    path = tmp_path / "demo.toml"
+    path.write_text(toml, encoding="utf-8")
+    demo = hs.Policy.from_file(path)
+    assert demo.name == "demo"
+    assert demo.to_json() == hs.Policy.from_toml(toml).to_json()
+    henan = hs.Policy.builtin("henan")
+    as_json = tmp_path / "henan.json"
+    as_json.write_text(henan.to_json(), encoding="utf-8")
+    assert hs.Policy.from_file(str(as_json)).to_json() == henan.to_json()  # str paths too
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "demo"\n[[rules]]\nlimits.complete = "3 days"\n', encoding="utf-8")
+    with pytest.raises(hs.PolicyError) as info:
+        hs.Policy.from_file(bad)
+    assert (info.value.code, info.value.line) == ("invalid_policy", 3)
+    with pytest.raises(OSError):
+        hs.Policy.from_file(tmp_path / "missing.toml")
+
+
 def test_schemes(tmp_path: Path) -> None:
     assert set(hs.Scheme.preset_names()) >= {"sanmenxia", "lianyungang-2022", "three-rates"}
     assert SCHEME.name and len(SCHEME.hash) >= 16 and SCHEME.decimals == 2
@@ -139,6 +159,27 @@ def test_explanations_and_contributions() -> None:
     with pytest.raises(hs.SchemeError) as info:
         other.explain(scores, contributions)
     assert info.value.code == "scheme_mismatch"
+
+
+def test_contributions_from_list() -> None:
+    rows = [
+        {"ticket_id": "T1", "unit": "u1", "role": "lead", "counter": "due", "amount": 1},
+        {"ticket_id": "T1", "unit": "u1", "role": "lead", "counter": "overdue_open", "amount": 1},
+        {"ticket_id": "T2", "unit": "u2", "role": "assisting", "counter": "signed_late", "amount": 2},
+    ]
+    made = hs.Contributions.from_list(rows)
+    assert len(made) == 3
+    assert made.to_table().to_pylist() == rows
+    # The table form of real contributions reads back to the same explanations.
+    scores = hs.score(CITY, SCHEME, as_of=AS_OF)
+    unit = scores.to_python()["units"][0]["unit"]
+    contributions = EV.contributions(CITY, unit, period=PERIOD, as_of=AS_OF)
+    again = hs.Contributions.from_list(contributions.to_table().to_pylist())
+    assert len(again) == len(contributions) > 0
+    assert SCHEME.explain(scores, again).to_json() == SCHEME.explain(scores, contributions).to_json()
+    with pytest.raises(hs.InputError) as info:
+        hs.Contributions.from_list([{**rows[0], "counter": "bribes"}])
+    assert (info.value.code, info.value.field) == ("invalid_contributions", "contributions")
 
 
 def test_evaluate_and_open_assignments() -> None:

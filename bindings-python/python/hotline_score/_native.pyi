@@ -220,6 +220,8 @@ class Period:
     def label(self) -> str: ...
 
 _DueAnchor = Literal["due_date", "due_or_closed"]
+# What a batch ingestion reports: counts of outcomes, and the refusals (exceptions, not raised).
+_IngestOutcome = dict[str, Any]
 
 @final
 class Evaluator:
@@ -371,7 +373,7 @@ def synthetic_city(
 
 @final
 class Board:
-    """The real-time scoreboard (SPEC §8)."""
+    """The real-time scoreboard (SPEC §8): ingest events, query at any ``as_of``."""
 
     def __new__(
         cls,
@@ -381,7 +383,8 @@ class Board:
         calendar: Optional[Calendar] = None,
         policy: Union[Policy, str, None] = None,
         due_anchor: _DueAnchor = "due_date",
-    ) -> Board: ...
+    ) -> Board:
+        """A board for one scheme, units table, calendar (default PRC) and policy (default henan)."""
     @staticmethod
     def restore(
         snapshot: Union[bytes, str],
@@ -391,20 +394,67 @@ class Board:
         calendar: Optional[Calendar] = None,
         policy: Union[Policy, str, None] = None,
         due_anchor: _DueAnchor = "due_date",
-    ) -> Board: ...
-    def register(self, header: Mapping[str, Any]) -> Literal["accepted", "duplicate"]: ...
-    def ingest(self, ticket_id: str, event: Mapping[str, Any]) -> Literal["accepted", "duplicate"]: ...
-    def ingest_tickets(self, tickets: Tickets) -> dict[str, Any]: ...
-    def scores(self, as_of: _InstantLike, *, period: Optional[Period] = None) -> Scores: ...
-    def standings(self, as_of: _InstantLike) -> Report: ...
-    def scorecard(self, unit: str, as_of: _InstantLike) -> Report: ...
-    def deadline_statuses(self, unit: str, as_of: _InstantLike) -> Report: ...
-    def warnings(self, as_of: _InstantLike) -> Report: ...
-    def close_period(self, period: Period, as_of: _InstantLike) -> Report: ...
-    def sanctions(self) -> Report: ...
-    def stats(self) -> Report: ...
-    def snapshot(self) -> bytes: ...
-    def snapshot_json(self) -> str: ...
+    ) -> Board:
+        """A board restored from ``snapshot()`` bytes or ``snapshot_json()`` text, same configuration."""
+    def register(self, header: Mapping[str, Any]) -> Literal["accepted", "duplicate"]:
+        """Registers a ticket header (``id, kind, urgency, channel, received_at, attributes``)."""
+    def ingest(self, ticket_id: str, event: Mapping[str, Any]) -> Literal["accepted", "duplicate"]:
+        """Ingests one event (JSON form) of a registered ticket; a refusal raises, changing nothing."""
+    def ingest_batch(self, inputs: Sequence[Mapping[str, Any]]) -> _IngestOutcome:
+        """Ingests ``{"input": "ticket", …}`` / ``{"input": "event", "ticket_id", "event"}`` items in order."""
+    def ingest_ticket(self, ticket: Mapping[str, Any]) -> _IngestOutcome:
+        """Registers one ticket (the JSON form of ``load_json``) and ingests its events in order."""
+    def ingest_tickets(self, tickets: Tickets) -> _IngestOutcome:
+        """Ingests whole tickets: each header, then its events."""
+    def set_external(
+        self, period: Period, unit: str, name: str, value: Union[decimal.Decimal, int, str]
+    ) -> None:
+        """Sets external metric ``name`` (declared by the scheme) of ``unit`` for ``period``."""
+    def period_at(self, as_of: _InstantLike) -> Period:
+        """The scheme's period containing ``as_of``."""
+    def metrics(self, as_of: _InstantLike, *, period: Optional[Period] = None) -> Metrics:
+        """The per-unit metrics table at ``as_of`` (default period: the one containing it)."""
+    def scores(self, as_of: _InstantLike, *, period: Optional[Period] = None) -> Scores:
+        """Every unit's scorecard at ``as_of`` (default period: the one containing it)."""
+    def standings(self, as_of: _InstantLike, *, period: Optional[Period] = None) -> Report:
+        """Standings per group at ``as_of`` (default period: the one containing it)."""
+    def scorecard(self, unit: str, as_of: _InstantLike, *, period: Optional[Period] = None) -> Report:
+        """One unit's scorecard and explanation at ``as_of`` (default period: the one containing it)."""
+    def deadline_statuses(self, unit: str, as_of: _InstantLike) -> Report:
+        """Deadline statuses (normal / yellow / red) of one unit's running clocks at ``as_of``."""
+    def warnings(self, as_of: _InstantLike, *, period: Optional[Period] = None) -> Report:
+        """Period warnings at ``as_of`` (default period: the one containing it); empty outside the window."""
+    def close_period(self, period: Period, as_of: _InstantLike) -> Report:
+        """Closes ``period`` at ``as_of``: its scores join the history the sanctions read."""
+    def history(self) -> list[Scores]:
+        """The frozen scores of the closed periods, oldest first."""
+    def sanctions(self) -> Report:
+        """The sanctions ladder over the closed periods."""
+    def stats(self) -> Report:
+        """Counts of what the board holds."""
+    def scheme(self) -> Scheme:
+        """The scheme the board scores with."""
+    def evaluator(self) -> Evaluator:
+        """The board's calendar, policy and units, for batch evaluation of its tickets."""
+    def units(self) -> Table:
+        """The units table (``unit, group, name``)."""
+    @property
+    def due_anchor(self) -> _DueAnchor:
+        """The period anchor of due-anchored counters."""
+    def ticket(self, ticket_id: str) -> Optional[Report]:
+        """One ticket as the board holds it (JSON form), or ``None`` if not registered."""
+    def tickets(self) -> Tickets:
+        """Every ticket, in registration order, with the board's units table."""
+    @property
+    def latest_event(self) -> Optional[int]:
+        """The latest event instant ingested (epoch ms), or ``None``."""
+    @property
+    def closed_through(self) -> Optional[int]:
+        """End of the last closed period (epoch ms; earlier events are refused), or ``None``."""
+    def snapshot(self) -> bytes:
+        """The whole state as bytes."""
+    def snapshot_json(self) -> str:
+        """The whole state as JSON."""
 
 @final
 class Formula:
