@@ -83,6 +83,22 @@ export interface SchemeProblem {
   suggestion?: string
 }
 
+/** One problem of a formula (`new Formula(...)`): a `formula_*` code, 1-based position in the source. */
+export interface FormulaProblem {
+  code: string
+  message: string
+  line: number
+  column: number
+  /** What the author probably meant (a name, a function, an operator), when one is plausible. */
+  suggestion?: string
+}
+
+/** What `new Formula(...)` throws for a formula that does not compile: code `formula_invalid`. */
+export interface FormulaError extends Omit<HotlineScoreError, 'problems'> {
+  /** Every problem, ordered by position; the error's `line` and `column` are the first one's. */
+  problems: Array<FormulaProblem>
+}
+
 
 /** Exact decimals are strings (`"14.83"`); instants in results are RFC 3339 text in +08:00. */
 export type Decimal = string

@@ -83,6 +83,22 @@ export interface SchemeProblem {
   suggestion?: string
 }
 
+/** One problem of a formula (`new Formula(...)`): a `formula_*` code, 1-based position in the source. */
+export interface FormulaProblem {
+  code: string
+  message: string
+  line: number
+  column: number
+  /** What the author probably meant (a name, a function, an operator), when one is plausible. */
+  suggestion?: string
+}
+
+/** What `new Formula(...)` throws for a formula that does not compile: code `formula_invalid`. */
+export interface FormulaError extends Omit<HotlineScoreError, 'problems'> {
+  /** Every problem, ordered by position; the error's `line` and `column` are the first one's. */
+  problems: Array<FormulaProblem>
+}
+
 
 /** Exact decimals are strings (`"14.83"`); instants in results are RFC 3339 text in +08:00. */
 export type Decimal = string
@@ -317,6 +333,8 @@ export declare class Board {
    * off the JavaScript thread: the numbers of accepted, duplicate and rejected items.
    */
   ingestTickets(tickets: Tickets): Promise<{ accepted: number; duplicate: number; rejected: number }>
+  /** `ingestTickets` on the JavaScript thread. */
+  ingestTicketsSync(tickets: Tickets): { accepted: number; duplicate: number; rejected: number }
   /** The scheme's period containing `asOf`. */
   periodAt(asOf: Date | string | number): PeriodOut
   /** The ranking of every group at `asOf` (period: given, or the scheme's containing `asOf`). */
@@ -467,6 +485,28 @@ export declare class Evaluator {
   openAssignments(tickets: Tickets, asOf: Date | string | number): Promise<Array<OpenAssignment>>
   /** `openAssignments` on the JavaScript thread. */
   openAssignmentsSync(tickets: Tickets, asOf: Date | string | number): Array<OpenAssignment>
+}
+
+/**
+ * A compiled formula of the scheme language: exact decimal arithmetic, comparisons, `and` /
+ * `or` / `not` and `min max clamp if coalesce`, where division by zero and missing values are
+ * "no data" (`null`), never NaN.
+ */
+export declare class Formula {
+  /**
+   * Compiles `source` against `names` (name → `'number'` or `'bool'`), checking names, arity
+   * and types. An invalid formula throws `formula_invalid` with every problem in
+   * `err.problems` (each with `code`, `message`, `line`, `column`, maybe `suggestion`).
+   */
+  constructor(source: string, names: Record<string, 'number' | 'bool'>, options?: FormulaOptions | undefined | null)
+  /**
+   * Evaluates with `values` (name → number, decimal string, boolean or null; a missing name
+   * is no data): a decimal string, a boolean, or `null` for no data. A value of the other
+   * type than its name's is no data, as in a scheme.
+   */
+  eval(values: Record<string, number | string | boolean | null | undefined>): Decimal | boolean | null
+  /** The source text, as given. */
+  get source(): string
 }
 
 /**
@@ -771,6 +811,15 @@ export interface EventTable {
 /** RFC 3339 text of an instant, in `offset` (default `+08:00`; milliseconds only when not zero). */
 export declare function formatInstant(value: Date | string | number, offset?: string | undefined | null): string
 
+/** How a formula is compiled. */
+export interface FormulaOptions {
+  /**
+   * The type the formula must have: `number` (default, an indicator value) or `bool` (a
+   * condition).
+   */
+  result?: 'number' | 'bool'
+}
+
 /** How to load tickets. */
 export interface LoadOptions {
   /** The units table: events naming another unit are `unknown_unit` errors. */
@@ -844,7 +893,13 @@ export interface ScopeOptions {
  */
 export declare function score(tickets: Tickets, scheme: Scheme, options: ScoreOptions): Promise<Scores>
 
-/** `score` as the core's JSON text (byte-identical to the Rust library's `serde_json`). */
+/**
+ * `score` as the core's JSON text (byte-identical to the Rust library's `serde_json`), off the
+ * JavaScript thread.
+ */
+export declare function scoreJson(tickets: Tickets, scheme: Scheme, options: ScoreOptions): Promise<string>
+
+/** `scoreJson` on the JavaScript thread. */
 export declare function scoreJsonSync(tickets: Tickets, scheme: Scheme, options: ScoreOptions): string
 
 /** What `score` needs besides the tickets and the scheme. */

@@ -21,7 +21,7 @@ use crate::metrics::{PeriodInput, PeriodOut, period_in, period_out};
 use crate::policy::Policy;
 use crate::scheme::Scheme;
 use crate::task::Work;
-use crate::ticket::{Tickets, Unit, core_units};
+use crate::ticket::{TicketSet, Tickets, Unit, core_units};
 
 /// What a board is built from (a snapshot must be restored with the same parts).
 #[napi(object, object_to_js = false)]
@@ -104,16 +104,46 @@ impl Board {
     }
 
     fn lock(&self) -> MutexGuard<'_, CoreBoard> {
-        // A panic inside a core call cannot leave the board half-updated (ingestion is
-        // transactional), so a poisoned lock is still a consistent board.
-        self.inner
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        lock(&self.inner)
     }
 
     fn index_of_next(board: &CoreBoard, ticket_id: &str) -> usize {
         board.ticket(ticket_id).map_or(0, |t| t.events.len())
     }
+}
+
+/// The board behind a lock. A panic inside a core call cannot leave the board half-updated
+/// (ingestion is transactional), so a poisoned lock is still a consistent board.
+fn lock(board: &Mutex<CoreBoard>) -> MutexGuard<'_, CoreBoard> {
+    board
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Ingests every ticket of `tickets`: the numbers of accepted, duplicate and rejected items.
+fn ingest_all(board: &mut CoreBoard, tickets: &TicketSet) -> [u32; 3] {
+    let mut counts = [0u32; 3];
+    for t in tickets.tickets() {
+        for i in board.ingest_ticket(t.clone()) {
+            let k = match i {
+                Ingest::Accepted => 0,
+                Ingest::Duplicate => 1,
+                Ingest::Rejected(_) => 2,
+            };
+            if let Some(c) = counts.get_mut(k) {
+                *c = c.saturating_add(1);
+            }
+        }
+    }
+    counts
+}
+
+/// Ingestion counts as `{ accepted, duplicate, rejected }`.
+fn counts_js(env: &Env, [accepted, duplicate, rejected]: [u32; 3]) -> Result<Unknown<'_>> {
+    json::plain(
+        env,
+        &serde_json::json!({ "accepted": accepted, "duplicate": duplicate, "rejected": rejected }),
+    )
 }
 
 /// One batch outcome: `{ status }`, with `error` (an `Error` with `code`) when rejected.
@@ -287,34 +317,17 @@ impl Board {
     )]
     pub fn ingest_tickets(&self, tickets: &Tickets) -> AsyncTask<Work<[u32; 3]>> {
         let (board, ts) = (self.inner.clone(), tickets.set.clone());
-        Work::new(
-            move || {
-                let mut b = board
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner);
-                let mut counts = [0u32; 3];
-                for t in ts.tickets() {
-                    for i in b.ingest_ticket(t.clone()) {
-                        let k = match i {
-                            Ingest::Accepted => 0,
-                            Ingest::Duplicate => 1,
-                            Ingest::Rejected(_) => 2,
-                        };
-                        if let Some(c) = counts.get_mut(k) {
-                            *c = c.saturating_add(1);
-                        }
-                    }
-                }
-                Ok(counts)
-            },
-            |env, [a, d, r]| {
-                json::plain(
-                    env,
-                    &serde_json::json!({ "accepted": a, "duplicate": d, "rejected": r }),
-                )
-            },
-        )
-        .spawn()
+        Work::new(move || Ok(ingest_all(&mut lock(&board), &ts)), counts_js).spawn()
+    }
+
+    /// `ingestTickets` on the JavaScript thread.
+    #[napi(
+        catch_unwind,
+        ts_return_type = "{ accepted: number; duplicate: number; rejected: number }"
+    )]
+    pub fn ingest_tickets_sync<'e>(&self, env: &'e Env, tickets: &Tickets) -> Result<Unknown<'e>> {
+        let counts = ingest_all(&mut self.lock(), &tickets.set);
+        counts_js(env, counts)
     }
 
     /// The scheme's period containing `asOf`.
@@ -500,12 +513,7 @@ impl Board {
     pub fn snapshot(&self) -> AsyncTask<Work<Vec<u8>>> {
         let board = self.inner.clone();
         Work::new(
-            move || {
-                let b = board
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner);
-                Ok(b.snapshot()?)
-            },
+            move || Ok(lock(&board).snapshot()?),
             |env, bytes| Ok(BufferSlice::from_data(env, bytes)?.to_unknown()),
         )
         .spawn()

@@ -7,12 +7,17 @@
 //! `cause` (the underlying error of a failed clock, itself with a `code`) where they apply.
 //! Properties a variant has no value for are absent.
 //!
+//! An invalid formula (`Formula`) throws code `formula_invalid` with `problems` (every problem,
+//! each with its own `code`, `message`, `line`, `column` and maybe `suggestion`) and the first
+//! problem's `line` and `column`.
+//!
 //! Arguments the binding itself cannot read (an unknown option value, a malformed column) throw
 //! an `Error` with code `invalid_argument` and `field` naming the argument.
 
 use napi::bindgen_prelude::*;
 
 use hotline_score::Error as CoreError;
+use hotline_score::formula::Problem;
 
 /// The JavaScript `Error` of a core error: `code` and the context properties.
 fn error_object<'e>(env: &'e Env, err: &CoreError) -> Result<Object<'e>> {
@@ -70,6 +75,8 @@ pub enum Failure {
         /// What is wrong.
         message: String,
     },
+    /// A formula that does not compile: every problem, ordered by position.
+    Formula(Vec<Problem>),
 }
 
 impl From<CoreError> for Failure {
@@ -132,7 +139,40 @@ pub fn failure_object<'e>(env: &'e Env, failure: &Failure) -> Result<Object<'e>>
             obj.set_named_property("field", field.as_str())?;
             Ok(obj)
         }
+        Failure::Formula(problems) => formula_error(env, problems),
     }
+}
+
+/// The `formula_invalid` error of a formula's problems.
+fn formula_error<'e>(env: &'e Env, problems: &[Problem]) -> Result<Object<'e>> {
+    let message = problems
+        .iter()
+        .map(|p| format!("{}:{}: {}", p.line, p.column, p.message))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut obj = env.create_error(Error::new(
+        Status::GenericFailure,
+        format!("invalid formula: {message}"),
+    ))?;
+    obj.set_named_property("code", "formula_invalid")?;
+    if let Some(first) = problems.first() {
+        obj.set_named_property("line", first.line)?;
+        obj.set_named_property("column", first.column)?;
+    }
+    let mut list = env.create_array(u32::try_from(problems.len()).unwrap_or(u32::MAX))?;
+    for (i, p) in problems.iter().enumerate() {
+        let mut item = Object::new(env)?;
+        item.set_named_property("code", p.code)?;
+        item.set_named_property("message", p.message.as_str())?;
+        item.set_named_property("line", p.line)?;
+        item.set_named_property("column", p.column)?;
+        if let Some(s) = &p.suggestion {
+            item.set_named_property("suggestion", s.as_str())?;
+        }
+        list.set(u32::try_from(i).unwrap_or(u32::MAX), item)?;
+    }
+    obj.set_named_property("problems", list)?;
+    Ok(obj)
 }
 
 fn failure_to_js(env: &Env, failure: &Failure) -> Error {

@@ -13,6 +13,7 @@ mod board;
 mod calendar;
 mod columns;
 mod errors;
+mod formula;
 mod instant;
 mod json;
 mod metrics;

@@ -422,7 +422,24 @@ pub fn score_sync<'e>(
     json::plain(env, &scores)
 }
 
-/// `score` as the core's JSON text (byte-identical to the Rust library's `serde_json`).
+/// `score` as the core's JSON text (byte-identical to the Rust library's `serde_json`), off the
+/// JavaScript thread.
+#[napi(catch_unwind, ts_return_type = "Promise<string>")]
+pub fn score_json(
+    env: Env,
+    tickets: &Tickets,
+    scheme: &Scheme,
+    options: ScoreOptions<'_>,
+) -> Result<AsyncTask<Work<Scores>>> {
+    let pipeline = enter(&env, || Pipeline::new(scheme, tickets, &options))?;
+    Ok(Work::new(move || pipeline.run(), json_js).spawn())
+}
+
+fn json_js(env: &Env, scores: Scores) -> Result<Unknown<'_>> {
+    Ok(env.create_string(&json::text(&scores)?)?.to_unknown())
+}
+
+/// `scoreJson` on the JavaScript thread.
 #[napi(catch_unwind)]
 pub fn score_json_sync(
     env: Env,

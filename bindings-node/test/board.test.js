@@ -142,3 +142,77 @@ test('bulk load, period close, sanctions, frozen history and snapshot safety', a
   assert.deepEqual(again.sanctions(), board.sanctions())
   assert.equal(again.closedThrough, board.closedThrough)
 })
+
+test('ingestTicketsSync: the counts and state of ingestTickets; a second load is all duplicates', async () => {
+  // Every valid ticket is one header item plus one item per event.
+  const items = city.tickets.toObjects().reduce((n, t) => n + 1 + t.events.length, 0)
+  const sync = new hs.Board(options)
+  assert.deepEqual(sync.ingestTicketsSync(city.tickets), { accepted: items, duplicate: 0, rejected: 0 })
+  const viaPromise = new hs.Board(options)
+  assert.deepEqual(await viaPromise.ingestTickets(city.tickets), { accepted: items, duplicate: 0, rejected: 0 })
+  assert.equal(sync.snapshotJson(), viaPromise.snapshotJson())
+  assert.deepEqual(sync.ingestTicketsSync(city.tickets), { accepted: 0, duplicate: items, rejected: 0 })
+  assert.equal(sync.snapshotJson(), viaPromise.snapshotJson())
+  // A rejected event is counted and leaves no trace; the ticket's header is still accepted.
+  const stray = hs.Tickets.fromObjectsSync([
+    { id: 'S1', kind: 'help', received_at: '2026-03-02T09:00:00+08:00', events: [{ at: '2026-03-02T09:20:00+08:00', type: 'dispatched', unit: 'nowhere' }] },
+    { id: 'S2', kind: 'help', received_at: '2026-03-02T09:00:00+08:00', events: [{ at: '2026-03-02T09:20:00+08:00', type: 'dispatched', unit: units[0].unit }] }
+  ])
+  const board = new hs.Board(options)
+  assert.deepEqual(board.ingestTicketsSync(stray), { accepted: 3, duplicate: 0, rejected: 1 })
+  assert.equal(board.stats.tickets, 2)
+  assert.equal(board.stats.events, 1)
+})
+
+test('metrics: a board fed event by event equals batch metrics at any instant', () => {
+  const board = new hs.Board(options)
+  for (const { item } of stream(city.tickets)) {
+    const status = item.input === 'ticket' ? board.register((({ input, ...h }) => h)(item)) : board.ingest(item.ticket_id, item.event)
+    assert.equal(status, 'accepted')
+  }
+  const ev = new hs.Evaluator(units, options.calendar, options.policy)
+  const quarter = board.periodAt(city.asOf)
+  assert.deepEqual(quarter, scheme.periodAt(city.asOf))
+  const dispatched = (m) => Object.values(m.units).reduce((n, u) => n + u.lead.dispatched, 0)
+  const seen = []
+  for (const asOf of [ms('2026-03-04T15:00:00+08:00'), ms('2026-03-10T15:00:00+08:00'), city.asOf]) {
+    const got = board.metrics(quarter, asOf)
+    assert.deepEqual(got, ev.partialSync(city.tickets, { period: quarter, asOf }).finalize(units))
+    assert.equal(Object.keys(got.units).length, units.length)
+    // The metrics are what the board scores.
+    assert.deepEqual(scheme.score(units, got, { asOf, period: quarter }), board.scores(asOf))
+    seen.push(dispatched(got))
+  }
+  // Later instants have seen more dispatches.
+  assert.ok(seen[0] > 0 && seen[0] < seen[1] && seen[1] < seen[2], String(seen))
+})
+
+test('setExternal: an external metric feeds the indicator that reads it', () => {
+  const board = new hs.Board(options)
+  board.ingestTicketsSync(city.tickets)
+  const asOf = city.asOf
+  const period = board.periodAt(asOf)
+  const unit = units[0].unit
+  const card = (u) => board.scores(asOf).units.find((c) => c.unit === u)
+  const praise = () => card(unit).components.find((c) => c.indicator === 'praise')
+  const others = () => board.scores(asOf).units.filter((c) => c.unit !== unit).map((c) => [c.unit, c.total])
+  const before = { total: card(unit).total, others: others() }
+  assert.equal(praise().value, null)
+  assert.equal(praise().points, '0.00')
+  // sanmenxia's 表扬加分: 0.5 points per praise (`ext.praise`), at most 2 points.
+  board.setExternal(period, unit, 'praise', 3)
+  assert.deepEqual(board.metrics(period, asOf).external, { [unit]: { praise: '3' } })
+  assert.equal(praise().value, '3')
+  assert.equal(praise().points, '1.50')
+  assert.equal(Math.round((Number(card(unit).total) - Number(before.total)) * 100), 150)
+  assert.deepEqual(others(), before.others)
+  board.setExternal(period, unit, 'praise', '5')
+  assert.equal(praise().value, '5')
+  assert.equal(praise().points, '2.00')
+  // Another period's value does not touch this one; the value survives a snapshot.
+  board.setExternal({ start: '2026-04-01T00:00:00+08:00', end: '2026-07-01T00:00:00+08:00', label: '2026-Q2' }, unit, 'praise', 1)
+  assert.equal(praise().value, '5')
+  assert.deepEqual(hs.Board.restoreSync(board.snapshotSync(), options).scores(asOf), board.scores(asOf))
+  assert.throws(() => board.setExternal(period, unit, 'not_declared', 1), { code: 'unknown_external_metric' })
+  assert.throws(() => board.setExternal(period, unit, 'praise', 'lots'), { code: 'invalid_argument', field: 'value' })
+})

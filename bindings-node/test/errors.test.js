@@ -204,11 +204,38 @@ test('policies and schemes: positions, keys and every problem; clocks: the faile
   })
 })
 
+test('formulas: formula_invalid at the first problem, every problem with its own code', () => {
+  const names = { due: 'number', streak: 'number' }
+  /** The problems without their messages (which are checked to be there). */
+  const positioned = (err) => err.problems.map(({ message, ...p }) => {
+    assert.ok(message.length > 0)
+    return p
+  })
+  // The first syntax error stops parsing: the `(` of column 14 on line 2 is never closed.
+  throwsWith(() => new hs.Formula('due +\n  max(due) + (streak', names), { code: 'formula_invalid', line: 2, column: 14 })
+  assert.throws(() => new hs.Formula('due +\n  max(due) + (streak', names), (err) =>
+    assert.deepEqual(positioned(err), [{ code: 'formula_unclosed_paren', line: 2, column: 14 }]) ?? true)
+  // Every name problem is reported.
+  throwsWith(() => new hs.Formula('du > 1 and streek >= 2', names, { result: 'bool' }), { code: 'formula_invalid', line: 1, column: 1 })
+  assert.throws(() => new hs.Formula('du > 1 and streek >= 2', names, { result: 'bool' }), (err) =>
+    assert.deepEqual(positioned(err), [
+      { code: 'formula_unknown_name', line: 1, column: 1, suggestion: 'due' },
+      { code: 'formula_unknown_name', line: 1, column: 12, suggestion: 'streak' }
+    ]) ?? true)
+  // Over 4 KiB: one problem, before anything else is looked at.
+  assert.throws(() => new hs.Formula('x'.repeat(5000), names), (err) =>
+    assert.deepEqual([err.code, err.line, err.column, positioned(err)],
+      ['formula_invalid', 1, 1, [{ code: 'formula_too_long', line: 1, column: 1 }]]) ?? true)
+  throwsWith(() => new hs.Formula('due', names, { result: 'boolean' }), { code: 'invalid_argument', field: 'result' })
+  throwsWith(() => new hs.Formula('due', names).eval({ due: 'NaN' }), { code: 'invalid_argument', field: 'due' })
+})
+
 test('hostile values never abort the process: policies, schemes, evaluation and scoring', async () => {
   const city = hs.syntheticCitySync({ days: 3, ticketsPerDay: 20 })
   const ev = new hs.Evaluator(city.units)
   const scheme = hs.Scheme.preset('sanmenxia')
   const period = { start: '2026-01-01T00:00:00+08:00', end: '2026-04-01T00:00:00+08:00', label: 'Q1' }
+  const formula = new hs.Formula('if(y, x, 0)', { x: 'number', y: 'bool' })
   for (const v of HOSTILE) {
     survives(() => hs.Policy.fromToml(v))
     survives(() => hs.Policy.fromJson(v))
@@ -240,6 +267,11 @@ test('hostile values never abort the process: policies, schemes, evaluation and 
     survives(() => hs.Partial.fromJson(v))
     survives(() => new hs.Partial().finalize(v, v))
     survives(() => hs.syntheticCitySync({ seed: v, start: v, days: 1, units: v, ticketsPerDay: 1, qualitySpread: v }))
+    survives(() => new hs.Formula(v, v, v))
+    survives(() => new hs.Formula(v, { x: v }, { result: v }))
+    survives(() => new hs.Formula('x', { x: 'number' }, v))
+    survives(() => formula.eval(v))
+    survives(() => formula.eval({ x: v, y: v }))
     for (const make of [() => hs.score(city.tickets, scheme, { units: city.units, asOf: v }), () => ev.partial(city.tickets, { period, asOf: v })]) {
       try {
         await make()
@@ -267,6 +299,7 @@ test('hostile values never abort the process: the board', async () => {
     survives(() => board.ingestBatch(v))
     survives(() => board.ingestBatch([v, { input: v }, { input: 'event', ticket_id: v, event: v }]))
     survives(() => board.ingestTicket(v))
+    survives(() => board.ingestTicketsSync(v))
     survives(() => board.standings(v, v))
     survives(() => board.scores(v))
     survives(() => board.scorecard(v, v))

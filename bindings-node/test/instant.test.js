@@ -19,3 +19,20 @@ test('a timestamp without offset throws with the core code', () => {
     return true
   })
 })
+
+test('parseAmount gives the canonical form of an amount', () => {
+  // Minutes that make whole hours are written in hours; other amounts keep their unit.
+  assert.equal(hs.parseAmount('120m'), '2h')
+  assert.equal(hs.parseAmount('1440m'), '24h')
+  assert.equal(hs.parseAmount('90m'), '90m')
+  assert.equal(hs.parseAmount('30m'), '30m')
+  assert.equal(hs.parseAmount('2h'), '2h')
+  assert.equal(hs.parseAmount(' 24h '), '24h')
+  assert.equal(hs.parseAmount('2wh'), '2wh')
+  assert.equal(hs.parseAmount('3wd'), '3wd')
+  assert.equal(hs.parseAmount('0m'), '0h')
+  // The canonical form reads back to itself.
+  for (const a of ['120m', '90m', '2wh', '3wd']) assert.equal(hs.parseAmount(hs.parseAmount(a)), hs.parseAmount(a))
+  assert.throws(() => hs.parseAmount('1.5h'), { code: 'invalid_amount' })
+  assert.throws(() => hs.parseAmount('5 days'), { code: 'invalid_amount' })
+})

@@ -33,6 +33,8 @@ async function main (): Promise<void> {
 
   const scheme = hs.Scheme.preset('sanmenxia')
   const scores: hs.Scores = await hs.score(again, scheme, { units, asOf: Date.now(), calendar: cal, policy: hs.Policy.builtin('henan') })
+  const scoresText: string = await hs.scoreJson(again, scheme, { units, asOf: Date.now() })
+  const scoresTextSync: string = hs.scoreJsonSync(again, scheme, { units, asOf: Date.now() })
   const top: hs.Scorecard | undefined = scores.units[0]
   const points: string | undefined = top?.components[0]?.points
   const ev = new hs.Evaluator(units, cal)
@@ -50,7 +52,42 @@ async function main (): Promise<void> {
   const standings: hs.Standings = board.standings(Date.now())
   const bytes: Buffer = await board.snapshot()
   const restored: hs.Board = await hs.Board.restore(bytes, { units, scheme, calendar: cal })
-  void [status, outcomes, standings, restored]
+  const loaded: { accepted: number; duplicate: number; rejected: number } = board.ingestTicketsSync(tickets)
+  const loadedLater: { accepted: number } = await board.ingestTickets(tickets)
+  const boardMetrics: hs.Metrics = board.metrics(period, Date.now())
+  board.setExternal(period, 'u1', 'praise', 3)
+  board.setExternal(period, 'u1', 'praise', '1.5')
+  // @ts-expect-error: an external value is a number or a decimal string
+  board.setExternal(period, 'u1', 'praise', true)
+  void [status, outcomes, standings, restored, loaded, loadedLater, boardMetrics]
+
+  const policy: hs.Policy = hs.Policy.fromFile('policies/henan.toml')
+  const tiny: hs.Policy = hs.Policy.fromToml('schema_version = 1\nname = "tiny"\n')
+  const fromFile: hs.Scheme = hs.Scheme.fromFile('presets/sanmenxia.toml')
+  const amount: string = hs.parseAmount('120m')
+  void [policy, tiny, fromFile, amount]
+
+  const rate = new hs.Formula('closed_on_time / due', { closed_on_time: 'number', due: 'number' })
+  const value: hs.Decimal | boolean | null = rate.eval({ closed_on_time: 3593, due: '4000', other: null })
+  const source: string = rate.source
+  const condition = new hs.Formula('streak >= 3 or grade_fail', { streak: 'number', grade_fail: 'bool' }, { result: 'bool' })
+  condition.eval({ streak: 2, grade_fail: true })
+  // @ts-expect-error: names are typed number or bool
+  void new hs.Formula('x', { x: 'text' })
+  // @ts-expect-error: the result is number or bool
+  void new hs.Formula('x', { x: 'number' }, { result: 'string' })
+  // @ts-expect-error: eval returns a decimal string, a boolean or null, never a JS number
+  const wrong: number = rate.eval({})
+  try {
+    void new hs.Formula('closed_on_tme / due', { closed_on_time: 'number', due: 'number' })
+  } catch (e) {
+    const err = e as hs.FormulaError
+    const problems: hs.FormulaProblem[] = err.problems
+    const first: [string, number, number, string | undefined] = [problems[0]!.code, problems[0]!.line, problems[0]!.column, problems[0]!.suggestion]
+    const position: [number | undefined, number | undefined] = [err.line, err.column]
+    void [first, position]
+  }
+  void [value, source, wrong]
 
   try {
     hs.parseInstant('2026-02-13T16:30:00')
@@ -61,7 +98,7 @@ async function main (): Promise<void> {
     void code
     void where
   }
-  void [kind, text, diagnostics, points, explained, warnings, outcome]
+  void [kind, text, diagnostics, points, explained, warnings, outcome, scoresText, scoresTextSync]
 }
 
 void main

@@ -7,6 +7,16 @@ const path = require('node:path')
 const hs = require('..')
 const { ROOT, readVector: read, vectorFiles, rowsToColumns, attempt } = require('./support')
 
+/** The Rust core's JSON text of the vectors' results (tests/vectors/json/, README there). */
+const RUST = Object.fromEntries(['scheme', 'clocks', 'tickets'].map((n) => [n, read('json', `${n}.json`).outputs]))
+
+/** Asserts that `text` is, byte for byte, the Rust core's JSON for `key`; records the key. */
+function sameBytes (seen, area, key, text) {
+  assert.ok(key in RUST[area], `${area}: no Rust output for ${key}`)
+  assert.equal(text, RUST[area][key], `${key}: not the Rust core's bytes`)
+  seen.add(key)
+}
+
 const camel = (s) => s.replace(/_([a-z])/g, (_, c) => c.toUpperCase())
 const camelKeys = (o) => Object.fromEntries(Object.entries(o).map(([k, v]) => [camel(k), v]))
 
@@ -115,6 +125,7 @@ test('ticket vectors: valid data round-trips (valid.json)', () => {
   assert.deepEqual(fromJson.toObjects(), doc.tickets)
   assert.equal(fromJson.toObjects()[0].events.length, 31)
   assert.equal(fromJson.toJson(), JSON.stringify(fromJson.toObjects()))
+  sameBytes(new Set(), 'tickets', 'valid.json', fromJson.toJson())
   const fromRows = loadTickets({ ticket_rows: doc.ticket_rows, event_rows: doc.event_rows }, 'strict')
   assert.equal(fromRows.toJson(), fromJson.toJson())
   const fromColumns = hs.Tickets.fromColumnsSync(rowsToColumns(doc.ticket_rows, doc.event_rows))
@@ -156,6 +167,7 @@ function checkFields (ctx, got, want) {
 test('clock and metrics vectors (tests/vectors/clocks/)', () => {
   const calendar = hs.Calendar.prc()
   let cases = 0
+  const seen = new Set()
   for (const { name: file, doc } of vectorFiles('clocks')) {
     for (const c of doc.cases) {
       const ctx = `${file}: ${c.name}`
@@ -167,6 +179,7 @@ test('clock and metrics vectors (tests/vectors/clocks/)', () => {
       const policy = typeof c.policy === 'string' ? hs.Policy.builtin(c.policy) : hs.Policy.fromJson(c.policy)
       const ev = new hs.Evaluator(units, calendar, policy)
       const got = ev.evaluateSync(tickets, c.as_of)
+      sameBytes(seen, 'clocks', ctx, JSON.stringify(got))
       const want = c.expected.assignments
       assert.equal(got.length, want.length, `${ctx}: number of assignments`)
       got.forEach((g, i) => {
@@ -189,6 +202,7 @@ test('clock and metrics vectors (tests/vectors/clocks/)', () => {
       })
       if (c.expected.counters) {
         const p = ev.partialSync(tickets, { period: c.period, asOf: c.as_of, dueAnchor: c.due_anchor })
+        sameBytes(seen, 'clocks', `${ctx} / partial`, p.toJson())
         const { columns, rows } = p.toRows()
         const byUnit = Object.fromEntries(rows.map((r) => [r[0], r]))
         for (const unit of Object.keys(byUnit)) assert.ok(unit in c.expected.counters, `${ctx}: unexpected counters for ${unit}`)
@@ -208,6 +222,7 @@ test('clock and metrics vectors (tests/vectors/clocks/)', () => {
     }
   }
   assert.ok(cases >= 14, `only ${cases} cases`)
+  assert.deepEqual([...seen].sort(), Object.keys(RUST.clocks).sort(), 'every pinned Rust output compared')
 })
 
 // ---- schemes (core/tests/scheme_vectors.rs) ----
@@ -244,6 +259,7 @@ function checkScores (ctx, c, scores) {
 
 test('scheme vectors (tests/vectors/scheme/)', () => {
   let count = 0
+  const seen = new Set()
   for (const { name: file, doc } of vectorFiles('scheme')) {
     for (const c of doc.cases) {
       const ctx = `${file}: ${c.name}`
@@ -267,6 +283,7 @@ test('scheme vectors (tests/vectors/scheme/)', () => {
       if (c.expected_sanctions) {
         const history = c.periods.map((p) => scheme.score(c.units, p.metrics, { asOf: p.as_of, period: p.period }))
         const outcome = scheme.sanctions(history)
+        sameBytes(seen, 'scheme', ctx, JSON.stringify(outcome))
         c.expected_sanctions.forEach((wantPeriod, i) => {
           assert.equal(outcome[i].units.length, wantPeriod.length, `${ctx}: period ${i}`)
           for (const want of wantPeriod) {
@@ -288,8 +305,10 @@ test('scheme vectors (tests/vectors/scheme/)', () => {
       checkScores(ctx, c, scores)
       // Plain objects out are the core's JSON: stringifying them gives its exact bytes.
       assert.equal(JSON.stringify(scores), scheme.scoreJson(c.units ?? [], metrics, options), ctx)
+      sameBytes(seen, 'scheme', ctx, scheme.scoreJson(c.units ?? [], metrics, options))
       if (c.expected_explanations) {
         const explained = scheme.explain(scores, c.contributions ?? [])
+        sameBytes(seen, 'scheme', `${ctx} / explanations`, JSON.stringify(explained))
         for (const want of c.expected_explanations) {
           const got = explained.find((e) => e.unit === want.unit)
           for (const [id, tickets] of Object.entries(want.components)) {
@@ -300,4 +319,61 @@ test('scheme vectors (tests/vectors/scheme/)', () => {
     }
   }
   assert.ok(count >= 20, `only ${count} cases ran`)
+  assert.deepEqual([...seen].sort(), Object.keys(RUST.scheme).sort(), 'every pinned Rust output compared')
+})
+
+// ---- formulas (core/tests/formula_vectors.rs) ----
+
+/** A case's formula: `formula`, or the concatenation of `formula_parts` ([text, times]). */
+const formulaSource = (c) => c.formula ?? c.formula_parts.map(([text, times]) => text.repeat(times)).join('')
+
+/** The canonical text of a decimal string (no sign on zero, no leading or trailing zeros). */
+function canonicalDecimal (text) {
+  const m = /^([+-]?)(\d+)(?:\.(\d*))?$/.exec(text)
+  assert.ok(m, `not a decimal: ${text}`)
+  const int = m[2].replace(/^0+(?=\d)/, '')
+  const frac = (m[3] ?? '').replace(/0+$/, '')
+  const body = frac === '' ? int : `${int}.${frac}`
+  return m[1] === '-' && body !== '0' ? `-${body}` : body
+}
+
+test('formula vectors: evaluation (tests/vectors/formula/eval.json)', () => {
+  const doc = read('formula', 'eval.json')
+  assert.ok(doc.cases.length >= 50)
+  for (const c of doc.cases) {
+    const types = c.types ?? {}
+    const names = Object.fromEntries(Object.entries(c.slots).map(([n, v]) => [n, types[n] ?? (typeof v === 'boolean' ? 'bool' : 'number')]))
+    const source = formulaSource(c)
+    const f = new hs.Formula(source, names, { result: c.result })
+    assert.equal(f.source, source, c.name)
+    const got = f.eval(c.slots)
+    if (typeof c.expected === 'string') {
+      assert.equal(typeof got, 'string', `${c.name}: got ${got}`)
+      // Compared numerically (the vectors' "2.50" equals "2.5"); the binding writes the canonical form.
+      assert.equal(got, canonicalDecimal(c.expected), c.name)
+    } else {
+      assert.equal(got, c.expected, c.name)
+    }
+  }
+})
+
+test('formula vectors: every compile problem with its position (tests/vectors/formula/errors.json)', () => {
+  const doc = read('formula', 'errors.json')
+  assert.ok(doc.cases.length >= 30)
+  for (const c of doc.cases) {
+    const r = attempt(() => new hs.Formula(formulaSource(c), doc.names, { result: c.result }))
+    assert.equal(r.ok, false, `${c.name}: compiled`)
+    const err = r.error
+    assert.ok(err instanceof Error, c.name)
+    assert.equal(err.code, 'formula_invalid', `${c.name}: ${err.message}`)
+    const got = err.problems.map((p) => [p.code, p.line, p.column, p.suggestion])
+    const want = c.problems.map((p) => [p.code, p.line, p.column, p.suggestion])
+    assert.deepEqual(got, want, `${c.name}: ${err.message}`)
+    for (const p of err.problems) {
+      assert.ok(p.message.length > 0, c.name)
+      if (p.suggestion === undefined) assert.ok(!('suggestion' in p), `${c.name}: suggestion present but undefined`)
+    }
+    // The error's own position is the first problem's.
+    assert.deepEqual([err.line, err.column], [c.problems[0].line, c.problems[0].column], c.name)
+  }
 })

@@ -1,0 +1,98 @@
+'use strict'
+// Policies and schemes from TOML text and from files (written to a temporary directory): what
+// they load is checked by what it does, not only by how it prints.
+const test = require('node:test')
+const assert = require('node:assert/strict')
+const fs = require('node:fs')
+const os = require('node:os')
+const path = require('node:path')
+const hs = require('..')
+const { ROOT } = require('./support')
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotline-score-node-'))
+test.after(() => fs.rmSync(dir, { recursive: true, force: true }))
+
+/** A file of `text` in the temporary directory. */
+function write (name, text) {
+  const file = path.join(dir, name)
+  fs.writeFileSync(file, text)
+  return file
+}
+
+/** A policy giving every ticket `n` working days to complete (PRC conventions by default). */
+const tinyPolicy = (n) => `schema_version = 1\nname = "tiny-${n}"\n\n[[rules]]\nname = "all"\nlimits.complete = "${n}wd"\n`
+
+const units = [{ unit: 'u1', group: 'g' }]
+const dispatchedAt = '2026-03-02T09:20:00+08:00' // a Monday
+const tickets = hs.Tickets.fromObjectsSync([{
+  id: 'T1', kind: 'help', received_at: '2026-03-02T09:00:00+08:00',
+  events: [{ at: dispatchedAt, type: 'dispatched', unit: 'u1' }]
+}])
+const calendar = hs.Calendar.prc()
+
+/** The completion due date a policy gives T1. */
+const completionDue = (policy) =>
+  new hs.Evaluator(units, calendar, policy).evaluateSync(tickets, '2026-03-03T00:00:00+08:00')[0].clocks.complete.due
+
+/** `n` working days from the dispatch, counted from the next day, due at the end of office hours. */
+const workingDaysDue = (n) =>
+  hs.formatInstant(calendar.workingDaysDeadline(dispatchedAt, n, { countStartDay: false, deadlineAt: 'end_of_office_hours' }))
+
+test('Policy.fromToml reads the limits it is given', () => {
+  for (const n of [2, 3, 7]) {
+    const policy = hs.Policy.fromToml(tinyPolicy(n))
+    assert.equal(policy.name, `tiny-${n}`)
+    const rule = policy.toObject().rules[0]
+    assert.deepEqual([rule.name, rule.limits.complete.amount], ['all', `${n}wd`])
+    assert.equal(completionDue(policy), workingDaysDue(n))
+  }
+  // A built-in policy is its file in policies/.
+  const henan = fs.readFileSync(path.join(ROOT, 'policies', 'henan.toml'), 'utf8')
+  assert.equal(hs.Policy.fromToml(henan).toJson(), hs.Policy.builtin('henan').toJson())
+})
+
+test('Policy.fromFile: TOML, and JSON by the .json extension', () => {
+  const toml = hs.Policy.fromFile(write('tiny.toml', tinyPolicy(4)))
+  assert.equal(toml.name, 'tiny-4')
+  assert.equal(completionDue(toml), workingDaysDue(4))
+  // Any extension other than .json is TOML.
+  assert.equal(hs.Policy.fromFile(write('tiny.policy', tinyPolicy(4))).toJson(), toml.toJson())
+  const json = hs.Policy.fromFile(write('tiny.json', toml.toJson()))
+  assert.equal(json.toJson(), toml.toJson())
+  assert.equal(completionDue(json), workingDaysDue(4))
+  const guangdong = hs.Policy.fromFile(path.join(ROOT, 'policies', 'guangdong.toml'))
+  assert.equal(guangdong.toJson(), hs.Policy.builtin('guangdong').toJson())
+  // A TOML file is not read as JSON, nor the other way round; a missing file names its path.
+  assert.throws(() => hs.Policy.fromFile(write('toml-inside.json', tinyPolicy(4))), { code: 'invalid_policy' })
+  assert.throws(() => hs.Policy.fromFile(write('json-inside.toml', toml.toJson())), { code: 'invalid_policy' })
+  const missing = path.join(dir, 'missing.toml')
+  assert.throws(() => hs.Policy.fromFile(missing), (err) => {
+    assert.equal(err.code, 'invalid_policy')
+    assert.ok(err.message.includes(missing), err.message)
+    return true
+  })
+})
+
+test('Scheme.fromFile: TOML, and JSON by the .json extension', () => {
+  for (const name of hs.Scheme.presetNames()) {
+    const preset = hs.Scheme.preset(name)
+    const text = fs.readFileSync(path.join(ROOT, 'presets', `${name}.toml`), 'utf8')
+    const fromToml = hs.Scheme.fromFile(write(`${name}.toml`, text))
+    assert.equal(fromToml.hash, preset.hash, name)
+    assert.equal(fromToml.name, preset.name, name)
+    const fromJson = hs.Scheme.fromFile(write(`${name}.json`, preset.canonicalJson()))
+    assert.equal(fromJson.hash, preset.hash, name)
+  }
+  // The file's content decides: a renamed scheme hashes differently and scores the same numbers.
+  const base = JSON.parse(hs.Scheme.preset('sanmenxia').canonicalJson())
+  const renamed = hs.Scheme.fromFile(write('renamed.json', JSON.stringify({ ...base, name: 'renamed' })))
+  assert.equal(renamed.name, 'renamed')
+  assert.notEqual(renamed.hash, hs.Scheme.preset('sanmenxia').hash)
+  const city = hs.syntheticCitySync({ days: 3, ticketsPerDay: 20, seed: 5 })
+  const totals = (s) => hs.scoreSync(city.tickets, s, { units: city.units, asOf: city.asOf }).units.map((c) => [c.unit, c.total])
+  assert.deepEqual(totals(renamed), totals(hs.Scheme.preset('sanmenxia')))
+  // Problems are positioned in the file; a missing file is a bad `path`.
+  assert.throws(() => hs.Scheme.fromFile(write('bad.toml', 'name = "x"\nperiod = "fortnight"\n')),
+    (err) => err.code === 'scheme_invalid' && err.problems.length >= 1 && err.line === err.problems[0].line)
+  assert.throws(() => hs.Scheme.fromFile(path.join(dir, 'missing.toml')), { code: 'invalid_argument', field: 'path' })
+})
