@@ -9,7 +9,7 @@ use hotline_score::Calendar as CoreCalendar;
 use hotline_score::board::{Board as CoreBoard, BoardBuilder, Ingest, Input, TicketHeader};
 use hotline_score::ticket::{Event, Ticket, TicketSet};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict};
+use pyo3::types::{PyBytes, PyDict, PyList};
 
 use crate::arrow::export::Table;
 use crate::calendar::Calendar;
@@ -62,7 +62,7 @@ fn from_json<T: serde::de::DeserializeOwned>(
 /// Counts of outcomes, and every rejection with its error.
 fn outcomes<'py>(py: Python<'py>, results: Vec<Ingest>) -> PyResult<Bound<'py, PyDict>> {
     let (mut accepted, mut duplicate) = (0usize, 0usize);
-    let rejected = pyo3::types::PyList::empty(py);
+    let rejected = PyList::empty(py);
     for r in results {
         match r {
             Ingest::Accepted => accepted += 1,
@@ -74,6 +74,25 @@ fn outcomes<'py>(py: Python<'py>, results: Vec<Ingest>) -> PyResult<Bound<'py, P
     out.set_item("accepted", accepted)?;
     out.set_item("duplicate", duplicate)?;
     out.set_item("rejected", rejected)?;
+    Ok(out)
+}
+
+/// One outcome per item, as the core reports them: `{"status": "accepted" | "duplicate"}` or
+/// `{"status": "rejected", "error": <exception>}` (not raised).
+fn per_item<'py>(py: Python<'py>, results: Vec<Ingest>) -> PyResult<Bound<'py, PyList>> {
+    let out = PyList::empty(py);
+    for r in results {
+        let item = PyDict::new(py);
+        match r {
+            Ingest::Accepted => item.set_item("status", "accepted")?,
+            Ingest::Duplicate => item.set_item("status", "duplicate")?,
+            Ingest::Rejected(e) => {
+                item.set_item("status", "rejected")?;
+                item.set_item("error", to_py(py, e).value(py))?;
+            }
+        }
+        out.append(item)?;
+    }
     Ok(out)
 }
 
@@ -181,29 +200,29 @@ impl Board {
 
     /// Ingests a batch in order, each item its own transaction: dicts in the core's JSON form,
     /// `{"input": "ticket", <header>}` or `{"input": "event", "ticket_id": …, "event": {…}}`.
-    /// `{"accepted": n, "duplicate": n, "rejected": [errors]}`.
+    /// One outcome per item (a rejected item does not stop the batch).
     fn ingest_batch<'py>(
         &mut self,
         py: Python<'py>,
         inputs: Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyDict>> {
+    ) -> PyResult<Bound<'py, PyList>> {
         let inputs: Vec<Input> = from_json(py, &inputs, "inputs")?;
         let board = self.get_mut()?;
         let results = enter(py, || Ok(board.ingest_batch(inputs)))?;
-        outcomes(py, results)
+        per_item(py, results)
     }
 
     /// Registers one ticket (a dict in the JSON form of `load_json`, events included) and
-    /// ingests its events in order: `{"accepted": n, "duplicate": n, "rejected": [errors]}`.
+    /// ingests its events in order: one outcome per item, the header's first.
     fn ingest_ticket<'py>(
         &mut self,
         py: Python<'py>,
         ticket: Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyDict>> {
+    ) -> PyResult<Bound<'py, PyList>> {
         let ticket: Ticket = from_json(py, &ticket, "ticket")?;
         let board = self.get_mut()?;
         let results = enter(py, || Ok(board.ingest_ticket(ticket)))?;
-        outcomes(py, results)
+        per_item(py, results)
     }
 
     /// Ingests whole tickets (header then events, in order):

@@ -118,8 +118,8 @@ def test_ingest_ticket_and_batch() -> None:
     first = json.loads(CITY.to_json())[0]
     board = hs.Board("sanmenxia", UNITS)
     outcome = board.ingest_ticket(first)
-    assert outcome == {"accepted": 1 + len(first["events"]), "duplicate": 0, "rejected": []}
-    assert board.ingest_ticket(first)["duplicate"] == 1 + len(first["events"])
+    assert outcome == [{"status": "accepted"}] * (1 + len(first["events"]))
+    assert board.ingest_ticket(first) == [{"status": "duplicate"}] * (1 + len(first["events"]))
 
     small = hs.Board("three-rates", [{"unit": "u1", "group": "units", "name": "湖滨区"}])
     header = {"id": "T1", "kind": "help", "received_at": "2026-03-02T09:00:00+08:00"}
@@ -133,8 +133,9 @@ def test_ingest_ticket_and_batch() -> None:
             {"input": "event", "ticket_id": "T9", "event": stray},
         ]
     )
-    assert (outcome["accepted"], outcome["duplicate"]) == (2, 1)
-    [refused] = outcome["rejected"]
+    assert [o["status"] for o in outcome] == ["accepted", "accepted", "duplicate", "rejected"]
+    assert all("error" not in o for o in outcome[:3])
+    refused = outcome[3]["error"]
     assert isinstance(refused, hs.BoardError)
     assert (refused.code, refused.ticket_id) == ("board_unknown_ticket", "T9")
     held = small.ticket("T1")

@@ -220,8 +220,10 @@ class Period:
     def label(self) -> str: ...
 
 _DueAnchor = Literal["due_date", "due_or_closed"]
-# What a batch ingestion reports: counts of outcomes, and the refusals (exceptions, not raised).
+# What loading whole tickets reports: counts of outcomes, and the refusals (exceptions, not raised).
 _IngestOutcome = dict[str, Any]
+# One item's outcome: {"status": "accepted" | "duplicate"} or {"status": "rejected", "error": exc}.
+_ItemOutcome = dict[str, Any]
 
 @final
 class Evaluator:
@@ -400,10 +402,10 @@ class Board:
         """Registers a ticket header (``id, kind, urgency, channel, received_at, attributes``)."""
     def ingest(self, ticket_id: str, event: Mapping[str, Any]) -> Literal["accepted", "duplicate"]:
         """Ingests one event (JSON form) of a registered ticket; a refusal raises, changing nothing."""
-    def ingest_batch(self, inputs: Sequence[Mapping[str, Any]]) -> _IngestOutcome:
-        """Ingests ``{"input": "ticket", …}`` / ``{"input": "event", "ticket_id", "event"}`` items in order."""
-    def ingest_ticket(self, ticket: Mapping[str, Any]) -> _IngestOutcome:
-        """Registers one ticket (the JSON form of ``load_json``) and ingests its events in order."""
+    def ingest_batch(self, inputs: Sequence[Mapping[str, Any]]) -> list[_ItemOutcome]:
+        """Ingests ``{"input": "ticket", …}`` / ``{"input": "event", "ticket_id", "event"}`` items in order: one outcome per item."""
+    def ingest_ticket(self, ticket: Mapping[str, Any]) -> list[_ItemOutcome]:
+        """Registers one ticket (the JSON form of ``load_json``) and ingests its events in order: one outcome per item."""
     def ingest_tickets(self, tickets: Tickets) -> _IngestOutcome:
         """Ingests whole tickets: each header, then its events."""
     def set_external(
