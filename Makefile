@@ -93,8 +93,17 @@ node: bindings-node/node_modules ## Build the Node binding (debug build); fails 
 	cd bindings-node && npx napi build --platform
 	git diff --exit-code -- bindings-node/index.d.ts bindings-node/index.js
 
+# `npm run build` as a user would run it after `npm install` (a release build), then the built
+# module scores a small synthetic city. The debug build of `node` is restored afterwards for the
+# tests (both builds write the same `.node` file).
+.PHONY: node-install-check
+node-install-check: bindings-node/node_modules ## npm run build (release) and smoke-test the result
+	cd bindings-node && npm run build
+	git diff --exit-code -- bindings-node/index.d.ts bindings-node/index.js
+	cd bindings-node && node test/smoke.js
+
 .PHONY: test-node
-test-node: node ## node:test over the Node binding, tsc --noEmit over a TypeScript user of it
+test-node: node-install-check node ## node:test over the Node binding, tsc --noEmit over a TypeScript user of it
 	cd bindings-node && npm test
 
 .PHONY: bench-cli
