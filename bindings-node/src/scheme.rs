@@ -381,6 +381,18 @@ impl Pipeline {
         })
     }
 
+    /// The pipeline off the JavaScript thread, its scores converted by `finish` on it.
+    fn spawn(
+        env: &Env,
+        tickets: &Tickets,
+        scheme: &Scheme,
+        options: &ScoreOptions<'_>,
+        finish: for<'e> fn(&'e Env, Scores) -> Result<Unknown<'e>>,
+    ) -> Result<AsyncTask<Work<Scores>>> {
+        let pipeline = enter(env, || Pipeline::new(scheme, tickets, options))?;
+        Ok(Work::new(move || pipeline.run(), finish).spawn())
+    }
+
     fn run(self) -> Fallible<Scores> {
         let metrics = self
             .tickets
@@ -406,8 +418,7 @@ pub fn score(
     scheme: &Scheme,
     options: ScoreOptions<'_>,
 ) -> Result<AsyncTask<Work<Scores>>> {
-    let pipeline = enter(&env, || Pipeline::new(scheme, tickets, &options))?;
-    Ok(Work::new(move || pipeline.run(), plain_js).spawn())
+    Pipeline::spawn(&env, tickets, scheme, &options, plain_js)
 }
 
 /// `score` on the JavaScript thread.
@@ -431,8 +442,7 @@ pub fn score_json(
     scheme: &Scheme,
     options: ScoreOptions<'_>,
 ) -> Result<AsyncTask<Work<Scores>>> {
-    let pipeline = enter(&env, || Pipeline::new(scheme, tickets, &options))?;
-    Ok(Work::new(move || pipeline.run(), json_js).spawn())
+    Pipeline::spawn(&env, tickets, scheme, &options, json_js)
 }
 
 fn json_js(env: &Env, scores: Scores) -> Result<Unknown<'_>> {
