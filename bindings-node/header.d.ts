@@ -259,6 +259,16 @@ export interface IngestOutcome {
   error?: HotlineScoreError
 }
 
+/** What a board's bulk load (`ingestTickets`) did. */
+export interface IngestCounts {
+  /** Items (headers and events) applied. */
+  accepted: number
+  /** Items already held. */
+  duplicate: number
+  /** Every refused item's error, in load order; nothing of them was applied. */
+  rejected: HotlineScoreError[]
+}
+
 /** The ranking of every group of a board at `as_of`. */
 export interface Standings {
   scheme_hash: string

@@ -259,6 +259,16 @@ export interface IngestOutcome {
   error?: HotlineScoreError
 }
 
+/** What a board's bulk load (`ingestTickets`) did. */
+export interface IngestCounts {
+  /** Items (headers and events) applied. */
+  accepted: number
+  /** Items already held. */
+  duplicate: number
+  /** Every refused item's error, in load order; nothing of them was applied. */
+  rejected: HotlineScoreError[]
+}
+
 /** The ranking of every group of a board at `as_of`. */
 export interface Standings {
   scheme_hash: string
@@ -330,11 +340,12 @@ export declare class Board {
   ingestTicket(ticket: TicketObject): Array<IngestOutcome>
   /**
    * Ingests every ticket of a `Tickets` set (bulk load, e.g. the history before going live),
-   * off the JavaScript thread: the numbers of accepted, duplicate and rejected items.
+   * off the JavaScript thread: the numbers of accepted and duplicate items, and every
+   * rejection as an `Error` with `code` (each rejected item changed nothing; loading goes on).
    */
-  ingestTickets(tickets: Tickets): Promise<{ accepted: number; duplicate: number; rejected: number }>
+  ingestTickets(tickets: Tickets): Promise<IngestCounts>
   /** `ingestTickets` on the JavaScript thread. */
-  ingestTicketsSync(tickets: Tickets): { accepted: number; duplicate: number; rejected: number }
+  ingestTicketsSync(tickets: Tickets): IngestCounts
   /** The scheme's period containing `asOf`. */
   periodAt(asOf: Date | string | number): PeriodOut
   /** The ranking of every group at `asOf` (period: given, or the scheme's containing `asOf`). */

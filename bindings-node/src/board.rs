@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use hotline_score::board::{Board as CoreBoard, BoardBuilder, Ingest, Input, TicketHeader};
 use hotline_score::metrics::DueAnchor;
 use hotline_score::ticket::{EventRow, Mode, load_json};
-use hotline_score::{Calendar as CoreCalendar, Policy as CorePolicy};
+use hotline_score::{Calendar as CoreCalendar, Error as CoreError, Policy as CorePolicy};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use rust_decimal::Decimal;
@@ -120,30 +120,42 @@ fn lock(board: &Mutex<CoreBoard>) -> MutexGuard<'_, CoreBoard> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// Ingests every ticket of `tickets`: the numbers of accepted, duplicate and rejected items.
-fn ingest_all(board: &mut CoreBoard, tickets: &TicketSet) -> [u32; 3] {
-    let mut counts = [0u32; 3];
+/// What a bulk load did: the numbers of accepted and duplicate items, and every rejection.
+#[derive(Default)]
+pub struct Loaded {
+    accepted: u32,
+    duplicate: u32,
+    rejected: Vec<CoreError>,
+}
+
+/// Ingests every ticket of `tickets`, header then events.
+fn ingest_all(board: &mut CoreBoard, tickets: &TicketSet) -> Loaded {
+    let mut out = Loaded::default();
     for t in tickets.tickets() {
         for i in board.ingest_ticket(t.clone()) {
-            let k = match i {
-                Ingest::Accepted => 0,
-                Ingest::Duplicate => 1,
-                Ingest::Rejected(_) => 2,
-            };
-            if let Some(c) = counts.get_mut(k) {
-                *c = c.saturating_add(1);
+            match i {
+                Ingest::Accepted => out.accepted = out.accepted.saturating_add(1),
+                Ingest::Duplicate => out.duplicate = out.duplicate.saturating_add(1),
+                Ingest::Rejected(e) => out.rejected.push(e),
             }
         }
     }
-    counts
+    out
 }
 
-/// Ingestion counts as `{ accepted, duplicate, rejected }`.
-fn counts_js(env: &Env, [accepted, duplicate, rejected]: [u32; 3]) -> Result<Unknown<'_>> {
-    json::plain(
-        env,
-        &serde_json::json!({ "accepted": accepted, "duplicate": duplicate, "rejected": rejected }),
-    )
+/// `{ accepted, duplicate, rejected }`, the rejections as `Error`s with `code` (not thrown).
+fn loaded_js(env: &Env, loaded: Loaded) -> Result<Unknown<'_>> {
+    let mut obj = Object::new(env)?;
+    obj.set_named_property("accepted", loaded.accepted)?;
+    obj.set_named_property("duplicate", loaded.duplicate)?;
+    let n = u32::try_from(loaded.rejected.len()).unwrap_or(u32::MAX);
+    let mut rejected = env.create_array(n)?;
+    for (i, e) in loaded.rejected.into_iter().enumerate() {
+        let i = u32::try_from(i).unwrap_or(u32::MAX);
+        rejected.set(i, failure_object(env, &Failure::Core(e))?)?;
+    }
+    obj.set_named_property("rejected", rejected)?;
+    Ok(obj.to_unknown())
 }
 
 /// One batch outcome: `{ status }`, with `error` (an `Error` with `code`) when rejected.
@@ -310,24 +322,19 @@ impl Board {
     }
 
     /// Ingests every ticket of a `Tickets` set (bulk load, e.g. the history before going live),
-    /// off the JavaScript thread: the numbers of accepted, duplicate and rejected items.
-    #[napi(
-        catch_unwind,
-        ts_return_type = "Promise<{ accepted: number; duplicate: number; rejected: number }>"
-    )]
-    pub fn ingest_tickets(&self, tickets: &Tickets) -> AsyncTask<Work<[u32; 3]>> {
+    /// off the JavaScript thread: the numbers of accepted and duplicate items, and every
+    /// rejection as an `Error` with `code` (each rejected item changed nothing; loading goes on).
+    #[napi(catch_unwind, ts_return_type = "Promise<IngestCounts>")]
+    pub fn ingest_tickets(&self, tickets: &Tickets) -> AsyncTask<Work<Loaded>> {
         let (board, ts) = (self.inner.clone(), tickets.set.clone());
-        Work::new(move || Ok(ingest_all(&mut lock(&board), &ts)), counts_js).spawn()
+        Work::new(move || Ok(ingest_all(&mut lock(&board), &ts)), loaded_js).spawn()
     }
 
     /// `ingestTickets` on the JavaScript thread.
-    #[napi(
-        catch_unwind,
-        ts_return_type = "{ accepted: number; duplicate: number; rejected: number }"
-    )]
+    #[napi(catch_unwind, ts_return_type = "IngestCounts")]
     pub fn ingest_tickets_sync<'e>(&self, env: &'e Env, tickets: &Tickets) -> Result<Unknown<'e>> {
-        let counts = ingest_all(&mut self.lock(), &tickets.set);
-        counts_js(env, counts)
+        let loaded = ingest_all(&mut self.lock(), &tickets.set);
+        loaded_js(env, loaded)
     }
 
     /// The scheme's period containing `asOf`.

@@ -117,7 +117,7 @@ test('ingestion is transactional, idempotent by event_id, and errors name the ti
 test('bulk load, period close, sanctions, frozen history and snapshot safety', async () => {
   const board = new hs.Board(options)
   const counts = await board.ingestTickets(city.tickets)
-  assert.equal(counts.rejected, 0)
+  assert.deepEqual(counts.rejected, [])
   assert.ok(counts.accepted > city.tickets.length)
   const march = { start: '2026-03-01T00:00:00+08:00', end: '2026-03-08T00:00:00+08:00', label: 'W1' }
   const closed = board.closePeriod(march, '2026-03-08T00:00:00+08:00')
@@ -147,11 +147,11 @@ test('ingestTicketsSync: the counts and state of ingestTickets; a second load is
   // Every valid ticket is one header item plus one item per event.
   const items = city.tickets.toObjects().reduce((n, t) => n + 1 + t.events.length, 0)
   const sync = new hs.Board(options)
-  assert.deepEqual(sync.ingestTicketsSync(city.tickets), { accepted: items, duplicate: 0, rejected: 0 })
+  assert.deepEqual(sync.ingestTicketsSync(city.tickets), { accepted: items, duplicate: 0, rejected: [] })
   const viaPromise = new hs.Board(options)
-  assert.deepEqual(await viaPromise.ingestTickets(city.tickets), { accepted: items, duplicate: 0, rejected: 0 })
+  assert.deepEqual(await viaPromise.ingestTickets(city.tickets), { accepted: items, duplicate: 0, rejected: [] })
   assert.equal(sync.snapshotJson(), viaPromise.snapshotJson())
-  assert.deepEqual(sync.ingestTicketsSync(city.tickets), { accepted: 0, duplicate: items, rejected: 0 })
+  assert.deepEqual(sync.ingestTicketsSync(city.tickets), { accepted: 0, duplicate: items, rejected: [] })
   assert.equal(sync.snapshotJson(), viaPromise.snapshotJson())
   // A rejected event is counted and leaves no trace; the ticket's header is still accepted.
   const stray = hs.Tickets.fromObjectsSync([
@@ -159,7 +159,17 @@ test('ingestTicketsSync: the counts and state of ingestTickets; a second load is
     { id: 'S2', kind: 'help', received_at: '2026-03-02T09:00:00+08:00', events: [{ at: '2026-03-02T09:20:00+08:00', type: 'dispatched', unit: units[0].unit }] }
   ])
   const board = new hs.Board(options)
-  assert.deepEqual(board.ingestTicketsSync(stray), { accepted: 3, duplicate: 0, rejected: 1 })
+  const loaded = board.ingestTicketsSync(stray)
+  assert.equal(loaded.accepted, 3)
+  assert.equal(loaded.duplicate, 0)
+  // The rejection itself, not only its count: which ticket, which event, which field, why.
+  assert.equal(loaded.rejected.length, 1)
+  const [refused] = loaded.rejected
+  assert.ok(refused instanceof Error)
+  assert.equal(refused.code, 'unknown_unit')
+  assert.equal(refused.ticketId, 'S1')
+  assert.equal(refused.eventIndex, 0)
+  assert.equal(refused.field, 'unit')
   assert.equal(board.stats.tickets, 2)
   assert.equal(board.stats.events, 1)
 })

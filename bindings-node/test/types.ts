@@ -52,14 +52,15 @@ async function main (): Promise<void> {
   const standings: hs.Standings = board.standings(Date.now())
   const bytes: Buffer = await board.snapshot()
   const restored: hs.Board = await hs.Board.restore(bytes, { units, scheme, calendar: cal })
-  const loaded: { accepted: number; duplicate: number; rejected: number } = board.ingestTicketsSync(tickets)
+  const loaded: hs.IngestCounts = board.ingestTicketsSync(tickets)
+  const firstRefusal: string | undefined = loaded.rejected[0]?.code
   const loadedLater: { accepted: number } = await board.ingestTickets(tickets)
   const boardMetrics: hs.Metrics = board.metrics(period, Date.now())
   board.setExternal(period, 'u1', 'praise', 3)
   board.setExternal(period, 'u1', 'praise', '1.5')
   // @ts-expect-error: an external value is a number or a decimal string
   board.setExternal(period, 'u1', 'praise', true)
-  void [status, outcomes, standings, restored, loaded, loadedLater, boardMetrics]
+  void [status, outcomes, standings, restored, loaded, firstRefusal, loadedLater, boardMetrics]
 
   const policy: hs.Policy = hs.Policy.fromFile('policies/henan.toml')
   const tiny: hs.Policy = hs.Policy.fromToml('schema_version = 1\nname = "tiny"\n')
