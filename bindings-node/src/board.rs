@@ -122,15 +122,15 @@ fn lock(board: &Mutex<CoreBoard>) -> MutexGuard<'_, CoreBoard> {
 
 /// What a bulk load did: the numbers of accepted and duplicate items, and every rejection.
 #[derive(Default)]
-pub struct Loaded {
+pub struct BulkLoad {
     accepted: u32,
     duplicate: u32,
     rejected: Vec<CoreError>,
 }
 
 /// Ingests every ticket of `tickets`, header then events.
-fn ingest_all(board: &mut CoreBoard, tickets: &TicketSet) -> Loaded {
-    let mut out = Loaded::default();
+fn ingest_all(board: &mut CoreBoard, tickets: &TicketSet) -> BulkLoad {
+    let mut out = BulkLoad::default();
     for t in tickets.tickets() {
         for i in board.ingest_ticket(t.clone()) {
             match i {
@@ -144,7 +144,7 @@ fn ingest_all(board: &mut CoreBoard, tickets: &TicketSet) -> Loaded {
 }
 
 /// `{ accepted, duplicate, rejected }`, the rejections as `Error`s with `code` (not thrown).
-fn loaded_js(env: &Env, loaded: Loaded) -> Result<Unknown<'_>> {
+fn loaded_js(env: &Env, loaded: BulkLoad) -> Result<Unknown<'_>> {
     let mut obj = Object::new(env)?;
     obj.set_named_property("accepted", loaded.accepted)?;
     obj.set_named_property("duplicate", loaded.duplicate)?;
@@ -325,7 +325,7 @@ impl Board {
     /// off the JavaScript thread: the numbers of accepted and duplicate items, and every
     /// rejection as an `Error` with `code` (each rejected item changed nothing; loading goes on).
     #[napi(catch_unwind, ts_return_type = "Promise<IngestCounts>")]
-    pub fn ingest_tickets(&self, tickets: &Tickets) -> AsyncTask<Work<Loaded>> {
+    pub fn ingest_tickets(&self, tickets: &Tickets) -> AsyncTask<Work<BulkLoad>> {
         let (board, ts) = (self.inner.clone(), tickets.set.clone());
         Work::new(move || Ok(ingest_all(&mut lock(&board), &ts)), loaded_js).spawn()
     }

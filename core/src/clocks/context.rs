@@ -318,11 +318,14 @@ impl DayKey {
         let h = (self.day as u64)
             .wrapping_mul(0x9E37_79B9_7F4A_7C15)
             .wrapping_add(u64::from(self.n).wrapping_mul(0xC2B2_AE3D_27D4_EB4F));
-        (h >> 56) as usize % DAY_SLOTS
+        // The top bits of a multiplicative hash are the best mixed.
+        (h >> (u64::BITS - DAY_SLOTS.trailing_zeros())) as usize
     }
 }
 
+/// A power of two (the slot is the hash's top bits).
 const DAY_SLOTS: usize = 256;
+const _: () = assert!(DAY_SLOTS.is_power_of_two());
 
 /// A small direct-mapped memo of N-working-days deadlines, kept in the reusable scratch space.
 #[derive(Debug, Clone)]
