@@ -1,7 +1,7 @@
 //! Building a board: calendar, policy, scheme and units table, checked to fit together, and the
 //! fingerprint a snapshot records so it is restored only into an identical configuration.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
@@ -184,7 +184,7 @@ impl BoardBuilder {
             fingerprint,
             groups,
             tickets: Vec::new(),
-            by_id: HashMap::new(),
+            by_id: Default::default(),
             by_last: LastEvents::default(),
             volatile: BTreeSet::new(),
             periods: PeriodTable::new(n, self.due_anchor),

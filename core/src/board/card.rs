@@ -126,8 +126,8 @@ impl Board {
                 &mut work,
                 &mut one,
             )?;
-            for f in work.rec.fixed.iter().filter(|f| f.unit == u) {
-                if let Some((role, counter)) = decode_slot(f.slot) {
+            for f in work.rec.fixed.iter().filter(|f| f.unit() == u) {
+                if let Some((role, counter)) = decode_slot(f.slot()) {
                     out.push(Contribution {
                         ticket_id: state.ticket.id.clone(),
                         unit: unit_id.clone(),

@@ -162,6 +162,8 @@ impl PeriodTable {
     /// the other record.
     pub(crate) fn apply(&mut self, ticket: u32, old: &Record, new: &Record) {
         let key = Fixed::key;
+        // Entries of one pair are adjacent in each list: a pair is looked up once per side.
+        let mut sets = PairMoves::default();
         let (mut a, mut b) = (old.fixed.iter().peekable(), new.fixed.iter().peekable());
         loop {
             match (a.peek().copied(), b.peek().copied()) {
@@ -176,17 +178,17 @@ impl PeriodTable {
                 (Some(x), Some(y)) if key(x) < key(y) => {
                     a.next();
                     self.add_fixed(x, x.amount.saturating_neg());
-                    self.left(ticket, new, x.period, x.unit);
+                    sets.left(self, ticket, new, (x.period(), x.unit()));
                 }
                 (Some(x), None) => {
                     a.next();
                     self.add_fixed(x, x.amount.saturating_neg());
-                    self.left(ticket, new, x.period, x.unit);
+                    sets.left(self, ticket, new, (x.period(), x.unit()));
                 }
                 (_, Some(y)) => {
                     b.next();
                     self.add_fixed(y, y.amount);
-                    self.joined(ticket, old, y.period, y.unit);
+                    sets.joined(self, ticket, old, (y.period(), y.unit()));
                 }
                 (None, None) => break,
             }
@@ -201,17 +203,17 @@ impl PeriodTable {
                 }
                 (Some(x), Some(y)) if x < y => {
                     self.timed(ticket, x, false);
-                    self.left(ticket, new, x.period, x.unit);
+                    sets.left(self, ticket, new, (x.period, x.unit));
                     a.next();
                 }
                 (Some(x), None) => {
                     self.timed(ticket, x, false);
-                    self.left(ticket, new, x.period, x.unit);
+                    sets.left(self, ticket, new, (x.period, x.unit));
                     a.next();
                 }
                 (_, Some(y)) => {
                     self.timed(ticket, y, true);
-                    self.joined(ticket, old, y.period, y.unit);
+                    sets.joined(self, ticket, old, (y.period, y.unit));
                     b.next();
                 }
                 (None, None) => break,
@@ -219,39 +221,19 @@ impl PeriodTable {
         }
     }
 
-    /// An entry of `(period, unit)` left `ticket`'s record: unless the `new` record still
-    /// contributes there, the ticket leaves the pair's ticket set.
-    fn left(&mut self, ticket: u32, new: &Record, period: u16, unit: u32) {
-        if !contributes(new, period, unit)
-            && let Some(set) = self.ticket_set(period, unit)
-        {
-            set.remove(&ticket);
-        }
-    }
-
-    /// An entry of `(period, unit)` joined `ticket`'s record: unless the `old` record already
-    /// contributed there, the ticket joins the pair's ticket set.
-    fn joined(&mut self, ticket: u32, old: &Record, period: u16, unit: u32) {
-        if !contributes(old, period, unit)
-            && let Some(set) = self.ticket_set(period, unit)
-        {
-            set.insert(ticket);
-        }
-    }
-
     fn add_fixed(&mut self, f: &Fixed, amount: i64) {
-        let Some((role, counter)) = decode_slot(f.slot) else {
+        let Some((role, counter)) = decode_slot(f.slot()) else {
             return;
         };
-        if let Some(slot) = self.slots.get_mut(usize::from(f.period))
-            && let Some(row) = slot.rows.get_mut(f.unit as usize)
+        if let Some(slot) = self.slots.get_mut(usize::from(f.period()))
+            && let Some(row) = slot.rows.get_mut(f.unit() as usize)
         {
             row.role_mut(role).add(counter, amount);
-            bump(slot, f.unit);
+            bump(slot, f.unit());
         }
     }
 
-    fn ticket_set(&mut self, period: u16, unit: u32) -> Option<&mut BTreeSet<u32>> {
+    fn ticket_set(&mut self, (period, unit): (u16, u32)) -> Option<&mut BTreeSet<u32>> {
         self.slots
             .get_mut(usize::from(period))?
             .tickets
@@ -312,6 +294,38 @@ impl PeriodTable {
     }
 }
 
+/// The `(period, unit)` pairs whose ticket sets one commit already updated (the last one
+/// each way: a record's entries of one pair are adjacent).
+#[derive(Default)]
+struct PairMoves {
+    left: Option<(u16, u32)>,
+    joined: Option<(u16, u32)>,
+}
+
+impl PairMoves {
+    /// An entry of `pair` left the ticket's record: unless the `new` record still contributes
+    /// there, the ticket leaves the pair's ticket set.
+    fn left(&mut self, table: &mut PeriodTable, ticket: u32, new: &Record, pair: (u16, u32)) {
+        if self.left.replace(pair) != Some(pair)
+            && !contributes(new, pair)
+            && let Some(set) = table.ticket_set(pair)
+        {
+            set.remove(&ticket);
+        }
+    }
+
+    /// An entry of `pair` joined the ticket's record: unless the `old` record already
+    /// contributed there, the ticket joins the pair's ticket set.
+    fn joined(&mut self, table: &mut PeriodTable, ticket: u32, old: &Record, pair: (u16, u32)) {
+        if self.joined.replace(pair) != Some(pair)
+            && !contributes(old, pair)
+            && let Some(set) = table.ticket_set(pair)
+        {
+            set.insert(ticket);
+        }
+    }
+}
+
 /// Marks unit `unit`'s counters in `slot` as changed.
 fn bump(slot: &mut PeriodSlot, unit: u32) {
     if let Some(v) = slot.versions.get_mut(unit as usize) {
@@ -321,11 +335,12 @@ fn bump(slot: &mut PeriodSlot, unit: u32) {
 
 /// Whether `rec` has a finished fact or a lapse for `(period, unit)` (both lists are sorted by
 /// period, then unit).
-fn contributes(rec: &Record, period: u16, unit: u32) -> bool {
-    let pair = (period, unit);
-    let i = rec.fixed.partition_point(|f| (f.period, f.unit) < pair);
+fn contributes(rec: &Record, pair: (u16, u32)) -> bool {
+    let i = rec.fixed.partition_point(|f| (f.period(), f.unit()) < pair);
     let j = rec.timed.partition_point(|t| (t.period, t.unit) < pair);
-    rec.fixed.get(i).is_some_and(|f| (f.period, f.unit) == pair)
+    rec.fixed
+        .get(i)
+        .is_some_and(|f| (f.period(), f.unit()) == pair)
         || rec.timed.get(j).is_some_and(|t| (t.period, t.unit) == pair)
 }
 

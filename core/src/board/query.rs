@@ -159,8 +159,8 @@ impl Board {
                 &mut one,
             )?;
             for f in &work.rec.fixed {
-                if let Some((role, c)) = decode_slot(f.slot) {
-                    out(f.unit, role, c, f.amount);
+                if let Some((role, c)) = decode_slot(f.slot()) {
+                    out(f.unit(), role, c, f.amount);
                 }
             }
         }

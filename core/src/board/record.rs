@@ -117,19 +117,41 @@ pub(crate) fn decode_slot(slot: u16) -> Option<(Role, Counter)> {
     Counter::ALL.get(s % Counter::COUNT).map(|c| (role, *c))
 }
 
-/// A finished fact: `amount` on one counter of one unit in one period.
+/// A finished fact: `amount` on one counter of one unit in one period. Its `(period, unit,
+/// slot)` is packed into one integer with the same order, the key records sort and diff on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Fixed {
+    key: u64,
     pub amount: i64,
-    pub unit: u32,
-    pub period: u16,
-    pub slot: u16,
 }
 
 impl Fixed {
+    /// The fact `amount` on counter slot `slot` of `unit` in `period`.
+    pub(crate) fn new(period: u16, unit: u32, slot: u16, amount: i64) -> Self {
+        Fixed {
+            key: (u64::from(period) << 48) | (u64::from(unit) << 16) | u64::from(slot),
+            amount,
+        }
+    }
+
     /// `(period, unit, slot)` packed into one integer with the same order.
     pub(crate) fn key(&self) -> u64 {
-        (u64::from(self.period) << 48) | (u64::from(self.unit) << 16) | u64::from(self.slot)
+        self.key
+    }
+
+    /// The period id.
+    pub(crate) fn period(&self) -> u16 {
+        (self.key >> 48) as u16
+    }
+
+    /// The unit's index in the units table.
+    pub(crate) fn unit(&self) -> u32 {
+        (self.key >> 16) as u32
+    }
+
+    /// The counter slot (see [`slot`]).
+    pub(crate) fn slot(&self) -> u16 {
+        self.key as u16
     }
 }
 
@@ -199,12 +221,8 @@ impl Sink for RecordSink<'_> {
         }
         // Units outside the table cannot occur: the board validates every event's unit.
         let Some(unit) = f.unit else { return };
-        self.out.push(Fixed {
-            amount,
-            unit,
-            period: self.period,
-            slot: slot(f.role, counter),
-        });
+        self.out
+            .push(Fixed::new(self.period, unit, slot(f.role, counter), amount));
     }
 }
 
@@ -487,9 +505,9 @@ impl Record {
         w_as_of: &mut impl FnMut() -> Result<i64>,
         out: &mut impl FnMut(u32, Role, Counter, i64),
     ) -> Result<()> {
-        for f in self.fixed.iter().filter(|f| f.period == period) {
-            if let Some((role, counter)) = decode_slot(f.slot) {
-                out(f.unit, role, counter, f.amount);
+        for f in self.fixed.iter().filter(|f| f.period() == period) {
+            if let Some((role, counter)) = decode_slot(f.slot()) {
+                out(f.unit(), role, counter, f.amount);
             }
         }
         for t in self
@@ -526,6 +544,23 @@ impl Record {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn facts_keep_period_unit_and_slot_in_key_order() {
+        let a = Fixed::new(3, 70_000, 41, -2);
+        assert_eq!(
+            (a.period(), a.unit(), a.slot(), a.amount),
+            (3, 70_000, 41, -2)
+        );
+        let b = Fixed::new(3, 70_001, 0, 1);
+        let c = Fixed::new(4, 0, 0, 1);
+        assert!(a.key() < b.key() && b.key() < c.key());
+        let max = Fixed::new(u16::MAX, u32::MAX, u16::MAX, 0);
+        assert_eq!(
+            (max.period(), max.unit(), max.slot()),
+            (u16::MAX, u32::MAX, u16::MAX)
+        );
+    }
 
     #[test]
     fn slots_and_kinds_round_trip() {

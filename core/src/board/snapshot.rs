@@ -13,8 +13,6 @@
 //! JSON: `{"format": "hotline-score-board", "version": 1, "checksum": "<16 hex digits>",
 //! "state": {"meta": {...}, "tickets": [...]}}` where the checksum is FNV-1a 64 of the compact JSON of `state`.
 
-use std::collections::HashMap;
-
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -244,7 +242,8 @@ impl BoardBuilder {
                 field: field.to_owned(),
             });
         }
-        let mut ids: HashMap<String, u32> = HashMap::with_capacity(state.tickets.len());
+        let mut ids =
+            super::TicketIds::with_capacity_and_hasher(state.tickets.len(), Default::default());
         for ticket in state.tickets {
             let invalid = |e: Error| corrupt(0, format!("ticket {:?}: {e}", ticket.id));
             let mut flow = TicketFlow::start(ticket.received_at);

@@ -33,6 +33,7 @@ mod view;
 pub(crate) use batch::Header;
 pub use batch::TicketBatch;
 pub use context::Evaluator;
+pub(crate) use context::FxHasher;
 pub(crate) use facts::Scratch;
 pub use state::{
     Assignment, AssignmentEnd, ClockState, Clocks, EndReason, ExtensionRecord, Outcome, Refusal,

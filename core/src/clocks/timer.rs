@@ -308,7 +308,14 @@ fn warning_at(
 ) -> Result<Instant> {
     match ev.policy().status.yellow {
         Threshold::Percent(p) => {
-            let length = ev.between(limit.clock, start, base)?.max(0);
+            // `base` is `start` plus the limit: a time limit on the clock's own basis is its
+            // length (`between` inverts `add`), others are measured.
+            let length = match limit.amount {
+                Amount::Time { ms } => ms,
+                Amount::WorkingHours { ms } if limit.clock == TimeBasis::Office => ms,
+                _ => ev.between(limit.clock, start, base)?,
+            }
+            .max(0);
             let ms = length.saturating_mul(i64::from(p)) / 100;
             ev.sub(limit.clock, due, ms)
         }
