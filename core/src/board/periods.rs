@@ -355,6 +355,11 @@ impl Periods for TablePeriods<'_> {
         self.table.resolve(self.scheme, t)
     }
 
+    fn bounds(&self, id: u16) -> Option<(Instant, Instant)> {
+        let p = self.table.get(id)?.period();
+        Some((p.start, p.end))
+    }
+
     fn scope(&mut self, id: u16, as_of: Instant) -> Option<&Scope> {
         let slot = self.table.slots.get_mut(usize::from(id))?;
         slot.scope.as_of = as_of;
@@ -377,6 +382,11 @@ pub(crate) struct OnePeriod {
 impl Periods for OnePeriod {
     fn period_of(&mut self, t: Instant) -> Result<Option<u16>> {
         Ok(self.scope.period.contains(t).then_some(self.id))
+    }
+
+    fn bounds(&self, id: u16) -> Option<(Instant, Instant)> {
+        let p = &self.scope.period;
+        (id == self.id).then_some((p.start, p.end))
     }
 
     fn scope(&mut self, id: u16, as_of: Instant) -> Option<&Scope> {

@@ -197,6 +197,8 @@ pub(crate) struct Record {
 pub(crate) trait Periods {
     /// The id of the period containing `t`, if any (may create it).
     fn period_of(&mut self, t: Instant) -> Result<Option<u16>>;
+    /// The start and end of period `id`.
+    fn bounds(&self, id: u16) -> Option<(Instant, Instant)>;
     /// The scope of period `id`, evaluated at `as_of`.
     fn scope(&mut self, id: u16, as_of: Instant) -> Option<&Scope>;
     /// Working milliseconds from the start of period `id` to `t`.
@@ -435,11 +437,17 @@ pub(crate) fn build<P: Periods>(
         .map(|e| e.at)
         .filter(|t| *t <= at)
         .chain(scratch.clocks.iter().filter_map(|c| c.complete.due));
+    let mut last: Option<(Instant, Instant)> = None;
     for t in instants {
-        if let Some(p) = periods.period_of(t)?
-            && !ids.contains(&p)
-        {
-            ids.push(p);
+        // Event instants come in order: most fall in the period found last.
+        if last.is_some_and(|(start, end)| start <= t && t < end) {
+            continue;
+        }
+        if let Some(p) = periods.period_of(t)? {
+            last = periods.bounds(p);
+            if !ids.contains(&p) {
+                ids.push(p);
+            }
         }
     }
     for p in ids.iter().copied() {
