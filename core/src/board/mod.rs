@@ -43,6 +43,9 @@
 //!
 //! Ingestion is transactional per event, idempotent by `event_id`, and inserts late events in
 //! time order; every outcome is an [`Ingest`].
+//!
+//! Tickets are found by id through a fast hash that is not keyed against deliberate collisions:
+//! ticket ids are the hotline platform's own, not text chosen by the public.
 
 mod builder;
 mod card;
