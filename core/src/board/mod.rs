@@ -126,7 +126,7 @@ impl TicketState {
 type External = BTreeMap<UnitId, BTreeMap<String, Decimal>>;
 
 /// Ticket index by id. Fx-hashed: ticket ids are assigned by the center's platform, not chosen
-/// by callers, and SipHash was 2.5 % of an event's ingestion.
+/// by callers, and SipHash cost about 2 % of an event's ingestion.
 type TicketIds = HashMap<String, u32, std::hash::BuildHasherDefault<FxHasher>>;
 
 /// The real-time scoreboard. Build it with [`Board::builder`]; see the module docs.
