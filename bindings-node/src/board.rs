@@ -10,7 +10,6 @@ use hotline_score::ticket::{EventRow, Mode, load_json};
 use hotline_score::{Calendar as CoreCalendar, Error as CoreError, Policy as CorePolicy};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-use rust_decimal::Decimal;
 use serde_json::Value;
 
 use crate::calendar::Calendar;
@@ -478,10 +477,9 @@ impl Board {
                     ));
                 }
             };
-            let d = text
-                .parse::<Decimal>()
-                .or_else(|_| Decimal::from_scientific(&text))
-                .map_err(|e| bad_arg("value", format!("{text:?} is not a decimal: {e}")))?;
+            let d = hotline_score::scheme::num::parse(&text)
+                .map_err(|reason| bad_arg("value", format!("`value`: {reason}")))?
+                .get();
             Ok(self
                 .lock()
                 .set_external(&period_in(&period)?, &unit, &name, d)?)

@@ -38,12 +38,9 @@ fn object_arg<'e>(field: &str, v: Unknown<'e>) -> Fallible<Object<'e>> {
 
 /// An exact decimal from its text (no rounding: too many digits is an error).
 fn decimal(name: &str, text: &str) -> Fallible<Decimal> {
-    Decimal::from_str_exact(text.trim()).map_err(|_| {
-        bad_arg(
-            name,
-            format!("`{name}`: {text:?} is not an exact decimal number"),
-        )
-    })
+    hotline_score::scheme::num::parse(text)
+        .map(|n| n.get())
+        .map_err(|reason| bad_arg(name, format!("`{name}`: {reason}")))
 }
 
 /// A JavaScript value as a formula value: `null` / `undefined` → no data, a boolean, a finite

@@ -113,15 +113,11 @@ pub fn external_in(v: Option<Value>) -> Fallible<BTreeMap<UnitId, BTreeMap<Strin
                     ));
                 }
             };
-            let d = text
-                .parse::<Decimal>()
-                .or_else(|_| Decimal::from_scientific(&text))
-                .map_err(|e| {
-                    bad_arg(
-                        "external",
-                        format!("`external.{unit}.{name}`: {text:?} is not a decimal: {e}"),
-                    )
-                })?;
+            let d = hotline_score::scheme::num::parse(&text)
+                .map_err(|reason| {
+                    bad_arg("external", format!("`external.{unit}.{name}`: {reason}"))
+                })?
+                .get();
             row.insert(name, d);
         }
         out.insert(UnitId::from(unit.as_str()), row);

@@ -85,14 +85,9 @@ pub fn decimal_in(py: Python<'_>, value: &Bound<'_, PyAny>, what: &str) -> PyRes
     } else {
         value.str()?.extract::<String>()?
     };
-    text.trim().parse::<Decimal>().map_err(|_| {
-        input_error(
-            py,
-            "invalid_value",
-            what,
-            format!("`{what}`: {text:?} is not a decimal number"),
-        )
-    })
+    hotline_score::scheme::num::parse(&text)
+        .map(|n| n.get())
+        .map_err(|reason| input_error(py, "invalid_value", what, format!("`{what}`: {reason}")))
 }
 
 /// Reads a fixed UTC offset written `+HH:MM`.

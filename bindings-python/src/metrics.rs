@@ -7,7 +7,7 @@ use arrow_array::{ArrayRef, Int64Array, StringArray};
 use hotline_score::clocks::Evaluator as CoreEvaluator;
 use hotline_score::metrics::{
     Contribution, DueAnchor, MetricsTable, Partial as CorePartial, Scope, contributions,
-    partial_batch_parallel,
+    partial_batch_parallel, read_external,
 };
 use hotline_score::{Calendar as CoreCalendar, Instant, Period as CorePeriod, Unit, UnitId};
 use pyo3::prelude::*;
@@ -288,14 +288,17 @@ impl Partial {
         let external = match external {
             Some(e) => {
                 let text = json_text(py, &e)?;
-                serde_json::from_str(&text).map_err(|err| {
-                    input_error(
-                        py,
-                        "invalid_external",
-                        "external",
-                        format!("`external`: {err}"),
-                    )
-                })?
+                let mut de = serde_json::Deserializer::from_str(&text);
+                read_external(&mut de)
+                    .and_then(|v| de.end().map(|()| v))
+                    .map_err(|err| {
+                        input_error(
+                            py,
+                            "invalid_external",
+                            "external",
+                            format!("`external`: {err}"),
+                        )
+                    })?
             }
             None => Default::default(),
         };

@@ -173,6 +173,15 @@ def test_period_metrics_and_external() -> None:
     with pytest.raises(hs.InputError) as info:
         board.set_external(Q1, unit, "praise", 0.5)
     assert (info.value.code, info.value.field) == ("invalid_value", "value")
+    # Exact everywhere: a value that would have to be rounded is refused, never rounded.
+    too_long = "0.12345678901234567890123456789"
+    with pytest.raises(hs.InputError) as info:
+        board.set_external(Q1, unit, "praise", too_long)
+    assert (info.value.code, info.value.field) == ("invalid_value", "value")
+    with pytest.raises(hs.InputError) as info:
+        batch.finalize({unit: {"praise": too_long}})
+    assert info.value.code == "invalid_external"
+    board.set_external(Q1, unit, "praise", decimal.Decimal("2E+0"))
 
 
 def test_queries_in_a_given_period() -> None:

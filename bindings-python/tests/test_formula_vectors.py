@@ -58,5 +58,11 @@ def test_formula_api() -> None:
     assert f.eval({"due": 1}) is None
     with pytest.raises(hs.InputError):
         f.eval({"closed_on_time": 0.5, "due": 1})
+    # Decimals as Python prints them (exponents included) are read exactly; a digit that would
+    # have to be rounded away is refused, as in Rust and Node.
+    assert f.eval({"closed_on_time": decimal.Decimal("1E+3"), "due": "4E+3"}) == decimal.Decimal("0.25")
+    with pytest.raises(hs.InputError) as err:
+        f.eval({"closed_on_time": "0.12345678901234567890123456789", "due": 1})
+    assert err.value.code == "invalid_value"
     with pytest.raises(hs.InputError):
         hs.Formula("1", {}, result="text")

@@ -25,4 +25,4 @@ pub use explain::{OpenAssignment, contributions, open_assignments};
 pub use partial::{
     Accumulator, PARTIAL_SCHEMA_VERSION, Partial, partial, partial_batch, partial_batch_parallel,
 };
-pub use table::{Contribution, MetricsTable, RoleCounters, UnitCounters};
+pub use table::{Contribution, MetricsTable, RoleCounters, UnitCounters, read_external};

@@ -3,9 +3,10 @@
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use super::{Counter, DefaultRoles};
+use crate::scheme::num::Num;
 use crate::unit::{Role, UnitId};
 
 /// One role's counters of one unit: one signed 64-bit integer per [`Counter`], in column order.
@@ -117,9 +118,23 @@ impl UnitCounters {
 pub struct MetricsTable {
     /// Counters per unit.
     pub units: BTreeMap<UnitId, UnitCounters>,
-    /// External metrics per unit, by name (without the `ext.` prefix).
-    #[serde(default)]
+    /// External metrics per unit, by name (without the `ext.` prefix). Read exactly, as numbers
+    /// or decimal strings ([`crate::scheme::num::parse`]): never rounded.
+    #[serde(default, deserialize_with = "read_external")]
     pub external: BTreeMap<UnitId, BTreeMap<String, Decimal>>,
+}
+
+/// Reads external metrics (`{unit: {name: value}}`) exactly, as [`Num`]s: numbers as written
+/// (their shortest decimal text), strings exactly, more digits than a decimal holds refused.
+/// Usable as a serde `deserialize_with` function.
+pub fn read_external<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<BTreeMap<UnitId, BTreeMap<String, Decimal>>, D::Error> {
+    let nums = BTreeMap::<UnitId, BTreeMap<String, Num>>::deserialize(d)?;
+    Ok(nums
+        .into_iter()
+        .map(|(unit, row)| (unit, row.into_iter().map(|(k, v)| (k, v.get())).collect()))
+        .collect())
 }
 
 /// One ticket's contribution to one counter of one unit and role: what explanations trace
@@ -167,5 +182,27 @@ mod tests {
         let back: RoleCounters = serde_json::from_str(&json).unwrap();
         assert_eq!(back, r);
         assert!(serde_json::from_str::<RoleCounters>("{\"bogus\":1}").is_err());
+    }
+
+    #[test]
+    fn external_metrics_are_read_exactly() {
+        let read = |ext: &str| {
+            serde_json::from_str::<MetricsTable>(&format!("{{\"units\":{{}},\"external\":{ext}}}"))
+        };
+        let t = read(r#"{"u1":{"a":0.1,"b":"2.50","c":7,"d":"1E+3"}}"#).unwrap();
+        let row = &t.external[&UnitId::from("u1")];
+        assert_eq!(row["a"], Decimal::new(1, 1));
+        assert_eq!(row["b"], Decimal::new(250, 2));
+        assert_eq!(row["c"], Decimal::from(7));
+        assert_eq!(row["d"], Decimal::from(1000));
+        // A 29th digit after the point would be rounded away: refused, naming the value.
+        let err = read(r#"{"u1":{"a":"0.12345678901234567890123456789"}}"#).unwrap_err();
+        assert!(
+            err.to_string().contains("0.12345678901234567890123456789"),
+            "{err}"
+        );
+        // Written back as strings, read back equal.
+        let back: MetricsTable = serde_json::from_str(&serde_json::to_string(&t).unwrap()).unwrap();
+        assert_eq!(back, t);
     }
 }

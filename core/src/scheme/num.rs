@@ -64,13 +64,16 @@ impl<'de> Deserialize<'de> for Num {
     }
 }
 
-/// Parses a number as written in TOML or JSON (`25`, `-0.5`, `1_000`, `1e3`) exactly.
+/// Parses a number as written in TOML, JSON or by Python's `Decimal` (`25`, `-0.5`, `1_000`,
+/// `1e3`, `1E+3`; surrounding spaces ignored) exactly: a number with more digits than a decimal
+/// holds (28 after the point, a 96-bit coefficient) is an error, never rounded. The bindings read
+/// every decimal they are given with it.
 pub fn parse(text: &str) -> Result<Num, String> {
-    let clean: String = text.chars().filter(|c| *c != '_').collect();
+    let clean: String = text.trim().chars().filter(|c| *c != '_').collect();
     let parsed = if clean.contains(['e', 'E']) {
         Decimal::from_scientific(&clean)
     } else {
-        clean.parse::<Decimal>()
+        Decimal::from_str_exact(&clean)
     };
     parsed
         .map(Num)
@@ -105,6 +108,13 @@ mod tests {
         assert_eq!(parse("1e3").unwrap().0, Decimal::from(1000));
         assert_eq!(parse("25.0").unwrap().to_string(), "25");
         assert!(parse("nan").is_err());
+        assert_eq!(parse(" 1E+3 ").unwrap().0, Decimal::from(1000));
+        assert_eq!(parse("-2.50").unwrap().0, Decimal::new(-25, 1));
+        // 28 digits after the point fit; a 29th would have to be rounded away: refused.
+        assert!(parse("0.1234567890123456789012345678").is_ok());
+        assert!(parse("0.12345678901234567890123456789").is_err());
+        assert!(parse("123456789012345678901234567890").is_err());
+        assert!(parse("1e-29").is_err());
         let n: Num = serde_json::from_str("12.5").unwrap();
         assert_eq!(serde_json::to_string(&n).unwrap(), "\"12.5\"");
         let n: Num = serde_json::from_str("\"0.30\"").unwrap();
