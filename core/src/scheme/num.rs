@@ -71,13 +71,29 @@ impl<'de> Deserialize<'de> for Num {
 pub fn parse(text: &str) -> Result<Num, String> {
     let clean: String = text.trim().chars().filter(|c| *c != '_').collect();
     let parsed = if clean.contains(['e', 'E']) {
-        Decimal::from_scientific(&clean)
+        exact_scientific(&clean)
     } else {
-        Decimal::from_str_exact(&clean)
+        Decimal::from_str_exact(&clean).ok()
     };
     parsed
         .map(Num)
-        .map_err(|_| format!("{text:?} is not a decimal number this library can represent"))
+        .ok_or_else(|| format!("{text:?} is not a decimal number this library can represent"))
+}
+
+/// `<decimal>e<exponent>` exactly: the coefficient keeps its digits and only the scale moves
+/// (`Decimal::from_scientific` rounds a coefficient with too many digits).
+fn exact_scientific(text: &str) -> Option<Decimal> {
+    let (coefficient, exponent) = text.split_once(['e', 'E'])?;
+    let mut d = Decimal::from_str_exact(coefficient).ok()?;
+    let scale = i64::from(d.scale()).checked_sub(exponent.parse::<i64>().ok()?)?;
+    match u32::try_from(scale) {
+        Ok(scale) => d.set_scale(scale).ok().map(|()| d),
+        Err(_) => {
+            let shift = u32::try_from(scale.checked_neg()?).ok()?;
+            let mantissa = d.mantissa().checked_mul(10i128.checked_pow(shift)?)?;
+            Decimal::try_from_i128_with_scale(mantissa, 0).ok()
+        }
+    }
 }
 
 #[cfg(feature = "json-schema")]
@@ -115,6 +131,17 @@ mod tests {
         assert!(parse("0.12345678901234567890123456789").is_err());
         assert!(parse("123456789012345678901234567890").is_err());
         assert!(parse("1e-29").is_err());
+        assert_eq!(parse("2.5e1").unwrap().0, Decimal::from(25));
+        assert_eq!(parse("-1.5E-2").unwrap().0, Decimal::new(-15, 3));
+        assert_eq!(parse("1e-28").unwrap().0, Decimal::new(1, 28));
+        // An exponent does not make room for a coefficient that would have to be rounded.
+        assert!(parse("0.12345678901234567890123456789e1").is_err());
+        assert!(parse("7.9228162514264337593543950336e28").is_err());
+        assert_eq!(
+            parse("7.9228162514264337593543950335e28").unwrap().0,
+            Decimal::MAX
+        );
+        assert!(parse("1e").is_err() && parse("e3").is_err());
         let n: Num = serde_json::from_str("12.5").unwrap();
         assert_eq!(serde_json::to_string(&n).unwrap(), "\"12.5\"");
         let n: Num = serde_json::from_str("\"0.30\"").unwrap();
