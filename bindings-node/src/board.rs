@@ -13,6 +13,7 @@ use napi_derive::napi;
 use serde_json::Value;
 
 use crate::calendar::Calendar;
+use crate::decimal;
 use crate::errors::{Failure, Fallible, bad_arg, enter, failure_object, named};
 use crate::instant::When;
 use crate::json::{self, JsonValue};
@@ -467,19 +468,7 @@ impl Board {
         #[napi(ts_arg_type = "number | string")] value: JsonValue,
     ) -> Result<()> {
         enter(&env, || {
-            let text = match &value.0 {
-                Value::String(s) => s.clone(),
-                Value::Number(n) => n.to_string(),
-                other => {
-                    return Err(bad_arg(
-                        "value",
-                        format!("`value` must be a number or a decimal string, got {other}"),
-                    ));
-                }
-            };
-            let d = hotline_score::scheme::num::parse(&text)
-                .map_err(|reason| bad_arg("value", format!("`value`: {reason}")))?
-                .get();
+            let d = decimal::from_json("value", "value", &value.0)?;
             Ok(self
                 .lock()
                 .set_external(&period_in(&period)?, &unit, &name, d)?)

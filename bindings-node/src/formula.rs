@@ -4,8 +4,8 @@
 use hotline_score::formula::{Formula as CoreFormula, MapResolver, Value, ValueType};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-use rust_decimal::Decimal;
 
+use crate::decimal;
 use crate::errors::{Failure, Fallible, bad_arg, enter, named};
 
 /// How a formula is compiled.
@@ -36,13 +36,6 @@ fn object_arg<'e>(field: &str, v: Unknown<'e>) -> Fallible<Object<'e>> {
     Object::from_unknown(v).map_err(|e| bad_arg(field, e.reason.clone()))
 }
 
-/// An exact decimal from its text (no rounding: too many digits is an error).
-fn decimal(name: &str, text: &str) -> Fallible<Decimal> {
-    hotline_score::scheme::num::parse(text)
-        .map(|n| n.get())
-        .map_err(|reason| bad_arg(name, format!("`{name}`: {reason}")))
-}
-
 /// A JavaScript value as a formula value: `null` / `undefined` → no data, a boolean, a finite
 /// number (read as its shortest round-trip decimal, so `0.1` is exactly 0.1) or a decimal
 /// string.
@@ -59,14 +52,18 @@ fn value_in(name: &str, v: Option<Unknown<'_>>) -> Fallible<Value> {
         )),
         napi::ValueType::String => {
             let text = unsafe { v.cast::<String>() }.map_err(unreadable)?;
-            Ok(Value::Number(decimal(name, &text)?))
+            Ok(Value::Number(decimal::from_text(name, name, &text)?))
         }
         napi::ValueType::Number => {
             let n = unsafe { v.cast::<f64>() }.map_err(unreadable)?;
             if !n.is_finite() {
                 return Err(bad_arg(name, format!("`{name}` must be finite, got {n}")));
             }
-            Ok(Value::Number(decimal(name, &n.to_string())?))
+            Ok(Value::Number(decimal::from_text(
+                name,
+                name,
+                &n.to_string(),
+            )?))
         }
         other => Err(bad_arg(
             name,

@@ -12,6 +12,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod board;
 mod calendar;
 mod columns;
+mod decimal;
 mod errors;
 mod formula;
 mod instant;

@@ -17,6 +17,7 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 
 use crate::calendar::Calendar;
+use crate::decimal;
 use crate::errors::{Fallible, bad_arg, enter, named, whole};
 use crate::instant::When;
 use crate::json::{self, JsonValue, TextOrObject};
@@ -101,23 +102,7 @@ pub fn external_in(v: Option<Value>) -> Fallible<BTreeMap<UnitId, BTreeMap<Strin
         };
         let mut row = BTreeMap::new();
         for (name, value) in metrics {
-            let text = match &value {
-                Value::String(s) => s.clone(),
-                Value::Number(n) => n.to_string(),
-                other => {
-                    return Err(bad_arg(
-                        "external",
-                        format!(
-                            "`external.{unit}.{name}` must be a number or a decimal string, got {other}"
-                        ),
-                    ));
-                }
-            };
-            let d = hotline_score::scheme::num::parse(&text)
-                .map_err(|reason| {
-                    bad_arg("external", format!("`external.{unit}.{name}`: {reason}"))
-                })?
-                .get();
+            let d = decimal::from_json("external", &format!("external.{unit}.{name}"), &value)?;
             row.insert(name, d);
         }
         out.insert(UnitId::from(unit.as_str()), row);
