@@ -9,6 +9,9 @@ export type InstantInput = Date | string | number
 /** Dictionary codes of one column; the type's largest value (255, 65535, 4294967295) = absent. */
 export type Codes = Uint8Array | Uint16Array | Uint32Array
 
+/** A dictionary of a columnar table: an array of strings, or the same strings packed. */
+export type Strings = Array<string> | PackedStrings
+
 export type Kind = 'consult' | 'help' | 'complaint' | 'report' | 'suggestion' | 'praise' | 'other'
 export type Urgency = 'normal' | 'urgent'
 export type Role = 'lead' | 'assisting'

@@ -9,6 +9,9 @@ export type InstantInput = Date | string | number
 /** Dictionary codes of one column; the type's largest value (255, 65535, 4294967295) = absent. */
 export type Codes = Uint8Array | Uint16Array | Uint32Array
 
+/** A dictionary of a columnar table: an array of strings, or the same strings packed. */
+export type Strings = Array<string> | PackedStrings
+
 export type Kind = 'consult' | 'help' | 'complaint' | 'report' | 'suggestion' | 'praise' | 'other'
 export type Urgency = 'normal' | 'urgent'
 export type Role = 'lead' | 'assisting'
@@ -675,8 +678,11 @@ export declare class Tickets {
   toJson(): string
   /** The flat tables (SPEC §3.2a) as row objects: `{ tickets, events }`. */
   toRows(): { tickets: Array<Record<string, string>>, events: Array<Record<string, string>> }
-  /** The columnar form (`fromColumns` reads it back): typed arrays and dictionaries. */
-  toColumns(): TicketColumns
+  /**
+   * The columnar form (`fromColumns` reads it back): typed arrays and dictionaries, as
+   * arrays of strings or, with `{ packed: true }`, as `PackedStrings`.
+   */
+  toColumns(options?: ColumnOptions | undefined | null): TicketColumns
   /** Validates typed tickets again (e.g. against a units table) and keeps the valid ones. */
   validate(options?: LoadOptions | undefined | null): Tickets
 }
@@ -756,6 +762,15 @@ export interface CityConfig {
   qualitySpread?: number
 }
 
+/** How `toColumns` lays out the dictionaries. */
+export interface ColumnOptions {
+  /**
+   * Every dictionary as `PackedStrings` (UTF-8 bytes and offsets) instead of an array of
+   * strings: the form `fromColumns` reads fastest.
+   */
+  packed?: boolean
+}
+
 /** A template in force from a date on (summer and winter hours). */
 export interface DatedTemplate {
   /** First date it applies (`YYYY-MM-DD`). */
@@ -774,19 +789,19 @@ export interface DayCountOptions {
 
 /** The strings the codes refer to, per column. */
 export interface Dictionaries {
-  ticket_id: Array<string>
-  kind?: Array<string>
-  urgency?: Array<string>
-  channel?: Array<string>
-  type?: Array<string>
-  unit?: Array<string>
-  role?: Array<string>
-  reason?: Array<string>
-  amount?: Array<string>
-  satisfaction?: Array<string>
-  event_id?: Array<string>
+  ticket_id: Strings
+  kind?: Strings
+  urgency?: Strings
+  channel?: Strings
+  type?: Strings
+  unit?: Strings
+  role?: Strings
+  reason?: Strings
+  amount?: Strings
+  satisfaction?: Strings
+  event_id?: Strings
   /** Per attribute name. */
-  attributes?: Record<string, Array<string>>
+  attributes?: Record<string, Strings>
 }
 
 /** The events table, one entry per event. */
@@ -840,6 +855,18 @@ export interface LoadOptions {
    * each is reported in `diagnostics`.
    */
   mode?: 'strict' | 'lenient'
+}
+
+/**
+ * Strings packed in Arrow's `utf8` layout: string `i` is the UTF-8 text
+ * `data[offsets[i]..offsets[i + 1]]`, so `n` strings have `n + 1` offsets, in ascending order.
+ * Read in place: no JavaScript string per entry.
+ */
+export interface PackedStrings {
+  /** `n + 1` byte offsets into `data`, ascending (an Arrow `Utf8` vector's `valueOffsets`). */
+  offsets: Int32Array | Uint32Array
+  /** The UTF-8 bytes (a `Buffer` or `Uint8Array`; an Arrow vector's `values`). */
+  data: Uint8Array
 }
 
 /**

@@ -4,7 +4,8 @@
 //
 //   plain JS         benches/node/plain.js over ticket objects (the baseline)
 //   objects          Tickets.fromObjects(objects) + score()
-//   columnar         Tickets.fromColumns(typed arrays + dictionaries) + score()
+//   columnar         Tickets.fromColumns(typed arrays + dictionaries) + score(), with the
+//                    dictionaries as arrays of strings and as packed strings (Arrow utf8 layout)
 //   loaded           score() on Tickets already loaded (re-scoring at another as_of)
 //
 // Run (release build of the binding first):
@@ -58,6 +59,9 @@ async function main () {
   const columns = tickets.toColumns()
   const events = columns.events.at.length
   log(`columns (${events} events) in ${(performance.now() - t).toFixed(0)} ms`)
+  t = performance.now()
+  const packed = tickets.toColumns({ packed: true })
+  log(`columns with packed dictionaries in ${(performance.now() - t).toFixed(0)} ms`)
   const cal = hs.Calendar.prc()
   const workingDays = new Set()
   for (let d = hs.parseInstant('2025-12-20T12:00:00+08:00'); d < hs.parseInstant('2026-12-31T12:00:00+08:00'); d += 86_400_000) {
@@ -67,14 +71,17 @@ async function main () {
   const plain = await time('plain JS', () => scoreThreeRates(objects, { units, asOf, period, workingDays }))
   const viaObjects = await time('objects', async () => hs.score(await hs.Tickets.fromObjects(objects, { units }), scheme, options))
   const viaColumns = await time('columnar', async () => hs.score(await hs.Tickets.fromColumns(columns, { units }), scheme, options))
+  const viaPacked = await time('columnar packed', async () => hs.score(await hs.Tickets.fromColumns(packed, { units }), scheme, options))
   const loaded = await time('loaded', () => hs.score(tickets, scheme, options))
   const loadColumns = await time('columnar load only', () => hs.Tickets.fromColumns(columns, { units }))
+  const loadPacked = await time('columnar packed load only', () => hs.Tickets.fromColumns(packed, { units }))
 
   // Same numbers everywhere.
   const expected = fromScores(loaded.out)
   assert.deepEqual(plain.out, expected)
   assert.deepEqual(fromScores(viaObjects.out), expected)
   assert.deepEqual(fromScores(viaColumns.out), expected)
+  assert.deepEqual(fromScores(viaPacked.out), expected)
 
   const row = (name, r) => `| ${name} | ${(r.median / 1000).toFixed(2)} s | ${(tickets.length / r.median / 1000).toFixed(2)} M/s | ${(plain.median / r.median).toFixed(1)}× | ${(r.cpu / 1000).toFixed(2)} s | ${(plain.cpu / r.cpu).toFixed(1)}× |`
   console.log(`${tickets.length} tickets, ${events} events, ${units.length} units; median of ${runs} runs\n`)
@@ -82,8 +89,10 @@ async function main () {
   console.log('|---|---|---|---|---|---|')
   console.log(row('plain JS over ticket objects (baseline)', plain))
   console.log(row('objects: `Tickets.fromObjects` + `score`', viaObjects))
-  console.log(row('columnar: `Tickets.fromColumns` + `score`', viaColumns))
-  console.log(row('columnar load only: `Tickets.fromColumns`', loadColumns))
+  console.log(row('columnar, string dictionaries: `Tickets.fromColumns` + `score`', viaColumns))
+  console.log(row('columnar, packed dictionaries: `Tickets.fromColumns` + `score`', viaPacked))
+  console.log(row('columnar load only, string dictionaries', loadColumns))
+  console.log(row('columnar load only, packed dictionaries', loadPacked))
   console.log(row('loaded `Tickets`: `score` only', loaded))
 }
 

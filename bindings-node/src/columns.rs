@@ -5,7 +5,9 @@
 //! `reason`, `amount`, `satisfaction`, `event_id`, attributes) is a `Uint8Array`,
 //! `Uint16Array` or `Uint32Array` of codes into `dictionaries.<column>` (attributes:
 //! `dictionaries.attributes.<name>`); the largest value of the array type (255, 65535,
-//! 4294967295) means "absent". Instants (`at`, `received_at`) are `Float64Array`s of epoch
+//! 4294967295) means "absent". A dictionary is an array of strings, or the same strings packed
+//! (`PackedStrings`: UTF-8 bytes and offsets, Arrow's `utf8` layout), which is read in place —
+//! the form for columns of distinct values such as `event_id`. Instants (`at`, `received_at`) are `Float64Array`s of epoch
 //! milliseconds, `NaN` = absent. Booleans (`accepted`, `approved`, `passed`, `resolved`) are
 //! `Uint8Array`s: 0 false, 1 true, 255 absent. Rows of one ticket are in time order; the
 //! cells then go through the core's table reader (`Assembler`), so validation, codes and
@@ -80,26 +82,39 @@ pub struct EventTable {
     pub event_id: Option<Codes>,
 }
 
+/// Strings packed in Arrow's `utf8` layout: string `i` is the UTF-8 text
+/// `data[offsets[i]..offsets[i + 1]]`, so `n` strings have `n + 1` offsets, in ascending order.
+/// Read in place: no JavaScript string per entry.
+#[napi(object)]
+pub struct PackedStrings {
+    /// `n + 1` byte offsets into `data`, ascending (an Arrow `Utf8` vector's `valueOffsets`).
+    pub offsets: Either<Int32Array, Uint32Array>,
+    /// The UTF-8 bytes (a `Buffer` or `Uint8Array`; an Arrow vector's `values`).
+    pub data: Uint8Array,
+}
+
+/// A dictionary: an array of strings, or the same strings packed.
+pub type Strings = Either<Vec<String>, PackedStrings>;
+
 /// The strings the codes refer to, per column.
 #[napi(object)]
-#[derive(Default)]
 pub struct Dictionaries {
     #[napi(js_name = "ticket_id")]
-    pub ticket_id: Vec<String>,
-    pub kind: Option<Vec<String>>,
-    pub urgency: Option<Vec<String>>,
-    pub channel: Option<Vec<String>>,
+    pub ticket_id: Strings,
+    pub kind: Option<Strings>,
+    pub urgency: Option<Strings>,
+    pub channel: Option<Strings>,
     #[napi(js_name = "type")]
-    pub event_type: Option<Vec<String>>,
-    pub unit: Option<Vec<String>>,
-    pub role: Option<Vec<String>>,
-    pub reason: Option<Vec<String>>,
-    pub amount: Option<Vec<String>>,
-    pub satisfaction: Option<Vec<String>>,
+    pub event_type: Option<Strings>,
+    pub unit: Option<Strings>,
+    pub role: Option<Strings>,
+    pub reason: Option<Strings>,
+    pub amount: Option<Strings>,
+    pub satisfaction: Option<Strings>,
     #[napi(js_name = "event_id")]
-    pub event_id: Option<Vec<String>>,
+    pub event_id: Option<Strings>,
     /// Per attribute name.
-    pub attributes: Option<HashMap<String, Vec<String>>>,
+    pub attributes: Option<HashMap<String, Strings>>,
 }
 
 /// Tickets and events as typed arrays with dictionary-encoded strings: text columns are codes
@@ -147,11 +162,120 @@ impl<'a> Slice<'a> {
     }
 }
 
+/// A dictionary, borrowed and checked.
+#[derive(Clone, Copy)]
+enum Dict<'a> {
+    List(&'a [String]),
+    /// Packed: the text from the first offset to the last, and the offsets.
+    Packed {
+        text: &'a str,
+        offsets: Offsets<'a>,
+    },
+}
+
+/// The offsets of packed strings.
+#[derive(Clone, Copy)]
+enum Offsets<'a> {
+    I32(&'a [i32]),
+    U32(&'a [u32]),
+}
+
+impl Offsets<'_> {
+    fn len(self) -> usize {
+        match self {
+            Offsets::I32(o) => o.len(),
+            Offsets::U32(o) => o.len(),
+        }
+    }
+
+    /// Offset `i` as a byte position (`None` past the end, or negative).
+    fn get(self, i: usize) -> Option<usize> {
+        match self {
+            Offsets::I32(o) => o.get(i).and_then(|v| usize::try_from(*v).ok()),
+            Offsets::U32(o) => o.get(i).map(|v| *v as usize),
+        }
+    }
+}
+
+impl<'a> Dict<'a> {
+    /// Borrows `strings`; packed strings must have ascending offsets within `data`, each at
+    /// the start of a character of valid UTF-8 (`field` names the dictionary in errors).
+    fn of(strings: &'a Strings, field: &str) -> Fallible<Self> {
+        let packed = match strings {
+            Either::A(list) => return Ok(Dict::List(list)),
+            Either::B(p) => p,
+        };
+        let offsets = match &packed.offsets {
+            Either::A(o) => Offsets::I32(o),
+            Either::B(o) => Offsets::U32(o),
+        };
+        let bad = |message: String| bad_arg(field, format!("`{field}`: {message}"));
+        if offsets.len() == 0 {
+            return Err(bad("packed strings need n + 1 offsets, got none".into()));
+        }
+        let data: &[u8] = &packed.data;
+        let mut last = 0;
+        for i in 0..offsets.len() {
+            let at = offsets.get(i).filter(|&at| at >= last && at <= data.len());
+            let Some(at) = at else {
+                return Err(bad(format!(
+                    "offset {i} is negative, below offset {}, or past the {} bytes of `data`",
+                    i.saturating_sub(1),
+                    data.len()
+                )));
+            };
+            last = at;
+        }
+        let first = offsets.get(0).unwrap_or_default();
+        let bytes = data.get(first..last).unwrap_or_default();
+        let text = std::str::from_utf8(bytes).map_err(|e| match e.error_len() {
+            // The text ends inside a character: the last offset splits it.
+            None => bad(format!(
+                "offset {} splits a UTF-8 character",
+                offsets.len().saturating_sub(1)
+            )),
+            Some(_) => bad(format!(
+                "`data` is not UTF-8 at byte {}",
+                first.saturating_add(e.valid_up_to())
+            )),
+        })?;
+        let split = (0..offsets.len()).find(|&i| {
+            let at = offsets.get(i).unwrap_or(first).saturating_sub(first);
+            !text.is_char_boundary(at)
+        });
+        if let Some(i) = split {
+            return Err(bad(format!("offset {i} splits a UTF-8 character")));
+        }
+        Ok(Dict::Packed { text, offsets })
+    }
+
+    /// Number of strings.
+    fn len(self) -> usize {
+        match self {
+            Dict::List(l) => l.len(),
+            Dict::Packed { offsets, .. } => offsets.len().saturating_sub(1),
+        }
+    }
+
+    /// String `i` (checked by [`Dict::of`]).
+    fn get(self, i: usize) -> Option<&'a str> {
+        match self {
+            Dict::List(l) => l.get(i).map(String::as_str),
+            Dict::Packed { text, offsets } => {
+                let base = offsets.get(0)?;
+                let start = offsets.get(i)?.checked_sub(base)?;
+                let end = offsets.get(i.checked_add(1)?)?.checked_sub(base)?;
+                text.get(start..end)
+            }
+        }
+    }
+}
+
 /// A text column: codes and their dictionary.
 struct Column<'a> {
     name: String,
     codes: Option<Slice<'a>>,
-    dict: &'a [String],
+    dict: Dict<'a>,
 }
 
 impl<'a> Column<'a> {
@@ -159,10 +283,14 @@ impl<'a> Column<'a> {
         table: &str,
         name: &str,
         codes: Option<&'a Codes>,
-        dict: Option<&'a Vec<String>>,
+        dict: Option<&'a Strings>,
         rows: usize,
     ) -> Fallible<Self> {
         let field = format!("{table}.{name}");
+        let dict_field = match table {
+            "tickets.attributes" => format!("dictionaries.attributes.{name}"),
+            _ => format!("dictionaries.{name}"),
+        };
         let codes = codes.map(Slice::of);
         if let Some(c) = codes {
             if c.len() != rows {
@@ -174,14 +302,18 @@ impl<'a> Column<'a> {
             if dict.is_none() {
                 return Err(bad_arg(
                     &field,
-                    format!("column `{field}` has no dictionary `dictionaries.{name}`"),
+                    format!("column `{field}` has no dictionary `{dict_field}`"),
                 ));
             }
         }
+        let dict = match dict {
+            Some(d) if codes.is_some() => Dict::of(d, &dict_field)?,
+            _ => Dict::List(&[]),
+        };
         Ok(Column {
             name: field,
             codes,
-            dict: dict.map_or(&[], Vec::as_slice),
+            dict,
         })
     }
 
@@ -207,7 +339,7 @@ impl<'a> Column<'a> {
     /// as absent).
     fn cell(&self, i: usize) -> Option<&'a str> {
         let code = self.codes.and_then(|c| c.get(i))?;
-        self.dict.get(code as usize).map(String::as_str)
+        self.dict.get(code as usize)
     }
 }
 
@@ -377,7 +509,7 @@ pub fn load(c: &TicketColumns, opts: &Load) -> Fallible<LoadedBatch> {
     fn text<'a>(
         name: &str,
         codes: Option<&'a Codes>,
-        dict: Option<&'a Vec<String>>,
+        dict: Option<&'a Strings>,
         m: usize,
     ) -> Fallible<Column<'a>> {
         Column::new("events", name, codes, dict, m)
@@ -465,9 +597,12 @@ impl Encoder {
         self.codes.push(code);
     }
 
-    /// The codes and the dictionary.
-    fn finish(self) -> (Codes, Vec<String>) {
-        (narrow(self.codes, self.dict.len()), self.dict)
+    /// The codes and the dictionary (packed or not).
+    fn finish(self, packed: bool) -> (Codes, Strings) {
+        (
+            narrow(self.codes, self.dict.len()),
+            strings(self.dict, packed),
+        )
     }
 
     fn any(&self) -> bool {
@@ -492,6 +627,25 @@ fn narrow(codes: Vec<u32>, n: usize) -> Codes {
     }
 }
 
+/// `list` as a dictionary: as it is, or packed.
+fn strings(list: Vec<String>, packed: bool) -> Strings {
+    if !packed {
+        return Either::A(list);
+    }
+    let mut offsets = Vec::with_capacity(list.len().saturating_add(1));
+    let mut data = Vec::with_capacity(list.iter().map(String::len).sum());
+    offsets.push(0);
+    for s in &list {
+        data.extend_from_slice(s.as_bytes());
+        // Dictionaries past 2 GiB of text are beyond a JavaScript typed array's reach anyway.
+        offsets.push(u32::try_from(data.len()).unwrap_or(u32::MAX));
+    }
+    Either::B(PackedStrings {
+        offsets: Either::B(Uint32Array::new(offsets)),
+        data: Uint8Array::new(data),
+    })
+}
+
 fn flag(v: Option<&str>) -> u8 {
     match v {
         Some("true") => 1,
@@ -500,8 +654,8 @@ fn flag(v: Option<&str>) -> u8 {
     }
 }
 
-/// The columnar form of `tickets`.
-pub fn dump(tickets: &[Ticket]) -> TicketColumns {
+/// The columnar form of `tickets`, every dictionary packed when `packed`.
+pub fn dump(tickets: &[Ticket], packed: bool) -> TicketColumns {
     let mut ids = Encoder::default();
     let (mut kind, mut urgency, mut channel) = Default::default();
     let mut received = Vec::with_capacity(tickets.len());
@@ -552,9 +706,9 @@ pub fn dump(tickets: &[Ticket]) -> TicketColumns {
     }
     let id_dict = ids.dict;
     let n_ids = id_dict.len();
-    let some = |enc: Encoder| -> (Option<Codes>, Option<Vec<String>>) {
+    let some = |enc: Encoder| -> (Option<Codes>, Option<Strings>) {
         if enc.any() {
-            let (c, d) = enc.finish();
+            let (c, d) = enc.finish(packed);
             (Some(c), Some(d))
         } else {
             (None, None)
@@ -563,18 +717,18 @@ pub fn dump(tickets: &[Ticket]) -> TicketColumns {
     let optional_flags = |v: Vec<u8>| -> Option<Uint8Array> {
         v.iter().any(|f| *f != 255).then(|| Uint8Array::new(v))
     };
-    let (kind_c, kind_d) = kind.finish();
+    let (kind_c, kind_d) = kind.finish(packed);
     let (urg_c, urg_d) = some(urgency);
     let (ch_c, ch_d) = some(channel);
     let mut attr_cols = HashMap::new();
     let mut attr_dicts = HashMap::new();
     for (name, enc) in attr_names.iter().zip(attrs) {
-        let (c, d) = enc.finish();
+        let (c, d) = enc.finish(packed);
         attr_cols.insert((*name).to_owned(), c);
         attr_dicts.insert((*name).to_owned(), d);
     }
     let [ty, unit, role, reason, amount, sat, eid] = cols;
-    let (ty_c, ty_d) = ty.finish();
+    let (ty_c, ty_d) = ty.finish(packed);
     let (unit_c, unit_d) = some(unit);
     let (role_c, role_d) = some(role);
     let (reason_c, reason_d) = some(reason);
@@ -607,7 +761,7 @@ pub fn dump(tickets: &[Ticket]) -> TicketColumns {
             event_id: eid_c,
         },
         dictionaries: Dictionaries {
-            ticket_id: id_dict,
+            ticket_id: strings(id_dict, packed),
             kind: Some(kind_d),
             urgency: urg_d,
             channel: ch_d,

@@ -55,6 +55,15 @@ pub struct LoadOptions {
     pub mode: Option<String>,
 }
 
+/// How `toColumns` lays out the dictionaries.
+#[napi(object, object_to_js = false)]
+#[derive(Clone, Default)]
+pub struct ColumnOptions {
+    /// Every dictionary as `PackedStrings` (UTF-8 bytes and offsets) instead of an array of
+    /// strings: the form `fromColumns` reads fastest.
+    pub packed: Option<bool>,
+}
+
 /// The parts of [`LoadOptions`] the core reads.
 pub struct Load {
     units: Option<Vec<CoreUnit>>,
@@ -394,10 +403,12 @@ impl Tickets {
         )
     }
 
-    /// The columnar form (`fromColumns` reads it back): typed arrays and dictionaries.
+    /// The columnar form (`fromColumns` reads it back): typed arrays and dictionaries, as
+    /// arrays of strings or, with `{ packed: true }`, as `PackedStrings`.
     #[napi(catch_unwind)]
-    pub fn to_columns(&self) -> TicketColumns {
-        columns::dump(self.set.tickets())
+    pub fn to_columns(&self, options: Option<ColumnOptions>) -> TicketColumns {
+        let packed = options.and_then(|o| o.packed).unwrap_or(false);
+        columns::dump(self.set.tickets(), packed)
     }
 
     /// Validates typed tickets again (e.g. against a units table) and keeps the valid ones.

@@ -96,6 +96,28 @@ function rowsToColumns (ticketRows, eventRows) {
   return { tickets, events, dictionaries }
 }
 
+/**
+ * `strings` packed as an Arrow `Utf8` vector lays them out: UTF-8 bytes in one Buffer and
+ * `Int32Array` offsets (what `fromColumns` reads in place).
+ */
+function packStrings (strings) {
+  const offsets = new Int32Array(strings.length + 1)
+  strings.forEach((s, i) => { offsets[i + 1] = offsets[i] + Buffer.byteLength(s) })
+  return { offsets, data: Buffer.from(strings.join('')) }
+}
+
+/** `columns` with every dictionary packed (`packStrings`). */
+function packColumns (columns) {
+  if (columns === null) return null
+  const dictionaries = {}
+  for (const [k, v] of Object.entries(columns.dictionaries)) {
+    dictionaries[k] = Array.isArray(v)
+      ? packStrings(v)
+      : Object.fromEntries(Object.entries(v).map(([name, list]) => [name, packStrings(list)]))
+  }
+  return { ...columns, dictionaries }
+}
+
 /** Runs `fn`, giving `{ ok, value }` or `{ ok: false, error }`. */
 function attempt (fn) {
   try {
@@ -105,4 +127,4 @@ function attempt (fn) {
   }
 }
 
-module.exports = { ROOT, VECTORS, readVector, vectorFiles, rowsToColumns, attempt }
+module.exports = { ROOT, VECTORS, readVector, vectorFiles, rowsToColumns, packStrings, packColumns, attempt }

@@ -91,6 +91,57 @@ test('the columnar form: narrowest code arrays, absent markers, dictionaries', (
   assert.deepEqual([...c.tickets.received_at], [hs.parseInstant('2026-03-02T09:00:00+08:00')])
 })
 
+test('packed dictionaries (Arrow utf8 layout) read like string arrays', async () => {
+  const t = hs.Tickets.fromObjectsSync([
+    ticket('工单-1', [dispatched, signed], { attributes: { district: '湖滨区' } }),
+    ticket('T2', [{ ...dispatched, reason: '' }, { ...signed, at: '2026-03-02T09:30:00+08:00' }], { channel: '微信' })
+  ])
+  const c = t.toColumns({ packed: true })
+  const ids = c.dictionaries.ticket_id
+  assert.ok(ids.offsets instanceof Uint32Array)
+  assert.deepEqual([...ids.offsets], [0, Buffer.byteLength('工单-1'), Buffer.byteLength('工单-1T2')])
+  assert.equal(Buffer.from(ids.data).toString(), '工单-1T2')
+  assert.equal(Buffer.from(c.dictionaries.attributes.district.data).toString(), '湖滨区')
+  assert.equal(hs.Tickets.fromColumnsSync(c).toJson(), t.toJson())
+  assert.equal((await hs.Tickets.fromColumns(c)).toJson(), t.toJson())
+  // As an Arrow Utf8 vector gives them: Int32Array offsets into a Buffer, here starting past 0
+  // and with bytes around the strings that no offset reaches.
+  const plain = t.toColumns()
+  const packArrowLike = (strings) => {
+    const offsets = new Int32Array(strings.length + 1)
+    offsets[0] = 3
+    strings.forEach((s, i) => { offsets[i + 1] = offsets[i] + Buffer.byteLength(s) })
+    return { offsets, data: Buffer.concat([Buffer.from('\xff\xfe!', 'latin1'), Buffer.from(strings.join('')), Buffer.from([0xff])]) }
+  }
+  const arrowLike = { ...plain, dictionaries: { ...plain.dictionaries, ticket_id: packArrowLike(plain.dictionaries.ticket_id), channel: packArrowLike(plain.dictionaries.channel) } }
+  assert.equal(hs.Tickets.fromColumnsSync(arrowLike).toJson(), t.toJson())
+})
+
+test('malformed packed dictionaries throw invalid_argument naming the dictionary and offset', () => {
+  const good = () => hs.Tickets.fromObjectsSync([ticket('工单-1', [dispatched, signed], { attributes: { district: '湖滨区' } })]).toColumns({ packed: true })
+  const bad = (edit, field, message) => {
+    const c = good()
+    edit(c)
+    assert.throws(() => hs.Tickets.fromColumnsSync(c), (err) => {
+      assert.equal(err.code, 'invalid_argument', err.message)
+      assert.equal(err.field, field)
+      assert.match(err.message, message)
+      return true
+    })
+  }
+  bad((c) => { c.dictionaries.unit.offsets = new Int32Array(0) }, 'dictionaries.unit', /n \+ 1 offsets, got none/)
+  bad((c) => { c.dictionaries.unit.offsets = new Int32Array([0, 5]) }, 'dictionaries.unit', /offset 1 .* past the 2 bytes/)
+  bad((c) => { c.dictionaries.type.offsets = new Uint32Array([0, 10, 6]) }, 'dictionaries.type', /offset 2 is negative, below offset 1/)
+  bad((c) => { c.dictionaries.type.offsets = new Int32Array([-1, 10, 16]) }, 'dictionaries.type', /offset 0 is negative/)
+  bad((c) => { c.dictionaries.ticket_id.offsets = new Uint32Array([0, 1, 8]) }, 'dictionaries.ticket_id', /offset 1 splits a UTF-8 character/)
+  bad((c) => { c.dictionaries.ticket_id.data = Buffer.from([0x41, 0xff, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47]) }, 'dictionaries.ticket_id', /not UTF-8 at byte 1/)
+  bad((c) => { c.dictionaries.attributes.district.offsets = new Uint32Array([0, 4]) }, 'dictionaries.attributes.district', /offset 1 splits/)
+  // A value of neither shape is N-API's own argument error (docs/semantics.md, "Node binding").
+  const c = good()
+  c.dictionaries.kind = { offsets: new Int32Array([0, 4]) }
+  assert.throws(() => hs.Tickets.fromColumnsSync(c), { code: 'InvalidArg', message: /PackedStrings.*Dictionaries\.kind/ })
+})
+
 test('malformed columns throw invalid_argument naming the column', () => {
   const good = () => hs.Tickets.fromObjectsSync([ticket('T1', [dispatched, signed])]).toColumns()
   const bad = (edit, field) => {

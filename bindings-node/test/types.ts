@@ -30,6 +30,11 @@ async function main (): Promise<void> {
   hs.Tickets.fromObjectsSync([ticket], { mode: 'relaxed' })
   const columns: hs.TicketColumns = tickets.toColumns()
   const again: hs.Tickets = hs.Tickets.fromColumnsSync(columns)
+  const packed: hs.PackedStrings = { offsets: new Int32Array([0, 2]), data: Buffer.from('T1') }
+  const ids: hs.Strings = columns.dictionaries.ticket_id
+  const repacked: hs.TicketColumns = { ...tickets.toColumns({ packed: true }), dictionaries: { ...columns.dictionaries, ticket_id: packed } }
+  void ids
+  void repacked
 
   const scheme = hs.Scheme.preset('sanmenxia')
   const scores: hs.Scores = await hs.score(again, scheme, { units, asOf: Date.now(), calendar: cal, policy: hs.Policy.builtin('henan') })

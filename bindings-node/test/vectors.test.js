@@ -5,7 +5,7 @@ const test = require('node:test')
 const assert = require('node:assert/strict')
 const path = require('node:path')
 const hs = require('..')
-const { ROOT, readVector: read, vectorFiles, rowsToColumns, attempt } = require('./support')
+const { ROOT, readVector: read, vectorFiles, rowsToColumns, packColumns, attempt } = require('./support')
 
 /** The Rust core's JSON text of the vectors' results (tests/vectors/json/, README there). */
 const RUST = Object.fromEntries(['scheme', 'clocks', 'tickets'].map((n) => [n, read('json', `${n}.json`).outputs]))
@@ -73,11 +73,13 @@ test('calendar vectors (tests/vectors/calendar/cases.json)', () => {
 
 // ---- tickets (core/tests/ticket_vectors.rs) ----
 
-/** Loads a case's input: JSON tickets (objects) or the flat tables (rows, and columns). */
+/** Loads a case's input: JSON tickets (objects) or the flat tables (rows, and columns with
+ * dictionaries as string arrays or packed). */
 function loadTickets (c, mode, via = 'rows') {
   const options = { units: c.units, mode }
   if (c.tickets) return hs.Tickets.fromObjectsSync(c.tickets, options)
   if (via === 'columns') return hs.Tickets.fromColumnsSync(rowsToColumns(c.ticket_rows, c.event_rows), options)
+  if (via === 'packed') return hs.Tickets.fromColumnsSync(packColumns(rowsToColumns(c.ticket_rows, c.event_rows)), options)
   return hs.Tickets.fromRowsSync({ tickets: c.ticket_rows, events: c.event_rows }, options)
 }
 
@@ -94,7 +96,7 @@ test('ticket vectors: every rule has a failing case (errors.json)', () => {
   let columnar = 0
   for (const c of doc.cases) {
     const vias = ['rows']
-    if (!c.tickets && rowsToColumns(c.ticket_rows, c.event_rows)) vias.push('columns')
+    if (!c.tickets && rowsToColumns(c.ticket_rows, c.event_rows)) vias.push('columns', 'packed')
     for (const via of vias) {
       const strict = attempt(() => loadTickets(c, 'strict', via))
       assert.equal(strict.ok, false, `${c.name} (${via}): expected an error`)
@@ -109,7 +111,7 @@ test('ticket vectors: every rule has a failing case (errors.json)', () => {
       } else {
         assert.ok(['duplicate_unit', 'invalid_unit_row'].includes(lenient.error.code), `${c.name}: ${lenient.error.message}`)
       }
-      if (via === 'columns') columnar++
+      if (via === 'packed') columnar++
     }
     codes.add(c.expect.code)
   }
@@ -130,15 +132,18 @@ test('ticket vectors: valid data round-trips (valid.json)', () => {
   assert.equal(fromRows.toJson(), fromJson.toJson())
   const fromColumns = hs.Tickets.fromColumnsSync(rowsToColumns(doc.ticket_rows, doc.event_rows))
   assert.equal(fromColumns.toJson(), fromJson.toJson())
+  const fromPacked = hs.Tickets.fromColumnsSync(packColumns(rowsToColumns(doc.ticket_rows, doc.event_rows)))
+  assert.equal(fromPacked.toJson(), fromJson.toJson())
   // Tickets -> rows -> tickets, and tickets -> columns -> tickets.
   assert.equal(hs.Tickets.fromRowsSync(fromJson.toRows()).toJson(), fromJson.toJson())
   assert.equal(hs.Tickets.fromColumnsSync(fromJson.toColumns()).toJson(), fromJson.toJson())
+  assert.equal(hs.Tickets.fromColumnsSync(fromJson.toColumns({ packed: true })).toJson(), fromJson.toJson())
 })
 
 test('ticket vectors: lenient mode reports every skip (lenient.json)', () => {
   const doc = read('tickets', 'lenient.json')
   for (const c of doc.cases) {
-    const vias = c.tickets ? ['rows'] : ['rows', 'columns']
+    const vias = c.tickets ? ['rows'] : ['rows', 'columns', 'packed']
     for (const via of vias) {
       const loaded = loadTickets(c, 'lenient', via)
       assert.deepEqual(loaded.ids(), c.expect_ticket_ids, `${c.name} (${via})`)
