@@ -13,11 +13,11 @@
 //! cells then go through the core's table reader (`Assembler`), so validation, codes and
 //! lenient reporting are exactly those of the row tables.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fmt::Write;
 
 use hotline_score::ticket::{
-    Assembler, EventRow, EventRowRef, InstantCell, LoadedBatch, Ticket, TicketRow,
+    Assembler, EventRow, EventRowRef, InstantCell, LoadedBatch, Ticket, TicketRow, TicketRowRef,
 };
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -483,25 +483,21 @@ pub fn load(c: &TicketColumns, opts: &Load) -> Fallible<LoadedBatch> {
     columns.extend(attrs.iter().map(|(_, c)| c));
     check_cells(columns.iter().map(|c| c.first_bad()))?;
     let mut buf = String::new();
+    let mut attributes = Vec::with_capacity(attrs.len());
     for i in 0..n {
-        let received_at = match instant_cell(received.get(i).copied().unwrap_or(f64::NAN), &mut buf)
-        {
-            InstantCell::Millis(ms) => ms.to_string(),
-            InstantCell::Text(t) => t.to_owned(),
-        };
-        let mut attributes = BTreeMap::new();
+        attributes.clear();
         for (name, col) in &attrs {
             if let Some(v) = col.cell(i).filter(|v| !v.is_empty()) {
-                attributes.insert((*name).to_owned(), v.to_owned());
+                attributes.push((*name, v));
             }
         }
-        assembler.add_ticket(TicketRow {
-            ticket_id: tid.cell(i).unwrap_or_default().to_owned(),
-            kind: kind.cell(i).unwrap_or_default().to_owned(),
-            urgency: urgency.cell(i).map(str::to_owned),
-            channel: channel.cell(i).map(str::to_owned),
-            received_at,
-            attributes,
+        assembler.add_ticket_ref(&TicketRowRef {
+            ticket_id: tid.cell(i).unwrap_or_default(),
+            kind: kind.cell(i).unwrap_or_default(),
+            urgency: urgency.cell(i),
+            channel: channel.cell(i),
+            received_at: instant_cell(received.get(i).copied().unwrap_or(f64::NAN), &mut buf),
+            attributes: &attributes,
         });
     }
     let e = &c.events;

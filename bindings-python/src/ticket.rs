@@ -6,8 +6,8 @@ use std::sync::Arc;
 use arrow_array::{ArrayRef, Int64Array, StringArray};
 use hotline_score::Unit;
 use hotline_score::ticket::{
-    Assembler, Diagnostic, EventRow, EventRowRef, Loaded, LoadedBatch, TicketRow, TicketSet,
-    load_json,
+    Assembler, Diagnostic, EventRow, EventRowRef, Loaded, LoadedBatch, TicketRow, TicketRowRef,
+    TicketSet, load_json,
 };
 use pyo3::prelude::*;
 use pyo3::types::PyString;
@@ -294,33 +294,51 @@ impl TicketSource<'_> {
         match self {
             TicketSource::Rows(rows) => rows.into_iter().for_each(|row| asm.add_ticket(row)),
             TicketSource::Arrow(readers, names) => {
-                let fixed = TICKETS.columns.len();
-                let mut scratch = String::new();
                 for (len, cols) in &readers {
+                    let mut scratch: Vec<String> = vec![String::new(); cols.len()];
                     for i in 0..*len {
-                        let mut row = TicketRow::default();
-                        for (slot, r) in cols {
-                            let cell = r.cell(i, &mut scratch).map(str::to_owned);
-                            match slot {
-                                0 => row.ticket_id = cell.unwrap_or_default(),
-                                1 => row.kind = cell.unwrap_or_default(),
-                                2 => row.urgency = cell,
-                                3 => row.channel = cell,
-                                4 => row.received_at = cell.unwrap_or_default(),
-                                extra => {
-                                    if let (Some(v), Some(name)) = (cell, names.get(extra - fixed))
-                                    {
-                                        row.attributes.insert(name.clone(), v);
-                                    }
-                                }
-                            }
-                        }
-                        asm.add_ticket(row);
+                        let mut attributes = Vec::new();
+                        let mut row = ticket_row(cols, i, &names, &mut scratch, &mut attributes);
+                        row.attributes = &attributes;
+                        asm.add_ticket_ref(&row);
                     }
                 }
             }
         }
     }
+}
+
+/// Row `i` of a tickets table, its cells borrowed from the readers (`scratch`: one buffer per
+/// column for integer cells), its attribute cells pushed to `attributes` (`names`: the table's
+/// column names, attributes after the fixed columns).
+fn ticket_row<'s>(
+    cols: &'s [(usize, CellReader<'_>)],
+    i: usize,
+    names: &'s [String],
+    scratch: &'s mut [String],
+    attributes: &mut Vec<(&'s str, &'s str)>,
+) -> TicketRowRef<'s> {
+    let fixed = TICKETS.columns.len();
+    let mut row = TicketRowRef::default();
+    for ((slot, r), buf) in cols.iter().zip(scratch.iter_mut()) {
+        if *slot == 4 {
+            row.received_at = r.instant(i, buf);
+            continue;
+        }
+        let cell = r.cell(i, buf);
+        match slot {
+            0 => row.ticket_id = cell.unwrap_or_default(),
+            1 => row.kind = cell.unwrap_or_default(),
+            2 => row.urgency = cell,
+            3 => row.channel = cell,
+            extra => {
+                if let (Some(v), Some(name)) = (cell, names.get(extra - fixed)) {
+                    attributes.push((name.as_str(), v));
+                }
+            }
+        }
+    }
+    row
 }
 
 /// Hands rows `range` of an events table (numbered across its batches) to `sink`, in order.

@@ -4,7 +4,9 @@
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 
 use hotline_score::synthetic::{CityConfig, CityGenerator};
-use hotline_score::ticket::{Assembler, EventRow, Mode, Ticket, TicketRow, load_json, load_rows};
+use hotline_score::ticket::{
+    Assembler, EventRow, InstantCell, Mode, Ticket, TicketRow, TicketRowRef, load_json, load_rows,
+};
 use proptest::prelude::*;
 
 const TYPES: &[&str] = &[
@@ -88,8 +90,110 @@ fn ticket_rows() -> impl Strategy<Value = Vec<TicketRow>> {
     })
 }
 
+/// A tickets-table row of every kind of cell, with its attribute cells in column order (names
+/// may repeat: the last one wins).
+type RowCells = (TicketRow, Vec<(&'static str, &'static str)>);
+
+fn ticket_row_cells() -> impl Strategy<Value = RowCells> {
+    (
+        0..4usize,
+        proptest::sample::select(&["help", "咨询", "", " complaint "][..]),
+        cell(&["urgent", "normal", "", "asap"]),
+        cell(&["phone", "", "微信"]),
+        proptest::sample::select(
+            &[
+                "1772413200000",
+                "2026-03-02T09:00:00+08:00",
+                "",
+                "yesterday",
+                "-5",
+            ][..],
+        ),
+        proptest::collection::vec(
+            (
+                proptest::sample::select(&["repeat", "district", "topic"][..]),
+                proptest::sample::select(&["yes", "否", "", "湖滨区"][..]),
+            ),
+            0..4,
+        ),
+    )
+        .prop_map(|(id, kind, urgency, channel, received_at, attributes)| {
+            let row = TicketRow {
+                ticket_id: if id == 3 {
+                    String::new()
+                } else {
+                    format!("T{id}")
+                },
+                kind: kind.to_owned(),
+                urgency,
+                channel,
+                received_at: received_at.to_owned(),
+                attributes: attributes
+                    .iter()
+                    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                    .collect(),
+            };
+            (row, attributes)
+        })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// Rows with borrowed cells (`TicketRowRef`, `EventRowRef`, whole-number instants as epoch
+    /// milliseconds) load exactly as the owned rows: the same tickets, the same diagnostics, the
+    /// same first error, owned or compact.
+    #[test]
+    fn borrowed_rows_read_as_owned(
+        tickets in proptest::collection::vec(ticket_row_cells(), 0..5),
+        mut events in proptest::collection::vec(event_row(), 0..20),
+    ) {
+        events.sort_by(|a, b| a.ticket_id.cmp(&b.ticket_id).then(a.at.cmp(&b.at)));
+        fn instant(text: &str) -> InstantCell<'_> {
+            match text.parse::<i64>() {
+                Ok(ms) => InstantCell::Millis(ms),
+                Err(_) => InstantCell::Text(text),
+            }
+        }
+        for mode in [Mode::Lenient, Mode::Strict] {
+            let owned = || {
+                let mut a = Assembler::new(None, mode).unwrap();
+                for (row, _) in &tickets {
+                    a.add_ticket(row.clone());
+                }
+                for e in &events {
+                    a.add_event(e);
+                }
+                a
+            };
+            let borrowed = || {
+                let mut a = Assembler::new(None, mode).unwrap();
+                for (row, attributes) in &tickets {
+                    a.add_ticket_ref(&TicketRowRef {
+                        ticket_id: &row.ticket_id,
+                        kind: &row.kind,
+                        urgency: row.urgency.as_deref(),
+                        channel: row.channel.as_deref(),
+                        received_at: instant(&row.received_at),
+                        attributes,
+                    });
+                }
+                for e in &events {
+                    a.add_event_ref(&hotline_score::ticket::EventRowRef { at: instant(&e.at), ..e.borrowed() });
+                }
+                a
+            };
+            let outcome = |r: hotline_score::Result<hotline_score::ticket::Loaded>| {
+                r.map(|l| (l.tickets, l.diagnostics)).map_err(|e| e.to_string())
+            };
+            prop_assert_eq!(outcome(borrowed().finish()), outcome(owned().finish()));
+            let batch = |r: hotline_score::Result<hotline_score::ticket::LoadedBatch>| {
+                r.map(|l| (l.batch.tickets().collect::<Vec<_>>(), l.diagnostics))
+                    .map_err(|e| e.to_string())
+            };
+            prop_assert_eq!(batch(borrowed().finish_batch()), batch(owned().finish_batch()));
+        }
+    }
 
     /// Every tickets-table row is either kept or reported once; orphans are reported per id;
     /// strict fails exactly with the first lenient diagnostic.

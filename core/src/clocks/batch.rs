@@ -6,23 +6,25 @@
 //! table rows with [`Assembler::finish_batch`](crate::ticket::Assembler::finish_batch)) and
 //! evaluate it for any number of periods and `as_of`s.
 
+use std::borrow::Borrow;
 use std::collections::{BTreeMap, HashMap};
-use std::hash::BuildHasherDefault;
+use std::hash::{BuildHasherDefault, Hash};
 use std::ops::Range;
 
 use crate::instant::Instant;
-use crate::ticket::{Event, Kind, Ticket, Urgency};
+use crate::ticket::{Event, Kind, Ticket, TicketHead, Urgency};
 use crate::unit::UnitId;
 
 use super::context::{Evaluator, FxHasher};
 use super::texts::Texts;
-use super::view::{Body, CEvent, NO_UNIT, TicketView, UnitNames, is_repeat};
+use super::view::{Body, CEvent, NO_UNIT, TicketView, UnitNames, repeat_value};
 
 /// Room reserved for free text per event ([`TicketBatch::reserve_events`]): an event id of a
 /// typical platform export (`SMX2026010100001-03` is 19 bytes) with some slack.
 const TEXT_BYTES_PER_EVENT: usize = 24;
 
-type Interner = HashMap<String, u32, BuildHasherDefault<FxHasher>>;
+/// Keys (unit ids, channels, attribute sets) to their index.
+type Interner<K = String> = HashMap<K, u32, BuildHasherDefault<FxHasher>>;
 
 #[derive(Debug, Clone)]
 struct Meta {
@@ -75,7 +77,10 @@ pub struct TicketBatch {
     channels: Vec<String>,
     channel_index: Interner,
     attribute_sets: Vec<BTreeMap<String, String>>,
-    attribute_index: HashMap<BTreeMap<String, String>, u32, BuildHasherDefault<FxHasher>>,
+    /// Attribute sets by their byte key ([`TicketBatch::intern_attributes`]).
+    attribute_index: Interner<Vec<u8>>,
+    /// The buffer attribute-set keys are built in.
+    attribute_key: Vec<u8>,
     ids: Vec<String>,
     tickets: Vec<Meta>,
     events: Vec<CEvent>,
@@ -179,33 +184,73 @@ impl TicketBatch {
 
     /// `ticket`'s own fields, its channel and attributes interned here.
     pub(crate) fn header(&mut self, ticket: &Ticket) -> Header {
-        self.header_with_id(ticket, ticket.id.clone())
-    }
-
-    /// [`TicketBatch::header`] with the ticket's id given (moved out of a ticket being dropped).
-    pub(crate) fn header_with_id(&mut self, ticket: &Ticket, id: String) -> Header {
-        let channels = &mut self.channels;
-        let channel = intern(&mut self.channel_index, &ticket.channel, || {
-            channels.push(ticket.channel.clone());
-        });
-        let attributes = match self.attribute_index.get(&ticket.attributes) {
-            Some(i) => *i,
-            None => {
-                let i = u32::try_from(self.attribute_sets.len()).unwrap_or(u32::MAX);
-                self.attribute_sets.push(ticket.attributes.clone());
-                self.attribute_index.insert(ticket.attributes.clone(), i);
-                i
-            }
-        };
-        Header {
-            id,
-            received_at: ticket.received_at,
+        let head = TicketHead {
             kind: ticket.kind,
             urgency: ticket.urgency,
+            received_at: ticket.received_at,
+        };
+        let attributes = ticket.attributes.iter();
+        self.header_of(
+            ticket.id.clone(),
+            head,
+            &ticket.channel,
+            attributes.map(|(k, v)| (k.as_str(), v.as_str())),
+        )
+    }
+
+    /// The header of a ticket read from cells: `attributes` are `(name, value)` pairs in
+    /// ascending name order, each name once.
+    pub(crate) fn header_of<'a>(
+        &mut self,
+        id: String,
+        head: TicketHead,
+        channel: &str,
+        attributes: impl Iterator<Item = (&'a str, &'a str)> + Clone,
+    ) -> Header {
+        let channels = &mut self.channels;
+        let channel = intern(&mut self.channel_index, channel, || {
+            channels.push(channel.to_owned());
+        });
+        let repeat = attributes
+            .clone()
+            .find(|(name, _)| *name == "repeat")
+            .is_some_and(|(_, v)| repeat_value(v));
+        Header {
+            id,
+            received_at: head.received_at,
+            kind: head.kind,
+            urgency: head.urgency,
             channel,
-            attributes,
-            repeat: is_repeat(&ticket.attributes),
+            attributes: self.intern_attributes(attributes),
+            repeat,
         }
+    }
+
+    /// The key of an attribute set (pairs in name order) in this batch, added if new. Sets are
+    /// looked up by an unambiguous byte key (each name and value prefixed with its length) built
+    /// in a buffer kept for it, so a known set costs no allocation.
+    fn intern_attributes<'a>(
+        &mut self,
+        attributes: impl Iterator<Item = (&'a str, &'a str)> + Clone,
+    ) -> u32 {
+        let mut key = std::mem::take(&mut self.attribute_key);
+        key.clear();
+        for (name, value) in attributes.clone() {
+            for text in [name, value] {
+                key.extend_from_slice(&(text.len() as u64).to_le_bytes());
+                key.extend_from_slice(text.as_bytes());
+            }
+        }
+        let sets = &mut self.attribute_sets;
+        let i = intern(&mut self.attribute_index, key.as_slice(), || {
+            sets.push(
+                attributes
+                    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                    .collect(),
+            );
+        });
+        self.attribute_key = key;
+        i
     }
 
     /// The owned ticket of `header` (interned here) and `events`.
@@ -393,7 +438,12 @@ impl TicketBatch {
     }
 }
 
-fn intern(index: &mut Interner, key: &str, on_new: impl FnOnce()) -> u32 {
+/// The index of `key`, added (and `on_new` called) if new.
+fn intern<K>(index: &mut Interner<K::Owned>, key: &K, on_new: impl FnOnce()) -> u32
+where
+    K: ?Sized + ToOwned + Hash + Eq,
+    K::Owned: Borrow<K> + Hash + Eq,
+{
     if let Some(k) = index.get(key) {
         return *k;
     }

@@ -189,16 +189,19 @@ impl<'a> TicketView<'a> {
     }
 }
 
-/// Whether a `repeat` attribute value means "yes" (anything but empty, `false`, `0`, `no`, `否`).
+/// Whether `attributes` mark a repeat ticket ([`repeat_value`] of its `repeat` attribute).
 pub(crate) fn is_repeat(attributes: &BTreeMap<String, String>) -> bool {
-    attributes.get("repeat").is_some_and(|v| {
-        let v = v.trim();
-        !(v.is_empty()
-            || v.eq_ignore_ascii_case("false")
-            || v == "0"
-            || v.eq_ignore_ascii_case("no")
-            || v == "否")
-    })
+    attributes.get("repeat").is_some_and(|v| repeat_value(v))
+}
+
+/// Whether a `repeat` attribute value means "yes" (anything but empty, `false`, `0`, `no`, `否`).
+pub(crate) fn repeat_value(value: &str) -> bool {
+    let v = value.trim();
+    !(v.is_empty()
+        || v.eq_ignore_ascii_case("false")
+        || v == "0"
+        || v.eq_ignore_ascii_case("no")
+        || v == "否")
 }
 
 /// Converts single tickets into the compact form, reusing its buffers.

@@ -1,20 +1,19 @@
 //! Assembling tickets from the flat tables (SPEC §3.2a): a tickets table and an events table
 //! whose rows of one ticket are in time order while rows of different tickets interleave.
 
-use std::collections::HashMap;
-use std::collections::hash_map::Entry as MapEntry;
 use std::ops::Range;
 
 use crate::clocks::{Header, TicketBatch};
 use crate::error::Result;
 use crate::parts::in_parts;
-use crate::ticket::cells::ticket_from_cells;
+use crate::ticket::cells::{TicketCells, read_ticket_head};
 use crate::ticket::load::{LoadedBatch, Sink, known_units};
 use crate::ticket::problem::Violation;
-use crate::ticket::stage::{Lookup, Progress, Staged, Stager};
+use crate::ticket::stage::{Lookup, Progress, Staged, Stager, TicketIndex};
 use crate::ticket::verdict::{Form, Grouped, Verdicts, check, push_staged};
 use crate::ticket::{
-    Diagnostic, Event, EventRow, EventRowRef, KnownUnits, Loaded, Mode, TicketErrorKind, TicketRow,
+    Diagnostic, Event, EventRow, EventRowRef, InstantCell, KnownUnits, Loaded, Mode,
+    TicketErrorKind, TicketRow, TicketRowRef,
 };
 use crate::unit::Unit;
 
@@ -67,7 +66,7 @@ const MIN_TICKETS_PER_THREAD: usize = 20_000;
 pub struct Assembler {
     units: Option<KnownUnits>,
     mode: Mode,
-    index: HashMap<String, usize>,
+    index: TicketIndex,
     entries: Vec<Entry>,
     event_rows: usize,
     /// Threads for big tables ([`Assembler::with_threads`]).
@@ -86,7 +85,7 @@ impl Assembler {
         Ok(Assembler {
             units: known_units(units)?,
             mode,
-            index: HashMap::new(),
+            index: TicketIndex::default(),
             entries: Vec::new(),
             event_rows: 0,
             threads: 1,
@@ -115,33 +114,55 @@ impl Assembler {
 
     /// Adds the next tickets-table row.
     pub fn add_ticket(&mut self, row: TicketRow) {
+        let cells = TicketCells {
+            id: &row.ticket_id,
+            kind: &row.kind,
+            urgency: row.urgency.as_deref(),
+            channel: row.channel.as_deref(),
+            received_at: InstantCell::Text(&row.received_at),
+        };
+        let attributes = row.attributes.iter();
+        self.add_ticket_cells(&cells, attributes.map(|(k, v)| (k.as_str(), v.as_str())));
+    }
+
+    /// Adds the next tickets-table row, its cells borrowed (read, not kept): the path for
+    /// readers over columns already in memory.
+    pub fn add_ticket_ref(&mut self, row: &TicketRowRef<'_>) {
+        let attributes = row.sorted_attributes();
+        self.add_ticket_cells(&row.cells(), attributes.iter().copied());
+    }
+
+    /// Adds a tickets-table row read as `cells` and its attributes (in name order, each once).
+    fn add_ticket_cells<'a>(
+        &mut self,
+        cells: &TicketCells<'_>,
+        attributes: impl Iterator<Item = (&'a str, &'a str)> + Clone,
+    ) {
         let row_no = self.entries.len();
-        let entry = match self.index.entry(row.ticket_id.clone()) {
-            MapEntry::Occupied(first) => {
-                let v = Violation::ticket(
-                    "ticket_id",
-                    TicketErrorKind::DuplicateTicket {
-                        first_row: Some(*first.get()),
-                    },
-                );
-                Entry::Bad(Box::new(v.into_error(first.key(), Some(row_no))))
+        let entry = if let Some(&first_row) = self.index.get(cells.id) {
+            let v = Violation::ticket(
+                "ticket_id",
+                TicketErrorKind::DuplicateTicket {
+                    first_row: Some(first_row),
+                },
+            );
+            Entry::Bad(Box::new(v.into_error(cells.id, Some(row_no))))
+        } else {
+            // A row without an id is reported; it has no id to be found by.
+            if !cells.id.is_empty() {
+                self.index.insert(cells.id.to_owned(), row_no);
             }
-            MapEntry::Vacant(slot) => {
-                let entry = match ticket_from_cells(row.into_cells(), "ticket_id") {
-                    Ok(mut ticket) => {
-                        let id = std::mem::take(&mut ticket.id);
-                        Entry::Pending(Pending {
-                            header: self.stager.batch.header_with_id(&ticket, id),
-                            row: row_no,
-                        })
-                    }
-                    Err(v) => Entry::Bad(Box::new(v.into_error(slot.key(), Some(row_no)))),
-                };
-                // A row without an id is reported; it has no id to be found by.
-                if !slot.key().is_empty() {
-                    slot.insert(row_no);
-                }
-                entry
+            match read_ticket_head(cells, "ticket_id") {
+                Ok(head) => Entry::Pending(Pending {
+                    header: self.stager.batch.header_of(
+                        cells.id.to_owned(),
+                        head,
+                        cells.channel.unwrap_or_default(),
+                        attributes,
+                    ),
+                    row: row_no,
+                }),
+                Err(v) => Entry::Bad(Box::new(v.into_error(cells.id, Some(row_no)))),
             }
         };
         self.entries.push(entry);

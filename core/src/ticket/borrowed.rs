@@ -1,9 +1,11 @@
-//! [`EventRowRef`]: an events-table row whose cells are borrowed, for readers that hold the
-//! table in memory already (Arrow columns, typed arrays with dictionaries): no cell is copied
-//! into a row buffer, and instants can be given as epoch milliseconds instead of text.
+//! [`TicketRowRef`] and [`EventRowRef`]: table rows whose cells are borrowed, for readers that
+//! hold the tables in memory already (Arrow columns, typed arrays with dictionaries): no cell is
+//! copied into a row buffer, and instants can be given as epoch milliseconds instead of text.
+
+use std::borrow::Cow;
 
 use crate::ticket::EventRow;
-use crate::ticket::cells::{EventCells, present};
+use crate::ticket::cells::{EventCells, TicketCells, present};
 
 /// An `at` cell: text (RFC 3339 with offset, or integer epoch milliseconds), or epoch
 /// milliseconds already read (a timestamp or integer column).
@@ -86,6 +88,66 @@ impl<'a> EventRowRef<'a> {
             ],
             event_id: some(self.event_id),
         }
+    }
+}
+
+/// One row of the `tickets` table with its cells borrowed: the same columns, the same reading
+/// and the same errors as [`TicketRow`](crate::ticket::TicketRow). Empty `urgency` and `channel`
+/// cells are absent.
+///
+/// ```
+/// use hotline_score::ticket::{Assembler, InstantCell, Mode, TicketRowRef};
+/// let mut asm = Assembler::new(None, Mode::Strict)?;
+/// asm.add_ticket_ref(&TicketRowRef { ticket_id: "T1", kind: "help",
+///     received_at: InstantCell::Millis(1_772_413_200_000),
+///     attributes: &[("repeat", "yes"), ("district", "湖滨区")], ..Default::default() });
+/// let loaded = asm.finish()?;
+/// assert_eq!(loaded.tickets[0].received_at.to_string(), "2026-03-02T09:00:00+08:00");
+/// assert_eq!(loaded.tickets[0].attributes["district"], "湖滨区");
+/// # Ok::<(), hotline_score::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TicketRowRef<'a> {
+    /// `ticket_id` column.
+    pub ticket_id: &'a str,
+    /// `kind` column.
+    pub kind: &'a str,
+    /// `urgency` column (absent: `normal`).
+    pub urgency: Option<&'a str>,
+    /// `channel` column.
+    pub channel: Option<&'a str>,
+    /// `received_at` column.
+    pub received_at: InstantCell<'a>,
+    /// Every other column's cell as `(column, value)`, in any order (a column named twice keeps
+    /// its last value, as inserting into [`TicketRow::attributes`](crate::ticket::TicketRow)
+    /// does).
+    pub attributes: &'a [(&'a str, &'a str)],
+}
+
+impl<'a> TicketRowRef<'a> {
+    /// The cells of the ticket's own fields.
+    pub(crate) fn cells(&self) -> TicketCells<'a> {
+        TicketCells {
+            id: self.ticket_id,
+            kind: self.kind,
+            urgency: self.urgency,
+            channel: self.channel,
+            received_at: self.received_at,
+        }
+    }
+
+    /// The attributes in ascending name order, each name once (its last value): borrowed as
+    /// they are when already so.
+    pub(crate) fn sorted_attributes(&self) -> Cow<'a, [(&'a str, &'a str)]> {
+        let pairs = self.attributes;
+        if pairs.windows(2).all(|w| matches!(w, [a, b] if a.0 < b.0)) {
+            return Cow::Borrowed(pairs);
+        }
+        let mut numbered: Vec<(usize, (&str, &str))> = pairs.iter().copied().enumerate().collect();
+        // By name, the last given first; then keep the first of each name.
+        numbered.sort_by(|(i, a), (j, b)| a.0.cmp(b.0).then(j.cmp(i)));
+        numbered.dedup_by(|next, kept| next.1.0 == kept.1.0);
+        Cow::Owned(numbered.into_iter().map(|(_, pair)| pair).collect())
     }
 }
 

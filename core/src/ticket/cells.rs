@@ -3,15 +3,13 @@
 //! `true`/`false`/`1`/`0` (any case), timestamps are RFC 3339 with an offset or integer epoch
 //! milliseconds.
 
-use std::collections::BTreeMap;
-
 use crate::amount::Amount;
 use crate::clocks::Body;
 use crate::instant::Instant;
 use crate::ticket::borrowed::InstantCell;
 use crate::ticket::event::{Field, Presence};
 use crate::ticket::problem::Violation;
-use crate::ticket::{Event, EventType, Kind, Satisfaction, Ticket, TicketErrorKind, Urgency};
+use crate::ticket::{Event, EventType, Kind, Satisfaction, TicketErrorKind, Urgency};
 use crate::unit::{Role, UnitId};
 
 /// The cells of one event, borrowed: `at`, `type`, the optional fields in [`Field::ALL`] order,
@@ -45,6 +43,16 @@ pub(crate) fn parse_instant(text: &str) -> Result<Instant, TicketErrorKind> {
         value: text.to_owned(),
         reason: e.to_string(),
     })
+}
+
+/// Reads an instant cell: epoch milliseconds, or text as [`parse_instant`] reads it (blank:
+/// missing).
+fn read_instant(cell: InstantCell<'_>) -> Result<Instant, TicketErrorKind> {
+    match cell {
+        InstantCell::Millis(ms) => Ok(Instant::from_millis(ms)),
+        InstantCell::Text(t) if t.trim().is_empty() => Err(TicketErrorKind::MissingField),
+        InstantCell::Text(t) => parse_instant(t),
+    }
 }
 
 /// Parses a boolean cell: `true`/`false`/`1`/`0`, any case, surrounding spaces ignored.
@@ -119,13 +127,7 @@ pub(crate) fn read_event<'a>(
             },
         )
     })?;
-    let at = match c.at {
-        InstantCell::Millis(ms) => Instant::from_millis(ms),
-        InstantCell::Text(t) if t.trim().is_empty() => {
-            return Err(fail("at", TicketErrorKind::MissingField));
-        }
-        InstantCell::Text(t) => parse_instant(t).map_err(|k| fail("at", k))?,
-    };
+    let at = read_instant(c.at).map_err(|k| fail("at", k))?;
     // Every required field is present and no field is out of place past this loop.
     for (field, value) in Field::ALL.iter().zip(c.fields.iter()) {
         match (event_type.presence(*field), value) {
@@ -222,20 +224,31 @@ pub(crate) fn read_event<'a>(
     })
 }
 
-/// The cells of a ticket (without events). `id_field` names the id in errors (`ticket_id` in
-/// tables, `id` in JSON).
-#[derive(Debug, Clone)]
-pub(crate) struct TicketCells {
-    pub id: String,
-    pub kind: String,
-    pub urgency: Option<String>,
-    pub channel: Option<String>,
-    pub received_at: String,
-    pub attributes: BTreeMap<String, String>,
+/// The cells of a ticket's own fields (no events; its attributes go straight to their
+/// interning). `id_field` names the id in errors (`ticket_id` in tables, `id` in JSON).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TicketCells<'a> {
+    pub id: &'a str,
+    pub kind: &'a str,
+    pub urgency: Option<&'a str>,
+    pub channel: Option<&'a str>,
+    pub received_at: InstantCell<'a>,
 }
 
-/// Reads a ticket (with no events yet) from its cells.
-pub(crate) fn ticket_from_cells(c: TicketCells, id_field: &str) -> Result<Ticket, Violation> {
+/// A ticket's own fields as read from its cells (the id, channel and attributes stay with the
+/// caller, owned or borrowed).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TicketHead {
+    pub kind: Kind,
+    pub urgency: Urgency,
+    pub received_at: Instant,
+}
+
+/// Reads a ticket's own fields from its cells.
+pub(crate) fn read_ticket_head(
+    c: &TicketCells<'_>,
+    id_field: &str,
+) -> Result<TicketHead, Violation> {
     if c.id.is_empty() {
         return Err(Violation::ticket(id_field, TicketErrorKind::MissingField));
     }
@@ -247,11 +260,11 @@ pub(crate) fn ticket_from_cells(c: TicketCells, id_field: &str) -> Result<Ticket
         Violation::ticket(
             "kind",
             TicketErrorKind::UnknownKind {
-                value: c.kind.clone(),
+                value: c.kind.to_owned(),
             },
         )
     })?;
-    let urgency = match present(&c.urgency) {
+    let urgency = match c.urgency.filter(|u| !u.is_empty()) {
         None => Urgency::Normal,
         Some(u) => Urgency::from_name(u.trim()).ok_or_else(|| {
             Violation::ticket(
@@ -262,22 +275,12 @@ pub(crate) fn ticket_from_cells(c: TicketCells, id_field: &str) -> Result<Ticket
             )
         })?,
     };
-    if c.received_at.trim().is_empty() {
-        return Err(Violation::ticket(
-            "received_at",
-            TicketErrorKind::MissingField,
-        ));
-    }
     let received_at =
-        parse_instant(&c.received_at).map_err(|k| Violation::ticket("received_at", k))?;
-    Ok(Ticket {
-        id: c.id,
+        read_instant(c.received_at).map_err(|k| Violation::ticket("received_at", k))?;
+    Ok(TicketHead {
         kind,
         urgency,
-        channel: c.channel.unwrap_or_default(),
         received_at,
-        attributes: c.attributes,
-        events: Vec::new(),
     })
 }
 

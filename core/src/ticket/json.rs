@@ -7,10 +7,10 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
-use crate::ticket::cells::{TicketCells, event_from_cells, ticket_from_cells};
+use crate::ticket::cells::{TicketCells, event_from_cells, read_ticket_head};
 use crate::ticket::load::{Sink, check_ticket, known_units};
 use crate::ticket::problem::Violation;
-use crate::ticket::{EventRow, Loaded, Mode, Ticket, TicketErrorKind, load_tickets};
+use crate::ticket::{EventRow, InstantCell, Loaded, Mode, Ticket, TicketErrorKind, load_tickets};
 use crate::unit::Unit;
 
 /// Loads a JSON array of tickets (the shape of [`Ticket`]'s serde).
@@ -145,28 +145,23 @@ fn object(v: Value, what: &str) -> Result<Map<String, Value>, TicketErrorKind> {
 /// failure is returned alongside, for [`check_ticket`] to order against flow errors).
 fn read_ticket(value: Value) -> Result<(Ticket, Option<Violation>), Violation> {
     let map = object(value, "a JSON object (a ticket)").map_err(|k| Violation::ticket("", k))?;
-    let mut cells = TicketCells {
-        id: String::new(),
-        kind: String::new(),
-        urgency: None,
-        channel: None,
-        received_at: String::new(),
-        attributes: BTreeMap::new(),
-    };
+    let (mut id, mut kind, mut received_at) = (String::new(), String::new(), String::new());
+    let (mut urgency, mut channel) = (None, None);
+    let mut attributes = BTreeMap::new();
     let mut events = Vec::new();
     for (key, v) in map {
         let bad = |k| Violation::ticket(&key, k);
         match key.as_str() {
-            "id" => cells.id = text_value(v, true).map_err(bad)?.unwrap_or_default(),
-            "kind" => cells.kind = text_value(v, false).map_err(bad)?.unwrap_or_default(),
-            "urgency" => cells.urgency = text_value(v, false).map_err(bad)?,
-            "channel" => cells.channel = text_value(v, false).map_err(bad)?,
-            "received_at" => cells.received_at = scalar_value(v).map_err(bad)?.unwrap_or_default(),
+            "id" => id = text_value(v, true).map_err(bad)?.unwrap_or_default(),
+            "kind" => kind = text_value(v, false).map_err(bad)?.unwrap_or_default(),
+            "urgency" => urgency = text_value(v, false).map_err(bad)?,
+            "channel" => channel = text_value(v, false).map_err(bad)?,
+            "received_at" => received_at = scalar_value(v).map_err(bad)?.unwrap_or_default(),
             "attributes" => {
                 for (name, a) in object(v, "an object of strings").map_err(bad)? {
                     let a = text_value(a, false)
                         .map_err(|k| Violation::ticket(&format!("attributes.{name}"), k))?;
-                    cells.attributes.insert(name, a.unwrap_or_default());
+                    attributes.insert(name, a.unwrap_or_default());
                 }
             }
             "events" => match v {
@@ -177,7 +172,23 @@ fn read_ticket(value: Value) -> Result<(Ticket, Option<Violation>), Violation> {
             _ => return Err(Violation::ticket(&key, TicketErrorKind::UnknownField)),
         }
     }
-    let mut ticket = ticket_from_cells(cells, "id")?;
+    let cells = TicketCells {
+        id: &id,
+        kind: &kind,
+        urgency: urgency.as_deref(),
+        channel: channel.as_deref(),
+        received_at: InstantCell::Text(&received_at),
+    };
+    let head = read_ticket_head(&cells, "id")?;
+    let mut ticket = Ticket {
+        id,
+        kind: head.kind,
+        urgency: head.urgency,
+        channel: channel.unwrap_or_default(),
+        received_at: head.received_at,
+        attributes,
+        events: Vec::new(),
+    };
     ticket.events.reserve(events.len());
     for (index, value) in events.into_iter().enumerate() {
         match read_event(index, value) {

@@ -3,7 +3,8 @@
 //! - [`Ticket`], [`Event`], [`EventBody`]: the typed model, with serde in the JSON shape of the
 //!   SPEC (a ticket is its fields, an `attributes` map and an ordered `events` array; an event is
 //!   one flat object `{"at": …, "type": "dispatched", "unit": …}`).
-//! - [`TicketRow`], [`EventRow`]: the flat tables of SPEC §3.2a (CSV, DataFrames, JSON rows).
+//! - [`TicketRow`], [`EventRow`]: the flat tables of SPEC §3.2a (CSV, DataFrames, JSON rows);
+//!   [`TicketRowRef`], [`EventRowRef`]: the same rows with borrowed cells, for columns in memory.
 //! - [`load_tickets`], [`load_json`], [`load_rows`] / [`Assembler`]: turn input into validated
 //!   tickets, in [`Mode::Strict`] or [`Mode::Lenient`] (every skipped ticket reported as a
 //!   [`Diagnostic`]).
@@ -31,7 +32,8 @@ mod validate;
 mod verdict;
 
 pub use assemble::{Assembler, load_rows};
-pub use borrowed::{EventRowRef, InstantCell};
+pub use borrowed::{EventRowRef, InstantCell, TicketRowRef};
+pub(crate) use cells::TicketHead;
 pub use event::{EventBody, EventType};
 pub(crate) use flow::{Flow, FlowKeys, check_header};
 pub use json::load_json;

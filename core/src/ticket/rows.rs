@@ -17,7 +17,7 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
 use crate::instant::CHINA_OFFSET;
-use crate::ticket::cells::{EventCells, TicketCells, event_from_cells};
+use crate::ticket::cells::{EventCells, event_from_cells};
 use crate::ticket::{Event, EventBody, Ticket};
 
 /// One row of the `events` table: `ticket_id, at, type, unit, role, reason, accepted, approved,
@@ -216,17 +216,6 @@ impl TicketRow {
                     self.attributes.insert(other.to_owned(), value);
                 }
             }
-        }
-    }
-
-    pub(crate) fn into_cells(self) -> TicketCells {
-        TicketCells {
-            id: self.ticket_id,
-            kind: self.kind,
-            urgency: self.urgency,
-            channel: self.channel,
-            received_at: self.received_at,
-            attributes: self.attributes,
         }
     }
 }

@@ -5,16 +5,21 @@
 //! order ([`Stager::absorb`]): the result is that of staging every row in order on one stager.
 
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 
-use crate::clocks::{CEvent, NO_UNIT, TicketBatch};
+use crate::clocks::{CEvent, FxHasher, NO_UNIT, TicketBatch};
 use crate::ticket::EventRowRef;
 use crate::ticket::assemble::Entry;
 use crate::ticket::cells::read_event;
 use crate::ticket::problem::Violation;
 
+/// Tickets-table rows by ticket id. Ids are the platform's own, not chosen by an adversary, so
+/// the hash is the crate's fast unkeyed one.
+pub(super) type TicketIndex = HashMap<String, usize, BuildHasherDefault<FxHasher>>;
+
 /// The tickets the rows are matched against: the tickets table's rows and their index by id.
 pub(super) struct Lookup<'a> {
-    pub index: &'a HashMap<String, usize>,
+    pub index: &'a TicketIndex,
     pub entries: &'a [Entry],
 }
 
