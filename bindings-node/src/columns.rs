@@ -482,24 +482,26 @@ pub fn load(c: &TicketColumns, opts: &Load) -> Fallible<LoadedBatch> {
     let mut columns = vec![&tid, &kind, &urgency, &channel];
     columns.extend(attrs.iter().map(|(_, c)| c));
     check_cells(columns.iter().map(|c| c.first_bad()))?;
-    let mut buf = String::new();
-    let mut attributes = Vec::with_capacity(attrs.len());
-    for i in 0..n {
-        attributes.clear();
-        for (name, col) in &attrs {
-            if let Some(v) = col.cell(i).filter(|v| !v.is_empty()) {
-                attributes.push((*name, v));
+    assembler.add_tickets_parallel(n, |range, sink| {
+        let mut buf = String::new();
+        let mut attributes = Vec::with_capacity(attrs.len());
+        for i in range {
+            attributes.clear();
+            for (name, col) in &attrs {
+                if let Some(v) = col.cell(i).filter(|v| !v.is_empty()) {
+                    attributes.push((*name, v));
+                }
             }
+            sink(&TicketRowRef {
+                ticket_id: tid.cell(i).unwrap_or_default(),
+                kind: kind.cell(i).unwrap_or_default(),
+                urgency: urgency.cell(i),
+                channel: channel.cell(i),
+                received_at: instant_cell(received.get(i).copied().unwrap_or(f64::NAN), &mut buf),
+                attributes: &attributes,
+            });
         }
-        assembler.add_ticket_ref(&TicketRowRef {
-            ticket_id: tid.cell(i).unwrap_or_default(),
-            kind: kind.cell(i).unwrap_or_default(),
-            urgency: urgency.cell(i),
-            channel: channel.cell(i),
-            received_at: instant_cell(received.get(i).copied().unwrap_or(f64::NAN), &mut buf),
-            attributes: &attributes,
-        });
-    }
+    });
     let e = &c.events;
     let m = Slice::of(&e.ticket_id).len();
     fn text<'a>(

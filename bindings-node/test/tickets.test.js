@@ -184,3 +184,20 @@ test('large arrays go through JSON in slices (V8 strings are limited)', () => {
   assert.equal(objects.length, city.tickets.length)
   assert.equal(hs.Tickets.fromObjectsSync(objects).toJson(), city.tickets.toJson())
 })
+
+test('big columnar tables, read on several threads, load as the same rows one by one', () => {
+  const city = hs.syntheticCitySync({ days: 46, ticketsPerDay: 900, seed: 7 })
+  assert.ok(city.tickets.length > 40_000, `${city.tickets.length}`) // two parts of at least 20,000 rows
+  const columns = city.tickets.toColumns({ packed: true })
+  const rows = city.tickets.toRows()
+  // A duplicated id after its first row, and a row that cannot be read, in the later part.
+  columns.tickets.ticket_id[39_000] = columns.tickets.ticket_id[15_000]
+  rows.tickets[39_000].ticket_id = rows.tickets[15_000].ticket_id
+  columns.tickets.received_at[40_000] = 1.5
+  rows.tickets[40_000].received_at = '1.5'
+  const parallel = hs.Tickets.fromColumnsSync(columns, { mode: 'lenient' })
+  const oneByOne = hs.Tickets.fromRowsSync(rows, { mode: 'lenient' })
+  assert.deepEqual(parallel.diagnostics, oneByOne.diagnostics)
+  assert.deepEqual(parallel.diagnostics.map((d) => d.code).slice(0, 2), ['duplicate_ticket', 'malformed_timestamp'])
+  assert.equal(parallel.toJson(), oneByOne.toJson())
+})

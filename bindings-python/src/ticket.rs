@@ -294,17 +294,33 @@ impl TicketSource<'_> {
         match self {
             TicketSource::Rows(rows) => rows.into_iter().for_each(|row| asm.add_ticket(row)),
             TicketSource::Arrow(readers, names) => {
-                for (len, cols) in &readers {
-                    let mut scratch: Vec<String> = vec![String::new(); cols.len()];
-                    for i in 0..*len {
-                        let mut attributes = Vec::new();
-                        let mut row = ticket_row(cols, i, &names, &mut scratch, &mut attributes);
-                        row.attributes = &attributes;
-                        asm.add_ticket_ref(&row);
-                    }
-                }
+                let rows = readers.iter().map(|(n, _)| *n).sum();
+                asm.add_tickets_parallel(rows, |range, sink| {
+                    read_tickets(&readers, &names, range, sink);
+                });
             }
         }
+    }
+}
+
+/// Hands rows `range` of a tickets table (numbered across its batches) to `sink`, in order.
+fn read_tickets(
+    readers: &rows::Readers<'_>,
+    names: &[String],
+    range: std::ops::Range<usize>,
+    sink: &mut dyn FnMut(&TicketRowRef<'_>),
+) {
+    let mut first = 0usize;
+    for (len, cols) in readers {
+        let end = first.saturating_add(*len);
+        let mut scratch: Vec<String> = vec![String::new(); cols.len()];
+        for i in range.start.max(first)..range.end.min(end) {
+            let mut attributes = Vec::new();
+            let mut row = ticket_row(cols, i - first, names, &mut scratch, &mut attributes);
+            row.attributes = &attributes;
+            sink(&row);
+        }
+        first = end;
     }
 }
 

@@ -189,3 +189,28 @@ def test_load_json_forms() -> None:
     with pytest.raises(hs.DataError) as info:
         hs.load_json(text, UNITS + [UNITS[0]])
     assert (info.value.code, info.value.row) == ("duplicate_unit", 2)
+
+
+def test_big_arrow_tables_read_in_parallel_as_row_by_row() -> None:
+    """A tickets table big enough to be read on several threads (record batches of uneven
+    sizes, a duplicated ticket and an unreadable row in the later part, attribute columns in
+    another order) loads exactly as the same rows given one by one as dicts."""
+    city, units, _ = hs.synthetic_city(days=46, tickets_per_day=900, units=12, seed=7)
+    tickets_t, events_t = city.to_tables()
+    tickets = tickets_t.to_pyarrow()
+    assert tickets.num_rows > 40_000  # two parts of at least 20,000 rows
+    columns = list(reversed(tickets.column_names))  # attributes before the fixed columns
+    tickets = tickets.select(columns)
+    rows = tickets.to_pylist()
+    rows.insert(39_000, dict(rows[15_000]))  # a duplicate id, after its first row
+    rows[40_000] = {**rows[40_000], "kind": "咨询"}  # not a kind
+    table = pa.Table.from_pylist(rows, schema=tickets.schema)
+    table = pa.concat_tables([table.slice(0, 7_000), table.slice(7_000, 23_333), table.slice(30_333)])
+    assert len(table.to_batches()) == 3
+    events = events_t.to_pyarrow()
+    parallel = hs.load_rows(table, events, units, mode="lenient")
+    one_by_one = hs.load_rows(rows, events.to_pylist(), units, mode="lenient")
+    assert parallel.to_json() == one_by_one.to_json()
+    assert parallel.diagnostics.to_pylist() == one_by_one.diagnostics.to_pylist()
+    codes = [d["code"] for d in parallel.diagnostics.to_pylist()]
+    assert codes == ["duplicate_ticket", "unknown_kind"], codes

@@ -253,6 +253,56 @@ impl TicketBatch {
         i
     }
 
+    /// `header`, read into `from` (a batch that only interned its strings), with its channel and
+    /// attribute set interned here instead; `adopted` maps `from`'s keys to this batch's as they
+    /// are met, so the keys are given out in the order kept tickets first use them.
+    pub(crate) fn adopt_header(
+        &mut self,
+        mut header: Header,
+        from: &TicketBatch,
+        adopted: &mut Adopted,
+    ) -> Header {
+        header.channel = match adopted
+            .channels
+            .get(header.channel as usize)
+            .copied()
+            .flatten()
+        {
+            Some(k) => k,
+            None => {
+                let name = from
+                    .channels
+                    .get(header.channel as usize)
+                    .map_or("", String::as_str);
+                let channels = &mut self.channels;
+                let k = intern(&mut self.channel_index, name, || {
+                    channels.push(name.to_owned())
+                });
+                remember(&mut adopted.channels, header.channel, k);
+                k
+            }
+        };
+        header.attributes = match adopted
+            .attributes
+            .get(header.attributes as usize)
+            .copied()
+            .flatten()
+        {
+            Some(k) => k,
+            None => {
+                let set = from.attribute_sets.get(header.attributes as usize);
+                let pairs = set
+                    .into_iter()
+                    .flatten()
+                    .map(|(n, v)| (n.as_str(), v.as_str()));
+                let k = self.intern_attributes(pairs);
+                remember(&mut adopted.attributes, header.attributes, k);
+                k
+            }
+        };
+        header
+    }
+
     /// The owned ticket of `header` (interned here) and `events`.
     pub(crate) fn owned(&self, header: Header, events: Vec<Event>) -> Ticket {
         Ticket {
@@ -435,6 +485,25 @@ impl TicketBatch {
             names: UnitNames::Table(&self.units),
             rows,
         })
+    }
+}
+
+/// How the channel and attribute keys of a batch that only interned map to another batch's
+/// ([`TicketBatch::adopt_header`]).
+#[derive(Debug, Default)]
+pub(crate) struct Adopted {
+    channels: Vec<Option<u32>>,
+    attributes: Vec<Option<u32>>,
+}
+
+/// Records that key `from` maps to `to`.
+fn remember(keys: &mut Vec<Option<u32>>, from: u32, to: u32) {
+    let i = from as usize;
+    if keys.len() <= i {
+        keys.resize(i.saturating_add(1), None);
+    }
+    if let Some(slot) = keys.get_mut(i) {
+        *slot = Some(to);
     }
 }
 

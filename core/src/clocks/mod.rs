@@ -30,8 +30,8 @@ mod texts;
 mod timer;
 mod view;
 
-pub(crate) use batch::Header;
 pub use batch::TicketBatch;
+pub(crate) use batch::{Adopted, Header};
 pub use context::Evaluator;
 pub(crate) use context::FxHasher;
 pub(crate) use facts::Scratch;

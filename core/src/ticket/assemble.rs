@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use crate::clocks::{Header, TicketBatch};
+use crate::clocks::{Adopted, Header, TicketBatch};
 use crate::error::Result;
 use crate::parts::in_parts;
 use crate::ticket::cells::{TicketCells, read_ticket_head};
@@ -40,6 +40,26 @@ impl Entry {
             Entry::Bad(_) => None,
         }
     }
+}
+
+/// Tickets-table rows read on a thread of their own: per row its id and its header (strings
+/// interned in `batch`) or why it cannot be read.
+#[derive(Default)]
+struct ReadRows {
+    batch: TicketBatch,
+    rows: Vec<(String, Result<Header, Violation>)>,
+}
+
+/// Reads a tickets-table row's cells and attributes (in name order, each once) into a header,
+/// its strings interned in `batch`.
+fn read_row<'a>(
+    batch: &mut TicketBatch,
+    cells: &TicketCells<'_>,
+    attributes: impl Iterator<Item = (&'a str, &'a str)> + Clone,
+) -> Result<Header, Violation> {
+    let head = read_ticket_head(cells, "ticket_id")?;
+    let channel = cells.channel.unwrap_or_default();
+    Ok(batch.header_of(cells.id.to_owned(), head, channel, attributes))
 }
 
 /// Fewer rows than this per thread are not worth a thread.
@@ -138,31 +158,73 @@ impl Assembler {
         cells: &TicketCells<'_>,
         attributes: impl Iterator<Item = (&'a str, &'a str)> + Clone,
     ) {
+        self.push_row(cells.id, |batch| read_row(batch, cells, attributes));
+    }
+
+    /// Adds the next `rows` tickets-table rows, read on up to [`Assembler::with_threads`]
+    /// threads: `read(range, sink)` hands rows `range` (0-based within these `rows`) to `sink`,
+    /// in order, and may be called from several threads at once for disjoint ranges. The outcome
+    /// is exactly that of [`Assembler::add_ticket_ref`] on every row in order: the other parts'
+    /// rows are read on their threads, then added in row order (duplicates found, strings
+    /// interned in first-use order); small tables are read on the calling thread alone.
+    pub fn add_tickets_parallel<F>(&mut self, rows: usize, read: F)
+    where
+        F: Fn(Range<usize>, &mut dyn FnMut(&TicketRowRef<'_>)) + Sync,
+    {
+        let parts = self.threads.min(rows / self.per_thread.1.max(1)).max(1);
+        let ((), rest) = in_parts(
+            rows,
+            parts,
+            |range| read(range, &mut |row| self.add_ticket_ref(row)),
+            |range| {
+                let mut part = ReadRows::default();
+                part.rows.reserve(range.len());
+                read(range, &mut |row| {
+                    let attributes = row.sorted_attributes();
+                    let header =
+                        read_row(&mut part.batch, &row.cells(), attributes.iter().copied());
+                    part.rows.push((row.ticket_id.to_owned(), header));
+                });
+                part
+            },
+        );
+        for part in rest {
+            let mut adopted = Adopted::default();
+            for (id, header) in part.rows {
+                self.push_row(&id, |batch| {
+                    header.map(|h| batch.adopt_header(h, &part.batch, &mut adopted))
+                });
+            }
+        }
+    }
+
+    /// Adds the next tickets-table row, with id `id`: a duplicate of an earlier row, or the
+    /// outcome of `read` (called only for the first row of an id, with the batch to intern in).
+    fn push_row(
+        &mut self,
+        id: &str,
+        read: impl FnOnce(&mut TicketBatch) -> Result<Header, Violation>,
+    ) {
         let row_no = self.entries.len();
-        let entry = if let Some(&first_row) = self.index.get(cells.id) {
+        let entry = if let Some(&first_row) = self.index.get(id) {
             let v = Violation::ticket(
                 "ticket_id",
                 TicketErrorKind::DuplicateTicket {
                     first_row: Some(first_row),
                 },
             );
-            Entry::Bad(Box::new(v.into_error(cells.id, Some(row_no))))
+            Entry::Bad(Box::new(v.into_error(id, Some(row_no))))
         } else {
             // A row without an id is reported; it has no id to be found by.
-            if !cells.id.is_empty() {
-                self.index.insert(cells.id.to_owned(), row_no);
+            if !id.is_empty() {
+                self.index.insert(id.to_owned(), row_no);
             }
-            match read_ticket_head(cells, "ticket_id") {
-                Ok(head) => Entry::Pending(Pending {
-                    header: self.stager.batch.header_of(
-                        cells.id.to_owned(),
-                        head,
-                        cells.channel.unwrap_or_default(),
-                        attributes,
-                    ),
+            match read(&mut self.stager.batch) {
+                Ok(header) => Entry::Pending(Pending {
+                    header,
                     row: row_no,
                 }),
-                Err(v) => Entry::Bad(Box::new(v.into_error(cells.id, Some(row_no)))),
+                Err(v) => Entry::Bad(Box::new(v.into_error(id, Some(row_no)))),
             }
         };
         self.entries.push(entry);
@@ -475,6 +537,69 @@ mod tests {
                     (Ok(a), Ok(b)) => {
                         prop_assert_eq!(a.diagnostics, b.diagnostics);
                         prop_assert_eq!(a.batch.units(), b.batch.units());
+                        let (a, b): (Vec<_>, Vec<_>) = (a.batch.tickets().collect(), b.batch.tickets().collect());
+                        prop_assert_eq!(a, b);
+                    }
+                    (Err(a), Err(b)) => prop_assert_eq!(a.to_string(), b.to_string()),
+                    (a, b) => prop_assert!(false, "{:?} vs {:?}", a.is_ok(), b.is_ok()),
+                }
+            }
+        });
+    }
+
+    /// Tickets-table rows read in parts on several threads and added in row order are rows
+    /// added one by one: the same tickets, diagnostics (duplicates across the parts, bad rows)
+    /// and batch, down to the order its channels and attribute sets were interned in.
+    #[test]
+    fn parallel_ticket_reading_equals_row_by_row() {
+        use proptest::prelude::*;
+        let row = (
+            0..6usize,
+            proptest::sample::select(&["help", "?", ""][..]),
+            proptest::option::of(proptest::sample::select(&["phone", "web", "微信", ""][..])),
+            proptest::sample::select(&["1772413200000", "2026-03-02T09:00:00+08:00", "x"][..]),
+            proptest::collection::vec(
+                (
+                    proptest::sample::select(&["district", "repeat"][..]),
+                    proptest::sample::select(&["湖滨区", "yes", "no"][..]),
+                ),
+                0..3,
+            ),
+        );
+        let config = ProptestConfig::with_cases(256);
+        proptest!(config, |(rows in proptest::collection::vec(row, 0..30), parts in 1..5usize)| {
+            type Cells = (String, &'static str, Option<&'static str>, &'static str, Vec<(&'static str, &'static str)>);
+            fn row_ref(r: &Cells) -> TicketRowRef<'_> {
+                let (id, kind, channel, at, attributes) = r;
+                TicketRowRef {
+                    ticket_id: id,
+                    kind,
+                    channel: *channel,
+                    received_at: at.parse().map_or(InstantCell::Text(at), InstantCell::Millis),
+                    attributes,
+                    ..TicketRowRef::default()
+                }
+            }
+            let rows: Vec<Cells> = rows
+                .into_iter()
+                .map(|(id, kind, channel, at, attributes)| (format!("T{id}"), kind, channel, at, attributes))
+                .collect();
+            for mode in [Mode::Lenient, Mode::Strict] {
+                let mut one = Assembler::new(None, mode).unwrap();
+                for r in &rows {
+                    one.add_ticket_ref(&row_ref(r));
+                }
+                let mut many = Assembler::new(None, mode).unwrap().with_threads(parts);
+                many.per_thread = (1, 1);
+                many.add_tickets_parallel(rows.len(), |range, sink| {
+                    for r in &rows[range] {
+                        sink(&row_ref(r));
+                    }
+                });
+                prop_assert_eq!(format!("{:?}", one.stager.batch), format!("{:?}", many.stager.batch));
+                match (one.finish_batch(), many.finish_batch()) {
+                    (Ok(a), Ok(b)) => {
+                        prop_assert_eq!(a.diagnostics, b.diagnostics);
                         let (a, b): (Vec<_>, Vec<_>) = (a.batch.tickets().collect(), b.batch.tickets().collect());
                         prop_assert_eq!(a, b);
                     }
