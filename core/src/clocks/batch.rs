@@ -74,6 +74,8 @@ impl Header {
 pub struct TicketBatch {
     units: Vec<UnitId>,
     unit_index: Interner,
+    /// The unit interned last ([`TicketBatch::intern_unit`]).
+    last_unit: u32,
     channels: Vec<String>,
     channel_index: Interner,
     attribute_sets: Vec<BTreeMap<String, String>>,
@@ -141,12 +143,20 @@ impl TicketBatch {
         self.end_ticket(header, start);
     }
 
-    /// The key of `unit` in this batch (interned on first use).
+    /// The key of `unit` in this batch (interned on first use). A ticket's events mostly name
+    /// the unit of the event before, so that unit is compared before any hashing.
     pub(crate) fn intern_unit(&mut self, unit: &str) -> u32 {
+        if let Some(last) = self.units.get(self.last_unit as usize)
+            && last.as_str() == unit
+        {
+            return self.last_unit;
+        }
         let units = &mut self.units;
-        intern(&mut self.unit_index, unit, || {
+        let key = intern(&mut self.unit_index, unit, || {
             units.push(UnitId::from(unit))
-        })
+        });
+        self.last_unit = key;
+        key
     }
 
     /// Takes the free texts of `other` (a batch that holds no tickets yet: a parallel reader's

@@ -27,9 +27,18 @@ pub(crate) fn present(cell: &Option<String>) -> Option<&str> {
     cell.as_deref().filter(|s| !s.is_empty())
 }
 
+/// `text.trim()`, without the search for Unicode white space when both ends are visible ASCII
+/// (the usual cell): such a first or last byte is a whole character, and not white space.
+fn trimmed(text: &str) -> &str {
+    match (text.as_bytes().first(), text.as_bytes().last()) {
+        (Some(a), Some(b)) if a.is_ascii_graphic() && b.is_ascii_graphic() => text,
+        _ => text.trim(),
+    }
+}
+
 /// Parses a timestamp cell: RFC 3339 with offset, or integer epoch milliseconds.
 pub(crate) fn parse_instant(text: &str) -> Result<Instant, TicketErrorKind> {
-    let t = text.trim();
+    let t = trimmed(text);
     let digits = t.strip_prefix('-').unwrap_or(t);
     if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
         return t.parse::<i64>().map(Instant::from_millis).map_err(|_| {
@@ -50,14 +59,14 @@ pub(crate) fn parse_instant(text: &str) -> Result<Instant, TicketErrorKind> {
 fn read_instant(cell: InstantCell<'_>) -> Result<Instant, TicketErrorKind> {
     match cell {
         InstantCell::Millis(ms) => Ok(Instant::from_millis(ms)),
-        InstantCell::Text(t) if t.trim().is_empty() => Err(TicketErrorKind::MissingField),
+        InstantCell::Text(t) if trimmed(t).is_empty() => Err(TicketErrorKind::MissingField),
         InstantCell::Text(t) => parse_instant(t),
     }
 }
 
 /// Parses a boolean cell: `true`/`false`/`1`/`0`, any case, surrounding spaces ignored.
 pub(crate) fn parse_bool(text: &str) -> Result<bool, TicketErrorKind> {
-    let t = text.trim();
+    let t = trimmed(text);
     if t.eq_ignore_ascii_case("true") || t == "1" {
         Ok(true)
     } else if t.eq_ignore_ascii_case("false") || t == "0" {
@@ -71,7 +80,7 @@ pub(crate) fn parse_bool(text: &str) -> Result<bool, TicketErrorKind> {
 }
 
 fn parse_role(text: &str) -> Result<Role, TicketErrorKind> {
-    match text.trim() {
+    match trimmed(text) {
         "lead" => Ok(Role::Lead),
         "assisting" => Ok(Role::Assisting),
         _ => Err(TicketErrorKind::UnknownRole {
@@ -115,7 +124,7 @@ pub(crate) fn read_event<'a>(
     c: &EventCells<'a>,
 ) -> Result<EventParts<'a>, Violation> {
     let fail = |field: &str, kind| Violation::event(index, field, kind);
-    let type_text = c.event_type.trim();
+    let type_text = trimmed(c.event_type);
     if type_text.is_empty() {
         return Err(fail("type", TicketErrorKind::MissingField));
     }
@@ -199,7 +208,7 @@ pub(crate) fn read_event<'a>(
         EventType::Reopened => Body::Reopened,
         EventType::CalledBack => {
             let level = cell(Field::Satisfaction).ok_or_else(|| missing(Field::Satisfaction))?;
-            let satisfaction = Satisfaction::from_name(level.trim()).ok_or_else(|| {
+            let satisfaction = Satisfaction::from_name(trimmed(level)).ok_or_else(|| {
                 fail(
                     "satisfaction",
                     TicketErrorKind::UnknownSatisfaction {
@@ -252,7 +261,7 @@ pub(crate) fn read_ticket_head(
     if c.id.is_empty() {
         return Err(Violation::ticket(id_field, TicketErrorKind::MissingField));
     }
-    let kind_text = c.kind.trim();
+    let kind_text = trimmed(c.kind);
     if kind_text.is_empty() {
         return Err(Violation::ticket("kind", TicketErrorKind::MissingField));
     }
@@ -266,7 +275,7 @@ pub(crate) fn read_ticket_head(
     })?;
     let urgency = match c.urgency.filter(|u| !u.is_empty()) {
         None => Urgency::Normal,
-        Some(u) => Urgency::from_name(u.trim()).ok_or_else(|| {
+        Some(u) => Urgency::from_name(trimmed(u)).ok_or_else(|| {
             Violation::ticket(
                 "urgency",
                 TicketErrorKind::UnknownUrgency {
@@ -288,6 +297,31 @@ pub(crate) fn read_ticket_head(
 mod tests {
     use super::*;
     use crate::ticket::EventBody;
+
+    /// The fast path of `trimmed` is `str::trim`, for any text (Unicode white space included).
+    #[test]
+    fn trimmed_is_trim() {
+        use proptest::prelude::*;
+        for text in [
+            "",
+            " ",
+            "x",
+            " x",
+            "x ",
+            "\u{3000}x",
+            "x\u{3000}",
+            "\u{85}",
+            "区",
+            "a区",
+            "区a",
+            "\ta\n",
+        ] {
+            assert_eq!(trimmed(text), text.trim(), "{text:?}");
+        }
+        proptest!(|(text in "[ \t\u{3000}\u{85}a-z区~]{0,6}")| {
+            prop_assert_eq!(trimmed(&text), text.trim());
+        });
+    }
 
     fn cells<'a>(at: &'a str, ty: &'a str, fields: &[(Field, &'a str)]) -> EventCells<'a> {
         let mut c = EventCells {

@@ -29,7 +29,11 @@ impl<'t> SeenIds<'t> {
     pub(crate) fn insert(&mut self, id: &'t str, index: usize) -> Option<usize> {
         match self {
             SeenIds::Few(list) => {
-                if let Some((_, first)) = list.iter().find(|(seen, _)| *seen == id) {
+                // Ids of one ticket's events mostly share a prefix (`<ticket id>-<nn>`) and
+                // differ at the end: comparing the last bytes first spares most full compares.
+                let last = id.as_bytes().last();
+                let same = |seen: &&str| seen.as_bytes().last() == last && *seen == id;
+                if let Some((_, first)) = list.iter().find(|(seen, _)| same(seen)) {
                     return Some(*first);
                 }
                 if list.len() >= Self::SWITCH {
