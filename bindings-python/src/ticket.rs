@@ -310,15 +310,28 @@ fn read_tickets(
     range: std::ops::Range<usize>,
     sink: &mut dyn FnMut(&TicketRowRef<'_>),
 ) {
+    let columns = readers.iter().map(|(_, cols)| cols.len()).max();
+    let mut scratch: Vec<String> = vec![String::new(); columns.unwrap_or(0)];
+    each_row(readers, range, |cols, i| {
+        let mut attributes = Vec::new();
+        let mut row = ticket_row(cols, i, names, &mut scratch, &mut attributes);
+        row.attributes = &attributes;
+        sink(&row);
+    });
+}
+
+/// Calls `each(columns, i)` for rows `range` of a table read in batches (rows numbered across
+/// the batches; `i` within its batch), in order.
+fn each_row<'r, 'a>(
+    readers: &'r rows::Readers<'a>,
+    range: std::ops::Range<usize>,
+    mut each: impl FnMut(&'r [(usize, CellReader<'a>)], usize),
+) {
     let mut first = 0usize;
     for (len, cols) in readers {
         let end = first.saturating_add(*len);
-        let mut scratch: Vec<String> = vec![String::new(); cols.len()];
         for i in range.start.max(first)..range.end.min(end) {
-            let mut attributes = Vec::new();
-            let mut row = ticket_row(cols, i - first, names, &mut scratch, &mut attributes);
-            row.attributes = &attributes;
-            sink(&row);
+            each(cols, i - first);
         }
         first = end;
     }
@@ -364,16 +377,9 @@ fn read_events(
     sink: &mut dyn FnMut(&EventRowRef<'_>),
 ) {
     let mut scratch: Vec<String> = vec![String::new(); EVENTS.columns.len()];
-    let mut first = 0usize;
-    for (len, cols) in readers {
-        let end = first.saturating_add(*len);
-        let from = range.start.max(first);
-        let to = range.end.min(end);
-        for i in from..to {
-            sink(&event_row(cols, i - first, &mut scratch));
-        }
-        first = end;
-    }
+    each_row(readers, range, |cols, i| {
+        sink(&event_row(cols, i, &mut scratch));
+    });
 }
 
 /// Row `i` of an events table, its cells borrowed from the readers (`scratch`: one buffer per

@@ -217,10 +217,7 @@ impl TicketBatch {
         channel: &str,
         attributes: impl Iterator<Item = (&'a str, &'a str)> + Clone,
     ) -> Header {
-        let channels = &mut self.channels;
-        let channel = intern(&mut self.channel_index, channel, || {
-            channels.push(channel.to_owned());
-        });
+        let channel = self.intern_channel(channel);
         let repeat = attributes
             .clone()
             .find(|(name, _)| *name == "repeat")
@@ -234,6 +231,14 @@ impl TicketBatch {
             attributes: self.intern_attributes(attributes),
             repeat,
         }
+    }
+
+    /// The key of channel `name` in this batch, added if new.
+    fn intern_channel(&mut self, name: &str) -> u32 {
+        let channels = &mut self.channels;
+        intern(&mut self.channel_index, name, || {
+            channels.push(name.to_owned())
+        })
     }
 
     /// The key of an attribute set (pairs in name order) in this batch, added if new. Sets are
@@ -272,44 +277,15 @@ impl TicketBatch {
         from: &TicketBatch,
         adopted: &mut Adopted,
     ) -> Header {
-        header.channel = match adopted
-            .channels
-            .get(header.channel as usize)
-            .copied()
-            .flatten()
-        {
-            Some(k) => k,
-            None => {
-                let name = from
-                    .channels
-                    .get(header.channel as usize)
-                    .map_or("", String::as_str);
-                let channels = &mut self.channels;
-                let k = intern(&mut self.channel_index, name, || {
-                    channels.push(name.to_owned())
-                });
-                remember(&mut adopted.channels, header.channel, k);
-                k
-            }
-        };
-        header.attributes = match adopted
-            .attributes
-            .get(header.attributes as usize)
-            .copied()
-            .flatten()
-        {
-            Some(k) => k,
-            None => {
-                let set = from.attribute_sets.get(header.attributes as usize);
-                let pairs = set
-                    .into_iter()
-                    .flatten()
-                    .map(|(n, v)| (n.as_str(), v.as_str()));
-                let k = self.intern_attributes(pairs);
-                remember(&mut adopted.attributes, header.attributes, k);
-                k
-            }
-        };
+        header.channel = adopt(&mut adopted.channels, header.channel, || {
+            let name = from.channels.get(header.channel as usize);
+            self.intern_channel(name.map_or("", String::as_str))
+        });
+        header.attributes = adopt(&mut adopted.attributes, header.attributes, || {
+            let set = from.attribute_sets.get(header.attributes as usize);
+            let pairs = set.into_iter().flatten();
+            self.intern_attributes(pairs.map(|(n, v)| (n.as_str(), v.as_str())))
+        });
         header
     }
 
@@ -506,15 +482,21 @@ pub(crate) struct Adopted {
     attributes: Vec<Option<u32>>,
 }
 
-/// Records that key `from` maps to `to`.
-fn remember(keys: &mut Vec<Option<u32>>, from: u32, to: u32) {
+/// This batch's key for another batch's key `from` ([`Adopted`]): the one recorded, or the one
+/// `intern` gives, then recorded.
+fn adopt(keys: &mut Vec<Option<u32>>, from: u32, intern: impl FnOnce() -> u32) -> u32 {
     let i = from as usize;
+    if let Some(Some(to)) = keys.get(i) {
+        return *to;
+    }
+    let to = intern();
     if keys.len() <= i {
         keys.resize(i.saturating_add(1), None);
     }
     if let Some(slot) = keys.get_mut(i) {
         *slot = Some(to);
     }
+    to
 }
 
 /// The index of `key`, added (and `on_new` called) if new.
