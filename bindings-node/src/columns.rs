@@ -216,15 +216,18 @@ impl<'a> Dict<'a> {
         let data: &[u8] = &packed.data;
         let mut last = 0;
         for i in 0..offsets.len() {
-            let at = offsets.get(i).filter(|&at| at >= last && at <= data.len());
-            let Some(at) = at else {
-                return Err(bad(format!(
-                    "offset {i} is negative, below offset {}, or past the {} bytes of `data`",
-                    i.saturating_sub(1),
-                    data.len()
-                )));
+            let problem = match offsets.get(i) {
+                None => "is negative".to_owned(),
+                Some(at) if at < last => format!("({at}) is below the offset before it ({last})"),
+                Some(at) if at > data.len() => {
+                    format!("({at}) is past the {} bytes of `data`", data.len())
+                }
+                Some(at) => {
+                    last = at;
+                    continue;
+                }
             };
-            last = at;
+            return Err(bad(format!("offset {i} {problem}")));
         }
         let first = offsets.get(0).unwrap_or_default();
         let bytes = data.get(first..last).unwrap_or_default();
