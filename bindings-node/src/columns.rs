@@ -638,7 +638,7 @@ fn strings(list: Vec<String>, packed: bool) -> Strings {
     offsets.push(0);
     for s in &list {
         data.extend_from_slice(s.as_bytes());
-        // Dictionaries past 2 GiB of text are beyond a JavaScript typed array's reach anyway.
+        // Past 4 GiB of text (`u32` offsets) the data would not fit a typed array anyway.
         offsets.push(u32::try_from(data.len()).unwrap_or(u32::MAX));
     }
     Either::B(PackedStrings {
