@@ -12,6 +12,19 @@ export type Codes = Uint8Array | Uint16Array | Uint32Array
 /** A dictionary of a columnar table: an array of strings, or the same strings packed. */
 export type Strings = Array<string> | PackedStrings
 
+/** `Dictionaries` with every dictionary of type `D`. */
+export type DictionariesOf<D> = {
+  [K in keyof Dictionaries]: K extends 'attributes'
+    ? Record<string, D> | undefined
+    : undefined extends Dictionaries[K] ? D | undefined : D
+}
+
+/** What `toColumns()` writes: every dictionary an array of strings. */
+export type StringColumns = Omit<TicketColumns, 'dictionaries'> & { dictionaries: DictionariesOf<Array<string>> }
+
+/** What `toColumns({ packed: true })` writes: every dictionary packed. */
+export type PackedColumns = Omit<TicketColumns, 'dictionaries'> & { dictionaries: DictionariesOf<PackedStrings> }
+
 export type Kind = 'consult' | 'help' | 'complaint' | 'report' | 'suggestion' | 'praise' | 'other'
 export type Urgency = 'normal' | 'urgent'
 export type Role = 'lead' | 'assisting'

@@ -405,7 +405,12 @@ impl Tickets {
 
     /// The columnar form (`fromColumns` reads it back): typed arrays and dictionaries, as
     /// arrays of strings or, with `{ packed: true }`, as `PackedStrings`.
-    #[napi(catch_unwind)]
+    #[napi(
+        catch_unwind,
+        ts_generic_types = "P extends boolean = false",
+        ts_args_type = "options?: ColumnOptions & { packed?: P }",
+        ts_return_type = "P extends true ? PackedColumns : StringColumns"
+    )]
     pub fn to_columns(&self, options: Option<ColumnOptions>) -> TicketColumns {
         let packed = options.and_then(|o| o.packed).unwrap_or(false);
         columns::dump(self.set.tickets(), packed)

@@ -32,9 +32,11 @@ async function main (): Promise<void> {
   const again: hs.Tickets = hs.Tickets.fromColumnsSync(columns)
   const packed: hs.PackedStrings = { offsets: new Int32Array([0, 2]), data: Buffer.from('T1') }
   const ids: hs.Strings = columns.dictionaries.ticket_id
+  const firstId: string | undefined = tickets.toColumns().dictionaries.ticket_id[0]
+  const idBytes: Uint8Array = tickets.toColumns({ packed: true }).dictionaries.ticket_id.data
+  const kinds: Array<string> | undefined = tickets.toColumns({ packed: false }).dictionaries.kind
   const repacked: hs.TicketColumns = { ...tickets.toColumns({ packed: true }), dictionaries: { ...columns.dictionaries, ticket_id: packed } }
-  void ids
-  void repacked
+  void [ids, firstId, idBytes, kinds, repacked]
 
   const scheme = hs.Scheme.preset('sanmenxia')
   const scores: hs.Scores = await hs.score(again, scheme, { units, asOf: Date.now(), calendar: cal, policy: hs.Policy.builtin('henan') })
