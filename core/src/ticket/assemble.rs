@@ -1,6 +1,7 @@
 //! Assembling tickets from the flat tables (SPEC §3.2a): a tickets table and an events table
 //! whose rows of one ticket are in time order while rows of different tickets interleave.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use crate::clocks::{Adopted, Header, TicketBatch};
@@ -158,7 +159,9 @@ impl Assembler {
         cells: &TicketCells<'_>,
         attributes: impl Iterator<Item = (&'a str, &'a str)> + Clone,
     ) {
-        self.push_row(cells.id, |batch| read_row(batch, cells, attributes));
+        self.push_row(Cow::Borrowed(cells.id), |batch| {
+            read_row(batch, cells, attributes)
+        });
     }
 
     /// Adds the next `rows` tickets-table rows, read on up to [`Assembler::with_threads`]
@@ -191,7 +194,7 @@ impl Assembler {
         for part in rest {
             let mut adopted = Adopted::default();
             for (id, header) in part.rows {
-                self.push_row(&id, |batch| {
+                self.push_row(Cow::Owned(id), |batch| {
                     header.map(|h| batch.adopt_header(h, &part.batch, &mut adopted))
                 });
             }
@@ -200,32 +203,34 @@ impl Assembler {
 
     /// Adds the next tickets-table row, with id `id`: a duplicate of an earlier row, or the
     /// outcome of `read` (called only for the first row of an id, with the batch to intern in).
+    /// An owned `id` becomes the index's key as it is.
     fn push_row(
         &mut self,
-        id: &str,
+        id: Cow<'_, str>,
         read: impl FnOnce(&mut TicketBatch) -> Result<Header, Violation>,
     ) {
         let row_no = self.entries.len();
-        let entry = if let Some(&first_row) = self.index.get(id) {
+        let entry = if let Some(&first_row) = self.index.get(id.as_ref()) {
             let v = Violation::ticket(
                 "ticket_id",
                 TicketErrorKind::DuplicateTicket {
                     first_row: Some(first_row),
                 },
             );
-            Entry::Bad(Box::new(v.into_error(id, Some(row_no))))
+            Entry::Bad(Box::new(v.into_error(&id, Some(row_no))))
         } else {
-            // A row without an id is reported; it has no id to be found by.
-            if !id.is_empty() {
-                self.index.insert(id.to_owned(), row_no);
-            }
-            match read(&mut self.stager.batch) {
+            let entry = match read(&mut self.stager.batch) {
                 Ok(header) => Entry::Pending(Pending {
                     header,
                     row: row_no,
                 }),
-                Err(v) => Entry::Bad(Box::new(v.into_error(id, Some(row_no)))),
+                Err(v) => Entry::Bad(Box::new(v.into_error(&id, Some(row_no)))),
+            };
+            // A row without an id is reported; it has no id to be found by.
+            if !id.is_empty() {
+                self.index.insert(id.into_owned(), row_no);
             }
+            entry
         };
         self.entries.push(entry);
         self.stager.progress.push(Progress::default());
