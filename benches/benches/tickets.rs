@@ -1,5 +1,6 @@
-//! Tickets (SPEC §3): synthetic generation, validation, and loading from JSON and flat tables,
-//! each on 10,000 tickets of the default synthetic city (≈ 7 events each).
+//! Tickets (SPEC §3): synthetic generation, validation, and loading from JSON (on one thread
+//! and on every core) and from flat tables, each on 10,000 tickets of the default synthetic city
+//! (≈ 7 events each).
 //!
 //! `cargo bench -p hotline-score-benches --bench tickets`
 
@@ -11,7 +12,9 @@ use std::time::Duration;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use hotline_score::synthetic::{CityConfig, CityGenerator};
-use hotline_score::ticket::{EventRow, Mode, TicketRow, load_json, load_rows, load_tickets};
+use hotline_score::ticket::{
+    EventRow, Mode, TicketRow, load_json, load_json_parallel, load_rows, load_tickets,
+};
 
 const N: u64 = 10_000;
 
@@ -44,6 +47,14 @@ fn tickets(c: &mut Criterion) {
     });
     group.bench_function("load_json_10k", |b| {
         b.iter(|| load_json(black_box(&json), Some(&units), Mode::Strict).map(|l| l.tickets.len()))
+    });
+    // Every core of the machine, as the bindings and the CLI read JSON.
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    group.bench_function("load_json_parallel_10k", |b| {
+        b.iter(|| {
+            load_json_parallel(black_box(&json), Some(&units), Mode::Strict, threads)
+                .map(|l| l.tickets.len())
+        })
     });
     group.bench_function("load_rows_10k", |b| {
         b.iter_batched(

@@ -37,35 +37,44 @@ pub fn plain<'e, T: Serialize>(env: &'e Env, value: &T) -> Result<Unknown<'e>> {
 /// about 512 MiB, so a million tickets go through in slices.
 const SLICE: u32 = 4_096;
 
-/// `JSON.stringify` of a JavaScript array, slice by slice (no size limit).
-pub fn stringify_array(env: &Env, array: &Object<'_>) -> Result<String> {
+/// `JSON.stringify` of a JavaScript array, slice by slice (no size limit): one JSON array per
+/// slice of [`SLICE`] elements, their elements in order those of `array`.
+pub fn stringify_slices(env: &Env, array: &Object<'_>) -> Result<Vec<String>> {
     let len = array.get_array_length()?;
     if len <= SLICE {
-        return stringify(env, array.to_unknown());
+        return Ok(vec![stringify(env, array.to_unknown())?]);
     }
-    let mut out = String::from("[");
+    // `Array.prototype.slice` makes each slice in one call, as a packed array (which
+    // `JSON.stringify` reads faster than an array filled element by element over N-API).
+    let array_class = env
+        .get_global()?
+        .get_named_property::<Unknown<'_>>("Array")?;
+    let slice: Function<'_, FnArgs<(u32, u32)>, Unknown<'_>> = Object::from_unknown(array_class)?
+        .get_named_property::<Object<'_>>("prototype")?
+        .get_named_property("slice")?;
+    let mut out = Vec::with_capacity(len.div_ceil(SLICE) as usize);
     let mut start = 0u32;
     while start < len {
         let end = start.saturating_add(SLICE).min(len);
-        let mut slice = env.create_array(end - start)?;
-        for i in start..end {
-            slice.set(i - start, array.get_element::<Unknown<'_>>(i)?)?;
-        }
-        let text = stringify(env, slice.to_unknown())?;
-        let inner = text
-            .strip_prefix('[')
-            .and_then(|t| t.strip_suffix(']'))
-            .unwrap_or_default();
-        if !inner.is_empty() {
-            if out.len() > 1 {
-                out.push(',');
-            }
-            out.push_str(inner);
-        }
+        let part = slice.apply(array.to_unknown(), FnArgs::from((start, end)))?;
+        out.push(stringify(env, part)?);
         start = end;
     }
-    out.push(']');
     Ok(out)
+}
+
+/// `JSON.stringify` of a JavaScript array as one text (no size limit).
+pub fn stringify_array(env: &Env, array: &Object<'_>) -> Result<String> {
+    let mut slices = stringify_slices(env, array)?;
+    if slices.len() == 1 {
+        return Ok(slices.pop().unwrap_or_default());
+    }
+    let inner: Vec<&str> = slices
+        .iter()
+        .filter_map(|s| s.strip_prefix('[').and_then(|s| s.strip_suffix(']')))
+        .filter(|inner| !inner.is_empty())
+        .collect();
+    Ok(format!("[{}]", inner.join(",")))
 }
 
 /// A slice of core values as a JavaScript array of plain values, parsed slice by slice.

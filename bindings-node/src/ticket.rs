@@ -8,7 +8,7 @@ use hotline_score::clocks::{Evaluator as CoreEvaluator, TicketBatch};
 use hotline_score::metrics::{Partial as CorePartial, Scope, partial_batch_parallel};
 use hotline_score::ticket::{
     Diagnostic, EventRow, Loaded, LoadedBatch, Mode, Ticket, TicketRow, TicketSet as CoreTicketSet,
-    load_json, load_rows, load_tickets,
+    load_json_arrays, load_json_parallel, load_rows, load_tickets,
 };
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -172,14 +172,47 @@ impl Tickets {
     }
 }
 
-/// The JSON text of a JavaScript array (`JSON.stringify`: a `Date` becomes RFC 3339 in UTC).
-fn array_text(env: &Env, field: &str, value: Unknown<'_>) -> Fallible<String> {
-    let array = (value.get_type().ok() == Some(ValueType::Object))
+/// `value` as a JavaScript array, or an error naming `field`.
+fn js_array<'e>(field: &str, value: Unknown<'e>) -> Fallible<Object<'e>> {
+    (value.get_type().ok() == Some(ValueType::Object))
         .then(|| Object::from_unknown(value).ok())
         .flatten()
         .filter(|o| o.is_array().unwrap_or(false))
-        .ok_or_else(|| bad_arg(field, format!("`{field}` must be an array")))?;
-    json::stringify_array(env, &array).map_err(|e| bad_arg(field, e.reason.clone()))
+        .ok_or_else(|| bad_arg(field, format!("`{field}` must be an array")))
+}
+
+/// The JSON text of a JavaScript array (`JSON.stringify`: a `Date` becomes RFC 3339 in UTC).
+fn array_text(env: &Env, field: &str, value: Unknown<'_>) -> Fallible<String> {
+    json::stringify_array(env, &js_array(field, value)?)
+        .map_err(|e| bad_arg(field, e.reason.clone()))
+}
+
+/// A JavaScript array as JSON arrays of consecutive slices of it (`JSON.stringify`), for the
+/// core to read on several threads.
+fn array_slices(env: &Env, field: &str, value: Unknown<'_>) -> Fallible<Vec<String>> {
+    json::stringify_slices(env, &js_array(field, value)?)
+        .map_err(|e| bad_arg(field, e.reason.clone()))
+}
+
+/// Loads tickets given as JSON arrays of consecutive slices of one array.
+fn load_slices(slices: &[String], load: &Load) -> Fallible<Loaded> {
+    let slices: Vec<&str> = slices.iter().map(String::as_str).collect();
+    Ok(load_json_arrays(
+        &slices,
+        load.units(),
+        load.mode(),
+        threads(),
+    )?)
+}
+
+/// Loads JSON text (an array of tickets).
+fn load_text(text: &str, load: &Load) -> Fallible<Loaded> {
+    Ok(load_json_parallel(
+        text,
+        load.units(),
+        load.mode(),
+        threads(),
+    )?)
 }
 
 /// Reads table rows: each row on its own, so a bad row is named.
@@ -225,14 +258,13 @@ impl Tickets {
         #[napi(ts_arg_type = "Array<TicketObject>")] tickets: Unknown<'_>,
         options: Option<LoadOptions>,
     ) -> Result<AsyncTask<Work<Loaded>>> {
-        let (text, load) = enter(&env, || {
-            Ok((array_text(&env, "tickets", tickets)?, Load::read(options)?))
+        let (slices, load) = enter(&env, || {
+            Ok((
+                array_slices(&env, "tickets", tickets)?,
+                Load::read(options)?,
+            ))
         })?;
-        Ok(Work::new(
-            move || Ok(load_json(&text, load.units(), load.mode())?),
-            Self::into_js,
-        )
-        .spawn())
+        Ok(Work::new(move || load_slices(&slices, &load), Self::into_js).spawn())
     }
 
     /// `fromObjects` on the JavaScript thread.
@@ -243,12 +275,10 @@ impl Tickets {
         options: Option<LoadOptions>,
     ) -> Result<Tickets> {
         enter(&env, || {
-            let text = array_text(&env, "tickets", tickets)?;
-            let load = Load::read(options)?;
-            Ok(Self::from_loaded(load_json(
-                &text,
-                load.units(),
-                load.mode(),
+            let slices = array_slices(&env, "tickets", tickets)?;
+            Ok(Self::from_loaded(load_slices(
+                &slices,
+                &Load::read(options)?,
             )?))
         })
     }
@@ -261,23 +291,14 @@ impl Tickets {
         options: Option<LoadOptions>,
     ) -> Result<AsyncTask<Work<Loaded>>> {
         let load = enter(&env, || Load::read(options))?;
-        Ok(Work::new(
-            move || Ok(load_json(&text, load.units(), load.mode())?),
-            Self::into_js,
-        )
-        .spawn())
+        Ok(Work::new(move || load_text(&text, &load), Self::into_js).spawn())
     }
 
     /// `fromJson` on the JavaScript thread.
     #[napi(catch_unwind)]
     pub fn from_json_sync(env: Env, text: String, options: Option<LoadOptions>) -> Result<Tickets> {
         enter(&env, || {
-            let load = Load::read(options)?;
-            Ok(Self::from_loaded(load_json(
-                &text,
-                load.units(),
-                load.mode(),
-            )?))
+            Ok(Self::from_loaded(load_text(&text, &Load::read(options)?)?))
         })
     }
 

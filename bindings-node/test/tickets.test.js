@@ -201,3 +201,39 @@ test('big columnar tables, read on several threads, load as the same rows one by
   assert.deepEqual(parallel.diagnostics.map((d) => d.code).slice(0, 2), ['duplicate_ticket', 'malformed_timestamp'])
   assert.equal(parallel.toJson(), oneByOne.toJson())
 })
+
+test('big object arrays are read on several threads as one array: rows, duplicates and errors as one text', async () => {
+  const city = hs.syntheticCitySync({ days: 10, ticketsPerDay: 900, seed: 5 })
+  const objects = city.tickets.toObjects()
+  assert.ok(objects.length > 2 * 4096, `${objects.length}`) // three slices, megabytes each
+  // Both read as typed tickets (so the slices are read in parallel): a ticket received after
+  // its first event, and in a later slice a duplicate of an id from the first.
+  objects[5000] = { ...objects[5000], received_at: '2027-01-01T00:00:00+08:00' }
+  objects[8500] = { ...objects[8500], id: objects[100].id }
+  const expected = [
+    ['event_before_received', objects[5000].id, 0, 5000],
+    ['duplicate_ticket', objects[100].id, null, 8500]
+  ]
+  const summary = (t) => t.diagnostics.map((d) => [d.code, d.ticket_id, d.event_index, d.row])
+  const lenient = hs.Tickets.fromObjectsSync(objects, { mode: 'lenient' })
+  assert.deepEqual(summary(lenient), expected)
+  assert.equal(lenient.length, objects.length - 2)
+  assert.match(lenient.diagnostics[1].message, /row 8500.*first seen at row 100/)
+  const text = JSON.stringify(objects)
+  for (const other of [
+    await hs.Tickets.fromObjects(objects, { mode: 'lenient' }),
+    hs.Tickets.fromJsonSync(text, { mode: 'lenient' }),
+    await hs.Tickets.fromJson(text, { mode: 'lenient' })
+  ]) {
+    assert.deepEqual(other.diagnostics, lenient.diagnostics)
+    assert.equal(other.toJson(), lenient.toJson())
+  }
+  assert.throws(() => hs.Tickets.fromObjectsSync(objects), (e) =>
+    e.code === 'event_before_received' && e.ticketId === objects[5000].id && e.eventIndex === 0)
+  // A ticket that does not read as a typed ticket sends the whole array to the one-thread
+  // reader: the same errors, rows counted over the whole array.
+  objects[7000] = { ...objects[7000], colour: 'red' }
+  const fallback = hs.Tickets.fromObjectsSync(objects, { mode: 'lenient' })
+  assert.deepEqual(summary(fallback), [expected[0], ['unknown_field', objects[7000].id, null, 7000], expected[1]])
+  assert.deepEqual(fallback.diagnostics, hs.Tickets.fromJsonSync(JSON.stringify(objects), { mode: 'lenient' }).diagnostics)
+})

@@ -7,7 +7,7 @@ use arrow_array::{ArrayRef, Int64Array, StringArray};
 use hotline_score::Unit;
 use hotline_score::ticket::{
     Assembler, Diagnostic, EventRow, EventRowRef, Loaded, LoadedBatch, TicketRow, TicketRowRef,
-    TicketSet, load_json,
+    TicketSet, load_json_parallel,
 };
 use pyo3::prelude::*;
 use pyo3::types::PyString;
@@ -431,7 +431,9 @@ fn load_json_py(
     } else {
         json_text(py, &source)?
     };
-    let loaded = enter(py, || load_json(&text, units.as_deref(), mode))?;
+    let loaded = enter(py, || {
+        load_json_parallel(&text, units.as_deref(), mode, threads())
+    })?;
     Ok(Tickets::new(loaded, units))
 }
 

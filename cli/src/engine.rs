@@ -151,7 +151,7 @@ pub fn run(job: Job<'_>, progress: Progress) -> CliResult<Report> {
 }
 
 /// The threads the CLI works on: the machine's cores, at most 4.
-fn threads() -> usize {
+pub(crate) fn threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
 }
 

@@ -11,7 +11,9 @@ use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
 use hotline_score::ticket::Ticket;
-use hotline_score::ticket::{Assembler, EventRow, Loaded, Mode, TicketRow, check_units, load_json};
+use hotline_score::ticket::{
+    Assembler, EventRow, Loaded, Mode, TicketRow, check_units, load_json_parallel,
+};
 use hotline_score::{Error, Unit};
 
 use indicatif::{ProgressBar, ProgressBarIter};
@@ -19,6 +21,7 @@ use indicatif::{ProgressBar, ProgressBarIter};
 use super::locate::Problem;
 use super::place::{Source, place, strict_failure, unit_problem};
 use super::{is_json, read_text};
+use crate::engine::threads;
 use crate::fail::{CliResult, Failure};
 use crate::progress::Progress;
 
@@ -74,7 +77,7 @@ pub fn load(files: &DataFiles, mode: Mode, progress: Progress) -> CliResult<Data
         }
         let text = read_text(&files.tickets)?;
         let bar = progress.step("reading tickets");
-        let loaded = load_json(&text, units.as_deref(), mode);
+        let loaded = load_json_parallel(&text, units.as_deref(), mode, threads());
         bar.finish_and_clear();
         let source = Source::Json {
             path: files.tickets.clone(),
@@ -94,7 +97,7 @@ pub fn load(files: &DataFiles, mode: Mode, progress: Progress) -> CliResult<Data
     let shards = if is_json(&files.tickets) || is_json(events_path) {
         1
     } else {
-        std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4))
+        threads()
     };
     let results: Vec<CliResult<(Vec<Ticket>, Vec<Problem>)>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..shards)

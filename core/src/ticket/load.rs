@@ -1,10 +1,12 @@
 //! Loading tickets: strict or lenient, with every skipped ticket reported.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::hash::BuildHasherDefault;
 
 use serde::{Deserialize, Serialize};
 
-use crate::clocks::TicketBatch;
+use crate::clocks::{FxHasher, TicketBatch};
 use crate::error::{Error, Result};
 use crate::ticket::problem::Violation;
 use crate::ticket::validate::FlowCheck;
@@ -138,33 +140,58 @@ pub(crate) fn check_ticket(
 /// A units table with an empty or duplicate unit is an error in either mode.
 pub fn load_tickets(tickets: Vec<Ticket>, units: Option<&[Unit]>, mode: Mode) -> Result<Loaded> {
     let known = known_units(units)?;
-    // Check everything by reference first (ids are borrowed, not copied), then move.
-    let mut problems: Vec<(usize, Violation)> = Vec::new();
+    let verdicts = tickets
+        .iter()
+        .map(|ticket| check_ticket(ticket, None, known.as_ref()))
+        .collect();
+    keep_unique(vec![(tickets, verdicts)], mode)
+}
+
+/// Tickets read in order, each with what [`check_ticket`] said of it.
+pub(crate) type CheckedTickets = (Vec<Ticket>, Vec<Result<(), Violation>>);
+
+/// Keeps the checked tickets of `parts` (read in order as one list, each ticket with its
+/// verdict) whose ids are unique so far (a later duplicate is the bad one) and whose verdict is
+/// good; reports the others with `row` = the position in that list.
+pub(crate) fn keep_unique(parts: Vec<CheckedTickets>, mode: Mode) -> Result<Loaded> {
+    // Find duplicates by reference first (ids are borrowed, not copied), then move.
+    let count = parts.iter().map(|(tickets, _)| tickets.len()).sum();
+    let mut duplicates: Vec<(usize, usize)> = Vec::new();
     {
-        let mut first_row: HashMap<&str, usize> = HashMap::with_capacity(tickets.len());
-        for (row, ticket) in tickets.iter().enumerate() {
-            if !ticket.id.is_empty() {
-                if let Some(&first) = first_row.get(ticket.id.as_str()) {
-                    let kind = TicketErrorKind::DuplicateTicket {
-                        first_row: Some(first),
-                    };
-                    problems.push((row, Violation::ticket("id", kind)));
-                    continue;
-                }
-                first_row.insert(&ticket.id, row);
+        let mut first_row: HashMap<&str, usize, BuildHasherDefault<FxHasher>> =
+            HashMap::with_capacity_and_hasher(count, BuildHasherDefault::default());
+        let ids = parts.iter().flat_map(|(tickets, _)| tickets.iter());
+        for (row, ticket) in ids.enumerate() {
+            if ticket.id.is_empty() {
+                continue;
             }
-            if let Err(v) = check_ticket(ticket, None, known.as_ref()) {
-                problems.push((row, v));
+            match first_row.entry(&ticket.id) {
+                Entry::Occupied(first) => duplicates.push((row, *first.get())),
+                Entry::Vacant(slot) => {
+                    slot.insert(row);
+                }
             }
         }
     }
     let mut sink = Sink::new(mode);
-    let mut problems = problems.into_iter().peekable();
-    sink.loaded.tickets.reserve(tickets.len());
-    for (row, ticket) in tickets.into_iter().enumerate() {
-        match problems.next_if(|(r, _)| *r == row) {
-            Some((_, v)) => sink.report(v.into_error(&ticket.id, Some(row)))?,
-            None => sink.loaded.tickets.push(ticket),
+    let mut duplicates = duplicates.into_iter().peekable();
+    sink.loaded.tickets.reserve(count);
+    let checked = parts
+        .into_iter()
+        .flat_map(|(tickets, verdicts)| tickets.into_iter().zip(verdicts));
+    for (row, (ticket, verdict)) in checked.enumerate() {
+        let verdict = match duplicates.next_if(|(r, _)| *r == row) {
+            Some((_, first)) => Err(Violation::ticket(
+                "id",
+                TicketErrorKind::DuplicateTicket {
+                    first_row: Some(first),
+                },
+            )),
+            None => verdict,
+        };
+        match verdict {
+            Ok(()) => sink.loaded.tickets.push(ticket),
+            Err(v) => sink.report(v.into_error(&ticket.id, Some(row)))?,
         }
     }
     Ok(sink.loaded)
