@@ -74,7 +74,7 @@ export interface Diagnostic {
 
 /** What every function throws: a JavaScript Error with the core's stable code and context. */
 export interface HotlineScoreError extends Error {
-  /** The core's stable snake_case code (`invalid_argument` for arguments the binding cannot read). */
+  /** The core's stable snake_case code (`invalid_argument` for arguments the binding cannot read, `too_large` for a result longer than a JavaScript string can be). */
   code: string
   ticketId?: string
   eventIndex?: number

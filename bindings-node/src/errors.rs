@@ -77,6 +77,14 @@ pub enum Failure {
     },
     /// A formula that does not compile: every problem, ordered by position.
     Formula(Vec<Problem>),
+    /// A failure of the binding itself, with its own code (`too_large`: a result longer than a
+    /// JavaScript string can be).
+    Binding {
+        /// The stable code.
+        code: &'static str,
+        /// What went wrong, and what to do instead.
+        message: String,
+    },
 }
 
 impl From<CoreError> for Failure {
@@ -140,6 +148,11 @@ pub fn failure_object<'e>(env: &'e Env, failure: &Failure) -> Result<Object<'e>>
             Ok(obj)
         }
         Failure::Formula(problems) => formula_error(env, problems),
+        Failure::Binding { code, message } => {
+            let mut obj = env.create_error(Error::new(Status::GenericFailure, message.clone()))?;
+            obj.set_named_property("code", *code)?;
+            Ok(obj)
+        }
     }
 }
 

@@ -11,10 +11,37 @@ use napi::bindgen_prelude::*;
 use napi::sys;
 use serde::Serialize;
 
+use crate::errors::{Failure, Fallible};
+
 /// The core's JSON text of `value`.
 pub fn text<T: Serialize>(value: &T) -> Result<String> {
     serde_json::to_string(value)
         .map_err(|e| Error::new(Status::GenericFailure, format!("serializing a result: {e}")))
+}
+
+/// V8's longest string, in UTF-16 code units (`buffer.constants.MAX_STRING_LENGTH` on 64-bit
+/// Node).
+const MAX_STRING_LENGTH: usize = (1 << 29) - 24;
+
+/// The core's JSON text of `value`, to be returned as a JavaScript string: a `too_large`
+/// failure, suggesting `instead`, when no JavaScript string can be that long.
+pub fn string_text<T: Serialize>(value: &T, instead: &str) -> Fallible<String> {
+    let text = serde_json::to_string(value).map_err(|e| Failure::Binding {
+        code: "internal",
+        message: format!("serializing a result: {e}"),
+    })?;
+    // UTF-8 takes at least as many bytes as UTF-16 takes code units: count only when needed.
+    if text.len() > MAX_STRING_LENGTH && text.encode_utf16().count() > MAX_STRING_LENGTH {
+        return Err(Failure::Binding {
+            code: "too_large",
+            message: format!(
+                "the JSON text is {} MB, longer than a JavaScript string can be \
+                 ({MAX_STRING_LENGTH} UTF-16 code units); use {instead}",
+                text.len() / 1_000_000
+            ),
+        });
+    }
+    Ok(text)
 }
 
 fn json_function<'e>(env: &'e Env, name: &str) -> Result<Function<'e, Unknown<'e>, Unknown<'e>>> {

@@ -215,8 +215,12 @@ fn load_text(text: &str, load: &Load) -> Fallible<Loaded> {
     )?)
 }
 
-/// Reads table rows: each row on its own, so a bad row is named.
+/// Reads table rows: typed at once, or, when a row does not read, each row on its own, so the
+/// bad row is named.
 fn rows<T: serde::de::DeserializeOwned>(table: &str, text: &str) -> Fallible<Vec<T>> {
+    if let Ok(rows) = serde_json::from_str::<Vec<T>>(text) {
+        return Ok(rows);
+    }
     let values: Vec<Value> =
         serde_json::from_str(text).map_err(|e| bad_arg(table, format!("`{table}`: {e}")))?;
     values
@@ -401,8 +405,10 @@ impl Tickets {
 
     /// The tickets as the core's JSON text (byte-identical to Rust's `serde_json`).
     #[napi(catch_unwind)]
-    pub fn to_json(&self) -> Result<String> {
-        json::text(&self.set.tickets())
+    pub fn to_json(&self, env: Env) -> Result<String> {
+        enter(&env, || {
+            json::string_text(&self.set.tickets(), "toObjects() or toColumns()")
+        })
     }
 
     /// The flat tables (SPEC §3.2a) as row objects: `{ tickets, events }`.
@@ -418,10 +424,11 @@ impl Tickets {
             t_rows.push(tr);
             e_rows.extend(ers);
         }
-        json::plain(
-            env,
-            &serde_json::json!({ "tickets": t_rows, "events": e_rows }),
-        )
+        // Each table goes through JSON in slices, so no text outgrows a JavaScript string.
+        let mut tables = Object::new(env)?;
+        tables.set_named_property("events", json::plain_array(env, &e_rows)?)?;
+        tables.set_named_property("tickets", json::plain_array(env, &t_rows)?)?;
+        Ok(tables.to_unknown())
     }
 
     /// The columnar form (`fromColumns` reads it back): typed arrays and dictionaries, as
