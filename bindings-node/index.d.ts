@@ -650,8 +650,9 @@ export declare class Scheme {
 export declare class Tickets {
   /**
    * Loads an array of ticket objects (the JSON form of SPEC §3: fields, `attributes`,
-   * `events` as flat event objects; instants as RFC 3339 strings, `Date`s or epoch ms),
-   * off the JavaScript thread.
+   * `events` as flat event objects; instants as RFC 3339 strings, `Date`s or epoch ms):
+   * the objects are turned into JSON 4096 at a time, one slice per turn of the event loop,
+   * then read off the JavaScript thread. Do not modify the array until the promise settles.
    */
   static fromObjects(tickets: Array<TicketObject>, options?: LoadOptions | undefined | null): Promise<Tickets>
   /** `fromObjects` on the JavaScript thread. */

@@ -62,7 +62,7 @@ pub fn plain<'e, T: Serialize>(env: &'e Env, value: &T) -> Result<Unknown<'e>> {
 
 /// Elements per `JSON.stringify` / `JSON.parse` call for large arrays: V8 strings are limited to
 /// about 512 MiB, so a million tickets go through in slices.
-const SLICE: u32 = 4_096;
+pub const SLICE: u32 = 4_096;
 
 /// `JSON.stringify` of a JavaScript array, slice by slice (no size limit): one JSON array per
 /// slice of [`SLICE`] elements, their elements in order those of `array`.
@@ -71,23 +71,30 @@ pub fn stringify_slices(env: &Env, array: &Object<'_>) -> Result<Vec<String>> {
     if len <= SLICE {
         return Ok(vec![stringify(env, array.to_unknown())?]);
     }
-    // `Array.prototype.slice` makes each slice in one call, as a packed array (which
-    // `JSON.stringify` reads faster than an array filled element by element over N-API).
+    let mut out = Vec::with_capacity(len.div_ceil(SLICE) as usize);
+    let mut start = 0u32;
+    while start < len {
+        let end = start.saturating_add(SLICE).min(len);
+        out.push(stringify_range(env, array, start, end)?);
+        start = end;
+    }
+    Ok(out)
+}
+
+/// `JSON.stringify` of elements `start..end` of a JavaScript array, cut by
+/// `Array.prototype.slice` in one call, as a packed array (which `JSON.stringify` reads faster
+/// than an array filled element by element over N-API).
+pub fn stringify_range(env: &Env, array: &Object<'_>, start: u32, end: u32) -> Result<String> {
     let array_class = env
         .get_global()?
         .get_named_property::<Unknown<'_>>("Array")?;
     let slice: Function<'_, FnArgs<(u32, u32)>, Unknown<'_>> = Object::from_unknown(array_class)?
         .get_named_property::<Object<'_>>("prototype")?
         .get_named_property("slice")?;
-    let mut out = Vec::with_capacity(len.div_ceil(SLICE) as usize);
-    let mut start = 0u32;
-    while start < len {
-        let end = start.saturating_add(SLICE).min(len);
-        let part = slice.apply(array.to_unknown(), FnArgs::from((start, end)))?;
-        out.push(stringify(env, part)?);
-        start = end;
-    }
-    Ok(out)
+    stringify(
+        env,
+        slice.apply(array.to_unknown(), FnArgs::from((start, end)))?,
+    )
 }
 
 /// `JSON.stringify` of a JavaScript array as one text (no size limit).

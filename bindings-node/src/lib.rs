@@ -18,6 +18,7 @@ mod formula;
 mod instant;
 mod json;
 mod metrics;
+mod objects;
 mod policy;
 mod scheme;
 mod synthetic;

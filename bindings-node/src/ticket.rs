@@ -17,6 +17,7 @@ use serde_json::Value;
 use crate::columns::{self, TicketColumns};
 use crate::errors::{Fallible, bad_arg, enter, named};
 use crate::json;
+use crate::objects;
 use crate::task::{Work, threads};
 
 /// One row of the units table: every unit that is scored.
@@ -140,7 +141,7 @@ impl Tickets {
         }
     }
 
-    fn into_js(env: &Env, l: Loaded) -> Result<Unknown<'_>> {
+    pub fn into_js(env: &Env, l: Loaded) -> Result<Unknown<'_>> {
         Ok(Self::from_loaded(l).into_instance(env)?.to_unknown())
     }
 
@@ -195,7 +196,7 @@ fn array_slices(env: &Env, field: &str, value: Unknown<'_>) -> Fallible<Vec<Stri
 }
 
 /// Loads tickets given as JSON arrays of consecutive slices of one array.
-fn load_slices(slices: &[String], load: &Load) -> Fallible<Loaded> {
+pub fn load_slices(slices: &[String], load: &Load) -> Fallible<Loaded> {
     let slices: Vec<&str> = slices.iter().map(String::as_str).collect();
     Ok(load_json_arrays(
         &slices,
@@ -254,21 +255,19 @@ fn from_rows(t: &str, e: &str, load: &Load) -> Fallible<Loaded> {
 #[napi]
 impl Tickets {
     /// Loads an array of ticket objects (the JSON form of SPEC §3: fields, `attributes`,
-    /// `events` as flat event objects; instants as RFC 3339 strings, `Date`s or epoch ms),
-    /// off the JavaScript thread.
+    /// `events` as flat event objects; instants as RFC 3339 strings, `Date`s or epoch ms):
+    /// the objects are turned into JSON 4096 at a time, one slice per turn of the event loop,
+    /// then read off the JavaScript thread. Do not modify the array until the promise settles.
     #[napi(catch_unwind, ts_return_type = "Promise<Tickets>")]
-    pub fn from_objects(
-        env: Env,
+    pub fn from_objects<'e>(
+        env: &'e Env,
         #[napi(ts_arg_type = "Array<TicketObject>")] tickets: Unknown<'_>,
         options: Option<LoadOptions>,
-    ) -> Result<AsyncTask<Work<Loaded>>> {
-        let (slices, load) = enter(&env, || {
-            Ok((
-                array_slices(&env, "tickets", tickets)?,
-                Load::read(options)?,
-            ))
+    ) -> Result<Unknown<'e>> {
+        let (array, load) = enter(env, || {
+            Ok((js_array("tickets", tickets)?, Load::read(options)?))
         })?;
-        Ok(Work::new(move || load_slices(&slices, &load), Self::into_js).spawn())
+        objects::from_objects(env, array, load)
     }
 
     /// `fromObjects` on the JavaScript thread.

@@ -237,3 +237,25 @@ test('big object arrays are read on several threads as one array: rows, duplicat
   assert.deepEqual(summary(fallback), [expected[0], ['unknown_field', objects[7000].id, null, 7000], expected[1]])
   assert.deepEqual(fallback.diagnostics, hs.Tickets.fromJsonSync(JSON.stringify(objects), { mode: 'lenient' }).diagnostics)
 })
+
+test('async fromObjects reads a big array across turns of the event loop', async () => {
+  const city = hs.syntheticCitySync({ days: 10, ticketsPerDay: 900, seed: 5 })
+  const objects = city.tickets.toObjects()
+  assert.ok(objects.length > 2 * 4096 && objects.length < 3 * 4096, `${objects.length}`) // three slices
+  const expected = city.tickets.toJson()
+  assert.equal((await hs.Tickets.fromObjects(objects)).toJson(), expected)
+  // Slice 1 is read on the next turn, slice 2 on the one after: a callback queued behind the
+  // first runs in between (changing the array then breaks the documented contract; it only
+  // shows where the slices were read).
+  const pending = hs.Tickets.fromObjects(objects, { mode: 'lenient' })
+  const kept = objects[8500]
+  setImmediate(() => { objects[8500] = 42 })
+  const loaded = await pending
+  objects[8500] = kept
+  assert.deepEqual(loaded.diagnostics.map((d) => [d.code, d.row]), [['malformed_value', 8500]])
+  // A value JSON.stringify refuses in a later slice rejects the promise; the sync twin throws.
+  objects[8000] = { ...objects[8000], id: 10n }
+  const refused = (e) => e.code === 'invalid_argument' && e.field === 'tickets' && /BigInt/.test(e.message)
+  await assert.rejects(hs.Tickets.fromObjects(objects), refused)
+  assert.throws(() => hs.Tickets.fromObjectsSync(objects), refused)
+})
