@@ -50,8 +50,7 @@ pub fn from_objects<'e>(env: &'e Env, array: Object<'_>, load: Load) -> Result<U
     }));
     let executor: Function<'_, FnArgs<(Unknown<'_>, Unknown<'_>)>, ()> = env
         .create_function_from_closure("fromObjects", move |ctx| {
-            let holder = reading.borrow().holder(ctx.env)?;
-            let mut holder = holder;
+            let mut holder = reading.borrow().holder(ctx.env)?;
             holder.set_named_property("resolve", ctx.get::<Unknown<'_>>(0)?)?;
             holder.set_named_property("reject", ctx.get::<Unknown<'_>>(1)?)?;
             step(ctx.env, &reading);

@@ -10,8 +10,8 @@ use crate::ticket::load::{CheckedTickets, check_ticket, keep_unique, known_units
 use crate::ticket::{KnownUnits, Loaded, Mode, Ticket, load_json};
 use crate::unit::Unit;
 
-/// Bytes of JSON per thread below which fewer threads are used: a thread costs about as much
-/// as reading a few hundred tickets.
+/// Bytes of JSON per thread below which fewer threads are used: about a thousand tickets,
+/// far more work than starting a thread.
 const MIN_BYTES_PER_THREAD: usize = 1 << 20;
 
 /// [`load_json`] on up to `threads` threads (the calling thread and `threads − 1` scoped ones);
