@@ -663,7 +663,9 @@ export declare class Tickets {
   static fromJsonSync(text: string, options?: LoadOptions | undefined | null): Tickets
   /**
    * Loads the flat tables of SPEC §3.2a given as row objects (`{ tickets, events }`; the
-   * rows of one ticket in time order, tickets may interleave), off the JavaScript thread.
+   * rows of one ticket in time order, tickets may interleave): the rows are turned into
+   * JSON 4096 at a time, one slice per turn of the event loop, then read off the JavaScript
+   * thread. Do not modify the tables until the promise settles.
    */
   static fromRows(tables: TableRows, options?: LoadOptions | undefined | null): Promise<Tickets>
   /** `fromRows` on the JavaScript thread. */

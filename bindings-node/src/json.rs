@@ -99,16 +99,20 @@ pub fn stringify_range(env: &Env, array: &Object<'_>, start: u32, end: u32) -> R
 
 /// `JSON.stringify` of a JavaScript array as one text (no size limit).
 pub fn stringify_array(env: &Env, array: &Object<'_>) -> Result<String> {
-    let mut slices = stringify_slices(env, array)?;
+    Ok(join_slices(stringify_slices(env, array)?))
+}
+
+/// The JSON arrays of consecutive slices (as `JSON.stringify` writes them) as one array.
+pub fn join_slices(mut slices: Vec<String>) -> String {
     if slices.len() == 1 {
-        return Ok(slices.pop().unwrap_or_default());
+        return slices.pop().unwrap_or_default();
     }
     let inner: Vec<&str> = slices
         .iter()
         .filter_map(|s| s.strip_prefix('[').and_then(|s| s.strip_suffix(']')))
         .filter(|inner| !inner.is_empty())
         .collect();
-    Ok(format!("[{}]", inner.join(",")))
+    format!("[{}]", inner.join(","))
 }
 
 /// A slice of core values as a JavaScript array of plain values, parsed slice by slice.

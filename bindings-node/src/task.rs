@@ -10,7 +10,8 @@ use napi::bindgen_prelude::*;
 use crate::errors::{Fallible, Outcome, guarded};
 
 type Job<T> = Box<dyn FnOnce() -> Fallible<T> + Send>;
-type Finish<T> = for<'e> fn(&'e Env, T) -> Result<Unknown<'e>>;
+/// The conversion of a piece of work's answer, on the JavaScript thread.
+pub type Finish<T> = for<'e> fn(&'e Env, T) -> Result<Unknown<'e>>;
 
 /// One piece of core work and the conversion of its answer.
 pub struct Work<T: Send + 'static> {

@@ -17,7 +17,7 @@ use serde_json::Value;
 use crate::columns::{self, TicketColumns};
 use crate::errors::{Fallible, bad_arg, enter, named};
 use crate::json;
-use crate::objects;
+use crate::sliced;
 use crate::task::{Work, threads};
 
 /// One row of the units table: every unit that is scored.
@@ -267,7 +267,12 @@ impl Tickets {
         let (array, load) = enter(env, || {
             Ok((js_array("tickets", tickets)?, Load::read(options)?))
         })?;
-        objects::from_objects(env, array, load)
+        sliced::read_then(
+            env,
+            vec![("tickets", array)],
+            move |slices| load_slices(&slices.concat(), &load),
+            Self::into_js,
+        )
     }
 
     /// `fromObjects` on the JavaScript thread.
@@ -306,21 +311,32 @@ impl Tickets {
     }
 
     /// Loads the flat tables of SPEC §3.2a given as row objects (`{ tickets, events }`; the
-    /// rows of one ticket in time order, tickets may interleave), off the JavaScript thread.
+    /// rows of one ticket in time order, tickets may interleave): the rows are turned into
+    /// JSON 4096 at a time, one slice per turn of the event loop, then read off the JavaScript
+    /// thread. Do not modify the tables until the promise settles.
     #[napi(catch_unwind, ts_return_type = "Promise<Tickets>")]
-    pub fn from_rows(
-        env: Env,
+    pub fn from_rows<'e>(
+        env: &'e Env,
         tables: TableRows<'_>,
         options: Option<LoadOptions>,
-    ) -> Result<AsyncTask<Work<Loaded>>> {
-        let (t, e, load) = enter(&env, || {
+    ) -> Result<Unknown<'e>> {
+        let (tickets, events, load) = enter(env, || {
             Ok((
-                array_text(&env, "tickets", tables.tickets)?,
-                array_text(&env, "events", tables.events)?,
+                js_array("tickets", tables.tickets)?,
+                js_array("events", tables.events)?,
                 Load::read(options)?,
             ))
         })?;
-        Ok(Work::new(move || from_rows(&t, &e, &load), Self::into_js).spawn())
+        sliced::read_then(
+            env,
+            vec![("tickets", tickets), ("events", events)],
+            move |slices| {
+                let mut tables = slices.into_iter().map(json::join_slices);
+                let (t, e) = (tables.next(), tables.next());
+                from_rows(&t.unwrap_or_default(), &e.unwrap_or_default(), &load)
+            },
+            Self::into_js,
+        )
     }
 
     /// `fromRows` on the JavaScript thread.

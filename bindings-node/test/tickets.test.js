@@ -259,3 +259,26 @@ test('async fromObjects reads a big array across turns of the event loop', async
   await assert.rejects(hs.Tickets.fromObjects(objects), refused)
   assert.throws(() => hs.Tickets.fromObjectsSync(objects), refused)
 })
+
+test('async fromRows reads big tables across turns of the event loop', async () => {
+  const city = hs.syntheticCitySync({ days: 6, ticketsPerDay: 900, seed: 5 })
+  const rows = city.tickets.toRows()
+  assert.ok(rows.events.length > 2 * 4096, `${rows.events.length}`) // several event slices
+  const expected = city.tickets.toJson()
+  assert.equal((await hs.Tickets.fromRows(rows)).toJson(), expected)
+  assert.equal(hs.Tickets.fromRowsSync(rows).toJson(), expected)
+  // The tickets table's one slice is read now, the events table's slices on later turns: a
+  // callback queued behind the first runs before the last event rows are read.
+  const last = rows.events.length - 1
+  const pending = hs.Tickets.fromRows(rows, { mode: 'lenient' })
+  const kept = rows.events[last]
+  setImmediate(() => { rows.events[last] = { ...kept, type: 'teleported' } })
+  const loaded = await pending
+  rows.events[last] = kept
+  assert.deepEqual(loaded.diagnostics.map((d) => [d.code, d.ticket_id]), [['unknown_event_type', kept.ticket_id]])
+  // A value JSON.stringify refuses rejects the promise naming the table; the sync twin throws.
+  rows.events[last] = { ...kept, at: 10n }
+  const refused = (e) => e.code === 'invalid_argument' && e.field === 'events' && /BigInt/.test(e.message)
+  await assert.rejects(hs.Tickets.fromRows(rows), refused)
+  assert.throws(() => hs.Tickets.fromRowsSync(rows), refused)
+})
