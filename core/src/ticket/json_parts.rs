@@ -113,19 +113,32 @@ impl<'a> Source<'a> {
         }
     }
 
-    /// Its tickets, appended to `tickets`; `None` if it does not read as typed tickets.
+    /// Its tickets, appended to `tickets`; `None` if it does not read as typed tickets. The
+    /// elements are read in place, one after the other (no bracketed copy is made).
     fn read_into(self, tickets: &mut Vec<Ticket>) -> Option<()> {
-        let mut read = if self.open || self.close {
-            let mut text = String::with_capacity(self.body.len().saturating_add(2));
-            text.push_str(if self.open { "[" } else { "" });
-            text.push_str(self.body);
-            text.push_str(if self.close { "]" } else { "" });
-            serde_json::from_str::<Vec<Ticket>>(&text).ok()?
-        } else {
-            serde_json::from_str::<Vec<Ticket>>(self.body).ok()?
-        };
-        tickets.append(&mut read);
-        Some(())
+        let mut body = self.body;
+        if !self.open {
+            body = body.trim_start_matches(json_whitespace).strip_prefix('[')?;
+        }
+        if !self.close {
+            body = body.trim_end_matches(json_whitespace).strip_suffix(']')?;
+        }
+        let mut rest = body.trim_start_matches(json_whitespace);
+        if rest.is_empty() {
+            return Some(());
+        }
+        loop {
+            let mut element = serde_json::Deserializer::from_str(rest).into_iter::<Ticket>();
+            tickets.push(element.next()?.ok()?);
+            rest = rest
+                .get(element.byte_offset()..)?
+                .trim_start_matches(json_whitespace);
+            // After a `,` another element must follow; after the last, nothing.
+            match rest.strip_prefix(',') {
+                Some(after) => rest = after,
+                None => return rest.is_empty().then_some(()),
+            }
+        }
     }
 }
 
@@ -301,6 +314,41 @@ mod tests {
                     .all(|j| serde_json::from_str::<serde_json::Value>(j).is_ok()),
                 "{parts}: {joined:?}"
             );
+        }
+    }
+
+    /// A source reads exactly as its bracketed text would: the same tickets, or nothing.
+    #[test]
+    fn sources_read_as_their_bracketed_text() {
+        let t = r#"{"id":"A","kind":"help","received_at":"2026-03-02T09:00:00+08:00"}"#;
+        let bodies = [
+            String::new(),
+            " \n ".to_owned(),
+            t.to_owned(),
+            format!(" {t} ,\n{t} "),
+            format!("{t},"),
+            format!(",{t}"),
+            format!("{t}{t}"),
+            format!("{t},,{t}"),
+            format!("{t} x"),
+            format!("{t},42"),
+            format!("{t}]"),
+        ];
+        for body in &bodies {
+            let expected = serde_json::from_str::<Vec<Ticket>>(&format!("[{body}]")).ok();
+            for (open, close) in [(true, true), (false, true), (true, false), (false, false)] {
+                let before = if open { "" } else { " [" };
+                let after = if close { "" } else { "]\n" };
+                let text = format!("{before}{body}{after}");
+                let mut read = Vec::new();
+                let source = Source {
+                    open,
+                    body: &text,
+                    close,
+                };
+                let got = source.read_into(&mut read).map(|()| read);
+                assert_eq!(got, expected, "{open} {close} {text:?}");
+            }
         }
     }
 
