@@ -16,9 +16,8 @@
 use std::collections::HashMap;
 use std::fmt::Write;
 
-use hotline_score::ticket::{
-    Assembler, EventRow, EventRowRef, InstantCell, LoadedBatch, Ticket, TicketRow, TicketRowRef,
-};
+use hotline_score::clocks::TicketBatch;
+use hotline_score::ticket::{Assembler, EventRowRef, InstantCell, LoadedBatch, TicketRowRef};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
@@ -573,24 +572,104 @@ pub fn load(c: &TicketColumns, opts: &Load) -> Fallible<LoadedBatch> {
     Ok(assembler.finish_batch()?)
 }
 
-/// Dictionary-encodes one text column.
+/// Dictionary-encodes one text column: each distinct value once, in order of first use (the
+/// value of the row before is compared first, so runs cost no hashing), or, for a column of
+/// free text ([`Encoder::each_cell`]), each present cell in row order.
 #[derive(Default)]
 struct Encoder {
     index: HashMap<String, u32>,
-    dict: Vec<String>,
+    /// The code given last and its value's position in `dict`.
+    last: Option<u32>,
+    dict: Entries,
     codes: Vec<u32>,
+    /// One entry per present cell, no lookup.
+    each_cell: bool,
+}
+
+/// The entries of a dictionary being built, back to back (Arrow's `utf8` layout, offsets from 0).
+struct Entries {
+    data: Vec<u8>,
+    offsets: Vec<u32>,
+}
+
+impl Default for Entries {
+    fn default() -> Self {
+        Entries {
+            data: Vec::new(),
+            offsets: vec![0],
+        }
+    }
+}
+
+impl Entries {
+    fn len(&self) -> usize {
+        self.offsets.len().saturating_sub(1)
+    }
+
+    /// Appends `value`; its code.
+    fn push(&mut self, value: &str) -> u32 {
+        let code = u32::try_from(self.len()).unwrap_or(u32::MAX - 1);
+        self.data.extend_from_slice(value.as_bytes());
+        // Past 4 GiB of text (`u32` offsets) the data would not fit a typed array anyway.
+        self.offsets
+            .push(u32::try_from(self.data.len()).unwrap_or(u32::MAX));
+        code
+    }
+
+    /// The bytes of entry `code`.
+    fn bytes(&self, code: u32) -> Option<&[u8]> {
+        let i = code as usize;
+        let (start, end) = (*self.offsets.get(i)?, *self.offsets.get(i.checked_add(1)?)?);
+        self.data.get(start as usize..end as usize)
+    }
+
+    /// As an array of strings, or packed.
+    fn finish(self, packed: bool) -> Strings {
+        if packed {
+            return Either::B(PackedStrings {
+                offsets: Either::B(Uint32Array::new(self.offsets)),
+                data: Uint8Array::new(self.data),
+            });
+        }
+        let list = (0..self.offsets.len().saturating_sub(1))
+            .filter_map(|i| u32::try_from(i).ok())
+            .map(|code| {
+                let bytes = self.bytes(code).unwrap_or_default();
+                String::from_utf8_lossy(bytes).into_owned()
+            })
+            .collect();
+        Either::A(list)
+    }
 }
 
 impl Encoder {
+    /// An encoder that gives each present cell an entry of its own.
+    fn each_cell() -> Self {
+        Encoder {
+            each_cell: true,
+            ..Encoder::default()
+        }
+    }
+
     fn push(&mut self, value: Option<&str>) {
         let code = match value {
             None => u32::MAX,
-            Some(v) => match self.index.get(v) {
-                Some(c) => *c,
+            Some(v) if self.each_cell => self.dict.push(v),
+            Some(v) => match self
+                .last
+                .filter(|c| self.dict.bytes(*c) == Some(v.as_bytes()))
+            {
+                Some(c) => c,
                 None => {
-                    let c = u32::try_from(self.dict.len()).unwrap_or(u32::MAX - 1);
-                    self.index.insert(v.to_owned(), c);
-                    self.dict.push(v.to_owned());
+                    let c = match self.index.get(v) {
+                        Some(c) => *c,
+                        None => {
+                            let c = self.dict.push(v);
+                            self.index.insert(v.to_owned(), c);
+                            c
+                        }
+                    };
+                    self.last = Some(c);
                     c
                 }
             },
@@ -600,14 +679,12 @@ impl Encoder {
 
     /// The codes and the dictionary (packed or not).
     fn finish(self, packed: bool) -> (Codes, Strings) {
-        (
-            narrow(self.codes, self.dict.len()),
-            strings(self.dict, packed),
-        )
+        let n = self.dict.len();
+        (narrow(self.codes, n), self.dict.finish(packed))
     }
 
     fn any(&self) -> bool {
-        !self.dict.is_empty()
+        self.dict.len() > 0
     }
 }
 
@@ -628,23 +705,13 @@ fn narrow(codes: Vec<u32>, n: usize) -> Codes {
     }
 }
 
-/// `list` as a dictionary: as it is, or packed.
-fn strings(list: Vec<String>, packed: bool) -> Strings {
-    if !packed {
-        return Either::A(list);
+/// An instant cell of the batch's rows (always epoch milliseconds) as a `Float64Array` value.
+#[allow(clippy::cast_precision_loss)]
+fn millis(cell: InstantCell<'_>) -> f64 {
+    match cell {
+        InstantCell::Millis(ms) => ms as f64,
+        InstantCell::Text(_) => f64::NAN,
     }
-    let mut offsets = Vec::with_capacity(list.len().saturating_add(1));
-    let mut data = Vec::with_capacity(list.iter().map(String::len).sum());
-    offsets.push(0);
-    for s in &list {
-        data.extend_from_slice(s.as_bytes());
-        // Past 4 GiB of text (`u32` offsets) the data would not fit a typed array anyway.
-        offsets.push(u32::try_from(data.len()).unwrap_or(u32::MAX));
-    }
-    Either::B(PackedStrings {
-        offsets: Either::B(Uint32Array::new(offsets)),
-        data: Uint8Array::new(data),
-    })
 }
 
 fn flag(v: Option<&str>) -> u8 {
@@ -655,58 +722,53 @@ fn flag(v: Option<&str>) -> u8 {
     }
 }
 
-/// The columnar form of `tickets`, every dictionary packed when `packed`.
-pub fn dump(tickets: &[Ticket], packed: bool) -> TicketColumns {
-    let mut ids = Encoder::default();
+/// The columnar form of `batch`, every dictionary packed when `packed`. Ticket codes are the
+/// tickets' positions (the ids of a loaded set are distinct).
+pub fn dump(batch: &TicketBatch, packed: bool) -> TicketColumns {
+    let n = batch.len();
+    let mut ids = Entries::default();
     let (mut kind, mut urgency, mut channel) = Default::default();
-    let mut received = Vec::with_capacity(tickets.len());
-    let mut attr_names: Vec<&str> = tickets
-        .iter()
-        .flat_map(|t| t.attributes.keys().map(String::as_str))
-        .collect();
-    attr_names.sort_unstable();
-    attr_names.dedup();
+    let mut received = Vec::with_capacity(n);
+    let attr_names = batch.attribute_names();
     let mut attrs: Vec<Encoder> = attr_names.iter().map(|_| Encoder::default()).collect();
-    for t in tickets {
-        let row = TicketRow::from_ticket(t);
-        ids.push(Some(&row.ticket_id));
-        Encoder::push(&mut kind, Some(&row.kind));
-        Encoder::push(&mut urgency, row.urgency.as_deref());
-        Encoder::push(&mut channel, row.channel.as_deref());
-        #[allow(clippy::cast_precision_loss)]
-        received.push(t.received_at.millis() as f64);
+    batch.for_each_ticket_row(|r| {
+        ids.push(r.ticket_id);
+        Encoder::push(&mut kind, Some(r.kind));
+        Encoder::push(&mut urgency, r.urgency);
+        Encoder::push(&mut channel, r.channel);
+        received.push(millis(r.received_at));
+        // Both in name order: one walk through the row's attributes.
+        let mut pairs = r.attributes.iter().peekable();
         for (name, enc) in attr_names.iter().zip(attrs.iter_mut()) {
-            enc.push(t.attributes.get(*name).map(String::as_str));
+            while pairs.next_if(|(k, _)| k < name).is_some() {}
+            enc.push(pairs.next_if(|(k, _)| k == name).map(|(_, v)| *v));
         }
-    }
-    let mut e_ids = Vec::new();
-    let mut at = Vec::new();
+    });
+    let events = batch.event_count();
+    let mut e_ids = Vec::with_capacity(events);
+    let mut at = Vec::with_capacity(events);
     let mut cols: [Encoder; 7] = Default::default();
+    let [.., eid] = &mut cols;
+    *eid = Encoder::each_cell();
     let mut flags: [Vec<u8>; 4] = Default::default();
-    for t in tickets {
-        let code = ids.index.get(&t.id).copied().unwrap_or(u32::MAX);
-        for e in &t.events {
-            let r = EventRow::from_event(&t.id, e);
-            e_ids.push(code);
-            #[allow(clippy::cast_precision_loss)]
-            at.push(e.at.millis() as f64);
-            let [ty, unit, role, reason, amount, sat, eid] = &mut cols;
-            ty.push(Some(&r.event_type));
-            unit.push(r.unit.as_deref());
-            role.push(r.role.as_deref());
-            reason.push(r.reason.as_deref());
-            amount.push(r.amount.as_deref());
-            sat.push(r.satisfaction.as_deref());
-            eid.push(r.event_id.as_deref());
-            let [acc, app, pas, res] = &mut flags;
-            acc.push(flag(r.accepted.as_deref()));
-            app.push(flag(r.approved.as_deref()));
-            pas.push(flag(r.passed.as_deref()));
-            res.push(flag(r.resolved.as_deref()));
-        }
-    }
-    let id_dict = ids.dict;
-    let n_ids = id_dict.len();
+    batch.for_each_event_row(|ticket, r| {
+        e_ids.push(u32::try_from(ticket).unwrap_or(u32::MAX));
+        at.push(millis(r.at));
+        let [ty, unit, role, reason, amount, sat, eid] = &mut cols;
+        ty.push(Some(r.event_type));
+        unit.push(r.unit);
+        role.push(r.role);
+        reason.push(r.reason);
+        amount.push(r.amount);
+        sat.push(r.satisfaction);
+        eid.push(r.event_id);
+        let [acc, app, pas, res] = &mut flags;
+        acc.push(flag(r.accepted));
+        app.push(flag(r.approved));
+        pas.push(flag(r.passed));
+        res.push(flag(r.resolved));
+    });
+    let n_ids = ids.len();
     let some = |enc: Encoder| -> (Option<Codes>, Option<Strings>) {
         if enc.any() {
             let (c, d) = enc.finish(packed);
@@ -739,7 +801,10 @@ pub fn dump(tickets: &[Ticket], packed: bool) -> TicketColumns {
     let [acc, app, pas, res] = flags;
     TicketColumns {
         tickets: TicketTable {
-            ticket_id: narrow(ids.codes, n_ids),
+            ticket_id: narrow(
+                (0..n_ids).filter_map(|i| u32::try_from(i).ok()).collect(),
+                n_ids,
+            ),
             kind: kind_c,
             urgency: urg_c,
             channel: ch_c,
@@ -762,7 +827,7 @@ pub fn dump(tickets: &[Ticket], packed: bool) -> TicketColumns {
             event_id: eid_c,
         },
         dictionaries: Dictionaries {
-            ticket_id: strings(id_dict, packed),
+            ticket_id: ids.finish(packed),
             kind: Some(kind_d),
             urgency: urg_d,
             channel: ch_d,

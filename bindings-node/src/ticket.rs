@@ -113,6 +113,11 @@ impl TicketSet {
         self.0.tickets()
     }
 
+    /// The tickets in compact form.
+    pub fn batch(&self) -> &TicketBatch {
+        self.0.batch()
+    }
+
     /// The number of tickets.
     pub fn len(&self) -> usize {
         self.0.len()
@@ -456,7 +461,7 @@ impl Tickets {
     )]
     pub fn to_columns(&self, options: Option<ColumnOptions>) -> TicketColumns {
         let packed = options.and_then(|o| o.packed).unwrap_or(false);
-        columns::dump(self.set.tickets(), packed)
+        columns::dump(self.set.batch(), packed)
     }
 
     /// Validates typed tickets again (e.g. against a units table) and keeps the valid ones.

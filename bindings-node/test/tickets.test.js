@@ -185,6 +185,76 @@ test('large arrays go through JSON in slices (V8 strings are limited)', () => {
   assert.equal(hs.Tickets.fromObjectsSync(objects).toJson(), city.tickets.toJson())
 })
 
+test('toColumns: every cell is the ticket\'s JSON value, with either form of dictionary', () => {
+  const city = hs.syntheticCitySync({ days: 3, ticketsPerDay: 300, seed: 3 })
+  const tickets = city.tickets.toObjects()
+  // Loaded from columns: a compact batch, as big exports are held.
+  const loaded = hs.Tickets.fromColumnsSync(city.tickets.toColumns({ packed: true }))
+  const absent = (codes) => (codes instanceof Uint8Array ? 255 : codes instanceof Uint16Array ? 65535 : 4294967295)
+  const entries = (d) => Array.isArray(d)
+    ? d
+    : Array.from({ length: d.offsets.length - 1 }, (_, i) => Buffer.from(d.data.subarray(d.offsets[i], d.offsets[i + 1])).toString())
+  const decode = (codes, dict) => {
+    if (!codes) return () => undefined
+    const list = entries(dict)
+    return (i) => (codes[i] === absent(codes) ? undefined : list[codes[i]])
+  }
+  const bool = (flags) => (i) => (!flags || flags[i] === 255 ? undefined : flags[i] === 1)
+  const fields = ['unit', 'role', 'reason', 'amount', 'satisfaction', 'event_id']
+  const flags = ['accepted', 'approved', 'passed', 'resolved']
+  const wantTickets = tickets.map((t) => ({
+    ticket_id: t.id,
+    kind: t.kind,
+    urgency: t.urgency ?? 'normal',
+    channel: t.channel || undefined,
+    received_at: hs.parseInstant(t.received_at),
+    district: t.attributes.district,
+    repeat: t.attributes.repeat
+  }))
+  const wantEvents = tickets.flatMap((t) => t.events.map((e) => ({
+    ticket_id: t.id,
+    at: hs.parseInstant(e.at),
+    type: e.type,
+    ...Object.fromEntries(fields.map((f) => [f, e[f]])),
+    ...Object.fromEntries(flags.map((f) => [f, e[f]]))
+  })))
+  assert.ok(['extension_decided', 'return_decided', 'reviewed', 'called_back'].every((ty) => wantEvents.some((e) => e.type === ty)))
+  for (const packed of [false, true]) {
+    const { tickets: tt, events: et, dictionaries: d } = loaded.toColumns({ packed })
+    assert.deepEqual(Object.keys(tt.attributes).sort(), ['district', 'repeat'])
+    const cell = {
+      ticket_id: decode(tt.ticket_id, d.ticket_id),
+      kind: decode(tt.kind, d.kind),
+      urgency: decode(tt.urgency, d.urgency),
+      channel: decode(tt.channel, d.channel),
+      district: decode(tt.attributes.district, d.attributes.district),
+      repeat: decode(tt.attributes.repeat, d.attributes.repeat)
+    }
+    const gotTickets = Array.from(tt.received_at, (ms, i) => ({
+      ticket_id: cell.ticket_id(i),
+      kind: cell.kind(i),
+      urgency: cell.urgency(i),
+      channel: cell.channel(i),
+      received_at: ms,
+      district: cell.district(i),
+      repeat: cell.repeat(i)
+    }))
+    assert.deepEqual(gotTickets, wantTickets)
+    const ticketId = decode(et.ticket_id, d.ticket_id)
+    const type = decode(et.type, d.type)
+    const text = Object.fromEntries(fields.map((f) => [f, decode(et[f], d[f])]))
+    const flag = Object.fromEntries(flags.map((f) => [f, bool(et[f])]))
+    const gotEvents = Array.from(et.at, (ms, i) => ({
+      ticket_id: ticketId(i),
+      at: ms,
+      type: type(i),
+      ...Object.fromEntries(fields.map((f) => [f, text[f](i)])),
+      ...Object.fromEntries(flags.map((f) => [f, flag[f](i)]))
+    }))
+    assert.deepEqual(gotEvents, wantEvents)
+  }
+})
+
 test('big columnar tables, read on several threads, load as the same rows one by one', () => {
   const city = hs.syntheticCitySync({ days: 46, ticketsPerDay: 900, seed: 7 })
   assert.ok(city.tickets.length > 40_000, `${city.tickets.length}`) // two parts of at least 20,000 rows

@@ -192,8 +192,8 @@ impl Tickets {
         // Building the tables can only fail on the Arrow side: converted once the GIL is back.
         let (t, e) = enter(py, || {
             Ok((
-                crate::ticket_out::tickets_table(set.tickets()),
-                crate::ticket_out::events_table(set.tickets()),
+                crate::ticket_out::tickets_table(set.batch()),
+                crate::ticket_out::events_table(set.batch()),
             ))
         })?;
         Ok((t?, e?))

@@ -1,110 +1,124 @@
 //! Tickets out as the flat tables of SPEC §3.2a (Arrow): `tickets` (fixed columns, then one
 //! column per attribute) and `events` (timestamps as `timestamp[ms, +08:00]`, booleans as
-//! booleans). Cells come from the core's `TicketRow` / `EventRow`.
+//! booleans). Cells come from the core's borrowed rows of the compact batch
+//! (`TicketBatch::for_each_ticket_row`, `for_each_event_row`) straight into Arrow builders: no
+//! owned ticket and no `String` per cell.
 
-use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use arrow_array::{ArrayRef, BooleanArray, StringArray, TimestampMillisecondArray};
-use hotline_score::ticket::{EventRow, Ticket, TicketRow};
+use arrow_array::builder::{BooleanBuilder, StringBuilder};
+use arrow_array::{ArrayRef, TimestampMillisecondArray};
+use hotline_score::clocks::TicketBatch;
+use hotline_score::ticket::InstantCell;
 use pyo3::prelude::*;
 
 use crate::arrow::export::Table;
 
 const OFFSET: &str = "+08:00";
 
-fn text(values: Vec<Option<String>>) -> ArrayRef {
-    Arc::new(StringArray::from(values))
+/// Bytes reserved per cell of a text column (grown as needed).
+const BYTES_PER_CELL: usize = 12;
+
+fn texts(rows: usize) -> StringBuilder {
+    StringBuilder::with_capacity(rows, rows.saturating_mul(BYTES_PER_CELL))
 }
 
-fn flag(values: Vec<Option<String>>) -> ArrayRef {
-    Arc::new(BooleanArray::from(
-        values
-            .into_iter()
-            .map(|v| v.map(|s| s == "true"))
-            .collect::<Vec<_>>(),
-    ))
+fn done(mut b: StringBuilder) -> ArrayRef {
+    Arc::new(b.finish())
+}
+
+fn flag(b: &mut BooleanBuilder, cell: Option<&str>) {
+    b.append_option(cell.map(|v| v == "true"));
+}
+
+/// The batch's rows always carry instants as epoch milliseconds.
+fn millis(cell: InstantCell<'_>) -> Option<i64> {
+    match cell {
+        InstantCell::Millis(ms) => Some(ms),
+        InstantCell::Text(_) => None,
+    }
+}
+
+fn timestamps(values: Vec<Option<i64>>) -> ArrayRef {
+    Arc::new(TimestampMillisecondArray::from(values).with_timezone(OFFSET))
 }
 
 /// The tickets table.
-pub fn tickets_table(tickets: &[Ticket]) -> PyResult<Table> {
-    let rows: Vec<TicketRow> = tickets.iter().map(TicketRow::from_ticket).collect();
-    let attributes: BTreeSet<&str> = rows
-        .iter()
-        .flat_map(|r| r.attributes.keys().map(String::as_str))
-        .collect();
-    let received: ArrayRef = Arc::new(
-        TimestampMillisecondArray::from_iter_values(tickets.iter().map(|t| t.received_at.millis()))
-            .with_timezone(OFFSET),
-    );
+pub fn tickets_table(batch: &TicketBatch) -> PyResult<Table> {
+    let n = batch.len();
+    let names = batch.attribute_names();
+    let [mut id, mut kind, mut urgency, mut channel] = [(); 4].map(|()| texts(n));
+    let mut received = Vec::with_capacity(n);
+    let mut attributes: Vec<StringBuilder> = names.iter().map(|_| texts(n)).collect();
+    batch.for_each_ticket_row(|r| {
+        id.append_value(r.ticket_id);
+        kind.append_value(r.kind);
+        urgency.append_option(r.urgency);
+        channel.append_option(r.channel);
+        received.push(millis(r.received_at));
+        // Both in name order: one walk through the row's attributes.
+        let mut pairs = r.attributes.iter().peekable();
+        for (name, column) in names.iter().zip(&mut attributes) {
+            while pairs.next_if(|(k, _)| k < name).is_some() {}
+            column.append_option(pairs.next_if(|(k, _)| k == name).map(|(_, v)| *v));
+        }
+    });
     let mut columns: Vec<(&str, ArrayRef)> = vec![
-        (
-            "ticket_id",
-            text(rows.iter().map(|r| Some(r.ticket_id.clone())).collect()),
-        ),
-        (
-            "kind",
-            text(rows.iter().map(|r| Some(r.kind.clone())).collect()),
-        ),
-        (
-            "urgency",
-            text(rows.iter().map(|r| r.urgency.clone()).collect()),
-        ),
-        (
-            "channel",
-            text(rows.iter().map(|r| r.channel.clone()).collect()),
-        ),
-        ("received_at", received),
+        ("ticket_id", done(id)),
+        ("kind", done(kind)),
+        ("urgency", done(urgency)),
+        ("channel", done(channel)),
+        ("received_at", timestamps(received)),
     ];
-    for a in attributes {
-        columns.push((
-            a,
-            text(rows.iter().map(|r| r.attributes.get(a).cloned()).collect()),
-        ));
-    }
+    columns.extend(names.iter().copied().zip(attributes.into_iter().map(done)));
     Table::new(columns)
 }
 
 /// The events table.
-pub fn events_table(tickets: &[Ticket]) -> PyResult<Table> {
-    let n: usize = tickets.iter().map(|t| t.events.len()).sum();
+pub fn events_table(batch: &TicketBatch) -> PyResult<Table> {
+    let n = batch.event_count();
     let mut at = Vec::with_capacity(n);
-    let mut rows: Vec<EventRow> = Vec::with_capacity(n);
-    for t in tickets {
-        for e in &t.events {
-            at.push(e.at.millis());
-            rows.push(EventRow::from_event(&t.id, e));
-        }
-    }
-    let mut take = |f: fn(&mut EventRow) -> Option<String>| -> Vec<Option<String>> {
-        rows.iter_mut().map(f).collect()
-    };
-    let ticket_id = take(|r| Some(std::mem::take(&mut r.ticket_id)));
-    let event_type = take(|r| Some(std::mem::take(&mut r.event_type)));
-    let unit = take(|r| r.unit.take());
-    let role = take(|r| r.role.take());
-    let reason = take(|r| r.reason.take());
-    let accepted = take(|r| r.accepted.take());
-    let approved = take(|r| r.approved.take());
-    let amount = take(|r| r.amount.take());
-    let passed = take(|r| r.passed.take());
-    let satisfaction = take(|r| r.satisfaction.take());
-    let resolved = take(|r| r.resolved.take());
-    let event_id = take(|r| r.event_id.take());
-    let at: ArrayRef = Arc::new(TimestampMillisecondArray::from(at).with_timezone(OFFSET));
+    let [
+        mut ticket_id,
+        mut event_type,
+        mut unit,
+        mut role,
+        mut reason,
+        mut amount,
+        mut satisfaction,
+        mut event_id,
+    ] = [(); 8].map(|()| texts(n));
+    let [mut accepted, mut approved, mut passed, mut resolved] =
+        [(); 4].map(|()| BooleanBuilder::with_capacity(n));
+    batch.for_each_event_row(|_, r| {
+        ticket_id.append_value(r.ticket_id);
+        at.push(millis(r.at));
+        event_type.append_value(r.event_type);
+        unit.append_option(r.unit);
+        role.append_option(r.role);
+        reason.append_option(r.reason);
+        flag(&mut accepted, r.accepted);
+        flag(&mut approved, r.approved);
+        amount.append_option(r.amount);
+        flag(&mut passed, r.passed);
+        satisfaction.append_option(r.satisfaction);
+        flag(&mut resolved, r.resolved);
+        event_id.append_option(r.event_id);
+    });
+    let boolean = |mut b: BooleanBuilder| -> ArrayRef { Arc::new(b.finish()) };
     Table::new(vec![
-        ("ticket_id", text(ticket_id)),
-        ("at", at),
-        ("type", text(event_type)),
-        ("unit", text(unit)),
-        ("role", text(role)),
-        ("reason", text(reason)),
-        ("accepted", flag(accepted)),
-        ("approved", flag(approved)),
-        ("amount", text(amount)),
-        ("passed", flag(passed)),
-        ("satisfaction", text(satisfaction)),
-        ("resolved", flag(resolved)),
-        ("event_id", text(event_id)),
+        ("ticket_id", done(ticket_id)),
+        ("at", timestamps(at)),
+        ("type", done(event_type)),
+        ("unit", done(unit)),
+        ("role", done(role)),
+        ("reason", done(reason)),
+        ("accepted", boolean(accepted)),
+        ("approved", boolean(approved)),
+        ("amount", done(amount)),
+        ("passed", boolean(passed)),
+        ("satisfaction", done(satisfaction)),
+        ("resolved", boolean(resolved)),
+        ("event_id", done(event_id)),
     ])
 }

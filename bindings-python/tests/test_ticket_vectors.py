@@ -127,3 +127,39 @@ def test_to_tables_round_trips() -> None:
     assert events.to_pyarrow().schema.field("accepted").type == pa.bool_()
     assert hs.load_rows(tickets, events).to_json() == loaded.to_json()
     assert hs.load_rows(tickets.to_polars(), events.to_pandas()).to_json() == loaded.to_json()
+
+
+def test_to_tables_cells_are_the_json_values() -> None:
+    """Every cell of ``to_tables()`` is the ticket's JSON value (SPEC §3.2a): a synthetic city
+    with every event type that has fields, tickets loaded as a compact batch."""
+    city, _, _ = hs.synthetic_city(days=3, tickets_per_day=300, units=12)
+    tickets = json.loads(city.to_json())
+    tickets_t, events_t = hs.load_rows(*city.to_tables()).to_tables()
+    names = sorted({k for t in tickets for k in t["attributes"]})
+    assert names == ["district", "repeat"]
+    assert tickets_t.column_names == ["ticket_id", "kind", "urgency", "channel", "received_at", *names]
+    assert tickets_t.to_pylist() == [
+        {
+            "ticket_id": t["id"],
+            "kind": t["kind"],
+            "urgency": t.get("urgency", "normal"),
+            "channel": t.get("channel") or None,
+            "received_at": hs.parse_instant(t["received_at"]),
+            **{n: t["attributes"].get(n) for n in names},
+        }
+        for t in tickets
+    ]
+    fields = ["unit", "role", "reason", "accepted", "approved", "amount", "passed", "satisfaction", "resolved"]
+    want = [
+        {
+            "ticket_id": t["id"],
+            "at": hs.parse_instant(e["at"]),
+            "type": e["type"],
+            **{f: e.get(f) for f in fields},
+            "event_id": e.get("event_id"),
+        }
+        for t in tickets
+        for e in t["events"]
+    ]
+    assert {e["type"] for e in want} >= {"extension_decided", "return_decided", "reviewed", "called_back"}
+    assert events_t.to_pylist() == want

@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 
+use hotline_score::clocks::TicketBatch;
 use hotline_score::synthetic::{CityConfig, CityGenerator};
 use hotline_score::ticket::{
     Assembler, EventRow, InstantCell, Mode, Ticket, TicketRow, TicketRowRef, load_json, load_rows,
@@ -270,6 +271,25 @@ proptest! {
         }
     }
 
+    /// A batch's borrowed table rows are its tickets' rows (`Ticket::to_rows`, instants as epoch
+    /// milliseconds), and read back as the same tickets.
+    #[test]
+    fn batch_rows_are_the_tickets_rows(
+        tickets in proptest::collection::vec(ticket_row_cells(), 0..5),
+        mut events in proptest::collection::vec(event_row(), 0..30),
+    ) {
+        events.sort_by(|a, b| a.at.cmp(&b.at));
+        let mut a = Assembler::new(None, Mode::Lenient).unwrap();
+        for (row, _) in &tickets {
+            a.add_ticket(row.clone());
+        }
+        for e in &events {
+            a.add_event(e);
+        }
+        let batch = a.finish_batch().unwrap().batch;
+        assert_rows_are_the_tickets_rows(&batch);
+    }
+
     /// JSON tickets of every shape: never panics; every array element is kept or reported once.
     #[test]
     fn json_every_element_accounted_for(
@@ -325,6 +345,104 @@ proptest! {
         let strict = load_json(&text, None, Mode::Strict);
         prop_assert_eq!(strict.is_err(), !loaded.diagnostics.is_empty());
     }
+}
+
+/// What `batch_rows_are_the_tickets_rows` checks, for any batch.
+fn assert_rows_are_the_tickets_rows(batch: &TicketBatch) {
+    let tickets: Vec<Ticket> = batch.tickets().collect();
+    let millis = |c: InstantCell<'_>| match c {
+        InstantCell::Millis(ms) => ms.to_string(),
+        InstantCell::Text(t) => panic!("an instant as text: {t}"),
+    };
+    let owned = |c: Option<&str>| c.map(str::to_owned);
+    let mut ticket_rows = Vec::new();
+    batch.for_each_ticket_row(|r| {
+        ticket_rows.push(TicketRow {
+            ticket_id: r.ticket_id.to_owned(),
+            kind: r.kind.to_owned(),
+            urgency: owned(r.urgency),
+            channel: owned(r.channel),
+            received_at: millis(r.received_at),
+            attributes: r
+                .attributes
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+        });
+    });
+    let mut event_rows = Vec::new();
+    batch.for_each_event_row(|ticket, r| {
+        event_rows.push((
+            ticket,
+            EventRow {
+                ticket_id: r.ticket_id.to_owned(),
+                at: millis(r.at),
+                event_type: r.event_type.to_owned(),
+                unit: owned(r.unit),
+                role: owned(r.role),
+                reason: owned(r.reason),
+                accepted: owned(r.accepted),
+                approved: owned(r.approved),
+                amount: owned(r.amount),
+                passed: owned(r.passed),
+                satisfaction: owned(r.satisfaction),
+                resolved: owned(r.resolved),
+                event_id: owned(r.event_id),
+            },
+        ));
+    });
+    let mut want_tickets = Vec::new();
+    let mut want_events = Vec::new();
+    for (i, t) in tickets.iter().enumerate() {
+        let (mut row, rows) = t.to_rows();
+        row.received_at = t.received_at.millis().to_string();
+        want_tickets.push(row);
+        for (mut row, e) in rows.into_iter().zip(&t.events) {
+            row.at = e.at.millis().to_string();
+            want_events.push((i, row));
+        }
+    }
+    assert_eq!(ticket_rows, want_tickets);
+    assert_eq!(event_rows, want_events);
+    // Read back through the table reader: the same tickets.
+    let mut a = Assembler::new(None, Mode::Strict).unwrap();
+    batch.for_each_ticket_row(|r| a.add_ticket_ref(r));
+    batch.for_each_event_row(|_, r| a.add_event_ref(r));
+    let back: Vec<Ticket> = a.finish_batch().unwrap().batch.tickets().collect();
+    assert_eq!(back, tickets);
+}
+
+/// The synthetic city's tickets (every event type with fields) as borrowed rows.
+#[test]
+fn synthetic_batch_rows_are_the_tickets_rows() {
+    let g = CityGenerator::new(&CityConfig {
+        days: 3,
+        tickets_per_day: 300,
+        ..CityConfig::default()
+    })
+    .unwrap();
+    let tickets: Vec<Ticket> = g.tickets().collect();
+    let batch = TicketBatch::from_tickets(&tickets);
+    let mut types = std::collections::BTreeSet::new();
+    batch.for_each_event_row(|_, r| {
+        types.insert(r.event_type.to_owned());
+    });
+    // Every type with fields besides the unit is among them.
+    for t in [
+        "dispatched",
+        "returned",
+        "return_decided",
+        "extension_requested",
+        "extension_decided",
+        "paused",
+        "resumed",
+        "reviewed",
+        "called_back",
+    ] {
+        assert!(types.contains(t), "{t} missing from {types:?}");
+    }
+    assert_eq!(batch.attribute_names(), ["district", "repeat"]);
+    assert_rows_are_the_tickets_rows(&batch);
 }
 
 #[test]

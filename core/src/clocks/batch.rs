@@ -8,6 +8,7 @@
 
 use std::borrow::Borrow;
 use std::collections::{BTreeMap, HashMap};
+use std::fmt;
 use std::hash::{BuildHasherDefault, Hash};
 use std::ops::Range;
 
@@ -18,6 +19,8 @@ use crate::unit::UnitId;
 use super::context::{Evaluator, FxHasher};
 use super::texts::Texts;
 use super::view::{Body, CEvent, NO_UNIT, TicketView, UnitNames, repeat_value};
+
+mod rows;
 
 /// Room reserved for free text per event ([`TicketBatch::reserve_events`]): an event id of a
 /// typical platform export (`SMX2026010100001-03` is 19 bytes) with some slack.
@@ -70,7 +73,7 @@ impl Header {
 /// assert_eq!(batch.len() as u64, generator.len());
 /// # Ok::<(), hotline_score::Error>(())
 /// ```
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct TicketBatch {
     units: Vec<UnitId>,
     unit_index: Interner,
@@ -89,6 +92,26 @@ pub struct TicketBatch {
     /// Per event: its reason and event id, indices into `texts` ([`NO_TEXT`] for none).
     event_texts: Vec<(u32, u32)>,
     texts: Texts,
+}
+
+/// The content only: the lookup caches (`last_unit`, `attribute_key`) depend on the order of
+/// past lookups, not on what the batch holds.
+impl fmt::Debug for TicketBatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TicketBatch")
+            .field("units", &self.units)
+            .field("unit_index", &self.unit_index)
+            .field("channels", &self.channels)
+            .field("channel_index", &self.channel_index)
+            .field("attribute_sets", &self.attribute_sets)
+            .field("attribute_index", &self.attribute_index)
+            .field("ids", &self.ids)
+            .field("tickets", &self.tickets)
+            .field("events", &self.events)
+            .field("event_texts", &self.event_texts)
+            .field("texts", &self.texts)
+            .finish_non_exhaustive()
+    }
 }
 
 impl TicketBatch {

@@ -9,7 +9,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::amount::Amount;
 use crate::instant::Instant;
-use crate::ticket::{Event, EventBody, Kind, MAX_EVENTS_PER_TICKET, Satisfaction, Ticket, Urgency};
+use crate::ticket::{
+    Event, EventBody, EventType, Kind, MAX_EVENTS_PER_TICKET, Satisfaction, Ticket, Urgency,
+};
 use crate::unit::{Role, UnitId};
 
 use super::context::Evaluator;
@@ -71,6 +73,30 @@ impl Body {
 }
 
 impl Body {
+    /// The event's type.
+    pub(crate) const fn event_type(self) -> EventType {
+        match self {
+            Body::Dispatched(_) => EventType::Dispatched,
+            Body::Signed => EventType::Signed,
+            Body::Returned => EventType::Returned,
+            Body::ReturnDecided(_) => EventType::ReturnDecided,
+            Body::Contacted => EventType::Contacted,
+            Body::ExtensionRequested(_) => EventType::ExtensionRequested,
+            Body::ExtensionDecided(..) => EventType::ExtensionDecided,
+            Body::Paused => EventType::Paused,
+            Body::Resumed => EventType::Resumed,
+            Body::Replied => EventType::Replied,
+            Body::Reviewed(_) => EventType::Reviewed,
+            Body::Reopened => EventType::Reopened,
+            Body::CalledBack(..) => EventType::CalledBack,
+            Body::Closed => EventType::Closed,
+            Body::Urged => EventType::Urged,
+            Body::Supervised => EventType::Supervised,
+            Body::FlaggedDifficult => EventType::FlaggedDifficult,
+            Body::WrittenOff => EventType::WrittenOff,
+        }
+    }
+
     /// The full event body: this body with its unit and free-text reason put back. Inverse of
     /// [`Body::of`] given `body.unit()` and the body's reason; a unit missing where the type
     /// requires one (never the case for parts read from a valid event) becomes the empty id.

@@ -3,9 +3,13 @@
 //! copied into a row buffer, and instants can be given as epoch milliseconds instead of text.
 
 use std::borrow::Cow;
+use std::fmt::Write as _;
 
+use crate::amount::Amount;
+use crate::clocks::Body;
 use crate::ticket::EventRow;
 use crate::ticket::cells::{EventCells, TicketCells, present};
+use crate::unit::Role;
 
 /// An `at` cell: text (RFC 3339 with offset, or integer epoch milliseconds), or epoch
 /// milliseconds already read (a timestamp or integer column).
@@ -69,6 +73,59 @@ pub struct EventRowRef<'a> {
 }
 
 impl<'a> EventRowRef<'a> {
+    /// The row of one event of ticket `ticket_id`, from its compact `body` and its `unit`,
+    /// `reason` and `event_id`: the cells [`EventRow::from_event`] writes, borrowed. An amount
+    /// is written into `amount` (a buffer the row then borrows).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn of_event(
+        ticket_id: &'a str,
+        at: InstantCell<'a>,
+        body: Body,
+        unit: Option<&'a str>,
+        reason: Option<&'a str>,
+        event_id: Option<&'a str>,
+        amount: &'a mut String,
+    ) -> Self {
+        let flag = |b: bool| Some(if b { "true" } else { "false" });
+        let mut row = EventRowRef {
+            ticket_id,
+            at,
+            event_type: body.event_type().name(),
+            unit,
+            reason,
+            event_id,
+            ..EventRowRef::default()
+        };
+        let mut amount_cell: Option<Amount> = None;
+        match body {
+            Body::Dispatched(role) => {
+                row.role = Some(match role {
+                    Role::Lead => "lead",
+                    Role::Assisting => "assisting",
+                });
+            }
+            Body::ReturnDecided(accepted) => row.accepted = flag(accepted),
+            Body::ExtensionRequested(a) => amount_cell = Some(a),
+            Body::ExtensionDecided(approved, a) => {
+                row.approved = flag(approved);
+                amount_cell = a;
+            }
+            Body::Reviewed(passed) => row.passed = flag(passed),
+            Body::CalledBack(satisfaction, resolved) => {
+                row.satisfaction = Some(satisfaction.name());
+                row.resolved = resolved.and_then(flag);
+            }
+            _ => {}
+        }
+        if let Some(a) = amount_cell {
+            amount.clear();
+            // Writing into a `String` cannot fail.
+            let _ = write!(amount, "{a}");
+            row.amount = Some(amount.as_str());
+        }
+        row
+    }
+
     /// The cells, in the order the reader takes them.
     pub(crate) fn cells(&self) -> EventCells<'a> {
         let some = |c: Option<&'a str>| c.filter(|s| !s.is_empty());

@@ -16,9 +16,11 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
+use crate::clocks::Body;
 use crate::instant::CHINA_OFFSET;
 use crate::ticket::cells::{EventCells, event_from_cells};
-use crate::ticket::{Event, EventBody, Ticket};
+use crate::ticket::{Event, EventRowRef, InstantCell, Ticket};
+use crate::unit::UnitId;
 
 /// One row of the `events` table: `ticket_id, at, type, unit, role, reason, accepted, approved,
 /// amount, passed, satisfaction, resolved, event_id`.
@@ -89,49 +91,32 @@ impl EventRow {
 
     /// The row of `event` of ticket `ticket_id` (instants written in `+08:00`).
     pub fn from_event(ticket_id: &str, event: &Event) -> Self {
-        let mut row = EventRow {
-            ticket_id: ticket_id.to_owned(),
+        let mut amount = String::new();
+        let row = EventRowRef::of_event(
+            ticket_id,
+            InstantCell::Millis(event.at.millis()),
+            Body::of(&event.body),
+            event.body.unit().map(UnitId::as_str),
+            event.body.reason(),
+            event.event_id.as_deref(),
+            &mut amount,
+        );
+        let owned = |c: Option<&str>| c.map(str::to_owned);
+        EventRow {
+            ticket_id: row.ticket_id.to_owned(),
             at: event.at.format(CHINA_OFFSET),
-            event_type: event.body.type_name().to_owned(),
-            event_id: event.event_id.clone(),
-            ..EventRow::default()
-        };
-        let flag = |b: bool| Some(if b { "true" } else { "false" }.to_owned());
-        row.unit = event.body.unit().map(|u| u.0.clone());
-        match &event.body {
-            EventBody::Dispatched { role, .. } => {
-                row.role = Some(
-                    if *role == crate::Role::Lead {
-                        "lead"
-                    } else {
-                        "assisting"
-                    }
-                    .to_owned(),
-                );
-            }
-            EventBody::Returned { reason, .. } | EventBody::Paused { reason, .. } => {
-                row.reason = Some(reason.clone());
-            }
-            EventBody::Resumed { reason, .. } => row.reason = reason.clone(),
-            EventBody::ReturnDecided { accepted, .. } => row.accepted = flag(*accepted),
-            EventBody::ExtensionRequested { amount, .. } => row.amount = Some(amount.to_string()),
-            EventBody::ExtensionDecided {
-                approved, amount, ..
-            } => {
-                row.approved = flag(*approved);
-                row.amount = amount.map(|a| a.to_string());
-            }
-            EventBody::Reviewed { passed, .. } => row.passed = flag(*passed),
-            EventBody::CalledBack {
-                satisfaction,
-                resolved,
-            } => {
-                row.satisfaction = Some(satisfaction.name().to_owned());
-                row.resolved = resolved.and_then(flag);
-            }
-            _ => {}
+            event_type: row.event_type.to_owned(),
+            unit: owned(row.unit),
+            role: owned(row.role),
+            reason: owned(row.reason),
+            accepted: owned(row.accepted),
+            approved: owned(row.approved),
+            amount: owned(row.amount),
+            passed: owned(row.passed),
+            satisfaction: owned(row.satisfaction),
+            resolved: owned(row.resolved),
+            event_id: owned(row.event_id),
         }
-        row
     }
 
     /// The cells, borrowed, for conversion.

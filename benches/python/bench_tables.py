@@ -1,0 +1,53 @@
+"""Tickets out as DataFrames: `Tickets.to_tables()` (the flat tables of SPEC §3.2a as Arrow
+tables) and their conversion to pandas, for a synthetic city of 1,000,000 tickets loaded as an
+analyst would (`load_rows` of the platform's tables).
+
+    cd bindings-python && maturin develop --release && cd ..
+    python benches/python/bench_tables.py                   # 1,000,000 tickets
+    python benches/python/bench_tables.py --tickets 20000   # a quick run
+
+Best of `--repeat` runs per step; the loaded tickets exist before the clock starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import time
+from typing import Any, Callable
+
+import hotline_score as hs
+
+
+def best_of(n: int, f: Callable[[], Any]) -> tuple[float, Any]:
+    best, out = float("inf"), None
+    for _ in range(n):
+        out = None
+        gc.collect()
+        t0 = time.perf_counter()
+        out = f()
+        best = min(best, time.perf_counter() - t0)
+    return best, out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--tickets", type=int, default=1_000_000)
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    days = 90
+    city, units, _ = hs.synthetic_city(days=days, tickets_per_day=-(-args.tickets // days), units=300)
+    tickets_t, events_t = city.to_tables()
+    loaded = hs.load_rows(tickets_t.to_pyarrow(), events_t.to_pyarrow(), units)
+    del city, tickets_t, events_t
+    print(f"data: {len(loaded):,} tickets, {loaded.event_count:,} events")
+    secs, (t, e) = best_of(args.repeat, loaded.to_tables)
+    print(f"to_tables():           {secs:6.2f} s")
+    secs, _ = best_of(args.repeat, lambda: (t.to_pandas(), e.to_pandas()))
+    print(f"  then .to_pandas():   {secs:6.2f} s")
+    secs, _ = best_of(args.repeat, lambda: [x.to_pandas() for x in loaded.to_tables()])
+    print(f"to_tables() to pandas: {secs:6.2f} s")
+
+
+if __name__ == "__main__":
+    main()
