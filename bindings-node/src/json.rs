@@ -117,13 +117,29 @@ pub fn join_slices(mut slices: Vec<String>) -> String {
 
 /// A slice of core values as a JavaScript array of plain values, parsed slice by slice.
 pub fn plain_array<'e, T: Serialize>(env: &'e Env, items: &[T]) -> Result<Unknown<'e>> {
-    if items.len() <= SLICE as usize {
-        return plain(env, &items);
+    plain_slices(env, items.len(), |range| {
+        items.get(range).unwrap_or_default()
+    })
+}
+
+/// `len` core values as a JavaScript array of plain values: `slice(range)` serializes as the
+/// JSON array of the values in `range`, parsed [`SLICE`] values at a time.
+pub fn plain_slices<'e, T: Serialize>(
+    env: &'e Env,
+    len: usize,
+    slice: impl Fn(std::ops::Range<usize>) -> T,
+) -> Result<Unknown<'e>> {
+    let step = SLICE as usize;
+    if len <= step {
+        return plain(env, &slice(0..len));
     }
-    let mut out = env.create_array(u32::try_from(items.len()).unwrap_or(u32::MAX))?;
+    let mut out = env.create_array(u32::try_from(len).unwrap_or(u32::MAX))?;
     let mut k = 0u32;
-    for chunk in items.chunks(SLICE as usize) {
-        let parsed = parse(env, &text(&chunk)?)?;
+    for start in (0..len).step_by(step) {
+        let parsed = parse(
+            env,
+            &text(&slice(start..start.saturating_add(step).min(len)))?,
+        )?;
         let arr = Object::from_unknown(parsed)?;
         for i in 0..arr.get_array_length()? {
             out.set(k, arr.get_element::<Unknown<'_>>(i)?)?;

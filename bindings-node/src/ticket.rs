@@ -420,14 +420,14 @@ impl Tickets {
     /// The tickets as plain objects (the core's JSON form).
     #[napi(catch_unwind, ts_return_type = "Array<TicketObject>")]
     pub fn to_objects<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
-        json::plain_array(env, self.set.tickets())
+        json::plain_slices(env, self.set.len(), |range| self.set.0.json(range))
     }
 
     /// The tickets as the core's JSON text (byte-identical to Rust's `serde_json`).
     #[napi(catch_unwind)]
     pub fn to_json(&self, env: Env) -> Result<String> {
         enter(&env, || {
-            json::string_text(&self.set.tickets(), "toObjects() or toColumns()")
+            json::string_text(&*self.set.0, "toObjects() or toColumns()")
         })
     }
 

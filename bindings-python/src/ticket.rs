@@ -201,7 +201,7 @@ impl Tickets {
 
     /// The tickets as the core's canonical JSON (byte-identical to the Rust library's).
     fn to_json(&self, py: Python<'_>) -> PyResult<String> {
-        json_out(py, self.set.tickets())
+        json_out(py, &*self.set)
     }
 
     fn __repr__(&self) -> String {

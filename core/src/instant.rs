@@ -36,6 +36,10 @@ pub const MS_PER_MINUTE: i64 = 60_000;
 /// calendars and the offset instants are serialized with.
 pub const CHINA_OFFSET: UtcOffset = offset!(+8);
 
+/// Epoch milliseconds of 10000-01-01T00:00:00Z, where the `time` crate's range (and so what
+/// [`Instant::parse`] reads) ends.
+const UTC_YEAR_10000: i64 = 253_402_300_800_000;
+
 /// Julian day number of 1970-01-01.
 const UNIX_EPOCH_JULIAN_DAY: i64 = 2_440_588;
 
@@ -114,8 +118,9 @@ impl Instant {
     /// This instant as an [`OffsetDateTime`] in `offset`.
     pub fn to_offset_datetime(self, offset: UtcOffset) -> Result<OffsetDateTime> {
         OffsetDateTime::from_unix_timestamp_nanos(i128::from(self.0) * 1_000_000)
-            .map(|dt| dt.to_offset(offset))
-            .map_err(|_| Error::InstantOutOfRange { millis: self.0 })
+            .ok()
+            .and_then(|dt| dt.checked_to_offset(offset))
+            .ok_or(Error::InstantOutOfRange { millis: self.0 })
     }
 
     /// The instant at `ms_of_day` milliseconds after local midnight of `date` in `offset`.
@@ -139,11 +144,45 @@ impl Instant {
         Ok((date, ms))
     }
 
-    /// This instant in `offset` if RFC 3339 can write it (years 0000..=9999).
-    fn rfc3339_datetime(self, offset: UtcOffset) -> Option<OffsetDateTime> {
-        self.to_offset_datetime(offset)
-            .ok()
-            .filter(|dt| (0..=9999).contains(&dt.year()))
+    /// This instant's RFC 3339 text in `offset`, if RFC 3339 can write it (years 0000..=9999
+    /// in `offset`) and the text reads back (the parser stops before 10000-01-01 UTC).
+    fn rfc3339(self, offset: UtcOffset) -> Option<Rfc3339Text> {
+        if self.0 >= UTC_YEAR_10000 {
+            return None;
+        }
+        let local = self
+            .0
+            .checked_add(i64::from(offset.whole_seconds()) * 1000)?;
+        let (year, month, day) = civil_from_days(local.div_euclid(MS_PER_DAY));
+        let year = u32::try_from(year).ok().filter(|y| *y <= 9999)?;
+        // Below 86,400,000: fits.
+        let ms = local.rem_euclid(MS_PER_DAY) as u32;
+        let mut t = Rfc3339Text::default();
+        t.digits(year, 4);
+        t.push(b'-');
+        t.digits(month, 2);
+        t.push(b'-');
+        t.digits(day, 2);
+        t.push(b'T');
+        t.digits(ms / 3_600_000, 2);
+        t.push(b':');
+        t.digits(ms / 60_000 % 60, 2);
+        t.push(b':');
+        t.digits(ms / 1000 % 60, 2);
+        if ms % 1000 != 0 {
+            t.push(b'.');
+            t.digits(ms % 1000, 3);
+        }
+        if offset.is_utc() {
+            t.push(b'Z');
+        } else {
+            let (h, m, _) = offset.as_hms();
+            t.push(if offset.is_negative() { b'-' } else { b'+' });
+            t.digits(u32::from(h.unsigned_abs()), 2);
+            t.push(b':');
+            t.digits(u32::from(m.unsigned_abs()), 2);
+        }
+        Some(t)
     }
 
     /// Formats as RFC 3339 in `offset` (`Z` for UTC), with milliseconds only when non-zero.
@@ -151,30 +190,10 @@ impl Instant {
     /// Instants outside years 0000..=9999 (in `offset`), which RFC 3339 cannot write, are
     /// formatted as their epoch milliseconds (what readers of `at` and `received_at` accept).
     pub fn format(self, offset: UtcOffset) -> String {
-        let Some(dt) = self.rfc3339_datetime(offset) else {
-            return self.0.to_string();
-        };
-        let ms = self.0.rem_euclid(1000);
-        let base = if ms == 0 {
-            format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]")
-        } else {
-            format_description!(
-                "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]"
-            )
-        };
-        let mut out = dt.format(base).unwrap_or_else(|_| self.0.to_string());
-        if offset.is_utc() {
-            out.push('Z');
-        } else {
-            let (h, m, _) = offset.as_hms();
-            let sign = if offset.is_negative() { '-' } else { '+' };
-            out.push_str(&format!(
-                "{sign}{:02}:{:02}",
-                h.unsigned_abs(),
-                m.unsigned_abs()
-            ));
+        match self.rfc3339(offset) {
+            Some(text) => text.as_str().to_owned(),
+            None => self.0.to_string(),
         }
-        out
     }
 
     /// `self + ms`, or `None` on overflow.
@@ -186,9 +205,59 @@ impl Instant {
     }
 }
 
+/// The proleptic Gregorian date `days` after 1970-01-01 (H. Hinnant's `civil_from_days`,
+/// <https://howardhinnant.github.io/date_algorithms.html>): `(year, month, day)`.
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097; // [0, 146096]
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365; // [0, 399]
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // [0, 365]
+    let mp = (5 * doy + 2) / 153; // [0, 11]
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32; // [1, 31]
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32; // [1, 12]
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// An instant's RFC 3339 text, written digit by digit on the stack (this runs for every
+/// instant of every JSON output; the longest text, `9999-12-31T23:59:59.999+08:00`, is 29
+/// bytes).
+#[derive(Default)]
+struct Rfc3339Text {
+    bytes: [u8; 32],
+    len: usize,
+}
+
+impl Rfc3339Text {
+    fn push(&mut self, byte: u8) {
+        if let Some(slot) = self.bytes.get_mut(self.len) {
+            *slot = byte;
+            self.len += 1;
+        }
+    }
+
+    /// Appends `n` as `width` decimal digits, zero-padded (`n` < 10^`width`).
+    fn digits(&mut self, n: u32, width: u32) {
+        for place in (0..width).rev() {
+            let digit = n / 10u32.pow(place) % 10;
+            self.push(b'0' + digit as u8);
+        }
+    }
+
+    /// The text (ASCII only, so always UTF-8).
+    fn as_str(&self) -> &str {
+        let bytes = self.bytes.get(..self.len).unwrap_or_default();
+        std::str::from_utf8(bytes).unwrap_or_default()
+    }
+}
+
 impl fmt::Display for Instant {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.format(CHINA_OFFSET))
+        match self.rfc3339(CHINA_OFFSET) {
+            Some(text) => f.write_str(text.as_str()),
+            None => write!(f, "{}", self.0),
+        }
     }
 }
 
@@ -203,10 +272,10 @@ impl std::str::FromStr for Instant {
 /// that every instant reads back.
 impl Serialize for Instant {
     fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        if self.rfc3339_datetime(CHINA_OFFSET).is_none() {
-            return serializer.serialize_i64(self.0);
+        match self.rfc3339(CHINA_OFFSET) {
+            Some(text) => serializer.serialize_str(text.as_str()),
+            None => serializer.serialize_i64(self.0),
         }
-        serializer.serialize_str(&self.format(CHINA_OFFSET))
     }
 }
 
@@ -237,7 +306,93 @@ impl<'de> Deserialize<'de> for Instant {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
     use time::macros::date;
+
+    /// The `time` crate's RFC 3339 writing: the oracle of [`Instant::format`].
+    fn format_with_time(i: Instant, offset: UtcOffset) -> String {
+        let dt = i
+            .to_offset_datetime(offset)
+            .ok()
+            .filter(|dt| (0..=9999).contains(&dt.year()));
+        let Some(dt) = dt else {
+            return i.0.to_string();
+        };
+        let base = if i.0.rem_euclid(1000) == 0 {
+            format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]")
+        } else {
+            format_description!(
+                "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]"
+            )
+        };
+        let mut out = dt.format(base).unwrap();
+        if offset.is_utc() {
+            out.push('Z');
+        } else {
+            let (h, m, _) = offset.as_hms();
+            let sign = if offset.is_negative() { '-' } else { '+' };
+            out.push_str(&format!(
+                "{sign}{:02}:{:02}",
+                h.unsigned_abs(),
+                m.unsigned_abs()
+            ));
+        }
+        out
+    }
+
+    /// Epoch milliseconds of 0000-01-01 and of 10000-01-01 (UTC).
+    const YEAR_0: i64 = -62_167_219_200_000;
+    const YEAR_10000: i64 = UTC_YEAR_10000;
+
+    /// The last millisecond `time` holds is in year 10000 in `+08:00`: an error (it panicked in
+    /// `time`'s `to_offset`), written as epoch milliseconds.
+    #[test]
+    fn the_edge_of_years_is_an_error_not_a_panic() {
+        let last = Instant(UTC_YEAR_10000 - 1);
+        assert_eq!(
+            last.to_offset_datetime(CHINA_OFFSET).unwrap_err().code(),
+            "instant_out_of_range"
+        );
+        assert_eq!(last.format(CHINA_OFFSET), "253402300799999");
+        assert_eq!(last.format(UtcOffset::UTC), "9999-12-31T23:59:59.999Z");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// Every instant is written as the `time` crate writes it, in any offset: dates across
+        /// the whole RFC 3339 range and its edges, whole seconds and milliseconds, and the epoch
+        /// milliseconds outside it.
+        #[test]
+        fn format_is_the_time_crates(
+            ms in prop_oneof![
+                YEAR_0 - 3 * MS_PER_DAY..YEAR_10000 + 3 * MS_PER_DAY,
+                (YEAR_0 / 1000..YEAR_10000 / 1000).prop_map(|s| s * 1000),
+                (-3 * MS_PER_DAY..3 * MS_PER_DAY).prop_map(|d| YEAR_0 + d),
+                (-3 * MS_PER_DAY..3 * MS_PER_DAY).prop_map(|d| YEAR_10000 + d),
+                any::<i64>(),
+            ],
+            offset_seconds in prop_oneof![Just(0), Just(28_800), -86_399..86_400i32],
+        ) {
+            let offset = UtcOffset::from_whole_seconds(offset_seconds).unwrap();
+            let i = Instant(ms);
+            prop_assert_eq!(i.format(offset), format_with_time(i, offset));
+            // Whatever is written reads back (whole-minute offsets: RFC 3339 has no seconds).
+            // Epoch milliseconds read back as the cell readers read them.
+            if offset_seconds % 60 == 0 {
+                let text = i.format(offset);
+                let back = Instant::parse(&text).ok().or_else(|| text.parse().ok().map(Instant));
+                prop_assert_eq!(back, Some(i));
+            }
+            let json = serde_json::to_string(&i).unwrap();
+            let written = i.to_offset_datetime(CHINA_OFFSET).is_ok_and(|dt| (0..=9999).contains(&dt.year()));
+            if written {
+                prop_assert_eq!(json, format!("\"{}\"", format_with_time(i, CHINA_OFFSET)));
+            } else {
+                prop_assert_eq!(json, ms.to_string());
+            }
+        }
+    }
 
     #[test]
     fn same_instant_in_two_offsets() {

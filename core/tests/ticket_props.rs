@@ -272,7 +272,7 @@ proptest! {
     }
 
     /// A batch's borrowed table rows are its tickets' rows (`Ticket::to_rows`, instants as epoch
-    /// milliseconds), and read back as the same tickets.
+    /// milliseconds), and read back as the same tickets; its JSON is theirs.
     #[test]
     fn batch_rows_are_the_tickets_rows(
         tickets in proptest::collection::vec(ticket_row_cells(), 0..5),
@@ -287,7 +287,7 @@ proptest! {
             a.add_event(e);
         }
         let batch = a.finish_batch().unwrap().batch;
-        assert_rows_are_the_tickets_rows(&batch);
+        assert_exports_are_the_tickets(&batch);
     }
 
     /// JSON tickets of every shape: never panics; every array element is kept or reported once.
@@ -347,9 +347,18 @@ proptest! {
     }
 }
 
-/// What `batch_rows_are_the_tickets_rows` checks, for any batch.
-fn assert_rows_are_the_tickets_rows(batch: &TicketBatch) {
+/// What `batch_rows_are_the_tickets_rows` checks, for any batch, and that the batch's JSON
+/// (whole, and any range) is the owned tickets' text.
+fn assert_exports_are_the_tickets(batch: &TicketBatch) {
     let tickets: Vec<Ticket> = batch.tickets().collect();
+    let n = tickets.len();
+    for range in [0..n, n / 3..n - n / 3, n..n] {
+        assert_eq!(
+            serde_json::to_string(&batch.json(range.clone())).unwrap(),
+            serde_json::to_string(&tickets[range]).unwrap()
+        );
+    }
+    assert_eq!(serde_json::to_string(&batch.json(n..n + 5)).unwrap(), "[]");
     let millis = |c: InstantCell<'_>| match c {
         InstantCell::Millis(ms) => ms.to_string(),
         InstantCell::Text(t) => panic!("an instant as text: {t}"),
@@ -412,7 +421,7 @@ fn assert_rows_are_the_tickets_rows(batch: &TicketBatch) {
     assert_eq!(back, tickets);
 }
 
-/// The synthetic city's tickets (every event type with fields) as borrowed rows.
+/// The synthetic city's tickets (every event type with fields) as borrowed rows and JSON.
 #[test]
 fn synthetic_batch_rows_are_the_tickets_rows() {
     let g = CityGenerator::new(&CityConfig {
@@ -442,7 +451,7 @@ fn synthetic_batch_rows_are_the_tickets_rows() {
         assert!(types.contains(t), "{t} missing from {types:?}");
     }
     assert_eq!(batch.attribute_names(), ["district", "repeat"]);
-    assert_rows_are_the_tickets_rows(&batch);
+    assert_exports_are_the_tickets(&batch);
 }
 
 #[test]

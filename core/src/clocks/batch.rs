@@ -13,14 +13,17 @@ use std::hash::{BuildHasherDefault, Hash};
 use std::ops::Range;
 
 use crate::instant::Instant;
-use crate::ticket::{Event, Kind, Ticket, TicketHead, Urgency};
+use crate::ticket::{Event, EventParts, Kind, Ticket, TicketHead, Urgency};
 use crate::unit::UnitId;
 
 use super::context::{Evaluator, FxHasher};
 use super::texts::Texts;
 use super::view::{Body, CEvent, NO_UNIT, TicketView, UnitNames, repeat_value};
 
+mod json;
 mod rows;
+
+pub use json::BatchJson;
 
 /// Room reserved for free text per event ([`TicketBatch::reserve_events`]): an event id of a
 /// typical platform export (`SMX2026010100001-03` is 19 bytes) with some slack.
@@ -196,12 +199,17 @@ impl TicketBatch {
     /// The typed event of compact event `e` with its free texts (indices from
     /// [`TicketBatch::push_text`]; [`NO_TEXT`] for none).
     pub(crate) fn event(&self, e: &CEvent, reason: u32, event_id: u32) -> Event {
-        let text = |i| self.texts.get(i).map(str::to_owned);
-        let unit = self.units.get(e.unit as usize).cloned();
-        Event {
+        self.event_parts(e, reason, event_id).to_event()
+    }
+
+    /// The parts of compact event `e` with its free texts, borrowed from this batch.
+    pub(crate) fn event_parts(&self, e: &CEvent, reason: u32, event_id: u32) -> EventParts<'_> {
+        EventParts {
             at: e.at,
-            event_id: text(event_id),
-            body: e.body.into_event_body(unit, text(reason)),
+            body: e.body,
+            unit: self.unit_name(e.unit),
+            reason: self.text(reason),
+            event_id: self.text(event_id),
         }
     }
 

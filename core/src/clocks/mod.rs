@@ -30,8 +30,8 @@ mod texts;
 mod timer;
 mod view;
 
-pub use batch::TicketBatch;
 pub(crate) use batch::{Adopted, Header};
+pub use batch::{BatchJson, TicketBatch};
 pub use context::Evaluator;
 pub(crate) use context::FxHasher;
 pub(crate) use facts::Scratch;

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use crate::amount::Amount;
 use crate::clocks::Body;
 use crate::ticket::EventRow;
-use crate::ticket::cells::{EventCells, TicketCells, present};
+use crate::ticket::cells::{EventCells, EventParts, TicketCells, present};
 use crate::unit::Role;
 
 /// An `at` cell: text (RFC 3339 with offset, or integer epoch milliseconds), or epoch
@@ -73,31 +73,26 @@ pub struct EventRowRef<'a> {
 }
 
 impl<'a> EventRowRef<'a> {
-    /// The row of one event of ticket `ticket_id`, from its compact `body` and its `unit`,
-    /// `reason` and `event_id`: the cells [`EventRow::from_event`] writes, borrowed. An amount
-    /// is written into `amount` (a buffer the row then borrows).
-    #[allow(clippy::too_many_arguments)]
+    /// The row of one event of ticket `ticket_id`, from its parts: the cells
+    /// [`EventRow::from_event`] writes, borrowed, with `at` as epoch milliseconds. An amount is
+    /// written into `amount` (a buffer the row then borrows).
     pub(crate) fn of_event(
         ticket_id: &'a str,
-        at: InstantCell<'a>,
-        body: Body,
-        unit: Option<&'a str>,
-        reason: Option<&'a str>,
-        event_id: Option<&'a str>,
+        parts: EventParts<'a>,
         amount: &'a mut String,
     ) -> Self {
         let flag = |b: bool| Some(if b { "true" } else { "false" });
         let mut row = EventRowRef {
             ticket_id,
-            at,
-            event_type: body.event_type().name(),
-            unit,
-            reason,
-            event_id,
+            at: InstantCell::Millis(parts.at.millis()),
+            event_type: parts.body.event_type().name(),
+            unit: parts.unit,
+            reason: parts.reason,
+            event_id: parts.event_id,
             ..EventRowRef::default()
         };
         let mut amount_cell: Option<Amount> = None;
-        match body {
+        match parts.body {
             Body::Dispatched(role) => {
                 row.role = Some(match role {
                     Role::Lead => "lead",

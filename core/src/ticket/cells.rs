@@ -100,7 +100,18 @@ pub(crate) struct EventParts<'a> {
     pub event_id: Option<&'a str>,
 }
 
-impl EventParts<'_> {
+impl<'a> EventParts<'a> {
+    /// The parts of `event` (the inverse of [`EventParts::to_event`]).
+    pub(crate) fn of(event: &'a Event) -> Self {
+        EventParts {
+            at: event.at,
+            body: Body::of(&event.body),
+            unit: event.body.unit().map(UnitId::as_str),
+            reason: event.body.reason(),
+            event_id: event.event_id.as_deref(),
+        }
+    }
+
     /// The owned event.
     pub(crate) fn to_event(self) -> Event {
         Event {

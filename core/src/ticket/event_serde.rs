@@ -8,53 +8,55 @@ use serde::de::{self, Deserializer};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
-use crate::ticket::cells::event_from_cells;
-use crate::ticket::{Event, EventBody, EventRow};
+use crate::clocks::Body;
+use crate::ticket::cells::{EventParts, event_from_cells};
+use crate::ticket::{Event, EventRow};
 
 impl Serialize for Event {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        EventParts::of(self).serialize(s)
+    }
+}
+
+/// An event's JSON object from its parts: what [`Event`] serializes as, also written straight
+/// from a compact batch ([`TicketBatch::json`](crate::clocks::TicketBatch::json)).
+impl Serialize for EventParts<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut map = s.serialize_map(None)?;
         map.serialize_entry("at", &self.at)?;
-        map.serialize_entry("type", self.body.type_name())?;
-        if let Some(unit) = self.body.unit() {
+        map.serialize_entry("type", self.body.event_type().name())?;
+        if let Some(unit) = self.unit {
             map.serialize_entry("unit", unit)?;
         }
-        match &self.body {
-            EventBody::Dispatched { role, .. } => map.serialize_entry("role", role)?,
-            EventBody::Returned { reason, .. } | EventBody::Paused { reason, .. } => {
-                map.serialize_entry("reason", reason)?;
+        match self.body {
+            Body::Dispatched(role) => map.serialize_entry("role", &role)?,
+            // Required: written even when empty.
+            Body::Returned | Body::Paused => {
+                map.serialize_entry("reason", self.reason.unwrap_or_default())?;
             }
-            EventBody::Resumed {
-                reason: Some(reason),
-                ..
-            } => map.serialize_entry("reason", reason)?,
-            EventBody::ReturnDecided { accepted, .. } => {
-                map.serialize_entry("accepted", accepted)?;
-            }
-            EventBody::ExtensionRequested { amount, .. } => {
-                map.serialize_entry("amount", amount)?;
-            }
-            EventBody::ExtensionDecided {
-                approved, amount, ..
-            } => {
-                map.serialize_entry("approved", approved)?;
-                if let Some(amount) = amount {
-                    map.serialize_entry("amount", amount)?;
+            Body::Resumed => {
+                if let Some(reason) = self.reason {
+                    map.serialize_entry("reason", reason)?;
                 }
             }
-            EventBody::Reviewed { passed, .. } => map.serialize_entry("passed", passed)?,
-            EventBody::CalledBack {
-                satisfaction,
-                resolved,
-            } => {
-                map.serialize_entry("satisfaction", satisfaction)?;
+            Body::ReturnDecided(accepted) => map.serialize_entry("accepted", &accepted)?,
+            Body::ExtensionRequested(amount) => map.serialize_entry("amount", &amount)?,
+            Body::ExtensionDecided(approved, amount) => {
+                map.serialize_entry("approved", &approved)?;
+                if let Some(amount) = amount {
+                    map.serialize_entry("amount", &amount)?;
+                }
+            }
+            Body::Reviewed(passed) => map.serialize_entry("passed", &passed)?,
+            Body::CalledBack(satisfaction, resolved) => {
+                map.serialize_entry("satisfaction", &satisfaction)?;
                 if let Some(resolved) = resolved {
-                    map.serialize_entry("resolved", resolved)?;
+                    map.serialize_entry("resolved", &resolved)?;
                 }
             }
             _ => {}
         }
-        if let Some(id) = &self.event_id {
+        if let Some(id) = self.event_id {
             map.serialize_entry("event_id", id)?;
         }
         map.end()
@@ -79,7 +81,7 @@ mod tests {
     use super::*;
     use crate::Instant;
     use crate::amount::Amount;
-    use crate::ticket::Satisfaction;
+    use crate::ticket::{EventBody, Satisfaction};
     use crate::unit::Role;
 
     fn at() -> Instant {

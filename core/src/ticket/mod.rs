@@ -34,6 +34,7 @@ mod verdict;
 
 pub use assemble::{Assembler, load_rows};
 pub use borrowed::{EventRowRef, InstantCell, TicketRowRef};
+pub(crate) use cells::EventParts;
 pub(crate) use cells::TicketHead;
 pub use event::{EventBody, EventType};
 pub(crate) use flow::{Flow, FlowKeys, check_header};
@@ -44,7 +45,7 @@ pub use model::{Event, Ticket};
 pub use problem::TicketErrorKind;
 pub(crate) use problem::location;
 pub use rows::{EventRow, TicketRow};
-pub use set::TicketSet;
+pub use set::{TicketSet, TicketsJson};
 pub use units::{KnownUnits, check_units};
 pub(crate) use validate::SeenIds;
 

@@ -16,11 +16,9 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
-use crate::clocks::Body;
 use crate::instant::CHINA_OFFSET;
 use crate::ticket::cells::{EventCells, event_from_cells};
-use crate::ticket::{Event, EventRowRef, InstantCell, Ticket};
-use crate::unit::UnitId;
+use crate::ticket::{Event, EventParts, EventRowRef, Ticket};
 
 /// One row of the `events` table: `ticket_id, at, type, unit, role, reason, accepted, approved,
 /// amount, passed, satisfaction, resolved, event_id`.
@@ -92,15 +90,7 @@ impl EventRow {
     /// The row of `event` of ticket `ticket_id` (instants written in `+08:00`).
     pub fn from_event(ticket_id: &str, event: &Event) -> Self {
         let mut amount = String::new();
-        let row = EventRowRef::of_event(
-            ticket_id,
-            InstantCell::Millis(event.at.millis()),
-            Body::of(&event.body),
-            event.body.unit().map(UnitId::as_str),
-            event.body.reason(),
-            event.event_id.as_deref(),
-            &mut amount,
-        );
+        let row = EventRowRef::of_event(ticket_id, EventParts::of(event), &mut amount);
         let owned = |c: Option<&str>| c.map(str::to_owned);
         EventRow {
             ticket_id: row.ticket_id.to_owned(),

@@ -1,8 +1,11 @@
 //! A validated set of tickets in either form, the other form built on first use.
 
+use std::ops::Range;
 use std::sync::OnceLock;
 
-use crate::clocks::TicketBatch;
+use serde::{Serialize, Serializer};
+
+use crate::clocks::{BatchJson, TicketBatch};
 use crate::ticket::Ticket;
 
 /// Validated tickets, read-only and shareable across threads, in two forms: owned [`Ticket`]s
@@ -85,6 +88,19 @@ impl TicketSet {
         }
     }
 
+    /// Tickets `range` (clamped) as a value that serializes exactly as the owned tickets do:
+    /// from the owned form if the set has it, else straight from the batch (so a set built from
+    /// a batch writes its JSON without building owned tickets).
+    pub fn json(&self, range: Range<usize>) -> TicketsJson<'_> {
+        match self.owned.get() {
+            Some(t) => {
+                let end = range.end.min(t.len());
+                TicketsJson::Owned(t.get(range.start.min(end)..end).unwrap_or_default())
+            }
+            None => TicketsJson::Batch(self.batch().json(range)),
+        }
+    }
+
     /// The ticket ids, in order.
     pub fn ids(&self) -> Vec<&str> {
         match self.owned.get() {
@@ -95,6 +111,24 @@ impl TicketSet {
             }
         }
     }
+}
+
+/// Every ticket, as [`TicketSet::json`] writes them.
+impl Serialize for TicketSet {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.json(0..self.len()).serialize(s)
+    }
+}
+
+/// Tickets of a [`TicketSet`] in whichever form it holds, serialized as the array of owned
+/// tickets ([`TicketSet::json`]).
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum TicketsJson<'a> {
+    /// Owned tickets.
+    Owned(&'a [Ticket]),
+    /// A compact batch's tickets.
+    Batch(BatchJson<'a>),
 }
 
 #[cfg(test)]
@@ -118,6 +152,16 @@ mod tests {
         );
         let ids: Vec<&str> = tickets.iter().map(|t| t.id.as_str()).collect();
         assert_eq!(from_batch.ids(), ids);
+        // JSON from the batch, without building owned tickets: the owned tickets' text.
+        let text = serde_json::to_string(&tickets).unwrap();
+        assert_eq!(serde_json::to_string(&from_batch).unwrap(), text);
+        assert!(from_batch.owned.get().is_none());
+        let owned = TicketSet::from_tickets(tickets.clone());
+        assert_eq!(serde_json::to_string(&owned).unwrap(), text);
+        assert_eq!(
+            serde_json::to_string(&owned.json(2..5)).unwrap(),
+            serde_json::to_string(&from_batch.json(2..5)).unwrap()
+        );
         assert_eq!(from_batch.tickets(), tickets.as_slice());
         let from_owned = TicketSet::from_tickets(tickets.clone());
         assert_eq!(from_owned.batch().len(), tickets.len());

@@ -84,15 +84,8 @@ impl TicketBatch {
             let events = self.events.get(m.start..m.end).unwrap_or_default();
             let texts = self.event_texts.get(m.start..m.end).unwrap_or_default();
             for (e, (reason, event_id)) in events.iter().zip(texts) {
-                let row = EventRowRef::of_event(
-                    id,
-                    InstantCell::Millis(e.at.millis()),
-                    e.body,
-                    self.unit_name(e.unit),
-                    self.text(*reason),
-                    self.text(*event_id),
-                    &mut amount,
-                );
+                let parts = self.event_parts(e, *reason, *event_id);
+                let row = EventRowRef::of_event(id, parts, &mut amount);
                 f(index, &row);
             }
         }

@@ -1,10 +1,10 @@
-"""Tickets out as DataFrames: `Tickets.to_tables()` (the flat tables of SPEC §3.2a as Arrow
-tables) and their conversion to pandas, for a synthetic city of 1,000,000 tickets loaded as an
-analyst would (`load_rows` of the platform's tables).
+"""Tickets out: `Tickets.to_tables()` (the flat tables of SPEC §3.2a as Arrow tables), their
+conversion to pandas, and `Tickets.to_json()`, for a synthetic city of 1,000,000 tickets loaded
+as an analyst would (`load_rows` of the platform's tables).
 
     cd bindings-python && maturin develop --release && cd ..
-    python benches/python/bench_tables.py                   # 1,000,000 tickets
-    python benches/python/bench_tables.py --tickets 20000   # a quick run
+    python benches/python/bench_out.py                   # 1,000,000 tickets
+    python benches/python/bench_out.py --tickets 20000   # a quick run
 
 Best of `--repeat` runs per step; the loaded tickets exist before the clock starts.
 """
@@ -47,6 +47,8 @@ def main() -> None:
     print(f"  then .to_pandas():   {secs:6.2f} s")
     secs, _ = best_of(args.repeat, lambda: [x.to_pandas() for x in loaded.to_tables()])
     print(f"to_tables() to pandas: {secs:6.2f} s")
+    secs, text = best_of(args.repeat, loaded.to_json)
+    print(f"to_json():             {secs:6.2f} s  ({len(text) / 1e6:,.0f} M characters)")
 
 
 if __name__ == "__main__":
