@@ -16,7 +16,7 @@ import gc
 import time
 from typing import Any, Callable
 
-import hotline_score as hs
+from quarter import loaded_quarter
 
 
 def best_of(n: int, f: Callable[[], Any]) -> tuple[float, Any]:
@@ -35,12 +35,7 @@ def main() -> None:
     ap.add_argument("--tickets", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
-    days = 90
-    city, units, _ = hs.synthetic_city(days=days, tickets_per_day=-(-args.tickets // days), units=300)
-    tickets_t, events_t = city.to_tables()
-    loaded = hs.load_rows(tickets_t.to_pyarrow(), events_t.to_pyarrow(), units)
-    del city, tickets_t, events_t
-    print(f"data: {len(loaded):,} tickets, {loaded.event_count:,} events")
+    loaded, _, _ = loaded_quarter(args.tickets)
     secs, (t, e) = best_of(args.repeat, loaded.to_tables)
     print(f"to_tables():           {secs:6.2f} s")
     secs, _ = best_of(args.repeat, lambda: (t.to_pandas(), e.to_pandas()))

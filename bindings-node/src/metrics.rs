@@ -276,7 +276,7 @@ impl Evaluator {
         let (ev, ts) = (self.inner.clone(), tickets.set.clone());
         let unit = UnitId::from(unit.as_str());
         Ok(Work::new(
-            move || Ok(contributions(ts.tickets(), &ev, &scope, &unit)?),
+            move || Ok(contributions(ts.held(), &ev, &scope, &unit)?),
             plain_js,
         )
         .spawn())
@@ -295,7 +295,7 @@ impl Evaluator {
             let scope = scope_in(&scope)?;
             let unit = UnitId::from(unit.as_str());
             Ok(contributions(
-                tickets.set.tickets(),
+                tickets.set.held(),
                 &self.inner,
                 &scope,
                 &unit,
@@ -313,7 +313,7 @@ impl Evaluator {
     ) -> AsyncTask<Work<Vec<hotline_score::metrics::OpenAssignment>>> {
         let (ev, ts) = (self.inner.clone(), tickets.set.clone());
         Work::new(
-            move || Ok(open_assignments(ts.tickets(), &ev, as_of.get()?)?),
+            move || Ok(open_assignments(ts.held(), &ev, as_of.get()?)?),
             plain_js,
         )
         .spawn()
@@ -329,7 +329,7 @@ impl Evaluator {
     ) -> Result<Unknown<'e>> {
         let out = enter(env, || {
             Ok(open_assignments(
-                tickets.set.tickets(),
+                tickets.set.held(),
                 &self.inner,
                 as_of.get()?,
             )?)

@@ -8,7 +8,7 @@ use hotline_score::clocks::{Evaluator as CoreEvaluator, TicketBatch};
 use hotline_score::metrics::{Partial as CorePartial, Scope, partial_batch_parallel};
 use hotline_score::ticket::{
     Diagnostic, EventRow, Loaded, LoadedBatch, Mode, Ticket, TicketRow, TicketSet as CoreTicketSet,
-    load_json_arrays, load_json_parallel, load_rows, load_tickets,
+    TicketsRef, load_json_arrays, load_json_parallel, load_rows, load_tickets,
 };
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -116,6 +116,11 @@ impl TicketSet {
     /// The tickets in compact form.
     pub fn batch(&self) -> &TicketBatch {
         self.0.batch()
+    }
+
+    /// The tickets in the form the set holds (nothing built).
+    pub fn held(&self) -> TicketsRef<'_> {
+        self.0.held()
     }
 
     /// The number of tickets.

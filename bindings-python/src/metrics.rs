@@ -218,7 +218,7 @@ impl Evaluator {
         let tickets = tickets.get().set.clone();
         let ev = self.inner.clone();
         let unit = UnitId::from(unit);
-        let list = enter(py, || contributions(tickets.tickets(), &ev, &scope, &unit))?;
+        let list = enter(py, || contributions(tickets.held(), &ev, &scope, &unit))?;
         Ok(Contributions { inner: list })
     }
 
@@ -255,7 +255,7 @@ impl Evaluator {
         let tickets = tickets.get().set.clone();
         let ev = self.inner.clone();
         let open = enter(py, || {
-            hotline_score::metrics::open_assignments(tickets.tickets(), &ev, as_of)
+            hotline_score::metrics::open_assignments(tickets.held(), &ev, as_of)
         })?;
         crate::scheme::Report::of(py, &open)
     }

@@ -207,7 +207,7 @@ fn at_period_end(
         for chunk in part.chunks(4096) {
             let known = known_at(chunk, as_of);
             acc.merge(partial(&known, ev, &scope)?);
-            open.extend(open_assignments(&known, ev, period.end)?);
+            open.extend(open_assignments(&*known, ev, period.end)?);
         }
         Ok((acc, open))
     })?;

@@ -327,6 +327,8 @@ fn partitions_hold_on_a_synthetic_month() {
     let _ = RoleCounters::default();
 }
 
+/// A unit's contributions add up to its row of the partial state; open assignments are the
+/// unfinished completion clocks; both are the same from owned tickets and from a batch.
 #[test]
 fn contributions_add_up_to_the_partial_row() {
     use hotline_score::clocks::Outcome;
@@ -351,6 +353,17 @@ fn contributions_add_up_to_the_partial_row() {
     }
     let open = open_assignments(&c.tickets, &ev, s.as_of).unwrap();
     assert!(!open.is_empty());
+    // From a compact batch: the same, for every unit (a unit unknown to the evaluator too).
+    let batch = TicketBatch::from_tickets(&c.tickets);
+    assert_eq!(open_assignments(&batch, &ev, s.as_of).unwrap(), open);
+    let nobody = UnitId::from("nobody");
+    for unit in c.units.iter().map(|u| &u.id).chain([&nobody]) {
+        assert_eq!(
+            contributions(&batch, &ev, &s, unit).unwrap(),
+            contributions(&c.tickets, &ev, &s, unit).unwrap(),
+            "{unit}"
+        );
+    }
     for o in &open {
         assert!(matches!(o.outcome, Outcome::Pending | Outcome::Overdue));
         assert_eq!(o.outcome == Outcome::Overdue, o.due < s.as_of);

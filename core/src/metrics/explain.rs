@@ -8,7 +8,7 @@ use super::{Contribution, Counter};
 use crate::clocks::{Converter, Detail, Evaluator, Facts, Outcome, Scratch, TicketView};
 use crate::error::Result;
 use crate::instant::Instant;
-use crate::ticket::Ticket;
+use crate::ticket::TicketsRef;
 use crate::unit::{Role, UnitId};
 
 struct ForUnit<'a> {
@@ -34,32 +34,55 @@ impl Sink for ForUnit<'_> {
     }
 }
 
+/// Calls `f` with the view of every ticket of `tickets`, in order (owned tickets are converted
+/// one at a time; a batch's are read in place).
+fn each_view(
+    tickets: TicketsRef<'_>,
+    ev: &Evaluator,
+    mut f: impl FnMut(&TicketView<'_>) -> Result<()>,
+) -> Result<()> {
+    match tickets {
+        TicketsRef::Owned(tickets) => {
+            let mut converter = Converter::default();
+            for t in tickets {
+                f(&converter.view(ev, t))?;
+            }
+        }
+        TicketsRef::Batch(batch) => {
+            let rows = batch.rows_for(ev);
+            for view in batch.views(&rows, 0..batch.len()) {
+                f(&view)?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Every non-zero contribution of `unit`'s assignments to the counters of `scope`, ticket by
 /// ticket, in ticket order. Summing them gives exactly that unit's row of the partial state.
-pub fn contributions(
-    tickets: &[Ticket],
+/// `tickets`: owned tickets or a batch ([`TicketsRef`]); the result is the same.
+pub fn contributions<'a>(
+    tickets: impl Into<TicketsRef<'a>>,
     ev: &Evaluator,
     scope: &Scope,
     unit: &UnitId,
 ) -> Result<Vec<Contribution>> {
     let mut scratch = Scratch::default();
-    let mut converter = Converter::default();
     let mut sink = ForUnit {
         unit: unit.as_str(),
         out: Vec::new(),
     };
-    for t in tickets {
-        let mentions = t
+    each_view(tickets.into(), ev, |view| {
+        let mentions = view
             .events
             .iter()
-            .any(|e| e.body.unit().is_some_and(|u| u == unit));
-        if !mentions {
-            continue;
+            .any(|e| view.names.get(e.unit).is_some_and(|u| u == unit));
+        if mentions {
+            ev.evaluate_into(view, scope.as_of, &mut scratch, Detail::default())?;
+            contribute(ev, view, &scratch, scope, &mut sink)?;
         }
-        let view = converter.view(ev, t);
-        ev.evaluate_into(&view, scope.as_of, &mut scratch, Detail::default())?;
-        contribute(ev, &view, &scratch, scope, &mut sink)?;
-    }
+        Ok(())
+    })?;
     Ok(sink.out)
 }
 
@@ -82,18 +105,17 @@ pub struct OpenAssignment {
 
 /// Every assignment whose completion clock has a limit and is unfinished at `as_of` (pending or
 /// overdue), in ticket order then dispatch order. Warnings pick the pending ones due before the
-/// period ends (the rescuable tickets).
-pub fn open_assignments(
-    tickets: &[Ticket],
+/// period ends (the rescuable tickets). `tickets`: owned tickets or a batch ([`TicketsRef`]); the
+/// result is the same.
+pub fn open_assignments<'a>(
+    tickets: impl Into<TicketsRef<'a>>,
     ev: &Evaluator,
     as_of: Instant,
 ) -> Result<Vec<OpenAssignment>> {
     let mut scratch = Scratch::default();
-    let mut converter = Converter::default();
     let mut out = Vec::new();
-    for t in tickets {
-        let view = converter.view(ev, t);
-        ev.evaluate_into(&view, as_of, &mut scratch, Detail::default())?;
+    each_view(tickets.into(), ev, |view| {
+        ev.evaluate_into(view, as_of, &mut scratch, Detail::default())?;
         for (f, c) in scratch.assignments.iter().zip(scratch.clocks.iter()) {
             let complete = &c.complete;
             let (Some(due), Outcome::Pending | Outcome::Overdue) = (complete.due, complete.outcome)
@@ -104,7 +126,7 @@ pub fn open_assignments(
                 continue;
             };
             out.push(OpenAssignment {
-                ticket_id: t.id.clone(),
+                ticket_id: view.id.to_owned(),
                 unit: unit.clone(),
                 role: f.role,
                 dispatched_at: f.dispatched_at,
@@ -112,6 +134,7 @@ pub fn open_assignments(
                 outcome: complete.outcome,
             });
         }
-    }
+        Ok(())
+    })?;
     Ok(out)
 }

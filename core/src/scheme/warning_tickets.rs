@@ -29,7 +29,7 @@ impl Scheme {
         let known = known_at(tickets, as_of);
         let at_end = partial(&known, ev, &Scope::new(period.clone(), period.end))?
             .finalize(ev.units(), metrics.external.clone());
-        let open_at_end = open_assignments(&known, ev, period.end)?;
+        let open_at_end = open_assignments(&*known, ev, period.end)?;
         let data = WarningData {
             metrics,
             open: &open,

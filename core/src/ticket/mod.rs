@@ -45,7 +45,7 @@ pub use model::{Event, Ticket};
 pub use problem::TicketErrorKind;
 pub(crate) use problem::location;
 pub use rows::{EventRow, TicketRow};
-pub use set::{TicketSet, TicketsJson};
+pub use set::{TicketSet, TicketsJson, TicketsRef};
 pub use units::{KnownUnits, check_units};
 pub(crate) use validate::SeenIds;
 

@@ -88,6 +88,15 @@ impl TicketSet {
         }
     }
 
+    /// The tickets in the form the set holds: owned if that form is built, else the batch (so
+    /// walks that read either form build nothing).
+    pub fn held(&self) -> TicketsRef<'_> {
+        match self.owned.get() {
+            Some(t) => TicketsRef::Owned(t),
+            None => TicketsRef::Batch(self.batch()),
+        }
+    }
+
     /// Tickets `range` (clamped) as a value that serializes exactly as the owned tickets do:
     /// from the owned form if the set has it, else straight from the batch (so a set built from
     /// a batch writes its JSON without building owned tickets).
@@ -110,6 +119,34 @@ impl TicketSet {
                 (0..b.len()).filter_map(|i| b.ticket_id(i)).collect()
             }
         }
+    }
+}
+
+/// Tickets in either of a [`TicketSet`]'s forms, for the walks that read both (a unit's
+/// contributions, open assignments): owned tickets, or a compact batch.
+#[derive(Debug, Clone, Copy)]
+pub enum TicketsRef<'a> {
+    /// Owned tickets.
+    Owned(&'a [Ticket]),
+    /// A compact batch.
+    Batch(&'a TicketBatch),
+}
+
+impl<'a> From<&'a [Ticket]> for TicketsRef<'a> {
+    fn from(tickets: &'a [Ticket]) -> Self {
+        TicketsRef::Owned(tickets)
+    }
+}
+
+impl<'a> From<&'a Vec<Ticket>> for TicketsRef<'a> {
+    fn from(tickets: &'a Vec<Ticket>) -> Self {
+        TicketsRef::Owned(tickets)
+    }
+}
+
+impl<'a> From<&'a TicketBatch> for TicketsRef<'a> {
+    fn from(batch: &'a TicketBatch) -> Self {
+        TicketsRef::Batch(batch)
     }
 }
 

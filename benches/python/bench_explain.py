@@ -1,0 +1,51 @@
+"""Explaining a score on a big quarter: `Evaluator.contributions` (one unit's contributions, what
+`Scheme.explain` reads) and `Evaluator.open_assignments`, on a synthetic city of 1,000,000
+tickets loaded as an analyst would (`load_rows` of the platform's tables: the compact batch).
+
+    cd bindings-python && maturin develop --release && cd ..
+    python benches/python/bench_explain.py                   # 1,000,000 tickets
+    python benches/python/bench_explain.py --tickets 20000   # a quick run
+
+Each call is timed on its own, first call first (a call that needs another form of the tickets
+builds it then).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import time
+from typing import Any, Callable
+
+import hotline_score as hs
+from quarter import loaded_quarter
+
+PERIOD = ("2026-01-01T00:00:00+08:00", "2026-04-01T00:00:00+08:00", "2026-Q1")
+
+
+def timed(label: str, f: Callable[[], Any]) -> Any:
+    gc.collect()
+    t0 = time.perf_counter()
+    out = f()
+    secs = time.perf_counter() - t0
+    print(f"{label:36s} {secs:6.2f} s")
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--tickets", type=int, default=1_000_000)
+    args = ap.parse_args()
+    loaded, units, as_of = loaded_quarter(args.tickets)
+    ev = hs.Evaluator(units, policy="henan")
+    period = hs.Period(*PERIOD)
+    unit = units.to_pylist()[0]["unit"]
+    first = timed(f"contributions({unit!r}), first", lambda: ev.contributions(loaded, unit, period=period, as_of=as_of))
+    again = timed("contributions, again", lambda: ev.contributions(loaded, unit, period=period, as_of=as_of))
+    assert len(first) == len(again) > 0
+    open_ = timed("open_assignments", lambda: ev.open_assignments(loaded, as_of))
+    print(f"{len(first):,} contributions, {len(open_.to_python()):,} open assignments")
+
+
+if __name__ == "__main__":
+    main()
