@@ -578,7 +578,7 @@ pub fn load(c: &TicketColumns, opts: &Load) -> Fallible<LoadedBatch> {
 #[derive(Default)]
 struct Encoder {
     index: HashMap<String, u32>,
-    /// The code given last and its value's position in `dict`.
+    /// The code given last (its value is that entry of `dict`): compared before any hashing.
     last: Option<u32>,
     dict: Entries,
     codes: Vec<u32>,

@@ -187,8 +187,9 @@ impl Instant {
 
     /// Formats as RFC 3339 in `offset` (`Z` for UTC), with milliseconds only when non-zero.
     ///
-    /// Instants outside years 0000..=9999 (in `offset`), which RFC 3339 cannot write, are
-    /// formatted as their epoch milliseconds (what readers of `at` and `received_at` accept).
+    /// Instants outside years 0000..=9999 (in `offset`), which RFC 3339 cannot write, and those
+    /// from 10000-01-01 UTC on, which [`Instant::parse`] cannot read back, are formatted as
+    /// their epoch milliseconds (what readers of `at` and `received_at` accept).
     pub fn format(self, offset: UtcOffset) -> String {
         match self.rfc3339(offset) {
             Some(text) => text.as_str().to_owned(),

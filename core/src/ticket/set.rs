@@ -82,9 +82,9 @@ impl TicketSet {
 
     /// Number of events over all tickets.
     pub fn event_count(&self) -> usize {
-        match self.owned.get() {
-            Some(t) => t.iter().map(|t| t.events.len()).sum(),
-            None => self.batch().event_count(),
+        match self.held() {
+            TicketsRef::Owned(t) => t.iter().map(|t| t.events.len()).sum(),
+            TicketsRef::Batch(b) => b.event_count(),
         }
     }
 
@@ -101,23 +101,20 @@ impl TicketSet {
     /// from the owned form if the set has it, else straight from the batch (so a set built from
     /// a batch writes its JSON without building owned tickets).
     pub fn json(&self, range: Range<usize>) -> TicketsJson<'_> {
-        match self.owned.get() {
-            Some(t) => {
+        match self.held() {
+            TicketsRef::Owned(t) => {
                 let end = range.end.min(t.len());
                 TicketsJson::Owned(t.get(range.start.min(end)..end).unwrap_or_default())
             }
-            None => TicketsJson::Batch(self.batch().json(range)),
+            TicketsRef::Batch(b) => TicketsJson::Batch(b.json(range)),
         }
     }
 
     /// The ticket ids, in order.
     pub fn ids(&self) -> Vec<&str> {
-        match self.owned.get() {
-            Some(t) => t.iter().map(|t| t.id.as_str()).collect(),
-            None => {
-                let b = self.batch();
-                (0..b.len()).filter_map(|i| b.ticket_id(i)).collect()
-            }
+        match self.held() {
+            TicketsRef::Owned(t) => t.iter().map(|t| t.id.as_str()).collect(),
+            TicketsRef::Batch(b) => (0..b.len()).filter_map(|i| b.ticket_id(i)).collect(),
         }
     }
 }
