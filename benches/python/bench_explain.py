@@ -1,13 +1,17 @@
 """Explaining a score on a big quarter: `Evaluator.contributions` (one unit's contributions, what
-`Scheme.explain` reads) and `Evaluator.open_assignments`, on a synthetic city of 1,000,000
-tickets loaded as an analyst would (`load_rows` of the platform's tables: the compact batch).
+`Scheme.explain` reads), `Evaluator.open_assignments` and `Scheme.period_warnings` (the
+`sanmenxia` preset's warnings on 2026-03-12, 20 days before the quarter ends: the tickets as
+known then, the data running on to the quarter's end), on a
+synthetic city of 1,000,000 tickets loaded as an analyst would (`load_rows` of the platform's
+tables: the compact batch).
 
     cd bindings-python && maturin develop --release && cd ..
-    python benches/python/bench_explain.py                   # 1,000,000 tickets
-    python benches/python/bench_explain.py --tickets 20000   # a quick run
+    python benches/python/bench_explain.py                     # 1,000,000 tickets
+    python benches/python/bench_explain.py --first warnings    # warnings first
+    python benches/python/bench_explain.py --tickets 20000     # a quick run
 
-Each call is timed on its own, first call first (a call that needs another form of the tickets
-builds it then).
+Each call is timed on its own, in order (a call that needs another form of the tickets builds
+it then, and the calls after it find it built: `--first` picks the call that goes first).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import hotline_score as hs
 from quarter import loaded_quarter
 
 PERIOD = ("2026-01-01T00:00:00+08:00", "2026-04-01T00:00:00+08:00", "2026-Q1")
+WARN_AT = "2026-03-12T00:00:00+08:00"
 
 
 def timed(label: str, f: Callable[[], Any]) -> Any:
@@ -35,17 +40,29 @@ def timed(label: str, f: Callable[[], Any]) -> Any:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--tickets", type=int, default=1_000_000)
+    ap.add_argument("--first", choices=["contributions", "warnings"], default="contributions")
     args = ap.parse_args()
     loaded, units, as_of = loaded_quarter(args.tickets)
     ev = hs.Evaluator(units, policy="henan")
     period = hs.Period(*PERIOD)
     unit = units.to_pylist()[0]["unit"]
-    first = timed(f"contributions({unit!r}), first", lambda: ev.contributions(loaded, unit, period=period, as_of=as_of))
-    again = timed("contributions, again", lambda: ev.contributions(loaded, unit, period=period, as_of=as_of))
-    assert len(first) == len(again) > 0
-    open_ = timed("open_assignments", lambda: ev.open_assignments(loaded, as_of))
-    print(f"{len(first):,} contributions, {len(open_.to_python()):,} open assignments")
+    scheme = hs.Scheme.preset("sanmenxia")
 
+    def contributions() -> None:
+        first = timed(f"contributions({unit!r})", lambda: ev.contributions(loaded, unit, period=period, as_of=as_of))
+        again = timed("contributions, again", lambda: ev.contributions(loaded, unit, period=period, as_of=as_of))
+        assert len(first) == len(again) > 0
+        print(f"  {len(first):,} contributions")
+
+    def warnings() -> None:
+        report = timed("period_warnings (sanmenxia)", lambda: scheme.period_warnings(ev, loaded, as_of=WARN_AT))
+        print(f"  {len(report.to_python()):,} unit warnings")
+
+    calls = [contributions, warnings] if args.first == "contributions" else [warnings, contributions]
+    for call in calls:
+        call()
+    open_ = timed("open_assignments", lambda: ev.open_assignments(loaded, as_of))
+    print(f"  {len(open_.to_python()):,} open assignments")
 
 if __name__ == "__main__":
     main()

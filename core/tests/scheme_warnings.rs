@@ -9,7 +9,7 @@
     clippy::indexing_slicing
 )]
 
-use hotline_score::clocks::Evaluator;
+use hotline_score::clocks::{Evaluator, TicketBatch};
 use hotline_score::metrics::{MetricsTable, Scope, open_assignments, partial};
 use hotline_score::scheme::{Scheme, WarningData};
 use hotline_score::synthetic::{CityConfig, SyntheticCity};
@@ -161,4 +161,47 @@ fn rescuable_tickets_recover_the_predicted_points() {
         checked >= 5,
         "only {checked} tickets with points were checked"
     );
+}
+
+/// From a compact batch, the warnings are those from owned tickets: mid-period, where the data
+/// runs on past `as_of` (the tickets cut to what was known then), and at the end of the data.
+#[test]
+fn warnings_from_a_batch_equal_those_from_tickets() {
+    let city = SyntheticCity::generate(&CityConfig {
+        days: 85,
+        tickets_per_day: 40,
+        ..CityConfig::default()
+    })
+    .unwrap();
+    let units = city.units.clone();
+    let end_of_data = city.as_of;
+    let tickets = load_tickets(city.tickets, Some(&units), Mode::Strict)
+        .unwrap()
+        .tickets;
+    let batch = TicketBatch::from_tickets(&tickets);
+    let scheme = Scheme::from_toml(SCHEME).unwrap();
+    let ev = Evaluator::new(&Calendar::prc().unwrap(), Policy::henan().unwrap(), &units);
+    let mid = ["2026-03-12T00:00:00+08:00", "2026-03-20T12:30:00+08:00"];
+    for as_of in mid
+        .map(|t| Instant::parse(t).unwrap())
+        .into_iter()
+        .chain([end_of_data])
+    {
+        assert!(as_of <= end_of_data);
+        let period = scheme.period_at(as_of).unwrap();
+        let now = metrics(&tickets, &ev, &period, as_of, &units);
+        let owned = scheme
+            .period_warnings_from_tickets(&ev, &tickets, &now, &period, as_of)
+            .unwrap();
+        let compact = scheme
+            .period_warnings_from_tickets(&ev, &batch, &now, &period, as_of)
+            .unwrap();
+        assert!(!owned.is_empty(), "no warnings at {as_of}");
+        assert!(owned.iter().any(|w| !w.rescuable.is_empty()));
+        assert_eq!(
+            serde_json::to_string(&compact).unwrap(),
+            serde_json::to_string(&owned).unwrap(),
+            "at {as_of}"
+        );
+    }
 }

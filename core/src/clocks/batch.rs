@@ -482,10 +482,44 @@ impl TicketBatch {
         rows: &'a [Option<u32>],
         range: Range<usize>,
     ) -> impl Iterator<Item = TicketView<'a>> + 'a {
-        static EMPTY: BTreeMap<String, String> = BTreeMap::new();
         let metas = self.tickets.get(range.clone()).unwrap_or_default();
         let ids = self.ids.get(range).unwrap_or_default();
-        metas.iter().zip(ids).map(move |(m, id)| TicketView {
+        metas
+            .iter()
+            .zip(ids)
+            .map(move |(m, id)| self.view(m, id, rows, None))
+    }
+
+    /// Views of the tickets as they were known at `as_of` (what `metrics::known_at` keeps of
+    /// owned tickets): those received by then, each with its events up to then (a prefix: a
+    /// ticket's events are in time order).
+    pub(crate) fn views_known_at<'a>(
+        &'a self,
+        rows: &'a [Option<u32>],
+        as_of: Instant,
+    ) -> impl Iterator<Item = TicketView<'a>> + 'a {
+        self.tickets
+            .iter()
+            .zip(&self.ids)
+            .filter(move |(m, _)| m.received_at <= as_of)
+            .map(move |(m, id)| self.view(m, id, rows, Some(as_of)))
+    }
+
+    /// The view of ticket `m`, its events cut after `until` if given.
+    fn view<'a>(
+        &'a self,
+        m: &'a Meta,
+        id: &'a str,
+        rows: &'a [Option<u32>],
+        until: Option<Instant>,
+    ) -> TicketView<'a> {
+        static EMPTY: BTreeMap<String, String> = BTreeMap::new();
+        let mut events = self.events.get(m.start..m.end).unwrap_or(&[]);
+        if let Some(as_of) = until {
+            let known = events.partition_point(|e| e.at <= as_of);
+            events = events.get(..known).unwrap_or(&[]);
+        }
+        TicketView {
             id,
             kind: m.kind,
             urgency: m.urgency,
@@ -498,10 +532,10 @@ impl TicketBatch {
                 .get(m.attributes as usize)
                 .unwrap_or(&EMPTY),
             repeat: m.repeat,
-            events: self.events.get(m.start..m.end).unwrap_or(&[]),
+            events,
             names: UnitNames::Table(&self.units),
             rows,
-        })
+        }
     }
 }
 

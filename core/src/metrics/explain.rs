@@ -112,11 +112,49 @@ pub fn open_assignments<'a>(
     ev: &Evaluator,
     as_of: Instant,
 ) -> Result<Vec<OpenAssignment>> {
-    let mut scratch = Scratch::default();
-    let mut out = Vec::new();
-    each_view(tickets.into(), ev, |view| {
-        ev.evaluate_into(view, as_of, &mut scratch, Detail::default())?;
-        for (f, c) in scratch.assignments.iter().zip(scratch.clocks.iter()) {
+    let mut open = OpenAt::new(as_of);
+    each_view(tickets.into(), ev, |view| open.push(ev, view))?;
+    Ok(open.out)
+}
+
+/// [`open_assignments`] of the tickets `views` show (e.g. a batch as known at some instant).
+pub(crate) fn open_assignments_of<'v>(
+    views: impl Iterator<Item = TicketView<'v>>,
+    ev: &Evaluator,
+    as_of: Instant,
+) -> Result<Vec<OpenAssignment>> {
+    let mut open = OpenAt::new(as_of);
+    for view in views {
+        open.push(ev, &view)?;
+    }
+    Ok(open.out)
+}
+
+/// Open assignments at `as_of`, collected ticket by ticket.
+struct OpenAt {
+    as_of: Instant,
+    scratch: Scratch,
+    out: Vec<OpenAssignment>,
+}
+
+impl OpenAt {
+    fn new(as_of: Instant) -> Self {
+        OpenAt {
+            as_of,
+            scratch: Scratch::default(),
+            out: Vec::new(),
+        }
+    }
+
+    /// Evaluates `view` and keeps its open assignments.
+    fn push(&mut self, ev: &Evaluator, view: &TicketView<'_>) -> Result<()> {
+        ev.evaluate_into(view, self.as_of, &mut self.scratch, Detail::default())?;
+        for (f, c) in self
+            .scratch
+            .assignments
+            .iter()
+            .zip(self.scratch.clocks.iter())
+        {
             let complete = &c.complete;
             let (Some(due), Outcome::Pending | Outcome::Overdue) = (complete.due, complete.outcome)
             else {
@@ -125,7 +163,7 @@ pub fn open_assignments<'a>(
             let Some(unit) = view.names.get(f.key) else {
                 continue;
             };
-            out.push(OpenAssignment {
+            self.out.push(OpenAssignment {
                 ticket_id: view.id.to_owned(),
                 unit: unit.clone(),
                 role: f.role,
@@ -135,6 +173,5 @@ pub fn open_assignments<'a>(
             });
         }
         Ok(())
-    })?;
-    Ok(out)
+    }
 }

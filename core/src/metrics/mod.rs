@@ -21,7 +21,9 @@ pub use contribute::{DueAnchor, Scope};
 /// For the real-time board: one ticket's contributions into its own sink (one evaluation, any
 /// number of periods).
 pub(crate) use contribute::{Sink, contribute};
+pub(crate) use explain::open_assignments_of;
 pub use explain::{OpenAssignment, contributions, open_assignments};
+pub(crate) use partial::partial_of_views;
 pub use partial::{
     Accumulator, PARTIAL_SCHEMA_VERSION, Partial, partial, partial_batch, partial_batch_parallel,
 };

@@ -222,23 +222,29 @@ impl<'e> Accumulator<'e> {
     fn add_batch_range(&mut self, batch: &TicketBatch, range: Range<usize>) -> Result<()> {
         let rows = batch.rows_for(self.ev);
         for view in batch.views(&rows, range) {
-            let first = view
-                .events
-                .iter()
-                .find(|e| matches!(e.body, Body::Dispatched(_)))
-                .map(|e| e.at);
-            if may_contribute(first, &self.scope) {
-                add_view(
-                    self.ev,
-                    &self.scope,
-                    &mut self.scratch,
-                    &mut self.rows,
-                    &mut self.others,
-                    &view,
-                )?;
-            }
+            self.add_ticket_view(&view)?;
         }
         Ok(())
+    }
+
+    /// Adds the contributions of the ticket `view` shows.
+    fn add_ticket_view(&mut self, view: &TicketView<'_>) -> Result<()> {
+        let first = view
+            .events
+            .iter()
+            .find(|e| matches!(e.body, Body::Dispatched(_)))
+            .map(|e| e.at);
+        if !may_contribute(first, &self.scope) {
+            return Ok(());
+        }
+        add_view(
+            self.ev,
+            &self.scope,
+            &mut self.scratch,
+            &mut self.rows,
+            &mut self.others,
+            view,
+        )
     }
 
     /// The partial state (units with all-zero counters left out).
@@ -287,6 +293,19 @@ pub fn partial(tickets: &[Ticket], ev: &Evaluator, scope: &Scope) -> Result<Part
 pub fn partial_batch(batch: &TicketBatch, ev: &Evaluator, scope: &Scope) -> Result<Partial> {
     let mut acc = Accumulator::new(ev, scope.clone());
     acc.add_batch(batch)?;
+    Ok(acc.finish())
+}
+
+/// [`partial`] of the tickets `views` show (e.g. a batch as known at some instant).
+pub(crate) fn partial_of_views<'v>(
+    views: impl Iterator<Item = TicketView<'v>>,
+    ev: &Evaluator,
+    scope: &Scope,
+) -> Result<Partial> {
+    let mut acc = Accumulator::new(ev, scope.clone());
+    for view in views {
+        acc.add_ticket_view(&view)?;
+    }
     Ok(acc.finish())
 }
 

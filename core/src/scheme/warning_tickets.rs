@@ -9,27 +9,47 @@ use super::warning::{UnitWarning, WarningData};
 use crate::clocks::Evaluator;
 use crate::error::Result;
 use crate::instant::Instant;
-use crate::metrics::{MetricsTable, Scope, open_assignments, partial};
+use crate::metrics::{
+    MetricsTable, Scope, open_assignments, open_assignments_of, partial, partial_of_views,
+};
 use crate::period::Period;
-use crate::ticket::Ticket;
+use crate::ticket::{Ticket, TicketsRef};
 
 impl Scheme {
     /// Period warnings of `tickets` at `as_of` ([`Scheme::period_warnings`]), with `metrics` the
     /// tickets' metrics at `as_of` (external metrics included; they carry over to the
-    /// projection). The evaluator's units are the scored units.
-    pub fn period_warnings_from_tickets(
+    /// projection). The evaluator's units are the scored units. `tickets`: owned tickets or a
+    /// batch ([`TicketsRef`]; a batch is read in place, cut to what was known at `as_of`); the
+    /// result is the same.
+    pub fn period_warnings_from_tickets<'a>(
         &self,
         ev: &Evaluator,
-        tickets: &[Ticket],
+        tickets: impl Into<TicketsRef<'a>>,
         metrics: &MetricsTable,
         period: &Period,
         as_of: Instant,
     ) -> Result<Vec<UnitWarning>> {
+        let tickets = tickets.into();
         let open = open_assignments(tickets, ev, as_of)?;
-        let known = known_at(tickets, as_of);
-        let at_end = partial(&known, ev, &Scope::new(period.clone(), period.end))?
-            .finalize(ev.units(), metrics.external.clone());
-        let open_at_end = open_assignments(&*known, ev, period.end)?;
+        let end = Scope::new(period.clone(), period.end);
+        let (at_end, open_at_end) = match tickets {
+            TicketsRef::Owned(tickets) => {
+                let known = known_at(tickets, as_of);
+                (
+                    partial(&known, ev, &end)?,
+                    open_assignments(&*known, ev, period.end)?,
+                )
+            }
+            TicketsRef::Batch(batch) => {
+                let rows = batch.rows_for(ev);
+                let known = || batch.views_known_at(&rows, as_of);
+                (
+                    partial_of_views(known(), ev, &end)?,
+                    open_assignments_of(known(), ev, period.end)?,
+                )
+            }
+        };
+        let at_end = at_end.finalize(ev.units(), metrics.external.clone());
         let data = WarningData {
             metrics,
             open: &open,
