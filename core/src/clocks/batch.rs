@@ -490,7 +490,7 @@ impl TicketBatch {
             .map(move |(m, id)| self.view(m, id, rows, None))
     }
 
-    /// Views of the tickets as they were known at `as_of` (what `metrics::known_at` keeps of
+    /// Views of the tickets as they were known at `as_of` (what `scheme::known_at` keeps of
     /// owned tickets): those received by then, each with its events up to then (a prefix: a
     /// ticket's events are in time order).
     pub(crate) fn views_known_at<'a>(
