@@ -88,18 +88,19 @@ impl TicketSet {
         }
     }
 
-    /// The tickets in the form the set holds: owned if that form is built, else the batch (so
-    /// walks that read either form build nothing).
+    /// The tickets in a form the set holds already, the batch first (its views are read in
+    /// place, the faster walk): walks that read either form build nothing.
     pub fn held(&self) -> TicketsRef<'_> {
-        match self.owned.get() {
-            Some(t) => TicketsRef::Owned(t),
-            None => TicketsRef::Batch(self.batch()),
+        match (self.batch.get(), self.owned.get()) {
+            (Some(b), _) => TicketsRef::Batch(b),
+            (None, Some(t)) => TicketsRef::Owned(t),
+            (None, None) => TicketsRef::Batch(self.batch()),
         }
     }
 
-    /// Tickets `range` (clamped) as a value that serializes exactly as the owned tickets do:
-    /// from the owned form if the set has it, else straight from the batch (so a set built from
-    /// a batch writes its JSON without building owned tickets).
+    /// Tickets `range` (clamped) as a value that serializes exactly as the owned tickets do,
+    /// from the form [`TicketSet::held`] gives (so a set built from a batch writes its JSON
+    /// without building owned tickets).
     pub fn json(&self, range: Range<usize>) -> TicketsJson<'_> {
         match self.held() {
             TicketsRef::Owned(t) => {
@@ -191,6 +192,11 @@ mod tests {
         assert_eq!(serde_json::to_string(&from_batch).unwrap(), text);
         assert!(from_batch.owned.get().is_none());
         let owned = TicketSet::from_tickets(tickets.clone());
+        assert!(matches!(owned.held(), TicketsRef::Owned(_)));
+        assert_eq!(serde_json::to_string(&owned).unwrap(), text);
+        // Once built, the batch is the form walks read; the JSON is the same.
+        let _ = owned.batch();
+        assert!(matches!(owned.held(), TicketsRef::Batch(_)));
         assert_eq!(serde_json::to_string(&owned).unwrap(), text);
         assert_eq!(
             serde_json::to_string(&owned.json(2..5)).unwrap(),
