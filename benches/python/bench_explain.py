@@ -1,5 +1,6 @@
 """Explaining a score on a big quarter: `Evaluator.contributions` (one unit's contributions, what
-`Scheme.explain` reads), `Evaluator.open_assignments` and `Scheme.period_warnings` (the
+`Scheme.explain` reads), `Evaluator.open_assignments`, `Evaluator.evaluate` (every assignment's
+clocks, as a table and as JSON) and `Scheme.period_warnings` (the
 `sanmenxia` preset's warnings on 2026-03-12, 20 days before the quarter ends: the tickets as
 known then, the data running on to the quarter's end), on a
 synthetic city of 1,000,000 tickets loaded as an analyst would (`load_rows` of the platform's
@@ -63,6 +64,13 @@ def main() -> None:
         call()
     open_ = timed("open_assignments", lambda: ev.open_assignments(loaded, as_of))
     print(f"  {len(open_.to_python()):,} open assignments")
+    del open_
+    evaluated = timed("evaluate", lambda: ev.evaluate(loaded, as_of=as_of))
+    frame = timed("  .to_table().to_pandas()", lambda: evaluated.to_table().to_pandas())
+    print(f"  {len(frame):,} assignments, {evaluated.extensions().num_rows:,} extension records")
+    del frame
+    text = timed("  .to_json()", evaluated.to_json)
+    print(f"  {len(text):,} characters")
 
 if __name__ == "__main__":
     main()

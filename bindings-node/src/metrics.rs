@@ -157,18 +157,6 @@ fn plain_js<T: serde::Serialize>(env: &Env, v: T) -> Result<Unknown<'_>> {
     json::plain(env, &v)
 }
 
-fn evaluate_all(
-    ev: &CoreEvaluator,
-    tickets: &[hotline_score::ticket::Ticket],
-    as_of: hotline_score::Instant,
-) -> Fallible<Vec<hotline_score::clocks::Assignment>> {
-    let mut out = Vec::new();
-    for t in tickets {
-        out.extend(ev.evaluate(t, as_of)?);
-    }
-    Ok(out)
-}
-
 #[napi]
 impl Evaluator {
     /// An evaluator of the units table with `calendar` (default: `Calendar.prc()`) and
@@ -212,7 +200,7 @@ impl Evaluator {
     ) -> AsyncTask<Work<Vec<hotline_score::clocks::Assignment>>> {
         let (ev, ts) = (self.inner.clone(), tickets.set.clone());
         Work::new(
-            move || evaluate_all(&ev, ts.tickets(), as_of.get()?),
+            move || Ok(ev.evaluate_all(ts.held(), as_of.get()?)?),
             plain_js,
         )
         .spawn()
@@ -227,7 +215,7 @@ impl Evaluator {
         #[napi(ts_arg_type = "Date | string | number")] as_of: When,
     ) -> Result<Unknown<'e>> {
         let out = enter(env, || {
-            evaluate_all(&self.inner, tickets.set.tickets(), as_of.get()?)
+            Ok(self.inner.evaluate_all(tickets.set.held(), as_of.get()?)?)
         })?;
         json::plain(env, &out)
     }

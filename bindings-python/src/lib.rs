@@ -11,6 +11,7 @@ use pyo3::prelude::*;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod arrow;
+mod assignments;
 mod board;
 mod calendar;
 mod convert;
@@ -39,6 +40,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<metrics::Partial>()?;
     m.add_class::<metrics::Metrics>()?;
     m.add_class::<metrics::Contributions>()?;
+    m.add_class::<assignments::Assignments>()?;
     scheme::register(m)?;
     synthetic::register(m)?;
     board::register(m)?;

@@ -13,6 +13,7 @@ use hotline_score::{Calendar as CoreCalendar, Instant, Period as CorePeriod, Uni
 use pyo3::prelude::*;
 
 use crate::arrow::export::Table;
+use crate::assignments::Assignments;
 use crate::calendar::Calendar;
 use crate::convert::{json_text, threads};
 use crate::errors::{enter, input_error};
@@ -223,25 +224,18 @@ impl Evaluator {
     }
 
     /// Every assignment (ticket × unit × role) of `tickets` evaluated at `as_of`, in ticket
-    /// then dispatch order, with its five clocks (start, due, finished, outcome, status …).
+    /// then dispatch order, with its five clocks (start, due, finished, outcome, status …): a
+    /// table, or the core's JSON.
     #[pyo3(signature = (tickets, *, as_of))]
     fn evaluate(
         &self,
         py: Python<'_>,
         tickets: Bound<'_, Tickets>,
         as_of: Bound<'_, PyAny>,
-    ) -> PyResult<crate::scheme::Report> {
+    ) -> PyResult<Assignments> {
         let as_of = instant::extract(py, &as_of)?;
         let tickets = tickets.get().set.clone();
-        let ev = self.inner.clone();
-        let all = enter(py, || {
-            let mut out = Vec::new();
-            for t in tickets.tickets() {
-                out.extend(ev.evaluate(t, as_of)?);
-            }
-            Ok(out)
-        })?;
-        crate::scheme::Report::of(py, &all)
+        Assignments::evaluate(py, tickets, self.inner.clone(), as_of)
     }
 
     /// The open assignments (completion pending or overdue) at `as_of`, as dicts.
@@ -497,16 +491,7 @@ impl Contributions {
         Table::new(vec![
             ("ticket_id", text(|x| x.ticket_id.clone())),
             ("unit", text(|x| x.unit.to_string())),
-            (
-                "role",
-                text(|x| {
-                    if x.role == hotline_score::Role::Lead {
-                        "lead".to_owned()
-                    } else {
-                        "assisting".to_owned()
-                    }
-                }),
-            ),
+            ("role", text(|x| x.role.name().to_owned())),
             ("counter", text(|x| x.counter.name().to_owned())),
             (
                 "amount",

@@ -6,15 +6,13 @@
 
 use std::sync::Arc;
 
+use arrow_array::ArrayRef;
 use arrow_array::builder::{BooleanBuilder, StringBuilder};
-use arrow_array::{ArrayRef, TimestampMillisecondArray};
 use hotline_score::clocks::TicketBatch;
 use hotline_score::ticket::InstantCell;
 use pyo3::prelude::*;
 
-use crate::arrow::export::Table;
-
-const OFFSET: &str = "+08:00";
+use crate::arrow::export::{Table, timestamps};
 
 /// Bytes reserved per cell of a text column (grown as needed).
 const BYTES_PER_CELL: usize = 12;
@@ -37,10 +35,6 @@ fn millis(cell: InstantCell<'_>) -> Option<i64> {
         InstantCell::Millis(ms) => Some(ms),
         InstantCell::Text(_) => None,
     }
-}
-
-fn timestamps(values: Vec<Option<i64>>) -> ArrayRef {
-    Arc::new(TimestampMillisecondArray::from(values).with_timezone(OFFSET))
 }
 
 /// The tickets table.

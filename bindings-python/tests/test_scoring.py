@@ -197,6 +197,77 @@ def test_evaluate_and_open_assignments() -> None:
     assert open_now and all("ticket_id" in o for o in open_now)
 
 
+
+CLOCKS = ["sign", "contact", "reply", "complete", "return_window"]
+
+
+def _ms(text: str | None) -> int | None:
+    return None if text is None else hs.parse_instant(text)
+
+
+def _assignment_rows(assignments: list[dict]) -> tuple[list[dict], list[dict]]:
+    """The rows ``Assignments.to_table()`` and ``extensions()`` should hold, from the JSON."""
+    rows, records = [], []
+    for a in assignments:
+        key = {k: a[k] for k in ("ticket_id", "unit", "role", "event_index")}
+        ended = a["ended"] or {}
+        row = {**key, "dispatched_at": _ms(a["dispatched_at"])}
+        row |= {"ended_at": _ms(ended.get("at")), "end_reason": ended.get("reason")}
+        for c in CLOCKS:
+            s = a["clocks"][c]
+            limit = s["limit"] or {}
+            row |= {f"{c}_limit": limit.get("amount"), f"{c}_basis": limit.get("clock")}
+            row |= {f"{c}_{k}": _ms(s[k]) for k in ("start", "due", "finished")}
+            row |= {f"{c}_outcome": s["outcome"], f"{c}_status": s["status"]}
+            row |= {f"{c}_warning_at": _ms(s["warning_at"]), f"{c}_paused": s["paused"]}
+            row[f"{c}_paused_ms"] = s["paused_ms"]
+        row["extensions"] = len(a["extensions"])
+        rows.append(row)
+        for e in a["extensions"]:
+            records.append(
+                {
+                    **key,
+                    "requested_at": _ms(e["requested_at"]),
+                    "decided_at": _ms(e["decided_at"]),
+                    **{k: e[k] for k in ("amount", "approved", "applied", "refusal")},
+                }
+            )
+    return rows, records
+
+
+def test_evaluate_table_cells_are_the_json_values() -> None:
+    """Every cell of ``evaluate(...).to_table()`` and ``.extensions()`` is the assignment's JSON
+    value, from owned tickets and from a loaded batch alike, at the end of the data and mid-way
+    (running clocks, statuses, pauses)."""
+    owned = hs.load_json(CITY.to_json(), UNITS)
+    batch = hs.load_rows(*CITY.to_tables(), UNITS)
+    seen: dict[str, set] = {"status": set(), "refusal": set(), "end_reason": set(), "basis": set()}
+    for as_of in (AS_OF, AS_OF - 12 * 86_400_000):
+        evaluated = EV.evaluate(owned, as_of=as_of)
+        rows, records = _assignment_rows(json.loads(evaluated.to_json()))
+        assert len(evaluated) == len(rows) > 0
+        assert evaluated.to_table().to_pylist() == rows
+        assert evaluated.extensions().to_pylist() == records
+        from_batch = EV.evaluate(batch, as_of=as_of)
+        assert from_batch.to_json() == evaluated.to_json()
+        assert from_batch.to_table().to_pylist() == rows
+        assert from_batch.extensions().to_pylist() == records
+        seen["status"] |= {r[f"{c}_status"] for r in rows for c in CLOCKS}
+        seen["refusal"] |= {r["refusal"] for r in records}
+        seen["end_reason"] |= {r["end_reason"] for r in rows}
+        seen["basis"] |= {r[f"{c}_basis"] for r in rows for c in CLOCKS}
+        assert any(r[f"{c}_paused_ms"] for r in rows for c in CLOCKS)
+    # The data reaches every kind of value the dictionary columns hold.
+    assert seen["status"] >= {None, "normal", "yellow", "red"}
+    assert None in seen["refusal"] and len(seen["refusal"]) > 1
+    assert seen["end_reason"] >= {None, "returned"}
+    assert len(seen["basis"]) >= 3
+    table = EV.evaluate(batch, as_of=AS_OF).to_table().to_pyarrow()
+    assert table.schema.field("complete_outcome").type == pa.dictionary(pa.int8(), pa.string())
+    assert table.schema.field("complete_due").type == pa.timestamp("ms", tz="+08:00")
+    frame = table.to_pandas()
+    assert str(frame["complete_outcome"].dtype) == "category"
+
 def test_warnings_and_sanctions() -> None:
     city, units, as_of = hs.synthetic_city(days=70, tickets_per_day=80)
     ev = hs.Evaluator(units)

@@ -63,3 +63,8 @@ pub enum Role {
     /// 协办: a unit that assists the lead unit.
     Assisting,
 }
+
+crate::ticket::names!(Role {
+    Lead = "lead",
+    Assisting = "assisting",
+});

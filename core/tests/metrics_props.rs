@@ -376,6 +376,30 @@ fn contributions_add_up_to_the_partial_row() {
     }
 }
 
+/// Evaluating every ticket at once, from owned tickets or from a batch, gives each ticket's own
+/// evaluation one after the other; the lent assignments are the owned ones.
+#[test]
+fn evaluating_all_equals_each_ticket_from_either_form() {
+    let c = city(5, 20, 10, 40);
+    let ev = evaluator("henan", &c.units);
+    let as_of = scope(14, false).as_of;
+    let each: Vec<_> = c
+        .tickets
+        .iter()
+        .flat_map(|t| ev.evaluate(t, as_of).unwrap())
+        .collect();
+    // The city exercises what is lent per assignment: several assignments per ticket, records.
+    assert!(each.iter().any(|a| !a.extensions.is_empty()));
+    assert!(each.windows(2).any(|w| w[0].ticket_id == w[1].ticket_id));
+    assert_eq!(ev.evaluate_all(&c.tickets, as_of).unwrap(), each);
+    let batch = TicketBatch::from_tickets(&c.tickets);
+    assert_eq!(ev.evaluate_all(&batch, as_of).unwrap(), each);
+    let mut lent = Vec::new();
+    ev.for_each_assignment(&batch, as_of, |a| lent.push(a.to_assignment()))
+        .unwrap();
+    assert_eq!(lent, each);
+}
+
 #[test]
 fn per_ticket_evaluation_equals_the_shared_pass() {
     // Each ticket alone (fresh buffers and memo) against one pass over all of them.

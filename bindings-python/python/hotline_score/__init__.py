@@ -21,6 +21,7 @@ from ._errors import (
 )
 from ._native import (
     ArrowArray,
+    Assignments,
     Board,
     Calendar,
     Contributions,
@@ -47,6 +48,7 @@ from ._native import (
 
 __all__ = [
     "ArrowArray",
+    "Assignments",
     "Board",
     "BoardError",
     "Calendar",

@@ -9,7 +9,7 @@ use arrow_array::cast::AsArray;
 use arrow_array::ffi::{FFI_ArrowArray, FFI_ArrowSchema};
 use arrow_array::ffi_stream::FFI_ArrowArrayStream;
 use arrow_array::types::{Decimal128Type, Float64Type, Int64Type, TimestampMillisecondType};
-use arrow_array::{Array, ArrayRef, RecordBatch, RecordBatchIterator};
+use arrow_array::{Array, ArrayRef, RecordBatch, RecordBatchIterator, TimestampMillisecondArray};
 use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
 use pyo3::IntoPyObjectExt;
 use pyo3::exceptions::PyValueError;
@@ -20,13 +20,21 @@ const STREAM: &CStr = c"arrow_array_stream";
 const SCHEMA: &CStr = c"arrow_schema";
 const ARRAY: &CStr = c"arrow_array";
 
-fn arrow_err(e: ArrowError) -> PyErr {
+/// An Arrow error as a Python `ValueError`.
+pub fn arrow_err(e: ArrowError) -> PyErr {
     PyValueError::new_err(e.to_string())
+}
+
+/// Instants (epoch milliseconds) as a `timestamp[ms, +08:00]` column: China Standard Time, the
+/// zone the platform's tables are written in.
+pub fn timestamps(values: Vec<Option<i64>>) -> ArrayRef {
+    Arc::new(TimestampMillisecondArray::from(values).with_timezone("+08:00"))
 }
 
 /// A table of results held in Arrow memory. Read it with `to_pyarrow()`, `to_pandas()`,
 /// `to_polars()` or `to_pylist()`, or hand it to any library that reads `__arrow_c_stream__`.
 #[pyclass(module = "hotline_score", frozen)]
+#[derive(Clone)]
 pub struct Table {
     schema: SchemaRef,
     batch: RecordBatch,
@@ -140,7 +148,7 @@ impl Table {
 }
 
 /// Python values of an array of the types results use (strings, int64, float64, booleans,
-/// millisecond timestamps as epoch ms).
+/// millisecond timestamps as epoch ms, dictionary-encoded strings as their strings).
 pub fn values<'py>(py: Python<'py>, arr: &dyn Array) -> PyResult<Vec<Bound<'py, PyAny>>> {
     fn collect<'py, T: IntoPyObject<'py>>(
         py: Python<'py>,
@@ -174,6 +182,25 @@ pub fn values<'py>(py: Python<'py>, arr: &dyn Array) -> PyResult<Vec<Bound<'py, 
                 .collect()
         }
         DataType::Null => Ok((0..arr.len()).map(|_| py.None().into_bound(py)).collect()),
+        DataType::Dictionary(_, _) => {
+            let dict = arr.as_any_dictionary();
+            let names = values(py, dict.values().as_ref())?;
+            // `normalized_keys` asserts the values are not empty (a column of nulls has none).
+            let keys = if names.is_empty() {
+                Vec::new()
+            } else {
+                dict.normalized_keys()
+            };
+            Ok((0..arr.len())
+                .map(|i| {
+                    keys.get(i)
+                        .filter(|_| arr.is_valid(i))
+                        .and_then(|k| names.get(*k))
+                        .cloned()
+                        .unwrap_or_else(|| py.None().into_bound(py))
+                })
+                .collect())
+        }
         other => Err(PyValueError::new_err(format!(
             "cannot convert Arrow type {other} to Python values"
         ))),

@@ -3,12 +3,12 @@
 use crate::error::{Error, Result};
 use crate::instant::Instant;
 use crate::policy::{Clock, CompleteOn, Limits, Redispatch, StartAt};
-use crate::ticket::{MAX_EVENTS_PER_TICKET, Ticket, TicketErrorKind};
-use crate::unit::UnitId;
+use crate::ticket::{MAX_EVENTS_PER_TICKET, Ticket, TicketErrorKind, TicketsRef};
+use crate::unit::{Role, UnitId};
 
 use super::context::Evaluator;
 use super::facts::{Facts, Scratch, role_index};
-use super::state::{Assignment, AssignmentEnd, Clocks};
+use super::state::{Assignment, AssignmentEnd, Clocks, ExtensionRecord};
 use super::timer::{ClockInput, run};
 use super::view::{Converter, TicketView};
 
@@ -32,6 +32,51 @@ pub(crate) struct Detail {
     pub records: bool,
 }
 
+/// Everything: deadline statuses, warning instants of every clock, extension records.
+const FULL: Detail = Detail {
+    status: true,
+    finished_warnings: true,
+    records: true,
+};
+
+/// One evaluated assignment, lent by [`Evaluator::for_each_assignment`]: an [`Assignment`]
+/// whose texts, clocks and extension records are borrowed from the evaluation of its ticket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AssignmentRef<'a> {
+    /// The ticket.
+    pub ticket_id: &'a str,
+    /// The unit.
+    pub unit: &'a str,
+    /// Its role.
+    pub role: Role,
+    /// Index of the `dispatched` event in the ticket's log.
+    pub event_index: usize,
+    /// When it was dispatched.
+    pub dispatched_at: Instant,
+    /// How it ended early, if it did.
+    pub ended: Option<AssignmentEnd>,
+    /// The five clocks.
+    pub clocks: &'a Clocks,
+    /// Extension decisions, judged against the first extended clock (`complete` by default).
+    pub extensions: &'a [ExtensionRecord],
+}
+
+impl AssignmentRef<'_> {
+    /// The owned assignment.
+    pub fn to_assignment(&self) -> Assignment {
+        Assignment {
+            ticket_id: self.ticket_id.to_owned(),
+            unit: UnitId::from(self.unit),
+            role: self.role,
+            event_index: self.event_index,
+            dispatched_at: self.dispatched_at,
+            ended: self.ended,
+            clocks: *self.clocks,
+            extensions: self.extensions.to_vec(),
+        }
+    }
+}
+
 impl Evaluator {
     /// Evaluates every assignment of `ticket` at `as_of`, in dispatch order, with deadline
     /// statuses and extension records. Only events at or before `as_of` are taken into account.
@@ -39,48 +84,111 @@ impl Evaluator {
     /// The ticket is assumed valid (see `Ticket::validate`); on invalid input this never
     /// panics, but the result is unspecified.
     pub fn evaluate(&self, ticket: &Ticket, as_of: Instant) -> Result<Vec<Assignment>> {
-        let mut scratch = Scratch::default();
         let mut converter = Converter::default();
         let view = converter.view(self, ticket);
-        self.evaluate_into(
-            &view,
-            as_of,
-            &mut scratch,
-            Detail {
-                status: true,
-                finished_warnings: true,
-                records: true,
-            },
-        )?;
-        let mut out = Vec::with_capacity(scratch.assignments.len());
-        for (i, (f, clocks)) in scratch
-            .assignments
-            .iter()
-            .zip(scratch.clocks.iter())
-            .enumerate()
-        {
-            let unit = view
-                .names
-                .get(f.key)
-                .cloned()
-                .unwrap_or_else(|| UnitId(String::new()));
-            out.push(Assignment {
-                ticket_id: ticket.id.clone(),
-                unit,
-                role: f.role,
-                event_index: f.event_index,
-                dispatched_at: f.dispatched_at,
-                ended: f.ended.map(|(at, reason)| AssignmentEnd { at, reason }),
-                clocks: *clocks,
-                extensions: scratch
-                    .extension_records
-                    .iter()
-                    .filter(|(a, _)| *a == i)
-                    .map(|(_, r)| *r)
-                    .collect(),
+        let mut out = Vec::new();
+        self.lend(&view, as_of, &mut Scratch::default(), &mut |a| {
+            out.push(a.to_assignment());
+        })?;
+        Ok(out)
+    }
+
+    /// [`evaluate`](Self::evaluate) of every ticket of `tickets` (owned tickets or a compact
+    /// batch, read in place: [`TicketsRef`]), each assignment lent to `f` in ticket then
+    /// dispatch order. Nothing is kept: this is the walk to write a big quarter's assignments
+    /// out (a table, a file) without holding them all.
+    ///
+    /// ```
+    /// use hotline_score::{Calendar, Instant, Policy, Unit, UnitId};
+    /// use hotline_score::clocks::{Evaluator, Outcome};
+    /// use hotline_score::ticket::{load_json, Mode};
+    ///
+    /// let units = [Unit { id: UnitId::from("water"), group: "departments".into(), name: "水务局".into() }];
+    /// let text = r#"[{"id": "T1", "kind": "help", "received_at": "2026-03-02T09:00:00+08:00",
+    ///   "events": [{"at": "2026-03-02T09:10:00+08:00", "type": "dispatched", "unit": "water"},
+    ///              {"at": "2026-03-02T10:00:00+08:00", "type": "signed", "unit": "water"}]}]"#;
+    /// let tickets = load_json(text, Some(&units), Mode::Strict)?.tickets;
+    /// let ev = Evaluator::new(&Calendar::prc()?, Policy::builtin("henan")?, &units);
+    /// let as_of = Instant::parse("2026-03-03T12:00:00+08:00")?;
+    /// let mut signed_on_time = Vec::new();
+    /// ev.for_each_assignment(&tickets, as_of, |a| {
+    ///     if a.clocks.sign.outcome == Outcome::OnTime {
+    ///         signed_on_time.push((a.ticket_id.to_owned(), a.unit.to_owned()));
+    ///     }
+    /// })?;
+    /// assert_eq!(signed_on_time, [("T1".to_owned(), "water".to_owned())]);
+    /// # Ok::<(), hotline_score::Error>(())
+    /// ```
+    pub fn for_each_assignment<'a>(
+        &self,
+        tickets: impl Into<TicketsRef<'a>>,
+        as_of: Instant,
+        mut f: impl FnMut(&AssignmentRef<'_>),
+    ) -> Result<()> {
+        let mut scratch = Scratch::default();
+        self.each_view(tickets.into(), |view| {
+            self.lend(view, as_of, &mut scratch, &mut f)
+        })
+    }
+
+    /// Every assignment of `tickets` at `as_of`, owned, in ticket then dispatch order: what
+    /// [`evaluate`](Self::evaluate) gives for each ticket, one after the other.
+    pub fn evaluate_all<'a>(
+        &self,
+        tickets: impl Into<TicketsRef<'a>>,
+        as_of: Instant,
+    ) -> Result<Vec<Assignment>> {
+        let mut out = Vec::new();
+        self.for_each_assignment(tickets, as_of, |a| out.push(a.to_assignment()))?;
+        Ok(out)
+    }
+
+    /// Calls `f` with the view of every ticket of `tickets`, in order (owned tickets are
+    /// converted one at a time; a batch's are read in place).
+    pub(crate) fn each_view(
+        &self,
+        tickets: TicketsRef<'_>,
+        mut f: impl FnMut(&TicketView<'_>) -> Result<()>,
+    ) -> Result<()> {
+        match tickets {
+            TicketsRef::Owned(tickets) => {
+                let mut converter = Converter::default();
+                for t in tickets {
+                    f(&converter.view(self, t))?;
+                }
+            }
+            TicketsRef::Batch(batch) => {
+                let rows = batch.rows_for(self);
+                for view in batch.views(&rows, 0..batch.len()) {
+                    f(&view)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Evaluates `view` fully and lends each of its assignments to `f`.
+    fn lend(
+        &self,
+        view: &TicketView<'_>,
+        as_of: Instant,
+        scratch: &mut Scratch,
+        f: &mut impl FnMut(&AssignmentRef<'_>),
+    ) -> Result<()> {
+        self.evaluate_into(view, as_of, scratch, FULL)?;
+        for (i, (a, clocks)) in scratch.assignments.iter().zip(&scratch.clocks).enumerate() {
+            f(&AssignmentRef {
+                ticket_id: view.id,
+                unit: view.names.get(a.key).map_or("", UnitId::as_str),
+                role: a.role,
+                event_index: a.event_index,
+                dispatched_at: a.dispatched_at,
+                ended: a.ended.map(|(at, reason)| AssignmentEnd { at, reason }),
+                clocks,
+                extensions: scratch.extensions_of(i),
             });
         }
-        Ok(out)
+        Ok(())
     }
 
     /// Scans `ticket` and computes the clocks of every assignment into `scratch`.
@@ -106,10 +214,14 @@ impl Evaluator {
         scratch
             .clocks
             .resize(scratch.assignments.len(), Clocks::default());
+        scratch.extension_starts.clear();
         for i in 0..scratch.assignments.len() {
             let Some(f) = scratch.assignments.get(i).copied() else {
                 break;
             };
+            scratch
+                .extension_starts
+                .push(scratch.extension_records.len());
             let limits = self.limits_for_view(ticket, f.unit);
             self.assignment_clocks(scratch, i, &f, &limits, as_of, detail)
                 .map_err(|e| Error::ClockFailed {
@@ -227,7 +339,7 @@ impl Evaluator {
                 days,
             )?;
         }
-        extension_records.extend(records.into_iter().map(|r| (i, r)));
+        extension_records.extend(records);
         Ok(())
     }
 }

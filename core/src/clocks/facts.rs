@@ -90,7 +90,10 @@ pub(crate) struct Scratch {
     /// Earliest dispatch per role (lead, assisting).
     pub(crate) first_dispatch: [Option<Instant>; 2],
     pub(crate) clocks: Vec<super::state::Clocks>,
-    pub(crate) extension_records: Vec<(usize, super::state::ExtensionRecord)>,
+    /// Extension records of the evaluated assignments, in assignment order.
+    pub(crate) extension_records: Vec<super::state::ExtensionRecord>,
+    /// Where each assignment's records start in `extension_records`.
+    pub(crate) extension_starts: Vec<usize>,
     /// Memo of working-day deadlines.
     pub(crate) days: super::context::DayCache,
     /// The latest assignment of each unit key, kept once a ticket has more than
@@ -107,6 +110,18 @@ pub(crate) fn role_index(role: Role) -> usize {
 }
 
 impl Scratch {
+    /// The extension records of assignment `i` (after `Evaluator::evaluate_into` with
+    /// `Detail::records`; empty without).
+    pub(crate) fn extensions_of(&self, i: usize) -> &[super::state::ExtensionRecord] {
+        let start = self.extension_starts.get(i).copied().unwrap_or(0);
+        let end = self
+            .extension_starts
+            .get(i + 1)
+            .copied()
+            .unwrap_or(self.extension_records.len());
+        self.extension_records.get(start..end).unwrap_or(&[])
+    }
+
     /// Assignments per ticket beyond which the latest assignment of a unit is looked up in a map.
     const MANY: usize = 16;
 
@@ -120,6 +135,7 @@ impl Scratch {
         self.callbacks.clear();
         self.clocks.clear();
         self.extension_records.clear();
+        self.extension_starts.clear();
         self.closed_at = None;
         self.reopened = false;
         self.difficult = false;

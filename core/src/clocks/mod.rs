@@ -40,6 +40,7 @@ pub use state::{
     Status,
 };
 
+pub use evaluate::AssignmentRef;
 pub(crate) use evaluate::Detail;
 pub(crate) use facts::Facts;
 pub(crate) use texts::NO_TEXT;

@@ -23,6 +23,14 @@ pub enum Outcome {
     NotApplicable,
 }
 
+crate::ticket::names!(Outcome {
+    OnTime = "on_time",
+    Late = "late",
+    Pending = "pending",
+    Overdue = "overdue",
+    NotApplicable = "not_applicable",
+});
+
 /// Deadline status of a running clock at `as_of` (SPEC §3.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -34,6 +42,12 @@ pub enum Status {
     /// Overdue.
     Red,
 }
+
+crate::ticket::names!(Status {
+    Normal = "normal",
+    Yellow = "yellow",
+    Red = "red",
+});
 
 /// One clock of one assignment at `as_of`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -145,6 +159,16 @@ pub enum Refusal {
     NoLimit,
 }
 
+crate::ticket::names!(Refusal {
+    NoAmount = "no_amount",
+    RequestedAfterDue = "requested_after_due",
+    ApprovedAfterDue = "approved_after_due",
+    MaxCount = "max_count",
+    MaxEach = "max_each",
+    MaxTotal = "max_total",
+    NoLimit = "no_limit",
+});
+
 /// One extension decision (延期审核) and what it did to the extended clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExtensionRecord {
@@ -172,6 +196,11 @@ pub enum EndReason {
     /// validation rejects it): the old assignment ends at the new dispatch.
     Superseded,
 }
+
+crate::ticket::names!(EndReason {
+    Returned = "returned",
+    Superseded = "superseded",
+});
 
 /// An assignment's end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

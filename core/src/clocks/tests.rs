@@ -96,6 +96,37 @@ fn late_request_is_refused_by_policy_or_by_lateness() {
 }
 
 #[test]
+fn extension_records_go_to_their_own_assignment() {
+    let to = |unit: &str, role| EventBody::Dispatched {
+        unit: unit.into(),
+        role,
+    };
+    let decided = |unit: &str, amount: &str| EventBody::ExtensionDecided {
+        unit: unit.into(),
+        approved: true,
+        amount: Some(amount.parse().unwrap()),
+    };
+    let t = ticket(vec![
+        ("03-09T09:00", to("a", Role::Lead)),
+        ("03-09T09:05", to("b", Role::Assisting)),
+        ("03-09T09:10", to("c", Role::Assisting)),
+        ("03-09T10:00", decided("b", "2h")),
+        ("03-09T11:00", decided("a", "1h")),
+        ("03-09T12:00", decided("b", "3h")),
+    ]);
+    let got = evaluator(EIGHT_HOURS)
+        .evaluate(&t, at("03-10T09:00"))
+        .unwrap();
+    let hours =
+        |i: usize| -> Vec<Option<Amount>> { got[i].extensions.iter().map(|r| r.amount).collect() };
+    let h = |n: i64| Some(Amount::Time { ms: n * 3_600_000 });
+    assert_eq!(got.len(), 3);
+    assert_eq!(hours(0), [h(1)]);
+    assert_eq!(hours(1), [h(2), h(3)]);
+    assert_eq!(hours(2), []);
+}
+
+#[test]
 fn pause_exactly_at_the_due_instant_is_ignored() {
     let t = ticket(vec![
         ("03-09T09:00", dispatched()),

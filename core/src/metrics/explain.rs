@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::contribute::{Scope, Sink, contribute};
 use super::{Contribution, Counter};
-use crate::clocks::{Converter, Detail, Evaluator, Facts, Outcome, Scratch, TicketView};
+use crate::clocks::{Detail, Evaluator, Facts, Outcome, Scratch, TicketView};
 use crate::error::Result;
 use crate::instant::Instant;
 use crate::ticket::TicketsRef;
@@ -34,30 +34,6 @@ impl Sink for ForUnit<'_> {
     }
 }
 
-/// Calls `f` with the view of every ticket of `tickets`, in order (owned tickets are converted
-/// one at a time; a batch's are read in place).
-fn each_view(
-    tickets: TicketsRef<'_>,
-    ev: &Evaluator,
-    mut f: impl FnMut(&TicketView<'_>) -> Result<()>,
-) -> Result<()> {
-    match tickets {
-        TicketsRef::Owned(tickets) => {
-            let mut converter = Converter::default();
-            for t in tickets {
-                f(&converter.view(ev, t))?;
-            }
-        }
-        TicketsRef::Batch(batch) => {
-            let rows = batch.rows_for(ev);
-            for view in batch.views(&rows, 0..batch.len()) {
-                f(&view)?;
-            }
-        }
-    }
-    Ok(())
-}
-
 /// Every non-zero contribution of `unit`'s assignments to the counters of `scope`, ticket by
 /// ticket, in ticket order. Summing them gives exactly that unit's row of the partial state.
 /// `tickets`: owned tickets or a batch ([`TicketsRef`]); the result is the same.
@@ -72,7 +48,7 @@ pub fn contributions<'a>(
         unit: unit.as_str(),
         out: Vec::new(),
     };
-    each_view(tickets.into(), ev, |view| {
+    ev.each_view(tickets.into(), |view| {
         let mentions = view
             .events
             .iter()
@@ -113,7 +89,7 @@ pub fn open_assignments<'a>(
     as_of: Instant,
 ) -> Result<Vec<OpenAssignment>> {
     let mut open = OpenAt::new(as_of);
-    each_view(tickets.into(), ev, |view| open.push(ev, view))?;
+    ev.each_view(tickets.into(), |view| open.push(ev, view))?;
     Ok(open.out)
 }
 

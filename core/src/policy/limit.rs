@@ -73,6 +73,12 @@ pub enum TimeBasis {
     Workdays,
 }
 
+crate::ticket::names!(TimeBasis {
+    Natural = "natural",
+    Office = "office",
+    Workdays = "workdays",
+});
+
 /// Which event starts a clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -9,7 +9,6 @@ use crate::amount::Amount;
 use crate::clocks::Body;
 use crate::ticket::EventRow;
 use crate::ticket::cells::{EventCells, EventParts, TicketCells, present};
-use crate::unit::Role;
 
 /// An `at` cell: text (RFC 3339 with offset, or integer epoch milliseconds), or epoch
 /// milliseconds already read (a timestamp or integer column).
@@ -94,10 +93,7 @@ impl<'a> EventRowRef<'a> {
         let mut amount_cell: Option<Amount> = None;
         match parts.body {
             Body::Dispatched(role) => {
-                row.role = Some(match role {
-                    Role::Lead => "lead",
-                    Role::Assisting => "assisting",
-                });
+                row.role = Some(role.name());
             }
             Body::ReturnDecided(accepted) => row.accepted = flag(accepted),
             Body::ExtensionRequested(a) => amount_cell = Some(a),

@@ -80,13 +80,9 @@ pub(crate) fn parse_bool(text: &str) -> Result<bool, TicketErrorKind> {
 }
 
 fn parse_role(text: &str) -> Result<Role, TicketErrorKind> {
-    match trimmed(text) {
-        "lead" => Ok(Role::Lead),
-        "assisting" => Ok(Role::Assisting),
-        _ => Err(TicketErrorKind::UnknownRole {
-            value: text.to_owned(),
-        }),
-    }
+    Role::from_name(trimmed(text)).ok_or_else(|| TicketErrorKind::UnknownRole {
+        value: text.to_owned(),
+    })
 }
 
 /// An event read from its cells, its strings still borrowed: what a compact store keeps

@@ -182,20 +182,37 @@ impl Satisfaction {
 mod tests {
     use super::*;
 
+    /// Every value of a `names!` enum: its name is its serde text and reads back.
+    fn names_are_serde<T: Serialize + Copy + PartialEq + std::fmt::Debug>(
+        all: &[T],
+        name: fn(T) -> &'static str,
+        from_name: fn(&str) -> Option<T>,
+    ) {
+        for v in all {
+            let json = serde_json::to_string(v).unwrap();
+            assert_eq!(json, format!("\"{}\"", name(*v)));
+            assert_eq!(from_name(name(*v)), Some(*v));
+        }
+    }
+
     #[test]
     fn names_match_serde() {
-        for k in Kind::ALL {
-            let json = serde_json::to_string(k).unwrap();
-            assert_eq!(json, format!("\"{}\"", k.name()));
-            assert_eq!(Kind::from_name(k.name()), Some(*k));
-        }
-        for s in Satisfaction::ALL {
-            let json = serde_json::to_string(s).unwrap();
-            assert_eq!(json, format!("\"{}\"", s.name()));
-        }
-        for u in Urgency::ALL {
-            assert_eq!(Urgency::from_name(u.name()), Some(*u));
-        }
+        use crate::clocks::{EndReason, Outcome, Refusal, Status};
+        use crate::unit::Role;
+        names_are_serde(Kind::ALL, Kind::name, Kind::from_name);
+        names_are_serde(
+            Satisfaction::ALL,
+            Satisfaction::name,
+            Satisfaction::from_name,
+        );
+        names_are_serde(Urgency::ALL, Urgency::name, Urgency::from_name);
+        names_are_serde(Role::ALL, Role::name, Role::from_name);
+        names_are_serde(Outcome::ALL, Outcome::name, Outcome::from_name);
+        names_are_serde(Status::ALL, Status::name, Status::from_name);
+        names_are_serde(EndReason::ALL, EndReason::name, EndReason::from_name);
+        names_are_serde(Refusal::ALL, Refusal::name, Refusal::from_name);
+        use crate::policy::TimeBasis;
+        names_are_serde(TimeBasis::ALL, TimeBasis::name, TimeBasis::from_name);
         assert_eq!(Kind::from_name("Consult"), None);
         assert!(Satisfaction::VeryUnsatisfied.is_unsatisfied());
         assert!(!Satisfaction::Unreachable.is_valid());

@@ -120,8 +120,9 @@ impl TicketSet {
     }
 }
 
-/// Tickets in either of a [`TicketSet`]'s forms, for the walks that read both (a unit's
-/// contributions, open assignments): owned tickets, or a compact batch.
+/// Tickets in either of a [`TicketSet`]'s forms, for the walks that read both (every
+/// assignment's evaluation, a unit's contributions, open assignments, period warnings): owned
+/// tickets, or a compact batch.
 #[derive(Debug, Clone, Copy)]
 pub enum TicketsRef<'a> {
     /// Owned tickets.
