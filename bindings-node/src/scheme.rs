@@ -94,7 +94,14 @@ fn warnings(
     as_of: Instant,
 ) -> Fallible<Vec<UnitWarning>> {
     let now = metrics_at(ev, tickets, period, as_of, &Default::default())?;
-    Ok(scheme.period_warnings_from_tickets(&ev.inner, tickets.held(), &now, period, as_of)?)
+    Ok(scheme.period_warnings_from_tickets_parallel(
+        &ev.inner,
+        tickets.held(),
+        &now,
+        period,
+        as_of,
+        crate::task::threads(),
+    )?)
 }
 
 fn plain_js<T: serde::Serialize>(env: &Env, v: T) -> Result<Unknown<'_>> {

@@ -264,7 +264,14 @@ impl Scheme {
             let scope = Scope::new(period.clone(), as_of);
             let now = partial_batch_parallel(tickets.batch(), &ev, &scope, threads())?
                 .finalize(&units, Default::default());
-            scheme.period_warnings_from_tickets(&ev, tickets.held(), &now, &period, as_of)
+            scheme.period_warnings_from_tickets_parallel(
+                &ev,
+                tickets.held(),
+                &now,
+                &period,
+                as_of,
+                threads(),
+            )
         })?;
         Report::of(py, &out)
     }

@@ -7,10 +7,9 @@ use std::collections::BTreeMap;
 use hotline_score::clocks::Evaluator;
 use hotline_score::instant::{CHINA_OFFSET, MS_PER_DAY};
 use hotline_score::metrics::{
-    Counter, DueAnchor, OpenAssignment, Partial, Scope, all_contributions, open_assignments,
-    partial, partials,
+    Counter, DueAnchor, Partial, Scope, all_contributions, partial, partials,
 };
-use hotline_score::scheme::{Scheme, Scores, WarningData, known_at};
+use hotline_score::scheme::{Scheme, Scores};
 use hotline_score::ticket::Ticket;
 use hotline_score::{Calendar, Error, Instant, Period, Policy, Unit};
 use rust_decimal::Decimal;
@@ -85,16 +84,14 @@ pub fn run(job: Job<'_>, progress: Progress) -> CliResult<Report> {
     let in_window = warning_start.is_some_and(|s| s <= job.as_of) && job.as_of < job.period.end;
     let warnings = if in_window {
         let bar = progress.step("finding rescuable tickets");
-        let open = par(job.tickets, |c| open_assignments(c, &ev, job.as_of))?.concat();
-        let (at_end, open_at_end) = at_period_end(job.tickets, &ev, &job.period, job.as_of)?;
-        let at_end = at_end.finalize(job.units, BTreeMap::new());
-        let data = WarningData {
-            metrics: &metrics,
-            open: &open,
-            at_end: &at_end,
-            open_at_end: &open_at_end,
-        };
-        let w = scheme.period_warnings(job.units, &job.period, job.as_of, &data)?;
+        let w = scheme.period_warnings_from_tickets_parallel(
+            &ev,
+            job.tickets,
+            &metrics,
+            &job.period,
+            job.as_of,
+            threads(),
+        )?;
         bar.finish_and_clear();
         w
     } else {
@@ -188,34 +185,6 @@ fn par_partial(
     let mut shards = par(tickets, |c| partial(c, ev, scope))?.into_iter();
     let mut out = shards.next().unwrap_or_default();
     shards.for_each(|p| out.merge(p));
-    Ok(out)
-}
-
-/// The period's end if nothing more is done (what warnings weigh rescuable tickets against):
-/// the tickets as known at `as_of`, evaluated at the period's end — chunk by chunk, so only a
-/// few thousand truncated copies exist at a time.
-fn at_period_end(
-    tickets: &[Ticket],
-    ev: &Evaluator,
-    period: &Period,
-    as_of: Instant,
-) -> hotline_score::Result<(Partial, Vec<OpenAssignment>)> {
-    let scope = Scope::new(period.clone(), period.end);
-    let shards = par(tickets, |part| {
-        let mut acc = Partial::default();
-        let mut open = Vec::new();
-        for chunk in part.chunks(4096) {
-            let known = known_at(chunk, as_of);
-            acc.merge(partial(&known, ev, &scope)?);
-            open.extend(open_assignments(&*known, ev, period.end)?);
-        }
-        Ok((acc, open))
-    })?;
-    let mut out = (Partial::default(), Vec::new());
-    for (p, o) in shards {
-        out.0.merge(p);
-        out.1.extend(o);
-    }
     Ok(out)
 }
 

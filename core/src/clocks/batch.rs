@@ -490,17 +490,20 @@ impl TicketBatch {
             .map(move |(m, id)| self.view(m, id, rows, None))
     }
 
-    /// Views of the tickets as they were known at `as_of` (what `scheme::known_at` keeps of
-    /// owned tickets): those received by then, each with its events up to then (a prefix: a
-    /// ticket's events are in time order).
+    /// Views of the tickets of `range` as they were known at `as_of` (what `scheme::known_at`
+    /// keeps of owned tickets): those received by then, each with its events up to then (a
+    /// prefix: a ticket's events are in time order).
     pub(crate) fn views_known_at<'a>(
         &'a self,
         rows: &'a [Option<u32>],
         as_of: Instant,
+        range: Range<usize>,
     ) -> impl Iterator<Item = TicketView<'a>> + 'a {
-        self.tickets
+        let metas = self.tickets.get(range.clone()).unwrap_or_default();
+        let ids = self.ids.get(range).unwrap_or_default();
+        metas
             .iter()
-            .zip(&self.ids)
+            .zip(ids)
             .filter(move |(m, _)| m.received_at <= as_of)
             .map(move |(m, id)| self.view(m, id, rows, Some(as_of)))
     }

@@ -3,6 +3,7 @@
 //! `as_of`** (events after `as_of` are not yet known, so they cannot rescue or sink anything).
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 use super::model::Scheme;
 use super::warning::{UnitWarning, WarningData};
@@ -10,8 +11,10 @@ use crate::clocks::Evaluator;
 use crate::error::Result;
 use crate::instant::Instant;
 use crate::metrics::{
-    MetricsTable, Scope, open_assignments, open_assignments_of, partial, partial_of_views,
+    MetricsTable, OpenAssignment, Partial, Scope, open_assignments, open_assignments_of, partial,
+    partial_of_views,
 };
+use crate::parts::in_parts;
 use crate::period::Period;
 use crate::ticket::{Ticket, TicketsRef};
 
@@ -29,34 +32,103 @@ impl Scheme {
         period: &Period,
         as_of: Instant,
     ) -> Result<Vec<UnitWarning>> {
+        self.period_warnings_from_tickets_parallel(ev, tickets, metrics, period, as_of, 1)
+    }
+
+    /// [`period_warnings_from_tickets`](Self::period_warnings_from_tickets) on up to `threads`
+    /// threads, each over a contiguous part of the tickets (at least 20,000 each), the parts'
+    /// results combined: the same warnings.
+    pub fn period_warnings_from_tickets_parallel<'a>(
+        &self,
+        ev: &Evaluator,
+        tickets: impl Into<TicketsRef<'a>>,
+        metrics: &MetricsTable,
+        period: &Period,
+        as_of: Instant,
+        threads: usize,
+    ) -> Result<Vec<UnitWarning>> {
         let tickets = tickets.into();
-        let open = open_assignments(tickets, ev, as_of)?;
-        let end = Scope::new(period.clone(), period.end);
-        let (at_end, open_at_end) = match tickets {
-            TicketsRef::Owned(tickets) => {
-                let known = known_at(tickets, as_of);
-                (
-                    partial(&known, ev, &end)?,
-                    open_assignments(&*known, ev, period.end)?,
-                )
-            }
-            TicketsRef::Batch(batch) => {
-                let rows = batch.rows_for(ev);
-                let known = || batch.views_known_at(&rows, as_of);
-                (
-                    partial_of_views(known(), ev, &end)?,
-                    open_assignments_of(known(), ev, period.end)?,
-                )
-            }
-        };
-        let at_end = at_end.finalize(ev.units(), metrics.external.clone());
+        let parts = threads.min(tickets.len() / MIN_TICKETS_PER_THREAD).max(1);
+        let passes = Passes::in_parts(tickets, ev, period, as_of, parts)?;
+        let at_end = passes.at_end.finalize(ev.units(), metrics.external.clone());
         let data = WarningData {
             metrics,
-            open: &open,
+            open: &passes.open,
             at_end: &at_end,
-            open_at_end: &open_at_end,
+            open_at_end: &passes.open_at_end,
         };
         self.period_warnings(ev.units(), period, as_of, &data)
+    }
+}
+
+/// Fewer tickets than this per thread are not worth a thread.
+const MIN_TICKETS_PER_THREAD: usize = 20_000;
+
+/// Owned tickets are cut to what was known at `as_of` (cloned) this many at a time.
+const KNOWN_AT_CHUNK: usize = 4096;
+
+/// What the warnings read of the tickets: the open assignments at `as_of`, and the projection
+/// to the period's end of the tickets as known at `as_of` (its partial state and open
+/// assignments).
+struct Passes {
+    open: Vec<OpenAssignment>,
+    at_end: Partial,
+    open_at_end: Vec<OpenAssignment>,
+}
+
+impl Passes {
+    /// The passes over `tickets` in exactly `parts` contiguous parts (at least one), each on its
+    /// own thread; the parts' open assignments joined in ticket order, their states merged.
+    fn in_parts(
+        tickets: TicketsRef<'_>,
+        ev: &Evaluator,
+        period: &Period,
+        as_of: Instant,
+        parts: usize,
+    ) -> Result<Passes> {
+        let end = Scope::new(period.clone(), period.end);
+        let rows = match tickets {
+            TicketsRef::Batch(batch) => batch.rows_for(ev),
+            TicketsRef::Owned(_) => Vec::new(),
+        };
+        let part = |range: Range<usize>| -> Result<Passes> {
+            match tickets {
+                TicketsRef::Owned(all) => {
+                    let some = all.get(range).unwrap_or_default();
+                    let mut passes = Passes {
+                        open: open_assignments(some, ev, as_of)?,
+                        at_end: Partial::default(),
+                        open_at_end: Vec::new(),
+                    };
+                    // The cut clones tickets: a few thousand at a time.
+                    for chunk in some.chunks(KNOWN_AT_CHUNK) {
+                        let known = known_at(chunk, as_of);
+                        passes.at_end.merge(partial(&known, ev, &end)?);
+                        passes
+                            .open_at_end
+                            .extend(open_assignments(&*known, ev, period.end)?);
+                    }
+                    Ok(passes)
+                }
+                TicketsRef::Batch(batch) => {
+                    let known = || batch.views_known_at(&rows, as_of, range.clone());
+                    Ok(Passes {
+                        open: open_assignments_of(batch.views(&rows, range.clone()), ev, as_of)?,
+                        at_end: partial_of_views(known(), ev, &end)?,
+                        open_at_end: open_assignments_of(known(), ev, period.end)?,
+                    })
+                }
+            }
+        };
+        let (first, rest) = in_parts(tickets.len(), parts, part, part);
+        let mut whole = first?;
+        for p in rest {
+            let p = p?;
+            whole.open.extend(p.open);
+            whole.at_end.merge(p.at_end);
+            whole.open_at_end.extend(p.open_at_end);
+        }
+        Ok(whole)
     }
 }
 
@@ -84,6 +156,47 @@ pub fn known_at(tickets: &[Ticket], as_of: Instant) -> Cow<'_, [Ticket]> {
 mod tests {
     use super::*;
     use crate::synthetic::{CityConfig, SyntheticCity};
+
+    /// The warnings' passes in parts on threads, from owned tickets or from a batch, equal one
+    /// pass over all the tickets, mid-period and at the end of the data.
+    #[test]
+    fn passes_in_parts_equal_one_pass_from_either_form() {
+        use crate::clocks::TicketBatch;
+        use crate::{Calendar, Policy};
+        let city = SyntheticCity::generate(&CityConfig {
+            days: 20,
+            tickets_per_day: 60,
+            units: 9,
+            ..CityConfig::default()
+        })
+        .unwrap();
+        let ev = Evaluator::new(
+            &Calendar::prc().unwrap(),
+            Policy::builtin("henan").unwrap(),
+            &city.units,
+        );
+        let batch = TicketBatch::from_tickets(&city.tickets);
+        let period = Period::new(
+            Instant::parse("2026-01-01T00:00:00+08:00").unwrap(),
+            Instant::parse("2026-04-01T00:00:00+08:00").unwrap(),
+            "2026-Q1",
+        )
+        .unwrap();
+        let mid = city.tickets[city.tickets.len() / 2].received_at;
+        for as_of in [mid, city.as_of] {
+            let whole =
+                Passes::in_parts(TicketsRef::from(&city.tickets), &ev, &period, as_of, 1).unwrap();
+            assert!(!whole.open.is_empty() && !whole.open_at_end.is_empty());
+            for parts in 1..=4 {
+                for tickets in [TicketsRef::from(&city.tickets), TicketsRef::from(&batch)] {
+                    let got = Passes::in_parts(tickets, &ev, &period, as_of, parts).unwrap();
+                    assert_eq!(got.open, whole.open, "{parts} parts");
+                    assert_eq!(got.at_end, whole.at_end, "{parts} parts");
+                    assert_eq!(got.open_at_end, whole.open_at_end, "{parts} parts");
+                }
+            }
+        }
+    }
 
     #[test]
     fn known_at_drops_what_was_not_yet_known() {

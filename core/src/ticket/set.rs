@@ -131,6 +131,21 @@ pub enum TicketsRef<'a> {
     Batch(&'a TicketBatch),
 }
 
+impl TicketsRef<'_> {
+    /// Number of tickets.
+    pub fn len(&self) -> usize {
+        match self {
+            TicketsRef::Owned(tickets) => tickets.len(),
+            TicketsRef::Batch(batch) => batch.len(),
+        }
+    }
+
+    /// Whether there are no tickets.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
 impl<'a> From<&'a [Ticket]> for TicketsRef<'a> {
     fn from(tickets: &'a [Ticket]) -> Self {
         TicketsRef::Owned(tickets)
