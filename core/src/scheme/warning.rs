@@ -17,7 +17,7 @@
 //! assumed never reopened; closing it in the data then changes the unit's total by exactly the
 //! predicted points for schemes without duration means.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -156,6 +156,18 @@ impl Scheme {
             .filter(|e| e.outcome == Outcome::Overdue)
             .map(AssignmentKey::of)
             .collect();
+        // The candidates for rescue, by unit (in their order): still pending at `as_of`, due
+        // before the period ends, overdue there if nothing is done.
+        let mut pending: HashMap<&UnitId, Vec<&OpenAssignment>> = HashMap::new();
+        for a in data.open {
+            if a.outcome == Outcome::Pending
+                && as_of <= a.due
+                && a.due < period.end
+                && overdue_at_end.contains(&AssignmentKey::of(a))
+            {
+                pending.entry(&a.unit).or_default().push(a);
+            }
+        }
         let mut out = Vec::new();
         for card in &scores.units {
             let mut reasons = Vec::new();
@@ -208,7 +220,8 @@ impl Scheme {
                 .collect();
             costly.sort_by_key(|c| std::cmp::Reverse(c.points_lost));
             costly.truncate(usize::try_from(spec.reasons).unwrap_or(usize::MAX));
-            let rescuable = self.rescuable(card, period, as_of, data, &mut rescue, &overdue_at_end);
+            let candidates = pending.get(&card.unit).map_or(&[][..], Vec::as_slice);
+            let rescuable = self.rescuable(card, candidates, &mut rescue);
             out.push(UnitWarning {
                 unit: card.unit.clone(),
                 group: card.group.clone(),
@@ -224,14 +237,13 @@ impl Scheme {
         Ok(out)
     }
 
+    /// The unit's rescuable tickets among `candidates` (its pending assignments that will be
+    /// overdue at the period's end), most points first.
     fn rescuable<'s>(
         &'s self,
         card: &Scorecard,
-        period: &Period,
-        as_of: Instant,
-        data: &WarningData<'_>,
+        candidates: &[&OpenAssignment],
         rescue: &mut Rescue<'s>,
-        overdue_at_end: &HashSet<AssignmentKey<'_>>,
     ) -> Vec<RescuableTicket> {
         let Some(group) = self.group(&card.group) else {
             return Vec::new();
@@ -249,16 +261,8 @@ impl Scheme {
             };
             *slot.get_or_insert_with(|| at_end.closed(&card.unit, role))
         };
-        let mut out: Vec<RescuableTicket> = data
-            .open
+        let mut out: Vec<RescuableTicket> = candidates
             .iter()
-            .filter(|a| {
-                a.unit == card.unit
-                    && a.outcome == Outcome::Pending
-                    && as_of <= a.due
-                    && a.due < period.end
-                    && overdue_at_end.contains(&AssignmentKey::of(a))
-            })
             .filter_map(|a| {
                 let closed = closed(a.role)?;
                 Some(RescuableTicket {
