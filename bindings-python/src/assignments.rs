@@ -14,11 +14,14 @@ use hotline_score::clocks::{
 use hotline_score::policy::{Clock, TimeBasis};
 use hotline_score::ticket::TicketSet;
 use hotline_score::{Amount, Instant, Role};
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
 use crate::arrow::export::{Table, arrow_err, timestamps};
-use crate::convert::json_out;
 use crate::errors::enter;
+
+/// More than the JSON text of one assignment takes (about 1.3 KB with five clocks).
+const BYTES_PER_ASSIGNMENT: usize = 2048;
 
 /// A dictionary column of a fieldless enum (a categorical in pandas and polars): each row a key
 /// into the names of `all`.
@@ -359,11 +362,32 @@ impl Assignments {
         self.extensions.clone()
     }
 
-    /// The core's JSON of the assignments, byte for byte (evaluated again).
+    /// The core's JSON of the assignments (`Evaluator::evaluate_all`'s), byte for byte,
+    /// evaluated again and written as the core lends them.
     fn to_json(&self, py: Python<'_>) -> PyResult<String> {
         let (ev, tickets, as_of) = (&self.evaluator, &self.tickets, self.as_of);
-        let all = enter(py, || ev.evaluate_all(tickets.held(), as_of))?;
-        json_out(py, &all)
+        let (text, failed) = enter(py, || {
+            // An array written element by element is serde_json's compact text of the whole.
+            // Room for every assignment up front (untouched room costs no memory): growing the
+            // text by doubling would copy a big quarter's gigabytes over and over.
+            let mut text = Vec::with_capacity(self.len.saturating_mul(BYTES_PER_ASSIGNMENT));
+            text.push(b'[');
+            let mut failed = None;
+            ev.for_each_assignment(tickets.held(), as_of, |a| {
+                if text.len() > 1 {
+                    text.push(b',');
+                }
+                if let Err(e) = serde_json::to_writer(&mut text, a) {
+                    failed.get_or_insert(e);
+                }
+            })?;
+            text.push(b']');
+            Ok((text, failed))
+        })?;
+        if let Some(e) = failed {
+            return Err(PyValueError::new_err(e.to_string()));
+        }
+        String::from_utf8(text).map_err(|e| PyValueError::new_err(e.to_string()))
     }
 
     /// The parsed JSON (`json.loads(self.to_json())`).

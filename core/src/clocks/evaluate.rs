@@ -4,11 +4,11 @@ use crate::error::{Error, Result};
 use crate::instant::Instant;
 use crate::policy::{Clock, CompleteOn, Limits, Redispatch, StartAt};
 use crate::ticket::{MAX_EVENTS_PER_TICKET, Ticket, TicketErrorKind, TicketsRef};
-use crate::unit::{Role, UnitId};
+use crate::unit::UnitId;
 
 use super::context::Evaluator;
 use super::facts::{Facts, Scratch, role_index};
-use super::state::{Assignment, AssignmentEnd, Clocks, ExtensionRecord};
+use super::state::{Assignment, AssignmentEnd, AssignmentRef, Clocks};
 use super::timer::{ClockInput, run};
 use super::view::{Converter, TicketView};
 
@@ -38,44 +38,6 @@ const FULL: Detail = Detail {
     finished_warnings: true,
     records: true,
 };
-
-/// One evaluated assignment, lent by [`Evaluator::for_each_assignment`]: an [`Assignment`]
-/// whose texts, clocks and extension records are borrowed from the evaluation of its ticket.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AssignmentRef<'a> {
-    /// The ticket.
-    pub ticket_id: &'a str,
-    /// The unit.
-    pub unit: &'a str,
-    /// Its role.
-    pub role: Role,
-    /// Index of the `dispatched` event in the ticket's log.
-    pub event_index: usize,
-    /// When it was dispatched.
-    pub dispatched_at: Instant,
-    /// How it ended early, if it did.
-    pub ended: Option<AssignmentEnd>,
-    /// The five clocks.
-    pub clocks: &'a Clocks,
-    /// Extension decisions, judged against the first extended clock (`complete` by default).
-    pub extensions: &'a [ExtensionRecord],
-}
-
-impl AssignmentRef<'_> {
-    /// The owned assignment.
-    pub fn to_assignment(&self) -> Assignment {
-        Assignment {
-            ticket_id: self.ticket_id.to_owned(),
-            unit: UnitId::from(self.unit),
-            role: self.role,
-            event_index: self.event_index,
-            dispatched_at: self.dispatched_at,
-            ended: self.ended,
-            clocks: *self.clocks,
-            extensions: self.extensions.to_vec(),
-        }
-    }
-}
 
 impl Evaluator {
     /// Evaluates every assignment of `ticket` at `as_of`, in dispatch order, with deadline

@@ -36,11 +36,10 @@ pub use context::Evaluator;
 pub(crate) use context::FxHasher;
 pub(crate) use facts::Scratch;
 pub use state::{
-    Assignment, AssignmentEnd, ClockState, Clocks, EndReason, ExtensionRecord, Outcome, Refusal,
-    Status,
+    Assignment, AssignmentEnd, AssignmentRef, ClockState, Clocks, EndReason, ExtensionRecord,
+    Outcome, Refusal, Status,
 };
 
-pub use evaluate::AssignmentRef;
 pub(crate) use evaluate::Detail;
 pub(crate) use facts::Facts;
 pub(crate) use texts::NO_TEXT;

@@ -1,6 +1,7 @@
 //! What evaluation reports: one clock's state, an assignment's five clocks, extension records.
 
-use serde::{Deserialize, Serialize};
+use serde::ser::SerializeStruct;
+use serde::{Deserialize, Serialize, Serializer};
 
 use crate::amount::Amount;
 use crate::instant::Instant;
@@ -211,8 +212,9 @@ pub struct AssignmentEnd {
     pub reason: EndReason,
 }
 
-/// One assignment (ticket × unit × role) evaluated at `as_of`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// One assignment (ticket × unit × role) evaluated at `as_of`. Its JSON is its
+/// [`AssignmentRef`]'s.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct Assignment {
     /// The ticket.
     pub ticket_id: String,
@@ -230,4 +232,80 @@ pub struct Assignment {
     pub clocks: Clocks,
     /// Extension decisions, judged against the first extended clock (`complete` by default).
     pub extensions: Vec<ExtensionRecord>,
+}
+
+/// One evaluated assignment, lent by [`Evaluator::for_each_assignment`]: an [`Assignment`]
+/// whose texts, clocks and extension records are borrowed from the evaluation of its ticket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AssignmentRef<'a> {
+    /// The ticket.
+    pub ticket_id: &'a str,
+    /// The unit.
+    pub unit: &'a str,
+    /// Its role.
+    pub role: Role,
+    /// Index of the `dispatched` event in the ticket's log.
+    pub event_index: usize,
+    /// When it was dispatched.
+    pub dispatched_at: Instant,
+    /// How it ended early, if it did.
+    pub ended: Option<AssignmentEnd>,
+    /// The five clocks.
+    pub clocks: &'a Clocks,
+    /// Extension decisions, judged against the first extended clock (`complete` by default).
+    pub extensions: &'a [ExtensionRecord],
+}
+
+impl Assignment {
+    /// This assignment, borrowed.
+    pub fn borrowed(&self) -> AssignmentRef<'_> {
+        AssignmentRef {
+            ticket_id: &self.ticket_id,
+            unit: self.unit.as_str(),
+            role: self.role,
+            event_index: self.event_index,
+            dispatched_at: self.dispatched_at,
+            ended: self.ended,
+            clocks: &self.clocks,
+            extensions: &self.extensions,
+        }
+    }
+}
+
+impl Serialize for Assignment {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.borrowed().serialize(s)
+    }
+}
+
+/// The one JSON writer of an assignment (owned ones write through it).
+impl Serialize for AssignmentRef<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("Assignment", 8)?;
+        st.serialize_field("ticket_id", self.ticket_id)?;
+        st.serialize_field("unit", self.unit)?;
+        st.serialize_field("role", &self.role)?;
+        st.serialize_field("event_index", &self.event_index)?;
+        st.serialize_field("dispatched_at", &self.dispatched_at)?;
+        st.serialize_field("ended", &self.ended)?;
+        st.serialize_field("clocks", self.clocks)?;
+        st.serialize_field("extensions", self.extensions)?;
+        st.end()
+    }
+}
+
+impl AssignmentRef<'_> {
+    /// The owned assignment.
+    pub fn to_assignment(&self) -> Assignment {
+        Assignment {
+            ticket_id: self.ticket_id.to_owned(),
+            unit: UnitId::from(self.unit),
+            role: self.role,
+            event_index: self.event_index,
+            dispatched_at: self.dispatched_at,
+            ended: self.ended,
+            clocks: *self.clocks,
+            extensions: self.extensions.to_vec(),
+        }
+    }
 }
