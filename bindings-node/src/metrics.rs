@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use hotline_score::clocks::Evaluator as CoreEvaluator;
+use hotline_score::clocks::{Assignment, Evaluator as CoreEvaluator};
 use hotline_score::metrics::{
     DueAnchor, MetricsTable, Partial as CorePartial, Scope, contributions, open_assignments,
 };
@@ -157,6 +157,12 @@ fn plain_js<T: serde::Serialize>(env: &Env, v: T) -> Result<Unknown<'_>> {
     json::plain(env, &v)
 }
 
+/// Assignments as plain objects, a slice at a time: a big quarter's JSON is beyond V8's
+/// longest string.
+fn assignments_js(env: &Env, all: Vec<Assignment>) -> Result<Unknown<'_>> {
+    json::plain_slices(env, all.len(), |range| all.get(range).unwrap_or_default())
+}
+
 #[napi]
 impl Evaluator {
     /// An evaluator of the units table with `calendar` (default: `Calendar.prc()`) and
@@ -197,11 +203,11 @@ impl Evaluator {
         &self,
         tickets: &Tickets,
         #[napi(ts_arg_type = "Date | string | number")] as_of: When,
-    ) -> AsyncTask<Work<Vec<hotline_score::clocks::Assignment>>> {
+    ) -> AsyncTask<Work<Vec<Assignment>>> {
         let (ev, ts) = (self.inner.clone(), tickets.set.clone());
         Work::new(
             move || Ok(ev.evaluate_all(ts.held(), as_of.get()?)?),
-            plain_js,
+            assignments_js,
         )
         .spawn()
     }
@@ -217,7 +223,7 @@ impl Evaluator {
         let out = enter(env, || {
             Ok(self.inner.evaluate_all(tickets.set.held(), as_of.get()?)?)
         })?;
-        json::plain(env, &out)
+        assignments_js(env, out)
     }
 
     /// The partial state (per-unit integer counters) of the tickets for a period at `asOf`,

@@ -84,6 +84,21 @@ test('partial states merge exactly: shards in any order equal the whole', async 
   assert.throws(() => whole.finalize(units, { u: { x: 'ten' } }), { code: 'invalid_argument', field: 'external' })
 })
 
+test('evaluate: a quarter beyond one JSON slice gives every assignment, in order', async () => {
+  // More assignments than one slice of JSON (4,096): the result is built slice by slice, as
+  // a big quarter's must be (its JSON is longer than V8's longest string).
+  const big = hs.syntheticCitySync({ days: 10, ticketsPerDay: 500, seed: 3 })
+  const ev = new hs.Evaluator(big.units)
+  const objects = big.tickets.toObjects()
+  const half = Math.floor(objects.length / 2)
+  const parts = [objects.slice(0, half), objects.slice(half)]
+    .map((o) => ev.evaluateSync(hs.Tickets.fromObjectsSync(o), big.asOf))
+  const whole = ev.evaluateSync(big.tickets, big.asOf)
+  assert.ok(whole.length > 4096 && parts.every((p) => p.length <= 4096), `${whole.length} assignments`)
+  assert.deepEqual(whole, parts.flat())
+  assert.deepEqual(await ev.evaluate(big.tickets, big.asOf), whole)
+})
+
 test('evaluate, contributions, open assignments and explanations trace points to tickets', async () => {
   const ev = new hs.Evaluator(units)
   const sample = tickets.slice(0, 200)
