@@ -12,9 +12,10 @@ help: ## List the targets
 test: lint deny test-rust test-python test-node ## Every check and every test of every language (what CI runs)
 
 .PHONY: lint
-lint: ## rustfmt --check and clippy -D warnings on the whole workspace
+lint: ## rustfmt --check, clippy -D warnings on the whole workspace, the core's API docs without a broken link
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets --features hotline-score/json-schema --locked -- -D warnings
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc -p hotline-score --no-deps --locked
 
 CARGO_DENY_VERSION ?= 0.20.2
 

@@ -398,6 +398,10 @@ fn evaluating_all_equals_each_ticket_from_either_form() {
     ev.for_each_assignment(&batch, as_of, |a| lent.push(a.to_assignment()))
         .unwrap();
     assert_eq!(lent, each);
+    // Owned assignments write through the lent ones' writer and read back.
+    let text = serde_json::to_string(&each).unwrap();
+    let back: Vec<hotline_score::clocks::Assignment> = serde_json::from_str(&text).unwrap();
+    assert_eq!(back, each);
 }
 
 #[test]

@@ -234,7 +234,8 @@ pub struct Assignment {
     pub extensions: Vec<ExtensionRecord>,
 }
 
-/// One evaluated assignment, lent by [`Evaluator::for_each_assignment`]: an [`Assignment`]
+/// One evaluated assignment, lent by
+/// [`Evaluator::for_each_assignment`](super::Evaluator::for_each_assignment): an [`Assignment`]
 /// whose texts, clocks and extension records are borrowed from the evaluation of its ticket.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AssignmentRef<'a> {
