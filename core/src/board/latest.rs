@@ -71,6 +71,12 @@ impl LastEvents {
             .map(|(_, t)| *t)
     }
 
+    /// Estimated heap bytes: the vector's entries, and a tree's few dozen bytes per entry.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        let entry = std::mem::size_of::<(i64, u32)>();
+        self.entries.len() * entry + self.deep.len() * (2 * entry + 8)
+    }
+
     /// Entries held (live and stale).
     pub(crate) fn len(&self) -> usize {
         self.entries.len().saturating_add(self.deep.len())

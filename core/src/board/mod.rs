@@ -279,7 +279,7 @@ impl Board {
                 + self.periods.heap_bytes()
                 + self.status.heap_bytes()
                 + self.by_id.capacity() * (std::mem::size_of::<(String, u32)>() + 16)
-                + self.by_last.len() * std::mem::size_of::<(i64, u32)>(),
+                + self.by_last.heap_bytes(),
         }
     }
 }
