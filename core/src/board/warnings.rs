@@ -2,7 +2,7 @@
 //! and projected to the period end, with the rescuable tickets read from the completion-lapse
 //! index (running completion clocks due in `[as_of, period end)`).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use super::Board;
 use super::record::{Lapse, kind};
@@ -53,10 +53,17 @@ impl Board {
         if warned.is_empty() {
             return Ok(warned);
         }
-        let mut open = Vec::new();
+        // Each warned unit's candidates: from the lapse index, then from the tickets evaluated
+        // at query time (each of those cut and evaluated once for all the units).
+        let special = self.query_time_tickets_in(period, as_of);
+        let mut per_unit = Vec::with_capacity(warned.len());
         for w in &warned {
-            self.rescuable_candidates(period, &w.unit, as_of, &mut open)?;
+            let mut out = Vec::new();
+            self.indexed_candidates(period, &w.unit, as_of, &special, &mut out)?;
+            per_unit.push(out);
         }
+        self.query_time_candidates(period, &warned, as_of, &special, &mut per_unit)?;
+        let open: Vec<OpenAssignment> = per_unit.into_iter().flatten().collect();
         let open_at_end: Vec<OpenAssignment> = open
             .iter()
             .map(|a| OpenAssignment {
@@ -74,16 +81,17 @@ impl Board {
     }
 
     /// `unit`'s assignments pending at `as_of`, due in `[as_of, period end)` and overdue at the
-    /// period end if nothing more happens.
-    fn rescuable_candidates(
+    /// period end if nothing more happens, read from the lapse index (tickets evaluated at query
+    /// time, `special`, left out).
+    fn indexed_candidates(
         &self,
         period: &Period,
         unit: &UnitId,
         as_of: Instant,
+        special: &BTreeSet<u32>,
         out: &mut Vec<OpenAssignment>,
     ) -> Result<()> {
         let u = self.unit_index(unit.as_str())?;
-        let special = self.query_time_tickets_in(period, as_of);
         let in_range = |due: Instant| as_of <= due && due < period.end;
         let mut seen = BTreeSet::new();
         if let Some(slot) = self
@@ -120,12 +128,33 @@ impl Board {
                 }
             }
         }
-        for t in &special {
+        Ok(())
+    }
+
+    /// The same candidates among the tickets evaluated at query time (`special`), for every
+    /// warned unit at once: `out[k]` receives those of `warned[k]`.
+    fn query_time_candidates(
+        &self,
+        period: &Period,
+        warned: &[UnitWarning],
+        as_of: Instant,
+        special: &BTreeSet<u32>,
+        out: &mut [Vec<OpenAssignment>],
+    ) -> Result<()> {
+        let slots: HashMap<&UnitId, usize> = warned
+            .iter()
+            .enumerate()
+            .map(|(k, w)| (&w.unit, k))
+            .collect();
+        let in_range = |due: Instant| as_of <= due && due < period.end;
+        for t in special {
             let Some(state) = self.tickets.get(*t as usize) else {
                 continue;
             };
             let ticket = &state.ticket;
-            if !ticket.events.iter().any(|e| e.body.unit() == Some(unit)) {
+            let mentions =
+                |e: &crate::ticket::Event| e.body.unit().is_some_and(|u| slots.contains_key(u));
+            if !ticket.events.iter().any(mentions) {
                 continue;
             }
             let upto = crate::ticket::Ticket {
@@ -141,13 +170,17 @@ impl Board {
             let end = self.ev.evaluate(&upto, period.end)?;
             for (a, e) in now.iter().zip(end.iter()) {
                 let c = &a.clocks.complete;
-                if let (true, Outcome::Pending, Some(due), Outcome::Overdue) =
-                    (&a.unit == unit, c.outcome, c.due, e.clocks.complete.outcome)
-                    && in_range(due)
+                if let (Some(&k), Outcome::Pending, Some(due), Outcome::Overdue) = (
+                    slots.get(&a.unit),
+                    c.outcome,
+                    c.due,
+                    e.clocks.complete.outcome,
+                ) && in_range(due)
+                    && let Some(list) = out.get_mut(k)
                 {
-                    out.push(OpenAssignment {
+                    list.push(OpenAssignment {
                         ticket_id: ticket.id.clone(),
-                        unit: unit.clone(),
+                        unit: a.unit.clone(),
                         role: a.role,
                         dispatched_at: a.dispatched_at,
                         due,
