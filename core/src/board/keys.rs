@@ -105,18 +105,7 @@ mod tests {
     /// every log (a unit not yet named gets the next key).
     #[test]
     fn appended_keys_equal_a_full_conversion() {
-        let city = SyntheticCity::generate(&CityConfig {
-            units: 12,
-            days: 4,
-            tickets_per_day: 30,
-            ..CityConfig::default()
-        })
-        .unwrap();
-        let ev = Evaluator::new(
-            &crate::Calendar::prc().unwrap(),
-            crate::Policy::henan().unwrap(),
-            &city.units,
-        );
+        let (city, ev) = crate::synthetic::test_city(4, 30, 12);
         let mut converter = Converter::default();
         let mut checked = 0;
         for t in city.tickets.iter().filter(|t| !t.events.is_empty()) {

@@ -353,20 +353,8 @@ mod tests {
     /// the partial state of the whole batch.
     #[test]
     fn parts_on_threads_equal_the_whole() {
-        use crate::synthetic::{CityConfig, SyntheticCity};
-        use crate::{Calendar, Period, Policy};
-        let city = SyntheticCity::generate(&CityConfig {
-            days: 6,
-            tickets_per_day: 40,
-            units: 7,
-            ..CityConfig::default()
-        })
-        .unwrap();
-        let ev = Evaluator::new(
-            &Calendar::prc().unwrap(),
-            Policy::builtin("henan").unwrap(),
-            &city.units,
-        );
+        use crate::Period;
+        let (city, ev) = crate::synthetic::test_city(6, 40, 7);
         let batch = TicketBatch::from_tickets(&city.tickets);
         let first = city.tickets[0].received_at;
         let period = Period::new(

@@ -162,19 +162,7 @@ mod tests {
     #[test]
     fn passes_in_parts_equal_one_pass_from_either_form() {
         use crate::clocks::TicketBatch;
-        use crate::{Calendar, Policy};
-        let city = SyntheticCity::generate(&CityConfig {
-            days: 20,
-            tickets_per_day: 60,
-            units: 9,
-            ..CityConfig::default()
-        })
-        .unwrap();
-        let ev = Evaluator::new(
-            &Calendar::prc().unwrap(),
-            Policy::builtin("henan").unwrap(),
-            &city.units,
-        );
+        let (city, ev) = crate::synthetic::test_city(20, 60, 9);
         let batch = TicketBatch::from_tickets(&city.tickets);
         let period = Period::new(
             Instant::parse("2026-01-01T00:00:00+08:00").unwrap(),

@@ -231,6 +231,29 @@ impl CityGenerator {
     }
 }
 
+/// A small synthetic city (`days` days, about `tickets_per_day` tickets a day, `units` units)
+/// and its evaluator (PRC calendar, `henan` limits): the setting of unit tests across the crate.
+#[cfg(test)]
+pub(crate) fn test_city(
+    days: u32,
+    tickets_per_day: u32,
+    units: usize,
+) -> (SyntheticCity, crate::clocks::Evaluator) {
+    let Ok(city) = SyntheticCity::generate(&CityConfig {
+        days,
+        tickets_per_day,
+        units,
+        ..CityConfig::default()
+    }) else {
+        panic!("a valid city configuration");
+    };
+    let (Ok(calendar), Ok(policy)) = (crate::Calendar::prc(), crate::Policy::henan()) else {
+        panic!("the built-in calendar and policy");
+    };
+    let ev = crate::clocks::Evaluator::new(&calendar, policy, &city.units);
+    (city, ev)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
