@@ -37,7 +37,8 @@ impl Scheme {
 
     /// [`period_warnings_from_tickets`](Self::period_warnings_from_tickets) on up to `threads`
     /// threads, each over a contiguous part of the tickets (at least 20,000 each), the parts'
-    /// results combined: the same warnings.
+    /// results combined: the same warnings. When several tickets fail to evaluate, the error
+    /// names one of them, which may depend on the parts.
     pub fn period_warnings_from_tickets_parallel<'a>(
         &self,
         ev: &Evaluator,
