@@ -482,11 +482,7 @@ impl TicketBatch {
         rows: &'a [Option<u32>],
         range: Range<usize>,
     ) -> impl Iterator<Item = TicketView<'a>> + 'a {
-        let metas = self.tickets.get(range.clone()).unwrap_or_default();
-        let ids = self.ids.get(range).unwrap_or_default();
-        metas
-            .iter()
-            .zip(ids)
+        self.metas(range)
             .map(move |(m, id)| self.view(m, id, rows, None))
     }
 
@@ -499,13 +495,16 @@ impl TicketBatch {
         as_of: Instant,
         range: Range<usize>,
     ) -> impl Iterator<Item = TicketView<'a>> + 'a {
-        let metas = self.tickets.get(range.clone()).unwrap_or_default();
-        let ids = self.ids.get(range).unwrap_or_default();
-        metas
-            .iter()
-            .zip(ids)
+        self.metas(range)
             .filter(move |(m, _)| m.received_at <= as_of)
             .map(move |(m, id)| self.view(m, id, rows, Some(as_of)))
+    }
+
+    /// The tickets of `range` (clamped) with their ids.
+    fn metas(&self, range: Range<usize>) -> impl Iterator<Item = (&Meta, &str)> {
+        let metas = self.tickets.get(range.clone()).unwrap_or_default();
+        let ids = self.ids.get(range).unwrap_or_default();
+        metas.iter().zip(ids.iter().map(String::as_str))
     }
 
     /// The view of ticket `m`, its events cut after `until` if given.
