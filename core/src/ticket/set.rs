@@ -69,10 +69,7 @@ impl TicketSet {
 
     /// Number of tickets.
     pub fn len(&self) -> usize {
-        match self.owned.get() {
-            Some(t) => t.len(),
-            None => self.batch().len(),
-        }
+        self.held().len()
     }
 
     /// Whether the set holds no ticket.
