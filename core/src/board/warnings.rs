@@ -2,7 +2,7 @@
 //! and projected to the period end, with the rescuable tickets read from the completion-lapse
 //! index (running completion clocks due in `[as_of, period end)`).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashSet};
 
 use super::Board;
 use super::record::{Lapse, kind};
@@ -53,17 +53,15 @@ impl Board {
         if warned.is_empty() {
             return Ok(warned);
         }
-        // Each warned unit's candidates: from the lapse index, then from the tickets evaluated
-        // at query time (each of those cut and evaluated once for all the units).
+        // The warned units' candidates: from the lapse index, then from the tickets evaluated
+        // at query time (each of those cut and evaluated once for all the units). The scheme
+        // reads them unit by unit, each unit's in this order.
         let special = self.query_time_tickets_in(period, as_of);
-        let mut per_unit = Vec::with_capacity(warned.len());
+        let mut open = Vec::new();
         for w in &warned {
-            let mut out = Vec::new();
-            self.indexed_candidates(period, &w.unit, as_of, &special, &mut out)?;
-            per_unit.push(out);
+            self.indexed_candidates(period, &w.unit, as_of, &special, &mut open)?;
         }
-        self.query_time_candidates(period, &warned, as_of, &special, &mut per_unit)?;
-        let open: Vec<OpenAssignment> = per_unit.into_iter().flatten().collect();
+        self.query_time_candidates(period, &warned, as_of, &special, &mut open)?;
         let open_at_end: Vec<OpenAssignment> = open
             .iter()
             .map(|a| OpenAssignment {
@@ -132,20 +130,16 @@ impl Board {
     }
 
     /// The same candidates among the tickets evaluated at query time (`special`), for every
-    /// warned unit at once: `out[k]` receives those of `warned[k]`.
+    /// warned unit at once.
     fn query_time_candidates(
         &self,
         period: &Period,
         warned: &[UnitWarning],
         as_of: Instant,
         special: &BTreeSet<u32>,
-        out: &mut [Vec<OpenAssignment>],
+        out: &mut Vec<OpenAssignment>,
     ) -> Result<()> {
-        let slots: HashMap<&UnitId, usize> = warned
-            .iter()
-            .enumerate()
-            .map(|(k, w)| (&w.unit, k))
-            .collect();
+        let units: HashSet<&UnitId> = warned.iter().map(|w| &w.unit).collect();
         let in_range = |due: Instant| as_of <= due && due < period.end;
         for t in special {
             let Some(state) = self.tickets.get(*t as usize) else {
@@ -153,7 +147,7 @@ impl Board {
             };
             let ticket = &state.ticket;
             let mentions =
-                |e: &crate::ticket::Event| e.body.unit().is_some_and(|u| slots.contains_key(u));
+                |e: &crate::ticket::Event| e.body.unit().is_some_and(|u| units.contains(u));
             if !ticket.events.iter().any(mentions) {
                 continue;
             }
@@ -170,15 +164,14 @@ impl Board {
             let end = self.ev.evaluate(&upto, period.end)?;
             for (a, e) in now.iter().zip(end.iter()) {
                 let c = &a.clocks.complete;
-                if let (Some(&k), Outcome::Pending, Some(due), Outcome::Overdue) = (
-                    slots.get(&a.unit),
+                if let (true, Outcome::Pending, Some(due), Outcome::Overdue) = (
+                    units.contains(&a.unit),
                     c.outcome,
                     c.due,
                     e.clocks.complete.outcome,
                 ) && in_range(due)
-                    && let Some(list) = out.get_mut(k)
                 {
-                    list.push(OpenAssignment {
+                    out.push(OpenAssignment {
                         ticket_id: ticket.id.clone(),
                         unit: a.unit.clone(),
                         role: a.role,
