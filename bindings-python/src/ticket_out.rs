@@ -7,22 +7,23 @@
 use std::sync::Arc;
 
 use arrow_array::ArrayRef;
-use arrow_array::builder::{BooleanBuilder, StringBuilder};
+use arrow_array::builder::BooleanBuilder;
 use hotline_score::clocks::TicketBatch;
 use hotline_score::ticket::InstantCell;
 use pyo3::prelude::*;
 
-use crate::arrow::export::{Table, timestamps};
+use crate::arrow::export::{Table, Texts, timestamps};
 
 /// Bytes reserved per cell of a text column (grown as needed).
 const BYTES_PER_CELL: usize = 12;
 
-fn texts(rows: usize) -> StringBuilder {
-    StringBuilder::with_capacity(rows, rows.saturating_mul(BYTES_PER_CELL))
+fn texts(rows: usize) -> Texts {
+    Texts::with_capacity(rows, rows.saturating_mul(BYTES_PER_CELL))
 }
 
-fn done(mut b: StringBuilder) -> ArrayRef {
-    Arc::new(b.finish())
+/// A column of one array.
+fn one(a: ArrayRef) -> Vec<ArrayRef> {
+    vec![a]
 }
 
 fn flag(b: &mut BooleanBuilder, cell: Option<&str>) {
@@ -43,7 +44,17 @@ pub fn tickets_table(batch: &TicketBatch) -> PyResult<Table> {
     let names = batch.attribute_names();
     let [mut id, mut kind, mut urgency, mut channel] = [(); 4].map(|()| texts(n));
     let mut received = Vec::with_capacity(n);
-    let mut attributes: Vec<StringBuilder> = names.iter().map(|_| texts(n)).collect();
+    // Attributes hold the free texts (工单 content …): their bytes are counted first, so a column
+    // of gigabytes is written once instead of grown by doubling.
+    let mut bytes = vec![0_usize; names.len()];
+    batch.for_each_ticket_row(|r| {
+        for (k, v) in r.attributes {
+            if let Some(b) = names.binary_search(k).ok().and_then(|i| bytes.get_mut(i)) {
+                *b += v.len();
+            }
+        }
+    });
+    let mut attributes: Vec<Texts> = bytes.iter().map(|b| Texts::with_capacity(n, *b)).collect();
     batch.for_each_ticket_row(|r| {
         id.append_value(r.ticket_id);
         kind.append_value(r.kind);
@@ -57,15 +68,17 @@ pub fn tickets_table(batch: &TicketBatch) -> PyResult<Table> {
             column.append_option(pairs.next_if(|(k, _)| k == name).map(|(_, v)| *v));
         }
     });
-    let mut columns: Vec<(&str, ArrayRef)> = vec![
-        ("ticket_id", done(id)),
-        ("kind", done(kind)),
-        ("urgency", done(urgency)),
-        ("channel", done(channel)),
-        ("received_at", timestamps(received)),
+    let mut columns: Vec<(&str, Vec<ArrayRef>)> = vec![
+        ("ticket_id", id.finish("ticket_id")?),
+        ("kind", kind.finish("kind")?),
+        ("urgency", urgency.finish("urgency")?),
+        ("channel", channel.finish("channel")?),
+        ("received_at", one(timestamps(received))),
     ];
-    columns.extend(names.iter().copied().zip(attributes.into_iter().map(done)));
-    Table::new(columns)
+    for (name, column) in names.iter().zip(attributes) {
+        columns.push((name, column.finish(name)?));
+    }
+    Table::from_chunks(columns)
 }
 
 /// The events table.
@@ -99,20 +112,20 @@ pub fn events_table(batch: &TicketBatch) -> PyResult<Table> {
         flag(&mut resolved, r.resolved);
         event_id.append_option(r.event_id);
     });
-    let boolean = |mut b: BooleanBuilder| -> ArrayRef { Arc::new(b.finish()) };
-    Table::new(vec![
-        ("ticket_id", done(ticket_id)),
-        ("at", timestamps(at)),
-        ("type", done(event_type)),
-        ("unit", done(unit)),
-        ("role", done(role)),
-        ("reason", done(reason)),
+    let boolean = |mut b: BooleanBuilder| one(Arc::new(b.finish()));
+    Table::from_chunks(vec![
+        ("ticket_id", ticket_id.finish("ticket_id")?),
+        ("at", one(timestamps(at))),
+        ("type", event_type.finish("type")?),
+        ("unit", unit.finish("unit")?),
+        ("role", role.finish("role")?),
+        ("reason", reason.finish("reason")?),
         ("accepted", boolean(accepted)),
         ("approved", boolean(approved)),
-        ("amount", done(amount)),
+        ("amount", amount.finish("amount")?),
         ("passed", boolean(passed)),
-        ("satisfaction", done(satisfaction)),
+        ("satisfaction", satisfaction.finish("satisfaction")?),
         ("resolved", boolean(resolved)),
-        ("event_id", done(event_id)),
+        ("event_id", event_id.finish("event_id")?),
     ])
 }

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 import polars as pl
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
 import hotline_score as hs
@@ -214,3 +215,37 @@ def test_big_arrow_tables_read_in_parallel_as_row_by_row() -> None:
     assert parallel.diagnostics.to_pylist() == one_by_one.diagnostics.to_pylist()
     codes = [d["code"] for d in parallel.diagnostics.to_pylist()]
     assert codes == ["duplicate_ticket", "unknown_kind"], codes
+
+
+def test_text_past_two_gib_comes_out_in_string_batches() -> None:
+    """A tickets table whose 工单 texts (an attribute column) pass 2 GiB, more than one Arrow
+    ``string`` array holds: ``to_tables()`` cuts it into record batches that each fit (a panic at
+    the 2 GiB offset before), every column stays ``string``, and every cell is the ticket's
+    own. Eight distinct 1 MiB texts, dictionary-encoded in, so only the output is big."""
+    mib = 1 << 20
+    n = 2 * 1024 + 16  # 2 GiB + 16 MiB of text
+    # About 1 MiB each, half of them in a 3-byte script (the cuts fall between values).
+    texts = [f"{k}:" + ("诉" * (mib // 3) if k % 2 else "x" * mib) for k in range(8)]
+    ids = [f"T{i:05d}" for i in range(n)]
+    received = pa.array([1_767_225_600_000 + i * 1_000 for i in range(n)], pa.timestamp("ms", "+08:00"))
+    tickets = pa.table(
+        {
+            "ticket_id": ids,
+            "kind": pa.array(["complaint"] * n),
+            "received_at": received,
+            "content": pa.DictionaryArray.from_arrays(pa.array([i % 8 for i in range(n)], pa.int32()), texts),
+        }
+    )
+    events = pa.table({"ticket_id": ids, "at": received, "type": ["dispatched"] * n, "unit": ["U1"] * n})
+    tickets_t, _ = hs.load_rows(tickets, events).to_tables()
+    assert len(tickets_t) == n and tickets_t.column("ticket_id") == ids  # read batch by batch
+    out = tickets_t.to_pyarrow()
+    del tickets_t
+    assert out.num_rows == n and out.schema.field("content").type == pa.string()
+    chunks = out.column("content").chunks
+    assert len(chunks) == 2, [len(c) for c in chunks]
+    assert all(c.buffers()[2].size <= 2**31 - 1 for c in chunks)
+    prefixes = [p for c in chunks for p in pc.utf8_slice_codeunits(c, 0, 4).to_pylist()]
+    assert prefixes == [texts[i % 8][:4] for i in range(n)]
+    lengths = [x for c in chunks for x in pc.binary_length(c).to_pylist()]
+    assert lengths == [len(texts[i % 8].encode()) for i in range(n)]

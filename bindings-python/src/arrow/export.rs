@@ -1,10 +1,17 @@
 //! Arrow-backed results: [`Table`] (what every tabular result is) and [`ArrowArray`] (the
 //! result of a vectorised calendar operation), both exported through the Arrow PyCapsule
 //! interface so pyarrow, polars and pandas read them without copying row by row.
+//!
+//! A table is a stream of record batches. Text columns whose bytes grow with the data are
+//! written through [`Texts`], which starts a new Arrow `string` array before one would pass
+//! 2 GiB (its offsets are 32-bit); [`Table::from_chunks`] cuts the table's batches wherever any
+//! column's arrays end, so every text column is `string` whatever the table's size.
 
 use std::ffi::CStr;
+use std::ops::Range;
 use std::sync::Arc;
 
+use arrow_array::builder::{ArrayBuilder, StringBuilder};
 use arrow_array::cast::AsArray;
 use arrow_array::ffi::{FFI_ArrowArray, FFI_ArrowSchema};
 use arrow_array::ffi_stream::FFI_ArrowArrayStream;
@@ -20,6 +27,9 @@ const STREAM: &CStr = c"arrow_array_stream";
 const SCHEMA: &CStr = c"arrow_schema";
 const ARRAY: &CStr = c"arrow_array";
 
+/// The most bytes of text one Arrow `string` array holds (its offsets are `i32`).
+const STRING_BYTES: usize = i32::MAX as usize;
+
 /// An Arrow error as a Python `ValueError`.
 pub fn arrow_err(e: ArrowError) -> PyErr {
     PyValueError::new_err(e.to_string())
@@ -31,32 +41,187 @@ pub fn timestamps(values: Vec<Option<i64>>) -> ArrayRef {
     Arc::new(TimestampMillisecondArray::from(values).with_timezone("+08:00"))
 }
 
+/// A text column with a row per ticket, event or assignment, written as one or more `string`
+/// arrays: a new one starts before the current one would pass 2 GiB (a year of 工单 texts).
+pub struct Texts {
+    done: Vec<ArrayRef>,
+    current: StringBuilder,
+    /// Bytes announced and not yet written (reserved for the next array when one is started).
+    expected: usize,
+    /// The first row whose text alone is over 2 GiB (written as null, reported by `finish`).
+    too_long: Option<usize>,
+}
+
+impl Texts {
+    /// A column of about `rows` rows and `bytes` bytes of text (room reserved; grown as needed).
+    pub fn with_capacity(rows: usize, bytes: usize) -> Self {
+        Texts {
+            done: Vec::new(),
+            current: StringBuilder::with_capacity(rows, bytes.min(STRING_BYTES)),
+            expected: bytes,
+            too_long: None,
+        }
+    }
+
+    /// Appends a cell.
+    pub fn append_value(&mut self, v: &str) {
+        self.append_option(Some(v));
+    }
+
+    /// Appends a cell or a null.
+    pub fn append_option(&mut self, v: Option<&str>) {
+        let room = STRING_BYTES - self.current.values_slice().len();
+        if v.map_or(0, str::len) > room {
+            self.append_past_room(v);
+        } else {
+            self.current.append_option(v);
+        }
+    }
+
+    /// Appends a cell the current array has no room for: in a new array, or, longer than any
+    /// array holds, as a null that `finish` reports.
+    #[cold]
+    fn append_past_room(&mut self, v: Option<&str>) {
+        if v.map_or(0, str::len) > STRING_BYTES {
+            let row = self.done.iter().map(|a| a.len()).sum::<usize>() + self.current.len();
+            self.too_long.get_or_insert(row);
+            self.current.append_null();
+            return;
+        }
+        let written = self.current.values_slice().len();
+        self.expected = self.expected.saturating_sub(written);
+        let full = std::mem::replace(
+            &mut self.current,
+            StringBuilder::with_capacity(0, self.expected.min(STRING_BYTES)),
+        );
+        self.push_done(full);
+        self.current.append_option(v);
+    }
+
+    fn push_done(&mut self, mut b: StringBuilder) {
+        self.done.push(Arc::new(b.finish()));
+    }
+
+    /// The column's arrays, in row order; an error naming the first row (0-based) whose text
+    /// no Arrow `string` holds.
+    pub fn finish(mut self, column: &str) -> PyResult<Vec<ArrayRef>> {
+        if let Some(row) = self.too_long {
+            return Err(PyValueError::new_err(format!(
+                "column {column:?}, row {row}: the text is longer than an Arrow string holds \
+                 ({STRING_BYTES} bytes)"
+            )));
+        }
+        let last = std::mem::take(&mut self.current);
+        self.push_done(last);
+        Ok(self.done)
+    }
+}
+
 /// A table of results held in Arrow memory. Read it with `to_pyarrow()`, `to_pandas()`,
 /// `to_polars()` or `to_pylist()`, or hand it to any library that reads `__arrow_c_stream__`.
 #[pyclass(module = "hotline_score", frozen)]
 #[derive(Clone)]
 pub struct Table {
     schema: SchemaRef,
-    batch: RecordBatch,
+    /// At least one batch (so an empty table still carries its columns).
+    batches: Vec<RecordBatch>,
+    rows: usize,
 }
 
 impl Table {
-    /// A table of the given named columns (all of one length).
+    /// A table of the given named columns (all of one length), one batch.
     pub fn new(columns: Vec<(&str, ArrayRef)>) -> PyResult<Self> {
+        Table::from_chunks(columns.into_iter().map(|(n, a)| (n, vec![a])).collect())
+    }
+
+    /// A table of the given named columns, each as consecutive arrays (all columns of one
+    /// length in all); a batch ends wherever any column's array does.
+    pub fn from_chunks(columns: Vec<(&str, Vec<ArrayRef>)>) -> PyResult<Self> {
         let fields: Vec<Field> = columns
             .iter()
-            .map(|(name, a)| Field::new(*name, a.data_type().clone(), true))
+            .map(|(name, chunks)| {
+                let t = chunks
+                    .first()
+                    .map_or(DataType::Null, |a| a.data_type().clone());
+                Field::new(*name, t, true)
+            })
             .collect();
         let schema = Arc::new(Schema::new(fields));
-        let arrays = columns.into_iter().map(|(_, a)| a).collect();
-        let batch = RecordBatch::try_new(schema.clone(), arrays).map_err(arrow_err)?;
-        Ok(Table { schema, batch })
+        let mut ends: Vec<usize> = columns
+            .iter()
+            .flat_map(|(_, chunks)| {
+                chunks.iter().scan(0, |end, a| {
+                    *end += a.len();
+                    Some(*end)
+                })
+            })
+            .collect();
+        ends.sort_unstable();
+        ends.dedup();
+        let rows = ends.last().copied().unwrap_or_default();
+        let mut ranges: Vec<Range<usize>> = Vec::with_capacity(ends.len());
+        for end in ends {
+            let start = ranges.last().map_or(0, |r| r.end);
+            if end > start || ranges.is_empty() {
+                ranges.push(start..end);
+            }
+        }
+        let batches = ranges
+            .into_iter()
+            .map(|range| {
+                let arrays = columns
+                    .iter()
+                    .map(|(_, chunks)| rows_of(chunks, range.clone()))
+                    .collect();
+                RecordBatch::try_new(schema.clone(), arrays).map_err(arrow_err)
+            })
+            .collect::<PyResult<_>>()?;
+        Ok(Table {
+            schema,
+            batches,
+            rows,
+        })
     }
 
     fn stream(&self) -> FFI_ArrowArrayStream {
-        let reader = RecordBatchIterator::new(vec![Ok(self.batch.clone())], self.schema.clone());
-        FFI_ArrowArrayStream::new(Box::new(reader))
+        let batches = self.batches.clone().into_iter().map(Ok);
+        FFI_ArrowArrayStream::new(Box::new(RecordBatchIterator::new(
+            batches,
+            self.schema.clone(),
+        )))
     }
+
+    /// The Python values of column `index`, all batches.
+    fn column_values<'py>(
+        &self,
+        py: Python<'py>,
+        index: usize,
+    ) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        let mut out = Vec::with_capacity(self.rows);
+        for batch in &self.batches {
+            out.extend(values(py, batch.column(index).as_ref())?);
+        }
+        Ok(out)
+    }
+}
+
+/// Rows `range` of a column given as consecutive arrays, when one array holds them all (a
+/// table's batches never straddle its columns' arrays): that array, or a slice of it; else
+/// an empty array, which the batch's length check refuses.
+fn rows_of(chunks: &[ArrayRef], range: Range<usize>) -> ArrayRef {
+    let mut start = 0;
+    for a in chunks {
+        let end = start + a.len();
+        if start <= range.start && range.end <= end {
+            return if range.len() == a.len() {
+                a.clone()
+            } else {
+                a.slice(range.start - start, range.len())
+            };
+        }
+        start = end;
+    }
+    arrow_array::new_empty_array(chunks.first().map_or(&DataType::Null, |a| a.data_type()))
 }
 
 #[pymethods]
@@ -75,7 +240,7 @@ impl Table {
     /// Number of rows.
     #[getter]
     fn num_rows(&self) -> usize {
-        self.batch.num_rows()
+        self.rows
     }
 
     /// Column names, in order.
@@ -89,13 +254,13 @@ impl Table {
     }
 
     fn __len__(&self) -> usize {
-        self.batch.num_rows()
+        self.rows
     }
 
     fn __repr__(&self) -> String {
         format!(
             "<hotline_score.Table {} rows: {}>",
-            self.batch.num_rows(),
+            self.rows,
             self.column_names().join(", ")
         )
     }
@@ -118,14 +283,11 @@ impl Table {
     /// The rows as a list of dicts (no dependency). Timestamps are epoch milliseconds.
     fn to_pylist<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         let names = self.column_names();
-        let columns: Vec<Vec<Bound<'py, PyAny>>> = self
-            .batch
-            .columns()
-            .iter()
-            .map(|c| values(py, c.as_ref()))
+        let columns: Vec<Vec<Bound<'py, PyAny>>> = (0..names.len())
+            .map(|c| self.column_values(py, c))
             .collect::<PyResult<_>>()?;
         let rows = PyList::empty(py);
-        for i in 0..self.batch.num_rows() {
+        for i in 0..self.rows {
             let row = PyDict::new(py);
             for (name, col) in names.iter().zip(columns.iter()) {
                 if let Some(v) = col.get(i) {
@@ -139,11 +301,11 @@ impl Table {
 
     /// The values of one column as a list.
     fn column<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyList>> {
-        let col = self
-            .batch
-            .column_by_name(name)
-            .ok_or_else(|| pyo3::exceptions::PyKeyError::new_err(format!("no column {name:?}")))?;
-        PyList::new(py, values(py, col.as_ref())?)
+        let index = self
+            .schema
+            .index_of(name)
+            .map_err(|_| pyo3::exceptions::PyKeyError::new_err(format!("no column {name:?}")))?;
+        PyList::new(py, self.column_values(py, index)?)
     }
 }
 
