@@ -248,7 +248,9 @@ impl Scheme {
         let out = enter(env, || {
             let scores: Scores = from_plain(env, "scores", scores)?;
             let contributions: Vec<Contribution> = from_plain(env, "contributions", contributions)?;
-            Ok(self.inner.explain(&scores, &contributions)?)
+            Ok(self
+                .inner
+                .explain_parallel(&scores, &contributions, threads())?)
         })?;
         json::plain(env, &out)
     }

@@ -230,7 +230,9 @@ impl Scheme {
             Err(_) => Contributions::from_list_inner(py, &contributions)?,
         };
         let scheme = self.inner.clone();
-        let out = enter(py, || scheme.explain(&scores.inner, &list))?;
+        let out = enter(py, || {
+            scheme.explain_parallel(&scores.inner, &list, threads())
+        })?;
         Report::of(py, &out)
     }
 

@@ -6,9 +6,7 @@ use std::collections::BTreeMap;
 
 use hotline_score::clocks::Evaluator;
 use hotline_score::instant::{CHINA_OFFSET, MS_PER_DAY};
-use hotline_score::metrics::{
-    Counter, DueAnchor, Partial, Scope, all_contributions, partial, partials,
-};
+use hotline_score::metrics::{Counter, DueAnchor, Partial, Scope, partial, partials};
 use hotline_score::scheme::{Scheme, Scores};
 use hotline_score::ticket::Ticket;
 use hotline_score::{Calendar, Error, Instant, Period, Policy, Unit};
@@ -103,8 +101,7 @@ pub fn run(job: Job<'_>, progress: Progress) -> CliResult<Report> {
     let explanations = if job.explain {
         let bar = progress.step("explaining");
         let scope = Scope::new(job.period.clone(), job.as_of);
-        let contributions = par(job.tickets, |c| all_contributions(c, &ev, &scope))?.concat();
-        let e = scheme.explain(&scores, &contributions)?;
+        let e = scheme.explain_tickets(&ev, job.tickets, &scope, &scores, threads())?;
         bar.finish_and_clear();
         e
     } else {

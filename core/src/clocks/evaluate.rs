@@ -1,5 +1,7 @@
 //! Evaluating a ticket: the assignments it opened and their five clocks at `as_of`.
 
+use std::ops::Range;
+
 use crate::error::{Error, Result};
 use crate::instant::Instant;
 use crate::policy::{Clock, CompleteOn, Limits, Redispatch, StartAt};
@@ -112,17 +114,28 @@ impl Evaluator {
         tickets: TicketsRef<'_>,
         mut f: impl FnMut(&TicketView<'_>) -> Result<()>,
     ) -> Result<()> {
+        self.each_view_in(tickets, 0..tickets.len(), |_, view| f(view))
+    }
+
+    /// Calls `f` with the position and view of every ticket of `tickets` in `range`, in order.
+    pub(crate) fn each_view_in(
+        &self,
+        tickets: TicketsRef<'_>,
+        range: Range<usize>,
+        mut f: impl FnMut(usize, &TicketView<'_>) -> Result<()>,
+    ) -> Result<()> {
+        let start = range.start;
         match tickets {
             TicketsRef::Owned(tickets) => {
                 let mut converter = Converter::default();
-                for t in tickets {
-                    f(&converter.view(self, t))?;
+                for (i, t) in tickets.get(range).unwrap_or_default().iter().enumerate() {
+                    f(start + i, &converter.view(self, t))?;
                 }
             }
             TicketsRef::Batch(batch) => {
                 let rows = batch.rows_for(self);
-                for view in batch.views(&rows, 0..batch.len()) {
-                    f(&view)?;
+                for (i, view) in batch.views(&rows, range).enumerate() {
+                    f(start + i, &view)?;
                 }
             }
         }

@@ -11,7 +11,8 @@
 //! - formula: leaving its contributions out would make the value better;
 //! - checklist: none (items are not tickets).
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
+use std::ops::Range;
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -19,10 +20,14 @@ use serde::{Deserialize, Serialize};
 use super::card::{Scorecard, Scores};
 use super::model::{Indicator, Scheme};
 use super::value::{IndicatorValue, ValueForm};
+use crate::clocks::{Detail, Evaluator, Facts, Scratch, TicketView};
 use crate::error::{Error, Result};
 use crate::formula::Value;
-use crate::metrics::{Contribution, UnitCounters};
-use crate::unit::UnitId;
+use crate::metrics::{Contribution, Counter, UnitCounters};
+use crate::metrics::{Scope, Sink, contribute};
+use crate::parts::{balanced, in_parts, on_threads};
+use crate::ticket::TicketsRef;
+use crate::unit::{Role, UnitId};
 
 /// One unit's explanation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,6 +67,44 @@ pub struct ComponentExplanation {
     pub tickets: Vec<String>,
 }
 
+/// Contributions a thread explains at least (fewer threads when there are fewer).
+const CONTRIBUTIONS_PER_THREAD: usize = 50_000;
+
+/// Tickets a thread evaluates at least when explaining straight from tickets.
+const TICKETS_PER_THREAD: usize = 20_000;
+
+/// What explaining reads of one contribution (to a scored unit): borrowed, no unit.
+#[derive(Debug, Clone, Copy)]
+struct Share<'a> {
+    ticket_id: &'a str,
+    role: Role,
+    counter: Counter,
+    amount: i64,
+}
+
+/// Collects the contributions of the scored units as [`Share`]s, by scorecard.
+struct ToCards<'a, 'm> {
+    card_of: &'m HashMap<&'m str, usize>,
+    /// The ticket being evaluated.
+    ticket_id: &'a str,
+    out: Vec<(usize, Share<'a>)>,
+}
+
+impl Sink for ToCards<'_, '_> {
+    fn add(&mut self, ticket: &TicketView<'_>, f: &Facts, counter: Counter, amount: i64) {
+        let card = ticket.names.get(f.key).map(UnitId::as_str);
+        if let Some(&card) = card.and_then(|u| self.card_of.get(u)) {
+            let share = Share {
+                ticket_id: self.ticket_id,
+                role: f.role,
+                counter,
+                amount,
+            };
+            self.out.push((card, share));
+        }
+    }
+}
+
 impl Scheme {
     /// Explains `scores` (computed with this scheme) from the period's contributions.
     pub fn explain(
@@ -69,78 +112,238 @@ impl Scheme {
         scores: &Scores,
         contributions: &[Contribution],
     ) -> Result<Vec<Explanation>> {
-        if scores.scheme_hash != self.hash {
-            return Err(Error::SchemeMismatch {
-                expected: self.hash.clone(),
-                found: scores.scheme_hash.clone(),
-            });
-        }
-        // Per unit: the sum of its contributions and each ticket's share.
-        let mut per_unit: BTreeMap<&UnitId, (UnitCounters, BTreeMap<&str, UnitCounters>)> =
-            BTreeMap::new();
-        for c in contributions {
-            let (total, tickets) = per_unit.entry(&c.unit).or_default();
-            total.role_mut(c.role).add(c.counter, c.amount);
-            tickets
-                .entry(c.ticket_id.as_str())
-                .or_default()
-                .role_mut(c.role)
-                .add(c.counter, c.amount);
-        }
-        let empty = (UnitCounters::default(), BTreeMap::new());
-        Ok(scores
-            .units
-            .iter()
-            .map(|card| {
-                let (total, tickets) = per_unit.get(&card.unit).unwrap_or(&empty);
-                self.explain_unit(card, total, tickets)
-            })
-            .collect())
+        self.explain_parallel(scores, contributions, 1)
     }
 
-    fn explain_unit(
+    /// [`Self::explain`] with the units dealt to up to `threads` threads by their numbers of
+    /// contributions: the same explanations.
+    pub fn explain_parallel(
         &self,
-        card: &Scorecard,
-        total: &UnitCounters,
-        tickets: &BTreeMap<&str, UnitCounters>,
-    ) -> Explanation {
+        scores: &Scores,
+        contributions: &[Contribution],
+        threads: usize,
+    ) -> Result<Vec<Explanation>> {
+        self.explain_in_parts(scores, contributions, threads, CONTRIBUTIONS_PER_THREAD)
+    }
+
+    /// [`Self::explain_parallel`] with at least `per_thread` contributions per thread.
+    fn explain_in_parts(
+        &self,
+        scores: &Scores,
+        contributions: &[Contribution],
+        threads: usize,
+        per_thread: usize,
+    ) -> Result<Vec<Explanation>> {
+        self.check_hash(scores)?;
+        let card_of = cards_by_unit(scores);
+        let mut per_card: Vec<Vec<Share<'_>>> = vec![Vec::new(); scores.units.len()];
+        for c in contributions {
+            let list = card_of
+                .get(c.unit.as_str())
+                .and_then(|&card| per_card.get_mut(card));
+            if let Some(list) = list {
+                list.push(Share {
+                    ticket_id: &c.ticket_id,
+                    role: c.role,
+                    counter: c.counter,
+                    amount: c.amount,
+                });
+            }
+        }
+        let threads = threads.min(contributions.len() / per_thread.max(1));
+        Ok(self.explain_cards(scores, per_card, threads))
+    }
+
+    /// Explains `scores` straight from the tickets they were computed from: what
+    /// [`Self::explain`] gives with every contribution of `tickets` to the counters of `scope`
+    /// ([`all_contributions`](crate::metrics::all_contributions)), without an owned
+    /// contribution per counter. The tickets are evaluated in up to `threads` contiguous parts
+    /// (at least 20,000 tickets each), and the units explained on up to `threads` threads.
+    /// `tickets`: owned tickets or a batch ([`TicketsRef`]); the result is the same.
+    ///
+    /// ```
+    /// use std::collections::BTreeMap;
+    /// use hotline_score::{Calendar, Policy};
+    /// use hotline_score::clocks::Evaluator;
+    /// use hotline_score::metrics::{Scope, all_contributions, partial};
+    /// use hotline_score::scheme::Scheme;
+    /// use hotline_score::synthetic::{CityConfig, SyntheticCity};
+    ///
+    /// let config = CityConfig { days: 10, tickets_per_day: 40, units: 8, ..CityConfig::default() };
+    /// let city = SyntheticCity::generate(&config)?;
+    /// let ev = Evaluator::new(&Calendar::prc()?, Policy::builtin("henan")?, &city.units);
+    /// let scheme = Scheme::preset("sanmenxia")?;
+    /// let period = scheme.period_at(city.as_of)?;
+    /// let scope = Scope::new(period.clone(), city.as_of);
+    /// let metrics = partial(&city.tickets, &ev, &scope)?.finalize(&city.units, BTreeMap::new());
+    /// let scores = scheme.score(&city.units, &metrics, &period, city.as_of)?;
+    /// let explained = scheme.explain_tickets(&ev, &city.tickets, &scope, &scores, 2)?;
+    /// let contributions = all_contributions(&city.tickets, &ev, &scope)?;
+    /// assert_eq!(explained, scheme.explain(&scores, &contributions)?);
+    /// assert!(explained.iter().any(|e| e.components.iter().any(|c| !c.tickets.is_empty())));
+    /// # Ok::<(), hotline_score::Error>(())
+    /// ```
+    pub fn explain_tickets<'a>(
+        &self,
+        ev: &Evaluator,
+        tickets: impl Into<TicketsRef<'a>>,
+        scope: &Scope,
+        scores: &Scores,
+        threads: usize,
+    ) -> Result<Vec<Explanation>> {
+        let per_thread = (TICKETS_PER_THREAD, CONTRIBUTIONS_PER_THREAD);
+        self.explain_tickets_in_parts(ev, tickets.into(), scope, scores, threads, per_thread)
+    }
+
+    /// [`Self::explain_tickets`] with at least `per_thread.0` tickets per evaluating thread and
+    /// `per_thread.1` contributions per explaining thread.
+    fn explain_tickets_in_parts<'a>(
+        &self,
+        ev: &Evaluator,
+        tickets: TicketsRef<'a>,
+        scope: &Scope,
+        scores: &Scores,
+        threads: usize,
+        per_thread: (usize, usize),
+    ) -> Result<Vec<Explanation>> {
+        self.check_hash(scores)?;
+        let card_of = cards_by_unit(scores);
+        let part = |range: Range<usize>| -> Result<Vec<(usize, Share<'a>)>> {
+            let mut scratch = Scratch::default();
+            let mut sink = ToCards {
+                card_of: &card_of,
+                ticket_id: "",
+                out: Vec::new(),
+            };
+            ev.each_view_in(tickets, range, |i, view| {
+                sink.ticket_id = tickets.ticket_id(i).unwrap_or_default();
+                ev.evaluate_into(view, scope.as_of, &mut scratch, Detail::default())?;
+                contribute(ev, view, &scratch, scope, &mut sink)
+            })?;
+            Ok(sink.out)
+        };
+        let parts = threads.min(tickets.len() / per_thread.0.max(1)).max(1);
+        let (first, rest) = in_parts(tickets.len(), parts, part, part);
+        let mut per_card: Vec<Vec<Share<'a>>> = vec![Vec::new(); scores.units.len()];
+        let mut count = 0;
+        for shares in std::iter::once(first).chain(rest) {
+            for (card, share) in shares? {
+                if let Some(list) = per_card.get_mut(card) {
+                    list.push(share);
+                    count += 1;
+                }
+            }
+        }
+        let threads = threads.min(count / per_thread.1.max(1));
+        Ok(self.explain_cards(scores, per_card, threads))
+    }
+
+    fn check_hash(&self, scores: &Scores) -> Result<()> {
+        if scores.scheme_hash == self.hash {
+            Ok(())
+        } else {
+            Err(Error::SchemeMismatch {
+                expected: self.hash.clone(),
+                found: scores.scheme_hash.clone(),
+            })
+        }
+    }
+
+    /// Every scorecard explained from its contributions (in ticket order), the cards dealt to
+    /// up to `threads` threads by their numbers of contributions.
+    fn explain_cards(
+        &self,
+        scores: &Scores,
+        mut per_card: Vec<Vec<Share<'_>>>,
+        threads: usize,
+    ) -> Vec<Explanation> {
+        let sizes: Vec<usize> = per_card.iter().map(Vec::len).collect();
+        let mut lists = balanced(&sizes, threads.max(1)).into_iter();
+        // Each thread takes its cards' contributions.
+        let mut take = |cards: Vec<usize>| -> Vec<(usize, &Scorecard, Vec<Share<'_>>)> {
+            cards
+                .into_iter()
+                .filter_map(|i| {
+                    let shares = std::mem::take(per_card.get_mut(i)?);
+                    Some((i, scores.units.get(i)?, shares))
+                })
+                .collect()
+        };
+        let head = take(lists.next().unwrap_or_default());
+        let others: Vec<_> = lists.map(&mut take).collect();
+        let explain = |cards: Vec<(usize, &Scorecard, Vec<Share<'_>>)>| {
+            cards
+                .into_iter()
+                .map(|(i, card, mut shares)| {
+                    // By ticket id; a stable sort keeps each ticket's shares together, and
+                    // shares come in ticket order (sorted runs sort fast).
+                    shares.sort_by(|a, b| a.ticket_id.cmp(b.ticket_id));
+                    (i, self.explain_unit(card, &shares))
+                })
+                .collect::<Vec<_>>()
+        };
+        let (first, rest) = on_threads(|| explain(head), others, explain);
+        let mut all: Vec<(usize, Explanation)> = first
+            .into_iter()
+            .chain(rest.into_iter().flatten())
+            .collect();
+        all.sort_unstable_by_key(|(i, _)| *i);
+        all.into_iter().map(|(_, e)| e).collect()
+    }
+
+    /// One unit's explanation from its contributions, sorted by ticket id.
+    fn explain_unit(&self, card: &Scorecard, contributions: &[Share<'_>]) -> Explanation {
+        let mut total = UnitCounters::default();
+        for c in contributions {
+            total.role_mut(c.role).add(c.counter, c.amount);
+        }
         let mut unit_slots = Vec::new();
-        self.resolver.fill(total, None, &mut unit_slots);
-        let ticket_slots: Vec<(&str, Vec<Value>, Vec<Value>)> = tickets
-            .iter()
-            .map(|(id, own)| {
-                let mut slots = Vec::new();
-                self.resolver.fill(own, None, &mut slots);
-                let mut rest = *total;
-                rest.merge(&negated(own));
-                let mut without = Vec::new();
-                self.resolver.fill(&rest, None, &mut without);
-                (*id, slots, without)
+        self.resolver.fill(&total, None, &mut unit_slots);
+        // The components that lost points, each with its indicator and the tickets found so far.
+        let mut costly: Vec<(usize, &Indicator, Vec<String>)> = card
+            .labeled()
+            .enumerate()
+            .filter(|(_, (_, comp))| comp.points_lost > Decimal::ZERO)
+            .filter_map(|(k, (label, _))| {
+                let ind = self.indicators.iter().find(|i| i.id == label.id)?;
+                Some((k, ind, Vec::new()))
             })
             .collect();
+        if !costly.is_empty() {
+            let (mut own_slots, mut without) = (Vec::new(), Vec::new());
+            for ticket in contributions.chunk_by(|a, b| a.ticket_id == b.ticket_id) {
+                let mut own = UnitCounters::default();
+                for c in ticket {
+                    own.role_mut(c.role).add(c.counter, c.amount);
+                }
+                self.resolver.fill(&own, None, &mut own_slots);
+                let mut rest = total;
+                rest.merge(&negated(&own));
+                self.resolver.fill(&rest, None, &mut without);
+                let id = ticket.first().map_or("", |c| c.ticket_id);
+                for (_, ind, tickets) in &mut costly {
+                    if costs(ind, &unit_slots, &own_slots, &without) {
+                        tickets.push(id.to_owned());
+                    }
+                }
+            }
+        }
+        let mut costly = costly.into_iter().peekable();
         let components = card
             .labeled()
-            .map(|(label, comp)| {
-                let ind = self.indicators.iter().find(|i| i.id == label.id);
-                let costly = comp.points_lost > Decimal::ZERO;
-                let tickets = match (ind, costly) {
-                    (Some(ind), true) => ticket_slots
-                        .iter()
-                        .filter(|(_, own, without)| costs(ind, &unit_slots, own, without))
-                        .map(|(id, _, _)| (*id).to_owned())
-                        .collect(),
-                    _ => Vec::new(),
-                };
-                ComponentExplanation {
-                    indicator: label.id.to_string(),
-                    name: label.name.to_string(),
-                    value: comp.value,
-                    numerator: comp.numerator,
-                    denominator: comp.denominator,
-                    points: comp.points,
-                    points_lost: comp.points_lost,
-                    tickets,
-                }
+            .enumerate()
+            .map(|(k, (label, comp))| ComponentExplanation {
+                indicator: label.id.to_string(),
+                name: label.name.to_string(),
+                value: comp.value,
+                numerator: comp.numerator,
+                denominator: comp.denominator,
+                points: comp.points,
+                points_lost: comp.points_lost,
+                tickets: costly
+                    .next_if(|(at, _, _)| *at == k)
+                    .map(|(_, _, tickets)| tickets)
+                    .unwrap_or_default(),
             })
             .collect();
         Explanation {
@@ -152,6 +355,16 @@ impl Scheme {
             scheme_hash: self.hash.clone(),
         }
     }
+}
+
+/// The position of each scored unit's card.
+fn cards_by_unit(scores: &Scores) -> HashMap<&str, usize> {
+    scores
+        .units
+        .iter()
+        .enumerate()
+        .map(|(i, card)| (card.unit.as_str(), i))
+        .collect()
 }
 
 fn negated(c: &UnitCounters) -> UnitCounters {
@@ -199,5 +412,58 @@ fn better_without(v: &IndicatorValue, unit: &[Value], without: &[Value], higher:
             }
         }
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::clocks::TicketBatch;
+    use crate::metrics::{all_contributions, partial};
+
+    /// Explaining straight from tickets (owned or a batch, evaluated in parts) and from the
+    /// contributions (units on threads) gives the same explanations, with tickets that cost
+    /// points; a scheme's own scores only.
+    #[test]
+    fn explaining_from_tickets_or_contributions_in_parts_is_the_same() {
+        let (city, ev) = crate::synthetic::test_city(20, 60, 9);
+        let batch = TicketBatch::from_tickets(&city.tickets);
+        let scheme = Scheme::preset("sanmenxia").unwrap();
+        let period = scheme.period_at(city.as_of).unwrap();
+        let scope = Scope::new(period.clone(), city.as_of);
+        let metrics = partial(&city.tickets, &ev, &scope)
+            .unwrap()
+            .finalize(&city.units, BTreeMap::new());
+        let scores = scheme
+            .score(&city.units, &metrics, &period, city.as_of)
+            .unwrap();
+        let contributions = all_contributions(&city.tickets, &ev, &scope).unwrap();
+        let whole = scheme.explain(&scores, &contributions).unwrap();
+        assert_eq!(whole.len(), city.units.len());
+        let costly = whole
+            .iter()
+            .flat_map(|e| &e.components)
+            .filter(|c| !c.tickets.is_empty())
+            .count();
+        assert!(costly > 10, "{costly} components with tickets");
+        for threads in 1..=4 {
+            let got = scheme
+                .explain_in_parts(&scores, &contributions, threads, 1)
+                .unwrap();
+            assert_eq!(got, whole, "contributions, {threads} threads");
+            for tickets in [TicketsRef::from(&city.tickets), TicketsRef::from(&batch)] {
+                let got = scheme
+                    .explain_tickets_in_parts(&ev, tickets, &scope, &scores, threads, (1, 1))
+                    .unwrap();
+                assert_eq!(got, whole, "tickets, {threads} threads");
+            }
+        }
+        let other = Scheme::preset("three-rates").unwrap();
+        assert!(matches!(
+            other.explain_tickets(&ev, &city.tickets, &scope, &scores, 2),
+            Err(Error::SchemeMismatch { .. })
+        ));
     }
 }

@@ -128,7 +128,7 @@ pub enum TicketsRef<'a> {
     Batch(&'a TicketBatch),
 }
 
-impl TicketsRef<'_> {
+impl<'a> TicketsRef<'a> {
     /// Number of tickets.
     pub fn len(&self) -> usize {
         match self {
@@ -140,6 +140,14 @@ impl TicketsRef<'_> {
     /// Whether there are no tickets.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// The id of ticket `index`.
+    pub fn ticket_id(&self, index: usize) -> Option<&'a str> {
+        match self {
+            TicketsRef::Owned(tickets) => tickets.get(index).map(|t| t.id.as_str()),
+            TicketsRef::Batch(batch) => batch.ticket_id(index),
+        }
     }
 }
 
