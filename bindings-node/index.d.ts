@@ -634,6 +634,15 @@ export declare class Scheme {
    */
   sanctions(history: Array<Scores> | string): Array<PeriodSanctions>
   /**
+   * Explains `scores` straight from the tickets they were computed from, for the period and
+   * `asOf` they were computed for: what `explain` gives with every unit's contributions,
+   * without building them (every core evaluates a part of the tickets); off the JavaScript
+   * thread.
+   */
+  explainTickets(evaluator: Evaluator, tickets: Tickets, scores: Scores | string, scope: ScopeOptions): Promise<Array<Explanation>>
+  /** `explainTickets` on the JavaScript thread. */
+  explainTicketsSync(evaluator: Evaluator, tickets: Tickets, scores: Scores | string, scope: ScopeOptions): Array<Explanation>
+  /**
    * Period warnings at `asOf` (empty before the warning window): units meeting the scheme's
    * warning conditions, the indicators that cost most, and the rescuable tickets with the
    * points closing each on time recovers; off the JavaScript thread.

@@ -5,7 +5,9 @@ use std::sync::Arc;
 
 use hotline_score::Instant;
 use hotline_score::metrics::{Contribution, MetricsTable, Scope};
-use hotline_score::scheme::{Format, PRESETS, Scheme as CoreScheme, Scores, UnitWarning};
+use hotline_score::scheme::{
+    Explanation, Format, PRESETS, Scheme as CoreScheme, Scores, UnitWarning,
+};
 use hotline_score::{Period, Unit as CoreUnit};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -14,7 +16,9 @@ use crate::calendar::Calendar;
 use crate::errors::{Fallible, bad_arg, enter, named};
 use crate::instant::When;
 use crate::json::{self, JsonValue, TextOrObject};
-use crate::metrics::{Evaluator, PeriodInput, PeriodOut, external_in, period_in, period_out};
+use crate::metrics::{
+    Evaluator, PeriodInput, PeriodOut, ScopeOptions, external_in, period_in, period_out, scope_in,
+};
 use crate::policy::Policy;
 use crate::task::{Work, threads};
 use crate::ticket::{TicketSet, Tickets, Unit, core_units};
@@ -266,6 +270,58 @@ impl Scheme {
         let out = enter(env, || {
             let history: Vec<Scores> = from_plain(env, "history", history)?;
             Ok(self.inner.sanctions(&history)?)
+        })?;
+        json::plain(env, &out)
+    }
+
+    /// Explains `scores` straight from the tickets they were computed from, for the period and
+    /// `asOf` they were computed for: what `explain` gives with every unit's contributions,
+    /// without building them (every core evaluates a part of the tickets); off the JavaScript
+    /// thread.
+    #[napi(catch_unwind, ts_return_type = "Promise<Array<Explanation>>")]
+    pub fn explain_tickets(
+        &self,
+        env: Env,
+        evaluator: &Evaluator,
+        tickets: &Tickets,
+        #[napi(ts_arg_type = "Scores | string")] scores: Unknown<'_>,
+        scope: ScopeOptions,
+    ) -> Result<AsyncTask<Work<Vec<Explanation>>>> {
+        let (scores, scope): (Scores, Scope) = enter(&env, || {
+            Ok((from_plain(&env, "scores", scores)?, scope_in(&scope)?))
+        })?;
+        let (scheme, ev, ts) = (
+            self.inner.clone(),
+            evaluator.clone_handle(),
+            tickets.set.clone(),
+        );
+        Ok(Work::new(
+            move || Ok(scheme.explain_tickets(&ev.inner, ts.held(), &scope, &scores, threads())?),
+            plain_js,
+        )
+        .spawn())
+    }
+
+    /// `explainTickets` on the JavaScript thread.
+    #[napi(catch_unwind, ts_return_type = "Array<Explanation>")]
+    pub fn explain_tickets_sync<'e>(
+        &self,
+        env: &'e Env,
+        evaluator: &Evaluator,
+        tickets: &Tickets,
+        #[napi(ts_arg_type = "Scores | string")] scores: Unknown<'_>,
+        scope: ScopeOptions,
+    ) -> Result<Unknown<'e>> {
+        let out = enter(env, || {
+            let scores: Scores = from_plain(env, "scores", scores)?;
+            let scope = scope_in(&scope)?;
+            Ok(self.inner.explain_tickets(
+                &evaluator.inner,
+                tickets.set.held(),
+                &scope,
+                &scores,
+                threads(),
+            )?)
         })?;
         json::plain(env, &out)
     }

@@ -255,6 +255,8 @@ test('hostile values never abort the process: policies, schemes, evaluation and 
     survives(() => scheme.score(v, { units: {} }, { asOf: v, period: v }))
     survives(() => scheme.score(city.units, { units: { [city.units[0].unit]: { lead: { due: v } } } }, { asOf: city.asOf }))
     survives(() => scheme.explain(v, v))
+    survives(() => scheme.explainTicketsSync(ev, city.tickets, v, { period, asOf: city.asOf }))
+    survives(() => scheme.explainTicketsSync(ev, city.tickets, '{}', { period: v, asOf: v }))
     survives(() => scheme.sanctions(v))
     survives(() => scheme.sanctions([v]))
     survives(() => scheme.periodAt(v))

@@ -126,9 +126,16 @@ test('evaluate, contributions, open assignments and explanations trace points to
   assert.ok(costly.some((c) => c.tickets.length > 0))
   const ids = new Set(tickets.ids())
   for (const c of costly) for (const id of c.tickets) assert.ok(ids.has(id))
+  // Straight from the tickets: what explain gives with every unit's contributions, byte for byte.
+  const every = units.flatMap((u) => ev.contributionsSync(tickets, u.unit, { period, asOf }))
+  const fromTickets = scheme.explainTicketsSync(ev, tickets, scores, { period, asOf })
+  assert.equal(JSON.stringify(fromTickets), JSON.stringify(scheme.explain(scores, every)))
+  assert.deepEqual(await scheme.explainTickets(ev, tickets, scores, { period, asOf }), fromTickets)
+  assert.ok(fromTickets.filter((e) => e.components.some((c) => c.tickets.length > 0)).length > 1)
   // Scores computed with another scheme are refused.
   const other = hs.scoreSync(tickets, hs.Scheme.preset('three-rates'), { units: units.map((u) => ({ ...u, group: 'units' })), asOf, period })
   assert.throws(() => scheme.explain(other, contributions), { code: 'scheme_mismatch' })
+  assert.throws(() => scheme.explainTicketsSync(ev, tickets, other, { period, asOf }), { code: 'scheme_mismatch' })
 })
 
 test('period warnings: only inside the warning window, with reasons and rescuable tickets', async () => {

@@ -146,7 +146,8 @@ impl Evaluator {
         })
     }
 
-    fn scope(
+    /// The scope of a call's `period`, `as_of` and `due_anchor` arguments.
+    pub(crate) fn scope(
         py: Python<'_>,
         period: &Bound<'_, Period>,
         as_of: &Bound<'_, PyAny>,

@@ -236,6 +236,30 @@ impl Scheme {
         Report::of(py, &out)
     }
 
+    /// Explains `scores` straight from the tickets they were computed from, for the period and
+    /// `as_of` they were computed for: what `explain` gives with every unit's contributions,
+    /// without building them (every core evaluates a part of the tickets).
+    #[pyo3(signature = (evaluator, tickets, scores, *, period, as_of, due_anchor="due_date"))]
+    #[allow(clippy::too_many_arguments)]
+    fn explain_tickets(
+        &self,
+        py: Python<'_>,
+        evaluator: &Evaluator,
+        tickets: Bound<'_, Tickets>,
+        scores: &Scores,
+        period: Bound<'_, Period>,
+        as_of: Bound<'_, PyAny>,
+        due_anchor: &str,
+    ) -> PyResult<Report> {
+        let scope = Evaluator::scope(py, &period, &as_of, due_anchor)?;
+        let tickets = tickets.get().set.clone();
+        let (ev, scheme) = (evaluator.inner.clone(), self.inner.clone());
+        let out = enter(py, || {
+            scheme.explain_tickets(&ev, tickets.held(), &scope, &scores.inner, threads())
+        })?;
+        Report::of(py, &out)
+    }
+
     /// The sanctions ladder over closed periods, oldest first.
     fn sanctions(&self, py: Python<'_>, history: Vec<PyRef<'_, Scores>>) -> PyResult<Report> {
         let history: Vec<CoreScores> = history.iter().map(|s| s.inner.clone()).collect();

@@ -161,6 +161,28 @@ def test_explanations_and_contributions() -> None:
     assert info.value.code == "scheme_mismatch"
 
 
+def test_explain_tickets_is_explain_of_every_units_contributions() -> None:
+    """``explain_tickets`` (straight from the tickets, on every core) gives what ``explain``
+    gives with the contributions of every unit, byte for byte; other schemes' scores are
+    refused."""
+    scores = hs.score(CITY, SCHEME, as_of=AS_OF)
+    units = [u["unit"] for u in scores.to_python()["units"]]
+    every = [
+        row
+        for unit in units
+        for row in EV.contributions(CITY, unit, period=PERIOD, as_of=AS_OF).to_table().to_pylist()
+    ]
+    want = SCHEME.explain(scores, every).to_json()
+    got = SCHEME.explain_tickets(EV, CITY, scores, period=PERIOD, as_of=AS_OF)
+    assert got.to_json() == want
+    explained = got.to_python()
+    assert len(explained) == len(units)
+    assert sum(1 for e in explained for c in e["components"] if c["tickets"]) > len(units)
+    with pytest.raises(hs.SchemeError) as info:
+        hs.Scheme.preset("three-rates").explain_tickets(EV, CITY, scores, period=PERIOD, as_of=AS_OF)
+    assert info.value.code == "scheme_mismatch"
+
+
 def test_contributions_from_list() -> None:
     rows = [
         {"ticket_id": "T1", "unit": "u1", "role": "lead", "counter": "due", "amount": 1},

@@ -339,6 +339,16 @@ class Scheme:
     def explain(
         self, scores: Scores, contributions: Union[Contributions, Sequence[Mapping[str, Any]]]
     ) -> Report: ...
+    def explain_tickets(
+        self,
+        evaluator: Evaluator,
+        tickets: Tickets,
+        scores: Scores,
+        *,
+        period: Period,
+        as_of: _InstantLike,
+        due_anchor: _DueAnchor = "due_date",
+    ) -> Report: ...
     def sanctions(self, history: Sequence[Scores]) -> Report: ...
     def period_warnings(
         self,
