@@ -1,5 +1,6 @@
 """Explaining a score on a big quarter: `Evaluator.contributions` (one unit's contributions, what
-`Scheme.explain` reads), `Evaluator.open_assignments`, `Evaluator.evaluate` (every assignment's
+`Scheme.explain` reads), `Scheme.explain_tickets` (every unit explained straight from the
+tickets; `--every-unit`: also the same from every unit's contributions), `Evaluator.open_assignments`, `Evaluator.evaluate` (every assignment's
 clocks, as a table and as JSON) and `Scheme.period_warnings` (the
 `sanmenxia` preset's warnings on 2026-03-12, 20 days before the quarter ends: the tickets as
 known then, the data running on to the quarter's end), on a
@@ -42,6 +43,9 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--tickets", type=int, default=1_000_000)
     ap.add_argument("--first", choices=["contributions", "warnings"], default="contributions")
+    ap.add_argument(
+        "--every-unit", action="store_true", help="also explain from every unit's contributions (slow)"
+    )
     args = ap.parse_args()
     loaded, units, as_of = loaded_quarter(args.tickets)
     ev = hs.Evaluator(units, policy="henan")
@@ -55,11 +59,30 @@ def main() -> None:
         assert len(first) == len(again) > 0
         print(f"  {len(first):,} contributions")
 
+    def explanations() -> None:
+        scores = hs.score(loaded, scheme, as_of=as_of, period=period, policy="henan")
+        report = timed("explain_tickets (every unit)", lambda: scheme.explain_tickets(ev, loaded, scores, period=period, as_of=as_of))
+        explained = report.to_python()
+        listed = sum(len(c["tickets"]) for e in explained for c in e["components"])
+        print(f"  {len(explained):,} units, {listed:,} tickets listed")
+        if args.every_unit:
+            rows = timed(
+                "  the same from contributions: rows",
+                lambda: [
+                    r
+                    for u in units.to_pylist()
+                    for r in ev.contributions(loaded, u["unit"], period=period, as_of=as_of).to_table().to_pylist()
+                ],
+            )
+            again = timed("  then explain(scores, rows)", lambda: scheme.explain(scores, rows))
+            assert again.to_json() == report.to_json()
+
     def warnings() -> None:
         report = timed("period_warnings (sanmenxia)", lambda: scheme.period_warnings(ev, loaded, as_of=WARN_AT))
         print(f"  {len(report.to_python()):,} unit warnings")
 
     calls = [contributions, warnings] if args.first == "contributions" else [warnings, contributions]
+    calls.append(explanations)
     for call in calls:
         call()
     open_ = timed("open_assignments", lambda: ev.open_assignments(loaded, as_of))
