@@ -41,7 +41,7 @@ pub fn timestamps(values: Vec<Option<i64>>) -> ArrayRef {
     Arc::new(TimestampMillisecondArray::from(values).with_timezone("+08:00"))
 }
 
-/// A text column with a row per ticket, event or assignment, written as one or more `string`
+/// A text column of a table with a row per ticket or event, written as one or more `string`
 /// arrays: a new one starts before the current one would pass 2 GiB (a year of 工单 texts).
 pub struct Texts {
     done: Vec<ArrayRef>,

@@ -151,7 +151,7 @@ impl Scheme {
             }
         }
         let threads = threads.min(contributions.len() / per_thread.max(1));
-        Ok(self.explain_cards(scores, per_card, threads))
+        Ok(self.explain_cards(scores, &card_of, per_card, threads))
     }
 
     /// Explains `scores` straight from the tickets they were computed from: what
@@ -235,7 +235,7 @@ impl Scheme {
             }
         }
         let threads = threads.min(count / per_thread.1.max(1));
-        Ok(self.explain_cards(scores, per_card, threads))
+        Ok(self.explain_cards(scores, &card_of, per_card, threads))
     }
 
     fn check_hash(&self, scores: &Scores) -> Result<()> {
@@ -254,9 +254,22 @@ impl Scheme {
     fn explain_cards(
         &self,
         scores: &Scores,
+        card_of: &HashMap<&str, usize>,
         mut per_card: Vec<Vec<Share<'_>>>,
         threads: usize,
     ) -> Vec<Explanation> {
+        // A unit with two cards (scores read from elsewhere) has its shares on the first; the
+        // others get a copy, as each card is explained from all of its unit's contributions.
+        for (i, card) in scores.units.iter().enumerate() {
+            if let Some(&first) = card_of.get(card.unit.as_str())
+                && first != i
+            {
+                let copy = per_card.get(first).cloned().unwrap_or_default();
+                if let Some(list) = per_card.get_mut(i) {
+                    *list = copy;
+                }
+            }
+        }
         let sizes: Vec<usize> = per_card.iter().map(Vec::len).collect();
         let mut lists = balanced(&sizes, threads.max(1)).into_iter();
         // Each thread takes its cards' contributions.
@@ -357,14 +370,13 @@ impl Scheme {
     }
 }
 
-/// The position of each scored unit's card.
+/// The position of each scored unit's (first) card.
 fn cards_by_unit(scores: &Scores) -> HashMap<&str, usize> {
-    scores
-        .units
-        .iter()
-        .enumerate()
-        .map(|(i, card)| (card.unit.as_str(), i))
-        .collect()
+    let mut cards = HashMap::with_capacity(scores.units.len());
+    for (i, card) in scores.units.iter().enumerate() {
+        cards.entry(card.unit.as_str()).or_insert(i);
+    }
+    cards
 }
 
 fn negated(c: &UnitCounters) -> UnitCounters {
@@ -460,6 +472,15 @@ mod tests {
                 assert_eq!(got, whole, "tickets, {threads} threads");
             }
         }
+        // A unit scored twice is explained twice, alike.
+        assert!(whole[0].components.iter().any(|c| !c.tickets.is_empty()));
+        let mut twice = scores.clone();
+        twice.units.push(scores.units[0].clone());
+        let got = scheme
+            .explain_tickets(&ev, &city.tickets, &scope, &twice, 2)
+            .unwrap();
+        assert_eq!(got[..whole.len()], whole[..]);
+        assert_eq!(got.last(), whole.first());
         let other = Scheme::preset("three-rates").unwrap();
         assert!(matches!(
             other.explain_tickets(&ev, &city.tickets, &scope, &scores, 2),
