@@ -21,7 +21,7 @@ use super::card::{Scorecard, Scores};
 use super::model::{Indicator, Scheme};
 use super::value::{IndicatorValue, ValueForm};
 use crate::clocks::{Detail, Evaluator, Facts, Scratch, TicketView};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::formula::Value;
 use crate::metrics::{Contribution, Counter, UnitCounters};
 use crate::metrics::{Scope, Sink, contribute};
@@ -134,7 +134,7 @@ impl Scheme {
         threads: usize,
         per_thread: usize,
     ) -> Result<Vec<Explanation>> {
-        self.check_hash(scores)?;
+        self.check_scores(scores)?;
         let card_of = cards_by_unit(scores);
         let mut per_card: Vec<Vec<Share<'_>>> = vec![Vec::new(); scores.units.len()];
         for c in contributions {
@@ -206,7 +206,7 @@ impl Scheme {
         threads: usize,
         per_thread: (usize, usize),
     ) -> Result<Vec<Explanation>> {
-        self.check_hash(scores)?;
+        self.check_scores(scores)?;
         let card_of = cards_by_unit(scores);
         let part = |range: Range<usize>| -> Result<Vec<(usize, Share<'a>)>> {
             let mut scratch = Scratch::default();
@@ -236,17 +236,6 @@ impl Scheme {
         }
         let threads = threads.min(count / per_thread.1.max(1));
         Ok(self.explain_cards(scores, &card_of, per_card, threads))
-    }
-
-    fn check_hash(&self, scores: &Scores) -> Result<()> {
-        if scores.scheme_hash == self.hash {
-            Ok(())
-        } else {
-            Err(Error::SchemeMismatch {
-                expected: self.hash.clone(),
-                found: scores.scheme_hash.clone(),
-            })
-        }
     }
 
     /// Every scorecard explained from its contributions (in ticket order), the cards dealt to
@@ -433,6 +422,7 @@ mod tests {
 
     use super::*;
     use crate::clocks::TicketBatch;
+    use crate::error::Error;
     use crate::metrics::{all_contributions, partial};
 
     /// Explaining straight from tickets (owned or a batch, evaluated in parts) and from the

@@ -6,12 +6,14 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
+use super::card::Scores;
 use super::file::{IndicatorKind, NoDataSpec, SchemeFile, WarningSpec};
 use super::ratio::Ratio;
 use super::resolver::{MetricResolver, SlotSet};
 use super::rule::Rule;
 use super::sanction::Ladder;
 use super::value::{IndicatorValue, Measured};
+use crate::error::{Error, Result};
 use crate::formula::{Formula, Value};
 
 /// A compiled, validated scoring scheme. Load one with [`Scheme::from_toml`],
@@ -160,6 +162,19 @@ impl Scheme {
     /// The scheme's stable hash (SHA-256 of its canonical JSON, hex).
     pub fn hash(&self) -> &str {
         &self.hash
+    }
+
+    /// `scheme_mismatch` unless `scores` were computed with this scheme (explanations and
+    /// sanctions read only their own scheme's scores).
+    pub(crate) fn check_scores(&self, scores: &Scores) -> Result<()> {
+        if scores.scheme_hash == self.hash {
+            Ok(())
+        } else {
+            Err(Error::SchemeMismatch {
+                expected: self.hash.clone(),
+                found: scores.scheme_hash.clone(),
+            })
+        }
     }
 
     /// The scheme's name.

@@ -133,12 +133,7 @@ impl Scheme {
         let mut state: BTreeMap<UnitId, UnitState> = BTreeMap::new();
         let mut out = Vec::with_capacity(history.len());
         for scores in history {
-            if scores.scheme_hash != self.hash {
-                return Err(Error::SchemeMismatch {
-                    expected: self.hash.clone(),
-                    found: scores.scheme_hash.clone(),
-                });
-            }
+            self.check_scores(scores)?;
             state.retain(|unit, _| scores.units.iter().any(|c| &c.unit == unit));
             let mut units = Vec::with_capacity(scores.units.len());
             for card in &scores.units {
