@@ -626,8 +626,10 @@ export declare class Scheme {
   /**
    * For each unit and component: value, numerator, denominator, points, points lost and the
    * tickets that cost them, from the period's contributions (`Evaluator.contributions`).
+   * `units`: explain only these units (say, the one whose contributions are given); default
+   * every scored unit.
    */
-  explain(scores: Scores | string, contributions: Array<Contribution> | string): Array<Explanation>
+  explain(scores: Scores | string, contributions: Array<Contribution> | string, units?: Array<string>): Array<Explanation>
   /**
    * The sanctions ladder over closed periods, oldest first: per period, per unit the level
    * reached and why.
@@ -637,11 +639,11 @@ export declare class Scheme {
    * Explains `scores` straight from the tickets they were computed from, for the period and
    * `asOf` they were computed for: what `explain` gives with every unit's contributions,
    * without building them (every core evaluates a part of the tickets); off the JavaScript
-   * thread.
+   * thread. `units`: explain only these units; default every scored unit.
    */
-  explainTickets(evaluator: Evaluator, tickets: Tickets, scores: Scores | string, scope: ScopeOptions): Promise<Array<Explanation>>
+  explainTickets(evaluator: Evaluator, tickets: Tickets, scores: Scores | string, scope: ScopeOptions, units?: Array<string>): Promise<Array<Explanation>>
   /** `explainTickets` on the JavaScript thread. */
-  explainTicketsSync(evaluator: Evaluator, tickets: Tickets, scores: Scores | string, scope: ScopeOptions): Array<Explanation>
+  explainTicketsSync(evaluator: Evaluator, tickets: Tickets, scores: Scores | string, scope: ScopeOptions, units?: Array<string>): Array<Explanation>
   /**
    * Period warnings at `asOf` (empty before the warning window): units meeting the scheme's
    * warning conditions, the indicators that cost most, and the rescuable tickets with the

@@ -72,6 +72,22 @@ fn from_plain<T: serde::de::DeserializeOwned>(
     serde_json::from_str(&text).map_err(|e| bad_arg(field, format!("`{field}`: {e}")))
 }
 
+/// `scores`, or only the scorecards of `units` (an array of unit ids) when given
+/// (`unit_not_scored` for one without a scorecard).
+fn only(env: &Env, scores: Scores, units: Option<Unknown<'_>>) -> Fallible<Scores> {
+    match units {
+        None => Ok(scores),
+        Some(units) if units.get_type().ok() == Some(ValueType::String) => Err(bad_arg(
+            "units",
+            "`units`: an array of unit ids, not one string",
+        )),
+        Some(units) => {
+            let units: Vec<hotline_score::UnitId> = from_plain(env, "units", units)?;
+            Ok(scores.only(&units)?)
+        }
+    }
+}
+
 /// Metrics at `t` for the period (the pipeline's first half).
 fn metrics_at(
     ev: &Evaluator,
@@ -242,15 +258,18 @@ impl Scheme {
 
     /// For each unit and component: value, numerator, denominator, points, points lost and the
     /// tickets that cost them, from the period's contributions (`Evaluator.contributions`).
+    /// `units`: explain only these units (say, the one whose contributions are given); default
+    /// every scored unit.
     #[napi(catch_unwind, ts_return_type = "Array<Explanation>")]
     pub fn explain<'e>(
         &self,
         env: &'e Env,
         #[napi(ts_arg_type = "Scores | string")] scores: Unknown<'_>,
         #[napi(ts_arg_type = "Array<Contribution> | string")] contributions: Unknown<'_>,
+        #[napi(ts_arg_type = "Array<string>")] units: Option<Unknown<'_>>,
     ) -> Result<Unknown<'e>> {
         let out = enter(env, || {
-            let scores: Scores = from_plain(env, "scores", scores)?;
+            let scores = only(env, from_plain(env, "scores", scores)?, units)?;
             let contributions: Vec<Contribution> = from_plain(env, "contributions", contributions)?;
             Ok(self
                 .inner
@@ -277,7 +296,7 @@ impl Scheme {
     /// Explains `scores` straight from the tickets they were computed from, for the period and
     /// `asOf` they were computed for: what `explain` gives with every unit's contributions,
     /// without building them (every core evaluates a part of the tickets); off the JavaScript
-    /// thread.
+    /// thread. `units`: explain only these units; default every scored unit.
     #[napi(catch_unwind, ts_return_type = "Promise<Array<Explanation>>")]
     pub fn explain_tickets(
         &self,
@@ -286,9 +305,11 @@ impl Scheme {
         tickets: &Tickets,
         #[napi(ts_arg_type = "Scores | string")] scores: Unknown<'_>,
         scope: ScopeOptions,
+        #[napi(ts_arg_type = "Array<string>")] units: Option<Unknown<'_>>,
     ) -> Result<AsyncTask<Work<Vec<Explanation>>>> {
         let (scores, scope): (Scores, Scope) = enter(&env, || {
-            Ok((from_plain(&env, "scores", scores)?, scope_in(&scope)?))
+            let scores = only(&env, from_plain(&env, "scores", scores)?, units)?;
+            Ok((scores, scope_in(&scope)?))
         })?;
         let (scheme, ev, ts) = (
             self.inner.clone(),
@@ -311,9 +332,10 @@ impl Scheme {
         tickets: &Tickets,
         #[napi(ts_arg_type = "Scores | string")] scores: Unknown<'_>,
         scope: ScopeOptions,
+        #[napi(ts_arg_type = "Array<string>")] units: Option<Unknown<'_>>,
     ) -> Result<Unknown<'e>> {
         let out = enter(env, || {
-            let scores: Scores = from_plain(env, "scores", scores)?;
+            let scores = only(env, from_plain(env, "scores", scores)?, units)?;
             let scope = scope_in(&scope)?;
             Ok(self.inner.explain_tickets(
                 &evaluator.inner,

@@ -67,6 +67,7 @@ const OPERATIONS = {
   scheme_preset: (i) => hs.Scheme.preset(i.name),
   score_metrics: scoreMetrics,
   sanctions: (i) => hs.Scheme.preset(i.scheme).sanctions(i.history.map(scoreMetrics)),
+  explain: (i) => hs.Scheme.preset(i.scheme).explain(scoreMetrics(i), [], i.explain_units),
   score: (i) => hs.scoreSync(hs.Tickets.fromObjectsSync(i.tickets), hs.Scheme.preset(i.scheme), {
     units: i.units, asOf: i.as_of, period: period(i.period), calendar: calendar(i.calendar), policy: policy(i.policy)
   }),

@@ -126,6 +126,12 @@ test('evaluate, contributions, open assignments and explanations trace points to
   assert.ok(costly.some((c) => c.tickets.length > 0))
   const ids = new Set(tickets.ids())
   for (const c of costly) for (const id of c.tickets) assert.ok(ids.has(id))
+  // Only the unit asked about: its entry of the whole, from its contributions or the tickets.
+  assert.deepEqual(scheme.explain(scores, contributions, [worst.unit]), [mine])
+  assert.deepEqual(scheme.explainTicketsSync(ev, tickets, scores, { period, asOf }, [worst.unit]), [mine])
+  assert.deepEqual(await scheme.explainTickets(ev, tickets, scores, { period, asOf }, [worst.unit]), [mine])
+  assert.throws(() => scheme.explain(scores, contributions, [worst.unit, 'nobody']), { code: 'unit_not_scored', field: 'units' })
+  assert.throws(() => scheme.explain(scores, contributions, worst.unit), { code: 'invalid_argument', field: 'units' })
   // Straight from the tickets: what explain gives with every unit's contributions, byte for byte.
   const every = units.flatMap((u) => ev.contributionsSync(tickets, u.unit, { period, asOf }))
   const fromTickets = scheme.explainTicketsSync(ev, tickets, scores, { period, asOf })

@@ -42,7 +42,8 @@ fn class_for(err: &Error) -> &'static str {
         | Error::MetricsForUnknownUnit { .. }
         | Error::UnknownExternalMetric { .. }
         | Error::SchemeLacks { .. }
-        | Error::SchemeMismatch { .. } => "SchemeError",
+        | Error::SchemeMismatch { .. }
+        | Error::UnitNotScored { .. } => "SchemeError",
         Error::BoardCloseRefused { .. }
         | Error::BoardConfig { .. }
         | Error::BoardEventConflict { .. }

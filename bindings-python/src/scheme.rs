@@ -2,6 +2,7 @@
 //! JSON outputs are the core's `serde_json` bytes; tables carry exact decimals as Arrow
 //! `decimal128`.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use arrow_array::{ArrayRef, BooleanArray, Decimal128Array, Int64Array, StringArray};
@@ -10,6 +11,7 @@ use hotline_score::metrics::{MetricsTable, Scope, partial_batch_parallel};
 use hotline_score::scheme::{
     Component, IndicatorLabel, Scheme as CoreScheme, Scorecard, Scores as CoreScores,
 };
+use hotline_score::unit::UnitId;
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 use rust_decimal::Decimal;
@@ -218,28 +220,34 @@ impl Scheme {
     }
 
     /// Explains `scores` from the period's contributions: per unit and component, the points
-    /// lost and the tickets that cost them.
+    /// lost and the tickets that cost them. `units`: explain only these units (say, the one
+    /// whose `Evaluator.contributions` are given); default every scored unit.
+    #[pyo3(signature = (scores, contributions, *, units=None))]
     fn explain(
         &self,
         py: Python<'_>,
         scores: &Scores,
         contributions: Bound<'_, PyAny>,
+        units: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Report> {
         let list = match contributions.cast::<Contributions>() {
             Ok(c) => c.get().inner.clone(),
             Err(_) => Contributions::from_list_inner(py, &contributions)?,
         };
+        let units = unit_ids(py, units)?;
         let scheme = self.inner.clone();
         let out = enter(py, || {
-            scheme.explain_parallel(&scores.inner, &list, threads())
+            let scores = scores.only(units)?;
+            scheme.explain_parallel(&scores, &list, threads())
         })?;
         Report::of(py, &out)
     }
 
     /// Explains `scores` straight from the tickets they were computed from, for the period and
     /// `as_of` they were computed for: what `explain` gives with every unit's contributions,
-    /// without building them (every core evaluates a part of the tickets).
-    #[pyo3(signature = (evaluator, tickets, scores, *, period, as_of, due_anchor="due_date"))]
+    /// without building them (every core evaluates a part of the tickets). `units`: explain
+    /// only these units; default every scored unit.
+    #[pyo3(signature = (evaluator, tickets, scores, *, period, as_of, due_anchor="due_date", units=None))]
     #[allow(clippy::too_many_arguments)]
     fn explain_tickets(
         &self,
@@ -250,12 +258,15 @@ impl Scheme {
         period: Bound<'_, Period>,
         as_of: Bound<'_, PyAny>,
         due_anchor: &str,
+        units: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Report> {
         let scope = Evaluator::scope(py, &period, &as_of, due_anchor)?;
+        let units = unit_ids(py, units)?;
         let tickets = tickets.get().set.clone();
         let (ev, scheme) = (evaluator.inner.clone(), self.inner.clone());
         let out = enter(py, || {
-            scheme.explain_tickets(&ev, tickets.held(), &scope, &scores.inner, threads())
+            let scores = scores.only(units)?;
+            scheme.explain_tickets(&ev, tickets.held(), &scope, &scores, threads())
         })?;
         Report::of(py, &out)
     }
@@ -339,6 +350,45 @@ impl Scores {
     pub fn new(inner: CoreScores, decimals: u32) -> Self {
         Scores { inner, decimals }
     }
+
+    /// These scores, or only the scorecards of `units` when given (`unit_not_scored` for one
+    /// without a scorecard).
+    fn only(&self, units: Option<Vec<UnitId>>) -> hotline_score::Result<Cow<'_, CoreScores>> {
+        match units {
+            None => Ok(Cow::Borrowed(&self.inner)),
+            Some(units) => self.inner.only(&units).map(Cow::Owned),
+        }
+    }
+}
+
+/// The `units` option: a sequence of unit ids (`invalid_option` for one string, or anything
+/// else that is not a sequence of strings).
+fn unit_ids(py: Python<'_>, units: Option<Bound<'_, PyAny>>) -> PyResult<Option<Vec<UnitId>>> {
+    let Some(units) = units else {
+        return Ok(None);
+    };
+    let refuse = |got: String| {
+        let message = format!("`units` must be a sequence of unit ids (str); got {got}");
+        input_error(py, "invalid_option", "units", message)
+    };
+    let type_name = |v: &Bound<'_, PyAny>| {
+        v.get_type()
+            .name()
+            .map_or_else(|_| "?".into(), |n| n.to_string())
+    };
+    if units.is_instance_of::<PyString>() {
+        return Err(refuse("one string".into()));
+    }
+    let items = units.try_iter().map_err(|_| refuse(type_name(&units)))?;
+    items
+        .map(|item| {
+            let item = item?;
+            item.extract::<String>()
+                .map(UnitId::from)
+                .map_err(|_| refuse(format!("an item of type {}", type_name(&item))))
+        })
+        .collect::<PyResult<Vec<_>>>()
+        .map(Some)
 }
 
 fn decimals(values: impl Iterator<Item = Option<Decimal>>, scale: u32) -> PyResult<ArrayRef> {

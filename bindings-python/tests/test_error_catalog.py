@@ -57,6 +57,7 @@ FAMILY: dict[str, type[hs.HotlineScoreError]] = {
             "unknown_external_metric",
             "scheme_lacks",
             "scheme_mismatch",
+            "unit_not_scored",
         ],
         hs.SchemeError,
     ),
@@ -182,6 +183,9 @@ OPERATIONS: dict[str, Callable[[dict[str, Any], str], Any]] = {
     "score_metrics": lambda i, t: score_metrics(i),
     "sanctions": lambda i, t: hs.Scheme.preset(i["scheme"]).sanctions(
         [score_metrics(h) for h in i["history"]]
+    ),
+    "explain": lambda i, t: hs.Scheme.preset(i["scheme"]).explain(
+        score_metrics(i), [], units=i["explain_units"]
     ),
     "score": score_op,
     "partial_from_rows": lambda i, t: hs.Partial.from_table(partial_table(i), []),

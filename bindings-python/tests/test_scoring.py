@@ -155,6 +155,18 @@ def test_explanations_and_contributions() -> None:
     assert lost and all(t in CITY.ids for c in lost for t in c["tickets"])
     again = SCHEME.explain(scores, table.to_pylist())
     assert json.loads(again.to_json()) == explained
+    # Only the unit asked about: its entry of the whole, from its contributions or the tickets.
+    (only,) = SCHEME.explain(scores, contributions, units=[unit]).to_python()
+    assert only == mine
+    direct = SCHEME.explain_tickets(EV, CITY, scores, period=PERIOD, as_of=AS_OF, units=[unit])
+    assert direct.to_python() == [mine]
+    with pytest.raises(hs.SchemeError) as info:
+        SCHEME.explain(scores, contributions, units=[unit, "nobody"])
+    assert (info.value.code, info.value.field) == ("unit_not_scored", "units")
+    for bad in (unit, [unit, 7], 7):
+        with pytest.raises(hs.InputError) as info:
+            SCHEME.explain(scores, contributions, units=bad)  # type: ignore[arg-type]
+        assert (info.value.code, info.value.field) == ("invalid_option", "units")
     other = hs.Scheme.preset("three-rates")
     with pytest.raises(hs.SchemeError) as info:
         other.explain(scores, contributions)

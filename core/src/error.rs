@@ -329,6 +329,12 @@ pub enum Error {
         /// The results' scheme hash.
         found: String,
     },
+    /// A unit asked for (explanations of some units) that has no scorecard in the scores.
+    #[error("unit {unit} has no scorecard in these scores")]
+    UnitNotScored {
+        /// The unit.
+        unit: crate::unit::UnitId,
+    },
     // --- board ----------------------------------------------------------------------------
     /// An event for a ticket the board has not registered (register its header first).
     #[error("ticket {ticket_id:?} is not on the board: register its header before its events")]
@@ -451,6 +457,7 @@ impl Error {
         "unknown_external_metric",
         "scheme_lacks",
         "scheme_mismatch",
+        "unit_not_scored",
         "board_unknown_ticket",
         "board_ticket_conflict",
         "board_event_conflict",
@@ -502,6 +509,7 @@ impl Error {
             Error::UnknownExternalMetric { .. } => "unknown_external_metric",
             Error::SchemeLacks { .. } => "scheme_lacks",
             Error::SchemeMismatch { .. } => "scheme_mismatch",
+            Error::UnitNotScored { .. } => "unit_not_scored",
             // --- board ---
             Error::BoardUnknownTicket { .. } => "board_unknown_ticket",
             Error::BoardTicketConflict { .. } => "board_ticket_conflict",
@@ -621,6 +629,7 @@ impl Error {
             Error::UnitGroupUnknown { .. }
             | Error::MetricsForUnknownUnit { .. }
             | Error::UnknownExternalMetric { .. } => field("unit"),
+            Error::UnitNotScored { .. } => field("units"),
             Error::SchemeLacks { feature } => field(feature),
 
             // --- board ---
@@ -870,6 +879,7 @@ mod tests {
                 expected: s(),
                 found: s(),
             },
+            Error::UnitNotScored { unit: u() },
             Error::BoardUnknownTicket { ticket_id: s() },
             Error::BoardTicketConflict {
                 ticket_id: s(),
@@ -936,21 +946,22 @@ mod tests {
             Error::UnknownExternalMetric { .. } => 28,
             Error::SchemeLacks { .. } => 29,
             Error::SchemeMismatch { .. } => 30,
-            Error::BoardUnknownTicket { .. } => 31,
-            Error::BoardTicketConflict { .. } => 32,
-            Error::BoardEventConflict { .. } => 33,
-            Error::BoardPeriodClosed { .. } => 34,
-            Error::BoardCloseRefused { .. } => 35,
-            Error::BoardUnknownUnit { .. } => 36,
-            Error::BoardConfig { .. } => 37,
-            Error::BoardSnapshotCorrupt { .. } => 38,
-            Error::BoardSnapshotVersion { .. } => 39,
-            Error::BoardSnapshotMismatch { .. } => 40,
+            Error::UnitNotScored { .. } => 31,
+            Error::BoardUnknownTicket { .. } => 32,
+            Error::BoardTicketConflict { .. } => 33,
+            Error::BoardEventConflict { .. } => 34,
+            Error::BoardPeriodClosed { .. } => 35,
+            Error::BoardCloseRefused { .. } => 36,
+            Error::BoardUnknownUnit { .. } => 37,
+            Error::BoardConfig { .. } => 38,
+            Error::BoardSnapshotCorrupt { .. } => 39,
+            Error::BoardSnapshotVersion { .. } => 40,
+            Error::BoardSnapshotMismatch { .. } => 41,
         };
         let ordinals: Vec<usize> = all.iter().map(ordinal).collect();
         assert_eq!(
             ordinals,
-            (0..=40).collect::<Vec<_>>(),
+            (0..=41).collect::<Vec<_>>(),
             "one sample per variant"
         );
         all

@@ -266,6 +266,14 @@ fn run(op: &str, input: &Value) -> Result<()> {
                 .collect::<Result<Vec<_>>>()?;
             scheme(&input["scheme"])?.sanctions(&history).map(drop)
         }
+        "explain" => {
+            let scores = score_metrics(input)?;
+            let asked: Vec<UnitId> =
+                serde_json::from_value(input["explain_units"].clone()).unwrap();
+            scheme(&input["scheme"])?
+                .explain(&scores.only(&asked)?, &[])
+                .map(drop)
+        }
         "score" => {
             let tickets = tickets(&input["tickets"])?;
             let scheme = scheme(&input["scheme"])?;

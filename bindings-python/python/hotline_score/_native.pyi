@@ -337,7 +337,11 @@ class Scheme:
         period: Optional[Period] = None,
     ) -> Scores: ...
     def explain(
-        self, scores: Scores, contributions: Union[Contributions, Sequence[Mapping[str, Any]]]
+        self,
+        scores: Scores,
+        contributions: Union[Contributions, Sequence[Mapping[str, Any]]],
+        *,
+        units: Optional[Sequence[str]] = None,
     ) -> Report: ...
     def explain_tickets(
         self,
@@ -348,6 +352,7 @@ class Scheme:
         period: Period,
         as_of: _InstantLike,
         due_anchor: _DueAnchor = "due_date",
+        units: Optional[Sequence[str]] = None,
     ) -> Report: ...
     def sanctions(self, history: Sequence[Scores]) -> Report: ...
     def period_warnings(

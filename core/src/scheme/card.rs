@@ -34,6 +34,61 @@ pub struct Scores {
     pub units: Vec<Scorecard>,
 }
 
+impl Scores {
+    /// These scores with only the scorecards of `units` (in the scores' order): what to
+    /// explain when only some units are asked about. `unit_not_scored` for a unit without a
+    /// scorecard.
+    ///
+    /// ```
+    /// use std::collections::BTreeMap;
+    /// use hotline_score::{Calendar, Policy};
+    /// use hotline_score::clocks::Evaluator;
+    /// use hotline_score::metrics::{Scope, contributions, partial};
+    /// use hotline_score::scheme::Scheme;
+    /// use hotline_score::synthetic::{CityConfig, SyntheticCity};
+    ///
+    /// let config = CityConfig { days: 10, tickets_per_day: 40, units: 8, ..CityConfig::default() };
+    /// let city = SyntheticCity::generate(&config)?;
+    /// let ev = Evaluator::new(&Calendar::prc()?, Policy::builtin("henan")?, &city.units);
+    /// let scheme = Scheme::preset("sanmenxia")?;
+    /// let period = scheme.period_at(city.as_of)?;
+    /// let scope = Scope::new(period.clone(), city.as_of);
+    /// let metrics = partial(&city.tickets, &ev, &scope)?.finalize(&city.units, BTreeMap::new());
+    /// let scores = scheme.score(&city.units, &metrics, &period, city.as_of)?;
+    ///
+    /// // Why is this unit where it is? Its own contributions explain its own scorecard.
+    /// let unit = city.units[0].id.clone();
+    /// let its = contributions(&city.tickets, &ev, &scope, &unit)?;
+    /// let explained = scheme.explain(&scores.only(&[unit.clone()])?, &its)?;
+    /// assert_eq!(explained.len(), 1);
+    /// assert_eq!(explained[0].unit, unit);
+    ///
+    /// let err = scores.only(&["nobody".into()]).unwrap_err();
+    /// assert_eq!(err.code(), "unit_not_scored");
+    /// # Ok::<(), hotline_score::Error>(())
+    /// ```
+    pub fn only(&self, units: &[UnitId]) -> crate::Result<Scores> {
+        if let Some(unit) = units
+            .iter()
+            .find(|u| !self.units.iter().any(|c| &c.unit == *u))
+        {
+            return Err(crate::Error::UnitNotScored { unit: unit.clone() });
+        }
+        Ok(Scores {
+            scheme: self.scheme.clone(),
+            scheme_hash: self.scheme_hash.clone(),
+            period: self.period.clone(),
+            as_of: self.as_of,
+            units: self
+                .units
+                .iter()
+                .filter(|c| units.contains(&c.unit))
+                .cloned()
+                .collect(),
+        })
+    }
+}
+
 /// One unit's result.
 ///
 /// In JSON each component carries its indicator's id and name (`"indicator"`, `"name"`, then

@@ -462,6 +462,28 @@ mod tests {
                 assert_eq!(got, whole, "tickets, {threads} threads");
             }
         }
+        // Some units (`Scores::only`): their entries of the whole, in the scores' order, from
+        // their own contributions, from everyone's, or from the tickets.
+        let some: Vec<UnitId> = [7, 2].map(|i| scores.units[i].unit.clone()).into();
+        let expected: Vec<&Explanation> = whole.iter().filter(|e| some.contains(&e.unit)).collect();
+        assert_eq!(expected.len(), 2);
+        let only = scores.only(&some).unwrap();
+        let theirs: Vec<Contribution> = contributions
+            .iter()
+            .filter(|c| some.contains(&c.unit))
+            .cloned()
+            .collect();
+        for got in [
+            scheme.explain(&only, &theirs),
+            scheme.explain(&only, &contributions),
+            scheme.explain_tickets(&ev, &city.tickets, &scope, &only, 2),
+        ] {
+            assert_eq!(got.unwrap().iter().collect::<Vec<_>>(), expected);
+        }
+        assert!(matches!(
+            scores.only(&["nobody".into()]),
+            Err(Error::UnitNotScored { unit }) if unit.as_str() == "nobody"
+        ));
         // A unit scored twice is explained twice, alike.
         assert!(whole[0].components.iter().any(|c| !c.tickets.is_empty()));
         let mut twice = scores.clone();
