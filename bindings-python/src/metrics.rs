@@ -125,24 +125,17 @@ impl Evaluator {
         })
     }
 
-    /// The partial state of `tickets` (GIL released).
+    /// The partial state of `tickets` for `scope` (GIL released).
     pub fn partial_inner(
         &self,
         py: Python<'_>,
         tickets: &Bound<'_, Tickets>,
-        period: &Bound<'_, Period>,
-        as_of: Instant,
-        due_anchor: &str,
+        scope: &Scope,
     ) -> PyResult<CorePartial> {
-        let scope = Scope {
-            period: period.get().inner.clone(),
-            as_of,
-            due_anchor: due_anchor_in(py, due_anchor)?,
-        };
         let tickets = tickets.get().set.clone();
         let ev = self.inner.clone();
         enter(py, || {
-            partial_batch_parallel(tickets.batch(), &ev, &scope, threads())
+            partial_batch_parallel(tickets.batch(), &ev, scope, threads())
         })
     }
 
@@ -153,9 +146,20 @@ impl Evaluator {
         as_of: &Bound<'_, PyAny>,
         due_anchor: &str,
     ) -> PyResult<Scope> {
+        let as_of = instant::extract(py, as_of)?;
+        Self::scope_of(py, period.get().inner.clone(), as_of, due_anchor)
+    }
+
+    /// The scope of `period` at `as_of` with the `due_anchor` argument.
+    pub(crate) fn scope_of(
+        py: Python<'_>,
+        period: CorePeriod,
+        as_of: Instant,
+        due_anchor: &str,
+    ) -> PyResult<Scope> {
         Ok(Scope {
-            period: period.get().inner.clone(),
-            as_of: instant::extract(py, as_of)?,
+            period,
+            as_of,
             due_anchor: due_anchor_in(py, due_anchor)?,
         })
     }
@@ -193,11 +197,7 @@ impl Evaluator {
         due_anchor: &str,
     ) -> PyResult<Partial> {
         let scope = Self::scope(py, &period, &as_of, due_anchor)?;
-        let tickets = tickets.get().set.clone();
-        let ev = self.inner.clone();
-        let p = enter(py, || {
-            partial_batch_parallel(tickets.batch(), &ev, &scope, threads())
-        })?;
+        let p = self.partial_inner(py, &tickets, &scope)?;
         Ok(Partial {
             inner: p,
             units: self.units.clone(),

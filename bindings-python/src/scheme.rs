@@ -586,22 +586,18 @@ fn score(
         None => "henan".into_pyobject(py)?.into_any(),
     };
     let ev = Evaluator::build(py, units, calendar.as_ref(), &policy)?;
-    let as_of_t = instant::extract(py, &as_of)?;
+    let as_of = instant::extract(py, &as_of)?;
     let period = match period {
-        Some(p) => p,
-        None => Bound::new(
-            py,
-            Period {
-                inner: enter(py, || scheme.period_at(as_of_t))?,
-            },
-        )?,
+        Some(p) => p.get().inner.clone(),
+        None => enter(py, || scheme.period_at(as_of))?,
     };
-    let p = ev.partial_inner(py, &tickets, &period, as_of_t, due_anchor)?;
+    let scope = Evaluator::scope_of(py, period, as_of, due_anchor)?;
+    let p = ev.partial_inner(py, &tickets, &scope)?;
     let table = p.finalize(&ev.units, Default::default());
-    let (units, period) = (ev.units.clone(), period.get().inner.clone());
+    let units = ev.units.clone();
     let decimals = scheme.decimals();
     let scores = enter(py, || {
-        scheme.score_parallel(&units, &table, &period, as_of_t, threads())
+        scheme.score_parallel(&units, &table, &scope.period, as_of, threads())
     })?;
     Ok(Scores::new(scores, decimals))
 }
