@@ -2,6 +2,7 @@
 //! steps — evaluate (one pass for the period and its weeks), score, warn, run the sanctions
 //! ladder over earlier periods, explain.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use hotline_score::clocks::Evaluator;
@@ -9,7 +10,7 @@ use hotline_score::instant::{CHINA_OFFSET, MS_PER_DAY};
 use hotline_score::metrics::{Counter, DueAnchor, Partial, Scope, partial, partials};
 use hotline_score::scheme::{Scheme, Scores};
 use hotline_score::ticket::Ticket;
-use hotline_score::{Calendar, Error, Instant, Period, Policy, Unit};
+use hotline_score::{Calendar, Error, Instant, Period, Policy, Unit, UnitId};
 use rust_decimal::Decimal;
 
 use crate::fail::CliResult;
@@ -41,12 +42,23 @@ pub struct Job<'a> {
     pub as_of: Instant,
     /// How many earlier periods to score for the sanctions ladder.
     pub history: usize,
-    /// Whether to explain every unit's points ticket by ticket.
-    pub explain: bool,
+    /// Which units to explain ticket by ticket.
+    pub explain: Explain,
     /// Whether to compute the weekly trend.
     pub trend: bool,
     /// Problems met while loading (carried into the report).
     pub problems: Vec<Problem>,
+}
+
+/// Which units a run explains ticket by ticket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Explain {
+    /// None.
+    Nobody,
+    /// Every scored unit.
+    Everyone,
+    /// These units (`unit_not_scored` for one without a scorecard).
+    Only(Vec<UnitId>),
 }
 
 /// Runs `job`.
@@ -98,14 +110,20 @@ pub fn run(job: Job<'_>, progress: Progress) -> CliResult<Report> {
 
     let sanctions = sanctions(&job, &ev, &scores, progress)?;
 
-    let explanations = if job.explain {
-        let bar = progress.step("explaining");
-        let scope = Scope::new(job.period.clone(), job.as_of);
-        let e = scheme.explain_tickets(&ev, job.tickets, &scope, &scores, threads())?;
-        bar.finish_and_clear();
-        e
-    } else {
-        Vec::new()
+    let explained = match &job.explain {
+        Explain::Nobody => None,
+        Explain::Everyone => Some(Cow::Borrowed(&scores)),
+        Explain::Only(units) => Some(Cow::Owned(scores.only(units)?)),
+    };
+    let explanations = match explained {
+        Some(explained) => {
+            let bar = progress.step("explaining");
+            let scope = Scope::new(job.period.clone(), job.as_of);
+            let e = scheme.explain_tickets(&ev, job.tickets, &scope, &explained, threads())?;
+            bar.finish_and_clear();
+            e
+        }
+        None => Vec::new(),
     };
 
     let received = |p: &Period| {

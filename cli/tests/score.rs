@@ -111,6 +111,69 @@ fn score_table_and_csv_show_the_same_ranking() {
     assert_eq!(ranking, want);
 }
 
+/// `--unit d2`: the table gains d2's drill-down (B3, closed late, cost it 20 of the 60 on-time
+/// points: hand calculation in the vector); JSON and HTML explain d2 alone; an unknown unit or
+/// the CSV format is a usage error.
+#[test]
+fn score_explains_the_units_asked_about() {
+    let v = vector("score-small.json");
+    let base = small_args(&v);
+    let run_with = |extra: &[&str]| {
+        let mut a: Vec<&str> = base.iter().map(String::as_str).collect();
+        a.extend(extra);
+        run_in(&vectors(), &a)
+    };
+    let o = run_with(&["--unit", "d2"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let table = stdout(&o);
+    let drill = table
+        .split("Unit 单位 二区 (d2, districts)")
+        .nth(1)
+        .expect(&table);
+    assert!(
+        drill.starts_with(" · rank 2/3 · total 66.67 / 100.00"),
+        "{drill}"
+    );
+    let on_time = drill
+        .lines()
+        .find(|l| l.contains("closed_on_time"))
+        .unwrap();
+    assert!(
+        on_time.contains("40.00 / 60.00") && on_time.contains("−20.00"),
+        "{on_time}"
+    );
+    assert!(on_time.ends_with("1: B3"), "{on_time}");
+    assert!(
+        !table.contains("(d1, districts) · rank"),
+        "d1 was not asked about"
+    );
+
+    let o = run_with(&["--unit", "d2", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let explained = report["explanations"].as_array().unwrap();
+    assert_eq!(explained.len(), 1);
+    assert_eq!(explained[0]["unit"], "d2");
+    assert_eq!(report["scores"]["units"].as_array().unwrap().len(), 6);
+    let html = stdout(&run_with(&["--unit", "d2", "--format", "html"]));
+    assert_eq!(html.matches("<details id=\"unit-").count(), 1);
+    assert!(html.contains("<details id=\"unit-d2\""));
+
+    let o = run_with(&["--unit", "d9"]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("--unit d9: no such unit"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run_with(&["--unit", "d2", "--format", "csv"]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("CSV has one row per unit"),
+        "{}",
+        stderr(&o)
+    );
+}
+
 #[test]
 fn score_writes_a_self_contained_html_report() {
     let v = vector("score-small.json");

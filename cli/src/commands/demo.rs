@@ -14,7 +14,7 @@ use hotline_score::synthetic::{CityConfig, SyntheticCity};
 use hotline_score::{Calendar, Instant, Period, Policy};
 use time::Date;
 
-use crate::engine::{Job, run as score};
+use crate::engine::{Explain, Job, run as score};
 use crate::fail::{CliResult, Failure};
 use crate::input::{parse_instant, previous_period};
 use crate::progress::Progress;
@@ -95,7 +95,11 @@ pub fn run(args: &DemoArgs, progress: Progress) -> CliResult<()> {
         period,
         as_of,
         history: HISTORY,
-        explain: args.html.is_some(),
+        explain: if args.html.is_some() {
+            Explain::Everyone
+        } else {
+            Explain::Nobody
+        },
         trend: args.html.is_some(),
         problems: Vec::new(),
     };

@@ -9,7 +9,7 @@ use hotline_score::Unit;
 use hotline_score::scheme::Scheme;
 use hotline_score::ticket::Mode;
 
-use crate::engine::{Job, run as score};
+use crate::engine::{Explain, Job, run as score};
 use crate::fail::{CliResult, Failure};
 use crate::input::data::{DataFiles, load};
 use crate::input::{CalendarOptions, load_policy, load_scheme, parse_instant, parse_period};
@@ -58,6 +58,10 @@ pub struct ScoreArgs {
     /// Skip bad tickets and rows instead of stopping at the first; every one is listed on stderr.
     #[arg(long)]
     pub lenient: bool,
+    /// Explain this unit's points ticket by ticket (repeatable): in the table a drill-down per
+    /// unit; in JSON and HTML only these units are explained (default: every unit).
+    #[arg(long = "unit", value_name = "UNIT")]
+    pub explain_units: Vec<String>,
     /// Earlier periods to score from the same data for the sanctions ladder.
     #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=24))]
     pub history: u32,
@@ -87,6 +91,11 @@ pub fn run(args: &ScoreArgs, progress: Progress) -> CliResult<()> {
             ));
         }
     };
+    if args.format == OutputFormat::Csv && !args.explain_units.is_empty() {
+        return Err(Failure::usage(
+            "--unit explains units in the table, JSON and HTML reports; CSV has one row per unit",
+        ));
+    }
     let mode = if args.lenient {
         Mode::Lenient
     } else {
@@ -108,7 +117,28 @@ pub fn run(args: &ScoreArgs, progress: Progress) -> CliResult<()> {
         Some(u) => u,
         None => units_from_tickets(&scheme, &data.tickets)?,
     };
+    if let Some(u) = args
+        .explain_units
+        .iter()
+        .find(|u| !units.iter().any(|x| x.id.as_str() == u.as_str()))
+    {
+        return Err(Failure::usage(format!(
+            "--unit {u}: no such unit is scored (the units are those of --units FILE, or without it the units the events name)"
+        )));
+    }
     let html_or_json = matches!(args.format, OutputFormat::Json | OutputFormat::Html);
+    let explain = if !args.explain_units.is_empty() {
+        Explain::Only(
+            args.explain_units
+                .iter()
+                .map(|u| u.as_str().into())
+                .collect(),
+        )
+    } else if html_or_json {
+        Explain::Everyone
+    } else {
+        Explain::Nobody
+    };
     let title = args
         .data
         .tickets
@@ -124,7 +154,7 @@ pub fn run(args: &ScoreArgs, progress: Progress) -> CliResult<()> {
         period,
         as_of,
         history: args.history as usize,
-        explain: html_or_json,
+        explain,
         trend: html_or_json,
         problems: data.problems,
     };

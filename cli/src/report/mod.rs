@@ -2,6 +2,7 @@
 //! self-contained HTML with inline SVG charts).
 
 pub mod csv;
+pub mod drilldown;
 pub mod html;
 pub mod model;
 pub mod panels;

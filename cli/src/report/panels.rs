@@ -3,9 +3,10 @@
 
 use std::fmt::Write as _;
 
-use hotline_score::scheme::{Explanation, RescuableTicket, Scorecard, UnitWarning, WarningReason};
+use hotline_score::scheme::{RescuableTicket, Scorecard, UnitWarning, WarningReason};
 use rust_decimal::Decimal;
 
+use super::drilldown::{first_tickets, points_lost};
 use super::html::{escape, grade_color};
 use super::model::Report;
 use super::text::{indicator_name, unit_name};
@@ -213,19 +214,17 @@ pub fn drilldown(o: &mut String, r: &Report) {
             escape(&g.name),
             escape(&g.id)
         );
+        // The explained units (every unit unless some were asked for).
         for c in r.scores.units.iter().filter(|c| c.group == g.id) {
-            let explanation = r.explanations.iter().find(|e| e.unit == c.unit);
-            unit_details(o, r, c, explanation);
+            if r.explanation(c).is_some() {
+                unit_details(o, r, c);
+            }
         }
     }
     o.push_str("</section>\n");
 }
 
-fn unit_details(o: &mut String, r: &Report, c: &Scorecard, e: Option<&Explanation>) {
-    let lost = c
-        .components
-        .iter()
-        .fold(Decimal::ZERO, |a, x| a.saturating_add(x.points_lost));
+fn unit_details(o: &mut String, r: &Report, c: &Scorecard) {
     let _ = write!(
         o,
         "<details id=\"unit-{}\"><summary><b>{}. {}</b><span class=\"id\">{}</span> · 总分 total <b>{}</b> / {} · \
@@ -241,35 +240,14 @@ fn unit_details(o: &mut String, r: &Report, c: &Scorecard, e: Option<&Explanatio
         c.full_marks,
         grade_color(r, &c.grade),
         escape(&c.grade),
-        lost
+        points_lost(c)
     );
-    for (label, comp) in c.labeled() {
-        let percent = r
-            .scheme
-            .indicators
+    for row in r.component_rows(c) {
+        let comp = row.component;
+        let list: Vec<String> = first_tickets(row.tickets, TICKETS_SHOWN)
             .iter()
-            .any(|i| *i.id == *label.id && i.percent);
-        let value = match comp.value {
-            Some(v) if percent => pct(Some(v)),
-            Some(v) => v.to_string(),
-            None => "—".to_owned(),
-        };
-        let numden = match (comp.numerator, comp.denominator) {
-            (Some(n), Some(d)) => format!("{n} / {d}"),
-            (Some(n), None) => n.to_string(),
-            _ => String::new(),
-        };
-        let tickets: &[String] = e
-            .and_then(|e| e.components.iter().find(|x| *x.indicator == *label.id))
-            .map_or(&[], |x| x.tickets.as_slice());
-        let mut list: Vec<String> = tickets
-            .iter()
-            .take(TICKETS_SHOWN)
             .map(|t| escape(t))
             .collect();
-        if tickets.len() > TICKETS_SHOWN {
-            list.push(format!("… +{}", tickets.len() - TICKETS_SHOWN));
-        }
         let lost_cell = if comp.points_lost > Decimal::ZERO {
             format!("<span class=\"lost\">−{}</span>", comp.points_lost)
         } else {
@@ -279,10 +257,10 @@ fn unit_details(o: &mut String, r: &Report, c: &Scorecard, e: Option<&Explanatio
             o,
             "<tr><td>{}<span class=\"id\">{}</span></td><td class=\"num\">{}</td><td class=\"num muted\">{}</td>\
              <td class=\"num\">{} / {}</td><td class=\"num\">{}</td><td class=\"tickets\">{}</td></tr>",
-            escape(&label.name),
-            escape(&label.id),
-            escape(&value),
-            escape(&numden),
+            escape(&row.label.name),
+            escape(&row.label.id),
+            escape(&row.value),
+            escape(&row.num_den),
             comp.points,
             comp.max_points,
             lost_cell,

@@ -1,16 +1,20 @@
 //! The terminal report: per group a ranking with the key rates, the period warnings with their
-//! rescuable tickets, the sanctions, and the city summary.
+//! rescuable tickets, the sanctions, the city summary, and the drill-down of the units asked
+//! about (`score --unit`).
 
 use std::fmt::Write as _;
 
 use hotline_score::scheme::{Scorecard, WarningReason};
 use rust_decimal::Decimal;
 
+use super::drilldown::{first_tickets, points_lost};
 use super::model::Report;
 use crate::text::{Align, Table, count, local, local_short, pct};
 
 /// How many rescuable tickets to list per warned unit.
 const RESCUABLE_SHOWN: usize = 3;
+/// Ticket ids listed per component in a unit's drill-down (the rest are counted).
+const TICKETS_SHOWN: usize = 4;
 
 /// The whole text report.
 pub fn render(r: &Report) -> String {
@@ -21,6 +25,7 @@ pub fn render(r: &Report) -> String {
     }
     warnings(&mut out, r);
     sanctions(&mut out, r);
+    drilldown(&mut out, r);
     out
 }
 
@@ -253,4 +258,57 @@ fn sanctions(out: &mut String, r: &Report) {
         ]);
     }
     let _ = writeln!(out, "{}", t.render("  "));
+}
+
+/// Each explained unit: its components, the points each lost and the tickets that cost them.
+fn drilldown(out: &mut String, r: &Report) {
+    for card in r.scores.units.iter().filter(|c| r.explanation(c).is_some()) {
+        let _ = writeln!(
+            out,
+            "\nUnit 单位 {} ({}, {}) · rank {}/{} · total {} / {} · {} · points lost {}",
+            unit_name(r, card.unit.as_str()),
+            card.unit,
+            card.group,
+            card.rank,
+            card.group_size,
+            card.total,
+            card.full_marks,
+            card.grade,
+            points_lost(card)
+        );
+        let mut t = Table::new(&[
+            ("Indicator 指标", Align::Left),
+            ("Id", Align::Left),
+            ("Value", Align::Right),
+            ("Num / Den", Align::Right),
+            ("Points", Align::Right),
+            ("Lost", Align::Right),
+            ("Tickets that cost points", Align::Left),
+        ]);
+        for row in r.component_rows(card) {
+            let c = row.component;
+            let lost = if c.points_lost > Decimal::ZERO {
+                format!("−{}", c.points_lost)
+            } else {
+                String::new()
+            };
+            let tickets = match row.tickets.len() {
+                0 => String::new(),
+                n => format!(
+                    "{n}: {}",
+                    first_tickets(row.tickets, TICKETS_SHOWN).join(" ")
+                ),
+            };
+            t.row(vec![
+                row.label.name.to_string(),
+                row.label.id.to_string(),
+                row.value,
+                row.num_den,
+                format!("{} / {}", c.points, c.max_points),
+                lost,
+                tickets,
+            ]);
+        }
+        let _ = writeln!(out, "{}", t.render("  "));
+    }
 }

@@ -1,0 +1,79 @@
+//! One unit's drill-down, shared by the terminal and HTML reports: each component as shown
+//! (value, numerator / denominator, points, points lost) with the tickets that cost points.
+
+use hotline_score::scheme::{Component, Explanation, IndicatorLabel, Scorecard};
+use rust_decimal::Decimal;
+
+use super::model::Report;
+use crate::text::pct;
+
+/// One component of a unit's drill-down.
+pub struct ComponentRow<'a> {
+    /// The indicator.
+    pub label: &'a IndicatorLabel,
+    /// The scorecard's component.
+    pub component: &'a Component,
+    /// The value as shown: a percentage for percent indicators, `—` without data.
+    pub value: String,
+    /// `numerator / denominator`, the numerator alone, or empty.
+    pub num_den: String,
+    /// The tickets that cost points, in ticket-id order (empty when the unit is not explained).
+    pub tickets: &'a [String],
+}
+
+impl Report {
+    /// The explanation of `card`'s unit, if it was explained.
+    pub fn explanation(&self, card: &Scorecard) -> Option<&Explanation> {
+        self.explanations.iter().find(|e| e.unit == card.unit)
+    }
+
+    /// `card`'s components in scheme order, as the drill-downs show them.
+    pub fn component_rows<'a>(&'a self, card: &'a Scorecard) -> Vec<ComponentRow<'a>> {
+        let explanation = self.explanation(card);
+        card.labeled()
+            .map(|(label, component)| {
+                let percent = self
+                    .scheme
+                    .indicators
+                    .iter()
+                    .any(|i| *i.id == *label.id && i.percent);
+                let value = match component.value {
+                    Some(v) if percent => pct(Some(v)),
+                    Some(v) => v.to_string(),
+                    None => "—".to_owned(),
+                };
+                let num_den = match (component.numerator, component.denominator) {
+                    (Some(n), Some(d)) => format!("{n} / {d}"),
+                    (Some(n), None) => n.to_string(),
+                    _ => String::new(),
+                };
+                let tickets = explanation
+                    .and_then(|e| e.components.iter().find(|x| *x.indicator == *label.id))
+                    .map_or(&[][..], |x| x.tickets.as_slice());
+                ComponentRow {
+                    label,
+                    component,
+                    value,
+                    num_den,
+                    tickets,
+                }
+            })
+            .collect()
+    }
+}
+
+/// The points `card` lost over all its components.
+pub fn points_lost(card: &Scorecard) -> Decimal {
+    card.components
+        .iter()
+        .fold(Decimal::ZERO, |a, x| a.saturating_add(x.points_lost))
+}
+
+/// The first `shown` of `tickets`, and `… +N` for the rest.
+pub fn first_tickets(tickets: &[String], shown: usize) -> Vec<String> {
+    let mut list: Vec<String> = tickets.iter().take(shown).cloned().collect();
+    if tickets.len() > shown {
+        list.push(format!("… +{}", tickets.len() - shown));
+    }
+    list
+}
