@@ -7,7 +7,8 @@
 //! once instead of once per period or per unit.
 
 use super::contribute::{DueAnchor, Scope, Sink, contribute};
-use super::{Contribution, Counter, Partial, UnitCounters};
+use super::partial::Tally;
+use super::{Contribution, Counter, Partial};
 use crate::clocks::{Converter, Detail, Evaluator, Facts, Scratch, TicketView};
 use crate::error::Result;
 use crate::instant::Instant;
@@ -21,22 +22,6 @@ fn dispatched_before(ticket: &Ticket, as_of: Instant, end: Instant) -> bool {
         .iter()
         .find(|e| matches!(e.body, EventBody::Dispatched { .. }))
         .is_some_and(|e| e.at <= as_of && e.at < end)
-}
-
-struct ToPartial<'a> {
-    partial: &'a mut Partial,
-}
-
-impl Sink for ToPartial<'_> {
-    fn add(&mut self, ticket: &TicketView<'_>, f: &Facts, counter: Counter, amount: i64) {
-        let unit = ticket
-            .names
-            .get(f.key)
-            .cloned()
-            .unwrap_or_else(|| crate::unit::UnitId(String::new()));
-        let row: &mut UnitCounters = self.partial.units.entry(unit).or_default();
-        row.role_mut(f.role).add(counter, amount);
-    }
 }
 
 /// The partial state of `tickets` for each of `periods`, all evaluated at `as_of` with
@@ -57,10 +42,10 @@ pub fn partials(
             due_anchor,
         })
         .collect();
-    let mut out = vec![Partial::default(); scopes.len()];
     let Some(last_end) = periods.iter().map(|p| p.end).max() else {
-        return Ok(out);
+        return Ok(Vec::new());
     };
+    let mut tallies = vec![Tally::new(ev); scopes.len()];
     let mut scratch = Scratch::default();
     let mut converter = Converter::default();
     for t in tickets {
@@ -69,18 +54,14 @@ pub fn partials(
         }
         let view = converter.view(ev, t);
         ev.evaluate_into(&view, as_of, &mut scratch, Detail::default())?;
-        for (scope, partial) in scopes.iter().zip(out.iter_mut()) {
+        for (scope, tally) in scopes.iter().zip(tallies.iter_mut()) {
             if as_of < scope.period.start {
                 continue;
             }
-            contribute(ev, &view, &scratch, scope, &mut ToPartial { partial })?;
+            contribute(ev, &view, &scratch, scope, tally)?;
         }
     }
-    for p in &mut out {
-        p.units
-            .retain(|_, c| c.lead.0.iter().chain(c.assisting.0.iter()).any(|v| *v != 0));
-    }
-    Ok(out)
+    Ok(tallies.into_iter().map(|t| t.finish(ev)).collect())
 }
 
 struct Every {

@@ -150,18 +150,43 @@ fn is_zero(c: &UnitCounters) -> bool {
 pub struct Accumulator<'e> {
     ev: &'e Evaluator,
     scope: Scope,
-    rows: Vec<UnitCounters>,
-    others: BTreeMap<UnitId, UnitCounters>,
+    tally: Tally,
     scratch: Scratch,
     converter: Converter,
 }
 
-struct Dense<'a> {
-    rows: &'a mut [UnitCounters],
-    others: &'a mut BTreeMap<UnitId, UnitCounters>,
+/// Per-unit counters being summed: the units of the units table by position (no allocation on
+/// the hot path), any other unit by id.
+#[derive(Debug, Clone)]
+pub(crate) struct Tally {
+    rows: Vec<UnitCounters>,
+    others: BTreeMap<UnitId, UnitCounters>,
 }
 
-impl Sink for Dense<'_> {
+impl Tally {
+    /// Nothing counted yet, for the units of `ev`.
+    pub(crate) fn new(ev: &Evaluator) -> Self {
+        Tally {
+            rows: vec![UnitCounters::default(); ev.units().len()],
+            others: BTreeMap::new(),
+        }
+    }
+
+    /// The partial state (units with all-zero counters left out); `ev` is the evaluator the
+    /// tally was made for.
+    pub(crate) fn finish(self, ev: &Evaluator) -> Partial {
+        let mut units = self.others;
+        for (unit, row) in ev.units().iter().zip(self.rows) {
+            if !is_zero(&row) {
+                units.entry(unit.id.clone()).or_default().merge(&row);
+            }
+        }
+        units.retain(|_, c| !is_zero(c));
+        Partial { units }
+    }
+}
+
+impl Sink for Tally {
     #[inline]
     fn add(&mut self, ticket: &TicketView<'_>, f: &Facts, counter: Counter, amount: i64) {
         let row = match f.unit.and_then(|u| self.rows.get_mut(u as usize)) {
@@ -185,8 +210,7 @@ impl<'e> Accumulator<'e> {
         Accumulator {
             ev,
             scope,
-            rows: vec![UnitCounters::default(); ev.units().len()],
-            others: BTreeMap::new(),
+            tally: Tally::new(ev),
             scratch: Scratch::default(),
             converter: Converter::default(),
         }
@@ -207,8 +231,7 @@ impl<'e> Accumulator<'e> {
             self.ev,
             &self.scope,
             &mut self.scratch,
-            &mut self.rows,
-            &mut self.others,
+            &mut self.tally,
             &view,
         )
     }
@@ -241,22 +264,14 @@ impl<'e> Accumulator<'e> {
             self.ev,
             &self.scope,
             &mut self.scratch,
-            &mut self.rows,
-            &mut self.others,
+            &mut self.tally,
             view,
         )
     }
 
     /// The partial state (units with all-zero counters left out).
     pub fn finish(self) -> Partial {
-        let mut units = self.others;
-        for (unit, row) in self.ev.units().iter().zip(self.rows) {
-            if !is_zero(&row) {
-                units.entry(unit.id.clone()).or_default().merge(&row);
-            }
-        }
-        units.retain(|_, c| !is_zero(c));
-        Partial { units }
+        self.tally.finish(self.ev)
     }
 }
 
@@ -264,13 +279,11 @@ fn add_view(
     ev: &Evaluator,
     scope: &Scope,
     scratch: &mut Scratch,
-    rows: &mut [UnitCounters],
-    others: &mut BTreeMap<UnitId, UnitCounters>,
+    tally: &mut Tally,
     view: &TicketView<'_>,
 ) -> Result<()> {
     ev.evaluate_into(view, scope.as_of, scratch, Detail::default())?;
-    let mut sink = Dense { rows, others };
-    contribute(ev, view, scratch, scope, &mut sink)
+    contribute(ev, view, scratch, scope, tally)
 }
 
 /// Whether any assignment of a ticket first dispatched at `first` can reach the period: every
