@@ -13,5 +13,11 @@ test('the README Node quick start runs', async () => {
   const lines = []
   const console = { log: (...args) => lines.push(args.join(' ')) }
   await new AsyncFunction('require', 'console', blocks.join('\n'))(load, console)
-  if (lines.length !== 3) throw new Error(`expected 3 scorecards printed, got ${lines.length}`)
+  // Three scorecards (unit, group, total, rank, grade), then the last unit's costly components.
+  const cards = lines.slice(0, 3)
+  if (!cards.every((l) => /^\S+ \S+ \d+\.\d\d \d+ \S+$/.test(l))) throw new Error(`expected 3 scorecards first, got ${cards}`)
+  const costly = lines.slice(3)
+  if (costly.length === 0 || !costly.every((l) => /^\S+ −\d+\.\d\d \S+/.test(l))) {
+    throw new Error(`expected the last unit's costly components, got ${costly}`)
+  }
 })
