@@ -1,6 +1,7 @@
 """Explaining a score on a big quarter: `Evaluator.contributions` (one unit's contributions, what
 `Scheme.explain` reads), `Scheme.explain_tickets` (every unit explained straight from the
-tickets; `--every-unit`: also the same from every unit's contributions), `Evaluator.open_assignments`, `Evaluator.evaluate` (every assignment's
+tickets, then one unit's both ways with `units=`; `--every-unit`: also every unit from every
+unit's contributions), `Evaluator.open_assignments`, `Evaluator.evaluate` (every assignment's
 clocks, as a table and as JSON) and `Scheme.period_warnings` (the
 `sanmenxia` preset's warnings on 2026-03-12, 20 days before the quarter ends: the tickets as
 known then, the data running on to the quarter's end), on a
@@ -65,6 +66,15 @@ def main() -> None:
         explained = report.to_python()
         listed = sum(len(c["tickets"]) for e in explained for c in e["components"])
         print(f"  {len(explained):,} units, {listed:,} tickets listed")
+        whole = next(e for e in explained if e["unit"] == unit)
+        one = timed(
+            f"explain_tickets(units=[{unit!r}])",
+            lambda: scheme.explain_tickets(ev, loaded, scores, period=period, as_of=as_of, units=[unit]),
+        )
+        assert one.to_python() == [whole]
+        its = ev.contributions(loaded, unit, period=period, as_of=as_of)
+        again = timed("explain(its contributions, units=)", lambda: scheme.explain(scores, its, units=[unit]))
+        assert again.to_python() == [whole]
         if args.every_unit:
             rows = timed(
                 "  the same from contributions: rows",
