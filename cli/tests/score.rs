@@ -111,9 +111,9 @@ fn score_table_and_csv_show_the_same_ranking() {
     assert_eq!(ranking, want);
 }
 
-/// `--unit d2`: the table gains d2's drill-down (B3, closed late, cost it 20 of the 60 on-time
-/// points: hand calculation in the vector); JSON and HTML explain d2 alone; an unknown unit or
-/// the CSV format is a usage error.
+/// `--unit d2` (or its name, 二区): the table gains d2's drill-down (B3, closed late, cost it 20
+/// of the 60 on-time points: hand calculation in the vector); JSON and HTML explain d2 alone; an
+/// unknown unit or the CSV format is a usage error.
 #[test]
 fn score_explains_the_units_asked_about() {
     let v = vector("score-small.json");
@@ -158,10 +158,41 @@ fn score_explains_the_units_asked_about() {
     assert_eq!(html.matches("<details id=\"unit-").count(), 1);
     assert!(html.contains("<details id=\"unit-d2\""));
 
+    // By display name too.
+    let by_name = stdout(&run_with(&["--unit", "二区", "--format", "json"]));
+    let by_name: serde_json::Value = serde_json::from_str(&by_name).unwrap();
+    assert_eq!(by_name["explanations"], report["explanations"]);
+
+    // A name two units share names neither.
+    let dir = scratch("score-unit-names");
+    let units = dir.join("units.csv");
+    let table = std::fs::read_to_string(vectors().join("small/units.csv")).unwrap();
+    std::fs::write(
+        &units,
+        table.replace("p1,departments,甲局", "p1,departments,二区"),
+    )
+    .unwrap();
+    let shared: Vec<String> = base
+        .iter()
+        .map(|a| match a.as_str() {
+            "small/units.csv" => units.display().to_string(),
+            _ => a.clone(),
+        })
+        .collect();
+    let mut a: Vec<&str> = shared.iter().map(String::as_str).collect();
+    a.extend(["--unit", "二区"]);
+    let o = run_in(&vectors(), &a);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("2 units have this name; give one of their ids: d2, p1"),
+        "{}",
+        stderr(&o)
+    );
+
     let o = run_with(&["--unit", "d9"]);
     assert_eq!(code(&o), 2);
     assert!(
-        stderr(&o).contains("--unit d9: no such unit"),
+        stderr(&o).contains("--unit d9: no scored unit"),
         "{}",
         stderr(&o)
     );

@@ -5,9 +5,9 @@ use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::PathBuf;
 
-use hotline_score::Unit;
 use hotline_score::scheme::Scheme;
 use hotline_score::ticket::Mode;
+use hotline_score::{Unit, UnitId};
 
 use crate::engine::{Explain, Job, run as score};
 use crate::fail::{CliResult, Failure};
@@ -58,8 +58,9 @@ pub struct ScoreArgs {
     /// Skip bad tickets and rows instead of stopping at the first; every one is listed on stderr.
     #[arg(long)]
     pub lenient: bool,
-    /// Explain this unit's points ticket by ticket (repeatable): in the table a drill-down per
-    /// unit; in JSON and HTML only these units are explained (default: every unit).
+    /// Explain this unit's points ticket by ticket (repeatable; its id, or its name): in the table
+    /// a drill-down per unit; in JSON and HTML only these units are explained (default: every
+    /// unit).
     #[arg(long = "unit", value_name = "UNIT")]
     pub explain_units: Vec<String>,
     /// Earlier periods to score from the same data for the sanctions ladder.
@@ -117,23 +118,14 @@ pub fn run(args: &ScoreArgs, progress: Progress) -> CliResult<()> {
         Some(u) => u,
         None => units_from_tickets(&scheme, &data.tickets)?,
     };
-    if let Some(u) = args
+    let asked = args
         .explain_units
         .iter()
-        .find(|u| !units.iter().any(|x| x.id.as_str() == u.as_str()))
-    {
-        return Err(Failure::usage(format!(
-            "--unit {u}: no such unit is scored (the units are those of --units FILE, or without it the units the events name)"
-        )));
-    }
+        .map(|u| unit_named(&units, u))
+        .collect::<CliResult<Vec<UnitId>>>()?;
     let html_or_json = matches!(args.format, OutputFormat::Json | OutputFormat::Html);
-    let explain = if !args.explain_units.is_empty() {
-        Explain::Only(
-            args.explain_units
-                .iter()
-                .map(|u| u.as_str().into())
-                .collect(),
-        )
+    let explain = if !asked.is_empty() {
+        Explain::Only(asked)
     } else if html_or_json {
         Explain::Everyone
     } else {
@@ -175,6 +167,28 @@ pub fn run(args: &ScoreArgs, progress: Progress) -> CliResult<()> {
     // exit, which returns the memory at once; freeing them one by one would only cost time.
     std::mem::forget(data.tickets);
     Ok(())
+}
+
+/// The unit `--unit` names: by id, or else by display name when one unit has it.
+fn unit_named(units: &[Unit], asked: &str) -> CliResult<UnitId> {
+    if let Some(u) = units.iter().find(|u| u.id.as_str() == asked) {
+        return Ok(u.id.clone());
+    }
+    let named: Vec<&Unit> = units.iter().filter(|u| u.name == asked).collect();
+    match named.as_slice() {
+        [one] => Ok(one.id.clone()),
+        [] => Err(Failure::usage(format!(
+            "--unit {asked}: no scored unit has this id or name (the units are those of --units FILE, or without it the units the events name)"
+        ))),
+        many => Err(Failure::usage(format!(
+            "--unit {asked}: {} units have this name; give one of their ids: {}",
+            many.len(),
+            many.iter()
+                .map(|u| u.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+    }
 }
 
 /// Without a units table, a scheme with a single group ranks every unit the tickets mention.
