@@ -85,6 +85,8 @@ struct Share<'a> {
 /// Collects the contributions of the scored units as [`Share`]s, by scorecard.
 struct ToCards<'a, 'm> {
     card_of: &'m HashMap<&'m str, usize>,
+    /// The scorecard of each unit of the evaluator's units table, by position.
+    card_of_slot: &'m [Option<usize>],
     /// The ticket being evaluated.
     ticket_id: &'a str,
     out: Vec<(usize, Share<'a>)>,
@@ -92,8 +94,14 @@ struct ToCards<'a, 'm> {
 
 impl Sink for ToCards<'_, '_> {
     fn add(&mut self, ticket: &TicketView<'_>, f: &Facts, counter: Counter, amount: i64) {
-        let card = ticket.names.get(f.key).map(UnitId::as_str);
-        if let Some(&card) = card.and_then(|u| self.card_of.get(u)) {
+        let card = match f.unit {
+            Some(slot) => self.card_of_slot.get(slot as usize).copied().flatten(),
+            None => ticket
+                .names
+                .get(f.key)
+                .and_then(|u| self.card_of.get(u.as_str()).copied()),
+        };
+        if let Some(card) = card {
             let share = Share {
                 ticket_id: self.ticket_id,
                 role: f.role,
@@ -208,10 +216,16 @@ impl Scheme {
     ) -> Result<Vec<Explanation>> {
         self.check_scores(scores)?;
         let card_of = cards_by_unit(scores);
+        let card_of_slot: Vec<Option<usize>> = ev
+            .units()
+            .iter()
+            .map(|u| card_of.get(u.id.as_str()).copied())
+            .collect();
         let part = |range: Range<usize>| -> Result<Vec<(usize, Share<'a>)>> {
             let mut scratch = Scratch::default();
             let mut sink = ToCards {
                 card_of: &card_of,
+                card_of_slot: &card_of_slot,
                 ticket_id: "",
                 out: Vec::new(),
             };
