@@ -17,6 +17,7 @@ use hotline_score::{Error, Policy};
 
 use crate::fail::{CliResult, Failure};
 use crate::input::data::{DataFiles, load, problems_failure};
+use crate::input::encoding::Encoding;
 use crate::input::{is_json, load_policy, positioned, read_text, scheme_failure};
 use crate::progress::Progress;
 
@@ -46,6 +47,10 @@ pub struct CheckArgs {
     /// What the files are (default: recognised from their content).
     #[arg(long = "as", value_enum)]
     pub kind: Option<FileKind>,
+    /// Text encoding of the CSV files: `gb18030` (or `gbk`) for tables saved as "CSV" by Excel
+    /// on Chinese-language Windows. JSON files are always UTF-8.
+    #[arg(long, value_enum, value_name = "ENCODING", default_value_t)]
+    pub encoding: Encoding,
 }
 
 /// Runs `check`.
@@ -56,7 +61,7 @@ pub fn run(args: &CheckArgs) -> CliResult<()> {
     for path in &args.files {
         let kind = match args.kind {
             Some(k) => k,
-            None => detect(path)?,
+            None => detect(path, args.encoding)?,
         };
         let name = path.display().to_string();
         let result = match kind {
@@ -85,7 +90,7 @@ pub fn run(args: &CheckArgs) -> CliResult<()> {
         }
     }
     if tickets.is_some() || events.is_some() || units.is_some() {
-        match check_data(tickets, events, units) {
+        match check_data(tickets, events, units, args.encoding) {
             Ok((what, problems)) if problems.is_empty() => ok.push(what),
             Ok((_, problems)) => failures.push(problems),
             Err(Failure::Data(m)) => failures.push(m),
@@ -190,6 +195,7 @@ fn check_data(
     tickets: Option<PathBuf>,
     events: Option<PathBuf>,
     units: Option<PathBuf>,
+    encoding: Encoding,
 ) -> CliResult<(String, String)> {
     let Some(tickets) = tickets else {
         if events.is_some() {
@@ -200,7 +206,7 @@ fn check_data(
         // A units table alone.
         let mut problems = Vec::new();
         let path = units.unwrap_or_default();
-        let list = crate::input::data::read_units(&path, &mut problems)?;
+        let list = crate::input::data::read_units(&path, encoding, &mut problems)?;
         if problems.is_empty()
             && let Err(e) = hotline_score::ticket::check_units(&list)
         {
@@ -219,6 +225,7 @@ fn check_data(
         tickets: tickets.clone(),
         events,
         units,
+        encoding,
     };
     let data = load(&files, Mode::Lenient, Progress::new())?;
     let text = problems_failure(&data.problems).to_string();
@@ -235,9 +242,8 @@ fn check_data(
     ))
 }
 
-/// Recognises a file by its content.
-fn detect(path: &Path) -> CliResult<FileKind> {
-    let text = read_text(path)?;
+/// Recognises a file by its content (a CSV file by its header, read in `encoding`).
+fn detect(path: &Path, encoding: Encoding) -> CliResult<FileKind> {
     let unknown = || {
         Failure::usage(format!(
             "cannot tell what {} is: say it with --as scheme|policy|calendar|tickets|events|units",
@@ -249,15 +255,15 @@ fn detect(path: &Path) -> CliResult<FileKind> {
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
     if is_csv {
-        let header: Vec<&str> = text
-            .lines()
-            .next()
-            .unwrap_or("")
+        let line = encoding.first_line(path)?;
+        let header: Vec<&str> = line
+            .trim_end()
             .split(',')
             .map(|h| h.trim().trim_matches('"'))
             .collect();
         return columns_kind(&header).ok_or_else(unknown);
     }
+    let text = read_text(path)?;
     if is_json(path) {
         let trimmed = text.trim_start();
         if trimmed.starts_with('[') {

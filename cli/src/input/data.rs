@@ -7,7 +7,6 @@
 //! case no events file is given.
 
 use std::fs::File;
-use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
 use hotline_score::ticket::Ticket;
@@ -18,6 +17,7 @@ use hotline_score::{Error, Unit};
 
 use indicatif::{ProgressBar, ProgressBarIter};
 
+use super::encoding::{Encoding, Malformed, NOT_UTF8_HINT, TextReader};
 use super::locate::Problem;
 use super::place::{Source, place, strict_failure, unit_problem};
 use super::{is_json, read_text};
@@ -40,6 +40,10 @@ pub struct DataFiles {
     /// Units table: CSV or JSON rows (unit, group, name): every unit that is scored.
     #[arg(long, value_name = "FILE")]
     pub units: Option<PathBuf>,
+    /// Text encoding of the CSV files: `gb18030` (or `gbk`) for tables saved as "CSV" by Excel
+    /// on Chinese-language Windows. JSON files are always UTF-8.
+    #[arg(long, value_enum, value_name = "ENCODING", default_value_t)]
+    pub encoding: Encoding,
 }
 
 /// A loaded data set.
@@ -58,7 +62,7 @@ pub struct DataSet {
 pub fn load(files: &DataFiles, mode: Mode, progress: Progress) -> CliResult<DataSet> {
     let mut problems = Vec::new();
     let units = match &files.units {
-        Some(path) => Some(read_units(path, &mut problems)?),
+        Some(path) => Some(read_units(path, files.encoding, &mut problems)?),
         None => None,
     };
     if !problems.is_empty() {
@@ -178,6 +182,19 @@ impl Part {
     }
 }
 
+/// How a thread reads its part of the tables.
+#[derive(Debug, Clone, Copy)]
+struct Reading {
+    /// The tickets it keeps.
+    part: Part,
+    /// The CSV files' encoding.
+    encoding: Encoding,
+    /// Whether a CSV-level problem is a failure (else the row is skipped).
+    strict: bool,
+    /// Its progress bars.
+    progress: Progress,
+}
+
 /// Reads and assembles one part of the tickets.
 fn load_part(
     files: &DataFiles,
@@ -187,19 +204,16 @@ fn load_part(
     part: Part,
     progress: Progress,
 ) -> CliResult<(Vec<Ticket>, Vec<Problem>)> {
-    let strict = mode == Mode::Strict;
+    let how = Reading {
+        part,
+        encoding: files.encoding,
+        strict: mode == Mode::Strict,
+        progress,
+    };
     let mut problems = Vec::new();
     let mut assembler = Assembler::new(units, mode)?;
     let mut feed = |path: &Path, table: Table, assembler: &mut Assembler| {
-        read_table(
-            path,
-            table,
-            assembler,
-            &mut problems,
-            strict,
-            part,
-            progress,
-        )
+        read_table(path, table, how, assembler, &mut problems)
     };
     let tickets_src = feed(&files.tickets, Table::Tickets, &mut assembler)?;
     let events_src = feed(events_path, Table::Events, &mut assembler)?;
@@ -237,8 +251,13 @@ pub fn problems_failure(problems: &[Problem]) -> Failure {
     )
 }
 
-/// Reads the units table; every bad row is a problem.
-pub fn read_units(path: &Path, problems: &mut Vec<Problem>) -> CliResult<Vec<Unit>> {
+/// Reads the units table; every bad row is a problem (text that is not in the encoding stops
+/// the reading).
+pub fn read_units(
+    path: &Path,
+    encoding: Encoding,
+    problems: &mut Vec<Problem>,
+) -> CliResult<Vec<Unit>> {
     let name = path.display().to_string();
     if is_json(path) {
         let text = read_text(path)?;
@@ -256,12 +275,17 @@ pub fn read_units(path: &Path, problems: &mut Vec<Problem>) -> CliResult<Vec<Uni
             }
         };
     }
-    let mut reader = csv_reader(path)?;
+    let (mut reader, ..) = open_csv(path, encoding, Progress::hidden(), "reading units")?;
     let mut units = Vec::new();
     for record in reader.deserialize::<Unit>() {
         match record {
             Ok(u) => units.push(u),
-            Err(e) => problems.push(csv_problem(&name, &e, "invalid_units")),
+            Err(e) => {
+                problems.push(csv_problem(&name, &e, "invalid_units"));
+                if !matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. }) {
+                    break;
+                }
+            }
         }
     }
     Ok(units)
@@ -275,21 +299,27 @@ pub fn strip_json_position(msg: &str) -> String {
     }
 }
 
-fn csv_reader(path: &Path) -> CliResult<csv::Reader<File>> {
-    csv::ReaderBuilder::new()
-        .buffer_capacity(1 << 20)
-        .from_path(path)
-        .map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))
-}
-
-/// A CSV-level problem (bad UTF-8, wrong number of fields, a value of the wrong type).
+/// A CSV-level problem (text not in the file's encoding, wrong number of fields, a value of
+/// the wrong type).
 pub fn csv_problem(file: &str, e: &csv::Error, code: &str) -> Problem {
-    let line = e.position().map(|p| p.line());
+    let mut line = e.position().map(|p| p.line());
     let message = match e.kind() {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
         } => format!("this row has {len} fields, the header has {expected_len}"),
         csv::ErrorKind::Deserialize { err, .. } => err.to_string(),
+        csv::ErrorKind::Utf8 { err, .. } => {
+            format!(
+                "field {} is not UTF-8 text: {NOT_UTF8_HINT}",
+                err.field() + 1
+            )
+        }
+        csv::ErrorKind::Io(io) => {
+            if let Some(m) = io.get_ref().and_then(|m| m.downcast_ref::<Malformed>()) {
+                line = Some(m.line);
+            }
+            io.to_string()
+        }
         _ => e.to_string(),
     };
     Problem {
@@ -308,25 +338,35 @@ enum Table {
     Events,
 }
 
+impl Table {
+    /// What reading it is called on a progress bar.
+    fn label(self) -> &'static str {
+        match self {
+            Table::Tickets => "reading tickets",
+            Table::Events => "reading events",
+        }
+    }
+}
+
 /// Reads one table into the assembler. CSV-level problems are failures in strict mode and
 /// problems (the row is skipped) otherwise.
 fn read_table(
     path: &Path,
     table: Table,
+    how: Reading,
     assembler: &mut Assembler,
     problems: &mut Vec<Problem>,
-    strict: bool,
-    part: Part,
-    progress: Progress,
 ) -> CliResult<Source> {
+    let Reading {
+        part,
+        encoding,
+        strict,
+        progress,
+    } = how;
     let name = path.display().to_string();
-    let label = match table {
-        Table::Tickets => "reading tickets",
-        Table::Events => "reading events",
-    };
     if is_json(path) {
         let text = read_text(path)?;
-        let bar = progress.step(label);
+        let bar = progress.step(table.label());
         let result = match table {
             Table::Tickets => serde_json::from_str::<Vec<TicketRow>>(&text)
                 .map(|rows| rows.into_iter().for_each(|r| assembler.add_ticket(r))),
@@ -352,7 +392,7 @@ fn read_table(
             text,
         });
     }
-    let (mut reader, header, bar, file_len) = open_csv(path, table, progress)?;
+    let (mut reader, header, bar, file_len) = open_table(path, table, encoding, progress)?;
     let id_column = header.iter().position(|h| h == "ticket_id").unwrap_or(0);
     let columns = event_columns(&header);
     let mut row = EventRow::default();
@@ -404,6 +444,7 @@ fn read_table(
     bar.finish_and_clear();
     Ok(Source::Csv {
         path: path.to_owned(),
+        encoding,
         header,
         lines,
     })
@@ -419,28 +460,36 @@ fn estimated_rows(file_len: u64, bytes: u64, records: u64) -> usize {
     usize::try_from(rows + rows / 20).unwrap_or(usize::MAX)
 }
 
-/// A CSV file read through a progress bar.
-type CsvReader = csv::Reader<ProgressBarIter<BufReader<File>>>;
+/// A CSV file's text read through a progress bar (which counts the file's bytes).
+type CsvReader = csv::Reader<TextReader<ProgressBarIter<File>>>;
 
-/// A CSV reader over `path` behind a progress bar, with its checked header and the file's
-/// length.
+/// A CSV reader over `path`'s text in `encoding`, with a progress bar labelled `label` over
+/// the file's bytes, and the file's length.
 fn open_csv(
     path: &Path,
-    table: Table,
+    encoding: Encoding,
     progress: Progress,
-) -> CliResult<(CsvReader, Vec<String>, ProgressBar, u64)> {
-    let name = path.display().to_string();
+    label: &str,
+) -> CliResult<(CsvReader, ProgressBar, u64)> {
     let file = File::open(path)
         .map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))?;
     let len = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let label = match table {
-        Table::Tickets => "reading tickets",
-        Table::Events => "reading events",
-    };
     let bar = progress.bytes(label, len);
-    let mut reader = csv::ReaderBuilder::new()
+    let reader = csv::ReaderBuilder::new()
         .buffer_capacity(1 << 20)
-        .from_reader(bar.wrap_read(BufReader::with_capacity(1 << 20, file)));
+        .from_reader(encoding.reader(bar.wrap_read(file)));
+    Ok((reader, bar, len))
+}
+
+/// A data table's CSV reader (see [`open_csv`]), with its checked header and the file's length.
+fn open_table(
+    path: &Path,
+    table: Table,
+    encoding: Encoding,
+    progress: Progress,
+) -> CliResult<(CsvReader, Vec<String>, ProgressBar, u64)> {
+    let name = path.display().to_string();
+    let (mut reader, bar, len) = open_csv(path, encoding, progress, table.label())?;
     let header: Vec<String> = reader
         .headers()
         .map_err(|e| problems_failure(&[csv_problem(&name, &e, "invalid_table")]))?

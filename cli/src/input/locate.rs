@@ -8,6 +8,8 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use super::encoding::Encoding;
+
 /// One problem found in a file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Problem {
@@ -64,8 +66,13 @@ pub fn csv_field_column(line: &str, field: usize) -> Option<u64> {
     None
 }
 
-/// Columns of the wanted `(line, field)` places of a CSV file, read from the raw lines.
-pub fn csv_columns(path: &Path, wanted: &[(u64, usize)]) -> BTreeMap<(u64, usize), u64> {
+/// Columns of the wanted `(line, field)` places of a CSV file in `encoding`, read from its
+/// raw lines.
+pub fn csv_columns(
+    path: &Path,
+    encoding: Encoding,
+    wanted: &[(u64, usize)],
+) -> BTreeMap<(u64, usize), u64> {
     let mut by_line: BTreeMap<u64, Vec<usize>> = BTreeMap::new();
     for (line, field) in wanted {
         by_line.entry(*line).or_default().push(*field);
@@ -77,7 +84,7 @@ pub fn csv_columns(path: &Path, wanted: &[(u64, usize)]) -> BTreeMap<(u64, usize
     let Some(&last) = by_line.keys().next_back() else {
         return out;
     };
-    for (n, text) in BufReader::new(file).lines().enumerate() {
+    for (n, text) in BufReader::new(encoding.reader(file)).lines().enumerate() {
         let n = n as u64 + 1;
         if n > last {
             break;

@@ -2,6 +2,7 @@
 //! calendars, and data sets ([`data`]).
 
 pub mod data;
+pub mod encoding;
 pub mod json_pos;
 pub mod locate;
 pub mod place;

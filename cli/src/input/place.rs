@@ -8,6 +8,7 @@ use hotline_score::Error;
 use hotline_score::ticket::Diagnostic;
 
 use super::data::{DataFiles, problems_failure};
+use super::encoding::Encoding;
 use super::is_json;
 use super::json_pos::{Step, offset_of};
 use super::locate::{Problem, csv_columns, line_col};
@@ -20,6 +21,8 @@ pub enum Source {
     Csv {
         /// The file.
         path: PathBuf,
+        /// Its text encoding.
+        encoding: Encoding,
         /// Its header.
         header: Vec<String>,
         /// The line of each data row.
@@ -143,7 +146,7 @@ pub fn place(
     }
     for on_events in [false, true] {
         let src = if on_events { events } else { tickets };
-        let Source::Csv { path, .. } = src else {
+        let Source::Csv { path, encoding, .. } = src else {
             continue;
         };
         let places: Vec<(u64, usize)> = wanted
@@ -154,7 +157,7 @@ pub fn place(
         if places.is_empty() {
             continue;
         }
-        let cols = csv_columns(path, &places);
+        let cols = csv_columns(path, *encoding, &places);
         for (i, line, field, _) in wanted.iter().filter(|w| w.3 == on_events) {
             if let (Some(p), Some(c)) = (out.get_mut(*i), cols.get(&(*line, *field))) {
                 p.column = Some(*c);
