@@ -11,8 +11,6 @@
 
 mod common;
 
-use std::path::Path;
-
 use common::*;
 
 /// `text` in GB18030 (every character here has a GBK encoding).
@@ -21,32 +19,6 @@ fn gbk(text: &str) -> Vec<u8> {
     assert!(!unmappable, "{text}");
     bytes.into_owned()
 }
-
-/// Copies the small export (`tests/vectors/cli/small`) into `dir`, each CSV file re-encoded by
-/// `encode`; the scheme is copied as it is.
-fn small_export(dir: &Path, encode: impl Fn(&str) -> Vec<u8>) {
-    let small = vectors().join("small");
-    for name in ["tickets.csv", "events.csv", "units.csv"] {
-        let text = std::fs::read_to_string(small.join(name)).unwrap();
-        std::fs::write(dir.join(name), encode(&text)).unwrap();
-    }
-    std::fs::copy(small.join("scheme.toml"), dir.join("scheme.toml")).unwrap();
-}
-
-const SCORE: [&str; 12] = [
-    "score",
-    "--tickets",
-    "tickets.csv",
-    "--events",
-    "events.csv",
-    "--units",
-    "units.csv",
-    "--scheme",
-    "scheme.toml",
-    "--period",
-    "2026-03",
-    "--lenient",
-];
 
 #[test]
 fn gbk_exports_score_as_their_utf8_originals() {
@@ -60,11 +32,11 @@ fn gbk_exports_score_as_their_utf8_originals() {
         "the fixture must not be UTF-8"
     );
     for format in ["table", "json", "csv"] {
-        let want = run_in(&utf8, &[&SCORE[..], &["--format", format]].concat());
+        let want = run_in(&utf8, &[&SMALL_SCORE[..], &["--format", format]].concat());
         assert_eq!(code(&want), 0, "{}", stderr(&want));
         assert!(stdout(&want).contains("一区"), "{}", stdout(&want));
         for name in ["gb18030", "gbk"] {
-            let args = [&SCORE[..], &["--format", format, "--encoding", name]].concat();
+            let args = [&SMALL_SCORE[..], &["--format", format, "--encoding", name]].concat();
             let got = run_in(&gb, &args);
             assert_eq!(code(&got), 0, "{}", stderr(&got));
             assert_eq!(stdout(&got), stdout(&want), "{format}, --encoding {name}");
@@ -94,7 +66,7 @@ fn gbk_exports_score_as_their_utf8_originals() {
 fn gbk_read_as_utf8_is_one_error_that_names_the_option() {
     let gb = scratch("encoding-gbk-as-utf8");
     small_export(&gb, gbk);
-    let o = run_in(&gb, &SCORE[..11]);
+    let o = run_in(&gb, &SMALL_SCORE[..11]);
     assert_eq!(code(&o), 1);
     let err = stderr(&o);
     assert_eq!(err.lines().count(), 1, "{err}");
@@ -193,9 +165,9 @@ fn bytes_that_are_not_gb18030_stop_the_reading_at_their_line() {
     // Lenient or not: text that cannot be read is not a row to skip.
     for lenient in [false, true] {
         let args = [
-            &SCORE[..11],
+            &SMALL_SCORE[..11],
             &["--encoding", "gb18030"],
-            if lenient { &SCORE[11..] } else { &[] },
+            if lenient { &SMALL_SCORE[11..] } else { &[] },
         ]
         .concat();
         let o = run_in(&gb, &args);

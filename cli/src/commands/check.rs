@@ -11,6 +11,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use hotline_score::calendar::{CalendarBuilder, CalendarData};
+use hotline_score::instant::CHINA_OFFSET;
 use hotline_score::scheme::{Format, Scheme};
 use hotline_score::ticket::Mode;
 use hotline_score::{Error, Policy};
@@ -51,6 +52,10 @@ pub struct CheckArgs {
     /// on Chinese-language Windows. JSON files are always UTF-8.
     #[arg(long, value_enum, value_name = "ENCODING", default_value_t)]
     pub encoding: Encoding,
+    /// Read timestamps written without an offset (`2026-03-02 09:30:00`) as local time in
+    /// +08:00.
+    #[arg(long)]
+    pub local_times: bool,
 }
 
 /// Runs `check`.
@@ -90,7 +95,7 @@ pub fn run(args: &CheckArgs) -> CliResult<()> {
         }
     }
     if tickets.is_some() || events.is_some() || units.is_some() {
-        match check_data(tickets, events, units, args.encoding) {
+        match check_data(tickets, events, units, args.encoding, args.local_times) {
             Ok((what, problems)) if problems.is_empty() => ok.push(what),
             Ok((_, problems)) => failures.push(problems),
             Err(Failure::Data(m)) => failures.push(m),
@@ -104,7 +109,11 @@ pub fn run(args: &CheckArgs) -> CliResult<()> {
     for f in &failures {
         writeln!(out, "{f}")?;
     }
-    let count: usize = failures.iter().map(|f| f.lines().count()).sum();
+    // One problem per line; a hint after problems is not one.
+    let count: usize = failures
+        .iter()
+        .map(|f| f.lines().filter(|l| !l.starts_with("hint: ")).count())
+        .sum();
     if failures.is_empty() {
         Ok(())
     } else {
@@ -196,6 +205,7 @@ fn check_data(
     events: Option<PathBuf>,
     units: Option<PathBuf>,
     encoding: Encoding,
+    local_times: bool,
 ) -> CliResult<(String, String)> {
     let Some(tickets) = tickets else {
         if events.is_some() {
@@ -226,9 +236,13 @@ fn check_data(
         events,
         units,
         encoding,
+        local_times,
     };
-    let data = load(&files, Mode::Lenient, Progress::new())?;
-    let text = problems_failure(&data.problems).to_string();
+    let data = load(&files, Mode::Lenient, CHINA_OFFSET, Progress::new())?;
+    let mut text = problems_failure(&data.problems).to_string();
+    if let Some(hint) = data.hint {
+        text = format!("{text}\n{hint}");
+    }
     Ok((
         format!(
             "{}: ok ({} tickets{})",

@@ -102,7 +102,7 @@ pub fn run(args: &ScoreArgs, progress: Progress) -> CliResult<()> {
     } else {
         Mode::Strict
     };
-    let data = load(&args.data, mode, progress)?;
+    let data = load(&args.data, mode, calendar.offset(), progress)?;
     if !data.problems.is_empty() {
         let mut err = std::io::stderr().lock();
         let _ = writeln!(
@@ -112,6 +112,9 @@ pub fn run(args: &ScoreArgs, progress: Progress) -> CliResult<()> {
         );
         for p in &data.problems {
             let _ = writeln!(err, "  {p}");
+        }
+        if let Some(hint) = data.hint {
+            let _ = writeln!(err, "{hint}");
         }
     }
     let units = match data.units {

@@ -14,6 +14,7 @@ use hotline_score::ticket::{
     Assembler, EventRow, Loaded, Mode, TicketRow, check_units, load_json_parallel,
 };
 use hotline_score::{Error, Unit};
+use time::UtcOffset;
 
 use indicatif::{ProgressBar, ProgressBarIter};
 
@@ -44,6 +45,11 @@ pub struct DataFiles {
     /// on Chinese-language Windows. JSON files are always UTF-8.
     #[arg(long, value_enum, value_name = "ENCODING", default_value_t)]
     pub encoding: Encoding,
+    /// Read timestamps written without an offset (`2026-03-02 09:30:00`, as database exports
+    /// write them) as local time in the calendar's offset (+08:00 unless calendar data says
+    /// otherwise). Without it, such a timestamp is a bad value.
+    #[arg(long)]
+    pub local_times: bool,
 }
 
 /// A loaded data set.
@@ -55,11 +61,32 @@ pub struct DataSet {
     pub tickets: Vec<Ticket>,
     /// Every problem (lenient mode: one per skipped ticket or bad row).
     pub problems: Vec<Problem>,
+    /// What to try, said after the problems ([`LOCAL_TIMES_HINT`]).
+    pub hint: Option<&'static str>,
+}
+
+/// Said after a bad timestamp when `--local-times` was not given.
+pub const LOCAL_TIMES_HINT: &str = "hint: a timestamp without an offset (`2026-03-02 09:30:00`, \
+     as database exports write them) is read as local time with --local-times";
+
+/// [`LOCAL_TIMES_HINT`] after a failure on a bad timestamp, unless `--local-times` was given.
+fn with_hint(files: &DataFiles, failure: Failure) -> Failure {
+    match failure {
+        Failure::Data(m) if !files.local_times && m.contains("[malformed_timestamp]") => {
+            Failure::Data(format!("{m}\n{LOCAL_TIMES_HINT}"))
+        }
+        other => other,
+    }
 }
 
 /// Loads a data set. Strict mode fails on the first bad ticket; lenient mode skips bad tickets
-/// and bad rows and returns every problem.
-pub fn load(files: &DataFiles, mode: Mode, progress: Progress) -> CliResult<DataSet> {
+/// and bad rows and returns every problem. `offset` is the calendar's, for `--local-times`.
+pub fn load(
+    files: &DataFiles,
+    mode: Mode,
+    offset: UtcOffset,
+    progress: Progress,
+) -> CliResult<DataSet> {
     let mut problems = Vec::new();
     let units = match &files.units {
         Some(path) => Some(read_units(path, files.encoding, &mut problems)?),
@@ -79,6 +106,13 @@ pub fn load(files: &DataFiles, mode: Mode, progress: Progress) -> CliResult<Data
                 files.tickets.display()
             )));
         }
+        if files.local_times {
+            return Err(Failure::usage(format!(
+                "--local-times reads tickets and events tables: {} holds whole tickets, whose \
+                 instants carry their offsets",
+                files.tickets.display()
+            )));
+        }
         let text = read_text(&files.tickets)?;
         let bar = progress.step("reading tickets");
         let loaded = load_json_parallel(&text, units.as_deref(), mode, threads());
@@ -93,9 +127,11 @@ pub fn load(files: &DataFiles, mode: Mode, progress: Progress) -> CliResult<Data
             units,
             tickets: loaded.tickets,
             problems,
+            hint: None,
         });
     }
     let events_path = files.events.as_deref().unwrap_or(Path::new(""));
+    let local = files.local_times.then_some(offset);
     // Tickets are independent: each shard of tickets (by a hash of the id) is read and assembled
     // on its own thread, every thread reading the files and keeping its own rows.
     let shards = if is_json(&files.tickets) || is_json(events_path) {
@@ -114,7 +150,7 @@ pub fn load(files: &DataFiles, mode: Mode, progress: Progress) -> CliResult<Data
                 };
                 scope.spawn(move || {
                     let part = Part { shard, shards };
-                    load_part(files, events_path, units, mode, part, bars)
+                    load_part(files, events_path, units, mode, local, part, bars)
                 })
             })
             .collect();
@@ -139,16 +175,18 @@ pub fn load(files: &DataFiles, mode: Mode, progress: Progress) -> CliResult<Data
         }
     }
     if let Some(first) = first_failure(failures) {
-        return Err(first);
+        return Err(with_hint(files, first));
     }
     if !is_json(&files.tickets) && !is_json(events_path) {
         // In file order, whatever the number of threads.
         problems.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
     }
+    let timestamps = problems.iter().any(|p| p.code == "malformed_timestamp");
     Ok(DataSet {
         units,
         tickets,
         problems,
+        hint: (timestamps && !files.local_times).then_some(LOCAL_TIMES_HINT),
     })
 }
 
@@ -195,12 +233,14 @@ struct Reading {
     progress: Progress,
 }
 
-/// Reads and assembles one part of the tickets.
+/// Reads and assembles one part of the tickets (timestamps without an offset in `local`, if
+/// given).
 fn load_part(
     files: &DataFiles,
     events_path: &Path,
     units: Option<&[Unit]>,
     mode: Mode,
+    local: Option<UtcOffset>,
     part: Part,
     progress: Progress,
 ) -> CliResult<(Vec<Ticket>, Vec<Problem>)> {
@@ -212,6 +252,9 @@ fn load_part(
     };
     let mut problems = Vec::new();
     let mut assembler = Assembler::new(units, mode)?;
+    if let Some(offset) = local {
+        assembler = assembler.with_local_offset(offset);
+    }
     let mut feed = |path: &Path, table: Table, assembler: &mut Assembler| {
         read_table(path, table, how, assembler, &mut problems)
     };

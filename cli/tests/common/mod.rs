@@ -73,3 +73,30 @@ pub fn strings(v: &serde_json::Value, key: &str) -> Vec<String> {
         .map(|s| s.as_str().unwrap().to_owned())
         .collect()
 }
+
+/// Copies the small export (`tests/vectors/cli/small`) into `dir`, each CSV file re-encoded by
+/// `encode`; the scheme is copied as it is.
+pub fn small_export(dir: &Path, encode: impl Fn(&str) -> Vec<u8>) {
+    let small = vectors().join("small");
+    for name in ["tickets.csv", "events.csv", "units.csv"] {
+        let text = std::fs::read_to_string(small.join(name)).unwrap();
+        std::fs::write(dir.join(name), encode(&text)).unwrap();
+    }
+    std::fs::copy(small.join("scheme.toml"), dir.join("scheme.toml")).unwrap();
+}
+
+/// `score` of the small export in its folder, lenient (the last argument).
+pub const SMALL_SCORE: [&str; 12] = [
+    "score",
+    "--tickets",
+    "tickets.csv",
+    "--events",
+    "events.csv",
+    "--units",
+    "units.csv",
+    "--scheme",
+    "scheme.toml",
+    "--period",
+    "2026-03",
+    "--lenient",
+];

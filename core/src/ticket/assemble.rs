@@ -4,6 +4,8 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
+use time::UtcOffset;
+
 use crate::clocks::{Adopted, Header, TicketBatch};
 use crate::error::Result;
 use crate::parts::in_parts;
@@ -57,8 +59,9 @@ fn read_row<'a>(
     batch: &mut TicketBatch,
     cells: &TicketCells<'_>,
     attributes: impl Iterator<Item = (&'a str, &'a str)> + Clone,
+    local: Option<UtcOffset>,
 ) -> Result<Header, Violation> {
-    let head = read_ticket_head(cells, "ticket_id")?;
+    let head = read_ticket_head(cells, "ticket_id", local)?;
     let channel = cells.channel.unwrap_or_default();
     Ok(batch.header_of(cells.id.to_owned(), head, channel, attributes))
 }
@@ -94,6 +97,8 @@ pub struct Assembler {
     threads: usize,
     /// Fewest rows, and fewest tickets, worth a thread of their own.
     per_thread: (usize, usize),
+    /// The offset of timestamps written without one ([`Assembler::with_local_offset`]).
+    local: Option<UtcOffset>,
     /// The staged rows; its batch is the output (its string tables fill as rows arrive, its
     /// tickets at the check).
     stager: Stager,
@@ -111,6 +116,7 @@ impl Assembler {
             event_rows: 0,
             threads: 1,
             per_thread: (MIN_ROWS_PER_THREAD, MIN_TICKETS_PER_THREAD),
+            local: None,
             stager: Stager::default(),
         })
     }
@@ -120,6 +126,32 @@ impl Assembler {
     /// depend on the number of threads.
     pub fn with_threads(mut self, threads: usize) -> Self {
         self.threads = threads.max(1);
+        self
+    }
+
+    /// Reads timestamps written without an offset (`2026-03-02 09:30:00`, as database exports
+    /// write them) as local time in `offset`, the explicit request of SPEC §2.1; a timestamp
+    /// with its own offset, or in epoch milliseconds, keeps its instant. Without this, such a
+    /// timestamp is a `malformed_timestamp` problem.
+    ///
+    /// ```
+    /// use hotline_score::instant::CHINA_OFFSET;
+    /// use hotline_score::ticket::{Assembler, EventRow, Mode, TicketRow};
+    /// let mut asm = Assembler::new(None, Mode::Strict)?.with_local_offset(CHINA_OFFSET);
+    /// asm.add_ticket(TicketRow::from_columns([
+    ///     ("ticket_id", "T1"), ("kind", "help"), ("received_at", "2026-03-02 09:00:00"),
+    /// ]));
+    /// asm.add_event(&EventRow {
+    ///     ticket_id: "T1".into(), at: "2026-03-02T01:30:00Z".into(),
+    ///     event_type: "dispatched".into(), unit: Some("u1".into()), ..EventRow::default()
+    /// });
+    /// let tickets = asm.finish()?.tickets;
+    /// assert_eq!(tickets[0].received_at.to_string(), "2026-03-02T09:00:00+08:00");
+    /// assert_eq!(tickets[0].events[0].at.to_string(), "2026-03-02T09:30:00+08:00");
+    /// # Ok::<(), hotline_score::Error>(())
+    /// ```
+    pub fn with_local_offset(mut self, offset: UtcOffset) -> Self {
+        self.local = Some(offset);
         self
     }
 
@@ -159,8 +191,9 @@ impl Assembler {
         cells: &TicketCells<'_>,
         attributes: impl Iterator<Item = (&'a str, &'a str)> + Clone,
     ) {
+        let local = self.local;
         self.push_row(Cow::Borrowed(cells.id), |batch| {
-            read_row(batch, cells, attributes)
+            read_row(batch, cells, attributes, local)
         });
     }
 
@@ -175,6 +208,7 @@ impl Assembler {
         F: Fn(Range<usize>, &mut dyn FnMut(&TicketRowRef<'_>)) + Sync,
     {
         let parts = self.threads.min(rows / self.per_thread.1.max(1)).max(1);
+        let local = self.local;
         let ((), rest) = in_parts(
             rows,
             parts,
@@ -184,8 +218,12 @@ impl Assembler {
                 part.rows.reserve(range.len());
                 read(range, &mut |row| {
                     let attributes = row.sorted_attributes();
-                    let header =
-                        read_row(&mut part.batch, &row.cells(), attributes.iter().copied());
+                    let header = read_row(
+                        &mut part.batch,
+                        &row.cells(),
+                        attributes.iter().copied(),
+                        local,
+                    );
                     part.rows.push((row.ticket_id.to_owned(), header));
                 });
                 part
@@ -247,6 +285,7 @@ impl Assembler {
         let lookup = Lookup {
             index: &self.index,
             entries: &self.entries,
+            local: self.local,
         };
         self.stager.add(&lookup, self.event_rows, row);
         self.event_rows = self.event_rows.saturating_add(1);
@@ -266,6 +305,7 @@ impl Assembler {
         let lookup = Lookup {
             index: &self.index,
             entries: &self.entries,
+            local: self.local,
         };
         let stage = |stager: &mut Stager, range: Range<usize>| {
             let mut row_no = first.saturating_add(range.start);
@@ -722,5 +762,94 @@ mod tests {
         let t = &owned.tickets[0];
         assert_eq!(t.events[1].body.reason(), Some("不属于本单位"));
         assert_eq!(t.events[4].event_id.as_deref(), Some("E2"));
+    }
+
+    /// Timestamps without an offset are read as local time only when asked for, the same on
+    /// one thread and in parallel parts; a timestamp with its own offset, or in epoch
+    /// milliseconds, keeps its instant.
+    #[test]
+    fn local_times_are_read_in_the_offset_asked_for() {
+        use crate::instant::CHINA_OFFSET;
+        let ticket = |id: &str, at: &str| TicketRow {
+            ticket_id: id.into(),
+            kind: "help".into(),
+            received_at: at.into(),
+            ..TicketRow::default()
+        };
+        let event = |id: &str, ty: &str, at: &str| EventRow {
+            ticket_id: id.into(),
+            at: at.into(),
+            event_type: ty.into(),
+            unit: Some("u1".into()),
+            ..EventRow::default()
+        };
+        let load = |local: &[&str; 5], asm: Assembler, parallel: bool| {
+            let tickets = [ticket("T1", local[0]), ticket("T2", local[1])];
+            let events = [
+                event("T1", "dispatched", local[2]),
+                event("T1", "signed", local[3]),
+                event("T2", "dispatched", local[4]),
+            ];
+            let mut asm = asm;
+            if parallel {
+                asm = asm.with_threads(2);
+                asm.per_thread = (1, 1);
+                asm.add_tickets_parallel(tickets.len(), |range, sink| {
+                    let attributes = Vec::new();
+                    for t in &tickets[range] {
+                        sink(&TicketRowRef {
+                            ticket_id: &t.ticket_id,
+                            kind: &t.kind,
+                            received_at: InstantCell::Text(&t.received_at),
+                            attributes: &attributes,
+                            ..TicketRowRef::default()
+                        });
+                    }
+                });
+                asm.add_events_parallel(events.len(), |range, sink| {
+                    for e in &events[range] {
+                        sink(&e.borrowed());
+                    }
+                });
+            } else {
+                tickets.into_iter().for_each(|t| asm.add_ticket(t));
+                events.iter().for_each(|e| asm.add_event(e));
+            }
+            asm.finish()
+        };
+        let aware = [
+            "2026-03-02T09:00:00+08:00",
+            "2026-03-03T01:00:00Z",
+            "2026-03-02T09:30:00+08:00",
+            "1772418600000",
+            "2026-03-03T09:30:00.250+08:00",
+        ];
+        let local = [
+            "2026-03-02 09:00:00",
+            "2026-03-03T01:00:00Z",
+            "2026-03-02T09:30:00",
+            "1772418600000",
+            "2026-03-03 09:30:00.250",
+        ];
+        let want = load(&aware, Assembler::new(None, Mode::Strict).unwrap(), false).unwrap();
+        assert_eq!(want.tickets.len(), 2);
+        for parallel in [false, true] {
+            let asm = Assembler::new(None, Mode::Strict)
+                .unwrap()
+                .with_local_offset(CHINA_OFFSET);
+            let got = load(&local, asm, parallel).unwrap();
+            assert_eq!(got.tickets, want.tickets, "parallel: {parallel}");
+            // Not asked for: the first such cell is a problem naming its field.
+            let lenient = Assembler::new(None, Mode::Lenient).unwrap();
+            let got = load(&local, lenient, parallel).unwrap();
+            assert!(got.tickets.is_empty(), "parallel: {parallel}");
+            let fields: Vec<_> = got.diagnostics.iter().map(|d| d.field.as_str()).collect();
+            assert_eq!(fields, ["received_at", "at"], "parallel: {parallel}");
+            assert!(
+                got.diagnostics
+                    .iter()
+                    .all(|d| d.code == "malformed_timestamp")
+            );
+        }
     }
 }

@@ -1,7 +1,9 @@
 //! Reading table cells (text) into typed tickets and events. The one conversion used by the flat
 //! tables, the JSON ticket arrays and serde: empty cells are absent, booleans are
 //! `true`/`false`/`1`/`0` (any case), timestamps are RFC 3339 with an offset or integer epoch
-//! milliseconds.
+//! milliseconds (and, when the caller asks for local time, without an offset).
+
+use time::UtcOffset;
 
 use crate::amount::Amount;
 use crate::clocks::Body;
@@ -36,8 +38,12 @@ fn trimmed(text: &str) -> &str {
     }
 }
 
-/// Parses a timestamp cell: RFC 3339 with offset, or integer epoch milliseconds.
-pub(crate) fn parse_instant(text: &str) -> Result<Instant, TicketErrorKind> {
+/// Parses a timestamp cell: RFC 3339 with offset, or integer epoch milliseconds; with `local`,
+/// also a timestamp without an offset, as local time in that offset (SPEC §2.1).
+pub(crate) fn parse_instant(
+    text: &str,
+    local: Option<UtcOffset>,
+) -> Result<Instant, TicketErrorKind> {
     let t = trimmed(text);
     let digits = t.strip_prefix('-').unwrap_or(t);
     if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
@@ -48,7 +54,11 @@ pub(crate) fn parse_instant(text: &str) -> Result<Instant, TicketErrorKind> {
             }
         });
     }
-    Instant::parse(t).map_err(|e| TicketErrorKind::MalformedTimestamp {
+    let parsed = match local {
+        Some(offset) => Instant::parse_local(t, offset),
+        None => Instant::parse(t),
+    };
+    parsed.map_err(|e| TicketErrorKind::MalformedTimestamp {
         value: text.to_owned(),
         reason: e.to_string(),
     })
@@ -56,11 +66,14 @@ pub(crate) fn parse_instant(text: &str) -> Result<Instant, TicketErrorKind> {
 
 /// Reads an instant cell: epoch milliseconds, or text as [`parse_instant`] reads it (blank:
 /// missing).
-fn read_instant(cell: InstantCell<'_>) -> Result<Instant, TicketErrorKind> {
+fn read_instant(
+    cell: InstantCell<'_>,
+    local: Option<UtcOffset>,
+) -> Result<Instant, TicketErrorKind> {
     match cell {
         InstantCell::Millis(ms) => Ok(Instant::from_millis(ms)),
         InstantCell::Text(t) if trimmed(t).is_empty() => Err(TicketErrorKind::MissingField),
-        InstantCell::Text(t) => parse_instant(t),
+        InstantCell::Text(t) => parse_instant(t, local),
     }
 }
 
@@ -122,13 +135,15 @@ impl<'a> EventParts<'a> {
 
 /// Reads the event at `index` from its cells.
 pub(crate) fn event_from_cells(index: usize, c: &EventCells<'_>) -> Result<Event, Violation> {
-    read_event(index, c).map(|parts| parts.to_event())
+    read_event(index, c, None).map(|parts| parts.to_event())
 }
 
-/// Reads the event at `index` from its cells, without copying its strings.
+/// Reads the event at `index` from its cells, without copying its strings; `local` as in
+/// [`parse_instant`].
 pub(crate) fn read_event<'a>(
     index: usize,
     c: &EventCells<'a>,
+    local: Option<UtcOffset>,
 ) -> Result<EventParts<'a>, Violation> {
     let fail = |field: &str, kind| Violation::event(index, field, kind);
     let type_text = trimmed(c.event_type);
@@ -143,7 +158,7 @@ pub(crate) fn read_event<'a>(
             },
         )
     })?;
-    let at = read_instant(c.at).map_err(|k| fail("at", k))?;
+    let at = read_instant(c.at, local).map_err(|k| fail("at", k))?;
     // Every required field is present and no field is out of place past this loop.
     for (field, value) in Field::ALL.iter().zip(c.fields.iter()) {
         match (event_type.presence(*field), value) {
@@ -260,10 +275,11 @@ pub(crate) struct TicketHead {
     pub received_at: Instant,
 }
 
-/// Reads a ticket's own fields from its cells.
+/// Reads a ticket's own fields from its cells; `local` as in [`parse_instant`].
 pub(crate) fn read_ticket_head(
     c: &TicketCells<'_>,
     id_field: &str,
+    local: Option<UtcOffset>,
 ) -> Result<TicketHead, Violation> {
     if c.id.is_empty() {
         return Err(Violation::ticket(id_field, TicketErrorKind::MissingField));
@@ -292,7 +308,7 @@ pub(crate) fn read_ticket_head(
         })?,
     };
     let received_at =
-        read_instant(c.received_at).map_err(|k| Violation::ticket("received_at", k))?;
+        read_instant(c.received_at, local).map_err(|k| Violation::ticket("received_at", k))?;
     Ok(TicketHead {
         kind,
         urgency,

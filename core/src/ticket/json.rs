@@ -179,7 +179,7 @@ fn read_ticket(value: Value) -> Result<(Ticket, Option<Violation>), Violation> {
         channel: channel.as_deref(),
         received_at: InstantCell::Text(&received_at),
     };
-    let head = read_ticket_head(&cells, "id")?;
+    let head = read_ticket_head(&cells, "id", None)?;
     let mut ticket = Ticket {
         id,
         kind: head.kind,

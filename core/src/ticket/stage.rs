@@ -7,6 +7,8 @@
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 
+use time::UtcOffset;
+
 use crate::clocks::{CEvent, FxHasher, NO_UNIT, TicketBatch};
 use crate::ticket::EventRowRef;
 use crate::ticket::assemble::Entry;
@@ -21,6 +23,8 @@ pub(super) type TicketIndex = HashMap<String, usize, BuildHasherDefault<FxHasher
 pub(super) struct Lookup<'a> {
     pub index: &'a TicketIndex,
     pub entries: &'a [Entry],
+    /// How timestamps without an offset are read ([`super::Assembler::with_local_offset`]).
+    pub local: Option<UtcOffset>,
 }
 
 impl Lookup<'_> {
@@ -143,7 +147,7 @@ impl Stager {
                 if p.failure.is_some() {
                     return;
                 }
-                match read_event(p.read, &row.cells()) {
+                match read_event(p.read, &row.cells(), lookup.local) {
                     Ok(parts) => {
                         p.read = p.read.saturating_add(1);
                         let b = &mut self.batch;
