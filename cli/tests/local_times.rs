@@ -16,10 +16,25 @@ use common::*;
 /// `text` (CSV without quoted commas) with every cell `YYYY-MM-DDTHH:MM:SS+08:00` written as
 /// `YYYY-MM-DD HH:MM:SS`.
 fn without_offsets(text: &str) -> String {
+    rewrite(text, |date, time| format!("{date} {time}"))
+}
+
+/// The same as Excel writes it back in zh-CN (`2026/3/2 9:30`: no padding, no seconds; every
+/// time in the small export is on a whole minute).
+fn spreadsheet_form(text: &str) -> String {
+    rewrite(text, |date, time| {
+        let n = |s: &str| s.parse::<u32>().unwrap();
+        let d: Vec<u32> = date.split('-').map(n).collect();
+        let t: Vec<u32> = time.split(':').map(n).collect();
+        assert_eq!(t[2], 0, "{time}");
+        format!("{}/{}/{} {}:{:02}", d[0], d[1], d[2], t[0], t[1])
+    })
+}
+
+/// `text` with every `YYYY-MM-DDTHH:MM:SS+08:00` cell written as `local(date, time)`.
+fn rewrite(text: &str, local: impl Fn(&str, &str) -> String) -> String {
     let cell = |c: &str| match c.strip_suffix("+08:00") {
-        Some(local) if local.get(10..11) == Some("T") => {
-            format!("{} {}", &local[..10], &local[11..])
-        }
+        Some(aware) if aware.get(10..11) == Some("T") => local(&aware[..10], &aware[11..]),
         _ => c.to_owned(),
     };
     text.lines()
@@ -31,25 +46,31 @@ fn without_offsets(text: &str) -> String {
 fn local_times_score_as_their_offset_originals() {
     let aware = scratch("local-times-aware");
     let local = scratch("local-times-local");
+    let excel = scratch("local-times-excel");
     small_export(&aware, |t| t.as_bytes().to_vec());
     small_export(&local, |t| without_offsets(t).into_bytes());
+    small_export(&excel, |t| spreadsheet_form(t).into_bytes());
     let tickets = std::fs::read_to_string(local.join("tickets.csv")).unwrap();
     assert!(
         tickets.contains(",2026-03-02 09:00:00") && !tickets.contains("+08:00"),
         "{tickets}"
     );
+    let tickets = std::fs::read_to_string(excel.join("tickets.csv")).unwrap();
+    assert!(tickets.contains(",2026/3/2 9:00,"), "{tickets}");
     for format in ["table", "json"] {
         let want = run_in(
             &aware,
             &[&SMALL_SCORE[..11], &["--format", format]].concat(),
         );
         assert_eq!(code(&want), 0, "{}", stderr(&want));
-        let got = run_in(
-            &local,
-            &[&SMALL_SCORE[..11], &["--format", format, "--local-times"]].concat(),
-        );
-        assert_eq!(code(&got), 0, "{}", stderr(&got));
-        assert_eq!(stdout(&got), stdout(&want), "{format}");
+        for dir in [&local, &excel] {
+            let got = run_in(
+                dir,
+                &[&SMALL_SCORE[..11], &["--format", format, "--local-times"]].concat(),
+            );
+            assert_eq!(code(&got), 0, "{}", stderr(&got));
+            assert_eq!(stdout(&got), stdout(&want), "{format} in {}", dir.display());
+        }
     }
     let o = run_in(
         &local,

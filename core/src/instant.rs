@@ -80,9 +80,14 @@ impl Instant {
         if let Ok(dt) = OffsetDateTime::parse(trimmed, &Rfc3339) {
             return Self::from_offset_datetime_exact(dt, text);
         }
+        // Local forms: ISO (`2026-03-02T09:30:00`, `2026-03-02 09:30:00.250`), and the zh-CN
+        // spreadsheet form a CSV comes back in once Excel has opened and saved it
+        // (`2026/3/2 9:30`, seconds optional).
         let local = format_description!(
             version = 2,
-            "[year]-[month]-[day][first [T][ ]][hour]:[minute]:[second][optional [.[subsecond]]]"
+            "[year][first [-][/]][month padding:none][first [-][/]][day padding:none]\
+             [first [T][ ]][hour padding:none]:[minute][optional [:[second]\
+             [optional [.[subsecond]]]]]"
         );
         match PrimitiveDateTime::parse(trimmed, local) {
             Ok(dt) => match local_offset {
@@ -411,6 +416,40 @@ mod tests {
         assert_eq!(local, Instant::parse("2026-03-09T09:00:00+08:00").unwrap());
         let own = Instant::parse_local("2026-03-09T09:00:00Z", CHINA_OFFSET).unwrap();
         assert_eq!(own, Instant::parse("2026-03-09T09:00:00Z").unwrap());
+    }
+
+    #[test]
+    fn local_time_reads_the_spreadsheet_form_too() {
+        let want = Instant::parse("2026-03-02T09:30:00+08:00").unwrap();
+        for text in [
+            "2026-03-02T09:30:00",
+            "2026-03-02 09:30:00",
+            "2026-03-02 09:30",
+            "2026/3/2 9:30",
+            "2026/03/02 09:30:00",
+            " 2026/3/2 9:30:00 ",
+        ] {
+            assert_eq!(
+                Instant::parse_local(text, CHINA_OFFSET).ok(),
+                Some(want),
+                "{text}"
+            );
+            // Without the request it is still a missing offset, not an unreadable value.
+            let err = Instant::parse(text).unwrap_err();
+            assert_eq!(err.code(), "missing_offset", "{text}");
+        }
+        let ms = Instant::parse_local("2026/3/2 9:30:00.250", CHINA_OFFSET).unwrap();
+        assert_eq!(ms.millis() - want.millis(), 250);
+        for bad in [
+            "2026/3/32 9:30",
+            "2026/13/2 9:30",
+            "2026/3/2 24:00",
+            "2026/3/2",
+            "3/2/2026 9:30",
+        ] {
+            let err = Instant::parse_local(bad, CHINA_OFFSET).unwrap_err();
+            assert_eq!(err.code(), "invalid_instant", "{bad}");
+        }
     }
 
     #[test]
