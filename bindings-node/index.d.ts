@@ -882,6 +882,12 @@ export interface LoadOptions {
    * each is reported in `diagnostics`.
    */
   mode?: 'strict' | 'lenient'
+  /**
+   * `fromRows`: timestamps written without an offset (`2026-03-02 09:30:00`, as database
+   * exports write them) are local time in this offset (`'+08:00'`). Ticket objects, JSON and
+   * columns carry instants with offsets or in epoch ms: there it is an `invalid_argument`.
+   */
+  localOffset?: string
 }
 
 /**

@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use std::fmt::Write;
 
 use hotline_score::clocks::TicketBatch;
-use hotline_score::ticket::{Assembler, EventRowRef, InstantCell, LoadedBatch, TicketRowRef};
+use hotline_score::ticket::{EventRowRef, InstantCell, LoadedBatch, TicketRowRef};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
@@ -479,7 +479,10 @@ pub fn load(c: &TicketColumns, opts: &Load) -> Fallible<LoadedBatch> {
         )?;
         attrs.push((name.as_str(), col));
     }
-    let mut assembler = Assembler::new(opts.units(), opts.mode())?.with_threads(threads());
+    let mut assembler = opts
+        .absolute_instants()?
+        .assembler()?
+        .with_threads(threads());
     assembler.reserve(n, Slice::of(&c.events.ticket_id).len());
     let mut columns = vec![&tid, &kind, &urgency, &channel];
     columns.extend(attrs.iter().map(|(_, c)| c));

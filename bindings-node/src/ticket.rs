@@ -7,15 +7,17 @@ use hotline_score::Unit as CoreUnit;
 use hotline_score::clocks::{Evaluator as CoreEvaluator, TicketBatch};
 use hotline_score::metrics::{Partial as CorePartial, Scope, partial_batch_parallel};
 use hotline_score::ticket::{
-    Diagnostic, EventRow, Loaded, LoadedBatch, Mode, Ticket, TicketRow, TicketSet as CoreTicketSet,
-    TicketsRef, load_json_arrays, load_json_parallel, load_rows, load_tickets,
+    Assembler, Diagnostic, EventRow, Loaded, LoadedBatch, Mode, Ticket, TicketRow,
+    TicketSet as CoreTicketSet, TicketsRef, load_json_arrays, load_json_parallel, load_tickets,
 };
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde_json::Value;
+use time::UtcOffset;
 
 use crate::columns::{self, TicketColumns};
 use crate::errors::{Fallible, bad_arg, enter, named};
+use crate::instant::parse_offset;
 use crate::json;
 use crate::sliced;
 use crate::task::{Work, threads};
@@ -54,6 +56,10 @@ pub struct LoadOptions {
     /// each is reported in `diagnostics`.
     #[napi(ts_type = "'strict' | 'lenient'")]
     pub mode: Option<String>,
+    /// `fromRows`: timestamps written without an offset (`2026-03-02 09:30:00`, as database
+    /// exports write them) are local time in this offset (`'+08:00'`). Ticket objects, JSON and
+    /// columns carry instants with offsets or in epoch ms: there it is an `invalid_argument`.
+    pub local_offset: Option<String>,
 }
 
 /// How `toColumns` lays out the dictionaries.
@@ -69,6 +75,7 @@ pub struct ColumnOptions {
 pub struct Load {
     units: Option<Vec<CoreUnit>>,
     mode: Mode,
+    local: Option<UtcOffset>,
 }
 
 impl Load {
@@ -80,7 +87,38 @@ impl Load {
                 Some(m) => named("mode", m)?,
                 None => Mode::Strict,
             },
+            local: match &o.local_offset {
+                Some(text) => Some(parse_offset(text).map_err(|_| {
+                    bad_arg(
+                        "localOffset",
+                        format!("`localOffset` {text:?}: write it as '+08:00'"),
+                    )
+                })?),
+                None => None,
+            },
         })
+    }
+
+    /// An assembler for table rows with these options.
+    pub fn assembler(&self) -> hotline_score::Result<Assembler> {
+        let assembler = Assembler::new(self.units(), self.mode)?;
+        Ok(match self.local {
+            Some(offset) => assembler.with_local_offset(offset),
+            None => assembler,
+        })
+    }
+
+    /// Loading a form whose instants carry their offsets or are epoch ms (ticket objects,
+    /// JSON, columns): no `localOffset`.
+    pub fn absolute_instants(&self) -> Fallible<&Self> {
+        match self.local {
+            Some(_) => Err(bad_arg(
+                "localOffset",
+                "`localOffset` applies to fromRows: ticket objects, JSON and columns carry \
+                 instants with their offsets or in epoch milliseconds",
+            )),
+            None => Ok(self),
+        }
     }
 
     /// The units table, if given.
@@ -207,6 +245,7 @@ fn array_slices(env: &Env, field: &str, value: Unknown<'_>) -> Fallible<Vec<Stri
 
 /// Loads tickets given as JSON arrays of consecutive slices of one array.
 pub fn load_slices(slices: &[String], load: &Load) -> Fallible<Loaded> {
+    load.absolute_instants()?;
     let slices: Vec<&str> = slices.iter().map(String::as_str).collect();
     Ok(load_json_arrays(
         &slices,
@@ -218,6 +257,7 @@ pub fn load_slices(slices: &[String], load: &Load) -> Fallible<Loaded> {
 
 /// Loads JSON text (an array of tickets).
 fn load_text(text: &str, load: &Load) -> Fallible<Loaded> {
+    load.absolute_instants()?;
     Ok(load_json_parallel(
         text,
         load.units(),
@@ -259,7 +299,7 @@ pub struct TableRows<'a> {
 fn from_rows(t: &str, e: &str, load: &Load) -> Fallible<Loaded> {
     let trows: Vec<TicketRow> = rows("tickets", t)?;
     let erows: Vec<EventRow> = rows("events", e)?;
-    Ok(load_rows(trows, erows, load.units(), load.mode())?)
+    Ok(load.assembler()?.load_rows(trows, &erows)?)
 }
 
 #[napi]
@@ -474,6 +514,7 @@ impl Tickets {
     pub fn validate(&self, env: Env, options: Option<LoadOptions>) -> Result<Tickets> {
         enter(&env, || {
             let load = Load::read(options)?;
+            let load = load.absolute_instants()?;
             let loaded = load_tickets(self.set.tickets().to_vec(), load.units(), load.mode())?;
             Ok(Self::from_loaded(loaded))
         })

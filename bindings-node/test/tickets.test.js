@@ -77,6 +77,32 @@ test('rows and JSON text, sync and async, give the same tickets', async () => {
   assert.throws(() => t.validate({ units: [{ unit: 'u2', group: 'g' }] }), { code: 'unknown_unit' })
 })
 
+test('localOffset: rows whose timestamps have no offset are local time in it; other forms refuse it', async () => {
+  const t = hs.Tickets.fromObjectsSync([ticket('T1', [dispatched, signed]), ticket('T2', [dispatched])])
+  const rows = t.toRows()
+  // A database export: `2026-03-02 09:10:00`, no offset.
+  const local = (s) => s.replace('T', ' ').replace('+08:00', '')
+  const naive = {
+    tickets: rows.tickets.map((r) => ({ ...r, received_at: local(r.received_at) })),
+    events: rows.events.map((r) => ({ ...r, at: local(r.at) }))
+  }
+  assert.equal(naive.events[0].at, '2026-03-02 09:10:00')
+  assert.equal(hs.Tickets.fromRowsSync(naive, { localOffset: '+08:00' }).toJson(), t.toJson())
+  assert.equal((await hs.Tickets.fromRows(naive, { localOffset: '+08:00' })).toJson(), t.toJson())
+  // Another offset moves every instant; instants with an offset keep theirs.
+  const tokyo = hs.Tickets.fromRowsSync(naive, { localOffset: '+09:00' }).toObjects()
+  assert.equal(tokyo[0].received_at, '2026-03-02T08:00:00+08:00')
+  assert.equal(hs.Tickets.fromRowsSync(rows, { localOffset: '+00:00' }).toJson(), t.toJson())
+  // Without it, the first such cell is a bad ticket naming the field.
+  assert.throws(() => hs.Tickets.fromRowsSync(naive), { code: 'malformed_timestamp', field: 'received_at' })
+  const refused = { code: 'invalid_argument', field: 'localOffset' }
+  assert.throws(() => hs.Tickets.fromRowsSync(naive, { localOffset: '8h' }), refused)
+  assert.throws(() => hs.Tickets.fromJsonSync(t.toJson(), { localOffset: '+08:00' }), refused)
+  assert.throws(() => hs.Tickets.fromObjectsSync(t.toObjects(), { localOffset: '+08:00' }), refused)
+  assert.throws(() => hs.Tickets.fromColumnsSync(t.toColumns(), { localOffset: '+08:00' }), refused)
+  assert.throws(() => t.validate({ localOffset: '+08:00' }), refused)
+})
+
 test('the columnar form: narrowest code arrays, absent markers, dictionaries', () => {
   const t = hs.Tickets.fromObjectsSync([ticket('T1', [dispatched, signed, { at: '2026-03-02T10:00:00+08:00', type: 'returned', unit: 'u1', reason: 'not ours' },
     { at: '2026-03-02T10:30:00+08:00', type: 'return_decided', unit: 'u1', accepted: false }])])

@@ -43,6 +43,20 @@ pub fn extract(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<Instant> {
     )))
 }
 
+/// Reads an instant as [`extract`] does, except that a naive `datetime` is local time in
+/// `offset` (`load_rows(..., local_offset=...)`).
+pub fn extract_local(
+    py: Python<'_>,
+    value: &Bound<'_, PyAny>,
+    offset: time::UtcOffset,
+) -> PyResult<Instant> {
+    if value.is_instance_of::<PyDateTime>() {
+        let text: String = value.call_method0("isoformat")?.extract()?;
+        return enter(py, || Instant::parse_local(&text, offset));
+    }
+    extract(py, value)
+}
+
 /// Parses RFC 3339 text with the core; a missing offset is the core's `missing_offset` error
 /// with `fix(text)` as its message (how to write the value in Python).
 fn parse(py: Python<'_>, text: &str, fix: impl FnOnce(&str) -> String) -> PyResult<Instant> {

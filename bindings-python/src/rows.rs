@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyString};
+use time::UtcOffset;
 
 use crate::arrow::cells::{self, CellError, Expect};
 use crate::arrow::import;
@@ -80,16 +81,27 @@ fn check_required(py: Python<'_>, layout: &Layout, present: &[&str]) -> PyResult
     Ok(())
 }
 
-/// Reads a table: an Arrow table (`__arrow_c_stream__`) or a list of dicts.
-pub fn read(py: Python<'_>, obj: &Bound<'_, PyAny>, layout: &Layout) -> PyResult<Columns> {
+/// Reads a table: an Arrow table (`__arrow_c_stream__`) or a list of dicts; instants without
+/// an offset are local time in `local`, if given.
+pub fn read(
+    py: Python<'_>,
+    obj: &Bound<'_, PyAny>,
+    layout: &Layout,
+    local: Option<UtcOffset>,
+) -> PyResult<Columns> {
     if import::is_arrow(obj) {
-        read_arrow(py, obj, layout)
+        read_arrow(py, obj, layout, local)
     } else {
-        read_dicts(py, obj, layout)
+        read_dicts(py, obj, layout, local)
     }
 }
 
-fn read_arrow(py: Python<'_>, obj: &Bound<'_, PyAny>, layout: &Layout) -> PyResult<Columns> {
+fn read_arrow(
+    py: Python<'_>,
+    obj: &Bound<'_, PyAny>,
+    layout: &Layout,
+    local: Option<UtcOffset>,
+) -> PyResult<Columns> {
     let table = import::read_table(py, obj, layout.name)?;
     let names: Vec<&str> = table
         .schema
@@ -104,7 +116,9 @@ fn read_arrow(py: Python<'_>, obj: &Bound<'_, PyAny>, layout: &Layout) -> PyResu
     }
     let mut out = BTreeMap::new();
     for (i, name) in names.iter().enumerate() {
-        let expect = expect_of(layout, name).ok_or_else(|| unknown_column(py, layout, name))?;
+        let expect = expect_of(layout, name)
+            .ok_or_else(|| unknown_column(py, layout, name))?
+            .localized(local);
         let mut cells = Vec::with_capacity(rows);
         for batch in &table.batches {
             let col = batch.column(i);
@@ -132,7 +146,8 @@ fn type_error(
         CellError::Naive => format!(
             "{} table: column `{column}` holds timestamps without a time zone; localize them \
              first (pandas: `df[\"{column}\"] = df[\"{column}\"].dt.tz_localize(\"Asia/Shanghai\")`; \
-             polars: `pl.col(\"{column}\").dt.replace_time_zone(\"Asia/Shanghai\")`)",
+             polars: `pl.col(\"{column}\").dt.replace_time_zone(\"Asia/Shanghai\")`), or \
+             read them as local time with `load_rows(..., local_offset=\"+08:00\")`",
             layout.name
         ),
         CellError::Overflow => format!(
@@ -143,7 +158,12 @@ fn type_error(
     column_error(py, "invalid_column_type", column, message)
 }
 
-fn read_dicts(py: Python<'_>, obj: &Bound<'_, PyAny>, layout: &Layout) -> PyResult<Columns> {
+fn read_dicts(
+    py: Python<'_>,
+    obj: &Bound<'_, PyAny>,
+    layout: &Layout,
+    local: Option<UtcOffset>,
+) -> PyResult<Columns> {
     if obj.is_instance_of::<PyString>() || obj.is_instance_of::<PyDict>() {
         return Err(pyo3::exceptions::PyTypeError::new_err(format!(
             "the {} table must be an Arrow table (pyarrow, polars, pandas >= 2.2 …) or a list of dicts",
@@ -166,8 +186,9 @@ fn read_dicts(py: Python<'_>, obj: &Bound<'_, PyAny>, layout: &Layout) -> PyResu
         })?;
         for (key, value) in dict.iter() {
             let column: String = key.extract()?;
-            let expect =
-                expect_of(layout, &column).ok_or_else(|| unknown_column(py, layout, &column))?;
+            let expect = expect_of(layout, &column)
+                .ok_or_else(|| unknown_column(py, layout, &column))?
+                .localized(local);
             let cell = py_cell(py, &value, expect, layout, &column, rows)?;
             let col = out.entry(column).or_insert_with(|| vec![None; rows]);
             col.resize(rows, None);
@@ -209,8 +230,12 @@ fn py_cell(
         if expect != Expect::Text {
             return Ok(Some(i.to_string()));
         }
-    } else if expect == Expect::Instant && value.hasattr("isoformat")? {
-        return match instant::extract(py, value) {
+    } else if expect.is_instant() && value.hasattr("isoformat")? {
+        let read = match expect {
+            Expect::LocalInstant(offset) => instant::extract_local(py, value, offset),
+            _ => instant::extract(py, value),
+        };
+        return match read {
             Ok(t) => Ok(Some(t.millis().to_string())),
             Err(e) => {
                 let exc = e.value(py);
@@ -248,6 +273,7 @@ pub fn readers<'a>(
     py: Python<'_>,
     table: &'a import::Table,
     layout: &Layout,
+    local: Option<UtcOffset>,
 ) -> PyResult<Readers<'a>> {
     let names: Vec<&str> = table
         .schema
@@ -278,7 +304,8 @@ pub fn readers<'a>(
                 .get(*slot)
                 .map(|c| c.1)
                 .or(layout.extra)
-                .unwrap_or(Expect::Text);
+                .unwrap_or(Expect::Text)
+                .localized(local);
             let reader = CellReader::new(col.as_ref(), expect)
                 .map_err(|e| type_error(py, layout, name, expect, e))?;
             cols.push((*slot, reader));

@@ -16,7 +16,7 @@ use crate::arrow::cells::Expect;
 use crate::arrow::export::Table;
 use crate::arrow::import;
 use crate::arrow::reader::CellReader;
-use crate::convert::{json_out, json_text, mode_in, threads};
+use crate::convert::{json_out, json_text, mode_in, offset_in, threads};
 use crate::errors::enter;
 use crate::rows::{self, Columns, Layout};
 
@@ -107,7 +107,7 @@ fn ticket_rows(mut c: Columns) -> Vec<TicketRow> {
 
 /// Reads a units table (Arrow or list of dicts).
 pub fn units_in(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<Vec<Unit>> {
-    let mut c = rows::read(py, obj, &UNITS)?;
+    let mut c = rows::read(py, obj, &UNITS, None)?;
     Ok((0..c.rows)
         .map(|i| Unit {
             id: c.take("unit", i).unwrap_or_default().into(),
@@ -214,20 +214,37 @@ impl Tickets {
     }
 }
 
-/// `load_rows(tickets, events, units=None, *, mode="strict")`: the flat tables of SPEC §3.2a.
-/// An Arrow events table is streamed row by row into the core's assembler through one reused
-/// row buffer (GIL released); lists of dicts go through columns of cells.
+/// `load_rows(tickets, events, units=None, *, mode="strict", local_offset=None)`: the flat
+/// tables of SPEC §3.2a. An Arrow events table is streamed row by row into the core's assembler
+/// through one reused row buffer (GIL released); lists of dicts go through columns of cells.
+/// With `local_offset` (`"+08:00"`), timestamps without one (naive timestamp columns and
+/// datetimes, text such as `2026-03-02 09:30:00`) are local time in it.
 #[pyfunction]
-#[pyo3(name = "load_rows", signature = (tickets, events, units=None, *, mode="strict"))]
+#[pyo3(name = "load_rows", signature = (tickets, events, units=None, *, mode="strict", local_offset=None))]
 fn load_rows_py(
     py: Python<'_>,
     tickets: Bound<'_, PyAny>,
     events: Bound<'_, PyAny>,
     units: Option<Bound<'_, PyAny>>,
     mode: &str,
+    local_offset: Option<&str>,
 ) -> PyResult<Tickets> {
     let mode = mode_in(py, mode)?;
+    let local = local_offset
+        .map(|o| {
+            offset_in(py, o).inspect_err(|e| {
+                let _ = e.value(py).setattr("field", "local_offset");
+            })
+        })
+        .transpose()?;
     let units = units.map(|u| units_in(py, &u)).transpose()?;
+    let assembler = || {
+        let asm = Assembler::new(units.as_deref(), mode)?;
+        Ok::<_, hotline_score::Error>(match local {
+            Some(offset) => asm.with_local_offset(offset),
+            None => asm,
+        })
+    };
     // Arrow tickets tables are streamed row by row into the assembler (no table of rows).
     let ticket_table = if import::is_arrow(&tickets) {
         Some(import::read_table(py, &tickets, TICKETS.name)?)
@@ -242,15 +259,15 @@ fn load_rows_py(
                 .iter()
                 .map(|f| f.name().clone())
                 .collect();
-            TicketSource::Arrow(rows::readers(py, table, &TICKETS)?, names)
+            TicketSource::Arrow(rows::readers(py, table, &TICKETS, local)?, names)
         }
-        None => TicketSource::Rows(ticket_rows(rows::read(py, &tickets, &TICKETS)?)),
+        None => TicketSource::Rows(ticket_rows(rows::read(py, &tickets, &TICKETS, local)?)),
     };
     if import::is_arrow(&events) {
         let table = import::read_table(py, &events, EVENTS.name)?;
-        let readers = rows::readers(py, &table, &EVENTS)?;
+        let readers = rows::readers(py, &table, &EVENTS, local)?;
         let loaded = enter(py, || {
-            let mut asm = Assembler::new(units.as_deref(), mode)?.with_threads(threads());
+            let mut asm = assembler()?.with_threads(threads());
             asm.reserve(ticket_source.len(), readers.iter().map(|(n, _)| *n).sum());
             ticket_source.feed(&mut asm);
             let rows = readers.iter().map(|(n, _)| *n).sum();
@@ -261,9 +278,9 @@ fn load_rows_py(
         })?;
         Ok(Tickets::from_batch(loaded, units))
     } else {
-        let e = event_rows(rows::read(py, &events, &EVENTS)?);
+        let e = event_rows(rows::read(py, &events, &EVENTS, local)?);
         let loaded = enter(py, || {
-            let mut asm = Assembler::new(units.as_deref(), mode)?;
+            let mut asm = assembler()?;
             ticket_source.feed(&mut asm);
             for row in &e {
                 asm.add_event(row);

@@ -106,6 +106,44 @@ def test_typed_columns() -> None:
     assert hs.load_rows(ints, []).ids == ["1"]
 
 
+def test_local_offset_reads_times_without_one() -> None:
+    """A database export's DATETIME columns (naive timestamps, naive datetimes, or text without
+    an offset) read as local time with `local_offset`: the same tickets as the aware tables."""
+    want = expected_json()
+
+    def naive(xs: list[Any]) -> list[Any]:
+        return [x.replace(tzinfo=None) for x in xs]
+
+    def text(xs: list[Any]) -> list[Any]:
+        return [x.replace(tzinfo=None).isoformat(sep=" ") for x in xs]
+
+    def rows(d: dict[str, list[Any]]) -> list[dict[str, Any]]:
+        return [dict(zip(d, r)) for r in zip(*d.values())]
+
+    for convert in (naive, text):
+        t = {**TICKETS, "received_at": convert(TICKETS["received_at"])}
+        e = {**EVENTS, "at": convert(EVENTS["at"])}
+        for make in (pd.DataFrame, pa.table, pl.DataFrame, rows):
+            got = hs.load_rows(make(t), make(e), UNITS, local_offset="+08:00")
+            assert got.to_json() == want, (convert.__name__, make)
+    # Local time in another offset: every instant moves by the difference.
+    t = {**TICKETS, "received_at": naive(TICKETS["received_at"])}
+    e = {**EVENTS, "at": naive(EVENTS["at"])}
+    tokyo = json.loads(hs.load_rows(pa.table(t), pa.table(e), UNITS, local_offset="+09:00").to_json())
+    assert tokyo[0]["received_at"] == "2026-03-02T08:00:00+08:00"
+    # Instants that carry their offset (or epoch ms) keep it whatever `local_offset` says.
+    utc = hs.load_rows(pa.table(TICKETS), pa.table(EVENTS), UNITS, local_offset="+00:00")
+    assert utc.to_json() == want
+    with pytest.raises(hs.InputError) as info:
+        hs.load_rows(pa.table(TICKETS), pa.table(EVENTS), UNITS, local_offset="8h")
+    assert (info.value.code, info.value.field) == ("invalid_offset", "local_offset")
+    # Without it, text without an offset is a bad ticket that names the field.
+    t = {**TICKETS, "received_at": text(TICKETS["received_at"])}
+    with pytest.raises(hs.HotlineScoreError) as error:
+        hs.load_rows(pa.table(t), pa.table(EVENTS), UNITS)
+    assert (error.value.code, error.value.field) == ("malformed_timestamp", "received_at")
+
+
 def test_column_errors() -> None:
     with pytest.raises(hs.DataError) as info:
         hs.load_rows(pa.table(TICKETS), pa.table(EVENTS).drop_columns(["type"]))

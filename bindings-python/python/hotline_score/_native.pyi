@@ -180,6 +180,7 @@ def load_rows(
     units: Optional[_TableLike] = None,
     *,
     mode: _Mode = "strict",
+    local_offset: Optional[str] = None,
 ) -> Tickets: ...
 def load_json(
     source: Union[str, Sequence[Mapping[str, Any]]],

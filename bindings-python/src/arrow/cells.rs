@@ -8,6 +8,7 @@ use arrow_array::types::{
 };
 use arrow_array::{Array, ArrayRef};
 use arrow_schema::{DataType, TimeUnit};
+use time::UtcOffset;
 
 /// What a column may hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,6 +21,9 @@ pub enum Expect {
     Bool,
     /// Timezone-aware timestamps, integer epoch milliseconds, or RFC 3339 strings.
     Instant,
+    /// As `Instant`, and local time in this offset for timestamps without one (naive
+    /// timestamps, text without an offset): `load_rows(..., local_offset=...)`.
+    LocalInstant(UtcOffset),
     /// Strings, integers or booleans (tickets-table attribute columns).
     Attribute,
 }
@@ -34,9 +38,51 @@ impl Expect {
             Expect::Instant => {
                 "timezone-aware timestamp, int64 epoch milliseconds, or RFC 3339 string with offset"
             }
+            Expect::LocalInstant(_) => {
+                "timestamp (without a time zone: local time), int64 epoch milliseconds, or \
+                 timestamp string"
+            }
             Expect::Attribute => "string, integer or boolean",
         }
     }
+}
+
+impl Expect {
+    /// Whether cells are instants.
+    pub fn is_instant(self) -> bool {
+        matches!(self, Expect::Instant | Expect::LocalInstant(_))
+    }
+
+    /// This expectation with instants without an offset read as local time in `local`, if
+    /// given.
+    pub fn localized(self, local: Option<UtcOffset>) -> Self {
+        match (self, local) {
+            (Expect::Instant, Some(offset)) => Expect::LocalInstant(offset),
+            (other, _) => other,
+        }
+    }
+}
+
+/// Epoch milliseconds of a timestamp column: one with a time zone as it is, one without as
+/// local time when `expect` asks for it ([`Expect::LocalInstant`]), else [`CellError::Naive`].
+pub fn instants_of_timestamps(
+    arr: &dyn Array,
+    unit: TimeUnit,
+    zoned: bool,
+    expect: Expect,
+) -> Result<Vec<Option<i64>>, CellError> {
+    let shift = match (zoned, expect) {
+        (true, _) => 0,
+        (false, Expect::LocalInstant(offset)) => i64::from(offset.whole_seconds()) * 1000,
+        (false, _) => return Err(CellError::Naive),
+    };
+    let mut out = millis_of_timestamps(arr, unit)?;
+    if shift != 0 {
+        for v in out.iter_mut().flatten() {
+            *v = v.checked_sub(shift).ok_or(CellError::Overflow)?;
+        }
+    }
+    Ok(out)
 }
 
 /// Why a column could not be read.
@@ -89,11 +135,8 @@ pub fn push_text(
                 .iter()
                 .map(|v| v.map(|b| if b { "true" } else { "false" }.to_owned())),
         ),
-        DataType::Timestamp(unit, tz) if expect == Expect::Instant => {
-            if tz.is_none() {
-                return Err(CellError::Naive);
-            }
-            for v in millis_of_timestamps(arr, *unit)? {
+        DataType::Timestamp(unit, tz) if expect.is_instant() => {
+            for v in instants_of_timestamps(arr, *unit, tz.is_some(), expect)? {
                 out.push(v.map(|ms| ms.to_string()));
             }
         }

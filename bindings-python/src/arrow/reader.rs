@@ -65,15 +65,15 @@ impl<'a> CellReader<'a> {
             DataType::Boolean if matches!(expect, Expect::Bool | Expect::Attribute) => {
                 CellReader::Bool(arr.as_boolean())
             }
-            DataType::Timestamp(unit, tz) if expect == Expect::Instant => {
-                if tz.is_none() {
-                    return Err(CellError::Naive);
-                }
-                match unit {
-                    TimeUnit::Millisecond => CellReader::Millis(arr.as_primitive()),
-                    _ => CellReader::Ints(cells::millis_of_timestamps(arr, *unit)?),
-                }
-            }
+            DataType::Timestamp(unit, tz) if expect.is_instant() => match (unit, tz) {
+                (TimeUnit::Millisecond, Some(_)) => CellReader::Millis(arr.as_primitive()),
+                _ => CellReader::Ints(cells::instants_of_timestamps(
+                    arr,
+                    *unit,
+                    tz.is_some(),
+                    expect,
+                )?),
+            },
             _ if t.is_integer() && expect != Expect::Text => {
                 CellReader::Ints(ints(arr).ok_or_else(|| CellError::Type(t.clone()))?)
             }

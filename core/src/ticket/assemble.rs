@@ -155,6 +155,18 @@ impl Assembler {
         self
     }
 
+    /// Adds every row of both tables in order, then [`Assembler::finish`]es: [`load_rows`]
+    /// with this assembler's settings.
+    pub fn load_rows(mut self, tickets: Vec<TicketRow>, events: &[EventRow]) -> Result<Loaded> {
+        for row in tickets {
+            self.add_ticket(row);
+        }
+        for row in events {
+            self.add_event(row);
+        }
+        self.finish()
+    }
+
     /// Makes room for `tickets` more tickets-table rows and `events` more events-table rows (a
     /// hint for big tables whose size is known: it spares re-allocations, nothing else).
     pub fn reserve(&mut self, tickets: usize, events: usize) {
@@ -489,14 +501,7 @@ pub fn load_rows(
     units: Option<&[Unit]>,
     mode: Mode,
 ) -> Result<Loaded> {
-    let mut assembler = Assembler::new(units, mode)?;
-    for row in tickets {
-        assembler.add_ticket(row);
-    }
-    for row in &events {
-        assembler.add_event(row);
-    }
-    assembler.finish()
+    Assembler::new(units, mode)?.load_rows(tickets, &events)
 }
 
 #[cfg(test)]
