@@ -61,7 +61,7 @@ impl Encoding {
 }
 
 /// An io error's message; invalid UTF-8 gets [`NOT_UTF8_HINT`].
-pub fn not_text(e: &io::Error) -> String {
+fn not_text(e: &io::Error) -> String {
     if e.kind() == io::ErrorKind::InvalidData
         && e.get_ref().is_none_or(|inner| !inner.is::<Malformed>())
     {
