@@ -45,9 +45,7 @@ impl Expect {
             Expect::Attribute => "string, integer or boolean",
         }
     }
-}
 
-impl Expect {
     /// Whether cells are instants.
     pub fn is_instant(self) -> bool {
         matches!(self, Expect::Instant | Expect::LocalInstant(_))
