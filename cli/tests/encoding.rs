@@ -99,7 +99,7 @@ fn problems_in_gbk_files_keep_their_lines_and_character_columns() {
     let events = "ticket_id,at,type,unit,role\n\
                   A1,2026-03-02T09:30:00+08:00,dispatched,d1,lead\n\
                   A2,2026-03-03T09:30:00+08:00,dispatched,d1,lead\n";
-    let units = "unit,group,name\nd1,units,一区\n";
+    let units = "unit,group,name\nd1,districts,一区\n";
     let mut stderrs = Vec::new();
     for (name, encode, options) in [
         ("encoding-place-utf8", None, &[][..]),
@@ -118,22 +118,9 @@ fn problems_in_gbk_files_keep_their_lines_and_character_columns() {
             let bytes = encode.map_or_else(|| text.as_bytes().to_vec(), |e| e(text));
             std::fs::write(dir.join(file), bytes).unwrap();
         }
-        let mut args = vec![
-            "score",
-            "--tickets",
-            "tickets.csv",
-            "--events",
-            "events.csv",
-            "--units",
-            "units.csv",
-            "--scheme",
-            "three-rates",
-            "--period",
-            "2026-03",
-            "--lenient",
-        ];
-        args.extend(options);
-        let o = run_in(&dir, &args);
+        let scheme = vectors().join("small/scheme.toml");
+        std::fs::copy(scheme, dir.join("scheme.toml")).unwrap();
+        let o = run_in(&dir, &[&SMALL_SCORE[..], options].concat());
         assert_eq!(code(&o), 0, "{}", stderr(&o));
         stderrs.push(stderr(&o));
     }
