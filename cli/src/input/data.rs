@@ -21,7 +21,7 @@ use indicatif::{ProgressBar, ProgressBarIter};
 use super::encoding::{Encoding, Malformed, NOT_UTF8_HINT, TextReader};
 use super::locate::Problem;
 use super::place::{Source, place, strict_failure, unit_problem};
-use super::{is_json, read_text};
+use super::{is_json, open_file, read_text};
 use crate::engine::threads;
 use crate::fail::{CliResult, Failure};
 use crate::progress::Progress;
@@ -514,8 +514,7 @@ fn open_csv(
     progress: Progress,
     label: &str,
 ) -> CliResult<(CsvReader, ProgressBar, u64)> {
-    let file = File::open(path)
-        .map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))?;
+    let file = open_file(path)?;
     let len = file.metadata().map(|m| m.len()).unwrap_or(0);
     let bar = progress.bytes(label, len);
     let reader = csv::ReaderBuilder::new()

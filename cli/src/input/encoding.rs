@@ -4,12 +4,12 @@
 //! read. JSON is always UTF-8 (RFC 8259).
 
 use std::fmt;
-use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 
 use encoding_rs::{Decoder, DecoderResult, GB18030};
 
+use super::open_file;
 use crate::fail::{CliResult, Failure};
 
 /// The encoding of CSV data files.
@@ -50,8 +50,7 @@ impl Encoding {
 
     /// The first line of the file at `path`, as text (a CSV header, to tell what a table is).
     pub fn first_line(self, path: &Path) -> CliResult<String> {
-        let file = File::open(path)
-            .map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))?;
+        let file = open_file(path)?;
         let mut line = String::new();
         BufReader::new(self.reader(file))
             .read_line(&mut line)

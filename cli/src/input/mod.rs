@@ -20,8 +20,17 @@ use crate::fail::{CliResult, Failure, describe};
 
 /// Reads a whole text file; a missing or unreadable file is a usage failure.
 pub fn read_text(path: &Path) -> CliResult<String> {
-    std::fs::read_to_string(path)
-        .map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))
+    std::fs::read_to_string(path).map_err(|e| cannot_read(path, &e))
+}
+
+/// Opens a file to read it as it goes; a missing or unreadable file is a usage failure.
+pub fn open_file(path: &Path) -> CliResult<std::fs::File> {
+    std::fs::File::open(path).map_err(|e| cannot_read(path, &e))
+}
+
+/// The usage failure of a file that cannot be read.
+fn cannot_read(path: &Path, e: &std::io::Error) -> Failure {
+    Failure::usage(format!("cannot read {}: {e}", path.display()))
 }
 
 /// Whether `path` names a JSON file (by extension).
