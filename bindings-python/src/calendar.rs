@@ -52,7 +52,7 @@ fn data_in(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<CalendarData> {
 }
 
 fn build(py: Python<'_>, o: Options<'_>) -> PyResult<CoreCalendar> {
-    let mut b = CoreCalendar::builder().offset(offset_in(py, o.offset)?);
+    let mut b = CoreCalendar::builder().offset(offset_in(py, o.offset, "offset")?);
     if let Some(t) = &o.template {
         b = b.template(template_in(py, t)?);
     }

@@ -90,15 +90,16 @@ pub fn decimal_in(py: Python<'_>, value: &Bound<'_, PyAny>, what: &str) -> PyRes
         .map_err(|reason| input_error(py, "invalid_value", what, format!("`{what}`: {reason}")))
 }
 
-/// Reads a fixed UTC offset written `+HH:MM`.
-pub fn offset_in(py: Python<'_>, text: &str) -> PyResult<UtcOffset> {
+/// Reads a fixed UTC offset written `+HH:MM`, given as argument `field` (an `InputError`
+/// naming it otherwise).
+pub fn offset_in(py: Python<'_>, text: &str, field: &str) -> PyResult<UtcOffset> {
     let fmt = time::macros::format_description!("[offset_hour sign:mandatory]:[offset_minute]");
     UtcOffset::parse(text, fmt).map_err(|_| {
         input_error(
             py,
             "invalid_offset",
-            "offset",
-            format!("offset {text:?} must be written like \"+08:00\""),
+            field,
+            format!("`{field}` {text:?} must be written like \"+08:00\""),
         )
     })
 }

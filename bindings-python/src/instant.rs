@@ -6,6 +6,7 @@ use hotline_score::{Error, Instant};
 use pyo3::prelude::*;
 use pyo3::types::{PyDateTime, PyString};
 
+use crate::convert::offset_in;
 use crate::errors::{enter, enter_hinted};
 
 /// Reads an instant from a Python value.
@@ -43,18 +44,22 @@ pub fn extract(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<Instant> {
     )))
 }
 
-/// Reads an instant as [`extract`] does, except that a naive `datetime` is local time in
-/// `offset` (`load_rows(..., local_offset=...)`).
+/// Reads an instant as [`extract`] does, except that a naive `datetime`, or text without an
+/// offset (`2026-03-02 09:30:00`, `2026/3/2 9:30`), is local time in `offset`
+/// (`local_offset=...`).
 pub fn extract_local(
     py: Python<'_>,
     value: &Bound<'_, PyAny>,
     offset: time::UtcOffset,
 ) -> PyResult<Instant> {
-    if value.is_instance_of::<PyDateTime>() {
-        let text: String = value.call_method0("isoformat")?.extract()?;
-        return enter(py, || Instant::parse_local(&text, offset));
-    }
-    extract(py, value)
+    let text: String = if value.is_instance_of::<PyDateTime>() {
+        value.call_method0("isoformat")?.extract()?
+    } else if let Ok(s) = value.cast::<PyString>() {
+        s.to_cow()?.into_owned()
+    } else {
+        return extract(py, value);
+    };
+    enter(py, || Instant::parse_local(&text, offset))
 }
 
 /// Parses RFC 3339 text with the core; a missing offset is the core's `missing_offset` error
@@ -67,10 +72,21 @@ fn parse(py: Python<'_>, text: &str, fix: impl FnOnce(&str) -> String) -> PyResu
     )
 }
 
-/// `parse_instant(value) -> int`: epoch milliseconds of an aware datetime, RFC 3339 string or int.
+/// `parse_instant(value, *, local_offset=None) -> int`: epoch milliseconds of an aware
+/// datetime, RFC 3339 string or int; with `local_offset` (`"+08:00"`), a naive datetime or text
+/// without an offset is local time in it.
 #[pyfunction]
-fn parse_instant(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<i64> {
-    extract(py, value).map(Instant::millis)
+#[pyo3(signature = (value, *, local_offset=None))]
+fn parse_instant(
+    py: Python<'_>,
+    value: &Bound<'_, PyAny>,
+    local_offset: Option<&str>,
+) -> PyResult<i64> {
+    match local_offset {
+        None => extract(py, value),
+        Some(o) => extract_local(py, value, offset_in(py, o, "local_offset")?),
+    }
+    .map(Instant::millis)
 }
 
 /// `format_instant(ms) -> str`: RFC 3339 in +08:00, milliseconds only when non-zero.

@@ -231,11 +231,7 @@ fn load_rows_py(
 ) -> PyResult<Tickets> {
     let mode = mode_in(py, mode)?;
     let local = local_offset
-        .map(|o| {
-            offset_in(py, o).inspect_err(|e| {
-                let _ = e.value(py).setattr("field", "local_offset");
-            })
-        })
+        .map(|o| offset_in(py, o, "local_offset"))
         .transpose()?;
     let units = units.map(|u| units_in(py, &u)).transpose()?;
     let assembler = || {

@@ -48,6 +48,28 @@ def test_naive_timestamp_is_a_typed_error():
     assert (info.value.code, info.value.field, info.value.row) == ("missing_offset", "received_at", 0)
 
 
+def test_local_offset_reads_times_without_one():
+    """With `local_offset`, text without an offset and naive datetimes are local time in it (a
+    database export's DATETIME, or a spreadsheet's `2026/3/9 9:00`); values that carry their
+    instant keep it."""
+    want = hs.parse_instant("2026-03-09T09:00:00+08:00")
+    local = ["2026-03-09T09:00:00", "2026-03-09 09:00", "2026/3/9 9:00", datetime(2026, 3, 9, 9, 0)]
+    for value in local:
+        assert hs.parse_instant(value, local_offset="+08:00") == want, value
+        assert hs.parse_instant(value, local_offset="+09:00") == want - 3_600_000, value
+    for value in ["2026-03-09T01:00:00Z", datetime(2026, 3, 9, 1, 0, tzinfo=timezone.utc), want]:
+        assert hs.parse_instant(value, local_offset="-05:00") == want
+    with pytest.raises(hs.InputError) as info:
+        hs.parse_instant("2026-03-09 09:00", local_offset="8h")
+    assert (info.value.code, info.value.field) == ("invalid_offset", "local_offset")
+    assert "+08:00" in str(info.value)
+    with pytest.raises(hs.HotlineScoreError) as error:
+        hs.parse_instant("2026-03-09 9h", local_offset="+08:00")
+    assert error.value.code == "invalid_instant"
+    with pytest.raises(TypeError):
+        hs.parse_instant(1.5, local_offset="+08:00")
+
+
 def test_parse_amount_gives_the_canonical_form():
     assert hs.parse_amount("30m") == "30m"
     assert hs.parse_amount("120m") == "2h"
