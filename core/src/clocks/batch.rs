@@ -130,13 +130,16 @@ impl TicketBatch {
         self.reserve_events(events);
     }
 
-    /// Makes room for `events` more events and their free texts (an event id of up to
-    /// [`TEXT_BYTES_PER_EVENT`] bytes each: room never written is never touched).
+    /// Makes room for `events` more events and their free texts: two strings each at most (a
+    /// reason and an event id), an event id of up to [`TEXT_BYTES_PER_EVENT`] bytes each. Room
+    /// never written is never touched, while growing past the room copies what was written.
     pub(crate) fn reserve_events(&mut self, events: usize) {
         self.events.reserve(events);
         self.event_texts.reserve(events);
-        self.texts
-            .reserve(events, events.saturating_mul(TEXT_BYTES_PER_EVENT));
+        self.texts.reserve(
+            events.saturating_mul(2),
+            events.saturating_mul(TEXT_BYTES_PER_EVENT),
+        );
     }
 
     /// A batch of `tickets`, in order.
