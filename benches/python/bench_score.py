@@ -38,14 +38,20 @@ PERIOD = ("2026-01-01T00:00:00+08:00", "2026-04-01T00:00:00+08:00", "2026-Q1")
 SATISFIED = ["very_satisfied", "satisfied", "basically_satisfied"]
 
 
-def best_of(n: int, f: Callable[[], Any]) -> tuple[float, Any]:
-    best, out = float("inf"), None
+def timed(n: int, f: Callable[[], Any]) -> tuple[list[float], Any]:
+    """Every run's seconds (the first one in order, then the rest) and the last run's result."""
+    runs, out = [], None
     for _ in range(n):
         gc.collect()
         t0 = time.perf_counter()
         out = f()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
+        runs.append(time.perf_counter() - t0)
+    return runs, out
+
+
+def best_of(n: int, f: Callable[[], Any]) -> tuple[float, Any]:
+    runs, out = timed(n, f)
+    return min(runs), out
 
 
 # --- the binding -------------------------------------------------------------------------------
@@ -215,8 +221,13 @@ def main() -> None:
     }
     results: dict[str, pd.DataFrame] = {}
     for name, (t, e, u) in inputs.items():
-        secs, results[name] = best_of(args.repeat, lambda: score_binding(t, e, u, as_of))
-        print(f"binding, {name:8s} input: {secs:6.2f} s  ({tickets_pa.num_rows / secs:,.0f} tickets/s)")
+        runs, results[name] = timed(args.repeat, lambda: score_binding(t, e, u, as_of))
+        secs = min(runs)
+        every = " / ".join(f"{r:.2f}" for r in runs)
+        print(
+            f"binding, {name:8s} input: {secs:6.2f} s  ({tickets_pa.num_rows / secs:,.0f} tickets/s;"
+            f" runs in order {every} s)"
+        )
         binding_secs = secs
     first = results["pyarrow"]
     for name, df in results.items():
