@@ -479,10 +479,7 @@ pub fn load(c: &TicketColumns, opts: &Load) -> Fallible<LoadedBatch> {
         )?;
         attrs.push((name.as_str(), col));
     }
-    let mut assembler = opts
-        .absolute_instants()?
-        .assembler()?
-        .with_threads(threads());
+    let mut assembler = opts.assembler()?.with_threads(threads());
     assembler.reserve(n, Slice::of(&c.events.ticket_id).len());
     let mut columns = vec![&tid, &kind, &urgency, &channel];
     columns.extend(attrs.iter().map(|(_, c)| c));

@@ -108,16 +108,18 @@ impl Load {
         })
     }
 
-    /// Loading a form whose instants carry their offsets or are epoch ms (ticket objects,
-    /// JSON, columns): no `localOffset`.
-    pub fn absolute_instants(&self) -> Fallible<&Self> {
-        match self.local {
+    /// The options of a form whose instants carry their offsets or are epoch ms (ticket
+    /// objects, JSON, columns): refused with a `localOffset`, before any work (as every other
+    /// bad option).
+    fn read_absolute(options: Option<LoadOptions>) -> Fallible<Load> {
+        let load = Load::read(options)?;
+        match load.local {
             Some(_) => Err(bad_arg(
                 "localOffset",
                 "`localOffset` applies to fromRows: ticket objects, JSON and columns carry \
                  instants with their offsets or in epoch milliseconds",
             )),
-            None => Ok(self),
+            None => Ok(load),
         }
     }
 
@@ -245,7 +247,6 @@ fn array_slices(env: &Env, field: &str, value: Unknown<'_>) -> Fallible<Vec<Stri
 
 /// Loads tickets given as JSON arrays of consecutive slices of one array.
 pub fn load_slices(slices: &[String], load: &Load) -> Fallible<Loaded> {
-    load.absolute_instants()?;
     let slices: Vec<&str> = slices.iter().map(String::as_str).collect();
     Ok(load_json_arrays(
         &slices,
@@ -257,7 +258,6 @@ pub fn load_slices(slices: &[String], load: &Load) -> Fallible<Loaded> {
 
 /// Loads JSON text (an array of tickets).
 fn load_text(text: &str, load: &Load) -> Fallible<Loaded> {
-    load.absolute_instants()?;
     Ok(load_json_parallel(
         text,
         load.units(),
@@ -315,7 +315,7 @@ impl Tickets {
         options: Option<LoadOptions>,
     ) -> Result<Unknown<'e>> {
         let (array, load) = enter(env, || {
-            Ok((js_array("tickets", tickets)?, Load::read(options)?))
+            Ok((js_array("tickets", tickets)?, Load::read_absolute(options)?))
         })?;
         sliced::read_then(
             env,
@@ -336,7 +336,7 @@ impl Tickets {
             let slices = array_slices(&env, "tickets", tickets)?;
             Ok(Self::from_loaded(load_slices(
                 &slices,
-                &Load::read(options)?,
+                &Load::read_absolute(options)?,
             )?))
         })
     }
@@ -348,7 +348,7 @@ impl Tickets {
         text: String,
         options: Option<LoadOptions>,
     ) -> Result<AsyncTask<Work<Loaded>>> {
-        let load = enter(&env, || Load::read(options))?;
+        let load = enter(&env, || Load::read_absolute(options))?;
         Ok(Work::new(move || load_text(&text, &load), Self::into_js).spawn())
     }
 
@@ -356,7 +356,10 @@ impl Tickets {
     #[napi(catch_unwind)]
     pub fn from_json_sync(env: Env, text: String, options: Option<LoadOptions>) -> Result<Tickets> {
         enter(&env, || {
-            Ok(Self::from_loaded(load_text(&text, &Load::read(options)?)?))
+            Ok(Self::from_loaded(load_text(
+                &text,
+                &Load::read_absolute(options)?,
+            )?))
         })
     }
 
@@ -411,7 +414,7 @@ impl Tickets {
         columns: TicketColumns,
         options: Option<LoadOptions>,
     ) -> Result<AsyncTask<Work<LoadedBatch>>> {
-        let load = enter(&env, || Load::read(options))?;
+        let load = enter(&env, || Load::read_absolute(options))?;
         Ok(Work::new(move || columns::load(&columns, &load), Self::batch_into_js).spawn())
     }
 
@@ -423,7 +426,7 @@ impl Tickets {
         options: Option<LoadOptions>,
     ) -> Result<Tickets> {
         enter(&env, || {
-            let load = Load::read(options)?;
+            let load = Load::read_absolute(options)?;
             Ok(Self::from_batch(columns::load(&columns, &load)?))
         })
     }
@@ -513,8 +516,7 @@ impl Tickets {
     #[napi(catch_unwind)]
     pub fn validate(&self, env: Env, options: Option<LoadOptions>) -> Result<Tickets> {
         enter(&env, || {
-            let load = Load::read(options)?;
-            let load = load.absolute_instants()?;
+            let load = Load::read_absolute(options)?;
             let loaded = load_tickets(self.set.tickets().to_vec(), load.units(), load.mode())?;
             Ok(Self::from_loaded(loaded))
         })

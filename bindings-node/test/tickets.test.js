@@ -101,6 +101,11 @@ test('localOffset: rows whose timestamps have no offset are local time in it; ot
   assert.throws(() => hs.Tickets.fromObjectsSync(t.toObjects(), { localOffset: '+08:00' }), refused)
   assert.throws(() => hs.Tickets.fromColumnsSync(t.toColumns(), { localOffset: '+08:00' }), refused)
   assert.throws(() => t.validate({ localOffset: '+08:00' }), refused)
+  // The async twins refuse it at the call, before any work, as every other bad option.
+  assert.throws(() => hs.Tickets.fromObjects(t.toObjects(), { localOffset: '+08:00' }), refused)
+  assert.throws(() => hs.Tickets.fromJson(t.toJson(), { localOffset: '+08:00' }), refused)
+  assert.throws(() => hs.Tickets.fromColumns(t.toColumns(), { localOffset: '+08:00' }), refused)
+  assert.throws(() => hs.Tickets.fromRows(naive, { localOffset: '8h' }), refused)
 })
 
 test('the columnar form: narrowest code arrays, absent markers, dictionaries', () => {
