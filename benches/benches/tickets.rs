@@ -1,6 +1,7 @@
 //! Tickets (SPEC §3): synthetic generation, validation, and loading from JSON (on one thread
-//! and on every core) and from flat tables, each on 10,000 tickets of the default synthetic city
-//! (≈ 7 events each).
+//! and on every core) and from flat tables (as owned tickets, and as the compact batch the
+//! bindings load big tables into, from borrowed cells), each on 10,000 tickets of the default
+//! synthetic city (≈ 7 events each).
 //!
 //! `cargo bench -p hotline-score-benches --bench tickets`
 
@@ -13,7 +14,8 @@ use std::time::Duration;
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use hotline_score::synthetic::{CityConfig, CityGenerator};
 use hotline_score::ticket::{
-    EventRow, Mode, TicketRow, load_json, load_json_parallel, load_rows, load_tickets,
+    Assembler, EventRow, InstantCell, Mode, TicketRow, TicketRowRef, load_json, load_json_parallel,
+    load_rows, load_tickets,
 };
 
 const N: u64 = 10_000;
@@ -62,6 +64,36 @@ fn tickets(c: &mut Criterion) {
             |(t, e)| load_rows(t, e, Some(&units), Mode::Strict).map(|l| l.tickets.len()),
             BatchSize::LargeInput,
         )
+    });
+    // One thread, cells borrowed (the rows exist before, as columns in memory do).
+    let attributes: Vec<Vec<(&str, &str)>> = ticket_rows
+        .iter()
+        .map(|t| {
+            t.attributes
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect()
+        })
+        .collect();
+    group.bench_function("load_rows_batch_10k", |b| {
+        b.iter(|| {
+            let mut asm = Assembler::new(Some(&units), Mode::Strict).expect("units");
+            asm.reserve(ticket_rows.len(), event_rows.len());
+            for (t, attributes) in ticket_rows.iter().zip(&attributes) {
+                asm.add_ticket_ref(&TicketRowRef {
+                    ticket_id: &t.ticket_id,
+                    kind: &t.kind,
+                    urgency: t.urgency.as_deref(),
+                    channel: t.channel.as_deref(),
+                    received_at: InstantCell::Text(&t.received_at),
+                    attributes,
+                });
+            }
+            for e in &event_rows {
+                asm.add_event_ref(&e.borrowed());
+            }
+            asm.finish_batch().map(|l| l.batch.len())
+        })
     });
     group.finish();
 }

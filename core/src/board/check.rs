@@ -10,8 +10,7 @@
 
 use crate::clocks::Evaluator;
 use crate::error::Result;
-use crate::ticket::{Event, Flow, FlowKeys, SeenIds, Ticket, check_header};
-use crate::unit::UnitId;
+use crate::ticket::{Event, EventParts, Flow, FlowKeys, SeenIds, Ticket, check_header};
 
 /// The state of the rules after a ticket's last event.
 pub(crate) type TicketFlow = Flow<u32>;
@@ -25,8 +24,8 @@ struct Indexed<'a, 't> {
 impl<'t> FlowKeys<'t> for Indexed<'_, 't> {
     type Unit = u32;
 
-    fn unit(&mut self, unit: &'t UnitId) -> Option<u32> {
-        self.ev.unit_index(unit.as_str())
+    fn unit(&mut self, unit: &'t str) -> Option<u32> {
+        self.ev.unit_index(unit)
     }
 
     fn seen(&mut self, id: &'t str, index: usize) -> Option<usize> {
@@ -44,7 +43,7 @@ pub(crate) fn append(
     event: &Event,
 ) -> Result<()> {
     let mut keys = Indexed { ev, seen: None };
-    flow.push(index, event, event.event_id.as_deref(), &mut keys)
+    flow.push(index, EventParts::of(event), &mut keys)
         .map_err(|v| v.into_error(ticket_id, None))
 }
 
@@ -63,7 +62,7 @@ pub(crate) fn replay(
         seen: ids.then(SeenIds::new),
     };
     for (index, event) in ticket.events.iter().enumerate() {
-        flow.push(index, event, event.event_id.as_deref(), &mut keys)
+        flow.push(index, EventParts::of(event), &mut keys)
             .map_err(|v| v.into_error(&ticket.id, None))?;
     }
     Ok(())

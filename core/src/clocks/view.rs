@@ -73,6 +73,15 @@ impl Body {
 }
 
 impl Body {
+    /// The amount of an extension request, or of an extension decision that sets one.
+    pub(crate) const fn amount(self) -> Option<Amount> {
+        match self {
+            Body::ExtensionRequested(amount) => Some(amount),
+            Body::ExtensionDecided(_, amount) => amount,
+            _ => None,
+        }
+    }
+
     /// The event's type.
     pub(crate) const fn event_type(self) -> EventType {
         match self {

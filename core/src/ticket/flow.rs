@@ -14,17 +14,18 @@
 use std::collections::HashMap;
 use std::hash::Hash;
 
+use crate::clocks::Body;
 use crate::instant::Instant;
+use crate::ticket::EventParts;
 use crate::ticket::problem::Violation;
-use crate::ticket::{Event, EventBody, MAX_EVENTS_PER_TICKET, Ticket, TicketErrorKind};
-use crate::unit::UnitId;
+use crate::ticket::{MAX_EVENTS_PER_TICKET, Ticket, TicketErrorKind};
 
 /// How a check names units and remembers event ids.
 pub(crate) trait FlowKeys<'e> {
     /// The key of a unit.
     type Unit: Copy + Eq + Hash;
-    /// The key of `unit`; `None` when it is not in the units table.
-    fn unit(&mut self, unit: &'e UnitId) -> Option<Self::Unit>;
+    /// The key of unit id `unit`; `None` when it is not in the units table.
+    fn unit(&mut self, unit: &'e str) -> Option<Self::Unit>;
     /// Records event id `id` at `index`; the index of an earlier event with the same id, if any.
     fn seen(&mut self, id: &'e str, index: usize) -> Option<usize>;
 }
@@ -163,13 +164,13 @@ impl<K: Copy + Eq + Hash> Flow<K> {
             })
     }
 
-    /// Checks `event`, the ticket's event number `index` (its id kept apart in compact stores),
-    /// against everything before it, and remembers it. A refused event changes nothing here.
+    /// Checks `event`, the ticket's event number `index` (borrowed parts: an owned event's or a
+    /// compact store's, no copy), against everything before it, and remembers it. A refused
+    /// event changes nothing here.
     pub(crate) fn push<'e, X: FlowKeys<'e, Unit = K>>(
         &mut self,
         index: usize,
-        event: &'e Event,
-        event_id: Option<&'e str>,
+        event: EventParts<'e>,
         keys: &mut X,
     ) -> Result<(), Violation> {
         let fail = |field: &str, kind| Err(Violation::event(index, field, kind));
@@ -181,11 +182,11 @@ impl<K: Copy + Eq + Hash> Flow<K> {
                 },
             );
         }
-        let key = match event.body.unit() {
+        let key = match event.unit {
             Some(unit) => match keys.unit(unit) {
                 Some(key) => Some(key),
                 None => {
-                    return fail("unit", TicketErrorKind::UnknownUnit { unit: unit.clone() });
+                    return fail("unit", TicketErrorKind::UnknownUnit { unit: unit.into() });
                 }
             },
             None => None,
@@ -210,7 +211,7 @@ impl<K: Copy + Eq + Hash> Flow<K> {
                 },
             );
         }
-        if let Some((field, required)) = empty_text(event) {
+        if let Some((field, required)) = empty_text(&event) {
             return if required {
                 fail(field, TicketErrorKind::MissingField)
             } else {
@@ -240,7 +241,7 @@ impl<K: Copy + Eq + Hash> Flow<K> {
                 },
             );
         }
-        if let Some(id) = event_id
+        if let Some(id) = event.event_id
             && let Some(first_index) = keys.seen(id, index)
         {
             return fail(
@@ -251,7 +252,7 @@ impl<K: Copy + Eq + Hash> Flow<K> {
                 },
             );
         }
-        self.apply(index, &event.body, key)?;
+        self.apply(index, event.body, event.unit, key)?;
         self.last_at = Some(event.at);
         Ok(())
     }
@@ -293,7 +294,7 @@ impl<K: Copy + Eq + Hash> Flow<K> {
     fn open_assignment(
         &mut self,
         index: usize,
-        unit: &UnitId,
+        unit: &str,
         key: Option<K>,
     ) -> Result<&mut Assignment<K>, Violation> {
         let key = key.ok_or_else(|| missing_unit(index))?;
@@ -301,84 +302,90 @@ impl<K: Copy + Eq + Hash> Flow<K> {
             None => Err(Violation::event(
                 index,
                 "unit",
-                TicketErrorKind::EventBeforeDispatch { unit: unit.clone() },
+                TicketErrorKind::EventBeforeDispatch { unit: unit.into() },
             )),
             Some(a) if a.ended => Err(Violation::event(
                 index,
                 "unit",
-                TicketErrorKind::AssignmentEnded { unit: unit.clone() },
+                TicketErrorKind::AssignmentEnded { unit: unit.into() },
             )),
             Some(a) => Ok(a),
         }
     }
 
-    /// Applies `body` (its unit's key `key`): every check comes before any change.
-    fn apply(&mut self, index: usize, body: &EventBody, key: Option<K>) -> Result<(), Violation> {
+    /// Applies `body`, naming `unit` (key `key`): every check comes before any change.
+    fn apply(
+        &mut self,
+        index: usize,
+        body: Body,
+        unit: Option<&str>,
+        key: Option<K>,
+    ) -> Result<(), Violation> {
         let flow = |kind| Err(Violation::event(index, "type", kind));
+        // Every type but `reviewed` and `reopened` names its unit (the reader requires it).
+        let named = unit.unwrap_or_default();
         match body {
-            EventBody::Dispatched { unit, .. } => {
+            Body::Dispatched(_) => {
                 let key = key.ok_or_else(|| missing_unit(index))?;
                 match self.find(key) {
                     Some(a) if !a.ended => {
                         return Err(Violation::event(
                             index,
                             "unit",
-                            TicketErrorKind::AlreadyDispatched { unit: unit.clone() },
+                            TicketErrorKind::AlreadyDispatched { unit: named.into() },
                         ));
                     }
                     Some(a) => *a = Assignment::open(key),
                     None => self.add(key),
                 }
             }
-            EventBody::Signed { unit } => {
-                let a = self.open_assignment(index, unit, key)?;
+            Body::Signed => {
+                let a = self.open_assignment(index, named, key)?;
                 if a.return_pending {
-                    return flow(TicketErrorKind::SignAfterReturn { unit: unit.clone() });
+                    return flow(TicketErrorKind::SignAfterReturn { unit: named.into() });
                 }
-                let refusal = || TicketErrorKind::AlreadySigned { unit: unit.clone() };
+                let refusal = || TicketErrorKind::AlreadySigned { unit: named.into() };
                 set(index, &mut a.signed, true, refusal)?;
             }
-            EventBody::Returned { unit, .. } => {
-                let a = self.open_assignment(index, unit, key)?;
-                let refusal = || TicketErrorKind::ReturnPending { unit: unit.clone() };
+            Body::Returned => {
+                let a = self.open_assignment(index, named, key)?;
+                let refusal = || TicketErrorKind::ReturnPending { unit: named.into() };
                 set(index, &mut a.return_pending, true, refusal)?;
             }
-            EventBody::ReturnDecided { unit, accepted } => {
-                let a = self.open_assignment(index, unit, key)?;
-                let refusal = || TicketErrorKind::NoPendingReturn { unit: unit.clone() };
+            Body::ReturnDecided(accepted) => {
+                let a = self.open_assignment(index, named, key)?;
+                let refusal = || TicketErrorKind::NoPendingReturn { unit: named.into() };
                 set(index, &mut a.return_pending, false, refusal)?;
-                a.ended = *accepted;
+                a.ended = accepted;
             }
-            EventBody::ExtensionRequested { unit, .. } => {
-                let a = self.open_assignment(index, unit, key)?;
-                let refusal = || TicketErrorKind::ExtensionPending { unit: unit.clone() };
+            Body::ExtensionRequested(_) => {
+                let a = self.open_assignment(index, named, key)?;
+                let refusal = || TicketErrorKind::ExtensionPending { unit: named.into() };
                 set(index, &mut a.extension_pending, true, refusal)?;
             }
-            EventBody::ExtensionDecided { unit, .. } => {
-                let a = self.open_assignment(index, unit, key)?;
-                let refusal = || TicketErrorKind::NoPendingExtension { unit: unit.clone() };
+            Body::ExtensionDecided(..) => {
+                let a = self.open_assignment(index, named, key)?;
+                let refusal = || TicketErrorKind::NoPendingExtension { unit: named.into() };
                 set(index, &mut a.extension_pending, false, refusal)?;
             }
-            EventBody::Paused { unit, .. } => {
-                let a = self.open_assignment(index, unit, key)?;
-                let refusal = || TicketErrorKind::AlreadyPaused { unit: unit.clone() };
+            Body::Paused => {
+                let a = self.open_assignment(index, named, key)?;
+                let refusal = || TicketErrorKind::AlreadyPaused { unit: named.into() };
                 set(index, &mut a.paused, true, refusal)?;
             }
-            EventBody::Resumed { unit, .. } => {
-                let a = self.open_assignment(index, unit, key)?;
-                let refusal = || TicketErrorKind::NotPaused { unit: unit.clone() };
+            Body::Resumed => {
+                let a = self.open_assignment(index, named, key)?;
+                let refusal = || TicketErrorKind::NotPaused { unit: named.into() };
                 set(index, &mut a.paused, false, refusal)?;
             }
-            EventBody::Replied { unit } => {
-                self.open_assignment(index, unit, key)?.replied = true;
+            Body::Replied => {
+                self.open_assignment(index, named, key)?.replied = true;
                 self.any_reply = true;
             }
-            EventBody::Contacted { unit }
-            | EventBody::Urged { unit }
-            | EventBody::Supervised { unit } => {
-                self.open_assignment(index, unit, key)?;
+            Body::Contacted | Body::Urged | Body::Supervised => {
+                self.open_assignment(index, named, key)?;
             }
-            EventBody::Reviewed { unit, .. } => {
+            Body::Reviewed(_) => {
                 let replied = match unit {
                     Some(unit) => self.open_assignment(index, unit, key)?.replied,
                     None => self.any_reply,
@@ -387,25 +394,25 @@ impl<K: Copy + Eq + Hash> Flow<K> {
                     return flow(TicketErrorKind::ReviewWithoutReply);
                 }
             }
-            EventBody::Reopened { unit } => {
+            Body::Reopened => {
                 if let Some(unit) = unit {
                     self.open_assignment(index, unit, key)?;
                 }
                 self.closed = false;
             }
-            EventBody::CalledBack { satisfaction, .. } => {
+            Body::CalledBack(satisfaction, _) => {
                 if satisfaction.is_unsatisfied() {
                     self.unsatisfied_open = self.unsatisfied_open.saturating_add(1);
                 }
             }
-            EventBody::Closed => self.closed = true,
-            EventBody::WrittenOff => {
+            Body::Closed => self.closed = true,
+            Body::WrittenOff => {
                 if self.unsatisfied_open == 0 {
                     return flow(TicketErrorKind::NothingToWriteOff);
                 }
                 self.unsatisfied_open -= 1;
             }
-            EventBody::FlaggedDifficult => {}
+            Body::FlaggedDifficult => {}
         }
         Ok(())
     }
@@ -415,28 +422,20 @@ impl<K: Copy + Eq + Hash> Flow<K> {
 /// requires it. The text forms (JSON, tables) read an empty value as an absent one, so a typed
 /// event holding one (built in code, or decoded from snapshot bytes) would not survive being
 /// written and read back.
-fn empty_text(event: &Event) -> Option<(&'static str, bool)> {
-    if event.body.unit().is_some_and(|u| u.0.is_empty()) {
-        let required = !matches!(
-            event.body,
-            EventBody::Reviewed { .. } | EventBody::Reopened { .. }
-        );
+fn empty_text(event: &EventParts<'_>) -> Option<(&'static str, bool)> {
+    if event.unit == Some("") {
+        let required = !matches!(event.body, Body::Reviewed(_) | Body::Reopened);
         return Some(("unit", required));
     }
-    let reason = match &event.body {
-        EventBody::Returned { reason, .. } | EventBody::Paused { reason, .. } => {
-            Some((reason.as_str(), true))
-        }
-        EventBody::Resumed {
-            reason: Some(reason),
-            ..
-        } => Some((reason.as_str(), false)),
+    let reason = match event.body {
+        Body::Returned | Body::Paused => Some((event.reason.unwrap_or_default(), true)),
+        Body::Resumed => event.reason.map(|reason| (reason, false)),
         _ => None,
     };
     if let Some(("", required)) = reason {
         return Some(("reason", required));
     }
-    if event.event_id.as_deref() == Some("") {
+    if event.event_id == Some("") {
         return Some(("event_id", false));
     }
     None

@@ -7,8 +7,7 @@ use std::collections::HashMap;
 
 use crate::ticket::flow::{Flow, FlowKeys, check_header};
 use crate::ticket::problem::Violation;
-use crate::ticket::{Event, KnownUnits, Ticket};
-use crate::unit::UnitId;
+use crate::ticket::{Event, EventParts, KnownUnits, Ticket};
 
 /// Event ids seen so far: a short list, a map once the ticket has many events.
 #[derive(Debug)]
@@ -66,10 +65,10 @@ struct Borrowed<'t> {
 impl<'t> FlowKeys<'t> for Borrowed<'t> {
     type Unit = &'t str;
 
-    fn unit(&mut self, unit: &'t UnitId) -> Option<&'t str> {
+    fn unit(&mut self, unit: &'t str) -> Option<&'t str> {
         match self.units {
-            Some(known) if !known.contains(unit.as_str()) => None,
-            _ => Some(unit.as_str()),
+            Some(known) if !known.contains(unit) => None,
+            _ => Some(unit),
         }
     }
 
@@ -105,17 +104,17 @@ impl<'t> FlowCheck<'t> {
 
     /// Checks the event at `index` against everything before it.
     pub(crate) fn push(&mut self, index: usize, event: &'t Event) -> Result<(), Violation> {
-        self.push_with_id(index, event, event.event_id.as_deref())
+        self.push_parts(index, EventParts::of(event))
     }
 
-    /// [`FlowCheck::push`] for an event whose id is kept apart from it (compact stores).
-    pub(crate) fn push_with_id(
+    /// [`FlowCheck::push`] for an event given as borrowed parts (compact stores: no owned
+    /// event is built).
+    pub(crate) fn push_parts(
         &mut self,
         index: usize,
-        event: &'t Event,
-        event_id: Option<&'t str>,
+        event: EventParts<'t>,
     ) -> Result<(), Violation> {
-        self.flow.push(index, event, event_id, &mut self.keys)
+        self.flow.push(index, event, &mut self.keys)
     }
 }
 
@@ -124,6 +123,7 @@ mod tests {
     use super::*;
     use crate::Amount;
     use crate::Role;
+    use crate::UnitId;
     use crate::ticket::{EventBody, Kind, Satisfaction, TicketErrorKind, Urgency};
 
     fn at(h: i64) -> Instant {

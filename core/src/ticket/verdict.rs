@@ -28,8 +28,8 @@ pub(super) fn push_staged(
     batch.end_ticket(header, start);
 }
 
-/// How much of each event [`check`] types: everything (the events are kept as owned tickets),
-/// or all but the event id (the compact form is kept; ids are checked from the text arena).
+/// Whether [`check`] types each event: yes when the events are kept as owned tickets, no when
+/// the compact form is kept (the rules read each event's parts where they lie).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Form {
     Owned,
@@ -37,8 +37,8 @@ pub(super) enum Form {
 }
 
 /// Checks one ticket's staged events (at `positions`, SPEC §3.2), then its unreadable row if
-/// any: the first violation in event order. The typed events are left in `scratch` (reused
-/// buffer).
+/// any: the first violation in event order. In [`Form::Owned`] the typed events are left in
+/// `scratch` (reused buffer).
 #[allow(clippy::too_many_arguments)]
 pub(super) fn check(
     p: &Pending,
@@ -51,22 +51,18 @@ pub(super) fn check(
     scratch: &mut Vec<Event>,
 ) -> std::result::Result<(), Violation> {
     scratch.clear();
-    let texts = |&s: &usize| staged.text.get(s).copied().unwrap_or((NO_TEXT, NO_TEXT));
-    // Reasons are few and the rules read them; event ids are checked from the arena.
-    scratch.extend(positions.iter().filter_map(|s| {
-        let (reason, event_id) = texts(s);
-        let event_id = match form {
-            Form::Owned => event_id,
-            Form::Compact => NO_TEXT,
-        };
-        staged
-            .event
-            .get(*s)
-            .map(|e| batch.event(e, reason, event_id))
-    }));
     let mut flow = FlowCheck::start(p.header.received_at(), units);
-    for (index, (event, s)) in scratch.iter().zip(positions).enumerate() {
-        flow.push_with_id(index, event, batch.text(texts(s).1))?;
+    // The rules read each event's parts where they lie; only owned tickets get typed events.
+    let events = positions.iter().filter_map(|&s| {
+        let (reason, event_id) = staged.text.get(s).copied().unwrap_or((NO_TEXT, NO_TEXT));
+        let event = staged.event.get(s)?;
+        Some(batch.event_parts(event, reason, event_id))
+    });
+    for (index, parts) in events.enumerate() {
+        flow.push_parts(index, parts)?;
+        if form == Form::Owned {
+            scratch.push(parts.to_event());
+        }
     }
     match failure {
         Some((v, _)) => Err(v.clone()),
