@@ -13,6 +13,7 @@ use crate::ticket::cells::{TicketCells, read_ticket_head};
 use crate::ticket::load::{LoadedBatch, Sink, known_units};
 use crate::ticket::problem::Violation;
 use crate::ticket::stage::{Lookup, Progress, Staged, Stager, TicketIndex};
+use crate::ticket::validate::FlowCheck;
 use crate::ticket::verdict::{Form, Grouped, Verdicts, check, push_staged};
 use crate::ticket::{
     Diagnostic, Event, EventRow, EventRowRef, InstantCell, KnownUnits, Loaded, Mode,
@@ -411,7 +412,8 @@ impl Assembler {
             ..
         } = stager;
         let grouped = Grouped::new(&staged.entry, entries.len());
-        // Compact checks keep no typed events, so they can run ahead on several threads.
+        // Compact checks keep no typed events, so they run ahead (on several threads for many
+        // tickets), each thread reusing one check's buffers.
         let mut verdicts = match form {
             Form::Compact => Verdicts {
                 entries: &entries,
@@ -421,7 +423,7 @@ impl Assembler {
                 batch: &batch,
                 units: units.as_ref(),
             }
-            .in_parallel(threads.min(entries.len() / per_thread.1.max(1))),
+            .ahead(threads.min(entries.len() / per_thread.1.max(1))),
             Form::Owned => Vec::new(),
         };
         let mut sink = Sink::new(mode);
@@ -444,7 +446,7 @@ impl Assembler {
                     failure,
                     &staged,
                     &batch,
-                    units.as_ref(),
+                    &mut FlowCheck::start(p.header.received_at(), units.as_ref()),
                     form,
                     &mut scratch,
                 ),

@@ -24,6 +24,14 @@ impl<'t> SeenIds<'t> {
         SeenIds::Few(Vec::new())
     }
 
+    /// None seen again, keeping the short list's room.
+    fn clear(&mut self) {
+        match self {
+            SeenIds::Few(list) => list.clear(),
+            SeenIds::Many(_) => *self = SeenIds::new(),
+        }
+    }
+
     /// Records `id` at `index`; the index of an earlier event with the same id, if any.
     pub(crate) fn insert(&mut self, id: &'t str, index: usize) -> Option<usize> {
         match self {
@@ -100,6 +108,13 @@ impl<'t> FlowCheck<'t> {
                 seen: SeenIds::new(),
             },
         }
+    }
+
+    /// Starts over with the events of another ticket, received at `received_at`, keeping the
+    /// buffers (checking many tickets one after another).
+    pub(crate) fn restart(&mut self, received_at: Instant) {
+        self.flow.restart(received_at);
+        self.keys.seen.clear();
     }
 
     /// Checks the event at `index` against everything before it.

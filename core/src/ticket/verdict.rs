@@ -5,6 +5,7 @@
 use std::ops::Range;
 
 use crate::clocks::{Header, NO_TEXT, TicketBatch};
+use crate::instant::Instant;
 use crate::parts::in_parts;
 use crate::ticket::assemble::{Entry, Pending};
 use crate::ticket::problem::Violation;
@@ -37,21 +38,22 @@ pub(super) enum Form {
 }
 
 /// Checks one ticket's staged events (at `positions`, SPEC §3.2), then its unreadable row if
-/// any: the first violation in event order. In [`Form::Owned`] the typed events are left in
-/// `scratch` (reused buffer).
+/// any: the first violation in event order, with `flow` (restarted here; its buffers reused
+/// from ticket to ticket). In [`Form::Owned`] the typed events are left in `scratch` (reused
+/// buffer).
 #[allow(clippy::too_many_arguments)]
-pub(super) fn check(
+pub(super) fn check<'a>(
     p: &Pending,
     positions: &[usize],
     failure: Option<&(Violation, usize)>,
-    staged: &Staged,
-    batch: &TicketBatch,
-    units: Option<&KnownUnits>,
+    staged: &'a Staged,
+    batch: &'a TicketBatch,
+    flow: &mut FlowCheck<'a>,
     form: Form,
     scratch: &mut Vec<Event>,
 ) -> std::result::Result<(), Violation> {
     scratch.clear();
-    let mut flow = FlowCheck::start(p.header.received_at(), units);
+    flow.restart(p.header.received_at());
     // The rules read each event's parts where they lie; only owned tickets get typed events.
     let events = positions.iter().filter_map(|&s| {
         let (reason, event_id) = staged.text.get(s).copied().unwrap_or((NO_TEXT, NO_TEXT));
@@ -84,12 +86,11 @@ pub(super) struct Verdicts<'a> {
 }
 
 impl Verdicts<'_> {
-    /// Each ticket's [`check`] outcome (`None` for bad rows), on `parts` threads; empty for
-    /// one part (the caller then checks as it goes).
-    pub fn in_parallel(&self, parts: usize) -> Vec<Option<Verdict>> {
+    /// Each ticket's [`check`] outcome (`None` for bad rows), on `parts` threads.
+    pub fn ahead(&self, parts: usize) -> Vec<Option<Verdict>> {
         let n = self.entries.len();
         if parts <= 1 {
-            return Vec::new();
+            return self.part(0..n);
         }
         let part = |tickets: Range<usize>| self.part(tickets);
         let (mut all, rest) = in_parts(n, parts, part, part);
@@ -100,6 +101,7 @@ impl Verdicts<'_> {
 
     fn part(&self, range: Range<usize>) -> Vec<Option<Verdict>> {
         let mut scratch = Vec::new();
+        let mut flow = FlowCheck::start(Instant::from_millis(0), self.units);
         range
             .map(|i| match self.entries.get(i) {
                 Some(Entry::Pending(p)) => Some(
@@ -109,7 +111,7 @@ impl Verdicts<'_> {
                         self.progress.get(i).and_then(|p| p.failure.as_deref()),
                         self.staged,
                         self.batch,
-                        self.units,
+                        &mut flow,
                         Form::Compact,
                         &mut scratch,
                     )
