@@ -18,8 +18,10 @@ use time::UtcOffset;
 
 use indicatif::{ProgressBar, ProgressBarIter};
 
+use super::csv_text::{CsvText, UnclosedQuote};
 use super::encoding::{Encoding, Malformed, NOT_UTF8_HINT, TextReader};
-use super::locate::Problem;
+use super::json_pos::{Step, offset_of};
+use super::locate::{Problem, line_col};
 use super::place::{Source, place, strict_failure, unit_problem};
 use super::{is_json, open_file, read_text};
 use crate::engine::threads;
@@ -102,7 +104,8 @@ pub fn load(
     if nested {
         if !is_json(&files.tickets) {
             return Err(Failure::usage(format!(
-                "{} is a CSV tickets table: give its events table with --events FILE",
+                "{} is a CSV tickets table: give its events table too (`score --events FILE`, \
+                 or one more file to `check`)",
                 files.tickets.display()
             )));
         }
@@ -358,8 +361,12 @@ pub fn csv_problem(file: &str, e: &csv::Error, code: &str) -> Problem {
             )
         }
         csv::ErrorKind::Io(io) => {
-            if let Some(m) = io.get_ref().and_then(|m| m.downcast_ref::<Malformed>()) {
+            let inner = io.get_ref();
+            if let Some(m) = inner.and_then(|m| m.downcast_ref::<Malformed>()) {
                 line = Some(m.line);
+            }
+            if let Some(q) = inner.and_then(|q| q.downcast_ref::<UnclosedQuote>()) {
+                line = Some(q.line);
             }
             io.to_string()
         }
@@ -411,10 +418,34 @@ fn read_table(
         let text = read_text(path)?;
         let bar = progress.step(table.label());
         let result = match table {
-            Table::Tickets => serde_json::from_str::<Vec<TicketRow>>(&text)
-                .map(|rows| rows.into_iter().for_each(|r| assembler.add_ticket(r))),
-            Table::Events => serde_json::from_str::<Vec<EventRow>>(&text)
-                .map(|rows| rows.iter().for_each(|r| assembler.add_event(r))),
+            Table::Tickets => json_rows::<TicketRow>(&text, strict).map(|rows| {
+                for row in rows {
+                    match row {
+                        Ok(r) => assembler.add_ticket(r),
+                        Err(bad) => {
+                            assembler.add_unreadable_ticket(&bad.ticket_id);
+                            problems.push(bad.problem(&name, &text));
+                        }
+                    }
+                }
+            }),
+            Table::Events => json_rows::<EventRow>(&text, strict).map(|rows| {
+                for row in rows {
+                    match row {
+                        Ok(r) => assembler.add_event(&r),
+                        Err(bad) => {
+                            assembler.skip_ticket(&bad.ticket_id);
+                            // Diagnostics name rows by position: the row still counts (as an
+                            // event of the skipped ticket, or an orphan row).
+                            assembler.add_event(&EventRow {
+                                ticket_id: bad.ticket_id.clone(),
+                                ..EventRow::default()
+                            });
+                            problems.push(bad.problem(&name, &text));
+                        }
+                    }
+                }
+            }),
         };
         bar.finish_and_clear();
         if let Err(e) = result {
@@ -473,10 +504,24 @@ fn read_table(
                 }
             }
             Err(e) => {
-                let p = csv_problem(&name, &e, "invalid_table");
+                let mut p = csv_problem(&name, &e, "invalid_table");
                 if strict || !matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. }) {
                     bar.finish_and_clear();
                     return Err(problems_failure(&[p]));
+                }
+                // The row's ticket is skipped: its other rows alone would make another ticket.
+                let id = record.get(id_column).unwrap_or("");
+                if part.takes(id) {
+                    match table {
+                        Table::Tickets => {
+                            lines.push(u32::try_from(p.line.unwrap_or(0)).unwrap_or(u32::MAX));
+                            assembler.add_unreadable_ticket(id);
+                        }
+                        Table::Events => assembler.skip_ticket(id),
+                    }
+                }
+                if !id.is_empty() {
+                    p.message = format!("{}; ticket {id} is skipped", p.message);
                 }
                 if part.reports_rows() {
                     problems.push(p);
@@ -493,6 +538,65 @@ fn read_table(
     })
 }
 
+/// A JSON table's row that cannot be read (lenient mode).
+#[derive(Debug)]
+struct BadJsonRow {
+    /// Its position in the array.
+    index: usize,
+    /// Its `ticket_id`, when it is a string (empty otherwise).
+    ticket_id: String,
+    /// Why it cannot be read.
+    error: serde_json::Error,
+}
+
+impl BadJsonRow {
+    /// The problem, placed at the row's start in `text`.
+    fn problem(&self, file: &str, text: &str) -> Problem {
+        let (line, column) = line_col(text, offset_of(text, &[Step::Index(self.index)]));
+        let mut message = strip_json_position(&self.error.to_string());
+        if !self.ticket_id.is_empty() {
+            message = format!("{message}; ticket {} is skipped", self.ticket_id);
+        }
+        Problem {
+            file: file.to_owned(),
+            line: Some(line),
+            column: Some(column),
+            code: "invalid_table".into(),
+            message,
+        }
+    }
+}
+
+/// The rows of a JSON table (an array of row objects). Strict: every row, or the first error
+/// where it is in the text. Lenient: each row read on its own, so that one row of the wrong
+/// shape costs its own ticket only; the text must still be JSON.
+fn json_rows<T: serde::de::DeserializeOwned>(
+    text: &str,
+    strict: bool,
+) -> serde_json::Result<Vec<Result<T, BadJsonRow>>> {
+    if strict {
+        let rows: Vec<T> = serde_json::from_str(text)?;
+        return Ok(rows.into_iter().map(Ok).collect());
+    }
+    let values: Vec<serde_json::Value> = serde_json::from_str(text)?;
+    Ok(values
+        .into_iter()
+        .enumerate()
+        .map(|(index, value)| {
+            let ticket_id = value
+                .get("ticket_id")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+            T::deserialize(value).map_err(|error| BadJsonRow {
+                index,
+                ticket_id,
+                error,
+            })
+        })
+        .collect())
+}
+
 /// Records read before a CSV table's size is estimated, to make room for the rest at once.
 const SAMPLE_RECORDS: u64 = 4096;
 
@@ -504,7 +608,7 @@ fn estimated_rows(file_len: u64, bytes: u64, records: u64) -> usize {
 }
 
 /// A CSV file's text read through a progress bar (which counts the file's bytes).
-type CsvReader = csv::Reader<TextReader<ProgressBarIter<File>>>;
+type CsvReader = csv::Reader<CsvText<TextReader<ProgressBarIter<File>>>>;
 
 /// A CSV reader over `path`'s text in `encoding`, with a progress bar labelled `label` over
 /// the file's bytes, and the file's length.
@@ -519,7 +623,7 @@ fn open_csv(
     let bar = progress.bytes(label, len);
     let reader = csv::ReaderBuilder::new()
         .buffer_capacity(1 << 20)
-        .from_reader(encoding.reader(bar.wrap_read(file)));
+        .from_reader(encoding.csv_text(bar.wrap_read(file)));
     Ok((reader, bar, len))
 }
 

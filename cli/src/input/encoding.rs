@@ -9,6 +9,7 @@ use std::path::Path;
 
 use encoding_rs::{Decoder, DecoderResult, GB18030};
 
+use super::csv_text::CsvText;
 use super::open_file;
 use crate::fail::{CliResult, Failure};
 
@@ -48,11 +49,17 @@ impl Encoding {
         }
     }
 
+    /// `raw` bytes in this encoding, read as CSV text ([`CsvText`]: line ends made `\n`,
+    /// unclosed quotes found).
+    pub fn csv_text<R: Read>(self, raw: R) -> CsvText<TextReader<R>> {
+        CsvText::new(self.reader(raw))
+    }
+
     /// The first line of the file at `path`, as text (a CSV header, to tell what a table is).
     pub fn first_line(self, path: &Path) -> CliResult<String> {
         let file = open_file(path)?;
         let mut line = String::new();
-        BufReader::new(self.reader(file))
+        BufReader::new(self.csv_text(file))
             .read_line(&mut line)
             .map_err(|e| Failure::data(format!("{}: {}", path.display(), not_text(&e))))?;
         Ok(line.trim_start_matches('\u{feff}').to_owned())

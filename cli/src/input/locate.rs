@@ -84,7 +84,7 @@ pub fn csv_columns(
     let Some(&last) = by_line.keys().next_back() else {
         return out;
     };
-    for (n, text) in BufReader::new(encoding.reader(file)).lines().enumerate() {
+    for (n, text) in BufReader::new(encoding.csv_text(file)).lines().enumerate() {
         let n = n as u64 + 1;
         if n > last {
             break;

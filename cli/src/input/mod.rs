@@ -1,6 +1,7 @@
 //! Reading what the user gives: option values (instants, dates, periods), schemes, policies,
 //! calendars, and data sets ([`data`]).
 
+pub mod csv_text;
 pub mod data;
 pub mod encoding;
 pub mod json_pos;

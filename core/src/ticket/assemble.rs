@@ -29,11 +29,14 @@ pub(super) struct Pending {
     pub row: usize,
 }
 
-/// One tickets-table row: a ticket being assembled, or a bad row (its events are absorbed).
+/// One tickets-table row: a ticket being assembled, a bad row, or a ticket the caller skips
+/// ([`Assembler::skip_ticket`]); the events of the last two are absorbed.
 #[derive(Debug)]
 pub(super) enum Entry {
     Pending(Pending),
     Bad(Box<crate::Error>),
+    /// Left out without a diagnostic: the caller reports why.
+    Skipped,
 }
 
 impl Entry {
@@ -41,7 +44,7 @@ impl Entry {
     pub(super) fn id(&self) -> Option<&str> {
         match self {
             Entry::Pending(p) => Some(&p.header.id),
-            Entry::Bad(_) => None,
+            Entry::Bad(_) | Entry::Skipped => None,
         }
     }
 }
@@ -287,6 +290,49 @@ impl Assembler {
         self.stager.progress.push(Progress::default());
     }
 
+    /// Adds the next tickets-table row as one the reader could not read (the wrong number of
+    /// cells, a JSON row of the wrong shape) and reports itself: it counts as a row, makes no
+    /// ticket and no diagnostic, and the events naming `ticket_id` are absorbed, as for
+    /// [`Assembler::skip_ticket`]. An id an earlier row holds stays that row's.
+    pub fn add_unreadable_ticket(&mut self, ticket_id: &str) {
+        let row_no = self.entries.len();
+        if !ticket_id.is_empty() && !self.index.contains_key(ticket_id) {
+            self.index.insert(ticket_id.to_owned(), row_no);
+        }
+        self.entries.push(Entry::Skipped);
+        self.stager.progress.push(Progress::default());
+    }
+
+    /// Leaves the ticket `ticket_id` out of the result, with no diagnostic of its own: for a
+    /// reader that met a row of it that it could not read (a CSV row with the wrong number of
+    /// cells, a JSON row of the wrong shape) and reports that row itself. The ticket's rows,
+    /// before and after, are absorbed (they are not orphans). An id that no tickets-table row
+    /// added so far holds is ignored.
+    ///
+    /// ```
+    /// use hotline_score::ticket::{Assembler, EventRow, Mode, TicketRow};
+    /// let mut asm = Assembler::new(None, Mode::Lenient)?;
+    /// for id in ["T1", "T2"] {
+    ///     asm.add_ticket(TicketRow::from_columns([
+    ///         ("ticket_id", id), ("kind", "help"), ("received_at", "2026-03-02T09:00:00+08:00"),
+    ///     ]));
+    /// }
+    /// asm.skip_ticket("T2");
+    /// let loaded = asm.finish()?;
+    /// assert_eq!(loaded.tickets.len(), 1);
+    /// assert!(loaded.diagnostics.is_empty());
+    /// # Ok::<(), hotline_score::Error>(())
+    /// ```
+    pub fn skip_ticket(&mut self, ticket_id: &str) {
+        if let Some(entry) = self
+            .index
+            .get(ticket_id)
+            .and_then(|&i| self.entries.get_mut(i))
+        {
+            *entry = Entry::Skipped;
+        }
+    }
+
     /// Adds the next events-table row (read, not kept: a caller may reuse one row buffer).
     pub fn add_event(&mut self, row: &EventRow) {
         self.add_event_ref(&row.borrowed());
@@ -434,6 +480,7 @@ impl Assembler {
                     sink.report(*error)?;
                     continue;
                 }
+                Entry::Skipped => continue,
                 Entry::Pending(p) => p,
             };
             let mine = grouped.of(i);
@@ -528,6 +575,55 @@ mod tests {
             }
         }
         row
+    }
+
+    /// Skipped tickets and unreadable rows leave no ticket and no diagnostic; their events are
+    /// absorbed, not orphans; rows keep their numbers; both forms of the result agree.
+    #[test]
+    fn skipped_tickets_leave_no_trace() {
+        let ticket = |id: &str| TicketRow {
+            ticket_id: id.into(),
+            kind: "help".into(),
+            received_at: "2026-03-02T09:00:00+08:00".into(),
+            ..TicketRow::default()
+        };
+        let for_ticket = |id: &str, mut e: EventRow| {
+            e.ticket_id = id.into();
+            e
+        };
+        let bad = EventRow {
+            event_type: "x".into(),
+            ..event("dispatched", "09:10", &[("unit", "u1")])
+        };
+        let build = || {
+            let mut a = Assembler::new(None, Mode::Lenient).unwrap();
+            a.add_ticket(ticket("T1"));
+            a.add_unreadable_ticket("T2");
+            a.add_unreadable_ticket("T1"); // an id an earlier row holds stays that row's
+            a.add_ticket(ticket("T3"));
+            for id in ["T1", "T2", "T3"] {
+                a.add_event(&for_ticket(
+                    id,
+                    event("dispatched", "09:10", &[("unit", "u1")]),
+                ));
+            }
+            a.skip_ticket("T3");
+            a.add_event(&for_ticket("T3", bad.clone()));
+            a.add_event(&for_ticket("T9", bad.clone()));
+            a
+        };
+        let owned = build().finish().unwrap();
+        let ids: Vec<&str> = owned.tickets.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["T1"]);
+        assert_eq!(owned.tickets[0].events.len(), 1);
+        // Only the orphan row is reported, at its own row number.
+        assert_eq!(owned.diagnostics.len(), 1);
+        assert_eq!(owned.diagnostics[0].ticket_id, "T9");
+        assert_eq!(owned.diagnostics[0].row, Some(4));
+        let compact = build().finish_batch().unwrap();
+        assert_eq!(compact.diagnostics, owned.diagnostics);
+        let tickets: Vec<_> = compact.batch.tickets().collect();
+        assert_eq!(tickets, owned.tickets);
     }
 
     /// Staging in parts on several threads, merged in row order, is staging row by row:

@@ -1,0 +1,237 @@
+//! Malformed data files: a quoted cell never closed, Windows (`\r\n`) and old Mac (`\r`) line
+//! ends, rows with the wrong number of cells and JSON rows of the wrong shape. Each problem is
+//! placed on its own line; in lenient mode the ticket of a bad row is skipped whole, exactly as
+//! if it had never been in the files, and nothing else is lost.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+
+const TICKETS: &str = "ticket_id,kind,received_at\n\
+     T1,help,2026-03-02T09:00:00+08:00\n\
+     T2,help,2026-03-02T09:00:00+08:00\n";
+const UNITS: &str = "unit,group,name\nu1,counties,A\n";
+
+fn write(dir: &Path, name: &str, text: &str) {
+    std::fs::write(dir.join(name), text).unwrap();
+}
+
+/// `score` of `tickets` and `events` in `dir` (with the units table), JSON out.
+fn score(dir: &Path, tickets: &str, events: &str, lenient: bool) -> std::process::Output {
+    let mut args = vec![
+        "score",
+        "--tickets",
+        tickets,
+        "--events",
+        events,
+        "--units",
+        "units.csv",
+        "--as-of",
+        "2026-03-31",
+        "--format",
+        "json",
+    ];
+    if lenient {
+        args.push("--lenient");
+    }
+    run_in(dir, &args)
+}
+
+#[test]
+fn a_quoted_cell_never_closed_is_an_error_on_its_line() {
+    let dir = scratch("unclosed-quote");
+    write(&dir, "tickets.csv", TICKETS);
+    write(&dir, "units.csv", UNITS);
+    // Without the check, the quote took in the row after it (whose type is bad) and the run
+    // succeeded on what was left.
+    write(
+        &dir,
+        "events.csv",
+        "ticket_id,at,type,unit,event_id\n\
+         T1,2026-03-02T09:20:00+08:00,dispatched,u1,\"E1\n\
+         T1,2026-03-02T09:25:00+08:00,bogus,u1,E2\n",
+    );
+    for lenient in [false, true] {
+        let o = score(&dir, "tickets.csv", "events.csv", lenient);
+        assert_eq!(code(&o), 1, "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("events.csv:2: the quoted cell opened on line 2 is never closed"),
+            "{}",
+            stderr(&o)
+        );
+    }
+    let o = run_in(&dir, &["check", "tickets.csv", "events.csv", "units.csv"]);
+    assert_eq!(code(&o), 1);
+    assert!(
+        stdout(&o).contains("events.csv:2: the quoted cell"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn problems_after_windows_and_mac_line_ends_are_on_their_own_lines() {
+    let dir = scratch("line-ends");
+    let tickets = "ticket_id,kind,received_at\n\
+         T1,help,2026-03-02T09:00:00+08:00\n\
+         T2,hlp,2026-03-02T09:00:00+08:00\n";
+    let events = "ticket_id,at,type,unit\n\
+         T1,2026-03-02T09:20:00+08:00,dispatched,u1\n\
+         T2,2026-03-02T09:20:00+08:00,dispatched,u1\n";
+    for (name, end) in [("crlf", "\r\n"), ("cr", "\r"), ("lf", "\n")] {
+        write(&dir, &format!("t-{name}.csv"), &tickets.replace('\n', end));
+        write(&dir, &format!("e-{name}.csv"), &events.replace('\n', end));
+        let (t, e) = (format!("t-{name}.csv"), format!("e-{name}.csv"));
+        let o = run_in(&dir, &["check", &t, &e]);
+        assert_eq!(code(&o), 1);
+        assert!(
+            stdout(&o).starts_with(&format!("{t}:3:4: ticket \"T2\", field `kind`")),
+            "{name}: {}",
+            stdout(&o)
+        );
+    }
+}
+
+/// Lenient `score` of the files, and of the same data without ticket T1 at all: the same
+/// scores, summary and trend, and one problem.
+fn skipped_like_never_there(dir: &Path, tickets: &str, events: &str, without_t1: (&str, &str)) {
+    let o = score(dir, tickets, events, true);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let clean = score(dir, without_t1.0, without_t1.1, false);
+    assert_eq!(code(&clean), 0, "{}", stderr(&clean));
+    let (got, want): (serde_json::Value, serde_json::Value) = (
+        serde_json::from_str(&stdout(&o)).unwrap(),
+        serde_json::from_str(&stdout(&clean)).unwrap(),
+    );
+    for key in ["scores", "summary", "trend"] {
+        assert!(got[key] == want[key], "{key} differs; {}", stderr(&o));
+    }
+    assert_eq!(got["problems"].as_array().map(Vec::len), Some(1));
+    assert!(
+        stderr(&o).contains("1 problem(s) in the data"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn lenient_mode_skips_the_ticket_of_a_row_with_the_wrong_number_of_cells() {
+    let dir = scratch("ragged");
+    write(&dir, "units.csv", UNITS);
+    write(&dir, "tickets.csv", TICKETS);
+    write(
+        &dir,
+        "only-t2.csv",
+        "ticket_id,kind,received_at\nT2,help,2026-03-02T09:00:00+08:00\n",
+    );
+    let t2_events = "T2,2026-03-02T09:20:00+08:00,dispatched,u1\n";
+    write(
+        &dir,
+        "events.csv",
+        &format!(
+            "ticket_id,at,type,unit\n\
+             T1,2026-03-02T09:20:00+08:00,dispatched,u1\n\
+             T1,2026-03-02T09:25:00+08:00,signed,u1\n\
+             T1,2026-03-03T09:25:00+08:00,closed\n{t2_events}"
+        ),
+    );
+    write(
+        &dir,
+        "t2-events.csv",
+        &format!("ticket_id,at,type,unit\n{t2_events}"),
+    );
+    skipped_like_never_there(
+        &dir,
+        "tickets.csv",
+        "events.csv",
+        ("only-t2.csv", "t2-events.csv"),
+    );
+    let o = score(&dir, "tickets.csv", "events.csv", true);
+    assert!(
+        stderr(&o).contains(
+            "events.csv:4: this row has 3 fields, the header has 4; ticket T1 is skipped"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    // A tickets row with too few cells: its events go with it (no orphan rows reported).
+    write(
+        &dir,
+        "short-t1.csv",
+        "ticket_id,kind,received_at\nT1,help\nT2,help,2026-03-02T09:00:00+08:00\n",
+    );
+    write(
+        &dir,
+        "t1-events.csv",
+        &format!("ticket_id,at,type,unit\nT1,2026-03-02T09:20:00+08:00,dispatched,u1\n{t2_events}"),
+    );
+    skipped_like_never_there(
+        &dir,
+        "short-t1.csv",
+        "t1-events.csv",
+        ("only-t2.csv", "t2-events.csv"),
+    );
+}
+
+#[test]
+fn lenient_mode_skips_the_ticket_of_a_json_row_of_the_wrong_shape() {
+    let dir = scratch("json-rows");
+    write(&dir, "units.csv", UNITS);
+    let ticket = |id: &str| {
+        format!(r#"{{"ticket_id":"{id}","kind":"help","received_at":"2026-03-02T09:00:00+08:00"}}"#)
+    };
+    let event = |id: &str, ty: &str, extra: &str| {
+        format!(
+            r#"{{"ticket_id":"{id}","at":"2026-03-02T09:2{}:00+08:00","type":"{ty}","unit":"u1"{extra}}}"#,
+            if ty == "dispatched" { 0 } else { 5 }
+        )
+    };
+    write(
+        &dir,
+        "tickets.json",
+        &format!("[{},\n{}]", ticket("T1"), ticket("T2")),
+    );
+    write(&dir, "only-t2.json", &format!("[{}]", ticket("T2")));
+    let t2 = [event("T2", "dispatched", ""), event("T2", "signed", "")];
+    write(
+        &dir,
+        "events.json",
+        &format!(
+            "[{},\n{},\n{}]",
+            event("T1", "dispatched", ""),
+            event("T1", "signed", r#","note":"x""#),
+            t2.join(",\n")
+        ),
+    );
+    write(&dir, "t2-events.json", &format!("[{}]", t2.join(",\n")));
+    skipped_like_never_there(
+        &dir,
+        "tickets.json",
+        "events.json",
+        ("only-t2.json", "t2-events.json"),
+    );
+    let o = score(&dir, "tickets.json", "events.json", true);
+    assert!(
+        stderr(&o).contains("events.json:2:1: unknown field `note`"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stderr(&o).contains("; ticket T1 is skipped"),
+        "{}",
+        stderr(&o)
+    );
+    // Strict mode stops at the row, where serde_json met the field.
+    let o = score(&dir, "tickets.json", "events.json", false);
+    assert_eq!(code(&o), 1);
+    assert!(stderr(&o).contains("events.json:2:"), "{}", stderr(&o));
+}
