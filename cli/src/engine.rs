@@ -149,6 +149,12 @@ pub fn run(job: Job<'_>, progress: Progress) -> CliResult<Report> {
         scheme: scheme_info(scheme),
         policy: job.policy.0,
         closed: job.as_of >= job.period.end,
+        predicted_from: job
+            .calendar
+            .uses_prediction(job.period.start, job.period.end.max(job.as_of))
+            .then(|| job.calendar.predicted_from())
+            .flatten()
+            .map(|d| d.to_string()),
         period: job.period,
         as_of: job.as_of,
         scores,

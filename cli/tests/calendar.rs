@@ -63,3 +63,74 @@ fn calendar_subcommands_reproduce_the_golden_cases() {
         assert!(seen.contains(sub), "no case for `{sub}`");
     }
 }
+
+/// Every result that rests on days predicted from the weekly template says so: the date forms
+/// of `add`, `sub` and `between` as the instant forms, and `score`'s report.
+#[test]
+fn predicted_results_are_flagged() {
+    const FLAG: &str = "PREDICTED: beyond the calendar data";
+    for (args, flagged) in [
+        (vec!["add", "2026-12-24", "10wd"], true),
+        (vec!["sub", "2027-01-07", "10wd"], true),
+        (vec!["between", "2026-12-24", "2027-01-07"], true),
+        (vec!["add", "2026-12-24T10:00:00+08:00", "70h"], true),
+        (vec!["add", "2026-12-10", "5wd"], false),
+        (vec!["between", "2026-12-01", "2026-12-08"], false),
+    ] {
+        let mut all = vec!["calendar", "--predict"];
+        all.extend(&args);
+        let o = run(&all);
+        assert_eq!(code(&o), 0, "{args:?}: {}", stderr(&o));
+        assert_eq!(
+            stdout(&o).contains(FLAG),
+            flagged,
+            "{args:?}: {}",
+            stdout(&o)
+        );
+    }
+    let dir = scratch("predicted-score");
+    let d = dir.to_str().unwrap();
+    let o = run(&[
+        "generate",
+        "--out",
+        d,
+        "--start",
+        "2027-03-01",
+        "--days",
+        "3",
+        "--tickets-per-day",
+        "5",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let score = |extra: &[&str]| {
+        let mut args = vec![
+            "score",
+            "--tickets",
+            "tickets.csv",
+            "--events",
+            "events.csv",
+            "--units",
+            "units.csv",
+            "--as-of",
+            "2027-03-10",
+        ];
+        args.extend(extra);
+        run_in(&dir, &args)
+    };
+    let o = score(&["--predict"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("PREDICTED: the calendar data does not cover 2027-01-01 and after"),
+        "{}",
+        stdout(&o)
+    );
+    let o = score(&["--predict", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(report["predicted_from"], "2027-01-01");
+    let o = score(&["--predict", "--format", "html", "--output", "r.html"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let html = std::fs::read_to_string(dir.join("r.html")).unwrap();
+    assert!(html.contains("class=\"state predicted\">PREDICTED"));
+    // Without --predict such a quarter is out of the calendar's coverage.
+    assert_eq!(code(&score(&[])), 1);
+}

@@ -46,10 +46,38 @@ fn usage_problems_exit_2() {
             "2026-13",
         ],
         vec!["check", "no-such-file.toml"],
+        // A directory is not a table (its units were read as none before).
+        vec![
+            "score",
+            "--tickets",
+            "tests/vectors/cli/small/tickets.csv",
+            "--events",
+            "tests/vectors/cli/small/events.csv",
+            "--units",
+            "docs",
+            "--period",
+            "2026-03",
+        ],
+        vec![
+            "score",
+            "--tickets",
+            "docs",
+            "--events",
+            "tests/vectors/cli/small/events.csv",
+            "--period",
+            "2026-03",
+        ],
     ] {
         let o = run(&args);
         assert_eq!(code(&o), 2, "{args:?}: {}", stderr(&o));
         assert!(!stderr(&o).is_empty());
+        if args.contains(&"docs") {
+            assert!(
+                stderr(&o).contains("cannot read docs: it is a directory"),
+                "{}",
+                stderr(&o)
+            );
+        }
     }
     let o = run(&[
         "score",

@@ -312,8 +312,15 @@ fn shift(cal: &Calendar, start: &str, amount: &str, sign: i64) -> CliResult<Stri
     if let Amount::WorkingDays(n) = amount {
         if let Ok(date) = parse_date(start) {
             let got = cal.add_working_days(date, sign * i64::from(n))?;
+            // Every day from the start to the result, both included.
+            let (first, last) = (date.min(got), date.max(got));
+            let used = flag(
+                cal,
+                midnight(first),
+                midnight(last.next_day().unwrap_or(last)),
+            );
             return Ok(format!(
-                "{got}  ({}, {})\n",
+                "{got}  ({}, {}{used})\n",
                 weekday(got),
                 cal.day_kind(got)?.name()
             ));
@@ -337,6 +344,11 @@ fn shift(cal: &Calendar, start: &str, amount: &str, sign: i64) -> CliResult<Stri
     Ok(describe(cal, t, got))
 }
 
+/// 00:00 of `d` in +08:00.
+fn midnight(d: Date) -> Instant {
+    Instant::from_local(d, 0, CHINA_OFFSET)
+}
+
 fn describe(cal: &Calendar, from: Instant, t: Instant) -> String {
     let kind = t
         .to_local(CHINA_OFFSET)
@@ -355,13 +367,11 @@ fn describe(cal: &Calendar, from: Instant, t: Instant) -> String {
 fn between(cal: &Calendar, from: &str, to: &str) -> CliResult<String> {
     if let (Ok(a), Ok(b)) = (parse_date(from), parse_date(to)) {
         let days = cal.working_days_between(a, b)?;
-        let ms = cal.working_between(
-            Instant::from_local(a, 0, CHINA_OFFSET),
-            Instant::from_local(b, 0, CHINA_OFFSET),
-        )?;
+        let ms = cal.working_between(midnight(a), midnight(b))?;
         return Ok(format!(
-            "{days} working days in [{a}, {b})  ({} of working time)\n",
-            duration(ms)
+            "{days} working days in [{a}, {b})  ({} of working time{})\n",
+            duration(ms),
+            flag(cal, midnight(a), midnight(b))
         ));
     }
     let (a, b) = (parse_instant(from)?, parse_instant(to)?);

@@ -24,9 +24,15 @@ pub fn read_text(path: &Path) -> CliResult<String> {
     std::fs::read_to_string(path).map_err(|e| cannot_read(path, &e))
 }
 
-/// Opens a file to read it as it goes; a missing or unreadable file is a usage failure.
+/// Opens a file to read it as it goes; a missing or unreadable file (a directory too) is a
+/// usage failure.
 pub fn open_file(path: &Path) -> CliResult<std::fs::File> {
-    std::fs::File::open(path).map_err(|e| cannot_read(path, &e))
+    let file = std::fs::File::open(path).map_err(|e| cannot_read(path, &e))?;
+    if file.metadata().is_ok_and(|m| m.is_dir()) {
+        let e = std::io::Error::new(std::io::ErrorKind::IsADirectory, "it is a directory");
+        return Err(cannot_read(path, &e));
+    }
+    Ok(file)
 }
 
 /// The usage failure of a file that cannot be read.

@@ -10,7 +10,7 @@ use hotline_score::scheme::Scorecard;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
-use super::model::Report;
+use super::model::{Report, predicted_note};
 use super::svg::{Series, bar, line_chart};
 use super::text::{indicator_name, unit_name, value_of};
 use crate::text::{count, local, local_short, pct};
@@ -98,6 +98,13 @@ fn header(o: &mut String, r: &Report) {
         o.push_str("<p class=\"state final\">最终结果 · Final results</p>\n");
     } else {
         o.push_str("<p class=\"state\">实时排名 · Standings so far</p>\n");
+    }
+    if let Some(day) = &r.predicted_from {
+        let _ = writeln!(
+            o,
+            "<p class=\"state predicted\">{}</p>",
+            escape(&predicted_note(day))
+        );
     }
     o.push_str("</header>\n");
 }

@@ -26,6 +26,9 @@ pub struct Report {
     pub as_of: Instant,
     /// Whether the period is over at `as_of` (final results) or still running (standings so far).
     pub closed: bool,
+    /// The first day the calendar predicted from its weekly template (`--predict`, beyond the
+    /// calendar data), when the period or `as_of` reaches it: the results are then PREDICTED.
+    pub predicted_from: Option<String>,
     /// Every unit's scorecard.
     pub scores: Scores,
     /// When period warnings start (`None`: the scheme has no warnings).
@@ -130,4 +133,12 @@ pub struct TrendPoint {
     pub start: Instant,
     /// The city's figures for that week.
     pub summary: CitySummary,
+}
+
+/// The line that flags results resting on predicted days ([`Report::predicted_from`]).
+pub fn predicted_note(first_day: &str) -> String {
+    format!(
+        "PREDICTED: the calendar data does not cover {first_day} and after; those days follow \
+         the weekly template alone (--predict), without holidays or adjusted workdays"
+    )
 }

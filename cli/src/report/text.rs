@@ -8,7 +8,7 @@ use hotline_score::scheme::{Scorecard, WarningReason};
 use rust_decimal::Decimal;
 
 use super::drilldown::{first_tickets, points_lost};
-use super::model::Report;
+use super::model::{Report, predicted_note};
 use crate::text::{Align, Table, count, local, local_short, pct};
 
 /// How many rescuable tickets to list per warned unit.
@@ -48,6 +48,9 @@ fn header(out: &mut String, r: &Report) {
         )
     };
     let _ = writeln!(out, "{state}");
+    if let Some(day) = &r.predicted_from {
+        let _ = writeln!(out, "{}", predicted_note(day));
+    }
     let s = &r.summary;
     let _ = writeln!(
         out,
