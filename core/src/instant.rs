@@ -104,7 +104,10 @@ impl Instant {
     }
 
     fn from_offset_datetime_exact(dt: OffsetDateTime, text: &str) -> Result<Self> {
-        if dt.nanosecond() % 1_000_000 != 0 {
+        // The parser keeps nine fractional digits and drops the rest: they are checked here.
+        let fraction = text.split_once('.').map_or("", |(_, rest)| rest);
+        let digits = fraction.bytes().take_while(u8::is_ascii_digit);
+        if dt.nanosecond() % 1_000_000 != 0 || digits.skip(3).any(|d| d != b'0') {
             return Err(Error::InvalidInstant {
                 value: text.to_owned(),
                 reason: "precision is 1 ms; sub-millisecond digits must be zero".to_owned(),
@@ -466,6 +469,16 @@ mod tests {
         assert!(Instant::parse("2026-03-09T09:00:00.123000+08:00").is_ok());
         let err = Instant::parse("2026-03-09T09:00:00.1234+08:00").unwrap_err();
         assert_eq!(err.code(), "invalid_instant");
+        // Past the ninth digit too, where the parser itself stops looking.
+        for text in [
+            "2026-03-09T09:00:00.0000000009+08:00",
+            "2026-03-09T09:00:00.1230000000001Z",
+        ] {
+            assert_eq!(Instant::parse(text).unwrap_err().code(), "invalid_instant");
+        }
+        assert!(Instant::parse("2026-03-09T09:00:00.1230000000000Z").is_ok());
+        let local = Instant::parse_local("2026/3/9 9:00:00.0000000000001", CHINA_OFFSET);
+        assert_eq!(local.unwrap_err().code(), "invalid_instant");
     }
 
     #[test]

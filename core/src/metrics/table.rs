@@ -64,12 +64,16 @@ impl<'de> Deserialize<'de> for RoleCounters {
     }
 }
 
-/// A unit's counters, kept per role so they stay integers.
+/// A unit's counters, kept per role so they stay integers. In JSON a role left out has no
+/// counters (a table built from a database query omits a role without assignments).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UnitCounters {
     /// Counters of assignments where the unit was lead (主办).
+    #[serde(default)]
     pub lead: RoleCounters,
     /// Counters of assignments where the unit was assisting (协办).
+    #[serde(default)]
     pub assisting: RoleCounters,
 }
 
@@ -182,6 +186,14 @@ mod tests {
         let back: RoleCounters = serde_json::from_str(&json).unwrap();
         assert_eq!(back, r);
         assert!(serde_json::from_str::<RoleCounters>("{\"bogus\":1}").is_err());
+        // A role left out has no counters; an unknown role is still refused.
+        let only_lead: UnitCounters =
+            serde_json::from_str(&format!("{{\"lead\":{json}}}")).unwrap();
+        assert_eq!(only_lead.lead, r);
+        assert_eq!(only_lead.assisting, RoleCounters::default());
+        let none: UnitCounters = serde_json::from_str("{}").unwrap();
+        assert_eq!(none, UnitCounters::default());
+        assert!(serde_json::from_str::<UnitCounters>(r#"{"leed":{}}"#).is_err());
     }
 
     #[test]

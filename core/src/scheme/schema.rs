@@ -130,7 +130,8 @@ impl<'a> Walker<'a> {
         }
         match &node.kind {
             NodeKind::Int(i) => self.bounds(schema, *i, node, path),
-            NodeKind::Str(text)
+            // A number written as such (`1e40`, `nan`) is read as exactly as a decimal string.
+            NodeKind::Str(text) | NodeKind::Float(text)
                 if schema.get("format").and_then(Value::as_str) == Some("decimal") =>
             {
                 if let Err(msg) = super::num::parse(text) {
