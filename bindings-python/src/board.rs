@@ -2,61 +2,293 @@
 //! in batches, ask standings, scorecards, deadline statuses, warnings and metrics at any `as_of`
 //! (in the scheme's period containing it, or in a given period), set external metrics, close
 //! periods, snapshot and restore. Every public method of the core's `Board` has its counterpart.
+//!
+//! The core board sits behind a lock, so one `Board` may be shared between threads: calls
+//! serialize. The lock is only ever waited for with the GIL released (inside [`Board::with`]),
+//! so a thread holding it can always get the GIL back.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use hotline_score::Calendar as CoreCalendar;
+use hotline_score::Error;
 use hotline_score::board::{Board as CoreBoard, BoardBuilder, Ingest, Input, TicketHeader};
-use hotline_score::ticket::{Event, Ticket, TicketSet};
+use hotline_score::ticket::{Event, EventRow, Mode, Ticket, TicketSet, load_json};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyList};
+use pyo3::types::{PyBytes, PyDict, PyList, PyString};
+use serde::Deserialize;
+use serde_json::Value;
 
 use crate::arrow::export::Table;
 use crate::calendar::Calendar;
-use crate::convert::{decimal_in, json_text};
-use crate::errors::{enter, input_error, to_py};
+use crate::convert::{decimal_in, json_item};
+use crate::errors::{Fields, enter, raise, to_py};
 use crate::instant;
 use crate::metrics::{Evaluator, Metrics, Period, due_anchor_in, due_anchor_out};
 use crate::policy::policy_in;
-use crate::scheme::{Report, Scheme, Scores, period_or, scheme_in};
+use crate::scheme::{Report, Scheme, Scores, scheme_in};
 use crate::synthetic::units_table;
 use crate::ticket::{Tickets, units_in};
 
-/// A real-time scoreboard for one scheme, calendar, policy and units table.
-#[pyclass(module = "hotline_score")]
+/// A real-time scoreboard for one scheme, calendar, policy and units table. Safe to share
+/// between threads: calls serialize on the board's lock.
+#[pyclass(module = "hotline_score", frozen)]
 pub struct Board {
-    inner: CoreBoard,
+    inner: Mutex<CoreBoard>,
+}
+
+/// The board behind its lock. Ingestion is transactional, so a panic in a core call cannot
+/// leave the board half-updated: a poisoned lock still guards a consistent board.
+fn lock(board: &Mutex<CoreBoard>) -> MutexGuard<'_, CoreBoard> {
+    board.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 impl Board {
-    fn get(&self) -> PyResult<&CoreBoard> {
-        Ok(&self.inner)
+    fn wrap(board: CoreBoard) -> Self {
+        Board {
+            inner: Mutex::new(board),
+        }
     }
 
-    fn get_mut(&mut self) -> PyResult<&mut CoreBoard> {
-        Ok(&mut self.inner)
+    /// Runs `work` on the board with the GIL released, holding the board's lock (waited for
+    /// without the GIL: a thread holding the lock never waits for a thread waiting for it).
+    fn with<T: Send>(&self, py: Python<'_>, work: impl FnOnce(&mut CoreBoard) -> T + Send) -> T {
+        py.detach(|| work(&mut lock(&self.inner)))
     }
 
-    /// `period`, or by default the scheme's period containing `as_of`.
-    fn period(
+    /// `with`, for work that returns a core error (converted to its exception).
+    fn call<T: Send>(
         &self,
         py: Python<'_>,
-        period: Option<Bound<'_, Period>>,
-        as_of: hotline_score::Instant,
-    ) -> PyResult<hotline_score::Period> {
-        period_or(py, self.inner.scheme(), period, as_of)
+        work: impl FnOnce(&mut CoreBoard) -> Result<T, Error> + Send,
+    ) -> PyResult<T> {
+        enter(py, || work(&mut lock(&self.inner)))
     }
 }
 
-/// Reads a dict (or JSON text) in the core's JSON form of `what`.
-fn from_json<T: serde::de::DeserializeOwned>(
-    py: Python<'_>,
-    value: &Bound<'_, PyAny>,
-    what: &str,
-) -> PyResult<T> {
-    let text = json_text(py, value)?;
-    serde_json::from_str(&text)
-        .map_err(|e| input_error(py, "invalid_input", what, format!("`{what}`: {e}")))
+/// `period`, or by default the scheme's period containing `as_of`.
+fn period_of(
+    board: &CoreBoard,
+    period: Option<hotline_score::Period>,
+    as_of: hotline_score::Instant,
+) -> Result<hotline_score::Period, Error> {
+    match period {
+        Some(p) => Ok(p),
+        None => board.period_at(as_of),
+    }
+}
+
+/// Why an item was not ingested: refused by the core (or by its readers, which name the
+/// ticket, event and field), or not in the JSON form at all (`invalid_input`, naming the item).
+enum Refusal {
+    Core(Error),
+    Input {
+        field: String,
+        message: String,
+        ticket_id: Option<String>,
+        row: Option<usize>,
+    },
+    /// A value Python could not convert (raised by the binding's converter).
+    Python(PyErr),
+}
+
+impl Refusal {
+    fn into_py(self, py: Python<'_>) -> PyErr {
+        match self {
+            Refusal::Core(e) => to_py(py, e),
+            Refusal::Input {
+                field,
+                message,
+                ticket_id,
+                row,
+            } => raise(
+                py,
+                "InputError",
+                &message,
+                Fields {
+                    code: "invalid_input",
+                    ticket_id,
+                    field: Some(field),
+                    row,
+                    ..Fields::default()
+                },
+            ),
+            Refusal::Python(e) => e,
+        }
+    }
+}
+
+/// Where an item sits in the call's argument, for messages: `header`, `inputs[2]` ….
+#[derive(Clone)]
+struct Spot {
+    /// The argument and path, e.g. `inputs[2]`.
+    name: String,
+    /// The item's index in a batch argument.
+    row: Option<usize>,
+}
+
+impl Spot {
+    fn input(
+        &self,
+        field: &str,
+        ticket_id: Option<&str>,
+        reason: impl std::fmt::Display,
+    ) -> Refusal {
+        Refusal::Input {
+            field: field.to_owned(),
+            message: format!("`{}`: {reason}", self.name),
+            ticket_id: ticket_id.map(str::to_owned),
+            row: self.row,
+        }
+    }
+}
+
+/// A JSON id: a string, or an integer written as its digits.
+fn id_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) if n.is_i64() || n.is_u64() => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// A ticket header (the JSON form of a ticket without `events`), read by the core's ticket
+/// reader so that its errors are those of `load_json` (`unknown_kind` naming the ticket and
+/// field …); a null cell is absent.
+fn header_of(value: Value, at: &Spot) -> Result<TicketHeader, Refusal> {
+    let Value::Object(map) = value else {
+        return Err(at.input("header", None, "a ticket header must be a dict"));
+    };
+    let id = map.get("id").and_then(id_text);
+    if map.contains_key("events") {
+        return Err(at.input(
+            "events",
+            id.as_deref(),
+            "a header has no `events` (Board.ingest_ticket takes a whole ticket)",
+        ));
+    }
+    let text = Value::Array(vec![Value::Object(map)]).to_string();
+    match load_json(&text, None, Mode::Strict) {
+        Ok(loaded) => loaded
+            .tickets
+            .first()
+            .map(TicketHeader::of)
+            .ok_or_else(|| at.input("header", id.as_deref(), "no ticket header")),
+        Err(mut e) => {
+            // The core reads the header as the first ticket of an array; its place is the item's.
+            if let Error::InvalidTicket { row, .. } = &mut e {
+                *row = at.row;
+            }
+            Err(Refusal::Core(e))
+        }
+    }
+}
+
+/// An event of `ticket_id` (the JSON form: `{"at": …, "type": …, …}`), read as the events-table
+/// row it is, so that errors name the ticket, the field and the event's index (the one it takes
+/// when appended to the ticket's events on the board).
+fn event_of(board: &CoreBoard, ticket_id: &str, value: Value, at: &Spot) -> Result<Event, Refusal> {
+    if value.get("ticket_id").is_some() {
+        return Err(at.input(
+            "ticket_id",
+            Some(ticket_id),
+            "unknown field `ticket_id` (an event inside a ticket has no ticket_id)",
+        ));
+    }
+    let mut row =
+        EventRow::deserialize(&value).map_err(|e| at.input("event", Some(ticket_id), e))?;
+    row.ticket_id = ticket_id.to_owned();
+    let index = board.ticket(ticket_id).map_or(0, |t| t.events.len());
+    row.to_event(index).map_err(|mut e| {
+        if let Error::InvalidTicket { row, .. } = &mut e {
+            *row = at.row;
+        }
+        Refusal::Core(e)
+    })
+}
+
+/// A batch item: `{"input": "ticket", <header>}` or `{"input": "event", "ticket_id": …,
+/// "event": {…}}`.
+fn input_of(board: &CoreBoard, value: Value, at: &Spot) -> Result<Input, Refusal> {
+    match value.get("input").and_then(Value::as_str) {
+        Some("ticket") => {
+            let Value::Object(mut map) = value else {
+                return Err(at.input("input", None, "an item must be a dict"));
+            };
+            map.remove("input");
+            header_of(Value::Object(map), at).map(Input::Ticket)
+        }
+        Some("event") => {
+            let Value::Object(mut map) = value else {
+                return Err(at.input("input", None, "an item must be a dict"));
+            };
+            let ticket_id = map.get("ticket_id").and_then(id_text).ok_or_else(|| {
+                at.input(
+                    "ticket_id",
+                    None,
+                    "an event item needs a `ticket_id` (a string)",
+                )
+            })?;
+            if let Some(k) = map
+                .keys()
+                .find(|k| !matches!(k.as_str(), "input" | "ticket_id" | "event"))
+            {
+                return Err(at.input(
+                    k,
+                    Some(&ticket_id),
+                    format!(
+                        "unknown key `{k}`; an event item has `input`, `ticket_id` and `event`"
+                    ),
+                ));
+            }
+            let Some(event) = map.remove("event") else {
+                return Err(at.input(
+                    "event",
+                    Some(&ticket_id),
+                    "an event item needs an `event` dict",
+                ));
+            };
+            let spot = Spot {
+                name: format!("{}[\"event\"]", at.name),
+                row: at.row,
+            };
+            let event = event_of(board, &ticket_id, event, &spot)?;
+            Ok(Input::Event { ticket_id, event })
+        }
+        _ => Input::deserialize(&value).map_err(|e| at.input("input", None, e)),
+    }
+}
+
+/// One item of a batch, converted from Python on its own (a value it cannot convert is that
+/// item's refusal).
+enum Item {
+    Header(Result<Value, PyErr>),
+    Event(String, Result<Value, PyErr>),
+    Any(Result<Value, PyErr>),
+}
+
+/// Ingests `items` in order under the board's lock, each on its own: one outcome per item.
+fn ingest_items(board: &mut CoreBoard, items: Vec<(Item, Spot)>) -> Vec<Result<Ingest, Refusal>> {
+    let mut out = Vec::with_capacity(items.len());
+    for (item, at) in items {
+        let input = match item {
+            Item::Header(v) => v
+                .map_err(Refusal::Python)
+                .and_then(|v| header_of(v, &at))
+                .map(Input::Ticket),
+            Item::Event(ticket_id, v) => v
+                .map_err(Refusal::Python)
+                .and_then(|v| event_of(board, &ticket_id, v, &at))
+                .map(|event| Input::Event { ticket_id, event }),
+            Item::Any(v) => v
+                .map_err(Refusal::Python)
+                .and_then(|v| input_of(board, v, &at)),
+        };
+        out.push(input.map(|input| match input {
+            Input::Ticket(header) => board.register(header),
+            Input::Event { ticket_id, event } => board.ingest(&ticket_id, event),
+        }));
+    }
+    out
 }
 
 /// Counts of outcomes, and every rejection with its error.
@@ -77,18 +309,26 @@ fn outcomes<'py>(py: Python<'py>, results: Vec<Ingest>) -> PyResult<Bound<'py, P
     Ok(out)
 }
 
-/// One outcome per item, as the core reports them: `{"status": "accepted" | "duplicate"}` or
-/// `{"status": "rejected", "error": <exception>}` (not raised).
-fn per_item<'py>(py: Python<'py>, results: Vec<Ingest>) -> PyResult<Bound<'py, PyList>> {
+/// One outcome per item: `{"status": "accepted" | "duplicate"}` or `{"status": "rejected",
+/// "error": <exception>}` (not raised) — the core's refusal, or the item's own when it could
+/// not be read.
+fn per_item<'py>(
+    py: Python<'py>,
+    results: Vec<Result<Ingest, Refusal>>,
+) -> PyResult<Bound<'py, PyList>> {
     let out = PyList::empty(py);
     for r in results {
         let item = PyDict::new(py);
         match r {
-            Ingest::Accepted => item.set_item("status", "accepted")?,
-            Ingest::Duplicate => item.set_item("status", "duplicate")?,
-            Ingest::Rejected(e) => {
+            Ok(Ingest::Accepted) => item.set_item("status", "accepted")?,
+            Ok(Ingest::Duplicate) => item.set_item("status", "duplicate")?,
+            Ok(Ingest::Rejected(e)) => {
                 item.set_item("status", "rejected")?;
                 item.set_item("error", to_py(py, e).value(py))?;
+            }
+            Err(refusal) => {
+                item.set_item("status", "rejected")?;
+                item.set_item("error", refusal.into_py(py).value(py))?;
             }
         }
         out.append(item)?;
@@ -97,11 +337,12 @@ fn per_item<'py>(py: Python<'py>, results: Vec<Ingest>) -> PyResult<Bound<'py, P
 }
 
 /// The outcome of one item: its name, or the refusal raised.
-fn single(py: Python<'_>, r: Ingest) -> PyResult<&'static str> {
+fn single(py: Python<'_>, r: Result<Ingest, Refusal>) -> PyResult<&'static str> {
     match r {
-        Ingest::Accepted => Ok("accepted"),
-        Ingest::Duplicate => Ok("duplicate"),
-        Ingest::Rejected(e) => Err(to_py(py, e)),
+        Ok(Ingest::Accepted) => Ok("accepted"),
+        Ok(Ingest::Duplicate) => Ok("duplicate"),
+        Ok(Ingest::Rejected(e)) => Err(to_py(py, e)),
+        Err(refusal) => Err(refusal.into_py(py)),
     }
 }
 
@@ -133,6 +374,75 @@ fn builder(
         .due_anchor(due_anchor))
 }
 
+/// The items of a batch argument (`inputs`), each converted on its own.
+fn batch_items(py: Python<'_>, inputs: &Bound<'_, PyAny>) -> PyResult<Vec<(Item, Spot)>> {
+    if inputs.is_instance_of::<PyString>() || inputs.is_instance_of::<PyDict>() {
+        return Err(crate::errors::input_error(
+            py,
+            "invalid_input",
+            "inputs",
+            "`inputs` must be a list of item dicts".to_owned(),
+        ));
+    }
+    let mut items = Vec::new();
+    for (i, item) in inputs.try_iter()?.enumerate() {
+        let name = format!("inputs[{i}]");
+        let value = json_item(py, &item?, "inputs", format!("[{i}]"), Some(i), None);
+        items.push((Item::Any(value), Spot { name, row: Some(i) }));
+    }
+    Ok(items)
+}
+
+/// The items of a whole ticket (a dict in the JSON form of `load_json`): its header, then each
+/// event, each converted on its own.
+fn ticket_items(py: Python<'_>, ticket: &Bound<'_, PyAny>) -> PyResult<Vec<(Item, Spot)>> {
+    let Ok(dict) = ticket.cast::<PyDict>() else {
+        return Err(crate::errors::input_error(
+            py,
+            "invalid_input",
+            "ticket",
+            "`ticket` must be a dict (the JSON form of a ticket, with its `events`)".to_owned(),
+        ));
+    };
+    let header = PyDict::new(py);
+    let mut events = None;
+    for (k, v) in dict.iter() {
+        if k.extract::<String>().is_ok_and(|k| k == "events") {
+            events = Some(v);
+        } else {
+            header.set_item(k, v)?;
+        }
+    }
+    let head = json_item(py, header.as_any(), "ticket", String::new(), None, None);
+    let ticket_id = head
+        .as_ref()
+        .ok()
+        .and_then(|h| h.get("id"))
+        .and_then(id_text)
+        .unwrap_or_default();
+    let spot = |name: String| Spot { name, row: None };
+    let mut items = vec![(Item::Header(head), spot("ticket".to_owned()))];
+    if let Some(events) = events.filter(|e| !e.is_none()) {
+        if events.is_instance_of::<PyString>() || events.is_instance_of::<PyDict>() {
+            return Err(crate::errors::input_error(
+                py,
+                "invalid_input",
+                "events",
+                "`ticket[\"events\"]` must be a list of event dicts".to_owned(),
+            ));
+        }
+        for (i, e) in events.try_iter()?.enumerate() {
+            let path = format!("[\"events\"][{i}]");
+            let value = json_item(py, &e?, "ticket", path.clone(), None, Some(i));
+            items.push((
+                Item::Event(ticket_id.clone(), value),
+                spot(format!("ticket{path}")),
+            ));
+        }
+    }
+    Ok(items)
+}
+
 #[pymethods]
 impl Board {
     /// `Board(scheme, units, *, calendar=None, policy="henan", due_anchor="due_date")`.
@@ -148,7 +458,7 @@ impl Board {
     ) -> PyResult<Self> {
         let b = builder(py, &scheme, &units, calendar, policy, due_anchor)?;
         let board = enter(py, || b.build())?;
-        Ok(Board { inner: board })
+        Ok(Board::wrap(board))
     }
 
     /// A board restored from `snapshot()` bytes or `snapshot_json()` text, with the
@@ -172,69 +482,77 @@ impl Board {
             let text: String = snapshot.extract()?;
             enter(py, || b.restore_json(&text))?
         };
-        Ok(Board { inner: board })
+        Ok(Board::wrap(board))
     }
 
     /// Registers a ticket from its header dict (`id, kind, urgency, channel, received_at,
-    /// attributes`): `"accepted"` or `"duplicate"`; a refusal raises.
-    fn register(&mut self, py: Python<'_>, header: Bound<'_, PyAny>) -> PyResult<&'static str> {
-        let header: TicketHeader = from_json(py, &header, "header")?;
-        let board = self.get_mut()?;
-        let r = enter(py, || Ok(board.register(header)))?;
+    /// attributes`): `"accepted"` or `"duplicate"`; a refusal raises (a header the core's ticket
+    /// reader refuses with the same error as `load_json`: `unknown_kind` naming ticket and field).
+    fn register(&self, py: Python<'_>, header: Bound<'_, PyAny>) -> PyResult<&'static str> {
+        let value = json_item(py, &header, "header", String::new(), None, None)?;
+        let at = Spot {
+            name: "header".to_owned(),
+            row: None,
+        };
+        let r = self.with(py, |board| header_of(value, &at).map(|h| board.register(h)));
         single(py, r)
     }
 
     /// Ingests one event of a registered ticket (the JSON form: `{"at": …, "type": …, …}`):
     /// `"accepted"` or `"duplicate"` (same `event_id`); a refusal raises and changes nothing.
     fn ingest(
-        &mut self,
+        &self,
         py: Python<'_>,
         ticket_id: &str,
         event: Bound<'_, PyAny>,
     ) -> PyResult<&'static str> {
-        let event: Event = from_json(py, &event, "event")?;
-        let board = self.get_mut()?;
-        let r = enter(py, || Ok(board.ingest(ticket_id, event)))?;
+        let value = json_item(py, &event, "event", String::new(), None, None)?;
+        let at = Spot {
+            name: "event".to_owned(),
+            row: None,
+        };
+        let r = self.with(py, |board| {
+            event_of(board, ticket_id, value, &at).map(|e| board.ingest(ticket_id, e))
+        });
         single(py, r)
     }
 
     /// Ingests a batch in order, each item its own transaction: dicts in the core's JSON form,
     /// `{"input": "ticket", <header>}` or `{"input": "event", "ticket_id": …, "event": {…}}`.
-    /// One outcome per item (a rejected item does not stop the batch).
+    /// One outcome per item: an item that cannot be read is rejected with its error (naming
+    /// `inputs[i]`, `row` = i) and does not stop the batch.
     fn ingest_batch<'py>(
-        &mut self,
+        &self,
         py: Python<'py>,
         inputs: Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyList>> {
-        let inputs: Vec<Input> = from_json(py, &inputs, "inputs")?;
-        let board = self.get_mut()?;
-        let results = enter(py, || Ok(board.ingest_batch(inputs)))?;
+        let items = batch_items(py, &inputs)?;
+        let results = self.with(py, |board| ingest_items(board, items));
         per_item(py, results)
     }
 
     /// Registers one ticket (a dict in the JSON form of `load_json`, events included) and
-    /// ingests its events in order: one outcome per item, the header's first.
+    /// ingests its events in order: one outcome per item, the header's first; an item that
+    /// cannot be read is rejected with its error.
     fn ingest_ticket<'py>(
-        &mut self,
+        &self,
         py: Python<'py>,
         ticket: Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyList>> {
-        let ticket: Ticket = from_json(py, &ticket, "ticket")?;
-        let board = self.get_mut()?;
-        let results = enter(py, || Ok(board.ingest_ticket(ticket)))?;
+        let items = ticket_items(py, &ticket)?;
+        let results = self.with(py, |board| ingest_items(board, items));
         per_item(py, results)
     }
 
     /// Ingests whole tickets (header then events, in order):
     /// `{"accepted": n, "duplicate": n, "rejected": [errors]}`.
     fn ingest_tickets<'py>(
-        &mut self,
+        &self,
         py: Python<'py>,
         tickets: Bound<'py, Tickets>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let tickets = tickets.get().set.clone();
-        let board = self.get_mut()?;
-        let results = enter(py, || {
+        let results = self.with(py, |board| {
             let inputs = tickets.tickets().iter().flat_map(|t: &Ticket| {
                 std::iter::once(Input::Ticket(TicketHeader::of(t))).chain(t.events.iter().map(
                     |e| Input::Event {
@@ -243,15 +561,15 @@ impl Board {
                     },
                 ))
             });
-            Ok(board.ingest_batch(inputs))
-        })?;
+            board.ingest_batch(inputs)
+        });
         outcomes(py, results)
     }
 
     /// Sets the external metric `name` (declared in the scheme's `external` list) of `unit` for
     /// `period`; `value` is a `Decimal`, an `int` or a decimal string.
     fn set_external(
-        &mut self,
+        &self,
         py: Python<'_>,
         period: Bound<'_, Period>,
         unit: &str,
@@ -260,16 +578,14 @@ impl Board {
     ) -> PyResult<()> {
         let value = decimal_in(py, &value, "value")?;
         let p = period.get().inner.clone();
-        let board = self.get_mut()?;
-        enter(py, || board.set_external(&p, unit, name, value))
+        self.call(py, |board| board.set_external(&p, unit, name, value))
     }
 
     /// The scheme's period containing `as_of`.
     fn period_at(&self, py: Python<'_>, as_of: Bound<'_, PyAny>) -> PyResult<Period> {
         let t = instant::extract(py, &as_of)?;
-        let board = self.get()?;
         Ok(Period {
-            inner: enter(py, || board.period_at(t))?,
+            inner: self.call(py, |board| board.period_at(t))?,
         })
     }
 
@@ -283,9 +599,8 @@ impl Board {
         period: Option<Bound<'_, Period>>,
     ) -> PyResult<Metrics> {
         let t = instant::extract(py, &as_of)?;
-        let p = self.period(py, period, t)?;
-        let board = self.get()?;
-        let table = enter(py, || board.metrics(&p, t))?;
+        let p = period.map(|p| p.get().inner.clone());
+        let table = self.call(py, |board| board.metrics(&period_of(board, p, t)?, t))?;
         Ok(Metrics {
             inner: Arc::new(table),
         })
@@ -300,10 +615,12 @@ impl Board {
         period: Option<Bound<'_, Period>>,
     ) -> PyResult<Scores> {
         let t = instant::extract(py, &as_of)?;
-        let p = self.period(py, period, t)?;
-        let board = self.get()?;
-        let scores = enter(py, || board.scores_in(&p, t))?;
-        Ok(Scores::new(scores, board.scheme().decimals()))
+        let p = period.map(|p| p.get().inner.clone());
+        let (scores, decimals) = self.call(py, |board| {
+            let scores = board.scores_in(&period_of(board, p, t)?, t)?;
+            Ok((scores, board.scheme().decimals()))
+        })?;
+        Ok(Scores::new(scores, decimals))
     }
 
     /// Standings per group at `as_of`, in the scheme's period containing it (or in `period`).
@@ -315,9 +632,8 @@ impl Board {
         period: Option<Bound<'_, Period>>,
     ) -> PyResult<Report> {
         let t = instant::extract(py, &as_of)?;
-        let p = self.period(py, period, t)?;
-        let board = self.get()?;
-        let s = enter(py, || board.standings_in(&p, t))?;
+        let p = period.map(|p| p.get().inner.clone());
+        let s = self.call(py, |board| board.standings_in(&period_of(board, p, t)?, t))?;
         Report::of(py, &s)
     }
 
@@ -332,9 +648,10 @@ impl Board {
         period: Option<Bound<'_, Period>>,
     ) -> PyResult<Report> {
         let t = instant::extract(py, &as_of)?;
-        let p = self.period(py, period, t)?;
-        let board = self.get()?;
-        let s = enter(py, || board.scorecard_in(&p, unit, t))?;
+        let p = period.map(|p| p.get().inner.clone());
+        let s = self.call(py, |board| {
+            board.scorecard_in(&period_of(board, p, t)?, unit, t)
+        })?;
         Report::of(py, &s)
     }
 
@@ -346,8 +663,7 @@ impl Board {
         as_of: Bound<'_, PyAny>,
     ) -> PyResult<Report> {
         let t = instant::extract(py, &as_of)?;
-        let board = self.get()?;
-        let s = enter(py, || board.deadline_statuses(unit, t))?;
+        let s = self.call(py, |board| board.deadline_statuses(unit, t))?;
         Report::of(py, &s)
     }
 
@@ -361,133 +677,123 @@ impl Board {
         period: Option<Bound<'_, Period>>,
     ) -> PyResult<Report> {
         let t = instant::extract(py, &as_of)?;
-        let p = self.period(py, period, t)?;
-        let board = self.get()?;
-        let s = enter(py, || board.warnings_in(&p, t))?;
+        let p = period.map(|p| p.get().inner.clone());
+        let s = self.call(py, |board| board.warnings_in(&period_of(board, p, t)?, t))?;
         Report::of(py, &s)
     }
 
     /// Closes `period` at `as_of` (its scores join the history the sanctions read).
     fn close_period(
-        &mut self,
+        &self,
         py: Python<'_>,
         period: Bound<'_, Period>,
         as_of: Bound<'_, PyAny>,
     ) -> PyResult<Report> {
         let t = instant::extract(py, &as_of)?;
         let p = period.get().inner.clone();
-        let board = self.get_mut()?;
-        let closed = enter(py, || board.close_period(&p, t))?;
+        let closed = self.call(py, |board| board.close_period(&p, t))?;
         Report::of(py, &closed)
     }
 
     /// The frozen scores of the closed periods, oldest first.
-    fn history(&self) -> PyResult<Vec<Scores>> {
-        let board = self.get()?;
-        let decimals = board.scheme().decimals();
-        Ok(board
-            .history()
-            .iter()
-            .map(|s| Scores::new(s.clone(), decimals))
-            .collect())
+    fn history(&self, py: Python<'_>) -> Vec<Scores> {
+        let (history, decimals) = self.with(py, |board| {
+            (board.history().to_vec(), board.scheme().decimals())
+        });
+        history
+            .into_iter()
+            .map(|s| Scores::new(s, decimals))
+            .collect()
     }
 
     /// The sanctions ladder over the closed periods.
     fn sanctions(&self, py: Python<'_>) -> PyResult<Report> {
-        let board = self.get()?;
-        let s = enter(py, || board.sanctions())?;
+        let s = self.call(py, |board| board.sanctions())?;
         Report::of(py, &s)
     }
 
     /// Counts of what the board holds.
     fn stats(&self, py: Python<'_>) -> PyResult<Report> {
-        Report::of(py, &self.get()?.stats())
+        let stats = self.with(py, |board| board.stats());
+        Report::of(py, &stats)
     }
 
     /// The scheme the board scores with.
-    fn scheme(&self) -> PyResult<Scheme> {
-        Ok(Scheme {
-            inner: Arc::new(self.get()?.scheme().clone()),
-        })
+    fn scheme(&self, py: Python<'_>) -> Scheme {
+        Scheme {
+            inner: Arc::new(self.with(py, |board| board.scheme().clone())),
+        }
     }
 
     /// The board's evaluator (calendar, policy and units), for batch evaluation of its tickets.
-    fn evaluator(&self, py: Python<'_>) -> PyResult<Evaluator> {
-        let board = self.get()?;
-        let (ev, units) = enter(py, || {
-            Ok((board.evaluator().clone(), board.units().to_vec()))
-        })?;
-        Ok(Evaluator {
+    fn evaluator(&self, py: Python<'_>) -> Evaluator {
+        let (ev, units) = self.with(py, |board| {
+            (board.evaluator().clone(), board.units().to_vec())
+        });
+        Evaluator {
             inner: Arc::new(ev),
             units: Arc::new(units),
-        })
+        }
     }
 
     /// The units table (`unit, group, name`).
-    fn units(&self) -> PyResult<Table> {
-        units_table(self.get()?.units())
+    fn units(&self, py: Python<'_>) -> PyResult<Table> {
+        let units = self.with(py, |board| board.units().to_vec());
+        units_table(&units)
     }
 
     /// The period anchor of due-anchored counters: `"due_date"` or `"due_or_closed"`.
     #[getter]
-    fn due_anchor(&self) -> PyResult<&'static str> {
-        Ok(due_anchor_out(self.get()?.due_anchor()))
+    fn due_anchor(&self, py: Python<'_>) -> &'static str {
+        due_anchor_out(self.with(py, |board| board.due_anchor()))
     }
 
     /// One ticket as the board holds it (header and events in time order, the core's JSON
     /// form), or `None` if it is not registered.
     fn ticket(&self, py: Python<'_>, ticket_id: &str) -> PyResult<Option<Report>> {
-        self.get()?
-            .ticket(ticket_id)
-            .map(|t| Report::of(py, t))
+        self.with(py, |board| board.ticket(ticket_id).cloned())
+            .map(|t| Report::of(py, &t))
             .transpose()
     }
 
     /// Every ticket, in registration order, with the board's units table.
-    fn tickets(&self, py: Python<'_>) -> PyResult<Tickets> {
-        let board = self.get()?;
-        let (set, units) = enter(py, || {
-            Ok((
+    fn tickets(&self, py: Python<'_>) -> Tickets {
+        let (set, units) = self.with(py, |board| {
+            (
                 TicketSet::from_tickets(board.tickets().cloned().collect()),
                 board.units().to_vec(),
-            ))
-        })?;
-        Ok(Tickets {
+            )
+        });
+        Tickets {
             set: Arc::new(set),
             diagnostics: Vec::new(),
             units: Some(Arc::new(units)),
-        })
+        }
     }
 
     /// The latest event instant ingested (epoch ms), or `None` before the first.
     #[getter]
-    fn latest_event(&self) -> PyResult<Option<i64>> {
-        Ok(self
-            .get()?
-            .latest_event()
-            .map(hotline_score::Instant::millis))
+    fn latest_event(&self, py: Python<'_>) -> Option<i64> {
+        self.with(py, |board| board.latest_event())
+            .map(hotline_score::Instant::millis)
     }
 
     /// End of the last closed period (epoch ms; earlier events are refused), or `None`.
     #[getter]
-    fn closed_through(&self) -> PyResult<Option<i64>> {
-        Ok(self
-            .get()?
-            .closed_through()
-            .map(hotline_score::Instant::millis))
+    fn closed_through(&self, py: Python<'_>) -> Option<i64> {
+        self.with(py, |board| board.closed_through())
+            .map(hotline_score::Instant::millis)
     }
 
     /// The whole state as bytes (restore with `restore`).
     fn snapshot<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
-        let board = self.get()?;
-        let bytes = enter(py, || board.snapshot())?;
+        let bytes = self.call(py, |board| board.snapshot())?;
         Ok(PyBytes::new(py, &bytes))
     }
 
     /// The whole state as JSON.
     fn snapshot_json(&self, py: Python<'_>) -> PyResult<String> {
-        let board = self.get()?;
-        enter(py, || board.snapshot_json())
+        self.call(py, |board| board.snapshot_json())
     }
 }
 

@@ -9,8 +9,8 @@ use hotline_score::{Calendar as CoreCalendar, Instant};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
 
-use crate::convert::{date_in, date_out, json_text, offset_in, offset_out, path_in};
-use crate::errors::{enter, input_error};
+use crate::convert::{date_in, date_out, int_in, json_config, offset_in, offset_out, path_in};
+use crate::errors::{enter, enter_hinted, input_error};
 use crate::instant;
 use crate::vector::{self, OnError};
 
@@ -35,26 +35,20 @@ struct Options<'py> {
     whole_day: bool,
 }
 
-/// A dict as a JSON value (errors in it have no file position: there is no file).
-fn json_value(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<serde_json::Value> {
-    let text = json_text(py, value)?;
-    serde_json::from_str(&text).map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
-}
-
-fn template_in(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<WeeklyTemplate> {
-    let value = json_value(py, value)?;
+fn template_in(py: Python<'_>, value: &Bound<'_, PyAny>, what: &str) -> PyResult<WeeklyTemplate> {
+    let value = json_config(py, value, what)?;
     enter(py, || WeeklyTemplate::from_value(&value))
 }
 
 fn data_in(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<CalendarData> {
-    let value = json_value(py, value)?;
+    let value = json_config(py, value, "data")?;
     enter(py, || CalendarData::from_value(&value))
 }
 
 fn build(py: Python<'_>, o: Options<'_>) -> PyResult<CoreCalendar> {
     let mut b = CoreCalendar::builder().offset(offset_in(py, o.offset, "offset")?);
     if let Some(t) = &o.template {
-        b = b.template(template_in(py, t)?);
+        b = b.template(template_in(py, t, "template")?);
     }
     if let Some(list) = &o.dated_templates {
         for item in list.try_iter()? {
@@ -74,21 +68,64 @@ fn build(py: Python<'_>, o: Options<'_>) -> PyResult<CoreCalendar> {
                     }
                 }
             };
-            b = b.template_from(date_in(py, &from, "from")?, template_in(py, &template)?);
+            b = b.template_from(
+                date_in(py, &from, "from")?,
+                template_in(py, &template, "dated_templates")?,
+            );
         }
     }
     if o.prc {
         b = b.prc_data();
     }
-    if let Some(list) = &o.data {
-        for item in list.try_iter()? {
-            b = b.data(data_in(py, &item?)?);
+    if let Some(data) = &o.data {
+        // One dict, or a list of them (layered in order).
+        if data.is_instance_of::<PyDict>() {
+            b = b.data(data_in(py, data)?);
+        } else {
+            for item in data.try_iter()? {
+                b = b.data(data_in(py, &item?)?);
+            }
         }
     }
-    if let Some(list) = &o.data_files {
-        for item in list.try_iter()? {
-            let path = path_in(&item?)?;
-            b = b.data(enter(py, || CalendarData::from_path(&path))?);
+    if let Some(files) = &o.data_files {
+        // One path (`str` / `os.PathLike`), or a list of them (layered in order).
+        let paths: Vec<std::path::PathBuf> = if is_path(py, files)? {
+            vec![path_in(files)?]
+        } else {
+            let items = files.try_iter().map_err(|_| {
+                input_error(
+                    py,
+                    "invalid_option",
+                    "data_files",
+                    "`data_files` must be a path or a list of paths".to_owned(),
+                )
+            })?;
+            let mut paths = Vec::new();
+            for item in items {
+                let item = item?;
+                paths.push(path_in(&item).map_err(|_| {
+                    input_error(
+                        py,
+                        "invalid_option",
+                        "data_files",
+                        "`data_files` must be a path or a list of paths".to_owned(),
+                    )
+                })?);
+            }
+            paths
+        };
+        for path in paths {
+            // The core's error, its message prefixed with the file it is about.
+            let data = enter_hinted(
+                py,
+                || CalendarData::from_path(&path),
+                |e| {
+                    let message = e.to_string();
+                    let name = path.display().to_string();
+                    (!message.contains(&name)).then(|| format!("{name}: {message}"))
+                },
+            )?;
+            b = b.data(data);
         }
     }
     if let Some(d) = &o.as_known_on {
@@ -119,6 +156,13 @@ fn build(py: Python<'_>, o: Options<'_>) -> PyResult<CoreCalendar> {
     let b = b.ignore_adjusted_workdays(o.ignore_adjusted_workdays);
     let cal = enter(py, || b.build())?;
     Ok(if o.whole_day { cal.whole_day() } else { cal })
+}
+
+/// Whether `value` is one path (`str`, `bytes` or `os.PathLike`) rather than a list of them.
+fn is_path(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<bool> {
+    Ok(value.is_instance_of::<PyString>()
+        || value.is_instance_of::<pyo3::types::PyBytes>()
+        || value.is_instance(&py.import("os")?.getattr("PathLike")?)?)
 }
 
 fn missing(py: Python<'_>, arg: &str, key: &str) -> PyErr {
@@ -341,14 +385,26 @@ impl Calendar {
     }
 
     /// The earliest instant (epoch ms) with `ms` working time after `t`.
-    fn add_working(&self, py: Python<'_>, t: Bound<'_, PyAny>, ms: i64) -> PyResult<i64> {
+    fn add_working(
+        &self,
+        py: Python<'_>,
+        t: Bound<'_, PyAny>,
+        ms: Bound<'_, PyAny>,
+    ) -> PyResult<i64> {
         let t = instant::extract(py, &t)?;
+        let ms: i64 = int_in(py, &ms, "ms")?;
         enter(py, || self.inner.add_working(t, ms)).map(Instant::millis)
     }
 
     /// The latest instant (epoch ms) with `ms` working time before `t`.
-    fn sub_working(&self, py: Python<'_>, t: Bound<'_, PyAny>, ms: i64) -> PyResult<i64> {
+    fn sub_working(
+        &self,
+        py: Python<'_>,
+        t: Bound<'_, PyAny>,
+        ms: Bound<'_, PyAny>,
+    ) -> PyResult<i64> {
         let t = instant::extract(py, &t)?;
+        let ms: i64 = int_in(py, &ms, "ms")?;
         enter(py, || self.inner.sub_working(t, ms)).map(Instant::millis)
     }
 
@@ -375,9 +431,10 @@ impl Calendar {
         &self,
         py: Python<'py>,
         date: Bound<'py, PyAny>,
-        n: i64,
+        n: Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let d = date_in(py, &date, "date")?;
+        let n: i64 = int_in(py, &n, "n")?;
         let out = enter(py, || self.inner.add_working_days(d, n))?;
         date_out(py, out)
     }
@@ -399,11 +456,12 @@ impl Calendar {
         &self,
         py: Python<'_>,
         start: Bound<'_, PyAny>,
-        n: u32,
+        n: Bound<'_, PyAny>,
         count_start_day: bool,
         deadline_at: &str,
     ) -> PyResult<i64> {
         let start = instant::extract(py, &start)?;
+        let n: u32 = int_in(py, &n, "n")?;
         let opts = day_count(py, count_start_day, deadline_at)?;
         enter(py, || self.inner.working_days_deadline(start, n, opts)).map(Instant::millis)
     }
@@ -482,12 +540,13 @@ impl Calendar {
         &self,
         py: Python<'py>,
         start: Bound<'py, PyAny>,
-        n: u32,
+        n: Bound<'py, PyAny>,
         count_start_day: bool,
         deadline_at: &str,
         errors: &str,
     ) -> PyResult<Bound<'py, PyAny>> {
         let on_error = OnError::parse(py, errors)?;
+        let n: u32 = int_in(py, &n, "n")?;
         let opts = day_count(py, count_start_day, deadline_at)?;
         let (ts, shape) = vector::instants_in(py, &start, "start")?;
         let cal = &self.inner;

@@ -282,7 +282,7 @@ impl Partial {
     fn finalize(&self, py: Python<'_>, external: Option<Bound<'_, PyAny>>) -> PyResult<Metrics> {
         let external = match external {
             Some(e) => {
-                let text = json_text(py, &e)?;
+                let text = json_text(py, &e, "external")?;
                 let mut de = serde_json::Deserializer::from_str(&text);
                 read_external(&mut de)
                     .and_then(|v| de.end().map(|()| v))
@@ -333,6 +333,14 @@ impl Partial {
         units: Bound<'_, PyAny>,
     ) -> PyResult<Partial> {
         let units = units_in(py, &units)?;
+        if !crate::arrow::import::is_arrow(&table) {
+            let (columns, rows) = partial_rows(py, &table)?;
+            let inner = enter(py, || CorePartial::from_rows(&columns, &rows))?;
+            return Ok(Partial {
+                inner,
+                units: Arc::new(units),
+            });
+        }
         let t = crate::arrow::import::read_table(py, &table, "partial")?;
         let mut names = Vec::new();
         let mut unit_col = None;
@@ -418,6 +426,116 @@ impl Partial {
     }
 }
 
+/// The row form of a partial state from a list of dicts (`unit`, then integer counters; a
+/// missing or `None` counter is 0): the counter columns in first-seen order, and the rows.
+#[allow(clippy::type_complexity)]
+fn partial_rows(
+    py: Python<'_>,
+    table: &Bound<'_, PyAny>,
+) -> PyResult<(Vec<String>, Vec<(UnitId, Vec<i64>)>)> {
+    use pyo3::types::{PyDict, PyString};
+    if table.is_instance_of::<PyString>() || table.is_instance_of::<PyDict>() {
+        return Err(input_error(
+            py,
+            "invalid_table",
+            "partial",
+            "`table` must be an Arrow table (pyarrow, polars, pandas >= 2.2 …) or a list of dicts"
+                .to_owned(),
+        ));
+    }
+    let cell_error = |row: usize, column: &str, message: String| {
+        crate::errors::raise(
+            py,
+            "DataError",
+            &message,
+            crate::errors::Fields {
+                code: "invalid_cell_type",
+                field: Some(column.to_owned()),
+                row: Some(row),
+                ..Default::default()
+            },
+        )
+    };
+    let mut columns: Vec<String> = Vec::new();
+    let mut rows: Vec<(UnitId, Vec<i64>)> = Vec::new();
+    for (r, item) in table.try_iter()?.enumerate() {
+        let item = item?;
+        let dict = item.cast::<PyDict>().map_err(|_| {
+            input_error(
+                py,
+                "invalid_table",
+                "partial",
+                format!("partial table row {r}: expected a dict"),
+            )
+        })?;
+        let mut unit = None;
+        let mut values = vec![0i64; columns.len()];
+        for (k, v) in dict.iter() {
+            let key: String = k.extract()?;
+            if key == "unit" {
+                let id = if let Ok(s) = v.cast::<PyString>() {
+                    s.to_cow()?.into_owned()
+                } else if v.is_instance_of::<pyo3::types::PyInt>()
+                    && !v.is_instance_of::<pyo3::types::PyBool>()
+                {
+                    v.str()?.to_cow()?.into_owned()
+                } else {
+                    return Err(cell_error(
+                        r,
+                        "unit",
+                        format!("partial table row {r}, column `unit`: expected a string"),
+                    ));
+                };
+                unit = Some(id);
+                continue;
+            }
+            let n = if crate::convert::is_missing(&v)? {
+                0
+            } else if v.is_instance_of::<pyo3::types::PyBool>() {
+                return Err(cell_error(
+                    r,
+                    &key,
+                    format!(
+                        "partial table row {r}, column `{key}`: expected an integer, got a bool"
+                    ),
+                ));
+            } else {
+                v.extract::<i64>().map_err(|_| {
+                    cell_error(
+                        r,
+                        &key,
+                        format!("partial table row {r}, column `{key}`: expected an integer"),
+                    )
+                })?
+            };
+            let i = match columns.iter().position(|c| *c == key) {
+                Some(i) => i,
+                None => {
+                    columns.push(key);
+                    values.push(0);
+                    columns.len() - 1
+                }
+            };
+            if let Some(slot) = values.get_mut(i) {
+                *slot = n;
+            }
+        }
+        let Some(unit) = unit else {
+            return Err(crate::errors::column_error(
+                py,
+                "missing_column",
+                "unit",
+                format!("partial table row {r} has no `unit`"),
+            ));
+        };
+        rows.push((UnitId::from(unit), values));
+    }
+    for (_, values) in &mut rows {
+        values.resize(columns.len(), 0);
+    }
+    Ok((columns, rows))
+}
+
 /// A per-unit metrics table (counters per role, and external metrics): what schemes score.
 #[pyclass(module = "hotline_score", frozen)]
 pub struct Metrics {
@@ -430,7 +548,7 @@ impl Metrics {
     /// {…}}}, "external": {id: {name: "decimal"}}}`), as text or a dict.
     #[staticmethod]
     fn from_dict(py: Python<'_>, data: Bound<'_, PyAny>) -> PyResult<Self> {
-        let text = json_text(py, &data)?;
+        let text = json_text(py, &data, "metrics")?;
         let inner: MetricsTable = serde_json::from_str(&text).map_err(|e| {
             input_error(
                 py,
@@ -467,7 +585,7 @@ impl Contributions {
     /// From dicts with keys `ticket_id, unit, role, counter, amount`.
     #[staticmethod]
     fn from_list(py: Python<'_>, rows: Bound<'_, PyAny>) -> PyResult<Self> {
-        let text = json_text(py, &rows)?;
+        let text = json_text(py, &rows, "contributions")?;
         let inner: Vec<Contribution> = serde_json::from_str(&text).map_err(|e| {
             input_error(
                 py,

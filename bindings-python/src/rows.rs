@@ -4,12 +4,13 @@
 use std::collections::BTreeMap;
 
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyString};
+use pyo3::types::{PyBool, PyDict, PyInt, PyString};
 use time::UtcOffset;
 
 use crate::arrow::cells::{self, CellError, Expect};
 use crate::arrow::import;
 use crate::arrow::reader::CellReader;
+use crate::convert::is_missing;
 use crate::errors::{Fields, column_error, raise};
 use crate::instant;
 
@@ -215,7 +216,9 @@ fn py_cell(
     column: &str,
     row: usize,
 ) -> PyResult<Option<String>> {
-    if value.is_none() {
+    // None, NaN, pd.NA and pd.NaT (what `DataFrame.to_dict("records")` gives for a missing
+    // cell) are absent cells, as nulls are in an Arrow table.
+    if is_missing(value)? {
         return Ok(None);
     }
     if let Ok(s) = value.cast::<PyString>() {
@@ -227,6 +230,12 @@ fn py_cell(
             return Ok(Some(if b { "true" } else { "false" }.to_owned()));
         }
     } else if let Ok(i) = value.extract::<i64>() {
+        if expect != Expect::Text {
+            return Ok(Some(i.to_string()));
+        }
+    } else if let Ok(i) = value.cast::<PyInt>() {
+        // Beyond i64: written in decimal all the same (an id or attribute keeps every digit; an
+        // instant this large is the core's error, naming the ticket).
         if expect != Expect::Text {
             return Ok(Some(i.to_string()));
         }

@@ -18,7 +18,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::arrow::export::Table;
-use crate::convert::{json_out, json_text, path_in, threads};
+use crate::convert::{config_text, json_out, json_text, path_in, threads};
 use crate::errors::{enter, input_error};
 use crate::instant;
 use crate::metrics::{Contributions, Evaluator, Metrics, Period};
@@ -101,7 +101,7 @@ fn metrics_in(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<Arc<MetricsT
 
 impl Metrics {
     fn from_dict_inner(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<Arc<MetricsTable>> {
-        let text = json_text(py, value)?;
+        let text = json_text(py, value, "metrics")?;
         serde_json::from_str(&text).map(Arc::new).map_err(|e| {
             input_error(
                 py,
@@ -150,7 +150,7 @@ impl Scheme {
                 "`data` must be a dict; use Scheme.from_toml / from_json for text",
             ));
         }
-        let text = json_text(py, &data)?;
+        let text = config_text(py, &data, "data")?;
         wrap(py, || CoreScheme::from_json(&text))
     }
 
@@ -158,7 +158,7 @@ impl Scheme {
     #[staticmethod]
     fn from_file(py: Python<'_>, path: Bound<'_, PyAny>) -> PyResult<Self> {
         let path = path_in(&path)?;
-        let text = read_text(&path)?;
+        let text = read_text(py, &path, "SchemeError", "invalid_encoding")?;
         if path.extension().is_some_and(|e| e == "json") {
             wrap(py, || CoreScheme::from_json(&text))
         } else {
@@ -327,7 +327,7 @@ impl Contributions {
         py: Python<'_>,
         rows: &Bound<'_, PyAny>,
     ) -> PyResult<Vec<hotline_score::metrics::Contribution>> {
-        let text = json_text(py, rows)?;
+        let text = json_text(py, rows, "contributions")?;
         serde_json::from_str(&text).map_err(|e| {
             input_error(
                 py,

@@ -7,7 +7,7 @@ use hotline_score::ticket::Loaded;
 use pyo3::prelude::*;
 
 use crate::arrow::export::Table;
-use crate::convert::date_in;
+use crate::convert::{Bounded, date_in, int_in};
 use crate::errors::enter;
 use crate::ticket::Tickets;
 
@@ -26,24 +26,35 @@ pub fn units_table(units: &[hotline_score::Unit]) -> PyResult<Table> {
 
 /// A synthetic city: `(tickets, units, as_of)`; tickets are valid and carry the units table.
 #[pyfunction]
-#[pyo3(signature = (*, seed=12345, start="2026-01-01", days=90, units=60,
-    tickets_per_day=900, quality_spread=0.6))]
+#[pyo3(signature = (*, seed=None, start="2026-01-01", days=None, units=None,
+    tickets_per_day=None, quality_spread=0.6),
+    text_signature = "(*, seed=12345, start=\"2026-01-01\", days=90, units=60, tickets_per_day=900, quality_spread=0.6)")]
 fn synthetic_city<'py>(
     py: Python<'py>,
-    seed: u64,
+    seed: Option<Bound<'py, PyAny>>,
     start: &str,
-    days: u32,
-    units: usize,
-    tickets_per_day: u32,
+    days: Option<Bound<'py, PyAny>>,
+    units: Option<Bound<'py, PyAny>>,
+    tickets_per_day: Option<Bound<'py, PyAny>>,
     quality_spread: f64,
 ) -> PyResult<(Tickets, Table, i64)> {
+    // Whole numbers are read here, so that a negative or huge one is an `InputError` naming
+    // the argument (defaults: those of the text signature).
+    fn whole<T: TryFrom<i128> + Bounded>(
+        py: Python<'_>,
+        v: Option<Bound<'_, PyAny>>,
+        what: &str,
+        default: T,
+    ) -> PyResult<T> {
+        v.map_or(Ok(default), |v| int_in(py, &v, what))
+    }
     let start_obj = start.into_pyobject(py)?.into_any();
     let config = CityConfig {
-        seed,
+        seed: whole(py, seed, "seed", 12345)?,
         start: date_in(py, &start_obj, "start")?,
-        days,
-        units,
-        tickets_per_day,
+        days: whole(py, days, "days", 90)?,
+        units: whole(py, units, "units", 60)?,
+        tickets_per_day: whole(py, tickets_per_day, "tickets_per_day", 900)?,
         quality_spread,
     };
     let city = enter(py, || SyntheticCity::generate(&config))?;

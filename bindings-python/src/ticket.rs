@@ -442,7 +442,7 @@ fn load_json_py(
     let text = if source.is_instance_of::<PyString>() {
         source.extract::<String>()?
     } else {
-        json_text(py, &source)?
+        json_text(py, &source, "source")?
     };
     let loaded = enter(py, || {
         load_json_parallel(&text, units.as_deref(), mode, threads())

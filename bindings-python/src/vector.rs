@@ -12,6 +12,7 @@ use pyo3::types::{PyList, PyString};
 use crate::arrow::cells::{self, CellError, Instants};
 use crate::arrow::export::ArrowArray;
 use crate::arrow::import;
+use crate::convert::int_in;
 use crate::errors::input_error;
 use crate::instant;
 
@@ -144,8 +145,8 @@ pub fn ints_in(
     what: &str,
     len: usize,
 ) -> PyResult<Amounts> {
-    if let Ok(v) = obj.extract::<i64>() {
-        return Ok(Amounts::All(v));
+    if obj.hasattr("__index__")? && !obj.is_instance_of::<pyo3::types::PyBool>() {
+        return Ok(Amounts::All(int_in(py, obj, what)?));
     }
     let values: Vec<Option<i64>> = if import::is_arrow(obj) {
         let (_, chunks) = import::read_column(py, obj, what)?;
@@ -160,8 +161,38 @@ pub fn ints_in(
                 ));
             }
         }
+    } else if obj.is_instance_of::<PyString>() {
+        return Err(input_error(
+            py,
+            "invalid_argument",
+            what,
+            format!("`{what}` must be an int or a sequence of ints, not a string"),
+        ));
     } else {
-        obj.extract()?
+        let mut values = Vec::new();
+        let items = obj.try_iter().map_err(|_| {
+            input_error(
+                py,
+                "invalid_argument",
+                what,
+                format!(
+                    "`{what}` must be an int or a sequence of ints; got a {}",
+                    obj.get_type()
+                        .name()
+                        .map(|n| n.to_string())
+                        .unwrap_or_default()
+                ),
+            )
+        })?;
+        for (i, item) in items.enumerate() {
+            let item = item?;
+            values.push(if item.is_none() {
+                None
+            } else {
+                Some(int_in(py, &item, &format!("{what}[{i}]"))?)
+            });
+        }
+        values
     };
     same_len(py, len, values.len(), what)?;
     Ok(Amounts::Each(values))

@@ -46,8 +46,15 @@ def test_single_events_and_refusals() -> None:
     assert (info.value.code, info.value.ticket_id) == ("board_unknown_ticket", "T9")
     with pytest.raises(hs.DataError):
         board.ingest("T1", {"at": "2026-03-02T10:00:00+08:00", "type": "signed", "unit": "u7"})
-    with pytest.raises(hs.InputError):
+    # An event is read as the events-table row it is: the core's own error, naming the ticket,
+    # the field and the index the event would take.
+    with pytest.raises(hs.DataError) as info:
         board.ingest("T1", {"at": "2026-03-02T10:00:00+08:00", "type": "teleported"})
+    err = info.value
+    assert (err.code, err.ticket_id, err.event_index, err.field) == ("unknown_event_type", "T1", 1, "type")
+    with pytest.raises(hs.InputError) as info:
+        board.ingest("T1", {"at": "2026-03-02T10:00:00+08:00", "type": "signed", "unti": "u1"})
+    assert (info.value.code, info.value.field) == ("invalid_input", "event")
     standings = board.standings("2026-03-02T10:00:00+08:00").to_python()
     assert standings["groups"][0]["units"][0]["rank"] == 1
 
@@ -142,8 +149,15 @@ def test_ingest_ticket_and_batch() -> None:
     assert held is not None and [e["type"] for e in held.to_python()["events"]] == ["dispatched"]
     assert small.ticket("T9") is None
     assert small.latest_event == hs.parse_instant(dispatched["at"])
+    # An item without its "input" tag is that item's rejection, naming it; the batch goes on.
+    [untagged] = small.ingest_batch([{"ticket_id": "T1", "event": dispatched}])
+    assert untagged["status"] == "rejected"
+    err = untagged["error"]
+    assert isinstance(err, hs.InputError)
+    assert (err.code, err.field, err.row) == ("invalid_input", "input", 0)
+    assert "inputs[0]" in str(err)
     with pytest.raises(hs.InputError) as info:
-        small.ingest_batch([{"ticket_id": "T1", "event": dispatched}])  # no "input" tag
+        small.ingest_batch({"input": "ticket", **header})  # a dict, not a list of items
     assert (info.value.code, info.value.field) == ("invalid_input", "inputs")
 
 

@@ -81,8 +81,8 @@ class Calendar:
         prc: bool = True,
         template: Optional[Mapping[str, Any]] = None,
         dated_templates: Optional[Sequence[Any]] = None,
-        data: Optional[Sequence[Mapping[str, Any]]] = None,
-        data_files: Optional[Sequence[_PathLike]] = None,
+        data: Optional[Union[Mapping[str, Any], Sequence[Mapping[str, Any]]]] = None,
+        data_files: Optional[Union[_PathLike, Sequence[_PathLike]]] = None,
         as_known_on: Optional[_DateLike] = None,
         ignore_adjusted_workdays: bool = False,
         coverage: Optional[Sequence[_DateLike]] = None,
@@ -266,7 +266,7 @@ class Partial:
     def finalize(self, external: Optional[Mapping[str, Mapping[str, Any]]] = None) -> Metrics: ...
     def to_table(self) -> Table: ...
     @staticmethod
-    def from_table(table: Any, units: _TableLike) -> Partial: ...
+    def from_table(table: _TableLike, units: _TableLike) -> Partial: ...
     def to_json(self) -> str: ...
     def __len__(self) -> int: ...
 
@@ -402,7 +402,8 @@ def synthetic_city(
 
 @final
 class Board:
-    """The real-time scoreboard (SPEC §8): ingest events, query at any ``as_of``."""
+    """The real-time scoreboard (SPEC §8): ingest events, query at any ``as_of``. Safe to share
+    between threads: calls serialize on the board's lock."""
 
     def __new__(
         cls,
@@ -430,7 +431,7 @@ class Board:
     def ingest(self, ticket_id: str, event: Mapping[str, Any]) -> Literal["accepted", "duplicate"]:
         """Ingests one event (JSON form) of a registered ticket; a refusal raises, changing nothing."""
     def ingest_batch(self, inputs: Sequence[Mapping[str, Any]]) -> list[_ItemOutcome]:
-        """Ingests ``{"input": "ticket", …}`` / ``{"input": "event", "ticket_id", "event"}`` items in order: one outcome per item."""
+        """Ingests ``{"input": "ticket", …}`` / ``{"input": "event", "ticket_id", "event"}`` items in order: one outcome per item (an item that cannot be read is rejected with its error; the others go on)."""
     def ingest_ticket(self, ticket: Mapping[str, Any]) -> list[_ItemOutcome]:
         """Registers one ticket (the JSON form of ``load_json``) and ingests its events in order: one outcome per item."""
     def ingest_tickets(self, tickets: Tickets) -> _IngestOutcome:

@@ -115,10 +115,15 @@ pub fn push_text(
         DataType::Utf8 => out.extend(arr.as_string::<i32>().iter().map(owned)),
         DataType::LargeUtf8 => out.extend(arr.as_string::<i64>().iter().map(owned)),
         DataType::Utf8View => out.extend(arr.as_string_view().iter().map(owned)),
-        DataType::Dictionary(_, v) if is_string(v) => {
+        DataType::Dictionary(_, _) => {
+            // A categorical: its values read as the column's own cells would (strings, or
+            // integers where the column takes them); a refusal names the dictionary type.
             let dict = arr.as_any_dictionary();
             let mut values = Vec::with_capacity(dict.values().len());
-            push_text(dict.values().as_ref(), Expect::Text, &mut values)?;
+            push_text(dict.values().as_ref(), expect, &mut values).map_err(|e| match e {
+                CellError::Type(_) => CellError::Type(t.clone()),
+                other => other,
+            })?;
             let keys = dict.normalized_keys();
             for (i, k) in keys.iter().enumerate() {
                 out.push(if arr.is_null(i) {

@@ -49,7 +49,17 @@ pub fn read_table(py: Python<'_>, obj: &Bound<'_, PyAny>, what: &str) -> PyResul
             ),
         ));
     };
-    let schema = Arc::new(Schema::new(fields.clone()));
+    // pandas writes its index as columns: an unnamed one as `__index_level_N__` (listed in the
+    // schema's `pandas` metadata), which is not data; a named index (`set_index("ticket_id")`)
+    // keeps its name and is read as the column it names.
+    let keep: Vec<usize> = (0..fields.len())
+        .filter(|i| fields.get(*i).is_some_and(|f| !is_pandas_index(f.name())))
+        .collect();
+    let kept: Vec<Field> = keep
+        .iter()
+        .filter_map(|i| fields.get(*i).map(|f| f.as_ref().clone()))
+        .collect();
+    let schema = Arc::new(Schema::new(kept));
     let mut batches = Vec::with_capacity(arrays.len());
     for array in arrays {
         let Some(s) = array.as_any().downcast_ref::<StructArray>() else {
@@ -59,11 +69,23 @@ pub fn read_table(py: Python<'_>, obj: &Bound<'_, PyAny>, what: &str) -> PyResul
                 "a batch is not a struct array".to_owned(),
             ));
         };
-        let batch = RecordBatch::try_new(schema.clone(), s.columns().to_vec())
+        let columns = keep
+            .iter()
+            .filter_map(|i| s.columns().get(*i).cloned())
+            .collect();
+        let batch = RecordBatch::try_new(schema.clone(), columns)
             .map_err(|e| bad_stream(py, what, e.to_string()))?;
         batches.push(batch);
     }
     Ok(Table { schema, batches })
+}
+
+/// Whether `name` is the column pandas writes for an unnamed index level
+/// (`__index_level_0__`, `__index_level_1__` …).
+pub fn is_pandas_index(name: &str) -> bool {
+    name.strip_prefix("__index_level_")
+        .and_then(|rest| rest.strip_suffix("__"))
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// Reads `obj` as one column (chunks of one array type). `what` names the argument in errors.
@@ -115,9 +137,8 @@ fn read(py: Python<'_>, obj: &Bound<'_, PyAny>, what: &str) -> PyResult<(Field, 
             )
         };
         let field = Field::try_from(schema).map_err(|e| bad_stream(py, what, e.to_string()))?;
-        // SAFETY: `array` and `schema` come from the same producer and describe each other.
         let data =
-            unsafe { from_ffi(array, schema) }.map_err(|e| bad_stream(py, what, e.to_string()))?;
+            import_array(array, schema, field.data_type()).map_err(|e| bad_stream(py, what, e))?;
         return Ok((field, vec![make_array(data)]));
     }
     Err(pyo3::exceptions::PyTypeError::new_err(format!(
@@ -150,11 +171,99 @@ fn drain(mut stream: FFI_ArrowArrayStream) -> Result<(Field, Vec<ArrayRef>), Str
         if array.is_released() {
             break;
         }
-        // SAFETY: the array was produced by the stream whose schema is `schema`.
-        let data = unsafe { from_ffi(array, &schema) }.map_err(|e| e.to_string())?;
+        let data = import_array(array, &schema, field.data_type())?;
         chunks.push(make_array(data));
     }
     Ok((field, chunks))
+}
+
+/// Imports one array of a producer whose schema is `schema` (of type `data_type`).
+///
+/// Null-typed arrays that declare buffers are read as having none: the C data interface gives a
+/// null array no buffers and arrow-rs refuses any, but polars exports its `Null` columns with
+/// one (an absent validity bitmap). Their buffer count is set to 0 for the import and, for
+/// child arrays, put back right after, so the producer's release callback finds its struct as
+/// it wrote it.
+fn import_array(
+    mut array: FFI_ArrowArray,
+    schema: &FFI_ArrowSchema,
+    data_type: &DataType,
+) -> Result<arrow_data::ArrayData, String> {
+    let mut patched = Vec::new();
+    if matches!(data_type, DataType::Null) {
+        array.n_buffers = 0;
+    }
+    // SAFETY: `array` is a live array of the producer (not yet released), whose children and
+    // dictionary follow `data_type`, the type its schema declares.
+    unsafe { empty_null_children(&array, data_type, &mut patched) };
+    // SAFETY: `array` and `schema` come from the same producer and describe each other.
+    let data = unsafe { from_ffi(array, schema) }.map_err(|e| e.to_string());
+    for (child, n_buffers) in patched {
+        // SAFETY: the children belong to the producer's array, imported just above and not
+        // released before the returned data (or the error) is dropped.
+        unsafe { (*child).n_buffers = n_buffers };
+    }
+    data
+}
+
+/// Sets the buffer count of the Null-typed descendants of `array` that declare buffers to 0,
+/// recording each (pointer, old count) in `patched`.
+///
+/// # Safety
+/// `array` must be a live C data array whose children and dictionary follow `data_type`.
+unsafe fn empty_null_children(
+    array: &FFI_ArrowArray,
+    data_type: &DataType,
+    patched: &mut Vec<(*mut FFI_ArrowArray, i64)>,
+) {
+    let children: Vec<&DataType> = match data_type {
+        DataType::Struct(fields) => fields.iter().map(|f| f.data_type()).collect(),
+        DataType::List(f)
+        | DataType::LargeList(f)
+        | DataType::FixedSizeList(f, _)
+        | DataType::ListView(f)
+        | DataType::LargeListView(f)
+        | DataType::Map(f, _) => vec![f.data_type()],
+        DataType::Dictionary(_, values) => {
+            // SAFETY: the dictionary of a live dictionary-encoded array, if present.
+            unsafe { visit(array.dictionary, values, patched) };
+            return;
+        }
+        _ => return,
+    };
+    if array.children.is_null() {
+        return;
+    }
+    let n = usize::try_from(array.n_children)
+        .unwrap_or(0)
+        .min(children.len());
+    for (i, child_type) in children.into_iter().take(n).enumerate() {
+        // SAFETY: `children` holds `n_children` pointers (the C data interface).
+        let child = unsafe { *array.children.add(i) };
+        // SAFETY: a child of a live array.
+        unsafe { visit(child, child_type, patched) };
+    }
+}
+
+/// [`empty_null_children`] of one child (or dictionary) `array`, and the child itself.
+///
+/// # Safety
+/// `array` must be null or point to a live C data array of type `data_type`.
+unsafe fn visit(
+    array: *mut FFI_ArrowArray,
+    data_type: &DataType,
+    patched: &mut Vec<(*mut FFI_ArrowArray, i64)>,
+) {
+    // SAFETY: null or a live array (the caller's contract).
+    let Some(child) = (unsafe { array.as_mut() }) else {
+        return;
+    };
+    if matches!(data_type, DataType::Null) && child.n_buffers > 0 {
+        patched.push((array, child.n_buffers));
+        child.n_buffers = 0;
+    }
+    // SAFETY: as above.
+    unsafe { empty_null_children(child, data_type, patched) };
 }
 
 fn last_error(stream: &mut FFI_ArrowArrayStream, rc: i32) -> String {

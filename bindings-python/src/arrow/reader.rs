@@ -25,6 +25,9 @@ pub enum CellReader<'a> {
     Millis(&'a PrimitiveArray<TimestampMillisecondType>),
     /// Integers and other timestamps (as epoch ms), written as decimal text.
     Ints(Vec<Option<i64>>),
+    /// `uint64`, read in place: values above `i64::MAX` are written in decimal all the same
+    /// (an id keeps every digit; an instant that large is the core's error, naming the ticket).
+    U64(&'a PrimitiveArray<UInt64Type>),
 }
 
 fn ints(arr: &dyn Array) -> Option<Vec<Option<i64>>> {
@@ -38,7 +41,7 @@ fn ints(arr: &dyn Array) -> Option<Vec<Option<i64>>> {
         };
     }
     cast!(Int8 => Int8Type, Int16 => Int16Type, Int32 => Int32Type, Int64 => Int64Type,
-        UInt8 => UInt8Type, UInt16 => UInt16Type, UInt32 => UInt32Type, UInt64 => UInt64Type)
+        UInt8 => UInt8Type, UInt16 => UInt16Type, UInt32 => UInt32Type)
 }
 
 impl<'a> CellReader<'a> {
@@ -53,7 +56,12 @@ impl<'a> CellReader<'a> {
             DataType::Dictionary(_, _) => {
                 let dict = arr.as_any_dictionary();
                 let mut values = Vec::new();
-                cells::push_text(dict.values().as_ref(), Expect::Text, &mut values)?;
+                cells::push_text(dict.values().as_ref(), expect, &mut values).map_err(
+                    |e| match e {
+                        CellError::Type(_) => CellError::Type(t.clone()),
+                        other => other,
+                    },
+                )?;
                 let keys = dict
                     .normalized_keys()
                     .into_iter()
@@ -74,6 +82,7 @@ impl<'a> CellReader<'a> {
                     expect,
                 )?),
             },
+            DataType::UInt64 if expect != Expect::Text => CellReader::U64(arr.as_primitive()),
             _ if t.is_integer() && expect != Expect::Text => {
                 CellReader::Ints(ints(arr).ok_or_else(|| CellError::Type(t.clone()))?)
             }
@@ -112,6 +121,14 @@ impl<'a> CellReader<'a> {
                 write_int(scratch, x);
                 Some(scratch.as_str())
             }
+            CellReader::U64(a) => {
+                if i >= a.len() || a.is_null(i) {
+                    return None;
+                }
+                scratch.clear();
+                scratch.push_str(&a.value(i).to_string());
+                Some(scratch.as_str())
+            }
         };
         text.filter(|t| !t.is_empty())
     }
@@ -123,6 +140,10 @@ impl<'a> CellReader<'a> {
             CellReader::Millis(_) | CellReader::Ints(_) => match self.int(i) {
                 Some(ms) => InstantCell::Millis(ms),
                 None => InstantCell::Text(""),
+            },
+            CellReader::U64(a) if i < a.len() && a.is_valid(i) => match i64::try_from(a.value(i)) {
+                Ok(ms) => InstantCell::Millis(ms),
+                Err(_) => InstantCell::Text(self.cell(i, scratch).unwrap_or_default()),
             },
             _ => InstantCell::Text(self.cell(i, scratch).unwrap_or_default()),
         }

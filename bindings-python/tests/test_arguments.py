@@ -1,0 +1,109 @@
+"""Arguments the binding cannot use are typed errors naming the argument, never a bare
+OverflowError / TypeError / OSError; single paths and dicts where lists are usual; partial
+states from lists of dicts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+import hotline_score as hs
+
+CAL = hs.Calendar.prc()
+T = "2026-03-02T09:00:00+08:00"
+
+
+def refused(call: Callable[[], Any]) -> hs.InputError:
+    with pytest.raises(hs.InputError) as info:
+        call()
+    return info.value
+
+
+@pytest.mark.parametrize(
+    ("call", "field"),
+    [
+        (lambda: CAL.working_days_deadline(T, -1), "n"),
+        (lambda: CAL.working_days_deadline(T, 2**32), "n"),
+        (lambda: CAL.working_days_deadline_array([T], -1), "n"),
+        (lambda: CAL.add_working(T, 2**63), "ms"),
+        (lambda: CAL.sub_working(T, -(2**63) - 1), "ms"),
+        (lambda: CAL.add_working(T, 1.5), "ms"),
+        (lambda: CAL.add_working_days("2026-03-02", 2**70), "n"),
+        (lambda: CAL.add_working_array([T], 2**63), "ms"),
+        (lambda: CAL.add_working_array([T, T], [1, 2**63]), "ms[1]"),
+        (lambda: CAL.sub_working_array([T], ["1h"]), "ms[0]"),
+        (lambda: CAL.add_working_array([T], "3600000"), "ms"),
+        (lambda: hs.synthetic_city(days=-1), "days"),
+        (lambda: hs.synthetic_city(seed=2**64), "seed"),
+        (lambda: hs.synthetic_city(units=-3), "units"),
+        (lambda: hs.synthetic_city(tickets_per_day=True), "tickets_per_day"),
+    ],
+)
+def test_whole_numbers_out_of_range_are_input_errors(call: Callable[[], Any], field: str) -> None:
+    err = refused(call)
+    assert (err.code, err.field) == ("invalid_argument", field)
+    assert f"`{field}`" in str(err)
+
+
+def test_whole_numbers_in_range_still_work() -> None:
+    assert CAL.working_days_deadline(T, 0) == CAL.working_days_deadline(T, False or 0)
+    assert CAL.add_working_array([T, None], [3_600_000, None]) == [CAL.add_working(T, 3_600_000), None]
+    assert CAL.add_working_array([T], 3_600_000) == [CAL.add_working(T, 3_600_000)]
+    tickets, units, _ = hs.synthetic_city(days=1, tickets_per_day=5, units=3)
+    assert len(tickets) > 0 and units.num_rows == 3
+
+
+@pytest.mark.parametrize(("loader", "cls"), [(hs.Policy.from_file, hs.PolicyError), (hs.Scheme.from_file, hs.SchemeError)])
+def test_a_gbk_file_is_a_typed_error(tmp_path: Path, loader: Callable[[Path], Any], cls: type) -> None:
+    path = tmp_path / "limits.toml"
+    path.write_bytes('name = "河南"\n'.encode("gbk"))
+    with pytest.raises(cls) as info:
+        loader(path)
+    err = info.value
+    assert (err.code, err.field, err.line, err.column) == ("invalid_encoding", str(path), 1, 9)
+    assert "UTF-8" in str(err)
+
+
+def test_calendar_data_files_one_path_or_many_and_errors_name_the_file(tmp_path: Path) -> None:
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps({"format": 1, "notices": []}), encoding="utf-8")
+    bad = tmp_path / "bad.toml"
+    bad.write_text("format = 1\n[[notices]]\nbogus = 1\n", encoding="utf-8")
+    base = hs.Calendar(prc=False, template={"weekdays": ["09:00-17:00"]}, coverage=["2026-01-01", "2026-12-31"])
+    for files in (str(good), good, [good], [str(good)]):
+        cal = hs.Calendar(
+            prc=False, template={"weekdays": ["09:00-17:00"]}, coverage=["2026-01-01", "2026-12-31"], data_files=files
+        )
+        assert cal.add_working(T, 3_600_000) == base.add_working(T, 3_600_000)
+    for files in (str(bad), [good, bad]):
+        with pytest.raises(hs.CalendarError) as info:
+            hs.Calendar(data_files=files)
+        assert info.value.code == "unknown_calendar_key"
+        assert str(info.value).startswith(f"{bad}: ")
+    err = refused(lambda: hs.Calendar(data_files=5))
+    assert (err.code, err.field) == ("invalid_option", "data_files")
+
+
+def test_calendar_data_one_dict_or_many() -> None:
+    data = {"format": 1, "notices": []}
+    kw: dict[str, Any] = dict(prc=False, template={"weekdays": ["09:00-17:00"]}, coverage=["2026-01-01", "2026-12-31"])
+    assert hs.Calendar(data=data, **kw).add_working(T, 1) == hs.Calendar(data=[data], **kw).add_working(T, 1)
+
+
+def test_partial_from_a_list_of_dicts() -> None:
+    city, units, as_of = hs.synthetic_city(days=5, tickets_per_day=30, units=5)
+    period = hs.Scheme.preset("sanmenxia").period_at(as_of)
+    partial = hs.Evaluator(units).partial(city, period=period, as_of=as_of)
+    rows = partial.to_table().to_pylist()
+    assert hs.Partial.from_table(rows, units).to_json() == partial.to_json()
+    # Rows of one unit add up; a missing or None counter is 0.
+    half = [{**r, **{k: None for k in r if k != "unit"}} for r in rows]
+    assert hs.Partial.from_table(rows + half, units).to_json() == partial.to_json()
+    with pytest.raises(hs.DataError) as info:
+        hs.Partial.from_table([{**rows[0], "lead_due": "3"}], units)
+    assert (info.value.code, info.value.field, info.value.row) == ("invalid_cell_type", "lead_due", 0)
+    err = refused(lambda: hs.Partial.from_table("unit,lead_due", units))
+    assert (err.code, err.field) == ("invalid_table", "partial")
