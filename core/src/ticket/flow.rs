@@ -18,7 +18,7 @@ use crate::clocks::Body;
 use crate::instant::Instant;
 use crate::ticket::EventParts;
 use crate::ticket::problem::Violation;
-use crate::ticket::{MAX_EVENTS_PER_TICKET, Ticket, TicketErrorKind};
+use crate::ticket::{MAX_EVENTS_PER_TICKET, Ticket, TicketErrorKind, TicketRow};
 
 /// How a check names units and remembers event ids.
 pub(crate) trait FlowKeys<'e> {
@@ -107,6 +107,24 @@ impl<K: Copy + Eq + Hash> Default for Flow<K> {
 pub(crate) fn check_header(ticket: &Ticket) -> Result<(), Violation> {
     if ticket.id.is_empty() {
         return Err(Violation::ticket("id", TicketErrorKind::MissingField));
+    }
+    // In a tickets table an attribute is a column: one named like a ticket's own column would
+    // stand for it there.
+    if let Some(name) = ticket
+        .attributes
+        .keys()
+        .find(|k| TicketRow::COLUMNS.contains(&k.as_str()))
+    {
+        return Err(Violation::ticket(
+            &format!("attributes.{name}"),
+            TicketErrorKind::MalformedValue {
+                value: name.clone(),
+                expected: format!(
+                    "an attribute name ({} are the tickets table's own columns)",
+                    TicketRow::COLUMNS.join(", ")
+                ),
+            },
+        ));
     }
     Ok(())
 }
