@@ -161,7 +161,10 @@ fn read_ticket(value: Value) -> Result<(Ticket, Option<Violation>), Violation> {
                 for (name, a) in object(v, "an object of strings").map_err(bad)? {
                     let a = text_value(a, false)
                         .map_err(|k| Violation::ticket(&format!("attributes.{name}"), k))?;
-                    attributes.insert(name, a.unwrap_or_default());
+                    // A null or empty value is no value, as an empty cell of a tickets table.
+                    if let Some(a) = a.filter(|a| !a.is_empty()) {
+                        attributes.insert(name, a);
+                    }
                 }
             }
             "events" => match v {
@@ -242,6 +245,22 @@ fn read_event(index: usize, value: Value) -> Result<crate::ticket::Event, Violat
 mod tests {
     use super::*;
     use crate::synthetic::{CityConfig, SyntheticCity};
+
+    /// A null or empty attribute is absent, on both paths, as an empty tickets-table cell.
+    #[test]
+    fn empty_attributes_are_absent() {
+        let text = r#"[{"id":"T1","kind":"help","received_at":"2026-03-02T09:00:00+08:00",
+            "attributes":{"a":"","b":null,"c":"x"}}]"#;
+        let fast = load_json(text, None, Mode::Strict).unwrap();
+        let keys: Vec<&str> = fast.tickets[0]
+            .attributes
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(keys, ["c"]);
+        let values: Vec<Value> = serde_json::from_str(text).unwrap();
+        assert_eq!(load_values(values, None, Mode::Strict).unwrap(), fast);
+    }
 
     #[test]
     fn fast_and_precise_paths_agree() {
