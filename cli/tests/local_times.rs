@@ -104,7 +104,8 @@ fn without_the_option_the_error_names_it() {
         lines[1].starts_with("hint: ") && lines[1].ends_with("--local-times"),
         "{err}"
     );
-    // `check` lists every such ticket, then the hint once; the hint is not counted.
+    // `check` lists every such ticket on stdout, and the hint once on stderr: advice, not a
+    // problem.
     let o = run_in(&local, &["check", "tickets.csv", "events.csv", "units.csv"]);
     assert_eq!(code(&o), 1);
     let out = stdout(&o);
@@ -113,7 +114,12 @@ fn without_the_option_the_error_names_it() {
         .filter(|l| l.contains("[malformed_timestamp]"))
         .count();
     assert_eq!(problems, 7, "{out}");
-    assert_eq!(out.lines().filter(|l| l.starts_with("hint: ")).count(), 1);
+    assert!(!out.contains("hint: "), "{out}");
+    let hints = stderr(&o)
+        .lines()
+        .filter(|l| l.starts_with("hint: "))
+        .count();
+    assert_eq!(hints, 1, "{}", stderr(&o));
     assert!(
         stderr(&o).contains("7 problem(s) in 1 file(s)"),
         "{}",
@@ -142,4 +148,48 @@ fn whole_ticket_json_refuses_the_option() {
     );
     assert_eq!(code(&o), 2, "{}", stderr(&o));
     assert!(stderr(&o).contains("holds whole tickets"), "{}", stderr(&o));
+}
+
+/// The hint is about timestamps without an offset only: one that has an offset and is wrong
+/// for another reason gets no hint, and `check` counts the files its problems are in.
+#[test]
+fn no_hint_for_a_bad_timestamp_with_an_offset() {
+    let dir = scratch("hint-with-offset");
+    std::fs::write(
+        dir.join("t.csv"),
+        "ticket_id,kind,received_at\nT1,help,2026-03-02T25:00:00+08:00\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("e.csv"),
+        "ticket_id,at,type,unit\nT9,2026-03-02T09:00:00+08:00,dispatched,u1\n",
+    )
+    .unwrap();
+    let o = run_in(&dir, &["check", "t.csv", "e.csv"]);
+    assert_eq!(code(&o), 1);
+    assert!(
+        stdout(&o).contains("[malformed_timestamp]"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(!stderr(&o).contains("hint: "), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("2 problem(s) in 2 file(s)"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run_in(
+        &dir,
+        &[
+            "score",
+            "--tickets",
+            "t.csv",
+            "--events",
+            "e.csv",
+            "--period",
+            "2026-03",
+        ],
+    );
+    assert_eq!(code(&o), 1);
+    assert!(!stderr(&o).contains("hint: "), "{}", stderr(&o));
 }

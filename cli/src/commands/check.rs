@@ -109,19 +109,26 @@ pub fn run(args: &CheckArgs) -> CliResult<()> {
     for f in &failures {
         writeln!(out, "{f}")?;
     }
-    // One problem per line; a hint after problems is not one.
-    let count: usize = failures
+    // One problem per line, each starting with its file's name.
+    let count: usize = failures.iter().map(|f| f.lines().count()).sum();
+    let in_files = args
+        .files
         .iter()
-        .map(|f| f.lines().filter(|l| !l.starts_with("hint: ")).count())
-        .sum();
+        .filter(|path| {
+            let prefix = format!("{}:", path.display());
+            failures
+                .iter()
+                .any(|f| f.lines().any(|l| l.starts_with(&prefix)))
+        })
+        .count()
+        .max(1);
     if failures.is_empty() {
         Ok(())
     } else {
         out.flush()?;
         let _ = writeln!(
             std::io::stderr(),
-            "{count} problem(s) in {} file(s)",
-            failures.len()
+            "{count} problem(s) in {in_files} file(s)"
         );
         Err(Failure::Reported)
     }
@@ -239,9 +246,10 @@ fn check_data(
         local_times,
     };
     let data = load(&files, Mode::Lenient, CHINA_OFFSET, Progress::new())?;
-    let mut text = problems_failure(&data.problems).to_string();
+    let text = problems_failure(&data.problems).to_string();
     if let Some(hint) = data.hint {
-        text = format!("{text}\n{hint}");
+        // Advice, not a problem: on stderr, with the count.
+        eprintln!("{hint}");
     }
     Ok((
         format!(

@@ -71,10 +71,19 @@ pub struct DataSet {
 pub const LOCAL_TIMES_HINT: &str = "hint: a timestamp without an offset (`2026-03-02 09:30:00`, \
      as database exports write them) is read as local time with --local-times";
 
-/// [`LOCAL_TIMES_HINT`] after a failure on a bad timestamp, unless `--local-times` was given.
+/// What the core's message says of a timestamp without an offset (`Error::MissingOffset`): the
+/// one bad timestamp [`LOCAL_TIMES_HINT`] is about.
+const NO_OFFSET: &str = "has no UTC offset";
+
+/// [`LOCAL_TIMES_HINT`] after a failure on a timestamp without an offset, unless
+/// `--local-times` was given.
 fn with_hint(files: &DataFiles, failure: Failure) -> Failure {
     match failure {
-        Failure::Data(m) if !files.local_times && m.contains("[malformed_timestamp]") => {
+        Failure::Data(m)
+            if !files.local_times
+                && m.contains("[malformed_timestamp]")
+                && m.contains(NO_OFFSET) =>
+        {
             Failure::Data(format!("{m}\n{LOCAL_TIMES_HINT}"))
         }
         other => other,
@@ -184,7 +193,9 @@ pub fn load(
         // In file order, whatever the number of threads.
         problems.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
     }
-    let timestamps = problems.iter().any(|p| p.code == "malformed_timestamp");
+    let timestamps = problems
+        .iter()
+        .any(|p| p.code == "malformed_timestamp" && p.message.contains(NO_OFFSET));
     Ok(DataSet {
         units,
         tickets,
