@@ -122,7 +122,11 @@ export type Decimal = string
 /** Counters of one role: counter name → integer (see the SPEC §5 catalog). */
 export type RoleCounters = Record<string, number>
 
-/** A per-unit metrics table: what schemes score (`Partial.finalize`, or computed in SQL). */
+/**
+ * A per-unit metrics table: what schemes score (`Partial.finalize`, or computed in SQL). A role
+ * left out has no counters (a query omits a role without assignments), and so does a counter
+ * left out of a role; tables the library returns always have both roles.
+ */
 export interface Metrics {
   units: Record<string, { lead?: RoleCounters; assisting?: RoleCounters }>
   external?: Record<string, Record<string, Decimal>>

@@ -122,7 +122,11 @@ export type Decimal = string
 /** Counters of one role: counter name → integer (see the SPEC §5 catalog). */
 export type RoleCounters = Record<string, number>
 
-/** A per-unit metrics table: what schemes score (`Partial.finalize`, or computed in SQL). */
+/**
+ * A per-unit metrics table: what schemes score (`Partial.finalize`, or computed in SQL). A role
+ * left out has no counters (a query omits a role without assignments), and so does a counter
+ * left out of a role; tables the library returns always have both roles.
+ */
 export interface Metrics {
   units: Record<string, { lead?: RoleCounters; assisting?: RoleCounters }>
   external?: Record<string, Record<string, Decimal>>
@@ -697,14 +701,23 @@ export declare class Tickets {
   get diagnostics(): Array<Diagnostic>
   /** The ticket ids, in order. */
   ids(): Array<string>
-  /** Tickets `start..end` (clamped), as a new `Tickets` (no diagnostics). */
-  slice(start: number, end?: number | undefined | null): Tickets
+  /**
+   * Tickets `start..end` as a new `Tickets` (no diagnostics), as `Array.prototype.slice`
+   * counts: a negative index counts from the end (`slice(-2)` is the last two tickets),
+   * indices are clamped to `0..length` (`±Infinity` included), `end` defaults to `length`
+   * and `start` to 0, and `start >= end` gives no tickets. An index that is not a whole number
+   * (`1.5`, `NaN`) throws `invalid_argument`.
+   */
+  slice(start?: number | undefined | null, end?: number | undefined | null): Tickets
   /** The tickets as plain objects (the core's JSON form). */
   toObjects(): Array<TicketObject>
   /** The tickets as the core's JSON text (byte-identical to Rust's `serde_json`). */
   toJson(): string
-  /** The flat tables (SPEC §3.2a) as row objects: `{ tickets, events }`. */
-  toRows(): { tickets: Array<Record<string, string>>, events: Array<Record<string, string>> }
+  /**
+   * The flat tables (SPEC §3.2a) as row objects: `{ tickets, events }`. Every row has every
+   * column of its table; a cell the ticket or event has no value for is `null`.
+   */
+  toRows(): { tickets: Array<Record<string, string | null>>, events: Array<Record<string, string | null>> }
   /**
    * The columnar form (`fromColumns` reads it back): typed arrays and dictionaries, as
    * arrays of strings or, with `{ packed: true }`, as `PackedStrings`.
@@ -1053,7 +1066,8 @@ export interface Unit {
 
 /**
  * A weekly template: working intervals (`"09:00-12:00"`, an interval may end at `24:00`) per
- * group of days or single day; single days apply after the groups.
+ * group of days or single day; single days apply after the groups. Read by the core's
+ * template reader: any other key is an `unknown_calendar_key` error.
  */
 export interface WeeklyTemplate {
   /** Every day of the week. */

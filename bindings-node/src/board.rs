@@ -6,19 +6,21 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use hotline_score::board::{Board as CoreBoard, BoardBuilder, Ingest, Input, TicketHeader};
 use hotline_score::metrics::DueAnchor;
-use hotline_score::ticket::{EventRow, Mode, load_json};
+use hotline_score::ticket::{EventRow, Mode, TicketErrorKind, load_json};
 use hotline_score::{Calendar as CoreCalendar, Error as CoreError, Policy as CorePolicy};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde_json::Value;
 
+use crate::args::{Keys, Opts, Text};
 use crate::calendar::Calendar;
 use crate::decimal;
 use crate::errors::{Failure, Fallible, bad_arg, enter, failure_object, named};
 use crate::instant::When;
 use crate::json::{self, JsonValue};
-use crate::metrics::{PeriodInput, PeriodOut, period_in, period_out};
+use crate::metrics::{PeriodArg, PeriodOut, period_in, period_out};
 use crate::policy::Policy;
+use crate::rows;
 use crate::scheme::Scheme;
 use crate::task::Work;
 use crate::ticket::{TicketSet, Tickets, Unit, core_units};
@@ -39,7 +41,13 @@ pub struct BoardOptions<'a> {
     pub due_anchor: Option<String>,
 }
 
-fn builder(o: &BoardOptions<'_>) -> Fallible<BoardBuilder> {
+impl Keys for BoardOptions<'_> {
+    const FIELD: &'static str = "options";
+    const KEYS: &'static [&'static str] = &["units", "scheme", "calendar", "policy", "dueAnchor"];
+}
+
+fn builder(o: &Opts<BoardOptions<'_>>) -> Fallible<BoardBuilder> {
+    let o = o.get()?;
     let calendar = match &o.calendar {
         Some(c) => c.inner.clone(),
         None => CoreCalendar::prc()?,
@@ -64,26 +72,85 @@ fn read<T: serde::de::DeserializeOwned>(field: &str, v: &Value) -> Fallible<T> {
     T::deserialize(v).map_err(|e| bad_arg(field, format!("`{field}`: {e}")))
 }
 
-/// An event object (the flat form of a ticket's events) as event `index` of `ticket_id`,
-/// converted by the core's cell reader (typed errors name the ticket, event and field).
-fn event_of(ticket_id: &str, index: usize, v: &Value) -> Fallible<hotline_score::ticket::Event> {
-    let mut row: EventRow = read("event", v)?;
-    row.ticket_id = ticket_id.to_owned();
-    Ok(row.to_event(index)?)
+/// A ticket error at `row` (an item's index in a batch; none for a single item) instead of the
+/// row the one-ticket reader gave.
+fn at_row(e: CoreError, row: Option<usize>) -> CoreError {
+    match e {
+        CoreError::InvalidTicket {
+            ticket_id,
+            event_index,
+            field,
+            kind,
+            ..
+        } => CoreError::InvalidTicket {
+            ticket_id,
+            event_index,
+            field,
+            row,
+            kind,
+        },
+        other => other,
+    }
 }
 
-/// A whole ticket object, validated by the core's JSON reader.
-fn ticket_of(v: &Value) -> Fallible<hotline_score::ticket::Ticket> {
+/// An event object (the flat form of a ticket's events) as event `index` of `ticket_id`,
+/// converted by the core's cell reader (typed errors name the ticket, event and field; a cell
+/// of the wrong JavaScript type is `malformed_value`, as in `fromRows`).
+fn event_of(
+    ticket_id: &str,
+    index: usize,
+    v: &Value,
+    row: Option<usize>,
+) -> Fallible<hotline_score::ticket::Event> {
+    if let Some(e) = rows::event_problem(ticket_id, index, v, row) {
+        return Err(e.into());
+    }
+    let mut event: EventRow = read("event", v)?;
+    event.ticket_id = ticket_id.to_owned();
+    event.to_event(index).map_err(|e| at_row(e, row).into())
+}
+
+/// A whole ticket object, validated by the core's JSON reader (errors at `row`).
+fn ticket_of(v: &Value, row: Option<usize>) -> Fallible<hotline_score::ticket::Ticket> {
     let loaded = load_json(
         &Value::Array(vec![v.clone()]).to_string(),
         None,
         Mode::Strict,
-    )?;
+    )
+    .map_err(|e| at_row(e, row))?;
     loaded
         .tickets
         .into_iter()
         .next()
         .ok_or_else(|| bad_arg("ticket", "no ticket"))
+}
+
+/// A ticket header object, read by the core's JSON ticket reader (so its errors are the typed
+/// ones of `fromObjects`: `malformed_timestamp` naming the ticket and `received_at` …); `events`
+/// is an `unknown_field` (a header has none: `ingestTicket` takes a whole ticket).
+fn header_of(v: &Value, row: Option<usize>) -> Fallible<TicketHeader> {
+    if let Value::Object(map) = v
+        && map.contains_key("events")
+    {
+        let id = map.get("id").and_then(Value::as_str).unwrap_or_default();
+        return Err(CoreError::InvalidTicket {
+            ticket_id: id.to_owned(),
+            event_index: None,
+            field: "events".to_owned(),
+            row,
+            kind: Box::new(TicketErrorKind::UnknownField),
+        }
+        .into());
+    }
+    let t = ticket_of(v, row)?;
+    Ok(TicketHeader {
+        id: t.id,
+        kind: t.kind,
+        urgency: t.urgency,
+        channel: t.channel,
+        received_at: t.received_at,
+        attributes: t.attributes,
+    })
 }
 
 /// The real-time scoreboard: ingest tickets and events one at a time or in batches, ask for
@@ -199,7 +266,10 @@ fn board_js(env: &Env, b: CoreBoard) -> Result<Unknown<'_>> {
 impl Board {
     /// An empty board.
     #[napi(constructor, catch_unwind)]
-    pub fn new(env: Env, options: BoardOptions<'_>) -> Result<Self> {
+    pub fn new(
+        env: Env,
+        #[napi(ts_arg_type = "BoardOptions")] options: Opts<BoardOptions<'_>>,
+    ) -> Result<Self> {
         enter(&env, || Ok(Self::wrap(builder(&options)?.build()?)))
     }
 
@@ -207,24 +277,30 @@ impl Board {
     /// (`board_snapshot_mismatch` otherwise); off the JavaScript thread.
     #[napi(catch_unwind, ts_return_type = "Promise<Board>")]
     pub fn restore(
-        env: Env,
         bytes: Buffer,
-        options: BoardOptions<'_>,
-    ) -> Result<AsyncTask<Work<CoreBoard>>> {
-        let b = enter(&env, || builder(&options))?;
+        #[napi(ts_arg_type = "BoardOptions")] options: Opts<BoardOptions<'_>>,
+    ) -> AsyncTask<Work<CoreBoard>> {
         let bytes = bytes.to_vec();
-        Ok(Work::new(move || Ok(b.restore(&bytes)?), board_js).spawn())
+        Work::after(builder(&options), move |b| Ok(b.restore(&bytes)?), board_js).spawn()
     }
 
     /// `restore` on the JavaScript thread.
     #[napi(factory, catch_unwind)]
-    pub fn restore_sync(env: Env, bytes: Buffer, options: BoardOptions<'_>) -> Result<Self> {
+    pub fn restore_sync(
+        env: Env,
+        bytes: Buffer,
+        #[napi(ts_arg_type = "BoardOptions")] options: Opts<BoardOptions<'_>>,
+    ) -> Result<Self> {
         enter(&env, || Ok(Self::wrap(builder(&options)?.restore(&bytes)?)))
     }
 
     /// A board restored from `snapshotJson()` text.
     #[napi(factory, catch_unwind)]
-    pub fn restore_json(env: Env, text: String, options: BoardOptions<'_>) -> Result<Self> {
+    pub fn restore_json(
+        env: Env,
+        text: String,
+        #[napi(ts_arg_type = "BoardOptions")] options: Opts<BoardOptions<'_>>,
+    ) -> Result<Self> {
         enter(&env, || {
             Ok(Self::wrap(builder(&options)?.restore_json(&text)?))
         })
@@ -240,7 +316,7 @@ impl Board {
         #[napi(ts_arg_type = "Omit<TicketObject, 'events'>")] header: JsonValue,
     ) -> Result<String> {
         enter(&env, || {
-            let header: TicketHeader = read("header", &header.0)?;
+            let header = header_of(&header.0, None)?;
             single(self.lock().register(header))
         })
     }
@@ -252,14 +328,15 @@ impl Board {
     pub fn ingest(
         &self,
         env: Env,
-        ticket_id: String,
+        #[napi(ts_arg_type = "string")] ticket_id: Text,
         #[napi(ts_arg_type = "EventObject")] event: JsonValue,
     ) -> Result<String> {
         enter(&env, || {
+            let ticket_id = ticket_id.get("ticketId")?;
             let mut board = self.lock();
-            let index = Self::index_of_next(&board, &ticket_id);
-            let event = event_of(&ticket_id, index, &event.0)?;
-            single(board.ingest(&ticket_id, event))
+            let index = Self::index_of_next(&board, ticket_id);
+            let event = event_of(ticket_id, index, &event.0, None)?;
+            single(board.ingest(ticket_id, event))
         })
     }
 
@@ -290,13 +367,23 @@ impl Board {
                     let index = Self::index_of_next(&board, ticket_id);
                     item.get("event")
                         .ok_or_else(|| bad_arg("items", format!("`items[{i}]` has no `event`")))
-                        .and_then(|e| event_of(ticket_id, index, e))
+                        .and_then(|e| event_of(ticket_id, index, e, Some(i)))
                         .map(|event| Input::Event {
                             ticket_id: ticket_id.to_owned(),
                             event,
                         })
                 }
-                _ => read::<Input>("items", item),
+                Some("ticket") => {
+                    let mut header = item.clone();
+                    if let Value::Object(map) = &mut header {
+                        map.remove("input");
+                    }
+                    header_of(&header, Some(i)).map(Input::Ticket)
+                }
+                _ => Err(bad_arg(
+                    "items",
+                    format!("`items[{i}].input` must be 'ticket' or 'event'"),
+                )),
             };
             out.push(input.map(|input| {
                 board
@@ -316,7 +403,7 @@ impl Board {
         env: &'e Env,
         #[napi(ts_arg_type = "TicketObject")] ticket: JsonValue,
     ) -> Result<Unknown<'e>> {
-        let t = enter(env, || ticket_of(&ticket.0))?;
+        let t = enter(env, || ticket_of(&ticket.0, None))?;
         let list = self.lock().ingest_ticket(t);
         outcomes(env, list.into_iter().map(Ok).collect())
     }
@@ -355,7 +442,7 @@ impl Board {
         &self,
         env: &'e Env,
         #[napi(ts_arg_type = "Date | string | number")] as_of: When,
-        period: Option<PeriodInput>,
+        #[napi(ts_arg_type = "PeriodInput | undefined | null")] period: Option<PeriodArg>,
     ) -> Result<Unknown<'e>> {
         let out = enter(env, || {
             let b = self.lock();
@@ -374,7 +461,7 @@ impl Board {
         &self,
         env: &'e Env,
         #[napi(ts_arg_type = "Date | string | number")] as_of: When,
-        period: Option<PeriodInput>,
+        #[napi(ts_arg_type = "PeriodInput | undefined | null")] period: Option<PeriodArg>,
     ) -> Result<Unknown<'e>> {
         let out = enter(env, || {
             let b = self.lock();
@@ -395,16 +482,17 @@ impl Board {
     pub fn scorecard<'e>(
         &self,
         env: &'e Env,
-        unit: String,
+        #[napi(ts_arg_type = "string")] unit: Text,
         #[napi(ts_arg_type = "Date | string | number")] as_of: When,
-        period: Option<PeriodInput>,
+        #[napi(ts_arg_type = "PeriodInput | undefined | null")] period: Option<PeriodArg>,
     ) -> Result<Unknown<'e>> {
         let out = enter(env, || {
+            let unit = unit.get("unit")?;
             let b = self.lock();
             let t = as_of.get()?;
             Ok(match &period {
-                Some(p) => b.scorecard_in(&period_in(p)?, &unit, t)?,
-                None => b.scorecard(&unit, t)?,
+                Some(p) => b.scorecard_in(&period_in(p)?, unit, t)?,
+                None => b.scorecard(unit, t)?,
             })
         })?;
         json::plain(env, &out)
@@ -415,11 +503,13 @@ impl Board {
     pub fn deadline_statuses<'e>(
         &self,
         env: &'e Env,
-        unit: String,
+        #[napi(ts_arg_type = "string")] unit: Text,
         #[napi(ts_arg_type = "Date | string | number")] as_of: When,
     ) -> Result<Unknown<'e>> {
         let out = enter(env, || {
-            Ok(self.lock().deadline_statuses(&unit, as_of.get()?)?)
+            Ok(self
+                .lock()
+                .deadline_statuses(unit.get("unit")?, as_of.get()?)?)
         })?;
         json::plain(env, &out)
     }
@@ -430,7 +520,7 @@ impl Board {
         &self,
         env: &'e Env,
         #[napi(ts_arg_type = "Date | string | number")] as_of: When,
-        period: Option<PeriodInput>,
+        #[napi(ts_arg_type = "PeriodInput | undefined | null")] period: Option<PeriodArg>,
     ) -> Result<Unknown<'e>> {
         let out = enter(env, || {
             let b = self.lock();
@@ -448,7 +538,7 @@ impl Board {
     pub fn metrics<'e>(
         &self,
         env: &'e Env,
-        period: PeriodInput,
+        #[napi(ts_arg_type = "PeriodInput")] period: PeriodArg,
         #[napi(ts_arg_type = "Date | string | number")] as_of: When,
     ) -> Result<Unknown<'e>> {
         let out = enter(env, || {
@@ -462,16 +552,17 @@ impl Board {
     pub fn set_external(
         &self,
         env: Env,
-        period: PeriodInput,
-        unit: String,
-        name: String,
+        #[napi(ts_arg_type = "PeriodInput")] period: PeriodArg,
+        #[napi(ts_arg_type = "string")] unit: Text,
+        #[napi(ts_arg_type = "string")] name: Text,
         #[napi(ts_arg_type = "number | string")] value: JsonValue,
     ) -> Result<()> {
         enter(&env, || {
+            let (unit, name) = (unit.get("unit")?, name.get("name")?);
             let d = decimal::from_json("value", "value", &value.0)?;
             Ok(self
                 .lock()
-                .set_external(&period_in(&period)?, &unit, &name, d)?)
+                .set_external(&period_in(&period)?, unit, name, d)?)
         })
     }
 
@@ -484,7 +575,7 @@ impl Board {
     pub fn close_period<'e>(
         &self,
         env: &'e Env,
-        period: PeriodInput,
+        #[napi(ts_arg_type = "PeriodInput")] period: PeriodArg,
         #[napi(ts_arg_type = "Date | string | number")] as_of: When,
     ) -> Result<Unknown<'e>> {
         let out = enter(env, || {

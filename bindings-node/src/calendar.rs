@@ -1,20 +1,22 @@
 //! `Calendar`: working-time calendars (SPEC §2) — construction options, data loading and every
 //! operation of SPEC §2.3.
 
-use std::path::Path;
-
 use hotline_score::calendar::{CalendarData, DayCount, DeadlineAt, WeeklyTemplate as CoreTemplate};
 use hotline_score::{Calendar as CoreCalendar, Instant};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-use serde_json::{Map, Value};
 
+use crate::args::{Keys, Opts, optional};
 use crate::errors::{Fallible, bad_arg, count, enter, named, whole};
+use crate::files;
 use crate::instant::{Day, When, format_offset, opt_date, parse_date, parse_offset};
-use crate::json::TextOrObject;
+use crate::json::{JsonValue, TextOrObject};
 
 /// A weekly template: working intervals (`"09:00-12:00"`, an interval may end at `24:00`) per
-/// group of days or single day; single days apply after the groups.
+/// group of days or single day; single days apply after the groups. Read by the core's
+/// template reader: any other key is an `unknown_calendar_key` error.
+// Declares the TypeScript interface only: templates are read as JSON by the core's reader.
+#[allow(dead_code)]
 #[napi(object, object_to_js = false)]
 #[derive(Clone, Default)]
 pub struct WeeklyTemplate {
@@ -38,27 +40,35 @@ pub struct WeeklyTemplate {
 
 /// A template in force from a date on (summer and winter hours).
 #[napi(object, object_to_js = false)]
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct DatedTemplate {
     /// First date it applies (`YYYY-MM-DD`).
     pub from: String,
     /// The template.
-    pub template: WeeklyTemplate,
+    #[napi(ts_type = "WeeklyTemplate")]
+    pub template: JsonValue,
+}
+
+impl Keys for DatedTemplate {
+    const FIELD: &'static str = "datedTemplates";
+    const KEYS: &'static [&'static str] = &["from", "template"];
 }
 
 /// How to build a calendar. Every option is optional; layers apply in this order: `prc`,
 /// `data`, `dataFiles`.
 #[napi(object, object_to_js = false)]
-#[derive(Clone, Default)]
+#[derive(Default)]
 pub struct CalendarOptions {
     /// Fixed UTC offset, `+08:00` by default.
     pub offset: Option<String>,
     /// Include the built-in PRC national data (State Council notices 2017–2026).
     pub prc: Option<bool>,
     /// The weekly template (default Mon–Fri 09:00–12:00, 13:30–17:30).
-    pub template: Option<WeeklyTemplate>,
+    #[napi(ts_type = "WeeklyTemplate")]
+    pub template: Option<JsonValue>,
     /// Templates in force from a date on.
-    pub dated_templates: Option<Vec<DatedTemplate>>,
+    #[napi(ts_type = "Array<DatedTemplate>")]
+    pub dated_templates: Option<Vec<Opts<DatedTemplate>>>,
     /// Calendar data layers: TOML text, or objects of the JSON form (`docs/calendar-data.md`).
     #[napi(ts_type = "Array<string | Record<string, unknown>>")]
     pub data: Option<Vec<TextOrObject>>,
@@ -80,6 +90,24 @@ pub struct CalendarOptions {
     pub whole_day: Option<bool>,
 }
 
+impl Keys for CalendarOptions {
+    const FIELD: &'static str = "options";
+    const KEYS: &'static [&'static str] = &[
+        "offset",
+        "prc",
+        "template",
+        "datedTemplates",
+        "data",
+        "dataFiles",
+        "asKnownOn",
+        "ignoreAdjustedWorkdays",
+        "coverage",
+        "predict",
+        "predictThrough",
+        "wholeDay",
+    ];
+}
+
 /// Options of `workingDaysDeadline`.
 #[napi(object, object_to_js = false)]
 #[derive(Clone, Default)]
@@ -91,27 +119,27 @@ pub struct DayCountOptions {
     pub deadline_at: Option<String>,
 }
 
-fn template(t: &WeeklyTemplate) -> Fallible<CoreTemplate> {
-    let mut map = Map::new();
-    let days = [
-        ("every_day", &t.every_day),
-        ("weekdays", &t.weekdays),
-        ("weekend", &t.weekend),
-        ("mon", &t.mon),
-        ("tue", &t.tue),
-        ("wed", &t.wed),
-        ("thu", &t.thu),
-        ("fri", &t.fri),
-        ("sat", &t.sat),
-        ("sun", &t.sun),
-        ("adjusted_workday", &t.adjusted_workday),
-    ];
-    for (key, hours) in days {
-        if let Some(h) = hours {
-            map.insert(key.to_owned(), Value::from(h.clone()));
+impl Keys for DayCountOptions {
+    const FIELD: &'static str = "options";
+    const KEYS: &'static [&'static str] = &["countStartDay", "deadlineAt"];
+}
+
+/// A template object, read by the core (unknown keys and bad hours are its errors); the
+/// camelCase keys of `WeeklyTemplate` (`everyDay`, `adjustedWorkday`) are the core's snake_case
+/// ones.
+fn template(t: &JsonValue) -> Fallible<CoreTemplate> {
+    let mut value = t.0.clone();
+    if let serde_json::Value::Object(map) = &mut value {
+        for (js, core) in [
+            ("everyDay", "every_day"),
+            ("adjustedWorkday", "adjusted_workday"),
+        ] {
+            if let Some(hours) = map.remove(js) {
+                map.insert(core.to_owned(), hours);
+            }
         }
     }
-    Ok(CoreTemplate::from_value(&Value::Object(map))?)
+    Ok(CoreTemplate::from_value(&value)?)
 }
 
 fn data_layer(layer: &TextOrObject) -> Fallible<CalendarData> {
@@ -122,7 +150,12 @@ fn data_layer(layer: &TextOrObject) -> Fallible<CalendarData> {
 }
 
 /// Builds a calendar from `opts` and an extra data layer on top.
-pub fn build(opts: &CalendarOptions, extra: Option<CalendarData>) -> Fallible<CoreCalendar> {
+pub fn build(
+    opts: Option<&Opts<CalendarOptions>>,
+    extra: Option<CalendarData>,
+) -> Fallible<CoreCalendar> {
+    let default = CalendarOptions::default();
+    let opts = optional(opts)?.unwrap_or(&default);
     let mut b = CoreCalendar::builder();
     if let Some(o) = &opts.offset {
         b = b.offset(parse_offset(o)?);
@@ -131,6 +164,7 @@ pub fn build(opts: &CalendarOptions, extra: Option<CalendarData>) -> Fallible<Co
         b = b.template(template(t)?);
     }
     for d in opts.dated_templates.iter().flatten() {
+        let d = d.get()?;
         b = b.template_from(parse_date(&d.from)?, template(&d.template)?);
     }
     if opts.prc == Some(true) {
@@ -140,7 +174,7 @@ pub fn build(opts: &CalendarOptions, extra: Option<CalendarData>) -> Fallible<Co
         b = b.data(data_layer(layer)?);
     }
     for file in opts.data_files.iter().flatten() {
-        b = b.data(CalendarData::from_path(Path::new(file))?);
+        b = b.data(files::calendar_data(file)?);
     }
     if let Some(extra) = extra {
         b = b.data(extra);
@@ -191,10 +225,13 @@ impl Calendar {
     /// A calendar built from `options` (no data by default: give `prc: true`, `data`,
     /// `dataFiles` or `coverage`).
     #[napi(constructor, catch_unwind)]
-    pub fn new(env: Env, options: Option<CalendarOptions>) -> Result<Self> {
-        enter(&env, || {
-            build(&options.unwrap_or_default(), None).map(Self::wrap)
-        })
+    pub fn new(
+        env: Env,
+        #[napi(ts_arg_type = "CalendarOptions | undefined | null")] options: Option<
+            Opts<CalendarOptions>,
+        >,
+    ) -> Result<Self> {
+        enter(&env, || build(options.as_ref(), None).map(Self::wrap))
     }
 
     /// The built-in PRC national calendar: +08:00, Mon–Fri 09:00–12:00 and 13:30–17:30, State
@@ -207,28 +244,46 @@ impl Calendar {
     /// A calendar whose data is TOML text (the format of `docs/calendar-data.md`), layered
     /// after the options' layers (give `prc: true` to extend the national data).
     #[napi(factory, catch_unwind)]
-    pub fn from_toml(env: Env, text: String, options: Option<CalendarOptions>) -> Result<Self> {
+    pub fn from_toml(
+        env: Env,
+        text: String,
+        #[napi(ts_arg_type = "CalendarOptions | undefined | null")] options: Option<
+            Opts<CalendarOptions>,
+        >,
+    ) -> Result<Self> {
         enter(&env, || {
             let data = CalendarData::from_toml(&text)?;
-            build(&options.unwrap_or_default(), Some(data)).map(Self::wrap)
+            build(options.as_ref(), Some(data)).map(Self::wrap)
         })
     }
 
     /// As `fromToml`, with JSON text.
     #[napi(factory, catch_unwind)]
-    pub fn from_json(env: Env, text: String, options: Option<CalendarOptions>) -> Result<Self> {
+    pub fn from_json(
+        env: Env,
+        text: String,
+        #[napi(ts_arg_type = "CalendarOptions | undefined | null")] options: Option<
+            Opts<CalendarOptions>,
+        >,
+    ) -> Result<Self> {
         enter(&env, || {
             let data = CalendarData::from_json(&text)?;
-            build(&options.unwrap_or_default(), Some(data)).map(Self::wrap)
+            build(options.as_ref(), Some(data)).map(Self::wrap)
         })
     }
 
     /// As `fromToml`, reading a `.toml` or `.json` file.
     #[napi(factory, catch_unwind)]
-    pub fn from_file(env: Env, path: String, options: Option<CalendarOptions>) -> Result<Self> {
+    pub fn from_file(
+        env: Env,
+        path: String,
+        #[napi(ts_arg_type = "CalendarOptions | undefined | null")] options: Option<
+            Opts<CalendarOptions>,
+        >,
+    ) -> Result<Self> {
         enter(&env, || {
-            let data = CalendarData::from_path(Path::new(&path))?;
-            build(&options.unwrap_or_default(), Some(data)).map(Self::wrap)
+            let data = files::calendar_data(&path)?;
+            build(options.as_ref(), Some(data)).map(Self::wrap)
         })
     }
 
@@ -374,11 +429,14 @@ impl Calendar {
         env: Env,
         #[napi(ts_arg_type = "Date | string | number")] start: When,
         n: f64,
-        options: Option<DayCountOptions>,
+        #[napi(ts_arg_type = "DayCountOptions | undefined | null")] options: Option<
+            Opts<DayCountOptions>,
+        >,
     ) -> Result<i64> {
         enter(&env, || {
             let n = count("n", n)?;
-            let o = options.unwrap_or_default();
+            let default = DayCountOptions::default();
+            let o = optional(options.as_ref())?.unwrap_or(&default);
             let deadline_at = match &o.deadline_at {
                 Some(s) => named::<DeadlineAt>("deadlineAt", s)?,
                 None => DeadlineAt::default(),

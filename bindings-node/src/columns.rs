@@ -21,6 +21,7 @@ use hotline_score::ticket::{EventRowRef, InstantCell, LoadedBatch, TicketRowRef}
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
+use crate::args::Text;
 use crate::errors::{Failure, Fallible, bad_arg};
 use crate::task::threads;
 use crate::ticket::Load;
@@ -93,7 +94,7 @@ pub struct PackedStrings {
 }
 
 /// A dictionary: an array of strings, or the same strings packed.
-pub type Strings = Either<Vec<String>, PackedStrings>;
+pub type Strings = Either<Vec<Text>, PackedStrings>;
 
 /// The strings the codes refer to, per column.
 #[napi(object)]
@@ -124,6 +125,11 @@ pub struct TicketColumns {
     pub tickets: TicketTable,
     pub events: EventTable,
     pub dictionaries: Dictionaries,
+}
+
+impl crate::args::Keys for TicketColumns {
+    const FIELD: &'static str = "columns";
+    const KEYS: &'static [&'static str] = &["tickets", "events", "dictionaries"];
 }
 
 /// A code column, borrowed.
@@ -164,7 +170,7 @@ impl<'a> Slice<'a> {
 /// A dictionary, borrowed and checked.
 #[derive(Clone, Copy)]
 enum Dict<'a> {
-    List(&'a [String]),
+    List(&'a [Text]),
     /// Packed: the text from the first offset to the last, and the offsets.
     Packed {
         text: &'a str,
@@ -201,7 +207,23 @@ impl<'a> Dict<'a> {
     /// the start of a character of valid UTF-8 (`field` names the dictionary in errors).
     fn of(strings: &'a Strings, field: &str) -> Fallible<Self> {
         let packed = match strings {
-            Either::A(list) => return Ok(Dict::List(list)),
+            Either::A(list) => {
+                // A broken string would otherwise be read as U+FFFD, silently.
+                if let Some((i, at)) = list
+                    .iter()
+                    .enumerate()
+                    .find_map(|(i, t)| Some((i, t.broken_at()?)))
+                {
+                    return Err(bad_arg(
+                        field,
+                        format!(
+                            "`{field}` entry {i} has a lone surrogate (half of a UTF-16 pair: \
+                             a broken character) at index {at}"
+                        ),
+                    ));
+                }
+                return Ok(Dict::List(list));
+            }
             Either::B(p) => p,
         };
         let offsets = match &packed.offsets {
@@ -262,7 +284,7 @@ impl<'a> Dict<'a> {
     /// String `i` (checked by [`Dict::of`]).
     fn get(self, i: usize) -> Option<&'a str> {
         match self {
-            Dict::List(l) => l.get(i).map(String::as_str),
+            Dict::List(l) => l.get(i).and_then(Text::as_str),
             Dict::Packed { text, offsets } => {
                 let base = offsets.get(0)?;
                 let start = offsets.get(i)?.checked_sub(base)?;
@@ -635,7 +657,7 @@ impl Entries {
             .filter_map(|i| u32::try_from(i).ok())
             .map(|code| {
                 let bytes = self.bytes(code).unwrap_or_default();
-                String::from_utf8_lossy(bytes).into_owned()
+                Text::from(String::from_utf8_lossy(bytes).into_owned())
             })
             .collect();
         Either::A(list)

@@ -5,6 +5,7 @@ use hotline_score::formula::{Formula as CoreFormula, MapResolver, Value, ValueTy
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
+use crate::args::{Keys, Opts, optional_owned};
 use crate::decimal;
 use crate::errors::{Failure, Fallible, bad_arg, enter, named};
 
@@ -15,6 +16,11 @@ pub struct FormulaOptions {
     /// condition).
     #[napi(ts_type = "'number' | 'bool'")]
     pub result: Option<String>,
+}
+
+impl Keys for FormulaOptions {
+    const FIELD: &'static str = "options";
+    const KEYS: &'static [&'static str] = &["result"];
 }
 
 /// A compiled formula of the scheme language: exact decimal arithmetic, comparisons, `and` /
@@ -82,10 +88,12 @@ impl Formula {
         env: Env,
         source: String,
         #[napi(ts_arg_type = "Record<string, 'number' | 'bool'>")] names: Unknown<'_>,
-        options: Option<FormulaOptions>,
+        #[napi(ts_arg_type = "FormulaOptions | undefined | null")] options: Option<
+            Opts<FormulaOptions>,
+        >,
     ) -> Result<Self> {
         enter(&env, || {
-            let expected: ValueType = match options.and_then(|o| o.result) {
+            let expected: ValueType = match optional_owned(options)?.and_then(|o| o.result) {
                 Some(r) => named("result", &r)?,
                 None => ValueType::Number,
             };

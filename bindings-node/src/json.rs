@@ -149,9 +149,57 @@ pub fn plain_slices<'e, T: Serialize>(
     Ok(out.to_unknown())
 }
 
-/// `JSON.stringify(value)`; `undefined` (or a function) gives `null`.
+/// The replacer of every `JSON.stringify` of data going in. `JSON.stringify` alone drops a
+/// symbol or function property (the field would be absent), writes `NaN`, ±∞ and an invalid
+/// `Date` as `null` (absent again) and a lone surrogate as a `\ud800` escape, which no JSON
+/// reader takes. The replacer writes each such value so that the core's reader refuses it with
+/// its ticket, event and field: in a timestamp field (`at`, `received_at`) as text
+/// (`malformed_timestamp` "NaN"), anywhere else as an array holding a description
+/// (`malformed_value`; an object under `events`, so that the field named is `events`). Keys
+/// are not values: a lone surrogate in an attribute *name* still makes the text unreadable
+/// (`invalid_ticket_json`, or `invalid_argument` for rows).
+const REPLACER: &str = r#"(function () {
+  const lone = /\p{Cs}/u
+  const whole = String.prototype.isWellFormed
+    ? (s) => s.isWellFormed()
+    : (s) => !lone.test(s)
+  const times = new Set(['at', 'received_at'])
+  const bad = (key, text) => key === 'events' ? { [text]: null } : [text]
+  return function (key, value) {
+    switch (typeof value) {
+      case 'string':
+        return whole(value) ? value : bad(key,
+          'a string with a lone surrogate (half of a UTF-16 pair: a broken character) at index ' +
+          value.search(lone))
+      case 'number':
+        if (Number.isFinite(value)) return value
+        return times.has(key) ? String(value) : bad(key, 'the JavaScript number ' + value)
+      case 'symbol':
+        return bad(key, 'a JavaScript symbol, ' + String(value))
+      case 'function':
+        return bad(key, 'a JavaScript function')
+      case 'object':
+        if (value === null && this[key] instanceof Date) {
+          return times.has(key) ? 'Invalid Date' : bad(key, 'an invalid Date')
+        }
+        return value
+      default:
+        return value
+    }
+  }
+})()"#;
+
+/// The replacer function (see [`REPLACER`]).
+fn replacer<'e>(env: &'e Env) -> Result<Unknown<'e>> {
+    env.run_script(REPLACER)
+}
+
+/// `JSON.stringify(value)` of data going in (see [`REPLACER`]); `undefined` gives `null`.
 pub fn stringify(env: &Env, value: Unknown<'_>) -> Result<String> {
-    let out = json_function(env, "stringify")?.call(value)?;
+    let json: Object<'_> = env.get_global()?.get_named_property("JSON")?;
+    let stringify: Function<'_, FnArgs<(Unknown<'_>, Unknown<'_>)>, Unknown<'_>> =
+        json.get_named_property("stringify")?;
+    let out = stringify.call(FnArgs::from((value, replacer(env)?)))?;
     if out.get_type()? == ValueType::String {
         // SAFETY: the type was just checked.
         unsafe { out.cast::<String>() }

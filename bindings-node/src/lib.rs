@@ -9,16 +9,19 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+mod args;
 mod board;
 mod calendar;
 mod columns;
 mod decimal;
 mod errors;
+mod files;
 mod formula;
 mod instant;
 mod json;
 mod metrics;
 mod policy;
+mod rows;
 mod scheme;
 mod sliced;
 mod synthetic;

@@ -16,6 +16,7 @@ use napi_derive::napi;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
+use crate::args::{Keys, Opts, Text};
 use crate::calendar::Calendar;
 use crate::decimal;
 use crate::errors::{Fallible, bad_arg, enter, named, whole};
@@ -36,6 +37,14 @@ pub struct PeriodInput {
     pub label: String,
 }
 
+impl Keys for PeriodInput {
+    const FIELD: &'static str = "period";
+    const KEYS: &'static [&'static str] = &["start", "end", "label"];
+}
+
+/// A period argument (its keys checked).
+pub type PeriodArg = Opts<PeriodInput>;
+
 /// An assessment period `[start, end)` in epoch milliseconds.
 #[napi(object)]
 pub struct PeriodOut {
@@ -45,7 +54,8 @@ pub struct PeriodOut {
 }
 
 /// The core period of an input.
-pub fn period_in(p: &PeriodInput) -> Fallible<Period> {
+pub fn period_in(p: &PeriodArg) -> Fallible<Period> {
+    let p = p.get()?;
     Ok(Period::new(p.start.get()?, p.end.get()?, p.label.clone())?)
 }
 
@@ -62,7 +72,8 @@ pub fn period_out(p: &Period) -> PeriodOut {
 #[napi(object, object_to_js = false)]
 pub struct ScopeOptions {
     /// The assessment period.
-    pub period: PeriodInput,
+    #[napi(ts_type = "PeriodInput")]
+    pub period: PeriodArg,
     /// Evaluation instant: events after it are ignored.
     #[napi(ts_type = "Date | string | number")]
     pub as_of: When,
@@ -72,8 +83,14 @@ pub struct ScopeOptions {
     pub due_anchor: Option<String>,
 }
 
+impl Keys for ScopeOptions {
+    const FIELD: &'static str = "scope";
+    const KEYS: &'static [&'static str] = &["period", "asOf", "dueAnchor"];
+}
+
 /// The core scope of the options.
-pub fn scope_in(o: &ScopeOptions) -> Fallible<Scope> {
+pub fn scope_in(o: &Opts<ScopeOptions>) -> Fallible<Scope> {
+    let o = o.get()?;
     let mut scope = Scope::new(period_in(&o.period)?, o.as_of.get()?);
     if let Some(a) = &o.due_anchor {
         scope.due_anchor = named::<DueAnchor>("dueAnchor", a)?;
@@ -231,13 +248,16 @@ impl Evaluator {
     #[napi(catch_unwind, ts_return_type = "Promise<Partial>")]
     pub fn partial(
         &self,
-        env: Env,
         tickets: &Tickets,
-        scope: ScopeOptions,
-    ) -> Result<AsyncTask<Work<CorePartial>>> {
-        let scope = enter(&env, || scope_in(&scope))?;
+        #[napi(ts_arg_type = "ScopeOptions")] scope: Opts<ScopeOptions>,
+    ) -> AsyncTask<Work<CorePartial>> {
         let (ev, set) = (self.inner.clone(), tickets.set.clone());
-        Ok(Work::new(move || Ok(set.partial(&ev, &scope)?), partial_js).spawn())
+        Work::after(
+            scope_in(&scope),
+            move |scope| Ok(set.partial(&ev, &scope)?),
+            partial_js,
+        )
+        .spawn()
     }
 
     /// `partial` on the JavaScript thread.
@@ -246,7 +266,7 @@ impl Evaluator {
         &self,
         env: Env,
         tickets: &Tickets,
-        scope: ScopeOptions,
+        #[napi(ts_arg_type = "ScopeOptions")] scope: Opts<ScopeOptions>,
     ) -> Result<Partial> {
         enter(&env, || {
             let scope = scope_in(&scope)?;
@@ -261,19 +281,21 @@ impl Evaluator {
     #[napi(catch_unwind, ts_return_type = "Promise<Array<Contribution>>")]
     pub fn contributions(
         &self,
-        env: Env,
         tickets: &Tickets,
-        unit: String,
-        scope: ScopeOptions,
-    ) -> Result<AsyncTask<Work<Vec<hotline_score::metrics::Contribution>>>> {
-        let scope = enter(&env, || scope_in(&scope))?;
+        #[napi(ts_arg_type = "string")] unit: Text,
+        #[napi(ts_arg_type = "ScopeOptions")] scope: Opts<ScopeOptions>,
+    ) -> AsyncTask<Work<Vec<hotline_score::metrics::Contribution>>> {
         let (ev, ts) = (self.inner.clone(), tickets.set.clone());
-        let unit = UnitId::from(unit.as_str());
-        Ok(Work::new(
-            move || Ok(contributions(ts.held(), &ev, &scope, &unit)?),
+        let prepared = unit
+            .get("unit")
+            .map(UnitId::from)
+            .and_then(|unit| Ok((unit, scope_in(&scope)?)));
+        Work::after(
+            prepared,
+            move |(unit, scope)| Ok(contributions(ts.held(), &ev, &scope, &unit)?),
             plain_js,
         )
-        .spawn())
+        .spawn()
     }
 
     /// `contributions` on the JavaScript thread.
@@ -282,12 +304,12 @@ impl Evaluator {
         &self,
         env: &'e Env,
         tickets: &Tickets,
-        unit: String,
-        scope: ScopeOptions,
+        #[napi(ts_arg_type = "string")] unit: Text,
+        #[napi(ts_arg_type = "ScopeOptions")] scope: Opts<ScopeOptions>,
     ) -> Result<Unknown<'e>> {
         let out = enter(env, || {
             let scope = scope_in(&scope)?;
-            let unit = UnitId::from(unit.as_str());
+            let unit = UnitId::from(unit.get("unit")?);
             Ok(contributions(
                 tickets.set.held(),
                 &self.inner,

@@ -7,7 +7,8 @@ use hotline_score::policy::BUILTIN;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-use crate::errors::{Fallible, enter};
+use crate::errors::enter;
+use crate::files;
 use crate::json::{self, TextOrObject};
 
 /// A time-limit policy: per-clock limits by first matching rule, day-count conventions,
@@ -21,20 +22,6 @@ impl Policy {
     fn wrap(p: CorePolicy) -> Self {
         Policy { inner: Arc::new(p) }
     }
-}
-
-/// Reads a policy file's text (`.json` as JSON, anything else as TOML).
-fn read_file(path: &str) -> Fallible<CorePolicy> {
-    let text = std::fs::read_to_string(path).map_err(|e| hotline_score::Error::InvalidPolicy {
-        format: "file".into(),
-        pos: None,
-        reason: format!("{path}: {e}"),
-    })?;
-    Ok(if path.ends_with(".json") {
-        CorePolicy::from_json_str(&text)?
-    } else {
-        CorePolicy::from_toml_str(&text)?
-    })
 }
 
 #[napi]
@@ -75,7 +62,7 @@ impl Policy {
     /// A policy from a file: `.json` as JSON, anything else as TOML.
     #[napi(factory, catch_unwind)]
     pub fn from_file(env: Env, path: String) -> Result<Self> {
-        enter(&env, || read_file(&path).map(Self::wrap))
+        enter(&env, || Ok(Self::wrap(files::policy(&path)?)))
     }
 
     /// The policy's short name (`henan`).

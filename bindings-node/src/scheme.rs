@@ -5,19 +5,19 @@ use std::sync::Arc;
 
 use hotline_score::Instant;
 use hotline_score::metrics::{Contribution, MetricsTable, Scope};
-use hotline_score::scheme::{
-    Explanation, Format, PRESETS, Scheme as CoreScheme, Scores, UnitWarning,
-};
+use hotline_score::scheme::{Explanation, PRESETS, Scheme as CoreScheme, Scores, UnitWarning};
 use hotline_score::{Period, Unit as CoreUnit};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
+use crate::args::{Keys, Opts};
 use crate::calendar::Calendar;
 use crate::errors::{Fallible, bad_arg, enter, named};
+use crate::files;
 use crate::instant::When;
 use crate::json::{self, JsonValue, TextOrObject};
 use crate::metrics::{
-    Evaluator, PeriodInput, PeriodOut, ScopeOptions, external_in, period_in, period_out, scope_in,
+    Evaluator, PeriodArg, PeriodOut, ScopeOptions, external_in, period_in, period_out, scope_in,
 };
 use crate::policy::Policy;
 use crate::task::{Work, threads};
@@ -42,15 +42,17 @@ pub struct AsOfOptions {
     #[napi(ts_type = "Date | string | number")]
     pub as_of: When,
     /// The period (default: the scheme's period containing `asOf`).
-    pub period: Option<PeriodInput>,
+    #[napi(ts_type = "PeriodInput")]
+    pub period: Option<PeriodArg>,
+}
+
+impl Keys for AsOfOptions {
+    const FIELD: &'static str = "options";
+    const KEYS: &'static [&'static str] = &["asOf", "period"];
 }
 
 /// The scheme's period: the given one, or its period containing `as_of`.
-fn period_or(
-    scheme: &CoreScheme,
-    period: Option<&PeriodInput>,
-    as_of: Instant,
-) -> Fallible<Period> {
+fn period_or(scheme: &CoreScheme, period: Option<&PeriodArg>, as_of: Instant) -> Fallible<Period> {
     match period {
         Some(p) => period_in(p),
         None => Ok(scheme.period_at(as_of)?),
@@ -169,16 +171,7 @@ impl Scheme {
     /// A scheme from a file: `.json` as JSON, anything else as TOML.
     #[napi(factory, catch_unwind)]
     pub fn from_file(env: Env, path: String) -> Result<Self> {
-        enter(&env, || {
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| bad_arg("path", format!("{path}: {e}")))?;
-            let format = if path.ends_with(".json") {
-                Format::Json
-            } else {
-                Format::Toml
-            };
-            Ok(Self::wrap(CoreScheme::load(&text, format)?))
-        })
+        enter(&env, || Ok(Self::wrap(files::scheme(&path)?)))
     }
 
     /// The scheme's name.
@@ -220,7 +213,11 @@ impl Scheme {
     /// The first instant period warnings are given for `period` (`lead_days` before its end),
     /// or null when the scheme has no warnings.
     #[napi(catch_unwind)]
-    pub fn warning_start(&self, env: Env, period: PeriodInput) -> Result<Option<i64>> {
+    pub fn warning_start(
+        &self,
+        env: Env,
+        #[napi(ts_arg_type = "PeriodInput")] period: PeriodArg,
+    ) -> Result<Option<i64>> {
         enter(&env, || {
             Ok(self
                 .inner
@@ -237,9 +234,11 @@ impl Scheme {
         env: &'e Env,
         units: Vec<Unit>,
         #[napi(ts_arg_type = "Metrics | string")] metrics: Unknown<'_>,
-        options: AsOfOptions,
+        #[napi(ts_arg_type = "AsOfOptions")] options: Opts<AsOfOptions>,
     ) -> Result<Unknown<'e>> {
-        let scores = enter(env, || self.score_inner(env, &units, metrics, &options))?;
+        let scores = enter(env, || {
+            self.score_inner(env, &units, metrics, options.get()?)
+        })?;
         json::plain(env, &scores)
     }
 
@@ -250,9 +249,11 @@ impl Scheme {
         env: Env,
         units: Vec<Unit>,
         #[napi(ts_arg_type = "Metrics | string")] metrics: Unknown<'_>,
-        options: AsOfOptions,
+        #[napi(ts_arg_type = "AsOfOptions")] options: Opts<AsOfOptions>,
     ) -> Result<String> {
-        let scores = enter(&env, || self.score_inner(&env, &units, metrics, &options))?;
+        let scores = enter(&env, || {
+            self.score_inner(&env, &units, metrics, options.get()?)
+        })?;
         json::text(&scores)
     }
 
@@ -304,23 +305,25 @@ impl Scheme {
         evaluator: &Evaluator,
         tickets: &Tickets,
         #[napi(ts_arg_type = "Scores | string")] scores: Unknown<'_>,
-        scope: ScopeOptions,
+        #[napi(ts_arg_type = "ScopeOptions")] scope: Opts<ScopeOptions>,
         #[napi(ts_arg_type = "Array<string>")] units: Option<Unknown<'_>>,
-    ) -> Result<AsyncTask<Work<Vec<Explanation>>>> {
-        let (scores, scope): (Scores, Scope) = enter(&env, || {
-            let scores = only(&env, from_plain(&env, "scores", scores)?, units)?;
-            Ok((scores, scope_in(&scope)?))
-        })?;
+    ) -> AsyncTask<Work<Vec<Explanation>>> {
+        let prepared = from_plain(&env, "scores", scores)
+            .and_then(|scores| only(&env, scores, units))
+            .and_then(|scores| Ok((scores, scope_in(&scope)?)));
         let (scheme, ev, ts) = (
             self.inner.clone(),
             evaluator.clone_handle(),
             tickets.set.clone(),
         );
-        Ok(Work::new(
-            move || Ok(scheme.explain_tickets(&ev.inner, ts.held(), &scope, &scores, threads())?),
+        Work::after(
+            prepared,
+            move |(scores, scope): (Scores, Scope)| {
+                Ok(scheme.explain_tickets(&ev.inner, ts.held(), &scope, &scores, threads())?)
+            },
             plain_js,
         )
-        .spawn())
+        .spawn()
     }
 
     /// `explainTickets` on the JavaScript thread.
@@ -331,7 +334,7 @@ impl Scheme {
         evaluator: &Evaluator,
         tickets: &Tickets,
         #[napi(ts_arg_type = "Scores | string")] scores: Unknown<'_>,
-        scope: ScopeOptions,
+        #[napi(ts_arg_type = "ScopeOptions")] scope: Opts<ScopeOptions>,
         #[napi(ts_arg_type = "Array<string>")] units: Option<Unknown<'_>>,
     ) -> Result<Unknown<'e>> {
         let out = enter(env, || {
@@ -354,28 +357,28 @@ impl Scheme {
     #[napi(catch_unwind, ts_return_type = "Promise<Array<UnitWarning>>")]
     pub fn period_warnings(
         &self,
-        env: Env,
         evaluator: &Evaluator,
         tickets: &Tickets,
-        options: AsOfOptions,
-    ) -> Result<AsyncTask<Work<Vec<UnitWarning>>>> {
-        let (as_of, period) = enter(&env, || {
+        #[napi(ts_arg_type = "AsOfOptions")] options: Opts<AsOfOptions>,
+    ) -> AsyncTask<Work<Vec<UnitWarning>>> {
+        let prepared = options.get().and_then(|options| {
             let as_of = options.as_of.get()?;
             Ok((
                 as_of,
                 period_or(&self.inner, options.period.as_ref(), as_of)?,
             ))
-        })?;
+        });
         let (scheme, ev, ts) = (
             self.inner.clone(),
             evaluator.clone_handle(),
             tickets.set.clone(),
         );
-        Ok(Work::new(
-            move || warnings(&scheme, &ev, &ts, &period, as_of),
+        Work::after(
+            prepared,
+            move |(as_of, period)| warnings(&scheme, &ev, &ts, &period, as_of),
             plain_js,
         )
-        .spawn())
+        .spawn()
     }
 
     /// `periodWarnings` on the JavaScript thread.
@@ -385,9 +388,10 @@ impl Scheme {
         env: &'e Env,
         evaluator: &Evaluator,
         tickets: &Tickets,
-        options: AsOfOptions,
+        #[napi(ts_arg_type = "AsOfOptions")] options: Opts<AsOfOptions>,
     ) -> Result<Unknown<'e>> {
         let out = enter(env, || {
+            let options = options.get()?;
             let as_of = options.as_of.get()?;
             let period = period_or(&self.inner, options.period.as_ref(), as_of)?;
             warnings(&self.inner, evaluator, &tickets.set, &period, as_of)
@@ -422,7 +426,8 @@ pub struct ScoreOptions<'a> {
     #[napi(ts_type = "Date | string | number")]
     pub as_of: When,
     /// The period (default: the scheme's period containing `asOf`).
-    pub period: Option<PeriodInput>,
+    #[napi(ts_type = "PeriodInput")]
+    pub period: Option<PeriodArg>,
     /// The working-time calendar (default: `Calendar.prc()`).
     pub calendar: Option<ClassInstance<'a, Calendar>>,
     /// The time-limit policy (default: `Policy.builtin('henan')`).
@@ -433,6 +438,19 @@ pub struct ScoreOptions<'a> {
     /// External metrics: unit → name → number or decimal string.
     #[napi(ts_type = "Record<string, Record<string, number | string>>")]
     pub external: Option<JsonValue>,
+}
+
+impl Keys for ScoreOptions<'_> {
+    const FIELD: &'static str = "options";
+    const KEYS: &'static [&'static str] = &[
+        "units",
+        "asOf",
+        "period",
+        "calendar",
+        "policy",
+        "dueAnchor",
+        "external",
+    ];
 }
 
 /// The pipeline, prepared on the JavaScript thread.
@@ -448,7 +466,8 @@ struct Pipeline {
 }
 
 impl Pipeline {
-    fn new(scheme: &Scheme, tickets: &Tickets, o: &ScoreOptions<'_>) -> Fallible<Pipeline> {
+    fn new(scheme: &Scheme, tickets: &Tickets, o: &Opts<ScoreOptions<'_>>) -> Fallible<Pipeline> {
+        let o = o.get()?;
         let ev = Evaluator::build(
             &o.units,
             o.calendar.as_ref().map(|c| &c.inner),
@@ -470,14 +489,17 @@ impl Pipeline {
 
     /// The pipeline off the JavaScript thread, its scores converted by `finish` on it.
     fn spawn(
-        env: &Env,
         tickets: &Tickets,
         scheme: &Scheme,
-        options: &ScoreOptions<'_>,
+        options: &Opts<ScoreOptions<'_>>,
         finish: for<'e> fn(&'e Env, Scores) -> Result<Unknown<'e>>,
-    ) -> Result<AsyncTask<Work<Scores>>> {
-        let pipeline = enter(env, || Pipeline::new(scheme, tickets, options))?;
-        Ok(Work::new(move || pipeline.run(), finish).spawn())
+    ) -> AsyncTask<Work<Scores>> {
+        Work::after(
+            Pipeline::new(scheme, tickets, options),
+            Pipeline::run,
+            finish,
+        )
+        .spawn()
     }
 
     fn run(self) -> Fallible<Scores> {
@@ -500,12 +522,11 @@ impl Pipeline {
 /// counters per unit, score, rank and grade — off the JavaScript thread.
 #[napi(catch_unwind, ts_return_type = "Promise<Scores>")]
 pub fn score(
-    env: Env,
     tickets: &Tickets,
     scheme: &Scheme,
-    options: ScoreOptions<'_>,
-) -> Result<AsyncTask<Work<Scores>>> {
-    Pipeline::spawn(&env, tickets, scheme, &options, plain_js)
+    #[napi(ts_arg_type = "ScoreOptions")] options: Opts<ScoreOptions<'_>>,
+) -> AsyncTask<Work<Scores>> {
+    Pipeline::spawn(tickets, scheme, &options, plain_js)
 }
 
 /// `score` on the JavaScript thread.
@@ -514,7 +535,7 @@ pub fn score_sync<'e>(
     env: &'e Env,
     tickets: &Tickets,
     scheme: &Scheme,
-    options: ScoreOptions<'_>,
+    #[napi(ts_arg_type = "ScoreOptions")] options: Opts<ScoreOptions<'_>>,
 ) -> Result<Unknown<'e>> {
     let scores = enter(env, || Pipeline::new(scheme, tickets, &options)?.run())?;
     json::plain(env, &scores)
@@ -524,12 +545,11 @@ pub fn score_sync<'e>(
 /// JavaScript thread.
 #[napi(catch_unwind, ts_return_type = "Promise<string>")]
 pub fn score_json(
-    env: Env,
     tickets: &Tickets,
     scheme: &Scheme,
-    options: ScoreOptions<'_>,
-) -> Result<AsyncTask<Work<Scores>>> {
-    Pipeline::spawn(&env, tickets, scheme, &options, json_js)
+    #[napi(ts_arg_type = "ScoreOptions")] options: Opts<ScoreOptions<'_>>,
+) -> AsyncTask<Work<Scores>> {
+    Pipeline::spawn(tickets, scheme, &options, json_js)
 }
 
 fn json_js(env: &Env, scores: Scores) -> Result<Unknown<'_>> {
@@ -542,7 +562,7 @@ pub fn score_json_sync(
     env: Env,
     tickets: &Tickets,
     scheme: &Scheme,
-    options: ScoreOptions<'_>,
+    #[napi(ts_arg_type = "ScoreOptions")] options: Opts<ScoreOptions<'_>>,
 ) -> Result<String> {
     let scores = enter(&env, || Pipeline::new(scheme, tickets, &options)?.run())?;
     json::text(&scores)

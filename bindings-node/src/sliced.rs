@@ -81,6 +81,18 @@ pub fn read_then<'e, T: Send + 'static>(
     construct.call(FnArgs::from((promise, args)))
 }
 
+/// A promise rejected with `failure`: what a function returning a `Promise` gives for arguments
+/// it cannot use (it never throws them).
+pub fn rejected<'e>(env: &'e Env, failure: &Failure) -> Result<Unknown<'e>> {
+    let promise_class = env
+        .get_global()?
+        .get_named_property::<Unknown<'_>>("Promise")?;
+    // SAFETY: `Promise` is a function, so an object.
+    let reject: Function<'e, Object<'_>, Unknown<'e>> =
+        unsafe { promise_class.cast::<Object<'_>>() }?.get_named_property("reject")?;
+    reject.apply(promise_class, failure_object(env, failure)?)
+}
+
 impl<T: Send + 'static> Reading<T> {
     /// The holder object (an error once the promise is settled).
     fn holder<'e>(&self, env: &'e Env) -> Result<Object<'e>> {

@@ -5,6 +5,7 @@ use hotline_score::synthetic::{CityConfig as CoreConfig, SyntheticCity};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
+use crate::args::{Keys, Opts, optional_owned};
 use crate::errors::{Fallible, bad_arg, count, enter, whole};
 use crate::instant::parse_date;
 use crate::task::Work;
@@ -29,8 +30,20 @@ pub struct CityConfig {
     pub quality_spread: Option<f64>,
 }
 
-fn config(c: Option<CityConfig>) -> Fallible<CoreConfig> {
-    let c = c.unwrap_or_default();
+impl Keys for CityConfig {
+    const FIELD: &'static str = "config";
+    const KEYS: &'static [&'static str] = &[
+        "seed",
+        "start",
+        "days",
+        "units",
+        "ticketsPerDay",
+        "qualitySpread",
+    ];
+}
+
+fn config(c: Option<Opts<CityConfig>>) -> Fallible<CoreConfig> {
+    let c = optional_owned(c)?.unwrap_or_default();
     let mut out = CoreConfig::default();
     if let Some(s) = c.seed {
         out.seed = u64::try_from(whole("seed", s)?)
@@ -108,16 +121,22 @@ fn city_js(env: &Env, city: SyntheticCity) -> Result<Unknown<'_>> {
 /// Generates a synthetic city off the JavaScript thread.
 #[napi(catch_unwind, ts_return_type = "Promise<City>")]
 pub fn synthetic_city(
-    env: Env,
-    config: Option<CityConfig>,
-) -> Result<AsyncTask<Work<SyntheticCity>>> {
-    let c = enter(&env, || self::config(config))?;
-    Ok(Work::new(move || Ok(SyntheticCity::generate(&c)?), city_js).spawn())
+    #[napi(ts_arg_type = "CityConfig | undefined | null")] config: Option<Opts<CityConfig>>,
+) -> AsyncTask<Work<SyntheticCity>> {
+    Work::after(
+        self::config(config),
+        |c| Ok(SyntheticCity::generate(&c)?),
+        city_js,
+    )
+    .spawn()
 }
 
 /// `syntheticCity` on the JavaScript thread.
 #[napi(catch_unwind)]
-pub fn synthetic_city_sync(env: Env, config: Option<CityConfig>) -> Result<City> {
+pub fn synthetic_city_sync(
+    env: Env,
+    #[napi(ts_arg_type = "CityConfig | undefined | null")] config: Option<Opts<CityConfig>>,
+) -> Result<City> {
     enter(&env, || {
         let c = self::config(config)?;
         Ok(City::of(SyntheticCity::generate(&c)?))

@@ -28,6 +28,17 @@ impl<T: Send + 'static> Work<T> {
         }
     }
 
+    /// `job` on what the JavaScript thread `prepared` (its arguments, checked and converted), or
+    /// a promise rejected with the failure `prepared` is: a function returning a `Promise`
+    /// rejects on bad arguments instead of throwing.
+    pub fn after<P: Send + 'static>(
+        prepared: Fallible<P>,
+        job: impl FnOnce(P) -> Fallible<T> + Send + 'static,
+        finish: Finish<T>,
+    ) -> Self {
+        Work::new(move || job(prepared?), finish)
+    }
+
     /// The promise of the work.
     pub fn spawn(self) -> AsyncTask<Self> {
         AsyncTask::new(self)

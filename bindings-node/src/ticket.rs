@@ -7,18 +7,19 @@ use hotline_score::Unit as CoreUnit;
 use hotline_score::clocks::{Evaluator as CoreEvaluator, TicketBatch};
 use hotline_score::metrics::{Partial as CorePartial, Scope, partial_batch_parallel};
 use hotline_score::ticket::{
-    Assembler, Diagnostic, EventRow, Loaded, LoadedBatch, Mode, Ticket, TicketRow,
-    TicketSet as CoreTicketSet, TicketsRef, load_json_arrays, load_json_parallel, load_tickets,
+    Assembler, Diagnostic, Loaded, LoadedBatch, Mode, Ticket, TicketSet as CoreTicketSet,
+    TicketsRef, load_json_arrays, load_json_parallel, load_tickets,
 };
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-use serde_json::Value;
 use time::UtcOffset;
 
+use crate::args::{Keys, Opts, optional, optional_owned};
 use crate::columns::{self, TicketColumns};
 use crate::errors::{Fallible, bad_arg, enter, named};
 use crate::instant::parse_offset;
 use crate::json;
+use crate::rows;
 use crate::sliced;
 use crate::task::{Work, threads};
 
@@ -62,6 +63,11 @@ pub struct LoadOptions {
     pub local_offset: Option<String>,
 }
 
+impl Keys for LoadOptions {
+    const FIELD: &'static str = "options";
+    const KEYS: &'static [&'static str] = &["units", "mode", "localOffset"];
+}
+
 /// How `toColumns` lays out the dictionaries.
 #[napi(object, object_to_js = false)]
 #[derive(Clone, Default)]
@@ -69,6 +75,11 @@ pub struct ColumnOptions {
     /// Every dictionary as `PackedStrings` (UTF-8 bytes and offsets) instead of an array of
     /// strings: the form `fromColumns` reads fastest.
     pub packed: Option<bool>,
+}
+
+impl Keys for ColumnOptions {
+    const FIELD: &'static str = "options";
+    const KEYS: &'static [&'static str] = &["packed"];
 }
 
 /// The parts of [`LoadOptions`] the core reads.
@@ -79,8 +90,8 @@ pub struct Load {
 }
 
 impl Load {
-    fn read(options: Option<LoadOptions>) -> Fallible<Load> {
-        let o = options.unwrap_or_default();
+    fn read(options: Option<Opts<LoadOptions>>) -> Fallible<Load> {
+        let o = optional_owned(options)?.unwrap_or_default();
         Ok(Load {
             units: o.units.as_deref().map(core_units),
             mode: match &o.mode {
@@ -111,7 +122,7 @@ impl Load {
     /// The options of a form whose instants carry their offsets or are epoch ms (ticket
     /// objects, JSON, columns): refused with a `localOffset`, before any work (as every other
     /// bad option).
-    fn read_absolute(options: Option<LoadOptions>) -> Fallible<Load> {
+    fn read_absolute(options: Option<Opts<LoadOptions>>) -> Fallible<Load> {
         let load = Load::read(options)?;
         match load.local {
             Some(_) => Err(bad_arg(
@@ -223,6 +234,30 @@ impl Tickets {
     }
 }
 
+/// An index of `slice` as `Array.prototype.slice` reads it (negative: from the end; clamped to
+/// `0..=len`), refusing what is not a whole number.
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    clippy::cast_precision_loss
+)]
+fn slice_index(field: &str, v: f64, len: usize) -> Fallible<usize> {
+    if v.is_nan() || (v.is_finite() && v.fract() != 0.0) {
+        return Err(bad_arg(
+            field,
+            format!("`{field}` must be a whole number, got {v}"),
+        ));
+    }
+    // `len` is far below 2^53, so exact as a float; the clamped value is in `0..=len`.
+    let len_f = len as f64;
+    let at = if v < 0.0 {
+        (len_f + v).max(0.0)
+    } else {
+        v.min(len_f)
+    };
+    Ok(at as usize)
+}
+
 /// `value` as a JavaScript array, or an error naming `field`.
 fn js_array<'e>(field: &str, value: Unknown<'e>) -> Fallible<Object<'e>> {
     (value.get_type().ok() == Some(ValueType::Object))
@@ -266,23 +301,6 @@ fn load_text(text: &str, load: &Load) -> Fallible<Loaded> {
     )?)
 }
 
-/// Reads table rows: typed at once, or, when a row does not read, each row on its own, so the
-/// bad row is named.
-fn rows<T: serde::de::DeserializeOwned>(table: &str, text: &str) -> Fallible<Vec<T>> {
-    if let Ok(rows) = serde_json::from_str::<Vec<T>>(text) {
-        return Ok(rows);
-    }
-    let values: Vec<Value> =
-        serde_json::from_str(text).map_err(|e| bad_arg(table, format!("`{table}`: {e}")))?;
-    values
-        .into_iter()
-        .enumerate()
-        .map(|(i, v)| {
-            serde_json::from_value(v).map_err(|e| bad_arg(table, format!("`{table}[{i}]`: {e}")))
-        })
-        .collect()
-}
-
 /// Flat tables as plain row objects (SPEC §3.2a column names).
 #[napi(object, object_to_js = false)]
 pub struct TableRows<'a> {
@@ -296,10 +314,13 @@ pub struct TableRows<'a> {
     pub events: Unknown<'a>,
 }
 
+impl Keys for TableRows<'_> {
+    const FIELD: &'static str = "tables";
+    const KEYS: &'static [&'static str] = &["tickets", "events"];
+}
+
 fn from_rows(t: &str, e: &str, load: &Load) -> Fallible<Loaded> {
-    let trows: Vec<TicketRow> = rows("tickets", t)?;
-    let erows: Vec<EventRow> = rows("events", e)?;
-    Ok(load.assembler()?.load_rows(trows, &erows)?)
+    rows::load(load.assembler()?, load.mode(), t, e)
 }
 
 #[napi]
@@ -312,11 +333,14 @@ impl Tickets {
     pub fn from_objects<'e>(
         env: &'e Env,
         #[napi(ts_arg_type = "Array<TicketObject>")] tickets: Unknown<'_>,
-        options: Option<LoadOptions>,
+        #[napi(ts_arg_type = "LoadOptions | undefined | null")] options: Option<Opts<LoadOptions>>,
     ) -> Result<Unknown<'e>> {
-        let (array, load) = enter(env, || {
-            Ok((js_array("tickets", tickets)?, Load::read_absolute(options)?))
-        })?;
+        let prepared =
+            Load::read_absolute(options).and_then(|load| Ok((js_array("tickets", tickets)?, load)));
+        let (array, load) = match prepared {
+            Ok(p) => p,
+            Err(failure) => return sliced::rejected(env, &failure),
+        };
         sliced::read_then(
             env,
             vec![("tickets", array)],
@@ -330,7 +354,7 @@ impl Tickets {
     pub fn from_objects_sync(
         env: Env,
         #[napi(ts_arg_type = "Array<TicketObject>")] tickets: Unknown<'_>,
-        options: Option<LoadOptions>,
+        #[napi(ts_arg_type = "LoadOptions | undefined | null")] options: Option<Opts<LoadOptions>>,
     ) -> Result<Tickets> {
         enter(&env, || {
             let slices = array_slices(&env, "tickets", tickets)?;
@@ -344,17 +368,24 @@ impl Tickets {
     /// Loads JSON text: an array of tickets (as `fromObjects`), off the JavaScript thread.
     #[napi(catch_unwind, ts_return_type = "Promise<Tickets>")]
     pub fn from_json(
-        env: Env,
         text: String,
-        options: Option<LoadOptions>,
-    ) -> Result<AsyncTask<Work<Loaded>>> {
-        let load = enter(&env, || Load::read_absolute(options))?;
-        Ok(Work::new(move || load_text(&text, &load), Self::into_js).spawn())
+        #[napi(ts_arg_type = "LoadOptions | undefined | null")] options: Option<Opts<LoadOptions>>,
+    ) -> AsyncTask<Work<Loaded>> {
+        Work::after(
+            Load::read_absolute(options),
+            move |load| load_text(&text, &load),
+            Self::into_js,
+        )
+        .spawn()
     }
 
     /// `fromJson` on the JavaScript thread.
     #[napi(catch_unwind)]
-    pub fn from_json_sync(env: Env, text: String, options: Option<LoadOptions>) -> Result<Tickets> {
+    pub fn from_json_sync(
+        env: Env,
+        text: String,
+        #[napi(ts_arg_type = "LoadOptions | undefined | null")] options: Option<Opts<LoadOptions>>,
+    ) -> Result<Tickets> {
         enter(&env, || {
             Ok(Self::from_loaded(load_text(
                 &text,
@@ -370,16 +401,20 @@ impl Tickets {
     #[napi(catch_unwind, ts_return_type = "Promise<Tickets>")]
     pub fn from_rows<'e>(
         env: &'e Env,
-        tables: TableRows<'_>,
-        options: Option<LoadOptions>,
+        #[napi(ts_arg_type = "TableRows")] tables: Opts<TableRows<'_>>,
+        #[napi(ts_arg_type = "LoadOptions | undefined | null")] options: Option<Opts<LoadOptions>>,
     ) -> Result<Unknown<'e>> {
-        let (tickets, events, load) = enter(env, || {
+        let prepared = tables.into_inner().and_then(|tables| {
             Ok((
                 js_array("tickets", tables.tickets)?,
                 js_array("events", tables.events)?,
                 Load::read(options)?,
             ))
-        })?;
+        });
+        let (tickets, events, load) = match prepared {
+            Ok(p) => p,
+            Err(failure) => return sliced::rejected(env, &failure),
+        };
         sliced::read_then(
             env,
             vec![("tickets", tickets), ("events", events)],
@@ -396,10 +431,11 @@ impl Tickets {
     #[napi(catch_unwind)]
     pub fn from_rows_sync(
         env: Env,
-        tables: TableRows<'_>,
-        options: Option<LoadOptions>,
+        #[napi(ts_arg_type = "TableRows")] tables: Opts<TableRows<'_>>,
+        #[napi(ts_arg_type = "LoadOptions | undefined | null")] options: Option<Opts<LoadOptions>>,
     ) -> Result<Tickets> {
         enter(&env, || {
+            let tables = tables.into_inner()?;
             let t = array_text(&env, "tickets", tables.tickets)?;
             let e = array_text(&env, "events", tables.events)?;
             Ok(Self::from_loaded(from_rows(&t, &e, &Load::read(options)?)?))
@@ -410,22 +446,29 @@ impl Tickets {
     /// are read in place: do not modify them until the promise settles.
     #[napi(catch_unwind, ts_return_type = "Promise<Tickets>")]
     pub fn from_columns(
-        env: Env,
-        columns: TicketColumns,
-        options: Option<LoadOptions>,
-    ) -> Result<AsyncTask<Work<LoadedBatch>>> {
-        let load = enter(&env, || Load::read_absolute(options))?;
-        Ok(Work::new(move || columns::load(&columns, &load), Self::batch_into_js).spawn())
+        #[napi(ts_arg_type = "TicketColumns")] columns: Opts<TicketColumns>,
+        #[napi(ts_arg_type = "LoadOptions | undefined | null")] options: Option<Opts<LoadOptions>>,
+    ) -> AsyncTask<Work<LoadedBatch>> {
+        let prepared = columns
+            .into_inner()
+            .and_then(|columns| Ok((columns, Load::read_absolute(options)?)));
+        Work::after(
+            prepared,
+            move |(columns, load)| columns::load(&columns, &load),
+            Self::batch_into_js,
+        )
+        .spawn()
     }
 
     /// `fromColumns` on the JavaScript thread.
     #[napi(catch_unwind)]
     pub fn from_columns_sync(
         env: Env,
-        columns: TicketColumns,
-        options: Option<LoadOptions>,
+        #[napi(ts_arg_type = "TicketColumns")] columns: Opts<TicketColumns>,
+        #[napi(ts_arg_type = "LoadOptions | undefined | null")] options: Option<Opts<LoadOptions>>,
     ) -> Result<Tickets> {
         enter(&env, || {
+            let columns = columns.into_inner()?;
             let load = Load::read_absolute(options)?;
             Ok(Self::from_batch(columns::load(&columns, &load)?))
         })
@@ -450,19 +493,25 @@ impl Tickets {
         self.set.0.ids().into_iter().map(str::to_owned).collect()
     }
 
-    /// Tickets `start..end` (clamped), as a new `Tickets` (no diagnostics).
+    /// Tickets `start..end` as a new `Tickets` (no diagnostics), as `Array.prototype.slice`
+    /// counts: a negative index counts from the end (`slice(-2)` is the last two tickets),
+    /// indices are clamped to `0..length` (`±Infinity` included), `end` defaults to `length`
+    /// and `start` to 0, and `start >= end` gives no tickets. An index that is not a whole number
+    /// (`1.5`, `NaN`) throws `invalid_argument`.
     #[napi(catch_unwind)]
-    pub fn slice(&self, start: u32, end: Option<u32>) -> Tickets {
-        let len = self.set.len();
-        let end = end.map_or(len, |e| (e as usize).min(len));
-        let start = (start as usize).min(end);
-        Tickets::valid(
-            self.set
-                .tickets()
-                .get(start..end)
-                .unwrap_or_default()
-                .to_vec(),
-        )
+    pub fn slice(&self, env: Env, start: Option<f64>, end: Option<f64>) -> Result<Tickets> {
+        enter(&env, || {
+            let len = self.set.len();
+            let start = start.map_or(Ok(0), |v| slice_index("start", v, len))?;
+            let end = end.map_or(Ok(len), |v| slice_index("end", v, len))?;
+            Ok(Tickets::valid(
+                self.set
+                    .tickets()
+                    .get(start..end.max(start))
+                    .unwrap_or_default()
+                    .to_vec(),
+            ))
+        })
     }
 
     /// The tickets as plain objects (the core's JSON form).
@@ -479,10 +528,11 @@ impl Tickets {
         })
     }
 
-    /// The flat tables (SPEC §3.2a) as row objects: `{ tickets, events }`.
+    /// The flat tables (SPEC §3.2a) as row objects: `{ tickets, events }`. Every row has every
+    /// column of its table; a cell the ticket or event has no value for is `null`.
     #[napi(
         catch_unwind,
-        ts_return_type = "{ tickets: Array<Record<string, string>>, events: Array<Record<string, string>> }"
+        ts_return_type = "{ tickets: Array<Record<string, string | null>>, events: Array<Record<string, string | null>> }"
     )]
     pub fn to_rows<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
         let mut t_rows = Vec::with_capacity(self.set.len());
@@ -507,14 +557,26 @@ impl Tickets {
         ts_args_type = "options?: ColumnOptions & { packed?: P }",
         ts_return_type = "P extends true ? PackedColumns : StringColumns"
     )]
-    pub fn to_columns(&self, options: Option<ColumnOptions>) -> TicketColumns {
-        let packed = options.and_then(|o| o.packed).unwrap_or(false);
-        columns::dump(self.set.batch(), packed)
+    pub fn to_columns(
+        &self,
+        env: Env,
+        options: Option<Opts<ColumnOptions>>,
+    ) -> Result<TicketColumns> {
+        enter(&env, || {
+            let packed = optional(options.as_ref())?
+                .and_then(|o| o.packed)
+                .unwrap_or(false);
+            Ok(columns::dump(self.set.batch(), packed))
+        })
     }
 
     /// Validates typed tickets again (e.g. against a units table) and keeps the valid ones.
     #[napi(catch_unwind)]
-    pub fn validate(&self, env: Env, options: Option<LoadOptions>) -> Result<Tickets> {
+    pub fn validate(
+        &self,
+        env: Env,
+        #[napi(ts_arg_type = "LoadOptions | undefined | null")] options: Option<Opts<LoadOptions>>,
+    ) -> Result<Tickets> {
         enter(&env, || {
             let load = Load::read_absolute(options)?;
             let loaded = load_tickets(self.set.tickets().to_vec(), load.units(), load.mode())?;

@@ -107,7 +107,11 @@ test('ingestion is transactional, idempotent by event_id, and errors name the ti
   ])
   assert.deepEqual(out.map((o) => o.status), ['accepted', 'rejected', 'rejected', 'accepted'])
   assert.equal(out[1].error.code, 'unknown_event_type')
-  assert.equal(out[2].error.code, 'invalid_argument')
+  // A ticket item is read as fromObjects reads a ticket: the typed error names it and the item.
+  assert.equal(out[2].error.code, 'unknown_kind')
+  assert.equal(out[2].error.ticketId, 'X2')
+  assert.equal(out[2].error.field, 'kind')
+  assert.equal(out[2].error.row, 2)
   assert.notEqual(board.snapshotJson(), before)
   const whole = board.ingestTicket({ id: 'X3', kind: 'consult', received_at: '2026-03-03T09:00:00+08:00', events: [{ at: '2026-03-03T09:05:00+08:00', type: 'dispatched', unit }] })
   assert.deepEqual(whole.map((o) => o.status), ['accepted', 'accepted'])

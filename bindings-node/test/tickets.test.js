@@ -101,11 +101,11 @@ test('localOffset: rows whose timestamps have no offset are local time in it; ot
   assert.throws(() => hs.Tickets.fromObjectsSync(t.toObjects(), { localOffset: '+08:00' }), refused)
   assert.throws(() => hs.Tickets.fromColumnsSync(t.toColumns(), { localOffset: '+08:00' }), refused)
   assert.throws(() => t.validate({ localOffset: '+08:00' }), refused)
-  // The async twins refuse it at the call, before any work, as every other bad option.
-  assert.throws(() => hs.Tickets.fromObjects(t.toObjects(), { localOffset: '+08:00' }), refused)
-  assert.throws(() => hs.Tickets.fromJson(t.toJson(), { localOffset: '+08:00' }), refused)
-  assert.throws(() => hs.Tickets.fromColumns(t.toColumns(), { localOffset: '+08:00' }), refused)
-  assert.throws(() => hs.Tickets.fromRows(naive, { localOffset: '8h' }), refused)
+  // The async twins reject (never throw), before any work, as for every other bad option.
+  await assert.rejects(hs.Tickets.fromObjects(t.toObjects(), { localOffset: '+08:00' }), refused)
+  await assert.rejects(hs.Tickets.fromJson(t.toJson(), { localOffset: '+08:00' }), refused)
+  await assert.rejects(hs.Tickets.fromColumns(t.toColumns(), { localOffset: '+08:00' }), refused)
+  await assert.rejects(hs.Tickets.fromRows(naive, { localOffset: '8h' }), refused)
 })
 
 test('the columnar form: narrowest code arrays, absent markers, dictionaries', () => {
@@ -167,10 +167,10 @@ test('malformed packed dictionaries throw invalid_argument naming the dictionary
   bad((c) => { c.dictionaries.ticket_id.offsets = new Uint32Array([0, 1, 8]) }, 'dictionaries.ticket_id', /offset 1 splits a UTF-8 character/)
   bad((c) => { c.dictionaries.ticket_id.data = Buffer.from([0x41, 0xff, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47]) }, 'dictionaries.ticket_id', /not UTF-8 at byte 1/)
   bad((c) => { c.dictionaries.attributes.district.offsets = new Uint32Array([0, 4]) }, 'dictionaries.attributes.district', /offset 1 splits/)
-  // A value of neither shape is N-API's own argument error (docs/semantics.md, "Node binding").
+  // A value of neither shape is the binding's invalid_argument on the argument (N-API's reason).
   const c = good()
   c.dictionaries.kind = { offsets: new Int32Array([0, 4]) }
-  assert.throws(() => hs.Tickets.fromColumnsSync(c), { code: 'InvalidArg', message: /PackedStrings.*Dictionaries\.kind/ })
+  assert.throws(() => hs.Tickets.fromColumnsSync(c), { code: 'invalid_argument', field: 'columns', message: /PackedStrings.*Dictionaries\.kind/ })
 })
 
 test('malformed columns throw invalid_argument naming the column', () => {

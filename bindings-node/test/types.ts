@@ -50,6 +50,20 @@ async function main (): Promise<void> {
   const metrics: hs.Metrics = part.merge(new hs.Partial()).finalize(units, { u1: { calls: 3 } })
   const explained: hs.Explanation[] = scheme.explain(scheme.score(units, metrics, { asOf: Date.now(), period }), [])
   const warnings: hs.UnitWarning[] = await scheme.periodWarnings(ev, tickets, { asOf: Date.now() })
+  // A metrics table may leave out a role (no counters), as the core reads it.
+  const counters: hs.RoleCounters | undefined = metrics.units['u1']!.lead
+  const sqlMetrics: hs.Metrics = { units: { u1: { lead: { dispatched: 3 }, assisting: {} } } }
+  const leadOnly: hs.Metrics = { units: { u1: { lead: { dispatched: 3 } } } }
+  void [counters, sqlMetrics, leadOnly]
+  // toRows: an absent cell is null.
+  const rows = tickets.toRows()
+  const channel: string | null | undefined = rows.tickets[0]?.['channel']
+  // @ts-expect-error: a cell may be null
+  const cell: string = rows.events[0]!['unit']
+  void [channel, cell]
+  const lastTwo: hs.Tickets = tickets.slice(-2)
+  const all: hs.Tickets = tickets.slice()
+  void [lastTwo, all]
   const assignments: hs.Assignment[] = ev.evaluateSync(tickets, Date.now())
   const outcome: hs.Outcome = assignments[0]!.clocks.complete.outcome
 

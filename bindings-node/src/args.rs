@@ -1,0 +1,181 @@
+//! Options objects, checked: an unknown key is an error (a typo such as `satuday` or `modee`
+//! must not leave the option at its default silently), and a value napi-rs cannot convert is
+//! kept as the call's `invalid_argument` failure instead of being thrown during conversion. So
+//! a function returning a `Promise` rejects on a bad options object instead of throwing, and
+//! every bad option has the binding's `invalid_argument` code and a `field`.
+
+use napi::bindgen_prelude::*;
+use napi::sys;
+
+use crate::errors::{Fallible, bad_arg};
+
+/// The keys an options object may have (JavaScript names), and the argument it is.
+pub trait Keys {
+    /// The argument's name in errors (`options`, `config`, `period` …).
+    const FIELD: &'static str;
+    /// Every key the object may have.
+    const KEYS: &'static [&'static str];
+}
+
+/// An options object read from JavaScript: its value, or why it cannot be used.
+pub struct Opts<T>(Fallible<T>);
+
+impl<T> Opts<T> {
+    /// The options, or the failure they cause.
+    pub fn get(&self) -> Fallible<&T> {
+        self.0.as_ref().map_err(Clone::clone)
+    }
+
+    /// The options, owned.
+    pub fn into_inner(self) -> Fallible<T> {
+        self.0
+    }
+}
+
+/// Optional options: absent, the options, or the failure they cause.
+pub fn optional<T>(o: Option<&Opts<T>>) -> Fallible<Option<&T>> {
+    o.map(Opts::get).transpose()
+}
+
+/// Optional options, owned.
+pub fn optional_owned<T>(o: Option<Opts<T>>) -> Fallible<Option<T>> {
+    o.map(Opts::into_inner).transpose()
+}
+
+/// Checks that `value` is a plain object whose own enumerable string keys are all in `T::KEYS`.
+fn check_keys<T: Keys>(value: &Unknown<'_>) -> Fallible<()> {
+    let not_object = || bad_arg(T::FIELD, format!("`{}` must be an object", T::FIELD));
+    if value.get_type().ok() != Some(ValueType::Object) || value.is_array().unwrap_or(true) {
+        return Err(not_object());
+    }
+    // SAFETY: the value's type was just checked.
+    let object = unsafe { value.cast::<Object<'_>>() }.map_err(|_| not_object())?;
+    let unreadable = |e: Error| bad_arg(T::FIELD, format!("`{}`: {}", T::FIELD, e.reason));
+    let names = object
+        .get_all_property_names(
+            KeyCollectionMode::OwnOnly,
+            KeyFilter::Enumerable,
+            KeyConversion::NumbersToStrings,
+        )
+        .map_err(unreadable)?;
+    for i in 0..names.get_array_length().map_err(unreadable)? {
+        let name: Unknown<'_> = names.get_element(i).map_err(unreadable)?;
+        // Symbol keys are not data (`JSON.stringify` skips them too).
+        if name.get_type().ok() != Some(ValueType::String) {
+            continue;
+        }
+        // SAFETY: the type was just checked.
+        let name = unsafe { name.cast::<String>() }.map_err(unreadable)?;
+        if !T::KEYS.contains(&name.as_str()) {
+            return Err(bad_arg(
+                &name,
+                format!(
+                    "`{}` has no option `{name}` (it takes: {})",
+                    T::FIELD,
+                    T::KEYS.join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+impl<T: Keys> TypeName for Opts<T> {
+    fn type_name() -> &'static str {
+        T::FIELD
+    }
+
+    fn value_type() -> ValueType {
+        ValueType::Unknown
+    }
+}
+
+impl<T: Keys> ValidateNapiValue for Opts<T> {}
+
+impl<T: Keys + FromNapiValue> FromNapiValue for Opts<T> {
+    unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> Result<Self> {
+        // SAFETY: `env` and `value` come from napi for this call.
+        let unknown = unsafe { Unknown::from_raw_unchecked(env, value) };
+        let read = check_keys::<T>(&unknown).and_then(|()| {
+            // SAFETY: as above; `T`'s own conversion checks the value's shape.
+            unsafe { T::from_napi_value(env, value) }
+                .map_err(|e| bad_arg(T::FIELD, format!("`{}`: {}", T::FIELD, e.reason)))
+        });
+        Ok(Opts(read))
+    }
+}
+
+/// A JavaScript string read strictly: N-API's UTF-8 conversion writes a lone surrogate (half of
+/// a broken emoji, `'😀'.slice(0, 1)`) as U+FFFD silently, so an id `'B3\ud800'` would become
+/// `'B3\ufffd'`, another ticket's id. A string whose conversion holds U+FFFD is read again as
+/// UTF-16 to tell a real U+FFFD from a replaced surrogate (the check costs nothing otherwise).
+#[derive(Clone, Debug)]
+pub struct Text(std::result::Result<String, usize>);
+
+impl Text {
+    /// The text, or `invalid_argument` on `field` naming the broken character's position.
+    pub fn get(&self, field: &str) -> Fallible<&str> {
+        self.0.as_deref().map_err(|&at| {
+            bad_arg(
+                field,
+                format!(
+                    "`{field}` has a lone surrogate (half of a UTF-16 pair: a broken character) at index {at}"
+                ),
+            )
+        })
+    }
+
+    /// The text if it is whole (`None` for a broken one).
+    pub fn as_str(&self) -> Option<&str> {
+        self.0.as_deref().ok()
+    }
+
+    /// The index of its broken character, if it has one.
+    pub fn broken_at(&self) -> Option<usize> {
+        self.0.as_ref().err().copied()
+    }
+}
+
+impl From<String> for Text {
+    fn from(s: String) -> Self {
+        Text(Ok(s))
+    }
+}
+
+impl TypeName for Text {
+    fn type_name() -> &'static str {
+        "string"
+    }
+
+    fn value_type() -> ValueType {
+        ValueType::String
+    }
+}
+
+impl ValidateNapiValue for Text {}
+
+impl FromNapiValue for Text {
+    unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> Result<Self> {
+        // SAFETY: `env` and `value` come from napi for this call; both reads check the type.
+        let text = unsafe { String::from_napi_value(env, value)? };
+        if !text.contains('\u{FFFD}') {
+            return Ok(Text(Ok(text)));
+        }
+        let units = unsafe { Utf16String::from_napi_value(env, value)? };
+        let mut at = 0usize;
+        for c in char::decode_utf16(units.iter().copied()) {
+            match c {
+                Ok(c) => at = at.saturating_add(c.len_utf16()),
+                Err(_) => return Ok(Text(Err(at))),
+            }
+        }
+        Ok(Text(Ok(text)))
+    }
+}
+
+impl ToNapiValue for Text {
+    unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> Result<sys::napi_value> {
+        // SAFETY: `env` comes from napi for this call.
+        unsafe { String::to_napi_value(env, val.0.unwrap_or_default()) }
+    }
+}
