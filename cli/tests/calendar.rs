@@ -88,6 +88,10 @@ fn predicted_results_are_flagged() {
             stdout(&o)
         );
     }
+    // Calendar options may come after the subcommand too.
+    let o = run(&["calendar", "add", "2026-12-24", "10wd", "--predict"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stdout(&o).contains(FLAG), "{}", stdout(&o));
     let dir = scratch("predicted-score");
     let d = dir.to_str().unwrap();
     let o = run(&[

@@ -46,6 +46,21 @@ fn usage_problems_exit_2() {
             "2026-13",
         ],
         vec!["check", "no-such-file.toml"],
+        // `wh` is office time; `deadline` takes its clock from --clock.
+        vec![
+            "calendar",
+            "add",
+            "2026-03-06T16:30:00+08:00",
+            "2wh",
+            "--whole-day",
+        ],
+        vec![
+            "calendar",
+            "deadline",
+            "2026-03-06T16:30:00+08:00",
+            "2h",
+            "--whole-day",
+        ],
         // A directory is not a table (its units were read as none before).
         vec![
             "score",

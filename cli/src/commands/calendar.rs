@@ -1,8 +1,8 @@
 //! `calendar`: day kinds, working-time arithmetic and deadlines on the built-in PRC calendar
 //! (or one with extra data, other hours, or as known on a date).
 //!
-//! Amounts: `30m`, `2h`, `2wh` are working time (office hours, or the whole-day clock with
-//! `--whole-day`); `3wd` is working days. Instants are RFC 3339 with an offset; a bare date
+//! Amounts: `30m`, `2h`, `2wh` are working time (office hours; `30m`, `2h` on the whole-day
+//! clock with `--whole-day`); `3wd` is working days. Instants are RFC 3339 with an offset; a bare date
 //! means its 00:00 in +08:00 (for `wd` amounts on `add`/`sub`, a bare date gives a date).
 
 use std::collections::BTreeMap;
@@ -124,10 +124,30 @@ pub fn run(args: &CalendarArgs) -> CliResult<()> {
     } else {
         office.clone()
     };
+    let amounts = |amount: &str| -> CliResult<()> {
+        if args.whole_day && matches!(parse_amount(amount)?, Amount::WorkingHours { .. }) {
+            return Err(Failure::usage(
+                "`wh` is office working time; on the whole-day clock (--whole-day) write `h`",
+            ));
+        }
+        Ok(())
+    };
+    if args.whole_day && matches!(args.query, Query::Deadline { .. }) {
+        return Err(Failure::usage(
+            "`deadline` takes its clock from --clock (`--clock workdays` is the whole-day \
+             clock), not --whole-day",
+        ));
+    }
     let out = match &args.query {
         Query::Day { dates } => day(&cal, dates)?,
-        Query::Add { start, amount } => shift(&cal, start, amount, 1)?,
-        Query::Sub { start, amount } => shift(&cal, start, amount, -1)?,
+        Query::Add { start, amount } => {
+            amounts(amount)?;
+            shift(&cal, start, amount, 1)?
+        }
+        Query::Sub { start, amount } => {
+            amounts(amount)?;
+            shift(&cal, start, amount, -1)?
+        }
         Query::Between { from, to } => between(&cal, from, to)?,
         Query::Deadline {
             start,

@@ -192,25 +192,30 @@ pub fn load_calendar_data(path: &Path) -> CliResult<CalendarData> {
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct CalendarOptions {
     /// Extra calendar data (TOML/JSON: later years, local days off); repeatable, applied in order.
-    #[arg(long = "calendar-data", visible_alias = "data", value_name = "FILE")]
+    #[arg(
+        long = "calendar-data",
+        visible_alias = "data",
+        value_name = "FILE",
+        global = true
+    )]
     pub data: Vec<std::path::PathBuf>,
     /// Build the calendar as it was known on this date (YYYY-MM-DD): later notices are ignored.
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", global = true)]
     pub as_known_on: Option<String>,
     /// Ignore make-up workdays (调休上班): those weekend days stay days off.
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub ignore_adjusted_workdays: bool,
     /// Beyond the data, predict days with the weekly template alone (results are flagged).
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub predict: bool,
     /// Office hours of a working day, e.g. `09:00-12:00,13:30-17:30` (the default).
-    #[arg(long, value_name = "INTERVALS")]
+    #[arg(long, value_name = "INTERVALS", global = true)]
     pub hours: Option<String>,
     /// Every day of the week is a working day (with --hours 00:00-24:00: a 24/7 clock).
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub every_day: bool,
     /// No national holiday data: the weekly template alone, over 2000–2099.
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub no_holidays: bool,
 }
 
