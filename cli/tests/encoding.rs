@@ -85,6 +85,31 @@ fn gbk_read_as_utf8_is_one_error_that_names_the_option() {
     );
 }
 
+/// The other way round: UTF-8 files read as GB18030 would decode without an error into other
+/// characters (一区 into 涓€鍖?); they are refused, naming the option to leave out.
+#[test]
+fn utf8_read_as_gb18030_is_refused_not_garbled() {
+    let utf8 = scratch("encoding-utf8-as-gbk");
+    small_export(&utf8, |t| t.as_bytes().to_vec());
+    let args = [&SMALL_SCORE[..11], &["--encoding", "gb18030"]].concat();
+    let o = run_in(&utf8, &args);
+    assert_eq!(code(&o), 1);
+    let err = stderr(&o);
+    assert!(
+        err.starts_with("error: units.csv: the file is UTF-8 text, not GB18030"),
+        "{err}"
+    );
+    assert!(err.contains("leave out --encoding gb18030"), "{err}");
+    let o = run_in(&utf8, &["check", "--encoding", "gb18030", "units.csv"]);
+    assert_eq!(code(&o), 1);
+    // Telling what the file is already reads it: the refusal stops `check` there.
+    assert!(
+        stderr(&o).contains("units.csv: the file is UTF-8 text"),
+        "{}",
+        stderr(&o)
+    );
+}
+
 #[test]
 fn problems_in_gbk_files_keep_their_lines_and_character_columns() {
     // A bad `received_at` after Chinese text: its column counts characters, not bytes (GBK

@@ -333,6 +333,11 @@ pub fn read_units(
         };
     }
     let (mut reader, ..) = open_csv(path, encoding, Progress::hidden(), "reading units")?;
+    // A header that cannot be read is a problem (the rows would silently be none).
+    if let Err(e) = reader.headers() {
+        problems.push(csv_problem(&name, &e, "invalid_units"));
+        return Ok(Vec::new());
+    }
     let mut units = Vec::new();
     for record in reader.deserialize::<Unit>() {
         match record {

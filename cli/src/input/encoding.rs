@@ -9,7 +9,7 @@ use std::path::Path;
 
 use encoding_rs::{Decoder, DecoderResult, GB18030};
 
-use super::csv_text::CsvText;
+use super::csv_text::{CsvText, UnclosedQuote};
 use super::open_file;
 use crate::fail::{CliResult, Failure};
 
@@ -45,6 +45,7 @@ impl Encoding {
                 ended: false,
                 line: 1,
                 failed: None,
+                first: true,
             })),
         }
     }
@@ -66,11 +67,13 @@ impl Encoding {
     }
 }
 
-/// An io error's message; invalid UTF-8 gets [`NOT_UTF8_HINT`].
+/// An io error's message; invalid UTF-8 gets [`NOT_UTF8_HINT`] (the errors of this module's
+/// readers say what they are themselves).
 fn not_text(e: &io::Error) -> String {
-    if e.kind() == io::ErrorKind::InvalidData
-        && e.get_ref().is_none_or(|inner| !inner.is::<Malformed>())
-    {
+    let ours = |inner: &(dyn std::error::Error + Send + Sync + 'static)| {
+        inner.is::<Malformed>() || inner.is::<Utf8NotGb18030>() || inner.is::<UnclosedQuote>()
+    };
+    if e.kind() == io::ErrorKind::InvalidData && e.get_ref().is_none_or(|inner| !ours(inner)) {
         NOT_UTF8_HINT.to_owned()
     } else {
         e.to_string()
@@ -138,6 +141,50 @@ pub struct Decoding<R> {
     line: u64,
     /// Bytes met that are not text: the error of every read once the text before them is out.
     failed: Option<Malformed>,
+    /// Whether no bytes have been read yet (the first are checked: [`Utf8NotGb18030`]).
+    first: bool,
+}
+
+/// Text asked to be read as GB18030 that is UTF-8: read as GB18030, CJK text in UTF-8 decodes
+/// without an error into other characters (市水利局 into 甯傛按鍒╁眬), so it is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Utf8NotGb18030;
+
+impl fmt::Display for Utf8NotGb18030 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(
+            "the file is UTF-8 text, not GB18030 (read as GB18030 its Chinese text would turn \
+             into other characters): leave out --encoding gb18030",
+        )
+    }
+}
+
+impl std::error::Error for Utf8NotGb18030 {}
+
+/// Non-ASCII characters a first chunk of valid UTF-8 must hold to be taken for UTF-8 (GBK text
+/// that happens to be valid UTF-8 for as many characters does not occur in practice).
+const UTF8_EVIDENCE: usize = 8;
+
+/// Whether `bytes`, the start of a file, is UTF-8 text with CJK (or other non-ASCII) characters:
+/// valid UTF-8 up to a character cut off at the end, without a byte-order mark (which means
+/// UTF-8 and is read as such), and at least [`UTF8_EVIDENCE`] non-ASCII characters.
+fn looks_utf8(bytes: &[u8]) -> bool {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        return false;
+    }
+    let valid = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) if e.error_len().is_none() => {
+            std::str::from_utf8(bytes.get(..e.valid_up_to()).unwrap_or_default()).unwrap_or("")
+        }
+        Err(_) => return false,
+    };
+    valid
+        .chars()
+        .filter(|c| !c.is_ascii())
+        .take(UTF8_EVIDENCE)
+        .count()
+        == UTF8_EVIDENCE
 }
 
 impl<R> fmt::Debug for Decoding<R> {
@@ -160,6 +207,11 @@ impl<R: Read> Decoding<R> {
                 self.start = 0;
                 self.end = self.raw.read(&mut self.input)?;
                 self.ended = self.end == 0;
+                if std::mem::take(&mut self.first)
+                    && looks_utf8(self.input.get(..self.end).unwrap_or_default())
+                {
+                    return Err(io::Error::new(io::ErrorKind::InvalidData, Utf8NotGb18030));
+                }
             }
             let src = self.input.get(self.start..self.end).unwrap_or(&[]);
             let (result, read, written) =
@@ -271,6 +323,22 @@ mod tests {
             Some("湖滨区,1")
         );
         assert!(lines.next().is_some_and(|l| l.is_err()));
+    }
+
+    #[test]
+    fn utf8_text_is_not_read_as_gb18030() {
+        let text = "unit,group,name\nwater,departments,市水利局\nroads,departments,市交通局\n";
+        let e = decode(text.as_bytes()).err();
+        let inner = e
+            .as_ref()
+            .and_then(|e| e.get_ref())
+            .and_then(|e| e.downcast_ref::<Utf8NotGb18030>());
+        assert_eq!(inner, Some(&Utf8NotGb18030));
+        // Its GBK form reads, and so does ASCII, and UTF-8 with a byte-order mark.
+        assert_eq!(decode(&gbk(text)).ok().as_deref(), Some(text));
+        assert!(decode(b"unit,group\nu1,g\n").is_ok());
+        let with_bom = [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat();
+        assert_eq!(decode(&with_bom).ok().as_deref(), Some(text));
     }
 
     #[test]
