@@ -81,3 +81,59 @@ fn check_says_what_it_cannot_recognise() {
     assert_eq!(code(&o), 1);
     assert!(stdout(&o).contains("mystery.toml:1:1:"), "{}", stdout(&o));
 }
+
+/// A unit in a group the scheme does not define: `score` and `check` (given the scheme) both
+/// refuse it at its line of the units file. Whole-ticket JSON that is not JSON is placed in
+/// its file.
+#[test]
+fn units_in_unknown_groups_and_broken_json_are_placed() {
+    let dir = scratch("check-groups");
+    let write = |name: &str, text: &str| std::fs::write(dir.join(name), text).unwrap();
+    write(
+        "tickets.csv",
+        "ticket_id,kind,received_at\nT1,help,2026-03-02T09:00:00+08:00\n",
+    );
+    write(
+        "events.csv",
+        "ticket_id,at,type,unit\nT1,2026-03-02T09:20:00+08:00,dispatched,u2\n",
+    );
+    write("units.csv", "unit,group,name\nu1,counties,A\nu2,county,B\n");
+    let scheme = root().join("presets/sanmenxia.toml");
+    let scheme = scheme.to_str().unwrap();
+    let want = "units.csv:3: unit u2 is in group \"county\", which the scheme does not define";
+    let o = run_in(
+        &dir,
+        &["check", "units.csv", "tickets.csv", "events.csv", scheme],
+    );
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    assert!(stdout(&o).contains(want), "{}", stdout(&o));
+    let o = run_in(
+        &dir,
+        &[
+            "score",
+            "--tickets",
+            "tickets.csv",
+            "--events",
+            "events.csv",
+            "--units",
+            "units.csv",
+            "--scheme",
+            scheme,
+            "--period",
+            "2026-03",
+        ],
+    );
+    assert_eq!(code(&o), 1);
+    assert!(stderr(&o).contains(want), "{}", stderr(&o));
+    write("whole.json", "[{\"id\":\"T1\",}]");
+    let o = run_in(
+        &dir,
+        &["score", "--tickets", "whole.json", "--period", "2026-03"],
+    );
+    assert_eq!(code(&o), 1);
+    assert!(
+        stderr(&o).starts_with("error: whole.json:1:13: invalid ticket JSON"),
+        "{}",
+        stderr(&o)
+    );
+}

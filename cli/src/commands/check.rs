@@ -17,9 +17,10 @@ use hotline_score::ticket::Mode;
 use hotline_score::{Error, Policy};
 
 use crate::fail::{CliResult, Failure};
-use crate::input::data::{DataFiles, load, problems_failure};
+use crate::input::data::{DataFiles, load, problems_failure, read_units};
 use crate::input::encoding::Encoding;
-use crate::input::{is_json, load_policy, positioned, read_text, scheme_failure};
+use crate::input::place::group_problems;
+use crate::input::{is_json, load_policy, load_scheme, positioned, read_text, scheme_failure};
 use crate::progress::Progress;
 
 /// What a file holds.
@@ -63,6 +64,8 @@ pub fn run(args: &CheckArgs) -> CliResult<()> {
     let mut failures: Vec<String> = Vec::new();
     let mut ok: Vec<String> = Vec::new();
     let (mut tickets, mut events, mut units) = (None, None, None);
+    // Schemes that loaded: the units table's groups are checked against them.
+    let mut schemes: Vec<&Path> = Vec::new();
     for path in &args.files {
         let kind = match args.kind {
             Some(k) => k,
@@ -89,9 +92,30 @@ pub fn run(args: &CheckArgs) -> CliResult<()> {
             }
         };
         match result {
-            Ok(what) => ok.push(format!("{name}: ok ({what})")),
+            Ok(what) => {
+                if matches!(kind, FileKind::Scheme) {
+                    schemes.push(path);
+                }
+                ok.push(format!("{name}: ok ({what})"));
+            }
             Err(Failure::Data(m)) => failures.push(m),
             Err(other) => return Err(other),
+        }
+    }
+    // The groups the units table names must be the schemes' (as `score` requires); a table
+    // that cannot be read is reported by the data check below.
+    if let Some(path) = units.as_ref().filter(|_| !schemes.is_empty()) {
+        let mut unreadable = Vec::new();
+        let list = read_units(path, args.encoding, &mut unreadable)?;
+        if unreadable.is_empty() {
+            let mut problems = Vec::new();
+            for scheme in &schemes {
+                let scheme = load_scheme(&scheme.display().to_string())?;
+                problems.extend(group_problems(path, &list, &scheme));
+            }
+            if !problems.is_empty() {
+                failures.push(problems_failure(&problems).to_string());
+            }
         }
     }
     if tickets.is_some() || events.is_some() || units.is_some() {

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use hotline_score::scheme::Scheme;
 use hotline_score::ticket::Mode;
@@ -11,7 +11,8 @@ use hotline_score::{Unit, UnitId};
 
 use crate::engine::{Explain, Job, run as score};
 use crate::fail::{CliResult, Failure};
-use crate::input::data::{DataFiles, load};
+use crate::input::data::{DataFiles, load, problems_failure};
+use crate::input::place::group_problems;
 use crate::input::{CalendarOptions, load_policy, load_scheme, parse_instant, parse_period};
 use crate::progress::Progress;
 use crate::report;
@@ -118,7 +119,14 @@ pub fn run(args: &ScoreArgs, progress: Progress) -> CliResult<()> {
         }
     }
     let units = match data.units {
-        Some(u) => u,
+        Some(u) => {
+            let path = args.data.units.as_deref().unwrap_or(Path::new(""));
+            let problems = group_problems(path, &u, &scheme);
+            if !problems.is_empty() {
+                return Err(problems_failure(&problems));
+            }
+            u
+        }
         None => units_from_tickets(&scheme, &data.tickets)?,
     };
     let asked = args

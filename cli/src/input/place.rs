@@ -2,10 +2,11 @@
 //! `file:line:column` (CSV: the row's line and the character column where the cell starts;
 //! JSON: the position of the value).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use hotline_score::Error;
+use hotline_score::scheme::Scheme;
 use hotline_score::ticket::Diagnostic;
+use hotline_score::{Error, Unit};
 
 use super::data::{DataFiles, problems_failure};
 use super::encoding::Encoding;
@@ -79,6 +80,8 @@ pub fn strict_failure(e: &Error, tickets: &Source, events: &Source, nested: bool
             let d = Diagnostic::from(e);
             problems_failure(&place(&[d], tickets, events, nested))
         }
+        // Whole-ticket JSON that is not JSON: its place in the tickets file.
+        e @ Error::InvalidTicketJson { .. } => Failure::data(super::positioned(&tickets.name(), e)),
         other => Failure::data(describe(other)),
     }
 }
@@ -189,4 +192,29 @@ pub fn unit_problem(files: &DataFiles, e: &Error) -> Problem {
         code: e.code().to_owned(),
         message: e.to_string(),
     }
+}
+
+/// The units of the units file at `path` whose group `scheme` does not define
+/// (`unit_group_unknown`), each at its row (a CSV file's line; a JSON file by name only).
+pub fn group_problems(path: &Path, units: &[Unit], scheme: &Scheme) -> Vec<Problem> {
+    let groups: Vec<String> = scheme.groups().iter().map(|g| g.id.clone()).collect();
+    units
+        .iter()
+        .enumerate()
+        .filter(|(_, u)| !groups.contains(&u.group))
+        .map(|(row, u)| {
+            let e = Error::UnitGroupUnknown {
+                unit: u.id.clone(),
+                group: u.group.clone(),
+                groups: groups.clone(),
+            };
+            Problem {
+                file: path.display().to_string(),
+                line: (!is_json(path)).then_some(row as u64 + 2),
+                column: None,
+                code: e.code().to_owned(),
+                message: e.to_string(),
+            }
+        })
+        .collect()
 }
