@@ -272,10 +272,28 @@ impl CalendarData {
 
     /// Reads a `.toml` or `.json` file (chosen by extension).
     pub fn from_path(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::InvalidCalendarData {
+        use std::io::Read;
+        let cannot = |e: std::io::Error| Error::InvalidCalendarData {
             reason: format!("cannot read {}: {e}", path.display()),
             pos: None,
-        })?;
+        };
+        // No more than the limit and one byte is read: a huge (or endless) file is refused at
+        // once.
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)
+            .and_then(|f| f.take(MAX_DATA_BYTES as u64 + 1).read_to_end(&mut bytes))
+            .map_err(cannot)?;
+        if bytes.len() > MAX_DATA_BYTES {
+            return Err(Error::InvalidCalendarData {
+                reason: format!(
+                    "{} is more than {MAX_DATA_BYTES} bytes (4 MiB), the limit",
+                    path.display()
+                ),
+                pos: None,
+            });
+        }
+        let text = String::from_utf8(bytes)
+            .map_err(|_| cannot(std::io::Error::other("the file is not UTF-8 text")))?;
         match path.extension().and_then(|e| e.to_str()) {
             Some("json") => Self::from_json(&text),
             Some("toml") => Self::from_toml(&text),
@@ -407,6 +425,23 @@ fn decode_typed(msg: &str, pos: Option<FilePos>) -> Option<Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A file past the limit is refused after reading the limit and one byte, however long it
+    /// is (`/dev/zero` never ends).
+    #[test]
+    fn files_past_the_limit_are_refused_without_reading_them_whole() {
+        let dir = std::env::temp_dir().join(format!("hs-calendar-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let big = dir.join("big.toml");
+        std::fs::write(&big, vec![b'#'; MAX_DATA_BYTES + 10]).unwrap();
+        let err = CalendarData::from_path(&big).unwrap_err().to_string();
+        assert!(err.contains("is more than 4194304 bytes"), "{err}");
+        std::fs::remove_dir_all(&dir).unwrap();
+        if Path::new("/dev/zero").exists() {
+            let err = CalendarData::from_path(Path::new("/dev/zero")).unwrap_err();
+            assert!(err.to_string().contains("is more than"), "{err}");
+        }
+    }
 
     fn pos(e: &Error) -> Option<FilePos> {
         match e {
