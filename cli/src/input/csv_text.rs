@@ -89,9 +89,9 @@ impl<R: Read> CsvText<R> {
         let rest = buf.get(from..).unwrap_or_default();
         if self.state != State::Quoted
             && !self.after_cr
-            && !rest.iter().any(|&b| b == b'"' || b == b'\r')
+            && memchr::memchr2(b'"', b'\r', rest).is_none()
         {
-            self.line += rest.iter().filter(|&&b| b == b'\n').count() as u64;
+            self.line += memchr::memchr_iter(b'\n', rest).count() as u64;
             if let Some(&last) = rest.last() {
                 self.state = match last {
                     b',' | b'\n' => State::CellStart,
