@@ -41,27 +41,9 @@ fn event_cell(column: &str) -> Option<Cell> {
     }
 }
 
-/// How the core's JSON reader names a value's type.
-fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 /// The core's `malformed_value` for `v` where `expected` was expected.
 fn wrong(expected: &str, v: &Value) -> TicketErrorKind {
-    TicketErrorKind::MalformedValue {
-        value: match v {
-            Value::String(s) => s.clone(),
-            other => format!("{other} ({})", type_name(other)),
-        },
-        expected: expected.to_owned(),
-    }
+    TicketErrorKind::wrong_json(expected, v)
 }
 
 /// The problem of a cell of kind `cell` holding `v`, if it has one.

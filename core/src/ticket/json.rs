@@ -92,25 +92,8 @@ fn id_text(v: &Value) -> Option<String> {
     }
 }
 
-fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 fn wrong(expected: &str, v: &Value) -> TicketErrorKind {
-    TicketErrorKind::MalformedValue {
-        value: match v {
-            Value::String(s) => s.clone(),
-            other => format!("{} ({})", other, type_name(other)),
-        },
-        expected: expected.to_owned(),
-    }
+    TicketErrorKind::wrong_json(expected, v)
 }
 
 /// A text value: string (or null → absent). `ids` also accept integers.

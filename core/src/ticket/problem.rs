@@ -182,6 +182,27 @@ pub enum TicketErrorKind {
 }
 
 impl TicketErrorKind {
+    /// `malformed_value` for the JSON value `v` where `expected` was expected: a string as it
+    /// is, any other value as its JSON text and type (`5 (a number)`).
+    pub fn wrong_json(expected: &str, v: &serde_json::Value) -> Self {
+        use serde_json::Value;
+        let type_name = match v {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Number(_) => "a number",
+            Value::String(_) => "a string",
+            Value::Array(_) => "an array",
+            Value::Object(_) => "an object",
+        };
+        TicketErrorKind::MalformedValue {
+            value: match v {
+                Value::String(s) => s.clone(),
+                other => format!("{other} ({type_name})"),
+            },
+            expected: expected.to_owned(),
+        }
+    }
+
     /// Every code [`TicketErrorKind::code`] returns, in declaration order (kept equal to it by a
     /// unit test).
     pub const CODES: &'static [&'static str] = &[
