@@ -137,3 +137,26 @@ fn units_in_unknown_groups_and_broken_json_are_placed() {
         stderr(&o)
     );
 }
+
+/// A units table's header problems are on its first line, at the column's place.
+#[test]
+fn units_header_problems_are_on_the_header_line() {
+    let dir = scratch("check-units-header");
+    for (name, text, want) in [
+        (
+            "twice.csv",
+            "unit,group,name,name\nu1,counties,A,B\n",
+            "twice.csv:1:17: column `name` appears twice [duplicate_column]",
+        ),
+        (
+            "typo.csv",
+            "unit,group,nmae\nu1,counties,A\n",
+            "typo.csv:1:12: unknown units column `nmae`",
+        ),
+    ] {
+        std::fs::write(dir.join(name), text).unwrap();
+        let o = run_in(&dir, &["check", "--as", "units", name]);
+        assert_eq!(code(&o), 1);
+        assert!(stdout(&o).starts_with(want), "{}", stdout(&o));
+    }
+}

@@ -333,9 +333,23 @@ pub fn read_units(
         };
     }
     let (mut reader, ..) = open_csv(path, encoding, Progress::hidden(), "reading units")?;
-    // A header that cannot be read is a problem (the rows would silently be none).
-    if let Err(e) = reader.headers() {
-        problems.push(csv_problem(&name, &e, "invalid_units"));
+    // A header that cannot be read is a problem (the rows would silently be none); so are
+    // its unknown, repeated and missing columns, placed on the header's line.
+    let header: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(|c| c.trim().to_owned()).collect(),
+        Err(e) => {
+            problems.push(csv_problem(&name, &e, "invalid_units"));
+            return Ok(Vec::new());
+        }
+    };
+    let columns = Columns {
+        table: "units",
+        required: &["unit", "group"],
+        known: Some(&["unit", "group", "name"]),
+    };
+    let header_problems = check_header(&name, &columns, &header);
+    if !header_problems.is_empty() {
+        problems.extend(header_problems);
         return Ok(Vec::new());
     }
     let mut units = Vec::new();
@@ -405,6 +419,23 @@ enum Table {
 }
 
 impl Table {
+    /// Its columns, as [`check_header`] checks them.
+    fn columns(self) -> Columns {
+        match self {
+            Table::Tickets => Columns {
+                table: "tickets",
+                required: &["ticket_id", "kind", "received_at"],
+                // Every other column of a tickets table is an attribute.
+                known: None,
+            },
+            Table::Events => Columns {
+                table: "events",
+                required: &["ticket_id", "at", "type"],
+                known: Some(&EventRow::COLUMNS),
+            },
+        }
+    }
+
     /// What reading it is called on a progress bar.
     fn label(self) -> &'static str {
         match self {
@@ -658,7 +689,7 @@ fn open_table(
         .iter()
         .map(|h| h.trim().to_owned())
         .collect();
-    let header_problems = check_header(&name, table, &header);
+    let header_problems = check_header(&name, &table.columns(), &header);
     if !header_problems.is_empty() {
         bar.finish_and_clear();
         return Err(problems_failure(&header_problems));
@@ -666,24 +697,36 @@ fn open_table(
     Ok((reader, header, bar, len))
 }
 
-/// Header problems: unknown events columns, missing required columns.
-fn check_header(file: &str, table: Table, header: &[String]) -> Vec<Problem> {
-    let required: &[&str] = match table {
-        Table::Tickets => &["ticket_id", "kind", "received_at"],
-        Table::Events => &["ticket_id", "at", "type"],
-    };
+/// The columns of a CSV table, as its header is checked.
+#[derive(Debug)]
+struct Columns {
+    /// What the table is called in messages.
+    table: &'static str,
+    /// Columns it must have.
+    required: &'static [&'static str],
+    /// Every column it may have (`None`: any, the tickets table's attributes).
+    known: Option<&'static [&'static str]>,
+}
+
+/// Header problems: unknown columns (events and units tables), repeated and missing columns.
+fn check_header(file: &str, columns: &Columns, header: &[String]) -> Vec<Problem> {
+    let Columns {
+        table,
+        required,
+        known,
+    } = columns;
     let mut out = Vec::new();
     let line = header.join(",");
     for (i, h) in header.iter().enumerate() {
-        if table == Table::Events && !EventRow::COLUMNS.contains(&h.as_str()) {
+        if let Some(known) = known.filter(|k| !k.contains(&h.as_str())) {
             out.push(Problem {
                 file: file.to_owned(),
                 line: Some(1),
                 column: super::locate::csv_field_column(&line, i),
                 code: "unknown_column".into(),
                 message: format!(
-                    "unknown events column `{h}`; the columns are: {}",
-                    EventRow::COLUMNS.join(", ")
+                    "unknown {table} column `{h}`; the columns are: {}",
+                    known.join(", ")
                 ),
             });
         }
@@ -697,7 +740,7 @@ fn check_header(file: &str, table: Table, header: &[String]) -> Vec<Problem> {
             });
         }
     }
-    for r in required {
+    for r in *required {
         if !header.iter().any(|h| h == r) {
             out.push(Problem {
                 file: file.to_owned(),
