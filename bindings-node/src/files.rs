@@ -8,7 +8,6 @@ use std::io::Read;
 use std::path::Path;
 
 use hotline_score::calendar::CalendarData;
-use hotline_score::calendar::data::MAX_DATA_BYTES;
 use hotline_score::policy::MAX_POLICY_BYTES;
 use hotline_score::scheme::{Format, MAX_SCHEME_BYTES, Scheme, SchemeProblem};
 use hotline_score::{Error as CoreError, Policy};
@@ -99,21 +98,8 @@ pub fn policy(path: &str) -> Fallible<Policy> {
     })
 }
 
-/// A calendar data file (`.toml` or `.json`), as `CalendarData::from_path` reads it.
+/// A calendar data file (`.toml` or `.json`): `CalendarData::from_path`, which reads it with
+/// its size limit.
 pub fn calendar_data(path: &str) -> Fallible<CalendarData> {
-    let bad = |reason: String| -> Fallible<CalendarData> {
-        Err(CoreError::InvalidCalendarData { reason, pos: None }.into())
-    };
-    let ext = Path::new(path).extension().and_then(|e| e.to_str());
-    if !matches!(ext, Some("json" | "toml")) {
-        return bad(format!("{path}: expected a .toml or .json file"));
-    }
-    match read(path, MAX_DATA_BYTES) {
-        Ok(Contents::Text(text)) if ext == Some("json") => Ok(CalendarData::from_json(&text)?),
-        Ok(Contents::Text(text)) => Ok(CalendarData::from_toml(&text)?),
-        Ok(Contents::TooLarge(size)) => bad(format!(
-            "the data is {size}; the limit is {MAX_DATA_BYTES} (4 MiB)"
-        )),
-        Err(e) => bad(format!("cannot read {path}: {e}")),
-    }
+    Ok(CalendarData::from_path(Path::new(path))?)
 }

@@ -273,34 +273,38 @@ impl CalendarData {
     /// Reads a `.toml` or `.json` file (chosen by extension).
     pub fn from_path(path: &Path) -> Result<Self> {
         use std::io::Read;
-        let cannot = |e: std::io::Error| Error::InvalidCalendarData {
-            reason: format!("cannot read {}: {e}", path.display()),
-            pos: None,
-        };
+        let bad = |reason: String| Error::InvalidCalendarData { reason, pos: None };
+        let extension = path.extension().and_then(|e| e.to_str());
+        if !matches!(extension, Some("json" | "toml")) {
+            return Err(bad(format!(
+                "{}: expected a .toml or .json file",
+                path.display()
+            )));
+        }
+        let cannot = |e: std::io::Error| bad(format!("cannot read {}: {e}", path.display()));
         // No more than the limit and one byte is read: a huge (or endless) file is refused at
-        // once.
+        // once, with its size when the file system knows it.
+        let file = std::fs::File::open(path).map_err(cannot)?;
         let mut bytes = Vec::new();
-        std::fs::File::open(path)
-            .and_then(|f| f.take(MAX_DATA_BYTES as u64 + 1).read_to_end(&mut bytes))
+        (&file)
+            .take(MAX_DATA_BYTES as u64 + 1)
+            .read_to_end(&mut bytes)
             .map_err(cannot)?;
         if bytes.len() > MAX_DATA_BYTES {
-            return Err(Error::InvalidCalendarData {
-                reason: format!(
-                    "{} is more than {MAX_DATA_BYTES} bytes (4 MiB), the limit",
-                    path.display()
-                ),
-                pos: None,
-            });
+            let size = file.metadata().ok().filter(|m| m.is_file()).map_or_else(
+                || format!("more than {MAX_DATA_BYTES} bytes long"),
+                |m| format!("{} bytes long", m.len()),
+            );
+            return Err(bad(format!(
+                "the data is {size}; the limit is {MAX_DATA_BYTES} (4 MiB)"
+            )));
         }
         let text = String::from_utf8(bytes)
-            .map_err(|_| cannot(std::io::Error::other("the file is not UTF-8 text")))?;
-        match path.extension().and_then(|e| e.to_str()) {
-            Some("json") => Self::from_json(&text),
-            Some("toml") => Self::from_toml(&text),
-            _ => Err(Error::InvalidCalendarData {
-                reason: format!("{}: expected a .toml or .json file", path.display()),
-                pos: None,
-            }),
+            .map_err(|e| cannot(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))?;
+        if extension == Some("json") {
+            Self::from_json(&text)
+        } else {
+            Self::from_toml(&text)
         }
     }
 
@@ -435,12 +439,21 @@ mod tests {
         let big = dir.join("big.toml");
         std::fs::write(&big, vec![b'#'; MAX_DATA_BYTES + 10]).unwrap();
         let err = CalendarData::from_path(&big).unwrap_err().to_string();
-        assert!(err.contains("is more than 4194304 bytes"), "{err}");
-        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(
+            err.contains("the data is 4194314 bytes long; the limit is 4194304 (4 MiB)"),
+            "{err}"
+        );
         if Path::new("/dev/zero").exists() {
-            let err = CalendarData::from_path(Path::new("/dev/zero")).unwrap_err();
-            assert!(err.to_string().contains("is more than"), "{err}");
+            // Named like a data file (the extension is checked before any reading).
+            let endless = dir.join("endless.toml");
+            std::os::unix::fs::symlink("/dev/zero", &endless).unwrap();
+            let err = CalendarData::from_path(&endless).unwrap_err().to_string();
+            assert!(
+                err.contains("the data is more than 4194304 bytes long"),
+                "{err}"
+            );
         }
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     fn pos(e: &Error) -> Option<FilePos> {
