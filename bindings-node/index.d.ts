@@ -580,7 +580,10 @@ export declare class Policy {
   static fromToml(text: string): Policy
   /** A policy from JSON text, or from a plain object of the same structure. */
   static fromJson(value: string | Record<string, unknown>): Policy
-  /** A policy from a file: `.json` as JSON, anything else as TOML. */
+  /**
+   * A policy from a file: `.json` as JSON, anything else as TOML (`Policy::from_path`: read
+   * with its size limit; `cannot_read` when it cannot be read).
+   */
   static fromFile(path: string): Policy
   /** The policy's short name (`henan`). */
   get name(): string
@@ -603,7 +606,10 @@ export declare class Scheme {
   static fromToml(text: string): Scheme
   /** A scheme from JSON text, or from a plain object of the same structure. */
   static fromJson(value: string | Record<string, unknown>): Scheme
-  /** A scheme from a file: `.json` as JSON, anything else as TOML. */
+  /**
+   * A scheme from a file: `.json` as JSON, anything else as TOML (`Scheme::from_path`: read
+   * with its size limit; `cannot_read` when it cannot be read).
+   */
   static fromFile(path: string): Scheme
   /** The scheme's name. */
   get name(): string

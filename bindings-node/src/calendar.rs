@@ -1,6 +1,8 @@
 //! `Calendar`: working-time calendars (SPEC §2) — construction options, data loading and every
 //! operation of SPEC §2.3.
 
+use std::path::Path;
+
 use hotline_score::calendar::{CalendarData, DayCount, DeadlineAt, WeeklyTemplate as CoreTemplate};
 use hotline_score::{Calendar as CoreCalendar, Instant};
 use napi::bindgen_prelude::*;
@@ -8,7 +10,6 @@ use napi_derive::napi;
 
 use crate::args::{Keys, Opts, optional};
 use crate::errors::{Fallible, bad_arg, count, enter, named, whole};
-use crate::files;
 use crate::instant::{Day, When, format_offset, opt_date, parse_date, parse_offset};
 use crate::json::{JsonValue, TextOrObject};
 
@@ -174,7 +175,7 @@ pub fn build(
         b = b.data(data_layer(layer)?);
     }
     for file in opts.data_files.iter().flatten() {
-        b = b.data(files::calendar_data(file)?);
+        b = b.data(CalendarData::from_path(Path::new(file))?);
     }
     if let Some(extra) = extra {
         b = b.data(extra);
@@ -282,7 +283,7 @@ impl Calendar {
         >,
     ) -> Result<Self> {
         enter(&env, || {
-            let data = files::calendar_data(&path)?;
+            let data = CalendarData::from_path(Path::new(&path))?;
             build(options.as_ref(), Some(data)).map(Self::wrap)
         })
     }

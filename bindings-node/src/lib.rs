@@ -15,7 +15,6 @@ mod calendar;
 mod columns;
 mod decimal;
 mod errors;
-mod files;
 mod formula;
 mod instant;
 mod json;

@@ -8,7 +8,6 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
 use crate::errors::enter;
-use crate::files;
 use crate::json::{self, TextOrObject};
 
 /// A time-limit policy: per-clock limits by first matching rule, day-count conventions,
@@ -59,10 +58,11 @@ impl Policy {
         })
     }
 
-    /// A policy from a file: `.json` as JSON, anything else as TOML.
+    /// A policy from a file: `.json` as JSON, anything else as TOML (`Policy::from_path`: read
+    /// with its size limit; `cannot_read` when it cannot be read).
     #[napi(factory, catch_unwind)]
     pub fn from_file(env: Env, path: String) -> Result<Self> {
-        enter(&env, || Ok(Self::wrap(files::policy(&path)?)))
+        enter(&env, || Ok(Self::wrap(CorePolicy::from_path(&path)?)))
     }
 
     /// The policy's short name (`henan`).

@@ -13,7 +13,6 @@ use napi_derive::napi;
 use crate::args::{Keys, Opts};
 use crate::calendar::Calendar;
 use crate::errors::{Fallible, bad_arg, enter, named};
-use crate::files;
 use crate::instant::When;
 use crate::json::{self, JsonValue, TextOrObject};
 use crate::metrics::{
@@ -168,10 +167,11 @@ impl Scheme {
         })
     }
 
-    /// A scheme from a file: `.json` as JSON, anything else as TOML.
+    /// A scheme from a file: `.json` as JSON, anything else as TOML (`Scheme::from_path`: read
+    /// with its size limit; `cannot_read` when it cannot be read).
     #[napi(factory, catch_unwind)]
     pub fn from_file(env: Env, path: String) -> Result<Self> {
-        enter(&env, || Ok(Self::wrap(files::scheme(&path)?)))
+        enter(&env, || Ok(Self::wrap(CoreScheme::from_path(&path)?)))
     }
 
     /// The scheme's name.

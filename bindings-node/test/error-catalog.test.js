@@ -5,6 +5,7 @@
 const test = require('node:test')
 const assert = require('node:assert/strict')
 const fs = require('node:fs')
+const os = require('node:os')
 const path = require('node:path')
 const hs = require('..')
 const { ROOT } = require('./support')
@@ -65,6 +66,17 @@ const OPERATIONS = {
   scheme_from_toml: (i) => hs.Scheme.fromToml(i.text),
   scheme_from_json: (i) => hs.Scheme.fromJson(i.text),
   scheme_preset: (i) => hs.Scheme.preset(i.name),
+  config_file: (i) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotline-score-catalog-'))
+    try {
+      const file = path.join(dir, i.name)
+      if (i.bytes_base64 !== undefined) fs.writeFileSync(file, Buffer.from(i.bytes_base64, 'base64'))
+      const load = { scheme: hs.Scheme.fromFile, policy: hs.Policy.fromFile, calendar_data: hs.Calendar.fromFile }[i.kind]
+      return load(file)
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  },
   score_metrics: scoreMetrics,
   sanctions: (i) => hs.Scheme.preset(i.scheme).sanctions(i.history.map(scoreMetrics)),
   explain: (i) => hs.Scheme.preset(i.scheme).explain(scoreMetrics(i), [], i.explain_units),

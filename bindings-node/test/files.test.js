@@ -62,13 +62,16 @@ test('Policy.fromFile: TOML, and JSON by the .json extension', () => {
   assert.equal(completionDue(json), workingDaysDue(4))
   const guangdong = hs.Policy.fromFile(path.join(ROOT, 'policies', 'guangdong.toml'))
   assert.equal(guangdong.toJson(), hs.Policy.builtin('guangdong').toJson())
+  // The extension in any case.
+  assert.equal(hs.Policy.fromFile(write('TINY.JSON', toml.toJson())).toJson(), toml.toJson())
   // A TOML file is not read as JSON, nor the other way round; a missing file names its path.
   assert.throws(() => hs.Policy.fromFile(write('toml-inside.json', tinyPolicy(4))), { code: 'invalid_policy' })
   assert.throws(() => hs.Policy.fromFile(write('json-inside.toml', toml.toJson())), { code: 'invalid_policy' })
   const missing = path.join(dir, 'missing.toml')
   assert.throws(() => hs.Policy.fromFile(missing), (err) => {
-    assert.equal(err.code, 'invalid_policy')
-    assert.ok(err.message.includes(missing), err.message)
+    assert.equal(err.code, 'cannot_read')
+    assert.equal(err.field, 'path')
+    assert.equal(err.message, `cannot read ${missing}: No such file or directory (os error 2)`)
     return true
   })
 })
@@ -91,10 +94,11 @@ test('Scheme.fromFile: TOML, and JSON by the .json extension', () => {
   const city = hs.syntheticCitySync({ days: 3, ticketsPerDay: 20, seed: 5 })
   const totals = (s) => hs.scoreSync(city.tickets, s, { units: city.units, asOf: city.asOf }).units.map((c) => [c.unit, c.total])
   assert.deepEqual(totals(renamed), totals(hs.Scheme.preset('sanmenxia')))
-  // Problems are positioned in the file; a missing file is a bad `path`.
+  // Problems are positioned in the file; a missing file or a directory cannot be read.
   assert.throws(() => hs.Scheme.fromFile(write('bad.toml', 'name = "x"\nperiod = "fortnight"\n')),
     (err) => err.code === 'scheme_invalid' && err.problems.length >= 1 && err.line === err.problems[0].line)
-  assert.throws(() => hs.Scheme.fromFile(path.join(dir, 'missing.toml')), { code: 'invalid_argument', field: 'path' })
+  assert.throws(() => hs.Scheme.fromFile(path.join(dir, 'missing.toml')), { code: 'cannot_read', field: 'path' })
+  assert.throws(() => hs.Scheme.fromFile(dir), { code: 'cannot_read', field: 'path' })
 })
 
 /** A sparse file of `size` bytes (no disk used): what `fs.truncate` makes of an empty file. */
@@ -156,7 +160,18 @@ test('file readers refuse a special file that never ends (/dev/zero) at once', {
   fs.symlinkSync('/dev/zero', link)
   quick(5000, () => assert.throws(() => hs.Calendar.fromFile(link), { code: 'invalid_calendar_data', ...endless }))
   quick(5000, () => assert.throws(() => new hs.Calendar({ dataFiles: [link] }), { code: 'invalid_calendar_data', ...endless }))
-  // A file that is not UTF-8 is still an error naming the path, not a lossy read.
-  const latin = write('latin.toml', Buffer.from([0x6e, 0x61, 0x6d, 0x65, 0x20, 0x3d, 0x20, 0x22, 0xe9, 0x22]))
-  assert.throws(() => hs.Scheme.fromFile(latin), { code: 'invalid_argument', field: 'path' })
+})
+
+test('a file that is not UTF-8 is refused at its first bad byte, not read lossily', () => {
+  // name = "河南" in GBK, as Excel saves it on a Chinese Windows.
+  const gbk = Buffer.from([0x6e, 0x61, 0x6d, 0x65, 0x20, 0x3d, 0x20, 0x22, 0xba, 0xd3, 0xc4, 0xcf, 0x22, 0x0a])
+  const convert = /not UTF-8 text: re-save it as UTF-8 .*iconv -f gb18030 -t utf-8/
+  assert.throws(() => hs.Scheme.fromFile(write('gbk.toml', gbk)), (err) => {
+    assert.equal(err.code, 'scheme_invalid')
+    assert.deepEqual(err.problems.map((p) => [p.code, p.line, p.column]), [['invalid_encoding', 1, 9]])
+    assert.match(err.problems[0].message, convert)
+    return true
+  })
+  assert.throws(() => hs.Policy.fromFile(write('gbk-policy.toml', gbk)), { code: 'invalid_policy', line: 1, column: 9, message: convert })
+  assert.throws(() => hs.Calendar.fromFile(write('gbk-calendar.toml', gbk)), { code: 'invalid_calendar_data', line: 1, column: 9 })
 })

@@ -54,6 +54,7 @@ fn class_for(err: &Error) -> &'static str {
         | Error::BoardTicketConflict { .. }
         | Error::BoardUnknownTicket { .. }
         | Error::BoardUnknownUnit { .. } => "BoardError",
+        Error::CannotRead { .. } => "FileError",
         _ => "HotlineScoreError",
     }
 }

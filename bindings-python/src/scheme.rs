@@ -22,7 +22,6 @@ use crate::convert::{config_text, json_out, json_text, path_in, threads};
 use crate::errors::{enter, input_error};
 use crate::instant;
 use crate::metrics::{Contributions, Evaluator, Metrics, Period};
-use crate::policy::read_text;
 use crate::ticket::{Tickets, units_in};
 
 /// A result the core serializes: `to_json()` gives its exact bytes, `to_python()` the parsed
@@ -154,16 +153,12 @@ impl Scheme {
         wrap(py, || CoreScheme::from_json(&text))
     }
 
-    /// A scheme from a `.toml` or `.json` file.
+    /// A scheme from a file: `.json` (in any case) as JSON, anything else as TOML; read with its
+    /// size limit (`FileError` when it cannot be read).
     #[staticmethod]
     fn from_file(py: Python<'_>, path: Bound<'_, PyAny>) -> PyResult<Self> {
         let path = path_in(&path)?;
-        let text = read_text(py, &path, "SchemeError", "invalid_encoding")?;
-        if path.extension().is_some_and(|e| e == "json") {
-            wrap(py, || CoreScheme::from_json(&text))
-        } else {
-            wrap(py, || CoreScheme::from_toml(&text))
-        }
+        wrap(py, || CoreScheme::from_path(&path))
     }
 
     /// The scheme's name.

@@ -56,15 +56,40 @@ def test_whole_numbers_in_range_still_work() -> None:
     assert len(tickets) > 0 and units.num_rows == 3
 
 
-@pytest.mark.parametrize(("loader", "cls"), [(hs.Policy.from_file, hs.PolicyError), (hs.Scheme.from_file, hs.SchemeError)])
-def test_a_gbk_file_is_a_typed_error(tmp_path: Path, loader: Callable[[Path], Any], cls: type) -> None:
+@pytest.mark.parametrize(
+    ("loader", "cls", "code"),
+    [
+        (hs.Policy.from_file, hs.PolicyError, "invalid_policy"),
+        (hs.Scheme.from_file, hs.SchemeError, "scheme_invalid"),
+        (hs.Calendar.from_file, hs.CalendarError, "invalid_calendar_data"),
+    ],
+)
+def test_a_gbk_file_is_a_typed_error(tmp_path: Path, loader: Callable[[Path], Any], cls: type, code: str) -> None:
     path = tmp_path / "limits.toml"
     path.write_bytes('name = "河南"\n'.encode("gbk"))
     with pytest.raises(cls) as info:
         loader(path)
     err = info.value
-    assert (err.code, err.field, err.line, err.column) == ("invalid_encoding", str(path), 1, 9)
-    assert "UTF-8" in str(err)
+    assert (err.code, err.line, err.column) == (code, 1, 9)
+    assert "not UTF-8 text: re-save it as UTF-8" in str(err)
+    assert "iconv -f gb18030 -t utf-8" in str(err)
+    if cls is hs.SchemeError:
+        assert [(p["code"], p["line"], p["column"]) for p in err.problems] == [("invalid_encoding", 1, 9)]
+
+
+@pytest.mark.parametrize("loader", [hs.Policy.from_file, hs.Scheme.from_file, hs.Calendar.from_file])
+def test_a_file_that_cannot_be_read_is_a_file_error_and_an_os_error(tmp_path: Path, loader: Callable[[Path], Any]) -> None:
+    missing = tmp_path / "missing.toml"
+    with pytest.raises(hs.FileError) as info:
+        loader(missing)
+    err = info.value
+    assert isinstance(err, OSError) and isinstance(err, hs.HotlineScoreError)
+    assert (err.code, err.field) == ("cannot_read", "path")
+    assert str(err) == f"cannot read {missing}: No such file or directory (os error 2)"
+    directory = tmp_path / "directory.toml"
+    directory.mkdir()
+    with pytest.raises(OSError, match="cannot read"):
+        loader(directory)
 
 
 def test_calendar_data_files_one_path_or_many_and_errors_name_the_file(tmp_path: Path) -> None:

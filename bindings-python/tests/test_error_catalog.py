@@ -61,6 +61,7 @@ FAMILY: dict[str, type[hs.HotlineScoreError]] = {
         ],
         hs.SchemeError,
     ),
+    "cannot_read": hs.FileError,
 }
 
 
@@ -133,6 +134,18 @@ def calendar_op(i: dict[str, Any], tmp: str) -> Any:
     raise AssertionError(f"unknown calendar method {method}")
 
 
+def config_file(i: dict[str, Any], tmp: str) -> Any:
+    path = Path(tmp) / i["name"]
+    if "bytes_base64" in i:
+        path.write_bytes(base64.b64decode(i["bytes_base64"]))
+    loaders: dict[str, Callable[[Path], Any]] = {
+        "scheme": hs.Scheme.from_file,
+        "policy": hs.Policy.from_file,
+        "calendar_data": hs.Calendar.from_file,
+    }
+    return loaders[i["kind"]](path)
+
+
 def partial_table(i: dict[str, Any]) -> pa.Table:
     cols = i["columns"]
     assert cols[0] == "unit"
@@ -180,6 +193,7 @@ OPERATIONS: dict[str, Callable[[dict[str, Any], str], Any]] = {
     "scheme_from_toml": lambda i, t: hs.Scheme.from_toml(i["text"]),
     "scheme_from_json": lambda i, t: hs.Scheme.from_json(i["text"]),
     "scheme_preset": lambda i, t: hs.Scheme.preset(i["name"]),
+    "config_file": config_file,
     "score_metrics": lambda i, t: score_metrics(i),
     "sanctions": lambda i, t: hs.Scheme.preset(i["scheme"]).sanctions(
         [score_metrics(h) for h in i["history"]]

@@ -191,3 +191,63 @@ fn bytes_that_are_not_gb18030_stop_the_reading_at_their_line() {
         );
     }
 }
+
+/// Schemes, policies and calendar data are read as the bindings read them (the core's
+/// `config_file`): a GBK file is a data problem at its first byte that is not UTF-8, with how to
+/// convert it; a file that never ends is refused at once; one that cannot be read is a usage
+/// problem.
+#[test]
+fn configuration_files_in_gbk_are_placed_and_endless_ones_refused() {
+    let dir = scratch("encoding-config");
+    small_export(&dir, |t| t.as_bytes().to_vec());
+    std::fs::write(
+        dir.join("gbk-scheme.toml"),
+        gbk("name = \"河南\"\n[[indicators]]\n"),
+    )
+    .unwrap();
+    std::fs::write(dir.join("policy.toml"), gbk("name = \"河南\"\n")).unwrap();
+    std::fs::write(dir.join("data.toml"), gbk("# 河南\n")).unwrap();
+    let convert = ":1:9: not UTF-8 text: re-save it as UTF-8";
+    let o = run_in(&dir, &["check", "gbk-scheme.toml"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains(&format!("gbk-scheme.toml{convert}")),
+        "{}",
+        stdout(&o)
+    );
+    let o = run_in(
+        &dir,
+        &[&SMALL_SCORE[..], &["--policy", "policy.toml"]].concat(),
+    );
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("policy.toml:1:9: invalid policy (toml): not UTF-8 text: re-save"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run_in(
+        &dir,
+        &[&SMALL_SCORE[..], &["--calendar-data", "data.toml"]].concat(),
+    );
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(stderr(&o).contains("data.toml:1:3: "), "{}", stderr(&o));
+    if std::path::Path::new("/dev/zero").exists() {
+        let o = run_in(&dir, &["check", "--as", "scheme", "/dev/zero"]);
+        assert_eq!(code(&o), 1, "{}", stderr(&o));
+        assert!(
+            stdout(&o).contains("the scheme is more than 1048576 bytes long"),
+            "{}",
+            stdout(&o)
+        );
+    }
+    let o = run_in(
+        &dir,
+        &[&SMALL_SCORE[..], &["--calendar-data", "missing.toml"]].concat(),
+    );
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("cannot read missing.toml: "),
+        "{}",
+        stderr(&o)
+    );
+}

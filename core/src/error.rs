@@ -420,6 +420,20 @@ pub enum Error {
         /// What differs (`calendar`, `policy`, `scheme`, `units`, `due_anchor`).
         field: String,
     },
+
+    // --- files ---
+    /// A configuration file that could not be opened or read (missing, a directory, no
+    /// permission); see [`config_file`](crate::config_file). Its context's `field` is `path`.
+    #[error("cannot read {path}: {reason}")]
+    CannotRead {
+        /// The file, as given.
+        path: String,
+        /// What kind of failure it was (bindings raise the language's own: Python's
+        /// `FileNotFoundError`, …).
+        kind: std::io::ErrorKind,
+        /// The system's message.
+        reason: String,
+    },
 }
 
 impl Error {
@@ -468,6 +482,7 @@ impl Error {
         "board_snapshot_corrupt",
         "board_snapshot_version",
         "board_snapshot_mismatch",
+        "cannot_read",
     ];
 
     /// The stable machine-readable code of this error (snake_case).
@@ -521,6 +536,8 @@ impl Error {
             Error::BoardSnapshotCorrupt { .. } => "board_snapshot_corrupt",
             Error::BoardSnapshotVersion { .. } => "board_snapshot_version",
             Error::BoardSnapshotMismatch { .. } => "board_snapshot_mismatch",
+            // --- files ---
+            Error::CannotRead { .. } => "cannot_read",
         }
     }
 }
@@ -658,6 +675,8 @@ impl Error {
             Error::BoardConfig { field: f, .. } | Error::BoardSnapshotMismatch { field: f } => {
                 field(f)
             }
+            // --- files ---
+            Error::CannotRead { .. } => field("path"),
             _ => ErrorContext::default(),
         }
     }
@@ -913,6 +932,11 @@ mod tests {
                 supported: 1,
             },
             Error::BoardSnapshotMismatch { field: s() },
+            Error::CannotRead {
+                path: s(),
+                kind: std::io::ErrorKind::NotFound,
+                reason: s(),
+            },
         ];
         let ordinal = |e: &Error| match e {
             Error::InvalidInstant { .. } => 0,
@@ -957,11 +981,12 @@ mod tests {
             Error::BoardSnapshotCorrupt { .. } => 39,
             Error::BoardSnapshotVersion { .. } => 40,
             Error::BoardSnapshotMismatch { .. } => 41,
+            Error::CannotRead { .. } => 42,
         };
         let ordinals: Vec<usize> = all.iter().map(ordinal).collect();
         assert_eq!(
             ordinals,
-            (0..=41).collect::<Vec<_>>(),
+            (0..=42).collect::<Vec<_>>(),
             "one sample per variant"
         );
         all

@@ -12,6 +12,7 @@ pub mod amount;
 pub mod board;
 pub mod calendar;
 pub mod clocks;
+pub mod config_file;
 mod document;
 pub mod error;
 pub mod formula;

@@ -190,6 +190,31 @@ fn board(input: &Value) -> Result<Board> {
     Ok(board)
 }
 
+/// The `config_file` operation: `bytes_base64` written to a file named `name` (no file when
+/// absent) in a fresh directory, then read as a `kind` file.
+fn config_file(input: &Value) -> Result<()> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "hs-catalog-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(text(&input["name"]));
+    if let Some(b) = input.get("bytes_base64") {
+        std::fs::write(&path, base64(text(b))).unwrap();
+    }
+    let out = match text(&input["kind"]) {
+        "scheme" => Scheme::from_path(&path).map(drop),
+        "policy" => Policy::from_path(&path).map(drop),
+        "calendar_data" => CalendarData::from_path(&path).map(drop),
+        other => panic!("unknown config file kind {other}"),
+    };
+    std::fs::remove_dir_all(&dir).unwrap();
+    out
+}
+
 fn base64(text: &str) -> Vec<u8> {
     let value = |c: u8| -> u32 {
         match c {
@@ -256,6 +281,7 @@ fn run(op: &str, input: &Value) -> Result<()> {
         "scheme_from_toml" => Scheme::from_toml(text(&input["text"])).map(drop),
         "scheme_from_json" => Scheme::from_json(text(&input["text"])).map(drop),
         "scheme_preset" => Scheme::preset(text(&input["name"])).map(drop),
+        "config_file" => config_file(input),
         "score_metrics" => score_metrics(input).map(drop),
         "sanctions" => {
             let history = input["history"]

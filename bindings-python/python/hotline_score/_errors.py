@@ -68,10 +68,17 @@ class BoardError(HotlineScoreError):
     """An operation of the real-time board that was refused."""
 
 
+class FileError(HotlineScoreError, OSError):
+    """A scheme, policy or calendar data file that could not be opened or read
+    (``cannot_read``: missing, a directory, no permission); also an ``OSError``. ``field`` is
+    ``"path"``; the message names the file."""
+
+
 __all__ = [
     "BoardError",
     "CalendarError",
     "DataError",
+    "FileError",
     "HotlineScoreError",
     "InputError",
     "PolicyError",

@@ -11,6 +11,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use hotline_score::calendar::{CalendarBuilder, CalendarData};
+use hotline_score::config_file::ConfigKind;
 use hotline_score::instant::CHINA_OFFSET;
 use hotline_score::scheme::{Format, Scheme};
 use hotline_score::ticket::Mode;
@@ -20,7 +21,9 @@ use crate::fail::{CliResult, Failure};
 use crate::input::data::{DataFiles, load, problems_failure, read_units};
 use crate::input::encoding::Encoding;
 use crate::input::place::group_problems;
-use crate::input::{is_json, load_policy, load_scheme, positioned, read_text, scheme_failure};
+use crate::input::{
+    cannot_read, is_json, load_policy, load_scheme, positioned, read_config, scheme_failure,
+};
 use crate::progress::Progress;
 
 /// What a file holds.
@@ -159,7 +162,7 @@ pub fn run(args: &CheckArgs) -> CliResult<()> {
 }
 
 fn check_scheme(path: &Path) -> CliResult<String> {
-    let text = read_text(path)?;
+    let text = read_config(path, ConfigKind::Scheme)?;
     let format = if is_json(path) {
         Format::Json
     } else {
@@ -181,7 +184,7 @@ fn check_policy(path: &Path) -> CliResult<String> {
     if !path.exists() {
         return load_policy(&name).map(|p| format!("policy `{}`", p.name));
     }
-    let text = read_text(path)?;
+    let text = read_config(path, ConfigKind::Policy)?;
     let (problems, policy) = if is_json(path) {
         (Policy::check_json_str(&text), Policy::from_json_str(&text))
     } else {
@@ -195,7 +198,7 @@ fn check_policy(path: &Path) -> CliResult<String> {
 /// Every problem of a calendar data file, then its consistency with the built-in data.
 fn check_calendar(path: &Path) -> CliResult<String> {
     let name = path.display().to_string();
-    let text = read_text(path)?;
+    let text = read_config(path, ConfigKind::CalendarData)?;
     let (problems, data) = if is_json(path) {
         (
             CalendarData::check_json(&text),
@@ -309,7 +312,10 @@ fn detect(path: &Path, encoding: Encoding) -> CliResult<FileKind> {
             .collect();
         return columns_kind(&header).ok_or_else(unknown);
     }
-    let text = read_text(path)?;
+    // Read leniently: a settings file that is not UTF-8 is still recognised by its keys, and
+    // its reader then places the first byte that is not.
+    let bytes = std::fs::read(path).map_err(|e| cannot_read(path, &e))?;
+    let text = String::from_utf8_lossy(&bytes);
     if is_json(path) {
         let trimmed = text.trim_start();
         if trimmed.starts_with('[') {

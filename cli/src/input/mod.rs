@@ -11,9 +11,11 @@ pub mod place;
 use std::path::Path;
 
 use hotline_score::calendar::{CalendarBuilder, CalendarData, DayHours, WeeklyTemplate};
+pub use hotline_score::config_file::is_json;
+use hotline_score::config_file::{self, ConfigKind};
 use hotline_score::instant::{CHINA_OFFSET, MS_PER_DAY};
 use hotline_score::policy::BUILTIN;
-use hotline_score::scheme::{Format, PRESETS, Scheme};
+use hotline_score::scheme::{PRESETS, Scheme};
 use hotline_score::{Calendar, Error, Instant, Period, Policy};
 use time::Date;
 
@@ -36,15 +38,25 @@ pub fn open_file(path: &Path) -> CliResult<std::fs::File> {
 }
 
 /// The usage failure of a file that cannot be read.
-fn cannot_read(path: &Path, e: &std::io::Error) -> Failure {
+pub fn cannot_read(path: &Path, e: &std::io::Error) -> Failure {
     Failure::usage(format!("cannot read {}: {e}", path.display()))
 }
 
-/// Whether `path` names a JSON file (by extension).
-pub fn is_json(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+/// The text of a configuration file, read as every front end reads it (`config_file::read`:
+/// its size limit, UTF-8); see [`config_failure`] for its errors.
+pub fn read_config(path: &Path, kind: ConfigKind) -> CliResult<String> {
+    config_file::read(path, kind).map_err(|e| config_failure(path, &e))
+}
+
+/// How an error reading or loading a configuration file is reported: a file that cannot be read
+/// is a usage failure, any other problem a data failure placed in the file.
+pub fn config_failure(path: &Path, e: &Error) -> Failure {
+    let name = path.display().to_string();
+    match e {
+        Error::CannotRead { .. } => Failure::usage(e.to_string()),
+        Error::SchemeInvalid { .. } => scheme_failure(&name, e),
+        _ => Failure::data(positioned(&name, e)),
+    }
 }
 
 /// A `YYYY-MM-DD` date.
@@ -135,13 +147,7 @@ pub fn load_scheme(arg: &str) -> CliResult<Scheme> {
             names.join(", ")
         )));
     }
-    let text = read_text(path)?;
-    let format = if is_json(path) {
-        Format::Json
-    } else {
-        Format::Toml
-    };
-    Scheme::load(&text, format).map_err(|e| scheme_failure(arg, &e))
+    Scheme::from_path(path).map_err(|e| config_failure(path, &e))
 }
 
 /// A scheme loading error with every problem as `file:line:column: …`.
@@ -168,18 +174,12 @@ pub fn load_policy(arg: &str) -> CliResult<Policy> {
             names.join(", ")
         )));
     }
-    let text = read_text(path)?;
-    let policy = if is_json(path) {
-        Policy::from_json_str(&text)
-    } else {
-        Policy::from_toml_str(&text)
-    };
-    policy.map_err(|e| Failure::data(positioned(arg, &e)))
+    Policy::from_path(path).map_err(|e| config_failure(path, &e))
 }
 
-/// Calendar data from a TOML/JSON file.
+/// Calendar data from a file: JSON when its extension is `json`, TOML otherwise.
 pub fn load_calendar_data(path: &Path) -> CliResult<CalendarData> {
-    let text = read_text(path)?;
+    let text = read_config(path, ConfigKind::CalendarData)?;
     let data = if is_json(path) {
         CalendarData::from_json(&text)
     } else {
@@ -282,7 +282,13 @@ pub fn positioned(file: &str, e: &Error) -> String {
         _ => None,
     };
     match pos {
-        Some(p) => format!("{file}:{}:{}: {}", p.line, p.column, describe(e)),
+        // The core's message says " at line L, column C" too: once is enough.
+        Some(p) => format!(
+            "{file}:{}:{}: {}",
+            p.line,
+            p.column,
+            describe(e).replacen(&format!(" at {p}"), "", 1)
+        ),
         None => format!("{file}: {}", describe(e)),
     }
 }

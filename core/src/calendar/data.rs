@@ -30,6 +30,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::Date;
 
 use crate::calendar::template::DayHours;
+use crate::config_file::{self, ConfigKind};
 use crate::error::{Error, FilePos, Result};
 
 /// The version of the data format this crate reads.
@@ -135,16 +136,7 @@ pub enum RuleName {
 pub const MAX_DATA_BYTES: usize = 4 << 20;
 
 fn check_size(text: &str) -> Result<()> {
-    if text.len() > MAX_DATA_BYTES {
-        return Err(Error::InvalidCalendarData {
-            reason: format!(
-                "the data is {} bytes long; the limit is {MAX_DATA_BYTES} (4 MiB)",
-                text.len()
-            ),
-            pos: None,
-        });
-    }
-    Ok(())
+    ConfigKind::CalendarData.check_size(text, "")
 }
 
 /// The longest date range one entry may write (guards against hostile input).
@@ -270,41 +262,25 @@ impl CalendarData {
         Ok(data)
     }
 
-    /// Reads a `.toml` or `.json` file (chosen by extension).
+    /// Reads a `.toml` or `.json` file (chosen by extension, in any case), with its size limit,
+    /// as every front end reads it ([`config_file`](crate::config_file)); any other extension
+    /// is `invalid_calendar_data`.
     pub fn from_path(path: &Path) -> Result<Self> {
-        use std::io::Read;
-        let bad = |reason: String| Error::InvalidCalendarData { reason, pos: None };
-        let extension = path.extension().and_then(|e| e.to_str());
-        if !matches!(extension, Some("json" | "toml")) {
-            return Err(bad(format!(
-                "{}: expected a .toml or .json file",
-                path.display()
-            )));
+        let toml = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case("toml"));
+        if !toml && !config_file::is_json(path) {
+            return Err(Error::InvalidCalendarData {
+                reason: format!("{}: expected a .toml or .json file", path.display()),
+                pos: None,
+            });
         }
-        let cannot = |e: std::io::Error| bad(format!("cannot read {}: {e}", path.display()));
-        // No more than the limit and one byte is read: a huge (or endless) file is refused at
-        // once, with its size when the file system knows it.
-        let file = std::fs::File::open(path).map_err(cannot)?;
-        let mut bytes = Vec::new();
-        (&file)
-            .take(MAX_DATA_BYTES as u64 + 1)
-            .read_to_end(&mut bytes)
-            .map_err(cannot)?;
-        if bytes.len() > MAX_DATA_BYTES {
-            let size = file.metadata().ok().filter(|m| m.is_file()).map_or_else(
-                || format!("more than {MAX_DATA_BYTES} bytes long"),
-                |m| format!("{} bytes long", m.len()),
-            );
-            return Err(bad(format!(
-                "the data is {size}; the limit is {MAX_DATA_BYTES} (4 MiB)"
-            )));
-        }
-        let text = String::from_utf8(bytes)
-            .map_err(|e| cannot(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))?;
-        if extension == Some("json") {
-            Self::from_json(&text)
-        } else {
+        let text = config_file::read(path, ConfigKind::CalendarData)?;
+        if toml {
             Self::from_toml(&text)
+        } else {
+            Self::from_json(&text)
         }
     }
 

@@ -1,6 +1,7 @@
 //! Reading policies from TOML and JSON, with file positions in every error.
 
 use super::{Policy, Rule, RuleLimits};
+use crate::config_file::{self, ConfigKind};
 use crate::document::{self, Part, Raw, Stand, Syntax, TableRules};
 use crate::error::{Error, FilePos, Result};
 
@@ -8,25 +9,28 @@ use crate::error::{Error, FilePos, Result};
 /// Larger text is refused before it is parsed.
 pub const MAX_POLICY_BYTES: usize = 1 << 20;
 
-fn check_size(text: &str, format: &str) -> Result<()> {
-    if text.len() > MAX_POLICY_BYTES {
-        return Err(Error::InvalidPolicy {
-            format: format.into(),
-            pos: None,
-            reason: format!(
-                "the policy is {} bytes long; the limit is {MAX_POLICY_BYTES} (1 MiB)",
-                text.len()
-            ),
-        });
-    }
-    Ok(())
-}
-
 impl Policy {
+    /// Reads a policy file: JSON when its extension is `json`, TOML otherwise; read with its size
+    /// limit, as every front end reads it ([`config_file`](crate::config_file)).
+    ///
+    /// ```
+    /// let err = hotline_score::Policy::from_path("no/such/policy.toml").unwrap_err();
+    /// assert_eq!(err.code(), "cannot_read");
+    /// ```
+    pub fn from_path(path: impl AsRef<std::path::Path>) -> Result<Policy> {
+        let path = path.as_ref();
+        let text = config_file::read(path, ConfigKind::Policy)?;
+        if config_file::is_json(path) {
+            Self::from_json_str(&text)
+        } else {
+            Self::from_toml_str(&text)
+        }
+    }
+
     /// Reads a policy from TOML text. Unknown keys, unknown values and contradictory settings
     /// are `invalid_policy` errors with the line and column of the offending value.
     pub fn from_toml_str(text: &str) -> Result<Policy> {
-        check_size(text, "toml")?;
+        ConfigKind::Policy.check_size(text, "toml")?;
         toml::from_str(text).map_err(|e| Error::InvalidPolicy {
             format: "toml".into(),
             pos: e.span().map(|s| FilePos::from_offset(text, s.start)),
@@ -36,7 +40,7 @@ impl Policy {
 
     /// Reads a policy from JSON text (same structure as the TOML form).
     pub fn from_json_str(text: &str) -> Result<Policy> {
-        check_size(text, "json")?;
+        ConfigKind::Policy.check_size(text, "json")?;
         serde_json::from_str(text).map_err(|e| Error::InvalidPolicy {
             format: "json".into(),
             pos: (e.line() > 0).then(|| FilePos {

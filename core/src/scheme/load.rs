@@ -13,6 +13,8 @@ use super::node::{self, Node, Seg, path_string};
 use super::problem::{MAX_PROBLEMS, SchemeProblem, has_room, offset_in_string};
 use super::resolver::MetricResolver;
 use super::{json, schema};
+use crate::config_file::ConfigKind;
+use crate::error::Error;
 use crate::formula::{Formula, Resolver, ValueType};
 use crate::instant::Instant;
 
@@ -34,18 +36,8 @@ pub const MAX_SCHEME_BYTES: usize = 1 << 20;
 
 /// Loads and compiles a scheme, or returns every problem found.
 pub fn load(text: &str, format: Format) -> Result<Scheme, Vec<SchemeProblem>> {
-    if text.len() > MAX_SCHEME_BYTES {
-        return Err(vec![SchemeProblem {
-            code: "file_too_large".to_owned(),
-            message: format!(
-                "the scheme is {} bytes long; the limit is {MAX_SCHEME_BYTES} (1 MiB)",
-                text.len()
-            ),
-            line: 1,
-            column: 1,
-            key: String::new(),
-            suggestion: None,
-        }]);
+    if let Err(Error::SchemeInvalid { problems }) = ConfigKind::Scheme.check_size(text, "") {
+        return Err(problems);
     }
     let root = match format {
         Format::Toml => node::from_toml(text).map_err(|errs| {

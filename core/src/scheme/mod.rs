@@ -91,6 +91,24 @@ impl Scheme {
         Self::load(text, Format::Json)
     }
 
+    /// Reads a scheme file: JSON when its extension is `json`, TOML otherwise; read with its size
+    /// limit, as every front end reads it ([`config_file`](crate::config_file)).
+    ///
+    /// ```
+    /// let err = hotline_score::scheme::Scheme::from_path("no/such/scheme.toml").unwrap_err();
+    /// assert_eq!(err.code(), "cannot_read");
+    /// ```
+    pub fn from_path(path: impl AsRef<std::path::Path>) -> Result<Scheme> {
+        let path = path.as_ref();
+        let text = crate::config_file::read(path, crate::config_file::ConfigKind::Scheme)?;
+        let format = if crate::config_file::is_json(path) {
+            Format::Json
+        } else {
+            Format::Toml
+        };
+        Self::load(&text, format)
+    }
+
     /// Loads a scheme from text in `format`; [`Error::SchemeInvalid`] lists every problem.
     pub fn load(text: &str, format: Format) -> Result<Scheme> {
         load::load(text, format).map_err(|problems| Error::SchemeInvalid { problems })
