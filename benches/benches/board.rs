@@ -1,6 +1,6 @@
 //! The real-time board (SPEC §12: ingest one event ≤ 2 µs median; standings for 300 units ≤
 //! 100 µs) on a board holding a synthetic quarter: 300 units, 2026-Q1, ~900 tickets a day,
-//! policy `henan`, scheme `sanmenxia` (33 indicators, quarterly).
+//! policy `henan`, scheme `sanmenxia` (32 indicators, quarterly).
 //!
 //! `cargo bench -p hotline-score-benches --bench board`. Setup (untimed): the city is generated,
 //! every ticket header registered, and every event before the last five days ingested; the

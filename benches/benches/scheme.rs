@@ -1,5 +1,5 @@
 //! Scoring 300 units from a metrics table (SPEC §12 target: ≤ 1 ms), with the `sanmenxia` preset
-//! (33 indicators: rates, means, workload curve, shrinkage, deductions, checklist) and the
+//! (32 indicators: rates, means, workload curve, shrinkage, deductions, checklist) and the
 //! `lianyungang-2022` (12 indicators) and `three-rates` (3 indicators) presets.
 //!
 //! Each preset is scored on one thread ([`Scheme::score`]) and on two

@@ -1,23 +1,33 @@
 'use strict'
-// The README's Node quick start runs as written (every ```js block, in order, as one async body).
+// The README's Node quick start runs as written: every ```js block, in order, saved as one
+// CommonJS file and run by `node` in a child process, with `require('hotline-score')` resolving
+// to this binding through a `node_modules` link next to the file.
 const test = require('node:test')
+const assert = require('node:assert/strict')
 const fs = require('node:fs')
+const os = require('node:os')
 const path = require('node:path')
+const { execFileSync } = require('node:child_process')
 
-test('the README Node quick start runs', async () => {
+test('the README Node quick start runs as a file', () => {
   const text = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8')
   const blocks = [...text.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1])
   if (blocks.length === 0) throw new Error('README has no Node quick start')
-  const load = (name) => require(name === 'hotline-score' ? path.join(__dirname, '..') : name)
-  const AsyncFunction = (async () => {}).constructor
-  const lines = []
-  const console = { log: (...args) => lines.push(args.join(' ')) }
-  await new AsyncFunction('require', 'console', blocks.join('\n'))(load, console)
-  // Three scorecards (unit, group, total, rank, grade), then the last unit's costly components.
-  const cards = lines.slice(0, 3)
-  if (!cards.every((l) => /^\S+ \S+ \d+\.\d\d \d+ \S+$/.test(l))) throw new Error(`expected 3 scorecards first, got ${cards}`)
-  const costly = lines.slice(3)
-  if (costly.length === 0 || !costly.every((l) => /^\S+ −\d+\.\d\d \S+/.test(l))) {
-    throw new Error(`expected the last unit's costly components, got ${costly}`)
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotline-score-readme-'))
+  try {
+    fs.mkdirSync(path.join(dir, 'node_modules'))
+    fs.symlinkSync(path.join(__dirname, '..'), path.join(dir, 'node_modules', 'hotline-score'), 'junction')
+    const file = path.join(dir, 'quickstart.js')
+    fs.writeFileSync(file, blocks.join('\n'))
+    // Throws (with the child's stderr) unless `node` exits with 0.
+    const out = execFileSync(process.execPath, [file], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+    const lines = out.split('\n').filter((l) => l !== '')
+    // Three scorecards (unit, group, total, rank, grade), then the last unit's costly components.
+    const cards = lines.slice(0, 3)
+    assert.ok(cards.length === 3 && cards.every((l) => /^\S+ \S+ \d+\.\d\d \d+ \S+$/.test(l)), `expected 3 scorecards first, got ${cards}`)
+    const costly = lines.slice(3)
+    assert.ok(costly.length > 0 && costly.every((l) => /^\S+ −\d+\.\d\d \S+/.test(l)), `expected the last unit's costly components, got ${costly}`)
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
   }
 })

@@ -131,8 +131,11 @@ impl fmt::Display for Amount {
     }
 }
 
+/// Only amounts [`Amount::check`] accepts are written: any other would be written as another
+/// amount (`90.5 s` as `1m`), or as text that does not read back.
 impl Serialize for Amount {
     fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        self.check().map_err(serde::ser::Error::custom)?;
         s.collect_str(self)
     }
 }
@@ -147,6 +150,22 @@ impl<'de> Deserialize<'de> for Amount {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amounts_without_a_text_form_are_not_written() {
+        for bad in [
+            Amount::Time { ms: 90_500 },
+            Amount::Time { ms: -60_000 },
+            Amount::WorkingHours { ms: 90 * 60_000 },
+        ] {
+            let e = serde_json::to_string(&bad).unwrap_err();
+            assert!(e.to_string().contains("invalid amount"), "{e}");
+        }
+        let ok = Amount::WorkingHours {
+            ms: 2 * MS_PER_HOUR,
+        };
+        assert_eq!(serde_json::to_string(&ok).unwrap(), "\"2wh\"");
+    }
 
     #[test]
     fn parses_every_unit() {

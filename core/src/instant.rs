@@ -50,6 +50,20 @@ const UNIX_EPOCH_JULIAN_DAY: i64 = 2_440_588;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Instant(i64);
 
+/// Whether `text` ends with a UTC offset (`Z`, `+08:00`, `-05:30`).
+fn has_offset(text: &str) -> bool {
+    let b = text.as_bytes();
+    if b.last().is_some_and(|c| c.eq_ignore_ascii_case(&b'Z')) {
+        return true;
+    }
+    match b.len().checked_sub(6).and_then(|i| b.get(i..)) {
+        Some([sign, h1, h2, b':', m1, m2]) => {
+            matches!(sign, b'+' | b'-') && [h1, h2, m1, m2].iter().all(|c| c.is_ascii_digit())
+        }
+        _ => false,
+    }
+}
+
 impl Instant {
     /// The instant `millis` milliseconds after the Unix epoch.
     pub const fn from_millis(millis: i64) -> Self {
@@ -77,9 +91,10 @@ impl Instant {
 
     fn parse_with(text: &str, local_offset: Option<UtcOffset>) -> Result<Self> {
         let trimmed = text.trim();
-        if let Ok(dt) = OffsetDateTime::parse(trimmed, &Rfc3339) {
-            return Self::from_offset_datetime_exact(dt, text);
-        }
+        let rfc3339_error = match OffsetDateTime::parse(trimmed, &Rfc3339) {
+            Ok(dt) => return Self::from_offset_datetime_exact(dt, text),
+            Err(e) => e,
+        };
         // Local forms: ISO (`2026-03-02T09:30:00`, `2026-03-02 09:30:00.250`), and the zh-CN
         // spreadsheet form a CSV comes back in once Excel has opened and saved it
         // (`2026/3/2 9:30`, seconds optional).
@@ -96,9 +111,15 @@ impl Instant {
                     value: text.to_owned(),
                 }),
             },
+            // Text with an offset meant RFC 3339: its parser says what is wrong (a day 30 of
+            // February), not the local forms' (which stop at the offset).
             Err(e) => Err(Error::InvalidInstant {
                 value: text.to_owned(),
-                reason: e.to_string(),
+                reason: if has_offset(trimmed) {
+                    rfc3339_error.to_string()
+                } else {
+                    e.to_string()
+                },
             }),
         }
     }
@@ -134,15 +155,23 @@ impl Instant {
     /// The instant at `ms_of_day` milliseconds after local midnight of `date` in `offset`.
     ///
     /// `ms_of_day` may be `MS_PER_DAY` (24:00, the next midnight) or any other value; it is
-    /// simply added to midnight.
+    /// simply added to midnight. Past the range of `i64` the result stays at its end
+    /// (`i64::MIN` / `i64::MAX` ms), which every calendar operation refuses as out of range.
     pub fn from_local(date: Date, ms_of_day: i64, offset: UtcOffset) -> Self {
         let days = i64::from(date.to_julian_day()) - UNIX_EPOCH_JULIAN_DAY;
-        Instant(days * MS_PER_DAY + ms_of_day - i64::from(offset.whole_seconds()) * 1000)
+        // |days × MS_PER_DAY| < 2^49 for every `Date`: only `ms_of_day` can reach the ends.
+        Instant(
+            (days * MS_PER_DAY - i64::from(offset.whole_seconds()) * 1000)
+                .saturating_add(ms_of_day),
+        )
     }
 
     /// The local date of this instant in `offset` and the milliseconds since that date's midnight.
     pub fn to_local(self, offset: UtcOffset) -> Result<(Date, i64)> {
-        let local = self.0 + i64::from(offset.whole_seconds()) * 1000;
+        let local = self
+            .0
+            .checked_add(i64::from(offset.whole_seconds()) * 1000)
+            .ok_or(Error::InstantOutOfRange { millis: self.0 })?;
         let days = local.div_euclid(MS_PER_DAY);
         let ms = local.rem_euclid(MS_PER_DAY);
         let julian = i32::try_from(days + UNIX_EPOCH_JULIAN_DAY)
@@ -155,7 +184,9 @@ impl Instant {
     /// This instant's RFC 3339 text in `offset`, if RFC 3339 can write it (years 0000..=9999
     /// in `offset`) and the text reads back (the parser stops before 10000-01-01 UTC).
     fn rfc3339(self, offset: UtcOffset) -> Option<Rfc3339Text> {
-        if self.0 >= UTC_YEAR_10000 {
+        // RFC 3339 offsets are whole minutes: seconds would be lost, and the text read back
+        // as another instant.
+        if self.0 >= UTC_YEAR_10000 || offset.seconds_past_minute() != 0 {
             return None;
         }
         let local = self
@@ -195,9 +226,10 @@ impl Instant {
 
     /// Formats as RFC 3339 in `offset` (`Z` for UTC), with milliseconds only when non-zero.
     ///
-    /// Instants outside years 0000..=9999 (in `offset`), which RFC 3339 cannot write, and those
-    /// from 10000-01-01 UTC on, which [`Instant::parse`] cannot read back, are formatted as
-    /// their epoch milliseconds (what readers of `at` and `received_at` accept).
+    /// Instants outside years 0000..=9999 (in `offset`), which RFC 3339 cannot write, those
+    /// from 10000-01-01 UTC on, which [`Instant::parse`] cannot read back, and every instant
+    /// in an offset with seconds (RFC 3339 offsets are whole minutes) are formatted as their
+    /// epoch milliseconds (what readers of `at` and `received_at` accept).
     pub fn format(self, offset: UtcOffset) -> String {
         match self.rfc3339(offset) {
             Some(text) => text.as_str().to_owned(),
@@ -385,14 +417,17 @@ mod tests {
         ) {
             let offset = UtcOffset::from_whole_seconds(offset_seconds).unwrap();
             let i = Instant(ms);
-            prop_assert_eq!(i.format(offset), format_with_time(i, offset));
-            // Whatever is written reads back (whole-minute offsets: RFC 3339 has no seconds).
-            // Epoch milliseconds read back as the cell readers read them.
+            // RFC 3339 has no seconds in offsets: in such an offset every instant is written as
+            // its epoch milliseconds.
             if offset_seconds % 60 == 0 {
-                let text = i.format(offset);
-                let back = Instant::parse(&text).ok().or_else(|| text.parse().ok().map(Instant));
-                prop_assert_eq!(back, Some(i));
+                prop_assert_eq!(i.format(offset), format_with_time(i, offset));
+            } else {
+                prop_assert_eq!(i.format(offset), ms.to_string());
             }
+            // Whatever is written reads back; epoch milliseconds as the cell readers read them.
+            let text = i.format(offset);
+            let back = Instant::parse(&text).ok().or_else(|| text.parse().ok().map(Instant));
+            prop_assert_eq!(back, Some(i));
             let json = serde_json::to_string(&i).unwrap();
             let written = i.to_offset_datetime(CHINA_OFFSET).is_ok_and(|dt| (0..=9999).contains(&dt.year()));
             if written {
@@ -546,5 +581,52 @@ mod tests {
             let json = serde_json::to_string(&t).unwrap();
             assert_eq!(serde_json::from_str::<Instant>(&json).unwrap(), t);
         }
+    }
+
+    #[test]
+    fn text_with_an_offset_gets_the_rfc3339_reason() {
+        let reason = |text: &str| match Instant::parse(text).unwrap_err() {
+            Error::InvalidInstant { reason, .. } => reason,
+            other => panic!("{other}"),
+        };
+        for text in ["2026-02-30T09:00:00+08:00", "2026-03-02T24:30:00Z"] {
+            let r = reason(text);
+            assert!(!r.contains("trailing"), "{text}: {r}");
+        }
+        assert!(has_offset("2026-03-02T09:00:00z") && has_offset("x-05:30"));
+        assert!(!has_offset("2026-03-02 09:00:00") && !has_offset("x+0800"));
+    }
+
+    #[test]
+    fn extreme_instants_are_errors_not_overflows() {
+        let max = Instant::from_millis(i64::MAX);
+        assert_eq!(
+            max.to_local(CHINA_OFFSET).unwrap_err().code(),
+            "instant_out_of_range"
+        );
+        let min = Instant::from_millis(i64::MIN);
+        let west = UtcOffset::from_hms(-8, 0, 0).unwrap();
+        assert!(min.to_local(west).is_err());
+        let date = time::macros::date!(2026 - 01 - 01);
+        assert_eq!(Instant::from_local(date, i64::MAX, CHINA_OFFSET), max);
+        assert!(
+            Instant::from_local(date, i64::MIN, west)
+                .to_local(west)
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn offsets_with_seconds_are_not_written_as_rfc3339() {
+        let t = Instant::parse("2026-03-09T09:00:00+08:00").unwrap();
+        let odd = UtcOffset::from_hms(8, 0, 30).unwrap();
+        assert_eq!(t.format(odd), t.millis().to_string());
+        assert_eq!(Instant::parse(&t.format(odd)).ok(), None);
+        let err = crate::calendar::CalendarBuilder::new()
+            .prc_data()
+            .offset(odd)
+            .build()
+            .unwrap_err();
+        assert_eq!(err.code(), "invalid_calendar");
     }
 }

@@ -6,8 +6,10 @@ use time::{Date, Month, UtcOffset};
 use crate::error::{Error, Result};
 use crate::instant::Instant;
 
-/// An assessment period `[start, end)`, e.g. a quarter in `+08:00`.
+/// An assessment period `[start, end)`, e.g. a quarter in `+08:00`. Read from JSON (or any
+/// serde form) it is checked as [`Period::new`] checks it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "PeriodFields")]
 pub struct Period {
     /// First instant of the period.
     pub start: Instant,
@@ -15,6 +17,22 @@ pub struct Period {
     pub end: Instant,
     /// Human label, e.g. `2026-Q1`, `2026-03`, `2026`.
     pub label: String,
+}
+
+/// A period's fields as read, before [`Period::new`] checks them.
+#[derive(Deserialize)]
+struct PeriodFields {
+    start: Instant,
+    end: Instant,
+    label: String,
+}
+
+impl TryFrom<PeriodFields> for Period {
+    type Error = Error;
+
+    fn try_from(f: PeriodFields) -> Result<Self> {
+        Period::new(f.start, f.end, f.label)
+    }
 }
 
 impl Period {
@@ -97,6 +115,16 @@ fn first_of(year: i32, month: Month) -> Result<Date> {
 mod tests {
     use super::*;
     use crate::instant::CHINA_OFFSET;
+
+    #[test]
+    fn read_periods_are_checked() {
+        let json = r#"{"start": "2026-04-01T00:00:00+08:00", "end": "2026-01-01T00:00:00+08:00", "label": "q"}"#;
+        let e = serde_json::from_str::<Period>(json).unwrap_err();
+        assert!(e.to_string().contains("end is not after start"), "{e}");
+        let q1 = Period::quarter(2026, 1, CHINA_OFFSET).unwrap();
+        let back: Period = serde_json::from_str(&serde_json::to_string(&q1).unwrap()).unwrap();
+        assert_eq!(back, q1);
+    }
 
     #[test]
     fn quarters_and_months() {

@@ -96,7 +96,8 @@ impl CalendarBuilder {
         }
     }
 
-    /// The calendar's fixed UTC offset (default +08:00).
+    /// The calendar's fixed UTC offset (default +08:00), in whole minutes ([`build`](Self::build)
+    /// refuses one with seconds).
     pub fn offset(mut self, offset: UtcOffset) -> Self {
         self.offset = offset;
         self
@@ -164,6 +165,16 @@ impl CalendarBuilder {
 
     /// Resolves the data and compiles the calendar.
     pub fn build(&self) -> Result<Calendar> {
+        // RFC 3339 writes offsets in whole minutes: one with seconds would print instants
+        // that read back as others.
+        if self.offset.seconds_past_minute() != 0 {
+            return Err(Error::InvalidCalendar {
+                reason: format!(
+                    "offset {} has seconds; a calendar's UTC offset is whole minutes (e.g. +08:00)",
+                    self.offset
+                ),
+            });
+        }
         let mut datas: Vec<&CalendarData> = Vec::with_capacity(self.layers.len());
         for layer in &self.layers {
             datas.push(match layer {
@@ -386,6 +397,21 @@ impl Calendar {
     /// +08:00, office hours Monday–Friday 09:00–12:00 and 13:30–17:30 (calendar C1).
     ///
     /// Compiled once per process and shared: calling it again is a cheap clone.
+    ///
+    /// It covers dates through 2026-12-31: a deadline that runs past it (a ticket dispatched in
+    /// the last days of December) is `out_of_coverage` until the next year's notice is added as
+    /// data (`docs/calendar-data.md`), or unless predict mode is on:
+    ///
+    /// ```
+    /// use hotline_score::calendar::{CalendarBuilder, DayCount};
+    /// use hotline_score::{Calendar, Instant};
+    /// let late = Instant::parse("2026-12-29T09:30:00+08:00")?;
+    /// let due = |c: &Calendar| c.working_days_deadline(late, 5, DayCount::default());
+    /// assert_eq!(due(&Calendar::prc()?).unwrap_err().code(), "out_of_coverage");
+    /// let predicting = CalendarBuilder::new().prc_data().predict(true).build()?;
+    /// assert!(predicting.uses_prediction(late, due(&predicting)?));
+    /// # Ok::<(), hotline_score::Error>(())
+    /// ```
     pub fn prc() -> Result<Calendar> {
         static PRC: std::sync::OnceLock<Result<Calendar>> = std::sync::OnceLock::new();
         PRC.get_or_init(|| CalendarBuilder::new().prc_data().build())

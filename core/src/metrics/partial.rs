@@ -126,12 +126,24 @@ impl Partial {
                 });
             }
             let row = out.units.entry(unit.clone()).or_default();
-            for ((assisting, counter), v) in slots.iter().zip(values) {
+            for (((assisting, counter), v), name) in slots.iter().zip(values).zip(columns) {
                 let role = if *assisting {
                     &mut row.assisting
                 } else {
                     &mut row.lead
                 };
+                let bad = |reason: String| Error::InvalidPartial {
+                    column: name.clone(),
+                    reason: format!("unit {unit}: {reason}"),
+                };
+                if *v < 0 {
+                    return Err(bad(format!("{v} is negative; counters count assignments")));
+                }
+                // Rows of one unit add up (shards written one after another); past i64 they
+                // would no longer be counts.
+                role.get(*counter)
+                    .checked_add(*v)
+                    .ok_or_else(|| bad("its rows add up past 2^63 - 1".to_owned()))?;
                 role.add(*counter, *v);
             }
         }
@@ -482,5 +494,22 @@ mod tests {
         );
         let e = Partial::from_rows(&cols[1..], &[("x".into(), vec![1, 2])]).unwrap_err();
         assert_eq!(e.code(), "invalid_partial");
+        // Counts are never negative, and rows of one unit never add up past i64.
+        let n = cols.len() - 1;
+        let mut negative = vec![0; n];
+        negative[3] = -5;
+        let e = Partial::from_rows(&cols[1..], &[("u".into(), negative)]).unwrap_err();
+        assert_eq!(e.context().field.as_deref(), Some(cols[4].as_str()));
+        assert!(e.to_string().contains("unit u: -5 is negative"), "{e}");
+        let big = vec![i64::MAX; n];
+        let e = Partial::from_rows(&cols[1..], &[("u".into(), big.clone()), ("u".into(), big)])
+            .unwrap_err();
+        assert!(e.to_string().contains("past 2^63 - 1"), "{e}");
+        // A metrics table refuses negative counters too.
+        let json = r#"{"units": {"u": {"lead": {"dispatched": -1}}}}"#;
+        let e = serde_json::from_str::<crate::metrics::MetricsTable>(json).unwrap_err();
+        assert!(e.to_string().contains("never negative"), "{e}");
+        let fine = json.replace("-1", "1");
+        assert!(serde_json::from_str::<crate::metrics::MetricsTable>(&fine).is_ok());
     }
 }

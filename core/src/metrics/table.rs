@@ -58,6 +58,11 @@ impl<'de> Deserialize<'de> for RoleCounters {
         for (name, value) in map {
             let c = Counter::from_name(&name)
                 .ok_or_else(|| serde::de::Error::custom(format!("unknown metric {name:?}")))?;
+            if value < 0 {
+                return Err(serde::de::Error::custom(format!(
+                    "metric {name:?} is {value}: counters count assignments and are never negative"
+                )));
+            }
             out.add(c, value);
         }
         Ok(out)

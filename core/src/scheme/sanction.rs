@@ -125,15 +125,28 @@ struct UnitState {
 }
 
 impl Scheme {
-    /// Runs the sanctions ladder over closed periods, oldest first; one result per period.
+    /// Runs the sanctions ladder over closed periods, oldest first; one result per period. A
+    /// period label given twice is `invalid_period`.
     pub fn sanctions(&self, history: &[Scores]) -> Result<Vec<PeriodSanctions>> {
         let ladder = self.ladder.as_ref().ok_or(Error::SchemeLacks {
             feature: "sanctions".into(),
         })?;
         let mut state: BTreeMap<UnitId, UnitState> = BTreeMap::new();
         let mut out = Vec::with_capacity(history.len());
-        for scores in history {
+        for (i, scores) in history.iter().enumerate() {
             self.check_scores(scores)?;
+            // A period given twice would count twice in every streak.
+            if history
+                .get(..i)
+                .unwrap_or_default()
+                .iter()
+                .any(|s| s.period == scores.period)
+            {
+                return Err(Error::InvalidPeriod {
+                    label: scores.period.clone(),
+                    reason: "it is in the history twice; each closed period counts once".into(),
+                });
+            }
             state.retain(|unit, _| scores.units.iter().any(|c| &c.unit == unit));
             let mut units = Vec::with_capacity(scores.units.len());
             for card in &scores.units {

@@ -60,7 +60,11 @@ pub(crate) fn parse_instant(
     };
     parsed.map_err(|e| TicketErrorKind::MalformedTimestamp {
         value: text.to_owned(),
-        reason: e.to_string(),
+        // The ticket error names the value itself: only the parser's reason.
+        reason: match e {
+            crate::Error::InvalidInstant { reason, .. } => reason,
+            other => other.to_string(),
+        },
     })
 }
 

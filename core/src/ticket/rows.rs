@@ -109,7 +109,6 @@ impl EventRow {
         }
     }
 
-    /// The cells, borrowed, for conversion.
     /// Reads this row alone as event `index` of its ticket, with the table reader's conversion
     /// (for streaming ingestion, where a ticket's events arrive one at a time). Only the cells
     /// are checked, not the ticket's flow; errors are [`Error::InvalidTicket`](crate::Error)

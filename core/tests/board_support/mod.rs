@@ -22,7 +22,7 @@ use time::{Date, Month};
 
 pub const DAY: i64 = 86_400_000;
 
-/// The sanmenxia preset made monthly with a 10-day warning window: 33 indicators over most
+/// The sanmenxia preset made monthly with a 10-day warning window: 32 indicators over most
 /// counters (durations included), warnings and a sanctions ladder.
 pub fn scheme() -> Scheme {
     let text = hotline_score::scheme::PRESETS
