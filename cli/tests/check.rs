@@ -82,6 +82,26 @@ fn check_says_what_it_cannot_recognise() {
     assert!(stdout(&o).contains("mystery.toml:1:1:"), "{}", stdout(&o));
 }
 
+/// A JSON tickets table of rows given alone asks for its events table, as a CSV one does
+/// (it was read as whole tickets and refused for its columns).
+#[test]
+fn a_json_tickets_table_alone_asks_for_its_events() {
+    let dir = scratch("check-json-rows");
+    std::fs::write(
+        dir.join("tickets.json"),
+        r#"[{"ticket_id": "T1", "kind": "help", "received_at": "2026-03-02T09:00:00+08:00", "district": "湖滨区"}]"#,
+    )
+    .unwrap();
+    let o = run_in(&dir, &["check", "tickets.json"]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("tickets.json is a JSON tickets table (rows with `ticket_id`")
+            && stderr(&o).contains("give its events table too"),
+        "{}",
+        stderr(&o)
+    );
+}
+
 /// A unit in a group the scheme does not define: `score` and `check` (given the scheme) both
 /// refuse it at its line of the units file. Whole-ticket JSON that is not JSON is placed in
 /// its file.

@@ -92,6 +92,19 @@ fn with_hint(files: &DataFiles, failure: Failure) -> Failure {
 
 /// Loads a data set. Strict mode fails on the first bad ticket; lenient mode skips bad tickets
 /// and bad rows and returns every problem. `offset` is the calendar's, for `--local-times`.
+/// Whether JSON `text` is a table of rows (its first element names a `ticket_id` and has no
+/// `events`) rather than whole tickets; only that first element is read.
+fn holds_rows(text: &str) -> bool {
+    let Some(rest) = text.trim_start().strip_prefix('[') else {
+        return false;
+    };
+    serde_json::Deserializer::from_str(rest.trim_start())
+        .into_iter::<serde_json::Map<String, serde_json::Value>>()
+        .next()
+        .and_then(Result::ok)
+        .is_some_and(|first| first.contains_key("ticket_id") && !first.contains_key("events"))
+}
+
 pub fn load(
     files: &DataFiles,
     mode: Mode,
@@ -126,6 +139,14 @@ pub fn load(
             )));
         }
         let text = read_text(&files.tickets)?;
+        if holds_rows(&text) {
+            return Err(Failure::usage(format!(
+                "{} is a JSON tickets table (rows with `ticket_id`, not whole tickets with their \
+                 `events`): give its events table too (`score --events FILE`, or one more file to \
+                 `check`)",
+                files.tickets.display()
+            )));
+        }
         let bar = progress.step("reading tickets");
         let loaded = load_json_parallel(&text, units.as_deref(), mode, threads());
         bar.finish_and_clear();
