@@ -151,6 +151,8 @@ impl Evaluator {
         policy: Option<&CorePolicy>,
     ) -> Fallible<Evaluator> {
         let units = core_units(units);
+        // A units table with a duplicate or empty id is refused, as loading refuses it.
+        hotline_score::ticket::check_units(&units)?;
         let calendar = match calendar {
             Some(c) => c.clone(),
             None => CoreCalendar::prc()?,

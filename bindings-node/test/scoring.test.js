@@ -200,3 +200,8 @@ test('schemes: presets, files, objects, every problem positioned', () => {
   const scores = () => s.score([{ unit: 'u1', group: 'nowhere' }], { units: {} }, { asOf: '2022-07-01T00:00:00+08:00' })
   assert.throws(scores, { code: 'unit_group_unknown' })
 })
+
+test('an Evaluator refuses a units table that loading would refuse', () => {
+  assert.throws(() => new hs.Evaluator([{ unit: 'u1', group: 'a' }, { unit: 'u1', group: 'b' }]), { code: 'duplicate_unit', row: 1 })
+  assert.throws(() => new hs.Evaluator([{ unit: '', group: 'a' }]), { code: 'invalid_unit_row' })
+})

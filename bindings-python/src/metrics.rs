@@ -118,7 +118,11 @@ impl Evaluator {
             None => enter(py, CoreCalendar::prc)?,
         };
         let policy = policy_in(py, policy)?;
-        let ev = enter(py, || Ok(CoreEvaluator::new(&cal, policy, &units)))?;
+        // A units table with a duplicate or empty id is refused, as loading refuses it.
+        let ev = enter(py, || {
+            hotline_score::ticket::check_units(&units)?;
+            Ok(CoreEvaluator::new(&cal, policy, &units))
+        })?;
         Ok(Evaluator {
             inner: Arc::new(ev),
             units: Arc::new(units),

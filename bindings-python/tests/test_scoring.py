@@ -338,3 +338,12 @@ def test_metrics_and_period_inputs() -> None:
     assert info.value.code == "unit_group_unknown"
     with pytest.raises(hs.InputError):
         hs.score(hs.load_json("[]"), scheme, as_of=p.end)
+
+
+def test_an_evaluator_refuses_a_units_table_loading_would_refuse() -> None:
+    with pytest.raises(hs.DataError) as info:
+        hs.Evaluator([{"unit": "u1", "group": "a"}, {"unit": "u1", "group": "b"}])
+    assert (info.value.code, info.value.row) == ("duplicate_unit", 1)
+    with pytest.raises(hs.DataError) as info:
+        hs.Evaluator([{"unit": "", "group": "a"}])
+    assert info.value.code == "invalid_unit_row"

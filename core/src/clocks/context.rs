@@ -57,7 +57,9 @@ fn urgency_index(u: Urgency) -> usize {
 }
 
 impl Evaluator {
-    /// Prepares evaluation with office-hours `calendar`, `policy` and the `units` table.
+    /// Prepares evaluation with office-hours `calendar`, `policy` and the `units` table, taken
+    /// as given: [`check_units`](crate::ticket::check_units) refuses a table with a duplicate or
+    /// empty unit id, as every loader does (here the first row of a duplicate id would win).
     pub fn new(calendar: &Calendar, policy: Policy, units: &[Unit]) -> Evaluator {
         let mut groups: Vec<String> = Vec::new();
         let mut group_index: HashMap<&str, usize> = HashMap::default();
