@@ -263,7 +263,7 @@ impl CalendarData {
     }
 
     /// Reads a `.toml` or `.json` file (chosen by extension, in any case), with its size limit,
-    /// as every front end reads it ([`config_file`](crate::config_file)); any other extension
+    /// as every front end reads it ([`config_file`]); any other extension
     /// is `invalid_calendar_data`.
     pub fn from_path(path: &Path) -> Result<Self> {
         let toml = path

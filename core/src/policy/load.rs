@@ -11,7 +11,7 @@ pub const MAX_POLICY_BYTES: usize = 1 << 20;
 
 impl Policy {
     /// Reads a policy file: JSON when its extension is `json`, TOML otherwise; read with its size
-    /// limit, as every front end reads it ([`config_file`](crate::config_file)).
+    /// limit, as every front end reads it ([`config_file`]).
     ///
     /// ```
     /// let err = hotline_score::Policy::from_path("no/such/policy.toml").unwrap_err();
