@@ -340,3 +340,52 @@ fn single_group_schemes_need_no_units_table() {
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("--units"), "{}", stderr(&o));
 }
+
+/// In December a deadline runs past the built-in calendar's data: the error names the ticket
+/// and says what to do; with `--predict` the quarter scores.
+#[test]
+fn a_deadline_past_the_calendar_data_says_what_to_do() {
+    let dir = scratch("score-december");
+    let o = run_in(
+        &dir,
+        &[
+            "generate",
+            "--out",
+            "q4",
+            "--start",
+            "2026-10-01",
+            "--days",
+            "92",
+            "--units",
+            "6",
+            "--tickets-per-day",
+            "20",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let score = [
+        "score",
+        "--tickets",
+        "q4/tickets.csv",
+        "--events",
+        "q4/events.csv",
+        "--units",
+        "q4/units.csv",
+        "--period",
+        "2026-Q4",
+        "--as-of",
+        "2026-12-31T23:00:00+08:00",
+    ];
+    let o = run_in(&dir, &score);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("date 2027-01-01 is outside the calendar's coverage")
+            && err.contains("hint: the calendar's data ends 2026-12-31: --calendar-data FILE")
+            && err.contains("--predict"),
+        "{err}"
+    );
+    let o = run_in(&dir, &[&score[..], &["--predict"]].concat());
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(!stderr(&o).contains("hint:"), "{}", stderr(&o));
+}

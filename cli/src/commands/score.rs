@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use hotline_score::scheme::Scheme;
 use hotline_score::ticket::Mode;
-use hotline_score::{Unit, UnitId};
+use hotline_score::{Calendar, Unit, UnitId};
 
 use crate::engine::{Explain, Job, run as score};
 use crate::fail::{CliResult, Failure};
@@ -72,6 +72,22 @@ pub struct ScoreArgs {
 }
 
 /// Runs `score`.
+/// After a deadline past the calendar's data (every December, until next year's notice is
+/// loaded), what to do about it, unless `--predict` was given.
+fn coverage_hint(failure: Failure, options: &CalendarOptions, calendar: &Calendar) -> Failure {
+    match failure {
+        Failure::Data(m) if !options.predict && m.contains("outside the calendar's coverage") => {
+            Failure::Data(format!(
+                "{m}\nhint: the calendar's data ends {}: --calendar-data FILE adds the next year's \
+                 holidays (docs/calendar-data.md), or --predict extends it with the weekly \
+                 template (results that rest on predicted days are flagged PREDICTED)",
+                calendar.last_date()
+            ))
+        }
+        other => other,
+    }
+}
+
 pub fn run(args: &ScoreArgs, progress: Progress) -> CliResult<()> {
     let scheme = load_scheme(&args.scheme)?;
     let policy = load_policy(&args.policy)?;
@@ -161,7 +177,7 @@ pub fn run(args: &ScoreArgs, progress: Progress) -> CliResult<()> {
         trend: html_or_json,
         problems: data.problems,
     };
-    let report = score(job, progress)?;
+    let report = score(job, progress).map_err(|f| coverage_hint(f, &args.calendar, &calendar))?;
     let text = match args.format {
         OutputFormat::Table => report::text::render(&report),
         OutputFormat::Json => {
