@@ -22,6 +22,21 @@ impl fmt::Display for UnitId {
     }
 }
 
+/// Maps keyed by unit are read with a plain `&str`: the derived `Eq`, `Ord` and `Hash` are the
+/// inner string's, as `Borrow` requires.
+///
+/// ```
+/// use std::collections::BTreeMap;
+/// use hotline_score::UnitId;
+/// let counts = BTreeMap::from([(UnitId::from("hubin"), 3)]);
+/// assert_eq!(counts["hubin"], 3);
+/// ```
+impl std::borrow::Borrow<str> for UnitId {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
 impl From<&str> for UnitId {
     fn from(s: &str) -> Self {
         UnitId(s.to_owned())

@@ -130,7 +130,7 @@ fn paused_clocks_with_and_without_working_time_left() {
         let m = board
             .metrics(&board.period_at(as_of).unwrap(), as_of)
             .unwrap();
-        m.units[&"hubin".into()].lead.get(Counter::OverdueOpen)
+        m.units["hubin"].lead.get(Counter::OverdueOpen)
     };
     assert_eq!(overdue("2026-03-06T02:00:00+08:00"), 1);
     assert_eq!(overdue("2026-03-06T10:00:00+08:00"), 0);
