@@ -179,7 +179,7 @@ test('clock and metrics vectors (tests/vectors/clocks/)', () => {
       const tickets = hs.Tickets.fromObjectsSync([c.ticket])
       const units = []
       for (const e of c.ticket.events ?? []) {
-        if (e.unit && !units.some((u) => u.unit === e.unit)) units.push({ unit: e.unit, group: '' })
+        if (e.unit && !units.some((u) => u.unit === e.unit)) units.push({ unit: e.unit, group: 'g' })
       }
       const policy = typeof c.policy === 'string' ? hs.Policy.builtin(c.policy) : hs.Policy.fromJson(c.policy)
       const ev = new hs.Evaluator(units, calendar, policy)

@@ -119,7 +119,7 @@ fn run_case(file: &str, case: &Value, out: &mut golden::Outputs) {
         {
             units.push(Unit {
                 id: u.clone(),
-                group: String::new(),
+                group: "g".into(),
                 name: String::new(),
             });
         }

@@ -181,7 +181,10 @@ pub fn run(args: &CalendarArgs) -> CliResult<()> {
                         });
                     }
                     limit.check().map_err(Failure::usage)?;
-                    (Policy::from_toml_str("name = \"cli\"")?, limit)
+                    // The limit is given: the policy only carries the conventions, its one
+                    // rule sets nothing.
+                    let policy = "name = \"cli\"\n[[rules]]\nname = \"the limit given\"\n";
+                    (Policy::from_toml_str(policy)?, limit)
                 }
                 (None, Some(p)) => {
                     let policy = load_policy(p)?;

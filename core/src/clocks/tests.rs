@@ -190,7 +190,8 @@ fn extension_without_a_limit_is_recorded() {
         ("03-09T10:00", requested("3wd")),
         ("03-09T11:00", approved(None)),
     ]);
-    let a = &evaluator("name = \"t\"\n")
+    // A rule for the sign clock only: completion has no limit.
+    let a = &evaluator("name = \"t\"\n[[rules]]\nlimits.sign = \"24h\"\n")
         .evaluate(&t, at("03-10T09:00"))
         .unwrap()[0];
     assert_eq!(a.clocks.complete.outcome, Outcome::NotApplicable);

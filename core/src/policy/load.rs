@@ -31,24 +31,40 @@ impl Policy {
     /// are `invalid_policy` errors with the line and column of the offending value.
     pub fn from_toml_str(text: &str) -> Result<Policy> {
         ConfigKind::Policy.check_size(text, "toml")?;
-        toml::from_str(text).map_err(|e| Error::InvalidPolicy {
+        let policy: Policy = toml::from_str(text).map_err(|e| Error::InvalidPolicy {
             format: "toml".into(),
             pos: e.span().map(|s| FilePos::from_offset(text, s.start)),
             reason: e.message().trim().to_owned(),
-        })
+        })?;
+        policy.with_rules("toml")
     }
 
     /// Reads a policy from JSON text (same structure as the TOML form).
     pub fn from_json_str(text: &str) -> Result<Policy> {
         ConfigKind::Policy.check_size(text, "json")?;
-        serde_json::from_str(text).map_err(|e| Error::InvalidPolicy {
+        let policy: Policy = serde_json::from_str(text).map_err(|e| Error::InvalidPolicy {
             format: "json".into(),
             pos: (e.line() > 0).then(|| FilePos {
                 line: u32::try_from(e.line()).unwrap_or(u32::MAX),
                 column: u32::try_from(e.column()).unwrap_or(u32::MAX),
             }),
             reason: strip_json_position(&e.to_string()),
-        })
+        })?;
+        policy.with_rules("json")
+    }
+
+    /// This policy if it has a rule: one read from text without any gives no ticket a deadline.
+    fn with_rules(self, format: &str) -> Result<Policy> {
+        if self.rules.is_empty() {
+            return Err(Error::InvalidPolicy {
+                format: format.into(),
+                pos: None,
+                reason: "a policy needs at least one rule (`[[rules]]`): without one no ticket \
+                         has a deadline"
+                    .into(),
+            });
+        }
+        Ok(self)
     }
 
     /// Every problem of a TOML policy, in file order, each an `invalid_policy` error with its line
@@ -198,6 +214,29 @@ mod tests {
                 pos(e)
             })
             .collect()
+    }
+
+    #[test]
+    fn a_policy_without_rules_is_refused() {
+        for (text, json) in [
+            ("name = \"x\"\n", false),
+            ("{\"name\": \"x\", \"rules\": []}", true),
+        ] {
+            let err = if json {
+                Policy::from_json_str(text)
+            } else {
+                Policy::from_toml_str(text)
+            }
+            .unwrap_err();
+            assert_eq!(err.code(), "invalid_policy");
+            assert!(err.to_string().contains("at least one rule"), "{err}");
+            let problems = if json {
+                Policy::check_json_str(text)
+            } else {
+                Policy::check_toml_str(text)
+            };
+            assert_eq!(problems, [err]);
+        }
     }
 
     #[test]

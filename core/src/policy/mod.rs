@@ -76,7 +76,8 @@ pub struct Policy {
     /// Deadline-status thresholds.
     #[serde(default)]
     pub status: StatusPolicy,
-    /// Ordered rules.
+    /// Ordered rules: a policy read from a file has at least one (without rules no ticket has a
+    /// deadline, which is never what a policy file means).
     #[serde(default)]
     pub rules: Vec<Rule>,
 }

@@ -101,15 +101,21 @@ impl Rule {
         }
     }
 
-    /// The value of a checklist on a unit's slots: the sum of the fulfilled items' points.
+    /// The value of a checklist on a unit's slots: the sum of the fulfilled items' points; no
+    /// data (`None`) when an item's condition has none. Missing data propagates (SPEC §6.1): a
+    /// checklist over external metrics a unit was not given is no data, which the indicator's
+    /// `when_no_data` decides, not a list of unmet items worth 0.
     pub fn checklist_value(&self, slots: &[Value]) -> Option<Decimal> {
         let Rule::Checklist { items } = self else {
             return None;
         };
         items
             .iter()
-            .filter(|i| i.when.eval(slots) == Value::Bool(true))
-            .try_fold(Decimal::ZERO, |acc, i| acc.checked_add(i.points))
+            .try_fold(Decimal::ZERO, |acc, i| match i.when.eval(slots) {
+                Value::Bool(true) => acc.checked_add(i.points),
+                Value::Bool(false) => Some(acc),
+                Value::Number(_) | Value::NoData => None,
+            })
     }
 
     /// Exact points (a magnitude in `[0, m]`) for value `r`; `group_target` replaces the rule's
