@@ -4,8 +4,8 @@
 //! - JSON when the extension is `json` (in any case), TOML otherwise ([`is_json`]);
 //! - at most the kind's size limit and one byte is read, so a huge file is refused after reading
 //!   that much, and a file that never ends (`/dev/zero`) at once;
-//! - the text must be UTF-8: a GBK / GB18030 file saved by Excel is refused with the line and
-//!   column of its first byte that is not, and how to convert it.
+//! - the text must be UTF-8 (a byte-order mark is dropped): a GBK / GB18030 file saved by Excel
+//!   is refused with the line and column of its first byte that is not, and how to convert it.
 //!
 //! Each refusal is an error of the kind's family (`scheme_invalid`, `invalid_policy`,
 //! `invalid_calendar_data`), except a file that cannot be opened or read at all:
@@ -129,7 +129,7 @@ pub fn read(path: &Path, kind: ConfigKind) -> Result<String> {
         );
         return Err(kind.too_large(&size, format));
     }
-    String::from_utf8(bytes).map_err(|e| {
+    let text = String::from_utf8(bytes).map_err(|e| {
         let good = e.utf8_error().valid_up_to();
         let before =
             std::str::from_utf8(e.as_bytes().get(..good).unwrap_or_default()).unwrap_or_default();
@@ -142,6 +142,12 @@ pub fn read(path: &Path, kind: ConfigKind) -> Result<String> {
              converted with `iconv -f gb18030 -t utf-8`)"
                 .to_owned(),
         )
+    })?;
+    // A byte-order mark (Notepad's "UTF-8 with BOM") is not part of the text: JSON readers
+    // refuse it.
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_owned(),
+        None => text,
     })
 }
 
@@ -172,6 +178,18 @@ mod tests {
         assert_eq!(
             read(&path, ConfigKind::Policy).unwrap(),
             "name = \"河南\"\n"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_dropped() {
+        let dir = dir("bom");
+        let path = dir.join("s.json");
+        std::fs::write(&path, "\u{feff}{\"name\": \"x\"}").unwrap();
+        assert_eq!(
+            read(&path, ConfigKind::Scheme).unwrap(),
+            "{\"name\": \"x\"}"
         );
         std::fs::remove_dir_all(&dir).unwrap();
     }

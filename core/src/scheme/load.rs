@@ -258,6 +258,14 @@ impl Ctx<'_> {
             }
         }
         if let Some(w) = &file.warnings {
+            if w.bottom == Some(0) {
+                self.problem(
+                    &[k("warnings"), k("bottom")],
+                    "invalid_value",
+                    "`bottom = 0` warns no unit: give at least 1, or leave it out".into(),
+                    None,
+                );
+            }
             if w.bottom.is_none() && w.total_below.is_none() && !w.below_red_line {
                 self.problem(
                     &[k("warnings")],

@@ -52,6 +52,16 @@ impl Ctx<'_> {
                 None,
             );
         }
+        if spec.groups.as_ref().is_some_and(Vec::is_empty) {
+            self.problem(
+                &at(&[k("groups")]),
+                "invalid_value",
+                "`groups = []` puts the indicator in no group: name its groups, or leave the key \
+                 out for every group"
+                    .into(),
+                None,
+            );
+        }
         for (j, g) in spec.groups.iter().flatten().enumerate() {
             if !file.groups.iter().any(|x| &x.id == g) {
                 let s = closest(g, file.groups.iter().map(|x| x.id.as_str()));
@@ -272,11 +282,23 @@ impl Ctx<'_> {
                     );
                 }
                 let mins = bands.iter().filter(|b| b.min.is_some()).count();
-                let mut out = Vec::new();
+                let mut out: Vec<(Decimal, Decimal)> = Vec::new();
                 for (j, b) in bands.iter().enumerate() {
                     let here = with(&bp, &[Seg::Index(j)]);
                     match (b.min, b.max) {
-                        (Some(x), None) | (None, Some(x)) => out.push((x.0, b.points.0)),
+                        (Some(x), None) | (None, Some(x)) => {
+                            // Two bands from one threshold: which one a value gets would
+                            // depend on their order in the file.
+                            if out.iter().any(|(t, _)| *t == x.0) {
+                                self.problem(
+                                    &here,
+                                    "invalid_value",
+                                    format!("another band has the threshold {}", x.0.normalize()),
+                                    None,
+                                );
+                            }
+                            out.push((x.0, b.points.0));
+                        }
                         _ => self.problem(
                             &here,
                             "invalid_value",
@@ -337,6 +359,16 @@ impl Ctx<'_> {
                         None,
                     );
                 }
+                if p.each.0 < Decimal::ZERO {
+                    self.problem(
+                        &with(&rp, &[k("per_item"), k("each")]),
+                        "invalid_value",
+                        "`each` must not be negative: it is the points per item, a magnitude \
+                         (the indicator's kind says whether they are lost or won)"
+                            .into(),
+                        None,
+                    );
+                }
                 Rule::PerItem {
                     each: p.each.0,
                     floor: p.floor.0,
@@ -348,6 +380,14 @@ impl Ctx<'_> {
                 let mut sum = Decimal::ZERO;
                 for (j, item) in items.iter().enumerate() {
                     sum = sum.saturating_add(item.points.0);
+                    if item.points.0 < Decimal::ZERO {
+                        self.problem(
+                            &with(&cp, &[Seg::Index(j), k("points")]),
+                            "invalid_value",
+                            "an item's points must not be negative".into(),
+                            None,
+                        );
+                    }
                     let when = self.formula(
                         &with(&cp, &[Seg::Index(j), k("when")]),
                         &item.when,

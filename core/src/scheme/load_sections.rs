@@ -18,6 +18,14 @@ impl Ctx<'_> {
         let mut levels = Vec::new();
         for (i, l) in spec.levels.iter().enumerate() {
             let path = [k("sanctions"), k("levels"), Seg::Index(i)];
+            if l.level == 0 {
+                self.problem(
+                    &with(&path, &[k("level")]),
+                    "invalid_value",
+                    "levels start at 1: level 0 is a unit without a sanction".into(),
+                    None,
+                );
+            }
             if i > 0 && spec.levels.get(i - 1).is_some_and(|p| p.level >= l.level) {
                 self.problem(
                     &with(&path, &[k("level")]),
@@ -48,8 +56,14 @@ impl Ctx<'_> {
                 );
                 continue;
             };
-            let resolver = sanction::when_resolver(l.base.is_some());
-            let when = self.formula(&with(&path, &[key]), src, &resolver, ValueType::Bool);
+            let when = if l.when.is_none() {
+                // `when` is `base`: compiled once (its problems reported once). The `when`
+                // names extend the standing names, so base's slots are a prefix of when's.
+                base.clone()
+            } else {
+                let resolver = sanction::when_resolver(l.base.is_some());
+                self.formula(&with(&path, &[key]), src, &resolver, ValueType::Bool)
+            };
             if let Some(when) = when {
                 levels.push(Level {
                     level: l.level,

@@ -75,9 +75,17 @@ pub fn parse(text: &str) -> Result<Num, String> {
     } else {
         Decimal::from_str_exact(&clean).ok()
     };
-    parsed
-        .map(Num)
-        .ok_or_else(|| format!("{text:?} is not a decimal number this library can represent"))
+    parsed.map(Num).ok_or_else(|| {
+        let trimmed = text.trim();
+        match trimmed.strip_suffix(['%', '％']) {
+            Some(number) => format!(
+                "{text:?} is not a number: write {:?} without the percent sign (a ratio's values, \
+                 and the targets, bands and lines scored against them, are percents already)",
+                number.trim()
+            ),
+            None => format!("{text:?} is not a decimal number this library can represent"),
+        }
+    })
 }
 
 /// `<decimal>e<exponent>` exactly: the coefficient keeps its digits and only the scale moves
@@ -116,6 +124,19 @@ impl schemars::JsonSchema for Num {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_percent_sign_says_to_leave_it_out() {
+        for text in ["95%", " 98.5 ％"] {
+            let e = parse(text).unwrap_err();
+            assert!(e.contains("without the percent sign"), "{e}");
+        }
+        assert!(
+            parse("9x")
+                .unwrap_err()
+                .contains("this library can represent")
+        );
+    }
 
     #[test]
     fn exact_text_and_normalized_output() {

@@ -34,7 +34,12 @@ impl fmt::Display for SchemeProblem {
             write!(f, "{}: ", self.key)?;
         }
         write!(f, "{} [{}]", self.message, self.code)?;
-        if let Some(s) = &self.suggestion {
+        // Formula problems say their suggestion in the message already.
+        if let Some(s) = self
+            .suggestion
+            .as_ref()
+            .filter(|_| !self.message.contains("did you mean"))
+        {
             write!(f, " (did you mean {s}?)")?;
         }
         Ok(())
