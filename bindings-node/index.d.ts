@@ -615,6 +615,12 @@ export declare class Scheme {
   get name(): string
   /** The scheme's hash (in every result). */
   get hash(): string
+  /**
+   * Values the scheme holds but rarely means (code `suspicious_value`: a fraction where a
+   * percent is read, e.g. `target = 0.95` on a ratio), with their places in the file; the
+   * scheme loads, and `hotline-score check` prints them as warnings. Empty for the presets.
+   */
+  get suspiciousValues(): Array<SchemeProblem>
   /** Decimal places of points and totals. */
   get decimals(): number
   /** The canonical JSON the hash is computed from. */

@@ -186,6 +186,14 @@ impl Scheme {
         self.inner.hash().to_owned()
     }
 
+    /// Values the scheme holds but rarely means (code `suspicious_value`: a fraction where a
+    /// percent is read, e.g. `target = 0.95` on a ratio), with their places in the file; the
+    /// scheme loads, and `hotline-score check` prints them as warnings. Empty for the presets.
+    #[napi(getter, catch_unwind, ts_return_type = "Array<SchemeProblem>")]
+    pub fn suspicious_values<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
+        env.to_js_value(&self.inner.suspicious_values())
+    }
+
     /// Decimal places of points and totals.
     #[napi(getter, catch_unwind)]
     pub fn decimals(&self) -> u32 {

@@ -205,3 +205,14 @@ test('an Evaluator refuses a units table that loading would refuse', () => {
   assert.throws(() => new hs.Evaluator([{ unit: 'u1', group: 'a' }, { unit: 'u1', group: 'b' }]), { code: 'duplicate_unit', row: 1 })
   assert.throws(() => new hs.Evaluator([{ unit: '', group: 'a' }]), { code: 'invalid_unit_row' })
 })
+
+test('suspicious values (a fraction where a percent is read) are reported with their place', () => {
+  const text = 'schema_version = 1\nperiod = "month"\n[[groups]]\nid = "g"\nfull_marks = 10\n' +
+    '[[indicators]]\nid = "x"\nname = "X"\npoints = 10\n' +
+    'value = { ratio = { num = "closed_on_time", den = "due" } }\n' +
+    'rule = { linear_below_target = { target = 0.95, slope = 1 } }\n'
+  const [doubt, ...rest] = hs.Scheme.fromToml(text).suspiciousValues
+  assert.deepEqual(rest, [])
+  assert.deepEqual([doubt.code, doubt.line, doubt.column, doubt.key], ['suspicious_value', 11, 43, 'indicators[0].rule.linear_below_target.target'])
+  assert.deepEqual(hs.Scheme.preset('sanmenxia').suspiciousValues, [])
+})

@@ -173,6 +173,16 @@ impl Scheme {
         self.inner.hash().to_owned()
     }
 
+    /// Values the scheme holds but rarely means (code `suspicious_value`: a fraction where a
+    /// percent is read, e.g. `target = 0.95` on a ratio), as dicts like `SchemeError.problems`;
+    /// the scheme loads, and `hotline-score check` prints them as warnings.
+    #[getter]
+    fn suspicious_values<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let text = serde_json::to_string(self.inner.suspicious_values())
+            .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
+        py.import("json")?.call_method1("loads", (text,))
+    }
+
     /// Decimal places of points.
     #[getter]
     fn decimals(&self) -> u32 {

@@ -347,3 +347,16 @@ def test_an_evaluator_refuses_a_units_table_loading_would_refuse() -> None:
     with pytest.raises(hs.DataError) as info:
         hs.Evaluator([{"unit": "", "group": "a"}])
     assert info.value.code == "invalid_unit_row"
+
+
+def test_suspicious_values_are_reported_with_their_place() -> None:
+    text = (
+        'schema_version = 1\nperiod = "month"\n[[groups]]\nid = "g"\nfull_marks = 10\n'
+        '[[indicators]]\nid = "x"\nname = "X"\npoints = 10\n'
+        'value = { ratio = { num = "closed_on_time", den = "due" } }\n'
+        "rule = { linear_below_target = { target = 0.95, slope = 1 } }\n"
+    )
+    [doubt] = hs.Scheme.from_toml(text).suspicious_values
+    assert (doubt["code"], doubt["line"], doubt["column"]) == ("suspicious_value", 11, 43)
+    assert doubt["key"] == "indicators[0].rule.linear_below_target.target"
+    assert hs.Scheme.preset("sanmenxia").suspicious_values == []

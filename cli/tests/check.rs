@@ -180,3 +180,27 @@ fn units_header_problems_are_on_the_header_line() {
         assert!(stdout(&o).starts_with(want), "{}", stdout(&o));
     }
 }
+
+/// A fraction where a percent is read is a warning, placed, and the check passes.
+#[test]
+fn suspicious_values_are_warnings() {
+    let dir = scratch("check-suspicious");
+    std::fs::write(
+        dir.join("frac.toml"),
+        "schema_version = 1\nperiod = \"month\"\n\n[[groups]]\nid = \"g\"\nfull_marks = 10\n\n\
+         [[indicators]]\nid = \"x\"\nname = \"X\"\npoints = 10\n\
+         value = { ratio = { num = \"closed_on_time\", den = \"due\" } }\n\
+         rule = { linear_below_target = { target = 0.95, slope = 1 } }\n",
+    )
+    .unwrap();
+    let o = run_in(&dir, &["check", "frac.toml"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains(
+            "frac.toml:13:43: warning: indicators[0].rule.linear_below_target.target: the target \
+             0.95 reads as 0.95 %"
+        ),
+        "{}",
+        stdout(&o)
+    );
+}

@@ -66,6 +66,7 @@ pub struct CheckArgs {
 pub fn run(args: &CheckArgs) -> CliResult<()> {
     let mut failures: Vec<String> = Vec::new();
     let mut ok: Vec<String> = Vec::new();
+    let mut warnings: Vec<String> = Vec::new();
     let (mut tickets, mut events, mut units) = (None, None, None);
     // Schemes that loaded: the units table's groups are checked against them.
     let mut schemes: Vec<&Path> = Vec::new();
@@ -76,7 +77,7 @@ pub fn run(args: &CheckArgs) -> CliResult<()> {
         };
         let name = path.display().to_string();
         let result = match kind {
-            FileKind::Scheme => check_scheme(path),
+            FileKind::Scheme => check_scheme(path, &mut warnings),
             FileKind::Policy => check_policy(path),
             FileKind::Calendar => check_calendar(path),
             FileKind::Tickets | FileKind::Events | FileKind::Units => {
@@ -130,7 +131,7 @@ pub fn run(args: &CheckArgs) -> CliResult<()> {
         }
     }
     let mut out = std::io::stdout().lock();
-    for line in &ok {
+    for line in ok.iter().chain(&warnings) {
         writeln!(out, "{line}")?;
     }
     for f in &failures {
@@ -161,7 +162,9 @@ pub fn run(args: &CheckArgs) -> CliResult<()> {
     }
 }
 
-fn check_scheme(path: &Path) -> CliResult<String> {
+/// A scheme's problems (a failure), or what it holds; its suspicious values (fractions where
+/// percents are read) go to `warnings`, one line each, and do not fail the check.
+fn check_scheme(path: &Path, warnings: &mut Vec<String>) -> CliResult<String> {
     let text = read_config(path, ConfigKind::Scheme)?;
     let format = if is_json(path) {
         Format::Json
@@ -170,6 +173,12 @@ fn check_scheme(path: &Path) -> CliResult<String> {
     };
     let name = path.display().to_string();
     let scheme = Scheme::load(&text, format).map_err(|e| scheme_failure(&name, &e))?;
+    warnings.extend(scheme.suspicious_values().iter().map(|p| {
+        format!(
+            "{name}:{}:{}: warning: {}: {} [{}]",
+            p.line, p.column, p.key, p.message, p.code
+        )
+    }));
     Ok(format!(
         "scheme `{}`: {} groups, {} indicators",
         scheme.name(),

@@ -309,7 +309,7 @@ pub struct PerItemSpec {
 pub struct ChecklistItemSpec {
     /// What the item checks, e.g. 知识库按时更新.
     pub item: String,
-    /// Boolean formula: the item is fulfilled when it is true (no data: not fulfilled).
+    /// Boolean formula: the item is fulfilled when it is true (no data: the checklist is no data).
     pub when: String,
     /// Points for the item.
     pub points: Num,

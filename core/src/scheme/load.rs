@@ -84,6 +84,7 @@ pub fn load(text: &str, format: Format) -> Result<Scheme, Vec<SchemeProblem>> {
         text,
         root: &root,
         problems,
+        suspicious: Vec::new(),
     };
     let scheme = cx.compile(file);
     let mut problems = cx.problems;
@@ -112,6 +113,8 @@ pub(super) struct Ctx<'a> {
     text: &'a str,
     root: &'a Node,
     pub(super) problems: Vec<SchemeProblem>,
+    /// Values accepted but rarely meant ([`Scheme::suspicious_values`]).
+    suspicious: Vec<SchemeProblem>,
 }
 
 impl Ctx<'_> {
@@ -133,6 +136,21 @@ impl Ctx<'_> {
         self.problems.push(
             SchemeProblem::at(self.text, offset, code, path_string(path), msg).suggest(suggestion),
         );
+    }
+
+    /// Records a suspicious value at the value of `path` (see `scheme::suspicious`).
+    pub(super) fn note(&mut self, path: &[Seg], msg: String) {
+        let offset = self
+            .root
+            .at(path)
+            .map_or_else(|| self.root.key_span(path).start, |n| n.span.start);
+        self.suspicious.push(SchemeProblem::at(
+            self.text,
+            offset,
+            super::suspicious::SUSPICIOUS_VALUE,
+            path_string(path),
+            msg,
+        ));
     }
 
     pub(super) fn formula(
@@ -288,7 +306,11 @@ impl Ctx<'_> {
             .collect();
         used_slots.sort_unstable();
         used_slots.dedup();
+        self.suspicious(&file);
+        let mut suspicious = std::mem::take(&mut self.suspicious);
+        sort(&mut suspicious);
         Some(Scheme {
+            suspicious,
             hash,
             resolver,
             groups,

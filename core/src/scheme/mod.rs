@@ -53,6 +53,7 @@ mod rule;
 mod sanction;
 mod schema;
 mod score;
+mod suspicious;
 mod total;
 mod value;
 mod warning;
@@ -72,6 +73,7 @@ pub use sanction::{PeriodSanctions, Sanction};
 pub use schema::SCHEME_SCHEMA;
 #[cfg(feature = "json-schema")]
 pub use schema::generate as generate_json_schema;
+pub use suspicious::SUSPICIOUS_VALUE;
 pub use warning::{CostlyIndicator, RescuableTicket, UnitWarning, WarningData, WarningReason};
 pub use warning_tickets::known_at;
 

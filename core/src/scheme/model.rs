@@ -31,6 +31,8 @@ pub struct Scheme {
     pub(crate) ladder: Option<Ladder>,
     /// Every metric slot the indicators' formulas read, ascending.
     pub(crate) used_slots: Vec<usize>,
+    /// Values accepted but rarely meant, in file order ([`Scheme::suspicious_values`]).
+    pub(crate) suspicious: Vec<super::SchemeProblem>,
 }
 
 /// A group of units ranked together.
