@@ -21,9 +21,18 @@ use hotline_score::formula::Problem;
 
 /// The JavaScript `Error` of a core error: `code` and the context properties.
 fn error_object<'e>(env: &'e Env, err: &CoreError) -> Result<Object<'e>> {
-    let mut obj = env.create_error(Error::new(Status::GenericFailure, err.to_string()))?;
-    obj.set_named_property("code", err.code())?;
     let ctx = err.context();
+    let mut message = err.to_string();
+    // A deadline past the calendar's data (every December, until next year's notice is
+    // loaded): how to go on, in JavaScript terms.
+    if ctx.date.is_some() && matches!(err.code(), "out_of_coverage" | "clock_failed") {
+        message.push_str(
+            " (in Node: new Calendar({ prc: true, predict: true }), or dataFiles with the next \
+             year's notice, docs/calendar-data.md)",
+        );
+    }
+    let mut obj = env.create_error(Error::new(Status::GenericFailure, message))?;
+    obj.set_named_property("code", err.code())?;
     if let Some(v) = ctx.ticket_id {
         obj.set_named_property("ticketId", v)?;
     }

@@ -216,3 +216,20 @@ test('suspicious values (a fraction where a percent is read) are reported with t
   assert.deepEqual([doubt.code, doubt.line, doubt.column, doubt.key], ['suspicious_value', 11, 43, 'indicators[0].rule.linear_below_target.target'])
   assert.deepEqual(hs.Scheme.preset('sanmenxia').suspiciousValues, [])
 })
+
+test('a deadline past the calendar data says how to go on', () => {
+  const tickets = hs.Tickets.fromObjectsSync([{
+    id: 'T1', kind: 'help', received_at: '2026-12-29T09:00:00+08:00',
+    events: [{ at: '2026-12-29T09:30:00+08:00', type: 'dispatched', unit: 'u1' }]
+  }])
+  const units = [{ unit: 'u1', group: 'units' }]
+  const asOf = '2026-12-31T12:00:00+08:00'
+  assert.throws(() => hs.scoreSync(tickets, hs.Scheme.preset('three-rates'), { units, asOf }), (err) => {
+    assert.deepEqual([err.code, err.ticketId, err.date], ['clock_failed', 'T1', '2027-01-01'])
+    assert.match(err.message, /new Calendar\(\{ prc: true, predict: true \}\)/)
+    return true
+  })
+  const calendar = new hs.Calendar({ prc: true, predict: true })
+  const scores = hs.scoreSync(tickets, hs.Scheme.preset('three-rates'), { units, asOf, calendar })
+  assert.equal(scores.units[0].unit, 'u1')
+})

@@ -75,7 +75,15 @@ fn extra(err: &Error) -> (Option<usize>, Option<String>) {
 
 /// Converts a core error into the matching `hotline_score` exception.
 pub fn to_py(py: Python<'_>, err: Error) -> PyErr {
-    let message = err.to_string();
+    let mut message = err.to_string();
+    // A deadline past the calendar's data (every December, until next year's notice is
+    // loaded): how to go on, in Python terms.
+    if err.context().date.is_some() && matches!(err.code(), "out_of_coverage" | "clock_failed") {
+        message.push_str(
+            " (in Python: hs.Calendar(predict=True), or data_files=[...] with the next year's \
+             notice, docs/calendar-data.md)",
+        );
+    }
     convert(py, err, &message)
 }
 

@@ -360,3 +360,19 @@ def test_suspicious_values_are_reported_with_their_place() -> None:
     assert (doubt["code"], doubt["line"], doubt["column"]) == ("suspicious_value", 11, 43)
     assert doubt["key"] == "indicators[0].rule.linear_below_target.target"
     assert hs.Scheme.preset("sanmenxia").suspicious_values == []
+
+
+def test_a_deadline_past_the_calendar_data_says_how_to_go_on() -> None:
+    tickets = hs.load_json(
+        '[{"id": "T1", "kind": "help", "received_at": "2026-12-29T09:00:00+08:00", "events": ['
+        '{"at": "2026-12-29T09:30:00+08:00", "type": "dispatched", "unit": "u1"}]}]'
+    )
+    units = [{"unit": "u1", "group": "units"}]
+    with pytest.raises(hs.PolicyError) as info:
+        hs.score(tickets, "three-rates", as_of="2026-12-31T12:00:00+08:00", units=units)
+    assert (info.value.code, info.value.ticket_id, info.value.date) == ("clock_failed", "T1", "2027-01-01")
+    assert "hs.Calendar(predict=True)" in str(info.value)
+    scores = hs.score(
+        tickets, "three-rates", as_of="2026-12-31T12:00:00+08:00", units=units, calendar=hs.Calendar(predict=True)
+    )
+    assert scores.to_python()["units"][0]["unit"] == "u1"
