@@ -376,7 +376,10 @@ export declare class Board {
   scorecard(unit: string, asOf: Date | string | number, period?: PeriodInput | undefined | null): { card: Scorecard; explanation: Explanation }
   /** A unit's running clocks that are yellow (deadline near) or red (overdue) at `asOf`. */
   deadlineStatuses(unit: string, asOf: Date | string | number): Array<DeadlineStatus>
-  /** Period warnings at `asOf` (empty outside the warning window). */
+  /**
+   * Period warnings at `asOf` (empty outside the warning window; `scheme_lacks` when the
+   * scheme has no `[warnings]`).
+   */
   warnings(asOf: Date | string | number, period?: PeriodInput | undefined | null): Array<UnitWarning>
   /** The metrics table of a period at `asOf`. */
   metrics(period: PeriodInput, asOf: Date | string | number): Metrics
@@ -384,10 +387,14 @@ export declare class Board {
   setExternal(period: PeriodInput, unit: string, name: string, value: number | string): void
   /**
    * Closes a period scored at `asOf` (at or after its end): freezes its scores into the
-   * history and runs the sanctions ladder. Periods close in order.
+   * history and runs the sanctions ladder. Periods close in order and without gaps: after the
+   * first, a period starts where the last closed one ended.
    */
   closePeriod(period: PeriodInput, asOf: Date | string | number): { scores: Scores; sanctions: PeriodSanctions | null }
-  /** The sanctions of every closed period, oldest first. */
+  /**
+   * The sanctions of every closed period, oldest first (`scheme_lacks` when the scheme has no
+   * sanctions ladder).
+   */
   sanctions(): Array<PeriodSanctions>
   /** The whole state as bytes (restore with `Board.restore`); off the JavaScript thread. */
   snapshot(): Promise<Buffer>

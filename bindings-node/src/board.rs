@@ -514,7 +514,8 @@ impl Board {
         json::plain(env, &out)
     }
 
-    /// Period warnings at `asOf` (empty outside the warning window).
+    /// Period warnings at `asOf` (empty outside the warning window; `scheme_lacks` when the
+    /// scheme has no `[warnings]`).
     #[napi(catch_unwind, ts_return_type = "Array<UnitWarning>")]
     pub fn warnings<'e>(
         &self,
@@ -567,7 +568,8 @@ impl Board {
     }
 
     /// Closes a period scored at `asOf` (at or after its end): freezes its scores into the
-    /// history and runs the sanctions ladder. Periods close in order.
+    /// history and runs the sanctions ladder. Periods close in order and without gaps: after the
+    /// first, a period starts where the last closed one ended.
     #[napi(
         catch_unwind,
         ts_return_type = "{ scores: Scores; sanctions: PeriodSanctions | null }"
@@ -586,7 +588,8 @@ impl Board {
         json::plain(env, &out)
     }
 
-    /// The sanctions of every closed period, oldest first.
+    /// The sanctions of every closed period, oldest first (`scheme_lacks` when the scheme has no
+    /// sanctions ladder).
     #[napi(catch_unwind, ts_return_type = "Array<PeriodSanctions>")]
     pub fn sanctions<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
         let out = enter(env, || Ok(self.lock().sanctions()?))?;

@@ -668,7 +668,7 @@ impl Board {
     }
 
     /// Period warnings at `as_of`, in the scheme's period containing it (or in `period`); empty
-    /// outside the warning window.
+    /// outside the warning window (`scheme_lacks` without `[warnings]`).
     #[pyo3(signature = (as_of, *, period=None))]
     fn warnings(
         &self,
@@ -682,7 +682,8 @@ impl Board {
         Report::of(py, &s)
     }
 
-    /// Closes `period` at `as_of` (its scores join the history the sanctions read).
+    /// Closes `period` at `as_of` (its scores join the history the sanctions read). Periods close
+    /// in order and without gaps: after the first, a period starts where the last one ended.
     fn close_period(
         &self,
         py: Python<'_>,

@@ -455,9 +455,11 @@ class Board:
     def deadline_statuses(self, unit: str, as_of: _InstantLike) -> Report:
         """Deadline statuses (normal / yellow / red) of one unit's running clocks at ``as_of``."""
     def warnings(self, as_of: _InstantLike, *, period: Optional[Period] = None) -> Report:
-        """Period warnings at ``as_of`` (default period: the one containing it); empty outside the window."""
+        """Period warnings at ``as_of`` (default period: the one containing it); empty outside the window;
+        ``scheme_lacks`` when the scheme has no ``[warnings]``."""
     def close_period(self, period: Period, as_of: _InstantLike) -> Report:
-        """Closes ``period`` at ``as_of``: its scores join the history the sanctions read."""
+        """Closes ``period`` at ``as_of``: its scores join the history the sanctions read. Periods close in
+        order and without gaps: after the first, a period starts where the last one ended."""
     def history(self) -> list[Scores]:
         """The frozen scores of the closed periods, oldest first."""
     def sanctions(self) -> Report:

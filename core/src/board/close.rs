@@ -25,8 +25,8 @@ impl Board {
     /// Closes `period`, scored at `as_of` (at or after its end, e.g. the instant the center
     /// publishes): freezes its scores into the history and runs the sanctions ladder.
     ///
-    /// Periods are closed in order: `period` must start at or after the end of the last closed
-    /// one. Errors: [`Error::BoardCloseRefused`].
+    /// Periods are closed in order and without gaps: after the first, `period` must start where
+    /// the last closed one ended. Errors: [`Error::BoardCloseRefused`].
     pub fn close_period(&mut self, period: &Period, as_of: Instant) -> Result<ClosedPeriod> {
         let refuse = |reason: String| Error::BoardCloseRefused {
             period: period.label.clone(),
@@ -38,12 +38,20 @@ impl Board {
                 period.end
             )));
         }
-        if let Some(ct) = self.closed_through
-            && period.start < ct
-        {
-            return Err(refuse(format!(
-                "periods are closed in order; already closed through {ct}"
-            )));
+        if let Some(ct) = self.closed_through {
+            if period.start < ct {
+                return Err(refuse(format!(
+                    "periods are closed in order; already closed through {ct}"
+                )));
+            }
+            // A gap would be a period whose events are refused (they fall before the end of
+            // the last closed period) and which could never be closed.
+            if period.start > ct {
+                return Err(refuse(format!(
+                    "periods are closed one after another: the next one starts at {ct}, where \
+                     the last closed period ended (close the period from {ct} first)"
+                )));
+            }
         }
         let scores = self.scores_in(period, as_of)?;
         let mut history = self.history.clone();
