@@ -25,7 +25,7 @@ fn error_object<'e>(env: &'e Env, err: &CoreError) -> Result<Object<'e>> {
     let mut message = err.to_string();
     // A deadline past the calendar's data (every December, until next year's notice is
     // loaded): how to go on, in JavaScript terms.
-    if ctx.date.is_some() && matches!(err.code(), "out_of_coverage" | "clock_failed") {
+    if err.beyond_coverage().is_some() {
         message.push_str(
             " (in Node: new Calendar({ prc: true, predict: true }), or dataFiles with the next \
              year's notice, docs/calendar-data.md)",

@@ -78,7 +78,7 @@ pub fn to_py(py: Python<'_>, err: Error) -> PyErr {
     let mut message = err.to_string();
     // A deadline past the calendar's data (every December, until next year's notice is
     // loaded): how to go on, in Python terms.
-    if err.context().date.is_some() && matches!(err.code(), "out_of_coverage" | "clock_failed") {
+    if err.beyond_coverage().is_some() {
         message.push_str(
             " (in Python: hs.Calendar(predict=True), or data_files=[...] with the next year's \
              notice, docs/calendar-data.md)",

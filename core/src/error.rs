@@ -563,6 +563,17 @@ pub struct ErrorContext {
 }
 
 impl Error {
+    /// The first date past the calendar's data this error is about: an `out_of_coverage`, or a
+    /// `clock_failed` it caused (a deadline that runs past the data, every December until next
+    /// year's notice is loaded). The front ends say how to go on from it.
+    pub fn beyond_coverage(&self) -> Option<time::Date> {
+        match self {
+            Error::OutOfCoverage { date } => Some(*date),
+            Error::ClockFailed { source, .. } => source.beyond_coverage(),
+            _ => None,
+        }
+    }
+
     /// The structured context of this error (empty fields where a variant has none).
     pub fn context(&self) -> ErrorContext {
         let at = |pos: &Option<FilePos>| ErrorContext {
@@ -1010,6 +1021,24 @@ mod tests {
             "Error and ticket codes do not collide"
         );
         assert!(all.contains(&"event_before_dispatch"));
+    }
+
+    #[test]
+    fn beyond_coverage_sees_through_a_failed_clock() {
+        let date = time::macros::date!(2027 - 01 - 01);
+        let out = Error::OutOfCoverage { date };
+        assert_eq!(out.beyond_coverage(), Some(date));
+        let failed = Error::ClockFailed {
+            ticket_id: "T1".into(),
+            event_index: 0,
+            source: Box::new(out),
+        };
+        assert_eq!(failed.beyond_coverage(), Some(date));
+        let other = Error::ConflictingDateRules {
+            date,
+            reason: "x".into(),
+        };
+        assert_eq!(other.beyond_coverage(), None);
     }
 
     #[test]

@@ -118,6 +118,13 @@ pub(super) struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// Where `path` is written: its value's start, or the nearest key that exists.
+    fn offset(&self, path: &[Seg]) -> usize {
+        self.root
+            .at(path)
+            .map_or_else(|| self.root.key_span(path).start, |n| n.span.start)
+    }
+
     /// Records a problem at the value of `path` (or the nearest key that exists).
     pub(super) fn problem(
         &mut self,
@@ -129,10 +136,7 @@ impl Ctx<'_> {
         if !has_room(&self.problems) {
             return;
         }
-        let offset = self
-            .root
-            .at(path)
-            .map_or_else(|| self.root.key_span(path).start, |n| n.span.start);
+        let offset = self.offset(path);
         self.problems.push(
             SchemeProblem::at(self.text, offset, code, path_string(path), msg).suggest(suggestion),
         );
@@ -140,10 +144,7 @@ impl Ctx<'_> {
 
     /// Records a suspicious value at the value of `path` (see `scheme::suspicious`).
     pub(super) fn note(&mut self, path: &[Seg], msg: String) {
-        let offset = self
-            .root
-            .at(path)
-            .map_or_else(|| self.root.key_span(path).start, |n| n.span.start);
+        let offset = self.offset(path);
         self.suspicious.push(SchemeProblem::at(
             self.text,
             offset,
