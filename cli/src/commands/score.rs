@@ -71,7 +71,6 @@ pub struct ScoreArgs {
     pub calendar: CalendarOptions,
 }
 
-/// Runs `score`.
 /// After a deadline past the calendar's data (every December, until next year's notice is
 /// loaded), what to do about it, unless `--predict` was given.
 fn coverage_hint(failure: Failure, options: &CalendarOptions, calendar: &Calendar) -> Failure {
@@ -88,6 +87,7 @@ fn coverage_hint(failure: Failure, options: &CalendarOptions, calendar: &Calenda
     }
 }
 
+/// Runs `score`.
 pub fn run(args: &ScoreArgs, progress: Progress) -> CliResult<()> {
     let scheme = load_scheme(&args.scheme)?;
     let policy = load_policy(&args.policy)?;

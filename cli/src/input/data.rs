@@ -90,8 +90,6 @@ fn with_hint(files: &DataFiles, failure: Failure) -> Failure {
     }
 }
 
-/// Loads a data set. Strict mode fails on the first bad ticket; lenient mode skips bad tickets
-/// and bad rows and returns every problem. `offset` is the calendar's, for `--local-times`.
 /// Whether JSON `text` is a table of rows (its first element names a `ticket_id` and has no
 /// `events`) rather than whole tickets; only that first element is read.
 fn holds_rows(text: &str) -> bool {
@@ -105,6 +103,8 @@ fn holds_rows(text: &str) -> bool {
         .is_some_and(|first| first.contains_key("ticket_id") && !first.contains_key("events"))
 }
 
+/// Loads a data set. Strict mode fails on the first bad ticket; lenient mode skips bad tickets
+/// and bad rows and returns every problem. `offset` is the calendar's, for `--local-times`.
 pub fn load(
     files: &DataFiles,
     mode: Mode,
