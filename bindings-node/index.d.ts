@@ -330,8 +330,9 @@ export declare class Board {
   /** An empty board. */
   constructor(options: BoardOptions)
   /**
-   * A board restored from `snapshot()` bytes, with the same options it was built with
-   * (`board_snapshot_mismatch` otherwise); off the JavaScript thread.
+   * A board restored from `snapshot()` bytes, with the same options it was built with, or a
+   * calendar that extends its own (next year's data added, predict mode on);
+   * `board_snapshot_mismatch` otherwise. Off the JavaScript thread.
    */
   static restore(bytes: Buffer, options: BoardOptions): Promise<Board>
   /** `restore` on the JavaScript thread. */

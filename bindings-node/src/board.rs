@@ -273,8 +273,9 @@ impl Board {
         enter(&env, || Ok(Self::wrap(builder(&options)?.build()?)))
     }
 
-    /// A board restored from `snapshot()` bytes, with the same options it was built with
-    /// (`board_snapshot_mismatch` otherwise); off the JavaScript thread.
+    /// A board restored from `snapshot()` bytes, with the same options it was built with, or a
+    /// calendar that extends its own (next year's data added, predict mode on);
+    /// `board_snapshot_mismatch` otherwise. Off the JavaScript thread.
     #[napi(catch_unwind, ts_return_type = "Promise<Board>")]
     pub fn restore(
         bytes: Buffer,

@@ -3,6 +3,7 @@
 // with a snapshot/restore at noon; both boards answer exactly like batch scoring.
 const test = require('node:test')
 const assert = require('node:assert/strict')
+const path = require('node:path')
 const hs = require('..')
 
 const city = hs.syntheticCitySync({ days: 14, ticketsPerDay: 50, seed: 11, start: '2026-03-02' })
@@ -145,6 +146,24 @@ test('bulk load, period close, sanctions, frozen history and snapshot safety', a
   const again = hs.Board.restoreSync(bytes, options)
   assert.deepEqual(again.sanctions(), board.sanctions())
   assert.equal(again.closedThrough, board.closedThrough)
+})
+
+test('a snapshot restores into a calendar extended with next year\'s data, not into a changed one', async () => {
+  // December: next year's notice is loaded (or predict mode switched on) and the running
+  // board's snapshot still restores; a calendar changing a covered date does not fit.
+  const board = new hs.Board(options)
+  await board.ingestTickets(city.tickets)
+  const asOf = '2026-03-16T00:00:00+08:00'
+  const want = JSON.stringify(board.scores(asOf))
+  const bytes = board.snapshotSync()
+  const nextYear = path.join(__dirname, '..', '..', 'examples', 'calendar-2027-example.toml')
+  for (const calendar of [new hs.Calendar({ prc: true, dataFiles: [nextYear] }), new hs.Calendar({ prc: true, predict: true })]) {
+    const restored = await hs.Board.restore(bytes, { ...options, calendar })
+    assert.equal(JSON.stringify(restored.scores(asOf)), want)
+  }
+  const changed = new hs.Calendar({ prc: true, data: [{ days: [{ dates: ['2026-06-01'], rule: 'off' }] }] })
+  assert.throws(() => hs.Board.restoreSync(bytes, { ...options, calendar: changed }),
+    { code: 'board_snapshot_mismatch', field: 'calendar' })
 })
 
 test('ingestTicketsSync: the counts and state of ingestTickets; a second load is all duplicates', async () => {

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import decimal
 import json
+from pathlib import Path
 
 import pytest
 
@@ -82,6 +83,25 @@ def test_snapshot_and_restore() -> None:
     assert info.value.code == "board_snapshot_corrupt"
     with pytest.raises(hs.InputError):
         hs.Board("sanmenxia", UNITS, due_anchor="whenever")
+
+
+NEXT_YEAR = Path(__file__).resolve().parents[2] / "examples" / "calendar-2027-example.toml"
+
+
+def test_restore_into_a_calendar_extended_with_next_years_data() -> None:
+    # December: next year's notice is loaded (or predict mode switched on) and the running
+    # board's snapshot still restores; a calendar changing a covered date does not fit.
+    board = hs.Board("sanmenxia", UNITS)
+    board.ingest_tickets(CITY)
+    want = board.scores(AS_OF).to_json()
+    snapshot = board.snapshot()
+    for calendar in (hs.Calendar(data_files=NEXT_YEAR), hs.Calendar(predict=True)):
+        restored = hs.Board.restore(snapshot, "sanmenxia", UNITS, calendar=calendar)
+        assert restored.scores(AS_OF).to_json() == want
+    changed = hs.Calendar(data={"days": [{"dates": ["2026-06-01"], "rule": "off"}]})
+    with pytest.raises(hs.BoardError) as info:
+        hs.Board.restore(snapshot, "sanmenxia", UNITS, calendar=changed)
+    assert (info.value.code, info.value.field) == ("board_snapshot_mismatch", "calendar")
 
 
 # --- the rest of the core's Board API -------------------------------------------------------

@@ -10,7 +10,7 @@
 
 mod board_support;
 
-use board_support::{assert_same, builder, scheme};
+use board_support::{answers, assert_same, builder, scheme};
 use hotline_score::board::{Board, Ingest, Input, SNAPSHOT_VERSION, TicketHeader};
 use hotline_score::ticket::{Event, EventBody, Kind, Satisfaction, Ticket};
 use hotline_score::{Error, Instant, Period, Role, Unit};
@@ -88,7 +88,7 @@ fn tickets() -> Vec<Ticket> {
     };
     let t2 = Ticket {
         id: "T2".into(),
-        kind: Kind::Complaint,
+        kind: Kind::Help,
         urgency: Default::default(),
         channel: "web".into(),
         received_at: at("2026-03-03T08:00:00+08:00"),
@@ -430,6 +430,134 @@ fn a_snapshot_is_restored_only_into_the_same_configuration() {
         .unwrap_err();
     assert!(
         matches!(e, Error::BoardSnapshotMismatch { ref field } if field == "policy"),
+        "{e:?}"
+    );
+}
+
+/// A board on the built-in calendar (data through 2026), its snapshot, and one builder per
+/// calendar it is restored into.
+fn calendar_builder(data: Option<&str>, predict: bool) -> hotline_score::board::BoardBuilder {
+    let mut c = hotline_score::Calendar::builder()
+        .prc_data()
+        .predict(predict);
+    if let Some(text) = data {
+        c = c.data(hotline_score::calendar::CalendarData::from_toml(text).unwrap());
+    }
+    builder(&units()).calendar(c.build().unwrap())
+}
+
+const NEXT_YEAR: &str = include_str!("../../examples/calendar-2027-example.toml");
+
+#[test]
+fn a_snapshot_restores_into_a_calendar_extended_with_later_data() {
+    // December: next year's notice is loaded, or predict mode switched on, and the running
+    // board's snapshot must still restore (every date it covered keeps its working time).
+    let b = board();
+    let (bytes, json) = (b.snapshot().unwrap(), b.snapshot_json().unwrap());
+    let p = period();
+    for extended in [
+        calendar_builder(Some(NEXT_YEAR), false),
+        calendar_builder(None, true),
+    ] {
+        for restored in [
+            extended.clone().restore(&bytes).unwrap(),
+            extended.restore_json(&json).unwrap(),
+        ] {
+            assert_eq!(
+                answers(&b, &p, at(QUERY)),
+                answers(&restored, &p, at(QUERY))
+            );
+            // The restored board records its own (longer) coverage from now on.
+            let again = restored.snapshot_json().unwrap();
+            assert!(
+                again.contains("\"calendar_dates\":[\"2017-01-01\","),
+                "{again}"
+            );
+            assert!(!again.contains("\"2026-12-31\"]"), "{again}");
+        }
+    }
+    // A December ticket whose deadline is in 2027 is refused by the old calendar and taken by
+    // the extended one.
+    let december = Ticket {
+        id: "T-DEC".into(),
+        kind: Kind::Help,
+        urgency: Default::default(),
+        channel: "phone".into(),
+        received_at: at("2026-12-30T10:00:00+08:00"),
+        attributes: Default::default(),
+        events: vec![ev("2026-12-30T10:05:00+08:00", "D-1", dispatched("hubin"))],
+    };
+    let mut old = builder(&units()).restore(&bytes).unwrap();
+    let refused: Vec<_> = old.ingest_ticket(december.clone());
+    assert!(
+        refused
+            .iter()
+            .any(|o| matches!(o, Ingest::Rejected(e) if e.beyond_coverage().is_some())),
+        "{refused:?}"
+    );
+    let mut new = calendar_builder(Some(NEXT_YEAR), false)
+        .restore(&bytes)
+        .unwrap();
+    assert!(
+        new.ingest_ticket(december)
+            .iter()
+            .all(|o| *o == Ingest::Accepted)
+    );
+}
+
+#[test]
+fn a_snapshot_refuses_a_calendar_that_changes_or_drops_a_covered_date() {
+    let b = board();
+    let bytes = b.snapshot().unwrap();
+    let mismatch = |builder: hotline_score::board::BoardBuilder, bytes: &[u8]| {
+        let e = builder.restore(bytes).unwrap_err();
+        assert!(
+            matches!(e, Error::BoardSnapshotMismatch { ref field } if field == "calendar"),
+            "{e:?}"
+        );
+    };
+    // A covered date's working time changed (a local extra day off in 2026).
+    let changed = "[[days]]\ndates = [\"2026-06-01\"]\nrule = \"off\"\n";
+    mismatch(calendar_builder(Some(changed), false), &bytes);
+    // A snapshot taken on a predicting calendar, restored where those dates are not covered.
+    let predicted = calendar_builder(None, true).restore(&bytes).unwrap();
+    mismatch(builder(&units()), &predicted.snapshot().unwrap());
+}
+
+/// FNV-1a 64 (the snapshot's JSON checksum), written out here as an independent oracle.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// The `state` member's text of a JSON snapshot.
+fn json_state(json: &str) -> String {
+    let start = json.find("\"state\":").unwrap() + "\"state\":".len();
+    json[start..json.len() - 1].to_owned()
+}
+
+#[test]
+fn a_snapshot_written_before_calendar_dates_restores_into_the_same_calendar_only() {
+    // Snapshots written before 2026-12-01 carry no `calendar_dates`: their calendar hash
+    // covers the calendar's own coverage, so only the same calendar fits.
+    let b = board();
+    let json = b.snapshot_json().unwrap();
+    let dates = "\"calendar_dates\":[\"2017-01-01\",\"2026-12-31\"],";
+    assert!(json.contains(dates), "{json}");
+    let checksum = |json: &str| format!("{:016x}", fnv1a(json_state(json).as_bytes()));
+    let without = json.replacen(dates, "", 1);
+    let old = without.replacen(&checksum(&json), &checksum(&without), 1);
+    let restored = builder(&units()).restore_json(&old).unwrap();
+    assert_eq!(
+        answers(&b, &period(), at(QUERY)),
+        answers(&restored, &period(), at(QUERY))
+    );
+    let e = calendar_builder(Some(NEXT_YEAR), false)
+        .restore_json(&old)
+        .unwrap_err();
+    assert!(
+        matches!(e, Error::BoardSnapshotMismatch { ref field } if field == "calendar"),
         "{e:?}"
     );
 }

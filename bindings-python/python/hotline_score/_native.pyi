@@ -427,7 +427,11 @@ class Board:
         policy: Union[Policy, str, None] = None,
         due_anchor: _DueAnchor = "due_date",
     ) -> Board:
-        """A board restored from ``snapshot()`` bytes or ``snapshot_json()`` text, same configuration."""
+        """A board restored from ``snapshot()`` bytes or ``snapshot_json()`` text, same configuration.
+
+        The calendar may extend the snapshot's (next year's data added, ``predict=True``): every
+        date the snapshot's calendar covered must keep its working time.
+        """
     def register(self, header: Mapping[str, Any]) -> Literal["accepted", "duplicate"]:
         """Registers a ticket header (``id, kind, urgency, channel, received_at, attributes``)."""
     def ingest(self, ticket_id: str, event: Mapping[str, Any]) -> Literal["accepted", "duplicate"]:

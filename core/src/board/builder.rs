@@ -1,10 +1,12 @@
 //! Building a board: calendar, policy, scheme and units table, checked to fit together, and the
-//! fingerprint a snapshot records so it is restored only into an identical configuration.
+//! fingerprint a snapshot records so it is restored only into the same configuration (or a
+//! calendar that extends its own).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
+use time::Date;
 
 use super::Board;
 use super::checksum::Fnv;
@@ -35,7 +37,12 @@ pub struct BoardBuilder {
 /// What a snapshot must match: hashes of the calendar, policy, scheme and units, and the options.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Fingerprint {
+    /// The calendar's working time over `calendar_dates` ([`calendar_hash`]).
     pub calendar: String,
+    /// The first and last date the calendar hash covers (`YYYY-MM-DD`). Absent from snapshots
+    /// written before 2026-12-01: those restore only into a calendar of the same coverage.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calendar_dates: Option<[String; 2]>,
     pub policy: String,
     pub scheme: String,
     pub units: String,
@@ -43,29 +50,72 @@ pub(crate) struct Fingerprint {
 }
 
 impl Fingerprint {
-    /// The first part that differs from `other`, by name.
-    pub(crate) fn differs(&self, other: &Fingerprint) -> Option<&'static str> {
-        [
-            ("calendar", self.calendar == other.calendar),
-            ("policy", self.policy == other.policy),
-            ("scheme", self.scheme == other.scheme),
-            ("units", self.units == other.units),
-            ("due_anchor", self.due_anchor == other.due_anchor),
+    /// The fingerprint of a configuration.
+    fn of(
+        calendar: &Calendar,
+        policy: &Policy,
+        scheme: &Scheme,
+        units: &[Unit],
+        due_anchor: DueAnchor,
+    ) -> Result<Fingerprint> {
+        let (first, last) = (calendar.first_date(), calendar.last_date());
+        Ok(Fingerprint {
+            calendar: calendar_hash(calendar, first, last)?,
+            calendar_dates: Some([first.to_string(), last.to_string()]),
+            policy: json_hash(policy),
+            scheme: scheme.hash().to_owned(),
+            units: json_hash(units),
+            due_anchor,
+        })
+    }
+
+    /// The first part of this board's configuration (`self`, of `calendar`) that a snapshot's
+    /// fingerprint (`stored`) does not fit, by name. The calendar fits when it has the same
+    /// working time on every date the snapshot's calendar covered: the same calendar, or one
+    /// extended with later (or earlier) data, such as next year's holiday notice.
+    pub(crate) fn misfit(
+        &self,
+        calendar: &Calendar,
+        stored: &Fingerprint,
+    ) -> Result<Option<&'static str>> {
+        let same_calendar = match &stored.calendar_dates {
+            None => self.calendar == stored.calendar,
+            Some([first, last]) => {
+                let date = |s: &str| {
+                    crate::calendar::data::parse_date(s).map_err(|reason| {
+                        Error::BoardSnapshotCorrupt {
+                            offset: 0,
+                            reason: format!("calendar_dates {s:?}: {reason}"),
+                        }
+                    })
+                };
+                let (first, last) = (date(first)?, date(last)?);
+                calendar.first_date() <= first
+                    && last <= calendar.last_date()
+                    && calendar_hash(calendar, first, last)? == stored.calendar
+            }
+        };
+        Ok([
+            ("calendar", same_calendar),
+            ("policy", self.policy == stored.policy),
+            ("scheme", self.scheme == stored.scheme),
+            ("units", self.units == stored.units),
+            ("due_anchor", self.due_anchor == stored.due_anchor),
         ]
         .into_iter()
         .find(|(_, same)| !same)
-        .map(|(name, _)| name)
+        .map(|(name, _)| name))
     }
 }
 
-/// A hash of the calendar's working time: coverage, and the working time of every 3-hour slice
-/// of every covered day (any change of hours, holidays or make-up days changes it).
-fn calendar_hash(calendar: &Calendar) -> Result<String> {
+/// A hash of the calendar's working time from `first` to `last` (dates it covers): the offset,
+/// the two dates, and the working time of every 3-hour slice of every day (any change of hours,
+/// holidays or make-up days changes it).
+fn calendar_hash(calendar: &Calendar, first: Date, last: Date) -> Result<String> {
     let mut h = Fnv::new();
     let offset = calendar.offset();
     h.write(&offset.whole_seconds().to_le_bytes());
-    let mut date = calendar.first_date();
-    let last = calendar.last_date();
+    let mut date = first;
     h.write(&date.to_julian_day().to_le_bytes());
     h.write(&last.to_julian_day().to_le_bytes());
     loop {
@@ -86,7 +136,7 @@ fn calendar_hash(calendar: &Calendar) -> Result<String> {
     Ok(h.hex())
 }
 
-fn json_hash<T: Serialize>(value: &T) -> String {
+fn json_hash<T: Serialize + ?Sized>(value: &T) -> String {
     let mut h = Fnv::new();
     h.write(serde_json::to_string(value).unwrap_or_default().as_bytes());
     h.hex()
@@ -150,13 +200,7 @@ impl BoardBuilder {
                 });
             }
         }
-        let fingerprint = Fingerprint {
-            calendar: calendar_hash(&calendar)?,
-            policy: json_hash(&policy),
-            scheme: scheme.hash().to_owned(),
-            units: json_hash(&units),
-            due_anchor: self.due_anchor,
-        };
+        let fingerprint = Fingerprint::of(&calendar, &policy, &scheme, &units, self.due_anchor)?;
         // Members of each scheme group, sorted by unit id (the order scoring uses).
         let groups = scheme
             .groups()

@@ -162,7 +162,9 @@ fn read_u64(bytes: &[u8], at: usize) -> Option<u64> {
 
 impl BoardBuilder {
     /// A board restored from [`Board::snapshot`] bytes, with this builder's configuration (which
-    /// must be the one the snapshot was taken with).
+    /// must be the one the snapshot was taken with, or differ only by a calendar that extends
+    /// its calendar: every date it covered, with the same working time, such as next year's
+    /// notice loaded in December).
     ///
     /// Errors: [`Error::BoardSnapshotCorrupt`] (truncated, damaged, not a snapshot),
     /// [`Error::BoardSnapshotVersion`], [`Error::BoardSnapshotMismatch`].
@@ -237,7 +239,10 @@ impl BoardBuilder {
 
     fn restore_state(self, state: State) -> Result<Board> {
         let mut board = self.build()?;
-        if let Some(field) = board.fingerprint.differs(&state.meta.fingerprint) {
+        if let Some(field) = board
+            .fingerprint
+            .misfit(board.ev.calendar(), &state.meta.fingerprint)?
+        {
             return Err(Error::BoardSnapshotMismatch {
                 field: field.to_owned(),
             });
