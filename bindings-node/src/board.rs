@@ -16,6 +16,7 @@ use crate::args::{Keys, Opts, Text};
 use crate::calendar::Calendar;
 use crate::decimal;
 use crate::errors::{Failure, Fallible, bad_arg, enter, failure_object, named};
+use crate::external::External;
 use crate::instant::When;
 use crate::json::{self, JsonValue};
 use crate::metrics::{PeriodArg, PeriodOut, period_in, period_out};
@@ -158,15 +159,28 @@ fn header_of(v: &Value, row: Option<usize>) -> Fallible<TicketHeader> {
 ///
 /// Methods lock the board: a `Promise` method holds it until it settles, and a call made
 /// meanwhile waits for it.
-#[napi]
+#[napi(custom_finalize)]
 pub struct Board {
     inner: Arc<Mutex<CoreBoard>>,
+    /// Its native memory, as reported to V8.
+    external: Arc<External>,
+}
+
+impl ObjectFinalize for Board {
+    fn finalize(self, env: Env) -> Result<()> {
+        self.external.release(&env);
+        Ok(())
+    }
 }
 
 impl Board {
-    fn wrap(b: CoreBoard) -> Self {
+    /// The JavaScript object's native side, its size reported to V8.
+    fn wrap(env: &Env, b: CoreBoard) -> Self {
+        let external = Arc::new(External::default());
+        measure(env, &external, &b);
         Board {
             inner: Arc::new(Mutex::new(b)),
+            external,
         }
     }
 
@@ -174,8 +188,26 @@ impl Board {
         lock(&self.inner)
     }
 
+    /// Measures the board again for V8 when it has grown enough since the last time (call after
+    /// ingesting).
+    fn account(&self, env: &Env, board: &CoreBoard) {
+        account(env, &self.external, board);
+    }
+
     fn index_of_next(board: &CoreBoard, ticket_id: &str) -> usize {
         board.ticket(ticket_id).map_or(0, |t| t.events.len())
+    }
+}
+
+/// Reports the board's native memory to V8.
+fn measure(env: &Env, external: &External, board: &CoreBoard) {
+    external.measured(env, board.ticket_count(), board.stats().heap_bytes);
+}
+
+/// [`measure`] when the board has grown (or shrunk) enough since it was last measured.
+fn account(env: &Env, external: &External, board: &CoreBoard) {
+    if external.stale(board.ticket_count()) {
+        measure(env, external, board);
     }
 }
 
@@ -259,7 +291,15 @@ fn single(i: Ingest) -> Fallible<String> {
 }
 
 fn board_js(env: &Env, b: CoreBoard) -> Result<Unknown<'_>> {
-    Ok(Board::wrap(b).into_instance(env)?.to_unknown())
+    Ok(Board::wrap(env, b).into_instance(env)?.to_unknown())
+}
+
+/// A bulk load's answer, and the board it grew (measured again for V8).
+type BulkLoaded = (BulkLoad, Arc<Mutex<CoreBoard>>, Arc<External>);
+
+fn bulk_loaded_js(env: &Env, (loaded, board, external): BulkLoaded) -> Result<Unknown<'_>> {
+    account(env, &external, &lock(&board));
+    loaded_js(env, loaded)
 }
 
 #[napi]
@@ -270,7 +310,7 @@ impl Board {
         env: Env,
         #[napi(ts_arg_type = "BoardOptions")] options: Opts<BoardOptions<'_>>,
     ) -> Result<Self> {
-        enter(&env, || Ok(Self::wrap(builder(&options)?.build()?)))
+        enter(&env, || Ok(Self::wrap(&env, builder(&options)?.build()?)))
     }
 
     /// A board restored from `snapshot()` bytes, with the same options it was built with, or a
@@ -292,7 +332,9 @@ impl Board {
         bytes: Buffer,
         #[napi(ts_arg_type = "BoardOptions")] options: Opts<BoardOptions<'_>>,
     ) -> Result<Self> {
-        enter(&env, || Ok(Self::wrap(builder(&options)?.restore(&bytes)?)))
+        enter(&env, || {
+            Ok(Self::wrap(&env, builder(&options)?.restore(&bytes)?))
+        })
     }
 
     /// A board restored from `snapshotJson()` text.
@@ -303,7 +345,7 @@ impl Board {
         #[napi(ts_arg_type = "BoardOptions")] options: Opts<BoardOptions<'_>>,
     ) -> Result<Self> {
         enter(&env, || {
-            Ok(Self::wrap(builder(&options)?.restore_json(&text)?))
+            Ok(Self::wrap(&env, builder(&options)?.restore_json(&text)?))
         })
     }
 
@@ -318,7 +360,10 @@ impl Board {
     ) -> Result<String> {
         enter(&env, || {
             let header = header_of(&header.0, None)?;
-            single(self.lock().register(header))
+            let mut board = self.lock();
+            let outcome = board.register(header);
+            self.account(&env, &board);
+            single(outcome)
         })
     }
 
@@ -337,7 +382,9 @@ impl Board {
             let mut board = self.lock();
             let index = Self::index_of_next(&board, ticket_id);
             let event = event_of(ticket_id, index, &event.0, None)?;
-            single(board.ingest(ticket_id, event))
+            let outcome = board.ingest(ticket_id, event);
+            self.account(&env, &board);
+            single(outcome)
         })
     }
 
@@ -393,6 +440,7 @@ impl Board {
                     .unwrap_or(Ingest::Duplicate)
             }));
         }
+        self.account(env, &board);
         drop(board);
         outcomes(env, out)
     }
@@ -405,7 +453,10 @@ impl Board {
         #[napi(ts_arg_type = "TicketObject")] ticket: JsonValue,
     ) -> Result<Unknown<'e>> {
         let t = enter(env, || ticket_of(&ticket.0, None))?;
-        let list = self.lock().ingest_ticket(t);
+        let mut board = self.lock();
+        let list = board.ingest_ticket(t);
+        self.account(env, &board);
+        drop(board);
         outcomes(env, list.into_iter().map(Ok).collect())
     }
 
@@ -413,15 +464,29 @@ impl Board {
     /// off the JavaScript thread: the numbers of accepted and duplicate items, and every
     /// rejection as an `Error` with `code` (each rejected item changed nothing; loading goes on).
     #[napi(catch_unwind, ts_return_type = "Promise<IngestCounts>")]
-    pub fn ingest_tickets(&self, tickets: &Tickets) -> AsyncTask<Work<BulkLoad>> {
-        let (board, ts) = (self.inner.clone(), tickets.set.clone());
-        Work::new(move || Ok(ingest_all(&mut lock(&board), &ts)), loaded_js).spawn()
+    pub fn ingest_tickets(&self, tickets: &Tickets) -> AsyncTask<Work<BulkLoaded>> {
+        let (board, external, ts) = (
+            self.inner.clone(),
+            self.external.clone(),
+            tickets.set.clone(),
+        );
+        Work::new(
+            move || {
+                let loaded = ingest_all(&mut lock(&board), &ts);
+                Ok((loaded, board, external))
+            },
+            bulk_loaded_js,
+        )
+        .spawn()
     }
 
     /// `ingestTickets` on the JavaScript thread.
     #[napi(catch_unwind, ts_return_type = "IngestCounts")]
     pub fn ingest_tickets_sync<'e>(&self, env: &'e Env, tickets: &Tickets) -> Result<Unknown<'e>> {
-        let loaded = ingest_all(&mut self.lock(), &tickets.set);
+        let mut board = self.lock();
+        let loaded = ingest_all(&mut board, &tickets.set);
+        self.account(env, &board);
+        drop(board);
         loaded_js(env, loaded)
     }
 

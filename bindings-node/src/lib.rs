@@ -15,6 +15,7 @@ mod calendar;
 mod columns;
 mod decimal;
 mod errors;
+mod external;
 mod formula;
 mod instant;
 mod json;

@@ -17,6 +17,7 @@ use time::UtcOffset;
 use crate::args::{Keys, Opts, optional, optional_owned};
 use crate::columns::{self, TicketColumns};
 use crate::errors::{Fallible, bad_arg, enter, named};
+use crate::external::External;
 use crate::instant::parse_offset;
 use crate::json;
 use crate::rows;
@@ -188,49 +189,65 @@ impl TicketSet {
 
 /// Validated tickets, held natively (evaluation and scoring read them without conversion), and
 /// the diagnostics of the tickets lenient loading skipped.
-#[napi]
+#[napi(custom_finalize)]
 pub struct Tickets {
     pub(crate) set: TicketSet,
     diagnostics: Arc<Vec<Diagnostic>>,
+    /// The set's native memory as this object reported it to V8 (nothing for a handle that
+    /// shares another's set).
+    external: External,
+}
+
+impl ObjectFinalize for Tickets {
+    fn finalize(self, env: Env) -> Result<()> {
+        self.external.release(&env);
+        Ok(())
+    }
 }
 
 impl Tickets {
-    fn from_loaded(l: Loaded) -> Self {
+    fn of(set: TicketSet, diagnostics: Vec<Diagnostic>) -> Self {
         Tickets {
-            set: TicketSet::new(l.tickets),
-            diagnostics: Arc::new(l.diagnostics),
+            set,
+            diagnostics: Arc::new(diagnostics),
+            external: External::default(),
         }
+    }
+
+    /// Reports the set's native memory to V8 (for a set this object made).
+    fn reported(self, env: &Env) -> Self {
+        self.external.set(env, self.set.0.heap_bytes());
+        self
+    }
+
+    fn from_loaded(env: &Env, l: Loaded) -> Self {
+        Self::of(TicketSet::new(l.tickets), l.diagnostics).reported(env)
     }
 
     pub fn into_js(env: &Env, l: Loaded) -> Result<Unknown<'_>> {
-        Ok(Self::from_loaded(l).into_instance(env)?.to_unknown())
+        Ok(Self::from_loaded(env, l).into_instance(env)?.to_unknown())
     }
 
-    fn from_batch(l: LoadedBatch) -> Self {
-        Tickets {
-            set: TicketSet::from_batch(l.batch),
-            diagnostics: Arc::new(l.diagnostics),
-        }
+    fn from_batch(env: &Env, l: LoadedBatch) -> Self {
+        Self::of(TicketSet::from_batch(l.batch), l.diagnostics).reported(env)
     }
 
     fn batch_into_js(env: &Env, l: LoadedBatch) -> Result<Unknown<'_>> {
-        Ok(Self::from_batch(l).into_instance(env)?.to_unknown())
+        Ok(Self::from_batch(env, l).into_instance(env)?.to_unknown())
     }
 
-    /// Another handle to the same tickets.
+    /// Another handle to the same tickets (their memory is reported by their owner).
     pub fn share(&self) -> Self {
         Tickets {
             set: self.set.clone(),
             diagnostics: self.diagnostics.clone(),
+            external: External::default(),
         }
     }
 
-    /// Wraps tickets known to be valid (the synthetic generator's).
+    /// Wraps tickets known to be valid (the synthetic generator's), not reported to V8.
     pub fn valid(tickets: Vec<Ticket>) -> Self {
-        Tickets {
-            set: TicketSet::new(tickets),
-            diagnostics: Arc::new(Vec::new()),
-        }
+        Self::of(TicketSet::new(tickets), Vec::new())
     }
 }
 
@@ -358,10 +375,10 @@ impl Tickets {
     ) -> Result<Tickets> {
         enter(&env, || {
             let slices = array_slices(&env, "tickets", tickets)?;
-            Ok(Self::from_loaded(load_slices(
-                &slices,
-                &Load::read_absolute(options)?,
-            )?))
+            Ok(Self::from_loaded(
+                &env,
+                load_slices(&slices, &Load::read_absolute(options)?)?,
+            ))
         })
     }
 
@@ -387,10 +404,10 @@ impl Tickets {
         #[napi(ts_arg_type = "LoadOptions | undefined | null")] options: Option<Opts<LoadOptions>>,
     ) -> Result<Tickets> {
         enter(&env, || {
-            Ok(Self::from_loaded(load_text(
-                &text,
-                &Load::read_absolute(options)?,
-            )?))
+            Ok(Self::from_loaded(
+                &env,
+                load_text(&text, &Load::read_absolute(options)?)?,
+            ))
         })
     }
 
@@ -438,7 +455,10 @@ impl Tickets {
             let tables = tables.into_inner()?;
             let t = array_text(&env, "tickets", tables.tickets)?;
             let e = array_text(&env, "events", tables.events)?;
-            Ok(Self::from_loaded(from_rows(&t, &e, &Load::read(options)?)?))
+            Ok(Self::from_loaded(
+                &env,
+                from_rows(&t, &e, &Load::read(options)?)?,
+            ))
         })
     }
 
@@ -470,7 +490,7 @@ impl Tickets {
         enter(&env, || {
             let columns = columns.into_inner()?;
             let load = Load::read_absolute(options)?;
-            Ok(Self::from_batch(columns::load(&columns, &load)?))
+            Ok(Self::from_batch(&env, columns::load(&columns, &load)?))
         })
     }
 
@@ -510,7 +530,8 @@ impl Tickets {
                     .get(start..end.max(start))
                     .unwrap_or_default()
                     .to_vec(),
-            ))
+            )
+            .reported(&env))
         })
     }
 
@@ -580,7 +601,7 @@ impl Tickets {
         enter(&env, || {
             let load = Load::read_absolute(options)?;
             let loaded = load_tickets(self.set.tickets().to_vec(), load.units(), load.mode())?;
-            Ok(Self::from_loaded(loaded))
+            Ok(Self::from_loaded(&env, loaded))
         })
     }
 }

@@ -235,6 +235,11 @@ impl Board {
         self.tickets.get(i as usize).map(|s| &s.ticket)
     }
 
+    /// The number of tickets held.
+    pub fn ticket_count(&self) -> usize {
+        self.tickets.len()
+    }
+
     /// Every ticket, in registration order.
     pub fn tickets(&self) -> impl Iterator<Item = &Ticket> {
         self.tickets.iter().map(|s| &s.ticket)
@@ -265,7 +270,7 @@ impl Board {
                 std::mem::size_of::<TicketState>()
                     + t.record.heap_bytes()
                     + t.flow.heap_bytes()
-                    + ticket_heap_bytes(&t.ticket)
+                    + t.ticket.heap_bytes()
             })
             .sum();
         BoardStats {
@@ -282,23 +287,4 @@ impl Board {
                 + self.by_last.heap_bytes(),
         }
     }
-}
-
-/// Estimated heap bytes of a ticket's strings and events.
-fn ticket_heap_bytes(t: &Ticket) -> usize {
-    let strings = t.id.capacity()
-        + t.channel.capacity()
-        + t.attributes
-            .iter()
-            .map(|(k, v)| k.capacity() + v.capacity() + 48)
-            .sum::<usize>();
-    let events = t.events.capacity() * std::mem::size_of::<crate::ticket::Event>()
-        + t.events
-            .iter()
-            .map(|e| {
-                e.event_id.as_ref().map_or(0, String::capacity)
-                    + e.body.unit().map_or(0, |u| u.0.capacity())
-            })
-            .sum::<usize>();
-    strings + events
 }

@@ -434,6 +434,33 @@ impl TicketBatch {
         self.events.len()
     }
 
+    /// Estimated heap bytes: the room of every column and table, and every string.
+    pub fn heap_bytes(&self) -> usize {
+        use std::mem::size_of;
+        let strings = |v: &[String], room: usize| {
+            room * size_of::<String>() + v.iter().map(String::capacity).sum::<usize>()
+        };
+        // A hash table entry: the key, its index, a control byte.
+        let table = |entries: usize, key: usize| entries * (key + size_of::<u32>() + 1);
+        strings(&self.ids, self.ids.capacity())
+            + self.units.capacity() * size_of::<UnitId>()
+            + self.units.iter().map(|u| u.0.capacity()).sum::<usize>()
+            + table(self.unit_index.capacity(), size_of::<String>())
+            + strings(&self.channels, self.channels.capacity())
+            + table(self.channel_index.capacity(), size_of::<String>())
+            + self
+                .attribute_sets
+                .iter()
+                .flatten()
+                .map(|(k, v)| k.capacity() + v.capacity() + 48)
+                .sum::<usize>()
+            + table(self.attribute_index.capacity(), size_of::<Vec<u8>>())
+            + self.tickets.capacity() * size_of::<Meta>()
+            + self.events.capacity() * size_of::<CEvent>()
+            + self.event_texts.capacity() * size_of::<(u32, u32)>()
+            + self.texts.heap_bytes()
+    }
+
     /// The units named by the batch's events, in order of first appearance (a batch assembled
     /// from table rows also lists units named only by rows it rejected).
     pub fn units(&self) -> &[UnitId] {

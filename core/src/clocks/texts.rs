@@ -20,6 +20,11 @@ impl Texts {
         self.bytes.reserve(bytes);
     }
 
+    /// Heap bytes held (the room reserved included).
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.bytes.capacity() + self.ends.capacity() * std::mem::size_of::<usize>()
+    }
+
     /// Appends `text`; its index, or [`NO_TEXT`] for `None` (or past `u32::MAX - 1` strings).
     pub(crate) fn push(&mut self, text: Option<&str>) -> u32 {
         let Some(text) = text else {

@@ -91,4 +91,26 @@ impl Ticket {
         }
         Ok(())
     }
+
+    /// Estimated heap bytes of the ticket's strings and events (not counting the `Ticket`
+    /// itself).
+    pub(crate) fn heap_bytes(&self) -> usize {
+        let strings = self.id.capacity()
+            + self.channel.capacity()
+            + self
+                .attributes
+                .iter()
+                .map(|(k, v)| k.capacity() + v.capacity() + 48)
+                .sum::<usize>();
+        let events = self.events.capacity() * std::mem::size_of::<Event>()
+            + self
+                .events
+                .iter()
+                .map(|e| {
+                    e.event_id.as_ref().map_or(0, String::capacity)
+                        + e.body.unit().map_or(0, |u| u.0.capacity())
+                })
+                .sum::<usize>();
+        strings + events
+    }
 }

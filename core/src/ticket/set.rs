@@ -77,6 +77,16 @@ impl TicketSet {
         self.len() == 0
     }
 
+    /// Estimated heap bytes of the forms built so far (the other form, built on first use, adds
+    /// to it): O(tickets).
+    pub fn heap_bytes(&self) -> usize {
+        let owned = self.owned.get().map_or(0, |t| {
+            t.capacity() * std::mem::size_of::<Ticket>()
+                + t.iter().map(Ticket::heap_bytes).sum::<usize>()
+        });
+        owned + self.batch.get().map_or(0, TicketBatch::heap_bytes)
+    }
+
     /// Number of events over all tickets.
     pub fn event_count(&self) -> usize {
         match self.held() {
@@ -191,6 +201,38 @@ pub enum TicketsJson<'a> {
 mod tests {
     use super::*;
     use crate::synthetic::{CityConfig, CityGenerator};
+
+    #[test]
+    fn heap_bytes_grow_with_the_tickets_and_the_forms_built() {
+        let tickets = |days| {
+            let config = CityConfig {
+                days,
+                tickets_per_day: 30,
+                ..CityConfig::default()
+            };
+            CityGenerator::new(&config)
+                .unwrap()
+                .tickets()
+                .collect::<Vec<Ticket>>()
+        };
+        let (small, big) = (tickets(2), tickets(20));
+        let events: usize = big.iter().map(|t| t.events.len()).sum();
+        let small = TicketSet::from_tickets(small);
+        let big = TicketSet::from_tickets(big);
+        let owned = big.heap_bytes();
+        // At least the events and the tickets themselves.
+        assert!(
+            owned >= events * std::mem::size_of::<crate::ticket::Event>(),
+            "{owned}"
+        );
+        assert!(small.heap_bytes() * 5 < owned);
+        big.batch();
+        let both = big.heap_bytes();
+        assert!(both > owned);
+        let batch = TicketSet::from_batch(TicketBatch::from_tickets(big.tickets()));
+        assert_eq!(both - owned, batch.heap_bytes());
+        assert!(batch.heap_bytes() < owned, "the compact form is smaller");
+    }
 
     #[test]
     fn both_forms_agree_whichever_comes_first() {
