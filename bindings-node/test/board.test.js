@@ -148,7 +148,7 @@ test('bulk load, period close, sanctions, frozen history and snapshot safety', a
   assert.equal(again.closedThrough, board.closedThrough)
 })
 
-test('a snapshot restores into a calendar extended with next year\'s data, not into a changed one', async () => {
+test('a snapshot restores into a calendar extended with next year\'s data and a units table with new units, not into changed ones', async () => {
   // December: next year's notice is loaded (or predict mode switched on) and the running
   // board's snapshot still restores; a calendar changing a covered date does not fit.
   const board = new hs.Board(options)
@@ -164,6 +164,14 @@ test('a snapshot restores into a calendar extended with next year\'s data, not i
   const changed = new hs.Calendar({ prc: true, data: [{ days: [{ dates: ['2026-06-01'], rule: 'off' }] }] })
   assert.throws(() => hs.Board.restoreSync(bytes, { ...options, calendar: changed }),
     { code: 'board_snapshot_mismatch', field: 'calendar' })
+  // A units table reordered, with a unit taken on mid-quarter: as a board built with it.
+  const table = [...units].reverse().concat([{ unit: 'new-unit', group: units[0].group, name: '新单位' }])
+  const fresh = new hs.Board({ ...options, units: table })
+  await fresh.ingestTickets(city.tickets)
+  const restored = await hs.Board.restore(bytes, { ...options, units: table })
+  assert.equal(JSON.stringify(restored.scores(asOf)), JSON.stringify(fresh.scores(asOf)))
+  assert.throws(() => hs.Board.restoreSync(bytes, { ...options, units: table.slice(1) }),
+    { code: 'board_snapshot_mismatch', field: 'units' })
 })
 
 test('ingestTicketsSync: the counts and state of ingestTickets; a second load is all duplicates', async () => {

@@ -104,6 +104,24 @@ def test_restore_into_a_calendar_extended_with_next_years_data() -> None:
     assert (info.value.code, info.value.field) == ("board_snapshot_mismatch", "calendar")
 
 
+def test_restore_into_a_units_table_with_a_new_unit() -> None:
+    # Reordered, with a unit taken on mid-quarter: the board answers as one built with the new
+    # table from the same tickets; a unit dropped is a mismatch.
+    board = hs.Board("sanmenxia", UNITS)
+    board.ingest_tickets(CITY)
+    snapshot = board.snapshot()
+    table = UNITS.to_pylist()[::-1]
+    table.append({"unit": "new-unit", "group": table[0]["group"], "name": "新单位"})
+    fresh = hs.Board("sanmenxia", table)
+    fresh.ingest_tickets(CITY)
+    restored = hs.Board.restore(snapshot, "sanmenxia", table)
+    assert restored.scores(AS_OF).to_json() == fresh.scores(AS_OF).to_json()
+    assert "new-unit" in restored.scores(AS_OF).to_json()
+    with pytest.raises(hs.BoardError) as info:
+        hs.Board.restore(snapshot, "sanmenxia", table[1:])
+    assert (info.value.code, info.value.field) == ("board_snapshot_mismatch", "units")
+
+
 # --- the rest of the core's Board API -------------------------------------------------------
 
 Q1 = hs.Period("2026-01-01T00:00:00+08:00", "2026-04-01T00:00:00+08:00", "2026-Q1")

@@ -524,6 +524,61 @@ fn a_snapshot_refuses_a_calendar_that_changes_or_drops_a_covered_date() {
     mismatch(builder(&units()), &predicted.snapshot().unwrap());
 }
 
+#[test]
+fn a_snapshot_restores_into_a_units_table_with_new_names_order_or_units() {
+    // A unit renamed, the table reordered, a new unit: the restored board answers as a board
+    // built with the new table from the same tickets would (the new unit has no data).
+    let bytes = board().snapshot().unwrap();
+    let mut changed = units();
+    changed.reverse();
+    changed[0].name = "湖滨区人民政府".into();
+    changed.push(Unit {
+        id: "gas".into(),
+        group: "utilities".into(),
+        name: "燃气公司".into(),
+    });
+    let restored = builder(&changed).restore(&bytes).unwrap();
+    let mut fresh = builder(&changed).build().unwrap();
+    for t in tickets() {
+        assert!(
+            fresh
+                .ingest_ticket(t)
+                .iter()
+                .all(|o| *o == Ingest::Accepted)
+        );
+    }
+    let p = period();
+    assert_eq!(
+        answers(&restored, &p, at(QUERY)),
+        answers(&fresh, &p, at(QUERY))
+    );
+    assert_eq!(restored.units(), changed.as_slice());
+    // The new unit has no part in a period closed before it came; the ladder and the next
+    // close run over the frozen history as they do in batch.
+    let mut closed = board();
+    closed.close_period(&p, p.end).unwrap();
+    let mut restored = builder(&changed)
+        .restore(&closed.snapshot().unwrap())
+        .unwrap();
+    assert_eq!(restored.sanctions().unwrap(), closed.sanctions().unwrap());
+    let next = scheme().period_at(p.end).unwrap();
+    let after = restored.close_period(&next, next.end).unwrap();
+    assert!(
+        after.scores.units.iter().any(|u| u.unit.as_str() == "gas"),
+        "{after:?}"
+    );
+    // A unit dropped, or moved to another group, changes what was scored: a mismatch.
+    let mut moved = units();
+    moved[0].group = "departments".into();
+    for table in [units()[1..].to_vec(), moved] {
+        let e = builder(&table).restore(&bytes).unwrap_err();
+        assert!(
+            matches!(e, Error::BoardSnapshotMismatch { ref field } if field == "units"),
+            "{e:?}"
+        );
+    }
+}
+
 /// FNV-1a 64 (the snapshot's JSON checksum), written out here as an independent oracle.
 fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
@@ -538,15 +593,21 @@ fn json_state(json: &str) -> String {
 }
 
 #[test]
-fn a_snapshot_written_before_calendar_dates_restores_into_the_same_calendar_only() {
-    // Snapshots written before 2026-12-01 carry no `calendar_dates`: their calendar hash
-    // covers the calendar's own coverage, so only the same calendar fits.
+fn a_snapshot_written_before_2026_12_01_restores_into_the_same_calendar_and_units_only() {
+    // Snapshots written before 2026-12-01 carry no `calendar_dates` and no `unit_groups`: their
+    // calendar hash covers the calendar's own coverage and their units hash the whole table, so
+    // only the same calendar and units table fit.
     let b = board();
     let json = b.snapshot_json().unwrap();
     let dates = "\"calendar_dates\":[\"2017-01-01\",\"2026-12-31\"],";
-    assert!(json.contains(dates), "{json}");
+    let groups = "\"unit_groups\":[[\"education\",\"departments\"],[\"hubin\",\"counties\"],\
+                  [\"shanzhou\",\"counties\"],[\"water\",\"utilities\"]],";
     let checksum = |json: &str| format!("{:016x}", fnv1a(json_state(json).as_bytes()));
-    let without = json.replacen(dates, "", 1);
+    let mut without = json.clone();
+    for field in [dates, groups] {
+        assert!(json.contains(field), "{field} in {json}");
+        without = without.replacen(field, "", 1);
+    }
     let old = without.replacen(&checksum(&json), &checksum(&without), 1);
     let restored = builder(&units()).restore_json(&old).unwrap();
     assert_eq!(
@@ -558,6 +619,13 @@ fn a_snapshot_written_before_calendar_dates_restores_into_the_same_calendar_only
         .unwrap_err();
     assert!(
         matches!(e, Error::BoardSnapshotMismatch { ref field } if field == "calendar"),
+        "{e:?}"
+    );
+    let mut renamed = units();
+    renamed[0].name = "湖滨区".into();
+    let e = builder(&renamed).restore_json(&old).unwrap_err();
+    assert!(
+        matches!(e, Error::BoardSnapshotMismatch { ref field } if field == "units"),
         "{e:?}"
     );
 }

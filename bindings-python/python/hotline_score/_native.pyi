@@ -430,7 +430,8 @@ class Board:
         """A board restored from ``snapshot()`` bytes or ``snapshot_json()`` text, same configuration.
 
         The calendar may extend the snapshot's (next year's data added, ``predict=True``): every
-        date the snapshot's calendar covered must keep its working time.
+        date the snapshot's calendar covered must keep its working time. The units table may
+        rename, reorder and add units: every unit of the snapshot's must be there, in its group.
         """
     def register(self, header: Mapping[str, Any]) -> Literal["accepted", "duplicate"]:
         """Registers a ticket header (``id, kind, urgency, channel, received_at, attributes``)."""

@@ -1,6 +1,6 @@
 //! Building a board: calendar, policy, scheme and units table, checked to fit together, and the
-//! fingerprint a snapshot records so it is restored only into the same configuration (or a
-//! calendar that extends its own).
+//! fingerprint a snapshot records so it is restored only into the same configuration (or one
+//! that extends it: a longer calendar, more units).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
@@ -45,7 +45,12 @@ pub(crate) struct Fingerprint {
     pub calendar_dates: Option<[String; 2]>,
     pub policy: String,
     pub scheme: String,
+    /// The units table (ids, groups, names, order).
     pub units: String,
+    /// Each unit's id and group, in id order. Absent from snapshots written before 2026-12-01:
+    /// those restore only into the same units table.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_groups: Option<Vec<[String; 2]>>,
     pub due_anchor: DueAnchor,
 }
 
@@ -59,12 +64,18 @@ impl Fingerprint {
         due_anchor: DueAnchor,
     ) -> Result<Fingerprint> {
         let (first, last) = (calendar.first_date(), calendar.last_date());
+        let mut unit_groups: Vec<[String; 2]> = units
+            .iter()
+            .map(|u| [u.id.0.clone(), u.group.clone()])
+            .collect();
+        unit_groups.sort();
         Ok(Fingerprint {
             calendar: calendar_hash(calendar, first, last)?,
             calendar_dates: Some([first.to_string(), last.to_string()]),
             policy: json_hash(policy),
             scheme: scheme.hash().to_owned(),
             units: json_hash(units),
+            unit_groups: Some(unit_groups),
             due_anchor,
         })
     }
@@ -72,7 +83,9 @@ impl Fingerprint {
     /// The first part of this board's configuration (`self`, of `calendar`) that a snapshot's
     /// fingerprint (`stored`) does not fit, by name. The calendar fits when it has the same
     /// working time on every date the snapshot's calendar covered: the same calendar, or one
-    /// extended with later (or earlier) data, such as next year's holiday notice.
+    /// extended with later (or earlier) data, such as next year's holiday notice. The units
+    /// table fits when it has every unit of the snapshot's, each in the same group: names,
+    /// order and new units may differ.
     pub(crate) fn misfit(
         &self,
         calendar: &Calendar,
@@ -99,12 +112,21 @@ impl Fingerprint {
             ("calendar", same_calendar),
             ("policy", self.policy == stored.policy),
             ("scheme", self.scheme == stored.scheme),
-            ("units", self.units == stored.units),
+            ("units", self.units_fit(stored)),
             ("due_anchor", self.due_anchor == stored.due_anchor),
         ]
         .into_iter()
         .find(|(_, same)| !same)
         .map(|(name, _)| name))
+    }
+
+    /// Whether this units table has every unit of `stored`'s, each in the same group (the same
+    /// table for a snapshot without `unit_groups`).
+    fn units_fit(&self, stored: &Fingerprint) -> bool {
+        match (&self.unit_groups, &stored.unit_groups) {
+            (Some(mine), Some(theirs)) => theirs.iter().all(|u| mine.binary_search(u).is_ok()),
+            _ => self.units == stored.units,
+        }
     }
 }
 

@@ -162,9 +162,10 @@ fn read_u64(bytes: &[u8], at: usize) -> Option<u64> {
 
 impl BoardBuilder {
     /// A board restored from [`Board::snapshot`] bytes, with this builder's configuration (which
-    /// must be the one the snapshot was taken with, or differ only by a calendar that extends
-    /// its calendar: every date it covered, with the same working time, such as next year's
-    /// notice loaded in December).
+    /// must be the one the snapshot was taken with, or extend it: a calendar with every date the
+    /// snapshot's covered, with the same working time, such as next year's notice loaded in
+    /// December; a units table with every unit of the snapshot's in the same group, names, order
+    /// and new units free).
     ///
     /// Errors: [`Error::BoardSnapshotCorrupt`] (truncated, damaged, not a snapshot),
     /// [`Error::BoardSnapshotVersion`], [`Error::BoardSnapshotMismatch`].
