@@ -83,6 +83,9 @@ const OPERATIONS = {
   score: (i) => hs.scoreSync(hs.Tickets.fromObjectsSync(i.tickets), hs.Scheme.preset(i.scheme), {
     units: i.units, asOf: i.as_of, period: period(i.period), calendar: calendar(i.calendar), policy: policy(i.policy)
   }),
+  contributions: (i) => new hs.Evaluator(i.units).contributionsSync(hs.Tickets.fromObjectsSync(i.tickets), i.unit, {
+    period: period(i.period), asOf: i.as_of
+  }),
   partial_from_rows: (i) => hs.Partial.fromRows({ columns: i.columns, rows: i.rows }),
   synthetic_city: (i) => hs.syntheticCitySync({
     seed: i.seed, start: i.start, days: i.days, units: i.units, ticketsPerDay: i.tickets_per_day, qualitySpread: i.quality_spread

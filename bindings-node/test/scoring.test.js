@@ -118,6 +118,11 @@ test('evaluate, contributions, open assignments and explanations trace points to
   const contributions = ev.contributionsSync(tickets, worst.unit, { period, asOf })
   assert.deepEqual(await ev.contributions(tickets, worst.unit, { period, asOf }), contributions)
   assert.ok(contributions.every((k) => k.unit === worst.unit))
+  // A unit not in the units table (a typo) is refused, not explained as having no tickets.
+  const typo = worst.unit.slice(0, -1)
+  assert.throws(() => ev.contributionsSync(tickets, typo, { period, asOf }),
+    { code: 'no_such_unit', field: 'unit', message: new RegExp(`did you mean "${worst.unit}"`) })
+  await assert.rejects(ev.contributions(tickets, typo, { period, asOf }), { code: 'no_such_unit' })
   const explained = scheme.explain(scores, contributions)
   const mine = explained.find((e) => e.unit === worst.unit)
   assert.equal(mine.total, worst.total)

@@ -31,7 +31,8 @@ fn class_for(err: &Error) -> &'static str {
         | Error::InvalidTicketJson { .. }
         | Error::DuplicateUnit { .. }
         | Error::InvalidUnitRow { .. }
-        | Error::InvalidCityConfig { .. } => "DataError",
+        | Error::InvalidCityConfig { .. }
+        | Error::NoSuchUnit { .. } => "DataError",
         Error::InvalidPolicy { .. }
         | Error::UnknownPolicy { .. }
         | Error::ClockFailed { .. }

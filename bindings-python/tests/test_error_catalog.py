@@ -44,7 +44,13 @@ FAMILY: dict[str, type[hs.HotlineScoreError]] = {
         hs.CalendarError,
     ),
     **dict.fromkeys(
-        ["invalid_ticket_json", "duplicate_unit", "invalid_unit_row", "invalid_city_config"],
+        [
+            "invalid_ticket_json",
+            "duplicate_unit",
+            "invalid_unit_row",
+            "invalid_city_config",
+            "no_such_unit",
+        ],
         hs.DataError,
     ),
     **dict.fromkeys(["invalid_policy", "unknown_policy", "clock_failed", "invalid_partial"], hs.PolicyError),
@@ -202,6 +208,9 @@ OPERATIONS: dict[str, Callable[[dict[str, Any], str], Any]] = {
         score_metrics(i), [], units=i["explain_units"]
     ),
     "score": score_op,
+    "contributions": lambda i, t: hs.Evaluator(i["units"]).contributions(
+        hs.load_json(json.dumps(i["tickets"])), i["unit"], period=period(i["period"]), as_of=i["as_of"]
+    ),
     "partial_from_rows": lambda i, t: hs.Partial.from_table(partial_table(i), []),
     "synthetic_city": lambda i, t: hs.synthetic_city(**i),
     "board": board,

@@ -147,6 +147,11 @@ def test_explanations_and_contributions() -> None:
     unit = scores.to_python()["units"][-1]["unit"]
     contributions = EV.contributions(CITY, unit, period=PERIOD, as_of=AS_OF)
     assert len(contributions) > 0
+    # A unit not in the units table (a typo) is refused, not explained as having no tickets.
+    with pytest.raises(hs.DataError) as info:
+        EV.contributions(CITY, unit[:-1], period=PERIOD, as_of=AS_OF)
+    assert (info.value.code, info.value.field) == ("no_such_unit", "unit")
+    assert f"did you mean {unit!r}" in str(info.value).replace('"', "'")
     table = contributions.to_table()
     assert table.column_names == ["ticket_id", "unit", "role", "counter", "amount"]
     explained = SCHEME.explain(scores, contributions).to_python()

@@ -434,6 +434,17 @@ pub enum Error {
         /// The system's message.
         reason: String,
     },
+
+    // --- arguments ---
+    /// A unit asked about (the contributions of a unit) that is not in the units table: a typo
+    /// would otherwise explain nothing without a word.
+    #[error("unit {unit:?} is not in the units table{}", suggestion.as_ref().map(|s| format!(" (did you mean {s:?}?)")).unwrap_or_default())]
+    NoSuchUnit {
+        /// The unit asked for.
+        unit: String,
+        /// The closest unit of the table, if one is close enough to be a typo.
+        suggestion: Option<String>,
+    },
 }
 
 impl Error {
@@ -483,6 +494,7 @@ impl Error {
         "board_snapshot_version",
         "board_snapshot_mismatch",
         "cannot_read",
+        "no_such_unit",
     ];
 
     /// The stable machine-readable code of this error (snake_case).
@@ -538,6 +550,8 @@ impl Error {
             Error::BoardSnapshotMismatch { .. } => "board_snapshot_mismatch",
             // --- files ---
             Error::CannotRead { .. } => "cannot_read",
+            // --- arguments ---
+            Error::NoSuchUnit { .. } => "no_such_unit",
         }
     }
 }
@@ -688,6 +702,7 @@ impl Error {
             }
             // --- files ---
             Error::CannotRead { .. } => field("path"),
+            Error::NoSuchUnit { .. } => field("unit"),
             _ => ErrorContext::default(),
         }
     }
@@ -948,6 +963,10 @@ mod tests {
                 kind: std::io::ErrorKind::NotFound,
                 reason: s(),
             },
+            Error::NoSuchUnit {
+                unit: s(),
+                suggestion: None,
+            },
         ];
         let ordinal = |e: &Error| match e {
             Error::InvalidInstant { .. } => 0,
@@ -993,11 +1012,12 @@ mod tests {
             Error::BoardSnapshotVersion { .. } => 40,
             Error::BoardSnapshotMismatch { .. } => 41,
             Error::CannotRead { .. } => 42,
+            Error::NoSuchUnit { .. } => 43,
         };
         let ordinals: Vec<usize> = all.iter().map(ordinal).collect();
         assert_eq!(
             ordinals,
-            (0..=42).collect::<Vec<_>>(),
+            (0..=43).collect::<Vec<_>>(),
             "one sample per variant"
         );
         all

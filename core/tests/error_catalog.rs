@@ -17,7 +17,7 @@ use std::collections::BTreeSet;
 use hotline_score::board::{Board, BoardBuilder, Ingest, TicketHeader};
 use hotline_score::calendar::{CalendarData, WeeklyTemplate};
 use hotline_score::clocks::Evaluator;
-use hotline_score::metrics::{MetricsTable, Partial, Scope, partial};
+use hotline_score::metrics::{MetricsTable, Partial, Scope, contributions, partial};
 use hotline_score::scheme::{Scheme, Scores};
 use hotline_score::synthetic::{CityConfig, CityGenerator};
 use hotline_score::ticket::{EventRow, Mode, Ticket, TicketRow, load_json, load_rows};
@@ -314,6 +314,13 @@ fn run(op: &str, input: &Value) -> Result<()> {
             let table = partial(&tickets, &ev, &Scope::new(period.clone(), as_of))?
                 .finalize(&units, Default::default());
             scheme.score(&units, &table, &period, as_of).map(drop)
+        }
+        "contributions" => {
+            let units = units(&input["units"]);
+            let ev = Evaluator::new(&calendar(None)?, policy(None)?, &units);
+            let scope = Scope::new(period(&input["period"])?, instant(&input["as_of"])?);
+            let unit = UnitId::from(text(&input["unit"]));
+            contributions(&tickets(&input["tickets"])?, &ev, &scope, &unit).map(drop)
         }
         "partial_from_rows" => {
             let columns: Vec<String> = serde_json::from_value(input["columns"].clone()).unwrap();

@@ -18,7 +18,7 @@ use hotline_score::metrics::{
 };
 use hotline_score::synthetic::{CityConfig, SyntheticCity};
 use hotline_score::ticket::{EventBody, Ticket};
-use hotline_score::{Calendar, Instant, Period, Policy, Unit, UnitId};
+use hotline_score::{Calendar, Error, Instant, Period, Policy, Unit, UnitId};
 use proptest::prelude::*;
 use time::{Date, Month};
 
@@ -368,16 +368,37 @@ fn contributions_add_up_to_the_partial_row() {
     }
     let open = open_assignments(&c.tickets, &ev, s.as_of).unwrap();
     assert!(!open.is_empty());
-    // From a compact batch: the same, for every unit (a unit unknown to the evaluator too).
+    // From a compact batch: the same, for every unit.
     let batch = TicketBatch::from_tickets(&c.tickets);
     assert_eq!(open_assignments(&batch, &ev, s.as_of).unwrap(), open);
-    let nobody = UnitId::from("nobody");
-    for unit in c.units.iter().map(|u| &u.id).chain([&nobody]) {
+    for unit in c.units.iter().map(|u| &u.id) {
         assert_eq!(
             contributions(&batch, &ev, &s, unit).unwrap(),
             contributions(&c.tickets, &ev, &s, unit).unwrap(),
             "{unit}"
         );
+    }
+    // A unit not in the units table (a typo would explain nothing) is an error, from either
+    // form, with the closest unit when one is near.
+    let first = c.units[0].id.as_str();
+    let typo = UnitId::from(&first[..first.len() - 1]);
+    for unit in [UnitId::from("nobody"), typo] {
+        for e in [
+            contributions(&batch, &ev, &s, &unit).unwrap_err(),
+            contributions(&c.tickets, &ev, &s, &unit).unwrap_err(),
+        ] {
+            assert_eq!(
+                (e.code(), e.context().field.as_deref()),
+                ("no_such_unit", Some("unit"))
+            );
+            let Error::NoSuchUnit { suggestion, .. } = e else {
+                panic!("{e:?}")
+            };
+            assert_eq!(
+                suggestion.as_deref(),
+                (unit.as_str() != "nobody").then_some(first)
+            );
+        }
     }
     for o in &open {
         assert!(matches!(o.outcome, Outcome::Pending | Outcome::Overdue));

@@ -37,12 +37,25 @@ impl Sink for ForUnit<'_> {
 /// Every non-zero contribution of `unit`'s assignments to the counters of `scope`, ticket by
 /// ticket, in ticket order. Summing them gives exactly that unit's row of the partial state.
 /// `tickets`: owned tickets or a batch ([`TicketsRef`]); the result is the same.
+///
+/// Errors: [`Error::NoSuchUnit`](crate::Error::NoSuchUnit) for a unit not in the evaluator's
+/// units table (when it has one), with the closest unit as a suggestion; a clock that cannot be
+/// evaluated.
 pub fn contributions<'a>(
     tickets: impl Into<TicketsRef<'a>>,
     ev: &Evaluator,
     scope: &Scope,
     unit: &UnitId,
 ) -> Result<Vec<Contribution>> {
+    if !ev.units().is_empty() && ev.unit_index(unit.as_str()).is_none() {
+        return Err(crate::Error::NoSuchUnit {
+            unit: unit.as_str().to_owned(),
+            suggestion: crate::formula::suggest::closest(
+                unit.as_str(),
+                ev.units().iter().map(|u| u.id.as_str()),
+            ),
+        });
+    }
     let mut scratch = Scratch::default();
     let mut sink = ForUnit {
         unit: unit.as_str(),
