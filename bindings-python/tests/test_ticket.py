@@ -102,8 +102,15 @@ def test_typed_columns() -> None:
     )
     chunked = pa.concat_tables([events.slice(0, 3), events.slice(3)])
     assert hs.load_rows(tickets, chunked, UNITS).to_json() == expected_json()
-    ints = pa.table({"ticket_id": [1], "kind": ["help"], "received_at": [0]})
+    ints = pa.table({"ticket_id": [1], "kind": ["help"], "received_at": [1_772_413_200_000]})
     assert hs.load_rows(ints, []).ids == ["1"]
+    # Epoch seconds in a number column are refused, not read as milliseconds of 1970.
+    seconds = pa.table({"ticket_id": ["T1"], "kind": ["help"], "received_at": [1_772_413_200]})
+    with pytest.raises(hs.DataError) as info:
+        hs.load_rows(seconds, [])
+    err = info.value
+    assert (err.code, err.ticket_id, err.field) == ("malformed_timestamp", "T1", "received_at")
+    assert "as epoch seconds it is 2026-03-02T09:00:00+08:00" in str(err)
 
 
 def test_local_offset_reads_times_without_one() -> None:

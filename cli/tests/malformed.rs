@@ -235,3 +235,22 @@ fn lenient_mode_skips_the_ticket_of_a_json_row_of_the_wrong_shape() {
     assert_eq!(code(&o), 1);
     assert!(stderr(&o).contains("events.json:2:"), "{}", stderr(&o));
 }
+
+#[test]
+fn header_names_with_spaces_around_them_read_the_same_in_every_table() {
+    // Excel users leave spaces after header names; the tickets and events tables read them,
+    // and so does the units table (its rows were refused with "unknown field `unit `").
+    let dir = scratch("spaced-headers");
+    write(&dir, "tickets.csv", TICKETS);
+    let events = "ticket_id,at,type,unit\n\
+         T1,2026-03-02T09:20:00+08:00,dispatched,u1\n\
+         T2,2026-03-02T09:20:00+08:00,dispatched,u1\n";
+    write(&dir, "events.csv", events);
+    write(&dir, "units.csv", UNITS);
+    let want = score(&dir, "tickets.csv", "events.csv", false);
+    assert_eq!(code(&want), 0, "{}", stderr(&want));
+    write(&dir, "units.csv", "unit ,group , name \nu1,counties,A\n");
+    let got = score(&dir, "tickets.csv", "events.csv", false);
+    assert_eq!(code(&got), 0, "{}", stderr(&got));
+    assert_eq!(stdout(&got), stdout(&want));
+}

@@ -389,3 +389,32 @@ fn a_deadline_past_the_calendar_data_says_what_to_do() {
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert!(!stderr(&o).contains("hint:"), "{}", stderr(&o));
 }
+
+#[test]
+fn a_period_without_data_warns_and_names_the_datas() {
+    // The monthly export of March scored for April: every unit ties on its no-data rules,
+    // which reads like a result; stderr says why and which period the data is in.
+    let v = vector("score-small.json");
+    let mut args = small_args(&v);
+    let at = args.iter().position(|a| a == "2026-03").unwrap();
+    for (month, warned) in [("2026-03", false), ("2026-04", true)] {
+        args[at] = month.to_owned();
+        let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = run_in(&vectors(), &argv);
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        assert_eq!(
+            stderr(&o).contains("warning: no ticket counts"),
+            warned,
+            "{}",
+            stderr(&o)
+        );
+        if warned {
+            assert!(
+                stderr(&o).contains("period 2026-04 (2026-04-01T00:00:00+08:00")
+                    && stderr(&o).contains("the latest tickets' is --period 2026-03"),
+                "{}",
+                stderr(&o)
+            );
+        }
+    }
+}

@@ -178,6 +178,9 @@ pub fn run(args: &ScoreArgs, progress: Progress) -> CliResult<()> {
         problems: data.problems,
     };
     let report = score(job, progress).map_err(|f| coverage_hint(f, &args.calendar, &calendar))?;
+    if let Some(note) = empty_period_note(&report, &scheme, &data.tickets, calendar.offset()) {
+        let _ = writeln!(std::io::stderr().lock(), "{note}");
+    }
     let text = match args.format {
         OutputFormat::Table => report::text::render(&report),
         OutputFormat::Json => {
@@ -194,6 +197,46 @@ pub fn run(args: &ScoreArgs, progress: Progress) -> CliResult<()> {
     // exit, which returns the memory at once; freeing them one by one would only cost time.
     std::mem::forget(data.tickets);
     Ok(())
+}
+
+/// A warning when no ticket of the data counts in the period scored (every unit is then scored
+/// by its no-data rules, tied, which reads like a real result): the usual causes are a period
+/// or `--as-of` that misses the data (the instant a final report prints, the midnight after the
+/// quarter, is already the next quarter) and a lenient run that skipped every ticket.
+fn empty_period_note(
+    report: &report::model::Report,
+    scheme: &Scheme,
+    tickets: &[hotline_score::ticket::Ticket],
+    offset: time::UtcOffset,
+) -> Option<String> {
+    let s = &report.summary;
+    if s.tickets > 0 || s.dispatched > 0 || s.due > 0 || s.callbacks > 0 {
+        return None;
+    }
+    let p = &report.period;
+    let what = format!(
+        "warning: no ticket counts in period {} ({} to {}), so every unit is scored by its \
+         no-data rules",
+        p.label,
+        p.start.format(offset),
+        p.end.format(offset)
+    );
+    let received = tickets.iter().map(|t| t.received_at);
+    Some(match (received.clone().min(), received.max()) {
+        (Some(first), Some(last)) => {
+            let latest = scheme
+                .period_at(last)
+                .map(|p| format!(" (the latest tickets' is --period {})", p.label))
+                .unwrap_or_default();
+            format!(
+                "{what}; the data's tickets were received from {} to {}: choose the period \
+                 with --period{latest} or an --as-of inside it",
+                first.format(offset),
+                last.format(offset)
+            )
+        }
+        _ => format!("{what}; no ticket was loaded"),
+    })
 }
 
 /// The unit `--unit` names: by id, or else by display name when one unit has it.

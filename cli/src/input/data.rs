@@ -373,6 +373,8 @@ pub fn read_units(
         problems.extend(header_problems);
         return Ok(Vec::new());
     }
+    // Rows are read by the trimmed names the header was checked by (`unit ,group ` included).
+    reader.set_headers(csv::StringRecord::from(header));
     let mut units = Vec::new();
     for record in reader.deserialize::<Unit>() {
         match record {

@@ -47,12 +47,13 @@ pub(crate) fn parse_instant(
     let t = trimmed(text);
     let digits = t.strip_prefix('-').unwrap_or(t);
     if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-        return t.parse::<i64>().map(Instant::from_millis).map_err(|_| {
-            TicketErrorKind::MalformedTimestamp {
+        let ms = t
+            .parse::<i64>()
+            .map_err(|_| TicketErrorKind::MalformedTimestamp {
                 value: text.to_owned(),
                 reason: "epoch milliseconds out of range".to_owned(),
-            }
-        });
+            })?;
+        return epoch_millis(ms, text);
     }
     let parsed = match local {
         Some(offset) => Instant::parse_local(t, offset),
@@ -68,6 +69,33 @@ pub(crate) fn parse_instant(
     })
 }
 
+/// Epoch milliseconds before this (1973-03-03T09:46:40Z) are not taken for an instant of a data
+/// set: such a number is almost always epoch **seconds** (2001–5138 as seconds) or an Excel
+/// serial day number, which read as milliseconds would silently put the ticket in 1970.
+pub(crate) const EARLIEST_EPOCH_MILLIS: i64 = 100_000_000_000;
+
+/// An instant cell given as epoch milliseconds (`value`: the cell as given), refused when it
+/// is before [`EARLIEST_EPOCH_MILLIS`].
+fn epoch_millis(ms: i64, value: &str) -> Result<Instant, TicketErrorKind> {
+    if ms >= EARLIEST_EPOCH_MILLIS {
+        return Ok(Instant::from_millis(ms));
+    }
+    let as_seconds = ms
+        .checked_mul(1000)
+        .filter(|s| *s >= EARLIEST_EPOCH_MILLIS)
+        .map(|s| format!("; as epoch seconds it is {}", Instant::from_millis(s)))
+        .unwrap_or_default();
+    Err(TicketErrorKind::MalformedTimestamp {
+        value: value.to_owned(),
+        reason: format!(
+            "as epoch milliseconds this is {}, before 1973{as_seconds}: give epoch \
+             milliseconds (seconds × 1000) or RFC 3339 text; an Excel date number must be \
+             converted to a timestamp first",
+            Instant::from_millis(ms)
+        ),
+    })
+}
+
 /// Reads an instant cell: epoch milliseconds, or text as [`parse_instant`] reads it (blank:
 /// missing).
 fn read_instant(
@@ -75,7 +103,7 @@ fn read_instant(
     local: Option<UtcOffset>,
 ) -> Result<Instant, TicketErrorKind> {
     match cell {
-        InstantCell::Millis(ms) => Ok(Instant::from_millis(ms)),
+        InstantCell::Millis(ms) => epoch_millis(ms, &ms.to_string()),
         InstantCell::Text(t) if trimmed(t).is_empty() => Err(TicketErrorKind::MissingField),
         InstantCell::Text(t) => parse_instant(t, local),
     }
@@ -324,6 +352,43 @@ pub(crate) fn read_ticket_head(
 mod tests {
     use super::*;
     use crate::ticket::EventBody;
+
+    /// Epoch seconds and Excel day numbers in a timestamp cell are refused, not read as
+    /// milliseconds of January 1970; real epoch milliseconds are read.
+    #[test]
+    fn epoch_seconds_and_excel_days_are_not_milliseconds() {
+        let reason = |r: Result<Instant, TicketErrorKind>| match r {
+            Err(TicketErrorKind::MalformedTimestamp { reason, .. }) => reason,
+            other => panic!("{other:?}"),
+        };
+        // 2026-03-02T09:05:00+08:00 as seconds, as text and as a number cell.
+        for r in [
+            parse_instant("1772413500", None),
+            read_instant(InstantCell::Millis(1_772_413_500), None),
+        ] {
+            let r = reason(r);
+            assert!(
+                r.contains("as epoch seconds it is 2026-03-02T09:05:00+08:00"),
+                "{r}"
+            );
+            assert!(r.contains("seconds × 1000"), "{r}");
+        }
+        let excel = reason(parse_instant("46083", None));
+        assert!(
+            excel.contains("Excel") && !excel.contains("as epoch seconds"),
+            "{excel}"
+        );
+        assert!(parse_instant("0", None).is_err());
+        assert!(parse_instant("-1772413500000", None).is_err());
+        assert_eq!(
+            parse_instant("1772413500000", None),
+            Ok(Instant::from_millis(1_772_413_500_000))
+        );
+        assert_eq!(
+            read_instant(InstantCell::Millis(EARLIEST_EPOCH_MILLIS), None),
+            Ok(Instant::from_millis(EARLIEST_EPOCH_MILLIS))
+        );
+    }
 
     /// The fast path of `trimmed` is `str::trim`, for any text (Unicode white space included).
     #[test]
