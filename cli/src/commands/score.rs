@@ -56,6 +56,10 @@ pub struct ScoreArgs {
     /// Write the output to FILE instead of stdout.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// CSV without the UTF-8 byte-order mark it starts with by default (Excel needs the mark
+    /// to open UTF-8 text; programs reading the CSV may not want it).
+    #[arg(long)]
+    pub no_bom: bool,
     /// Skip bad tickets and rows instead of stopping at the first; every one is listed on stderr.
     #[arg(long)]
     pub lenient: bool,
@@ -189,7 +193,14 @@ pub fn run(args: &ScoreArgs, progress: Progress) -> CliResult<()> {
             s.push('\n');
             s
         }
-        OutputFormat::Csv => report::csv::render(&report)?,
+        OutputFormat::Csv => {
+            let text = report::csv::render(&report)?;
+            if args.no_bom {
+                text
+            } else {
+                format!("\u{feff}{text}")
+            }
+        }
         OutputFormat::Html => report::html::render(&report),
     };
     super::emit(args.output.as_deref(), &text)?;
