@@ -139,11 +139,21 @@ fn type_error(
     e: CellError,
 ) -> PyErr {
     let message = match e {
-        CellError::Type(t) => format!(
-            "{} table: column `{column}` has Arrow type {t}; expected {}",
-            layout.name,
-            expect.describe()
-        ),
+        CellError::Type(t) => {
+            // pandas turns a column with empty cells into floats: say how to keep its values.
+            let floats = if t.is_floating() {
+                " (pandas makes a column with empty cells float64: read the CSV with \
+                 `dtype=str`, or convert the column, e.g. `.astype(\"Int64\")` for whole \
+                 numbers, `.astype(\"boolean\")` for 0/1 flags)"
+            } else {
+                ""
+            };
+            format!(
+                "{} table: column `{column}` has Arrow type {t}; expected {}{floats}",
+                layout.name,
+                expect.describe()
+            )
+        }
         CellError::Naive => format!(
             "{} table: column `{column}` holds timestamps without a time zone; localize them \
              first (pandas: `df[\"{column}\"] = df[\"{column}\"].dt.tz_localize(\"Asia/Shanghai\")`; \

@@ -254,3 +254,27 @@ def test_polars_null_columns_load() -> None:
     assert hs.Board("three-rates", units).units().to_pylist() == [{"unit": "u1", "group": "units", "name": ""}]
     nulls = hs.Calendar.prc().working_between_array(pl.Series([None, None]), pl.Series([None, None]))
     assert nulls.to_list() == [None, None]
+
+
+def test_empty_columns_pandas_made_float_read_as_absent() -> None:
+    # `pd.read_csv` of an export whose `approved`, `amount` (no extension events), `channel` or
+    # attribute cells are all empty gives float64 columns of NaN: they carry no value and load
+    # as absent cells, as polars' null columns do.
+    empty = [np.nan] * len(EVENTS)
+    events = EVENTS.assign(approved=empty, amount=empty, event_id=empty)
+    tickets = TICKETS.assign(channel=[np.nan] * 4, district=[np.nan] * 4)
+    assert events["approved"].dtype == np.float64
+    want = hs.load_rows(TICKETS, EVENTS, UNITS).to_json()
+    assert hs.load_rows(tickets, events, UNITS).to_json() == want
+    assert hs.load_rows(pa.Table.from_pandas(tickets), pa.Table.from_pandas(events), UNITS).to_json() == want
+    assert attributes(hs.load_rows(tickets, events, UNITS)) == [{}] * 4
+
+
+def test_a_float_column_with_values_says_how_to_keep_them() -> None:
+    # 0/1 flags with an empty cell become 1.0 / 0.0 / NaN: refused (never guessed), with the fix.
+    events = EVENTS.assign(passed=[np.nan, np.nan, 1.0, np.nan])
+    with pytest.raises(hs.DataError) as info:
+        hs.load_rows(TICKETS, events, UNITS)
+    err = info.value
+    assert (err.code, err.field) == ("invalid_column_type", "passed")
+    assert "dtype=str" in str(err) and '.astype("boolean")' in str(err)

@@ -3,8 +3,9 @@
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
-    Int8Type, Int16Type, Int32Type, Int64Type, TimestampMicrosecondType, TimestampMillisecondType,
-    TimestampNanosecondType, TimestampSecondType, UInt8Type, UInt16Type, UInt32Type, UInt64Type,
+    Float32Type, Float64Type, Int8Type, Int16Type, Int32Type, Int64Type, TimestampMicrosecondType,
+    TimestampMillisecondType, TimestampNanosecondType, TimestampSecondType, UInt8Type, UInt16Type,
+    UInt32Type, UInt64Type,
 };
 use arrow_array::{Array, ArrayRef};
 use arrow_schema::{DataType, TimeUnit};
@@ -94,6 +95,23 @@ pub enum CellError {
     Overflow,
 }
 
+/// Whether `arr` is a floating-point column without a value (every cell null or NaN): what
+/// pandas makes of a CSV column whose cells are all empty. It is read as a column of absent
+/// cells, as an Arrow `null` column is; a float column with values is refused.
+pub fn is_empty_float(arr: &dyn Array) -> bool {
+    match arr.data_type() {
+        DataType::Float64 => arr
+            .as_primitive::<Float64Type>()
+            .iter()
+            .all(|v| v.is_none_or(f64::is_nan)),
+        DataType::Float32 => arr
+            .as_primitive::<Float32Type>()
+            .iter()
+            .all(|v| v.is_none_or(f32::is_nan)),
+        _ => false,
+    }
+}
+
 fn is_string(t: &DataType) -> bool {
     matches!(t, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View)
 }
@@ -111,7 +129,9 @@ pub fn push_text(
     let t = arr.data_type();
     let owned = |v: Option<&str>| v.filter(|s| !s.is_empty()).map(str::to_owned);
     match t {
-        DataType::Null => out.extend(std::iter::repeat_n(None, arr.len())),
+        _ if *t == DataType::Null || is_empty_float(arr) => {
+            out.extend(std::iter::repeat_n(None, arr.len()));
+        }
         DataType::Utf8 => out.extend(arr.as_string::<i32>().iter().map(owned)),
         DataType::LargeUtf8 => out.extend(arr.as_string::<i64>().iter().map(owned)),
         DataType::Utf8View => out.extend(arr.as_string_view().iter().map(owned)),
@@ -238,7 +258,9 @@ pub fn instants(chunks: &[ArrayRef]) -> Result<Instants, CellError> {
                     .iter()
                     .map(|v| v.map(i64::from)),
             ),
-            DataType::Null => out.extend(std::iter::repeat_n(None, c.len())),
+            _ if *t == DataType::Null || is_empty_float(c.as_ref()) => {
+                out.extend(std::iter::repeat_n(None, c.len()));
+            }
             _ => return Err(CellError::Type(t.clone())),
         }
     }

@@ -49,7 +49,7 @@ impl<'a> CellReader<'a> {
     pub fn new(arr: &'a dyn Array, expect: Expect) -> Result<Self, CellError> {
         let t = arr.data_type();
         Ok(match t {
-            DataType::Null => CellReader::Null,
+            _ if *t == DataType::Null || cells::is_empty_float(arr) => CellReader::Null,
             DataType::Utf8 => CellReader::Str(arr.as_string::<i32>()),
             DataType::LargeUtf8 => CellReader::LargeStr(arr.as_string::<i64>()),
             DataType::Utf8View => CellReader::View(arr.as_string_view()),
