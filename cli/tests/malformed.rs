@@ -254,3 +254,29 @@ fn header_names_with_spaces_around_them_read_the_same_in_every_table() {
     assert_eq!(code(&got), 0, "{}", stderr(&got));
     assert_eq!(stdout(&got), stdout(&want));
 }
+
+#[test]
+fn a_tickets_column_named_almost_like_a_fixed_one_is_refused_at_its_cell() {
+    // `Urgency` used to become an attribute: every urgent ticket scored as normal, silently.
+    let dir = scratch("misnamed-column");
+    write(
+        &dir,
+        "tickets.csv",
+        "ticket_id,kind,Urgency,received_at\nT1,help,urgent,2026-03-02T09:00:00+08:00\n",
+    );
+    write(
+        &dir,
+        "events.csv",
+        "ticket_id,at,type,unit\nT1,2026-03-02T09:20:00+08:00,dispatched,u1\n",
+    );
+    write(&dir, "units.csv", UNITS);
+    let o = score(&dir, "tickets.csv", "events.csv", false);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(
+            "tickets.csv:2:9: ticket \"T1\", field `Urgency`: this column looks like `urgency`"
+        ) && stderr(&o).contains("[misnamed_column]"),
+        "{}",
+        stderr(&o)
+    );
+}

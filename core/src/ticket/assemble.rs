@@ -66,6 +66,15 @@ fn read_row<'a>(
     local: Option<UtcOffset>,
 ) -> Result<Header, Violation> {
     let head = read_ticket_head(cells, "ticket_id", local)?;
+    if let Some((name, column)) = attributes
+        .clone()
+        .find_map(|(name, _)| TicketRow::resembled(name).map(|c| (name, c)))
+    {
+        return Err(Violation::ticket(
+            name,
+            TicketErrorKind::MisnamedColumn { column },
+        ));
+    }
     let channel = cells.channel.unwrap_or_default();
     Ok(batch.header_of(cells.id.to_owned(), head, channel, attributes))
 }

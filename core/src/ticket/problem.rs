@@ -179,6 +179,12 @@ pub enum TicketErrorKind {
     ReviewWithoutReply,
     /// `written_off` without an unsatisfied callback left to write off.
     NothingToWriteOff,
+    /// A tickets-table column named like a fixed column but not exactly (`Urgency`,
+    /// ` received_at`): it would be read as an attribute and the fixed column as absent.
+    MisnamedColumn {
+        /// The fixed column it resembles.
+        column: &'static str,
+    },
 }
 
 impl TicketErrorKind {
@@ -238,6 +244,7 @@ impl TicketErrorKind {
         "event_after_close",
         "review_without_reply",
         "nothing_to_write_off",
+        "misnamed_column",
     ];
 
     /// The stable snake_case code.
@@ -276,6 +283,7 @@ impl TicketErrorKind {
             EventAfterClose { .. } => "event_after_close",
             ReviewWithoutReply => "review_without_reply",
             NothingToWriteOff => "nothing_to_write_off",
+            MisnamedColumn { .. } => "misnamed_column",
         }
     }
 }
@@ -391,6 +399,12 @@ impl fmt::Display for TicketErrorKind {
             ),
             ReviewWithoutReply => f.write_str("review without an earlier reply"),
             NothingToWriteOff => f.write_str("no unsatisfied callback left to write off"),
+            MisnamedColumn { column } => write!(
+                f,
+                "this column looks like `{column}` but column names are exact (lower case, no \
+                 spaces): rename it `{column}`; as it is, its values would be read as an \
+                 attribute and `{column}` as absent"
+            ),
         }
     }
 }
@@ -502,6 +516,7 @@ mod tests {
             EventAfterClose { event_type: s() },
             ReviewWithoutReply,
             NothingToWriteOff,
+            MisnamedColumn { column: "urgency" },
         ];
         // Exhaustive (no wildcard): a new kind stops this compiling until it has a sample.
         let ordinal = |k: &TicketErrorKind| match k {
@@ -537,6 +552,7 @@ mod tests {
             EventAfterClose { .. } => 29,
             ReviewWithoutReply => 30,
             NothingToWriteOff => 31,
+            MisnamedColumn { .. } => 32,
         };
         let ordinals: Vec<usize> = all.iter().map(ordinal).collect();
         assert_eq!(ordinals, (0..all.len()).collect::<Vec<_>>());

@@ -167,6 +167,22 @@ impl TicketRow {
         }
     }
 
+    /// The fixed column `name` resembles without being it (`Urgency`, ` urgency`,
+    /// `RECEIVED-AT`): the same after trimming, lower-casing and `-`/space to `_`.
+    pub(crate) fn resembled(name: &str) -> Option<&'static str> {
+        let normal: String = name
+            .trim()
+            .chars()
+            .map(|c| match c {
+                '-' | ' ' => '_',
+                c => c.to_ascii_lowercase(),
+            })
+            .collect();
+        TicketRow::COLUMNS
+            .into_iter()
+            .find(|c| *c == normal && *c != name)
+    }
+
     /// Builds a row from (column, cell) pairs, e.g. a CSV header and record: fixed columns by
     /// name, every other non-empty cell as an attribute.
     pub fn from_columns<'a>(cells: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
@@ -353,6 +369,23 @@ fn opt_scalar<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Erro
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_column_named_almost_like_a_fixed_one_is_recognised() {
+        for (name, column) in [
+            ("Urgency", Some("urgency")),
+            (" urgency ", Some("urgency")),
+            ("RECEIVED-AT", Some("received_at")),
+            ("Received At", Some("received_at")),
+            ("Ticket_ID", Some("ticket_id")),
+            ("urgency", None),
+            ("district", None),
+            ("紧急程度", None),
+            ("urgency_level", None),
+        ] {
+            assert_eq!(TicketRow::resembled(name), column, "{name:?}");
+        }
+    }
 
     #[test]
     fn event_row_json_accepts_scalars_and_rejects_unknown_columns() {
