@@ -270,6 +270,18 @@ def test_empty_columns_pandas_made_float_read_as_absent() -> None:
     assert attributes(hs.load_rows(tickets, events, UNITS)) == [{}] * 4
 
 
+def test_microsecond_timestamps_read_the_same_as_a_column_and_as_text() -> None:
+    # A frame with microsecond timestamps loads (floored to the millisecond); so does the same
+    # frame after `to_csv` / `read_csv`, where they are text (they were refused there).
+    at = pd.Series(pd.to_datetime(EVENTS["at"])) + pd.Timedelta(microseconds=123456)
+    events = EVENTS.assign(at=at)
+    typed = hs.load_rows(TICKETS, events, UNITS).to_json()
+    as_text = hs.load_rows(TICKETS, events.assign(at=at.map(lambda t: t.isoformat())), UNITS)
+    assert "09:20:00.123456+08:00" in events.assign(at=at.map(lambda t: t.isoformat()))["at"][0]
+    assert as_text.to_json() == typed
+    assert "09:20:00.123+08:00" in typed
+
+
 def test_a_float_column_with_values_says_how_to_keep_them() -> None:
     # 0/1 flags with an empty cell become 1.0 / 0.0 / NaN: refused (never guessed), with the fix.
     events = EVENTS.assign(passed=[np.nan, np.nan, 1.0, np.nan])

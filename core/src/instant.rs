@@ -43,6 +43,15 @@ const UTC_YEAR_10000: i64 = 253_402_300_800_000;
 /// Julian day number of 1970-01-01.
 const UNIX_EPOCH_JULIAN_DAY: i64 = 2_440_588;
 
+/// What parsing does with digits below the millisecond.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Precision {
+    /// They must be zero (an argument: nothing is rounded away silently).
+    Exact,
+    /// They are floored (a data set's cell, as typed timestamp columns are).
+    Floored,
+}
+
 /// A point in time: integer milliseconds since 1970-01-01T00:00:00Z.
 ///
 /// Serialized (serde) as an RFC 3339 string in `+08:00`, with milliseconds only when non-zero;
@@ -79,20 +88,31 @@ impl Instant {
     ///
     /// A timestamp without an offset is a [`Error::MissingOffset`].
     pub fn parse(text: &str) -> Result<Self> {
-        Self::parse_with(text, None)
+        Self::parse_with(text, None, Precision::Exact)
     }
 
     /// Parses a timestamp, reading one without an offset as local time in `local_offset`.
     ///
     /// A timestamp that carries its own offset keeps it.
     pub fn parse_local(text: &str, local_offset: UtcOffset) -> Result<Self> {
-        Self::parse_with(text, Some(local_offset))
+        Self::parse_with(text, Some(local_offset), Precision::Exact)
     }
 
-    fn parse_with(text: &str, local_offset: Option<UtcOffset>) -> Result<Self> {
+    /// [`Instant::parse`] (with `local_offset`, [`Instant::parse_local`]) of a data set's
+    /// timestamp cell: sub-millisecond digits are floored, as typed timestamp columns are (a
+    /// database's microsecond `timestamptz` export reads the same as text and as a column).
+    pub(crate) fn parse_cell(text: &str, local_offset: Option<UtcOffset>) -> Result<Self> {
+        Self::parse_with(text, local_offset, Precision::Floored)
+    }
+
+    fn parse_with(
+        text: &str,
+        local_offset: Option<UtcOffset>,
+        precision: Precision,
+    ) -> Result<Self> {
         let trimmed = text.trim();
         let rfc3339_error = match OffsetDateTime::parse(trimmed, &Rfc3339) {
-            Ok(dt) => return Self::from_offset_datetime_exact(dt, text),
+            Ok(dt) => return Self::from_offset_datetime_checked(dt, text, precision),
             Err(e) => e,
         };
         // Local forms: ISO (`2026-03-02T09:30:00`, `2026-03-02 09:30:00.250`), and the zh-CN
@@ -106,7 +126,9 @@ impl Instant {
         );
         match PrimitiveDateTime::parse(trimmed, local) {
             Ok(dt) => match local_offset {
-                Some(off) => Self::from_offset_datetime_exact(dt.assume_offset(off), text),
+                Some(off) => {
+                    Self::from_offset_datetime_checked(dt.assume_offset(off), text, precision)
+                }
                 None => Err(Error::MissingOffset {
                     value: text.to_owned(),
                 }),
@@ -124,11 +146,16 @@ impl Instant {
         }
     }
 
-    fn from_offset_datetime_exact(dt: OffsetDateTime, text: &str) -> Result<Self> {
+    fn from_offset_datetime_checked(
+        dt: OffsetDateTime,
+        text: &str,
+        precision: Precision,
+    ) -> Result<Self> {
         // The parser keeps nine fractional digits and drops the rest: they are checked here.
         let fraction = text.split_once('.').map_or("", |(_, rest)| rest);
         let digits = fraction.bytes().take_while(u8::is_ascii_digit);
-        if dt.nanosecond() % 1_000_000 != 0 || digits.skip(3).any(|d| d != b'0') {
+        let exact = dt.nanosecond() % 1_000_000 == 0 && digits.skip(3).all(|d| d == b'0');
+        if precision == Precision::Exact && !exact {
             return Err(Error::InvalidInstant {
                 value: text.to_owned(),
                 reason: "precision is 1 ms; sub-millisecond digits must be zero".to_owned(),

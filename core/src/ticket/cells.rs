@@ -55,10 +55,7 @@ pub(crate) fn parse_instant(
             })?;
         return epoch_millis(ms, text);
     }
-    let parsed = match local {
-        Some(offset) => Instant::parse_local(t, offset),
-        None => Instant::parse(t),
-    };
+    let parsed = Instant::parse_cell(t, local);
     parsed.map_err(|e| TicketErrorKind::MalformedTimestamp {
         value: text.to_owned(),
         // The ticket error names the value itself: only the parser's reason.
@@ -352,6 +349,27 @@ pub(crate) fn read_ticket_head(
 mod tests {
     use super::*;
     use crate::ticket::EventBody;
+
+    /// A cell's sub-millisecond digits are floored (a database's microsecond export), as
+    /// typed timestamp columns' are; an argument's are refused.
+    #[test]
+    fn a_cells_sub_millisecond_digits_are_floored() {
+        let want = Instant::parse("2026-03-02T09:30:00.123+08:00").unwrap();
+        for text in [
+            "2026-03-02T09:30:00.123456+08:00",
+            "2026-03-02T09:30:00.1239999+08:00",
+            "2026-03-02T01:30:00.123456Z",
+        ] {
+            assert_eq!(parse_instant(text, None), Ok(want), "{text}");
+            assert_eq!(
+                Instant::parse(text).unwrap_err().code(),
+                "invalid_instant",
+                "{text}"
+            );
+        }
+        let local = UtcOffset::from_hms(8, 0, 0).ok();
+        assert_eq!(parse_instant("2026-03-02 09:30:00.123456", local), Ok(want));
+    }
 
     /// Epoch seconds and Excel day numbers in a timestamp cell are refused, not read as
     /// milliseconds of January 1970; real epoch milliseconds are read.
