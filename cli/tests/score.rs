@@ -426,3 +426,38 @@ fn a_period_without_data_warns_and_names_the_datas() {
         }
     }
 }
+
+#[test]
+fn as_of_says_how_to_write_a_time_without_offset_and_what_is_wrong_with_a_date() {
+    let v = vector("score-small.json");
+    let base = small_args(&v);
+    let run_as_of = |as_of: &str| {
+        let mut a: Vec<&str> = base.iter().map(String::as_str).collect();
+        a.extend(["--as-of", as_of, "--format", "json"]);
+        run_in(&vectors(), &a)
+    };
+    // A time without an offset is refused (SPEC §2.1) with the value to paste, which works
+    // (the hint used to suggest `2026-03-20 09:30+08:00`, itself refused).
+    for local in ["2026-03-20 09:30", "2026/3/20 9:30", "2026-03-20T09:30:00"] {
+        let o = run_as_of(local);
+        assert_eq!(code(&o), 2, "{local}");
+        assert!(
+            stderr(&o).contains("write it with one, e.g. `2026-03-20T09:30:00+08:00` (China time)"),
+            "{local}: {}",
+            stderr(&o)
+        );
+    }
+    assert_eq!(code(&run_as_of("2026-03-20T09:30:00+08:00")), 0);
+    // Excel's date form is a date; a date that does not exist says why.
+    assert_eq!(
+        stdout(&run_as_of("2026/3/20")),
+        stdout(&run_as_of("2026-03-20"))
+    );
+    let o = run_as_of("2026-02-30");
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("day must be in the range 1..=28"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -59,30 +59,44 @@ pub fn config_failure(path: &Path, e: &Error) -> Failure {
     }
 }
 
-/// A `YYYY-MM-DD` date.
+/// A `YYYY-MM-DD` date (or `YYYY/M/D`, as Excel on a zh-CN system writes one).
 pub fn parse_date(text: &str) -> CliResult<Date> {
-    let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    Date::parse(text.trim(), fmt).map_err(|_| {
+    let fmt = time::macros::format_description!(
+        version = 2,
+        "[first [[year]-[month]-[day]] [[year]/[month padding:none]/[day padding:none]]]"
+    );
+    Date::parse(text.trim(), fmt).map_err(|e| {
         Failure::usage(format!(
-            "`{text}` is not a date: write it as YYYY-MM-DD, e.g. 2026-03-09"
+            "`{text}` is not a date ({e}): write it as YYYY-MM-DD, e.g. 2026-03-09"
         ))
     })
 }
 
 /// An instant: RFC 3339 with an offset (`2026-03-09T09:00:00+08:00`), or a bare date meaning
-/// 00:00 of that day in +08:00.
+/// 00:00 of that day in +08:00. A time without an offset is refused (SPEC §2.1), the message
+/// giving it with the offset, ready to paste.
 pub fn parse_instant(text: &str) -> CliResult<Instant> {
-    if let Ok(date) = parse_date(text) {
-        return Ok(Instant::from_local(date, 0, CHINA_OFFSET));
+    match parse_date(text) {
+        Ok(date) => return Ok(Instant::from_local(date, 0, CHINA_OFFSET)),
+        // No time of day: a date, whose own error says what is wrong (a 30 February).
+        Err(e) if !text.contains(':') => return Err(e),
+        Err(_) => {}
     }
     Instant::parse(text).map_err(|e| match e {
-        Error::MissingOffset { .. } => Failure::usage(format!(
-            "`{text}` has no UTC offset: add one, e.g. `{}+08:00`",
-            text.trim()
+        Error::MissingOffset { .. } => {
+            let meant = Instant::parse_local(text, CHINA_OFFSET).map_or_else(
+                |_| "2026-03-09T09:00:00+08:00".to_owned(),
+                |i| i.to_string(),
+            );
+            Failure::usage(format!(
+                "`{text}` has no UTC offset: write it with one, e.g. `{meant}` (China time)"
+            ))
+        }
+        Error::InvalidInstant { reason, .. } => Failure::usage(format!(
+            "`{text}` is not an instant ({reason}); write a date (2026-03-09) or RFC 3339 \
+             with an offset (2026-03-09T09:00:00+08:00)"
         )),
-        other => Failure::usage(format!(
-            "`{text}` is not an instant ({other}); write e.g. 2026-03-09T09:00:00+08:00 or 2026-03-09"
-        )),
+        other => Failure::usage(format!("`{text}` is not an instant ({other})")),
     })
 }
 
