@@ -101,11 +101,12 @@ test('the catalog has at least 60 entries', () => {
   assert.ok(FILES.length >= 60, `${FILES.length} entries`)
 })
 
-// Expands every array element `{"$repeat": n, "item": x}` into n copies of x (README).
+// Expands every array element `{"$repeat": n, "item": x}` into n copies of x, and
+// `{"$repeat": n, "items": [x, y]}` into n copies of x, y (README).
 function expand (v) {
   if (Array.isArray(v)) {
     return v.flatMap((item) => (item && typeof item === 'object' && '$repeat' in item)
-      ? Array.from({ length: item.$repeat }, () => expand(item.item))
+      ? Array.from({ length: item.$repeat }, () => (item.items ?? [item.item]).map(expand)).flat()
       : [expand(item)])
   }
   if (v && typeof v === 'object') {

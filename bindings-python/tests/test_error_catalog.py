@@ -219,12 +219,14 @@ OPERATIONS: dict[str, Callable[[dict[str, Any], str], Any]] = {
 
 
 def expand(v: Any) -> Any:
-    """Expands every array element `{"$repeat": n, "item": x}` into n copies of x (README)."""
+    """Expands every array element `{"$repeat": n, "item": x}` into n copies of x, and
+    `{"$repeat": n, "items": [x, y]}` into n copies of x, y (README)."""
     if isinstance(v, list):
         out: list[Any] = []
         for item in v:
             if isinstance(item, dict) and "$repeat" in item:
-                out.extend(expand(item["item"]) for _ in range(item["$repeat"]))
+                one = item["items"] if "items" in item else [item["item"]]
+                out.extend(expand(x) for _ in range(item["$repeat"]) for x in one)
             else:
                 out.append(expand(item))
         return out

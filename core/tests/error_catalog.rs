@@ -47,15 +47,27 @@ fn entries() -> Vec<(String, Value)> {
         .collect()
 }
 
-/// Expands every array element `{"$repeat": n, "item": x}` into `n` copies of `x` (big inputs
-/// stay small on disk; see the catalog README).
+/// Expands every array element `{"$repeat": n, "item": x}` into `n` copies of `x`, and
+/// `{"$repeat": n, "items": [x, y]}` into `n` copies of `x, y` (big inputs stay small on disk;
+/// see the catalog README).
 fn expand(v: Value) -> Value {
     match v {
         Value::Array(items) => Value::Array(
             items
                 .into_iter()
                 .flat_map(|item| match item.get("$repeat").and_then(Value::as_u64) {
-                    Some(n) => vec![expand(item["item"].clone()); n as usize],
+                    Some(n) => {
+                        let one = match item.get("items") {
+                            Some(Value::Array(seq)) => seq.clone(),
+                            _ => vec![item["item"].clone()],
+                        };
+                        let one: Vec<Value> = one.into_iter().map(expand).collect();
+                        one.iter()
+                            .cycle()
+                            .take(one.len() * n as usize)
+                            .cloned()
+                            .collect()
+                    }
                     None => vec![expand(item)],
                 })
                 .collect(),

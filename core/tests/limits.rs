@@ -219,7 +219,11 @@ fn long_ticket(n: usize) -> Ticket {
             role: Role::Lead,
         },
     ));
-    events.resize(n, Event::new(at(120_000), EventBody::Urged { unit }));
+    // Urges a millisecond apart (one repeated exactly would be `repeated_event`).
+    events.extend((1..n).map(|i| {
+        let ms = 120_000 + i64::try_from(i).unwrap();
+        Event::new(at(ms), EventBody::Urged { unit: unit.clone() })
+    }));
     help_ticket("T-long", events)
 }
 
@@ -264,10 +268,14 @@ fn a_million_events_on_one_ticket_is_too_many_events_naming_the_ticket() {
 
 #[test]
 fn too_many_events_from_json_is_reported_at_the_ticket() {
-    let event = r#"{"at":"2026-03-02T09:02:00+08:00","type":"urged","unit":"u0"}"#;
+    // Urges and supervisions in turn (one event repeated exactly would be `repeated_event`).
+    let pair = [
+        r#"{"at":"2026-03-02T09:02:00+08:00","type":"urged","unit":"u0"}"#,
+        r#"{"at":"2026-03-02T09:02:00+08:00","type":"supervised","unit":"u0"}"#,
+    ];
     let events: Vec<&str> =
         std::iter::once(r#"{"at":"2026-03-02T09:01:00+08:00","type":"dispatched","unit":"u0"}"#)
-            .chain(std::iter::repeat_n(event, MAX_EVENTS_PER_TICKET + 5))
+            .chain(pair.iter().copied().cycle().take(MAX_EVENTS_PER_TICKET + 5))
             .collect();
     let text = format!(
         r#"[{{"id":"T-long","kind":"help","received_at":"2026-03-02T09:00:00+08:00","events":[{}]}}]"#,

@@ -129,7 +129,7 @@ fn parse_role(text: &str) -> Result<Role, TicketErrorKind> {
 
 /// An event read from its cells, its strings still borrowed: what a compact store keeps
 /// ([`Body`] plus the unit, the free-text reason and the event id).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct EventParts<'a> {
     pub at: Instant,
     pub body: Body,

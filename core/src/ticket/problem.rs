@@ -185,6 +185,9 @@ pub enum TicketErrorKind {
         /// The fixed column it resembles.
         column: &'static str,
     },
+    /// An event without an `event_id` that repeats the event before it exactly (same instant,
+    /// type and fields): a duplicated export row, which would count twice.
+    RepeatedEvent,
 }
 
 impl TicketErrorKind {
@@ -245,6 +248,7 @@ impl TicketErrorKind {
         "review_without_reply",
         "nothing_to_write_off",
         "misnamed_column",
+        "repeated_event",
     ];
 
     /// The stable snake_case code.
@@ -284,6 +288,7 @@ impl TicketErrorKind {
             ReviewWithoutReply => "review_without_reply",
             NothingToWriteOff => "nothing_to_write_off",
             MisnamedColumn { .. } => "misnamed_column",
+            RepeatedEvent => "repeated_event",
         }
     }
 }
@@ -405,6 +410,11 @@ impl fmt::Display for TicketErrorKind {
                  spaces): rename it `{column}`; as it is, its values would be read as an \
                  attribute and `{column}` as absent"
             ),
+            RepeatedEvent => f.write_str(
+                "this event repeats the one before it exactly (same instant, type and fields) \
+                 and has no event_id: a duplicated row would count twice; remove it, or give \
+                 two real events event_ids",
+            ),
         }
     }
 }
@@ -517,6 +527,7 @@ mod tests {
             ReviewWithoutReply,
             NothingToWriteOff,
             MisnamedColumn { column: "urgency" },
+            RepeatedEvent,
         ];
         // Exhaustive (no wildcard): a new kind stops this compiling until it has a sample.
         let ordinal = |k: &TicketErrorKind| match k {
@@ -553,6 +564,7 @@ mod tests {
             ReviewWithoutReply => 30,
             NothingToWriteOff => 31,
             MisnamedColumn { .. } => 32,
+            RepeatedEvent => 33,
         };
         let ordinals: Vec<usize> = all.iter().map(ordinal).collect();
         assert_eq!(ordinals, (0..all.len()).collect::<Vec<_>>());

@@ -5,6 +5,7 @@
 use crate::instant::Instant;
 use std::collections::HashMap;
 
+use crate::ticket::TicketErrorKind;
 use crate::ticket::flow::{Flow, FlowKeys, check_header};
 use crate::ticket::problem::Violation;
 use crate::ticket::{Event, EventParts, KnownUnits, Ticket};
@@ -90,6 +91,8 @@ impl<'t> FlowKeys<'t> for Borrowed<'t> {
 pub(crate) struct FlowCheck<'t> {
     flow: Flow<&'t str>,
     keys: Borrowed<'t>,
+    /// The event checked last.
+    last: Option<EventParts<'t>>,
 }
 
 impl<'t> FlowCheck<'t> {
@@ -107,6 +110,7 @@ impl<'t> FlowCheck<'t> {
                 units,
                 seen: SeenIds::new(),
             },
+            last: None,
         }
     }
 
@@ -115,6 +119,7 @@ impl<'t> FlowCheck<'t> {
     pub(crate) fn restart(&mut self, received_at: Instant) {
         self.flow.restart(received_at);
         self.keys.seen.clear();
+        self.last = None;
     }
 
     /// Checks the event at `index` against everything before it.
@@ -129,8 +134,30 @@ impl<'t> FlowCheck<'t> {
         index: usize,
         event: EventParts<'t>,
     ) -> Result<(), Violation> {
-        self.flow.push(index, event, &mut self.keys)
+        check_not_repeated(index, self.last, event)?;
+        self.flow.push(index, event, &mut self.keys)?;
+        self.last = Some(event);
+        Ok(())
     }
+}
+
+/// Refuses `event` (at `index`) when it repeats the event before it (`previous`) exactly and has
+/// no event id: a duplicated export row, which would count twice
+/// ([`TicketErrorKind::RepeatedEvent`]). The board answers such an event `Duplicate` instead
+/// (a re-sent event is idempotent there) and never reaches this check.
+fn check_not_repeated(
+    index: usize,
+    previous: Option<EventParts<'_>>,
+    event: EventParts<'_>,
+) -> Result<(), Violation> {
+    if event.event_id.is_none() && previous == Some(event) {
+        return Err(Violation::event(
+            index,
+            "event_id",
+            TicketErrorKind::RepeatedEvent,
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -162,6 +189,34 @@ mod tests {
 
     fn u(s: &str) -> UnitId {
         s.into()
+    }
+
+    #[test]
+    fn an_event_repeated_exactly_without_an_id_is_refused() {
+        let urged = || EventBody::Urged { unit: u("a") };
+        let dispatched = EventBody::Dispatched {
+            unit: u("a"),
+            role: Role::Lead,
+        };
+        let twice = ticket(vec![(1, dispatched.clone()), (2, urged()), (2, urged())]);
+        let e = twice.validate(None).unwrap_err();
+        assert_eq!(e.code(), "repeated_event");
+        assert_eq!(e.context().event_index, Some(2));
+        // Two real urges: apart in time, or told apart by their event ids.
+        let apart = ticket(vec![(1, dispatched.clone()), (2, urged()), (3, urged())]);
+        assert!(apart.validate(None).is_ok());
+        let mut ids = twice.clone();
+        ids.events[1].event_id = Some("U1".into());
+        ids.events[2].event_id = Some("U2".into());
+        assert!(ids.validate(None).is_ok());
+        // Not adjacent: another event of the same instant in between.
+        let between = ticket(vec![
+            (1, dispatched),
+            (2, urged()),
+            (2, EventBody::Supervised { unit: u("a") }),
+            (2, urged()),
+        ]);
+        assert!(between.validate(None).is_ok());
     }
 
     #[test]
