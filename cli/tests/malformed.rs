@@ -158,7 +158,8 @@ fn lenient_mode_skips_the_ticket_of_a_row_with_the_wrong_number_of_cells() {
     let o = score(&dir, "tickets.csv", "events.csv", true);
     assert!(
         stderr(&o).contains(
-            "events.csv:4: this row has 3 fields, the header has 4; ticket T1 is skipped"
+            "events.csv:4: this row has 3 fields, the header has 4 (a cell holding a comma must \
+             be quoted: \"a, b\"); ticket T1 is skipped"
         ),
         "{}",
         stderr(&o)

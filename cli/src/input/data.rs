@@ -405,7 +405,10 @@ pub fn csv_problem(file: &str, e: &csv::Error, code: &str) -> Problem {
     let message = match e.kind() {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
-        } => format!("this row has {len} fields, the header has {expected_len}"),
+        } => format!(
+            "this row has {len} fields, the header has {expected_len} (a cell holding a comma \
+             must be quoted: \"a, b\")"
+        ),
         csv::ErrorKind::Deserialize { err, .. } => err.to_string(),
         csv::ErrorKind::Utf8 { err, .. } => {
             format!(

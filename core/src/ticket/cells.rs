@@ -371,6 +371,20 @@ mod tests {
         assert_eq!(parse_instant("2026-03-02 09:30:00.123456", local), Ok(want));
     }
 
+    /// An unknown event type names the closest type and lists them all.
+    #[test]
+    fn an_unknown_event_type_suggests_the_closest() {
+        let text = TicketErrorKind::UnknownEventType {
+            value: "urgde".into(),
+        }
+        .to_string();
+        assert!(
+            text.starts_with("unknown event type \"urgde\" (did you mean \"urged\"?); expected one of dispatched, signed,"),
+            "{text}"
+        );
+        assert!(text.ends_with("written_off"), "{text}");
+    }
+
     /// Epoch seconds and Excel day numbers in a timestamp cell are refused, not read as
     /// milliseconds of January 1970; real epoch milliseconds are read.
     #[test]

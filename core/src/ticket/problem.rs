@@ -310,7 +310,18 @@ impl fmt::Display for TicketErrorKind {
                 write!(f, "invalid timestamp {value:?}: {reason}")
             }
             MalformedAmount { value, reason } => write!(f, "invalid amount {value:?}: {reason}"),
-            UnknownEventType { value } => write!(f, "unknown event type {value:?}"),
+            UnknownEventType { value } => {
+                let names = crate::ticket::EventType::ALL.iter().map(|t| t.name());
+                write!(f, "unknown event type {value:?}")?;
+                if let Some(s) = crate::formula::suggest::closest(value.trim(), names.clone()) {
+                    write!(f, " (did you mean {s:?}?)")?;
+                }
+                write!(
+                    f,
+                    "; expected one of {}",
+                    names.collect::<Vec<_>>().join(", ")
+                )
+            }
             UnknownKind { value } => write!(
                 f,
                 "unknown kind {value:?}; expected one of consult, help, complaint, report, suggestion, praise, other"
@@ -352,7 +363,9 @@ impl fmt::Display for TicketErrorKind {
             EventsOutOfOrder { previous, at } => {
                 write!(
                     f,
-                    "event at {at} is earlier than the event before it ({previous})"
+                    "event at {at} is earlier than the event before it ({previous}); a ticket's \
+                     events must be in time order (a table sorted by another column: sort it by \
+                     ticket_id, then at)"
                 )
             }
             EventBeforeReceived { received_at, at } => {
