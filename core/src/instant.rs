@@ -60,6 +60,42 @@ enum Precision {
 pub struct Instant(i64);
 
 /// Whether `text` ends with a UTC offset (`Z`, `+08:00`, `-05:30`).
+/// What to write instead of two forms the parsers' own reasons explain badly: a date alone,
+/// and an offset without its colon (`+0800`).
+fn form_hint(text: &str) -> Option<String> {
+    let b = text.as_bytes();
+    let is_date = b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+    if is_date {
+        return Some(format!(
+            "a date without a time of day; an instant is e.g. {text}T00:00:00+08:00"
+        ));
+    }
+    let offset = b.len().checked_sub(5).and_then(|i| b.get(i..));
+    if let Some([sign @ (b'+' | b'-'), h1, h2, m1, m2]) = offset
+        && [h1, h2, m1, m2].iter().all(|c| c.is_ascii_digit())
+    {
+        let head = text.get(..text.len() - 5).unwrap_or_default();
+        let (h, m) = ((*h1 as char, *h2 as char), (*m1 as char, *m2 as char));
+        return Some(format!(
+            "the UTC offset needs a colon, and the date and time a `T`: e.g. {}{}{}{}:{}{}",
+            head.replacen(' ', "T", 1),
+            *sign as char,
+            h.0,
+            h.1,
+            m.0,
+            m.1
+        ));
+    }
+    None
+}
+
 fn has_offset(text: &str) -> bool {
     let b = text.as_bytes();
     if b.last().is_some_and(|c| c.eq_ignore_ascii_case(&b'Z')) {
@@ -139,6 +175,8 @@ impl Instant {
                 value: text.to_owned(),
                 reason: if has_offset(trimmed) {
                     rfc3339_error.to_string()
+                } else if let Some(hint) = form_hint(trimmed) {
+                    hint
                 } else {
                     e.to_string()
                 },
@@ -524,6 +562,24 @@ mod tests {
         assert_eq!(u.format(CHINA_OFFSET), "2026-03-09T09:00:01+08:00");
         assert_eq!(t.format(CHINA_OFFSET), "2026-03-09T09:00:00.999+08:00");
         assert_eq!(t.format(UtcOffset::UTC), "2026-03-09T01:00:00.999Z");
+    }
+
+    #[test]
+    fn a_date_alone_and_an_offset_without_colon_say_what_to_write() {
+        let reason = |text: &str| match Instant::parse(text) {
+            Err(Error::InvalidInstant { reason, .. }) => reason,
+            other => panic!("{text}: {other:?}"),
+        };
+        let date = reason("2026-01-31");
+        assert!(date.contains("e.g. 2026-01-31T00:00:00+08:00"), "{date}");
+        for (text, want) in [
+            ("2026-01-01 10:58:51+0800", "2026-01-01T10:58:51+08:00"),
+            ("2026-01-01T10:58:51-0530", "2026-01-01T10:58:51-05:30"),
+        ] {
+            let r = reason(text);
+            assert!(r.contains(&format!("e.g. {want}")), "{r}");
+            assert!(Instant::parse(want).is_ok());
+        }
     }
 
     #[test]
