@@ -53,7 +53,7 @@ pub(crate) fn parse_instant(
                 value: text.to_owned(),
                 reason: "epoch milliseconds out of range".to_owned(),
             })?;
-        return epoch_millis(ms, text);
+        return epoch_millis(ms, || text.to_owned());
     }
     let parsed = Instant::parse_cell(t, local);
     parsed.map_err(|e| TicketErrorKind::MalformedTimestamp {
@@ -71,9 +71,9 @@ pub(crate) fn parse_instant(
 /// serial day number, which read as milliseconds would silently put the ticket in 1970.
 pub(crate) const EARLIEST_EPOCH_MILLIS: i64 = 100_000_000_000;
 
-/// An instant cell given as epoch milliseconds (`value`: the cell as given), refused when it
-/// is before [`EARLIEST_EPOCH_MILLIS`].
-fn epoch_millis(ms: i64, value: &str) -> Result<Instant, TicketErrorKind> {
+/// An instant cell given as epoch milliseconds (`value`: the cell as given, written only for
+/// the error), refused when it is before [`EARLIEST_EPOCH_MILLIS`].
+fn epoch_millis(ms: i64, value: impl FnOnce() -> String) -> Result<Instant, TicketErrorKind> {
     if ms >= EARLIEST_EPOCH_MILLIS {
         return Ok(Instant::from_millis(ms));
     }
@@ -83,7 +83,7 @@ fn epoch_millis(ms: i64, value: &str) -> Result<Instant, TicketErrorKind> {
         .map(|s| format!("; as epoch seconds it is {}", Instant::from_millis(s)))
         .unwrap_or_default();
     Err(TicketErrorKind::MalformedTimestamp {
-        value: value.to_owned(),
+        value: value(),
         reason: format!(
             "as epoch milliseconds this is {}, before 1973{as_seconds}: give epoch \
              milliseconds (seconds × 1000) or RFC 3339 text; an Excel date number must be \
@@ -100,7 +100,7 @@ fn read_instant(
     local: Option<UtcOffset>,
 ) -> Result<Instant, TicketErrorKind> {
     match cell {
-        InstantCell::Millis(ms) => epoch_millis(ms, &ms.to_string()),
+        InstantCell::Millis(ms) => epoch_millis(ms, || ms.to_string()),
         InstantCell::Text(t) if trimmed(t).is_empty() => Err(TicketErrorKind::MissingField),
         InstantCell::Text(t) => parse_instant(t, local),
     }

@@ -168,19 +168,20 @@ impl TicketRow {
     }
 
     /// The fixed column `name` resembles without being it (`Urgency`, ` urgency`,
-    /// `RECEIVED-AT`): the same after trimming, lower-casing and `-`/space to `_`.
+    /// `RECEIVED-AT`): the same after trimming, lower-casing and `-`/space to `_`. Called for
+    /// every attribute of every tickets-table row, so it compares in place (no allocation).
     pub(crate) fn resembled(name: &str) -> Option<&'static str> {
-        let normal: String = name
-            .trim()
-            .chars()
-            .map(|c| match c {
-                '-' | ' ' => '_',
-                c => c.to_ascii_lowercase(),
-            })
-            .collect();
+        let t = name.trim().as_bytes();
+        let same = |column: &str| {
+            column.len() == t.len()
+                && t.iter().zip(column.bytes()).all(|(a, c)| match a {
+                    b'-' | b' ' => c == b'_',
+                    a => a.to_ascii_lowercase() == c,
+                })
+        };
         TicketRow::COLUMNS
             .into_iter()
-            .find(|c| *c == normal && *c != name)
+            .find(|c| *c != name && same(c))
     }
 
     /// Builds a row from (column, cell) pairs, e.g. a CSV header and record: fixed columns by
