@@ -95,12 +95,25 @@ fn score_table_and_csv_show_the_same_ranking() {
         .to_owned();
     assert_eq!(run_fmt("csv --no-bom"), csv);
     let rows: Vec<&str> = csv.lines().collect();
-    assert!(rows[0].starts_with("group,rank,unit,name,total,full_marks,grade,"));
+    assert!(rows[0].starts_with(
+        "period,as_of,status,predicted_from,group,rank,unit,name,total,full_marks,grade,\
+         warning,sanction_level,"
+    ));
+    // Every row names its run (the period is over at as_of: final results), so files of
+    // several runs concatenate; the scheme has neither warnings nor a ladder: empty cells.
+    for r in &rows[1..] {
+        assert!(
+            r.starts_with("2026-03,2026-04-01T00:00:00+08:00,final,,"),
+            "{r}"
+        );
+        let f: Vec<&str> = r.split(',').collect();
+        assert_eq!((f[11], f[12]), ("", ""), "{r}");
+    }
     let ranking: Vec<String> = rows[1..]
         .iter()
         .map(|r| {
             let f: Vec<&str> = r.split(',').collect();
-            format!("{} {} {}", f[1], f[2], f[4])
+            format!("{} {} {}", f[5], f[6], f[8])
         })
         .collect();
     let want: Vec<String> = v["expected_ranking"]
@@ -460,4 +473,73 @@ fn as_of_says_how_to_write_a_time_without_offset_and_what_is_wrong_with_a_date()
         "{}",
         stderr(&o)
     );
+}
+
+#[test]
+fn csv_rows_carry_each_units_warning_and_sanction_level() {
+    let dir = scratch("csv-ladder");
+    let out = dir.join("data");
+    let o = run(&[
+        "generate",
+        "--out",
+        out.to_str().unwrap(),
+        "--days",
+        "31",
+        "--tickets-per-day",
+        "30",
+        "--units",
+        "12",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let file = |n: &str| out.join(format!("{n}.csv")).display().to_string();
+    let score = |format: &str| {
+        let o = run(&[
+            "score",
+            "--tickets",
+            &file("tickets"),
+            "--events",
+            &file("events"),
+            "--units",
+            &file("units"),
+            "--period",
+            "2026-01",
+            "--as-of",
+            "2026-01-25",
+            "--format",
+            format,
+            "--no-bom",
+        ]);
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        stdout(&o)
+    };
+    let report: serde_json::Value = serde_json::from_str(&score("json")).unwrap();
+    let csv = score("csv");
+    let mut warned = 0;
+    let mut sanctioned = 0;
+    for row in csv.lines().skip(1) {
+        let f: Vec<&str> = row.split(',').collect();
+        // Inside the warning window, before the close: standings so far.
+        assert_eq!(
+            &f[..4],
+            &["2026-01", "2026-01-25T00:00:00+08:00", "standings", ""]
+        );
+        let unit = f[6];
+        let in_warnings = report["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w["unit"] == unit);
+        assert_eq!(f[11], if in_warnings { "yes" } else { "no" }, "{unit}");
+        let level = report["sanctions"]["current"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["unit"] == unit)
+            .unwrap()["level"]
+            .to_string();
+        assert_eq!(f[12], level, "{unit}");
+        warned += usize::from(in_warnings);
+        sanctioned += usize::from(level != "0");
+    }
+    assert!(warned > 0 && sanctioned > 0, "{csv}");
 }

@@ -80,6 +80,6 @@ pub enum Role {
 }
 
 crate::ticket::names!(Role {
-    Lead = "lead",
-    Assisting = "assisting",
+    Lead = "lead" | "主办",
+    Assisting = "assisting" | "协办",
 });

@@ -83,7 +83,7 @@ fn ticket_rows() -> impl Strategy<Value = Vec<TicketRow>> {
         v.into_iter()
             .map(|(id, good_kind)| TicketRow {
                 ticket_id: format!("T{id}"),
-                kind: if good_kind { "help" } else { "咨询" }.to_owned(),
+                kind: if good_kind { "help" } else { "咨询类" }.to_owned(),
                 received_at: "2026-03-02T09:00:00+08:00".to_owned(),
                 ..TicketRow::default()
             })
@@ -98,7 +98,7 @@ type RowCells = (TicketRow, Vec<(&'static str, &'static str)>);
 fn ticket_row_cells() -> impl Strategy<Value = RowCells> {
     (
         0..4usize,
-        proptest::sample::select(&["help", "咨询", "", " complaint "][..]),
+        proptest::sample::select(&["help", "咨询类", "", " complaint "][..]),
         cell(&["urgent", "normal", "", "asap"]),
         cell(&["phone", "", "微信"]),
         proptest::sample::select(

@@ -1,33 +1,74 @@
-//! `score --format csv`: one row per unit — group, rank, unit, name, total, full marks, grade —
-//! then each indicator's value and points (`<id>.value`, `<id>.points`, scheme order; empty when
-//! the indicator does not apply to the unit's group or has no data).
+//! `score --format csv`: one row per unit — the run's context (period, as-of instant, whether
+//! the results are final, the first predicted day), then group, rank, unit, name, total, full
+//! marks, grade, the unit's period warning and sanction level, then each indicator's value and
+//! points (`<id>.value`, `<id>.points`, scheme order; empty when the indicator does not apply to
+//! the unit's group or has no data). Every row carries the context, so files of several runs
+//! concatenate into one sheet.
 
 use super::model::Report;
 use crate::fail::{CliResult, Failure};
 
+/// The fixed columns, before the indicators'.
+const FIXED: [&str; 13] = [
+    "period",
+    "as_of",
+    "status",
+    "predicted_from",
+    "group",
+    "rank",
+    "unit",
+    "name",
+    "total",
+    "full_marks",
+    "grade",
+    "warning",
+    "sanction_level",
+];
+
 /// The CSV text.
 pub fn render(r: &Report) -> CliResult<String> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header: Vec<String> = [
-        "group",
-        "rank",
-        "unit",
-        "name",
-        "total",
-        "full_marks",
-        "grade",
-    ]
-    .iter()
-    .map(|s| (*s).to_owned())
-    .collect();
+    let mut header: Vec<String> = FIXED.iter().map(|s| (*s).to_owned()).collect();
     for i in &r.scheme.indicators {
         header.push(format!("{}.value", i.id));
         header.push(format!("{}.points", i.id));
     }
     let bad = |e: csv::Error| Failure::data(format!("cannot write CSV: {e}"));
     w.write_record(&header).map_err(bad)?;
+    let status = if r.closed { "final" } else { "standings" };
+    let as_of = r.as_of.to_string();
+    let predicted_from = r.predicted_from.clone().unwrap_or_default();
+    let in_warning_window = r
+        .warning_start
+        .is_some_and(|start| r.as_of >= start && !r.closed);
     for c in &r.scores.units {
+        // `yes`/`no` inside the warning window, empty outside it or without warnings.
+        let warning = if in_warning_window {
+            if r.warnings.iter().any(|x| x.unit == c.unit) {
+                "yes"
+            } else {
+                "no"
+            }
+        } else {
+            ""
+        };
+        // The level reached (0: none), empty when the scheme has no ladder.
+        let sanction_level = r
+            .sanctions
+            .as_ref()
+            .map(|s| {
+                s.current
+                    .iter()
+                    .find(|x| x.unit == c.unit)
+                    .map_or(0, |x| x.level)
+                    .to_string()
+            })
+            .unwrap_or_default();
         let mut row = vec![
+            r.period.label.clone(),
+            as_of.clone(),
+            status.to_owned(),
+            predicted_from.clone(),
             c.group.clone(),
             c.rank.to_string(),
             c.unit.to_string(),
@@ -35,6 +76,8 @@ pub fn render(r: &Report) -> CliResult<String> {
             c.total.to_string(),
             c.full_marks.to_string(),
             c.grade.clone(),
+            warning.to_owned(),
+            sanction_level,
         ];
         for i in &r.scheme.indicators {
             match c.component(&i.id) {

@@ -56,9 +56,10 @@ pub(crate) use validate::SeenIds;
 pub const MAX_EVENTS_PER_TICKET: usize = 10_000;
 
 /// Implements `ALL`, `name()` and `from_name()` for a fieldless enum whose serde names are the
-/// given snake_case strings.
+/// given snake_case strings; `Variant = "name" | "别名"` also reads the aliases (the glossary's
+/// Chinese names, as a center's export writes them) in `from_name`, never in `name()`.
 macro_rules! names {
-    ($ty:ident { $($variant:ident = $name:literal),* $(,)? }) => {
+    ($ty:ident { $($variant:ident = $name:literal $(| $alias:literal)*),* $(,)? }) => {
         impl $ty {
             /// Every value, in declaration order.
             pub const ALL: &'static [$ty] = &[$($ty::$variant),*];
@@ -70,10 +71,10 @@ macro_rules! names {
                 }
             }
 
-            /// The value named `name` (exact snake_case spelling), if any.
+            /// The value named `name` (exact snake_case spelling, or an alias), if any.
             pub fn from_name(name: &str) -> Option<Self> {
                 match name {
-                    $($name => Some($ty::$variant),)*
+                    $($name $(| $alias)* => Some($ty::$variant),)*
                     _ => None,
                 }
             }
@@ -109,13 +110,13 @@ pub enum Kind {
 }
 
 names!(Kind {
-    Consult = "consult",
-    Help = "help",
-    Complaint = "complaint",
-    Report = "report",
-    Suggestion = "suggestion",
-    Praise = "praise",
-    Other = "other",
+    Consult = "consult" | "咨询",
+    Help = "help" | "求助",
+    Complaint = "complaint" | "投诉",
+    Report = "report" | "举报",
+    Suggestion = "suggestion" | "建议",
+    Praise = "praise" | "表扬",
+    Other = "other" | "其他",
 });
 
 /// Urgency of a ticket.
@@ -132,8 +133,8 @@ pub enum Urgency {
 }
 
 names!(Urgency {
-    Normal = "normal",
-    Urgent = "urgent",
+    Normal = "normal" | "一般",
+    Urgent = "urgent" | "紧急",
 });
 
 /// A callback's satisfaction level (5-level scale; 3-level data uses the middle three).
@@ -155,11 +156,11 @@ pub enum Satisfaction {
 }
 
 names!(Satisfaction {
-    VerySatisfied = "very_satisfied",
-    Satisfied = "satisfied",
-    BasicallySatisfied = "basically_satisfied",
-    Unsatisfied = "unsatisfied",
-    VeryUnsatisfied = "very_unsatisfied",
+    VerySatisfied = "very_satisfied" | "非常满意",
+    Satisfied = "satisfied" | "满意",
+    BasicallySatisfied = "basically_satisfied" | "基本满意",
+    Unsatisfied = "unsatisfied" | "不满意",
+    VeryUnsatisfied = "very_unsatisfied" | "非常不满意",
     Unreachable = "unreachable",
 });
 
@@ -214,6 +215,33 @@ mod tests {
         use crate::policy::TimeBasis;
         names_are_serde(TimeBasis::ALL, TimeBasis::name, TimeBasis::from_name);
         assert_eq!(Kind::from_name("Consult"), None);
+        // The glossary's Chinese names read as aliases; the name stays the snake_case one.
+        for (alias, kind) in [
+            ("咨询", Kind::Consult),
+            ("求助", Kind::Help),
+            ("投诉", Kind::Complaint),
+            ("举报", Kind::Report),
+            ("建议", Kind::Suggestion),
+            ("表扬", Kind::Praise),
+            ("其他", Kind::Other),
+        ] {
+            assert_eq!(Kind::from_name(alias), Some(kind));
+        }
+        assert_eq!(Urgency::from_name("紧急"), Some(Urgency::Urgent));
+        assert_eq!(Urgency::from_name("一般"), Some(Urgency::Normal));
+        assert_eq!(Role::from_name("主办"), Some(Role::Lead));
+        assert_eq!(Role::from_name("协办"), Some(Role::Assisting));
+        for (alias, level) in [
+            ("非常满意", Satisfaction::VerySatisfied),
+            ("满意", Satisfaction::Satisfied),
+            ("基本满意", Satisfaction::BasicallySatisfied),
+            ("不满意", Satisfaction::Unsatisfied),
+            ("非常不满意", Satisfaction::VeryUnsatisfied),
+        ] {
+            assert_eq!(Satisfaction::from_name(alias), Some(level));
+            assert_eq!(Satisfaction::from_name(level.name()), Some(level));
+        }
+        assert_eq!(Kind::from_name("咨询").map(Kind::name), Some("consult"));
         assert!(Satisfaction::VeryUnsatisfied.is_unsatisfied());
         assert!(!Satisfaction::Unreachable.is_valid());
     }

@@ -324,17 +324,23 @@ impl fmt::Display for TicketErrorKind {
             }
             UnknownKind { value } => write!(
                 f,
-                "unknown kind {value:?}; expected one of consult, help, complaint, report, suggestion, praise, other"
+                "unknown kind {value:?}; expected one of consult, help, complaint, report, suggestion, praise, other (or 咨询, 求助, 投诉, 举报, 建议, 表扬, 其他)"
             ),
             UnknownUrgency { value } => {
-                write!(f, "unknown urgency {value:?}; expected normal or urgent")
+                write!(
+                    f,
+                    "unknown urgency {value:?}; expected normal or urgent (一般, 紧急)"
+                )
             }
             UnknownRole { value } => {
-                write!(f, "unknown role {value:?}; expected lead or assisting")
+                write!(
+                    f,
+                    "unknown role {value:?}; expected lead or assisting (主办, 协办)"
+                )
             }
             UnknownSatisfaction { value } => write!(
                 f,
-                "unknown satisfaction {value:?}; expected very_satisfied, satisfied, basically_satisfied, unsatisfied, very_unsatisfied or unreachable"
+                "unknown satisfaction {value:?}; expected very_satisfied, satisfied, basically_satisfied, unsatisfied, very_unsatisfied or unreachable (or 非常满意, 满意, 基本满意, 不满意, 非常不满意)"
             ),
             UnknownUnit { unit } => write!(f, "unit {:?} is not in the units table", unit.0),
             DuplicateTicket { first_row: Some(r) } => {
