@@ -69,7 +69,7 @@ def test_ingest_ticket_goes_on_after_a_bad_event() -> None:
     err = out[2]["error"]
     assert (err.code, err.ticket_id, err.event_index, err.field) == ("unknown_event_type", "T1", 1, "type")
     # A header that cannot be read: its own rejection, and its events' (no such ticket).
-    out = b.ingest_ticket({**HEADER, "id": "T2", "kind": "投诉", "events": [DISPATCHED]})
+    out = b.ingest_ticket({**HEADER, "id": "T2", "kind": "投诉类", "events": [DISPATCHED]})
     assert [o["status"] for o in out] == ["rejected", "rejected"]
     assert (out[0]["error"].code, out[0]["error"].ticket_id, out[0]["error"].field) == ("unknown_kind", "T2", "kind")
     assert out[1]["error"].code == "board_unknown_ticket"
@@ -80,7 +80,7 @@ def test_ingest_ticket_goes_on_after_a_bad_event() -> None:
 
 def test_register_errors_are_load_jsons() -> None:
     b = board()
-    bad = {**HEADER, "kind": "投诉"}
+    bad = {**HEADER, "kind": "投诉类"}
     with pytest.raises(hs.DataError) as info:
         b.register(bad)
     got = info.value

@@ -294,13 +294,19 @@ impl Evaluator {
         Ok(due)
     }
 
-    /// The same local time of day, `days` working days later.
+    /// The same local time of day, `days` working days later. A due instant at midnight is the
+    /// end (24:00) of the day before, and moves as that day does: Friday 24:00 + 1 working day
+    /// is Monday 24:00, not Monday 00:00 (which would grant nothing across a weekend).
     fn shift_days(&self, t: Instant, days: u32) -> Result<Instant> {
         if days == 0 {
             return Ok(t);
         }
         let offset = self.office.offset();
         let (date, ms) = t.to_local(offset)?;
+        let (date, ms) = match (ms, date.previous_day()) {
+            (0, Some(before)) => (before, MS_PER_DAY),
+            _ => (date, ms),
+        };
         let date = self.office.add_working_days(date, i64::from(days))?;
         Ok(Instant::from_local(date, ms, offset))
     }

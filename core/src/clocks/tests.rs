@@ -184,6 +184,33 @@ fn day_and_office_hour_extensions_on_a_time_limit() {
 }
 
 #[test]
+fn a_day_extension_of_a_due_at_midnight_moves_the_day_it_ends() {
+    // 12 h on the whole-day clock from Fri 12:00 ends at Fri 24:00 (Sat 00:00); + 1 wd is
+    // Mon 24:00 (Tue 00:00): Monday granted. Moving Sat 00:00 by a working day gave Mon 00:00,
+    // nothing gained across the weekend (a clocks audit), so a reply Mon 12:00 was late.
+    let policy = "name = \"t\"\n[[rules]]\nlimits.reply = { amount = \"12h\", clock = \"workdays\" }\n\
+                  [extension]\napplies_to = [\"reply\"]\n";
+    let t = ticket(vec![
+        ("03-06T12:00", dispatched()),
+        ("03-06T13:00", requested("1wd")),
+        ("03-06T14:00", approved(None)),
+    ]);
+    let ev = evaluator(policy);
+    let a = &ev.evaluate(&t, at("03-06T12:30")).unwrap()[0];
+    assert_eq!(a.clocks.reply.due, Some(at("03-07T00:00")));
+    let a = &ev.evaluate(&t, at("03-06T14:00")).unwrap()[0];
+    assert_eq!(a.clocks.reply.due, Some(at("03-10T00:00")));
+    // A due on a working day's midnight moves as before: Wed 00:00 is Tue 24:00 → Wed 24:00.
+    let t = ticket(vec![
+        ("03-10T12:00", dispatched()),
+        ("03-10T13:00", requested("1wd")),
+        ("03-10T14:00", approved(None)),
+    ]);
+    let a = &ev.evaluate(&t, at("03-10T14:00")).unwrap()[0];
+    assert_eq!(a.clocks.reply.due, Some(at("03-12T00:00")));
+}
+
+#[test]
 fn extension_without_a_limit_is_recorded() {
     let t = ticket(vec![
         ("03-09T09:00", dispatched()),

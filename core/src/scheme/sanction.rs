@@ -6,7 +6,7 @@
 //! | name | meaning |
 //! |---|---|
 //! | `rank` | rank in the group (ties share, 1 = best) |
-//! | `rank_from_bottom` | 1 + units of the group with a strictly lower total (ties share, 1 = last) |
+//! | `rank_from_bottom` | 1 + units of the group with a strictly lower total (1 = last); units ranked first are at `group_size` ([`Scores::rank_from_bottom`](super::Scores::rank_from_bottom)) |
 //! | `group_size` | units in the group |
 //! | `total`, `full_marks`, `total_percent` | total, full marks, total in percent of full marks |
 //! | `grade` | grade index, 1 = best grade of the scheme |
@@ -172,7 +172,7 @@ impl Scheme {
                     }
                 }
                 st.level = reached.map_or(0, |(lv, _)| lv.level);
-                let (rank_from_bottom, _) = bottom_rank(scores, card);
+                let rank_from_bottom = scores.rank_from_bottom(card);
                 units.push(Sanction {
                     unit: card.unit.clone(),
                     group: card.group.clone(),
@@ -211,7 +211,7 @@ impl Scheme {
     /// The standing slots of one scorecard (see [`STANDING`]).
     fn standing(&self, scores: &Scores, card: &Scorecard) -> Vec<Value> {
         let num = |d: Decimal| Value::Number(d);
-        let (rank_from_bottom, _) = bottom_rank(scores, card);
+        let rank_from_bottom = scores.rank_from_bottom(card);
         let grade_index = self
             .grades
             .iter()
@@ -232,14 +232,4 @@ impl Scheme {
             Value::Bool(grade_index == self.grades.len()),
         ]
     }
-}
-
-/// `(rank_from_bottom, group_size)`: 1 + units of the group with a strictly lower total.
-fn bottom_rank(scores: &Scores, card: &Scorecard) -> (u32, u32) {
-    let group = scores.units.iter().filter(|c| c.group == card.group);
-    let lower = group.clone().filter(|c| c.total < card.total).count();
-    (
-        u32::try_from(lower).unwrap_or(u32::MAX).saturating_add(1),
-        u32::try_from(group.count()).unwrap_or(u32::MAX),
-    )
 }

@@ -52,7 +52,7 @@ pub struct WarningData<'a> {
 pub enum WarningReason {
     /// Among the bottom N of its group.
     Bottom {
-        /// 1 + units of the group with a strictly lower total.
+        /// Place from the bottom of the group ([`Scores::rank_from_bottom`](super::Scores::rank_from_bottom)).
         rank_from_bottom: u32,
         /// The scheme's N.
         bottom: u32,
@@ -171,14 +171,8 @@ impl Scheme {
         let mut out = Vec::new();
         for card in &scores.units {
             let mut reasons = Vec::new();
-            let group: Vec<&Scorecard> = scores
-                .units
-                .iter()
-                .filter(|c| c.group == card.group)
-                .collect();
             if let Some(n) = spec.bottom {
-                let lower = group.iter().filter(|c| c.total < card.total).count();
-                let from_bottom = u32::try_from(lower).unwrap_or(u32::MAX).saturating_add(1);
+                let from_bottom = scores.rank_from_bottom(card);
                 if from_bottom <= n {
                     reasons.push(WarningReason::Bottom {
                         rank_from_bottom: from_bottom,
