@@ -220,15 +220,15 @@ impl Evaluator {
         let policy = self.policy();
         let end_a = f.ended.map(|e| e.0);
         let end_any = min_opt(end_a, scratch.closed_at);
-        let start_of = |clock: Clock| {
-            let from = limits
+        let from = |clock: Clock| {
+            limits
                 .get(clock)
                 .and_then(|l| l.from)
-                .unwrap_or(clock.default_start());
-            match from {
-                StartAt::Dispatched => Some(f.dispatched_at),
-                StartAt::Signed => f.signed_at,
-            }
+                .unwrap_or(clock.default_start())
+        };
+        let start_of = |clock: Clock| match from(clock) {
+            StartAt::Dispatched => Some(f.dispatched_at),
+            StartAt::Signed => f.signed_at,
         };
         let complete_start = match (start_of(Clock::Complete), policy.redispatch) {
             (Some(s), Redispatch::Continue) if s == f.dispatched_at => scratch
@@ -292,6 +292,24 @@ impl Evaluator {
         };
         let mut records = Vec::new();
         for (clock, start, finish, end) in inputs {
+            // A clock from sign-for starts at the sign-for or at the sign-for's due instant,
+            // whichever is first: not signing, or signing late, buys no time. Unsigned, its due
+            // instant is known from the dispatch on (and shown while it runs), so it does not
+            // change with `as_of` between events. A clock that stopped (finished, or its
+            // assignment ended) by the sign-for's due instant, unsigned, never started, as
+            // before. Without a limit of its own, the clock keeps the sign-for as its start.
+            // (`inputs` runs `sign` first.)
+            let sign_due = clocks.sign.due.filter(|_| limits.get(clock).is_some());
+            let start = match (clock, from(clock), sign_due) {
+                (Clock::Sign, _, _) | (_, StartAt::Dispatched, _) | (_, _, None) => start,
+                (_, StartAt::Signed, Some(sign_due)) => match start {
+                    Some(signed) if signed <= sign_due => Some(signed),
+                    _ => {
+                        let stopped = min_opt(finish, end).is_some_and(|x| x <= sign_due);
+                        (!stopped).then_some(sign_due)
+                    }
+                },
+            };
             let input = ClockInput {
                 clock,
                 limit: limits.get(clock).copied(),
