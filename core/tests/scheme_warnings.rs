@@ -80,8 +80,37 @@ fn metrics(
         .finalize(units, Default::default())
 }
 
+/// The same scheme with group-relative indicators: a volume curve on the units' closed tickets
+/// (relative to the group's busiest) and shrinkage toward the group's pooled rate. Closing a
+/// ticket then moves the other units of the group it was also dispatched to.
+fn group_relative_scheme() -> String {
+    let shrunk = SCHEME.replace(
+        "points = 50\nrule = { linear_below_target = { target = 100, slope = 1 } }",
+        "points = 40\nrule = { linear_below_target = { target = 100, slope = 1 } }\n\
+         shrink = { min_sample = 30, weight = 10 }",
+    );
+    assert_ne!(shrunk, SCHEME);
+    shrunk.replace(
+        "[warnings]",
+        "[[indicators]]\nid = \"volume\"\nname = \"办件量\"\nvalue = { count = \"closed\" }\n\
+         points = 10\nrule = { volume = { curve = \"log\" } }\n\n[warnings]",
+    )
+}
+
 #[test]
 fn rescuable_tickets_recover_the_predicted_points() {
+    check_rescue(SCHEME, 5, 0);
+}
+
+#[test]
+fn rescuable_tickets_recover_the_predicted_points_of_group_relative_schemes() {
+    check_rescue(&group_relative_scheme(), 5, 3);
+}
+
+/// Closes rescuable tickets of the warned units in the data and checks each unit's total at the
+/// period end moves by exactly the predicted points; at least `min_checked` with points and
+/// `min_shared` open at the end for another unit of the group too.
+fn check_rescue(scheme_text: &str, min_checked: usize, min_shared: usize) {
     // 2026-Q1 up to 2026-03-12: exactly 20 days before the quarter ends.
     let config = CityConfig {
         days: 70,
@@ -98,7 +127,7 @@ fn rescuable_tickets_recover_the_predicted_points() {
     let tickets = load_tickets(city.tickets, Some(&units), Mode::Strict)
         .unwrap()
         .tickets;
-    let scheme = Scheme::from_toml(SCHEME).unwrap();
+    let scheme = Scheme::from_toml(scheme_text).unwrap();
     let period = scheme.period_at(warn_at).unwrap();
     assert_eq!(scheme.warning_start(&period), Some(warn_at));
     let ev = Evaluator::new(&Calendar::prc().unwrap(), Policy::henan().unwrap(), &units);
@@ -125,10 +154,31 @@ fn rescuable_tickets_recover_the_predicted_points() {
     assert!(none.is_empty(), "no warnings before the window");
 
     let baseline = scheme.score(&units, &at_end, &period, period.end).unwrap();
-    let mut checked = 0;
+    let group_of = |unit: &hotline_score::UnitId| {
+        units
+            .iter()
+            .find(|u| &u.id == unit)
+            .map(|u| u.group.clone())
+    };
+    // A ticket also open at the end for another unit of the warned unit's group: closing it
+    // moves that unit too.
+    let shared = |w: &hotline_score::scheme::UnitWarning, ticket: &str| {
+        open_at_end.iter().any(|o| {
+            o.ticket_id == ticket && o.unit != w.unit && group_of(&o.unit) == Some(w.group.clone())
+        })
+    };
+    let (mut checked, mut checked_shared) = (0, 0);
     for w in &warnings {
         assert!(!w.costly.is_empty());
-        for r in w.rescuable.iter().take(2) {
+        let picked: Vec<_> = w
+            .rescuable
+            .iter()
+            .enumerate()
+            .filter(|(i, r)| *i < 2 || (checked_shared < 20 && shared(w, &r.ticket_id)))
+            .map(|(_, r)| r)
+            .collect();
+        for r in picked {
+            checked_shared += usize::from(shared(w, &r.ticket_id));
             assert!(r.completion_due >= warn_at && r.completion_due < period.end);
             // Close the ticket on time in the data and evaluate the period at its end.
             let mut changed = tickets.clone();
@@ -158,8 +208,12 @@ fn rescuable_tickets_recover_the_predicted_points() {
         }
     }
     assert!(
-        checked >= 5,
+        checked >= min_checked,
         "only {checked} tickets with points were checked"
+    );
+    assert!(
+        checked_shared >= min_shared,
+        "only {checked_shared} tickets shared with another unit of the group were checked"
     );
 }
 

@@ -1,11 +1,11 @@
 //! Points a rescuable ticket recovers (SPEC §7): a unit's rounded total at the period end with
 //! one overdue assignment of a role closed on time instead, minus its total if nothing is done.
 //!
-//! Each group's period-end metrics are measured once. Every rescuable assignment of one unit and
-//! role moves the same counters ([`super::warning::RESCUE`]), so the unit's "closed" total is
-//! computed once per unit and role: its own row is measured again with the moved counters and
-//! the group-level steps (pooled rates, maxima, no-data means, ranks) run on the group — the
-//! same arithmetic as scoring the whole group afresh, without re-measuring the other units.
+//! Each group's period-end metrics are measured once. Closing a ticket moves the counters of
+//! each of its assignments still open at the end ([`super::warning::closing_moves`]); only the
+//! rows of the group's members it moves are measured again, and the group-level steps (pooled
+//! rates, maxima, no-data means, ranks) run on the group — the same arithmetic as scoring the
+//! whole group afresh, without re-measuring the other units.
 
 use std::collections::HashMap;
 
@@ -13,10 +13,13 @@ use rust_decimal::Decimal;
 
 use super::model::{Group, Indicator, Scheme};
 use super::value::Measured;
-use super::warning::RESCUE;
 use crate::formula::Value;
-use crate::metrics::MetricsTable;
+use crate::metrics::{Counter, MetricsTable, UnitCounters};
 use crate::unit::{Role, Unit, UnitId};
+
+/// One assignment's counters moved by closing its ticket: the unit, its role, and each
+/// counter's change.
+pub(crate) type Move<'m> = (&'m UnitId, Role, &'m [(Counter, i64)]);
 
 /// The period-end scoring of the groups, built group by group as warnings need them.
 pub(crate) struct Rescue<'a> {
@@ -108,28 +111,50 @@ impl<'a> GroupAtEnd<'a> {
         self.lapsed.get(unit).copied()
     }
 
-    /// `unit`'s total at the period end with one overdue assignment of `role` closed on time.
-    pub(crate) fn closed(&self, unit: &UnitId, role: Role) -> Option<Decimal> {
-        let i = self.members.iter().position(|u| &u.id == unit)?;
-        let mut counters = self.at_end.units.get(unit).copied().unwrap_or_default();
-        let row = counters.role_mut(role);
-        for (c, d) in RESCUE {
-            row.add(c, d);
+    /// Whether `unit` is a member of the group.
+    pub(crate) fn has_member(&self, unit: &UnitId) -> bool {
+        self.members.iter().any(|u| &u.id == unit)
+    }
+
+    /// `unit`'s total at the period end with the counters of `moves` moved (moves of units
+    /// outside the group change nothing here and are skipped).
+    pub(crate) fn closed(&self, unit: &UnitId, moves: &[Move<'_>]) -> Option<Decimal> {
+        let mut moved: Vec<(usize, UnitCounters)> = Vec::new();
+        for (who, role, changes) in moves {
+            let Some(i) = self.members.iter().position(|u| &u.id == *who) else {
+                continue;
+            };
+            let at = match moved.iter().position(|(j, _)| *j == i) {
+                Some(at) => at,
+                None => {
+                    let counters = self.at_end.units.get(*who).copied().unwrap_or_default();
+                    moved.push((i, counters));
+                    moved.len() - 1
+                }
+            };
+            let row = moved.get_mut(at)?.1.role_mut(*role);
+            for (c, d) in *changes {
+                row.add(*c, *d);
+            }
         }
         let n = self.indicators.len();
+        let mut measured = self.measured.clone();
         let mut own = Vec::with_capacity(n);
         let mut slots: Vec<Value> = Vec::new();
-        self.scheme.measure_row(
-            &self.indicators,
-            &counters,
-            self.at_end.external.get(unit),
-            &mut slots,
-            &mut own,
-        );
-        let mut measured = self.measured.clone();
-        let target = measured.iter_mut().skip(i.saturating_mul(n)).take(n);
-        for (cell, m) in target.zip(own) {
-            *cell = m;
+        for (i, counters) in &moved {
+            own.clear();
+            let id = &self.members.get(*i)?.id;
+            self.scheme.measure_row(
+                &self.indicators,
+                counters,
+                self.at_end.external.get(id),
+                &mut slots,
+                &mut own,
+            );
+            let target = measured.iter_mut().skip(i.saturating_mul(n)).take(n);
+            for (cell, m) in target.zip(own.drain(..)) {
+                *cell = m;
+            }
         }
         self.scheme
             .score_measured(self.group, &self.members, &measured)
@@ -142,8 +167,23 @@ impl<'a> GroupAtEnd<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::metrics::{Counter, UnitCounters};
     use crate::scheme::PRESETS;
+
+    /// An overdue assignment closed on time, and one closed late.
+    const RESCUE: [(Counter, i64); 5] = [
+        (Counter::OverdueOpen, -1),
+        (Counter::ClosedOnTime, 1),
+        (Counter::DueClosed, 1),
+        (Counter::ClosedFirstTime, 1),
+        (Counter::Closed, 1),
+    ];
+    const LATE: [(Counter, i64); 5] = [
+        (Counter::OverdueOpen, -1),
+        (Counter::ClosedLate, 1),
+        (Counter::DueClosed, 1),
+        (Counter::ClosedFirstTime, 1),
+        (Counter::Closed, 1),
+    ];
 
     /// A few units per group with varied counters (some with none, some tiny: shrinkage and
     /// no-data handling), deterministic.
@@ -207,6 +247,13 @@ mod tests {
                         for (c, d) in RESCUE {
                             row.add(c, d);
                         }
+                        // A second unit of the group on the same ticket, closed late.
+                        if let Some(other) = members.iter().find(|m| &m.id != unit) {
+                            let row = t.units.entry(other.id.clone()).or_default().role_mut(role);
+                            for (c, d) in LATE {
+                                row.add(c, d);
+                            }
+                        }
                     }
                     scheme
                         .score_group(group, &members, &t)
@@ -218,7 +265,11 @@ mod tests {
                 for u in &members {
                     assert_eq!(at_end.lapsed(&u.id), fresh(&u.id, None), "{name} {}", u.id);
                     for role in [Role::Lead, Role::Assisting] {
-                        let got = at_end.closed(&u.id, role);
+                        let mut moves: Vec<Move<'_>> = vec![(&u.id, role, &RESCUE[..])];
+                        if let Some(other) = members.iter().find(|m| m.id != u.id) {
+                            moves.push((&other.id, role, &LATE[..]));
+                        }
+                        let got = at_end.closed(&u.id, &moves);
                         assert_eq!(got, fresh(&u.id, Some(role)), "{name} {} {role:?}", u.id);
                         assert!(got.is_some());
                     }

@@ -9,13 +9,12 @@
 //! period will look like if nothing more is done ([`WarningData`]). A rescuable ticket is an
 //! assignment pending at `as_of`, due in `[as_of, period end)`, and overdue at the period end if
 //! nothing is done (one paused until after the end is not). Its points are the unit's rounded
-//! total at the end with that one assignment moved from overdue to closed on time (for its role:
-//! `overdue_open` − 1;
-//! `closed_on_time`, `due_closed`, `closed_first_time`, `closed` + 1), minus its total in
-//! `at_end`, the whole group re-scored (group means, pooled rates and maxima included). Working
-//! time sums (`complete_working_ms`, `overdue_working_ms`) are not adjusted, and the ticket is
-//! assumed never reopened; closing it in the data then changes the unit's total by exactly the
-//! predicted points for schemes without duration means.
+//! total at the end with the ticket closed at `as_of` — every assignment of it still open at the
+//! end moved ([`closing_moves`]), other units' too — minus its total in `at_end`, the whole group
+//! re-scored (group means, pooled rates and maxima included). Working time sums
+//! (`complete_working_ms`, `overdue_working_ms`) are not adjusted, and the ticket is assumed
+//! never reopened; closing it in the data then changes the unit's total by exactly the predicted
+//! points for schemes without duration means.
 
 use std::collections::{HashMap, HashSet};
 
@@ -24,7 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use super::card::Scorecard;
 use super::model::Scheme;
-use super::rescue::Rescue;
+use super::rescue::{Move, Rescue};
 use crate::clocks::Outcome;
 use crate::error::{Error, Result};
 use crate::instant::{Instant, MS_PER_DAY};
@@ -156,6 +155,14 @@ impl Scheme {
             .filter(|e| e.outcome == Outcome::Overdue)
             .map(AssignmentKey::of)
             .collect();
+        // What closing each ticket moves: every assignment of it still open at the end.
+        let mut closing: Closing<'_> = HashMap::new();
+        for a in data.open_at_end {
+            closing
+                .entry(a.ticket_id.as_str())
+                .or_default()
+                .push((a, closing_moves(a, period, as_of)));
+        }
         // The candidates for rescue, by unit (in their order): still pending at `as_of`, due
         // before the period ends, overdue there if nothing is done.
         let mut pending: HashMap<&UnitId, Vec<&OpenAssignment>> = HashMap::new();
@@ -215,7 +222,7 @@ impl Scheme {
             costly.sort_by_key(|c| std::cmp::Reverse(c.points_lost));
             costly.truncate(usize::try_from(spec.reasons).unwrap_or(usize::MAX));
             let candidates = pending.get(&card.unit).map_or(&[][..], Vec::as_slice);
-            let rescuable = self.rescuable(card, candidates, &mut rescue);
+            let rescuable = self.rescuable(card, candidates, &closing, &mut rescue);
             out.push(UnitWarning {
                 unit: card.unit.clone(),
                 group: card.group.clone(),
@@ -237,6 +244,7 @@ impl Scheme {
         &'s self,
         card: &Scorecard,
         candidates: &[&OpenAssignment],
+        closing: &Closing<'_>,
         rescue: &mut Rescue<'s>,
     ) -> Vec<RescuableTicket> {
         let Some(group) = self.group(&card.group) else {
@@ -246,19 +254,28 @@ impl Scheme {
         let Some(lapsed) = at_end.lapsed(&card.unit) else {
             return Vec::new();
         };
-        // Every assignment of one role moves the same counters: one total per role.
+        // A ticket whose only assignment in the group is the unit's own moves the same counters
+        // as every such ticket of that role: one total per role. Others are scored each.
         let (mut lead, mut assisting) = (None, None);
-        let mut closed = |role: Role| {
-            let slot = match role {
-                Role::Lead => &mut lead,
-                Role::Assisting => &mut assisting,
-            };
-            *slot.get_or_insert_with(|| at_end.closed(&card.unit, role))
-        };
         let mut out: Vec<RescuableTicket> = candidates
             .iter()
             .filter_map(|a| {
-                let closed = closed(a.role)?;
+                let moves: Vec<Move<'_>> = closing
+                    .get(a.ticket_id.as_str())
+                    .into_iter()
+                    .flatten()
+                    .filter(|(b, _)| at_end.has_member(&b.unit))
+                    .map(|(b, changes)| (&b.unit, b.role, changes.as_slice()))
+                    .collect();
+                let closed = if moves.len() != 1 {
+                    at_end.closed(&card.unit, &moves)
+                } else {
+                    let slot = match a.role {
+                        Role::Lead => &mut lead,
+                        Role::Assisting => &mut assisting,
+                    };
+                    *slot.get_or_insert_with(|| at_end.closed(&card.unit, &moves))
+                }?;
                 Some(RescuableTicket {
                     ticket_id: a.ticket_id.clone(),
                     role: a.role,
@@ -280,6 +297,10 @@ impl Scheme {
     }
 }
 
+/// Per ticket, each of its assignments still open at the period end with the counters closing
+/// the ticket moves ([`closing_moves`]).
+type Closing<'a> = HashMap<&'a str, Vec<(&'a OpenAssignment, Vec<(Counter, i64)>)>>;
+
 /// An assignment's identity across the two evaluations (at `as_of` and at the period end).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct AssignmentKey<'a> {
@@ -300,11 +321,28 @@ impl<'a> AssignmentKey<'a> {
     }
 }
 
-/// How closing an overdue assignment on time changes its role's counters at the period end.
-pub const RESCUE: [(Counter, i64); 5] = [
-    (Counter::OverdueOpen, -1),
-    (Counter::ClosedOnTime, 1),
-    (Counter::DueClosed, 1),
-    (Counter::ClosedFirstTime, 1),
-    (Counter::Closed, 1),
-];
+/// How closing a ticket at `as_of` moves one of its assignments `a` still open at the period
+/// end (as evaluated there) in the period's counters: `closed` + 1; and, when it is overdue at
+/// the end and due in the period, `overdue_open` − 1, `due_closed` and `closed_first_time` + 1,
+/// and `closed_on_time` + 1 if its due instant is not yet past at `as_of`, else `closed_late`.
+pub(crate) fn closing_moves(
+    a: &OpenAssignment,
+    period: &Period,
+    as_of: Instant,
+) -> Vec<(Counter, i64)> {
+    let mut moves = vec![(Counter::Closed, 1)];
+    if a.outcome == Outcome::Overdue && period.contains(a.due) {
+        let closed = if a.due >= as_of {
+            Counter::ClosedOnTime
+        } else {
+            Counter::ClosedLate
+        };
+        moves.extend([
+            (Counter::OverdueOpen, -1),
+            (closed, 1),
+            (Counter::DueClosed, 1),
+            (Counter::ClosedFirstTime, 1),
+        ]);
+    }
+    moves
+}
