@@ -62,6 +62,10 @@ impl Ctx<'_> {
                         );
                     }
                 }
+                RuleSpec::RedLine(r) if fraction_like(r.threshold.0) => {
+                    let path = at(&[k("rule"), k("red_line"), k("threshold")]);
+                    self.note(&path, percent_note("the threshold", r.threshold.0));
+                }
                 RuleSpec::Proportional(p) => {
                     if let Some(of) = p.of.filter(|of| fraction_like(of.0)) {
                         let path = at(&[k("rule"), k("proportional"), k("of")]);
@@ -72,6 +76,18 @@ impl Ctx<'_> {
             }
             if let Some(line) = ind.red_line.filter(|l| fraction_like(l.0)) {
                 self.note(&at(&[k("red_line")]), percent_note("the red line", line.0));
+            }
+        }
+        // Group targets replace a percent ratio's target or threshold.
+        for (g, group) in file.groups.iter().enumerate() {
+            for (id, target) in &group.targets {
+                let percent = file.indicators.iter().any(|ind| {
+                    &ind.id == id && matches!(&ind.value, Some(ValueSpec::Ratio(r)) if r.percent)
+                });
+                if percent && fraction_like(target.0) {
+                    let path = [k("groups"), Seg::Index(g), k("targets"), k(id)];
+                    self.note(&path, percent_note("the group target", target.0));
+                }
             }
         }
         let grade_mins: Vec<Decimal> = file.grades.iter().map(|g| g.min.0).collect();
@@ -161,6 +177,26 @@ mod tests {
         let fine = "rule = { bands = [{ max = 0.5, points = 10 }, { max = 2, points = 5 }] }\n\
             [[grades]]\nname = \"优\"\nmin = 90\n[[grades]]\nname = \"差\"\nmin = 0\n";
         assert!(keys(fine).is_empty());
+        // A red-line rule's threshold, and a group's target replacing a percent ratio's.
+        let red = "rule = { red_line = { threshold = 0.9 } }\n";
+        assert_eq!(keys(red), ["indicators[0].rule.red_line.threshold"]);
+        let text = HEAD.replace(
+            "full_marks = 10\n",
+            "full_marks = 10\ntargets = { x = 0.9 }\n",
+        );
+        let scheme = Scheme::from_toml(&format!(
+            "{text}rule = {{ red_line = {{ threshold = 90 }} }}\n"
+        ))
+        .unwrap();
+        let [doubt] = scheme.suspicious_values() else {
+            panic!("{:?}", scheme.suspicious_values())
+        };
+        assert_eq!(doubt.key, "groups[0].targets.x");
+        assert!(
+            doubt.message.contains("0.9 reads as 0.9 %"),
+            "{}",
+            doubt.message
+        );
     }
 
     #[test]
