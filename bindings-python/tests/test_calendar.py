@@ -329,9 +329,10 @@ def test_working_days_deadline_ends_the_nth_working_day(t: int, n: int) -> None:
     midnight = CAL.working_days_deadline(t, n, deadline_at="midnight")
     assert midnight == ms(f"{(last_day + DAY).isoformat()}T00:00:00+08:00")
     assert CAL.working_between(due, midnight) == 0  # nothing left of that working day
-    # 含本数: a start on a working day is day 1, so the deadline is one working day earlier.
+    # 含本数: a start during a working day (before 17:30) is day 1, so the deadline is one
+    # working day earlier; a start after office hours counts from the next working day.
     counted = CAL.working_days_deadline(t, n, count_start_day=True)
-    if CAL.is_workday(start_day):
+    if CAL.is_workday(start_day) and t < ms(f"{start_day.isoformat()}T17:30:00+08:00"):
         if n > 1:
             assert counted == CAL.working_days_deadline(t, n - 1)
         else:  # day 1 is the start day itself

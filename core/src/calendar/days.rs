@@ -132,11 +132,24 @@ impl Calendar {
         Ok(count(db) - count(da))
     }
 
+    /// Whether `start` is received *during* a working day (SPEC §2.3), so that its date is day 1
+    /// of an "N working days" limit with `count_start_day` (含本数): the date is a working day
+    /// and `start` is before the end of its working time. After office hours the next working
+    /// day is day 1, as on a rest day (otherwise the limit would end before it started).
+    pub(crate) fn start_day_counts(&self, start: Instant) -> Result<bool> {
+        let ix = self.ix();
+        let day = ix.day_of(start.millis());
+        if !self.is_workday(date_of(day))? {
+            return Ok(false);
+        }
+        Ok(ix.end_of_hours(day).is_some_and(|end| start.millis() < end))
+    }
+
     /// Resolves an "N working days" limit started at `start` to an instant (SPEC §2.3).
     ///
     /// By default day 1 is the first working day after the start day, and the limit ends at the
-    /// end of office hours of day N. With `count_start_day` a start day that is a working day is
-    /// day 1. With `DeadlineAt::Midnight` the limit ends at 24:00 of day N. `n == 0` gives
+    /// end of office hours of day N. With `count_start_day` a start during a working day (before
+    /// its office hours end) makes that day day 1. With `DeadlineAt::Midnight` the limit ends at 24:00 of day N. `n == 0` gives
     /// `start`.
     ///
     /// ```
@@ -160,7 +173,7 @@ impl Calendar {
         let ix = self.ix();
         let start_day = ix.day_of(start.millis());
         let start_date = date_of(start_day);
-        let counted_today = opts.count_start_day && self.is_workday(start_date)?;
+        let counted_today = opts.count_start_day && self.start_day_counts(start)?;
         let steps = i64::from(n) - i64::from(counted_today);
         let last = self.add_working_days(start_date, steps)?;
         let last_day = day_number(last);

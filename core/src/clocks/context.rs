@@ -258,7 +258,8 @@ impl Evaluator {
     }
 
     /// [`Evaluator::base_due`] through `cache`: an N-working-days deadline depends only on the
-    /// start's local date (SPEC §2.3), and tickets of a batch cluster in time.
+    /// start's local date and whether that date counts as day 1 (SPEC §2.3), and tickets of a
+    /// batch cluster in time.
     pub(crate) fn base_due_cached(
         &self,
         limit: &Limit,
@@ -275,7 +276,9 @@ impl Evaluator {
                 .saturating_add(self.offset_ms)
                 .div_euclid(MS_PER_DAY),
             n: n.saturating_add(extra_days),
-            count_start_day: self.policy.count_start_day(limit),
+            // Whether the start's date is day 1 depends on its time of day too.
+            count_start_day: self.policy.count_start_day(limit)
+                && self.office.start_day_counts(start)?,
             deadline_at: self.policy.deadline_at(limit),
         };
         let slot = cache

@@ -211,6 +211,28 @@ fn a_day_extension_of_a_due_at_midnight_moves_the_day_it_ends() {
 }
 
 #[test]
+fn counting_the_start_day_needs_a_start_during_office_hours() {
+    // 含本数, 1 wd: dispatched Mon 2026-03-09 20:00, after office hours, day 1 is Tuesday (it
+    // was Monday: due 17:30, before the dispatch). Evaluated one after the other, so the
+    // evening ticket and the morning one share the day cache: their deadlines differ.
+    let policy = "name = \"t\"\ncount_start_day = true\n[[rules]]\nlimits.complete = \"1wd\"\n";
+    let ev = evaluator(policy);
+    let mut evening = ticket(vec![("03-09T20:00", dispatched())]);
+    evening.id = "evening".into();
+    let mut morning = ticket(vec![("03-09T10:00", dispatched())]);
+    morning.id = "morning".into();
+    let tickets = [evening, morning.clone(), morning];
+    let dues: Vec<_> = ev
+        .evaluate_all(&tickets[..], at("03-09T20:00"))
+        .unwrap()
+        .iter()
+        .map(|a| a.clocks.complete.due)
+        .collect();
+    let (tue, mon) = (Some(at("03-10T17:30")), Some(at("03-09T17:30")));
+    assert_eq!(dues, [tue, mon, mon]);
+}
+
+#[test]
 fn extension_without_a_limit_is_recorded() {
     let t = ticket(vec![
         ("03-09T09:00", dispatched()),
