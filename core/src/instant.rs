@@ -193,6 +193,18 @@ impl Instant {
         let fraction = text.split_once('.').map_or("", |(_, rest)| rest);
         let digits = fraction.bytes().take_while(u8::is_ascii_digit);
         let exact = dt.nanosecond() % 1_000_000 == 0 && digits.skip(3).all(|d| d == b'0');
+        // The parser reads a leap second (`23:59:60`) as the last nanosecond of the minute.
+        let leap_second = dt.nanosecond() == 999_999_999
+            && text
+                .split_once(['T', 't', ' '])
+                .is_some_and(|(_, time)| time.get(5..8) == Some(":60"));
+        if leap_second {
+            return Err(Error::InvalidInstant {
+                value: text.to_owned(),
+                reason: "a leap second (:60) has no instant: instants are milliseconds of POSIX                          time, which has no leap seconds; write :59.999 or the next minute"
+                    .to_owned(),
+            });
+        }
         if precision == Precision::Exact && !exact {
             return Err(Error::InvalidInstant {
                 value: text.to_owned(),
@@ -580,6 +592,24 @@ mod tests {
             assert!(r.contains(&format!("e.g. {want}")), "{r}");
             assert!(Instant::parse(want).is_ok());
         }
+    }
+
+    #[test]
+    fn a_leap_second_says_so() {
+        for text in [
+            "2016-12-31T23:59:60Z",
+            "2016-12-31T23:59:60+00:00",
+            "2017-01-01 07:59:60+08:00",
+        ] {
+            match Instant::parse(text) {
+                Err(Error::InvalidInstant { reason, .. }) => {
+                    assert!(reason.contains("leap second"), "{text}: {reason}");
+                }
+                other => panic!("{text}: {other:?}"),
+            }
+        }
+        // The last millisecond of the minute is an instant, not a leap second.
+        assert!(Instant::parse("2016-12-31T23:59:59.999Z").is_ok());
     }
 
     #[test]

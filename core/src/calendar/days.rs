@@ -5,7 +5,7 @@ use time::Date;
 
 use crate::calendar::compiled::{Calendar, date_of, day_number, out_of_coverage};
 use crate::calendar::rules::DayKind;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::instant::Instant;
 
 /// Where an "N working days" limit ends on its last day.
@@ -76,6 +76,11 @@ impl Calendar {
         let d = day_number(date);
         if n == 0 {
             return Ok(date);
+        }
+        // As `add_working`: a calendar without any working time never reaches a working day,
+        // and more data would not help (not `out_of_coverage`).
+        if ix.has_no_working_time() && ix.workdays_before(ix.hi() + 1) == Some(0) {
+            return Err(Error::NoWorkingTime);
         }
         if n > 0 {
             // Working days in [lo, d]; the answer is the (that + n)-th working day.
@@ -183,5 +188,39 @@ impl Calendar {
         };
         end.map(Instant::from_millis)
             .ok_or_else(|| out_of_coverage(last_day))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use time::macros::date;
+
+    use super::*;
+    use crate::calendar::WeeklyTemplate;
+
+    /// A calendar without any working time: working days are `no_working_time` (CALENDAR_CASES
+    /// 22), as `add_working` is, not `out_of_coverage` (which asks for data that cannot help).
+    #[test]
+    fn no_working_time_at_all_is_its_own_error() {
+        let cal = Calendar::builder()
+            .template(WeeklyTemplate::empty())
+            .coverage(date!(2026 - 01 - 01), date!(2026 - 12 - 31))
+            .build()
+            .unwrap();
+        let t = Instant::parse("2026-03-09T10:00:00+08:00").unwrap();
+        let code = |r: Result<Instant>| r.unwrap_err().code();
+        assert_eq!(code(cal.add_working(t, 1)), "no_working_time");
+        assert_eq!(
+            code(cal.working_days_deadline(t, 1, DayCount::default())),
+            "no_working_time"
+        );
+        let err = cal.add_working_days(date!(2026 - 03 - 09), -1).unwrap_err();
+        assert_eq!(err.code(), "no_working_time");
+        assert_eq!(
+            cal.add_working_days(date!(2026 - 03 - 09), 0).unwrap(),
+            date!(2026 - 03 - 09)
+        );
     }
 }
