@@ -252,7 +252,7 @@ impl Evaluator {
             (
                 Clock::Sign,
                 Some(f.dispatched_at),
-                min_opt(f.signed_at, f.first_return_at).or(end_any),
+                min_opt(f.signed_at, f.first_return_at),
                 end_any,
             ),
             (

@@ -151,7 +151,7 @@ pub(crate) fn run<'e>(
     let Some(limit) = input.limit else {
         // The sign clock is never `not_applicable`, so that every dispatch is counted in
         // exactly one sign outcome: without a limit, signing is on time.
-        state.outcome = match (input.clock, input.finish) {
+        state.outcome = match (input.clock, input.finish.or(input.end)) {
             (Clock::Sign, Some(_)) => Outcome::OnTime,
             (Clock::Sign, None) => Outcome::Pending,
             _ => Outcome::NotApplicable,
@@ -270,6 +270,8 @@ pub(crate) fn run<'e>(
         (None, Some(e)) => match input.clock {
             Clock::ReturnWindow => Outcome::NotApplicable,
             _ if d < e => Outcome::Overdue,
+            // Every dispatch has one sign outcome: ended unsigned before it was due, no breach.
+            Clock::Sign => Outcome::OnTime,
             _ => Outcome::NotApplicable,
         },
         (None, None) if d < as_of => match input.clock {
