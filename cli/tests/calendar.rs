@@ -138,3 +138,56 @@ fn predicted_results_are_flagged() {
     // Without --predict such a quarter is out of the calendar's coverage.
     assert_eq!(code(&score(&[])), 1);
 }
+
+/// A date before the calendar's data fails with or without `--predict` (predicting extends the
+/// data forward only): the hint says so instead of suggesting `--predict`.
+#[test]
+fn a_date_before_the_data_is_not_predicted() {
+    let dir = scratch("before-coverage");
+    let d = dir.to_str().unwrap();
+    let o = run(&[
+        "generate",
+        "--out",
+        d,
+        "--start",
+        "2015-03-02",
+        "--days",
+        "3",
+        "--tickets-per-day",
+        "5",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let score = |extra: &[&str]| {
+        let mut args = vec![
+            "score",
+            "--tickets",
+            "tickets.csv",
+            "--events",
+            "events.csv",
+            "--units",
+            "units.csv",
+            "--as-of",
+            "2015-03-10",
+        ];
+        args.extend(extra);
+        run_in(&dir, &args)
+    };
+    let o = score(&["--predict"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("outside the calendar's coverage"), "{err}");
+    assert!(
+        err.contains(
+            "hint: the calendar's data starts 2017-01-01: --predict extends it forward only"
+        ),
+        "{err}"
+    );
+    // Without --predict too: predicting would not help.
+    let o = score(&[]);
+    let err = stderr(&o);
+    assert!(
+        err.contains("hint: the calendar's data starts 2017-01-01"),
+        "{err}"
+    );
+    assert!(!err.contains("or --predict extends it"), "{err}");
+}

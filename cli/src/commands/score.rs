@@ -75,17 +75,36 @@ pub struct ScoreArgs {
     pub calendar: CalendarOptions,
 }
 
-/// After a deadline past the calendar's data (every December, until next year's notice is
-/// loaded), what to do about it, unless `--predict` was given.
+/// After a date outside the calendar's data, what to do about it: past its end (every December,
+/// until next year's notice is loaded), load the data or `--predict`; before its start (always,
+/// with `--predict`), load data, since predicting extends the data forward only.
 fn coverage_hint(failure: Failure, options: &CalendarOptions, calendar: &Calendar) -> Failure {
     match failure {
-        Failure::Data(m) if !options.predict && m.contains("outside the calendar's coverage") => {
-            Failure::Data(format!(
-                "{m}\nhint: the calendar's data ends {}: --calendar-data FILE adds the next year's \
-                 holidays (docs/calendar-data.md), or --predict extends it with the weekly \
-                 template (results that rest on predicted days are flagged PREDICTED)",
-                calendar.last_date()
-            ))
+        Failure::Data(m) if m.contains("outside the calendar's coverage") => {
+            // The core's message names the date: "date 2015-03-02 is outside …" (ISO dates
+            // compare as text).
+            let first = calendar.first_date().to_string();
+            let before_start = m
+                .split("date ")
+                .filter_map(|rest| rest.get(..10))
+                .filter(|d| d.bytes().filter(u8::is_ascii_digit).count() == 8)
+                .any(|d| d < first.as_str());
+            let hint = if options.predict || before_start {
+                format!(
+                    "hint: the calendar's data starts {}: --predict extends it forward only; \
+                     data before that (--calendar-data FILE, docs/calendar-data.md) is needed for \
+                     tickets that old, or leave them out of the export",
+                    calendar.first_date()
+                )
+            } else {
+                format!(
+                    "hint: the calendar's data ends {}: --calendar-data FILE adds the next year's \
+                     holidays (docs/calendar-data.md), or --predict extends it with the weekly \
+                     template (results that rest on predicted days are flagged PREDICTED)",
+                    calendar.last_date()
+                )
+            };
+            Failure::Data(format!("{m}\n{hint}"))
         }
         other => other,
     }
