@@ -134,6 +134,18 @@ pub fn run(job: Job<'_>, progress: Progress) -> CliResult<Report> {
             .count() as u64
     };
     let summary = summarize(&current, received(&job.period));
+    let idle_units = job
+        .units
+        .iter()
+        .filter(|u| {
+            metrics.units.get(&u.id).is_none_or(|c| {
+                Counter::ALL
+                    .iter()
+                    .all(|k| c.lead.get(*k) == 0 && c.assisting.get(*k) == 0)
+            })
+        })
+        .map(|u| u.id.clone())
+        .collect();
     let trend = weeks
         .iter()
         .zip(&week_parts)
@@ -162,6 +174,7 @@ pub fn run(job: Job<'_>, progress: Progress) -> CliResult<Report> {
         warnings,
         sanctions,
         explanations,
+        idle_units,
         summary,
         trend,
         problems: job.problems,

@@ -58,6 +58,8 @@ fn score_gives_the_hand_computed_ranking() {
     assert_eq!(report["closed"], true);
     assert_eq!(report["explanations"].as_array().unwrap().len(), 6);
     assert_eq!(report["summary"]["tickets"], 7);
+    // p2 and p3 have no ticket: named as units without activity (ranked by no-data rules).
+    assert_eq!(report["idle_units"], serde_json::json!(["p2", "p3"]));
 }
 
 #[test]
@@ -86,6 +88,10 @@ fn score_table_and_csv_show_the_same_ranking() {
     ] {
         assert!(table.contains(name), "{name} missing from\n{table}");
     }
+    assert!(
+        table.contains("Without activity in the period: 2 unit(s) (乙局, 丙局)"),
+        "{table}"
+    );
     let csv = run_fmt("csv");
     // A byte-order mark first, for Excel (a Chinese Windows Excel reads UTF-8 without it as
     // GBK); `--no-bom` leaves it out.

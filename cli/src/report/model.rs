@@ -39,6 +39,10 @@ pub struct Report {
     pub sanctions: Option<SanctionsView>,
     /// Per-unit explanations (empty when not asked for).
     pub explanations: Vec<Explanation>,
+    /// Units of the units table with no counted activity in the period up to `as_of` (every
+    /// counter zero, both roles): ranked by the scheme's no-data rules (`when_no_data`), which
+    /// may give them full marks.
+    pub idle_units: Vec<UnitId>,
     /// City-wide figures for the period.
     pub summary: CitySummary,
     /// The city's weekly rates in the period, up to `as_of`.

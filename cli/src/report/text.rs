@@ -63,6 +63,35 @@ fn header(out: &mut String, r: &Report) {
         count(s.satisfied),
         count(s.callbacks)
     );
+    if !r.idle_units.is_empty() {
+        const SHOWN: usize = 5;
+        let names: Vec<String> = r
+            .idle_units
+            .iter()
+            .take(SHOWN)
+            .map(|u| {
+                r.scores
+                    .units
+                    .iter()
+                    .find(|c| &c.unit == u)
+                    .filter(|c| !c.name.is_empty())
+                    .map_or_else(|| u.to_string(), |c| c.name.clone())
+            })
+            .collect();
+        let more = r.idle_units.len().saturating_sub(SHOWN);
+        let _ = writeln!(
+            out,
+            "Without activity in the period: {} unit(s) ({}{}): ranked by the scheme's no-data \
+             rules (when_no_data), which may give full marks",
+            r.idle_units.len(),
+            names.join(", "),
+            if more > 0 {
+                format!(", … {more} more")
+            } else {
+                String::new()
+            }
+        );
+    }
 }
 
 /// The value of indicator `id` on a scorecard.
