@@ -38,9 +38,17 @@ pub fn extract(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<Instant> {
             )
         });
     }
+    let type_name = value.get_type().name()?;
+    if type_name.to_cow()? == "datetime64" {
+        // numpy's datetime64 has no time zone (pandas keeps UTC in it): say how to pass it.
+        return Err(pyo3::exceptions::PyTypeError::new_err(
+            "expected an instant; a numpy.datetime64 has no time zone: if it is UTC (as pandas \
+             stores timestamps), pass pd.Timestamp(value, tz=\"UTC\") or epoch milliseconds \
+             (int(value.astype(\"datetime64[ms]\").astype(\"int64\")))",
+        ));
+    }
     Err(pyo3::exceptions::PyTypeError::new_err(format!(
-        "expected an instant: a timezone-aware datetime, an RFC 3339 string with offset, or epoch milliseconds; got {}",
-        value.get_type().name()?
+        "expected an instant: a timezone-aware datetime, an RFC 3339 string with offset, or epoch milliseconds; got {type_name}"
     )))
 }
 

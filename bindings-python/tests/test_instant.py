@@ -84,3 +84,16 @@ def test_parse_amount_gives_the_canonical_form():
 def test_wrong_type():
     with pytest.raises(TypeError):
         hs.parse_instant(1.5)
+
+
+def test_numpy_datetime64_says_how_to_pass_it():
+    np = pytest.importorskip("numpy")
+    value = np.datetime64("2026-03-09T01:00:00.000")
+    with pytest.raises(TypeError, match="numpy.datetime64 has no time zone") as info:
+        hs.parse_instant(value)
+    # Both ways the message gives work, and mean the same UTC instant.
+    pd = pytest.importorskip("pandas")
+    want = hs.parse_instant("2026-03-09T01:00:00Z")
+    assert 'pd.Timestamp(value, tz="UTC")' in str(info.value)
+    assert hs.parse_instant(pd.Timestamp(value, tz="UTC")) == want
+    assert hs.parse_instant(int(value.astype("datetime64[ms]").astype("int64"))) == want

@@ -11,7 +11,9 @@ use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 
+use super::file::NoDataSpec;
 use super::model::{Group, Indicator, Scheme};
+use super::rule::Rule;
 use super::value::Measured;
 use crate::formula::Value;
 use crate::metrics::{Counter, MetricsTable, UnitCounters};
@@ -41,6 +43,9 @@ pub(crate) struct GroupAtEnd<'a> {
     measured: Vec<Measured>,
     /// Totals if nothing more is done.
     lapsed: HashMap<&'a UnitId, Decimal>,
+    /// Whether a member's total depends on the others' counters (shrinkage toward the pooled
+    /// rate, a volume curve against the busiest, `group_mean` no data).
+    relative: bool,
 }
 
 impl<'a> Rescue<'a> {
@@ -85,6 +90,11 @@ impl<'a> GroupAtEnd<'a> {
                 &mut measured,
             );
         }
+        let relative = indicators.iter().any(|i| {
+            i.shrink.is_some()
+                || matches!(i.rule, Rule::Volume { .. })
+                || i.no_data == NoDataSpec::GroupMean
+        });
         let mut g = GroupAtEnd {
             scheme,
             at_end,
@@ -93,6 +103,7 @@ impl<'a> GroupAtEnd<'a> {
             indicators,
             measured,
             lapsed: HashMap::new(),
+            relative,
         };
         let cards = scheme.score_measured(group, &g.members, &g.measured);
         g.lapsed = g
@@ -111,9 +122,10 @@ impl<'a> GroupAtEnd<'a> {
         self.lapsed.get(unit).copied()
     }
 
-    /// Whether `unit` is a member of the group.
-    pub(crate) fn has_member(&self, unit: &UnitId) -> bool {
-        self.members.iter().any(|u| &u.id == unit)
+    /// Whether moving `other`'s counters can change `unit`'s total: `other` is `unit`, or a
+    /// member of a group whose scores are relative to each other.
+    pub(crate) fn moves_total_of(&self, unit: &UnitId, other: &UnitId) -> bool {
+        other == unit || (self.relative && self.members.iter().any(|u| &u.id == other))
     }
 
     /// `unit`'s total at the period end with the counters of `moves` moved (moves of units
@@ -156,11 +168,9 @@ impl<'a> GroupAtEnd<'a> {
                 *cell = m;
             }
         }
+        let i = self.members.iter().position(|u| &u.id == unit)?;
         self.scheme
-            .score_measured(self.group, &self.members, &measured)
-            .into_iter()
-            .find(|c| &c.unit == unit)
-            .map(|c| c.total)
+            .total_measured(self.group, &self.members, &measured, i)
     }
 }
 

@@ -279,6 +279,28 @@ impl Scheme {
             .unwrap_or(usize::MAX);
         GroupScoring::new(self, index, members.to_vec(), measured).into_cards(self)
     }
+
+    /// The total of `members[i]` as [`Scheme::score_measured`] gives it, without the other
+    /// members' scorecards (the group-level steps still read every row).
+    pub(crate) fn total_measured(
+        &self,
+        group: &Group,
+        members: &[&Unit],
+        measured: &[Measured],
+        i: usize,
+    ) -> Option<Decimal> {
+        let index = self
+            .groups
+            .iter()
+            .position(|g| g.id == group.id)
+            .unwrap_or(usize::MAX);
+        let scoring = GroupScoring::prepared(self, index, members.to_vec(), measured);
+        let card = scoring
+            .fresh_cards(self, i..i.saturating_add(1))
+            .into_iter()
+            .next();
+        card.map(|(c, _)| c.total)
+    }
 }
 
 /// Adds the slots of counter `k` in any role: its default, lead and assisting slots.

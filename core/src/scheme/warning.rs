@@ -254,28 +254,26 @@ impl Scheme {
         let Some(lapsed) = at_end.lapsed(&card.unit) else {
             return Vec::new();
         };
-        // A ticket whose only assignment in the group is the unit's own moves the same counters
-        // as every such ticket of that role: one total per role. Others are scored each.
-        let (mut lead, mut assisting) = (None, None);
+        // Tickets whose closing moves the same counters (the moves that can change the unit's
+        // total: its own, and those of units of a group scored relative to each other) recover
+        // the same points: one group scoring per distinct set of moves (most tickets of a role
+        // share the unit's own move alone).
+        let mut totals: HashMap<Vec<Move<'_>>, Option<Decimal>> = HashMap::new();
         let mut out: Vec<RescuableTicket> = candidates
             .iter()
             .filter_map(|a| {
-                let moves: Vec<Move<'_>> = closing
+                let mut moves: Vec<Move<'_>> = closing
                     .get(a.ticket_id.as_str())
                     .into_iter()
                     .flatten()
-                    .filter(|(b, _)| at_end.has_member(&b.unit))
+                    .filter(|(b, _)| at_end.moves_total_of(&card.unit, &b.unit))
                     .map(|(b, changes)| (&b.unit, b.role, changes.as_slice()))
                     .collect();
-                let closed = if moves.len() != 1 {
-                    at_end.closed(&card.unit, &moves)
-                } else {
-                    let slot = match a.role {
-                        Role::Lead => &mut lead,
-                        Role::Assisting => &mut assisting,
-                    };
-                    *slot.get_or_insert_with(|| at_end.closed(&card.unit, &moves))
-                }?;
+                moves.sort_unstable();
+                let closed = *totals
+                    .entry(moves)
+                    .or_insert_with_key(|moves| at_end.closed(&card.unit, moves));
+                let closed = closed?;
                 Some(RescuableTicket {
                     ticket_id: a.ticket_id.clone(),
                     role: a.role,
