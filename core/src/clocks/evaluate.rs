@@ -10,7 +10,7 @@ use crate::unit::UnitId;
 
 use super::context::Evaluator;
 use super::facts::{Facts, Scratch, role_index};
-use super::state::{Assignment, AssignmentEnd, AssignmentRef, Clocks};
+use super::state::{Assignment, AssignmentEnd, AssignmentRef, Clocks, Outcome};
 use super::timer::{ClockInput, run};
 use super::view::{Converter, TicketView};
 
@@ -331,6 +331,16 @@ impl Evaluator {
                 clocks.get_mut(clock),
                 days,
             )?;
+            // A return after the sign-for was due, unsigned, stops the sign clock as the
+            // assignment's end does: overdue, not "signed late" (`signed_late` means it signed).
+            let sign = &mut clocks.sign;
+            if clock == Clock::Sign
+                && sign.outcome == Outcome::Late
+                && f.signed_at
+                    .is_none_or(|s| sign.finished.is_some_and(|x| s > x))
+            {
+                sign.outcome = Outcome::Overdue;
+            }
         }
         extension_records.extend(records);
         Ok(())

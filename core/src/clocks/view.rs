@@ -229,13 +229,15 @@ pub(crate) fn is_repeat(attributes: &BTreeMap<String, String>) -> bool {
     attributes.get("repeat").is_some_and(|v| repeat_value(v))
 }
 
-/// Whether a `repeat` attribute value means "yes" (anything but empty, `false`, `0`, `no`, `否`).
+/// Whether a `repeat` attribute value means "yes" (anything but empty, `false`, `0`, `no`, `n`,
+/// `f`, `否`; case aside: the Y/N and T/F columns of exports).
 pub(crate) fn repeat_value(value: &str) -> bool {
     let v = value.trim();
     !(v.is_empty()
-        || v.eq_ignore_ascii_case("false")
+        || ["false", "no", "n", "f"]
+            .iter()
+            .any(|no| v.eq_ignore_ascii_case(no))
         || v == "0"
-        || v.eq_ignore_ascii_case("no")
         || v == "否")
 }
 
@@ -389,6 +391,12 @@ mod tests {
             ("", false),
             ("否", false),
             ("no", false),
+            // Y/N and T/F exports (an `N` counted as a repeat until 2026-12-01).
+            ("Y", true),
+            ("N", false),
+            ("n", false),
+            ("T", true),
+            ("F", false),
         ] {
             a.insert("repeat".to_owned(), v.to_owned());
             assert_eq!(is_repeat(&a), want, "{v:?}");

@@ -122,7 +122,9 @@ pub(crate) fn contribute<S: Sink>(
                     add(level, 1);
                 }
             }
-            match v.resolved {
+            // An unreachable citizen said nothing about resolution (an export's default
+            // `resolved` cell on such a row is not an answer).
+            match v.resolved.filter(|_| level.is_some()) {
                 Some(true) => add(Counter::Resolved, 1),
                 Some(false) => add(Counter::Unresolved, 1),
                 None => {}
