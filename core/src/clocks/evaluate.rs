@@ -231,7 +231,7 @@ impl Evaluator {
             StartAt::Signed => f.signed_at,
         };
         let complete_start = match (start_of(Clock::Complete), policy.redispatch) {
-            (Some(s), Redispatch::Continue) if s == f.dispatched_at => scratch
+            (Some(s), Redispatch::Continue) if s == f.dispatched_at && f.after_return => scratch
                 .first_dispatch
                 .get(role_index(f.role))
                 .copied()

@@ -32,6 +32,9 @@ pub(crate) struct Facts {
     pub first_return_at: Option<Instant>,
     pending_return_at: Option<Instant>,
     pub ended: Option<(Instant, EndReason)>,
+    /// Whether an earlier assignment of the same role ended by an accepted return before this
+    /// dispatch (a re-dispatch: `redispatch = "continue"` applies to it).
+    pub after_return: bool,
     pub returns: i64,
     pub returns_accepted: i64,
     pub returns_rejected: i64,
@@ -158,6 +161,9 @@ impl Scratch {
                     {
                         f.ended = Some((at, EndReason::Superseded));
                     }
+                    let after_return = self.assignments.iter().any(|a| {
+                        a.role == role && matches!(a.ended, Some((_, EndReason::Returned)))
+                    });
                     let slot = self.first_dispatch.get_mut(role_index(role));
                     if let Some(slot) = slot
                         && slot.is_none()
@@ -178,6 +184,7 @@ impl Scratch {
                         first_return_at: None,
                         pending_return_at: None,
                         ended: None,
+                        after_return,
                         returns: 0,
                         returns_accepted: 0,
                         returns_rejected: 0,
