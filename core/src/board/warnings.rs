@@ -62,13 +62,45 @@ impl Board {
             self.indexed_candidates(period, &w.unit, as_of, &special, &mut open)?;
         }
         self.query_time_candidates(period, &warned, as_of, &special, &mut open)?;
-        let open_at_end: Vec<OpenAssignment> = open
-            .iter()
-            .map(|a| OpenAssignment {
-                outcome: Outcome::Overdue,
-                ..a.clone()
-            })
-            .collect();
+        // Closing a candidate's ticket moves every assignment of it still open at the period
+        // end, other units' too: each such ticket, as known at `as_of`, evaluated at the end.
+        let mut open_at_end = Vec::new();
+        let mut seen = HashSet::new();
+        for a in &open {
+            if !seen.insert(a.ticket_id.as_str()) {
+                continue;
+            }
+            let Some(state) = self
+                .by_id
+                .get(a.ticket_id.as_str())
+                .and_then(|t| self.tickets.get(*t as usize))
+            else {
+                continue;
+            };
+            let ticket = &state.ticket;
+            let upto = crate::ticket::Ticket {
+                events: ticket
+                    .events
+                    .iter()
+                    .filter(|e| e.at <= as_of)
+                    .cloned()
+                    .collect(),
+                ..ticket.clone()
+            };
+            for e in self.ev.evaluate(&upto, period.end)? {
+                let c = &e.clocks.complete;
+                if let (Some(due), Outcome::Pending | Outcome::Overdue) = (c.due, c.outcome) {
+                    open_at_end.push(OpenAssignment {
+                        ticket_id: ticket.id.clone(),
+                        unit: e.unit.clone(),
+                        role: e.role,
+                        dispatched_at: e.dispatched_at,
+                        due,
+                        outcome: c.outcome,
+                    });
+                }
+            }
+        }
         let data = WarningData {
             metrics: &now,
             open: &open,
