@@ -9,7 +9,7 @@ use super::record::{Lapse, kind};
 use crate::clocks::Outcome;
 use crate::error::Result;
 use crate::instant::Instant;
-use crate::metrics::{MetricsTable, OpenAssignment};
+use crate::metrics::{MetricsTable, OpenAssignment, open_assignments};
 use crate::period::Period;
 use crate::policy::Clock;
 use crate::scheme::{UnitWarning, WarningData};
@@ -77,29 +77,12 @@ impl Board {
             else {
                 continue;
             };
-            let ticket = &state.ticket;
-            let upto = crate::ticket::Ticket {
-                events: ticket
-                    .events
-                    .iter()
-                    .filter(|e| e.at <= as_of)
-                    .cloned()
-                    .collect(),
-                ..ticket.clone()
-            };
-            for e in self.ev.evaluate(&upto, period.end)? {
-                let c = &e.clocks.complete;
-                if let (Some(due), Outcome::Pending | Outcome::Overdue) = (c.due, c.outcome) {
-                    open_at_end.push(OpenAssignment {
-                        ticket_id: ticket.id.clone(),
-                        unit: e.unit.clone(),
-                        role: e.role,
-                        dispatched_at: e.dispatched_at,
-                        due,
-                        outcome: c.outcome,
-                    });
-                }
-            }
+            let upto = known_at(&state.ticket, as_of);
+            open_at_end.extend(open_assignments(
+                std::slice::from_ref(&upto),
+                &self.ev,
+                period.end,
+            )?);
         }
         let data = WarningData {
             metrics: &now,
@@ -183,15 +166,7 @@ impl Board {
             if !ticket.events.iter().any(mentions) {
                 continue;
             }
-            let upto = crate::ticket::Ticket {
-                events: ticket
-                    .events
-                    .iter()
-                    .filter(|e| e.at <= as_of)
-                    .cloned()
-                    .collect(),
-                ..ticket.clone()
-            };
+            let upto = known_at(ticket, as_of);
             let now = self.ev.evaluate(&upto, as_of)?;
             let end = self.ev.evaluate(&upto, period.end)?;
             for (a, e) in now.iter().zip(end.iter()) {
@@ -215,5 +190,18 @@ impl Board {
             }
         }
         Ok(())
+    }
+}
+
+/// `ticket` as known at `as_of`: its events up to that instant.
+fn known_at(ticket: &crate::ticket::Ticket, as_of: Instant) -> crate::ticket::Ticket {
+    crate::ticket::Ticket {
+        events: ticket
+            .events
+            .iter()
+            .filter(|e| e.at <= as_of)
+            .cloned()
+            .collect(),
+        ..ticket.clone()
     }
 }
