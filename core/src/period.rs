@@ -104,6 +104,50 @@ impl Period {
     }
 }
 
+/// Checks that `next` is the period straight after `previous` when both labels have a form
+/// [`Period::year`], [`Period::month`] or [`Period::quarter`] writes (`2026`, `2026-03`,
+/// `2026-Q1`): a history of closed periods with one missing would count the periods around the
+/// gap as consecutive. Other labels are the caller's to order.
+pub(crate) fn check_follows(previous: &str, next: &str) -> Result<()> {
+    let (Some((kind, a)), Some((next_kind, b))) = (label_position(previous), label_position(next))
+    else {
+        return Ok(());
+    };
+    let reason = if kind != next_kind {
+        format!("it follows {previous}, a {kind}; a history is one scheme's periods, of one kind")
+    } else if b <= a {
+        format!("it follows {previous}; give closed periods oldest first")
+    } else if b > a.saturating_add(1) {
+        format!(
+            "it follows {previous}, and the {kind}s between are missing; a gap would count as \
+             consecutive in every streak, so give every closed period, oldest first"
+        )
+    } else {
+        return Ok(());
+    };
+    Err(Error::InvalidPeriod {
+        label: next.to_owned(),
+        reason,
+    })
+}
+
+/// A standard label's kind and position in its sequence (consecutive periods differ by one).
+fn label_position(label: &str) -> Option<(&'static str, i64)> {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let number = |s: &str| digits(s).then(|| s.parse::<i64>().ok()).flatten();
+    let (year, rest) = label.split_once('-').unwrap_or((label, ""));
+    let year = number(year).filter(|_| year.len() == 4)?;
+    if rest.is_empty() {
+        return Some(("year", year));
+    }
+    if let Some(q) = rest.strip_prefix('Q') {
+        let q = number(q).filter(|q| (1..=4).contains(q))?;
+        return Some(("quarter", year * 4 + q - 1));
+    }
+    let m = number(rest).filter(|m| rest.len() == 2 && (1..=12).contains(m))?;
+    Some(("month", year * 12 + m - 1))
+}
+
 fn first_of(year: i32, month: Month) -> Result<Date> {
     Date::from_calendar_date(year, month, 1).map_err(|e| Error::InvalidPeriod {
         label: format!("{year}-{:02}", u8::from(month)),
@@ -146,5 +190,32 @@ mod tests {
             "invalid_period"
         );
         assert_eq!(Period::year(2026, CHINA_OFFSET).unwrap().end, q4.end);
+    }
+
+    #[test]
+    fn standard_labels_must_follow_each_other() {
+        for (previous, next) in [
+            ("2026-Q4", "2027-Q1"),
+            ("2026-12", "2027-01"),
+            ("2025", "2026"),
+            ("h1", "h2"),
+            ("2026-Q1", "first half"),
+        ] {
+            assert!(check_follows(previous, next).is_ok(), "{previous} {next}");
+        }
+        for (previous, next, says) in [
+            ("2026-Q1", "2026-Q3", "quarters between are missing"),
+            ("2026-11", "2027-01", "months between are missing"),
+            ("2026-Q2", "2026-Q1", "oldest first"),
+            ("2026-03", "2026-Q2", "of one kind"),
+        ] {
+            let e = check_follows(previous, next).unwrap_err();
+            assert_eq!(e.code(), "invalid_period");
+            assert!(e.to_string().contains(says), "{e}");
+            assert!(e.to_string().contains(next), "{e}");
+        }
+        for label in ["2026-Q5", "2026-13", "2026-3", "26-Q1", "2026-Q1x", "+202"] {
+            assert_eq!(label_position(label), None, "{label}");
+        }
     }
 }

@@ -26,6 +26,7 @@ use super::card::{Scorecard, Scores};
 use super::model::Scheme;
 use crate::error::{Error, Result};
 use crate::formula::{Formula, MapResolver, Value, ValueType};
+use crate::period::check_follows;
 use crate::unit::UnitId;
 
 /// Names of one period's standing, in slot order.
@@ -126,7 +127,8 @@ struct UnitState {
 
 impl Scheme {
     /// Runs the sanctions ladder over closed periods, oldest first; one result per period. A
-    /// period label given twice is `invalid_period`.
+    /// period label given twice, or a standard label (`2026-Q1`, `2026-03`, `2026`) that does not
+    /// follow the one before, is `invalid_period`.
     pub fn sanctions(&self, history: &[Scores]) -> Result<Vec<PeriodSanctions>> {
         let ladder = self.ladder.as_ref().ok_or(Error::SchemeLacks {
             feature: "sanctions".into(),
@@ -146,6 +148,9 @@ impl Scheme {
                     label: scores.period.clone(),
                     reason: "it is in the history twice; each closed period counts once".into(),
                 });
+            }
+            if let Some(previous) = i.checked_sub(1).and_then(|j| history.get(j)) {
+                check_follows(&previous.period, &scores.period)?;
             }
             state.retain(|unit, _| scores.units.iter().any(|c| &c.unit == unit));
             let mut units = Vec::with_capacity(scores.units.len());
