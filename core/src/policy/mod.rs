@@ -101,8 +101,12 @@ pub struct Rule {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RuleLimits {
-    /// 签收.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// 签收 (always from the dispatch: `from = "signed"` is refused).
+    #[serde(
+        default,
+        deserialize_with = "sign_setting",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sign: Option<Setting>,
     /// 先行联系.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -116,6 +120,22 @@ pub struct RuleLimits {
     /// 退单 window.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub return_window: Option<Setting>,
+}
+
+/// A sign-for limit: it starts at the dispatch, so `from = "signed"` (its own end) is refused
+/// rather than ignored.
+fn sign_setting<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Setting>, D::Error> {
+    let setting = Setting::deserialize(d)?;
+    if setting
+        .limit()
+        .is_some_and(|l| l.from == Some(StartAt::Signed))
+    {
+        return Err(serde::de::Error::custom(
+            "the sign-for clock runs from the dispatch to the sign-for: `from = \"signed\"` \
+             would start it at its own end; leave `from` out",
+        ));
+    }
+    Ok(Some(setting))
 }
 
 impl RuleLimits {
