@@ -192,11 +192,13 @@ mod tests {
         assert_eq!(pos(&e).0, 1);
 
         // The sign-for clock always runs from the dispatch; `from` there was ignored.
-        let text = "name = \"x\"\n[[rules]]\nlimits.sign = { amount = \"24h\", from = \"signed\" }\n";
+        let text =
+            "name = \"x\"\n[[rules]]\nlimits.sign = { amount = \"24h\", from = \"signed\" }\n";
         let e = Policy::from_toml_str(text).unwrap_err();
         assert_eq!(pos(&e).0, 3);
         assert!(e.to_string().contains("runs from the dispatch"), "{e}");
-        let fine = "name = \"x\"\n[[rules]]\nlimits.sign = { amount = \"24h\", from = \"dispatched\" }\n";
+        let fine =
+            "name = \"x\"\n[[rules]]\nlimits.sign = { amount = \"24h\", from = \"dispatched\" }\n";
         assert!(Policy::from_toml_str(fine).is_ok());
     }
 

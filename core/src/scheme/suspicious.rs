@@ -1,8 +1,9 @@
-//! Values a scheme may hold but rarely means: a fraction where a percent is read. Ratios are
-//! percents (`target = 95`), grade lines and `total_below` percents of full marks, so a line of
-//! `0.95` is met by every unit, or by none. Such a scheme loads (a line of 1 % can be meant);
-//! each suspicious value is reported with its place ([`Scheme::suspicious_values`]), and `check`
-//! shows them as warnings.
+//! Values a scheme may hold but rarely means: a fraction where a percent is read, or the
+//! reverse. Ratios are percents (`target = 95`), grade lines, `total.cap`/`floor` and
+//! `total_below` percents of full marks, so a line of `0.95` is met by every unit, or by none; a
+//! target above 100 %, or above 1 on a `percent = false` ratio, is reached by none. Such a scheme
+//! loads (a line of 1 % can be meant); each suspicious value is reported with its place
+//! ([`Scheme::suspicious_values`]), and `check` shows them as warnings.
 
 use rust_decimal::Decimal;
 
@@ -34,17 +35,29 @@ impl Ctx<'_> {
             )
         };
         for (i, ind) in file.indicators.iter().enumerate() {
-            let percent = matches!(&ind.value, Some(ValueSpec::Ratio(r)) if r.percent);
-            if !percent {
+            let Some(ValueSpec::Ratio(ratio)) = &ind.value else {
                 continue;
-            }
+            };
             let at = |rest: &[Seg]| with(&[k("indicators"), Seg::Index(i)], rest);
+            // The numbers the ratio's value is compared with, and where they are.
+            let mut lines: Vec<(Vec<Seg>, &str, Decimal)> = Vec::new();
             match &ind.rule {
-                RuleSpec::LinearBelowTarget(l) if fraction_like(l.target.0) => {
-                    let path = at(&[k("rule"), k("linear_below_target"), k("target")]);
-                    self.note(&path, percent_note("the target", l.target.0));
+                RuleSpec::LinearBelowTarget(l) => lines.push((
+                    at(&[k("rule"), k("linear_below_target"), k("target")]),
+                    "the target",
+                    l.target.0,
+                )),
+                RuleSpec::RedLine(r) => lines.push((
+                    at(&[k("rule"), k("red_line"), k("threshold")]),
+                    "the threshold",
+                    r.threshold.0,
+                )),
+                RuleSpec::Proportional(p) => {
+                    if let Some(of) = p.of {
+                        lines.push((at(&[k("rule"), k("proportional"), k("of")]), "`of`", of.0));
+                    }
                 }
-                RuleSpec::Bands(bands) => {
+                RuleSpec::Bands(bands) if ratio.percent => {
                     let mins: Vec<Decimal> =
                         bands.iter().filter_map(|b| b.min.map(|m| m.0)).collect();
                     if !mins.is_empty()
@@ -62,31 +75,41 @@ impl Ctx<'_> {
                         );
                     }
                 }
-                RuleSpec::RedLine(r) if fraction_like(r.threshold.0) => {
-                    let path = at(&[k("rule"), k("red_line"), k("threshold")]);
-                    self.note(&path, percent_note("the threshold", r.threshold.0));
-                }
-                RuleSpec::Proportional(p) => {
-                    if let Some(of) = p.of.filter(|of| fraction_like(of.0)) {
-                        let path = at(&[k("rule"), k("proportional"), k("of")]);
-                        self.note(&path, percent_note("`of`", of.0));
-                    }
-                }
                 _ => {}
             }
-            if let Some(line) = ind.red_line.filter(|l| fraction_like(l.0)) {
-                self.note(&at(&[k("red_line")]), percent_note("the red line", line.0));
+            if let Some(line) = ind.red_line {
+                lines.push((at(&[k("red_line")]), "the red line", line.0));
             }
-        }
-        // Group targets replace a percent ratio's target or threshold.
-        for (g, group) in file.groups.iter().enumerate() {
-            for (id, target) in &group.targets {
-                let percent = file.indicators.iter().any(|ind| {
-                    &ind.id == id && matches!(&ind.value, Some(ValueSpec::Ratio(r)) if r.percent)
-                });
-                if percent && fraction_like(target.0) {
-                    let path = [k("groups"), Seg::Index(g), k("targets"), k(id)];
-                    self.note(&path, percent_note("the group target", target.0));
+            // Group targets replace the target or threshold.
+            for (g, group) in file.groups.iter().enumerate() {
+                if let Some(target) = group.targets.get(&ind.id) {
+                    let path = vec![k("groups"), Seg::Index(g), k("targets"), k(&ind.id)];
+                    lines.push((path, "the group target", target.0));
+                }
+            }
+            for (path, what, v) in lines {
+                if ratio.percent && fraction_like(v) {
+                    self.note(&path, percent_note(what, v));
+                } else if ratio.percent && v > Decimal::ONE_HUNDRED {
+                    self.note(
+                        &path,
+                        format!(
+                            "{what} {} is above 100 %, which a rate never reaches when its \
+                             numerator counts part of its denominator",
+                            v.normalize()
+                        ),
+                    );
+                } else if !ratio.percent && v > Decimal::ONE {
+                    self.note(
+                        &path,
+                        format!(
+                            "{what} {} is above 1, but the ratio says `percent = false`: its \
+                             values are fractions (0.95 for 95 %), so write {} or drop \
+                             `percent = false`",
+                            v.normalize(),
+                            (v / Decimal::ONE_HUNDRED).normalize()
+                        ),
+                    );
                 }
             }
         }
@@ -99,6 +122,33 @@ impl Ctx<'_> {
                 "every grade's `min` is at most 1: grade lines are percents of full marks (90, not \
                  0.9), so nearly every total reaches the best grade"
                     .into(),
+            );
+        }
+        if let Some(cap) = file
+            .total
+            .cap
+            .filter(|c| c.0 > Decimal::ZERO && c.0 <= Decimal::TWO)
+        {
+            self.note(
+                &[k("total"), k("cap")],
+                format!(
+                    "`cap = {}` is a percent of full marks: it caps every total at {} % (write {} \
+                     for {} %)",
+                    cap.0.normalize(),
+                    cap.0.normalize(),
+                    (cap.0 * Decimal::ONE_HUNDRED).normalize(),
+                    (cap.0 * Decimal::ONE_HUNDRED).normalize(),
+                ),
+            );
+        }
+        if let Some(floor) = file.total.floor.filter(|f| fraction_like(f.0)) {
+            self.note(
+                &[k("total"), k("floor")],
+                format!(
+                    "`floor = {}` is a percent of full marks: it lifts totals to {} % only",
+                    floor.0.normalize(),
+                    floor.0.normalize()
+                ),
             );
         }
         if let Some(below) = file
@@ -196,6 +246,53 @@ mod tests {
             doubt.message.contains("0.9 reads as 0.9 %"),
             "{}",
             doubt.message
+        );
+    }
+
+    #[test]
+    fn percents_out_of_reach_and_fraction_caps_are_noted() {
+        let note = |text: &str| {
+            let scheme = Scheme::from_toml(text).unwrap();
+            let [doubt] = scheme.suspicious_values() else {
+                panic!("{:?}", scheme.suspicious_values())
+            };
+            (doubt.key.clone(), doubt.message.clone())
+        };
+        // 105 % written as a fraction: every total capped at 1.05 % of full marks.
+        let (key, message) = note(&format!(
+            "{HEAD}rule = {{ proportional = {{}} }}\n[total]\ncap = 1.05\n"
+        ));
+        assert_eq!(key, "total.cap");
+        assert!(message.contains("write 105 for 105 %"), "{message}");
+        let (key, _) = note(&format!(
+            "{HEAD}rule = {{ proportional = {{}} }}\n[total]\ncap = 105\nfloor = 0.6\n"
+        ));
+        assert_eq!(key, "total.floor");
+        // A percent target no rate reaches, and a percent on a fraction ratio.
+        let (key, message) = note(&format!(
+            "{HEAD}rule = {{ linear_below_target = {{ target = 980, slope = 1 }} }}\n"
+        ));
+        assert_eq!(key, "indicators[0].rule.linear_below_target.target");
+        assert!(message.contains("above 100 %"), "{message}");
+        let fraction = HEAD.replace("den = \"due\" }", "den = \"due\", percent = false }");
+        let (key, message) = note(&format!(
+            "{fraction}rule = {{ linear_below_target = {{ target = 98, slope = 1 }} }}\n"
+        ));
+        assert_eq!(key, "indicators[0].rule.linear_below_target.target");
+        assert!(message.contains("write 0.98"), "{message}");
+        let (key, _) = note(&format!(
+            "{fraction}rule = {{ proportional = {{ of = 100 }} }}\n"
+        ));
+        assert_eq!(key, "indicators[0].rule.proportional.of");
+        // Fractions on a fraction ratio, and a cap of 100 %, are what they say.
+        let fine = format!(
+            "{fraction}rule = {{ red_line = {{ threshold = 0.9 }} }}\n[total]\ncap = 100\n"
+        );
+        assert!(
+            Scheme::from_toml(&fine)
+                .unwrap()
+                .suspicious_values()
+                .is_empty()
         );
     }
 
