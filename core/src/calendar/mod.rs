@@ -25,6 +25,7 @@ pub mod template;
 
 pub use builder::CalendarBuilder;
 pub use compiled::Calendar;
+pub(crate) use data::parse_date;
 pub use data::{CalendarData, DateRange, DayEntry, HolidayEntry, Notice, RuleName};
 pub use days::{DayCount, DeadlineAt};
 pub use rules::{DateRule, DayKind};

@@ -213,12 +213,18 @@ impl Ctx<'_> {
             let end = Instant::parse(&r.end);
             for (key, res) in [("start", &start), ("end", &end)] {
                 if let Err(e) = res {
-                    self.problem(
-                        &with(&path, &[k(key)]),
-                        "invalid_value",
-                        e.to_string(),
-                        None,
-                    );
+                    let mut message = e.to_string();
+                    // A date alone as the end most often means "through that day".
+                    if key == "end"
+                        && let Ok(day) = crate::calendar::parse_date(r.end.trim())
+                        && let Some(next) = day.next_day()
+                    {
+                        message.push_str(&format!(
+                            "; the end is the first instant after the period: through {day}, \
+                             write {next}T00:00:00+08:00"
+                        ));
+                    }
+                    self.problem(&with(&path, &[k(key)]), "invalid_value", message, None);
                 }
             }
             if let (Ok(s), Ok(e)) = (start, end) {
@@ -353,6 +359,25 @@ rule = { linear_below_target = { target = 100, slope = 1 } }
         assert_eq!(s.hash.len(), 64);
         let v = s.indicators[0].value.as_ref().unwrap();
         assert_eq!(v.value.source(), "(closed_on_time) * 100 / (due)");
+    }
+
+    #[test]
+    fn a_range_ending_on_a_date_says_the_end_is_exclusive() {
+        let text = MINI.replace(
+            "period = \"month\"",
+            "period = { range = { start = \"2026-01-01T00:00:00+08:00\", end = \"2026-01-31\" } }",
+        );
+        let problems = load(&text, Format::Toml).unwrap_err();
+        let [p] = problems.as_slice() else {
+            panic!("{problems:?}")
+        };
+        assert_eq!(p.key, "period.range.end");
+        assert!(
+            p.message
+                .contains("through 2026-01-31, write 2026-02-01T00:00:00+08:00"),
+            "{}",
+            p.message
+        );
     }
 
     #[test]
