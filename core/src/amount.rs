@@ -71,8 +71,23 @@ impl FromStr for Amount {
             "wd" => u32::try_from(n)
                 .map(Amount::WorkingDays)
                 .map_err(|_| invalid("number too large")),
-            _ => Err(invalid("unknown unit: expected one of m, h, wh, wd")),
+            _ => Err(invalid(unit_hint(unit))),
         }
+    }
+}
+
+/// What is wrong with the text after an amount's number, when it is not a unit.
+fn unit_hint(unit: &str) -> &'static str {
+    let known = ["m", "h", "wh", "wd"];
+    if unit.starts_with(['.', ',']) {
+        "amounts are whole numbers: write 90m, not 1.5h (or 12wh, not 1.5wd)"
+    } else if unit.starts_with(char::is_whitespace) {
+        "no space between the number and the unit: write 24h, 3wd"
+    } else if known.contains(&unit.to_ascii_lowercase().as_str()) {
+        "units are lower case: m, h, wh, wd"
+    } else {
+        "unknown unit: expected one of m (minutes), h (hours), wh (office working hours), wd \
+         (working days): 24小时 is 24h, 3个工作日 is 3wd"
     }
 }
 
@@ -205,6 +220,18 @@ mod tests {
         ] {
             let e = bad.parse::<Amount>().unwrap_err();
             assert_eq!(e.code(), "invalid_amount", "{bad}");
+        }
+        // The reason says what to change.
+        for (bad, says) in [
+            ("1.5h", "whole numbers"),
+            ("1,5wd", "whole numbers"),
+            ("24 h", "no space"),
+            ("3WD", "lower case"),
+            ("3个工作日", "3个工作日 is 3wd"),
+            ("5d", "expected one of"),
+        ] {
+            let e = bad.parse::<Amount>().unwrap_err();
+            assert!(e.to_string().contains(says), "{bad}: {e}");
         }
     }
 
