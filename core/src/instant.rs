@@ -148,6 +148,15 @@ impl Instant {
     ) -> Result<Self> {
         let trimmed = text.trim();
         let rfc3339_error = match OffsetDateTime::parse(trimmed, &Rfc3339) {
+            // The parser takes any character between the date (always ten bytes) and the time.
+            Ok(_) if !matches!(trimmed.as_bytes().get(10), Some(b'T' | b't' | b' ')) => {
+                return Err(Error::InvalidInstant {
+                    value: text.to_owned(),
+                    reason: "the date and the time are separated by `T` (or a space), e.g. \
+                             2026-03-02T16:36:45+08:00"
+                        .to_owned(),
+                });
+            }
             Ok(dt) => return Self::from_offset_datetime_checked(dt, text, precision),
             Err(e) => e,
         };
@@ -521,6 +530,19 @@ mod tests {
         let b = Instant::parse("2026-03-09T09:00:00+08:00").unwrap();
         assert_eq!(a, b);
         assert_eq!(a.millis(), 1_773_018_000_000);
+    }
+
+    #[test]
+    fn date_and_time_are_separated_by_t_or_a_space() {
+        let want = Instant::parse("2026-03-02T16:36:45+08:00").unwrap();
+        for text in ["2026-03-02t16:36:45+08:00", "2026-03-02 16:36:45+08:00"] {
+            assert_eq!(Instant::parse(text).ok(), Some(want), "{text}");
+        }
+        for text in ["2026-03-02x16:36:45+08:00", "2026-03-02216:36:45+08:00"] {
+            let e = Instant::parse(text).unwrap_err();
+            assert_eq!(e.code(), "invalid_instant", "{text}");
+            assert!(e.to_string().contains("separated by `T`"), "{e}");
+        }
     }
 
     #[test]
