@@ -12,6 +12,7 @@ mod board_support;
 
 use board_support::{answers, assert_same, builder, scheme};
 use hotline_score::board::{Board, Ingest, Input, SNAPSHOT_VERSION, TicketHeader};
+use hotline_score::calendar::{DayHours, WeeklyTemplate};
 use hotline_score::ticket::{Event, EventBody, Kind, Satisfaction, Ticket};
 use hotline_score::{Error, Instant, Period, Role, Unit};
 
@@ -522,6 +523,17 @@ fn a_snapshot_refuses_a_calendar_that_changes_or_drops_a_covered_date() {
     // A snapshot taken on a predicting calendar, restored where those dates are not covered.
     let predicted = calendar_builder(None, true).restore(&bytes).unwrap();
     mismatch(builder(&units()), &predicted.snapshot().unwrap());
+    // Other office hours with the same working time in every 3-hour slice of the day
+    // (13:30–17:30 against 12:00–13:30 and 15:00–17:30: 1.5 h in 12–15, 2.5 h in 15–18), which
+    // the fingerprint's slices alone let through (a board audit): a 2 h limit from 12:00 is
+    // due 15:30 under one and 16:00 under the other.
+    let hours = DayHours::parse(&["09:00-12:00", "12:00-13:30", "15:00-17:30"]).unwrap();
+    let other = hotline_score::Calendar::builder()
+        .prc_data()
+        .template(WeeklyTemplate::weekdays(hours))
+        .build()
+        .unwrap();
+    mismatch(builder(&units()).calendar(other), &bytes);
 }
 
 #[test]

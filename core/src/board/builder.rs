@@ -43,6 +43,11 @@ pub(crate) struct Fingerprint {
     /// written before 2026-12-01: those restore only into a calendar of the same coverage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calendar_dates: Option<[String; 2]>,
+    /// The calendar's exact working hours over `calendar_dates` ([`calendar_hours_hash`]).
+    /// Absent from snapshots written before 2026-12-02: those compare working time per 3-hour
+    /// slice only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calendar_hours: Option<String>,
     pub policy: String,
     pub scheme: String,
     /// The units table (ids, groups, names, order).
@@ -72,6 +77,7 @@ impl Fingerprint {
         Ok(Fingerprint {
             calendar: calendar_hash(calendar, first, last)?,
             calendar_dates: Some([first.to_string(), last.to_string()]),
+            calendar_hours: Some(calendar_hours_hash(calendar, first, last)?),
             policy: json_hash(policy),
             scheme: scheme.hash().to_owned(),
             units: json_hash(units),
@@ -106,6 +112,10 @@ impl Fingerprint {
                 calendar.first_date() <= first
                     && last <= calendar.last_date()
                     && calendar_hash(calendar, first, last)? == stored.calendar
+                    && match &stored.calendar_hours {
+                        Some(hours) => &calendar_hours_hash(calendar, first, last)? == hours,
+                        None => true,
+                    }
             }
         };
         Ok([
@@ -153,6 +163,22 @@ fn calendar_hash(calendar: &Calendar, first: Date, last: Date) -> Result<String>
         match date.next_day() {
             Some(d) => date = d,
             None => break,
+        }
+    }
+    Ok(h.hex())
+}
+
+/// A hash of the calendar's exact working hours from `first` to `last`: per date, whether it is
+/// a working day and its working intervals. Two calendars with the same working time in every
+/// 3-hour slice can still differ here (09:00–11:00 and 10:00–12:00 give 2 h in 09:00–12:00).
+fn calendar_hours_hash(calendar: &Calendar, first: Date, last: Date) -> Result<String> {
+    let mut h = Fnv::new();
+    for (working, hours) in calendar.day_hours(first, last)? {
+        h.write(&[u8::from(working)]);
+        h.write(&(hours.len() as u64).to_le_bytes());
+        for (a, b) in hours {
+            h.write(&a.to_le_bytes());
+            h.write(&b.to_le_bytes());
         }
     }
     Ok(h.hex())

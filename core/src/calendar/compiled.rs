@@ -15,6 +15,9 @@ use crate::instant::Instant;
 const EPOCH_JULIAN_DAY: i64 = 2_440_588;
 
 /// The day number (days since 1970-01-01) of a date.
+/// A date's working-day flag and its working intervals in milliseconds from its midnight.
+pub(crate) type DayHoursMs = (bool, Vec<(i64, i64)>);
+
 pub(crate) fn day_number(date: Date) -> i64 {
     i64::from(date.to_julian_day()) - EPOCH_JULIAN_DAY
 }
@@ -131,6 +134,25 @@ impl Calendar {
             ix.day_of(hi.millis())
         };
         ix.any_predicted(ix.day_of(lo.millis()), last)
+    }
+
+    /// Per date from `first` to `last` (each covered): whether it is a working day, and its
+    /// working intervals in milliseconds from its midnight — everything a clock depends on (a
+    /// board snapshot's fingerprint compares it).
+    pub(crate) fn day_hours(&self, first: Date, last: Date) -> Result<Vec<DayHoursMs>> {
+        let ix = self.ix();
+        let (d0, d1) = (day_number(first), day_number(last));
+        let mut out = Vec::with_capacity(usize::try_from(d1 - d0 + 1).unwrap_or(0));
+        for day in d0..=d1 {
+            let kind = ix.kind(day).ok_or_else(|| out_of_coverage(day))?;
+            let (start, end) = (ix.day_start(day), ix.day_start(day + 1));
+            let hours = ix
+                .intervals_in(start, end)
+                .map(|(a, b)| (a - start, b - start))
+                .collect();
+            out.push((kind.is_working(), hours));
+        }
+        Ok(out)
     }
 
     /// Fails with `OutOfCoverage` unless every day touched by `[a, b)` is known or predicted.

@@ -282,6 +282,18 @@ impl Index {
         self.starts.get(self.iv_after(t)).map(|s| (*s).max(t))
     }
 
+    /// The working intervals overlapping `[a, b)`, clipped to it.
+    pub fn intervals_in(&self, a: i64, b: i64) -> impl Iterator<Item = (i64, i64)> + '_ {
+        let i = self.iv_after(a);
+        let starts = self.starts.get(i..).unwrap_or_default();
+        let ends = self.ends.get(i..).unwrap_or_default();
+        starts
+            .iter()
+            .zip(ends)
+            .take_while(move |(s, _)| **s < b)
+            .map(move |(s, e)| ((*s).max(a), (*e).min(b)))
+    }
+
     /// The end of the last working interval of day `day`, capped at the day's 24:00.
     pub fn end_of_hours(&self, day: i64) -> Option<i64> {
         let day_end = self.day_start(day + 1);
