@@ -44,7 +44,7 @@ pub(crate) struct Fingerprint {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calendar_dates: Option<[String; 2]>,
     /// The calendar's exact working hours over `calendar_dates` ([`calendar_hours_hash`]).
-    /// Absent from snapshots written before 2026-12-02: those compare working time per 3-hour
+    /// Absent from snapshots written before 2026-12-01 evening: those compare working time per 3-hour
     /// slice only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calendar_hours: Option<String>,
