@@ -358,7 +358,11 @@ export declare class Board {
    * stop the batch).
    */
   ingestBatch(items: Array<({ input: 'ticket' } & Omit<TicketObject, 'events'>) | { input: 'event'; ticket_id: string; event: EventObject }>): Array<IngestOutcome>
-  /** Ingests a whole ticket (header and events, validated first), one outcome per item. */
+  /**
+   * Ingests a whole ticket: registers its header, then ingests its events in order, one
+   * outcome per item (the header's first), as `ingestBatch` would; an item that cannot be
+   * read is rejected with its error and the others go on.
+   */
   ingestTicket(ticket: TicketObject): Array<IngestOutcome>
   /**
    * Ingests every ticket of a `Tickets` set (bulk load, e.g. the history before going live),

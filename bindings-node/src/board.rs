@@ -281,6 +281,68 @@ fn outcomes<'e>(env: &'e Env, list: Vec<Fallible<Ingest>>) -> Result<Unknown<'e>
     Ok(arr.to_unknown())
 }
 
+/// One item of `ingestBatch`, read on its own (errors name the item's field).
+fn batch_item(board: &CoreBoard, i: usize, item: &Value) -> Fallible<Input> {
+    match item.get("input").and_then(Value::as_str) {
+        Some("event") => {
+            let Value::Object(map) = item else {
+                return Err(bad_arg("items", format!("`items[{i}]` must be an object")));
+            };
+            if let Some(k) = map
+                .keys()
+                .find(|k| !matches!(k.as_str(), "input" | "ticket_id" | "event"))
+            {
+                return Err(bad_arg(
+                    k,
+                    format!(
+                        "`items[{i}]`: unknown key `{k}`; an event item has `input`, \
+                         `ticket_id` and `event`"
+                    ),
+                ));
+            }
+            let ticket_id = map
+                .get("ticket_id")
+                .and_then(Value::as_str)
+                .ok_or_else(|| {
+                    bad_arg(
+                        "ticket_id",
+                        format!("`items[{i}]`: an event item needs a `ticket_id` (a string)"),
+                    )
+                })?;
+            let event = map.get("event").ok_or_else(|| {
+                bad_arg(
+                    "event",
+                    format!("`items[{i}]`: an event item needs an `event`"),
+                )
+            })?;
+            let index = Board::index_of_next(board, ticket_id);
+            event_of(ticket_id, index, event, Some(i)).map(|event| Input::Event {
+                ticket_id: ticket_id.to_owned(),
+                event,
+            })
+        }
+        Some("ticket") => {
+            let mut header = item.clone();
+            if let Value::Object(map) = &mut header {
+                map.remove("input");
+            }
+            header_of(&header, Some(i)).map(Input::Ticket)
+        }
+        _ => Err(bad_arg(
+            "items",
+            format!("`items[{i}].input` must be 'ticket' or 'event'"),
+        )),
+    }
+}
+
+/// Ingests one input.
+fn apply(board: &mut CoreBoard, input: Input) -> Ingest {
+    match input {
+        Input::Ticket(header) => board.register(header),
+        Input::Event { ticket_id, event } => board.ingest(&ticket_id, event),
+    }
+}
+
 /// `accepted` / `duplicate`, or the rejection as a thrown error.
 fn single(i: Ingest) -> Fallible<String> {
     match i {
@@ -407,58 +469,57 @@ impl Board {
         let mut board = self.lock();
         let mut out = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
-            let input = match item.get("input").and_then(Value::as_str) {
-                Some("event") => {
-                    let ticket_id = item
-                        .get("ticket_id")
-                        .and_then(Value::as_str)
-                        .unwrap_or_default();
-                    let index = Self::index_of_next(&board, ticket_id);
-                    item.get("event")
-                        .ok_or_else(|| bad_arg("items", format!("`items[{i}]` has no `event`")))
-                        .and_then(|e| event_of(ticket_id, index, e, Some(i)))
-                        .map(|event| Input::Event {
-                            ticket_id: ticket_id.to_owned(),
-                            event,
-                        })
-                }
-                Some("ticket") => {
-                    let mut header = item.clone();
-                    if let Value::Object(map) = &mut header {
-                        map.remove("input");
-                    }
-                    header_of(&header, Some(i)).map(Input::Ticket)
-                }
-                _ => Err(bad_arg(
-                    "items",
-                    format!("`items[{i}].input` must be 'ticket' or 'event'"),
-                )),
-            };
-            out.push(input.map(|input| {
-                board
-                    .ingest_batch([input])
-                    .pop()
-                    .unwrap_or(Ingest::Duplicate)
-            }));
+            let input = batch_item(&board, i, item);
+            out.push(input.map(|input| apply(&mut board, input)));
         }
         self.account(env, &board);
         drop(board);
         outcomes(env, out)
     }
 
-    /// Ingests a whole ticket (header and events, validated first), one outcome per item.
+    /// Ingests a whole ticket: registers its header, then ingests its events in order, one
+    /// outcome per item (the header's first), as `ingestBatch` would; an item that cannot be
+    /// read is rejected with its error and the others go on.
     #[napi(catch_unwind, ts_return_type = "Array<IngestOutcome>")]
     pub fn ingest_ticket<'e>(
         &self,
         env: &'e Env,
         #[napi(ts_arg_type = "TicketObject")] ticket: JsonValue,
     ) -> Result<Unknown<'e>> {
-        let t = enter(env, || ticket_of(&ticket.0, None))?;
+        let (header, events) = enter(env, || {
+            let Value::Object(mut map) = ticket.0 else {
+                return Err(bad_arg(
+                    "ticket",
+                    "`ticket` must be an object (a ticket with its `events`)",
+                ));
+            };
+            let events = match map.remove("events") {
+                None | Some(Value::Null) => Vec::new(),
+                Some(Value::Array(events)) => events,
+                Some(_) => return Err(bad_arg("events", "`ticket.events` must be an array")),
+            };
+            Ok((Value::Object(map), events))
+        })?;
+        let ticket_id = header
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
         let mut board = self.lock();
-        let list = board.ingest_ticket(t);
+        let mut out = Vec::with_capacity(events.len() + 1);
+        let head = header_of(&header, None).map(Input::Ticket);
+        out.push(head.map(|input| apply(&mut board, input)));
+        for event in &events {
+            let index = Self::index_of_next(&board, &ticket_id);
+            let input = event_of(&ticket_id, index, event, None).map(|event| Input::Event {
+                ticket_id: ticket_id.clone(),
+                event,
+            });
+            out.push(input.map(|input| apply(&mut board, input)));
+        }
         self.account(env, &board);
         drop(board);
-        outcomes(env, list.into_iter().map(Ok).collect())
+        outcomes(env, out)
     }
 
     /// Ingests every ticket of a `Tickets` set (bulk load, e.g. the history before going live),

@@ -117,6 +117,36 @@ test('ingestion is transactional, idempotent by event_id, and errors name the ti
   const whole = board.ingestTicket({ id: 'X3', kind: 'consult', received_at: '2026-03-03T09:00:00+08:00', events: [{ at: '2026-03-03T09:05:00+08:00', type: 'dispatched', unit }] })
   assert.deepEqual(whole.map((o) => o.status), ['accepted', 'accepted'])
   assert.throws(() => board.scorecard('nowhere', '2026-03-04T00:00:00+08:00'), { code: 'board_unknown_unit' })
+  // An event item's keys are checked (an extra key was ignored, a camelCase `ticketId` read as
+  // ticket ""), and nothing of a refused item is kept.
+  const held = board.snapshotJson()
+  const typos = board.ingestBatch([
+    { input: 'event', ticket_id: 'X3', event: { at: '2026-03-03T09:10:00+08:00', type: 'signed', unit }, extra: 1 },
+    { input: 'event', ticketId: 'X3', event: { at: '2026-03-03T09:10:00+08:00', type: 'signed', unit } },
+    { input: 'event', event: { at: '2026-03-03T09:10:00+08:00', type: 'signed', unit } }
+  ])
+  assert.deepEqual(typos.map((o) => [o.status, o.error.code, o.error.field]), [
+    ['rejected', 'invalid_argument', 'extra'],
+    ['rejected', 'invalid_argument', 'ticketId'],
+    ['rejected', 'invalid_argument', 'ticket_id']
+  ])
+  assert.equal(board.snapshotJson(), held)
+  // A whole ticket goes item by item, as ingestBatch and Python's ingest_ticket do: a bad event
+  // is rejected with its error and the others are taken (it threw for the whole ticket).
+  const mixed = board.ingestTicket({
+    id: 'X4',
+    kind: 'consult',
+    received_at: '2026-03-03T10:00:00+08:00',
+    events: [
+      { at: '2026-03-03T10:05:00+08:00', type: 'dispatched', unit },
+      { at: '2026-03-03T10:06:00+08:00', type: 'signed', unit: 'nowhere' },
+      { at: '2026-03-03T10:07:00+08:00', type: 'signed', unit }
+    ]
+  })
+  assert.deepEqual(mixed.map((o) => o.status), ['accepted', 'accepted', 'rejected', 'accepted'])
+  assert.equal(mixed[2].error.code, 'unknown_unit')
+  assert.equal(mixed[2].error.ticketId, 'X4')
+  assert.equal(mixed[2].error.eventIndex, 1)
 })
 
 test('bulk load, period close, sanctions, frozen history and snapshot safety', async () => {
