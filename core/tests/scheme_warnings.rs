@@ -259,3 +259,39 @@ fn warnings_from_a_batch_equal_those_from_tickets() {
         );
     }
 }
+
+/// Before the warning window nothing is evaluated: a ticket paused in October and never resumed
+/// projects past the built-in calendar's last date, and asking in October (the window opens
+/// 12 December) failed with `clock_failed` where the board answered no warnings.
+#[test]
+fn warnings_before_the_window_are_empty_without_projecting() {
+    let text = r#"[{"id": "T1", "kind": "help", "received_at": "2026-10-07T09:00:00+08:00",
+        "events": [
+          {"at": "2026-10-07T09:20:00+08:00", "type": "dispatched", "unit": "u1"},
+          {"at": "2026-10-08T08:48:00+08:00", "type": "signed", "unit": "u1"},
+          {"at": "2026-10-08T09:39:00+08:00", "type": "paused", "unit": "u1", "reason": "x"}]}]"#;
+    let units = vec![Unit {
+        id: "u1".into(),
+        group: "counties".into(),
+        name: "U1".into(),
+    }];
+    let tickets = hotline_score::ticket::load_json(text, Some(&units), Mode::Strict)
+        .unwrap()
+        .tickets;
+    let scheme = Scheme::from_toml(SCHEME).unwrap();
+    let ev = Evaluator::new(&Calendar::prc().unwrap(), Policy::henan().unwrap(), &units);
+    let before = Instant::parse("2026-10-09T09:00:00+08:00").unwrap();
+    let period = scheme.period_at(before).unwrap();
+    let now = metrics(&tickets, &ev, &period, before, &units);
+    let warnings = scheme
+        .period_warnings_from_tickets(&ev, &tickets, &now, &period, before)
+        .unwrap();
+    assert!(warnings.is_empty());
+    // In the window the projection is needed, and the calendar cannot give it.
+    let late = Instant::parse("2026-12-20T09:00:00+08:00").unwrap();
+    let now = metrics(&tickets, &ev, &period, late, &units);
+    let e = scheme
+        .period_warnings_from_tickets(&ev, &tickets, &now, &period, late)
+        .unwrap_err();
+    assert_eq!(e.code(), "clock_failed");
+}

@@ -132,6 +132,15 @@ impl Scheme {
         ))
     }
 
+    /// Whether `as_of` is in `period`'s warning window; `scheme_lacks` when the scheme has no
+    /// warnings.
+    pub(crate) fn warns_at(&self, period: &Period, as_of: Instant) -> Result<bool> {
+        let start = self.warning_start(period).ok_or(Error::SchemeLacks {
+            feature: "warnings".into(),
+        })?;
+        Ok(start <= as_of && as_of < period.end)
+    }
+
     /// Period warnings at `as_of`: empty before the warning window or after the period.
     pub fn period_warnings(
         &self,
@@ -143,8 +152,7 @@ impl Scheme {
         let spec = self.file.warnings.as_ref().ok_or(Error::SchemeLacks {
             feature: "warnings".into(),
         })?;
-        let start = self.warning_start(period).unwrap_or(period.end);
-        if as_of < start || as_of >= period.end {
+        if !self.warns_at(period, as_of)? {
             return Ok(Vec::new());
         }
         let scores = self.score(units, data.metrics, period, as_of)?;

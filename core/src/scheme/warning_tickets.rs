@@ -48,6 +48,11 @@ impl Scheme {
         as_of: Instant,
         threads: usize,
     ) -> Result<Vec<UnitWarning>> {
+        // Outside the window nothing is evaluated (projecting to the period's end can need
+        // calendar data the answer does not).
+        if !self.warns_at(period, as_of)? {
+            return Ok(Vec::new());
+        }
         let tickets = tickets.into();
         let parts = threads.min(tickets.len() / MIN_TICKETS_PER_THREAD).max(1);
         let passes = Passes::in_parts(tickets, ev, period, as_of, parts)?;
