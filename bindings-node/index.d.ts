@@ -387,8 +387,11 @@ export declare class Board {
    * scheme has no `[warnings]`).
    */
   warnings(asOf: Date | string | number, period?: PeriodInput | undefined | null): Array<UnitWarning>
-  /** The metrics table of a period at `asOf`. */
-  metrics(period: PeriodInput, asOf: Date | string | number): Metrics
+  /**
+   * The metrics table at `asOf` (period: given, or the scheme's containing `asOf`), in the
+   * argument order of `standings` and `scores`.
+   */
+  metrics(asOf: Date | string | number, period?: PeriodInput | undefined | null): Metrics
   /** Sets an external metric (declared in the scheme) of a unit for a period. */
   setExternal(period: PeriodInput, unit: string, name: string, value: number | string): void
   /**

@@ -662,16 +662,23 @@ impl Board {
         json::plain(env, &out)
     }
 
-    /// The metrics table of a period at `asOf`.
+    /// The metrics table at `asOf` (period: given, or the scheme's containing `asOf`), in the
+    /// argument order of `standings` and `scores`.
     #[napi(catch_unwind, ts_return_type = "Metrics")]
     pub fn metrics<'e>(
         &self,
         env: &'e Env,
-        #[napi(ts_arg_type = "PeriodInput")] period: PeriodArg,
         #[napi(ts_arg_type = "Date | string | number")] as_of: When,
+        #[napi(ts_arg_type = "PeriodInput | undefined | null")] period: Option<PeriodArg>,
     ) -> Result<Unknown<'e>> {
         let out = enter(env, || {
-            Ok(self.lock().metrics(&period_in(&period)?, as_of.get()?)?)
+            let b = self.lock();
+            let t = as_of.get()?;
+            let p = match &period {
+                Some(p) => period_in(p)?,
+                None => b.period_at(t)?,
+            };
+            Ok(b.metrics(&p, t)?)
         })?;
         json::plain(env, &out)
     }

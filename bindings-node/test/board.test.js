@@ -247,8 +247,10 @@ test('metrics: a board fed event by event equals batch metrics at any instant', 
   const dispatched = (m) => Object.values(m.units).reduce((n, u) => n + u.lead.dispatched, 0)
   const seen = []
   for (const asOf of [ms('2026-03-04T15:00:00+08:00'), ms('2026-03-10T15:00:00+08:00'), city.asOf]) {
-    const got = board.metrics(quarter, asOf)
+    const got = board.metrics(asOf, quarter)
     assert.deepEqual(got, ev.partialSync(city.tickets, { period: quarter, asOf }).finalize(units))
+    // Without a period: the scheme's period containing asOf, as standings and scores take it.
+    assert.deepEqual(board.metrics(asOf), got)
     assert.equal(Object.keys(got.units).length, units.length)
     // The metrics are what the board scores.
     assert.deepEqual(scheme.score(units, got, { asOf, period: quarter }), board.scores(asOf))
@@ -272,7 +274,7 @@ test('setExternal: an external metric feeds the indicator that reads it', () => 
   assert.equal(praise().points, '0.00')
   // sanmenxia's 表扬加分: 0.5 points per praise (`ext.praise`), at most 2 points.
   board.setExternal(period, unit, 'praise', 3)
-  assert.deepEqual(board.metrics(period, asOf).external, { [unit]: { praise: '3' } })
+  assert.deepEqual(board.metrics(asOf, period).external, { [unit]: { praise: '3' } })
   assert.equal(praise().value, '3')
   assert.equal(praise().points, '1.50')
   assert.equal(Math.round((Number(card(unit).total) - Number(before.total)) * 100), 150)

@@ -76,7 +76,7 @@ async function main (): Promise<void> {
   const loaded: hs.IngestCounts = board.ingestTicketsSync(tickets)
   const firstRefusal: string | undefined = loaded.rejected[0]?.code
   const loadedLater: { accepted: number } = await board.ingestTickets(tickets)
-  const boardMetrics: hs.Metrics = board.metrics(period, Date.now())
+  const boardMetrics: hs.Metrics = board.metrics(Date.now(), period)
   board.setExternal(period, 'u1', 'praise', 3)
   board.setExternal(period, 'u1', 'praise', '1.5')
   // @ts-expect-error: an external value is a number or a decimal string

@@ -54,12 +54,17 @@ pub fn run(args: &DemoArgs, progress: Progress) -> CliResult<()> {
     for _ in 0..HISTORY {
         first = previous_period(&scheme, &first)?;
     }
+    // The warning window's start; in a period of 20 days or fewer (all of it in the window),
+    // its middle, so the report has tickets to show.
+    let middle = Instant::from_millis(
+        period.start.millis() + (period.end.millis() - period.start.millis()) / 2,
+    );
     let as_of = match &args.as_of {
         Some(a) => parse_instant(a)?,
         None => scheme
             .warning_start(&period)
             .unwrap_or(period.end)
-            .max(period.start),
+            .max(middle),
     };
     if as_of < period.start {
         return Err(Failure::usage(format!(
