@@ -9,7 +9,9 @@
 use hotline_score::Error;
 use pyo3::prelude::*;
 
-/// The Python exception class of a core error: one class per section of the core's error enum.
+/// The Python exception class of a core error: one class per section of the core's error enum,
+/// except `clock_failed` (a clock the calendar cannot serve: `CalendarError`, with its `date`)
+/// and `invalid_partial` (rows of a partial-state table: `DataError`).
 fn class_for(err: &Error) -> &'static str {
     match err {
         Error::InvalidInstant { .. }
@@ -26,17 +28,16 @@ fn class_for(err: &Error) -> &'static str {
         | Error::OverlappingIntervals { .. }
         | Error::UnknownCalendarKey { .. }
         | Error::InvalidCalendarData { .. }
-        | Error::ConflictingDateRules { .. } => "CalendarError",
+        | Error::ConflictingDateRules { .. }
+        | Error::ClockFailed { .. } => "CalendarError",
         Error::InvalidTicket { .. }
         | Error::InvalidTicketJson { .. }
         | Error::DuplicateUnit { .. }
         | Error::InvalidUnitRow { .. }
         | Error::InvalidCityConfig { .. }
-        | Error::NoSuchUnit { .. } => "DataError",
-        Error::InvalidPolicy { .. }
-        | Error::UnknownPolicy { .. }
-        | Error::ClockFailed { .. }
-        | Error::InvalidPartial { .. } => "PolicyError",
+        | Error::NoSuchUnit { .. }
+        | Error::InvalidPartial { .. } => "DataError",
+        Error::InvalidPolicy { .. } | Error::UnknownPolicy { .. } => "PolicyError",
         Error::SchemeInvalid { .. }
         | Error::UnknownPreset { .. }
         | Error::UnitGroupUnknown { .. }

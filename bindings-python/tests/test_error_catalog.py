@@ -40,6 +40,7 @@ FAMILY: dict[str, type[hs.HotlineScoreError]] = {
             "unknown_calendar_key",
             "invalid_calendar_data",
             "conflicting_date_rules",
+            "clock_failed",
         ],
         hs.CalendarError,
     ),
@@ -50,10 +51,11 @@ FAMILY: dict[str, type[hs.HotlineScoreError]] = {
             "invalid_unit_row",
             "invalid_city_config",
             "no_such_unit",
+            "invalid_partial",
         ],
         hs.DataError,
     ),
-    **dict.fromkeys(["invalid_policy", "unknown_policy", "clock_failed", "invalid_partial"], hs.PolicyError),
+    **dict.fromkeys(["invalid_policy", "unknown_policy"], hs.PolicyError),
     **dict.fromkeys(
         [
             "scheme_invalid",

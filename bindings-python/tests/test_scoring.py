@@ -118,7 +118,7 @@ def test_sharded_partials_merge_exactly() -> None:
     assert hs.Partial.from_table(stacked, UNITS).to_json() == whole.to_json()
     scores = SCHEME.score(UNITS, back.finalize(), as_of=AS_OF)
     assert scores.to_json() == hs.score(CITY, SCHEME, as_of=AS_OF).to_json()
-    with pytest.raises(hs.PolicyError) as info:
+    with pytest.raises(hs.DataError) as info:
         hs.Partial.from_table(table.drop_columns(["lead_due"]), UNITS)
     assert (info.value.code, info.value.field) == ("invalid_partial", "lead_due")
     with pytest.raises(hs.DataError) as info2:
@@ -373,7 +373,7 @@ def test_a_deadline_past_the_calendar_data_says_how_to_go_on() -> None:
         '{"at": "2026-12-29T09:30:00+08:00", "type": "dispatched", "unit": "u1"}]}]'
     )
     units = [{"unit": "u1", "group": "units"}]
-    with pytest.raises(hs.PolicyError) as info:
+    with pytest.raises(hs.CalendarError) as info:
         hs.score(tickets, "three-rates", as_of="2026-12-31T12:00:00+08:00", units=units)
     assert (info.value.code, info.value.ticket_id, info.value.date) == ("clock_failed", "T1", "2027-01-01")
     assert "hs.Calendar(predict=True)" in str(info.value)

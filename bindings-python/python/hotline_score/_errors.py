@@ -40,16 +40,18 @@ class InputError(HotlineScoreError, ValueError):
 
 
 class CalendarError(HotlineScoreError, ValueError):
-    """A calendar could not be built or did not cover a date (``out_of_coverage``: see ``date``)."""
+    """A calendar could not be built or did not cover a date (``out_of_coverage``, and
+    ``clock_failed`` for a ticket's clock that needed it: see ``date``)."""
 
 
 class DataError(HotlineScoreError, ValueError):
     """Tickets, events or units that break the rules of SPEC §3 (or a table with a missing or
-    mistyped column): ``ticket_id``, ``event_index``, ``field`` and ``row`` say where."""
+    mistyped column, or partial-state rows, ``invalid_partial``): ``ticket_id``,
+    ``event_index``, ``field`` and ``row`` say where."""
 
 
 class PolicyError(HotlineScoreError, ValueError):
-    """A time-limit policy that could not be read, or a clock that could not be computed."""
+    """A time-limit policy that could not be read (``invalid_policy``, ``unknown_policy``)."""
 
 
 class SchemeError(HotlineScoreError, ValueError):
