@@ -97,6 +97,42 @@ pub(crate) fn problems(
     out
 }
 
+/// A step of a path into a document: a table key or an array index.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Step<'s> {
+    /// A table key.
+    Key(&'s str),
+    /// An array index.
+    Index(usize),
+}
+
+/// The byte offset where the value at `path` starts, when `text` parses and has it (for
+/// problems found after loading, such as one rule hiding another).
+pub(crate) fn offset_of(text: &str, syntax: Syntax, path: &[Step<'_>]) -> Option<usize> {
+    fn walk(root: Part<'_>, path: &[Step<'_>]) -> Option<usize> {
+        let mut part = root;
+        for step in path {
+            part = match *step {
+                Step::Key(key) => part.keys()?.into_iter().find(|(k, _)| *k == key)?.1,
+                Step::Index(i) => part.items()?.into_iter().nth(i)?,
+            };
+        }
+        Some(part.start())
+    }
+    match syntax {
+        Syntax::Toml => {
+            let table = DeTable::parse(text).ok()?;
+            let span = table.span();
+            let root = Spanned::new(span, DeValue::Table(table.into_inner()));
+            walk(Part::Toml(&root), path)
+        }
+        Syntax::Json => {
+            let root = json::parse(text).ok()?;
+            walk(Part::Json(text, &root), path)
+        }
+    }
+}
+
 impl<'a> Part<'a> {
     /// Byte offset where the value starts.
     pub fn start(&self) -> usize {

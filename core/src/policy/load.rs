@@ -2,7 +2,7 @@
 
 use super::{Policy, Rule, RuleLimits};
 use crate::config_file::{self, ConfigKind};
-use crate::document::{self, Part, Raw, Stand, Syntax, TableRules};
+use crate::document::{self, Part, Raw, Stand, Step, Syntax, TableRules};
 use crate::error::{Error, FilePos, Result};
 
 /// The largest policy file read, in bytes (1 MiB; the built-in policies are under 10 KiB).
@@ -36,7 +36,7 @@ impl Policy {
             pos: e.span().map(|s| FilePos::from_offset(text, s.start)),
             reason: e.message().trim().to_owned(),
         })?;
-        policy.with_rules("toml")
+        policy.checked(text, Syntax::Toml)
     }
 
     /// Reads a policy from JSON text (same structure as the TOML form).
@@ -50,11 +50,16 @@ impl Policy {
             }),
             reason: strip_json_position(&e.to_string()),
         })?;
-        policy.with_rules("json")
+        policy.checked(text, Syntax::Json)
     }
 
-    /// This policy if it has a rule: one read from text without any gives no ticket a deadline.
-    fn with_rules(self, format: &str) -> Result<Policy> {
+    /// This policy (read from `text`) if it has a rule — one without any gives no ticket a
+    /// deadline — and no rule's setting of a clock can never apply.
+    fn checked(self, text: &str, syntax: Syntax) -> Result<Policy> {
+        let format = match syntax {
+            Syntax::Toml => "toml",
+            Syntax::Json => "json",
+        };
         if self.rules.is_empty() {
             return Err(Error::InvalidPolicy {
                 format: format.into(),
@@ -62,6 +67,32 @@ impl Policy {
                 reason: "a policy needs at least one rule (`[[rules]]`): without one no ticket \
                          has a deadline"
                     .into(),
+            });
+        }
+        if let Some((j, clock, earlier)) = self.shadowed() {
+            let label = |i: usize| match self.rules.get(i).map(|r| r.name.as_str()) {
+                Some(name) if !name.is_empty() => format!("rule {} (`{name}`)", i + 1),
+                _ => format!("rule {}", i + 1),
+            };
+            let path = [
+                Step::Key("rules"),
+                Step::Index(j),
+                Step::Key("limits"),
+                Step::Key(clock.name()),
+            ];
+            return Err(Error::InvalidPolicy {
+                format: format.into(),
+                pos: document::offset_of(text, syntax, &path)
+                    .map(|offset| FilePos::from_offset(text, offset)),
+                reason: format!(
+                    "{} can never set `{}`: {} before it matches every ticket it matches and \
+                     sets `{}` first (for each clock the first matching rule wins); put the more \
+                     specific rule first",
+                    label(j),
+                    clock.name(),
+                    label(earlier),
+                    clock.name()
+                ),
             });
         }
         Ok(self)
@@ -200,6 +231,34 @@ mod tests {
         let fine =
             "name = \"x\"\n[[rules]]\nlimits.sign = { amount = \"24h\", from = \"dispatched\" }\n";
         assert!(Policy::from_toml_str(fine).is_ok());
+    }
+
+    #[test]
+    fn a_rule_an_earlier_one_hides_is_refused_at_its_setting() {
+        // A catch-all first: complaints would silently get 5 wd (a formats audit).
+        let text = "name = \"x\"\n[[rules]]\nname = \"default\"\nlimits.complete = \"5wd\"\n\
+                    [[rules]]\nname = \"complaints\"\nwhen = { kind = \"complaint\" }\n\
+                    limits.complete = \"15wd\"\n";
+        let e = Policy::from_toml_str(text).unwrap_err();
+        assert_eq!(pos(&e), (8, 19));
+        assert!(
+            e.to_string().contains(
+                "rule 2 (`complaints`) can never set `complete`: rule 1 (`default`) before it"
+            ),
+            "{e}"
+        );
+        assert_eq!(Policy::check_toml_str(text).len(), 1);
+        // Specific first is fine, and so is a general rule that sets other clocks only.
+        let fine = "name = \"x\"\n[[rules]]\nwhen = { kind = \"complaint\" }\n\
+                    limits.complete = \"15wd\"\n[[rules]]\nlimits.complete = \"5wd\"\n";
+        assert!(Policy::from_toml_str(fine).is_ok());
+        let other_clock = "name = \"x\"\n[[rules]]\nlimits.sign = \"24h\"\n[[rules]]\n\
+                           when = { kind = \"complaint\" }\nlimits.complete = \"15wd\"\n";
+        assert!(Policy::from_toml_str(other_clock).is_ok());
+        // JSON: placed at the value too.
+        let json = "{\"name\": \"x\", \"rules\": [\n {\"when\": {\"urgency\": [\"urgent\", \"normal\"]}, \"limits\": {\"reply\": \"2h\"}},\n {\"when\": {\"urgency\": \"urgent\"}, \"limits\": {\"reply\": \"1h\"}}]}";
+        let e = Policy::from_json_str(json).unwrap_err();
+        assert_eq!(pos(&e), (3, 54));
     }
 
     #[test]

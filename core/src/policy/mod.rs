@@ -152,6 +152,23 @@ impl RuleLimits {
 }
 
 impl Policy {
+    /// The first rule setting of a clock that can never apply: `(rule, clock, earlier)`, where
+    /// rule `earlier` matches every ticket and unit rule `rule` matches and sets `clock` first
+    /// (for each clock the first matching rule that sets it wins).
+    pub(crate) fn shadowed(&self) -> Option<(usize, Clock, usize)> {
+        self.rules.iter().enumerate().find_map(|(j, rule)| {
+            Clock::ALL.iter().find_map(|&clock| {
+                rule.limits.get(clock)?;
+                let earlier = self
+                    .rules
+                    .get(..j)?
+                    .iter()
+                    .position(|r| r.limits.get(clock).is_some() && r.when.covers(&rule.when))?;
+                Some((j, clock, earlier))
+            })
+        })
+    }
+
     /// The limits for `ticket` assigned to a unit of group `unit_group`.
     pub fn limits_for(&self, ticket: &crate::ticket::Ticket, unit_group: &str) -> Limits {
         self.limits_for_subject(&Subject {

@@ -83,6 +83,23 @@ impl When {
             })
     }
 
+    /// Whether every subject `other` matches is matched by `self` too (so a rule with `self`
+    /// placed before one with `other` decides every clock both set).
+    pub fn covers(&self, other: &When) -> bool {
+        fn wider<T: PartialEq>(mine: &[T], theirs: &[T]) -> bool {
+            mine.is_empty() || (!theirs.is_empty() && theirs.iter().all(|t| mine.contains(t)))
+        }
+        wider(&self.kind, &other.kind)
+            && wider(&self.urgency, &other.urgency)
+            && wider(&self.channel, &other.channel)
+            && wider(&self.group, &other.group)
+            && self.attributes.iter().all(|(name, values)| {
+                other.attributes.get(name).is_some_and(|theirs| {
+                    !theirs.is_empty() && theirs.iter().all(|t| values.contains(t))
+                })
+            })
+    }
+
     /// Whether the predicate looks only at kind, urgency and group (so its result can be
     /// tabulated once per policy).
     pub fn is_simple(&self) -> bool {
