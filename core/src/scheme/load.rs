@@ -362,6 +362,22 @@ rule = { linear_below_target = { target = 100, slope = 1 } }
     }
 
     #[test]
+    fn negative_points_are_one_problem_not_one_per_rule_value() {
+        // "band points must lie in [0, -100]" followed the real problem (a formats audit).
+        let text = MINI
+            .replace("points = 25\n", "points = -25\n")
+            .replace("full_marks = 25", "full_marks = 1")
+            .replace(
+                "linear_below_target = { target = 100, slope = 1 }",
+                "bands = [{ min = 95, points = 10 }]",
+            );
+        let problems = load(&text, Format::Toml).unwrap_err();
+        let keys: Vec<&str> = problems.iter().map(|p| p.key.as_str()).collect();
+        assert!(keys.contains(&"indicators[0].points"), "{problems:?}");
+        assert!(!keys.iter().any(|k| k.contains("bands")), "{problems:?}");
+    }
+
+    #[test]
     fn a_range_ending_on_a_date_says_the_end_is_exclusive() {
         let text = MINI.replace(
             "period = \"month\"",

@@ -225,11 +225,13 @@ impl Ctx<'_> {
         resolver: &MetricResolver,
     ) -> Option<Rule> {
         let m = spec.points.0;
+        // Outside [0, M]; nothing is when M itself is negative (reported at `points`).
+        let outside = |v: Decimal| m >= Decimal::ZERO && (v > m || v < Decimal::ZERO);
         let rp = with(path, &[k("rule")]);
         let base = spec.kind == IndicatorKind::Base;
         let rule = match &spec.rule {
             RuleSpec::LinearBelowTarget(l) => {
-                if l.floor.0 > m || l.floor.0 < Decimal::ZERO {
+                if outside(l.floor.0) {
                     self.problem(
                         &with(&rp, &[k("linear_below_target"), k("floor")]),
                         "invalid_value",
@@ -306,7 +308,7 @@ impl Ctx<'_> {
                             None,
                         ),
                     }
-                    if b.points.0 > m || b.points.0 < Decimal::ZERO {
+                    if outside(b.points.0) {
                         self.problem(
                             &with(&here, &[k("points")]),
                             "invalid_value",
@@ -329,7 +331,7 @@ impl Ctx<'_> {
                 }
             }
             RuleSpec::RedLine(r) => {
-                if r.below.0 > m || r.below.0 < Decimal::ZERO {
+                if outside(r.below.0) {
                     self.problem(
                         &with(&rp, &[k("red_line"), k("below")]),
                         "invalid_value",
@@ -351,7 +353,7 @@ impl Ctx<'_> {
                         "a floor applies to base indicators only".into(),
                         None,
                     );
-                } else if p.floor.0 > m || p.floor.0 < Decimal::ZERO {
+                } else if outside(p.floor.0) {
                     self.problem(
                         &fp,
                         "invalid_value",
