@@ -118,19 +118,25 @@ pub fn offset_in_string(
     let literal = raw_text.starts_with('\'');
     let mut idx = 0usize;
     let bytes = raw_text.as_bytes();
-    while idx < target && pos < raw_text.len() {
+    loop {
+        // A line-ending backslash skips whitespace and yields no character, also right before
+        // the target (which then lies after it).
+        while !literal
+            && bytes.get(pos) == Some(&b'\\')
+            && matches!(bytes.get(pos + 1), Some(b'\n' | b'\r' | b' ' | b'\t'))
+        {
+            pos += 1;
+            while matches!(bytes.get(pos), Some(b'\n' | b'\r' | b' ' | b'\t')) {
+                pos += 1;
+            }
+        }
+        if idx >= target || pos >= raw_text.len() {
+            break;
+        }
         if !literal && bytes.get(pos) == Some(&b'\\') {
             match bytes.get(pos + 1) {
                 Some(b'u') => pos += 6,
                 Some(b'U') => pos += 10,
-                Some(b'\n' | b'\r' | b' ' | b'\t') => {
-                    // Line-ending backslash: skips whitespace, yields no character.
-                    pos += 1;
-                    while matches!(bytes.get(pos), Some(b'\n' | b'\r' | b' ' | b'\t')) {
-                        pos += 1;
-                    }
-                    continue;
-                }
                 _ => pos += 2,
             }
             idx += 1;
@@ -188,5 +194,11 @@ mod tests {
         let text = "{\"f\": \"\\u00e9 + y\"}";
         let off = offset_in_string(text, &(6..18), "é + y", 1, 5);
         assert_eq!(&text[off..off + 1], "y");
+        // A name right after a line-ending backslash (it was placed on the backslash).
+        let text = "x = \"\"\"\na + \\\n     dued + b\"\"\"";
+        let off = offset_in_string(text, &(4..text.len()), "a + dued + b", 1, 5);
+        assert_eq!(&text[off..off + 4], "dued");
+        let off = offset_in_string(text, &(4..text.len()), "a + dued + b", 1, 12);
+        assert_eq!(&text[off..off + 1], "b");
     }
 }
