@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use hotline_score::board::{Board as CoreBoard, BoardBuilder, Ingest, Input, TicketHeader};
 use hotline_score::metrics::DueAnchor;
-use hotline_score::ticket::{EventRow, Mode, TicketErrorKind, load_json};
+use hotline_score::ticket::{Mode, TicketErrorKind, event_from_json, load_json};
 use hotline_score::{Calendar as CoreCalendar, Error as CoreError, Policy as CorePolicy};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -21,7 +21,6 @@ use crate::instant::When;
 use crate::json::{self, JsonValue};
 use crate::metrics::{PeriodArg, PeriodOut, period_in, period_out};
 use crate::policy::Policy;
-use crate::rows;
 use crate::scheme::Scheme;
 use crate::task::Work;
 use crate::ticket::{TicketSet, Tickets, Unit, core_units};
@@ -68,11 +67,6 @@ fn builder(o: &Opts<BoardOptions<'_>>) -> Fallible<BoardBuilder> {
     Ok(b)
 }
 
-/// A value given as JSON through `JSON.stringify`, read by serde into `T`.
-fn read<T: serde::de::DeserializeOwned>(field: &str, v: &Value) -> Fallible<T> {
-    T::deserialize(v).map_err(|e| bad_arg(field, format!("`{field}`: {e}")))
-}
-
 /// A ticket error at `row` (an item's index in a batch; none for a single item) instead of the
 /// row the one-ticket reader gave.
 fn at_row(e: CoreError, row: Option<usize>) -> CoreError {
@@ -94,21 +88,17 @@ fn at_row(e: CoreError, row: Option<usize>) -> CoreError {
     }
 }
 
-/// An event object (the flat form of a ticket's events) as event `index` of `ticket_id`,
-/// converted by the core's cell reader (typed errors name the ticket, event and field; a cell
-/// of the wrong JavaScript type is `malformed_value`, as in `fromRows`).
+/// An event object (a ticket's event in the form of `fromObjects`) as event `index` of
+/// `ticket_id`, read by the core's JSON event reader: typed errors name the ticket, event and
+/// field (an unknown key is `unknown_field`, a value of the wrong type `malformed_value`), as
+/// in `fromObjects`.
 fn event_of(
     ticket_id: &str,
     index: usize,
     v: &Value,
     row: Option<usize>,
 ) -> Fallible<hotline_score::ticket::Event> {
-    if let Some(e) = rows::event_problem(ticket_id, index, v, row) {
-        return Err(e.into());
-    }
-    let mut event: EventRow = read("event", v)?;
-    event.ticket_id = ticket_id.to_owned();
-    event.to_event(index).map_err(|e| at_row(e, row).into())
+    event_from_json(ticket_id, index, v.clone()).map_err(|e| at_row(e, row).into())
 }
 
 /// A whole ticket object, validated by the core's JSON reader (errors at `row`).

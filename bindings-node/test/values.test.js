@@ -112,7 +112,9 @@ test('board items are read as fromObjects reads tickets: typed errors naming tic
     { code: 'malformed_value', ticketId: 'T1', field: 'attributes.district' })
   throwsWith(() => board.register({ ...T('T1'), events: [] }), { code: 'unknown_field', ticketId: 'T1', field: 'events' })
   assert.equal(board.register({ id: 'T1', kind: 'help', received_at: received }), 'accepted')
-  throwsWith(() => board.ingest('T1', { ...dispatched, unit: 5 }), { code: 'malformed_value', ticketId: 'T1', eventIndex: 0, field: 'unit' })
+  throwsWith(() => board.ingest('T1', { ...dispatched, unit: true }), { code: 'malformed_value', ticketId: 'T1', eventIndex: 0, field: 'unit' })
+  // An unknown key is the ticket's unknown_field, as in fromObjects (it was a bare invalid_argument).
+  throwsWith(() => board.ingest('T1', { ...dispatched, colour: 'red' }), { code: 'unknown_field', ticketId: 'T1', eventIndex: 0, field: 'colour' })
   const out = board.ingestBatch([
     { input: 'ticket', id: 'T2', kind: 'help', received_at: received },
     { input: 'ticket', id: 'T3', kind: 'help', received_at: '2026-03-02 09:00' },

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use hotline_score::Calendar as CoreCalendar;
 use hotline_score::Error;
 use hotline_score::board::{Board as CoreBoard, BoardBuilder, Ingest, Input, TicketHeader};
-use hotline_score::ticket::{Event, EventRow, Mode, Ticket, TicketSet, load_json};
+use hotline_score::ticket::{Event, Mode, Ticket, TicketSet, event_from_json, load_json};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 use serde::Deserialize;
@@ -187,18 +187,8 @@ fn header_of(value: Value, at: &Spot) -> Result<TicketHeader, Refusal> {
 /// row it is, so that errors name the ticket, the field and the event's index (the one it takes
 /// when appended to the ticket's events on the board).
 fn event_of(board: &CoreBoard, ticket_id: &str, value: Value, at: &Spot) -> Result<Event, Refusal> {
-    if value.get("ticket_id").is_some() {
-        return Err(at.input(
-            "ticket_id",
-            Some(ticket_id),
-            "unknown field `ticket_id` (an event inside a ticket has no ticket_id)",
-        ));
-    }
-    let mut row =
-        EventRow::deserialize(&value).map_err(|e| at.input("event", Some(ticket_id), e))?;
-    row.ticket_id = ticket_id.to_owned();
     let index = board.ticket(ticket_id).map_or(0, |t| t.events.len());
-    row.to_event(index).map_err(|mut e| {
+    event_from_json(ticket_id, index, value).map_err(|mut e| {
         if let Error::InvalidTicket { row, .. } = &mut e {
             *row = at.row;
         }

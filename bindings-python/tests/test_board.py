@@ -47,15 +47,18 @@ def test_single_events_and_refusals() -> None:
     assert (info.value.code, info.value.ticket_id) == ("board_unknown_ticket", "T9")
     with pytest.raises(hs.DataError):
         board.ingest("T1", {"at": "2026-03-02T10:00:00+08:00", "type": "signed", "unit": "u7"})
-    # An event is read as the events-table row it is: the core's own error, naming the ticket,
-    # the field and the index the event would take.
+    # An event is read as an event of load_json's tickets: the core's own error, naming the
+    # ticket, the field and the index the event would take.
     with pytest.raises(hs.DataError) as info:
         board.ingest("T1", {"at": "2026-03-02T10:00:00+08:00", "type": "teleported"})
     err = info.value
     assert (err.code, err.ticket_id, err.event_index, err.field) == ("unknown_event_type", "T1", 1, "type")
-    with pytest.raises(hs.InputError) as info:
+    # An unknown key is the ticket's unknown_field, named, as load_json gives it (it was
+    # invalid_input with field "event" and no event index).
+    with pytest.raises(hs.DataError) as info:
         board.ingest("T1", {"at": "2026-03-02T10:00:00+08:00", "type": "signed", "unti": "u1"})
-    assert (info.value.code, info.value.field) == ("invalid_input", "event")
+    err = info.value
+    assert (err.code, err.ticket_id, err.event_index, err.field) == ("unknown_field", "T1", 1, "unti")
     standings = board.standings("2026-03-02T10:00:00+08:00").to_python()
     assert standings["groups"][0]["units"][0]["rank"] == 1
 

@@ -185,6 +185,18 @@ fn read_ticket(value: Value) -> Result<(Ticket, Option<Violation>), Violation> {
     Ok((ticket, None))
 }
 
+/// One event object in the JSON form of [`load_json`], read as event `index` of ticket
+/// `ticket_id`: the checks and errors of an event inside a ticket (unknown fields such as
+/// `ticket_id`, values of the wrong type, the fields of its type), for callers that take events
+/// one at a time (the bindings' boards). The rules between events are the caller's.
+pub fn event_from_json(
+    ticket_id: &str,
+    index: usize,
+    value: Value,
+) -> crate::Result<crate::ticket::Event> {
+    read_event(index, value).map_err(|v| v.into_error(ticket_id, None))
+}
+
 fn read_event(index: usize, value: Value) -> Result<crate::ticket::Event, Violation> {
     let map =
         object(value, "a JSON object (an event)").map_err(|k| Violation::event(index, "", k))?;
