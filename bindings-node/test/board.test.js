@@ -286,7 +286,7 @@ test('setExternal: an external metric feeds the indicator that reads it', () => 
   board.setExternal({ start: '2026-04-01T00:00:00+08:00', end: '2026-07-01T00:00:00+08:00', label: '2026-Q2' }, unit, 'praise', 1)
   assert.equal(praise().value, '5')
   assert.deepEqual(hs.Board.restoreSync(board.snapshotSync(), options).scores(asOf), board.scores(asOf))
-  assert.throws(() => board.setExternal(period, unit, 'not_declared', 1), { code: 'unknown_external_metric' })
+  assert.throws(() => board.setExternal(period, unit, 'not_declared', 1), { code: 'unknown_external_metric', field: 'not_declared' })
   assert.throws(() => board.setExternal(period, unit, 'praise', 'lots'), { code: 'invalid_argument', field: 'value' })
   // Exact: a value that would have to be rounded is refused, not rounded.
   assert.throws(() => board.setExternal(period, unit, 'praise', '0.12345678901234567890123456789'), { code: 'invalid_argument', field: 'value' })

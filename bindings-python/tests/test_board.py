@@ -221,7 +221,7 @@ def test_period_metrics_and_external() -> None:
     assert board.scores(AS_OF).to_json() == scored.to_json()
     with pytest.raises(hs.SchemeError) as info:
         board.set_external(Q1, unit, "bribes", 1)
-    assert info.value.code == "unknown_external_metric"
+    assert (info.value.code, info.value.field) == ("unknown_external_metric", "bribes")
     with pytest.raises(hs.BoardError) as info:
         board.set_external(Q1, "atlantis", "praise", 1)
     assert info.value.code == "board_unknown_unit"

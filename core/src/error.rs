@@ -668,9 +668,9 @@ impl Error {
                 },
                 None => ErrorContext::default(),
             },
-            Error::UnitGroupUnknown { .. }
-            | Error::MetricsForUnknownUnit { .. }
-            | Error::UnknownExternalMetric { .. } => field("unit"),
+            Error::UnitGroupUnknown { .. } | Error::MetricsForUnknownUnit { .. } => field("unit"),
+            // The name is what is wrong (the unit is in the message).
+            Error::UnknownExternalMetric { name, .. } => field(name),
             Error::UnitNotScored { .. } => field("units"),
             Error::SchemeLacks { feature } => field(feature),
 
