@@ -192,8 +192,12 @@ impl Checker<'_> {
         } else {
             let known = self.known.get_or_insert_with(|| resolver.names());
             let suggestion = closest(name, known.iter().map(String::as_str));
+            let hint = resolver
+                .unknown_hint(name)
+                .map(|h| format!("; {h}"))
+                .unwrap_or_default();
             let message = format!(
-                "unknown name `{name}`{}",
+                "unknown name `{name}`{}{hint}",
                 did_you_mean(suggestion.as_deref())
             );
             (message, suggestion)

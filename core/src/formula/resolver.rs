@@ -11,6 +11,10 @@ pub trait Resolver {
     fn resolve(&self, name: &str) -> Option<(usize, ValueType)>;
     /// Every known name, for "did you mean …" suggestions.
     fn names(&self) -> Vec<String>;
+    /// What to do about the unknown `name`, when the context knows (appended to the message).
+    fn unknown_hint(&self, _name: &str) -> Option<String> {
+        None
+    }
 }
 
 /// A resolver over a fixed list of names: the `i`-th entry lives in slot `i`.

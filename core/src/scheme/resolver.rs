@@ -163,6 +163,13 @@ impl Resolver for MetricResolver {
         out.extend(self.external.iter().map(|e| format!("ext.{e}")));
         out
     }
+
+    fn unknown_hint(&self, name: &str) -> Option<String> {
+        let rest = name.strip_prefix("ext.")?;
+        Some(format!(
+            "an external metric is declared first: add \"{rest}\" to the scheme's `external` list"
+        ))
+    }
 }
 
 #[cfg(test)]
@@ -203,6 +210,14 @@ mod tests {
         let f = Formula::compile("ext.kb", &r, ValueType::Number).unwrap();
         assert_eq!(f.eval(&slots), Value::NoData);
         assert!(r.resolve("ext.other").is_none());
+        // An undeclared external metric says where to declare it (a formats audit).
+        let problems = Formula::compile("ext.other + 1", &r, ValueType::Number).unwrap_err();
+        assert!(
+            problems.iter().any(|p| p
+                .message
+                .contains("add \"other\" to the scheme's `external` list")),
+            "{problems:?}"
+        );
         assert!(r.resolve("lead.nope").is_none());
         assert!(r.names().contains(&"assisting.due".to_owned()));
         // Filling a few slots leaves the others as they were.
