@@ -27,8 +27,8 @@ fn error_object<'e>(env: &'e Env, err: &CoreError) -> Result<Object<'e>> {
     // loaded): how to go on, in JavaScript terms.
     if err.beyond_coverage().is_some() {
         message.push_str(
-            " (in Node: new Calendar({ prc: true, predict: true }), or dataFiles with the next \
-             year's notice, docs/calendar-data.md)",
+            " (in Node, for a date after the data: new Calendar({ prc: true, predict: true }); \
+             for any date: dataFiles with that year's notice, docs/calendar-data.md)",
         );
     }
     let mut obj = env.create_error(Error::new(Status::GenericFailure, message))?;

@@ -82,8 +82,8 @@ pub fn to_py(py: Python<'_>, err: Error) -> PyErr {
     // loaded): how to go on, in Python terms.
     if err.beyond_coverage().is_some() {
         message.push_str(
-            " (in Python: hs.Calendar(predict=True), or data_files=[...] with the next year's \
-             notice, docs/calendar-data.md)",
+            " (in Python, for a date after the data: hs.Calendar(predict=True); for any date: \
+             data_files=[...] with that year's notice, docs/calendar-data.md)",
         );
     }
     convert(py, err, &message)

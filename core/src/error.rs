@@ -90,7 +90,7 @@ pub enum Error {
     // --- calendar -------------------------------------------------------------------------
     /// A computation needed a date outside the calendar's coverage (data not known for it).
     #[error(
-        "date {date} is outside the calendar's coverage; load calendar data for it or opt in to predict mode"
+        "date {date} is outside the calendar's coverage; load calendar data for it, or, for a date after the data, opt in to predict mode"
     )]
     OutOfCoverage {
         /// The first date needed that the calendar does not cover.

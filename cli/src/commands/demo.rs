@@ -59,12 +59,11 @@ pub fn run(args: &DemoArgs, progress: Progress) -> CliResult<()> {
     let middle = Instant::from_millis(
         period.start.millis() + (period.end.millis() - period.start.millis()) / 2,
     );
+    let window = scheme.warning_start(&period).unwrap_or(period.end);
     let as_of = match &args.as_of {
         Some(a) => parse_instant(a)?,
-        None => scheme
-            .warning_start(&period)
-            .unwrap_or(period.end)
-            .max(middle),
+        None if window > period.start => window,
+        None => middle,
     };
     if as_of < period.start {
         return Err(Failure::usage(format!(
