@@ -197,4 +197,62 @@ mod tests {
             assert!(serde_json::from_str::<When>(bad).is_err(), "{bad}");
         }
     }
+
+    /// A small `When` from bit masks over two values per key (empty = any), for the property
+    /// test below.
+    fn when_of(kinds: u8, urgencies: u8, channels: u8, groups: u8, attrs: Option<u8>) -> When {
+        fn pick<T: Clone>(mask: u8, values: &[T]) -> Vec<T> {
+            values
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| mask & (1 << i) != 0)
+                .map(|(_, v)| v.clone())
+                .collect()
+        }
+        let two = |a: &str, b: &str| [a.to_owned(), b.to_owned()];
+        When {
+            kind: pick(kinds, &[Kind::Consult, Kind::Complaint]),
+            urgency: pick(urgencies, &[Urgency::Normal, Urgency::Urgent]),
+            channel: pick(channels, &two("phone", "province")),
+            group: pick(groups, &two("counties", "departments")),
+            attributes: attrs
+                .map(|m| {
+                    [(
+                        "district".to_owned(),
+                        pick(m.max(1), &two("hubin", "lingbao")),
+                    )]
+                    .into()
+                })
+                .unwrap_or_default(),
+        }
+    }
+
+    proptest::proptest! {
+        /// `covers` is sound: whenever `a` covers `b`, every subject `b` matches `a` matches
+        /// (so a rule refused as hidden could never have applied).
+        #[test]
+        fn covers_means_every_match_of_the_later_is_a_match_of_the_earlier(
+            a in (0u8..4, 0u8..4, 0u8..4, 0u8..4, proptest::option::of(0u8..4)),
+            b in (0u8..4, 0u8..4, 0u8..4, 0u8..4, proptest::option::of(0u8..4)),
+        ) {
+            let (a, b) = (when_of(a.0, a.1, a.2, a.3, a.4), when_of(b.0, b.1, b.2, b.3, b.4));
+            if a.covers(&b) {
+                for kind in [Kind::Consult, Kind::Complaint] {
+                    for urgency in [Urgency::Normal, Urgency::Urgent] {
+                        for channel in ["phone", "province"] {
+                            for group in ["counties", "departments"] {
+                                for district in [None, Some("hubin"), Some("lingbao")] {
+                                    let attrs: BTreeMap<String, String> = district
+                                        .map(|d| [("district".to_owned(), d.to_owned())].into())
+                                        .unwrap_or_default();
+                                    let s = Subject { kind, urgency, channel, group, attributes: &attrs };
+                                    proptest::prop_assert!(!b.matches(&s) || a.matches(&s));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
