@@ -44,8 +44,8 @@ pub(crate) struct Fingerprint {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calendar_dates: Option<[String; 2]>,
     /// The calendar's exact working hours over `calendar_dates` ([`calendar_hours_hash`]).
-    /// Absent from snapshots written before 2026-12-01 evening: those compare working time per 3-hour
-    /// slice only.
+    /// Absent from snapshots written before the evening of 2026-12-01: those compare working
+    /// time per 3-hour slice only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calendar_hours: Option<String>,
     pub policy: String,
