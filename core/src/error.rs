@@ -369,6 +369,8 @@ pub enum Error {
     BoardPeriodClosed {
         /// The ticket.
         ticket_id: String,
+        /// The index the event would take in the ticket's log (appended).
+        event_index: usize,
         /// The event's instant.
         at: crate::instant::Instant,
         /// End of the last closed period.
@@ -675,10 +677,18 @@ impl Error {
             Error::SchemeLacks { feature } => field(feature),
 
             // --- board ---
-            Error::BoardUnknownTicket { ticket_id }
-            | Error::BoardPeriodClosed { ticket_id, .. } => ErrorContext {
+            Error::BoardUnknownTicket { ticket_id } => ErrorContext {
                 ticket_id: Some(ticket_id.clone()),
                 ..ErrorContext::default()
+            },
+            Error::BoardPeriodClosed {
+                ticket_id,
+                event_index,
+                ..
+            } => ErrorContext {
+                ticket_id: Some(ticket_id.clone()),
+                event_index: Some(*event_index),
+                ..field("at")
             },
             Error::BoardTicketConflict {
                 ticket_id,
@@ -937,6 +947,7 @@ mod tests {
             },
             Error::BoardPeriodClosed {
                 ticket_id: s(),
+                event_index: 0,
                 at: t,
                 closed_through: t,
             },

@@ -216,6 +216,7 @@ impl Board {
         {
             return Err(Error::BoardPeriodClosed {
                 ticket_id: ticket_id.to_owned(),
+                event_index: events.len(),
                 at: event.at,
                 closed_through: ct,
             });
