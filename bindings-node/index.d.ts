@@ -355,7 +355,8 @@ export declare class Board {
   /**
    * Ingests a batch of items in order — `{ input: 'ticket', ...header }` or
    * `{ input: 'event', ticket_id, event }` — one outcome per item (a rejected item does not
-   * stop the batch).
+   * stop the batch). Events the rules between events refused are tried again at the end, a
+   * ticket's together (out of order, or valid only together), and are then accepted.
    */
   ingestBatch(items: Array<({ input: 'ticket' } & Omit<TicketObject, 'events'>) | { input: 'event'; ticket_id: string; event: EventObject }>): Array<IngestOutcome>
   /**

@@ -271,8 +271,45 @@ fn outcomes<'e>(env: &'e Env, list: Vec<Fallible<Ingest>>) -> Result<Unknown<'e>
     Ok(arr.to_unknown())
 }
 
+/// Items read for the core's `ingest_batch` (in order, each its own transaction, then the events
+/// the rules refused tried again, a ticket's together); an item that cannot be read keeps its
+/// error as its outcome.
+#[derive(Default)]
+struct Read {
+    inputs: Vec<Input>,
+    slots: Vec<Fallible<()>>,
+    /// Events read so far per ticket.
+    events: std::collections::HashMap<String, usize>,
+}
+
+impl Read {
+    /// The index the next event of `ticket_id` takes when appended.
+    fn index_of(&self, board: &CoreBoard, ticket_id: &str) -> usize {
+        Board::index_of_next(board, ticket_id) + self.events.get(ticket_id).copied().unwrap_or(0)
+    }
+
+    fn push(&mut self, input: Fallible<Input>) {
+        let slot = input.map(|input| {
+            if let Input::Event { ticket_id, .. } = &input {
+                *self.events.entry(ticket_id.clone()).or_default() += 1;
+            }
+            self.inputs.push(input);
+        });
+        self.slots.push(slot);
+    }
+
+    /// Ingests what was read: one outcome per item.
+    fn ingest(self, board: &mut CoreBoard) -> Vec<Fallible<Ingest>> {
+        let mut outcomes = board.ingest_batch(self.inputs).into_iter();
+        self.slots
+            .into_iter()
+            .map(|slot| slot.map(|()| outcomes.next().unwrap_or(Ingest::Duplicate)))
+            .collect()
+    }
+}
+
 /// One item of `ingestBatch`, read on its own (errors name the item's field).
-fn batch_item(board: &CoreBoard, i: usize, item: &Value) -> Fallible<Input> {
+fn batch_item(board: &CoreBoard, read: &Read, i: usize, item: &Value) -> Fallible<Input> {
     match item.get("input").and_then(Value::as_str) {
         Some("event") => {
             let Value::Object(map) = item else {
@@ -305,10 +342,11 @@ fn batch_item(board: &CoreBoard, i: usize, item: &Value) -> Fallible<Input> {
                     format!("`items[{i}]`: an event item needs an `event`"),
                 )
             })?;
-            let index = Board::index_of_next(board, ticket_id);
-            event_of(ticket_id, index, event, Some(i)).map(|event| Input::Event {
-                ticket_id: ticket_id.to_owned(),
-                event,
+            event_of(ticket_id, read.index_of(board, ticket_id), event, Some(i)).map(|event| {
+                Input::Event {
+                    ticket_id: ticket_id.to_owned(),
+                    event,
+                }
             })
         }
         Some("ticket") => {
@@ -322,14 +360,6 @@ fn batch_item(board: &CoreBoard, i: usize, item: &Value) -> Fallible<Input> {
             "items",
             format!("`items[{i}].input` must be 'ticket' or 'event'"),
         )),
-    }
-}
-
-/// Ingests one input.
-fn apply(board: &mut CoreBoard, input: Input) -> Ingest {
-    match input {
-        Input::Ticket(header) => board.register(header),
-        Input::Event { ticket_id, event } => board.ingest(&ticket_id, event),
     }
 }
 
@@ -443,7 +473,8 @@ impl Board {
 
     /// Ingests a batch of items in order — `{ input: 'ticket', ...header }` or
     /// `{ input: 'event', ticket_id, event }` — one outcome per item (a rejected item does not
-    /// stop the batch).
+    /// stop the batch). Events the rules between events refused are tried again at the end, a
+    /// ticket's together (out of order, or valid only together), and are then accepted.
     #[napi(catch_unwind, ts_return_type = "Array<IngestOutcome>")]
     pub fn ingest_batch<'e>(
         &self,
@@ -457,11 +488,12 @@ impl Board {
             return enter(env, || Err(bad_arg("items", "`items` must be an array")));
         };
         let mut board = self.lock();
-        let mut out = Vec::with_capacity(items.len());
+        let mut read = Read::default();
         for (i, item) in items.iter().enumerate() {
-            let input = batch_item(&board, i, item);
-            out.push(input.map(|input| apply(&mut board, input)));
+            let input = batch_item(&board, &read, i, item);
+            read.push(input);
         }
+        let out = read.ingest(&mut board);
         self.account(env, &board);
         drop(board);
         outcomes(env, out)
@@ -496,17 +528,17 @@ impl Board {
             .unwrap_or_default()
             .to_owned();
         let mut board = self.lock();
-        let mut out = Vec::with_capacity(events.len() + 1);
-        let head = header_of(&header, None).map(Input::Ticket);
-        out.push(head.map(|input| apply(&mut board, input)));
+        let mut read = Read::default();
+        read.push(header_of(&header, None).map(Input::Ticket));
         for event in &events {
-            let index = Self::index_of_next(&board, &ticket_id);
+            let index = read.index_of(&board, &ticket_id);
             let input = event_of(&ticket_id, index, event, None).map(|event| Input::Event {
                 ticket_id: ticket_id.clone(),
                 event,
             });
-            out.push(input.map(|input| apply(&mut board, input)));
+            read.push(input);
         }
+        let out = read.ingest(&mut board);
         self.account(env, &board);
         drop(board);
         outcomes(env, out)

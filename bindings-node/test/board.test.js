@@ -291,3 +291,28 @@ test('setExternal: an external metric feeds the indicator that reads it', () => 
   // Exact: a value that would have to be rounded is refused, not rounded.
   assert.throws(() => board.setExternal(period, unit, 'praise', '0.12345678901234567890123456789'), { code: 'invalid_argument', field: 'value' })
 })
+
+test('a batch takes events valid only together (a late return and its decision after the sign-for)', () => {
+  const units = [{ unit: 'u1', group: 'units' }]
+  const header = { id: 'T1', kind: 'help', received_at: '2026-03-02T09:00:00+08:00' }
+  const events = [
+    { at: '2026-03-02T09:10:00+08:00', type: 'dispatched', unit: 'u1', event_id: 'e0' },
+    { at: '2026-03-02T09:20:00+08:00', type: 'returned', unit: 'u1', reason: 'x', event_id: 'e1' },
+    { at: '2026-03-02T09:30:00+08:00', type: 'return_decided', unit: 'u1', accepted: false, event_id: 'e2' },
+    { at: '2026-03-02T09:40:00+08:00', type: 'signed', unit: 'u1', event_id: 'e3' }
+  ]
+  const board = new hs.Board({ units, scheme: hs.Scheme.preset('three-rates') })
+  board.register(header)
+  assert.deepEqual([0, 3].map((i) => board.ingest('T1', events[i])), ['accepted', 'accepted'])
+  // Each alone breaks the log (a board audit: the board could never hold it) ...
+  assert.throws(() => board.ingest('T1', events[1]), { code: 'sign_after_return' })
+  // ... a batch tries the refused events of a ticket again together once the rest is in.
+  const out = board.ingestBatch([1, 2].map((i) => ({ input: 'event', ticket_id: 'T1', event: events[i] })))
+  assert.deepEqual(out.map((o) => o.status), ['accepted', 'accepted'])
+  const asOf = '2026-03-03T00:00:00+08:00'
+  const whole = hs.Tickets.fromObjectsSync([{ ...header, events }], { units })
+  const period = board.periodAt(asOf)
+  const batch = new hs.Evaluator(units).partialSync(whole, { period, asOf }).finalize(units)
+  assert.deepEqual(board.metrics(asOf), batch)
+  assert.equal(batch.units.u1.lead.returns_rejected, 1)
+})

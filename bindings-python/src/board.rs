@@ -7,6 +7,7 @@
 //! serialize. The lock is only ever waited for with the GIL released (inside [`Board::with`]),
 //! so a thread holding it can always get the GIL back.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use hotline_score::Calendar as CoreCalendar;
@@ -183,11 +184,10 @@ fn header_of(value: Value, at: &Spot) -> Result<TicketHeader, Refusal> {
     }
 }
 
-/// An event of `ticket_id` (the JSON form: `{"at": …, "type": …, …}`), read as the events-table
-/// row it is, so that errors name the ticket, the field and the event's index (the one it takes
-/// when appended to the ticket's events on the board).
-fn event_of(board: &CoreBoard, ticket_id: &str, value: Value, at: &Spot) -> Result<Event, Refusal> {
-    let index = board.ticket(ticket_id).map_or(0, |t| t.events.len());
+/// An event of `ticket_id` (the JSON form: `{"at": …, "type": …, …}`), read as event `index` of
+/// its ticket (the index it takes when appended on the board), so that errors name the ticket,
+/// the field and the event.
+fn event_of(ticket_id: &str, index: usize, value: Value, at: &Spot) -> Result<Event, Refusal> {
     event_from_json(ticket_id, index, value).map_err(|mut e| {
         if let Error::InvalidTicket { row, .. } = &mut e {
             *row = at.row;
@@ -198,7 +198,7 @@ fn event_of(board: &CoreBoard, ticket_id: &str, value: Value, at: &Spot) -> Resu
 
 /// A batch item: `{"input": "ticket", <header>}` or `{"input": "event", "ticket_id": …,
 /// "event": {…}}`.
-fn input_of(board: &CoreBoard, value: Value, at: &Spot) -> Result<Input, Refusal> {
+fn input_of(value: Value, at: &Spot, index_of: &dyn Fn(&str) -> usize) -> Result<Input, Refusal> {
     match value.get("input").and_then(Value::as_str) {
         Some("ticket") => {
             let Value::Object(mut map) = value else {
@@ -241,7 +241,7 @@ fn input_of(board: &CoreBoard, value: Value, at: &Spot) -> Result<Input, Refusal
                 name: format!("{}[\"event\"]", at.name),
                 row: at.row,
             };
-            let event = event_of(board, &ticket_id, event, &spot)?;
+            let event = event_of(&ticket_id, index_of(&ticket_id), event, &spot)?;
             Ok(Input::Event { ticket_id, event })
         }
         _ => Input::deserialize(&value).map_err(|e| at.input("input", None, e)),
@@ -256,10 +256,18 @@ enum Item {
     Any(Result<Value, PyErr>),
 }
 
-/// Ingests `items` in order under the board's lock, each on its own: one outcome per item.
+/// Ingests `items` under the board's lock with the core's `ingest_batch` (in order, each its own
+/// transaction, then the events the rules refused tried again, a ticket's together): one
+/// outcome per item; an item that cannot be read is refused with its own error.
 fn ingest_items(board: &mut CoreBoard, items: Vec<(Item, Spot)>) -> Vec<Result<Ingest, Refusal>> {
-    let mut out = Vec::with_capacity(items.len());
+    // Events read so far per ticket: an event's index is the one it takes when appended.
+    let mut read: HashMap<String, usize> = HashMap::new();
+    let mut inputs = Vec::with_capacity(items.len());
+    let mut slots = Vec::with_capacity(items.len());
     for (item, at) in items {
+        let index_of = |id: &str| {
+            board.ticket(id).map_or(0, |t| t.events.len()) + read.get(id).copied().unwrap_or(0)
+        };
         let input = match item {
             Item::Header(v) => v
                 .map_err(Refusal::Python)
@@ -267,18 +275,24 @@ fn ingest_items(board: &mut CoreBoard, items: Vec<(Item, Spot)>) -> Vec<Result<I
                 .map(Input::Ticket),
             Item::Event(ticket_id, v) => v
                 .map_err(Refusal::Python)
-                .and_then(|v| event_of(board, &ticket_id, v, &at))
+                .and_then(|v| event_of(&ticket_id, index_of(&ticket_id), v, &at))
                 .map(|event| Input::Event { ticket_id, event }),
             Item::Any(v) => v
                 .map_err(Refusal::Python)
-                .and_then(|v| input_of(board, v, &at)),
+                .and_then(|v| input_of(v, &at, &index_of)),
         };
-        out.push(input.map(|input| match input {
-            Input::Ticket(header) => board.register(header),
-            Input::Event { ticket_id, event } => board.ingest(&ticket_id, event),
+        slots.push(input.map(|input| {
+            if let Input::Event { ticket_id, .. } = &input {
+                *read.entry(ticket_id.clone()).or_default() += 1;
+            }
+            inputs.push(input);
         }));
     }
-    out
+    let mut outcomes = board.ingest_batch(inputs).into_iter();
+    slots
+        .into_iter()
+        .map(|slot| slot.map(|()| outcomes.next().unwrap_or(Ingest::Duplicate)))
+        .collect()
 }
 
 /// Counts of outcomes, and every rejection with its error.
@@ -502,7 +516,8 @@ impl Board {
             row: None,
         };
         let r = self.with(py, |board| {
-            event_of(board, ticket_id, value, &at).map(|e| board.ingest(ticket_id, e))
+            let index = board.ticket(ticket_id).map_or(0, |t| t.events.len());
+            event_of(ticket_id, index, value, &at).map(|e| board.ingest(ticket_id, e))
         });
         single(py, r)
     }
@@ -510,7 +525,9 @@ impl Board {
     /// Ingests a batch in order, each item its own transaction: dicts in the core's JSON form,
     /// `{"input": "ticket", <header>}` or `{"input": "event", "ticket_id": …, "event": {…}}`.
     /// One outcome per item: an item that cannot be read is rejected with its error (naming
-    /// `inputs[i]`, `row` = i) and does not stop the batch.
+    /// `inputs[i]`, `row` = i) and does not stop the batch. Events the rules between events
+    /// refused are tried again at the end, a ticket's together (out of order, or valid only
+    /// together), and are then accepted.
     fn ingest_batch<'py>(
         &self,
         py: Python<'py>,

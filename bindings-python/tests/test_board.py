@@ -63,6 +63,31 @@ def test_single_events_and_refusals() -> None:
     assert standings["groups"][0]["units"][0]["rank"] == 1
 
 
+def test_a_batch_takes_events_valid_only_together() -> None:
+    # A late return and its rejected decision after the held sign-for: each alone breaks the log,
+    # so the board could never hold it (a board audit). A batch tries them again together.
+    units = [{"unit": "u1", "group": "units"}]
+    header = {"id": "T1", "kind": "help", "received_at": "2026-03-02T09:00:00+08:00"}
+    events = [
+        {"at": "2026-03-02T09:10:00+08:00", "type": "dispatched", "unit": "u1", "event_id": "e0"},
+        {"at": "2026-03-02T09:20:00+08:00", "type": "returned", "unit": "u1", "reason": "x", "event_id": "e1"},
+        {"at": "2026-03-02T09:30:00+08:00", "type": "return_decided", "unit": "u1", "accepted": False, "event_id": "e2"},
+        {"at": "2026-03-02T09:40:00+08:00", "type": "signed", "unit": "u1", "event_id": "e3"},
+    ]
+    board = hs.Board("three-rates", units)
+    board.register(header)
+    assert [board.ingest("T1", events[i]) for i in (0, 3)] == ["accepted", "accepted"]
+    with pytest.raises(hs.DataError):
+        board.ingest("T1", events[1])
+    out = board.ingest_batch([{"input": "event", "ticket_id": "T1", "event": events[i]} for i in (1, 2)])
+    assert [o["status"] for o in out] == ["accepted", "accepted"]
+    as_of = "2026-03-03T00:00:00+08:00"
+    whole = hs.load_json(json.dumps([dict(header, events=events)]), units)
+    batch = hs.Evaluator(units).partial(whole, period=board.period_at(as_of), as_of=as_of).finalize()
+    assert board.metrics(as_of).to_json() == batch.to_json()
+    assert json.loads(batch.to_json())["units"]["u1"]["lead"]["returns_rejected"] == 1
+
+
 def test_close_period_and_sanctions() -> None:
     board = hs.Board("sanmenxia", UNITS)
     board.ingest_tickets(CITY)

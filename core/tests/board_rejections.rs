@@ -661,3 +661,80 @@ fn a_board_needs_every_part() {
         "board_unknown_unit"
     );
 }
+
+/// A late return and its rejected decision, arriving after T2's held sign-for: each alone breaks
+/// the log (a return pending at the sign-for; a decision without a return), so the board could
+/// never hold the valid log (a board audit). Together they go in, alone or in a batch, and the
+/// board answers as batch evaluation of the whole log.
+#[test]
+fn events_valid_only_together_go_in_together() {
+    let returned = ev(
+        "2026-03-03T09:20:00+08:00",
+        "T2-r",
+        EventBody::Returned {
+            unit: "hubin".into(),
+            reason: "not ours".into(),
+        },
+    );
+    let decided = ev(
+        "2026-03-03T09:30:00+08:00",
+        "T2-d",
+        EventBody::ReturnDecided {
+            unit: "hubin".into(),
+            accepted: false,
+        },
+    );
+    let mut whole = tickets();
+    whole[1].events.insert(1, returned.clone());
+    whole[1].events.insert(2, decided.clone());
+    let p = period();
+    // Each alone is refused, in either order, and leaves no trace.
+    let mut b = board();
+    refused(&mut b, "T2", returned.clone(), "sign_after_return");
+    refused(&mut b, "T2", decided.clone(), "no_pending_return");
+    // Together: accepted, and again: a duplicate.
+    let pair = vec![decided.clone(), returned.clone()];
+    assert_eq!(b.ingest_together("T2", pair.clone()), Ingest::Accepted);
+    assert_same(&b, &whole, &p, at(QUERY));
+    assert_eq!(b.ingest_together("T2", pair), Ingest::Duplicate);
+    // In a batch: refused one by one, then tried again together at its end.
+    let mut b = board();
+    let items = [returned.clone(), decided.clone()].map(|event| Input::Event {
+        ticket_id: "T2".into(),
+        event,
+    });
+    assert_eq!(b.ingest_batch(items), [Ingest::Accepted, Ingest::Accepted]);
+    assert_same(&b, &whole, &p, at(QUERY));
+    // A group with an event that is wrong anyway is refused whole; nothing is kept.
+    let mut b = board();
+    let before = b.snapshot().unwrap();
+    let stray = ev(
+        "2026-03-03T09:40:00+08:00",
+        "T2-x",
+        EventBody::Signed {
+            unit: "water".into(),
+        },
+    );
+    let Ingest::Rejected(_) = b.ingest_together("T2", vec![returned, decided, stray]) else {
+        panic!("a group with a sign-for of a unit without the ticket was taken");
+    };
+    assert_eq!(b.snapshot().unwrap(), before);
+}
+
+/// A batch that brings a ticket's sign-for before its dispatch (an out-of-order feed) takes
+/// both: the sign-for is tried again once the rest of the batch is in.
+#[test]
+fn a_batch_takes_a_tickets_events_out_of_order() {
+    let mut b = builder(&units()).build().unwrap();
+    let t2 = tickets().remove(1);
+    let mut items = vec![Input::Ticket(TicketHeader::of(&t2))];
+    items.extend(t2.events.iter().rev().map(|event| Input::Event {
+        ticket_id: "T2".into(),
+        event: event.clone(),
+    }));
+    assert_eq!(
+        b.ingest_batch(items),
+        [Ingest::Accepted, Ingest::Accepted, Ingest::Accepted]
+    );
+    assert_same(&b, &[t2], &period(), at(QUERY));
+}

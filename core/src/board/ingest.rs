@@ -14,6 +14,9 @@
 //! - **Late events** (older than the ticket's last event) are inserted in order and the ticket is
 //!   re-evaluated; they are refused only when the log they make is invalid, or when they fall in
 //!   a closed period ([`Error::BoardPeriodClosed`]).
+//! - **Together**: [`Board::ingest_together`] takes several events of a ticket as one
+//!   transaction (a late return and its decision, each alone invalid); [`Board::ingest_batch`]
+//!   tries the events the rules refused again at its end, each ticket's together.
 
 use std::collections::BTreeMap;
 
@@ -126,6 +129,41 @@ impl Ingest {
     }
 }
 
+/// A refusal, and the events it refused (to try again with others).
+struct Refused {
+    error: Error,
+    events: Vec<Event>,
+}
+
+impl Refused {
+    fn new(error: Error, events: Vec<Event>) -> Self {
+        Refused { error, events }
+    }
+}
+
+/// Whether `event` is held already: by its `event_id` (a held id with other content is a
+/// conflict), or, without one, as an identical event.
+fn held(events: &[Event], words: &[u64], ticket_id: &str, event: &Event) -> Result<bool> {
+    let Some(id) = &event.event_id else {
+        return Ok(events.contains(event));
+    };
+    let hash = id_hash(Some(id));
+    let found = words
+        .iter()
+        .zip(events)
+        .enumerate()
+        .find(|(_, (w, e))| hash_of(**w) == hash && e.event_id.as_ref() == Some(id));
+    match found {
+        None => Ok(false),
+        Some((_, (_, e))) if e == event => Ok(true),
+        Some((i, _)) => Err(Error::BoardEventConflict {
+            ticket_id: ticket_id.to_owned(),
+            event_id: id.clone(),
+            event_index: i,
+        }),
+    }
+}
+
 impl Board {
     /// Registers a ticket's header: [`Ingest::Accepted`] when new, [`Ingest::Duplicate`] when the
     /// same header is already registered, [`Error::BoardTicketConflict`] when it differs.
@@ -167,78 +205,91 @@ impl Board {
 
     /// Ingests one event of a registered ticket (see the module docs for the rules).
     pub fn ingest(&mut self, ticket_id: &str, event: Event) -> Ingest {
-        Ingest::from(self.try_ingest(ticket_id, event))
+        Ingest::from(self.try_insert(ticket_id, vec![event]).map_err(|r| r.error))
     }
 
-    fn try_ingest(&mut self, ticket_id: &str, event: Event) -> Result<bool> {
-        let index = *self
-            .by_id
-            .get(ticket_id)
-            .ok_or_else(|| Error::BoardUnknownTicket {
-                ticket_id: ticket_id.to_owned(),
-            })?;
-        let state =
-            self.tickets
-                .get_mut(index as usize)
-                .ok_or_else(|| Error::BoardUnknownTicket {
-                    ticket_id: ticket_id.to_owned(),
-                })?;
-        let events = &state.ticket.events;
-        let hash = id_hash(event.event_id.as_deref());
-        match &event.event_id {
-            Some(id) => {
-                let held = state
-                    .words
-                    .iter()
-                    .zip(events.iter())
-                    .enumerate()
-                    .find(|(_, (w, e))| hash_of(**w) == hash && e.event_id.as_ref() == Some(id));
-                if let Some((i, (_, held))) = held {
-                    return if *held == event {
-                        Ok(false)
-                    } else {
-                        Err(Error::BoardEventConflict {
-                            ticket_id: ticket_id.to_owned(),
-                            event_id: id.clone(),
-                            event_index: i,
-                        })
-                    };
-                }
-            }
-            None => {
-                if events.contains(&event) {
-                    return Ok(false);
-                }
-            }
-        }
-        if let Some(ct) = self.closed_through
-            && event.at < ct
-        {
-            return Err(Error::BoardPeriodClosed {
-                ticket_id: ticket_id.to_owned(),
-                event_index: events.len(),
-                at: event.at,
-                closed_through: ct,
-            });
-        }
-        // An event at the end of the log is checked against the rules' state after the last
-        // one (on a copy); a late one re-checks the whole log once inserted.
-        let at = event.at;
-        let pos = events.partition_point(|e| e.at <= at);
-        let late = pos < events.len();
-        if !late {
-            self.work.flow.clone_from(&state.flow);
-            check::append(&self.ev, ticket_id, &mut self.work.flow, pos, &event)?;
-        }
-        // The event's word: keyed alone when it comes last, else the log is re-keyed.
-        let key = if late {
-            crate::clocks::NO_UNIT
-        } else {
-            key_for(events, &state.words, event.body.unit())
+    /// Ingests several events of one registered ticket as one transaction: each is inserted in
+    /// time order and the log is checked once, so events that are only valid together go in —
+    /// a late return and its decision arriving after a held sign-for, which each alone would
+    /// break. [`Ingest::Accepted`] when any event was new, [`Ingest::Duplicate`] when all were
+    /// held; on a rejection none is kept.
+    pub fn ingest_together(&mut self, ticket_id: &str, events: Vec<Event>) -> Ingest {
+        Ingest::from(self.try_insert(ticket_id, events).map_err(|r| r.error))
+    }
+
+    /// Inserts the events of `events` the ticket does not hold yet, checks and evaluates the
+    /// ticket, and commits; on a refusal nothing changes and the new events are given back.
+    fn try_insert(&mut self, ticket_id: &str, events: Vec<Event>) -> Result<bool, Refused> {
+        let unknown = || Error::BoardUnknownTicket {
+            ticket_id: ticket_id.to_owned(),
         };
-        state.ticket.events.insert(pos, event);
-        state.words.insert(pos, word(hash, key));
-        let checked = if late {
+        let Some(&index) = self.by_id.get(ticket_id) else {
+            return Err(Refused::new(unknown(), events));
+        };
+        let Some(state) = self.tickets.get_mut(index as usize) else {
+            return Err(Refused::new(unknown(), events));
+        };
+        // What the ticket holds already (or `events` repeat) is dropped; an event in a closed
+        // period, or a held id with other content, refuses them all.
+        let mut new: Vec<Event> = Vec::with_capacity(events.len());
+        let mut rest = events.into_iter();
+        while let Some(event) = rest.next() {
+            let refusal = match held(&state.ticket.events, &state.words, ticket_id, &event) {
+                Ok(true) => continue,
+                Ok(false) if new.contains(&event) => continue,
+                Ok(false) => match self.closed_through {
+                    Some(ct) if event.at < ct => Some(Error::BoardPeriodClosed {
+                        ticket_id: ticket_id.to_owned(),
+                        event_index: state.ticket.events.len(),
+                        at: event.at,
+                        closed_through: ct,
+                    }),
+                    _ => None,
+                },
+                Err(e) => Some(e),
+            };
+            new.push(event);
+            if let Some(error) = refusal {
+                new.extend(rest);
+                return Err(Refused::new(error, new));
+            }
+        }
+        let Some(latest) = new.iter().map(|e| e.at).max() else {
+            return Ok(false);
+        };
+        // One event at the end of the log is checked against the rules' state after the last
+        // one (on a copy); otherwise the whole log is re-checked once the events are in.
+        let events = &state.ticket.events;
+        let appended = match new.as_slice() {
+            [e] => events.last().is_none_or(|last| last.at <= e.at),
+            _ => false,
+        };
+        if appended {
+            self.work.flow.clone_from(&state.flow);
+            let first = new
+                .first()
+                .map(|e| check::append(&self.ev, ticket_id, &mut self.work.flow, events.len(), e));
+            if let Some(Err(error)) = first {
+                return Err(Refused::new(error, new));
+            }
+        }
+        let mut inserted = Vec::with_capacity(new.len());
+        for event in new {
+            let pos = state.ticket.events.partition_point(|e| e.at <= event.at);
+            // The event's word: keyed alone when it comes last, else the log is re-keyed.
+            let key = if appended {
+                key_for(&state.ticket.events, &state.words, event.body.unit())
+            } else {
+                crate::clocks::NO_UNIT
+            };
+            let hash = id_hash(event.event_id.as_deref());
+            state.ticket.events.insert(pos, event);
+            state.words.insert(pos, word(hash, key));
+            inserted.push(pos);
+        }
+        let checked = if appended {
+            Ok(())
+        } else {
             keys::rekey(
                 &self.ev,
                 &mut self.work.converter,
@@ -246,11 +297,9 @@ impl Board {
                 &mut state.words,
             );
             check::replay(&self.ev, &state.ticket, false, &mut self.work.flow)
-        } else {
-            Ok(())
         };
         let built = checked.and_then(|()| {
-            let eval_at = record::decompose_at(&state.ticket).unwrap_or(at);
+            let eval_at = record::decompose_at(&state.ticket).unwrap_or(latest);
             record::build(
                 &self.ev,
                 self.due_anchor,
@@ -265,10 +314,15 @@ impl Board {
                 },
             )
         });
-        if let Err(e) = built {
-            state.ticket.events.remove(pos);
-            state.words.remove(pos);
-            if late {
+        if let Err(error) = built {
+            // Out in the reverse order of insertion, which leaves the log as it was.
+            let mut back = Vec::with_capacity(inserted.len());
+            for pos in inserted.into_iter().rev() {
+                back.push(state.ticket.events.remove(pos));
+                state.words.remove(pos);
+            }
+            back.reverse();
+            if !appended {
                 keys::rekey(
                     &self.ev,
                     &mut self.work.converter,
@@ -276,11 +330,11 @@ impl Board {
                     &mut state.words,
                 );
             }
-            return Err(e);
+            return Err(Refused::new(error, back));
         }
         std::mem::swap(&mut state.flow, &mut self.work.flow);
         self.commit(index);
-        self.latest = Some(self.latest.map_or(at, |l| l.max(at)));
+        self.latest = Some(self.latest.map_or(latest, |l| l.max(latest)));
         Ok(true)
     }
 
@@ -313,15 +367,53 @@ impl Board {
         }
     }
 
-    /// Ingests a batch in order; one outcome per item. Each item is its own transaction.
+    /// Ingests a batch in order; one outcome per item, each item its own transaction. Then the
+    /// events the rules between events refused are tried again, a ticket's together
+    /// ([`Board::ingest_together`]), once the rest of the batch is in: a batch can bring a
+    /// ticket's events out of order (a sign-for before its dispatch), or a pair that is only
+    /// valid together (a late return and its decision). Those accepted then are `Accepted`; the
+    /// others keep their first rejection.
     pub fn ingest_batch(&mut self, inputs: impl IntoIterator<Item = Input>) -> Vec<Ingest> {
-        inputs
-            .into_iter()
-            .map(|input| match input {
+        let mut out = Vec::new();
+        // Per ticket: the items refused by the rules between events, and their events.
+        let mut again: Vec<(String, Vec<usize>, Vec<Event>)> = Vec::new();
+        let mut again_at: std::collections::HashMap<String, usize> =
+            std::collections::HashMap::new();
+        for input in inputs {
+            let outcome = match input {
                 Input::Ticket(header) => self.register(header),
-                Input::Event { ticket_id, event } => self.ingest(&ticket_id, event),
-            })
-            .collect()
+                Input::Event { ticket_id, event } => {
+                    match self.try_insert(&ticket_id, vec![event]) {
+                        Ok(new) => Ingest::from(Ok(new)),
+                        Err(Refused { error, events }) => {
+                            if matches!(error, Error::InvalidTicket { .. }) {
+                                let slot =
+                                    *again_at.entry(ticket_id.clone()).or_insert_with(|| {
+                                        again.push((ticket_id, Vec::new(), Vec::new()));
+                                        again.len() - 1
+                                    });
+                                if let Some((_, items, held)) = again.get_mut(slot) {
+                                    items.push(out.len());
+                                    held.extend(events);
+                                }
+                            }
+                            Ingest::Rejected(error)
+                        }
+                    }
+                }
+            };
+            out.push(outcome);
+        }
+        for (ticket_id, items, events) in again {
+            if let Ok(new) = self.try_insert(&ticket_id, events) {
+                for i in items {
+                    if let Some(o) = out.get_mut(i) {
+                        *o = Ingest::from(Ok(new));
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// Registers `ticket`'s header and ingests its events in order; one outcome per item (the
