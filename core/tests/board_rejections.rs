@@ -715,9 +715,18 @@ fn events_valid_only_together_go_in_together() {
             unit: "water".into(),
         },
     );
-    let Ingest::Rejected(_) = b.ingest_together("T2", vec![returned, decided, stray]) else {
+    let Ingest::Rejected(_) = b.ingest_together("T2", vec![returned.clone(), decided, stray])
+    else {
         panic!("a group with a sign-for of a unit without the ticket was taken");
     };
+    assert_eq!(b.snapshot().unwrap(), before);
+    // Two new events with one id are checked against each other as against held ones.
+    let mut twin = returned.clone();
+    twin.at = at("2026-03-03T09:25:00+08:00");
+    let Ingest::Rejected(e) = b.ingest_together("T2", vec![returned, twin]) else {
+        panic!("two events with one id were taken");
+    };
+    assert_eq!(e.code(), "duplicate_event_id");
     assert_eq!(b.snapshot().unwrap(), before);
 }
 

@@ -273,6 +273,9 @@ impl Board {
                 return Err(Refused::new(error, new));
             }
         }
+        // Several new events are checked against each other's ids too (one is checked against
+        // the held ones above).
+        let several = new.len() > 1;
         let mut inserted = Vec::with_capacity(new.len());
         for event in new {
             let pos = state.ticket.events.partition_point(|e| e.at <= event.at);
@@ -296,7 +299,7 @@ impl Board {
                 &state.ticket,
                 &mut state.words,
             );
-            check::replay(&self.ev, &state.ticket, false, &mut self.work.flow)
+            check::replay(&self.ev, &state.ticket, several, &mut self.work.flow)
         };
         let built = checked.and_then(|()| {
             let eval_at = record::decompose_at(&state.ticket).unwrap_or(latest);
