@@ -15,6 +15,11 @@ pub trait Keys {
     const FIELD: &'static str;
     /// Every key the object may have.
     const KEYS: &'static [&'static str];
+
+    /// Checks the object's nested objects (their keys), once its own keys are known good.
+    fn check_nested(_object: &Object<'_>) -> Fallible<()> {
+        Ok(())
+    }
 }
 
 /// An options object read from JavaScript: its value, or why it cannot be used.
@@ -42,15 +47,45 @@ pub fn optional_owned<T>(o: Option<Opts<T>>) -> Fallible<Option<T>> {
     o.map(Opts::into_inner).transpose()
 }
 
-/// Checks that `value` is a plain object whose own enumerable string keys are all in `T::KEYS`.
+/// Checks that `value` is a plain object whose own enumerable string keys are all in `T::KEYS`,
+/// then what `T` checks of its nested objects.
 fn check_keys<T: Keys>(value: &Unknown<'_>) -> Fallible<()> {
-    let not_object = || bad_arg(T::FIELD, format!("`{}` must be an object", T::FIELD));
+    let object = keys_in(value, T::FIELD, T::KEYS)?;
+    T::check_nested(&object)
+}
+
+/// `value` as a plain object whose own enumerable string keys are all in `keys`; `field` names
+/// it in errors (`options`, `period` …), an unknown key is the error's field.
+fn keys_in<'e>(value: &Unknown<'e>, field: &str, keys: &[&str]) -> Fallible<Object<'e>> {
+    let object = object_of(value, field)?;
+    for name in key_names(&object, field)? {
+        if !keys.contains(&name.as_str()) {
+            return Err(bad_arg(
+                &name,
+                format!(
+                    "`{field}` has no option `{name}` (it takes: {})",
+                    keys.join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(object)
+}
+
+/// `value` as a plain object (not an array).
+pub fn object_of<'e>(value: &Unknown<'e>, field: &str) -> Fallible<Object<'e>> {
+    let not_object = || bad_arg(field, format!("`{field}` must be an object"));
     if value.get_type().ok() != Some(ValueType::Object) || value.is_array().unwrap_or(true) {
         return Err(not_object());
     }
     // SAFETY: the value's type was just checked.
-    let object = unsafe { value.cast::<Object<'_>>() }.map_err(|_| not_object())?;
-    let unreadable = |e: Error| bad_arg(T::FIELD, format!("`{}`: {}", T::FIELD, e.reason));
+    unsafe { value.cast::<Object<'_>>() }.map_err(|_| not_object())
+}
+
+/// The own enumerable string keys of `object` (symbol keys are not data: `JSON.stringify`
+/// skips them too).
+pub fn key_names(object: &Object<'_>, field: &str) -> Fallible<Vec<String>> {
+    let unreadable = |e: Error| bad_arg(field, format!("`{field}`: {}", e.reason));
     let names = object
         .get_all_property_names(
             KeyCollectionMode::OwnOnly,
@@ -58,26 +93,16 @@ fn check_keys<T: Keys>(value: &Unknown<'_>) -> Fallible<()> {
             KeyConversion::NumbersToStrings,
         )
         .map_err(unreadable)?;
+    let mut out = Vec::new();
     for i in 0..names.get_array_length().map_err(unreadable)? {
         let name: Unknown<'_> = names.get_element(i).map_err(unreadable)?;
-        // Symbol keys are not data (`JSON.stringify` skips them too).
         if name.get_type().ok() != Some(ValueType::String) {
             continue;
         }
         // SAFETY: the type was just checked.
-        let name = unsafe { name.cast::<String>() }.map_err(unreadable)?;
-        if !T::KEYS.contains(&name.as_str()) {
-            return Err(bad_arg(
-                &name,
-                format!(
-                    "`{}` has no option `{name}` (it takes: {})",
-                    T::FIELD,
-                    T::KEYS.join(", ")
-                ),
-            ));
-        }
+        out.push(unsafe { name.cast::<String>() }.map_err(unreadable)?);
     }
-    Ok(())
+    Ok(out)
 }
 
 impl<T: Keys> TypeName for Opts<T> {

@@ -4,7 +4,9 @@
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use hotline_score::board::{Board as CoreBoard, BoardBuilder, Ingest, Input, TicketHeader};
+use hotline_score::board::{
+    Batch, Board as CoreBoard, BoardBuilder, Ingest, Ingested, Input, TicketHeader,
+};
 use hotline_score::metrics::DueAnchor;
 use hotline_score::ticket::{Mode, TicketErrorKind, event_from_json, load_json};
 use hotline_score::{Calendar as CoreCalendar, Error as CoreError, Policy as CorePolicy};
@@ -23,7 +25,7 @@ use crate::metrics::{PeriodArg, PeriodOut, period_in, period_out};
 use crate::policy::Policy;
 use crate::scheme::Scheme;
 use crate::task::Work;
-use crate::ticket::{TicketSet, Tickets, Unit, core_units};
+use crate::ticket::{Tickets, Unit, core_units};
 
 /// What a board is built from (a snapshot must be restored with the same parts).
 #[napi(object, object_to_js = false)]
@@ -209,34 +211,12 @@ fn lock(board: &Mutex<CoreBoard>) -> MutexGuard<'_, CoreBoard> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// What a bulk load did: the numbers of accepted and duplicate items, and every rejection.
-#[derive(Default)]
-pub struct BulkLoad {
-    accepted: u32,
-    duplicate: u32,
-    rejected: Vec<CoreError>,
-}
-
-/// Ingests every ticket of `tickets`, header then events.
-fn ingest_all(board: &mut CoreBoard, tickets: &TicketSet) -> BulkLoad {
-    let mut out = BulkLoad::default();
-    for t in tickets.tickets() {
-        for i in board.ingest_ticket(t.clone()) {
-            match i {
-                Ingest::Accepted => out.accepted = out.accepted.saturating_add(1),
-                Ingest::Duplicate => out.duplicate = out.duplicate.saturating_add(1),
-                Ingest::Rejected(e) => out.rejected.push(e),
-            }
-        }
-    }
-    out
-}
-
 /// `{ accepted, duplicate, rejected }`, the rejections as `Error`s with `code` (not thrown).
-fn loaded_js(env: &Env, loaded: BulkLoad) -> Result<Unknown<'_>> {
+fn loaded_js(env: &Env, loaded: Ingested) -> Result<Unknown<'_>> {
     let mut obj = Object::new(env)?;
-    obj.set_named_property("accepted", loaded.accepted)?;
-    obj.set_named_property("duplicate", loaded.duplicate)?;
+    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    obj.set_named_property("accepted", count(loaded.accepted))?;
+    obj.set_named_property("duplicate", count(loaded.duplicate))?;
     let n = u32::try_from(loaded.rejected.len()).unwrap_or(u32::MAX);
     let mut rejected = env.create_array(n)?;
     for (i, e) in loaded.rejected.into_iter().enumerate() {
@@ -271,45 +251,8 @@ fn outcomes<'e>(env: &'e Env, list: Vec<Fallible<Ingest>>) -> Result<Unknown<'e>
     Ok(arr.to_unknown())
 }
 
-/// Items read for the core's `ingest_batch` (in order, each its own transaction, then the events
-/// the rules refused tried again, a ticket's together); an item that cannot be read keeps its
-/// error as its outcome.
-#[derive(Default)]
-struct Read {
-    inputs: Vec<Input>,
-    slots: Vec<Fallible<()>>,
-    /// Events read so far per ticket.
-    events: std::collections::HashMap<String, usize>,
-}
-
-impl Read {
-    /// The index the next event of `ticket_id` takes when appended.
-    fn index_of(&self, board: &CoreBoard, ticket_id: &str) -> usize {
-        Board::index_of_next(board, ticket_id) + self.events.get(ticket_id).copied().unwrap_or(0)
-    }
-
-    fn push(&mut self, input: Fallible<Input>) {
-        let slot = input.map(|input| {
-            if let Input::Event { ticket_id, .. } = &input {
-                *self.events.entry(ticket_id.clone()).or_default() += 1;
-            }
-            self.inputs.push(input);
-        });
-        self.slots.push(slot);
-    }
-
-    /// Ingests what was read: one outcome per item.
-    fn ingest(self, board: &mut CoreBoard) -> Vec<Fallible<Ingest>> {
-        let mut outcomes = board.ingest_batch(self.inputs).into_iter();
-        self.slots
-            .into_iter()
-            .map(|slot| slot.map(|()| outcomes.next().unwrap_or(Ingest::Duplicate)))
-            .collect()
-    }
-}
-
 /// One item of `ingestBatch`, read on its own (errors name the item's field).
-fn batch_item(board: &CoreBoard, read: &Read, i: usize, item: &Value) -> Fallible<Input> {
+fn batch_item(board: &CoreBoard, read: &Batch<Failure>, i: usize, item: &Value) -> Fallible<Input> {
     match item.get("input").and_then(Value::as_str) {
         Some("event") => {
             let Value::Object(map) = item else {
@@ -342,11 +285,15 @@ fn batch_item(board: &CoreBoard, read: &Read, i: usize, item: &Value) -> Fallibl
                     format!("`items[{i}]`: an event item needs an `event`"),
                 )
             })?;
-            event_of(ticket_id, read.index_of(board, ticket_id), event, Some(i)).map(|event| {
-                Input::Event {
-                    ticket_id: ticket_id.to_owned(),
-                    event,
-                }
+            event_of(
+                ticket_id,
+                read.next_event_index(board, ticket_id),
+                event,
+                Some(i),
+            )
+            .map(|event| Input::Event {
+                ticket_id: ticket_id.to_owned(),
+                event,
             })
         }
         Some("ticket") => {
@@ -377,7 +324,7 @@ fn board_js(env: &Env, b: CoreBoard) -> Result<Unknown<'_>> {
 }
 
 /// A bulk load's answer, and the board it grew (measured again for V8).
-type BulkLoaded = (BulkLoad, Arc<Mutex<CoreBoard>>, Arc<External>);
+type BulkLoaded = (Ingested, Arc<Mutex<CoreBoard>>, Arc<External>);
 
 fn bulk_loaded_js(env: &Env, (loaded, board, external): BulkLoaded) -> Result<Unknown<'_>> {
     account(env, &external, &lock(&board));
@@ -488,7 +435,7 @@ impl Board {
             return enter(env, || Err(bad_arg("items", "`items` must be an array")));
         };
         let mut board = self.lock();
-        let mut read = Read::default();
+        let mut read = Batch::new();
         for (i, item) in items.iter().enumerate() {
             let input = batch_item(&board, &read, i, item);
             read.push(input);
@@ -528,10 +475,10 @@ impl Board {
             .unwrap_or_default()
             .to_owned();
         let mut board = self.lock();
-        let mut read = Read::default();
+        let mut read = Batch::new();
         read.push(header_of(&header, None).map(Input::Ticket));
         for event in &events {
-            let index = read.index_of(&board, &ticket_id);
+            let index = read.next_event_index(&board, &ticket_id);
             let input = event_of(&ticket_id, index, event, None).map(|event| Input::Event {
                 ticket_id: ticket_id.clone(),
                 event,
@@ -556,7 +503,7 @@ impl Board {
         );
         Work::new(
             move || {
-                let loaded = ingest_all(&mut lock(&board), &ts);
+                let loaded = lock(&board).ingest_tickets(ts.tickets());
                 Ok((loaded, board, external))
             },
             bulk_loaded_js,
@@ -568,7 +515,7 @@ impl Board {
     #[napi(catch_unwind, ts_return_type = "IngestCounts")]
     pub fn ingest_tickets_sync<'e>(&self, env: &'e Env, tickets: &Tickets) -> Result<Unknown<'e>> {
         let mut board = self.lock();
-        let loaded = ingest_all(&mut board, &tickets.set);
+        let loaded = board.ingest_tickets(tickets.set.tickets());
         self.account(env, &board);
         drop(board);
         loaded_js(env, loaded)

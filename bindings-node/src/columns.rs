@@ -17,11 +17,11 @@ use std::collections::HashMap;
 use std::fmt::Write;
 
 use hotline_score::clocks::TicketBatch;
-use hotline_score::ticket::{EventRowRef, InstantCell, LoadedBatch, TicketRowRef};
+use hotline_score::ticket::{EventRowRef, InstantCell, LoadedBatch, TicketRow, TicketRowRef};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-use crate::args::Text;
+use crate::args::{Text, key_names, object_of};
 use crate::errors::{Failure, Fallible, bad_arg};
 use crate::task::threads;
 use crate::ticket::Load;
@@ -130,6 +130,104 @@ pub struct TicketColumns {
 impl crate::args::Keys for TicketColumns {
     const FIELD: &'static str = "columns";
     const KEYS: &'static [&'static str] = &["tickets", "events", "dictionaries"];
+
+    /// A misspelt column (`urgncy`) would leave the column absent and its data unread, so the
+    /// tables' and dictionaries' keys are checked as the options' are; an attribute named like
+    /// a tickets-table column would stand for it in the row form.
+    fn check_nested(object: &Object<'_>) -> Fallible<()> {
+        const TICKETS: &[&str] = &[
+            "ticket_id",
+            "kind",
+            "urgency",
+            "channel",
+            "received_at",
+            "attributes",
+        ];
+        const EVENTS: &[&str] = &[
+            "ticket_id",
+            "at",
+            "type",
+            "unit",
+            "role",
+            "reason",
+            "accepted",
+            "approved",
+            "amount",
+            "passed",
+            "satisfaction",
+            "resolved",
+            "event_id",
+        ];
+        const DICTIONARIES: &[&str] = &[
+            "ticket_id",
+            "kind",
+            "urgency",
+            "channel",
+            "type",
+            "unit",
+            "role",
+            "reason",
+            "amount",
+            "satisfaction",
+            "event_id",
+            "attributes",
+        ];
+        let nested = |name: &str| -> Fallible<Option<Unknown<'_>>> {
+            let field = format!("columns.{name}");
+            let value: Option<Unknown<'_>> = object
+                .get(name)
+                .map_err(|e| bad_arg(&field, format!("`{field}`: {}", e.reason)))?;
+            Ok(value
+                .filter(|v| !matches!(v.get_type(), Ok(ValueType::Undefined | ValueType::Null))))
+        };
+        for (name, keys) in [
+            ("tickets", TICKETS),
+            ("events", EVENTS),
+            ("dictionaries", DICTIONARIES),
+        ] {
+            let Some(table) = nested(name)? else { continue };
+            let table = object_of(&table, name)?;
+            if let Some(key) = key_names(&table, name)?
+                .into_iter()
+                .find(|k| !keys.contains(&k.as_str()))
+            {
+                return Err(bad_arg(
+                    &format!("{name}.{key}"),
+                    format!(
+                        "`columns.{name}` has no column `{key}` (its columns: {})",
+                        keys.join(", ")
+                    ),
+                ));
+            }
+            if name == "events" {
+                continue;
+            }
+            let attributes: Option<Unknown<'_>> = table
+                .get("attributes")
+                .map_err(|e| bad_arg(name, format!("`{name}`: {}", e.reason)))?;
+            let Some(attributes) =
+                attributes.filter(|v| v.get_type().ok() == Some(ValueType::Object))
+            else {
+                continue;
+            };
+            let field = format!("{name}.attributes");
+            let attributes = object_of(&attributes, &field)?;
+            if let Some(fixed) = key_names(&attributes, &field)?
+                .into_iter()
+                .find(|k| TicketRow::COLUMNS.contains(&k.as_str()))
+            {
+                return Err(bad_arg(
+                    &format!("{field}.{fixed}"),
+                    format!(
+                        "`{field}.{fixed}`: an attribute cannot be named like a tickets-table \
+                         column ({})",
+                        TicketRow::COLUMNS.join(", ")
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// A code column, borrowed.

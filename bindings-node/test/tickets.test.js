@@ -189,6 +189,16 @@ test('malformed columns throw invalid_argument naming the column', () => {
   bad((c) => { delete c.dictionaries.unit }, 'events.unit')
   bad((c) => { c.events.passed = new Uint8Array([2, 255]) }, 'events.passed')
   bad((c) => { c.tickets.kind = new Uint16Array(3) }, 'tickets.kind')
+  // A misspelt column would leave the column absent and its data unread (an audit: urgent
+  // tickets loaded as normal); an attribute named like a tickets-table column would stand for it
+  // in toRows().
+  bad((c) => { c.tickets.urgncy = c.tickets.urgency; delete c.tickets.urgency }, 'tickets.urgncy')
+  bad((c) => { c.events.resovled = new Uint8Array([255, 1]) }, 'events.resovled')
+  bad((c) => { c.dictionaries.satisfation = ['satisfied'] }, 'dictionaries.satisfation')
+  bad((c) => {
+    c.tickets.attributes = { urgency: c.tickets.kind }
+    c.dictionaries.attributes = { urgency: c.dictionaries.kind }
+  }, 'tickets.attributes.urgency')
   assert.throws(() => hs.Tickets.fromObjectsSync({ not: 'an array' }), { code: 'invalid_argument', field: 'tickets' })
   assert.throws(() => hs.Tickets.fromRowsSync({ tickets: [], events: [{ ticket_id: 'T1', colour: 'red' }] }),
     { code: 'invalid_argument', field: 'events' })

@@ -7,13 +7,14 @@
 //! serialize. The lock is only ever waited for with the GIL released (inside [`Board::with`]),
 //! so a thread holding it can always get the GIL back.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use hotline_score::Calendar as CoreCalendar;
 use hotline_score::Error;
-use hotline_score::board::{Board as CoreBoard, BoardBuilder, Ingest, Input, TicketHeader};
-use hotline_score::ticket::{Event, Mode, Ticket, TicketSet, event_from_json, load_json};
+use hotline_score::board::{
+    Batch, Board as CoreBoard, BoardBuilder, Ingest, Ingested, Input, TicketHeader,
+};
+use hotline_score::ticket::{Event, Mode, TicketSet, event_from_json, load_json};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 use serde::Deserialize;
@@ -260,14 +261,9 @@ enum Item {
 /// transaction, then the events the rules refused tried again, a ticket's together): one
 /// outcome per item; an item that cannot be read is refused with its own error.
 fn ingest_items(board: &mut CoreBoard, items: Vec<(Item, Spot)>) -> Vec<Result<Ingest, Refusal>> {
-    // Events read so far per ticket: an event's index is the one it takes when appended.
-    let mut read: HashMap<String, usize> = HashMap::new();
-    let mut inputs = Vec::with_capacity(items.len());
-    let mut slots = Vec::with_capacity(items.len());
+    let mut batch = Batch::new();
     for (item, at) in items {
-        let index_of = |id: &str| {
-            board.ticket(id).map_or(0, |t| t.events.len()) + read.get(id).copied().unwrap_or(0)
-        };
+        let index_of = |id: &str| batch.next_event_index(board, id);
         let input = match item {
             Item::Header(v) => v
                 .map_err(Refusal::Python)
@@ -281,34 +277,20 @@ fn ingest_items(board: &mut CoreBoard, items: Vec<(Item, Spot)>) -> Vec<Result<I
                 .map_err(Refusal::Python)
                 .and_then(|v| input_of(v, &at, &index_of)),
         };
-        slots.push(input.map(|input| {
-            if let Input::Event { ticket_id, .. } = &input {
-                *read.entry(ticket_id.clone()).or_default() += 1;
-            }
-            inputs.push(input);
-        }));
+        batch.push(input);
     }
-    let mut outcomes = board.ingest_batch(inputs).into_iter();
-    slots
-        .into_iter()
-        .map(|slot| slot.map(|()| outcomes.next().unwrap_or(Ingest::Duplicate)))
-        .collect()
+    batch.ingest(board)
 }
 
 /// Counts of outcomes, and every rejection with its error.
-fn outcomes<'py>(py: Python<'py>, results: Vec<Ingest>) -> PyResult<Bound<'py, PyDict>> {
-    let (mut accepted, mut duplicate) = (0usize, 0usize);
+fn outcomes<'py>(py: Python<'py>, loaded: Ingested) -> PyResult<Bound<'py, PyDict>> {
     let rejected = PyList::empty(py);
-    for r in results {
-        match r {
-            Ingest::Accepted => accepted += 1,
-            Ingest::Duplicate => duplicate += 1,
-            Ingest::Rejected(e) => rejected.append(to_py(py, e).value(py))?,
-        }
+    for e in loaded.rejected {
+        rejected.append(to_py(py, e).value(py))?;
     }
     let out = PyDict::new(py);
-    out.set_item("accepted", accepted)?;
-    out.set_item("duplicate", duplicate)?;
+    out.set_item("accepted", loaded.accepted)?;
+    out.set_item("duplicate", loaded.duplicate)?;
     out.set_item("rejected", rejected)?;
     Ok(out)
 }
@@ -559,18 +541,8 @@ impl Board {
         tickets: Bound<'py, Tickets>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let tickets = tickets.get().set.clone();
-        let results = self.with(py, |board| {
-            let inputs = tickets.tickets().iter().flat_map(|t: &Ticket| {
-                std::iter::once(Input::Ticket(TicketHeader::of(t))).chain(t.events.iter().map(
-                    |e| Input::Event {
-                        ticket_id: t.id.clone(),
-                        event: e.clone(),
-                    },
-                ))
-            });
-            board.ingest_batch(inputs)
-        });
-        outcomes(py, results)
+        let loaded = self.with(py, |board| board.ingest_tickets(tickets.tickets()));
+        outcomes(py, loaded)
     }
 
     /// Sets the external metric `name` (declared in the scheme's `external` list) of `unit` for

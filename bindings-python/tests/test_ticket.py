@@ -160,6 +160,16 @@ def test_column_errors() -> None:
     with pytest.raises(hs.DataError) as info:
         hs.load_rows(pa.table(TICKETS), pa.table({**EVENTS, "satisfation": [None] * 6}))
     assert (info.value.code, info.value.field) == ("unknown_column", "satisfation")
+    # A column named twice (pyarrow and polars allow it) is refused: one copy would be dropped.
+    tickets = pa.table(TICKETS)
+    twice = pa.Table.from_arrays(
+        [*tickets.columns, pa.array(["urgent"] * len(tickets))],
+        names=[*tickets.column_names, "urgency"],
+    )
+    with pytest.raises(hs.DataError) as info:
+        hs.load_rows(twice, pa.table(EVENTS))
+    assert (info.value.code, info.value.field) == ("duplicate_column", "urgency")
+    assert "appears twice" in str(info.value)
     with pytest.raises(hs.DataError) as info:
         hs.load_rows(pa.table(TICKETS), pa.table({**EVENTS, "type": [1.5] * 6}))
     err = info.value

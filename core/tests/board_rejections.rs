@@ -730,6 +730,49 @@ fn events_valid_only_together_go_in_together() {
     assert_eq!(b.snapshot().unwrap(), before);
 }
 
+/// `ingest_ticket` (and `ingest_tickets`) go as a batch: a whole ticket sent again with a late
+/// return and its decision, onto a board holding its dispatch and sign-for, goes in whole.
+#[test]
+fn a_whole_ticket_again_takes_its_late_pair() {
+    let mut whole = tickets().remove(1);
+    let late = [
+        (
+            "2026-03-03T09:20:00+08:00",
+            "T2-r",
+            EventBody::Returned {
+                unit: "hubin".into(),
+                reason: "not ours".into(),
+            },
+        ),
+        (
+            "2026-03-03T09:30:00+08:00",
+            "T2-d",
+            EventBody::ReturnDecided {
+                unit: "hubin".into(),
+                accepted: false,
+            },
+        ),
+    ];
+    for (i, (when, id, body)) in late.into_iter().enumerate() {
+        whole.events.insert(i + 1, ev(when, id, body));
+    }
+    let mut b = board();
+    let items = b.ingest_ticket(whole.clone());
+    let accepted = items.iter().filter(|i| **i == Ingest::Accepted).count();
+    assert_eq!(accepted, 2, "{items:?}");
+    assert_eq!(items.len(), whole.events.len() + 1);
+    let p = period();
+    let mut all = tickets();
+    all[1] = whole.clone();
+    assert_same(&b, &all, &p, at(QUERY));
+    // Every ticket again: all held now.
+    let again = b.ingest_tickets(&all);
+    assert_eq!(again.accepted, 0);
+    assert!(again.rejected.is_empty(), "{:?}", again.rejected);
+    let items: usize = all.iter().map(|t| t.events.len() + 1).sum();
+    assert_eq!(again.duplicate, items);
+}
+
 /// A batch that brings a ticket's sign-for before its dispatch (an out-of-order feed) takes
 /// both: the sign-for is tried again once the rest of the batch is in.
 #[test]

@@ -49,6 +49,18 @@ pub fn read_table(py: Python<'_>, obj: &Bound<'_, PyAny>, what: &str) -> PyResul
             ),
         ));
     };
+    // A column named twice (pyarrow and polars allow it) would be read once, the other copy
+    // dropped: refused, as a CSV header naming a column twice is.
+    for (i, f) in fields.iter().enumerate() {
+        if fields.iter().take(i).any(|g| g.name() == f.name()) {
+            return Err(errors::column_error(
+                py,
+                "duplicate_column",
+                f.name(),
+                format!("`{what}`: column `{}` appears twice", f.name()),
+            ));
+        }
+    }
     // pandas writes its index as columns: an unnamed one as `__index_level_N__` (listed in the
     // schema's `pandas` metadata), which is not data; a named index (`set_index("ticket_id")`)
     // keeps its name and is read as the column it names.

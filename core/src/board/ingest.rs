@@ -122,10 +122,128 @@ pub enum Ingest {
 impl Ingest {
     fn from(r: Result<bool>) -> Self {
         match r {
-            Ok(true) => Ingest::Accepted,
-            Ok(false) => Ingest::Duplicate,
+            Ok(new) => Ingest::applied(new),
             Err(e) => Ingest::Rejected(e),
         }
+    }
+
+    /// `Accepted` when something was new, else `Duplicate`.
+    fn applied(new: bool) -> Self {
+        if new {
+            Ingest::Accepted
+        } else {
+            Ingest::Duplicate
+        }
+    }
+}
+
+/// A batch gathered item by item from a caller's own format, where an item may fail to read
+/// (a binding's dict without `kind`, a malformed JSON line): the items read go to
+/// [`Board::ingest_batch`] together, and each outcome comes back to its item, the unread ones
+/// keeping their own error.
+///
+/// ```
+/// use hotline_score::board::{Batch, Board, Ingest, Input, TicketHeader};
+/// use hotline_score::scheme::Scheme;
+/// use hotline_score::ticket::{Event, EventBody, Kind};
+/// use hotline_score::{Calendar, Instant, Policy, Role, Unit};
+///
+/// let units = vec![Unit { id: "hubin".into(), group: "units".into(), name: "湖滨区".into() }];
+/// let mut board = Board::builder()
+///     .calendar(Calendar::prc()?)
+///     .policy(Policy::henan()?)
+///     .scheme(Scheme::preset("three-rates")?)
+///     .units(units)
+///     .build()?;
+/// let at = Instant::parse("2026-03-02T09:30:00+08:00")?;
+/// let mut batch: Batch<String> = Batch::new();
+/// batch.push(Ok(Input::Ticket(TicketHeader::new("T1", Kind::Help, at))));
+/// // An event's index, for a reader's error messages: the events held plus those read.
+/// assert_eq!(batch.next_event_index(&board, "T1"), 0);
+/// let body = EventBody::Dispatched { unit: "hubin".into(), role: Role::Lead };
+/// batch.push(Ok(Input::Event { ticket_id: "T1".into(), event: Event::new(at, body) }));
+/// batch.push(Err("line 3: not JSON".into()));
+/// let outcomes = batch.ingest(&mut board);
+/// assert_eq!(outcomes[1], Ok(Ingest::Accepted));
+/// assert_eq!(outcomes[2], Err("line 3: not JSON".to_owned()));
+/// # Ok::<(), hotline_score::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct Batch<E> {
+    inputs: Vec<Input>,
+    items: Vec<std::result::Result<(), E>>,
+    /// Events gathered so far per ticket.
+    events: std::collections::HashMap<String, usize>,
+}
+
+impl<E> Default for Batch<E> {
+    fn default() -> Self {
+        Batch {
+            inputs: Vec::new(),
+            items: Vec::new(),
+            events: std::collections::HashMap::new(),
+        }
+    }
+}
+
+impl<E> Batch<E> {
+    /// An empty batch.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The index the next event of `ticket_id` takes when it comes last: the events `board`
+    /// holds plus those gathered here (what a reader's errors name as the event index).
+    pub fn next_event_index(&self, board: &Board, ticket_id: &str) -> usize {
+        let held = board.ticket(ticket_id).map_or(0, |t| t.events.len());
+        held + self.events.get(ticket_id).copied().unwrap_or(0)
+    }
+
+    /// Adds the next item: read, or the error reading it.
+    pub fn push(&mut self, item: std::result::Result<Input, E>) {
+        let item = item.map(|input| {
+            if let Input::Event { ticket_id, .. } = &input {
+                *self.events.entry(ticket_id.clone()).or_default() += 1;
+            }
+            self.inputs.push(input);
+        });
+        self.items.push(item);
+    }
+
+    /// Ingests the items read with [`Board::ingest_batch`]: one outcome per item pushed, in
+    /// order.
+    pub fn ingest(self, board: &mut Board) -> Vec<std::result::Result<Ingest, E>> {
+        let mut outcomes = board.ingest_batch(self.inputs).into_iter();
+        self.items
+            .into_iter()
+            .map(|item| item.map(|()| outcomes.next().unwrap_or(Ingest::Duplicate)))
+            .collect()
+    }
+}
+
+/// What a bulk load ([`Board::ingest_tickets`]) did: how many items went in, how many were held
+/// already, and every rejection.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Ingested {
+    /// Items applied.
+    pub accepted: usize,
+    /// Items already held.
+    pub duplicate: usize,
+    /// Every refusal, in the order of the items.
+    pub rejected: Vec<Error>,
+}
+
+impl FromIterator<Ingest> for Ingested {
+    fn from_iter<I: IntoIterator<Item = Ingest>>(outcomes: I) -> Self {
+        let mut out = Ingested::default();
+        for outcome in outcomes {
+            match outcome {
+                Ingest::Accepted => out.accepted = out.accepted.saturating_add(1),
+                Ingest::Duplicate => out.duplicate = out.duplicate.saturating_add(1),
+                Ingest::Rejected(e) => out.rejected.push(e),
+            }
+        }
+        out
     }
 }
 
@@ -387,7 +505,7 @@ impl Board {
                 Input::Ticket(header) => self.register(header),
                 Input::Event { ticket_id, event } => {
                     match self.try_insert(&ticket_id, vec![event]) {
-                        Ok(new) => Ingest::from(Ok(new)),
+                        Ok(new) => Ingest::applied(new),
                         Err(Refused { error, events }) => {
                             if matches!(error, Error::InvalidTicket { .. }) {
                                 let slot =
@@ -411,7 +529,7 @@ impl Board {
             if let Ok(new) = self.try_insert(&ticket_id, events) {
                 for i in items {
                     if let Some(o) = out.get_mut(i) {
-                        *o = Ingest::from(Ok(new));
+                        *o = Ingest::applied(new);
                     }
                 }
             }
@@ -419,16 +537,27 @@ impl Board {
         out
     }
 
-    /// Registers `ticket`'s header and ingests its events in order; one outcome per item (the
-    /// header first).
+    /// Registers `ticket`'s header and ingests its events as a batch ([`Board::ingest_batch`]:
+    /// events the rules refuse alone are tried again together); one outcome per item (the header
+    /// first).
     pub fn ingest_ticket(&mut self, ticket: Ticket) -> Vec<Ingest> {
         let header = TicketHeader::of(&ticket);
-        let id = ticket.id.clone();
-        let mut out = Vec::with_capacity(ticket.events.len().saturating_add(1));
-        out.push(self.register(header));
-        for e in ticket.events {
-            out.push(self.ingest(&id, e));
-        }
-        out
+        let events = ticket.events.into_iter().map(|event| Input::Event {
+            ticket_id: ticket.id.clone(),
+            event,
+        });
+        self.ingest_batch(std::iter::once(Input::Ticket(header)).chain(events))
+    }
+
+    /// Ingests whole tickets (a quarter's export loaded into a fresh board, say), each as
+    /// [`Board::ingest_ticket`] does.
+    pub fn ingest_tickets<'t>(
+        &mut self,
+        tickets: impl IntoIterator<Item = &'t Ticket>,
+    ) -> Ingested {
+        tickets
+            .into_iter()
+            .flat_map(|t| self.ingest_ticket(t.clone()))
+            .collect()
     }
 }

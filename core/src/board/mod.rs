@@ -75,7 +75,7 @@ use serde::{Deserialize, Serialize};
 pub use builder::BoardBuilder;
 pub use card::UnitReport;
 pub use close::ClosedPeriod;
-pub use ingest::{Ingest, Input, TicketHeader};
+pub use ingest::{Batch, Ingest, Ingested, Input, TicketHeader};
 pub use snapshot::SNAPSHOT_VERSION;
 pub use standings::{GroupStandings, Standing, Standings};
 pub use status::DeadlineStatus;
