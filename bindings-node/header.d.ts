@@ -244,7 +244,8 @@ export interface Sanction {
   reason: string | null
   streak: number
   rank: number
-  rank_from_bottom: number
+  /** Place from the bottom of the group (1 = last); `null` for units ranked first, never bottom. */
+  rank_from_bottom: number | null
   group_size: number
   total: Decimal
   grade: string

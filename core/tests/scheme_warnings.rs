@@ -295,3 +295,63 @@ fn warnings_before_the_window_are_empty_without_projecting() {
         .unwrap_err();
     assert_eq!(e.code(), "clock_failed");
 }
+
+/// A unit ranked first is never "bottom", whatever the group's size: in groups of `bottom`
+/// units or fewer every unit used to be among the bottom 3 — a sole unit, both of a pair, a
+/// trio tied at full marks — and the leaders were warned (a cross-language audit).
+#[test]
+fn leaders_of_small_groups_are_never_bottom() {
+    let unit = |id: &str, group: &str| Unit {
+        id: id.into(),
+        group: group.into(),
+        name: id.to_uppercase(),
+    };
+    let units = vec![
+        unit("c1", "counties"),
+        unit("c2", "counties"),
+        unit("d1", "departments"),
+        unit("x1", "utilities"),
+        unit("x2", "utilities"),
+        unit("x3", "utilities"),
+    ];
+    // c1 closes its ticket the same morning; c2 never does (overdue by 20 March).
+    let ticket = |id: &str, unit: &str, close: bool| {
+        let closed = if close {
+            format!(
+                r#", {{"at": "2026-03-02T10:30:00+08:00", "type": "replied", "unit": "{unit}"}},
+                {{"at": "2026-03-02T11:00:00+08:00", "type": "closed"}}"#
+            )
+        } else {
+            String::new()
+        };
+        format!(
+            r#"{{"id": "{id}", "kind": "help", "received_at": "2026-03-02T09:00:00+08:00",
+            "events": [
+              {{"at": "2026-03-02T09:20:00+08:00", "type": "dispatched", "unit": "{unit}"}},
+              {{"at": "2026-03-02T09:30:00+08:00", "type": "signed", "unit": "{unit}"}}{closed}]}}"#
+        )
+    };
+    let text = format!(
+        "[{}, {}]",
+        ticket("T1", "c1", true),
+        ticket("T2", "c2", false)
+    );
+    let tickets = hotline_score::ticket::load_json(&text, Some(&units), Mode::Strict)
+        .unwrap()
+        .tickets;
+    let scheme = Scheme::from_toml(SCHEME).unwrap();
+    let ev = Evaluator::new(&Calendar::prc().unwrap(), Policy::henan().unwrap(), &units);
+    let as_of = Instant::parse("2026-03-20T09:00:00+08:00").unwrap();
+    let period = scheme.period_at(as_of).unwrap();
+    let now = metrics(&tickets, &ev, &period, as_of, &units);
+    let warnings = scheme
+        .period_warnings_from_tickets(&ev, &tickets, &now, &period, as_of)
+        .unwrap();
+    let warned: Vec<&str> = warnings.iter().map(|w| w.unit.as_str()).collect();
+    assert_eq!(warned, ["c2"], "{warnings:?}");
+    let reasons = serde_json::to_value(&warnings[0].reasons).unwrap();
+    assert_eq!(
+        reasons,
+        serde_json::json!([{"reason": "bottom", "rank_from_bottom": 1, "bottom": 3}])
+    );
+}

@@ -37,21 +37,21 @@ pub struct Scores {
 impl Scores {
     /// `card`'s place counted from the bottom of its group (`rank_from_bottom`, 1 = last): 1 +
     /// the units of the group with a strictly lower total, so units tied at the bottom share
-    /// the lowest place and a bottom-N condition takes all of them; but units ranked first
-    /// (alone or tied) are at `group_size`, never "bottom": in a group tied throughout (every
-    /// unit at full marks early in a period) or with most units tied for first, nobody is a
-    /// laggard for being level with the best. Warnings' and the sanctions ladder's bottom N
-    /// both use it.
-    pub fn rank_from_bottom(&self, card: &Scorecard) -> u32 {
+    /// the lowest place and a bottom-N condition takes all of them. `None` for units ranked
+    /// first (alone or tied): they are never "bottom", whatever N and the group's size — in a
+    /// group tied throughout (every unit at full marks early in a period), with most units tied
+    /// for first, or of N units or fewer (a sole unit in its group), nobody is a laggard for
+    /// being level with the best. Warnings' and the sanctions ladder's bottom N both use it.
+    pub fn rank_from_bottom(&self, card: &Scorecard) -> Option<u32> {
         if card.rank <= 1 {
-            return card.group_size;
+            return None;
         }
         let lower = self
             .units
             .iter()
             .filter(|c| c.group == card.group && c.total < card.total)
             .count();
-        u32::try_from(lower).unwrap_or(u32::MAX).saturating_add(1)
+        Some(u32::try_from(lower).unwrap_or(u32::MAX).saturating_add(1))
     }
 
     /// These scores with only the scorecards of `units` (in the scores' order): what to

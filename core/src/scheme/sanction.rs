@@ -6,7 +6,7 @@
 //! | name | meaning |
 //! |---|---|
 //! | `rank` | rank in the group (ties share, 1 = best) |
-//! | `rank_from_bottom` | 1 + units of the group with a strictly lower total (1 = last); units ranked first are at `group_size` ([`Scores::rank_from_bottom`](super::Scores::rank_from_bottom)) |
+//! | `rank_from_bottom` | 1 + units of the group with a strictly lower total (1 = last); no data for units ranked first, which are never bottom ([`Scores::rank_from_bottom`](super::Scores::rank_from_bottom)) |
 //! | `group_size` | units in the group |
 //! | `total`, `full_marks`, `total_percent` | total, full marks, total in percent of full marks |
 //! | `grade` | grade index, 1 = best grade of the scheme |
@@ -98,8 +98,9 @@ pub struct Sanction {
     pub streak: u32,
     /// Rank in the group.
     pub rank: u32,
-    /// Rank from the bottom.
-    pub rank_from_bottom: u32,
+    /// Place from the bottom ([`Scores::rank_from_bottom`](super::Scores::rank_from_bottom));
+    /// `None` for units ranked first.
+    pub rank_from_bottom: Option<u32>,
     /// Group size.
     pub group_size: u32,
     /// Total.
@@ -185,12 +186,15 @@ impl Scheme {
                     name: reached.map(|(lv, _)| lv.name.clone()),
                     reason: reached.map(|(lv, streak)| {
                         format!(
-                            "{}: {} (rank {} of {}, {} from the bottom, total {}, grade {}, streak {})",
+                            "{}: {} (rank {} of {}, {}, total {}, grade {}, streak {})",
                             lv.name,
                             lv.when.source(),
                             card.rank,
                             card.group_size,
-                            rank_from_bottom,
+                            rank_from_bottom.map_or_else(
+                                || "not counted from the bottom".to_owned(),
+                                |n| format!("{n} from the bottom")
+                            ),
                             card.total,
                             card.grade,
                             streak
@@ -228,7 +232,7 @@ impl Scheme {
             .and_then(|t| t.checked_div(card.full_marks));
         vec![
             num(Decimal::from(card.rank)),
-            num(Decimal::from(rank_from_bottom)),
+            rank_from_bottom.map_or(Value::NoData, |n| num(Decimal::from(n))),
             num(Decimal::from(card.group_size)),
             num(card.total),
             num(card.full_marks),

@@ -187,8 +187,9 @@ impl Scheme {
         for card in &scores.units {
             let mut reasons = Vec::new();
             if let Some(n) = spec.bottom {
-                let from_bottom = scores.rank_from_bottom(card);
-                if from_bottom <= n {
+                if let Some(from_bottom) = scores.rank_from_bottom(card)
+                    && from_bottom <= n
+                {
                     reasons.push(WarningReason::Bottom {
                         rank_from_bottom: from_bottom,
                         bottom: n,
