@@ -365,6 +365,33 @@ pub struct PartialRows {
     pub rows: JsonValue,
 }
 
+/// The largest integer a JavaScript number holds exactly (`Number.MAX_SAFE_INTEGER`).
+const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+
+/// Refuses a partial state with a counter JavaScript numbers cannot hold exactly (`toRows`
+/// and `finalize` would give another number): `invalid_partial` naming the column and unit.
+fn exact_in_js(p: &CorePartial) -> Fallible<()> {
+    let columns = CorePartial::columns();
+    for (unit, values) in p.to_rows() {
+        if let Some((column, v)) = columns
+            .iter()
+            .skip(1)
+            .zip(values)
+            .find(|(_, v)| v.unsigned_abs() > MAX_SAFE_INTEGER)
+        {
+            return Err(hotline_score::Error::InvalidPartial {
+                column: column.clone(),
+                reason: format!(
+                    "unit {unit}: {v} is above 2^53 - 1, which JavaScript numbers cannot hold \
+                     exactly"
+                ),
+            }
+            .into());
+        }
+    }
+    Ok(())
+}
+
 /// Per-unit integer counters of a set of tickets (SPEC §5): merge shards in any order, then
 /// `finalize` into the metrics table a scheme scores.
 #[napi]
@@ -393,11 +420,8 @@ impl Partial {
                 TextOrObject::Text(t) => t,
                 TextOrObject::Object(v) => v.to_string(),
             };
-            let inner =
-                serde_json::from_str(&text).map_err(|e| hotline_score::Error::InvalidPartial {
-                    column: String::new(),
-                    reason: e.to_string(),
-                })?;
+            let inner = CorePartial::from_json(&text)?;
+            exact_in_js(&inner)?;
             Ok(Partial { inner })
         })
     }
@@ -424,20 +448,47 @@ impl Partial {
                 let Some((unit, values)) = cells.split_first() else {
                     return Err(bad());
                 };
-                let unit = unit.as_str().ok_or_else(bad)?;
-                // N-API hands large integers over as doubles: accept whole ones.
+                let unit = unit.as_str().ok_or_else(|| {
+                    bad_arg(
+                        "unit",
+                        format!("`rows[{i}][0]` (column `unit`) must be a string"),
+                    )
+                })?;
+                // N-API hands large integers over as doubles: accept whole ones, up to 2^53
+                // (beyond, the number the caller wrote is not the one received).
                 let values = values
                     .iter()
-                    .map(|v| match v.as_i64() {
-                        Some(n) => Ok(n),
-                        None => v.as_f64().ok_or_else(bad).and_then(|f| whole("rows", f)),
+                    .zip(columns)
+                    .enumerate()
+                    .map(|(j, (v, column))| {
+                        let cell = || {
+                            bad_arg(
+                                column,
+                                format!(
+                                    "`rows[{i}][{}]` (column `{column}`, unit `{unit}`) must be \
+                                     a whole number up to 2^53 - 1, got {v}",
+                                    j + 1
+                                ),
+                            )
+                        };
+                        let n = match v.as_i64() {
+                            Some(n) => n,
+                            None => v
+                                .as_f64()
+                                .ok_or_else(cell)
+                                .and_then(|f| whole(column, f).map_err(|_| cell()))?,
+                        };
+                        if n.unsigned_abs() > MAX_SAFE_INTEGER {
+                            return Err(cell());
+                        }
+                        Ok(n)
                     })
                     .collect::<Fallible<Vec<i64>>>()?;
                 rows.push((UnitId::from(unit), values));
             }
-            Ok(Partial {
-                inner: CorePartial::from_rows(columns, &rows)?,
-            })
+            let inner = CorePartial::from_rows(columns, &rows)?;
+            exact_in_js(&inner)?;
+            Ok(Partial { inner })
         })
     }
 

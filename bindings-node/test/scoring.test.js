@@ -77,6 +77,26 @@ test('partial states merge exactly: shards in any order equal the whole', async 
   assert.equal(hs.Partial.fromJson(whole.toJson()).toJson(), whole.toJson())
   assert.equal(hs.Partial.fromJson(JSON.parse(whole.toJson())).toJson(), whole.toJson())
   assert.throws(() => hs.Partial.fromRows({ columns: ['unit', 'lead_bogus'], rows: [] }), { code: 'invalid_partial', field: 'lead_bogus' })
+  // A bad cell names its row, column and unit; counters past 2^53 - 1 (which a number does not
+  // hold exactly) and tables that break a partition of SPEC §5 are refused (a shards audit).
+  const j = rows.columns.indexOf('lead_due')
+  const edit = (value) => ({ columns: rows.columns, rows: rows.rows.map((r, i) => i === 0 ? r.map((v, k) => k === j ? value : v) : r) })
+  const unit = rows.rows[0][0]
+  assert.throws(() => hs.Partial.fromRows(edit(1.5)), (err) => {
+    assert.equal(err.code, 'invalid_argument')
+    assert.equal(err.field, 'lead_due')
+    assert.match(err.message, new RegExp(`rows\\[0\\]\\[${j}\\].*unit \`${unit}\``))
+    return true
+  })
+  assert.throws(() => hs.Partial.fromRows(edit(2 ** 60 + 256)), { code: 'invalid_argument', field: 'lead_due' })
+  assert.throws(() => hs.Partial.fromRows(edit(rows.rows[0][j] + 100)), (err) => {
+    assert.equal(err.code, 'invalid_partial')
+    assert.equal(err.field, 'lead_due')
+    assert.match(err.message, new RegExp(`unit ${unit}: due = `))
+    return true
+  })
+  assert.throws(() => hs.Partial.fromJson({ units: { x: { lead: { due: -2, overdue_open: -2 } } } }), { code: 'invalid_partial', field: 'lead_due', message: /unit x/ })
+  assert.throws(() => hs.Partial.fromJson(`{"units": {"x": {"lead": {"sign_working_ms": ${2n ** 60n}}}}}`), { code: 'invalid_partial', field: 'lead_sign_working_ms', message: /2\^53/ })
   // Metrics: every unit, external metrics as numbers or decimal strings.
   const metrics = whole.finalize(units, { [units[0].unit]: { calls: 3, audit: '1.5' } })
   assert.equal(Object.keys(metrics.units).length, 60)

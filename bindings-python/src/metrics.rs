@@ -339,7 +339,12 @@ impl Partial {
         let units = units_in(py, &units)?;
         if !crate::arrow::import::is_arrow(&table) {
             let (columns, rows) = partial_rows(py, &table)?;
-            let inner = enter(py, || CorePartial::from_rows(&columns, &rows))?;
+            // An empty list (`to_table().to_pylist()` of an empty shard) has no columns to check.
+            let inner = if rows.is_empty() {
+                CorePartial::default()
+            } else {
+                enter(py, || CorePartial::from_rows(&columns, &rows))?
+            };
             return Ok(Partial {
                 inner,
                 units: Arc::new(units),
@@ -382,20 +387,14 @@ impl Partial {
             let mut cols = Vec::with_capacity(names.len());
             for (i, name) in &names {
                 let col = batch.column(*i);
-                let values = match col.data_type() {
-                    arrow_schema::DataType::Int64 => col
-                        .as_any()
-                        .downcast_ref::<Int64Array>()
-                        .map(|a| a.iter().map(|v| v.unwrap_or(0)).collect::<Vec<i64>>()),
-                    _ => None,
-                };
-                let Some(values) = values else {
+                let Some(values) = counter_cells(col.as_ref()) else {
                     return Err(crate::errors::column_error(
                         py,
                         "invalid_column_type",
                         name,
                         format!(
-                            "partial table: column `{name}` has Arrow type {}; expected int64",
+                            "partial table: column `{name}` has Arrow type {}; expected int64 \
+                             (or a decimal without fraction digits, as SQL's SUM gives)",
                             col.data_type()
                         ),
                     ));
@@ -403,15 +402,58 @@ impl Partial {
                 cols.push(values);
             }
             for (r, id) in ids.into_iter().enumerate() {
-                let row = cols
-                    .iter()
-                    .map(|c| c.get(r).copied().unwrap_or(0))
-                    .collect();
-                rows.push((UnitId::from(id.unwrap_or_default()), row));
+                let row_number = rows.len();
+                let unit = id.unwrap_or_default();
+                let mut row = Vec::with_capacity(cols.len());
+                for (c, (_, name)) in cols.iter().zip(&names) {
+                    match c.get(r).copied().flatten() {
+                        Some(Ok(v)) => row.push(v),
+                        fault => {
+                            let what = if fault.is_none() {
+                                "is empty (null); a counter is a whole number, 0 when none \
+                                 (an outer join or a union with missing columns leaves nulls)"
+                            } else {
+                                "has fraction digits or does not fit in 64 bits"
+                            };
+                            return Err(crate::errors::raise(
+                                py,
+                                "DataError",
+                                &format!(
+                                    "partial table row {row_number} (unit `{unit}`), column \
+                                     `{name}` {what}"
+                                ),
+                                crate::errors::Fields {
+                                    code: "invalid_cell_type",
+                                    field: Some(name.clone()),
+                                    row: Some(row_number),
+                                    ..Default::default()
+                                },
+                            ));
+                        }
+                    }
+                }
+                rows.push((UnitId::from(unit), row));
             }
         }
         let columns: Vec<String> = names.into_iter().map(|(_, n)| n).collect();
         let inner = enter(py, || CorePartial::from_rows(&columns, &rows))?;
+        Ok(Partial {
+            inner,
+            units: Arc::new(units),
+        })
+    }
+
+    /// Reads the JSON form (`to_json()`'s text, or the same as a dict): errors name the
+    /// column (`lead_due`) and the unit. `units` is the units table `finalize` will list.
+    #[staticmethod]
+    fn from_json(
+        py: Python<'_>,
+        data: Bound<'_, PyAny>,
+        units: Bound<'_, PyAny>,
+    ) -> PyResult<Partial> {
+        let units = units_in(py, &units)?;
+        let text = json_text(py, &data, "data")?;
+        let inner = enter(py, || CorePartial::from_json(&text))?;
         Ok(Partial {
             inner,
             units: Arc::new(units),
@@ -430,8 +472,38 @@ impl Partial {
     }
 }
 
-/// The row form of a partial state from a list of dicts (`unit`, then integer counters; a
-/// missing or `None` counter is 0): the counter columns in first-seen order, and the rows.
+/// A counter column's cells: `None` for a null cell, `Err` for a decimal with fraction digits
+/// or past 64 bits; `None` for a column of another type. Int64, and decimals without fraction
+/// digits (SQL's `SUM` of a BIGINT column is a DECIMAL(38, 0) in DuckDB and Postgres).
+#[allow(clippy::type_complexity)]
+fn counter_cells(col: &dyn arrow_array::Array) -> Option<Vec<Option<Result<i64, ()>>>> {
+    use arrow_array::{Decimal128Array, Decimal256Array};
+    let any = col.as_any();
+    match col.data_type() {
+        arrow_schema::DataType::Int64 => any
+            .downcast_ref::<Int64Array>()
+            .map(|a| a.iter().map(|v| v.map(Ok)).collect()),
+        arrow_schema::DataType::Decimal128(_, 0) => {
+            any.downcast_ref::<Decimal128Array>().map(|a| {
+                a.iter()
+                    .map(|v| v.map(|v| i64::try_from(v).map_err(|_| ())))
+                    .collect()
+            })
+        }
+        arrow_schema::DataType::Decimal256(_, 0) => {
+            any.downcast_ref::<Decimal256Array>().map(|a| {
+                a.iter()
+                    .map(|v| v.map(|v| v.to_i128().and_then(|v| i64::try_from(v).ok()).ok_or(())))
+                    .collect()
+            })
+        }
+        _ => None,
+    }
+}
+
+/// The row form of a partial state from a list of dicts (`unit`, then integer counters, every
+/// row with the first row's columns; `None` is refused): the counter columns in the first row's
+/// order, and the rows.
 #[allow(clippy::type_complexity)]
 fn partial_rows(
     py: Python<'_>,
@@ -474,6 +546,7 @@ fn partial_rows(
         })?;
         let mut unit = None;
         let mut values = vec![0i64; columns.len()];
+        let mut seen = vec![false; columns.len()];
         for (k, v) in dict.iter() {
             let key: String = k.extract()?;
             if key == "unit" {
@@ -494,7 +567,14 @@ fn partial_rows(
                 continue;
             }
             let n = if crate::convert::is_missing(&v)? {
-                0
+                return Err(cell_error(
+                    r,
+                    &key,
+                    format!(
+                        "partial table row {r}, column `{key}` is empty (None); a counter is a \
+                         whole number, 0 when none"
+                    ),
+                ));
             } else if v.is_instance_of::<pyo3::types::PyBool>() {
                 return Err(cell_error(
                     r,
@@ -504,7 +584,7 @@ fn partial_rows(
                     ),
                 ));
             } else {
-                v.extract::<i64>().map_err(|_| {
+                whole_number(&v).ok_or_else(|| {
                     cell_error(
                         r,
                         &key,
@@ -514,15 +594,37 @@ fn partial_rows(
             };
             let i = match columns.iter().position(|c| *c == key) {
                 Some(i) => i,
-                None => {
+                None if r == 0 => {
                     columns.push(key);
                     values.push(0);
+                    seen.push(false);
                     columns.len() - 1
+                }
+                // Every row has the first row's columns (a catalog column missing from every
+                // row is the core's `missing column`).
+                None => {
+                    return Err(crate::errors::column_error(
+                        py,
+                        "unknown_column",
+                        &key,
+                        format!("partial table row {r} has column `{key}`, which row 0 has not"),
+                    ));
                 }
             };
             if let Some(slot) = values.get_mut(i) {
                 *slot = n;
             }
+            if let Some(s) = seen.get_mut(i) {
+                *s = true;
+            }
+        }
+        if let Some(missing) = columns.iter().zip(&seen).find(|(_, s)| !**s) {
+            return Err(crate::errors::column_error(
+                py,
+                "missing_column",
+                missing.0,
+                format!("partial table row {r} has no `{}`", missing.0),
+            ));
         }
         let Some(unit) = unit else {
             return Err(crate::errors::column_error(
@@ -534,10 +636,22 @@ fn partial_rows(
         };
         rows.push((UnitId::from(unit), values));
     }
-    for (_, values) in &mut rows {
-        values.resize(columns.len(), 0);
-    }
     Ok((columns, rows))
+}
+
+/// An `int`, or a whole `decimal.Decimal` (what SQL's `SUM` gives through Postgres drivers),
+/// as an `i64`.
+fn whole_number(v: &Bound<'_, PyAny>) -> Option<i64> {
+    if let Ok(n) = v.extract::<i64>() {
+        return Some(n);
+    }
+    let decimal = v.py().import("decimal").ok()?.getattr("Decimal").ok()?;
+    if !v.is_instance(&decimal).ok()? {
+        return None;
+    }
+    let (n, d): (Bound<'_, PyAny>, i64) =
+        v.call_method0("as_integer_ratio").ok()?.extract().ok()?;
+    (d == 1).then(|| n.extract::<i64>().ok()).flatten()
 }
 
 /// A per-unit metrics table (counters per role, and external metrics): what schemes score.

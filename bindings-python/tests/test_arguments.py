@@ -5,6 +5,7 @@ states from lists of dicts."""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable
 
@@ -124,9 +125,25 @@ def test_partial_from_a_list_of_dicts() -> None:
     partial = hs.Evaluator(units).partial(city, period=period, as_of=as_of)
     rows = partial.to_table().to_pylist()
     assert hs.Partial.from_table(rows, units).to_json() == partial.to_json()
-    # Rows of one unit add up; a missing or None counter is 0.
-    half = [{**r, **{k: None for k in r if k != "unit"}} for r in rows]
-    assert hs.Partial.from_table(rows + half, units).to_json() == partial.to_json()
+    # Rows of one unit add up.
+    zero = [{**r, **{k: 0 for k in r if k != "unit"}} for r in rows]
+    assert hs.Partial.from_table(rows + zero, units).to_json() == partial.to_json()
+    # A None or missing counter is refused, not read as 0 (an outer join leaves None where counts
+    # were; a shards audit). Whole decimals (Postgres' SUM) are the integers they are.
+    with pytest.raises(hs.DataError) as info:
+        hs.Partial.from_table([rows[0], {**rows[1], "lead_due": None}], units)
+    assert (info.value.code, info.value.field, info.value.row) == ("invalid_cell_type", "lead_due", 1)
+    missing = {k: v for k, v in rows[1].items() if k != "lead_due"}
+    with pytest.raises(hs.DataError) as info:
+        hs.Partial.from_table([rows[0], missing], units)
+    assert (info.value.code, info.value.field) == ("missing_column", "lead_due")
+    decimals = [{k: (v if k == "unit" else Decimal(v)) for k, v in r.items()} for r in rows]
+    assert hs.Partial.from_table(decimals, units).to_json() == partial.to_json()
+    with pytest.raises(hs.DataError) as info:
+        hs.Partial.from_table([{**rows[0], "lead_due": Decimal("1.5")}], units)
+    assert (info.value.code, info.value.field) == ("invalid_cell_type", "lead_due")
+    # An empty shard's list of dicts is an empty partial.
+    assert len(hs.Partial.from_table([], units)) == 0
     with pytest.raises(hs.DataError) as info:
         hs.Partial.from_table([{**rows[0], "lead_due": "3"}], units)
     assert (info.value.code, info.value.field, info.value.row) == ("invalid_cell_type", "lead_due", 0)

@@ -124,6 +124,38 @@ def test_sharded_partials_merge_exactly() -> None:
     with pytest.raises(hs.DataError) as info2:
         hs.Partial.from_table(table.drop_columns(["unit"]), UNITS)
     assert info2.value.code == "missing_column"
+    # SQL's SUM of a BIGINT (DuckDB, Postgres) is a DECIMAL(38, 0): read as the integers.
+    summed = pa.table(
+        {n: (c if n == "unit" else c.cast(pa.decimal128(38, 0))) for n, c in zip(table.column_names, table.columns)}
+    )
+    assert hs.Partial.from_table(summed, UNITS).to_json() == whole.to_json()
+    # A null cell (an outer join's) is refused, naming the row, column and unit; so is a null
+    # unit, and a table that breaks a partition of SPEC §5 (edited by hand).
+    due = table.column("lead_due").to_pylist()
+    nulled = table.set_column(table.column_names.index("lead_due"), "lead_due", pa.array([None, *due[1:]], pa.int64()))
+    with pytest.raises(hs.DataError) as info:
+        hs.Partial.from_table(nulled, UNITS)
+    assert (info.value.code, info.value.field, info.value.row) == ("invalid_cell_type", "lead_due", 0)
+    assert table.column("unit")[0].as_py() in str(info.value)
+    ids = table.column("unit").to_pylist()
+    no_unit = table.set_column(0, "unit", pa.array([None, *ids[1:]], pa.string()))
+    with pytest.raises(hs.DataError) as info:
+        hs.Partial.from_table(no_unit, UNITS)
+    assert (info.value.code, info.value.field) == ("invalid_partial", "unit")
+    edited = whole.to_table().to_pylist()
+    row = next(r for r in edited if r["lead_due"] > 0)
+    row["lead_closed_on_time"] = row["lead_due"] + 100
+    with pytest.raises(hs.DataError) as info:
+        hs.Partial.from_table(edited, UNITS)
+    assert (info.value.code, info.value.field) == ("invalid_partial", "lead_due")
+    assert f"unit {row['unit']}: due = {row['lead_due']}" in str(info.value)
+    # The JSON form, from text or a dict.
+    assert hs.Partial.from_json(whole.to_json(), UNITS).to_json() == whole.to_json()
+    assert hs.Partial.from_json(json.loads(whole.to_json()), UNITS).finalize().to_json() == whole.finalize().to_json()
+    with pytest.raises(hs.DataError) as info:
+        hs.Partial.from_json('{"units": {"x": {"lead": {"due": -2, "overdue_open": -2}}}}', UNITS)
+    assert (info.value.code, info.value.field) == ("invalid_partial", "lead_due")
+    assert "unit x" in str(info.value)
 
 
 def test_score_tables_are_exact_decimals() -> None:

@@ -119,6 +119,12 @@ impl Partial {
         }
         let mut out = Partial::default();
         for (unit, values) in rows {
+            if unit.as_str().is_empty() {
+                return Err(Error::InvalidPartial {
+                    column: "unit".into(),
+                    reason: "a row without a unit id (an empty or null `unit` cell)".into(),
+                });
+            }
             if values.len() != slots.len() {
                 return Err(Error::InvalidPartial {
                     column: unit.to_string(),
@@ -148,7 +154,101 @@ impl Partial {
             }
         }
         out.units.retain(|_, c| !is_zero(c));
+        out.check_partitions()?;
         Ok(out)
+    }
+
+    /// Reads the JSON form (`{"units": {id: {"lead": {counter: n, …}, "assisting": {…}}}}`, what
+    /// serializing a `Partial` writes; an absent counter or role is 0) with the row form's
+    /// checks: every counter a whole number ≥ 0, the partitions of SPEC §5; errors name the
+    /// column (`lead_due`) and the unit.
+    pub fn from_json(text: &str) -> Result<Partial> {
+        use serde_json::Value;
+        let bad = |column: &str, reason: String| Error::InvalidPartial {
+            column: column.to_owned(),
+            reason,
+        };
+        let value: Value =
+            serde_json::from_str(text).map_err(|e| bad("", format!("not JSON: {e}")))?;
+        let Some(top) = value.as_object() else {
+            return Err(bad("", "expected an object with `units`".into()));
+        };
+        if let Some(key) = top.keys().find(|k| *k != "units") {
+            return Err(bad(
+                key,
+                format!("unknown key `{key}`; the JSON form has `units`"),
+            ));
+        }
+        let empty = serde_json::Map::new();
+        let units = match top.get("units") {
+            None => &empty,
+            Some(Value::Object(units)) => units,
+            Some(_) => return Err(bad("units", "`units` must be an object".into())),
+        };
+        let columns: Vec<String> = Partial::columns().into_iter().skip(1).collect();
+        let mut rows = Vec::with_capacity(units.len());
+        for (unit, roles) in units {
+            let mut values = vec![0i64; columns.len()];
+            let Some(roles) = roles.as_object() else {
+                return Err(bad(
+                    unit,
+                    format!("unit {unit}: expected an object with `lead` and `assisting`"),
+                ));
+            };
+            for (role, counters) in roles {
+                let offset = match role.as_str() {
+                    "lead" => 0,
+                    "assisting" => Counter::COUNT,
+                    _ => {
+                        return Err(bad(
+                            role,
+                            format!("unit {unit}: unknown role `{role}` (lead, assisting)"),
+                        ));
+                    }
+                };
+                let Some(counters) = counters.as_object() else {
+                    return Err(bad(
+                        role,
+                        format!("unit {unit}: `{role}` must be an object"),
+                    ));
+                };
+                for (name, v) in counters {
+                    let column = format!("{role}_{name}");
+                    let counter = Counter::from_name(name).ok_or_else(|| {
+                        bad(&column, format!("unit {unit}: `{name}` is not a counter"))
+                    })?;
+                    let n = v.as_i64().ok_or_else(|| {
+                        bad(&column, format!("unit {unit}: {v} is not a whole number"))
+                    })?;
+                    if let Some(slot) = values.get_mut(offset + counter.index()) {
+                        *slot = n;
+                    }
+                }
+            }
+            rows.push((UnitId::from(unit.as_str()), values));
+        }
+        Partial::from_rows(&columns, &rows)
+    }
+
+    /// Checks every unit's counters against the partitions of SPEC §5
+    /// ([`RoleCounters::broken_partition`](super::RoleCounters::broken_partition)): a table read
+    /// from outside (edited by hand, joined with missing rows) that breaks one is
+    /// `invalid_partial`, naming the column and the unit — it would score a rate above 100 %.
+    pub fn check_partitions(&self) -> Result<()> {
+        for (unit, row) in &self.units {
+            for (prefix, role) in [("lead_", &row.lead), ("assisting_", &row.assisting)] {
+                if let Some((counter, relation)) = role.broken_partition() {
+                    return Err(Error::InvalidPartial {
+                        column: format!("{prefix}{}", counter.name()),
+                        reason: format!(
+                            "unit {unit}: {relation} (SPEC §5: evaluation always keeps this; \
+                             was the table edited, or joined with rows missing?)"
+                        ),
+                    });
+                }
+            }
+        }
+        Ok(())
     }
 }
 
@@ -446,6 +546,7 @@ mod tests {
     fn rows_round_trip_in_any_column_order() {
         let mut p = one("x", Counter::SignWorkingMs, 7);
         p.merge(one("y", Counter::Callbacks, 1));
+        p.merge(one("y", Counter::Satisfied, 1));
         let cols = Partial::columns();
         assert_eq!(cols.len(), 1 + 2 * Counter::COUNT);
         assert_eq!(cols[1], "lead_dispatched");
@@ -505,6 +606,75 @@ mod tests {
         let e = Partial::from_rows(&cols[1..], &[("u".into(), big.clone()), ("u".into(), big)])
             .unwrap_err();
         assert!(e.to_string().contains("past 2^63 - 1"), "{e}");
+        // The partitions of SPEC §5 hold (a hand-edited table scored 按时办结率 129.59 %).
+        let mut broken = Partial::default();
+        broken.merge(one("u", Counter::Due, 338));
+        broken.merge(one("u", Counter::DueClosed, 438));
+        broken.merge(one("u", Counter::ClosedOnTime, 438));
+        let e = Partial::from_rows(&cols[1..], &broken.to_rows()).unwrap_err();
+        assert_eq!(e.code(), "invalid_partial");
+        assert_eq!(e.context().field.as_deref(), Some("lead_due"));
+        let message = e.to_string();
+        assert!(
+            message.contains(
+                "unit u: due = 338, but closed_on_time + closed_late + overdue_open = 438"
+            ),
+            "{message}"
+        );
+        broken.merge(one("u", Counter::Due, 100));
+        assert!(Partial::from_rows(&cols[1..], &broken.to_rows()).is_ok());
+        broken.merge(one("u", Counter::Signed, 1));
+        let e = Partial::from_rows(&cols[1..], &broken.to_rows()).unwrap_err();
+        assert_eq!(e.context().field.as_deref(), Some("lead_signed"));
+        assert!(
+            e.to_string().contains("signed = 1 exceeds dispatched = 0"),
+            "{e}"
+        );
+        // A row without a unit.
+        let e = Partial::from_rows(&cols[1..], &[("".into(), vec![0; n])]).unwrap_err();
+        assert_eq!(e.context().field.as_deref(), Some("unit"));
+        // The JSON form, with the same checks and the unit named.
+        let mut fine = Partial::default();
+        fine.merge(one("u", Counter::Callbacks, 2));
+        fine.merge(one("u", Counter::Satisfied, 2));
+        fine.merge(one("v", Counter::SignWorkingMs, 9));
+        let text = serde_json::to_string(&fine).unwrap();
+        assert_eq!(Partial::from_json(&text).unwrap(), fine);
+        let sparse = r#"{"units": {"u": {"lead": {"callbacks": 2, "satisfied": 2}}}}"#;
+        assert_eq!(Partial::from_json(sparse).unwrap().units.len(), 1);
+        for (text, column, says) in [
+            (
+                r#"{"units": {"u": {"lead": {"due": -2, "overdue_open": -2}}}}"#,
+                "lead_due",
+                "unit u: -2 is negative",
+            ),
+            (
+                r#"{"units": {"u": {"lead": {"due": 1.5}}}}"#,
+                "lead_due",
+                "unit u: 1.5 is not a whole number",
+            ),
+            (
+                r#"{"units": {"u": {"lead": {"callbacks": 1}}}}"#,
+                "lead_callbacks",
+                "unit u: callbacks = 1, but",
+            ),
+            (
+                r#"{"units": {"u": {"lead": {"bogus": 1}}}}"#,
+                "lead_bogus",
+                "not a counter",
+            ),
+            (
+                r#"{"units": {"u": {"helper": {}}}}"#,
+                "helper",
+                "unknown role",
+            ),
+            (r#"{"unit": {}}"#, "unit", "unknown key"),
+        ] {
+            let e = Partial::from_json(text).unwrap_err();
+            assert_eq!(e.code(), "invalid_partial", "{text}");
+            assert_eq!(e.context().field.as_deref(), Some(column), "{text}: {e}");
+            assert!(e.to_string().contains(says), "{text}: {e}");
+        }
         // A metrics table refuses negative counters too.
         let json = r#"{"units": {"u": {"lead": {"dispatched": -1}}}}"#;
         let e = serde_json::from_str::<crate::metrics::MetricsTable>(json).unwrap_err();

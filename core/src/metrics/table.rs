@@ -38,6 +38,68 @@ impl RoleCounters {
             *a = a.saturating_add(*b);
         }
     }
+
+    /// The first partition of SPEC §5 these counters break (`dispatched` is the sum of
+    /// `signed_on_time`, `signed_late`, `sign_overdue` and `sign_pending`; `due` the sum of
+    /// `closed_on_time`, `closed_late` and `overdue_open`; … and bounds such as `signed` ≤
+    /// `dispatched`): the counter on the left and the relation with its values. Evaluation always
+    /// keeps them, and so does merging; a hand-edited or wrongly joined table may not.
+    pub fn broken_partition(&self) -> Option<(Counter, String)> {
+        use Counter::*;
+        let sum = |cs: &[Counter]| {
+            cs.iter()
+                .try_fold(0i64, |acc, c| acc.checked_add(self.get(*c)))
+                .unwrap_or(i64::MAX)
+        };
+        let names = |cs: &[Counter]| cs.iter().map(|c| c.name()).collect::<Vec<_>>().join(" + ");
+        let equal: [(Counter, &[Counter]); 4] = [
+            (
+                Dispatched,
+                &[SignedOnTime, SignedLate, SignOverdue, SignPending],
+            ),
+            (Due, &[ClosedOnTime, ClosedLate, OverdueOpen]),
+            (DueClosed, &[ClosedOnTime, ClosedLate]),
+            (
+                Callbacks,
+                &[
+                    VerySatisfied,
+                    Satisfied,
+                    BasicallySatisfied,
+                    Unsatisfied,
+                    VeryUnsatisfied,
+                ],
+            ),
+        ];
+        for (total, parts) in equal {
+            let (left, right) = (self.get(total), sum(parts));
+            if left != right {
+                let relation = format!("{} = {left}, but {} = {right}", total.name(), names(parts));
+                return Some((total, relation));
+            }
+        }
+        let at_most: [(&[Counter], &[Counter]); 8] = [
+            (&[Signed], &[Dispatched]),
+            (&[ClosedFirstTime], &[DueClosed]),
+            (&[RepliedOnTime], &[Replied]),
+            (&[ContactedOnTime], &[Contacted]),
+            (&[UrgentRepliedOnTime], &[Urgent]),
+            (&[ReturnsAccepted, ReturnsRejected], &[Returned]),
+            (&[ExtensionsApproved], &[ExtensionsRequested]),
+            (&[InitialSatisfied], &[Callbacks, WrittenOff]),
+        ];
+        for (part, whole) in at_most {
+            let (left, right) = (sum(part), sum(whole));
+            if left > right {
+                let relation = format!(
+                    "{} = {left} exceeds {} = {right}",
+                    names(part),
+                    names(whole)
+                );
+                return part.first().map(|c| (*c, relation));
+            }
+        }
+        None
+    }
 }
 
 impl Serialize for RoleCounters {
