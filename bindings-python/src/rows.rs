@@ -165,6 +165,11 @@ fn type_error(
             "{} table: column `{column}` holds a timestamp out of range",
             layout.name
         ),
+        // Not raised for tables, whose cells are floored to the millisecond.
+        CellError::SubMillis(row) => format!(
+            "{} table: column `{column}`, row {row}: digits below the millisecond",
+            layout.name
+        ),
     };
     column_error(py, "invalid_column_type", column, message)
 }

@@ -85,6 +85,22 @@ fn cell_error(py: Python<'_>, what: &str, e: CellError, expect: &str) -> PyErr {
              `s.dt.replace_time_zone(\"Asia/Shanghai\")`"
         ),
         CellError::Overflow => format!("`{what}` holds a timestamp out of range"),
+        CellError::SubMillis(row) => {
+            // As a scalar instant with such digits is refused (`invalid_instant`).
+            let fields = crate::errors::Fields {
+                code: "invalid_instant",
+                field: Some(what.to_owned()),
+                row: Some(row),
+                ..Default::default()
+            };
+            let message = format!(
+                "`{what}[{row}]` has digits below the millisecond: precision is 1 ms, and an \
+                 instant given as an argument must be whole milliseconds (floor the column \
+                 first: pandas `s.dt.floor(\"ms\")`, polars `s.dt.truncate(\"1ms\")`, or cast it \
+                 to `timestamp[ms]`)"
+            );
+            return crate::errors::raise(py, "InputError", &message, fields);
+        }
     };
     input_error(py, "invalid_column_type", what, message)
 }

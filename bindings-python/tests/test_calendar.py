@@ -189,6 +189,28 @@ def test_vectorised_pyarrow_and_polars() -> None:
     ]
 
 
+def test_vectorised_sub_millisecond_instants_are_refused_as_scalars_are() -> None:
+    # An instant argument with digits below the millisecond is refused, whatever its form (a
+    # cross-language audit: timestamp[us] and polars arrays were floored without a word).
+    exact = dt.datetime(2026, 2, 13, 16, 30, 0, 123000, tzinfo=CST)
+    fine = CAL.add_working_array(pa.array([exact, exact], pa.timestamp("us", tz="Asia/Shanghai")), HOUR)
+    assert fine.cast(pa.int64()).to_pylist() == [CAL.add_working(exact, HOUR)] * 2
+    odd = exact.replace(microsecond=123456)
+    with pytest.raises(hs.InputError) as scalar:
+        CAL.add_working(odd, HOUR)
+    for array in (
+        pa.array([exact, odd], pa.timestamp("us", tz="Asia/Shanghai")),
+        pa.array([exact, odd], pa.timestamp("ns", tz="UTC")),
+        pl.Series("t", [exact, odd]),
+        [exact, odd],
+    ):
+        with pytest.raises(hs.InputError) as info:
+            CAL.add_working_array(array, HOUR)
+        assert info.value.code == scalar.value.code == "invalid_instant"
+        if not isinstance(array, list):
+            assert (info.value.field, info.value.row) == ("t", 1), str(info.value)
+
+
 def test_vectorised_errors() -> None:
     far = 10**12
     with pytest.raises(hs.CalendarError) as info:

@@ -93,6 +93,9 @@ pub enum CellError {
     Naive,
     /// A timestamp outside the representable range.
     Overflow,
+    /// An instant given as an argument with digits below the millisecond (at this index):
+    /// instants are whole milliseconds, and an argument is not floored as a data-set cell is.
+    SubMillis(usize),
 }
 
 /// Whether `arr` is a floating-point column without a value (every cell null or NaN): what
@@ -228,7 +231,8 @@ pub enum Instants {
     Text(Vec<Option<String>>),
 }
 
-/// Reads chunks of an instant column.
+/// Reads chunks of an instant column given as an argument (a vectorised calendar call's):
+/// timestamps with digits below the millisecond are refused, as a scalar instant's are.
 pub fn instants(chunks: &[ArrayRef]) -> Result<Instants, CellError> {
     let Some(first) = chunks.first() else {
         return Ok(Instants::Millis(Vec::new()));
@@ -249,6 +253,20 @@ pub fn instants(chunks: &[ArrayRef]) -> Result<Instants, CellError> {
             DataType::Timestamp(unit, tz) => {
                 if tz.is_none() {
                     return Err(CellError::Naive);
+                }
+                let per_milli = match unit {
+                    TimeUnit::Microsecond => 1000,
+                    TimeUnit::Nanosecond => 1_000_000,
+                    TimeUnit::Second | TimeUnit::Millisecond => 1,
+                };
+                if per_milli > 1 {
+                    let raw = c.to_data();
+                    let values = raw.buffer::<i64>(0);
+                    if let Some(i) = (0..c.len()).find(|i| {
+                        c.is_valid(*i) && values.get(*i).is_some_and(|v| v % per_milli != 0)
+                    }) {
+                        return Err(CellError::SubMillis(out.len() + i));
+                    }
                 }
                 out.extend(millis_of_timestamps(c.as_ref(), *unit)?);
             }
