@@ -556,13 +556,15 @@ impl Tickets {
         ts_return_type = "{ tickets: Array<Record<string, string | null>>, events: Array<Record<string, string | null>> }"
     )]
     pub fn to_rows<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
-        let mut t_rows = Vec::with_capacity(self.set.len());
+        let attributes = self.set.batch().attribute_names();
+        let mut rows = Vec::with_capacity(self.set.len());
         let mut e_rows = Vec::new();
         for t in self.set.tickets() {
-            let (tr, ers) = t.to_rows();
-            t_rows.push(tr);
+            let (row, ers) = t.to_rows();
+            rows.push(row);
             e_rows.extend(ers);
         }
+        let t_rows: Vec<_> = rows.iter().map(|r| r.with_columns(&attributes)).collect();
         // Each table goes through JSON in slices, so no text outgrows a JavaScript string.
         let mut tables = Object::new(env)?;
         tables.set_named_property("events", json::plain_array(env, &e_rows)?)?;

@@ -224,18 +224,62 @@ impl Ticket {
     }
 }
 
-impl Serialize for TicketRow {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(5 + self.attributes.len()))?;
+impl TicketRow {
+    /// This row with the attribute columns `attributes` (a table's, e.g.
+    /// `TicketBatch::attribute_names`), each present: `null` where the ticket has no value. A
+    /// table of such rows has every column in every row.
+    ///
+    /// ```
+    /// use hotline_score::ticket::TicketRow;
+    /// let row = TicketRow { ticket_id: "T1".into(), kind: "help".into(), ..Default::default() };
+    /// let json = serde_json::to_string(&row.with_columns(&["repeat"])).unwrap();
+    /// assert!(json.ends_with(r#""received_at":"","repeat":null}"#), "{json}");
+    /// ```
+    pub fn with_columns<'a>(&'a self, attributes: &'a [&'a str]) -> impl Serialize + 'a {
+        RowWithColumns {
+            row: self,
+            attributes,
+        }
+    }
+
+    fn serialize_with<'a, S: Serializer>(
+        &self,
+        s: S,
+        attributes: impl ExactSizeIterator<Item = (&'a str, Option<&'a String>)>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(5 + attributes.len()))?;
         map.serialize_entry("ticket_id", &self.ticket_id)?;
         map.serialize_entry("kind", &self.kind)?;
         map.serialize_entry("urgency", &self.urgency)?;
         map.serialize_entry("channel", &self.channel)?;
         map.serialize_entry("received_at", &self.received_at)?;
-        for (k, v) in &self.attributes {
-            map.serialize_entry(k, v)?;
+        for (k, v) in attributes {
+            map.serialize_entry(k, &v)?;
         }
         map.end()
+    }
+}
+
+/// See [`TicketRow::with_columns`].
+struct RowWithColumns<'a> {
+    row: &'a TicketRow,
+    attributes: &'a [&'a str],
+}
+
+impl Serialize for RowWithColumns<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let attributes = self
+            .attributes
+            .iter()
+            .map(|a| (*a, self.row.attributes.get(*a)));
+        self.row.serialize_with(s, attributes)
+    }
+}
+
+impl Serialize for TicketRow {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let attributes = self.attributes.iter().map(|(k, v)| (k.as_str(), Some(v)));
+        self.serialize_with(s, attributes)
     }
 }
 
