@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyInt, PyString};
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString};
 use time::UtcOffset;
 
 use crate::arrow::cells::{self, CellError, Expect};
@@ -236,6 +236,21 @@ fn py_cell(
     if is_missing(value)? {
         return Ok(None);
     }
+    // A numpy scalar (`np.bool_`, `np.float64` …) as the Python value it holds; not a
+    // `datetime64`, whose `item()` can be naive or nanoseconds (its own error says what to do).
+    let kind = value.get_type();
+    let text = |t: PyResult<Bound<'_, PyString>>| {
+        t.and_then(|t| Ok(t.to_cow()?.into_owned()))
+            .unwrap_or_default()
+    };
+    let (module, name) = (text(kind.module()), text(kind.name()));
+    let numpy = module == "numpy" && !(name.contains("time") && name.ends_with("64"));
+    if numpy && value.hasattr("item")? {
+        let item = value.call_method0("item")?;
+        if !item.get_type().is(&kind) {
+            return py_cell(py, &item, expect, layout, column, row);
+        }
+    }
     if let Ok(s) = value.cast::<PyString>() {
         return Ok(Some(s.to_cow()?.into_owned()).filter(|s| !s.is_empty()));
     }
@@ -259,15 +274,20 @@ fn py_cell(
             Expect::LocalInstant(offset) => instant::extract_local(py, value, offset),
             _ => instant::extract(py, value),
         };
+        // An instant that cannot be read (naive, a date) goes to the core as its ISO text,
+        // which names the ticket, event and field — and lenient loading skips that ticket — as
+        // for the same text in a string cell.
         return match read {
             Ok(t) => Ok(Some(t.millis().to_string())),
-            Err(e) => {
-                let exc = e.value(py);
-                exc.setattr("field", column)?;
-                exc.setattr("row", row)?;
-                Err(e)
-            }
+            Err(_) => Ok(Some(value.call_method0("isoformat")?.extract()?)),
         };
+    } else if let Ok(f) = value.cast::<PyFloat>()
+        && (expect.is_instant() || expect == Expect::Bool)
+    {
+        // A float (a column with a missing cell through `to_dict("records")`): its text, read
+        // by the core as a CSV cell is (`1772521200000.0` is epoch ms, `1.0` a boolean's error
+        // naming the ticket).
+        return Ok(Some(f.str()?.to_cow()?.into_owned()));
     }
     Err(raise(
         py,

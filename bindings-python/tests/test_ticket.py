@@ -7,6 +7,7 @@ import datetime as dt
 import json
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import polars as pl
 import pyarrow as pa
@@ -180,9 +181,28 @@ def test_column_errors() -> None:
         hs.load_rows(pd.DataFrame(TICKETS), naive)
     assert (info.value.code, info.value.field) == ("invalid_column_type", "at")
     assert "tz_localize" in str(info.value)
-    with pytest.raises(hs.InputError) as info2:
-        hs.load_rows([{"ticket_id": "T", "kind": "help", "received_at": dt.datetime(2026, 1, 1)}], [])
-    assert (info2.value.code, info2.value.field, info2.value.row) == ("missing_offset", "received_at", 0)
+    # Python values a cell cannot hold are the ticket's problem, with its context, and lenient
+    # loading skips only that ticket (a data audit: the load stopped, a `date` with a bare
+    # TypeError); numpy scalars are their values; whole float epoch ms are the integer.
+    two = [
+        {"ticket_id": "T", "kind": "help", "received_at": dt.datetime(2026, 1, 1)},
+        {"ticket_id": "U", "kind": "help", "received_at": "2026-01-01T00:00:00+08:00"},
+    ]
+    for bad, says in [(dt.datetime(2026, 1, 5), "no UTC offset"), (dt.date(2026, 1, 5), "a date without a time")]:
+        rows = [{**two[0], "received_at": bad}, two[1]]
+        with pytest.raises(hs.DataError, match=says) as info2:
+            hs.load_rows(rows, [])
+        assert (info2.value.code, info2.value.ticket_id, info2.value.field) == ("malformed_timestamp", "T", "received_at")
+        lenient = hs.load_rows(rows, [], mode="lenient")
+        assert lenient.ids == ["U"] and lenient.diagnostics.num_rows == 1
+    ms = hs.parse_instant("2026-01-01T00:00:00+08:00")
+    floats = [{**two[0], "received_at": float(ms)}, {**two[1], "received_at": np.int64(ms)}]
+    assert [t["received_at"] for t in json.loads(hs.load_rows(floats, []).to_json())] == [
+        "2026-01-01T00:00:00+08:00"
+    ] * 2
+    event = {"ticket_id": "T", "at": "2026-01-01T00:10:00+08:00", "type": "called_back", "satisfaction": "satisfied"}
+    flags = hs.load_rows([two[0] | {"received_at": ms}], [event | {"resolved": np.bool_(True)}])
+    assert json.loads(flags.to_json())[0]["events"][0]["resolved"] is True
     with pytest.raises(hs.DataError) as info:
         hs.load_rows([{"ticket_id": "T", "kind": 3, "received_at": 0}], [])
     assert (info.value.code, info.value.field, info.value.row) == ("invalid_cell_type", "kind", 0)

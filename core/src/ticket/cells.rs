@@ -55,6 +55,30 @@ pub(crate) fn parse_instant(
             })?;
         return epoch_millis(ms, || text.to_owned());
     }
+    // `1772521200000.0`: what pandas writes for epoch milliseconds in a float64 column (one
+    // with an empty cell), and what a JSON number may look like. Whole: read as the integer.
+    if let Some((int, fraction)) = digits.split_once('.')
+        && !int.is_empty()
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && fraction.bytes().all(|b| b.is_ascii_digit())
+    {
+        let sign = if t.starts_with('-') { "-" } else { "" };
+        if !fraction.bytes().all(|b| b == b'0') {
+            return Err(TicketErrorKind::MalformedTimestamp {
+                value: text.to_owned(),
+                reason: "epoch milliseconds are a whole number; this has a fraction of a \
+                         millisecond"
+                    .to_owned(),
+            });
+        }
+        let ms = format!("{sign}{int}").parse::<i64>().map_err(|_| {
+            TicketErrorKind::MalformedTimestamp {
+                value: text.to_owned(),
+                reason: "epoch milliseconds out of range".to_owned(),
+            }
+        })?;
+        return epoch_millis(ms, || text.to_owned());
+    }
     let parsed = Instant::parse_cell(t, local);
     parsed.map_err(|e| TicketErrorKind::MalformedTimestamp {
         value: text.to_owned(),
@@ -420,6 +444,23 @@ mod tests {
             read_instant(InstantCell::Millis(EARLIEST_EPOCH_MILLIS), None),
             Ok(Instant::from_millis(EARLIEST_EPOCH_MILLIS))
         );
+        // Whole epoch milliseconds written with a decimal point (pandas' float64 column in a
+        // CSV; a data audit: "a character literal was not valid") are the integer; a fraction
+        // of a millisecond, and seconds so written, are refused with a reason.
+        assert_eq!(
+            parse_instant("1772413500000.0", None),
+            Ok(Instant::from_millis(1_772_413_500_000))
+        );
+        assert_eq!(
+            parse_instant(" 1772413500000.000 ", None),
+            Ok(Instant::from_millis(1_772_413_500_000))
+        );
+        assert!(
+            reason(parse_instant("1772413500000.5", None)).contains("fraction of a millisecond")
+        );
+        assert!(reason(parse_instant("1772413500.0", None)).contains("as epoch seconds"));
+        assert!(parse_instant("-1772413500000.0", None).is_err());
+        assert!(parse_instant(".0", None).is_err());
     }
 
     /// The fast path of `trimmed` is `str::trim`, for any text (Unicode white space included).
