@@ -171,6 +171,20 @@ def test_column_errors() -> None:
         hs.load_rows(twice, pa.table(EVENTS))
     assert (info.value.code, info.value.field) == ("duplicate_column", "urgency")
     assert "appears twice" in str(info.value)
+    # pandas failing to export its frame (an object column mixing text and numbers, as
+    # read_excel gives; a column named twice) is a DataError naming the column, not pyarrow's
+    # or pandas' own exception (a data audit).
+    mixed = pd.DataFrame({**EVENTS, "at": [x.isoformat() for x in EVENTS["at"]]}).astype({"at": object})
+    mixed.loc[1, "at"] = 1772413500000
+    with pytest.raises(hs.DataError) as info:
+        hs.load_rows(pd.DataFrame(TICKETS), mixed)
+    assert (info.value.code, info.value.field) == ("invalid_column_type", "at")
+    assert "astype(str)" in str(info.value) and info.value.__cause__ is not None
+    doubled = pd.DataFrame(EVENTS)
+    doubled.insert(3, "unit", doubled["unit"], allow_duplicates=True)
+    with pytest.raises(hs.DataError) as info:
+        hs.load_rows(pd.DataFrame(TICKETS), doubled)
+    assert info.value.code == "duplicate_column"
     with pytest.raises(hs.DataError) as info:
         hs.load_rows(pa.table(TICKETS), pa.table({**EVENTS, "type": [1.5] * 6}))
     err = info.value

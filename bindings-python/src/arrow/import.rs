@@ -118,10 +118,46 @@ fn bad_stream(py: Python<'_>, what: &str, reason: String) -> PyErr {
     )
 }
 
+/// The producer's own failure to export a table (pandas converting an object column that
+/// mixes text and numbers, as `read_excel` gives; pandas refusing duplicate column names) as a
+/// `DataError` naming the column where the producer's message does, the original as its cause.
+fn export_failed(py: Python<'_>, what: &str, e: PyErr) -> PyErr {
+    let message = e.value(py).to_string();
+    let column = message
+        .split_once("Conversion failed for column ")
+        .and_then(|(_, rest)| rest.split_once(" with type"))
+        .map(|(c, _)| c.to_owned());
+    let out = if message.contains("Duplicate column names") {
+        errors::column_error(
+            py,
+            "duplicate_column",
+            what,
+            format!("`{what}`: {message}: each column once"),
+        )
+    } else if let Some(column) = column {
+        errors::column_error(
+            py,
+            "invalid_column_type",
+            &column,
+            format!(
+                "`{what}`: column `{column}` cannot be exported to Arrow ({message}); a pandas \
+                 object column must hold one type (text, or numbers, or booleans), e.g. \
+                 `df[\"{column}\"] = df[\"{column}\"].astype(str)` for text"
+            ),
+        )
+    } else {
+        bad_stream(py, what, format!("the table could not export itself: {message}"))
+    };
+    out.set_cause(py, Some(e));
+    out
+}
+
 /// Reads the field and the chunks of an object with `__arrow_c_stream__` or `__arrow_c_array__`.
 fn read(py: Python<'_>, obj: &Bound<'_, PyAny>, what: &str) -> PyResult<(Field, Vec<ArrayRef>)> {
     if obj.hasattr("__arrow_c_stream__")? {
-        let capsule = obj.call_method0("__arrow_c_stream__")?;
+        let capsule = obj
+            .call_method0("__arrow_c_stream__")
+            .map_err(|e| export_failed(py, what, e))?;
         let capsule = capsule.cast::<PyCapsule>()?;
         let ptr = capsule.pointer_checked(Some(STREAM))?;
         // SAFETY: the capsule named `arrow_array_stream` holds an `ArrowArrayStream` (Arrow
