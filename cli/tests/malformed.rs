@@ -81,9 +81,11 @@ fn a_quoted_cell_never_closed_is_an_error_on_its_line() {
 #[test]
 fn problems_after_windows_and_mac_line_ends_are_on_their_own_lines() {
     let dir = scratch("line-ends");
-    let tickets = "ticket_id,kind,received_at\n\
-         T1,help,2026-03-02T09:00:00+08:00\n\
-         T2,hlp,2026-03-02T09:00:00+08:00\n";
+    // T1's channel is a quoted cell holding a line end: with `\r` alone it was not counted,
+    // and T2's problem was placed on line 3 (a data audit).
+    let tickets = "ticket_id,kind,received_at,channel\n\
+         T1,help,2026-03-02T09:00:00+08:00,\"web\nform\"\n\
+         T2,hlp,2026-03-02T09:00:00+08:00,phone\n";
     let events = "ticket_id,at,type,unit\n\
          T1,2026-03-02T09:20:00+08:00,dispatched,u1\n\
          T2,2026-03-02T09:20:00+08:00,dispatched,u1\n";
@@ -94,7 +96,7 @@ fn problems_after_windows_and_mac_line_ends_are_on_their_own_lines() {
         let o = run_in(&dir, &["check", &t, &e]);
         assert_eq!(code(&o), 1);
         assert!(
-            stdout(&o).starts_with(&format!("{t}:3:4: ticket \"T2\", field `kind`")),
+            stdout(&o).starts_with(&format!("{t}:4:4: ticket \"T2\", field `kind`")),
             "{name}: {}",
             stdout(&o)
         );
@@ -116,6 +118,8 @@ fn skipped_like_never_there(dir: &Path, tickets: &str, events: &str, without_t1:
         assert!(got[key] == want[key], "{key} differs; {}", stderr(&o));
     }
     assert_eq!(got["problems"].as_array().map(Vec::len), Some(1));
+    // The ticket is a field of the problem, not only words of its message.
+    assert_eq!(got["problems"][0]["ticket_id"], "T1", "{}", got["problems"]);
     assert!(
         stderr(&o).contains("1 problem(s) in the data"),
         "{}",
@@ -279,5 +283,30 @@ fn a_tickets_column_named_almost_like_a_fixed_one_is_refused_at_its_cell() {
         ) && stderr(&o).contains("[misnamed_column]"),
         "{}",
         stderr(&o)
+    );
+}
+
+/// A lenient run's problems in JSON carry the ticket, the event's index and the field as
+/// fields, as the bindings' diagnostics do, not only in the message (a data audit).
+#[test]
+fn json_problems_name_the_ticket_event_and_field() {
+    let dir = scratch("problem-fields");
+    write(&dir, "tickets.csv", TICKETS);
+    write(&dir, "units.csv", UNITS);
+    write(
+        &dir,
+        "events.csv",
+        "ticket_id,at,type,unit\n\
+         T1,2026-03-02T09:20:00+08:00,dispatched,u1\n\
+         T1,2026-03-02T09:25:00+08:00,signed,nowhere\n",
+    );
+    let o = score(&dir, "tickets.csv", "events.csv", true);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let got: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let p = &got["problems"][0];
+    assert_eq!(
+        (&p["ticket_id"], &p["event_index"], &p["field"], &p["line"]),
+        (&"T1".into(), &1.into(), &"unit".into(), &3.into()),
+        "{p}"
     );
 }

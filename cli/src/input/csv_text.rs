@@ -4,8 +4,9 @@
 //! - The `csv` crate counts lines by `\n` bytes and, after a `\r\n` line end, reports each later
 //!   record one line too low (BurntSushi/rust-csv#395, open); a file of `\r`-only line ends (old
 //!   Mac "CSV") is all on line 1. Excel on Windows ends lines with `\r\n`. So `\r\n` and a lone
-//!   `\r` between records become `\n` before the parser sees them. Line ends inside a quoted
-//!   cell are the cell's text and stay as they are.
+//!   `\r` become `\n` before the parser sees them — inside a quoted cell too, where a lone `\r`
+//!   would otherwise be a line the parser does not count (a cell's text holds `\n` line ends
+//!   whatever the file's).
 //! - A quoted cell that is never closed runs to the end of the file, swallowing every row after
 //!   it, which the `csv` crate reads as one last cell without complaint. Here it is an error
 //!   naming the line the quote opened on ([`UnclosedQuote`]).
@@ -109,12 +110,13 @@ impl<R: Read> CsvText<R> {
                     self.state = State::QuoteInQuoted;
                     b
                 }
-                (State::Quoted, _) => {
-                    if b == b'\n' {
-                        self.line += 1;
-                    }
-                    b
+                (State::Quoted, b'\n') if after_cr => continue,
+                (State::Quoted, b'\r' | b'\n') => {
+                    self.after_cr = b == b'\r';
+                    self.line += 1;
+                    b'\n'
                 }
+                (State::Quoted, _) => b,
                 (_, b'\n') if after_cr => continue,
                 (_, b'\r' | b'\n') => {
                     self.after_cr = b == b'\r';
@@ -198,7 +200,7 @@ mod tests {
     #[test]
     fn line_ends_become_newlines_outside_quoted_cells() {
         let text = b"a,b\r\n1,\"x\r\ny\"\r\n2,\"say \"\"hi\"\"\"\r3,z\n4,w\r\n";
-        let want = "a,b\n1,\"x\r\ny\"\n2,\"say \"\"hi\"\"\"\n3,z\n4,w\n";
+        let want = "a,b\n1,\"x\ny\"\n2,\"say \"\"hi\"\"\"\n3,z\n4,w\n";
         for chunk in [1, 2, 3, 5, 64] {
             assert_eq!(
                 read(text, chunk).ok().as_deref(),
@@ -211,12 +213,32 @@ mod tests {
         assert_eq!(read(plain.as_bytes(), 4).ok().as_deref(), Some(plain));
     }
 
+    /// A file of `\r`-only line ends with a line end inside a quoted cell: the parser counts
+    /// lines by `\n`, so the cell's `\r` must become one, or every later line is one too low (a
+    /// data audit: a problem on line 63 was reported on line 61).
+    #[test]
+    fn line_ends_inside_quoted_cells_are_counted() {
+        let text = b"a,b\r1,\"x\ry\"\r2,\"p\r\nq\"\r3,z\r";
+        for chunk in [1, 2, 64] {
+            let out = read(text, chunk).ok();
+            assert_eq!(
+                out.as_deref(),
+                Some("a,b\n1,\"x\ny\"\n2,\"p\nq\"\n3,z\n"),
+                "chunk {chunk}"
+            );
+            // The parser's line of `3,z` is the file's: 6.
+            let out = out.unwrap_or_default();
+            let before = &out[..out.find("3,z").unwrap_or_default()];
+            assert_eq!(before.matches('\n').count() + 1, 6);
+        }
+    }
+
     #[test]
     fn after_a_byte_order_mark_a_quoted_header_still_opens() {
         let text = b"\xEF\xBB\xBF\"a\r\nb\",c\r\n1,2\r\n";
         assert_eq!(
             read(text, 64).ok().as_deref(),
-            Some("\u{feff}\"a\r\nb\",c\n1,2\n")
+            Some("\u{feff}\"a\nb\",c\n1,2\n")
         );
     }
 

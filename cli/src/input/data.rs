@@ -348,6 +348,7 @@ pub fn read_units(
                     column: Some(e.column() as u64),
                     code: "invalid_units".into(),
                     message: strip_json_position(&e.to_string()),
+                    ..Default::default()
                 });
                 Ok(Vec::new())
             }
@@ -434,6 +435,7 @@ pub fn csv_problem(file: &str, e: &csv::Error, code: &str) -> Problem {
         column: None,
         code: code.to_owned(),
         message,
+        ..Default::default()
     }
 }
 
@@ -528,6 +530,7 @@ fn read_table(
                 column: Some(e.column() as u64),
                 code: "invalid_table".into(),
                 message: strip_json_position(&e.to_string()),
+                ..Default::default()
             };
             if strict {
                 return Err(problems_failure(&[p]));
@@ -595,6 +598,7 @@ fn read_table(
                 }
                 if !id.is_empty() {
                     p.message = format!("{}; ticket {id} is skipped", p.message);
+                    p.ticket_id = Some(id.to_owned());
                 }
                 if part.reports_rows() {
                     problems.push(p);
@@ -636,6 +640,8 @@ impl BadJsonRow {
             column: Some(column),
             code: "invalid_table".into(),
             message,
+            ticket_id: Some(self.ticket_id.clone()).filter(|t| !t.is_empty()),
+            ..Default::default()
         }
     }
 }
@@ -754,6 +760,7 @@ fn check_header(file: &str, columns: &Columns, header: &[String]) -> Vec<Problem
                     "unknown {table} column `{h}`; the columns are: {}",
                     known.join(", ")
                 ),
+                ..Default::default()
             });
         }
         if header.iter().take(i).any(|x| x == h) {
@@ -763,6 +770,7 @@ fn check_header(file: &str, columns: &Columns, header: &[String]) -> Vec<Problem
                 column: super::locate::csv_field_column(&line, i),
                 code: "duplicate_column".into(),
                 message: format!("column `{h}` appears twice"),
+                ..Default::default()
             });
         }
     }
@@ -774,6 +782,7 @@ fn check_header(file: &str, columns: &Columns, header: &[String]) -> Vec<Problem
                 column: None,
                 code: "missing_column".into(),
                 message: format!("the header has no `{r}` column"),
+                ..Default::default()
             });
         }
     }

@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::encoding::Encoding;
 
 /// One problem found in a file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Problem {
     /// The file.
     pub file: String,
@@ -23,6 +23,12 @@ pub struct Problem {
     pub code: String,
     /// What is wrong, in words.
     pub message: String,
+    /// The ticket, when the problem is one ticket's (also named in `message`).
+    pub ticket_id: Option<String>,
+    /// The event's index in its ticket, when the problem is an event's.
+    pub event_index: Option<usize>,
+    /// The field (column) at fault, when known.
+    pub field: Option<String>,
 }
 
 impl fmt::Display for Problem {
@@ -119,6 +125,7 @@ mod tests {
             column: Some(7),
             code: "bad".into(),
             message: "oops".into(),
+            ..Default::default()
         };
         assert_eq!(p.to_string(), "e.csv:3:7: oops [bad]");
     }

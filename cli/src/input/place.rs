@@ -107,6 +107,9 @@ pub fn place(
                 column: None,
                 code: d.code.clone(),
                 message: d.message.clone(),
+                ticket_id: Some(d.ticket_id.clone()).filter(|t| !t.is_empty()),
+                event_index: d.event_index,
+                field: Some(d.field.clone()).filter(|f| !f.is_empty()),
             }
         })
         .collect();
@@ -191,6 +194,7 @@ pub fn unit_problem(files: &DataFiles, e: &Error) -> Problem {
         column: None,
         code: e.code().to_owned(),
         message: e.to_string(),
+        ..Default::default()
     }
 }
 
@@ -214,6 +218,7 @@ pub fn group_problems(path: &Path, units: &[Unit], scheme: &Scheme) -> Vec<Probl
                 column: None,
                 code: e.code().to_owned(),
                 message: e.to_string(),
+                ..Default::default()
             }
         })
         .collect()
