@@ -253,36 +253,45 @@ fn outcomes<'e>(env: &'e Env, list: Vec<Fallible<Ingest>>) -> Result<Unknown<'e>
 
 /// One item of `ingestBatch`, read on its own (errors name the item's field).
 fn batch_item(board: &CoreBoard, read: &Batch<Failure>, i: usize, item: &Value) -> Fallible<Input> {
+    // Not in the item form: `invalid_input` naming the key, the item and its ticket, as the
+    // Python binding says it.
+    let bad = |field: &str, ticket_id: Option<&str>, message: String| Failure::Input {
+        field: field.to_owned(),
+        message: format!("`items[{i}]`: {message}"),
+        ticket_id: ticket_id.map(str::to_owned),
+        row: Some(i),
+    };
     match item.get("input").and_then(Value::as_str) {
         Some("event") => {
             let Value::Object(map) = item else {
-                return Err(bad_arg("items", format!("`items[{i}]` must be an object")));
+                return Err(bad("input", None, "an item must be an object".into()));
             };
+            // An unknown key first: a camelCase `ticketId` is named as such.
+            let named = map.get("ticket_id").and_then(Value::as_str);
             if let Some(k) = map
                 .keys()
                 .find(|k| !matches!(k.as_str(), "input" | "ticket_id" | "event"))
             {
-                return Err(bad_arg(
+                return Err(bad(
                     k,
+                    named,
                     format!(
-                        "`items[{i}]`: unknown key `{k}`; an event item has `input`, \
-                         `ticket_id` and `event`"
+                        "unknown key `{k}`; an event item has `input`, `ticket_id` and `event`"
                     ),
                 ));
             }
-            let ticket_id = map
-                .get("ticket_id")
-                .and_then(Value::as_str)
-                .ok_or_else(|| {
-                    bad_arg(
-                        "ticket_id",
-                        format!("`items[{i}]`: an event item needs a `ticket_id` (a string)"),
-                    )
-                })?;
+            let ticket_id = named.ok_or_else(|| {
+                bad(
+                    "ticket_id",
+                    None,
+                    "an event item needs a `ticket_id` (a string)".into(),
+                )
+            })?;
             let event = map.get("event").ok_or_else(|| {
-                bad_arg(
+                bad(
                     "event",
-                    format!("`items[{i}]`: an event item needs an `event`"),
+                    Some(ticket_id),
+                    "an event item needs an `event`".into(),
                 )
             })?;
             event_of(
@@ -303,9 +312,10 @@ fn batch_item(board: &CoreBoard, read: &Batch<Failure>, i: usize, item: &Value) 
             }
             header_of(&header, Some(i)).map(Input::Ticket)
         }
-        _ => Err(bad_arg(
-            "items",
-            format!("`items[{i}].input` must be 'ticket' or 'event'"),
+        _ => Err(bad(
+            "input",
+            None,
+            "`input` must be 'ticket' or 'event'".into(),
         )),
     }
 }

@@ -84,6 +84,18 @@ pub enum Failure {
         /// What is wrong.
         message: String,
     },
+    /// A board batch item that is not in the item form (`invalid_input`, as in Python): the
+    /// item's key at fault, its index in the batch and its ticket when known.
+    Input {
+        /// The item's key concerned (`input`, `ticket_id`, an unknown key …).
+        field: String,
+        /// What is wrong.
+        message: String,
+        /// The item's ticket, when it names one.
+        ticket_id: Option<String>,
+        /// The item's index in the batch.
+        row: Option<usize>,
+    },
     /// A formula that does not compile: every problem, ordered by position.
     Formula(Vec<Problem>),
     /// A failure of the binding itself, with its own code (`too_large`: a result longer than a
@@ -154,6 +166,23 @@ pub fn failure_object<'e>(env: &'e Env, failure: &Failure) -> Result<Object<'e>>
             let mut obj = env.create_error(Error::new(Status::InvalidArg, message.clone()))?;
             obj.set_named_property("code", "invalid_argument")?;
             obj.set_named_property("field", field.as_str())?;
+            Ok(obj)
+        }
+        Failure::Input {
+            field,
+            message,
+            ticket_id,
+            row,
+        } => {
+            let mut obj = env.create_error(Error::new(Status::InvalidArg, message.clone()))?;
+            obj.set_named_property("code", "invalid_input")?;
+            obj.set_named_property("field", field.as_str())?;
+            if let Some(t) = ticket_id {
+                obj.set_named_property("ticketId", t.as_str())?;
+            }
+            if let Some(r) = row {
+                obj.set_named_property("row", u32::try_from(*r).unwrap_or(u32::MAX))?;
+            }
             Ok(obj)
         }
         Failure::Formula(problems) => formula_error(env, problems),

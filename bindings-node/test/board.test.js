@@ -125,10 +125,11 @@ test('ingestion is transactional, idempotent by event_id, and errors name the ti
     { input: 'event', ticketId: 'X3', event: { at: '2026-03-03T09:10:00+08:00', type: 'signed', unit } },
     { input: 'event', event: { at: '2026-03-03T09:10:00+08:00', type: 'signed', unit } }
   ])
-  assert.deepEqual(typos.map((o) => [o.status, o.error.code, o.error.field]), [
-    ['rejected', 'invalid_argument', 'extra'],
-    ['rejected', 'invalid_argument', 'ticketId'],
-    ['rejected', 'invalid_argument', 'ticket_id']
+  // `invalid_input` with the item's index and ticket, as the Python binding says it.
+  assert.deepEqual(typos.map((o) => [o.status, o.error.code, o.error.field, o.error.row, o.error.ticketId]), [
+    ['rejected', 'invalid_input', 'extra', 0, 'X3'],
+    ['rejected', 'invalid_input', 'ticketId', 1, undefined],
+    ['rejected', 'invalid_input', 'ticket_id', 2, undefined]
   ])
   assert.equal(board.snapshotJson(), held)
   // A whole ticket goes item by item, as ingestBatch and Python's ingest_ticket do: a bad event

@@ -126,7 +126,7 @@ test('board items are read as fromObjects reads tickets: typed errors naming tic
   const err = (i) => out[i].error
   assert.deepEqual([err(1).code, err(1).ticketId, err(1).field, err(1).row], ['malformed_timestamp', 'T3', 'received_at', 1])
   assert.deepEqual([err(2).code, err(2).ticketId, err(2).eventIndex, err(2).field, err(2).row], ['malformed_timestamp', 'T2', 0, 'at', 2])
-  assert.deepEqual([err(4).code, err(4).field], ['invalid_argument', 'items'])
+  assert.deepEqual([err(4).code, err(4).field, err(4).row], ['invalid_input', 'input', 4])
 })
 
 test('lone surrogates (broken characters) are errors everywhere, never U+FFFD', () => {

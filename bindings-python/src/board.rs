@@ -212,25 +212,27 @@ fn input_of(value: Value, at: &Spot, index_of: &dyn Fn(&str) -> usize) -> Result
             let Value::Object(mut map) = value else {
                 return Err(at.input("input", None, "an item must be a dict"));
             };
-            let ticket_id = map.get("ticket_id").and_then(id_text).ok_or_else(|| {
-                at.input(
-                    "ticket_id",
-                    None,
-                    "an event item needs a `ticket_id` (a string)",
-                )
-            })?;
+            // An unknown key first: a camelCase `ticketId` is named as such.
+            let named = map.get("ticket_id").and_then(id_text);
             if let Some(k) = map
                 .keys()
                 .find(|k| !matches!(k.as_str(), "input" | "ticket_id" | "event"))
             {
                 return Err(at.input(
                     k,
-                    Some(&ticket_id),
+                    named.as_deref(),
                     format!(
                         "unknown key `{k}`; an event item has `input`, `ticket_id` and `event`"
                     ),
                 ));
             }
+            let ticket_id = named.ok_or_else(|| {
+                at.input(
+                    "ticket_id",
+                    None,
+                    "an event item needs a `ticket_id` (a string)",
+                )
+            })?;
             let Some(event) = map.remove("event") else {
                 return Err(at.input(
                     "event",

@@ -57,6 +57,19 @@ def test_a_malformed_batch_item_is_rejected_alone() -> None:
     assert '`inputs[4]["event"]["at"]`' in str(unreadable)
     tag = out[5]["error"]
     assert (tag.code, tag.field, tag.row) == ("invalid_input", "input", 5)
+    # An event item's unknown key is named before a missing `ticket_id` (a camelCase `ticketId`
+    # says so), with the ticket when the item has one: as the Node binding says it.
+    event = {"at": "2026-03-02T09:40:00+08:00", "type": "replied", "unit": "u1"}
+    keys = b.ingest_batch(
+        [
+            {"input": "event", "ticketId": "T1", "event": event},
+            {"input": "event", "ticket_id": "T1", "event": event, "extra": 1},
+        ]
+    )
+    assert [(o["error"].code, o["error"].field, o["error"].ticket_id, o["error"].row) for o in keys] == [
+        ("invalid_input", "ticketId", None, 0),
+        ("invalid_input", "extra", "T1", 1),
+    ]
     held = b.ticket("T1")
     assert held is not None
     assert [e["type"] for e in held.to_python()["events"]] == ["dispatched", "signed"]

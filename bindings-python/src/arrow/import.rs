@@ -146,7 +146,11 @@ fn export_failed(py: Python<'_>, what: &str, e: PyErr) -> PyErr {
             ),
         )
     } else {
-        bad_stream(py, what, format!("the table could not export itself: {message}"))
+        bad_stream(
+            py,
+            what,
+            format!("the table could not export itself: {message}"),
+        )
     };
     out.set_cause(py, Some(e));
     out
