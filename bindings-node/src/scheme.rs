@@ -160,7 +160,7 @@ impl Scheme {
             let text = match value {
                 TextOrObject::Text(t) => t,
                 TextOrObject::Object(v) => {
-                    serde_json::to_string_pretty(&v).map_err(|e| bad_arg("value", e.to_string()))?
+                    serde_json::to_string(&v).map_err(|e| bad_arg("value", e.to_string()))?
                 }
             };
             Ok(Self::wrap(CoreScheme::from_json(&text)?))
