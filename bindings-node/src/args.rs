@@ -20,6 +20,12 @@ pub trait Keys {
     fn check_nested(_object: &Object<'_>) -> Fallible<()> {
         Ok(())
     }
+
+    /// The field a conversion failure of napi-rs is about, from its reason (which ends with
+    /// `on Struct.field on Outer.field`), and what the field takes; `None`: the argument.
+    fn field_of(_reason: &str) -> Option<(String, &'static str)> {
+        None
+    }
 }
 
 /// An options object read from JavaScript: its value, or why it cannot be used.
@@ -123,8 +129,13 @@ impl<T: Keys + FromNapiValue> FromNapiValue for Opts<T> {
         let unknown = unsafe { Unknown::from_raw_unchecked(env, value) };
         let read = check_keys::<T>(&unknown).and_then(|()| {
             // SAFETY: as above; `T`'s own conversion checks the value's shape.
-            unsafe { T::from_napi_value(env, value) }
-                .map_err(|e| bad_arg(T::FIELD, format!("`{}`: {}", T::FIELD, e.reason)))
+            unsafe { T::from_napi_value(env, value) }.map_err(|e| match T::field_of(&e.reason) {
+                Some((field, takes)) => bad_arg(
+                    &field,
+                    format!("`{}.{field}` must be {takes} ({})", T::FIELD, e.reason),
+                ),
+                None => bad_arg(T::FIELD, format!("`{}`: {}", T::FIELD, e.reason)),
+            })
         });
         Ok(Opts(read))
     }

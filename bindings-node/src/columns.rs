@@ -131,6 +131,29 @@ impl crate::args::Keys for TicketColumns {
     const FIELD: &'static str = "columns";
     const KEYS: &'static [&'static str] = &["tickets", "events", "dictionaries"];
 
+    /// `events.type` for napi-rs's `… on EventTable.type on TicketColumns.events`.
+    fn field_of(reason: &str) -> Option<(String, &'static str)> {
+        let (_, inner) = reason.split_once(" on ")?;
+        let inner = inner.split(" on ").next()?;
+        let (table, column) = inner.split_once('.')?;
+        let table = match table {
+            "TicketTable" => "tickets",
+            "EventTable" => "events",
+            "Dictionaries" => "dictionaries",
+            _ => return None,
+        };
+        let takes = match (table, column) {
+            ("dictionaries", _) => "an array of strings or PackedStrings",
+            (_, "at" | "received_at") => "a Float64Array of epoch milliseconds",
+            (_, "accepted" | "approved" | "passed" | "resolved") => {
+                "a Uint8Array (0 false, 1 true, 255 absent)"
+            }
+            (_, "attributes") => "an object of code arrays by attribute name",
+            _ => "a Uint8Array, Uint16Array or Uint32Array of dictionary codes",
+        };
+        Some((format!("{table}.{column}"), takes))
+    }
+
     /// A misspelt column (`urgncy`) would leave the column absent and its data unread, so the
     /// tables' and dictionaries' keys are checked as the options' are; an attribute named like
     /// a tickets-table column would stand for it in the row form.

@@ -176,7 +176,7 @@ test('malformed packed dictionaries throw invalid_argument naming the dictionary
   // A value of neither shape is the binding's invalid_argument on the argument (N-API's reason).
   const c = good()
   c.dictionaries.kind = { offsets: new Int32Array([0, 4]) }
-  assert.throws(() => hs.Tickets.fromColumnsSync(c), { code: 'invalid_argument', field: 'columns', message: /PackedStrings.*Dictionaries\.kind/ })
+  assert.throws(() => hs.Tickets.fromColumnsSync(c), { code: 'invalid_argument', field: 'dictionaries.kind', message: /array of strings or PackedStrings/ })
 })
 
 test('malformed columns throw invalid_argument naming the column', () => {
@@ -195,6 +195,10 @@ test('malformed columns throw invalid_argument naming the column', () => {
   bad((c) => { delete c.dictionaries.unit }, 'events.unit')
   bad((c) => { c.events.passed = new Uint8Array([2, 255]) }, 'events.passed')
   bad((c) => { c.tickets.kind = new Uint16Array(3) }, 'tickets.kind')
+  // An array of the wrong type names its column and what it takes (it said `columns` and
+  // N-API's words; a data audit).
+  bad((c) => { c.events.type = new Int32Array(2) }, 'events.type')
+  bad((c) => { c.events.at = new Float32Array(2) }, 'events.at')
   // A misspelt column would leave the column absent and its data unread (an audit: urgent
   // tickets loaded as normal); an attribute named like a tickets-table column would stand for it
   // in toRows().
