@@ -402,6 +402,18 @@ export declare class Board {
    * first, a period starts where the last closed one ended.
    */
   closePeriod(period: PeriodInput, asOf: Date | string | number): { scores: Scores; sanctions: PeriodSanctions | null }
+  /** The scores of every closed period, oldest first: the history the sanctions ladder reads. */
+  history(): Array<Scores>
+  /**
+   * One ticket as the board holds it (header and events in time order, the core's JSON
+   * form), or `null` if it is not registered.
+   */
+  ticket(ticketId: string): TicketObject | null
+  /**
+   * Every ticket the board holds, in registration order, as a `Tickets` set (for batch
+   * scoring, explanations or an export).
+   */
+  tickets(): Tickets
   /**
    * The sanctions of every closed period, oldest first (`scheme_lacks` when the scheme has no
    * sanctions ladder).

@@ -702,6 +702,39 @@ impl Board {
         json::plain(env, &out)
     }
 
+    /// The scores of every closed period, oldest first: the history the sanctions ladder reads.
+    #[napi(catch_unwind, ts_return_type = "Array<Scores>")]
+    pub fn history<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
+        let board = self.lock();
+        json::plain(env, &board.history())
+    }
+
+    /// One ticket as the board holds it (header and events in time order, the core's JSON
+    /// form), or `null` if it is not registered.
+    #[napi(catch_unwind, ts_return_type = "TicketObject | null")]
+    pub fn ticket<'e>(
+        &self,
+        env: &'e Env,
+        #[napi(ts_arg_type = "string")] ticket_id: Text,
+    ) -> Result<Unknown<'e>> {
+        let id = enter(env, || ticket_id.get("ticketId").map(str::to_owned))?;
+        json::plain(env, &self.lock().ticket(&id))
+    }
+
+    /// Every ticket the board holds, in registration order, as a `Tickets` set (for batch
+    /// scoring, explanations or an export).
+    #[napi(catch_unwind)]
+    pub fn tickets(&self, env: Env) -> Tickets {
+        let held = self.lock().tickets().cloned().collect();
+        Tickets::from_loaded(
+            &env,
+            hotline_score::ticket::Loaded {
+                tickets: held,
+                diagnostics: Vec::new(),
+            },
+        )
+    }
+
     /// The sanctions of every closed period, oldest first (`scheme_lacks` when the scheme has no
     /// sanctions ladder).
     #[napi(catch_unwind, ts_return_type = "Array<PeriodSanctions>")]

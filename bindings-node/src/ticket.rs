@@ -220,7 +220,7 @@ impl Tickets {
         self
     }
 
-    fn from_loaded(env: &Env, l: Loaded) -> Self {
+    pub fn from_loaded(env: &Env, l: Loaded) -> Self {
         Self::of(TicketSet::new(l.tickets), l.diagnostics).reported(env)
     }
 

@@ -82,6 +82,14 @@ test('a simulated day with snapshot/restore in the middle answers exactly like b
   assert.deepEqual(warnings, scheme.periodWarningsSync(ev, city.tickets, { asOf: ms('2026-03-20T12:00:00+08:00') }))
   assert.equal(board.latestEvent, day.at(-1).t)
   assert.equal(board.stats.tickets, city.tickets.length)
+  // What the board holds, as Python's Board gives it: one ticket in the core's JSON form, and
+  // every ticket as a Tickets set that batch scoring reads.
+  const first = city.tickets.toObjects()[0]
+  assert.deepEqual(board.ticket(first.id), first)
+  assert.equal(board.ticket('no such ticket'), null)
+  const held = board.tickets()
+  assert.equal(held.length, city.tickets.length)
+  assert.deepEqual(hs.scoreSync(held, scheme, { units, asOf }), batch)
 })
 
 test('ingestion is transactional, idempotent by event_id, and errors name the ticket', () => {
@@ -158,6 +166,7 @@ test('bulk load, period close, sanctions, frozen history and snapshot safety', a
   const march = { start: '2026-03-01T00:00:00+08:00', end: '2026-03-08T00:00:00+08:00', label: 'W1' }
   const closed = board.closePeriod(march, '2026-03-08T00:00:00+08:00')
   assert.equal(closed.scores.period, 'W1')
+  assert.deepEqual(board.history(), [closed.scores])
   assert.deepEqual(board.sanctions(), closed.sanctions ? [closed.sanctions] : [])
   assert.equal(board.closedThrough, ms('2026-03-08T00:00:00+08:00'))
   assert.throws(() => board.closePeriod(march, '2026-03-08T00:00:00+08:00'), { code: 'board_close_refused' })
