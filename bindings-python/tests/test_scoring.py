@@ -364,6 +364,11 @@ def test_metrics_and_period_inputs() -> None:
     assert (comp["value"], comp["points"]) == ("89.825", "14.83")
     m = hs.Metrics.from_dict(metrics)
     assert len(m) == 1 and json.loads(m.to_json())["units"]["haizhou"]["lead"]["due"] == 4000
+    # A bad counter names its unit and role (it named the metric alone; a shards audit).
+    with pytest.raises(hs.HotlineScoreError) as bad:
+        hs.Metrics.from_dict({"units": {"haizhou": {"assisting": {"due": -2}}}})
+    assert bad.value.code == "invalid_metrics"
+    assert 'unit haizhou, assisting: metric "due" is -2' in str(bad.value)
     p = hs.Period("2022-06-01T00:00:00+08:00", "2022-07-01T00:00:00+08:00", "2022-06")
     assert (p.label, p.end - p.start) == ("2022-06", 30 * 86_400_000)
     assert scheme.score(units, m, as_of=p.end, period=p).period == "2022-06"

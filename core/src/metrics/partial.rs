@@ -679,6 +679,17 @@ mod tests {
         let json = r#"{"units": {"u": {"lead": {"dispatched": -1}}}}"#;
         let e = serde_json::from_str::<crate::metrics::MetricsTable>(json).unwrap_err();
         assert!(e.to_string().contains("never negative"), "{e}");
+        // The unit and the role are named (the position is in text a binding wrote).
+        assert!(
+            e.to_string()
+                .starts_with(r#"unit u, lead: metric "dispatched" is -1"#),
+            "{e}"
+        );
+        let e = serde_json::from_str::<crate::metrics::MetricsTable>(
+            r#"{"units": {"v": {"assisting": {"due": 1.5}}}}"#,
+        )
+        .unwrap_err();
+        assert!(e.to_string().starts_with("unit v, assisting: "), "{e}");
         let fine = json.replace("-1", "1");
         assert!(serde_json::from_str::<crate::metrics::MetricsTable>(&fine).is_ok());
     }

@@ -137,10 +137,10 @@ impl<'de> Deserialize<'de> for RoleCounters {
 #[serde(deny_unknown_fields)]
 pub struct UnitCounters {
     /// Counters of assignments where the unit was lead (主办).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "read_lead")]
     pub lead: RoleCounters,
     /// Counters of assignments where the unit was assisting (协办).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "read_assisting")]
     pub assisting: RoleCounters,
 }
 
@@ -188,11 +188,49 @@ impl UnitCounters {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct MetricsTable {
     /// Counters per unit.
+    #[serde(deserialize_with = "read_units")]
     pub units: BTreeMap<UnitId, UnitCounters>,
     /// External metrics per unit, by name (without the `ext.` prefix). Read exactly, as numbers
     /// or decimal strings ([`crate::scheme::num::parse`]): never rounded.
     #[serde(default, deserialize_with = "read_external")]
     pub external: BTreeMap<UnitId, BTreeMap<String, Decimal>>,
+}
+
+/// Reads one role's counters, an error naming the role.
+fn read_role<'de, D: Deserializer<'de>>(d: D, role: &str) -> Result<RoleCounters, D::Error> {
+    RoleCounters::deserialize(d).map_err(|e| serde::de::Error::custom(format!("{role}: {e}")))
+}
+
+fn read_lead<'de, D: Deserializer<'de>>(d: D) -> Result<RoleCounters, D::Error> {
+    read_role(d, "lead")
+}
+
+fn read_assisting<'de, D: Deserializer<'de>>(d: D) -> Result<RoleCounters, D::Error> {
+    read_role(d, "assisting")
+}
+
+/// Reads the counters per unit (`{unit: {"lead": {counter: n}, "assisting": {…}}}`), an error
+/// naming the unit and the role it is in (`unit u1, lead: metric "due" is -2 …`).
+fn read_units<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<UnitId, UnitCounters>, D::Error> {
+    use serde::de::{Error as _, MapAccess, Visitor};
+    struct Units;
+    impl<'de> Visitor<'de> for Units {
+        type Value = BTreeMap<UnitId, UnitCounters>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("counters per unit: {unit: {\"lead\": {…}, \"assisting\": {…}}}")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut out = BTreeMap::new();
+            while let Some(unit) = map.next_key::<String>()? {
+                let counters: UnitCounters = map
+                    .next_value()
+                    .map_err(|e| A::Error::custom(format!("unit {unit}, {e}")))?;
+                out.insert(UnitId::from(unit), counters);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_map(Units)
 }
 
 /// Reads external metrics (`{unit: {name: value}}`) exactly, as [`Num`]s: numbers as written
