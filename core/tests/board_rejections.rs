@@ -790,3 +790,35 @@ fn a_batch_takes_a_tickets_events_out_of_order() {
     );
     assert_same(&b, &[t2], &period(), at(QUERY));
 }
+
+/// A batch that brings a ticket's events before its header (a feed merging two queues) takes
+/// them once the header is in; an event of a ticket the batch never registers keeps its
+/// `board_unknown_ticket`.
+#[test]
+fn a_batch_takes_events_before_their_tickets_header() {
+    let mut b = builder(&units()).build().unwrap();
+    let t2 = tickets().remove(1);
+    let mut items: Vec<Input> = t2
+        .events
+        .iter()
+        .map(|event| Input::Event {
+            ticket_id: "T2".into(),
+            event: event.clone(),
+        })
+        .collect();
+    items.push(Input::Ticket(TicketHeader::of(&t2)));
+    items.push(Input::Event {
+        ticket_id: "NOBODY".into(),
+        event: t2.events[0].clone(),
+    });
+    let out = b.ingest_batch(items);
+    assert_eq!(
+        out[..3],
+        [Ingest::Accepted, Ingest::Accepted, Ingest::Accepted]
+    );
+    let Ingest::Rejected(e) = &out[3] else {
+        panic!("{out:?}");
+    };
+    assert_eq!(e.code(), "board_unknown_ticket");
+    assert_same(&b, &[t2], &period(), at(QUERY));
+}

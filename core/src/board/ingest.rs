@@ -489,11 +489,12 @@ impl Board {
     }
 
     /// Ingests a batch in order; one outcome per item, each item its own transaction. Then the
-    /// events the rules between events refused are tried again, a ticket's together
-    /// ([`Board::ingest_together`]), once the rest of the batch is in: a batch can bring a
-    /// ticket's events out of order (a sign-for before its dispatch), or a pair that is only
-    /// valid together (a late return and its decision). Those accepted then are `Accepted`; the
-    /// others keep their first rejection.
+    /// events the rules between events refused, and those of a ticket not registered yet, are
+    /// tried again, a ticket's together ([`Board::ingest_together`]), once the rest of the batch
+    /// is in: a batch can bring a ticket's events out of order (a sign-for before its dispatch,
+    /// an event before its ticket's header), or a pair that is only valid together (a late
+    /// return and its decision). Those accepted then are `Accepted`; the others keep their first
+    /// rejection.
     pub fn ingest_batch(&mut self, inputs: impl IntoIterator<Item = Input>) -> Vec<Ingest> {
         let mut out = Vec::new();
         // Per ticket: the items refused by the rules between events, and their events.
@@ -507,7 +508,12 @@ impl Board {
                     match self.try_insert(&ticket_id, vec![event]) {
                         Ok(new) => Ingest::applied(new),
                         Err(Refused { error, events }) => {
-                            if matches!(error, Error::InvalidTicket { .. }) {
+                            // Refused by the rules between events, or for a ticket whose
+                            // header the batch may bring later.
+                            if matches!(
+                                error,
+                                Error::InvalidTicket { .. } | Error::BoardUnknownTicket { .. }
+                            ) {
                                 let slot =
                                     *again_at.entry(ticket_id.clone()).or_insert_with(|| {
                                         again.push((ticket_id, Vec::new(), Vec::new()));
