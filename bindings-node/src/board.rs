@@ -430,8 +430,9 @@ impl Board {
 
     /// Ingests a batch of items in order — `{ input: 'ticket', ...header }` or
     /// `{ input: 'event', ticket_id, event }` — one outcome per item (a rejected item does not
-    /// stop the batch). Events the rules between events refused are tried again at the end, a
-    /// ticket's together (out of order, or valid only together), and are then accepted.
+    /// stop the batch). Events the rules between events refused, and events of a ticket whose
+    /// header comes later in the batch, are tried again at the end, a ticket's together (out of
+    /// order, or valid only together); those refused then carry the reason that holds at the end.
     #[napi(catch_unwind, ts_return_type = "Array<IngestOutcome>")]
     pub fn ingest_batch<'e>(
         &self,
@@ -456,9 +457,9 @@ impl Board {
         outcomes(env, out)
     }
 
-    /// Ingests a whole ticket: registers its header, then ingests its events in order, one
-    /// outcome per item (the header's first), as `ingestBatch` would; an item that cannot be
-    /// read is rejected with its error and the others go on.
+    /// Ingests a whole ticket as `ingestBatch` would: registers its header, then its events
+    /// (events refused alone are tried again together), one outcome per item (the header's
+    /// first); an item that cannot be read is rejected with its error and the others go on.
     #[napi(catch_unwind, ts_return_type = "Array<IngestOutcome>")]
     pub fn ingest_ticket<'e>(
         &self,

@@ -192,6 +192,12 @@ pub fn build(
         };
         b = b.coverage(parse_date(from)?, parse_date(through)?);
     }
+    if opts.predict == Some(false) && opts.predict_through.is_some() {
+        return Err(bad_arg(
+            "predictThrough",
+            "`predictThrough` turns predict mode on, and `predict: false` turns it off: give one",
+        ));
+    }
     if let Some(d) = opt_date(opts.predict_through.as_ref())? {
         b = b.predict_through(d);
     } else if let Some(on) = opts.predict {

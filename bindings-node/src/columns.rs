@@ -17,7 +17,9 @@ use std::collections::HashMap;
 use std::fmt::Write;
 
 use hotline_score::clocks::TicketBatch;
-use hotline_score::ticket::{EventRowRef, InstantCell, LoadedBatch, TicketRow, TicketRowRef};
+use hotline_score::ticket::{
+    EventRow, EventRowRef, InstantCell, LoadedBatch, TicketRow, TicketRowRef,
+};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
@@ -158,43 +160,27 @@ impl crate::args::Keys for TicketColumns {
     /// tables' and dictionaries' keys are checked as the options' are; an attribute named like
     /// a tickets-table column would stand for it in the row form.
     fn check_nested(object: &Object<'_>) -> Fallible<()> {
-        const TICKETS: &[&str] = &[
-            "ticket_id",
-            "kind",
-            "urgency",
-            "channel",
+        // The flat tables' columns (the core's), typed arrays here; dictionaries for the text
+        // columns (not instants or booleans), attributes in their own object.
+        let not_text = [
             "received_at",
-            "attributes",
-        ];
-        const EVENTS: &[&str] = &[
-            "ticket_id",
             "at",
-            "type",
-            "unit",
-            "role",
-            "reason",
             "accepted",
             "approved",
-            "amount",
             "passed",
-            "satisfaction",
             "resolved",
-            "event_id",
         ];
-        const DICTIONARIES: &[&str] = &[
-            "ticket_id",
-            "kind",
-            "urgency",
-            "channel",
-            "type",
-            "unit",
-            "role",
-            "reason",
-            "amount",
-            "satisfaction",
-            "event_id",
-            "attributes",
-        ];
+        let tickets: Vec<&str> = TicketRow::COLUMNS
+            .into_iter()
+            .chain(["attributes"])
+            .collect();
+        let events: Vec<&str> = EventRow::COLUMNS.to_vec();
+        let dictionaries: Vec<&str> = TicketRow::COLUMNS
+            .into_iter()
+            .chain(EventRow::COLUMNS.into_iter().skip(1))
+            .filter(|c| !not_text.contains(c))
+            .chain(["attributes"])
+            .collect();
         let nested = |name: &str| -> Fallible<Option<Unknown<'_>>> {
             let field = format!("columns.{name}");
             let value: Option<Unknown<'_>> = object
@@ -204,9 +190,9 @@ impl crate::args::Keys for TicketColumns {
                 .filter(|v| !matches!(v.get_type(), Ok(ValueType::Undefined | ValueType::Null))))
         };
         for (name, keys) in [
-            ("tickets", TICKETS),
-            ("events", EVENTS),
-            ("dictionaries", DICTIONARIES),
+            ("tickets", &tickets),
+            ("events", &events),
+            ("dictionaries", &dictionaries),
         ] {
             let Some(table) = nested(name)? else { continue };
             let table = object_of(&table, name)?;

@@ -454,6 +454,17 @@ impl Partial {
                         format!("`rows[{i}][0]` (column `unit`) must be a string"),
                     )
                 })?;
+                if values.len() != columns.len() {
+                    return Err(bad_arg(
+                        "rows",
+                        format!(
+                            "`rows[{i}]` (unit `{unit}`) has {} cells after `unit`; `columns` \
+                             names {}",
+                            values.len(),
+                            columns.len()
+                        ),
+                    ));
+                }
                 // N-API hands large integers over as doubles: accept whole ones, up to 2^53
                 // (beyond, the number the caller wrote is not the one received).
                 let values = values

@@ -77,6 +77,10 @@ test('options: template, dated templates, versions, adjusted workdays, predict, 
   assert.equal(predict.usesPrediction('2026-12-31T09:00:00+08:00', '2027-01-05T09:00:00+08:00'), true)
   assert.equal(predict.usesPrediction('2026-12-01T09:00:00+08:00', '2026-12-05T09:00:00+08:00'), false)
   assert.equal(new hs.Calendar({ prc: true, predict: true }).lastDate, '2036-12-31')
+  // Contradictory options are refused, not settled silently (predictThrough won).
+  assert.throws(() => new hs.Calendar({ prc: true, predict: false, predictThrough: '2027-12-31' }),
+    { code: 'invalid_argument', field: 'predictThrough' })
+  assert.equal(new hs.Calendar({ prc: true, predict: true, predictThrough: '2027-12-31' }).lastDate, '2027-12-31')
   const utc = new hs.Calendar({ offset: 'Z', coverage: ['2026-01-01', '2026-12-31'], template: { everyDay: ['00:00-24:00'] } })
   assert.equal(utc.offset, '+00:00')
   assert.equal(utc.workingBetween('2026-03-01T00:00:00Z', '2026-03-02T00:00:00Z'), 24 * H)

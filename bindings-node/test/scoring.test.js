@@ -89,6 +89,8 @@ test('partial states merge exactly: shards in any order equal the whole', async 
     return true
   })
   assert.throws(() => hs.Partial.fromRows(edit(2 ** 60 + 256)), { code: 'invalid_argument', field: 'lead_due' })
+  const longer = { columns: rows.columns, rows: [[...rows.rows[0], 999, 'junk']] }
+  assert.throws(() => hs.Partial.fromRows(longer), { code: 'invalid_argument', field: 'rows', message: /cells after `unit`/ })
   assert.throws(() => hs.Partial.fromRows(edit(rows.rows[0][j] + 100)), (err) => {
     assert.equal(err.code, 'invalid_partial')
     assert.equal(err.field, 'lead_due')

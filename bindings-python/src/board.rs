@@ -523,8 +523,9 @@ impl Board {
     }
 
     /// Registers one ticket (a dict in the JSON form of `load_json`, events included) and
-    /// ingests its events in order: one outcome per item, the header's first; an item that
-    /// cannot be read is rejected with its error.
+    /// ingests its events as `ingest_batch` does (events refused alone are tried again
+    /// together): one outcome per item, the header's first; an item that cannot be read is
+    /// rejected with its error.
     fn ingest_ticket<'py>(
         &self,
         py: Python<'py>,

@@ -619,11 +619,16 @@ fn partial_rows(
             }
         }
         if let Some(missing) = columns.iter().zip(&seen).find(|(_, s)| !**s) {
-            return Err(crate::errors::column_error(
+            return Err(crate::errors::raise(
                 py,
-                "missing_column",
-                missing.0,
-                format!("partial table row {r} has no `{}`", missing.0),
+                "DataError",
+                &format!("partial table row {r} has no `{}`", missing.0),
+                crate::errors::Fields {
+                    code: "missing_column",
+                    field: Some(missing.0.clone()),
+                    row: Some(r),
+                    ..Default::default()
+                },
             ));
         }
         let Some(unit) = unit else {

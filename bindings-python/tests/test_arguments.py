@@ -136,7 +136,7 @@ def test_partial_from_a_list_of_dicts() -> None:
     missing = {k: v for k, v in rows[1].items() if k != "lead_due"}
     with pytest.raises(hs.DataError) as info:
         hs.Partial.from_table([rows[0], missing], units)
-    assert (info.value.code, info.value.field) == ("missing_column", "lead_due")
+    assert (info.value.code, info.value.field, info.value.row) == ("missing_column", "lead_due", 1)
     decimals = [{k: (v if k == "unit" else Decimal(v)) for k, v in r.items()} for r in rows]
     assert hs.Partial.from_table(decimals, units).to_json() == partial.to_json()
     with pytest.raises(hs.DataError) as info:

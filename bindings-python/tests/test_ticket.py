@@ -180,6 +180,13 @@ def test_column_errors() -> None:
         hs.load_rows(pd.DataFrame(TICKETS), mixed)
     assert (info.value.code, info.value.field) == ("invalid_column_type", "at")
     assert "astype(str)" in str(info.value) and info.value.__cause__ is not None
+    # Only the producer's data errors become a DataError; an interrupt stays one.
+    class Interrupted:
+        def __arrow_c_stream__(self, requested_schema: object = None) -> object:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        hs.load_rows(pd.DataFrame(TICKETS), Interrupted())
     doubled = pd.DataFrame(EVENTS)
     doubled.insert(3, "unit", doubled["unit"], allow_duplicates=True)
     with pytest.raises(hs.DataError) as info:

@@ -820,5 +820,32 @@ fn a_batch_takes_events_before_their_tickets_header() {
         panic!("{out:?}");
     };
     assert_eq!(e.code(), "board_unknown_ticket");
+    assert_same(&b, std::slice::from_ref(&t2), &period(), at(QUERY));
+    // One bad event among them (a reply of a unit without the ticket; a review): the valid
+    // ones still go in, and the bad one is refused for its own fault.
+    let mut b = builder(&units()).build().unwrap();
+    let stray = ev(
+        "2026-03-03T09:40:00+08:00",
+        "T2-x",
+        EventBody::Replied {
+            unit: "water".into(),
+        },
+    );
+    let mut items: Vec<Input> = t2
+        .events
+        .iter()
+        .chain([&stray])
+        .map(|event| Input::Event {
+            ticket_id: "T2".into(),
+            event: event.clone(),
+        })
+        .collect();
+    items.push(Input::Ticket(TicketHeader::of(&t2)));
+    let out = b.ingest_batch(items);
+    assert_eq!(out[..2], [Ingest::Accepted, Ingest::Accepted], "{out:?}");
+    let Ingest::Rejected(e) = &out[2] else {
+        panic!("{out:?}");
+    };
+    assert_ne!(e.code(), "board_unknown_ticket", "{e:?}");
     assert_same(&b, &[t2], &period(), at(QUERY));
 }

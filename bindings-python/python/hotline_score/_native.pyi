@@ -440,9 +440,9 @@ class Board:
     def ingest(self, ticket_id: str, event: Mapping[str, Any]) -> Literal["accepted", "duplicate"]:
         """Ingests one event (JSON form) of a registered ticket; a refusal raises, changing nothing."""
     def ingest_batch(self, inputs: Sequence[Mapping[str, Any]]) -> list[_ItemOutcome]:
-        """Ingests ``{"input": "ticket", …}`` / ``{"input": "event", "ticket_id", "event"}`` items in order: one outcome per item (an item that cannot be read is rejected with its error; the others go on). Events the rules between events refused are tried again at the end, a ticket's together (out of order, or valid only together)."""
+        """Ingests ``{"input": "ticket", …}`` / ``{"input": "event", "ticket_id", "event"}`` items in order: one outcome per item (an item that cannot be read is rejected with its error; the others go on). Events the rules between events refused, and events of a ticket whose header comes later in the batch, are tried again at the end, a ticket's together (out of order, or valid only together); those still refused carry the reason that holds at the end."""
     def ingest_ticket(self, ticket: Mapping[str, Any]) -> list[_ItemOutcome]:
-        """Registers one ticket (the JSON form of ``load_json``) and ingests its events in order: one outcome per item."""
+        """Registers one ticket (the JSON form of ``load_json``) and ingests its events as ``ingest_batch`` does: one outcome per item."""
     def ingest_tickets(self, tickets: Tickets) -> _IngestOutcome:
         """Ingests whole tickets: each header, then its events."""
     def set_external(

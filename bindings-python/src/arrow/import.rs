@@ -122,6 +122,13 @@ fn bad_stream(py: Python<'_>, what: &str, reason: String) -> PyErr {
 /// mixes text and numbers, as `read_excel` gives; pandas refusing duplicate column names) as a
 /// `DataError` naming the column where the producer's message does, the original as its cause.
 fn export_failed(py: Python<'_>, what: &str, e: PyErr) -> PyErr {
+    // Only a producer's data errors (pyarrow's ArrowInvalid / ArrowTypeError are ValueError /
+    // TypeError); a KeyboardInterrupt or MemoryError stays what it is.
+    let data_error = e.is_instance_of::<pyo3::exceptions::PyValueError>(py)
+        || e.is_instance_of::<pyo3::exceptions::PyTypeError>(py);
+    if !data_error {
+        return e;
+    }
     let message = e.value(py).to_string();
     let column = message
         .split_once("Conversion failed for column ")

@@ -493,8 +493,9 @@ impl Board {
     /// tried again, a ticket's together ([`Board::ingest_together`]), once the rest of the batch
     /// is in: a batch can bring a ticket's events out of order (a sign-for before its dispatch,
     /// an event before its ticket's header), or a pair that is only valid together (a late
-    /// return and its decision). Those accepted then are `Accepted`; the others keep their first
-    /// rejection.
+    /// return and its decision). Those accepted then are `Accepted`; the others are `Rejected`
+    /// with the reason that holds at the batch's end (an event of a ticket registered since is
+    /// refused for its own fault, not as `board_unknown_ticket`).
     pub fn ingest_batch(&mut self, inputs: impl IntoIterator<Item = Input>) -> Vec<Ingest> {
         let mut out = Vec::new();
         // Per ticket: the items refused by the rules between events, and their events.
@@ -532,15 +533,51 @@ impl Board {
             out.push(outcome);
         }
         for (ticket_id, items, events) in again {
-            if let Ok(new) = self.try_insert(&ticket_id, events) {
-                for i in items {
-                    if let Some(o) = out.get_mut(i) {
-                        *o = Ingest::applied(new);
-                    }
+            self.try_again(
+                &ticket_id,
+                items.into_iter().zip(events).collect(),
+                &mut out,
+            );
+        }
+        out
+    }
+
+    /// Tries a ticket's refused events again at a batch's end (`group`: each item's index in
+    /// `out` and its event): all together first; failing that, one by one in time order (a
+    /// header registered since takes the valid ones, and each refusal is the current one, not
+    /// the first), then those still refused together once more.
+    fn try_again(&mut self, ticket_id: &str, mut group: Vec<(usize, Event)>, out: &mut [Ingest]) {
+        let mut set = |i: usize, outcome: Ingest| {
+            if let Some(o) = out.get_mut(i) {
+                *o = outcome;
+            }
+        };
+        let events: Vec<Event> = group.iter().map(|(_, e)| e.clone()).collect();
+        if let Ok(new) = self.try_insert(ticket_id, events) {
+            for (i, _) in group {
+                set(i, Ingest::applied(new));
+            }
+            return;
+        }
+        group.sort_by_key(|(_, e)| e.at);
+        let mut still = Vec::new();
+        for (i, event) in group {
+            match self.try_insert(ticket_id, vec![event.clone()]) {
+                Ok(new) => set(i, Ingest::applied(new)),
+                Err(Refused { error, .. }) => {
+                    set(i, Ingest::Rejected(error));
+                    still.push((i, event));
                 }
             }
         }
-        out
+        if still.len() > 1 {
+            let events: Vec<Event> = still.iter().map(|(_, e)| e.clone()).collect();
+            if let Ok(new) = self.try_insert(ticket_id, events) {
+                for (i, _) in still {
+                    set(i, Ingest::applied(new));
+                }
+            }
+        }
     }
 
     /// Registers `ticket`'s header and ingests its events as a batch ([`Board::ingest_batch`]:

@@ -218,7 +218,12 @@ impl Partial {
                         bad(&column, format!("unit {unit}: `{name}` is not a counter"))
                     })?;
                     let n = v.as_i64().ok_or_else(|| {
-                        bad(&column, format!("unit {unit}: {v} is not a whole number"))
+                        bad(
+                            &column,
+                            format!(
+                                "unit {unit}: {v} is not a whole number from -2^63 to 2^63 - 1"
+                            ),
+                        )
                     })?;
                     if let Some(slot) = values.get_mut(offset + counter.index()) {
                         *slot = n;

@@ -59,10 +59,17 @@ pub(crate) fn parse_instant(
     // with an empty cell), and what a JSON number may look like. Whole: read as the integer.
     if let Some((int, fraction)) = digits.split_once('.')
         && !int.is_empty()
+        && !fraction.is_empty()
         && int.bytes().all(|b| b.is_ascii_digit())
         && fraction.bytes().all(|b| b.is_ascii_digit())
     {
         let sign = if t.starts_with('-') { "-" } else { "" };
+        // Seconds or an Excel day number with a fraction: the magnitude is the fault to name.
+        if let Ok(ms) = format!("{sign}{int}").parse::<i64>()
+            && ms < EARLIEST_EPOCH_MILLIS
+        {
+            return epoch_millis(ms, || text.to_owned());
+        }
         if !fraction.bytes().all(|b| b == b'0') {
             return Err(TicketErrorKind::MalformedTimestamp {
                 value: text.to_owned(),
@@ -461,6 +468,11 @@ mod tests {
         assert!(reason(parse_instant("1772413500.0", None)).contains("as epoch seconds"));
         assert!(parse_instant("-1772413500000.0", None).is_err());
         assert!(parse_instant(".0", None).is_err());
+        assert!(parse_instant("1772413500000.", None).is_err());
+        // Seconds (as `time.time()` gives) and an Excel date-time with a fraction: the hint is
+        // about the magnitude (a review).
+        assert!(reason(parse_instant("1767196800.25", None)).contains("as epoch seconds"));
+        assert!(reason(parse_instant("46023.375", None)).contains("Excel"));
     }
 
     /// The fast path of `trimmed` is `str::trim`, for any text (Unicode white space included).
