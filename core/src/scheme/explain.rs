@@ -6,9 +6,9 @@
 //! rule's direction:
 //! - ratio, higher better: it counts in the denominator but not fully in the numerator
 //!   (overdue, late sign-for, 不满意 …); lower better: it counts in the numerator;
-//! - mean: its own mean is worse than the unit's;
+//! - mean: its own mean is as bad as the unit's or worse;
 //! - count: lower better (deductions): it counts; higher better: none;
-//! - formula: leaving its contributions out would make the value better;
+//! - formula: leaving its contributions out would make the value better, or leave no value;
 //! - checklist: none (items are not tickets).
 
 use std::collections::HashMap;
@@ -408,7 +408,9 @@ fn costs(ind: &Indicator, unit: &[Value], own: &[Value], without: &[Value]) -> b
             let (Some(mine), Some(all)) = (m.value, v.measure(unit).value) else {
                 return false;
             };
-            if higher { mine < all } else { mine > all }
+            // As bad as the unit's or worse: a unit whose tickets are all alike (one ticket)
+            // lost its points on every one of them.
+            if higher { mine <= all } else { mine >= all }
         }
         ValueForm::Formula => better_without(v, unit, without, higher),
     }
@@ -426,6 +428,8 @@ fn better_without(v: &IndicatorValue, unit: &[Value], without: &[Value], higher:
                 w < with
             }
         }
+        // Without them the formula has no value: they are what it lost its points on.
+        (Some(_), None) => true,
         _ => false,
     }
 }
