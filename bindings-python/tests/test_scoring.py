@@ -230,6 +230,10 @@ def test_explain_tickets_is_explain_of_every_units_contributions() -> None:
     with pytest.raises(hs.SchemeError) as info:
         hs.Scheme.preset("three-rates").explain_tickets(EV, CITY, scores, period=PERIOD, as_of=AS_OF)
     assert info.value.code == "scheme_mismatch"
+    # Scores explained in another scope than their own are refused (an explanations audit).
+    with pytest.raises(hs.HotlineScoreError) as other:
+        SCHEME.explain_tickets(EV, CITY, scores, period=PERIOD, as_of=AS_OF - 86_400_000)
+    assert other.value.code == "invalid_period"
 
 
 def test_contributions_from_list() -> None:

@@ -21,7 +21,7 @@ use super::card::{Scorecard, Scores};
 use super::model::{Indicator, Scheme};
 use super::value::{IndicatorValue, ValueForm};
 use crate::clocks::{Detail, Evaluator, Facts, Scratch, TicketView};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::formula::Value;
 use crate::metrics::{Contribution, Counter, UnitCounters};
 use crate::metrics::{Scope, Sink, contribute};
@@ -215,6 +215,18 @@ impl Scheme {
         per_thread: (usize, usize),
     ) -> Result<Vec<Explanation>> {
         self.check_scores(scores)?;
+        // The tickets are evaluated in `scope`: another one would explain other numbers (a
+        // card losing points with no ticket behind them; an explanations audit).
+        if scope.period.label != scores.period || scope.as_of != scores.as_of {
+            return Err(Error::InvalidPeriod {
+                label: scope.period.label.clone(),
+                reason: format!(
+                    "the scores were computed for period {} at {}; explain them with that \
+                     period and as_of (this scope is {} at {})",
+                    scores.period, scores.as_of, scope.period.label, scope.as_of
+                ),
+            });
+        }
         let card_of = cards_by_unit(scores);
         let card_of_slot: Vec<Option<usize>> = ev
             .units()
@@ -516,5 +528,16 @@ mod tests {
             other.explain_tickets(&ev, &city.tickets, &scope, &scores, 2),
             Err(Error::SchemeMismatch { .. })
         ));
+        // Another scope than the scores' is refused, not explained with other numbers.
+        let earlier = city.as_of.checked_add_millis(-86_400_000).unwrap();
+        let e = scheme
+            .explain_tickets(&ev, &city.tickets, &Scope::new(period, earlier), &scores, 2)
+            .unwrap_err();
+        assert_eq!(e.code(), "invalid_period");
+        assert!(
+            e.to_string()
+                .contains("explain them with that period and as_of"),
+            "{e}"
+        );
     }
 }
