@@ -8,7 +8,7 @@ use hotline_score::board::{
     Batch, Board as CoreBoard, BoardBuilder, Ingest, Ingested, Input, TicketHeader,
 };
 use hotline_score::metrics::DueAnchor;
-use hotline_score::ticket::{Mode, TicketErrorKind, event_from_json, load_json};
+use hotline_score::ticket::{Mode, TicketErrorKind, event_from_json, id_text, load_json};
 use hotline_score::{Calendar as CoreCalendar, Error as CoreError, Policy as CorePolicy};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -267,7 +267,8 @@ fn batch_item(board: &CoreBoard, read: &Batch<Failure>, i: usize, item: &Value) 
                 return Err(bad("input", None, "an item must be an object".into()));
             };
             // An unknown key first: a camelCase `ticketId` is named as such.
-            let named = map.get("ticket_id").and_then(Value::as_str);
+            let named = map.get("ticket_id").and_then(id_text);
+            let named = named.as_deref();
             if let Some(k) = map
                 .keys()
                 .find(|k| !matches!(k.as_str(), "input" | "ticket_id" | "event"))
@@ -284,7 +285,7 @@ fn batch_item(board: &CoreBoard, read: &Batch<Failure>, i: usize, item: &Value) 
                 bad(
                     "ticket_id",
                     None,
-                    "an event item needs a `ticket_id` (a string)".into(),
+                    "an event item needs a `ticket_id` (a string, or an integer)".into(),
                 )
             })?;
             let event = map.get("event").ok_or_else(|| {

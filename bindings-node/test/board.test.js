@@ -125,6 +125,11 @@ test('ingestion is transactional, idempotent by event_id, and errors name the ti
   const whole = board.ingestTicket({ id: 'X3', kind: 'consult', received_at: '2026-03-03T09:00:00+08:00', events: [{ at: '2026-03-03T09:05:00+08:00', type: 'dispatched', unit }] })
   assert.deepEqual(whole.map((o) => o.status), ['accepted', 'accepted'])
   assert.throws(() => board.scorecard('nowhere', '2026-03-04T00:00:00+08:00'), { code: 'board_unknown_unit' })
+  // An integer ticket id is read as its digits, as in a ticket's JSON form and in Python.
+  board.register({ id: 77, kind: 'help', received_at: '2026-03-03T09:00:00+08:00' })
+  assert.deepEqual(board.ingestBatch([{ input: 'event', ticket_id: 77, event: { at: '2026-03-03T09:05:00+08:00', type: 'dispatched', unit } }])
+    .map((o) => o.status), ['accepted'])
+  assert.equal(board.ticket('77').events.length, 1)
   // An event item's keys are checked (an extra key was ignored, a camelCase `ticketId` read as
   // ticket ""), and nothing of a refused item is kept.
   const held = board.snapshotJson()

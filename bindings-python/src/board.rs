@@ -14,7 +14,7 @@ use hotline_score::Error;
 use hotline_score::board::{
     Batch, Board as CoreBoard, BoardBuilder, Ingest, Ingested, Input, TicketHeader,
 };
-use hotline_score::ticket::{Event, Mode, TicketSet, event_from_json, load_json};
+use hotline_score::ticket::{Event, Mode, TicketSet, event_from_json, id_text, load_json};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 use serde::Deserialize;
@@ -144,15 +144,6 @@ impl Spot {
     }
 }
 
-/// A JSON id: a string, or an integer written as its digits.
-fn id_text(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) if n.is_i64() || n.is_u64() => Some(n.to_string()),
-        _ => None,
-    }
-}
-
 /// A ticket header (the JSON form of a ticket without `events`), read by the core's ticket
 /// reader so that its errors are those of `load_json` (`unknown_kind` naming the ticket and
 /// field …); a null cell is absent.
@@ -230,7 +221,7 @@ fn input_of(value: Value, at: &Spot, index_of: &dyn Fn(&str) -> usize) -> Result
                 at.input(
                     "ticket_id",
                     None,
-                    "an event item needs a `ticket_id` (a string)",
+                    "an event item needs a `ticket_id` (a string, or an integer)",
                 )
             })?;
             let Some(event) = map.remove("event") else {

@@ -83,8 +83,16 @@ fn load_values(values: Vec<Value>, units: Option<&[Unit]>, mode: Mode) -> Result
     Ok(sink.loaded)
 }
 
-/// A JSON id: a string, or an integer written as its digits.
-fn id_text(v: &Value) -> Option<String> {
+/// A ticket id given as JSON: a string, or an integer written as its digits (what the JSON
+/// form of a ticket takes for `id`; the bindings read board items' `ticket_id` with it).
+///
+/// ```
+/// use hotline_score::ticket::id_text;
+/// assert_eq!(id_text(&serde_json::json!(5)), Some("5".to_owned()));
+/// assert_eq!(id_text(&serde_json::json!("T1")), Some("T1".to_owned()));
+/// assert_eq!(id_text(&serde_json::json!(1.5)), None);
+/// ```
+pub fn id_text(v: &Value) -> Option<String> {
     match v {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) if n.is_i64() || n.is_u64() => Some(n.to_string()),
