@@ -236,21 +236,6 @@ fn py_cell(
     if is_missing(value)? {
         return Ok(None);
     }
-    // A numpy scalar (`np.bool_`, `np.float64` …) as the Python value it holds; not a
-    // `datetime64`, whose `item()` can be naive or nanoseconds (its own error says what to do).
-    let kind = value.get_type();
-    let text = |t: PyResult<Bound<'_, PyString>>| {
-        t.and_then(|t| Ok(t.to_cow()?.into_owned()))
-            .unwrap_or_default()
-    };
-    let (module, name) = (text(kind.module()), text(kind.name()));
-    let numpy = module == "numpy" && !(name.contains("time") && name.ends_with("64"));
-    if numpy && value.hasattr("item")? {
-        let item = value.call_method0("item")?;
-        if !item.get_type().is(&kind) {
-            return py_cell(py, &item, expect, layout, column, row);
-        }
-    }
     if let Ok(s) = value.cast::<PyString>() {
         return Ok(Some(s.to_cow()?.into_owned()).filter(|s| !s.is_empty()));
     }
@@ -288,6 +273,22 @@ fn py_cell(
         // by the core as a CSV cell is (`1772521200000.0` is epoch ms, `1.0` a boolean's error
         // naming the ticket).
         return Ok(Some(f.str()?.to_cow()?.into_owned()));
+    }
+    // Not a plain Python value (checked last: this is the per-cell path): a numpy scalar
+    // (`np.bool_` …) as the Python value it holds; not a `datetime64`, whose `item()` can be
+    // naive or nanoseconds (its own error says what to do).
+    let kind = value.get_type();
+    let text = |t: PyResult<Bound<'_, PyString>>| {
+        t.and_then(|t| Ok(t.to_cow()?.into_owned()))
+            .unwrap_or_default()
+    };
+    let (module, name) = (text(kind.module()), text(kind.name()));
+    let numpy = module == "numpy" && !(name.contains("time") && name.ends_with("64"));
+    if numpy && value.hasattr("item")? {
+        let item = value.call_method0("item")?;
+        if !item.get_type().is(&kind) {
+            return py_cell(py, &item, expect, layout, column, row);
+        }
     }
     Err(raise(
         py,
