@@ -185,10 +185,6 @@ impl Board {
     fn account(&self, env: &Env, board: &CoreBoard) {
         account(env, &self.external, board);
     }
-
-    fn index_of_next(board: &CoreBoard, ticket_id: &str) -> usize {
-        board.ticket(ticket_id).map_or(0, |t| t.events.len())
-    }
 }
 
 /// Reports the board's native memory to V8.
@@ -421,7 +417,7 @@ impl Board {
         enter(&env, || {
             let ticket_id = ticket_id.get("ticketId")?;
             let mut board = self.lock();
-            let index = Self::index_of_next(&board, ticket_id);
+            let index = board.next_event_index(ticket_id);
             let event = event_of(ticket_id, index, &event.0, None)?;
             let outcome = board.ingest(ticket_id, event);
             self.account(&env, &board);

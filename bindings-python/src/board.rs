@@ -491,7 +491,7 @@ impl Board {
             row: None,
         };
         let r = self.with(py, |board| {
-            let index = board.ticket(ticket_id).map_or(0, |t| t.events.len());
+            let index = board.next_event_index(ticket_id);
             event_of(ticket_id, index, value, &at).map(|e| board.ingest(ticket_id, e))
         });
         single(py, r)
@@ -501,8 +501,9 @@ impl Board {
     /// `{"input": "ticket", <header>}` or `{"input": "event", "ticket_id": …, "event": {…}}`.
     /// One outcome per item: an item that cannot be read is rejected with its error (naming
     /// `inputs[i]`, `row` = i) and does not stop the batch. Events the rules between events
-    /// refused are tried again at the end, a ticket's together (out of order, or valid only
-    /// together), and are then accepted.
+    /// refused, and events of a ticket whose header comes later in the batch, are tried again
+    /// at the end, a ticket's together (out of order, or valid only together); those refused
+    /// then carry the reason that holds at the end.
     fn ingest_batch<'py>(
         &self,
         py: Python<'py>,

@@ -195,8 +195,7 @@ impl<E> Batch<E> {
     /// The index the next event of `ticket_id` takes when it comes last: the events `board`
     /// holds plus those gathered here (what a reader's errors name as the event index).
     pub fn next_event_index(&self, board: &Board, ticket_id: &str) -> usize {
-        let held = board.ticket(ticket_id).map_or(0, |t| t.events.len());
-        held + self.events.get(ticket_id).copied().unwrap_or(0)
+        board.next_event_index(ticket_id) + self.events.get(ticket_id).copied().unwrap_or(0)
     }
 
     /// Adds the next item: read, or the error reading it.
@@ -498,8 +497,8 @@ impl Board {
     /// refused for its own fault, not as `board_unknown_ticket`).
     pub fn ingest_batch(&mut self, inputs: impl IntoIterator<Item = Input>) -> Vec<Ingest> {
         let mut out = Vec::new();
-        // Per ticket: the items refused by the rules between events, and their events.
-        let mut again: Vec<(String, Vec<usize>, Vec<Event>)> = Vec::new();
+        // Per ticket: its refused items to try again (index in `out`, and the event).
+        let mut again: Vec<(String, Vec<(usize, Event)>)> = Vec::new();
         let mut again_at: std::collections::HashMap<String, usize> =
             std::collections::HashMap::new();
         for input in inputs {
@@ -517,12 +516,11 @@ impl Board {
                             ) {
                                 let slot =
                                     *again_at.entry(ticket_id.clone()).or_insert_with(|| {
-                                        again.push((ticket_id, Vec::new(), Vec::new()));
+                                        again.push((ticket_id, Vec::new()));
                                         again.len() - 1
                                     });
-                                if let Some((_, items, held)) = again.get_mut(slot) {
-                                    items.push(out.len());
-                                    held.extend(events);
+                                if let Some((_, group)) = again.get_mut(slot) {
+                                    group.extend(events.into_iter().map(|e| (out.len(), e)));
                                 }
                             }
                             Ingest::Rejected(error)
@@ -532,12 +530,8 @@ impl Board {
             };
             out.push(outcome);
         }
-        for (ticket_id, items, events) in again {
-            self.try_again(
-                &ticket_id,
-                items.into_iter().zip(events).collect(),
-                &mut out,
-            );
+        for (ticket_id, group) in again {
+            self.try_again(&ticket_id, group, &mut out);
         }
         out
     }

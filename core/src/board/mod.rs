@@ -235,6 +235,12 @@ impl Board {
         self.tickets.get(i as usize).map(|s| &s.ticket)
     }
 
+    /// The index the next event of ticket `id` takes when it comes last: the events it holds
+    /// (0 for a ticket not registered). What readers of events name as the event index.
+    pub fn next_event_index(&self, id: &str) -> usize {
+        self.ticket(id).map_or(0, |t| t.events.len())
+    }
+
     /// The number of tickets held.
     pub fn ticket_count(&self) -> usize {
         self.tickets.len()
