@@ -543,9 +543,8 @@ fn instant_cell(v: f64, buf: &mut String) -> InstantCell<'_> {
     if v.is_nan() {
         return InstantCell::Text("");
     }
-    if v.is_finite() && v.fract() == 0.0 && v.abs() < 9_007_199_254_740_992.0 {
-        #[allow(clippy::cast_possible_truncation)]
-        return InstantCell::Millis(v as i64);
+    if let Some(ms) = crate::errors::safe_whole(v) {
+        return InstantCell::Millis(ms);
     }
     buf.clear();
     let _ = write!(buf, "{v}");

@@ -125,19 +125,23 @@ pub fn bad_arg(field: &str, message: impl Into<String>) -> Failure {
     }
 }
 
+/// The largest integer a JavaScript number holds exactly (`Number.MAX_SAFE_INTEGER`, 2^53 − 1):
+/// every integer up to it is exact in an `f64` and fits in an `i64`.
+pub const MAX_SAFE_INTEGER: i64 = (1 << 53) - 1;
+
+/// `v` as the integer it is, when it is a whole number no further from 0 than
+/// [`MAX_SAFE_INTEGER`] (`1.5`, `NaN`, `1e300` are `None`, never truncated).
+#[allow(clippy::cast_possible_truncation)]
+pub fn safe_whole(v: f64) -> Option<i64> {
+    const LIMIT: f64 = 9_007_199_254_740_992.0; // 2^53
+    (v.is_finite() && v.fract() == 0.0 && v.abs() < LIMIT).then_some(v as i64)
+}
+
 /// A whole number argument (JavaScript numbers are floats: `1.5`, `NaN` or `1e300` are refused
 /// rather than truncated).
-#[allow(clippy::cast_possible_truncation)]
 pub fn whole(field: &str, v: f64) -> Fallible<i64> {
-    const LIMIT: f64 = 9_007_199_254_740_992.0;
-    if v.is_finite() && v.fract() == 0.0 && v.abs() < LIMIT {
-        Ok(v as i64)
-    } else {
-        Err(bad_arg(
-            field,
-            format!("`{field}` must be a whole number, got {v}"),
-        ))
-    }
+    safe_whole(v)
+        .ok_or_else(|| bad_arg(field, format!("`{field}` must be a whole number, got {v}")))
 }
 
 /// A whole number argument in `0..=u32::MAX`.

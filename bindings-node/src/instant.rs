@@ -28,17 +28,12 @@ impl When {
 
 /// Epoch milliseconds from a JavaScript number: finite and whole.
 pub fn from_millis(ms: f64) -> hotline_score::Result<Instant> {
-    // 2^53: every integer below it is exact in f64 and fits in i64.
-    const LIMIT: f64 = 9_007_199_254_740_992.0;
-    if ms.is_finite() && ms.fract() == 0.0 && ms.abs() < LIMIT {
-        #[allow(clippy::cast_possible_truncation)]
-        Ok(Instant::from_millis(ms as i64))
-    } else {
-        Err(CoreError::InvalidInstant {
+    crate::errors::safe_whole(ms)
+        .map(Instant::from_millis)
+        .ok_or_else(|| CoreError::InvalidInstant {
             value: ms.to_string(),
             reason: "epoch milliseconds must be a whole, finite number".into(),
         })
-    }
 }
 
 fn not_an_instant(what: &str) -> CoreError {

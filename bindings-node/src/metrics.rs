@@ -19,7 +19,7 @@ use serde_json::Value;
 use crate::args::{Keys, Opts, Text};
 use crate::calendar::Calendar;
 use crate::decimal;
-use crate::errors::{Fallible, bad_arg, enter, named, whole};
+use crate::errors::{Fallible, MAX_SAFE_INTEGER, bad_arg, enter, named, safe_whole};
 use crate::instant::When;
 use crate::json::{self, JsonValue, TextOrObject};
 use crate::policy::Policy;
@@ -365,9 +365,6 @@ pub struct PartialRows {
     pub rows: JsonValue,
 }
 
-/// The largest integer a JavaScript number holds exactly (`Number.MAX_SAFE_INTEGER`).
-const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
-
 /// Refuses a partial state with a counter JavaScript numbers cannot hold exactly (`toRows`
 /// and `finalize` would give another number): `invalid_partial` naming the column and unit.
 fn exact_in_js(p: &CorePartial) -> Fallible<()> {
@@ -377,7 +374,7 @@ fn exact_in_js(p: &CorePartial) -> Fallible<()> {
             .iter()
             .skip(1)
             .zip(values)
-            .find(|(_, v)| v.unsigned_abs() > MAX_SAFE_INTEGER)
+            .find(|(_, v)| !(-MAX_SAFE_INTEGER..=MAX_SAFE_INTEGER).contains(v))
         {
             return Err(hotline_score::Error::InvalidPartial {
                 column: column.clone(),
@@ -484,12 +481,9 @@ impl Partial {
                         };
                         let n = match v.as_i64() {
                             Some(n) => n,
-                            None => v
-                                .as_f64()
-                                .ok_or_else(cell)
-                                .and_then(|f| whole(column, f).map_err(|_| cell()))?,
+                            None => v.as_f64().and_then(safe_whole).ok_or_else(cell)?,
                         };
-                        if n.unsigned_abs() > MAX_SAFE_INTEGER {
+                        if !(-MAX_SAFE_INTEGER..=MAX_SAFE_INTEGER).contains(&n) {
                             return Err(cell());
                         }
                         Ok(n)
