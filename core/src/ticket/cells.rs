@@ -45,32 +45,22 @@ pub(crate) fn parse_instant(
     local: Option<UtcOffset>,
 ) -> Result<Instant, TicketErrorKind> {
     let t = trimmed(text);
-    let digits = t.strip_prefix('-').unwrap_or(t);
-    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-        let ms = t
-            .parse::<i64>()
-            .map_err(|_| TicketErrorKind::MalformedTimestamp {
-                value: text.to_owned(),
-                reason: "epoch milliseconds out of range".to_owned(),
-            })?;
-        return epoch_millis(ms, || text.to_owned());
-    }
-    // `1772521200000.0`: what pandas writes for epoch milliseconds in a float64 column (one
-    // with an empty cell), and what a JSON number may look like. Whole: read as the integer.
-    if let Some((int, fraction)) = digits.split_once('.')
-        && !int.is_empty()
-        && !fraction.is_empty()
-        && int.bytes().all(|b| b.is_ascii_digit())
-        && fraction.bytes().all(|b| b.is_ascii_digit())
+    // Epoch milliseconds: digits, or digits with a decimal point and digits after it
+    // (`1772521200000.0`: what pandas writes for epoch milliseconds in a float64 column, one
+    // with an empty cell, and what a JSON number may look like). Whole: read as the integer.
+    let (signed_int, fraction) = match t.split_once('.') {
+        Some((int, fraction)) => (int, Some(fraction)),
+        None => (t, None),
+    };
+    let int = signed_int.strip_prefix('-').unwrap_or(signed_int);
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if !int.is_empty() && all_digits(int) && fraction.is_none_or(|f| !f.is_empty() && all_digits(f))
     {
-        let sign = if t.starts_with('-') { "-" } else { "" };
-        // Seconds or an Excel day number with a fraction: the magnitude is the fault to name.
-        if let Ok(ms) = format!("{sign}{int}").parse::<i64>()
-            && ms < EARLIEST_EPOCH_MILLIS
-        {
-            return epoch_millis(ms, || text.to_owned());
-        }
-        if !fraction.bytes().all(|b| b == b'0') {
+        let ms = signed_int.parse::<i64>();
+        // A fraction of a millisecond is the fault — unless the number is too small for epoch
+        // milliseconds (seconds, an Excel day number), which is the fault to name then.
+        let small = matches!(ms, Ok(ms) if ms < EARLIEST_EPOCH_MILLIS);
+        if fraction.is_some_and(|f| !f.bytes().all(|b| b == b'0')) && !small {
             return Err(TicketErrorKind::MalformedTimestamp {
                 value: text.to_owned(),
                 reason: "epoch milliseconds are a whole number; this has a fraction of a \
@@ -78,11 +68,9 @@ pub(crate) fn parse_instant(
                     .to_owned(),
             });
         }
-        let ms = format!("{sign}{int}").parse::<i64>().map_err(|_| {
-            TicketErrorKind::MalformedTimestamp {
-                value: text.to_owned(),
-                reason: "epoch milliseconds out of range".to_owned(),
-            }
+        let ms = ms.map_err(|_| TicketErrorKind::MalformedTimestamp {
+            value: text.to_owned(),
+            reason: "epoch milliseconds out of range".to_owned(),
         })?;
         return epoch_millis(ms, || text.to_owned());
     }
