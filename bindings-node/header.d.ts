@@ -233,6 +233,13 @@ export interface Explanation {
     points_lost: Decimal
     tickets: Array<string>
   }>
+  /**
+   * Why each ticket listed in `components` cost points: what it counted at the unit on the
+   * indicators it cost, by role: the counters they read and the parts of the totals among them,
+   * those it moved only (`{ T2: { lead: { due: 1, closed_late: 1 } } }`).
+   */
+  ticket_counters: Record<string, { lead?: RoleCounters; assisting?: RoleCounters }>
+  scheme_hash: string
 }
 
 /** One unit's outcome of the sanctions ladder in one period. */

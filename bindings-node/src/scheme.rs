@@ -266,7 +266,8 @@ impl Scheme {
     }
 
     /// For each unit and component: value, numerator, denominator, points, points lost and the
-    /// tickets that cost them, from the period's contributions (`Evaluator.contributions`).
+    /// tickets that cost them, from the period's contributions (`Evaluator.contributions`); per
+    /// unit, what each of those tickets counted on the indicators it cost (`ticket_counters`).
     /// `units`: explain only these units (say, the one whose contributions are given); default
     /// every scored unit.
     #[napi(catch_unwind, ts_return_type = "Array<Explanation>")]

@@ -319,6 +319,7 @@ test('scheme vectors (tests/vectors/scheme/)', () => {
           for (const [id, tickets] of Object.entries(want.components)) {
             assert.deepEqual(got.components.find((x) => x.indicator === id).tickets, tickets, `${ctx}: ${want.unit} / ${id}`)
           }
+          if (want.ticket_counters) assert.deepEqual(got.ticket_counters, want.ticket_counters, `${ctx}: ${want.unit} / ticket_counters`)
         }
       }
     }

@@ -115,6 +115,8 @@ def test_scheme_vector(name: str, case: dict[str, Any]) -> None:
             for ind, tickets in want["components"].items():
                 comp = next(c for c in got["components"] if c["indicator"] == ind)
                 assert comp["tickets"] == tickets, f"{ctx}: {want['unit']} / {ind}"
+            if "ticket_counters" in want:
+                assert got["ticket_counters"] == want["ticket_counters"], f"{ctx}: {want['unit']}"
 
 
 def test_vectors_found() -> None:

@@ -227,6 +227,13 @@ fn run_case(file: &str, case: &Case, out: &mut golden::Outputs) {
                     .unwrap();
                 assert_eq!(&comp["tickets"], tickets, "{ctx}: {} / {id}", want["unit"]);
             }
+            if let Some(counters) = want.get("ticket_counters") {
+                let unit = &want["unit"];
+                assert_eq!(
+                    &got["ticket_counters"], counters,
+                    "{ctx}: {unit} / ticket_counters"
+                );
+            }
         }
     }
 }

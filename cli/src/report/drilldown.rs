@@ -69,6 +69,21 @@ pub fn points_lost(card: &Scorecard) -> Decimal {
         .fold(Decimal::ZERO, |a, x| a.saturating_add(x.points_lost))
 }
 
+/// What ticket `id` counted on the indicators it cost `explanation`'s unit, on one line
+/// (`lead: due 1, overdue_open 1`): why it cost points. `None` for a ticket not listed.
+pub fn counted(explanation: &Explanation, id: &str) -> Option<String> {
+    let counters: Vec<_> = explanation.ticket_counters.get(id)?.iter().collect();
+    let roles = counters.chunk_by(|a, b| a.0 == b.0).map(|role| {
+        let amounts: Vec<String> = role
+            .iter()
+            .map(|(_, c, v)| format!("{} {v}", c.name()))
+            .collect();
+        let name = role.first().map_or("", |(r, _, _)| r.name());
+        format!("{name}: {}", amounts.join(", "))
+    });
+    Some(roles.collect::<Vec<_>>().join("; "))
+}
+
 /// The first `shown` of `tickets`, and `… +N` for the rest.
 pub fn first_tickets(tickets: &[String], shown: usize) -> Vec<String> {
     let mut list: Vec<String> = tickets.iter().take(shown).cloned().collect();

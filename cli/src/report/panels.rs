@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use hotline_score::scheme::{RescuableTicket, Scorecard, UnitWarning, WarningReason};
 use rust_decimal::Decimal;
 
-use super::drilldown::{first_tickets, points_lost};
+use super::drilldown::{counted, first_tickets, points_lost};
 use super::html::{escape, grade_color};
 use super::model::Report;
 use super::text::{indicator_name, unit_name};
@@ -242,11 +242,16 @@ fn unit_details(o: &mut String, r: &Report, c: &Scorecard) {
         escape(&c.grade),
         points_lost(c)
     );
+    let explanation = r.explanation(c);
     for row in r.component_rows(c) {
         let comp = row.component;
+        // Each ticket's counters at the unit as its tooltip: why it cost points.
         let list: Vec<String> = first_tickets(row.tickets, TICKETS_SHOWN)
             .iter()
-            .map(|t| escape(t))
+            .map(|t| match explanation.and_then(|e| counted(e, t)) {
+                Some(why) => format!("<span title=\"{}\">{}</span>", escape(&why), escape(t)),
+                None => escape(t),
+            })
             .collect();
         let lost_cell = if comp.points_lost > Decimal::ZERO {
             format!("<span class=\"lost\">−{}</span>", comp.points_lost)

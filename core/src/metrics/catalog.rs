@@ -189,6 +189,25 @@ impl Counter {
     pub const fn index(self) -> usize {
         self as usize
     }
+
+    /// The counters this one is the sum of (SPEC §5's partitions: `dispatched`, `due`,
+    /// `due_closed`, `callbacks`); empty for the others.
+    pub const fn parts(self) -> &'static [Counter] {
+        use Counter::*;
+        match self {
+            Dispatched => &[SignedOnTime, SignedLate, SignOverdue, SignPending],
+            Due => &[ClosedOnTime, ClosedLate, OverdueOpen],
+            DueClosed => &[ClosedOnTime, ClosedLate],
+            Callbacks => &[
+                VerySatisfied,
+                Satisfied,
+                BasicallySatisfied,
+                Unsatisfied,
+                VeryUnsatisfied,
+            ],
+            _ => &[],
+        }
+    }
 }
 
 #[cfg(test)]

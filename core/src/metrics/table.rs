@@ -32,6 +32,14 @@ impl RoleCounters {
         }
     }
 
+    /// The counters that are not zero, with their values, in catalog order.
+    pub fn moved(&self) -> impl Iterator<Item = (Counter, i64)> + '_ {
+        Counter::ALL
+            .iter()
+            .map(|c| (*c, self.get(*c)))
+            .filter(|(_, v)| *v != 0)
+    }
+
     /// Adds every column of `other`.
     pub fn merge(&mut self, other: &RoleCounters) {
         for (a, b) in self.0.iter_mut().zip(other.0.iter()) {
@@ -52,24 +60,7 @@ impl RoleCounters {
                 .unwrap_or(i64::MAX)
         };
         let names = |cs: &[Counter]| cs.iter().map(|c| c.name()).collect::<Vec<_>>().join(" + ");
-        let equal: [(Counter, &[Counter]); 4] = [
-            (
-                Dispatched,
-                &[SignedOnTime, SignedLate, SignOverdue, SignPending],
-            ),
-            (Due, &[ClosedOnTime, ClosedLate, OverdueOpen]),
-            (DueClosed, &[ClosedOnTime, ClosedLate]),
-            (
-                Callbacks,
-                &[
-                    VerySatisfied,
-                    Satisfied,
-                    BasicallySatisfied,
-                    Unsatisfied,
-                    VeryUnsatisfied,
-                ],
-            ),
-        ];
+        let equal = [Dispatched, Due, DueClosed, Callbacks].map(|c| (c, c.parts()));
         for (total, parts) in equal {
             let (left, right) = (self.get(total), sum(parts));
             if left != right {

@@ -1,6 +1,8 @@
 //! Explanations: every published number traced to tickets (SPEC §6). For each unit and
 //! component: the value, numerator, denominator, points, points lost, and the tickets that cost
-//! them, computed from the [`Contribution`]s of the period.
+//! them, computed from the [`Contribution`]s of the period, and what each of those tickets
+//! counted on the indicators it cost ([`TicketCounters`]: `overdue_open`, `closed_late`,
+//! `unsatisfied`, its `sign_working_ms` …), which says why.
 //!
 //! A ticket costs points on a component that lost points when, by the value's form and the
 //! rule's direction:
@@ -11,7 +13,7 @@
 //! - formula: leaving its contributions out would make the value better, or leave no value;
 //! - checklist: none (items are not tickets).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
 use rust_decimal::Decimal;
@@ -42,6 +44,10 @@ pub struct Explanation {
     pub rank: u32,
     /// One entry per component.
     pub components: Vec<ComponentExplanation>,
+    /// Why each ticket listed in `components` cost points: what it counted at the unit on the
+    /// indicators it cost (see [`TicketCounters`]).
+    #[serde(default)]
+    pub ticket_counters: BTreeMap<String, TicketCounters>,
     /// The scheme's hash.
     pub scheme_hash: String,
 }
@@ -65,6 +71,87 @@ pub struct ComponentExplanation {
     pub points_lost: Decimal,
     /// The tickets that cost points, by id.
     pub tickets: Vec<String>,
+}
+
+/// What one ticket counted at a unit on the indicators it cost points on: the counters those
+/// indicators read, and the parts of the totals among them (`due` is `closed_on_time` +
+/// `closed_late` + `overdue_open`, `callbacks` the five satisfaction levels …, SPEC §5), by
+/// role, those the ticket moved only, in catalog order. So a ticket behind 按时办结率 shows
+/// `due` 1 and `closed_late` 1 or `overdue_open` 1; one behind 满意率 `callbacks` 1 and
+/// `unsatisfied` 1; one behind a mean sign-for time its `signed` 1 and `sign_working_ms`.
+///
+/// In JSON: `{"lead": {"due": 1, "overdue_open": 1}}`, a role without counters left out.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TicketCounters(Vec<(Role, Counter, i64)>);
+
+impl TicketCounters {
+    /// The amount the ticket counted on `counter` in `role` (0 when not shown).
+    pub fn get(&self, role: Role, counter: Counter) -> i64 {
+        self.0
+            .iter()
+            .find(|(r, c, _)| *r == role && *c == counter)
+            .map_or(0, |(_, _, v)| *v)
+    }
+
+    /// Every counter shown: role (lead first), counter (catalog order), amount.
+    pub fn iter(&self) -> impl Iterator<Item = (Role, Counter, i64)> + '_ {
+        self.0.iter().copied()
+    }
+
+    /// The counters of `own` (one ticket's, at one unit) whose flag is set in `shown`.
+    fn of(own: &UnitCounters, shown: &[bool]) -> Self {
+        let roles = [Role::Lead, Role::Assisting];
+        let moved = roles
+            .into_iter()
+            .flat_map(|r| own.role(r).moved().map(move |(c, v)| (r, c, v)));
+        TicketCounters(
+            moved
+                .filter(|(_, c, _)| shown.get(c.index()).copied().unwrap_or(false))
+                .collect(),
+        )
+    }
+}
+
+impl Serialize for TicketCounters {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        struct Amounts<'a>(&'a [(Role, Counter, i64)]);
+        impl Serialize for Amounts<'_> {
+            fn serialize<S: serde::Serializer>(
+                &self,
+                s: S,
+            ) -> std::result::Result<S::Ok, S::Error> {
+                s.collect_map(self.0.iter().map(|(_, c, v)| (c.name(), v)))
+            }
+        }
+        let roles = self.0.chunk_by(|a, b| a.0 == b.0);
+        s.collect_map(roles.filter_map(|r| Some((r.first()?.0, Amounts(r)))))
+    }
+}
+
+impl<'de> Deserialize<'de> for TicketCounters {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let own = UnitCounters::deserialize(d)?;
+        Ok(TicketCounters::of(&own, &[true; Counter::COUNT]))
+    }
+}
+
+/// The counters shown for a ticket that cost `ind` points, by [`Counter::index`]: those its
+/// formulas read, in any role, and the parts of the totals among them.
+fn shown_counters(ind: &Indicator) -> [bool; Counter::COUNT] {
+    let mut shown = [false; Counter::COUNT];
+    let read = ind.slots_read().into_iter().filter_map(|slot| {
+        Counter::ALL
+            .get(slot % Counter::COUNT)
+            .filter(|_| slot < 3 * Counter::COUNT)
+    });
+    for c in read {
+        for x in std::iter::once(c).chain(c.parts()) {
+            if let Some(flag) = shown.get_mut(x.index()) {
+                *flag = true;
+            }
+        }
+    }
+    shown
 }
 
 /// Contributions a thread explains at least (fewer threads when there are fewer).
@@ -337,6 +424,11 @@ impl Scheme {
                 Some((k, ind, Vec::new()))
             })
             .collect();
+        let mut ticket_counters = BTreeMap::new();
+        let shown_by: Vec<_> = costly
+            .iter()
+            .map(|(_, ind, _)| shown_counters(ind))
+            .collect();
         if !costly.is_empty() {
             let (mut own_slots, mut without) = (Vec::new(), Vec::new());
             for ticket in contributions.chunk_by(|a, b| a.ticket_id == b.ticket_id) {
@@ -349,10 +441,19 @@ impl Scheme {
                 rest.merge(&negated(&own));
                 self.resolver.fill(&rest, None, &mut without);
                 let id = ticket.first().map_or("", |c| c.ticket_id);
-                for (_, ind, tickets) in &mut costly {
+                let mut shown = [false; Counter::COUNT];
+                let mut cost = false;
+                for ((_, ind, tickets), read) in costly.iter_mut().zip(&shown_by) {
                     if costs(ind, &unit_slots, &own_slots, &without) {
                         tickets.push(id.to_owned());
+                        for (flag, r) in shown.iter_mut().zip(read) {
+                            *flag |= *r;
+                        }
+                        cost = true;
                     }
+                }
+                if cost {
+                    ticket_counters.insert(id.to_owned(), TicketCounters::of(&own, &shown));
                 }
             }
         }
@@ -380,6 +481,7 @@ impl Scheme {
             total: card.total,
             rank: card.rank,
             components,
+            ticket_counters,
             scheme_hash: self.hash.clone(),
         }
     }
@@ -480,6 +582,36 @@ mod tests {
             .filter(|c| !c.tickets.is_empty())
             .count();
         assert!(costly > 10, "{costly} components with tickets");
+        // Every listed ticket's own counters, and only theirs: added up with the other
+        // tickets' contributions they give the unit's metrics; the JSON reads back the same.
+        for e in &whole {
+            let listed: std::collections::BTreeSet<&String> =
+                e.components.iter().flat_map(|c| &c.tickets).collect();
+            assert!(
+                listed.iter().copied().eq(e.ticket_counters.keys()),
+                "{}",
+                e.unit
+            );
+            for (id, counters) in &e.ticket_counters {
+                let mut own = UnitCounters::default();
+                let theirs = contributions
+                    .iter()
+                    .filter(|c| c.unit == e.unit && c.ticket_id == *id);
+                for c in theirs {
+                    own.role_mut(c.role).add(c.counter, c.amount);
+                }
+                assert!(counters.iter().next().is_some(), "{} / {id}", e.unit);
+                for (role, counter, amount) in counters.iter() {
+                    assert_eq!(own.role(role).get(counter), amount, "{} / {id}", e.unit);
+                    assert_ne!(amount, 0);
+                }
+            }
+        }
+        let text = serde_json::to_string(&whole).unwrap();
+        assert_eq!(
+            serde_json::from_str::<Vec<Explanation>>(&text).unwrap(),
+            whole
+        );
         for threads in 1..=4 {
             let got = scheme
                 .explain_in_parts(&scores, &contributions, threads, 1)
