@@ -1,6 +1,6 @@
 //! Row objects (`Tickets.fromRows`, board items) whose cells the core's row types cannot hold:
-//! a value of the wrong JavaScript type in a column (a number in a text column, an object where
-//! a timestamp goes). Such a cell is the ticket's problem, as it is in `fromObjects`: a
+//! a value of the wrong JavaScript type in a column (a number in a text column other than an
+//! id, a fraction in an id column, an object where a timestamp goes). Such a cell is the ticket's problem, as it is in `fromObjects`: a
 //! `malformed_value` naming the ticket, the event (its index within the ticket), the field and
 //! the row, and lenient loading skips that ticket with a diagnostic in report order.
 
@@ -8,27 +8,29 @@ use std::collections::{HashMap, HashSet};
 
 use hotline_score::Error as CoreError;
 use hotline_score::ticket::{
-    Assembler, Diagnostic, EventRow, Loaded, Mode, TicketErrorKind, TicketRow,
+    Assembler, Diagnostic, EventRow, Loaded, Mode, TicketErrorKind, TicketRow, id_text,
 };
 use serde_json::Value;
 
 use crate::errors::{Fallible, bad_arg};
 
-/// What a column holds.
+/// What a column holds (as the core's row types read it).
 #[derive(Clone, Copy)]
 enum Cell {
-    /// Text only (ids, enumerations, attributes).
+    /// Text only (enumerations, attributes).
     Text,
+    /// Text or a whole number, read as its digits (`ticket_id`, `unit`, `event_id`).
+    Id,
     /// Text, a boolean or a number (instants, booleans).
     Scalar,
 }
 
 /// The kind of a tickets-table column.
 fn ticket_cell(column: &str) -> Cell {
-    if column == "received_at" {
-        Cell::Scalar
-    } else {
-        Cell::Text
+    match column {
+        "received_at" => Cell::Scalar,
+        "ticket_id" => Cell::Id,
+        _ => Cell::Text,
     }
 }
 
@@ -36,6 +38,7 @@ fn ticket_cell(column: &str) -> Cell {
 fn event_cell(column: &str) -> Option<Cell> {
     match column {
         "at" | "accepted" | "approved" | "passed" | "resolved" => Some(Cell::Scalar),
+        "ticket_id" | "unit" | "event_id" => Some(Cell::Id),
         c if EventRow::COLUMNS.contains(&c) => Some(Cell::Text),
         _ => None,
     }
@@ -52,7 +55,9 @@ fn cell_problem(cell: Cell, v: &Value) -> Option<TicketErrorKind> {
         (_, Value::Null | Value::String(_)) | (Cell::Scalar, Value::Bool(_) | Value::Number(_)) => {
             None
         }
+        (Cell::Id, _) if id_text(v).is_some() => None,
         (Cell::Text, _) => Some(wrong("a string", v)),
+        (Cell::Id, _) => Some(wrong("a string or a whole number", v)),
         (Cell::Scalar, _) => Some(wrong("a string, boolean or number", v)),
     }
 }
@@ -74,11 +79,9 @@ fn problem(
     }
 }
 
-/// The ticket id of a row object, when it has a text one.
-fn id_of(v: &Value) -> &str {
-    v.get("ticket_id")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
+/// The ticket id of a row object, when it has one (a whole number as its digits).
+fn id_of(v: &Value) -> String {
+    v.get("ticket_id").and_then(id_text).unwrap_or_default()
 }
 
 /// The first cell of a tickets-table row object that no `TicketRow` can hold, as the ticket's
@@ -100,7 +103,7 @@ pub fn ticket_problem(v: &Value, row: Option<usize>) -> Option<CoreError> {
         } else {
             format!("attributes.{column}")
         };
-        Some(problem(id_of(v), None, field, row, kind))
+        Some(problem(&id_of(v), None, field, row, kind))
     })
 }
 
@@ -143,7 +146,7 @@ fn ticket_rows(text: &str) -> Fallible<Read<TicketRow>> {
         .into_iter()
         .enumerate()
         .map(|(i, v)| match ticket_problem(&v, Some(i)) {
-            Some(e) => Ok(Err((id_of(&v).to_owned(), e))),
+            Some(e) => Ok(Err((id_of(&v), e))),
             None => typed("tickets", i, v).map(Ok),
         })
         .collect()
@@ -158,7 +161,7 @@ fn event_rows(text: &str) -> Fallible<Read<EventRow>> {
         .into_iter()
         .enumerate()
         .map(|(i, v)| {
-            let id = id_of(&v).to_owned();
+            let id = id_of(&v);
             let count = seen.entry(id.clone()).or_insert(0);
             let index = *count;
             *count = count.saturating_add(1);

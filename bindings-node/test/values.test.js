@@ -85,7 +85,7 @@ test('fromRows: a cell of the wrong type is its ticket\'s problem, as in fromObj
   const async = await hs.Tickets.fromRows(tables, { mode: 'lenient' })
   assert.deepEqual(async.diagnostics, t.diagnostics)
   // An event row: its ticket, its index within the ticket, its column and its row.
-  const events = [eventRow('T1'), eventRow('T2'), eventRow('T2', { type: 'signed', at: '2026-03-02T09:20:00+08:00', unit: 7 })]
+  const events = [eventRow('T1'), eventRow('T2'), eventRow('T2', { type: 'signed', at: '2026-03-02T09:20:00+08:00', unit: 7.5 })]
   const withEvents = { tickets: [row('T1'), row('T2')], events }
   throwsWith(() => hs.Tickets.fromRowsSync(withEvents), { code: 'malformed_value', ticketId: 'T2', eventIndex: 1, field: 'unit', row: 2 })
   const e = hs.Tickets.fromRowsSync(withEvents, { mode: 'lenient' })
@@ -102,6 +102,29 @@ test('fromRows: a cell of the wrong type is its ticket\'s problem, as in fromObj
   throwsWith(() => hs.Tickets.fromRowsSync({ tickets: [row('T1'), 'T2'], events: [] }), { code: 'malformed_value', row: 1 })
   throwsWith(() => hs.Tickets.fromRowsSync({ tickets: [row('T1')], events: [eventRow('T1', { colour: 'red' })] }),
     { code: 'invalid_argument', field: 'events' })
+})
+
+test('fromRows reads a whole number in an id column as its digits, as fromObjects reads ids', () => {
+  // A database's integer keys (a MySQL INT ticket id, unit code or event id) come as numbers.
+  const tables = {
+    tickets: [row(7), row('T8')],
+    events: [eventRow(7, { event_id: 31 }), eventRow('T8', { unit: 12 })]
+  }
+  const withUnits = { units: [...units, { unit: '12', group: 'counties' }] }
+  const t = hs.Tickets.fromRowsSync(tables, withUnits)
+  assert.deepEqual(t.ids(), ['7', 'T8'])
+  const objects = hs.Tickets.fromObjectsSync([
+    T(7, {}, [{ ...dispatched, event_id: 31 }]),
+    T('T8', {}, [{ ...dispatched, unit: 12 }])
+  ], withUnits)
+  assert.equal(JSON.stringify(t.toObjects()), JSON.stringify(objects.toObjects()))
+  // A fraction or a boolean is not an id; the error names the ticket by its digits.
+  throwsWith(() => hs.Tickets.fromRowsSync({ tickets: [row(7.5)], events: [] }),
+    { code: 'malformed_value', field: 'ticket_id', row: 0 })
+  throwsWith(() => hs.Tickets.fromRowsSync({ tickets: [row(7, { channel: 1 })], events: [] }),
+    { code: 'malformed_value', ticketId: '7', field: 'channel', row: 0 })
+  throwsWith(() => hs.Tickets.fromRowsSync({ tickets: [row('T1')], events: [eventRow('T1', { event_id: true })] }),
+    { code: 'malformed_value', ticketId: 'T1', eventIndex: 0, field: 'event_id', row: 0 })
 })
 
 test('board items are read as fromObjects reads tickets: typed errors naming ticket and item', () => {

@@ -187,6 +187,51 @@ fn lenient_mode_skips_the_ticket_of_a_row_with_the_wrong_number_of_cells() {
     );
 }
 
+/// A JSON table's whole-number ids (a database's integer keys) are read as their digits: the
+/// same report as with the ids written as strings; a fraction is not an id.
+#[test]
+fn json_rows_read_whole_number_ids_as_their_digits() {
+    let dir = scratch("json-integer-ids");
+    write(&dir, "units.csv", "unit,group,name\n12,counties,A\n");
+    let tables = |id: &str, unit: &str| {
+        let ticket = format!(
+            r#"[{{"ticket_id":{id},"kind":"help","received_at":"2026-03-02T09:00:00+08:00"}}]"#
+        );
+        let events = format!(
+            r#"[{{"ticket_id":{id},"at":"2026-03-02T09:20:00+08:00","type":"dispatched","unit":{unit},"event_id":31}},
+{{"ticket_id":{id},"at":"2026-03-02T09:25:00+08:00","type":"signed","unit":{unit}}}]"#
+        );
+        (ticket, events)
+    };
+    let (t, e) = tables("7", "12");
+    write(&dir, "numbers.json", &t);
+    write(&dir, "number-events.json", &e);
+    let (t, e) = tables(r#""7""#, r#""12""#);
+    write(&dir, "strings.json", &t);
+    write(&dir, "string-events.json", &e.replace("31", r#""31""#));
+    let numbers = score(&dir, "numbers.json", "number-events.json", false);
+    assert_eq!(code(&numbers), 0, "{}", stderr(&numbers));
+    let strings = score(&dir, "strings.json", "string-events.json", false);
+    assert_eq!(code(&strings), 0, "{}", stderr(&strings));
+    let (got, want): (serde_json::Value, serde_json::Value) = (
+        serde_json::from_str(&stdout(&numbers)).unwrap(),
+        serde_json::from_str(&stdout(&strings)).unwrap(),
+    );
+    for key in ["scores", "explanations", "summary", "problems"] {
+        assert!(got[key] == want[key], "{key} differs");
+    }
+    assert_eq!(got["scores"]["units"][0]["unit"], "12");
+    assert_eq!(got["explanations"][0]["components"][3]["tickets"][0], "7");
+    write(&dir, "fraction.json", &tables("7.5", "12").0);
+    let o = score(&dir, "fraction.json", "number-events.json", false);
+    assert_eq!(code(&o), 1);
+    assert!(
+        stderr(&o).contains("a string or a whole number"),
+        "{}",
+        stderr(&o)
+    );
+}
+
 #[test]
 fn lenient_mode_skips_the_ticket_of_a_json_row_of_the_wrong_shape() {
     let dir = scratch("json-rows");

@@ -620,7 +620,7 @@ fn read_table(
 struct BadJsonRow {
     /// Its position in the array.
     index: usize,
-    /// Its `ticket_id`, when it is a string (empty otherwise).
+    /// Its `ticket_id`, when it is a string or a whole number (empty otherwise).
     ticket_id: String,
     /// Why it cannot be read.
     error: serde_json::Error,
@@ -664,9 +664,8 @@ fn json_rows<T: serde::de::DeserializeOwned>(
         .map(|(index, value)| {
             let ticket_id = value
                 .get("ticket_id")
-                .and_then(serde_json::Value::as_str)
-                .unwrap_or_default()
-                .to_owned();
+                .and_then(hotline_score::ticket::id_text)
+                .unwrap_or_default();
             T::deserialize(value).map_err(|error| BadJsonRow {
                 index,
                 ticket_id,
