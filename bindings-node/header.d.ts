@@ -234,11 +234,12 @@ export interface Explanation {
     tickets: Array<string>
   }>
   /**
-   * Why each ticket listed in `components` cost points: what it counted at the unit on the
-   * indicators it cost, by role: the counters they read and the parts of the totals among them,
-   * those it moved only (`{ T2: { lead: { due: 1, closed_late: 1 } } }`).
+   * Why each ticket listed in `components` cost points, one entry per ticket in id order: what
+   * it counted, in its role at the unit, on the indicators it cost (every counter they read,
+   * zero or not, and the parts of the totals among them that it moved):
+   * `{ ticket_id: 'T3', lead: { due: 1, closed_on_time: 0, overdue_open: 1 } }`.
    */
-  ticket_counters: Record<string, { lead?: RoleCounters; assisting?: RoleCounters }>
+  ticket_counters: Array<{ ticket_id: string; lead?: RoleCounters; assisting?: RoleCounters }>
   scheme_hash: string
 }
 

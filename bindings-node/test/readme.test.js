@@ -27,7 +27,7 @@ test('the README Node quick start runs as a file', () => {
     const cards = lines.slice(0, 3)
     assert.ok(cards.length === 3 && cards.every((l) => /^\S+ \S+ \d+\.\d\d \d+ \S+$/.test(l)), `expected 3 scorecards first, got ${cards}`)
     const costly = lines.slice(3)
-    const costlyLine = /^\S+ −\d+\.\d\d \d+ tickets, e\.g\. \S+ \{"(lead|assisting)":\{"[a-z_]+":\d+/
+    const costlyLine = /^\S+ −\d+\.\d\d \d+ tickets, e\.g\. \{"ticket_id":"\S+","(lead|assisting)":\{"[a-z_]+":\d+/
     assert.ok(costly.length > 0 && costly.every((l) => costlyLine.test(l)), `expected the last unit's costly components, got ${costly}`)
   } finally {
     fs.rmSync(dir, { recursive: true, force: true })

@@ -49,7 +49,7 @@ async function main (): Promise<void> {
   const part: hs.Partial = await ev.partial(tickets, { period, asOf: Date.now(), dueAnchor: 'due_or_closed' })
   const metrics: hs.Metrics = part.merge(new hs.Partial()).finalize(units, { u1: { calls: 3 } })
   const explained: hs.Explanation[] = scheme.explain(scheme.score(units, metrics, { asOf: Date.now(), period }), [])
-  const overdue: number | undefined = explained[0]?.ticket_counters['T1']?.lead?.['overdue_open']
+  const overdue: number | undefined = explained[0]?.ticket_counters.find((t) => t.ticket_id === 'T1')?.lead?.['overdue_open']
   const warnings: hs.UnitWarning[] = await scheme.periodWarnings(ev, tickets, { asOf: Date.now() })
   // A metrics table may leave out a role (no counters), as the core reads it.
   const counters: hs.RoleCounters | undefined = metrics.units['u1']!.lead

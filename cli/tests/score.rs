@@ -266,9 +266,11 @@ fn score_writes_a_self_contained_html_report() {
     // it counted there as its tooltip.
     let d2 = html.split("<details id=\"unit-d2\"").nth(1).unwrap();
     let d2 = d2.split("</details>").next().unwrap();
-    // The scheme reads closed_on_time / due and the satisfied levels / callbacks: B3 counted
-    // due 1 (closed late) and callbacks 1 (unsatisfied) there.
-    let b3 = "<span title=\"lead: due 1, closed_late 1, callbacks 1, unsatisfied 1\">B3</span>";
+    // The scheme reads closed_on_time / due and the three satisfied levels / callbacks: B3
+    // counted due 1 and closed_on_time 0 (it closed late), callbacks 1 and none satisfied (it
+    // was unsatisfied).
+    let b3 = "<span title=\"lead: due 1, closed_on_time 0, closed_late 1, callbacks 1, \
+              very_satisfied 0, satisfied 0, basically_satisfied 0, unsatisfied 1\">B3</span>";
     assert_eq!(d2.matches(b3).count(), 2, "{d2}");
 }
 

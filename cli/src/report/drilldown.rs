@@ -2,6 +2,7 @@
 //! (value, numerator / denominator, points, points lost) with the tickets that cost points.
 
 use hotline_score::scheme::{Component, Explanation, IndicatorLabel, Scorecard};
+use hotline_score::unit::Role;
 use rust_decimal::Decimal;
 
 use super::model::Report;
@@ -70,17 +71,20 @@ pub fn points_lost(card: &Scorecard) -> Decimal {
 }
 
 /// What ticket `id` counted on the indicators it cost `explanation`'s unit, on one line
-/// (`lead: due 1, overdue_open 1`): why it cost points. `None` for a ticket not listed.
+/// (`lead: due 1, closed_on_time 0, overdue_open 1`): why it cost points. `None` for a ticket
+/// not listed.
 pub fn counted(explanation: &Explanation, id: &str) -> Option<String> {
-    let counters: Vec<_> = explanation.ticket_counters.get(id)?.iter().collect();
-    let roles = counters.chunk_by(|a, b| a.0 == b.0).map(|role| {
-        let amounts: Vec<String> = role
-            .iter()
-            .map(|(_, c, v)| format!("{} {v}", c.name()))
-            .collect();
-        let name = role.first().map_or("", |(r, _, _)| r.name());
-        format!("{name}: {}", amounts.join(", "))
-    });
+    let ticket = explanation.counters_of(id)?;
+    let roles = [Role::Lead, Role::Assisting]
+        .into_iter()
+        .filter_map(|role| {
+            let amounts: Vec<String> = ticket
+                .role(role)
+                .iter()
+                .map(|(c, v)| format!("{} {v}", c.name()))
+                .collect();
+            (!amounts.is_empty()).then(|| format!("{}: {}", role.name(), amounts.join(", ")))
+        });
     Some(roles.collect::<Vec<_>>().join("; "))
 }
 

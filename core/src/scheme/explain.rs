@@ -13,7 +13,7 @@
 //! - formula: leaving its contributions out would make the value better, or leave no value;
 //! - checklist: none (items are not tickets).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::ops::Range;
 
 use rust_decimal::Decimal;
@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use super::card::{Scorecard, Scores};
 use super::model::{Indicator, Scheme};
+use super::ticket_counters::{Shown, TicketCounters};
 use super::value::{IndicatorValue, ValueForm};
 use crate::clocks::{Detail, Evaluator, Facts, Scratch, TicketView};
 use crate::error::{Error, Result};
@@ -45,11 +46,22 @@ pub struct Explanation {
     /// One entry per component.
     pub components: Vec<ComponentExplanation>,
     /// Why each ticket listed in `components` cost points: what it counted at the unit on the
-    /// indicators it cost (see [`TicketCounters`]).
+    /// indicators it cost, in ticket-id order ([`Explanation::counters_of`] finds one).
     #[serde(default)]
-    pub ticket_counters: BTreeMap<String, TicketCounters>,
+    pub ticket_counters: Vec<TicketCounters>,
     /// The scheme's hash.
     pub scheme_hash: String,
+}
+
+impl Explanation {
+    /// What ticket `ticket_id` counted at the unit, when it is listed.
+    pub fn counters_of(&self, ticket_id: &str) -> Option<&TicketCounters> {
+        let i = self
+            .ticket_counters
+            .binary_search_by(|t| t.ticket_id.as_str().cmp(ticket_id))
+            .ok()?;
+        self.ticket_counters.get(i)
+    }
 }
 
 /// One component explained.
@@ -71,87 +83,6 @@ pub struct ComponentExplanation {
     pub points_lost: Decimal,
     /// The tickets that cost points, by id.
     pub tickets: Vec<String>,
-}
-
-/// What one ticket counted at a unit on the indicators it cost points on: the counters those
-/// indicators read, and the parts of the totals among them (`due` is `closed_on_time` +
-/// `closed_late` + `overdue_open`, `callbacks` the five satisfaction levels …, SPEC §5), by
-/// role, those the ticket moved only, in catalog order. So a ticket behind 按时办结率 shows
-/// `due` 1 and `closed_late` 1 or `overdue_open` 1; one behind 满意率 `callbacks` 1 and
-/// `unsatisfied` 1; one behind a mean sign-for time its `signed` 1 and `sign_working_ms`.
-///
-/// In JSON: `{"lead": {"due": 1, "overdue_open": 1}}`, a role without counters left out.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct TicketCounters(Vec<(Role, Counter, i64)>);
-
-impl TicketCounters {
-    /// The amount the ticket counted on `counter` in `role` (0 when not shown).
-    pub fn get(&self, role: Role, counter: Counter) -> i64 {
-        self.0
-            .iter()
-            .find(|(r, c, _)| *r == role && *c == counter)
-            .map_or(0, |(_, _, v)| *v)
-    }
-
-    /// Every counter shown: role (lead first), counter (catalog order), amount.
-    pub fn iter(&self) -> impl Iterator<Item = (Role, Counter, i64)> + '_ {
-        self.0.iter().copied()
-    }
-
-    /// The counters of `own` (one ticket's, at one unit) whose flag is set in `shown`.
-    fn of(own: &UnitCounters, shown: &[bool]) -> Self {
-        let roles = [Role::Lead, Role::Assisting];
-        let moved = roles
-            .into_iter()
-            .flat_map(|r| own.role(r).moved().map(move |(c, v)| (r, c, v)));
-        TicketCounters(
-            moved
-                .filter(|(_, c, _)| shown.get(c.index()).copied().unwrap_or(false))
-                .collect(),
-        )
-    }
-}
-
-impl Serialize for TicketCounters {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        struct Amounts<'a>(&'a [(Role, Counter, i64)]);
-        impl Serialize for Amounts<'_> {
-            fn serialize<S: serde::Serializer>(
-                &self,
-                s: S,
-            ) -> std::result::Result<S::Ok, S::Error> {
-                s.collect_map(self.0.iter().map(|(_, c, v)| (c.name(), v)))
-            }
-        }
-        let roles = self.0.chunk_by(|a, b| a.0 == b.0);
-        s.collect_map(roles.filter_map(|r| Some((r.first()?.0, Amounts(r)))))
-    }
-}
-
-impl<'de> Deserialize<'de> for TicketCounters {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        let own = UnitCounters::deserialize(d)?;
-        Ok(TicketCounters::of(&own, &[true; Counter::COUNT]))
-    }
-}
-
-/// The counters shown for a ticket that cost `ind` points, by [`Counter::index`]: those its
-/// formulas read, in any role, and the parts of the totals among them.
-fn shown_counters(ind: &Indicator) -> [bool; Counter::COUNT] {
-    let mut shown = [false; Counter::COUNT];
-    let read = ind.slots_read().into_iter().filter_map(|slot| {
-        Counter::ALL
-            .get(slot % Counter::COUNT)
-            .filter(|_| slot < 3 * Counter::COUNT)
-    });
-    for c in read {
-        for x in std::iter::once(c).chain(c.parts()) {
-            if let Some(flag) = shown.get_mut(x.index()) {
-                *flag = true;
-            }
-        }
-    }
-    shown
 }
 
 /// Contributions a thread explains at least (fewer threads when there are fewer).
@@ -386,6 +317,7 @@ impl Scheme {
         };
         let head = take(lists.next().unwrap_or_default());
         let others: Vec<_> = lists.map(&mut take).collect();
+        let shown_by: Vec<Shown> = self.indicators.iter().map(Shown::for_indicator).collect();
         let explain = |cards: Vec<(usize, &Scorecard, Vec<Share<'_>>)>| {
             cards
                 .into_iter()
@@ -393,7 +325,7 @@ impl Scheme {
                     // By ticket id; a stable sort keeps each ticket's shares together, and
                     // shares come in ticket order (sorted runs sort fast).
                     shares.sort_by(|a, b| a.ticket_id.cmp(b.ticket_id));
-                    (i, self.explain_unit(card, &shares))
+                    (i, self.explain_unit(card, &shares, &shown_by))
                 })
                 .collect::<Vec<_>>()
         };
@@ -406,8 +338,14 @@ impl Scheme {
         all.into_iter().map(|(_, e)| e).collect()
     }
 
-    /// One unit's explanation from its contributions, sorted by ticket id.
-    fn explain_unit(&self, card: &Scorecard, contributions: &[Share<'_>]) -> Explanation {
+    /// One unit's explanation from its contributions, sorted by ticket id (`shown_by`: what a
+    /// ticket that cost each indicator shows, in the scheme's order).
+    fn explain_unit(
+        &self,
+        card: &Scorecard,
+        contributions: &[Share<'_>],
+        shown_by: &[Shown],
+    ) -> Explanation {
         let mut total = UnitCounters::default();
         for c in contributions {
             total.role_mut(c.role).add(c.counter, c.amount);
@@ -415,20 +353,18 @@ impl Scheme {
         let mut unit_slots = Vec::new();
         self.resolver.fill(&total, None, &mut unit_slots);
         // The components that lost points, each with its indicator and the tickets found so far.
-        let mut costly: Vec<(usize, &Indicator, Vec<String>)> = card
+        let none = Shown::default();
+        let mut costly: Vec<(usize, &Indicator, &Shown, Vec<String>)> = card
             .labeled()
             .enumerate()
             .filter(|(_, (_, comp))| comp.points_lost > Decimal::ZERO)
             .filter_map(|(k, (label, _))| {
-                let ind = self.indicators.iter().find(|i| i.id == label.id)?;
-                Some((k, ind, Vec::new()))
+                let at = self.indicators.iter().position(|i| i.id == label.id)?;
+                let ind = self.indicators.get(at)?;
+                Some((k, ind, shown_by.get(at).unwrap_or(&none), Vec::new()))
             })
             .collect();
-        let mut ticket_counters = BTreeMap::new();
-        let shown_by: Vec<_> = costly
-            .iter()
-            .map(|(_, ind, _)| shown_counters(ind))
-            .collect();
+        let mut ticket_counters = Vec::new();
         if !costly.is_empty() {
             let (mut own_slots, mut without) = (Vec::new(), Vec::new());
             for ticket in contributions.chunk_by(|a, b| a.ticket_id == b.ticket_id) {
@@ -441,19 +377,17 @@ impl Scheme {
                 rest.merge(&negated(&own));
                 self.resolver.fill(&rest, None, &mut without);
                 let id = ticket.first().map_or("", |c| c.ticket_id);
-                let mut shown = [false; Counter::COUNT];
+                let mut shown = Shown::default();
                 let mut cost = false;
-                for ((_, ind, tickets), read) in costly.iter_mut().zip(&shown_by) {
+                for (_, ind, read, tickets) in &mut costly {
                     if costs(ind, &unit_slots, &own_slots, &without) {
                         tickets.push(id.to_owned());
-                        for (flag, r) in shown.iter_mut().zip(read) {
-                            *flag |= *r;
-                        }
+                        shown.add(read);
                         cost = true;
                     }
                 }
                 if cost {
-                    ticket_counters.insert(id.to_owned(), TicketCounters::of(&own, &shown));
+                    ticket_counters.push(TicketCounters::of(id, &own, &shown));
                 }
             }
         }
@@ -470,8 +404,8 @@ impl Scheme {
                 points: comp.points,
                 points_lost: comp.points_lost,
                 tickets: costly
-                    .next_if(|(at, _, _)| *at == k)
-                    .map(|(_, _, tickets)| tickets)
+                    .next_if(|(at, _, _, _)| *at == k)
+                    .map(|(_, _, _, tickets)| tickets)
                     .unwrap_or_default(),
             })
             .collect();
@@ -587,12 +521,11 @@ mod tests {
         for e in &whole {
             let listed: std::collections::BTreeSet<&String> =
                 e.components.iter().flat_map(|c| &c.tickets).collect();
-            assert!(
-                listed.iter().copied().eq(e.ticket_counters.keys()),
-                "{}",
-                e.unit
-            );
-            for (id, counters) in &e.ticket_counters {
+            let described = e.ticket_counters.iter().map(|t| &t.ticket_id);
+            assert!(listed.iter().copied().eq(described), "{}", e.unit);
+            for counters in &e.ticket_counters {
+                let id = &counters.ticket_id;
+                assert_eq!(e.counters_of(id), Some(counters));
                 let mut own = UnitCounters::default();
                 let theirs = contributions
                     .iter()
@@ -600,10 +533,18 @@ mod tests {
                 for c in theirs {
                     own.role_mut(c.role).add(c.counter, c.amount);
                 }
-                assert!(counters.iter().next().is_some(), "{} / {id}", e.unit);
-                for (role, counter, amount) in counters.iter() {
-                    assert_eq!(own.role(role).get(counter), amount, "{} / {id}", e.unit);
-                    assert_ne!(amount, 0);
+                let shown = [Role::Lead, Role::Assisting].map(|r| (r, counters.role(r)));
+                assert!(
+                    shown.iter().any(|(_, c)| !c.is_empty()),
+                    "{} / {id}",
+                    e.unit
+                );
+                for (role, list) in shown {
+                    for (counter, amount) in list {
+                        assert_eq!(own.role(role).get(*counter), *amount, "{} / {id}", e.unit);
+                    }
+                    // Catalog order, each counter once.
+                    assert!(list.windows(2).all(|w| w[0].0.index() < w[1].0.index()));
                 }
             }
         }

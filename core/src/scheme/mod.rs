@@ -54,6 +54,7 @@ mod sanction;
 mod schema;
 mod score;
 mod suspicious;
+mod ticket_counters;
 mod total;
 mod value;
 mod warning;
@@ -74,6 +75,7 @@ pub use schema::SCHEME_SCHEMA;
 #[cfg(feature = "json-schema")]
 pub use schema::generate as generate_json_schema;
 pub use suspicious::SUSPICIOUS_VALUE;
+pub use ticket_counters::TicketCounters;
 pub use warning::{CostlyIndicator, RescuableTicket, UnitWarning, WarningData, WarningReason};
 pub use warning_tickets::known_at;
 

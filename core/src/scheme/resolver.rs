@@ -10,7 +10,8 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 
 use crate::formula::{Resolver, Value, ValueType};
-use crate::metrics::{Counter, UnitCounters};
+use crate::metrics::{Counter, DefaultRoles, UnitCounters};
+use crate::unit::Role;
 
 /// Resolves metric names for one scheme (its declared external metrics).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -85,11 +86,14 @@ impl MetricResolver {
             slots.resize(self.slot_count(), Value::NoData);
         }
         for &i in which {
-            let v = match (i / C, Counter::ALL.get(i % C)) {
-                (0, Some(c)) => Value::Number(Decimal::from(counters.default_value(*c))),
-                (1, Some(c)) => Value::Number(Decimal::from(counters.lead.get(*c))),
-                (2, Some(c)) => Value::Number(Decimal::from(counters.assisting.get(*c))),
-                _ => self
+            let v = match slot_counter(i) {
+                Some((c, roles)) => {
+                    let sum = roles
+                        .iter()
+                        .fold(0i64, |a, r| a.saturating_add(counters.role(*r).get(c)));
+                    Value::Number(Decimal::from(sum))
+                }
+                None => self
                     .external
                     .get(i.saturating_sub(3 * C))
                     .and_then(|name| external.and_then(|e| e.get(name)))
@@ -100,6 +104,23 @@ impl MetricResolver {
             }
         }
     }
+}
+
+/// The counter a slot reads and the roles it sums: a bare counter its
+/// [`Counter::default_roles`], `lead.<counter>` the lead role, `assisting.<counter>` the
+/// assisting one; `None` for an external metric's slot.
+pub(crate) fn slot_counter(slot: usize) -> Option<(Counter, &'static [Role])> {
+    let counter = *Counter::ALL.get(slot % C)?;
+    let roles: &'static [Role] = match slot / C {
+        0 => match counter.default_roles() {
+            DefaultRoles::All => &[Role::Lead, Role::Assisting],
+            DefaultRoles::LeadOnly => &[Role::Lead],
+        },
+        1 => &[Role::Lead],
+        2 => &[Role::Assisting],
+        _ => return None,
+    };
+    Some((counter, roles))
 }
 
 /// A set of slots as bits: which slots an indicator reads, or which moved between two queries.
