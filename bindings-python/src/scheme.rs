@@ -226,8 +226,9 @@ impl Scheme {
 
     /// Explains `scores` from the period's contributions: per unit and component, the points
     /// lost and the tickets that cost them, and per unit what each of those tickets counted on
-    /// the indicators it cost (`ticket_counters`: `overdue_open`, `unsatisfied` …). `units`: explain only these units (say, the one
-    /// whose `Evaluator.contributions` are given); default every scored unit.
+    /// the indicators it cost (`ticket_counters`: `overdue_open`, `unsatisfied` …). `units`:
+    /// explain only these units (say, the one whose `Evaluator.contributions` are given);
+    /// default every scored unit.
     #[pyo3(signature = (scores, contributions, *, units=None))]
     fn explain(
         &self,

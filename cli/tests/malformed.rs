@@ -27,6 +27,17 @@ fn write(dir: &Path, name: &str, text: &str) {
 
 /// `score` of `tickets` and `events` in `dir` (with the units table), JSON out.
 fn score(dir: &Path, tickets: &str, events: &str, lenient: bool) -> std::process::Output {
+    score_with(dir, tickets, events, lenient, &[])
+}
+
+/// [`score`] with `extra` arguments.
+fn score_with(
+    dir: &Path,
+    tickets: &str,
+    events: &str,
+    lenient: bool,
+    extra: &[&str],
+) -> std::process::Output {
     let mut args = vec![
         "score",
         "--tickets",
@@ -43,6 +54,7 @@ fn score(dir: &Path, tickets: &str, events: &str, lenient: bool) -> std::process
     if lenient {
         args.push("--lenient");
     }
+    args.extend(extra);
     run_in(dir, &args)
 }
 
@@ -184,6 +196,124 @@ fn lenient_mode_skips_the_ticket_of_a_row_with_the_wrong_number_of_cells() {
         "short-t1.csv",
         "t1-events.csv",
         ("only-t2.csv", "t2-events.csv"),
+    );
+}
+
+/// A platform's export has columns the engine does not read: `--ignore-column` leaves them out
+/// of both tables (CSV and JSON), giving the report of the tables without them; without it the
+/// events table refuses them, saying how to leave them out. A column the engine reads cannot be
+/// left out.
+#[test]
+fn ignore_column_leaves_an_exports_other_columns_out() {
+    let dir = scratch("ignore-column");
+    write(&dir, "units.csv", UNITS);
+    write(&dir, "tickets.csv", TICKETS);
+    let events = "T1,2026-03-02T09:20:00+08:00,dispatched,u1\n\
+                  T1,2026-03-02T09:25:00+08:00,signed,u1\n\
+                  T2,2026-03-02T09:20:00+08:00,dispatched,u1\n";
+    write(
+        &dir,
+        "events.csv",
+        &format!("ticket_id,at,type,unit\n{events}"),
+    );
+    let export_events: String = events
+        .lines()
+        .map(|l| format!("{l},张三,\"已办理, 已回复\"\n"))
+        .collect();
+    write(
+        &dir,
+        "export-events.csv",
+        &format!("ticket_id,at,type,unit,handler,opinion\n{export_events}"),
+    );
+    write(
+        &dir,
+        "export-tickets.csv",
+        &TICKETS
+            .replace("received_at\n", "received_at,caller_phone\n")
+            .replace("+08:00\n", "+08:00,13800000000\n"),
+    );
+    let clean = score(&dir, "tickets.csv", "events.csv", false);
+    assert_eq!(code(&clean), 0, "{}", stderr(&clean));
+    let refused = score(&dir, "export-tickets.csv", "export-events.csv", false);
+    assert_eq!(code(&refused), 1);
+    assert!(
+        stderr(&refused).contains("unknown events column `handler`")
+            && stderr(&refused).contains("(or leave it out: --ignore-column handler)"),
+        "{}",
+        stderr(&refused)
+    );
+    let ignore = [
+        "--ignore-column",
+        "handler",
+        "--ignore-column",
+        "opinion",
+        "--ignore-column",
+        "caller_phone",
+    ];
+    let o = score_with(
+        &dir,
+        "export-tickets.csv",
+        "export-events.csv",
+        false,
+        &ignore,
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let (got, want): (serde_json::Value, serde_json::Value) = (
+        serde_json::from_str(&stdout(&o)).unwrap(),
+        serde_json::from_str(&stdout(&clean)).unwrap(),
+    );
+    for key in ["scores", "explanations", "summary", "problems"] {
+        assert!(got[key] == want[key], "{key} differs");
+    }
+    // JSON tables alike, strict and lenient.
+    let rows = |text: &str| {
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let header = reader.headers().unwrap().clone();
+        let rows: Vec<serde_json::Value> = reader
+            .records()
+            .map(|r| {
+                let r = r.unwrap();
+                serde_json::Value::Object(
+                    header
+                        .iter()
+                        .zip(r.iter())
+                        .map(|(k, v)| (k.to_owned(), serde_json::Value::from(v)))
+                        .collect(),
+                )
+            })
+            .collect();
+        serde_json::to_string(&rows).unwrap()
+    };
+    let tickets_csv = std::fs::read_to_string(dir.join("export-tickets.csv")).unwrap();
+    let events_csv = std::fs::read_to_string(dir.join("export-events.csv")).unwrap();
+    write(&dir, "export-tickets.json", &rows(&tickets_csv));
+    write(&dir, "export-events.json", &rows(&events_csv));
+    for lenient in [false, true] {
+        let o = score_with(
+            &dir,
+            "export-tickets.json",
+            "export-events.json",
+            lenient,
+            &ignore,
+        );
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        let got: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        for key in ["scores", "explanations", "summary", "problems"] {
+            assert!(got[key] == want[key], "{key} differs (lenient: {lenient})");
+        }
+    }
+    let o = score_with(
+        &dir,
+        "tickets.csv",
+        "events.csv",
+        false,
+        &["--ignore-column", "unit"],
+    );
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("`unit` is a column the engine reads"),
+        "{}",
+        stderr(&o)
     );
 }
 

@@ -60,6 +60,9 @@ pub struct CheckArgs {
     /// +08:00.
     #[arg(long)]
     pub local_times: bool,
+    /// A column of the tickets or events table to leave out (repeatable), as `score` takes it.
+    #[arg(long = "ignore-column", value_name = "NAME")]
+    pub ignore_columns: Vec<String>,
 }
 
 /// Runs `check`.
@@ -123,7 +126,7 @@ pub fn run(args: &CheckArgs) -> CliResult<()> {
         }
     }
     if tickets.is_some() || events.is_some() || units.is_some() {
-        match check_data(tickets, events, units, args.encoding, args.local_times) {
+        match check_data(tickets, events, units, args) {
             Ok((what, problems)) if problems.is_empty() => ok.push(what),
             Ok((_, problems)) => failures.push(problems),
             Err(Failure::Data(m)) => failures.push(m),
@@ -247,9 +250,9 @@ fn check_data(
     tickets: Option<PathBuf>,
     events: Option<PathBuf>,
     units: Option<PathBuf>,
-    encoding: Encoding,
-    local_times: bool,
+    args: &CheckArgs,
 ) -> CliResult<(String, String)> {
+    let encoding = args.encoding;
     let Some(tickets) = tickets else {
         if events.is_some() {
             return Err(Failure::usage(
@@ -279,7 +282,8 @@ fn check_data(
         events,
         units,
         encoding,
-        local_times,
+        local_times: args.local_times,
+        ignore_columns: args.ignore_columns.clone(),
     };
     let data = load(&files, Mode::Lenient, CHINA_OFFSET, Progress::new())?;
     let text = problems_failure(&data.problems).to_string();

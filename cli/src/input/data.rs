@@ -52,6 +52,11 @@ pub struct DataFiles {
     /// otherwise). Without it, such a timestamp is a bad value.
     #[arg(long)]
     pub local_times: bool,
+    /// A column of the tickets or events table to leave out (repeatable): the other columns of
+    /// a platform's export (handler, opinion text …), which the events table would otherwise
+    /// refuse and the tickets table keep as attributes. Not a column the engine reads.
+    #[arg(long = "ignore-column", value_name = "NAME")]
+    pub ignore_columns: Vec<String>,
 }
 
 /// A loaded data set.
@@ -111,6 +116,16 @@ pub fn load(
     offset: UtcOffset,
     progress: Progress,
 ) -> CliResult<DataSet> {
+    let read = EventRow::COLUMNS.iter().chain(&TicketRow::COLUMNS);
+    if let Some(c) = read
+        .copied()
+        .find(|c| files.ignore_columns.iter().any(|i| i == c))
+    {
+        return Err(Failure::usage(format!(
+            "--ignore-column {c}: `{c}` is a column the engine reads; only other columns can \
+             be left out"
+        )));
+    }
     let mut problems = Vec::new();
     let units = match &files.units {
         Some(path) => Some(read_units(path, files.encoding, &mut problems)?),
@@ -257,9 +272,11 @@ impl Part {
 
 /// How a thread reads its part of the tables.
 #[derive(Debug, Clone, Copy)]
-struct Reading {
+struct Reading<'a> {
     /// The tickets it keeps.
     part: Part,
+    /// The columns left out (`--ignore-column`).
+    ignored: &'a [String],
     /// The CSV files' encoding.
     encoding: Encoding,
     /// Whether a CSV-level problem is a failure (else the row is skipped).
@@ -281,6 +298,7 @@ fn load_part(
 ) -> CliResult<(Vec<Ticket>, Vec<Problem>)> {
     let how = Reading {
         part,
+        ignored: &files.ignore_columns,
         encoding: files.encoding,
         strict: mode == Mode::Strict,
         progress,
@@ -369,7 +387,7 @@ pub fn read_units(
         required: &["unit", "group"],
         known: Some(&["unit", "group", "name"]),
     };
-    let header_problems = check_header(&name, &columns, &header);
+    let header_problems = check_header(&name, &columns, &header, &[]);
     if !header_problems.is_empty() {
         problems.extend(header_problems);
         return Ok(Vec::new());
@@ -484,6 +502,7 @@ fn read_table(
 ) -> CliResult<Source> {
     let Reading {
         part,
+        ignored,
         encoding,
         strict,
         progress,
@@ -493,7 +512,7 @@ fn read_table(
         let text = read_text(path)?;
         let bar = progress.step(table.label());
         let result = match table {
-            Table::Tickets => json_rows::<TicketRow>(&text, strict).map(|rows| {
+            Table::Tickets => json_rows::<TicketRow>(&text, strict, ignored).map(|rows| {
                 for row in rows {
                     match row {
                         Ok(r) => assembler.add_ticket(r),
@@ -504,7 +523,7 @@ fn read_table(
                     }
                 }
             }),
-            Table::Events => json_rows::<EventRow>(&text, strict).map(|rows| {
+            Table::Events => json_rows::<EventRow>(&text, strict, ignored).map(|rows| {
                 for row in rows {
                     match row {
                         Ok(r) => assembler.add_event(&r),
@@ -542,7 +561,7 @@ fn read_table(
             text,
         });
     }
-    let (mut reader, header, bar, file_len) = open_table(path, table, encoding, progress)?;
+    let (mut reader, header, bar, file_len) = open_table(path, table, encoding, progress, ignored)?;
     let id_column = header.iter().position(|h| h == "ticket_id").unwrap_or(0);
     let columns = event_columns(&header);
     let mut row = EventRow::default();
@@ -571,7 +590,11 @@ fn read_table(
                 lines.push(u32::try_from(line).unwrap_or(u32::MAX));
                 match table {
                     Table::Tickets => assembler.add_ticket(TicketRow::from_columns(
-                        header.iter().map(String::as_str).zip(record.iter()),
+                        header
+                            .iter()
+                            .map(String::as_str)
+                            .zip(record.iter())
+                            .filter(|(column, _)| !ignored.iter().any(|i| i == column)),
                     )),
                     Table::Events => {
                         fill_event_row(&columns, &record, &mut row, &mut spare);
@@ -646,20 +669,28 @@ impl BadJsonRow {
     }
 }
 
-/// The rows of a JSON table (an array of row objects). Strict: every row, or the first error
-/// where it is in the text. Lenient: each row read on its own, so that one row of the wrong
-/// shape costs its own ticket only; the text must still be JSON.
+/// The rows of a JSON table (an array of row objects), without the `ignored` keys. Strict:
+/// every row, or the first error where it is in the text. Lenient, or with keys to leave out:
+/// each row read on its own, so that one row of the wrong shape costs its own ticket only (and
+/// strict mode stops at it); the text must still be JSON.
 fn json_rows<T: serde::de::DeserializeOwned>(
     text: &str,
     strict: bool,
+    ignored: &[String],
 ) -> serde_json::Result<Vec<Result<T, BadJsonRow>>> {
-    if strict {
+    if strict && ignored.is_empty() {
         let rows: Vec<T> = serde_json::from_str(text)?;
         return Ok(rows.into_iter().map(Ok).collect());
     }
     let values: Vec<serde_json::Value> = serde_json::from_str(text)?;
     Ok(values
         .into_iter()
+        .map(|mut value| {
+            if let Some(row) = value.as_object_mut() {
+                row.retain(|column, _| !ignored.contains(column));
+            }
+            value
+        })
         .enumerate()
         .map(|(index, value)| {
             let ticket_id = value
@@ -711,6 +742,7 @@ fn open_table(
     table: Table,
     encoding: Encoding,
     progress: Progress,
+    ignored: &[String],
 ) -> CliResult<(CsvReader, Vec<String>, ProgressBar, u64)> {
     let name = path.display().to_string();
     let (mut reader, bar, len) = open_csv(path, encoding, progress, table.label())?;
@@ -720,7 +752,7 @@ fn open_table(
         .iter()
         .map(|h| h.trim().to_owned())
         .collect();
-    let header_problems = check_header(&name, &table.columns(), &header);
+    let header_problems = check_header(&name, &table.columns(), &header, ignored);
     if !header_problems.is_empty() {
         bar.finish_and_clear();
         return Err(problems_failure(&header_problems));
@@ -739,8 +771,14 @@ struct Columns {
     known: Option<&'static [&'static str]>,
 }
 
-/// Header problems: unknown columns (events and units tables), repeated and missing columns.
-fn check_header(file: &str, columns: &Columns, header: &[String]) -> Vec<Problem> {
+/// Header problems: unknown columns (events and units tables) other than those `ignored`,
+/// repeated and missing columns.
+fn check_header(
+    file: &str,
+    columns: &Columns,
+    header: &[String],
+    ignored: &[String],
+) -> Vec<Problem> {
     let Columns {
         table,
         required,
@@ -749,14 +787,21 @@ fn check_header(file: &str, columns: &Columns, header: &[String]) -> Vec<Problem
     let mut out = Vec::new();
     let line = header.join(",");
     for (i, h) in header.iter().enumerate() {
-        if let Some(known) = known.filter(|k| !k.contains(&h.as_str())) {
+        let unknown = known.filter(|k| !k.contains(&h.as_str()) && !ignored.contains(h));
+        if let Some(known) = unknown {
+            // The tickets and events tables can leave a column out; the units table cannot.
+            let leave_out = if *table == "units" {
+                String::new()
+            } else {
+                format!(" (or leave it out: --ignore-column {h})")
+            };
             out.push(Problem {
                 file: file.to_owned(),
                 line: Some(1),
                 column: super::locate::csv_field_column(&line, i),
                 code: "unknown_column".into(),
                 message: format!(
-                    "unknown {table} column `{h}`; the columns are: {}",
+                    "unknown {table} column `{h}`; the columns are: {}{leave_out}",
                     known.join(", ")
                 ),
                 ..Default::default()

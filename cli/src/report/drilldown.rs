@@ -71,8 +71,8 @@ pub fn points_lost(card: &Scorecard) -> Decimal {
 }
 
 /// What ticket `id` counted on the indicators it cost `explanation`'s unit, on one line
-/// (`lead: due 1, closed_on_time 0, overdue_open 1`): why it cost points. `None` for a ticket
-/// not listed.
+/// (`lead: due 1, closed_on_time 0, overdue_open 1`; working milliseconds also in hours): why
+/// it cost points. `None` for a ticket not listed.
 pub fn counted(explanation: &Explanation, id: &str) -> Option<String> {
     let ticket = explanation.counters_of(id)?;
     let roles = [Role::Lead, Role::Assisting]
@@ -81,7 +81,17 @@ pub fn counted(explanation: &Explanation, id: &str) -> Option<String> {
             let amounts: Vec<String> = ticket
                 .role(role)
                 .iter()
-                .map(|(c, v)| format!("{} {v}", c.name()))
+                .map(|(c, v)| match c.name() {
+                    // Working milliseconds, with the working hours they are.
+                    name if name.ends_with("_ms") => {
+                        let hours = Decimal::from(*v).checked_div(Decimal::from(3_600_000));
+                        match hours {
+                            Some(h) => format!("{name} {v} ({} h)", h.round_dp(2).normalize()),
+                            None => format!("{name} {v}"),
+                        }
+                    }
+                    name => format!("{name} {v}"),
+                })
                 .collect();
             (!amounts.is_empty()).then(|| format!("{}: {}", role.name(), amounts.join(", ")))
         });
@@ -95,4 +105,34 @@ pub fn first_tickets(tickets: &[String], shown: usize) -> Vec<String> {
         list.push(format!("… +{}", tickets.len() - shown));
     }
     list
+}
+
+#[cfg(test)]
+mod tests {
+    use hotline_score::metrics::Counter;
+    use hotline_score::scheme::TicketCounters;
+
+    use super::*;
+
+    #[test]
+    fn counted_names_each_role_and_gives_working_hours() {
+        let explanation = Explanation {
+            unit: "u".into(),
+            group: "g".into(),
+            total: Decimal::ZERO,
+            rank: 1,
+            components: Vec::new(),
+            ticket_counters: vec![TicketCounters {
+                ticket_id: "T2".into(),
+                lead: vec![(Counter::SignWorkingMs, 18_900_000), (Counter::Due, 1)],
+                assisting: vec![(Counter::Signed, 1)],
+            }],
+            scheme_hash: String::new(),
+        };
+        assert_eq!(
+            counted(&explanation, "T2").as_deref(),
+            Some("lead: sign_working_ms 18900000 (5.25 h), due 1; assisting: signed 1")
+        );
+        assert_eq!(counted(&explanation, "T3"), None);
+    }
 }

@@ -3,9 +3,9 @@
 //!
 //! Shown, per role the ticket has at the unit: every counter those indicators read, zero or
 //! not (a ratio's numerator at 0 is often the reason), and the parts of the totals among them
-//! that the ticket moved (`due` → `closed_late` or `overdue_open`; `callbacks` → its satisfaction
-//! level; SPEC §5). A count that costs (a deduction's `urged`) shows its numerator only, not the
-//! per-100 base.
+//! that the ticket moved (`due` → `closed_late` or `overdue_open`; `callbacks` → its
+//! satisfaction level; SPEC §5). A count that costs (a deduction's `urged`) shows its numerator
+//! only, not the per-100 base.
 
 use std::collections::BTreeMap;
 
