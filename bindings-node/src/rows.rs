@@ -1,4 +1,4 @@
-//! Row objects (`Tickets.fromRows`, board items) whose cells the core's row types cannot hold:
+//! Row objects (`Tickets.fromRows`) whose cells the core's row types cannot hold:
 //! a value of the wrong JavaScript type in a column (a number in a text column other than an
 //! id, a fraction in an id column, an object where a timestamp goes). Such a cell is the ticket's problem, as it is in `fromObjects`: a
 //! `malformed_value` naming the ticket, the event (its index within the ticket), the field and
@@ -9,6 +9,7 @@ use std::collections::{HashMap, HashSet};
 use hotline_score::Error as CoreError;
 use hotline_score::ticket::{
     Assembler, Diagnostic, EventRow, Loaded, Mode, TicketErrorKind, TicketRow, id_text,
+    rows_ids_as_text,
 };
 use serde_json::Value;
 
@@ -19,7 +20,8 @@ use crate::errors::{Fallible, bad_arg};
 enum Cell {
     /// Text only (enumerations, attributes).
     Text,
-    /// Text or a whole number, read as its digits (`ticket_id`, `unit`, `event_id`).
+    /// Text, or a whole number, which [`rows_ids_as_text`] has written as its digits
+    /// (`ticket_id`, `unit`, `event_id`).
     Id,
     /// Text, a boolean or a number (instants, booleans).
     Scalar,
@@ -55,7 +57,6 @@ fn cell_problem(cell: Cell, v: &Value) -> Option<TicketErrorKind> {
         (_, Value::Null | Value::String(_)) | (Cell::Scalar, Value::Bool(_) | Value::Number(_)) => {
             None
         }
-        (Cell::Id, _) if id_text(v).is_some() => None,
         (Cell::Text, _) => Some(wrong("a string", v)),
         (Cell::Id, _) => Some(wrong("a string or a whole number", v)),
         (Cell::Scalar, _) => Some(wrong("a string, boolean or number", v)),
@@ -145,9 +146,12 @@ fn ticket_rows(text: &str) -> Fallible<Read<TicketRow>> {
     values
         .into_iter()
         .enumerate()
-        .map(|(i, v)| match ticket_problem(&v, Some(i)) {
-            Some(e) => Ok(Err((id_of(&v), e))),
-            None => typed("tickets", i, v).map(Ok),
+        .map(|(i, mut v)| {
+            rows_ids_as_text(&mut v, &TicketRow::ID_COLUMNS);
+            match ticket_problem(&v, Some(i)) {
+                Some(e) => Ok(Err((id_of(&v), e))),
+                None => typed("tickets", i, v).map(Ok),
+            }
         })
         .collect()
 }
@@ -160,7 +164,8 @@ fn event_rows(text: &str) -> Fallible<Read<EventRow>> {
     values
         .into_iter()
         .enumerate()
-        .map(|(i, v)| {
+        .map(|(i, mut v)| {
+            rows_ids_as_text(&mut v, &EventRow::ID_COLUMNS);
             let id = id_of(&v);
             let count = seen.entry(id.clone()).or_insert(0);
             let index = *count;
@@ -201,7 +206,8 @@ fn diagnostic_order(first: &HashMap<String, usize>, d: &Diagnostic) -> usize {
 }
 
 /// Loads the tables (JSON arrays of row objects) with `assembler`: typed at once, or, when a
-/// row does not read, row by row, each unreadable row its ticket's problem.
+/// row does not read, row by row (whole-number ids as their digits), each unreadable row its
+/// ticket's problem.
 pub fn load(assembler: Assembler, mode: Mode, tickets: &str, events: &str) -> Fallible<Loaded> {
     let typed_tickets = serde_json::from_str::<Vec<TicketRow>>(tickets);
     let typed_events = serde_json::from_str::<Vec<EventRow>>(events);

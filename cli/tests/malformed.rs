@@ -341,6 +341,8 @@ fn json_rows_read_whole_number_ids_as_their_digits() {
     write(&dir, "string-events.json", &e.replace("31", r#""31""#));
     let numbers = score(&dir, "numbers.json", "number-events.json", false);
     assert_eq!(code(&numbers), 0, "{}", stderr(&numbers));
+    let lenient = score(&dir, "numbers.json", "number-events.json", true);
+    assert_eq!(stdout(&lenient), stdout(&numbers), "{}", stderr(&lenient));
     let strings = score(&dir, "strings.json", "string-events.json", false);
     assert_eq!(code(&strings), 0, "{}", stderr(&strings));
     let (got, want): (serde_json::Value, serde_json::Value) = (
@@ -352,14 +354,14 @@ fn json_rows_read_whole_number_ids_as_their_digits() {
     }
     assert_eq!(got["scores"]["units"][0]["unit"], "12");
     assert_eq!(got["explanations"][0]["components"][3]["tickets"][0], "7");
+    // A fraction is not an id: strict mode stops at its row, lenient mode skips its ticket.
     write(&dir, "fraction.json", &tables("7.5", "12").0);
     let o = score(&dir, "fraction.json", "number-events.json", false);
     assert_eq!(code(&o), 1);
-    assert!(
-        stderr(&o).contains("a string or a whole number"),
-        "{}",
-        stderr(&o)
-    );
+    let refused = "fraction.json:1:2: invalid type: floating point `7.5`, expected a string";
+    assert!(stderr(&o).contains(refused), "{}", stderr(&o));
+    let o = score(&dir, "fraction.json", "number-events.json", true);
+    assert!(stderr(&o).contains(refused), "{}", stderr(&o));
 }
 
 #[test]

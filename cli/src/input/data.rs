@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use hotline_score::ticket::Ticket;
 use hotline_score::ticket::{
-    Assembler, EventRow, Loaded, Mode, TicketRow, check_units, load_json_parallel,
+    Assembler, EventRow, Loaded, Mode, TicketRow, check_units, load_json_parallel, rows_ids_as_text,
 };
 use hotline_score::{Error, Unit};
 use time::UtcOffset;
@@ -511,22 +511,32 @@ fn read_table(
     if is_json(path) {
         let text = read_text(path)?;
         let bar = progress.step(table.label());
+        // Strict mode stops at the first row that does not read.
+        let mut first_bad: Option<Problem> = None;
+        let mut stop = |bad: &BadJsonRow| {
+            if strict && first_bad.is_none() {
+                first_bad = Some(bad.problem(&name, &text, false));
+            }
+            strict
+        };
         let result = match table {
-            Table::Tickets => json_rows::<TicketRow>(&text, strict, ignored).map(|rows| {
+            Table::Tickets => json_rows::<TicketRow>(&text, table, ignored).map(|rows| {
                 for row in rows {
                     match row {
                         Ok(r) => assembler.add_ticket(r),
+                        Err(bad) if stop(&bad) => break,
                         Err(bad) => {
                             assembler.add_unreadable_ticket(&bad.ticket_id);
-                            problems.push(bad.problem(&name, &text));
+                            problems.push(bad.problem(&name, &text, true));
                         }
                     }
                 }
             }),
-            Table::Events => json_rows::<EventRow>(&text, strict, ignored).map(|rows| {
+            Table::Events => json_rows::<EventRow>(&text, table, ignored).map(|rows| {
                 for row in rows {
                     match row {
                         Ok(r) => assembler.add_event(&r),
+                        Err(bad) if stop(&bad) => break,
                         Err(bad) => {
                             assembler.skip_ticket(&bad.ticket_id);
                             // Diagnostics name rows by position: the row still counts (as an
@@ -535,13 +545,16 @@ fn read_table(
                                 ticket_id: bad.ticket_id.clone(),
                                 ..EventRow::default()
                             });
-                            problems.push(bad.problem(&name, &text));
+                            problems.push(bad.problem(&name, &text, true));
                         }
                     }
                 }
             }),
         };
         bar.finish_and_clear();
+        if let Some(p) = first_bad {
+            return Err(problems_failure(&[p]));
+        }
         if let Err(e) = result {
             let p = Problem {
                 file: name,
@@ -650,11 +663,11 @@ struct BadJsonRow {
 }
 
 impl BadJsonRow {
-    /// The problem, placed at the row's start in `text`.
-    fn problem(&self, file: &str, text: &str) -> Problem {
+    /// The problem, placed at the row's start in `text` (`skipped`: saying its ticket is).
+    fn problem(&self, file: &str, text: &str, skipped: bool) -> Problem {
         let (line, column) = line_col(text, offset_of(text, &[Step::Index(self.index)]));
         let mut message = strip_json_position(&self.error.to_string());
-        if !self.ticket_id.is_empty() {
+        if skipped && !self.ticket_id.is_empty() {
             message = format!("{message}; ticket {} is skipped", self.ticket_id);
         }
         Problem {
@@ -669,34 +682,38 @@ impl BadJsonRow {
     }
 }
 
-/// The rows of a JSON table (an array of row objects), without the `ignored` keys. Strict:
-/// every row, or the first error where it is in the text. Lenient, or with keys to leave out:
-/// each row read on its own, so that one row of the wrong shape costs its own ticket only (and
-/// strict mode stops at it); the text must still be JSON.
+/// The rows of a JSON table (an array of row objects) of `table`. Read at once when they can
+/// be; else (and when columns are `ignored`) row by row, without the `ignored` keys and with
+/// whole-number ids as their digits ([`rows_ids_as_text`]), a row that still does not read
+/// being its ticket's problem (a failure in strict mode, at that row). The text must be JSON.
 fn json_rows<T: serde::de::DeserializeOwned>(
     text: &str,
-    strict: bool,
+    table: Table,
     ignored: &[String],
 ) -> serde_json::Result<Vec<Result<T, BadJsonRow>>> {
-    if strict && ignored.is_empty() {
-        let rows: Vec<T> = serde_json::from_str(text)?;
+    if ignored.is_empty()
+        && let Ok(rows) = serde_json::from_str::<Vec<T>>(text)
+    {
         return Ok(rows.into_iter().map(Ok).collect());
     }
+    let ids: &[&str] = match table {
+        Table::Tickets => &TicketRow::ID_COLUMNS,
+        Table::Events => &EventRow::ID_COLUMNS,
+    };
     let values: Vec<serde_json::Value> = serde_json::from_str(text)?;
     Ok(values
         .into_iter()
-        .map(|mut value| {
+        .enumerate()
+        .map(|(index, mut value)| {
             if let Some(row) = value.as_object_mut() {
                 row.retain(|column, _| !ignored.contains(column));
             }
-            value
-        })
-        .enumerate()
-        .map(|(index, value)| {
+            rows_ids_as_text(&mut value, ids);
             let ticket_id = value
                 .get("ticket_id")
-                .and_then(hotline_score::ticket::id_text)
-                .unwrap_or_default();
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
             T::deserialize(value).map_err(|error| BadJsonRow {
                 index,
                 ticket_id,

@@ -38,7 +38,7 @@ pub(crate) use cells::EventParts;
 pub(crate) use cells::TicketHead;
 pub use event::{EventBody, EventType};
 pub(crate) use flow::{Flow, FlowKeys, check_header};
-pub use json::{event_from_json, id_text, load_json};
+pub use json::{event_from_json, id_text, load_json, rows_ids_as_text};
 pub use json_parts::{load_json_arrays, load_json_parallel};
 pub use load::{Diagnostic, Loaded, LoadedBatch, Mode, load_tickets};
 pub use model::{Event, Ticket};

@@ -4,17 +4,17 @@
 //! carries them; reading them into typed tickets (with errors naming ticket, event, field and
 //! row) is [`load_rows`](crate::ticket::load_rows)'s job. Empty cells mean absent.
 //!
-//! serde: text columns (`type`, `role`, `reason`, `amount`, `satisfaction`, `kind`, `urgency`,
-//! `channel`, attribute columns) are read as strings, never type-inferred (so `"007"` stays
-//! `"007"` in a CSV); the id columns (`ticket_id`, `unit`, `event_id`) also take a JSON whole
-//! number as its digits (a database's integer key, as a ticket's JSON form reads ids); `at`,
-//! `received_at` and the boolean columns also accept JSON booleans and numbers. `null` and `""`
-//! are absent.
+//! serde: text columns (`ticket_id`, `type`, `unit`, `role`, `reason`, `amount`,
+//! `satisfaction`, `event_id`, `kind`, `urgency`, `channel`, attribute columns) are read as
+//! strings, never type-inferred (so `"007"` stays `"007"` in a CSV); `at`, `received_at` and
+//! the boolean columns also accept JSON booleans and numbers. `null` and `""` are absent. JSON
+//! rows whose id columns hold whole numbers (a database's integer keys) are read after
+//! [`rows_ids_as_text`](crate::ticket::rows_ids_as_text) writes them as their digits.
 
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
@@ -31,7 +31,7 @@ use crate::ticket::{Event, EventParts, EventRowRef, Ticket};
 #[serde(default, deny_unknown_fields)]
 pub struct EventRow {
     /// The ticket the event belongs to.
-    #[serde(deserialize_with = "id")]
+    #[serde(deserialize_with = "text")]
     pub ticket_id: String,
     /// When: RFC 3339 with offset, or integer epoch milliseconds.
     #[serde(deserialize_with = "scalar")]
@@ -40,7 +40,7 @@ pub struct EventRow {
     #[serde(rename = "type", deserialize_with = "text")]
     pub event_type: String,
     /// `unit` column.
-    #[serde(deserialize_with = "opt_id")]
+    #[serde(deserialize_with = "opt_text")]
     pub unit: Option<String>,
     /// `role` column (`lead` or `assisting`).
     #[serde(deserialize_with = "opt_text")]
@@ -67,7 +67,7 @@ pub struct EventRow {
     #[serde(deserialize_with = "opt_scalar")]
     pub resolved: Option<String>,
     /// `event_id` column.
-    #[serde(deserialize_with = "opt_id")]
+    #[serde(deserialize_with = "opt_text")]
     pub event_id: Option<String>,
 }
 
@@ -88,6 +88,11 @@ impl EventRow {
         "resolved",
         "event_id",
     ];
+
+    /// The id columns, which JSON rows may give as whole numbers ([`rows_ids_as_text`]).
+    ///
+    /// [`rows_ids_as_text`]: crate::ticket::rows_ids_as_text
+    pub const ID_COLUMNS: [&'static str; 3] = ["ticket_id", "unit", "event_id"];
 
     /// The row of `event` of ticket `ticket_id` (instants written in `+08:00`).
     pub fn from_event(ticket_id: &str, event: &Event) -> Self {
@@ -156,6 +161,11 @@ impl TicketRow {
     /// The fixed columns, in order (attribute columns follow).
     pub const COLUMNS: [&'static str; 5] =
         ["ticket_id", "kind", "urgency", "channel", "received_at"];
+
+    /// The id column, which JSON rows may give as a whole number ([`rows_ids_as_text`]).
+    ///
+    /// [`rows_ids_as_text`]: crate::ticket::rows_ids_as_text
+    pub const ID_COLUMNS: [&'static str; 1] = ["ticket_id"];
 
     /// The row of `ticket` (its events go to the events table, see [`Ticket::to_rows`]).
     pub fn from_ticket(ticket: &Ticket) -> Self {
@@ -301,9 +311,7 @@ impl<'de> Deserialize<'de> for TicketRow {
                         return Err(de::Error::custom(format!("duplicate column `{column}`")));
                     }
                     let value = if column == "received_at" {
-                        map.next_value_seed(Takes::Scalars)?
-                    } else if column == "ticket_id" {
-                        map.next_value_seed(Takes::Ids)?
+                        map.next_value::<OptScalar>()?.0
                     } else {
                         map.next_value::<OptText>()?.0
                     };
@@ -343,29 +351,16 @@ impl<'de> Deserialize<'de> for OptText {
     }
 }
 
-/// What a cell takes besides a string (and `null`, absent).
-#[derive(Clone, Copy)]
-enum Takes {
-    /// Ids (`ticket_id`, `unit`, `event_id`): whole numbers too, read as their digits, as a
-    /// ticket's JSON form reads its ids ([`crate::ticket::id_text`]): a database's integer key.
-    Ids,
-    /// Instants and booleans: booleans and numbers too, kept as their text.
-    Scalars,
-}
+/// A scalar cell kept as text: a string, boolean or number, or absent.
+struct OptScalar(Option<String>);
 
-/// A cell kept as text: a string, or what `Takes` adds, or absent.
-struct Cell(Option<String>);
-
-impl Cell {
-    fn read<'de, D: Deserializer<'de>>(d: D, takes: Takes) -> Result<Self, D::Error> {
-        struct Inner(Takes);
+impl<'de> Deserialize<'de> for OptScalar {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Inner;
         impl Visitor<'_> for Inner {
             type Value = Option<String>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(match self.0 {
-                    Takes::Ids => "a string or a whole number",
-                    Takes::Scalars => "a string, boolean or number",
-                })
+                f.write_str("a string, boolean or number")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
                 Ok(Some(v.to_owned()).filter(|s| !s.is_empty()))
@@ -374,10 +369,7 @@ impl Cell {
                 Ok(Some(v).filter(|s| !s.is_empty()))
             }
             fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-                match self.0 {
-                    Takes::Scalars => Ok(Some(v.to_string())),
-                    Takes::Ids => Err(E::invalid_type(de::Unexpected::Bool(v), &self)),
-                }
+                Ok(Some(v.to_string()))
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
                 Ok(Some(v.to_string()))
@@ -386,10 +378,7 @@ impl Cell {
                 Ok(Some(v.to_string()))
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-                match self.0 {
-                    Takes::Scalars => Ok(Some(v.to_string())),
-                    Takes::Ids => Err(E::invalid_type(de::Unexpected::Float(v), &self)),
-                }
+                Ok(Some(v.to_string()))
             }
             fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
                 Ok(None)
@@ -398,40 +387,24 @@ impl Cell {
                 Ok(None)
             }
         }
-        struct V(Takes);
+        struct V;
         impl<'de> Visitor<'de> for V {
-            type Value = Cell;
+            type Value = OptScalar;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                Inner(self.0).expecting(f)?;
-                f.write_str(" or null")
+                f.write_str("a string, boolean, number or null")
             }
-            fn visit_none<E: de::Error>(self) -> Result<Cell, E> {
-                Ok(Cell(None))
+            fn visit_none<E: de::Error>(self) -> Result<OptScalar, E> {
+                Ok(OptScalar(None))
             }
-            fn visit_unit<E: de::Error>(self) -> Result<Cell, E> {
-                Ok(Cell(None))
+            fn visit_unit<E: de::Error>(self) -> Result<OptScalar, E> {
+                Ok(OptScalar(None))
             }
-            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Cell, D::Error> {
-                d.deserialize_any(Inner(self.0)).map(Cell)
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<OptScalar, D::Error> {
+                d.deserialize_any(Inner).map(OptScalar)
             }
         }
-        d.deserialize_option(V(takes))
+        d.deserialize_option(V)
     }
-}
-
-impl<'de> DeserializeSeed<'de> for Takes {
-    type Value = Option<String>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<String>, D::Error> {
-        Cell::read(d, self).map(|c| c.0)
-    }
-}
-
-fn id<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    Cell::read(d, Takes::Ids).map(|c| c.0.unwrap_or_default())
-}
-
-fn opt_id<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Cell::read(d, Takes::Ids).map(|c| c.0)
 }
 
 fn text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
@@ -443,11 +416,11 @@ fn opt_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error>
 }
 
 fn scalar<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    Cell::read(d, Takes::Scalars).map(|c| c.0.unwrap_or_default())
+    OptScalar::deserialize(d).map(|c| c.0.unwrap_or_default())
 }
 
 fn opt_scalar<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Cell::read(d, Takes::Scalars).map(|c| c.0)
+    OptScalar::deserialize(d).map(|c| c.0)
 }
 
 #[cfg(test)]
@@ -485,27 +458,8 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("handler"), "{err}");
-        // Text columns are never type-inferred: numbers are refused, not rewritten. Id columns
-        // take a whole number as its digits (a database's integer key), not a fraction or a
-        // boolean.
-        assert!(serde_json::from_str::<EventRow>(r#"{"ticket_id":"T1","type":7}"#).is_err());
-        assert!(serde_json::from_str::<EventRow>(r#"{"ticket_id":"T1","role":1}"#).is_err());
-        let row: EventRow =
-            serde_json::from_str(r#"{"ticket_id":7,"unit":12,"event_id":18446744073709551615}"#)
-                .unwrap();
-        assert_eq!(row.ticket_id, "7");
-        assert_eq!(row.unit.as_deref(), Some("12"));
-        assert_eq!(row.event_id.as_deref(), Some("18446744073709551615"));
-        for bad in [
-            r#"{"ticket_id":7.5}"#,
-            r#"{"unit":true}"#,
-            r#"{"event_id":[1]}"#,
-        ] {
-            let err = serde_json::from_str::<EventRow>(bad)
-                .unwrap_err()
-                .to_string();
-            assert!(err.contains("a string or a whole number"), "{bad}: {err}");
-        }
+        // Text columns are never type-inferred: numbers are refused, not rewritten.
+        assert!(serde_json::from_str::<EventRow>(r#"{"ticket_id":7}"#).is_err());
     }
 
     #[test]
@@ -521,10 +475,6 @@ mod tests {
         let back = serde_json::to_value(&row).unwrap();
         assert_eq!(back["district"], "湖滨区");
         assert!(serde_json::from_str::<TicketRow>(r#"{"kind":"help","kind":"consult"}"#).is_err());
-        let row: TicketRow = serde_json::from_str(r#"{"ticket_id":-3,"kind":"help"}"#).unwrap();
-        assert_eq!(row.ticket_id, "-3");
-        assert!(serde_json::from_str::<TicketRow>(r#"{"ticket_id":"T1","kind":7}"#).is_err());
-        assert!(serde_json::from_str::<TicketRow>(r#"{"ticket_id":1e3}"#).is_err());
         let r2 = TicketRow::from_columns([("ticket_id", "1"), ("kind", "help"), ("x", "")]);
         assert!(r2.attributes.is_empty());
         assert_eq!(r2.kind, "help");
