@@ -54,13 +54,14 @@ pub struct Explanation {
 }
 
 impl Explanation {
-    /// What ticket `ticket_id` counted at the unit, when it is listed.
+    /// What ticket `ticket_id` counted at the unit, when it is listed (found by its place in
+    /// id order, or, in entries read from elsewhere that are not in that order, by a search).
     pub fn counters_of(&self, ticket_id: &str) -> Option<&TicketCounters> {
-        let i = self
-            .ticket_counters
-            .binary_search_by(|t| t.ticket_id.as_str().cmp(ticket_id))
-            .ok()?;
-        self.ticket_counters.get(i)
+        let list = &self.ticket_counters;
+        let at = list.binary_search_by(|t| t.ticket_id.as_str().cmp(ticket_id));
+        at.ok()
+            .and_then(|i| list.get(i))
+            .or_else(|| list.iter().find(|t| t.ticket_id == ticket_id))
     }
 }
 

@@ -7,8 +7,6 @@
 //! satisfaction level; SPEC §5). A count that costs (a deduction's `urged`) shows its numerator
 //! only, not the per-100 base.
 
-use std::collections::BTreeMap;
-
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -19,10 +17,11 @@ use crate::metrics::{Counter, UnitCounters};
 use crate::unit::Role;
 
 /// What one ticket counted at a unit on the indicators it cost points on, by role, each role's
-/// counters in catalog order (see the module docs for which).
+/// counters in catalog order (see the module docs for which). A role in which the ticket moved
+/// none of them is left empty; so are both when the indicators read no counter (a constant).
 ///
-/// In JSON: `{"ticket_id": "T3", "lead": {"due": 1, "closed_on_time": 0, "overdue_open": 1}}`, a
-/// role with no counter shown left out.
+/// In JSON: `{"ticket_id": "T3", "lead": {"due": 1, "closed_on_time": 0, "overdue_open": 1}}`, an
+/// empty role left out.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TicketCounters {
@@ -49,16 +48,20 @@ impl TicketCounters {
     pub(crate) fn of(ticket_id: &str, own: &UnitCounters, shown: &Shown) -> Self {
         let pick = |role: Role, flags: &[Show; Counter::COUNT]| -> Vec<(Counter, i64)> {
             let counters = own.role(role);
-            if counters.moved().next().is_none() {
-                return Vec::new(); // not the ticket's role at this unit
-            }
-            Counter::ALL
+            let shown: Vec<(Counter, i64)> = Counter::ALL
                 .iter()
                 .zip(flags)
                 .map(|(c, show)| (*c, counters.get(*c), *show))
                 .filter(|(_, v, show)| *show == Show::Always || (*show == Show::Moved && *v != 0))
                 .map(|(c, v, _)| (c, v))
-                .collect()
+                .collect();
+            // A role in which the ticket moved none of them is not why it cost points (it may
+            // not be the ticket's role at this unit at all).
+            if shown.iter().all(|(_, v)| *v == 0) {
+                Vec::new()
+            } else {
+                shown
+            }
         };
         TicketCounters {
             ticket_id: ticket_id.to_owned(),
@@ -136,22 +139,39 @@ impl Shown {
 /// A role's counters as a JSON object of counter name to amount, in the order given (catalog
 /// order when written by [`TicketCounters::of`]).
 mod amounts {
+    use std::fmt;
+
+    use serde::de::{MapAccess, Visitor};
+
     use super::*;
 
     pub fn serialize<S: Serializer>(v: &[(Counter, i64)], s: S) -> Result<S::Ok, S::Error> {
         s.collect_map(v.iter().map(|(c, n)| (c.name(), n)))
     }
 
+    /// Reads the object: an unknown or repeated counter is an error.
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(Counter, i64)>, D::Error> {
-        let map = BTreeMap::<String, i64>::deserialize(d)?;
-        let mut out = Vec::with_capacity(map.len());
-        for (name, amount) in map {
-            let c = Counter::from_name(&name)
-                .ok_or_else(|| D::Error::custom(format!("unknown metric {name:?}")))?;
-            out.push((c, amount));
+        struct Amounts;
+        impl<'de> Visitor<'de> for Amounts {
+            type Value = Vec<(Counter, i64)>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object of counter name to amount")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut out: Vec<(Counter, i64)> = Vec::new();
+                while let Some((name, amount)) = map.next_entry::<String, i64>()? {
+                    let c = Counter::from_name(&name)
+                        .ok_or_else(|| A::Error::custom(format!("unknown metric {name:?}")))?;
+                    if out.iter().any(|(x, _)| *x == c) {
+                        return Err(A::Error::custom(format!("metric {name:?} appears twice")));
+                    }
+                    out.push((c, amount));
+                }
+                out.sort_unstable_by_key(|(c, _)| c.index());
+                Ok(out)
+            }
         }
-        out.sort_unstable_by_key(|(c, _)| c.index());
-        Ok(out)
+        d.deserialize_map(Amounts)
     }
 }
 
@@ -238,6 +258,8 @@ rule = { per_item = { each = 1 } }
         ] {
             own.lead.add(c, v);
         }
+        // The assisting role moved only a counter nothing reads: left out, not shown as zeros.
+        own.assisting.add(Counter::Dispatched, 1);
         let t = TicketCounters::of("T3", &own, &both);
         assert_eq!(t.ticket_id, "T3");
         let lead = [
@@ -272,6 +294,7 @@ rule = { per_item = { each = 1 } }
         for bad in [
             r#"{"ticket_id":"7","lead":{"overdue":1}}"#,
             r#"{"ticket_id":"7","helper":{}}"#,
+            r#"{"ticket_id":"7","lead":{"due":1,"due":2}}"#,
         ] {
             assert!(
                 serde_json::from_str::<TicketCounters>(bad).is_err(),
