@@ -125,9 +125,9 @@ fn header_of(v: &Value, row: Option<usize>) -> Fallible<TicketHeader> {
     if let Value::Object(map) = v
         && map.contains_key("events")
     {
-        let id = map.get("id").and_then(Value::as_str).unwrap_or_default();
+        let id = map.get("id").and_then(id_text).unwrap_or_default();
         return Err(CoreError::InvalidTicket {
-            ticket_id: id.to_owned(),
+            ticket_id: id,
             event_index: None,
             field: "events".to_owned(),
             row,

@@ -134,6 +134,8 @@ test('board items are read as fromObjects reads tickets: typed errors naming tic
   throwsWith(() => board.register({ id: 'T1', kind: 'help', received_at: received, attributes: { district: 5 } }),
     { code: 'malformed_value', ticketId: 'T1', field: 'attributes.district' })
   throwsWith(() => board.register({ ...T('T1'), events: [] }), { code: 'unknown_field', ticketId: 'T1', field: 'events' })
+  // A whole-number id names the ticket by its digits there too.
+  throwsWith(() => board.register({ ...T(7), events: [] }), { code: 'unknown_field', ticketId: '7', field: 'events' })
   assert.equal(board.register({ id: 'T1', kind: 'help', received_at: received }), 'accepted')
   throwsWith(() => board.ingest('T1', { ...dispatched, unit: true }), { code: 'malformed_value', ticketId: 'T1', eventIndex: 0, field: 'unit' })
   // An unknown key is the ticket's unknown_field, as in fromObjects (it was a bare invalid_argument).

@@ -208,6 +208,11 @@ impl Scheme {
     /// let contributions = all_contributions(&city.tickets, &ev, &scope)?;
     /// assert_eq!(explained, scheme.explain(&scores, &contributions)?);
     /// assert!(explained.iter().any(|e| e.components.iter().any(|c| !c.tickets.is_empty())));
+    /// // Why each listed ticket cost points: what it counted on the indicators it cost.
+    /// let e = explained.iter().find(|e| !e.ticket_counters.is_empty()).expect("a costly ticket");
+    /// let first = &e.ticket_counters[0];
+    /// assert_eq!(e.counters_of(&first.ticket_id), Some(first));
+    /// assert!(!first.lead.is_empty() || !first.assisting.is_empty());
     /// # Ok::<(), hotline_score::Error>(())
     /// ```
     pub fn explain_tickets<'a>(
