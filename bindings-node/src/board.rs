@@ -477,11 +477,7 @@ impl Board {
             };
             Ok((Value::Object(map), events))
         })?;
-        let ticket_id = header
-            .get("id")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
+        let ticket_id = header.get("id").and_then(id_text).unwrap_or_default();
         let mut board = self.lock();
         let mut read = Batch::new();
         read.push(header_of(&header, None).map(Input::Ticket));

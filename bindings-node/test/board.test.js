@@ -130,6 +130,10 @@ test('ingestion is transactional, idempotent by event_id, and errors name the ti
   assert.deepEqual(board.ingestBatch([{ input: 'event', ticket_id: 77, event: { at: '2026-03-03T09:05:00+08:00', type: 'dispatched', unit } }])
     .map((o) => o.status), ['accepted'])
   assert.equal(board.ticket('77').events.length, 1)
+  // A whole ticket with an integer id: its events go to it (they went to ticket "").
+  const numbered = board.ingestTicket({ id: 78, kind: 'help', received_at: '2026-03-03T09:00:00+08:00', events: [{ at: '2026-03-03T09:05:00+08:00', type: 'dispatched', unit }] })
+  assert.deepEqual(numbered.map((o) => o.status), ['accepted', 'accepted'])
+  assert.equal(board.ticket('78').events.length, 1)
   // An event item's keys are checked (an extra key was ignored, a camelCase `ticketId` read as
   // ticket ""), and nothing of a refused item is kept.
   const held = board.snapshotJson()

@@ -302,16 +302,49 @@ fn ignore_column_leaves_an_exports_other_columns_out() {
             assert!(got[key] == want[key], "{key} differs (lenient: {lenient})");
         }
     }
+    // A JSON events row's extra key: the message says how to leave it out.
+    let o = score(&dir, "export-tickets.json", "export-events.json", false);
+    assert_eq!(code(&o), 1);
+    assert!(
+        stderr(&o).contains("unknown field `handler`")
+            && stderr(&o).contains("(or leave it out: --ignore-column handler)"),
+        "{}",
+        stderr(&o)
+    );
+    // A column one table reads is left out of the other only: an events export carrying the
+    // ticket's `kind` (and a header named with a space, quoted in the hint, twice).
+    let with_kind: String = events.lines().map(|l| format!("{l},help,x,y\n")).collect();
+    write(
+        &dir,
+        "kind-events.csv",
+        &format!("ticket_id,at,type,unit,kind,Handler Name,Handler Name\n{with_kind}"),
+    );
+    let o = score(&dir, "tickets.csv", "kind-events.csv", false);
+    assert!(
+        stderr(&o).contains("(or leave it out: --ignore-column kind)")
+            && stderr(&o).contains("(or leave it out: --ignore-column 'Handler Name')"),
+        "{}",
+        stderr(&o)
+    );
+    let leave = ["--ignore-column", "kind", "--ignore-column", "Handler Name"];
+    let o = score_with(&dir, "tickets.csv", "kind-events.csv", false, &leave);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let got: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(
+        got["scores"] == want["scores"],
+        "the tickets' kind is still read"
+    );
+    // `ticket_id` is read by both tables: it cannot be left out.
     let o = score_with(
         &dir,
         "tickets.csv",
         "events.csv",
         false,
-        &["--ignore-column", "unit"],
+        &["--ignore-column", "ticket_id"],
     );
     assert_eq!(code(&o), 2);
     assert!(
-        stderr(&o).contains("`unit` is a column the engine reads"),
+        stderr(&o).contains("`ticket_id` is a column the engine reads in both tables"),
         "{}",
         stderr(&o)
     );

@@ -52,9 +52,10 @@ pub struct DataFiles {
     /// otherwise). Without it, such a timestamp is a bad value.
     #[arg(long)]
     pub local_times: bool,
-    /// A column of the tickets or events table to leave out (repeatable): the other columns of
-    /// a platform's export (handler, opinion text …), which the events table would otherwise
-    /// refuse and the tickets table keep as attributes. Not a column the engine reads.
+    /// A column to leave out of the tickets and events tables (repeatable), of each table that
+    /// does not read it: the other columns of a platform's export (handler, opinion text …),
+    /// which the events table would otherwise refuse and the tickets table keep as attributes.
+    /// (`kind` leaves the events table only; `ticket_id`, read by both, cannot be named.)
     #[arg(long = "ignore-column", value_name = "NAME")]
     pub ignore_columns: Vec<String>,
 }
@@ -116,14 +117,10 @@ pub fn load(
     offset: UtcOffset,
     progress: Progress,
 ) -> CliResult<DataSet> {
-    let read = EventRow::COLUMNS.iter().chain(&TicketRow::COLUMNS);
-    if let Some(c) = read
-        .copied()
-        .find(|c| files.ignore_columns.iter().any(|i| i == c))
-    {
+    let read_by_both = |c: &&String| Table::Tickets.reads(c) && Table::Events.reads(c);
+    if let Some(c) = files.ignore_columns.iter().find(read_by_both) {
         return Err(Failure::usage(format!(
-            "--ignore-column {c}: `{c}` is a column the engine reads; only other columns can \
-             be left out"
+            "--ignore-column {c}: `{c}` is a column the engine reads in both tables"
         )));
     }
     let mut problems = Vec::new();
@@ -279,7 +276,8 @@ struct Reading<'a> {
     ignored: &'a [String],
     /// The CSV files' encoding.
     encoding: Encoding,
-    /// Whether a CSV-level problem is a failure (else the row is skipped).
+    /// Whether a problem of a row (a CSV row, a JSON row that does not read) is a failure
+    /// (else the row's ticket is skipped).
     strict: bool,
     /// Its progress bars.
     progress: Progress,
@@ -387,7 +385,7 @@ pub fn read_units(
         required: &["unit", "group"],
         known: Some(&["unit", "group", "name"]),
     };
-    let header_problems = check_header(&name, &columns, &header, &[]);
+    let header_problems = check_header(&name, &columns, &header, &|_| false);
     if !header_problems.is_empty() {
         problems.extend(header_problems);
         return Ok(Vec::new());
@@ -480,6 +478,22 @@ impl Table {
                 known: Some(&EventRow::COLUMNS),
             },
         }
+    }
+
+    /// Whether the engine reads `column` of this table: the events columns; the tickets
+    /// table's fixed columns and its `repeat` attribute (重复件).
+    fn reads(self, column: &str) -> bool {
+        match self {
+            Table::Tickets => TicketRow::COLUMNS.contains(&column) || column == "repeat",
+            Table::Events => EventRow::COLUMNS.contains(&column),
+        }
+    }
+
+    /// Whether `column` (as named in a header or a row, around spaces) is left out of this
+    /// table: named by `--ignore-column` and not read here.
+    fn leaves_out(self, ignored: &[String], column: &str) -> bool {
+        let column = column.trim();
+        !self.reads(column) && ignored.iter().any(|i| i == column)
     }
 
     /// What reading it is called on a progress bar.
@@ -607,7 +621,7 @@ fn read_table(
                             .iter()
                             .map(String::as_str)
                             .zip(record.iter())
-                            .filter(|(column, _)| !ignored.iter().any(|i| i == column)),
+                            .filter(|(column, _)| !table.leaves_out(ignored, column)),
                     )),
                     Table::Events => {
                         fill_event_row(&columns, &record, &mut row, &mut spare);
@@ -651,7 +665,8 @@ fn read_table(
     })
 }
 
-/// A JSON table's row that cannot be read (lenient mode).
+/// A JSON table's row that cannot be read (its ticket's problem in lenient mode; the failure
+/// in strict mode).
 #[derive(Debug)]
 struct BadJsonRow {
     /// Its position in the array.
@@ -667,6 +682,14 @@ impl BadJsonRow {
     fn problem(&self, file: &str, text: &str, skipped: bool) -> Problem {
         let (line, column) = line_col(text, offset_of(text, &[Step::Index(self.index)]));
         let mut message = strip_json_position(&self.error.to_string());
+        // serde's "unknown field `handler`, expected one of …" (an events row's extra key).
+        let unknown = message
+            .strip_prefix("unknown field `")
+            .and_then(|rest| rest.split_once('`'))
+            .map(|(column, _)| leave_out_hint(column));
+        if let Some(hint) = unknown {
+            message.push_str(&hint);
+        }
         if skipped && !self.ticket_id.is_empty() {
             message = format!("{message}; ticket {} is skipped", self.ticket_id);
         }
@@ -706,7 +729,7 @@ fn json_rows<T: serde::de::DeserializeOwned>(
         .enumerate()
         .map(|(index, mut value)| {
             if let Some(row) = value.as_object_mut() {
-                row.retain(|column, _| !ignored.contains(column));
+                row.retain(|column, _| !table.leaves_out(ignored, column));
             }
             rows_ids_as_text(&mut value, ids);
             let ticket_id = value
@@ -769,7 +792,8 @@ fn open_table(
         .iter()
         .map(|h| h.trim().to_owned())
         .collect();
-    let header_problems = check_header(&name, &table.columns(), &header, ignored);
+    let left_out = |h: &str| table.leaves_out(ignored, h);
+    let header_problems = check_header(&name, &table.columns(), &header, &left_out);
     if !header_problems.is_empty() {
         bar.finish_and_clear();
         return Err(problems_failure(&header_problems));
@@ -788,13 +812,28 @@ struct Columns {
     known: Option<&'static [&'static str]>,
 }
 
-/// Header problems: unknown columns (events and units tables) other than those `ignored`,
-/// repeated and missing columns.
+/// What an unknown column's message adds: how to leave it out (the name quoted for a shell
+/// when it needs to be).
+fn leave_out_hint(column: &str) -> String {
+    let plain = !column.is_empty()
+        && column
+            .chars()
+            .all(|c| !c.is_whitespace() && !"'\"\\$`!*?[]{}()<>|&;#~=%".contains(c));
+    let name = if plain {
+        column.to_owned()
+    } else {
+        format!("'{}'", column.replace('\'', r"'\''"))
+    };
+    format!(" (or leave it out: --ignore-column {name})")
+}
+
+/// Header problems: unknown columns (events and units tables), repeated and missing columns,
+/// of the columns not `left_out`.
 fn check_header(
     file: &str,
     columns: &Columns,
     header: &[String],
-    ignored: &[String],
+    left_out: &dyn Fn(&str) -> bool,
 ) -> Vec<Problem> {
     let Columns {
         table,
@@ -804,13 +843,16 @@ fn check_header(
     let mut out = Vec::new();
     let line = header.join(",");
     for (i, h) in header.iter().enumerate() {
-        let unknown = known.filter(|k| !k.contains(&h.as_str()) && !ignored.contains(h));
+        if left_out(h) {
+            continue;
+        }
+        let unknown = known.filter(|k| !k.contains(&h.as_str()));
         if let Some(known) = unknown {
             // The tickets and events tables can leave a column out; the units table cannot.
             let leave_out = if *table == "units" {
                 String::new()
             } else {
-                format!(" (or leave it out: --ignore-column {h})")
+                leave_out_hint(h)
             };
             out.push(Problem {
                 file: file.to_owned(),
