@@ -48,7 +48,7 @@ impl TicketCounters {
     pub(crate) fn of(ticket_id: &str, own: &UnitCounters, shown: &Shown) -> Self {
         let pick = |role: Role, flags: &[Show; Counter::COUNT]| -> Vec<(Counter, i64)> {
             let counters = own.role(role);
-            let shown: Vec<(Counter, i64)> = Counter::ALL
+            let picked: Vec<(Counter, i64)> = Counter::ALL
                 .iter()
                 .zip(flags)
                 .map(|(c, show)| (*c, counters.get(*c), *show))
@@ -57,10 +57,10 @@ impl TicketCounters {
                 .collect();
             // A role in which the ticket moved none of them is not why it cost points (it may
             // not be the ticket's role at this unit at all).
-            if shown.iter().all(|(_, v)| *v == 0) {
+            if picked.iter().all(|(_, v)| *v == 0) {
                 Vec::new()
             } else {
-                shown
+                picked
             }
         };
         TicketCounters {
