@@ -1108,7 +1108,10 @@ export interface TicketTable {
 
 /** One row of the units table: every unit that is scored. */
 export interface Unit {
-  /** The unit's id. */
+  /**
+   * The unit's id (a whole number is read as its digits: a database's integer key, as the
+   * events rows' `unit` reads it).
+   */
   unit: string
   /** The group it is ranked in. */
   group: string

@@ -208,7 +208,7 @@ impl Evaluator {
         self.units
             .iter()
             .map(|u| Unit {
-                unit: u.id.to_string(),
+                unit: u.id.to_string().into(),
                 group: u.group.clone(),
                 name: Some(u.name.clone()),
             })

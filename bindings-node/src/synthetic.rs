@@ -82,7 +82,7 @@ impl City {
                 .units
                 .iter()
                 .map(|u| Unit {
-                    unit: u.id.to_string(),
+                    unit: u.id.to_string().into(),
                     group: u.group.clone(),
                     name: Some(u.name.clone()),
                 })

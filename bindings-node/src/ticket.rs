@@ -16,7 +16,7 @@ use time::UtcOffset;
 
 use crate::args::{Keys, Opts, optional, optional_owned};
 use crate::columns::{self, TicketColumns};
-use crate::errors::{Fallible, bad_arg, enter, named};
+use crate::errors::{Fallible, bad_arg, enter, named, safe_whole};
 use crate::external::External;
 use crate::instant::parse_offset;
 use crate::json;
@@ -28,12 +28,63 @@ use crate::task::{Work, threads};
 #[napi(object)]
 #[derive(Clone, Debug, Default)]
 pub struct Unit {
-    /// The unit's id.
-    pub unit: String,
+    /// The unit's id (a whole number is read as its digits: a database's integer key, as the
+    /// events rows' `unit` reads it).
+    #[napi(ts_type = "string")]
+    pub unit: UnitKey,
     /// The group it is ranked in.
     pub group: String,
     /// Display name.
     pub name: Option<String>,
+}
+
+/// A unit's id from JavaScript: a string, or a whole number written as its digits (up to
+/// `Number.MAX_SAFE_INTEGER`); given back as a string.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UnitKey(pub String);
+
+impl From<String> for UnitKey {
+    fn from(id: String) -> Self {
+        UnitKey(id)
+    }
+}
+
+impl TypeName for UnitKey {
+    fn type_name() -> &'static str {
+        "String"
+    }
+
+    fn value_type() -> ValueType {
+        ValueType::Unknown
+    }
+}
+
+impl ValidateNapiValue for UnitKey {}
+
+impl FromNapiValue for UnitKey {
+    unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> Result<Self> {
+        // SAFETY: `env` and `value` come from napi for this call; each cast follows the type.
+        let unknown = unsafe { Unknown::from_raw_unchecked(env, value) };
+        if unknown.get_type()? == ValueType::Number {
+            let n = unsafe { f64::from_napi_value(env, value)? };
+            return safe_whole(n)
+                .map(|n| UnitKey(n.to_string()))
+                .ok_or_else(|| {
+                    Error::new(
+                        Status::StringExpected,
+                        format!("a unit id must be a string or a whole number, got {n}"),
+                    )
+                });
+        }
+        Ok(UnitKey(unsafe { String::from_napi_value(env, value)? }))
+    }
+}
+
+impl ToNapiValue for UnitKey {
+    unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> Result<sys::napi_value> {
+        // SAFETY: as for any string given back to napi.
+        unsafe { String::to_napi_value(env, val.0) }
+    }
 }
 
 /// The core's units table.
@@ -41,7 +92,7 @@ pub fn core_units(units: &[Unit]) -> Vec<CoreUnit> {
     units
         .iter()
         .map(|u| CoreUnit {
-            id: u.unit.as_str().into(),
+            id: u.unit.0.as_str().into(),
             group: u.group.clone(),
             name: u.name.clone().unwrap_or_default(),
         })

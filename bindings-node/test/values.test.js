@@ -118,6 +118,11 @@ test('fromRows reads a whole number in an id column as its digits, as fromObject
     T('T8', {}, [{ ...dispatched, unit: 12 }])
   ], withUnits)
   assert.equal(JSON.stringify(t.toObjects()), JSON.stringify(objects.toObjects()))
+  // The units table's keys may be numbers too (given back as strings).
+  const numbered = hs.Tickets.fromRowsSync(tables, { units: [...units, { unit: 12, group: 'counties' }] })
+  assert.equal(JSON.stringify(numbered.toObjects()), JSON.stringify(t.toObjects()))
+  assert.deepEqual(new hs.Evaluator([{ unit: 12, group: 'counties' }]).units.map((u) => u.unit), ['12'])
+  assert.throws(() => new hs.Evaluator([{ unit: 1.5, group: 'counties' }]), /a unit id must be a string or a whole number, got 1.5/)
   // A fraction or a boolean is not an id; the error names the ticket by its digits.
   throwsWith(() => hs.Tickets.fromRowsSync({ tickets: [row(7.5)], events: [] }),
     { code: 'malformed_value', field: 'ticket_id', row: 0 })
