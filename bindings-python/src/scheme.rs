@@ -251,9 +251,10 @@ impl Scheme {
     }
 
     /// Explains `scores` straight from the tickets they were computed from, for the period and
-    /// `as_of` they were computed for: what `explain` gives with every unit's contributions,
-    /// without building them (every core evaluates a part of the tickets). `units`: explain
-    /// only these units; default every scored unit.
+    /// `as_of` they were computed for: what `explain` gives with every unit's contributions (the
+    /// tickets that cost points, and `ticket_counters`: what each counted), without building
+    /// them (every core evaluates a part of the tickets). `units`: explain only these units;
+    /// default every scored unit.
     #[pyo3(signature = (evaluator, tickets, scores, *, period, as_of, due_anchor="due_date", units=None))]
     #[allow(clippy::too_many_arguments)]
     fn explain_tickets(

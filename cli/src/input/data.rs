@@ -117,8 +117,13 @@ pub fn load(
     offset: UtcOffset,
     progress: Progress,
 ) -> CliResult<DataSet> {
-    let read_by_both = |c: &&String| Table::Tickets.reads(c) && Table::Events.reads(c);
-    if let Some(c) = files.ignore_columns.iter().find(read_by_both) {
+    let read_by_both = |c: &&str| Table::Tickets.reads(c) && Table::Events.reads(c);
+    if let Some(c) = files
+        .ignore_columns
+        .iter()
+        .map(|c| c.trim())
+        .find(read_by_both)
+    {
         return Err(Failure::usage(format!(
             "--ignore-column {c}: `{c}` is a column the engine reads in both tables"
         )));
@@ -493,7 +498,7 @@ impl Table {
     /// table: named by `--ignore-column` and not read here.
     fn leaves_out(self, ignored: &[String], column: &str) -> bool {
         let column = column.trim();
-        !self.reads(column) && ignored.iter().any(|i| i == column)
+        !self.reads(column) && ignored.iter().any(|i| i.trim() == column)
     }
 
     /// What reading it is called on a progress bar.

@@ -32,14 +32,6 @@ impl RoleCounters {
         }
     }
 
-    /// The counters that are not zero, with their values, in catalog order.
-    pub fn moved(&self) -> impl Iterator<Item = (Counter, i64)> + '_ {
-        Counter::ALL
-            .iter()
-            .map(|c| (*c, self.get(*c)))
-            .filter(|(_, v)| *v != 0)
-    }
-
     /// Adds every column of `other`.
     pub fn merge(&mut self, other: &RoleCounters) {
         for (a, b) in self.0.iter_mut().zip(other.0.iter()) {
