@@ -391,7 +391,7 @@ fn json_rows_read_whole_number_ids_as_their_digits() {
     write(&dir, "fraction.json", &tables("7.5", "12").0);
     let o = score(&dir, "fraction.json", "number-events.json", false);
     assert_eq!(code(&o), 1);
-    let refused = "fraction.json:1:2: invalid type: floating point `7.5`, expected a string";
+    let refused = "fraction.json:1:17: invalid type: floating point `7.5`, expected a string";
     assert!(stderr(&o).contains(refused), "{}", stderr(&o));
     let o = score(&dir, "fraction.json", "number-events.json", true);
     assert!(stderr(&o).contains(refused), "{}", stderr(&o));
@@ -436,7 +436,7 @@ fn lenient_mode_skips_the_ticket_of_a_json_row_of_the_wrong_shape() {
     );
     let o = score(&dir, "tickets.json", "events.json", true);
     assert!(
-        stderr(&o).contains("events.json:2:1: unknown field `note`"),
+        stderr(&o).contains("events.json:2:85: unknown field `note`"),
         "{}",
         stderr(&o)
     );
@@ -445,10 +445,30 @@ fn lenient_mode_skips_the_ticket_of_a_json_row_of_the_wrong_shape() {
         "{}",
         stderr(&o)
     );
-    // Strict mode stops at the row.
+    // Strict mode stops at the row, placed where serde stopped in it (the key's last byte).
     let o = score(&dir, "tickets.json", "events.json", false);
     assert_eq!(code(&o), 1);
-    assert!(stderr(&o).contains("events.json:2:"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("events.json:2:85: unknown field `note`"),
+        "{}",
+        stderr(&o)
+    );
+    // A row whose ids were rewritten (an integer ticket_id) is placed at its start.
+    write(
+        &dir,
+        "integer-events.json",
+        &format!(
+            "[{},\n  {}]",
+            event("T2", "dispatched", ""),
+            event("T2", "signed", r#","note":"x""#).replace(r#""T2""#, "2")
+        ),
+    );
+    let o = score(&dir, "tickets.json", "integer-events.json", false);
+    assert!(
+        stderr(&o).contains("integer-events.json:2:3: unknown field `note`"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]

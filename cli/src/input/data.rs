@@ -17,11 +17,11 @@ use hotline_score::{Error, Unit};
 use time::UtcOffset;
 
 use indicatif::{ProgressBar, ProgressBarIter};
+use serde_json::value::RawValue;
 
 use super::csv_text::{CsvText, UnclosedQuote};
 use super::encoding::{Encoding, Malformed, NOT_UTF8_HINT, TextReader};
-use super::json_pos::{Step, offset_of};
-use super::locate::{Problem, line_col};
+use super::locate::{LineCursor, Problem};
 use super::place::{Source, place, strict_failure, unit_problem};
 use super::{is_json, open_file, read_text};
 use crate::engine::threads;
@@ -532,21 +532,19 @@ fn read_table(
         let bar = progress.step(table.label());
         // Strict mode stops at the first row that does not read.
         let mut first_bad: Option<Problem> = None;
-        let mut stop = |bad: &BadJsonRow| {
-            if strict && first_bad.is_none() {
-                first_bad = Some(bad.problem(&name, &text, false));
-            }
-            strict
-        };
+        let mut cursor = LineCursor::new(&text);
         let result = match table {
             Table::Tickets => json_rows::<TicketRow>(&text, table, ignored).map(|rows| {
                 for row in rows {
                     match row {
                         Ok(r) => assembler.add_ticket(r),
-                        Err(bad) if stop(&bad) => break,
+                        Err(bad) if strict => {
+                            first_bad = Some(bad.problem(&name, &mut cursor, false));
+                            break;
+                        }
                         Err(bad) => {
                             assembler.add_unreadable_ticket(&bad.ticket_id);
-                            problems.push(bad.problem(&name, &text, true));
+                            problems.push(bad.problem(&name, &mut cursor, true));
                         }
                     }
                 }
@@ -555,7 +553,10 @@ fn read_table(
                 for row in rows {
                     match row {
                         Ok(r) => assembler.add_event(&r),
-                        Err(bad) if stop(&bad) => break,
+                        Err(bad) if strict => {
+                            first_bad = Some(bad.problem(&name, &mut cursor, false));
+                            break;
+                        }
                         Err(bad) => {
                             assembler.skip_ticket(&bad.ticket_id);
                             // Diagnostics name rows by position: the row still counts (as an
@@ -564,7 +565,7 @@ fn read_table(
                                 ticket_id: bad.ticket_id.clone(),
                                 ..EventRow::default()
                             });
-                            problems.push(bad.problem(&name, &text, true));
+                            problems.push(bad.problem(&name, &mut cursor, true));
                         }
                     }
                 }
@@ -674,8 +675,9 @@ fn read_table(
 /// in strict mode).
 #[derive(Debug)]
 struct BadJsonRow {
-    /// Its position in the array.
-    index: usize,
+    /// Where in the text the row goes wrong: the byte serde stopped at when the row was read
+    /// as written, else (ids rewritten, columns left out) the row's start.
+    offset: usize,
     /// Its `ticket_id`, when it is a string or a whole number (empty otherwise).
     ticket_id: String,
     /// Why it cannot be read.
@@ -683,9 +685,10 @@ struct BadJsonRow {
 }
 
 impl BadJsonRow {
-    /// The problem, placed at the row's start in `text` (`skipped`: saying its ticket is).
-    fn problem(&self, file: &str, text: &str, skipped: bool) -> Problem {
-        let (line, column) = line_col(text, offset_of(text, &[Step::Index(self.index)]));
+    /// The problem, placed at [`BadJsonRow::offset`] by `cursor` over the table's text
+    /// (`skipped`: saying its ticket is).
+    fn problem(&self, file: &str, cursor: &mut LineCursor<'_>, skipped: bool) -> Problem {
+        let (line, column) = cursor.line_col(self.offset);
         let mut message = strip_json_position(&self.error.to_string());
         // serde's "unknown field `handler`, expected one of …" (an events row's extra key).
         let unknown = message
@@ -713,7 +716,8 @@ impl BadJsonRow {
 /// The rows of a JSON table (an array of row objects) of `table`. Read at once when they can
 /// be; else (and when columns are `ignored`) row by row, without the `ignored` keys and with
 /// whole-number ids as their digits ([`rows_ids_as_text`]), a row that still does not read
-/// being its ticket's problem (a failure in strict mode, at that row). The text must be JSON.
+/// being its ticket's problem (a failure in strict mode), placed where serde stopped in it.
+/// The text must be JSON.
 fn json_rows<T: serde::de::DeserializeOwned>(
     text: &str,
     table: Table,
@@ -728,27 +732,63 @@ fn json_rows<T: serde::de::DeserializeOwned>(
         Table::Tickets => &TicketRow::ID_COLUMNS,
         Table::Events => &EventRow::ID_COLUMNS,
     };
-    let values: Vec<serde_json::Value> = serde_json::from_str(text)?;
-    Ok(values
+    // Each row's own text, borrowed from `text`: its errors placed in the file.
+    let rows: Vec<&RawValue> = serde_json::from_str(text)?;
+    Ok(rows
         .into_iter()
-        .enumerate()
-        .map(|(index, mut value)| {
-            if let Some(row) = value.as_object_mut() {
-                row.retain(|column, _| !table.leaves_out(ignored, column));
+        .map(|raw| {
+            let row = raw.get();
+            let start = row.as_ptr().addr().saturating_sub(text.as_ptr().addr());
+            let as_written = || serde_json::from_str::<T>(row);
+            if ignored.is_empty()
+                && let Ok(r) = as_written()
+            {
+                return Ok(r);
             }
-            rows_ids_as_text(&mut value, ids);
+            let mut value: serde_json::Value =
+                serde_json::from_str(row).map_err(|error| BadJsonRow {
+                    offset: start,
+                    ticket_id: String::new(),
+                    error,
+                })?;
+            let mut rewritten = false;
+            if let Some(columns) = value.as_object_mut() {
+                let before = columns.len();
+                columns.retain(|column, _| !table.leaves_out(ignored, column));
+                rewritten = columns.len() != before;
+            }
+            rewritten |= rows_ids_as_text(&mut value, ids);
             let ticket_id = value
                 .get("ticket_id")
                 .and_then(serde_json::Value::as_str)
                 .unwrap_or_default()
                 .to_owned();
-            T::deserialize(value).map_err(|error| BadJsonRow {
-                index,
-                ticket_id,
-                error,
+            T::deserialize(value).map_err(|error| match as_written() {
+                Err(exact) if !rewritten => BadJsonRow {
+                    offset: start.saturating_add(offset_in(row, &exact)),
+                    ticket_id,
+                    error: exact,
+                },
+                _ => BadJsonRow {
+                    offset: start,
+                    ticket_id,
+                    error,
+                },
             })
         })
         .collect())
+}
+
+/// The byte of `text` at which serde stopped with `error` (its line and byte column).
+fn offset_in(text: &str, error: &serde_json::Error) -> usize {
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(error.line().saturating_sub(1))
+        .map(str::len)
+        .sum();
+    line_start
+        .saturating_add(error.column().saturating_sub(1))
+        .min(text.len())
 }
 
 /// Records read before a CSV table's size is estimated, to make room for the rest at once.

@@ -105,27 +105,30 @@ pub fn id_text(v: &Value) -> Option<String> {
 /// [`EventRow::ID_COLUMNS`](crate::ticket::EventRow::ID_COLUMNS)) that hold a whole number as
 /// its digits ([`id_text`]): a database's integer keys, read as a ticket's JSON form reads its
 /// ids. The row types themselves read text only, so that a CSV's `007` stays `007`; other cells
-/// are left as they are (and refused where text is due).
+/// are left as they are (and refused where text is due). Returns whether any cell was rewritten.
 ///
 /// ```
 /// use hotline_score::ticket::{EventRow, rows_ids_as_text};
 /// let mut row = serde_json::json!({"ticket_id": 7, "at": 1772413200000_i64, "type": "dispatched", "unit": 12});
-/// rows_ids_as_text(&mut row, &EventRow::ID_COLUMNS);
+/// assert!(rows_ids_as_text(&mut row, &EventRow::ID_COLUMNS));
 /// let row: EventRow = serde_json::from_value(row).unwrap();
 /// assert_eq!((row.ticket_id.as_str(), row.unit.as_deref()), ("7", Some("12")));
 /// ```
-pub fn rows_ids_as_text(row: &mut Value, columns: &[&str]) {
+pub fn rows_ids_as_text(row: &mut Value, columns: &[&str]) -> bool {
     let Some(map) = row.as_object_mut() else {
-        return;
+        return false;
     };
+    let mut rewritten = false;
     for column in columns {
         if let Some(cell) = map.get_mut(*column)
             && cell.is_number()
             && let Some(text) = id_text(cell)
         {
             *cell = Value::String(text);
+            rewritten = true;
         }
     }
+    rewritten
 }
 
 fn wrong(expected: &str, v: &Value) -> TicketErrorKind {
