@@ -113,7 +113,11 @@ pub enum Step<'a> {
 /// The byte offset of the value at `path` from the document's root, or of the deepest value
 /// found along it (so a missing key points at its object).
 pub fn offset_of(text: &str, path: &[Step<'_>]) -> usize {
-    let mut at = skip_ws(text.as_bytes(), 0);
+    walk(text, skip_ws(text.as_bytes(), 0), path)
+}
+
+/// [`offset_of`] from the value at `at`.
+fn walk(text: &str, mut at: usize, path: &[Step<'_>]) -> usize {
     for step in path {
         let Some(kids) = children(text, at) else {
             break;
@@ -131,6 +135,45 @@ pub fn offset_of(text: &str, path: &[Step<'_>]) -> usize {
         }
     }
     at
+}
+
+/// [`offset_of`] for many paths into one document whose root is an array of rows: the rows
+/// are found once, so placing a problem costs a walk through its row, not through the file.
+pub struct RowOffsets<'a> {
+    text: &'a str,
+    /// Where each row starts (found on first use).
+    rows: Option<Vec<usize>>,
+}
+
+impl<'a> RowOffsets<'a> {
+    /// Offsets into `text`.
+    pub fn new(text: &'a str) -> Self {
+        RowOffsets { text, rows: None }
+    }
+
+    /// The text.
+    pub fn text(&self) -> &'a str {
+        self.text
+    }
+
+    /// What [`offset_of`] gives for `path`.
+    pub fn offset_of(&mut self, path: &[Step<'_>]) -> usize {
+        let text = self.text;
+        let rows = self.rows.get_or_insert_with(|| {
+            children(text, skip_ws(text.as_bytes(), 0))
+                .filter(|kids| kids.iter().all(|(key, _)| key.is_none()))
+                .map(|kids| kids.into_iter().map(|(_, at)| at).collect())
+                .unwrap_or_default()
+        });
+        let row = match path.split_first() {
+            Some((Step::Index(n), rest)) => rows.get(*n).map(|&at| (at, rest)),
+            _ => None,
+        };
+        match row {
+            Some((at, rest)) => walk(text, at, rest),
+            None => offset_of(text, path),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -158,5 +201,38 @@ mod tests {
         // Malformed text never panics.
         assert_eq!(offset_of("[{\"a\": ", &[Step::Index(0), Step::Key("a")]), 0);
         assert_eq!(offset_of("", &[Step::Index(3)]), 0);
+    }
+
+    #[test]
+    fn row_offsets_agree_with_offset_of() {
+        let docs = [
+            "[\n {\"id\": \"A\", \"events\": [{\"at\": 1}, {\"type\": \"x,]\"}]},\n {\"id\": \"B\"}\n]",
+            "{\"a\": [1, 2]}",
+            "[{\"a\": ",
+            "",
+        ];
+        let paths: [&[Step<'_>]; 6] = [
+            &[],
+            &[Step::Index(0)],
+            &[Step::Index(1), Step::Key("id")],
+            &[
+                Step::Index(0),
+                Step::Key("events"),
+                Step::Index(1),
+                Step::Key("type"),
+            ],
+            &[Step::Index(7), Step::Key("id")],
+            &[Step::Key("a"), Step::Index(1)],
+        ];
+        for text in docs {
+            let mut rows = RowOffsets::new(text);
+            for path in paths.iter().chain(paths.iter().rev()) {
+                assert_eq!(
+                    rows.offset_of(path),
+                    offset_of(text, path),
+                    "{text:?} {path:?}"
+                );
+            }
+        }
     }
 }

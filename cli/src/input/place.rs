@@ -11,8 +11,8 @@ use hotline_score::{Error, Unit};
 use super::data::{DataFiles, problems_failure};
 use super::encoding::Encoding;
 use super::is_json;
-use super::json_pos::{Step, offset_of};
-use super::locate::{Problem, csv_columns, line_col};
+use super::json_pos::{RowOffsets, Step};
+use super::locate::{LineCursor, Problem, csv_columns};
 use crate::fail::{Failure, describe};
 
 /// Where the rows of one table came from, to place diagnostics.
@@ -115,6 +115,8 @@ pub fn place(
         .collect();
     // CSV: line from the row, column from the field's header position.
     let mut wanted: Vec<(usize, u64, usize, bool)> = Vec::new();
+    // JSON: the value's offset, per table.
+    let (mut json_tickets, mut json_events) = (JsonPlaces::default(), JsonPlaces::default());
     for (i, (d, p)) in diags.iter().zip(out.iter_mut()).enumerate() {
         let on_events = d.event_index.is_some() && !nested;
         let src = if on_events { events } else { tickets };
@@ -144,12 +146,17 @@ pub fn place(
                 } else {
                     path.push(Step::Key(&d.field));
                 }
-                let (l, c) = line_col(text, offset_of(text, &path));
-                p.line = Some(l);
-                p.column = Some(c);
+                let places = if on_events {
+                    &mut json_events
+                } else {
+                    &mut json_tickets
+                };
+                places.add(text, i, &path);
             }
         }
     }
+    json_tickets.place(&mut out);
+    json_events.place(&mut out);
     for on_events in [false, true] {
         let src = if on_events { events } else { tickets };
         let Source::Csv { path, encoding, .. } = src else {
@@ -171,6 +178,39 @@ pub fn place(
         }
     }
     out
+}
+
+/// The problems of one JSON table, by the offset of their value.
+#[derive(Default)]
+struct JsonPlaces<'a> {
+    rows: Option<RowOffsets<'a>>,
+    /// (offset, index of the problem).
+    offsets: Vec<(usize, usize)>,
+}
+
+impl<'a> JsonPlaces<'a> {
+    /// Problem `problem` is at `path` in `text` (the table's text, the same at every call).
+    fn add(&mut self, text: &'a str, problem: usize, path: &[Step<'_>]) {
+        let at = self
+            .rows
+            .get_or_insert_with(|| RowOffsets::new(text))
+            .offset_of(path);
+        self.offsets.push((at, problem));
+    }
+
+    /// Gives the problems their line and column, in one pass over the text.
+    fn place(mut self, out: &mut [Problem]) {
+        let Some(rows) = self.rows else { return };
+        self.offsets.sort_unstable();
+        let mut cursor = LineCursor::new(rows.text());
+        for (at, i) in self.offsets {
+            if let Some(p) = out.get_mut(i) {
+                let (l, c) = cursor.line_col(at);
+                p.line = Some(l);
+                p.column = Some(c);
+            }
+        }
+    }
 }
 
 /// A units-table error (duplicate unit, empty cell) placed in the units file.
