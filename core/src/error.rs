@@ -35,6 +35,62 @@ impl FilePos {
     }
 }
 
+/// [`FilePos::from_offset`] for many offsets into one text: asked in increasing order (as a
+/// document's problems are), each position is counted on from the one before, so placing them
+/// all is one pass over the text.
+///
+/// ```
+/// use hotline_score::{FilePos, FilePosCursor};
+/// let text = "a = 1\nb = [\n  2,\n  \"x\"]\n";
+/// let mut cursor = FilePosCursor::new(text);
+/// for offset in [0, 4, 9, 14, 18] {
+///     assert_eq!(cursor.at(offset), FilePos::from_offset(text, offset));
+/// }
+/// assert_eq!(cursor.at(14), FilePos { line: 3, column: 3 });
+/// ```
+#[derive(Debug, Clone)]
+pub struct FilePosCursor<'a> {
+    text: &'a str,
+    /// The offset asked last (a character boundary) and its position.
+    last: (usize, FilePos),
+}
+
+impl<'a> FilePosCursor<'a> {
+    /// A cursor at the start of `text`.
+    pub fn new(text: &'a str) -> Self {
+        FilePosCursor {
+            text,
+            last: (0, FilePos { line: 1, column: 1 }),
+        }
+    }
+
+    /// The position of byte `offset`, as [`FilePos::from_offset`] gives it (an offset before the
+    /// one asked last is counted from the start).
+    pub fn at(&mut self, offset: usize) -> FilePos {
+        let (from, base) = match self.last {
+            last if last.0 <= offset => last,
+            _ => (0, FilePos { line: 1, column: 1 }),
+        };
+        let rest = self.text.get(from..).unwrap_or_default();
+        let step = FilePos::from_offset(rest, offset.saturating_sub(from));
+        let pos = if step.line == 1 {
+            FilePos {
+                line: base.line,
+                column: base.column.saturating_add(step.column).saturating_sub(1),
+            }
+        } else {
+            FilePos {
+                line: base.line.saturating_add(step.line).saturating_sub(1),
+                column: step.column,
+            }
+        };
+        if self.text.is_char_boundary(offset) {
+            self.last = (offset, pos);
+        }
+        pos
+    }
+}
+
 impl fmt::Display for FilePos {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "line {}, column {}", self.line, self.column)
@@ -733,6 +789,20 @@ pub fn codes() -> impl Iterator<Item = &'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cursor_places_every_offset_as_from_offset_does_in_any_order() {
+        let text = "[{\"a\":\"签收\"},\n {\"b\":1},\n\n  {\"c\":\"反馈\"}]";
+        let offsets: Vec<usize> = (0..=text.len() + 2).collect();
+        let mut cursor = FilePosCursor::new(text);
+        for &o in offsets
+            .iter()
+            .chain(offsets.iter().rev())
+            .chain(&[7, 3, 40, 9])
+        {
+            assert_eq!(cursor.at(o), FilePos::from_offset(text, o), "offset {o}");
+        }
+    }
 
     #[test]
     fn file_pos_counts_lines_and_chars() {

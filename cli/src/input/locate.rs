@@ -6,6 +6,7 @@ use std::fmt;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 
+use hotline_score::FilePosCursor;
 use serde::Serialize;
 
 use super::encoding::Encoding;
@@ -44,47 +45,20 @@ impl fmt::Display for Problem {
     }
 }
 
-/// 1-based (line, column) of byte `offset` in `text` (columns in characters).
-pub fn line_col(text: &str, offset: usize) -> (u64, u64) {
-    let p = hotline_score::FilePos::from_offset(text, offset);
-    (u64::from(p.line), u64::from(p.column))
-}
-
-/// [`line_col`] for offsets asked in increasing order, each scanning on from the one before
-/// (a table's problems, row after row, cost one pass over its text).
-pub struct LineCursor<'a> {
-    text: &'a str,
-    /// The offset asked last and its (line, column).
-    at: (usize, u64, u64),
-}
+/// 1-based (line, column) of byte offsets in a text (columns in characters), asked in
+/// increasing order: one pass over the text ([`FilePosCursor`]).
+pub struct LineCursor<'a>(FilePosCursor<'a>);
 
 impl<'a> LineCursor<'a> {
     /// A cursor at the start of `text`.
     pub fn new(text: &'a str) -> Self {
-        LineCursor {
-            text,
-            at: (0, 1, 1),
-        }
+        LineCursor(FilePosCursor::new(text))
     }
 
-    /// 1-based (line, column) of byte `offset` (an offset before the last one asked scans from
-    /// the start).
+    /// 1-based (line, column) of byte `offset`.
     pub fn line_col(&mut self, offset: usize) -> (u64, u64) {
-        let (from, line, column) = match self.at {
-            at if at.0 <= offset => at,
-            _ => (0, 1, 1),
-        };
-        let rest = self.text.get(from..).unwrap_or_default();
-        let (l, c) = line_col(rest, offset.saturating_sub(from));
-        let here = if l == 1 {
-            (line, column.saturating_add(c).saturating_sub(1))
-        } else {
-            (line.saturating_add(l).saturating_sub(1), c)
-        };
-        if self.text.is_char_boundary(offset) {
-            self.at = (offset, here.0, here.1);
-        }
-        here
+        let p = self.0.at(offset);
+        (u64::from(p.line), u64::from(p.column))
     }
 }
 
@@ -148,20 +122,6 @@ pub fn csv_columns(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_cursor_places_every_offset_as_line_col_does_in_any_order() {
-        let text = "[{\"a\":\"签收\"},\n {\"b\":1},\n\n  {\"c\":\"反馈\"}]";
-        let offsets: Vec<usize> = (0..=text.len() + 2).collect();
-        let mut cursor = LineCursor::new(text);
-        for &o in offsets
-            .iter()
-            .chain(offsets.iter().rev())
-            .chain([7, 3, 40, 9].iter())
-        {
-            assert_eq!(cursor.line_col(o), line_col(text, o), "offset {o}");
-        }
-    }
 
     #[test]
     fn csv_columns_count_characters_and_respect_quotes() {

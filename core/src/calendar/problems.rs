@@ -3,7 +3,7 @@
 
 use super::data::{CalendarData, DayEntry, HolidayEntry, Notice, decode_error, format_problem};
 use crate::document::{self, Part, Raw, Stand, Syntax, TableRules};
-use crate::error::{Error, FilePos};
+use crate::error::{Error, FilePosCursor};
 
 impl CalendarData {
     /// Every problem of TOML calendar data, in file order, each with its line and column (codes
@@ -29,9 +29,11 @@ impl CalendarData {
 
 /// The problems of data the loader refused (`first`, what the loader said, if none is found).
 fn every_problem(text: &str, syntax: Syntax, first: Error) -> Vec<Error> {
+    // Problems come in the order of their offsets: placed in one pass.
+    let mut cursor = FilePosCursor::new(text);
     let found: Vec<Error> = document::problems(text, syntax, check_data)
         .into_iter()
-        .map(|raw| decode_error(&raw.message, Some(FilePos::from_offset(text, raw.offset))))
+        .map(|raw| decode_error(&raw.message, Some(cursor.at(raw.offset))))
         .collect();
     if found.is_empty() { vec![first] } else { found }
 }

@@ -3,7 +3,7 @@
 use super::{Policy, Rule, RuleLimits};
 use crate::config_file::{self, ConfigKind};
 use crate::document::{self, Part, Raw, Stand, Step, Syntax, TableRules};
-use crate::error::{Error, FilePos, Result};
+use crate::error::{Error, FilePos, FilePosCursor, Result};
 
 /// The largest policy file read, in bytes (1 MiB; the built-in policies are under 10 KiB).
 /// Larger text is refused before it is parsed.
@@ -133,11 +133,13 @@ fn every_problem(text: &str, syntax: Syntax, first: Error) -> Vec<Error> {
         Syntax::Toml => "toml",
         Syntax::Json => "json",
     };
+    // Problems come in the order of their offsets: placed in one pass.
+    let mut cursor = FilePosCursor::new(text);
     let found: Vec<Error> = document::problems(text, syntax, check_policy)
         .into_iter()
         .map(|raw| Error::InvalidPolicy {
             format: format.into(),
-            pos: Some(FilePos::from_offset(text, raw.offset)),
+            pos: Some(cursor.at(raw.offset)),
             reason: raw.message,
         })
         .collect();
