@@ -67,12 +67,18 @@ fn unknown_column(py: Python<'_>, layout: &Layout, column: &str) -> PyErr {
 fn check_required(py: Python<'_>, layout: &Layout, present: &[&str]) -> PyResult<()> {
     for (name, expect, required) in layout.columns {
         if *required && !present.contains(name) {
+            // A spreadsheet's `Received At` for `received_at`.
+            let like = present
+                .iter()
+                .find(|p| hotline_score::ticket::resembles(p, name))
+                .map(|p| format!("; `{p}` looks like it: rename it"))
+                .unwrap_or_default();
             return Err(column_error(
                 py,
                 "missing_column",
                 name,
                 format!(
-                    "{} table has no column `{name}` (expected {})",
+                    "{} table has no column `{name}` (expected {}){like}",
                     layout.name,
                     expect.describe()
                 ),

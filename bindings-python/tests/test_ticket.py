@@ -158,6 +158,12 @@ def test_column_errors() -> None:
     err = info.value
     assert (err.code, err.field) == ("missing_column", "type")
     assert "events table has no column `type` (expected string)" in str(err)
+    # A spreadsheet's header for a required column is named in the message.
+    spaced = {("Received At" if k == "received_at" else k): v for k, v in TICKETS.items()}
+    with pytest.raises(hs.DataError) as info:
+        hs.load_rows(pa.table(spaced), pa.table(EVENTS))
+    assert (info.value.code, info.value.field) == ("missing_column", "received_at")
+    assert "`Received At` looks like it: rename it" in str(info.value)
     with pytest.raises(hs.DataError) as info:
         hs.load_rows(pa.table(TICKETS), pa.table({**EVENTS, "satisfation": [None] * 6}))
     assert (info.value.code, info.value.field) == ("unknown_column", "satisfation")

@@ -471,6 +471,108 @@ fn lenient_mode_skips_the_ticket_of_a_json_row_of_the_wrong_shape() {
     );
 }
 
+/// A JSON events row whose ticket cannot be told (not an object; a `ticket_id` that is no id)
+/// is one problem saying so, and lenient mode leaves out that row alone: the result is that of
+/// the file without it (not a second problem for a row without a ticket).
+#[test]
+fn lenient_mode_skips_a_json_row_whose_ticket_cannot_be_told_alone() {
+    let dir = scratch("json-row-without-ticket");
+    write(&dir, "units.csv", UNITS);
+    write(
+        &dir,
+        "tickets.json",
+        r#"[{"ticket_id":"T1","kind":"help","received_at":"2026-03-02T09:00:00+08:00"}]"#,
+    );
+    let dispatched =
+        r#"{"ticket_id":"T1","at":"2026-03-02T09:20:00+08:00","type":"dispatched","unit":"u1"}"#;
+    let signed =
+        r#"{"ticket_id":"T1","at":"2026-03-02T10:25:00+08:00","type":"signed","unit":"u1"}"#;
+    write(&dir, "clean.json", &format!("[{dispatched},\n{signed}]"));
+    for (name, bad) in [
+        ("number.json", "42"),
+        (
+            "boolean-id.json",
+            r#"{"ticket_id":true,"at":"2026-03-02T09:30:00+08:00"}"#,
+        ),
+    ] {
+        write(&dir, name, &format!("[{dispatched},\n{bad},\n{signed}]"));
+        let o = score(&dir, "tickets.json", name, true);
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        let clean = score(&dir, "tickets.json", "clean.json", false);
+        let (got, want): (serde_json::Value, serde_json::Value) = (
+            serde_json::from_str(&stdout(&o)).unwrap(),
+            serde_json::from_str(&stdout(&clean)).unwrap(),
+        );
+        for key in ["scores", "summary", "trend"] {
+            assert!(
+                got[key] == want[key],
+                "{name}: {key} differs; {}",
+                stderr(&o)
+            );
+        }
+        let problems = got["problems"].as_array().unwrap();
+        assert_eq!(problems.len(), 1, "{name}: {problems:?}");
+        let message = problems[0]["message"].as_str().unwrap();
+        assert!(
+            message.ends_with("; its ticket cannot be told: this row alone is skipped"),
+            "{name}: {message}"
+        );
+        assert_eq!(problems[0]["line"], 2, "{name}");
+        // Strict mode stops at the row.
+        let o = score(&dir, "tickets.json", name, false);
+        assert_eq!(code(&o), 1, "{name}");
+        assert!(stderr(&o).contains(&format!("{name}:2:")), "{}", stderr(&o));
+    }
+}
+
+/// Whole tickets (each with its `events`) given with `--events` are a usage error that says to
+/// give the file alone, as the tickets table or as the events table (it was a type error at
+/// the first event: "invalid type: map, expected a string").
+#[test]
+fn whole_tickets_given_with_an_events_table_are_refused_saying_so() {
+    let dir = scratch("whole-with-events");
+    write(&dir, "units.csv", UNITS);
+    write(&dir, "tickets.csv", TICKETS);
+    write(
+        &dir,
+        "whole.json",
+        r#"[{"id":"T1","kind":"help","received_at":"2026-03-02T09:00:00+08:00",
+  "events":[{"at":"2026-03-02T09:20:00+08:00","type":"dispatched","unit":"u1"}]}]"#,
+    );
+    write(
+        &dir,
+        "events.csv",
+        "ticket_id,at,type,unit\nT1,2026-03-02T09:20:00+08:00,dispatched,u1\n",
+    );
+    for (tickets, events, role) in [
+        ("whole.json", "events.csv", "tickets"),
+        ("tickets.csv", "whole.json", "events"),
+    ] {
+        let o = score(&dir, tickets, events, false);
+        assert_eq!(code(&o), 2, "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains(&format!(
+                "whole.json holds whole tickets with their `events`, not {role} rows: give it alone"
+            )),
+            "{}",
+            stderr(&o)
+        );
+    }
+    let o = run_in(
+        &dir,
+        &[
+            "score",
+            "--tickets",
+            "whole.json",
+            "--units",
+            "units.csv",
+            "--as-of",
+            "2026-03-31",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+}
+
 #[test]
 fn header_names_with_spaces_around_them_read_the_same_in_every_table() {
     // Excel users leave spaces after header names; the tickets and events tables read them,
@@ -511,6 +613,34 @@ fn a_tickets_column_named_almost_like_a_fixed_one_is_refused_at_its_cell() {
         stderr(&o).contains(
             "tickets.csv:2:9: ticket \"T1\", field `Urgency`: this column looks like `urgency`"
         ) && stderr(&o).contains("[misnamed_column]"),
+        "{}",
+        stderr(&o)
+    );
+    // A required column written another way leaves it missing: the header's problem names the
+    // look-alike at its cell (CSV); a JSON row's key is the row's misnamed column, not a
+    // missing `received_at`.
+    write(
+        &dir,
+        "spaced.csv",
+        "ticket_id,kind,Received At\nT1,help,2026-03-02T09:00:00+08:00\n",
+    );
+    let o = score(&dir, "spaced.csv", "events.csv", false);
+    assert!(
+        stderr(&o).contains(
+            "spaced.csv:1:16: the header has no `received_at` column (`Received At` looks like it: rename it) [missing_column]"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    write(
+        &dir,
+        "spaced.json",
+        r#"[{"ticket_id":"T1","kind":"help","Received At":"2026-03-02T09:00:00+08:00"}]"#,
+    );
+    let o = score(&dir, "spaced.json", "events.csv", false);
+    assert!(
+        stderr(&o).contains("spaced.json:1:48: ticket \"T1\" (row 0), field `Received At`")
+            && stderr(&o).contains("[misnamed_column]"),
         "{}",
         stderr(&o)
     );

@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 
 use hotline_score::ticket::Ticket;
 use hotline_score::ticket::{
-    Assembler, EventRow, Loaded, Mode, TicketRow, check_units, load_json_parallel, rows_ids_as_text,
+    Assembler, EventRow, Loaded, Mode, TicketRow, check_units, load_json_parallel, resembles,
+    rows_ids_as_text,
 };
 use hotline_score::{Error, Unit};
 use time::UtcOffset;
@@ -23,7 +24,7 @@ use super::csv_text::{CsvText, UnclosedQuote};
 use super::encoding::{Encoding, Malformed, NOT_UTF8_HINT, TextReader};
 use super::locate::{LineCursor, Problem};
 use super::place::{Source, place, strict_failure, unit_problem};
-use super::{is_json, open_file, read_text};
+use super::{cannot_read, is_json, open_file, read_text};
 use crate::engine::threads;
 use crate::fail::{CliResult, Failure};
 use crate::progress::Progress;
@@ -96,17 +97,51 @@ fn with_hint(files: &DataFiles, failure: Failure) -> Failure {
     }
 }
 
-/// Whether JSON `text` is a table of rows (its first element names a `ticket_id` and has no
-/// `events`) rather than whole tickets; only that first element is read.
-fn holds_rows(text: &str) -> bool {
-    let Some(rest) = text.trim_start().strip_prefix('[') else {
-        return false;
-    };
-    serde_json::Deserializer::from_str(rest.trim_start())
+/// What JSON `text` holds, told from its first element only (`None`: neither, or not JSON).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum JsonHolds {
+    /// Table rows: the first names a `ticket_id` and has no `events`.
+    Rows,
+    /// Whole tickets with their events: the first has `events`.
+    WholeTickets,
+}
+
+fn json_holds(text: &str) -> Option<JsonHolds> {
+    let rest = text.trim_start().strip_prefix('[')?;
+    let first = serde_json::Deserializer::from_str(rest.trim_start())
         .into_iter::<serde_json::Map<String, serde_json::Value>>()
-        .next()
-        .and_then(Result::ok)
-        .is_some_and(|first| first.contains_key("ticket_id") && !first.contains_key("events"))
+        .next()?
+        .ok()?;
+    if first.contains_key("events") {
+        Some(JsonHolds::WholeTickets)
+    } else {
+        first.contains_key("ticket_id").then_some(JsonHolds::Rows)
+    }
+}
+
+/// A usage failure when a table file given with `--events` holds whole tickets (each with
+/// its `events`): such a file is the whole data set, given alone.
+fn refuse_whole_tickets(path: &Path, option: &str) -> CliResult<()> {
+    if !is_json(path) {
+        return Ok(());
+    }
+    // The first element is told from the file's start (a first ticket longer than that is
+    // read as rows, and refused row by row).
+    let mut start = Vec::new();
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(open_file(path)?, 1 << 20),
+        &mut start,
+    )
+    .map_err(|e| cannot_read(path, &e))?;
+    if json_holds(&String::from_utf8_lossy(&start)) != Some(JsonHolds::WholeTickets) {
+        return Ok(());
+    }
+    Err(Failure::usage(format!(
+        "{} holds whole tickets with their `events`, not {option} rows: give it alone \
+         (`score --tickets {}` without --events, or alone to `check`)",
+        path.display(),
+        path.display()
+    )))
 }
 
 /// Loads a data set. Strict mode fails on the first bad ticket; lenient mode skips bad tickets
@@ -156,7 +191,7 @@ pub fn load(
             )));
         }
         let text = read_text(&files.tickets)?;
-        if holds_rows(&text) {
+        if json_holds(&text) == Some(JsonHolds::Rows) {
             return Err(Failure::usage(format!(
                 "{} is a JSON tickets table (rows with `ticket_id`, not whole tickets with their \
                  `events`): give its events table too (`score --events FILE`, or one more file to \
@@ -181,6 +216,8 @@ pub fn load(
         });
     }
     let events_path = files.events.as_deref().unwrap_or(Path::new(""));
+    refuse_whole_tickets(&files.tickets, "tickets")?;
+    refuse_whole_tickets(events_path, "events")?;
     let local = files.local_times.then_some(offset);
     // Tickets are independent: each shard of tickets (by a hash of the id) is read and assembled
     // on its own thread, every thread reading the files and keeping its own rows.
@@ -558,13 +595,17 @@ fn read_table(
                             break;
                         }
                         Err(bad) => {
-                            assembler.skip_ticket(&bad.ticket_id);
                             // Diagnostics name rows by position: the row still counts (as an
-                            // event of the skipped ticket, or an orphan row).
-                            assembler.add_event(&EventRow {
-                                ticket_id: bad.ticket_id.clone(),
-                                ..EventRow::default()
-                            });
+                            // event of the skipped ticket, an orphan row, or a row alone).
+                            if bad.ticket_id.is_empty() {
+                                assembler.add_unreadable_event();
+                            } else {
+                                assembler.skip_ticket(&bad.ticket_id);
+                                assembler.add_event(&EventRow {
+                                    ticket_id: bad.ticket_id.clone(),
+                                    ..EventRow::default()
+                                });
+                            }
                             problems.push(bad.problem(&name, &mut cursor, true));
                         }
                     }
@@ -698,8 +739,12 @@ impl BadJsonRow {
         if let Some(hint) = unknown {
             message.push_str(&hint);
         }
-        if skipped && !self.ticket_id.is_empty() {
-            message = format!("{message}; ticket {} is skipped", self.ticket_id);
+        if skipped {
+            if self.ticket_id.is_empty() {
+                message.push_str("; its ticket cannot be told: this row alone is skipped");
+            } else {
+                message = format!("{message}; ticket {} is skipped", self.ticket_id);
+            }
         }
         Problem {
             file: file.to_owned(),
@@ -924,12 +969,20 @@ fn check_header(
     }
     for r in *required {
         if !header.iter().any(|h| h == r) {
+            // A spreadsheet's `Received At` for `received_at`: named, and placed at its cell.
+            let like = header.iter().position(|h| resembles(h, r));
+            let message = match like.and_then(|i| header.get(i)) {
+                Some(h) => {
+                    format!("the header has no `{r}` column (`{h}` looks like it: rename it)")
+                }
+                None => format!("the header has no `{r}` column"),
+            };
             out.push(Problem {
                 file: file.to_owned(),
                 line: Some(1),
-                column: None,
+                column: like.and_then(|i| super::locate::csv_field_column(&line, i)),
                 code: "missing_column".into(),
-                message: format!("the header has no `{r}` column"),
+                message,
                 ..Default::default()
             });
         }

@@ -65,7 +65,7 @@ fn read_row<'a>(
     attributes: impl Iterator<Item = (&'a str, &'a str)> + Clone,
     local: Option<UtcOffset>,
 ) -> Result<Header, Violation> {
-    let head = read_ticket_head(cells, "ticket_id", local)?;
+    // First: a misnamed `Received At` also leaves `received_at` missing, which it explains.
     if let Some((name, column)) = attributes
         .clone()
         .find_map(|(name, _)| TicketRow::resembled(name).map(|c| (name, c)))
@@ -75,6 +75,7 @@ fn read_row<'a>(
             TicketErrorKind::MisnamedColumn { column },
         ));
     }
+    let head = read_ticket_head(cells, "ticket_id", local)?;
     let channel = cells.channel.unwrap_or_default();
     Ok(batch.header_of(cells.id.to_owned(), head, channel, attributes))
 }
@@ -340,6 +341,13 @@ impl Assembler {
         {
             *entry = Entry::Skipped;
         }
+    }
+
+    /// Counts the next events-table row as one the reader could not read, nor tell the ticket
+    /// of (a JSON row that is not an object, or whose `ticket_id` is not an id), and reports
+    /// itself: it makes no event and no diagnostic; the rows after it keep their numbers.
+    pub fn add_unreadable_event(&mut self) {
+        self.event_rows = self.event_rows.saturating_add(1);
     }
 
     /// Adds the next events-table row (read, not kept: a caller may reuse one row buffer).

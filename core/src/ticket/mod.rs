@@ -44,7 +44,7 @@ pub use load::{Diagnostic, Loaded, LoadedBatch, Mode, load_tickets};
 pub use model::{Event, Ticket};
 pub use problem::TicketErrorKind;
 pub(crate) use problem::location;
-pub use rows::{EventRow, TicketRow};
+pub use rows::{EventRow, TicketRow, resembles};
 pub use set::{TicketSet, TicketsJson, TicketsRef};
 pub use units::{KnownUnits, check_units};
 pub(crate) use validate::SeenIds;

@@ -183,17 +183,7 @@ impl TicketRow {
     /// `RECEIVED-AT`): the same after trimming, lower-casing and `-`/space to `_`. Called for
     /// every attribute of every tickets-table row, so it compares in place (no allocation).
     pub(crate) fn resembled(name: &str) -> Option<&'static str> {
-        let t = name.trim().as_bytes();
-        let same = |column: &str| {
-            column.len() == t.len()
-                && t.iter().zip(column.bytes()).all(|(a, c)| match a {
-                    b'-' | b' ' => c == b'_',
-                    a => a.to_ascii_lowercase() == c,
-                })
-        };
-        TicketRow::COLUMNS
-            .into_iter()
-            .find(|c| *c != name && same(c))
+        TicketRow::COLUMNS.into_iter().find(|c| resembles(name, c))
     }
 
     /// Builds a row from (column, cell) pairs, e.g. a CSV header and record: fixed columns by
@@ -421,6 +411,27 @@ fn scalar<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
 
 fn opt_scalar<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     OptScalar::deserialize(d).map(|c| c.0)
+}
+
+/// Whether header name `name` is the column `column` (a snake_case name of the tables) written
+/// another way, as a spreadsheet's header often has it: not `column` itself, but the same after
+/// trimming, lower-casing and `-`/space to `_` (`Received At`, ` urgency`, `RECEIVED-AT`).
+/// Compares in place (no allocation).
+///
+/// ```
+/// use hotline_score::ticket::resembles;
+/// assert!(resembles("Received At", "received_at"));
+/// assert!(!resembles("received_at", "received_at"));
+/// assert!(!resembles("收到时间", "received_at"));
+/// ```
+pub fn resembles(name: &str, column: &str) -> bool {
+    let t = name.trim().as_bytes();
+    name != column
+        && column.len() == t.len()
+        && t.iter().zip(column.bytes()).all(|(a, c)| match a {
+            b'-' | b' ' => c == b'_',
+            a => a.to_ascii_lowercase() == c,
+        })
 }
 
 #[cfg(test)]
