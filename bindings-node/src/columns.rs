@@ -833,10 +833,11 @@ fn narrow(codes: Vec<u32>, n: usize) -> Codes {
     }
 }
 
-/// An instant cell of the batch's rows (always epoch milliseconds) as a `Float64Array` value.
+/// An instant cell of the batch's rows (always typed instants) as a `Float64Array` value.
 #[allow(clippy::cast_precision_loss)]
 fn millis(cell: InstantCell<'_>) -> f64 {
     match cell {
+        InstantCell::At(t) => t.millis() as f64,
         InstantCell::Millis(ms) => ms as f64,
         InstantCell::Text(_) => f64::NAN,
     }

@@ -267,9 +267,11 @@ fn py_cell(
         };
         // An instant that cannot be read (naive, a date) goes to the core as its ISO text,
         // which names the ticket, event and field — and lenient loading skips that ticket — as
-        // for the same text in a string cell.
+        // for the same text in a string cell. One that can goes as RFC 3339 text, not epoch
+        // milliseconds: a typed instant is taken whatever its date (the check before 1973 is
+        // for numbers).
         return match read {
-            Ok(t) => Ok(Some(t.millis().to_string())),
+            Ok(t) => Ok(Some(t.to_string())),
             Err(_) => Ok(Some(value.call_method0("isoformat")?.extract()?)),
         };
     } else if let Ok(f) = value.cast::<PyFloat>()

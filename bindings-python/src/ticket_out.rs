@@ -30,9 +30,10 @@ fn flag(b: &mut BooleanBuilder, cell: Option<&str>) {
     b.append_option(cell.map(|v| v == "true"));
 }
 
-/// The batch's rows always carry instants as epoch milliseconds.
+/// The batch's rows always carry typed instants.
 fn millis(cell: InstantCell<'_>) -> Option<i64> {
     match cell {
+        InstantCell::At(t) => Some(t.millis()),
         InstantCell::Millis(ms) => Some(ms),
         InstantCell::Text(_) => None,
     }

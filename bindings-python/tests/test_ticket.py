@@ -351,3 +351,26 @@ def test_text_past_two_gib_comes_out_in_string_batches() -> None:
     assert prefixes == [texts[i % 8][:4] for i in range(n)]
     lengths = [x for c in chunks for x in pc.binary_length(c).to_pylist()]
     assert lengths == [len(texts[i % 8].encode()) for i in range(n)]
+
+
+def test_typed_timestamps_before_1973_are_read_as_they_are() -> None:
+    # The check before 1973 is for numbers (epoch seconds or an Excel day number given as
+    # milliseconds); a timestamp column or an aware datetime says what it is, whatever its date.
+    when = dt.datetime(1972, 6, 1, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    row = {"ticket_id": "T1", "kind": "help"}
+    no_events: list[dict[str, Any]] = []
+    typed = [
+        [{**row, "received_at": when}],
+        pa.table({**{k: [v] for k, v in row.items()}, "received_at": pa.array([when], pa.timestamp("ms", "+08:00"))}),
+        pd.DataFrame({**{k: [v] for k, v in row.items()}, "received_at": [pd.Timestamp(when)]}),
+        pl.DataFrame({**{k: [v] for k, v in row.items()}, "received_at": [when]}),
+    ]
+    text = [{**row, "received_at": "1972-06-01T00:00:00+08:00"}]
+    want = hs.load_rows(text, no_events, UNITS).to_json()
+    for tickets in typed:
+        assert hs.load_rows(tickets, no_events, UNITS).to_json() == want, type(tickets)
+    # The same instant as a number of milliseconds is refused, naming the reason.
+    with pytest.raises(hs.HotlineScoreError) as info:
+        hs.load_rows([{**row, "received_at": int(when.timestamp() * 1000)}], no_events, UNITS)
+    assert (info.value.code, info.value.field) == ("malformed_timestamp", "received_at")
+    assert "before 1973" in str(info.value)

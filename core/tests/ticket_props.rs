@@ -360,8 +360,8 @@ fn assert_exports_are_the_tickets(batch: &TicketBatch) {
     }
     assert_eq!(serde_json::to_string(&batch.json(n..n + 5)).unwrap(), "[]");
     let millis = |c: InstantCell<'_>| match c {
-        InstantCell::Millis(ms) => ms.to_string(),
-        InstantCell::Text(t) => panic!("an instant as text: {t}"),
+        InstantCell::At(t) => t.millis().to_string(),
+        other => panic!("an instant not typed: {other:?}"),
     };
     let owned = |c: Option<&str>| c.map(str::to_owned);
     let mut ticket_rows = Vec::new();

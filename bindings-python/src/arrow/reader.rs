@@ -23,8 +23,10 @@ pub enum CellReader<'a> {
     Bool(&'a BooleanArray),
     /// Millisecond timestamps, read in place (the usual `at` column).
     Millis(&'a PrimitiveArray<TimestampMillisecondType>),
-    /// Integers and other timestamps (as epoch ms), written as decimal text.
+    /// Integers (epoch milliseconds where an instant is read), written as decimal text.
     Ints(Vec<Option<i64>>),
+    /// Timestamps of another unit or without a zone (localized), as epoch milliseconds.
+    Stamps(Vec<Option<i64>>),
     /// `uint64`, read in place: values above `i64::MAX` are written in decimal all the same
     /// (an id keeps every digit; an instant that large is the core's error, naming the ticket).
     U64(&'a PrimitiveArray<UInt64Type>),
@@ -75,7 +77,7 @@ impl<'a> CellReader<'a> {
             }
             DataType::Timestamp(unit, tz) if expect.is_instant() => match (unit, tz) {
                 (TimeUnit::Millisecond, Some(_)) => CellReader::Millis(arr.as_primitive()),
-                _ => CellReader::Ints(cells::instants_of_timestamps(
+                _ => CellReader::Stamps(cells::instants_of_timestamps(
                     arr,
                     *unit,
                     tz.is_some(),
@@ -94,7 +96,7 @@ impl<'a> CellReader<'a> {
     fn int(&self, i: usize) -> Option<i64> {
         match self {
             CellReader::Millis(a) => (i < a.len() && a.is_valid(i)).then(|| a.value(i)),
-            CellReader::Ints(v) => v.get(i).copied().flatten(),
+            CellReader::Ints(v) | CellReader::Stamps(v) => v.get(i).copied().flatten(),
             _ => None,
         }
     }
@@ -116,7 +118,7 @@ impl<'a> CellReader<'a> {
             CellReader::Bool(a) => a
                 .is_valid(i)
                 .then(|| if a.value(i) { "true" } else { "false" }),
-            CellReader::Millis(_) | CellReader::Ints(_) => {
+            CellReader::Millis(_) | CellReader::Ints(_) | CellReader::Stamps(_) => {
                 let x = self.int(i)?;
                 write_int(scratch, x);
                 Some(scratch.as_str())
@@ -133,11 +135,15 @@ impl<'a> CellReader<'a> {
         text.filter(|t| !t.is_empty())
     }
 
-    /// The cell of row `i` as an instant: integers and timestamps as epoch milliseconds, text
-    /// as text (absent: empty text).
+    /// The cell of row `i` as an instant: timestamps typed, integers as epoch milliseconds,
+    /// text as text (absent: empty text).
     pub fn instant<'s>(&'s self, i: usize, scratch: &'s mut String) -> InstantCell<'s> {
         match self {
-            CellReader::Millis(_) | CellReader::Ints(_) => match self.int(i) {
+            CellReader::Millis(_) | CellReader::Stamps(_) => match self.int(i) {
+                Some(ms) => InstantCell::At(hotline_score::Instant::from_millis(ms)),
+                None => InstantCell::Text(""),
+            },
+            CellReader::Ints(_) => match self.int(i) {
                 Some(ms) => InstantCell::Millis(ms),
                 None => InstantCell::Text(""),
             },

@@ -10,14 +10,19 @@ use crate::clocks::Body;
 use crate::ticket::EventRow;
 use crate::ticket::cells::{EventCells, EventParts, TicketCells, present};
 
-/// An `at` cell: text (RFC 3339 with offset, or integer epoch milliseconds), or epoch
-/// milliseconds already read (a timestamp or integer column).
+/// An `at` cell: text (RFC 3339 with offset, or integer epoch milliseconds), epoch milliseconds
+/// already read as a number (an integer column), or an instant already typed (a timestamp
+/// column).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InstantCell<'a> {
     /// Text, parsed as [`EventRow::at`] is; empty means absent.
     Text(&'a str),
-    /// Epoch milliseconds.
+    /// Epoch milliseconds given as a number: refused before 1973, where such a number is
+    /// almost always epoch seconds or an Excel day number.
     Millis(i64),
+    /// An instant of a typed timestamp (an Arrow timestamp column, a `datetime`, a batch's
+    /// own): taken as it is, whatever its date.
+    At(crate::Instant),
 }
 
 impl Default for InstantCell<'_> {
@@ -83,7 +88,7 @@ impl<'a> EventRowRef<'a> {
         let flag = |b: bool| Some(if b { "true" } else { "false" });
         let mut row = EventRowRef {
             ticket_id,
-            at: InstantCell::Millis(parts.at.millis()),
+            at: InstantCell::At(parts.at),
             event_type: parts.body.event_type().name(),
             unit: parts.unit,
             reason: parts.reason,

@@ -120,6 +120,7 @@ fn read_instant(
 ) -> Result<Instant, TicketErrorKind> {
     match cell {
         InstantCell::Millis(ms) => epoch_millis(ms, || ms.to_string()),
+        InstantCell::At(t) => Ok(t),
         InstantCell::Text(t) if trimmed(t).is_empty() => Err(TicketErrorKind::MissingField),
         InstantCell::Text(t) => parse_instant(t, local),
     }
@@ -439,6 +440,11 @@ mod tests {
             read_instant(InstantCell::Millis(EARLIEST_EPOCH_MILLIS), None),
             Ok(Instant::from_millis(EARLIEST_EPOCH_MILLIS))
         );
+        // A typed timestamp is no number that could be seconds: taken whatever its date.
+        for ms in [0, 76_176_000_000, -2_208_988_800_000] {
+            let t = Instant::from_millis(ms);
+            assert_eq!(read_instant(InstantCell::At(t), None), Ok(t));
+        }
         // Whole epoch milliseconds written with a decimal point (pandas' float64 column in a
         // CSV; a data audit: "a character literal was not valid") are the integer; a fraction
         // of a millisecond, and seconds so written, are refused with a reason.

@@ -7,7 +7,9 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
-use crate::ticket::cells::{TicketCells, event_from_cells, read_ticket_head};
+use crate::ticket::cells::{
+    EARLIEST_EPOCH_MILLIS, TicketCells, event_from_cells, read_ticket_head,
+};
 use crate::ticket::load::{Sink, check_ticket, known_units};
 use crate::ticket::problem::Violation;
 use crate::ticket::{EventRow, InstantCell, Loaded, Mode, Ticket, TicketErrorKind, load_tickets};
@@ -39,9 +41,12 @@ use crate::unit::Unit;
 /// ```
 pub fn load_json(text: &str, units: Option<&[Unit]>, mode: Mode) -> Result<Loaded> {
     // Fast path: a well-formed file reads straight into typed tickets. The typed serde accepts
-    // a subset of what the walk below accepts and reads it identically, so only the error
-    // reporting differs; any failure falls back to reading ticket by ticket.
-    if let Ok(tickets) = serde_json::from_str::<Vec<Ticket>>(text) {
+    // a subset of what the walk below accepts and reads it identically (where it might not,
+    // `typed_as_walked` says so), so only the error reporting differs; any failure falls back
+    // to reading ticket by ticket.
+    if let Ok(tickets) = serde_json::from_str::<Vec<Ticket>>(text)
+        && tickets.iter().all(typed_as_walked)
+    {
         return load_tickets(tickets, units, mode);
     }
     let values: Vec<Value> = serde_json::from_str(text).map_err(|e| Error::InvalidTicketJson {
@@ -50,6 +55,18 @@ pub fn load_json(text: &str, units: Option<&[Unit]>, mode: Mode) -> Result<Loade
         column: u32::try_from(e.column()).unwrap_or(u32::MAX),
     })?;
     load_values(values, units, mode)
+}
+
+/// Whether a ticket read by the typed serde is what the walk ([`load_values`]) reads from the
+/// same JSON. Not when it holds an empty attribute value (the walk leaves it out, as an empty
+/// cell) or an instant before 1973 (the walk refuses such an epoch-milliseconds number:
+/// seconds or an Excel day number; the typed serde cannot tell a number from text there):
+/// such tickets take the walk, so that a ticket reads the same whatever else the file holds.
+pub(crate) fn typed_as_walked(ticket: &Ticket) -> bool {
+    let early = |t: crate::Instant| t.millis() < EARLIEST_EPOCH_MILLIS;
+    !early(ticket.received_at)
+        && !ticket.events.iter().any(|e| early(e.at))
+        && !ticket.attributes.values().any(String::is_empty)
 }
 
 /// Reads and checks tickets one JSON value at a time (the precise-error path).
@@ -294,6 +311,32 @@ mod tests {
         assert_eq!(keys, ["c"]);
         let values: Vec<Value> = serde_json::from_str(text).unwrap();
         assert_eq!(load_values(values, None, Mode::Strict).unwrap(), fast);
+    }
+
+    /// A ticket reads the same alone (the typed fast path) and next to a bad ticket (the walk):
+    /// an empty attribute is absent, epoch seconds are refused (an audit of the Node binding).
+    #[test]
+    fn a_ticket_reads_the_same_whatever_else_the_file_holds() {
+        let bad = r#"{"id":"T2","kind":"hlp","received_at":"2026-03-02T09:00:00+08:00"}"#;
+        for ticket in [
+            r#"{"id":"T1","kind":"help","received_at":"2026-03-02T09:00:00+08:00","attributes":{"a":"","c":"x"}}"#,
+            r#"{"id":"T1","kind":"help","received_at":1772413200}"#,
+            r#"{"id":"T1","kind":"help","received_at":"2026-03-02T09:00:00+08:00","events":[{"at":1772413500,"type":"dispatched","unit":"u1"}]}"#,
+            r#"{"id":"T1","kind":"help","received_at":"1972-06-01T00:00:00+08:00"}"#,
+        ] {
+            let alone = load_json(&format!("[{ticket}]"), None, Mode::Lenient).unwrap();
+            let with_bad = load_json(&format!("[{ticket},{bad}]"), None, Mode::Lenient).unwrap();
+            assert_eq!(alone.tickets, with_bad.tickets, "{ticket}");
+            assert_eq!(
+                alone.diagnostics,
+                with_bad.diagnostics[..alone.diagnostics.len()],
+                "{ticket}"
+            );
+            let parts =
+                crate::ticket::load_json_parallel(&format!("[{ticket}]"), None, Mode::Lenient, 2)
+                    .unwrap();
+            assert_eq!(parts, alone, "{ticket}");
+        }
     }
 
     #[test]

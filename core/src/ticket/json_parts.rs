@@ -6,6 +6,7 @@
 
 use crate::error::Result;
 use crate::parts::on_threads;
+use crate::ticket::json::typed_as_walked;
 use crate::ticket::load::{CheckedTickets, check_ticket, keep_unique, known_units};
 use crate::ticket::{KnownUnits, Loaded, Mode, Ticket, load_json};
 use crate::unit::Unit;
@@ -129,7 +130,7 @@ impl<'a> Source<'a> {
         }
         loop {
             let mut element = serde_json::Deserializer::from_str(rest).into_iter::<Ticket>();
-            tickets.push(element.next()?.ok()?);
+            tickets.push(element.next()?.ok().filter(typed_as_walked)?);
             rest = rest
                 .get(element.byte_offset()..)?
                 .trim_start_matches(json_whitespace);

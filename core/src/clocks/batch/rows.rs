@@ -55,7 +55,7 @@ impl TicketBatch {
                 kind: m.kind.name(),
                 urgency: Some(m.urgency.name()),
                 channel: channel.filter(|c| !c.is_empty()),
-                received_at: InstantCell::Millis(m.received_at.millis()),
+                received_at: InstantCell::At(m.received_at),
                 attributes: sets.get(m.attributes as usize).map_or(&[], Vec::as_slice),
             });
         }
