@@ -215,3 +215,54 @@ impl ToNapiValue for Text {
         unsafe { String::to_napi_value(env, val.0.unwrap_or_default()) }
     }
 }
+
+/// An instance of the `#[napi]` class `T` given as an argument or an option, checked to be one
+/// (`instanceof`) before it is read. napi-rs reads any object it wrapped as the class asked for,
+/// so another class's instance in its place (`city` for `city.tickets`, a `Scheme` for a
+/// `Policy`) was read as this one: a crash of the process, or wrong results. Any other value
+/// is N-API's `InvalidArg`, as for a plain object.
+pub struct Instance<'a, T: 'static>(&'a T);
+
+impl<T> FromNapiValue for Instance<'_, T>
+where
+    T: FromNapiRef + 'static,
+    &'static T: ValidateNapiValue,
+{
+    unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> Result<Self> {
+        // SAFETY: `env` and `value` come from napi for this call; `validate` checks the value
+        // is an instance of `T`'s constructor (`instanceof`) before it is unwrapped as a `T`.
+        unsafe { <&'static T as ValidateNapiValue>::validate(env, value) }?;
+        Ok(Instance(unsafe { T::from_napi_ref(env, value) }?))
+    }
+}
+
+impl<T: 'static> TypeName for Instance<'_, T>
+where
+    &'static T: TypeName,
+{
+    fn type_name() -> &'static str {
+        <&'static T as TypeName>::type_name()
+    }
+
+    fn value_type() -> ValueType {
+        ValueType::Object
+    }
+}
+
+impl<T: 'static> ValidateNapiValue for Instance<'_, T>
+where
+    &'static T: ValidateNapiValue,
+{
+    unsafe fn validate(env: sys::napi_env, value: sys::napi_value) -> Result<sys::napi_value> {
+        // SAFETY: as in `from_napi_value`.
+        unsafe { <&'static T as ValidateNapiValue>::validate(env, value) }
+    }
+}
+
+impl<T> std::ops::Deref for Instance<'_, T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        self.0
+    }
+}

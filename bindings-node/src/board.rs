@@ -14,7 +14,7 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde_json::Value;
 
-use crate::args::{Keys, Opts, Text};
+use crate::args::{Instance, Keys, Opts, Text};
 use crate::calendar::Calendar;
 use crate::decimal;
 use crate::errors::{Failure, Fallible, bad_arg, enter, failure_object, named};
@@ -33,11 +33,14 @@ pub struct BoardOptions<'a> {
     /// The units table.
     pub units: Vec<Unit>,
     /// The scoring scheme.
-    pub scheme: ClassInstance<'a, Scheme>,
+    #[napi(ts_type = "Scheme")]
+    pub scheme: Instance<'a, Scheme>,
     /// The working-time calendar (default: `Calendar.prc()`).
-    pub calendar: Option<ClassInstance<'a, Calendar>>,
+    #[napi(ts_type = "Calendar")]
+    pub calendar: Option<Instance<'a, Calendar>>,
     /// The time-limit policy (default: `Policy.builtin('henan')`).
-    pub policy: Option<ClassInstance<'a, Policy>>,
+    #[napi(ts_type = "Policy")]
+    pub policy: Option<Instance<'a, Policy>>,
     /// `due_date` (default) or `due_or_closed` (on-time closures count at once).
     #[napi(ts_type = "'due_date' | 'due_or_closed'")]
     pub due_anchor: Option<String>,
@@ -499,7 +502,10 @@ impl Board {
     /// off the JavaScript thread: the numbers of accepted and duplicate items, and every
     /// rejection as an `Error` with `code` (each rejected item changed nothing; loading goes on).
     #[napi(catch_unwind, ts_return_type = "Promise<IngestCounts>")]
-    pub fn ingest_tickets(&self, tickets: &Tickets) -> AsyncTask<Work<BulkLoaded>> {
+    pub fn ingest_tickets(
+        &self,
+        #[napi(ts_arg_type = "Tickets")] tickets: Instance<'_, Tickets>,
+    ) -> AsyncTask<Work<BulkLoaded>> {
         let (board, external, ts) = (
             self.inner.clone(),
             self.external.clone(),
@@ -517,7 +523,11 @@ impl Board {
 
     /// `ingestTickets` on the JavaScript thread.
     #[napi(catch_unwind, ts_return_type = "IngestCounts")]
-    pub fn ingest_tickets_sync<'e>(&self, env: &'e Env, tickets: &Tickets) -> Result<Unknown<'e>> {
+    pub fn ingest_tickets_sync<'e>(
+        &self,
+        env: &'e Env,
+        #[napi(ts_arg_type = "Tickets")] tickets: Instance<'_, Tickets>,
+    ) -> Result<Unknown<'e>> {
         let mut board = self.lock();
         let loaded = board.ingest_tickets(tickets.set.tickets());
         self.account(env, &board);

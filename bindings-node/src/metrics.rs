@@ -16,7 +16,7 @@ use napi_derive::napi;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
-use crate::args::{Keys, Opts, Text};
+use crate::args::{Instance, Keys, Opts, Text};
 use crate::calendar::Calendar;
 use crate::decimal;
 use crate::errors::{Fallible, MAX_SAFE_INTEGER, bad_arg, enter, named, safe_whole};
@@ -190,14 +190,16 @@ impl Evaluator {
     pub fn new(
         env: Env,
         units: Vec<Unit>,
-        calendar: Option<&Calendar>,
-        policy: Option<&Policy>,
+        #[napi(ts_arg_type = "Calendar | undefined | null")] calendar: Option<
+            Instance<'_, Calendar>,
+        >,
+        #[napi(ts_arg_type = "Policy | undefined | null")] policy: Option<Instance<'_, Policy>>,
     ) -> Result<Self> {
         enter(&env, || {
             Self::build(
                 &units,
-                calendar.map(|c| &c.inner),
-                policy.map(|p| &*p.inner),
+                calendar.as_deref().map(|c| &c.inner),
+                policy.as_deref().map(|p| &*p.inner),
             )
         })
     }
@@ -220,7 +222,7 @@ impl Evaluator {
     #[napi(catch_unwind, ts_return_type = "Promise<Array<Assignment>>")]
     pub fn evaluate(
         &self,
-        tickets: &Tickets,
+        #[napi(ts_arg_type = "Tickets")] tickets: Instance<'_, Tickets>,
         #[napi(ts_arg_type = "Date | string | number")] as_of: When,
     ) -> AsyncTask<Work<Vec<Assignment>>> {
         let (ev, ts) = (self.inner.clone(), tickets.set.clone());
@@ -236,7 +238,7 @@ impl Evaluator {
     pub fn evaluate_sync<'e>(
         &self,
         env: &'e Env,
-        tickets: &Tickets,
+        #[napi(ts_arg_type = "Tickets")] tickets: Instance<'_, Tickets>,
         #[napi(ts_arg_type = "Date | string | number")] as_of: When,
     ) -> Result<Unknown<'e>> {
         let out = enter(env, || {
@@ -250,7 +252,7 @@ impl Evaluator {
     #[napi(catch_unwind, ts_return_type = "Promise<Partial>")]
     pub fn partial(
         &self,
-        tickets: &Tickets,
+        #[napi(ts_arg_type = "Tickets")] tickets: Instance<'_, Tickets>,
         #[napi(ts_arg_type = "ScopeOptions")] scope: Opts<ScopeOptions>,
     ) -> AsyncTask<Work<CorePartial>> {
         let (ev, set) = (self.inner.clone(), tickets.set.clone());
@@ -267,7 +269,7 @@ impl Evaluator {
     pub fn partial_sync(
         &self,
         env: Env,
-        tickets: &Tickets,
+        #[napi(ts_arg_type = "Tickets")] tickets: Instance<'_, Tickets>,
         #[napi(ts_arg_type = "ScopeOptions")] scope: Opts<ScopeOptions>,
     ) -> Result<Partial> {
         enter(&env, || {
@@ -283,7 +285,7 @@ impl Evaluator {
     #[napi(catch_unwind, ts_return_type = "Promise<Array<Contribution>>")]
     pub fn contributions(
         &self,
-        tickets: &Tickets,
+        #[napi(ts_arg_type = "Tickets")] tickets: Instance<'_, Tickets>,
         #[napi(ts_arg_type = "string")] unit: Text,
         #[napi(ts_arg_type = "ScopeOptions")] scope: Opts<ScopeOptions>,
     ) -> AsyncTask<Work<Vec<hotline_score::metrics::Contribution>>> {
@@ -305,7 +307,7 @@ impl Evaluator {
     pub fn contributions_sync<'e>(
         &self,
         env: &'e Env,
-        tickets: &Tickets,
+        #[napi(ts_arg_type = "Tickets")] tickets: Instance<'_, Tickets>,
         #[napi(ts_arg_type = "string")] unit: Text,
         #[napi(ts_arg_type = "ScopeOptions")] scope: Opts<ScopeOptions>,
     ) -> Result<Unknown<'e>> {
@@ -326,7 +328,7 @@ impl Evaluator {
     #[napi(catch_unwind, ts_return_type = "Promise<Array<OpenAssignment>>")]
     pub fn open_assignments(
         &self,
-        tickets: &Tickets,
+        #[napi(ts_arg_type = "Tickets")] tickets: Instance<'_, Tickets>,
         #[napi(ts_arg_type = "Date | string | number")] as_of: When,
     ) -> AsyncTask<Work<Vec<hotline_score::metrics::OpenAssignment>>> {
         let (ev, ts) = (self.inner.clone(), tickets.set.clone());
@@ -342,7 +344,7 @@ impl Evaluator {
     pub fn open_assignments_sync<'e>(
         &self,
         env: &'e Env,
-        tickets: &Tickets,
+        #[napi(ts_arg_type = "Tickets")] tickets: Instance<'_, Tickets>,
         #[napi(ts_arg_type = "Date | string | number")] as_of: When,
     ) -> Result<Unknown<'e>> {
         let out = enter(env, || {
@@ -505,7 +507,7 @@ impl Partial {
 
     /// A new partial state: this one plus `other` (exact, commutative, associative).
     #[napi(catch_unwind)]
-    pub fn merge(&self, other: &Partial) -> Partial {
+    pub fn merge(&self, #[napi(ts_arg_type = "Partial")] other: Instance<'_, Partial>) -> Partial {
         let mut inner = self.inner.clone();
         inner.merge(other.inner.clone());
         Partial { inner }

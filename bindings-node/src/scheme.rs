@@ -10,7 +10,7 @@ use hotline_score::{Period, Unit as CoreUnit};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-use crate::args::{Keys, Opts};
+use crate::args::{Instance, Keys, Opts};
 use crate::calendar::Calendar;
 use crate::errors::{Fallible, bad_arg, enter, named};
 use crate::instant::When;
@@ -311,8 +311,8 @@ impl Scheme {
     pub fn explain_tickets(
         &self,
         env: Env,
-        evaluator: &Evaluator,
-        tickets: &Tickets,
+        #[napi(ts_arg_type = "Evaluator")] evaluator: Instance<'_, Evaluator>,
+        #[napi(ts_arg_type = "Tickets")] tickets: Instance<'_, Tickets>,
         #[napi(ts_arg_type = "Scores | string")] scores: Unknown<'_>,
         #[napi(ts_arg_type = "ScopeOptions")] scope: Opts<ScopeOptions>,
         #[napi(ts_arg_type = "Array<string>")] units: Option<Unknown<'_>>,
@@ -340,8 +340,8 @@ impl Scheme {
     pub fn explain_tickets_sync<'e>(
         &self,
         env: &'e Env,
-        evaluator: &Evaluator,
-        tickets: &Tickets,
+        #[napi(ts_arg_type = "Evaluator")] evaluator: Instance<'_, Evaluator>,
+        #[napi(ts_arg_type = "Tickets")] tickets: Instance<'_, Tickets>,
         #[napi(ts_arg_type = "Scores | string")] scores: Unknown<'_>,
         #[napi(ts_arg_type = "ScopeOptions")] scope: Opts<ScopeOptions>,
         #[napi(ts_arg_type = "Array<string>")] units: Option<Unknown<'_>>,
@@ -366,8 +366,8 @@ impl Scheme {
     #[napi(catch_unwind, ts_return_type = "Promise<Array<UnitWarning>>")]
     pub fn period_warnings(
         &self,
-        evaluator: &Evaluator,
-        tickets: &Tickets,
+        #[napi(ts_arg_type = "Evaluator")] evaluator: Instance<'_, Evaluator>,
+        #[napi(ts_arg_type = "Tickets")] tickets: Instance<'_, Tickets>,
         #[napi(ts_arg_type = "AsOfOptions")] options: Opts<AsOfOptions>,
     ) -> AsyncTask<Work<Vec<UnitWarning>>> {
         let prepared = options.get().and_then(|options| {
@@ -395,15 +395,15 @@ impl Scheme {
     pub fn period_warnings_sync<'e>(
         &self,
         env: &'e Env,
-        evaluator: &Evaluator,
-        tickets: &Tickets,
+        #[napi(ts_arg_type = "Evaluator")] evaluator: Instance<'_, Evaluator>,
+        #[napi(ts_arg_type = "Tickets")] tickets: Instance<'_, Tickets>,
         #[napi(ts_arg_type = "AsOfOptions")] options: Opts<AsOfOptions>,
     ) -> Result<Unknown<'e>> {
         let out = enter(env, || {
             let options = options.get()?;
             let as_of = options.as_of.get()?;
             let period = period_or(&self.inner, options.period.as_ref(), as_of)?;
-            warnings(&self.inner, evaluator, &tickets.set, &period, as_of)
+            warnings(&self.inner, &evaluator, &tickets.set, &period, as_of)
         })?;
         json::plain(env, &out)
     }
@@ -438,9 +438,11 @@ pub struct ScoreOptions<'a> {
     #[napi(ts_type = "PeriodInput")]
     pub period: Option<PeriodArg>,
     /// The working-time calendar (default: `Calendar.prc()`).
-    pub calendar: Option<ClassInstance<'a, Calendar>>,
+    #[napi(ts_type = "Calendar")]
+    pub calendar: Option<Instance<'a, Calendar>>,
     /// The time-limit policy (default: `Policy.builtin('henan')`).
-    pub policy: Option<ClassInstance<'a, Policy>>,
+    #[napi(ts_type = "Policy")]
+    pub policy: Option<Instance<'a, Policy>>,
     /// `due_date` (default) or `due_or_closed`.
     #[napi(ts_type = "'due_date' | 'due_or_closed'")]
     pub due_anchor: Option<String>,
@@ -531,22 +533,22 @@ impl Pipeline {
 /// counters per unit, score, rank and grade — off the JavaScript thread.
 #[napi(catch_unwind, ts_return_type = "Promise<Scores>")]
 pub fn score(
-    tickets: &Tickets,
-    scheme: &Scheme,
+    #[napi(ts_arg_type = "Tickets")] tickets: Instance<'_, Tickets>,
+    #[napi(ts_arg_type = "Scheme")] scheme: Instance<'_, Scheme>,
     #[napi(ts_arg_type = "ScoreOptions")] options: Opts<ScoreOptions<'_>>,
 ) -> AsyncTask<Work<Scores>> {
-    Pipeline::spawn(tickets, scheme, &options, plain_js)
+    Pipeline::spawn(&tickets, &scheme, &options, plain_js)
 }
 
 /// `score` on the JavaScript thread.
 #[napi(catch_unwind, ts_return_type = "Scores")]
 pub fn score_sync<'e>(
     env: &'e Env,
-    tickets: &Tickets,
-    scheme: &Scheme,
+    #[napi(ts_arg_type = "Tickets")] tickets: Instance<'_, Tickets>,
+    #[napi(ts_arg_type = "Scheme")] scheme: Instance<'_, Scheme>,
     #[napi(ts_arg_type = "ScoreOptions")] options: Opts<ScoreOptions<'_>>,
 ) -> Result<Unknown<'e>> {
-    let scores = enter(env, || Pipeline::new(scheme, tickets, &options)?.run())?;
+    let scores = enter(env, || Pipeline::new(&scheme, &tickets, &options)?.run())?;
     json::plain(env, &scores)
 }
 
@@ -554,11 +556,11 @@ pub fn score_sync<'e>(
 /// JavaScript thread.
 #[napi(catch_unwind, ts_return_type = "Promise<string>")]
 pub fn score_json(
-    tickets: &Tickets,
-    scheme: &Scheme,
+    #[napi(ts_arg_type = "Tickets")] tickets: Instance<'_, Tickets>,
+    #[napi(ts_arg_type = "Scheme")] scheme: Instance<'_, Scheme>,
     #[napi(ts_arg_type = "ScoreOptions")] options: Opts<ScoreOptions<'_>>,
 ) -> AsyncTask<Work<Scores>> {
-    Pipeline::spawn(tickets, scheme, &options, json_js)
+    Pipeline::spawn(&tickets, &scheme, &options, json_js)
 }
 
 fn json_js(env: &Env, scores: Scores) -> Result<Unknown<'_>> {
@@ -569,10 +571,10 @@ fn json_js(env: &Env, scores: Scores) -> Result<Unknown<'_>> {
 #[napi(catch_unwind)]
 pub fn score_json_sync(
     env: Env,
-    tickets: &Tickets,
-    scheme: &Scheme,
+    #[napi(ts_arg_type = "Tickets")] tickets: Instance<'_, Tickets>,
+    #[napi(ts_arg_type = "Scheme")] scheme: Instance<'_, Scheme>,
     #[napi(ts_arg_type = "ScoreOptions")] options: Opts<ScoreOptions<'_>>,
 ) -> Result<String> {
-    let scores = enter(&env, || Pipeline::new(scheme, tickets, &options)?.run())?;
+    let scores = enter(&env, || Pipeline::new(&scheme, &tickets, &options)?.run())?;
     json::text(&scores)
 }

@@ -150,3 +150,45 @@ test('Tickets.slice counts as Array.prototype.slice: negative from the end, clam
   assert.throws(() => t.slice(0, 2.5), { code: 'invalid_argument', field: 'end' })
   assert.throws(() => t.slice(NaN), { code: 'invalid_argument', field: 'start' })
 })
+
+test("another class's instance in a class argument or option is InvalidArg, never a crash", () => {
+  // napi-rs reads any object it wrapped as the class asked for: a City for its Tickets, a
+  // Scheme for a Policy were read as such (SIGSEGV, an abort, or scores of garbage). Run in a
+  // child process, so that a regression fails this test instead of killing the runner.
+  const { spawnSync } = require('node:child_process')
+  const script = `
+    const hs = require(${JSON.stringify(require.resolve('..'))})
+    const city = hs.syntheticCitySync({ days: 2, ticketsPerDay: 10, units: 8 })
+    const scheme = hs.Scheme.preset('three-rates')
+    const { tickets, units, asOf } = city
+    const ev = new hs.Evaluator(units)
+    const cases = {
+      'score(city)': () => hs.scoreSync(city, scheme, { units, asOf }),
+      'score(scheme, scheme)': () => hs.scoreSync(scheme, scheme, { units, asOf }),
+      'score options policy: scheme': () => hs.scoreSync(tickets, scheme, { units, asOf, policy: scheme }),
+      'score options calendar: tickets': () => hs.scoreSync(tickets, scheme, { units, asOf, calendar: tickets }),
+      'evaluate(city)': () => ev.evaluateSync(city, asOf),
+      'partial(scheme)': () => ev.partialSync(scheme, { asOf }),
+      'merge(tickets)': () => new hs.Partial().merge(tickets),
+      'new Evaluator(units, scheme)': () => new hs.Evaluator(units, scheme),
+      'explainTickets(tickets, ev)': () => scheme.explainTicketsSync(tickets, ev, '{}', { asOf }),
+      'Board scheme: tickets': () => new hs.Board({ units, scheme: tickets }),
+      'board.ingestTickets(city)': () => new hs.Board({ units: [], scheme }).ingestTicketsSync(city),
+    }
+    const out = {}
+    for (const [name, f] of Object.entries(cases)) {
+      try { f(); out[name] = 'returned' } catch (e) { out[name] = [e.code, e.message] }
+    }
+    console.log(JSON.stringify(out))
+  `
+  const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' })
+  assert.equal(child.status, 0, `the process died: ${child.signal ?? ''} ${child.stderr}`)
+  const out = JSON.parse(child.stdout)
+  assert.equal(Object.keys(out).length, 11)
+  for (const [name, result] of Object.entries(out)) {
+    assert.ok(Array.isArray(result), `${name}: ${result}`)
+    const [code, message] = result
+    assert.ok(['InvalidArg', 'invalid_argument'].includes(code), `${name}: ${code} ${message}`)
+    assert.match(message, /is not instanceof class `(Tickets|Policy|Calendar|Partial|Scheme|Evaluator)`/, name)
+  }
+})
