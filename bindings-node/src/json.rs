@@ -155,7 +155,10 @@ pub fn plain_slices<'e, T: Serialize>(
 /// reader takes. The replacer writes each such value so that the core's reader refuses it with
 /// its ticket, event and field: in a timestamp field (`at`, `received_at`) as text
 /// (`malformed_timestamp` "NaN"), anywhere else as an array holding a description
-/// (`malformed_value`; an object under `events`, so that the field named is `events`). Keys
+/// (`malformed_value`; an object under `events`, so that the field named is `events`). A
+/// `BigInt` (a database driver's 64-bit key or epoch milliseconds) is written as its decimal
+/// digits in a string, which every field that takes a whole number reads exactly (`JSON.stringify`
+/// alone throws on it, an error without a code). Keys
 /// are not values: a lone surrogate in an attribute *name* still makes the text unreadable
 /// (`invalid_ticket_json`, or `invalid_argument` for rows).
 const REPLACER: &str = r#"(function () {
@@ -174,6 +177,8 @@ const REPLACER: &str = r#"(function () {
       case 'number':
         if (Number.isFinite(value)) return value
         return times.has(key) ? String(value) : bad(key, 'the JavaScript number ' + value)
+      case 'bigint':
+        return value.toString()
       case 'symbol':
         return bad(key, 'a JavaScript symbol, ' + String(value))
       case 'function':

@@ -192,3 +192,14 @@ test("another class's instance in a class argument or option is InvalidArg, neve
     assert.match(message, /is not instanceof class `(Tickets|Policy|Calendar|Partial|Scheme|Evaluator)`/, name)
   }
 })
+
+test('a BigInt (a driver\'s 64-bit key or epoch milliseconds) is read as its digits, exactly', () => {
+  // JSON.stringify alone throws on a BigInt ("Do not know how to serialize a BigInt", no code).
+  const big = { id: 9007199254740993n, kind: 'help', received_at: 1772413200000n, events: [{ at: 1772413500000n, type: 'dispatched', unit: 'u1' }] }
+  const asText = { id: '9007199254740993', kind: 'help', received_at: 1772413200000, events: [{ at: 1772413500000, type: 'dispatched', unit: 'u1' }] }
+  assert.equal(hs.Tickets.fromObjectsSync([big]).toJson(), hs.Tickets.fromObjectsSync([asText]).toJson())
+  const board = new hs.Board({ units, scheme })
+  const { events, ...header } = big
+  assert.equal(board.register(header), 'accepted')
+  assert.equal(board.ingest('9007199254740993', { ...events[0], event_id: 1n }), 'accepted')
+})
