@@ -11,6 +11,12 @@ use crate::errors::{enter, enter_hinted};
 
 /// Reads an instant from a Python value.
 pub fn extract(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<Instant> {
+    if value.is_instance_of::<pyo3::types::PyInt>()
+        && !value.is_instance_of::<pyo3::types::PyBool>()
+    {
+        // Epoch milliseconds; past i64 an `invalid_argument` naming the range, not a TypeError.
+        return crate::convert::int_in::<i64>(py, value, "instant").map(Instant::from_millis);
+    }
     if let Ok(ms) = value.extract::<i64>()
         && !value.is_instance_of::<pyo3::types::PyBool>()
     {
@@ -99,8 +105,9 @@ fn parse_instant(
 
 /// `format_instant(ms) -> str`: RFC 3339 in +08:00, milliseconds only when non-zero.
 #[pyfunction]
-fn format_instant(ms: i64) -> String {
-    Instant::from_millis(ms).format(CHINA_OFFSET)
+fn format_instant(py: Python<'_>, ms: &Bound<'_, PyAny>) -> PyResult<String> {
+    let ms = crate::convert::int_in::<i64>(py, ms, "ms")?;
+    Ok(Instant::from_millis(ms).format(CHINA_OFFSET))
 }
 
 /// `parse_amount(text) -> str`: checks an amount as written in policy files and events (`30m`,

@@ -170,6 +170,12 @@ impl Tickets {
         let text = |f: fn(&Diagnostic) -> &str| -> ArrayRef {
             Arc::new(StringArray::from_iter_values(d.iter().map(f)))
         };
+        // Null where the exception's attribute is `None`: no ticket id, no field.
+        let known = |f: fn(&Diagnostic) -> &str| -> ArrayRef {
+            Arc::new(StringArray::from_iter(
+                d.iter().map(|x| Some(f(x)).filter(|v| !v.is_empty())),
+            ))
+        };
         let int = |f: fn(&Diagnostic) -> Option<usize>| -> ArrayRef {
             Arc::new(Int64Array::from_iter(
                 d.iter().map(|x| f(x).and_then(|v| i64::try_from(v).ok())),
@@ -177,9 +183,9 @@ impl Tickets {
         };
         Table::new(vec![
             ("code", text(|x| &x.code)),
-            ("ticket_id", text(|x| &x.ticket_id)),
+            ("ticket_id", known(|x| &x.ticket_id)),
             ("event_index", int(|x| x.event_index)),
-            ("field", text(|x| &x.field)),
+            ("field", known(|x| &x.field)),
             ("row", int(|x| x.row)),
             ("message", text(|x| &x.message)),
         ])

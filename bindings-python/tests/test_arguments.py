@@ -41,6 +41,10 @@ def refused(call: Callable[[], Any]) -> hs.InputError:
         (lambda: hs.synthetic_city(seed=2**64), "seed"),
         (lambda: hs.synthetic_city(units=-3), "units"),
         (lambda: hs.synthetic_city(tickets_per_day=True), "tickets_per_day"),
+        (lambda: hs.format_instant(2**63), "ms"),
+        (lambda: hs.format_instant("0"), "ms"),
+        (lambda: hs.parse_instant(2**70), "instant"),
+        (lambda: CAL.add_working(-(2**64), 1), "instant"),
     ],
 )
 def test_whole_numbers_out_of_range_are_input_errors(call: Callable[[], Any], field: str) -> None:

@@ -278,6 +278,14 @@ def test_lenient_diagnostics_table() -> None:
     assert diags.to_pandas()["ticket_id"].tolist() == ["T2"]
     assert diags.to_polars()["row"].to_list() == [1]
     assert diags.to_pyarrow().schema.field("event_index").type == pa.int64()
+    # A ticket without an id has a null ticket_id, as the strict exception's None (pandas isna).
+    no_id = {**TICKETS, "ticket_id": ["", "T2"]}
+    loaded = hs.load_rows(pa.table(no_id), pa.table(EVENTS), mode="lenient")
+    first = loaded.diagnostics.to_pylist()[0]
+    with pytest.raises(hs.DataError) as info:
+        hs.load_rows(pa.table(no_id), pa.table(EVENTS))
+    assert (first["code"], first["ticket_id"]) == (info.value.code, info.value.ticket_id) == ("missing_field", None)
+    assert loaded.diagnostics.to_pandas()["ticket_id"].isna().tolist()[0]
     assert "1 rows" in repr(diags)
 
 

@@ -59,7 +59,9 @@ def error_json(e: hs.HotlineScoreError) -> dict[str, Any]:
 
 
 def diagnostic_json(d: dict[str, Any]) -> dict[str, Any]:
-    return {k: d.get(k) for k in ("code", "ticket_id", "event_index", "field", "row")}
+    # The table's null ticket id (as the exception's None) is the vectors' "".
+    out = {k: d.get(k) for k in ("code", "ticket_id", "event_index", "field", "row")}
+    return {**out, "ticket_id": out["ticket_id"] or ""}
 
 
 def variants(case: dict[str, Any]) -> list[bool]:
