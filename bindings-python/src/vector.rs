@@ -1,6 +1,7 @@
 //! Vectorised operations: arrays of instants in (Arrow arrays / columns, or Python sequences),
 //! one core call per element with the GIL released, arrays out in the shape they came in
-//! (a list for a sequence, a pyarrow array for pyarrow input, a polars Series for polars).
+//! (a list for a sequence, a pyarrow array for pyarrow input, a polars Series for polars, a
+//! pandas Series with the input's index and name for pandas).
 
 use std::sync::Arc;
 
@@ -41,11 +42,17 @@ impl OnError {
 }
 
 /// The kind of container the input was, for giving the result back alike.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum Shape {
     List,
     Pyarrow,
     Polars,
+    /// A pandas Series or Index: a Series back, with the input's index (a Series') and name,
+    /// so that `df["due"] = cal.add_working_array(df["t"], …)` keeps the calendar's zone.
+    Pandas {
+        index: Option<Py<PyAny>>,
+        name: Option<Py<PyAny>>,
+    },
 }
 
 /// One input instant: epoch ms, or text for the core to parse.
@@ -71,6 +78,16 @@ fn shape_of(obj: &Bound<'_, PyAny>) -> Shape {
         .unwrap_or_default();
     if module.starts_with("polars") {
         Shape::Polars
+    } else if module.starts_with("pandas") {
+        let series = obj
+            .get_type()
+            .name()
+            .is_ok_and(|n| n.to_cow().is_ok_and(|n| n == "Series"));
+        let attr = |name: &str| obj.getattr(name).ok().map(Bound::unbind);
+        Shape::Pandas {
+            index: if series { attr("index") } else { None },
+            name: attr("name"),
+        }
     } else {
         Shape::Pyarrow
     }
@@ -128,7 +145,7 @@ pub fn instants_in(
     let mut out = Vec::new();
     for item in obj.try_iter()? {
         let item = item?;
-        out.push(if item.is_none() {
+        out.push(if item.is_none() || is_missing(&item) {
             None
         } else if let Ok(s) = item.cast::<PyString>() {
             Some(Cell::Text(s.to_cow()?.into_owned()))
@@ -137,6 +154,22 @@ pub fn instants_in(
         });
     }
     Ok((out, Shape::List))
+}
+
+/// Whether `item` of a sequence is one of the missing values pandas and numpy put in one
+/// (`pd.NaT`, `pd.NA`, a float NaN, `numpy.datetime64("NaT")`): null, as `None` is.
+fn is_missing(item: &Bound<'_, PyAny>) -> bool {
+    if let Ok(f) = item.cast::<pyo3::types::PyFloat>() {
+        return f.value().is_nan();
+    }
+    let kind = item.get_type();
+    match kind.name().map(|n| n.to_string()).as_deref() {
+        Ok("NaTType" | "NAType") => true,
+        Ok("datetime64") => item
+            .str()
+            .is_ok_and(|s| s.to_cow().is_ok_and(|s| s == "NaT")),
+        _ => false,
+    }
 }
 
 /// An amount per element: one for all, or one each.
@@ -292,11 +325,23 @@ fn out<'py>(
 ) -> PyResult<Bound<'py, PyAny>> {
     let module = match shape {
         Shape::List => return Ok(PyList::new(py, values)?.into_any()),
-        Shape::Pyarrow => ("pyarrow", "array"),
+        Shape::Pyarrow | Shape::Pandas { .. } => ("pyarrow", "array"),
         Shape::Polars => ("polars", "Series"),
     };
     let holder = ArrowArray::new(array(values));
-    py.import(module.0)?.call_method1(module.1, (holder,))
+    let made = py.import(module.0)?.call_method1(module.1, (holder,))?;
+    let Shape::Pandas { index, name } = shape else {
+        return Ok(made);
+    };
+    // pyarrow's own conversion (a zone-aware `datetime64[ms, +08:00]` for instants).
+    let series = made.call_method0("to_pandas")?;
+    if let Some(index) = index {
+        series.setattr("index", index)?;
+    }
+    if let Some(name) = name {
+        series.setattr("name", name)?;
+    }
+    Ok(series)
 }
 
 /// Instants out: epoch ms in a list, or `timestamp[ms, tz=<calendar offset>]` arrays.

@@ -189,6 +189,26 @@ def test_vectorised_pyarrow_and_polars() -> None:
     ]
 
 
+def test_vectorised_pandas_series_and_missing_values() -> None:
+    import numpy as np
+    import pandas as pd
+
+    # A pandas Series gives a pandas Series, its index and name kept and its zone too: stored in
+    # a frame, the column is still zone-aware (a pyarrow array lost the zone there).
+    df = pd.DataFrame({"t": pd.to_datetime([T0, T0 + HOUR], unit="ms", utc=True)}, index=[10, 20])
+    df["due"] = CAL.add_working_array(df["t"], 2 * HOUR)
+    assert str(df["due"].dtype) == "datetime64[ms, UTC+08:00]"
+    assert df.index.tolist() == [10, 20]
+    want = [CAL.add_working(T0, 2 * HOUR), CAL.add_working(T0 + HOUR, 2 * HOUR)]
+    assert [int(x.timestamp() * 1000) for x in df["due"]] == want
+    between = CAL.working_between_array(df["t"], df["due"])
+    assert isinstance(between, pd.Series) and between.name == "t"
+    assert between.tolist() == [2 * HOUR, 2 * HOUR]
+    # In a sequence, pandas' and numpy's missing values are nulls, as None is.
+    missing = [T0, None, pd.NaT, pd.NA, float("nan"), np.datetime64("NaT")]
+    assert CAL.add_working_array(missing, 1) == [CAL.add_working(T0, 1)] + [None] * 5
+
+
 def test_vectorised_sub_millisecond_instants_are_refused_as_scalars_are() -> None:
     # An instant argument with digits below the millisecond is refused, whatever its form (a
     # cross-language audit: timestamp[us] and polars arrays were floored without a word).

@@ -3,7 +3,7 @@
 Instants go in as timezone-aware ``datetime``, RFC 3339 strings with an offset, or integer
 epoch milliseconds, and come out as epoch milliseconds (``int``); vectorised operations return
 arrays in the shape they were given (list → list, pyarrow → ``timestamp[ms, tz]`` array,
-polars → Series). Durations are integer milliseconds. Tabular results are :class:`Table`
+polars → Series, pandas Series → pandas Series with its index). Durations are integer milliseconds. Tabular results are :class:`Table`
 objects backed by Arrow memory (``to_pyarrow()``, ``to_pandas()``, ``to_polars()``,
 ``to_pylist()``). Every error is a :class:`HotlineScoreError`.
 """

@@ -143,8 +143,9 @@ class Calendar:
         count_start_day: bool = False,
         deadline_at: _DeadlineAt = "end_of_office_hours",
     ) -> int: ...
-    # Vectorised forms: a sequence gives a list (epoch ms / ms, None where absent); an Arrow
-    # array or column gives a pyarrow array (polars input: a polars Series) of
+    # Vectorised forms: a sequence gives a list (epoch ms / ms, None where absent: None, NaT,
+    # NA, NaN); an Arrow array or column gives a pyarrow array (polars input: a polars Series;
+    # a pandas Series: a pandas Series with its index and name) of
     # timestamp[ms, tz=<offset>] (instants) or int64 (durations).
     def working_between_array(self, a: Any, b: Any, *, errors: _OnError = "raise") -> Any: ...
     def add_working_array(self, t: Any, ms: Any, *, errors: _OnError = "raise") -> Any: ...
