@@ -286,6 +286,7 @@ impl Partial {
     fn finalize(&self, py: Python<'_>, external: Option<Bound<'_, PyAny>>) -> PyResult<Metrics> {
         let external = match external {
             Some(e) => {
+                refuse_floats(py, &e)?;
                 let text = json_text(py, &e, "external")?;
                 let mut de = serde_json::Deserializer::from_str(&text);
                 read_external(&mut de)
@@ -642,6 +643,34 @@ fn partial_rows(
         rows.push((UnitId::from(unit), values));
     }
     Ok((columns, rows))
+}
+
+/// Refuses a `float` among the values of an external-metrics dict (`{unit: {name: value}}`), as
+/// `Board.set_external` and every other exact input do (`invalid_value` naming
+/// `external.<unit>.<name>`): JSON would carry `0.1` as the nearest double's shortest digits.
+fn refuse_floats(py: Python<'_>, external: &Bound<'_, PyAny>) -> PyResult<()> {
+    let Ok(units) = external.cast::<pyo3::types::PyDict>() else {
+        return Ok(());
+    };
+    for (unit, values) in units.iter() {
+        let Ok(values) = values.cast::<pyo3::types::PyDict>() else {
+            continue;
+        };
+        for (name, value) in values.iter() {
+            if value.is_instance_of::<pyo3::types::PyFloat>() {
+                let what = format!("external.{}.{}", unit.str()?, name.str()?);
+                return Err(input_error(
+                    py,
+                    "invalid_value",
+                    &what,
+                    format!(
+                        "`{what}`: floats are not exact; pass a Decimal, an int or a decimal string"
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// An `int`, or a whole `decimal.Decimal` (what SQL's `SUM` gives through Postgres drivers),

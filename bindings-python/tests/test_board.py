@@ -261,6 +261,10 @@ def test_period_metrics_and_external() -> None:
     with pytest.raises(hs.InputError) as info:
         batch.finalize({unit: {"praise": too_long}})
     assert info.value.code == "invalid_external"
+    # A float is refused by finalize as by set_external (it was taken as its shortest digits).
+    with pytest.raises(hs.InputError) as info:
+        batch.finalize({unit: {"praise": 0.1}})
+    assert (info.value.code, info.value.field) == ("invalid_value", f"external.{unit}.praise")
     board.set_external(Q1, unit, "praise", decimal.Decimal("2E+0"))
 
 
