@@ -30,8 +30,10 @@ pub fn date_in(py: Python<'_>, value: &Bound<'_, PyAny>, what: &str) -> PyResult
             .map_err(|e| input_error(py, "invalid_date", what, e.to_string()));
     }
     if let Ok(s) = value.cast::<PyString>() {
-        let text = s.to_cow()?.into_owned();
-        let range = enter(py, || DateRange::parse(&text))?;
+        // An argument's bad date is an `InputError` naming it, whatever form it came in (the
+        // core's own `invalid_date` is a `CalendarError`: a date in calendar data).
+        let range = DateRange::parse(&s.to_cow()?)
+            .map_err(|e| input_error(py, "invalid_date", what, e.to_string()))?;
         if range.first == range.last {
             return Ok(range.first);
         }

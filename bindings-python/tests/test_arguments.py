@@ -153,3 +153,13 @@ def test_partial_from_a_list_of_dicts() -> None:
     assert (info.value.code, info.value.field, info.value.row) == ("invalid_cell_type", "lead_due", 0)
     err = refused(lambda: hs.Partial.from_table("unit,lead_due", units))
     assert (err.code, err.field) == ("invalid_table", "partial")
+
+
+def test_a_bad_date_argument_is_an_input_error_in_every_form() -> None:
+    # A string that is no date was the core's CalendarError, a datetime the binding's
+    # InputError: `except hs.InputError` missed the string (an audit).
+    import datetime as dt
+
+    for value in ["2026-02-30", dt.datetime(2026, 2, 1), "2026-02-01..2026-02-03", 20260201]:
+        err = refused(lambda: CAL.day_kind(value))
+        assert (err.code, err.field) == ("invalid_date", "date"), value
