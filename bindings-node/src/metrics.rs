@@ -429,55 +429,58 @@ impl Partial {
     #[napi(factory, catch_unwind)]
     pub fn from_rows(env: Env, table: PartialRows) -> Result<Self> {
         enter(&env, || {
-            let Some((first, columns)) = table.columns.split_first() else {
-                return Err(bad_arg("columns", "`columns` must start with `unit`"));
+            // `unit` anywhere (a SQL `SELECT` lists columns in its own order).
+            let Some(unit_at) = table.columns.iter().position(|c| c == "unit") else {
+                return Err(bad_arg("columns", "`columns` must name `unit`"));
             };
-            if first != "unit" {
-                return Err(bad_arg("columns", "`columns` must start with `unit`"));
-            }
+            let columns: Vec<String> = table
+                .columns
+                .iter()
+                .enumerate()
+                .filter(|&(k, _)| k != unit_at)
+                .map(|(_, c)| c.clone())
+                .collect();
             let Value::Array(list) = table.rows.0 else {
                 return Err(bad_arg("rows", "`rows` must be an array of arrays"));
             };
             let mut rows = Vec::with_capacity(list.len());
             for (i, row) in list.into_iter().enumerate() {
-                let bad = || bad_arg("rows", format!("`rows[{i}]` must be [unit, ...integers]"));
                 let Value::Array(cells) = row else {
-                    return Err(bad());
+                    return Err(bad_arg(
+                        "rows",
+                        format!("`rows[{i}]` must be an array of cells, one per column"),
+                    ));
                 };
-                let Some((unit, values)) = cells.split_first() else {
-                    return Err(bad());
-                };
-                let unit = unit.as_str().ok_or_else(|| {
-                    bad_arg(
-                        "unit",
-                        format!("`rows[{i}][0]` (column `unit`) must be a string"),
-                    )
-                })?;
-                if values.len() != columns.len() {
+                if cells.len() != table.columns.len() {
                     return Err(bad_arg(
                         "rows",
                         format!(
-                            "`rows[{i}]` (unit `{unit}`) has {} cells after `unit`; `columns` \
-                             names {}",
-                            values.len(),
-                            columns.len()
+                            "`rows[{i}]` has {} cells; `columns` names {}",
+                            cells.len(),
+                            table.columns.len()
                         ),
                     ));
                 }
+                let unit = cells.get(unit_at).and_then(Value::as_str).ok_or_else(|| {
+                    bad_arg(
+                        "unit",
+                        format!("`rows[{i}][{unit_at}]` (column `unit`) must be a string"),
+                    )
+                })?;
                 // N-API hands large integers over as doubles: accept whole ones, up to 2^53
                 // (beyond, the number the caller wrote is not the one received).
-                let values = values
+                let values = cells
                     .iter()
-                    .zip(columns)
                     .enumerate()
-                    .map(|(j, (v, column))| {
+                    .filter(|&(k, _)| k != unit_at)
+                    .zip(&columns)
+                    .map(|((k, v), column)| {
                         let cell = || {
                             bad_arg(
                                 column,
                                 format!(
-                                    "`rows[{i}][{}]` (column `{column}`, unit `{unit}`) must be \
-                                     a whole number up to 2^53 - 1, got {v}",
-                                    j + 1
+                                    "`rows[{i}][{k}]` (column `{column}`, unit `{unit}`) must be \
+                                     a whole number up to 2^53 - 1, got {v}"
                                 ),
                             )
                         };
@@ -493,7 +496,7 @@ impl Partial {
                     .collect::<Fallible<Vec<i64>>>()?;
                 rows.push((UnitId::from(unit), values));
             }
-            let inner = CorePartial::from_rows(columns, &rows)?;
+            let inner = CorePartial::from_rows(&columns, &rows)?;
             exact_in_js(&inner)?;
             Ok(Partial { inner })
         })

@@ -90,7 +90,13 @@ test('partial states merge exactly: shards in any order equal the whole', async 
   })
   assert.throws(() => hs.Partial.fromRows(edit(2 ** 60 + 256)), { code: 'invalid_argument', field: 'lead_due' })
   const longer = { columns: rows.columns, rows: [[...rows.rows[0], 999, 'junk']] }
-  assert.throws(() => hs.Partial.fromRows(longer), { code: 'invalid_argument', field: 'rows', message: /cells after `unit`/ })
+  assert.throws(() => hs.Partial.fromRows(longer), { code: 'invalid_argument', field: 'rows', message: /has \d+ cells; `columns` names \d+/ })
+  // Columns in any order, `unit` included (a SQL SELECT's own order): the same state.
+  const order = rows.columns.map((_, k) => k).reverse()
+  const reordered = { columns: order.map((k) => rows.columns[k]), rows: rows.rows.map((r) => order.map((k) => r[k])) }
+  assert.notEqual(reordered.columns[0], 'unit')
+  assert.equal(hs.Partial.fromRows(reordered).toJson(), whole.toJson())
+  assert.throws(() => hs.Partial.fromRows({ columns: ['lead_due'], rows: [] }), { code: 'invalid_argument', field: 'columns', message: /must name `unit`/ })
   assert.throws(() => hs.Partial.fromRows(edit(rows.rows[0][j] + 100)), (err) => {
     assert.equal(err.code, 'invalid_partial')
     assert.equal(err.field, 'lead_due')

@@ -375,8 +375,10 @@ test('async fromObjects reads a big array across turns of the event loop', async
   objects[8500] = kept
   assert.deepEqual(loaded.diagnostics.map((d) => [d.code, d.row]), [['malformed_value', 8500]])
   // A value JSON.stringify refuses in a later slice rejects the promise; the sync twin throws.
-  objects[8000] = { ...objects[8000], id: 10n }
-  const refused = (e) => e.code === 'invalid_argument' && e.field === 'tickets' && /BigInt/.test(e.message)
+  const circular = {}
+  circular.self = circular
+  objects[8000] = { ...objects[8000], attributes: circular }
+  const refused = (e) => e.code === 'invalid_argument' && e.field === 'tickets' && /circular/.test(e.message)
   await assert.rejects(hs.Tickets.fromObjects(objects), refused)
   assert.throws(() => hs.Tickets.fromObjectsSync(objects), refused)
 })
@@ -398,8 +400,10 @@ test('async fromRows reads big tables across turns of the event loop', async () 
   rows.events[last] = kept
   assert.deepEqual(loaded.diagnostics.map((d) => [d.code, d.ticket_id]), [['unknown_event_type', kept.ticket_id]])
   // A value JSON.stringify refuses rejects the promise naming the table; the sync twin throws.
-  rows.events[last] = { ...kept, at: 10n }
-  const refused = (e) => e.code === 'invalid_argument' && e.field === 'events' && /BigInt/.test(e.message)
+  const circular = {}
+  circular.self = circular
+  rows.events[last] = { ...kept, reason: circular }
+  const refused = (e) => e.code === 'invalid_argument' && e.field === 'events' && /circular/.test(e.message)
   await assert.rejects(hs.Tickets.fromRows(rows), refused)
   assert.throws(() => hs.Tickets.fromRowsSync(rows), refused)
 })
