@@ -3,9 +3,12 @@
 Instants go in as timezone-aware ``datetime``, RFC 3339 strings with an offset, or integer
 epoch milliseconds, and come out as epoch milliseconds (``int``); vectorised operations return
 arrays in the shape they were given (list → list, pyarrow → ``timestamp[ms, tz]`` array,
-polars → Series, pandas Series → pandas Series with its index). Durations are integer milliseconds. Tabular results are :class:`Table`
-objects backed by Arrow memory (``to_pyarrow()``, ``to_pandas()``, ``to_polars()``,
-``to_pylist()``). Every error is a :class:`HotlineScoreError`.
+polars → Series, pandas Series → pandas Series with its index). Durations are integer
+milliseconds. Tabular results are :class:`Table` objects backed by Arrow memory
+(``to_pyarrow()``, ``to_pandas()``, ``to_polars()``, ``to_pylist()``). Every error about a
+value, a table or a file is a :class:`HotlineScoreError` with a ``code``; an argument of the
+wrong Python type altogether (``None`` for a table, a number for a file name) is Python's own
+``TypeError``.
 """
 
 from __future__ import annotations
