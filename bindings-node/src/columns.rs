@@ -13,7 +13,7 @@
 //! cells then go through the core's table reader (`Assembler`), so validation, codes and
 //! lenient reporting are exactly those of the row tables.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 
 use hotline_score::clocks::TicketBatch;
@@ -47,7 +47,7 @@ pub struct TicketTable {
     #[napi(js_name = "received_at")]
     pub received_at: Float64Array,
     /// Attribute columns by name: codes into `dictionaries.attributes[name]`.
-    pub attributes: Option<HashMap<String, Codes>>,
+    pub attributes: Option<BTreeMap<String, Codes>>,
 }
 
 /// The events table, one entry per event.
@@ -116,7 +116,7 @@ pub struct Dictionaries {
     #[napi(js_name = "event_id")]
     pub event_id: Option<Strings>,
     /// Per attribute name.
-    pub attributes: Option<HashMap<String, Strings>>,
+    pub attributes: Option<BTreeMap<String, Strings>>,
 }
 
 /// Tickets and events as typed arrays with dictionary-encoded strings: text columns are codes
@@ -594,7 +594,7 @@ pub fn load(c: &TicketColumns, opts: &Load) -> Fallible<LoadedBatch> {
         n,
     )?;
     let received = floats("tickets", "received_at", &t.received_at, n)?;
-    let no_dicts = HashMap::new();
+    let no_dicts = BTreeMap::new();
     let attr_dicts = d.attributes.as_ref().unwrap_or(&no_dicts);
     let mut attrs = Vec::new();
     for (name, codes) in t.attributes.iter().flatten() {
@@ -912,8 +912,8 @@ pub fn dump(batch: &TicketBatch, packed: bool) -> TicketColumns {
     let (kind_c, kind_d) = kind.finish(packed);
     let (urg_c, urg_d) = some(urgency);
     let (ch_c, ch_d) = some(channel);
-    let mut attr_cols = HashMap::new();
-    let mut attr_dicts = HashMap::new();
+    let mut attr_cols = BTreeMap::new();
+    let mut attr_dicts = BTreeMap::new();
     for (name, enc) in attr_names.iter().zip(attrs) {
         let (c, d) = enc.finish(packed);
         attr_cols.insert((*name).to_owned(), c);

@@ -407,3 +407,19 @@ test('async fromRows reads big tables across turns of the event loop', async () 
   await assert.rejects(hs.Tickets.fromRows(rows), refused)
   assert.throws(() => hs.Tickets.fromRowsSync(rows), refused)
 })
+
+test('toColumns gives attribute columns in name order, the same every call', () => {
+  // They were a HashMap: the key order of `attributes` changed from call to call (an audit).
+  const objects = [{
+    id: 'T1', kind: 'help', received_at: '2026-03-02T09:00:00+08:00',
+    attributes: { zone: 'a', district: 'b', repeat: 'true', channel_code: 'c', topic: 'd' },
+    events: [],
+  }]
+  const tickets = hs.Tickets.fromObjectsSync(objects)
+  const sorted = ['channel_code', 'district', 'repeat', 'topic', 'zone']
+  for (let i = 0; i < 8; i++) {
+    const c = tickets.toColumns()
+    assert.deepEqual(Object.keys(c.tickets.attributes), sorted)
+    assert.deepEqual(Object.keys(c.dictionaries.attributes), sorted)
+  }
+})
