@@ -262,6 +262,8 @@ export interface Sanction {
 /** The outcomes of one closed period. */
 export interface PeriodSanctions {
   period: string
+  /** The hash of the scheme that closed the period (as `Scores.scheme_hash`). */
+  scheme_hash: string
   units: Array<Sanction>
 }
 

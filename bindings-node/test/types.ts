@@ -79,6 +79,8 @@ async function main (): Promise<void> {
   const loadedLater: { accepted: number } = await board.ingestTickets(tickets)
   const boardMetrics: hs.Metrics = board.metrics(Date.now(), period)
   board.setExternal(period, 'u1', 'praise', 3)
+  const closed = board.closePeriod(period, Date.now())
+  const hash: string | undefined = closed.sanctions?.scheme_hash
   board.setExternal(period, 'u1', 'praise', '1.5')
   // @ts-expect-error: an external value is a number or a decimal string
   board.setExternal(period, 'u1', 'praise', true)
