@@ -705,7 +705,9 @@ export declare class Scheme {
   /**
    * Period warnings at `asOf` (empty before the warning window): units meeting the scheme's
    * warning conditions, the indicators that cost most, and the rescuable tickets with the
-   * points closing each on time recovers; off the JavaScript thread.
+   * points closing each on time recovers; off the JavaScript thread. Scored as `score` does
+   * with its defaults: the `due_date` anchor and no external metrics (a board's warnings use
+   * the board's own; `board.warnings`).
    */
   periodWarnings(evaluator: Evaluator, tickets: Tickets, options: AsOfOptions): Promise<Array<UnitWarning>>
   /** `periodWarnings` on the JavaScript thread. */

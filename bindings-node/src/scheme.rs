@@ -362,7 +362,9 @@ impl Scheme {
 
     /// Period warnings at `asOf` (empty before the warning window): units meeting the scheme's
     /// warning conditions, the indicators that cost most, and the rescuable tickets with the
-    /// points closing each on time recovers; off the JavaScript thread.
+    /// points closing each on time recovers; off the JavaScript thread. Scored as `score` does
+    /// with its defaults: the `due_date` anchor and no external metrics (a board's warnings use
+    /// the board's own; `board.warnings`).
     #[napi(catch_unwind, ts_return_type = "Promise<Array<UnitWarning>>")]
     pub fn period_warnings(
         &self,

@@ -368,7 +368,9 @@ class Scheme:
         *,
         as_of: _InstantLike,
         period: Optional[Period] = None,
-    ) -> Report: ...
+    ) -> Report:
+        """Period warnings at `as_of`, scored with the `due_date` anchor and no external
+        metrics (a board's warnings use the board's own: `Board.warnings`)."""
 
 @final
 class Scores:
