@@ -47,8 +47,8 @@ pub enum Shape {
     List,
     Pyarrow,
     Polars,
-    /// A pandas Series or Index: a Series back, with the input's index (a Series') and name,
-    /// so that `df["due"] = cal.add_working_array(df["t"], …)` keeps the calendar's zone.
+    /// A pandas Series: a Series back, with the input's index and name, so that
+    /// `df["due"] = cal.add_working_array(df["t"], …)` keeps the calendar's zone.
     Pandas {
         index: Option<Py<PyAny>>,
         name: Option<Py<PyAny>>,
@@ -157,7 +157,8 @@ pub fn instants_in(
 }
 
 /// Whether `item` of a sequence is one of the missing values pandas and numpy put in one
-/// (`pd.NaT`, `pd.NA`, a float NaN, `numpy.datetime64("NaT")`): null, as `None` is.
+/// (`pd.NaT`, `pd.NA`, a float NaN of any width, `numpy.datetime64("NaT")`): null, as `None`
+/// is.
 fn is_missing(item: &Bound<'_, PyAny>) -> bool {
     if let Ok(f) = item.cast::<pyo3::types::PyFloat>() {
         return f.value().is_nan();
@@ -165,6 +166,9 @@ fn is_missing(item: &Bound<'_, PyAny>) -> bool {
     let kind = item.get_type();
     match kind.name().map(|n| n.to_string()).as_deref() {
         Ok("NaTType" | "NAType") => true,
+        Ok("float32" | "float16") => item
+            .str()
+            .is_ok_and(|s| s.to_cow().is_ok_and(|s| s == "nan")),
         Ok("datetime64") => item
             .str()
             .is_ok_and(|s| s.to_cow().is_ok_and(|s| s == "NaT")),
@@ -333,8 +337,15 @@ fn out<'py>(
     let Shape::Pandas { index, name } = shape else {
         return Ok(made);
     };
-    // pyarrow's own conversion (a zone-aware `datetime64[ms, +08:00]` for instants).
-    let series = made.call_method0("to_pandas")?;
+    // pyarrow's own conversion (a zone-aware `datetime64[ms, +08:00]` for instants, NaT for
+    // nulls); durations as pandas' nullable `Int64` (not float64 with NaN for a null).
+    let pandas = py.import("pandas")?;
+    let int64 = py.import("pyarrow")?.call_method0("int64")?;
+    let mapping = pyo3::types::PyDict::new(py);
+    mapping.set_item(int64, pandas.call_method0("Int64Dtype")?)?;
+    let kwargs = pyo3::types::PyDict::new(py);
+    kwargs.set_item("types_mapper", mapping.getattr("get")?)?;
+    let series = made.call_method("to_pandas", (), Some(&kwargs))?;
     if let Some(index) = index {
         series.setattr("index", index)?;
     }

@@ -204,9 +204,13 @@ def test_vectorised_pandas_series_and_missing_values() -> None:
     between = CAL.working_between_array(df["t"], df["due"])
     assert isinstance(between, pd.Series) and between.name == "t"
     assert between.tolist() == [2 * HOUR, 2 * HOUR]
+    # Durations are integers, a null one pandas' NA (not float64 and NaN).
+    with_nat = pd.Series([df["t"].iloc[0], pd.NaT], name="t")
+    gaps = CAL.working_between_array(with_nat, with_nat)
+    assert str(gaps.dtype) == "Int64" and gaps.tolist() == [0, pd.NA]
     # In a sequence, pandas' and numpy's missing values are nulls, as None is.
-    missing = [T0, None, pd.NaT, pd.NA, float("nan"), np.datetime64("NaT")]
-    assert CAL.add_working_array(missing, 1) == [CAL.add_working(T0, 1)] + [None] * 5
+    missing = [T0, None, pd.NaT, pd.NA, float("nan"), np.float32("nan"), np.datetime64("NaT")]
+    assert CAL.add_working_array(missing, 1) == [CAL.add_working(T0, 1)] + [None] * 6
 
 
 def test_vectorised_sub_millisecond_instants_are_refused_as_scalars_are() -> None:

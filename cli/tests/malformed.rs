@@ -573,6 +573,61 @@ fn whole_tickets_given_with_an_events_table_are_refused_saying_so() {
     assert_eq!(code(&o), 0, "{}", stderr(&o));
 }
 
+/// A JSON row is placed at the value that does not read: an array or object where text is due
+/// at its opening bracket (serde stops before it), a number no JSON reader holds (`1e400`) at
+/// its last digit, and such a row still names its ticket, which lenient mode skips whole.
+#[test]
+fn json_rows_are_placed_at_the_value_and_name_their_ticket() {
+    let dir = scratch("json-row-places");
+    write(&dir, "units.csv", UNITS);
+    write(&dir, "tickets.csv", TICKETS);
+    let row = |extra: &str| {
+        format!(
+            r#"{{"ticket_id":"T1","at":"2026-03-02T09:20:00+08:00","type":"dispatched","unit":"u1"{extra}}}"#
+        )
+    };
+    for (name, extra, column) in [
+        ("array.json", r#","role":  ["lead"]"#, 93),
+        ("object.json", ",\"reason\":\n  {\"x\":1}", 3),
+        ("huge.json", r#","amount":1e400"#, 97),
+    ] {
+        write(&dir, name, &format!("[\n{}]", row(extra)));
+        let o = score(&dir, "tickets.csv", name, true);
+        let problems: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        let p = &problems["problems"][0];
+        assert_eq!(p["column"], column, "{name}: {p}");
+        assert_eq!(p["ticket_id"], "T1", "{name}: {p}");
+        assert!(
+            p["message"]
+                .as_str()
+                .unwrap()
+                .ends_with("; ticket T1 is skipped"),
+            "{name}: {p}"
+        );
+    }
+}
+
+/// A tickets table's attribute column may be named `events`: its rows are rows, not whole
+/// tickets (the check for whole tickets given with `--events` looks for an `events` array in
+/// an element without `ticket_id`).
+#[test]
+fn a_tickets_row_with_an_events_attribute_is_a_row() {
+    let dir = scratch("events-attribute");
+    write(&dir, "units.csv", UNITS);
+    write(
+        &dir,
+        "tickets.json",
+        r#"[{"ticket_id":"T1","kind":"help","received_at":"2026-03-02T09:00:00+08:00","events":"3"}]"#,
+    );
+    write(
+        &dir,
+        "events.csv",
+        "ticket_id,at,type,unit\nT1,2026-03-02T09:20:00+08:00,dispatched,u1\n",
+    );
+    let o = score(&dir, "tickets.json", "events.csv", false);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+}
+
 #[test]
 fn header_names_with_spaces_around_them_read_the_same_in_every_table() {
     // Excel users leave spaces after header names; the tickets and events tables read them,

@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 
 use hotline_score::ticket::Ticket;
 use hotline_score::ticket::{
-    Assembler, EventRow, Loaded, Mode, TicketRow, check_units, load_json_parallel, resembles,
-    rows_ids_as_text,
+    Assembler, EventRow, Loaded, Mode, TicketRow, check_units, id_text, load_json_parallel,
+    resembles, rows_ids_as_text,
 };
 use hotline_score::{Error, Unit};
 use time::UtcOffset;
@@ -100,9 +100,10 @@ fn with_hint(files: &DataFiles, failure: Failure) -> Failure {
 /// What JSON `text` holds, told from its first element only (`None`: neither, or not JSON).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum JsonHolds {
-    /// Table rows: the first names a `ticket_id` and has no `events`.
+    /// Table rows: the first names a `ticket_id` (a tickets row may have an attribute column
+    /// named `events`).
     Rows,
-    /// Whole tickets with their events: the first has `events`.
+    /// Whole tickets with their events: the first has no `ticket_id` and an `events` array.
     WholeTickets,
 }
 
@@ -112,10 +113,13 @@ fn json_holds(text: &str) -> Option<JsonHolds> {
         .into_iter::<serde_json::Map<String, serde_json::Value>>()
         .next()?
         .ok()?;
-    if first.contains_key("events") {
-        Some(JsonHolds::WholeTickets)
+    if first.contains_key("ticket_id") {
+        Some(JsonHolds::Rows)
     } else {
-        first.contains_key("ticket_id").then_some(JsonHolds::Rows)
+        first
+            .get("events")
+            .is_some_and(serde_json::Value::is_array)
+            .then_some(JsonHolds::WholeTickets)
     }
 }
 
@@ -792,8 +796,9 @@ fn json_rows<T: serde::de::DeserializeOwned>(
             }
             let mut value: serde_json::Value =
                 serde_json::from_str(row).map_err(|error| BadJsonRow {
-                    offset: start,
-                    ticket_id: String::new(),
+                    // A value no `Value` holds (`1e400`): the row's ticket is still told.
+                    offset: start.saturating_add(offset_in(row, &error)),
+                    ticket_id: ticket_of(row),
                     error,
                 })?;
             let mut rewritten = false;
@@ -824,16 +829,39 @@ fn json_rows<T: serde::de::DeserializeOwned>(
         .collect())
 }
 
-/// The byte of `text` at which serde stopped with `error` (its line and byte column).
+/// The `ticket_id` of a row's text (a string or a whole number), its other keys skipped
+/// unread; empty when it has none.
+fn ticket_of(row: &str) -> String {
+    #[derive(serde::Deserialize)]
+    struct Ticket {
+        ticket_id: Option<serde_json::Value>,
+    }
+    serde_json::from_str::<Ticket>(row)
+        .ok()
+        .and_then(|t| t.ticket_id)
+        .and_then(|id| id.as_str().map(str::to_owned).or_else(|| id_text(&id)))
+        .unwrap_or_default()
+}
+
+/// The byte of `text` at which serde stopped with `error` (its line and byte column): the
+/// last character of a value it read, a key's closing quote, or, for an object or array it only
+/// looked at (a wrong type), that value's opening bracket (serde stops before it, on the `:`,
+/// `,` or space, which are skipped).
 fn offset_in(text: &str, error: &serde_json::Error) -> usize {
     let line_start: usize = text
         .split_inclusive('\n')
         .take(error.line().saturating_sub(1))
         .map(str::len)
         .sum();
-    line_start
+    let at = line_start
         .saturating_add(error.column().saturating_sub(1))
-        .min(text.len())
+        .min(text.len());
+    let between = |b: &u8| b.is_ascii_whitespace() || matches!(b, b':' | b',');
+    let rest = text.as_bytes().get(at..).unwrap_or_default();
+    match rest.iter().position(|b| !between(b)) {
+        Some(skip) => at.saturating_add(skip),
+        None => at,
+    }
 }
 
 /// Records read before a CSV table's size is estimated, to make room for the rest at once.

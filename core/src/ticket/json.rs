@@ -168,7 +168,12 @@ fn scalar_value(v: Value) -> Result<Option<String>, TicketErrorKind> {
         Value::Null => Ok(None),
         Value::String(s) => Ok(Some(s)),
         Value::Bool(b) => Ok(Some(b.to_string())),
-        Value::Number(n) => Ok(Some(n.to_string())),
+        // A float as the typed rows read it (`OptScalar`: Rust's `f64` display, `1.0` → `1`),
+        // so that a ticket reads the same on both paths of `load_json`.
+        Value::Number(n) => Ok(Some(match n.as_f64().filter(|_| n.is_f64()) {
+            Some(f) => f.to_string(),
+            None => n.to_string(),
+        })),
         other => Err(wrong("a string, boolean or number", &other)),
     }
 }
@@ -278,6 +283,8 @@ fn read_event(index: usize, value: Value) -> Result<crate::ticket::Event, Violat
             "satisfaction" => (&mut row.satisfaction, false, false),
             "resolved" => (&mut row.resolved, false, true),
             "event_id" => (&mut row.event_id, true, false),
+            // A null or empty `ticket_id` is no ticket id, as the typed path reads it.
+            "ticket_id" if v.is_null() || v.as_str() == Some("") => continue,
             _ => return Err(Violation::event(index, &key, TicketErrorKind::UnknownField)),
         };
         let (cell, ids, scalar) = slot;
@@ -323,6 +330,9 @@ mod tests {
             r#"{"id":"T1","kind":"help","received_at":1772413200}"#,
             r#"{"id":"T1","kind":"help","received_at":"2026-03-02T09:00:00+08:00","events":[{"at":1772413500,"type":"dispatched","unit":"u1"}]}"#,
             r#"{"id":"T1","kind":"help","received_at":"1972-06-01T00:00:00+08:00"}"#,
+            r#"{"id":"T1","kind":"help","received_at":"2026-03-02T09:00:00+08:00","events":[{"at":"2026-03-02T09:05:00+08:00","type":"dispatched","unit":"u1","ticket_id":null}]}"#,
+            r#"{"id":"T1","kind":"help","received_at":"2026-03-02T09:00:00+08:00","events":[{"at":"2026-03-02T09:05:00+08:00","type":"dispatched","unit":"u1"},{"at":"2026-03-02T10:05:00+08:00","type":"reviewed","passed":1.0}]}"#,
+            r#"{"id":"T1","kind":"help","received_at":"2026-03-02T09:00:00+08:00","events":[{"at":1772413500000.0,"type":"dispatched","unit":"u1","ticket_id":"T1"}]}"#,
         ] {
             let alone = load_json(&format!("[{ticket}]"), None, Mode::Lenient).unwrap();
             let with_bad = load_json(&format!("[{ticket},{bad}]"), None, Mode::Lenient).unwrap();
