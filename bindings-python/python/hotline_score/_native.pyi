@@ -73,7 +73,16 @@ class ArrowArray:
 
 @final
 class Calendar:
-    """A compiled working-time calendar (SPEC §2)."""
+    """A compiled working-time calendar (SPEC §2).
+
+    ``template`` is the weekly template: working intervals (``"09:00-12:00"``; an interval may
+    end at ``"24:00"``) per group of days or single day, single days applying after the groups:
+    ``{"weekdays": ["09:00-12:00", "13:30-17:30"]}``. Keys: ``every_day``, ``weekdays``
+    (Monday to Friday), ``weekend``, ``mon`` … ``sun``, and ``adjusted_workday`` (the hours of a
+    make-up workday on a weekday the template does not work; default: the first working
+    weekday's). Any other key is an ``unknown_calendar_key`` error. ``dated_templates``: pairs
+    ``(from_date, template)`` or dicts ``{"from": date, "template": {...}}``.
+    """
 
     def __new__(
         cls,
