@@ -377,18 +377,25 @@ pub fn json_out<T: Serialize + Sync + ?Sized>(py: Python<'_>, value: &T) -> PyRe
         .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
 }
 
+/// Refuses a `float` where an exact number is read (`invalid_value`, naming `what`).
+pub fn refuse_float(py: Python<'_>, value: &Bound<'_, PyAny>, what: &str) -> PyResult<()> {
+    if !value.is_instance_of::<PyFloat>() {
+        return Ok(());
+    }
+    Err(input_error(
+        py,
+        "invalid_value",
+        what,
+        format!("`{what}`: floats are not exact; pass a Decimal, an int or a decimal string"),
+    ))
+}
+
 /// Reads an exact number: a `Decimal`, an `int` or a decimal string; floats are refused
-/// (`invalid_value`, naming `what`).
+/// ([`refuse_float`]).
 pub fn decimal_in(py: Python<'_>, value: &Bound<'_, PyAny>, what: &str) -> PyResult<Decimal> {
+    refuse_float(py, value, what)?;
     let text = if value.is_instance_of::<PyString>() {
         value.extract::<String>()?
-    } else if value.is_instance_of::<PyFloat>() {
-        return Err(input_error(
-            py,
-            "invalid_value",
-            what,
-            format!("`{what}`: floats are not exact; pass a Decimal, an int or a decimal string"),
-        ));
     } else {
         value.str()?.extract::<String>()?
     };

@@ -657,16 +657,10 @@ fn refuse_floats(py: Python<'_>, external: &Bound<'_, PyAny>) -> PyResult<()> {
             continue;
         };
         for (name, value) in values.iter() {
+            // (The name is written out only for a float.)
             if value.is_instance_of::<pyo3::types::PyFloat>() {
                 let what = format!("external.{}.{}", unit.str()?, name.str()?);
-                return Err(input_error(
-                    py,
-                    "invalid_value",
-                    &what,
-                    format!(
-                        "`{what}`: floats are not exact; pass a Decimal, an int or a decimal string"
-                    ),
-                ));
+                crate::convert::refuse_float(py, &value, &what)?;
             }
         }
     }

@@ -839,7 +839,7 @@ fn ticket_of(row: &str) -> String {
     serde_json::from_str::<Ticket>(row)
         .ok()
         .and_then(|t| t.ticket_id)
-        .and_then(|id| id.as_str().map(str::to_owned).or_else(|| id_text(&id)))
+        .and_then(|id| id_text(&id))
         .unwrap_or_default()
 }
 
