@@ -10,6 +10,9 @@
 //! iteration (and takes page faults to get them again) depends on the sizes of earlier frees,
 //! which turned unrelated changes into 50–80 % slowdowns (BENCHMARKS.md, "Schemes").
 //!
+//! The sanctions ladder is run over four quarters of 20,000 units (`sanmenxia`, three groups):
+//! placing each unit from the bottom of its group must not compare it with every other unit.
+//!
 //! Run: `cargo bench -p hotline-score-benches --bench scheme`
 
 #![allow(
@@ -152,6 +155,39 @@ fn bench(c: &mut Criterion) {
             });
         });
     }
+    sanctions(c);
+}
+
+/// The sanctions ladder over four closed quarters of 20,000 units.
+fn sanctions(c: &mut Criterion) {
+    let scheme = Scheme::preset("sanmenxia").unwrap();
+    let external: Vec<&str> = scheme
+        .resolver()
+        .external()
+        .iter()
+        .map(String::as_str)
+        .collect();
+    let (units, metrics) = table(20_000, &["counties", "departments", "utilities"], &external);
+    let history: Vec<_> = [
+        "2025-06-30T12:00:00+08:00",
+        "2025-09-30T12:00:00+08:00",
+        "2025-12-31T12:00:00+08:00",
+        "2026-03-31T12:00:00+08:00",
+    ]
+    .iter()
+    .map(|at| {
+        let as_of = Instant::parse(at).unwrap();
+        let period = scheme.period_at(as_of).unwrap();
+        scheme.score(&units, &metrics, &period, as_of).unwrap()
+    })
+    .collect();
+    assert_eq!(scheme.sanctions(&history).unwrap().len(), 4);
+    let mut group = c.benchmark_group("sanctions");
+    group.sample_size(10);
+    group.bench_function("4 quarters of 20,000 units (sanmenxia)", |b| {
+        b.iter(|| scheme.sanctions(black_box(&history)).unwrap());
+    });
+    group.finish();
 }
 
 criterion_group!(benches, bench);

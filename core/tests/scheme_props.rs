@@ -94,4 +94,36 @@ proptest! {
             }
         }
     }
+
+    /// Every unit's place from the bottom of its group, computed for all at once, is 1 + the
+    /// units of its group with a strictly lower total, and none for units ranked first.
+    #[test]
+    fn places_from_the_bottom(
+        rows in proptest::collection::vec((0i64..6, 0usize..3), 1..40),
+    ) {
+        let scheme = Scheme::preset("sanmenxia").unwrap();
+        let groups: Vec<String> = scheme.groups().iter().map(|g| g.id.clone()).collect();
+        let mut metrics = MetricsTable::default();
+        let mut units = Vec::new();
+        for (i, (on_time, group)) in rows.iter().enumerate() {
+            let id = format!("u{i}");
+            let mut c = UnitCounters::default();
+            // Few distinct values: many ties.
+            c.lead.add(Counter::Due, 5);
+            c.lead.add(Counter::ClosedOnTime, (*on_time).min(5));
+            metrics.units.insert(id.as_str().into(), c);
+            units.push(Unit { id: id.as_str().into(), group: groups[group % groups.len()].clone(), name: String::new() });
+        }
+        let as_of = Instant::parse("2026-03-31T12:00:00+08:00").unwrap();
+        let period = scheme.period_at(as_of).unwrap();
+        let scores = scheme.score(&units, &metrics, &period, as_of).unwrap();
+        let all = scores.ranks_from_bottom();
+        prop_assert_eq!(all.len(), scores.units.len());
+        for (card, place) in scores.units.iter().zip(all) {
+            let lower = scores.units.iter().filter(|c| c.group == card.group && c.total < card.total).count();
+            let expected = (card.rank > 1).then(|| u32::try_from(lower).unwrap() + 1);
+            prop_assert_eq!(place, expected);
+            prop_assert_eq!(scores.rank_from_bottom(card), expected);
+        }
+    }
 }

@@ -5,6 +5,7 @@
 //! denominators are strings rounded half away from zero to [`VALUE_DECIMALS`] places with
 //! trailing zeros removed (`"89.825"`, `"66.6667"`, `"4000"`), or `null` without data.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
@@ -15,6 +16,12 @@ use super::ratio::Ratio;
 use super::round::{half_away_guarded, pow10, strip_zeros};
 use crate::instant::Instant;
 use crate::unit::UnitId;
+
+/// The place from the bottom of a unit ranked `rank` with `lower` units of its group below it:
+/// `None` for units ranked first (see [`Scores::rank_from_bottom`]).
+fn place_from_bottom(rank: u32, lower: usize) -> Option<u32> {
+    (rank > 1).then(|| u32::try_from(lower).unwrap_or(u32::MAX).saturating_add(1))
+}
 
 /// Decimal places of reported values, numerators and denominators.
 pub const VALUE_DECIMALS: u32 = 4;
@@ -42,16 +49,37 @@ impl Scores {
     /// group tied throughout (every unit at full marks early in a period), with most units tied
     /// for first, or of N units or fewer (a sole unit in its group), nobody is a laggard for
     /// being level with the best. Warnings' and the sanctions ladder's bottom N both use it.
+    ///
+    /// One place costs a pass over the scores; for every unit's, see
+    /// [`ranks_from_bottom`](Self::ranks_from_bottom).
     pub fn rank_from_bottom(&self, card: &Scorecard) -> Option<u32> {
-        if card.rank <= 1 {
-            return None;
-        }
         let lower = self
             .units
             .iter()
             .filter(|c| c.group == card.group && c.total < card.total)
             .count();
-        Some(u32::try_from(lower).unwrap_or(u32::MAX).saturating_add(1))
+        place_from_bottom(card.rank, lower)
+    }
+
+    /// [`rank_from_bottom`](Self::rank_from_bottom) of every scorecard, in the order of
+    /// `units`: each group's totals sorted once, each place found by binary search.
+    pub fn ranks_from_bottom(&self) -> Vec<Option<u32>> {
+        let mut totals: HashMap<&str, Vec<Decimal>> = HashMap::new();
+        for c in &self.units {
+            totals.entry(c.group.as_str()).or_default().push(c.total);
+        }
+        for group in totals.values_mut() {
+            group.sort_unstable();
+        }
+        self.units
+            .iter()
+            .map(|c| {
+                let lower = totals
+                    .get(c.group.as_str())
+                    .map_or(0, |group| group.partition_point(|t| *t < c.total));
+                place_from_bottom(c.rank, lower)
+            })
+            .collect()
     }
 
     /// These scores with only the scorecards of `units` (in the scores' order): what to

@@ -17,7 +17,7 @@
 //! A unit gets the highest level whose `when` is true (no data counts as false). A unit missing
 //! from a period breaks its streaks.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -153,10 +153,11 @@ impl Scheme {
             if let Some(previous) = i.checked_sub(1).and_then(|j| history.get(j)) {
                 check_follows(&previous.period, &scores.period)?;
             }
-            state.retain(|unit, _| scores.units.iter().any(|c| &c.unit == unit));
+            let present: HashSet<&UnitId> = scores.units.iter().map(|c| &c.unit).collect();
+            state.retain(|unit, _| present.contains(unit));
             let mut units = Vec::with_capacity(scores.units.len());
-            for card in &scores.units {
-                let slots = self.standing(scores, card);
+            for (card, rank_from_bottom) in scores.units.iter().zip(scores.ranks_from_bottom()) {
+                let slots = self.standing(card, rank_from_bottom);
                 let st = state.entry(card.unit.clone()).or_default();
                 st.streaks.resize(ladder.levels.len(), 0);
                 for (lv, streak) in ladder.levels.iter().zip(st.streaks.iter_mut()) {
@@ -178,7 +179,6 @@ impl Scheme {
                     }
                 }
                 st.level = reached.map_or(0, |(lv, _)| lv.level);
-                let rank_from_bottom = scores.rank_from_bottom(card);
                 units.push(Sanction {
                     unit: card.unit.clone(),
                     group: card.group.clone(),
@@ -217,10 +217,9 @@ impl Scheme {
         Ok(out)
     }
 
-    /// The standing slots of one scorecard (see [`STANDING`]).
-    fn standing(&self, scores: &Scores, card: &Scorecard) -> Vec<Value> {
+    /// The standing slots of one scorecard placed `rank_from_bottom` (see [`STANDING`]).
+    fn standing(&self, card: &Scorecard, rank_from_bottom: Option<u32>) -> Vec<Value> {
         let num = |d: Decimal| Value::Number(d);
-        let rank_from_bottom = scores.rank_from_bottom(card);
         let grade_index = self
             .grades
             .iter()

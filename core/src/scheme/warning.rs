@@ -184,10 +184,10 @@ impl Scheme {
             }
         }
         let mut out = Vec::new();
-        for card in &scores.units {
+        for (card, from_bottom) in scores.units.iter().zip(scores.ranks_from_bottom()) {
             let mut reasons = Vec::new();
             if let Some(n) = spec.bottom {
-                if let Some(from_bottom) = scores.rank_from_bottom(card)
+                if let Some(from_bottom) = from_bottom
                     && from_bottom <= n
                 {
                     reasons.push(WarningReason::Bottom {
