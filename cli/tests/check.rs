@@ -82,6 +82,66 @@ fn check_says_what_it_cannot_recognise() {
     assert!(stdout(&o).contains("mystery.toml:1:1:"), "{}", stdout(&o));
 }
 
+/// JSON settings files are recognised with a byte-order mark and when they do not parse (the
+/// syntax problem is then listed), and their positions count characters, as TOML's do, in
+/// `check` and in the loaders (serde_json counts bytes).
+#[test]
+fn broken_json_settings_are_recognised_and_placed_in_characters() {
+    let dir = scratch("check-json-settings");
+    let write = |name: &str, text: &[u8]| std::fs::write(dir.join(name), text).unwrap();
+    write(
+        "calendar.json",
+        "\u{feff}{\"format\": 1, \"days\": [{\"dates\": [\"2027-03-01\"], \"rule\": \"off\"}]}"
+            .as_bytes(),
+    );
+    write(
+        "policy.json",
+        br#"{"name": "x", "rules": [{"limits": {"complete": "5wd"},}]}"#,
+    );
+    write(
+        "scheme.json",
+        br#"{"schema_version": 1, "name": "t" "period": "quarter", "groups": []}"#,
+    );
+    let o = run_in(
+        &dir,
+        &["check", "calendar.json", "policy.json", "scheme.json"],
+    );
+    let out = stdout(&o);
+    assert_eq!(code(&o), 1, "{out}{}", stderr(&o));
+    assert!(out.contains("calendar.json: ok (calendar data"), "{out}");
+    assert!(
+        out.contains("policy.json:1:56: invalid policy (json): trailing comma"),
+        "{out}"
+    );
+    assert!(
+        out.contains("scheme.json:1:35: expected ',' or '}' [syntax]"),
+        "{out}"
+    );
+    // `按时办结率` is 5 characters and 15 bytes: the bad amount's closing quote is at
+    // character 57 (byte 67).
+    write(
+        "cjk.json",
+        r#"{"name": "按时办结率", "rules": [{"limits": {"complete": "5xd"}}]}"#.as_bytes(),
+    );
+    let o = run_in(&dir, &["check", "cjk.json"]);
+    assert!(stdout(&o).starts_with("cjk.json:1:57: "), "{}", stdout(&o));
+    let o = run_in(
+        &dir,
+        &[
+            "calendar",
+            "deadline",
+            "2026-03-02T10:00:00+08:00",
+            "--policy",
+            "cjk.json",
+        ],
+    );
+    assert!(
+        stderr(&o).starts_with("error: cjk.json:1:57: "),
+        "{}",
+        stderr(&o)
+    );
+}
+
 /// A JSON tickets table of rows given alone asks for its events table, as a CSV one does
 /// (it was read as whole tickets and refused for its columns).
 #[test]

@@ -17,6 +17,7 @@ use serde::de::{DeserializeOwned, IgnoredAny};
 use toml::Spanned;
 use toml::de::{DeInteger, DeTable, DeValue, ValueDeserializer};
 
+use crate::error::json_error_offset;
 use crate::scheme::json;
 use crate::scheme::node::{Node, NodeKind};
 
@@ -382,17 +383,7 @@ impl Cut {
 /// A serde_json error on `cut` as a problem.
 fn json_raw(cut: &Cut, e: &serde_json::Error) -> Raw {
     let text = &cut.text;
-    // serde_json's column counts bytes and names the last byte it read.
-    let line_start = if e.line() <= 1 {
-        0
-    } else {
-        text.match_indices('\n')
-            .nth(e.line() - 2)
-            .map_or(text.len(), |(i, _)| i + 1)
-    };
-    let at = line_start
-        .saturating_add(e.column().saturating_sub(1))
-        .min(text.len());
+    let at = json_error_offset(text, e);
     let full = e.to_string();
     let message = full
         .rfind(" at line ")

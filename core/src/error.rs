@@ -33,6 +33,41 @@ impl FilePos {
         }
         FilePos { line, column }
     }
+
+    /// Where serde_json stopped with `error` in `text`, in characters like every position
+    /// (serde_json counts columns in bytes); `None` for an error without a position.
+    ///
+    /// ```
+    /// use hotline_score::FilePos;
+    /// let text = "{\"名称\": \"x\",}";
+    /// let e = serde_json::from_str::<serde_json::Value>(text).unwrap_err();
+    /// assert_eq!(e.column(), 16); // bytes: the closing brace
+    /// assert_eq!(FilePos::of_json_error(text, &e), Some(FilePos { line: 1, column: 12 }));
+    /// ```
+    pub fn of_json_error(text: &str, error: &serde_json::Error) -> Option<Self> {
+        (error.line() > 0).then(|| Self::from_offset(text, json_error_offset(text, error)))
+    }
+}
+
+/// The byte offset in `text` of the character serde_json stopped at with `error` (its line,
+/// and its column in bytes naming the last byte it read); the end of the text for an error
+/// without a position.
+pub fn json_error_offset(text: &str, error: &serde_json::Error) -> usize {
+    if error.line() == 0 {
+        return text.len();
+    }
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(error.line().saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let mut at = line_start
+        .saturating_add(error.column().saturating_sub(1))
+        .min(text.len());
+    while !text.is_char_boundary(at) {
+        at = at.saturating_sub(1);
+    }
+    at
 }
 
 /// [`FilePos::from_offset`] for many offsets into one text: asked in increasing order (as a

@@ -329,11 +329,12 @@ fn detect(path: &Path, encoding: Encoding) -> CliResult<FileKind> {
     // its reader then places the first byte that is not.
     let bytes = std::fs::read(path).map_err(|e| cannot_read(path, &e))?;
     let text = String::from_utf8_lossy(&bytes);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     if is_json(path) {
         let trimmed = text.trim_start();
         if trimmed.starts_with('[') {
             // The first element's keys.
-            let value: serde_json::Value = match serde_json::from_str(&text) {
+            let value: serde_json::Value = match serde_json::from_str(text) {
                 Ok(v) => v,
                 Err(_) => return Ok(FileKind::Tickets),
             };
@@ -347,10 +348,11 @@ fn detect(path: &Path, encoding: Encoding) -> CliResult<FileKind> {
             }
             return columns_kind(&keys).ok_or_else(unknown);
         }
-        let keys: Vec<String> = serde_json::from_str::<serde_json::Value>(&text)
+        // Unparsable JSON: the keys as written, the loader will list the problems.
+        let keys: Vec<String> = serde_json::from_str::<serde_json::Value>(text)
             .ok()
             .and_then(|v| v.as_object().map(|o| o.keys().cloned().collect()))
-            .unwrap_or_default();
+            .unwrap_or_else(|| outer_json_keys(text));
         return settings_kind(&keys).ok_or_else(unknown);
     }
     let keys: Vec<String> = text
@@ -378,6 +380,41 @@ fn columns_kind(cols: &[&str]) -> Option<FileKind> {
     } else {
         None
     }
+}
+
+/// The keys of the outermost object of JSON `text`, read leniently: a string directly inside
+/// the outermost braces followed by `:`, whatever else is broken.
+fn outer_json_keys(text: &str) -> Vec<String> {
+    let mut keys = Vec::new();
+    let mut depth = 0usize;
+    let mut chars = text.char_indices();
+    while let Some((start, c)) = chars.next() {
+        match c {
+            '{' | '[' => depth = depth.saturating_add(1),
+            '}' | ']' => depth = depth.saturating_sub(1),
+            '"' => {
+                let mut end = text.len();
+                let mut escaped = false;
+                for (i, c) in chars.by_ref() {
+                    match c {
+                        _ if escaped => escaped = false,
+                        '\\' => escaped = true,
+                        '"' => {
+                            end = i;
+                            break;
+                        }
+                        _ => {}
+                    }
+                }
+                let after = text.get(end.saturating_add(1)..).unwrap_or_default();
+                if depth == 1 && after.trim_start().starts_with(':') {
+                    keys.extend(text.get(start.saturating_add(1)..end).map(str::to_owned));
+                }
+            }
+            _ => {}
+        }
+    }
+    keys
 }
 
 fn settings_kind(keys: &[String]) -> Option<FileKind> {

@@ -14,7 +14,7 @@ use hotline_score::ticket::{
     Assembler, EventRow, Loaded, Mode, TicketRow, check_units, id_text, load_json_parallel,
     resembles, rows_ids_as_text,
 };
-use hotline_score::{Error, Unit};
+use hotline_score::{Error, FilePos, Unit};
 use time::UtcOffset;
 
 use indicatif::{ProgressBar, ProgressBarIter};
@@ -404,10 +404,11 @@ pub fn read_units(
         return match serde_json::from_str::<Vec<Unit>>(&text) {
             Ok(units) => Ok(units),
             Err(e) => {
+                let pos = FilePos::of_json_error(&text, &e);
                 problems.push(Problem {
                     file: name,
-                    line: Some(e.line() as u64),
-                    column: Some(e.column() as u64),
+                    line: pos.map(|p| u64::from(p.line)),
+                    column: pos.map(|p| u64::from(p.column)),
                     code: "invalid_units".into(),
                     message: strip_json_position(&e.to_string()),
                     ..Default::default()
@@ -621,10 +622,11 @@ fn read_table(
             return Err(problems_failure(&[p]));
         }
         if let Err(e) = result {
+            let pos = FilePos::of_json_error(&text, &e);
             let p = Problem {
                 file: name,
-                line: Some(e.line() as u64),
-                column: Some(e.column() as u64),
+                line: pos.map(|p| u64::from(p.line)),
+                column: pos.map(|p| u64::from(p.column)),
                 code: "invalid_table".into(),
                 message: strip_json_position(&e.to_string()),
                 ..Default::default()
@@ -848,14 +850,7 @@ fn ticket_of(row: &str) -> String {
 /// looked at (a wrong type), that value's opening bracket (serde stops before it, on the `:`,
 /// `,` or space, which are skipped).
 fn offset_in(text: &str, error: &serde_json::Error) -> usize {
-    let line_start: usize = text
-        .split_inclusive('\n')
-        .take(error.line().saturating_sub(1))
-        .map(str::len)
-        .sum();
-    let at = line_start
-        .saturating_add(error.column().saturating_sub(1))
-        .min(text.len());
+    let at = hotline_score::json_error_offset(text, error);
     let between = |b: &u8| b.is_ascii_whitespace() || matches!(b, b':' | b',');
     let rest = text.as_bytes().get(at..).unwrap_or_default();
     match rest.iter().position(|b| !between(b)) {

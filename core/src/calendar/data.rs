@@ -312,7 +312,11 @@ impl DayEntry {
     /// What is wrong with the rule's combination of `rule`, `hours` and `statutory`, if anything.
     pub(super) fn problem(&self) -> Option<&'static str> {
         match (self.rule, &self.hours, self.statutory) {
+            _ if self.dates.is_empty() => Some("a rule without `dates` applies to no day"),
             (RuleName::Hours, None, _) => Some("rule \"hours\" needs `hours`"),
+            (RuleName::On | RuleName::Hours, Some(hours), _) if hours.is_empty() => {
+                Some("`hours = []` is no working time: write rule \"off\" for a day off")
+            }
             (RuleName::Off, Some(_), _) => Some("rule \"off\" takes no `hours`"),
             (RuleName::On | RuleName::Hours, _, true) => {
                 Some("only rule \"off\" can be `statutory`")
@@ -332,15 +336,7 @@ pub(crate) fn at_pos(pos: &Option<FilePos>) -> String {
 
 /// Maps a serde_json error to a typed error with the file position.
 pub(crate) fn json_error(text: &str, e: &serde_json::Error) -> Error {
-    let _ = text;
-    let pos = u32::try_from(e.line())
-        .ok()
-        .zip(u32::try_from(e.column()).ok())
-        .filter(|(l, _)| *l > 0)
-        .map(|(line, column)| FilePos {
-            line,
-            column: column.max(1),
-        });
+    let pos = FilePos::of_json_error(text, e);
     let full = e.to_string();
     let msg = full
         .rfind(" at line ")
@@ -458,6 +454,27 @@ mod tests {
         assert_eq!(e.code(), "invalid_date");
         assert_eq!(pos(&e).unwrap().line, 3);
         assert!(e.to_string().contains("2026-13-01"), "{e}");
+    }
+
+    /// A date rule that can do nothing, or that says a day is worked without working time, is
+    /// refused (it loaded, and `on` with `hours = []` made the day a rest day).
+    #[test]
+    fn empty_dates_or_hours_are_refused() {
+        for (body, says) in [
+            ("dates = []\nrule = \"off\"\n", "applies to no day"),
+            (
+                "dates = [\"2026-03-10\"]\nrule = \"on\"\nhours = []\n",
+                "write rule \"off\"",
+            ),
+            (
+                "dates = [\"2026-03-10\"]\nrule = \"hours\"\nhours = []\n",
+                "write rule \"off\"",
+            ),
+        ] {
+            let e = CalendarData::from_toml(&format!("{HEAD}{body}")).unwrap_err();
+            assert_eq!(e.code(), "invalid_calendar_data", "{body}");
+            assert!(e.to_string().contains(says), "{e}");
+        }
     }
 
     #[test]

@@ -30,72 +30,92 @@ impl Policy {
     /// Reads a policy from TOML text. Unknown keys, unknown values and contradictory settings
     /// are `invalid_policy` errors with the line and column of the offending value.
     pub fn from_toml_str(text: &str) -> Result<Policy> {
-        ConfigKind::Policy.check_size(text, "toml")?;
-        let policy: Policy = toml::from_str(text).map_err(|e| Error::InvalidPolicy {
-            format: "toml".into(),
-            pos: e.span().map(|s| FilePos::from_offset(text, s.start)),
-            reason: e.message().trim().to_owned(),
-        })?;
-        policy.checked(text, Syntax::Toml)
+        Self::parsed(text, Syntax::Toml)?.checked(text, Syntax::Toml)
     }
 
     /// Reads a policy from JSON text (same structure as the TOML form).
     pub fn from_json_str(text: &str) -> Result<Policy> {
-        ConfigKind::Policy.check_size(text, "json")?;
-        let policy: Policy = serde_json::from_str(text).map_err(|e| Error::InvalidPolicy {
-            format: "json".into(),
-            pos: (e.line() > 0).then(|| FilePos {
-                line: u32::try_from(e.line()).unwrap_or(u32::MAX),
-                column: u32::try_from(e.column()).unwrap_or(u32::MAX),
-            }),
-            reason: strip_json_position(&e.to_string()),
-        })?;
-        policy.checked(text, Syntax::Json)
+        Self::parsed(text, Syntax::Json)?.checked(text, Syntax::Json)
     }
 
-    /// This policy (read from `text`) if it has a rule — one without any gives no ticket a
-    /// deadline — and no rule's setting of a clock can never apply.
+    /// The policy `text` holds, before the checks of the policy as a whole.
+    fn parsed(text: &str, syntax: Syntax) -> Result<Policy> {
+        match syntax {
+            Syntax::Toml => {
+                ConfigKind::Policy.check_size(text, "toml")?;
+                toml::from_str(text).map_err(|e| Error::InvalidPolicy {
+                    format: "toml".into(),
+                    pos: e.span().map(|s| FilePos::from_offset(text, s.start)),
+                    reason: e.message().trim().to_owned(),
+                })
+            }
+            Syntax::Json => {
+                ConfigKind::Policy.check_size(text, "json")?;
+                serde_json::from_str(text).map_err(|e| Error::InvalidPolicy {
+                    format: "json".into(),
+                    pos: FilePos::of_json_error(text, &e),
+                    reason: strip_json_position(&e.to_string()),
+                })
+            }
+        }
+    }
+
+    /// This policy (read from `text`) if the policy as a whole has no problem
+    /// ([`Policy::whole_problems`]), else the first.
     fn checked(self, text: &str, syntax: Syntax) -> Result<Policy> {
+        match self.whole_problems(text, syntax).into_iter().next() {
+            Some(problem) => Err(problem),
+            None => Ok(self),
+        }
+    }
+
+    /// What is wrong with this policy (read from `text`) as a whole: it has no rule — one
+    /// without any gives no ticket a deadline — or rules' settings of a clock can never apply
+    /// (one problem each).
+    fn whole_problems(&self, text: &str, syntax: Syntax) -> Vec<Error> {
         let format = match syntax {
             Syntax::Toml => "toml",
             Syntax::Json => "json",
         };
         if self.rules.is_empty() {
-            return Err(Error::InvalidPolicy {
+            return vec![Error::InvalidPolicy {
                 format: format.into(),
-                pos: None,
+                pos: document::offset_of(text, syntax, &[Step::Key("rules")])
+                    .map(|offset| FilePos::from_offset(text, offset)),
                 reason: "a policy needs at least one rule (`[[rules]]`): without one no ticket \
                          has a deadline"
                     .into(),
-            });
+            }];
         }
-        if let Some((j, clock, earlier)) = self.shadowed() {
-            let label = |i: usize| match self.rules.get(i).map(|r| r.name.as_str()) {
-                Some(name) if !name.is_empty() => format!("rule {} (`{name}`)", i + 1),
-                _ => format!("rule {}", i + 1),
-            };
-            let path = [
-                Step::Key("rules"),
-                Step::Index(j),
-                Step::Key("limits"),
-                Step::Key(clock.name()),
-            ];
-            return Err(Error::InvalidPolicy {
-                format: format.into(),
-                pos: document::offset_of(text, syntax, &path)
-                    .map(|offset| FilePos::from_offset(text, offset)),
-                reason: format!(
-                    "{} can never set `{}`: {} before it matches every ticket it matches and \
-                     sets `{}` first (for each clock the first matching rule wins); put the more \
-                     specific rule first",
-                    label(j),
-                    clock.name(),
-                    label(earlier),
-                    clock.name()
-                ),
-            });
-        }
-        Ok(self)
+        let label = |i: usize| match self.rules.get(i).map(|r| r.name.as_str()) {
+            Some(name) if !name.is_empty() => format!("rule {} (`{name}`)", i + 1),
+            _ => format!("rule {}", i + 1),
+        };
+        self.shadowed()
+            .into_iter()
+            .map(|(j, clock, earlier)| {
+                let path = [
+                    Step::Key("rules"),
+                    Step::Index(j),
+                    Step::Key("limits"),
+                    Step::Key(clock.name()),
+                ];
+                Error::InvalidPolicy {
+                    format: format.into(),
+                    pos: document::offset_of(text, syntax, &path)
+                        .map(|offset| FilePos::from_offset(text, offset)),
+                    reason: format!(
+                        "{} can never set `{}`: {} before it matches every ticket it matches \
+                         and sets `{}` first (for each clock the first matching rule wins); put \
+                         the more specific rule first",
+                        label(j),
+                        clock.name(),
+                        label(earlier),
+                        clock.name()
+                    ),
+                }
+            })
+            .collect()
     }
 
     /// Every problem of a TOML policy, in file order, each an `invalid_policy` error with its line
@@ -143,7 +163,17 @@ fn every_problem(text: &str, syntax: Syntax, first: Error) -> Vec<Error> {
             reason: raw.message,
         })
         .collect();
-    if found.is_empty() { vec![first] } else { found }
+    if !found.is_empty() {
+        return found;
+    }
+    // Every part reads: the problems are of the policy as a whole.
+    match Policy::parsed(text, syntax) {
+        Ok(policy) => match policy.whole_problems(text, syntax) {
+            whole if whole.is_empty() => vec![first],
+            whole => whole,
+        },
+        Err(_) => vec![first],
+    }
 }
 
 /// The independent parts of a policy: top-level keys (`name` is required), rules, and the keys
@@ -261,6 +291,20 @@ mod tests {
         let json = "{\"name\": \"x\", \"rules\": [\n {\"when\": {\"urgency\": [\"urgent\", \"normal\"]}, \"limits\": {\"reply\": \"2h\"}},\n {\"when\": {\"urgency\": \"urgent\"}, \"limits\": {\"reply\": \"1h\"}}]}";
         let e = Policy::from_json_str(json).unwrap_err();
         assert_eq!(pos(&e), (3, 54));
+        // `check` lists every setting that can never apply, each at its value (it listed the
+        // first alone).
+        let text = "name = \"x\"\n[[rules]]\nlimits = { sign = \"24h\", complete = \"5wd\" }\n\
+                    [[rules]]\nwhen = { kind = \"complaint\" }\nlimits.complete = \"15wd\"\n\
+                    [[rules]]\nwhen = { kind = \"help\" }\nlimits.sign = \"2h\"\n\
+                    limits.complete = \"3wd\"\n";
+        let problems = Policy::check_toml_str(text);
+        assert_eq!(places(&problems), [(6, 19), (9, 15), (10, 19)]);
+        assert_eq!(problems[0], Policy::from_toml_str(text).unwrap_err());
+        assert!(
+            problems[1]
+                .to_string()
+                .contains("rule 3 can never set `sign`: rule 1")
+        );
     }
 
     #[test]

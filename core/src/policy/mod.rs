@@ -152,21 +152,25 @@ impl RuleLimits {
 }
 
 impl Policy {
-    /// The first rule setting of a clock that can never apply: `(rule, clock, earlier)`, where
-    /// rule `earlier` matches every ticket and unit rule `rule` matches and sets `clock` first
-    /// (for each clock the first matching rule that sets it wins).
-    pub(crate) fn shadowed(&self) -> Option<(usize, Clock, usize)> {
-        self.rules.iter().enumerate().find_map(|(j, rule)| {
-            Clock::ALL.iter().find_map(|&clock| {
-                rule.limits.get(clock)?;
-                let earlier = self
-                    .rules
-                    .get(..j)?
-                    .iter()
-                    .position(|r| r.limits.get(clock).is_some() && r.when.covers(&rule.when))?;
-                Some((j, clock, earlier))
+    /// Every rule setting of a clock that can never apply, in rule then clock order:
+    /// `(rule, clock, earlier)`, where rule `earlier` is the first to match every ticket and unit
+    /// rule `rule` matches and to set `clock` (for each clock the first matching rule that sets
+    /// it wins).
+    pub(crate) fn shadowed(&self) -> Vec<(usize, Clock, usize)> {
+        self.rules
+            .iter()
+            .enumerate()
+            .flat_map(|(j, rule)| {
+                Clock::ALL.iter().filter_map(move |&clock| {
+                    rule.limits.get(clock)?;
+                    let earlier =
+                        self.rules.get(..j)?.iter().position(|r| {
+                            r.limits.get(clock).is_some() && r.when.covers(&rule.when)
+                        })?;
+                    Some((j, clock, earlier))
+                })
             })
-        })
+            .collect()
     }
 
     /// The limits for `ticket` assigned to a unit of group `unit_group`.

@@ -3,18 +3,35 @@
 //! `total_below` percents of full marks, so a line of `0.95` is met by every unit, or by none; a
 //! target above 100 %, or above 1 on a `percent = false` ratio, is reached by none. Such a scheme
 //! loads (a line of 1 % can be meant); each suspicious value is reported with its place
-//! ([`Scheme::suspicious_values`]), and `check` shows them as warnings.
+//! ([`Scheme::suspicious_values`]), and `check` shows them as warnings. So is a warnings
+//! `lead_days` as long as the period: every unit is judged from the period's first day.
 
 use rust_decimal::Decimal;
 
 use super::Scheme;
-use super::file::{RuleSpec, SchemeFile, ValueSpec};
+use super::file::{PeriodSpec, RuleSpec, SchemeFile, ValueSpec};
 use super::load::{Ctx, k, with};
 use super::node::Seg;
 use super::problem::SchemeProblem;
+use crate::instant::{Instant, MS_PER_DAY};
 
 /// The code of every suspicious value.
 pub const SUSPICIOUS_VALUE: &str = "suspicious_value";
+
+/// The length in milliseconds of the shortest period `period` gives (28 days for months);
+/// `None` for a range that does not read (its own problem).
+fn shortest_period_ms(period: &PeriodSpec) -> Option<i64> {
+    let days = match period {
+        PeriodSpec::Month => 28,
+        PeriodSpec::Quarter => 90,
+        PeriodSpec::Year => 365,
+        PeriodSpec::Range(r) => {
+            let (start, end) = (Instant::parse(&r.start).ok()?, Instant::parse(&r.end).ok()?);
+            return Some(end.millis().saturating_sub(start.millis()));
+        }
+    };
+    Some(days * MS_PER_DAY)
+}
 
 /// Whether `v` looks like a fraction written for a percent: in `(0, 1]`.
 fn fraction_like(v: Decimal) -> bool {
@@ -151,6 +168,18 @@ impl Ctx<'_> {
                 ),
             );
         }
+        if let Some(lead) = file.warnings.as_ref().map(|w| w.lead_days).filter(|lead| {
+            shortest_period_ms(&file.period)
+                .is_some_and(|ms| i64::from(*lead).saturating_mul(MS_PER_DAY) >= ms)
+        }) {
+            self.note(
+                &[k("warnings"), k("lead_days")],
+                format!(
+                    "`lead_days = {lead}` is as long as the period or longer: units are warned \
+                     from the period's first day, on the scores of its first tickets"
+                ),
+            );
+        }
         if let Some(below) = file
             .warnings
             .as_ref()
@@ -171,7 +200,8 @@ impl Ctx<'_> {
 
 impl Scheme {
     /// Values the scheme holds but rarely means (code `suspicious_value`, with their places in
-    /// the file): a fraction where a percent is read. Empty for the presets.
+    /// the file): a fraction where a percent is read, a warning lead as long as the period.
+    /// Empty for the presets.
     ///
     /// ```
     /// use hotline_score::scheme::Scheme;
@@ -206,6 +236,27 @@ mod tests {
             .iter()
             .map(|p| p.key.clone())
             .collect()
+    }
+
+    /// A warning window as long as the period is noted; one of no days is refused (it warned
+    /// no unit, ever).
+    #[test]
+    fn warning_leads_as_long_as_the_period_are_noted() {
+        let rule = "rule = { proportional = {} }\n[warnings]\nbottom = 1\n";
+        assert_eq!(
+            keys(&format!("{rule}lead_days = 28\n")),
+            ["warnings.lead_days"]
+        );
+        assert!(keys(&format!("{rule}lead_days = 27\n")).is_empty());
+        let quarter = format!("{HEAD}{rule}lead_days = 60\n").replace("month", "quarter");
+        assert!(
+            Scheme::from_toml(&quarter)
+                .unwrap()
+                .suspicious_values()
+                .is_empty()
+        );
+        let e = Scheme::from_toml(&format!("{HEAD}{rule}lead_days = 0\n")).unwrap_err();
+        assert!(e.to_string().contains("`lead_days = 0`"), "{e}");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{Map, Value};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, FilePos, Result};
 use crate::ticket::cells::{
     EARLIEST_EPOCH_MILLIS, TicketCells, event_from_cells, read_ticket_head,
 };
@@ -49,10 +49,13 @@ pub fn load_json(text: &str, units: Option<&[Unit]>, mode: Mode) -> Result<Loade
     {
         return load_tickets(tickets, units, mode);
     }
-    let values: Vec<Value> = serde_json::from_str(text).map_err(|e| Error::InvalidTicketJson {
-        reason: e.to_string(),
-        line: u32::try_from(e.line()).unwrap_or(u32::MAX),
-        column: u32::try_from(e.column()).unwrap_or(u32::MAX),
+    let values: Vec<Value> = serde_json::from_str(text).map_err(|e| {
+        let pos = FilePos::of_json_error(text, &e).unwrap_or(FilePos { line: 0, column: 0 });
+        Error::InvalidTicketJson {
+            reason: e.to_string(),
+            line: pos.line,
+            column: pos.column,
+        }
     })?;
     load_values(values, units, mode)
 }
