@@ -16,14 +16,14 @@ use hotline_score::board::{
 };
 use hotline_score::ticket::{Event, Mode, TicketSet, event_from_json, id_text, load_json};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyList, PyString};
+use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyMemoryView, PyString};
 use serde::Deserialize;
 use serde_json::Value;
 
 use crate::arrow::export::Table;
 use crate::calendar::Calendar;
 use crate::convert::{decimal_in, json_item};
-use crate::errors::{Fields, enter, raise, to_py};
+use crate::errors::{Fields, enter, input_error, raise, to_py};
 use crate::instant;
 use crate::metrics::{Evaluator, Metrics, Period, due_anchor_in, due_anchor_out};
 use crate::policy::policy_in;
@@ -454,12 +454,32 @@ impl Board {
         due_anchor: &str,
     ) -> PyResult<Self> {
         let b = builder(py, &scheme, &units, calendar, policy, due_anchor)?;
-        let board = if let Ok(bytes) = snapshot.cast::<PyBytes>() {
-            let bytes = bytes.as_bytes().to_vec();
+        let board = if let Ok(text) = snapshot.cast::<PyString>() {
+            let text = text.to_cow()?.into_owned();
+            enter(py, || b.restore_json(&text))?
+        } else if snapshot.is_instance_of::<PyBytes>()
+            || snapshot.is_instance_of::<PyByteArray>()
+            || snapshot.is_instance_of::<PyMemoryView>()
+        {
+            // `bytes(…)` copies any of them (a memoryview of a file read into a buffer).
+            let bytes: Vec<u8> = py
+                .get_type::<PyBytes>()
+                .call1((snapshot,))?
+                .cast_into::<PyBytes>()?
+                .as_bytes()
+                .to_vec();
             enter(py, || b.restore(&bytes))?
         } else {
-            let text: String = snapshot.extract()?;
-            enter(py, || b.restore_json(&text))?
+            return Err(input_error(
+                py,
+                "invalid_argument",
+                "snapshot",
+                format!(
+                    "`snapshot` must be bytes (snapshot()), a bytearray or memoryview of them, \
+                     or str (snapshot_json()); got a {}",
+                    snapshot.get_type().name()?
+                ),
+            ));
         };
         Ok(Board::wrap(board))
     }

@@ -640,6 +640,11 @@ fn partial_rows(
                 format!("partial table row {r} has no `unit`"),
             ));
         };
+        if r == 0 {
+            // The first row sets the columns: one that is not the catalog's is refused here,
+            // not as missing from the next row.
+            enter(py, || CorePartial::from_rows(&columns, &[]))?;
+        }
         rows.push((UnitId::from(unit), values));
     }
     Ok((columns, rows))

@@ -109,6 +109,15 @@ def test_snapshot_and_restore() -> None:
     with pytest.raises(hs.BoardError) as info:
         hs.Board.restore(b"not a snapshot at all, clearly", "sanmenxia", UNITS)
     assert info.value.code == "board_snapshot_corrupt"
+    # A buffer holding the bytes (a file read into a bytearray, a memoryview of it) restores too;
+    # anything else is named.
+    snapshot = board.snapshot()
+    for buffer in (bytearray(snapshot), memoryview(snapshot)):
+        assert hs.Board.restore(buffer, "sanmenxia", UNITS).scores(AS_OF).to_json() == want
+    with pytest.raises(hs.InputError) as info2:
+        hs.Board.restore(list(snapshot[:4]), "sanmenxia", UNITS)  # type: ignore[arg-type]
+    assert (info2.value.code, info2.value.field) == ("invalid_argument", "snapshot")
+    assert "got a list" in str(info2.value)
     with pytest.raises(hs.InputError):
         hs.Board("sanmenxia", UNITS, due_anchor="whenever")
 

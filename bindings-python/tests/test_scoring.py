@@ -142,6 +142,15 @@ def test_sharded_partials_merge_exactly() -> None:
     with pytest.raises(hs.DataError) as info:
         hs.Partial.from_table(no_unit, UNITS)
     assert (info.value.code, info.value.field) == ("invalid_partial", "unit")
+    assert "row 0 has no unit id" in str(info.value)
+    # A list of dicts: a column that is not the catalog's, in the first row, is named as such
+    # (it was "row 1 has no `zzz`").
+    extra = whole.to_table().to_pylist()
+    extra[0]["zzz"] = 1
+    with pytest.raises(hs.DataError) as info:
+        hs.Partial.from_table(extra, UNITS)
+    assert (info.value.code, info.value.field) == ("invalid_partial", "zzz")
+    assert "not a partial-state column" in str(info.value)
     edited = whole.to_table().to_pylist()
     row = next(r for r in edited if r["lead_due"] > 0)
     row["lead_closed_on_time"] = row["lead_due"] + 100
@@ -156,6 +165,11 @@ def test_sharded_partials_merge_exactly() -> None:
         hs.Partial.from_json('{"units": {"x": {"lead": {"due": -2, "overdue_open": -2}}}}', UNITS)
     assert (info.value.code, info.value.field) == ("invalid_partial", "lead_due")
     assert "unit x" in str(info.value)
+    # A repeated key is refused (the JSON reader kept the last: the first unit's counts were lost).
+    with pytest.raises(hs.DataError) as info:
+        hs.Partial.from_json('{"units": {"x": {"lead": {"urged": 1}}, "x": {"lead": {"urged": 2}}}}', UNITS)
+    assert (info.value.code, info.value.field) == ("invalid_partial", "x")
+    assert 'duplicate key "x" at line 1, column 41' in str(info.value)
 
 
 def test_score_tables_are_exact_decimals() -> None:

@@ -433,7 +433,7 @@ class Board:
         """A board for one scheme, units table, calendar (default PRC) and policy (default henan)."""
     @staticmethod
     def restore(
-        snapshot: Union[bytes, str],
+        snapshot: Union[bytes, bytearray, memoryview, str],
         scheme: Union[Scheme, str],
         units: _TableLike,
         *,
@@ -441,7 +441,9 @@ class Board:
         policy: Union[Policy, str, None] = None,
         due_anchor: _DueAnchor = "due_date",
     ) -> Board:
-        """A board restored from ``snapshot()`` bytes or ``snapshot_json()`` text, same configuration.
+        """A board restored from ``snapshot()`` bytes (or a ``bytearray``/``memoryview`` of them) or
+        ``snapshot_json()`` text, same configuration; anything else is ``InputError``
+        ``invalid_argument`` with ``field="snapshot"``.
 
         The calendar may extend the snapshot's (next year's data added, ``predict=True``): every
         date the snapshot's calendar covered must keep its working time. The units table may

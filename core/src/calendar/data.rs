@@ -31,7 +31,7 @@ use time::Date;
 
 use crate::calendar::template::DayHours;
 use crate::config_file::{self, ConfigKind};
-use crate::error::{Error, FilePos, Result};
+use crate::error::{Error, FilePos, Result, json_error_offset};
 
 /// The version of the data format this crate reads.
 pub const FORMAT_VERSION: u32 = 1;
@@ -237,7 +237,9 @@ impl CalendarData {
     pub fn from_toml(text: &str) -> Result<Self> {
         check_size(text)?;
         let data: CalendarData = toml::from_str(text).map_err(|e| {
-            let pos = e.span().map(|s| FilePos::from_offset(text, s.start));
+            let pos = e
+                .span()
+                .map(|s| FilePos::from_offset(text, value_offset(text, e.message(), s.start)));
             decode_error(e.message(), pos)
         })?;
         data.check()?;
@@ -336,13 +338,32 @@ pub(crate) fn at_pos(pos: &Option<FilePos>) -> String {
 
 /// Maps a serde_json error to a typed error with the file position.
 pub(crate) fn json_error(text: &str, e: &serde_json::Error) -> Error {
-    let pos = FilePos::of_json_error(text, e);
     let full = e.to_string();
     let msg = full
         .rfind(" at line ")
         .and_then(|i| full.get(..i))
         .unwrap_or(&full);
+    let pos = (e.line() > 0)
+        .then(|| FilePos::from_offset(text, value_offset(text, msg, json_error_offset(text, e))));
     decode_error(msg, pos)
+}
+
+/// Where the value an encoded error ([`encode_error`]) names is written in `text`: its opening
+/// quote nearest `offset`, which serde gives for the whole list holding it (a bad date of a
+/// multi-line `dates` list was placed at the list's `[`, or after its `]` in JSON); `offset`
+/// for other errors, or a value not written as it reads (escapes, intervals joined).
+pub(super) fn value_offset(text: &str, msg: &str, offset: usize) -> usize {
+    let Some((_, value, _)) = encoded(msg) else {
+        return offset;
+    };
+    if value.is_empty() {
+        return offset;
+    }
+    text.match_indices(value.as_str())
+        .filter_map(|(i, _)| i.checked_sub(1))
+        .filter(|&quote| matches!(text.as_bytes().get(quote), Some(b'"' | b'\'')))
+        .min_by_key(|&quote| quote.abs_diff(offset))
+        .unwrap_or(offset)
 }
 
 /// Encodes a typed error in a serde message so that the loader can rebuild it with a position.
@@ -380,7 +401,8 @@ pub(super) fn decode_error(msg: &str, pos: Option<FilePos>) -> Error {
     }
 }
 
-fn decode_typed(msg: &str, pos: Option<FilePos>) -> Option<Error> {
+/// The code, value and reason of an encoded error ([`encode_error`]).
+fn encoded(msg: &str) -> Option<(&str, String, String)> {
     let (code, rest) = msg.strip_prefix('[')?.split_once("] ")?;
     let mut values = serde_json::Deserializer::from_str(rest).into_iter::<String>();
     let value = values.next()?.ok()?;
@@ -389,6 +411,11 @@ fn decode_typed(msg: &str, pos: Option<FilePos>) -> Option<Error> {
         .and_then(|r| r.strip_prefix(": "))
         .unwrap_or("")
         .to_owned();
+    Some((code, value, reason))
+}
+
+fn decode_typed(msg: &str, pos: Option<FilePos>) -> Option<Error> {
+    let (code, value, reason) = encoded(msg)?;
     Some(match code {
         "invalid_date" => Error::InvalidDate { value, reason, pos },
         "invalid_time_of_day" => Error::InvalidTimeOfDay { value, reason, pos },
@@ -475,6 +502,22 @@ mod tests {
             assert_eq!(e.code(), "invalid_calendar_data", "{body}");
             assert!(e.to_string().contains(says), "{e}");
         }
+    }
+
+    /// A bad date in a list written over several lines is placed at the date (serde placed it
+    /// at the list: its `[` in TOML, after its `]` in JSON), by the loaders and by `check`.
+    #[test]
+    fn a_bad_date_in_a_long_list_is_placed_at_the_date() {
+        let toml =
+            format!("{HEAD}rule = \"off\"\ndates = [\n  \"2027-03-01\",\n  \"2027-03-32\",\n]\n");
+        let json = "{\"days\": [{\"rule\": \"off\", \"dates\": [\n  \"2027-03-01\",\n  \"2027-03-32\"\n]}]}";
+        let at = |e: &Error| pos(e).map(|p| (p.line, p.column));
+        let e = CalendarData::from_toml(&toml).unwrap_err();
+        assert_eq!((e.code(), at(&e)), ("invalid_date", Some((8, 3))));
+        assert_eq!(CalendarData::check_toml(&toml), [e]);
+        let e = CalendarData::from_json(json).unwrap_err();
+        assert_eq!((e.code(), at(&e)), ("invalid_date", Some((3, 3))));
+        assert_eq!(CalendarData::check_json(json), [e]);
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! Every problem of a calendar data file, each with its line and column (for `check`): the
 //! loaders ([`CalendarData::from_toml`], [`CalendarData::from_json`]) stop at the first.
 
-use super::data::{CalendarData, DayEntry, HolidayEntry, Notice, decode_error, format_problem};
+use super::data::{
+    CalendarData, DayEntry, HolidayEntry, Notice, decode_error, format_problem, value_offset,
+};
 use crate::document::{self, Part, Raw, Stand, Syntax, TableRules};
 use crate::error::{Error, FilePosCursor};
 
@@ -33,7 +35,10 @@ fn every_problem(text: &str, syntax: Syntax, first: Error) -> Vec<Error> {
     let mut cursor = FilePosCursor::new(text);
     let found: Vec<Error> = document::problems(text, syntax, check_data)
         .into_iter()
-        .map(|raw| decode_error(&raw.message, Some(cursor.at(raw.offset))))
+        .map(|raw| {
+            let offset = value_offset(text, &raw.message, raw.offset);
+            decode_error(&raw.message, Some(cursor.at(offset)))
+        })
         .collect();
     if found.is_empty() { vec![first] } else { found }
 }
@@ -131,12 +136,12 @@ mod tests {
                 (2, 1, "unknown_calendar_key"),   // nam
                 (5, 8, "invalid_calendar_data"),  // year is a string
                 (6, 13, "invalid_date"),          // month 13
-                (11, 6, "invalid_date"),          // 30 February (toml places it at the array)
+                (11, 7, "invalid_date"),          // 30 February (at the date, not its list)
                 (13, 1, "invalid_calendar_data"), // holiday without a name
-                (14, 13, "invalid_date"),         // "x"
+                (14, 14, "invalid_date"),         // "x"
                 (16, 1, "invalid_calendar_data"), // days[0]: hours without hours
                 (22, 8, "invalid_calendar_data"), // rule "of"
-                (27, 9, "interval_ends_before_start"),
+                (27, 10, "interval_ends_before_start"),
             ],
             "{problems:#?}"
         );

@@ -85,8 +85,18 @@ impl Partial {
 
     /// Reads the row form. `columns` are the names of the integer columns (without `unit`), in
     /// any order; every catalog column must be present, unknown ones are an error. Rows of the
-    /// same unit are added.
+    /// same unit are added. A bad row is named by its index (from 0) and its unit.
     pub fn from_rows(columns: &[String], rows: &[(UnitId, Vec<i64>)]) -> Result<Partial> {
+        Self::read_rows(columns, rows, true)
+    }
+
+    /// [`Partial::from_rows`]; `numbered`: a bad row's errors say its index (not for rows
+    /// made from the JSON form, one per unit).
+    fn read_rows(
+        columns: &[String],
+        rows: &[(UnitId, Vec<i64>)],
+        numbered: bool,
+    ) -> Result<Partial> {
         let mut slots = Vec::with_capacity(columns.len());
         for name in columns {
             let slot = name
@@ -118,17 +128,22 @@ impl Partial {
             });
         }
         let mut out = Partial::default();
-        for (unit, values) in rows {
+        for (i, (unit, values)) in rows.iter().enumerate() {
             if unit.as_str().is_empty() {
                 return Err(Error::InvalidPartial {
                     column: "unit".into(),
-                    reason: "a row without a unit id (an empty or null `unit` cell)".into(),
+                    reason: format!("row {i} has no unit id (an empty or null `unit` cell)"),
                 });
             }
+            let which = if numbered {
+                format!("row {i}, unit {unit}")
+            } else {
+                format!("unit {unit}")
+            };
             if values.len() != slots.len() {
                 return Err(Error::InvalidPartial {
                     column: unit.to_string(),
-                    reason: format!("row has {} values, expected {}", values.len(), slots.len()),
+                    reason: format!("{which}: {} values, expected {}", values.len(), slots.len()),
                 });
             }
             let row = out.units.entry(unit.clone()).or_default();
@@ -140,7 +155,7 @@ impl Partial {
                 };
                 let bad = |reason: String| Error::InvalidPartial {
                     column: name.clone(),
-                    reason: format!("unit {unit}: {reason}"),
+                    reason: format!("{which}: {reason}"),
                 };
                 if *v < 0 {
                     return Err(bad(format!("{v} is negative; counters count assignments")));
@@ -161,7 +176,8 @@ impl Partial {
     /// Reads the JSON form (`{"units": {id: {"lead": {counter: n, …}, "assisting": {…}}}}`, what
     /// serializing a `Partial` writes; an absent counter or role is 0) with the row form's
     /// checks: every counter a whole number ≥ 0, the partitions of SPEC §5; errors name the
-    /// column (`lead_due`) and the unit.
+    /// column (`lead_due`) and the unit. A key repeated in one object is refused (rows of one
+    /// unit add up in the row form; here the JSON would say two different things).
     pub fn from_json(text: &str) -> Result<Partial> {
         use serde_json::Value;
         let bad = |column: &str, reason: String| Error::InvalidPartial {
@@ -170,6 +186,16 @@ impl Partial {
         };
         let value: Value =
             serde_json::from_str(text).map_err(|e| bad("", format!("not JSON: {e}")))?;
+        // serde_json keeps the last of a repeated key: a unit given twice would lose the counts
+        // of its first entry. The strict reader refuses a key repeated in one object.
+        if let Err((reason, span)) = crate::scheme::json::parse(text) {
+            let at = crate::error::FilePos::from_offset(text, span.start);
+            let key = text.get(span).unwrap_or_default().trim_matches('"');
+            return Err(bad(
+                key,
+                format!("{reason} at {at}: give each unit, role and counter once"),
+            ));
+        }
         let Some(top) = value.as_object() else {
             return Err(bad("", "expected an object with `units`".into()));
         };
@@ -232,7 +258,7 @@ impl Partial {
             }
             rows.push((UnitId::from(unit.as_str()), values));
         }
-        Partial::from_rows(&columns, &rows)
+        Partial::read_rows(&columns, &rows, false)
     }
 
     /// Checks every unit's counters against the partitions of SPEC §5
@@ -606,7 +632,10 @@ mod tests {
         negative[3] = -5;
         let e = Partial::from_rows(&cols[1..], &[("u".into(), negative)]).unwrap_err();
         assert_eq!(e.context().field.as_deref(), Some(cols[4].as_str()));
-        assert!(e.to_string().contains("unit u: -5 is negative"), "{e}");
+        assert!(
+            e.to_string().contains("row 0, unit u: -5 is negative"),
+            "{e}"
+        );
         let big = vec![i64::MAX; n];
         let e = Partial::from_rows(&cols[1..], &[("u".into(), big.clone()), ("u".into(), big)])
             .unwrap_err();
@@ -636,8 +665,13 @@ mod tests {
             "{e}"
         );
         // A row without a unit.
-        let e = Partial::from_rows(&cols[1..], &[("".into(), vec![0; n])]).unwrap_err();
+        let e = Partial::from_rows(
+            &cols[1..],
+            &[("u".into(), vec![0; n]), ("".into(), vec![0; n])],
+        )
+        .unwrap_err();
         assert_eq!(e.context().field.as_deref(), Some("unit"));
+        assert!(e.to_string().contains("row 1 has no unit id"), "{e}");
         // The JSON form, with the same checks and the unit named.
         let mut fine = Partial::default();
         fine.merge(one("u", Counter::Callbacks, 2));
@@ -674,6 +708,22 @@ mod tests {
                 "unknown role",
             ),
             (r#"{"unit": {}}"#, "unit", "unknown key"),
+            // serde_json kept the last of a repeated key.
+            (
+                r#"{"units": {"x": {"lead": {"urged": 1}}, "x": {"lead": {"urged": 2}}}}"#,
+                "x",
+                "duplicate key \"x\" at line 1, column 41",
+            ),
+            (
+                r#"{"units": {"x": {"lead": {"urged": 1}}}, "units": {}}"#,
+                "units",
+                "duplicate key \"units\"",
+            ),
+            (
+                r#"{"units": {"x": {"lead": {"urged": 1, "urged": 1}}}}"#,
+                "urged",
+                "duplicate key",
+            ),
         ] {
             let e = Partial::from_json(text).unwrap_err();
             assert_eq!(e.code(), "invalid_partial", "{text}");
