@@ -26,11 +26,11 @@ test('calendar data: positions, keys and dates', () => {
   throwsWith(() => hs.Calendar.fromToml('[[notices]]\nyear = 2027\nyeer = 1\n'),
     { code: 'unknown_calendar_key', field: 'yeer', line: 3, column: 1 })
   throwsWith(() => hs.Calendar.fromToml('[[days]]\ndates = ["2026-13-01"]\nrule = "off"\n'),
-    { code: 'invalid_date', line: 2, column: 9 })
+    { code: 'invalid_date', line: 2, column: 10 })
   throwsWith(() => hs.Calendar.fromToml('[[days]]\ndates = ["2026-03-01"]\nrule = "hours"\nhours = ["12:00-09:00"]\n'),
-    { code: 'interval_ends_before_start', line: 4, column: 9 })
+    { code: 'interval_ends_before_start', line: 4, column: 10 })
   throwsWith(() => hs.Calendar.fromToml('[[days]]\ndates = ["2026-03-01"]\nrule = "hours"\nhours = ["9am-noon"]\n'),
-    { code: 'invalid_time_of_day', line: 4, column: 9 })
+    { code: 'invalid_time_of_day', line: 4, column: 10 })
   throwsWith(() => hs.Calendar.fromToml('[[days]]\ndates = ["2026-03-01"]\nrule = "hours"\nhours = ["09:00-12:00", "11:00-13:00"]\n'),
     { code: 'overlapping_intervals' })
   throwsWith(() => hs.Calendar.fromJson('{"days": [}'), { code: 'invalid_calendar_data', line: 1 })
