@@ -367,6 +367,11 @@ pub struct PartialRows {
     pub rows: JsonValue,
 }
 
+impl Keys for PartialRows {
+    const FIELD: &'static str = "table";
+    const KEYS: &'static [&'static str] = &["columns", "rows"];
+}
+
 /// Refuses a partial state with a counter JavaScript numbers cannot hold exactly (`toRows`
 /// and `finalize` would give another number): `invalid_partial` naming the column and unit.
 fn exact_in_js(p: &CorePartial) -> Fallible<()> {
@@ -427,8 +432,12 @@ impl Partial {
 
     /// Reads the row form (see `toRows`; columns in any order, rows of one unit are added).
     #[napi(factory, catch_unwind)]
-    pub fn from_rows(env: Env, table: PartialRows) -> Result<Self> {
+    pub fn from_rows(
+        env: Env,
+        #[napi(ts_arg_type = "PartialRows")] table: Opts<PartialRows>,
+    ) -> Result<Self> {
         enter(&env, || {
+            let table = table.into_inner()?;
             // `unit` anywhere (a SQL `SELECT` lists columns in its own order).
             let Some(unit_at) = table.columns.iter().position(|c| c == "unit") else {
                 return Err(bad_arg("columns", "`columns` must name `unit`"));

@@ -97,6 +97,9 @@ test('partial states merge exactly: shards in any order equal the whole', async 
   assert.notEqual(reordered.columns[0], 'unit')
   assert.equal(hs.Partial.fromRows(reordered).toJson(), whole.toJson())
   assert.throws(() => hs.Partial.fromRows({ columns: ['lead_due'], rows: [] }), { code: 'invalid_argument', field: 'columns', message: /must name `unit`/ })
+  // A misspelt key is refused, as in every table and options object (it was ignored).
+  assert.throws(() => hs.Partial.fromRows({ columns: rows.columns, rows: rows.rows, row: [] }), { code: 'invalid_argument', field: 'row' })
+  assert.throws(() => hs.Partial.fromRows({ columns: rows.columns, row: rows.rows }), { code: 'invalid_argument', field: 'row' })
   assert.throws(() => hs.Partial.fromRows(edit(rows.rows[0][j] + 100)), (err) => {
     assert.equal(err.code, 'invalid_partial')
     assert.equal(err.field, 'lead_due')
