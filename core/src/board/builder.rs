@@ -68,7 +68,14 @@ impl Fingerprint {
         units: &[Unit],
         due_anchor: DueAnchor,
     ) -> Result<Fingerprint> {
-        let (first, last) = (calendar.first_date(), calendar.last_date());
+        // Predicted dates (predict mode) are guesses, not configuration: the holiday notice
+        // that replaces them must restore the board (docs/semantics.md, "Snapshots").
+        let first = calendar.first_date();
+        let last = calendar
+            .predicted_from()
+            .and_then(|d| d.previous_day())
+            .filter(|d| *d >= first)
+            .unwrap_or_else(|| calendar.last_date());
         let mut unit_groups: Vec<[String; 2]> = units
             .iter()
             .map(|u| [u.id.0.clone(), u.group.clone()])
