@@ -169,8 +169,28 @@ impl Formula {
                 suggestion: None,
             }]);
         }
+        Self::compile_within(src, resolver, expected, MAX_DEPTH)
+    }
+
+    /// Compiles a formula the scheme loader writes around formulas that compiled on their own
+    /// (`(num) * 100 / (den)`): the limits were applied to what the user wrote, so the length
+    /// is not checked again and the wrapper's parentheses may nest one level deeper.
+    pub(crate) fn compile_wrapped(
+        src: &str,
+        resolver: &dyn Resolver,
+        expected: ValueType,
+    ) -> Result<Formula, Vec<Problem>> {
+        Self::compile_within(src, resolver, expected, MAX_DEPTH + 1)
+    }
+
+    fn compile_within(
+        src: &str,
+        resolver: &dyn Resolver,
+        expected: ValueType,
+        max_depth: u32,
+    ) -> Result<Formula, Vec<Problem>> {
         let tokens = lexer::lex(src)?;
-        let nodes = parser::parse(src, &tokens).map_err(|p| vec![p])?;
+        let nodes = parser::parse_within(src, &tokens, max_depth).map_err(|p| vec![p])?;
         let steps = check::check(src, &nodes, resolver, expected)?;
         let program = compile::compile(&steps);
         Ok(Formula {

@@ -89,13 +89,25 @@ pub(crate) struct Node<'s> {
 }
 
 /// Parses the tokens of `src` (as produced by the lexer, ending with `Eof`).
+#[cfg(test)]
 pub(crate) fn parse<'s>(src: &'s str, tokens: &[Token<'s>]) -> Result<Vec<Node<'s>>, Problem> {
+    parse_within(src, tokens, MAX_DEPTH)
+}
+
+/// Parses the tokens of `src` (as produced by the lexer, ending with `Eof`), parentheses
+/// nesting at most `max_depth` deep ([`MAX_DEPTH`] for what a user writes).
+pub(crate) fn parse_within<'s>(
+    src: &'s str,
+    tokens: &[Token<'s>],
+    max_depth: u32,
+) -> Result<Vec<Node<'s>>, Problem> {
     let mut p = Parser {
         src,
         tokens,
         pos: 0,
         out: Vec::with_capacity(tokens.len()),
         depth: 0,
+        max_depth,
         frames: 0,
     };
     if p.peek().tok == Tok::Eof {
@@ -110,25 +122,27 @@ pub(crate) fn parse<'s>(src: &'s str, tokens: &[Token<'s>]) -> Result<Vec<Node<'
             codes::TRAILING_INPUT,
             "`)` has no matching `(`".into(),
         )),
-        other => {
-            let keyword = match other {
-                Tok::Name(n) => ["and", "or", "not"]
-                    .into_iter()
-                    .find(|k| n.eq_ignore_ascii_case(k))
-                    .map(str::to_string),
-                _ => None,
-            };
-            Err(p
-                .problem(
-                    t.at,
-                    codes::TRAILING_INPUT,
-                    format!(
-                        "expected an operator or the end of the formula, found {}",
-                        other.describe()
-                    ),
-                )
-                .suggest(keyword))
-        }
+        other => Err(p
+            .problem(
+                t.at,
+                codes::TRAILING_INPUT,
+                format!(
+                    "expected an operator or the end of the formula, found {}",
+                    other.describe()
+                ),
+            )
+            .suggest(keyword(other))),
+    }
+}
+
+/// The keyword a name found where an operator belongs was meant to be (`AND` for `and`).
+fn keyword(tok: Tok<'_>) -> Option<String> {
+    match tok {
+        Tok::Name(n) => ["and", "or", "not"]
+            .into_iter()
+            .find(|k| n.eq_ignore_ascii_case(k))
+            .map(str::to_string),
+        _ => None,
     }
 }
 
@@ -138,6 +152,7 @@ struct Parser<'s, 't> {
     pos: usize,
     out: Vec<Node<'s>>,
     depth: u32,
+    max_depth: u32,
     frames: u32,
 }
 
@@ -264,15 +279,17 @@ impl<'s> Parser<'s, '_> {
                     Tok::Eof => return Err(self.unclosed(t.at)),
                     other => {
                         let FilePos { line, column } = FilePos::from_offset(self.src, t.at);
-                        return Err(self.problem(
-                            close.at,
-                            codes::SYNTAX,
-                            format!(
-                                "expected `)` to close the `(` at line {line}, column {column}, \
-                                 found {}",
-                                other.describe()
-                            ),
-                        ));
+                        return Err(self
+                            .problem(
+                                close.at,
+                                codes::SYNTAX,
+                                format!(
+                                    "expected `)` to close the `(` at line {line}, column \
+                                     {column}, found {}",
+                                    other.describe()
+                                ),
+                            )
+                            .suggest(keyword(other)));
                     }
                 }
                 self.depth -= 1;
@@ -311,14 +328,16 @@ impl<'s> Parser<'s, '_> {
                     Tok::RParen => break,
                     Tok::Eof => return Err(self.unclosed(open)),
                     other => {
-                        return Err(self.problem(
-                            t.at,
-                            codes::SYNTAX,
-                            format!(
-                                "expected `,` or `)` after an argument of `{name}`, found {}",
-                                other.describe()
-                            ),
-                        ));
+                        return Err(self
+                            .problem(
+                                t.at,
+                                codes::SYNTAX,
+                                format!(
+                                    "expected `,` or `)` after an argument of `{name}`, found {}",
+                                    other.describe()
+                                ),
+                            )
+                            .suggest(keyword(other)));
                     }
                 }
             }
@@ -331,7 +350,7 @@ impl<'s> Parser<'s, '_> {
     /// Enters a parenthesis level opened at `at`.
     fn open(&mut self, at: usize) -> Result<(), Problem> {
         self.depth += 1;
-        if self.depth > MAX_DEPTH {
+        if self.depth > self.max_depth {
             return Err(self.problem(
                 at,
                 codes::TOO_DEEP,
@@ -442,6 +461,11 @@ mod tests {
         assert_eq!((p.code, p.column), (codes::TRAILING_INPUT, 3));
         let p = err("a AND b");
         assert_eq!(p.suggestion.as_deref(), Some("and"));
+        // Also inside a call or parentheses, where conditions are usually written.
+        let p = err("if(a > 1 AND b, 1, 0)");
+        assert_eq!((p.code, p.column), (codes::SYNTAX, 10));
+        assert_eq!(p.suggestion.as_deref(), Some("and"));
+        assert_eq!(err("(a Or b)").suggestion.as_deref(), Some("or"));
         let p = err("a + b)");
         assert_eq!((p.code, p.column), (codes::TRAILING_INPUT, 6));
         let p = err("a +");

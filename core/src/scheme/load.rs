@@ -161,7 +161,29 @@ impl Ctx<'_> {
         resolver: &dyn Resolver,
         ty: ValueType,
     ) -> Option<Formula> {
-        match Formula::compile(src, resolver, ty) {
+        self.compiled(path, src, Formula::compile(src, resolver, ty))
+    }
+
+    /// A formula the loader wrote around formulas of the file that compiled
+    /// ([`Formula::compile_wrapped`]: the limits apply to what the user wrote).
+    pub(super) fn wrapped_formula(
+        &mut self,
+        path: &[Seg],
+        src: &str,
+        resolver: &dyn Resolver,
+        ty: ValueType,
+    ) -> Option<Formula> {
+        self.compiled(path, src, Formula::compile_wrapped(src, resolver, ty))
+    }
+
+    /// The formula compiled from `src` at `path`, or its problems recorded.
+    fn compiled(
+        &mut self,
+        path: &[Seg],
+        src: &str,
+        result: Result<Formula, Vec<crate::formula::Problem>>,
+    ) -> Option<Formula> {
+        match result {
             Ok(f) => Some(f),
             Err(problems) => {
                 let span = self.root.at(path).map(|n| n.span.clone());
@@ -419,6 +441,26 @@ rule = { linear_below_target = { target = 100, slope = 1 } }
             problems.iter().any(|p| p.code == "missing_key"
                 && p.key == "indicators[0].rule.linear_below_target.slope")
         );
+    }
+
+    /// The limits apply to what the user wrote: a numerator nested 64 deep, or 4,000 bytes
+    /// long, is within them although the formula the loader writes around it is not (it was
+    /// refused, placed at the `value` table, with a length the user never wrote).
+    #[test]
+    fn declarative_forms_are_limited_as_written() {
+        let deep = format!("{}closed_on_time{}", "(".repeat(64), ")".repeat(64));
+        let long = format!("closed_on_time{}", " + 0".repeat(996));
+        assert!(long.len() <= crate::formula::MAX_LEN);
+        for num in [&deep, &long] {
+            let text = MINI.replace("num = \"closed_on_time\"", &format!("num = \"{num}\""));
+            assert!(load(&text, Format::Toml).is_ok(), "{}", &num[..20]);
+        }
+        // Past the limits, the problem is placed in the numerator.
+        let deeper = format!("({deep})");
+        let text = MINI.replace("num = \"closed_on_time\"", &format!("num = \"{deeper}\""));
+        let problems = load(&text, Format::Toml).unwrap_err();
+        assert_eq!(problems[0].key, "indicators[0].value.ratio.num", "{problems:?}");
+        assert_eq!(problems[0].code, "formula_too_deep");
     }
 
     #[test]

@@ -208,7 +208,7 @@ impl Ctx<'_> {
         let value = if form == ValueForm::Formula {
             num.clone()
         } else {
-            self.formula(&vp, &lowered.value, resolver, ValueType::Number)?
+            self.wrapped_formula(&vp, &lowered.value, resolver, ValueType::Number)?
         };
         Some(IndicatorValue {
             form,
