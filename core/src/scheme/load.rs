@@ -262,14 +262,14 @@ impl Ctx<'_> {
         }
         let mut seen = BTreeSet::new();
         for (i, name) in file.external.iter().enumerate() {
-            let ok = !name.is_empty()
-                && name.chars().all(|c| c.is_alphanumeric() || c == '_')
-                && !name.starts_with(|c: char| c.is_ascii_digit());
-            if !ok {
+            if !super::resolver::is_external_name(name) {
                 self.problem(
                     &[k("external"), Seg::Index(i)],
                     "invalid_value",
-                    format!("{name:?} is not a valid metric name (letters, digits, _)"),
+                    format!(
+                        "{name:?} is not a valid metric name ({})",
+                        super::resolver::EXTERNAL_NAMES
+                    ),
                     None,
                 );
             }
@@ -459,7 +459,10 @@ rule = { linear_below_target = { target = 100, slope = 1 } }
         let deeper = format!("({deep})");
         let text = MINI.replace("num = \"closed_on_time\"", &format!("num = \"{deeper}\""));
         let problems = load(&text, Format::Toml).unwrap_err();
-        assert_eq!(problems[0].key, "indicators[0].value.ratio.num", "{problems:?}");
+        assert_eq!(
+            problems[0].key, "indicators[0].value.ratio.num",
+            "{problems:?}"
+        );
         assert_eq!(problems[0].code, "formula_too_deep");
     }
 

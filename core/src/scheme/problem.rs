@@ -135,6 +135,16 @@ pub fn offset_in_string(
         }
         if !literal && bytes.get(pos) == Some(&b'\\') {
             match bytes.get(pos + 1) {
+                // A JSON surrogate pair (`\ud835\udcb3`) is one character in two escapes.
+                Some(b'u')
+                    if raw_text
+                        .get(pos + 2..pos + 6)
+                        .and_then(|hex| u16::from_str_radix(hex, 16).ok())
+                        .is_some_and(|unit| (0xD800..0xDC00).contains(&unit))
+                        && raw_text.get(pos + 6..pos + 8) == Some("\\u") =>
+                {
+                    pos += 12;
+                }
                 Some(b'u') => pos += 6,
                 Some(b'U') => pos += 10,
                 _ => pos += 2,
@@ -200,5 +210,9 @@ mod tests {
         assert_eq!(&text[off..off + 4], "dued");
         let off = offset_in_string(text, &(4..text.len()), "a + dued + b", 1, 12);
         assert_eq!(&text[off..off + 1], "b");
+        // A JSON surrogate pair is one character (a formula audit: it counted as two).
+        let text = "{\"f\": \"\\ud835\\udcb3 + yy\"}";
+        let off = offset_in_string(text, &(6..text.len() - 1), "\u{1d4b3} + yy", 1, 5);
+        assert_eq!(&text[off..off + 2], "yy");
     }
 }

@@ -187,16 +187,42 @@ impl Resolver for MetricResolver {
 
     fn unknown_hint(&self, name: &str) -> Option<String> {
         let rest = name.strip_prefix("ext.")?;
-        Some(format!(
-            "an external metric is declared first: add \"{rest}\" to the scheme's `external` list"
-        ))
+        Some(if is_external_name(rest) {
+            format!(
+                "an external metric is declared first: add \"{rest}\" to the scheme's `external` \
+                 list"
+            )
+        } else {
+            format!("\"{rest}\" cannot be an external metric's name: {EXTERNAL_NAMES}")
+        })
     }
+}
+
+/// What an external metric's name may be, for messages.
+pub(super) const EXTERNAL_NAMES: &str =
+    "a name starts with a letter or `_`, then letters, digits, `_`";
+
+/// Whether `name` can be an external metric's name (see [`EXTERNAL_NAMES`]).
+pub(super) fn is_external_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.chars().all(|c| c.is_alphanumeric() || c == '_')
+        && !name.starts_with(|c: char| c.is_ascii_digit())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::formula::Formula;
+
+    /// The hint for an undeclared `ext.` name never advises a name the loader refuses.
+    #[test]
+    fn external_hints_only_advise_valid_names() {
+        let r = MetricResolver::new(vec![]);
+        let hint = |n: &str| r.unknown_hint(n).unwrap();
+        assert!(hint("ext.mystery_calls").contains("add \"mystery_calls\""));
+        assert!(hint("ext.1st").contains("\"1st\" cannot be an external metric's name"));
+        assert!(!is_external_name("1st") && is_external_name("_1st") && is_external_name("回访率"));
+    }
 
     #[test]
     fn names_and_slots() {
