@@ -104,8 +104,9 @@ node-install-check: bindings-node/node_modules ## npm run build (release) and sm
 	cd bindings-node && node test/smoke.js
 
 .PHONY: test-node
-test-node: node-install-check node ## node:test over the Node binding, tsc --noEmit over a TypeScript user of it
+test-node: node-install-check node ## node:test over the Node binding, tsc --noEmit over a TypeScript user of it; the binding's Rust unit tests
 	cd bindings-node && npm test
+	$(CARGO) test -p hotline-score-node --lib --locked
 
 .PHONY: bench-cli
 bench-cli: ## Time `hotline-score score` on 1,000,000 synthetic tickets from CSV (numbers in BENCHMARKS.md)

@@ -334,8 +334,8 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
  * The real-time scoreboard: ingest tickets and events one at a time or in batches, ask for
  * standings, scorecards, statuses and warnings at any instant, close periods, snapshot.
  *
- * Methods lock the board: a `Promise` method holds it until it settles, and a call made
- * meanwhile waits for it.
+ * Methods lock the board in the order they are called: a `Promise` method takes its turn at
+ * the call, and a call made meanwhile waits for it.
  */
 export declare class Board {
   /** An empty board. */
@@ -743,7 +743,8 @@ export declare class Tickets {
   static fromRowsSync(tables: TableRows, options?: LoadOptions | undefined | null): Tickets
   /**
    * The columnar fast path (see `TicketColumns`), off the JavaScript thread. The typed arrays
-   * are read in place: do not modify them until the promise settles.
+   * are copied when the call is made (a buffer detached or changed afterwards does not
+   * affect the result); `fromColumnsSync` reads them in place.
    */
   static fromColumns(columns: TicketColumns, options?: LoadOptions | undefined | null): Promise<Tickets>
   /** `fromColumns` on the JavaScript thread. */

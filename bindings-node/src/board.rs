@@ -2,7 +2,7 @@
 //! scorecards, deadline statuses, warnings, period close and sanctions at any `asOf`, and
 //! snapshot/restore to a `Buffer` or JSON.
 
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 
 use hotline_score::board::{
     Batch, Board as CoreBoard, BoardBuilder, Ingest, Ingested, Input, TicketHeader,
@@ -23,6 +23,7 @@ use crate::instant::When;
 use crate::json::{self, JsonValue};
 use crate::metrics::{PeriodArg, PeriodOut, period_in, period_out};
 use crate::policy::Policy;
+use crate::queue::{Held, Queued};
 use crate::scheme::Scheme;
 use crate::task::Work;
 use crate::ticket::{Tickets, Unit, core_units};
@@ -152,11 +153,11 @@ fn header_of(v: &Value, row: Option<usize>) -> Fallible<TicketHeader> {
 /// The real-time scoreboard: ingest tickets and events one at a time or in batches, ask for
 /// standings, scorecards, statuses and warnings at any instant, close periods, snapshot.
 ///
-/// Methods lock the board: a `Promise` method holds it until it settles, and a call made
-/// meanwhile waits for it.
+/// Methods lock the board in the order they are called: a `Promise` method takes its turn at
+/// the call, and a call made meanwhile waits for it.
 #[napi(custom_finalize)]
 pub struct Board {
-    inner: Arc<Mutex<CoreBoard>>,
+    inner: Arc<Queued<CoreBoard>>,
     /// Its native memory, as reported to V8.
     external: Arc<External>,
 }
@@ -174,13 +175,13 @@ impl Board {
         let external = Arc::new(External::default());
         measure(env, &external, &b);
         Board {
-            inner: Arc::new(Mutex::new(b)),
+            inner: Queued::new(b),
             external,
         }
     }
 
-    fn lock(&self) -> MutexGuard<'_, CoreBoard> {
-        lock(&self.inner)
+    fn lock(&self) -> Held<'_, CoreBoard> {
+        self.inner.lock()
     }
 
     /// Measures the board again for V8 when it has grown enough since the last time (call after
@@ -200,14 +201,6 @@ fn account(env: &Env, external: &External, board: &CoreBoard) {
     if external.stale(board.ticket_count()) {
         measure(env, external, board);
     }
-}
-
-/// The board behind a lock. A panic inside a core call cannot leave the board half-updated
-/// (ingestion is transactional), so a poisoned lock is still a consistent board.
-fn lock(board: &Mutex<CoreBoard>) -> MutexGuard<'_, CoreBoard> {
-    board
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// `{ accepted, duplicate, rejected }`, the rejections as `Error`s with `code` (not thrown).
@@ -333,11 +326,14 @@ fn board_js(env: &Env, b: CoreBoard) -> Result<Unknown<'_>> {
     Ok(Board::wrap(env, b).into_instance(env)?.to_unknown())
 }
 
-/// A bulk load's answer, and the board it grew (measured again for V8).
-type BulkLoaded = (Ingested, Arc<Mutex<CoreBoard>>, Arc<External>);
+/// A bulk load's answer, the board's size after it (its ticket count, and its heap bytes when
+/// V8's figure is stale: measured in the worker's turn), and where V8's figure is kept.
+type BulkLoaded = (Ingested, (usize, Option<usize>), Arc<External>);
 
-fn bulk_loaded_js(env: &Env, (loaded, board, external): BulkLoaded) -> Result<Unknown<'_>> {
-    account(env, &external, &lock(&board));
+fn bulk_loaded_js(env: &Env, (loaded, size, external): BulkLoaded) -> Result<Unknown<'_>> {
+    if let (count, Some(bytes)) = size {
+        external.measured(env, count, bytes);
+    }
     loaded_js(env, loaded)
 }
 
@@ -506,15 +502,20 @@ impl Board {
         &self,
         #[napi(ts_arg_type = "Tickets")] tickets: Instance<'_, Tickets>,
     ) -> AsyncTask<Work<BulkLoaded>> {
-        let (board, external, ts) = (
-            self.inner.clone(),
+        let (turn, external, ts) = (
+            self.inner.turn(),
             self.external.clone(),
             tickets.set.clone(),
         );
         Work::new(
             move || {
-                let loaded = lock(&board).ingest_tickets(ts.tickets());
-                Ok((loaded, board, external))
+                let (loaded, size) = turn.run(|board| {
+                    let loaded = board.ingest_tickets(ts.tickets());
+                    let count = board.ticket_count();
+                    let bytes = external.stale(count).then(|| board.stats().heap_bytes);
+                    (loaded, (count, bytes))
+                });
+                Ok((loaded, size, external))
             },
             bulk_loaded_js,
         )
@@ -750,9 +751,9 @@ impl Board {
     /// The whole state as bytes (restore with `Board.restore`); off the JavaScript thread.
     #[napi(catch_unwind, ts_return_type = "Promise<Buffer>")]
     pub fn snapshot(&self) -> AsyncTask<Work<Vec<u8>>> {
-        let board = self.inner.clone();
+        let turn = self.inner.turn();
         Work::new(
-            move || Ok(lock(&board).snapshot()?),
+            move || Ok(turn.run(|board| board.snapshot())?),
             |env, bytes| Ok(BufferSlice::from_data(env, bytes)?.to_unknown()),
         )
         .spawn()

@@ -129,6 +129,125 @@ pub struct TicketColumns {
     pub dictionaries: Dictionaries,
 }
 
+/// A copy of columns whose typed arrays the binding owns: what an async load reads off the
+/// JavaScript thread. The caller's arrays are read in place only while JavaScript waits (the
+/// sync twin): an `ArrayBuffer` can be detached (`structuredClone(buf, { transfer })`,
+/// `postMessage`) while a worker reads it, and its memory freed when its new owner is
+/// collected, which crashed the process (a concurrency audit, 2026-12-02).
+pub trait Owned {
+    /// The copy.
+    fn owned(&self) -> Self;
+}
+
+macro_rules! owned_typed_array {
+    ($($t:ty),*) => {$(
+        impl Owned for $t {
+            fn owned(&self) -> Self {
+                <$t>::new(self.to_vec())
+            }
+        }
+    )*};
+}
+
+owned_typed_array!(
+    Uint8Array,
+    Uint16Array,
+    Uint32Array,
+    Int32Array,
+    Float64Array
+);
+
+impl<A: Owned, B: Owned> Owned for Either<A, B> {
+    fn owned(&self) -> Self {
+        match self {
+            Either::A(a) => Either::A(a.owned()),
+            Either::B(b) => Either::B(b.owned()),
+        }
+    }
+}
+
+impl<A: Owned, B: Owned, C: Owned> Owned for Either3<A, B, C> {
+    fn owned(&self) -> Self {
+        match self {
+            Either3::A(a) => Either3::A(a.owned()),
+            Either3::B(b) => Either3::B(b.owned()),
+            Either3::C(c) => Either3::C(c.owned()),
+        }
+    }
+}
+
+impl<T: Owned> Owned for Option<T> {
+    fn owned(&self) -> Self {
+        self.as_ref().map(Owned::owned)
+    }
+}
+
+impl<T: Owned> Owned for BTreeMap<String, T> {
+    fn owned(&self) -> Self {
+        self.iter().map(|(k, v)| (k.clone(), v.owned())).collect()
+    }
+}
+
+impl Owned for Vec<Text> {
+    fn owned(&self) -> Self {
+        self.clone()
+    }
+}
+
+impl Owned for PackedStrings {
+    fn owned(&self) -> Self {
+        PackedStrings {
+            offsets: self.offsets.owned(),
+            data: self.data.owned(),
+        }
+    }
+}
+
+impl Owned for TicketColumns {
+    fn owned(&self) -> Self {
+        let (t, e, d) = (&self.tickets, &self.events, &self.dictionaries);
+        TicketColumns {
+            tickets: TicketTable {
+                ticket_id: t.ticket_id.owned(),
+                kind: t.kind.owned(),
+                urgency: t.urgency.owned(),
+                channel: t.channel.owned(),
+                received_at: t.received_at.owned(),
+                attributes: t.attributes.owned(),
+            },
+            events: EventTable {
+                ticket_id: e.ticket_id.owned(),
+                at: e.at.owned(),
+                event_type: e.event_type.owned(),
+                unit: e.unit.owned(),
+                role: e.role.owned(),
+                reason: e.reason.owned(),
+                accepted: e.accepted.owned(),
+                approved: e.approved.owned(),
+                amount: e.amount.owned(),
+                passed: e.passed.owned(),
+                satisfaction: e.satisfaction.owned(),
+                resolved: e.resolved.owned(),
+                event_id: e.event_id.owned(),
+            },
+            dictionaries: Dictionaries {
+                ticket_id: d.ticket_id.owned(),
+                kind: d.kind.owned(),
+                urgency: d.urgency.owned(),
+                channel: d.channel.owned(),
+                event_type: d.event_type.owned(),
+                unit: d.unit.owned(),
+                role: d.role.owned(),
+                reason: d.reason.owned(),
+                amount: d.amount.owned(),
+                satisfaction: d.satisfaction.owned(),
+                event_id: d.event_id.owned(),
+                attributes: d.attributes.owned(),
+            },
+        }
+    }
+}
+
 impl crate::args::Keys for TicketColumns {
     const FIELD: &'static str = "columns";
     const KEYS: &'static [&'static str] = &["tickets", "events", "dictionaries"];

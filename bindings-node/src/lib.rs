@@ -21,6 +21,7 @@ mod instant;
 mod json;
 mod metrics;
 mod policy;
+mod queue;
 mod rows;
 mod scheme;
 mod sliced;

@@ -15,7 +15,7 @@ use napi_derive::napi;
 use time::UtcOffset;
 
 use crate::args::{Keys, Opts, optional, optional_owned};
-use crate::columns::{self, TicketColumns};
+use crate::columns::{self, Owned, TicketColumns};
 use crate::errors::{Fallible, bad_arg, enter, named, safe_whole};
 use crate::external::External;
 use crate::instant::parse_offset;
@@ -514,7 +514,8 @@ impl Tickets {
     }
 
     /// The columnar fast path (see `TicketColumns`), off the JavaScript thread. The typed arrays
-    /// are read in place: do not modify them until the promise settles.
+    /// are copied when the call is made (a buffer detached or changed afterwards does not
+    /// affect the result); `fromColumnsSync` reads them in place.
     #[napi(catch_unwind, ts_return_type = "Promise<Tickets>")]
     pub fn from_columns(
         #[napi(ts_arg_type = "TicketColumns")] columns: Opts<TicketColumns>,
@@ -522,7 +523,7 @@ impl Tickets {
     ) -> AsyncTask<Work<LoadedBatch>> {
         let prepared = columns
             .into_inner()
-            .and_then(|columns| Ok((columns, Load::read_absolute(options)?)));
+            .and_then(|columns| Ok((columns.owned(), Load::read_absolute(options)?)));
         Work::after(
             prepared,
             move |(columns, load)| columns::load(&columns, &load),

@@ -215,6 +215,33 @@ test('malformed columns throw invalid_argument naming the column', () => {
   assert.throws(() => hs.Tickets.fromObjectsSync([], { mode: 'relaxed' }), { code: 'invalid_argument', field: 'mode' })
 })
 
+test('async fromColumns copies the arrays: a buffer detached or changed after the call changes nothing', () => {
+  // The worker read the caller's arrays in place: transferring a buffer while it ran (and its
+  // new owner being collected) crashed the process. Run in a child process, so that a
+  // regression fails this test instead of killing the runner.
+  const { spawnSync } = require('node:child_process')
+  const script = `
+    const hs = require(${JSON.stringify(require.resolve('..'))})
+    ;(async () => {
+      const city = hs.syntheticCitySync({ days: 20, ticketsPerDay: 300, units: 10 })
+      const want = hs.Tickets.fromColumnsSync(city.tickets.toColumns()).toJson()
+      const cols = city.tickets.toColumns()
+      cols.events.at = new Float64Array(cols.events.at)
+      cols.tickets.received_at = new Float64Array(cols.tickets.received_at)
+      const pending = hs.Tickets.fromColumns(cols)
+      const received = cols.tickets.received_at
+      received.fill(NaN)
+      structuredClone(cols.events.at.buffer, { transfer: [cols.events.at.buffer] })
+      const junk = []
+      for (let i = 0; i < 400; i++) junk.push(new Float64Array(received.length * 4).fill(1e300))
+      console.log(JSON.stringify({ same: (await pending).toJson() === want, detached: cols.events.at.length === 0 }))
+    })()
+  `
+  const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' })
+  assert.equal(child.status, 0, `the process died: ${child.signal ?? ''} ${child.stderr}`)
+  assert.deepEqual(JSON.parse(child.stdout), { same: true, detached: true })
+})
+
 test('the columnar path reports bad data with the core codes and table rows', () => {
   const c = hs.Tickets.fromObjectsSync([ticket('T1', [dispatched, signed])]).toColumns()
   c.events.at[1] = NaN // absent
