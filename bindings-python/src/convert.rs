@@ -240,6 +240,16 @@ fn json_error(
     crate::errors::raise(py, "InputError", &message, fields)
 }
 
+/// The entries of `dict` as they are now: a copy, so that Python code run while they are read
+/// (a value's conversion such as a `datetime` subclass's `isoformat`, another thread getting
+/// the GIL meanwhile) may change the dict without breaking the reading — PyO3's dict iterator
+/// panics then (`PanicException`, a `BaseException`: a concurrency audit, 2026-12-02).
+pub fn entries<'py>(
+    dict: &Bound<'py, pyo3::types::PyDict>,
+) -> PyResult<Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)>> {
+    dict.items().iter().map(|item| item.extract()).collect()
+}
+
 fn walk<'py>(
     py: Python<'py>,
     value: &Bound<'py, PyAny>,
@@ -284,7 +294,7 @@ fn walk<'py>(
     }
     if let Ok(dict) = value.cast::<PyDict>() {
         let mut out = serde_json::Map::with_capacity(dict.len());
-        for (k, v) in dict.iter() {
+        for (k, v) in entries(dict)? {
             let key = if let Ok(s) = k.cast::<PyString>() {
                 s.to_cow()?.into_owned()
             } else if let (Ok(i), false) = (k.cast::<PyInt>(), k.is_instance_of::<PyBool>()) {

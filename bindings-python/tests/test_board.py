@@ -3,9 +3,11 @@ scoring, period close and sanctions, snapshot / restore, BoardError."""
 
 from __future__ import annotations
 
+import datetime
 import decimal
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -314,3 +316,20 @@ def test_history_and_closed_through() -> None:
     with pytest.raises(hs.BoardError) as info:
         board.ingest(first["id"], late)
     assert info.value.code == "board_period_closed"
+
+
+def test_a_dict_changed_while_it_is_read_is_read_as_it_was() -> None:
+    # Python code run while the binding reads a dict (here a datetime subclass's isoformat; or
+    # another thread) may change it: PyO3's dict iterator panicked (PanicException, which
+    # `except Exception` does not catch: a concurrency audit).
+    header = {k: v for k, v in json.loads(CITY.to_json())[0].items() if k != "events"}
+
+    class Meddling(datetime.datetime):
+        def isoformat(self, *args: Any, **kwargs: Any) -> str:
+            header["meddled"] = True
+            return super().isoformat(*args, **kwargs)
+
+    header["received_at"] = Meddling.fromisoformat(header["received_at"])
+    board = hs.Board("sanmenxia", UNITS)
+    assert board.register(header) == "accepted"
+    assert header["meddled"] is True
