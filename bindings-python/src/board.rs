@@ -385,7 +385,7 @@ fn ticket_items(py: Python<'_>, ticket: &Bound<'_, PyAny>) -> PyResult<Vec<(Item
     };
     let header = PyDict::new(py);
     let mut events = None;
-    for (k, v) in crate::convert::entries(&dict)? {
+    for (k, v) in crate::convert::entries(dict)? {
         if k.extract::<String>().is_ok_and(|k| k == "events") {
             events = Some(v);
         } else {

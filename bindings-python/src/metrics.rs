@@ -548,7 +548,7 @@ fn partial_rows(
         let mut unit = None;
         let mut values = vec![0i64; columns.len()];
         let mut seen = vec![false; columns.len()];
-        for (k, v) in crate::convert::entries(&dict)? {
+        for (k, v) in crate::convert::entries(dict)? {
             let key: String = k.extract()?;
             if key == "unit" {
                 let id = if let Ok(s) = v.cast::<PyString>() {

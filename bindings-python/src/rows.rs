@@ -206,7 +206,7 @@ fn read_dicts(
                     .unwrap_or_default()
             ))
         })?;
-        for (key, value) in crate::convert::entries(&dict)? {
+        for (key, value) in crate::convert::entries(dict)? {
             let column: String = key.extract()?;
             let expect = expect_of(layout, &column)
                 .ok_or_else(|| unknown_column(py, layout, &column))?
