@@ -138,11 +138,26 @@ fn read_slice<T: Send + 'static>(env: &Env, reading: &Shared<T>) -> Fallible<boo
     let (k, start) = r.at;
     let len = r.arrays.get(k).map_or(0, |(_, len)| *len);
     let end = start.saturating_add(SLICE).min(len);
-    let text = r
+    let array = r
         .holder(env)
         .and_then(|holder| holder.get_named_property::<Object<'_>>("arrays"))
         .and_then(|arrays| arrays.get_element::<Object<'_>>(u32::try_from(k).unwrap_or(u32::MAX)))
-        .and_then(|array| json::stringify_range(env, &array, start, end))
+        .map_err(|e| bad_arg(field, e.reason.clone()))?;
+    // Elements added or removed between slices would be read twice or never (a concurrency
+    // audit: an array shortened after the call loaded 4096 of 5979 tickets without a word).
+    let now = array
+        .get_array_length()
+        .map_err(|e| bad_arg(field, e.reason.clone()))?;
+    if now != len {
+        return Err(bad_arg(
+            field,
+            format!(
+                "`{field}` changed while it was read (from {len} to {now} elements): do not \
+                 change it until the promise settles"
+            ),
+        ));
+    }
+    let text = json::stringify_range(env, &array, start, end)
         .map_err(|e| bad_arg(field, e.reason.clone()))?;
     if let Some(slices) = r.slices.get_mut(k) {
         slices.push(text);

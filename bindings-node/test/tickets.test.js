@@ -408,6 +408,14 @@ test('async fromObjects reads a big array across turns of the event loop', async
   const refused = (e) => e.code === 'invalid_argument' && e.field === 'tickets' && /circular/.test(e.message)
   await assert.rejects(hs.Tickets.fromObjects(objects), refused)
   assert.throws(() => hs.Tickets.fromObjectsSync(objects), refused)
+  // An array that changes length while it is read is refused (the tickets past its new end
+  // were left out without a word).
+  objects[8000] = city.tickets.toObjects()[8000]
+  const shortened = hs.Tickets.fromObjects(objects)
+  const length = objects.length
+  objects.length = 10
+  await assert.rejects(shortened, (e) => e.code === 'invalid_argument' && e.field === 'tickets' &&
+    e.message.includes(`changed while it was read (from ${length} to 10 elements)`))
 })
 
 test('async fromRows reads big tables across turns of the event loop', async () => {
