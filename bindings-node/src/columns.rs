@@ -129,20 +129,21 @@ pub struct TicketColumns {
     pub dictionaries: Dictionaries,
 }
 
-/// A copy of columns whose typed arrays the binding owns: what an async load reads off the
-/// JavaScript thread. The caller's arrays are read in place only while JavaScript waits (the
-/// sync twin): an `ArrayBuffer` can be detached (`structuredClone(buf, { transfer })`,
-/// `postMessage`) while a worker reads it, and its memory freed when its new owner is
-/// collected, which crashed the process (a concurrency audit, 2026-12-02).
+/// Columns whose typed arrays the binding owns (copied; the strings already are): what an
+/// async load reads off the JavaScript thread. The caller's arrays are read in place only
+/// while JavaScript waits (the sync twin): an `ArrayBuffer` can be detached
+/// (`structuredClone(buf, { transfer })`, `postMessage`) while a worker reads it, and its
+/// memory freed when its new owner is collected, which crashed the process (a concurrency
+/// audit, 2026-12-02).
 pub trait Owned {
-    /// The copy.
-    fn owned(&self) -> Self;
+    /// The columns with owned arrays; the caller's are let go here (on the JavaScript thread).
+    fn owned(self) -> Self;
 }
 
 macro_rules! owned_typed_array {
     ($($t:ty),*) => {$(
         impl Owned for $t {
-            fn owned(&self) -> Self {
+            fn owned(self) -> Self {
                 <$t>::new(self.to_vec())
             }
         }
@@ -158,7 +159,7 @@ owned_typed_array!(
 );
 
 impl<A: Owned, B: Owned> Owned for Either<A, B> {
-    fn owned(&self) -> Self {
+    fn owned(self) -> Self {
         match self {
             Either::A(a) => Either::A(a.owned()),
             Either::B(b) => Either::B(b.owned()),
@@ -167,7 +168,7 @@ impl<A: Owned, B: Owned> Owned for Either<A, B> {
 }
 
 impl<A: Owned, B: Owned, C: Owned> Owned for Either3<A, B, C> {
-    fn owned(&self) -> Self {
+    fn owned(self) -> Self {
         match self {
             Either3::A(a) => Either3::A(a.owned()),
             Either3::B(b) => Either3::B(b.owned()),
@@ -177,25 +178,26 @@ impl<A: Owned, B: Owned, C: Owned> Owned for Either3<A, B, C> {
 }
 
 impl<T: Owned> Owned for Option<T> {
-    fn owned(&self) -> Self {
-        self.as_ref().map(Owned::owned)
+    fn owned(self) -> Self {
+        self.map(Owned::owned)
     }
 }
 
 impl<T: Owned> Owned for BTreeMap<String, T> {
-    fn owned(&self) -> Self {
-        self.iter().map(|(k, v)| (k.clone(), v.owned())).collect()
+    fn owned(self) -> Self {
+        self.into_iter().map(|(k, v)| (k, v.owned())).collect()
     }
 }
 
+/// Strings converted from JavaScript when the call was made: Rust's already.
 impl Owned for Vec<Text> {
-    fn owned(&self) -> Self {
-        self.clone()
+    fn owned(self) -> Self {
+        self
     }
 }
 
 impl Owned for PackedStrings {
-    fn owned(&self) -> Self {
+    fn owned(self) -> Self {
         PackedStrings {
             offsets: self.offsets.owned(),
             data: self.data.owned(),
@@ -204,8 +206,12 @@ impl Owned for PackedStrings {
 }
 
 impl Owned for TicketColumns {
-    fn owned(&self) -> Self {
-        let (t, e, d) = (&self.tickets, &self.events, &self.dictionaries);
+    fn owned(self) -> Self {
+        let TicketColumns {
+            tickets: t,
+            events: e,
+            dictionaries: d,
+        } = self;
         TicketColumns {
             tickets: TicketTable {
                 ticket_id: t.ticket_id.owned(),

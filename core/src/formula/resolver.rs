@@ -24,6 +24,8 @@ pub trait Resolver {
 pub struct MapResolver {
     names: Vec<String>,
     index: HashMap<String, (usize, ValueType)>,
+    /// What to say about names known elsewhere but not here ([`MapResolver::with_hint`]).
+    hints: Vec<(String, String)>,
 }
 
 impl MapResolver {
@@ -52,6 +54,15 @@ impl MapResolver {
     {
         MapResolver::new(names.into_iter().map(|n| (n, ValueType::Number)))
     }
+
+    /// This resolver, saying `hint` when a formula uses `name` and it is not one of its names
+    /// (a name that exists in another place: `streak` outside a sanctions level's `when`).
+    pub fn with_hint(mut self, name: &str, hint: &str) -> Self {
+        if !self.index.contains_key(name) {
+            self.hints.push((name.to_owned(), hint.to_owned()));
+        }
+        self
+    }
 }
 
 impl Resolver for MapResolver {
@@ -61,6 +72,13 @@ impl Resolver for MapResolver {
 
     fn names(&self) -> Vec<String> {
         self.names.clone()
+    }
+
+    fn unknown_hint(&self, name: &str) -> Option<String> {
+        self.hints
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, hint)| hint.clone())
     }
 }
 

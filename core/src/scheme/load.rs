@@ -466,6 +466,33 @@ rule = { linear_below_target = { target = 100, slope = 1 } }
         assert_eq!(problems[0].code, "formula_too_deep");
     }
 
+    /// `streak` and `previous_level` where a condition cannot read them say where they can be
+    /// read (it was a bare "unknown name").
+    #[test]
+    fn ladder_names_out_of_place_say_where_they_belong() {
+        for (level, says) in [
+            (
+                "base = \"streak >= 1\"",
+                "read in the `when` of a level that has a `base`",
+            ),
+            (
+                "when = \"streak >= 1\"",
+                "read in the `when` of a level that has a `base`",
+            ),
+            ("base = \"previous_level >= 1\"", "is read in `when` only"),
+        ] {
+            let text =
+                format!("{MINI}\n[[sanctions.levels]]\nlevel = 1\nname = \"约谈\"\n{level}\n");
+            let problems = load(&text, Format::Toml).unwrap_err();
+            assert_eq!(problems[0].code, "formula_unknown_name", "{problems:?}");
+            assert!(
+                problems[0].message.contains(says),
+                "{}",
+                problems[0].message
+            );
+        }
+    }
+
     #[test]
     fn formula_problems_point_into_the_file() {
         let text = MINI.replace("num = \"closed_on_time\"", "num = \"closed_on_tme\"");

@@ -41,9 +41,18 @@ const STANDING: [(&str, ValueType); 8] = [
     ("lowest_grade", ValueType::Bool),
 ];
 
+/// What `streak` is and where it can be read.
+const STREAK_HINT: &str = "`streak` counts the consecutive periods the level's `base` held: it is \
+                           read in the `when` of a level that has a `base`";
+
 /// The resolver of `base` conditions.
 pub fn base_resolver() -> MapResolver {
     MapResolver::new(STANDING)
+        .with_hint("streak", STREAK_HINT)
+        .with_hint(
+            "previous_level",
+            "`previous_level` (the unit's level in the period before) is read in `when` only",
+        )
 }
 
 /// The resolver of `when` conditions (`with_streak`: the level has a base condition).
@@ -59,6 +68,7 @@ pub fn when_resolver(with_streak: bool) -> MapResolver {
             .chain(extra)
             .filter(|(n, _)| !n.is_empty()),
     )
+    .with_hint("streak", STREAK_HINT)
 }
 
 /// A compiled ladder.
