@@ -226,8 +226,13 @@ fn number(text: &str, percent: bool) -> Option<Decimal> {
 /// following character belongs to the same mistake (`&&`, `||`).
 fn hint_for(c: char, next: Option<char>) -> (Option<(&'static str, &'static str)>, bool) {
     match (c, next) {
+        // `=>` and `=<` are `>=` and `<=` written backwards.
+        ('=', Some('>')) => (Some((">=", "write `>=`")), true),
+        ('=', Some('<')) => (Some(("<=", "write `<=`")), true),
         ('=', _) => (Some(("==", "compare with `==`")), false),
         ('!', _) => (Some(("not", "negate with `not`")), false),
+        ('！', Some('=' | '＝')) => (Some(("!=", "write `!=`")), true),
+        ('！', _) => (Some(("not", "negate with `not`")), false),
         ('&', Some('&')) => (Some(("and", "write `and`")), true),
         ('&', _) => (Some(("and", "write `and`")), false),
         ('|', Some('|')) => (Some(("or", "write `or`")), true),
@@ -250,6 +255,7 @@ fn hint_for(c: char, next: Option<char>) -> (Option<(&'static str, &'static str)
         ('／' | '÷', _) => (Some(("/", "divide with `/`")), false),
         ('＜', _) => (Some(("<", "full-width less-than; write `<`")), false),
         ('＞', _) => (Some((">", "full-width greater-than; write `>`")), false),
+        ('＝', Some('＝' | '=')) => (Some(("==", "full-width equals; write `==`")), true),
         ('＝', _) => (Some(("==", "compare with `==`")), false),
         ('　', _) => (Some((" ", "full-width space; write ` `")), false),
         ('.', Some(d)) if d.is_ascii_digit() => (
@@ -347,6 +353,27 @@ mod tests {
                 (codes::SYNTAX, 12, None)
             ]
         );
+    }
+
+    /// Comparisons written backwards or full-width get the operator meant, once per operator
+    /// (a formula audit: `=>` suggested `==`, and `＝＝` gave two problems).
+    #[test]
+    fn misspelt_comparisons_suggest_the_operator_meant() {
+        for (src, column, want) in [
+            ("a => 1", 3, ">="),
+            ("a =< 1", 3, "<="),
+            ("a ！= 1", 3, "!="),
+            ("a ＝＝ 1", 3, "=="),
+            ("！a", 1, "not"),
+        ] {
+            let p = lex(src).unwrap_err();
+            assert_eq!(p.len(), 1, "{src}: {p:?}");
+            assert_eq!(
+                (p[0].column, p[0].suggestion.as_deref()),
+                (column, Some(want)),
+                "{src}"
+            );
+        }
     }
 
     #[test]

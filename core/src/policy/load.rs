@@ -69,14 +69,24 @@ impl Policy {
         }
     }
 
-    /// What is wrong with this policy (read from `text`) as a whole: it has no rule — one
-    /// without any gives no ticket a deadline — or rules' settings of a clock can never apply
-    /// (one problem each).
+    /// What is wrong with this policy (read from `text`) as a whole: its name is empty, it has
+    /// no rule — one without any gives no ticket a deadline — or rules' settings of a clock can
+    /// never apply (one problem each).
     fn whole_problems(&self, text: &str, syntax: Syntax) -> Vec<Error> {
         let format = match syntax {
             Syntax::Toml => "toml",
             Syntax::Json => "json",
         };
+        if self.name.trim().is_empty() {
+            return vec![Error::InvalidPolicy {
+                format: format.into(),
+                pos: document::offset_of(text, syntax, &[Step::Key("name")])
+                    .map(|offset| FilePos::from_offset(text, offset)),
+                reason: "`name` is empty: it names the policy in results and explanations \
+                         (`henan`, `my-city-2026`)"
+                    .into(),
+            }];
+        }
         if self.rules.is_empty() {
             return vec![Error::InvalidPolicy {
                 format: format.into(),
@@ -329,6 +339,16 @@ mod tests {
                 pos(e)
             })
             .collect()
+    }
+
+    /// `name` is required, and so not empty (it was accepted).
+    #[test]
+    fn a_policy_without_a_name_is_refused_at_it() {
+        let text = "name = \" \"\n[[rules]]\nlimits.complete = \"5wd\"\n";
+        let e = Policy::from_toml_str(text).unwrap_err();
+        assert_eq!(pos(&e), (1, 8));
+        assert!(e.to_string().contains("`name` is empty"), "{e}");
+        assert_eq!(Policy::check_toml_str(text), [e]);
     }
 
     #[test]
