@@ -349,9 +349,10 @@ impl Board {
     }
 
     /// A board restored from `snapshot()` bytes, with the same options it was built with, or a
-    /// calendar that extends its own (next year's data added, predict mode on) and a units table
-    /// with every unit of its own in the same group (renamed, reordered, new units);
-    /// `board_snapshot_mismatch` otherwise. Off the JavaScript thread.
+    /// calendar that extends its own (next year's data added, predict mode on; dates it only
+    /// predicted may change) and a units table with every unit of its own in the same group
+    /// (renamed, reordered, new units); `board_snapshot_mismatch` otherwise. Off the JavaScript
+    /// thread.
     #[napi(catch_unwind, ts_return_type = "Promise<Board>")]
     pub fn restore(
         bytes: Buffer,

@@ -657,11 +657,11 @@ fn refuse_floats(py: Python<'_>, external: &Bound<'_, PyAny>) -> PyResult<()> {
     let Ok(units) = external.cast::<pyo3::types::PyDict>() else {
         return Ok(());
     };
-    for (unit, values) in units.iter() {
+    for (unit, values) in crate::convert::entries(units)? {
         let Ok(values) = values.cast::<pyo3::types::PyDict>() else {
             continue;
         };
-        for (name, value) in values.iter() {
+        for (name, value) in crate::convert::entries(values)? {
             // (The name is written out only for a float.)
             if value.is_instance_of::<pyo3::types::PyFloat>() {
                 let what = format!("external.{}.{}", unit.str()?, name.str()?);

@@ -17,7 +17,7 @@ use serde::de::{DeserializeOwned, IgnoredAny};
 use toml::Spanned;
 use toml::de::{DeInteger, DeTable, DeValue, ValueDeserializer};
 
-use crate::error::json_error_offset;
+use crate::error::{json_error_offset, json_reason};
 use crate::scheme::json;
 use crate::scheme::node::{Node, NodeKind};
 
@@ -383,16 +383,9 @@ impl Cut {
 /// A serde_json error on `cut` as a problem.
 fn json_raw(cut: &Cut, e: &serde_json::Error) -> Raw {
     let text = &cut.text;
-    let at = json_error_offset(text, e);
-    let full = e.to_string();
-    let message = full
-        .rfind(" at line ")
-        .and_then(|i| full.get(..i))
-        .unwrap_or(&full)
-        .to_owned();
     Raw {
-        offset: cut.file_offset(at),
-        message,
+        offset: cut.file_offset(json_error_offset(text, e)),
+        message: json_reason(e),
     }
 }
 

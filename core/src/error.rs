@@ -49,6 +49,17 @@ impl FilePos {
     }
 }
 
+/// What serde_json says is wrong, without the position it appends (`… at line 1 column 16`,
+/// a column in bytes): the position is given apart, in characters
+/// ([`FilePos::of_json_error`]).
+pub fn json_reason(error: &serde_json::Error) -> String {
+    let full = error.to_string();
+    match full.rfind(" at line ") {
+        Some(i) => full.get(..i).unwrap_or(&full).to_owned(),
+        None => full,
+    }
+}
+
 /// The byte offset in `text` of the character serde_json stopped at with `error` (its line,
 /// and its column in bytes naming the last byte it read); the end of the text for an error
 /// without a position.

@@ -88,7 +88,9 @@ pub mod unit;
 
 pub use amount::Amount;
 pub use calendar::{Calendar, CalendarBuilder, DayCount, DayKind, DeadlineAt};
-pub use error::{Error, ErrorContext, FilePos, FilePosCursor, Result, json_error_offset};
+pub use error::{
+    Error, ErrorContext, FilePos, FilePosCursor, Result, json_error_offset, json_reason,
+};
 pub use instant::Instant;
 pub use period::Period;
 pub use policy::Policy;

@@ -446,7 +446,8 @@ class Board:
         ``invalid_argument`` with ``field="snapshot"``.
 
         The calendar may extend the snapshot's (next year's data added, ``predict=True``): every
-        date the snapshot's calendar covered must keep its working time. The units table may
+        date the snapshot's calendar knew from data must keep its working time (dates it only
+        predicted may change: next year's published notice). The units table may
         rename, reorder and add units: every unit of the snapshot's must be there, in its group.
         """
     def register(self, header: Mapping[str, Any]) -> Literal["accepted", "duplicate"]:

@@ -410,7 +410,7 @@ pub fn read_units(
                     line: pos.map(|p| u64::from(p.line)),
                     column: pos.map(|p| u64::from(p.column)),
                     code: "invalid_units".into(),
-                    message: strip_json_position(&e.to_string()),
+                    message: hotline_score::json_reason(&e),
                     ..Default::default()
                 });
                 Ok(Vec::new())
@@ -452,14 +452,6 @@ pub fn read_units(
         }
     }
     Ok(units)
-}
-
-/// serde_json appends " at line L column C"; the position is reported separately.
-pub fn strip_json_position(msg: &str) -> String {
-    match msg.rfind(" at line ") {
-        Some(i) => msg.get(..i).unwrap_or(msg).to_owned(),
-        None => msg.to_owned(),
-    }
 }
 
 /// A CSV-level problem (text not in the file's encoding, wrong number of fields, a value of
@@ -628,7 +620,7 @@ fn read_table(
                 line: pos.map(|p| u64::from(p.line)),
                 column: pos.map(|p| u64::from(p.column)),
                 code: "invalid_table".into(),
-                message: strip_json_position(&e.to_string()),
+                message: hotline_score::json_reason(&e),
                 ..Default::default()
             };
             if strict {
@@ -736,7 +728,7 @@ impl BadJsonRow {
     /// (`skipped`: saying its ticket is).
     fn problem(&self, file: &str, cursor: &mut LineCursor<'_>, skipped: bool) -> Problem {
         let (line, column) = cursor.line_col(self.offset);
-        let mut message = strip_json_position(&self.error.to_string());
+        let mut message = hotline_score::json_reason(&self.error);
         // serde's "unknown field `handler`, expected one of …" (an events row's extra key).
         let unknown = message
             .strip_prefix("unknown field `")

@@ -25,7 +25,7 @@ use super::periods::TablePeriods;
 use super::record;
 use super::{Board, TicketState};
 use crate::clocks::is_repeat;
-use crate::error::{Error, Result};
+use crate::error::{Error, FilePos, Result, json_error_offset, json_reason};
 use crate::instant::Instant;
 use crate::scheme::Scores;
 use crate::ticket::Ticket;
@@ -88,7 +88,19 @@ fn corrupt(offset: usize, reason: impl Into<String>) -> Error {
 }
 
 fn json_error(e: &serde_json::Error) -> Error {
-    corrupt(0, format!("line {}, column {}: {e}", e.line(), e.column()))
+    corrupt(0, json_reason(e))
+}
+
+/// A JSON snapshot that does not read: at the byte serde_json stopped at, its line and column
+/// (in characters) in the message.
+fn json_text_error(json: &str, e: &serde_json::Error) -> Error {
+    let at = FilePos::of_json_error(json, e)
+        .map(|p| format!("{p}: "))
+        .unwrap_or_default();
+    corrupt(
+        json_error_offset(json, e),
+        format!("{at}{}", json_reason(e)),
+    )
 }
 
 impl Board {
@@ -217,7 +229,7 @@ impl BoardBuilder {
     /// A board restored from [`Board::snapshot_json`] text (same errors as
     /// [`BoardBuilder::restore`]).
     pub fn restore_json(self, json: &str) -> Result<Board> {
-        let head: Head = serde_json::from_str(json).map_err(|e| json_error(&e))?;
+        let head: Head = serde_json::from_str(json).map_err(|e| json_text_error(json, &e))?;
         if head.format != FORMAT {
             return Err(corrupt(
                 0,
@@ -230,7 +242,7 @@ impl BoardBuilder {
                 supported: SNAPSHOT_VERSION,
             });
         }
-        let env: Envelope = serde_json::from_str(json).map_err(|e| json_error(&e))?;
+        let env: Envelope = serde_json::from_str(json).map_err(|e| json_text_error(json, &e))?;
         let body = serde_json::to_string(&env.state).map_err(|e| json_error(&e))?;
         if format!("{:016x}", fnv1a(body.as_bytes())) != env.checksum {
             return Err(corrupt(0, "checksum mismatch"));

@@ -31,7 +31,7 @@ use time::Date;
 
 use crate::calendar::template::DayHours;
 use crate::config_file::{self, ConfigKind};
-use crate::error::{Error, FilePos, Result, json_error_offset};
+use crate::error::{Error, FilePos, Result, json_error_offset, json_reason};
 
 /// The version of the data format this crate reads.
 pub const FORMAT_VERSION: u32 = 1;
@@ -338,32 +338,42 @@ pub(crate) fn at_pos(pos: &Option<FilePos>) -> String {
 
 /// Maps a serde_json error to a typed error with the file position.
 pub(crate) fn json_error(text: &str, e: &serde_json::Error) -> Error {
-    let full = e.to_string();
-    let msg = full
-        .rfind(" at line ")
-        .and_then(|i| full.get(..i))
-        .unwrap_or(&full);
+    let msg = json_reason(e);
     let pos = (e.line() > 0)
-        .then(|| FilePos::from_offset(text, value_offset(text, msg, json_error_offset(text, e))));
-    decode_error(msg, pos)
+        .then(|| FilePos::from_offset(text, value_offset(text, &msg, json_error_offset(text, e))));
+    decode_error(&msg, pos)
 }
 
-/// Where the value an encoded error ([`encode_error`]) names is written in `text`: its opening
-/// quote nearest `offset`, which serde gives for the whole list holding it (a bad date of a
-/// multi-line `dates` list was placed at the list's `[`, or after its `]` in JSON); `offset`
-/// for other errors, or a value not written as it reads (escapes, intervals joined).
+/// Where the value an encoded error ([`encode_error`]) names is written in `text`, when serde
+/// gives the position of the whole list holding it (a bad date of a multi-line `dates` list
+/// was placed at the list's `[` in TOML, at its `]` in JSON): the value's opening quote in that
+/// list. `offset` otherwise: another error, a position that is not a list's bracket, a value
+/// not written as it reads (escapes, intervals joined).
 pub(super) fn value_offset(text: &str, msg: &str, offset: usize) -> usize {
     let Some((_, value, _)) = encoded(msg) else {
         return offset;
     };
-    if value.is_empty() {
+    // A list of dates or intervals holds no brackets of its own.
+    let list = match text.as_bytes().get(offset) {
+        Some(b'[') => text
+            .get(offset..)
+            .and_then(|rest| rest.find(']'))
+            .map(|end| offset..offset.saturating_add(end)),
+        Some(b']') => text
+            .get(..offset)
+            .and_then(|head| head.rfind('['))
+            .map(|start| start..offset),
+        _ => None,
+    };
+    let Some(list) = list else {
         return offset;
-    }
-    text.match_indices(value.as_str())
-        .filter_map(|(i, _)| i.checked_sub(1))
-        .filter(|&quote| matches!(text.as_bytes().get(quote), Some(b'"' | b'\'')))
-        .min_by_key(|&quote| quote.abs_diff(offset))
-        .unwrap_or(offset)
+    };
+    let inside = text.get(list.clone()).unwrap_or_default();
+    ['"', '\'']
+        .iter()
+        .filter_map(|q| inside.find(&format!("{q}{value}{q}")))
+        .min()
+        .map_or(offset, |at| list.start.saturating_add(at))
 }
 
 /// Encodes a typed error in a serde message so that the loader can rebuild it with a position.
@@ -518,6 +528,17 @@ mod tests {
         let e = CalendarData::from_json(json).unwrap_err();
         assert_eq!((e.code(), at(&e)), ("invalid_date", Some((3, 3))));
         assert_eq!(CalendarData::check_json(json), [e]);
+        // The same bad date in another rule, before or after, does not draw the place away.
+        let twice = format!(
+            "{HEAD}rule = \"off\"\ndates = [\"2027-03-32\"]\n\n[[days]]\nrule = \"off\"\n\
+             dates = [\n  \"2027-03-01\",\n  \"2027-03-32\",\n]\n"
+        );
+        let places: Vec<_> = CalendarData::check_toml(&twice).iter().map(at).collect();
+        assert_eq!(places, [Some((6, 10)), Some((12, 3))]);
+        let json = "{\"days\": [{\"rule\": \"off\", \"dates\": [\n  \"2027-03-01\",\n  \"2027-03-32\"\n]},\n\
+                    {\"rule\": \"off\", \"dates\": [\"2027-03-32\"]}]}";
+        let e = CalendarData::from_json(json).unwrap_err();
+        assert_eq!(at(&e), Some((3, 3)));
     }
 
     #[test]

@@ -184,8 +184,15 @@ impl Partial {
             column: column.to_owned(),
             reason,
         };
-        let value: Value =
-            serde_json::from_str(text).map_err(|e| bad("", format!("not JSON: {e}")))?;
+        let value: Value = serde_json::from_str(text).map_err(|e| {
+            let at = crate::error::FilePos::of_json_error(text, &e)
+                .map(|p| format!(" at {p}"))
+                .unwrap_or_default();
+            bad(
+                "",
+                format!("not JSON{at}: {}", crate::error::json_reason(&e)),
+            )
+        })?;
         // serde_json keeps the last of a repeated key: a unit given twice would lose the counts
         // of its first entry. The strict reader refuses a key repeated in one object.
         if let Err((reason, span)) = crate::scheme::json::parse(text) {

@@ -3,7 +3,7 @@
 use super::{Policy, Rule, RuleLimits};
 use crate::config_file::{self, ConfigKind};
 use crate::document::{self, Part, Raw, Stand, Step, Syntax, TableRules};
-use crate::error::{Error, FilePos, FilePosCursor, Result};
+use crate::error::{Error, FilePos, FilePosCursor, Result, json_reason};
 
 /// The largest policy file read, in bytes (1 MiB; the built-in policies are under 10 KiB).
 /// Larger text is refused before it is parsed.
@@ -54,7 +54,7 @@ impl Policy {
                 serde_json::from_str(text).map_err(|e| Error::InvalidPolicy {
                     format: "json".into(),
                     pos: FilePos::of_json_error(text, &e),
-                    reason: strip_json_position(&e.to_string()),
+                    reason: json_reason(&e),
                 })
             }
         }
@@ -77,55 +77,54 @@ impl Policy {
             Syntax::Toml => "toml",
             Syntax::Json => "json",
         };
+        let mut problems = Vec::new();
         if self.name.trim().is_empty() {
-            return vec![Error::InvalidPolicy {
+            problems.push(Error::InvalidPolicy {
                 format: format.into(),
                 pos: document::offset_of(text, syntax, &[Step::Key("name")])
                     .map(|offset| FilePos::from_offset(text, offset)),
                 reason: "`name` is empty: it names the policy in results and explanations \
                          (`henan`, `my-city-2026`)"
                     .into(),
-            }];
+            });
         }
         if self.rules.is_empty() {
-            return vec![Error::InvalidPolicy {
+            problems.push(Error::InvalidPolicy {
                 format: format.into(),
                 pos: document::offset_of(text, syntax, &[Step::Key("rules")])
                     .map(|offset| FilePos::from_offset(text, offset)),
                 reason: "a policy needs at least one rule (`[[rules]]`): without one no ticket \
                          has a deadline"
                     .into(),
-            }];
+            });
         }
         let label = |i: usize| match self.rules.get(i).map(|r| r.name.as_str()) {
             Some(name) if !name.is_empty() => format!("rule {} (`{name}`)", i + 1),
             _ => format!("rule {}", i + 1),
         };
-        self.shadowed()
-            .into_iter()
-            .map(|(j, clock, earlier)| {
-                let path = [
-                    Step::Key("rules"),
-                    Step::Index(j),
-                    Step::Key("limits"),
-                    Step::Key(clock.name()),
-                ];
-                Error::InvalidPolicy {
-                    format: format.into(),
-                    pos: document::offset_of(text, syntax, &path)
-                        .map(|offset| FilePos::from_offset(text, offset)),
-                    reason: format!(
-                        "{} can never set `{}`: {} before it matches every ticket it matches \
+        problems.extend(self.shadowed().into_iter().map(|(j, clock, earlier)| {
+            let path = [
+                Step::Key("rules"),
+                Step::Index(j),
+                Step::Key("limits"),
+                Step::Key(clock.name()),
+            ];
+            Error::InvalidPolicy {
+                format: format.into(),
+                pos: document::offset_of(text, syntax, &path)
+                    .map(|offset| FilePos::from_offset(text, offset)),
+                reason: format!(
+                    "{} can never set `{}`: {} before it matches every ticket it matches \
                          and sets `{}` first (for each clock the first matching rule wins); put \
                          the more specific rule first",
-                        label(j),
-                        clock.name(),
-                        label(earlier),
-                        clock.name()
-                    ),
-                }
-            })
-            .collect()
+                    label(j),
+                    clock.name(),
+                    label(earlier),
+                    clock.name()
+                ),
+            }
+        }));
+        problems
     }
 
     /// Every problem of a TOML policy, in file order, each an `invalid_policy` error with its line
@@ -217,14 +216,6 @@ fn check_policy(root: Part<'_>, out: &mut Vec<Raw>) {
 /// `" at line L, column C"`, or nothing when the position is unknown (for error messages).
 pub(crate) fn at_pos(pos: &Option<FilePos>) -> String {
     pos.map(|p| format!(" at {p}")).unwrap_or_default()
-}
-
-/// serde_json appends " at line L column C" to its messages; the position is kept separately.
-fn strip_json_position(msg: &str) -> String {
-    match msg.rfind(" at line ") {
-        Some(i) => msg.get(..i).unwrap_or(msg).to_owned(),
-        None => msg.to_owned(),
-    }
 }
 
 #[cfg(test)]

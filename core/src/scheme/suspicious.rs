@@ -175,8 +175,9 @@ impl Ctx<'_> {
             self.note(
                 &[k("warnings"), k("lead_days")],
                 format!(
-                    "`lead_days = {lead}` is as long as the period or longer: units are warned \
-                     from the period's first day, on the scores of its first tickets"
+                    "`lead_days = {lead}` is as long as the scheme's shortest period or longer (28 \
+                     days for a month, 90 for a quarter, 365 for a year): units are warned from \
+                     the period's first day, on the scores of its first tickets"
                 ),
             );
         }

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{Map, Value};
 
-use crate::error::{Error, FilePos, Result};
+use crate::error::{Error, FilePos, Result, json_reason};
 use crate::ticket::cells::{
     EARLIEST_EPOCH_MILLIS, TicketCells, event_from_cells, read_ticket_head,
 };
@@ -52,7 +52,7 @@ pub fn load_json(text: &str, units: Option<&[Unit]>, mode: Mode) -> Result<Loade
     let values: Vec<Value> = serde_json::from_str(text).map_err(|e| {
         let pos = FilePos::of_json_error(text, &e).unwrap_or(FilePos { line: 0, column: 0 });
         Error::InvalidTicketJson {
-            reason: e.to_string(),
+            reason: json_reason(&e),
             line: pos.line,
             column: pos.column,
         }
