@@ -115,6 +115,16 @@ fn table(n: usize, groups: &[&str], external: &[&str]) -> (Vec<Unit>, MetricsTab
     (units, metrics)
 }
 
+/// The external metrics `scheme` declares.
+fn external(scheme: &Scheme) -> Vec<&str> {
+    scheme
+        .resolver()
+        .external()
+        .iter()
+        .map(String::as_str)
+        .collect()
+}
+
 fn bench(c: &mut Criterion) {
     let as_of = Instant::parse("2026-03-31T12:00:00+08:00").unwrap();
     for (preset, groups) in [
@@ -126,13 +136,7 @@ fn bench(c: &mut Criterion) {
         ("three-rates", &["units"][..]),
     ] {
         let scheme = Scheme::preset(preset).unwrap();
-        let external: Vec<&str> = scheme
-            .resolver()
-            .external()
-            .iter()
-            .map(String::as_str)
-            .collect();
-        let (units, metrics) = table(300, groups, &external);
+        let (units, metrics) = table(300, groups, &external(&scheme));
         let period = scheme.period_at(as_of).unwrap();
         let check = scheme.score(&units, &metrics, &period, as_of).unwrap();
         assert_eq!(check.units.len(), 300);
@@ -161,13 +165,11 @@ fn bench(c: &mut Criterion) {
 /// The sanctions ladder over four closed quarters of 20,000 units.
 fn sanctions(c: &mut Criterion) {
     let scheme = Scheme::preset("sanmenxia").unwrap();
-    let external: Vec<&str> = scheme
-        .resolver()
-        .external()
-        .iter()
-        .map(String::as_str)
-        .collect();
-    let (units, metrics) = table(20_000, &["counties", "departments", "utilities"], &external);
+    let (units, metrics) = table(
+        20_000,
+        &["counties", "departments", "utilities"],
+        &external(&scheme),
+    );
     let history: Vec<_> = [
         "2025-06-30T12:00:00+08:00",
         "2025-09-30T12:00:00+08:00",

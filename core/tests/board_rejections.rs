@@ -449,6 +449,19 @@ fn calendar_builder(data: Option<&str>, predict: bool) -> hotline_score::board::
 
 const NEXT_YEAR: &str = include_str!("../../examples/calendar-2027-example.toml");
 
+/// A ticket dispatched on 2026-12-30: its deadlines fall in 2027.
+fn december_ticket() -> Ticket {
+    Ticket {
+        id: "T-DEC".into(),
+        kind: Kind::Help,
+        urgency: Default::default(),
+        channel: "phone".into(),
+        received_at: at("2026-12-30T10:00:00+08:00"),
+        attributes: Default::default(),
+        events: vec![ev("2026-12-30T10:05:00+08:00", "D-1", dispatched("hubin"))],
+    }
+}
+
 #[test]
 fn a_snapshot_restores_into_a_calendar_extended_with_later_data() {
     // December: next year's notice is loaded, or predict mode switched on, and the running
@@ -480,15 +493,7 @@ fn a_snapshot_restores_into_a_calendar_extended_with_later_data() {
     }
     // A December ticket whose deadline is in 2027 is refused by the old calendar and taken by
     // the extended one.
-    let december = Ticket {
-        id: "T-DEC".into(),
-        kind: Kind::Help,
-        urgency: Default::default(),
-        channel: "phone".into(),
-        received_at: at("2026-12-30T10:00:00+08:00"),
-        attributes: Default::default(),
-        events: vec![ev("2026-12-30T10:05:00+08:00", "D-1", dispatched("hubin"))],
-    };
+    let december = december_ticket();
     let mut old = builder(&units()).restore(&bytes).unwrap();
     let refused: Vec<_> = old.ingest_ticket(december.clone());
     assert!(
@@ -517,15 +522,7 @@ fn a_predicting_boards_snapshot_restores_into_the_published_notice() {
     let mut predicting = calendar_builder(None, true)
         .restore(&board().snapshot().unwrap())
         .unwrap();
-    let december = Ticket {
-        id: "T-DEC".into(),
-        kind: Kind::Help,
-        urgency: Default::default(),
-        channel: "phone".into(),
-        received_at: at("2026-12-30T10:00:00+08:00"),
-        attributes: Default::default(),
-        events: vec![ev("2026-12-30T10:05:00+08:00", "D-1", dispatched("hubin"))],
-    };
+    let december = december_ticket();
     assert!(
         predicting
             .ingest_ticket(december)
