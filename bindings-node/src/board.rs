@@ -219,8 +219,9 @@ fn loaded_js(env: &Env, loaded: Ingested) -> Result<Unknown<'_>> {
     Ok(obj.to_unknown())
 }
 
-/// One batch outcome: `{ status }`, with `error` (an `Error` with `code`) when rejected.
-fn outcome<'e>(env: &'e Env, i: Fallible<Ingest>) -> Result<Object<'e>> {
+/// One batch outcome: `{ status }`, with `error` (an `Error` with `code`) when rejected; the
+/// error's `row` is the item's (`row`), unless it says one itself.
+fn outcome<'e>(env: &'e Env, i: Fallible<Ingest>, row: Option<usize>) -> Result<Object<'e>> {
     let mut obj = Object::new(env)?;
     let (status, failure) = match i {
         Ok(Ingest::Accepted) => ("accepted", None),
@@ -230,15 +231,27 @@ fn outcome<'e>(env: &'e Env, i: Fallible<Ingest>) -> Result<Object<'e>> {
     };
     obj.set_named_property("status", status)?;
     if let Some(f) = failure {
-        obj.set_named_property("error", failure_object(env, &f)?)?;
+        let mut error = failure_object(env, &f)?;
+        if let Some(r) = row
+            && !error.has_named_property("row")?
+        {
+            error.set_named_property("row", u32::try_from(r).unwrap_or(u32::MAX))?;
+        }
+        obj.set_named_property("error", error)?;
     }
     Ok(obj)
 }
 
-fn outcomes<'e>(env: &'e Env, list: Vec<Fallible<Ingest>>) -> Result<Unknown<'e>> {
+/// The outcomes of a list of items; `rows`: each rejection names its item's index as `row`
+/// (a batch's items are its rows).
+fn outcomes<'e>(env: &'e Env, list: Vec<Fallible<Ingest>>, rows: bool) -> Result<Unknown<'e>> {
     let mut arr = env.create_array(u32::try_from(list.len()).unwrap_or(u32::MAX))?;
     for (i, item) in list.into_iter().enumerate() {
-        arr.set(u32::try_from(i).unwrap_or(u32::MAX), outcome(env, item)?)?;
+        let row = rows.then_some(i);
+        arr.set(
+            u32::try_from(i).unwrap_or(u32::MAX),
+            outcome(env, item, row)?,
+        )?;
     }
     Ok(arr.to_unknown())
 }
@@ -451,7 +464,7 @@ impl Board {
         let out = read.ingest(&mut board);
         self.account(env, &board);
         drop(board);
-        outcomes(env, out)
+        outcomes(env, out, true)
     }
 
     /// Ingests a whole ticket as `ingestBatch` would: registers its header, then its events
@@ -492,7 +505,7 @@ impl Board {
         let out = read.ingest(&mut board);
         self.account(env, &board);
         drop(board);
-        outcomes(env, out)
+        outcomes(env, out, false)
     }
 
     /// Ingests every ticket of a `Tickets` set (bulk load, e.g. the history before going live),

@@ -122,6 +122,14 @@ test('ingestion is transactional, idempotent by event_id, and errors name the ti
   assert.equal(out[2].error.field, 'kind')
   assert.equal(out[2].error.row, 2)
   assert.notEqual(board.snapshotJson(), before)
+  // The board's own refusals (an unknown unit, a ticket not registered) name their item too.
+  const refusals = board.ingestBatch([
+    { input: 'event', ticket_id: 'X1', event: { at: '2026-03-02T09:50:00+08:00', type: 'urged', unit } },
+    { input: 'event', ticket_id: 'X1', event: { at: '2026-03-02T09:51:00+08:00', type: 'signed', unit: 'elsewhere' } },
+    { input: 'event', ticket_id: 'NOPE', event: { at: '2026-03-02T09:52:00+08:00', type: 'closed' } }
+  ])
+  assert.deepEqual(refusals.map((o) => [o.status, o.error?.code, o.error?.row]),
+    [['accepted', undefined, undefined], ['rejected', 'unknown_unit', 1], ['rejected', 'board_unknown_ticket', 2]])
   const whole = board.ingestTicket({ id: 'X3', kind: 'consult', received_at: '2026-03-03T09:00:00+08:00', events: [{ at: '2026-03-03T09:05:00+08:00', type: 'dispatched', unit }] })
   assert.deepEqual(whole.map((o) => o.status), ['accepted', 'accepted'])
   assert.throws(() => board.scorecard('nowhere', '2026-03-04T00:00:00+08:00'), { code: 'board_unknown_unit' })

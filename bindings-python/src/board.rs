@@ -290,25 +290,35 @@ fn outcomes<'py>(py: Python<'py>, loaded: Ingested) -> PyResult<Bound<'py, PyDic
 
 /// One outcome per item: `{"status": "accepted" | "duplicate"}` or `{"status": "rejected",
 /// "error": <exception>}` (not raised) — the core's refusal, or the item's own when it could
-/// not be read.
+/// not be read; `rows`: the exception's `row` is the item's index when it names none.
 fn per_item<'py>(
     py: Python<'py>,
     results: Vec<Result<Ingest, Refusal>>,
+    rows: bool,
 ) -> PyResult<Bound<'py, PyList>> {
     let out = PyList::empty(py);
-    for r in results {
+    for (i, r) in results.into_iter().enumerate() {
         let item = PyDict::new(py);
-        match r {
-            Ok(Ingest::Accepted) => item.set_item("status", "accepted")?,
-            Ok(Ingest::Duplicate) => item.set_item("status", "duplicate")?,
-            Ok(Ingest::Rejected(e)) => {
-                item.set_item("status", "rejected")?;
-                item.set_item("error", to_py(py, e).value(py))?;
+        let error = match r {
+            Ok(Ingest::Accepted) => {
+                item.set_item("status", "accepted")?;
+                None
             }
-            Err(refusal) => {
-                item.set_item("status", "rejected")?;
-                item.set_item("error", refusal.into_py(py).value(py))?;
+            Ok(Ingest::Duplicate) => {
+                item.set_item("status", "duplicate")?;
+                None
             }
+            Ok(Ingest::Rejected(e)) => Some(to_py(py, e)),
+            Err(refusal) => Some(refusal.into_py(py)),
+        };
+        if let Some(error) = error {
+            let error = error.value(py);
+            // A batch's items are its rows: a rejection names its item unless it says a row.
+            if rows && error.getattr("row")?.is_none() {
+                error.setattr("row", i)?;
+            }
+            item.set_item("status", "rejected")?;
+            item.set_item("error", error)?;
         }
         out.append(item)?;
     }
@@ -531,7 +541,7 @@ impl Board {
     ) -> PyResult<Bound<'py, PyList>> {
         let items = batch_items(py, &inputs)?;
         let results = self.with(py, |board| ingest_items(board, items));
-        per_item(py, results)
+        per_item(py, results, true)
     }
 
     /// Registers one ticket (a dict in the JSON form of `load_json`, events included) and
@@ -545,7 +555,7 @@ impl Board {
     ) -> PyResult<Bound<'py, PyList>> {
         let items = ticket_items(py, &ticket)?;
         let results = self.with(py, |board| ingest_items(board, items));
-        per_item(py, results)
+        per_item(py, results, false)
     }
 
     /// Ingests whole tickets (header then events, in order):

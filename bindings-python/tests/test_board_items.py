@@ -75,6 +75,23 @@ def test_a_malformed_batch_item_is_rejected_alone() -> None:
     assert [e["type"] for e in held.to_python()["events"]] == ["dispatched", "signed"]
 
 
+def test_board_refusals_in_a_batch_name_their_item() -> None:
+    # The board's own refusals (an unknown unit, a ticket not registered) carried no row.
+    b = board()
+    out = b.ingest_batch(
+        [
+            {"input": "ticket", **HEADER},
+            {"input": "event", "ticket_id": "T1", "event": {**DISPATCHED, "unit": "elsewhere"}},
+            {"input": "event", "ticket_id": "NOPE", "event": DISPATCHED},
+        ]
+    )
+    assert [(o["status"], o.get("error") and (o["error"].code, o["error"].row)) for o in out] == [
+        ("accepted", None),
+        ("rejected", ("unknown_unit", 1)),
+        ("rejected", ("board_unknown_ticket", 2)),
+    ]
+
+
 def test_ingest_ticket_goes_on_after_a_bad_event() -> None:
     b = board()
     out = b.ingest_ticket({**HEADER, "events": [DISPATCHED, TYPO, SIGNED]})
