@@ -25,7 +25,7 @@ use crate::sliced;
 use crate::task::{Work, threads};
 
 /// One row of the units table: every unit that is scored.
-#[napi(object)]
+#[napi(object, object_from_js = false)]
 #[derive(Clone, Debug, Default)]
 pub struct Unit {
     /// The unit's id (a whole number is read as its digits: a database's integer key, as the
@@ -36,6 +36,48 @@ pub struct Unit {
     pub group: String,
     /// Display name.
     pub name: Option<String>,
+}
+
+impl ValidateNapiValue for Unit {}
+
+impl FromNapiValue for Unit {
+    /// A units row, read as the other front ends read one: an unknown key (a misspelt `nmae`)
+    /// is refused — it left the name empty without a word.
+    unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> Result<Self> {
+        let not_object = || {
+            Error::new(
+                Status::ObjectExpected,
+                "a units row must be an object with `unit`, `group` and `name`",
+            )
+        };
+        // SAFETY: `env` and `value` come from napi for this call; the cast follows the type.
+        let unknown = unsafe { Unknown::from_raw_unchecked(env, value) };
+        if unknown.get_type()? != ValueType::Object || unknown.is_array()? {
+            return Err(not_object());
+        }
+        let object = unsafe { Object::from_napi_value(env, value)? };
+        let keys = crate::args::key_names(&object, "units").map_err(|_| not_object())?;
+        if let Some(key) = keys
+            .iter()
+            .find(|k| !matches!(k.as_str(), "unit" | "group" | "name"))
+        {
+            return Err(Error::new(
+                Status::InvalidArg,
+                format!("unknown units column `{key}`; the columns are unit, group, name"),
+            ));
+        }
+        let missing = |field: &str| {
+            Error::new(
+                Status::InvalidArg,
+                format!("Missing field `{field}` in a units row"),
+            )
+        };
+        Ok(Unit {
+            unit: object.get("unit")?.ok_or_else(|| missing("unit"))?,
+            group: object.get("group")?.ok_or_else(|| missing("group"))?,
+            name: object.get("name")?,
+        })
+    }
 }
 
 /// A unit's id from JavaScript: a string, or a whole number written as its digits (up to

@@ -123,6 +123,11 @@ test('tickets: ticket id, event index, field and row; JSON positions; units tabl
   const units = [{ unit: 'u1', group: 'g' }, { unit: 'u1', group: 'g' }]
   throwsWith(() => hs.Tickets.fromObjectsSync([], { units }), { code: 'duplicate_unit', field: 'unit', row: 1 })
   throwsWith(() => hs.Tickets.fromObjectsSync([], { units: [{ unit: 'u1', group: '' }] }), { code: 'invalid_unit_row', field: 'group', row: 0 })
+  // A misspelt key of a units row is refused, as the CLI and Python refuse the column (the
+  // name was left empty without a word).
+  throwsWith(() => hs.Tickets.fromObjectsSync([], { units: [{ unit: 'u1', group: 'g', nmae: 'A' }] }), { code: 'invalid_argument', field: 'options' })
+  assert.throws(() => new hs.Evaluator([{ unit: 'u1', group: 'g', nmae: 'A' }]), /unknown units column `nmae`; the columns are unit, group, name/)
+  assert.throws(() => new hs.Evaluator(['u1']), /a units row must be an object/)
 })
 
 test('hostile values never abort the process: tickets', async () => {
