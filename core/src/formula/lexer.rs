@@ -257,7 +257,6 @@ fn hint_for(c: char, next: Option<char>) -> (Option<(&'static str, &'static str)
         ('＞', _) => (Some((">", "full-width greater-than; write `>`")), false),
         ('＝', Some('＝' | '=')) => (Some(("==", "full-width equals; write `==`")), true),
         ('＝', _) => (Some(("==", "compare with `==`")), false),
-        ('　', _) => (Some((" ", "full-width space; write ` `")), false),
         ('.', Some(d)) if d.is_ascii_digit() => (
             Some(("0.", "a number needs a digit before the point (`0.5`)")),
             false,
