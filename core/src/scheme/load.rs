@@ -164,20 +164,8 @@ impl Ctx<'_> {
         self.compiled(path, src, Formula::compile(src, resolver, ty))
     }
 
-    /// A formula the loader wrote around formulas of the file that compiled
-    /// ([`Formula::compile_wrapped`]: the limits apply to what the user wrote).
-    pub(super) fn wrapped_formula(
-        &mut self,
-        path: &[Seg],
-        src: &str,
-        resolver: &dyn Resolver,
-        ty: ValueType,
-    ) -> Option<Formula> {
-        self.compiled(path, src, Formula::compile_wrapped(src, resolver, ty))
-    }
-
     /// The formula compiled from `src` at `path`, or its problems recorded.
-    fn compiled(
+    pub(super) fn compiled(
         &mut self,
         path: &[Seg],
         src: &str,

@@ -14,7 +14,7 @@ use super::resolver::MetricResolver;
 use super::resolver::SlotSet;
 use super::rule::{ChecklistItem, Rule};
 use super::value::{IndicatorValue, ValueForm, lower};
-use crate::formula::ValueType;
+use crate::formula::{Formula, ValueType};
 
 impl Ctx<'_> {
     pub(super) fn indicator(
@@ -208,7 +208,11 @@ impl Ctx<'_> {
         let value = if form == ValueForm::Formula {
             num.clone()
         } else {
-            self.wrapped_formula(&vp, &lowered.value, resolver, ValueType::Number)?
+            // Written by the loader around parts that compiled: the limits apply to those
+            // ([`Formula::compile_wrapped`]).
+            let src = &lowered.value;
+            let wrapped = Formula::compile_wrapped(src, resolver, ValueType::Number);
+            self.compiled(&vp, src, wrapped)?
         };
         Some(IndicatorValue {
             form,
