@@ -99,6 +99,7 @@ pub(crate) fn lex(src: &str) -> Result<Vec<Token<'_>>, Vec<Problem>> {
             (')', _) => Some(one(Tok::RParen)),
             (',', _) => Some(one(Tok::Comma)),
             ('<', Some('=')) => Some(two(Tok::Le)),
+            ('<', Some('>')) => None, // SQL's and BASIC's `<>`: a hint below
             ('<', _) => Some(one(Tok::Lt)),
             ('>', Some('=')) => Some(two(Tok::Ge)),
             ('>', _) => Some(one(Tok::Gt)),
@@ -230,6 +231,7 @@ fn hint_for(c: char, next: Option<char>) -> (Option<(&'static str, &'static str)
         ('=', Some('>')) => (Some((">=", "write `>=`")), true),
         ('=', Some('<')) => (Some(("<=", "write `<=`")), true),
         ('=', _) => (Some(("==", "compare with `==`")), false),
+        ('<', Some('>')) => (Some(("!=", "write `!=`")), true),
         ('!', _) => (Some(("not", "negate with `not`")), false),
         ('！', Some('=' | '＝')) => (Some(("!=", "write `!=`")), true),
         ('！', _) => (Some(("not", "negate with `not`")), false),
@@ -363,6 +365,7 @@ mod tests {
             ("a =< 1", 3, "<="),
             ("a ！= 1", 3, "!="),
             ("a ＝＝ 1", 3, "=="),
+            ("a <> 1", 3, "!="),
             ("！a", 1, "not"),
         ] {
             let p = lex(src).unwrap_err();

@@ -394,11 +394,14 @@ pub struct GradeSpec {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WarningSpec {
-    /// Warnings start this many calendar days before the period ends (default 20).
+    /// Warnings start this many calendar days before the period ends (default 20; at least 1:
+    /// with 0 the window opens when the period ends and no unit is ever warned).
     #[serde(default = "default_lead_days")]
+    #[cfg_attr(feature = "json-schema", schemars(range(min = 1)))]
     pub lead_days: u32,
-    /// Warn the bottom N units of each group.
+    /// Warn the bottom N units of each group (at least 1: 0 warns no unit).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "json-schema", schemars(range(min = 1)))]
     pub bottom: Option<u32>,
     /// Warn units whose total is below this, in percent of full marks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -433,7 +436,8 @@ pub struct SanctionSpec {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LevelSpec {
-    /// Level number (1, 2, 3 …), increasing.
+    /// Level number (1, 2, 3 …), increasing (level 0 is a unit without a sanction).
+    #[cfg_attr(feature = "json-schema", schemars(range(min = 1)))]
     pub level: u32,
     /// Name, e.g. 短信提醒.
     pub name: String,

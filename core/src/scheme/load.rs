@@ -293,24 +293,6 @@ impl Ctx<'_> {
             }
         }
         if let Some(w) = &file.warnings {
-            if w.lead_days == 0 {
-                self.problem(
-                    &[k("warnings"), k("lead_days")],
-                    "invalid_value",
-                    "`lead_days = 0` opens the warning window when the period ends: no unit is \
-                     ever warned; give at least 1 (default 20), or leave it out"
-                        .into(),
-                    None,
-                );
-            }
-            if w.bottom == Some(0) {
-                self.problem(
-                    &[k("warnings"), k("bottom")],
-                    "invalid_value",
-                    "`bottom = 0` warns no unit: give at least 1, or leave it out".into(),
-                    None,
-                );
-            }
             if w.bottom.is_none() && w.total_below.is_none() && !w.below_red_line {
                 self.problem(
                     &[k("warnings")],

@@ -18,14 +18,6 @@ impl Ctx<'_> {
         let mut levels = Vec::new();
         for (i, l) in spec.levels.iter().enumerate() {
             let path = [k("sanctions"), k("levels"), Seg::Index(i)];
-            if l.level == 0 {
-                self.problem(
-                    &with(&path, &[k("level")]),
-                    "invalid_value",
-                    "levels start at 1: level 0 is a unit without a sanction".into(),
-                    None,
-                );
-            }
             if i > 0 && spec.levels.get(i - 1).is_some_and(|p| p.level >= l.level) {
                 self.problem(
                     &with(&path, &[k("level")]),

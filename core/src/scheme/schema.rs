@@ -211,19 +211,17 @@ impl<'a> Walker<'a> {
                 _ => None,
             }
         });
-        if min.is_some_and(|m| i < m) || max.is_some_and(|m| i > m) {
-            let range = format!(
-                "{}..={}",
-                min.map(|m| m.to_string()).unwrap_or_default(),
-                max.map(|m| m.to_string()).unwrap_or_default()
-            );
-            self.push(
-                node.span.start,
-                "invalid_value",
-                path,
-                format!("{i} is out of range {range}"),
-            );
-        }
+        let bound = match (min, max) {
+            (Some(m), _) if i < m => format!("{i} is below the minimum {m}"),
+            (_, Some(m)) if i > m => format!("{i} is above the maximum {m}"),
+            _ => return,
+        };
+        // The field's description says what the bound is for (`lead_days = 0` warns no one).
+        let message = match schema.get("description").and_then(Value::as_str) {
+            Some(why) => format!("{bound}: {}", why.replace('\n', " ")),
+            None => bound,
+        };
+        self.push(node.span.start, "invalid_value", path, message);
     }
 
     /// `oneOf` / `anyOf`: a tagged choice (`"month"`, `{ ratio = … }`, a value or null).

@@ -257,7 +257,11 @@ mod tests {
                 .is_empty()
         );
         let e = Scheme::from_toml(&format!("{HEAD}{rule}lead_days = 0\n")).unwrap_err();
-        assert!(e.to_string().contains("`lead_days = 0`"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("0 is below the minimum 1: Warnings start"),
+            "{e}"
+        );
     }
 
     #[test]
