@@ -103,3 +103,75 @@ proptest! {
         same_answers(&never, &again, &probes);
     }
 }
+
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+fn corrupt(e: hotline_score::Error) -> (u64, String) {
+    match e {
+        hotline_score::Error::BoardSnapshotCorrupt { offset, reason } => (offset, reason),
+        other => panic!("expected board_snapshot_corrupt, got {other}"),
+    }
+}
+
+/// A snapshot edited with its checksum recomputed (the checksum detects damage, not tampering):
+/// a ticket that no longer replays is named by its index and id, in binary snapshots at the byte
+/// where it starts, and evaluation errors are reported as corrupt too, never unmapped.
+#[test]
+fn tampered_tickets_are_named_by_index_and_place() {
+    let city = city(7, 2, 4, 3);
+    let board = board_support::fed(&city.units, &city.tickets);
+    let units = board.units().to_vec();
+    let (first, second) = (&city.tickets[0].id, &city.tickets[1].id);
+    assert_eq!(
+        first.len(),
+        second.len(),
+        "ids of one width: {first} {second}"
+    );
+
+    // JSON: the second ticket takes the first one's id.
+    let json = board.snapshot_json().unwrap();
+    let state_at = json.find("\"state\":").unwrap() + "\"state\":".len();
+    let body = &json[state_at..json.len() - 1];
+    let second_at = body.find(&format!("\"{second}\"")).unwrap();
+    let body = format!(
+        "{}{}",
+        &body[..second_at],
+        body[second_at..].replacen(second.as_str(), first, 1)
+    );
+    let old_sum = json.find("\"checksum\":\"").unwrap() + "\"checksum\":\"".len();
+    let tampered = format!(
+        "{}{:016x}{}{body}}}",
+        &json[..old_sum],
+        fnv1a(body.as_bytes()),
+        &json[old_sum + 16..state_at]
+    );
+    let (offset, reason) = corrupt(builder(&units).restore_json(&tampered).unwrap_err());
+    assert_eq!(offset, 0, "{reason}");
+    assert_eq!(reason, format!("ticket 1 ({first:?}) appears twice"));
+
+    // Binary: the same edit, at the byte where the second ticket starts.
+    let mut bytes = board.snapshot().unwrap();
+    let end = bytes.len() - 8;
+    let find = |bytes: &[u8], id: &str| {
+        bytes
+            .windows(id.len())
+            .position(|w| w == id.as_bytes())
+            .unwrap()
+    };
+    let first_at = find(&bytes, first);
+    let second_at = find(&bytes, second);
+    assert!(second_at > first_at);
+    bytes.splice(second_at..second_at + second.len(), first.bytes());
+    let sum = fnv1a(&bytes[..end]);
+    bytes[end..].copy_from_slice(&sum.to_le_bytes());
+    let (offset, reason) = corrupt(builder(&units).restore(&bytes).unwrap_err());
+    assert!(
+        (first_at as u64) < offset && offset < second_at as u64,
+        "{offset} not between {first_at} and {second_at}: {reason}"
+    );
+    assert_eq!(reason, format!("ticket 1 ({first:?}) appears twice"));
+}

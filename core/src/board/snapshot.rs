@@ -217,13 +217,15 @@ impl BoardBuilder {
         let meta: Meta = serde_json::from_slice(meta_bytes).map_err(|e| json_error(&e))?;
         let n = dec.start()?;
         let mut tickets = Vec::with_capacity(n);
+        let mut offsets = Vec::with_capacity(n);
         for _ in 0..n {
+            offsets.push(dec.offset());
             tickets.push(dec.ticket()?);
         }
         if !dec.at_end() {
             return Err(corrupt(end, "trailing bytes after the tickets"));
         }
-        self.restore_state(State { meta, tickets })
+        self.restore_state(State { meta, tickets }, &offsets)
     }
 
     /// A board restored from [`Board::snapshot_json`] text (same errors as
@@ -247,10 +249,12 @@ impl BoardBuilder {
         if format!("{:016x}", fnv1a(body.as_bytes())) != env.checksum {
             return Err(corrupt(0, "checksum mismatch"));
         }
-        self.restore_state(env.state)
+        self.restore_state(env.state, &[])
     }
 
-    fn restore_state(self, state: State) -> Result<Board> {
+    /// `offsets`: where each ticket starts in a binary snapshot, for errors (none in JSON text,
+    /// whose tickets are named by their index).
+    fn restore_state(self, state: State, offsets: &[usize]) -> Result<Board> {
         let mut board = self.build()?;
         if let Some(field) = board
             .fingerprint
@@ -262,14 +266,18 @@ impl BoardBuilder {
         }
         let mut ids =
             super::TicketIds::with_capacity_and_hasher(state.tickets.len(), Default::default());
-        for ticket in state.tickets {
-            let invalid = |e: Error| corrupt(0, format!("ticket {:?}: {e}", ticket.id));
+        for (i, ticket) in state.tickets.into_iter().enumerate() {
+            let at = offsets.get(i).copied().unwrap_or(0);
+            let invalid = |e: Error| corrupt(at, format!("ticket {i} ({:?}): {e}", ticket.id));
             let mut flow = TicketFlow::start(ticket.received_at);
             check::replay(&board.ev, &ticket, true, &mut flow).map_err(invalid)?;
             let index =
-                u32::try_from(board.tickets.len()).map_err(|_| corrupt(0, "too many tickets"))?;
+                u32::try_from(board.tickets.len()).map_err(|_| corrupt(at, "too many tickets"))?;
             if ids.insert(ticket.id.clone(), index).is_some() {
-                return Err(corrupt(0, format!("ticket {:?} appears twice", ticket.id)));
+                return Err(corrupt(
+                    at,
+                    format!("ticket {i} ({:?}) appears twice", ticket.id),
+                ));
             }
             let words = keys::words(&board.ev, &mut board.work.converter, &ticket);
             match record::decompose_at(&ticket) {
@@ -285,7 +293,8 @@ impl BoardBuilder {
                         table: &mut board.periods,
                         scheme: &board.scheme,
                     },
-                )?,
+                )
+                .map_err(invalid)?,
                 None => board.work.rec.clear(),
             }
             if let Some(last) = ticket.events.last() {
