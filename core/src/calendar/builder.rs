@@ -323,6 +323,8 @@ impl CalendarBuilder {
             }
         }
         let mut rules: BTreeMap<i64, ResolvedRule> = BTreeMap::new();
+        // The holiday that set each day first: a conflict names both holidays.
+        let mut set_by: BTreeMap<i64, &str> = BTreeMap::new();
         for ((_, name), (_, h)) in &chosen {
             let sets: [(&[DateRange], bool, bool); 3] = [
                 (&h.statutory, false, true),
@@ -339,13 +341,21 @@ impl CalendarBuilder {
                     };
                     match rules.get_mut(&day) {
                         Some(cur) if cur.rule != new => {
-                            return Err(Error::ConflictingDateRules {
-                                date,
-                                reason: format!("{name}: both off and on in the notices in force"),
-                            });
+                            let first = set_by.get(&day).copied().unwrap_or(name);
+                            let reason = if first == *name {
+                                format!("{name}: both off and on in the notices in force")
+                            } else {
+                                let (off, on) = if on { (first, *name) } else { (*name, first) };
+                                format!(
+                                    "{off} makes it a day off, {on} a working day, in the \
+                                     notices in force"
+                                )
+                            };
+                            return Err(Error::ConflictingDateRules { date, reason });
                         }
                         Some(cur) => cur.statutory |= statutory,
                         None => {
+                            set_by.insert(day, name);
                             rules.insert(
                                 day,
                                 ResolvedRule {
@@ -555,8 +565,17 @@ off = ["2030-05-01"]
             err,
             Error::ConflictingDateRules {
                 date: date!(2031 - 01 - 04),
-                reason: "B: both off and on in the notices in force".to_owned()
+                reason: "A makes it a day off, B a working day, in the notices in force".to_owned()
             }
+        );
+        let itself = CalendarData::from_toml(
+            "[[notices]]\nyear = 2031\n[[notices.holidays]]\nname = \"A\"\noff = [\"2031-01-04\"]\non = [\"2031-01-04\"]\n",
+        )
+        .unwrap();
+        let err = CalendarBuilder::new().data(itself).build().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "date 2031-01-04 has conflicting rules: A: both off and on in the notices in force"
         );
     }
 
