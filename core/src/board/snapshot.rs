@@ -293,8 +293,7 @@ impl BoardBuilder {
                         table: &mut board.periods,
                         scheme: &board.scheme,
                     },
-                )
-                .map_err(invalid)?,
+                )?, // a calendar not covering its dates: that error, as on ingest
                 None => board.work.rec.clear(),
             }
             if let Some(last) = ticket.events.last() {

@@ -18,7 +18,8 @@ pub enum InstantCell<'a> {
     /// Text, parsed as [`EventRow::at`] is; empty means absent.
     Text(&'a str),
     /// Epoch milliseconds given as a number: refused before 1973, where such a number is
-    /// almost always epoch seconds or an Excel day number.
+    /// almost always epoch seconds or an Excel day number, and after 9999 (epoch micro- or
+    /// nanoseconds).
     Millis(i64),
     /// An instant of a typed timestamp (an Arrow timestamp column, a `datetime`, a batch's
     /// own): taken as it is, whatever its date.

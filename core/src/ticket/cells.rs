@@ -90,25 +90,50 @@ pub(crate) fn parse_instant(
 /// serial day number, which read as milliseconds would silently put the ticket in 1970.
 pub(crate) const EARLIEST_EPOCH_MILLIS: i64 = 100_000_000_000;
 
+/// Epoch milliseconds after this (9999-12-31T23:59:59.999Z) are not taken for an instant of a
+/// data set: such a number is almost always epoch **micro- or nanoseconds** (what pandas'
+/// `astype("int64")` and polars' `dt.epoch()` give), which read as milliseconds would silently
+/// put the ticket tens of thousands of years ahead, where every deadline is still running.
+pub(crate) const LATEST_EPOCH_MILLIS: i64 = 253_402_300_799_999;
+
 /// An instant cell given as epoch milliseconds (`value`: the cell as given, written only for
-/// the error), refused when it is before [`EARLIEST_EPOCH_MILLIS`].
+/// the error), refused outside [`EARLIEST_EPOCH_MILLIS`]..=[`LATEST_EPOCH_MILLIS`].
 fn epoch_millis(ms: i64, value: impl FnOnce() -> String) -> Result<Instant, TicketErrorKind> {
-    if ms >= EARLIEST_EPOCH_MILLIS {
+    let plausible = |ms: i64| (EARLIEST_EPOCH_MILLIS..=LATEST_EPOCH_MILLIS).contains(&ms);
+    if plausible(ms) {
         return Ok(Instant::from_millis(ms));
     }
-    let as_seconds = ms
-        .checked_mul(1000)
-        .filter(|s| *s >= EARLIEST_EPOCH_MILLIS)
-        .map(|s| format!("; as epoch seconds it is {}", Instant::from_millis(s)))
-        .unwrap_or_default();
-    Err(TicketErrorKind::MalformedTimestamp {
-        value: value(),
-        reason: format!(
+    let reason = if ms > LATEST_EPOCH_MILLIS {
+        let reading = [(1_000, "microseconds"), (1_000_000, "nanoseconds")]
+            .into_iter()
+            .find(|(per_ms, _)| plausible(ms / per_ms))
+            .map(|(per_ms, unit)| {
+                format!(
+                    "; as epoch {unit} it is {}",
+                    Instant::from_millis(ms / per_ms)
+                )
+            })
+            .unwrap_or_default();
+        format!(
+            "as epoch milliseconds this is after the year 9999{reading}: give epoch \
+             milliseconds or RFC 3339 text"
+        )
+    } else {
+        let as_seconds = ms
+            .checked_mul(1000)
+            .filter(|s| *s >= EARLIEST_EPOCH_MILLIS)
+            .map(|s| format!("; as epoch seconds it is {}", Instant::from_millis(s)))
+            .unwrap_or_default();
+        format!(
             "as epoch milliseconds this is {}, before 1973{as_seconds}: give epoch \
              milliseconds (seconds × 1000) or RFC 3339 text; an Excel date number must be \
              converted to a timestamp first",
             Instant::from_millis(ms)
-        ),
+        )
+    };
+    Err(TicketErrorKind::MalformedTimestamp {
+        value: value(),
+        reason,
     })
 }
 
@@ -440,6 +465,35 @@ mod tests {
             read_instant(InstantCell::Millis(EARLIEST_EPOCH_MILLIS), None),
             Ok(Instant::from_millis(EARLIEST_EPOCH_MILLIS))
         );
+        assert_eq!(
+            read_instant(InstantCell::Millis(LATEST_EPOCH_MILLIS), None),
+            Ok(Instant::from_millis(LATEST_EPOCH_MILLIS))
+        );
+        // Epoch micro- and nanoseconds (pandas' `astype("int64")`, polars' `dt.epoch()`) put
+        // the ticket in year 58,000 or later, every deadline still running: refused, the
+        // reading meant named (an Arrow audit: every unit scored full marks on no data).
+        for (cell, meant) in [
+            (
+                "1772413500000000",
+                "as epoch microseconds it is 2026-03-02T09:05:00+08:00",
+            ),
+            (
+                "1772413500000000000",
+                "as epoch nanoseconds it is 2026-03-02T09:05:00+08:00",
+            ),
+            (
+                "9223372036854775807",
+                "after the year 9999; as epoch nanoseconds it is 2262-04-12",
+            ),
+        ] {
+            let r = reason(parse_instant(cell, None));
+            assert!(r.contains(meant), "{cell}: {r}");
+            let ms: i64 = cell.parse().unwrap();
+            assert_eq!(
+                read_instant(InstantCell::Millis(ms), None).map_err(|e| format!("{e:?}")),
+                parse_instant(cell, None).map_err(|e| format!("{e:?}"))
+            );
+        }
         // A typed timestamp is no number that could be seconds: taken whatever its date.
         for ms in [0, 76_176_000_000, -2_208_988_800_000] {
             let t = Instant::from_millis(ms);

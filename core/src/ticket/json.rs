@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use crate::error::{Error, FilePos, Result, json_reason};
 use crate::ticket::cells::{
-    EARLIEST_EPOCH_MILLIS, TicketCells, event_from_cells, read_ticket_head,
+    EARLIEST_EPOCH_MILLIS, LATEST_EPOCH_MILLIS, TicketCells, event_from_cells, read_ticket_head,
 };
 use crate::ticket::load::{Sink, check_ticket, known_units};
 use crate::ticket::problem::Violation;
@@ -62,13 +62,15 @@ pub fn load_json(text: &str, units: Option<&[Unit]>, mode: Mode) -> Result<Loade
 
 /// Whether a ticket read by the typed serde is what the walk ([`load_values`]) reads from the
 /// same JSON. Not when it holds an empty attribute value (the walk leaves it out, as an empty
-/// cell) or an instant before 1973 (the walk refuses such an epoch-milliseconds number:
-/// seconds or an Excel day number; the typed serde cannot tell a number from text there):
+/// cell) or an instant before 1973 or after 9999 (the walk refuses such an epoch-milliseconds
+/// number: seconds, an Excel day number, micro- or nanoseconds; the typed serde cannot tell a
+/// number from text there):
 /// such tickets take the walk, so that a ticket reads the same whatever else the file holds.
 pub(crate) fn typed_as_walked(ticket: &Ticket) -> bool {
-    let early = |t: crate::Instant| t.millis() < EARLIEST_EPOCH_MILLIS;
-    !early(ticket.received_at)
-        && !ticket.events.iter().any(|e| early(e.at))
+    let odd =
+        |t: crate::Instant| !(EARLIEST_EPOCH_MILLIS..=LATEST_EPOCH_MILLIS).contains(&t.millis());
+    !odd(ticket.received_at)
+        && !ticket.events.iter().any(|e| odd(e.at))
         && !ticket.attributes.values().any(String::is_empty)
 }
 
