@@ -86,6 +86,15 @@ pub fn to_py(py: Python<'_>, err: Error) -> PyErr {
              data_files=[...] with that year's notice, docs/calendar-data.md)",
         );
     }
+    // A table's or dict's timestamp without an offset (a naive `datetime` in a dict row, text
+    // as database exports write it): how to fix it in Python, as scalar instants say.
+    if err.lacks_offset() && matches!(err, Error::InvalidTicket { .. }) {
+        message.push_str(
+            " (in Python: attach a tzinfo to datetimes, e.g. ZoneInfo(\"Asia/Shanghai\"), or \
+             read timestamps without an offset as local time with \
+             load_rows(..., local_offset=\"+08:00\"))",
+        );
+    }
     convert(py, err, &message)
 }
 

@@ -150,6 +150,13 @@ def test_local_offset_reads_times_without_one() -> None:
     with pytest.raises(hs.HotlineScoreError) as error:
         hs.load_rows(pa.table(t), pa.table(EVENTS), UNITS)
     assert (error.value.code, error.value.field) == ("malformed_timestamp", "received_at")
+    # ... and says how to fix it in Python, for text and for naive datetimes in dict rows (an
+    # Arrow input audit: the core's own advice named no Python spelling).
+    for convert in (naive, text):
+        t = {**TICKETS, "received_at": convert(TICKETS["received_at"])}
+        with pytest.raises(hs.HotlineScoreError) as error:
+            hs.load_rows(rows(t), rows(EVENTS), UNITS)
+        assert "local_offset=" in str(error.value) and "tzinfo" in str(error.value)
 
 
 def test_column_errors() -> None:
@@ -197,7 +204,7 @@ def test_column_errors() -> None:
     doubled.insert(3, "unit", doubled["unit"], allow_duplicates=True)
     with pytest.raises(hs.DataError) as info:
         hs.load_rows(pd.DataFrame(TICKETS), doubled)
-    assert info.value.code == "duplicate_column"
+    assert (info.value.code, info.value.field) == ("duplicate_column", "unit")
     with pytest.raises(hs.DataError) as info:
         hs.load_rows(pa.table(TICKETS), pa.table({**EVENTS, "type": [1.5] * 6}))
     err = info.value
@@ -382,3 +389,58 @@ def test_typed_timestamps_before_1973_are_read_as_they_are() -> None:
         hs.load_rows([{**row, "received_at": int(when.timestamp() * 1000)}], no_events, UNITS)
     assert (info.value.code, info.value.field) == ("malformed_timestamp", "received_at")
     assert "before 1973" in str(info.value)
+
+
+def test_batches_unlike_their_declared_schema_are_a_data_error_not_a_crash() -> None:
+    """A stream whose later batch is laid out otherwise than its schema declares (a generator
+    behind `RecordBatchReader.from_batches`) aborted the process, or raised PanicException; now
+    `invalid_arrow_data` (an Arrow input audit)."""
+    events = pa.table(EVENTS)
+    first = events.slice(0, 3).to_batches()[0]
+    rest = events.slice(3).to_batches()[0]
+
+    def large(b: pa.RecordBatch) -> pa.RecordBatch:
+        cols = [c.cast(pa.large_string()) if c.type == pa.string() else c for c in b.columns]
+        return pa.RecordBatch.from_arrays(cols, names=b.schema.names)
+
+    def ints(b: pa.RecordBatch) -> pa.RecordBatch:
+        cols = [pa.array([7] * len(b)) if n == "unit" else c for n, c in zip(b.schema.names, b.columns)]
+        return pa.RecordBatch.from_arrays(cols, names=b.schema.names)
+
+    def fewer(b: pa.RecordBatch) -> pa.RecordBatch:
+        return b.drop_columns(["role"])
+
+    for change in (large, ints, fewer):
+        reader = pa.RecordBatchReader.from_batches(events.schema, iter([first, change(rest)]))
+        with pytest.raises(hs.InputError) as info:
+            hs.load_rows(pa.table(TICKETS), reader)
+        assert info.value.code == "invalid_arrow_data", change.__name__
+        assert "does not match the schema its stream declared" in str(info.value)
+
+
+def test_a_categorical_column_of_nulls_only_is_absent_cells() -> None:
+    """An all-null categorical has an empty dictionary, on which arrow's key normalization
+    asserted (PanicException); its cells are absent, as any null's."""
+    want = hs.load_rows(pa.table(TICKETS), pa.table(EVENTS)).to_json()
+    events = pd.DataFrame(EVENTS)
+    events["reason"] = pd.Series([None] * len(events), dtype="category")
+    assert hs.load_rows(pd.DataFrame(TICKETS), events).to_json() == want
+    frame = pl.DataFrame(EVENTS).with_columns(pl.lit(None, pl.Categorical).alias("reason"))
+    assert hs.load_rows(pl.DataFrame(TICKETS), frame).to_json() == want
+    tickets = pa.table(TICKETS).append_column(
+        "hotspot",
+        pa.DictionaryArray.from_arrays(pa.array([None, None], pa.int32()), pa.array([], pa.string())),
+    )
+    assert hs.load_rows(tickets, pa.table(EVENTS)).to_json() == want
+
+
+@pytest.mark.parametrize(("per_ms", "unit"), [(1_000, "microseconds"), (1_000_000, "nanoseconds")])
+def test_epoch_micro_and_nanoseconds_are_refused_naming_the_reading(per_ms: int, unit: str) -> None:
+    """pandas' `astype("int64")` and polars' `dt.epoch()` give epoch ns / µs; read as ms they
+    put tickets in year 58,000 and every unit scored full marks on no data."""
+    events = pd.DataFrame(EVENTS)
+    events["at"] = pd.to_datetime(events["at"]).dt.as_unit("ns").astype("int64") // (1_000_000 // per_ms)
+    with pytest.raises(hs.HotlineScoreError) as info:
+        hs.load_rows(pd.DataFrame(TICKETS), events)
+    assert (info.value.code, info.value.field) == ("malformed_timestamp", "at")
+    assert f"as epoch {unit} it is 2026-03-02T09:20:00+08:00" in str(info.value)

@@ -143,6 +143,10 @@ impl fmt::Display for FilePos {
     }
 }
 
+/// What [`Error::MissingOffset`]'s message says, found again in a ticket's
+/// `malformed_timestamp` reason by [`Error::lacks_offset`].
+const NO_OFFSET: &str = "has no UTC offset";
+
 /// Everything that can go wrong in hotline-score.
 ///
 /// Sections follow the crate's modules. Add a variant together with its arm in [`Error::code`];
@@ -692,6 +696,22 @@ impl Error {
         }
     }
 
+    /// Whether this error is about a timestamp written without a UTC offset: a
+    /// `missing_offset`, or a ticket's `malformed_timestamp` (or a `clock_failed`) for that
+    /// reason. The front ends say how to read local time from it.
+    pub fn lacks_offset(&self) -> bool {
+        match self {
+            Error::MissingOffset { .. } => true,
+            Error::InvalidTicket { kind, .. } => matches!(
+                &**kind,
+                crate::ticket::TicketErrorKind::MalformedTimestamp { reason, .. }
+                    if reason.contains(NO_OFFSET)
+            ),
+            Error::ClockFailed { source, .. } => source.lacks_offset(),
+            _ => false,
+        }
+    }
+
     /// The structured context of this error (empty fields where a variant has none).
     pub fn context(&self) -> ErrorContext {
         let at = |pos: &Option<FilePos>| ErrorContext {
@@ -835,6 +855,29 @@ pub fn codes() -> impl Iterator<Item = &'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A timestamp without an offset is told apart whether it came as an instant or in a
+    /// ticket's cell, and only then.
+    #[test]
+    fn lacking_an_offset_is_recognised_in_tickets() {
+        let missing = Error::MissingOffset {
+            value: "2026-03-02 09:00".into(),
+        };
+        assert!(missing.to_string().contains(NO_OFFSET) && missing.lacks_offset());
+        let cell = |value: &str| {
+            let json = format!(
+                "[{{\"id\":\"T1\",\"kind\":\"help\",\"channel\":\"phone\",\
+                 \"received_at\":\"{value}\",\"events\":[]}}]"
+            );
+            match crate::ticket::load_json(&json, None, crate::ticket::Mode::Strict) {
+                Err(e) => e,
+                Ok(_) => panic!("{value} was read"),
+            }
+        };
+        assert!(cell("2026-03-02 09:00:00").lacks_offset());
+        assert!(!cell("2026-13-02T09:00:00+08:00").lacks_offset());
+        assert!(!Error::NoWorkingTime.lacks_offset());
+    }
 
     #[test]
     fn a_cursor_places_every_offset_as_from_offset_does_in_any_order() {

@@ -7,7 +7,7 @@ use arrow_array::types::{
     TimestampMillisecondType, TimestampNanosecondType, TimestampSecondType, UInt8Type, UInt16Type,
     UInt32Type, UInt64Type,
 };
-use arrow_array::{Array, ArrayRef};
+use arrow_array::{AnyDictionaryArray, Array, ArrayRef};
 use arrow_schema::{DataType, TimeUnit};
 use time::UtcOffset;
 
@@ -147,7 +147,7 @@ pub fn push_text(
                 CellError::Type(_) => CellError::Type(t.clone()),
                 other => other,
             })?;
-            let keys = dict.normalized_keys();
+            let keys = dictionary_keys(dict);
             for (i, k) in keys.iter().enumerate() {
                 out.push(if arr.is_null(i) {
                     None
@@ -283,4 +283,16 @@ pub fn instants(chunks: &[ArrayRef]) -> Result<Instants, CellError> {
         }
     }
     Ok(Instants::Millis(out))
+}
+
+/// The keys of a dictionary array as indices into its values, one per row. An empty dictionary
+/// (a categorical column of nulls only) has no keys to normalize — arrow's `normalized_keys`
+/// asserts it is not empty — and its rows are all null (imported arrays are validated), so its
+/// keys are zeros that no valid row reads.
+pub fn dictionary_keys(dict: &dyn AnyDictionaryArray) -> Vec<usize> {
+    if dict.values().is_empty() {
+        vec![0; dict.keys().len()]
+    } else {
+        dict.normalized_keys()
+    }
 }

@@ -347,12 +347,7 @@ pub fn values<'py>(py: Python<'py>, arr: &dyn Array) -> PyResult<Vec<Bound<'py, 
         DataType::Dictionary(_, _) => {
             let dict = arr.as_any_dictionary();
             let names = values(py, dict.values().as_ref())?;
-            // `normalized_keys` asserts the values are not empty (a column of nulls has none).
-            let keys = if names.is_empty() {
-                Vec::new()
-            } else {
-                dict.normalized_keys()
-            };
+            let keys = super::cells::dictionary_keys(dict);
             Ok((0..arr.len())
                 .map(|i| {
                     keys.get(i)

@@ -118,6 +118,21 @@ fn bad_stream(py: Python<'_>, what: &str, reason: String) -> PyErr {
     )
 }
 
+/// The first name given twice in pandas' "Duplicate column names found: ['a', 'b', 'a']".
+fn repeated_name(message: &str) -> Option<&str> {
+    let (_, list) = message.split_once('[')?;
+    let (list, _) = list.split_once(']')?;
+    let names: Vec<&str> = list
+        .split(", ")
+        .map(|n| n.trim_matches(|c| c == '\'' || c == '"'))
+        .collect();
+    names
+        .iter()
+        .enumerate()
+        .find(|(i, n)| names.get(..*i).is_some_and(|before| before.contains(n)))
+        .map(|(_, n)| *n)
+}
+
 /// The producer's own failure to export a table (pandas converting an object column that
 /// mixes text and numbers, as `read_excel` gives; pandas refusing duplicate column names) as a
 /// `DataError` naming the column where the producer's message does, the original as its cause.
@@ -135,10 +150,11 @@ fn export_failed(py: Python<'_>, what: &str, e: PyErr) -> PyErr {
         .and_then(|(_, rest)| rest.split_once(" with type"))
         .map(|(c, _)| c.to_owned());
     let out = if message.contains("Duplicate column names") {
+        let twice = repeated_name(&message);
         errors::column_error(
             py,
             "duplicate_column",
-            what,
+            twice.unwrap_or(what),
             format!("`{what}`: {message}: each column once"),
         )
     } else if let Some(column) = column {
@@ -241,13 +257,22 @@ fn drain(mut stream: FFI_ArrowArrayStream) -> Result<(Field, Vec<ArrayRef>), Str
 /// Null-typed arrays that declare buffers are read as having none: the C data interface gives a
 /// null array no buffers and arrow-rs refuses any, but polars exports its `Null` columns with
 /// one (an absent validity bitmap). Their buffer count is set to 0 for the import and, for
-/// child arrays, put back right after, so the producer's release callback finds its struct as
+/// child arrays, put back after a successful import, so the producer's release callback finds its struct as
 /// it wrote it.
 fn import_array(
     mut array: FFI_ArrowArray,
     schema: &FFI_ArrowSchema,
     data_type: &DataType,
 ) -> Result<arrow_data::ArrayData, String> {
+    // A producer whose batch does not match the schema it declared (a Python generator behind
+    // `RecordBatchReader.from_batches` yielding another layout): arrow's import asserts that a
+    // struct has its schema's children (checked here first), and anything else it asserts is
+    // caught below; either is this batch's error, not a crash.
+    if let DataType::Struct(fields) = data_type
+        && array.num_children() != fields.len()
+    {
+        return Err(MISMATCH.to_owned());
+    }
     let mut patched = Vec::new();
     if matches!(data_type, DataType::Null) {
         array.n_buffers = 0;
@@ -255,15 +280,32 @@ fn import_array(
     // SAFETY: `array` is a live array of the producer (not yet released), whose children and
     // dictionary follow `data_type`, the type its schema declares.
     unsafe { empty_null_children(&array, data_type, &mut patched) };
-    // SAFETY: `array` and `schema` come from the same producer and describe each other.
-    let data = unsafe { from_ffi(array, schema) }.map_err(|e| e.to_string());
+    let imported = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        // SAFETY: `array` and `schema` come from the same producer and describe each other as
+        // far as anything here can tell; the data is validated below before a cell is read.
+        unsafe { from_ffi(array, schema) }
+    }));
+    // A failed import (an error, or an unwind) dropped the array, releasing it: its children
+    // are then the producer's to free, not to be written to.
+    let data = match imported {
+        Ok(Ok(data)) => data,
+        Ok(Err(e)) => return Err(e.to_string()),
+        Err(_) => return Err(MISMATCH.to_owned()),
+    };
     for (child, n_buffers) in patched {
-        // SAFETY: the children belong to the producer's array, imported just above and not
-        // released before the returned data (or the error) is dropped.
+        // SAFETY: the children belong to the producer's array, imported just above and kept
+        // alive by `data` (which owns the array until it is dropped).
         unsafe { (*child).n_buffers = n_buffers };
     }
-    data
+    // Offsets in bounds and increasing, dictionary keys in range, UTF-8 valid: the readers then
+    // read cells without checks. A batch laid out otherwise than declared fails here.
+    data.validate_full()
+        .map_err(|e| format!("{MISMATCH} ({e})"))?;
+    Ok(data)
 }
+
+/// The error of a batch whose buffers do not fit the type its stream declared.
+const MISMATCH: &str = "a batch does not match the schema its stream declared";
 
 /// Sets the buffer count of the Null-typed descendants of `array` that declare buffers to 0,
 /// recording each (pointer, old count) in `patched`.

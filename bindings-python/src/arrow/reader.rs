@@ -64,8 +64,7 @@ impl<'a> CellReader<'a> {
                         other => other,
                     },
                 )?;
-                let keys = dict
-                    .normalized_keys()
+                let keys = cells::dictionary_keys(dict)
                     .into_iter()
                     .enumerate()
                     .map(|(i, k)| (!arr.is_null(i)).then_some(k))
