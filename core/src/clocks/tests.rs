@@ -285,3 +285,31 @@ fn events_after_as_of_are_ignored() {
     assert_eq!(a.clocks.sign.finished, None);
     assert!(ev.evaluate(&t, at("03-09T08:59")).unwrap().is_empty());
 }
+
+/// Without a contact limit, contacting is `not_applicable` whether or not the unit signed first
+/// (a clocks audit: the unit that never signed got `on_time`, 先行联系率 100 %, and the one
+/// that signed `not_applicable`); with a limit, contacting before the sign-for's due instant
+/// unsigned is on time.
+#[test]
+fn contact_without_a_limit_is_not_applicable_signed_or_not() {
+    let contacted = || EventBody::Contacted { unit: "a".into() };
+    let signed = EventBody::Signed { unit: "a".into() };
+    let unsigned = ticket(vec![
+        ("03-02T10:00", dispatched()),
+        ("03-02T11:00", contacted()),
+    ]);
+    let signed_first = ticket(vec![
+        ("03-02T10:00", dispatched()),
+        ("03-02T10:30", signed),
+        ("03-02T11:00", contacted()),
+    ]);
+    let no_limit = evaluator("name = \"t\"\n[[rules]]\nlimits.sign = \"2h\"\n");
+    let with_limit =
+        evaluator("name = \"t\"\n[[rules]]\nlimits.sign = \"2h\"\nlimits.contact = \"4h\"\n");
+    for t in [&unsigned, &signed_first] {
+        let a = &no_limit.evaluate(t, at("03-03T09:00")).unwrap()[0];
+        assert_eq!(a.clocks.contact.outcome, Outcome::NotApplicable);
+        let a = &with_limit.evaluate(t, at("03-03T09:00")).unwrap()[0];
+        assert_eq!(a.clocks.contact.outcome, Outcome::OnTime);
+    }
+}

@@ -143,7 +143,11 @@ pub(crate) fn run<'e>(
         ..ClockState::NOT_APPLICABLE
     };
     let Some(start) = input.start else {
-        if input.finish.is_some() {
+        // Stopped before it started (by the sign-for's due instant, unsigned): on time, if it
+        // has a limit to be on time for; without one it is `not_applicable`, as below (a
+        // clocks audit: a unit that contacted without ever signing got 先行联系率 on time
+        // while one that signed first got `not_applicable`).
+        if input.finish.is_some() && input.limit.is_some() {
             state.outcome = Outcome::OnTime;
         }
         return Ok(());
