@@ -200,8 +200,10 @@ impl Scratch {
                         Some(u) => self.latest_of(u),
                         None => last_reply_by.or_else(|| self.current_lead()),
                     };
-                    if passed && let Some(f) = a.and_then(|a| self.assignments.get_mut(a)) {
-                        f.passed_reply_at = f.last_reply_at;
+                    // A failed review sends the ticket back to the unit (SPEC §3.2): its reply
+                    // no longer stands, as after a reopen.
+                    if let Some(f) = a.and_then(|a| self.assignments.get_mut(a)) {
+                        f.passed_reply_at = if passed { f.last_reply_at } else { None };
                     }
                     self.reviews.push(Attributed {
                         at,

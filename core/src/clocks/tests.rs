@@ -313,3 +313,30 @@ fn contact_without_a_limit_is_not_applicable_signed_or_not() {
         assert_eq!(a.clocks.contact.outcome, Outcome::OnTime);
     }
 }
+
+/// With `complete_on = "passed_reply"`, a failed review sends the ticket back to the unit: the
+/// completion clock runs again until a later reply passes (a clocks audit: a pass, then a
+/// failure, left the unit completed on time).
+#[test]
+fn a_failed_review_undoes_a_passed_reply() {
+    let replied = || EventBody::Replied { unit: "a".into() };
+    let reviewed = |passed| EventBody::Reviewed { passed, unit: None };
+    let policy =
+        "name = \"t\"\ncomplete_on = \"passed_reply\"\n[[rules]]\nlimits.complete = \"3wd\"\n";
+    let ev = evaluator(policy);
+    let mut events = vec![
+        ("03-02T10:00", dispatched()),
+        ("03-03T10:00", replied()),
+        ("03-03T11:00", reviewed(true)),
+        ("03-04T11:00", reviewed(false)),
+    ];
+    let a = &ev
+        .evaluate(&ticket(events.clone()), at("03-20T09:00"))
+        .unwrap()[0];
+    assert_eq!(a.clocks.complete.finished, None);
+    assert_eq!(a.clocks.complete.outcome, Outcome::Overdue);
+    events.extend([("03-05T10:00", replied()), ("03-05T11:00", reviewed(true))]);
+    let a = &ev.evaluate(&ticket(events), at("03-20T09:00")).unwrap()[0];
+    assert_eq!(a.clocks.complete.finished, Some(at("03-05T10:00")));
+    assert_eq!(a.clocks.complete.outcome, Outcome::OnTime);
+}
