@@ -6,7 +6,7 @@
 //! period, [`contributions`](super::contributions) per unit — but evaluate each ticket's clocks
 //! once instead of once per period or per unit.
 
-use super::contribute::{DueAnchor, Scope, Sink, contribute};
+use super::contribute::{DueAnchor, Scope, Sink, contribute, evaluate_contributions};
 use super::partial::Tally;
 use super::{Contribution, Counter, Partial};
 use crate::clocks::{Converter, Detail, Evaluator, Facts, Scratch, TicketView};
@@ -96,8 +96,7 @@ pub fn all_contributions(
     let mut sink = Every { out: Vec::new() };
     for t in tickets {
         let view = converter.view(ev, t);
-        ev.evaluate_into(&view, scope.as_of, &mut scratch, Detail::default())?;
-        contribute(ev, &view, &scratch, scope, &mut sink)?;
+        evaluate_contributions(ev, &view, scope, &mut scratch, &mut sink)?;
     }
     Ok(sink.out)
 }
@@ -176,5 +175,56 @@ mod tests {
         all.sort_by_key(key);
         per_unit.sort_by_key(key);
         assert_eq!(all, per_unit);
+    }
+
+    /// A ticket that cannot reach the period is not evaluated by explanations either (a clocks
+    /// audit: a December ticket whose deadline runs into the next year, beyond the calendar,
+    /// failed every explanation of a March ranking that scored without it).
+    #[test]
+    fn explanations_skip_tickets_outside_the_period_as_scores_do() {
+        let (city, ev) = city();
+        let period = Period::month(2026, time::Month::January, CHINA_OFFSET).unwrap();
+        let as_of = Instant::parse("2026-12-31T12:00:00+08:00").unwrap();
+        let scope = Scope::new(period, as_of);
+        let mut december = city.tickets[0].clone();
+        december.id = "T-DEC".into();
+        let late = Instant::parse("2026-12-28T10:00:00+08:00").unwrap();
+        december.received_at = late;
+        december.events.truncate(1);
+        december.events[0].at = late;
+        let one = std::slice::from_ref(&december);
+        let alone = Scope::new(
+            Period::month(2026, time::Month::December, CHINA_OFFSET).unwrap(),
+            as_of,
+        );
+        assert!(
+            ev.evaluate(&december, as_of).is_err(),
+            "beyond the calendar"
+        );
+        assert!(partial(one, &ev, &alone).is_err());
+        // The city's tickets that can be evaluated at the end of the year (some still open run
+        // into the next), and the December one.
+        let known: Vec<Ticket> = city
+            .tickets
+            .iter()
+            .filter(|t| ev.evaluate(t, as_of).is_ok())
+            .cloned()
+            .collect();
+        assert!(known.len() > 100);
+        let mut tickets = known.clone();
+        tickets.push(december);
+        let unit = &city.units[0].id;
+        assert_eq!(
+            all_contributions(&tickets, &ev, &scope).unwrap(),
+            all_contributions(&known, &ev, &scope).unwrap()
+        );
+        assert_eq!(
+            contributions(&tickets, &ev, &scope, unit).unwrap(),
+            contributions(&known, &ev, &scope, unit).unwrap()
+        );
+        assert_eq!(
+            partial(&tickets, &ev, &scope).unwrap(),
+            partial(&known, &ev, &scope).unwrap()
+        );
     }
 }

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Counter;
-use crate::clocks::{Clocks, Evaluator, Facts, Outcome, Scratch, TicketView};
+use crate::clocks::{Body, Clocks, Detail, Evaluator, Facts, Outcome, Scratch, TicketView};
 use crate::error::Result;
 use crate::instant::Instant;
 use crate::period::Period;
@@ -49,6 +49,37 @@ impl Scope {
 /// Where contributions go.
 pub(crate) trait Sink {
     fn add(&mut self, ticket: &TicketView<'_>, facts: &Facts, counter: Counter, amount: i64);
+}
+
+/// Whether any assignment of a ticket first dispatched at `first` can reach the period of
+/// `scope`: every anchor is at or after a dispatch and at or before `as_of`.
+pub(crate) fn may_contribute(first: Option<Instant>, scope: &Scope) -> bool {
+    first.is_some_and(|at| at < scope.period.end && at <= scope.as_of)
+        && scope.as_of >= scope.period.start
+}
+
+/// Evaluates the ticket `view` shows at the scope's `as_of` into `scratch` and adds its
+/// contributions to `sink`. A ticket that cannot reach the period ([`may_contribute`]) is left
+/// unevaluated: its clocks may need dates the calendar does not cover (a December ticket
+/// scored for March), which its counters never ask for — scores, partial states and
+/// explanations all skip it alike.
+pub(crate) fn evaluate_contributions<S: Sink>(
+    ev: &Evaluator,
+    view: &TicketView<'_>,
+    scope: &Scope,
+    scratch: &mut Scratch,
+    sink: &mut S,
+) -> Result<()> {
+    let first = view
+        .events
+        .iter()
+        .find(|e| matches!(e.body, Body::Dispatched(_)))
+        .map(|e| e.at);
+    if !may_contribute(first, scope) {
+        return Ok(());
+    }
+    ev.evaluate_into(view, scope.as_of, scratch, Detail::default())?;
+    contribute(ev, view, scratch, scope, sink)
 }
 
 /// Adds the contributions of every assignment of `ticket` (already evaluated into `scratch`).

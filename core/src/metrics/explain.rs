@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::contribute::{Scope, Sink, contribute};
+use super::contribute::{Scope, Sink, evaluate_contributions};
 use super::{Contribution, Counter};
 use crate::clocks::{Detail, Evaluator, Facts, Outcome, Scratch, TicketView};
 use crate::error::Result;
@@ -67,8 +67,7 @@ pub fn contributions<'a>(
             .iter()
             .any(|e| view.names.get(e.unit).is_some_and(|u| u == unit));
         if mentions {
-            ev.evaluate_into(view, scope.as_of, &mut scratch, Detail::default())?;
-            contribute(ev, view, &scratch, scope, &mut sink)?;
+            evaluate_contributions(ev, view, scope, &mut scratch, &mut sink)?;
         }
         Ok(())
     })?;

@@ -20,7 +20,7 @@ pub use catalog::{Anchor, Counter, DefaultRoles};
 pub use contribute::{DueAnchor, Scope};
 /// For the real-time board: one ticket's contributions into its own sink (one evaluation, any
 /// number of periods).
-pub(crate) use contribute::{Sink, contribute};
+pub(crate) use contribute::{Sink, contribute, evaluate_contributions};
 pub(crate) use explain::open_assignments_of;
 pub use explain::{OpenAssignment, contributions, open_assignments};
 pub(crate) use partial::partial_of_views;

@@ -10,11 +10,10 @@ use std::ops::Range;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::contribute::{Scope, Sink, contribute};
+use super::contribute::{Scope, Sink, evaluate_contributions, may_contribute};
 use super::{Counter, MetricsTable, UnitCounters};
-use crate::clocks::{Body, Converter, Detail, Evaluator, Facts, Scratch, TicketBatch, TicketView};
+use crate::clocks::{Converter, Evaluator, Facts, Scratch, TicketBatch, TicketView};
 use crate::error::{Error, Result};
-use crate::instant::Instant;
 use crate::parts::in_parts;
 use crate::ticket::{EventBody, Ticket};
 use crate::unit::{Unit, UnitId};
@@ -377,12 +376,12 @@ impl<'e> Accumulator<'e> {
             return Ok(());
         }
         let view = self.converter.view(self.ev, ticket);
-        add_view(
+        evaluate_contributions(
             self.ev,
+            &view,
             &self.scope,
             &mut self.scratch,
             &mut self.tally,
-            &view,
         )
     }
 
@@ -402,20 +401,12 @@ impl<'e> Accumulator<'e> {
 
     /// Adds the contributions of the ticket `view` shows.
     fn add_ticket_view(&mut self, view: &TicketView<'_>) -> Result<()> {
-        let first = view
-            .events
-            .iter()
-            .find(|e| matches!(e.body, Body::Dispatched(_)))
-            .map(|e| e.at);
-        if !may_contribute(first, &self.scope) {
-            return Ok(());
-        }
-        add_view(
+        evaluate_contributions(
             self.ev,
+            view,
             &self.scope,
             &mut self.scratch,
             &mut self.tally,
-            view,
         )
     }
 
@@ -423,24 +414,6 @@ impl<'e> Accumulator<'e> {
     pub fn finish(self) -> Partial {
         self.tally.finish(self.ev)
     }
-}
-
-fn add_view(
-    ev: &Evaluator,
-    scope: &Scope,
-    scratch: &mut Scratch,
-    tally: &mut Tally,
-    view: &TicketView<'_>,
-) -> Result<()> {
-    ev.evaluate_into(view, scope.as_of, scratch, Detail::default())?;
-    contribute(ev, view, scratch, scope, tally)
-}
-
-/// Whether any assignment of a ticket first dispatched at `first` can reach the period: every
-/// anchor is at or after a dispatch and at or before `as_of`.
-fn may_contribute(first: Option<Instant>, scope: &Scope) -> bool {
-    first.is_some_and(|at| at < scope.period.end && at <= scope.as_of)
-        && scope.as_of >= scope.period.start
 }
 
 /// The partial state of `tickets` for `scope` (SPEC §5): evaluate, aggregate per unit.

@@ -23,11 +23,11 @@ use super::card::{Scorecard, Scores};
 use super::model::{Indicator, Scheme};
 use super::ticket_counters::{Shown, TicketCounters};
 use super::value::{IndicatorValue, ValueForm};
-use crate::clocks::{Detail, Evaluator, Facts, Scratch, TicketView};
+use crate::clocks::{Evaluator, Facts, Scratch, TicketView};
 use crate::error::{Error, Result};
 use crate::formula::Value;
 use crate::metrics::{Contribution, Counter, UnitCounters};
-use crate::metrics::{Scope, Sink, contribute};
+use crate::metrics::{Scope, Sink, evaluate_contributions};
 use crate::parts::{balanced, in_parts, on_threads};
 use crate::ticket::TicketsRef;
 use crate::unit::{Role, UnitId};
@@ -267,8 +267,7 @@ impl Scheme {
             };
             ev.each_view_in(tickets, range, |i, view| {
                 sink.ticket_id = tickets.ticket_id(i).unwrap_or_default();
-                ev.evaluate_into(view, scope.as_of, &mut scratch, Detail::default())?;
-                contribute(ev, view, &scratch, scope, &mut sink)
+                evaluate_contributions(ev, view, scope, &mut scratch, &mut sink)
             })?;
             Ok(sink.out)
         };
