@@ -174,7 +174,7 @@ impl<'a> Part<'a> {
     pub fn each_item(
         &self,
         out: &mut Vec<Raw>,
-        f: impl Fn(usize, Part<'a>, &mut Vec<Raw>),
+        mut f: impl FnMut(usize, Part<'a>, &mut Vec<Raw>),
     ) -> bool {
         match self.items() {
             Some(items) => {

@@ -234,7 +234,9 @@ impl CalendarBuilder {
             }
             let status = if known_iter.peek().is_some_and(|r| r.0 <= day) {
                 DayStatus::Known
-            } else if predict_end.is_some() {
+            } else if predict_end.is_some_and(|end| day <= end) {
+                // Gaps in the data after `predict_through` stay unknown (a calendar audit:
+                // they were predicted too).
                 DayStatus::Predicted
             } else {
                 DayStatus::Unknown
@@ -577,6 +579,27 @@ off = ["2030-05-01"]
             err.to_string(),
             "date 2031-01-04 has conflicting rules: A: both off and on in the notices in force"
         );
+    }
+
+    /// `predict_through(d)` predicts the gaps up to `d` only: a gap in the data after it stays
+    /// out of coverage (a calendar audit: 2027 was predicted whole, with a notice for 2028
+    /// loaded and prediction asked through March).
+    #[test]
+    fn prediction_stops_at_its_end_even_before_later_data() {
+        let later = CalendarData::from_toml("[[notices]]\nyear = 2028\n").unwrap();
+        let cal = CalendarBuilder::new()
+            .prc_data()
+            .data(later)
+            .predict_through(date!(2027 - 03 - 31))
+            .build()
+            .unwrap();
+        assert!(cal.is_predicted(date!(2027 - 03 - 31)));
+        assert!(!cal.is_predicted(date!(2027 - 04 - 01)));
+        assert_eq!(
+            cal.day_kind(date!(2027 - 10 - 08)).unwrap_err().code(),
+            "out_of_coverage"
+        );
+        assert!(cal.day_kind(date!(2028 - 01 - 04)).is_ok());
     }
 
     #[test]

@@ -31,6 +31,7 @@ use time::Date;
 
 use crate::calendar::template::DayHours;
 use crate::config_file::{self, ConfigKind};
+use crate::document::Syntax;
 use crate::error::{Error, FilePos, Result, json_error_offset, json_reason};
 
 /// The version of the data format this crate reads.
@@ -242,7 +243,8 @@ impl CalendarData {
                 .map(|s| FilePos::from_offset(text, value_offset(text, e.message(), s.start)));
             decode_error(e.message(), pos)
         })?;
-        data.check()?;
+        data.check()
+            .map_err(|e| super::problems::placed(text, Syntax::Toml, e))?;
         crate::calendar::span::check(&data, text, false)?;
         Ok(data)
     }
@@ -251,7 +253,8 @@ impl CalendarData {
     pub fn from_json(text: &str) -> Result<Self> {
         check_size(text)?;
         let data: CalendarData = serde_json::from_str(text).map_err(|e| json_error(text, &e))?;
-        data.check()?;
+        data.check()
+            .map_err(|e| super::problems::placed(text, Syntax::Json, e))?;
         crate::calendar::span::check(&data, text, true)?;
         Ok(data)
     }
@@ -291,6 +294,14 @@ impl CalendarData {
         if let Some(reason) = format_problem(self.format) {
             return Err(Error::InvalidCalendarData { reason, pos: None });
         }
+        for (i, n) in self.notices.iter().enumerate() {
+            if let Some(p) = n.problem() {
+                return Err(Error::InvalidCalendarData {
+                    reason: format!("notices[{i}]: {p}"),
+                    pos: None,
+                });
+            }
+        }
         for (i, e) in self.days.iter().enumerate() {
             if let Some(p) = e.problem() {
                 return Err(Error::InvalidCalendarData {
@@ -308,6 +319,27 @@ pub(super) fn format_problem(format: Option<u32>) -> Option<String> {
     format
         .filter(|v| *v != FORMAT_VERSION)
         .map(|v| format!("format {v} is not supported (this version reads format 1)"))
+}
+
+impl Notice {
+    /// A holiday named twice in the notice, if any: a later notice replaces a holiday by its
+    /// name, so one of the two would be dropped without a word.
+    pub(super) fn problem(&self) -> Option<String> {
+        let names: Vec<&str> = self.holidays.iter().map(|h| h.name.as_str()).collect();
+        let (_, twice) = names
+            .iter()
+            .enumerate()
+            .find(|(i, n)| names.get(..*i).is_some_and(|before| before.contains(n)))?;
+        Some(listed_twice(twice))
+    }
+}
+
+/// The problem of a holiday named twice in one notice.
+pub(super) fn listed_twice(name: &str) -> String {
+    format!(
+        "holiday {name:?} is listed twice in one notice: give its dates in one entry (a later \
+         notice's holiday of that name replaces it)"
+    )
 }
 
 impl DayEntry {

@@ -2,7 +2,8 @@
 //! loaders ([`CalendarData::from_toml`], [`CalendarData::from_json`]) stop at the first.
 
 use super::data::{
-    CalendarData, DayEntry, HolidayEntry, Notice, decode_error, format_problem, value_offset,
+    CalendarData, DayEntry, HolidayEntry, Notice, decode_error, format_problem, listed_twice,
+    value_offset,
 };
 use crate::document::{self, Part, Raw, Stand, Syntax, TableRules};
 use crate::error::{Error, FilePosCursor};
@@ -29,6 +30,17 @@ impl CalendarData {
     }
 }
 
+/// The first problem of data the loader refused after reading it (`first`, without a position),
+/// placed as `check` places it: the loader and `check` say the same, at the same line.
+pub(super) fn placed(text: &str, syntax: Syntax, first: Error) -> Error {
+    let mut all = every_problem(text, syntax, first.clone());
+    if all.is_empty() {
+        first
+    } else {
+        all.swap_remove(0)
+    }
+}
+
 /// The problems of data the loader refused (`first`, what the loader said, if none is found).
 fn every_problem(text: &str, syntax: Syntax, first: Error) -> Vec<Error> {
     // Problems come in the order of their offsets: placed in one pass.
@@ -51,8 +63,18 @@ fn check_data(root: Part<'_>, out: &mut Vec<Raw>) {
         split: &[],
     };
     let holidays = |p: Part<'_>, out: &mut Vec<Raw>| {
+        let mut names: Vec<String> = Vec::new();
         p.each_item(out, |_, h, out| {
             h.check_table::<HolidayEntry>(&holiday_rules, &|_| None, out);
+            if let Ok(entry) = h.de::<HolidayEntry>() {
+                if names.contains(&entry.name) {
+                    out.push(Raw {
+                        offset: h.start(),
+                        message: listed_twice(&entry.name),
+                    });
+                }
+                names.push(entry.name);
+            }
         })
     };
     let notice_rules = TableRules {
@@ -187,14 +209,43 @@ mod tests {
         assert_eq!(problems.len(), 1, "{problems:#?}");
         let problems = CalendarData::check_json("{\"days\": [}");
         assert_eq!(places(&problems), [(1, 11, "invalid_calendar_data")]);
-        // The loader has no position for a wrong format; the check has.
+        // A wrong format is placed by the check, and by the loader as the check places it
+        // (a calendar audit: the loader had no position).
+        let format = "name = \"x\"\nformat = 2\n";
         assert_eq!(
-            places(&CalendarData::check_toml("name = \"x\"\nformat = 2\n")),
+            places(&CalendarData::check_toml(format)),
+            [(2, 10, "invalid_calendar_data")]
+        );
+        assert_eq!(
+            places(&[CalendarData::from_toml(format).unwrap_err()]),
             [(2, 10, "invalid_calendar_data")]
         );
         let prc = include_str!("../../data/prc.toml");
         assert_eq!(CalendarData::check_toml(prc), []);
         let json = serde_json::to_string(&CalendarData::from_toml(prc).unwrap()).unwrap();
         assert_eq!(CalendarData::check_json(&json), []);
+    }
+
+    /// A holiday named twice in one notice is refused, with its place, by the loader and the
+    /// check alike (a calendar audit: the first entry was dropped without a word — a later
+    /// notice replaces a holiday by its name).
+    #[test]
+    fn a_holiday_named_twice_in_one_notice_is_refused() {
+        let text = "[[notices]]\nyear = 2027\n\
+                    [[notices.holidays]]\nname = \"Spring Festival\"\noff = [\"2027-02-05..2027-02-11\"]\n\
+                    [[notices.holidays]]\nname = \"Spring Festival\"\non = [\"2027-02-20\"]\n";
+        let problems = CalendarData::check_toml(text);
+        assert_eq!(places(&problems), [(6, 1, "invalid_calendar_data")]);
+        assert!(
+            problems[0]
+                .to_string()
+                .contains("\"Spring Festival\" is listed twice")
+        );
+        assert_eq!(CalendarData::from_toml(text).unwrap_err(), problems[0]);
+        let json = serde_json::to_string(&serde_json::json!({"notices": [{"year": 2027,
+            "holidays": [{"name": "A", "off": ["2027-01-01"]}, {"name": "A", "on": ["2027-01-02"]}]}]}))
+        .unwrap();
+        assert_eq!(CalendarData::check_json(&json).len(), 1);
+        assert!(CalendarData::from_json(&json).is_err());
     }
 }
