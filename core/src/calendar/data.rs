@@ -191,8 +191,14 @@ fn bad_date(text: &str, reason: &str) -> Error {
 
 /// Parses a `YYYY-MM-DD` date.
 pub(crate) fn parse_date(s: &str) -> std::result::Result<Date, &'static str> {
+    const BAD: &str = "expected an existing date written YYYY-MM-DD";
+    // `[year]` also reads a sign (`+2026-03-09`, `-2026-03-09`: year −2026, silently outside
+    // every calendar) and five or more digits.
+    if s.len() != 10 || !s.starts_with(|c: char| c.is_ascii_digit()) {
+        return Err(BAD);
+    }
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    Date::parse(s, fmt).map_err(|_| "expected an existing date written YYYY-MM-DD")
+    Date::parse(s, fmt).map_err(|_| BAD)
 }
 
 impl fmt::Display for DateRange {
@@ -510,6 +516,24 @@ mod tests {
     }
 
     const HEAD: &str = "format = 1\n\n[[days]]\nname = \"x\"\n";
+
+    /// Dates are `YYYY-MM-DD` exactly: a signed or five-digit year is refused (a calendar
+    /// audit: `-2026-03-09` loaded as year −2026, outside every calendar, without a word).
+    #[test]
+    fn dates_are_four_digit_years_without_sign() {
+        for bad in [
+            "+2026-03-09",
+            "-2026-03-09",
+            "02026-03-09",
+            "2026-3-9",
+            "2026-02-30",
+        ] {
+            assert!(parse_date(bad).is_err(), "{bad}");
+            assert!(DateRange::parse(bad).is_err(), "{bad}");
+        }
+        assert!(parse_date("2026-03-09").is_ok());
+        assert!(DateRange::parse(" 2026-03-09 .. 2026-03-10").is_ok());
+    }
 
     #[test]
     fn bad_date_names_line_and_value() {

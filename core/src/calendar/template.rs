@@ -396,6 +396,15 @@ struct TemplateForm {
 impl<'de> Deserialize<'de> for WeeklyTemplate {
     fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         let f = TemplateForm::deserialize(d)?;
+        if f.adjusted_workday.as_ref().is_some_and(DayHours::is_empty) {
+            // As `hours = []` on an `on` rule (docs/semantics.md, "Date rules that can do
+            // nothing are refused").
+            return Err(serde::de::Error::custom(
+                "`adjusted_workday = []` makes every adjusted workday (调休上班) a rest day: \
+                 leave it out (the first working weekday's hours) or give hours; to not work \
+                 them, build the calendar with ignore_adjusted_workdays",
+            ));
+        }
         let mut t = WeeklyTemplate::default();
         let mut set = |from: usize, to: usize, h: &Option<DayHours>| {
             if let Some(h) = h {
@@ -488,6 +497,22 @@ mod tests {
         let e =
             WeeklyTemplate::from_json(r#"{"mon": ["09:00-12:00", "10:00-11:00"]}"#).unwrap_err();
         assert_eq!(e.code(), "overlapping_intervals");
+    }
+
+    /// `adjusted_workday = []` is refused, as `hours = []` on an `on` rule: it made every
+    /// 调休上班 day a rest day (a calendar audit).
+    #[test]
+    fn no_hours_for_adjusted_workdays_is_refused() {
+        let e =
+            WeeklyTemplate::from_json(r#"{"weekdays": ["09:00-17:00"], "adjusted_workday": []}"#)
+                .unwrap_err();
+        assert!(e.to_string().contains("ignore_adjusted_workdays"), "{e}");
+        assert!(
+            WeeklyTemplate::from_json(
+                r#"{"weekdays": ["09:00-17:00"], "adjusted_workday": ["09:00-12:00"]}"#
+            )
+            .is_ok()
+        );
     }
 
     #[test]
