@@ -198,11 +198,25 @@ pub fn ints_in(
     what: &str,
     len: usize,
 ) -> PyResult<Amounts> {
-    if obj.hasattr("__index__")? && !obj.is_instance_of::<pyo3::types::PyBool>() {
+    // A numpy array has `__index__` too (for its size-1 case): a scalar is what has no length.
+    if obj.hasattr("__index__")?
+        && !obj.hasattr("__len__")?
+        && !obj.is_instance_of::<pyo3::types::PyBool>()
+    {
         return Ok(Amounts::All(int_in(py, obj, what)?));
     }
     let values: Vec<Option<i64>> = if import::is_arrow(obj) {
-        let (_, chunks) = import::read_column(py, obj, what)?;
+        let (field, chunks) = import::read_column(py, obj, what)?;
+        // Durations are integers: a timestamp column (an instant) is no amount of time.
+        let t = field.data_type();
+        if !(t.is_integer() || *t == arrow_schema::DataType::Null) {
+            return Err(input_error(
+                py,
+                "invalid_column_type",
+                what,
+                format!("`{what}` must hold integers (milliseconds); got {t}"),
+            ));
+        }
         match cells::instants(&chunks).map_err(|e| cell_error(py, what, e, "int64 milliseconds"))? {
             Instants::Millis(v) => v,
             Instants::Text(_) => {

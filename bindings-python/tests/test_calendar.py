@@ -211,6 +211,18 @@ def test_vectorised_pandas_series_and_missing_values() -> None:
     # In a sequence, pandas' and numpy's missing values are nulls, as None is.
     missing = [T0, None, pd.NaT, pd.NA, float("nan"), np.float32("nan"), np.datetime64("NaT")]
     assert CAL.add_working_array(missing, 1) == [CAL.add_working(T0, 1)] + [None] * 6
+    # Amounts are integers: a numpy array of them is read as a sequence (it was taken for one
+    # int and refused), a timestamp column refused (it was read as milliseconds since 1970; a
+    # calendar audit), as `add_working` refuses a datetime.
+    pair = [T0, T0 + HOUR]
+    assert CAL.add_working_array(pair, np.array([HOUR, 2 * HOUR])) == [
+        CAL.add_working(T0, HOUR),
+        CAL.add_working(T0 + HOUR, 2 * HOUR),
+    ]
+    for stamps in (pd.Series(pd.to_datetime([HOUR, HOUR], unit="ms", utc=True)), pa.array([HOUR, HOUR], pa.timestamp("s", tz="UTC"))):
+        with pytest.raises(hs.InputError) as info:
+            CAL.add_working_array(pair, stamps)
+        assert info.value.code == "invalid_column_type" and "integers" in str(info.value)
 
 
 def test_vectorised_sub_millisecond_instants_are_refused_as_scalars_are() -> None:
