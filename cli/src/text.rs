@@ -125,9 +125,36 @@ pub fn local_short(t: Instant) -> String {
     s.strip_suffix(" 00:00").map(str::to_owned).unwrap_or(s)
 }
 
+/// The last day of a period ending (exclusive) at `end`: the day before a local midnight
+/// (`2026-04-01 00:00` → `2026-03-31`, as docs/cli.md writes periods, both dates included),
+/// else the instant itself.
+pub fn last_day(end: Instant) -> String {
+    if local(end).ends_with(" 00:00") {
+        local_short(Instant::from_millis(end.millis().saturating_sub(1)))
+            .get(..10)
+            .map(str::to_owned)
+            .unwrap_or_else(|| local(end))
+    } else {
+        local(end)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A period is shown with its last day, not its exclusive end (a demo audit: the quarter
+    /// "ended 2026-04-01").
+    #[test]
+    fn periods_end_on_their_last_day() {
+        let at = |s: &str| Instant::parse(s).unwrap();
+        assert_eq!(last_day(at("2026-04-01T00:00:00+08:00")), "2026-03-31");
+        assert_eq!(last_day(at("2026-01-01T00:00:00+08:00")), "2025-12-31");
+        assert_eq!(
+            last_day(at("2026-04-01T12:00:00+08:00")),
+            "2026-04-01 12:00"
+        );
+    }
 
     #[test]
     fn cjk_cells_are_two_columns_wide() {

@@ -13,7 +13,7 @@ use rust_decimal::prelude::ToPrimitive;
 use super::model::{Report, predicted_note};
 use super::svg::{Series, bar, line_chart};
 use super::text::{indicator_name, unit_name, value_of};
-use crate::text::{count, local, local_short, pct};
+use crate::text::{count, last_day, local, local_short, pct};
 
 const STYLE: &str = include_str!("style.css");
 
@@ -90,7 +90,7 @@ fn header(o: &mut String, r: &Report) {
         escape(&r.title),
         escape(&r.period.label),
         escape(&local_short(r.period.start)),
-        escape(&local_short(r.period.end)),
+        escape(&last_day(r.period.end)),
         escape(&local(r.as_of)),
         escape(&r.policy)
     );

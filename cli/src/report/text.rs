@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 
 use super::drilldown::{first_tickets, points_lost};
 use super::model::{Report, predicted_note};
-use crate::text::{Align, Table, count, local, local_short, pct};
+use crate::text::{Align, Table, count, last_day, local, local_short, pct};
 
 /// How many rescuable tickets to list per warned unit.
 const RESCUABLE_SHOWN: usize = 3;
@@ -43,8 +43,8 @@ fn header(out: &mut String, r: &Report) {
         "Final results: the period is over.".to_owned()
     } else {
         format!(
-            "Standings so far: the period ends {}.",
-            local_short(r.period.end)
+            "Standings so far: the period runs through {}.",
+            last_day(r.period.end)
         )
     };
     let _ = writeln!(out, "{state}");
