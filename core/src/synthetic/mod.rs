@@ -8,7 +8,7 @@
 //!
 //! What it looks like (default parameters; `tests/synthetic.rs` checks the rates): kinds about
 //! 35% consult, 25% help, 25% complaint, 5% report, 5% suggestion, 5% praise/other; 5% urgent;
-//! a quarter of consultations answered by the operator directly; the rest dispatched, with
+//! about 15% of consultations answered by the operator directly; the rest dispatched, with
 //! returns (~5%, most accepted and re-dispatched), late signs, assisting units (~8%), pauses,
 //! extensions, urging and supervision, replies with heavy-tailed delays (some late, ~5% never),
 //! failed reviews and re-handling, callbacks (~93% satisfied or very satisfied among valid
