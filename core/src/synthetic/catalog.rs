@@ -144,12 +144,14 @@ pub(crate) fn build(
                 ),
             };
             let quality = (0.5 + quality_spread * (rng.unit() - 0.5)).clamp(0.0, 1.0);
-            // Workload: counties carry most tickets; departments are heavy-tailed (housing,
-            // city management and labour get many, the audit office few).
+            // Workload: counties carry most tickets; departments and utilities follow their
+            // lists' order (housing, city management and labour get many, the audit office
+            // few; power and water more than the telecoms), ± 30 %.
+            let jitter = 0.7 + 0.6 * rng.unit();
             let weight = match group {
                 COUNTIES => 5.0 * (0.6 + 0.8 * rng.unit()),
-                UTILITIES => 1.6 * (0.5 + rng.unit()),
-                _ => 0.15 + rng.lomax(0.9).min(8.0),
+                UTILITIES => 2.6 * 0.85f64.powi(i32::try_from(i).unwrap_or(i32::MAX)) * jitter,
+                _ => 0.05 + 6.0 * 0.9f64.powi(i32::try_from(i).unwrap_or(i32::MAX)) * jitter,
             };
             total += weight;
             cumulative.push(total);

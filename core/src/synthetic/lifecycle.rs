@@ -320,17 +320,27 @@ fn handled_by_units(
         t = log.push(t, EventBody::Signed { unit: id.clone() });
     }
     let signed_at = t;
+    if urgent && !rng.chance(0.06 * bad) {
+        // 紧急工单: a first feedback (反馈) within about two hours of the sign-for, day or night
+        // (Henan's rule: 2 h of wall time); the final reply follows as for any ticket.
+        t = log.push(
+            t + rng.lomax(35.0 * MINUTE) as i64,
+            EventBody::Replied { unit: id.clone() },
+        );
+    }
     if rng.chance(0.9) {
         t = office::after(t, rng.lomax(2.0 * HOUR), UNIT, rng);
         t = log.push(t, EventBody::Contacted { unit: id.clone() });
     }
+    // The time a unit aims at, in calendar days as many as the limit's working days (so that
+    // an aim met is on time across weekends and holidays; the review and the close follow).
     let limit = if urgent {
         0.6 * DAY
     } else {
-        limit_days(kind) * 1.4 * DAY
+        limit_days(kind) * DAY
     };
     // Stalled: the unit never replies.
-    let p_stall = 0.055 * bad + if difficult { 0.25 } else { 0.0 };
+    let p_stall = 0.03 * bad + if difficult { 0.25 } else { 0.0 };
     if rng.chance(p_stall) {
         let urge_at = office::after(signed_at, 0.8 * limit, CENTER, rng);
         if rng.chance(0.6) {

@@ -10,13 +10,14 @@
 //! 35% consult, 25% help, 25% complaint, 5% report, 5% suggestion, 5% praise/other; 5% urgent;
 //! about 15% of consultations answered by the operator directly; the rest dispatched, with
 //! returns (~5%, most accepted and re-dispatched), late signs, assisting units (~8%), pauses,
-//! extensions, urging and supervision, replies with heavy-tailed delays (some late, ~5% never),
+//! extensions, urging and supervision, replies with heavy-tailed delays (some late, ~3% never),
 //! failed reviews and re-handling, callbacks (~93% satisfied or very satisfied among valid
 //! ones, ~7% unreachable), write-offs, and ~1% difficult tickets. Units differ in quality
 //! ([`CityConfig::quality_spread`]), so rankings have something to rank. Events happen mostly
-//! in office hours (08:30–18:00, fewer on weekends; public holidays are not modelled). The data
-//! is a snapshot at [`CityGenerator::as_of`]: nothing later is in it, so the last weeks' tickets
-//! are still open.
+//! in office hours (08:30–18:00; fewer on rest days, which are the PRC calendar's: holidays
+//! quiet, 调休 weekends worked); urgent tickets get a first feedback within about two hours.
+//! The data is a snapshot at [`CityGenerator::as_of`]: nothing later is in it, so the last
+//! weeks' tickets are still open.
 //!
 //! ```
 //! use hotline_score::synthetic::{CityConfig, SyntheticCity};
@@ -150,7 +151,7 @@ impl CityGenerator {
         let mut date = config.start;
         for d in 0..i64::from(config.days) {
             let mut day_rng = Rng::new(mix(config.seed ^ DAYS_STREAM, d as u64));
-            let factor = if office::is_weekend(first_day + d) {
+            let factor = if office::is_rest_day(first_day + d) {
                 0.75
             } else {
                 1.1

@@ -1,7 +1,12 @@
-//! Plain local-time arithmetic for the generator (China Standard Time, no holidays): when do
-//! people at the center and at units work. Deliberately independent of the calendar module.
+//! Plain local-time arithmetic for the generator (China Standard Time): when do people at the
+//! center and at units work. Rest days are the PRC calendar's where its data reaches (public
+//! holidays off, 调休 Saturdays and Sundays worked), weekends beyond; the arithmetic itself is
+//! independent of the calendar module's working-time operations.
 
-use crate::instant::{MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE};
+use std::sync::OnceLock;
+
+use crate::calendar::Calendar;
+use crate::instant::{CHINA_OFFSET, Instant, MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE};
 use crate::synthetic::rng::Rng;
 
 /// `+08:00` in milliseconds.
@@ -29,11 +34,40 @@ pub(crate) fn is_weekend(day: i64) -> bool {
     (day + 3).rem_euclid(7) >= 5
 }
 
+/// The built-in PRC calendar's days: the first local day number, and whether each day is a
+/// rest day (weekend or holiday; an adjusted workday is not).
+fn prc_rest_days() -> &'static (i64, Vec<bool>) {
+    static DAYS: OnceLock<(i64, Vec<bool>)> = OnceLock::new();
+    DAYS.get_or_init(|| {
+        let Ok(cal) = Calendar::prc() else {
+            return (0, Vec::new());
+        };
+        let (first, last) = (cal.first_date(), cal.last_date());
+        let day_of = |d: time::Date| local(Instant::from_local(d, 0, CHINA_OFFSET).millis()).0;
+        let rest = std::iter::successors(Some(first), |d| d.next_day())
+            .take_while(|d| *d <= last)
+            .map(|d| cal.day_kind(d).is_ok_and(|k| !k.is_working()))
+            .collect();
+        (day_of(first), rest)
+    })
+}
+
+/// Whether local `day` is a rest day: the PRC calendar's where its data reaches (Spring
+/// Festival off, its 调休 Saturday worked), Saturday and Sunday beyond.
+pub(crate) fn is_rest_day(day: i64) -> bool {
+    let (first, rest) = prc_rest_days();
+    usize::try_from(day - first)
+        .ok()
+        .and_then(|i| rest.get(i).copied())
+        .unwrap_or_else(|| is_weekend(day))
+}
+
 /// How people work: the chance of working on a weekend day, and of working outside office
 /// hours at all.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Habits {
-    /// Chance that a weekend day is worked (else the work moves to Monday).
+    /// Chance that a rest day (weekend, holiday) is worked (else the work moves to the next
+    /// day).
     pub weekend: f64,
     /// Chance that work due outside office hours is done then anyway (overtime, night shift).
     pub after_hours: f64,
@@ -52,13 +86,14 @@ pub(crate) const CENTER: Habits = Habits {
 };
 
 /// The first moment at or after `t` when someone with `habits` does the work: `t` itself inside
-/// office hours on a worked day, else the next opening (08:30 plus up to 40 minutes).
+/// office hours on a worked day, else in the next working morning (08:30 to 11:30: work left
+/// overnight is taken up through the morning, not all at the opening).
 pub(crate) fn next_work(t: i64, habits: Habits, rng: &mut Rng) -> i64 {
     let (mut day, tod) = local(t);
     if rng.chance(habits.after_hours) {
         return t;
     }
-    let jitter = |rng: &mut Rng| OPEN_MS + rng.below(40 * MS_PER_MINUTE as u64) as i64;
+    let jitter = |rng: &mut Rng| OPEN_MS + rng.below(3 * MS_PER_HOUR as u64) as i64;
     let mut ms = if tod < OPEN_MS {
         jitter(rng)
     } else if tod >= CLOSE_MS {
@@ -67,9 +102,9 @@ pub(crate) fn next_work(t: i64, habits: Habits, rng: &mut Rng) -> i64 {
     } else {
         tod
     };
-    // At most a weekend's worth of skipping.
-    for _ in 0..3 {
-        if !is_weekend(day) || rng.chance(habits.weekend) {
+    // At most a Spring Festival's worth of skipping (eight rest days and a margin).
+    for _ in 0..10 {
+        if !is_rest_day(day) || rng.chance(habits.weekend) {
             break;
         }
         day += 1;
@@ -117,7 +152,7 @@ mod tests {
             let t = next_work(fri_evening, never, &mut rng);
             let (d, ms) = local(t);
             assert_eq!(d, MON + 7);
-            assert!((OPEN_MS..OPEN_MS + 40 * MS_PER_MINUTE).contains(&ms));
+            assert!((OPEN_MS..OPEN_MS + 3 * MS_PER_HOUR).contains(&ms));
             // Inside office hours: unchanged.
             let inside = at_local(MON + 1, 11 * MS_PER_HOUR);
             assert_eq!(next_work(inside, never, &mut rng), inside);
