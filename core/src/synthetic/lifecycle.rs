@@ -385,7 +385,17 @@ fn handled_by_units(
         allowance += (t - paused) as f64;
     }
     if rng.chance(0.05 * bad + if difficult { 0.3 } else { 0.0 }) {
-        let days = [3u32, 5, 10].get(rng.index(3)).copied().unwrap_or(5);
+        // As much as the limit again, or less: a consultation (3 wd) asks for 1–3 days, a
+        // complaint (10 wd) for 3–10.
+        let choices: &[u32] = match kind {
+            Kind::Consult | Kind::Praise => &[1, 2, 3],
+            Kind::Help | Kind::Suggestion | Kind::Other => &[2, 3, 5],
+            Kind::Complaint | Kind::Report => &[3, 5, 10],
+        };
+        let days = choices
+            .get(rng.index(choices.len()))
+            .copied()
+            .unwrap_or(3);
         let at = office::after(t, rng.lomax(0.3 * limit), UNIT, rng);
         t = log.push(
             at,
