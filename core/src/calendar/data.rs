@@ -217,9 +217,35 @@ impl Serialize for DateRange {
     }
 }
 
+/// Reads the text of a date or date range. TOML reads an unquoted `2026-11-01` as a date-time
+/// (a map to serde): the error says to quote it instead of "invalid type: map".
+struct DateText;
+
+impl<'de> serde::de::Visitor<'de> for DateText {
+    type Value = String;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a date in quotes, \"YYYY-MM-DD\" (a range: \"YYYY-MM-DD..YYYY-MM-DD\")")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<String, E> {
+        Ok(v.to_owned())
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        _: A,
+    ) -> std::result::Result<String, A::Error> {
+        Err(serde::de::Error::custom(
+            "write the date in quotes, as \"2026-11-01\": unquoted, TOML reads it as a date-time, \
+             not as text",
+        ))
+    }
+}
+
 impl<'de> Deserialize<'de> for DateRange {
     fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
+        let s = d.deserialize_string(DateText)?;
         DateRange::parse(&s).map_err(|e| serde::de::Error::custom(encode_error(&e)))
     }
 }
@@ -232,7 +258,7 @@ impl Serialize for DateValue {
 
 impl<'de> Deserialize<'de> for DateValue {
     fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
+        let s = d.deserialize_string(DateText)?;
         parse_date(s.trim())
             .map(DateValue)
             .map_err(|reason| serde::de::Error::custom(encode_error(&bad_date(&s, reason))))
@@ -516,6 +542,23 @@ mod tests {
     }
 
     const HEAD: &str = "format = 1\n\n[[days]]\nname = \"x\"\n";
+
+    /// An unquoted TOML date says to quote it (a calendar audit: "invalid type: map, expected a
+    /// string"), in a list and alone; a number in JSON says what is expected.
+    #[test]
+    fn unquoted_dates_say_to_quote_them() {
+        for text in [
+            "[[days]]\ndates = [2026-03-09]\nrule = \"off\"\n",
+            "[[notices]]\nyear = 2027\npublished = 2026-11-01\n",
+        ] {
+            let e = CalendarData::from_toml(text).unwrap_err().to_string();
+            assert!(e.contains("write the date in quotes"), "{e}");
+        }
+        let e = CalendarData::from_json(r#"{"days": [{"dates": [20260309], "rule": "off"}]}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("a date in quotes"), "{e}");
+    }
 
     /// Dates are `YYYY-MM-DD` exactly: a signed or five-digit year is refused (a calendar
     /// audit: `-2026-03-09` loaded as year −2026, outside every calendar, without a word).

@@ -392,10 +392,7 @@ fn handled_by_units(
             Kind::Help | Kind::Suggestion | Kind::Other => &[2, 3, 5],
             Kind::Complaint | Kind::Report => &[3, 5, 10],
         };
-        let days = choices
-            .get(rng.index(choices.len()))
-            .copied()
-            .unwrap_or(3);
+        let days = choices.get(rng.index(choices.len())).copied().unwrap_or(3);
         let at = office::after(t, rng.lomax(0.3 * limit), UNIT, rng);
         t = log.push(
             at,
