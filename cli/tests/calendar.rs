@@ -191,3 +191,35 @@ fn a_date_before_the_data_is_not_predicted() {
     );
     assert!(!err.contains("or --predict extends it"), "{err}");
 }
+
+/// A problem the calendar finds only when its layers are combined names the data file that has
+/// it (a calendar audit: with several `--calendar-data` files the message named none).
+#[test]
+fn conflicting_dates_name_their_file() {
+    let dir = scratch("conflicting-dates");
+    let good = "[[days]]\ndates = [\"2027-05-06\"]\nrule = \"off\"\n";
+    let bad = "[[notices]]\nyear = 2027\n[[notices.holidays]]\nname = \"A\"\noff = [\"2027-01-01\"]\n\
+               [[notices.holidays]]\nname = \"B\"\non = [\"2027-01-01\"]\n";
+    std::fs::write(dir.join("good.toml"), good).unwrap();
+    std::fs::write(dir.join("bad.toml"), bad).unwrap();
+    let o = run_in(
+        &dir,
+        &[
+            "calendar",
+            "--calendar-data",
+            "good.toml",
+            "--calendar-data",
+            "bad.toml",
+            "day",
+            "2027-01-04",
+        ],
+    );
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains(
+            "bad.toml: date 2027-01-01 has conflicting rules: A makes it a day off, B a working day"
+        ) && !err.contains("good.toml"),
+        "{err}"
+    );
+}

@@ -266,16 +266,30 @@ impl CalendarOptions {
                 WeeklyTemplate::weekdays(hours)
             });
         }
-        for path in &self.data {
-            b = b.data(load_calendar_data(path)?);
-        }
         if let Some(d) = &self.as_known_on {
             b = b.as_known_on(parse_date(d)?);
         }
         b = b
             .ignore_adjusted_workdays(self.ignore_adjusted_workdays)
             .predict(self.predict);
-        Ok(b.build()?)
+        let base = b.clone();
+        let mut files = Vec::with_capacity(self.data.len());
+        for path in &self.data {
+            let data = load_calendar_data(path)?;
+            b = b.data(data.clone());
+            files.push((path, data));
+        }
+        b.build().map_err(|e| {
+            // A problem found only when the layers are combined (a date two holidays rule
+            // differently, a notice year out of range): the first file that has it alone.
+            let culprit = files
+                .iter()
+                .find(|(_, data)| base.clone().data(data.clone()).build().is_err());
+            match culprit {
+                Some((path, _)) => Failure::data(positioned(&path.display().to_string(), &e)),
+                None => e.into(),
+            }
+        })
     }
 }
 
