@@ -192,6 +192,12 @@ fn read_dicts(
             layout.name
         )));
     }
+    if obj.hasattr("collect")? && obj.get_type().name()?.to_cow()? == "LazyFrame" {
+        return Err(pyo3::exceptions::PyTypeError::new_err(format!(
+            "the {} table is a polars LazyFrame: call .collect() first",
+            layout.name
+        )));
+    }
     let mut out: BTreeMap<String, Vec<Option<String>>> = BTreeMap::new();
     let mut rows = 0usize;
     for item in obj.try_iter()? {
@@ -207,7 +213,13 @@ fn read_dicts(
             ))
         })?;
         for (key, value) in crate::convert::entries(dict)? {
-            let column: String = key.extract()?;
+            let column: String = key.extract().map_err(|_| {
+                pyo3::exceptions::PyTypeError::new_err(format!(
+                    "{} table row {rows}: column names are strings; got the key {}",
+                    layout.name,
+                    key.repr().map(|r| r.to_string()).unwrap_or_default()
+                ))
+            })?;
             let expect = expect_of(layout, &column)
                 .ok_or_else(|| unknown_column(py, layout, &column))?
                 .localized(local);

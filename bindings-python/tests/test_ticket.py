@@ -444,3 +444,13 @@ def test_epoch_micro_and_nanoseconds_are_refused_naming_the_reading(per_ms: int,
         hs.load_rows(pd.DataFrame(TICKETS), events)
     assert (info.value.code, info.value.field) == ("malformed_timestamp", "at")
     assert f"as epoch {unit} it is 2026-03-02T09:20:00+08:00" in str(info.value)
+
+
+def test_tables_of_the_wrong_shape_say_what_to_do() -> None:
+    """A polars LazyFrame says to collect it; a dict row keyed by a non-string names the table,
+    the row and the key (an Arrow input audit: "LazyFrame is not subscriptable", and a bare
+    "'int' object is not an instance of 'str'")."""
+    with pytest.raises(TypeError, match=r"LazyFrame: call \.collect\(\) first"):
+        hs.load_rows(pl.DataFrame(TICKETS).lazy(), pa.table(EVENTS))
+    with pytest.raises(TypeError, match="events table row 1: column names are strings; got the key 1"):
+        hs.load_rows(pa.table(TICKETS), [{"ticket_id": "T1"}, {1: "x"}])
