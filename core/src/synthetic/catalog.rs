@@ -150,8 +150,8 @@ pub(crate) fn build(
             let jitter = 0.7 + 0.6 * rng.unit();
             let weight = match group {
                 COUNTIES => 5.0 * (0.6 + 0.8 * rng.unit()),
-                UTILITIES => 2.6 * 0.85f64.powi(i32::try_from(i).unwrap_or(i32::MAX)) * jitter,
-                _ => 0.05 + 6.0 * 0.9f64.powi(i32::try_from(i).unwrap_or(i32::MAX)) * jitter,
+                UTILITIES => 2.6 * decay(0.85, i) * jitter,
+                _ => 0.05 + 6.0 * decay(0.9, i) * jitter,
             };
             total += weight;
             cumulative.push(total);
@@ -169,6 +169,12 @@ pub(crate) fn build(
         }
     }
     (units, profiles, cumulative)
+}
+
+/// `ratio` to the power `n` by repeated multiplication: each step is one IEEE operation, so the
+/// result is the same on every platform (`powi` makes no such promise).
+fn decay(ratio: f64, n: usize) -> f64 {
+    (0..n).fold(1.0, |x, _| x * ratio)
 }
 
 #[cfg(test)]
