@@ -17,6 +17,7 @@ mod decimal;
 mod errors;
 mod external;
 mod formula;
+mod guard;
 mod instant;
 mod json;
 mod metrics;

@@ -328,3 +328,23 @@ test('hostile values never abort the process: the board', async () => {
     survives(() => hs.Board.restoreSync(bytes.subarray(0, (i * 131) % bytes.length), { units: city.units, scheme }))
   }
 })
+
+test('a getter read on an object of another class throws a TypeError (it crashed the process)', () => {
+  const { spawnSync } = require('node:child_process')
+  // In a child process: the unguarded getter was a SIGSEGV.
+  const script = `
+    const hs = require(${JSON.stringify(require('node:path').join(__dirname, '..'))})
+    const read = (C, key, obj) => {
+      try { Object.getOwnPropertyDescriptor(C.prototype, key).get.call(obj); return 'read' } catch (e) { return e.constructor.name }
+    }
+    const scheme = hs.Scheme.preset('sanmenxia')
+    const policy = hs.Policy.builtin('henan')
+    console.log(JSON.stringify([read(hs.Tickets, 'diagnostics', scheme), read(hs.Tickets, 'length', hs.Calendar.prc()),
+      read(hs.Board, 'stats', policy), read(hs.Scheme, 'name', policy)]))`
+  const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60000 })
+  assert.equal(child.status, 0, child.stderr)
+  assert.deepEqual(JSON.parse(child.stdout), ['TypeError', 'TypeError', 'TypeError', 'TypeError'])
+  // On their own class, getters read as before.
+  const city = hs.syntheticCitySync({ days: 3, ticketsPerDay: 10 })
+  assert.ok(city.tickets.length > 0 && Array.isArray(city.tickets.diagnostics))
+})
