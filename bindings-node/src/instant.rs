@@ -61,7 +61,10 @@ impl FromNapiValue for When {
         // type napi reported for the value.
         let unknown = unsafe { Unknown::from_raw_unchecked(env, value) };
         let parsed = match unknown.get_type()? {
-            ValueType::Number => from_millis(unsafe { f64::from_napi_value(env, value)? }),
+            // A number says nothing of its unit: epoch seconds (`Date.now() / 1000`) or
+            // microseconds are refused as data cells are; a `Date` is taken whatever its date.
+            ValueType::Number => from_millis(unsafe { f64::from_napi_value(env, value)? })
+                .and_then(|t| Instant::from_epoch_argument(t.millis())),
             ValueType::String => Instant::parse(&unsafe { String::from_napi_value(env, value)? }),
             ValueType::Object => {
                 let obj = unsafe { Object::from_napi_value(env, value)? };

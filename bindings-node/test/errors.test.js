@@ -348,3 +348,18 @@ test('a getter read on an object of another class throws a TypeError (it crashed
   const city = hs.syntheticCitySync({ days: 3, ticketsPerDay: 10 })
   assert.ok(city.tickets.length > 0 && Array.isArray(city.tickets.diagnostics))
 })
+
+test('an instant argument in epoch seconds is refused, not scored as 1970', () => {
+  // `Math.floor(Date.now() / 1000)` as asOf scored every unit full marks on no data, and a
+  // board closed a fake "2026-Q1" of 1970 for good (a Node audit).
+  const city = hs.syntheticCitySync({ days: 3, ticketsPerDay: 10 })
+  const scheme = hs.Scheme.preset('sanmenxia')
+  assert.throws(() => hs.scoreSync(city.tickets, scheme, { units: city.units, asOf: 1772413500 }), (e) =>
+    e.code === 'invalid_instant' && /as epoch seconds it is 2026-03-02T09:05:00\+08:00/.test(e.message))
+  const board = new hs.Board({ units: city.units, scheme })
+  assert.throws(() => board.closePeriod({ start: 1767196800, end: 1775001600, label: '2026-Q1' }, '2026-04-02T00:00:00+08:00'),
+    (e) => e.code === 'invalid_instant')
+  assert.equal(board.history().length, 0)
+  // A Date says what it is, whatever its date.
+  assert.equal(hs.parseInstant(new Date(0)), 0)
+})

@@ -15,12 +15,14 @@ pub fn extract(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<Instant> {
         && !value.is_instance_of::<pyo3::types::PyBool>()
     {
         // Epoch milliseconds; past i64 an `invalid_argument` naming the range, not a TypeError.
-        return crate::convert::int_in::<i64>(py, value, "instant").map(Instant::from_millis);
+        // Epoch seconds (`time.time()`) or microseconds are refused, as in data cells.
+        let ms = crate::convert::int_in::<i64>(py, value, "instant")?;
+        return enter(py, || Instant::from_epoch_argument(ms));
     }
     if let Ok(ms) = value.extract::<i64>()
         && !value.is_instance_of::<pyo3::types::PyBool>()
     {
-        return Ok(Instant::from_millis(ms));
+        return enter(py, || Instant::from_epoch_argument(ms));
     }
     if let Ok(s) = value.cast::<PyString>() {
         let text = s.to_cow()?.into_owned();

@@ -109,10 +109,79 @@ fn has_offset(text: &str) -> bool {
     }
 }
 
+/// Epoch milliseconds before this (1973-03-03T09:46:40Z) are not taken for an instant given as
+/// a number ([`Instant::from_epoch_number`]): such a number is almost always epoch **seconds**
+/// (2001–5138 as seconds) or an Excel serial day number, which read as milliseconds would
+/// silently put the ticket, or the `as_of`, in 1970.
+pub const EARLIEST_EPOCH_MILLIS: i64 = 100_000_000_000;
+
+/// Epoch milliseconds after this (9999-12-31T23:59:59.999Z) are not taken for an instant given
+/// as a number: such a number is almost always epoch **micro- or nanoseconds** (what pandas'
+/// `astype("int64")` and polars' `dt.epoch()` give), which read as milliseconds would put it
+/// tens of thousands of years ahead.
+pub const LATEST_EPOCH_MILLIS: i64 = 253_402_300_799_999;
+
 impl Instant {
     /// The instant `millis` milliseconds after the Unix epoch.
     pub const fn from_millis(millis: i64) -> Self {
         Instant(millis)
+    }
+
+    /// An instant a person or a program gave as a number of epoch milliseconds in data (a
+    /// ticket's cell): refused as [`Error::InvalidInstant`] when it is before 1973
+    /// ([`EARLIEST_EPOCH_MILLIS`]: epoch seconds, an Excel day number) or after 9999
+    /// ([`LATEST_EPOCH_MILLIS`]: micro- or nanoseconds), the reason naming the reading meant.
+    ///
+    /// ```
+    /// use hotline_score::Instant;
+    /// assert!(Instant::from_epoch_number(1_772_413_500_000).is_ok());
+    /// let seconds = Instant::from_epoch_number(1_772_413_500).unwrap_err();
+    /// assert!(seconds.to_string().contains("as epoch seconds it is 2026-03-02T09:05:00+08:00"));
+    /// ```
+    pub fn from_epoch_number(ms: i64) -> Result<Instant> {
+        Self::from_epoch_number_within(ms, LATEST_EPOCH_MILLIS)
+    }
+
+    /// An instant given as a number *argument* (an `as_of`, a period's bounds, a calendar
+    /// operation's instant): refused before 1973 as [`Instant::from_epoch_number`] refuses it —
+    /// epoch seconds would silently score 1970 — and taken after 9999, where every operation
+    /// already fails with `instant_out_of_range`.
+    pub fn from_epoch_argument(ms: i64) -> Result<Instant> {
+        Self::from_epoch_number_within(ms, i64::MAX)
+    }
+
+    fn from_epoch_number_within(ms: i64, latest: i64) -> Result<Instant> {
+        if (EARLIEST_EPOCH_MILLIS..=latest).contains(&ms) {
+            return Ok(Instant(ms));
+        }
+        let plausible = |ms: i64| (EARLIEST_EPOCH_MILLIS..=LATEST_EPOCH_MILLIS).contains(&ms);
+        let reason = if ms > LATEST_EPOCH_MILLIS {
+            let reading = [(1_000, "microseconds"), (1_000_000, "nanoseconds")]
+                .into_iter()
+                .find(|(per_ms, _)| plausible(ms / per_ms))
+                .map(|(per_ms, unit)| format!("; as epoch {unit} it is {}", Instant(ms / per_ms)))
+                .unwrap_or_default();
+            format!(
+                "as epoch milliseconds this is after the year 9999{reading}: give epoch \
+                 milliseconds or RFC 3339 text"
+            )
+        } else {
+            let as_seconds = ms
+                .checked_mul(1000)
+                .filter(|s| *s >= EARLIEST_EPOCH_MILLIS)
+                .map(|s| format!("; as epoch seconds it is {}", Instant(s)))
+                .unwrap_or_default();
+            format!(
+                "as epoch milliseconds this is {}, before 1973{as_seconds}: give epoch \
+                 milliseconds (seconds × 1000) or RFC 3339 text; an Excel date number must be \
+                 converted to a timestamp first",
+                Instant(ms)
+            )
+        };
+        Err(Error::InvalidInstant {
+            value: ms.to_string(),
+            reason,
+        })
     }
 
     /// Milliseconds since the Unix epoch.

@@ -7,7 +7,7 @@ use time::UtcOffset;
 
 use crate::amount::Amount;
 use crate::clocks::Body;
-use crate::instant::Instant;
+use crate::instant::{EARLIEST_EPOCH_MILLIS, Instant};
 use crate::ticket::borrowed::InstantCell;
 use crate::ticket::event::{Field, Presence};
 use crate::ticket::problem::Violation;
@@ -85,55 +85,15 @@ pub(crate) fn parse_instant(
     })
 }
 
-/// Epoch milliseconds before this (1973-03-03T09:46:40Z) are not taken for an instant of a data
-/// set: such a number is almost always epoch **seconds** (2001–5138 as seconds) or an Excel
-/// serial day number, which read as milliseconds would silently put the ticket in 1970.
-pub(crate) const EARLIEST_EPOCH_MILLIS: i64 = 100_000_000_000;
-
-/// Epoch milliseconds after this (9999-12-31T23:59:59.999Z) are not taken for an instant of a
-/// data set: such a number is almost always epoch **micro- or nanoseconds** (what pandas'
-/// `astype("int64")` and polars' `dt.epoch()` give), which read as milliseconds would silently
-/// put the ticket tens of thousands of years ahead, where every deadline is still running.
-pub(crate) const LATEST_EPOCH_MILLIS: i64 = 253_402_300_799_999;
-
 /// An instant cell given as epoch milliseconds (`value`: the cell as given, written only for
-/// the error), refused outside [`EARLIEST_EPOCH_MILLIS`]..=[`LATEST_EPOCH_MILLIS`].
+/// the error), refused as [`Instant::from_epoch_number`] refuses it.
 fn epoch_millis(ms: i64, value: impl FnOnce() -> String) -> Result<Instant, TicketErrorKind> {
-    let plausible = |ms: i64| (EARLIEST_EPOCH_MILLIS..=LATEST_EPOCH_MILLIS).contains(&ms);
-    if plausible(ms) {
-        return Ok(Instant::from_millis(ms));
-    }
-    let reason = if ms > LATEST_EPOCH_MILLIS {
-        let reading = [(1_000, "microseconds"), (1_000_000, "nanoseconds")]
-            .into_iter()
-            .find(|(per_ms, _)| plausible(ms / per_ms))
-            .map(|(per_ms, unit)| {
-                format!(
-                    "; as epoch {unit} it is {}",
-                    Instant::from_millis(ms / per_ms)
-                )
-            })
-            .unwrap_or_default();
-        format!(
-            "as epoch milliseconds this is after the year 9999{reading}: give epoch \
-             milliseconds or RFC 3339 text"
-        )
-    } else {
-        let as_seconds = ms
-            .checked_mul(1000)
-            .filter(|s| *s >= EARLIEST_EPOCH_MILLIS)
-            .map(|s| format!("; as epoch seconds it is {}", Instant::from_millis(s)))
-            .unwrap_or_default();
-        format!(
-            "as epoch milliseconds this is {}, before 1973{as_seconds}: give epoch \
-             milliseconds (seconds × 1000) or RFC 3339 text; an Excel date number must be \
-             converted to a timestamp first",
-            Instant::from_millis(ms)
-        )
-    };
-    Err(TicketErrorKind::MalformedTimestamp {
+    Instant::from_epoch_number(ms).map_err(|e| TicketErrorKind::MalformedTimestamp {
         value: value(),
-        reason,
+        reason: match e {
+            crate::Error::InvalidInstant { reason, .. } => reason,
+            other => other.to_string(),
+        },
     })
 }
 

@@ -7,9 +7,8 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, FilePos, Result, json_reason};
-use crate::ticket::cells::{
-    EARLIEST_EPOCH_MILLIS, LATEST_EPOCH_MILLIS, TicketCells, event_from_cells, read_ticket_head,
-};
+use crate::instant::{EARLIEST_EPOCH_MILLIS, LATEST_EPOCH_MILLIS};
+use crate::ticket::cells::{TicketCells, event_from_cells, read_ticket_head};
 use crate::ticket::load::{Sink, check_ticket, known_units};
 use crate::ticket::problem::Violation;
 use crate::ticket::{EventRow, InstantCell, Loaded, Mode, Ticket, TicketErrorKind, load_tickets};
