@@ -354,6 +354,7 @@ pub(crate) fn read_ticket_head(
 mod tests {
     use super::*;
     use crate::ticket::EventBody;
+    use crate::instant::LATEST_EPOCH_MILLIS;
 
     /// A cell's sub-millisecond digits are floored (a database's microsecond export), as
     /// typed timestamp columns' are; an argument's are refused.
