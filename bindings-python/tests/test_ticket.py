@@ -416,6 +416,17 @@ def test_batches_unlike_their_declared_schema_are_a_data_error_not_a_crash() -> 
             hs.load_rows(pa.table(TICKETS), reader)
         assert info.value.code == "invalid_arrow_data", change.__name__
         assert "does not match the schema its stream declared" in str(info.value)
+    # Integers under a column declared Null were read as nulls (a review): refused too.
+    declared = events.append_column("reason", pa.nulls(len(events)))
+    first = declared.slice(0, 3).to_batches()[0]
+    rest = declared.slice(3).to_batches()[0]
+    ints_in_null = pa.RecordBatch.from_arrays(
+        [pa.array([1] * len(rest)) if n == "reason" else c for n, c in zip(rest.schema.names, rest.columns)],
+        names=rest.schema.names,
+    )
+    reader = pa.RecordBatchReader.from_batches(declared.schema, iter([first, ints_in_null]))
+    with pytest.raises(hs.InputError, match="does not match the schema its stream declared"):
+        hs.load_rows(pa.table(TICKETS), reader)
 
 
 def test_a_categorical_column_of_nulls_only_is_absent_cells() -> None:

@@ -254,51 +254,53 @@ fn drain(mut stream: FFI_ArrowArrayStream) -> Result<(Field, Vec<ArrayRef>), Str
 
 /// Imports one array of a producer whose schema is `schema` (of type `data_type`).
 ///
-/// Null-typed arrays that declare buffers are read as having none: the C data interface gives a
-/// null array no buffers and arrow-rs refuses any, but polars exports its `Null` columns with
-/// one (an absent validity bitmap). Their buffer count is set to 0 for the import and, for
-/// child arrays, put back after a successful import, so the producer's release callback finds its struct as
-/// it wrote it.
+/// Null-typed arrays that declare one absent buffer are read as having none: the C data
+/// interface gives a null array no buffers and arrow-rs refuses any, but polars exports its
+/// `Null` columns with one (an absent validity bitmap). Their buffer count is set to 0 for the
+/// import and, for child arrays, put back afterwards, so the producer's release callback finds
+/// its struct as it wrote it.
+///
+/// A producer whose batch does not match the schema it declared (a Python generator behind
+/// `RecordBatchReader.from_batches` yielding another layout) is this batch's error, never a
+/// crash: the array's shape is walked first (children and dictionaries where the type has
+/// them, nothing in a Null array), anything arrow's import still asserts is caught, and the
+/// imported data is validated before a cell is read. A layout the C interface cannot tell apart
+/// (a timestamp unit, a time zone) is the producer's to get right.
 fn import_array(
     mut array: FFI_ArrowArray,
     schema: &FFI_ArrowSchema,
     data_type: &DataType,
 ) -> Result<arrow_data::ArrayData, String> {
-    // A producer whose batch does not match the schema it declared (a Python generator behind
-    // `RecordBatchReader.from_batches` yielding another layout): arrow's import asserts that a
-    // struct has its schema's children (checked here first), and anything else it asserts is
-    // caught below; either is this batch's error, not a crash.
-    if let DataType::Struct(fields) = data_type
-        && array.num_children() != fields.len()
-    {
-        return Err(MISMATCH.to_owned());
-    }
     let mut patched = Vec::new();
-    if matches!(data_type, DataType::Null) {
-        array.n_buffers = 0;
+    // SAFETY: `array` is a live array of the producer (not yet released); `prepare` follows its
+    // pointers only as far as its own counts and `data_type` agree.
+    let prepared = unsafe { prepare(&mut array, data_type, &mut patched) };
+    let restore = |patched: Vec<(*mut FFI_ArrowArray, i64)>| {
+        for (child, n_buffers) in patched {
+            // SAFETY: the children belong to the producer's array, not released yet: `array`
+            // (or the data imported from it, which owns it) is alive at every call below.
+            unsafe { (*child).n_buffers = n_buffers };
+        }
+    };
+    if let Err(e) = prepared {
+        restore(patched);
+        return Err(e);
     }
-    // SAFETY: `array` is a live array of the producer (not yet released), whose children and
-    // dictionary follow `data_type`, the type its schema declares.
-    unsafe { empty_null_children(&array, data_type, &mut patched) };
     let imported = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         // SAFETY: `array` and `schema` come from the same producer and describe each other as
-        // far as anything here can tell; the data is validated below before a cell is read.
+        // far as `prepare` can tell; the data is validated below before a cell is read.
         unsafe { from_ffi(array, schema) }
     }));
     // A failed import (an error, or an unwind) dropped the array, releasing it: its children
     // are then the producer's to free, not to be written to.
     let data = match imported {
         Ok(Ok(data)) => data,
-        Ok(Err(e)) => return Err(e.to_string()),
+        Ok(Err(e)) => return Err(format!("{MISMATCH} ({e})")),
         Err(_) => return Err(MISMATCH.to_owned()),
     };
-    for (child, n_buffers) in patched {
-        // SAFETY: the children belong to the producer's array, imported just above and kept
-        // alive by `data` (which owns the array until it is dropped).
-        unsafe { (*child).n_buffers = n_buffers };
-    }
+    restore(patched);
     // Offsets in bounds and increasing, dictionary keys in range, UTF-8 valid: the readers then
-    // read cells without checks. A batch laid out otherwise than declared fails here.
+    // read cells without checks.
     data.validate_full()
         .map_err(|e| format!("{MISMATCH} ({e})"))?;
     Ok(data)
@@ -307,16 +309,28 @@ fn import_array(
 /// The error of a batch whose buffers do not fit the type its stream declared.
 const MISMATCH: &str = "a batch does not match the schema its stream declared";
 
-/// Sets the buffer count of the Null-typed descendants of `array` that declare buffers to 0,
-/// recording each (pointer, old count) in `patched`.
+/// Checks that `array` has the children and dictionary `data_type` gives it, at every level,
+/// and sets the buffer count of Null-typed arrays that declare one absent buffer to 0,
+/// recording each descendant so changed (pointer, old count) in `patched`.
 ///
 /// # Safety
-/// `array` must be a live C data array whose children and dictionary follow `data_type`.
-unsafe fn empty_null_children(
-    array: &FFI_ArrowArray,
+/// `array` must be a live C data array.
+unsafe fn prepare(
+    array: &mut FFI_ArrowArray,
     data_type: &DataType,
     patched: &mut Vec<(*mut FFI_ArrowArray, i64)>,
-) {
+) -> Result<(), String> {
+    let mismatch = || Err(MISMATCH.to_owned());
+    if matches!(data_type, DataType::Null) && array.n_buffers > 0 {
+        // SAFETY: `buffers` holds `n_buffers` pointers (the C data interface).
+        let absent = array.n_buffers == 1
+            && !array.buffers.is_null()
+            && unsafe { (*array.buffers).is_null() };
+        if !absent {
+            return mismatch();
+        }
+        array.n_buffers = 0;
+    }
     let children: Vec<&DataType> = match data_type {
         DataType::Struct(fields) => fields.iter().map(|f| f.data_type()).collect(),
         DataType::List(f)
@@ -325,46 +339,49 @@ unsafe fn empty_null_children(
         | DataType::ListView(f)
         | DataType::LargeListView(f)
         | DataType::Map(f, _) => vec![f.data_type()],
-        DataType::Dictionary(_, values) => {
-            // SAFETY: the dictionary of a live dictionary-encoded array, if present.
-            unsafe { visit(array.dictionary, values, patched) };
-            return;
-        }
-        _ => return,
+        _ => Vec::new(),
     };
-    if array.children.is_null() {
-        return;
+    let n = usize::try_from(array.n_children).unwrap_or(usize::MAX);
+    if n != children.len() || (n > 0 && array.children.is_null()) {
+        return mismatch();
     }
-    let n = usize::try_from(array.n_children)
-        .unwrap_or(0)
-        .min(children.len());
-    for (i, child_type) in children.into_iter().take(n).enumerate() {
+    for (i, child_type) in children.into_iter().enumerate() {
         // SAFETY: `children` holds `n_children` pointers (the C data interface).
         let child = unsafe { *array.children.add(i) };
-        // SAFETY: a child of a live array.
-        unsafe { visit(child, child_type, patched) };
+        // SAFETY: a child of a live array, if not null.
+        unsafe { visit(child, child_type, patched) }?;
+    }
+    match (data_type, array.dictionary.is_null()) {
+        (DataType::Dictionary(_, values), false) => {
+            // SAFETY: the dictionary of a live dictionary-encoded array.
+            unsafe { visit(array.dictionary, values, patched) }
+        }
+        (DataType::Dictionary(..), true) | (_, false) => mismatch(),
+        _ => Ok(()),
     }
 }
 
-/// [`empty_null_children`] of one child (or dictionary) `array`, and the child itself.
+/// [`prepare`] of one child (or dictionary) `array`, recording it in `patched` if its buffer
+/// count was changed.
 ///
 /// # Safety
-/// `array` must be null or point to a live C data array of type `data_type`.
+/// `array` must be null or point to a live C data array.
 unsafe fn visit(
     array: *mut FFI_ArrowArray,
     data_type: &DataType,
     patched: &mut Vec<(*mut FFI_ArrowArray, i64)>,
-) {
+) -> Result<(), String> {
     // SAFETY: null or a live array (the caller's contract).
     let Some(child) = (unsafe { array.as_mut() }) else {
-        return;
+        return Err(MISMATCH.to_owned());
     };
-    if matches!(data_type, DataType::Null) && child.n_buffers > 0 {
-        patched.push((array, child.n_buffers));
-        child.n_buffers = 0;
-    }
+    let n_buffers = child.n_buffers;
     // SAFETY: as above.
-    unsafe { empty_null_children(child, data_type, patched) };
+    let prepared = unsafe { prepare(child, data_type, patched) };
+    if child.n_buffers != n_buffers {
+        patched.push((array, n_buffers));
+    }
+    prepared
 }
 
 fn last_error(stream: &mut FFI_ArrowArrayStream, rc: i32) -> String {

@@ -353,8 +353,8 @@ pub(crate) fn read_ticket_head(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ticket::EventBody;
     use crate::instant::LATEST_EPOCH_MILLIS;
+    use crate::ticket::EventBody;
 
     /// A cell's sub-millisecond digits are floored (a database's microsecond export), as
     /// typed timestamp columns' are; an argument's are refused.
