@@ -100,15 +100,9 @@ impl Day {
     }
 }
 
-/// Parses `YYYY-MM-DD`.
+/// Parses `YYYY-MM-DD` as calendar files do (a signed year such as `-2030-12-31` was taken).
 pub fn parse_date(text: &str) -> hotline_score::Result<Date> {
-    Date::parse(text, format_description!("[year]-[month]-[day]")).map_err(|e| {
-        CoreError::InvalidDate {
-            value: text.to_owned(),
-            reason: e.to_string(),
-            pos: None,
-        }
-    })
+    hotline_score::calendar::date_from_text(text)
 }
 
 /// An optional `YYYY-MM-DD` option.

@@ -363,3 +363,9 @@ test('an instant argument in epoch seconds is refused, not scored as 1970', () =
   // A Date says what it is, whatever its date.
   assert.equal(hs.parseInstant(new Date(0)), 0)
 })
+
+test('a date with a signed year is invalid_date, as in calendar files', () => {
+  // `-2030-12-31` was taken as year -2030: a calendar that predicted nothing, without a word.
+  assert.throws(() => new hs.Calendar({ prc: true, predictThrough: '-2030-12-31' }), (e) => e.code === 'invalid_date')
+  assert.equal(new hs.Calendar({ prc: true, predictThrough: '2027-12-31' }).predictedFrom, '2027-01-01')
+})

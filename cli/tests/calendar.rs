@@ -223,3 +223,11 @@ fn conflicting_dates_name_their_file() {
         "{err}"
     );
 }
+
+/// A date argument with a signed year is a usage error (`-2025-12-31` was read as year −2025).
+#[test]
+fn signed_years_are_not_dates() {
+    let o = run(&["calendar", "--as-known-on=-2025-12-31", "day", "2026-03-02"]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("without a sign"), "{}", stderr(&o));
+}

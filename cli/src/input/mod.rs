@@ -65,11 +65,16 @@ pub fn parse_date(text: &str) -> CliResult<Date> {
         version = 2,
         "[first [[year]-[month]-[day]] [[year]/[month padding:none]/[day padding:none]]]"
     );
-    Date::parse(text.trim(), fmt).map_err(|e| {
+    let bad = |why: String| {
         Failure::usage(format!(
-            "`{text}` is not a date ({e}): write it as YYYY-MM-DD, e.g. 2026-03-09"
+            "`{text}` is not a date ({why}): write it as YYYY-MM-DD, e.g. 2026-03-09"
         ))
-    })
+    };
+    // `[year]` also reads a sign (`-2025-12-31`: year −2025).
+    if !text.trim().starts_with(|c: char| c.is_ascii_digit()) {
+        return Err(bad("a year has four digits, without a sign".into()));
+    }
+    Date::parse(text.trim(), fmt).map_err(|e| bad(e.to_string()))
 }
 
 /// An instant: RFC 3339 with an offset (`2026-03-09T09:00:00+08:00`), or a bare date meaning

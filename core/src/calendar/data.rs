@@ -189,6 +189,19 @@ fn bad_date(text: &str, reason: &str) -> Error {
     }
 }
 
+/// A `YYYY-MM-DD` date as calendar files write dates: a four-digit year without sign, exactly
+/// (what every front end takes for a date argument).
+///
+/// ```
+/// use hotline_score::calendar::date_from_text;
+/// assert_eq!(date_from_text("2026-02-14")?.to_string(), "2026-02-14");
+/// assert_eq!(date_from_text("-2026-02-14").unwrap_err().code(), "invalid_date");
+/// # Ok::<(), hotline_score::Error>(())
+/// ```
+pub fn date_from_text(text: &str) -> Result<Date> {
+    parse_date(text).map_err(|reason| bad_date(text, reason))
+}
+
 /// Parses a `YYYY-MM-DD` date.
 pub(crate) fn parse_date(s: &str) -> std::result::Result<Date, &'static str> {
     const BAD: &str = "expected an existing date written YYYY-MM-DD";

@@ -26,7 +26,7 @@ pub mod template;
 pub use builder::CalendarBuilder;
 pub use compiled::Calendar;
 pub(crate) use data::parse_date;
-pub use data::{CalendarData, DateRange, DayEntry, HolidayEntry, Notice, RuleName};
+pub use data::{CalendarData, DateRange, DayEntry, HolidayEntry, Notice, RuleName, date_from_text};
 pub use days::{DayCount, DeadlineAt};
 pub use rules::{DateRule, DayKind};
 pub use template::{DayHours, TimeInterval, WeeklyTemplate};
