@@ -119,7 +119,8 @@ fn corrupt(e: hotline_score::Error) -> (u64, String) {
 
 /// A snapshot edited with its checksum recomputed (the checksum detects damage, not tampering):
 /// a ticket that no longer replays is named by its index and id, in binary snapshots at the byte
-/// where it starts, and evaluation errors are reported as corrupt too, never unmapped.
+/// where it starts (a calendar that does not cover a ticket's deadline keeps its own error:
+/// `board_rejections.rs`, a predicting board's snapshot).
 #[test]
 fn tampered_tickets_are_named_by_index_and_place() {
     let city = city(7, 2, 4, 3);

@@ -287,9 +287,9 @@ impl CalendarOptions {
         b.build().map_err(|e| {
             // A problem found only when the layers are combined (a date two holidays rule
             // differently, a notice year out of range): the first file that has it alone.
-            let culprit = files
-                .iter()
-                .find(|(_, data)| base.clone().data(data.clone()).build().is_err());
+            let culprit = files.iter().find(|(_, data)| {
+                base.clone().data(data.clone()).build().err().as_ref() == Some(&e)
+            });
             match culprit {
                 Some((path, _)) => Failure::data(positioned(&path.display().to_string(), &e)),
                 None => e.into(),

@@ -241,12 +241,12 @@ impl<'a> Decoder<'a> {
         }
     }
 
-    /// Whether every byte was read.
     /// The offset in the snapshot of the next byte to read.
     pub(crate) fn offset(&self) -> usize {
         self.base + self.pos
     }
 
+    /// Whether every byte was read.
     pub(crate) fn at_end(&self) -> bool {
         self.pos == self.bytes.len()
     }

@@ -150,7 +150,7 @@ pub(crate) fn build(
             let jitter = 0.7 + 0.6 * rng.unit();
             let weight = match group {
                 COUNTIES => 5.0 * (0.6 + 0.8 * rng.unit()),
-                UTILITIES => 2.6 * decay(0.85, i) * jitter,
+                UTILITIES => 0.1 + 2.6 * decay(0.85, i) * jitter,
                 _ => 0.05 + 6.0 * decay(0.9, i) * jitter,
             };
             total += weight;

@@ -46,7 +46,10 @@ fn prc_rest_days() -> &'static (i64, Vec<bool>) {
         let day_of = |d: time::Date| local(Instant::from_local(d, 0, CHINA_OFFSET).millis()).0;
         let rest = std::iter::successors(Some(first), |d| d.next_day())
             .take_while(|d| *d <= last)
-            .map(|d| cal.day_kind(d).is_ok_and(|k| !k.is_working()))
+            .map(|d| {
+                cal.day_kind(d)
+                    .map_or_else(|_| is_weekend(day_of(d)), |k| !k.is_working())
+            })
             .collect();
         (day_of(first), rest)
     })
