@@ -17,7 +17,7 @@ const warnAt = '2026-03-12T00:00:00+08:00'
 const seconds = (t) => ((performance.now() - t) / 1000).toFixed(2)
 
 for (const target of sizes) {
-  const city = hs.syntheticCitySync({ days: 90, ticketsPerDay: Math.round(target / 90 / 0.9963), units: 300 })
+  const city = hs.syntheticCitySync({ days: 90, ticketsPerDay: Math.round(target / 90 / 0.9798), units: 300 })
   const columns = city.tickets.toColumns({ packed: true })
   const events = columns.events.at.length
   const tickets = hs.Tickets.fromColumnsSync(columns)

@@ -16,7 +16,7 @@ const runs = Number(process.argv[3] ?? 3)
 const log = (...a) => console.error(...a)
 
 async function main () {
-  const city = await hs.syntheticCity({ days: 90, ticketsPerDay: Math.round(target / 90 / 0.9963) })
+  const city = await hs.syntheticCity({ days: 90, ticketsPerDay: Math.round(target / 90 / 0.9798) })
   const loaded = await hs.Tickets.fromColumns(city.tickets.toColumns({ packed: true }))
   const ev = new hs.Evaluator(city.units)
   const times = { sync: [], async: [] }

@@ -20,7 +20,7 @@ const rounds = Number(process.argv[4] ?? 20)
 if (!['boards', 'tickets'].includes(what)) throw new Error(`boards or tickets, not ${what}`)
 
 const mb = (bytes) => Math.round(bytes / 2 ** 20)
-const city = hs.syntheticCitySync({ days: 90, ticketsPerDay: Math.round(size / 90 / 0.9963), units: 300 })
+const city = hs.syntheticCitySync({ days: 90, ticketsPerDay: Math.round(size / 90 / 0.9798), units: 300 })
 const scheme = hs.Scheme.preset('sanmenxia')
 const options = { scheme, units: city.units }
 const asOf = '2026-03-12T00:00:00+08:00'

@@ -15,7 +15,7 @@ const target = Number(process.argv[2] ?? 1_000_000)
 const runs = Number(process.argv[3] ?? 3)
 
 async function main () {
-  const city = await hs.syntheticCity({ days: 90, ticketsPerDay: Math.round(target / 90 / 0.9963) })
+  const city = await hs.syntheticCity({ days: 90, ticketsPerDay: Math.round(target / 90 / 0.9798) })
   const objects = city.tickets.toObjects()
   const wall = []
   const stall = []

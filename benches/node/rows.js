@@ -18,7 +18,7 @@ const runs = Number(process.argv[3] ?? 3)
 const log = (...a) => console.error(...a)
 
 async function main () {
-  const city = await hs.syntheticCity({ days: 90, ticketsPerDay: Math.round(target / 90 / 0.9963) })
+  const city = await hs.syntheticCity({ days: 90, ticketsPerDay: Math.round(target / 90 / 0.9798) })
   const units = city.units
   const whole = city.tickets.length <= 400_000
   const expected = whole ? city.tickets.toJson() : undefined

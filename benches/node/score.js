@@ -42,7 +42,7 @@ async function time (label, fn) {
 async function main () {
   let t = performance.now()
   // 90 days of the default city; ticketsPerDay chosen for about `target` tickets.
-  const city = await hs.syntheticCity({ days: 90, ticketsPerDay: Math.round(target / 90 / 0.9963) })
+  const city = await hs.syntheticCity({ days: 90, ticketsPerDay: Math.round(target / 90 / 0.9798) })
   const tickets = city.tickets
   log(`generated ${tickets.length} tickets in ${(performance.now() - t).toFixed(0)} ms`)
   const units = city.units.map((u) => ({ ...u, group: 'units' })) // three-rates has one group

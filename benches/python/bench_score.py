@@ -198,7 +198,7 @@ def main() -> None:
     args = ap.parse_args()
 
     days = 90
-    per_day = -(-args.tickets * 102 // (100 * days))  # weekends are quieter: 2 % spare
+    per_day = -(-args.tickets * 104 // (100 * days))  # weekends and holidays are quieter: 4 % spare
     t0 = time.perf_counter()
     city, units_t, as_of = hs.synthetic_city(days=days, tickets_per_day=per_day, units=args.units)
     tickets_t, events_t = city.to_tables()
