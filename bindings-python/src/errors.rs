@@ -91,8 +91,8 @@ pub fn to_py(py: Python<'_>, err: Error) -> PyErr {
     if err.lacks_offset() && matches!(err, Error::InvalidTicket { .. }) {
         message.push_str(
             " (in Python: attach a tzinfo to datetimes, e.g. ZoneInfo(\"Asia/Shanghai\"), or \
-             read timestamps without an offset as local time with \
-             load_rows(..., local_offset=\"+08:00\"))",
+             write the offset; flat tables read with load_rows(..., local_offset=\"+08:00\") \
+             take timestamps without one as local time)",
         );
     }
     convert(py, err, &message)

@@ -198,18 +198,25 @@ pub fn ints_in(
     what: &str,
     len: usize,
 ) -> PyResult<Amounts> {
-    // A numpy array has `__index__` too (for its size-1 case): a scalar is what has no length.
+    // A numpy array has `__index__` too (for its size-1 case): a scalar is what has no length
+    // (a 0-d array has `__len__` but no length: `len()` fails on it).
     if obj.hasattr("__index__")?
-        && !obj.hasattr("__len__")?
+        && obj.len().is_err()
         && !obj.is_instance_of::<pyo3::types::PyBool>()
     {
         return Ok(Amounts::All(int_in(py, obj, what)?));
     }
     let values: Vec<Option<i64>> = if import::is_arrow(obj) {
         let (field, chunks) = import::read_column(py, obj, what)?;
-        // Durations are integers: a timestamp column (an instant) is no amount of time.
+        // An instant (a timestamp or date column) is no amount of time; integers, nulls and
+        // the empty float columns pandas makes of missing values read as before.
         let t = field.data_type();
-        if !(t.is_integer() || *t == arrow_schema::DataType::Null) {
+        if matches!(
+            t,
+            arrow_schema::DataType::Timestamp(..)
+                | arrow_schema::DataType::Date32
+                | arrow_schema::DataType::Date64
+        ) {
             return Err(input_error(
                 py,
                 "invalid_column_type",

@@ -215,6 +215,8 @@ def test_vectorised_pandas_series_and_missing_values() -> None:
     # int and refused), a timestamp column refused (it was read as milliseconds since 1970; a
     # calendar audit), as `add_working` refuses a datetime.
     pair = [T0, T0 + HOUR]
+    assert CAL.add_working_array(pair, np.array(HOUR)) == [CAL.add_working(t, HOUR) for t in pair]
+    assert CAL.add_working_array(pair, pd.Series([np.nan, np.nan])) == [None, None]
     assert CAL.add_working_array(pair, np.array([HOUR, 2 * HOUR])) == [
         CAL.add_working(T0, HOUR),
         CAL.add_working(T0 + HOUR, 2 * HOUR),
