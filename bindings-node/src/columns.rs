@@ -339,12 +339,22 @@ impl crate::args::Keys for TicketColumns {
             let attributes: Option<Unknown<'_>> = table
                 .get("attributes")
                 .map_err(|e| bad_arg(name, format!("`{name}`: {}", e.reason)))?;
-            let Some(attributes) =
-                attributes.filter(|v| v.get_type().ok() == Some(ValueType::Object))
+            let field = format!("{name}.attributes");
+            let Some(attributes) = attributes
+                .filter(|v| !matches!(v.get_type(), Ok(ValueType::Undefined | ValueType::Null)))
             else {
                 continue;
             };
-            let field = format!("{name}.attributes");
+            // Anything but a plain object of columns (a number, a `Map`) held no column napi
+            // could read: every ticket loaded without attributes (a Node audit).
+            let plain = attributes.get_type().ok() == Some(ValueType::Object)
+                && !is_map_or_set(&attributes, &field)?;
+            if !plain {
+                return Err(bad_arg(
+                    &field,
+                    format!("`{field}` must be a plain object of columns (name → codes)"),
+                ));
+            }
             let attributes = object_of(&attributes, &field)?;
             if let Some(fixed) = key_names(&attributes, &field)?
                 .into_iter()
@@ -1095,4 +1105,19 @@ pub fn dump(batch: &TicketBatch, packed: bool) -> TicketColumns {
             attributes: (!attr_dicts.is_empty()).then_some(attr_dicts),
         },
     }
+}
+
+/// Whether `value` (named `field` in errors) is a `Map` or a `Set`: an object whose entries are
+/// not its properties.
+fn is_map_or_set(value: &Unknown<'_>, field: &str) -> Fallible<bool> {
+    let failed = |e: Error| bad_arg(field, format!("`{field}`: {}", e.reason));
+    let env = Env::from_raw(value.value().env);
+    let global = env.get_global().map_err(failed)?;
+    for name in ["Map", "Set"] {
+        let class: Unknown<'_> = global.get_named_property(name).map_err(failed)?;
+        if value.instanceof(class).map_err(failed)? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }

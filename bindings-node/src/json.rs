@@ -158,7 +158,8 @@ pub fn plain_slices<'e, T: Serialize>(
 /// (`malformed_value`; an object under `events`, so that the field named is `events`). A
 /// `BigInt` (a database driver's 64-bit key or epoch milliseconds) is written as its decimal
 /// digits in a string, which every field that takes a whole number reads exactly (`JSON.stringify`
-/// alone throws on it, an error without a code). Keys
+/// alone throws on it, an error without a code). A `Map` or `Set` (written as `{}`, its entries
+/// lost) is refused the same way. Keys
 /// are not values: a lone surrogate in an attribute *name* still makes the text unreadable
 /// (`invalid_ticket_json`, or `invalid_argument` for rows).
 const REPLACER: &str = r#"(function () {
@@ -186,6 +187,11 @@ const REPLACER: &str = r#"(function () {
       case 'object':
         if (value === null && this[key] instanceof Date) {
           return times.has(key) ? 'Invalid Date' : bad(key, 'an invalid Date')
+        }
+        // JSON.stringify writes a Map or a Set as `{}`: its entries would be dropped.
+        if (value instanceof Map || value instanceof Set) {
+          return bad(key, 'a JavaScript ' + (value instanceof Map ? 'Map' : 'Set') +
+            ' (give a plain object or array)')
         }
         return value
       default:

@@ -14,7 +14,7 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use time::UtcOffset;
 
-use crate::args::{Keys, Opts, optional, optional_owned};
+use crate::args::{Keys, Opts, Text, optional, optional_owned};
 use crate::columns::{self, Owned, TicketColumns};
 use crate::errors::{Fallible, bad_arg, enter, named, safe_whole};
 use crate::external::External;
@@ -72,11 +72,27 @@ impl FromNapiValue for Unit {
                 format!("Missing field `{field}` in a units row"),
             )
         };
+        let group: Text = object.get("group")?.ok_or_else(|| missing("group"))?;
+        let name: Option<Text> = object.get("name")?;
         Ok(Unit {
             unit: object.get("unit")?.ok_or_else(|| missing("unit"))?,
-            group: object.get("group")?.ok_or_else(|| missing("group"))?,
-            name: object.get("name")?,
+            group: whole(group, "a units row's `group`")?,
+            name: name.map(|n| whole(n, "a units row's `name`")).transpose()?,
         })
+    }
+}
+
+/// The text of `text` (named `what` in the error), refused when it holds a lone surrogate:
+/// N-API would have turned it into U+FFFD, another value.
+fn whole(text: Text, what: &str) -> Result<String> {
+    match text.broken_at() {
+        None => Ok(text.as_str().unwrap_or_default().to_owned()),
+        Some(at) => Err(Error::new(
+            Status::InvalidArg,
+            format!(
+                "{what} has a lone surrogate (half of a UTF-16 pair: a broken character) at index {at}"
+            ),
+        )),
     }
 }
 
@@ -118,7 +134,8 @@ impl FromNapiValue for UnitKey {
                     )
                 });
         }
-        Ok(UnitKey(unsafe { String::from_napi_value(env, value)? }))
+        let text = unsafe { Text::from_napi_value(env, value)? };
+        Ok(UnitKey(whole(text, "a unit id")?))
     }
 }
 
@@ -478,12 +495,12 @@ impl Tickets {
     /// Loads JSON text: an array of tickets (as `fromObjects`), off the JavaScript thread.
     #[napi(catch_unwind, ts_return_type = "Promise<Tickets>")]
     pub fn from_json(
-        text: String,
+        #[napi(ts_arg_type = "string")] text: Text,
         #[napi(ts_arg_type = "LoadOptions | undefined | null")] options: Option<Opts<LoadOptions>>,
     ) -> AsyncTask<Work<Loaded>> {
         Work::after(
             Load::read_absolute(options),
-            move |load| load_text(&text, &load),
+            move |load| load_text(text.get("text")?, &load),
             Self::into_js,
         )
         .spawn()
@@ -493,13 +510,13 @@ impl Tickets {
     #[napi(catch_unwind)]
     pub fn from_json_sync(
         env: Env,
-        text: String,
+        #[napi(ts_arg_type = "string")] text: Text,
         #[napi(ts_arg_type = "LoadOptions | undefined | null")] options: Option<Opts<LoadOptions>>,
     ) -> Result<Tickets> {
         enter(&env, || {
             Ok(Self::from_loaded(
                 &env,
-                load_text(&text, &Load::read_absolute(options)?)?,
+                load_text(text.get("text")?, &Load::read_absolute(options)?)?,
             ))
         })
     }
@@ -683,6 +700,23 @@ impl Tickets {
             let packed = optional(options.as_ref())?
                 .and_then(|o| o.packed)
                 .unwrap_or(false);
+            // The attribute columns are an object keyed by name, where `__proto__` would set the
+            // object's prototype instead and the column would be lost (a Node audit).
+            if let Some(name) = self
+                .set
+                .batch()
+                .attribute_names()
+                .iter()
+                .find(|n| **n == "__proto__")
+            {
+                return Err(bad_arg(
+                    "attributes",
+                    format!(
+                        "an attribute named `{name}` cannot be a key of the columns' attributes \
+                         object (JavaScript reads it as the prototype): use toRows() or toObjects()"
+                    ),
+                ));
+            }
             Ok(columns::dump(self.set.batch(), packed))
         })
     }

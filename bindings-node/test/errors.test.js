@@ -369,3 +369,25 @@ test('a date with a signed year is invalid_date, as in calendar files', () => {
   assert.throws(() => new hs.Calendar({ prc: true, predictThrough: '-2030-12-31' }), (e) => e.code === 'invalid_date')
   assert.equal(new hs.Calendar({ prc: true, predictThrough: '2027-12-31' }).predictedFrom, '2027-01-01')
 })
+
+test('values JavaScript would lose or change are refused, not dropped (a Node audit)', () => {
+  const city = hs.syntheticCitySync({ days: 3, ticketsPerDay: 10 })
+  // A Map of attributes (JSON.stringify writes it as {}), in objects and columns.
+  const objects = city.tickets.toObjects()
+  objects[0].attributes = new Map([['repeat', 'true']])
+  assert.throws(() => hs.Tickets.fromObjectsSync(objects), (e) =>
+    e.code === 'malformed_value' && e.ticketId === objects[0].id && e.field === 'attributes')
+  for (const bad of [5, new Map()]) {
+    const columns = city.tickets.toColumns()
+    columns.tickets.attributes = bad
+    assert.throws(() => hs.Tickets.fromColumnsSync(columns), (e) => e.code === 'invalid_argument' && e.field === 'tickets.attributes')
+  }
+  // A lone surrogate in JSON text or a units row (N-API made it U+FFFD, another id).
+  const text = JSON.stringify(city.tickets.toObjects().slice(0, 1)).replace(/"id":"([^"]+)"/, '"id":"$1\ud800"')
+  assert.throws(() => hs.Tickets.fromJsonSync(text), (e) => e.code === 'invalid_argument' && e.field === 'text')
+  assert.throws(() => new hs.Evaluator([{ unit: 'u\ud800', group: 'g' }]), /lone surrogate/)
+  // An attribute named __proto__ cannot be a key of the columns' attributes object.
+  const proto = hs.Tickets.fromJsonSync(JSON.stringify([{ ...city.tickets.toObjects()[0], attributes: { ['__proto__']: 'p' } }]))
+  assert.throws(() => proto.toColumns(), (e) => e.code === 'invalid_argument' && e.field === 'attributes')
+  assert.deepEqual(Object.keys(proto.toObjects()[0].attributes), ['__proto__'])
+})
