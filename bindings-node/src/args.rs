@@ -129,7 +129,23 @@ impl<T: Keys + FromNapiValue> FromNapiValue for Opts<T> {
         let unknown = unsafe { Unknown::from_raw_unchecked(env, value) };
         let read = check_keys::<T>(&unknown).and_then(|()| {
             // SAFETY: as above; `T`'s own conversion checks the value's shape.
-            unsafe { T::from_napi_value(env, value) }.map_err(|e| match T::field_of(&e.reason) {
+            let converted = unsafe { T::from_napi_value(env, value) };
+            if converted.is_err() {
+                // A conversion that threw in JavaScript (a property read on `null`: "Cannot
+                // convert undefined or null to object") left its exception pending, and it,
+                // not the error below with its code and field, would reach the caller.
+                let mut pending = false;
+                // SAFETY: `env` is this call's; the out-parameters are valid locals.
+                unsafe {
+                    if sys::napi_is_exception_pending(env, &mut pending) == sys::Status::napi_ok
+                        && pending
+                    {
+                        let mut exception = std::ptr::null_mut();
+                        sys::napi_get_and_clear_last_exception(env, &mut exception);
+                    }
+                }
+            }
+            converted.map_err(|e| match T::field_of(&e.reason) {
                 Some((field, takes)) => bad_arg(
                     &field,
                     format!("`{}.{field}` must be {takes} ({})", T::FIELD, e.reason),
