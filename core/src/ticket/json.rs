@@ -48,7 +48,10 @@ pub fn load_json(text: &str, units: Option<&[Unit]>, mode: Mode) -> Result<Loade
     {
         return load_tickets(tickets, units, mode);
     }
-    let values: Vec<Value> = serde_json::from_str(text).map_err(|e| {
+    // Read so that a key given twice in one object is an error at its place: JSON readers keep
+    // the last, and a ticket's `kind` or an attribute given twice lost the first without a
+    // word (a Node audit; partial states refuse it too).
+    let values: Vec<UniqueKeys> = serde_json::from_str(text).map_err(|e| {
         let pos = FilePos::of_json_error(text, &e).unwrap_or(FilePos { line: 0, column: 0 });
         Error::InvalidTicketJson {
             reason: json_reason(&e),
@@ -56,7 +59,86 @@ pub fn load_json(text: &str, units: Option<&[Unit]>, mode: Mode) -> Result<Loade
             column: pos.column,
         }
     })?;
-    load_values(values, units, mode)
+    load_values(values.into_iter().map(|v| v.0).collect(), units, mode)
+}
+
+/// A JSON value read with every object's keys checked to be distinct.
+struct UniqueKeys(Value);
+
+impl<'de> serde::Deserialize<'de> for UniqueKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        d.deserialize_any(UniqueKeysVisitor).map(UniqueKeys)
+    }
+}
+
+struct UniqueKeysVisitor;
+
+impl<'de> serde::de::Visitor<'de> for UniqueKeysVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> std::result::Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> std::result::Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> std::result::Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> std::result::Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+
+    fn visit_str<E>(self, v: &str) -> std::result::Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> std::result::Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> std::result::Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> std::result::Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> std::result::Result<Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(UniqueKeys(v)) = seq.next_element()? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Value, A::Error> {
+        let mut out = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let UniqueKeys(value) = map.next_value()?;
+            if out.contains_key(&key) {
+                return Err(serde::de::Error::custom(format_args!(
+                    "key `{key}` is given twice in one object (a JSON reader would keep the last)"
+                )));
+            }
+            out.insert(key, value);
+        }
+        Ok(Value::Object(out))
+    }
 }
 
 /// Whether a ticket read by the typed serde is what the walk ([`load_values`]) reads from the
@@ -307,6 +389,26 @@ fn read_event(index: usize, value: Value) -> Result<crate::ticket::Event, Violat
 mod tests {
     use super::*;
     use crate::synthetic::{CityConfig, SyntheticCity};
+
+    /// A key given twice in one object — a ticket's field, an attribute, an event's field — is an
+    /// error at its place in both modes (JSON readers keep the last: the first was lost).
+    #[test]
+    fn keys_given_twice_are_refused() {
+        let head = r#"[{"id":"T1","received_at":"2026-03-02T09:00:00+08:00","#;
+        for body in [
+            r#""kind":"help","kind":"consult"}]"#,
+            r#""kind":"help","attributes":{"repeat":"true","repeat":"false"}}]"#,
+            "\"kind\":\"help\",\n\"events\":[{\"at\":\"2026-03-02T09:10:00+08:00\",\"type\":\"dispatched\",\"unit\":\"a\",\"unit\":\"b\"}]}]",
+        ] {
+            let text = format!("{head}{body}");
+            for mode in [Mode::Strict, Mode::Lenient] {
+                let e = load_json(&text, None, mode).unwrap_err();
+                assert_eq!(e.code(), "invalid_ticket_json", "{text}");
+                assert!(e.to_string().contains("given twice"), "{e}");
+                assert!(e.context().line.is_some_and(|l| l >= 1), "{e}");
+            }
+        }
+    }
 
     /// A null or empty attribute is absent, on both paths, as an empty tickets-table cell.
     #[test]

@@ -43,7 +43,7 @@ pub struct Ticket {
     /// When the center registered the ticket (受理).
     pub received_at: Instant,
     /// Attributes for rule predicates (district, topic code, `repeat`, …).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_attributes")]
     pub attributes: BTreeMap<String, String>,
     /// The flow log, in time order.
     #[serde(default)]
@@ -113,4 +113,36 @@ impl Ticket {
                 .sum::<usize>();
         strings + events
     }
+}
+
+/// Attributes with every name once: a map reader keeps the last of a name given twice, and the
+/// first value was lost without a word.
+fn unique_attributes<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<BTreeMap<String, String>, D::Error> {
+    struct Unique;
+    impl<'de> serde::de::Visitor<'de> for Unique {
+        type Value = BTreeMap<String, String>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an object of attribute names and texts")
+        }
+
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> std::result::Result<Self::Value, A::Error> {
+            let mut out = BTreeMap::new();
+            while let Some((name, value)) = map.next_entry::<String, String>()? {
+                if out.contains_key(&name) {
+                    return Err(serde::de::Error::custom(format_args!(
+                        "attribute `{name}` is given twice"
+                    )));
+                }
+                out.insert(name, value);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_map(Unique)
 }
