@@ -363,7 +363,7 @@ export declare class Board {
    * trace; idempotent by `event_id`; late events are inserted in time order): `accepted` or
    * `duplicate`, else it throws the rejection.
    */
-  ingest(ticketId: string, event: EventObject): 'accepted' | 'duplicate'
+  ingest(ticketId: string | number, event: EventObject): 'accepted' | 'duplicate'
   /**
    * Ingests a batch of items in order — `{ input: 'ticket', ...header }` or
    * `{ input: 'event', ticket_id, event }` — one outcome per item (a rejected item does not
@@ -420,7 +420,7 @@ export declare class Board {
    * One ticket as the board holds it (header and events in time order, the core's JSON
    * form), or `null` if it is not registered.
    */
-  ticket(ticketId: string): TicketObject | null
+  ticket(ticketId: string | number): TicketObject | null
   /**
    * Every ticket the board holds, in registration order, as a `Tickets` set (for batch
    * scoring, explanations or an export).

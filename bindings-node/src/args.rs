@@ -194,6 +194,41 @@ impl From<String> for Text {
     }
 }
 
+/// A ticket id as JavaScript gives one: text, or a whole number (a database key) written as its
+/// digits, as ticket objects take `id` (`ingest(55, …)` threw N-API's `StringExpected`).
+pub struct Id(pub Text);
+
+impl TypeName for Id {
+    fn type_name() -> &'static str {
+        "string | number"
+    }
+
+    fn value_type() -> ValueType {
+        ValueType::Unknown
+    }
+}
+
+impl ValidateNapiValue for Id {}
+
+impl FromNapiValue for Id {
+    unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> Result<Self> {
+        // SAFETY: `env` and `value` come from napi for this call; each read follows the type.
+        let unknown = unsafe { Unknown::from_raw_unchecked(env, value) };
+        if unknown.get_type()? == ValueType::Number {
+            let n = unsafe { f64::from_napi_value(env, value)? };
+            return crate::errors::safe_whole(n)
+                .map(|n| Id(Text::from(n.to_string())))
+                .ok_or_else(|| {
+                    Error::new(
+                        Status::InvalidArg,
+                        format!("a ticket id must be a string or a whole number, got {n}"),
+                    )
+                });
+        }
+        Ok(Id(unsafe { Text::from_napi_value(env, value)? }))
+    }
+}
+
 impl TypeName for Text {
     fn type_name() -> &'static str {
         "string"

@@ -14,7 +14,7 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde_json::Value;
 
-use crate::args::{Instance, Keys, Opts, Text};
+use crate::args::{Id, Instance, Keys, Opts, Text};
 use crate::calendar::Calendar;
 use crate::decimal;
 use crate::errors::{Failure, Fallible, bad_arg, enter, failure_object, named};
@@ -424,11 +424,11 @@ impl Board {
     pub fn ingest(
         &self,
         env: Env,
-        #[napi(ts_arg_type = "string")] ticket_id: Text,
+        #[napi(ts_arg_type = "string | number")] ticket_id: Id,
         #[napi(ts_arg_type = "EventObject")] event: JsonValue,
     ) -> Result<String> {
         enter(&env, || {
-            let ticket_id = ticket_id.get("ticketId")?;
+            let ticket_id = ticket_id.0.get("ticketId")?;
             let mut board = self.lock();
             let index = board.next_event_index(ticket_id);
             let event = event_of(ticket_id, index, &event.0, None)?;
@@ -734,9 +734,9 @@ impl Board {
     pub fn ticket<'e>(
         &self,
         env: &'e Env,
-        #[napi(ts_arg_type = "string")] ticket_id: Text,
+        #[napi(ts_arg_type = "string | number")] ticket_id: Id,
     ) -> Result<Unknown<'e>> {
-        let id = enter(env, || ticket_id.get("ticketId").map(str::to_owned))?;
+        let id = enter(env, || ticket_id.0.get("ticketId").map(str::to_owned))?;
         json::plain(env, &self.lock().ticket(&id))
     }
 

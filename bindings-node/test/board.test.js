@@ -366,3 +366,12 @@ test('calls on a board run in the order they were made, whenever a Promise\'s wo
     assert.equal(hs.Board.restoreSync(await before, opts).stats.tickets, objects.length)
   }
 })
+
+test('a ticket registered with a numeric id is ingested and read back by that number', () => {
+  // A database key as a number: register took it, ingest and ticket threw StringExpected.
+  const board = new hs.Board(options)
+  assert.equal(board.register({ id: 55, kind: 'help', channel: 'phone', received_at: '2026-03-02T09:00:00+08:00' }), 'accepted')
+  assert.equal(board.ingest(55, { at: '2026-03-02T09:10:00+08:00', type: 'dispatched', unit: units[0].unit }), 'accepted')
+  assert.equal(board.ticket(55).id, '55')
+  assert.equal(board.ticket('55').events.length, 1)
+})
