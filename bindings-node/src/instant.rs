@@ -57,27 +57,70 @@ impl ValidateNapiValue for When {}
 
 impl FromNapiValue for When {
     unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> Result<Self> {
-        // SAFETY: `env` and `value` come from napi for this call; each cast below follows the
-        // type napi reported for the value.
-        let unknown = unsafe { Unknown::from_raw_unchecked(env, value) };
-        let parsed = match unknown.get_type()? {
-            // A number says nothing of its unit: epoch seconds (`Date.now() / 1000`) or
-            // microseconds are refused as data cells are; a `Date` is taken whatever its date.
-            ValueType::Number => from_millis(unsafe { f64::from_napi_value(env, value)? })
-                .and_then(|t| Instant::from_epoch_argument(t.millis())),
-            ValueType::String => Instant::parse(&unsafe { String::from_napi_value(env, value)? }),
-            ValueType::Object => {
-                let obj = unsafe { Object::from_napi_value(env, value)? };
-                if obj.is_date()? {
-                    from_millis(unsafe { JsDate::from_napi_value(env, value)? }.value_of()?)
-                } else {
-                    Err(not_an_instant("an object"))
-                }
-            }
-            other => Err(not_an_instant(&format!("{other}").to_lowercase())),
-        };
-        Ok(When(parsed))
+        // SAFETY: the caller's contract, passed on.
+        unsafe { read_when(env, value, true) }.map(When)
     }
+}
+
+/// An instant to format: as [`When`], except that any number of epoch milliseconds is taken
+/// (formatting `0` says what it is, 1970, as Python's `format_instant` does).
+pub struct AnyWhen(hotline_score::Result<Instant>);
+
+impl TypeName for AnyWhen {
+    fn type_name() -> &'static str {
+        "AnyWhen"
+    }
+
+    fn value_type() -> ValueType {
+        ValueType::Unknown
+    }
+}
+
+impl ValidateNapiValue for AnyWhen {}
+
+impl FromNapiValue for AnyWhen {
+    unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> Result<Self> {
+        // SAFETY: the caller's contract, passed on.
+        unsafe { read_when(env, value, false) }.map(AnyWhen)
+    }
+}
+
+/// Reads an instant; `checked`: a number before 1973 is refused (see [`When`]).
+///
+/// # Safety
+/// `env` and `value` must come from napi for this call.
+unsafe fn read_when(
+    env: sys::napi_env,
+    value: sys::napi_value,
+    checked: bool,
+) -> Result<hotline_score::Result<Instant>> {
+    // SAFETY: `env` and `value` come from napi for this call; each cast below follows the
+    // type napi reported for the value.
+    let unknown = unsafe { Unknown::from_raw_unchecked(env, value) };
+    let parsed = match unknown.get_type()? {
+        // A number says nothing of its unit: epoch seconds (`Date.now() / 1000`) or
+        // microseconds are refused as data cells are; a `Date` is taken whatever its date.
+        ValueType::Number => {
+            from_millis(unsafe { f64::from_napi_value(env, value)? }).and_then(|t| {
+                if checked {
+                    Instant::from_epoch_argument(t.millis())
+                } else {
+                    Ok(t)
+                }
+            })
+        }
+        ValueType::String => Instant::parse(&unsafe { String::from_napi_value(env, value)? }),
+        ValueType::Object => {
+            let obj = unsafe { Object::from_napi_value(env, value)? };
+            if obj.is_date()? {
+                from_millis(unsafe { JsDate::from_napi_value(env, value)? }.value_of()?)
+            } else {
+                Err(not_an_instant("an object"))
+            }
+        }
+        other => Err(not_an_instant(&format!("{other}").to_lowercase())),
+    };
+    Ok(parsed)
 }
 
 /// A calendar date as JavaScript gives it: `YYYY-MM-DD`, or an instant (its local date).
@@ -185,7 +228,7 @@ pub fn parse_amount(env: Env, text: String) -> Result<String> {
 #[napi(catch_unwind)]
 pub fn format_instant(
     env: Env,
-    #[napi(ts_arg_type = "Date | string | number")] value: When,
+    #[napi(ts_arg_type = "Date | string | number")] value: AnyWhen,
     offset: Option<String>,
 ) -> Result<String> {
     enter(&env, || {
@@ -194,7 +237,7 @@ pub fn format_instant(
             .map(parse_offset)
             .transpose()?
             .unwrap_or(CHINA_OFFSET);
-        Ok(value.get()?.format(offset))
+        Ok(value.0.clone()?.format(offset))
     })
 }
 

@@ -172,7 +172,7 @@ impl Instant {
                 .map(|s| format!("; as epoch seconds it is {}", Instant(s)))
                 .unwrap_or_default();
             format!(
-                "as epoch milliseconds this is {}, before 1973{as_seconds}: give epoch \
+                "as epoch milliseconds this is {}, before 1973-03-03{as_seconds}: give epoch \
                  milliseconds (seconds × 1000) or RFC 3339 text; an Excel date number must be \
                  converted to a timestamp first",
                 Instant(ms)

@@ -256,9 +256,11 @@ fn drain(mut stream: FFI_ArrowArrayStream) -> Result<(Field, Vec<ArrayRef>), Str
 ///
 /// Null-typed arrays that declare one absent buffer are read as having none: the C data
 /// interface gives a null array no buffers and arrow-rs refuses any, but polars exports its
-/// `Null` columns with one (an absent validity bitmap). Their buffer count is set to 0 for the
-/// import and, for child arrays, put back afterwards, so the producer's release callback finds
-/// its struct as it wrote it.
+/// `Null` columns with one (an absent validity bitmap). Their buffer count is set to 0 and left
+/// so: the producers' release callbacks (pyarrow's, polars', arrow-rs') free through their
+/// private data, not the counts, while writing the counts back after the import could touch
+/// children already released — a batch of Null columns holds no buffer that keeps the import
+/// alive (a review found that write).
 ///
 /// A producer whose batch does not match the schema it declared (a Python generator behind
 /// `RecordBatchReader.from_batches` yielding another layout) is this batch's error, never a
@@ -271,34 +273,19 @@ fn import_array(
     schema: &FFI_ArrowSchema,
     data_type: &DataType,
 ) -> Result<arrow_data::ArrayData, String> {
-    let mut patched = Vec::new();
     // SAFETY: `array` is a live array of the producer (not yet released); `prepare` follows its
     // pointers only as far as its own counts and `data_type` agree.
-    let prepared = unsafe { prepare(&mut array, data_type, &mut patched) };
-    let restore = |patched: Vec<(*mut FFI_ArrowArray, i64)>| {
-        for (child, n_buffers) in patched {
-            // SAFETY: the children belong to the producer's array, not released yet: `array`
-            // (or the data imported from it, which owns it) is alive at every call below.
-            unsafe { (*child).n_buffers = n_buffers };
-        }
-    };
-    if let Err(e) = prepared {
-        restore(patched);
-        return Err(e);
-    }
+    unsafe { prepare(&mut array, data_type) }?;
     let imported = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         // SAFETY: `array` and `schema` come from the same producer and describe each other as
         // far as `prepare` can tell; the data is validated below before a cell is read.
         unsafe { from_ffi(array, schema) }
     }));
-    // A failed import (an error, or an unwind) dropped the array, releasing it: its children
-    // are then the producer's to free, not to be written to.
     let data = match imported {
         Ok(Ok(data)) => data,
         Ok(Err(e)) => return Err(format!("{MISMATCH} ({e})")),
         Err(_) => return Err(MISMATCH.to_owned()),
     };
-    restore(patched);
     // Offsets in bounds and increasing, dictionary keys in range, UTF-8 valid: the readers then
     // read cells without checks.
     data.validate_full()
@@ -310,16 +297,11 @@ fn import_array(
 const MISMATCH: &str = "a batch does not match the schema its stream declared";
 
 /// Checks that `array` has the children and dictionary `data_type` gives it, at every level,
-/// and sets the buffer count of Null-typed arrays that declare one absent buffer to 0,
-/// recording each descendant so changed (pointer, old count) in `patched`.
+/// and sets the buffer count of Null-typed arrays that declare one absent buffer to 0.
 ///
 /// # Safety
 /// `array` must be a live C data array.
-unsafe fn prepare(
-    array: &mut FFI_ArrowArray,
-    data_type: &DataType,
-    patched: &mut Vec<(*mut FFI_ArrowArray, i64)>,
-) -> Result<(), String> {
+unsafe fn prepare(array: &mut FFI_ArrowArray, data_type: &DataType) -> Result<(), String> {
     let mismatch = || Err(MISMATCH.to_owned());
     if matches!(data_type, DataType::Null) && array.n_buffers > 0 {
         // SAFETY: `buffers` holds `n_buffers` pointers (the C data interface).
@@ -339,6 +321,8 @@ unsafe fn prepare(
         | DataType::ListView(f)
         | DataType::LargeListView(f)
         | DataType::Map(f, _) => vec![f.data_type()],
+        DataType::Union(fields, _) => fields.iter().map(|(_, f)| f.data_type()).collect(),
+        DataType::RunEndEncoded(ends, values) => vec![ends.data_type(), values.data_type()],
         _ => Vec::new(),
     };
     let n = usize::try_from(array.n_children).unwrap_or(usize::MAX);
@@ -349,39 +333,29 @@ unsafe fn prepare(
         // SAFETY: `children` holds `n_children` pointers (the C data interface).
         let child = unsafe { *array.children.add(i) };
         // SAFETY: a child of a live array, if not null.
-        unsafe { visit(child, child_type, patched) }?;
+        unsafe { visit(child, child_type) }?;
     }
     match (data_type, array.dictionary.is_null()) {
         (DataType::Dictionary(_, values), false) => {
             // SAFETY: the dictionary of a live dictionary-encoded array.
-            unsafe { visit(array.dictionary, values, patched) }
+            unsafe { visit(array.dictionary, values) }
         }
         (DataType::Dictionary(..), true) | (_, false) => mismatch(),
         _ => Ok(()),
     }
 }
 
-/// [`prepare`] of one child (or dictionary) `array`, recording it in `patched` if its buffer
-/// count was changed.
+/// [`prepare`] of one child (or dictionary) `array`, which must not be missing.
 ///
 /// # Safety
 /// `array` must be null or point to a live C data array.
-unsafe fn visit(
-    array: *mut FFI_ArrowArray,
-    data_type: &DataType,
-    patched: &mut Vec<(*mut FFI_ArrowArray, i64)>,
-) -> Result<(), String> {
+unsafe fn visit(array: *mut FFI_ArrowArray, data_type: &DataType) -> Result<(), String> {
     // SAFETY: null or a live array (the caller's contract).
-    let Some(child) = (unsafe { array.as_mut() }) else {
-        return Err(MISMATCH.to_owned());
-    };
-    let n_buffers = child.n_buffers;
-    // SAFETY: as above.
-    let prepared = unsafe { prepare(child, data_type, patched) };
-    if child.n_buffers != n_buffers {
-        patched.push((array, n_buffers));
+    match unsafe { array.as_mut() } {
+        // SAFETY: as above.
+        Some(child) => unsafe { prepare(child, data_type) },
+        None => Err(MISMATCH.to_owned()),
     }
-    prepared
 }
 
 fn last_error(stream: &mut FFI_ArrowArrayStream, rc: i32) -> String {
