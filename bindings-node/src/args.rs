@@ -212,21 +212,35 @@ impl ValidateNapiValue for Id {}
 
 impl FromNapiValue for Id {
     unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> Result<Self> {
-        // SAFETY: `env` and `value` come from napi for this call; each read follows the type.
-        let unknown = unsafe { Unknown::from_raw_unchecked(env, value) };
-        if unknown.get_type()? == ValueType::Number {
-            let n = unsafe { f64::from_napi_value(env, value)? };
-            return crate::errors::safe_whole(n)
-                .map(|n| Id(Text::from(n.to_string())))
-                .ok_or_else(|| {
-                    Error::new(
-                        Status::InvalidArg,
-                        format!("a ticket id must be a string or a whole number, got {n}"),
-                    )
-                });
-        }
-        Ok(Id(unsafe { Text::from_napi_value(env, value)? }))
+        // SAFETY: the caller's contract, passed on.
+        unsafe { text_or_number(env, value, "a ticket id") }.map(Id)
     }
+}
+
+/// A string, or a whole number (up to `Number.MAX_SAFE_INTEGER`) as its digits: the ids of
+/// tickets and units (`what`, in the error for any other number).
+///
+/// # Safety
+/// `env` and `value` must come from napi for this call.
+pub unsafe fn text_or_number(
+    env: sys::napi_env,
+    value: sys::napi_value,
+    what: &str,
+) -> Result<Text> {
+    // SAFETY: the caller's contract; each read follows the type napi reports.
+    let unknown = unsafe { Unknown::from_raw_unchecked(env, value) };
+    if unknown.get_type()? == ValueType::Number {
+        let n = unsafe { f64::from_napi_value(env, value)? };
+        return crate::errors::safe_whole(n)
+            .map(|n| Text::from(n.to_string()))
+            .ok_or_else(|| {
+                Error::new(
+                    Status::InvalidArg,
+                    format!("{what} must be a string or a whole number, got {n}"),
+                )
+            });
+    }
+    unsafe { Text::from_napi_value(env, value) }
 }
 
 impl TypeName for Text {

@@ -16,7 +16,7 @@ use time::UtcOffset;
 
 use crate::args::{Keys, Opts, Text, optional, optional_owned};
 use crate::columns::{self, Owned, TicketColumns};
-use crate::errors::{Fallible, bad_arg, enter, named, safe_whole};
+use crate::errors::{Fallible, bad_arg, enter, named};
 use crate::external::External;
 use crate::instant::parse_offset;
 use crate::json;
@@ -121,20 +121,8 @@ impl ValidateNapiValue for UnitKey {}
 
 impl FromNapiValue for UnitKey {
     unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> Result<Self> {
-        // SAFETY: `env` and `value` come from napi for this call; each cast follows the type.
-        let unknown = unsafe { Unknown::from_raw_unchecked(env, value) };
-        if unknown.get_type()? == ValueType::Number {
-            let n = unsafe { f64::from_napi_value(env, value)? };
-            return safe_whole(n)
-                .map(|n| UnitKey(n.to_string()))
-                .ok_or_else(|| {
-                    Error::new(
-                        Status::StringExpected,
-                        format!("a unit id must be a string or a whole number, got {n}"),
-                    )
-                });
-        }
-        let text = unsafe { Text::from_napi_value(env, value)? };
+        // SAFETY: the caller's contract, passed on.
+        let text = unsafe { crate::args::text_or_number(env, value, "a unit id") }?;
         Ok(UnitKey(whole(text, "a unit id")?))
     }
 }
