@@ -55,9 +55,11 @@ pub enum Shape {
     },
 }
 
-/// One input instant: epoch ms, or text for the core to parse.
+/// One input instant: epoch ms of a typed instant (a timestamp, a `datetime`, an `int` already
+/// read as an argument), a plain number of an integer column, or text for the core to parse.
 pub enum Cell {
     Millis(i64),
+    Number(i64),
     Text(String),
 }
 
@@ -65,6 +67,9 @@ impl Cell {
     fn instant(&self) -> Result<Instant, Error> {
         match self {
             Cell::Millis(ms) => Ok(Instant::from_millis(*ms)),
+            // An integer column says nothing of its unit: epoch seconds are refused, as an
+            // `int` argument is (`Instant::from_epoch_argument`).
+            Cell::Number(ms) => Instant::from_epoch_argument(*ms),
             Cell::Text(t) => Instant::parse(t),
         }
     }
@@ -129,10 +134,15 @@ pub fn instants_in(
     what: &str,
 ) -> PyResult<(Vec<Option<Cell>>, Shape)> {
     if import::is_arrow(obj) {
-        let (_, chunks) = import::read_column(py, obj, what)?;
+        let (field, chunks) = import::read_column(py, obj, what)?;
         let expect = cells::Expect::Instant.describe();
+        let cell = if field.data_type().is_integer() {
+            Cell::Number
+        } else {
+            Cell::Millis
+        };
         let out = match cells::instants(&chunks).map_err(|e| cell_error(py, what, e, expect))? {
-            Instants::Millis(v) => v.into_iter().map(|x| x.map(Cell::Millis)).collect(),
+            Instants::Millis(v) => v.into_iter().map(|x| x.map(cell)).collect(),
             Instants::Text(v) => v.into_iter().map(|x| x.map(Cell::Text)).collect(),
         };
         return Ok((out, shape_of(obj)));

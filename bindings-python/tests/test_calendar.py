@@ -215,6 +215,13 @@ def test_vectorised_pandas_series_and_missing_values() -> None:
     # int and refused), a timestamp column refused (it was read as milliseconds since 1970; a
     # calendar audit), as `add_working` refuses a datetime.
     pair = [T0, T0 + HOUR]
+    # Instants as an integer column are epoch ms: epoch seconds are refused there too, as an
+    # `int` is (a review: an Arrow int array was read as 1970); a timestamp column is typed.
+    for seconds in (pa.array([T0 // 1000]), pd.Series([T0 // 1000])):
+        with pytest.raises(hs.InputError, match="as epoch seconds"):
+            CAL.add_working_array(seconds, HOUR)
+    stamps = pa.array([T0 // 1000], pa.timestamp("s", tz="UTC"))
+    assert CAL.add_working_array(stamps, HOUR).to_pylist()[0].timestamp() * 1000 == CAL.add_working(T0, HOUR)
     assert CAL.add_working_array(pair, np.array(HOUR)) == [CAL.add_working(t, HOUR) for t in pair]
     assert CAL.add_working_array(pair, pd.Series([np.nan, np.nan])) == [None, None]
     assert CAL.add_working_array(pair, np.array([HOUR, 2 * HOUR])) == [
