@@ -264,6 +264,17 @@ mod tests {
         let fine =
             "name = \"x\"\n[[rules]]\nlimits.sign = { amount = \"24h\", from = \"dispatched\" }\n";
         assert!(Policy::from_toml_str(fine).is_ok());
+
+        // A JSON null limit is refused for every clock (it read as "not set": the next rule's
+        // limit applied; a policy audit), with its place.
+        for clock in ["sign", "contact", "reply", "complete", "return_window"] {
+            let text = format!(
+                r#"{{"name":"n","rules":[{{"when":{{"kind":"praise"}},"limits":{{"{clock}":null}}}},{{"limits":{{"{clock}":"5wd"}}}}]}}"#
+            );
+            let e = Policy::from_json_str(&text).unwrap_err();
+            assert!(e.to_string().contains("invalid type: null"), "{clock}: {e}");
+            assert_eq!(pos(&e).0, 1, "{clock}");
+        }
     }
 
     #[test]

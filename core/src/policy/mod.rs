@@ -109,17 +109,39 @@ pub struct RuleLimits {
     )]
     pub sign: Option<Setting>,
     /// 先行联系.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "present_setting",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub contact: Option<Setting>,
     /// 反馈.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "present_setting",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub reply: Option<Setting>,
     /// 办结.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "present_setting",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub complete: Option<Setting>,
     /// 退单 window.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "present_setting",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub return_window: Option<Setting>,
+}
+
+/// A limit that is given: a JSON `null` is refused, not read as "not set" — the next rule's
+/// limit then applied, when `"none"` (no limit) was most likely meant (a policy audit).
+fn present_setting<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Setting>, D::Error> {
+    Setting::deserialize(d).map(Some)
 }
 
 /// A sign-for limit: it starts at the dispatch, so `from = "signed"` (its own end) is refused
