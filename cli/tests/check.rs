@@ -264,3 +264,51 @@ fn suspicious_values_are_warnings() {
         stdout(&o)
     );
 }
+
+/// A policy rule for a group no unit is in never applies: its tickets silently took a later
+/// rule's limits (a policy audit: `group = "countys"`). `check` and `score` refuse it.
+#[test]
+fn a_policy_group_no_unit_is_in_is_refused() {
+    let dir = scratch("policy-groups");
+    let o = run_in(
+        &dir,
+        &[
+            "generate",
+            "--days",
+            "3",
+            "--tickets-per-day",
+            "10",
+            "--out",
+            "city",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    std::fs::write(
+        dir.join("g.toml"),
+        "name = \"g\"\n[[rules]]\nwhen = { group = \"countys\" }\nlimits.complete = \"10wd\"\n\
+         [[rules]]\nlimits.complete = \"3wd\"\n",
+    )
+    .unwrap();
+    let o = run_in(&dir, &["check", "g.toml", "city/units.csv"]);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    let out = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(out.contains("no unit is in group \"countys\""), "{out}");
+    let o = run_in(
+        &dir,
+        &[
+            "score",
+            "--tickets",
+            "city/tickets.csv",
+            "--events",
+            "city/events.csv",
+            "--units",
+            "city/units.csv",
+            "--policy",
+            "g.toml",
+            "--as-of",
+            "2026-01-04",
+        ],
+    );
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(stderr(&o).contains("[invalid_policy]"), "{}", stderr(&o));
+}

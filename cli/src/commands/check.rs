@@ -20,7 +20,7 @@ use hotline_score::{Error, Policy};
 use crate::fail::{CliResult, Failure};
 use crate::input::data::{DataFiles, load, problems_failure, read_units};
 use crate::input::encoding::Encoding;
-use crate::input::place::group_problems;
+use crate::input::place::{group_problems, policy_group_problems};
 use crate::input::{
     cannot_read, is_json, load_policy, load_scheme, positioned, read_config, scheme_failure,
 };
@@ -73,6 +73,7 @@ pub fn run(args: &CheckArgs) -> CliResult<()> {
     let (mut tickets, mut events, mut units) = (None, None, None);
     // Schemes that loaded: the units table's groups are checked against them.
     let mut schemes: Vec<&Path> = Vec::new();
+    let mut policies: Vec<&Path> = Vec::new();
     for path in &args.files {
         let kind = match args.kind {
             Some(k) => k,
@@ -100,8 +101,10 @@ pub fn run(args: &CheckArgs) -> CliResult<()> {
         };
         match result {
             Ok(what) => {
-                if matches!(kind, FileKind::Scheme) {
-                    schemes.push(path);
+                match kind {
+                    FileKind::Scheme => schemes.push(path),
+                    FileKind::Policy => policies.push(path),
+                    _ => {}
                 }
                 ok.push(format!("{name}: ok ({what})"));
             }
@@ -109,9 +112,13 @@ pub fn run(args: &CheckArgs) -> CliResult<()> {
             Err(other) => return Err(other),
         }
     }
-    // The groups the units table names must be the schemes' (as `score` requires); a table
-    // that cannot be read is reported by the data check below.
-    if let Some(path) = units.as_ref().filter(|_| !schemes.is_empty()) {
+    // The groups the units table names must be the schemes' (as `score` requires), and the
+    // groups the policies' rules name must be some unit's; a table that cannot be read is
+    // reported by the data check below.
+    if let Some(path) = units
+        .as_ref()
+        .filter(|_| !schemes.is_empty() || !policies.is_empty())
+    {
         let mut unreadable = Vec::new();
         let list = read_units(path, args.encoding, &mut unreadable)?;
         if unreadable.is_empty() {
@@ -119,6 +126,10 @@ pub fn run(args: &CheckArgs) -> CliResult<()> {
             for scheme in &schemes {
                 let scheme = load_scheme(&scheme.display().to_string())?;
                 problems.extend(group_problems(path, &list, &scheme));
+            }
+            for policy in &policies {
+                let name = policy.display().to_string();
+                problems.extend(policy_group_problems(&name, &list, &load_policy(&name)?));
             }
             if !problems.is_empty() {
                 failures.push(problems_failure(&problems).to_string());

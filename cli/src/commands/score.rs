@@ -12,7 +12,7 @@ use hotline_score::{Calendar, Unit, UnitId};
 use crate::engine::{Explain, Job, run as score};
 use crate::fail::{CliResult, Failure};
 use crate::input::data::{DataFiles, load, problems_failure};
-use crate::input::place::group_problems;
+use crate::input::place::{group_problems, policy_group_problems};
 use crate::input::{CalendarOptions, load_policy, load_scheme, parse_instant, parse_period};
 use crate::progress::Progress;
 use crate::report;
@@ -160,7 +160,8 @@ pub fn run(args: &ScoreArgs, progress: Progress) -> CliResult<()> {
     let units = match data.units {
         Some(u) => {
             let path = args.data.units.as_deref().unwrap_or(Path::new(""));
-            let problems = group_problems(path, &u, &scheme);
+            let mut problems = group_problems(path, &u, &scheme);
+            problems.extend(policy_group_problems(&args.policy, &u, &policy));
             if !problems.is_empty() {
                 return Err(problems_failure(&problems));
             }

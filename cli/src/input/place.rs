@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use hotline_score::scheme::Scheme;
 use hotline_score::ticket::Diagnostic;
-use hotline_score::{Error, Unit};
+use hotline_score::{Error, Policy, Unit};
 
 use super::data::{DataFiles, problems_failure};
 use super::encoding::Encoding;
@@ -236,6 +236,41 @@ pub fn unit_problem(files: &DataFiles, e: &Error) -> Problem {
         message: e.to_string(),
         ..Default::default()
     }
+}
+
+/// The rules of `policy` (the file or name `source`) whose `when` names a unit group no unit of
+/// `units` is in: such a rule never applies, and its tickets silently took a later rule's
+/// limits (a policy audit: `group = "countys"` for `counties`).
+pub fn policy_group_problems(source: &str, units: &[Unit], policy: &Policy) -> Vec<Problem> {
+    let mut groups: Vec<&str> = units.iter().map(|u| u.group.as_str()).collect();
+    groups.sort_unstable();
+    groups.dedup();
+    let mut out = Vec::new();
+    for (i, rule) in policy.rules.iter().enumerate() {
+        for g in rule
+            .when
+            .group
+            .iter()
+            .filter(|g| !groups.contains(&g.as_str()))
+        {
+            let rule_name = if rule.name.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", rule.name)
+            };
+            out.push(Problem {
+                file: source.to_owned(),
+                code: "invalid_policy".to_owned(),
+                message: format!(
+                    "rules[{i}]{rule_name}: no unit is in group {g:?} (the units' groups: {}), \
+                     so the rule never applies",
+                    groups.join(", ")
+                ),
+                ..Default::default()
+            });
+        }
+    }
+    out
 }
 
 /// The units of the units file at `path` whose group `scheme` does not define
