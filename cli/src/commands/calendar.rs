@@ -181,9 +181,10 @@ pub fn run(args: &CalendarArgs) -> CliResult<()> {
                         });
                     }
                     limit.check().map_err(Failure::usage)?;
-                    // The limit is given: the policy only carries the conventions, its one
-                    // rule sets nothing.
-                    let policy = "name = \"cli\"\n[[rules]]\nname = \"the limit given\"\n";
+                    // The limit is given: the policy only carries the conventions (its one
+                    // rule, which a policy needs, says no more than "no limit").
+                    let policy = "name = \"cli\"\n[[rules]]\nname = \"the limit given\"\n\
+                                  limits.complete = \"none\"\n";
                     (Policy::from_toml_str(policy)?, limit)
                 }
                 (None, Some(p)) => {

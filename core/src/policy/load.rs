@@ -1,6 +1,6 @@
 //! Reading policies from TOML and JSON, with file positions in every error.
 
-use super::{Policy, Rule, RuleLimits};
+use super::{Clock, Policy, Rule, RuleLimits};
 use crate::config_file::{self, ConfigKind};
 use crate::document::{self, Part, Raw, Stand, Step, Syntax, TableRules};
 use crate::error::{Error, FilePos, FilePosCursor, Result, json_reason};
@@ -102,6 +102,42 @@ impl Policy {
             Some(name) if !name.is_empty() => format!("rule {} (`{name}`)", i + 1),
             _ => format!("rule {}", i + 1),
         };
+        // Rules that can do nothing (a policy audit: both loaded without a word).
+        for (i, rule) in self.rules.iter().enumerate() {
+            let at = |steps: &[Step<'_>]| {
+                document::offset_of(text, syntax, steps).map(|o| FilePos::from_offset(text, o))
+            };
+            if Clock::ALL.iter().all(|&c| rule.limits.get(c).is_none()) {
+                problems.push(Error::InvalidPolicy {
+                    format: format.into(),
+                    pos: at(&[Step::Key("rules"), Step::Index(i)]),
+                    reason: format!(
+                        "{} sets no limit (`limits.sign`, `contact`, `reply`, `complete`, \
+                         `return_window`): it changes nothing",
+                        label(i)
+                    ),
+                });
+            }
+            for (name, values) in &rule.when.attributes {
+                if values.iter().any(|v| v.trim().is_empty()) {
+                    problems.push(Error::InvalidPolicy {
+                        format: format.into(),
+                        pos: at(&[
+                            Step::Key("rules"),
+                            Step::Index(i),
+                            Step::Key("when"),
+                            Step::Key("attributes"),
+                            Step::Key(name),
+                        ]),
+                        reason: format!(
+                            "{}: attribute `{name}` = \"\" never matches (a ticket's empty \
+                             attribute is an absent one)",
+                            label(i)
+                        ),
+                    });
+                }
+            }
+        }
         problems.extend(self.shadowed().into_iter().map(|(j, clock, earlier)| {
             let path = [
                 Step::Key("rules"),
@@ -264,6 +300,17 @@ mod tests {
         let fine =
             "name = \"x\"\n[[rules]]\nlimits.sign = { amount = \"24h\", from = \"dispatched\" }\n";
         assert!(Policy::from_toml_str(fine).is_ok());
+
+        // A rule that sets no limit, and an attribute value that is empty, can do nothing.
+        let e =
+            Policy::from_toml_str("name = \"x\"\n[[rules]]\nname = \"placeholder\"\n").unwrap_err();
+        assert!(e.to_string().contains("sets no limit"), "{e}");
+        assert_eq!(pos(&e).0, 2);
+        let text = "name = \"x\"\n[[rules]]\nwhen = { attributes = { district = \"\" } }\n\
+                    limits.complete = \"5wd\"\n[[rules]]\nlimits.complete = \"3wd\"\n";
+        let e = Policy::from_toml_str(text).unwrap_err();
+        assert!(e.to_string().contains("never matches"), "{e}");
+        assert_eq!(pos(&e).0, 3);
 
         // A JSON null limit is refused for every clock (it read as "not set": the next rule's
         // limit applied; a policy audit), with its place.
