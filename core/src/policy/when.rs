@@ -146,11 +146,37 @@ impl<'de, T: Deserialize<'de>> de::Visitor<'de> for OneOrMany<T> {
 #[derive(Deserialize)]
 struct AttributeValues(#[serde(deserialize_with = "one_or_many")] Vec<String>);
 
+/// Attribute name → values, each name once: a map reader keeps the last of a name given twice
+/// (JSON), and the first values were lost without a word (a policy audit).
 fn attribute_map<'de, D: Deserializer<'de>>(
     d: D,
 ) -> Result<BTreeMap<String, Vec<String>>, D::Error> {
-    let raw = BTreeMap::<String, AttributeValues>::deserialize(d)?;
-    Ok(raw.into_iter().map(|(k, v)| (k, v.0)).collect())
+    struct Unique;
+    impl<'de> serde::de::Visitor<'de> for Unique {
+        type Value = BTreeMap<String, Vec<String>>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a table of attribute names and accepted values")
+        }
+
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut out = BTreeMap::new();
+            while let Some((name, values)) = map.next_entry::<String, AttributeValues>()? {
+                if out.contains_key(&name) {
+                    return Err(serde::de::Error::custom(format_args!(
+                        "attribute `{name}` is given twice; list its values once: \
+                         `{name} = [\"a\", \"b\"]`"
+                    )));
+                }
+                out.insert(name, values.0);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_map(Unique)
 }
 
 #[cfg(test)]
@@ -165,6 +191,15 @@ mod tests {
             group: "counties",
             attributes: attrs,
         }
+    }
+
+    #[test]
+    fn an_attribute_given_twice_is_refused() {
+        let e = serde_json::from_str::<When>(
+            r#"{"attributes":{"district":"hubin","district":"lingbao"}}"#,
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("`district` is given twice"), "{e}");
     }
 
     #[test]
