@@ -160,6 +160,12 @@ impl Policy {
                 ),
             }
         }));
+        // In file order, as `check` lists problems and the loader reports the first (a policy
+        // audit: a rule's later clock came before its earlier one).
+        problems.sort_by_key(|e| {
+            let c = e.context();
+            (c.line.unwrap_or(0), c.column.unwrap_or(0))
+        });
         problems
     }
 
@@ -300,6 +306,17 @@ mod tests {
         let fine =
             "name = \"x\"\n[[rules]]\nlimits.sign = { amount = \"24h\", from = \"dispatched\" }\n";
         assert!(Policy::from_toml_str(fine).is_ok());
+
+        // Problems in file order: a rule's `complete` written before its `sign` comes first.
+        let text = "name = \"x\"\n[[rules]]\nlimits.sign = \"24h\"\nlimits.complete = \"5wd\"\n\
+                    [[rules]]\nwhen = { kind = \"help\" }\nlimits.complete = \"3wd\"\n\
+                    limits.sign = \"2h\"\n";
+        let lines: Vec<u32> = Policy::check_toml_str(text)
+            .iter()
+            .map(|e| pos(e).0)
+            .collect();
+        assert_eq!(lines, [7, 8]);
+        assert_eq!(pos(&Policy::from_toml_str(text).unwrap_err()).0, 7);
 
         // A rule that sets no limit, and an attribute value that is empty, can do nothing.
         let e =
