@@ -319,7 +319,14 @@ impl crate::args::Keys for TicketColumns {
             ("events", &events),
             ("dictionaries", &dictionaries),
         ] {
-            let Some(table) = nested(name)? else { continue };
+            // Each table is required: `null` or a missing one is named here (its conversion
+            // below would fail on a property read instead, naming a column of it).
+            let Some(table) = nested(name)? else {
+                return Err(bad_arg(
+                    name,
+                    format!("`columns.{name}` must be an object (the {name} table)"),
+                ));
+            };
             let table = object_of(&table, name)?;
             if let Some(key) = key_names(&table, name)?
                 .into_iter()

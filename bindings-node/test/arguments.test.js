@@ -109,7 +109,7 @@ test('functions returning a Promise reject on bad arguments, never throw', async
   await rejects(() => hs.Tickets.fromRows({ tickets: [] }), { code: 'invalid_argument', field: 'tables' })
   await rejects(() => hs.Tickets.fromRows({ tickets: [], events: [], extra: [] }), { code: 'invalid_argument', field: 'extra' })
   await rejects(() => hs.Tickets.fromColumns(tickets.toColumns(), { mode: 'relaxed' }), { code: 'invalid_argument', field: 'mode' })
-  await rejects(() => hs.Tickets.fromColumns({ tickets: {} }), { code: 'invalid_argument', field: 'columns' })
+  await rejects(() => hs.Tickets.fromColumns({ tickets: {} }), { code: 'invalid_argument', field: 'events' })
   await rejects(() => hs.Board.restore(bytes, { units, scheme, dueAnchor: 'whenever' }), { code: 'invalid_argument', field: 'dueAnchor' })
   await rejects(() => hs.Board.restore(bytes, { units, scheme, extra: 1 }), { code: 'invalid_argument', field: 'extra' })
   // Their sync twins throw the same errors.
