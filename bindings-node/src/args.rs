@@ -164,17 +164,24 @@ impl<T: Keys + FromNapiValue> FromNapiValue for Opts<T> {
 #[derive(Clone, Debug)]
 pub struct Text(std::result::Result<String, usize>);
 
+/// What a text named `what` broken at index `at` is told.
+fn broken(what: &str, at: usize) -> String {
+    format!("{what} has a lone surrogate (half of a UTF-16 pair: a broken character) at index {at}")
+}
+
 impl Text {
     /// The text, or `invalid_argument` on `field` naming the broken character's position.
     pub fn get(&self, field: &str) -> Fallible<&str> {
-        self.0.as_deref().map_err(|&at| {
-            bad_arg(
-                field,
-                format!(
-                    "`{field}` has a lone surrogate (half of a UTF-16 pair: a broken character) at index {at}"
-                ),
-            )
-        })
+        self.0
+            .as_deref()
+            .map_err(|&at| bad_arg(field, broken(&format!("`{field}`"), at)))
+    }
+
+    /// The text, or N-API's `InvalidArg` naming `what` and the broken character's position
+    /// (inside a value's own conversion, such as a units row's, where no field error fits).
+    pub fn into_string(self, what: &str) -> Result<String> {
+        self.0
+            .map_err(|at| Error::new(Status::InvalidArg, broken(what, at)))
     }
 
     /// The text if it is whole (`None` for a broken one).

@@ -76,23 +76,11 @@ impl FromNapiValue for Unit {
         let name: Option<Text> = object.get("name")?;
         Ok(Unit {
             unit: object.get("unit")?.ok_or_else(|| missing("unit"))?,
-            group: whole(group, "a units row's `group`")?,
-            name: name.map(|n| whole(n, "a units row's `name`")).transpose()?,
+            group: group.into_string("a units row's `group`")?,
+            name: name
+                .map(|n| n.into_string("a units row's `name`"))
+                .transpose()?,
         })
-    }
-}
-
-/// The text of `text` (named `what` in the error), refused when it holds a lone surrogate:
-/// N-API would have turned it into U+FFFD, another value.
-fn whole(text: Text, what: &str) -> Result<String> {
-    match text.broken_at() {
-        None => Ok(text.as_str().unwrap_or_default().to_owned()),
-        Some(at) => Err(Error::new(
-            Status::InvalidArg,
-            format!(
-                "{what} has a lone surrogate (half of a UTF-16 pair: a broken character) at index {at}"
-            ),
-        )),
     }
 }
 
@@ -123,7 +111,7 @@ impl FromNapiValue for UnitKey {
     unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> Result<Self> {
         // SAFETY: the caller's contract, passed on.
         let text = unsafe { crate::args::text_or_number(env, value, "a unit id") }?;
-        Ok(UnitKey(whole(text, "a unit id")?))
+        Ok(UnitKey(text.into_string("a unit id")?))
     }
 }
 
