@@ -85,6 +85,7 @@ pub mod policy;
 pub mod scheme;
 pub mod synthetic;
 pub mod ticket;
+mod unique_keys;
 pub mod unit;
 
 pub use amount::Amount;

@@ -151,32 +151,16 @@ struct AttributeValues(#[serde(deserialize_with = "one_or_many")] Vec<String>);
 fn attribute_map<'de, D: Deserializer<'de>>(
     d: D,
 ) -> Result<BTreeMap<String, Vec<String>>, D::Error> {
-    struct Unique;
-    impl<'de> serde::de::Visitor<'de> for Unique {
-        type Value = BTreeMap<String, Vec<String>>;
-
-        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("a table of attribute names and accepted values")
-        }
-
-        fn visit_map<A: serde::de::MapAccess<'de>>(
-            self,
-            mut map: A,
-        ) -> Result<Self::Value, A::Error> {
-            let mut out = BTreeMap::new();
-            while let Some((name, values)) = map.next_entry::<String, AttributeValues>()? {
-                if out.contains_key(&name) {
-                    return Err(serde::de::Error::custom(format_args!(
-                        "attribute `{name}` is given twice; list its values once: \
-                         `{name} = [\"a\", \"b\"]`"
-                    )));
-                }
-                out.insert(name, values.0);
-            }
-            Ok(out)
-        }
-    }
-    d.deserialize_map(Unique)
+    let raw: BTreeMap<String, AttributeValues> = crate::unique_keys::map(
+        d,
+        "a table of attribute names and accepted values",
+        |name| {
+            format!(
+                "attribute `{name}` is given twice; list its values once: `{name} = [\"a\", \"b\"]`"
+            )
+        },
+    )?;
+    Ok(raw.into_iter().map(|(k, v)| (k, v.0)).collect())
 }
 
 #[cfg(test)]

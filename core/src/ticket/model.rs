@@ -120,29 +120,7 @@ impl Ticket {
 fn unique_attributes<'de, D: serde::Deserializer<'de>>(
     d: D,
 ) -> std::result::Result<BTreeMap<String, String>, D::Error> {
-    struct Unique;
-    impl<'de> serde::de::Visitor<'de> for Unique {
-        type Value = BTreeMap<String, String>;
-
-        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("an object of attribute names and texts")
-        }
-
-        fn visit_map<A: serde::de::MapAccess<'de>>(
-            self,
-            mut map: A,
-        ) -> std::result::Result<Self::Value, A::Error> {
-            let mut out = BTreeMap::new();
-            while let Some((name, value)) = map.next_entry::<String, String>()? {
-                if out.contains_key(&name) {
-                    return Err(serde::de::Error::custom(format_args!(
-                        "attribute `{name}` is given twice"
-                    )));
-                }
-                out.insert(name, value);
-            }
-            Ok(out)
-        }
-    }
-    d.deserialize_map(Unique)
+    crate::unique_keys::map(d, "an object of attribute names and texts", |name| {
+        format!("attribute `{name}` is given twice")
+    })
 }
