@@ -257,6 +257,13 @@ fn load_read(
     for row in events {
         match row {
             Ok(row) => asm.add_event(&row),
+            Err((id, e)) if id.is_empty() => {
+                // A row of no ticket (not an object, or no id beside its unreadable cell):
+                // it keeps its number and is reported as the binding's own, among the
+                // orphan rows' problems (as the CLI's JSON reader does).
+                asm.add_unreadable_event();
+                bad.push((usize::MAX, e));
+            }
             Err((id, e)) => {
                 asm.skip_ticket(&id);
                 // The row still counts: as an event of the skipped ticket, or an orphan row

@@ -102,6 +102,14 @@ test('fromRows: a cell of the wrong type is its ticket\'s problem, as in fromObj
   throwsWith(() => hs.Tickets.fromRowsSync({ tickets: [row('T1'), 'T2'], events: [] }), { code: 'malformed_value', row: 1 })
   throwsWith(() => hs.Tickets.fromRowsSync({ tickets: [row('T1')], events: [eventRow('T1', { colour: 'red' })] }),
     { code: 'invalid_argument', field: 'events' })
+  // An event row that is not an object is reported as such (not as a missing ticket id), by row;
+  // the ticket it might have belonged to is unknown, so the others load.
+  const stray = { tickets: [row('T1')], events: [eventRow('T1'), 7] }
+  throwsWith(() => hs.Tickets.fromRowsSync(stray), { code: 'malformed_value', field: undefined, row: 1 })
+  const kept = hs.Tickets.fromRowsSync(stray, { mode: 'lenient' })
+  assert.deepEqual(kept.ids(), ['T1'])
+  assert.deepEqual(kept.diagnostics.map((d) => [d.code, d.ticket_id, d.row]), [['malformed_value', '', 1]])
+  assert.match(kept.diagnostics[0].message, /is not a JSON object \(an event\)/)
 })
 
 test('fromRows reads a whole number in an id column as its digits, as fromObjects reads ids', () => {
