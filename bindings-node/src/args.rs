@@ -130,30 +130,59 @@ impl<T: Keys + FromNapiValue> FromNapiValue for Opts<T> {
         let read = check_keys::<T>(&unknown).and_then(|()| {
             // SAFETY: as above; `T`'s own conversion checks the value's shape.
             let converted = unsafe { T::from_napi_value(env, value) };
-            if converted.is_err() {
-                // A conversion that threw in JavaScript (a property read on `null`: "Cannot
-                // convert undefined or null to object") left its exception pending, and it,
-                // not the error below with its code and field, would reach the caller.
-                let mut pending = false;
-                // SAFETY: `env` is this call's; the out-parameters are valid locals.
-                unsafe {
-                    if sys::napi_is_exception_pending(env, &mut pending) == sys::Status::napi_ok
-                        && pending
-                    {
-                        let mut exception = std::ptr::null_mut();
-                        sys::napi_get_and_clear_last_exception(env, &mut exception);
-                    }
-                }
-            }
+            // A conversion that threw in JavaScript (a property read on `null`: "Cannot
+            // convert undefined or null to object"; a getter that throws) left its exception
+            // pending, and it, not the error below with its code and field, would reach the
+            // caller: it is cleared here, its message kept in ours.
+            let thrown = if converted.is_err() {
+                // SAFETY: `env` is this call's.
+                unsafe { take_exception_message(env) }
+            } else {
+                None
+            };
+            let reason = |e: &Error| match &thrown {
+                Some(message) => format!("{}: it threw {message}", e.reason),
+                None => e.reason.clone(),
+            };
             converted.map_err(|e| match T::field_of(&e.reason) {
                 Some((field, takes)) => bad_arg(
                     &field,
-                    format!("`{}.{field}` must be {takes} ({})", T::FIELD, e.reason),
+                    format!("`{}.{field}` must be {takes} ({})", T::FIELD, reason(&e)),
                 ),
-                None => bad_arg(T::FIELD, format!("`{}`: {}", T::FIELD, e.reason)),
+                None => bad_arg(T::FIELD, format!("`{}`: {}", T::FIELD, reason(&e))),
             })
         });
         Ok(Opts(read))
+    }
+}
+
+/// Clears the JavaScript exception pending on `env`, if one is, and returns its text (`String(e)`,
+/// quoted; `None` when nothing was pending or the text cannot be had: a `toString` that throws
+/// too is cleared as well).
+///
+/// # Safety
+/// `env` must be the environment of the current call.
+unsafe fn take_exception_message(env: sys::napi_env) -> Option<String> {
+    let mut pending = false;
+    let mut exception = std::ptr::null_mut();
+    // SAFETY: `env` is the caller's; the out-parameters are valid locals.
+    unsafe {
+        if sys::napi_is_exception_pending(env, &mut pending) != sys::Status::napi_ok
+            || !pending
+            || sys::napi_get_and_clear_last_exception(env, &mut exception)
+                != sys::Status::napi_ok
+        {
+            return None;
+        }
+        let mut text = std::ptr::null_mut();
+        if sys::napi_coerce_to_string(env, exception, &mut text) != sys::Status::napi_ok {
+            let mut again = std::ptr::null_mut();
+            sys::napi_get_and_clear_last_exception(env, &mut again);
+            return None;
+        }
+        String::from_napi_value(env, text)
+            .ok()
+            .map(|t| format!("{t:?}"))
     }
 }
 

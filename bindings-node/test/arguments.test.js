@@ -60,6 +60,10 @@ test('options objects refuse unknown keys with invalid_argument naming the key',
   // A value napi-rs cannot convert is the binding's invalid_argument on the argument.
   assert.throws(() => hs.Tickets.fromObjectsSync([T('T1')], { mode: 5 }), { code: 'invalid_argument', field: 'options' })
   assert.throws(() => hs.Tickets.fromObjectsSync([T('T1')], 'lenient'), { code: 'invalid_argument', field: 'options' })
+  // An options getter that throws: the binding's error, with what the getter threw in its message.
+  const notReady = { get mode () { throw new Error('options are not ready') } }
+  assert.throws(() => hs.Tickets.fromObjectsSync([T('T1')], notReady),
+    { code: 'invalid_argument', field: 'options', message: /it threw "Error: options are not ready"/ })
   // Absent options (undefined or null) are the defaults.
   assert.equal(hs.Tickets.fromObjectsSync([T('T1')], null).length, 1)
   assert.equal(hs.Tickets.fromObjectsSync([T('T1')], undefined).length, 1)
