@@ -169,8 +169,7 @@ unsafe fn take_exception_message(env: sys::napi_env) -> Option<String> {
     unsafe {
         if sys::napi_is_exception_pending(env, &mut pending) != sys::Status::napi_ok
             || !pending
-            || sys::napi_get_and_clear_last_exception(env, &mut exception)
-                != sys::Status::napi_ok
+            || sys::napi_get_and_clear_last_exception(env, &mut exception) != sys::Status::napi_ok
         {
             return None;
         }

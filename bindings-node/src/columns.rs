@@ -328,10 +328,9 @@ impl crate::args::Keys for TicketColumns {
                 ));
             };
             let table = object_of(&table, name)?;
-            if let Some(key) = key_names(&table, name)?
-                .into_iter()
-                .find(|k| !keys.contains(&k.as_str()))
-            {
+            let names = key_names(&table, name)?;
+            refuse_detached(&table, &names, name)?;
+            if let Some(key) = names.into_iter().find(|k| !keys.contains(&k.as_str())) {
                 return Err(bad_arg(
                     &format!("{name}.{key}"),
                     format!(
@@ -363,7 +362,9 @@ impl crate::args::Keys for TicketColumns {
                 ));
             }
             let attributes = object_of(&attributes, &field)?;
-            if let Some(fixed) = key_names(&attributes, &field)?
+            let names = key_names(&attributes, &field)?;
+            refuse_detached(&attributes, &names, &field)?;
+            if let Some(fixed) = names
                 .into_iter()
                 .find(|k| TicketRow::COLUMNS.contains(&k.as_str()))
             {
@@ -378,6 +379,65 @@ impl crate::args::Keys for TicketColumns {
             }
         }
         Ok(())
+    }
+}
+
+/// Refuses a typed array among `object`'s properties `names` (`field`: the object's name),
+/// or among those of a packed-strings object there, whose `ArrayBuffer` was detached
+/// (transferred with `postMessage` or `structuredClone(…, { transfer })`): it reads as an
+/// empty array, and a table of such columns loaded as no tickets at all, silently.
+fn refuse_detached(object: &Object<'_>, names: &[String], field: &str) -> Fallible<()> {
+    for name in names {
+        let at = format!("{field}.{name}");
+        let value: Unknown<'_> = object
+            .get_named_property(name)
+            .map_err(|e| bad_arg(&at, format!("`{at}`: {}", e.reason)))?;
+        if is_detached(&value) {
+            return Err(bad_arg(
+                &at,
+                format!(
+                    "`columns.{at}` is a typed array whose ArrayBuffer was detached \
+                     (transferred to a worker?): it holds no data"
+                ),
+            ));
+        }
+        let packed = value.get_type().ok() == Some(ValueType::Object)
+            && !value.is_typedarray().unwrap_or(true)
+            && !value.is_array().unwrap_or(true);
+        if packed && let Ok(inner) = object_of(&value, &at) {
+            refuse_detached(&inner, &["offsets".to_owned(), "data".to_owned()], &at)?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether `value` is a typed array over a detached `ArrayBuffer`.
+fn is_detached(value: &Unknown<'_>) -> bool {
+    if !value.is_typedarray().unwrap_or(false) {
+        return false;
+    }
+    let raw = value.value();
+    let mut kind = sys::TypedarrayType::uint8_array;
+    let mut length = 0;
+    let mut data = std::ptr::null_mut();
+    let mut buffer = std::ptr::null_mut();
+    let mut offset = 0;
+    let mut detached = false;
+    // SAFETY: `raw` is a live typed array of this call's environment; the out-parameters are
+    // valid locals.
+    unsafe {
+        sys::napi_get_typedarray_info(
+            raw.env,
+            raw.value,
+            &mut kind,
+            &mut length,
+            &mut data,
+            &mut buffer,
+            &mut offset,
+        ) == sys::Status::napi_ok
+            && sys::napi_is_detached_arraybuffer(raw.env, buffer, &mut detached)
+                == sys::Status::napi_ok
+            && detached
     }
 }
 

@@ -209,6 +209,19 @@ test('malformed columns throw invalid_argument naming the column', () => {
     c.tickets.attributes = { urgency: c.tickets.kind }
     c.dictionaries.attributes = { urgency: c.dictionaries.kind }
   }, 'tickets.attributes.urgency')
+  // A typed array whose buffer was transferred away reads as empty: a table of them loaded as no
+  // tickets, silently. Refused, for a column, an attribute column and a packed dictionary.
+  const detach = (a) => { structuredClone(a.buffer, { transfer: [a.buffer] }); return a }
+  const own = (a) => detach(new a.constructor(a))
+  bad((c) => {
+    for (const k of ['ticket_id', 'kind', 'received_at']) c.tickets[k] = own(c.tickets[k])
+  }, 'tickets.ticket_id')
+  bad((c) => { c.tickets.attributes = { district: own(new Uint8Array([0])) }; c.dictionaries.attributes = { district: ['x'] } },
+    'tickets.attributes.district')
+  bad((c) => {
+    const packed = hs.Tickets.fromObjectsSync([ticket('T1', [dispatched, signed])]).toColumns({ packed: true })
+    c.dictionaries.unit = { offsets: packed.dictionaries.unit.offsets, data: own(packed.dictionaries.unit.data) }
+  }, 'dictionaries.unit.data')
   assert.throws(() => hs.Tickets.fromObjectsSync({ not: 'an array' }), { code: 'invalid_argument', field: 'tickets' })
   assert.throws(() => hs.Tickets.fromRowsSync({ tickets: [], events: [{ ticket_id: 'T1', colour: 'red' }] }),
     { code: 'invalid_argument', field: 'events' })
