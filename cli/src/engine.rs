@@ -90,7 +90,11 @@ pub fn run(job: Job<'_>, progress: Progress) -> CliResult<Report> {
     let metrics = current.clone().finalize(job.units, BTreeMap::new());
     let scores = scheme.score_parallel(job.units, &metrics, &job.period, job.as_of, threads())?;
 
-    let warning_start = scheme.warning_start(&job.period);
+    // A window longer than the period (a week's report, warnings 20 days before its end) starts
+    // with the period: reports show where warnings begin, not a day before the period.
+    let warning_start = scheme
+        .warning_start(&job.period)
+        .map(|start| start.max(job.period.start));
     let in_window = warning_start.is_some_and(|s| s <= job.as_of) && job.as_of < job.period.end;
     let warnings = if in_window {
         let bar = progress.step("finding rescuable tickets");
@@ -306,13 +310,19 @@ fn summarize(part: &Partial, tickets: u64) -> CitySummary {
 
 /// `num / den` in percent, rounded half away from zero to 2 places; `None` when `den` is 0.
 pub fn percent(num: i64, den: i64) -> Option<Decimal> {
+    percent_unrounded(num, den)
+        .map(|x| x.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero))
+}
+
+/// `num / den` in percent, to the decimal type's precision (what a display rounds once:
+/// 181 / 201 is 90.0498…%, shown 90.0%, where the 2-place 90.05 showed 90.1%).
+pub fn percent_unrounded(num: i64, den: i64) -> Option<Decimal> {
     if den == 0 {
         return None;
     }
     Decimal::from(num)
         .checked_mul(Decimal::ONE_HUNDRED)
         .and_then(|x| x.checked_div(Decimal::from(den)))
-        .map(|x| x.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero))
 }
 
 fn scheme_info(scheme: &Scheme) -> SchemeInfo {
@@ -324,6 +334,11 @@ fn scheme_info(scheme: &Scheme) -> SchemeInfo {
             name: i.name.to_string(),
             kind: i.kind,
             percent: i.is_percent(),
+            red_lines: scheme
+                .groups()
+                .iter()
+                .filter_map(|g| Some((g.id.clone(), i.red_line_for(&g.id)?)))
+                .collect(),
         })
         .collect();
     SchemeInfo {

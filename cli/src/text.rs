@@ -172,4 +172,13 @@ mod tests {
         assert_eq!(pct(Some(Decimal::new(9750, 2))), "97.5%");
         assert_eq!(pct(None), "—");
     }
+
+    #[test]
+    fn headline_rates_are_rounded_once() {
+        use crate::engine::{percent, percent_unrounded};
+        // 181 of 201 is 90.0498%: 90.0%, where rounding the 2-place 90.05 again gave 90.1%.
+        assert_eq!(pct(percent_unrounded(181, 201)), "90.0%");
+        assert_eq!(pct(percent(181, 201)), "90.1%");
+        assert_eq!(percent_unrounded(1, 0), None);
+    }
 }

@@ -103,7 +103,7 @@ fn score_table_and_csv_show_the_same_ranking() {
     let rows: Vec<&str> = csv.lines().collect();
     assert!(rows[0].starts_with(
         "period,as_of,status,predicted_from,group,rank,unit,name,total,full_marks,grade,\
-         warning,sanction_level,"
+         warning,sanction_level,idle,"
     ));
     // Every row names its run (the period is over at as_of: final results), so files of
     // several runs concatenate; the scheme has neither warnings nor a ladder: empty cells.
@@ -114,6 +114,13 @@ fn score_table_and_csv_show_the_same_ranking() {
         );
         let f: Vec<&str> = r.split(',').collect();
         assert_eq!((f[11], f[12]), ("", ""), "{r}");
+        // p2 and p3 have no ticket: `idle` says so (the ranking puts them by no-data rules).
+        let idle = if ["p2", "p3"].contains(&f[6]) {
+            "yes"
+        } else {
+            "no"
+        };
+        assert_eq!(f[13], idle, "{r}");
     }
     let ranking: Vec<String> = rows[1..]
         .iter()
@@ -184,6 +191,12 @@ fn score_explains_the_units_asked_about() {
     let html = stdout(&run_with(&["--unit", "d2", "--format", "html"]));
     assert_eq!(html.matches("<details id=\"unit-").count(), 1);
     assert!(html.contains("<details id=\"unit-d2\""));
+    // Only d2 has a drill-down: only d2 is linked (links to the others led nowhere).
+    assert_eq!(
+        html.matches("href=\"#unit-").count(),
+        html.matches("href=\"#unit-d2\"").count()
+    );
+    assert!(html.contains("href=\"#unit-d2\""));
 
     // By display name too.
     let by_name = stdout(&run_with(&["--unit", "二区", "--format", "json"]));
@@ -257,6 +270,13 @@ fn score_writes_a_self_contained_html_report() {
         );
     }
     assert!(html.contains("id=\"warnings\"") && html.contains("id=\"sanctions\""));
+    // Units without activity are named under the cards and marked in the ranking (p2 and p3
+    // have no ticket; the HTML ranked them without a word).
+    assert!(
+        html.contains("无业务单位 Without activity in the period: 2 unit(s) (乙局, 丙局)"),
+        "{html}"
+    );
+    assert_eq!(html.matches("无业务 no activity</small>").count(), 2);
     assert_eq!(
         html.matches("<details id=\"unit-").count(),
         6,
@@ -554,4 +574,118 @@ fn csv_rows_carry_each_units_warning_and_sanction_level() {
         sanctioned += usize::from(level != "0");
     }
     assert!(warned > 0 && sanctioned > 0, "{csv}");
+}
+
+/// Values are shown as their indicators read them: a mean in hours, a count and a `percent =
+/// false` ratio as numbers, not percentages; a red line is "worse than", with the line, for a
+/// mean where lower is better; a warning window longer than the period starts with it; the
+/// drill-down's points lost are full marks less the total; a text cell a spreadsheet would run as
+/// a formula is quoted with `'`.
+#[test]
+fn reports_show_values_as_their_indicators_read() {
+    let dir = scratch("score-values");
+    let scheme = dir.join("scheme.toml");
+    std::fs::write(
+        &scheme,
+        r#"schema_version = 1
+name = "values"
+period = "month"
+decimals = 2
+[[groups]]
+id = "districts"
+name = "区"
+full_marks = 100
+[[groups]]
+id = "departments"
+name = "部门"
+full_marks = 100
+[[indicators]]
+id = "sign_hours"
+name = "平均签收时长"
+value = { mean = { sum = "sign_working_ms / 3600000", count = "signed" } }
+points = 50
+rule = { bands = [{ max = 1, points = 50 }, { max = 8, points = 25 }] }
+red_line = 1
+[[indicators]]
+id = "closed"
+name = "办结量"
+value = { count = "closed" }
+points = 30
+rule = { volume = { curve = "linear" } }
+[[indicators]]
+id = "satisfaction"
+name = "满意率"
+value = { ratio = { num = "very_satisfied + satisfied + basically_satisfied", den = "callbacks", percent = false } }
+points = 20
+rule = { proportional = {} }
+[warnings]
+below_red_line = true
+"#,
+    )
+    .unwrap();
+    let units = dir.join("units.csv");
+    let table = std::fs::read_to_string(vectors().join("small/units.csv")).unwrap();
+    std::fs::write(
+        &units,
+        table.replace("d3,districts,三区", "d3,districts,=HYPERLINK(\"x\")"),
+    )
+    .unwrap();
+    let (scheme, units) = (scheme.display().to_string(), units.display().to_string());
+    let run_fmt = |format: &str| {
+        let args = [
+            "score",
+            "--tickets",
+            "small/tickets.csv",
+            "--events",
+            "small/events.csv",
+            "--units",
+            &units,
+            "--scheme",
+            &scheme,
+            "--policy",
+            "henan",
+            "--period",
+            "2026-03-01..2026-03-14",
+            "--as-of",
+            "2026-03-12",
+            "--format",
+            format,
+        ];
+        let o = run_in(&vectors(), &args);
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        stdout(&o)
+    };
+    let table = run_fmt("table");
+    // d2's mean sign-for time is 4/3 h, over its red line of 1 h (a rate's would be below).
+    assert!(
+        table.contains("平均签收时长 1.3333 worse than its red line 1\n"),
+        "{table}"
+    );
+    assert!(
+        !table.contains('%') || !table.contains("1.3333%"),
+        "{table}"
+    );
+    // The window (20 days before the end) is longer than the 14-day period: it starts with it.
+    assert!(
+        table.contains("Warnings 预警 — from 2026-03-01, 14 days before the period ends"),
+        "{table}"
+    );
+    // Key columns: 办结量 a count, 满意率 a fraction (d1: 2 closed, 2 of 2 satisfied).
+    let d1 = table.lines().find(|l| l.contains(" d1 ")).unwrap();
+    assert!(d1.trim_end().ends_with("2       1"), "{d1}");
+    let html = run_fmt("html");
+    assert!(
+        html.contains("未达红线 平均签收时长 1.3333 worse than its red line 1"),
+        "{html}"
+    );
+    // d2 lost 25 of 50 points on sign-for time: 75.00 total, 25.00 lost.
+    let d2 = html.split("<details id=\"unit-d2\"").nth(1).unwrap();
+    assert!(
+        d2.contains("总分 total <b>75.00</b> / 100.00")
+            && d2.contains("失分 points lost <span class=\"lost\">25.00</span>"),
+        "{d2}"
+    );
+    let csv = run_fmt("csv");
+    let d3 = csv.lines().find(|l| l.contains(",d3,")).unwrap();
+    assert!(d3.contains(",d3,\"'=HYPERLINK(\"\"x\"\")\","), "{d3}");
 }

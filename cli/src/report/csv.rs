@@ -1,15 +1,16 @@
 //! `score --format csv`: one row per unit — the run's context (period, as-of instant, whether
 //! the results are final, the first predicted day), then group, rank, unit, name, total, full
-//! marks, grade, the unit's period warning and sanction level, then each indicator's value and
-//! points (`<id>.value`, `<id>.points`, scheme order; empty when the indicator does not apply to
-//! the unit's group or has no data). Every row carries the context, so files of several runs
-//! concatenate into one sheet.
+//! marks, grade, the unit's period warning and sanction level, whether it had no activity in
+//! the period, then each indicator's value and points (`<id>.value`, `<id>.points`, scheme
+//! order; empty when the indicator does not apply to the unit's group or has no data). Every
+//! row carries the context, so files of several runs concatenate into one sheet. Text cells
+//! that a spreadsheet would run as a formula are prefixed with `'`.
 
 use super::model::Report;
 use crate::fail::{CliResult, Failure};
 
 /// The fixed columns, before the indicators'.
-const FIXED: [&str; 13] = [
+const FIXED: [&str; 14] = [
     "period",
     "as_of",
     "status",
@@ -23,7 +24,20 @@ const FIXED: [&str; 13] = [
     "grade",
     "warning",
     "sanction_level",
+    "idle",
 ];
+
+/// A text cell from the data or the scheme (a unit's id or name, a group, a grade, the period's
+/// label) as a spreadsheet shows it: one starting with `=`, `+`, `-`, `@`, a tab or a carriage
+/// return gets a leading `'`, so that Excel or WPS shows it instead of running it as a formula
+/// (`=HYPERLINK(…)` in a unit name from the platform's export).
+fn text(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_owned()
+    }
+}
 
 /// The CSV text.
 pub fn render(r: &Report) -> CliResult<String> {
@@ -65,19 +79,20 @@ pub fn render(r: &Report) -> CliResult<String> {
             })
             .unwrap_or_default();
         let mut row = vec![
-            r.period.label.clone(),
+            text(&r.period.label),
             as_of.clone(),
             status.to_owned(),
             predicted_from.clone(),
-            c.group.clone(),
+            text(&c.group),
             c.rank.to_string(),
-            c.unit.to_string(),
-            c.name.clone(),
+            text(c.unit.as_str()),
+            text(&c.name),
             c.total.to_string(),
             c.full_marks.to_string(),
-            c.grade.clone(),
+            text(&c.grade),
             warning.to_owned(),
             sanction_level,
+            if r.is_idle(&c.unit) { "yes" } else { "no" }.to_owned(),
         ];
         for i in &r.scheme.indicators {
             match c.component(&i.id) {

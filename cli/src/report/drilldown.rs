@@ -6,7 +6,6 @@ use hotline_score::unit::Role;
 use rust_decimal::Decimal;
 
 use super::model::Report;
-use crate::text::pct;
 
 /// One component of a unit's drill-down.
 pub struct ComponentRow<'a> {
@@ -33,16 +32,7 @@ impl Report {
         let explanation = self.explanation(card);
         card.labeled()
             .map(|(label, component)| {
-                let percent = self
-                    .scheme
-                    .indicators
-                    .iter()
-                    .any(|i| *i.id == *label.id && i.percent);
-                let value = match component.value {
-                    Some(v) if percent => pct(Some(v)),
-                    Some(v) => v.to_string(),
-                    None => "—".to_owned(),
-                };
+                let value = self.value_text(&label.id, component.value);
                 let num_den = match (component.numerator, component.denominator) {
                     (Some(n), Some(d)) => format!("{n} / {d}"),
                     (Some(n), None) => n.to_string(),
@@ -63,11 +53,15 @@ impl Report {
     }
 }
 
-/// The points `card` lost over all its components.
+/// The points `card` lost: full marks less its total (none when bonuses lift it to full marks
+/// or beyond). The components' own losses, each rounded after an `exclude` rescale, can add up
+/// to a cent more (docs/semantics.md, "Rescaling and rounding"): the headline is the difference the reader
+/// can check against the total.
 pub fn points_lost(card: &Scorecard) -> Decimal {
-    card.components
-        .iter()
-        .fold(Decimal::ZERO, |a, x| a.saturating_add(x.points_lost))
+    card.full_marks
+        .checked_sub(card.total)
+        .unwrap_or(Decimal::ZERO)
+        .max(Decimal::ZERO)
 }
 
 /// What ticket `id` counted on the indicators it cost `explanation`'s unit, on one line

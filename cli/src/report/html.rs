@@ -13,6 +13,7 @@ use rust_decimal::prelude::ToPrimitive;
 use super::model::{Report, predicted_note};
 use super::svg::{Series, bar, line_chart};
 use super::text::{indicator_name, unit_name, value_of};
+use crate::engine::percent_unrounded;
 use crate::text::{count, last_day, local, local_short, pct};
 
 const STYLE: &str = include_str!("style.css");
@@ -134,13 +135,13 @@ fn cards(o: &mut String, r: &Report) {
     card(
         o,
         "办结率 Completion",
-        &pct(s.closed_rate),
+        &pct(percent_unrounded(s.due_closed, s.due)),
         &format!("{} / {} 应办结 due", count(s.due_closed), count(s.due)),
     );
     card(
         o,
         "满意率 Satisfaction",
-        &pct(s.satisfied_rate),
+        &pct(percent_unrounded(s.satisfied, s.callbacks)),
         &format!(
             "{} / {} 回访 callbacks",
             count(s.satisfied),
@@ -164,6 +165,13 @@ fn cards(o: &mut String, r: &Report) {
         },
     );
     o.push_str("</section>\n");
+    if let Some(note) = r.idle_note() {
+        let _ = writeln!(
+            o,
+            "<p class=\"state idle\">无业务单位 {}</p>",
+            escape(&note)
+        );
+    }
 }
 
 fn nav(o: &mut String, r: &Report) {
@@ -248,23 +256,42 @@ fn group(o: &mut String, r: &Report, id: &str, name: &str, full: Decimal) {
         let color = grade_color(r, &c.grade);
         let _ = write!(
             o,
-            "<tr><td class=\"num\">{}</td><td class=\"unit\"><a href=\"#unit-{}\">{}</a><small>{}</small></td>\
+            "<tr><td class=\"num\">{}</td><td class=\"unit\">{}<small>{}{}</small></td>\
              <td class=\"barcell\">{}</td><td class=\"num\"><b>{}</b></td>\
              <td><span class=\"grade\" style=\"background:{color}\">{}</span></td>",
             c.rank,
+            unit_link(r, c.unit.as_str()),
             escape(c.unit.as_str()),
-            escape(unit_name(r, c.unit.as_str())),
-            escape(c.unit.as_str()),
+            if r.is_idle(&c.unit) {
+                " · 无业务 no activity"
+            } else {
+                ""
+            },
             bar(f(c.total), f(c.full_marks), color, c.unit.as_str(), 250, 14),
             c.total,
             escape(&c.grade)
         );
         for k in &r.scheme.key_indicators {
-            let _ = write!(o, "<td class=\"num\">{}</td>", escape(&pct(value_of(c, k))));
+            let _ = write!(
+                o,
+                "<td class=\"num\">{}</td>",
+                escape(&r.value_text(k, value_of(c, k)))
+            );
         }
         o.push_str("</tr>\n");
     }
     o.push_str("</tbody></table></section>\n");
+}
+
+/// Unit `unit`'s name, linked to its drill-down when the report has one (with `--unit`, only
+/// the units asked for have one).
+pub fn unit_link(r: &Report, unit: &str) -> String {
+    let name = escape(unit_name(r, unit));
+    if r.explanations.iter().any(|e| e.unit.as_str() == unit) {
+        format!("<a href=\"#unit-{}\">{name}</a>", escape(unit))
+    } else {
+        name
+    }
 }
 
 #[cfg(test)]

@@ -9,7 +9,9 @@ use hotline_score::{Instant, Period, UnitId};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use super::text::unit_name;
 use crate::input::locate::Problem;
+use crate::text::pct;
 
 /// The result of scoring one data set for one period.
 #[derive(Debug, Clone, Serialize)]
@@ -90,6 +92,10 @@ pub struct IndicatorInfo {
     pub kind: IndicatorKind,
     /// Whether its values are percentages.
     pub percent: bool,
+    /// Its red line in each group that has one (group id → line; the warnings'
+    /// `below_red_line` flags a value on the worse side of it).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub red_lines: BTreeMap<String, Decimal>,
 }
 
 /// The sanctions ladder run over the history and the current period.
@@ -145,4 +151,69 @@ pub fn predicted_note(first_day: &str) -> String {
         "PREDICTED: the calendar data does not cover {first_day} and after; those days follow \
          the weekly template alone (--predict), without holidays or adjusted workdays"
     )
+}
+
+impl Report {
+    /// Indicator `id` of the scheme.
+    pub fn indicator(&self, id: &str) -> Option<&IndicatorInfo> {
+        self.scheme.indicators.iter().find(|i| i.id == id)
+    }
+
+    /// A value of indicator `id` as shown: a percentage for percent indicators (`92.3%`), the
+    /// number as it is otherwise (a count, a mean in hours), `—` without a value.
+    pub fn value_text(&self, id: &str, value: Option<Decimal>) -> String {
+        match value {
+            Some(v) if self.indicator(id).is_some_and(|i| i.percent) => pct(Some(v)),
+            Some(v) => v.normalize().to_string(),
+            None => "—".to_owned(),
+        }
+    }
+
+    /// The line saying which units had no activity in the period (at most five named), or
+    /// `None` when every unit had some: they are ranked by the scheme's no-data rules, which
+    /// may put them first.
+    pub fn idle_note(&self) -> Option<String> {
+        const SHOWN: usize = 5;
+        if self.idle_units.is_empty() {
+            return None;
+        }
+        let names: Vec<&str> = self
+            .idle_units
+            .iter()
+            .take(SHOWN)
+            .map(|u| unit_name(self, u.as_str()))
+            .collect();
+        let more = self.idle_units.len().saturating_sub(SHOWN);
+        Some(format!(
+            "Without activity in the period: {} unit(s) ({}{}): ranked by the scheme's no-data \
+             rules (when_no_data), which may give full marks",
+            self.idle_units.len(),
+            names.join(", "),
+            if more > 0 {
+                format!(", … {more} more")
+            } else {
+                String::new()
+            }
+        ))
+    }
+
+    /// Whether `unit` had no activity in the period (see [`Report::idle_units`]).
+    pub fn is_idle(&self, unit: &UnitId) -> bool {
+        self.idle_units.contains(unit)
+    }
+
+    /// Why a unit of `group` is warned for indicator `id`'s `value`: on the worse side of
+    /// its red line — below it for a rate, above it for a mean time where lower is better.
+    pub fn red_line_reason(&self, group: &str, id: &str, value: Option<Decimal>) -> String {
+        let name = self.indicator(id).map_or(id, |i| i.name.as_str());
+        let line = self
+            .indicator(id)
+            .and_then(|i| i.red_lines.get(group))
+            .map(|l| format!(" {}", self.value_text(id, Some(*l))))
+            .unwrap_or_default();
+        format!(
+            "{name} {} worse than its red line{line}",
+            self.value_text(id, value)
+        )
+    }
 }

@@ -7,17 +7,17 @@ use hotline_score::scheme::{RescuableTicket, Scorecard, UnitWarning, WarningReas
 use rust_decimal::Decimal;
 
 use super::drilldown::{counted, first_tickets, points_lost};
-use super::html::{escape, grade_color};
+use super::html::{escape, grade_color, unit_link};
 use super::model::Report;
-use super::text::{indicator_name, unit_name};
-use crate::text::{local, local_short, pct};
+use super::text::unit_name;
+use crate::text::{local, local_short};
 
 /// Ticket ids listed per component in the drill-down (the rest are counted).
 const TICKETS_SHOWN: usize = 12;
 /// Rescuable tickets listed per warning before the "more" fold.
 const RESCUABLE_SHOWN: usize = 5;
 
-fn reason(r: &Report, x: &WarningReason) -> String {
+fn reason(r: &Report, group: &str, x: &WarningReason) -> String {
     match x {
         WarningReason::Bottom {
             rank_from_bottom,
@@ -28,11 +28,9 @@ fn reason(r: &Report, x: &WarningReason) -> String {
         WarningReason::TotalBelow { total, line } => {
             format!("总分低于 total below {line} ({total})")
         }
-        WarningReason::BelowRedLine { indicator, value } => format!(
-            "{} 低于红线 below its red line ({})",
-            indicator_name(r, indicator),
-            pct(*value)
-        ),
+        WarningReason::BelowRedLine { indicator, value } => {
+            format!("未达红线 {}", r.red_line_reason(group, indicator, *value))
+        }
     }
 }
 
@@ -72,15 +70,14 @@ fn warning(o: &mut String, r: &Report, w: &UnitWarning) {
         .rescuable
         .iter()
         .fold(Decimal::ZERO, |a, t| a.saturating_add(t.points));
-    let reasons: Vec<String> = w.reasons.iter().map(|x| reason(r, x)).collect();
+    let reasons: Vec<String> = w.reasons.iter().map(|x| reason(r, &w.group, x)).collect();
     let _ = write!(
         o,
-        "<div class=\"warning\" data-unit=\"{}\"><div class=\"head\">▲ <a href=\"#unit-{}\">{}</a>\
+        "<div class=\"warning\" data-unit=\"{}\"><div class=\"head\">▲ {}\
          <span class=\"id\">{} · {}</span> · 排名 rank {}/{} · 总分 total {}</div>\
          <div class=\"reasons\">{}</div>",
         escape(w.unit.as_str()),
-        escape(w.unit.as_str()),
-        escape(unit_name(r, w.unit.as_str())),
+        unit_link(r, w.unit.as_str()),
         escape(w.unit.as_str()),
         escape(&w.group),
         w.rank,
@@ -183,14 +180,13 @@ pub fn sanctions(o: &mut String, r: &Report) {
     for x in hit {
         let _ = writeln!(
             o,
-            "<tr><td><span class=\"sanction-level lv{}\">{} {}</span></td><td class=\"unit\"><a href=\"#unit-{}\">{}</a></td>\
+            "<tr><td><span class=\"sanction-level lv{}\">{} {}</span></td><td class=\"unit\">{}</td>\
              <td>{}</td><td class=\"num\">{}/{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
              <td class=\"muted\">{}</td></tr>",
             x.level.min(4),
             x.level,
             escape(x.name.as_deref().unwrap_or("")),
-            escape(x.unit.as_str()),
-            escape(unit_name(r, x.unit.as_str())),
+            unit_link(r, x.unit.as_str()),
             escape(&x.group),
             x.rank,
             x.group_size,

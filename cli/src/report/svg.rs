@@ -44,11 +44,13 @@ pub fn line_chart(x_labels: &[String], series: &[Series<'_>], width: u32, height
         .flat_map(|s| s.values.iter().flatten().copied());
     let lo = values.clone().fold(f64::INFINITY, f64::min);
     let hi = values.fold(f64::NEG_INFINITY, f64::max);
-    // A y range in whole steps of 2 points that contains every value, ending at most at 100.
+    // A y range from and to multiples of 4 points that contains every value, within 0..=100:
+    // its four gridlines fall on whole points, as their labels say (with multiples of 2, a
+    // range of 10 put them at 92.5 and 97.5, labelled 92% and 98%).
     let (lo, hi) = if lo.is_finite() && hi.is_finite() {
-        let lo = ((lo - 1.0) / 2.0).floor() * 2.0;
-        let hi = (((hi + 1.0) / 2.0).ceil() * 2.0).min(100.0).max(lo + 2.0);
-        (lo.max(0.0), hi)
+        let lo = (((lo - 1.0) / 4.0).floor() * 4.0).max(0.0);
+        let hi = (((hi + 1.0) / 4.0).ceil() * 4.0).min(100.0).max(lo + 4.0);
+        (lo, hi)
     } else {
         (0.0, 100.0)
     };
@@ -161,6 +163,24 @@ mod tests {
         assert!(b.contains("data-unit=\"a&lt;b\""));
         let b = bar(-3.0, 100.0, "#c62828", "x", 200, 14);
         assert!(b.contains("width=\"0.0\""));
+    }
+
+    #[test]
+    fn gridlines_fall_on_whole_points() {
+        let labels: Vec<String> = ["01-01", "01-08"].map(String::from).to_vec();
+        let s = Series {
+            label: "办结率",
+            color: "#1565c0",
+            values: vec![Some(91.2), Some(99.5)],
+        };
+        let svg = line_chart(&labels, &[s], 600, 240);
+        let axis: Vec<&str> = svg
+            .split("text-anchor=\"end\">")
+            .skip(1)
+            .filter_map(|t| t.split('<').next())
+            .collect();
+        // 88 + 3k: each label is its line's value (a range of 10 put lines at 92.5 and 97.5).
+        assert_eq!(axis, ["88%", "91%", "94%", "97%", "100%"], "{svg}");
     }
 
     #[test]

@@ -9,6 +9,7 @@ use rust_decimal::Decimal;
 
 use super::drilldown::{first_tickets, points_lost};
 use super::model::{Report, predicted_note};
+use crate::engine::percent_unrounded;
 use crate::text::{Align, Table, count, last_day, local, local_short, pct};
 
 /// How many rescuable tickets to list per warned unit.
@@ -56,41 +57,15 @@ fn header(out: &mut String, r: &Report) {
         out,
         "\nCity 全市: {} tickets 工单 · 办结率 {} ({}/{} due) · 满意率 {} ({}/{} callbacks)",
         count(s.tickets),
-        pct(s.closed_rate),
+        pct(percent_unrounded(s.due_closed, s.due)),
         count(s.due_closed),
         count(s.due),
-        pct(s.satisfied_rate),
+        pct(percent_unrounded(s.satisfied, s.callbacks)),
         count(s.satisfied),
         count(s.callbacks)
     );
-    if !r.idle_units.is_empty() {
-        const SHOWN: usize = 5;
-        let names: Vec<String> = r
-            .idle_units
-            .iter()
-            .take(SHOWN)
-            .map(|u| {
-                r.scores
-                    .units
-                    .iter()
-                    .find(|c| &c.unit == u)
-                    .filter(|c| !c.name.is_empty())
-                    .map_or_else(|| u.to_string(), |c| c.name.clone())
-            })
-            .collect();
-        let more = r.idle_units.len().saturating_sub(SHOWN);
-        let _ = writeln!(
-            out,
-            "Without activity in the period: {} unit(s) ({}{}): ranked by the scheme's no-data \
-             rules (when_no_data), which may give full marks",
-            r.idle_units.len(),
-            names.join(", "),
-            if more > 0 {
-                format!(", … {more} more")
-            } else {
-                String::new()
-            }
-        );
+    if let Some(note) = r.idle_note() {
+        let _ = writeln!(out, "{note}");
     }
 }
 
@@ -150,24 +125,22 @@ fn ranking(out: &mut String, r: &Report, group: &str, name: &str, full: Decimal)
             c.total.to_string(),
             c.grade.clone(),
         ];
-        row.extend(keys.iter().map(|k| pct(value_of(c, k))));
+        row.extend(keys.iter().map(|k| r.value_text(k, value_of(c, k))));
         t.row(row);
     }
     let _ = writeln!(out, "{}", t.render("  "));
 }
 
-fn reason_text(r: &Report, reason: &WarningReason) -> String {
+fn reason_text(r: &Report, group: &str, reason: &WarningReason) -> String {
     match reason {
         WarningReason::Bottom {
             rank_from_bottom,
             bottom,
         } => format!("bottom {bottom} of the group ({rank_from_bottom} from the bottom)"),
         WarningReason::TotalBelow { total, line } => format!("total {total} below {line}"),
-        WarningReason::BelowRedLine { indicator, value } => format!(
-            "{} {} below its red line",
-            indicator_name(r, indicator),
-            pct(*value)
-        ),
+        WarningReason::BelowRedLine { indicator, value } => {
+            r.red_line_reason(group, indicator, *value)
+        }
     }
 }
 
@@ -191,7 +164,11 @@ fn warnings(out: &mut String, r: &Report) {
         r.warnings.len()
     );
     for w in &r.warnings {
-        let reasons: Vec<String> = w.reasons.iter().map(|x| reason_text(r, x)).collect();
+        let reasons: Vec<String> = w
+            .reasons
+            .iter()
+            .map(|x| reason_text(r, &w.group, x))
+            .collect();
         let _ = writeln!(
             out,
             "  ▲ {} ({}, {}) rank {}/{}, total {} — {}",
