@@ -749,6 +749,21 @@ fn outcome(
     }
 }
 
+/// `points × factor` (an `exclude` rescale): exactly, in lowest terms when the plain product
+/// does not fit `i128` (a group mean over many units carries the product of their
+/// denominators), else on decimals as every step that does not fit (it scored 0 points: a
+/// scoring audit, 2026-12-02).
+fn rescale(points: Ratio, factor: Ratio) -> Ratio {
+    points
+        .checked_mul(factor)
+        .or_else(|| points.reduced().checked_mul(factor.reduced()))
+        .or_else(|| {
+            let product = points.to_decimal()?.checked_mul(factor.to_decimal()?)?;
+            Some(Ratio::from_decimal(product))
+        })
+        .unwrap_or(points)
+}
+
 /// One component from its cell, with the row's rescale factor (inlined into the collecting
 /// loop, so that the component is written in place).
 #[inline(always)]
@@ -764,7 +779,7 @@ fn component(
     let (exact, no_data) = outcome(ind, col, cell);
     let scale = |d: Ratio| {
         if ind.kind == IndicatorKind::Base && rescaled {
-            d.checked_mul(factor).unwrap_or(Ratio::ZERO)
+            rescale(d, factor)
         } else {
             d
         }

@@ -487,4 +487,47 @@ rule = { linear_below_target = { target = 100, slope = 1 } }
         assert_eq!(problems[0].key, "indicators[0].points");
         assert_eq!(problems[0].column, 10);
     }
+
+    /// A shrinkage weight or sample size ≤ 0 turned shrinkage upside down (12 callbacks, 6
+    /// satisfied, weight −10: −150 %); a grade named twice was found by name by the ladder
+    /// (a unit of the last grade was not `lowest_grade`). Both refused, placed (a scoring audit).
+    #[test]
+    fn shrinkage_must_be_positive_and_grades_unique() {
+        let shrunk = MINI.replace(
+            "points = 25\n",
+            "points = 25\nshrink = { min_sample = 20, weight = -10 }\n",
+        );
+        let problems = load(&shrunk, Format::Toml).unwrap_err();
+        let keys: Vec<(&str, &str)> = problems
+            .iter()
+            .map(|p| (p.code.as_str(), p.key.as_str()))
+            .collect();
+        assert_eq!(keys, [("invalid_value", "indicators[0].shrink.weight")]);
+        let zero = shrunk.replace(
+            "min_sample = 20, weight = -10",
+            "min_sample = 0, weight = 5",
+        );
+        let problems = load(&zero, Format::Toml).unwrap_err();
+        assert_eq!(problems[0].key, "indicators[0].shrink.min_sample");
+        let fine = shrunk.replace("weight = -10", "weight = 10");
+        assert!(load(&fine, Format::Toml).is_ok());
+
+        let grades = format!(
+            "{MINI}\n[[grades]]\nname = \"合格\"\nmin = 60\n[[grades]]\nname = \"不合格\"\nmin = 30\n\
+             [[grades]]\nname = \"不合格\"\nmin = 0\n"
+        );
+        let problems = load(&grades, Format::Toml).unwrap_err();
+        let [p] = problems.as_slice() else {
+            panic!("{problems:?}")
+        };
+        assert_eq!(
+            (p.code.as_str(), p.key.as_str()),
+            ("duplicate_id", "grades[2].name")
+        );
+        assert!(
+            p.message.contains("\"不合格\" is defined twice"),
+            "{}",
+            p.message
+        );
+    }
 }

@@ -104,6 +104,23 @@ impl Ctx<'_> {
                 None,
             );
         }
+        if let Some(shrink) = &spec.shrink {
+            // A weight ≤ 0 turned shrinkage upside down (a rate of −150 % or 350 %, or a zero
+            // denominator that silently left the raw rate): both must be positive.
+            for (key, value) in [
+                ("min_sample", shrink.min_sample.0),
+                ("weight", shrink.weight.0),
+            ] {
+                if value <= Decimal::ZERO {
+                    self.problem(
+                        &at(&[k("shrink"), k(key)]),
+                        "invalid_value",
+                        format!("the shrinkage's `{key}` must be greater than 0"),
+                        None,
+                    );
+                }
+            }
+        }
         let rule = self.rule(&path, spec, resolver);
         let no_data = spec.when_no_data.unwrap_or(match spec.kind {
             IndicatorKind::Base => NoDataSpec::Full,

@@ -172,6 +172,18 @@ impl Ctx<'_> {
         } else {
             file.grades.clone()
         };
+        for (i, g) in specs.iter().enumerate() {
+            // The ladder's `grade`/`lowest_grade` find a grade by name: a name given twice
+            // made a unit of the last grade not `lowest_grade` (a scoring audit).
+            if specs.iter().take(i).any(|earlier| earlier.name == g.name) {
+                self.problem(
+                    &[k("grades"), Seg::Index(i), k("name")],
+                    "duplicate_id",
+                    format!("grade {:?} is defined twice", g.name),
+                    None,
+                );
+            }
+        }
         for (i, pair) in specs.windows(2).enumerate() {
             if let [a, b] = pair {
                 if b.min >= a.min {

@@ -111,6 +111,23 @@ impl Ratio {
         Ratio::new(mul(self.num, o.num)?, mul(self.den, o.den)?)
     }
 
+    /// The same value in lowest terms (sums of many units' points keep every denominator's
+    /// factors: a product that then overflows may not once they are cancelled).
+    pub(crate) fn reduced(self) -> Ratio {
+        let (mut a, mut b) = (self.num.unsigned_abs(), self.den.unsigned_abs());
+        while b != 0 {
+            (a, b) = (b, a % b);
+        }
+        // `a` is the gcd (≥ 1 as `den > 0`, ≤ `den`, so it fits `i128`).
+        match i128::try_from(a) {
+            Ok(g) if g > 1 => Ratio {
+                num: self.num / g,
+                den: self.den / g,
+            },
+            _ => self,
+        }
+    }
+
     /// `self / o`; `None` for a zero divisor.
     #[inline]
     pub(crate) fn checked_div(self, o: Ratio) -> Option<Ratio> {
@@ -405,6 +422,17 @@ mod tests {
         assert_eq!(big.round_slowly(20, 4), Some(Decimal::new(3335, 4)));
         let huge = Ratio::new(10i128.pow(38), 10i128.pow(38) - 1).unwrap();
         assert_eq!(huge.half_away_guarded(20, 2).to_string(), "1.00");
+    }
+
+    #[test]
+    fn reduced_keeps_the_value_in_lowest_terms() {
+        let r = Ratio::new(-84, 36).unwrap().reduced();
+        assert_eq!((r.num, r.den), (-7, 3));
+        assert_eq!(Ratio::new(0, 5).unwrap().reduced(), Ratio::ZERO);
+        let big = Ratio::new(i128::MAX / 1000 * 6, i128::MAX / 1000 * 4)
+            .unwrap()
+            .reduced();
+        assert_eq!((big.num, big.den), (3, 2));
     }
 
     #[test]
