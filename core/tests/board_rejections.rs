@@ -242,6 +242,57 @@ fn duplicate_event_id_same_content_is_acknowledged_different_content_is_a_confli
     assert_eq!(b.ingest("T2", urged), Ingest::Duplicate);
 }
 
+/// A batch that sends an event twice before its ticket's dispatch: the retry at the batch's end
+/// takes the event once, and the second copy is a `Duplicate` (both were `Accepted`).
+#[test]
+fn a_repeated_event_retried_at_a_batchs_end_is_a_duplicate() {
+    let mut b = builder(&units()).build().unwrap();
+    let mut t2 = tickets().remove(1);
+    let signed = t2.events.pop().unwrap();
+    let dispatch = t2.events.pop().unwrap();
+    assert_eq!(b.ingest_ticket(t2), vec![Ingest::Accepted]);
+    let item = |e: &Event| Input::Event {
+        ticket_id: "T2".into(),
+        event: e.clone(),
+    };
+    let outcomes = b.ingest_batch([item(&signed), item(&signed), item(&dispatch)]);
+    assert_eq!(
+        outcomes,
+        [Ingest::Accepted, Ingest::Duplicate, Ingest::Accepted]
+    );
+    assert_same(&b, &tickets()[1..], &period(), at(QUERY));
+}
+
+/// A ticket re-exported with another header (reclassified 求助 → 投诉): the header is a
+/// conflict, and its events are refused with it — they went into the held 求助 ticket and were
+/// scored under its limits. Nothing changes.
+#[test]
+fn events_after_a_refused_header_are_refused_with_it() {
+    let mut b = builder(&units()).build().unwrap();
+    let mut t2 = tickets().remove(1);
+    let signed = t2.events.pop().unwrap();
+    assert!(
+        b.ingest_ticket(t2.clone())
+            .iter()
+            .all(|o| *o == Ingest::Accepted)
+    );
+    let before = b.snapshot().unwrap();
+    let mut reclassified = t2;
+    reclassified.kind = Kind::Complaint;
+    reclassified.events.push(signed.clone());
+    let outcomes = b.ingest_ticket(reclassified);
+    assert_eq!(outcomes.len(), 3);
+    for o in &outcomes {
+        let Ingest::Rejected(Error::BoardTicketConflict { ticket_id, field }) = o else {
+            panic!("{outcomes:?}")
+        };
+        assert_eq!((ticket_id.as_str(), field.as_str()), ("T2", "kind"));
+    }
+    assert_eq!(b.snapshot().unwrap(), before, "nothing changed");
+    // The same event under the held header goes in.
+    assert_eq!(b.ingest("T2", signed), Ingest::Accepted);
+}
+
 #[test]
 fn late_events_are_re_evaluated_or_refused_by_the_rules() {
     let mut b = board();

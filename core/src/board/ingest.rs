@@ -495,15 +495,34 @@ impl Board {
     /// return and its decision). Those accepted then are `Accepted`; the others are `Rejected`
     /// with the reason that holds at the batch's end (an event of a ticket registered since is
     /// refused for its own fault, not as `board_unknown_ticket`).
+    ///
+    /// The events after a header the batch refused (a ticket re-exported as 投诉 that the
+    /// board holds as 求助: `board_ticket_conflict`) are refused with the header's error: they
+    /// would be scored under the held header's limits.
     pub fn ingest_batch(&mut self, inputs: impl IntoIterator<Item = Input>) -> Vec<Ingest> {
         let mut out = Vec::new();
         // Per ticket: its refused items to try again (index in `out`, and the event).
         let mut again: Vec<(String, Vec<(usize, Event)>)> = Vec::new();
         let mut again_at: std::collections::HashMap<String, usize> =
             std::collections::HashMap::new();
+        // The tickets whose header this batch refused, with the refusal.
+        let mut refused_headers: std::collections::HashMap<String, Error> =
+            std::collections::HashMap::new();
         for input in inputs {
             let outcome = match input {
-                Input::Ticket(header) => self.register(header),
+                Input::Ticket(header) => {
+                    let id = header.id.clone();
+                    let outcome = self.register(header);
+                    match &outcome {
+                        Ingest::Rejected(error) => refused_headers.insert(id, error.clone()),
+                        _ => refused_headers.remove(&id),
+                    };
+                    outcome
+                }
+                Input::Event { ticket_id, .. } if refused_headers.contains_key(&ticket_id) => {
+                    let error = refused_headers.get(&ticket_id).cloned();
+                    Ingest::Rejected(error.unwrap_or(Error::BoardUnknownTicket { ticket_id }))
+                }
                 Input::Event { ticket_id, event } => {
                     match self.try_insert(&ticket_id, vec![event]) {
                         Ok(new) => Ingest::applied(new),
@@ -547,8 +566,9 @@ impl Board {
             }
         };
         let events: Vec<Event> = group.iter().map(|(_, e)| e.clone()).collect();
-        if let Ok(new) = self.try_insert(ticket_id, events) {
-            for (i, _) in group {
+        let fresh = self.fresh(ticket_id, &events);
+        if self.try_insert(ticket_id, events).is_ok() {
+            for ((i, _), new) in group.into_iter().zip(fresh) {
                 set(i, Ingest::applied(new));
             }
             return;
@@ -566,12 +586,33 @@ impl Board {
         }
         if still.len() > 1 {
             let events: Vec<Event> = still.iter().map(|(_, e)| e.clone()).collect();
-            if let Ok(new) = self.try_insert(ticket_id, events) {
-                for (i, _) in still {
+            let fresh = self.fresh(ticket_id, &events);
+            if self.try_insert(ticket_id, events).is_ok() {
+                for ((i, _), new) in still.into_iter().zip(fresh) {
                     set(i, Ingest::applied(new));
                 }
             }
         }
+    }
+
+    /// For each of `events` (tried together), whether it would be new: neither held by the
+    /// ticket nor a repeat of an earlier one of them (a batch that sent an event twice before
+    /// its dispatch reported both copies `Accepted`; the second is a `Duplicate`).
+    fn fresh(&self, ticket_id: &str, events: &[Event]) -> Vec<bool> {
+        let state = self
+            .by_id
+            .get(ticket_id)
+            .and_then(|&i| self.tickets.get(i as usize));
+        events
+            .iter()
+            .enumerate()
+            .map(|(k, e)| {
+                let is_held = state.is_some_and(|s| {
+                    held(&s.ticket.events, &s.words, ticket_id, e).unwrap_or(false)
+                });
+                !is_held && !events.iter().take(k).any(|earlier| earlier == e)
+            })
+            .collect()
     }
 
     /// Registers `ticket`'s header and ingests its events as a batch ([`Board::ingest_batch`]:
