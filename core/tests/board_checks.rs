@@ -158,7 +158,9 @@ fn step() -> impl Strategy<Value = Step> {
 
 /// What the board must answer for `event` given the log it holds: a duplicate or a conflict
 /// of an event id it holds, else what `Ticket::validate` says of the log with the event inserted
-/// after the events of the same instant.
+/// after the events of the same instant — or, when that breaks a rule between events and the
+/// event shares its instant with a held one, before them if the log is valid so (the error
+/// stays the first placement's).
 fn expected(held: &Ticket, event: &Event, known: &KnownUnits) -> (Ingest, Option<Ticket>) {
     if let Some(id) = &event.event_id
         && let Some(i) = held
@@ -180,11 +182,22 @@ fn expected(held: &Ticket, event: &Event, known: &KnownUnits) -> (Ingest, Option
     if event.event_id.is_none() && held.events.contains(event) {
         return (Ingest::Duplicate, None);
     }
-    let mut next = held.clone();
-    let pos = next.events.partition_point(|e| e.at <= event.at);
-    next.events.insert(pos, event.clone());
-    match next.validate(Some(known)) {
-        Ok(()) => (Ingest::Accepted, Some(next)),
+    let placed = |before: bool| {
+        let mut next = held.clone();
+        let pos = next
+            .events
+            .partition_point(|e| e.at < event.at || (!before && e.at == event.at));
+        next.events.insert(pos, event.clone());
+        next.validate(Some(known)).map(|()| next)
+    };
+    match placed(false) {
+        Ok(next) => (Ingest::Accepted, Some(next)),
+        Err(e @ Error::InvalidTicket { .. }) if held.events.iter().any(|h| h.at == event.at) => {
+            match placed(true) {
+                Ok(next) => (Ingest::Accepted, Some(next)),
+                Err(_) => (Ingest::Rejected(e), None),
+            }
+        }
         Err(e) => (Ingest::Rejected(e), None),
     }
 }

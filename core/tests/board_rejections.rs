@@ -293,6 +293,49 @@ fn events_after_a_refused_header_are_refused_with_it() {
     assert_eq!(b.ingest("T2", signed), Ingest::Accepted);
 }
 
+/// An export written to the second: `closed` and the `replied` before it share an instant, and
+/// the feed delivers `closed` first. The reply goes before the close (after it, it broke
+/// `event_after_close` and could never go in); the board then equals batch scoring of the
+/// export. An event that breaks the rules in either place is still refused, with the error of
+/// arrival order.
+#[test]
+fn a_late_event_sharing_an_instant_goes_before_when_after_breaks_a_rule() {
+    let mut b = builder(&units()).build().unwrap();
+    let mut t2 = tickets().remove(1);
+    let second = "2026-03-04T10:00:00+08:00";
+    let replied = ev(
+        second,
+        "T2-2",
+        EventBody::Replied {
+            unit: "hubin".into(),
+        },
+    );
+    let closed = ev(second, "T2-3", EventBody::Closed);
+    assert!(
+        b.ingest_ticket(t2.clone())
+            .iter()
+            .all(|o| *o == Ingest::Accepted)
+    );
+    assert_eq!(b.ingest("T2", closed.clone()), Ingest::Accepted);
+    assert_eq!(b.ingest("T2", replied.clone()), Ingest::Accepted);
+    t2.events.extend([replied, closed]);
+    let mut all = tickets();
+    all[1] = t2.clone();
+    assert_same(&b, &all[1..], &period(), at(QUERY));
+    assert_eq!(b.tickets().next().unwrap().events, t2.events);
+    // A sign-for by a unit never dispatched breaks a rule wherever it goes.
+    let stray = ev(
+        second,
+        "T2-4",
+        EventBody::Signed {
+            unit: "shanzhou".into(),
+        },
+    );
+    let before = b.snapshot().unwrap();
+    assert!(matches!(b.ingest("T2", stray), Ingest::Rejected(_)));
+    assert_eq!(b.snapshot().unwrap(), before);
+}
+
 #[test]
 fn late_events_are_re_evaluated_or_refused_by_the_rules() {
     let mut b = board();

@@ -247,6 +247,15 @@ impl FromIterator<Ingest> for Ingested {
 }
 
 /// A refusal, and the events it refused (to try again with others).
+/// Where a new event goes among held events of its instant.
+#[derive(Clone, Copy)]
+enum Ties {
+    /// After them (arrival order).
+    After,
+    /// Before them (when after them breaks a rule).
+    Before,
+}
+
 struct Refused {
     error: Error,
     events: Vec<Event>,
@@ -336,7 +345,42 @@ impl Board {
 
     /// Inserts the events of `events` the ticket does not hold yet, checks and evaluates the
     /// ticket, and commits; on a refusal nothing changes and the new events are given back.
+    ///
+    /// A new event goes after the held events of its instant (arrival order breaks ties); when
+    /// the log is then refused by a rule between events and a new event shares its instant with
+    /// a held one, it is tried before them: an export written to the second that delivers
+    /// `closed` before the `reviewed` of the same second could never take the review (after
+    /// `closed`, `event_after_close`), which batch scoring of the export accepts.
     fn try_insert(&mut self, ticket_id: &str, events: Vec<Event>) -> Result<bool, Refused> {
+        let refused = match self.try_insert_placed(ticket_id, events, Ties::After) {
+            Ok(new) => return Ok(new),
+            Err(refused) => refused,
+        };
+        let ties = self
+            .by_id
+            .get(ticket_id)
+            .and_then(|&i| self.tickets.get(i as usize))
+            .is_some_and(|s| {
+                refused
+                    .events
+                    .iter()
+                    .any(|e| s.ticket.events.iter().any(|h| h.at == e.at))
+            });
+        if !ties || !matches!(refused.error, Error::InvalidTicket { .. }) {
+            return Err(refused);
+        }
+        let Refused { error, events } = refused;
+        self.try_insert_placed(ticket_id, events, Ties::Before)
+            .map_err(|again| Refused::new(error, again.events))
+    }
+
+    /// [`Board::try_insert`] with new events placed by `ties` among held events of their instant.
+    fn try_insert_placed(
+        &mut self,
+        ticket_id: &str,
+        events: Vec<Event>,
+        ties: Ties,
+    ) -> Result<bool, Refused> {
         let unknown = || Error::BoardUnknownTicket {
             ticket_id: ticket_id.to_owned(),
         };
@@ -377,8 +421,9 @@ impl Board {
         // One event at the end of the log is checked against the rules' state after the last
         // one (on a copy); otherwise the whole log is re-checked once the events are in.
         let events = &state.ticket.events;
-        let appended = match new.as_slice() {
-            [e] => events.last().is_none_or(|last| last.at <= e.at),
+        let appended = match (new.as_slice(), ties) {
+            ([e], Ties::After) => events.last().is_none_or(|last| last.at <= e.at),
+            ([e], Ties::Before) => events.last().is_none_or(|last| last.at < e.at),
             _ => false,
         };
         if appended {
@@ -394,8 +439,16 @@ impl Board {
         // the held ones above).
         let several = new.len() > 1;
         let mut inserted = Vec::with_capacity(new.len());
+        if let Ties::Before = ties {
+            // Each goes before the events of its instant held so far: in reverse, the new
+            // events of one instant keep their order.
+            new.reverse();
+        }
         for event in new {
-            let pos = state.ticket.events.partition_point(|e| e.at <= event.at);
+            let pos = match ties {
+                Ties::After => state.ticket.events.partition_point(|e| e.at <= event.at),
+                Ties::Before => state.ticket.events.partition_point(|e| e.at < event.at),
+            };
             // The event's word: keyed alone when it comes last, else the log is re-keyed.
             let key = if appended {
                 key_for(&state.ticket.events, &state.words, event.body.unit())
