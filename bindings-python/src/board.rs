@@ -22,7 +22,7 @@ use serde_json::Value;
 
 use crate::arrow::export::Table;
 use crate::calendar::Calendar;
-use crate::convert::{decimal_in, json_item};
+use crate::convert::{decimal_in, id_in, json_item};
 use crate::errors::{Fields, enter, input_error, raise, to_py};
 use crate::instant;
 use crate::metrics::{Evaluator, Metrics, Period, due_anchor_in, due_anchor_out};
@@ -512,9 +512,11 @@ impl Board {
     fn ingest(
         &self,
         py: Python<'_>,
-        ticket_id: &str,
+        ticket_id: Bound<'_, PyAny>,
         event: Bound<'_, PyAny>,
     ) -> PyResult<&'static str> {
+        let ticket_id = id_in(py, &ticket_id, "ticket_id")?;
+        let ticket_id = ticket_id.as_str();
         let value = json_item(py, &event, "event", String::new(), None, None)?;
         let at = Spot {
             name: "event".to_owned(),
@@ -755,8 +757,9 @@ impl Board {
 
     /// One ticket as the board holds it (header and events in time order, the core's JSON
     /// form), or `None` if it is not registered.
-    fn ticket(&self, py: Python<'_>, ticket_id: &str) -> PyResult<Option<Report>> {
-        self.with(py, |board| board.ticket(ticket_id).cloned())
+    fn ticket(&self, py: Python<'_>, ticket_id: Bound<'_, PyAny>) -> PyResult<Option<Report>> {
+        let ticket_id = id_in(py, &ticket_id, "ticket_id")?;
+        self.with(py, |board| board.ticket(&ticket_id).cloned())
             .map(|t| Report::of(py, &t))
             .transpose()
     }

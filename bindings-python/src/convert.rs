@@ -292,6 +292,15 @@ fn walk<'py>(
             ),
         ));
     }
+    if !value.is_instance_of::<PyDict>()
+        && let Ok(mapping) = value.cast::<pyo3::types::PyMapping>()
+    {
+        // Any other mapping (a `MappingProxyType`, a custom `Mapping`, as the stubs promise)
+        // reads as the dict of its items.
+        let dict = PyDict::new(py);
+        dict.update(mapping)?;
+        return walk(py, dict.as_any(), base, step, depth);
+    }
     if let Ok(dict) = value.cast::<PyDict>() {
         let mut out = serde_json::Map::with_capacity(dict.len());
         for (k, v) in entries(dict)? {
@@ -450,6 +459,29 @@ where
             what,
             format!(
                 "`{what}` must be a whole number (an int) from {lo} to {hi}; got a {}",
+                value.get_type().name()?
+            ),
+        )),
+    }
+}
+
+/// Reads a ticket id argument `what`: a `str`, or a whole number (an `int`, a numpy integer:
+/// a database key) as its digits, as ticket dicts read `id` (`board.ingest(55, …)` raised a
+/// bare `TypeError` for a ticket `register({"id": 55, …})` had taken).
+pub fn id_in(py: Python<'_>, value: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {
+    if value.is_instance_of::<PyString>() {
+        return value.extract::<String>();
+    }
+    let whole = !value.is_instance_of::<pyo3::types::PyBool>()
+        && value.hasattr("__index__").unwrap_or(false);
+    match whole.then(|| value.extract::<i128>().ok()).flatten() {
+        Some(n) => Ok(n.to_string()),
+        None => Err(input_error(
+            py,
+            "invalid_argument",
+            what,
+            format!(
+                "`{what}` must be a str or a whole number; got a {}",
                 value.get_type().name()?
             ),
         )),

@@ -65,6 +65,28 @@ def test_single_events_and_refusals() -> None:
     assert standings["groups"][0]["units"][0]["rank"] == 1
 
 
+def test_integer_ticket_ids_and_any_mapping() -> None:
+    # A database's integer key registers (as ticket dicts read ``id``); ingest and ticket took
+    # only str and raised a bare TypeError. Any Mapping reads as a dict, as the stubs say.
+    import types
+
+    import numpy as np
+
+    board = hs.Board("three-rates", [{"unit": "u1", "group": "units"}])
+    header = types.MappingProxyType({"id": 55, "kind": "help", "received_at": "2026-03-02T09:00:00+08:00"})
+    assert board.register(header) == "accepted"
+    event = types.MappingProxyType({"at": "2026-03-02T09:30:00+08:00", "type": "dispatched", "unit": "u1"})
+    assert board.ingest(55, event) == "accepted"
+    assert board.ingest(np.int64(55), dict(event)) == "duplicate"
+    held = board.ticket(np.int64(55))
+    assert held is not None and held.to_python()["id"] == "55"
+    assert board.ticket("55") is not None and board.ticket(56) is None
+    for bad in (5.5, True, None):
+        with pytest.raises(hs.InputError) as info:
+            board.ingest(bad, dict(event))  # type: ignore[arg-type]
+        assert (info.value.code, info.value.field) == ("invalid_argument", "ticket_id")
+
+
 def test_a_batch_takes_events_valid_only_together() -> None:
     # A late return and its rejected decision after the held sign-for: each alone breaks the log,
     # so the board could never hold it (a board audit). A batch tries them again together.

@@ -452,8 +452,8 @@ class Board:
         """
     def register(self, header: Mapping[str, Any]) -> Literal["accepted", "duplicate"]:
         """Registers a ticket header (``id, kind, urgency, channel, received_at, attributes``)."""
-    def ingest(self, ticket_id: str, event: Mapping[str, Any]) -> Literal["accepted", "duplicate"]:
-        """Ingests one event (JSON form) of a registered ticket; a refusal raises, changing nothing."""
+    def ingest(self, ticket_id: str | int, event: Mapping[str, Any]) -> Literal["accepted", "duplicate"]:
+        """Ingests one event (JSON form) of a registered ticket (its id a str, or a whole number as its digits); a refusal raises, changing nothing."""
     def ingest_batch(self, inputs: Sequence[Mapping[str, Any]]) -> list[_ItemOutcome]:
         """Ingests ``{"input": "ticket", …}`` / ``{"input": "event", "ticket_id", "event"}`` items in order: one outcome per item (an item that cannot be read is rejected with its error; the others go on). Events the rules between events refused, and events of a ticket whose header comes later in the batch, are tried again at the end, a ticket's together (out of order, or valid only together); those still refused carry the reason that holds at the end."""
     def ingest_ticket(self, ticket: Mapping[str, Any]) -> list[_ItemOutcome]:
@@ -497,7 +497,7 @@ class Board:
     @property
     def due_anchor(self) -> _DueAnchor:
         """The period anchor of due-anchored counters."""
-    def ticket(self, ticket_id: str) -> Optional[Report]:
+    def ticket(self, ticket_id: str | int) -> Optional[Report]:
         """One ticket as the board holds it (JSON form), or ``None`` if not registered."""
     def tickets(self) -> Tickets:
         """Every ticket, in registration order, with the board's units table."""
