@@ -782,7 +782,10 @@ impl Board {
     /// The whole state as JSON text (restore with `Board.restoreJson`).
     #[napi(catch_unwind)]
     pub fn snapshot_json(&self, env: Env) -> Result<String> {
-        enter(&env, || Ok(self.lock().snapshot_json()?))
+        enter(&env, || {
+            let text = self.lock().snapshot_json()?;
+            json::fitting(text, "snapshot(), the binary form")
+        })
     }
 
     /// Sizes of the board's state: tickets, open tickets, events, index entries, heap bytes.

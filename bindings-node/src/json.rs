@@ -30,13 +30,24 @@ pub fn string_text<T: Serialize>(value: &T, instead: &str) -> Fallible<String> {
         code: "internal",
         message: format!("serializing a result: {e}"),
     })?;
+    fitting(text, instead)
+}
+
+/// `text`, to be returned as a JavaScript string: a `too_large` failure, suggesting `instead`,
+/// when no JavaScript string can be that long (N-API's own failure has no code).
+pub fn fitting(text: String, instead: &str) -> Fallible<String> {
+    fitting_in(text, instead, MAX_STRING_LENGTH)
+}
+
+/// [`fitting`] with a string length limit of `max` UTF-16 code units.
+fn fitting_in(text: String, instead: &str, max: usize) -> Fallible<String> {
     // UTF-8 takes at least as many bytes as UTF-16 takes code units: count only when needed.
-    if text.len() > MAX_STRING_LENGTH && text.encode_utf16().count() > MAX_STRING_LENGTH {
+    if text.len() > max && text.encode_utf16().count() > max {
         return Err(Failure::Binding {
             code: "too_large",
             message: format!(
                 "the JSON text is {} MB, longer than a JavaScript string can be \
-                 ({MAX_STRING_LENGTH} UTF-16 code units); use {instead}",
+                 ({max} UTF-16 code units); use {instead}",
                 text.len() / 1_000_000
             ),
         });
@@ -285,5 +296,26 @@ impl ToNapiValue for JsonValue {
     unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> Result<sys::napi_value> {
         let js_env = Env::from_raw(env);
         Ok(parse(&js_env, &text(&val.0)?)?.raw())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_longer_than_a_javascript_string_is_too_large() {
+        // Counted in UTF-16 code units: four CJK characters are 12 bytes but 4 units.
+        assert!(fitting_in("湖滨区局".to_owned(), "x", 4).is_ok());
+        let Err(Failure::Binding { code, message }) =
+            fitting_in("abcde".to_owned(), "snapshot()", 4)
+        else {
+            panic!("expected too_large");
+        };
+        assert_eq!(code, "too_large");
+        assert!(
+            message.contains("(4 UTF-16 code units); use snapshot()"),
+            "{message}"
+        );
     }
 }
