@@ -437,6 +437,17 @@ export declare class Board {
   snapshotSync(): Buffer
   /** The whole state as JSON text (restore with `Board.restoreJson`). */
   snapshotJson(): string
+  /** The scheme the board scores with. */
+  scheme(): Scheme
+  /**
+   * The board's evaluator (calendar, policy and units), for batch evaluation of its tickets
+   * (`evaluator.partial(tickets, …)`, or comparing the board with batch scoring).
+   */
+  evaluator(): Evaluator
+  /** The units table (`unit`, `group`, `name`), in the board's order. */
+  units(): Array<Unit>
+  /** The period anchor of due-anchored counters: `'due_date'` or `'due_or_closed'`. */
+  get dueAnchor(): 'due_date' | 'due_or_closed'
   /** Sizes of the board's state: tickets, open tickets, events, index entries, heap bytes. */
   get stats(): Record<string, number>
   /** The latest event instant held, if any. */

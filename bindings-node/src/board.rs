@@ -21,7 +21,7 @@ use crate::errors::{Failure, Fallible, bad_arg, enter, failure_object, named};
 use crate::external::External;
 use crate::instant::When;
 use crate::json::{self, JsonValue};
-use crate::metrics::{PeriodArg, PeriodOut, period_in, period_out};
+use crate::metrics::{Evaluator, PeriodArg, PeriodOut, period_in, period_out};
 use crate::policy::Policy;
 use crate::queue::{Held, Queued};
 use crate::scheme::Scheme;
@@ -786,6 +786,37 @@ impl Board {
             let text = self.lock().snapshot_json()?;
             json::fitting(text, "snapshot(), the binary form")
         })
+    }
+
+    /// The scheme the board scores with.
+    #[napi(catch_unwind)]
+    pub fn scheme(&self) -> Scheme {
+        Scheme {
+            inner: Arc::new(self.lock().scheme().clone()),
+        }
+    }
+
+    /// The board's evaluator (calendar, policy and units), for batch evaluation of its tickets
+    /// (`evaluator.partial(tickets, …)`, or comparing the board with batch scoring).
+    #[napi(catch_unwind)]
+    pub fn evaluator(&self) -> Evaluator {
+        let board = self.lock();
+        Evaluator {
+            inner: Arc::new(board.evaluator().clone()),
+            units: Arc::new(board.units().to_vec()),
+        }
+    }
+
+    /// The units table (`unit`, `group`, `name`), in the board's order.
+    #[napi(catch_unwind, ts_return_type = "Array<Unit>")]
+    pub fn units<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
+        json::plain(env, &self.lock().units())
+    }
+
+    /// The period anchor of due-anchored counters: `'due_date'` or `'due_or_closed'`.
+    #[napi(getter, catch_unwind, ts_return_type = "'due_date' | 'due_or_closed'")]
+    pub fn due_anchor<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
+        json::plain(env, &self.lock().due_anchor())
     }
 
     /// Sizes of the board's state: tickets, open tickets, events, index entries, heap bytes.

@@ -286,6 +286,14 @@ test('metrics: a board fed event by event equals batch metrics at any instant', 
   }
   // Later instants have seen more dispatches.
   assert.ok(seen[0] > 0 && seen[0] < seen[1] && seen[1] < seen[2], String(seen))
+  // Its configuration, as Python's Board gives it: the scheme, the evaluator, the units table and
+  // the due anchor (the evaluator's metrics are the board's).
+  assert.equal(board.scheme().hash, scheme.hash)
+  assert.deepEqual(board.units(), units.map((u) => ({ name: '', ...u })))
+  assert.equal(board.dueAnchor, 'due_date')
+  assert.equal(new hs.Board({ ...options, dueAnchor: 'due_or_closed' }).dueAnchor, 'due_or_closed')
+  assert.deepEqual(board.evaluator().partialSync(city.tickets, { period: quarter, asOf: city.asOf }).finalize(units),
+    board.metrics(city.asOf, quarter))
 })
 
 test('setExternal: an external metric feeds the indicator that reads it', () => {
