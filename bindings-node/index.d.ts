@@ -366,12 +366,15 @@ export declare class Board {
   ingest(ticketId: string | number, event: EventObject): 'accepted' | 'duplicate'
   /**
    * Ingests a batch of items in order — `{ input: 'ticket', ...header }` or
-   * `{ input: 'event', ticket_id, event }` — one outcome per item (a rejected item does not
-   * stop the batch). Events the rules between events refused, and events of a ticket whose
-   * header comes later in the batch, are tried again at the end, a ticket's together (out of
-   * order, or valid only together); those refused then carry the reason that holds at the end.
+   * `{ input: 'event', ticket_id, event }` — off the JavaScript thread (the items are read
+   * when the call is made): one outcome per item (a rejected item does not stop the batch).
+   * Events the rules between events refused, and events of a ticket whose header comes later
+   * in the batch, are tried again at the end, a ticket's together (out of order, or valid only
+   * together); those refused then carry the reason that holds at the end.
    */
-  ingestBatch(items: Array<({ input: 'ticket' } & Omit<TicketObject, 'events'>) | { input: 'event'; ticket_id: string; event: EventObject }>): Array<IngestOutcome>
+  ingestBatch(items: Array<({ input: 'ticket' } & Omit<TicketObject, 'events'>) | { input: 'event'; ticket_id: string; event: EventObject }>): Promise<Array<IngestOutcome>>
+  /** `ingestBatch` on the JavaScript thread. */
+  ingestBatchSync(items: Array<({ input: 'ticket' } & Omit<TicketObject, 'events'>) | { input: 'event'; ticket_id: string; event: EventObject }>): Array<IngestOutcome>
   /**
    * Ingests a whole ticket as `ingestBatch` would: registers its header, then its events
    * (events refused alone are tried again together), one outcome per item (the header's

@@ -339,6 +339,34 @@ fn board_js(env: &Env, b: CoreBoard) -> Result<Unknown<'_>> {
     Ok(Board::wrap(env, b).into_instance(env)?.to_unknown())
 }
 
+/// `ingestBatch`'s items: an array.
+fn batch_items(items: JsonValue) -> Fallible<Vec<Value>> {
+    match items.0 {
+        Value::Array(items) => Ok(items),
+        _ => Err(bad_arg("items", "`items` must be an array")),
+    }
+}
+
+/// Reads and ingests `ingestBatch`'s items, one outcome per item.
+fn ingest_items(board: &mut CoreBoard, items: &[Value]) -> Vec<Fallible<Ingest>> {
+    let mut read = Batch::new();
+    for (i, item) in items.iter().enumerate() {
+        let input = batch_item(board, &read, i, item);
+        read.push(input);
+    }
+    read.ingest(board)
+}
+
+/// `ingestBatch`'s outcomes, with the board's size after it as [`BulkLoaded`] has it.
+type BatchIngested = (Vec<Fallible<Ingest>>, (usize, Option<usize>), Arc<External>);
+
+fn batch_ingested_js(env: &Env, (out, size, external): BatchIngested) -> Result<Unknown<'_>> {
+    if let (count, Some(bytes)) = size {
+        external.measured(env, count, bytes);
+    }
+    outcomes(env, out, true)
+}
+
 /// A bulk load's answer, the board's size after it (its ticket count, and its heap bytes when
 /// V8's figure is stale: measured in the worker's turn), and where V8's figure is kept.
 type BulkLoaded = (Ingested, (usize, Option<usize>), Arc<External>);
@@ -439,12 +467,39 @@ impl Board {
     }
 
     /// Ingests a batch of items in order — `{ input: 'ticket', ...header }` or
-    /// `{ input: 'event', ticket_id, event }` — one outcome per item (a rejected item does not
-    /// stop the batch). Events the rules between events refused, and events of a ticket whose
-    /// header comes later in the batch, are tried again at the end, a ticket's together (out of
-    /// order, or valid only together); those refused then carry the reason that holds at the end.
+    /// `{ input: 'event', ticket_id, event }` — off the JavaScript thread (the items are read
+    /// when the call is made): one outcome per item (a rejected item does not stop the batch).
+    /// Events the rules between events refused, and events of a ticket whose header comes later
+    /// in the batch, are tried again at the end, a ticket's together (out of order, or valid only
+    /// together); those refused then carry the reason that holds at the end.
+    #[napi(catch_unwind, ts_return_type = "Promise<Array<IngestOutcome>>")]
+    pub fn ingest_batch(
+        &self,
+        #[napi(
+            ts_arg_type = "Array<({ input: 'ticket' } & Omit<TicketObject, 'events'>) | { input: 'event'; ticket_id: string; event: EventObject }>"
+        )]
+        items: JsonValue,
+    ) -> AsyncTask<Work<BatchIngested>> {
+        let (turn, external) = (self.inner.turn(), self.external.clone());
+        Work::after(
+            batch_items(items),
+            move |items| {
+                let (out, size) = turn.run(|board| {
+                    let out = ingest_items(board, &items);
+                    let count = board.ticket_count();
+                    let bytes = external.stale(count).then(|| board.stats().heap_bytes);
+                    (out, (count, bytes))
+                });
+                Ok((out, size, external))
+            },
+            batch_ingested_js,
+        )
+        .spawn()
+    }
+
+    /// `ingestBatch` on the JavaScript thread.
     #[napi(catch_unwind, ts_return_type = "Array<IngestOutcome>")]
-    pub fn ingest_batch<'e>(
+    pub fn ingest_batch_sync<'e>(
         &self,
         env: &'e Env,
         #[napi(
@@ -452,16 +507,9 @@ impl Board {
         )]
         items: JsonValue,
     ) -> Result<Unknown<'e>> {
-        let Value::Array(items) = items.0 else {
-            return enter(env, || Err(bad_arg("items", "`items` must be an array")));
-        };
+        let items = enter(env, || batch_items(items))?;
         let mut board = self.lock();
-        let mut read = Batch::new();
-        for (i, item) in items.iter().enumerate() {
-            let input = batch_item(&board, &read, i, item);
-            read.push(input);
-        }
-        let out = read.ingest(&mut board);
+        let out = ingest_items(&mut board, &items);
         self.account(env, &board);
         drop(board);
         outcomes(env, out, true)

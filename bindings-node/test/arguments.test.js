@@ -107,6 +107,7 @@ test('functions returning a Promise reject on bad arguments, never throw', async
   await rejects(() => scheme.explainTickets(ev, tickets, '{', { period, asOf }), { code: 'invalid_argument', field: 'scores' })
   await rejects(() => scheme.explainTickets(ev, tickets, scores, { period, asOf }, ['nowhere']), { code: 'unit_not_scored' })
   await rejects(() => hs.Tickets.fromJson('[]', { mode: 'relaxed' }), { code: 'invalid_argument', field: 'mode' })
+  await rejects(() => new hs.Board({ units, scheme }).ingestBatch({ input: 'event' }), { code: 'invalid_argument', field: 'items' })
   await rejects(() => hs.Tickets.fromObjects([T('T1')], { mode: 'relaxed' }), { code: 'invalid_argument', field: 'mode' })
   await rejects(() => hs.Tickets.fromObjects('not an array'), { code: 'invalid_argument', field: 'tickets' })
   await rejects(() => hs.Tickets.fromRows({ tickets: [], events: [] }, { localOffset: '8h' }), { code: 'invalid_argument', field: 'localOffset' })

@@ -70,7 +70,8 @@ async function main (): Promise<void> {
 
   const board = new hs.Board({ units, scheme, calendar: cal })
   const status: 'accepted' | 'duplicate' = board.register({ id: 'T9', kind: 'help', received_at: Date.now() })
-  const outcomes: hs.IngestOutcome[] = board.ingestBatch([{ input: 'event', ticket_id: 'T9', event: { at: Date.now(), type: 'closed' } }])
+  const outcomes: hs.IngestOutcome[] = board.ingestBatchSync([{ input: 'event', ticket_id: 'T9', event: { at: Date.now(), type: 'closed' } }])
+  const later: hs.IngestOutcome[] = await board.ingestBatch([{ input: 'ticket', id: 'T8', kind: 'help', received_at: Date.now() }])
   const standings: hs.Standings = board.standings(Date.now())
   const bytes: Buffer = await board.snapshot()
   const restored: hs.Board = await hs.Board.restore(bytes, { units, scheme, calendar: cal })

@@ -153,7 +153,7 @@ test('board items are read as fromObjects reads tickets: typed errors naming tic
   throwsWith(() => board.ingest('T1', { ...dispatched, unit: true }), { code: 'malformed_value', ticketId: 'T1', eventIndex: 0, field: 'unit' })
   // An unknown key is the ticket's unknown_field, as in fromObjects (it was a bare invalid_argument).
   throwsWith(() => board.ingest('T1', { ...dispatched, colour: 'red' }), { code: 'unknown_field', ticketId: 'T1', eventIndex: 0, field: 'colour' })
-  const out = board.ingestBatch([
+  const out = board.ingestBatchSync([
     { input: 'ticket', id: 'T2', kind: 'help', received_at: received },
     { input: 'ticket', id: 'T3', kind: 'help', received_at: '2026-03-02 09:00' },
     { input: 'event', ticket_id: 'T2', event: { ...dispatched, at: NaN } },
