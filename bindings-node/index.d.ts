@@ -609,7 +609,11 @@ export declare class Partial {
   static fromRows(table: PartialRows): Partial
   /** Units with counters. */
   get length(): number
-  /** A new partial state: this one plus `other` (exact, commutative, associative). */
+  /**
+   * A new partial state: this one plus `other` (exact, commutative, associative). Partials
+   * computed for another period, `asOf` or due anchor are refused (`invalid_partial` on
+   * `scope.<what>`), and so is a sum JavaScript numbers cannot hold exactly.
+   */
   merge(other: Partial): Partial
   /**
    * The metrics table (plain object, the core's JSON form): every unit of `units` (zero

@@ -517,12 +517,21 @@ impl Partial {
         u32::try_from(self.inner.units.len()).unwrap_or(u32::MAX)
     }
 
-    /// A new partial state: this one plus `other` (exact, commutative, associative).
+    /// A new partial state: this one plus `other` (exact, commutative, associative). Partials
+    /// computed for another period, `asOf` or due anchor are refused (`invalid_partial` on
+    /// `scope.<what>`), and so is a sum JavaScript numbers cannot hold exactly.
     #[napi(catch_unwind)]
-    pub fn merge(&self, #[napi(ts_arg_type = "Partial")] other: Instance<'_, Partial>) -> Partial {
-        let mut inner = self.inner.clone();
-        inner.merge(other.inner.clone());
-        Partial { inner }
+    pub fn merge(
+        &self,
+        env: Env,
+        #[napi(ts_arg_type = "Partial")] other: Instance<'_, Partial>,
+    ) -> Result<Partial> {
+        enter(&env, || {
+            let mut inner = self.inner.clone();
+            inner.merge(other.inner.clone())?;
+            exact_in_js(&inner)?;
+            Ok(Partial { inner })
+        })
     }
 
     /// The metrics table (plain object, the core's JSON form): every unit of `units` (zero

@@ -73,8 +73,22 @@ test('partial states merge exactly: shards in any order equal the whole', async 
   assert.equal(rows.columns[0], 'unit')
   assert.ok(rows.columns.includes('lead_due') && rows.columns.includes('assisting_signed'))
   assert.equal(rows.rows.length, whole.length)
-  assert.equal(hs.Partial.fromRows(rows).toJson(), whole.toJson())
+  // The row form carries the counters, not the scope (SQL sums have none); the JSON form both.
+  const counters = (p) => JSON.parse(p.toJson()).units
+  assert.deepEqual(counters(hs.Partial.fromRows(rows)), counters(whole))
+  assert.equal(JSON.parse(hs.Partial.fromRows(rows).toJson()).scope, undefined)
+  // A partial without a scope merges with any, and the sum keeps the scope there is.
+  assert.deepEqual(JSON.parse(hs.Partial.fromRows(rows).merge(a).toJson()).scope, JSON.parse(whole.toJson()).scope)
   assert.equal(hs.Partial.fromJson(whole.toJson()).toJson(), whole.toJson())
+  // Shards computed for another asOf or due anchor are refused (a shards audit: a shard ten
+  // days older merged silently), and so is a sum no JavaScript number holds exactly.
+  const earlier = ev.partialSync(tickets.slice(0, 5), { period, asOf: hs.parseInstant(asOf) - 86400000 })
+  assert.throws(() => a.merge(earlier), { code: 'invalid_partial', field: 'scope.as_of' })
+  const anchored = ev.partialSync(tickets.slice(0, 5), { period, asOf, dueAnchor: 'due_or_closed' })
+  assert.throws(() => a.merge(anchored), { code: 'invalid_partial', field: 'scope.due_anchor' })
+  const near = { units: { x: { lead: { sign_working_ms: 2 ** 53 - 1, signed: 1, signed_on_time: 1, dispatched: 1 } } } }
+  assert.throws(() => hs.Partial.fromJson(near).merge(hs.Partial.fromJson(near)),
+    { code: 'invalid_partial', field: 'lead_sign_working_ms', message: /2\^53/ })
   assert.equal(hs.Partial.fromJson(JSON.parse(whole.toJson())).toJson(), whole.toJson())
   assert.throws(() => hs.Partial.fromRows({ columns: ['unit', 'lead_bogus'], rows: [] }), { code: 'invalid_partial', field: 'lead_bogus' })
   // A bad cell names its row, column and unit; counters past 2^53 - 1 (which a number does not
@@ -95,7 +109,7 @@ test('partial states merge exactly: shards in any order equal the whole', async 
   const order = rows.columns.map((_, k) => k).reverse()
   const reordered = { columns: order.map((k) => rows.columns[k]), rows: rows.rows.map((r) => order.map((k) => r[k])) }
   assert.notEqual(reordered.columns[0], 'unit')
-  assert.equal(hs.Partial.fromRows(reordered).toJson(), whole.toJson())
+  assert.deepEqual(counters(hs.Partial.fromRows(reordered)), counters(whole))
   assert.throws(() => hs.Partial.fromRows({ columns: ['lead_due'], rows: [] }), { code: 'invalid_argument', field: 'columns', message: /must name `unit`/ })
   // A misspelt key is refused, as in every table and options object (it was ignored).
   assert.throws(() => hs.Partial.fromRows({ columns: rows.columns, rows: rows.rows, row: [] }), { code: 'invalid_argument', field: 'row' })

@@ -270,14 +270,18 @@ pub struct Partial {
 
 #[pymethods]
 impl Partial {
-    /// This state plus `other` (exact; any order gives the same result).
-    fn merge(&self, other: &Partial) -> Partial {
+    /// This state plus `other` (exact; any order gives the same result). Partials computed for
+    /// another period, ``as_of`` or due anchor are refused (``invalid_partial`` on
+    /// ``scope.<what>``).
+    fn merge(&self, py: Python<'_>, other: &Partial) -> PyResult<Partial> {
         let mut inner = self.inner.clone();
-        inner.merge(other.inner.clone());
-        Partial {
+        inner
+            .merge(other.inner.clone())
+            .map_err(|e| crate::errors::to_py(py, e))?;
+        Ok(Partial {
             inner,
             units: self.units.clone(),
-        }
+        })
     }
 
     /// The metrics table: every unit of the units table, plus external metrics

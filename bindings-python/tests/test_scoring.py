@@ -6,6 +6,7 @@ from __future__ import annotations
 import decimal
 import json
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pytest
@@ -97,6 +98,11 @@ def test_one_call_score_equals_the_steps() -> None:
     assert by_name.to_json() == scores.to_json()
 
 
+def counters(partial: hs.Partial) -> Any:
+    """A partial's counters (its JSON form without the scope)."""
+    return json.loads(partial.to_json())["units"]
+
+
 def test_sharded_partials_merge_exactly() -> None:
     ids = CITY.ids
     data = json.loads(CITY.to_json())
@@ -111,11 +117,25 @@ def test_sharded_partials_merge_exactly() -> None:
     assert table.column_names[0] == "unit" and "lead_due" in table.column_names
     assert table.schema.field("lead_due").type == pa.int64()
     assert len(whole) == table.num_rows
-    # The row form round-trips, and rows of one unit add up (a SQL group-by can merge shards).
+    # The row form round-trips its counters (it carries no scope: SQL sums have none), and rows
+    # of one unit add up (a SQL group-by can merge shards).
     back = hs.Partial.from_table(table, UNITS)
-    assert back.to_json() == whole.to_json()
+    assert counters(back) == counters(whole) and "scope" not in json.loads(back.to_json())
     stacked = pa.concat_tables([pa_.to_table().to_pyarrow(), pb.to_table().to_pyarrow()])
-    assert hs.Partial.from_table(stacked, UNITS).to_json() == whole.to_json()
+    assert counters(hs.Partial.from_table(stacked, UNITS)) == counters(whole)
+    # A partial without a scope merges with any; the JSON form keeps the scope.
+    assert back.merge(hs.Partial.from_table([], UNITS)).to_json() == back.to_json()
+    assert hs.Partial.from_json(whole.to_json(), UNITS).to_json() == whole.to_json()
+    # Shards computed for another as_of, period or due anchor are refused: their sum is no one
+    # scope's counts (a shards audit: a shard ten days older merged silently).
+    earlier = EV.partial(b, period=PERIOD, as_of=AS_OF - 3 * 86_400_000)
+    with pytest.raises(hs.DataError) as info:
+        pa_.merge(earlier)
+    assert (info.value.code, info.value.field) == ("invalid_partial", "scope.as_of")
+    anchored = EV.partial(b, period=PERIOD, as_of=AS_OF, due_anchor="due_or_closed")
+    with pytest.raises(hs.DataError) as info:
+        pa_.merge(anchored)
+    assert (info.value.code, info.value.field) == ("invalid_partial", "scope.due_anchor")
     scores = SCHEME.score(UNITS, back.finalize(), as_of=AS_OF)
     assert scores.to_json() == hs.score(CITY, SCHEME, as_of=AS_OF).to_json()
     with pytest.raises(hs.DataError) as info:
@@ -128,7 +148,7 @@ def test_sharded_partials_merge_exactly() -> None:
     summed = pa.table(
         {n: (c if n == "unit" else c.cast(pa.decimal128(38, 0))) for n, c in zip(table.column_names, table.columns)}
     )
-    assert hs.Partial.from_table(summed, UNITS).to_json() == whole.to_json()
+    assert counters(hs.Partial.from_table(summed, UNITS)) == counters(whole)
     # A null cell (an outer join's) is refused, naming the row, column and unit; so is a null
     # unit, and a table that breaks a partition of SPEC §5 (edited by hand).
     due = table.column("lead_due").to_pylist()

@@ -73,17 +73,16 @@ pub fn run(job: Job<'_>, progress: Progress) -> CliResult<Report> {
     let mut periods = vec![job.period.clone()];
     periods.extend(weeks.iter().cloned());
     let bar = progress.step("evaluating tickets");
-    let mut parts = par(job.tickets, |chunk| {
+    let mut shards = par(job.tickets, |chunk| {
         partials(chunk, &ev, job.as_of, &periods, DueAnchor::DueDate)
     })?
-    .into_iter()
-    .reduce(|mut a, b| {
-        for (x, y) in a.iter_mut().zip(b) {
-            x.merge(y);
+    .into_iter();
+    let mut parts = shards.next().unwrap_or_default();
+    for shard in shards {
+        for (x, y) in parts.iter_mut().zip(shard) {
+            x.merge(y)?;
         }
-        a
-    })
-    .unwrap_or_default();
+    }
     bar.finish_and_clear();
     let week_parts = parts.split_off(1);
     let current = parts.pop().unwrap_or_default();
@@ -222,7 +221,9 @@ fn par_partial(
 ) -> hotline_score::Result<Partial> {
     let mut shards = par(tickets, |c| partial(c, ev, scope))?.into_iter();
     let mut out = shards.next().unwrap_or_default();
-    shards.for_each(|p| out.merge(p));
+    for p in shards {
+        out.merge(p)?;
+    }
     Ok(out)
 }
 

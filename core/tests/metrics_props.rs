@@ -150,15 +150,15 @@ proptest! {
             .collect();
         let mut merged = Partial::default();
         for i in &order {
-            merged.merge(parts[*i].clone());
+            merged.merge(parts[*i].clone()).unwrap();
         }
         prop_assert_eq!(&merged, &whole);
         // Pairwise tree merge in the reverse order gives the same.
         let mut left = parts[order[3]].clone();
-        left.merge(parts[order[2]].clone());
+        left.merge(parts[order[2]].clone()).unwrap();
         let mut right = parts[order[1]].clone();
-        right.merge(parts[order[0]].clone());
-        right.merge(left);
+        right.merge(parts[order[0]].clone()).unwrap();
+        right.merge(left).unwrap();
         prop_assert_eq!(
             right.finalize(&c.units, BTreeMap::new()),
             whole.finalize(&c.units, BTreeMap::new())
@@ -460,7 +460,9 @@ fn per_ticket_evaluation_equals_the_shared_pass() {
         let whole = partial(&c.tickets, &ev, &s).unwrap();
         let mut merged = Partial::default();
         for t in &c.tickets {
-            merged.merge(partial(std::slice::from_ref(t), &ev, &s).unwrap());
+            merged
+                .merge(partial(std::slice::from_ref(t), &ev, &s).unwrap())
+                .unwrap();
         }
         assert_eq!(merged, whole);
         assert!(whole.units.values().any(|u| u.lead.get(Counter::Due) > 0));

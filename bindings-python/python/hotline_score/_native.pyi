@@ -270,9 +270,10 @@ class Evaluator:
 
 @final
 class Partial:
-    """Mergeable per-unit integer counters (SPEC §5)."""
+    """Mergeable per-unit integer counters (SPEC §5): shard by ticket, merge in any order."""
 
-    def merge(self, other: Partial) -> Partial: ...
+    def merge(self, other: Partial) -> Partial:
+        """This state plus ``other``; partials of another period, ``as_of`` or due anchor raise ``DataError`` (``invalid_partial``, field ``scope.<what>``). A partial read from a table has no scope and merges with any."""
     def finalize(self, external: Optional[Mapping[str, Mapping[str, Any]]] = None) -> Metrics: ...
     def to_table(self) -> Table: ...
     @staticmethod

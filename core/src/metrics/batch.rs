@@ -61,7 +61,11 @@ pub fn partials(
             contribute(ev, &view, &scratch, scope, tally)?;
         }
     }
-    Ok(tallies.into_iter().map(|t| t.finish(ev)).collect())
+    Ok(tallies
+        .into_iter()
+        .zip(scopes)
+        .map(|(t, scope)| t.finish(ev).scoped(scope))
+        .collect())
 }
 
 struct Every {

@@ -18,6 +18,24 @@ use crate::parts::in_parts;
 use crate::ticket::{EventBody, Ticket};
 use crate::unit::{Unit, UnitId};
 
+/// Where scopes `a` and `b` differ, if they do: what, and its two values.
+fn scope_difference(a: &Scope, b: &Scope) -> Option<(&'static str, String, String)> {
+    let text = |s: &Scope| {
+        [
+            format!("{}..{}", s.period.start, s.period.end),
+            s.as_of.to_string(),
+            format!("{:?}", s.due_anchor),
+        ]
+    };
+    let (x, y) = (text(a), text(b));
+    ["period", "as_of", "due_anchor"]
+        .into_iter()
+        .zip(x)
+        .zip(y)
+        .find(|((_, x), y)| x != y)
+        .map(|((what, x), y)| (what, x, y))
+}
+
 /// Version of the partial-state column layout (`docs/partial-state.md`).
 pub const PARTIAL_SCHEMA_VERSION: u32 = 1;
 
@@ -28,16 +46,46 @@ pub const PARTIAL_SCHEMA_VERSION: u32 = 1;
 /// `partial(a).merge(partial(b))` exactly.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Partial {
+    /// The scope the counters were computed for (period, `as_of`, due anchor): set by
+    /// [`partial`] and kept by the JSON form; `None` for a partial read from the row form
+    /// (SQL sums carry no scope) or built by hand. Partials of two scopes do not merge.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<Scope>,
     /// Counters per unit.
     pub units: BTreeMap<UnitId, UnitCounters>,
 }
 
 impl Partial {
-    /// Adds every row of `other` (commutative and associative).
-    pub fn merge(&mut self, other: Partial) {
+    /// Adds every row of `other` (commutative and associative). Partials computed for
+    /// different scopes — another period, `as_of` or due anchor (the period's label aside) —
+    /// are refused (`invalid_partial` on `scope.<what>`): their sum is no one scope's counts (a
+    /// shards audit: a shard computed ten days earlier merged silently). A partial without a
+    /// scope merges with any, and the result keeps the scope it has.
+    pub fn merge(&mut self, other: Partial) -> Result<()> {
+        if let (Some(a), Some(b)) = (&self.scope, &other.scope)
+            && let Some((what, x, y)) = scope_difference(a, b)
+        {
+            return Err(Error::InvalidPartial {
+                column: format!("scope.{what}"),
+                reason: format!(
+                    "the partials were computed for different scopes ({what} {x} and {y}); \
+                     merge partials of one period, as_of and due anchor"
+                ),
+            });
+        }
+        if self.scope.is_none() {
+            self.scope = other.scope;
+        }
         for (unit, counters) in other.units {
             self.units.entry(unit).or_default().merge(&counters);
         }
+        Ok(())
+    }
+
+    /// This partial, stamped with the scope it was computed for.
+    pub(crate) fn scoped(mut self, scope: Scope) -> Partial {
+        self.scope = Some(scope);
+        self
     }
 
     /// The per-unit metrics table: every unit of `units` (zero rows for units without tickets),
@@ -205,12 +253,19 @@ impl Partial {
         let Some(top) = value.as_object() else {
             return Err(bad("", "expected an object with `units`".into()));
         };
-        if let Some(key) = top.keys().find(|k| *k != "units") {
+        if let Some(key) = top.keys().find(|k| *k != "units" && *k != "scope") {
             return Err(bad(
                 key,
-                format!("unknown key `{key}`; the JSON form has `units`"),
+                format!("unknown key `{key}`; the JSON form has `scope` and `units`"),
             ));
         }
+        let scope = match top.get("scope") {
+            None | Some(Value::Null) => None,
+            Some(v) => Some(
+                serde_json::from_value::<Scope>(v.clone())
+                    .map_err(|e| bad("scope", format!("`scope`: {e}")))?,
+            ),
+        };
         let empty = serde_json::Map::new();
         let units = match top.get("units") {
             None => &empty,
@@ -264,7 +319,9 @@ impl Partial {
             }
             rows.push((UnitId::from(unit.as_str()), values));
         }
-        Partial::read_rows(&columns, &rows, false)
+        let mut partial = Partial::read_rows(&columns, &rows, false)?;
+        partial.scope = scope;
+        Ok(partial)
     }
 
     /// Checks every unit's counters against the partitions of SPEC §5
@@ -331,7 +388,7 @@ impl Tally {
             }
         }
         units.retain(|_, c| !is_zero(c));
-        Partial { units }
+        Partial { scope: None, units }
     }
 }
 
@@ -412,7 +469,7 @@ impl<'e> Accumulator<'e> {
 
     /// The partial state (units with all-zero counters left out).
     pub fn finish(self) -> Partial {
-        self.tally.finish(self.ev)
+        self.tally.finish(self.ev).scoped(self.scope)
     }
 }
 
@@ -476,7 +533,7 @@ fn partial_batch_in_parts(
     let (first, rest) = in_parts(batch.len(), parts, part, part);
     let mut whole = first?;
     for p in rest {
-        whole.merge(p?);
+        whole.merge(p?)?;
     }
     Ok(whole)
 }
@@ -520,15 +577,59 @@ mod tests {
         c.lead.add(counter, v);
         c.assisting.add(counter, 2 * v);
         Partial {
+            scope: None,
             units: [(UnitId::from(unit), c)].into(),
         }
+    }
+
+    /// Shards computed for two `as_of`s (or periods, or due anchors) are refused; the label
+    /// aside, equal scopes merge, and a partial without a scope (the row form's) merges with
+    /// any, the result keeping the scope. The scope survives the JSON form.
+    #[test]
+    fn partials_of_two_scopes_do_not_merge() {
+        use crate::Period;
+        let (city, ev) = crate::synthetic::test_city(6, 40, 7);
+        let first = city.tickets[0].received_at;
+        let day = |n: i64| first.checked_add_millis(n * 86_400_000).unwrap();
+        let period = Period::new(first, day(10), "p").unwrap();
+        let (a, b) = city.tickets.split_at(city.tickets.len() / 2);
+        let scope = Scope::new(period.clone(), day(4));
+        let mut left = partial(a, &ev, &scope).unwrap();
+        let earlier = partial(b, &ev, &Scope::new(period.clone(), day(3))).unwrap();
+        let e = left.clone().merge(earlier).unwrap_err();
+        assert_eq!(e.code(), "invalid_partial");
+        assert_eq!(e.context().field.as_deref(), Some("scope.as_of"), "{e}");
+        let anchored = Scope {
+            due_anchor: crate::metrics::DueAnchor::DueOrClosed,
+            ..scope.clone()
+        };
+        let e = left
+            .clone()
+            .merge(partial(b, &ev, &anchored).unwrap())
+            .unwrap_err();
+        assert_eq!(
+            e.context().field.as_deref(),
+            Some("scope.due_anchor"),
+            "{e}"
+        );
+        let relabelled = Scope::new(Period::new(first, day(10), "q").unwrap(), day(4));
+        let right = partial(b, &ev, &relabelled).unwrap();
+        left.clone().merge(right.clone()).unwrap();
+        let mut unscoped = Partial::from_rows(&Partial::columns()[1..], &right.to_rows()).unwrap();
+        assert_eq!(unscoped.scope, None);
+        unscoped.merge(left.clone()).unwrap();
+        assert_eq!(unscoped.scope.as_ref(), Some(&scope));
+        left.merge(right).unwrap();
+        assert_eq!(left, partial(&city.tickets, &ev, &scope).unwrap());
+        let text = serde_json::to_string(&left).unwrap();
+        assert_eq!(Partial::from_json(&text).unwrap(), left);
     }
 
     #[test]
     fn merge_adds_and_finalize_lists_every_unit() {
         let mut a = one("x", Counter::Due, 2);
-        a.merge(one("x", Counter::Due, 3));
-        a.merge(one("y", Counter::Closed, 1));
+        a.merge(one("x", Counter::Due, 3)).unwrap();
+        a.merge(one("y", Counter::Closed, 1)).unwrap();
         assert_eq!(a.units[&UnitId::from("x")].lead.get(Counter::Due), 5);
         assert_eq!(a.units[&UnitId::from("x")].assisting.get(Counter::Due), 10);
         let units = [
@@ -556,8 +657,8 @@ mod tests {
     #[test]
     fn rows_round_trip_in_any_column_order() {
         let mut p = one("x", Counter::SignWorkingMs, 7);
-        p.merge(one("y", Counter::Callbacks, 1));
-        p.merge(one("y", Counter::Satisfied, 1));
+        p.merge(one("y", Counter::Callbacks, 1)).unwrap();
+        p.merge(one("y", Counter::Satisfied, 1)).unwrap();
         let cols = Partial::columns();
         assert_eq!(cols.len(), 1 + 2 * Counter::COUNT);
         assert_eq!(cols[1], "lead_dispatched");
@@ -622,9 +723,9 @@ mod tests {
         assert!(e.to_string().contains("past 2^63 - 1"), "{e}");
         // The partitions of SPEC §5 hold (a hand-edited table scored 按时办结率 129.59 %).
         let mut broken = Partial::default();
-        broken.merge(one("u", Counter::Due, 338));
-        broken.merge(one("u", Counter::DueClosed, 438));
-        broken.merge(one("u", Counter::ClosedOnTime, 438));
+        broken.merge(one("u", Counter::Due, 338)).unwrap();
+        broken.merge(one("u", Counter::DueClosed, 438)).unwrap();
+        broken.merge(one("u", Counter::ClosedOnTime, 438)).unwrap();
         let e = Partial::from_rows(&cols[1..], &broken.to_rows()).unwrap_err();
         assert_eq!(e.code(), "invalid_partial");
         assert_eq!(e.context().field.as_deref(), Some("lead_due"));
@@ -635,9 +736,9 @@ mod tests {
             ),
             "{message}"
         );
-        broken.merge(one("u", Counter::Due, 100));
+        broken.merge(one("u", Counter::Due, 100)).unwrap();
         assert!(Partial::from_rows(&cols[1..], &broken.to_rows()).is_ok());
-        broken.merge(one("u", Counter::Signed, 1));
+        broken.merge(one("u", Counter::Signed, 1)).unwrap();
         let e = Partial::from_rows(&cols[1..], &broken.to_rows()).unwrap_err();
         assert_eq!(e.context().field.as_deref(), Some("lead_signed"));
         assert!(
@@ -654,9 +755,9 @@ mod tests {
         assert!(e.to_string().contains("row 1 has no unit id"), "{e}");
         // The JSON form, with the same checks and the unit named.
         let mut fine = Partial::default();
-        fine.merge(one("u", Counter::Callbacks, 2));
-        fine.merge(one("u", Counter::Satisfied, 2));
-        fine.merge(one("v", Counter::SignWorkingMs, 9));
+        fine.merge(one("u", Counter::Callbacks, 2)).unwrap();
+        fine.merge(one("u", Counter::Satisfied, 2)).unwrap();
+        fine.merge(one("v", Counter::SignWorkingMs, 9)).unwrap();
         let text = serde_json::to_string(&fine).unwrap();
         assert_eq!(Partial::from_json(&text).unwrap(), fine);
         let sparse = r#"{"units": {"u": {"lead": {"callbacks": 2, "satisfied": 2}}}}"#;

@@ -109,7 +109,7 @@ impl Passes {
                     // The cut clones tickets: a few thousand at a time.
                     for chunk in some.chunks(KNOWN_AT_CHUNK) {
                         let known = known_at(chunk, as_of);
-                        passes.at_end.merge(partial(&known, ev, &end)?);
+                        passes.at_end.merge(partial(&known, ev, &end)?)?;
                         passes
                             .open_at_end
                             .extend(open_assignments(&*known, ev, period.end)?);
@@ -131,7 +131,7 @@ impl Passes {
         for p in rest {
             let p = p?;
             whole.open.extend(p.open);
-            whole.at_end.merge(p.at_end);
+            whole.at_end.merge(p.at_end)?;
             whole.open_at_end.extend(p.open_at_end);
         }
         Ok(whole)
