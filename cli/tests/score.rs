@@ -689,3 +689,47 @@ below_red_line = true
     let d3 = csv.lines().find(|l| l.contains(",d3,")).unwrap();
     assert!(d3.contains(",d3,\"'=HYPERLINK(\"\"x\"\")\","), "{d3}");
 }
+
+/// A file typed by hand with `, ` between cells, ids padded and a cell of spaces: every cell is
+/// trimmed as the header is, so the scores are the clean file's (a cell of spaces was an
+/// `unexpected_field`, ` d1 ` an unknown unit: a CLI audit).
+#[test]
+fn csv_cells_are_trimmed_as_the_header_is() {
+    let dir = scratch("score-trimmed");
+    for name in ["tickets", "events", "units"] {
+        let text = std::fs::read_to_string(vectors().join(format!("small/{name}.csv"))).unwrap();
+        let padded: String = text
+            .lines()
+            .map(|l| format!("{}\n", l.replace(',', ", ")))
+            .collect();
+        std::fs::write(dir.join(format!("{name}.csv")), padded).unwrap();
+    }
+    let scores = |dir: &std::path::Path| {
+        let file = |n: &str| dir.join(format!("{n}.csv")).display().to_string();
+        let scheme = vectors().join("small/scheme.toml").display().to_string();
+        let o = run_in(
+            &vectors(),
+            &[
+                "score",
+                "--tickets",
+                &file("tickets"),
+                "--events",
+                &file("events"),
+                "--units",
+                &file("units"),
+                "--scheme",
+                &scheme,
+                "--policy",
+                "henan",
+                "--period",
+                "2026-03",
+                "--format",
+                "json",
+            ],
+        );
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        let report: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        report["scores"].clone()
+    };
+    assert_eq!(scores(&dir), scores(&vectors().join("small")));
+}

@@ -865,7 +865,9 @@ fn estimated_rows(file_len: u64, bytes: u64, records: u64) -> usize {
 type CsvReader = csv::Reader<CsvText<TextReader<ProgressBarIter<File>>>>;
 
 /// A CSV reader over `path`'s text in `encoding`, with a progress bar labelled `label` over
-/// the file's bytes, and the file's length.
+/// the file's bytes, and the file's length. Every cell is trimmed, as the header is: a cell of
+/// spaces is empty (absent), and ` water-supply ` is the unit `water-supply` (a file typed by
+/// hand with `, ` between cells failed every dispatch: a CLI audit).
 fn open_csv(
     path: &Path,
     encoding: Encoding,
@@ -877,6 +879,7 @@ fn open_csv(
     let bar = progress.bytes(label, len);
     let reader = csv::ReaderBuilder::new()
         .buffer_capacity(1 << 20)
+        .trim(csv::Trim::All)
         .from_reader(encoding.csv_text(bar.wrap_read(file)));
     Ok((reader, bar, len))
 }
