@@ -733,3 +733,61 @@ fn csv_cells_are_trimmed_as_the_header_is() {
     };
     assert_eq!(scores(&dir), scores(&vectors().join("small")));
 }
+
+/// JSON tables saved by Notepad as "UTF-8 with BOM" read as without it (they were "1:1:
+/// expected value", while CSV tables and policy files took the mark: a CLI audit).
+#[test]
+fn json_tables_may_start_with_a_byte_order_mark() {
+    let dir = scratch("score-json-bom");
+    let plain = dir.join("plain");
+    let o = run(&[
+        "generate",
+        "--out",
+        plain.to_str().unwrap(),
+        "--days",
+        "5",
+        "--tickets-per-day",
+        "20",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let marked = dir.join("marked");
+    std::fs::create_dir_all(&marked).unwrap();
+    for name in ["tickets", "events", "units"] {
+        let text = std::fs::read_to_string(plain.join(format!("{name}.json"))).unwrap();
+        std::fs::write(
+            marked.join(format!("{name}.json")),
+            format!("\u{feff}{text}"),
+        )
+        .unwrap();
+    }
+    let score = |d: &std::path::Path| {
+        let file = |n: &str| d.join(format!("{n}.json")).display().to_string();
+        let o = run(&[
+            "score",
+            "--tickets",
+            &file("tickets"),
+            "--events",
+            &file("events"),
+            "--units",
+            &file("units"),
+            "--period",
+            "2026-Q1",
+            "--as-of",
+            "2026-01-06",
+            "--format",
+            "json",
+        ]);
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        serde_json::from_str::<serde_json::Value>(&stdout(&o)).unwrap()["scores"].clone()
+    };
+    assert_eq!(score(&marked), score(&plain));
+    let o = run(&[
+        "check",
+        marked.join("tickets.json").to_str().unwrap(),
+        marked.join("events.json").to_str().unwrap(),
+        marked.join("units.json").to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+}

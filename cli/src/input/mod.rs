@@ -21,9 +21,15 @@ use time::Date;
 
 use crate::fail::{CliResult, Failure, describe};
 
-/// Reads a whole text file; a missing or unreadable file is a usage failure.
+/// Reads a whole text file, without the byte-order mark Notepad's "UTF-8 with BOM" writes (a
+/// JSON data file with one was "1:1: expected value", while policy and calendar files and
+/// CSV tables took it: a CLI audit); a missing or unreadable file is a usage failure.
 pub fn read_text(path: &Path) -> CliResult<String> {
-    std::fs::read_to_string(path).map_err(|e| cannot_read(path, &e))
+    let mut text = std::fs::read_to_string(path).map_err(|e| cannot_read(path, &e))?;
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    Ok(text)
 }
 
 /// Opens a file to read it as it goes; a missing or unreadable file (a directory too) is a
