@@ -208,8 +208,14 @@ pub fn run(args: &CalendarArgs) -> CliResult<()> {
                 flag(&office, start, due)
             );
             if let Some(w) = warn_before {
-                let ms = working_ms(parse_amount(w)?)?;
-                let at = ev.sub(limit.clock, due, ms)?;
+                // As a policy's `yellow` amount: `h`/`m` on the limit's basis, `wh` in office
+                // hours (it was taken as wall time: a CLI audit).
+                let amount = parse_amount(w)?;
+                let basis = match amount {
+                    Amount::WorkingHours { .. } => TimeBasis::Office,
+                    _ => limit.clock,
+                };
+                let at = ev.sub(basis, due, working_ms(amount)?)?;
                 let _ = writeln!(s, "{}  warning ({w} before)", at.format(CHINA_OFFSET));
             }
             s
@@ -256,6 +262,12 @@ fn day(cal: &Calendar, dates: &[String]) -> CliResult<String> {
         match d.split_once("..") {
             Some((a, b)) => {
                 let (mut x, last) = (parse_date(a)?, parse_date(b)?);
+                if last < x {
+                    // It listed nothing and exited 0 (a CLI audit).
+                    return Err(Failure::usage(format!(
+                        "`{d}`: the range ends before it starts (write `{b}..{a}`)"
+                    )));
+                }
                 if (last - x).whole_days() > 3660 {
                     return Err(Failure::usage("a range lists at most 3,660 days"));
                 }
