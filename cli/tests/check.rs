@@ -312,3 +312,55 @@ fn a_policy_group_no_unit_is_in_is_refused() {
     assert_eq!(code(&o), 1, "{}", stderr(&o));
     assert!(stderr(&o).contains("[invalid_policy]"), "{}", stderr(&o));
 }
+
+/// A tickets table whose optional column is written another way (`Channel`) is one problem on
+/// the header, not one per ticket (1,485 lines for a quarter; `score --lenient` skipped every
+/// ticket and reported nothing: a CLI audit).
+#[test]
+fn a_misnamed_tickets_column_is_one_header_problem() {
+    let dir = scratch("check-misnamed");
+    let data = dir.join("data");
+    let o = run(&[
+        "generate",
+        "--out",
+        data.to_str().unwrap(),
+        "--days",
+        "3",
+        "--tickets-per-day",
+        "20",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let tickets = data.join("tickets.csv");
+    let text = std::fs::read_to_string(&tickets).unwrap();
+    let header = text.lines().next().unwrap();
+    let start = header.find("channel").unwrap() + 1;
+    std::fs::write(&tickets, text.replacen("channel", "Channel", 1)).unwrap();
+    let file = |n: &str| data.join(format!("{n}.csv")).display().to_string();
+    let o = run(&["check", &file("tickets"), &file("events"), &file("units")]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let out = format!("{}{}", stdout(&o), stderr(&o));
+    let lines: Vec<String> = out
+        .lines()
+        .filter(|l| l.contains("[misnamed_column]"))
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(
+        lines[0].starts_with(&format!("{}:1:{start}: field `Channel`", file("tickets"))),
+        "{}",
+        lines[0]
+    );
+    let o = run(&[
+        "score",
+        "--lenient",
+        "--tickets",
+        &file("tickets"),
+        "--events",
+        &file("events"),
+        "--units",
+        &file("units"),
+        "--period",
+        "2026-Q1",
+    ]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+}

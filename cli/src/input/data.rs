@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 
 use hotline_score::ticket::Ticket;
 use hotline_score::ticket::{
-    Assembler, EventRow, Loaded, Mode, TicketRow, check_units, id_text, load_json_parallel,
-    resembles, rows_ids_as_text,
+    Assembler, EventRow, Loaded, Mode, TicketErrorKind, TicketRow, check_units, id_text,
+    load_json_parallel, resembles, rows_ids_as_text,
 };
 use hotline_score::{Error, FilePos, Unit};
 use time::UtcOffset;
@@ -970,6 +970,25 @@ fn check_header(
                 message: format!(
                     "unknown {table} column `{h}`; the columns are: {}{leave_out}",
                     known.join(", ")
+                ),
+                ..Default::default()
+            });
+        }
+        // The tickets table takes any other column as an attribute: an optional column
+        // written another way (`Channel`) is named here, once, not once per ticket (a CLI
+        // audit: 1,485 `misnamed_column` lines, and `--lenient` skipped every ticket).
+        let misnamed = TicketRow::COLUMNS
+            .into_iter()
+            .find(|c| known.is_none() && !required.contains(c) && resembles(h, c));
+        if let Some(column) = misnamed {
+            out.push(Problem {
+                file: file.to_owned(),
+                line: Some(1),
+                column: super::locate::csv_field_column(&line, i),
+                code: "misnamed_column".into(),
+                message: format!(
+                    "field `{h}`: {}",
+                    TicketErrorKind::MisnamedColumn { column }
                 ),
                 ..Default::default()
             });
