@@ -649,7 +649,8 @@ fn header_names_with_spaces_around_them_read_the_same_in_every_table() {
 
 #[test]
 fn a_tickets_column_named_almost_like_a_fixed_one_is_refused_at_its_cell() {
-    // `Urgency` used to become an attribute: every urgent ticket scored as normal, silently.
+    // `Urgency` used to become an attribute: every urgent ticket scored as normal, silently. It
+    // is the header's problem, once (it was every ticket's, one line each).
     let dir = scratch("misnamed-column");
     write(
         &dir,
@@ -666,7 +667,7 @@ fn a_tickets_column_named_almost_like_a_fixed_one_is_refused_at_its_cell() {
     assert_eq!(code(&o), 1, "{}", stderr(&o));
     assert!(
         stderr(&o).contains(
-            "tickets.csv:2:9: ticket \"T1\", field `Urgency`: this column looks like `urgency`"
+            "tickets.csv:1:16: field `Urgency`: this column looks like `urgency`"
         ) && stderr(&o).contains("[misnamed_column]"),
         "{}",
         stderr(&o)
