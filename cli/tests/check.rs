@@ -364,3 +364,60 @@ fn a_misnamed_tickets_column_is_one_header_problem() {
     ]);
     assert_eq!(code(&o), 1, "{}", stderr(&o));
 }
+
+/// A file is recognised by its columns as a spreadsheet may write them, and an unparsable JSON
+/// table by the keys of its first row: the table's own reader then places the problem (an
+/// events header with `Type` was taken for a units table, and an events JSON with a trailing
+/// comma for a tickets table: "two … tables given", exit 2; a CLI audit).
+#[test]
+fn a_broken_table_is_still_recognised_and_its_problem_placed() {
+    let dir = scratch("check-recognised");
+    for (sub, format) in [("csv", "csv"), ("json", "json")] {
+        let data = dir.join(sub);
+        let o = run(&[
+            "generate",
+            "--out",
+            data.to_str().unwrap(),
+            "--days",
+            "2",
+            "--tickets-per-day",
+            "5",
+            "--format",
+            format,
+        ]);
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+    }
+    let csv = |n: &str| dir.join("csv").join(format!("{n}.csv"));
+    let events = std::fs::read_to_string(csv("events")).unwrap();
+    std::fs::write(csv("events"), events.replacen(",type,", ",Type,", 1)).unwrap();
+    let arg = |p: std::path::PathBuf| p.display().to_string();
+    let o = run(&[
+        "check",
+        &arg(csv("tickets")),
+        &arg(csv("events")),
+        &arg(csv("units")),
+    ]);
+    let out = format!("{}{}", stdout(&o), stderr(&o));
+    assert_eq!(code(&o), 1, "{out}");
+    assert!(
+        out.contains("events.csv:1:14: the header has no `type` column (`Type` looks like it"),
+        "{out}"
+    );
+    let json = |n: &str| dir.join("json").join(format!("{n}.json"));
+    let text = std::fs::read_to_string(json("events")).unwrap();
+    let cut = text.trim_end().strip_suffix(']').unwrap().trim_end();
+    std::fs::write(json("events"), format!("{cut},\n]")).unwrap();
+    let line = cut.lines().count() + 1;
+    let o = run(&[
+        "check",
+        &arg(json("tickets")),
+        &arg(json("events")),
+        &arg(json("units")),
+    ]);
+    let out = format!("{}{}", stdout(&o), stderr(&o));
+    assert_eq!(code(&o), 1, "{out}");
+    assert!(
+        out.contains(&format!("events.json:{line}:1: trailing comma")),
+        "{out}"
+    );
+}

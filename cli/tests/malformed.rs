@@ -666,9 +666,8 @@ fn a_tickets_column_named_almost_like_a_fixed_one_is_refused_at_its_cell() {
     let o = score(&dir, "tickets.csv", "events.csv", false);
     assert_eq!(code(&o), 1, "{}", stderr(&o));
     assert!(
-        stderr(&o).contains(
-            "tickets.csv:1:16: field `Urgency`: this column looks like `urgency`"
-        ) && stderr(&o).contains("[misnamed_column]"),
+        stderr(&o).contains("tickets.csv:1:16: field `Urgency`: this column looks like `urgency`")
+            && stderr(&o).contains("[misnamed_column]"),
         "{}",
         stderr(&o)
     );

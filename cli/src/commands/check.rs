@@ -14,7 +14,7 @@ use hotline_score::calendar::{CalendarBuilder, CalendarData};
 use hotline_score::config_file::ConfigKind;
 use hotline_score::instant::CHINA_OFFSET;
 use hotline_score::scheme::{Format, Scheme};
-use hotline_score::ticket::Mode;
+use hotline_score::ticket::{Mode, resembles};
 use hotline_score::{Error, Policy};
 
 use crate::fail::{CliResult, Failure};
@@ -345,15 +345,21 @@ fn detect(path: &Path, encoding: Encoding) -> CliResult<FileKind> {
         let trimmed = text.trim_start();
         if trimmed.starts_with('[') {
             // The first element's keys.
-            let value: serde_json::Value = match serde_json::from_str(text) {
-                Ok(v) => v,
-                Err(_) => return Ok(FileKind::Tickets),
+            // Unparsable (a trailing comma): the first element's keys as written, so that the
+            // table's own reader places the problem (it was taken for a tickets table, and a
+            // second one refused as "two tickets tables given": a CLI audit).
+            let keys: Vec<String> = match serde_json::from_str::<serde_json::Value>(text) {
+                Ok(value) => value
+                    .get(0)
+                    .and_then(|v| v.as_object())
+                    .map(|o| o.keys().cloned().collect())
+                    .unwrap_or_default(),
+                Err(_) => outer_json_keys(trimmed.get(1..).unwrap_or_default()),
             };
-            let keys: Vec<&str> = value
-                .get(0)
-                .and_then(|v| v.as_object())
-                .map(|o| o.keys().map(String::as_str).collect())
-                .unwrap_or_default();
+            let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+            if keys.is_empty() {
+                return Ok(FileKind::Tickets);
+            }
             if keys.contains(&"events") || keys.contains(&"id") {
                 return Ok(FileKind::Tickets);
             }
@@ -381,12 +387,16 @@ fn detect(path: &Path, encoding: Encoding) -> CliResult<FileKind> {
     settings_kind(&keys).ok_or_else(unknown)
 }
 
+/// The table a header's columns make, its names compared as a spreadsheet may write them
+/// (`Type`, `Received At`: the table's reader then names the misspelling at its cell, where an
+/// events header with `Type` was taken for a units table: a CLI audit).
 fn columns_kind(cols: &[&str]) -> Option<FileKind> {
-    if cols.contains(&"type") && cols.contains(&"at") {
+    let has = |name: &str| cols.iter().any(|c| *c == name || resembles(c, name));
+    if (has("type") && has("at")) || (has("ticket_id") && has("unit")) {
         Some(FileKind::Events)
-    } else if cols.contains(&"received_at") || cols.contains(&"kind") {
+    } else if has("received_at") || has("kind") {
         Some(FileKind::Tickets)
-    } else if cols.contains(&"group") || cols.contains(&"unit") {
+    } else if has("group") || has("unit") {
         Some(FileKind::Units)
     } else {
         None
