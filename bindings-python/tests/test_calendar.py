@@ -332,7 +332,7 @@ def test_vectorised_equals_scalar(ts: list[int], d: int) -> None:
     assert arr.cast(pa.int64()).to_pylist() == [CAL.add_working(t, d) for t in ts]
 
 
-# --- working days (SPEC §2.3; CALENDAR_CASES.md: "N working days" counts from the day after the
+# --- working days (SPEC §2.3; docs/CALENDAR_CASES.md: "N working days" counts from the day after the
 # start day and ends at 17:30 of the N-th working day) ---------------------------------------
 
 DAY = dt.timedelta(days=1)

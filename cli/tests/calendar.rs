@@ -1,4 +1,4 @@
-//! `calendar day | add | sub | between | deadline` on the golden cases of CALENDAR_CASES.md
+//! `calendar day | add | sub | between | deadline` on the golden cases of docs/CALENDAR_CASES.md
 //! (`tests/vectors/cli/calendar.json`).
 
 #![allow(

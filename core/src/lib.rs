@@ -30,7 +30,8 @@
 //! let json = serde_json::to_string(&city.tickets).expect("tickets write as JSON");
 //! let loaded = load_json(&json, Some(&city.units), Mode::Strict)?;
 //!
-//! // Deadlines in working time: the PRC calendar and Henan's limits (签收 24 h, 办结 5 working days …).
+//! // Deadlines in working time: the PRC calendar and Henan's limits (签收 24 h; 办结 3, 5 or 10
+//! // working days by kind …).
 //! let ev = Evaluator::new(&Calendar::prc()?, Policy::builtin("henan")?, &city.units);
 //! let scheme = Scheme::preset("sanmenxia")?;
 //! let period = scheme.period_at(city.as_of)?; // 2026-Q1
@@ -57,6 +58,7 @@
 //! | module | what it holds |
 //! |---|---|
 //! | [`instant`], [`period`], [`amount`] | instants (integer ms), assessment periods, limit amounts (`24h`, `5wd`) |
+//! | [`unit`](mod@unit) | units (`Unit`, `UnitId`) and their roles on a ticket (`Role`: 主办 lead, 协办 assisting) |
 //! | [`calendar`] | working-time calendars: PRC holiday data, office hours, every operation of SPEC §2.3 |
 //! | [`ticket`] | tickets and events: the model, loading from JSON or tables, validation, lenient mode |
 //! | [`policy`], [`clocks`] | time-limit policies and each assignment's stage clocks (签收, 反馈, 办结 …) |

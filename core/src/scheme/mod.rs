@@ -64,7 +64,7 @@ mod workload;
 pub use card::{Component, IndicatorLabel, Scorecard, Scores, VALUE_DECIMALS};
 pub use explain::{ComponentExplanation, Explanation};
 pub(crate) use group::GroupScoring;
-pub use load::{Format, MAX_SCHEME_BYTES};
+pub use load::{Format, MAX_DECIMALS, MAX_SCHEME_BYTES};
 pub use model::{Grade, Group, Indicator, Scheme};
 pub use preset::PRESETS;
 pub use problem::{MAX_PROBLEMS, SchemeProblem};

@@ -12,7 +12,8 @@ use crate::error::FilePos;
 pub struct SchemeProblem {
     /// Stable snake_case code: `syntax`, `unknown_key`, `missing_key`, `wrong_type`,
     /// `invalid_value`, `duplicate_id`, `unknown_reference`, `full_marks_mismatch`,
-    /// `file_too_large`, or the code of a formula problem (`unknown_metric`, …).
+    /// `file_too_large`, `invalid_encoding`, or the code of a formula problem
+    /// (`formula_unknown_name`, `formula_too_deep`, …).
     pub code: String,
     /// What is wrong, in words.
     pub message: String,
