@@ -456,6 +456,20 @@ fn every_code_the_core_defines_has_an_entry() {
     assert!(unknown.is_empty(), "unknown codes: {unknown:?}");
 }
 
+/// `docs/errors.md` has a row for every code the core defines.
+#[test]
+fn every_code_is_explained_in_the_docs() {
+    let doc =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/errors.md")).unwrap();
+    let missing: Vec<&str> = hotline_score::error::codes()
+        .filter(|c| !doc.contains(&format!("| `{c}` |")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "codes without a row in docs/errors.md: {missing:?}"
+    );
+}
+
 #[test]
 fn entries_are_well_formed() {
     const CONTEXT: [&str; 7] = [
