@@ -27,15 +27,28 @@ impl Progress {
 
     /// A bar over `len` bytes of a file being read.
     pub fn bytes(&self, label: &str, len: u64) -> ProgressBar {
+        self.bar(
+            label,
+            len,
+            "{msg:<22} [{bar:30}] {bytes:>10}/{total_bytes:<10} {bytes_per_sec}",
+        )
+    }
+
+    /// A bar over `len` items (`what`: their name, e.g. `tickets`) being made.
+    pub fn items(&self, label: &str, len: u64, what: &str) -> ProgressBar {
+        let template =
+            format!("{{msg:<22}} [{{bar:30}}] {{human_pos:>10}}/{{human_len:<10}} {what}");
+        self.bar(label, len, &template)
+    }
+
+    fn bar(&self, label: &str, len: u64, template: &str) -> ProgressBar {
         if !self.enabled {
             return ProgressBar::hidden();
         }
         let bar = ProgressBar::new(len);
-        let style = ProgressStyle::with_template(
-            "{msg:<22} [{bar:30}] {bytes:>10}/{total_bytes:<10} {bytes_per_sec}",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_bar())
-        .progress_chars("=> ");
+        let style = ProgressStyle::with_template(template)
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> ");
         bar.set_style(style);
         bar.set_message(label.to_owned());
         bar

@@ -93,7 +93,7 @@ pub fn run(args: &GenerateArgs, progress: Progress) -> CliResult<()> {
     tickets.header(&ticket_cols)?;
     let mut events = Sink::create(&path("events"), args.format)?;
     events.header(&EventRow::COLUMNS)?;
-    let bar = progress.bytes("generating", n);
+    let bar = progress.items("generating", n, "tickets");
     let mut event_count = 0u64;
     for (i, t) in city.range(0, n).enumerate() {
         let (row, event_rows) = t.to_rows();
