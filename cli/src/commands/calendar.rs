@@ -67,28 +67,28 @@ pub enum Query {
         /// The limit (`24h`, `2wh`, `5wd`); omit it with --policy and --kind.
         amount: Option<String>,
         /// What the amount is measured on: natural (wall time), office, workdays (whole days).
-        #[arg(long, value_enum)]
+        #[arg(long, value_enum, conflicts_with = "policy")]
         clock: Option<Basis>,
         /// Count the start day as day 1 of a `wd` limit (含本数).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "policy")]
         count_start_day: bool,
         /// Where a `wd` limit ends on its last day.
-        #[arg(long, value_enum)]
+        #[arg(long, value_enum, conflicts_with = "policy")]
         deadline_at: Option<EndOfDay>,
         /// Take the limit from this policy (built-in name or file) instead of AMOUNT.
         #[arg(long)]
         policy: Option<String>,
         /// Ticket kind for --policy (consult, help, complaint, report, suggestion, praise, other).
-        #[arg(long)]
+        #[arg(long, requires = "policy")]
         kind: Option<String>,
         /// Ticket urgency for --policy.
-        #[arg(long, default_value = "normal")]
+        #[arg(long, default_value = "normal", requires = "policy")]
         urgency: String,
         /// Unit group for --policy rules that look at it.
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", requires = "policy")]
         group: String,
         /// The stage clock for --policy: sign, contact, reply, complete, return_window.
-        #[arg(long, default_value = "complete")]
+        #[arg(long, default_value = "complete", requires = "policy")]
         stage: String,
         /// Also print the instant this much working time before the deadline (a warning).
         #[arg(long, value_name = "AMOUNT")]
@@ -172,6 +172,16 @@ pub fn run(args: &CalendarArgs) -> CliResult<()> {
                             Basis::Office => TimeBasis::Office,
                             Basis::Workdays => TimeBasis::Workdays,
                         };
+                    }
+                    // As in a policy file: the start day and the end of the last day belong to
+                    // `wd` limits (they were ignored silently on `2h`: a CLI audit).
+                    if !matches!(limit.amount, Amount::WorkingDays(_))
+                        && (*count_start_day || deadline_at.is_some())
+                    {
+                        return Err(Failure::usage(format!(
+                            "--count-start-day and --deadline-at apply to working-days (`wd`) \
+                             limits, not `{a}`"
+                        )));
                     }
                     if matches!(limit.amount, Amount::WorkingDays(_)) {
                         limit.count_start_day = Some(*count_start_day);
