@@ -54,9 +54,22 @@ impl FilePos {
 /// ([`FilePos::of_json_error`]).
 pub fn json_reason(error: &serde_json::Error) -> String {
     let full = error.to_string();
-    match full.rfind(" at line ") {
+    let reason = match full.rfind(" at line ") {
         Some(i) => full.get(..i).unwrap_or(&full).to_owned(),
         None => full,
+    };
+    // serde names the Rust type it wanted (`expected struct EventRow`): say what it is.
+    match reason.rfind("expected struct ") {
+        Some(i) => {
+            let what = match reason.get(i + "expected struct ".len()..) {
+                Some("EventRow") => "an object (an events-table row)",
+                Some("TicketRow") => "an object (a tickets-table row)",
+                Some("Unit") => "an object (a units-table row: unit, group, name)",
+                _ => "an object",
+            };
+            format!("{}expected {what}", reason.get(..i).unwrap_or_default())
+        }
+        None => reason,
     }
 }
 
@@ -855,6 +868,18 @@ pub fn codes() -> impl Iterator<Item = &'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// serde's Rust type names stay out of messages (`expected struct EventRow`).
+    #[test]
+    fn json_reasons_say_what_was_expected() {
+        let e = serde_json::from_str::<Vec<crate::ticket::EventRow>>("[5]").unwrap_err();
+        assert_eq!(
+            json_reason(&e),
+            "invalid type: integer `5`, expected an object (an events-table row)"
+        );
+        let e = serde_json::from_str::<Vec<crate::ticket::EventRow>>("[}").unwrap_err();
+        assert!(!json_reason(&e).contains("struct"), "{}", json_reason(&e));
+    }
 
     /// A timestamp without an offset is told apart whether it came as an instant or in a
     /// ticket's cell, and only then.
