@@ -6,7 +6,9 @@
 //! period, [`contributions`](super::contributions) per unit — but evaluate each ticket's clocks
 //! once instead of once per period or per unit.
 
-use super::contribute::{DueAnchor, Scope, Sink, contribute, evaluate_contributions};
+use super::contribute::{
+    DueAnchor, Scope, Sink, contribute, evaluate_contributions, may_contribute,
+};
 use super::partial::Tally;
 use super::{Contribution, Counter, Partial};
 use crate::clocks::{Converter, Detail, Evaluator, Facts, Scratch, TicketView};
@@ -15,13 +17,13 @@ use crate::instant::Instant;
 use crate::period::Period;
 use crate::ticket::{EventBody, Ticket};
 
-/// Whether any assignment of `ticket` is dispatched at or before `as_of` and before `end`.
-fn dispatched_before(ticket: &Ticket, as_of: Instant, end: Instant) -> bool {
+/// The instant of `ticket`'s first dispatch.
+fn first_dispatch(ticket: &Ticket) -> Option<Instant> {
     ticket
         .events
         .iter()
         .find(|e| matches!(e.body, EventBody::Dispatched { .. }))
-        .is_some_and(|e| e.at <= as_of && e.at < end)
+        .map(|e| e.at)
 }
 
 /// The partial state of `tickets` for each of `periods`, all evaluated at `as_of` with
@@ -42,23 +44,23 @@ pub fn partials(
             due_anchor,
         })
         .collect();
-    let Some(last_end) = periods.iter().map(|p| p.end).max() else {
-        return Ok(Vec::new());
-    };
     let mut tallies = vec![Tally::new(ev); scopes.len()];
     let mut scratch = Scratch::default();
     let mut converter = Converter::default();
     for t in tickets {
-        if !dispatched_before(t, as_of, last_end) {
+        // Only tickets that can reach one of the periods are evaluated, as `partial` skips the
+        // others (a ticket that reaches none, its deadline beyond the calendar, failed the
+        // call where every one-period call succeeded: a shards audit).
+        let first = first_dispatch(t);
+        if !scopes.iter().any(|s| may_contribute(first, s)) {
             continue;
         }
         let view = converter.view(ev, t);
         ev.evaluate_into(&view, as_of, &mut scratch, Detail::default())?;
         for (scope, tally) in scopes.iter().zip(tallies.iter_mut()) {
-            if as_of < scope.period.start {
-                continue;
+            if may_contribute(first, scope) {
+                contribute(ev, &view, &scratch, scope, tally)?;
             }
-            contribute(ev, &view, &scratch, scope, tally)?;
         }
     }
     Ok(tallies
@@ -230,5 +232,16 @@ mod tests {
             partial(&tickets, &ev, &scope).unwrap(),
             partial(&known, &ev, &scope).unwrap()
         );
+        // Several periods at once skip it too: November (it came after) and January 2027
+        // (not begun at as_of); each element is the one-period call's.
+        let periods = [
+            Period::month(2026, time::Month::November, CHINA_OFFSET).unwrap(),
+            Period::month(2027, time::Month::January, CHINA_OFFSET).unwrap(),
+        ];
+        let several = partials(&tickets, &ev, as_of, &periods, DueAnchor::DueDate).unwrap();
+        for (got, period) in several.iter().zip(&periods) {
+            let one = Scope::new(period.clone(), as_of);
+            assert_eq!(got, &partial(&tickets, &ev, &one).unwrap(), "{}", period.label);
+        }
     }
 }
