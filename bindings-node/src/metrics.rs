@@ -372,6 +372,15 @@ impl Keys for PartialRows {
     const KEYS: &'static [&'static str] = &["columns", "rows"];
 }
 
+/// The integer a text of decimal digits (an optional `-`, no spaces or fraction) writes.
+fn integer_text(text: &str) -> Option<i64> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
+}
+
 /// Refuses a partial state with a counter JavaScript numbers cannot hold exactly (`toRows`
 /// and `finalize` would give another number): `invalid_partial` naming the column and unit.
 fn exact_in_js(p: &CorePartial) -> Fallible<()> {
@@ -477,7 +486,9 @@ impl Partial {
                     )
                 })?;
                 // N-API hands large integers over as doubles: accept whole ones, up to 2^53
-                // (beyond, the number the caller wrote is not the one received).
+                // (beyond, the number the caller wrote is not the one received). A BigInt, or
+                // the digit string node-postgres gives for a BIGINT `SUM` (read as text here),
+                // is the integer it writes (both were refused as "got \"111\"").
                 let values = cells
                     .iter()
                     .enumerate()
@@ -489,13 +500,17 @@ impl Partial {
                                 column,
                                 format!(
                                     "`rows[{i}][{k}]` (column `{column}`, unit `{unit}`) must be \
-                                     a whole number up to 2^53 - 1, got {v}"
+                                     a whole number up to 2^53 - 1 (a number, a BigInt or its \
+                                     digits as text), got {v}"
                                 ),
                             )
                         };
-                        let n = match v.as_i64() {
-                            Some(n) => n,
-                            None => v.as_f64().and_then(safe_whole).ok_or_else(cell)?,
+                        let n = match v {
+                            Value::String(text) => integer_text(text).ok_or_else(cell)?,
+                            _ => match v.as_i64() {
+                                Some(n) => n,
+                                None => v.as_f64().and_then(safe_whole).ok_or_else(cell)?,
+                            },
                         };
                         if !(-MAX_SAFE_INTEGER..=MAX_SAFE_INTEGER).contains(&n) {
                             return Err(cell());

@@ -103,6 +103,13 @@ test('partial states merge exactly: shards in any order equal the whole', async 
     return true
   })
   assert.throws(() => hs.Partial.fromRows(edit(2 ** 60 + 256)), { code: 'invalid_argument', field: 'lead_due' })
+  // A database driver's BIGINT sums: BigInts, or digit strings (node-postgres), read as the
+  // integers they write; other text is refused.
+  const as = (f) => ({ columns: rows.columns, rows: rows.rows.map((r) => r.map((v, k) => k === 0 ? v : f(v))) })
+  assert.deepEqual(counters(hs.Partial.fromRows(as(BigInt))), counters(whole))
+  assert.deepEqual(counters(hs.Partial.fromRows(as(String))), counters(whole))
+  assert.throws(() => hs.Partial.fromRows(edit('1.5')), { code: 'invalid_argument', field: 'lead_due' })
+  assert.throws(() => hs.Partial.fromRows(edit(' 7')), { code: 'invalid_argument', field: 'lead_due' })
   const longer = { columns: rows.columns, rows: [[...rows.rows[0], 999, 'junk']] }
   assert.throws(() => hs.Partial.fromRows(longer), { code: 'invalid_argument', field: 'rows', message: /has \d+ cells; `columns` names \d+/ })
   // Columns in any order, `unit` included (a SQL SELECT's own order): the same state.
