@@ -133,7 +133,7 @@ pub use parser::MAX_DEPTH;
 pub use problem::{Problem, codes};
 pub use resolver::{MapResolver, Resolver};
 pub use value::{Value, ValueType};
-pub(crate) use vm::{divide, multiply};
+pub(crate) use vm::{divide, guarded, multiply};
 
 /// Maximum formula source length in bytes (4 KiB).
 pub const MAX_LEN: usize = 4096;

@@ -180,16 +180,30 @@ fn unsigned_zero(mut d: Decimal) -> Decimal {
     d
 }
 
+/// `d` as comparisons see it: rounded half away from zero to the scoring's guard places
+/// ([`crate::scheme::GUARD_DECIMALS`], 20), as values and points are before they are rounded
+/// for results. A division that does not terminate lands within 1e-26 of the exact quotient
+/// (`1 / 3 * 60` is 19.999…98, not 20): compared as it is, `closed_on_time / due * 60 >= 20`
+/// failed a unit whose rate is exactly 20 (a formula audit).
+pub(crate) fn guarded(d: Decimal) -> Decimal {
+    let places = crate::scheme::GUARD_DECIMALS;
+    if d.scale() <= places {
+        d
+    } else {
+        d.round_dp_with_strategy(places, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+    }
+}
+
 fn compare(a: Value, b: Value, f: fn(Ordering) -> bool) -> Value {
     match (a, b) {
-        (Value::Number(x), Value::Number(y)) => Value::Bool(f(x.cmp(&y))),
+        (Value::Number(x), Value::Number(y)) => Value::Bool(f(guarded(x).cmp(&guarded(y)))),
         _ => Value::NoData,
     }
 }
 
 fn equal(a: Value, b: Value) -> Option<bool> {
     match (a, b) {
-        (Value::Number(x), Value::Number(y)) => Some(x == y),
+        (Value::Number(x), Value::Number(y)) => Some(guarded(x) == guarded(y)),
         (Value::Bool(x), Value::Bool(y)) => Some(x == y),
         _ => None,
     }

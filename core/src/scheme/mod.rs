@@ -61,6 +61,7 @@ mod warning;
 mod warning_tickets;
 mod workload;
 
+pub(crate) use card::GUARD_DECIMALS;
 pub use card::{Component, IndicatorLabel, Scorecard, Scores, VALUE_DECIMALS};
 pub use explain::{ComponentExplanation, Explanation};
 pub(crate) use group::GroupScoring;
