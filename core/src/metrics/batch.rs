@@ -241,7 +241,12 @@ mod tests {
         let several = partials(&tickets, &ev, as_of, &periods, DueAnchor::DueDate).unwrap();
         for (got, period) in several.iter().zip(&periods) {
             let one = Scope::new(period.clone(), as_of);
-            assert_eq!(got, &partial(&tickets, &ev, &one).unwrap(), "{}", period.label);
+            assert_eq!(
+                got,
+                &partial(&tickets, &ev, &one).unwrap(),
+                "{}",
+                period.label
+            );
         }
     }
 }
