@@ -400,14 +400,29 @@ fn unit_ids(py: Python<'_>, units: Option<Bound<'_, PyAny>>) -> PyResult<Option<
 }
 
 fn decimals(values: impl Iterator<Item = Option<Decimal>>, scale: u32) -> PyResult<ArrayRef> {
+    // `rescale` keeps a smaller scale when the digits would not fit 28 (an external metric of
+    // 10^25 read ten times too small: a data-out audit): the mantissa is widened in i128, which
+    // holds 38 digits, instead.
+    let too_big = || pyo3::exceptions::PyValueError::new_err("a decimal beyond 38 digits");
     let v: Vec<Option<i128>> = values
         .map(|d| {
-            d.map(|mut x| {
-                x.rescale(scale);
-                x.mantissa()
+            d.map(|x| {
+                let x = if x.scale() > scale {
+                    x.round_dp_with_strategy(
+                        scale,
+                        rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+                    )
+                } else {
+                    x
+                };
+                10i128
+                    .checked_pow(scale - x.scale().min(scale))
+                    .and_then(|p| x.mantissa().checked_mul(p))
+                    .ok_or_else(too_big)
             })
+            .transpose()
         })
-        .collect();
+        .collect::<PyResult<_>>()?;
     let scale = i8::try_from(scale).unwrap_or(i8::MAX);
     Decimal128Array::from(v)
         .with_precision_and_scale(38, scale)
@@ -424,6 +439,29 @@ fn serde_name<T: Serialize>(v: &T) -> String {
 
 #[pymethods]
 impl Scores {
+    /// Scores saved with `to_json()` (the text, or its parsed dict): last quarter's, for the
+    /// sanctions ladder or explanations in a later process (`Scheme.sanctions` refuses scores
+    /// of another scheme, `scheme_mismatch`). Text that is not the scores' JSON is
+    /// `InputError` (`invalid_argument`).
+    #[staticmethod]
+    fn from_json(py: Python<'_>, data: Bound<'_, PyAny>) -> PyResult<Scores> {
+        let text = json_text(py, &data, "scores")?;
+        let inner: CoreScores = serde_json::from_str(&text).map_err(|e| {
+            input_error(
+                py,
+                "invalid_argument",
+                "scores",
+                format!(
+                    "`scores`: not the JSON of Scores.to_json(): {}",
+                    hotline_score::json_reason(&e)
+                ),
+            )
+        })?;
+        // The scheme's decimals, as its points are written (2 when there is no scorecard).
+        let decimals = inner.units.first().map_or(2, |c| c.total.scale());
+        Ok(Scores::new(inner, decimals))
+    }
+
     /// The core's JSON, byte for byte (points as strings with the scheme's decimals).
     fn to_json(&self, py: Python<'_>) -> PyResult<String> {
         json_out(py, &self.inner)

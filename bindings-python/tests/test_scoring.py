@@ -206,6 +206,14 @@ def test_score_tables_are_exact_decimals() -> None:
     assert str(comps["points"][0]) == first["points"]
     assert comps["indicator"][0] == first["indicator"]
     assert scores.components().to_polars().height == sum(len(u["components"]) for u in doc["units"])
+    # A decimal of 26 digits (an external metric) keeps its digits in the tables: it was read at
+    # a scale it could not reach, ten times too small.
+    unit = doc["units"][0]["unit"]
+    big = "12345678901234567890123456"
+    metrics = EV.partial(CITY, period=PERIOD, as_of=AS_OF).finalize(external={unit: {"praise": big}})
+    exact = SCHEME.score(UNITS, metrics, as_of=AS_OF)
+    row = next(r for r in exact.components().to_pylist() if r["unit"] == unit and r["indicator"] == "praise")
+    assert row["value"] == decimal.Decimal(big)
 
 
 def test_explanations_and_contributions() -> None:
@@ -388,6 +396,15 @@ def test_warnings_and_sanctions() -> None:
     scores = hs.score(city, SCHEME, as_of=as_of)
     outcome = SCHEME.sanctions([scores]).to_python()
     assert len(outcome) == 1 and len(outcome[0]["units"]) == units.num_rows
+    # Scores saved as JSON (last quarter's, in another process) come back for the ladder.
+    saved = hs.Scores.from_json(scores.to_json())
+    assert saved.to_json() == scores.to_json() and len(saved) == len(scores)
+    assert SCHEME.sanctions([saved]).to_python() == outcome
+    assert hs.Scores.from_json(scores.to_python()).to_json() == scores.to_json()
+    assert saved.to_table().to_pyarrow().schema.field("total").type == pa.decimal128(38, 2)
+    with pytest.raises(hs.InputError) as bad:
+        hs.Scores.from_json('{"units": []}')
+    assert (bad.value.code, bad.value.field) == ("invalid_argument", "scores")
     with pytest.raises(hs.SchemeError) as info:
         hs.Scheme.preset("three-rates").period_warnings(ev, city, as_of=as_of)
     assert info.value.code in ("scheme_lacks", "scheme_mismatch")

@@ -294,6 +294,15 @@ def test_lenient_diagnostics_table() -> None:
     assert (first["code"], first["ticket_id"]) == (info.value.code, info.value.ticket_id) == ("missing_field", None)
     assert loaded.diagnostics.to_pandas()["ticket_id"].isna().tolist()[0]
     assert "1 rows" in repr(diags)
+    # Integer and boolean columns with nulls are pandas' nullable dtypes (pyarrow's default gave
+    # float64 with NaN, and object booleans that cannot mask a frame); the others stay numpy's.
+    header_problem = hs.load_rows(pa.table({**TICKETS, "kind": ["help", "bogus"]}), pa.table(EVENTS), mode="lenient")
+    frame = header_problem.diagnostics.to_pandas()
+    assert str(frame["event_index"].dtype) == "Int64" and frame["event_index"].isna().all()
+    assert str(frame["row"].dtype) == "int64"
+    events = loaded.to_tables()[1].to_pandas()
+    assert str(events["passed"].dtype) == "boolean"
+    assert len(events[events["passed"].fillna(False)]) == sum(1 for v in events["passed"] if v is True)
 
 
 def test_load_json_forms() -> None:

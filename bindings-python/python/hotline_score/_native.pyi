@@ -386,6 +386,9 @@ class Scheme:
 class Scores:
     """The scores of every unit for one period."""
 
+    @staticmethod
+    def from_json(data: Union[str, Mapping[str, Any]]) -> Scores:
+        """Scores saved with ``to_json()`` (text or its parsed dict), for ``Scheme.sanctions`` or explanations in a later process."""
     def to_json(self) -> str: ...
     def to_python(self) -> Any: ...
     @property

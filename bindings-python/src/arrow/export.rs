@@ -270,9 +270,46 @@ impl Table {
         slf.py().import("pyarrow")?.call_method1("table", (slf,))
     }
 
-    /// This table as a `pandas.DataFrame` (needs pandas and pyarrow).
+    /// This table as a `pandas.DataFrame` (needs pandas and pyarrow). An integer or boolean
+    /// column with nulls comes out as pandas' nullable `Int64` / `boolean` (pyarrow's default
+    /// made it `float64` with NaN, or `object`, which cannot mask a frame: a data-out audit);
+    /// columns without nulls keep numpy's dtypes.
     fn to_pandas<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
-        Self::to_pyarrow(slf)?.call_method0("to_pandas")
+        let py = slf.py();
+        let table = Self::to_pyarrow(slf)?;
+        let frame = table.call_method0("to_pandas")?;
+        let nullable: Vec<(String, &'static str)> = {
+            let this = slf.borrow();
+            this.schema
+                .fields()
+                .iter()
+                .enumerate()
+                .filter_map(|(c, f)| {
+                    let dtype = match f.data_type() {
+                        DataType::Int64 => "Int64",
+                        DataType::Boolean => "boolean",
+                        _ => return None,
+                    };
+                    let nulls: usize = this.batches.iter().map(|b| b.column(c).null_count()).sum();
+                    (nulls > 0).then(|| (f.name().clone(), dtype))
+                })
+                .collect()
+        };
+        if nullable.is_empty() {
+            return Ok(frame);
+        }
+        let pandas = py.import("pandas")?;
+        for (name, dtype) in nullable {
+            let values = table
+                .call_method1("column", (name.as_str(),))?
+                .call_method0("to_pylist")?;
+            let kwargs = pyo3::types::PyDict::new(py);
+            kwargs.set_item("dtype", dtype)?;
+            kwargs.set_item("index", frame.getattr("index")?)?;
+            let series = pandas.call_method("Series", (values,), Some(&kwargs))?;
+            frame.set_item(name, series)?;
+        }
+        Ok(frame)
     }
 
     /// This table as a `polars.DataFrame` (needs polars).
