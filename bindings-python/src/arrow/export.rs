@@ -278,36 +278,42 @@ impl Table {
         let py = slf.py();
         let table = Self::to_pyarrow(slf)?;
         let frame = table.call_method0("to_pandas")?;
-        let nullable: Vec<(String, &'static str)> = {
+        // The integer and boolean columns that have nulls.
+        let nullable: Vec<String> = {
             let this = slf.borrow();
             this.schema
                 .fields()
                 .iter()
                 .enumerate()
-                .filter_map(|(c, f)| {
-                    let dtype = match f.data_type() {
-                        DataType::Int64 => "Int64",
-                        DataType::Boolean => "boolean",
-                        _ => return None,
-                    };
-                    let nulls: usize = this.batches.iter().map(|b| b.column(c).null_count()).sum();
-                    (nulls > 0).then(|| (f.name().clone(), dtype))
+                .filter(|(c, f)| {
+                    matches!(f.data_type(), DataType::Int64 | DataType::Boolean)
+                        && this.batches.iter().any(|b| b.column(*c).null_count() > 0)
                 })
+                .map(|(_, f)| f.name().clone())
                 .collect()
         };
         if nullable.is_empty() {
             return Ok(frame);
         }
+        // Those columns again, converted by pyarrow with pandas' nullable dtypes (vectorised).
         let pandas = py.import("pandas")?;
-        for (name, dtype) in nullable {
-            let values = table
-                .call_method1("column", (name.as_str(),))?
-                .call_method0("to_pylist")?;
-            let kwargs = pyo3::types::PyDict::new(py);
-            kwargs.set_item("dtype", dtype)?;
-            kwargs.set_item("index", frame.getattr("index")?)?;
-            let series = pandas.call_method("Series", (values,), Some(&kwargs))?;
-            frame.set_item(name, series)?;
+        let pa = py.import("pyarrow")?;
+        let mapping = pyo3::types::PyDict::new(py);
+        mapping.set_item(
+            pa.call_method0("int64")?,
+            pandas.call_method0("Int64Dtype")?,
+        )?;
+        mapping.set_item(
+            pa.call_method0("bool_")?,
+            pandas.call_method0("BooleanDtype")?,
+        )?;
+        let kwargs = pyo3::types::PyDict::new(py);
+        kwargs.set_item("types_mapper", mapping.getattr("get")?)?;
+        let part = table
+            .call_method1("select", (nullable.clone(),))?
+            .call_method("to_pandas", (), Some(&kwargs))?;
+        for name in nullable {
+            frame.set_item(name.as_str(), part.get_item(name.as_str())?)?;
         }
         Ok(frame)
     }
