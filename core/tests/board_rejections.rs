@@ -289,6 +289,29 @@ fn events_after_a_refused_header_are_refused_with_it() {
         assert_eq!((ticket_id.as_str(), field.as_str()), ("T2", "kind"));
     }
     assert_eq!(b.snapshot().unwrap(), before, "nothing changed");
+    // An event refused before the header (a sign-for ahead of its dispatch), waiting for the
+    // batch's retry, is refused with it too; the dispatch before the header went in.
+    let mut fresh = builder(&units()).build().unwrap();
+    let mut header = tickets().remove(1);
+    let dispatch = header.events.remove(0);
+    header.events.clear();
+    assert_eq!(fresh.ingest_ticket(header.clone()), vec![Ingest::Accepted]);
+    let item = |e: &Event| Input::Event {
+        ticket_id: "T2".into(),
+        event: e.clone(),
+    };
+    let mut changed = TicketHeader::of(&header);
+    changed.kind = Kind::Complaint;
+    let outcomes = fresh.ingest_batch([item(&signed), item(&dispatch), Input::Ticket(changed)]);
+    assert!(
+        matches!(
+            outcomes[0],
+            Ingest::Rejected(Error::BoardTicketConflict { .. })
+        ),
+        "{outcomes:?}"
+    );
+    assert_eq!(outcomes[1], Ingest::Accepted);
+    assert_eq!(fresh.tickets().next().unwrap().events, vec![dispatch]);
     // The same event under the held header goes in.
     assert_eq!(b.ingest("T2", signed), Ingest::Accepted);
 }
@@ -332,7 +355,13 @@ fn a_late_event_sharing_an_instant_goes_before_when_after_breaks_a_rule() {
         },
     );
     let before = b.snapshot().unwrap();
-    assert!(matches!(b.ingest("T2", stray), Ingest::Rejected(_)));
+    let Ingest::Rejected(e) = b.ingest("T2", stray) else {
+        panic!("a sign-for by a unit never dispatched went in");
+    };
+    // The error of arrival order: after the two events of its instant, index 4, a sign-for after
+    // `closed` (before them it would be index 2, a sign-for by a unit never dispatched).
+    assert_eq!(e.code(), "event_after_close", "{e}");
+    assert_eq!(e.context().event_index, Some(4), "{e}");
     assert_eq!(b.snapshot().unwrap(), before);
 }
 

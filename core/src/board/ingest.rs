@@ -246,7 +246,6 @@ impl FromIterator<Ingest> for Ingested {
     }
 }
 
-/// A refusal, and the events it refused (to try again with others).
 /// Where a new event goes among held events of its instant.
 #[derive(Clone, Copy)]
 enum Ties {
@@ -256,6 +255,7 @@ enum Ties {
     Before,
 }
 
+/// A refusal, and the events it refused (to try again with others).
 struct Refused {
     error: Error,
     events: Vec<Event>,
@@ -494,7 +494,10 @@ impl Board {
                 back.push(state.ticket.events.remove(pos));
                 state.words.remove(pos);
             }
-            back.reverse();
+            // In insertion order, which `Ties::Before` reversed: given back as they came.
+            if let Ties::After = ties {
+                back.reverse();
+            }
             if !appended {
                 keys::rekey(
                     &self.ev,
@@ -603,6 +606,16 @@ impl Board {
             out.push(outcome);
         }
         for (ticket_id, group) in again {
+            // Events refused before their ticket's header was refused are not tried again
+            // into the ticket held under the old header either.
+            if let Some(error) = refused_headers.get(&ticket_id) {
+                for (i, _) in group {
+                    if let Some(o) = out.get_mut(i) {
+                        *o = Ingest::Rejected(error.clone());
+                    }
+                }
+                continue;
+            }
             self.try_again(&ticket_id, group, &mut out);
         }
         out

@@ -186,12 +186,7 @@ fn unsigned_zero(mut d: Decimal) -> Decimal {
 /// (`1 / 3 * 60` is 19.999…98, not 20): compared as it is, `closed_on_time / due * 60 >= 20`
 /// failed a unit whose rate is exactly 20 (a formula audit).
 pub(crate) fn guarded(d: Decimal) -> Decimal {
-    let places = crate::scheme::GUARD_DECIMALS;
-    if d.scale() <= places {
-        d
-    } else {
-        d.round_dp_with_strategy(places, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
-    }
+    crate::scheme::half_away(d, crate::scheme::GUARD_DECIMALS)
 }
 
 fn compare(a: Value, b: Value, f: fn(Ordering) -> bool) -> Value {

@@ -7,7 +7,7 @@
 //! once instead of once per period or per unit.
 
 use super::contribute::{
-    DueAnchor, Scope, Sink, contribute, evaluate_contributions, may_contribute,
+    DueAnchor, Scope, Sink, contribute, evaluate_contributions, first_dispatch, may_contribute,
 };
 use super::partial::Tally;
 use super::{Contribution, Counter, Partial};
@@ -15,16 +15,7 @@ use crate::clocks::{Converter, Detail, Evaluator, Facts, Scratch, TicketView};
 use crate::error::Result;
 use crate::instant::Instant;
 use crate::period::Period;
-use crate::ticket::{EventBody, Ticket};
-
-/// The instant of `ticket`'s first dispatch.
-fn first_dispatch(ticket: &Ticket) -> Option<Instant> {
-    ticket
-        .events
-        .iter()
-        .find(|e| matches!(e.body, EventBody::Dispatched { .. }))
-        .map(|e| e.at)
-}
+use crate::ticket::Ticket;
 
 /// The partial state of `tickets` for each of `periods`, all evaluated at `as_of` with
 /// `due_anchor`: element `i` equals `partial(tickets, ev, &Scope { period: periods[i], as_of,

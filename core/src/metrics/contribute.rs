@@ -51,6 +51,15 @@ pub(crate) trait Sink {
     fn add(&mut self, ticket: &TicketView<'_>, facts: &Facts, counter: Counter, amount: i64);
 }
 
+/// The instant of `ticket`'s first dispatch, if it has one.
+pub(crate) fn first_dispatch(ticket: &crate::ticket::Ticket) -> Option<Instant> {
+    ticket
+        .events
+        .iter()
+        .find(|e| matches!(e.body, crate::ticket::EventBody::Dispatched { .. }))
+        .map(|e| e.at)
+}
+
 /// Whether any assignment of a ticket first dispatched at `first` can reach the period of
 /// `scope`: every anchor is at or after a dispatch and at or before `as_of`.
 pub(crate) fn may_contribute(first: Option<Instant>, scope: &Scope) -> bool {

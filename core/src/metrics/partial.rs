@@ -10,12 +10,12 @@ use std::ops::Range;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::contribute::{Scope, Sink, evaluate_contributions, may_contribute};
+use super::contribute::{Scope, Sink, evaluate_contributions, first_dispatch, may_contribute};
 use super::{Counter, MetricsTable, UnitCounters};
 use crate::clocks::{Converter, Evaluator, Facts, Scratch, TicketBatch, TicketView};
 use crate::error::{Error, Result};
 use crate::parts::in_parts;
-use crate::ticket::{EventBody, Ticket};
+use crate::ticket::Ticket;
 use crate::unit::{Unit, UnitId};
 
 /// Where scopes `a` and `b` differ, if they do: what, and its two values.
@@ -424,11 +424,7 @@ impl<'e> Accumulator<'e> {
 
     /// Adds one ticket's contributions.
     pub fn add(&mut self, ticket: &Ticket) -> Result<()> {
-        let first = ticket
-            .events
-            .iter()
-            .find(|e| matches!(e.body, EventBody::Dispatched { .. }))
-            .map(|e| e.at);
+        let first = first_dispatch(ticket);
         if !may_contribute(first, &self.scope) {
             return Ok(());
         }

@@ -71,6 +71,7 @@ pub use preset::PRESETS;
 pub use problem::{MAX_PROBLEMS, SchemeProblem};
 pub use resolver::MetricResolver;
 pub(crate) use resolver::SlotSet;
+pub(crate) use round::half_away;
 pub use sanction::{PeriodSanctions, Sanction};
 pub use schema::SCHEME_SCHEMA;
 #[cfg(feature = "json-schema")]

@@ -173,7 +173,6 @@ impl IndicatorValue {
     }
 }
 
-/// A number's exact value.
 /// A value the decimals decided, as the rules read it: at the guard places (see
 /// [`crate::formula::guarded`]), so that a band, red line or target reached exactly is
 /// reached by a formula whose division does not terminate (`closed_on_time / due * 60` at 20

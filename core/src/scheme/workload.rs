@@ -64,7 +64,10 @@ pub(crate) fn scored_value(
     let (value, shrunk) = match shrunk_to {
         Some(scaled) => {
             let before = m.value.and_then(Ratio::to_decimal);
-            (scaled.map(Ratio::from_decimal), scaled != before)
+            // Read at the guard places as every decimal value a rule reads (a shrunk rate is a
+            // division that may not terminate: crate::formula::guarded).
+            let guarded = scaled.map(|d| Ratio::from_decimal(crate::formula::guarded(d)));
+            (guarded, scaled != before)
         }
         None => (m.value, false),
     };
