@@ -403,6 +403,23 @@ fn a_broken_table_is_still_recognised_and_its_problem_placed() {
         out.contains("events.csv:1:14: the header has no `type` column (`Type` looks like it"),
         "{out}"
     );
+    // A tickets table with an attribute named `unit` is still the tickets table (`ticket_id`
+    // and `unit` alone would make an events table).
+    std::fs::write(csv("events"), events.clone()).unwrap();
+    let tickets = std::fs::read_to_string(csv("tickets")).unwrap();
+    let with_unit: String = tickets
+        .lines()
+        .enumerate()
+        .map(|(i, l)| format!("{l},{}\n", if i == 0 { "unit" } else { "x" }))
+        .collect();
+    std::fs::write(csv("tickets"), with_unit).unwrap();
+    let o = run(&[
+        "check",
+        &arg(csv("tickets")),
+        &arg(csv("events")),
+        &arg(csv("units")),
+    ]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
     let json = |n: &str| dir.join("json").join(format!("{n}.json"));
     let text = std::fs::read_to_string(json("events")).unwrap();
     let cut = text.trim_end().strip_suffix(']').unwrap().trim_end();

@@ -392,9 +392,10 @@ fn detect(path: &Path, encoding: Encoding) -> CliResult<FileKind> {
 /// events header with `Type` was taken for a units table: a CLI audit).
 fn columns_kind(cols: &[&str]) -> Option<FileKind> {
     let has = |name: &str| cols.iter().any(|c| *c == name || resembles(c, name));
-    if (has("type") && has("at")) || (has("ticket_id") && has("unit")) {
+    let ticket_columns = has("received_at") || has("kind");
+    if (has("type") && has("at")) || (has("ticket_id") && has("unit") && !ticket_columns) {
         Some(FileKind::Events)
-    } else if has("received_at") || has("kind") {
+    } else if ticket_columns {
         Some(FileKind::Tickets)
     } else if has("group") || has("unit") {
         Some(FileKind::Units)
@@ -403,8 +404,9 @@ fn columns_kind(cols: &[&str]) -> Option<FileKind> {
     }
 }
 
-/// The keys of the outermost object of JSON `text`, read leniently: a string directly inside
-/// the outermost braces followed by `:`, whatever else is broken.
+/// The keys of the first outermost object of JSON `text`, read leniently: a string directly
+/// inside the outermost braces followed by `:`, whatever else is broken. Reading stops where
+/// that object closes (a table's first row: the rows after it are not read).
 fn outer_json_keys(text: &str) -> Vec<String> {
     let mut keys = Vec::new();
     let mut depth = 0usize;
@@ -412,7 +414,12 @@ fn outer_json_keys(text: &str) -> Vec<String> {
     while let Some((start, c)) = chars.next() {
         match c {
             '{' | '[' => depth = depth.saturating_add(1),
-            '}' | ']' => depth = depth.saturating_sub(1),
+            '}' | ']' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    break;
+                }
+            }
             '"' => {
                 let mut end = text.len();
                 let mut escaped = false;

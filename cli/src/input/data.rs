@@ -417,7 +417,13 @@ pub fn read_units(
             }
         };
     }
-    let (mut reader, ..) = open_csv(path, encoding, Progress::hidden(), "reading units")?;
+    let (mut reader, ..) = open_csv(
+        path,
+        encoding,
+        Progress::hidden(),
+        "reading units",
+        csv::Trim::All,
+    )?;
     // A header that cannot be read is a problem (the rows would silently be none); so are
     // its unknown, repeated and missing columns, placed on the header's line.
     let header: Vec<String> = match reader.headers() {
@@ -655,7 +661,7 @@ fn read_table(
                     }
                     lines.reserve(rows);
                 }
-                if !part.takes(record.get(id_column).unwrap_or("")) {
+                if !part.takes(record.get(id_column).unwrap_or("").trim()) {
                     continue;
                 }
                 let line = record.position().map_or(0, |p| p.line());
@@ -665,7 +671,7 @@ fn read_table(
                         header
                             .iter()
                             .map(String::as_str)
-                            .zip(record.iter())
+                            .zip(record.iter().map(str::trim))
                             .filter(|(column, _)| !table.leaves_out(ignored, column)),
                     )),
                     Table::Events => {
@@ -681,7 +687,7 @@ fn read_table(
                     return Err(problems_failure(&[p]));
                 }
                 // The row's ticket is skipped: its other rows alone would make another ticket.
-                let id = record.get(id_column).unwrap_or("");
+                let id = record.get(id_column).unwrap_or("").trim();
                 if part.takes(id) {
                     match table {
                         Table::Tickets => {
@@ -867,19 +873,22 @@ type CsvReader = csv::Reader<CsvText<TextReader<ProgressBarIter<File>>>>;
 /// A CSV reader over `path`'s text in `encoding`, with a progress bar labelled `label` over
 /// the file's bytes, and the file's length. Every cell is trimmed, as the header is: a cell of
 /// spaces is empty (absent), and ` water-supply ` is the unit `water-supply` (a file typed by
-/// hand with `, ` between cells failed every dispatch: a CLI audit).
+/// hand with `, ` between cells failed every dispatch: a CLI audit). `trim` says who does it:
+/// the reader (`Trim::All`, which builds a new record per row: for the small units table), or
+/// the caller, as it reads each cell (`Trim::Headers`: the tickets and events tables).
 fn open_csv(
     path: &Path,
     encoding: Encoding,
     progress: Progress,
     label: &str,
+    trim: csv::Trim,
 ) -> CliResult<(CsvReader, ProgressBar, u64)> {
     let file = open_file(path)?;
     let len = file.metadata().map(|m| m.len()).unwrap_or(0);
     let bar = progress.bytes(label, len);
     let reader = csv::ReaderBuilder::new()
         .buffer_capacity(1 << 20)
-        .trim(csv::Trim::All)
+        .trim(trim)
         .from_reader(encoding.csv_text(bar.wrap_read(file)));
     Ok((reader, bar, len))
 }
@@ -893,7 +902,8 @@ fn open_table(
     ignored: &[String],
 ) -> CliResult<(CsvReader, Vec<String>, ProgressBar, u64)> {
     let name = path.display().to_string();
-    let (mut reader, bar, len) = open_csv(path, encoding, progress, table.label())?;
+    let (mut reader, bar, len) =
+        open_csv(path, encoding, progress, table.label(), csv::Trim::Headers)?;
     let header: Vec<String> = reader
         .headers()
         .map_err(|e| problems_failure(&[csv_problem(&name, &e, "invalid_table")]))?
@@ -977,9 +987,7 @@ fn check_header(
         // The tickets table takes any other column as an attribute: an optional column
         // written another way (`Channel`) is named here, once, not once per ticket (a CLI
         // audit: 1,485 `misnamed_column` lines, and `--lenient` skipped every ticket).
-        let misnamed = TicketRow::COLUMNS
-            .into_iter()
-            .find(|c| known.is_none() && !required.contains(c) && resembles(h, c));
+        let misnamed = TicketRow::resembled(h).filter(|c| known.is_none() && !required.contains(c));
         if let Some(column) = misnamed {
             out.push(Problem {
                 file: file.to_owned(),
@@ -1051,6 +1059,7 @@ fn fill_event_row(
             .flatten()
             .and_then(|c| record.get(c))
             .unwrap_or("")
+            .trim()
     };
     for (i, slot) in [&mut row.ticket_id, &mut row.at, &mut row.event_type]
         .into_iter()

@@ -27,8 +27,8 @@ const FIXED: [&str; 14] = [
     "idle",
 ];
 
-/// A text cell from the data or the scheme (a unit's id or name, a group, a grade, the period's
-/// label) as a spreadsheet shows it: one starting with `=`, `+`, `-`, `@`, a tab or a carriage
+/// A text cell from the data or the scheme (a unit's name, a group, a grade, the period's
+/// label; not the unit id, a join key) as a spreadsheet shows it: one starting with `=`, `+`, `-`, `@`, a tab or a carriage
 /// return gets a leading `'`, so that Excel or WPS shows it instead of running it as a formula
 /// (`=HYPERLINK(…)` in a unit name from the platform's export).
 fn text(cell: &str) -> String {
@@ -85,7 +85,8 @@ pub fn render(r: &Report) -> CliResult<String> {
             predicted_from.clone(),
             text(&c.group),
             c.rank.to_string(),
-            text(c.unit.as_str()),
+            // The unit id is a join key, written as it is (`-12` stays `-12`).
+            c.unit.to_string(),
             text(&c.name),
             c.total.to_string(),
             c.full_marks.to_string(),

@@ -182,7 +182,7 @@ impl TicketRow {
     /// The fixed column `name` resembles without being it (`Urgency`, ` urgency`,
     /// `RECEIVED-AT`): the same after trimming, lower-casing and `-`/space to `_`. Called for
     /// every attribute of every tickets-table row, so it compares in place (no allocation).
-    pub(crate) fn resembled(name: &str) -> Option<&'static str> {
+    pub fn resembled(name: &str) -> Option<&'static str> {
         TicketRow::COLUMNS.into_iter().find(|c| resembles(name, c))
     }
 
