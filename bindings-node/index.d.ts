@@ -606,7 +606,7 @@ export declare class Partial {
   /** Reads the JSON form (`{ units: { id: { lead: {...}, assisting: {...} } } }`). */
   static fromJson(value: string | Record<string, unknown>): Partial
   /** Reads the row form (see `toRows`; columns in any order, rows of one unit are added). */
-  static fromRows(table: PartialRows): Partial
+  static fromRows(table: PartialRows | { columns: Array<string>; rows: Array<Array<string | number | bigint>> }): Partial
   /** Units with counters. */
   get length(): number
   /**

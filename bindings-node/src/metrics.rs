@@ -443,7 +443,10 @@ impl Partial {
     #[napi(factory, catch_unwind)]
     pub fn from_rows(
         env: Env,
-        #[napi(ts_arg_type = "PartialRows")] table: Opts<PartialRows>,
+        #[napi(
+            ts_arg_type = "PartialRows | { columns: Array<string>; rows: Array<Array<string | number | bigint>> }"
+        )]
+        table: Opts<PartialRows>,
     ) -> Result<Self> {
         enter(&env, || {
             let table = table.into_inner()?;

@@ -376,6 +376,11 @@ test('calls on a board run in the order they were made, whenever a Promise\'s wo
     c.ingestTicket({ ...objects[0], id: 'EXTRA', events: [] })
     assert.equal((await loading).accepted > 0, true)
     assert.equal(hs.Board.restoreSync(await before, opts).stats.tickets, objects.length)
+    // So does one made while ingestBatch is pending.
+    const d = new hs.Board(opts)
+    const batch = d.ingestBatch(objects.map((o) => ({ input: 'ticket', ...(({ events, ...h }) => h)(o) })))
+    assert.equal(d.stats.tickets, objects.length, `round ${round}`)
+    assert.ok((await batch).every((o) => o.status === 'accepted'))
   }
 })
 

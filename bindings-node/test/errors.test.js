@@ -318,6 +318,13 @@ test('hostile values never abort the process: the board', async () => {
     survives(() => board.closePeriod(v, v))
     survives(() => hs.Board.restoreSync(v, { units: city.units, scheme }))
     survives(() => hs.Board.restoreJson(v, { units: city.units, scheme }))
+    // The async twin: it throws (N-API's conversion) or settles, with a code when it rejects.
+    let pending = null
+    survives(() => { pending = board.ingestBatch([v, { input: v }, { input: 'event', ticket_id: v, event: v }]) })
+    if (pending !== null) {
+      await pending.then((out) => assert.ok(Array.isArray(out)),
+        (err) => assert.equal(typeof err.code, 'string', `no code on: ${err.message}`))
+    }
   }
   // Random bytes never restore into a board, and never crash.
   const snap = board.snapshotSync()

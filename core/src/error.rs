@@ -377,7 +377,8 @@ pub enum Error {
         /// The underlying error (e.g. `out_of_coverage`).
         source: Box<Error>,
     },
-    /// A partial-state table (per-unit counter rows) that does not follow the documented layout.
+    /// A partial-state table (per-unit counter rows) that does not follow the documented
+    /// layout, or partial states of different scopes merged (`scope.as_of` …).
     #[error("invalid partial state, column {column:?}: {reason}")]
     InvalidPartial {
         /// The offending column (or unit, for a malformed row).
