@@ -63,6 +63,22 @@ pub fn json_text(py: Python<'_>, value: &Bound<'_, PyAny>, what: &str) -> PyResu
     serde_json::to_string(&v).map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
 }
 
+/// A `T` from its JSON form given as text or a dict (argument `what`): `InputError` `code`
+/// naming the argument, with `expected` and serde's reason, when it is not that JSON.
+pub fn json_arg<T: serde::de::DeserializeOwned>(
+    py: Python<'_>,
+    data: &Bound<'_, PyAny>,
+    what: &str,
+    code: &'static str,
+    expected: &str,
+) -> PyResult<T> {
+    let text = json_text(py, data, what)?;
+    serde_json::from_str(&text).map_err(|e| {
+        let reason = hotline_score::json_reason(&e);
+        input_error(py, code, what, format!("`{what}`: {expected}: {reason}"))
+    })
+}
+
 /// [`json_text`] of a configuration dict ([`json_config`]).
 pub fn config_text(py: Python<'_>, value: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {
     if let Ok(s) = value.cast::<PyString>() {

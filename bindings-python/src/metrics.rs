@@ -15,7 +15,7 @@ use pyo3::prelude::*;
 use crate::arrow::export::Table;
 use crate::assignments::Assignments;
 use crate::calendar::Calendar;
-use crate::convert::{json_text, threads};
+use crate::convert::{json_arg, json_text, threads};
 use crate::errors::{enter, input_error};
 use crate::instant;
 use crate::policy::policy_in;
@@ -703,15 +703,13 @@ impl Metrics {
     /// {…}}}, "external": {id: {name: "decimal"}}}`), as text or a dict.
     #[staticmethod]
     fn from_dict(py: Python<'_>, data: Bound<'_, PyAny>) -> PyResult<Self> {
-        let text = json_text(py, &data, "metrics")?;
-        let inner: MetricsTable = serde_json::from_str(&text).map_err(|e| {
-            input_error(
-                py,
-                "invalid_metrics",
-                "metrics",
-                format!("metrics table: {e}"),
-            )
-        })?;
+        let inner: MetricsTable = json_arg(
+            py,
+            &data,
+            "metrics",
+            "invalid_metrics",
+            "not a metrics table",
+        )?;
         Ok(Metrics {
             inner: Arc::new(inner),
         })

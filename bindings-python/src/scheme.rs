@@ -18,7 +18,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::arrow::export::Table;
-use crate::convert::{config_text, json_out, json_text, path_in, threads};
+use crate::convert::{config_text, json_arg, json_out, json_text, path_in, threads};
 use crate::errors::{enter, input_error};
 use crate::instant;
 use crate::metrics::{Contributions, Evaluator, Metrics, Period};
@@ -445,18 +445,13 @@ impl Scores {
     /// `InputError` (`invalid_argument`).
     #[staticmethod]
     fn from_json(py: Python<'_>, data: Bound<'_, PyAny>) -> PyResult<Scores> {
-        let text = json_text(py, &data, "scores")?;
-        let inner: CoreScores = serde_json::from_str(&text).map_err(|e| {
-            input_error(
-                py,
-                "invalid_argument",
-                "scores",
-                format!(
-                    "`scores`: not the JSON of Scores.to_json(): {}",
-                    hotline_score::json_reason(&e)
-                ),
-            )
-        })?;
+        let inner: CoreScores = json_arg(
+            py,
+            &data,
+            "scores",
+            "invalid_argument",
+            "not the JSON of Scores.to_json()",
+        )?;
         // The scheme's decimals, as its points are written (2 when there is no scorecard).
         let decimals = inner.units.first().map_or(2, |c| c.total.scale());
         Ok(Scores::new(inner, decimals))
