@@ -130,9 +130,18 @@ impl Formula {
             let values = object_arg("values", values)?;
             let mut slots = Vec::with_capacity(self.names.len());
             for name in &self.names {
-                let v: Option<Unknown<'_>> = values
-                    .get(name)
+                // Own properties only: `constructor`, `toString` … of Object.prototype are not
+                // values (a name `constructor` read the prototype's function: a formula audit).
+                let own = values
+                    .has_own_property(name)
                     .map_err(|e| bad_arg(name, e.reason.clone()))?;
+                let v: Option<Unknown<'_>> = if own {
+                    values
+                        .get(name)
+                        .map_err(|e| bad_arg(name, e.reason.clone()))?
+                } else {
+                    None
+                };
                 slots.push(value_in(name, v)?);
             }
             Ok(match self.inner.eval(&slots) {

@@ -21,6 +21,11 @@ test('a formula compiles once and evaluates exact decimals, with no data for nul
   assert.equal(rate.eval({ closed_on_time: undefined, due: 1 }), null)
   // Names not in the vocabulary are ignored.
   assert.equal(rate.eval({ closed_on_time: 1, due: 4, other: 'x' }), '0.25')
+  // Only the object's own properties are values: `constructor` of Object.prototype is missing,
+  // so no data (it was the prototype's function, an invalid_argument).
+  const inherited = new hs.Formula('coalesce(constructor, 1)', { constructor: 'number' })
+  assert.equal(inherited.eval({}), '1')
+  assert.equal(inherited.eval({ constructor: 5 }), '5')
   // Numbers are read as their shortest decimal text, so binary floating point does not leak in.
   const sum = new hs.Formula('a + b', { a: 'number', b: 'number' })
   assert.equal(sum.eval({ a: 0.1, b: 0.2 }), '0.3')

@@ -148,6 +148,8 @@ pub fn offset_in_string(
                 }
                 Some(b'u') => pos += 6,
                 Some(b'U') => pos += 10,
+                // TOML 1.1's `\xHH` is one character in four (it was counted as two).
+                Some(b'x') => pos += 4,
                 _ => pos += 2,
             }
             idx += 1;
@@ -215,5 +217,9 @@ mod tests {
         let text = "{\"f\": \"\\ud835\\udcb3 + yy\"}";
         let off = offset_in_string(text, &(6..text.len() - 1), "\u{1d4b3} + yy", 1, 5);
         assert_eq!(&text[off..off + 2], "yy");
+        // TOML 1.1's `\x20` is one character in four (it was counted as two: 2 columns off).
+        let text = "f = \"due\\x20+ dued\"";
+        let off = offset_in_string(text, &(4..text.len()), "due + dued", 1, 7);
+        assert_eq!(&text[off..off + 4], "dued");
     }
 }
