@@ -145,14 +145,15 @@ impl UnitCounters {
     }
 
     /// The bare metric `counter`: lead + assisting, or lead only, per
-    /// [`Counter::default_roles`].
-    pub fn default_value(&self, counter: Counter) -> i64 {
+    /// [`Counter::default_roles`]; `None` when the sum is past the `i64` range (no data to a
+    /// scheme, as every overflow).
+    pub fn default_value(&self, counter: Counter) -> Option<i64> {
         match counter.default_roles() {
             DefaultRoles::All => self
                 .lead
                 .get(counter)
-                .saturating_add(self.assisting.get(counter)),
-            DefaultRoles::LeadOnly => self.lead.get(counter),
+                .checked_add(self.assisting.get(counter)),
+            DefaultRoles::LeadOnly => Some(self.lead.get(counter)),
         }
     }
 
@@ -258,8 +259,16 @@ mod tests {
         u.assisting.add(Counter::Signed, 2);
         u.lead.add(Counter::ClosedOnTime, 4);
         u.assisting.add(Counter::ClosedOnTime, 7);
-        assert_eq!(u.default_value(Counter::Signed), 5);
-        assert_eq!(u.default_value(Counter::ClosedOnTime), 4);
+        assert_eq!(u.default_value(Counter::Signed), Some(5));
+        assert_eq!(u.default_value(Counter::ClosedOnTime), Some(4));
+        let mut huge = UnitCounters::default();
+        huge.lead.add(Counter::Dispatched, i64::MAX);
+        huge.assisting.add(Counter::Dispatched, 5);
+        assert_eq!(
+            huge.default_value(Counter::Dispatched),
+            None,
+            "past i64: no data"
+        );
         let mut v = u;
         v.merge(&u);
         assert_eq!(v.role(Role::Assisting).get(Counter::ClosedOnTime), 14);

@@ -47,7 +47,11 @@ impl MetricResolver {
         slots.clear();
         slots.reserve(self.slot_count());
         let num = |v: i64| Value::Number(Decimal::from(v));
-        slots.extend(Counter::ALL.iter().map(|c| num(counters.default_value(*c))));
+        slots.extend(
+            Counter::ALL
+                .iter()
+                .map(|c| counters.default_value(*c).map_or(Value::NoData, num)),
+        );
         slots.extend(Counter::ALL.iter().map(|c| num(counters.lead.get(*c))));
         slots.extend(Counter::ALL.iter().map(|c| num(counters.assisting.get(*c))));
         slots.extend(self.external.iter().map(|name| {
@@ -88,10 +92,11 @@ impl MetricResolver {
         for &i in which {
             let v = match slot_counter(i) {
                 Some((c, roles)) => {
+                    // A sum past the i64 range is no data, as every overflow (it saturated).
                     let sum = roles
                         .iter()
-                        .fold(0i64, |a, r| a.saturating_add(counters.role(*r).get(c)));
-                    Value::Number(Decimal::from(sum))
+                        .try_fold(0i64, |a, r| a.checked_add(counters.role(*r).get(c)));
+                    sum.map_or(Value::NoData, |s| Value::Number(Decimal::from(s)))
                 }
                 None => self
                     .external
