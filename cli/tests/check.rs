@@ -438,3 +438,21 @@ fn a_broken_table_is_still_recognised_and_its_problem_placed() {
         "{out}"
     );
 }
+
+/// A preset is checked by name with `--as scheme`, as a built-in policy is with `--as policy`
+/// (`cannot read sanmenxia` before).
+#[test]
+fn presets_and_built_in_policies_are_checked_by_name() {
+    for (kind, name) in [("scheme", "sanmenxia"), ("policy", "henan")] {
+        let o = run(&["check", "--as", kind, name]);
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        assert!(
+            stdout(&o).starts_with(&format!("{name}: ok ({kind} `")),
+            "{}",
+            stdout(&o)
+        );
+    }
+    let o = run(&["check", "--as", "scheme", "nosuch"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("neither a preset"), "{}", stderr(&o));
+}

@@ -179,13 +179,25 @@ pub fn run(args: &CheckArgs) -> CliResult<()> {
 /// A scheme's problems (a failure), or what it holds; its suspicious values (fractions where
 /// percents are read) go to `warnings`, one line each, and do not fail the check.
 fn check_scheme(path: &Path, warnings: &mut Vec<String>) -> CliResult<String> {
+    let name = path.display().to_string();
+    let describe = |s: &Scheme| {
+        format!(
+            "scheme `{}`: {} groups, {} indicators",
+            s.name(),
+            s.groups().len(),
+            s.indicators().len()
+        )
+    };
+    if !path.exists() {
+        // A preset's name, as a built-in policy's is accepted (`--as scheme sanmenxia`).
+        return load_scheme(&name).map(|s| describe(&s));
+    }
     let text = read_config(path, ConfigKind::Scheme)?;
     let format = if is_json(path) {
         Format::Json
     } else {
         Format::Toml
     };
-    let name = path.display().to_string();
     let scheme = Scheme::load(&text, format).map_err(|e| scheme_failure(&name, &e))?;
     warnings.extend(scheme.suspicious_values().iter().map(|p| {
         format!(
@@ -193,12 +205,7 @@ fn check_scheme(path: &Path, warnings: &mut Vec<String>) -> CliResult<String> {
             p.line, p.column, p.key, p.message, p.code
         )
     }));
-    Ok(format!(
-        "scheme `{}`: {} groups, {} indicators",
-        scheme.name(),
-        scheme.groups().len(),
-        scheme.indicators().len()
-    ))
+    Ok(describe(&scheme))
 }
 
 /// Every problem of a policy file; a built-in policy name is accepted too.
