@@ -320,16 +320,7 @@ fn a_policy_group_no_unit_is_in_is_refused() {
 fn a_misnamed_tickets_column_is_one_header_problem() {
     let dir = scratch("check-misnamed");
     let data = dir.join("data");
-    let o = run(&[
-        "generate",
-        "--out",
-        data.to_str().unwrap(),
-        "--days",
-        "3",
-        "--tickets-per-day",
-        "20",
-    ]);
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    generate(&data, 3, 20, "csv");
     let tickets = data.join("tickets.csv");
     let text = std::fs::read_to_string(&tickets).unwrap();
     let header = text.lines().next().unwrap();
@@ -372,20 +363,8 @@ fn a_misnamed_tickets_column_is_one_header_problem() {
 #[test]
 fn a_broken_table_is_still_recognised_and_its_problem_placed() {
     let dir = scratch("check-recognised");
-    for (sub, format) in [("csv", "csv"), ("json", "json")] {
-        let data = dir.join(sub);
-        let o = run(&[
-            "generate",
-            "--out",
-            data.to_str().unwrap(),
-            "--days",
-            "2",
-            "--tickets-per-day",
-            "5",
-            "--format",
-            format,
-        ]);
-        assert_eq!(code(&o), 0, "{}", stderr(&o));
+    for format in ["csv", "json"] {
+        generate(&dir.join(format), 2, 5, format);
     }
     let csv = |n: &str| dir.join("csv").join(format!("{n}.csv"));
     let events = std::fs::read_to_string(csv("events")).unwrap();

@@ -737,18 +737,7 @@ fn csv_cells_are_trimmed_as_the_header_is() {
 fn json_tables_may_start_with_a_byte_order_mark() {
     let dir = scratch("score-json-bom");
     let plain = dir.join("plain");
-    let o = run(&[
-        "generate",
-        "--out",
-        plain.to_str().unwrap(),
-        "--days",
-        "5",
-        "--tickets-per-day",
-        "20",
-        "--format",
-        "json",
-    ]);
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    generate(&plain, 5, 20, "json");
     let marked = dir.join("marked");
     std::fs::create_dir_all(&marked).unwrap();
     for name in ["tickets", "events", "units"] {

@@ -100,3 +100,20 @@ pub const SMALL_SCORE: [&str; 12] = [
     "2026-03",
     "--lenient",
 ];
+
+/// Writes a synthetic data set with `hotline-score generate` into `out`: `days` days of
+/// `per_day` tickets, as `format` (`csv` or `json`); fails the test if it cannot.
+pub fn generate(out: &Path, days: u32, per_day: u32, format: &str) {
+    let o = run(&[
+        "generate",
+        "--out",
+        out.to_str().unwrap(),
+        "--days",
+        &days.to_string(),
+        "--tickets-per-day",
+        &per_day.to_string(),
+        "--format",
+        format,
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+}
