@@ -23,7 +23,7 @@ use crate::instant::When;
 use crate::json::{self, JsonValue};
 use crate::metrics::{Evaluator, PeriodArg, PeriodOut, period_in, period_out};
 use crate::policy::Policy;
-use crate::queue::{Held, Queued};
+use crate::queue::{Held, Queued, Turn};
 use crate::scheme::Scheme;
 use crate::task::Work;
 use crate::ticket::{Tickets, Unit, core_units};
@@ -357,24 +357,42 @@ fn ingest_items(board: &mut CoreBoard, items: &[Value]) -> Vec<Fallible<Ingest>>
     read.ingest(board)
 }
 
-/// `ingestBatch`'s outcomes, with the board's size after it as [`BulkLoaded`] has it.
-type BatchIngested = (Vec<Fallible<Ingest>>, (usize, Option<usize>), Arc<External>);
+/// A worker's answer with the board's size after it (its ticket count, and its heap bytes when
+/// V8's figure is stale: measured in the worker's turn), and where V8's figure is kept.
+type Measured<T> = (T, (usize, Option<usize>), Arc<External>);
 
-fn batch_ingested_js(env: &Env, (out, size, external): BatchIngested) -> Result<Unknown<'_>> {
+/// Runs `work` on the board in its `turn` (off the JavaScript thread), then measures the board.
+fn measured_turn<T>(
+    turn: Turn<CoreBoard>,
+    external: Arc<External>,
+    work: impl FnOnce(&mut CoreBoard) -> T,
+) -> Measured<T> {
+    let (out, size) = turn.run(|board| {
+        let out = work(board);
+        let count = board.ticket_count();
+        let bytes = external.stale(count).then(|| board.stats().heap_bytes);
+        (out, (count, bytes))
+    });
+    (out, size, external)
+}
+
+/// Reports a [`Measured`] size to V8 (on the JavaScript thread) and gives the answer back.
+fn report_size<T>(env: &Env, (out, size, external): Measured<T>) -> T {
     if let (count, Some(bytes)) = size {
         external.measured(env, count, bytes);
     }
+    out
+}
+
+/// `ingestBatch`'s outcomes.
+fn batch_ingested_js(env: &Env, m: Measured<Vec<Fallible<Ingest>>>) -> Result<Unknown<'_>> {
+    let out = report_size(env, m);
     outcomes(env, out, true)
 }
 
-/// A bulk load's answer, the board's size after it (its ticket count, and its heap bytes when
-/// V8's figure is stale: measured in the worker's turn), and where V8's figure is kept.
-type BulkLoaded = (Ingested, (usize, Option<usize>), Arc<External>);
-
-fn bulk_loaded_js(env: &Env, (loaded, size, external): BulkLoaded) -> Result<Unknown<'_>> {
-    if let (count, Some(bytes)) = size {
-        external.measured(env, count, bytes);
-    }
+/// A bulk load's answer.
+fn bulk_loaded_js(env: &Env, m: Measured<Ingested>) -> Result<Unknown<'_>> {
+    let loaded = report_size(env, m);
     loaded_js(env, loaded)
 }
 
@@ -479,18 +497,14 @@ impl Board {
             ts_arg_type = "Array<({ input: 'ticket' } & Omit<TicketObject, 'events'>) | { input: 'event'; ticket_id: string; event: EventObject }>"
         )]
         items: JsonValue,
-    ) -> AsyncTask<Work<BatchIngested>> {
+    ) -> AsyncTask<Work<Measured<Vec<Fallible<Ingest>>>>> {
         let (turn, external) = (self.inner.turn(), self.external.clone());
         Work::after(
             batch_items(items),
             move |items| {
-                let (out, size) = turn.run(|board| {
-                    let out = ingest_items(board, &items);
-                    let count = board.ticket_count();
-                    let bytes = external.stale(count).then(|| board.stats().heap_bytes);
-                    (out, (count, bytes))
-                });
-                Ok((out, size, external))
+                Ok(measured_turn(turn, external, |board| {
+                    ingest_items(board, &items)
+                }))
             },
             batch_ingested_js,
         )
@@ -563,7 +577,7 @@ impl Board {
     pub fn ingest_tickets(
         &self,
         #[napi(ts_arg_type = "Tickets")] tickets: Instance<'_, Tickets>,
-    ) -> AsyncTask<Work<BulkLoaded>> {
+    ) -> AsyncTask<Work<Measured<Ingested>>> {
         let (turn, external, ts) = (
             self.inner.turn(),
             self.external.clone(),
@@ -571,13 +585,9 @@ impl Board {
         );
         Work::new(
             move || {
-                let (loaded, size) = turn.run(|board| {
-                    let loaded = board.ingest_tickets(ts.tickets());
-                    let count = board.ticket_count();
-                    let bytes = external.stale(count).then(|| board.stats().heap_bytes);
-                    (loaded, (count, bytes))
-                });
-                Ok((loaded, size, external))
+                Ok(measured_turn(turn, external, |board| {
+                    board.ingest_tickets(ts.tickets())
+                }))
             },
             bulk_loaded_js,
         )
