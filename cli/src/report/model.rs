@@ -9,7 +9,7 @@ use hotline_score::{Instant, Period, UnitId};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::text::unit_name;
+use super::text::{indicator_name, unit_name};
 use crate::input::locate::Problem;
 use crate::text::pct;
 
@@ -205,7 +205,7 @@ impl Report {
     /// Why a unit of `group` is warned for indicator `id`'s `value`: on the worse side of
     /// its red line — below it for a rate, above it for a mean time where lower is better.
     pub fn red_line_reason(&self, group: &str, id: &str, value: Option<Decimal>) -> String {
-        let name = self.indicator(id).map_or(id, |i| i.name.as_str());
+        let name = indicator_name(self, id);
         let line = self
             .indicator(id)
             .and_then(|i| i.red_lines.get(group))

@@ -76,11 +76,7 @@ pub fn value_of(card: &Scorecard, id: &str) -> Option<Decimal> {
 
 /// The display name of indicator `id`.
 pub fn indicator_name<'a>(r: &'a Report, id: &'a str) -> &'a str {
-    r.scheme
-        .indicators
-        .iter()
-        .find(|i| i.id == id)
-        .map_or(id, |i| i.name.as_str())
+    r.indicator(id).map_or(id, |i| i.name.as_str())
 }
 
 /// A unit's display name (its id when it has none).
