@@ -341,18 +341,7 @@ fn a_misnamed_tickets_column_is_one_header_problem() {
         "{}",
         lines[0]
     );
-    let o = run(&[
-        "score",
-        "--lenient",
-        "--tickets",
-        &file("tickets"),
-        "--events",
-        &file("events"),
-        "--units",
-        &file("units"),
-        "--period",
-        "2026-Q1",
-    ]);
+    let o = score_data(&data, "csv", &["--lenient", "--period", "2026-Q1"]);
     assert_eq!(code(&o), 1, "{}", stderr(&o));
 }
 
@@ -366,18 +355,22 @@ fn a_broken_table_is_still_recognised_and_its_problem_placed() {
     for format in ["csv", "json"] {
         generate(&dir.join(format), 2, 5, format);
     }
+    // `check` on a data set's three files: its exit code and all it printed.
+    let check = |file: &dyn Fn(&str) -> std::path::PathBuf| {
+        let files: Vec<String> = ["tickets", "events", "units"]
+            .iter()
+            .map(|n| file(n).display().to_string())
+            .collect();
+        let mut args = vec!["check"];
+        args.extend(files.iter().map(String::as_str));
+        let o = run(&args);
+        (code(&o), format!("{}{}", stdout(&o), stderr(&o)))
+    };
     let csv = |n: &str| dir.join("csv").join(format!("{n}.csv"));
     let events = std::fs::read_to_string(csv("events")).unwrap();
     std::fs::write(csv("events"), events.replacen(",type,", ",Type,", 1)).unwrap();
-    let arg = |p: std::path::PathBuf| p.display().to_string();
-    let o = run(&[
-        "check",
-        &arg(csv("tickets")),
-        &arg(csv("events")),
-        &arg(csv("units")),
-    ]);
-    let out = format!("{}{}", stdout(&o), stderr(&o));
-    assert_eq!(code(&o), 1, "{out}");
+    let (status, out) = check(&csv);
+    assert_eq!(status, 1, "{out}");
     assert!(
         out.contains("events.csv:1:14: the header has no `type` column (`Type` looks like it"),
         "{out}"
@@ -392,26 +385,15 @@ fn a_broken_table_is_still_recognised_and_its_problem_placed() {
         .map(|(i, l)| format!("{l},{}\n", if i == 0 { "unit" } else { "x" }))
         .collect();
     std::fs::write(csv("tickets"), with_unit).unwrap();
-    let o = run(&[
-        "check",
-        &arg(csv("tickets")),
-        &arg(csv("events")),
-        &arg(csv("units")),
-    ]);
-    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let (status, out) = check(&csv);
+    assert_eq!(status, 0, "{out}");
     let json = |n: &str| dir.join("json").join(format!("{n}.json"));
     let text = std::fs::read_to_string(json("events")).unwrap();
     let cut = text.trim_end().strip_suffix(']').unwrap().trim_end();
     std::fs::write(json("events"), format!("{cut},\n]")).unwrap();
     let line = cut.lines().count() + 1;
-    let o = run(&[
-        "check",
-        &arg(json("tickets")),
-        &arg(json("events")),
-        &arg(json("units")),
-    ]);
-    let out = format!("{}{}", stdout(&o), stderr(&o));
-    assert_eq!(code(&o), 1, "{out}");
+    let (status, out) = check(&json);
+    assert_eq!(status, 1, "{out}");
     assert!(
         out.contains(&format!("events.json:{line}:1: trailing comma")),
         "{out}"

@@ -173,20 +173,7 @@ fn generate_writes_tables_that_score_reads() {
             "12",
         ]);
         assert_eq!(code(&o), 0, "{}", stderr(&o));
-        let file = |n: &str| out.join(format!("{n}.{format}")).display().to_string();
-        let o = run(&[
-            "score",
-            "--tickets",
-            &file("tickets"),
-            "--events",
-            &file("events"),
-            "--units",
-            &file("units"),
-            "--as-of",
-            "2026-01-06",
-            "--format",
-            "csv",
-        ]);
+        let o = score_data(&out, format, &["--as-of", "2026-01-06", "--format", "csv"]);
         assert_eq!(code(&o), 0, "{format}: {}", stderr(&o));
         assert_eq!(
             stdout(&o).lines().count(),

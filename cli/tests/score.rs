@@ -523,16 +523,8 @@ fn csv_rows_carry_each_units_warning_and_sanction_level() {
         "12",
     ]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
-    let file = |n: &str| out.join(format!("{n}.csv")).display().to_string();
     let score = |format: &str| {
-        let o = run(&[
-            "score",
-            "--tickets",
-            &file("tickets"),
-            "--events",
-            &file("events"),
-            "--units",
-            &file("units"),
+        let options = [
             "--period",
             "2026-01",
             "--as-of",
@@ -540,7 +532,8 @@ fn csv_rows_carry_each_units_warning_and_sanction_level() {
             "--format",
             format,
             "--no-bom",
-        ]);
+        ];
+        let o = score_data(&out, "csv", &options);
         assert_eq!(code(&o), 0, "{}", stderr(&o));
         stdout(&o)
     };
@@ -749,22 +742,15 @@ fn json_tables_may_start_with_a_byte_order_mark() {
         .unwrap();
     }
     let score = |d: &std::path::Path| {
-        let file = |n: &str| d.join(format!("{n}.json")).display().to_string();
-        let o = run(&[
-            "score",
-            "--tickets",
-            &file("tickets"),
-            "--events",
-            &file("events"),
-            "--units",
-            &file("units"),
+        let options = [
             "--period",
             "2026-Q1",
             "--as-of",
             "2026-01-06",
             "--format",
             "json",
-        ]);
+        ];
+        let o = score_data(d, "json", &options);
         assert_eq!(code(&o), 0, "{}", stderr(&o));
         serde_json::from_str::<serde_json::Value>(&stdout(&o)).unwrap()["scores"].clone()
     };

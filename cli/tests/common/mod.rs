@@ -117,3 +117,23 @@ pub fn generate(out: &Path, days: u32, per_day: u32, format: &str) {
     ]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
 }
+
+/// `hotline-score score` on the data set in `dir` (its `tickets`, `events` and `units` files,
+/// named with the extension `ext`: `csv` or `json`), with the options `extra`.
+pub fn score_data(dir: &Path, ext: &str, extra: &[&str]) -> Output {
+    let files: Vec<String> = ["tickets", "events", "units"]
+        .iter()
+        .map(|n| dir.join(format!("{n}.{ext}")).display().to_string())
+        .collect();
+    let mut args = vec![
+        "score",
+        "--tickets",
+        &files[0],
+        "--events",
+        &files[1],
+        "--units",
+        &files[2],
+    ];
+    args.extend(extra);
+    run(&args)
+}
