@@ -444,16 +444,9 @@ pub fn int_in<T>(py: Python<'_>, value: &Bound<'_, PyAny>, what: &str) -> PyResu
 where
     T: TryFrom<i128> + Bounded,
 {
-    let whole = !value.is_instance_of::<pyo3::types::PyBool>()
-        && value.hasattr("__index__").unwrap_or(false);
-    let n: Option<i128> = if whole {
-        value.extract::<i128>().ok()
-    } else {
-        None
-    };
     let (lo, hi) = (T::LOW, T::HIGH);
-    match n {
-        Some(n) => T::try_from(n).map_err(|_| {
+    match whole_number(value) {
+        Some(Some(n)) => T::try_from(n).map_err(|_| {
             input_error(
                 py,
                 "invalid_argument",
@@ -461,7 +454,7 @@ where
                 format!("`{what}` must be a whole number from {lo} to {hi}; got {n}"),
             )
         }),
-        None if whole => Err(input_error(
+        Some(None) => Err(input_error(
             py,
             "invalid_argument",
             what,
@@ -486,9 +479,7 @@ pub fn id_in(py: Python<'_>, value: &Bound<'_, PyAny>, what: &str) -> PyResult<S
     if value.is_instance_of::<PyString>() {
         return value.extract::<String>();
     }
-    let whole = !value.is_instance_of::<pyo3::types::PyBool>()
-        && value.hasattr("__index__").unwrap_or(false);
-    match whole.then(|| value.extract::<i128>().ok()).flatten() {
+    match whole_number(value).flatten() {
         Some(n) => Ok(n.to_string()),
         None => Err(input_error(
             py,
@@ -500,6 +491,15 @@ pub fn id_in(py: Python<'_>, value: &Bound<'_, PyAny>, what: &str) -> PyResult<S
             ),
         )),
     }
+}
+
+/// `value` as the integer it is when it is a whole number (an `int` but not a `bool`, or
+/// anything with `__index__`: numpy integers): `None` for any other value, `Some(None)` for a
+/// whole number beyond `i128`.
+fn whole_number(value: &Bound<'_, PyAny>) -> Option<Option<i128>> {
+    let whole = !value.is_instance_of::<pyo3::types::PyBool>()
+        && value.hasattr("__index__").unwrap_or(false);
+    whole.then(|| value.extract::<i128>().ok())
 }
 
 /// The range of an integer type, for [`int_in`]'s messages.
