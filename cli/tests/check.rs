@@ -417,3 +417,68 @@ fn presets_and_built_in_policies_are_checked_by_name() {
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("neither a preset"), "{}", stderr(&o));
 }
+
+/// `check` runs the deadline clocks of every valid ticket as `score` does: a December export
+/// whose deadlines fall in a year the calendar's data does not hold yet is a `clock_failed`
+/// problem per ticket, with `score`'s hint (it said ok, then `score` stopped at the first such
+/// ticket); the next year's calendar data checked alongside, or `--predict`, lets it through.
+#[test]
+fn check_runs_the_deadline_clocks_as_score_does() {
+    let dir = scratch("check-clocks");
+    let out = dir.display().to_string();
+    let o = run(&[
+        "generate",
+        "--out",
+        &out,
+        "--start",
+        "2026-12-20",
+        "--days",
+        "12",
+        "--tickets-per-day",
+        "5",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let files: Vec<String> = ["tickets", "events", "units"]
+        .iter()
+        .map(|n| dir.join(format!("{n}.csv")).display().to_string())
+        .collect();
+    let check = |extra: &[&str]| {
+        let mut args = vec!["check"];
+        args.extend(extra);
+        args.extend(files.iter().map(String::as_str));
+        run(&args)
+    };
+    let o = check(&[]);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    let out = stdout(&o);
+    let late: Vec<&str> = out
+        .lines()
+        .filter(|l| l.contains("[clock_failed]"))
+        .collect();
+    assert!(!late.is_empty(), "{out}");
+    for line in &late {
+        assert!(
+            line.starts_with(&format!("{}: ticket \"", files[0])),
+            "{line}"
+        );
+        assert!(line.contains("outside the calendar's coverage"), "{line}");
+    }
+    assert!(
+        stderr(&o).contains("hint: the calendar's data ends 2026-12-31")
+            && stderr(&o).contains(&format!("{} problem(s) in 1 file(s)", late.len())),
+        "{}",
+        stderr(&o)
+    );
+    // `score` stops on the same data.
+    let o = score_data(&dir, "csv", &["--period", "2026-12"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(stderr(&o).contains("[clock_failed]"), "{}", stderr(&o));
+    for extra in [&["--predict"][..], &["examples/calendar-2027-example.toml"]] {
+        let o = check(extra);
+        assert_eq!(code(&o), 0, "{extra:?}: {}{}", stdout(&o), stderr(&o));
+        assert!(stdout(&o).contains("tickets.csv: ok ("), "{}", stdout(&o));
+    }
+    // The policy the clocks run under must exist.
+    let o = check(&["--policy", "nosuch"]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+}

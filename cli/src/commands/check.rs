@@ -11,18 +11,21 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use hotline_score::calendar::{CalendarBuilder, CalendarData};
+use hotline_score::clocks::Evaluator;
 use hotline_score::config_file::ConfigKind;
 use hotline_score::instant::CHINA_OFFSET;
 use hotline_score::scheme::{Format, Scheme};
-use hotline_score::ticket::{Mode, resembles};
-use hotline_score::{Error, Policy};
+use hotline_score::ticket::{Mode, Ticket, resembles};
+use hotline_score::{Calendar, Error, Policy, Unit};
 
 use crate::fail::{CliResult, Failure};
 use crate::input::data::{DataFiles, load, problems_failure, read_units};
 use crate::input::encoding::Encoding;
+use crate::input::locate::Problem;
 use crate::input::place::{group_problems, policy_group_problems};
 use crate::input::{
-    cannot_read, is_json, load_policy, load_scheme, positioned, read_config, scheme_failure,
+    CalendarOptions, cannot_read, is_json, load_policy, load_scheme, positioned, read_config,
+    scheme_failure,
 };
 use crate::progress::Progress;
 
@@ -63,6 +66,14 @@ pub struct CheckArgs {
     /// A column of the tickets or events table to leave out (repeatable), as `score` takes it.
     #[arg(long = "ignore-column", value_name = "NAME")]
     pub ignore_columns: Vec<String>,
+    /// Time-limit policy the tickets' deadline clocks run under: built in or a TOML/JSON file
+    /// (default: the one policy file checked alongside, else henan, as `score`).
+    #[arg(long)]
+    pub policy: Option<String>,
+    /// The calendar the deadline clocks run on (calendar data files checked alongside are
+    /// layered after `--calendar-data`).
+    #[command(flatten)]
+    pub calendar: CalendarOptions,
 }
 
 /// Runs `check`.
@@ -74,6 +85,7 @@ pub fn run(args: &CheckArgs) -> CliResult<()> {
     // Schemes that loaded: the units table's groups are checked against them.
     let mut schemes: Vec<&Path> = Vec::new();
     let mut policies: Vec<&Path> = Vec::new();
+    let mut calendars: Vec<&Path> = Vec::new();
     for path in &args.files {
         let kind = match args.kind {
             Some(k) => k,
@@ -104,6 +116,7 @@ pub fn run(args: &CheckArgs) -> CliResult<()> {
                 match kind {
                     FileKind::Scheme => schemes.push(path),
                     FileKind::Policy => policies.push(path),
+                    FileKind::Calendar => calendars.push(path),
                     _ => {}
                 }
                 ok.push(format!("{name}: ok ({what})"));
@@ -137,7 +150,8 @@ pub fn run(args: &CheckArgs) -> CliResult<()> {
         }
     }
     if tickets.is_some() || events.is_some() || units.is_some() {
-        match check_data(tickets, events, units, args) {
+        let clocks = || clocks(args, &policies, &calendars);
+        match check_data(tickets, events, units, args, clocks) {
             Ok((what, problems)) if problems.is_empty() => ok.push(what),
             Ok((_, problems)) => failures.push(problems),
             Err(Failure::Data(m)) => failures.push(m),
@@ -263,12 +277,78 @@ fn every_problem(file: &str, problems: &[Error]) -> CliResult<()> {
     Err(Failure::data(lines.join("\n")))
 }
 
-/// Checks one data set (lenient: every bad ticket and row is a problem).
+/// The calendar and policy the deadline clocks of a checked data set run on: `--policy`, else
+/// the one policy file checked (else henan); `--calendar-data`, then the calendar files checked.
+fn clocks(
+    args: &CheckArgs,
+    policies: &[&Path],
+    calendars: &[&Path],
+) -> CliResult<(Calendar, Policy)> {
+    let policy = match (&args.policy, policies) {
+        (Some(name), _) => load_policy(name)?,
+        (None, [one]) => load_policy(&one.display().to_string())?,
+        (None, _) => load_policy("henan")?,
+    };
+    let mut options = args.calendar.clone();
+    options
+        .data
+        .extend(calendars.iter().map(|p| p.to_path_buf()));
+    Ok((options.build()?, policy))
+}
+
+/// Every ticket whose deadline clocks cannot run (`clock_failed`: a deadline past the
+/// calendar's data …), each a problem of `file`: what `score` stops at, found for every ticket.
+/// The clocks run to the data's last instant, each ticket on its units' groups' limits (units
+/// absent from `units` in no group). The second item is the hint for a date the calendar lacks.
+fn clock_problems(
+    file: &Path,
+    tickets: &[Ticket],
+    units: &[Unit],
+    (calendar, policy): (Calendar, Policy),
+    options: &CalendarOptions,
+) -> (Vec<Problem>, Option<String>) {
+    let ev = Evaluator::new(&calendar, policy, units);
+    let Some(as_of) = tickets
+        .iter()
+        .flat_map(|t| t.events.iter().map(|e| e.at).chain([t.received_at]))
+        .max()
+    else {
+        return (Vec::new(), None);
+    };
+    let mut problems = Vec::new();
+    let mut before_start = None;
+    for ticket in tickets {
+        let Err(e) = ev.evaluate(ticket, as_of) else {
+            continue;
+        };
+        if let Some(date) = e.beyond_coverage() {
+            *before_start.get_or_insert(false) |= date < calendar.first_date();
+        }
+        let event_index = match &e {
+            Error::ClockFailed { event_index, .. } => Some(*event_index),
+            _ => None,
+        };
+        problems.push(Problem {
+            file: file.display().to_string(),
+            code: e.code().to_owned(),
+            message: e.to_string(),
+            ticket_id: Some(ticket.id.clone()),
+            event_index,
+            ..Problem::default()
+        });
+    }
+    let hint = before_start.map(|before| options.coverage_hint(&calendar, before));
+    (problems, hint)
+}
+
+/// Checks one data set (lenient: every bad ticket and row is a problem), then the deadline
+/// clocks of its valid tickets on `clocks`' calendar and policy.
 fn check_data(
     tickets: Option<PathBuf>,
     events: Option<PathBuf>,
     units: Option<PathBuf>,
     args: &CheckArgs,
+    clocks: impl FnOnce() -> CliResult<(Calendar, Policy)>,
 ) -> CliResult<(String, String)> {
     let encoding = args.encoding;
     let Some(tickets) = tickets else {
@@ -304,9 +384,18 @@ fn check_data(
         ignore_columns: args.ignore_columns.clone(),
     };
     let data = load(&files, Mode::Lenient, CHINA_OFFSET, Progress::new())?;
-    let text = problems_failure(&data.problems).to_string();
-    if let Some(hint) = data.hint {
-        // Advice, not a problem: on stderr, with the count.
+    let (late, coverage) = clock_problems(
+        &tickets,
+        &data.tickets,
+        data.units.as_deref().unwrap_or_default(),
+        clocks()?,
+        &args.calendar,
+    );
+    let mut problems = data.problems;
+    problems.extend(late);
+    let text = problems_failure(&problems).to_string();
+    // Advice, not a problem: on stderr, with the count.
+    for hint in data.hint.map(str::to_owned).into_iter().chain(coverage) {
         eprintln!("{hint}");
     }
     Ok((

@@ -75,9 +75,7 @@ pub struct ScoreArgs {
     pub calendar: CalendarOptions,
 }
 
-/// After a date outside the calendar's data, what to do about it: past its end (every December,
-/// until next year's notice is loaded), load the data or `--predict`; before its start (always,
-/// with `--predict`), load data, since predicting extends the data forward only.
+/// [`CalendarOptions::coverage_hint`] after a failure on a date outside the calendar's data.
 fn coverage_hint(failure: Failure, options: &CalendarOptions, calendar: &Calendar) -> Failure {
     match failure {
         Failure::Data(m) if m.contains("outside the calendar's coverage") => {
@@ -89,21 +87,7 @@ fn coverage_hint(failure: Failure, options: &CalendarOptions, calendar: &Calenda
                 .filter_map(|rest| rest.get(..10))
                 .filter(|d| d.bytes().filter(u8::is_ascii_digit).count() == 8)
                 .any(|d| d < first.as_str());
-            let hint = if options.predict || before_start {
-                format!(
-                    "hint: the calendar's data starts {}: --predict extends it forward only; \
-                     data before that (--calendar-data FILE, docs/calendar-data.md) is needed for \
-                     tickets that old, or leave them out of the export",
-                    calendar.first_date()
-                )
-            } else {
-                format!(
-                    "hint: the calendar's data ends {}: --calendar-data FILE adds the next year's \
-                     holidays (docs/calendar-data.md), or --predict extends it with the weekly \
-                     template (results that rest on predicted days are flagged PREDICTED)",
-                    calendar.last_date()
-                )
-            };
+            let hint = options.coverage_hint(calendar, before_start);
             Failure::Data(format!("{m}\n{hint}"))
         }
         other => other,

@@ -302,6 +302,27 @@ impl CalendarOptions {
             }
         })
     }
+
+    /// What to do about a date outside `calendar`'s data: past its end (every December, until
+    /// next year's notice is loaded), load the data or `--predict`; before its start (always,
+    /// with `--predict`), load data, since predicting extends the data forward only.
+    pub fn coverage_hint(&self, calendar: &Calendar, before_start: bool) -> String {
+        if self.predict || before_start {
+            format!(
+                "hint: the calendar's data starts {}: --predict extends it forward only; \
+                 data before that (--calendar-data FILE, docs/calendar-data.md) is needed for \
+                 tickets that old, or leave them out of the export",
+                calendar.first_date()
+            )
+        } else {
+            format!(
+                "hint: the calendar's data ends {}: --calendar-data FILE adds the next year's \
+                 holidays (docs/calendar-data.md), or --predict extends it with the weekly \
+                 template (results that rest on predicted days are flagged PREDICTED)",
+                calendar.last_date()
+            )
+        }
+    }
 }
 
 /// `file:line:column: message [code]` when the error carries a position, else `file: …`.
