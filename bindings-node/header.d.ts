@@ -62,6 +62,22 @@ export interface TicketObject {
   events?: Array<EventObject>
 }
 
+/** An event as the library gives one back: its instant is RFC 3339 text in +08:00. */
+export interface EventOut extends Omit<EventObject, 'at'> {
+  at: string
+}
+
+/** A ticket as the library gives one back (`toObjects()`, `board.ticket()`): every key present, instants as RFC 3339 text in +08:00. */
+export interface TicketOut {
+  id: string
+  kind: Kind
+  urgency: Urgency
+  channel: string
+  received_at: string
+  attributes: Record<string, string>
+  events: Array<EventOut>
+}
+
 /** A ticket lenient loading skipped, and why. */
 export interface Diagnostic {
   code: string
@@ -74,12 +90,18 @@ export interface Diagnostic {
 
 /** What every function throws: a JavaScript Error with the core's stable code and context. */
 export interface HotlineScoreError extends Error {
-  /** The core's stable snake_case code (`invalid_argument` for arguments the binding cannot read, `too_large` for a result longer than a JavaScript string can be). */
+  /**
+   * The core's stable snake_case code (`invalid_argument` for arguments the binding cannot read,
+   * with the argument or option as `field`; `too_large` for a result longer than a JavaScript
+   * string can be). One exception: an object that is not an instance of the class a parameter
+   * names (a `Scheme` where a `Policy` goes) is napi-rs's own `InvalidArg`.
+   */
   code: string
   ticketId?: string
   eventIndex?: number
   field?: string
   line?: number
+  /** 1-based, in Unicode code points (a character outside the BMP, such as 𠮷, is one column; `text.slice` counts it as two). */
   column?: number
   row?: number
   date?: string
@@ -143,9 +165,34 @@ export interface Contribution {
 
 export type Outcome = 'on_time' | 'late' | 'pending' | 'overdue' | 'not_applicable'
 
+/** A stage limit as a policy sets it (`{ amount: '3wd', clock: 'office' }`); absent keys take the policy's settings. */
+export interface Limit {
+  amount: string
+  clock: 'natural' | 'office' | 'workdays'
+  from?: 'dispatched' | 'signed'
+  count_start_day?: boolean
+  deadline_at?: 'end_of_office_hours' | 'midnight'
+}
+
+/** One extension decision (延期审核) and what it did to the extended clock. */
+export interface ExtensionRecord {
+  requested_at: string | null
+  decided_at: string
+  /** The amount granted (the decision's, else the request's). */
+  amount: string | null
+  approved: boolean
+  /** Whether it moved the due instant. */
+  applied: boolean
+  /** Why an approved extension was not applied. */
+  refusal:
+    | 'no_amount' | 'requested_after_due' | 'approved_after_due' | 'max_count' | 'max_each'
+    | 'max_total' | 'no_limit' | null
+}
+
 /** One clock of one assignment at `as_of`. */
 export interface ClockState {
-  limit: unknown
+  /** The limit that applies; `null` when the clock has none. */
+  limit: Limit | null
   start: string | null
   due: string | null
   finished: string | null
@@ -165,7 +212,7 @@ export interface Assignment {
   dispatched_at: string
   ended: { at: string; reason: 'returned' | 'superseded' } | null
   clocks: { sign: ClockState; contact: ClockState; reply: ClockState; complete: ClockState; return_window: ClockState }
-  extensions: Array<Record<string, unknown>>
+  extensions: Array<ExtensionRecord>
 }
 
 /** An assignment whose completion clock is open at `as_of`. */
@@ -269,6 +316,8 @@ export interface PeriodSanctions {
 
 /** A unit-level period warning. */
 export interface UnitWarning {
+  /** The hash of the scheme that warned (as `Scores.scheme_hash`). */
+  scheme_hash: string
   unit: string
   group: string
   total: Decimal

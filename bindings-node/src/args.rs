@@ -156,6 +156,83 @@ impl<T: Keys + FromNapiValue> FromNapiValue for Opts<T> {
     }
 }
 
+/// A positional argument napi-rs converts (text, a number, bytes, the units table), its
+/// conversion failure kept for the call to report as `invalid_argument` naming the argument,
+/// as an options object's is ([`Opts`]). Thrown by napi-rs before the call, the failure had
+/// napi-rs's own code (`InvalidArg`, `StringExpected`, `NumberExpected`) and no `field`: a
+/// backend's `err.code === 'invalid_argument'` missed a units row without its `group` given to
+/// `new Evaluator(rows)`, and caught the same row given in `scoreSync`'s options.
+pub struct Arg<T>(std::result::Result<T, String>);
+
+impl<T> Arg<T> {
+    /// The value, or `invalid_argument` on `field` (the argument's name) saying why it could not
+    /// be read.
+    pub fn get(self, field: &str) -> Fallible<T> {
+        self.0
+            .map_err(|reason| bad_arg(field, format!("`{field}`: {reason}")))
+    }
+}
+
+impl<T: TypeName> TypeName for Arg<T> {
+    fn type_name() -> &'static str {
+        T::type_name()
+    }
+
+    fn value_type() -> ValueType {
+        ValueType::Unknown
+    }
+}
+
+impl<T: TypeName> ValidateNapiValue for Arg<T> {}
+
+impl<T: FromNapiValue + TypeName> FromNapiValue for Arg<T> {
+    unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> Result<Self> {
+        // SAFETY: `env` and `value` come from napi for this call; `T` checks the value's shape.
+        let given = unsafe { Unknown::from_raw_unchecked(env, value) }.get_type();
+        let wanted = match (T::value_type(), T::type_name()) {
+            (ValueType::String, _) => Some("a string"),
+            (ValueType::Number, _) => Some("a number"),
+            (ValueType::Object, "Vec<u8>" | "Buffer") => Some("a Buffer"),
+            (ValueType::Object, _) => Some("an array"),
+            _ => None,
+        };
+        if let (Some(wanted), Ok(given)) = (wanted, given)
+            && given != T::value_type()
+        {
+            return Ok(Arg(Err(format!(
+                "must be {wanted}, got {}",
+                js_type(given)
+            ))));
+        }
+        let converted = unsafe { T::from_napi_value(env, value) };
+        Ok(Arg(converted.map_err(|e| {
+            // A conversion that threw in JavaScript (a getter) left its exception pending: it
+            // is cleared, its message kept (as `Opts` does).
+            // SAFETY: `env` is this call's.
+            match unsafe { take_exception_message(env) } {
+                Some(message) => format!("{}: it threw {message}", e.reason),
+                None => e.reason.clone(),
+            }
+        })))
+    }
+}
+
+/// The `typeof` name of a JavaScript value's type (`null` for null).
+fn js_type(t: ValueType) -> &'static str {
+    match t {
+        ValueType::Undefined => "undefined",
+        ValueType::Null => "null",
+        ValueType::Boolean => "boolean",
+        ValueType::Number => "number",
+        ValueType::String => "string",
+        ValueType::Symbol => "symbol",
+        ValueType::Object => "object",
+        ValueType::Function => "function",
+        ValueType::BigInt => "bigint",
+        _ => "an unknown type",
+    }
+}
+
 /// Clears the JavaScript exception pending on `env`, if one is, and returns its text (`String(e)`,
 /// quoted; `None` when nothing was pending or the text cannot be had: a `toString` that throws
 /// too is cleared as well).

@@ -14,7 +14,7 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde_json::Value;
 
-use crate::args::{Id, Instance, Keys, Opts, Text};
+use crate::args::{Arg, Id, Instance, Keys, Opts, Text};
 use crate::calendar::Calendar;
 use crate::decimal;
 use crate::errors::{Failure, Fallible, bad_arg, enter, failure_object, named};
@@ -414,21 +414,24 @@ impl Board {
     /// thread.
     #[napi(catch_unwind, ts_return_type = "Promise<Board>")]
     pub fn restore(
-        bytes: Buffer,
+        #[napi(ts_arg_type = "Buffer")] bytes: Arg<Buffer>,
         #[napi(ts_arg_type = "BoardOptions")] options: Opts<BoardOptions<'_>>,
     ) -> AsyncTask<Work<CoreBoard>> {
-        let bytes = bytes.to_vec();
-        Work::after(builder(&options), move |b| Ok(b.restore(&bytes)?), board_js).spawn()
+        let prepared = bytes
+            .get("bytes")
+            .and_then(|bytes| Ok((bytes.to_vec(), builder(&options)?)));
+        Work::after(prepared, move |(bytes, b)| Ok(b.restore(&bytes)?), board_js).spawn()
     }
 
     /// `restore` on the JavaScript thread.
     #[napi(factory, catch_unwind)]
     pub fn restore_sync(
         env: Env,
-        bytes: Buffer,
+        #[napi(ts_arg_type = "Buffer")] bytes: Arg<Buffer>,
         #[napi(ts_arg_type = "BoardOptions")] options: Opts<BoardOptions<'_>>,
     ) -> Result<Self> {
         enter(&env, || {
+            let bytes = bytes.get("bytes")?;
             Ok(Self::wrap(&env, builder(&options)?.restore(&bytes)?))
         })
     }
@@ -437,10 +440,11 @@ impl Board {
     #[napi(factory, catch_unwind)]
     pub fn restore_json(
         env: Env,
-        text: String,
+        #[napi(ts_arg_type = "string")] text: Arg<String>,
         #[napi(ts_arg_type = "BoardOptions")] options: Opts<BoardOptions<'_>>,
     ) -> Result<Self> {
         enter(&env, || {
+            let text = text.get("text")?;
             Ok(Self::wrap(&env, builder(&options)?.restore_json(&text)?))
         })
     }
@@ -470,10 +474,11 @@ impl Board {
     pub fn ingest(
         &self,
         env: Env,
-        #[napi(ts_arg_type = "string | number")] ticket_id: Id,
+        #[napi(ts_arg_type = "string | number")] ticket_id: Arg<Id>,
         #[napi(ts_arg_type = "EventObject")] event: JsonValue,
     ) -> Result<String> {
         enter(&env, || {
+            let ticket_id = ticket_id.get("ticketId")?;
             let ticket_id = ticket_id.0.get("ticketId")?;
             let mut board = self.lock();
             let index = board.next_event_index(ticket_id);
@@ -788,13 +793,16 @@ impl Board {
 
     /// One ticket as the board holds it (header and events in time order, the core's JSON
     /// form), or `null` if it is not registered.
-    #[napi(catch_unwind, ts_return_type = "TicketObject | null")]
+    #[napi(catch_unwind, ts_return_type = "TicketOut | null")]
     pub fn ticket<'e>(
         &self,
         env: &'e Env,
-        #[napi(ts_arg_type = "string | number")] ticket_id: Id,
+        #[napi(ts_arg_type = "string | number")] ticket_id: Arg<Id>,
     ) -> Result<Unknown<'e>> {
-        let id = enter(env, || ticket_id.0.get("ticketId").map(str::to_owned))?;
+        let id = enter(env, || {
+            let id = ticket_id.get("ticketId")?;
+            id.0.get("ticketId").map(str::to_owned)
+        })?;
         json::plain(env, &self.lock().ticket(&id))
     }
 

@@ -8,7 +8,7 @@ use hotline_score::{Calendar as CoreCalendar, Instant};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-use crate::args::{Keys, Opts, optional};
+use crate::args::{Arg, Keys, Opts, optional};
 use crate::errors::{Fallible, bad_arg, count, enter, named, whole};
 use crate::instant::{Day, When, format_offset, opt_date, parse_date, parse_offset};
 use crate::json::{JsonValue, TextOrObject};
@@ -253,13 +253,13 @@ impl Calendar {
     #[napi(factory, catch_unwind)]
     pub fn from_toml(
         env: Env,
-        text: String,
+        #[napi(ts_arg_type = "string")] text: Arg<String>,
         #[napi(ts_arg_type = "CalendarOptions | undefined | null")] options: Option<
             Opts<CalendarOptions>,
         >,
     ) -> Result<Self> {
         enter(&env, || {
-            let data = CalendarData::from_toml(&text)?;
+            let data = CalendarData::from_toml(&text.get("text")?)?;
             build(options.as_ref(), Some(data)).map(Self::wrap)
         })
     }
@@ -268,13 +268,13 @@ impl Calendar {
     #[napi(factory, catch_unwind)]
     pub fn from_json(
         env: Env,
-        text: String,
+        #[napi(ts_arg_type = "string")] text: Arg<String>,
         #[napi(ts_arg_type = "CalendarOptions | undefined | null")] options: Option<
             Opts<CalendarOptions>,
         >,
     ) -> Result<Self> {
         enter(&env, || {
-            let data = CalendarData::from_json(&text)?;
+            let data = CalendarData::from_json(&text.get("text")?)?;
             build(options.as_ref(), Some(data)).map(Self::wrap)
         })
     }
@@ -283,13 +283,13 @@ impl Calendar {
     #[napi(factory, catch_unwind)]
     pub fn from_file(
         env: Env,
-        path: String,
+        #[napi(ts_arg_type = "string")] path: Arg<String>,
         #[napi(ts_arg_type = "CalendarOptions | undefined | null")] options: Option<
             Opts<CalendarOptions>,
         >,
     ) -> Result<Self> {
         enter(&env, || {
-            let data = CalendarData::from_path(Path::new(&path))?;
+            let data = CalendarData::from_path(Path::new(&path.get("path")?))?;
             build(options.as_ref(), Some(data)).map(Self::wrap)
         })
     }
@@ -337,10 +337,10 @@ impl Calendar {
         &self,
         env: Env,
         #[napi(ts_arg_type = "Date | string | number")] t: When,
-        ms: f64,
+        #[napi(ts_arg_type = "number")] ms: Arg<f64>,
     ) -> Result<i64> {
         enter(&env, || {
-            let ms = whole("ms", ms)?;
+            let ms = whole("ms", ms.get("ms")?)?;
             Ok(self.inner.add_working(t.get()?, ms)?.millis())
         })
     }
@@ -351,10 +351,10 @@ impl Calendar {
         &self,
         env: Env,
         #[napi(ts_arg_type = "Date | string | number")] t: When,
-        ms: f64,
+        #[napi(ts_arg_type = "number")] ms: Arg<f64>,
     ) -> Result<i64> {
         enter(&env, || {
-            let ms = whole("ms", ms)?;
+            let ms = whole("ms", ms.get("ms")?)?;
             Ok(self.inner.sub_working(t.get()?, ms)?.millis())
         })
     }
@@ -406,10 +406,10 @@ impl Calendar {
         &self,
         env: Env,
         #[napi(ts_arg_type = "string | Date | number")] date: Day,
-        n: f64,
+        #[napi(ts_arg_type = "number")] n: Arg<f64>,
     ) -> Result<String> {
         enter(&env, || {
-            let n = whole("n", n)?;
+            let n = whole("n", n.get("n")?)?;
             let d = date.get(self.inner.offset())?;
             Ok(self.inner.add_working_days(d, n)?.to_string())
         })
@@ -435,13 +435,13 @@ impl Calendar {
         &self,
         env: Env,
         #[napi(ts_arg_type = "Date | string | number")] start: When,
-        n: f64,
+        #[napi(ts_arg_type = "number")] n: Arg<f64>,
         #[napi(ts_arg_type = "DayCountOptions | undefined | null")] options: Option<
             Opts<DayCountOptions>,
         >,
     ) -> Result<i64> {
         enter(&env, || {
-            let n = count("n", n)?;
+            let n = count("n", n.get("n")?)?;
             let default = DayCountOptions::default();
             let o = optional(options.as_ref())?.unwrap_or(&default);
             let deadline_at = match &o.deadline_at {
@@ -501,8 +501,13 @@ impl Calendar {
     /// Epoch milliseconds of a local timestamp without offset (`2026-02-13T16:30:00`), read in
     /// the calendar's offset.
     #[napi(catch_unwind)]
-    pub fn parse_local(&self, env: Env, text: String) -> Result<i64> {
+    pub fn parse_local(
+        &self,
+        env: Env,
+        #[napi(ts_arg_type = "string")] text: Arg<String>,
+    ) -> Result<i64> {
         enter(&env, || {
+            let text = text.get("text")?;
             Ok(Instant::parse_local(&text, self.inner.offset())?.millis())
         })
     }

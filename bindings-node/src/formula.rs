@@ -5,7 +5,7 @@ use hotline_score::formula::{Formula as CoreFormula, MapResolver, Value, ValueTy
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-use crate::args::{Keys, Opts, optional_owned};
+use crate::args::{Arg, Keys, Opts, optional_owned};
 use crate::decimal;
 use crate::errors::{Failure, Fallible, bad_arg, enter, named};
 
@@ -86,13 +86,14 @@ impl Formula {
     #[napi(constructor, catch_unwind)]
     pub fn new(
         env: Env,
-        source: String,
+        #[napi(ts_arg_type = "string")] source: Arg<String>,
         #[napi(ts_arg_type = "Record<string, 'number' | 'bool'>")] names: Unknown<'_>,
         #[napi(ts_arg_type = "FormulaOptions | undefined | null")] options: Option<
             Opts<FormulaOptions>,
         >,
     ) -> Result<Self> {
         enter(&env, || {
+            let source = source.get("source")?;
             let expected: ValueType = match optional_owned(options)?.and_then(|o| o.result) {
                 Some(r) => named("result", &r)?,
                 None => ValueType::Number,

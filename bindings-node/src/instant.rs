@@ -14,7 +14,8 @@ use napi_derive::napi;
 use time::macros::format_description;
 use time::{Date, UtcOffset};
 
-use crate::errors::enter;
+use crate::args::Arg;
+use crate::errors::{Fallible, enter};
 
 /// An instant as JavaScript gives it; a bad value is kept as the core error it causes.
 pub struct When(hotline_score::Result<Instant>);
@@ -218,9 +219,12 @@ pub fn parse_instant(
 /// Checks an amount as written in policy files and events (`30m`, `2h`, `2wh`, `3wd`) and returns
 /// its canonical form (`"120m"` → `"2h"`); anything else throws `invalid_amount`.
 #[napi(catch_unwind)]
-pub fn parse_amount(env: Env, text: String) -> Result<String> {
+pub fn parse_amount(env: Env, #[napi(ts_arg_type = "string")] text: Arg<String>) -> Result<String> {
     enter(&env, || {
-        Ok(text.parse::<hotline_score::Amount>()?.to_string())
+        Ok(text
+            .get("text")?
+            .parse::<hotline_score::Amount>()?
+            .to_string())
     })
 }
 
@@ -229,14 +233,10 @@ pub fn parse_amount(env: Env, text: String) -> Result<String> {
 pub fn format_instant(
     env: Env,
     #[napi(ts_arg_type = "Date | string | number")] value: AnyWhen,
-    offset: Option<String>,
+    #[napi(ts_arg_type = "string | undefined | null")] offset: Option<Arg<String>>,
 ) -> Result<String> {
     enter(&env, || {
-        let offset = offset
-            .as_deref()
-            .map(parse_offset)
-            .transpose()?
-            .unwrap_or(CHINA_OFFSET);
+        let offset = offset_or_china(offset)?;
         Ok(value.0.clone()?.format(offset))
     })
 }
@@ -245,13 +245,21 @@ pub fn format_instant(
 /// `2026-02-13 16:30:00`), read in `offset` (default `+08:00`): the explicit opt-in for timestamps
 /// without an offset.
 #[napi(catch_unwind)]
-pub fn parse_local_instant(env: Env, text: String, offset: Option<String>) -> Result<i64> {
+pub fn parse_local_instant(
+    env: Env,
+    #[napi(ts_arg_type = "string")] text: Arg<String>,
+    #[napi(ts_arg_type = "string | undefined | null")] offset: Option<Arg<String>>,
+) -> Result<i64> {
     enter(&env, || {
-        let offset = offset
-            .as_deref()
-            .map(parse_offset)
-            .transpose()?
-            .unwrap_or(CHINA_OFFSET);
-        Ok(Instant::parse_local(&text, offset)?.millis())
+        let offset = offset_or_china(offset)?;
+        Ok(Instant::parse_local(&text.get("text")?, offset)?.millis())
     })
+}
+
+/// The `offset` argument (`+08:00` when absent).
+fn offset_or_china(offset: Option<Arg<String>>) -> Fallible<UtcOffset> {
+    match offset {
+        Some(o) => Ok(parse_offset(&o.get("offset")?)?),
+        None => Ok(CHINA_OFFSET),
+    }
 }

@@ -16,7 +16,7 @@ use napi_derive::napi;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
-use crate::args::{Instance, Keys, Opts, Text};
+use crate::args::{Arg, Instance, Keys, Opts, Text};
 use crate::calendar::Calendar;
 use crate::decimal;
 use crate::errors::{Fallible, MAX_SAFE_INTEGER, bad_arg, enter, named, safe_whole};
@@ -189,7 +189,7 @@ impl Evaluator {
     #[napi(constructor, catch_unwind)]
     pub fn new(
         env: Env,
-        units: Vec<Unit>,
+        #[napi(ts_arg_type = "Array<Unit>")] units: Arg<Vec<Unit>>,
         #[napi(ts_arg_type = "Calendar | undefined | null")] calendar: Option<
             Instance<'_, Calendar>,
         >,
@@ -197,7 +197,7 @@ impl Evaluator {
     ) -> Result<Self> {
         enter(&env, || {
             Self::build(
-                &units,
+                &units.get("units")?,
                 calendar.as_deref().map(|c| &c.inner),
                 policy.as_deref().map(|p| &*p.inner),
             )
@@ -559,14 +559,15 @@ impl Partial {
     pub fn finalize<'e>(
         &self,
         env: &'e Env,
-        units: Vec<Unit>,
+        #[napi(ts_arg_type = "Array<Unit>")] units: Arg<Vec<Unit>>,
         #[napi(ts_arg_type = "Record<string, Record<string, number | string>>")] external: Option<
             JsonValue,
         >,
     ) -> Result<Unknown<'e>> {
         let table: MetricsTable = enter(env, || {
+            let units = core_units(&units.get("units")?);
             let external = external_in(external.map(|e| e.0))?;
-            Ok(self.inner.clone().finalize(&core_units(&units), external))
+            Ok(self.inner.clone().finalize(&units, external))
         })?;
         json::plain(env, &table)
     }

@@ -7,6 +7,7 @@ use hotline_score::policy::BUILTIN;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
+use crate::args::Arg;
 use crate::errors::enter;
 use crate::json::{self, TextOrObject};
 
@@ -27,8 +28,11 @@ impl Policy {
 impl Policy {
     /// A built-in policy: `henan`, `guangdong`, `sichuan-2025`, `shandong`, `lvliang`.
     #[napi(factory, catch_unwind)]
-    pub fn builtin(env: Env, name: String) -> Result<Self> {
-        enter(&env, || Ok(Self::wrap(CorePolicy::builtin(&name)?)))
+    pub fn builtin(env: Env, #[napi(ts_arg_type = "string")] name: Arg<String>) -> Result<Self> {
+        enter(&env, || {
+            let name = name.get("name")?;
+            Ok(Self::wrap(CorePolicy::builtin(&name)?))
+        })
     }
 
     /// The names of the built-in policies.
@@ -39,8 +43,11 @@ impl Policy {
 
     /// A policy from TOML text (the format of `policies/*.toml`).
     #[napi(factory, catch_unwind)]
-    pub fn from_toml(env: Env, text: String) -> Result<Self> {
-        enter(&env, || Ok(Self::wrap(CorePolicy::from_toml_str(&text)?)))
+    pub fn from_toml(env: Env, #[napi(ts_arg_type = "string")] text: Arg<String>) -> Result<Self> {
+        enter(&env, || {
+            let text = text.get("text")?;
+            Ok(Self::wrap(CorePolicy::from_toml_str(&text)?))
+        })
     }
 
     /// A policy from JSON text, or from a plain object of the same structure.
@@ -61,8 +68,11 @@ impl Policy {
     /// A policy from a file: `.json` as JSON, anything else as TOML (`Policy::from_path`: read
     /// with its size limit; `cannot_read` when it cannot be read).
     #[napi(factory, catch_unwind)]
-    pub fn from_file(env: Env, path: String) -> Result<Self> {
-        enter(&env, || Ok(Self::wrap(CorePolicy::from_path(&path)?)))
+    pub fn from_file(env: Env, #[napi(ts_arg_type = "string")] path: Arg<String>) -> Result<Self> {
+        enter(&env, || {
+            let path = path.get("path")?;
+            Ok(Self::wrap(CorePolicy::from_path(&path)?))
+        })
     }
 
     /// The policy's short name (`henan`).

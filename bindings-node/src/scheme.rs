@@ -10,7 +10,7 @@ use hotline_score::{Period, Unit as CoreUnit};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-use crate::args::{Instance, Keys, Opts};
+use crate::args::{Arg, Instance, Keys, Opts};
 use crate::calendar::Calendar;
 use crate::errors::{Fallible, bad_arg, enter, named};
 use crate::instant::When;
@@ -133,8 +133,11 @@ fn plain_js<T: serde::Serialize>(env: &Env, v: T) -> Result<Unknown<'_>> {
 impl Scheme {
     /// A built-in preset: `sanmenxia`, `lianyungang-2022`, `three-rates`.
     #[napi(factory, catch_unwind)]
-    pub fn preset(env: Env, name: String) -> Result<Self> {
-        enter(&env, || Ok(Self::wrap(CoreScheme::preset(&name)?)))
+    pub fn preset(env: Env, #[napi(ts_arg_type = "string")] name: Arg<String>) -> Result<Self> {
+        enter(&env, || {
+            let name = name.get("name")?;
+            Ok(Self::wrap(CoreScheme::preset(&name)?))
+        })
     }
 
     /// The names of the built-in presets.
@@ -146,8 +149,11 @@ impl Scheme {
     /// A scheme from TOML text; an invalid file throws `scheme_invalid` with every problem
     /// (`err.problems`, each with line, column and key).
     #[napi(factory, catch_unwind)]
-    pub fn from_toml(env: Env, text: String) -> Result<Self> {
-        enter(&env, || Ok(Self::wrap(CoreScheme::from_toml(&text)?)))
+    pub fn from_toml(env: Env, #[napi(ts_arg_type = "string")] text: Arg<String>) -> Result<Self> {
+        enter(&env, || {
+            let text = text.get("text")?;
+            Ok(Self::wrap(CoreScheme::from_toml(&text)?))
+        })
     }
 
     /// A scheme from JSON text, or from a plain object of the same structure.
@@ -170,8 +176,11 @@ impl Scheme {
     /// A scheme from a file: `.json` as JSON, anything else as TOML (`Scheme::from_path`: read
     /// with its size limit; `cannot_read` when it cannot be read).
     #[napi(factory, catch_unwind)]
-    pub fn from_file(env: Env, path: String) -> Result<Self> {
-        enter(&env, || Ok(Self::wrap(CoreScheme::from_path(&path)?)))
+    pub fn from_file(env: Env, #[napi(ts_arg_type = "string")] path: Arg<String>) -> Result<Self> {
+        enter(&env, || {
+            let path = path.get("path")?;
+            Ok(Self::wrap(CoreScheme::from_path(&path)?))
+        })
     }
 
     /// The scheme's name.
@@ -240,12 +249,12 @@ impl Scheme {
     pub fn score<'e>(
         &self,
         env: &'e Env,
-        units: Vec<Unit>,
+        #[napi(ts_arg_type = "Array<Unit>")] units: Arg<Vec<Unit>>,
         #[napi(ts_arg_type = "Metrics | string")] metrics: Unknown<'_>,
         #[napi(ts_arg_type = "AsOfOptions")] options: Opts<AsOfOptions>,
     ) -> Result<Unknown<'e>> {
         let scores = enter(env, || {
-            self.score_inner(env, &units, metrics, options.get()?)
+            self.score_inner(env, &units.get("units")?, metrics, options.get()?)
         })?;
         json::plain(env, &scores)
     }
@@ -255,12 +264,12 @@ impl Scheme {
     pub fn score_json(
         &self,
         env: Env,
-        units: Vec<Unit>,
+        #[napi(ts_arg_type = "Array<Unit>")] units: Arg<Vec<Unit>>,
         #[napi(ts_arg_type = "Metrics | string")] metrics: Unknown<'_>,
         #[napi(ts_arg_type = "AsOfOptions")] options: Opts<AsOfOptions>,
     ) -> Result<String> {
         let scores = enter(&env, || {
-            self.score_inner(&env, &units, metrics, options.get()?)
+            self.score_inner(&env, &units.get("units")?, metrics, options.get()?)
         })?;
         json::text(&scores)
     }

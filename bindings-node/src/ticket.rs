@@ -14,7 +14,7 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use time::UtcOffset;
 
-use crate::args::{Keys, Opts, Text, optional, optional_owned};
+use crate::args::{Arg, Keys, Opts, Text, optional, optional_owned};
 use crate::columns::{self, Owned, TicketColumns};
 use crate::errors::{Fallible, bad_arg, enter, named};
 use crate::external::External;
@@ -606,11 +606,20 @@ impl Tickets {
     /// and `start` to 0, and `start >= end` gives no tickets. An index that is not a whole number
     /// (`1.5`, `NaN`) throws `invalid_argument`.
     #[napi(catch_unwind)]
-    pub fn slice(&self, env: Env, start: Option<f64>, end: Option<f64>) -> Result<Tickets> {
+    pub fn slice(
+        &self,
+        env: Env,
+        #[napi(ts_arg_type = "number | undefined | null")] start: Option<Arg<f64>>,
+        #[napi(ts_arg_type = "number | undefined | null")] end: Option<Arg<f64>>,
+    ) -> Result<Tickets> {
         enter(&env, || {
             let len = self.set.len();
-            let start = start.map_or(Ok(0), |v| slice_index("start", v, len))?;
-            let end = end.map_or(Ok(len), |v| slice_index("end", v, len))?;
+            let index = |field, v: Option<Arg<f64>>, default| match v {
+                Some(v) => slice_index(field, v.get(field)?, len),
+                None => Ok(default),
+            };
+            let start = index("start", start, 0)?;
+            let end = index("end", end, len)?;
             Ok(Tickets::valid(
                 self.set
                     .tickets()
@@ -623,7 +632,7 @@ impl Tickets {
     }
 
     /// The tickets as plain objects (the core's JSON form).
-    #[napi(catch_unwind, ts_return_type = "Array<TicketObject>")]
+    #[napi(catch_unwind, ts_return_type = "Array<TicketOut>")]
     pub fn to_objects<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
         json::plain_slices(env, self.set.len(), |range| self.set.0.json(range))
     }

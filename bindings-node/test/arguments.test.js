@@ -69,6 +69,42 @@ test('options objects refuse unknown keys with invalid_argument naming the key',
   assert.equal(hs.Tickets.fromObjectsSync([T('T1')], undefined).length, 1)
 })
 
+test('a positional argument of the wrong type is invalid_argument naming it, as an option is', () => {
+  // napi-rs threw its own codes before the call (InvalidArg, StringExpected, NumberExpected)
+  // with no field: a units row without its group was invalid_argument in scoreSync's options
+  // and InvalidArg given to new Evaluator(rows).
+  const noGroup = JSON.parse('[{"unit": "u1"}]')
+  const wrong = (fn, field, message) => assert.throws(fn, (err) => {
+    assert.equal(err.code, 'invalid_argument', `${err.code} ${err.message}`)
+    assert.equal(err.field, field)
+    assert.match(err.message, message)
+    return true
+  })
+  wrong(() => new hs.Evaluator(noGroup), 'units', /^`units`: Missing field `group`/)
+  wrong(() => new hs.Evaluator('units'), 'units', /must be an array, got string/)
+  wrong(() => new hs.Partial().finalize(noGroup), 'units', /Missing field `group`/)
+  wrong(() => scheme.score(noGroup, { units: {} }, { asOf }), 'units', /Missing field `group`/)
+  wrong(() => scheme.scoreJson([{ unit: true, group: 'counties' }], { units: {} }, { asOf }), 'units', /`units`/)
+  wrong(() => hs.parseAmount(3), 'text', /must be a string, got number/)
+  wrong(() => hs.parseLocalInstant('2026-03-02 09:00:00', 8), 'offset', /must be a string, got number/)
+  wrong(() => hs.formatInstant(asOf, 8), 'offset', /must be a string/)
+  wrong(() => hs.Policy.builtin(null), 'name', /must be a string, got null/)
+  wrong(() => hs.Scheme.fromToml(Buffer.from('x')), 'text', /must be a string, got object/)
+  wrong(() => hs.Calendar.fromFile(1), 'path', /must be a string/)
+  wrong(() => hs.Calendar.prc().addWorking(asOf, '3600000'), 'ms', /must be a number, got string/)
+  wrong(() => hs.Calendar.prc().workingDaysDeadline(asOf, '2'), 'n', /must be a number/)
+  wrong(() => hs.Calendar.prc().parseLocal(20260302), 'text', /must be a string/)
+  wrong(() => new hs.Formula(1, {}), 'source', /must be a string/)
+  wrong(() => tickets.slice('1'), 'start', /must be a number, got string/)
+  wrong(() => hs.Board.restoreSync('bytes', { units, scheme }), 'bytes', /must be a Buffer, got string/)
+  wrong(() => hs.Board.restoreJson(7, { units, scheme }), 'text', /must be a string/)
+  wrong(() => new hs.Board({ units, scheme }).ingest({}, dispatched), 'ticketId', /`ticketId`/)
+  wrong(() => new hs.Board({ units, scheme }).ticket(1.5), 'ticketId', /whole number/)
+  // Absent optional arguments are still their defaults.
+  assert.equal(hs.parseLocalInstant('2026-03-02 09:00:00'), Date.parse('2026-03-02T09:00:00+08:00'))
+  assert.equal(tickets.slice(null, undefined).length, 2)
+})
+
 /** Asserts that `fn()` returns a Promise (never throws) that rejects with `expected`. */
 async function rejects (fn, expected) {
   let promise
@@ -117,6 +153,7 @@ test('functions returning a Promise reject on bad arguments, never throw', async
   await rejects(() => hs.Tickets.fromColumns({ tickets: {} }), { code: 'invalid_argument', field: 'events' })
   await rejects(() => hs.Board.restore(bytes, { units, scheme, dueAnchor: 'whenever' }), { code: 'invalid_argument', field: 'dueAnchor' })
   await rejects(() => hs.Board.restore(bytes, { units, scheme, extra: 1 }), { code: 'invalid_argument', field: 'extra' })
+  await rejects(() => hs.Board.restore('bytes', { units, scheme }), { code: 'invalid_argument', field: 'bytes' })
   // Their sync twins throw the same errors.
   assert.throws(() => hs.scoreSync(tickets, scheme, { units, asOf: NaN }), { code: 'invalid_instant' })
   assert.throws(() => hs.syntheticCitySync({ units: 1.5 }), { code: 'invalid_argument', field: 'units' })

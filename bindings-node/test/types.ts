@@ -67,6 +67,14 @@ async function main (): Promise<void> {
   void [lastTwo, all]
   const assignments: hs.Assignment[] = ev.evaluateSync(tickets, Date.now())
   const outcome: hs.Outcome = assignments[0]!.clocks.complete.outcome
+  // Results are typed as they come back: a limit's amount, an extension's refusal, a warning's
+  // scheme hash, a returned ticket's instants as text.
+  const limitAmount: string | undefined = assignments[0]!.clocks.complete.limit?.amount
+  const refusal: string | null | undefined = assignments[0]!.extensions[0]?.refusal
+  const warnedBy: string | undefined = warnings[0]?.scheme_hash
+  const receivedDay: string | undefined = tickets.toObjects()[0]?.received_at.slice(0, 10)
+  const eventAt: string | undefined = tickets.toObjects()[0]?.events[0]?.at.slice(0, 10)
+  void [limitAmount, refusal, warnedBy, receivedDay, eventAt]
 
   const board = new hs.Board({ units, scheme, calendar: cal })
   const status: 'accepted' | 'duplicate' = board.register({ id: 'T9', kind: 'help', received_at: Date.now() })
