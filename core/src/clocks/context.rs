@@ -267,7 +267,9 @@ impl Evaluator {
         extra_days: u32,
         cache: &mut DayCache,
     ) -> Result<Instant> {
-        let Amount::WorkingDays(n) = limit.amount else {
+        // A `0wd` limit is due at its start instant, whose time of day the key does not hold
+        // (a cached `0wd` gave a later ticket of the same day the first one's due instant).
+        let Amount::WorkingDays(n @ 1..) = limit.amount else {
             return self.base_due(limit, start, extra_days);
         };
         let key = DayKey {

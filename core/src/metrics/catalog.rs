@@ -84,11 +84,13 @@ counters! {
     // --- D: dispatched in the period -----------------------------------------------------
     /// Assignments dispatched (派单) to the unit.
     Dispatched = "dispatched", Dispatched, All;
-    /// Assignments signed for (签收) within the sign limit.
+    /// Assignments whose sign clock stopped within the sign limit: signed for (签收) in time, or
+    /// returned or ended unsigned in time.
     SignedOnTime = "signed_on_time", Dispatched, All;
     /// Assignments signed for after the sign limit.
     SignedLate = "signed_late", Dispatched, All;
-    /// Assignments not signed for (nor returned) and past the sign limit at `as_of`.
+    /// Assignments whose sign clock passed the sign limit without a sign-for: still unsigned at
+    /// `as_of`, or returned or ended unsigned after the limit.
     SignOverdue = "sign_overdue", Dispatched, All;
     /// Assignments not signed for and still within the sign limit at `as_of`.
     SignPending = "sign_pending", Dispatched, All;
@@ -135,7 +137,9 @@ counters! {
     ClosedOnTime = "closed_on_time", Due, LeadOnly;
     /// Due assignments closed after their due instant.
     ClosedLate = "closed_late", Due, LeadOnly;
-    /// Due assignments still open at `as_of`.
+    /// Due assignments not closed by their due instant and not closed at all by `as_of` (still
+    /// open, ended by an accepted return after it, or, under `complete_on = "passed_reply"`,
+    /// without a passed reply).
     OverdueOpen = "overdue_open", Due, LeadOnly;
     /// Due assignments closed, on time or late (`closed_on_time + closed_late`).
     DueClosed = "due_closed", Due, LeadOnly;
@@ -144,7 +148,8 @@ counters! {
     /// Working milliseconds past the due instant, summed over late and overdue assignments.
     OverdueWorkingMs = "overdue_working_ms", Due, LeadOnly;
     // --- C: closed in the period ---------------------------------------------------------
-    /// Assignments whose ticket was closed in the period.
+    /// Assignments whose completion clock stopped in the period: the ticket closed (办结), or under
+    /// `complete_on = "passed_reply"` the unit's reply passed review.
     Closed = "closed", Closed, LeadOnly;
     /// Reopenings (重办) in the period.
     Reopened = "reopened", Closed, LeadOnly;
@@ -152,7 +157,8 @@ counters! {
     ReviewPassed = "review_passed", Closed, All;
     /// Reviews failed: reply non-compliant (答复不规范), sent back.
     ReviewFailed = "review_failed", Closed, All;
-    /// Working milliseconds from dispatch to close, summed over closed assignments.
+    /// Working milliseconds from the completion clock's start (the dispatch; the first dispatch
+    /// under `redispatch = "continue"`) to its stop, summed over closed assignments.
     CompleteWorkingMs = "complete_working_ms", Closed, LeadOnly;
     // --- V: callbacks in the period ------------------------------------------------------
     /// Valid callbacks (回访 that reached the citizen and recorded a level).

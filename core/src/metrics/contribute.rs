@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Counter;
 use crate::clocks::{Body, Clocks, Detail, Evaluator, Facts, Outcome, Scratch, TicketView};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::instant::Instant;
 use crate::period::Period;
 use crate::policy::CompleteOn;
@@ -112,17 +112,25 @@ pub(crate) fn contribute<S: Sink>(
                 sink.add(ticket, f, counter, amount);
             }
         };
+        // A duration the calendar cannot measure (a date it does not cover) names the ticket
+        // and the assignment, as a clock that cannot run does.
+        let failed = |e: Error| Error::ClockFailed {
+            ticket_id: ticket.id.to_owned(),
+            event_index: f.event_index,
+            source: Box::new(e),
+        };
         if in_period(f.dispatched_at) {
-            dispatched(ev, ticket, f, c, scratch, i, repeat, &mut add)?;
+            dispatched(ev, ticket, f, c, scratch, i, repeat, &mut add).map_err(failed)?;
         }
-        due(ev, f, c, scratch, scope, &mut add)?;
+        due(ev, f, c, scratch, scope, &mut add).map_err(failed)?;
         let complete = &c.complete;
         // Closed counts with or without a completion limit (the finish is the close itself).
         if let (Some(finished), Some(start)) = (complete.finished, complete.start)
             && in_period(finished)
         {
             add(Counter::Closed, 1);
-            add(Counter::CompleteWorkingMs, ev.working_ms(start, finished)?);
+            let ms = ev.working_ms(start, finished).map_err(failed)?;
+            add(Counter::CompleteWorkingMs, ms);
         }
         for r in scratch.reopens.iter().filter(|r| r.assignment == Some(i)) {
             if in_period(r.at) {
@@ -316,4 +324,101 @@ fn due(
         add(Counter::ClosedFirstTime, 1);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::clocks::Evaluator;
+    use crate::metrics::{Counter, Partial, Scope, partial};
+    use crate::ticket::{Mode, Ticket, load_json};
+    use crate::{Calendar, Error, Instant, Period, Policy, Unit, UnitId};
+
+    fn units() -> Vec<Unit> {
+        ["a", "b"]
+            .map(|id| Unit {
+                id: UnitId::from(id),
+                group: "g".into(),
+                name: String::new(),
+            })
+            .to_vec()
+    }
+
+    fn at(text: &str) -> Instant {
+        Instant::parse(text).unwrap()
+    }
+
+    /// `id` received at `received` and dispatched to `unit` at `dispatched` (+08:00 times).
+    fn dispatched(id: &str, day: &str, dispatched: &str, unit: &str) -> Ticket {
+        let text = format!(
+            r#"[{{"id": "{id}", "kind": "help", "received_at": "{day}T08:00:00+08:00",
+                "events": [{{"at": "{day}T{dispatched}+08:00", "type": "dispatched", "unit": "{unit}"}}]}}]"#
+        );
+        let mut loaded = load_json(&text, Some(&units()), Mode::Strict)
+            .unwrap()
+            .tickets;
+        loaded.pop().unwrap()
+    }
+
+    fn scope(start: &str, end: &str, as_of: &str) -> Scope {
+        Scope::new(Period::new(at(start), at(end), "p").unwrap(), at(as_of))
+    }
+
+    fn due_of(p: &Partial, unit: &str) -> (i64, i64) {
+        let lead = &p.units[&UnitId::from(unit)].lead;
+        (lead.get(Counter::Due), lead.get(Counter::OverdueOpen))
+    }
+
+    /// A `0wd` completion limit is due at its start instant: a ticket's due instant does not
+    /// depend on the tickets evaluated before it (a cached `0wd` deadline gave a later ticket
+    /// of the same day the first one's due instant: overdue when scored after it, not yet due
+    /// alone; a metrics audit).
+    #[test]
+    fn a_zero_working_day_limit_is_due_at_its_own_start() {
+        let policy = Policy::from_toml_str(
+            "schema_version = 1\nname = \"zero\"\n[[rules]]\nlimits.complete = \"0wd\"\n",
+        )
+        .unwrap();
+        let ev = Evaluator::new(&Calendar::prc().unwrap(), policy, &units());
+        let first = dispatched("T1", "2026-03-02", "09:10:00", "a");
+        let second = dispatched("T2", "2026-03-02", "10:00:00", "b");
+        let s = scope(
+            "2026-03-01T00:00:00+08:00",
+            "2026-04-01T00:00:00+08:00",
+            "2026-03-02T10:00:00+08:00",
+        );
+        let both = partial(&[first.clone(), second.clone()], &ev, &s).unwrap();
+        let alone = partial(&[second.clone()], &ev, &s).unwrap();
+        // T2 is due at 10:00, which is `as_of`: not yet due (SPEC §5); T1 is overdue.
+        assert_eq!(due_of(&alone, "b"), (0, 0));
+        assert_eq!(due_of(&both, "b"), (0, 0));
+        assert_eq!(due_of(&both, "a"), (1, 1));
+        let reversed = partial(&[second, first], &ev, &s).unwrap();
+        assert_eq!(reversed, both);
+    }
+
+    /// An open assignment whose overdue time runs into a date the calendar does not cover is
+    /// `clock_failed` naming the ticket and its dispatch, as a clock that cannot run is (it was
+    /// the bare `out_of_coverage`, with no ticket).
+    #[test]
+    fn a_duration_the_calendar_cannot_measure_names_its_ticket() {
+        let ev = Evaluator::new(
+            &Calendar::prc().unwrap(),
+            Policy::builtin("henan").unwrap(),
+            &units(),
+        );
+        let open = dispatched("T1", "2026-12-01", "09:10:00", "a");
+        let s = scope(
+            "2026-12-01T00:00:00+08:00",
+            "2027-01-01T00:00:00+08:00",
+            "2027-01-05T00:00:00+08:00",
+        );
+        let e = partial(&[open], &ev, &s).unwrap_err();
+        assert_eq!(e.code(), "clock_failed", "{e}");
+        assert_eq!(e.context().ticket_id.as_deref(), Some("T1"), "{e}");
+        assert_eq!(e.context().event_index, Some(0), "{e}");
+        assert!(
+            matches!(e, Error::ClockFailed { ref source, .. } if source.code() == "out_of_coverage"),
+            "{e}"
+        );
+    }
 }
