@@ -223,6 +223,8 @@ export interface OpenAssignment {
   dispatched_at: string
   due: string
   outcome: 'pending' | 'overdue'
+  /** While the unit has not signed for the ticket: its sign clock's due instant (closing the ticket stops that clock too). */
+  sign_due?: string
 }
 
 /** One indicator's contribution to a unit's total. */

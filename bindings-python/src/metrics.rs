@@ -243,7 +243,8 @@ impl Evaluator {
         Assignments::evaluate(py, tickets, self.inner.clone(), as_of)
     }
 
-    /// The open assignments (completion pending or overdue) at `as_of`, as dicts.
+    /// The open assignments (completion pending or overdue) at `as_of`: a `Report`
+    /// (`.to_python()` gives a list of dicts, `sign_due` present while the unit has not signed).
     fn open_assignments(
         &self,
         py: Python<'_>,

@@ -90,10 +90,8 @@ pub fn run(job: Job<'_>, progress: Progress) -> CliResult<Report> {
     let scores = scheme.score_parallel(job.units, &metrics, &job.period, job.as_of, threads())?;
 
     // A window longer than the period (a week's report, warnings 20 days before its end) starts
-    // with the period: reports show where warnings begin, not a day before the period.
-    let warning_start = scheme
-        .warning_start(&job.period)
-        .map(|start| start.max(job.period.start));
+    // with the period (`warning_start`): reports show where warnings begin.
+    let warning_start = scheme.warning_start(&job.period);
     let in_window = warning_start.is_some_and(|s| s <= job.as_of) && job.as_of < job.period.end;
     let warnings = if in_window {
         let bar = progress.step("finding rescuable tickets");

@@ -97,20 +97,47 @@ fn group_relative_scheme() -> String {
     )
 }
 
+/// The scheme with a sign-for indicator counted for every assigned unit (签收及时率): closing a
+/// ticket the unit has not signed for stops its sign clock too, on time when the sign limit is
+/// not yet past (a warnings audit: predicted 0.61 where closing recovered 1.14, 0.00 for an
+/// assisting unit where it recovered 0.27).
+fn sign_scheme() -> String {
+    let satisfaction =
+        "points = 30\nrule = { linear_below_target = { target = 98, slope = 0.5, floor = 10 } }";
+    assert!(SCHEME.contains(satisfaction));
+    SCHEME
+        .replace(
+            satisfaction,
+            "points = 10\nrule = { linear_below_target = { target = 98, slope = 0.5, floor = 5 } }",
+        )
+        .replace(
+            "[warnings]",
+            "[[indicators]]\nid = \"signed_on_time\"\nname = \"签收及时率\"\n\
+         value = { ratio = { num = \"signed_on_time\", den = \"dispatched\" } }\n\
+         points = 20\nrule = { linear_below_target = { target = 100, slope = 2 } }\n\n[warnings]",
+        )
+}
+
 #[test]
 fn rescuable_tickets_recover_the_predicted_points() {
-    check_rescue(SCHEME, 5, 0);
+    check_rescue(SCHEME, 5, 0, 0);
 }
 
 #[test]
 fn rescuable_tickets_recover_the_predicted_points_of_group_relative_schemes() {
-    check_rescue(&group_relative_scheme(), 5, 3);
+    check_rescue(&group_relative_scheme(), 5, 3, 0);
+}
+
+#[test]
+fn rescuable_unsigned_tickets_recover_their_sign_points_too() {
+    check_rescue(&sign_scheme(), 5, 0, 3);
 }
 
 /// Closes rescuable tickets of the warned units in the data and checks each unit's total at the
-/// period end moves by exactly the predicted points; at least `min_checked` with points and
-/// `min_shared` open at the end for another unit of the group too.
-fn check_rescue(scheme_text: &str, min_checked: usize, min_shared: usize) {
+/// period end moves by exactly the predicted points; at least `min_checked` with points,
+/// `min_shared` open at the end for another unit of the group too, and `min_unsigned` that some
+/// unit has not signed for by the end.
+fn check_rescue(scheme_text: &str, min_checked: usize, min_shared: usize, min_unsigned: usize) {
     // 2026-Q1 up to 2026-03-12: exactly 20 days before the quarter ends.
     let config = CityConfig {
         days: 70,
@@ -167,18 +194,29 @@ fn check_rescue(scheme_text: &str, min_checked: usize, min_shared: usize) {
             o.ticket_id == ticket && o.unit != w.unit && group_of(&o.unit) == Some(w.group.clone())
         })
     };
-    let (mut checked, mut checked_shared) = (0, 0);
+    // A ticket some unit has not signed for by the end: closing it stops that sign clock.
+    let unsigned = |ticket: &str| {
+        open_at_end
+            .iter()
+            .any(|o| o.ticket_id == ticket && o.sign_due.is_some())
+    };
+    let (mut checked, mut checked_shared, mut checked_unsigned) = (0, 0, 0);
     for w in &warnings {
         assert!(!w.costly.is_empty());
         let picked: Vec<_> = w
             .rescuable
             .iter()
             .enumerate()
-            .filter(|(i, r)| *i < 2 || (checked_shared < 20 && shared(w, &r.ticket_id)))
+            .filter(|(i, r)| {
+                *i < 2
+                    || (checked_shared < 20 && shared(w, &r.ticket_id))
+                    || (min_unsigned > 0 && *i < 12 && unsigned(&r.ticket_id))
+            })
             .map(|(_, r)| r)
             .collect();
         for r in picked {
             checked_shared += usize::from(shared(w, &r.ticket_id));
+            checked_unsigned += usize::from(unsigned(&r.ticket_id));
             assert!(r.completion_due >= warn_at && r.completion_due < period.end);
             // Close the ticket on time in the data and evaluate the period at its end.
             let mut changed = tickets.clone();
@@ -214,6 +252,10 @@ fn check_rescue(scheme_text: &str, min_checked: usize, min_shared: usize) {
     assert!(
         checked_shared >= min_shared,
         "only {checked_shared} tickets shared with another unit of the group were checked"
+    );
+    assert!(
+        checked_unsigned >= min_unsigned,
+        "only {checked_unsigned} tickets unsigned at the end were checked"
     );
 }
 
@@ -354,4 +396,45 @@ fn leaders_of_small_groups_are_never_bottom() {
         reasons,
         serde_json::json!([{"reason": "bottom", "rank_from_bottom": 1, "bottom": 3}])
     );
+}
+
+/// A lead longer than the period warns from the period's first instant, not before it: a month
+/// with `lead_days = 40` warned every unit at 0.00 on 25 January for February, listing tickets
+/// due in January as rescuable (a warnings audit).
+#[test]
+fn a_lead_longer_than_the_period_warns_from_its_start() {
+    let monthly = SCHEME
+        .replace("period = \"quarter\"", "period = \"month\"")
+        .replace("lead_days = 20", "lead_days = 40");
+    let scheme = Scheme::from_toml(&monthly).unwrap();
+    let at = |t: &str| Instant::parse(t).unwrap();
+    let february = scheme.period_at(at("2026-02-10T00:00:00+08:00")).unwrap();
+    assert_eq!(scheme.warning_start(&february), Some(february.start));
+    let city = SyntheticCity::generate(&CityConfig {
+        days: 40,
+        tickets_per_day: 20,
+        ..CityConfig::default()
+    })
+    .unwrap();
+    let units = city.units.clone();
+    let tickets = load_tickets(city.tickets, Some(&units), Mode::Strict)
+        .unwrap()
+        .tickets;
+    let ev = Evaluator::new(&Calendar::prc().unwrap(), Policy::henan().unwrap(), &units);
+    let before = at("2026-01-25T00:00:00+08:00");
+    let now = metrics(&tickets, &ev, &february, before, &units);
+    let early = scheme
+        .period_warnings_from_tickets(&ev, &tickets, &now, &february, before)
+        .unwrap();
+    assert!(early.is_empty(), "{} warnings before February", early.len());
+    // In the period, warnings come (the data runs to 9 February).
+    let within = at("2026-02-05T00:00:00+08:00");
+    let now = metrics(&tickets, &ev, &february, within, &units);
+    let warned = scheme
+        .period_warnings_from_tickets(&ev, &tickets, &now, &february, within)
+        .unwrap();
+    assert!(!warned.is_empty());
+    for w in &warned {
+        assert!(w.rescuable.iter().all(|r| r.completion_due >= within));
+    }
 }

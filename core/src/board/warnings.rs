@@ -136,6 +136,9 @@ impl Board {
                             dispatched_at: r.dispatched_at,
                             due: r.due,
                             outcome: Outcome::Pending,
+                            // A candidate's sign state is not read: what closing it moves
+                            // comes from its ticket evaluated at the period end.
+                            sign_due: None,
                         });
                     }
                 }
@@ -185,6 +188,7 @@ impl Board {
                         dispatched_at: a.dispatched_at,
                         due,
                         outcome: Outcome::Pending,
+                        sign_due: None,
                     });
                 }
             }

@@ -387,7 +387,7 @@ mod tests {
             "2026-03-02T10:00:00+08:00",
         );
         let both = partial(&[first.clone(), second.clone()], &ev, &s).unwrap();
-        let alone = partial(&[second.clone()], &ev, &s).unwrap();
+        let alone = partial(std::slice::from_ref(&second), &ev, &s).unwrap();
         // T2 is due at 10:00, which is `as_of`: not yet due (SPEC §5); T1 is overdue.
         assert_eq!(due_of(&alone, "b"), (0, 0));
         assert_eq!(due_of(&both, "b"), (0, 0));

@@ -89,6 +89,11 @@ pub struct OpenAssignment {
     pub due: Instant,
     /// `pending` (still rescuable) or `overdue`.
     pub outcome: Outcome,
+    /// While the unit has not signed for (签收) the ticket, its sign clock's due instant: closing
+    /// the ticket stops that clock too (on time when closed by then). Absent once signed, and
+    /// for a clock without a sign limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sign_due: Option<Instant>,
 }
 
 /// Every assignment whose completion clock has a limit and is unfinished at `as_of` (pending or
@@ -158,6 +163,10 @@ impl OpenAt {
                 dispatched_at: f.dispatched_at,
                 due,
                 outcome: complete.outcome,
+                sign_due: match c.sign.outcome {
+                    Outcome::Pending | Outcome::Overdue => c.sign.due,
+                    _ => None,
+                },
             });
         }
         Ok(())

@@ -11,7 +11,8 @@
 //! nothing is done (one paused until after the end is not). Its points are the unit's rounded
 //! total at the end with the ticket closed at `as_of` — every assignment of it still open at the
 //! end moved ([`closing_moves`]), other units' too — minus its total in `at_end`, the whole group
-//! re-scored (group means, pooled rates and maxima included). Working time sums
+//! re-scored (group means, pooled rates and maxima included); an unsigned assignment's sign
+//! clock stops at the close too. Working time sums
 //! (`complete_working_ms`, `overdue_working_ms`) are not adjusted, and the ticket is assumed
 //! never reopened; closing it in the data then changes the unit's total by exactly the predicted
 //! points for schemes without duration means.
@@ -120,16 +121,18 @@ pub struct UnitWarning {
 }
 
 impl Scheme {
-    /// The first instant warnings are given for `period` (`lead_days` before its end), if the
-    /// scheme has warnings.
+    /// The first instant warnings are given for `period` (`lead_days` before its end, and not
+    /// before the period starts: a lead longer than the period warns from its first instant), if
+    /// the scheme has warnings.
     pub fn warning_start(&self, period: &Period) -> Option<Instant> {
         let days = i64::from(self.file.warnings.as_ref()?.lead_days);
-        Some(Instant::from_millis(
+        let start = Instant::from_millis(
             period
                 .end
                 .millis()
                 .saturating_sub(days.saturating_mul(MS_PER_DAY)),
-        ))
+        );
+        Some(start.max(period.start))
     }
 
     /// Whether `as_of` is in `period`'s warning window; `scheme_lacks` when the scheme has no
@@ -329,15 +332,35 @@ impl<'a> AssignmentKey<'a> {
 }
 
 /// How closing a ticket at `as_of` moves one of its assignments `a` still open at the period
-/// end (as evaluated there) in the period's counters: `closed` + 1; and, when it is overdue at
-/// the end and due in the period, `overdue_open` − 1, `due_closed` and `closed_first_time` + 1,
-/// and `closed_on_time` + 1 if its due instant is not yet past at `as_of`, else `closed_late`.
+/// end (as evaluated there) in the period's counters: `closed` + 1; when it is overdue at the
+/// end and due in the period, `overdue_open` − 1, `due_closed` and `closed_first_time` + 1,
+/// and `closed_on_time` + 1 if its due instant is not yet past at `as_of`, else `closed_late`;
+/// and when the unit has not signed for it by the end and it was dispatched in the period, the
+/// close stops its sign clock: from `sign_overdue` (or `sign_pending`) at the end to
+/// `signed_on_time` if the sign due instant is not yet past at `as_of`, else `sign_overdue`.
 pub(crate) fn closing_moves(
     a: &OpenAssignment,
     period: &Period,
     as_of: Instant,
 ) -> Vec<(Counter, i64)> {
     let mut moves = vec![(Counter::Closed, 1)];
+    if let Some(sign_due) = a.sign_due
+        && period.contains(a.dispatched_at)
+    {
+        let at_end = if sign_due < period.end {
+            Counter::SignOverdue
+        } else {
+            Counter::SignPending
+        };
+        let closed = if sign_due >= as_of {
+            Counter::SignedOnTime
+        } else {
+            Counter::SignOverdue
+        };
+        if at_end != closed {
+            moves.extend([(at_end, -1), (closed, 1)]);
+        }
+    }
     if a.outcome == Outcome::Overdue && period.contains(a.due) {
         let closed = if a.due >= as_of {
             Counter::ClosedOnTime
