@@ -25,7 +25,7 @@ use crate::calendar::Calendar;
 use crate::convert::{decimal_in, id_in, json_item};
 use crate::errors::{Fields, enter, input_error, raise, to_py};
 use crate::instant;
-use crate::metrics::{Evaluator, Metrics, Period, due_anchor_in, due_anchor_out};
+use crate::metrics::{Evaluator, Metrics, Period, due_anchor_in};
 use crate::policy::policy_in;
 use crate::scheme::{Report, Scheme, Scores, scheme_in};
 use crate::synthetic::units_table;
@@ -752,7 +752,7 @@ impl Board {
     /// The period anchor of due-anchored counters: `"due_date"` or `"due_or_closed"`.
     #[getter]
     fn due_anchor(&self, py: Python<'_>) -> &'static str {
-        due_anchor_out(self.with(py, |board| board.due_anchor()))
+        self.with(py, |board| board.due_anchor()).name()
     }
 
     /// One ticket as the board holds it (header and events in time order, the core's JSON

@@ -37,6 +37,21 @@ pub fn extract(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<Instant> {
     if value.is_instance_of::<PyDateTime>() {
         // A naive datetime's ISO form has no offset: the core refuses it as `missing_offset`.
         let text: String = value.call_method0("isoformat")?.extract()?;
+        // `datetime.now(tz)` has microseconds: refused as any sub-millisecond instant, with the
+        // Python way to drop them.
+        let micros: u32 = value.getattr("microsecond")?.extract()?;
+        if micros % 1000 != 0 {
+            return enter_hinted(
+                py,
+                || Instant::parse(&text),
+                |_| {
+                    Some(format!(
+                        "datetime {text} has microseconds: instants are whole milliseconds; drop \
+                     them with value.replace(microsecond=value.microsecond // 1000 * 1000)"
+                    ))
+                },
+            );
+        }
         return parse(py, &text, |t| {
             format!(
                 "datetime {t} is naive (no tzinfo); attach a timezone: datetime(2026, 3, 2, 9, 0, \

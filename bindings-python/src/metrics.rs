@@ -76,26 +76,16 @@ impl Period {
 
 /// Reads a `due_anchor` option (`"due_date"` or `"due_or_closed"`).
 pub fn due_anchor_in(py: Python<'_>, text: &str) -> PyResult<DueAnchor> {
-    match text {
-        "due_date" => Ok(DueAnchor::DueDate),
-        "due_or_closed" => Ok(DueAnchor::DueOrClosed),
-        other => Err(input_error(
+    DueAnchor::from_name(text).ok_or_else(|| {
+        input_error(
             py,
             "invalid_option",
             "due_anchor",
             format!(
-                "`due_anchor` must be one of {{\"due_date\", \"due_or_closed\"}}, got {other:?}"
+                "`due_anchor` must be one of {{\"due_date\", \"due_or_closed\"}}, got {text:?}"
             ),
-        )),
-    }
-}
-
-/// The name of a due anchor, as `due_anchor_in` reads it.
-pub fn due_anchor_out(anchor: DueAnchor) -> &'static str {
-    match anchor {
-        DueAnchor::DueDate => "due_date",
-        DueAnchor::DueOrClosed => "due_or_closed",
-    }
+        )
+    })
 }
 
 /// Prepared evaluation: an office-hours calendar, a time-limit policy and the units table.

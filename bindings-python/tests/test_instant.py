@@ -105,3 +105,17 @@ def test_numpy_datetime64_says_how_to_pass_it():
     assert 'pd.Timestamp(value, tz="UTC")' in str(info.value)
     assert hs.parse_instant(pd.Timestamp(value, tz="UTC")) == want
     assert hs.parse_instant(int(value.astype("datetime64[ms]").astype("int64"))) == want
+
+
+def test_a_datetime_with_microseconds_says_how_to_drop_them():
+    # `datetime.now(tz)` has microseconds; instants are whole milliseconds, and an argument is
+    # never rounded silently: the error says the Python fix, which then works.
+    now = datetime(2026, 3, 9, 9, 0, 0, 850_098, tzinfo=ZoneInfo("Asia/Shanghai"))
+    with pytest.raises(hs.InputError) as info:
+        hs.Calendar().add_working(now, 3_600_000)
+    assert info.value.code == "invalid_instant"
+    assert "value.replace(microsecond=value.microsecond // 1000 * 1000)" in str(info.value)
+    fixed = now.replace(microsecond=now.microsecond // 1000 * 1000)
+    assert hs.parse_instant(fixed) == hs.parse_instant("2026-03-09T09:00:00.850+08:00")
+    # Whole milliseconds written as microseconds are fine.
+    assert hs.parse_instant(now.replace(microsecond=123_000)) % 1000 == 123

@@ -279,7 +279,8 @@ impl Instant {
         if leap_second {
             return Err(Error::InvalidInstant {
                 value: text.to_owned(),
-                reason: "a leap second (:60) has no instant: instants are milliseconds of POSIX                          time, which has no leap seconds; write :59.999 or the next minute"
+                reason: "a leap second (:60) has no instant: instants are milliseconds of POSIX \
+                         time, which has no leap seconds; write :59.999 or the next minute"
                     .to_owned(),
             });
         }

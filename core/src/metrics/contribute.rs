@@ -23,6 +23,11 @@ pub enum DueAnchor {
     DueOrClosed,
 }
 
+crate::ticket::names!(DueAnchor {
+    DueDate = "due_date",
+    DueOrClosed = "due_or_closed",
+});
+
 /// What a metrics computation looks at: the period, the evaluation instant and the options.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Scope {

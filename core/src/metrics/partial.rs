@@ -24,7 +24,7 @@ fn scope_difference(a: &Scope, b: &Scope) -> Option<(&'static str, String, Strin
         [
             format!("{}..{}", s.period.start, s.period.end),
             s.as_of.to_string(),
-            format!("{:?}", s.due_anchor),
+            s.due_anchor.to_string(),
         ]
     };
     let (x, y) = (text(a), text(b));
@@ -608,6 +608,8 @@ mod tests {
             Some("scope.due_anchor"),
             "{e}"
         );
+        // The anchors by the names options take, not their Rust names.
+        assert!(e.to_string().contains("due_date and due_or_closed"), "{e}");
         let relabelled = Scope::new(Period::new(first, day(10), "q").unwrap(), day(4));
         let right = partial(b, &ev, &relabelled).unwrap();
         left.clone().merge(right.clone()).unwrap();
