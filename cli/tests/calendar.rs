@@ -231,3 +231,26 @@ fn signed_years_are_not_dates() {
     assert_eq!(code(&o), 2, "{}", stderr(&o));
     assert!(stderr(&o).contains("without a sign"), "{}", stderr(&o));
 }
+
+/// A stage the policy sets no limit for is a data error with its code, as every error is
+/// (`error: <what> [<code>]`; it had none).
+#[test]
+fn a_stage_without_a_limit_is_no_limit() {
+    let o = run(&[
+        "calendar",
+        "deadline",
+        "2026-03-02T09:00:00+08:00",
+        "--policy",
+        "henan",
+        "--kind",
+        "complaint",
+        "--stage",
+        "return_window",
+    ]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("sets no return_window limit") && stderr(&o).contains("[no_limit]"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -467,7 +467,7 @@ fn policy_limit(
     });
     limits.get(clock).copied().ok_or_else(|| {
         Failure::data(format!(
-            "policy `{}` sets no {stage} limit for a {urgency} {kind_text} ticket",
+            "policy `{}` sets no {stage} limit for a {urgency} {kind_text} ticket [no_limit]",
             policy.name
         ))
     })
