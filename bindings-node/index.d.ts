@@ -460,6 +460,11 @@ export declare class Board {
    * argument order of `standings` and `scores`.
    */
   metrics(asOf: Date | string | number, period?: PeriodInput | undefined | null): Metrics
+  /**
+   * `metrics`, as the core's JSON text: the exact bytes, also for units whose ids are digits
+   * (which a JavaScript object lists first, in numeric order).
+   */
+  metricsJson(asOf: Date | string | number, period?: PeriodInput | undefined | null): string
   /** Sets an external metric (declared in the scheme) of a unit for a period. */
   setExternal(period: PeriodInput, unit: string, name: string, value: number | string): void
   /**
@@ -672,6 +677,11 @@ export declare class Partial {
    * (`unit → name → number or decimal string`).
    */
   finalize(units: Array<Unit>, external?: Record<string, Record<string, number | string>>): Metrics
+  /**
+   * `finalize`, as the core's JSON text: the exact bytes, also for units whose ids are
+   * digits (which a JavaScript object lists first, in numeric order).
+   */
+  finalizeJson(units: Array<Unit>, external?: Record<string, Record<string, number | string>>): string
   /** The row form: `columns` and one `[unit, ...counters]` array per unit. */
   toRows(): PartialRows
   /** The core's JSON text. */

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use hotline_score::board::{
     Batch, Board as CoreBoard, BoardBuilder, Ingest, Ingested, Input, TicketHeader,
 };
-use hotline_score::metrics::DueAnchor;
+use hotline_score::metrics::{DueAnchor, MetricsTable};
 use hotline_score::ticket::{Mode, TicketErrorKind, event_from_json, id_text, load_json};
 use hotline_score::{Calendar as CoreCalendar, Error as CoreError, Policy as CorePolicy};
 use napi::bindgen_prelude::*;
@@ -732,16 +732,21 @@ impl Board {
         #[napi(ts_arg_type = "Date | string | number")] as_of: When,
         #[napi(ts_arg_type = "PeriodInput | undefined | null")] period: Option<PeriodArg>,
     ) -> Result<Unknown<'e>> {
-        let out = enter(env, || {
-            let b = self.lock();
-            let t = as_of.get()?;
-            let p = match &period {
-                Some(p) => period_in(p)?,
-                None => b.period_at(t)?,
-            };
-            Ok(b.metrics(&p, t)?)
-        })?;
+        let out = enter(env, || self.metrics_at(&as_of, period.as_ref()))?;
         json::plain(env, &out)
+    }
+
+    /// `metrics`, as the core's JSON text: the exact bytes, also for units whose ids are digits
+    /// (which a JavaScript object lists first, in numeric order).
+    #[napi(catch_unwind)]
+    pub fn metrics_json(
+        &self,
+        env: Env,
+        #[napi(ts_arg_type = "Date | string | number")] as_of: When,
+        #[napi(ts_arg_type = "PeriodInput | undefined | null")] period: Option<PeriodArg>,
+    ) -> Result<String> {
+        let out = enter(&env, || self.metrics_at(&as_of, period.as_ref()))?;
+        json::text(&out)
     }
 
     /// Sets an external metric (declared in the scheme) of a unit for a period.
@@ -883,6 +888,17 @@ impl Board {
     #[napi(getter, catch_unwind, ts_return_type = "'due_date' | 'due_or_closed'")]
     pub fn due_anchor<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
         json::plain(env, &self.lock().due_anchor())
+    }
+
+    /// The metrics table at `as_of` in `period` (default: the scheme's period containing it).
+    fn metrics_at(&self, as_of: &When, period: Option<&PeriodArg>) -> Fallible<MetricsTable> {
+        let b = self.lock();
+        let t = as_of.get()?;
+        let p = match period {
+            Some(p) => period_in(p)?,
+            None => b.period_at(t)?,
+        };
+        Ok(b.metrics(&p, t)?)
     }
 
     /// Sizes of the board's state: tickets, open tickets, events, index entries, heap bytes.

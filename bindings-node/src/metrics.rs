@@ -564,12 +564,34 @@ impl Partial {
             JsonValue,
         >,
     ) -> Result<Unknown<'e>> {
-        let table: MetricsTable = enter(env, || {
-            let units = core_units(&units.get("units")?);
-            let external = external_in(external.map(|e| e.0))?;
-            Ok(self.inner.clone().finalize(&units, external))
-        })?;
+        let table = enter(env, || self.finalized(units, external))?;
         json::plain(env, &table)
+    }
+
+    /// `finalize`, as the core's JSON text: the exact bytes, also for units whose ids are
+    /// digits (which a JavaScript object lists first, in numeric order).
+    #[napi(catch_unwind)]
+    pub fn finalize_json(
+        &self,
+        env: Env,
+        #[napi(ts_arg_type = "Array<Unit>")] units: Arg<Vec<Unit>>,
+        #[napi(ts_arg_type = "Record<string, Record<string, number | string>>")] external: Option<
+            JsonValue,
+        >,
+    ) -> Result<String> {
+        let table = enter(&env, || self.finalized(units, external))?;
+        json::text(&table)
+    }
+
+    /// The metrics table of `units` with the `external` metrics.
+    fn finalized(
+        &self,
+        units: Arg<Vec<Unit>>,
+        external: Option<JsonValue>,
+    ) -> Fallible<MetricsTable> {
+        let units = core_units(&units.get("units")?);
+        let external = external_in(external.map(|e| e.0))?;
+        Ok(self.inner.clone().finalize(&units, external))
     }
 
     /// The row form: `columns` and one `[unit, ...counters]` array per unit.

@@ -211,3 +211,24 @@ test('metrics tables: a role left out has no counters (as Metrics types it); toR
   assert.equal(rows.events[0].unit, 'u1')
   assert.equal(hs.Tickets.fromRowsSync(rows).toJson(), t.toJson())
 })
+
+test('units whose ids are digits: the Json twins keep the core\'s key order, which objects cannot', () => {
+  // JavaScript lists integer-like keys first, in numeric order: `{"10", "2", "a"}` becomes
+  // `{"2", "10", "a"}`. finalizeJson / metricsJson give the core's exact bytes (a cross-language
+  // audit found Node's JSON.stringify of finalize() differing from Rust and Python).
+  const digitUnits = [{ unit: '10', group: 'counties' }, { unit: '2', group: 'counties' }, { unit: 'a', group: 'counties' }]
+  const dispatched = (unit) => ({ at: '2026-03-02T09:10:00+08:00', type: 'dispatched', unit })
+  const tickets = hs.Tickets.fromObjectsSync(['10', '2', 'a'].map((u) => T(`T${u}`, {}, [dispatched(u)])), { units: digitUnits })
+  const period = { start: '2026-03-01T00:00:00+08:00', end: '2026-04-01T00:00:00+08:00', label: '2026-03' }
+  const asOf = '2026-03-10T00:00:00+08:00'
+  const part = new hs.Evaluator(digitUnits).partialSync(tickets, { period, asOf })
+  const text = part.finalizeJson(digitUnits)
+  assert.deepEqual(Object.keys(JSON.parse(text).units), ['2', '10', 'a'], 'a parsed object reorders')
+  assert.ok(text.indexOf('"10"') < text.indexOf('"2"') && text.indexOf('"2"') < text.indexOf('"a"'), text)
+  assert.deepEqual(JSON.parse(text), part.finalize(digitUnits))
+  const board = new hs.Board({ units: digitUnits, scheme: hs.Scheme.preset('sanmenxia') })
+  board.ingestTicketsSync(tickets)
+  const boardText = board.metricsJson(asOf, period)
+  assert.ok(boardText.indexOf('"10"') < boardText.indexOf('"2"'), boardText)
+  assert.deepEqual(JSON.parse(boardText), board.metrics(asOf, period))
+})
