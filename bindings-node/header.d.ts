@@ -81,9 +81,11 @@ export interface TicketOut {
 /** A ticket lenient loading skipped, and why. */
 export interface Diagnostic {
   code: string
-  ticket_id: string
+  /** `null` for an element that names no ticket (not an object, an id that is no string). */
+  ticket_id: string | null
   event_index: number | null
-  field: string
+  /** `null` when the problem is the whole element's. */
+  field: string | null
   row: number | null
   message: string
 }

@@ -81,9 +81,11 @@ export interface TicketOut {
 /** A ticket lenient loading skipped, and why. */
 export interface Diagnostic {
   code: string
-  ticket_id: string
+  /** `null` for an element that names no ticket (not an object, an id that is no string). */
+  ticket_id: string | null
   event_index: number | null
-  field: string
+  /** `null` when the problem is the whole element's. */
+  field: string | null
   row: number | null
   message: string
 }
@@ -833,7 +835,8 @@ export declare class Tickets {
   get length(): number
   /**
    * One entry per ticket lenient loading skipped: `code`, `ticket_id`, `event_index`,
-   * `field`, `row` (0-based row of the input table or array), `message`.
+   * `field`, `row` (0-based row of the input table or array), `message`; `null` where there
+   * is none (an element that is no ticket object has no id), as in Python and the CLI.
    */
   get diagnostics(): Array<Diagnostic>
   /** The ticket ids, in order. */

@@ -588,10 +588,26 @@ impl Tickets {
     }
 
     /// One entry per ticket lenient loading skipped: `code`, `ticket_id`, `event_index`,
-    /// `field`, `row` (0-based row of the input table or array), `message`.
+    /// `field`, `row` (0-based row of the input table or array), `message`; `null` where there
+    /// is none (an element that is no ticket object has no id), as in Python and the CLI.
     #[napi(getter, catch_unwind, ts_return_type = "Array<Diagnostic>")]
     pub fn diagnostics<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
-        json::plain(env, &*self.diagnostics)
+        let known = |s: &str| Some(s.to_owned()).filter(|s| !s.is_empty());
+        let out: Vec<serde_json::Value> = self
+            .diagnostics
+            .iter()
+            .map(|d| {
+                serde_json::json!({
+                    "code": d.code,
+                    "ticket_id": known(&d.ticket_id),
+                    "event_index": d.event_index,
+                    "field": known(&d.field),
+                    "row": d.row,
+                    "message": d.message,
+                })
+            })
+            .collect();
+        json::plain(env, &out)
     }
 
     /// The ticket ids, in order.

@@ -108,7 +108,7 @@ test('fromRows: a cell of the wrong type is its ticket\'s problem, as in fromObj
   throwsWith(() => hs.Tickets.fromRowsSync(stray), { code: 'malformed_value', field: undefined, row: 1 })
   const kept = hs.Tickets.fromRowsSync(stray, { mode: 'lenient' })
   assert.deepEqual(kept.ids(), ['T1'])
-  assert.deepEqual(kept.diagnostics.map((d) => [d.code, d.ticket_id, d.row]), [['malformed_value', '', 1]])
+  assert.deepEqual(kept.diagnostics.map((d) => [d.code, d.ticket_id, d.row]), [['malformed_value', null, 1]])
   assert.match(kept.diagnostics[0].message, /is not a JSON object \(an event\)/)
 })
 

@@ -88,7 +88,8 @@ const NOT_TICKET_ERRORS = new Set(['duplicate_unit', 'invalid_unit_row', 'invali
 const errorJson = (e) => NOT_TICKET_ERRORS.has(e.code)
   ? { code: e.code, ticket_id: null, event_index: null, field: null, row: null }
   : { code: e.code, ticket_id: e.ticketId ?? '', event_index: e.eventIndex ?? null, field: e.field, row: e.row ?? null }
-const diagnosticJson = (d) => ({ code: d.code, ticket_id: d.ticket_id, event_index: d.event_index, field: d.field, row: d.row })
+// The vectors write an absent ticket id as '' (the Rust runner's form); diagnostics give null, as Python's.
+const diagnosticJson = (d) => ({ code: d.code, ticket_id: d.ticket_id ?? '', event_index: d.event_index, field: d.field, row: d.row })
 
 test('ticket vectors: every rule has a failing case (errors.json)', () => {
   const doc = read('tickets', 'errors.json')
