@@ -17,7 +17,6 @@ use hotline_score::board::{
 use hotline_score::ticket::{Event, Mode, TicketSet, event_from_json, id_text, load_json};
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyMemoryView, PyString};
-use serde::Deserialize;
 use serde_json::Value;
 
 use crate::arrow::export::Table;
@@ -238,7 +237,23 @@ fn input_of(value: Value, at: &Spot, index_of: &dyn Fn(&str) -> usize) -> Result
             let event = event_of(&ticket_id, index_of(&ticket_id), event, &spot)?;
             Ok(Input::Event { ticket_id, event })
         }
-        _ => Input::deserialize(&value).map_err(|e| at.input("input", None, e)),
+        // Said as Node says it (serde's "expected internally tagged enum Input" named a Rust
+        // type; a cross-language audit).
+        _ if !value.is_object() => Err(at.input(
+            "input",
+            None,
+            "an item must be a dict with `input` 'ticket' or 'event'",
+        )),
+        _ => Err(at.input(
+            "input",
+            None,
+            format!(
+                "`input` must be 'ticket' or 'event', got {}",
+                value
+                    .get("input")
+                    .map_or("nothing".to_owned(), Value::to_string)
+            ),
+        )),
     }
 }
 

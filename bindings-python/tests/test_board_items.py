@@ -57,6 +57,12 @@ def test_a_malformed_batch_item_is_rejected_alone() -> None:
     assert '`inputs[4]["event"]["at"]`' in str(unreadable)
     tag = out[5]["error"]
     assert (tag.code, tag.field, tag.row) == ("invalid_input", "input", 5)
+    assert "`input` must be 'ticket' or 'event', got \"tikcet\"" in str(tag)
+    # An item that is no dict is said as such (serde named a Rust type: "internally tagged enum").
+    [odd] = b.ingest_batch([5])
+    assert (odd["error"].code, odd["error"].field) == ("invalid_input", "input")
+    assert "an item must be a dict" in str(odd["error"])
+    assert "enum" not in str(odd["error"])
     # An event item's unknown key is named before a missing `ticket_id` (a camelCase `ticketId`
     # says so), with the ticket when the item has one: as the Node binding says it.
     event = {"at": "2026-03-02T09:40:00+08:00", "type": "replied", "unit": "u1"}
