@@ -478,8 +478,8 @@ impl Calendar {
         errors: &str,
     ) -> PyResult<Bound<'py, PyAny>> {
         let on_error = OnError::parse(py, errors)?;
-        let (xs, shape) = vector::instants_in(py, &a, "a")?;
-        let (ys, _) = vector::instants_in(py, &b, "b")?;
+        let (xs, shape, _) = vector::instants_in(py, &a, "a")?;
+        let (ys, _, _) = vector::instants_in(py, &b, "b")?;
         vector::same_len(py, xs.len(), ys.len(), "b")?;
         let cal = &self.inner;
         let out = enter(py, || {
@@ -523,14 +523,14 @@ impl Calendar {
         errors: &str,
     ) -> PyResult<Bound<'py, PyAny>> {
         let on_error = OnError::parse(py, errors)?;
-        let (ts, shape) = vector::instants_in(py, &t, "t")?;
+        let (ts, shape, zone) = vector::instants_in(py, &t, "t")?;
         let cal = &self.inner;
         let out = enter(py, || {
             vector::map1(&ts, on_error, |t| {
                 Ok(Some(cal.next_working_instant(t?)?.millis()))
             })
         })?;
-        vector::instants_out(py, out, shape, &self.offset())
+        vector::instants_out(py, out, shape, &zone.unwrap_or_else(|| self.offset()))
     }
 
     /// `working_days_deadline` over an array of start instants.
@@ -548,14 +548,14 @@ impl Calendar {
         let on_error = OnError::parse(py, errors)?;
         let n: u32 = int_in(py, &n, "n")?;
         let opts = day_count(py, count_start_day, deadline_at)?;
-        let (ts, shape) = vector::instants_in(py, &start, "start")?;
+        let (ts, shape, zone) = vector::instants_in(py, &start, "start")?;
         let cal = &self.inner;
         let out = enter(py, || {
             vector::map1(&ts, on_error, |t| {
                 Ok(Some(cal.working_days_deadline(t?, n, opts)?.millis()))
             })
         })?;
-        vector::instants_out(py, out, shape, &self.offset())
+        vector::instants_out(py, out, shape, &zone.unwrap_or_else(|| self.offset()))
     }
 
     fn __repr__(&self) -> String {
@@ -582,7 +582,7 @@ impl Calendar {
         add: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         let on_error = OnError::parse(py, errors)?;
-        let (ts, shape) = vector::instants_in(py, &t, "t")?;
+        let (ts, shape, zone) = vector::instants_in(py, &t, "t")?;
         let amounts = vector::ints_in(py, &ms, "ms", ts.len())?;
         let cal = &self.inner;
         let out = enter(py, || {
@@ -595,6 +595,6 @@ impl Calendar {
                 Ok(Some(r.millis()))
             })
         })?;
-        vector::instants_out(py, out, shape, &self.offset())
+        vector::instants_out(py, out, shape, &zone.unwrap_or_else(|| self.offset()))
     }
 }

@@ -48,7 +48,7 @@ pub enum Shape {
     Pyarrow,
     Polars,
     /// A pandas Series: a Series back, with the input's index and name, so that
-    /// `df["due"] = cal.add_working_array(df["t"], …)` keeps the calendar's zone.
+    /// `df["due"] = cal.add_working_array(df["t"], …)` lines up with the frame (in the input's zone).
     Pandas {
         index: Option<Py<PyAny>>,
         name: Option<Py<PyAny>>,
@@ -127,14 +127,20 @@ fn cell_error(py: Python<'_>, what: &str, e: CellError, expect: &str) -> PyErr {
     input_error(py, "invalid_column_type", what, message)
 }
 
-/// Reads an array of instants.
+/// Reads an array of instants, and the time zone of a zone-aware timestamp array (results are
+/// written in it: a polars `Datetime("ms", "Asia/Shanghai")` column compares with the result,
+/// where a fixed `+08:00` zone was a `SchemaError`).
 pub fn instants_in(
     py: Python<'_>,
     obj: &Bound<'_, PyAny>,
     what: &str,
-) -> PyResult<(Vec<Option<Cell>>, Shape)> {
+) -> PyResult<(Vec<Option<Cell>>, Shape, Option<String>)> {
     if import::is_arrow(obj) {
         let (field, chunks) = import::read_column(py, obj, what)?;
+        let zone = match field.data_type() {
+            arrow_schema::DataType::Timestamp(_, Some(tz)) => Some(tz.to_string()),
+            _ => None,
+        };
         let expect = cells::Expect::Instant.describe();
         let cell = if field.data_type().is_integer() {
             Cell::Number
@@ -145,7 +151,7 @@ pub fn instants_in(
             Instants::Millis(v) => v.into_iter().map(|x| x.map(cell)).collect(),
             Instants::Text(v) => v.into_iter().map(|x| x.map(Cell::Text)).collect(),
         };
-        return Ok((out, shape_of(obj)));
+        return Ok((out, shape_of(obj), zone));
     }
     if obj.is_instance_of::<PyString>() {
         return Err(pyo3::exceptions::PyTypeError::new_err(format!(
@@ -163,7 +169,7 @@ pub fn instants_in(
             Some(Cell::Millis(instant::extract(py, &item)?.millis()))
         });
     }
-    Ok((out, Shape::List))
+    Ok((out, Shape::List, None))
 }
 
 /// Whether `item` of a sequence is one of the missing values pandas and numpy put in one
@@ -386,15 +392,16 @@ fn out<'py>(
     Ok(series)
 }
 
-/// Instants out: epoch ms in a list, or `timestamp[ms, tz=<calendar offset>]` arrays.
+/// Instants out: epoch ms in a list, or `timestamp[ms, tz=<zone>]` arrays (the input's zone, else
+/// the calendar's offset).
 pub fn instants_out<'py>(
     py: Python<'py>,
     values: Vec<Option<i64>>,
     shape: Shape,
-    offset: &str,
+    zone: &str,
 ) -> PyResult<Bound<'py, PyAny>> {
     out(py, values, shape, |v| {
-        Arc::new(TimestampMillisecondArray::from(v).with_timezone(offset.to_owned()))
+        Arc::new(TimestampMillisecondArray::from(v).with_timezone(zone.to_owned()))
     })
 }
 

@@ -169,7 +169,8 @@ def test_vectorised_pyarrow_and_polars() -> None:
     ts = pa.array([T0, T0 + HOUR, None], pa.timestamp("ms", tz="Asia/Shanghai"))
     out = CAL.add_working_array(ts, 2 * HOUR)
     assert isinstance(out, pa.Array)
-    assert out.type == pa.timestamp("ms", tz="+08:00")
+    # In the input's zone: the result compares with the column it came from.
+    assert out.type == pa.timestamp("ms", tz="Asia/Shanghai")
     assert out.cast(pa.int64()).to_pylist() == [
         CAL.add_working(T0, 2 * HOUR),
         CAL.add_working(T0 + HOUR, 2 * HOUR),
@@ -183,6 +184,13 @@ def test_vectorised_pyarrow_and_polars() -> None:
     res = CAL.add_working_array(series, 2 * HOUR)
     assert isinstance(res, pl.Series)
     assert res.dt.epoch("ms").to_list() == [CAL.add_working(T0, 2 * HOUR)]
+    # polars compares datetimes of one zone only: the result keeps the input's (a fixed +08:00
+    # zone was a SchemaError against an Asia/Shanghai column; a Python audit).
+    frame = pl.DataFrame({"t": series.dt.convert_time_zone("Asia/Shanghai")})
+    later = frame.with_columns(due=CAL.add_working_array(frame["t"], 2 * HOUR)).filter(pl.col("due") > pl.col("t"))
+    assert later.height == 1
+    # Text has no zone: the calendar's offset.
+    assert CAL.add_working_array(pa.array(["2026-02-13T16:30:00+08:00"]), HOUR).type == pa.timestamp("ms", tz="+08:00")
     strings = pa.array(["2026-02-13T16:30:00+08:00"])
     assert CAL.next_working_instant_array(strings).cast(pa.int64()).to_pylist() == [
         CAL.next_working_instant(T0)
@@ -193,11 +201,13 @@ def test_vectorised_pandas_series_and_missing_values() -> None:
     import numpy as np
     import pandas as pd
 
-    # A pandas Series gives a pandas Series, its index and name kept and its zone too: stored in
-    # a frame, the column is still zone-aware (a pyarrow array lost the zone there).
+    # A pandas Series gives a pandas Series, its index and name kept and its zone too (the
+    # input's): stored in a frame, the column is still zone-aware (a pyarrow array lost the zone
+    # there) and compares with the input's column.
     df = pd.DataFrame({"t": pd.to_datetime([T0, T0 + HOUR], unit="ms", utc=True)}, index=[10, 20])
     df["due"] = CAL.add_working_array(df["t"], 2 * HOUR)
-    assert str(df["due"].dtype) == "datetime64[ms, UTC+08:00]"
+    assert str(df["due"].dtype) == "datetime64[ms, UTC]"
+    assert bool((df["due"] > df["t"]).all())
     assert df.index.tolist() == [10, 20]
     want = [CAL.add_working(T0, 2 * HOUR), CAL.add_working(T0 + HOUR, 2 * HOUR)]
     assert [int(x.timestamp() * 1000) for x in df["due"]] == want
