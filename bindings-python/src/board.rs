@@ -576,7 +576,9 @@ impl Board {
     }
 
     /// Ingests whole tickets (header then events, in order):
-    /// `{"accepted": n, "duplicate": n, "rejected": [errors]}`.
+    /// `{"accepted": n, "duplicate": n, "rejected": [errors]}`, counting items (headers and
+    /// events), not tickets. Each item is its own transaction: a ticket with one refused event
+    /// is kept without it (lenient batch loading skips the whole ticket instead).
     fn ingest_tickets<'py>(
         &self,
         py: Python<'py>,

@@ -325,7 +325,8 @@ impl Partial {
 
     /// Reads the row form (a table with `unit` and every `lead_<counter>` /
     /// `assisting_<counter>` integer column, e.g. summed by SQL or Spark); rows of one unit add
-    /// up. `units` is the units table `finalize` will list.
+    /// up. `units` is the units table (the scored units); `finalize` lists them and any other
+    /// unit with counters, which scoring then refuses (`metrics_for_unknown_unit`).
     #[staticmethod]
     fn from_table(
         py: Python<'_>,

@@ -6,9 +6,10 @@ arrays in the shape they were given (list → list, pyarrow → ``timestamp[ms, 
 polars → Series, pandas Series → pandas Series with its index). Durations are integer
 milliseconds. Tabular results are :class:`Table` objects backed by Arrow memory
 (``to_pyarrow()``, ``to_pandas()``, ``to_polars()``, ``to_pylist()``). Every error about a
-value, a table or a file is a :class:`HotlineScoreError` with a ``code``; an argument of the
-wrong Python type altogether (``None`` for a table, a number for a file name) is Python's own
-``TypeError``.
+value, a table or a file is a :class:`HotlineScoreError` with a ``code`` — also most arguments
+of the wrong type, which the binding reads as values (``Board.restore(5)`` is an ``InputError``,
+``load_json(5)`` a ``DataError``); some of the wrong Python type altogether (``None`` for a
+table, a number for a file name) are Python's own ``TypeError``.
 """
 
 from __future__ import annotations

@@ -57,7 +57,8 @@ class PolicyError(HotlineScoreError, ValueError):
 class SchemeError(HotlineScoreError, ValueError):
     """A scoring scheme that could not be read or applied. For ``scheme_invalid``, ``line`` /
     ``column`` / ``field`` locate the first problem and ``problems`` lists every one (dicts with
-    ``code, message, line, column, key`` and an optional ``suggestion``)."""
+    ``code, message, line, column, key`` and an optional ``suggestion``; a :class:`Formula`'s
+    ``formula_invalid`` problems have no ``key``: read it with ``p.get("key")``)."""
 
     problems: List[Dict[str, Any]]
 

@@ -463,7 +463,7 @@ class Board:
     def ingest_ticket(self, ticket: Mapping[str, Any]) -> list[_ItemOutcome]:
         """Registers one ticket (the JSON form of ``load_json``) and ingests its events as ``ingest_batch`` does: one outcome per item."""
     def ingest_tickets(self, tickets: Tickets) -> _IngestOutcome:
-        """Ingests whole tickets: each header, then its events."""
+        """Ingests whole tickets: each header, then its events; the counts are of items (headers and events), each its own transaction."""
     def set_external(
         self, period: Period, unit: str, name: str, value: Union[decimal.Decimal, int, str]
     ) -> None:
