@@ -173,6 +173,15 @@ pub(crate) fn lex(src: &str) -> Result<Vec<Token<'_>>, Vec<Problem>> {
                 problems
                     .push(Problem::at(src, at, codes::SYNTAX, msg).suggest(Some(spelling.into())));
             } else {
+                if matches!(c, '"' | '\'' | '“' | '”' | '‘' | '’') {
+                    // `grade == "不合格"`, as SPEC §7 words a ladder's condition (a warnings
+                    // audit: the bare syntax error gave no way forward).
+                    msg.push_str(
+                        "; formulas have no text values: a metric is named bare \
+                         (`closed_on_time`), a grade by its position, 1 = best (`grade >= 4`), \
+                         the last grade by `lowest_grade`",
+                    );
+                }
                 problems.push(Problem::at(src, at, codes::SYNTAX, msg));
             }
         }
@@ -318,6 +327,17 @@ mod tests {
                 Tok::Eof
             ]
         );
+    }
+
+    /// A quoted grade name (`grade == "不合格"`) says formulas have no text and how a grade is
+    /// written.
+    #[test]
+    fn quotes_say_there_is_no_text() {
+        let p = lex("grade == \"不合格\"").unwrap_err();
+        assert_eq!(p.len(), 2, "{p:?}");
+        assert_eq!(p[0].column, 10);
+        assert!(p[0].message.contains("no text values"), "{}", p[0].message);
+        assert!(p[0].message.contains("`grade >= 4`"), "{}", p[0].message);
     }
 
     #[test]
