@@ -237,13 +237,28 @@ fn sanctions(
     let mut history: Vec<Scores> = Vec::with_capacity(job.history + 1);
     let mut p = job.period.clone();
     let bar = progress.step("scoring earlier periods");
+    let mut empty = Vec::new();
     for _ in 0..job.history {
         p = previous_period(scheme, &p)?;
         let part = par_partial(job.tickets, ev, &Scope::new(p.clone(), p.end))?;
+        if part.units.is_empty() {
+            empty.push(p.label.clone());
+        }
         let metrics = part.finalize(job.units, BTreeMap::new());
         history.push(scheme.score_parallel(job.units, &metrics, &p, p.end, threads())?);
     }
     bar.finish_and_clear();
+    if !empty.is_empty() {
+        // Scored by the no-data rules, such a period breaks every streak without a word (a
+        // warnings audit): said, as an empty current period is.
+        empty.reverse();
+        eprintln!(
+            "warning: no ticket counts in earlier period(s) {} of the sanctions ladder: every unit \
+             is scored there by its no-data rules, which breaks streaks; give the data of those \
+             periods, or fewer --history periods",
+            empty.join(", ")
+        );
+    }
     history.reverse();
     history.push(scores.clone());
     let mut ladder = match scheme.sanctions(&history) {

@@ -763,3 +763,36 @@ fn json_tables_may_start_with_a_byte_order_mark() {
     ]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
 }
+
+/// `--history` periods without data are said on stderr: scored by the no-data rules, they break
+/// every streak of the sanctions ladder (a warnings audit: the ladder ran over two empty
+/// quarters without a word).
+#[test]
+fn empty_history_periods_are_said() {
+    let dir = scratch("score-empty-history");
+    generate(&dir, 3, 20, "csv");
+    let o = score_data(
+        &dir,
+        "csv",
+        &[
+            "--scheme",
+            "sanmenxia",
+            "--period",
+            "2026-Q1",
+            "--history",
+            "2",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("no ticket counts in earlier period(s) 2025-Q3, 2025-Q4"),
+        "{}",
+        stderr(&o)
+    );
+    let o = score_data(
+        &dir,
+        "csv",
+        &["--scheme", "sanmenxia", "--period", "2026-Q1"],
+    );
+    assert!(!stderr(&o).contains("earlier period"), "{}", stderr(&o));
+}

@@ -144,11 +144,19 @@ pub fn parse_period(text: &str) -> CliResult<Period> {
 }
 
 /// The period before `p`: the scheme's previous period when `p` is one of the scheme's
-/// periods, else the block of the same length that ends where `p` starts.
+/// periods; else, for a calendar quarter, month or year (`2026-Q1`, `2026-03`, `2026`), the one
+/// before it (a monthly scheme scored by quarter got blocks of 90 days: `2025-10-03..2025-12-31`,
+/// a warnings audit); else the block of the same length that ends where `p` starts.
 pub fn previous_period(scheme: &Scheme, p: &Period) -> CliResult<Period> {
     if scheme.period_at(p.start).ok().as_ref() == Some(p) {
         let before = Instant::from_millis(p.start.millis().saturating_sub(1));
         return Ok(scheme.period_at(before)?);
+    }
+    if let Some(before) = previous_label(&p.label)
+        .and_then(|label| parse_period(&label).ok())
+        .filter(|before| before.end == p.start)
+    {
+        return Ok(before);
     }
     let len = p.end.millis().saturating_sub(p.start.millis());
     let start = Instant::from_millis(p.start.millis().saturating_sub(len));
@@ -157,6 +165,35 @@ pub fn previous_period(scheme: &Scheme, p: &Period) -> CliResult<Period> {
         .to_local(CHINA_OFFSET)?
         .0;
     Ok(Period::new(start, p.start, format!("{first}..{last}"))?)
+}
+
+/// The label of the calendar quarter, month or year before the one `label` names (`2026-Q1` →
+/// `2025-Q4`, `2026-01` → `2025-12`, `2026` → `2025`); `None` for any other label.
+fn previous_label(label: &str) -> Option<String> {
+    let year = |y: &str| y.parse::<i32>().ok().filter(|_| y.len() == 4);
+    if let Some((y, q)) = label.split_once("-Q") {
+        let (y, q) = (
+            year(y)?,
+            q.parse::<u8>().ok().filter(|q| (1..=4).contains(q))?,
+        );
+        return Some(if q == 1 {
+            format!("{}-Q4", y - 1)
+        } else {
+            format!("{y}-Q{}", q - 1)
+        });
+    }
+    if let Some((y, m)) = label.split_once('-') {
+        let (y, m) = (
+            year(y)?,
+            m.parse::<u8>().ok().filter(|m| (1..=12).contains(m))?,
+        );
+        return Some(if m == 1 {
+            format!("{}-12", y - 1)
+        } else {
+            format!("{y}-{:02}", m - 1)
+        });
+    }
+    year(label).map(|y| (y - 1).to_string())
 }
 
 /// A scheme: a preset name (`sanmenxia`, …) or a TOML/JSON file.
@@ -350,5 +387,35 @@ pub fn positioned(file: &str, e: &Error) -> String {
             describe(e).replacen(&format!(" at {p}"), "", 1)
         ),
         None => format!("{file}: {}", describe(e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// The period before a calendar quarter, month or year is the one before it, whatever the
+    /// scheme's own period (a monthly scheme scored by quarter stepped back by 90-day blocks);
+    /// any other period steps back by a block of its length.
+    #[test]
+    fn history_steps_back_by_calendar_periods() {
+        let monthly = load_scheme("three-rates").unwrap();
+        let quarterly = load_scheme("sanmenxia").unwrap();
+        let before = |scheme: &Scheme, label: &str| {
+            previous_period(scheme, &parse_period(label).unwrap())
+                .unwrap()
+                .label
+        };
+        assert_eq!(before(&monthly, "2026-Q1"), "2025-Q4");
+        assert_eq!(before(&monthly, "2026-01"), "2025-12");
+        assert_eq!(before(&quarterly, "2026-03"), "2026-02");
+        assert_eq!(before(&quarterly, "2026-10"), "2026-09");
+        assert_eq!(before(&monthly, "2026"), "2025");
+        assert_eq!(before(&quarterly, "2026-Q1"), "2025-Q4");
+        assert_eq!(
+            before(&monthly, "2026-03-01..2026-03-10"),
+            "2026-02-19..2026-02-28"
+        );
     }
 }
