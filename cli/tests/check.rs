@@ -187,6 +187,11 @@ fn units_in_unknown_groups_and_broken_json_are_placed() {
     );
     assert_eq!(code(&o), 1, "{}", stdout(&o));
     assert!(stdout(&o).contains(want), "{}", stdout(&o));
+    // The units table alone with the scheme: its problem, and no "ok" line for it too.
+    let o = run_in(&dir, &["check", "units.csv", scheme]);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    assert!(stdout(&o).contains(want), "{}", stdout(&o));
+    assert!(!stdout(&o).contains("units.csv: ok"), "{}", stdout(&o));
     let o = run_in(
         &dir,
         &[
