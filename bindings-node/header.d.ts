@@ -225,7 +225,9 @@ export interface OpenAssignment {
   dispatched_at: string
   due: string
   outcome: 'pending' | 'overdue'
-  /** While the unit has not signed for the ticket: its sign clock's due instant (closing the ticket stops that clock too). */
+  /** Present (true) while the unit has not signed for the ticket: closing the ticket stops its sign clock too. */
+  unsigned?: true
+  /** The running sign clock's due instant, when it has a limit. */
   sign_due?: string
 }
 

@@ -225,7 +225,9 @@ export interface OpenAssignment {
   dispatched_at: string
   due: string
   outcome: 'pending' | 'overdue'
-  /** While the unit has not signed for the ticket: its sign clock's due instant (closing the ticket stops that clock too). */
+  /** Present (true) while the unit has not signed for the ticket: closing the ticket stops its sign clock too. */
+  unsigned?: true
+  /** The running sign clock's due instant, when it has a limit. */
   sign_due?: string
 }
 
@@ -751,8 +753,8 @@ export declare class Scheme {
   /** The scheme's period containing `asOf` (months, quarters and years in +08:00). */
   periodAt(asOf: Date | string | number): PeriodOut
   /**
-   * The first instant period warnings are given for `period` (`lead_days` before its end),
-   * or null when the scheme has no warnings.
+   * The first instant period warnings are given for `period` (`lead_days` before its end, not
+   * before its start), or null when the scheme has no warnings.
    */
   warningStart(period: PeriodInput): number | null
   /**

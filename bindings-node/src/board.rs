@@ -318,10 +318,19 @@ fn batch_item(board: &CoreBoard, read: &Batch<Failure>, i: usize, item: &Value) 
             }
             header_of(&header, Some(i)).map(Input::Ticket)
         }
+        _ if !item.is_object() => Err(bad(
+            "input",
+            None,
+            "an item must be an object with `input` 'ticket' or 'event'".into(),
+        )),
         _ => Err(bad(
             "input",
             None,
-            "`input` must be 'ticket' or 'event'".into(),
+            format!(
+                "`input` must be 'ticket' or 'event', got {}",
+                item.get("input")
+                    .map_or("nothing".to_owned(), Value::to_string)
+            ),
         )),
     }
 }

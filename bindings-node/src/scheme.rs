@@ -227,8 +227,8 @@ impl Scheme {
         })
     }
 
-    /// The first instant period warnings are given for `period` (`lead_days` before its end),
-    /// or null when the scheme has no warnings.
+    /// The first instant period warnings are given for `period` (`lead_days` before its end, not
+    /// before its start), or null when the scheme has no warnings.
     #[napi(catch_unwind)]
     pub fn warning_start(
         &self,

@@ -592,19 +592,29 @@ impl Tickets {
     /// is none (an element that is no ticket object has no id), as in Python and the CLI.
     #[napi(getter, catch_unwind, ts_return_type = "Array<Diagnostic>")]
     pub fn diagnostics<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
-        let known = |s: &str| Some(s.to_owned()).filter(|s| !s.is_empty());
-        let out: Vec<serde_json::Value> = self
+        /// A diagnostic with its fields in the core's order, `null` for absent text.
+        #[derive(serde::Serialize)]
+        struct Out<'a> {
+            code: &'a str,
+            ticket_id: Option<&'a str>,
+            event_index: Option<usize>,
+            field: Option<&'a str>,
+            row: Option<usize>,
+            message: &'a str,
+        }
+        fn known(s: &str) -> Option<&str> {
+            Some(s).filter(|s| !s.is_empty())
+        }
+        let out: Vec<Out<'_>> = self
             .diagnostics
             .iter()
-            .map(|d| {
-                serde_json::json!({
-                    "code": d.code,
-                    "ticket_id": known(&d.ticket_id),
-                    "event_index": d.event_index,
-                    "field": known(&d.field),
-                    "row": d.row,
-                    "message": d.message,
-                })
+            .map(|d| Out {
+                code: &d.code,
+                ticket_id: known(&d.ticket_id),
+                event_index: d.event_index,
+                field: known(&d.field),
+                row: d.row,
+                message: &d.message,
             })
             .collect();
         json::plain(env, &out)

@@ -40,7 +40,8 @@ pub fn extract(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<Instant> {
         // `datetime.now(tz)` has microseconds: refused as any sub-millisecond instant, with the
         // Python way to drop them.
         let micros: u32 = value.getattr("microsecond")?.extract()?;
-        if !micros.is_multiple_of(1000) {
+        let aware = !value.getattr("tzinfo")?.is_none();
+        if aware && !micros.is_multiple_of(1000) {
             return enter_hinted(
                 py,
                 || Instant::parse(&text),

@@ -234,7 +234,8 @@ impl Evaluator {
     }
 
     /// The open assignments (completion pending or overdue) at `as_of`: a `Report`
-    /// (`.to_python()` gives a list of dicts, `sign_due` present while the unit has not signed).
+    /// (`.to_python()` gives a list of dicts; `unsigned` is true while the unit has not signed,
+    /// `sign_due` is then its sign clock's due instant when it has a limit).
     fn open_assignments(
         &self,
         py: Python<'_>,

@@ -486,4 +486,42 @@ fn check_runs_the_deadline_clocks_as_score_does() {
     // The policy the clocks run under must exist.
     let o = check(&["--policy", "nosuch"]);
     assert_eq!(code(&o), 2, "{}", stderr(&o));
+    // Clocks that cannot be set up are said, never run on another calendar or policy: a
+    // calendar file with problems (reported), several policy files without --policy.
+    let bad = dir.join("bad-calendar.toml");
+    std::fs::write(&bad, "format = 1\n[[days]]\nbogus = 1\n").unwrap();
+    let o = check(&[bad.to_str().unwrap()]);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("[unknown_calendar_key]"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(!stdout(&o).contains("[clock_failed]"), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("the deadline clocks were not run"),
+        "{}",
+        stderr(&o)
+    );
+    let o = check(&["policies/henan.toml", "policies/guangdong.toml"]);
+    assert!(
+        stderr(&o).contains("name the one with --policy"),
+        "{}",
+        stderr(&o)
+    );
+    let o = check(&[
+        "--policy",
+        "henan",
+        "policies/henan.toml",
+        "policies/guangdong.toml",
+    ]);
+    assert!(stdout(&o).contains("[clock_failed]"), "{}", stdout(&o));
+    // A broken --calendar-data file is one more problem; the data's own are kept.
+    let o = check(&["--calendar-data", bad.to_str().unwrap()]);
+    assert_eq!(code(&o), 1);
+    assert!(
+        stdout(&o).contains("[unknown_calendar_key]"),
+        "{}",
+        stdout(&o)
+    );
 }

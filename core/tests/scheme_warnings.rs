@@ -120,24 +120,38 @@ fn sign_scheme() -> String {
 
 #[test]
 fn rescuable_tickets_recover_the_predicted_points() {
-    check_rescue(SCHEME, 5, 0, 0);
+    check_rescue(SCHEME, "henan", 5, 0, 0);
 }
 
 #[test]
 fn rescuable_tickets_recover_the_predicted_points_of_group_relative_schemes() {
-    check_rescue(&group_relative_scheme(), 5, 3, 0);
+    check_rescue(&group_relative_scheme(), "henan", 5, 3, 0);
 }
 
 #[test]
 fn rescuable_unsigned_tickets_recover_their_sign_points_too() {
-    check_rescue(&sign_scheme(), 5, 0, 3);
+    check_rescue(&sign_scheme(), "henan", 5, 0, 3);
+}
+
+/// Under a policy without a sign limit (`guangdong`) an unsigned clock is pending at the end
+/// and the close stops it on time: `sign_pending` − 1, `signed_on_time` + 1 (a review found the
+/// move missing where no due instant was).
+#[test]
+fn rescuable_unsigned_tickets_without_a_sign_limit_recover_their_sign_points() {
+    check_rescue(&sign_scheme(), "guangdong", 5, 0, 3);
 }
 
 /// Closes rescuable tickets of the warned units in the data and checks each unit's total at the
 /// period end moves by exactly the predicted points; at least `min_checked` with points,
 /// `min_shared` open at the end for another unit of the group too, and `min_unsigned` that some
 /// unit has not signed for by the end.
-fn check_rescue(scheme_text: &str, min_checked: usize, min_shared: usize, min_unsigned: usize) {
+fn check_rescue(
+    scheme_text: &str,
+    policy: &str,
+    min_checked: usize,
+    min_shared: usize,
+    min_unsigned: usize,
+) {
     // 2026-Q1 up to 2026-03-12: exactly 20 days before the quarter ends.
     let config = CityConfig {
         days: 70,
@@ -157,7 +171,11 @@ fn check_rescue(scheme_text: &str, min_checked: usize, min_shared: usize, min_un
     let scheme = Scheme::from_toml(scheme_text).unwrap();
     let period = scheme.period_at(warn_at).unwrap();
     assert_eq!(scheme.warning_start(&period), Some(warn_at));
-    let ev = Evaluator::new(&Calendar::prc().unwrap(), Policy::henan().unwrap(), &units);
+    let ev = Evaluator::new(
+        &Calendar::prc().unwrap(),
+        Policy::builtin(policy).unwrap(),
+        &units,
+    );
 
     let now = metrics(&tickets, &ev, &period, warn_at, &units);
     let at_end = metrics(&tickets, &ev, &period, period.end, &units);
@@ -198,7 +216,7 @@ fn check_rescue(scheme_text: &str, min_checked: usize, min_shared: usize, min_un
     let unsigned = |ticket: &str| {
         open_at_end
             .iter()
-            .any(|o| o.ticket_id == ticket && o.sign_due.is_some())
+            .any(|o| o.ticket_id == ticket && o.unsigned)
     };
     let (mut checked, mut checked_shared, mut checked_unsigned) = (0, 0, 0);
     for w in &warnings {

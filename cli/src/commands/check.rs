@@ -84,8 +84,12 @@ pub fn run(args: &CheckArgs) -> CliResult<()> {
     let (mut tickets, mut events, mut units) = (None, None, None);
     // Schemes that loaded: the units table's groups are checked against them.
     let mut schemes: Vec<&Path> = Vec::new();
-    let mut policies: Vec<&Path> = Vec::new();
-    let mut calendars: Vec<&Path> = Vec::new();
+    let mut given = Given {
+        policy_files: 0,
+        policies: Vec::new(),
+        calendar_files: 0,
+        calendars: Vec::new(),
+    };
     for path in &args.files {
         let kind = match args.kind {
             Some(k) => k,
@@ -94,8 +98,14 @@ pub fn run(args: &CheckArgs) -> CliResult<()> {
         let name = path.display().to_string();
         let result = match kind {
             FileKind::Scheme => check_scheme(path, &mut warnings),
-            FileKind::Policy => check_policy(path),
-            FileKind::Calendar => check_calendar(path),
+            FileKind::Policy => {
+                given.policy_files += 1;
+                check_policy(path)
+            }
+            FileKind::Calendar => {
+                given.calendar_files += 1;
+                check_calendar(path)
+            }
             FileKind::Tickets | FileKind::Events | FileKind::Units => {
                 let slot = match kind {
                     FileKind::Tickets => &mut tickets,
@@ -115,8 +125,8 @@ pub fn run(args: &CheckArgs) -> CliResult<()> {
             Ok(what) => {
                 match kind {
                     FileKind::Scheme => schemes.push(path),
-                    FileKind::Policy => policies.push(path),
-                    FileKind::Calendar => calendars.push(path),
+                    FileKind::Policy => given.policies.push(path),
+                    FileKind::Calendar => given.calendars.push(path),
                     _ => {}
                 }
                 ok.push(format!("{name}: ok ({what})"));
@@ -130,7 +140,7 @@ pub fn run(args: &CheckArgs) -> CliResult<()> {
     // reported by the data check below.
     if let Some(path) = units
         .as_ref()
-        .filter(|_| !schemes.is_empty() || !policies.is_empty())
+        .filter(|_| !schemes.is_empty() || !given.policies.is_empty())
     {
         let mut unreadable = Vec::new();
         let list = read_units(path, args.encoding, &mut unreadable)?;
@@ -140,7 +150,7 @@ pub fn run(args: &CheckArgs) -> CliResult<()> {
                 let scheme = load_scheme(&scheme.display().to_string())?;
                 problems.extend(group_problems(path, &list, &scheme));
             }
-            for policy in &policies {
+            for policy in &given.policies {
                 let name = policy.display().to_string();
                 problems.extend(policy_group_problems(&name, &list, &load_policy(&name)?));
             }
@@ -150,7 +160,7 @@ pub fn run(args: &CheckArgs) -> CliResult<()> {
         }
     }
     if tickets.is_some() || events.is_some() || units.is_some() {
-        let clocks = || clocks(args, &policies, &calendars);
+        let clocks = || clocks(args, &given);
         match check_data(tickets, events, units, args, clocks) {
             Ok((what, problems)) if problems.is_empty() => ok.push(what),
             Ok((_, problems)) => failures.push(problems),
@@ -288,21 +298,38 @@ fn every_problem(file: &str, problems: &[Error]) -> CliResult<()> {
 
 /// The calendar and policy the deadline clocks of a checked data set run on: `--policy`, else
 /// the one policy file checked (else henan); `--calendar-data`, then the calendar files checked.
-fn clocks(
-    args: &CheckArgs,
-    policies: &[&Path],
-    calendars: &[&Path],
-) -> CliResult<(Calendar, Policy)> {
-    let policy = match (&args.policy, policies) {
+/// `None`, with the reason, when they cannot be told: a policy or calendar file given that did
+/// not load (its problems are reported), or several policy files without `--policy`.
+fn clocks(args: &CheckArgs, given: &Given<'_>) -> CliResult<Result<(Calendar, Policy), String>> {
+    if given.calendar_files != given.calendars.len() {
+        return Ok(Err("a calendar file given has problems".to_owned()));
+    }
+    let policy = match (&args.policy, given.policies.as_slice()) {
         (Some(name), _) => load_policy(name)?,
+        (None, _) if given.policy_files != given.policies.len() => {
+            return Ok(Err("a policy file given has problems".to_owned()));
+        }
         (None, [one]) => load_policy(&one.display().to_string())?,
-        (None, _) => load_policy("henan")?,
+        (None, []) => load_policy("henan")?,
+        (None, _) => {
+            return Ok(Err(
+                "several policy files given: name the one with --policy".to_owned(),
+            ));
+        }
     };
     let mut options = args.calendar.clone();
     options
         .data
-        .extend(calendars.iter().map(|p| p.to_path_buf()));
-    Ok((options.build()?, policy))
+        .extend(given.calendars.iter().map(|p| p.to_path_buf()));
+    Ok(Ok((options.build()?, policy)))
+}
+
+/// The policy and calendar files `check` was given, and those of them that loaded.
+struct Given<'a> {
+    policy_files: usize,
+    policies: Vec<&'a Path>,
+    calendar_files: usize,
+    calendars: Vec<&'a Path>,
 }
 
 /// Every ticket whose deadline clocks cannot run (`clock_failed`: a deadline past the
@@ -357,7 +384,7 @@ fn check_data(
     events: Option<PathBuf>,
     units: Option<PathBuf>,
     args: &CheckArgs,
-    clocks: impl FnOnce() -> CliResult<(Calendar, Policy)>,
+    clocks: impl FnOnce() -> CliResult<Result<(Calendar, Policy), String>>,
 ) -> CliResult<(String, String)> {
     let encoding = args.encoding;
     let Some(tickets) = tickets else {
@@ -393,16 +420,29 @@ fn check_data(
         ignore_columns: args.ignore_columns.clone(),
     };
     let data = load(&files, Mode::Lenient, CHINA_OFFSET, Progress::new())?;
-    let (late, coverage) = clock_problems(
-        &tickets,
-        &data.tickets,
-        data.units.as_deref().unwrap_or_default(),
-        clocks()?,
-        &args.calendar,
-    );
     let mut problems = data.problems;
-    problems.extend(late);
-    let text = problems_failure(&problems).to_string();
+    // The clocks' calendar or policy failing is one more problem: the data's are kept.
+    let mut unbuilt = None;
+    let mut coverage = None;
+    match clocks() {
+        Ok(Ok(setup)) => {
+            let units = data.units.as_deref().unwrap_or_default();
+            let (late, hint) =
+                clock_problems(&tickets, &data.tickets, units, setup, &args.calendar);
+            problems.extend(late);
+            coverage = hint;
+        }
+        Ok(Err(why)) => eprintln!("note: the deadline clocks were not run: {why}"),
+        Err(Failure::Data(m)) => unbuilt = Some(m),
+        Err(other) => return Err(other),
+    }
+    let mut text = problems_failure(&problems).to_string();
+    if let Some(m) = unbuilt {
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(&m);
+    }
     // Advice, not a problem: on stderr, with the count.
     for hint in data.hint.map(str::to_owned).into_iter().chain(coverage) {
         eprintln!("{hint}");

@@ -138,6 +138,7 @@ impl Board {
                             outcome: Outcome::Pending,
                             // A candidate's sign state is not read: what closing it moves
                             // comes from its ticket evaluated at the period end.
+                            unsigned: false,
                             sign_due: None,
                         });
                     }
@@ -188,6 +189,7 @@ impl Board {
                         dispatched_at: a.dispatched_at,
                         due,
                         outcome: Outcome::Pending,
+                        unsigned: false,
                         sign_due: None,
                     });
                 }

@@ -76,6 +76,7 @@ pub fn contributions<'a>(
 
 /// An assignment whose completion clock is still open at `as_of`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OpenAssignment {
     /// The ticket.
     pub ticket_id: String,
@@ -89,9 +90,12 @@ pub struct OpenAssignment {
     pub due: Instant,
     /// `pending` (still rescuable) or `overdue`.
     pub outcome: Outcome,
-    /// While the unit has not signed for (签收) the ticket, its sign clock's due instant: closing
-    /// the ticket stops that clock too (on time when closed by then). Absent once signed, and
-    /// for a clock without a sign limit.
+    /// Whether the unit has not signed for (签收) the ticket yet (its sign clock still running):
+    /// closing the ticket stops that clock too, on time unless `sign_due` is already past.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unsigned: bool,
+    /// The running sign clock's due instant (absent once signed, and for a sign clock without a
+    /// limit, which closing stops on time).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sign_due: Option<Instant>,
 }
@@ -156,6 +160,7 @@ impl OpenAt {
             let Some(unit) = view.names.get(f.key) else {
                 continue;
             };
+            let unsigned = matches!(c.sign.outcome, Outcome::Pending | Outcome::Overdue);
             self.out.push(OpenAssignment {
                 ticket_id: view.id.to_owned(),
                 unit: unit.clone(),
@@ -163,10 +168,8 @@ impl OpenAt {
                 dispatched_at: f.dispatched_at,
                 due,
                 outcome: complete.outcome,
-                sign_due: match c.sign.outcome {
-                    Outcome::Pending | Outcome::Overdue => c.sign.due,
-                    _ => None,
-                },
+                unsigned,
+                sign_due: c.sign.due.filter(|_| unsigned),
             });
         }
         Ok(())

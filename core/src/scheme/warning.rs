@@ -336,26 +336,24 @@ impl<'a> AssignmentKey<'a> {
 /// end and due in the period, `overdue_open` − 1, `due_closed` and `closed_first_time` + 1,
 /// and `closed_on_time` + 1 if its due instant is not yet past at `as_of`, else `closed_late`;
 /// and when the unit has not signed for it by the end and it was dispatched in the period, the
-/// close stops its sign clock: from `sign_overdue` (or `sign_pending`) at the end to
-/// `signed_on_time` if the sign due instant is not yet past at `as_of`, else `sign_overdue`.
+/// close stops its sign clock: from `sign_overdue` (or `sign_pending`: not yet due, or no sign
+/// limit) at the end to `signed_on_time` unless the sign due instant is already past at
+/// `as_of` (`sign_overdue`).
 pub(crate) fn closing_moves(
     a: &OpenAssignment,
     period: &Period,
     as_of: Instant,
 ) -> Vec<(Counter, i64)> {
     let mut moves = vec![(Counter::Closed, 1)];
-    if let Some(sign_due) = a.sign_due
-        && period.contains(a.dispatched_at)
-    {
-        let at_end = if sign_due < period.end {
-            Counter::SignOverdue
-        } else {
-            Counter::SignPending
+    if a.unsigned && period.contains(a.dispatched_at) {
+        // A sign clock without a limit is pending at the end and stopped on time by the close.
+        let at_end = match a.sign_due {
+            Some(due) if due < period.end => Counter::SignOverdue,
+            _ => Counter::SignPending,
         };
-        let closed = if sign_due >= as_of {
-            Counter::SignedOnTime
-        } else {
-            Counter::SignOverdue
+        let closed = match a.sign_due {
+            Some(due) if due < as_of => Counter::SignOverdue,
+            _ => Counter::SignedOnTime,
         };
         if at_end != closed {
             moves.extend([(at_end, -1), (closed, 1)]);
