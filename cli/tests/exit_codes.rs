@@ -183,21 +183,11 @@ fn generate_writes_tables_that_score_reads() {
     }
     // Both formats carry the same data: the same scores.
     let score = |format: &str| {
-        let out = dir.join(format);
-        let file = |n: &str| out.join(format!("{n}.{format}")).display().to_string();
-        stdout(&run(&[
-            "score",
-            "--tickets",
-            &file("tickets"),
-            "--events",
-            &file("events"),
-            "--units",
-            &file("units"),
-            "--as-of",
-            "2026-01-06",
-            "--format",
-            "csv",
-        ]))
+        stdout(&score_data(
+            &dir.join(format),
+            format,
+            &["--as-of", "2026-01-06", "--format", "csv"],
+        ))
     };
     assert_eq!(score("csv"), score("json"));
 }

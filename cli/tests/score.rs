@@ -695,26 +695,12 @@ fn csv_cells_are_trimmed_as_the_header_is() {
         std::fs::write(dir.join(format!("{name}.csv")), padded).unwrap();
     }
     let scores = |dir: &std::path::Path| {
-        let file = |n: &str| dir.join(format!("{n}.csv")).display().to_string();
         let scheme = vectors().join("small/scheme.toml").display().to_string();
-        let o = run_in(
-            &vectors(),
+        let o = score_data(
+            dir,
+            "csv",
             &[
-                "score",
-                "--tickets",
-                &file("tickets"),
-                "--events",
-                &file("events"),
-                "--units",
-                &file("units"),
-                "--scheme",
-                &scheme,
-                "--policy",
-                "henan",
-                "--period",
-                "2026-03",
-                "--format",
-                "json",
+                "--scheme", &scheme, "--policy", "henan", "--period", "2026-03", "--format", "json",
             ],
         );
         assert_eq!(code(&o), 0, "{}", stderr(&o));
