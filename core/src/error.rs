@@ -308,7 +308,7 @@ pub enum Error {
     /// ticket's own fields). `row` is the 0-based row of the table the value came from: the
     /// events table when `event_index` is set, else the tickets table; for JSON ticket arrays,
     /// the ticket's position in the array.
-    #[error("ticket {ticket_id:?}{}, field `{field}`: {kind}", crate::ticket::location(*.event_index, *.row))]
+    #[error("{}: {kind}", crate::ticket::whereabouts(ticket_id, *.event_index, *.row, field))]
     InvalidTicket {
         /// The ticket's id (empty if the ticket has none).
         ticket_id: String,

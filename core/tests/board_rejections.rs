@@ -558,6 +558,51 @@ fn a_snapshot_is_restored_only_into_the_same_configuration() {
     );
 }
 
+/// A policy whose words changed (name, title, source: a typo mended) decides the same limits:
+/// the snapshot restores, and the board answers as before. A snapshot written before the
+/// policy's limits were fingerprinted apart (no `policy_rules`) still needs the same words.
+#[test]
+fn a_snapshot_restores_into_a_policy_with_new_words_only() {
+    let b = board();
+    let mut retitled = hotline_score::Policy::builtin("henan").unwrap();
+    retitled.name = "henan-2024".into();
+    retitled.title = "河南省12345热线工单办理时限（修订标题）".into();
+    retitled.source = "a corrected citation".into();
+    let restored = builder(&units())
+        .policy(retitled.clone())
+        .restore(&b.snapshot().unwrap())
+        .unwrap();
+    assert_eq!(
+        answers(&b, &period(), at(QUERY)),
+        answers(&restored, &period(), at(QUERY))
+    );
+    let mut stricter = retitled.clone();
+    stricter.count_start_day = !stricter.count_start_day;
+    let e = builder(&units())
+        .policy(stricter)
+        .restore(&b.snapshot().unwrap())
+        .unwrap_err();
+    assert!(
+        matches!(e, Error::BoardSnapshotMismatch { ref field } if field == "policy"),
+        "{e:?}"
+    );
+    let json = b.snapshot_json().unwrap();
+    let start = json.find("\"policy_rules\":").unwrap();
+    let end = start + json[start..].find(',').unwrap() + 1;
+    let without = json.replacen(&json[start..end], "", 1);
+    let checksum = |json: &str| format!("{:016x}", fnv1a(json_state(json).as_bytes()));
+    let old = without.replacen(&checksum(&json), &checksum(&without), 1);
+    assert!(builder(&units()).restore_json(&old).is_ok());
+    let e = builder(&units())
+        .policy(retitled)
+        .restore_json(&old)
+        .unwrap_err();
+    assert!(
+        matches!(e, Error::BoardSnapshotMismatch { ref field } if field == "policy"),
+        "{e:?}"
+    );
+}
+
 /// A board on the built-in calendar (data through 2026), its snapshot, and one builder per
 /// calendar it is restored into.
 fn calendar_builder(data: Option<&str>, predict: bool) -> hotline_score::board::BoardBuilder {

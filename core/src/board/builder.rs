@@ -49,6 +49,11 @@ pub(crate) struct Fingerprint {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calendar_hours: Option<String>,
     pub policy: String,
+    /// The policy's limits and options without its `name`, `title` and `source`
+    /// ([`policy_rules_hash`]). Absent from snapshots written before 2026-12-02 (evening): those
+    /// restore only into the same policy, words included.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_rules: Option<String>,
     pub scheme: String,
     /// The units table (ids, groups, names, order).
     pub units: String,
@@ -86,6 +91,7 @@ impl Fingerprint {
             calendar_dates: Some([first.to_string(), last.to_string()]),
             calendar_hours: Some(calendar_hours_hash(calendar, first, last)?),
             policy: json_hash(policy),
+            policy_rules: Some(policy_rules_hash(policy)),
             scheme: scheme.hash().to_owned(),
             units: json_hash(units),
             unit_groups: Some(unit_groups),
@@ -127,7 +133,7 @@ impl Fingerprint {
         };
         Ok([
             ("calendar", same_calendar),
-            ("policy", self.policy == stored.policy),
+            ("policy", self.policy_fits(stored)),
             ("scheme", self.scheme == stored.scheme),
             ("units", self.units_fit(stored)),
             ("due_anchor", self.due_anchor == stored.due_anchor),
@@ -135,6 +141,16 @@ impl Fingerprint {
         .into_iter()
         .find(|(_, same)| !same)
         .map(|(name, _)| name))
+    }
+
+    /// Whether this policy has the limits and options of `stored`'s: its words (name, title,
+    /// source) may differ (the same policy, words included, for a snapshot without
+    /// `policy_rules`).
+    fn policy_fits(&self, stored: &Fingerprint) -> bool {
+        match (&self.policy_rules, &stored.policy_rules) {
+            (Some(mine), Some(theirs)) => mine == theirs,
+            _ => self.policy == stored.policy,
+        }
     }
 
     /// Whether this units table has every unit of `stored`'s, each in the same group (the same
@@ -189,6 +205,18 @@ fn calendar_hours_hash(calendar: &Calendar, first: Date, last: Date) -> Result<S
         }
     }
     Ok(h.hex())
+}
+
+/// A hash of what a policy decides: its JSON with the words that decide nothing (`name`,
+/// `title`, `source`) left empty, so a corrected title does not refuse a running board's snapshot.
+fn policy_rules_hash(policy: &Policy) -> String {
+    let rules = Policy {
+        name: String::new(),
+        title: String::new(),
+        source: String::new(),
+        ..policy.clone()
+    };
+    json_hash(&rules)
 }
 
 fn json_hash<T: Serialize + ?Sized>(value: &T) -> String {

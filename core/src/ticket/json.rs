@@ -410,6 +410,24 @@ mod tests {
         }
     }
 
+    /// An array element that is no ticket object is named by its position, not by an empty
+    /// id and an empty field.
+    #[test]
+    fn an_element_that_is_no_object_is_named_by_its_row() {
+        let text = r#"[{"id":"T1","kind":"help","received_at":"2026-03-02T09:00:00+08:00"}, 5]"#;
+        let e = load_json(text, None, Mode::Strict).unwrap_err();
+        assert_eq!(e.code(), "malformed_value");
+        assert_eq!(
+            e.to_string(),
+            r#"ticket without an id (row 1): "5 (a number)" is not a JSON object (a ticket)"#
+        );
+        let e = load_json(r#"[{"id":"T2","bogus":1}]"#, None, Mode::Strict).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "ticket \"T2\" (row 0), field `bogus`: unknown field"
+        );
+    }
+
     /// A null or empty attribute is absent, on both paths, as an empty tickets-table cell.
     #[test]
     fn empty_attributes_are_absent() {

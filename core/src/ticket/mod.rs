@@ -43,7 +43,7 @@ pub use json_parts::{load_json_arrays, load_json_parallel};
 pub use load::{Diagnostic, Loaded, LoadedBatch, Mode, load_tickets};
 pub use model::{Event, Ticket};
 pub use problem::TicketErrorKind;
-pub(crate) use problem::location;
+pub(crate) use problem::whereabouts;
 pub use rows::{EventRow, TicketRow, resembles};
 pub use set::{TicketSet, TicketsJson, TicketsRef};
 pub use units::{KnownUnits, check_units};

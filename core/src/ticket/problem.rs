@@ -477,14 +477,31 @@ impl Violation {
     }
 }
 
-/// `", event 3 (row 17)"`, `" (row 2)"` or `""`: the position part of an error message.
-pub(crate) fn location(event_index: Option<usize>, row: Option<usize>) -> String {
+/// Where an [`Error::InvalidTicket`](crate::Error::InvalidTicket) is, as its message opens:
+/// ``ticket "T1", event 3 (row 17), field `unit` ``. A ticket whose id is not known (an array
+/// element that is no ticket object, a row without an id) is `ticket without an id`; an empty
+/// field (the element itself) is left out.
+pub(crate) fn whereabouts(
+    ticket_id: &str,
+    event_index: Option<usize>,
+    row: Option<usize>,
+    field: &str,
+) -> String {
+    let mut out = if ticket_id.is_empty() {
+        String::from("ticket without an id")
+    } else {
+        format!("ticket {ticket_id:?}")
+    };
     match (event_index, row) {
-        (Some(e), Some(r)) => format!(", event {e} (row {r})"),
-        (Some(e), None) => format!(", event {e}"),
-        (None, Some(r)) => format!(" (row {r})"),
-        (None, None) => String::new(),
+        (Some(e), Some(r)) => out.push_str(&format!(", event {e} (row {r})")),
+        (Some(e), None) => out.push_str(&format!(", event {e}")),
+        (None, Some(r)) => out.push_str(&format!(" (row {r})")),
+        (None, None) => {}
     }
+    if !field.is_empty() {
+        out.push_str(&format!(", field `{field}`"));
+    }
+    out
 }
 
 #[cfg(test)]
