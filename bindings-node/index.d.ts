@@ -594,7 +594,7 @@ export declare class City {
   get units(): Array<Unit>
   /** The snapshot instant (midnight after the last day; every event is before it). */
   get asOf(): number
-  /** The tickets (each valid under strict validation), in receipt order. */
+  /** The tickets (each valid under strict validation), day after day (within a day by id, not by receipt time). */
   get tickets(): Tickets
 }
 
@@ -750,7 +750,10 @@ export declare class Scheme {
   get decimals(): number
   /** The canonical JSON the hash is computed from. */
   canonicalJson(): string
-  /** The scheme's period containing `asOf` (months, quarters and years in +08:00). */
+  /**
+   * The scheme's period containing `asOf` (months, quarters and years in +08:00), or its
+   * explicit range whatever `asOf` (a scheme written for one range).
+   */
   periodAt(asOf: Date | string | number): PeriodOut
   /**
    * The first instant period warnings are given for `period` (`lead_days` before its end, not

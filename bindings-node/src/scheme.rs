@@ -215,7 +215,8 @@ impl Scheme {
         self.inner.canonical_json()
     }
 
-    /// The scheme's period containing `asOf` (months, quarters and years in +08:00).
+    /// The scheme's period containing `asOf` (months, quarters and years in +08:00), or its
+    /// explicit range whatever `asOf` (a scheme written for one range).
     #[napi(catch_unwind)]
     pub fn period_at(
         &self,

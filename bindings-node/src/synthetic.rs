@@ -107,7 +107,7 @@ impl City {
         self.as_of
     }
 
-    /// The tickets (each valid under strict validation), in receipt order.
+    /// The tickets (each valid under strict validation), day after day (within a day by id, not by receipt time).
     #[napi(getter, catch_unwind)]
     pub fn tickets(&self) -> Tickets {
         self.tickets.share()

@@ -1,6 +1,8 @@
 //! Evaluation and base metrics (SPEC §3.3, §5): `Period`, `Evaluator` (calendar × policy ×
 //! units), the mergeable `Partial` state, the `Metrics` table and ticket `Contributions`.
 
+use std::collections::BTreeMap;
+
 use std::sync::Arc;
 
 use arrow_array::{ArrayRef, Int64Array, StringArray};
@@ -11,6 +13,7 @@ use hotline_score::metrics::{
 };
 use hotline_score::{Calendar as CoreCalendar, Instant, Period as CorePeriod, Unit, UnitId};
 use pyo3::prelude::*;
+use rust_decimal::Decimal;
 
 use crate::arrow::export::Table;
 use crate::assignments::Assignments;
@@ -280,24 +283,7 @@ impl Partial {
     /// (`{unit: {name: number or decimal string}}`).
     #[pyo3(signature = (external=None))]
     fn finalize(&self, py: Python<'_>, external: Option<Bound<'_, PyAny>>) -> PyResult<Metrics> {
-        let external = match external {
-            Some(e) => {
-                refuse_floats(py, &e)?;
-                let text = json_text(py, &e, "external")?;
-                let mut de = serde_json::Deserializer::from_str(&text);
-                read_external(&mut de)
-                    .and_then(|v| de.end().map(|()| v))
-                    .map_err(|err| {
-                        input_error(
-                            py,
-                            "invalid_external",
-                            "external",
-                            format!("`external`: {err}"),
-                        )
-                    })?
-            }
-            None => Default::default(),
-        };
+        let external = external_arg(py, external.as_ref())?;
         Ok(Metrics {
             inner: Arc::new(self.inner.clone().finalize(&self.units, external)),
         })
@@ -647,6 +633,30 @@ fn partial_rows(
     Ok((columns, rows))
 }
 
+/// The `external` argument (`{unit: {name: number or decimal string}}`, or none) read exactly:
+/// floats refused, errors `invalid_external` naming the unit and the metric.
+pub(crate) fn external_arg(
+    py: Python<'_>,
+    external: Option<&Bound<'_, PyAny>>,
+) -> PyResult<BTreeMap<UnitId, BTreeMap<String, Decimal>>> {
+    let Some(e) = external else {
+        return Ok(BTreeMap::new());
+    };
+    refuse_floats(py, e)?;
+    let text = json_text(py, e, "external")?;
+    let mut de = serde_json::Deserializer::from_str(&text);
+    read_external(&mut de)
+        .and_then(|v| de.end().map(|()| v))
+        .map_err(|err| {
+            input_error(
+                py,
+                "invalid_external",
+                "external",
+                format!("`external`: {err}"),
+            )
+        })
+}
+
 /// Refuses a `float` among the values of an external-metrics dict (`{unit: {name: value}}`), as
 /// `Board.set_external` and every other exact input do (`invalid_value` naming
 /// `external.<unit>.<name>`): JSON would carry `0.1` as the nearest double's shortest digits.
@@ -696,6 +706,11 @@ impl Metrics {
     /// {…}}}, "external": {id: {name: "decimal"}}}`), as text or a dict.
     #[staticmethod]
     fn from_dict(py: Python<'_>, data: Bound<'_, PyAny>) -> PyResult<Self> {
+        if let Ok(table) = data.cast::<pyo3::types::PyDict>()
+            && let Some(external) = table.get_item("external")?
+        {
+            refuse_floats(py, &external)?;
+        }
         let inner: MetricsTable = json_arg(
             py,
             &data,

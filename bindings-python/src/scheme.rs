@@ -194,7 +194,8 @@ impl Scheme {
         self.inner.canonical_json()
     }
 
-    /// The scheme's period containing `as_of`.
+    /// The scheme's period containing `as_of` (month, quarter, year), or its explicit range
+    /// whatever `as_of` (a scheme written for one range).
     fn period_at(&self, py: Python<'_>, as_of: Bound<'_, PyAny>) -> PyResult<Period> {
         let t = instant::extract(py, &as_of)?;
         Ok(Period {
@@ -592,9 +593,10 @@ impl Scores {
 }
 
 /// `score(tickets, scheme, *, as_of, units=None, calendar=None, policy="henan", period=None,
-/// due_anchor="due_date")`: evaluate, aggregate and score in one call.
+/// due_anchor="due_date", external=None)`: evaluate, aggregate and score in one call
+/// (`external`: `{unit: {name: value}}`, as `Partial.finalize` takes it).
 #[pyfunction]
-#[pyo3(signature = (tickets, scheme, *, as_of, units=None, calendar=None, policy=None, period=None, due_anchor="due_date"))]
+#[pyo3(signature = (tickets, scheme, *, as_of, units=None, calendar=None, policy=None, period=None, due_anchor="due_date", external=None))]
 #[allow(clippy::too_many_arguments)]
 fn score(
     py: Python<'_>,
@@ -606,8 +608,10 @@ fn score(
     policy: Option<Bound<'_, PyAny>>,
     period: Option<Bound<'_, Period>>,
     due_anchor: &str,
+    external: Option<Bound<'_, PyAny>>,
 ) -> PyResult<Scores> {
     let scheme = scheme_in(py, &scheme)?;
+    let external = crate::metrics::external_arg(py, external.as_ref())?;
     let units: Vec<Unit> = match units {
         Some(u) => units_in(py, &u)?,
         None => match &tickets.get().units {
@@ -634,7 +638,7 @@ fn score(
     };
     let scope = Evaluator::scope_of(py, period, as_of, due_anchor)?;
     let p = ev.partial_inner(py, &tickets, &scope)?;
-    let table = p.finalize(&ev.units, Default::default());
+    let table = p.finalize(&ev.units, external);
     let units = ev.units.clone();
     let decimals = scheme.decimals();
     let scores = enter(py, || {

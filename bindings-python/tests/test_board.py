@@ -299,6 +299,25 @@ def test_period_metrics_and_external() -> None:
         batch.finalize({unit: {"praise": 0.1}})
     assert (info.value.code, info.value.field) == ("invalid_value", f"external.{unit}.praise")
     board.set_external(Q1, unit, "praise", decimal.Decimal("2E+0"))
+    # The one-call score takes external metrics too, as finalize does.
+    one_call = hs.score(CITY, "sanmenxia", as_of=AS_OF, units=UNITS, period=Q1, external=external)
+    assert one_call.to_json() == scored.to_json()
+    with pytest.raises(hs.InputError) as info:
+        hs.score(CITY, "sanmenxia", as_of=AS_OF, units=UNITS, external={unit: {"praise": 0.1}})
+    assert (info.value.code, info.value.field) == ("invalid_value", f"external.{unit}.praise")
+    # A metrics table in JSON: a float is refused as in finalize; a key given twice, and a bad
+    # value, are named (serde kept the last of a repeated key, and the first was lost).
+    with pytest.raises(hs.InputError) as info:
+        hs.Metrics.from_dict({"units": {}, "external": {unit: {"praise": 0.1}}})
+    assert (info.value.code, info.value.field) == ("invalid_value", f"external.{unit}.praise")
+    twice = '{"units": {}, "external": {"%s": {"praise": 1}, "%s": {"praise": 3}}}' % (unit, unit)
+    with pytest.raises(hs.InputError) as info:
+        hs.Metrics.from_dict(twice)
+    assert info.value.code == "invalid_metrics"
+    assert f"unit {unit} is given twice" in str(info.value)
+    with pytest.raises(hs.InputError) as info:
+        batch.finalize({unit: {"praise": "abc"}})
+    assert f"unit {unit}, metric `praise`: " in str(info.value)
 
 
 def test_queries_in_a_given_period() -> None:

@@ -127,11 +127,12 @@ pub fn run(job: Job<'_>, progress: Progress) -> CliResult<Report> {
         None => Vec::new(),
     };
 
+    // Received in the period and known at `as_of`: the core keeps a ticket received exactly at
+    // `as_of` (`received_at <= as_of`), and its dispatch counts.
     let received = |p: &Period| {
-        let end = p.end.min(job.as_of);
         job.tickets
             .iter()
-            .filter(|t| p.start <= t.received_at && t.received_at < end)
+            .filter(|t| p.contains(t.received_at) && t.received_at <= job.as_of)
             .count() as u64
     };
     let summary = summarize(&current, received(&job.period));
@@ -225,8 +226,10 @@ fn par_partial(
     Ok(out)
 }
 
-/// Scores the `history` periods before the current one (each at its own end) and runs the
-/// ladder over them and the current scores. `None` when the scheme has no ladder.
+/// Scores the `history` periods before the current one, each at its end or at `as_of` when
+/// that is earlier (standings as known at `as_of`: an `--as-of` before the period starts must
+/// not see later events), and runs the ladder over them and the current scores. `None` when the
+/// scheme has no ladder.
 fn sanctions(
     job: &Job<'_>,
     ev: &Evaluator,
@@ -240,12 +243,13 @@ fn sanctions(
     let mut empty = Vec::new();
     for _ in 0..job.history {
         p = previous_period(scheme, &p)?;
-        let part = par_partial(job.tickets, ev, &Scope::new(p.clone(), p.end))?;
+        let as_of = p.end.min(job.as_of);
+        let part = par_partial(job.tickets, ev, &Scope::new(p.clone(), as_of))?;
         if part.units.is_empty() {
             empty.push(p.label.clone());
         }
         let metrics = part.finalize(job.units, BTreeMap::new());
-        history.push(scheme.score_parallel(job.units, &metrics, &p, p.end, threads())?);
+        history.push(scheme.score_parallel(job.units, &metrics, &p, as_of, threads())?);
     }
     bar.finish_and_clear();
     if !empty.is_empty() {

@@ -1,4 +1,7 @@
-//! Terminal text: aligned columns that count CJK characters as two cells, and number formats.
+//! Terminal text: aligned columns that count CJK characters as two cells, text from the input
+//! files made safe to print, and number formats.
+
+use std::borrow::Cow;
 
 use hotline_score::Instant;
 use hotline_score::instant::CHINA_OFFSET;
@@ -25,14 +28,19 @@ impl Table {
     /// A table with these column headers.
     pub fn new(headers: &[(&str, Align)]) -> Self {
         Table {
-            headers: headers.iter().map(|(h, a)| ((*h).to_owned(), *a)).collect(),
+            headers: headers
+                .iter()
+                .map(|(h, a)| (safe(h).into_owned(), *a))
+                .collect(),
             rows: Vec::new(),
         }
     }
 
-    /// Adds a row (missing cells are empty, extra cells are dropped).
+    /// Adds a row (missing cells are empty, extra cells are dropped); each cell is made
+    /// [`safe`], so the columns are as wide as the text printed.
     pub fn row(&mut self, cells: Vec<String>) {
-        self.rows.push(cells);
+        self.rows
+            .push(cells.into_iter().map(|c| safe(&c).into_owned()).collect());
     }
 
     /// The table, each line prefixed by `indent`, columns separated by two spaces.
@@ -72,6 +80,30 @@ impl Table {
         }
         out.join("\n")
     }
+}
+
+/// `text` safe to print on a terminal: each control character (C0 and C1, DEL, the line and
+/// paragraph separators U+2028 and U+2029, the bidirectional embeddings, overrides and
+/// isolates) written as its escape (`\n`, `\t`, `\u{1b}`), so that text from the input files
+/// (a unit's name) can neither drive the terminal (an ESC sequence clearing it) nor break a
+/// line or a table's columns.
+pub fn safe(text: &str) -> Cow<'_, str> {
+    let escaped = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(escaped) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if escaped(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// `text` padded with spaces to `width` display cells.

@@ -191,3 +191,51 @@ fn generate_writes_tables_that_score_reads() {
     };
     assert_eq!(score("csv"), score("json"));
 }
+
+/// `-o FILE` is written whole or not at all: a write that fails (here the file-size limit, as
+/// on a full disk) leaves the earlier report as it was, with no temporary file beside it, and
+/// exits 1 like a failed write to stdout (it truncated the report and exited 2, a "usage"
+/// problem: a CLI audit).
+#[cfg(unix)]
+#[test]
+fn a_failed_output_write_keeps_the_earlier_report() {
+    let dir = scratch("output-write-failure");
+    let report = dir.join("report.html");
+    std::fs::write(&report, "the earlier report").unwrap();
+    let small = vectors().join("small");
+    // The small export's `score` (not lenient), in its folder, as HTML into the report.
+    let score: Vec<&str> = SMALL_SCORE[..SMALL_SCORE.len() - 1]
+        .iter()
+        .copied()
+        .chain(["--format", "html", "-o", report.to_str().unwrap()])
+        .collect();
+    // The shell ignores SIGXFSZ, so the write past the limit fails with EFBIG.
+    let o = std::process::Command::new("sh")
+        .current_dir(&small)
+        .args(["-c", "trap '' XFSZ; ulimit -f 1; exec \"$@\"", "sh"])
+        .arg(env!("CARGO_BIN_EXE_hotline-score"))
+        .args(&score)
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains(&format!("cannot write the output to {}", report.display())),
+        "{err}"
+    );
+    assert!(!err.contains("--help"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&report).unwrap(),
+        "the earlier report"
+    );
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
+    // Without the limit the report replaces the earlier one.
+    let o = run_in(&small, &score);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        std::fs::read_to_string(&report)
+            .unwrap()
+            .starts_with("<!DOCTYPE html>")
+    );
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
+}

@@ -782,3 +782,246 @@ fn empty_history_periods_are_said() {
     );
     assert!(!stderr(&o).contains("earlier period"), "{}", stderr(&o));
 }
+
+/// The CSV header cells built from indicator ids get the formula guard the name, group and
+/// grade cells get (an id `=x` made the header cell `=x.value`, run as a formula: a CLI audit).
+#[test]
+fn csv_header_cells_from_indicator_ids_are_not_formulas() {
+    let dir = scratch("score-csv-header-formula");
+    small_export(&dir, |t| t.as_bytes().to_vec());
+    let scheme = dir.join("scheme.toml");
+    let text = std::fs::read_to_string(&scheme).unwrap();
+    std::fs::write(
+        &scheme,
+        text.replace("id = \"satisfaction\"", "id = \"=x\""),
+    )
+    .unwrap();
+    let mut args = SMALL_SCORE.to_vec();
+    args.extend(["--format", "csv", "--no-bom"]);
+    let o = run_in(&dir, &args);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let out = stdout(&o);
+    let header = out.lines().next().unwrap();
+    assert!(
+        header.ends_with(",closed_on_time.value,closed_on_time.points,'=x.value,'=x.points"),
+        "{header}"
+    );
+}
+
+/// Control characters in names from the input files are printed as escapes in the table:
+/// an ESC sequence could clear the terminal, a line end split a row (a CLI audit). The columns
+/// are as wide as the escaped text.
+#[test]
+fn the_table_escapes_control_characters_from_the_data() {
+    let dir = scratch("score-control-chars");
+    small_export(&dir, |t| t.as_bytes().to_vec());
+    let units = "unit,group,name\n\
+                 d1,districts,\"a\u{1b}[2Jb\"\n\
+                 d2,districts,\"c\nd\"\n\
+                 d3,districts,\"e\tf\u{2028}g\u{85}h\"\n\
+                 p1,departments,p\n\
+                 p2,departments,\"x\u{1b}[31my\"\n\
+                 p3,departments,z\n";
+    std::fs::write(dir.join("units.csv"), units).unwrap();
+    let o = run_in(&dir, &SMALL_SCORE);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let table = stdout(&o);
+    assert!(
+        !table
+            .chars()
+            .any(|c| c != '\n' && (c.is_control() || c == '\u{2028}')),
+        "{table:?}"
+    );
+    let row = |unit: &str| {
+        table
+            .lines()
+            .find(|l| l.contains(&format!("  {unit}  ")))
+            .unwrap_or_else(|| panic!("no row of {unit} in\n{table}"))
+    };
+    assert!(row("d1").contains("a\\u{1b}[2Jb"), "{}", row("d1"));
+    assert!(row("d2").contains("c\\nd"), "{}", row("d2"));
+    assert!(
+        row("d3").contains("e\\tf\\u{2028}g\\u{85}h"),
+        "{}",
+        row("d3")
+    );
+    // One row each, the ids in one column (every name is ASCII: a character is a cell).
+    let id_column = |unit: &str| {
+        let r = row(unit);
+        r[..r.find(&format!("  {unit}  ")).unwrap()].chars().count()
+    };
+    assert_eq!(id_column("d1"), id_column("d2"));
+    assert_eq!(id_column("d1"), id_column("d3"));
+    assert!(row("d2").contains("66.67"), "{}", row("d2"));
+    // Lines outside the tables too: the units without activity.
+    assert!(
+        table.contains("Without activity in the period: 2 unit(s) (x\\u{1b}[31my, z)"),
+        "{table}"
+    );
+}
+
+/// With `--as-of` at the period's start nothing has happened yet: the note says so, instead of
+/// advising the `--period` already given (an audit: the advice went round in a circle).
+#[test]
+fn a_period_scored_at_its_start_says_nothing_has_happened_yet() {
+    let v = vector("score-small.json");
+    let mut args = small_args(&v);
+    args.extend(["--as-of".into(), "2026-03-01".into()]);
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = run_in(&vectors(), &argv);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains(
+            "--as-of 2026-03-01T00:00:00+08:00 is at the period's start: nothing has happened \
+             in it yet"
+        ) && err.contains("give an --as-of inside the period, or --period alone"),
+        "{err}"
+    );
+    assert!(!err.contains("--period 2026-03"), "{err}");
+}
+
+/// A period whose only activity is a closure (the ticket received, dispatched and due the
+/// month before) counts for its unit: no "no ticket counts" warning (an audit: the warning
+/// looked at four city counters only, and said every unit was on its no-data rules).
+#[test]
+fn a_period_with_only_a_closure_is_not_empty() {
+    let dir = scratch("score-closure-only");
+    small_export(&dir, |t| t.as_bytes().to_vec());
+    std::fs::write(
+        dir.join("tickets.csv"),
+        "ticket_id,kind,urgency,channel,received_at\n\
+         K1,help,normal,phone,2026-01-20T10:00:00+08:00\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("events.csv"),
+        "ticket_id,at,type,unit\n\
+         K1,2026-01-20T10:00:00+08:00,dispatched,d1\n\
+         K1,2026-01-20T11:00:00+08:00,signed,d1\n\
+         K1,2026-02-03T10:00:00+08:00,closed,\n",
+    )
+    .unwrap();
+    let mut args = SMALL_SCORE.to_vec();
+    for (month, warned) in [("2026-02", false), ("2026-03", true)] {
+        args[10] = month;
+        let o = run_in(&dir, &[&args[..], &["--format", "json"]].concat());
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        assert_eq!(
+            stderr(&o).contains("warning: no ticket counts"),
+            warned,
+            "{month}: {}",
+            stderr(&o)
+        );
+        let report: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        let d1_idle = strings(&report, "idle_units").contains(&"d1".to_owned());
+        assert_eq!(d1_idle, warned, "{month}");
+    }
+}
+
+/// The small export in a fresh folder, its scheme with `period` and a sanctions ladder (the
+/// bottom unit of each group is reminded), scored with `extra` as JSON.
+fn small_ladder(name: &str, period: &str, extra: &[&str]) -> serde_json::Value {
+    let dir = scratch(name);
+    small_export(&dir, |t| t.as_bytes().to_vec());
+    let scheme = dir.join("scheme.toml");
+    let text = std::fs::read_to_string(&scheme).unwrap();
+    std::fs::write(
+        &scheme,
+        format!(
+            "{}\n[[sanctions.levels]]\nlevel = 1\nname = \"提醒\"\nbase = \"rank_from_bottom <= 1\"\n",
+            text.replace("period = \"month\"", &format!("period = {period}"))
+        ),
+    )
+    .unwrap();
+    let mut args = SMALL_SCORE[..9].to_vec();
+    args.extend(extra);
+    args.extend(["--format", "json"]);
+    let o = run_in(&dir, &args);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    serde_json::from_str(&stdout(&o)).unwrap()
+}
+
+/// A `range` scheme's one period, taken from `--as-of`, steps back by blocks of its length
+/// (the scheme's "previous period" was the range itself: "it is in the history twice").
+#[test]
+fn history_before_a_range_schemes_period_is_blocks_of_its_length() {
+    let range = r#"{ range = { start = "2026-03-01T00:00:00+08:00", end = "2026-03-15T00:00:00+08:00", label = "H" } }"#;
+    let report = small_ladder(
+        "score-range-history",
+        range,
+        &["--as-of", "2026-03-10", "--history", "2"],
+    );
+    assert_eq!(
+        report["sanctions"]["periods"],
+        serde_json::json!(["2026-02-01..2026-02-14", "2026-02-15..2026-02-28", "H"])
+    );
+}
+
+/// A range that spans a calendar month (quarter, year) steps back by months, as the month does
+/// (decided 2026-12-02; it stepped back by 31-day blocks, told by its label).
+#[test]
+fn history_before_a_range_spanning_a_month_is_the_month_before() {
+    let report = small_ladder(
+        "score-month-range-history",
+        "\"month\"",
+        &["--period", "2026-03-01..2026-03-31", "--history", "2"],
+    );
+    assert_eq!(
+        report["sanctions"]["periods"],
+        serde_json::json!(["2026-01", "2026-02", "2026-03-01..2026-03-31"])
+    );
+}
+
+/// With `--as-of` before the period starts, the earlier periods are scored as known at `as_of`
+/// too: March's levels in the history of April at 03-06 are March's standings at 03-06 (they
+/// were March's final levels, from events after `as_of`).
+#[test]
+fn history_periods_are_scored_as_known_at_as_of() {
+    let levels = |report: &serde_json::Value| -> serde_json::Value {
+        report["sanctions"]["current"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| (s["unit"].as_str().unwrap().to_owned(), s["level"].clone()))
+            .collect::<serde_json::Map<_, _>>()
+            .into()
+    };
+    let march = |as_of: &str| {
+        levels(&small_ladder(
+            "score-history-march",
+            "\"month\"",
+            &["--period", "2026-03", "--as-of", as_of],
+        ))
+    };
+    let april = small_ladder(
+        "score-history-april",
+        "\"month\"",
+        &[
+            "--period",
+            "2026-04",
+            "--as-of",
+            "2026-03-06",
+            "--history",
+            "1",
+        ],
+    );
+    assert_eq!(april["sanctions"]["previous_level"], march("2026-03-06"));
+    assert_ne!(march("2026-03-06"), march("2026-04-01"));
+}
+
+/// A ticket received exactly at `as_of` is counted among the period's tickets (and its week's),
+/// as the core counts it (`received_at <= as_of`); it was left out while its dispatch counted.
+#[test]
+fn a_ticket_received_at_as_of_is_counted() {
+    let v = vector("score-small.json");
+    let mut args = small_args(&v);
+    // A1 is the first ticket, received 2026-03-02 09:00.
+    args.extend(["--as-of", "2026-03-02T09:00:00+08:00", "--format", "json"].map(String::from));
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = run_in(&vectors(), &argv);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(report["summary"]["tickets"], 1);
+    assert_eq!(report["trend"][0]["summary"]["tickets"], 1);
+}

@@ -73,9 +73,15 @@ fn form_hint(text: &str) -> Option<String> {
             }
         });
     if is_date {
-        return Some(format!(
-            "a date without a time of day; an instant is e.g. {text}T00:00:00+08:00"
-        ));
+        // A date that does not exist (`2026-02-30`) is not given as the example to follow.
+        return Some(match crate::calendar::data::parse_date(text) {
+            Ok(_) => {
+                format!("a date without a time of day; an instant is e.g. {text}T00:00:00+08:00")
+            }
+            Err(reason) => {
+                format!("a date without a time of day, and no date of the calendar: {reason}")
+            }
+        });
     }
     let offset = b.len().checked_sub(5).and_then(|i| b.get(i..));
     if let Some([sign @ (b'+' | b'-'), h1, h2, m1, m2]) = offset
@@ -676,6 +682,10 @@ mod tests {
         };
         let date = reason("2026-01-31");
         assert!(date.contains("e.g. 2026-01-31T00:00:00+08:00"), "{date}");
+        // A date that does not exist is not offered as the example to follow.
+        let date = reason("2026-02-30");
+        assert!(!date.contains("e.g."), "{date}");
+        assert!(date.contains("no date of the calendar"), "{date}");
         for (text, want) in [
             ("2026-01-01 10:58:51+0800", "2026-01-01T10:58:51+08:00"),
             ("2026-01-01T10:58:51-0530", "2026-01-01T10:58:51-05:30"),

@@ -50,51 +50,54 @@ impl Period {
 
     /// The calendar month `year-month` in `offset`.
     pub fn month(year: i32, month: Month, offset: UtcOffset) -> Result<Self> {
-        let start = first_of(year, month)?;
+        let label = format!("{year}-{:02}", u8::from(month));
+        let start = first_of(year, month, &label)?;
         let (ny, nm) = if month == Month::December {
             (year + 1, Month::January)
         } else {
             (year, month.next())
         };
-        let end = first_of(ny, nm)?;
+        let end = first_of(ny, nm, &label)?;
         Self::new(
             Instant::from_local(start, 0, offset),
             Instant::from_local(end, 0, offset),
-            format!("{year}-{:02}", u8::from(month)),
+            label,
         )
     }
 
     /// Quarter `quarter` (1–4) of `year` in `offset`.
     pub fn quarter(year: i32, quarter: u8, offset: UtcOffset) -> Result<Self> {
+        let label = format!("{year}-Q{quarter}");
         if !(1..=4).contains(&quarter) {
             return Err(Error::InvalidPeriod {
-                label: format!("{year}-Q{quarter}"),
+                label,
                 reason: "quarter must be 1..=4".into(),
             });
         }
         let first = Month::try_from(3 * quarter - 2).map_err(|e| Error::InvalidPeriod {
-            label: format!("{year}-Q{quarter}"),
+            label: label.clone(),
             reason: e.to_string(),
         })?;
-        let start = first_of(year, first)?;
+        let start = first_of(year, first, &label)?;
         let end = if quarter == 4 {
-            first_of(year + 1, Month::January)?
+            first_of(year + 1, Month::January, &label)?
         } else {
-            first_of(year, first.nth_next(3))?
+            first_of(year, first.nth_next(3), &label)?
         };
         Self::new(
             Instant::from_local(start, 0, offset),
             Instant::from_local(end, 0, offset),
-            format!("{year}-Q{quarter}"),
+            label,
         )
     }
 
     /// The calendar year `year` in `offset`.
     pub fn year(year: i32, offset: UtcOffset) -> Result<Self> {
+        let label = year.to_string();
         Self::new(
-            Instant::from_local(first_of(year, Month::January)?, 0, offset),
-            Instant::from_local(first_of(year + 1, Month::January)?, 0, offset),
-            format!("{year}"),
+            Instant::from_local(first_of(year, Month::January, &label)?, 0, offset),
+            Instant::from_local(first_of(year + 1, Month::January, &label)?, 0, offset),
+            label,
         )
     }
 
@@ -148,10 +151,15 @@ fn label_position(label: &str) -> Option<(&'static str, i64)> {
     Some(("month", year * 12 + m - 1))
 }
 
-fn first_of(year: i32, month: Month) -> Result<Date> {
-    Date::from_calendar_date(year, month, 1).map_err(|e| Error::InvalidPeriod {
-        label: format!("{year}-{:02}", u8::from(month)),
-        reason: e.to_string(),
+/// The first day of `year-month`, an error naming the period being built (`label`: `9999-Q4`
+/// ends on a date after year 9999, which is no reason to name `10000-01`).
+fn first_of(year: i32, month: Month, label: &str) -> Result<Date> {
+    Date::from_calendar_date(year, month, 1).map_err(|_| Error::InvalidPeriod {
+        label: label.to_owned(),
+        reason: format!(
+            "{year}-{:02}-01 is out of the supported dates (through year 9999)",
+            u8::from(month)
+        ),
     })
 }
 
@@ -159,6 +167,26 @@ fn first_of(year: i32, month: Month) -> Result<Date> {
 mod tests {
     use super::*;
     use crate::instant::CHINA_OFFSET;
+
+    /// A period that ends after year 9999 is named as given, not by the month after it.
+    #[test]
+    fn a_period_past_the_last_date_is_named_as_given() {
+        for (e, label) in [
+            (Period::quarter(9999, 4, CHINA_OFFSET), "9999-Q4"),
+            (Period::year(9999, CHINA_OFFSET), "9999"),
+            (
+                Period::month(9999, Month::December, CHINA_OFFSET),
+                "9999-12",
+            ),
+        ] {
+            let e = e.unwrap_err();
+            assert!(
+                matches!(&e, Error::InvalidPeriod { label: l, .. } if l == label),
+                "{e}"
+            );
+            assert!(e.to_string().contains("10000-01-01"), "{e}");
+        }
+    }
 
     #[test]
     fn read_periods_are_checked() {

@@ -18,9 +18,24 @@ where
     D: Deserializer<'de>,
     V: Deserialize<'de>,
 {
+    labelled(d, expecting, twice, None)
+}
+
+/// [`map`], a value's error prefixed with `label(key)` (`"unit u1, "`) when a label is given.
+pub(crate) fn labelled<'de, D, V>(
+    d: D,
+    expecting: &'static str,
+    twice: fn(&str) -> String,
+    label: Option<fn(&str) -> String>,
+) -> Result<BTreeMap<String, V>, D::Error>
+where
+    D: Deserializer<'de>,
+    V: Deserialize<'de>,
+{
     struct Unique<V> {
         expecting: &'static str,
         twice: fn(&str) -> String,
+        label: Option<fn(&str) -> String>,
         values: PhantomData<V>,
     }
 
@@ -33,10 +48,14 @@ where
 
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
             let mut out = BTreeMap::new();
-            while let Some((key, value)) = map.next_entry::<String, V>()? {
+            while let Some(key) = map.next_key::<String>()? {
                 if out.contains_key(&key) {
                     return Err(A::Error::custom((self.twice)(&key)));
                 }
+                let value = map.next_value::<V>().map_err(|e| match self.label {
+                    Some(label) => A::Error::custom(format!("{}{e}", label(&key))),
+                    None => e,
+                })?;
                 out.insert(key, value);
             }
             Ok(out)
@@ -46,6 +65,7 @@ where
     d.deserialize_map(Unique {
         expecting,
         twice,
+        label,
         values: PhantomData,
     })
 }

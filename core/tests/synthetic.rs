@@ -101,6 +101,44 @@ fn bad_parameters_are_errors() {
         let e = SyntheticCity::generate(&config).unwrap_err();
         assert_eq!(e.code(), "invalid_city_config");
     }
+    // Past the size limits: refused by name before anything is allocated (a huge count aborted
+    // the bindings: an overflow in the units catalog, or an allocation failure).
+    let huge = [
+        (
+            "units",
+            CityConfig {
+                units: usize::MAX,
+                ..small(1)
+            },
+        ),
+        (
+            "days",
+            CityConfig {
+                days: CityConfig::MAX_DAYS + 1,
+                ..small(1)
+            },
+        ),
+        (
+            "tickets_per_day",
+            CityConfig {
+                tickets_per_day: u32::MAX,
+                ..small(1)
+            },
+        ),
+    ];
+    for (field, config) in huge {
+        let e = CityGenerator::new(&config).unwrap_err();
+        assert_eq!(e.code(), "invalid_city_config");
+        assert_eq!(e.context().field.as_deref(), Some(field), "{e}");
+    }
+    assert!(
+        CityGenerator::new(&CityConfig {
+            days: CityConfig::MAX_DAYS,
+            tickets_per_day: CityConfig::MAX_TICKETS_PER_DAY,
+            ..small(1)
+        })
+        .is_ok()
+    );
     let empty = SyntheticCity::generate(&CityConfig {
         days: 0,
         ..small(1)

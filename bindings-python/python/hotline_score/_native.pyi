@@ -409,6 +409,7 @@ def score(
     policy: Union[Policy, str, None] = None,
     period: Optional[Period] = None,
     due_anchor: _DueAnchor = "due_date",
+    external: Optional[Mapping[str, Mapping[str, Any]]] = None,
 ) -> Scores: ...
 def synthetic_city(
     *,

@@ -39,13 +39,13 @@ pub struct GenerateArgs {
     #[arg(long, default_value = "2026-01-01")]
     pub start: String,
     /// Number of days.
-    #[arg(long, default_value_t = 90, value_parser = clap::value_parser!(u32).range(1..=36_500))]
+    #[arg(long, default_value_t = 90, value_parser = clap::value_parser!(u32).range(1..=i64::from(CityConfig::MAX_DAYS)))]
     pub days: u32,
     /// Average tickets a day.
-    #[arg(long, default_value_t = 900, value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
+    #[arg(long, default_value_t = 900, value_parser = clap::value_parser!(u32).range(1..=i64::from(CityConfig::MAX_TICKETS_PER_DAY)))]
     pub tickets_per_day: u32,
     /// Number of units (groups keep Sanmenxia's 8 : 44 : 8 proportions).
-    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..=CityConfig::MAX_UNITS as i64))]
     pub units: u32,
     /// Stop after this many tickets (the first N of the city).
     #[arg(long, value_name = "N")]
@@ -78,17 +78,12 @@ pub fn run(args: &GenerateArgs, progress: Progress) -> CliResult<()> {
     }
     units.finish()?;
 
-    // Attribute columns: every attribute name the tickets use, in order of first appearance.
-    let mut attributes: Vec<String> = Vec::new();
-    for t in city.range(0, n.min(10_000)) {
-        for k in t.attributes.keys() {
-            if !attributes.contains(k) {
-                attributes.push(k.clone());
-            }
-        }
-    }
+    // Attribute columns: every attribute the generator writes, whether or not the first tickets
+    // carry it (they were read off the first 10,000 tickets: a city without a repeated call
+    // among them had no `repeat` column, and a later one's was dropped).
+    let attributes = hotline_score::synthetic::ATTRIBUTES;
     let mut ticket_cols: Vec<&str> = TicketRow::COLUMNS.to_vec();
-    ticket_cols.extend(attributes.iter().map(String::as_str));
+    ticket_cols.extend(attributes);
     let mut tickets = Sink::create(&path("tickets"), args.format)?;
     tickets.header(&ticket_cols)?;
     let mut events = Sink::create(&path("events"), args.format)?;
@@ -107,7 +102,7 @@ pub fn run(args: &GenerateArgs, progress: Progress) -> CliResult<()> {
         cells.extend(
             attributes
                 .iter()
-                .map(|a| row.attributes.get(a).map_or("", String::as_str)),
+                .map(|a| row.attributes.get(*a).map_or("", String::as_str)),
         );
         tickets.row(&row, &cells)?;
         for e in &event_rows {

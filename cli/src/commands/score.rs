@@ -2,6 +2,7 @@
 //! JSON, CSV or an HTML report.
 
 use std::collections::BTreeSet;
+use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -214,38 +215,61 @@ pub fn run(args: &ScoreArgs, progress: Progress) -> CliResult<()> {
     Ok(())
 }
 
-/// A warning when no ticket of the data counts in the period scored (every unit is then scored
-/// by its no-data rules, tied, which reads like a real result): the usual causes are a period
-/// or `--as-of` that misses the data (the instant a final report prints, the midnight after the
-/// quarter, is already the next quarter) and a lenient run that skipped every ticket.
+/// A warning when no ticket of the data counts in the period scored (every unit without
+/// activity, every counter zero: each is scored by its no-data rules, tied, which reads like a
+/// real result): the usual causes are a period or `--as-of` that misses the data (the instant a
+/// final report prints, the midnight after the quarter, is already the next quarter), an
+/// `--as-of` at or before the period's start (nothing has happened yet) and a lenient run that
+/// skipped every ticket.
 fn empty_period_note(
     report: &report::model::Report,
     scheme: &Scheme,
     tickets: &[hotline_score::ticket::Ticket],
     offset: time::UtcOffset,
 ) -> Option<String> {
-    let s = &report.summary;
-    if s.tickets > 0 || s.dispatched > 0 || s.due > 0 || s.callbacks > 0 {
+    if report.scores.units.iter().any(|c| !report.is_idle(&c.unit)) {
         return None;
     }
     let p = &report.period;
-    let what = format!(
+    let mut what = format!(
         "warning: no ticket counts in period {} ({} to {}), so every unit is scored by its \
          no-data rules",
         p.label,
         p.start.format(offset),
         p.end.format(offset)
     );
+    let early = report.as_of <= p.start;
+    if early {
+        let _ = write!(
+            what,
+            "; --as-of {} is {} the period's start: nothing has happened in it yet",
+            report.as_of.format(offset),
+            if report.as_of == p.start {
+                "at"
+            } else {
+                "before"
+            }
+        );
+    }
     let received = tickets.iter().map(|t| t.received_at);
     Some(match (received.clone().min(), received.max()) {
         (Some(first), Some(last)) => {
-            let latest = scheme
-                .period_at(last)
-                .map(|p| format!(" (the latest tickets' is --period {})", p.label))
-                .unwrap_or_default();
+            let latest = scheme.period_at(last).ok();
+            let advice = match latest {
+                // Naming the period already scored would send the reader round in a circle.
+                Some(l) if early && (l.start, l.end) == (p.start, p.end) => {
+                    "give an --as-of inside the period, or --period \
+                                                alone for its final results"
+                        .to_owned()
+                }
+                l => format!(
+                    "choose the period with --period{} or an --as-of inside it",
+                    l.map(|l| format!(" (the latest tickets' is --period {})", l.label))
+                        .unwrap_or_default()
+                ),
+            };
             format!(
-                "{what}; the data's tickets were received from {} to {}: choose the period \
-                 with --period{latest} or an --as-of inside it",
+                "{what}; the data's tickets were received from {} to {}: {advice}",
                 first.format(offset),
                 last.format(offset)
             )

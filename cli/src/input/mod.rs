@@ -144,18 +144,20 @@ pub fn parse_period(text: &str) -> CliResult<Period> {
 }
 
 /// The period before `p`: the scheme's previous period when `p` is one of the scheme's
-/// periods; else, for a calendar quarter, month or year (`2026-Q1`, `2026-03`, `2026`), the one
-/// before it (a monthly scheme scored by quarter got blocks of 90 days: `2025-10-03..2025-12-31`,
-/// a warnings audit); else the block of the same length that ends where `p` starts.
+/// periods and the scheme has one before it (a `range` scheme's one period has none); else, for
+/// a calendar quarter, month or year, whatever its label (`2026-01-01..2026-03-31` is 2026-Q1),
+/// the one before it (a monthly scheme scored by quarter got blocks of 90 days:
+/// `2025-10-03..2025-12-31`, a warnings audit); else the block of the same length that ends
+/// where `p` starts.
 pub fn previous_period(scheme: &Scheme, p: &Period) -> CliResult<Period> {
     if scheme.period_at(p.start).ok().as_ref() == Some(p) {
         let before = Instant::from_millis(p.start.millis().saturating_sub(1));
-        return Ok(scheme.period_at(before)?);
+        let before = scheme.period_at(before)?;
+        if before.end == p.start {
+            return Ok(before);
+        }
     }
-    if let Some(before) = previous_label(&p.label)
-        .and_then(|label| parse_period(&label).ok())
-        .filter(|before| before.end == p.start)
-    {
+    if let Some(before) = previous_calendar_period(p) {
         return Ok(before);
     }
     let len = p.end.millis().saturating_sub(p.start.millis());
@@ -167,33 +169,30 @@ pub fn previous_period(scheme: &Scheme, p: &Period) -> CliResult<Period> {
     Ok(Period::new(start, p.start, format!("{first}..{last}"))?)
 }
 
-/// The label of the calendar quarter, month or year before the one `label` names (`2026-Q1` →
-/// `2025-Q4`, `2026-01` → `2025-12`, `2026` → `2025`); `None` for any other label.
-fn previous_label(label: &str) -> Option<String> {
-    let year = |y: &str| y.parse::<i32>().ok().filter(|_| y.len() == 4);
-    if let Some((y, q)) = label.split_once("-Q") {
-        let (y, q) = (
-            year(y)?,
-            q.parse::<u8>().ok().filter(|q| (1..=4).contains(q))?,
-        );
-        return Some(if q == 1 {
-            format!("{}-Q4", y - 1)
-        } else {
-            format!("{y}-Q{}", q - 1)
-        });
-    }
-    if let Some((y, m)) = label.split_once('-') {
-        let (y, m) = (
-            year(y)?,
-            m.parse::<u8>().ok().filter(|m| (1..=12).contains(m))?,
-        );
-        return Some(if m == 1 {
-            format!("{}-12", y - 1)
-        } else {
-            format!("{y}-{:02}", m - 1)
-        });
-    }
-    year(label).map(|y| (y - 1).to_string())
+/// The calendar quarter, month or year (in +08:00) before `p` when `p` spans one, told by its
+/// start and end; `None` for any other span.
+fn previous_calendar_period(p: &Period) -> Option<Period> {
+    let date = p.start.to_local(CHINA_OFFSET).ok()?.0;
+    let (year, month) = (date.year(), date.month());
+    let spans =
+        |c: hotline_score::Result<Period>| c.is_ok_and(|c| c.start == p.start && c.end == p.end);
+    let quarter = (u8::from(month) - 1) / 3 + 1;
+    let before = if spans(Period::quarter(year, quarter, CHINA_OFFSET)) {
+        match quarter {
+            1 => Period::quarter(year - 1, 4, CHINA_OFFSET),
+            q => Period::quarter(year, q - 1, CHINA_OFFSET),
+        }
+    } else if spans(Period::month(year, month, CHINA_OFFSET)) {
+        match month {
+            time::Month::January => Period::month(year - 1, time::Month::December, CHINA_OFFSET),
+            m => Period::month(year, m.previous(), CHINA_OFFSET),
+        }
+    } else if spans(Period::year(year, CHINA_OFFSET)) {
+        Period::year(year - 1, CHINA_OFFSET)
+    } else {
+        return None;
+    };
+    before.ok()
 }
 
 /// A scheme: a preset name (`sanmenxia`, …) or a TOML/JSON file.
@@ -417,5 +416,9 @@ mod tests {
             before(&monthly, "2026-03-01..2026-03-10"),
             "2026-02-19..2026-02-28"
         );
+        // A range that spans a calendar quarter, month or year is that period.
+        assert_eq!(before(&quarterly, "2026-01-01..2026-03-31"), "2025-Q4");
+        assert_eq!(before(&quarterly, "2026-03-01..2026-03-31"), "2026-02");
+        assert_eq!(before(&monthly, "2026-01-01..2026-12-31"), "2025");
     }
 }

@@ -28,7 +28,7 @@ const FIXED: [&str; 14] = [
 ];
 
 /// A text cell from the data or the scheme (a unit's name, a group, a grade, the period's
-/// label; not the unit id, a join key) as a spreadsheet shows it: one starting with `=`, `+`, `-`, `@`, a tab or a carriage
+/// label, an indicator's header cell; not the unit id, a join key) as a spreadsheet shows it: one starting with `=`, `+`, `-`, `@`, a tab or a carriage
 /// return gets a leading `'`, so that Excel or WPS shows it instead of running it as a formula
 /// (`=HYPERLINK(…)` in a unit name from the platform's export).
 fn text(cell: &str) -> String {
@@ -44,8 +44,8 @@ pub fn render(r: &Report) -> CliResult<String> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header: Vec<String> = FIXED.iter().map(|s| (*s).to_owned()).collect();
     for i in &r.scheme.indicators {
-        header.push(format!("{}.value", i.id));
-        header.push(format!("{}.points", i.id));
+        header.push(text(&format!("{}.value", i.id)));
+        header.push(text(&format!("{}.points", i.id)));
     }
     let bad = |e: csv::Error| Failure::data(format!("cannot write CSV: {e}"));
     w.write_record(&header).map_err(bad)?;

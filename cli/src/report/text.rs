@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 use super::drilldown::{first_tickets, points_lost};
 use super::model::{Report, predicted_note};
 use crate::engine::percent_unrounded;
-use crate::text::{Align, Table, count, last_day, local, local_short, pct};
+use crate::text::{Align, Table, count, last_day, local, local_short, pct, safe};
 
 /// How many rescuable tickets to list per warned unit.
 const RESCUABLE_SHOWN: usize = 3;
@@ -30,15 +30,24 @@ pub fn render(r: &Report) -> String {
     out
 }
 
+/// Appends `text` as a line, made [`safe`]: text from the input files cannot break it or drive
+/// the terminal. (Tables make their cells safe themselves.)
+fn put(out: &mut String, text: &str) {
+    out.push_str(&safe(text));
+    out.push('\n');
+}
+
 fn header(out: &mut String, r: &Report) {
-    let _ = writeln!(out, "{}", r.scheme.name);
-    let _ = writeln!(
+    put(out, &r.scheme.name);
+    put(
         out,
-        "{} · period {} · as of {} (+08:00) · policy {}",
-        r.title,
-        r.period.label,
-        local(r.as_of),
-        r.policy
+        &format!(
+            "{} · period {} · as of {} (+08:00) · policy {}",
+            r.title,
+            r.period.label,
+            local(r.as_of),
+            r.policy
+        ),
     );
     let state = if r.closed {
         "Final results: the period is over.".to_owned()
@@ -48,24 +57,27 @@ fn header(out: &mut String, r: &Report) {
             last_day(r.period.end)
         )
     };
-    let _ = writeln!(out, "{state}");
+    put(out, &state);
     if let Some(day) = &r.predicted_from {
-        let _ = writeln!(out, "{}", predicted_note(day));
+        put(out, &predicted_note(day));
     }
     let s = &r.summary;
-    let _ = writeln!(
+    out.push('\n');
+    put(
         out,
-        "\nCity 全市: {} tickets 工单 · 办结率 {} ({}/{} due) · 满意率 {} ({}/{} callbacks)",
-        count(s.tickets),
-        pct(percent_unrounded(s.due_closed, s.due)),
-        count(s.due_closed),
-        count(s.due),
-        pct(percent_unrounded(s.satisfied, s.callbacks)),
-        count(s.satisfied),
-        count(s.callbacks)
+        &format!(
+            "City 全市: {} tickets 工单 · 办结率 {} ({}/{} due) · 满意率 {} ({}/{} callbacks)",
+            count(s.tickets),
+            pct(percent_unrounded(s.due_closed, s.due)),
+            count(s.due_closed),
+            count(s.due),
+            pct(percent_unrounded(s.satisfied, s.callbacks)),
+            count(s.satisfied),
+            count(s.callbacks)
+        ),
     );
     if let Some(note) = r.idle_note() {
-        let _ = writeln!(out, "{note}");
+        put(out, &note);
     }
 }
 
@@ -92,13 +104,13 @@ pub fn unit_name<'a>(r: &'a Report, unit: &'a str) -> &'a str {
 
 fn ranking(out: &mut String, r: &Report, group: &str, name: &str, full: Decimal) {
     let cards: Vec<&Scorecard> = r.scores.units.iter().filter(|c| c.group == group).collect();
-    let _ = writeln!(
+    out.push('\n');
+    put(
         out,
-        "\n{name} {group} · {} units · full marks {full}",
-        cards.len()
+        &format!("{name} {group} · {} units · full marks {full}", cards.len()),
     );
     if cards.is_empty() {
-        let _ = writeln!(out, "  (no units in this group)");
+        put(out, "  (no units in this group)");
         return;
     }
     let mut headers = vec![
@@ -145,19 +157,25 @@ fn warnings(out: &mut String, r: &Report) {
         return;
     };
     if r.as_of < start || r.closed {
-        let _ = writeln!(
+        out.push('\n');
+        put(
             out,
-            "\nWarnings 预警: none at this instant (the warning window runs from {} to the period's end).",
-            local_short(start)
+            &format!(
+                "Warnings 预警: none at this instant (the warning window runs from {} to the period's end).",
+                local_short(start)
+            ),
         );
         return;
     }
-    let _ = writeln!(
+    out.push('\n');
+    put(
         out,
-        "\nWarnings 预警 — from {}, {} days before the period ends: {} unit(s)",
-        local_short(start),
-        (r.period.end.millis() - start.millis()) / hotline_score::instant::MS_PER_DAY,
-        r.warnings.len()
+        &format!(
+            "Warnings 预警 — from {}, {} days before the period ends: {} unit(s)",
+            local_short(start),
+            (r.period.end.millis() - start.millis()) / hotline_score::instant::MS_PER_DAY,
+            r.warnings.len()
+        ),
     );
     for w in &r.warnings {
         let reasons: Vec<String> = w
@@ -165,16 +183,18 @@ fn warnings(out: &mut String, r: &Report) {
             .iter()
             .map(|x| reason_text(r, &w.group, x))
             .collect();
-        let _ = writeln!(
+        put(
             out,
-            "  ▲ {} ({}, {}) rank {}/{}, total {} — {}",
-            unit_name(r, w.unit.as_str()),
-            w.unit,
-            w.group,
-            w.rank,
-            w.group_size,
-            w.total,
-            reasons.join("; ")
+            &format!(
+                "  ▲ {} ({}, {}) rank {}/{}, total {} — {}",
+                unit_name(r, w.unit.as_str()),
+                w.unit,
+                w.group,
+                w.rank,
+                w.group_size,
+                w.total,
+                reasons.join("; ")
+            ),
         );
         if !w.costly.is_empty() {
             let costly: Vec<String> = w
@@ -182,32 +202,35 @@ fn warnings(out: &mut String, r: &Report) {
                 .iter()
                 .map(|c| format!("{} −{}", c.name, c.points_lost))
                 .collect();
-            let _ = writeln!(out, "    costs most: {}", costly.join(" · "));
+            put(out, &format!("    costs most: {}", costly.join(" · ")));
         }
         let at_stake = w
             .rescuable
             .iter()
             .fold(Decimal::ZERO, |a, t| a.saturating_add(t.points));
-        let _ = writeln!(
+        put(
             out,
-            "    rescuable: {} open ticket(s) due before the period ends · {} points at stake (sum over tickets)",
-            w.rescuable.len(),
-            at_stake
+            &format!(
+                "    rescuable: {} open ticket(s) due before the period ends · {} points at stake (sum over tickets)",
+                w.rescuable.len(),
+                at_stake
+            ),
         );
         for t in w.rescuable.iter().take(RESCUABLE_SHOWN) {
-            let _ = writeln!(
+            put(
                 out,
-                "      {}  due {}  +{}",
-                t.ticket_id,
-                local(t.completion_due),
-                t.points
+                &format!(
+                    "      {}  due {}  +{}",
+                    t.ticket_id,
+                    local(t.completion_due),
+                    t.points
+                ),
             );
         }
         if w.rescuable.len() > RESCUABLE_SHOWN {
-            let _ = writeln!(
+            put(
                 out,
-                "      … and {} more",
-                w.rescuable.len() - RESCUABLE_SHOWN
+                &format!("      … and {} more", w.rescuable.len() - RESCUABLE_SHOWN),
             );
         }
     }
@@ -222,14 +245,17 @@ fn sanctions(out: &mut String, r: &Report) {
     } else {
         "at the period's close"
     };
-    let _ = writeln!(
+    out.push('\n');
+    put(
         out,
-        "\nSanctions 问责 — ladder over {} ({when})",
-        s.periods.join(", ")
+        &format!(
+            "Sanctions 问责 — ladder over {} ({when})",
+            s.periods.join(", ")
+        ),
     );
     let mut hit: Vec<_> = s.current.iter().filter(|x| x.level > 0).collect();
     if hit.is_empty() {
-        let _ = writeln!(out, "  no unit reaches a sanction level");
+        put(out, "  no unit reaches a sanction level");
         return;
     }
     hit.sort_by(|a, b| {
@@ -268,18 +294,21 @@ fn sanctions(out: &mut String, r: &Report) {
 /// Each explained unit: its components, the points each lost and the tickets that cost them.
 fn drilldown(out: &mut String, r: &Report) {
     for card in r.scores.units.iter().filter(|c| r.explanation(c).is_some()) {
-        let _ = writeln!(
+        out.push('\n');
+        put(
             out,
-            "\nUnit 单位 {} ({}, {}) · rank {}/{} · total {} / {} · {} · points lost {}",
-            unit_name(r, card.unit.as_str()),
-            card.unit,
-            card.group,
-            card.rank,
-            card.group_size,
-            card.total,
-            card.full_marks,
-            card.grade,
-            points_lost(card)
+            &format!(
+                "Unit 单位 {} ({}, {}) · rank {}/{} · total {} / {} · {} · points lost {}",
+                unit_name(r, card.unit.as_str()),
+                card.unit,
+                card.group,
+                card.rank,
+                card.group_size,
+                card.total,
+                card.full_marks,
+                card.grade,
+                points_lost(card)
+            ),
         );
         let mut t = Table::new(&[
             ("Indicator 指标", Align::Left),

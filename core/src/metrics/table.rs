@@ -194,39 +194,59 @@ fn read_assisting<'de, D: Deserializer<'de>>(d: D) -> Result<RoleCounters, D::Er
 }
 
 /// Reads the counters per unit (`{unit: {"lead": {counter: n}, "assisting": {…}}}`), an error
-/// naming the unit and the role it is in (`unit u1, lead: metric "due" is -2 …`).
+/// naming the unit and the role it is in (`unit u1, lead: metric "due" is -2 …`); a unit given
+/// twice is refused (JSON readers keep the last: the first unit's counts were lost).
 fn read_units<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<UnitId, UnitCounters>, D::Error> {
-    use serde::de::{Error as _, MapAccess, Visitor};
-    struct Units;
-    impl<'de> Visitor<'de> for Units {
-        type Value = BTreeMap<UnitId, UnitCounters>;
-        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("counters per unit: {unit: {\"lead\": {…}, \"assisting\": {…}}}")
-        }
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-            let mut out = BTreeMap::new();
-            while let Some(unit) = map.next_key::<String>()? {
-                let counters: UnitCounters = map
-                    .next_value()
-                    .map_err(|e| A::Error::custom(format!("unit {unit}, {e}")))?;
-                out.insert(UnitId::from(unit), counters);
-            }
-            Ok(out)
-        }
+    let units: BTreeMap<String, UnitCounters> = crate::unique_keys::labelled(
+        d,
+        "counters per unit: {unit: {\"lead\": {…}, \"assisting\": {…}}}",
+        unit_twice,
+        Some(|unit| format!("unit {unit}, ")),
+    )?;
+    Ok(units
+        .into_iter()
+        .map(|(u, c)| (UnitId::from(u), c))
+        .collect())
+}
+
+fn unit_twice(unit: &str) -> String {
+    format!("unit {unit} is given twice")
+}
+
+/// One unit's external metrics, each name once, a value's error naming it.
+struct ExternalRow(BTreeMap<String, Num>);
+
+impl<'de> Deserialize<'de> for ExternalRow {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::unique_keys::labelled(
+            d,
+            "external metrics by name: {name: value}",
+            |name| format!("metric `{name}` is given twice"),
+            Some(|name| format!("metric `{name}`: ")),
+        )
+        .map(ExternalRow)
     }
-    d.deserialize_map(Units)
 }
 
 /// Reads external metrics (`{unit: {name: value}}`) exactly, as [`Num`]s: numbers as written
-/// (their shortest decimal text), strings exactly, more digits than a decimal holds refused.
-/// Usable as a serde `deserialize_with` function.
+/// (their shortest decimal text), strings exactly, more digits than a decimal holds refused. An
+/// error names the unit and the metric; a unit or a metric given twice is refused. Usable as a
+/// serde `deserialize_with` function.
 pub fn read_external<'de, D: Deserializer<'de>>(
     d: D,
 ) -> Result<BTreeMap<UnitId, BTreeMap<String, Decimal>>, D::Error> {
-    let nums = BTreeMap::<UnitId, BTreeMap<String, Num>>::deserialize(d)?;
-    Ok(nums
+    let rows: BTreeMap<String, ExternalRow> = crate::unique_keys::labelled(
+        d,
+        "external metrics per unit: {unit: {name: value}}",
+        unit_twice,
+        Some(|unit| format!("unit {unit}, ")),
+    )?;
+    Ok(rows
         .into_iter()
-        .map(|(unit, row)| (unit, row.into_iter().map(|(k, v)| (k, v.get())).collect()))
+        .map(|(unit, row)| {
+            let row = row.0.into_iter().map(|(k, v)| (k, v.get())).collect();
+            (UnitId::from(unit), row)
+        })
         .collect())
 }
 
@@ -313,5 +333,31 @@ mod tests {
         // Written back as strings, read back equal.
         let back: MetricsTable = serde_json::from_str(&serde_json::to_string(&t).unwrap()).unwrap();
         assert_eq!(back, t);
+    }
+
+    /// A bad value names its unit and metric; a unit or a metric given twice is refused (the
+    /// JSON reader kept the last, and the first was lost without a word).
+    #[test]
+    fn external_metrics_are_named_and_given_once() {
+        let read = |ext: &str| {
+            serde_json::from_str::<MetricsTable>(&format!("{{\"units\":{{}},\"external\":{ext}}}"))
+                .unwrap_err()
+                .to_string()
+        };
+        let e = read(r#"{"u1":{"praise":"abc"}}"#);
+        assert!(e.starts_with("unit u1, metric `praise`: "), "{e}");
+        let e = read(r#"{"u1":{"praise":1},"u1":{"bonus":3}}"#);
+        assert!(e.starts_with("unit u1 is given twice"), "{e}");
+        let e = read(r#"{"u1":{"praise":1,"praise":2}}"#);
+        assert!(
+            e.starts_with("unit u1, metric `praise` is given twice"),
+            "{e}"
+        );
+        let units = r#"{"units":{"u1":{"lead":{"due":1}},"u1":{"lead":{"due":2}}}}"#;
+        let e = serde_json::from_str::<MetricsTable>(units).unwrap_err();
+        assert!(e.to_string().starts_with("unit u1 is given twice"), "{e}");
+        let units = r#"{"units":{"u1":{"lead":{"due":-2}}}}"#;
+        let e = serde_json::from_str::<MetricsTable>(units).unwrap_err();
+        assert!(e.to_string().starts_with("unit u1, lead: "), "{e}");
     }
 }

@@ -56,6 +56,11 @@ const PAUSE_REASONS: [&str; 4] = [
 ];
 const RESUME_REASONS: [&str; 2] = ["材料已补齐", "已完成现场勘查"];
 
+/// The attribute naming the county-level district a ticket concerns.
+pub(crate) const DISTRICT: &str = "district";
+/// The attribute marking a repeated call (`true`).
+pub(crate) const REPEAT: &str = "repeat";
+
 /// Everything a ticket's life depends on besides its own random stream.
 #[derive(Debug)]
 pub(crate) struct City {
@@ -164,10 +169,10 @@ pub(crate) fn ticket(city: &City, id: String, received: i64, rng: &mut Rng) -> T
         }
     };
     if let Some(d) = district {
-        attributes.insert("district".to_owned(), d);
+        attributes.insert(DISTRICT.to_owned(), d);
     }
     if rng.chance(0.07) {
-        attributes.insert("repeat".to_owned(), "true".to_owned());
+        attributes.insert(REPEAT.to_owned(), "true".to_owned());
     }
     let mut log = Log {
         city,

@@ -47,6 +47,10 @@ use crate::unit::Unit;
 use lifecycle::City;
 
 /// Seed domains: tickets use `mix(seed, index)`, units and day sizes their own streams.
+/// The attribute names a generated ticket may carry, in the order a tickets table lists them:
+/// `district` (the county-level district concerned) and `repeat` (`true` for a repeated call).
+pub const ATTRIBUTES: [&str; 2] = [lifecycle::DISTRICT, lifecycle::REPEAT];
+
 const UNITS_STREAM: u64 = 0x756E_6974_7300_0000;
 const DAYS_STREAM: u64 = 0x6461_7973_0000_0000;
 
@@ -67,6 +71,15 @@ pub struct CityConfig {
     pub quality_spread: f64,
 }
 
+impl CityConfig {
+    /// The most units a city may have.
+    pub const MAX_UNITS: usize = 100_000;
+    /// The most days a city may span (about a century).
+    pub const MAX_DAYS: u32 = 36_500;
+    /// The highest average of tickets a day (a province's 12345 line takes some 100,000).
+    pub const MAX_TICKETS_PER_DAY: u32 = 10_000_000;
+}
+
 impl Default for CityConfig {
     /// Quarter 2026-Q1 (2026-01-01, 90 days), 60 units, 900 tickets a day, spread 0.6, seed 12345.
     fn default() -> Self {
@@ -81,7 +94,8 @@ impl Default for CityConfig {
     }
 }
 
-/// A generated city: its units table and its tickets (in receipt order).
+/// A generated city: its units table and its tickets, day after day (within a day in id order,
+/// which is not receipt order: each ticket's receipt time is drawn on its own).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SyntheticCity {
     /// Every unit (the `units` table).
@@ -128,6 +142,21 @@ impl CityGenerator {
         };
         if config.units == 0 {
             return Err(invalid("units", "a city needs at least one unit"));
+        }
+        let too_many = |field: &str, most: u64| {
+            invalid(field, &format!("must be at most {most} (docs/limits.md)"))
+        };
+        if config.units > CityConfig::MAX_UNITS {
+            return Err(too_many("units", CityConfig::MAX_UNITS as u64));
+        }
+        if config.days > CityConfig::MAX_DAYS {
+            return Err(too_many("days", CityConfig::MAX_DAYS.into()));
+        }
+        if config.tickets_per_day > CityConfig::MAX_TICKETS_PER_DAY {
+            return Err(too_many(
+                "tickets_per_day",
+                CityConfig::MAX_TICKETS_PER_DAY.into(),
+            ));
         }
         if !(0.0..=1.0).contains(&config.quality_spread) {
             return Err(invalid("quality_spread", "must be between 0 and 1"));
