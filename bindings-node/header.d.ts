@@ -154,6 +154,20 @@ export type RoleCounters = Record<string, number>
 export interface Metrics {
   units: Record<string, { lead?: RoleCounters; assisting?: RoleCounters }>
   external?: Record<string, Record<string, Decimal>>
+  /** Manual adjustments (人工加减分): each adds its amount to its unit's external metric. */
+  adjustments?: Array<Adjustment>
+}
+
+/**
+ * A manual adjustment (人工加减分): `amount` added to the external metric `metric` of `unit`,
+ * with why (`reason`) and who approved it (`approver`), both required.
+ */
+export interface Adjustment {
+  unit: string
+  metric: string
+  amount: Decimal
+  reason: string
+  approver: string
 }
 
 /** One ticket's contribution to one counter of one unit and role. */
@@ -259,6 +273,10 @@ export interface Scorecard {
   grade: string
   components: Array<Component>
   scheme_hash: string
+  /** The unit's external metrics as scored (adjustments added); absent when none were given. */
+  external?: Record<string, Decimal>
+  /** The unit's manual adjustments; absent when there are none. */
+  adjustments?: Array<Adjustment>
 }
 
 /** The scores of every unit for one period. */
@@ -284,7 +302,13 @@ export interface Explanation {
     denominator: Decimal | null
     points: Decimal
     points_lost: Decimal
+    /** Present (true) when small-sample shrinkage changed the value. */
+    shrunk?: true
     tickets: Array<string>
+    /** The external metrics the value reads, with the unit's values; absent when none. */
+    external?: Record<string, Decimal>
+    /** The manual adjustments added to those metrics; absent when none. */
+    adjustments?: Array<Adjustment>
   }>
   /**
    * Why each ticket listed in `components` cost points, one entry per ticket in id order: what

@@ -195,6 +195,25 @@ test('evaluate, contributions, open assignments and explanations trace points to
   assert.equal(JSON.stringify(fromTickets), JSON.stringify(scheme.explain(scores, every)))
   assert.deepEqual(await scheme.explainTickets(ev, tickets, scores, { period, asOf }), fromTickets)
   assert.ok(fromTickets.filter((e) => e.components.some((c) => c.tickets.length > 0)).length > 1)
+  // 人工加减分: adjustments in the metrics table score as their sums given as external metrics,
+  // and the scorecard and the explanation list them with their reasons and approvers.
+  const metrics = ev.partialSync(tickets, { period, asOf }).finalize(units)
+  const adjustments = [
+    { unit: worst.unit, metric: 'manual_bonus', amount: '1.5', reason: '防汛值守', approver: '热线办' },
+    { unit: worst.unit, metric: 'manual_deduction', amount: 1, reason: '虚假办结', approver: '督查科' },
+  ]
+  const adjusted = scheme.score(units, { ...metrics, adjustments }, { asOf, period })
+  const summed = scheme.score(units, { ...metrics, external: { [worst.unit]: { manual_bonus: '1.5', manual_deduction: '1' } } }, { asOf, period })
+  const card = adjusted.units.find((c) => c.unit === worst.unit)
+  assert.deepEqual(card.adjustments, adjustments.map((a) => ({ ...a, amount: String(a.amount) })))
+  assert.deepEqual(card.external, { manual_bonus: '1.5', manual_deduction: '1' })
+  assert.deepEqual(adjusted.units.map(({ adjustments, ...rest }) => rest), summed.units)
+  const [whyAdjusted] = scheme.explain(adjusted, contributions, [worst.unit])
+  const deduction = whyAdjusted.components.find((c) => c.indicator === 'manual_deduction')
+  assert.deepEqual(deduction.external, { manual_deduction: '1' })
+  assert.equal(deduction.adjustments[0].approver, '督查科')
+  assert.throws(() => scheme.score(units, { ...metrics, adjustments: [{ ...adjustments[0], reason: '' }] }, { asOf, period }),
+    { code: 'invalid_adjustment', field: 'adjustments[0].reason' })
   // Scores computed with another scheme are refused.
   const other = hs.scoreSync(tickets, hs.Scheme.preset('three-rates'), { units: units.map((u) => ({ ...u, group: 'units' })), asOf, period })
   assert.throws(() => scheme.explain(other, contributions), { code: 'scheme_mismatch' })

@@ -43,6 +43,7 @@ fn class_for(err: &Error) -> &'static str {
         | Error::UnitGroupUnknown { .. }
         | Error::MetricsForUnknownUnit { .. }
         | Error::UnknownExternalMetric { .. }
+        | Error::InvalidAdjustment { .. }
         | Error::SchemeLacks { .. }
         | Error::SchemeMismatch { .. }
         | Error::UnitNotScored { .. } => "SchemeError",

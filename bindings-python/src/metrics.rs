@@ -8,8 +8,8 @@ use std::sync::Arc;
 use arrow_array::{ArrayRef, Int64Array, StringArray};
 use hotline_score::clocks::Evaluator as CoreEvaluator;
 use hotline_score::metrics::{
-    Contribution, DueAnchor, MetricsTable, Partial as CorePartial, Scope, contributions,
-    partial_batch_parallel, read_external,
+    Adjustment, Contribution, DueAnchor, MetricsTable, Partial as CorePartial, Scope,
+    contributions, partial_batch_parallel, read_external,
 };
 use hotline_score::{Calendar as CoreCalendar, Instant, Period as CorePeriod, Unit, UnitId};
 use pyo3::prelude::*;
@@ -280,12 +280,20 @@ impl Partial {
     }
 
     /// The metrics table: every unit of the units table, plus external metrics
-    /// (`{unit: {name: number or decimal string}}`).
-    #[pyo3(signature = (external=None))]
-    fn finalize(&self, py: Python<'_>, external: Option<Bound<'_, PyAny>>) -> PyResult<Metrics> {
+    /// (`{unit: {name: number or decimal string}}`) and manual adjustments (`[{unit, metric,
+    /// amount, reason, approver}]`: each amount added to its unit's metric when scoring).
+    #[pyo3(signature = (external=None, adjustments=None))]
+    fn finalize(
+        &self,
+        py: Python<'_>,
+        external: Option<Bound<'_, PyAny>>,
+        adjustments: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<Metrics> {
         let external = external_arg(py, external.as_ref())?;
+        let mut table = self.inner.clone().finalize(&self.units, external);
+        table.adjustments = adjustments_arg(py, adjustments.as_ref())?;
         Ok(Metrics {
-            inner: Arc::new(self.inner.clone().finalize(&self.units, external)),
+            inner: Arc::new(table),
         })
     }
 
@@ -657,6 +665,45 @@ pub(crate) fn external_arg(
         })
 }
 
+/// The `adjustments` argument (a list of `{unit, metric, amount, reason, approver}` dicts, or
+/// none): amounts exact (a float refused, `invalid_value` naming `adjustments[i].amount`), a dict
+/// of another shape `invalid_external` naming `adjustments`. Reasons and approvers are checked
+/// when scoring (`invalid_adjustment`).
+pub(crate) fn adjustments_arg(
+    py: Python<'_>,
+    adjustments: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Vec<Adjustment>> {
+    let Some(list) = adjustments else {
+        return Ok(Vec::new());
+    };
+    refuse_float_amounts(py, list)?;
+    let text = json_text(py, list, "adjustments")?;
+    serde_json::from_str(&text).map_err(|err| {
+        input_error(
+            py,
+            "invalid_external",
+            "adjustments",
+            format!("`adjustments`: {err}"),
+        )
+    })
+}
+
+/// Refuses a `float` amount in a list of adjustment dicts (`invalid_value` naming
+/// `adjustments[i].amount`).
+fn refuse_float_amounts(py: Python<'_>, list: &Bound<'_, PyAny>) -> PyResult<()> {
+    let Ok(items) = list.cast::<pyo3::types::PyList>() else {
+        return Ok(());
+    };
+    for (i, item) in items.iter().enumerate() {
+        if let Ok(item) = item.cast::<pyo3::types::PyDict>()
+            && let Some(amount) = item.get_item("amount")?
+        {
+            crate::convert::refuse_float(py, &amount, &format!("adjustments[{i}].amount"))?;
+        }
+    }
+    Ok(())
+}
+
 /// Refuses a `float` among the values of an external-metrics dict (`{unit: {name: value}}`), as
 /// `Board.set_external` and every other exact input do (`invalid_value` naming
 /// `external.<unit>.<name>`): JSON would carry `0.1` as the nearest double's shortest digits.
@@ -706,10 +753,13 @@ impl Metrics {
     /// {…}}}, "external": {id: {name: "decimal"}}}`), as text or a dict.
     #[staticmethod]
     fn from_dict(py: Python<'_>, data: Bound<'_, PyAny>) -> PyResult<Self> {
-        if let Ok(table) = data.cast::<pyo3::types::PyDict>()
-            && let Some(external) = table.get_item("external")?
-        {
-            refuse_floats(py, &external)?;
+        if let Ok(table) = data.cast::<pyo3::types::PyDict>() {
+            if let Some(external) = table.get_item("external")? {
+                refuse_floats(py, &external)?;
+            }
+            if let Some(adjustments) = table.get_item("adjustments")? {
+                refuse_float_amounts(py, &adjustments)?;
+            }
         }
         let inner: MetricsTable = json_arg(
             py,

@@ -593,10 +593,10 @@ impl Scores {
 }
 
 /// `score(tickets, scheme, *, as_of, units=None, calendar=None, policy="henan", period=None,
-/// due_anchor="due_date", external=None)`: evaluate, aggregate and score in one call
-/// (`external`: `{unit: {name: value}}`, as `Partial.finalize` takes it).
+/// due_anchor="due_date", external=None, adjustments=None)`: evaluate, aggregate and score in
+/// one call (`external` and `adjustments` as `Partial.finalize` takes them).
 #[pyfunction]
-#[pyo3(signature = (tickets, scheme, *, as_of, units=None, calendar=None, policy=None, period=None, due_anchor="due_date", external=None))]
+#[pyo3(signature = (tickets, scheme, *, as_of, units=None, calendar=None, policy=None, period=None, due_anchor="due_date", external=None, adjustments=None))]
 #[allow(clippy::too_many_arguments)]
 fn score(
     py: Python<'_>,
@@ -609,9 +609,11 @@ fn score(
     period: Option<Bound<'_, Period>>,
     due_anchor: &str,
     external: Option<Bound<'_, PyAny>>,
+    adjustments: Option<Bound<'_, PyAny>>,
 ) -> PyResult<Scores> {
     let scheme = scheme_in(py, &scheme)?;
     let external = crate::metrics::external_arg(py, external.as_ref())?;
+    let adjustments = crate::metrics::adjustments_arg(py, adjustments.as_ref())?;
     let units: Vec<Unit> = match units {
         Some(u) => units_in(py, &u)?,
         None => match &tickets.get().units {
@@ -638,7 +640,8 @@ fn score(
     };
     let scope = Evaluator::scope_of(py, period, as_of, due_anchor)?;
     let p = ev.partial_inner(py, &tickets, &scope)?;
-    let table = p.finalize(&ev.units, external);
+    let mut table = p.finalize(&ev.units, external);
+    table.adjustments = adjustments;
     let units = ev.units.clone();
     let decimals = scheme.decimals();
     let scores = enter(py, || {

@@ -63,6 +63,7 @@ FAMILY: dict[str, type[hs.HotlineScoreError]] = {
             "unit_group_unknown",
             "metrics_for_unknown_unit",
             "unknown_external_metric",
+            "invalid_adjustment",
             "scheme_lacks",
             "scheme_mismatch",
             "unit_not_scored",

@@ -473,3 +473,43 @@ def test_a_deadline_past_the_calendar_data_says_how_to_go_on() -> None:
         tickets, "three-rates", as_of="2026-12-31T12:00:00+08:00", units=units, calendar=hs.Calendar(predict=True)
     )
     assert scores.to_python()["units"][0]["unit"] == "u1"
+
+
+def test_manual_adjustments_score_as_their_sums_with_reasons_and_approvers() -> None:
+    # 人工加减分: each adjustment adds its amount to its unit's external metric, and the
+    # scorecard and the explanation list it with its reason and approver.
+    unit = UNITS.to_pylist()[0]["unit"]
+    adjustments = [
+        {"unit": unit, "metric": "manual_bonus", "amount": "1.5", "reason": "防汛值守", "approver": "热线办"},
+        {"unit": unit, "metric": "manual_bonus", "amount": decimal.Decimal("0.5"), "reason": "表彰", "approver": "热线办"},
+        {"unit": unit, "metric": "manual_deduction", "amount": 1, "reason": "虚假办结", "approver": "督查科"},
+    ]
+    adjusted = hs.score(CITY, SCHEME, as_of=AS_OF, adjustments=adjustments)
+    summed = hs.score(CITY, SCHEME, as_of=AS_OF, external={unit: {"manual_bonus": "2.0", "manual_deduction": 1}})
+    a, s = adjusted.to_python(), summed.to_python()
+    for x in (a, s):
+        for card in x["units"]:
+            card.pop("adjustments", None)
+    assert a == s
+    card = next(c for c in json.loads(adjusted.to_json())["units"] if c["unit"] == unit)
+    assert card["external"] == {"manual_bonus": "2.0", "manual_deduction": "1"}
+    assert [x["reason"] for x in card["adjustments"]] == ["防汛值守", "表彰", "虚假办结"]
+    # The same through finalize, and through a metrics table given as a dict.
+    metrics = EV.partial(CITY, period=PERIOD, as_of=AS_OF).finalize(adjustments=adjustments)
+    assert SCHEME.score(UNITS, metrics, as_of=AS_OF).to_json() == adjusted.to_json()
+    again = hs.Metrics.from_dict(json.loads(metrics.to_json()))
+    assert again.to_json() == metrics.to_json()
+    contributions = EV.contributions(CITY, unit, period=PERIOD, as_of=AS_OF)
+    (explained,) = SCHEME.explain(adjusted, contributions, units=[unit]).to_python()
+    bonus = next(c for c in explained["components"] if c["indicator"] == "manual_bonus")
+    assert [x["amount"] for x in bonus["adjustments"]] == ["1.5", "0.5"]
+    # Errors: no approver (when scoring), a float amount, another shape.
+    with pytest.raises(hs.SchemeError) as info:
+        hs.score(CITY, SCHEME, as_of=AS_OF, adjustments=[{**adjustments[0], "approver": ""}])
+    assert (info.value.code, info.value.field) == ("invalid_adjustment", "adjustments[0].approver")
+    with pytest.raises(hs.InputError) as info:
+        hs.score(CITY, SCHEME, as_of=AS_OF, adjustments=[{**adjustments[0], "amount": 0.5}])
+    assert (info.value.code, info.value.field) == ("invalid_value", "adjustments[0].amount")
+    with pytest.raises(hs.InputError) as info:
+        hs.score(CITY, SCHEME, as_of=AS_OF, adjustments=[{**adjustments[0], "by": "x"}])
+    assert (info.value.code, info.value.field) == ("invalid_external", "adjustments")

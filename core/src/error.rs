@@ -435,6 +435,15 @@ pub enum Error {
         /// The metric's name.
         name: String,
     },
+    /// A manual adjustment that cannot be applied: no reason or approver, or a sum past the
+    /// decimal range. `field` names it: `adjustments[2].approver`.
+    #[error("{field} {reason}")]
+    InvalidAdjustment {
+        /// The adjustment's field (`adjustments[<index>].<field>`).
+        field: String,
+        /// What is wrong.
+        reason: String,
+    },
     /// An operation the scheme has no section for (warnings, sanctions).
     #[error("the scheme has no {feature} section")]
     SchemeLacks {
@@ -602,6 +611,7 @@ impl Error {
         "unit_group_unknown",
         "metrics_for_unknown_unit",
         "unknown_external_metric",
+        "invalid_adjustment",
         "scheme_lacks",
         "scheme_mismatch",
         "unit_not_scored",
@@ -656,6 +666,7 @@ impl Error {
             Error::UnitGroupUnknown { .. } => "unit_group_unknown",
             Error::MetricsForUnknownUnit { .. } => "metrics_for_unknown_unit",
             Error::UnknownExternalMetric { .. } => "unknown_external_metric",
+            Error::InvalidAdjustment { .. } => "invalid_adjustment",
             Error::SchemeLacks { .. } => "scheme_lacks",
             Error::SchemeMismatch { .. } => "scheme_mismatch",
             Error::UnitNotScored { .. } => "unit_not_scored",
@@ -809,6 +820,7 @@ impl Error {
             Error::UnitGroupUnknown { .. } | Error::MetricsForUnknownUnit { .. } => field("unit"),
             // The name is what is wrong (the unit is in the message).
             Error::UnknownExternalMetric { name, .. } => field(name),
+            Error::InvalidAdjustment { field: f, .. } => field(f),
             Error::UnitNotScored { .. } => field("units"),
             Error::SchemeLacks { feature } => field(feature),
 
@@ -1114,6 +1126,10 @@ mod tests {
                 unit: u(),
                 name: s(),
             },
+            Error::InvalidAdjustment {
+                field: s(),
+                reason: s(),
+            },
             Error::SchemeLacks { feature: s() },
             Error::SchemeMismatch {
                 expected: s(),
@@ -1194,26 +1210,27 @@ mod tests {
             Error::UnitGroupUnknown { .. } => 26,
             Error::MetricsForUnknownUnit { .. } => 27,
             Error::UnknownExternalMetric { .. } => 28,
-            Error::SchemeLacks { .. } => 29,
-            Error::SchemeMismatch { .. } => 30,
-            Error::UnitNotScored { .. } => 31,
-            Error::BoardUnknownTicket { .. } => 32,
-            Error::BoardTicketConflict { .. } => 33,
-            Error::BoardEventConflict { .. } => 34,
-            Error::BoardPeriodClosed { .. } => 35,
-            Error::BoardCloseRefused { .. } => 36,
-            Error::BoardUnknownUnit { .. } => 37,
-            Error::BoardConfig { .. } => 38,
-            Error::BoardSnapshotCorrupt { .. } => 39,
-            Error::BoardSnapshotVersion { .. } => 40,
-            Error::BoardSnapshotMismatch { .. } => 41,
-            Error::CannotRead { .. } => 42,
-            Error::NoSuchUnit { .. } => 43,
+            Error::InvalidAdjustment { .. } => 29,
+            Error::SchemeLacks { .. } => 30,
+            Error::SchemeMismatch { .. } => 31,
+            Error::UnitNotScored { .. } => 32,
+            Error::BoardUnknownTicket { .. } => 33,
+            Error::BoardTicketConflict { .. } => 34,
+            Error::BoardEventConflict { .. } => 35,
+            Error::BoardPeriodClosed { .. } => 36,
+            Error::BoardCloseRefused { .. } => 37,
+            Error::BoardUnknownUnit { .. } => 38,
+            Error::BoardConfig { .. } => 39,
+            Error::BoardSnapshotCorrupt { .. } => 40,
+            Error::BoardSnapshotVersion { .. } => 41,
+            Error::BoardSnapshotMismatch { .. } => 42,
+            Error::CannotRead { .. } => 43,
+            Error::NoSuchUnit { .. } => 44,
         };
         let ordinals: Vec<usize> = all.iter().map(ordinal).collect();
         assert_eq!(
             ordinals,
-            (0..=43).collect::<Vec<_>>(),
+            (0..=44).collect::<Vec<_>>(),
             "one sample per variant"
         );
         all

@@ -274,7 +274,11 @@ class Partial:
 
     def merge(self, other: Partial) -> Partial:
         """This state plus ``other``; partials of another period, ``as_of`` or due anchor raise ``DataError`` (``invalid_partial``, field ``scope.<what>``). A partial read from a table has no scope and merges with any."""
-    def finalize(self, external: Optional[Mapping[str, Mapping[str, Any]]] = None) -> Metrics: ...
+    def finalize(
+        self,
+        external: Optional[Mapping[str, Mapping[str, Any]]] = None,
+        adjustments: Optional[Sequence[Mapping[str, Any]]] = None,
+    ) -> Metrics: ...
     def to_table(self) -> Table: ...
     @staticmethod
     def from_table(table: _TableLike, units: _TableLike) -> Partial: ...
@@ -410,6 +414,7 @@ def score(
     period: Optional[Period] = None,
     due_anchor: _DueAnchor = "due_date",
     external: Optional[Mapping[str, Mapping[str, Any]]] = None,
+    adjustments: Optional[Sequence[Mapping[str, Any]]] = None,
 ) -> Scores: ...
 def synthetic_city(
     *,

@@ -204,6 +204,7 @@ impl Board {
                 .get(&(period.start.millis(), period.end.millis()))
                 .cloned()
                 .unwrap_or_default(),
+            adjustments: Vec::new(),
         })
     }
 

@@ -15,7 +15,7 @@ use crate::error::Result;
 use crate::instant::Instant;
 use crate::metrics::{Counter, UnitCounters};
 use crate::period::Period;
-use crate::scheme::{GroupScoring, Scores, SlotSet};
+use crate::scheme::{GroupScoring, Scorecard, Scores, SlotSet, attach_external};
 use crate::unit::{Unit, UnitId};
 
 /// One unit's place in its group.
@@ -260,11 +260,16 @@ impl Board {
         as_of: Instant,
         events_upto: Instant,
     ) -> Result<Scores> {
-        let units = self.with_scorings(period, as_of, events_upto, |groups| {
-            groups
-                .flat_map(|g| g.cards(&self.scheme).iter().cloned())
-                .collect()
-        })?;
+        let mut units: Vec<Scorecard> =
+            self.with_scorings(period, as_of, events_upto, |groups| {
+                groups
+                    .flat_map(|g| g.cards(&self.scheme).iter().cloned())
+                    .collect()
+            })?;
+        let key = (period.start.millis(), period.end.millis());
+        if let Some(external) = self.external.get(&key) {
+            attach_external(&mut units, external, &[]);
+        }
         Ok(Scores {
             scheme: self.scheme.name().to_owned(),
             scheme_hash: self.scheme.hash().to_owned(),

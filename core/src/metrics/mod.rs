@@ -8,6 +8,7 @@
 //! [`partials`] and [`all_contributions`] do several periods or every unit from one evaluation
 //! per ticket.
 
+mod adjustment;
 mod batch;
 mod catalog;
 mod contribute;
@@ -15,6 +16,8 @@ mod explain;
 mod partial;
 mod table;
 
+pub use adjustment::Adjustment;
+pub(crate) use adjustment::fold as fold_adjustments;
 pub use batch::{all_contributions, partials};
 pub use catalog::{Anchor, Counter, DefaultRoles};
 pub use contribute::{DueAnchor, Scope};

@@ -103,6 +103,7 @@ impl Partial {
         MetricsTable {
             units: rows,
             external,
+            adjustments: Vec::new(),
         }
     }
 

@@ -178,6 +178,24 @@ pub struct MetricsTable {
     /// or decimal strings ([`crate::scheme::num::parse`]): never rounded.
     #[serde(default, deserialize_with = "read_external")]
     pub external: BTreeMap<UnitId, BTreeMap<String, Decimal>>,
+    /// Manual adjustments (人工加减分), each added to its unit's external metric with its reason
+    /// and approver.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub adjustments: Vec<super::Adjustment>,
+}
+
+impl MetricsTable {
+    /// The external metrics formulas read: [`Self::external`] with every adjustment added
+    /// (borrowed when there is none). An adjustment without a reason or an approver is
+    /// [`Error::InvalidAdjustment`](crate::Error::InvalidAdjustment).
+    pub fn external_values(
+        &self,
+    ) -> crate::Result<std::borrow::Cow<'_, BTreeMap<UnitId, BTreeMap<String, Decimal>>>> {
+        if self.adjustments.is_empty() {
+            return Ok(std::borrow::Cow::Borrowed(&self.external));
+        }
+        super::fold_adjustments(&self.external, &self.adjustments).map(std::borrow::Cow::Owned)
+    }
 }
 
 /// Reads one role's counters, an error naming the role.

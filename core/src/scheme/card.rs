@@ -5,7 +5,7 @@
 //! denominators are strings rounded half away from zero to [`VALUE_DECIMALS`] places with
 //! trailing zeros removed (`"89.825"`, `"66.6667"`, `"4000"`), or `null` without data.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
@@ -15,6 +15,7 @@ use super::file::{IndicatorKind, NoDataSpec};
 use super::ratio::Ratio;
 use super::round::{half_away_guarded, pow10, strip_zeros};
 use crate::instant::Instant;
+use crate::metrics::Adjustment;
 use crate::unit::UnitId;
 
 /// The place from the bottom of a unit ranked `rank` with `lower` units of its group below it:
@@ -165,6 +166,11 @@ pub struct Scorecard {
     pub indicators: Arc<[IndicatorLabel]>,
     /// The scheme's hash.
     pub scheme_hash: String,
+    /// The unit's external metrics as scored (`ext.<name>`, adjustments added); empty when none
+    /// were given.
+    pub external: BTreeMap<String, Decimal>,
+    /// The unit's manual adjustments (人工加减分), with their reasons and approvers.
+    pub adjustments: Vec<Adjustment>,
 }
 
 /// An indicator's id and name.
@@ -229,6 +235,10 @@ struct WireScorecard<L, C> {
     grade: String,
     components: Vec<WireComponent<L, C>>,
     scheme_hash: String,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    external: BTreeMap<String, Decimal>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    adjustments: Vec<Adjustment>,
 }
 
 /// A component with its indicator's id and name, first (`L`: the label text, `C`: the
@@ -261,6 +271,8 @@ impl Serialize for Scorecard {
                 })
                 .collect(),
             scheme_hash: self.scheme_hash.clone(),
+            external: self.external.clone(),
+            adjustments: self.adjustments.clone(),
         }
         .serialize(s)
     }
@@ -292,6 +304,8 @@ impl<'de> Deserialize<'de> for Scorecard {
             components,
             indicators: indicators.into(),
             scheme_hash: w.scheme_hash,
+            external: w.external,
+            adjustments: w.adjustments,
         })
     }
 }

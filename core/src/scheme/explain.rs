@@ -12,8 +12,11 @@
 //! - count: lower better (deductions): it counts; higher better: none;
 //! - formula: leaving its contributions out would make the value better, or leave no value;
 //! - checklist: none (items are not tickets).
+//!
+//! A component whose value reads external metrics lists them with the unit's values, and the
+//! manual adjustments (人工加减分) added to them, each with its reason and approver.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
 use rust_decimal::Decimal;
@@ -26,7 +29,7 @@ use super::value::{IndicatorValue, ValueForm};
 use crate::clocks::{Evaluator, Facts, Scratch, TicketView};
 use crate::error::{Error, Result};
 use crate::formula::Value;
-use crate::metrics::{Contribution, Counter, UnitCounters};
+use crate::metrics::{Adjustment, Contribution, Counter, UnitCounters};
 use crate::metrics::{Scope, Sink, evaluate_contributions};
 use crate::parts::{balanced, in_parts, on_threads};
 use crate::ticket::TicketsRef;
@@ -82,8 +85,18 @@ pub struct ComponentExplanation {
     pub points: Decimal,
     /// The points lost.
     pub points_lost: Decimal,
+    /// Whether small-sample shrinkage toward the group's rate changed the value: points it
+    /// lost then come from the sample's size, not only from its tickets.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub shrunk: bool,
     /// The tickets that cost points, by id.
     pub tickets: Vec<String>,
+    /// The external metrics the value reads (`ext.<name>`), with the unit's values as scored.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub external: BTreeMap<String, Decimal>,
+    /// The manual adjustments added to those metrics, with their reasons and approvers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub adjustments: Vec<Adjustment>,
 }
 
 /// Contributions a thread explains at least (fewer threads when there are fewer).
@@ -356,7 +369,10 @@ impl Scheme {
             total.role_mut(c.role).add(c.counter, c.amount);
         }
         let mut unit_slots = Vec::new();
-        self.resolver.fill(&total, None, &mut unit_slots);
+        // The unit's external metrics as scored: a formula mixing them with counters is
+        // measured as it was scored (without them it had no value, and no ticket cost it).
+        let external = Some(&card.external);
+        self.resolver.fill(&total, external, &mut unit_slots);
         // The components that lost points, each with its indicator and the tickets found so far.
         let none = Shown::default();
         let mut costly: Vec<(usize, &Indicator, &Shown, Vec<String>)> = card
@@ -380,7 +396,7 @@ impl Scheme {
                 self.resolver.fill(&own, None, &mut own_slots);
                 let mut rest = total;
                 rest.merge(&negated(&own));
-                self.resolver.fill(&rest, None, &mut without);
+                self.resolver.fill(&rest, external, &mut without);
                 let id = ticket.first().map_or("", |c| c.ticket_id);
                 let mut shown = Shown::default();
                 let mut cost = false;
@@ -400,18 +416,28 @@ impl Scheme {
         let components = card
             .labeled()
             .enumerate()
-            .map(|(k, (label, comp))| ComponentExplanation {
-                indicator: label.id.to_string(),
-                name: label.name.to_string(),
-                value: comp.value,
-                numerator: comp.numerator,
-                denominator: comp.denominator,
-                points: comp.points,
-                points_lost: comp.points_lost,
-                tickets: costly
-                    .next_if(|(at, _, _, _)| *at == k)
-                    .map(|(_, _, _, tickets)| tickets)
-                    .unwrap_or_default(),
+            .map(|(k, (label, comp))| {
+                let external = self.external_read(&label.id, &card.external);
+                let adjustments = (card.adjustments.iter())
+                    .filter(|a| external.contains_key(&a.metric))
+                    .cloned()
+                    .collect();
+                ComponentExplanation {
+                    indicator: label.id.to_string(),
+                    name: label.name.to_string(),
+                    value: comp.value,
+                    numerator: comp.numerator,
+                    denominator: comp.denominator,
+                    points: comp.points,
+                    points_lost: comp.points_lost,
+                    shrunk: comp.shrunk,
+                    tickets: costly
+                        .next_if(|(at, _, _, _)| *at == k)
+                        .map(|(_, _, _, tickets)| tickets)
+                        .unwrap_or_default(),
+                    external,
+                    adjustments,
+                }
             })
             .collect();
         Explanation {
@@ -423,6 +449,24 @@ impl Scheme {
             ticket_counters,
             scheme_hash: self.hash.clone(),
         }
+    }
+}
+
+impl Scheme {
+    /// The external metrics indicator `id` reads, with the unit's values (`external`).
+    fn external_read(
+        &self,
+        id: &str,
+        external: &BTreeMap<String, Decimal>,
+    ) -> BTreeMap<String, Decimal> {
+        let Some(ind) = self.indicators.iter().find(|i| i.id.as_ref() == id) else {
+            return BTreeMap::new();
+        };
+        ind.reads
+            .iter()
+            .filter_map(|&slot| self.resolver.external_of_slot(slot))
+            .filter_map(|name| Some((name.to_owned(), *external.get(name)?)))
+            .collect()
     }
 }
 

@@ -844,6 +844,8 @@ fn card(
         components,
         indicators: Arc::clone(&k.labels),
         scheme_hash: scheme.hash.clone(),
+        external: Default::default(),
+        adjustments: Vec::new(),
     }
 }
 

@@ -76,6 +76,7 @@ pub use sanction::{PeriodSanctions, Sanction};
 pub use schema::SCHEME_SCHEMA;
 #[cfg(feature = "json-schema")]
 pub use schema::generate as generate_json_schema;
+pub(crate) use score::attach_external;
 pub use suspicious::SUSPICIOUS_VALUE;
 pub use ticket_counters::TicketCounters;
 pub use warning::{CostlyIndicator, RescuableTicket, UnitWarning, WarningData, WarningReason};

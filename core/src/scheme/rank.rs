@@ -39,6 +39,8 @@ mod tests {
             components: Vec::new(),
             indicators: std::sync::Arc::from([]),
             scheme_hash: String::new(),
+            external: Default::default(),
+            adjustments: Vec::new(),
         }
     }
 

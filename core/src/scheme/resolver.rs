@@ -32,6 +32,12 @@ impl MetricResolver {
         &self.external
     }
 
+    /// The external metric a slot reads (`None` for a counter's slot).
+    pub(crate) fn external_of_slot(&self, slot: usize) -> Option<&str> {
+        let i = slot.checked_sub(3 * C)?;
+        self.external.get(i).map(String::as_str)
+    }
+
     /// Number of slots.
     pub fn slot_count(&self) -> usize {
         3 * C + self.external.len()

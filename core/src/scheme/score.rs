@@ -18,10 +18,10 @@ use super::value::Measured;
 use crate::error::{Error, Result};
 use crate::formula::Value;
 use crate::instant::Instant;
-use crate::metrics::{Counter, MetricsTable, UnitCounters};
+use crate::metrics::{Adjustment, Counter, MetricsTable, UnitCounters};
 use crate::parts::{balanced, in_parts, on_threads};
 use crate::period::Period;
-use crate::unit::Unit;
+use crate::unit::{Unit, UnitId};
 
 /// The fewest cells (member × indicator) worth a thread of [`Scheme::score_parallel`]. A scoped
 /// thread takes about 25 µs to start and join here (about 200 cells' scoring), and the second
@@ -29,6 +29,27 @@ use crate::unit::Unit;
 /// `lianyungang-2022` (3,600 cells) gained nothing on two threads and `three-rates` (900 cells)
 /// lost 40 %, while `sanmenxia` (9,900 cells) gained (BENCHMARKS.md, "Scoring").
 const CELLS_PER_THREAD: usize = 4_000;
+
+/// External metrics per unit, by name.
+type ExternalValues = BTreeMap<UnitId, BTreeMap<String, Decimal>>;
+
+/// Gives each scorecard its unit's external metrics as scored (adjustments added) and its
+/// adjustments: what its explanation shows, and what the formulas reading them are
+/// explained with.
+pub(crate) fn attach_external(
+    cards: &mut [Scorecard],
+    external: &ExternalValues,
+    adjustments: &[Adjustment],
+) {
+    for card in cards {
+        card.external = external.get(&card.unit).cloned().unwrap_or_default();
+        card.adjustments = adjustments
+            .iter()
+            .filter(|a| a.unit == card.unit)
+            .cloned()
+            .collect();
+    }
+}
 
 impl Scheme {
     /// Scores `units` from their metrics for `period` (evaluated at `as_of`).
@@ -72,7 +93,8 @@ impl Scheme {
         threads: usize,
         cells_per_thread: usize,
     ) -> Result<Scores> {
-        self.check_inputs(units, metrics)?;
+        let external = metrics.external_values()?;
+        self.check_inputs(units, metrics, &external)?;
         let groups: Vec<(&Group, Vec<&Unit>)> = self
             .groups
             .iter()
@@ -96,7 +118,7 @@ impl Scheme {
             list.into_iter()
                 .filter_map(|g| {
                     let (group, members) = groups.get(g)?;
-                    let measured = self.measure_group(group, members, metrics);
+                    let measured = self.measure_group(group, members, metrics, &external);
                     Some((
                         g,
                         GroupScoring::prepared(self, g, members.clone(), &measured),
@@ -133,6 +155,7 @@ impl Scheme {
             s.install(built.by_ref().take(s.len()).collect());
             cards.extend(s.into_cards(self));
         }
+        attach_external(&mut cards, &external, &metrics.adjustments);
         Ok(Scores {
             scheme: self.file.name.clone(),
             scheme_hash: self.hash.clone(),
@@ -142,7 +165,14 @@ impl Scheme {
         })
     }
 
-    fn check_inputs(&self, units: &[Unit], metrics: &MetricsTable) -> Result<()> {
+    /// Checks the units table and the metrics (`external`: the external metrics with the
+    /// adjustments added, so an adjustment's unit and metric are checked too).
+    fn check_inputs(
+        &self,
+        units: &[Unit],
+        metrics: &MetricsTable,
+        external: &ExternalValues,
+    ) -> Result<()> {
         let mut ids = HashSet::with_capacity(units.len());
         for (row, u) in units.iter().enumerate() {
             if !ids.insert(&u.id) {
@@ -159,12 +189,12 @@ impl Scheme {
                 });
             }
         }
-        for unit in metrics.units.keys().chain(metrics.external.keys()) {
+        for unit in metrics.units.keys().chain(external.keys()) {
             if !ids.contains(unit) {
                 return Err(Error::MetricsForUnknownUnit { unit: unit.clone() });
             }
         }
-        for (unit, ext) in &metrics.external {
+        for (unit, ext) in external {
             if let Some(name) = ext.keys().find(|n| !self.resolver.external().contains(n)) {
                 return Err(Error::UnknownExternalMetric {
                     unit: unit.clone(),
@@ -183,7 +213,8 @@ impl Scheme {
         members: &[&Unit],
         metrics: &MetricsTable,
     ) -> Vec<Scorecard> {
-        self.score_measured(group, members, &self.measure_group(group, members, metrics))
+        let measured = self.measure_group(group, members, metrics, &metrics.external);
+        self.score_measured(group, members, &measured)
     }
 
     /// Measures every (member, indicator) of `group`: row-major, one row per member.
@@ -192,6 +223,7 @@ impl Scheme {
         group: &Group,
         members: &[&Unit],
         metrics: &MetricsTable,
+        external: &ExternalValues,
     ) -> Vec<Measured> {
         let indicators = self.group_indicators(group);
         // Measure every (unit, indicator): row-major, one row of `n` cells per unit.
@@ -203,7 +235,7 @@ impl Scheme {
             self.measure_row(
                 &indicators,
                 counters,
-                metrics.external.get(&u.id),
+                external.get(&u.id),
                 &mut slots,
                 &mut measured,
             );
