@@ -496,6 +496,13 @@ export declare class Board {
   /** Sets an external metric (declared in the scheme) of a unit for a period. */
   setExternal(period: PeriodInput, unit: string, name: string, value: number | string): void
   /**
+   * Adds a manual adjustment (人工加减分) to a period: `{ unit, metric, amount, reason,
+   * approver }`, its amount (a number or a decimal string) added to the unit's external
+   * metric `metric`, listed with its reason and approver on the scorecard and in the
+   * explanation.
+   */
+  addAdjustment(period: PeriodInput, adjustment: Adjustment): void
+  /**
    * Closes a period scored at `asOf` (at or after its end): freezes its scores into the
    * history and runs the sanctions ladder. Periods close in order and without gaps: after the
    * first, a period starts where the last closed one ended.

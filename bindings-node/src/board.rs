@@ -7,7 +7,7 @@ use std::sync::Arc;
 use hotline_score::board::{
     Batch, Board as CoreBoard, BoardBuilder, Ingest, Ingested, Input, TicketHeader,
 };
-use hotline_score::metrics::{DueAnchor, MetricsTable};
+use hotline_score::metrics::{Adjustment, DueAnchor, MetricsTable};
 use hotline_score::ticket::{Mode, TicketErrorKind, event_from_json, id_text, load_json};
 use hotline_score::{Calendar as CoreCalendar, Error as CoreError, Policy as CorePolicy};
 use napi::bindgen_prelude::*;
@@ -774,6 +774,24 @@ impl Board {
             Ok(self
                 .lock()
                 .set_external(&period_in(&period)?, unit, name, d)?)
+        })
+    }
+
+    /// Adds a manual adjustment (人工加减分) to a period: `{ unit, metric, amount, reason,
+    /// approver }`, its amount (a number or a decimal string) added to the unit's external
+    /// metric `metric`, listed with its reason and approver on the scorecard and in the
+    /// explanation.
+    #[napi(catch_unwind)]
+    pub fn add_adjustment(
+        &self,
+        env: Env,
+        #[napi(ts_arg_type = "PeriodInput")] period: PeriodArg,
+        #[napi(ts_arg_type = "Adjustment")] adjustment: JsonValue,
+    ) -> Result<()> {
+        enter(&env, || {
+            let a: Adjustment = serde_json::from_value(adjustment.0)
+                .map_err(|e| bad_arg("adjustment", format!("`adjustment`: {e}")))?;
+            Ok(self.lock().add_adjustment(&period_in(&period)?, a)?)
         })
     }
 

@@ -327,6 +327,17 @@ test('setExternal: an external metric feeds the indicator that reads it', () => 
   assert.equal(praise().value, '5')
   assert.deepEqual(hs.Board.restoreSync(board.snapshotSync(), options).scores(asOf), board.scores(asOf))
   assert.throws(() => board.setExternal(period, unit, 'not_declared', 1), { code: 'unknown_external_metric', field: 'not_declared' })
+  // 人工加减分 on the board: listed with their reasons and approvers, scored as their sums.
+  const adjustment = { unit, metric: 'manual_bonus', amount: '1.5', reason: '防汛值守', approver: '热线办' }
+  assert.throws(() => board.addAdjustment(period, { ...adjustment, reason: '' }), { code: 'invalid_adjustment', field: 'adjustments[0].reason' })
+  assert.throws(() => board.addAdjustment(period, { ...adjustment, by: 'x' }), { code: 'invalid_argument', field: 'adjustment' })
+  board.addAdjustment(period, adjustment)
+  const metrics = board.metrics(asOf, period)
+  assert.deepEqual(metrics.adjustments, [adjustment])
+  assert.deepEqual(card(unit).adjustments, [adjustment])
+  assert.equal(card(unit).components.find((c) => c.indicator === 'manual_bonus').points, '1.50')
+  assert.deepEqual(hs.Scheme.preset('sanmenxia').score(units, metrics, { asOf, period }), board.scores(asOf))
+  assert.deepEqual(hs.Board.restoreSync(board.snapshotSync(), options).scores(asOf), board.scores(asOf))
   assert.throws(() => board.setExternal(period, unit, 'praise', 'lots'), { code: 'invalid_argument', field: 'value' })
   // Exact: a value that would have to be rounded is refused, not rounded.
   assert.throws(() => board.setExternal(period, unit, 'praise', '0.12345678901234567890123456789'), { code: 'invalid_argument', field: 'value' })

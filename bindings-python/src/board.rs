@@ -604,6 +604,20 @@ impl Board {
         self.call(py, |board| board.set_external(&p, unit, name, value))
     }
 
+    /// Adds a manual adjustment (人工加减分) to `period`: `{unit, metric, amount, reason,
+    /// approver}`, its amount added to the unit's external metric `metric`, listed with its
+    /// reason and approver on the scorecard and in the explanation.
+    fn add_adjustment(
+        &self,
+        py: Python<'_>,
+        period: Bound<'_, Period>,
+        adjustment: Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        let a = crate::metrics::adjustment_in(py, &adjustment, "adjustment")?;
+        let p = period.get().inner.clone();
+        self.call(py, |board| board.add_adjustment(&p, a))
+    }
+
     /// The scheme's period containing `as_of`.
     fn period_at(&self, py: Python<'_>, as_of: Bound<'_, PyAny>) -> PyResult<Period> {
         let t = instant::extract(py, &as_of)?;

@@ -665,10 +665,9 @@ pub(crate) fn external_arg(
         })
 }
 
-/// The `adjustments` argument (a list of `{unit, metric, amount, reason, approver}` dicts, or
-/// none): amounts exact (a float refused, `invalid_value` naming `adjustments[i].amount`), a dict
-/// of another shape `invalid_external` naming `adjustments`. Reasons and approvers are checked
-/// when scoring (`invalid_adjustment`).
+/// The `adjustments` argument (a sequence of `{unit, metric, amount, reason, approver}` dicts,
+/// or none), each read by [`adjustment_in`] as `adjustments[i]`. Reasons and approvers are
+/// checked when scoring (`invalid_adjustment`).
 pub(crate) fn adjustments_arg(
     py: Python<'_>,
     adjustments: Option<&Bound<'_, PyAny>>,
@@ -676,30 +675,43 @@ pub(crate) fn adjustments_arg(
     let Some(list) = adjustments else {
         return Ok(Vec::new());
     };
-    refuse_float_amounts(py, list)?;
-    let text = json_text(py, list, "adjustments")?;
-    serde_json::from_str(&text).map_err(|err| {
-        input_error(
-            py,
-            "invalid_external",
-            "adjustments",
-            format!("`adjustments`: {err}"),
-        )
-    })
+    let mut out = Vec::new();
+    for (i, item) in list.try_iter()?.enumerate() {
+        out.push(adjustment_in(py, &item?, &format!("adjustments[{i}]"))?);
+    }
+    Ok(out)
 }
 
-/// Refuses a `float` amount in a list of adjustment dicts (`invalid_value` naming
-/// `adjustments[i].amount`).
+/// One adjustment dict (`what`: its name in errors): the amount exact (a float refused,
+/// `invalid_value` naming `<what>.amount`), another shape `invalid_external` naming `what`.
+pub(crate) fn adjustment_in(
+    py: Python<'_>,
+    item: &Bound<'_, PyAny>,
+    what: &str,
+) -> PyResult<Adjustment> {
+    refuse_float_amount(py, item, what)?;
+    let text = json_text(py, item, what)?;
+    serde_json::from_str(&text)
+        .map_err(|err| input_error(py, "invalid_external", what, format!("`{what}`: {err}")))
+}
+
+/// Refuses a `float` amount in an adjustment dict (`what`: its name in errors).
+fn refuse_float_amount(py: Python<'_>, item: &Bound<'_, PyAny>, what: &str) -> PyResult<()> {
+    if let Ok(item) = item.cast::<pyo3::types::PyDict>()
+        && let Some(amount) = item.get_item("amount")?
+    {
+        crate::convert::refuse_float(py, &amount, &format!("{what}.amount"))?;
+    }
+    Ok(())
+}
+
+/// Refuses a `float` amount in a list of adjustment dicts (`adjustments[i].amount`).
 fn refuse_float_amounts(py: Python<'_>, list: &Bound<'_, PyAny>) -> PyResult<()> {
     let Ok(items) = list.cast::<pyo3::types::PyList>() else {
         return Ok(());
     };
     for (i, item) in items.iter().enumerate() {
-        if let Ok(item) = item.cast::<pyo3::types::PyDict>()
-            && let Some(amount) = item.get_item("amount")?
-        {
-            crate::convert::refuse_float(py, &amount, &format!("adjustments[{i}].amount"))?;
-        }
+        refuse_float_amount(py, &item, &format!("adjustments[{i}]"))?;
     }
     Ok(())
 }

@@ -318,6 +318,21 @@ def test_period_metrics_and_external() -> None:
     with pytest.raises(hs.InputError) as info:
         batch.finalize({unit: {"praise": "abc"}})
     assert f"unit {unit}, metric `praise`: " in str(info.value)
+    # 人工加减分 on the board: scored as batch scores the board's metrics, which carry them.
+    adjustment = {"unit": unit, "metric": "manual_bonus", "amount": "1.5", "reason": "防汛值守", "approver": "热线办"}
+    with pytest.raises(hs.SchemeError) as info:
+        board.add_adjustment(Q1, {**adjustment, "approver": ""})
+    assert (info.value.code, info.value.field) == ("invalid_adjustment", "adjustments[0].approver")
+    with pytest.raises(hs.InputError) as info:
+        board.add_adjustment(Q1, {**adjustment, "amount": 1.5})
+    assert (info.value.code, info.value.field) == ("invalid_value", "adjustment.amount")
+    board.add_adjustment(Q1, adjustment)
+    metrics = board.metrics(AS_OF, period=Q1)
+    assert json.loads(metrics.to_json())["adjustments"] == [adjustment]
+    scores = board.scores(AS_OF)
+    assert scores.to_json() == hs.Scheme.preset("sanmenxia").score(UNITS, metrics, as_of=AS_OF).to_json()
+    card = next(c for c in json.loads(scores.to_json())["units"] if c["unit"] == unit)
+    assert card["adjustments"] == [adjustment]
 
 
 def test_queries_in_a_given_period() -> None:

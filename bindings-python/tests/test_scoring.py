@@ -512,4 +512,4 @@ def test_manual_adjustments_score_as_their_sums_with_reasons_and_approvers() -> 
     assert (info.value.code, info.value.field) == ("invalid_value", "adjustments[0].amount")
     with pytest.raises(hs.InputError) as info:
         hs.score(CITY, SCHEME, as_of=AS_OF, adjustments=[{**adjustments[0], "by": "x"}])
-    assert (info.value.code, info.value.field) == ("invalid_external", "adjustments")
+    assert (info.value.code, info.value.field) == ("invalid_external", "adjustments[0]")

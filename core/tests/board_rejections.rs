@@ -603,6 +603,65 @@ fn a_snapshot_restores_into_a_policy_with_new_words_only() {
     );
 }
 
+/// Manual adjustments on the board: scores, explanations and metrics as batch scoring of the
+/// board's metrics (with their adjustments) gives; each listed with its reason and approver; a
+/// refused one leaves nothing behind.
+#[test]
+fn adjustments_on_the_board_score_as_in_batch() {
+    use hotline_score::metrics::Adjustment;
+    let mut b = board();
+    let p = period();
+    let unit = units()[0].id.clone();
+    let adjustment = |metric: &str, reason: &str| Adjustment {
+        unit: unit.clone(),
+        metric: metric.into(),
+        amount: "2".parse().unwrap(),
+        reason: reason.into(),
+        approver: "热线办".into(),
+    };
+    let before = b.snapshot().unwrap();
+    for (bad, code) in [
+        (adjustment("manual_bonus", " "), "invalid_adjustment"),
+        (adjustment("bribes", "r"), "unknown_external_metric"),
+        (
+            Adjustment {
+                unit: "atlantis".into(),
+                ..adjustment("manual_bonus", "r")
+            },
+            "board_unknown_unit",
+        ),
+    ] {
+        assert_eq!(b.add_adjustment(&p, bad).unwrap_err().code(), code);
+    }
+    assert_eq!(
+        b.snapshot().unwrap(),
+        before,
+        "a refused adjustment leaves no trace"
+    );
+    b.add_adjustment(&p, adjustment("manual_bonus", "防汛值守"))
+        .unwrap();
+    b.add_adjustment(&p, adjustment("manual_deduction", "虚假办结"))
+        .unwrap();
+    let metrics = b.metrics(&p, at(QUERY)).unwrap();
+    assert_eq!(metrics.adjustments.len(), 2);
+    let batch = scheme().score(b.units(), &metrics, &p, at(QUERY)).unwrap();
+    let scores = b.scores_in(&p, at(QUERY)).unwrap();
+    assert_eq!(scores, batch);
+    let card = scores.units.iter().find(|c| c.unit == unit).unwrap();
+    assert_eq!(card.adjustments.len(), 2);
+    assert_eq!(card.external["manual_bonus"], "2".parse().unwrap());
+    let report = b.scorecard_in(&p, unit.as_str(), at(QUERY)).unwrap();
+    let bonus = report
+        .explanation
+        .components
+        .iter()
+        .find(|c| c.indicator == "manual_bonus")
+        .unwrap();
+    assert_eq!(bonus.adjustments[0].reason, "防汛值守");
+    let restored = builder(&units()).restore(&b.snapshot().unwrap()).unwrap();
+    assert_eq!(restored.scores_in(&p, at(QUERY)).unwrap(), scores);
+}
+
 /// A board on the built-in calendar (data through 2026), its snapshot, and one builder per
 /// calendar it is restored into.
 fn calendar_builder(data: Option<&str>, predict: bool) -> hotline_score::board::BoardBuilder {

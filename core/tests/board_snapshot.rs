@@ -73,12 +73,22 @@ proptest! {
         let unit = units[0].id.as_str().to_owned();
         let ext = Decimal::new(35, 1);
 
+        let bonus = hotline_score::metrics::Adjustment {
+            unit: unit.as_str().into(),
+            metric: "manual_bonus".into(),
+            amount: Decimal::new(15, 1),
+            reason: "防汛值守".into(),
+            approver: "热线办".into(),
+        };
+
         let mut never = builder(&units).build().unwrap();
         never.set_external(&jan, &unit, "mystery_calls", ext).unwrap();
+        never.add_adjustment(&jan, bonus.clone()).unwrap();
         feed(&mut never, &inputs);
 
         let mut before = builder(&units).build().unwrap();
         before.set_external(&jan, &unit, "mystery_calls", ext).unwrap();
+        before.add_adjustment(&jan, bonus).unwrap();
         feed(&mut before, &inputs[..k]);
         let mut restored = restore(&before, json);
         let end = city.as_of.millis();

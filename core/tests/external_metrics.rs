@@ -16,6 +16,7 @@ use hotline_score::clocks::Evaluator;
 use hotline_score::metrics::{Adjustment, MetricsTable, Scope, all_contributions, partial};
 use hotline_score::scheme::{Explanation, Scheme, Scores};
 use hotline_score::synthetic::{CityConfig, SyntheticCity};
+use hotline_score::ticket::{Mode, load_tickets};
 use hotline_score::{Calendar, Policy, UnitId};
 use rust_decimal::Decimal;
 
@@ -65,6 +66,10 @@ kind = "deduction"
 value = { count = "ext.deduction" }
 points = 5
 rule = { per_item = { each = 1 } }
+
+[warnings]
+lead_days = 20
+bottom = 3
 "#;
 
 fn adjustment(unit: &UnitId, metric: &str, amount: &str, reason: &str) -> Adjustment {
@@ -232,4 +237,53 @@ fn an_adjustment_needs_a_reason_an_approver_a_known_unit_and_a_declared_metric()
         (e.code(), e.context().field.as_deref()),
         ("unknown_external_metric", Some("praise"))
     );
+}
+
+/// Warnings project the period's end with the adjustments too: a formula reading `ext.bonus`
+/// has a value at the end only with them, so the points a rescuable ticket recovers are those
+/// of the sum given as the metric's value.
+#[test]
+fn warnings_project_with_the_adjustments() {
+    let city = SyntheticCity::generate(&CityConfig {
+        days: 85,
+        tickets_per_day: 40,
+        ..CityConfig::default()
+    })
+    .unwrap();
+    let units = city.units.clone();
+    let as_of = city.as_of;
+    let tickets = load_tickets(city.tickets, Some(&units), Mode::Strict)
+        .unwrap()
+        .tickets;
+    let scheme = Scheme::from_toml(SCHEME).unwrap();
+    let ev = Evaluator::new(&Calendar::prc().unwrap(), Policy::henan().unwrap(), &units);
+    let period = scheme.period_at(as_of).unwrap();
+    let counters = partial(&tickets, &ev, &Scope::new(period.clone(), as_of)).unwrap();
+    let warnings = |m: &MetricsTable| {
+        let w = scheme
+            .period_warnings_from_tickets(&ev, &tickets, m, &period, as_of)
+            .unwrap();
+        serde_json::to_string(&w).unwrap()
+    };
+    let plain = counters.clone().finalize(&units, BTreeMap::new());
+    let first = scheme
+        .period_warnings_from_tickets(&ev, &tickets, &plain, &period, as_of)
+        .unwrap();
+    let warned = first
+        .iter()
+        .find(|w| !w.rescuable.is_empty())
+        .unwrap()
+        .unit
+        .clone();
+    let mut adjusted = plain.clone();
+    adjusted.adjustments = vec![adjustment(&warned, "bonus", "1", "表彰")];
+    let summed = counters.finalize(
+        &units,
+        BTreeMap::from([(
+            warned.clone(),
+            BTreeMap::from([("bonus".to_owned(), Decimal::ONE)]),
+        )]),
+    );
+    assert_eq!(warnings(&adjusted), warnings(&summed));
+    assert_ne!(warnings(&adjusted), warnings(&plain));
 }

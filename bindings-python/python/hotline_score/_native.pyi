@@ -474,6 +474,8 @@ class Board:
         self, period: Period, unit: str, name: str, value: Union[decimal.Decimal, int, str]
     ) -> None:
         """Sets external metric ``name`` (declared by the scheme) of ``unit`` for ``period``."""
+    def add_adjustment(self, period: Period, adjustment: Mapping[str, Any]) -> None:
+        """Adds a manual adjustment (``{unit, metric, amount, reason, approver}``) to ``period``."""
     def period_at(self, as_of: _InstantLike) -> Period:
         """The scheme's period containing ``as_of``."""
     def metrics(self, as_of: _InstantLike, *, period: Optional[Period] = None) -> Metrics:

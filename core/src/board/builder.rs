@@ -319,6 +319,7 @@ impl BoardBuilder {
             closed_through: None,
             history: Vec::new(),
             external: BTreeMap::new(),
+            adjustments: BTreeMap::new(),
             latest: None,
             work: Work::default(),
             cache: Mutex::default(),

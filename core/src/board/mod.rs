@@ -82,7 +82,7 @@ pub use status::DeadlineStatus;
 
 use crate::clocks::{Evaluator, FxHasher};
 use crate::instant::Instant;
-use crate::metrics::DueAnchor;
+use crate::metrics::{Adjustment, DueAnchor};
 use crate::scheme::{Scheme, Scores};
 use crate::ticket::{KnownUnits, Ticket};
 use crate::unit::{Unit, UnitId};
@@ -153,6 +153,8 @@ pub struct Board {
     history: Vec<Scores>,
     /// External metrics per period `(start, end)`.
     external: BTreeMap<(i64, i64), External>,
+    /// Manual adjustments per period `(start, end)`, in the order they were made.
+    adjustments: BTreeMap<(i64, i64), Vec<Adjustment>>,
     /// The latest event instant ingested.
     latest: Option<Instant>,
     work: Work,
@@ -177,6 +179,7 @@ impl Clone for Board {
             closed_through: self.closed_through,
             history: self.history.clone(),
             external: self.external.clone(),
+            adjustments: self.adjustments.clone(),
             latest: self.latest,
             work: Work::default(),
             cache: Mutex::default(),

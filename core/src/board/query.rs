@@ -1,17 +1,18 @@
 //! Counters at any `as_of`: the period's finished facts and lapses, plus the few tickets that are
 //! evaluated at query time (volatile ones, and those with events after the evaluation instant).
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use rust_decimal::Decimal;
 
-use super::Board;
 use super::periods::OnePeriod;
 use super::record::Work;
 use super::record::{self, decode_slot};
+use super::{Board, External};
 use crate::error::{Error, Result};
 use crate::instant::Instant;
-use crate::metrics::{Counter, MetricsTable, Scope, UnitCounters};
+use crate::metrics::{Adjustment, Counter, MetricsTable, Scope, UnitCounters, fold_adjustments};
 use crate::period::Period;
 use crate::ticket::Ticket;
 use crate::unit::Role;
@@ -201,11 +202,52 @@ impl Board {
             units: sorted.into_iter().collect(),
             external: self
                 .external
-                .get(&(period.start.millis(), period.end.millis()))
+                .get(&period_key(period))
                 .cloned()
                 .unwrap_or_default(),
-            adjustments: Vec::new(),
+            adjustments: self
+                .adjustments
+                .get(&period_key(period))
+                .cloned()
+                .unwrap_or_default(),
         })
+    }
+
+    /// The external metrics of `period` as formulas read them: the values set, with the
+    /// period's adjustments added (borrowed when there is none).
+    pub(crate) fn external_in(&self, period: &Period) -> Result<Cow<'_, External>> {
+        let key = period_key(period);
+        let empty = || Cow::Owned(External::new());
+        let values = self.external.get(&key).map_or_else(empty, Cow::Borrowed);
+        match self.adjustments.get(&key) {
+            Some(list) if !list.is_empty() => fold_adjustments(&values, list).map(Cow::Owned),
+            _ => Ok(values),
+        }
+    }
+
+    /// Adds a manual adjustment (人工加减分) to `period`: its amount is added to the unit's
+    /// external metric, and it is listed, with its reason and approver, on the unit's scorecard
+    /// and in its explanation ([`Adjustment`]). The unit must be on the board
+    /// (`board_unknown_unit`), the metric declared in the scheme's `external` list
+    /// (`unknown_external_metric`), the reason and the approver given (`invalid_adjustment`
+    /// naming `adjustments[i]`, `i` its place among the period's adjustments). A refused
+    /// adjustment leaves nothing behind.
+    pub fn add_adjustment(&mut self, period: &Period, adjustment: Adjustment) -> Result<()> {
+        self.unit_index(adjustment.unit.as_str())?;
+        let declared = self.scheme.resolver().external();
+        if !declared.contains(&adjustment.metric) {
+            return Err(Error::UnknownExternalMetric {
+                unit: adjustment.unit.clone(),
+                name: adjustment.metric.clone(),
+            });
+        }
+        let key = period_key(period);
+        let mut list = self.adjustments.get(&key).cloned().unwrap_or_default();
+        list.push(adjustment);
+        let values = self.external.get(&key).cloned().unwrap_or_default();
+        fold_adjustments(&values, &list)?;
+        self.adjustments.insert(key, list);
+        Ok(())
     }
 
     /// Sets an external metric (`ext.<name>`) of `unit` for `period`. The name must be declared
@@ -232,13 +274,18 @@ impl Board {
             });
         }
         self.external
-            .entry((period.start.millis(), period.end.millis()))
+            .entry(period_key(period))
             .or_default()
             .entry(id)
             .or_default()
             .insert(name.to_owned(), value);
         Ok(())
     }
+}
+
+/// The key of `period` in the board's per-period maps.
+pub(crate) fn period_key(period: &Period) -> (i64, i64) {
+    (period.start.millis(), period.end.millis())
 }
 
 /// `ticket` with only its events at or before `upto`.

@@ -27,6 +27,7 @@ use super::{Board, TicketState};
 use crate::clocks::is_repeat;
 use crate::error::{Error, FilePos, Result, json_error_offset, json_reason};
 use crate::instant::Instant;
+use crate::metrics::Adjustment;
 use crate::scheme::Scores;
 use crate::ticket::Ticket;
 use crate::unit::UnitId;
@@ -48,6 +49,15 @@ struct ExternalValue {
     value: Decimal,
 }
 
+/// One manual adjustment of one period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PeriodAdjustment {
+    start: Instant,
+    end: Instant,
+    adjustment: Adjustment,
+}
+
 /// Everything but the tickets.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -56,6 +66,9 @@ struct Meta {
     closed_through: Option<Instant>,
     history: Vec<Scores>,
     external: Vec<ExternalValue>,
+    /// Absent from snapshots written before 2026-12-02 (evening), and when there is none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    adjustments: Vec<PeriodAdjustment>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -121,6 +134,15 @@ impl Board {
                             name: name.clone(),
                             value: *value,
                         })
+                    })
+                })
+                .collect(),
+            adjustments: (self.adjustments.iter())
+                .flat_map(|((s, e), list)| {
+                    list.iter().map(move |a| PeriodAdjustment {
+                        start: Instant::from_millis(*s),
+                        end: Instant::from_millis(*e),
+                        adjustment: a.clone(),
                     })
                 })
                 .collect(),
@@ -313,6 +335,13 @@ impl BoardBuilder {
                 .entry(x.unit)
                 .or_default()
                 .insert(x.name, x.value);
+        }
+        for x in state.meta.adjustments {
+            board
+                .adjustments
+                .entry((x.start.millis(), x.end.millis()))
+                .or_default()
+                .push(x.adjustment);
         }
         Ok(board)
     }

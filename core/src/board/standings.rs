@@ -152,9 +152,8 @@ impl Board {
             mark(*u as usize, Moved::Any);
         }
         cache.special = overlay.keys().copied().collect();
-        let key = (period.start.millis(), period.end.millis());
-        let empty = External::new();
-        let ext_all = self.external.get(&key).unwrap_or(&empty);
+        let ext_all = self.external_in(period)?;
+        let ext_all: &External = &ext_all;
         if cache.external != *ext_all {
             mark_all(&mut mark);
             cache.external = ext_all.clone();
@@ -266,9 +265,14 @@ impl Board {
                     .flat_map(|g| g.cards(&self.scheme).iter().cloned())
                     .collect()
             })?;
-        let key = (period.start.millis(), period.end.millis());
-        if let Some(external) = self.external.get(&key) {
-            attach_external(&mut units, external, &[]);
+        let external = self.external_in(period)?;
+        let adjustments = self.adjustments.get(&super::query::period_key(period));
+        if !external.is_empty() {
+            attach_external(
+                &mut units,
+                &external,
+                adjustments.map_or(&[], Vec::as_slice),
+            );
         }
         Ok(Scores {
             scheme: self.scheme.name().to_owned(),

@@ -196,6 +196,19 @@ impl MetricsTable {
         }
         super::fold_adjustments(&self.external, &self.adjustments).map(std::borrow::Cow::Owned)
     }
+
+    /// This table with every adjustment added to its metric's value and none left to add
+    /// (borrowed when there is none): for readers of [`Self::external`] alone.
+    pub(crate) fn folded(&self) -> crate::Result<std::borrow::Cow<'_, MetricsTable>> {
+        if self.adjustments.is_empty() {
+            return Ok(std::borrow::Cow::Borrowed(self));
+        }
+        Ok(std::borrow::Cow::Owned(MetricsTable {
+            units: self.units.clone(),
+            external: self.external_values()?.into_owned(),
+            adjustments: Vec::new(),
+        }))
+    }
 }
 
 /// Reads one role's counters, an error naming the role.

@@ -159,7 +159,9 @@ impl Scheme {
             return Ok(Vec::new());
         }
         let scores = self.score(units, data.metrics, period, as_of)?;
-        let mut rescue = Rescue::new(self, units, data.at_end);
+        // The period-end metrics with their adjustments added (the rescue reads values only).
+        let at_end = data.at_end.folded()?;
+        let mut rescue = Rescue::new(self, units, &at_end);
         let overdue_at_end: HashSet<AssignmentKey<'_>> = data
             .open_at_end
             .iter()

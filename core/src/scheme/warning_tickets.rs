@@ -56,7 +56,8 @@ impl Scheme {
         let tickets = tickets.into();
         let parts = threads.min(tickets.len() / MIN_TICKETS_PER_THREAD).max(1);
         let passes = Passes::in_parts(tickets, ev, period, as_of, parts)?;
-        let at_end = passes.at_end.finalize(ev.units(), metrics.external.clone());
+        let mut at_end = passes.at_end.finalize(ev.units(), metrics.external.clone());
+        at_end.adjustments.clone_from(&metrics.adjustments);
         let data = WarningData {
             metrics,
             open: &passes.open,
