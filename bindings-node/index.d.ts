@@ -708,15 +708,15 @@ export declare class Partial {
   merge(other: Partial): Partial
   /**
    * The metrics table (plain object, the core's JSON form): every unit of `units` (zero
-   * rows for units without tickets) plus any unit with counters, and the external metrics
-   * (`unit → name → number or decimal string`).
+   * rows for units without tickets) plus any unit with counters, the external metrics
+   * (`unit → name → number or decimal string`) and the manual adjustments (人工加减分).
    */
-  finalize(units: Array<Unit>, external?: Record<string, Record<string, number | string>>): Metrics
+  finalize(units: Array<Unit>, external?: Record<string, Record<string, number | string>>, adjustments?: Array<Adjustment>): Metrics
   /**
    * `finalize`, as the core's JSON text: the exact bytes, also for units whose ids are
    * digits (which a JavaScript object lists first, in numeric order).
    */
-  finalizeJson(units: Array<Unit>, external?: Record<string, Record<string, number | string>>): string
+  finalizeJson(units: Array<Unit>, external?: Record<string, Record<string, number | string>>, adjustments?: Array<Adjustment>): string
   /** The row form: `columns` and one `[unit, ...counters]` array per unit. */
   toRows(): PartialRows
   /** The core's JSON text. */
@@ -1178,6 +1178,8 @@ export interface ScoreOptions {
   dueAnchor?: 'due_date' | 'due_or_closed'
   /** External metrics: unit → name → number or decimal string. */
   external?: Record<string, Record<string, number | string>>
+  /** Manual adjustments (人工加减分), each added to its unit's external metric. */
+  adjustments?: Array<Adjustment>
 }
 
 /** `score` on the JavaScript thread. */

@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use hotline_score::clocks::{Assignment, Evaluator as CoreEvaluator};
 use hotline_score::metrics::{
-    DueAnchor, MetricsTable, Partial as CorePartial, Scope, contributions, open_assignments,
+    Adjustment, DueAnchor, MetricsTable, Partial as CorePartial, Scope, contributions,
+    open_assignments,
 };
 use hotline_score::{
     Calendar as CoreCalendar, Period, Policy as CorePolicy, Unit as CoreUnit, UnitId,
@@ -99,6 +100,15 @@ pub fn scope_in(o: &Opts<ScopeOptions>) -> Fallible<Scope> {
 }
 
 /// External metrics as plain objects: unit → name → decimal (number or decimal string).
+/// Manual adjustments given to JavaScript (`[{ unit, metric, amount, reason, approver }]`, or
+/// none): another shape is `invalid_argument` naming `adjustments`. Reasons and approvers are
+/// checked when scoring (`invalid_adjustment`).
+pub fn adjustments_in(v: Option<Value>) -> Fallible<Vec<Adjustment>> {
+    v.map_or(Ok(Vec::new()), |v| {
+        serde_json::from_value(v).map_err(|e| bad_arg("adjustments", format!("`adjustments`: {e}")))
+    })
+}
+
 pub fn external_in(v: Option<Value>) -> Fallible<BTreeMap<UnitId, BTreeMap<String, Decimal>>> {
     let Some(v) = v else {
         return Ok(BTreeMap::new());
@@ -553,8 +563,8 @@ impl Partial {
     }
 
     /// The metrics table (plain object, the core's JSON form): every unit of `units` (zero
-    /// rows for units without tickets) plus any unit with counters, and the external metrics
-    /// (`unit → name → number or decimal string`).
+    /// rows for units without tickets) plus any unit with counters, the external metrics
+    /// (`unit → name → number or decimal string`) and the manual adjustments (人工加减分).
     #[napi(catch_unwind, ts_return_type = "Metrics")]
     pub fn finalize<'e>(
         &self,
@@ -563,8 +573,9 @@ impl Partial {
         #[napi(ts_arg_type = "Record<string, Record<string, number | string>>")] external: Option<
             JsonValue,
         >,
+        #[napi(ts_arg_type = "Array<Adjustment>")] adjustments: Option<JsonValue>,
     ) -> Result<Unknown<'e>> {
-        let table = enter(env, || self.finalized(units, external))?;
+        let table = enter(env, || self.finalized(units, external, adjustments))?;
         json::plain(env, &table)
     }
 
@@ -578,20 +589,24 @@ impl Partial {
         #[napi(ts_arg_type = "Record<string, Record<string, number | string>>")] external: Option<
             JsonValue,
         >,
+        #[napi(ts_arg_type = "Array<Adjustment>")] adjustments: Option<JsonValue>,
     ) -> Result<String> {
-        let table = enter(&env, || self.finalized(units, external))?;
+        let table = enter(&env, || self.finalized(units, external, adjustments))?;
         json::text(&table)
     }
 
-    /// The metrics table of `units` with the `external` metrics.
+    /// The metrics table of `units` with the `external` metrics and the `adjustments`.
     fn finalized(
         &self,
         units: Arg<Vec<Unit>>,
         external: Option<JsonValue>,
+        adjustments: Option<JsonValue>,
     ) -> Fallible<MetricsTable> {
         let units = core_units(&units.get("units")?);
         let external = external_in(external.map(|e| e.0))?;
-        Ok(self.inner.clone().finalize(&units, external))
+        let mut table = self.inner.clone().finalize(&units, external);
+        table.adjustments = adjustments_in(adjustments.map(|a| a.0))?;
+        Ok(table)
     }
 
     /// The row form: `columns` and one `[unit, ...counters]` array per unit.

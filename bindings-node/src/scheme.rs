@@ -16,7 +16,8 @@ use crate::errors::{Fallible, bad_arg, enter, named};
 use crate::instant::When;
 use crate::json::{self, JsonValue, TextOrObject};
 use crate::metrics::{
-    Evaluator, PeriodArg, PeriodOut, ScopeOptions, external_in, period_in, period_out, scope_in,
+    Evaluator, PeriodArg, PeriodOut, ScopeOptions, adjustments_in, external_in, period_in,
+    period_out, scope_in,
 };
 use crate::policy::Policy;
 use crate::task::{Work, threads};
@@ -461,6 +462,9 @@ pub struct ScoreOptions<'a> {
     /// External metrics: unit → name → number or decimal string.
     #[napi(ts_type = "Record<string, Record<string, number | string>>")]
     pub external: Option<JsonValue>,
+    /// Manual adjustments (人工加减分), each added to its unit's external metric.
+    #[napi(ts_type = "Array<Adjustment>")]
+    pub adjustments: Option<JsonValue>,
 }
 
 impl Keys for ScoreOptions<'_> {
@@ -473,6 +477,7 @@ impl Keys for ScoreOptions<'_> {
         "policy",
         "dueAnchor",
         "external",
+        "adjustments",
     ];
 }
 
@@ -486,6 +491,7 @@ struct Pipeline {
         hotline_score::UnitId,
         std::collections::BTreeMap<String, rust_decimal::Decimal>,
     >,
+    adjustments: Vec<hotline_score::metrics::Adjustment>,
 }
 
 impl Pipeline {
@@ -507,6 +513,7 @@ impl Pipeline {
             tickets: tickets.set.clone(),
             scope,
             external: external_in(o.external.clone().map(|e| e.0))?,
+            adjustments: adjustments_in(o.adjustments.clone().map(|a| a.0))?,
         })
     }
 
@@ -526,10 +533,11 @@ impl Pipeline {
     }
 
     fn run(self) -> Fallible<Scores> {
-        let metrics = self
+        let mut metrics = self
             .tickets
             .partial(&self.ev.inner, &self.scope)?
             .finalize(&self.ev.units, self.external);
+        metrics.adjustments = self.adjustments;
         let units: &[CoreUnit] = &self.ev.units;
         Ok(self.scheme.score_parallel(
             units,

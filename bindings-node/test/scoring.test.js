@@ -208,6 +208,12 @@ test('evaluate, contributions, open assignments and explanations trace points to
   assert.deepEqual(card.adjustments, adjustments.map((a) => ({ ...a, amount: String(a.amount) })))
   assert.deepEqual(card.external, { manual_bonus: '1.5', manual_deduction: '1' })
   assert.deepEqual(adjusted.units.map(({ adjustments, ...rest }) => rest), summed.units)
+  // The same through the one-call score and through finalize.
+  assert.deepEqual(hs.scoreSync(tickets, scheme, { units, asOf, period, adjustments }), adjusted)
+  const finalized = ev.partialSync(tickets, { period, asOf }).finalize(units, undefined, adjustments)
+  assert.deepEqual(scheme.score(units, finalized, { asOf, period }), adjusted)
+  assert.throws(() => hs.scoreSync(tickets, scheme, { units, asOf, period, adjustments: [{ ...adjustments[0], by: 'x' }] }),
+    { code: 'invalid_argument', field: 'adjustments' })
   const [whyAdjusted] = scheme.explain(adjusted, contributions, [worst.unit])
   const deduction = whyAdjusted.components.find((c) => c.indicator === 'manual_deduction')
   assert.deepEqual(deduction.external, { manual_deduction: '1' })

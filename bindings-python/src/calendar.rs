@@ -40,7 +40,19 @@ fn template_in(py: Python<'_>, value: &Bound<'_, PyAny>, what: &str) -> PyResult
     enter(py, || WeeklyTemplate::from_value(&value))
 }
 
+/// Calendar data: a dict (the JSON form), or the text of a TOML or JSON data file (JSON when
+/// it starts with `{`), read as `Calendar.from_file` reads a file's text.
 fn data_in(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<CalendarData> {
+    if value.is_instance_of::<PyString>() {
+        let text: String = value.extract()?;
+        return enter(py, || {
+            if text.trim_start().starts_with('{') {
+                CalendarData::from_json(&text)
+            } else {
+                CalendarData::from_toml(&text)
+            }
+        });
+    }
     let value = json_config(py, value, "data")?;
     enter(py, || CalendarData::from_value(&value))
 }
@@ -78,8 +90,8 @@ fn build(py: Python<'_>, o: Options<'_>) -> PyResult<CoreCalendar> {
         b = b.prc_data();
     }
     if let Some(data) = &o.data {
-        // One dict, or a list of them (layered in order).
-        if data.is_instance_of::<PyDict>() {
+        // One dict or text, or a list of them (layered in order).
+        if data.is_instance_of::<PyDict>() || data.is_instance_of::<PyString>() {
             b = b.data(data_in(py, data)?);
         } else {
             for item in data.try_iter()? {
@@ -199,7 +211,8 @@ fn day_count(py: Python<'_>, count_start_day: bool, deadline_at: &str) -> PyResu
 #[pymethods]
 impl Calendar {
     /// Builds a calendar. By default: the built-in PRC national data (2017–2026), offset
-    /// +08:00, office hours Monday–Friday 09:00–12:00 and 13:30–17:30.
+    /// +08:00, office hours Monday–Friday 09:00–12:00 and 13:30–17:30. `data`: calendar data
+    /// as a dict, or a data file's TOML or JSON text, or a list of them (layered in order).
     #[new]
     #[pyo3(signature = (*, prc=true, template=None, dated_templates=None, data=None, data_files=None,
         as_known_on=None, ignore_adjusted_workdays=false, coverage=None, predict=None,
@@ -301,7 +314,8 @@ impl Calendar {
     ) -> PyResult<Self> {
         if data.is_instance_of::<PyString>() {
             return Err(pyo3::exceptions::PyTypeError::new_err(
-                "`data` must be a dict; for a file use Calendar.from_file(path)",
+                "`data` must be a dict; for a file use Calendar.from_file(path), for a file's \
+                 text Calendar(data=text)",
             ));
         }
         let list = PyList::new(py, [data])?.into_any();

@@ -121,11 +121,17 @@ fn parse_instant(
     .map(Instant::millis)
 }
 
-/// `format_instant(ms) -> str`: RFC 3339 in +08:00, milliseconds only when non-zero.
+/// `format_instant(ms, offset="+08:00") -> str`: RFC 3339 in `offset` (`"+08:00"`, `"-05:00"` …),
+/// milliseconds only when non-zero.
 #[pyfunction]
-fn format_instant(py: Python<'_>, ms: &Bound<'_, PyAny>) -> PyResult<String> {
+#[pyo3(signature = (ms, offset=None))]
+fn format_instant(py: Python<'_>, ms: &Bound<'_, PyAny>, offset: Option<&str>) -> PyResult<String> {
     let ms = crate::convert::int_in::<i64>(py, ms, "ms")?;
-    Ok(Instant::from_millis(ms).format(CHINA_OFFSET))
+    let offset = match offset {
+        Some(o) => offset_in(py, o, "offset")?,
+        None => CHINA_OFFSET,
+    };
+    Ok(Instant::from_millis(ms).format(offset))
 }
 
 /// `parse_amount(text) -> str`: checks an amount as written in policy files and events (`30m`,

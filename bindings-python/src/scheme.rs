@@ -203,6 +203,14 @@ impl Scheme {
         })
     }
 
+    /// The first instant (epoch ms) period warnings are given for `period` (`lead_days` before
+    /// its end, not before its start), or `None` when the scheme has no warnings.
+    fn warning_start(&self, period: &Period) -> Option<i64> {
+        self.inner
+            .warning_start(&period.inner)
+            .map(hotline_score::Instant::millis)
+    }
+
     /// Scores `units` from a metrics table (a `Metrics` or its dict form) for `period`
     /// (default: the scheme's period containing `as_of`).
     #[pyo3(signature = (units, metrics, *, as_of, period=None))]

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import polars as pl
@@ -36,6 +37,8 @@ def test_operations() -> None:
     fri = dt.datetime(2026, 2, 13, 16, 30, tzinfo=CST)
     due = CAL.add_working(fri, 2 * HOUR)
     assert hs.format_instant(due) == "2026-02-14T10:00:00+08:00"  # make-up Saturday
+    assert hs.format_instant(due, "+00:00") == "2026-02-14T02:00:00Z"
+    assert hs.format_instant(due + 5, "-05:00") == "2026-02-13T21:00:00.005-05:00"
     assert CAL.working_between(fri, due) == 2 * HOUR
     assert CAL.working_between(due, fri) == -2 * HOUR
     assert CAL.sub_working(due, 2 * HOUR) == ms("2026-02-13T16:30:00+08:00")
@@ -125,6 +128,15 @@ def test_data_from_file_and_dict(tmp_path: Path) -> None:
     from_file = hs.Calendar.from_file(path)
     assert from_file.day_kind("2027-01-04") == "in_lieu"
     assert hs.Calendar.from_file(str(path), prc=True).is_workday("2026-02-14")
+    # A data file's text (TOML, or JSON) is data too, alone or in a list with dicts.
+    text = path.read_text(encoding="utf-8")
+    from_text = hs.Calendar(prc=False, data=text)
+    assert (from_text.first_date, from_text.day_kind("2027-01-04")) == (dt.date(2027, 1, 1), "in_lieu")
+    both = hs.Calendar(data=[json.dumps(data), text])
+    assert both.day_kind("2027-01-01") == "holiday" and both.day_kind("2027-01-04") == "in_lieu"
+    with pytest.raises(hs.CalendarError) as info:
+        hs.Calendar(data="[[notices]]\nyear = 2027\nyeer = 1\n")
+    assert (info.value.code, info.value.field, info.value.line) == ("unknown_calendar_key", "yeer", 3)
 
 
 def test_calendar_errors_carry_position(tmp_path: Path) -> None:
@@ -135,7 +147,7 @@ def test_calendar_errors_carry_position(tmp_path: Path) -> None:
     err = info.value
     assert err.code == "unknown_calendar_key"
     assert (err.field, err.line) == ("yeer", 3)
-    assert err.column is not None
+    assert err.column == 1
     with pytest.raises(hs.CalendarError) as info:
         hs.Calendar(template={"mon": ["09:00-12:00", "11:00-13:00"]})
     assert info.value.code == "overlapping_intervals"

@@ -42,7 +42,7 @@ def test_policies() -> None:
     with pytest.raises(hs.PolicyError) as info:
         hs.Policy.from_toml('name = "demo"\n[[rules]]\nlimits.complete = "3 days"\n')
     err = info.value
-    assert err.code == "invalid_policy" and err.line == 3 and err.column is not None
+    assert (err.code, err.line, err.column) == ("invalid_policy", 3, 19)
     with pytest.raises(hs.PolicyError) as info:
         hs.Policy.builtin("atlantis")
     assert info.value.code == "unknown_policy"
@@ -407,7 +407,7 @@ def test_warnings_and_sanctions() -> None:
     assert (bad.value.code, bad.value.field) == ("invalid_argument", "scores")
     with pytest.raises(hs.SchemeError) as info:
         hs.Scheme.preset("three-rates").period_warnings(ev, city, as_of=as_of)
-    assert info.value.code in ("scheme_lacks", "scheme_mismatch")
+    assert (info.value.code, info.value.field) == ("scheme_lacks", "warnings")
 
 
 def test_metrics_and_period_inputs() -> None:
@@ -513,3 +513,13 @@ def test_manual_adjustments_score_as_their_sums_with_reasons_and_approvers() -> 
     with pytest.raises(hs.InputError) as info:
         hs.score(CITY, SCHEME, as_of=AS_OF, adjustments=[{**adjustments[0], "by": "x"}])
     assert (info.value.code, info.value.field) == ("invalid_external", "adjustments[0]")
+
+
+def test_warning_start() -> None:
+    # sanmenxia warns 20 days before the quarter ends; a scheme without warnings gives None.
+    q1 = hs.Period("2026-01-01T00:00:00+08:00", "2026-04-01T00:00:00+08:00", "2026-Q1")
+    assert SCHEME.warning_start(q1) == q1.end - 20 * 86_400_000
+    # A period shorter than the lead: warnings from its start.
+    week = hs.Period("2026-03-02T00:00:00+08:00", "2026-03-09T00:00:00+08:00", "w")
+    assert SCHEME.warning_start(week) == week.start
+    assert hs.Scheme.preset("three-rates").warning_start(q1) is None  # no [warnings] section

@@ -312,7 +312,7 @@ def test_load_json_forms() -> None:
     with pytest.raises(hs.DataError) as info:
         hs.load_json("[1, 2")
     assert info.value.code == "invalid_ticket_json"
-    assert info.value.line == 1 and info.value.column is not None
+    assert (info.value.line, info.value.column) == (1, 5)
     with pytest.raises(hs.DataError) as info:
         hs.load_json(text, UNITS + [UNITS[0]])
     assert (info.value.code, info.value.row) == ("duplicate_unit", 2)

@@ -78,6 +78,41 @@ fn event_row() -> impl Strategy<Value = EventRow> {
         )
 }
 
+/// Tickets `V0`… with valid logs (a prefix of dispatched, signed, replied, closed at u1): the
+/// random rows above are mostly refused, so without these the comparisons of kept tickets
+/// would see hardly any ticket with events (a test audit: 3 draws in 2,000).
+fn valid_logs() -> impl Strategy<Value = (Vec<TicketRow>, Vec<EventRow>)> {
+    proptest::collection::vec(0..=4usize, 0..3).prop_map(|lengths| {
+        let mut tickets = Vec::new();
+        let mut events = Vec::new();
+        for (i, k) in lengths.into_iter().enumerate() {
+            let id = format!("V{i}");
+            tickets.push(TicketRow {
+                ticket_id: id.clone(),
+                kind: "help".to_owned(),
+                received_at: "2026-03-02T09:00:00+08:00".to_owned(),
+                ..TicketRow::default()
+            });
+            let steps = [
+                ("dispatched", Some("u1")),
+                ("signed", Some("u1")),
+                ("replied", Some("u1")),
+                ("closed", None),
+            ];
+            for (m, (ty, unit)) in (1i64..).zip(steps.into_iter().take(k)) {
+                events.push(EventRow {
+                    ticket_id: id.clone(),
+                    at: (1_772_413_200_000 + m * 60_000).to_string(),
+                    event_type: ty.to_owned(),
+                    unit: unit.map(str::to_owned),
+                    ..EventRow::default()
+                });
+            }
+        }
+        (tickets, events)
+    })
+}
+
 fn ticket_rows() -> impl Strategy<Value = Vec<TicketRow>> {
     proptest::collection::vec((0..3usize, proptest::bool::weighted(0.9)), 0..4).prop_map(|v| {
         v.into_iter()
@@ -146,9 +181,12 @@ proptest! {
     /// same first error, owned or compact.
     #[test]
     fn borrowed_rows_read_as_owned(
-        tickets in proptest::collection::vec(ticket_row_cells(), 0..5),
+        mut tickets in proptest::collection::vec(ticket_row_cells(), 0..5),
         mut events in proptest::collection::vec(event_row(), 0..20),
+        (valid, logs) in valid_logs(),
     ) {
+        tickets.extend(valid.into_iter().map(|t| (t, Vec::new())));
+        events.extend(logs);
         events.sort_by(|a, b| a.ticket_id.cmp(&b.ticket_id).then(a.at.cmp(&b.at)));
         fn instant(text: &str) -> InstantCell<'_> {
             match text.parse::<i64>() {
@@ -200,9 +238,12 @@ proptest! {
     /// strict fails exactly with the first lenient diagnostic.
     #[test]
     fn rows_every_skip_is_reported(
-        tickets in ticket_rows(),
+        mut tickets in ticket_rows(),
         mut events in proptest::collection::vec(event_row(), 0..30),
+        (valid, logs) in valid_logs(),
     ) {
+        tickets.extend(valid);
+        events.extend(logs);
         // Keep each ticket's rows in time order, as the table contract says.
         events.sort_by(|a, b| a.ticket_id.cmp(&b.ticket_id).then(a.at.cmp(&b.at)));
         let lenient = load_rows(tickets.clone(), events.clone(), None, Mode::Lenient).unwrap();
@@ -234,10 +275,13 @@ proptest! {
     /// taken as the batch's in place).
     #[test]
     fn batch_assembly_equals_owned(
-        tickets in ticket_rows(),
+        mut tickets in ticket_rows(),
         mut events in proptest::collection::vec(event_row(), 0..30),
+        (valid, logs) in valid_logs(),
         order in 0..3u8,
     ) {
+        tickets.extend(valid);
+        events.extend(logs);
         let table_position = |id: &str| tickets.iter().position(|t| t.ticket_id == id);
         match order {
             0 => events.sort_by(|a, b| a.at.cmp(&b.at)),
@@ -275,9 +319,12 @@ proptest! {
     /// milliseconds), and read back as the same tickets; its JSON is theirs.
     #[test]
     fn batch_rows_are_the_tickets_rows(
-        tickets in proptest::collection::vec(ticket_row_cells(), 0..5),
+        mut tickets in proptest::collection::vec(ticket_row_cells(), 0..5),
         mut events in proptest::collection::vec(event_row(), 0..30),
+        (valid, logs) in valid_logs(),
     ) {
+        tickets.extend(valid.into_iter().map(|t| (t, Vec::new())));
+        events.extend(logs);
         events.sort_by(|a, b| a.at.cmp(&b.at));
         let mut a = Assembler::new(None, Mode::Lenient).unwrap();
         for (row, _) in &tickets {
