@@ -429,8 +429,13 @@ export declare class Board {
   static restore(bytes: Buffer, options: BoardOptions): Promise<Board>
   /** `restore` on the JavaScript thread. */
   static restoreSync(bytes: Buffer, options: BoardOptions): Board
-  /** A board restored from `snapshotJson()` text. */
-  static restoreJson(text: string, options: BoardOptions): Board
+  /**
+   * A board restored from `snapshotJson()` text (as `restore` restores bytes), off the
+   * JavaScript thread.
+   */
+  static restoreJson(text: string, options: BoardOptions): Promise<Board>
+  /** `restoreJson` on the JavaScript thread. */
+  static restoreJsonSync(text: string, options: BoardOptions): Board
   /**
    * Registers a ticket's header (`id, kind, urgency, channel, received_at, attributes`):
    * `accepted`, or `duplicate` when the same header is already there; a different header
@@ -529,8 +534,13 @@ export declare class Board {
   snapshot(): Promise<Buffer>
   /** `snapshot` on the JavaScript thread. */
   snapshotSync(): Buffer
-  /** The whole state as JSON text (restore with `Board.restoreJson`). */
-  snapshotJson(): string
+  /**
+   * The whole state as JSON text (restore with `Board.restoreJson`); the text is written off
+   * the JavaScript thread.
+   */
+  snapshotJson(): Promise<string>
+  /** `snapshotJson` on the JavaScript thread. */
+  snapshotJsonSync(): string
   /** The scheme the board scores with. */
   scheme(): Scheme
   /**

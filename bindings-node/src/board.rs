@@ -445,9 +445,27 @@ impl Board {
         })
     }
 
-    /// A board restored from `snapshotJson()` text.
-    #[napi(factory, catch_unwind)]
+    /// A board restored from `snapshotJson()` text (as `restore` restores bytes), off the
+    /// JavaScript thread.
+    #[napi(catch_unwind, ts_return_type = "Promise<Board>")]
     pub fn restore_json(
+        #[napi(ts_arg_type = "string")] text: Arg<String>,
+        #[napi(ts_arg_type = "BoardOptions")] options: Opts<BoardOptions<'_>>,
+    ) -> AsyncTask<Work<CoreBoard>> {
+        let prepared = text
+            .get("text")
+            .and_then(|text| Ok((text, builder(&options)?)));
+        Work::after(
+            prepared,
+            move |(text, b)| Ok(b.restore_json(&text)?),
+            board_js,
+        )
+        .spawn()
+    }
+
+    /// `restoreJson` on the JavaScript thread.
+    #[napi(factory, catch_unwind)]
+    pub fn restore_json_sync(
         env: Env,
         #[napi(ts_arg_type = "string")] text: Arg<String>,
         #[napi(ts_arg_type = "BoardOptions")] options: Opts<BoardOptions<'_>>,
@@ -877,9 +895,24 @@ impl Board {
         enter(&env, || Ok(Buffer::from(self.lock().snapshot()?)))
     }
 
-    /// The whole state as JSON text (restore with `Board.restoreJson`).
+    /// The whole state as JSON text (restore with `Board.restoreJson`); the text is written off
+    /// the JavaScript thread.
+    #[napi(catch_unwind, ts_return_type = "Promise<string>")]
+    pub fn snapshot_json(&self) -> AsyncTask<Work<String>> {
+        let turn = self.inner.turn();
+        Work::new(
+            move || {
+                let text = turn.run(|board| board.snapshot_json())?;
+                json::fitting(text, "snapshot(), the binary form")
+            },
+            |env, text| Ok(env.create_string(&text)?.to_unknown()),
+        )
+        .spawn()
+    }
+
+    /// `snapshotJson` on the JavaScript thread.
     #[napi(catch_unwind)]
-    pub fn snapshot_json(&self, env: Env) -> Result<String> {
+    pub fn snapshot_json_sync(&self, env: Env) -> Result<String> {
         enter(&env, || {
             let text = self.lock().snapshot_json()?;
             json::fitting(text, "snapshot(), the binary form")

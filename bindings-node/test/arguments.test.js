@@ -97,7 +97,7 @@ test('a positional argument of the wrong type is invalid_argument naming it, as 
   wrong(() => new hs.Formula(1, {}), 'source', /must be a string/)
   wrong(() => tickets.slice('1'), 'start', /must be a number, got string/)
   wrong(() => hs.Board.restoreSync('bytes', { units, scheme }), 'bytes', /must be a Buffer, got string/)
-  wrong(() => hs.Board.restoreJson(7, { units, scheme }), 'text', /must be a string/)
+  wrong(() => hs.Board.restoreJsonSync(7, { units, scheme }), 'text', /must be a string/)
   wrong(() => new hs.Board({ units, scheme }).ingest({}, dispatched), 'ticketId', /`ticketId`/)
   wrong(() => new hs.Board({ units, scheme }).ticket(1.5), 'ticketId', /whole number/)
   // Absent optional arguments are still their defaults.

@@ -51,8 +51,13 @@ test('a simulated day with snapshot/restore in the middle answers exactly like b
       assert.deepEqual(restored.standings(noon), board.standings(noon))
       const sizes = ({ heap_bytes: _, ...rest }) => rest // heap bytes are estimated from capacities
       assert.deepEqual(sizes(restored.stats), sizes(board.stats))
-      assert.equal(hs.Board.restoreSync(board.snapshotSync(), options).snapshotJson(), board.snapshotJson())
-      assert.equal(hs.Board.restoreJson(board.snapshotJson(), options).snapshotJson(), board.snapshotJson())
+      assert.equal(hs.Board.restoreSync(board.snapshotSync(), options).snapshotJsonSync(), board.snapshotJsonSync())
+      assert.equal(hs.Board.restoreJsonSync(board.snapshotJsonSync(), options).snapshotJsonSync(), board.snapshotJsonSync())
+      // The JSON forms off the JavaScript thread: the same text, the same board.
+      const text = await board.snapshotJson()
+      assert.equal(text, board.snapshotJsonSync())
+      assert.equal((await hs.Board.restoreJson(text, options)).snapshotJsonSync(), text)
+      await assert.rejects(hs.Board.restoreJson('{"format": "x"}', options), { code: 'board_snapshot_corrupt' })
     }
     for (const b of restored ? [board, restored] : [board]) {
       const status = item.input === 'ticket'
@@ -112,7 +117,7 @@ test('ingestion is transactional, idempotent by event_id, and errors name the ti
   assert.throws(() => board.ingest('X1', { at: '2026-03-02T09:20:00+08:00', type: 'extension_requested', unit, amount: '5 days' }),
     { code: 'malformed_amount', ticketId: 'X1', eventIndex: 1, field: 'amount' })
   assert.throws(() => board.ingest('X1', { at: '2026-03-02T09:20:00+08:00', type: 'signed', unit: 'elsewhere' }), { ticketId: 'X1' })
-  const before = board.snapshotJson()
+  const before = board.snapshotJsonSync()
   const out = board.ingestBatchSync([
     { input: 'event', ticket_id: 'X1', event: { at: '2026-03-02T09:30:00+08:00', type: 'signed', unit } },
     { input: 'event', ticket_id: 'X1', event: { at: '2026-03-02T09:31:00+08:00', type: 'bogus' } },
@@ -126,7 +131,7 @@ test('ingestion is transactional, idempotent by event_id, and errors name the ti
   assert.equal(out[2].error.ticketId, 'X2')
   assert.equal(out[2].error.field, 'kind')
   assert.equal(out[2].error.row, 2)
-  assert.notEqual(board.snapshotJson(), before)
+  assert.notEqual(board.snapshotJsonSync(), before)
   // The board's own refusals (an unknown unit, a ticket not registered) name their item too.
   const refusals = board.ingestBatchSync([
     { input: 'event', ticket_id: 'X1', event: { at: '2026-03-02T09:50:00+08:00', type: 'urged', unit } },
@@ -149,7 +154,7 @@ test('ingestion is transactional, idempotent by event_id, and errors name the ti
   assert.equal(board.ticket('78').events.length, 1)
   // An event item's keys are checked (an extra key was ignored, a camelCase `ticketId` read as
   // ticket ""), and nothing of a refused item is kept.
-  const held = board.snapshotJson()
+  const held = board.snapshotJsonSync()
   const typos = board.ingestBatchSync([
     { input: 'event', ticket_id: 'X3', event: { at: '2026-03-03T09:10:00+08:00', type: 'signed', unit }, extra: 1 },
     { input: 'event', ticketId: 'X3', event: { at: '2026-03-03T09:10:00+08:00', type: 'signed', unit } },
@@ -161,7 +166,7 @@ test('ingestion is transactional, idempotent by event_id, and errors name the ti
     ['rejected', 'invalid_input', 'ticketId', 1, undefined],
     ['rejected', 'invalid_input', 'ticket_id', 2, undefined]
   ])
-  assert.equal(board.snapshotJson(), held)
+  assert.equal(board.snapshotJsonSync(), held)
   // A whole ticket goes item by item, as ingestBatch and Python's ingest_ticket do: a bad event
   // is rejected with its error and the others are taken (it threw for the whole ticket).
   const mixed = board.ingestTicket({
@@ -243,9 +248,9 @@ test('ingestTicketsSync: the counts and state of ingestTickets; a second load is
   assert.deepEqual(sync.ingestTicketsSync(city.tickets), { accepted: items, duplicate: 0, rejected: [] })
   const viaPromise = new hs.Board(options)
   assert.deepEqual(await viaPromise.ingestTickets(city.tickets), { accepted: items, duplicate: 0, rejected: [] })
-  assert.equal(sync.snapshotJson(), viaPromise.snapshotJson())
+  assert.equal(sync.snapshotJsonSync(), viaPromise.snapshotJsonSync())
   assert.deepEqual(sync.ingestTicketsSync(city.tickets), { accepted: 0, duplicate: items, rejected: [] })
-  assert.equal(sync.snapshotJson(), viaPromise.snapshotJson())
+  assert.equal(sync.snapshotJsonSync(), viaPromise.snapshotJsonSync())
   // A rejected event is counted and leaves no trace; the ticket's header is still accepted.
   const stray = hs.Tickets.fromObjectsSync([
     { id: 'S1', kind: 'help', received_at: '2026-03-02T09:00:00+08:00', events: [{ at: '2026-03-02T09:20:00+08:00', type: 'dispatched', unit: 'nowhere' }] },

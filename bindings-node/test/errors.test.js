@@ -317,7 +317,7 @@ test('hostile values never abort the process: the board', async () => {
     survives(() => board.setExternal(v, unit, 'x', v))
     survives(() => board.closePeriod(v, v))
     survives(() => hs.Board.restoreSync(v, { units: city.units, scheme }))
-    survives(() => hs.Board.restoreJson(v, { units: city.units, scheme }))
+    survives(() => hs.Board.restoreJsonSync(v, { units: city.units, scheme }))
     // The async twin: it throws (N-API's conversion) or settles, with a code when it rejects.
     let pending = null
     survives(() => { pending = board.ingestBatch([v, { input: v }, { input: 'event', ticket_id: v, event: v }]) })

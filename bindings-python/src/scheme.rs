@@ -524,6 +524,28 @@ impl Scores {
         ])
     }
 
+    /// One row per manual adjustment (人工加减分) of the scored units, in scorecard order:
+    /// `unit, metric, amount, reason, approver` (amount exact, at the largest scale given).
+    fn adjustments(&self) -> PyResult<Table> {
+        let rows: Vec<&hotline_score::metrics::Adjustment> = (self.inner.units.iter())
+            .flat_map(|c| &c.adjustments)
+            .collect();
+        let text = |f: fn(&hotline_score::metrics::Adjustment) -> &str| -> ArrayRef {
+            Arc::new(StringArray::from_iter_values(rows.iter().map(|a| f(a))))
+        };
+        let scale = rows.iter().map(|a| a.amount.scale()).max().unwrap_or(0);
+        Table::new(vec![
+            ("unit", text(|a| a.unit.as_str())),
+            ("metric", text(|a| &a.metric)),
+            (
+                "amount",
+                decimals(rows.iter().map(|a| Some(a.amount)), scale)?,
+            ),
+            ("reason", text(|a| &a.reason)),
+            ("approver", text(|a| &a.approver)),
+        ])
+    }
+
     /// One row per unit and component: `unit, indicator, name, kind, value, numerator,
     /// denominator, points, max_points, points_lost, no_data, shrunk, below_red_line`.
     fn components(&self) -> PyResult<Table> {

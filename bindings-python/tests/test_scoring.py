@@ -494,6 +494,14 @@ def test_manual_adjustments_score_as_their_sums_with_reasons_and_approvers() -> 
     card = next(c for c in json.loads(adjusted.to_json())["units"] if c["unit"] == unit)
     assert card["external"] == {"manual_bonus": "2.0", "manual_deduction": "1"}
     assert [x["reason"] for x in card["adjustments"]] == ["防汛值守", "表彰", "虚假办结"]
+    # As a table for DataFrames: one row per adjustment, amounts exact.
+    table = adjusted.adjustments()
+    assert table.column_names == ["unit", "metric", "amount", "reason", "approver"]
+    assert table.to_pylist()[:2] == [
+        {"unit": unit, "metric": "manual_bonus", "amount": decimal.Decimal("1.5"), "reason": "防汛值守", "approver": "热线办"},
+        {"unit": unit, "metric": "manual_bonus", "amount": decimal.Decimal("0.5"), "reason": "表彰", "approver": "热线办"},
+    ]
+    assert len(summed.adjustments()) == 0
     # The same through finalize, and through a metrics table given as a dict.
     metrics = EV.partial(CITY, period=PERIOD, as_of=AS_OF).finalize(adjustments=adjustments)
     assert SCHEME.score(UNITS, metrics, as_of=AS_OF).to_json() == adjusted.to_json()
