@@ -974,8 +974,11 @@ export interface CalendarOptions {
  * quality spread 0.6, seed 12345).
  */
 export interface CityConfig {
-  /** Seed of every random choice (a whole number ≥ 0). */
-  seed?: number
+  /**
+   * Seed of every random choice: a whole number ≥ 0, as a number up to 2^53 − 1 or a
+   * `BigInt` up to 2^64 − 1 (the CLI and Python take any 64-bit seed).
+   */
+  seed?: number | bigint
   /** First day, `YYYY-MM-DD` (+08:00). */
   start?: string
   /** Number of days of tickets. */

@@ -16,8 +16,10 @@ use crate::ticket::{Tickets, Unit};
 #[napi(object, object_to_js = false)]
 #[derive(Default)]
 pub struct CityConfig {
-    /// Seed of every random choice (a whole number ≥ 0).
-    pub seed: Option<f64>,
+    /// Seed of every random choice: a whole number ≥ 0, as a number up to 2^53 − 1 or a
+    /// `BigInt` up to 2^64 − 1 (the CLI and Python take any 64-bit seed).
+    #[napi(ts_type = "number | bigint")]
+    pub seed: Option<Either<f64, BigInt>>,
     /// First day, `YYYY-MM-DD` (+08:00).
     pub start: Option<String>,
     /// Number of days of tickets.
@@ -45,9 +47,28 @@ impl Keys for CityConfig {
 fn config(c: Option<Opts<CityConfig>>) -> Fallible<CoreConfig> {
     let c = optional_owned(c)?.unwrap_or_default();
     let mut out = CoreConfig::default();
-    if let Some(s) = c.seed {
-        out.seed = u64::try_from(whole("seed", s)?)
-            .map_err(|_| bad_arg("seed", "`seed` must be a whole number ≥ 0"))?;
+    let bad_seed = || {
+        bad_arg(
+            "seed",
+            "`seed` must be a whole number ≥ 0: a number up to 2^53 − 1, or a BigInt up to \
+             2^64 − 1",
+        )
+    };
+    match c.seed {
+        None => {}
+        Some(Either::A(s)) => {
+            out.seed = whole("seed", s)
+                .ok()
+                .and_then(|s| u64::try_from(s).ok())
+                .ok_or_else(bad_seed)?;
+        }
+        Some(Either::B(b)) => {
+            let (negative, value, lossless) = b.get_u64();
+            if negative || !lossless {
+                return Err(bad_seed());
+            }
+            out.seed = value;
+        }
     }
     if let Some(s) = &c.start {
         out.start = parse_date(s)?;

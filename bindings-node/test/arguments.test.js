@@ -157,6 +157,14 @@ test('functions returning a Promise reject on bad arguments, never throw', async
   // Their sync twins throw the same errors.
   assert.throws(() => hs.scoreSync(tickets, scheme, { units, asOf: NaN }), { code: 'invalid_instant' })
   assert.throws(() => hs.syntheticCitySync({ units: 1.5 }), { code: 'invalid_argument', field: 'units' })
+  // Seeds: any 64-bit seed as a BigInt (as the CLI and Python take it); a number up to 2^53 − 1,
+  // the same city as its BigInt.
+  const small = (seed) => hs.syntheticCitySync({ seed, days: 1, units: 3, ticketsPerDay: 3 }).tickets.toJson()
+  assert.equal(small(2 ** 53 - 1), small(2n ** 53n - 1n))
+  assert.notEqual(small(2n ** 64n - 1n), small(2n ** 64n - 2n))
+  for (const seed of [2 ** 53, -1, -1n, 2n ** 64n, 1.5]) {
+    assert.throws(() => small(seed), { code: 'invalid_argument', field: 'seed', message: /BigInt up to 2\^64 − 1/ })
+  }
   assert.throws(() => hs.Board.restoreSync(bytes, { units, scheme, dueAnchor: 'whenever' }), { code: 'invalid_argument', field: 'dueAnchor' })
   // Good arguments still resolve.
   assert.equal((await hs.score(tickets, scheme, { units, asOf })).units.length, scores.units.length)

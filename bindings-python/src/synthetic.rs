@@ -11,6 +11,15 @@ use crate::convert::{Bounded, date_in, int_in};
 use crate::errors::enter;
 use crate::ticket::Tickets;
 
+fn spread_error(py: Python<'_>) -> PyErr {
+    crate::errors::input_error(
+        py,
+        "invalid_argument",
+        "quality_spread",
+        "`quality_spread` must be a number between 0 and 1".to_owned(),
+    )
+}
+
 /// The units of a city as a table (`unit, group, name`).
 pub fn units_table(units: &[hotline_score::Unit]) -> PyResult<Table> {
     use arrow_array::{ArrayRef, StringArray};
@@ -26,17 +35,17 @@ pub fn units_table(units: &[hotline_score::Unit]) -> PyResult<Table> {
 
 /// A synthetic city: `(tickets, units, as_of)`; tickets are valid and carry the units table.
 #[pyfunction]
-#[pyo3(signature = (*, seed=None, start="2026-01-01", days=None, units=None,
-    tickets_per_day=None, quality_spread=0.6),
+#[pyo3(signature = (*, seed=None, start=None, days=None, units=None,
+    tickets_per_day=None, quality_spread=None),
     text_signature = "(*, seed=12345, start=\"2026-01-01\", days=90, units=60, tickets_per_day=900, quality_spread=0.6)")]
 fn synthetic_city<'py>(
     py: Python<'py>,
     seed: Option<Bound<'py, PyAny>>,
-    start: &str,
+    start: Option<Bound<'py, PyAny>>,
     days: Option<Bound<'py, PyAny>>,
     units: Option<Bound<'py, PyAny>>,
     tickets_per_day: Option<Bound<'py, PyAny>>,
-    quality_spread: f64,
+    quality_spread: Option<Bound<'py, PyAny>>,
 ) -> PyResult<(Tickets, Table, i64)> {
     // Whole numbers are read here, so that a negative or huge one is an `InputError` naming
     // the argument (defaults: those of the text signature).
@@ -48,13 +57,31 @@ fn synthetic_city<'py>(
     ) -> PyResult<T> {
         v.map_or(Ok(default), |v| int_in(py, &v, what))
     }
-    let start_obj = start.into_pyobject(py)?.into_any();
+    let defaults = CityConfig::default();
+    // `start`: a date, or its `YYYY-MM-DD` text; `quality_spread`: a number (an `InputError`
+    // naming the argument otherwise, not a bare `TypeError`).
+    let start = match start {
+        Some(s) => date_in(py, &s, "start")?,
+        None => defaults.start,
+    };
+    let quality_spread = match quality_spread {
+        Some(q) if !q.is_instance_of::<pyo3::types::PyString>() => {
+            q.extract::<f64>().map_err(|_| spread_error(py))?
+        }
+        Some(_) => return Err(spread_error(py)),
+        None => defaults.quality_spread,
+    };
     let config = CityConfig {
-        seed: whole(py, seed, "seed", 12345)?,
-        start: date_in(py, &start_obj, "start")?,
-        days: whole(py, days, "days", 90)?,
-        units: whole(py, units, "units", 60)?,
-        tickets_per_day: whole(py, tickets_per_day, "tickets_per_day", 900)?,
+        seed: whole(py, seed, "seed", defaults.seed)?,
+        start,
+        days: whole(py, days, "days", defaults.days)?,
+        units: whole(py, units, "units", defaults.units)?,
+        tickets_per_day: whole(
+            py,
+            tickets_per_day,
+            "tickets_per_day",
+            defaults.tickets_per_day,
+        )?,
         quality_spread,
     };
     let city = enter(py, || SyntheticCity::generate(&config))?;

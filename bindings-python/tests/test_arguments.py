@@ -4,6 +4,7 @@ states from lists of dicts."""
 
 from __future__ import annotations
 
+import datetime
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -41,6 +42,7 @@ def refused(call: Callable[[], Any]) -> hs.InputError:
         (lambda: hs.synthetic_city(seed=2**64), "seed"),
         (lambda: hs.synthetic_city(units=-3), "units"),
         (lambda: hs.synthetic_city(tickets_per_day=True), "tickets_per_day"),
+        (lambda: hs.synthetic_city(quality_spread="x"), "quality_spread"),
         (lambda: hs.format_instant(2**63), "ms"),
         (lambda: hs.format_instant("0"), "ms"),
         (lambda: hs.parse_instant(2**70), "instant"),
@@ -57,6 +59,10 @@ def test_whole_numbers_in_range_still_work() -> None:
     assert CAL.working_days_deadline(T, 0) == CAL.working_days_deadline(T, False or 0)
     assert CAL.add_working_array([T, None], [3_600_000, None]) == [CAL.add_working(T, 3_600_000), None]
     assert CAL.add_working_array([T], 3_600_000) == [CAL.add_working(T, 3_600_000)]
+    # A city's first day as a date or as its text: the same city.
+    as_date = hs.synthetic_city(start=datetime.date(2026, 3, 2), days=1, tickets_per_day=5, units=3)
+    as_text = hs.synthetic_city(start="2026-03-02", days=1, tickets_per_day=5, units=3)
+    assert as_date[0].to_json() == as_text[0].to_json() and as_date[2] == as_text[2]
     tickets, units, _ = hs.synthetic_city(days=1, tickets_per_day=5, units=3)
     assert len(tickets) > 0 and units.num_rows == 3
 

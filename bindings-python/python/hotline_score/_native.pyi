@@ -421,7 +421,7 @@ def score(
 def synthetic_city(
     *,
     seed: int = 12345,
-    start: str = "2026-01-01",
+    start: _DateLike = "2026-01-01",
     days: int = 90,
     units: int = 60,
     tickets_per_day: int = 900,
