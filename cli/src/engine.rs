@@ -3,17 +3,17 @@
 //! ladder over earlier periods, explain.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 
 use hotline_score::clocks::Evaluator;
 use hotline_score::instant::{CHINA_OFFSET, MS_PER_DAY};
-use hotline_score::metrics::{Counter, DueAnchor, Partial, Scope, partial, partials};
+use hotline_score::metrics::{Counter, DueAnchor, MetricsTable, Partial, Scope, partial, partials};
 use hotline_score::scheme::{Scheme, Scores};
 use hotline_score::ticket::Ticket;
 use hotline_score::{Calendar, Error, Instant, Period, Policy, Unit, UnitId};
 use rust_decimal::Decimal;
 
 use crate::fail::CliResult;
+use crate::input::external::ExternalInputs;
 use crate::input::locate::Problem;
 use crate::input::previous_period;
 use crate::progress::Progress;
@@ -46,8 +46,21 @@ pub struct Job<'a> {
     pub explain: Explain,
     /// Whether to compute the weekly trend.
     pub trend: bool,
+    /// External metrics and manual adjustments, by period.
+    pub external: &'a ExternalInputs,
     /// Problems met while loading (carried into the report).
     pub problems: Vec<Problem>,
+}
+
+impl Job<'_> {
+    /// The metrics table of period `p` from its counters: every unit, with the period's
+    /// external metrics and adjustments.
+    fn metrics(&self, counters: Partial, p: &Period) -> MetricsTable {
+        let (external, adjustments) = self.external.of(p, &self.period);
+        let mut table = counters.finalize(self.units, external);
+        table.adjustments = adjustments;
+        table
+    }
 }
 
 /// Which units a run explains ticket by ticket.
@@ -86,7 +99,7 @@ pub fn run(job: Job<'_>, progress: Progress) -> CliResult<Report> {
     bar.finish_and_clear();
     let week_parts = parts.split_off(1);
     let current = parts.pop().unwrap_or_default();
-    let metrics = current.clone().finalize(job.units, BTreeMap::new());
+    let metrics = job.metrics(current.clone(), &job.period);
     let scores = scheme.score_parallel(job.units, &metrics, &job.period, job.as_of, threads())?;
 
     // A window longer than the period (a week's report, warnings 20 days before its end) starts
@@ -248,10 +261,22 @@ fn sanctions(
         if part.units.is_empty() {
             empty.push(p.label.clone());
         }
-        let metrics = part.finalize(job.units, BTreeMap::new());
+        let metrics = job.metrics(part, &p);
         history.push(scheme.score_parallel(job.units, &metrics, &p, as_of, threads())?);
     }
     bar.finish_and_clear();
+    let scored: Vec<&str> = (history.iter().map(|s| s.period.as_str()))
+        .chain([job.period.label.as_str()])
+        .collect();
+    let unused = job.external.unused_periods(&scored);
+    if !unused.is_empty() {
+        eprintln!(
+            "warning: the external metrics or adjustments of period(s) {} are not used: no \
+             period scored has that label (this run scores {}; more with --history)",
+            unused.join(", "),
+            scored.join(", ")
+        );
+    }
     if !empty.is_empty() {
         // Scored by the no-data rules, such a period breaks every streak without a word (a
         // warnings audit): said, as an empty current period is.

@@ -1025,3 +1025,143 @@ fn a_ticket_received_at_as_of_is_counted() {
     assert_eq!(report["summary"]["tickets"], 1);
     assert_eq!(report["trend"][0]["summary"]["tickets"], 1);
 }
+
+/// `--external` and `--adjustments`: the sanmenxia preset's external metrics (实例拨测) and
+/// manual 加减分 from CSV or JSON, scored as the bindings score them (each adjustment listed with
+/// its reason and approver); rows of another period go to that period of `--history`, and rows
+/// of a period not scored are named on stderr; every bad row is a problem with its line.
+#[test]
+fn external_metrics_and_adjustments_from_files() {
+    let dir = scratch("external-files");
+    generate(&dir, 20, 30, "csv");
+    let unit = "hubin-district";
+    std::fs::write(
+        dir.join("ext.csv"),
+        format!("unit,metric,value\n{unit},mystery_calls,10\n{unit},mystery_passed,9\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("adj.json"),
+        format!(
+            r#"[{{"unit":"{unit}","metric":"manual_bonus","amount":"1.5","reason":"防汛期间连续值守","approver":"市热线办"}},
+               {{"unit":"{unit}","metric":"manual_deduction","amount":2,"reason":"推诿扯皮","approver":"督查科","period":"2025-Q4"}},
+               {{"unit":"{unit}","metric":"manual_deduction","amount":1,"reason":"x","approver":"y","period":"2024-Q1"}}]"#
+        ),
+    )
+    .unwrap();
+    let file = |n: &str| dir.join(n).display().to_string();
+    let (ext, adj) = (file("ext.csv"), file("adj.json"));
+    let scored = |extra: &[&str]| {
+        let mut args = vec!["--period", "2026-Q1", "--format", "json", "--history", "1"];
+        args.extend(extra);
+        let o = score_data(&dir, "csv", &args);
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        let report: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        (report, stderr(&o))
+    };
+    let card = |r: &serde_json::Value| {
+        r["scores"]["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["unit"] == unit)
+            .unwrap()
+            .clone()
+    };
+    let (plain, _) = scored(&[]);
+    let (given, err) = scored(&["--external", &ext, "--adjustments", &adj]);
+    let (before, after) = (card(&plain), card(&given));
+    assert_eq!(
+        after["external"],
+        serde_json::json!({"manual_bonus": "1.5", "mystery_calls": "10", "mystery_passed": "9"})
+    );
+    assert_eq!(after["adjustments"][0]["approver"], "市热线办");
+    assert_eq!(after["adjustments"].as_array().unwrap().len(), 1);
+    let points = |c: &serde_json::Value, id: &str| {
+        c["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["indicator"] == id)
+            .unwrap()["points"]
+            .clone()
+    };
+    assert_eq!(points(&after, "manual_bonus"), "1.50");
+    assert_ne!(
+        points(&after, "mystery_calls"),
+        points(&before, "mystery_calls")
+    );
+    // The 2025-Q4 row went to that period of the history (its scores are not in the report, but
+    // its unit's explanation of this period does not list it), the 2024-Q1 row to none.
+    assert!(err.contains("2024-Q1 are not used"), "{err}");
+    assert!(!err.contains("2025-Q4 are not used"), "{err}");
+    let explained = given["explanations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["unit"] == unit)
+        .unwrap();
+    let bonus = explained["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["indicator"] == "manual_bonus")
+        .unwrap();
+    assert_eq!(bonus["adjustments"][0]["reason"], "防汛期间连续值守");
+    // The table's drill-down lists it too.
+    let o = score_data(
+        &dir,
+        "csv",
+        &["--period", "2026-Q1", "--adjustments", &adj, "--unit", unit],
+    );
+    assert!(
+        stdout(&o).contains(
+            "Adjustment 人工加减分 manual_bonus +1.5 · 防汛期间连续值守 · approved by 审批 市热线办"
+        ),
+        "{}",
+        stdout(&o)
+    );
+
+    // Bad rows: each a problem with its file and line, in file order.
+    std::fs::write(
+        dir.join("bad.csv"),
+        format!(
+            "unit,metric,value\n{unit},mystery_calls,10\nnobody,mystery_calls,1\n\
+             {unit},bribes,1\n{unit},mystery_calls,3\n{unit},kb_updates,1.2.3\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("bad-adj.csv"),
+        format!("unit,metric,amount,reason,approver\n{unit},manual_bonus,1,,x\n"),
+    )
+    .unwrap();
+    let o = score_data(
+        &dir,
+        "csv",
+        &[
+            "--period",
+            "2026-Q1",
+            "--external",
+            &file("bad.csv"),
+            "--adjustments",
+            &file("bad-adj.csv"),
+        ],
+    );
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let err = stderr(&o);
+    let lines: Vec<&str> = err.lines().collect();
+    for (i, (at, code)) in [
+        ("bad-adj.csv:2:", "[invalid_adjustment]"),
+        ("bad.csv:3:", "[metrics_for_unknown_unit]"),
+        ("bad.csv:4:", "[unknown_external_metric]"),
+        ("bad.csv:5:", "[invalid_external]"),
+        ("bad.csv:6:", "[invalid_table]"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let line = lines.get(i).copied().unwrap_or_default();
+        assert!(line.contains(at) && line.ends_with(code), "{i}: {err}");
+    }
+}

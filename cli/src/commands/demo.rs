@@ -16,6 +16,7 @@ use time::Date;
 
 use crate::engine::{Explain, Job, run as score};
 use crate::fail::{CliResult, Failure};
+use crate::input::external::ExternalInputs;
 use crate::input::{parse_instant, previous_period};
 use crate::progress::Progress;
 use crate::report;
@@ -105,6 +106,7 @@ pub fn run(args: &DemoArgs, progress: Progress) -> CliResult<()> {
             Explain::Nobody
         },
         trend: args.html.is_some(),
+        external: &ExternalInputs::default(),
         problems: Vec::new(),
     };
     let report = score(job, progress)?;

@@ -13,6 +13,7 @@ use hotline_score::{Calendar, Unit, UnitId};
 use crate::engine::{Explain, Job, run as score};
 use crate::fail::{CliResult, Failure};
 use crate::input::data::{DataFiles, load, problems_failure};
+use crate::input::external::ExternalInputs;
 use crate::input::place::{group_problems, policy_group_problems};
 use crate::input::{CalendarOptions, load_policy, load_scheme, parse_instant, parse_period};
 use crate::progress::Progress;
@@ -69,6 +70,16 @@ pub struct ScoreArgs {
     /// unit).
     #[arg(long = "unit", value_name = "UNIT")]
     pub explain_units: Vec<String>,
+    /// External metrics (`ext.<name>` in the scheme: mystery calls, knowledge-base updates …):
+    /// CSV or JSON rows (unit, metric, value[, period]). Rows without a period are the scored
+    /// period's; with one (`2026-Q1`), that period's (earlier periods of --history)
+    #[arg(long, value_name = "FILE")]
+    pub external: Option<PathBuf>,
+    /// Manual adjustments (人工加减分): CSV or JSON rows (unit, metric, amount, reason,
+    /// approver[, period]), each amount added to the unit's external metric and listed with
+    /// its reason and approver
+    #[arg(long, value_name = "FILE")]
+    pub adjustments: Option<PathBuf>,
     /// Earlier periods to score from the same data for the sanctions ladder.
     #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=24))]
     pub history: u32,
@@ -154,6 +165,13 @@ pub fn run(args: &ScoreArgs, progress: Progress) -> CliResult<()> {
         }
         None => units_from_tickets(&scheme, &data.tickets)?,
     };
+    let external = ExternalInputs::read(
+        args.external.as_deref(),
+        args.adjustments.as_deref(),
+        args.data.encoding,
+        &units,
+        &scheme,
+    )?;
     let asked = args
         .explain_units
         .iter()
@@ -184,6 +202,7 @@ pub fn run(args: &ScoreArgs, progress: Progress) -> CliResult<()> {
         history: args.history as usize,
         explain,
         trend: html_or_json,
+        external: &external,
         problems: data.problems,
     };
     let report = score(job, progress).map_err(|f| coverage_hint(f, &args.calendar, &calendar))?;

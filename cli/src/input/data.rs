@@ -876,7 +876,7 @@ type CsvReader = csv::Reader<CsvText<TextReader<ProgressBarIter<File>>>>;
 /// hand with `, ` between cells failed every dispatch: a CLI audit). `trim` says who does it:
 /// the reader (`Trim::All`, which builds a new record per row: for the small units table), or
 /// the caller, as it reads each cell (`Trim::Headers`: the tickets and events tables).
-fn open_csv(
+pub(super) fn open_csv(
     path: &Path,
     encoding: Encoding,
     progress: Progress,
@@ -921,13 +921,13 @@ fn open_table(
 
 /// The columns of a CSV table, as its header is checked.
 #[derive(Debug)]
-struct Columns {
+pub(super) struct Columns {
     /// What the table is called in messages.
-    table: &'static str,
+    pub table: &'static str,
     /// Columns it must have.
-    required: &'static [&'static str],
+    pub required: &'static [&'static str],
     /// Every column it may have (`None`: any, the tickets table's attributes).
-    known: Option<&'static [&'static str]>,
+    pub known: Option<&'static [&'static str]>,
 }
 
 /// What an unknown column's message adds: how to leave it out (the name quoted for a shell
@@ -947,7 +947,7 @@ fn leave_out_hint(column: &str) -> String {
 
 /// Header problems: unknown columns (events and units tables), repeated and missing columns,
 /// of the columns not `left_out`.
-fn check_header(
+pub(super) fn check_header(
     file: &str,
     columns: &Columns,
     header: &[String],

@@ -4,6 +4,7 @@
 pub mod csv_text;
 pub mod data;
 pub mod encoding;
+pub mod external;
 pub mod json_pos;
 pub mod locate;
 pub mod place;

@@ -344,5 +344,15 @@ fn drilldown(out: &mut String, r: &Report) {
             ]);
         }
         let _ = writeln!(out, "{}", t.render("  "));
+        // 人工加减分: each with its reason and approver (what a published point rests on).
+        for a in &card.adjustments {
+            put(
+                out,
+                &format!(
+                    "  Adjustment 人工加减分 {} {:+} · {} · approved by 审批 {}",
+                    a.metric, a.amount, a.reason, a.approver
+                ),
+            );
+        }
     }
 }

@@ -1,0 +1,325 @@
+//! External metrics and manual adjustments from files (`score --external`, `--adjustments`):
+//! what the ticket flow does not hold (mystery calls 实例拨测, knowledge-base updates, manual
+//! 加减分 with reason and approver), per unit, for the scored period or a named one.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use hotline_score::metrics::Adjustment;
+use hotline_score::scheme::Scheme;
+use hotline_score::scheme::num::Num;
+use hotline_score::{FilePos, Period, Unit, UnitId};
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+use super::data::{Columns, check_header, csv_problem, open_csv, problems_failure};
+use super::encoding::Encoding;
+use super::locate::Problem;
+use super::{is_json, read_text};
+use crate::fail::CliResult;
+use crate::progress::Progress;
+
+/// One row of an external-metrics table: `unit, metric, value`, and the period (its label)
+/// when not the scored one.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ValueRow {
+    unit: String,
+    metric: String,
+    value: Num,
+    #[serde(default)]
+    period: Option<String>,
+}
+
+/// One row of an adjustments table: `unit, metric, amount, reason, approver`, and the period.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AdjustmentRow {
+    unit: String,
+    metric: String,
+    amount: Num,
+    reason: String,
+    approver: String,
+    #[serde(default)]
+    period: Option<String>,
+}
+
+/// External metrics and adjustments by period label (`""`: the scored period).
+#[derive(Debug, Default)]
+pub struct ExternalInputs {
+    values: BTreeMap<String, BTreeMap<UnitId, BTreeMap<String, Decimal>>>,
+    adjustments: Vec<(String, Adjustment)>,
+}
+
+impl ExternalInputs {
+    /// Reads the files given; every bad row is a problem with its file and line (JSON: its
+    /// position in the array): a unit not in `units`, a metric `scheme` does not declare, a
+    /// value given twice for one period, unit and metric, an adjustment without a reason or an
+    /// approver, a number that is not exact.
+    pub fn read(
+        values: Option<&Path>,
+        adjustments: Option<&Path>,
+        encoding: Encoding,
+        units: &[Unit],
+        scheme: &Scheme,
+    ) -> CliResult<ExternalInputs> {
+        let mut out = ExternalInputs::default();
+        let mut problems = Vec::new();
+        let known = Known { units, scheme };
+        if let Some(path) = values {
+            let columns = Columns {
+                table: "external metrics",
+                required: &["unit", "metric", "value"],
+                known: Some(&["unit", "metric", "value", "period"]),
+            };
+            for (at, row) in rows::<ValueRow>(path, encoding, &columns, &mut problems)? {
+                let bad = |code: &str, message: String| at.problem(code, message);
+                if let Some(p) = known.check(&row.unit, &row.metric, &bad) {
+                    problems.push(p);
+                    continue;
+                }
+                let period = row.period.unwrap_or_default();
+                let cell = out
+                    .values
+                    .entry(period.clone())
+                    .or_default()
+                    .entry(UnitId::from(row.unit.as_str()))
+                    .or_default();
+                if cell.insert(row.metric.clone(), row.value.get()).is_some() {
+                    problems.push(bad(
+                        "invalid_external",
+                        format!(
+                            "metric `{}` of unit {} is given twice{}",
+                            row.metric,
+                            row.unit,
+                            for_period(&period)
+                        ),
+                    ));
+                }
+            }
+        }
+        if let Some(path) = adjustments {
+            let columns = Columns {
+                table: "adjustments",
+                required: &["unit", "metric", "amount", "reason", "approver"],
+                known: Some(&["unit", "metric", "amount", "reason", "approver", "period"]),
+            };
+            for (at, row) in rows::<AdjustmentRow>(path, encoding, &columns, &mut problems)? {
+                let bad = |code: &str, message: String| at.problem(code, message);
+                if let Some(p) = known.check(&row.unit, &row.metric, &bad) {
+                    problems.push(p);
+                    continue;
+                }
+                let missing = [("reason", &row.reason), ("approver", &row.approver)]
+                    .into_iter()
+                    .find(|(_, text)| text.trim().is_empty());
+                if let Some((field, _)) = missing {
+                    problems.push(bad(
+                        "invalid_adjustment",
+                        format!("`{field}` is empty: every adjustment says why it was made and who approved it"),
+                    ));
+                    continue;
+                }
+                let adjustment = Adjustment {
+                    unit: UnitId::from(row.unit.as_str()),
+                    metric: row.metric,
+                    amount: row.amount.get(),
+                    reason: row.reason,
+                    approver: row.approver,
+                };
+                out.adjustments
+                    .push((row.period.unwrap_or_default(), adjustment));
+            }
+        }
+        if problems.is_empty() {
+            return Ok(out);
+        }
+        // In file order (rows that could not be read were found first).
+        problems.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+        Err(problems_failure(&problems))
+    }
+
+    /// The external metrics and adjustments of `period`: the rows naming its label, and for the
+    /// scored period (`current`) the rows naming none.
+    pub fn of(
+        &self,
+        period: &Period,
+        current: &Period,
+    ) -> (BTreeMap<UnitId, BTreeMap<String, Decimal>>, Vec<Adjustment>) {
+        let mine = |label: &str| label == period.label || (label.is_empty() && period == current);
+        let mut values: BTreeMap<UnitId, BTreeMap<String, Decimal>> = BTreeMap::new();
+        for (_, units) in self.values.iter().filter(|(l, _)| mine(l)) {
+            for (unit, row) in units {
+                values.entry(unit.clone()).or_default().extend(row.clone());
+            }
+        }
+        let adjustments = (self.adjustments.iter())
+            .filter(|(l, _)| mine(l))
+            .map(|(_, a)| a.clone())
+            .collect();
+        (values, adjustments)
+    }
+
+    /// The period labels the rows name that are not among `scored` (their rows are not used).
+    pub fn unused_periods(&self, scored: &[&str]) -> Vec<String> {
+        let named: BTreeSet<&str> = (self.values.keys().map(String::as_str))
+            .chain(self.adjustments.iter().map(|(l, _)| l.as_str()))
+            .filter(|l| !l.is_empty() && !scored.contains(l))
+            .collect();
+        named.into_iter().map(str::to_owned).collect()
+    }
+}
+
+/// " for period 2026-Q1", or nothing for the scored period.
+fn for_period(label: &str) -> String {
+    if label.is_empty() {
+        String::new()
+    } else {
+        format!(" for period {label}")
+    }
+}
+
+/// The units and the scheme rows are checked against.
+struct Known<'a> {
+    units: &'a [Unit],
+    scheme: &'a Scheme,
+}
+
+impl Known<'_> {
+    /// A problem when `unit` is not scored or `metric` not declared.
+    fn check(
+        &self,
+        unit: &str,
+        metric: &str,
+        bad: &dyn Fn(&str, String) -> Problem,
+    ) -> Option<Problem> {
+        if !self.units.iter().any(|u| u.id.as_str() == unit) {
+            return Some(bad(
+                "metrics_for_unknown_unit",
+                format!("unit {unit:?} is not in the units table"),
+            ));
+        }
+        let declared = self.scheme.resolver().external();
+        if !declared.iter().any(|n| n == metric) {
+            return Some(bad(
+                "unknown_external_metric",
+                format!(
+                    "the scheme declares no external metric `{metric}`; it declares: {}",
+                    declared.join(", ")
+                ),
+            ));
+        }
+        None
+    }
+}
+
+/// Where a row is: its file and line (CSV) or its place in the array (JSON).
+struct At {
+    file: String,
+    line: Option<u64>,
+    row: usize,
+}
+
+impl At {
+    fn problem(&self, code: &str, message: String) -> Problem {
+        let message = match self.line {
+            Some(_) => message,
+            None => format!("row {}: {message}", self.row),
+        };
+        Problem {
+            file: self.file.clone(),
+            line: self.line,
+            code: code.to_owned(),
+            message,
+            ..Default::default()
+        }
+    }
+}
+
+/// The rows of a CSV (header checked against `columns`) or JSON (an array of objects) table;
+/// a row that cannot be read is a problem (an unreadable JSON array one problem, at its place).
+fn rows<T: DeserializeOwned>(
+    path: &Path,
+    encoding: Encoding,
+    columns: &Columns,
+    problems: &mut Vec<Problem>,
+) -> CliResult<Vec<(At, T)>> {
+    let file = path.display().to_string();
+    if is_json(path) {
+        let text = read_text(path)?;
+        return Ok(match serde_json::from_str::<Vec<T>>(&text) {
+            Ok(rows) => (rows.into_iter().enumerate())
+                .map(|(row, r)| {
+                    let at = At {
+                        file: file.clone(),
+                        line: None,
+                        row,
+                    };
+                    (at, r)
+                })
+                .collect(),
+            Err(e) => {
+                let pos = FilePos::of_json_error(&text, &e);
+                problems.push(Problem {
+                    file,
+                    line: pos.map(|p| u64::from(p.line)),
+                    column: pos.map(|p| u64::from(p.column)),
+                    code: "invalid_table".into(),
+                    message: format!("{}: {}", columns.table, hotline_score::json_reason(&e)),
+                    ..Default::default()
+                });
+                Vec::new()
+            }
+        });
+    }
+    let (mut reader, ..) = open_csv(
+        path,
+        encoding,
+        Progress::hidden(),
+        columns.table,
+        csv::Trim::All,
+    )?;
+    let header: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(|c| c.trim().to_owned()).collect(),
+        Err(e) => {
+            problems.push(csv_problem(&file, &e, "invalid_table"));
+            return Ok(Vec::new());
+        }
+    };
+    let header_problems = check_header(&file, columns, &header, &|_| false);
+    if !header_problems.is_empty() {
+        problems.extend(header_problems);
+        return Ok(Vec::new());
+    }
+    let header = csv::StringRecord::from(header);
+    let mut out = Vec::new();
+    let mut record = csv::StringRecord::new();
+    for row in 0.. {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                problems.push(csv_problem(&file, &e, "invalid_table"));
+                break;
+            }
+        }
+        let line = record.position().map(csv::Position::line);
+        match record.deserialize::<T>(Some(&header)) {
+            Ok(r) => {
+                let at = At {
+                    file: file.clone(),
+                    line,
+                    row,
+                };
+                out.push((at, r));
+            }
+            Err(e) => {
+                let mut p = csv_problem(&file, &e, "invalid_table");
+                p.line = p.line.or(line);
+                problems.push(p);
+            }
+        }
+    }
+    Ok(out)
+}
