@@ -948,7 +948,10 @@ export interface CalendarOptions {
   template?: WeeklyTemplate
   /** Templates in force from a date on. */
   datedTemplates?: Array<DatedTemplate>
-  /** Calendar data layers: TOML text, or objects of the JSON form (`docs/calendar-data.md`). */
+  /**
+   * Calendar data layers: a data file's TOML or JSON text, or objects of the JSON form
+   * (`docs/calendar-data.md`).
+   */
   data?: Array<string | Record<string, unknown>>
   /** Calendar data files (`.toml` or `.json`), read at construction. */
   dataFiles?: Array<string>

@@ -70,7 +70,8 @@ pub struct CalendarOptions {
     /// Templates in force from a date on.
     #[napi(ts_type = "Array<DatedTemplate>")]
     pub dated_templates: Option<Vec<Opts<DatedTemplate>>>,
-    /// Calendar data layers: TOML text, or objects of the JSON form (`docs/calendar-data.md`).
+    /// Calendar data layers: a data file's TOML or JSON text, or objects of the JSON form
+    /// (`docs/calendar-data.md`).
     #[napi(ts_type = "Array<string | Record<string, unknown>>")]
     pub data: Option<Vec<TextOrObject>>,
     /// Calendar data files (`.toml` or `.json`), read at construction.
@@ -143,8 +144,13 @@ fn template(t: &JsonValue) -> Fallible<CoreTemplate> {
     Ok(CoreTemplate::from_value(&value)?)
 }
 
+/// A data layer: an object of the JSON form, or a data file's text, JSON when it starts with
+/// `{` and TOML otherwise (as the Python binding reads `data` text).
 fn data_layer(layer: &TextOrObject) -> Fallible<CalendarData> {
     Ok(match layer {
+        TextOrObject::Text(text) if text.trim_start().starts_with('{') => {
+            CalendarData::from_json(text)?
+        }
         TextOrObject::Text(toml) => CalendarData::from_toml(toml)?,
         TextOrObject::Object(json) => CalendarData::from_value(json)?,
     })

@@ -104,9 +104,23 @@ pub fn scope_in(o: &Opts<ScopeOptions>) -> Fallible<Scope> {
 /// none): another shape is `invalid_argument` naming `adjustments`. Reasons and approvers are
 /// checked when scoring (`invalid_adjustment`).
 pub fn adjustments_in(v: Option<Value>) -> Fallible<Vec<Adjustment>> {
-    v.map_or(Ok(Vec::new()), |v| {
-        serde_json::from_value(v).map_err(|e| bad_arg("adjustments", format!("`adjustments`: {e}")))
-    })
+    let Some(v) = v else {
+        return Ok(Vec::new());
+    };
+    let Value::Array(items) = v else {
+        return Err(bad_arg(
+            "adjustments",
+            "`adjustments` must be an array of { unit, metric, amount, reason, approver }",
+        ));
+    };
+    (items.into_iter().enumerate())
+        .map(|(i, item)| {
+            serde_json::from_value(item).map_err(|e| {
+                let field = format!("adjustments[{i}]");
+                bad_arg(&field, format!("`{field}`: {e}"))
+            })
+        })
+        .collect()
 }
 
 pub fn external_in(v: Option<Value>) -> Fallible<BTreeMap<UnitId, BTreeMap<String, Decimal>>> {

@@ -93,6 +93,7 @@ test('data loading: TOML, JSON text, objects and files, layered over the PRC dat
   assert.equal(hs.Calendar.fromJson(json, { prc: true }).isWorkday('2026-03-09'), false)
   assert.equal(new hs.Calendar({ prc: true, data: [JSON.parse(json)] }).isWorkday('2026-03-09'), false)
   assert.equal(new hs.Calendar({ prc: true, data: [toml] }).isWorkday('2026-03-09'), false)
+  assert.equal(new hs.Calendar({ prc: true, data: [json] }).isWorkday('2026-03-09'), false) // a JSON data file's text
   const file = path.join(ROOT, 'examples', 'calendar-2027-example.toml')
   const y2027 = hs.Calendar.fromFile(file, { prc: true })
   assert.equal(y2027.lastDate, '2027-12-31')

@@ -213,7 +213,7 @@ test('evaluate, contributions, open assignments and explanations trace points to
   const finalized = ev.partialSync(tickets, { period, asOf }).finalize(units, undefined, adjustments)
   assert.deepEqual(scheme.score(units, finalized, { asOf, period }), adjusted)
   assert.throws(() => hs.scoreSync(tickets, scheme, { units, asOf, period, adjustments: [{ ...adjustments[0], by: 'x' }] }),
-    { code: 'invalid_argument', field: 'adjustments' })
+    { code: 'invalid_argument', field: 'adjustments[0]' })
   const [whyAdjusted] = scheme.explain(adjusted, contributions, [worst.unit])
   const deduction = whyAdjusted.components.find((c) => c.indicator === 'manual_deduction')
   assert.deepEqual(deduction.external, { manual_deduction: '1' })

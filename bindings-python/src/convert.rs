@@ -521,13 +521,17 @@ bounded!(i64, u32, u64, usize);
 /// Reads a fixed UTC offset written `+HH:MM`, given as argument `field` (an `InputError`
 /// naming it otherwise).
 pub fn offset_in(py: Python<'_>, text: &str, field: &str) -> PyResult<UtcOffset> {
+    // `Z` is UTC, as RFC 3339 writes it (and as the Node binding takes it).
+    if text == "Z" {
+        return Ok(UtcOffset::UTC);
+    }
     let fmt = time::macros::format_description!("[offset_hour sign:mandatory]:[offset_minute]");
     UtcOffset::parse(text, fmt).map_err(|_| {
         input_error(
             py,
             "invalid_offset",
             field,
-            format!("`{field}` {text:?} must be written like \"+08:00\""),
+            format!("`{field}` {text:?} must be written like \"+08:00\" (or \"Z\")"),
         )
     })
 }

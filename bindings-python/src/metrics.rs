@@ -695,23 +695,28 @@ pub(crate) fn adjustment_in(
         .map_err(|err| input_error(py, "invalid_external", what, format!("`{what}`: {err}")))
 }
 
-/// Refuses a `float` amount in an adjustment dict (`what`: its name in errors).
+/// Refuses a `float` amount in an adjustment mapping (`what`: its name in errors).
 fn refuse_float_amount(py: Python<'_>, item: &Bound<'_, PyAny>, what: &str) -> PyResult<()> {
-    if let Ok(item) = item.cast::<pyo3::types::PyDict>()
-        && let Some(amount) = item.get_item("amount")?
+    if let Ok(item) = item.cast::<pyo3::types::PyMapping>()
+        && let Ok(amount) = item.get_item("amount")
     {
         crate::convert::refuse_float(py, &amount, &format!("{what}.amount"))?;
     }
     Ok(())
 }
 
-/// Refuses a `float` amount in a list of adjustment dicts (`adjustments[i].amount`).
+/// Refuses a `float` amount in a sequence of adjustment mappings (`adjustments[i].amount`).
 fn refuse_float_amounts(py: Python<'_>, list: &Bound<'_, PyAny>) -> PyResult<()> {
-    let Ok(items) = list.cast::<pyo3::types::PyList>() else {
+    if list.is_instance_of::<pyo3::types::PyString>()
+        || list.cast::<pyo3::types::PyMapping>().is_ok()
+    {
+        return Ok(());
+    }
+    let Ok(items) = list.try_iter() else {
         return Ok(());
     };
-    for (i, item) in items.iter().enumerate() {
-        refuse_float_amount(py, &item, &format!("adjustments[{i}]"))?;
+    for (i, item) in items.enumerate() {
+        refuse_float_amount(py, &item?, &format!("adjustments[{i}]"))?;
     }
     Ok(())
 }

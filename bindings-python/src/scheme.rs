@@ -525,7 +525,8 @@ impl Scores {
     }
 
     /// One row per manual adjustment (人工加减分) of the scored units, in scorecard order:
-    /// `unit, metric, amount, reason, approver` (amount exact, at the largest scale given).
+    /// `unit, metric, amount, reason, approver` (amount an exact decimal at the largest scale
+    /// given; its decimal text when the amounts are too far apart for 38 digits).
     fn adjustments(&self) -> PyResult<Table> {
         let rows: Vec<&hotline_score::metrics::Adjustment> = (self.inner.units.iter())
             .flat_map(|c| &c.adjustments)
@@ -533,14 +534,17 @@ impl Scores {
         let text = |f: fn(&hotline_score::metrics::Adjustment) -> &str| -> ArrayRef {
             Arc::new(StringArray::from_iter_values(rows.iter().map(|a| f(a))))
         };
+        // One scale for the column; amounts too far apart in size for 38 digits (1e20 and
+        // 1e-28) are written as their decimal text instead.
         let scale = rows.iter().map(|a| a.amount.scale()).max().unwrap_or(0);
+        let amounts = decimals(rows.iter().map(|a| Some(a.amount)), scale).or_else(|_| {
+            let texts = rows.iter().map(|a| a.amount.to_string());
+            Ok::<ArrayRef, PyErr>(Arc::new(StringArray::from_iter_values(texts)))
+        })?;
         Table::new(vec![
             ("unit", text(|a| a.unit.as_str())),
             ("metric", text(|a| &a.metric)),
-            (
-                "amount",
-                decimals(rows.iter().map(|a| Some(a.amount)), scale)?,
-            ),
+            ("amount", amounts),
             ("reason", text(|a| &a.reason)),
             ("approver", text(|a| &a.approver)),
         ])

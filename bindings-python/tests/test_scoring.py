@@ -6,6 +6,7 @@ from __future__ import annotations
 import decimal
 import json
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import pyarrow as pa
@@ -518,6 +519,18 @@ def test_manual_adjustments_score_as_their_sums_with_reasons_and_approvers() -> 
     with pytest.raises(hs.InputError) as info:
         hs.score(CITY, SCHEME, as_of=AS_OF, adjustments=[{**adjustments[0], "amount": 0.5}])
     assert (info.value.code, info.value.field) == ("invalid_value", "adjustments[0].amount")
+    # Any mapping, any sequence: a float is refused (a read-only mapping, a tuple).
+    for given in ([MappingProxyType({**adjustments[0], "amount": 0.1 + 0.2})], ({**adjustments[0], "amount": 0.5},)):
+        with pytest.raises(hs.InputError) as info:
+            hs.score(CITY, SCHEME, as_of=AS_OF, adjustments=given)
+        assert (info.value.code, info.value.field) == ("invalid_value", "adjustments[0].amount")
+    with pytest.raises(hs.InputError) as info:
+        hs.Metrics.from_dict({"units": {}, "adjustments": ({**adjustments[0], "amount": 0.5},)})
+    assert (info.value.code, info.value.field) == ("invalid_value", "adjustments[0].amount")
+    # Amounts too far apart in size for one 38-digit decimal column are listed as their text.
+    wide = [{**adjustments[0], "amount": "1e20"}, {**adjustments[0], "amount": "1e-28"}]
+    amounts = hs.score(CITY, SCHEME, as_of=AS_OF, adjustments=wide).adjustments().column("amount")
+    assert amounts == ["100000000000000000000", "0.0000000000000000000000000001"]
     with pytest.raises(hs.InputError) as info:
         hs.score(CITY, SCHEME, as_of=AS_OF, adjustments=[{**adjustments[0], "by": "x"}])
     assert (info.value.code, info.value.field) == ("invalid_external", "adjustments[0]")

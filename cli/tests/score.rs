@@ -1122,6 +1122,31 @@ fn external_metrics_and_adjustments_from_files() {
         stdout(&o)
     );
 
+    // Numbers exactly as written, in CSV and in JSON (never through a binary float).
+    std::fs::write(
+        dir.join("exact.csv"),
+        format!("unit,metric,amount,reason,approver\n{unit},manual_bonus,0.12345678901234567890123,r,a\n{unit},manual_bonus,1.50,r,a\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("exact.json"),
+        format!(r#"[{{"unit":"{unit}","metric":"manual_bonus","amount":18446744073709551616,"reason":"r","approver":"a"}}]"#),
+    )
+    .unwrap();
+    for (name, amounts) in [
+        ("exact.csv", vec!["0.12345678901234567890123", "1.50"]),
+        ("exact.json", vec!["18446744073709551616"]),
+    ] {
+        let (r, _) = scored(&["--adjustments", &file(name)]);
+        let listed: Vec<serde_json::Value> = card(&r)["adjustments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["amount"].clone())
+            .collect();
+        assert_eq!(listed, amounts, "{name}");
+    }
+
     // Bad rows: each a problem with its file and line, in file order.
     std::fs::write(
         dir.join("bad.csv"),
@@ -1131,6 +1156,23 @@ fn external_metrics_and_adjustments_from_files() {
         ),
     )
     .unwrap();
+    // A value for the scored period given without its label and with it is given twice.
+    std::fs::write(
+        dir.join("twice.csv"),
+        format!("unit,metric,value,period\n{unit},praise,1,\n{unit},praise,4,2026-Q1\n"),
+    )
+    .unwrap();
+    let o = score_data(
+        &dir,
+        "csv",
+        &["--period", "2026-Q1", "--external", &file("twice.csv")],
+    );
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("twice.csv:3: metric `praise` of unit hubin-district is given twice"),
+        "{}",
+        stderr(&o)
+    );
     std::fs::write(
         dir.join("bad-adj.csv"),
         format!("unit,metric,amount,reason,approver\n{unit},manual_bonus,1,,x\n"),
@@ -1156,7 +1198,7 @@ fn external_metrics_and_adjustments_from_files() {
         ("bad.csv:3:", "[metrics_for_unknown_unit]"),
         ("bad.csv:4:", "[unknown_external_metric]"),
         ("bad.csv:5:", "[invalid_external]"),
-        ("bad.csv:6:", "[invalid_table]"),
+        ("bad.csv:6:", "[invalid_external]"),
     ]
     .into_iter()
     .enumerate()

@@ -437,7 +437,7 @@ pub enum Error {
     },
     /// A manual adjustment that cannot be applied: no reason or approver, or a sum past the
     /// decimal range. `field` names it: `adjustments[2].approver`.
-    #[error("{field} {reason}")]
+    #[error("{field}: {reason}")]
     InvalidAdjustment {
         /// The adjustment's field (`adjustments[<index>].<field>`).
         field: String,

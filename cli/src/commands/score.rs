@@ -171,6 +171,7 @@ pub fn run(args: &ScoreArgs, progress: Progress) -> CliResult<()> {
         args.data.encoding,
         &units,
         &scheme,
+        &period,
     )?;
     let asked = args
         .explain_units

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use hotline_score::metrics::Adjustment;
 use hotline_score::scheme::Scheme;
-use hotline_score::scheme::num::Num;
+use hotline_score::scheme::num::{self, Num};
 use hotline_score::{FilePos, Period, Unit, UnitId};
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -27,7 +27,7 @@ use crate::progress::Progress;
 struct ValueRow {
     unit: String,
     metric: String,
-    value: Num,
+    value: String,
     #[serde(default)]
     period: Option<String>,
 }
@@ -38,7 +38,7 @@ struct ValueRow {
 struct AdjustmentRow {
     unit: String,
     metric: String,
-    amount: Num,
+    amount: String,
     reason: String,
     approver: String,
     #[serde(default)]
@@ -63,10 +63,13 @@ impl ExternalInputs {
         encoding: Encoding,
         units: &[Unit],
         scheme: &Scheme,
+        current: &Period,
     ) -> CliResult<ExternalInputs> {
         let mut out = ExternalInputs::default();
         let mut problems = Vec::new();
         let known = Known { units, scheme };
+        // A row naming the scored period's label is that period's, as a row naming none.
+        let label = |p: Option<String>| p.filter(|p| *p != current.label).unwrap_or_default();
         if let Some(path) = values {
             let columns = Columns {
                 table: "external metrics",
@@ -79,14 +82,21 @@ impl ExternalInputs {
                     problems.push(p);
                     continue;
                 }
-                let period = row.period.unwrap_or_default();
+                let value = match exact(&row.value) {
+                    Ok(v) => v,
+                    Err(reason) => {
+                        problems.push(bad("invalid_external", format!("`value`: {reason}")));
+                        continue;
+                    }
+                };
+                let period = label(row.period);
                 let cell = out
                     .values
                     .entry(period.clone())
                     .or_default()
                     .entry(UnitId::from(row.unit.as_str()))
                     .or_default();
-                if cell.insert(row.metric.clone(), row.value.get()).is_some() {
+                if cell.insert(row.metric.clone(), value).is_some() {
                     problems.push(bad(
                         "invalid_external",
                         format!(
@@ -121,15 +131,21 @@ impl ExternalInputs {
                     ));
                     continue;
                 }
+                let amount = match exact(&row.amount) {
+                    Ok(v) => v,
+                    Err(reason) => {
+                        problems.push(bad("invalid_adjustment", format!("`amount`: {reason}")));
+                        continue;
+                    }
+                };
                 let adjustment = Adjustment {
                     unit: UnitId::from(row.unit.as_str()),
                     metric: row.metric,
-                    amount: row.amount.get(),
+                    amount,
                     reason: row.reason,
                     approver: row.approver,
                 };
-                out.adjustments
-                    .push((row.period.unwrap_or_default(), adjustment));
+                out.adjustments.push((label(row.period), adjustment));
             }
         }
         if problems.is_empty() {
@@ -169,6 +185,12 @@ impl ExternalInputs {
             .collect();
         named.into_iter().map(str::to_owned).collect()
     }
+}
+
+/// A number cell read exactly as written (`1.50` stays `1.50`); more digits than a decimal
+/// holds is an error, never rounded.
+fn exact(text: &str) -> Result<Decimal, String> {
+    num::parse(text).map(Num::get)
 }
 
 /// " for period 2026-Q1", or nothing for the scored period.
@@ -237,6 +259,32 @@ impl At {
     }
 }
 
+/// The rows of a JSON array of objects, each cell as its text: a string's characters, a
+/// number's digits as written (`1.50`, `18446744073709551616`: never through a binary float),
+/// `null` absent.
+fn json_rows<T: DeserializeOwned>(text: &str) -> Result<Vec<T>, serde_json::Error> {
+    use serde_json::value::RawValue;
+    use serde_json::{Map, Value};
+    let raw: Vec<BTreeMap<String, Box<RawValue>>> = serde_json::from_str(text)?;
+    raw.into_iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let mut cells = Map::new();
+            for (key, cell) in row {
+                let literal = cell.get();
+                let text = match literal.as_bytes().first() {
+                    Some(b'"') => serde_json::from_str::<String>(literal)?,
+                    _ if literal == "null" => continue,
+                    _ => literal.to_owned(),
+                };
+                cells.insert(key, Value::String(text));
+            }
+            serde_json::from_value(Value::Object(cells))
+                .map_err(|e| serde::de::Error::custom(format!("row {i}: {e}")))
+        })
+        .collect()
+}
+
 /// The rows of a CSV (header checked against `columns`) or JSON (an array of objects) table;
 /// a row that cannot be read is a problem (an unreadable JSON array one problem, at its place).
 fn rows<T: DeserializeOwned>(
@@ -248,7 +296,7 @@ fn rows<T: DeserializeOwned>(
     let file = path.display().to_string();
     if is_json(path) {
         let text = read_text(path)?;
-        return Ok(match serde_json::from_str::<Vec<T>>(&text) {
+        return Ok(match json_rows::<T>(&text) {
             Ok(rows) => (rows.into_iter().enumerate())
                 .map(|(row, r)| {
                     let at = At {

@@ -62,6 +62,36 @@ fn read_amount<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Decimal, 
     Num::deserialize(d).map(Num::get)
 }
 
+/// Reads a list of adjustments, an element's error naming it (`adjustments[2]: missing field
+/// `approver``). Usable as a serde `deserialize_with` function.
+pub(crate) fn read_list<'de, D: Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Vec<Adjustment>, D::Error> {
+    use serde::de::{Error as _, SeqAccess, Visitor};
+    struct List;
+    impl<'de> Visitor<'de> for List {
+        type Value = Vec<Adjustment>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a list of adjustments: [{unit, metric, amount, reason, approver}]")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> std::result::Result<Self::Value, A::Error> {
+            let mut out = Vec::new();
+            loop {
+                let i = out.len();
+                match seq.next_element::<Adjustment>() {
+                    Ok(Some(a)) => out.push(a),
+                    Ok(None) => return Ok(out),
+                    Err(e) => return Err(A::Error::custom(format!("adjustments[{i}]: {e}"))),
+                }
+            }
+        }
+    }
+    d.deserialize_seq(List)
+}
+
 /// `external` with each adjustment's amount added to its unit's metric: what formulas read as
 /// `ext.<metric>`. An adjustment without a reason or an approver, or a sum past the decimal
 /// range, is [`Error::InvalidAdjustment`] naming it (`adjustments[2].approver`).
@@ -84,7 +114,8 @@ pub(crate) fn fold(
             if text.trim().is_empty() {
                 return Err(bad(
                     field,
-                    "is empty: every adjustment names its unit and metric, why it was made and who approved it",
+                    "empty: every adjustment names its unit and metric, why it was made and \
+                     who approved it",
                 ));
             }
         }
@@ -157,5 +188,15 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.to_string().contains("unknown field `by`"), "{e}");
+        // In a metrics table, an element's error names it.
+        let table = r#"{"units":{},"adjustments":[
+            {"unit":"u1","metric":"bonus","amount":"1","reason":"r","approver":"a"},
+            {"unit":"u1","metric":"bonus","amount":"1","reason":"r"}]}"#;
+        let e = serde_json::from_str::<super::super::MetricsTable>(table).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("adjustments[1]: missing field `approver`"),
+            "{e}"
+        );
     }
 }

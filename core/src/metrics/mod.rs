@@ -17,7 +17,7 @@ mod partial;
 mod table;
 
 pub use adjustment::Adjustment;
-pub(crate) use adjustment::fold as fold_adjustments;
+pub(crate) use adjustment::{fold as fold_adjustments, read_list as read_adjustments};
 pub use batch::{all_contributions, partials};
 pub use catalog::{Anchor, Counter, DefaultRoles};
 pub use contribute::{DueAnchor, Scope};

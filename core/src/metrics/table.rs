@@ -180,7 +180,11 @@ pub struct MetricsTable {
     pub external: BTreeMap<UnitId, BTreeMap<String, Decimal>>,
     /// Manual adjustments (人工加减分), each added to its unit's external metric with its reason
     /// and approver.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "super::read_adjustments"
+    )]
     pub adjustments: Vec<super::Adjustment>,
 }
 

@@ -46,11 +46,11 @@ use crate::ticket::Ticket;
 use crate::unit::Unit;
 use lifecycle::City;
 
-/// Seed domains: tickets use `mix(seed, index)`, units and day sizes their own streams.
 /// The attribute names a generated ticket may carry, in the order a tickets table lists them:
 /// `district` (the county-level district concerned) and `repeat` (`true` for a repeated call).
 pub const ATTRIBUTES: [&str; 2] = [lifecycle::DISTRICT, lifecycle::REPEAT];
 
+/// Seed domains: tickets use `mix(seed, index)`, units and day sizes their own streams.
 const UNITS_STREAM: u64 = 0x756E_6974_7300_0000;
 const DAYS_STREAM: u64 = 0x6461_7973_0000_0000;
 
