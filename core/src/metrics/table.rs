@@ -264,7 +264,8 @@ impl<'de> Deserialize<'de> for ExternalRow {
 }
 
 /// Reads external metrics (`{unit: {name: value}}`) exactly, as [`Num`]s: numbers as written
-/// (their shortest decimal text), strings exactly, more digits than a decimal holds refused. An
+/// (their shortest decimal text; a whole number past 2^53 that came as a float refused: write
+/// long numbers as strings), strings exactly, more digits than a decimal holds refused. An
 /// error names the unit and the metric; a unit or a metric given twice is refused. Usable as a
 /// serde `deserialize_with` function.
 pub fn read_external<'de, D: Deserializer<'de>>(

@@ -53,6 +53,14 @@ impl<'de> Deserialize<'de> for Num {
                 Ok(Num(Decimal::from(v)))
             }
             fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Num, E> {
+                // A whole number past 2^53 came as a float (JSON's integers stop at 2^64):
+                // its digits are already lost (18446744073709551616 read as …552000).
+                if v.fract() == 0.0 && v.abs() >= 9_007_199_254_740_992.0 {
+                    return Err(E::custom(format!(
+                        "{v} is beyond what a JSON number carries exactly (2^53); write it as a \
+                         decimal string"
+                    )));
+                }
                 // Shortest round-trip text of the float, then exact parsing: 0.1 stays 0.1.
                 parse(&v.to_string()).map_err(E::custom)
             }
@@ -167,5 +175,16 @@ mod tests {
         assert_eq!(serde_json::to_string(&n).unwrap(), "\"12.5\"");
         let n: Num = serde_json::from_str("\"0.30\"").unwrap();
         assert_eq!(n.to_string(), "0.3");
+        // A JSON integer past 2^64 arrives as a float whose digits are lost: refused, with how
+        // to give it; one up to 2^64 − 1 and the same number as text are exact.
+        let e = serde_json::from_str::<Num>("18446744073709551616").unwrap_err();
+        assert!(
+            e.to_string().contains("write it as a decimal string"),
+            "{e}"
+        );
+        let n: Num = serde_json::from_str("18446744073709551615").unwrap();
+        assert_eq!(n.to_string(), "18446744073709551615");
+        let n: Num = serde_json::from_str("\"18446744073709551616\"").unwrap();
+        assert_eq!(n.to_string(), "18446744073709551616");
     }
 }
