@@ -1122,6 +1122,36 @@ fn external_metrics_and_adjustments_from_files() {
         stdout(&o)
     );
 
+    // The HTML drill-down lists them, escaped.
+    std::fs::write(
+        dir.join("html-adj.csv"),
+        format!(
+            "unit,metric,amount,reason,approver\n{unit},manual_bonus,2,<b>见义勇为</b>,热线办\n"
+        ),
+    )
+    .unwrap();
+    let report = dir.join("r.html");
+    let o = score_data(
+        &dir,
+        "csv",
+        &[
+            "--period",
+            "2026-Q1",
+            "--adjustments",
+            &file("html-adj.csv"),
+            "--format",
+            "html",
+            "-o",
+            report.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(
+        html.contains("<tr><td>manual_bonus</td><td class=\"num\">+2</td><td>&lt;b&gt;见义勇为&lt;/b&gt;</td><td>热线办</td></tr>"),
+        "no adjustments table"
+    );
+
     // Numbers exactly as written, in CSV and in JSON (never through a binary float).
     std::fs::write(
         dir.join("exact.csv"),

@@ -268,5 +268,24 @@ fn unit_details(o: &mut String, r: &Report, c: &Scorecard) {
             list.join(" ")
         );
     }
-    o.push_str("</tbody></table></div></details>\n");
+    o.push_str("</tbody></table>");
+    // 人工加减分: each with its reason and approver (what a published point rests on).
+    if !c.adjustments.is_empty() {
+        o.push_str(
+            "<table class=\"adjustments\"><thead><tr><th>人工加减分 Adjustment</th>\
+             <th class=\"num\">分值 Amount</th><th>事由 Reason</th><th>审批 Approver</th></tr></thead><tbody>",
+        );
+        for a in &c.adjustments {
+            let _ = write!(
+                o,
+                "<tr><td>{}</td><td class=\"num\">{:+}</td><td>{}</td><td>{}</td></tr>",
+                escape(&a.metric),
+                a.amount,
+                escape(&a.reason),
+                escape(&a.approver)
+            );
+        }
+        o.push_str("</tbody></table>");
+    }
+    o.push_str("</div></details>\n");
 }
