@@ -182,6 +182,12 @@ impl Evaluator {
         Self::build(py, units, calendar.as_ref(), &policy)
     }
 
+    /// The units table the evaluator scores (`unit, group, name`), as given.
+    #[getter]
+    fn units(&self) -> PyResult<Table> {
+        crate::synthetic::units_table(&self.units)
+    }
+
     /// The partial state (integer counters per unit and role) of `tickets` for `period`,
     /// evaluated at `as_of`.
     #[pyo3(signature = (tickets, *, period, as_of, due_anchor="due_date"))]

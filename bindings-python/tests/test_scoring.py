@@ -544,3 +544,8 @@ def test_warning_start() -> None:
     week = hs.Period("2026-03-02T00:00:00+08:00", "2026-03-09T00:00:00+08:00", "w")
     assert SCHEME.warning_start(week) == week.start
     assert hs.Scheme.preset("three-rates").warning_start(q1) is None  # no [warnings] section
+
+
+def test_evaluator_units() -> None:
+    # The units table the evaluator was built with, as a table (Node: `evaluator.units`).
+    assert EV.units.to_pylist() == UNITS.to_pylist()

@@ -248,6 +248,8 @@ class Evaluator:
         calendar: Optional[Calendar] = None,
         policy: Union[Policy, str, None] = None,
     ) -> Evaluator: ...
+    @property
+    def units(self) -> Table: ...
     def partial(
         self,
         tickets: Tickets,
