@@ -525,3 +525,58 @@ fn check_runs_the_deadline_clocks_as_score_does() {
         stdout(&o)
     );
 }
+
+/// External metrics and adjustments tables are recognised by their `metric` column and checked
+/// as `score` reads them: against the units table and the scheme checked alongside, every bad
+/// row a problem at its line (an adjustments table was taken for a units table).
+#[test]
+fn external_metrics_and_adjustments_tables_are_checked() {
+    let dir = scratch("check-external");
+    let file = |name: &str, text: &str| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path.display().to_string()
+    };
+    let units = file("units.csv", "unit,group,name\nu1,counties,一区\n");
+    let ext = file("ext.csv", "unit,metric,value\nu1,mystery_calls,10\n");
+    let adj = file(
+        "adj.csv",
+        "unit,metric,amount,reason,approver\nu1,manual_bonus,1.5,防汛值守,热线办\n",
+    );
+    let o = run(&["check", &ext, &adj, &units]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("ext.csv, "), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("adj.csv: ok (2 rows)"),
+        "{}",
+        stdout(&o)
+    );
+    let bad = file(
+        "bad-adj.csv",
+        "unit,metric,amount,reason,approver\nu9,manual_bonus,1,r,a\nu1,bribes,1,r,a\nu1,manual_bonus,1,,a\n",
+    );
+    // Without a scheme alongside, the metric is not checked (the other two are problems).
+    let o = run(&["check", &bad, &units]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(
+        !stdout(&o).contains("[unknown_external_metric]"),
+        "{}",
+        stdout(&o)
+    );
+    let scheme = dir.join("scheme.toml");
+    std::fs::copy(root().join("presets/sanmenxia.toml"), &scheme).unwrap();
+    let o = run(&["check", &bad, &units, scheme.to_str().unwrap()]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let out = stdout(&o);
+    for (line, problem) in [
+        (2, "[metrics_for_unknown_unit]"),
+        (3, "[unknown_external_metric]"),
+        (4, "[invalid_adjustment]"),
+    ] {
+        assert!(
+            out.lines()
+                .any(|l| l.contains(&format!("bad-adj.csv:{line}:")) && l.ends_with(problem)),
+            "{out}"
+        );
+    }
+}

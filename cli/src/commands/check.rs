@@ -4,8 +4,10 @@
 //! What a file is comes from `--as`, else from its content: a TOML/JSON object with
 //! `indicators`/`groups` is a scheme, with `rules` a policy, with `notices`/`days` calendar
 //! data; a CSV header or JSON array of rows with `type` and `at` is an events table, with
-//! `received_at` (or whole tickets) a tickets table, with `group` a units table. Data tables are
-//! checked together (events against their tickets, units against both).
+//! `received_at` (or whole tickets) a tickets table, with `group` a units table, with `metric`
+//! external metrics (or, with `amount` / `reason` / `approver`, manual adjustments). Data tables
+//! are checked together (events against their tickets, units against both; external metrics
+//! and adjustments against the units table and the scheme).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -21,6 +23,7 @@ use hotline_score::{Calendar, Error, Policy, Unit};
 use crate::fail::{CliResult, Failure};
 use crate::input::data::{DataFiles, load, problems_failure, read_units};
 use crate::input::encoding::Encoding;
+use crate::input::external::ExternalInputs;
 use crate::input::locate::Problem;
 use crate::input::place::{group_problems, policy_group_problems};
 use crate::input::{
@@ -44,6 +47,11 @@ pub enum FileKind {
     Events,
     /// A units table (CSV/JSON).
     Units,
+    /// External metrics (CSV/JSON rows: unit, metric, value[, period]), as `score --external`.
+    External,
+    /// Manual adjustments (CSV/JSON rows: unit, metric, amount, reason, approver[, period]),
+    /// as `score --adjustments`.
+    Adjustments,
 }
 
 /// Options of `check`.
@@ -82,6 +90,7 @@ pub fn run(args: &CheckArgs) -> CliResult<()> {
     let mut ok: Vec<String> = Vec::new();
     let mut warnings: Vec<String> = Vec::new();
     let (mut tickets, mut events, mut units) = (None, None, None);
+    let (mut external, mut adjustments) = (None, None);
     // Schemes that loaded: the units table's groups are checked against them.
     let mut schemes: Vec<&Path> = Vec::new();
     let mut given = Given {
@@ -106,10 +115,16 @@ pub fn run(args: &CheckArgs) -> CliResult<()> {
                 given.calendar_files += 1;
                 check_calendar(path)
             }
-            FileKind::Tickets | FileKind::Events | FileKind::Units => {
+            FileKind::Tickets
+            | FileKind::Events
+            | FileKind::Units
+            | FileKind::External
+            | FileKind::Adjustments => {
                 let slot = match kind {
                     FileKind::Tickets => &mut tickets,
                     FileKind::Events => &mut events,
+                    FileKind::External => &mut external,
+                    FileKind::Adjustments => &mut adjustments,
                     _ => &mut units,
                 };
                 if slot.replace(path.clone()).is_some() {
@@ -157,6 +172,38 @@ pub fn run(args: &CheckArgs) -> CliResult<()> {
             if !problems.is_empty() {
                 failures.push(problems_failure(&problems).to_string());
             }
+        }
+    }
+    // External metrics and adjustments: against the units table and the one scheme checked
+    // alongside, when given (as `score` reads them).
+    if external.is_some() || adjustments.is_some() {
+        let mut unreadable = Vec::new();
+        let list = match &units {
+            Some(path) => Some(read_units(path, args.encoding, &mut unreadable)?),
+            None => None,
+        };
+        let scheme = match schemes.as_slice() {
+            [one] => Some(load_scheme(&one.display().to_string())?),
+            _ => None,
+        };
+        let checked = ExternalInputs::check(
+            external.as_deref(),
+            adjustments.as_deref(),
+            args.encoding,
+            list.as_deref().filter(|_| unreadable.is_empty()),
+            scheme.as_ref(),
+        );
+        match checked {
+            Ok(read) => {
+                let files: Vec<String> = [&external, &adjustments]
+                    .into_iter()
+                    .flatten()
+                    .map(|p| p.display().to_string())
+                    .collect();
+                ok.push(format!("{}: ok ({} rows)", files.join(", "), read.len()));
+            }
+            Err(Failure::Data(m)) => failures.push(m),
+            Err(other) => return Err(other),
         }
     }
     if tickets.is_some() || events.is_some() || units.is_some() {
@@ -464,7 +511,7 @@ fn check_data(
 fn detect(path: &Path, encoding: Encoding) -> CliResult<FileKind> {
     let unknown = || {
         Failure::usage(format!(
-            "cannot tell what {} is: say it with --as scheme|policy|calendar|tickets|events|units",
+            "cannot tell what {} is: say it with --as scheme|policy|calendar|tickets|events|units|external|adjustments",
             path.display()
         ))
     };
@@ -538,6 +585,15 @@ fn detect(path: &Path, encoding: Encoding) -> CliResult<FileKind> {
 fn columns_kind(cols: &[&str]) -> Option<FileKind> {
     let has = |name: &str| cols.iter().any(|c| *c == name || resembles(c, name));
     let ticket_columns = has("received_at") || has("kind");
+    // `metric` names an external metric: no data table has it (events have `amount`, `reason`).
+    if has("metric") {
+        let adjustment = has("amount") || has("reason") || has("approver");
+        return Some(if adjustment {
+            FileKind::Adjustments
+        } else {
+            FileKind::External
+        });
+    }
     if (has("type") && has("at")) || (has("ticket_id") && has("unit") && !ticket_columns) {
         Some(FileKind::Events)
     } else if ticket_columns {

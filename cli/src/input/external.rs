@@ -65,11 +65,54 @@ impl ExternalInputs {
         scheme: &Scheme,
         current: &Period,
     ) -> CliResult<ExternalInputs> {
+        let known = Known {
+            units: Some(units),
+            scheme: Some(scheme),
+        };
+        Self::read_known(values, adjustments, encoding, &known, Some(current))
+    }
+
+    /// [`Self::read`] for `check`: units and metrics are checked against the units table and
+    /// the scheme when given (`None`: not checked), period labels kept as written.
+    pub fn check(
+        values: Option<&Path>,
+        adjustments: Option<&Path>,
+        encoding: Encoding,
+        units: Option<&[Unit]>,
+        scheme: Option<&Scheme>,
+    ) -> CliResult<ExternalInputs> {
+        Self::read_known(
+            values,
+            adjustments,
+            encoding,
+            &Known { units, scheme },
+            None,
+        )
+    }
+
+    /// The number of rows read (values and adjustments).
+    pub fn len(&self) -> usize {
+        let values: usize = (self.values.values())
+            .flat_map(|units| units.values())
+            .map(BTreeMap::len)
+            .sum();
+        values + self.adjustments.len()
+    }
+
+    fn read_known(
+        values: Option<&Path>,
+        adjustments: Option<&Path>,
+        encoding: Encoding,
+        known: &Known<'_>,
+        current: Option<&Period>,
+    ) -> CliResult<ExternalInputs> {
         let mut out = ExternalInputs::default();
         let mut problems = Vec::new();
-        let known = Known { units, scheme };
         // A row naming the scored period's label is that period's, as a row naming none.
-        let label = |p: Option<String>| p.filter(|p| *p != current.label).unwrap_or_default();
+        let label = |p: Option<String>| {
+            p.filter(|p| current.is_none_or(|c| *p != c.label))
+                .unwrap_or_default()
+        };
         if let Some(path) = values {
             let columns = Columns {
                 table: "external metrics",
@@ -202,10 +245,10 @@ fn for_period(label: &str) -> String {
     }
 }
 
-/// The units and the scheme rows are checked against.
+/// The units and the scheme rows are checked against (`None`: not checked).
 struct Known<'a> {
-    units: &'a [Unit],
-    scheme: &'a Scheme,
+    units: Option<&'a [Unit]>,
+    scheme: Option<&'a Scheme>,
 }
 
 impl Known<'_> {
@@ -216,13 +259,16 @@ impl Known<'_> {
         metric: &str,
         bad: &dyn Fn(&str, String) -> Problem,
     ) -> Option<Problem> {
-        if !self.units.iter().any(|u| u.id.as_str() == unit) {
+        if self
+            .units
+            .is_some_and(|units| !units.iter().any(|u| u.id.as_str() == unit))
+        {
             return Some(bad(
                 "metrics_for_unknown_unit",
                 format!("unit {unit:?} is not in the units table"),
             ));
         }
-        let declared = self.scheme.resolver().external();
+        let declared = self.scheme.map(|s| s.resolver().external())?;
         if !declared.iter().any(|n| n == metric) {
             return Some(bad(
                 "unknown_external_metric",
